@@ -1,0 +1,157 @@
+// Micro and end-to-end benchmarks of the document-level pipeline. Figures
+// read in bytes/s (SetBytesProcessed) and docs/s (items).
+//   build/bench/refrain_bench --benchmark_min_time=0.5
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "refrain/lsh.h"
+#include "refrain/minhash.h"
+#include "refrain/normalize.h"
+#include "refrain/report.h"
+#include "refrain/scan.h"
+#include "refrain/shingle.h"
+
+namespace refrain {
+namespace {
+
+// Article-like text from a Zipf(1.1) vocabulary of 20,000 pseudo-words,
+// sentences of 8..30 words, paragraphs of 3 sentences.
+std::string MakeArticle(std::mt19937_64& rng, size_t words) {
+  static const std::vector<std::string> vocab = [] {
+    std::vector<std::string> v;
+    std::mt19937_64 r(1);
+    for (int i = 0; i < 20000; ++i) {
+      std::string w;
+      int len = 2 + static_cast<int>(r() % 9);
+      for (int c = 0; c < len; ++c) w.push_back(static_cast<char>('a' + r() % 26));
+      v.push_back(w);
+    }
+    return v;
+  }();
+  static const std::vector<double> cdf = [] {
+    std::vector<double> c(20000);
+    double s = 0;
+    for (int i = 0; i < 20000; ++i) c[i] = s += 1.0 / std::pow(i + 1, 1.1);
+    for (double& x : c) x /= s;
+    return c;
+  }();
+  std::uniform_real_distribution<double> u(0, 1);
+  std::string out;
+  size_t in_sentence = 0, sentence_len = 8 + rng() % 23, sentences = 0;
+  for (size_t i = 0; i < words; ++i) {
+    size_t w = std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin();
+    std::string word = vocab[std::min<size_t>(w, vocab.size() - 1)];
+    if (in_sentence == 0) word[0] = static_cast<char>(word[0] - 32);
+    out += word;
+    if (++in_sentence == sentence_len) {
+      out += ".";
+      in_sentence = 0;
+      sentence_len = 8 + rng() % 23;
+      out += (++sentences % 3 == 0) ? "\n" : " ";
+    } else {
+      out += " ";
+    }
+  }
+  return out;
+}
+
+const std::string& Article() {
+  static const std::string a = [] {
+    std::mt19937_64 rng(5);
+    return MakeArticle(rng, 600);
+  }();
+  return a;
+}
+
+void BM_Normalize(benchmark::State& state) {
+  const std::string& a = Article();
+  for (auto _ : state) benchmark::DoNotOptimize(Normalize(a));
+  state.SetBytesProcessed(state.iterations() * a.size());
+}
+BENCHMARK(BM_Normalize);
+
+void BM_Shingle(benchmark::State& state) {
+  const std::string& a = Article();
+  NormalizedText n = Normalize(a);
+  std::vector<Token> tokens;
+  Tokenize(n.text(), &tokens);
+  for (auto _ : state) benchmark::DoNotOptimize(Shingles(n.text(), tokens, {}));
+  state.SetBytesProcessed(state.iterations() * a.size());
+}
+BENCHMARK(BM_Shingle);
+
+void BM_MinHash(benchmark::State& state) {
+  MinHashOptions o;
+  o.algorithm = static_cast<MinHashAlgorithm>(state.range(0));
+  o.num_perm = static_cast<uint32_t>(state.range(1));
+  MinHasher h(o);
+  const std::string& a = Article();
+  ShingleSet s = ShingleText(a, {});
+  std::vector<uint32_t> sig(o.num_perm);
+  for (auto _ : state) {
+    h.Sign(s, sig);
+    benchmark::DoNotOptimize(sig.data());
+  }
+  state.SetBytesProcessed(state.iterations() * a.size());
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(AlgorithmName(o.algorithm));
+}
+BENCHMARK(BM_MinHash)->ArgsProduct({{0, 1}, {128, 256}});
+
+void BM_LshBuildAndPairs(benchmark::State& state) {
+  const uint32_t k = 128;
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::mt19937 rng(3);
+  std::vector<uint32_t> sigs(n * k);
+  for (auto& x : sigs) x = rng();
+  for (auto _ : state) {
+    LshIndex index(LshParams{14, 9}, k);
+    index.Add(sigs);
+    index.Build();
+    benchmark::DoNotOptimize(index.CandidatePairs(1000));
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_LshBuildAndPairs)->Range(1 << 12, 1 << 17)->Unit(benchmark::kMillisecond);
+
+void BM_ScanEndToEnd(benchmark::State& state) {
+  const size_t docs = static_cast<size_t>(state.range(0));
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("refrain-bench-" + std::to_string(docs) + ".jsonl"))
+                         .string();
+  size_t bytes = 0;
+  {
+    std::ofstream out(path);
+    std::mt19937_64 rng(11);
+    for (size_t i = 0; i < docs; ++i) {
+      std::string a = MakeArticle(rng, 300 + rng() % 600);
+      bytes += a.size();
+      std::string esc;
+      for (char c : a) esc += c == '\n' ? std::string("\\n") : std::string(1, c);
+      out << "{\"id\":\"d" << i << "\",\"text\":\"" << esc << "\"}\n";
+    }
+  }
+  std::vector<std::string> paths{path};
+  ScanOptions o;
+  o.threads = static_cast<int>(state.range(1));
+  for (auto _ : state) {
+    auto r = RunScan(paths, o);
+    benchmark::DoNotOptimize(r);
+  }
+  std::filesystem::remove(path);
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.SetItemsProcessed(state.iterations() * docs);
+}
+BENCHMARK(BM_ScanEndToEnd)
+    ->ArgsProduct({{2000, 20000}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace refrain

@@ -1,0 +1,36 @@
+// Clustering: connected components over verified edges.
+//
+// Components do not depend on edge order (unlike greedy union-find
+// assignment in some peers), and every cluster reports its weakest link so a
+// chain of merely-similar documents is visible as such.
+#ifndef REFRAIN_CLUSTER_H_
+#define REFRAIN_CLUSTER_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "refrain/similarity.h"
+
+namespace refrain {
+
+struct Cluster {
+  std::vector<uint32_t> members;  // Document indexes, ascending; size >= 2.
+  uint32_t representative = 0;    // The member first in input order.
+  double min_similarity = 0.0;    // Over the cluster's edges.
+  double mean_similarity = 0.0;   // Over the cluster's edges.
+  uint64_t edges = 0;             // Verified edges inside the cluster.
+};
+
+// Connected components of the graph whose edges are the non-zeros of `m`
+// (singletons omitted). Clusters are ordered by size (descending), then by
+// first member. O(E α(N) + N).
+std::vector<Cluster> ConnectedComponents(const SimilarityMatrix& m);
+
+// Generic form over an edge list on `num_nodes` nodes.
+std::vector<Cluster> ConnectedComponents(uint32_t num_nodes,
+                                         std::span<const Edge> edges);
+
+}  // namespace refrain
+
+#endif  // REFRAIN_CLUSTER_H_

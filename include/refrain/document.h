@@ -1,0 +1,45 @@
+// Plain values shared by every pipeline stage: a document as read from the
+// input, a byte span into its original text, and a record the ingest stage
+// could not turn into a document.
+#ifndef REFRAIN_DOCUMENT_H_
+#define REFRAIN_DOCUMENT_H_
+
+#include <cstdint>
+#include <string>
+
+namespace refrain {
+
+// A half-open byte range [begin, end) into a document's ORIGINAL text (the
+// bytes as read, after UTF-8 repair). Every unit the pipeline reports carries
+// one, so a report can always quote what the article really said.
+struct Span {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  uint32_t size() const { return end - begin; }
+  bool empty() const { return end <= begin; }
+  friend bool operator==(const Span&, const Span&) = default;
+};
+
+// One article.
+struct Document {
+  std::string id;        // JSON `id`, else the location.
+  std::string location;  // "path" for .txt, "path:line" for JSONL.
+  std::string source;    // Outlet from JSON `source`; empty if absent.
+  std::string title;     // JSON `title`, or the first non-empty line of .txt.
+  std::string url;       // JSON `url`; empty if absent.
+  std::string date;      // JSON `date`, verbatim; empty if absent.
+  std::string text;      // Valid UTF-8 (invalid input bytes became U+FFFD).
+  uint32_t invalid_utf8 = 0;  // How many invalid sequences were replaced.
+  uint64_t input_bytes = 0;   // Size of the text before repair.
+};
+
+// An input record that did not become a document, and why. Together with the
+// documents these account for every record met: nothing is dropped silently.
+struct SkippedRecord {
+  std::string location;  // "path" or "path:line".
+  std::string reason;    // Human-readable, e.g. "malformed JSON: ...".
+};
+
+}  // namespace refrain
+
+#endif  // REFRAIN_DOCUMENT_H_

@@ -1,0 +1,80 @@
+// Ingest: turn paths (files or directories) into documents.
+//
+// Supported inputs, by file name (optionally followed by .gz or .zst):
+//   *.txt             one article per file; the first non-empty line is the
+//                     title; the whole file is the text.
+//   *.jsonl, *.ndjson one article per line, a JSON object with the fields
+//                     named in IngestOptions; the text field is required.
+// Directories are walked recursively in byte-wise sorted order; hidden entries
+// (name starting with '.') are ignored; any other file becomes a skipped
+// record "unsupported file type".
+//
+// Reading is split in two so the costly half can run in parallel:
+// ReadRecords() walks, decompresses and splits the input sequentially into
+// RawRecords; ParseRecord() (pure, thread-safe) turns one into a Document.
+#ifndef REFRAIN_INGEST_H_
+#define REFRAIN_INGEST_H_
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <variant>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "refrain/document.h"
+
+namespace refrain {
+
+struct IngestOptions {
+  // JSON field names for JSONL input. Only `text_field` is required in a
+  // record; the others are copied when present and are strings.
+  std::string id_field = "id";
+  std::string title_field = "title";
+  std::string text_field = "text";
+  std::string url_field = "url";
+  std::string date_field = "date";
+  std::string source_field = "source";
+
+  // A record (a .txt file or a JSONL line) longer than this, in bytes after
+  // decompression, is skipped with the reason "record too large". Default
+  // 64 MiB; range 1 .. 2^31-1 (offsets are 32-bit).
+  uint64_t max_record_bytes = 64ull << 20;
+};
+
+// Checks the options once, at the boundary.
+absl::Status ValidateIngestOptions(const IngestOptions& options);
+
+enum class RecordFormat { kText, kJsonLine };
+
+// One record as cut out of the input, not yet parsed or validated.
+struct RawRecord {
+  RecordFormat format = RecordFormat::kText;
+  std::string path;   // The file it came from.
+  uint64_t line = 0;  // 1-based line for JSONL; 0 for .txt.
+  std::string bytes;  // File content or JSONL line, without the newline.
+  std::string location() const;  // "path" or "path:line".
+};
+
+// Walks `paths` and calls `on_record` for every record and `on_skip` for every
+// file or line that cannot become one (unreadable, empty, unsupported,
+// corrupt compressed stream, too large). Calls happen in input order on the
+// calling thread. Never fails on bad input; returns an error only if a
+// callback-independent invariant breaks (none today), so callers can treat
+// a non-ok status as fatal.
+absl::Status ReadRecords(std::span<const std::string> paths,
+                         const IngestOptions& options,
+                         const std::function<void(RawRecord&&)>& on_record,
+                         const std::function<void(SkippedRecord&&)>& on_skip);
+
+// Parses one record into a document: JSON decoding (simdjson), UTF-8 repair,
+// title extraction. Returns the SkippedRecord for a malformed line, a missing
+// or non-string text field, or a text that is empty after trimming.
+// Pure and thread-safe.
+std::variant<Document, SkippedRecord> ParseRecord(RawRecord&& record,
+                                                  const IngestOptions& options);
+
+}  // namespace refrain
+
+#endif  // REFRAIN_INGEST_H_

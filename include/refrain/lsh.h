@@ -1,0 +1,87 @@
+// Locality-sensitive hashing over MinHash signatures (the banding scheme).
+//
+// A signature of num_perm slots is cut into `bands` bands of `rows` slots;
+// two documents become candidates when all rows of at least one band agree.
+// The probability of that for Jaccard s is 1 - (1 - s^rows)^bands, an S-curve
+// whose steepest point is near (1/bands)^(1/rows).
+//
+// LshIndex has explicit stages, in this order:
+//   Add()    append signatures (a batch over a contiguous array);
+//   Build()  sort the band keys (parallel over bands);
+//   then CandidatePairs() / Query(), which are const and thread-safe.
+// Adding after Build() requires another Build().
+#ifndef REFRAIN_LSH_H_
+#define REFRAIN_LSH_H_
+
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace refrain {
+
+struct LshParams {
+  uint32_t bands = 0;
+  uint32_t rows = 0;
+};
+
+// The (bands, rows) with bands * rows <= num_perm minimising
+// fp_weight * (false-positive area) + fn_weight * (false-negative area) of
+// the S-curve around `threshold`, as datasketch does (integrals by Simpson's
+// rule). Requires 0 < threshold < 1, num_perm >= 1, weights >= 0.
+LshParams OptimalLshParams(double threshold, uint32_t num_perm,
+                           double fp_weight = 0.5, double fn_weight = 0.5);
+
+// Probability that a pair of Jaccard `s` becomes a candidate.
+double CandidateProbability(double s, LshParams p);
+
+class LshIndex {
+ public:
+  LshIndex(LshParams params, uint32_t num_perm);
+
+  // Appends n = signatures.size() / num_perm documents, numbered from
+  // size() on, in order.
+  void Add(std::span<const uint32_t> signatures);
+  void Build();
+
+  uint32_t size() const { return size_; }
+
+  struct CandidateStats {
+    uint64_t buckets_capped = 0;  // Buckets over max_bucket members.
+    uint64_t docs_in_capped = 0;  // Members of those buckets (with repeats).
+  };
+
+  // All pairs (a < b) that share a bucket in some band, sorted and distinct.
+  // A bucket with more than `max_bucket` members (boilerplate-only texts,
+  // thousands of copies) does not emit all its pairs: each member is paired
+  // with the bucket's first member instead, so the cost stays linear; the
+  // clusters are the same when those members really are near-duplicates.
+  std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
+      uint32_t max_bucket, CandidateStats* stats = nullptr) const;
+
+  // Documents sharing at least one band with `signature` (num_perm slots),
+  // sorted and distinct.
+  std::vector<uint32_t> Query(std::span<const uint32_t> signature) const;
+
+ private:
+  struct Entry {
+    uint64_t key;
+    uint32_t doc;
+    bool operator<(const Entry& o) const {
+      return key != o.key ? key < o.key : doc < o.doc;
+    }
+  };
+  uint64_t BandKey(std::span<const uint32_t> sig, uint32_t band) const;
+
+  LshParams params_;
+  uint32_t num_perm_;
+  uint32_t size_ = 0;
+  bool built_ = true;
+  std::vector<std::vector<Entry>> bands_;  // One sorted table per band.
+};
+
+}  // namespace refrain
+
+#endif  // REFRAIN_LSH_H_

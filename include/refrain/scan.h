@@ -1,0 +1,94 @@
+// The scan pipeline: ingest -> normalize -> segment -> shingle -> minhash ->
+// lsh -> verify (similarity) -> cluster -> claims, producing a Report.
+#ifndef REFRAIN_SCAN_H_
+#define REFRAIN_SCAN_H_
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "refrain/ingest.h"
+#include "refrain/minhash.h"
+#include "refrain/segment.h"
+#include "refrain/shingle.h"
+
+namespace refrain {
+
+struct Report;
+
+struct ScanOptions {
+  IngestOptions ingest;
+  SegmentOptions segment;
+  ShingleOptions shingle;
+  MinHashOptions minhash;
+
+  // Exact Jaccard similarity of shingle sets at or above which two documents
+  // are near-duplicates. Default 0.8; range (0, 1).
+  double threshold = 0.8;
+  // A re-post with a new header or footer has a low Jaccard similarity but
+  // its smaller text is almost all inside the larger one. Two documents are
+  // also near-duplicates when containment (shared shingles / shingles of the
+  // smaller) is at least this and the smaller has at least
+  // `min_length_ratio` of the larger's shingles (so a paragraph quoted in a
+  // long article is not a duplicate of it: that is claims' business).
+  // Default 0.9; 1 disables; range (0, 1].
+  double containment_threshold = 0.9;
+  // Default 0.5; range (0, 1].
+  double min_length_ratio = 0.5;
+  // The Jaccard similarity LSH is tuned to find. 0 (default): the lower of
+  // `threshold` and the Jaccard of a pair at `containment_threshold` whose
+  // lengths differ by 20% (0.667 for 0.9), so such re-posts are found.
+  double lsh_threshold = 0.0;
+  // LSH banding. 0 for both (default): chosen from lsh_threshold and num_perm
+  // by OptimalLshParams with the weights below. Otherwise both must be set
+  // and bands * rows <= num_perm.
+  uint32_t bands = 0;
+  uint32_t rows = 0;
+  // Weights of the false-positive and false-negative areas when choosing the
+  // banding. Every candidate is verified exactly, so a false positive costs
+  // one set intersection while a false negative is a duplicate lost for
+  // good: the defaults 0.1 / 0.9 favour recall (k=128, t=0.8 gives 14 bands
+  // x 9 rows: a pair at Jaccard 0.9 becomes a candidate with probability
+  // 0.999, against 0.93 for datasketch's equal weights, 9 x 13). Each >= 0,
+  // not both 0.
+  double fp_weight = 0.1;
+  double fn_weight = 0.9;
+  // An LSH bucket with more members than this pairs each member with its
+  // first member instead of every other member (see LshIndex). Default
+  // 1000; range >= 2.
+  uint32_t max_bucket = 1000;
+  // A cluster with more members than this lists, in near_duplicates.pairs,
+  // each member's edge to its representative instead of every verified pair,
+  // so thousands of copies do not make the report quadratic. Default 50;
+  // range >= 2.
+  uint32_t max_cluster_pairs = 50;
+
+  // Worker threads; 0 (default) = all cores. Does not change any output.
+  int threads = 0;
+  // Records parsed and sketched per parallel batch. Bigger batches use more
+  // memory for raw text in flight. Default 2048; range >= 1.
+  uint32_t batch_records = 2048;
+};
+
+// The Jaccard similarity the LSH banding is tuned for (see lsh_threshold).
+double EffectiveLshThreshold(const ScanOptions& options);
+
+// Checks every field, once, at the API boundary.
+absl::Status ValidateScanOptions(const ScanOptions& options);
+
+// Called after each batch with (documents so far, input bytes so far).
+using ProgressFn = std::function<void(uint64_t docs, uint64_t bytes)>;
+
+// Runs the whole pipeline over `paths`. Bad input records never fail the
+// scan: they are listed in report.skipped. Fails on invalid options.
+// The report is identical whatever options.threads is.
+absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
+                               const ScanOptions& options,
+                               const ProgressFn& progress = nullptr);
+
+}  // namespace refrain
+
+#endif  // REFRAIN_SCAN_H_

@@ -1,0 +1,457 @@
+#include "refrain/ingest.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "utf8.h"
+
+namespace refrain {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class Compression { kNone, kGzip, kZstd };
+
+struct FileKind {
+  Compression compression = Compression::kNone;
+  std::optional<RecordFormat> format;  // Empty: unsupported.
+};
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.substr(s.size() - suffix.size()) == suffix;
+}
+
+FileKind Classify(const std::string& path) {
+  std::string name = fs::path(path).filename().string();
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  FileKind kind;
+  std::string_view n = name;
+  if (EndsWith(n, ".gz")) {
+    kind.compression = Compression::kGzip;
+    n.remove_suffix(3);
+  } else if (EndsWith(n, ".zst")) {
+    kind.compression = Compression::kZstd;
+    n.remove_suffix(4);
+  }
+  if (EndsWith(n, ".txt")) {
+    kind.format = RecordFormat::kText;
+  } else if (EndsWith(n, ".jsonl") || EndsWith(n, ".ndjson")) {
+    kind.format = RecordFormat::kJsonLine;
+  }
+  return kind;
+}
+
+// A sequential stream of (decompressed) bytes. Read() returns the number of
+// bytes read, 0 at a clean end, or an error naming what went wrong.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual absl::StatusOr<size_t> Read(char* buf, size_t n) = 0;
+};
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+class PlainSource : public ByteSource {
+ public:
+  explicit PlainSource(FILE* f) : f_(f) {}
+  ~PlainSource() override { std::fclose(f_); }
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    size_t got = std::fread(buf, 1, n, f_);
+    if (got == 0 && std::ferror(f_)) {
+      return absl::DataLossError(absl::StrCat("read error: ", ErrnoText()));
+    }
+    return got;
+  }
+
+ private:
+  FILE* f_;
+};
+
+// zlib's gz* API: handles concatenated members and reports truncation.
+class GzipSource : public ByteSource {
+ public:
+  explicit GzipSource(gzFile f) : f_(f) {}
+  ~GzipSource() override { gzclose(f_); }
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (first_) {
+      first_ = false;
+      // gzread passes non-gzip data through; a .gz that is not gzip is bad
+      // input, not text.
+      int got = gzread(f_, buf, static_cast<unsigned>(n));
+      if (got > 0 && gzdirect(f_)) {
+        return absl::DataLossError("not a gzip stream");
+      }
+      return Result(got);
+    }
+    return Result(gzread(f_, buf, static_cast<unsigned>(n)));
+  }
+
+ private:
+  absl::StatusOr<size_t> Result(int got) {
+    int err = Z_OK;
+    const char* msg = gzerror(f_, &err);
+    if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
+      return absl::DataLossError(absl::StrCat("corrupt gzip stream: ", msg));
+    }
+    return static_cast<size_t>(got);
+  }
+  gzFile f_;
+  bool first_ = true;
+};
+
+class ZstdSource : public ByteSource {
+ public:
+  explicit ZstdSource(FILE* f)
+      : f_(f), dctx_(ZSTD_createDCtx()), in_buf_(ZSTD_DStreamInSize()) {}
+  ~ZstdSource() override {
+    ZSTD_freeDCtx(dctx_);
+    std::fclose(f_);
+  }
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    ZSTD_outBuffer out{buf, n, 0};
+    while (out.pos == 0) {
+      if (in_.pos == in_.size) {
+        size_t got = std::fread(in_buf_.data(), 1, in_buf_.size(), f_);
+        if (got == 0) {
+          if (std::ferror(f_)) {
+            return absl::DataLossError(absl::StrCat("read error: ", ErrnoText()));
+          }
+          if (last_ret_ != 0) {
+            return absl::DataLossError("truncated zstd stream");
+          }
+          return size_t{0};
+        }
+        in_ = ZSTD_inBuffer{in_buf_.data(), got, 0};
+      }
+      last_ret_ = ZSTD_decompressStream(dctx_, &out, &in_);
+      if (ZSTD_isError(last_ret_)) {
+        return absl::DataLossError(
+            absl::StrCat("corrupt zstd stream: ", ZSTD_getErrorName(last_ret_)));
+      }
+    }
+    return out.pos;
+  }
+
+ private:
+  FILE* f_;
+  ZSTD_DCtx* dctx_;
+  std::vector<char> in_buf_;
+  ZSTD_inBuffer in_{nullptr, 0, 0};
+  size_t last_ret_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
+                                                 Compression c) {
+  if (c == Compression::kGzip) {
+    gzFile g = gzopen(path.c_str(), "rb");
+    if (g == nullptr) {
+      return absl::NotFoundError(absl::StrCat("cannot open: ", ErrnoText()));
+    }
+    gzbuffer(g, 1 << 17);
+    return std::make_unique<GzipSource>(g);
+  }
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return absl::NotFoundError(absl::StrCat("cannot open: ", ErrnoText()));
+  }
+  if (c == Compression::kZstd) return std::make_unique<ZstdSource>(f);
+  return std::make_unique<PlainSource>(f);
+}
+
+constexpr size_t kChunk = 1 << 20;
+
+class Walker {
+ public:
+  Walker(const IngestOptions& options,
+         const std::function<void(RawRecord&&)>& on_record,
+         const std::function<void(SkippedRecord&&)>& on_skip)
+      : options_(options), on_record_(on_record), on_skip_(on_skip) {}
+
+  void Path(const std::string& path) {
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (ec) {
+      Skip(path, 0, absl::StrCat("cannot open: ", ec.message()));
+      return;
+    }
+    if (fs::is_directory(st)) {
+      Directory(path);
+    } else {
+      File(path);
+    }
+  }
+
+ private:
+  void Directory(const std::string& dir) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(
+        dir, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+      Skip(dir, 0, absl::StrCat("cannot read directory: ", ec.message()));
+      return;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        Skip(dir, 0, absl::StrCat("cannot read directory: ", ec.message()));
+        return;
+      }
+      const fs::path& p = it->path();
+      if (p.filename().string().starts_with(".")) {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_directory(ec)) continue;
+      files.push_back(p.string());
+    }
+    std::sort(files.begin(), files.end());
+    for (const std::string& f : files) File(f);
+  }
+
+  void File(const std::string& path) {
+    FileKind kind = Classify(path);
+    if (!kind.format) {
+      Skip(path, 0, "unsupported file type");
+      return;
+    }
+    absl::StatusOr<std::unique_ptr<ByteSource>> src =
+        Open(path, kind.compression);
+    if (!src.ok()) {
+      Skip(path, 0, std::string(src.status().message()));
+      return;
+    }
+    if (*kind.format == RecordFormat::kText) {
+      TextFile(path, **src);
+    } else {
+      JsonLines(path, **src);
+    }
+  }
+
+  void TextFile(const std::string& path, ByteSource& src) {
+    RawRecord rec;
+    rec.format = RecordFormat::kText;
+    rec.path = path;
+    std::string& bytes = rec.bytes;
+    for (;;) {
+      absl::StatusOr<size_t> got = src.Read(buf_.data(), buf_.size());
+      if (!got.ok()) {
+        Skip(path, 0, std::string(got.status().message()));
+        return;
+      }
+      if (*got == 0) break;
+      bytes.append(buf_.data(), *got);
+      if (bytes.size() > options_.max_record_bytes) {
+        Skip(path, 0,
+             absl::StrCat("record too large: over ", options_.max_record_bytes,
+                          " bytes (--max-record-bytes)"));
+        return;
+      }
+    }
+    if (bytes.empty()) {
+      Skip(path, 0, "empty file");
+      return;
+    }
+    on_record_(std::move(rec));
+  }
+
+  void JsonLines(const std::string& path, ByteSource& src) {
+    std::vector<char>& buf = buf_;
+    std::string line;
+    uint64_t line_no = 0;
+    bool too_long = false;
+    bool any_bytes = false;
+    auto finish_line = [&]() {
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (too_long) {
+        Skip(path, line_no,
+             absl::StrCat("record too large: line over ",
+                          options_.max_record_bytes,
+                          " bytes (--max-record-bytes)"));
+      } else if (line.find_first_not_of(" \t\r") != std::string::npos) {
+        RawRecord rec;
+        rec.format = RecordFormat::kJsonLine;
+        rec.path = path;
+        rec.line = line_no;
+        rec.bytes = std::move(line);
+        on_record_(std::move(rec));
+      }
+      line.clear();
+      too_long = false;
+    };
+    for (;;) {
+      absl::StatusOr<size_t> got = src.Read(buf.data(), buf.size());
+      if (!got.ok()) {
+        Skip(path, line_no + 1, std::string(got.status().message()));
+        return;
+      }
+      if (*got == 0) break;
+      any_bytes = true;
+      std::string_view chunk(buf.data(), *got);
+      while (!chunk.empty()) {
+        size_t nl = chunk.find('\n');
+        std::string_view piece = chunk.substr(0, nl);
+        if (!too_long) {
+          if (line.size() + piece.size() > options_.max_record_bytes) {
+            too_long = true;
+            line.clear();
+            line.shrink_to_fit();
+          } else {
+            line.append(piece);
+          }
+        }
+        if (nl == std::string_view::npos) break;
+        finish_line();
+        chunk.remove_prefix(nl + 1);
+      }
+    }
+    if (!line.empty() || too_long) finish_line();
+    if (!any_bytes) Skip(path, 0, "empty file");
+  }
+
+  void Skip(const std::string& path, uint64_t line, std::string reason) {
+    SkippedRecord s;
+    s.location = line == 0 ? path : absl::StrCat(path, ":", line);
+    s.reason = std::move(reason);
+    on_skip_(std::move(s));
+  }
+
+  const IngestOptions& options_;
+  const std::function<void(RawRecord&&)>& on_record_;
+  const std::function<void(SkippedRecord&&)>& on_skip_;
+  std::vector<char> buf_ = std::vector<char>(kChunk);  // Reused read buffer.
+};
+
+std::string FirstNonEmptyLine(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    uint32_t b = static_cast<uint32_t>(pos), e = static_cast<uint32_t>(nl);
+    internal::TrimSpace(text, &b, &e);
+    if (b < e) return std::string(text.substr(b, e - b));
+    pos = nl + 1;
+  }
+  return "";
+}
+
+bool IsBlank(std::string_view text) {
+  uint32_t b = 0, e = static_cast<uint32_t>(text.size());
+  internal::TrimSpace(text, &b, &e);
+  return b == e;
+}
+
+SkippedRecord SkipOf(const RawRecord& r, std::string reason) {
+  return SkippedRecord{r.location(), std::move(reason)};
+}
+
+}  // namespace
+
+std::string RawRecord::location() const {
+  return line == 0 ? path : absl::StrCat(path, ":", line);
+}
+
+absl::Status ValidateIngestOptions(const IngestOptions& o) {
+  if (o.text_field.empty()) {
+    return absl::InvalidArgumentError("the text field name must not be empty");
+  }
+  if (o.max_record_bytes == 0 || o.max_record_bytes > 0x7fffffffull) {
+    return absl::InvalidArgumentError(
+        "--max-record-bytes must be in 1 .. 2147483647");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadRecords(std::span<const std::string> paths,
+                         const IngestOptions& options,
+                         const std::function<void(RawRecord&&)>& on_record,
+                         const std::function<void(SkippedRecord&&)>& on_skip) {
+  Walker walker(options, on_record, on_skip);
+  for (const std::string& p : paths) walker.Path(p);
+  return absl::OkStatus();
+}
+
+std::variant<Document, SkippedRecord> ParseRecord(
+    RawRecord&& record, const IngestOptions& options) {
+  Document doc;
+  doc.location = record.location();
+  doc.input_bytes = record.bytes.size();
+  uint32_t repaired = internal::RepairUtf8(&record.bytes);
+  if (record.format == RecordFormat::kText) {
+    doc.invalid_utf8 = repaired;
+    doc.id = doc.location;
+    doc.text = std::move(record.bytes);
+    doc.title = FirstNonEmptyLine(doc.text);
+    if (IsBlank(doc.text)) return SkipOf(record, "empty text");
+    return doc;
+  }
+
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::error_code err = parser.parse(record.bytes).get(root);
+  if (err) {
+    return SkipOf(record,
+                  absl::StrCat("malformed JSON: ", simdjson::error_message(err)));
+  }
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj)) {
+    return SkipOf(record, "malformed JSON: expected an object");
+  }
+  // Copies an optional string field; a present field of another type is an
+  // error rather than a silent omission.
+  auto get = [&](const std::string& name, std::string* out,
+                 bool allow_number) -> std::optional<std::string> {
+    simdjson::dom::element v;
+    if (obj.at_key(name).get(v)) return std::nullopt;  // absent
+    std::string_view sv;
+    if (!v.get_string().get(sv)) {
+      out->assign(sv);
+      return std::nullopt;
+    }
+    if (allow_number && (v.is_int64() || v.is_uint64())) {
+      *out = simdjson::minify(v);
+      return std::nullopt;
+    }
+    if (v.is_null()) return std::nullopt;
+    return absl::StrCat("field '", name, "' is not a string");
+  };
+  simdjson::dom::element text;
+  if (obj.at_key(options.text_field).get(text)) {
+    return SkipOf(record, absl::StrCat("missing field '", options.text_field, "'"));
+  }
+  for (auto [name, out, num] :
+       {std::tuple{&options.text_field, &doc.text, false},
+        std::tuple{&options.id_field, &doc.id, true},
+        std::tuple{&options.title_field, &doc.title, false},
+        std::tuple{&options.url_field, &doc.url, false},
+        std::tuple{&options.date_field, &doc.date, false},
+        std::tuple{&options.source_field, &doc.source, false}}) {
+    if (auto problem = get(*name, out, num)) return SkipOf(record, *problem);
+  }
+  if (IsBlank(doc.text)) return SkipOf(record, "empty text");
+  if (doc.text.size() > options.max_record_bytes) {
+    return SkipOf(record, "record too large");
+  }
+  // JSON escapes (\uDC00 alone) can still produce invalid UTF-8 sequences
+  // after decoding; repair those too.
+  doc.invalid_utf8 = repaired + internal::RepairUtf8(&doc.text) +
+                     internal::RepairUtf8(&doc.title);
+  if (doc.id.empty()) doc.id = doc.location;
+  return doc;
+}
+
+}  // namespace refrain

@@ -1,0 +1,157 @@
+#include "refrain/lsh.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+#include "hash.h"
+
+namespace refrain {
+namespace {
+
+// Simpson's rule over [lo, hi] with an even number of steps.
+template <typename F>
+double Integrate(F f, double lo, double hi) {
+  constexpr int kSteps = 200;
+  if (hi <= lo) return 0.0;
+  const double h = (hi - lo) / kSteps;
+  double sum = f(lo) + f(hi);
+  for (int i = 1; i < kSteps; ++i) sum += f(lo + i * h) * (i % 2 ? 4.0 : 2.0);
+  return sum * h / 3.0;
+}
+
+}  // namespace
+
+double CandidateProbability(double s, LshParams p) {
+  return 1.0 - std::pow(1.0 - std::pow(s, p.rows), p.bands);
+}
+
+LshParams OptimalLshParams(double threshold, uint32_t num_perm,
+                           double fp_weight, double fn_weight) {
+  LshParams best{1, num_perm};
+  double best_err = std::numeric_limits<double>::infinity();
+  for (uint32_t b = 1; b <= num_perm; ++b) {
+    for (uint32_t r = 1; r <= num_perm / b; ++r) {
+      LshParams p{b, r};
+      double fp = Integrate([&](double s) { return CandidateProbability(s, p); },
+                            0.0, threshold);
+      double fn = Integrate(
+          [&](double s) { return 1.0 - CandidateProbability(s, p); }, threshold, 1.0);
+      double err = fp_weight * fp + fn_weight * fn;
+      if (err < best_err) {
+        best_err = err;
+        best = p;
+      }
+    }
+  }
+  return best;
+}
+
+LshIndex::LshIndex(LshParams params, uint32_t num_perm)
+    : params_(params), num_perm_(num_perm), bands_(params.bands) {
+  assert(params.bands * params.rows <= num_perm);
+}
+
+uint64_t LshIndex::BandKey(std::span<const uint32_t> sig, uint32_t band) const {
+  return internal::HashBytes(sig.data() + band * params_.rows,
+                             params_.rows * sizeof(uint32_t),
+                             internal::kBandSeed + band);
+}
+
+void LshIndex::Add(std::span<const uint32_t> signatures) {
+  assert(signatures.size() % num_perm_ == 0);
+  const size_t n = signatures.size() / num_perm_;
+  const uint32_t first = size_;
+  for (auto& t : bands_) t.resize(t.size() + n);
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) {
+    auto sig = signatures.subspan(static_cast<size_t>(i) * num_perm_, num_perm_);
+    for (uint32_t band = 0; band < params_.bands; ++band) {
+      bands_[band][first + i] = Entry{BandKey(sig, band), first + static_cast<uint32_t>(i)};
+    }
+  }
+  size_ += static_cast<uint32_t>(n);
+  built_ = false;
+}
+
+void LshIndex::Build() {
+#pragma omp parallel for schedule(dynamic)
+  for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
+    std::sort(bands_[b].begin(), bands_[b].end());
+  }
+  built_ = true;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
+    uint32_t max_bucket, CandidateStats* stats) const {
+  assert(built_);
+  std::vector<std::vector<uint64_t>> per_band(bands_.size());
+  std::vector<CandidateStats> band_stats(bands_.size());
+#pragma omp parallel for schedule(dynamic)
+  for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
+    const std::vector<Entry>& t = bands_[b];
+    std::vector<uint64_t>& out = per_band[b];
+    for (size_t i = 0; i < t.size();) {
+      size_t j = i + 1;
+      while (j < t.size() && t[j].key == t[i].key) ++j;
+      const size_t m = j - i;
+      if (m > max_bucket) {
+        ++band_stats[b].buckets_capped;
+        band_stats[b].docs_in_capped += m;
+        for (size_t x = i + 1; x < j; ++x) {
+          out.push_back(uint64_t{t[i].doc} << 32 | t[x].doc);
+        }
+      } else {
+        for (size_t x = i; x < j; ++x) {
+          for (size_t y = x + 1; y < j; ++y) {
+            out.push_back(uint64_t{t[x].doc} << 32 | t[y].doc);
+          }
+        }
+      }
+      i = j;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+  std::vector<uint64_t> all;
+  size_t total = 0;
+  for (auto& v : per_band) total += v.size();
+  all.reserve(total);
+  for (auto& v : per_band) {
+    all.insert(all.end(), v.begin(), v.end());
+    std::vector<uint64_t>().swap(v);
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::vector<std::pair<uint32_t, uint32_t>> pairs(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    pairs[i] = {static_cast<uint32_t>(all[i] >> 32), static_cast<uint32_t>(all[i])};
+  }
+  if (stats != nullptr) {
+    *stats = {};
+    for (const auto& s : band_stats) {
+      stats->buckets_capped += s.buckets_capped;
+      stats->docs_in_capped += s.docs_in_capped;
+    }
+  }
+  return pairs;
+}
+
+std::vector<uint32_t> LshIndex::Query(std::span<const uint32_t> sig) const {
+  assert(built_ && sig.size() == num_perm_);
+  std::vector<uint32_t> out;
+  for (uint32_t b = 0; b < params_.bands; ++b) {
+    const std::vector<Entry>& t = bands_[b];
+    uint64_t key = BandKey(sig, b);
+    auto it = std::lower_bound(t.begin(), t.end(), Entry{key, 0});
+    for (; it != t.end() && it->key == key; ++it) out.push_back(it->doc);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace refrain

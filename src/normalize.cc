@@ -1,0 +1,229 @@
+#include "refrain/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <cassert>
+
+namespace refrain {
+namespace {
+
+const icu::Normalizer2& Nfkc() {
+  static const icu::Normalizer2* n = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* p =
+        icu::Normalizer2::getNFKCCasefoldInstance(status);
+    if (U_FAILURE(status)) std::abort();  // ICU data missing: unusable build.
+    return p;
+  }();
+  return *n;
+}
+
+// Quotation marks and dashes folded to ASCII after NFKC (which keeps most of
+// them). Returns 0 for "leave alone".
+char FoldPunct(UChar32 c) {
+  switch (c) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
+    case 0x2035: case 0x2039: case 0x203A: case 0x02BC: case 0x0060:
+    case 0x00B4:
+      return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
+    case 0x2036: case 0x00AB: case 0x00BB: case 0x301D: case 0x301E:
+    case 0x301F:
+      return '"';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+    case 0x2015: case 0x2212: case 0xFE58: case 0xFE63: case 0xFF0D:
+      return '-';
+    default:
+      return 0;
+  }
+}
+
+void AppendCodePoint(std::string* out, UChar32 c) {
+  char buf[4];
+  int32_t n = 0;
+  U8_APPEND_UNSAFE(buf, n, c);
+  out->append(buf, static_cast<size_t>(n));
+}
+
+bool IsNoSpaceScript(UChar32 c) {
+  if (c < 0x0E00) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  UScriptCode s = uscript_getScript(c, &status);
+  switch (s) {
+    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA:
+    case USCRIPT_THAI: case USCRIPT_LAO: case USCRIPT_KHMER:
+    case USCRIPT_MYANMAR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsWordChar(UChar32 c) {
+  if (c < 0x80) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           (c >= 'A' && c <= 'Z');
+  }
+  if (c == 0xFFFD) return false;
+  return u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
+}
+
+bool IsDigit(UChar32 c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c); }
+
+}  // namespace
+
+Span NormalizedText::ToOriginal(uint32_t begin, uint32_t end) const {
+  assert(begin < end && end <= text_.size());
+  uint32_t last = origin_[end - 1];
+  uint32_t j = end;
+  while (origin_[j] == last && j < text_.size()) ++j;
+  return Span{origin_[begin], origin_[j]};
+}
+
+NormalizedText Normalize(std::string_view in) {
+  NormalizedText out;
+  std::string& t = out.text_;
+  std::vector<uint32_t>& o = out.origin_;
+  t.reserve(in.size());
+  o.reserve(in.size() + 1);
+  const icu::Normalizer2& nfkc = Nfkc();
+  const int32_t n = static_cast<int32_t>(in.size());
+  const char* s = in.data();
+
+  // Normalizes the non-ASCII segment [seg_begin, seg_end) with ICU.
+  icu::UnicodeString src, dst;
+  auto flush = [&](int32_t seg_begin, int32_t seg_end) {
+    src = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(s + seg_begin, seg_end - seg_begin));
+    UErrorCode status = U_ZERO_ERROR;
+    nfkc.normalize(src, dst, status);
+    const icu::UnicodeString& r = U_SUCCESS(status) ? dst : src;
+    for (int32_t i = 0; i < r.length();) {
+      UChar32 c = r.char32At(i);
+      i += U16_LENGTH(c);
+      size_t before = t.size();
+      if (char p = FoldPunct(c)) {
+        t.push_back(p);
+      } else {
+        AppendCodePoint(&t, c);
+      }
+      o.insert(o.end(), t.size() - before, static_cast<uint32_t>(seg_begin));
+    }
+  };
+
+  int32_t i = 0;
+  int32_t seg = -1;  // Start of the pending non-ASCII segment, or -1.
+  while (i < n) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      // An ASCII character always starts a new segment for NFKC_Casefold,
+      // except when a combining mark follows it; peek for that.
+      bool next_ascii =
+          i + 1 >= n || static_cast<unsigned char>(s[i + 1]) < 0x80;
+      if (next_ascii) {
+        if (seg >= 0) {
+          flush(seg, i);
+          seg = -1;
+        }
+        t.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
+        o.push_back(static_cast<uint32_t>(i));
+        ++i;
+        continue;
+      }
+    }
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) c = 0xFFFD;
+    if (seg >= 0 && nfkc.hasBoundaryBefore(c)) {
+      flush(seg, start);
+      seg = -1;
+    }
+    if (seg < 0) seg = start;
+  }
+  if (seg >= 0) flush(seg, n);
+  o.push_back(static_cast<uint32_t>(n));
+  return out;
+}
+
+void Tokenize(std::string_view text, std::vector<Token>* out) {
+  out->clear();
+  const char* s = text.data();
+  const int32_t n = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  int32_t start = -1;     // Start of the current token, or -1.
+  UChar32 prev = 0;       // Last character of the current token.
+  bool run_break = true;  // A boundary was seen since the last token.
+  bool terminal = false;  // Last gap character was . ! ? ; :
+  auto close = [&](int32_t end) {
+    if (start >= 0) {
+      out->push_back(Token{static_cast<uint32_t>(start),
+                           static_cast<uint32_t>(end), run_break});
+      run_break = false;
+      start = -1;
+    }
+  };
+  auto open = [&](int32_t at) {
+    start = at;
+    terminal = false;
+  };
+  while (i < n) {
+    int32_t at = i;
+    UChar32 c;
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      c = b;
+      ++i;
+    } else {
+      U8_NEXT(s, i, n, c);
+      if (c < 0) c = 0xFFFD;
+    }
+    if (IsWordChar(c)) {
+      if (IsNoSpaceScript(c)) {
+        close(at);
+        open(at);
+        close(i);
+        continue;
+      }
+      if (start < 0) open(at);
+      prev = c;
+      continue;
+    }
+    // Joiners: keep "state's" and "1,000.5" whole when the next character
+    // continues the word.
+    if (start >= 0 && i < n) {
+      int32_t j = i;
+      UChar32 next;
+      U8_NEXT(s, j, n, next);
+      bool join = false;
+      if ((c == '\'' || c == 0x2019) && u_isalpha(prev) && next >= 0 && u_isalpha(next)) join = true;
+      if ((c == '.' || c == ',') && IsDigit(prev) && next >= 0 && IsDigit(next)) {
+        join = true;
+      }
+      if (join) continue;
+    }
+    close(at);
+    if (c == '\n' || c == 0x3002 || c == 0xFF61 || c == 0x2029) {
+      run_break = true;
+    } else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':') {
+      terminal = true;
+    } else if (terminal && (c == ' ' || c == '\t' || c == '\r' || u_isUWhiteSpace(c))) {
+      run_break = true;
+    } else if (c != '"' && c != '\'' && c != ')') {
+      // Closing quotes and brackets may sit between the stop and the space.
+      terminal = false;
+    }
+  }
+  close(n);
+}
+
+size_t CountWords(std::string_view text) {
+  thread_local std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  return tokens.size();
+}
+
+}  // namespace refrain

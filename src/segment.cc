@@ -1,0 +1,177 @@
+#include "refrain/segment.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/filteredbrk.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include <memory>
+
+#include "refrain/normalize.h"
+#include "utf8.h"
+
+namespace refrain {
+namespace {
+
+// Abbreviations common in news that ICU 72's English suppression list lacks
+// (it has "Mr." but not "Dr." or "Gen."), so "Dr. Smith" stays one sentence.
+constexpr const char* kExtraAbbreviations[] = {
+    "Dr.",   "Gen.",  "Col.",  "Lt.",   "Sgt.",  "Capt.", "Gov.",  "Sen.",
+    "Rep.",  "Prof.", "St.",   "Jr.",   "Sr.",   "No.",   "Inc.",  "Corp.",
+    "Ltd.",  "Co.",   "Jan.",  "Feb.",  "Aug.",  "Sept.", "Oct.",  "Nov.",
+    "Dec.",  "vs.",   "Mt.",   "Ft.",   "Rev.",  "Hon.",  "Pres.", "Adm.",
+    "Maj.",  "Cmdr.", "Gens.", "Sens.", "Reps.", "Mmes.", "approx."};
+
+std::unique_ptr<icu::BreakIterator> MakeSentenceIterator(const std::string& locale) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::Locale loc = icu::Locale::createFromName(locale.c_str());
+  std::unique_ptr<icu::BreakIterator> base(
+      icu::BreakIterator::createSentenceInstance(loc, status));
+  if (U_FAILURE(status)) return nullptr;
+  std::unique_ptr<icu::FilteredBreakIteratorBuilder> builder(
+      icu::FilteredBreakIteratorBuilder::createInstance(loc, status));
+  if (U_FAILURE(status)) return base;
+  for (const char* a : kExtraAbbreviations) {
+    builder->suppressBreakAfter(icu::UnicodeString::fromUTF8(a), status);
+  }
+  status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> filtered(
+      builder->wrapIteratorWithFilter(base.release(), status));
+  if (U_FAILURE(status)) return nullptr;
+  return filtered;
+}
+
+// One sentence iterator per thread and locale: creating one costs far more
+// than using it.
+icu::BreakIterator* SentenceIterator(const std::string& locale) {
+  thread_local std::string cached_locale;
+  thread_local std::unique_ptr<icu::BreakIterator> it;
+  if (!it || cached_locale != locale) {
+    it = MakeSentenceIterator(locale);
+    cached_locale = locale;
+  }
+  return it.get();
+}
+
+void AddTrimmed(std::string_view text, uint32_t b, uint32_t e,
+                std::vector<Span>* out) {
+  internal::TrimSpace(text, &b, &e);
+  if (b < e) out->push_back(Span{b, e});
+}
+
+// Quotation-mark roles of a code point.
+enum class Quote { kNone, kOpen, kClose, kBoth };
+
+struct QuoteMark {
+  Quote role = Quote::kNone;
+  UChar32 closer = 0;  // For openers: the mark that closes it.
+};
+
+QuoteMark Classify(UChar32 c) {
+  switch (c) {
+    case '"': return {Quote::kBoth, '"'};
+    case 0x201C: return {Quote::kOpen, 0x201D};  // “ ”
+    case 0x201E: return {Quote::kOpen, 0x201C};  // „ “ (German)
+    case 0x00AB: return {Quote::kOpen, 0x00BB};  // « »
+    case 0x2018: return {Quote::kOpen, 0x2019};  // ‘ ’
+    default: return {};
+  }
+}
+
+bool IsLetter(UChar32 c) { return c >= 0 && u_isalpha(c); }
+
+void FindQuotes(std::string_view text, Span para, uint32_t min_words,
+                std::vector<Span>* out) {
+  const char* s = text.data();
+  int32_t i = static_cast<int32_t>(para.begin);
+  const int32_t end = static_cast<int32_t>(para.end);
+  UChar32 closer = 0;   // Closing mark we wait for; 0 when outside a quote.
+  int32_t open_end = 0;  // Byte after the opening mark.
+  UChar32 prev = ' ';
+  auto emit = [&](int32_t close_begin) {
+    uint32_t b = static_cast<uint32_t>(open_end), e = static_cast<uint32_t>(close_begin);
+    internal::TrimSpace(text, &b, &e);
+    if (b < e && CountWords(text.substr(b, e - b)) >= min_words) {
+      out->push_back(Span{b, e});
+    }
+  };
+  while (i < end) {
+    int32_t at = i;
+    UChar32 c;
+    U8_NEXT(s, i, end, c);
+    if (closer != 0) {
+      bool closes = c == closer;
+      // ’ doubles as the apostrophe ("Lavrov’s"): it closes a ‘ quote only
+      // when no letter follows.
+      if (closes && c == 0x2019 && i < end) {
+        int32_t j = i;
+        UChar32 next;
+        U8_NEXT(s, j, end, next);
+        closes = !IsLetter(next);
+      }
+      if (closes) {
+        emit(at);
+        closer = 0;
+      }
+    } else {
+      QuoteMark m = Classify(c);
+      // ‘ after a letter is an apostrophe-like typo, not an opener.
+      if (m.role != Quote::kNone && !(c == 0x2018 && IsLetter(prev))) {
+        closer = m.closer;
+        open_end = i;
+      }
+    }
+    prev = c;
+  }
+  if (closer != 0) emit(end);
+}
+
+}  // namespace
+
+absl::Status ValidateSegmentOptions(const SegmentOptions& o) {
+  if (o.min_quote_words < 1 || o.min_quote_words > 1000) {
+    return absl::InvalidArgumentError("--min-quote-words must be in 1..1000");
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createSentenceInstance(
+      icu::Locale::createFromName(o.locale.c_str()), status));
+  if (U_FAILURE(status)) {
+    return absl::InvalidArgumentError("unusable sentence locale: " + o.locale);
+  }
+  return absl::OkStatus();
+}
+
+Segmentation Segment(std::string_view text, const SegmentOptions& options) {
+  Segmentation seg;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    AddTrimmed(text, static_cast<uint32_t>(pos), static_cast<uint32_t>(nl),
+               &seg.paragraphs);
+    pos = nl + 1;
+  }
+
+  icu::BreakIterator* it = SentenceIterator(options.locale);
+  for (const Span& p : seg.paragraphs) {
+    if (it == nullptr) {
+      seg.sentences.push_back(p);
+    } else {
+      // A UTF-8 UText makes the iterator's indexes byte offsets.
+      UErrorCode status = U_ZERO_ERROR;
+      UText* ut = utext_openUTF8(nullptr, text.data() + p.begin, p.size(), &status);
+      it->setText(ut, status);
+      int32_t b = it->first();
+      for (int32_t e = it->next(); e != icu::BreakIterator::DONE; e = it->next()) {
+        AddTrimmed(text, p.begin + static_cast<uint32_t>(b),
+                   p.begin + static_cast<uint32_t>(e), &seg.sentences);
+        b = e;
+      }
+      utext_close(ut);  // The iterator keeps its own shallow clone.
+    }
+    FindQuotes(text, p, options.min_quote_words, &seg.quotes);
+  }
+  return seg;
+}
+
+}  // namespace refrain

@@ -1,0 +1,62 @@
+#include "utf8.h"
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+#include <simdjson.h>
+
+#include <vector>
+
+namespace refrain::internal {
+
+bool IsValidUtf8(std::string_view text) {
+  return simdjson::validate_utf8(text.data(), text.size());
+}
+
+uint32_t RepairUtf8(std::string* text) {
+  if (IsValidUtf8(*text)) return 0;
+  // Round trip through UTF-16 with substitution. u_strFromUTF8WithSub counts
+  // the substitutions and follows the Unicode "maximal subpart" practice.
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t len16 = 0;
+  int32_t subs = 0;
+  u_strFromUTF8WithSub(nullptr, 0, &len16, text->data(),
+                       static_cast<int32_t>(text->size()), 0xFFFD, &subs,
+                       &status);
+  status = U_ZERO_ERROR;
+  std::vector<UChar> buf(static_cast<size_t>(len16) + 1);
+  u_strFromUTF8WithSub(buf.data(), len16 + 1, &len16, text->data(),
+                       static_cast<int32_t>(text->size()), 0xFFFD, &subs,
+                       &status);
+  int32_t len8 = 0;
+  status = U_ZERO_ERROR;
+  u_strToUTF8(nullptr, 0, &len8, buf.data(), len16, &status);
+  std::string out(static_cast<size_t>(len8), '\0');
+  status = U_ZERO_ERROR;
+  u_strToUTF8(out.data(), len8, &len8, buf.data(), len16, &status);
+  text->swap(out);
+  return static_cast<uint32_t>(subs);
+}
+
+void TrimSpace(std::string_view text, uint32_t* begin, uint32_t* end) {
+  uint32_t b = *begin, e = *end;
+  while (b < e) {
+    int32_t i = static_cast<int32_t>(b);
+    UChar32 c;
+    U8_NEXT(text.data(), i, static_cast<int32_t>(e), c);
+    if (c < 0 || !u_isUWhiteSpace(c)) break;
+    b = static_cast<uint32_t>(i);
+  }
+  while (e > b) {
+    int32_t i = static_cast<int32_t>(e);
+    UChar32 c;
+    U8_PREV(text.data(), static_cast<int32_t>(b), i, c);
+    if (c < 0 || !u_isUWhiteSpace(c)) break;
+    e = static_cast<uint32_t>(i);
+  }
+  *begin = b;
+  *end = e;
+}
+
+}  // namespace refrain::internal

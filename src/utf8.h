@@ -1,0 +1,26 @@
+// UTF-8 helpers (internal).
+#ifndef REFRAIN_SRC_UTF8_H_
+#define REFRAIN_SRC_UTF8_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace refrain::internal {
+
+// Replaces every invalid UTF-8 sequence in `text` by U+FFFD (as ICU's
+// converter does: one replacement per maximal invalid subpart) and returns
+// the number of replacements. Valid input, the common case, costs one SIMD
+// validation pass (simdjson) and is left untouched.
+uint32_t RepairUtf8(std::string* text);
+
+// True if `text` is valid UTF-8.
+bool IsValidUtf8(std::string_view text);
+
+// Trims ASCII and Unicode white space (as ICU's u_isUWhiteSpace) from both
+// ends of [begin, end) of `text`, returning the narrowed range.
+void TrimSpace(std::string_view text, uint32_t* begin, uint32_t* end);
+
+}  // namespace refrain::internal
+
+#endif  // REFRAIN_SRC_UTF8_H_

@@ -1,0 +1,163 @@
+#include "refrain/ingest.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using testing::TempDir;
+using testing::WriteFile;
+
+struct Ingested {
+  std::vector<Document> docs;
+  std::vector<SkippedRecord> skipped;
+};
+
+Ingested IngestAll(const std::vector<std::string>& paths, IngestOptions o = {}) {
+  Ingested r;
+  std::function<void(RawRecord&&)> on_record = [&](RawRecord&& rec) {
+    auto v = ParseRecord(std::move(rec), o);
+    if (auto* d = std::get_if<Document>(&v)) {
+      r.docs.push_back(std::move(*d));
+    } else {
+      r.skipped.push_back(std::get<SkippedRecord>(v));
+    }
+  };
+  std::function<void(SkippedRecord&&)> on_skip = [&](SkippedRecord&& s) {
+    r.skipped.push_back(std::move(s));
+  };
+  EXPECT_TRUE(ReadRecords(paths, o, on_record, on_skip).ok());
+  return r;
+}
+
+TEST(Ingest, TextFileTitleAndId) {
+  TempDir d;
+  WriteFile(d / "a.txt", "\n\n  The Title  \nBody text here.\n");
+  Ingested r = IngestAll({d / "a.txt"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].title, "The Title");
+  EXPECT_EQ(r.docs[0].id, d / "a.txt");
+  EXPECT_EQ(r.docs[0].text, "\n\n  The Title  \nBody text here.\n");
+}
+
+TEST(Ingest, JsonLinesFieldsAndOverrides) {
+  TempDir d;
+  WriteFile(d / "a.jsonl",
+            "{\"id\":\"x1\",\"title\":\"T\",\"text\":\"Hello\",\"url\":\"u\",\"date\":\"2026-11-22\","
+            "\"source\":\"TASS\"}\n"
+            "{\"text\":\"No id here\"}\r\n"
+            "{\"id\":17,\"text\":\"Numeric id\"}\n");
+  Ingested r = IngestAll({d / "a.jsonl"});
+  ASSERT_EQ(r.docs.size(), 3u);
+  EXPECT_EQ(r.docs[0].id, "x1");
+  EXPECT_EQ(r.docs[0].source, "TASS");
+  EXPECT_EQ(r.docs[0].date, "2026-11-22");
+  EXPECT_EQ(r.docs[1].id, (d / "a.jsonl") + ":2");
+  EXPECT_EQ(r.docs[1].text, "No id here");
+  EXPECT_EQ(r.docs[2].id, "17");
+
+  IngestOptions o;
+  o.text_field = "body";
+  o.id_field = "key";
+  WriteFile(d / "b.ndjson", "{\"key\":\"k\",\"body\":\"Text\"}\n");
+  r = IngestAll({d / "b.ndjson"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].id, "k");
+}
+
+TEST(Ingest, CompressedStreams) {
+  TempDir d;
+  std::string lines = "{\"id\":\"a\",\"text\":\"alpha\"}\n{\"id\":\"b\",\"text\":\"beta\"}\n";
+  testing::WriteGzip(d / "x.jsonl.gz", lines);
+  testing::WriteZstd(d / "y.jsonl.zst", lines);
+  testing::WriteGzip(d / "z.txt.gz", "Title\nGzipped body.");
+  Ingested r = IngestAll({d.path()});
+  ASSERT_EQ(r.docs.size(), 5u);
+  EXPECT_TRUE(r.skipped.empty());
+  EXPECT_EQ(r.docs[0].id, "a");
+  EXPECT_EQ(r.docs[3].id, "b");  // order: x.jsonl.gz, y.jsonl.zst, z.txt.gz
+  EXPECT_EQ(r.docs[4].title, "Title");
+}
+
+TEST(Ingest, CorruptCompressedStreamsAreSkippedWithReasons) {
+  TempDir d;
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) {
+    lines += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"some text number " +
+             std::to_string(i * 7919) + "\"}\n";
+  }
+  testing::WriteZstd(d / "t.jsonl.zst", lines);
+  std::string z = testing::ReadFile(d / "t.jsonl.zst");
+  WriteFile(d / "t.jsonl.zst", z.substr(0, z.size() / 2));  // truncated
+  WriteFile(d / "n.jsonl.gz", "this is not gzip at all");
+  Ingested r = IngestAll({d.path()});
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].location, d / "n.jsonl.gz:1");  // where it broke
+  EXPECT_EQ(r.skipped[0].reason, "not a gzip stream");
+  EXPECT_NE(r.skipped[1].reason.find("zstd"), std::string::npos) << r.skipped[1].reason;
+  EXPECT_LT(r.docs.size(), 2000u);  // What was readable before the cut.
+}
+
+TEST(Ingest, BadInputIsReportedWithFileAndLine) {
+  TempDir d;
+  WriteFile(d / "bin.dat", std::string("\x00\x01\x02", 3));
+  WriteFile(d / "empty.txt", "");
+  WriteFile(d / "mixed.jsonl",
+            "{\"id\":\"ok\",\"text\":\"fine\"}\n"
+            "{\"id\":\"broken\",\"text\":\n"
+            "{\"id\":\"notext\"}\n"
+            "\n"
+            "[1,2]\n"
+            "{\"id\":\"wrong\",\"text\":5}\n");
+  WriteFile(d / "latin1.txt", "Caf\xE9 au lait \xA3" "5");
+  WriteFile(d / ".hidden.txt", "ignored");
+  Ingested r = IngestAll({d.path(), d / "missing.txt"});
+  ASSERT_EQ(r.docs.size(), 2u);
+  EXPECT_EQ(r.docs[0].text, "Caf\xEF\xBF\xBD au lait \xEF\xBF\xBD" "5");
+  EXPECT_EQ(r.docs[0].invalid_utf8, 2u);
+  EXPECT_EQ(r.docs[1].id, "ok");
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const auto& s : r.skipped) got.emplace_back(s.location, s.reason);
+  ASSERT_EQ(got.size(), 7u);
+  EXPECT_EQ(got[0], std::make_pair(d / "bin.dat", std::string("unsupported file type")));
+  EXPECT_EQ(got[1], std::make_pair(d / "empty.txt", std::string("empty file")));
+  EXPECT_EQ(got[2].first, d / "mixed.jsonl:2");
+  EXPECT_TRUE(got[2].second.starts_with("malformed JSON")) << got[2].second;
+  EXPECT_EQ(got[3], std::make_pair(d / "mixed.jsonl:3", std::string("missing field 'text'")));
+  EXPECT_EQ(got[4], std::make_pair(d / "mixed.jsonl:5",
+                                   std::string("malformed JSON: expected an object")));
+  EXPECT_EQ(got[5], std::make_pair(d / "mixed.jsonl:6",
+                                   std::string("field 'text' is not a string")));
+  EXPECT_EQ(got[6].first, d / "missing.txt");
+  EXPECT_TRUE(got[6].second.starts_with("cannot open")) << got[6].second;
+}
+
+TEST(Ingest, RecordSizeLimit) {
+  TempDir d;
+  IngestOptions o;
+  o.max_record_bytes = 64;
+  WriteFile(d / "a.jsonl", "{\"text\":\"" + std::string(100, 'x') + "\"}\n{\"text\":\"short\"}\n");
+  Ingested r = IngestAll({d / "a.jsonl"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].location, d / "a.jsonl:1");
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("record too large"));
+  EXPECT_EQ(r.docs[0].location, d / "a.jsonl:2");
+}
+
+TEST(Ingest, InvalidUtf8InJsonIsRepairedNotRejected) {
+  TempDir d;
+  WriteFile(d / "a.jsonl", "{\"text\":\"bad \xFF byte\"}\n");
+  Ingested r = IngestAll({d / "a.jsonl"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, "bad \xEF\xBF\xBD byte");
+  EXPECT_EQ(r.docs[0].invalid_utf8, 1u);
+}
+
+}  // namespace
+}  // namespace refrain

@@ -1,0 +1,98 @@
+#include "refrain/lsh.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "refrain/minhash.h"
+
+namespace refrain {
+namespace {
+
+TEST(Lsh, OptimalParamsMatchDatasketch) {
+  // datasketch's _optimal_param with equal weights (docs/landscape.md).
+  LshParams p = OptimalLshParams(0.8, 128, 0.5, 0.5);
+  EXPECT_EQ(p.bands, 9u);
+  EXPECT_EQ(p.rows, 13u);
+  p = OptimalLshParams(0.5, 128, 0.5, 0.5);
+  EXPECT_EQ(p.bands, 25u);
+  EXPECT_EQ(p.rows, 5u);
+  p = OptimalLshParams(0.8, 256, 0.5, 0.5);
+  EXPECT_EQ(p.bands, 17u);
+  EXPECT_EQ(p.rows, 15u);
+}
+
+TEST(Lsh, RecallWeightedDefaultsAreSteeperOnTheRecallSide) {
+  LshParams p = OptimalLshParams(0.8, 128, 0.1, 0.9);
+  EXPECT_EQ(p.bands, 14u);
+  EXPECT_EQ(p.rows, 9u);
+  EXPECT_GT(CandidateProbability(0.9, p), 0.998);
+  EXPECT_LT(CandidateProbability(0.5, p), 0.03);
+}
+
+class LshRecall : public ::testing::TestWithParam<MinHashAlgorithm> {};
+
+// 1,000 synthetic pairs with Jaccard in [0.9, 1.0] (unions of 300 random
+// elements, seed 7): at threshold 0.8 with the default weights, at least 99%
+// share a bucket. Expected from the S-curve: >= 99.9%.
+TEST_P(LshRecall, PairsAboveNinetyPercentBecomeCandidates) {
+  MinHashOptions o;
+  o.algorithm = GetParam();
+  MinHasher hasher(o);
+  LshParams params = OptimalLshParams(0.8, o.num_perm, 0.1, 0.9);
+  LshIndex index(params, o.num_perm);
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> jd(0.9, 1.0);
+  const int kPairs = 1000;
+  std::vector<uint32_t> sigs;
+  for (int i = 0; i < kPairs; ++i) {
+    std::vector<uint64_t> a, b;
+    const int n = 300;
+    int shared = static_cast<int>(jd(rng) * n);
+    for (int e = 0; e < n; ++e) {
+      uint64_t x = rng();
+      if (e < shared || e % 2 == 0) a.push_back(x);
+      if (e < shared || e % 2 == 1) b.push_back(x);
+    }
+    for (auto* s : {&a, &b}) {
+      std::vector<uint32_t> sig = hasher.Sign(*s);
+      sigs.insert(sigs.end(), sig.begin(), sig.end());
+    }
+  }
+  index.Add(sigs);
+  index.Build();
+  auto pairs = index.CandidatePairs(1000);
+  int found = 0;
+  for (auto [x, y] : pairs) found += (x % 2 == 0 && y == x + 1);
+  EXPECT_GE(found, 990) << "recall " << found / 1000.0;
+  // Query() agrees with CandidatePairs() for a member.
+  auto q = index.Query(std::span<const uint32_t>(sigs).subspan(0, o.num_perm));
+  EXPECT_TRUE(std::binary_search(q.begin(), q.end(), 0u));
+}
+
+INSTANTIATE_TEST_SUITE_P(Algorithms, LshRecall,
+                         ::testing::Values(MinHashAlgorithm::kClassic,
+                                           MinHashAlgorithm::kOnePermutation),
+                         [](const auto& p) { return AlgorithmName(p.param); });
+
+TEST(Lsh, GiantBucketsStayLinear) {
+  // 5,000 identical signatures: one bucket per band. Capped at 100, the
+  // candidates are the 4,999 edges to the first member, not 12.5 million.
+  const uint32_t k = 128;
+  std::vector<uint32_t> sigs;
+  for (int i = 0; i < 5000; ++i) {
+    for (uint32_t s = 0; s < k; ++s) sigs.push_back(s * 7 + 1);
+  }
+  LshIndex index(LshParams{14, 9}, k);
+  index.Add(sigs);
+  index.Build();
+  LshIndex::CandidateStats stats;
+  auto pairs = index.CandidatePairs(100, &stats);
+  EXPECT_EQ(pairs.size(), 4999u);
+  EXPECT_EQ(stats.buckets_capped, 14u);
+  for (auto [a, b] : pairs) EXPECT_EQ(a, 0u);
+}
+
+}  // namespace
+}  // namespace refrain

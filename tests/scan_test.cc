@@ -1,0 +1,249 @@
+// End-to-end tests of the scan pipeline and the CLI on corpus/ and on
+// planted near-duplicates.
+#include "refrain/scan.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "refrain/normalize.h"
+#include "refrain/report.h"
+#include "refrain/segment.h"
+#include "refrain/similarity.h"
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using Json = nlohmann::json;
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::RunRefrain;
+using testing::TempDir;
+using testing::WriteFile;
+
+Report Scan(const std::vector<std::string>& paths, ScanOptions o = {}) {
+  absl::StatusOr<Report> r = RunScan(paths, o);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return *std::move(r);
+}
+
+std::string JsonOf(const Report& r) {
+  std::ostringstream out;
+  WriteJson(r, out);
+  return out.str();
+}
+
+const char kSeed001[] = "001_7a1ab61e7b19349a.txt";
+
+// Seed 001 rewritten as a re-post: its 5 footer lines removed, three
+// sentences moved, five words changed.
+std::string PlantedRewrite() {
+  std::string text = ReadFile(CorpusDir() + "/" + kSeed001);
+  // Drop the footer: "Author: ...", "More Stories" and three link titles.
+  size_t cut = text.find("Author: 7sur7.be");
+  EXPECT_NE(cut, std::string::npos);
+  std::string body = text.substr(0, cut);
+  Segmentation seg = Segment(body, {});
+  std::vector<std::string> sentences;
+  for (const Span& s : seg.sentences) sentences.emplace_back(body.substr(s.begin, s.size()));
+  // Move sentences 3, 5, 7 around (a rotation of three).
+  std::string s3 = sentences[3];
+  sentences[3] = sentences[7];
+  sentences[7] = sentences[5];
+  sentences[5] = s3;
+  std::string out;
+  for (const std::string& s : sentences) out += s + "\n";
+  // Change five words.
+  int changed = 0;
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"deeply", "gravely"}, {"withdrawal", "pullout"}, {"militants", "fighters"},
+           {"Friday", "Thursday"}, {"expand", "spread"}}) {
+    size_t at = out.find(from);
+    if (at != std::string::npos) {
+      out.replace(at, from.size(), to);
+      ++changed;
+    }
+  }
+  EXPECT_EQ(changed, 5);
+  return out;
+}
+
+TEST(Scan, CorpusHasFiveDistinctArticles) {
+  Report r = Scan({CorpusDir()});
+  EXPECT_EQ(r.documents.size(), 5u);
+  EXPECT_EQ(r.skipped.size(), 0u);
+  EXPECT_EQ(r.records, 5u);
+  EXPECT_TRUE(r.pairs.empty());
+  EXPECT_TRUE(r.clusters.empty());
+  // Banding tuned for 0.8 x 0.9 / (1 + 0.8 - 0.8 x 0.9) = 2/3.
+  EXPECT_NEAR(r.lsh_threshold, 2.0 / 3.0, 1e-12);
+  LshParams expected = OptimalLshParams(2.0 / 3.0, 128, 0.1, 0.9);
+  EXPECT_EQ(r.lsh.bands, expected.bands);
+  EXPECT_EQ(r.lsh.rows, expected.rows);
+}
+
+TEST(Scan, PlantedRewriteAndExactCopyClusterWithOriginal) {
+  TempDir d;
+  std::filesystem::copy(CorpusDir(), d / "in");
+  WriteFile(d / "in/zz_rewrite.txt", PlantedRewrite());
+  WriteFile(d / "in/zz_copy.txt", ReadFile(CorpusDir() + "/" + kSeed001));
+  const std::string original = ReadFile(CorpusDir() + "/" + kSeed001);
+  ShingleSet so = ShingleText(original, {}), sr = ShingleText(PlantedRewrite(), {});
+  // The footer's removal alone keeps Jaccard under 0.8: containment finds it.
+  EXPECT_GE(Containment(so, sr), 0.9);
+  Report r = Scan({d / "in"});
+  ASSERT_EQ(r.documents.size(), 7u);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  std::set<std::string> members;
+  for (uint32_t m : r.clusters[0].cluster.members) {
+    members.insert(std::filesystem::path(r.documents[m].id).filename().string());
+  }
+  EXPECT_EQ(members, (std::set<std::string>{kSeed001, "zz_rewrite.txt", "zz_copy.txt"}));
+  // Every reported Jaccard equals a brute-force computation on the texts.
+  ASSERT_EQ(r.pairs.size(), 3u);
+  for (const NearDuplicatePair& p : r.pairs) {
+    ShingleSet a = ShingleText(r.documents[p.a].text, {});
+    ShingleSet b = ShingleText(r.documents[p.b].text, {});
+    std::set<uint64_t> sa(a.begin(), a.end()), sb(b.begin(), b.end()), un = sa;
+    un.insert(sb.begin(), sb.end());
+    size_t inter = 0;
+    for (uint64_t x : sa) inter += sb.count(x);
+    EXPECT_DOUBLE_EQ(p.jaccard, static_cast<double>(inter) / un.size());
+    EXPECT_TRUE(p.jaccard >= 0.8 || (p.containment >= 0.9)) << p.jaccard;
+    EXPECT_NEAR(p.estimate, p.jaccard, 0.2);
+  }
+}
+
+TEST(Scan, SameReportForOneAndTwoThreads) {
+  TempDir d;
+  std::filesystem::copy(CorpusDir(), d / "in");
+  WriteFile(d / "in/zz_rewrite.txt", PlantedRewrite());
+  std::string lines;
+  for (int i = 0; i < 300; ++i) {
+    lines += "{\"id\":\"g" + std::to_string(i) + "\",\"text\":\"" +
+             "Story number " + std::to_string(i % 40) +
+             " says the minister spoke about the budget and the harvest in the north. "
+             "Officials declined to comment on the figures released this week.\"}\n";
+  }
+  WriteFile(d / "in/gen.jsonl", lines);
+  ScanOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  one.batch_records = two.batch_records = 7;  // many batches
+  std::string a = JsonOf(Scan({d / "in"}, one));
+  std::string b = JsonOf(Scan({d / "in"}, two));
+  EXPECT_EQ(a, b);
+  EXPECT_GT(Json::parse(a)["near_duplicates"]["clusters"].size(), 0u);
+}
+
+TEST(Scan, LargeClustersListRepresentativePairs) {
+  TempDir d;
+  std::string lines;
+  for (int i = 0; i < 120; ++i) {
+    lines += "{\"id\":\"c" + std::to_string(i) +
+             "\",\"text\":\"The same wire story, copied by every outlet in the country "
+             "without a single change to its words.\"}\n";
+  }
+  WriteFile(d / "copies.jsonl", lines);
+  ScanOptions o;
+  o.max_cluster_pairs = 50;
+  Report r = Scan({d / "copies.jsonl"}, o);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  EXPECT_EQ(r.clusters[0].cluster.members.size(), 120u);
+  EXPECT_TRUE(r.clusters[0].pairs_to_representative);
+  EXPECT_EQ(r.pairs.size(), 119u);  // not 7,140
+  Json j = Json::parse(JsonOf(r));
+  EXPECT_EQ(j["near_duplicates"]["clusters"][0]["pairs"], "representative");
+}
+
+TEST(Scan, DuplicateIdsAreSkippedNotMerged) {
+  TempDir d;
+  WriteFile(d / "a.jsonl", "{\"id\":\"x\",\"text\":\"one\"}\n{\"id\":\"x\",\"text\":\"two\"}\n");
+  Report r = Scan({d / "a.jsonl"});
+  EXPECT_EQ(r.documents.size(), 1u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].location, d / "a.jsonl:2");
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("duplicate id 'x'"));
+}
+
+TEST(Scan, RejectsInvalidOptions) {
+  ScanOptions o;
+  o.threshold = 1.5;
+  EXPECT_TRUE(absl::IsInvalidArgument(RunScan({}, o).status()));
+  o = {};
+  o.bands = 20;
+  o.rows = 10;
+  EXPECT_TRUE(absl::IsInvalidArgument(RunScan({}, o).status()));
+}
+
+// ---- The CLI. ----
+
+TEST(Cli, ScanCorpusWritesReport) {
+  TempDir d;
+  auto r = RunRefrain("scan " + CorpusDir() + " --out " + (d / "out"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("5 documents read, 0 skipped"), std::string::npos) << r.out;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["inputs"]["documents"], 5);
+  EXPECT_EQ(j["documents"].size(), 5u);
+  EXPECT_GT(j["params"]["bands"].get<int>(), 0);
+  EXPECT_GT(j["params"]["rows"].get<int>(), 0);
+  EXPECT_EQ(j["near_duplicates"]["pairs"].size(), 0u);
+}
+
+TEST(Cli, BadInputIsReportedAndCountsAddUp) {
+  TempDir d;
+  WriteFile(d / "in/bin.dat", std::string("\x7f" "ELF\x00\x00", 6));
+  WriteFile(d / "in/empty.txt", "");
+  WriteFile(d / "in/lines.jsonl",
+            "{\"id\":\"1\",\"text\":\"good line\"}\n{bad json\n{\"id\":\"3\"}\n");
+  WriteFile(d / "in/latin1.txt", "Title\nCaf\xE9 society.");
+  auto r = RunRefrain("scan " + (d / "in") + " --out " + (d / "out"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(d / "in/bin.dat: unsupported file type"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(d / "in/empty.txt: empty file"), std::string::npos);
+  EXPECT_NE(r.err.find(d / "in/lines.jsonl:2: malformed JSON"), std::string::npos);
+  EXPECT_NE(r.err.find(d / "in/lines.jsonl:3: missing field 'text'"), std::string::npos);
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_EQ(j["inputs"]["documents"], 2);
+  EXPECT_EQ(j["inputs"]["skipped"].size(), 4u);
+  EXPECT_EQ(j["inputs"]["records"], 6);
+  EXPECT_EQ(j["inputs"]["invalid_utf8_repaired"], 1);
+
+  auto strict = RunRefrain("scan " + (d / "in") + " --strict --quiet --out " + (d / "out2"));
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_TRUE(strict.out.empty());
+}
+
+TEST(Cli, ExitCodesAndHelp) {
+  EXPECT_EQ(RunRefrain("--help").exit_code, 0);
+  auto help = RunRefrain("scan --help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* flag : {"--threshold", "--num-perm", "--shingle", "--threads", "--strict",
+                           "--out"}) {
+    EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_NE(help.out.find("0.8"), std::string::npos);  // defaults shown
+  EXPECT_EQ(RunRefrain("").exit_code, 2);
+  EXPECT_EQ(RunRefrain("scan").exit_code, 2);
+  EXPECT_EQ(RunRefrain("scan --threshold 1.5 " + CorpusDir()).exit_code, 2);
+  EXPECT_EQ(RunRefrain("frobnicate").exit_code, 2);
+}
+
+TEST(Cli, UnwritableOutputIsAFailure) {
+  TempDir d;
+  WriteFile(d / "file", "x");
+  auto r = RunRefrain("scan " + CorpusDir() + " --quiet --out " + (d / "file/sub"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot create output directory"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace refrain

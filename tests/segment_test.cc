@@ -1,0 +1,98 @@
+#include "refrain/segment.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+std::vector<std::string> Texts(std::string_view text, const std::vector<Span>& spans) {
+  std::vector<std::string> out;
+  for (const Span& s : spans) out.emplace_back(text.substr(s.begin, s.size()));
+  return out;
+}
+
+TEST(Segment, ParagraphsAreTrimmedLines) {
+  std::string t = "Title line\n\n  First para.  \r\nSecond para.\n";
+  Segmentation s = Segment(t, {});
+  EXPECT_EQ(Texts(t, s.paragraphs),
+            (std::vector<std::string>{"Title line", "First para.", "Second para."}));
+}
+
+TEST(Segment, SentencesKeepAbbreviations) {
+  std::string t = "Dr. Smith met Mr. Jones in the U.S. on Monday. They talked. Then left!";
+  Segmentation s = Segment(t, {});
+  EXPECT_EQ(Texts(t, s.sentences),
+            (std::vector<std::string>{"Dr. Smith met Mr. Jones in the U.S. on Monday.",
+                                      "They talked.", "Then left!"}));
+}
+
+TEST(Segment, SentencesNeverCrossParagraphs) {
+  std::string t = "A headline without a stop\nThe body starts here. And goes on.";
+  Segmentation s = Segment(t, {});
+  EXPECT_EQ(Texts(t, s.sentences),
+            (std::vector<std::string>{"A headline without a stop", "The body starts here.",
+                                      "And goes on."}));
+}
+
+TEST(Segment, QuotesOfAllStylesWithMinimumLength) {
+  std::string t =
+      "He said \"this is a straight quote here\" and “this is a curly quote "
+      "here” and «this is a guillemet quote here» and ‘this is a single quote "
+      "here’ but not “short one”.";
+  Segmentation s = Segment(t, {});
+  EXPECT_EQ(Texts(t, s.quotes),
+            (std::vector<std::string>{
+                "this is a straight quote here", "this is a curly quote here",
+                "this is a guillemet quote here", "this is a single quote here"}));
+}
+
+TEST(Segment, ApostropheDoesNotCloseSingleQuote) {
+  std::string t = "‘Lavrov’s words are clear to everyone,’ he said.";
+  Segmentation s = Segment(t, {});
+  EXPECT_EQ(Texts(t, s.quotes),
+            (std::vector<std::string>{"Lavrov’s words are clear to everyone,"}));
+}
+
+TEST(Segment, UnclosedQuoteRunsToParagraphEnd) {
+  std::string t = "He said: “the first paragraph of a long quotation\nNext paragraph.";
+  Segmentation s = Segment(t, {});
+  EXPECT_EQ(Texts(t, s.quotes),
+            (std::vector<std::string>{"the first paragraph of a long quotation"}));
+}
+
+TEST(Segment, LavrovQuoteInSeedArticle) {
+  std::string t = testing::ReadFile(testing::CorpusDir() + "/000_a36e598c1fb27949.txt");
+  Segmentation s = Segment(t, {});
+  std::vector<std::string> quotes = Texts(t, s.quotes);
+  ASSERT_FALSE(quotes.empty());
+  EXPECT_EQ(quotes[0],
+            "Of special concern are Islamic State’s and its allies’ plans of the "
+            "destabilization of Central Asian countries and exporting this "
+            "instability to Russia,");
+  // Every span is in bounds, ordered, and lands on UTF-8 character starts.
+  for (const auto* v : {&s.paragraphs, &s.sentences, &s.quotes}) {
+    uint32_t last = 0;
+    for (const Span& sp : *v) {
+      EXPECT_LT(sp.begin, sp.end);
+      EXPECT_LE(sp.end, t.size());
+      EXPECT_LE(last, sp.begin);
+      EXPECT_NE(static_cast<unsigned char>(t[sp.begin]) & 0xC0, 0x80);
+      last = sp.begin;
+    }
+  }
+}
+
+TEST(Segment, ValidatesOptions) {
+  SegmentOptions o;
+  o.min_quote_words = 0;
+  EXPECT_FALSE(ValidateSegmentOptions(o).ok());
+  EXPECT_TRUE(ValidateSegmentOptions(SegmentOptions{}).ok());
+}
+
+}  // namespace
+}  // namespace refrain

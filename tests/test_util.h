@@ -1,0 +1,87 @@
+// Helpers shared by the tests: temporary directories, file writing,
+// compressed fixtures and running the CLI.
+#ifndef REFRAIN_TESTS_TEST_UTIL_H_
+#define REFRAIN_TESTS_TEST_UTIL_H_
+
+#include <sys/wait.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace refrain::testing {
+
+inline std::string SourceDir() { return REFRAIN_SOURCE_DIR; }
+inline std::string CorpusDir() { return SourceDir() + "/corpus"; }
+
+// A fresh directory under the test temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "refrain-test-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline void WriteFile(const std::string& path, const std::string& bytes) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void WriteGzip(const std::string& path, const std::string& bytes) {
+  gzFile g = gzopen(path.c_str(), "wb");
+  gzwrite(g, bytes.data(), static_cast<unsigned>(bytes.size()));
+  gzclose(g);
+}
+
+inline void WriteZstd(const std::string& path, const std::string& bytes) {
+  std::string out(ZSTD_compressBound(bytes.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 3);
+  out.resize(n);
+  WriteFile(path, out);
+}
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the refrain CLI with `args` (already shell-quoted as needed).
+inline CommandResult RunRefrain(const std::string& args) {
+  TempDir tmp;
+  std::string cmd = std::string(REFRAIN_BINARY) + " " + args + " >" + (tmp / "out") +
+                    " 2>" + (tmp / "err");
+  int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(tmp / "out");
+  r.err = ReadFile(tmp / "err");
+  return r;
+}
+
+}  // namespace refrain::testing
+
+#endif  // REFRAIN_TESTS_TEST_UTIL_H_
