@@ -3,7 +3,7 @@
 # errors, and runs every test (ctest). .ci/run calls this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --browser
 scripts/build.sh -DREFRAIN_WERROR=ON -DREFRAIN_BUILD_TESTS=ON
 cd build
 ctest --output-on-failure --timeout 600 -j "$(nproc)"

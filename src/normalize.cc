@@ -5,6 +5,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <array>
 #include <cassert>
 
 namespace refrain {
@@ -25,16 +26,40 @@ const icu::Normalizer2& Nfkc() {
 // them). Returns 0 for "leave alone".
 char FoldPunct(UChar32 c) {
   switch (c) {
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
-    case 0x2035: case 0x2039: case 0x203A: case 0x02BC: case 0x0060:
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0x2032:
+    case 0x2035:
+    case 0x2039:
+    case 0x203A:
+    case 0x02BC:
+    case 0x0060:
     case 0x00B4:
       return '\'';
-    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
-    case 0x2036: case 0x00AB: case 0x00BB: case 0x301D: case 0x301E:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x2033:
+    case 0x2036:
+    case 0x00AB:
+    case 0x00BB:
+    case 0x301D:
+    case 0x301E:
     case 0x301F:
       return '"';
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
-    case 0x2015: case 0x2212: case 0xFE58: case 0xFE63: case 0xFF0D:
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
+    case 0xFE58:
+    case 0xFE63:
+    case 0xFF0D:
       return '-';
     default:
       return 0;
@@ -53,8 +78,12 @@ bool IsNoSpaceScript(UChar32 c) {
   UErrorCode status = U_ZERO_ERROR;
   UScriptCode s = uscript_getScript(c, &status);
   switch (s) {
-    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA:
-    case USCRIPT_THAI: case USCRIPT_LAO: case USCRIPT_KHMER:
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+    case USCRIPT_THAI:
+    case USCRIPT_LAO:
+    case USCRIPT_KHMER:
     case USCRIPT_MYANMAR:
       return true;
     default:
@@ -71,7 +100,17 @@ bool IsWordChar(UChar32 c) {
   return u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
 }
 
-bool IsDigit(UChar32 c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c); }
+// ASCII letters and digits: the word bytes of the fast path.
+constexpr auto kAsciiWord = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = true;
+  return t;
+}();
+
+bool IsDigit(UChar32 c) {
+  return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c);
+}
 
 }  // namespace
 
@@ -118,6 +157,28 @@ NormalizedText Normalize(std::string_view in) {
   int32_t seg = -1;  // Start of the pending non-ASCII segment, or -1.
   while (i < n) {
     unsigned char b = static_cast<unsigned char>(s[i]);
+    // Fast path: a run of ASCII bytes, minus its last byte when a non-ASCII
+    // character follows (it may be a combining mark joining that byte).
+    int32_t j = i;
+    while (j < n && static_cast<unsigned char>(s[j]) < 0x80) ++j;
+    const int32_t fast_end = j < n ? j - 1 : j;
+    if (fast_end > i) {
+      if (seg >= 0) {
+        flush(seg, i);
+        seg = -1;
+      }
+      const size_t t0 = t.size();
+      t.resize(t0 + static_cast<size_t>(fast_end - i));
+      o.resize(t.size());
+      for (int32_t k = i; k < fast_end; ++k) {
+        unsigned char a = static_cast<unsigned char>(s[k]);
+        t[t0 + static_cast<size_t>(k - i)] =
+            static_cast<char>(a >= 'A' && a <= 'Z' ? a + 32 : a);
+        o[t0 + static_cast<size_t>(k - i)] = static_cast<uint32_t>(k);
+      }
+      i = fast_end;
+      continue;
+    }
     if (b < 0x80) {
       // An ASCII character always starts a new segment for NFKC_Casefold,
       // except when a combining mark follows it; peek for that.
@@ -174,6 +235,15 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
     int32_t at = i;
     UChar32 c;
     unsigned char b = static_cast<unsigned char>(s[i]);
+    if (kAsciiWord[b]) {
+      // Fast path: a run of ASCII letters and digits, byte by byte.
+      if (start < 0) open(i);
+      do {
+        ++i;
+      } while (i < n && kAsciiWord[static_cast<unsigned char>(s[i])]);
+      prev = static_cast<unsigned char>(s[i - 1]);
+      continue;
+    }
     if (b < 0x80) {
       c = b;
       ++i;
@@ -199,8 +269,11 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
       UChar32 next;
       U8_NEXT(s, j, n, next);
       bool join = false;
-      if ((c == '\'' || c == 0x2019) && u_isalpha(prev) && next >= 0 && u_isalpha(next)) join = true;
-      if ((c == '.' || c == ',') && IsDigit(prev) && next >= 0 && IsDigit(next)) {
+      if ((c == '\'' || c == 0x2019) && u_isalpha(prev) && next >= 0 &&
+          u_isalpha(next))
+        join = true;
+      if ((c == '.' || c == ',') && IsDigit(prev) && next >= 0 &&
+          IsDigit(next)) {
         join = true;
       }
       if (join) continue;
@@ -210,7 +283,8 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
       run_break = true;
     } else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':') {
       terminal = true;
-    } else if (terminal && (c == ' ' || c == '\t' || c == '\r' || u_isUWhiteSpace(c))) {
+    } else if (terminal &&
+               (c == ' ' || c == '\t' || c == '\r' || u_isUWhiteSpace(c))) {
       run_break = true;
     } else if (c != '"' && c != '\'' && c != ')') {
       // Closing quotes and brackets may sit between the stop and the space.

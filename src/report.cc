@@ -10,8 +10,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
+#include <span>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -44,13 +45,110 @@ Json Params(const Report& r) {
   p["max_record_bytes"] = o.ingest.max_record_bytes;
   p["sentence_locale"] = o.segment.locale;
   p["min_quote_words"] = o.segment.min_quote_words;
-  p["fields"] = {{"id", o.ingest.id_field},     {"title", o.ingest.title_field},
-                 {"text", o.ingest.text_field}, {"url", o.ingest.url_field},
-                 {"date", o.ingest.date_field}, {"source", o.ingest.source_field}};
+  p["fields"] = {
+      {"id", o.ingest.id_field},     {"title", o.ingest.title_field},
+      {"text", o.ingest.text_field}, {"url", o.ingest.url_field},
+      {"date", o.ingest.date_field}, {"source", o.ingest.source_field}};
   return p;
 }
 
+Json Side(const Document& doc, const ClaimUnit& u) {
+  return {{"doc", doc.id},
+          {"start", u.span.begin},
+          {"end", u.span.end},
+          {"text", doc.text.substr(u.span.begin, u.span.size())},
+          {"kind", UnitKindName(u.kind)}};
+}
+
+const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
+  if (a.kind == UnitKind::kQuote || b.kind == UnitKind::kQuote) return "quote";
+  if (a.kind == UnitKind::kHeadline || b.kind == UnitKind::kHeadline)
+    return "headline";
+  return "sentence";
+}
+
+Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
+               const ClaimMatch& m) {
+  const ClaimUnit& a = c.units[m.a];
+  const ClaimUnit& b = c.units[m.b];
+  return {{"a", Side(docs[a.doc], a)},
+          {"b", Side(docs[b.doc], b)},
+          {"score", Round6(m.score)},
+          {"cosine", Round6(m.cosine)},
+          {"kind", MatchKind(a, b)}};
+}
+
+Json ClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
+                const ClaimOptions& o) {
+  Json matches = Json::array();
+  for (const ClaimMatch& m : c.matches)
+    matches.push_back(MatchJson(docs, c, m));
+  Json clusters = Json::array();
+  for (const ClaimCluster& cl : c.clusters) {
+    Json members = Json::array();
+    for (uint32_t u : cl.units)
+      members.push_back(Side(docs[c.units[u].doc], c.units[u]));
+    Json cdocs = Json::array();
+    for (uint32_t d : cl.docs) cdocs.push_back(docs[d].id);
+    clusters.push_back({{"size", cl.units.size()},
+                        {"documents", std::move(cdocs)},
+                        {"min_score", Round6(cl.min_score)},
+                        {"mean_score", Round6(cl.mean_score)},
+                        {"members", std::move(members)}});
+  }
+  return {{"enabled", o.enabled},
+          {"threshold", Round6(c.threshold)},
+          {"units", c.units.size()},
+          {"excluded_short", c.short_units},
+          {"excluded_boilerplate", c.boilerplate_units},
+          {"candidate_pairs", c.candidate_pairs},
+          {"scored_pairs", c.scored_pairs},
+          {"matches", std::move(matches)},
+          {"clusters", std::move(clusters)}};
+}
+
+std::string Abbrev(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "...";
+}
+
 }  // namespace
+
+void WriteCompareJson(const Comparison& c, std::ostream& out) {
+  Json matches = Json::array();
+  for (const ClaimMatch& m : c.claims.matches) {
+    matches.push_back(MatchJson(c.documents, c.claims, m));
+  }
+  Json j = {{"a", c.documents[0].id},
+            {"b", c.documents[1].id},
+            {"jaccard", Round6(c.jaccard)},
+            {"containment", Round6(c.containment)},
+            {"claims", std::move(matches)}};
+  out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+void WriteCompareText(const Comparison& c, std::ostream& out) {
+  out << "A: " << c.documents[0].id << "\n   " << c.documents[0].title << "\n";
+  out << "B: " << c.documents[1].id << "\n   " << c.documents[1].title << "\n";
+  out << absl::StrFormat("jaccard %.3f, containment %.3f (word %d-shingles)\n",
+                         c.jaccard, c.containment, 5);
+  out << absl::StrFormat("%d claim match(es) at score >= %.3f\n",
+                         c.claims.matches.size(), c.claims.threshold);
+  for (const ClaimMatch& m : c.claims.matches) {
+    const ClaimUnit& a = c.claims.units[m.a];
+    const ClaimUnit& b = c.claims.units[m.b];
+    out << absl::StrFormat("\n  score %.3f (cosine %.3f, %s)\n", m.score,
+                           m.cosine, MatchKind(a, b));
+    out << absl::StrFormat(
+        "  A [%d, %d): %s\n", a.span.begin, a.span.end,
+        c.documents[a.doc].text.substr(a.span.begin, a.span.size()));
+    out << absl::StrFormat(
+        "  B [%d, %d): %s\n", b.span.begin, b.span.end,
+        c.documents[b.doc].text.substr(b.span.begin, b.span.size()));
+  }
+}
 
 void WriteJson(const Report& r, std::ostream& out) {
   Json j;
@@ -75,7 +173,7 @@ void WriteJson(const Report& r, std::ostream& out) {
                 {"source", d.source.empty() ? d.location : d.source},
                 {"location", d.location},
                 {"title", d.title},
-                {"bytes", d.text.size()}};
+                {"bytes", d.input_bytes}};
     if (!d.url.empty()) doc["url"] = d.url;
     if (!d.date.empty()) doc["date"] = d.date;
     if (d.invalid_utf8 > 0) doc["invalid_utf8_repaired"] = d.invalid_utf8;
@@ -96,30 +194,34 @@ void WriteJson(const Report& r, std::ostream& out) {
     const Cluster& c = dc.cluster;
     Json members = Json::array();
     for (uint32_t m : c.members) members.push_back(r.documents[m].id);
-    clusters.push_back({{"size", c.members.size()},
-                        {"members", std::move(members)},
-                        {"representative", r.documents[c.representative].id},
-                        {"min_similarity", Round6(c.min_similarity)},
-                        {"mean_similarity", Round6(c.mean_similarity)},
-                        {"verified_edges", c.edges},
-                        {"pairs", dc.pairs_to_representative ? "representative" : "all"}});
+    clusters.push_back(
+        {{"size", c.members.size()},
+         {"members", std::move(members)},
+         {"representative", r.documents[c.representative].id},
+         {"min_similarity", Round6(c.min_similarity)},
+         {"mean_similarity", Round6(c.mean_similarity)},
+         {"verified_edges", c.edges},
+         {"pairs", dc.pairs_to_representative ? "representative" : "all"}});
   }
   j["near_duplicates"] = {{"candidate_pairs", r.candidate_pairs},
                           {"capped_buckets", r.capped_buckets},
                           {"pairs", std::move(pairs)},
                           {"clusters", std::move(clusters)}};
+  j["claims"] = ClaimsJson(r.documents, r.claims, r.options.claims);
   // Invalid UTF-8 was repaired at ingest, so strict dumping cannot throw;
   // `replace` keeps it so should that invariant ever break.
   out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 
-void WriteSummary(const Report& r, std::ostream& out, int top_pairs) {
+void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
+                  int top_claim_clusters) {
   out << absl::StrFormat(
       "refrain: %d records: %d documents read, %d skipped (%.1f MB, %.2f s)\n",
       r.records, r.documents.size(), r.skipped.size(), r.input_bytes / 1e6,
       r.timings.total_s);
   if (r.invalid_utf8 > 0) {
-    out << absl::StrFormat("  %d invalid UTF-8 sequences repaired\n", r.invalid_utf8);
+    out << absl::StrFormat("  %d invalid UTF-8 sequences repaired\n",
+                           r.invalid_utf8);
   }
   out << absl::StrFormat(
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %d candidate "
@@ -128,23 +230,78 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs) {
       r.similarity.nonZeros(), r.clusters.size());
   std::vector<const NearDuplicatePair*> top;
   for (const NearDuplicatePair& p : r.pairs) top.push_back(&p);
-  std::stable_sort(top.begin(), top.end(), [](auto* x, auto* y) {
-    return x->jaccard > y->jaccard;
-  });
+  std::stable_sort(top.begin(), top.end(),
+                   [](auto* x, auto* y) { return x->jaccard > y->jaccard; });
   if (top.size() > static_cast<size_t>(top_pairs)) top.resize(top_pairs);
   for (const NearDuplicatePair* p : top) {
-    out << absl::StrFormat("  %.3f  %s  ~  %s\n", p->jaccard, r.documents[p->a].id,
-                           r.documents[p->b].id);
+    out << absl::StrFormat("  %.3f  %s  ~  %s\n", p->jaccard,
+                           r.documents[p->a].id, r.documents[p->b].id);
+  }
+  if (!r.options.claims.enabled) return;
+  const ClaimsResult& c = r.claims;
+  out << absl::StrFormat(
+      "claims: %d units (%d too short, %d boilerplate excluded), %d candidate "
+      "pairs, %d scored, %d matches in %d clusters\n",
+      c.units.size(), c.short_units, c.boilerplate_units, c.candidate_pairs,
+      c.scored_pairs, c.matches.size(), c.clusters.size());
+  int shown = 0;
+  for (const ClaimCluster& cl : c.clusters) {
+    if (shown++ == top_claim_clusters) break;
+    out << absl::StrFormat(
+        "  cluster of %d units in %d documents (min score %.3f):\n",
+        cl.units.size(), cl.docs.size(), cl.min_score);
+    for (uint32_t u : cl.units) {
+      const ClaimUnit& unit = c.units[u];
+      const Document& d = r.documents[unit.doc];
+      out << absl::StrFormat("    [%s] %s\n", d.id,
+                             Abbrev(std::string_view(d.text).substr(
+                                        unit.span.begin, unit.span.size()),
+                                    160));
+    }
   }
 }
 
-absl::Status WriteFileAtomically(const std::string& path, const std::string& contents) {
+absl::Status WriteReports(const Report& report, const std::string& out_dir,
+                          const HtmlOptions& html) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot create output directory ", out_dir, ": ", ec.message()));
+  }
+  // Each file is rendered in memory, then replaces its predecessor in one
+  // rename, so a reader never sees a half-written report. One file at a
+  // time, so only one rendering is held in memory.
+  using Render = void (*)(const Report&, const HtmlOptions&, std::ostream&);
+  static constexpr std::pair<const char*, Render> kFiles[] = {
+      {"report.json", [](const Report& r, const HtmlOptions&,
+                         std::ostream& o) { WriteJson(r, o); }},
+      {"report.html", [](const Report& r, const HtmlOptions& h,
+                         std::ostream& o) { WriteHtml(r, o, h); }},
+      {"pairs.csv", [](const Report& r, const HtmlOptions&,
+                       std::ostream& o) { WritePairsCsv(r, o); }},
+      {"claims.csv", [](const Report& r, const HtmlOptions&,
+                        std::ostream& o) { WriteClaimsCsv(r, o); }},
+  };
+  for (const auto& [name, render] : kFiles) {
+    std::ostringstream out;
+    render(report, html, out);
+    absl::Status s =
+        WriteFileAtomically(absl::StrCat(out_dir, "/", name), out.str());
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteFileAtomically(const std::string& path,
+                                 const std::string& contents) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   fs::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
   std::string tmpl =
-      (dir / absl::StrCat(".", target.filename().string(), ".tmp.XXXXXX")).string();
+      (dir / absl::StrCat(".", target.filename().string(), ".tmp.XXXXXX"))
+          .string();
   int fd = mkstemp(tmpl.data());
   if (fd < 0) {
     return absl::UnavailableError(
@@ -154,8 +311,8 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& con
     int err = errno;
     close(fd);
     unlink(tmpl.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", path, ": ", what, ": ", std::strerror(err)));
+    return absl::UnavailableError(absl::StrCat("cannot write ", path, ": ",
+                                               what, ": ", std::strerror(err)));
   };
   size_t done = 0;
   while (done < contents.size()) {
@@ -170,7 +327,8 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& con
   fchmod(fd, 0644);
   if (close(fd) != 0) {
     unlink(tmpl.c_str());
-    return absl::UnavailableError(absl::StrCat("cannot write ", path, ": close"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": close"));
   }
   if (rename(tmpl.c_str(), path.c_str()) != 0) {
     int err = errno;

@@ -34,16 +34,76 @@ class ThreadScope {
   int saved_;
 };
 
-// What the pipeline keeps of each document between stages.
-struct Sketch {
-  ShingleSet shingles;
-};
-
 // One input event, in input order: a record to parse or a skip from the walk.
 struct Pending {
   RawRecord record;
   std::variant<Document, SkippedRecord> result;
 };
+
+// The shingle sets of all documents, kept for exact verification as 32-bit
+// fingerprints (the high half of each 64-bit shingle hash) in one flat arena:
+// half the memory of the 64-bit sets and no per-document allocation. Two
+// distinct shingles of a pair share a fingerprint with probability about
+// |A u B|^2 / 2^33 (1e-5 for two 600-word articles), the only way the
+// verified Jaccard can differ from the 64-bit one.
+//
+// Fingerprints are appended in text order and sorted lazily, only for the
+// documents that LSH makes candidates (a few percent in news): sorting every
+// document's set was the single largest cost of the scan after tokenizing.
+class FingerprintArena {
+ public:
+  void Append(std::span<const uint64_t> hashes) {
+    for (uint64_t h : hashes) data_.push_back(static_cast<uint32_t>(h >> 32));
+    offsets_.push_back(data_.size());
+    sizes_.push_back(static_cast<uint32_t>(hashes.size()));
+  }
+  // Sorts and de-duplicates document i's fingerprints in place. Documents
+  // may be prepared concurrently, each by one thread.
+  void Prepare(size_t i) {
+    auto begin = data_.begin() + static_cast<int64_t>(offsets_[i]);
+    auto end = begin + sizes_[i];
+    std::sort(begin, end);
+    sizes_[i] = static_cast<uint32_t>(std::unique(begin, end) - begin);
+  }
+  // Requires Prepare(i).
+  std::span<const uint32_t> operator[](size_t i) const {
+    return std::span<const uint32_t>(data_).subspan(offsets_[i], sizes_[i]);
+  }
+
+ private:
+  std::vector<uint32_t> data_;
+  std::vector<uint64_t> offsets_{0};
+  std::vector<uint32_t> sizes_;
+};
+
+size_t Intersect(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  size_t i = 0, j = 0, n = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++n, ++i, ++j;
+    }
+  }
+  return n;
+}
+
+// Words as the floor counts them: maximal runs of ASCII alphanumerics or
+// non-ASCII bytes. One branch-light pass; the cheapest split that is still a
+// split into words.
+uint64_t CountFloorWords(std::string_view text) {
+  uint64_t words = 0;
+  bool in_word = false;
+  for (unsigned char c : text) {
+    bool w = c >= 0x80 || (c >= '0' && c <= '9') ||
+             ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    words += w && !in_word;
+    in_word = w;
+  }
+  return words;
+}
 
 }  // namespace
 
@@ -61,6 +121,7 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
   if (auto s = ValidateSegmentOptions(o.segment); !s.ok()) return s;
   if (auto s = ValidateShingleOptions(o.shingle); !s.ok()) return s;
   if (auto s = ValidateMinHashOptions(o.minhash); !s.ok()) return s;
+  if (auto s = ValidateClaimOptions(o.claims); !s.ok()) return s;
   if (!(o.threshold > 0.0 && o.threshold < 1.0)) {
     return absl::InvalidArgumentError("--threshold must be in (0, 1)");
   }
@@ -80,14 +141,18 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
     return absl::InvalidArgumentError("--bands x --rows must be <= --num-perm");
   }
   if (o.fp_weight < 0 || o.fn_weight < 0 || o.fp_weight + o.fn_weight <= 0) {
-    return absl::InvalidArgumentError("LSH weights must be >= 0 and not both 0");
+    return absl::InvalidArgumentError(
+        "LSH weights must be >= 0 and not both 0");
   }
-  if (o.max_bucket < 2) return absl::InvalidArgumentError("--max-bucket must be >= 2");
+  if (o.max_bucket < 2)
+    return absl::InvalidArgumentError("--max-bucket must be >= 2");
   if (o.max_cluster_pairs < 2) {
     return absl::InvalidArgumentError("--max-cluster-pairs must be >= 2");
   }
-  if (o.threads < 0) return absl::InvalidArgumentError("--threads must be >= 0");
-  if (o.batch_records < 1) return absl::InvalidArgumentError("batch size must be >= 1");
+  if (o.threads < 0)
+    return absl::InvalidArgumentError("--threads must be >= 0");
+  if (o.batch_records < 1)
+    return absl::InvalidArgumentError("batch size must be >= 1");
   return absl::OkStatus();
 }
 
@@ -101,14 +166,17 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   Report report;
   report.options = options;
   report.lsh_threshold = EffectiveLshThreshold(options);
-  report.lsh = options.bands != 0
-                   ? LshParams{options.bands, options.rows}
-                   : OptimalLshParams(report.lsh_threshold, options.minhash.num_perm,
-                                      options.fp_weight, options.fn_weight);
+  report.lsh =
+      options.bands != 0
+          ? LshParams{options.bands, options.rows}
+          : OptimalLshParams(report.lsh_threshold, options.minhash.num_perm,
+                             options.fp_weight, options.fn_weight);
   const MinHasher hasher(options.minhash);
   const uint32_t k = options.minhash.num_perm;
+  // Claims quote the text at the end; without them, only metadata is kept.
+  const bool keep_text = options.claims.enabled && !options.floor;
 
-  std::vector<Sketch> sketches;
+  FingerprintArena fingerprints;
   std::vector<uint32_t> signatures;  // documents x k
   absl::flat_hash_map<std::string, uint32_t> id_index;
 
@@ -116,21 +184,28 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   std::vector<Pending> batch;
   auto process_batch = [&]() {
     const int64_t n = static_cast<int64_t>(batch.size());
-    std::vector<Sketch> batch_sketches(batch.size());
-    std::vector<uint32_t> batch_sigs(batch.size() * k);
+    std::vector<std::vector<uint64_t>> batch_sets(options.floor ? 0
+                                                                : batch.size());
+    std::vector<uint32_t> batch_sigs(options.floor ? 0 : batch.size() * k);
+    std::vector<uint64_t> batch_words(options.floor ? batch.size() : 0);
 #pragma omp parallel for schedule(dynamic, 8)
     for (int64_t i = 0; i < n; ++i) {
       Pending& p = batch[i];
       if (std::holds_alternative<SkippedRecord>(p.result)) continue;
       p.result = ParseRecord(std::move(p.record), options.ingest);
-      if (auto* doc = std::get_if<Document>(&p.result)) {
-        NormalizedText norm = Normalize(doc->text);
-        thread_local std::vector<Token> tokens;
-        Tokenize(norm.text(), &tokens);
-        batch_sketches[i].shingles = Shingles(norm.text(), tokens, options.shingle);
-        hasher.Sign(batch_sketches[i].shingles,
-                    std::span<uint32_t>(batch_sigs).subspan(i * k, k));
+      auto* doc = std::get_if<Document>(&p.result);
+      if (doc == nullptr) continue;
+      if (options.floor) {
+        batch_words[i] = CountFloorWords(doc->text);
+        continue;
       }
+      NormalizedText norm = Normalize(doc->text);
+      thread_local std::vector<Token> tokens;
+      Tokenize(norm.text(), &tokens);
+      ShingleHashes(norm.text(), tokens, options.shingle, &batch_sets[i]);
+      hasher.Sign(batch_sets[i],
+                  std::span<uint32_t>(batch_sigs).subspan(i * k, k));
+      if (!keep_text) std::string().swap(doc->text);
     }
     // Sequential merge keeps input order and catches duplicate ids.
     for (int64_t i = 0; i < n; ++i) {
@@ -151,70 +226,103 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
       }
       report.input_bytes += doc.input_bytes;
       report.invalid_utf8 += doc.invalid_utf8;
+      if (options.floor) {
+        report.floor_words += batch_words[i];
+        doc.text = std::string();
+      } else {
+        fingerprints.Append(batch_sets[i]);
+        signatures.insert(signatures.end(), batch_sigs.begin() + i * k,
+                          batch_sigs.begin() + (i + 1) * k);
+      }
       report.documents.push_back(std::move(doc));
-      sketches.push_back(std::move(batch_sketches[i]));
-      signatures.insert(signatures.end(), batch_sigs.begin() + i * k,
-                        batch_sigs.begin() + (i + 1) * k);
     }
     batch.clear();
     if (progress) progress(report.documents.size(), report.input_bytes);
   };
-  std::function<void(RawRecord&&)> on_record = [&](RawRecord&& r) {
+  std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
     batch.push_back(Pending{std::move(r), Document{}});
     if (batch.size() >= options.batch_records) process_batch();
   };
-  std::function<void(SkippedRecord&&)> on_skip = [&](SkippedRecord&& s) {
+  std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
     batch.push_back(Pending{RawRecord{}, std::move(s)});
   };
-  if (auto s = ReadRecords(paths, options.ingest, on_record, on_skip); !s.ok()) {
+  if (auto s = ReadRecords(paths, options.ingest, on_record, on_skip);
+      !s.ok()) {
     return s;
   }
   process_batch();
+  id_index = {};
   report.records = report.documents.size() + report.skipped.size();
   report.timings.ingest_s = Seconds(t0);
+  if (options.floor) {
+    report.timings.total_s = Seconds(t0);
+    return report;
+  }
 
   // ---- LSH candidates. ----
   auto t1 = Clock::now();
-  LshIndex index(report.lsh, k);
-  index.Add(signatures);
-  index.Build();
-  LshIndex::CandidateStats stats;
-  std::vector<std::pair<uint32_t, uint32_t>> candidates =
-      index.CandidatePairs(options.max_bucket, &stats);
+  const uint32_t num_docs = static_cast<uint32_t>(report.documents.size());
+  std::vector<std::pair<uint32_t, uint32_t>> candidates;
+  {
+    LshIndex index(report.lsh, k);
+    index.Add(signatures);
+    index.Build();
+    LshIndex::CandidateStats stats;
+    candidates = index.CandidatePairs(options.max_bucket, &stats);
+    report.capped_buckets = stats.buckets_capped;
+  }
   report.candidate_pairs = candidates.size();
-  report.capped_buckets = stats.buckets_capped;
   report.timings.lsh_s = Seconds(t1);
+  {
+    std::vector<uint32_t> involved;
+    involved.reserve(candidates.size() * 2);
+    for (auto [a, b] : candidates) {
+      involved.push_back(a);
+      involved.push_back(b);
+    }
+    std::sort(involved.begin(), involved.end());
+    involved.erase(std::unique(involved.begin(), involved.end()),
+                   involved.end());
+    const int64_t ni = static_cast<int64_t>(involved.size());
+#pragma omp parallel for schedule(dynamic, 64)
+    for (int64_t i = 0; i < ni; ++i) fingerprints.Prepare(involved[i]);
+  }
 
-  // ---- Verify every candidate by exact Jaccard. ----
+  // ---- Verify every candidate: exact Jaccard and containment. ----
   auto t2 = Clock::now();
-  const int64_t nc = static_cast<int64_t>(candidates.size());
   struct Verified {
     double jaccard = 0, containment = 0;
     bool near_duplicate = false;
   };
-  std::vector<Verified> verified(candidates.size());
-#pragma omp parallel for schedule(dynamic, 64)
-  for (int64_t i = 0; i < nc; ++i) {
-    const ShingleSet& a = sketches[candidates[i].first].shingles;
-    const ShingleSet& b = sketches[candidates[i].second].shingles;
-    Verified& v = verified[i];
-    if (a.empty() || b.empty()) continue;
-    const double inter = static_cast<double>(IntersectionSize(a, b));
-    const double small = static_cast<double>(std::min(a.size(), b.size()));
-    const double large = static_cast<double>(std::max(a.size(), b.size()));
+  auto verify = [&](uint32_t a, uint32_t b) {
+    std::span<const uint32_t> x = fingerprints[a], y = fingerprints[b];
+    Verified v;
+    if (x.empty() || y.empty()) return v;
+    const double inter = static_cast<double>(Intersect(x, y));
+    const double small = static_cast<double>(std::min(x.size(), y.size()));
+    const double large = static_cast<double>(std::max(x.size(), y.size()));
     v.jaccard = inter / (small + large - inter);
     v.containment = inter / small;
     v.near_duplicate = v.jaccard >= options.threshold ||
                        (v.containment >= options.containment_threshold &&
                         small >= options.min_length_ratio * large);
+    return v;
+  };
+  const int64_t nc = static_cast<int64_t>(candidates.size());
+  std::vector<Verified> verified(candidates.size());
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t i = 0; i < nc; ++i) {
+    verified[i] = verify(candidates[i].first, candidates[i].second);
   }
   std::vector<Edge> edges;
   for (int64_t i = 0; i < nc; ++i) {
     if (verified[i].near_duplicate) {
-      edges.push_back(Edge{candidates[i].first, candidates[i].second, verified[i].jaccard});
+      edges.push_back(
+          Edge{candidates[i].first, candidates[i].second, verified[i].jaccard});
     }
   }
-  const uint32_t num_docs = static_cast<uint32_t>(report.documents.size());
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(candidates);
+  std::vector<Verified>().swap(verified);
   report.similarity = BuildSimilarityMatrix(num_docs, edges);
   report.timings.verify_s = Seconds(t2);
 
@@ -225,26 +333,25 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   for (const Cluster& c : clusters) {
     for (uint32_t m : c.members) cluster_of[m] = &c;
   }
-  auto estimate = [&](uint32_t a, uint32_t b) {
-    return EstimateJaccard(std::span<const uint32_t>(signatures).subspan(a * k, k),
-                           std::span<const uint32_t>(signatures).subspan(b * k, k));
+  auto pair_of = [&](uint32_t a, uint32_t b) {
+    Verified v = verify(a, b);
+    return NearDuplicatePair{
+        a, b, v.jaccard, v.containment,
+        EstimateJaccard(
+            std::span<const uint32_t>(signatures).subspan(a * k, k),
+            std::span<const uint32_t>(signatures).subspan(b * k, k))};
   };
   for (const Edge& e : MatrixEdges(report.similarity)) {
     if (cluster_of[e.a]->members.size() > options.max_cluster_pairs) continue;
-    report.pairs.push_back({e.a, e.b, e.similarity,
-                            Containment(sketches[e.a].shingles, sketches[e.b].shingles),
-                            estimate(e.a, e.b)});
+    report.pairs.push_back(pair_of(e.a, e.b));
   }
   for (Cluster& c : clusters) {
     DocumentCluster dc;
     dc.pairs_to_representative = c.members.size() > options.max_cluster_pairs;
     if (dc.pairs_to_representative) {
-      const uint32_t r = c.representative;
       for (uint32_t m : c.members) {
-        if (m == r) continue;
-        report.pairs.push_back({r, m, Jaccard(sketches[r].shingles, sketches[m].shingles),
-                                Containment(sketches[r].shingles, sketches[m].shingles),
-                                estimate(r, m)});
+        if (m != c.representative)
+          report.pairs.push_back(pair_of(c.representative, m));
       }
     }
     dc.cluster = std::move(c);
@@ -255,8 +362,86 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
               return x.a != y.a ? x.a < y.a : x.b < y.b;
             });
   report.timings.cluster_s = Seconds(t3);
+
+  // ---- Claims: copies within one near-duplicate cluster are one story. ----
+  if (options.claims.enabled) {
+    auto t4 = Clock::now();
+    std::vector<uint32_t> story_of(num_docs);
+    for (uint32_t d = 0; d < num_docs; ++d) story_of[d] = d;
+    for (const DocumentCluster& dc : report.clusters) {
+      for (uint32_t m : dc.cluster.members)
+        story_of[m] = dc.cluster.representative;
+    }
+    absl::StatusOr<ClaimsResult> claims =
+        FindClaims(report.documents, story_of, options.segment, options.claims);
+    if (!claims.ok()) return claims.status();
+    report.claims = *std::move(claims);
+    report.timings.claims_s = Seconds(t4);
+  }
   report.timings.total_s = Seconds(t0);
   return report;
+}
+
+namespace {
+
+// Every document under `paths`, in input order; skipped records are ignored.
+std::vector<Document> ReadDocuments(std::span<const std::string> paths,
+                                    const IngestOptions& options) {
+  std::vector<Document> docs;
+  std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
+    auto v = ParseRecord(std::move(r), options);
+    if (auto* d = std::get_if<Document>(&v)) docs.push_back(std::move(*d));
+  };
+  std::function<void(SkippedRecord &&)> on_skip = [](SkippedRecord&&) {};
+  (void)ReadRecords(paths, options, on_record, on_skip);
+  return docs;
+}
+
+}  // namespace
+
+absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
+                                            const std::string& b,
+                                            std::span<const std::string> inputs,
+                                            const ScanOptions& options) {
+  if (auto s = ValidateScanOptions(options); !s.ok()) return s;
+  ThreadScope thread_scope(options.threads);
+  Comparison c;
+  if (inputs.empty()) {
+    for (const std::string& path : {a, b}) {
+      std::vector<Document> docs =
+          ReadDocuments(std::span<const std::string>(&path, 1), options.ingest);
+      if (docs.size() != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": expected a file holding one document, found ", docs.size(),
+            " (to compare documents of a dump by id, add --in PATH)"));
+      }
+      c.documents.push_back(std::move(docs[0]));
+    }
+  } else {
+    std::vector<Document> docs = ReadDocuments(inputs, options.ingest);
+    for (const std::string& id : {a, b}) {
+      auto it = std::find_if(docs.begin(), docs.end(),
+                             [&](const Document& d) { return d.id == id; });
+      if (it == docs.end()) {
+        return absl::NotFoundError(
+            absl::StrCat("no document with id '", id, "' in the inputs"));
+      }
+      c.documents.push_back(*it);
+    }
+  }
+  ShingleSet sa = ShingleText(c.documents[0].text, options.shingle);
+  ShingleSet sb = ShingleText(c.documents[1].text, options.shingle);
+  c.jaccard = Jaccard(sa, sb);
+  c.containment = Containment(sa, sb);
+  ClaimOptions claims = options.claims;
+  claims.same_document = false;
+  claims.all_pairs = true;  // Two documents: score every pair, no LSH.
+  const uint32_t stories[2] = {0, 1};
+  absl::StatusOr<ClaimsResult> r =
+      FindClaims(c.documents, stories, options.segment, claims);
+  if (!r.ok()) return r.status();
+  c.claims = *std::move(r);
+  return c;
 }
 
 }  // namespace refrain

@@ -21,13 +21,25 @@ uint64_t TokenHash(std::string_view token) {
 ShingleSet Shingles(std::string_view text, const std::vector<Token>& tokens,
                     const ShingleOptions& options) {
   ShingleSet out;
-  if (tokens.empty()) return out;
+  ShingleHashes(text, tokens, options, &out);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void ShingleHashes(std::string_view text, const std::vector<Token>& tokens,
+                   const ShingleOptions& options,
+                   std::vector<uint64_t>* out_ptr) {
+  std::vector<uint64_t>& out = *out_ptr;
+  out.clear();
+  if (tokens.empty()) return;
   const size_t k = options.size;
   // Token hashes in a reused per-thread buffer: no allocation per token.
   thread_local std::vector<uint64_t> th;
   th.resize(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
-    th[i] = TokenHash(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
+    th[i] = TokenHash(
+        text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
   }
   // XXH3 reads bytes, so the token hashes must be little-endian in memory;
   // refrain targets little-endian machines (x86-64, arm64).
@@ -48,12 +60,10 @@ ShingleSet Shingles(std::string_view text, const std::vector<Token>& tokens,
     }
     run = end;
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
-ShingleSet ShingleText(std::string_view original, const ShingleOptions& options) {
+ShingleSet ShingleText(std::string_view original,
+                       const ShingleOptions& options) {
   NormalizedText n = Normalize(original);
   std::vector<Token> tokens;
   Tokenize(n.text(), &tokens);

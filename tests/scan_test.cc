@@ -4,10 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -51,7 +50,8 @@ std::string PlantedRewrite() {
   std::string body = text.substr(0, cut);
   Segmentation seg = Segment(body, {});
   std::vector<std::string> sentences;
-  for (const Span& s : seg.sentences) sentences.emplace_back(body.substr(s.begin, s.size()));
+  for (const Span& s : seg.sentences)
+    sentences.emplace_back(body.substr(s.begin, s.size()));
   // Move sentences 3, 5, 7 around (a rotation of three).
   std::string s3 = sentences[3];
   sentences[3] = sentences[7];
@@ -62,8 +62,11 @@ std::string PlantedRewrite() {
   // Change five words.
   int changed = 0;
   for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"deeply", "gravely"}, {"withdrawal", "pullout"}, {"militants", "fighters"},
-           {"Friday", "Thursday"}, {"expand", "spread"}}) {
+           {"deeply", "gravely"},
+           {"withdrawal", "pullout"},
+           {"militants", "fighters"},
+           {"Friday", "Thursday"},
+           {"expand", "spread"}}) {
     size_t at = out.find(from);
     if (at != std::string::npos) {
       out.replace(at, from.size(), to);
@@ -94,7 +97,8 @@ TEST(Scan, PlantedRewriteAndExactCopyClusterWithOriginal) {
   WriteFile(d / "in/zz_rewrite.txt", PlantedRewrite());
   WriteFile(d / "in/zz_copy.txt", ReadFile(CorpusDir() + "/" + kSeed001));
   const std::string original = ReadFile(CorpusDir() + "/" + kSeed001);
-  ShingleSet so = ShingleText(original, {}), sr = ShingleText(PlantedRewrite(), {});
+  ShingleSet so = ShingleText(original, {}),
+             sr = ShingleText(PlantedRewrite(), {});
   // The footer's removal alone keeps Jaccard under 0.8: containment finds it.
   EXPECT_GE(Containment(so, sr), 0.9);
   Report r = Scan({d / "in"});
@@ -102,9 +106,11 @@ TEST(Scan, PlantedRewriteAndExactCopyClusterWithOriginal) {
   ASSERT_EQ(r.clusters.size(), 1u);
   std::set<std::string> members;
   for (uint32_t m : r.clusters[0].cluster.members) {
-    members.insert(std::filesystem::path(r.documents[m].id).filename().string());
+    members.insert(
+        std::filesystem::path(r.documents[m].id).filename().string());
   }
-  EXPECT_EQ(members, (std::set<std::string>{kSeed001, "zz_rewrite.txt", "zz_copy.txt"}));
+  EXPECT_EQ(members,
+            (std::set<std::string>{kSeed001, "zz_rewrite.txt", "zz_copy.txt"}));
   // Every reported Jaccard equals a brute-force computation on the texts.
   ASSERT_EQ(r.pairs.size(), 3u);
   for (const NearDuplicatePair& p : r.pairs) {
@@ -126,10 +132,12 @@ TEST(Scan, SameReportForOneAndTwoThreads) {
   WriteFile(d / "in/zz_rewrite.txt", PlantedRewrite());
   std::string lines;
   for (int i = 0; i < 300; ++i) {
-    lines += "{\"id\":\"g" + std::to_string(i) + "\",\"text\":\"" +
-             "Story number " + std::to_string(i % 40) +
-             " says the minister spoke about the budget and the harvest in the north. "
-             "Officials declined to comment on the figures released this week.\"}\n";
+    lines +=
+        "{\"id\":\"g" + std::to_string(i) + "\",\"text\":\"" + "Story number " +
+        std::to_string(i % 40) +
+        " says the minister spoke about the budget and the harvest in the "
+        "north. "
+        "Officials declined to comment on the figures released this week.\"}\n";
   }
   WriteFile(d / "in/gen.jsonl", lines);
   ScanOptions one, two;
@@ -147,7 +155,8 @@ TEST(Scan, LargeClustersListRepresentativePairs) {
   std::string lines;
   for (int i = 0; i < 120; ++i) {
     lines += "{\"id\":\"c" + std::to_string(i) +
-             "\",\"text\":\"The same wire story, copied by every outlet in the country "
+             "\",\"text\":\"The same wire story, copied by every outlet in the "
+             "country "
              "without a single change to its words.\"}\n";
   }
   WriteFile(d / "copies.jsonl", lines);
@@ -164,7 +173,9 @@ TEST(Scan, LargeClustersListRepresentativePairs) {
 
 TEST(Scan, DuplicateIdsAreSkippedNotMerged) {
   TempDir d;
-  WriteFile(d / "a.jsonl", "{\"id\":\"x\",\"text\":\"one\"}\n{\"id\":\"x\",\"text\":\"two\"}\n");
+  WriteFile(
+      d / "a.jsonl",
+      "{\"id\":\"x\",\"text\":\"one\"}\n{\"id\":\"x\",\"text\":\"two\"}\n");
   Report r = Scan({d / "a.jsonl"});
   EXPECT_EQ(r.documents.size(), 1u);
   ASSERT_EQ(r.skipped.size(), 1u);
@@ -188,7 +199,8 @@ TEST(Cli, ScanCorpusWritesReport) {
   TempDir d;
   auto r = RunRefrain("scan " + CorpusDir() + " --out " + (d / "out"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("5 documents read, 0 skipped"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("5 documents read, 0 skipped"), std::string::npos)
+      << r.out;
   Json j = Json::parse(ReadFile(d / "out/report.json"));
   EXPECT_EQ(j["schema_version"], 1);
   EXPECT_EQ(j["inputs"]["documents"], 5);
@@ -200,24 +212,32 @@ TEST(Cli, ScanCorpusWritesReport) {
 
 TEST(Cli, BadInputIsReportedAndCountsAddUp) {
   TempDir d;
-  WriteFile(d / "in/bin.dat", std::string("\x7f" "ELF\x00\x00", 6));
+  WriteFile(d / "in/bin.dat", std::string("\x7f"
+                                          "ELF\x00\x00",
+                                          6));
   WriteFile(d / "in/empty.txt", "");
-  WriteFile(d / "in/lines.jsonl",
-            "{\"id\":\"1\",\"text\":\"good line\"}\n{bad json\n{\"id\":\"3\"}\n");
+  WriteFile(
+      d / "in/lines.jsonl",
+      "{\"id\":\"1\",\"text\":\"good line\"}\n{bad json\n{\"id\":\"3\"}\n");
   WriteFile(d / "in/latin1.txt", "Title\nCaf\xE9 society.");
   auto r = RunRefrain("scan " + (d / "in") + " --out " + (d / "out"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find(d / "in/bin.dat: unsupported file type"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(d / "in/bin.dat: unsupported file type"),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find(d / "in/empty.txt: empty file"), std::string::npos);
-  EXPECT_NE(r.err.find(d / "in/lines.jsonl:2: malformed JSON"), std::string::npos);
-  EXPECT_NE(r.err.find(d / "in/lines.jsonl:3: missing field 'text'"), std::string::npos);
+  EXPECT_NE(r.err.find(d / "in/lines.jsonl:2: malformed JSON"),
+            std::string::npos);
+  EXPECT_NE(r.err.find(d / "in/lines.jsonl:3: missing field 'text'"),
+            std::string::npos);
   Json j = Json::parse(ReadFile(d / "out/report.json"));
   EXPECT_EQ(j["inputs"]["documents"], 2);
   EXPECT_EQ(j["inputs"]["skipped"].size(), 4u);
   EXPECT_EQ(j["inputs"]["records"], 6);
   EXPECT_EQ(j["inputs"]["invalid_utf8_repaired"], 1);
 
-  auto strict = RunRefrain("scan " + (d / "in") + " --strict --quiet --out " + (d / "out2"));
+  auto strict = RunRefrain("scan " + (d / "in") + " --strict --quiet --out " +
+                           (d / "out2"));
   EXPECT_EQ(strict.exit_code, 1);
   EXPECT_TRUE(strict.out.empty());
 }
@@ -226,8 +246,8 @@ TEST(Cli, ExitCodesAndHelp) {
   EXPECT_EQ(RunRefrain("--help").exit_code, 0);
   auto help = RunRefrain("scan --help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* flag : {"--threshold", "--num-perm", "--shingle", "--threads", "--strict",
-                           "--out"}) {
+  for (const char* flag : {"--threshold", "--num-perm", "--shingle",
+                           "--threads", "--strict", "--out"}) {
     EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
   }
   EXPECT_NE(help.out.find("0.8"), std::string::npos);  // defaults shown
@@ -240,9 +260,11 @@ TEST(Cli, ExitCodesAndHelp) {
 TEST(Cli, UnwritableOutputIsAFailure) {
   TempDir d;
   WriteFile(d / "file", "x");
-  auto r = RunRefrain("scan " + CorpusDir() + " --quiet --out " + (d / "file/sub"));
+  auto r =
+      RunRefrain("scan " + CorpusDir() + " --quiet --out " + (d / "file/sub"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("cannot create output directory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot create output directory"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -72,7 +72,8 @@ class MinHasher {
 };
 
 // Fraction of equal slots: an unbiased estimate of Jaccard similarity.
-double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b);
+double EstimateJaccard(std::span<const uint32_t> a,
+                       std::span<const uint32_t> b);
 
 }  // namespace refrain
 

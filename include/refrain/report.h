@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "refrain/claims.h"
 #include "refrain/cluster.h"
 #include "refrain/document.h"
 #include "refrain/lsh.h"
@@ -38,35 +39,119 @@ struct DocumentCluster {
 };
 
 struct Timings {
-  double ingest_s = 0, lsh_s = 0, verify_s = 0, cluster_s = 0, total_s = 0;
+  double ingest_s = 0, lsh_s = 0, verify_s = 0, cluster_s = 0, claims_s = 0,
+         total_s = 0;
 };
 
 struct Report {
-  ScanOptions options;      // As given (threads excluded from outputs).
-  LshParams lsh;            // Effective banding.
-  double lsh_threshold = 0; // What the banding was tuned for.
-  uint64_t records = 0;     // documents.size() + skipped.size().
-  uint64_t input_bytes = 0; // Text bytes of all documents, before repair.
+  ScanOptions options;       // As given (threads excluded from outputs).
+  LshParams lsh;             // Effective banding.
+  double lsh_threshold = 0;  // What the banding was tuned for.
+  uint64_t records = 0;      // documents.size() + skipped.size().
+  uint64_t input_bytes = 0;  // Text bytes of all documents, before repair.
   uint64_t invalid_utf8 = 0;
-  std::vector<Document> documents;      // In input order.
-  std::vector<SkippedRecord> skipped;   // In input order.
-  uint64_t candidate_pairs = 0;         // LSH candidates verified.
-  uint64_t capped_buckets = 0;          // LSH buckets over max_bucket.
-  SimilarityMatrix similarity;          // Verified near-duplicate edges.
-  std::vector<NearDuplicatePair> pairs; // As reported (see DocumentCluster).
+  uint64_t floor_words = 0;  // Words counted by a --floor run.
+  // In input order. Their text is kept only when claims are enabled.
+  std::vector<Document> documents;
+  std::vector<SkippedRecord> skipped;    // In input order.
+  uint64_t candidate_pairs = 0;          // LSH candidates verified.
+  uint64_t capped_buckets = 0;           // LSH buckets over max_bucket.
+  SimilarityMatrix similarity;           // Verified near-duplicate edges.
+  std::vector<NearDuplicatePair> pairs;  // As reported (see DocumentCluster).
   std::vector<DocumentCluster> clusters;
-  Timings timings;                      // Not part of report.json.
+  ClaimsResult claims;  // Empty when claims are disabled.
+  Timings timings;      // Not part of report.json.
 };
 
 // Writes report.json. Deterministic: same report, same bytes.
 void WriteJson(const Report& report, std::ostream& out);
 
 // The short human summary printed by `refrain scan`.
-void WriteSummary(const Report& report, std::ostream& out, int top_pairs = 10);
+void WriteSummary(const Report& report, std::ostream& out, int top_pairs = 10,
+                  int top_claim_clusters = 5);
+
+// The result of `refrain compare A B`: one pair of documents explained.
+struct Comparison {
+  std::vector<Document> documents;  // The two documents, A then B.
+  double jaccard = 0;               // Of the word-shingle sets.
+  double containment = 0;  // Shingles of the smaller found in the larger.
+  ClaimsResult claims;     // Matches between A and B only.
+};
+void WriteCompareJson(const Comparison& c, std::ostream& out);
+void WriteCompareText(const Comparison& c, std::ostream& out);
+
+// What report.html embeds. The page must open quickly whatever the size of
+// the dump, so everything that grows with it is capped; report.json and the
+// CSV files always hold everything. Each capped list says how many items it
+// left out. Caps count items in report order (largest clusters first).
+struct HtmlOptions {
+  // Page <title> and heading. Default "refrain report".
+  std::string title = "refrain report";
+  // Near-duplicate clusters shown, in report order. Default 200; 0 = none.
+  uint32_t max_clusters = 200;
+  // Members listed per near-duplicate cluster. Default 50; range >= 1.
+  uint32_t max_cluster_members = 50;
+  // Pairs (Jaccard, containment) listed per near-duplicate cluster.
+  // Default 20; 0 = none.
+  uint32_t max_cluster_pairs = 20;
+  // Claim clusters shown, in report order. Default 200; 0 = none.
+  uint32_t max_claim_clusters = 200;
+  // Units shown side by side per claim cluster. Default 12; range >= 2.
+  uint32_t max_claim_members = 12;
+  // Matches (unit pairs with scores) listed per claim cluster. Default 20.
+  uint32_t max_claim_matches = 20;
+  // Articles in the article view: documents of the shown clusters, taken
+  // rank by rank (claim 1, cluster 1, claim 2, ...), listed in input order.
+  // Default 300; 0 = no article view.
+  uint32_t max_articles = 300;
+  // Bytes of one article's text shown; longer texts are cut (at a UTF-8
+  // boundary) with a note. Default 100000.
+  uint32_t max_article_bytes = 100000;
+  // Documents on the similarity heatmap (a dense n x n matrix, so keep it
+  // small): members of the top near-duplicate clusters, then documents
+  // sharing claim matches. Default 80; range 2..400.
+  uint32_t heatmap_docs = 80;
+  // Skipped input records listed with their reasons. Default 100.
+  uint32_t max_skipped = 100;
+  // Show the stage timings (the only part of the page that differs between
+  // two runs over the same input). Default true.
+  bool show_timings = true;
+};
+
+// Writes report.html: one self-contained page (inline CSS, JS and SVG; no
+// network access, enforced by its Content-Security-Policy) with the
+// summary, near-duplicate clusters, claim clusters side by side with their
+// shared words marked, the matched articles with every matched span marked,
+// a similarity heatmap, score histograms and a filter box. Every text from
+// the input is HTML-escaped and no input text is placed inside the script.
+// Deterministic: the same report and options give the same bytes. Cost:
+// linear in the report plus the embedded (capped) items.
+void WriteHtml(const Report& report, std::ostream& out,
+               const HtmlOptions& options = {});
+
+// Writes pairs.csv: one row per entry of report.pairs, columns
+// a,b,jaccard,containment,estimate,cluster (document ids; scores rounded to
+// 6 decimals as in report.json; cluster = 0-based index into
+// near_duplicates.clusters). RFC 4180: UTF-8, CRLF line ends, a header row,
+// fields containing a comma, quote, CR or LF are quoted with quotes doubled.
+void WritePairsCsv(const Report& report, std::ostream& out);
+
+// Writes claims.csv: one row per claim match, columns
+// doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,cosine,kind
+// (byte offsets into the original text, text = those bytes). Same CSV
+// dialect as WritePairsCsv.
+void WriteClaimsCsv(const Report& report, std::ostream& out);
+
+// Writes every report file into `out_dir` (created if missing), each one
+// atomically: report.json, report.html, pairs.csv and claims.csv. A failing
+// write leaves any previous file of that name untouched.
+absl::Status WriteReports(const Report& report, const std::string& out_dir,
+                          const HtmlOptions& html = {});
 
 // Writes `contents` to `path` atomically: a temporary file in the same
 // directory, flushed, then renamed over `path`.
-absl::Status WriteFileAtomically(const std::string& path, const std::string& contents);
+absl::Status WriteFileAtomically(const std::string& path,
+                                 const std::string& contents);
 
 }  // namespace refrain
 

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "refrain/claims.h"
 #include "refrain/ingest.h"
 #include "refrain/minhash.h"
 #include "refrain/segment.h"
@@ -24,6 +25,7 @@ struct ScanOptions {
   SegmentOptions segment;
   ShingleOptions shingle;
   MinHashOptions minhash;
+  ClaimOptions claims;
 
   // Exact Jaccard similarity of shingle sets at or above which two documents
   // are near-duplicates. Default 0.8; range (0, 1).
@@ -66,6 +68,12 @@ struct ScanOptions {
   // range >= 2.
   uint32_t max_cluster_pairs = 50;
 
+  // The floor: the same ingest (walk, decompression, JSON parsing, UTF-8
+  // validation) and a split into words, and nothing else: no sketches, no
+  // report content beyond counts. Every speed figure is given as a ratio to
+  // it (docs/performance.md). Default false.
+  bool floor = false;
+
   // Worker threads; 0 (default) = all cores. Does not change any output.
   int threads = 0;
   // Records parsed and sketched per parallel batch. Bigger batches use more
@@ -88,6 +96,17 @@ using ProgressFn = std::function<void(uint64_t docs, uint64_t bytes)>;
 absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
                                const ScanOptions& options,
                                const ProgressFn& progress = nullptr);
+
+struct Comparison;
+
+// Explains one pair of documents: Jaccard and containment of their shingle
+// sets and every claim match between them (IDF from the two documents).
+// Without `inputs`, `a` and `b` are paths of files holding one document
+// each; with `inputs`, they are document ids looked up in those paths.
+absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
+                                            const std::string& b,
+                                            std::span<const std::string> inputs,
+                                            const ScanOptions& options);
 
 }  // namespace refrain
 

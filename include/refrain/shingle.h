@@ -35,12 +35,20 @@ absl::Status ValidateShingleOptions(const ShingleOptions& options);
 // Hash of one token's bytes.
 uint64_t TokenHash(std::string_view token);
 
+// The shingle hashes of `normalized` text in text order, with repeats:
+// what MinHash needs, without the cost of sorting. Fills `out` (cleared).
+void ShingleHashes(std::string_view normalized,
+                   const std::vector<Token>& tokens,
+                   const ShingleOptions& options, std::vector<uint64_t>* out);
+
 // Shingle set of `normalized` text given its tokens. Pure; thread-safe.
-ShingleSet Shingles(std::string_view normalized, const std::vector<Token>& tokens,
+ShingleSet Shingles(std::string_view normalized,
+                    const std::vector<Token>& tokens,
                     const ShingleOptions& options);
 
 // Convenience: Normalize + Tokenize + Shingles.
-ShingleSet ShingleText(std::string_view original, const ShingleOptions& options);
+ShingleSet ShingleText(std::string_view original,
+                       const ShingleOptions& options);
 
 }  // namespace refrain
 

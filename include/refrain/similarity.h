@@ -3,7 +3,6 @@
 #define REFRAIN_SIMILARITY_H_
 
 #include <Eigen/SparseCore>
-
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -11,7 +10,8 @@
 namespace refrain {
 
 // |A ∩ B| of two sorted, distinct arrays. O(|A| + |B|).
-size_t IntersectionSize(std::span<const uint64_t> a, std::span<const uint64_t> b);
+size_t IntersectionSize(std::span<const uint64_t> a,
+                        std::span<const uint64_t> b);
 
 // |A ∩ B| / |A ∪ B|; 0 when both are empty.
 double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
@@ -32,7 +32,8 @@ struct Edge {
 using SimilarityMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int64_t>;
 
 // Builds the matrix from edges (any order). O(E log E).
-SimilarityMatrix BuildSimilarityMatrix(uint32_t num_docs, std::span<const Edge> edges);
+SimilarityMatrix BuildSimilarityMatrix(uint32_t num_docs,
+                                       std::span<const Edge> edges);
 
 // The edges of `m`, ordered by (a, b).
 std::vector<Edge> MatrixEdges(const SimilarityMatrix& m);

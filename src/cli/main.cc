@@ -1,8 +1,10 @@
 // refrain: the command-line front end. Parses flags into the library's option
 // structs, runs the library, and is the one place where errors become exit
 // codes: 0 success, 1 failure (or a skipped record under --strict), 2 usage.
-#include <CLI/CLI.hpp>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -10,6 +12,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "refrain/eval_pairs.h"
+#include "refrain/generate.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
 
@@ -33,9 +38,37 @@ struct ScanFlags {
   refrain::ScanOptions options;
 };
 
+void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
+  cmd->add_flag("!--no-claims", c->enabled,
+                "Skip the claims stage (document level only)");
+  cmd->add_option("--claim-threshold", c->threshold,
+                  "Claim score at or above which two units restate the same "
+                  "claim; 0 = the default chosen on MSRP train")
+      ->capture_default_str();
+  cmd->add_option("--claim-min-words", c->min_content_words,
+                  "Units with fewer content words are not claims")
+      ->capture_default_str();
+  cmd->add_option(
+         "--boilerplate-min-stories", c->boilerplate_min_stories,
+         "A line recurring verbatim in this many stories is boilerplate")
+      ->capture_default_str();
+  cmd->add_option("--language", c->language,
+                  "Snowball stemmer and stop-word language")
+      ->capture_default_str();
+  cmd->add_option("--background-idf", c->background_idf,
+                  "Text file whose lines add to the IDF statistics")
+      ->capture_default_str();
+  cmd->add_option("--wordnet-dir", c->wordnet_dir,
+                  "WordNet 3.0 database directory; empty = no WordNet")
+      ->capture_default_str();
+  cmd->add_flag("--same-document", c->same_document,
+                "Also report claim matches inside one article");
+}
+
 void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   refrain::ScanOptions& o = f->options;
-  cmd->add_option("paths", f->paths, "Files or directories to read (recursively)")
+  cmd->add_option("paths", f->paths,
+                  "Files or directories to read (recursively)")
       ->required();
   cmd->add_option("--out", f->out_dir, "Output directory for report.json")
       ->capture_default_str();
@@ -43,10 +76,11 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "Jaccard similarity of word shingles at or above which two "
                   "documents are near-duplicates, in (0,1)")
       ->capture_default_str();
-  cmd->add_option("--containment", o.containment_threshold,
-                  "Also near-duplicates: the smaller document's shingles are at "
-                  "least this much inside the larger (re-posts with new "
-                  "headers/footers); 1 disables")
+  cmd->add_option(
+         "--containment", o.containment_threshold,
+         "Also near-duplicates: the smaller document's shingles are at "
+         "least this much inside the larger (re-posts with new "
+         "headers/footers); 1 disables")
       ->capture_default_str();
   cmd->add_option("--min-length-ratio", o.min_length_ratio,
                   "Containment matches need the smaller document to have at "
@@ -74,9 +108,11 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "classic (num-perm hash functions)")
       ->check(CLI::IsMember({"oph", "classic"}))
       ->capture_default_str();
-  cmd->add_option("--bands", o.bands, "LSH bands (0: chosen from the threshold)")
+  cmd->add_option("--bands", o.bands,
+                  "LSH bands (0: chosen from the threshold)")
       ->capture_default_str();
-  cmd->add_option("--rows", o.rows, "LSH rows per band (0: chosen from the threshold)")
+  cmd->add_option("--rows", o.rows,
+                  "LSH rows per band (0: chosen from the threshold)")
       ->capture_default_str();
   cmd->add_option("--max-bucket", o.max_bucket,
                   "LSH buckets larger than this pair members with the "
@@ -95,7 +131,8 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
       ->capture_default_str();
   cmd->add_option("--title-field", o.ingest.title_field, "JSONL title field")
       ->capture_default_str();
-  cmd->add_option("--text-field", o.ingest.text_field, "JSONL text field (required)")
+  cmd->add_option("--text-field", o.ingest.text_field,
+                  "JSONL text field (required)")
       ->capture_default_str();
   cmd->add_option("--url-field", o.ingest.url_field, "JSONL url field")
       ->capture_default_str();
@@ -103,37 +140,116 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
       ->capture_default_str();
   cmd->add_option("--source-field", o.ingest.source_field, "JSONL source field")
       ->capture_default_str();
-  cmd->add_option("--locale", o.segment.locale, "ICU locale for sentence breaking")
+  cmd->add_option("--locale", o.segment.locale,
+                  "ICU locale for sentence breaking")
       ->capture_default_str();
   cmd->add_option("--min-quote-words", o.segment.min_quote_words,
                   "Shortest quoted passage kept, in words")
       ->capture_default_str();
+  AddClaimFlags(cmd, &o.claims);
   cmd->add_flag("--strict", f->strict, "Exit 1 if any record was skipped");
   cmd->add_flag("--quiet", f->quiet, "Print nothing but errors");
+  cmd->add_flag("--floor", o.floor,
+                "Only ingest, validate UTF-8 and split words: the speed floor "
+                "every other figure is compared with; writes no report");
 }
 
+// A one-line progress display on stderr, redrawn at most 5 times a second,
+// only when stderr is a terminal. The ETA needs the total size, known only
+// for uncompressed inputs.
+class ProgressBar {
+ public:
+  ProgressBar(const std::vector<std::string>& paths, bool enabled)
+      : enabled_(enabled && isatty(STDERR_FILENO)),
+        start_(Clock::now()),
+        last_(start_) {
+    if (!enabled_) return;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const std::string& p : paths) {
+      if (fs::is_directory(p, ec)) {
+        for (auto it = fs::recursive_directory_iterator(p, ec);
+             it != fs::recursive_directory_iterator(); it.increment(ec)) {
+          if (ec) break;
+          Add(it->path().string(), it->is_regular_file(ec));
+        }
+      } else {
+        Add(p, fs::is_regular_file(p, ec));
+      }
+    }
+  }
+  ~ProgressBar() {
+    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+  }
+  void Update(uint64_t docs, uint64_t bytes) {
+    if (!enabled_) return;
+    auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double mb = bytes / 1e6;
+    std::string line = absl::StrFormat("  %d documents, %.1f MB, %.1f MB/s",
+                                       docs, mb, secs > 0 ? mb / secs : 0.0);
+    if (total_bytes_ > 0 && !compressed_ && bytes > 0 &&
+        bytes <= total_bytes_) {
+      double frac = static_cast<double>(bytes) / total_bytes_;
+      int width = 24, filled = static_cast<int>(frac * width);
+      line = absl::StrFormat("[%s%s] %3.0f%%", std::string(filled, '#'),
+                             std::string(width - filled, '.'), frac * 100) +
+             line + absl::StrFormat(", ETA %.0f s", secs / frac - secs);
+    }
+    std::cerr << "\r\033[K" << line << std::flush;
+    drawn_ = true;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void Add(const std::string& path, bool regular) {
+    if (!regular) return;
+    std::error_code ec;
+    total_bytes_ += std::filesystem::file_size(path, ec);
+    compressed_ |= path.ends_with(".gz") || path.ends_with(".zst");
+  }
+  bool enabled_;
+  bool drawn_ = false;
+  bool compressed_ = false;
+  uint64_t total_bytes_ = 0;
+  Clock::time_point start_, last_;
+};
+
 int RunScanCommand(ScanFlags& f) {
-  f.options.minhash.algorithm = f.minhash == "classic"
-                                    ? refrain::MinHashAlgorithm::kClassic
-                                    : refrain::MinHashAlgorithm::kOnePermutation;
-  absl::StatusOr<refrain::Report> report = refrain::RunScan(f.paths, f.options);
+  f.options.minhash.algorithm =
+      f.minhash == "classic" ? refrain::MinHashAlgorithm::kClassic
+                             : refrain::MinHashAlgorithm::kOnePermutation;
+  absl::StatusOr<refrain::Report> report;
+  {
+    ProgressBar bar(f.paths, !f.quiet);
+    report = refrain::RunScan(
+        f.paths, f.options,
+        [&](uint64_t docs, uint64_t bytes) { bar.Update(docs, bytes); });
+  }
   if (!report.ok()) return Fail(report.status());
+  if (f.options.floor) {
+    for (const refrain::SkippedRecord& s : report->skipped) {
+      std::cerr << s.location << ": " << s.reason << "\n";
+    }
+    if (!f.quiet) {
+      std::cout << absl::StrFormat(
+          "floor: %d documents, %d skipped, %d words, %.1f MB in %.3f s (%.1f "
+          "MB/s)\n",
+          report->documents.size(), report->skipped.size(), report->floor_words,
+          report->input_bytes / 1e6, report->timings.total_s,
+          report->input_bytes / 1e6 / std::max(report->timings.total_s, 1e-9));
+    }
+    return kExitOk;
+  }
 
   for (const refrain::SkippedRecord& s : report->skipped) {
     std::cerr << s.location << ": " << s.reason << "\n";
   }
-  std::error_code ec;
-  std::filesystem::create_directories(f.out_dir, ec);
-  if (ec) {
-    return Fail(absl::UnavailableError("cannot create output directory " +
-                                       f.out_dir + ": " + ec.message()));
-  }
-  std::ostringstream json;
-  refrain::WriteJson(*report, json);
-  const std::string json_path = f.out_dir + "/report.json";
-  if (auto s = refrain::WriteFileAtomically(json_path, json.str()); !s.ok()) {
+  if (auto s = refrain::WriteReports(*report, f.out_dir); !s.ok())
     return Fail(s);
-  }
+  const std::string json_path = f.out_dir + "/report.json";
   if (!f.quiet) {
     refrain::WriteSummary(*report, std::cout);
     std::cout << "report: " << json_path << "\n";
@@ -145,6 +261,72 @@ int RunScanCommand(ScanFlags& f) {
   }
   return kExitOk;
 }
+
+int RunGenerateCommand(const refrain::GenerateOptions& o) {
+  absl::StatusOr<refrain::GenerateStats> st = refrain::Generate(o);
+  if (!st.ok()) return Fail(st.status());
+  std::cout << absl::StrFormat(
+      "generated %d documents (%.1f MB of text), %d planted pairs -> %s\n",
+      st->docs, st->text_bytes / 1e6, st->planted_pairs, o.out);
+  return kExitOk;
+}
+
+struct CompareFlags {
+  std::string a, b;
+  std::vector<std::string> inputs;
+  bool json = false;
+  refrain::ScanOptions options;
+};
+
+int RunCompareCommand(const CompareFlags& f) {
+  absl::StatusOr<refrain::Comparison> c =
+      refrain::CompareDocuments(f.a, f.b, f.inputs, f.options);
+  if (!c.ok()) return Fail(c.status());
+  if (f.json) {
+    refrain::WriteCompareJson(*c, std::cout);
+  } else {
+    refrain::WriteCompareText(*c, std::cout);
+  }
+  return kExitOk;
+}
+
+// ---- eval-pairs (begin) ----------------------------------------------------
+// `refrain eval-pairs FILE`: the claim scorer on labelled pairs (MSRP format).
+
+struct EvalPairsFlags {
+  std::string path;
+  bool json = false;
+  refrain::EvalPairsOptions options;
+};
+
+void AddEvalPairsFlags(CLI::App* cmd, EvalPairsFlags* f) {
+  cmd->add_option("FILE", f->path,
+                  "Labelled pairs: header line, then Quality<TAB>#1 ID<TAB>#2 "
+                  "ID<TAB>#1 String<TAB>#2 String (MSRP format)")
+      ->required();
+  cmd->add_option("--threshold", f->options.threshold,
+                  "Score at or above which a pair counts as the same claim; "
+                  "default: the scorer's default threshold")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--wordnet", f->options.wordnet_dir,
+                  "WordNet 3.0 database directory; \"\" scores without WordNet")
+      ->capture_default_str();
+  cmd->add_flag("--json", f->json, "Print one JSON object instead of text");
+}
+
+int RunEvalPairsCommand(const EvalPairsFlags& f) {
+  absl::StatusOr<refrain::EvalPairsResult> r =
+      refrain::EvalPairs(f.path, f.options);
+  if (!r.ok()) return Fail(r.status());
+  for (const std::string& m : r->malformed) std::cerr << m << "\n";
+  if (f.json) {
+    refrain::WriteEvalPairsJson(*r, std::cout);
+  } else {
+    refrain::WriteEvalPairsText(*r, std::cout);
+  }
+  return kExitOk;
+}
+// ---- eval-pairs (end) ------------------------------------------------------
 
 }  // namespace
 
@@ -162,6 +344,67 @@ int main(int argc, char** argv) {
       "near-duplicates, write OUT/report.json and print a summary");
   AddScanFlags(scan_cmd, &scan);
 
+  CompareFlags compare;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare",
+      "Explain one pair of documents: Jaccard and containment of their word "
+      "shingles and every claim match between them");
+  compare_cmd
+      ->add_option("A", compare.a, "First document: a file, or an id with --in")
+      ->required();
+  compare_cmd
+      ->add_option("B", compare.b,
+                   "Second document: a file, or an id with --in")
+      ->required();
+  compare_cmd->add_option("--in", compare.inputs,
+                          "Look A and B up as document ids in these inputs");
+  compare_cmd->add_flag("--json", compare.json,
+                        "Print one JSON object: jaccard, containment, claims");
+  compare_cmd
+      ->add_option("--shingle", compare.options.shingle.size,
+                   "Words per shingle")
+      ->capture_default_str();
+  AddClaimFlags(compare_cmd, &compare.options.claims);
+
+  refrain::GenerateOptions generate;
+  CLI::App* generate_cmd = app.add_subcommand(
+      "generate",
+      "Write a benchmark corpus (JSONL, optionally .gz/.zst) with planted "
+      "near-duplicates and their exact Jaccard as ground truth (TSV)");
+  generate_cmd->add_option("--docs", generate.docs, "Documents to write")
+      ->capture_default_str();
+  generate_cmd
+      ->add_option("--seed", generate.seed, "Seed; same seed, same bytes")
+      ->capture_default_str();
+  generate_cmd->add_option("--out", generate.out, "Output .jsonl[.gz|.zst]")
+      ->required();
+  generate_cmd->add_option(
+      "--truth", generate.truth,
+      "Ground-truth TSV (a, b, jaccard); default OUT stem + .truth.tsv");
+  generate_cmd
+      ->add_option("--duplicates", generate.duplicate_fraction,
+                   "Fraction of documents that are planted near-duplicates")
+      ->capture_default_str();
+  generate_cmd
+      ->add_option("--min-words", generate.min_words,
+                   "Shortest article, in words")
+      ->capture_default_str();
+  generate_cmd
+      ->add_option("--max-words", generate.max_words,
+                   "Longest article, in words")
+      ->capture_default_str();
+  generate_cmd->add_option(
+      "--source", generate.source_paths,
+      "Corpus whose sentences are resampled (default: a Zipf vocabulary)");
+
+  // eval-pairs (see RunEvalPairsCommand).
+  EvalPairsFlags eval_pairs;
+  CLI::App* eval_pairs_cmd = app.add_subcommand(
+      "eval-pairs",
+      "Score labelled sentence pairs (MSRP format) with the claim scorer and "
+      "print accuracy, precision, recall, F1, the best threshold and ROC AUC");
+  AddEvalPairsFlags(eval_pairs_cmd, &eval_pairs);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -169,5 +412,8 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   if (scan_cmd->parsed()) return RunScanCommand(scan);
+  if (compare_cmd->parsed()) return RunCompareCommand(compare);
+  if (generate_cmd->parsed()) return RunGenerateCommand(generate);
+  if (eval_pairs_cmd->parsed()) return RunEvalPairsCommand(eval_pairs);
   return kExitUsage;
 }

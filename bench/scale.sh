@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Macro benchmark: `refrain scan` on generated corpora and on the BBC corpus.
+# Prints one markdown table: docs/s, MB/s, ratio to the floor, peak RSS, RSS
+# per document, recall of planted pairs at Jaccard >= 0.9, and the speed-up
+# from 1 to 2 threads.
+#
+#   bench/scale.sh [SIZES...]        default: 10000 100000 1000000
+#   BBC=/path/to/bbc  REFRAIN=build/refrain  WORK=/tmp/refrain-bench  MODE=--no-claims
+#
+# Generated corpora are cached in $WORK (the 1M corpus is ~1.2 GB of zstd).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REFRAIN=${REFRAIN:-build/refrain}
+WORK=${WORK:-/tmp/refrain-bench}
+BBC=${BBC:-../shared/data/bbc-news/bbc}
+MODE=${MODE:---no-claims}
+REPEAT=${REPEAT:-1}
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000 1000000)
+mkdir -p "$WORK"
+
+# run LABEL ARGS...: best wall time (s) and peak RSS (KB) of REPEAT runs.
+run() {
+  local best="" rss=0
+  for _ in $(seq "$REPEAT"); do
+    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$REFRAIN" "$@" >/dev/null 2>"$WORK/err.txt" || {
+      cat "$WORK/err.txt" >&2; return 1; }
+    read -r t m < "$WORK/time.txt"
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  echo "$best $rss"
+}
+
+row() {  # row NAME DOCS MB INPUT... (inputs as scan paths)
+  local name=$1 docs=$2 mb=$3; shift 3
+  read -r tf _ < <(run scan "$@" --floor --quiet --out "$WORK/out")
+  read -r t2 rss < <(run scan "$@" $MODE --threads 2 --quiet --out "$WORK/out")
+  cp "$WORK/out/report.json" "$WORK/report-$name.json"
+  read -r t1 _ < <(run scan "$@" $MODE --threads 1 --quiet --out "$WORK/out1")
+  local recall="n/a"
+  if [ -f "$WORK/$name.truth.tsv" ]; then
+    recall=$(python3 bench/check_pairs.py "$WORK/report-$name.json" "$WORK/$name.truth.tsv" \
+               --min-jaccard 0.9 | sed -E 's/.*recall ([0-9.]+).*/\1/' || true)
+  fi
+  awk -v n="$name" -v d="$docs" -v mb="$mb" -v tf="$tf" -v t1="$t1" -v t2="$t2" -v rss="$rss" -v r="$recall" 'BEGIN{
+    printf "| %s | %d | %.1f | %.2f | %.2f | %.0f | %.1f | %.2f | %.0f | %.0f | %s | %.2f |\n",
+      n, d, mb, t2, tf, d/t2, mb/t2, t2/tf, rss/1024, rss*1024/d, r, t1/t2 }'
+}
+
+echo "| corpus | docs | MB | scan s (2 thr) | floor s | docs/s | MB/s | x floor | peak RSS MB | RSS B/doc | recall J>=0.9 | 1->2 thr |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+if [ -d "$BBC" ]; then
+  mb=$(du -sb "$BBC" | awk '{print $1/1e6}')
+  row bbc 2225 "$mb" "$BBC"
+fi
+for n in "${sizes[@]}"; do
+  f="$WORK/gen-$n.jsonl.zst"
+  if [ ! -f "$f" ]; then
+    "$REFRAIN" generate --docs "$n" --seed 42 --out "$f" --truth "$WORK/gen-$n.truth.tsv" >/dev/null
+  fi
+  mb=$("$REFRAIN" scan "$f" --floor 2>/dev/null | sed -E 's/.* words, ([0-9.]+) MB.*/\1/')
+  row "gen-$n" "$n" "$mb" "$f"
+done

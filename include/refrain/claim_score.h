@@ -1,0 +1,141 @@
+// Claim scoring: how likely two short texts (sentences, quotes, headlines)
+// state the same claim, robust to paraphrase and to a quote embedded in a
+// longer sentence.
+//
+// Three parts, used in this order:
+//   TermAnalyzer  text -> UnitTerms (normalization, stop words, Snowball
+//                 stemming, numbers, negation). Thread-safe.
+//   IdfTable      inverse document frequencies learned from the units of the
+//                 dump itself, optionally seeded from a background corpus.
+//   ClaimScorer   (a, b, idf) -> score in [0, 1], compared with threshold().
+//                 Thread-safe (const) after Create().
+// `refrain scan`, `refrain compare` and `refrain eval-pairs` all use exactly
+// this scoring, so the figures in docs/quality.md hold for the scan.
+#ifndef REFRAIN_CLAIM_SCORE_H_
+#define REFRAIN_CLAIM_SCORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace refrain {
+
+// A claim unit's text reduced to what carries its meaning.
+struct UnitTerms {
+  // Stems of the content words (stop words removed), in text order.
+  std::vector<std::string> stems;
+  // The normalized (case-folded, unstemmed) content words, parallel to
+  // `stems`; used for lexical-knowledge look-ups (e.g. WordNet).
+  std::vector<std::string> words;
+  // Numeric tokens ("2,000" -> "2000"), in text order.
+  std::vector<std::string> numbers;
+  // True if the text contains a negation ("not", "no", "never", "n't", ...).
+  bool negated = false;
+  // Every word token, stop words included, as a stable 64-bit hash of its
+  // normalized form (numbers canonical, possessive 's dropped), in text
+  // order: the surface n-gram overlap features.
+  std::vector<uint64_t> tokens;
+  // Parallel to `stems`: the position of each content word in `tokens`.
+  std::vector<uint32_t> stem_positions;
+};
+
+struct TermAnalyzerOptions {
+  // Snowball stemmer language (libstemmer name: "english", "russian",
+  // "french", ...). Default "english".
+  std::string language = "english";
+};
+
+class TermAnalyzer {
+ public:
+  // Fails if the language has no Snowball stemmer.
+  static absl::StatusOr<TermAnalyzer> Create(
+      const TermAnalyzerOptions& options);
+
+  // Thread-safe: each thread uses its own stemmer instance.
+  UnitTerms Analyze(std::string_view text) const;
+
+  // True if `normalized_word` (case-folded) is a stop word of the language.
+  bool IsStopWord(std::string_view normalized_word) const;
+
+  // Stem of one case-folded word.
+  std::string Stem(std::string_view normalized_word) const;
+
+  const TermAnalyzerOptions& options() const { return options_; }
+
+ private:
+  TermAnalyzerOptions options_;
+};
+
+// Inverse document frequency over "documents" that are claim units (each
+// unit counts a stem once). idf(t) = ln((N + 1) / (df(t) + 1)) + 1, so unseen
+// terms get the largest weight and no weight is zero.
+class IdfTable {
+ public:
+  // Counts one unit's distinct stems.
+  void Add(const UnitTerms& unit);
+  // Adds another table's counts (e.g. a background corpus).
+  void Merge(const IdfTable& other);
+  double Idf(std::string_view stem) const;
+  uint64_t units() const { return units_; }
+
+  // Builds a table from a background text file: one unit per non-empty line
+  // (or per sentence of .txt articles), analyzed with `analyzer`.
+  static absl::StatusOr<IdfTable> FromFile(const std::string& path,
+                                           const TermAnalyzer& analyzer);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;  // shared: cheap copies of a built table
+  uint64_t units_ = 0;
+};
+
+struct ClaimScorerOptions {
+  // Directory of the WordNet 3.0 database (Debian wordnet-base). Empty:
+  // score without WordNet. Default "/usr/share/wordnet".
+  std::string wordnet_dir = "/usr/share/wordnet";
+};
+
+class ClaimScorer {
+ public:
+  // Loads WordNet (if configured); fails with a clear message if the
+  // directory is set but unreadable.
+  static absl::StatusOr<ClaimScorer> Create(const ClaimScorerOptions& options);
+
+  // Probability-like score that `a` and `b` state the same claim, in [0, 1].
+  // Symmetric. Thread-safe. When the shorter text (at least 4 content words,
+  // at most 0.65 of the longer's) aligns with only part of the longer one,
+  // as a quote inside a sentence, it is the higher of the model's score for
+  // the pair and for (shorter, that part). Empty terms score 0.
+  double Score(const UnitTerms& a, const UnitTerms& b,
+               const IdfTable& idf) const;
+
+  // The default decision threshold (chosen on the MSRP train split; see
+  // docs/quality.md).
+  static double DefaultThreshold();
+
+  // The model's inputs for a pair, in the order of FeatureNames(): every
+  // candidate feature the extractor knows, whether or not the shipped model
+  // uses it (for fitting, ablation and explaining a score). Symmetric in a
+  // and b. Fills `out` (cleared first).
+  void Features(const UnitTerms& a, const UnitTerms& b, const IdfTable& idf,
+                std::vector<double>* out) const;
+  // The same features for the shorter text against the part of the longer
+  // one it aligns with, if Score() uses that containment path for this
+  // pair; otherwise false and `out` all zeros.
+  bool WindowFeatures(const UnitTerms& a, const UnitTerms& b,
+                      const IdfTable& idf, std::vector<double>* out) const;
+  static const std::vector<std::string>& FeatureNames();
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace refrain
+
+#endif  // REFRAIN_CLAIM_SCORE_H_

@@ -1,0 +1,132 @@
+// Claims that recur: sentences, quoted passages and headlines that restate
+// the same claim across articles, in the same or in other words.
+//
+// Stages (FindClaims):
+//   1. units      headline, ICU sentences and quoted passages of every
+//                 document, as spans of the original text; units with fewer
+//                 than min_content_words content words, and units inside
+//                 boilerplate lines (a line recurring verbatim in at least
+//                 boilerplate_min_stories stories, where near-duplicate copies
+//                 of one story count once), are not claims;
+//   2. terms      TermAnalyzer: stop words out, Snowball stems;
+//   3. candidates MinHash over stem unigrams (+ bigrams) and LSH tuned to a
+//                 low Jaccard threshold, so paraphrases become candidates
+//                 without comparing all pairs;
+//   4. cosine     IDF-weighted cosine of every candidate pair, computed per
+//                 pair of documents as one Eigen sparse product
+//                 (units of A x terms) * (units of B x terms)^T; pairs under
+//                 min_cosine are dropped;
+//   5. score      ClaimScorer (learned combination, see docs/quality.md) on
+//                 the rest; pairs at or above the threshold are matches;
+//   6. clusters   connected components over matches.
+#ifndef REFRAIN_CLAIMS_H_
+#define REFRAIN_CLAIMS_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "refrain/claim_score.h"
+#include "refrain/document.h"
+#include "refrain/segment.h"
+
+namespace refrain {
+
+struct ClaimOptions {
+  // Run the claims stage at all. Default true.
+  bool enabled = true;
+  // Units with fewer content words (after stop-word removal) carry no claim.
+  // Default 5; range 1..100.
+  uint32_t min_content_words = 5;
+  // A line (paragraph) that recurs verbatim, after normalization, in at least
+  // this many stories is boilerplate ("More Stories", "Check out our other
+  // content", copyright lines). Copies inside one near-duplicate cluster
+  // count as one story, so syndicated text is not boilerplate. Default 5;
+  // range >= 2.
+  uint32_t boilerplate_min_stories = 5;
+  // Snowball language for stemming and stop words. Default "english".
+  std::string language = "english";
+  // Add stem bigrams to the candidate shingles. Default true.
+  bool bigrams = true;
+  // MinHash slots of a unit sketch. Default 128; range 8..1024.
+  uint32_t num_perm = 128;
+  // Jaccard similarity (of unit shingles) the candidate LSH is tuned for:
+  // low, for recall of paraphrases. Default 0.2; range (0, 1).
+  double lsh_threshold = 0.2;
+  // An LSH bucket with more units than this pairs them with its first unit
+  // only. Default 500; range >= 2.
+  uint32_t max_bucket = 500;
+  // Candidates whose IDF-weighted cosine is below this are not scored.
+  // Default 0.15; range [0, 1).
+  double min_cosine = 0.15;
+  // Score at or above which a pair restates the same claim. 0 (default):
+  // ClaimScorer::DefaultThreshold(), chosen on MSRP train. Range [0, 1].
+  double threshold = 0.0;
+  // Also report matches between two units of one article. Default false.
+  bool same_document = false;
+  // Also report matches between two documents of one near-duplicate
+  // cluster (their shared sentences are copies, not recurring claims).
+  // Default false.
+  bool within_duplicates = false;
+  // Optional background corpus for IDF (see IdfTable::FromFile). Default "".
+  std::string background_idf;
+  // WordNet directory for the scorer; "" scores without WordNet.
+  std::string wordnet_dir = "/usr/share/wordnet";
+  // Score every pair of units instead of LSH candidates: exhaustive and
+  // quadratic, for explaining a handful of documents (`refrain compare`).
+  // Default false.
+  bool all_pairs = false;
+  // Seed of the unit MinHash. Default 1.
+  uint64_t seed = 1;
+};
+
+absl::Status ValidateClaimOptions(const ClaimOptions& options);
+
+enum class UnitKind { kHeadline, kSentence, kQuote };
+const char* UnitKindName(UnitKind k);  // "headline", "sentence", "quote"
+
+struct ClaimUnit {
+  uint32_t doc = 0;  // Index into the documents given to FindClaims.
+  UnitKind kind = UnitKind::kSentence;
+  Span span;  // Into the document's original text.
+};
+
+struct ClaimMatch {
+  uint32_t a = 0;  // Unit indexes, a < b.
+  uint32_t b = 0;
+  double score = 0;   // ClaimScorer score.
+  double cosine = 0;  // IDF-weighted cosine of the stems.
+};
+
+struct ClaimCluster {
+  std::vector<uint32_t> units;  // Ascending.
+  std::vector<uint32_t> docs;   // Distinct documents, ascending.
+  double min_score = 0;         // Weakest match inside the cluster.
+  double mean_score = 0;
+};
+
+struct ClaimsResult {
+  std::vector<ClaimUnit> units;        // Every claim unit, by (doc, position).
+  std::vector<ClaimMatch> matches;     // Sorted by (a, b).
+  std::vector<ClaimCluster> clusters;  // By size desc, then first unit.
+  double threshold = 0;                // Effective score threshold.
+  uint64_t short_units = 0;            // Excluded: too few content words.
+  uint64_t boilerplate_units = 0;      // Excluded: inside boilerplate lines.
+  uint64_t candidate_pairs = 0;        // From LSH.
+  uint64_t scored_pairs = 0;           // Past the cosine filter.
+};
+
+// Finds recurring claims among `docs`. `story_of[i]` names the story of
+// document i (equal for near-duplicates; may be empty: every document its own
+// story). Fails only on unusable options (stemmer language, WordNet dir,
+// background file). Deterministic; parallel inside.
+absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
+                                        std::span<const uint32_t> story_of,
+                                        const SegmentOptions& segment,
+                                        const ClaimOptions& options);
+
+}  // namespace refrain
+
+#endif  // REFRAIN_CLAIMS_H_

@@ -1,0 +1,376 @@
+#include "refrain/claims.h"
+
+#include <omp.h>
+
+#include <Eigen/SparseCore>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "hash.h"
+#include "refrain/cluster.h"
+#include "refrain/lsh.h"
+#include "refrain/minhash.h"
+#include "refrain/normalize.h"
+#include "refrain/shingle.h"
+
+namespace refrain {
+namespace {
+
+// Identity of a line for boilerplate detection: its normalized tokens, so
+// spacing, case and quote styles do not matter.
+uint64_t LineKey(std::string_view original) {
+  NormalizedText n = Normalize(original);
+  thread_local std::vector<Token> tokens;
+  Tokenize(n.text(), &tokens);
+  thread_local std::vector<uint64_t> hashes;
+  hashes.clear();
+  for (const Token& t : tokens) {
+    hashes.push_back(
+        TokenHash(std::string_view(n.text()).substr(t.begin, t.end - t.begin)));
+  }
+  return internal::HashBytes(hashes.data(), hashes.size() * sizeof(uint64_t),
+                             internal::kShingleSeed);
+}
+
+// Candidate shingles of a unit: stem unigrams and, optionally, bigrams.
+std::vector<uint64_t> UnitShingles(const UnitTerms& t, bool bigrams) {
+  std::vector<uint64_t> out;
+  out.reserve(t.stems.size() * 2);
+  uint64_t prev = 0;
+  for (size_t i = 0; i < t.stems.size(); ++i) {
+    uint64_t h = TokenHash(t.stems[i]);
+    out.push_back(h);
+    if (bigrams && i > 0) {
+      uint64_t pair[2] = {prev, h};
+      out.push_back(
+          internal::HashBytes(pair, sizeof pair, internal::kShingleSeed));
+    }
+    prev = h;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+struct DocUnits {
+  std::vector<ClaimUnit> units;
+  std::vector<UnitTerms> terms;
+  uint64_t short_units = 0;
+  uint64_t boilerplate_units = 0;
+};
+
+bool Contains(Span outer, Span inner) {
+  return outer.begin <= inner.begin && inner.end <= outer.end;
+}
+
+}  // namespace
+
+const char* UnitKindName(UnitKind k) {
+  switch (k) {
+    case UnitKind::kHeadline:
+      return "headline";
+    case UnitKind::kQuote:
+      return "quote";
+    default:
+      return "sentence";
+  }
+}
+
+absl::Status ValidateClaimOptions(const ClaimOptions& o) {
+  if (o.min_content_words < 1 || o.min_content_words > 100) {
+    return absl::InvalidArgumentError("--claim-min-words must be in 1..100");
+  }
+  if (o.boilerplate_min_stories < 2) {
+    return absl::InvalidArgumentError("--boilerplate-min-stories must be >= 2");
+  }
+  if (o.num_perm < 8 || o.num_perm > 1024) {
+    return absl::InvalidArgumentError("claim num_perm must be in 8..1024");
+  }
+  if (!(o.lsh_threshold > 0 && o.lsh_threshold < 1)) {
+    return absl::InvalidArgumentError(
+        "--claim-lsh-threshold must be in (0, 1)");
+  }
+  if (o.max_bucket < 2)
+    return absl::InvalidArgumentError("claim max_bucket must be >= 2");
+  if (!(o.min_cosine >= 0 && o.min_cosine < 1)) {
+    return absl::InvalidArgumentError("--claim-min-cosine must be in [0, 1)");
+  }
+  if (!(o.threshold >= 0 && o.threshold <= 1)) {
+    return absl::InvalidArgumentError("--claim-threshold must be in [0, 1]");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
+                                        std::span<const uint32_t> story_of,
+                                        const SegmentOptions& segment,
+                                        const ClaimOptions& options) {
+  if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  absl::StatusOr<TermAnalyzer> analyzer =
+      TermAnalyzer::Create(TermAnalyzerOptions{options.language});
+  if (!analyzer.ok()) return analyzer.status();
+  absl::StatusOr<ClaimScorer> scorer =
+      ClaimScorer::Create(ClaimScorerOptions{options.wordnet_dir});
+  if (!scorer.ok()) return scorer.status();
+  IdfTable idf;
+  if (!options.background_idf.empty()) {
+    absl::StatusOr<IdfTable> bg =
+        IdfTable::FromFile(options.background_idf, *analyzer);
+    if (!bg.ok()) return bg.status();
+    idf.Merge(*bg);
+  }
+
+  ClaimsResult result;
+  result.threshold = options.threshold > 0 ? options.threshold
+                                           : ClaimScorer::DefaultThreshold();
+  const int64_t n = static_cast<int64_t>(docs.size());
+  auto story = [&](uint32_t d) { return story_of.empty() ? d : story_of[d]; };
+
+  // ---- Segment; key every line for boilerplate detection. ----
+  std::vector<Segmentation> segs(docs.size());
+  std::vector<std::vector<uint64_t>> line_keys(docs.size());
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t d = 0; d < n; ++d) {
+    segs[d] = Segment(docs[d].text, segment);
+    for (const Span& p : segs[d].paragraphs) {
+      line_keys[d].push_back(
+          LineKey(std::string_view(docs[d].text).substr(p.begin, p.size())));
+    }
+  }
+  absl::flat_hash_set<uint64_t> boilerplate;
+  {
+    std::vector<std::pair<uint64_t, uint32_t>> key_story;
+    for (uint32_t d = 0; d < docs.size(); ++d) {
+      for (uint64_t k : line_keys[d]) key_story.emplace_back(k, story(d));
+    }
+    std::sort(key_story.begin(), key_story.end());
+    key_story.erase(std::unique(key_story.begin(), key_story.end()),
+                    key_story.end());
+    for (size_t i = 0; i < key_story.size();) {
+      size_t j = i;
+      while (j < key_story.size() && key_story[j].first == key_story[i].first)
+        ++j;
+      if (j - i >= options.boilerplate_min_stories)
+        boilerplate.insert(key_story[i].first);
+      i = j;
+    }
+  }
+
+  // ---- Units and their terms. ----
+  std::vector<DocUnits> per_doc(docs.size());
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t d = 0; d < n; ++d) {
+    const Document& doc = docs[d];
+    const std::string_view text = doc.text;
+    const Segmentation& s = segs[d];
+    DocUnits& out = per_doc[d];
+    // The boilerplate lines and the headline line of this document.
+    std::vector<Span> excluded;
+    Span headline{};
+    for (size_t p = 0; p < s.paragraphs.size(); ++p) {
+      if (boilerplate.contains(line_keys[d][p]))
+        excluded.push_back(s.paragraphs[p]);
+    }
+    if (!s.paragraphs.empty() && !doc.title.empty() &&
+        text.substr(s.paragraphs[0].begin, s.paragraphs[0].size()) ==
+            doc.title) {
+      headline = s.paragraphs[0];
+    }
+    auto in_excluded = [&](Span sp) {
+      for (const Span& e : excluded) {
+        if (Contains(e, sp)) return true;
+      }
+      return false;
+    };
+    std::vector<std::pair<ClaimUnit, UnitTerms>> units;
+    auto consider = [&](UnitKind kind, Span sp) -> const UnitTerms* {
+      if (in_excluded(sp)) {
+        ++out.boilerplate_units;
+        return nullptr;
+      }
+      UnitTerms t = analyzer->Analyze(text.substr(sp.begin, sp.size()));
+      if (t.stems.size() < options.min_content_words) {
+        ++out.short_units;
+        return nullptr;
+      }
+      units.emplace_back(ClaimUnit{static_cast<uint32_t>(d), kind, sp},
+                         std::move(t));
+      return &units.back().second;
+    };
+    if (!headline.empty()) consider(UnitKind::kHeadline, headline);
+    std::vector<std::pair<Span, size_t>> sentence_sizes;  // for quote de-dup
+    for (const Span& sp : s.sentences) {
+      if (!headline.empty() && Contains(headline, sp)) continue;
+      const UnitTerms* t = consider(UnitKind::kSentence, sp);
+      sentence_sizes.emplace_back(sp, t ? t->stems.size() : 0);
+    }
+    for (const Span& q : s.quotes) {
+      UnitTerms t = analyzer->Analyze(text.substr(q.begin, q.size()));
+      // A quote that is nearly its whole sentence adds nothing to it.
+      bool redundant = false;
+      for (const auto& [sp, size] : sentence_sizes) {
+        if (Contains(sp, q) && size > 0 && t.stems.size() * 10 >= size * 8)
+          redundant = true;
+      }
+      if (!redundant) consider(UnitKind::kQuote, q);
+    }
+    std::stable_sort(units.begin(), units.end(),
+                     [](const auto& x, const auto& y) {
+                       return x.first.span.begin != y.first.span.begin
+                                  ? x.first.span.begin < y.first.span.begin
+                                  : x.first.kind < y.first.kind;
+                     });
+    for (auto& [u, t] : units) {
+      out.units.push_back(u);
+      out.terms.push_back(std::move(t));
+    }
+  }
+  std::vector<UnitTerms> terms;
+  std::vector<uint32_t> doc_first_unit(docs.size() + 1, 0);
+  for (uint32_t d = 0; d < docs.size(); ++d) {
+    doc_first_unit[d] = static_cast<uint32_t>(result.units.size());
+    result.short_units += per_doc[d].short_units;
+    result.boilerplate_units += per_doc[d].boilerplate_units;
+    for (size_t i = 0; i < per_doc[d].units.size(); ++i) {
+      result.units.push_back(per_doc[d].units[i]);
+      terms.push_back(std::move(per_doc[d].terms[i]));
+    }
+    per_doc[d] = DocUnits{};
+  }
+  doc_first_unit[docs.size()] = static_cast<uint32_t>(result.units.size());
+  const uint32_t num_units = static_cast<uint32_t>(result.units.size());
+  if (num_units < 2) return result;
+
+  // ---- IDF from the dump's units; the units x terms matrix. ----
+  for (const UnitTerms& t : terms) idf.Add(t);
+  absl::flat_hash_map<std::string, int64_t> term_id;
+  std::vector<Eigen::Triplet<double, int64_t>> triplets;
+  for (uint32_t u = 0; u < num_units; ++u) {
+    absl::flat_hash_map<int64_t, double> tf;
+    for (const std::string& s : terms[u].stems) {
+      auto [it, inserted] =
+          term_id.try_emplace(s, static_cast<int64_t>(term_id.size()));
+      tf[it->second] += idf.Idf(s);
+    }
+    double norm = 0;
+    for (const auto& [t, w] : tf) norm += w * w;
+    norm = std::sqrt(norm);
+    for (const auto& [t, w] : tf) triplets.emplace_back(u, t, w / norm);
+  }
+  using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int64_t>;
+  RowMatrix x(num_units, static_cast<int64_t>(term_id.size()));
+  x.setFromTriplets(triplets.begin(), triplets.end());
+  x.makeCompressed();
+  std::vector<Eigen::Triplet<double, int64_t>>().swap(triplets);
+
+  // ---- Candidates: MinHash + LSH over stem shingles. ----
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  if (options.all_pairs) {
+    for (uint32_t a = 0; a < num_units; ++a) {
+      for (uint32_t b = a + 1; b < num_units; ++b) pairs.emplace_back(a, b);
+    }
+  } else {
+    MinHashOptions mo;
+    mo.num_perm = options.num_perm;
+    mo.seed = options.seed;
+    const MinHasher hasher(mo);
+    std::vector<uint32_t> sigs(static_cast<size_t>(num_units) *
+                               options.num_perm);
+#pragma omp parallel for schedule(dynamic, 64)
+    for (int64_t u = 0; u < num_units; ++u) {
+      hasher.Sign(UnitShingles(terms[u], options.bigrams),
+                  std::span<uint32_t>(sigs).subspan(u * options.num_perm,
+                                                    options.num_perm));
+    }
+    LshIndex index(OptimalLshParams(options.lsh_threshold, options.num_perm),
+                   options.num_perm);
+    index.Add(sigs);
+    index.Build();
+    std::vector<uint32_t>().swap(sigs);
+    pairs = index.CandidatePairs(options.max_bucket);
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> candidates;
+  for (auto [a, b] : pairs) {
+    const uint32_t da = result.units[a].doc, db = result.units[b].doc;
+    if (da == db && !options.same_document) continue;
+    if (da != db && story(da) == story(db) && !options.within_duplicates)
+      continue;
+    candidates.emplace_back(a, b);
+  }
+  result.candidate_pairs = candidates.size();
+
+  // ---- Cosine per document pair as one sparse product, then the scorer. ----
+  // Candidates are sorted by (a, b) and units by document, so each document
+  // pair's candidates are contiguous.
+  std::stable_sort(candidates.begin(), candidates.end(), [&](auto p, auto q) {
+    uint32_t pa = result.units[p.first].doc, pb = result.units[p.second].doc;
+    uint32_t qa = result.units[q.first].doc, qb = result.units[q.second].doc;
+    return pa != qa ? pa < qa : pb < qb;
+  });
+  std::vector<size_t> group_starts;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (i == 0 ||
+        result.units[candidates[i].first].doc !=
+            result.units[candidates[i - 1].first].doc ||
+        result.units[candidates[i].second].doc !=
+            result.units[candidates[i - 1].second].doc) {
+      group_starts.push_back(i);
+    }
+  }
+  group_starts.push_back(candidates.size());
+  std::vector<ClaimMatch> found(candidates.size());
+  std::vector<char> is_match(candidates.size(), 0);
+  std::vector<char> was_scored(candidates.size(), 0);
+  const int64_t groups = static_cast<int64_t>(group_starts.size()) - 1;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t g = 0; g < groups; ++g) {
+    const size_t begin = group_starts[g], end = group_starts[g + 1];
+    const uint32_t da = result.units[candidates[begin].first].doc;
+    const uint32_t db = result.units[candidates[begin].second].doc;
+    const int64_t a0 = doc_first_unit[da], na = doc_first_unit[da + 1] - a0;
+    const int64_t b0 = doc_first_unit[db], nb = doc_first_unit[db + 1] - b0;
+    RowMatrix cos = RowMatrix(x.middleRows(a0, na)) *
+                    RowMatrix(x.middleRows(b0, nb)).transpose();
+    for (size_t i = begin; i < end; ++i) {
+      auto [a, b] = candidates[i];
+      const double c = cos.coeff(a - a0, b - b0);
+      if (c < options.min_cosine) continue;
+      was_scored[i] = 1;
+      const double score = scorer->Score(terms[a], terms[b], idf);
+      if (score >= result.threshold) {
+        found[i] = ClaimMatch{a, b, score, c};
+        is_match[i] = 1;
+      }
+    }
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    result.scored_pairs += was_scored[i];
+    if (is_match[i]) result.matches.push_back(found[i]);
+  }
+  std::sort(result.matches.begin(), result.matches.end(),
+            [](const ClaimMatch& p, const ClaimMatch& q) {
+              return p.a != q.a ? p.a < q.a : p.b < q.b;
+            });
+
+  // ---- Clusters over matches. ----
+  std::vector<Edge> edges;
+  for (const ClaimMatch& m : result.matches)
+    edges.push_back(Edge{m.a, m.b, m.score});
+  for (Cluster& c : ConnectedComponents(num_units, edges)) {
+    ClaimCluster cc;
+    cc.units = std::move(c.members);
+    for (uint32_t u : cc.units) cc.docs.push_back(result.units[u].doc);
+    std::sort(cc.docs.begin(), cc.docs.end());
+    cc.docs.erase(std::unique(cc.docs.begin(), cc.docs.end()), cc.docs.end());
+    cc.min_score = c.min_similarity;
+    cc.mean_score = c.mean_similarity;
+    result.clusters.push_back(std::move(cc));
+  }
+  return result;
+}
+
+}  // namespace refrain

@@ -1,0 +1,356 @@
+#include "refrain/generate.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "hash.h"
+#include "refrain/ingest.h"
+#include "refrain/segment.h"
+#include "refrain/similarity.h"
+
+namespace refrain {
+namespace {
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Output stream by extension: plain, gzip or zstd.
+class Sink {
+ public:
+  static absl::StatusOr<std::unique_ptr<Sink>> Open(const std::string& path) {
+    auto s = std::unique_ptr<Sink>(new Sink());
+    if (EndsWith(path, ".gz")) {
+      s->gz_ = gzopen(path.c_str(), "wb6");
+      if (s->gz_ == nullptr)
+        return absl::UnavailableError("cannot write " + path);
+    } else {
+      s->f_ = std::fopen(path.c_str(), "wb");
+      if (s->f_ == nullptr)
+        return absl::UnavailableError("cannot write " + path);
+      if (EndsWith(path, ".zst")) {
+        s->zc_ = ZSTD_createCCtx();
+        ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_compressionLevel, 3);
+        s->zbuf_.resize(ZSTD_CStreamOutSize());
+      }
+    }
+    s->path_ = path;
+    return s;
+  }
+  ~Sink() { (void)Close(); }
+
+  absl::Status Write(std::string_view data) {
+    if (gz_ != nullptr) {
+      if (gzwrite(gz_, data.data(), static_cast<unsigned>(data.size())) !=
+          static_cast<int>(data.size())) {
+        return absl::UnavailableError("write failed: " + path_);
+      }
+      return absl::OkStatus();
+    }
+    if (zc_ != nullptr) return Compress(data, ZSTD_e_continue);
+    if (std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
+      return absl::UnavailableError("write failed: " + path_);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Close() {
+    absl::Status st;
+    if (gz_ != nullptr) {
+      if (gzclose(gz_) != Z_OK)
+        st = absl::UnavailableError("close failed: " + path_);
+      gz_ = nullptr;
+    }
+    if (zc_ != nullptr) {
+      st = Compress({}, ZSTD_e_end);
+      ZSTD_freeCCtx(zc_);
+      zc_ = nullptr;
+    }
+    if (f_ != nullptr) {
+      if (std::fclose(f_) != 0)
+        st = absl::UnavailableError("close failed: " + path_);
+      f_ = nullptr;
+    }
+    return st;
+  }
+
+ private:
+  Sink() = default;
+  absl::Status Compress(std::string_view data, ZSTD_EndDirective mode) {
+    ZSTD_inBuffer in{data.data(), data.size(), 0};
+    for (;;) {
+      ZSTD_outBuffer out{zbuf_.data(), zbuf_.size(), 0};
+      size_t left = ZSTD_compressStream2(zc_, &out, &in, mode);
+      if (ZSTD_isError(left))
+        return absl::InternalError(ZSTD_getErrorName(left));
+      if (std::fwrite(zbuf_.data(), 1, out.pos, f_) != out.pos) {
+        return absl::UnavailableError("write failed: " + path_);
+      }
+      if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) break;
+    }
+    return absl::OkStatus();
+  }
+  std::string path_;
+  FILE* f_ = nullptr;
+  gzFile gz_ = nullptr;
+  ZSTD_CCtx* zc_ = nullptr;
+  std::vector<char> zbuf_;
+};
+
+// Sentences either resampled from a source corpus or made from a Zipf
+// vocabulary.
+class SentenceSource {
+ public:
+  static absl::StatusOr<SentenceSource> Create(
+      const std::vector<std::string>& paths) {
+    SentenceSource s;
+    if (paths.empty()) {
+      std::mt19937_64 rng(0x5eed);
+      const int kVocab = 50000;
+      for (int i = 0; i < kVocab; ++i) {
+        std::string w;
+        int len = 2 + static_cast<int>(rng() % 5) + static_cast<int>(rng() % 5);
+        for (int c = 0; c < len; ++c)
+          w.push_back(static_cast<char>('a' + rng() % 26));
+        s.vocab_.push_back(std::move(w));
+      }
+      double sum = 0;
+      for (int i = 0; i < kVocab; ++i)
+        s.cdf_.push_back(sum += 1.0 / std::pow(i + 1, 1.1));
+      for (double& x : s.cdf_) x /= sum;
+      return s;
+    }
+    IngestOptions io;
+    std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
+      auto v = ParseRecord(std::move(r), io);
+      if (auto* d = std::get_if<Document>(&v)) {
+        Segmentation seg = Segment(d->text, {});
+        for (const Span& sp : seg.sentences) {
+          if (sp.size() >= 20)
+            s.sentences_.push_back(d->text.substr(sp.begin, sp.size()));
+        }
+      }
+    };
+    std::function<void(SkippedRecord &&)> on_skip = [](SkippedRecord&&) {};
+    if (auto st = ReadRecords(paths, io, on_record, on_skip); !st.ok())
+      return st;
+    if (s.sentences_.empty()) {
+      return absl::InvalidArgumentError("the source corpus has no sentences");
+    }
+    return s;
+  }
+
+  std::string Sentence(std::mt19937_64& rng) const {
+    if (!sentences_.empty()) return sentences_[rng() % sentences_.size()];
+    std::uniform_real_distribution<double> u(0, 1);
+    size_t len = 8 + rng() % 23;
+    std::string out;
+    for (size_t i = 0; i < len; ++i) {
+      size_t w =
+          std::lower_bound(cdf_.begin(), cdf_.end(), u(rng)) - cdf_.begin();
+      std::string word = vocab_[std::min(w, vocab_.size() - 1)];
+      if (i == 0) word[0] = static_cast<char>(word[0] - 'a' + 'A');
+      if (i > 0) out += ' ';
+      out += word;
+    }
+    out += '.';
+    return out;
+  }
+
+  std::string Word(std::mt19937_64& rng) const {
+    if (!vocab_.empty()) return vocab_[rng() % vocab_.size()];
+    const std::string& s = sentences_[rng() % sentences_.size()];
+    size_t at = s.find(' ', rng() % s.size());
+    size_t end =
+        at == std::string::npos ? std::string::npos : s.find(' ', at + 1);
+    if (at == std::string::npos || end == std::string::npos) return "word";
+    return s.substr(at + 1, end - at - 1);
+  }
+
+ private:
+  std::vector<std::string> vocab_;
+  std::vector<double> cdf_;
+  std::vector<std::string> sentences_;
+};
+
+std::mt19937_64 DocRng(uint64_t seed, uint64_t doc, uint64_t stream) {
+  return std::mt19937_64(
+      internal::Mix64(internal::Mix64(seed) ^ (doc * 4 + stream)));
+}
+
+struct Plan {
+  bool planted = false;
+  uint64_t base = 0;
+};
+
+bool IsPlanted(const GenerateOptions& o, uint64_t i) {
+  std::mt19937_64 rng = DocRng(o.seed, i, 0);
+  std::uniform_real_distribution<double> u(0, 1);
+  return i > 0 && u(rng) < o.duplicate_fraction;
+}
+
+// Whether document i is a planted copy, and of which base; depends only on
+// (seed, i), so any document can be regenerated independently.
+Plan PlanOf(const GenerateOptions& o, uint64_t i) {
+  Plan p;
+  if (!IsPlanted(o, i)) return p;
+  std::mt19937_64 rng = DocRng(o.seed, i, 3);
+  // Bases come from the recent past (a news cycle), and are never copies.
+  uint64_t window = std::min<uint64_t>(i, 5000);
+  for (int tries = 0; tries < 64; ++tries) {
+    uint64_t j = i - 1 - rng() % window;
+    if (!IsPlanted(o, j)) {
+      p.planted = true;
+      p.base = j;
+      return p;
+    }
+  }
+  return p;
+}
+
+std::vector<std::string> BaseSentences(const GenerateOptions& o,
+                                       const SentenceSource& src, uint64_t i) {
+  std::mt19937_64 rng = DocRng(o.seed, i, 1);
+  uint32_t target = o.min_words + static_cast<uint32_t>(
+                                      rng() % (o.max_words - o.min_words + 1));
+  std::vector<std::string> out;
+  size_t words = 0;
+  while (words < target) {
+    out.push_back(src.Sentence(rng));
+    words += static_cast<size_t>(
+                 std::count(out.back().begin(), out.back().end(), ' ')) +
+             1;
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& sentences) {
+  std::string text;
+  for (size_t s = 0; s < sentences.size(); ++s) {
+    text += sentences[s];
+    text += (s % 4 == 3) ? "\n\n" : " ";
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.pop_back();
+  return text;
+}
+
+// A rewrite of base sentences: some words replaced, a few sentences moved,
+// maybe a header or footer.
+std::string Rewrite(const GenerateOptions& o, const SentenceSource& src,
+                    std::vector<std::string> sentences, uint64_t i) {
+  std::mt19937_64 rng = DocRng(o.seed, i, 2);
+  std::uniform_real_distribution<double> u(0, 1);
+  const double replace = u(rng) * 0.1;  // up to 10% of words: Jaccard ~0.5..1
+  for (std::string& s : sentences) {
+    std::string out;
+    size_t start = 0;
+    while (start <= s.size()) {
+      size_t sp = s.find(' ', start);
+      std::string word = s.substr(
+          start, sp == std::string::npos ? std::string::npos : sp - start);
+      if (u(rng) < replace) word = src.Word(rng);
+      if (!out.empty()) out += ' ';
+      out += word;
+      if (sp == std::string::npos) break;
+      start = sp + 1;
+    }
+    s = std::move(out);
+  }
+  if (sentences.size() > 4 && u(rng) < 0.5) {
+    size_t a = rng() % sentences.size(), b = rng() % sentences.size();
+    std::swap(sentences[a], sentences[b]);
+  }
+  std::string text = Join(sentences);
+  if (u(rng) < 0.3)
+    text = "Republished with permission. Read the original article.\n\n" + text;
+  if (u(rng) < 0.3) text += "\n\nMore stories from our partners.";
+  return text;
+}
+
+}  // namespace
+
+absl::StatusOr<GenerateStats> Generate(const GenerateOptions& o) {
+  if (o.out.empty()) return absl::InvalidArgumentError("--out is required");
+  if (o.docs < 1) return absl::InvalidArgumentError("--docs must be >= 1");
+  if (!(o.duplicate_fraction >= 0 && o.duplicate_fraction <= 0.9)) {
+    return absl::InvalidArgumentError("--duplicates must be in [0, 0.9]");
+  }
+  if (o.min_words < 1 || o.max_words < o.min_words) {
+    return absl::InvalidArgumentError("need 1 <= --min-words <= --max-words");
+  }
+  absl::StatusOr<SentenceSource> src = SentenceSource::Create(o.source_paths);
+  if (!src.ok()) return src.status();
+  std::string truth_path = o.truth;
+  if (truth_path.empty()) {
+    truth_path = o.out;
+    for (std::string_view ext : {".zst", ".gz", ".jsonl", ".ndjson"}) {
+      if (EndsWith(truth_path, ext))
+        truth_path.resize(truth_path.size() - ext.size());
+    }
+    truth_path += ".truth.tsv";
+  }
+  absl::StatusOr<std::unique_ptr<Sink>> out = Sink::Open(o.out);
+  if (!out.ok()) return out.status();
+  absl::StatusOr<std::unique_ptr<Sink>> truth = Sink::Open(truth_path);
+  if (!truth.ok()) return truth.status();
+
+  GenerateStats stats;
+  const int64_t kBlock = 4096;
+  for (uint64_t first = 0; first < o.docs; first += kBlock) {
+    const int64_t n =
+        static_cast<int64_t>(std::min<uint64_t>(kBlock, o.docs - first));
+    std::vector<std::string> lines(n), truth_lines(n);
+    std::vector<size_t> text_bytes(n);
+#pragma omp parallel for schedule(dynamic, 16)
+    for (int64_t k = 0; k < n; ++k) {
+      const uint64_t i = first + static_cast<uint64_t>(k);
+      Plan plan = PlanOf(o, i);
+      std::string text;
+      std::vector<std::string> base =
+          BaseSentences(o, *src, plan.planted ? plan.base : i);
+      if (plan.planted) {
+        text = Rewrite(o, *src, base, i);
+        double j = Jaccard(ShingleText(Join(base), o.shingle),
+                           ShingleText(text, o.shingle));
+        truth_lines[k] =
+            absl::StrFormat("g%09d\tg%09d\t%.6f\n", plan.base, i, j);
+      } else {
+        text = Join(base);
+      }
+      nlohmann::json doc = {
+          {"id", absl::StrFormat("g%09d", i)},
+          {"title", base[0].substr(0, 80)},
+          {"text", text},
+          {"source", absl::StrCat("generated-", i % 97)},
+          {"date", absl::StrFormat("2026-%02d-%02d", 1 + i % 12, 1 + i % 28)}};
+      lines[k] = doc.dump() + "\n";
+      text_bytes[k] = text.size();
+    }
+    for (int64_t k = 0; k < n; ++k) {
+      if (auto st = (*out)->Write(lines[k]); !st.ok()) return st;
+      stats.text_bytes += text_bytes[k];
+      if (!truth_lines[k].empty()) {
+        if (auto st = (*truth)->Write(truth_lines[k]); !st.ok()) return st;
+        ++stats.planted_pairs;
+      }
+    }
+    stats.docs += static_cast<uint64_t>(n);
+  }
+  if (auto st = (*out)->Close(); !st.ok()) return st;
+  if (auto st = (*truth)->Close(); !st.ok()) return st;
+  return stats;
+}
+
+}  // namespace refrain

@@ -1,0 +1,1422 @@
+// report.html: one self-contained page over a Report (see WriteHtml in
+// report.h and docs/report-format.md).
+//
+// Safety model: every string that comes from the input (ids, titles,
+// sources, texts, skip reasons, URLs) goes through Esc() before it is
+// written, in text and in attribute values alike; element ids are built from
+// numbers only; the inline script contains no data at all (the filter reads
+// the DOM). As a second line of defence the page carries a
+// Content-Security-Policy that allows no network access and runs only the
+// one inline script whose SHA-256 it names, so even a missed escape could
+// not execute injected script or load anything.
+#include <Eigen/Dense>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "refrain/claim_score.h"
+#include "refrain/normalize.h"
+#include "refrain/report.h"
+
+namespace refrain {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Escaping and formatting.
+
+// Appends `s` with the five HTML-significant characters escaped: safe in
+// text content and in quoted attribute values.
+void Esc(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\0':
+        out += "&#xFFFD;";
+        break;  // NUL is not allowed in HTML text.
+      default:
+        out += c;
+    }
+  }
+}
+
+std::string Esc(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  Esc(out, s);
+  return out;
+}
+
+std::string F2(double x) { return absl::StrFormat("%.2f", x); }
+std::string F3(double x) { return absl::StrFormat("%.3f", x); }
+
+// Longest prefix of `s` of at most `max_bytes` that ends on a UTF-8
+// character boundary.
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+
+// Debian's absl::string_view is not std::string_view: convert for StrCat.
+absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
+
+std::string Abbrev(std::string_view s, size_t max_bytes) {
+  std::string_view p = Utf8Prefix(s, max_bytes);
+  return p.size() == s.size() ? std::string(s) : absl::StrCat(Av(p), "…");
+}
+
+std::string Plural(uint64_t n, const char* one, const char* many) {
+  return absl::StrCat(n, " ", n == 1 ? one : many);
+}
+
+// The note under a capped list: "Not shown here: 3 more clusters (see
+// report.json and pairs.csv)."
+void MoreNote(std::string& h, uint64_t n, const char* one, const char* many,
+              const char* where) {
+  absl::StrAppend(&h, "<p class=\"note\">Not shown here: ", n, " more ",
+                  n == 1 ? one : many, " (see ", where, ").</p>\n");
+}
+
+// Only absolute http(s) URLs become links: anything else (javascript:,
+// data:, relative paths, leading blanks that browsers strip) is shown as
+// text, if at all.
+bool IsWebUrl(std::string_view url) {
+  auto starts = [&](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i) {
+      char c = url[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != prefix[i]) return false;
+    }
+    return true;
+  };
+  return starts("http://") || starts("https://");
+}
+
+// ---------------------------------------------------------------------------
+// SHA-256 (FIPS 180-4), for the script hash in the Content-Security-Policy.
+
+std::array<uint8_t, 32> Sha256(std::string_view data) {
+  static constexpr uint32_t k[64] = {
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+      0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+      0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+      0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+      0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+      0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+      0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+      0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+      0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::string msg(data);
+  const uint64_t bits = static_cast<uint64_t>(data.size()) * 8;
+  msg += static_cast<char>(0x80);
+  while (msg.size() % 64 != 56) msg += '\0';
+  for (int i = 7; i >= 0; --i)
+    msg += static_cast<char>((bits >> (8 * i)) & 0xff);
+  auto rotr = [](uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+  for (size_t block = 0; block < msg.size(); block += 64) {
+    uint32_t w[64];
+    for (int i = 0; i < 16; ++i) {
+      const auto* p =
+          reinterpret_cast<const unsigned char*>(msg.data() + block + 4 * i);
+      w[i] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+             (uint32_t{p[2]} << 8) | p[3];
+    }
+    for (int i = 16; i < 64; ++i) {
+      const uint32_t s0 =
+          rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      const uint32_t s1 =
+          rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5],
+             g = h[6], hh = h[7];
+    for (int i = 0; i < 64; ++i) {
+      const uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const uint32_t ch = (e & f) ^ (~e & g);
+      const uint32_t t1 = hh + s1 + ch + k[i] + w[i];
+      const uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+      const uint32_t t2 = s0 + maj;
+      hh = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+    h[5] += f;
+    h[6] += g;
+    h[7] += hh;
+  }
+  std::array<uint8_t, 32> out;
+  for (int i = 0; i < 8; ++i) {
+    for (int j = 0; j < 4; ++j)
+      out[4 * i + j] = static_cast<uint8_t>(h[i] >> (24 - 8 * j));
+  }
+  return out;
+}
+
+std::string Base64(const uint8_t* data, size_t n) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = uint32_t{data[i]} << 16;
+    if (i + 1 < n) v |= uint32_t{data[i + 1]} << 8;
+    if (i + 2 < n) v |= data[i + 2];
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=';
+    out += i + 2 < n ? kAlphabet[v & 63] : '=';
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Static parts of the page.
+
+constexpr std::string_view kStyle = R"css(
+:root{--ink:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f5f7fa;--card:#fff;
+--accent:#1c4e80;--mark:#ffe066;--span:#fff3bf;--claim:#e8590c}
+*{box-sizing:border-box}
+[hidden]{display:none!important}
+html{scroll-padding-top:110px}
+body{margin:0;background:var(--bg);color:var(--ink);
+font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+a{color:var(--accent);text-decoration:none}
+a:hover{text-decoration:underline}
+header.top{position:sticky;top:0;z-index:5;background:#102a43;color:#fff;
+display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center;justify-content:space-between;
+padding:10px 28px}
+header.top h1{font-size:20px;margin:0;font-weight:650;letter-spacing:.2px}
+header.top .sub{margin:0;color:#bcccdc;font-size:13px}
+.search{display:flex;align-items:center;gap:10px}
+.search input{width:380px;max-width:60vw;padding:7px 12px;border-radius:6px;border:0;
+font:inherit;font-size:14px}
+#filter-status{color:#bcccdc;font-size:13px;min-width:90px}
+nav.toc{position:sticky;top:58px;z-index:4;background:#fff;border-bottom:1px solid var(--line);
+padding:6px 28px;display:flex;gap:22px;flex-wrap:wrap;font-size:14px}
+main{max-width:1320px;margin:0 auto;padding:18px 28px 40px}
+h2{font-size:19px;margin:28px 0 4px;padding-bottom:4px;border-bottom:2px solid var(--line)}
+h3{font-size:16px;margin:0}
+p.help{color:var(--muted);margin:4px 0 14px;font-size:14px}
+.note{color:var(--muted);font-size:13px;font-style:italic;margin:8px 0}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
+.tile{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px}
+.tile b{display:block;font-size:24px;font-weight:650;color:var(--accent)}
+.tile span{color:var(--muted);font-size:13px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:8px;
+padding:14px 16px;margin:0 0 14px;box-shadow:0 1px 2px rgba(16,42,67,.05)}
+.card>header{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 14px;margin-bottom:10px}
+.meta{color:var(--muted);font-size:13px}
+.badge{display:inline-block;font-size:11px;text-transform:uppercase;letter-spacing:.5px;
+padding:1px 7px;border-radius:10px;background:#e4e7eb;color:#3e4c59;vertical-align:1px}
+.badge.quote{background:#fde2cf;color:#8a3b06}
+.badge.headline{background:#d9e8fb;color:#1c4e80}
+.num{display:inline-block;min-width:20px;height:20px;line-height:20px;border-radius:10px;
+background:var(--accent);color:#fff;font-size:12px;text-align:center;font-weight:600}
+.sbs{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
+.member{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px 12px;
+display:flex;flex-direction:column;gap:6px;background:#fcfcfd}
+.member figcaption{font-size:13px;color:var(--muted);display:flex;flex-wrap:wrap;gap:4px 8px;
+align-items:center}
+.member figcaption .title{color:var(--ink);font-weight:600}
+.member blockquote{margin:0;font:16px/1.55 Georgia,"Times New Roman",serif;
+border-left:3px solid var(--claim);padding:2px 0 2px 12px}
+.member .ctx{font-size:13px;align-self:flex-start}
+mark{background:var(--mark);color:inherit;border-radius:2px;padding:0 1px}
+.src{font-weight:600;color:#3e4c59}
+.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
+color:var(--muted);word-break:break-all}
+td.id{min-width:160px;width:42%;word-break:normal;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;font-size:14px}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-size:12px;text-transform:uppercase;letter-spacing:.4px;color:var(--muted);font-weight:600}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.bar{display:inline-block;height:8px;border-radius:4px;background:var(--accent);
+vertical-align:middle;margin-left:6px;opacity:.75}
+details>summary{cursor:pointer;color:var(--accent);font-size:14px;margin-top:8px}
+details.article{background:var(--card);border:1px solid var(--line);border-radius:8px;
+padding:10px 16px;margin:0 0 10px}
+details.article>summary{color:var(--ink);font-size:15px;margin:0}
+details.article .meta{margin:6px 0}
+.text{white-space:pre-wrap;font:16px/1.6 Georgia,"Times New Roman",serif;max-width:860px;
+margin:8px 0 4px;overflow-wrap:anywhere}
+mark.span{background:var(--span);border-bottom:2px solid #fab005;padding:0}
+mark.span:has(a:target){background:#ffd43b;outline:2px solid #f08c00}
+.figs{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
+.hists{display:flex;flex-wrap:wrap;gap:18px}
+figure.chart{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;
+padding:12px 14px}
+figure.chart figcaption{font-size:13px;color:var(--muted);max-width:640px;margin-top:6px}
+svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+.kv{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:14px}
+.kv table td:first-child{color:var(--muted);width:55%}
+.skips li{font-size:14px}
+footer{max-width:1320px;margin:0 auto;padding:0 28px 30px;color:var(--muted);font-size:13px}
+)css";
+
+// The only script: the filter box and opening <details> around link
+// targets. It reads the DOM and embeds no report data.
+constexpr std::string_view kScript = R"js(
+(function () {
+  'use strict';
+  var box = document.getElementById('filter');
+  var status = document.getElementById('filter-status');
+  var items = Array.prototype.slice.call(document.querySelectorAll('.filterable'));
+  var texts = null;
+  function apply() {
+    if (texts === null) {
+      texts = items.map(function (el) { return el.textContent.toLowerCase(); });
+    }
+    var q = box.value.trim().toLowerCase();
+    var shown = 0;
+    for (var i = 0; i < items.length; i++) {
+      var hit = q === '' || texts[i].indexOf(q) >= 0;
+      items[i].hidden = !hit;
+      if (hit) shown++;
+    }
+    status.textContent = q === '' ? '' : shown + ' of ' + items.length + ' shown';
+  }
+  box.addEventListener('input', apply);
+  // report.html?filter=words opens the page filtered (links, tests).
+  var preset = /[?&]filter=([^&]*)/.exec(location.search);
+  if (preset) {
+    try {
+      box.value = decodeURIComponent(preset[1].replace(/\+/g, ' '));
+    } catch (e) {
+      box.value = preset[1];
+    }
+    apply();
+  }
+  function reveal(id) {
+    var target = id && document.getElementById(id);
+    for (var el = target; el; el = el.parentElement) {
+      if (el.tagName === 'DETAILS') el.open = true;
+      if (el.hidden) el.hidden = false;
+    }
+  }
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('a[href^="#"]');
+    if (a) reveal(decodeURIComponent(a.getAttribute('href').slice(1)));
+  });
+  window.addEventListener('hashchange', function () {
+    reveal(decodeURIComponent(location.hash.slice(1)));
+  });
+  if (location.hash) reveal(decodeURIComponent(location.hash.slice(1)));
+  document.documentElement.setAttribute('data-js', 'ready');
+})();
+)js";
+
+// ---------------------------------------------------------------------------
+// Colours.
+
+struct Rgb {
+  double r, g, b;
+};
+
+// Sequential blue scale for similarities in [0, 1].
+std::string ScaleColour(double v) {
+  static constexpr Rgb kStops[] = {{222, 235, 247}, {158, 202, 225},
+                                   {66, 146, 198},  {33, 113, 181},
+                                   {8, 69, 148},    {8, 48, 107}};
+  constexpr int kLast = static_cast<int>(std::size(kStops)) - 1;
+  v = std::clamp(v, 0.0, 1.0) * kLast;
+  const int i = std::min(static_cast<int>(v), kLast - 1);
+  const double t = v - i;
+  auto mix = [&](double a, double b) {
+    return static_cast<int>(std::lround(a + (b - a) * t));
+  };
+  return absl::StrFormat("#%02x%02x%02x", mix(kStops[i].r, kStops[i + 1].r),
+                         mix(kStops[i].g, kStops[i + 1].g),
+                         mix(kStops[i].b, kStops[i + 1].b));
+}
+
+// ---------------------------------------------------------------------------
+// Shared-word marking of claim units.
+
+// A word of a unit: its byte range in the unit's original text and the key
+// under which it is compared (the stem; empty for stop words).
+struct Word {
+  Span span;
+  std::string key;
+};
+
+class WordKeys {
+ public:
+  explicit WordKeys(const std::string& language) {
+    absl::StatusOr<TermAnalyzer> a =
+        TermAnalyzer::Create(TermAnalyzerOptions{language});
+    if (a.ok()) analyzer_.push_back(*std::move(a));
+  }
+
+  // Words of `text` (original bytes), keyed as TermAnalyzer::Analyze keys
+  // its content words: possessive "'s" dropped, stop words and single ASCII
+  // letters keyless, digits compared without separators.
+  std::vector<Word> Words(std::string_view text) const {
+    std::vector<Word> out;
+    NormalizedText n = Normalize(text);
+    std::vector<Token> tokens;
+    Tokenize(n.text(), &tokens);
+    for (const Token& tok : tokens) {
+      std::string_view w =
+          std::string_view(n.text()).substr(tok.begin, tok.end - tok.begin);
+      Word word{n.ToOriginal(tok.begin, tok.end), {}};
+      const bool digits = !w.empty() && w[0] >= '0' && w[0] <= '9';
+      if (digits) {
+        for (char c : w) {
+          if (c != ',') word.key += c;
+        }
+      } else {
+        if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);
+        const bool single =
+            w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80;
+        if (!single && !IsStop(w)) word.key = Key(w);
+      }
+      out.push_back(std::move(word));
+    }
+    return out;
+  }
+
+ private:
+  bool IsStop(std::string_view w) const {
+    return !analyzer_.empty() && analyzer_[0].IsStopWord(w);
+  }
+  std::string Key(std::string_view w) const {
+    return analyzer_.empty() ? std::string(w) : analyzer_[0].Stem(w);
+  }
+  std::vector<TermAnalyzer> analyzer_;  // Empty if the language is unknown.
+};
+
+// Appends `text` escaped, with the words in `marked` (ascending, disjoint
+// spans of `text`) wrapped in <mark>; marks of words separated only by
+// spaces or hyphens are merged so a shared phrase reads as one highlight.
+void AppendMarked(std::string& out, std::string_view text,
+                  const std::vector<Span>& marked) {
+  size_t pos = 0;
+  size_t i = 0;
+  while (i < marked.size()) {
+    size_t j = i;
+    while (j + 1 < marked.size()) {
+      std::string_view gap =
+          text.substr(marked[j].end, marked[j + 1].begin - marked[j].end);
+      if (gap.find_first_not_of(" -") != std::string_view::npos) break;
+      ++j;
+    }
+    Esc(out, text.substr(pos, marked[i].begin - pos));
+    out += "<mark>";
+    Esc(out, text.substr(marked[i].begin, marked[j].end - marked[i].begin));
+    out += "</mark>";
+    pos = marked[j].end;
+    i = j + 1;
+  }
+  Esc(out, text.substr(pos));
+}
+
+// ---------------------------------------------------------------------------
+// The page.
+
+class Page {
+ public:
+  Page(const Report& r, const HtmlOptions& o) : r_(r), o_(o) {}
+
+  std::string Render() {
+    Plan();
+    std::string body;
+    Header(body);
+    body += "<main>\n";
+    Tiles(body);
+    Claims(body);
+    Duplicates(body);
+    Charts(body);
+    Articles(body);
+    RunDetails(body);
+    body +=
+        "</main>\n<footer>Made by refrain. Everything, without the caps of "
+        "this "
+        "page: <code>report.json</code>, <code>pairs.csv</code> and "
+        "<code>claims.csv</code> in the same directory.</footer>\n";
+
+    std::string html;
+    html.reserve(body.size() + kStyle.size() + kScript.size() + 1024);
+    const std::array<uint8_t, 32> digest = Sha256(kScript);
+    html +=
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+        "charset=\"utf-8\">\n";
+    absl::StrAppend(
+        &html,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+        "'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-",
+        Base64(digest.data(), digest.size()),
+        "'; base-uri 'none'; form-action 'none'\">\n");
+    html +=
+        "<meta name=\"viewport\" content=\"width=device-width, "
+        "initial-scale=1\">\n";
+    html += "<meta name=\"generator\" content=\"refrain\">\n<title>";
+    Esc(html, o_.title);
+    html += "</title>\n<style>";
+    html += kStyle;
+    html += "</style>\n</head>\n<body>\n";
+    html += body;
+    html += "<script>";
+    html += kScript;
+    html += "</script>\n</body>\n</html>\n";
+    return html;
+  }
+
+ private:
+  const Document& Doc(uint32_t d) const { return r_.documents[d]; }
+  std::string_view UnitText(uint32_t u) const {
+    const ClaimUnit& unit = r_.claims.units[u];
+    return std::string_view(Doc(unit.doc).text)
+        .substr(unit.span.begin, unit.span.size());
+  }
+  size_t ShownClaimClusters() const {
+    return std::min<size_t>(r_.claims.clusters.size(), o_.max_claim_clusters);
+  }
+  size_t ShownDupClusters() const {
+    return std::min<size_t>(r_.clusters.size(), o_.max_clusters);
+  }
+  size_t ShownClaimMembers(const ClaimCluster& c) const {
+    return std::min<size_t>(c.units.size(),
+                            std::max<uint32_t>(o_.max_claim_members, 2));
+  }
+  size_t ShownDupMembers(const Cluster& c) const {
+    return std::min<size_t>(c.members.size(),
+                            std::max<uint32_t>(o_.max_cluster_members, 1));
+  }
+
+  // Decides what the page embeds: the article view's documents, and the
+  // matches and pairs grouped by the cluster that shows them.
+  void Plan() {
+    const size_t num_docs = r_.documents.size();
+    dup_cluster_of_.assign(num_docs, -1);
+    for (size_t c = 0; c < r_.clusters.size(); ++c) {
+      for (uint32_t m : r_.clusters[c].cluster.members)
+        dup_cluster_of_[m] = static_cast<int>(c);
+    }
+    claim_cluster_of_unit_.assign(r_.claims.units.size(), -1);
+    for (size_t c = 0; c < r_.claims.clusters.size(); ++c) {
+      for (uint32_t u : r_.claims.clusters[c].units) {
+        claim_cluster_of_unit_[u] = static_cast<int>(c);
+      }
+    }
+    matched_unit_.assign(r_.claims.units.size(), false);
+    matches_of_cluster_.assign(ShownClaimClusters(), {});
+    for (size_t i = 0; i < r_.claims.matches.size(); ++i) {
+      const ClaimMatch& m = r_.claims.matches[i];
+      matched_unit_[m.a] = matched_unit_[m.b] = true;
+      const int c = claim_cluster_of_unit_[m.a];
+      if (c >= 0 && static_cast<size_t>(c) < matches_of_cluster_.size()) {
+        matches_of_cluster_[c].push_back(i);
+      }
+    }
+    pairs_of_cluster_.assign(ShownDupClusters(), {});
+    for (size_t i = 0; i < r_.pairs.size(); ++i) {
+      const int c = dup_cluster_of_[r_.pairs[i].a];
+      if (c >= 0 && static_cast<size_t>(c) < pairs_of_cluster_.size()) {
+        pairs_of_cluster_[c].push_back(i);
+      }
+    }
+    // Article view: documents of the shown claim and near-duplicate
+    // clusters, taken rank by rank from both lists (claim 1, cluster 1,
+    // claim 2, ...) so the top of both sections links into it.
+    in_articles_.assign(num_docs, false);
+    size_t taken = 0;
+    auto take = [&](uint32_t d) {
+      // Scans without claims do not keep texts: nothing to show then.
+      if (in_articles_[d] || taken >= o_.max_articles || Doc(d).text.empty())
+        return;
+      in_articles_[d] = true;
+      ++taken;
+    };
+    for (size_t rank = 0;
+         taken < o_.max_articles &&
+         (rank < ShownClaimClusters() || rank < ShownDupClusters());
+         ++rank) {
+      if (rank < ShownClaimClusters()) {
+        const ClaimCluster& cl = r_.claims.clusters[rank];
+        for (size_t k = 0; k < ShownClaimMembers(cl); ++k) {
+          take(r_.claims.units[cl.units[k]].doc);
+        }
+      }
+      if (rank < ShownDupClusters()) {
+        const Cluster& cl = r_.clusters[rank].cluster;
+        for (size_t k = 0; k < ShownDupMembers(cl); ++k) take(cl.members[k]);
+      }
+    }
+    article_count_ = taken;
+    article_docs_total_ = 0;
+    std::vector<bool> involved(num_docs, false);
+    for (const DocumentCluster& dc : r_.clusters) {
+      for (uint32_t m : dc.cluster.members) involved[m] = true;
+    }
+    for (const ClaimCluster& cl : r_.claims.clusters) {
+      for (uint32_t d : cl.docs) involved[d] = true;
+    }
+    for (size_t d = 0; d < num_docs; ++d) {
+      article_docs_total_ += involved[d] && !Doc(d).text.empty();
+    }
+  }
+
+  // A document's display name: its title, else its id.
+  std::string Name(uint32_t d, size_t max_bytes = 140) const {
+    const Document& doc = Doc(d);
+    return Esc(Abbrev(doc.title.empty() ? doc.id : doc.title, max_bytes));
+  }
+  // The outlet, if the input named one.
+  std::string Source(uint32_t d) const {
+    const Document& doc = Doc(d);
+    return doc.source.empty() ? std::string()
+                              : absl::StrCat("<span class=\"src\">",
+                                             Esc(doc.source), "</span>");
+  }
+  // A link to the article view, or plain text when the article is not
+  // embedded.
+  std::string DocLink(uint32_t d, const std::string& inner_html) const {
+    if (!in_articles_[d]) return inner_html;
+    return absl::StrCat("<a href=\"#doc-", d, "\">", inner_html, "</a>");
+  }
+
+  void Header(std::string& h) const {
+    const ClaimsResult& c = r_.claims;
+    h += "<header class=\"top\">\n<div><h1>";
+    Esc(h, o_.title);
+    h += "</h1><p class=\"sub\">";
+    absl::StrAppend(&h, Plural(r_.documents.size(), "article", "articles"),
+                    " · ",
+                    Plural(r_.clusters.size(), "near-duplicate cluster",
+                           "near-duplicate clusters"));
+    if (r_.options.claims.enabled) {
+      absl::StrAppend(
+          &h, " · ",
+          Plural(c.clusters.size(), "recurring claim", "recurring claims"));
+    }
+    h += "</p></div>\n<div class=\"search\"><input id=\"filter\" "
+         "type=\"search\" "
+         "placeholder=\"Filter by text or source…\" "
+         "aria-label=\"Filter by text or source\" autocomplete=\"off\">"
+         "<span id=\"filter-status\" "
+         "aria-live=\"polite\"></span></div>\n</header>\n";
+    absl::StrAppend(
+        &h, "<nav class=\"toc\"><a href=\"#claims\">Recurring claims (",
+        c.clusters.size(), ")</a><a href=\"#duplicates\">Near-duplicates (",
+        r_.clusters.size(), ")</a><a href=\"#map\">Similarity map</a>",
+        "<a href=\"#articles\">Articles (", article_count_, ")</a>",
+        "<a href=\"#run\">Inputs &amp; parameters</a></nav>\n");
+  }
+
+  void Tiles(std::string& h) const {
+    uint64_t dup_docs = 0;
+    for (const DocumentCluster& dc : r_.clusters)
+      dup_docs += dc.cluster.members.size();
+    auto tile = [&](auto value, const char* label) {
+      absl::StrAppend(&h, "<div class=\"tile\"><b>", value, "</b><span>", label,
+                      "</span></div>");
+    };
+    h += "<section class=\"tiles\" aria-label=\"Summary\">";
+    tile(r_.documents.size(), "articles read");
+    tile(r_.skipped.size(), "input records skipped");
+    tile(r_.clusters.size(), "near-duplicate clusters");
+    tile(dup_docs, "articles in those clusters");
+    if (r_.options.claims.enabled) {
+      tile(r_.claims.clusters.size(), "recurring claims");
+      tile(r_.claims.matches.size(), "claim matches");
+    }
+    h += "</section>\n";
+  }
+
+  // ---- Recurring claims ----
+
+  void Claims(std::string& h) const {
+    const ClaimsResult& c = r_.claims;
+    h += "<section id=\"claims\">\n<h2>Recurring claims</h2>\n";
+    if (!r_.options.claims.enabled) {
+      h += "<p class=\"help\">The claims stage was disabled for this "
+           "scan.</p>\n</section>\n";
+      return;
+    }
+    absl::StrAppend(
+        &h,
+        "<p class=\"help\">The same claim made in different articles, in the "
+        "same "
+        "or in other words (claim score ≥ ",
+        F2(c.threshold),
+        "). Statements are shown side by side as the articles wrote them; "
+        "<mark>marked</mark> words (same stem, stop words aside) appear in "
+        "more "
+        "than one statement of the claim.</p>\n");
+    if (c.clusters.empty()) {
+      h += "<p class=\"note\">No recurring claims found.</p>\n";
+    }
+    WordKeys keys(r_.options.claims.language);
+    for (size_t k = 0; k < ShownClaimClusters(); ++k) ClaimCard(h, k, keys);
+    if (c.clusters.size() > ShownClaimClusters()) {
+      MoreNote(h, c.clusters.size() - ShownClaimClusters(), "recurring claim",
+               "recurring claims", "report.json and claims.csv");
+    }
+    h += "</section>\n";
+  }
+
+  void ClaimCard(std::string& h, size_t k, const WordKeys& keys) const {
+    const ClaimsResult& c = r_.claims;
+    const ClaimCluster& cl = c.clusters[k];
+    const size_t shown = ShownClaimMembers(cl);
+    // Words of every shown member; a key is shared when at least two
+    // members have it.
+    std::vector<std::vector<Word>> words(shown);
+    std::map<std::string, int> members_with;
+    for (size_t i = 0; i < shown; ++i) {
+      words[i] = keys.Words(UnitText(cl.units[i]));
+      std::set<std::string_view> distinct;
+      for (const Word& w : words[i]) {
+        if (!w.key.empty()) distinct.insert(w.key);
+      }
+      for (std::string_view key : distinct) ++members_with[std::string(key)];
+    }
+    std::set<std::string> sources;
+    for (uint32_t d : cl.docs) {
+      if (!Doc(d).source.empty()) sources.insert(Doc(d).source);
+    }
+    absl::StrAppend(&h, "<article class=\"card claim filterable\" id=\"claim-",
+                    k + 1, "\">\n<header><h3>Claim ", k + 1,
+                    "</h3><span class=\"meta\">",
+                    Plural(cl.units.size(), "statement", "statements"), " in ",
+                    Plural(cl.docs.size(), "article", "articles"));
+    if (!sources.empty()) {
+      h += " from ";
+      size_t n = 0;
+      for (const std::string& s : sources) {
+        if (n == 5) {
+          absl::StrAppend(&h, " and ", sources.size() - 5, " more");
+          break;
+        }
+        if (n++ > 0) h += ", ";
+        Esc(h, s);
+      }
+    }
+    absl::StrAppend(&h, " · score min ", F3(cl.min_score), ", mean ",
+                    F3(cl.mean_score),
+                    "</span></header>\n<div class=\"sbs\">\n");
+    for (size_t i = 0; i < shown; ++i) {
+      const uint32_t u = cl.units[i];
+      const ClaimUnit& unit = c.units[u];
+      std::vector<Span> marked;
+      for (const Word& w : words[i]) {
+        if (!w.key.empty() && members_with[w.key] >= 2)
+          marked.push_back(w.span);
+      }
+      absl::StrAppend(
+          &h, "<figure class=\"member\">\n<figcaption><span class=\"num\">",
+          i + 1, "</span>", Source(unit.doc), "<span class=\"title\">",
+          DocLink(unit.doc, Name(unit.doc)), "</span><span class=\"badge ",
+          UnitKindName(unit.kind), "\">", UnitKindName(unit.kind),
+          "</span></figcaption>\n<blockquote>");
+      AppendMarked(h, UnitText(u), marked);
+      absl::StrAppend(&h,
+                      "</blockquote>\n<div class=\"meta\"><span class=\"id\">",
+                      Esc(Doc(unit.doc).id), "</span>");
+      if (!Doc(unit.doc).date.empty())
+        absl::StrAppend(&h, " · ", Esc(Doc(unit.doc).date));
+      h += "</div>\n";
+      if (in_articles_[unit.doc]) {
+        absl::StrAppend(&h, "<a class=\"ctx\" href=\"#u", u,
+                        "\">Read in context ↓</a>\n");
+      }
+      h += "</figure>\n";
+    }
+    h += "</div>\n";
+    if (cl.units.size() > shown) {
+      MoreNote(h, cl.units.size() - shown, "statement", "statements",
+               "report.json");
+    }
+    const std::vector<size_t>& ms = matches_of_cluster_[k];
+    if (ms.size() > 1 || shown < cl.units.size()) {
+      std::map<uint32_t, size_t> number;  // Unit -> its number on the card.
+      for (size_t i = 0; i < shown; ++i) number[cl.units[i]] = i + 1;
+      absl::StrAppend(
+          &h, "<details><summary>", Plural(ms.size(), "match", "matches"),
+          " between these statements</summary>\n<table><thead><tr><th>"
+          "Statements</th><th class=\"n\">Score</th><th class=\"n\">Cosine</th>"
+          "<th>Kind</th></tr></thead><tbody>\n");
+      const size_t limit = std::min<size_t>(ms.size(), o_.max_claim_matches);
+      for (size_t i = 0; i < limit; ++i) {
+        const ClaimMatch& m = c.matches[ms[i]];
+        auto label = [&](uint32_t u) {
+          auto it = number.find(u);
+          return it == number.end() ? Esc(Doc(c.units[u].doc).id)
+                                    : absl::StrCat("<span class=\"num\">",
+                                                   it->second, "</span>");
+        };
+        absl::StrAppend(&h, "<tr><td>", label(m.a), " ↔ ", label(m.b),
+                        "</td><td class=\"n\">", F3(m.score),
+                        "</td><td class=\"n\">", F3(m.cosine), "</td><td>",
+                        MatchKindName(c.units[m.a], c.units[m.b]),
+                        "</td></tr>\n");
+      }
+      h += "</tbody></table>\n";
+      if (ms.size() > limit) {
+        MoreNote(h, ms.size() - limit, "match", "matches", "claims.csv");
+      }
+      h += "</details>\n";
+    }
+    h += "</article>\n";
+  }
+
+  static const char* MatchKindName(const ClaimUnit& a, const ClaimUnit& b) {
+    if (a.kind == UnitKind::kQuote || b.kind == UnitKind::kQuote)
+      return "quote";
+    if (a.kind == UnitKind::kHeadline || b.kind == UnitKind::kHeadline)
+      return "headline";
+    return "sentence";
+  }
+
+  // ---- Near-duplicates ----
+
+  void Duplicates(std::string& h) const {
+    const ScanOptions& o = r_.options;
+    absl::StrAppend(
+        &h,
+        "<section id=\"duplicates\">\n<h2>Near-duplicate articles</h2>\n"
+        "<p class=\"help\">Articles that are copies of one another: Jaccard "
+        "similarity of their 5-word shingles ≥ ",
+        F2(o.threshold));
+    if (o.containment_threshold < 1.0) {
+      absl::StrAppend(&h, ", or one contains ≥ ", F2(o.containment_threshold),
+                      " of the other (re-posts with new headers or footers)");
+    }
+    h += ". Clusters are connected groups; their weakest link is shown.</p>\n";
+    if (r_.clusters.empty())
+      h += "<p class=\"note\">No near-duplicate articles found.</p>\n";
+    for (size_t k = 0; k < ShownDupClusters(); ++k) DupCard(h, k);
+    if (r_.clusters.size() > ShownDupClusters()) {
+      MoreNote(h, r_.clusters.size() - ShownDupClusters(), "cluster",
+               "clusters", "report.json and pairs.csv");
+    }
+    h += "</section>\n";
+  }
+
+  void DupCard(std::string& h, size_t k) const {
+    const DocumentCluster& dc = r_.clusters[k];
+    const Cluster& c = dc.cluster;
+    const std::vector<size_t>& ps = pairs_of_cluster_[k];
+    absl::StrAppend(
+        &h, "<article class=\"card dup filterable\" id=\"dup-", k + 1,
+        "\">\n<header><h3>Cluster ", k + 1, "</h3><span class=\"meta\">",
+        Plural(c.members.size(), "article", "articles"), " · Jaccard ");
+    // A pair is fully described in the header; larger clusters list pairs.
+    const bool one_pair = c.members.size() == 2 && ps.size() == 1;
+    if (one_pair) {
+      const NearDuplicatePair& p = r_.pairs[ps[0]];
+      absl::StrAppend(&h, F3(p.jaccard), " · containment ", F3(p.containment),
+                      " · MinHash estimate ", F3(p.estimate));
+    } else {
+      absl::StrAppend(&h, "min ", F3(c.min_similarity), ", mean ",
+                      F3(c.mean_similarity), " · ",
+                      Plural(c.edges, "verified pair", "verified pairs"));
+    }
+    const size_t shown = ShownDupMembers(c);
+    bool sources = false, dates = false;
+    for (size_t i = 0; i < shown; ++i) {
+      sources |= !Doc(c.members[i]).source.empty();
+      dates |= !Doc(c.members[i]).date.empty();
+    }
+    absl::StrAppend(&h, "</span></header>\n<table><thead><tr><th>Article</th>",
+                    sources ? "<th>Source</th>" : "",
+                    dates ? "<th>Date</th>" : "",
+                    "<th>Id</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < shown; ++i) {
+      const uint32_t d = c.members[i];
+      absl::StrAppend(&h, "<tr><td>", DocLink(d, Name(d)));
+      if (d == c.representative)
+        h += " <span class=\"badge\">first seen</span>";
+      h += "</td>";
+      if (sources) absl::StrAppend(&h, "<td>", Esc(Doc(d).source), "</td>");
+      if (dates) absl::StrAppend(&h, "<td>", Esc(Doc(d).date), "</td>");
+      absl::StrAppend(&h, "<td class=\"id\">", Esc(Doc(d).id), "</td></tr>\n");
+    }
+    h += "</tbody></table>\n";
+    if (c.members.size() > shown) {
+      MoreNote(h, c.members.size() - shown, "member", "members", "report.json");
+    }
+    const size_t limit =
+        one_pair ? 0 : std::min<size_t>(ps.size(), o_.max_cluster_pairs);
+    if (limit > 0) {
+      absl::StrAppend(
+          &h, "<details><summary>", Plural(ps.size(), "pair", "pairs"),
+          dc.pairs_to_representative ? " (each member with the first seen)"
+                                     : "",
+          "</summary>\n<table><thead><tr><th>A</th><th>B</th><th class=\"n\">"
+          "Jaccard</th><th class=\"n\">Containment</th><th class=\"n\">MinHash "
+          "estimate</th></tr></thead><tbody>\n");
+      for (size_t i = 0; i < limit; ++i) {
+        const NearDuplicatePair& p = r_.pairs[ps[i]];
+        absl::StrAppend(
+            &h, "<tr><td>", DocLink(p.a, Name(p.a, 80)), "</td><td>",
+            DocLink(p.b, Name(p.b, 80)), "</td><td class=\"n\">", F3(p.jaccard),
+            "<span class=\"bar\" style=\"width:",
+            std::lround(std::clamp(p.jaccard, 0.0, 1.0) * 60),
+            "px\"></span></td><td class=\"n\">", F3(p.containment),
+            "</td><td class=\"n\">", F3(p.estimate), "</td></tr>\n");
+      }
+      h += "</tbody></table>\n";
+      if (ps.size() > limit)
+        MoreNote(h, ps.size() - limit, "pair", "pairs", "pairs.csv");
+      h += "</details>\n";
+    }
+    h += "</article>\n";
+  }
+
+  // ---- Heatmap and histograms ----
+
+  void Charts(std::string& h) const {
+    h += "<section id=\"map\">\n<h2>Similarity map</h2>\n<p "
+         "class=\"help\">Which articles "
+         "copy which, and how closely. Blocks on the diagonal are "
+         "near-duplicate "
+         "clusters; dots mark articles that share a recurring claim.</p>\n<div "
+         "class=\"figs\">\n";
+    Heatmap(h);
+    h += "<div class=\"hists\">\n";
+    std::vector<double> jaccards;
+    for (const NearDuplicatePair& p : r_.pairs) jaccards.push_back(p.jaccard);
+    Histogram(h, "Near-duplicate pairs by Jaccard similarity", jaccards,
+              r_.options.threshold, "#1c4e80");
+    if (r_.options.claims.enabled) {
+      std::vector<double> scores;
+      for (const ClaimMatch& m : r_.claims.matches) scores.push_back(m.score);
+      Histogram(h, "Claim matches by score", scores, r_.claims.threshold,
+                "#e8590c");
+    }
+    h += "</div>\n</div>\n</section>\n";
+  }
+
+  void Heatmap(std::string& h) const {
+    // Documents: members of the top clusters in cluster order (blocks), then
+    // documents sharing claim matches, up to the cap.
+    const size_t cap = std::clamp<uint32_t>(o_.heatmap_docs, 2, 400);
+    std::vector<uint32_t> docs;
+    std::vector<int> pos(r_.documents.size(), -1);
+    std::vector<std::pair<int, int>>
+        blocks;  // [first, last) rows of a cluster.
+    auto add = [&](uint32_t d) {
+      if (pos[d] >= 0 || docs.size() >= cap) return;
+      pos[d] = static_cast<int>(docs.size());
+      docs.push_back(d);
+    };
+    size_t clusters_drawn = 0;
+    for (size_t k = 0; k < r_.clusters.size() && docs.size() + 2 <= cap; ++k) {
+      const int first = static_cast<int>(docs.size());
+      for (uint32_t m : r_.clusters[k].cluster.members) add(m);
+      blocks.emplace_back(first, static_cast<int>(docs.size()));
+      ++clusters_drawn;
+    }
+    const size_t from_clusters = docs.size();
+    for (const ClaimCluster& cl : r_.claims.clusters) {
+      if (docs.size() >= cap) break;
+      for (uint32_t d : cl.docs) add(d);
+    }
+    h += "<figure class=\"chart\">\n";
+    const int n = static_cast<int>(docs.size());
+    if (n == 0) {
+      h += "<p class=\"note\">Nothing to draw: no near-duplicates and no "
+           "recurring "
+           "claims.</p>\n</figure>\n";
+      return;
+    }
+    // Dense n x n similarity (diagonal 1) from the sparse upper triangle.
+    Eigen::MatrixXd sim = Eigen::MatrixXd::Identity(n, n);
+    Eigen::MatrixXi claims = Eigen::MatrixXi::Zero(n, n);
+    for (int i = 0; i < n; ++i) {
+      if (docs[i] >= r_.similarity.rows()) continue;
+      for (SimilarityMatrix::InnerIterator it(r_.similarity, docs[i]); it;
+           ++it) {
+        if (it.col() >= static_cast<int64_t>(pos.size())) continue;
+        const int j = pos[it.col()];
+        if (j >= 0) sim(i, j) = sim(j, i) = it.value();
+      }
+    }
+    for (const ClaimMatch& m : r_.claims.matches) {
+      const int i = pos[r_.claims.units[m.a].doc];
+      const int j = pos[r_.claims.units[m.b].doc];
+      if (i >= 0 && j >= 0 && i != j) {
+        ++claims(i, j);
+        ++claims(j, i);
+      }
+    }
+    const int cell = std::clamp(800 / n, 4, 48);
+    const bool labels = cell >= 9;
+    const int label_w = 240, top = 8, grid = n * cell;
+    const int width = label_w + std::max(grid, 330) + 16,
+              height = top + grid + 52;
+    absl::StrAppend(
+        &h,
+        "<svg id=\"heatmap\" class=\"heatmap\" "
+        "xmlns=\"http://www.w3.org/2000/svg\" "
+        "width=\"",
+        width, "\" height=\"", height, "\" viewBox=\"0 0 ", width, " ", height,
+        "\" role=\"img\" aria-label=\"Document similarity heatmap\">\n");
+    absl::StrAppend(&h, "<rect x=\"", label_w, "\" y=\"", top, "\" width=\"",
+                    grid, "\" height=\"", grid,
+                    "\" fill=\"#f8f9fb\" stroke=\"#d9dee5\"/>\n");
+    // Row labels (or, when rows are too thin to label, hover titles).
+    const int font = std::min(12, cell - 1);
+    for (int i = 0; i < n; ++i) {
+      const Document& d = Doc(docs[i]);
+      const std::string full =
+          Esc(absl::StrCat(d.title.empty() ? d.id : d.title, " — ", d.id));
+      if (labels) {
+        absl::StrAppend(
+            &h, "<text x=\"", label_w - 6, "\" y=\"", top + i * cell + cell / 2,
+            "\" text-anchor=\"end\" dominant-baseline=\"central\" font-size=\"",
+            font, "\" fill=\"#3e4c59\">",
+            Esc(Abbrev(d.title.empty() ? d.id : d.title, 32)), "<title>", full,
+            "</title></text>\n");
+      } else {
+        absl::StrAppend(&h, "<rect x=\"0\" y=\"", top + i * cell, "\" width=\"",
+                        label_w, "\" height=\"", cell,
+                        "\" fill=\"transparent\"><title>", full,
+                        "</title></rect>\n");
+      }
+    }
+    // Cells: with few documents one rect (and tooltip) per non-zero cell;
+    // with many, runs of equal colour along a row share one rect so the SVG
+    // stays small even for one big cluster.
+    const bool per_cell = n <= 40;
+    for (int i = 0; i < n; ++i) {
+      int j = 0;
+      while (j < n) {
+        if (sim(i, j) <= 0) {
+          ++j;
+          continue;
+        }
+        const std::string colour = ScaleColour(sim(i, j));
+        int end = j + 1;
+        if (!per_cell) {
+          while (end < n && sim(i, end) > 0 &&
+                 ScaleColour(sim(i, end)) == colour)
+            ++end;
+        }
+        absl::StrAppend(&h, "<rect x=\"", label_w + j * cell, "\" y=\"",
+                        top + i * cell, "\" width=\"", (end - j) * cell,
+                        "\" height=\"", cell, "\" fill=\"", colour, "\"");
+        if (per_cell) {
+          absl::StrAppend(&h, "><title>",
+                          i == j ? "same article" : "Jaccard " + F3(sim(i, j)),
+                          "</title></rect>\n");
+        } else {
+          h += "/>\n";
+        }
+        j = end;
+      }
+    }
+    for (const auto& [first, last] : blocks) {
+      if (last - first < 2) continue;
+      absl::StrAppend(
+          &h, "<rect x=\"", label_w + first * cell, "\" y=\"",
+          top + first * cell, "\" width=\"", (last - first) * cell,
+          "\" height=\"", (last - first) * cell,
+          "\" fill=\"none\" stroke=\"#102a43\" stroke-width=\"1.5\"/>\n");
+    }
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) {
+        if (claims(i, j) == 0) continue;
+        absl::StrAppend(
+            &h, "<circle cx=\"", label_w + j * cell + cell / 2.0, "\" cy=\"",
+            top + i * cell + cell / 2.0, "\" r=\"", std::max(1.5, cell * 0.22),
+            "\" fill=\"#e8590c\" stroke=\"#fff\" stroke-width=\"0.75\"><title>",
+            Plural(claims(i, j), "claim match", "claim matches"),
+            "</title></circle>\n");
+      }
+    }
+    // Legend: the colour scale and the dot.
+    const int ly = top + grid + 18, lx = label_w, lw = 200;
+    h += "<defs><linearGradient id=\"scale\" x1=\"0\" x2=\"1\" y1=\"0\" "
+         "y2=\"0\">";
+    for (int s = 0; s <= 10; ++s) {
+      absl::StrAppend(&h, "<stop offset=\"", s * 10, "%\" stop-color=\"",
+                      ScaleColour(s / 10.0), "\"/>");
+    }
+    h += "</linearGradient></defs>\n";
+    absl::StrAppend(
+        &h, "<rect x=\"", lx, "\" y=\"", ly, "\" width=\"", lw,
+        "\" height=\"10\" fill=\"url(#scale)\" stroke=\"#d9dee5\"/>\n");
+    for (int s = 0; s <= 4; ++s) {
+      absl::StrAppend(
+          &h, "<text x=\"", lx + s * lw / 4, "\" y=\"", ly + 24,
+          "\" text-anchor=\"middle\" font-size=\"11\" fill=\"#616e7c\">",
+          F2(s / 4.0), "</text>\n");
+    }
+    absl::StrAppend(
+        &h, "<text x=\"", lx, "\" y=\"", ly - 5,
+        "\" font-size=\"11\" fill=\"#616e7c\">Jaccard similarity</text>\n");
+    absl::StrAppend(
+        &h, "<circle cx=\"", lx + lw + 24, "\" cy=\"", ly + 5,
+        "\" r=\"5\" fill=\"#e8590c\"/><text x=\"", lx + lw + 34, "\" y=\"",
+        ly + 9, "\" font-size=\"11\" fill=\"#616e7c\">shares a claim</text>\n");
+    h += "</svg>\n<figcaption>";
+    absl::StrAppend(&h, Plural(n, "article", "articles"));
+    if (clusters_drawn > 0) {
+      absl::StrAppend(&h, ": the members of the ",
+                      clusters_drawn == 1
+                          ? std::string("top near-duplicate cluster")
+                          : absl::StrCat(clusters_drawn,
+                                         " largest near-duplicate clusters"),
+                      " (outlined)");
+      if (static_cast<size_t>(n) > from_clusters)
+        h += ", then articles sharing claims";
+    } else {
+      h += " sharing recurring claims";
+    }
+    h += ". Blank cells: below the near-duplicate threshold. Hover for names "
+         "and "
+         "scores.";
+    if (docs.size() >= cap) {
+      absl::StrAppend(&h, " Capped at ", cap, " articles.");
+    }
+    h += "</figcaption>\n</figure>\n";
+  }
+
+  static void Histogram(std::string& h, const char* title,
+                        const std::vector<double>& values, double threshold,
+                        const char* colour) {
+    constexpr int kBins = 20, kW = 420, kH = 180, kLeft = 40, kTop = 36,
+                  kPlotH = 110;
+    constexpr int kBinW = (kW - kLeft - 10) / kBins;
+    std::array<uint64_t, kBins> bins{};
+    for (double v : values) {
+      const int b =
+          std::clamp(static_cast<int>(std::floor(v * kBins)), 0, kBins - 1);
+      ++bins[b];
+    }
+    const uint64_t peak =
+        std::max<uint64_t>(1, *std::max_element(bins.begin(), bins.end()));
+    absl::StrAppend(&h,
+                    "<figure class=\"chart\"><svg class=\"histogram\" "
+                    "xmlns=\"http://www.w3.org/2000/svg\" width=\"",
+                    kW, "\" height=\"", kH, "\" viewBox=\"0 0 ", kW, " ", kH,
+                    "\" role=\"img\" aria-label=\"", Esc(title),
+                    "\">\n<text x=\"", kLeft,
+                    "\" y=\"14\" font-size=\"13\" "
+                    "font-weight=\"600\" fill=\"#1f2933\">",
+                    Esc(title), " (", values.size(), ")</text>\n");
+    const int base = kTop + kPlotH;
+    absl::StrAppend(&h, "<line x1=\"", kLeft, "\" y1=\"", base, "\" x2=\"",
+                    kLeft + kBins * kBinW, "\" y2=\"", base,
+                    "\" stroke=\"#9aa5b1\"/>\n");
+    absl::StrAppend(
+        &h, "<text x=\"", kLeft - 6, "\" y=\"", kTop + 4,
+        "\" text-anchor=\"end\" font-size=\"11\" fill=\"#616e7c\">", peak,
+        "</text><text x=\"", kLeft - 6, "\" y=\"", base,
+        "\" text-anchor=\"end\" font-size=\"11\" fill=\"#616e7c\">0</text>\n");
+    for (int b = 0; b < kBins; ++b) {
+      if (bins[b] == 0) continue;
+      const double bh =
+          std::max(1.0, static_cast<double>(bins[b]) * kPlotH / peak);
+      absl::StrAppend(&h, "<rect x=\"", kLeft + b * kBinW + 1, "\" y=\"",
+                      absl::StrFormat("%.1f", base - bh), "\" width=\"",
+                      kBinW - 2, "\" height=\"", absl::StrFormat("%.1f", bh),
+                      "\" fill=\"", colour, "\"><title>",
+                      F2(b / static_cast<double>(kBins)), "–",
+                      F2((b + 1) / static_cast<double>(kBins)), ": ", bins[b],
+                      "</title></rect>\n");
+    }
+    for (int t = 0; t <= 5; ++t) {
+      absl::StrAppend(
+          &h, "<text x=\"", kLeft + t * kBins * kBinW / 5, "\" y=\"", base + 16,
+          "\" text-anchor=\"middle\" font-size=\"11\" fill=\"#616e7c\">",
+          F2(t / 5.0), "</text>\n");
+    }
+    if (threshold > 0 && threshold <= 1) {
+      const double x = kLeft + threshold * kBins * kBinW;
+      absl::StrAppend(
+          &h, "<line x1=\"", absl::StrFormat("%.1f", x), "\" y1=\"", kTop - 4,
+          "\" x2=\"", absl::StrFormat("%.1f", x), "\" y2=\"", base,
+          "\" stroke=\"#c92a2a\" stroke-dasharray=\"4 3\"/><text x=\"",
+          absl::StrFormat("%.1f", x), "\" y=\"", kTop - 10, "\" text-anchor=\"",
+          threshold > 0.5 ? "end" : "start",
+          "\" font-size=\"11\" fill=\"#c92a2a\">threshold ", F2(threshold),
+          "</text>\n");
+    }
+    if (values.empty()) {
+      absl::StrAppend(&h, "<text x=\"", kLeft + kBins * kBinW / 2, "\" y=\"",
+                      kTop + kPlotH / 2,
+                      "\" text-anchor=\"middle\" font-size=\"12\" "
+                      "fill=\"#9aa5b1\">none</text>\n");
+    }
+    h += "</svg></figure>\n";
+  }
+
+  // ---- Article view ----
+
+  void Articles(std::string& h) const {
+    absl::StrAppend(
+        &h,
+        "<section id=\"articles\">\n<h2>Articles</h2>\n<p class=\"help\">"
+        "The articles involved in the matches above, as written. "
+        "<mark class=\"span\">Highlighted</mark> passages recur in another "
+        "article; the statement a link points to is outlined.</p>\n");
+    if (article_docs_total_ == 0) {
+      h += "<p class=\"note\">No article text to show: no article is involved "
+           "in a match, or "
+           "the scan did not keep texts (claims disabled).</p>\n";
+    }
+    // Matched units of the embedded articles.
+    std::vector<std::vector<uint32_t>> units_of(r_.documents.size());
+    for (uint32_t u = 0; u < r_.claims.units.size(); ++u) {
+      const uint32_t d = r_.claims.units[u].doc;
+      if (matched_unit_[u] && in_articles_[d]) units_of[d].push_back(u);
+    }
+    for (uint32_t d = 0; d < r_.documents.size(); ++d) {
+      if (in_articles_[d]) Article(h, d, units_of[d]);
+    }
+    if (article_docs_total_ > article_count_) {
+      MoreNote(h, article_docs_total_ - article_count_, "article", "articles",
+               "report.json");
+    }
+    h += "</section>\n";
+  }
+
+  void Article(std::string& h, uint32_t d,
+               const std::vector<uint32_t>& units) const {
+    const Document& doc = Doc(d);
+    absl::StrAppend(&h, "<details class=\"article filterable\" id=\"doc-", d,
+                    "\">\n<summary>", Source(d), doc.source.empty() ? "" : " ",
+                    "<b>", Name(d, 200), "</b>");
+    if (!units.empty()) {
+      absl::StrAppend(
+          &h, " <span class=\"meta\">· ",
+          Plural(units.size(), "recurring passage", "recurring passages"),
+          "</span>");
+    }
+    h += "</summary>\n<div class=\"meta\"><span class=\"id\">";
+    Esc(h, doc.id);
+    h += "</span>";
+    if (!doc.date.empty()) absl::StrAppend(&h, " · ", Esc(doc.date));
+    if (IsWebUrl(doc.url)) {
+      absl::StrAppend(&h, " · <a href=\"", Esc(doc.url),
+                      "\" rel=\"noopener noreferrer nofollow\" "
+                      "target=\"_blank\">original ↗</a>");
+    }
+    if (dup_cluster_of_[d] >= 0 &&
+        static_cast<size_t>(dup_cluster_of_[d]) < ShownDupClusters()) {
+      absl::StrAppend(&h, " · in <a href=\"#dup-", dup_cluster_of_[d] + 1,
+                      "\">near-duplicate cluster ", dup_cluster_of_[d] + 1,
+                      "</a>");
+    }
+    std::set<int> claim_clusters;
+    for (uint32_t unit : units) {
+      const int c = claim_cluster_of_unit_[unit];
+      if (c >= 0 && static_cast<size_t>(c) < ShownClaimClusters())
+        claim_clusters.insert(c);
+    }
+    if (!claim_clusters.empty()) {
+      h += " · claims";
+      for (int c : claim_clusters)
+        absl::StrAppend(&h, " <a href=\"#claim-", c + 1, "\">", c + 1, "</a>");
+    }
+    h += "</div>\n<div class=\"text\">";
+    const std::string_view text = Utf8Prefix(doc.text, o_.max_article_bytes);
+    const uint32_t len = static_cast<uint32_t>(text.size());
+    // Sweep over span boundaries: mark where at least one matched unit
+    // covers the text (units may overlap: a quote inside its sentence), and
+    // drop an anchor where each unit begins.
+    struct Event {
+      uint32_t at;
+      int delta;  // +1 begin, -1 end, 0 anchor.
+      uint32_t unit;
+    };
+    std::vector<Event> events;
+    for (uint32_t unit : units) {
+      const Span s = r_.claims.units[unit].span;
+      const uint32_t b = std::min(s.begin, len), e = std::min(s.end, len);
+      events.push_back({b, 0, unit});
+      if (b < e) {
+        events.push_back({b, +1, unit});
+        events.push_back({e, -1, unit});
+      }
+    }
+    std::sort(events.begin(), events.end(), [](const Event& x, const Event& y) {
+      if (x.at != y.at) return x.at < y.at;
+      // Close, then open, then anchors, so an anchor sits inside the mark
+      // of its own passage (the :target style outlines that mark).
+      auto rank = [](int delta) { return delta < 0 ? 0 : delta > 0 ? 1 : 2; };
+      if (x.delta != y.delta) return rank(x.delta) < rank(y.delta);
+      return x.unit < y.unit;
+    });
+    uint32_t pos = 0;
+    int depth = 0;
+    for (const Event& e : events) {
+      Esc(h, text.substr(pos, e.at - pos));
+      pos = e.at;
+      if (e.delta == 0) {
+        absl::StrAppend(&h, "<a id=\"u", e.unit, "\"></a>");
+      } else if (e.delta > 0) {
+        if (depth++ == 0) h += "<mark class=\"span\">";
+      } else if (--depth == 0) {
+        h += "</mark>";
+      }
+    }
+    Esc(h, text.substr(pos));
+    h += "</div>\n";
+    if (text.size() < doc.text.size()) {
+      absl::StrAppend(&h, "<p class=\"note\">Cut after ", text.size(), " of ",
+                      doc.text.size(), " bytes.</p>\n");
+    }
+    h += "</details>\n";
+  }
+
+  // ---- Inputs, parameters, timings ----
+
+  void RunDetails(std::string& h) const {
+    const ScanOptions& o = r_.options;
+    const ClaimOptions& co = o.claims;
+    const ClaimsResult& c = r_.claims;
+    h += "<section id=\"run\">\n<h2>Inputs, parameters and timings</h2>\n<div "
+         "class=\"kv\">\n";
+    auto table =
+        [&](const char* caption,
+            const std::vector<std::pair<std::string, std::string>>& rows) {
+          absl::StrAppend(&h, "<div><h3>", caption, "</h3><table><tbody>\n");
+          for (const auto& [k, v] : rows) {
+            absl::StrAppend(&h, "<tr><td>", k, "</td><td>", v, "</td></tr>\n");
+          }
+          h += "</tbody></table></div>\n";
+        };
+    using Rows = std::vector<std::pair<std::string, std::string>>;
+    auto n = [](auto v) { return absl::StrCat(v); };
+    table("Inputs",
+          Rows{{"records", n(r_.records)},
+               {"documents", n(r_.documents.size())},
+               {"skipped records", n(r_.skipped.size())},
+               {"text", absl::StrFormat("%.2f MB", r_.input_bytes / 1e6)},
+               {"invalid UTF-8 repaired", n(r_.invalid_utf8)},
+               {"LSH candidate pairs", n(r_.candidate_pairs)},
+               {"verified near-duplicate pairs", n(r_.similarity.nonZeros())},
+               {"capped LSH buckets", n(r_.capped_buckets)}});
+    table("Near-duplicate parameters",
+          Rows{{"Jaccard threshold", F3(o.threshold)},
+               {"containment threshold", F3(o.containment_threshold)},
+               {"min length ratio", F3(o.min_length_ratio)},
+               {"LSH tuned for Jaccard", F3(r_.lsh_threshold)},
+               {"LSH bands × rows",
+                absl::StrCat(r_.lsh.bands, " × ", r_.lsh.rows)},
+               {"MinHash", absl::StrCat(Esc(AlgorithmName(o.minhash.algorithm)),
+                                        ", ", o.minhash.num_perm,
+                                        " slots, seed ", o.minhash.seed)},
+               {"shingle", absl::StrCat(o.shingle.size, " words")},
+               {"LSH weights (FP / FN)",
+                absl::StrCat(F2(o.fp_weight), " / ", F2(o.fn_weight))},
+               {"max bucket", n(o.max_bucket)},
+               {"max cluster pairs", n(o.max_cluster_pairs)},
+               {"max record bytes", n(o.ingest.max_record_bytes)},
+               {"sentence locale", Esc(o.segment.locale)},
+               {"min quote words", n(o.segment.min_quote_words)}});
+    if (co.enabled) {
+      table("Claim parameters",
+            Rows{{"score threshold", F3(c.threshold)},
+                 {"language", Esc(co.language)},
+                 {"min content words", n(co.min_content_words)},
+                 {"boilerplate after",
+                  absl::StrCat(co.boilerplate_min_stories, " stories")},
+                 {"LSH tuned for Jaccard", F3(co.lsh_threshold)},
+                 {"min cosine", F3(co.min_cosine)},
+                 {"units", n(c.units.size())},
+                 {"excluded: too short", n(c.short_units)},
+                 {"excluded: boilerplate", n(c.boilerplate_units)},
+                 {"candidate / scored pairs",
+                  absl::StrCat(c.candidate_pairs, " / ", c.scored_pairs)}});
+    } else {
+      table("Claim parameters", Rows{{"claims stage", "disabled"}});
+    }
+    if (o_.show_timings) {
+      const Timings& t = r_.timings;
+      auto s = [](double v) { return absl::StrFormat("%.2f s", v); };
+      table("Timings", Rows{{"ingest", s(t.ingest_s)},
+                            {"LSH", s(t.lsh_s)},
+                            {"verify", s(t.verify_s)},
+                            {"cluster", s(t.cluster_s)},
+                            {"claims", s(t.claims_s)},
+                            {"total", s(t.total_s)}});
+    }
+    h += "</div>\n";
+    absl::StrAppend(&h, "<h3 style=\"margin-top:18px\">Skipped records (",
+                    r_.skipped.size(), ")</h3>\n");
+    if (r_.skipped.empty()) {
+      h +=
+          "<p class=\"note\">None: every input record became an article.</p>\n";
+    } else {
+      h += "<ul class=\"skips\">\n";
+      const size_t limit = std::min<size_t>(r_.skipped.size(), o_.max_skipped);
+      for (size_t i = 0; i < limit; ++i) {
+        absl::StrAppend(&h, "<li><span class=\"id\">",
+                        Esc(r_.skipped[i].location),
+                        "</span>: ", Esc(r_.skipped[i].reason), "</li>\n");
+      }
+      h += "</ul>\n";
+      if (r_.skipped.size() > limit) {
+        MoreNote(h, r_.skipped.size() - limit, "skipped record",
+                 "skipped records", "report.json");
+      }
+    }
+    h += "</section>\n";
+  }
+
+  const Report& r_;
+  const HtmlOptions& o_;
+  std::vector<int> dup_cluster_of_;         // Document -> cluster, or -1.
+  std::vector<int> claim_cluster_of_unit_;  // Unit -> claim cluster, or -1.
+  std::vector<bool> matched_unit_;          // Unit is in some match.
+  std::vector<std::vector<size_t>>
+      matches_of_cluster_;                             // Shown claim clusters.
+  std::vector<std::vector<size_t>> pairs_of_cluster_;  // Shown dup clusters.
+  std::vector<bool> in_articles_;  // Document is in the article view.
+  size_t article_count_ = 0;
+  size_t article_docs_total_ = 0;
+};
+
+}  // namespace
+
+void WriteHtml(const Report& report, std::ostream& out,
+               const HtmlOptions& options) {
+  out << Page(report, options).Render();
+}
+
+}  // namespace refrain

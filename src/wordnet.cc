@@ -1,0 +1,315 @@
+#include "wordnet.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace refrain::wordnet {
+namespace {
+
+constexpr std::array<const char*, kNumPos> kPosName = {"noun", "verb", "adj",
+                                                       "adv"};
+
+absl::StatusOr<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", path));
+  return std::move(ss).str();
+}
+
+// Splits `text` into lines, calling fn(line) for each (without '\n', '\r').
+template <typename Fn>
+void ForEachLine(std::string_view text, Fn fn) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    fn(line);
+    pos = nl + 1;
+  }
+}
+
+// Space-separated fields of one line.
+class Fields {
+ public:
+  explicit Fields(std::string_view line) : s_(line) {}
+  std::string_view Next() {
+    while (i_ < s_.size() && s_[i_] == ' ') ++i_;
+    size_t b = i_;
+    while (i_ < s_.size() && s_[i_] != ' ') ++i_;
+    return s_.substr(b, i_ - b);
+  }
+  uint32_t NextNumber(int base = 10) {
+    std::string_view f = Next();
+    uint32_t v = 0;
+    for (char c : f) {
+      uint32_t d;
+      if (c >= '0' && c <= '9') {
+        d = static_cast<uint32_t>(c - '0');
+      } else if (base == 16 && c >= 'a' && c <= 'f') {
+        d = static_cast<uint32_t>(c - 'a' + 10);
+      } else if (base == 16 && c >= 'A' && c <= 'F') {
+        d = static_cast<uint32_t>(c - 'A' + 10);
+      } else {
+        break;
+      }
+      v = v * static_cast<uint32_t>(base) + d;
+    }
+    return v;
+  }
+
+ private:
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+int PosOfChar(char c) {
+  switch (c) {
+    case 'n':
+      return kNoun;
+    case 'v':
+      return kVerb;
+    case 'a':
+    case 's':
+      return kAdj;
+    case 'r':
+      return kAdv;
+    default:
+      return -1;
+  }
+}
+
+enum class Rel { kNone, kHyper, kNear };
+
+Rel RelOfSymbol(std::string_view sym) {
+  if (sym == "@" || sym == "@i") return Rel::kHyper;
+  if (sym == "+" || sym == "&" || sym == "\\" || sym == "<" || sym == "^" ||
+      sym == "$" || sym == "=") {
+    return Rel::kNear;
+  }
+  return Rel::kNone;
+}
+
+struct Rule {
+  std::string_view suffix;
+  std::string_view replacement;
+};
+// WordNet morphy's detachment rules (morph.c).
+constexpr Rule kNounRules[] = {{"s", ""},     {"ses", "s"},  {"xes", "x"},
+                               {"zes", "z"},  {"ches", "ch"}, {"shes", "sh"},
+                               {"men", "man"}, {"ies", "y"}};
+constexpr Rule kVerbRules[] = {{"s", ""},   {"ies", "y"}, {"es", "e"},
+                               {"es", ""},  {"ed", "e"},  {"ed", ""},
+                               {"ing", "e"}, {"ing", ""}};
+constexpr Rule kAdjRules[] = {
+    {"er", ""}, {"est", ""}, {"er", "e"}, {"est", "e"}};
+
+std::span<const Rule> RulesOf(Pos pos) {
+  switch (pos) {
+    case kNoun:
+      return kNounRules;
+    case kVerb:
+      return kVerbRules;
+    case kAdj:
+      return kAdjRules;
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(const std::string& dir) {
+  auto wn = std::unique_ptr<WordNet>(new WordNet());
+  std::array<std::string, kNumPos> data;
+  for (int p = 0; p < kNumPos; ++p) {
+    absl::StatusOr<std::string> d =
+        ReadAll(absl::StrCat(dir, "/data.", kPosName[p]));
+    if (!d.ok()) return d.status();
+    data[p] = *std::move(d);
+  }
+
+  // Pass 1: byte offset of every synset, per part of speech (the files are
+  // sorted by offset), and dense ids numbered noun, verb, adj, adv.
+  std::array<std::vector<uint32_t>, kNumPos> offsets;
+  std::array<uint32_t, kNumPos + 1> base{};
+  for (int p = 0; p < kNumPos; ++p) {
+    ForEachLine(data[p], [&](std::string_view line) {
+      if (line.empty() || line[0] == ' ') return;  // License header.
+      offsets[p].push_back(Fields(line).NextNumber());
+    });
+    if (offsets[p].empty()) {
+      return absl::DataLossError(
+          absl::StrCat(dir, "/data.", kPosName[p], ": no synsets"));
+    }
+    base[p + 1] = base[p] + static_cast<uint32_t>(offsets[p].size());
+  }
+  auto resolve = [&](int pos, uint32_t offset) -> int64_t {
+    const std::vector<uint32_t>& o = offsets[pos];
+    auto it = std::lower_bound(o.begin(), o.end(), offset);
+    if (it == o.end() || *it != offset) return -1;
+    return base[pos] + (it - o.begin());
+  };
+
+  // Pass 2: pointers.
+  const uint32_t n = base[kNumPos];
+  wn->hyper_begin_.reserve(n + 1);
+  wn->near_begin_.reserve(n + 1);
+  wn->hyper_begin_.push_back(0);
+  wn->near_begin_.push_back(0);
+  for (int p = 0; p < kNumPos; ++p) {
+    ForEachLine(data[p], [&](std::string_view line) {
+      if (line.empty() || line[0] == ' ') return;
+      Fields f(line);
+      f.Next();  // synset_offset
+      f.Next();  // lex_filenum
+      f.Next();  // ss_type
+      uint32_t w_cnt = f.NextNumber(16);
+      for (uint32_t i = 0; i < w_cnt; ++i) {
+        f.Next();  // word
+        f.Next();  // lex_id
+      }
+      uint32_t p_cnt = f.NextNumber();
+      for (uint32_t i = 0; i < p_cnt; ++i) {
+        std::string_view sym = f.Next();
+        uint32_t target = f.NextNumber();
+        std::string_view tpos = f.Next();
+        f.Next();  // source/target
+        Rel rel = RelOfSymbol(sym);
+        if (rel == Rel::kNone || tpos.empty()) continue;
+        int tp = PosOfChar(tpos[0]);
+        if (tp < 0) continue;
+        int64_t id = resolve(tp, target);
+        if (id < 0) continue;
+        (rel == Rel::kHyper ? wn->hyper_ : wn->near_)
+            .push_back(static_cast<uint32_t>(id));
+      }
+      // Sort and dedupe this synset's lists.
+      for (auto [begin, ids] :
+           {std::pair{&wn->hyper_begin_, &wn->hyper_},
+            std::pair{&wn->near_begin_, &wn->near_}}) {
+        auto first = ids->begin() + begin->back();
+        std::sort(first, ids->end());
+        ids->erase(std::unique(first, ids->end()), ids->end());
+        begin->push_back(static_cast<uint32_t>(ids->size()));
+      }
+    });
+  }
+  if (wn->near_begin_.size() != n + 1) {
+    return absl::InternalError("WordNet: synset count changed between passes");
+  }
+  for (std::string& d : data) std::string().swap(d);
+
+  // Index files: lemma -> synset offsets (most frequent sense first).
+  for (int p = 0; p < kNumPos; ++p) {
+    const std::string path = absl::StrCat(dir, "/index.", kPosName[p]);
+    absl::StatusOr<std::string> index = ReadAll(path);
+    if (!index.ok()) return index.status();
+    wn->lemmas_[p].reserve(offsets[p].size() * 3 / 2);
+    ForEachLine(*index, [&](std::string_view line) {
+      if (line.empty() || line[0] == ' ') return;
+      Fields f(line);
+      std::string_view lemma = f.Next();
+      f.Next();  // pos
+      uint32_t synset_cnt = f.NextNumber();
+      uint32_t p_cnt = f.NextNumber();
+      for (uint32_t i = 0; i < p_cnt; ++i) f.Next();
+      f.Next();  // sense_cnt
+      f.Next();  // tagsense_cnt
+      SenseRange r{static_cast<uint32_t>(wn->senses_.size()), 0};
+      for (uint32_t i = 0; i < synset_cnt; ++i) {
+        int64_t id = resolve(p, f.NextNumber());
+        if (id < 0) continue;
+        wn->senses_.push_back(static_cast<uint32_t>(id));
+        ++r.count;
+      }
+      if (r.count > 0) wn->lemmas_[p].emplace(std::string(lemma), r);
+    });
+    if (wn->lemmas_[p].empty()) {
+      return absl::DataLossError(absl::StrCat(path, ": no lemmas"));
+    }
+  }
+
+  // Exception lists (optional: morphy still works without them).
+  for (int p = 0; p < kNumPos; ++p) {
+    absl::StatusOr<std::string> exc =
+        ReadAll(absl::StrCat(dir, "/", kPosName[p], ".exc"));
+    if (!exc.ok()) continue;
+    ForEachLine(*exc, [&](std::string_view line) {
+      Fields f(line);
+      std::string_view form = f.Next();
+      if (form.empty()) return;
+      std::vector<std::string>& bases = wn->exceptions_[p][std::string(form)];
+      for (std::string_view b = f.Next(); !b.empty(); b = f.Next()) {
+        bases.emplace_back(b);
+      }
+    });
+  }
+  return wn;
+}
+
+size_t WordNet::num_lemmas() const {
+  size_t n = 0;
+  for (const auto& m : lemmas_) n += m.size();
+  return n;
+}
+
+const WordNet::SenseRange* WordNet::FindLemma(std::string_view lemma,
+                                              Pos pos) const {
+  auto it = lemmas_[pos].find(absl::string_view(lemma.data(), lemma.size()));
+  return it == lemmas_[pos].end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> WordNet::Morphy(std::string_view word,
+                                         Pos pos) const {
+  std::vector<std::string> out;
+  auto add = [&](std::string_view form) {
+    if (FindLemma(form, pos) == nullptr) return;
+    for (const std::string& o : out) {
+      if (o == form) return;
+    }
+    out.emplace_back(form);
+  };
+  auto exc = exceptions_[pos].find(absl::string_view(word.data(), word.size()));
+  if (exc != exceptions_[pos].end()) {
+    add(word);
+    for (const std::string& b : exc->second) add(b);
+    return out;
+  }
+  add(word);
+  std::string candidate;
+  for (const Rule& r : RulesOf(pos)) {
+    if (word.size() <= r.suffix.size() || !word.ends_with(r.suffix)) continue;
+    candidate.assign(word.substr(0, word.size() - r.suffix.size()));
+    candidate.append(r.replacement);
+    add(candidate);
+  }
+  return out;
+}
+
+void WordNet::Synsets(std::string_view word, uint32_t max_senses,
+                      std::vector<uint32_t>* out) const {
+  for (int p = 0; p < kNumPos; ++p) {
+    for (const std::string& lemma : Morphy(word, static_cast<Pos>(p))) {
+      const SenseRange* r = FindLemma(lemma, static_cast<Pos>(p));
+      uint32_t k = std::min(r->count, max_senses);
+      out->insert(out->end(), senses_.begin() + r->begin,
+                  senses_.begin() + r->begin + k);
+    }
+  }
+}
+
+}  // namespace refrain::wordnet

@@ -1,0 +1,422 @@
+// Tests of the claim scorer: term analysis (stop words, stems, numbers,
+// negation), the IDF formula, the scorer's contract (range, symmetry) and
+// its behaviour on the running example of corpus/ 000 and 003.
+#include "refrain/claim_score.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using testing::CorpusDir;
+using testing::TempDir;
+using testing::WriteFile;
+
+const TermAnalyzer& Analyzer() {
+  static const TermAnalyzer* a = [] {
+    absl::StatusOr<TermAnalyzer> r = TermAnalyzer::Create({});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return new TermAnalyzer(*std::move(r));
+  }();
+  return *a;
+}
+
+const ClaimScorer& Scorer() {
+  static const ClaimScorer* s = [] {
+    absl::StatusOr<ClaimScorer> r = ClaimScorer::Create({});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return new ClaimScorer(*std::move(r));
+  }();
+  return *s;
+}
+
+// IDF as the scan learns it: every sentence of the five seed articles.
+const IdfTable& CorpusIdf() {
+  static const IdfTable* idf = [] {
+    auto* t = new IdfTable();
+    for (const auto& e : std::filesystem::directory_iterator(CorpusDir())) {
+      absl::StatusOr<IdfTable> f =
+          IdfTable::FromFile(e.path().string(), Analyzer());
+      EXPECT_TRUE(f.ok()) << f.status();
+      t->Merge(*f);
+    }
+    return t;
+  }();
+  return *idf;
+}
+
+double Score(std::string_view a, std::string_view b,
+             const IdfTable& idf = CorpusIdf()) {
+  return Scorer().Score(Analyzer().Analyze(a), Analyzer().Analyze(b), idf);
+}
+
+// The running example, verbatim from corpus/000 (TASS) and corpus/003
+// (Times of Central Asia): curly apostrophes and quotes included.
+const char k000Plans[] =
+    "Of special concern are Islamic State\u2019s and its allies\u2019 plans of "
+    "the destabilization of Central Asian countries and exporting this "
+    "instability to Russia";
+const char k003Plans[] =
+    "The plans of the Islamic State and its supporters to destabilize "
+    "Central Asian states and export instability to Russia are of particular "
+    "concern";
+const char k000Border[] =
+    "Another alarming signal, in his words, is the reinforcement of Jamaat "
+    "Ansarullah\u2019s and Islamic Movement of Uzbekistan\u2019s (both "
+    "outlawed in Russia) units near the Afghan-Tajik and Afghan-Uzbek border.";
+const char kBriefBorder[] =
+    "Another cause for alarm, he said, is the build-up of detachments of "
+    "Jamaat Ansarullah and the Islamic Movement of Uzbekistan around the "
+    "Afghan-Tajik and Afghan-Uzbek borders.";
+const char k003Border[] =
+    "\u201cThe build-up of detachments of Jamaat Ansarullah and the Islamic "
+    "Movement Uzbekistan around the Afghan-Tajik and Afghan-Uzbek borders "
+    "are an alarming sign.\u201d";
+
+// ---------------------------------------------------------------------------
+// TermAnalyzer
+
+TEST(TermAnalyzer, Stems) {
+  const TermAnalyzer& a = Analyzer();
+  EXPECT_EQ(a.Stem("running"), "run");
+  EXPECT_EQ(a.Stem("plans"), "plan");
+  EXPECT_EQ(a.Stem("destabilization"), a.Stem("destabilize"));
+  EXPECT_EQ(a.Stem("exporting"), a.Stem("export"));
+  EXPECT_NE(a.Stem("state"), a.Stem("statement"));
+}
+
+TEST(TermAnalyzer, StopWords) {
+  const TermAnalyzer& a = Analyzer();
+  for (const char* w : {"the", "of", "and", "its", "are", "is", "not", "will"}) {
+    EXPECT_TRUE(a.IsStopWord(w)) << w;
+  }
+  for (const char* w : {"russia", "plans", "concern", "state", "islamic"}) {
+    EXPECT_FALSE(a.IsStopWord(w)) << w;
+  }
+  EXPECT_EQ(a.Analyze("The plans of the State are of no concern").stems,
+            (std::vector<std::string>{"plan", "state", "concern"}));
+}
+
+TEST(TermAnalyzer, UnitTermsContents) {
+  UnitTerms t = Analyzer().Analyze(
+      "Islamic State\u2019s allies paid $2,000 and 1,000.5 euros, 2,5 more.");
+  EXPECT_EQ(t.words, (std::vector<std::string>{"islamic", "state", "allies",
+                                               "paid", "2000", "1000.5",
+                                               "euros", "2.5"}));
+  EXPECT_EQ(t.stems, (std::vector<std::string>{"islam", "state", "alli",
+                                               "paid", "2000", "1000.5", "euro",
+                                               "2.5"}));
+  EXPECT_EQ(t.numbers, (std::vector<std::string>{"2000", "1000.5", "2.5"}));
+  EXPECT_FALSE(t.negated);
+  // Every token (stop words too) is hashed; content words point into them.
+  // ("$" is no token; "and" and "more" are stop words.)
+  EXPECT_EQ(t.tokens.size(), 10u);
+  EXPECT_EQ(t.stem_positions,
+            (std::vector<uint32_t>{0, 1, 2, 3, 4, 6, 7, 8}));
+  // Same word, same hash, whatever the case or apostrophe style.
+  UnitTerms u = Analyzer().Analyze("ISLAMIC STATE'S");
+  EXPECT_EQ(u.tokens[0], t.tokens[0]);
+  EXPECT_EQ(u.tokens[1], t.tokens[1]);
+}
+
+TEST(TermAnalyzer, Negation) {
+  const TermAnalyzer& a = Analyzer();
+  EXPECT_TRUE(a.Analyze("Russia will not supply wheat").negated);
+  EXPECT_TRUE(a.Analyze("Russia doesn\u2019t supply wheat").negated);
+  EXPECT_TRUE(a.Analyze("Russia never supplied wheat").negated);
+  EXPECT_TRUE(a.Analyze("No wheat was supplied").negated);
+  EXPECT_FALSE(a.Analyze("Russia will supply wheat").negated);
+  EXPECT_FALSE(a.Analyze("Russia knows the note").negated);
+}
+
+TEST(TermAnalyzer, Languages) {
+  absl::StatusOr<TermAnalyzer> bad = TermAnalyzer::Create({"klingon"});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("klingon"), std::string::npos);
+  absl::StatusOr<TermAnalyzer> ru = TermAnalyzer::Create({"russian"});
+  ASSERT_TRUE(ru.ok());
+  EXPECT_EQ(ru->Stem("\u043a\u043d\u0438\u0433\u0438"),  // книги
+            "\u043a\u043d\u0438\u0433");                 // книг
+}
+
+// ---------------------------------------------------------------------------
+// IdfTable
+
+UnitTerms Stems(std::vector<std::string> stems) {
+  UnitTerms t;
+  t.words = stems;
+  t.stems = std::move(stems);
+  return t;
+}
+
+TEST(IdfTable, Formula) {
+  IdfTable idf;
+  EXPECT_DOUBLE_EQ(idf.Idf("a"), 1.0);  // ln(1/1) + 1: no weight is zero.
+  idf.Add(Stems({"a", "b", "a"}));      // "a" counts once per unit.
+  idf.Add(Stems({"a"}));
+  idf.Add(Stems({"c"}));
+  EXPECT_EQ(idf.units(), 3u);
+  EXPECT_DOUBLE_EQ(idf.Idf("a"), std::log(4.0 / 3.0) + 1);
+  EXPECT_DOUBLE_EQ(idf.Idf("b"), std::log(4.0 / 2.0) + 1);
+  EXPECT_DOUBLE_EQ(idf.Idf("unseen"), std::log(4.0 / 1.0) + 1);
+  EXPECT_GT(idf.Idf("unseen"), idf.Idf("b"));
+  EXPECT_GT(idf.Idf("b"), idf.Idf("a"));
+}
+
+TEST(IdfTable, MergeAndCopies) {
+  IdfTable x, y;
+  x.Add(Stems({"a"}));
+  y.Add(Stems({"a", "b"}));
+  IdfTable copy = x;  // Shares the counts...
+  x.Merge(y);
+  EXPECT_EQ(x.units(), 2u);
+  EXPECT_DOUBLE_EQ(x.Idf("a"), std::log(3.0 / 3.0) + 1);
+  EXPECT_DOUBLE_EQ(x.Idf("b"), std::log(3.0 / 2.0) + 1);
+  // ...but does not see later changes.
+  EXPECT_EQ(copy.units(), 1u);
+  EXPECT_DOUBLE_EQ(copy.Idf("a"), std::log(2.0 / 2.0) + 1);
+  EXPECT_DOUBLE_EQ(copy.Idf("b"), std::log(2.0 / 1.0) + 1);
+}
+
+TEST(IdfTable, FromFile) {
+  TempDir tmp;
+  WriteFile(tmp / "bg.lst", "Russia and Iran\n\n  \nRussia alone\r\nIran\n");
+  absl::StatusOr<IdfTable> lines = IdfTable::FromFile(tmp / "bg.lst", Analyzer());
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  EXPECT_EQ(lines->units(), 3u);  // Non-empty lines.
+  EXPECT_DOUBLE_EQ(lines->Idf("russia"), std::log(4.0 / 3.0) + 1);
+  // .txt articles: one unit per sentence.
+  WriteFile(tmp / "a.txt", "Title line\nRussia won. Iran lost. Russia left.\n");
+  absl::StatusOr<IdfTable> sentences = IdfTable::FromFile(tmp / "a.txt", Analyzer());
+  ASSERT_TRUE(sentences.ok()) << sentences.status();
+  EXPECT_EQ(sentences->units(), 4u);
+  EXPECT_DOUBLE_EQ(sentences->Idf("russia"), std::log(5.0 / 3.0) + 1);
+  EXPECT_EQ(IdfTable::FromFile(tmp / "missing.txt", Analyzer()).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+// ---------------------------------------------------------------------------
+// ClaimScorer: contract
+
+TEST(ClaimScorer, RangeAndSymmetry) {
+  const std::vector<std::string> texts = {
+      k000Plans, k003Plans, k000Border, k003Border, kBriefBorder,
+      "Russia is concerned about the situation in Afghanistan.",
+      "The attack killed 20 people in Kabul on Monday, officials said.",
+      "Officials said on Monday that 20 people were killed in Kabul.",
+      "Prices did not rise.", "x"};
+  IdfTable empty;
+  for (const IdfTable* idf : {&CorpusIdf(), static_cast<const IdfTable*>(&empty)}) {
+    for (const std::string& a : texts) {
+      for (const std::string& b : texts) {
+        const double ab = Score(a, b, *idf), ba = Score(b, a, *idf);
+        EXPECT_EQ(ab, ba) << a << " | " << b;  // Exactly, rounding included.
+        EXPECT_GE(ab, 0.0);
+        EXPECT_LE(ab, 1.0);
+      }
+    }
+  }
+  // Nothing to compare: 0.
+  EXPECT_EQ(Score("the of and", k003Plans), 0.0);
+  EXPECT_EQ(Score("", ""), 0.0);
+  // A text against itself: clearly the same claim.
+  EXPECT_GT(Score(k003Plans, k003Plans), 0.9);
+  EXPECT_GT(Score(k000Border, k000Border), 0.9);
+}
+
+TEST(ClaimScorer, DefaultThreshold) {
+  EXPECT_GT(ClaimScorer::DefaultThreshold(), 0.0);
+  EXPECT_LT(ClaimScorer::DefaultThreshold(), 1.0);
+}
+
+TEST(ClaimScorer, FeatureNamesMatchFeatures) {
+  std::vector<double> f;
+  const UnitTerms a = Analyzer().Analyze(k000Plans);
+  const UnitTerms b = Analyzer().Analyze(k003Plans);
+  Scorer().Features(a, b, CorpusIdf(), &f);
+  ASSERT_EQ(f.size(), ClaimScorer::FeatureNames().size());
+  for (double v : f) EXPECT_TRUE(std::isfinite(v));
+  std::vector<double> g;
+  Scorer().Features(b, a, CorpusIdf(), &g);
+  EXPECT_EQ(f, g);
+}
+
+// ---------------------------------------------------------------------------
+// ClaimScorer: behaviour on claims
+
+TEST(ClaimScorer, TranslationsOfOneClaimMatch) {
+  const double t = ClaimScorer::DefaultThreshold();
+  EXPECT_GE(Score(k000Plans, k003Plans), t + 0.2);
+  EXPECT_GE(Score(k000Border, kBriefBorder), t + 0.1);
+  EXPECT_GE(Score(k000Border, k003Border), t);
+  // The same, with IDF from nothing but the pair (all weights near 1).
+  IdfTable pair;
+  for (const char* s : {k000Plans, k003Plans}) pair.Add(Analyzer().Analyze(s));
+  EXPECT_GE(Score(k000Plans, k003Plans, pair), t + 0.2);
+}
+
+TEST(ClaimScorer, SharedTopicWordsDoNotMatch) {
+  const double t = ClaimScorer::DefaultThreshold();
+  EXPECT_LT(Score("Russia is concerned about the situation in Afghanistan and "
+                  "Central Asia.",
+                  "The Taliban took power in Afghanistan after the United "
+                  "States withdrew its troops from Central Asia's neighbour."),
+            t - 0.2);
+  EXPECT_LT(Score("Russia is concerned about the situation in Afghanistan and "
+                  "Central Asia.",
+                  "Afghanistan and Central Asia are important for Russia, the "
+                  "minister said at the meeting."),
+            t);
+  // The two different claims of the running example.
+  EXPECT_LT(Score(k003Plans, k003Border), t - 0.2);
+}
+
+TEST(ClaimScorer, QuoteInsideALongerSentenceMatches) {
+  const double t = ClaimScorer::DefaultThreshold();
+  const char quote[] =
+      "the plans to destabilize Central Asian states are of particular "
+      "concern";
+  const char sentence[] =
+      "Lavrov told reporters in Moscow on Thursday that the plans to "
+      "destabilize Central Asian states are of particular concern and that "
+      "Russia will help its allies in the region.";
+  EXPECT_GE(Score(quote, sentence), t + 0.2);
+  // The containment path is what matches it: the whole-pair features alone
+  // see a sentence with twice the content.
+  std::vector<double> window;
+  EXPECT_TRUE(Scorer().WindowFeatures(Analyzer().Analyze(quote),
+                                      Analyzer().Analyze(sentence),
+                                      CorpusIdf(), &window));
+  // The TASS sentence that carries the quote, against 003's translation.
+  EXPECT_GE(Score(std::string("\"") + k000Plans +
+                      ",\" he said at the third ministerial conference of "
+                      "Afghanistan\u2019s neighboring countries (Russia, "
+                      "China, Iran, Pakistan, Tajikistan, Turkmenistan, and "
+                      "Uzbekistan).",
+                  k003Plans),
+            t);
+  // Too short to be a claim on its own: no containment path.
+  EXPECT_FALSE(Scorer().WindowFeatures(Analyzer().Analyze("Central Asian states"),
+                                       Analyzer().Analyze(sentence),
+                                       CorpusIdf(), &window));
+}
+
+TEST(ClaimScorer, NegationAndNumbersLowerTheScore) {
+  const double same = Score("Russia will supply wheat to Afghanistan this winter",
+                            "Russia will supply wheat to Afghanistan this winter");
+  const double negated = Score("Russia will supply wheat to Afghanistan this winter",
+                               "Russia will not supply wheat to Afghanistan this winter");
+  EXPECT_LT(negated, same - 0.05);
+  const double numbers = Score("The attack killed 20 people in Kabul on Monday",
+                               "The attack killed 200 people in Kabul on Monday");
+  EXPECT_LT(numbers, same - 0.01);
+}
+
+// ---------------------------------------------------------------------------
+// WordNet
+
+TEST(ClaimScorer, WordNetAlignsSynonymsAndDerivations) {
+  absl::StatusOr<ClaimScorer> plain = ClaimScorer::Create({""});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  const std::vector<std::string>& names = ClaimScorer::FeatureNames();
+  const auto index = [&](const char* name) {
+    return std::find(names.begin(), names.end(), name) - names.begin();
+  };
+  IdfTable idf;
+  std::vector<double> with, without;
+  // countries ~ states and special ~ particular share synsets.
+  const UnitTerms a = Analyzer().Analyze("special countries");
+  const UnitTerms b = Analyzer().Analyze("particular states");
+  Scorer().Features(a, b, idf, &with);
+  plain->Features(a, b, idf, &without);
+  EXPECT_DOUBLE_EQ(with[index("cov_exact_min")], 0.0);
+  EXPECT_DOUBLE_EQ(with[index("cov_syn_min")], 1.0);
+  EXPECT_DOUBLE_EQ(without[index("cov_syn_min")], 0.0);
+  // A derivation whose stems differ (destruction ~ destroy) and a hypernym
+  // (dog ~ canine).
+  Scorer().Features(Analyzer().Analyze("destruction"), Analyzer().Analyze("destroy"),
+                    idf, &with);
+  EXPECT_DOUBLE_EQ(with[index("cov_exact_min")], 0.0);
+  EXPECT_DOUBLE_EQ(with[index("cov_rel_min")], 1.0);
+  Scorer().Features(Analyzer().Analyze("dogs"), Analyzer().Analyze("canine"), idf, &with);
+  EXPECT_DOUBLE_EQ(with[index("cov_rel_min")], 1.0);
+  EXPECT_DOUBLE_EQ(with[index("cov_syn_min")], 0.0);
+  // Unrelated words stay apart.
+  Scorer().Features(Analyzer().Analyze("wheat"), Analyzer().Analyze("border"), idf,
+                    &with);
+  EXPECT_DOUBLE_EQ(with[index("cov_rel_max")], 0.0);
+}
+
+TEST(ClaimScorer, MissingWordNetIsAClearError) {
+  absl::StatusOr<ClaimScorer> s = ClaimScorer::Create({"/nonexistent/wordnet"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("/nonexistent/wordnet"), std::string::npos);
+}
+
+TEST(ClaimScorer, WordNetLoadsQuickly) {
+  // A fresh directory path (a symlink) defeats the per-process sharing, so
+  // this times a real load.
+  TempDir tmp;
+  std::filesystem::create_directory_symlink("/usr/share/wordnet", tmp / "wn");
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<ClaimScorer> s = ClaimScorer::Create({tmp / "wn"});
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_LT(secs, 2.0);  // About 0.2 s on one core; generous for loaded CI.
+  EXPECT_GT(s->Score(Analyzer().Analyze(k000Plans), Analyzer().Analyze(k003Plans),
+                     CorpusIdf()),
+            ClaimScorer::DefaultThreshold());
+}
+
+TEST(ClaimScorer, ThreadSafe) {
+  // A WordNet directory of its own: the threads fill an empty sense cache.
+  TempDir tmp;
+  std::filesystem::create_directory_symlink("/usr/share/wordnet", tmp / "wn");
+  absl::StatusOr<ClaimScorer> fresh = ClaimScorer::Create({tmp / "wn"});
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  const std::vector<std::string> texts = {
+      k000Plans, k003Plans, k000Border, k003Border, kBriefBorder,
+      "Russia is concerned about the situation in Afghanistan.",
+      "The situation in Afghanistan is a concern for Russia.",
+      "The Taliban took power after the United States withdrew its troops."};
+  std::vector<UnitTerms> terms;
+  for (const std::string& t : texts) terms.push_back(Analyzer().Analyze(t));
+  std::vector<std::vector<double>> results(4);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < results.size(); ++k) {
+    threads.emplace_back([&, k] {
+      for (int rep = 0; rep < 20; ++rep) {
+        for (size_t i = 0; i < terms.size(); ++i) {
+          // Each thread walks the pairs in its own order.
+          const UnitTerms& b = terms[(i * (k + 1) + rep) % terms.size()];
+          results[k].push_back(fresh->Score(terms[i], b, CorpusIdf()));
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (size_t k = 0; k < results.size(); ++k) {
+    size_t r = 0;
+    for (int rep = 0; rep < 20; ++rep) {
+      for (size_t i = 0; i < terms.size(); ++i, ++r) {
+        const UnitTerms& b = terms[(i * (k + 1) + rep) % terms.size()];
+        EXPECT_EQ(results[k][r], Scorer().Score(terms[i], b, CorpusIdf()));
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace refrain

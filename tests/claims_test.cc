@@ -1,0 +1,248 @@
+// The claims stage: units with offsets, boilerplate and short-unit
+// exclusion, and the recurring Lavrov claims of corpus/.
+#include "refrain/claims.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "refrain/report.h"
+#include "refrain/scan.h"
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+Document Doc(std::string id, std::string text, std::string title = "") {
+  Document d;
+  d.id = d.location = std::move(id);
+  d.text = std::move(text);
+  d.title = std::move(title);
+  return d;
+}
+
+ClaimsResult Claims(const std::vector<Document>& docs, ClaimOptions o = {}) {
+  absl::StatusOr<ClaimsResult> r = FindClaims(docs, {}, SegmentOptions{}, o);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return *std::move(r);
+}
+
+std::string TextOf(const std::vector<Document>& docs, const ClaimUnit& u) {
+  return docs[u.doc].text.substr(u.span.begin, u.span.size());
+}
+
+class CorpusClaims : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<Report> r =
+        RunScan(std::vector<std::string>{CorpusDir()}, ScanOptions{});
+    ASSERT_TRUE(r.ok()) << r.status();
+    report_ = new Report(*std::move(r));
+  }
+  static void TearDownTestSuite() { delete report_; }
+
+  // True if a match joins a unit of `doc_a` containing `in_a` with a unit of
+  // `doc_b` containing `in_b`.
+  static bool Matched(const std::string& doc_a, const std::string& in_a,
+                      const std::string& doc_b, const std::string& in_b) {
+    const ClaimsResult& c = report_->claims;
+    for (const ClaimMatch& m : c.matches) {
+      for (auto [x, y] : {std::pair{m.a, m.b}, std::pair{m.b, m.a}}) {
+        const ClaimUnit& ux = c.units[x];
+        const ClaimUnit& uy = c.units[y];
+        const Document& dx = report_->documents[ux.doc];
+        const Document& dy = report_->documents[uy.doc];
+        if (dx.id.find(doc_a) != std::string::npos &&
+            dy.id.find(doc_b) != std::string::npos &&
+            TextOf(report_->documents, ux).find(in_a) != std::string::npos &&
+            TextOf(report_->documents, uy).find(in_b) != std::string::npos) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+  static Report* report_;
+};
+Report* CorpusClaims::report_ = nullptr;
+
+TEST_F(CorpusClaims, LavrovIslamicStateQuoteMatchesAcrossTranslations) {
+  EXPECT_TRUE(Matched(
+      "000_", "Of special concern are Islamic State’s and its allies’ plans",
+      "003_",
+      "The plans of the Islamic State and its supporters to destabilize"));
+}
+
+TEST_F(CorpusClaims, JamaatAnsarullahBuildUpMatchesAcrossTranslations) {
+  EXPECT_TRUE(Matched("000_", "reinforcement of Jamaat Ansarullah’s", "003_",
+                      "build-up of detachments of Jamaat Ansarullah"));
+}
+
+TEST_F(CorpusClaims, GenericTopicWordsDoNotMatch) {
+  // Both mention Russia, Afghanistan / Central Asia and concern, but state
+  // different things.
+  EXPECT_FALSE(Matched(
+      "001_", "Russia is deeply concerned about the situation in Afghanistan",
+      "003_", "Russia is concerned about possible fallout across the wider"));
+  EXPECT_FALSE(Matched("003_",
+                       "A Russian-hosted conference on Afghanistan last year",
+                       "000_", "Of special concern are Islamic State"));
+  // No match anywhere joins two units whose only shared stems are generic.
+  const ClaimsResult& c = report_->claims;
+  for (const ClaimMatch& m : c.matches) {
+    EXPECT_NE(report_->documents[c.units[m.a].doc].id,
+              report_->documents[c.units[m.b].doc].id);
+  }
+}
+
+TEST_F(CorpusClaims, ReportQuotesTheOriginalTextAtItsOffsets) {
+  std::ostringstream out;
+  WriteJson(*report_, out);
+  nlohmann::json j = nlohmann::json::parse(out.str());
+  ASSERT_GE(j["claims"]["matches"].size(), 2u);
+  std::map<std::string, std::string> text_of;
+  for (const Document& d : report_->documents) text_of[d.id] = d.text;
+  for (const auto& m : j["claims"]["matches"]) {
+    for (const char* side : {"a", "b"}) {
+      const auto& s = m[side];
+      const std::string& text = text_of.at(s["doc"]);
+      size_t start = s["start"], end = s["end"];
+      ASSERT_LE(end, text.size());
+      EXPECT_EQ(text.substr(start, end - start), s["text"].get<std::string>());
+    }
+    EXPECT_GE(m["score"].get<double>(), j["claims"]["threshold"].get<double>());
+    std::string kind = m["kind"];
+    EXPECT_TRUE(kind == "sentence" || kind == "quote" || kind == "headline")
+        << kind;
+  }
+  EXPECT_GE(j["claims"]["clusters"].size(), 1u);
+}
+
+TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
+  std::vector<Document> docs{
+      Doc("a",
+          "Minister warns of drought damage to harvest\n"
+          "The minister said on Monday that the drought had destroyed much of "
+          "the wheat "
+          "harvest in the south. “We will compensate every affected farmer "
+          "before winter "
+          "arrives,” she told reporters in the capital. Short one.",
+          "Minister warns of drought damage to harvest")};
+  ClaimsResult r = Claims(docs);
+  ASSERT_EQ(r.units.size(), 4u);
+  EXPECT_EQ(r.units[0].kind, UnitKind::kHeadline);
+  EXPECT_EQ(TextOf(docs, r.units[0]),
+            "Minister warns of drought damage to harvest");
+  EXPECT_EQ(r.units[1].kind, UnitKind::kSentence);
+  EXPECT_EQ(TextOf(docs, r.units[1]),
+            "The minister said on Monday that the drought had destroyed much "
+            "of the wheat "
+            "harvest in the south.");
+  EXPECT_EQ(r.units[2].kind, UnitKind::kSentence);
+  EXPECT_EQ(r.units[3].kind, UnitKind::kQuote);
+  EXPECT_EQ(TextOf(docs, r.units[3]),
+            "We will compensate every affected farmer before winter arrives,");
+  EXPECT_EQ(r.short_units, 1u);  // "Short one."
+}
+
+TEST(Claims, BoilerplateLinesAreNotClaims) {
+  const char* stories[] = {
+      "The city council approved a new budget for public libraries and parks.",
+      "Heavy rain flooded several villages along the river valley overnight.",
+      "A local football club signed two young strikers from the academy.",
+      "Scientists reported a rare comet visible from the northern hemisphere.",
+      "The airline cancelled dozens of flights because of a pilots strike.",
+      "Farmers protested against falling milk prices outside the ministry."};
+  std::vector<Document> docs;
+  for (int i = 0; i < 6; ++i) {
+    docs.push_back(Doc(
+        "d" + std::to_string(i),
+        std::string(stories[i]) +
+            "\nSubscribe to our newsletter for daily updates from the newsroom "
+            "editors.\n"));
+  }
+  ClaimsResult r = Claims(docs);
+  EXPECT_EQ(r.boilerplate_units, 6u);
+  for (const ClaimUnit& u : r.units) {
+    EXPECT_EQ(TextOf(docs, u).find("newsletter"), std::string::npos);
+  }
+  EXPECT_TRUE(r.matches.empty());
+  // Below the story count, the same line is an ordinary (recurring) claim.
+  ClaimOptions o;
+  o.boilerplate_min_stories = 7;
+  r = Claims(docs, o);
+  EXPECT_EQ(r.boilerplate_units, 0u);
+  EXPECT_FALSE(r.matches.empty());
+}
+
+TEST(Claims, NearDuplicateCopiesCountAsOneStory) {
+  std::vector<Document> docs;
+  for (int i = 0; i < 6; ++i) {
+    docs.push_back(Doc("copy" + std::to_string(i),
+                       "Subscribe to our newsletter for daily updates from the "
+                       "newsroom editors.\n"));
+  }
+  std::vector<uint32_t> story(6, 0);  // all one near-duplicate cluster
+  absl::StatusOr<ClaimsResult> r =
+      FindClaims(docs, story, SegmentOptions{}, ClaimOptions{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->boilerplate_units, 0u);
+  EXPECT_TRUE(r->matches.empty());  // copies are not recurring claims
+}
+
+TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
+  std::vector<Document> docs{
+      Doc("a",
+          "The central bank raised its key interest rate by half a point "
+          "to fight inflation.\nTo fight inflation, the central bank "
+          "raised its key interest rate by half a point.\n")};
+  EXPECT_TRUE(Claims(docs).matches.empty());
+  ClaimOptions o;
+  o.same_document = true;
+  EXPECT_EQ(Claims(docs, o).matches.size(), 1u);
+}
+
+TEST(Claims, RejectsBadOptions) {
+  ClaimOptions o;
+  o.language = "klingon";
+  EXPECT_FALSE(FindClaims({}, {}, SegmentOptions{}, o).ok());
+  o = {};
+  o.min_content_words = 0;
+  EXPECT_FALSE(ValidateClaimOptions(o).ok());
+}
+
+TEST(Compare, ExplainsThePairWithBothTexts) {
+  auto r = testing::RunRefrain("compare " + CorpusDir() +
+                               "/000_a36e598c1fb27949.txt " + CorpusDir() +
+                               "/003_d1e7db766e3ee5b2.txt --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_LT(j["jaccard"].get<double>(), 0.1);
+  EXPECT_GE(j["containment"].get<double>(), 0.0);
+  ASSERT_GE(j["claims"].size(), 2u);
+  bool lavrov = false;
+  for (const auto& m : j["claims"]) {
+    std::string a = m["a"]["text"], b = m["b"]["text"];
+    if (a.find("Of special concern") != std::string::npos &&
+        b.find("The plans of the Islamic State") != std::string::npos) {
+      lavrov = true;
+    }
+  }
+  EXPECT_TRUE(lavrov) << r.out;
+  auto text = testing::RunRefrain("compare " + CorpusDir() +
+                                  "/000_a36e598c1fb27949.txt " + CorpusDir() +
+                                  "/003_d1e7db766e3ee5b2.txt");
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("jaccard"), std::string::npos);
+  EXPECT_EQ(testing::RunRefrain("compare " + CorpusDir() + " x").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace refrain

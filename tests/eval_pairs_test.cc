@@ -1,0 +1,229 @@
+// Tests of eval-pairs: reading MSRP-format files (BOM, CRLF, malformed
+// lines), the metrics, and the CLI's output and exit codes. Fixtures are
+// hand-made; no MSRP data is copied here.
+#include "refrain/eval_pairs.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "refrain/claim_score.h"
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using testing::RunRefrain;
+using testing::TempDir;
+using testing::WriteFile;
+
+// Four valid pairs (two positive, two negative), one line with four fields
+// (line 4) and one with a bad label (line 6). UTF-8 BOM, CRLF line ends.
+std::string Fixture() {
+  return "\xEF\xBB\xBFQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\r\n"
+         "1\t11\t12\tThe plans of the Islamic State to destabilize Central "
+         "Asian states are of particular concern.\tThe plans of the Islamic "
+         "State to destabilize Central Asian states are of particular "
+         "concern.\r\n"
+         "0\t21\t22\tStocks fell sharply in Tokyo on Monday after weak export "
+         "data.\tThe weather in Paris was sunny and warm for the festival.\r\n"
+         "1\t31\t32\tonly four fields here\r\n"
+         "1\t41\t42\tRussia is seriously concerned about the situation in "
+         "Afghanistan, the minister said.\tThe minister said Russia is "
+         "seriously concerned about the situation in Afghanistan.\r\n"
+         "yes\t51\t52\tA sentence.\tAnother sentence.\r\n"
+         "0\t61\t62\tThe company reported a profit of $2 million in the first "
+         "quarter.\tThe president flew to Berlin for talks on the new trade "
+         "agreement.\r\n";
+}
+
+TEST(ReadPairFile, BomCrlfAndMalformedLines) {
+  TempDir tmp;
+  const std::string path = tmp / "pairs.tsv";
+  WriteFile(path, Fixture());
+  absl::StatusOr<PairFile> f = ReadPairFile(path);
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->pairs.size(), 4u);
+  EXPECT_TRUE(f->pairs[0].positive);
+  EXPECT_FALSE(f->pairs[1].positive);
+  EXPECT_EQ(f->pairs[0].id1, "11");
+  EXPECT_EQ(f->pairs[0].id2, "12");
+  EXPECT_EQ(f->pairs[0].line, 2u);
+  EXPECT_EQ(f->pairs[2].line, 5u);
+  // No '\r' left at the end of the second sentence.
+  EXPECT_EQ(f->pairs[1].text2.back(), '.');
+  EXPECT_EQ(f->malformed,
+            (std::vector<std::string>{
+                path + ":4: expected 5 tab-separated fields, got 4",
+                path + ":6: quality must be 0 or 1, got \"yes\""}));
+}
+
+TEST(ReadPairFile, Failures) {
+  TempDir tmp;
+  EXPECT_EQ(ReadPairFile(tmp / "missing.tsv").status().code(),
+            absl::StatusCode::kNotFound);
+  WriteFile(tmp / "empty.tsv", "");
+  EXPECT_EQ(ReadPairFile(tmp / "empty.tsv").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A header alone reads as zero pairs; evaluating it fails.
+  WriteFile(tmp / "header.tsv", "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
+  absl::StatusOr<PairFile> h = ReadPairFile(tmp / "header.tsv");
+  ASSERT_TRUE(h.ok());
+  EXPECT_TRUE(h->pairs.empty());
+  EXPECT_EQ(EvalPairs(tmp / "header.tsv", {}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // LF line ends and no BOM work too; an empty sentence is malformed.
+  WriteFile(tmp / "lf.tsv", "header\n1\ta\tb\tx y\tx y\n0\tc\td\t \tz\n");
+  absl::StatusOr<PairFile> lf = ReadPairFile(tmp / "lf.tsv");
+  ASSERT_TRUE(lf.ok());
+  EXPECT_EQ(lf->pairs.size(), 1u);
+  EXPECT_EQ(lf->malformed,
+            (std::vector<std::string>{tmp / "lf.tsv" + ":3: empty sentence"}));
+}
+
+TEST(Metrics, ConfusionCounts) {
+  const std::vector<double> s = {0.9, 0.8, 0.6, 0.4, 0.3, 0.1};
+  const bool l[] = {true, false, true, true, false, false};
+  BinaryMetrics m = ComputeMetrics(s, l, 0.5);
+  EXPECT_EQ(m.tp, 2u);
+  EXPECT_EQ(m.fp, 1u);
+  EXPECT_EQ(m.tn, 2u);
+  EXPECT_EQ(m.fn, 1u);
+  EXPECT_DOUBLE_EQ(m.accuracy, 4.0 / 6);
+  EXPECT_DOUBLE_EQ(m.precision, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(m.recall, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(m.f1, 2.0 / 3);
+  // At or above the threshold counts as positive.
+  EXPECT_EQ(ComputeMetrics(s, l, 0.6).tp, 2u);
+  // Nothing predicted positive: precision and F1 are 0, not NaN.
+  BinaryMetrics none = ComputeMetrics(s, l, 0.95);
+  EXPECT_EQ(none.precision, 0.0);
+  EXPECT_EQ(none.f1, 0.0);
+}
+
+TEST(Metrics, BestThresholdAndAuc) {
+  const std::vector<double> s = {0.9, 0.8, 0.6, 0.4, 0.3, 0.1};
+  const bool separable[] = {true, true, true, false, false, false};
+  BinaryMetrics best = BestAccuracyThreshold(s, separable);
+  EXPECT_DOUBLE_EQ(best.accuracy, 1.0);
+  EXPECT_GT(best.threshold, 0.4);
+  EXPECT_LE(best.threshold, 0.6);
+  EXPECT_DOUBLE_EQ(RocAuc(s, separable), 1.0);
+  const bool reversed[] = {false, false, false, true, true, true};
+  EXPECT_DOUBLE_EQ(RocAuc(s, reversed), 0.0);
+  const bool mixed[] = {true, false, true, true, false, false};
+  // (positive, negative) pairs ranked right: 0.9 > all three negatives,
+  // 0.6 and 0.4 > 0.3 and 0.1: 7 of 9.
+  EXPECT_DOUBLE_EQ(RocAuc(s, mixed), 7.0 / 9);
+  const std::vector<double> ties = {0.5, 0.5, 0.5, 0.5};
+  const bool half[] = {true, false, true, false};
+  EXPECT_DOUBLE_EQ(RocAuc(ties, half), 0.5);
+  const bool one_class[] = {true, true, true, true};
+  EXPECT_DOUBLE_EQ(RocAuc(ties, one_class), 0.5);
+}
+
+TEST(EvalPairs, ScoresTheFixture) {
+  TempDir tmp;
+  WriteFile(tmp / "pairs.tsv", Fixture());
+  absl::StatusOr<EvalPairsResult> r = EvalPairs(tmp / "pairs.tsv", {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->pairs, 4u);
+  EXPECT_EQ(r->positives, 2u);
+  EXPECT_EQ(r->malformed.size(), 2u);
+  ASSERT_EQ(r->scores.size(), 4u);
+  EXPECT_EQ(r->at_threshold.threshold, ClaimScorer::DefaultThreshold());
+  // Restatements above, unrelated sentences below: all four right.
+  EXPECT_EQ(r->at_threshold.tp, 2u);
+  EXPECT_EQ(r->at_threshold.tn, 2u);
+  EXPECT_DOUBLE_EQ(r->at_threshold.accuracy, 1.0);
+  EXPECT_DOUBLE_EQ(r->auc, 1.0);
+  EXPECT_DOUBLE_EQ(r->best.accuracy, 1.0);
+  // An explicit threshold of 0 calls everything positive.
+  EvalPairsOptions zero;
+  zero.threshold = 0;
+  absl::StatusOr<EvalPairsResult> z = EvalPairs(tmp / "pairs.tsv", zero);
+  ASSERT_TRUE(z.ok());
+  EXPECT_EQ(z->at_threshold.fp, 2u);
+  EXPECT_DOUBLE_EQ(z->at_threshold.recall, 1.0);
+  EvalPairsOptions bad;
+  bad.threshold = 1.5;
+  EXPECT_EQ(EvalPairs(tmp / "pairs.tsv", bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(EvalPairsCli, TextOutput) {
+  TempDir tmp;
+  const std::string path = tmp / "pairs.tsv";
+  WriteFile(path, Fixture());
+  testing::CommandResult r = RunRefrain("eval-pairs " + path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string first, second, third, fourth;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  std::getline(lines, third);
+  std::getline(lines, fourth);
+  EXPECT_EQ(first, "accuracy=1.0000 precision=1.0000 recall=1.0000 f1=1.0000");
+  EXPECT_TRUE(std::regex_match(
+      second, std::regex("threshold=0\\.\\d{4} pairs=4 positives=2 tp=2 fp=0 "
+                         "tn=2 fn=0 malformed=2")))
+      << second;
+  EXPECT_TRUE(std::regex_match(
+      third, std::regex("best_threshold=0\\.\\d{4} best_accuracy=1\\.0000")))
+      << third;
+  EXPECT_EQ(fourth, "auc=1.0000");
+  // Malformed lines go to stderr as file:line: reason.
+  EXPECT_NE(r.err.find(path + ":4: expected 5 tab-separated fields, got 4\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(path + ":6: quality must be 0 or 1"), std::string::npos);
+}
+
+TEST(EvalPairsCli, JsonAndThreshold) {
+  TempDir tmp;
+  const std::string path = tmp / "pairs.tsv";
+  WriteFile(path, Fixture());
+  testing::CommandResult r = RunRefrain("eval-pairs " + path + " --json --threshold 0");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["pairs"], 4);
+  EXPECT_EQ(j["positives"], 2);
+  EXPECT_EQ(j["threshold"], 0.0);
+  EXPECT_EQ(j["fp"], 2);
+  EXPECT_DOUBLE_EQ(j["recall"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(j["accuracy"].get<double>(), 0.5);
+  EXPECT_EQ(j["malformed"].size(), 2u);
+  EXPECT_DOUBLE_EQ(j["auc"].get<double>(), 1.0);
+}
+
+TEST(EvalPairsCli, ExitCodes) {
+  TempDir tmp;
+  WriteFile(tmp / "pairs.tsv", Fixture());
+  // 1: unreadable or empty input.
+  testing::CommandResult missing = RunRefrain("eval-pairs " + tmp / "missing.tsv");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("missing.tsv"), std::string::npos);
+  WriteFile(tmp / "header.tsv", "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
+  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "header.tsv").exit_code, 1);
+  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --wordnet /nonexistent")
+                .exit_code,
+            1);
+  // 2: usage.
+  EXPECT_EQ(RunRefrain("eval-pairs").exit_code, 2);
+  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold 1.5").exit_code,
+            2);
+  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold x").exit_code, 2);
+  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --bogus").exit_code, 2);
+  // 0: help.
+  testing::CommandResult help = RunRefrain("eval-pairs --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--threshold"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace refrain

@@ -1,0 +1,199 @@
+// Tests of pairs.csv and claims.csv: exact RFC 4180 bytes on hostile fields,
+// and a round trip through a standard CSV parser (Python's csv module)
+// against report.json, on a synthetic report and on real scans.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "refrain/report.h"
+#include "refrain/scan.h"
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr char kPython[] = "/usr/bin/python3";
+
+// A report with ids and texts that need every kind of CSV quoting.
+Report HostileReport() {
+  Report r;
+  const std::vector<std::string> ids = {"plain",       "comma,id", "quote\"id",
+                                        "line\nbreak", "cr\rid",   "ünï ✓"};
+  for (const std::string& id : ids) {
+    Document d;
+    d.id = id;
+    d.title = "Title of " + id;
+    d.text =
+        "He said \"no, never\",\r\nthen left.\nShe said: 'maybe'; x=1+2. " + id;
+    r.documents.push_back(d);
+  }
+  std::vector<Edge> edges = {{0, 1, 0.9}, {1, 2, 0.85}, {3, 4, 0.95}};
+  r.similarity =
+      BuildSimilarityMatrix(static_cast<uint32_t>(ids.size()), edges);
+  for (Cluster& c : ConnectedComponents(r.similarity)) {
+    r.clusters.push_back({std::move(c), false});
+  }
+  r.pairs = {{0, 1, 0.9, 0.95, 0.8984375},
+             {1, 2, 0.85, 0.9, 0.859375},
+             {3, 4, 0.95, 1.0, 0.953125}};
+  r.records = ids.size();
+  ClaimsResult& c = r.claims;
+  c.units = {{0, UnitKind::kQuote, {8, 19}},
+             {1, UnitKind::kSentence, {0, 22}},
+             {3, UnitKind::kSentence, {23, 35}},
+             {5, UnitKind::kHeadline, {0, 60}}};
+  c.units.back().span.end = static_cast<uint32_t>(r.documents[5].text.size());
+  c.matches = {
+      {0, 1, 0.91234567, 0.5}, {1, 3, 0.7, 0.333333333}, {2, 3, 0.6, 0.25}};
+  c.clusters = {{{0, 1, 2, 3}, {0, 1, 3, 5}, 0.6, 0.7374}};
+  c.threshold = 0.5;
+  return r;
+}
+
+std::string PairsCsv(const Report& r) {
+  std::ostringstream out;
+  WritePairsCsv(r, out);
+  return out.str();
+}
+
+std::string ClaimsCsv(const Report& r) {
+  std::ostringstream out;
+  WriteClaimsCsv(r, out);
+  return out.str();
+}
+
+TEST(ReportCsv, PairsQuoteOnlyWhatRfc4180Requires) {
+  const std::string csv = PairsCsv(HostileReport());
+  EXPECT_EQ(csv,
+            "a,b,jaccard,containment,estimate,cluster\r\n"
+            "plain,\"comma,id\",0.900000,0.950000,0.898438,0\r\n"
+            "\"comma,id\",\"quote\"\"id\",0.850000,0.900000,0.859375,0\r\n"
+            "\"line\nbreak\",\"cr\rid\",0.950000,1.000000,0.953125,1\r\n");
+}
+
+TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
+  const Report r = HostileReport();
+  const std::string csv = ClaimsCsv(r);
+  // Header, then one CRLF-terminated record per match.
+  EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
+            "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,"
+            "cosine,kind");
+  EXPECT_NE(csv.find("plain,8,19,\"\"\"no, never\"\"\","), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",0.912346,0.500000,quote\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",0.700000,0.333333,headline\r\n"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",\"He said \"\"no, never\"\",\r\n\","), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("ünï ✓"), std::string::npos);
+  EXPECT_EQ(csv.substr(csv.size() - 2), "\r\n");
+}
+
+TEST(ReportCsv, EmptyReportHasHeadersOnly) {
+  Report r;
+  EXPECT_EQ(PairsCsv(r), "a,b,jaccard,containment,estimate,cluster\r\n");
+  EXPECT_EQ(
+      ClaimsCsv(r),
+      "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,cosine,"
+      "kind\r\n");
+}
+
+// Parses pairs.csv and claims.csv with Python's csv module and compares every
+// row with report.json. Exits non-zero (printing the difference) on mismatch.
+constexpr char kRoundTrip[] = R"py(
+import csv, json, sys
+report = json.load(open(sys.argv[1], encoding="utf-8"))
+def rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f, strict=True))
+def close(x, y):
+    return abs(float(x) - float(y)) <= 1e-9
+bad = []
+pairs = rows(sys.argv[2])
+want = report["near_duplicates"]["pairs"]
+clusters = report["near_duplicates"]["clusters"]
+if pairs[0] != ["a", "b", "jaccard", "containment", "estimate", "cluster"]:
+    bad.append("pairs header %r" % pairs[0])
+if len(pairs) - 1 != len(want):
+    bad.append("pairs: %d rows, report.json has %d" % (len(pairs) - 1, len(want)))
+for row, p in zip(pairs[1:], want):
+    ok = (len(row) == 6 and row[0] == p["a"] and row[1] == p["b"] and
+          close(row[2], p["jaccard"]) and close(row[3], p["containment"]) and
+          close(row[4], p["estimate"]) and
+          p["a"] in clusters[int(row[5])]["members"] and
+          p["b"] in clusters[int(row[5])]["members"])
+    if not ok:
+        bad.append("pair row %r vs %r" % (row, p))
+claims = rows(sys.argv[3])
+want = report["claims"]["matches"]
+if claims[0] != ["doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b",
+                 "end_b", "text_b", "score", "cosine", "kind"]:
+    bad.append("claims header %r" % claims[0])
+if len(claims) - 1 != len(want):
+    bad.append("claims: %d rows, report.json has %d" % (len(claims) - 1, len(want)))
+for row, m in zip(claims[1:], want):
+    a, b = m["a"], m["b"]
+    ok = (len(row) == 11 and
+          row[0:4] == [a["doc"], str(a["start"]), str(a["end"]), a["text"]] and
+          row[4:8] == [b["doc"], str(b["start"]), str(b["end"]), b["text"]] and
+          close(row[8], m["score"]) and close(row[9], m["cosine"]) and
+          row[10] == m["kind"])
+    if not ok:
+        bad.append("claim row %r vs %r" % (row, m))
+for b in bad:
+    print(b, file=sys.stderr)
+print("checked %d pairs, %d claim matches" % (len(pairs) - 1, len(claims) - 1))
+sys.exit(1 if bad else 0)
+)py";
+
+// Writes the three files of `r` and runs kRoundTrip over them.
+void ExpectCsvMatchesJson(const Report& r, size_t min_pairs,
+                          size_t min_matches) {
+  ASSERT_TRUE(std::filesystem::exists(kPython)) << "needs Debian's python3";
+  TempDir dir;
+  ASSERT_TRUE(WriteReports(r, dir.path()).ok());
+  WriteFile(dir / "roundtrip.py", kRoundTrip);
+  const std::string cmd = std::string(kPython) + " " + (dir / "roundtrip.py") +
+                          " " + (dir / "report.json") + " " +
+                          (dir / "pairs.csv") + " " + (dir / "claims.csv") +
+                          " >" + (dir / "log") + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  EXPECT_EQ(status, 0) << ReadFile(dir / "log");
+  EXPECT_GE(r.pairs.size(), min_pairs);
+  EXPECT_GE(r.claims.matches.size(), min_matches);
+}
+
+TEST(ReportCsv, HostileReportParsesBackToReportJson) {
+  ExpectCsvMatchesJson(HostileReport(), 3, 3);
+}
+
+TEST(ReportCsv, CorpusScanParsesBackToReportJson) {
+  // corpus/ plus two re-posts (a changed last line), so there are pairs.
+  TempDir in;
+  for (const auto& e : std::filesystem::directory_iterator(CorpusDir())) {
+    const std::string text = ReadFile(e.path().string());
+    WriteFile(in / e.path().filename().string(), text);
+  }
+  for (const char* name :
+       {"001_7a1ab61e7b19349a.txt", "002_66ff5bec39393fea.txt"}) {
+    std::string text = ReadFile(CorpusDir() + "/" + name);
+    WriteFile(in / (std::string("repost_") + name),
+              text + "\nShared by a reader, with thanks.\n");
+  }
+  absl::StatusOr<Report> r =
+      RunScan(std::vector<std::string>{in.path()}, ScanOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ExpectCsvMatchesJson(*r, 2, 1);
+}
+
+}  // namespace
+}  // namespace refrain

@@ -1,0 +1,497 @@
+// Tests of report.html (WriteHtml) on synthetic reports: escaping of hostile
+// text, self-containment and the CSP script hash, shared words marked in
+// claim clusters, the article view's spans and anchors, the heatmap, caps at
+// scale, determinism, and WriteReports writing every file.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "refrain/report.h"
+#include "refrain/scan.h"
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr char kPython[] = "/usr/bin/python3";
+
+const std::vector<std::string>& Payloads() {
+  static const std::vector<std::string> p = {
+      "<script>document.title='pwned'</script>",
+      "<img src=x onerror=\"document.title='pwned'\">",
+      "\"><svg onload=\"document.title='pwned'\">",
+      "' onmouseover='alert(1)",
+      "</textarea></style></title><b>bold</b>",
+      "AT&T &amp; co",
+  };
+  return p;
+}
+
+// The escaping WriteHtml promises, written out independently.
+std::string Escaped(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+Document MakeDoc(std::string id, std::string title, std::string text,
+                 std::string source = "") {
+  Document d;
+  d.id = std::move(id);
+  d.title = std::move(title);
+  d.text = std::move(text);
+  d.source = std::move(source);
+  d.location = d.id;
+  return d;
+}
+
+// Fills similarity, clusters and pairs of `r` from near-duplicate edges.
+void SetEdges(Report& r, const std::vector<Edge>& edges) {
+  r.similarity =
+      BuildSimilarityMatrix(static_cast<uint32_t>(r.documents.size()), edges);
+  r.clusters.clear();
+  for (Cluster& c : ConnectedComponents(r.similarity))
+    r.clusters.push_back({std::move(c), false});
+  r.pairs.clear();
+  for (const Edge& e : MatrixEdges(r.similarity)) {
+    r.pairs.push_back({e.a, e.b, e.similarity, e.similarity, e.similarity});
+  }
+  r.records = r.documents.size() + r.skipped.size();
+}
+
+// Span of the first occurrence of `needle` in document `d`'s text.
+Span Find(const Report& r, uint32_t d, const std::string& needle) {
+  const size_t at = r.documents[d].text.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle;
+  return {static_cast<uint32_t>(at), static_cast<uint32_t>(at + needle.size())};
+}
+
+const char kClaimA[] =
+    "Russia is seriously concerned over Islamic State plans in Central Asia.";
+const char kClaimB[] =
+    "The plans of the Islamic State in Central Asia are of particular concern.";
+
+// Three articles: 0 and 1 near-duplicates, 0 and 2 sharing a claim; the
+// claim in 0 is a sentence with a quote inside it (overlapping units).
+Report ClaimReport() {
+  Report r;
+  r.documents.push_back(MakeDoc("tass-1", "Moscow concerned",
+                                std::string("Moscow, June 3. ") + kClaimA +
+                                    " He added: \"we will not stand by\"."));
+  r.documents.push_back(MakeDoc("tass-1-copy", "Moscow concerned (copy)",
+                                r.documents[0].text + " Copy.", "Mirror"));
+  r.documents.push_back(MakeDoc("ocean-7", "Russia accredits Taliban",
+                                std::string("Lavrov spoke. ") + kClaimB,
+                                "Times of Ocean"));
+  r.documents[2].url = "https://example.org/ocean-7";
+  SetEdges(r, {{0, 1, 0.9}});
+  ClaimsResult& c = r.claims;
+  c.units = {
+      {0, UnitKind::kSentence, Find(r, 0, kClaimA)},
+      {0, UnitKind::kQuote, Find(r, 0, "Islamic State plans in Central Asia")},
+      {2, UnitKind::kSentence, Find(r, 2, kClaimB)}};
+  c.matches = {{0, 2, 0.8, 0.6}, {1, 2, 0.7, 0.5}};
+  c.clusters = {{{0, 1, 2}, {0, 2}, 0.7, 0.75}};
+  c.threshold = 0.5;
+  return r;
+}
+
+std::string Html(const Report& r, const HtmlOptions& o = {}) {
+  std::ostringstream out;
+  WriteHtml(r, out, o);
+  return out.str();
+}
+
+TEST(ReportHtml, EscapesHostileTextEverywhere) {
+  Report r;
+  std::string all;
+  for (const std::string& p : Payloads()) all += p + " ";
+  const std::string sentence =
+      "The minister said " + Payloads()[1] + " plans will fail.";
+  for (int i = 0; i < 2; ++i) {
+    Document d = MakeDoc(absl::StrCat(Payloads()[i], i), Payloads()[2] + all,
+                         all + "\n" + sentence + "\n" + all, Payloads()[0]);
+    d.date = Payloads()[3];
+    d.url = "javascript:document.title='pwned'";
+    r.documents.push_back(d);
+  }
+  r.skipped.push_back({Payloads()[4], "duplicate id '" + Payloads()[1] + "'"});
+  SetEdges(r, {{0, 1, 1.0}});
+  r.claims.units = {{0, UnitKind::kSentence, Find(r, 0, sentence)},
+                    {1, UnitKind::kSentence, Find(r, 1, sentence)}};
+  r.claims.matches = {{0, 1, 0.9, 0.9}};
+  r.claims.clusters = {{{0, 1}, {0, 1}, 0.9, 0.9}};
+  r.options.claims.language = Payloads()[0];  // Shown in the parameters.
+  const std::string html = Html(r);
+  for (const std::string& p : Payloads()) {
+    EXPECT_EQ(html.find(p), std::string::npos) << "unescaped: " << p;
+    EXPECT_NE(html.find(Escaped(p)), std::string::npos) << "not shown: " << p;
+  }
+  EXPECT_EQ(html.find("javascript:"), std::string::npos);
+  EXPECT_EQ(html.find("pwned'\""), std::string::npos);
+  // Nothing from the input reaches the script.
+  const size_t script = html.rfind("<script>");
+  ASSERT_NE(script, std::string::npos);
+  EXPECT_EQ(html.find("pwned", script), std::string::npos);
+  EXPECT_EQ(Count(html, "<script>"), 1u);
+  EXPECT_EQ(Count(html, "<img"), 0u);
+}
+
+TEST(ReportHtml, OnlyHttpUrlsBecomeLinks) {
+  Report r = ClaimReport();
+  r.documents[0].url = " javascript:alert(1)";
+  r.documents[1].url = "data:text/html,<script>alert(1)</script>";
+  const std::string html = Html(r);
+  EXPECT_NE(html.find("href=\"https://example.org/ocean-7\""),
+            std::string::npos);
+  EXPECT_EQ(html.find("javascript:"), std::string::npos);
+  EXPECT_EQ(html.find("data:text"), std::string::npos);
+}
+
+TEST(ReportHtml, IsSelfContained) {
+  const std::string html = Html(ClaimReport());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  EXPECT_NE(
+      html.find("Content-Security-Policy\" content=\"default-src 'none';"),
+      std::string::npos);
+  for (const char* external :
+       {" src=", "<link", "@import", "url(http", "<iframe", "<img"}) {
+    EXPECT_EQ(html.find(external), std::string::npos) << external;
+  }
+  // The only URLs: the SVG namespace and the article's own link.
+  EXPECT_EQ(Count(html, "http://") + Count(html, "https://"),
+            Count(html, "http://www.w3.org/2000/svg") + 1);
+}
+
+TEST(ReportHtml, CspNamesTheHashOfItsScript) {
+  ASSERT_TRUE(std::filesystem::exists(kPython)) << "needs Debian's python3";
+  TempDir dir;
+  WriteFile(dir / "report.html", Html(ClaimReport()));
+  WriteFile(dir / "check.py", R"py(
+import base64, hashlib, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+csp = re.search(r"script-src 'sha256-([A-Za-z0-9+/=]+)'", html).group(1)
+digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+print(len(scripts), csp, digest)
+sys.exit(0 if len(scripts) == 1 and csp == digest else 1)
+)py");
+  const std::string cmd = std::string(kPython) + " " + (dir / "check.py") +
+                          " " + (dir / "report.html") + " >" + (dir / "log") +
+                          " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << ReadFile(dir / "log");
+}
+
+TEST(ReportHtml, ClaimClusterShowsOriginalsSideBySideWithSharedWordsMarked) {
+  const std::string html = Html(ClaimReport());
+  ASSERT_NE(html.find("class=\"card claim filterable\" id=\"claim-1\""),
+            std::string::npos);
+  EXPECT_EQ(Count(html, "<figure class=\"member\">"), 3u);
+  // Shared stems are marked ("concerned" ~ "concern", "plans" ~ "plans"),
+  // runs separated by spaces read as one mark, stop words are not marked.
+  EXPECT_NE(
+      html.find(
+          "<blockquote>Russia is seriously <mark>concerned</mark> over "
+          "<mark>Islamic "
+          "State plans</mark> in <mark>Central Asia</mark>.</blockquote>"),
+      std::string::npos)
+      << html;
+  EXPECT_NE(
+      html.find(
+          "<blockquote>The <mark>plans</mark> of the <mark>Islamic "
+          "State</mark> in "
+          "<mark>Central Asia</mark> are of particular <mark>concern</mark>."
+          "</blockquote>"),
+      std::string::npos);
+  for (const char* stop :
+       {"<mark>The</mark>", "<mark>of</mark>", "<mark>in</mark>"}) {
+    EXPECT_EQ(html.find(stop), std::string::npos) << stop;
+  }
+  // Every member links to its passage in the article view and to the article.
+  for (const char* link :
+       {"href=\"#u0\"", "href=\"#u1\"", "href=\"#u2\"", "href=\"#doc-2\""}) {
+    EXPECT_NE(html.find(link), std::string::npos) << link;
+  }
+  EXPECT_NE(html.find("Times of Ocean"), std::string::npos);
+}
+
+TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {
+  const Report r = ClaimReport();
+  const std::string html = Html(r);
+  // Overlapping units (a quote inside its sentence) make one highlighted
+  // passage holding both anchors.
+  EXPECT_NE(html.find("Moscow, June 3. <mark class=\"span\"><a "
+                      "id=\"u0\"></a>Russia is seriously "
+                      "concerned over <a id=\"u1\"></a>Islamic State plans"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("Central Asia.</mark> He added"), std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "Lavrov spoke. <mark class=\"span\"><a id=\"u2\"></a>The plans"),
+      std::string::npos);
+  for (const char* id : {"id=\"doc-0\"", "id=\"doc-1\"", "id=\"doc-2\""}) {
+    EXPECT_NE(html.find(id), std::string::npos) << id;
+  }
+}
+
+TEST(ReportHtml, NearDuplicateClustersListMembersAndScores) {
+  Report r;
+  for (int i = 0; i < 5; ++i) {
+    r.documents.push_back(
+        MakeDoc(absl::StrCat("id-", i), absl::StrCat("Story ", i), "text"));
+  }
+  r.documents[1].source = "Mirror";
+  SetEdges(r, {{0, 1, 0.9}, {1, 2, 0.85}, {3, 4, 0.95}});
+  const std::string html = Html(r);
+  // A cluster of three lists its pairs; a pair is described in its header.
+  ASSERT_NE(html.find("id=\"dup-1\""), std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "3 articles · Jaccard min 0.850, mean 0.875 · 2 verified pairs"),
+      std::string::npos);
+  EXPECT_NE(html.find("<td class=\"n\">0.900<span class=\"bar\""),
+            std::string::npos);
+  EXPECT_NE(html.find("2 articles · Jaccard 0.950 · containment 0.950 · "
+                      "MinHash estimate 0.950"),
+            std::string::npos);
+  EXPECT_EQ(Count(html, "<span class=\"bar\""), 2u);
+  EXPECT_NE(html.find("<td>Mirror</td>"), std::string::npos);
+  EXPECT_EQ(Count(html, "<th>Source</th>"),
+            1u);  // Only where a member has one.
+  EXPECT_EQ(Count(html, "<th>Date</th>"), 0u);
+  EXPECT_EQ(Count(html, "first seen</span>"), 2u);
+}
+
+TEST(ReportHtml, HeatmapIsDenseOverClusterMembersThenClaimDocuments) {
+  Report r;
+  for (int i = 0; i < 7; ++i) {
+    r.documents.push_back(
+        MakeDoc(absl::StrCat("d", i), absl::StrCat("Article ", i),
+                absl::StrCat("Some text of article ", i, ".")));
+  }
+  SetEdges(r, {{0, 4, 0.9}, {4, 5, 0.85}, {1, 3, 0.95}});
+  r.claims.units = {{2, UnitKind::kSentence, {0, 4}},
+                    {6, UnitKind::kSentence, {0, 4}}};
+  r.claims.matches = {{0, 1, 0.6, 0.5}};
+  r.claims.clusters = {{{0, 1}, {2, 6}, 0.6, 0.6}};
+  const std::string html = Html(r);
+  const size_t svg = html.find("<svg id=\"heatmap\"");
+  ASSERT_NE(svg, std::string::npos);
+  const std::string heatmap = html.substr(svg, html.find("</svg>", svg) - svg);
+  // Rows: cluster {0,4,5}, cluster {1,3}, then the claim documents 2 and 6.
+  size_t last = 0;
+  for (const char* row :
+       {">Article 0<", ">Article 4<", ">Article 5<", ">Article 1<",
+        ">Article 3<", ">Article 2<", ">Article 6<"}) {
+    const size_t at = heatmap.find(row);
+    ASSERT_NE(at, std::string::npos) << row;
+    EXPECT_GT(at, last) << row;
+    last = at;
+  }
+  // 7 diagonal cells + 2 x 3 edges, each with its score; two cluster blocks;
+  // one claim dot each way; a colour legend.
+  EXPECT_EQ(Count(heatmap, "<title>same article</title>"), 7u);
+  EXPECT_EQ(Count(heatmap, "<title>Jaccard 0.900</title>"), 2u);
+  EXPECT_EQ(Count(heatmap, "<title>Jaccard 0.950</title>"), 2u);
+  EXPECT_EQ(Count(heatmap, "<title>Jaccard 0.850</title>"), 2u);
+  EXPECT_EQ(Count(heatmap, "stroke=\"#102a43\""), 2u);
+  EXPECT_EQ(Count(heatmap, "<title>1 claim match</title>"), 2u);
+  EXPECT_NE(heatmap.find("<linearGradient id=\"scale\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"histogram\""), std::string::npos);
+}
+
+TEST(ReportHtml, HeatmapIsCapped) {
+  Report r;
+  std::vector<Edge> edges;
+  for (uint32_t i = 0; i < 150; ++i) {
+    r.documents.push_back(MakeDoc(absl::StrCat("d", i), "", "text"));
+    if (i > 0) edges.push_back({0, i, 0.9});
+  }
+  SetEdges(r, edges);
+  HtmlOptions o;
+  o.heatmap_docs = 60;
+  const std::string html = Html(r, o);
+  EXPECT_NE(html.find("Capped at 60 articles."), std::string::npos);
+  EXPECT_EQ(Count(html, "dominant-baseline=\"central\""), 60u);
+}
+
+// A dump of 100k articles: 10k near-duplicate pairs, 5k claim clusters. The
+// page embeds only the capped items, stays small and renders fast.
+TEST(ReportHtml, StaysSmallAndFastAt100kArticles) {
+  Report r;
+  const uint32_t n = 100000;
+  r.documents.reserve(n);
+  std::vector<Edge> edges;
+  for (uint32_t i = 0; i < n; ++i) {
+    r.documents.push_back(MakeDoc(
+        absl::StrCat("article-", i), absl::StrCat("Headline number ", i),
+        absl::StrCat(
+            "Officials said on Monday that the plan for article ", i / 2,
+            " would go ahead. Critics disagreed strongly with the plan.")));
+    if (i % 10 == 1) edges.push_back({i - 1, i, 0.95});
+  }
+  SetEdges(r, edges);
+  for (uint32_t i = 0; i + 1 < 10000; i += 2) {
+    r.claims.units.push_back({i * 10 + 2, UnitKind::kSentence, {0, 60}});
+    r.claims.units.push_back({i * 10 + 13, UnitKind::kSentence, {0, 60}});
+    r.claims.matches.push_back({i, i + 1, 0.7, 0.6});
+    r.claims.clusters.push_back(
+        {{i, i + 1}, {i * 10 + 2, i * 10 + 13}, 0.7, 0.7});
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::string html = Html(r);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  const HtmlOptions defaults;
+  EXPECT_LT(html.size(), 3'000'000u);
+  EXPECT_LT(seconds, 5.0);
+  EXPECT_EQ(Count(html, "class=\"card dup filterable\""),
+            defaults.max_clusters);
+  EXPECT_EQ(Count(html, "class=\"card claim filterable\""),
+            defaults.max_claim_clusters);
+  EXPECT_LE(Count(html, "class=\"article filterable\""), defaults.max_articles);
+  EXPECT_NE(html.find("Not shown here: 9800 more clusters (see report.json and "
+                      "pairs.csv)."),
+            std::string::npos);
+  EXPECT_NE(html.find("Not shown here: 4800 more recurring claims (see "
+                      "report.json and claims.csv)."),
+            std::string::npos);
+}
+
+TEST(ReportHtml, CapsAreOptions) {
+  Report r = ClaimReport();
+  HtmlOptions o;
+  o.max_clusters = 0;
+  o.max_claim_clusters = 0;
+  o.max_articles = 0;
+  o.title = "Desk <review>";
+  const std::string html = Html(r, o);
+  EXPECT_EQ(Count(html, "filterable\""), 0u);
+  EXPECT_NE(html.find("<title>Desk &lt;review&gt;</title>"), std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "Not shown here: 1 more cluster (see report.json and pairs.csv)."),
+      std::string::npos);
+}
+
+TEST(ReportHtml, SummaryShowsInputsSkippedParametersAndTimings) {
+  Report r = ClaimReport();
+  r.skipped.push_back({"dump.jsonl:7", "malformed JSON: expected an object"});
+  r.timings.total_s = 12.5;
+  std::string html = Html(r);
+  EXPECT_NE(
+      html.find("dump.jsonl:7</span>: malformed JSON: expected an object"),
+      std::string::npos);
+  EXPECT_NE(html.find("<td>Jaccard threshold</td><td>0.800</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>total</td><td>12.50 s</td>"), std::string::npos);
+  HtmlOptions o;
+  o.show_timings = false;
+  html = Html(r, o);
+  EXPECT_EQ(html.find("12.50 s"), std::string::npos);
+}
+
+TEST(ReportHtml, ScansWithoutTextsHaveNoArticleView) {
+  Report r = ClaimReport();
+  r.claims = {};
+  r.options.claims.enabled = false;
+  for (Document& d : r.documents) d.text.clear();
+  const std::string html = Html(r);
+  EXPECT_NE(html.find("The claims stage was disabled for this scan."),
+            std::string::npos);
+  EXPECT_EQ(html.find("class=\"article filterable\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"#doc-"), std::string::npos);
+  EXPECT_NE(html.find("id=\"dup-1\""), std::string::npos);
+}
+
+TEST(ReportHtml, Deterministic) {
+  const Report r = ClaimReport();
+  EXPECT_EQ(Html(r), Html(r));
+}
+
+TEST(ReportHtml, EmptyReportRenders) {
+  const std::string html = Html(Report{});
+  EXPECT_NE(html.find("No recurring claims found."), std::string::npos);
+  EXPECT_NE(html.find("No near-duplicate articles found."), std::string::npos);
+  EXPECT_NE(html.find("</html>\n"), std::string::npos);
+}
+
+TEST(ReportHtml, WriteReportsWritesAllFourFilesAndKeepsJson) {
+  absl::StatusOr<Report> r =
+      RunScan(std::vector<std::string>{CorpusDir()}, ScanOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  TempDir dir;
+  ASSERT_TRUE(WriteReports(*r, dir.path()).ok());
+  std::ostringstream json;
+  WriteJson(*r, json);
+  EXPECT_EQ(ReadFile(dir / "report.json"), json.str());
+  HtmlOptions o;
+  std::ostringstream html;
+  WriteHtml(*r, html, o);
+  EXPECT_EQ(ReadFile(dir / "report.html"), html.str());
+  EXPECT_EQ(ReadFile(dir / "pairs.csv").rfind("a,b,jaccard", 0), 0u);
+  EXPECT_EQ(ReadFile(dir / "claims.csv").rfind("doc_a,start_a", 0), 0u);
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos)
+        << "temporary file left: " << e.path();
+  }
+}
+
+TEST(ReportHtml, CorpusShowsTheLavrovClaim) {
+  absl::StatusOr<Report> r =
+      RunScan(std::vector<std::string>{CorpusDir()}, ScanOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const std::string html = Html(*r);
+  EXPECT_NE(
+      html.find("Of special <mark>concern</mark> are <mark>Islamic State"),
+      std::string::npos);
+  EXPECT_NE(html.find("The <mark>plans</mark> of the <mark>Islamic State"),
+            std::string::npos);
+  EXPECT_NE(html.find("<svg id=\"heatmap\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace refrain
