@@ -46,12 +46,16 @@ absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", path));
+  if (in.bad()) {
+    return absl::DataLossError(absl::StrCat("error reading ", path));
+  }
   std::string text = std::move(ss).str();
   internal::RepairUtf8(&text);  // Invalid bytes become U+FFFD.
   std::string_view rest = text;
   if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
-  if (IsBlank(rest)) return absl::FailedPreconditionError(path + ": empty file");
+  if (IsBlank(rest)) {
+    return absl::FailedPreconditionError(path + ": empty file");
+  }
 
   PairFile file;
   uint32_t line_no = 0;
@@ -72,8 +76,9 @@ absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
       continue;
     }
     if (f[0] != "0" && f[0] != "1") {
+      const std::string_view q = f[0].substr(0, 40);
       bad(absl::StrCat("quality must be 0 or 1, got \"",
-                       absl::string_view(f[0].data(), f[0].size()), "\""));
+                       absl::string_view(q.data(), q.size()), "\""));
       continue;
     }
     if (IsBlank(f[3]) || IsBlank(f[4])) {
@@ -159,7 +164,8 @@ double RocAuc(std::span<const double> scores, std::span<const bool> labels) {
   for (size_t k = 0; k < order.size();) {
     size_t e = k;
     while (e < order.size() && scores[order[e]] == scores[order[k]]) ++e;
-    const double mid_rank = (static_cast<double>(k + 1) + static_cast<double>(e)) / 2;
+    const double mid_rank =
+        (static_cast<double>(k + 1) + static_cast<double>(e)) / 2;
     for (size_t t = k; t < e; ++t) {
       if (labels[order[t]]) {
         rank_sum += mid_rank;

@@ -7,6 +7,9 @@
 #ifndef REFRAIN_SRC_HASH_H_
 #define REFRAIN_SRC_HASH_H_
 
+// Inlined: most inputs are single words, where a call through the shared
+// library costs as much as the hash itself.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <cstdint>

@@ -122,18 +122,31 @@ Span NormalizedText::ToOriginal(uint32_t begin, uint32_t end) const {
   return Span{origin_[begin], origin_[j]};
 }
 
-NormalizedText Normalize(std::string_view in) {
-  NormalizedText out;
-  std::string& t = out.text_;
-  std::vector<uint32_t>& o = out.origin_;
+namespace {
+
+// The normalizer behind Normalize() and NormalizeInto(). With kOffsets, it
+// records each output byte's origin and cuts ICU calls at every
+// normalization boundary (so origins are exact); without, it hands ICU whole
+// runs of non-ASCII text (equivalent output, far fewer calls).
+template <bool kOffsets>
+void NormalizeImpl(std::string_view in, std::string* t_out,
+                   std::vector<uint32_t>* o_out) {
+  std::string& t = *t_out;
+  t.clear();
   t.reserve(in.size());
-  o.reserve(in.size() + 1);
+  if constexpr (kOffsets) {
+    o_out->clear();
+    o_out->reserve(in.size() + 1);
+  }
+  auto origin = [&](size_t count, uint32_t at) {
+    if constexpr (kOffsets) o_out->insert(o_out->end(), count, at);
+  };
   const icu::Normalizer2& nfkc = Nfkc();
   const int32_t n = static_cast<int32_t>(in.size());
   const char* s = in.data();
 
   // Normalizes the non-ASCII segment [seg_begin, seg_end) with ICU.
-  icu::UnicodeString src, dst;
+  thread_local icu::UnicodeString src, dst;
   auto flush = [&](int32_t seg_begin, int32_t seg_end) {
     src = icu::UnicodeString::fromUTF8(
         icu::StringPiece(s + seg_begin, seg_end - seg_begin));
@@ -149,14 +162,13 @@ NormalizedText Normalize(std::string_view in) {
       } else {
         AppendCodePoint(&t, c);
       }
-      o.insert(o.end(), t.size() - before, static_cast<uint32_t>(seg_begin));
+      origin(t.size() - before, static_cast<uint32_t>(seg_begin));
     }
   };
 
   int32_t i = 0;
   int32_t seg = -1;  // Start of the pending non-ASCII segment, or -1.
   while (i < n) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
     // Fast path: a run of ASCII bytes, minus its last byte when a non-ASCII
     // character follows (it may be a combining mark joining that byte).
     int32_t j = i;
@@ -169,45 +181,58 @@ NormalizedText Normalize(std::string_view in) {
       }
       const size_t t0 = t.size();
       t.resize(t0 + static_cast<size_t>(fast_end - i));
-      o.resize(t.size());
       for (int32_t k = i; k < fast_end; ++k) {
         unsigned char a = static_cast<unsigned char>(s[k]);
         t[t0 + static_cast<size_t>(k - i)] =
             static_cast<char>(a >= 'A' && a <= 'Z' ? a + 32 : a);
-        o[t0 + static_cast<size_t>(k - i)] = static_cast<uint32_t>(k);
+      }
+      if constexpr (kOffsets) {
+        for (int32_t k = i; k < fast_end; ++k)
+          o_out->push_back(static_cast<uint32_t>(k));
       }
       i = fast_end;
       continue;
-    }
-    if (b < 0x80) {
-      // An ASCII character always starts a new segment for NFKC_Casefold,
-      // except when a combining mark follows it; peek for that.
-      bool next_ascii =
-          i + 1 >= n || static_cast<unsigned char>(s[i + 1]) < 0x80;
-      if (next_ascii) {
-        if (seg >= 0) {
-          flush(seg, i);
-          seg = -1;
-        }
-        t.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
-        o.push_back(static_cast<uint32_t>(i));
-        ++i;
-        continue;
-      }
     }
     int32_t start = i;
     UChar32 c;
     U8_NEXT(s, i, n, c);
     if (c < 0) c = 0xFFFD;
-    if (seg >= 0 && nfkc.hasBoundaryBefore(c)) {
+    // An inert character (most punctuation, e.g. curly quotes and dashes)
+    // is its own normalization: no ICU call.
+    if (c >= 0x80 && nfkc.isInert(c)) {
+      if (seg >= 0) {
+        flush(seg, start);
+        seg = -1;
+      }
+      size_t before = t.size();
+      if (char p = FoldPunct(c)) {
+        t.push_back(p);
+      } else {
+        t.append(s + start, static_cast<size_t>(i - start));
+      }
+      origin(t.size() - before, static_cast<uint32_t>(start));
+      continue;
+    }
+    if (seg >= 0 && nfkc.hasBoundaryBefore(c) && (kOffsets || c < 0x80)) {
       flush(seg, start);
       seg = -1;
     }
     if (seg < 0) seg = start;
   }
   if (seg >= 0) flush(seg, n);
-  o.push_back(static_cast<uint32_t>(n));
+  if constexpr (kOffsets) o_out->push_back(static_cast<uint32_t>(n));
+}
+
+}  // namespace
+
+NormalizedText Normalize(std::string_view in) {
+  NormalizedText out;
+  NormalizeImpl<true>(in, &out.text_, &out.origin_);
   return out;
+}
+
+void NormalizeInto(std::string_view in, std::string* out) {
+  NormalizeImpl<false>(in, out, nullptr);
 }
 
 void Tokenize(std::string_view text, std::vector<Token>* out) {
@@ -242,6 +267,13 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
         ++i;
       } while (i < n && kAsciiWord[static_cast<unsigned char>(s[i])]);
       prev = static_cast<unsigned char>(s[i - 1]);
+      continue;
+    }
+    if (b == ' ') {
+      // The commonest gap: it ends a token, and a run after . ! ? ; :
+      close(i);
+      if (terminal) run_break = true;
+      ++i;
       continue;
     }
     if (b < 0x80) {

@@ -219,6 +219,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       "refrain: %d records: %d documents read, %d skipped (%.1f MB, %.2f s)\n",
       r.records, r.documents.size(), r.skipped.size(), r.input_bytes / 1e6,
       r.timings.total_s);
+  const Timings& t = r.timings;
+  out << absl::StrFormat(
+      "  stages: ingest+sketch %.3f s, lsh %.3f s, verify %.3f s, cluster %.3f "
+      "s, "
+      "claims %.3f s\n",
+      t.ingest_s, t.lsh_s, t.verify_s, t.cluster_s, t.claims_s);
   if (r.invalid_utf8 > 0) {
     out << absl::StrFormat("  %d invalid UTF-8 sequences repaired\n",
                            r.invalid_utf8);

@@ -5,6 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -38,6 +44,40 @@ class ThreadScope {
 struct Pending {
   RawRecord record;
   std::variant<Document, SkippedRecord> result;
+};
+
+// A bounded single-producer, single-consumer queue of record batches.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
+  void Push(std::vector<Pending> batch) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+    items_.push_back(std::move(batch));
+    not_empty_.notify_one();
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_empty_.notify_one();
+  }
+  // The next batch, or nothing once closed and drained.
+  std::optional<std::vector<Pending>> Pop() {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return std::nullopt;
+    std::vector<Pending> b = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return b;
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<std::vector<Pending>> items_;
+  bool closed_ = false;
 };
 
 // The shingle sets of all documents, kept for exact verification as 32-bit
@@ -90,19 +130,25 @@ size_t Intersect(std::span<const uint32_t> a, std::span<const uint32_t> b) {
   return n;
 }
 
-// Words as the floor counts them: maximal runs of ASCII alphanumerics or
-// non-ASCII bytes. One branch-light pass; the cheapest split that is still a
-// split into words.
+// The floor's word split: the byte ranges of maximal runs of ASCII
+// alphanumerics or non-ASCII bytes, materialized as our tokenizer's are, in
+// a reused buffer. The cheapest split that still yields the words.
 uint64_t CountFloorWords(std::string_view text) {
-  uint64_t words = 0;
+  thread_local std::vector<Token> words;
+  words.clear();
+  uint32_t start = 0;
   bool in_word = false;
-  for (unsigned char c : text) {
+  for (uint32_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
     bool w = c >= 0x80 || (c >= '0' && c <= '9') ||
              ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-    words += w && !in_word;
+    if (w && !in_word) start = i;
+    if (!w && in_word) words.push_back(Token{start, i, false});
     in_word = w;
   }
-  return words;
+  if (in_word)
+    words.push_back(Token{start, static_cast<uint32_t>(text.size()), false});
+  return words.size();
 }
 
 }  // namespace
@@ -199,10 +245,11 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
         batch_words[i] = CountFloorWords(doc->text);
         continue;
       }
-      NormalizedText norm = Normalize(doc->text);
+      thread_local std::string norm;
       thread_local std::vector<Token> tokens;
-      Tokenize(norm.text(), &tokens);
-      ShingleHashes(norm.text(), tokens, options.shingle, &batch_sets[i]);
+      NormalizeInto(doc->text, &norm);
+      Tokenize(norm, &tokens);
+      ShingleHashes(norm, tokens, options.shingle, &batch_sets[i]);
       hasher.Sign(batch_sets[i],
                   std::span<uint32_t>(batch_sigs).subspan(i * k, k));
       if (!keep_text) std::string().swap(doc->text);
@@ -239,18 +286,32 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     batch.clear();
     if (progress) progress(report.documents.size(), report.input_bytes);
   };
-  std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
-    batch.push_back(Pending{std::move(r), Document{}});
-    if (batch.size() >= options.batch_records) process_batch();
-  };
-  std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
-    batch.push_back(Pending{RawRecord{}, std::move(s)});
-  };
-  if (auto s = ReadRecords(paths, options.ingest, on_record, on_skip);
-      !s.ok()) {
-    return s;
+  // A reader thread walks, decompresses and cuts the input into batches
+  // while the workers sketch the previous batch, so reading (sequential by
+  // nature) overlaps the parallel work instead of adding to it.
+  BatchQueue queue(/*capacity=*/2);
+  absl::Status read_status;
+  std::thread reader([&] {
+    std::vector<Pending> filling;
+    std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
+      filling.push_back(Pending{std::move(r), Document{}});
+      if (filling.size() >= options.batch_records) {
+        queue.Push(std::exchange(filling, {}));
+      }
+    };
+    std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
+      filling.push_back(Pending{RawRecord{}, std::move(s)});
+    };
+    read_status = ReadRecords(paths, options.ingest, on_record, on_skip);
+    if (!filling.empty()) queue.Push(std::move(filling));
+    queue.Close();
+  });
+  while (std::optional<std::vector<Pending>> next = queue.Pop()) {
+    batch = *std::move(next);
+    process_batch();
   }
-  process_batch();
+  reader.join();
+  if (!read_status.ok()) return read_status;
   id_index = {};
   report.records = report.documents.size() + report.skipped.size();
   report.timings.ingest_s = Seconds(t0);

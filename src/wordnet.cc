@@ -24,7 +24,8 @@ absl::StatusOr<std::string> ReadAll(const std::string& path) {
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", path));
+  if (in.bad())
+    return absl::DataLossError(absl::StrCat("error reading ", path));
   return std::move(ss).str();
 }
 
@@ -108,11 +109,11 @@ struct Rule {
   std::string_view replacement;
 };
 // WordNet morphy's detachment rules (morph.c).
-constexpr Rule kNounRules[] = {{"s", ""},     {"ses", "s"},  {"xes", "x"},
-                               {"zes", "z"},  {"ches", "ch"}, {"shes", "sh"},
+constexpr Rule kNounRules[] = {{"s", ""},      {"ses", "s"},   {"xes", "x"},
+                               {"zes", "z"},   {"ches", "ch"}, {"shes", "sh"},
                                {"men", "man"}, {"ies", "y"}};
-constexpr Rule kVerbRules[] = {{"s", ""},   {"ies", "y"}, {"es", "e"},
-                               {"es", ""},  {"ed", "e"},  {"ed", ""},
+constexpr Rule kVerbRules[] = {{"s", ""},    {"ies", "y"}, {"es", "e"},
+                               {"es", ""},   {"ed", "e"},  {"ed", ""},
                                {"ing", "e"}, {"ing", ""}};
 constexpr Rule kAdjRules[] = {
     {"er", ""}, {"est", ""}, {"er", "e"}, {"est", "e"}};
@@ -198,9 +199,8 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(const std::string& dir) {
             .push_back(static_cast<uint32_t>(id));
       }
       // Sort and dedupe this synset's lists.
-      for (auto [begin, ids] :
-           {std::pair{&wn->hyper_begin_, &wn->hyper_},
-            std::pair{&wn->near_begin_, &wn->near_}}) {
+      for (auto [begin, ids] : {std::pair{&wn->hyper_begin_, &wn->hyper_},
+                                std::pair{&wn->near_begin_, &wn->near_}}) {
         auto first = ids->begin() + begin->back();
         std::sort(first, ids->end());
         ids->erase(std::unique(first, ids->end()), ids->end());
@@ -273,8 +273,7 @@ const WordNet::SenseRange* WordNet::FindLemma(std::string_view lemma,
   return it == lemmas_[pos].end() ? nullptr : &it->second;
 }
 
-std::vector<std::string> WordNet::Morphy(std::string_view word,
-                                         Pos pos) const {
+std::vector<std::string> WordNet::Morphy(std::string_view word, Pos pos) const {
   std::vector<std::string> out;
   auto add = [&](std::string_view form) {
     if (FindLemma(form, pos) == nullptr) return;

@@ -97,7 +97,8 @@ TEST(TermAnalyzer, Stems) {
 
 TEST(TermAnalyzer, StopWords) {
   const TermAnalyzer& a = Analyzer();
-  for (const char* w : {"the", "of", "and", "its", "are", "is", "not", "will"}) {
+  for (const char* w :
+       {"the", "of", "and", "its", "are", "is", "not", "will"}) {
     EXPECT_TRUE(a.IsStopWord(w)) << w;
   }
   for (const char* w : {"russia", "plans", "concern", "state", "islamic"}) {
@@ -110,19 +111,18 @@ TEST(TermAnalyzer, StopWords) {
 TEST(TermAnalyzer, UnitTermsContents) {
   UnitTerms t = Analyzer().Analyze(
       "Islamic State\u2019s allies paid $2,000 and 1,000.5 euros, 2,5 more.");
-  EXPECT_EQ(t.words, (std::vector<std::string>{"islamic", "state", "allies",
-                                               "paid", "2000", "1000.5",
-                                               "euros", "2.5"}));
-  EXPECT_EQ(t.stems, (std::vector<std::string>{"islam", "state", "alli",
-                                               "paid", "2000", "1000.5", "euro",
-                                               "2.5"}));
+  EXPECT_EQ(t.words,
+            (std::vector<std::string>{"islamic", "state", "allies", "paid",
+                                      "2000", "1000.5", "euros", "2.5"}));
+  EXPECT_EQ(t.stems,
+            (std::vector<std::string>{"islam", "state", "alli", "paid", "2000",
+                                      "1000.5", "euro", "2.5"}));
   EXPECT_EQ(t.numbers, (std::vector<std::string>{"2000", "1000.5", "2.5"}));
   EXPECT_FALSE(t.negated);
   // Every token (stop words too) is hashed; content words point into them.
   // ("$" is no token; "and" and "more" are stop words.)
   EXPECT_EQ(t.tokens.size(), 10u);
-  EXPECT_EQ(t.stem_positions,
-            (std::vector<uint32_t>{0, 1, 2, 3, 4, 6, 7, 8}));
+  EXPECT_EQ(t.stem_positions, (std::vector<uint32_t>{0, 1, 2, 3, 4, 6, 7, 8}));
   // Same word, same hash, whatever the case or apostrophe style.
   UnitTerms u = Analyzer().Analyze("ISLAMIC STATE'S");
   EXPECT_EQ(u.tokens[0], t.tokens[0]);
@@ -191,13 +191,15 @@ TEST(IdfTable, MergeAndCopies) {
 TEST(IdfTable, FromFile) {
   TempDir tmp;
   WriteFile(tmp / "bg.lst", "Russia and Iran\n\n  \nRussia alone\r\nIran\n");
-  absl::StatusOr<IdfTable> lines = IdfTable::FromFile(tmp / "bg.lst", Analyzer());
+  absl::StatusOr<IdfTable> lines =
+      IdfTable::FromFile(tmp / "bg.lst", Analyzer());
   ASSERT_TRUE(lines.ok()) << lines.status();
   EXPECT_EQ(lines->units(), 3u);  // Non-empty lines.
   EXPECT_DOUBLE_EQ(lines->Idf("russia"), std::log(4.0 / 3.0) + 1);
   // .txt articles: one unit per sentence.
   WriteFile(tmp / "a.txt", "Title line\nRussia won. Iran lost. Russia left.\n");
-  absl::StatusOr<IdfTable> sentences = IdfTable::FromFile(tmp / "a.txt", Analyzer());
+  absl::StatusOr<IdfTable> sentences =
+      IdfTable::FromFile(tmp / "a.txt", Analyzer());
   ASSERT_TRUE(sentences.ok()) << sentences.status();
   EXPECT_EQ(sentences->units(), 4u);
   EXPECT_DOUBLE_EQ(sentences->Idf("russia"), std::log(5.0 / 3.0) + 1);
@@ -210,13 +212,19 @@ TEST(IdfTable, FromFile) {
 
 TEST(ClaimScorer, RangeAndSymmetry) {
   const std::vector<std::string> texts = {
-      k000Plans, k003Plans, k000Border, k003Border, kBriefBorder,
+      k000Plans,
+      k003Plans,
+      k000Border,
+      k003Border,
+      kBriefBorder,
       "Russia is concerned about the situation in Afghanistan.",
       "The attack killed 20 people in Kabul on Monday, officials said.",
       "Officials said on Monday that 20 people were killed in Kabul.",
-      "Prices did not rise.", "x"};
+      "Prices did not rise.",
+      "x"};
   IdfTable empty;
-  for (const IdfTable* idf : {&CorpusIdf(), static_cast<const IdfTable*>(&empty)}) {
+  for (const IdfTable* idf :
+       {&CorpusIdf(), static_cast<const IdfTable*>(&empty)}) {
     for (const std::string& a : texts) {
       for (const std::string& b : texts) {
         const double ab = Score(a, b, *idf), ba = Score(b, a, *idf);
@@ -295,8 +303,8 @@ TEST(ClaimScorer, QuoteInsideALongerSentenceMatches) {
   // see a sentence with twice the content.
   std::vector<double> window;
   EXPECT_TRUE(Scorer().WindowFeatures(Analyzer().Analyze(quote),
-                                      Analyzer().Analyze(sentence),
-                                      CorpusIdf(), &window));
+                                      Analyzer().Analyze(sentence), CorpusIdf(),
+                                      &window));
   // The TASS sentence that carries the quote, against 003's translation.
   EXPECT_GE(Score(std::string("\"") + k000Plans +
                       ",\" he said at the third ministerial conference of "
@@ -306,19 +314,22 @@ TEST(ClaimScorer, QuoteInsideALongerSentenceMatches) {
                   k003Plans),
             t);
   // Too short to be a claim on its own: no containment path.
-  EXPECT_FALSE(Scorer().WindowFeatures(Analyzer().Analyze("Central Asian states"),
-                                       Analyzer().Analyze(sentence),
-                                       CorpusIdf(), &window));
+  EXPECT_FALSE(Scorer().WindowFeatures(
+      Analyzer().Analyze("Central Asian states"), Analyzer().Analyze(sentence),
+      CorpusIdf(), &window));
 }
 
 TEST(ClaimScorer, NegationAndNumbersLowerTheScore) {
-  const double same = Score("Russia will supply wheat to Afghanistan this winter",
-                            "Russia will supply wheat to Afghanistan this winter");
-  const double negated = Score("Russia will supply wheat to Afghanistan this winter",
-                               "Russia will not supply wheat to Afghanistan this winter");
+  const double same =
+      Score("Russia will supply wheat to Afghanistan this winter",
+            "Russia will supply wheat to Afghanistan this winter");
+  const double negated =
+      Score("Russia will supply wheat to Afghanistan this winter",
+            "Russia will not supply wheat to Afghanistan this winter");
   EXPECT_LT(negated, same - 0.05);
-  const double numbers = Score("The attack killed 20 people in Kabul on Monday",
-                               "The attack killed 200 people in Kabul on Monday");
+  const double numbers =
+      Score("The attack killed 20 people in Kabul on Monday",
+            "The attack killed 200 people in Kabul on Monday");
   EXPECT_LT(numbers, same - 0.01);
 }
 
@@ -344,16 +355,17 @@ TEST(ClaimScorer, WordNetAlignsSynonymsAndDerivations) {
   EXPECT_DOUBLE_EQ(without[index("cov_syn_min")], 0.0);
   // A derivation whose stems differ (destruction ~ destroy) and a hypernym
   // (dog ~ canine).
-  Scorer().Features(Analyzer().Analyze("destruction"), Analyzer().Analyze("destroy"),
-                    idf, &with);
+  Scorer().Features(Analyzer().Analyze("destruction"),
+                    Analyzer().Analyze("destroy"), idf, &with);
   EXPECT_DOUBLE_EQ(with[index("cov_exact_min")], 0.0);
   EXPECT_DOUBLE_EQ(with[index("cov_rel_min")], 1.0);
-  Scorer().Features(Analyzer().Analyze("dogs"), Analyzer().Analyze("canine"), idf, &with);
+  Scorer().Features(Analyzer().Analyze("dogs"), Analyzer().Analyze("canine"),
+                    idf, &with);
   EXPECT_DOUBLE_EQ(with[index("cov_rel_min")], 1.0);
   EXPECT_DOUBLE_EQ(with[index("cov_syn_min")], 0.0);
   // Unrelated words stay apart.
-  Scorer().Features(Analyzer().Analyze("wheat"), Analyzer().Analyze("border"), idf,
-                    &with);
+  Scorer().Features(Analyzer().Analyze("wheat"), Analyzer().Analyze("border"),
+                    idf, &with);
   EXPECT_DOUBLE_EQ(with[index("cov_rel_max")], 0.0);
 }
 
@@ -361,7 +373,8 @@ TEST(ClaimScorer, MissingWordNetIsAClearError) {
   absl::StatusOr<ClaimScorer> s = ClaimScorer::Create({"/nonexistent/wordnet"});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(s.status().message().find("/nonexistent/wordnet"), std::string::npos);
+  EXPECT_NE(s.status().message().find("/nonexistent/wordnet"),
+            std::string::npos);
 }
 
 TEST(ClaimScorer, WordNetLoadsQuickly) {
@@ -372,11 +385,12 @@ TEST(ClaimScorer, WordNetLoadsQuickly) {
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<ClaimScorer> s = ClaimScorer::Create({tmp / "wn"});
   const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_LT(secs, 2.0);  // About 0.2 s on one core; generous for loaded CI.
-  EXPECT_GT(s->Score(Analyzer().Analyze(k000Plans), Analyzer().Analyze(k003Plans),
-                     CorpusIdf()),
+  EXPECT_GT(s->Score(Analyzer().Analyze(k000Plans),
+                     Analyzer().Analyze(k003Plans), CorpusIdf()),
             ClaimScorer::DefaultThreshold());
 }
 
@@ -387,7 +401,11 @@ TEST(ClaimScorer, ThreadSafe) {
   absl::StatusOr<ClaimScorer> fresh = ClaimScorer::Create({tmp / "wn"});
   ASSERT_TRUE(fresh.ok()) << fresh.status();
   const std::vector<std::string> texts = {
-      k000Plans, k003Plans, k000Border, k003Border, kBriefBorder,
+      k000Plans,
+      k003Plans,
+      k000Border,
+      k003Border,
+      kBriefBorder,
       "Russia is concerned about the situation in Afghanistan.",
       "The situation in Afghanistan is a concern for Russia.",
       "The Taliban took power after the United States withdrew its troops."};

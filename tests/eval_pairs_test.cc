@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
 #include <regex>
 #include <sstream>
 #include <string>
@@ -71,7 +70,8 @@ TEST(ReadPairFile, Failures) {
   EXPECT_EQ(ReadPairFile(tmp / "empty.tsv").status().code(),
             absl::StatusCode::kFailedPrecondition);
   // A header alone reads as zero pairs; evaluating it fails.
-  WriteFile(tmp / "header.tsv", "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
+  WriteFile(tmp / "header.tsv",
+            "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
   absl::StatusOr<PairFile> h = ReadPairFile(tmp / "header.tsv");
   ASSERT_TRUE(h.ok());
   EXPECT_TRUE(h->pairs.empty());
@@ -188,7 +188,8 @@ TEST(EvalPairsCli, JsonAndThreshold) {
   TempDir tmp;
   const std::string path = tmp / "pairs.tsv";
   WriteFile(path, Fixture());
-  testing::CommandResult r = RunRefrain("eval-pairs " + path + " --json --threshold 0");
+  testing::CommandResult r =
+      RunRefrain("eval-pairs " + path + " --json --threshold 0");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["pairs"], 4);
@@ -205,20 +206,27 @@ TEST(EvalPairsCli, ExitCodes) {
   TempDir tmp;
   WriteFile(tmp / "pairs.tsv", Fixture());
   // 1: unreadable or empty input.
-  testing::CommandResult missing = RunRefrain("eval-pairs " + tmp / "missing.tsv");
+  testing::CommandResult missing =
+      RunRefrain("eval-pairs " + tmp / "missing.tsv");
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("missing.tsv"), std::string::npos);
-  WriteFile(tmp / "header.tsv", "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
+  WriteFile(tmp / "header.tsv",
+            "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
   EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "header.tsv").exit_code, 1);
-  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --wordnet /nonexistent")
-                .exit_code,
-            1);
+  EXPECT_EQ(
+      RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --wordnet /nonexistent")
+          .exit_code,
+      1);
   // 2: usage.
   EXPECT_EQ(RunRefrain("eval-pairs").exit_code, 2);
-  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold 1.5").exit_code,
+  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold 1.5")
+                .exit_code,
             2);
-  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold x").exit_code, 2);
-  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --bogus").exit_code, 2);
+  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold x")
+                .exit_code,
+            2);
+  EXPECT_EQ(
+      RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --bogus").exit_code, 2);
   // 0: help.
   testing::CommandResult help = RunRefrain("eval-pairs --help");
   EXPECT_EQ(help.exit_code, 0);

@@ -15,7 +15,8 @@ std::vector<std::string> Words(std::string_view s) {
   std::vector<Token> tokens;
   Tokenize(n.text(), &tokens);
   std::vector<std::string> out;
-  for (const Token& t : tokens) out.push_back(n.text().substr(t.begin, t.end - t.begin));
+  for (const Token& t : tokens)
+    out.push_back(n.text().substr(t.begin, t.end - t.begin));
   return out;
 }
 
@@ -35,20 +36,23 @@ std::vector<std::string> OriginalWords(std::string_view s) {
 TEST(Normalize, EdgeCases) {
   EXPECT_EQ(N(""), "");
   EXPECT_EQ(N("Hello World"), "hello world");
-  EXPECT_EQ(N("ＡＢＣ１２３"), "abc123");                 // fullwidth
-  EXPECT_EQ(N("ﬁnance"), "finance");                     // ligature
-  EXPECT_EQ(N("STRASSE Straße"), "strasse strasse");     // case folding
-  EXPECT_EQ(N("e\xCC\x81t\xC3\xA9"), "\xC3\xA9t\xC3\xA9");  // combining mark composes
-  EXPECT_EQ(N("“quoted” ‘single’ «guillemets»"), "\"quoted\" 'single' \"guillemets\"");
+  EXPECT_EQ(N("ＡＢＣ１２３"), "abc123");             // fullwidth
+  EXPECT_EQ(N("ﬁnance"), "finance");                  // ligature
+  EXPECT_EQ(N("STRASSE Straße"), "strasse strasse");  // case folding
+  EXPECT_EQ(N("e\xCC\x81t\xC3\xA9"),
+            "\xC3\xA9t\xC3\xA9");  // combining mark composes
+  EXPECT_EQ(N("“quoted” ‘single’ «guillemets»"),
+            "\"quoted\" 'single' \"guillemets\"");
   EXPECT_EQ(N("Lavrov’s"), "lavrov's");
-  EXPECT_EQ(N("a–b—c−d"), "a-b-c-d");                   // en, em, minus
-  EXPECT_EQ(N("ПРИВЕТ мир"), "привет мир");             // Cyrillic case
-  EXPECT_EQ(N("x\xC2\xADy"), "xy");                       // soft hyphen dropped
+  EXPECT_EQ(N("a–b—c−d"), "a-b-c-d");        // en, em, minus
+  EXPECT_EQ(N("ПРИВЕТ мир"), "привет мир");  // Cyrillic case
+  EXPECT_EQ(N("x\xC2\xADy"), "xy");          // soft hyphen dropped
   EXPECT_EQ(N("line1\nline2"), "line1\nline2");
 }
 
 TEST(Normalize, OffsetsPointIntoTheOriginal) {
-  EXPECT_EQ(OriginalWords("ＡＢＣ def"), (std::vector<std::string>{"ＡＢＣ", "def"}));
+  EXPECT_EQ(OriginalWords("ＡＢＣ def"),
+            (std::vector<std::string>{"ＡＢＣ", "def"}));
   EXPECT_EQ(OriginalWords("the ﬁnal word"),
             (std::vector<std::string>{"the", "ﬁnal", "word"}));
   EXPECT_EQ(OriginalWords("cafe\xCC\x81 ok"),
@@ -57,28 +61,45 @@ TEST(Normalize, OffsetsPointIntoTheOriginal) {
             (std::vector<std::string>{"Islamic", "State’s", "plans"}));
 }
 
+TEST(Normalize, WithoutOffsetsIsTheSameText) {
+  for (std::string_view s :
+       {"", "plain ascii TEXT", "“Curly” — dashes – and ‘quotes’",
+        "e\xCC\x81t\xC3\xA9 cafe\xCC\x81", "ＦＵＬＬ ｗｉｄｔｈ ﬁﬂ",
+        "ПРИВЕТ, Мир! Ёлка", "東京大学で「研究」する", "Straße ΣΊΣΥΦΟΣ",
+        "mixed ascii é\xCC\xA3\xCC\x81 ÅNGSTRÖM x\xC2\xADy",
+        "a\xCC\x81\xCC\x81\xCC\x81" "b"}) {
+    std::string fast;
+    NormalizeInto(s, &fast);
+    EXPECT_EQ(fast, N(s)) << s;
+  }
+}
+
 TEST(Tokenize, Words) {
   EXPECT_EQ(Words("Islamic State's allies"),
             (std::vector<std::string>{"islamic", "state's", "allies"}));
   EXPECT_EQ(Words("Afghan-Tajik border"),
             (std::vector<std::string>{"afghan", "tajik", "border"}));
-  EXPECT_EQ(Words("at least 2,000 militants, 3.5%"),
-            (std::vector<std::string>{"at", "least", "2,000", "militants", "3.5"}));
+  EXPECT_EQ(
+      Words("at least 2,000 militants, 3.5%"),
+      (std::vector<std::string>{"at", "least", "2,000", "militants", "3.5"}));
   EXPECT_EQ(Words("'quoted' ... !!!"), (std::vector<std::string>{"quoted"}));
-  EXPECT_EQ(Words("东京大学"), (std::vector<std::string>{"东", "京", "大", "学"}));
-  EXPECT_EQ(Words("مرحبا بالعالم"), (std::vector<std::string>{"مرحبا", "بالعالم"}));
+  EXPECT_EQ(Words("东京大学"),
+            (std::vector<std::string>{"东", "京", "大", "学"}));
+  EXPECT_EQ(Words("مرحبا بالعالم"),
+            (std::vector<std::string>{"مرحبا", "بالعالم"}));
   EXPECT_TRUE(Words("... --- !!!").empty());
 }
 
 TEST(Tokenize, RunBoundaries) {
-  NormalizedText n = Normalize("One two. Three four\nfive \"six.\" Seven U.S. eight");
+  NormalizedText n =
+      Normalize("One two. Three four\nfive \"six.\" Seven U.S. eight");
   std::vector<Token> t;
   Tokenize(n.text(), &t);
   std::vector<bool> starts;
   for (const Token& tok : t) starts.push_back(tok.starts_run);
   // one two | three four | five six | seven u s | eight
-  EXPECT_EQ(starts, (std::vector<bool>{true, false, true, false, true, false, true,
-                                       false, false, true}));
+  EXPECT_EQ(starts, (std::vector<bool>{true, false, true, false, true, false,
+                                       true, false, false, true}));
 }
 
 TEST(Tokenize, CountWords) {

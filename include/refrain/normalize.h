@@ -47,6 +47,11 @@ class NormalizedText {
 // Cost: one pass; ICU is called only for segments containing non-ASCII.
 NormalizedText Normalize(std::string_view original);
 
+// The same normalized text as Normalize(original).text(), without the
+// offset map: for shingling, where no span is ever reported. Reuses `out`'s
+// buffer. Thread-safe.
+void NormalizeInto(std::string_view original, std::string* out);
+
 // A word token: a byte range of the NORMALIZED text.
 struct Token {
   uint32_t begin = 0;

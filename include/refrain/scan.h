@@ -76,9 +76,10 @@ struct ScanOptions {
 
   // Worker threads; 0 (default) = all cores. Does not change any output.
   int threads = 0;
-  // Records parsed and sketched per parallel batch. Bigger batches use more
-  // memory for raw text in flight. Default 2048; range >= 1.
-  uint32_t batch_records = 2048;
+  // Records parsed and sketched per parallel batch; up to three batches of
+  // raw text are in flight (one being read, two queued). Default 512;
+  // range >= 1.
+  uint32_t batch_records = 512;
 };
 
 // The Jaccard similarity the LSH banding is tuned for (see lsh_threshold).
