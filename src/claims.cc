@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <Eigen/Dense>
 #include <Eigen/SparseCore>
 #include <algorithm>
 #include <cmath>
@@ -36,20 +37,39 @@ uint64_t LineKey(std::string_view original) {
                              internal::kShingleSeed);
 }
 
-// Candidate shingles of a unit: stem unigrams and, optionally, bigrams.
-std::vector<uint64_t> UnitShingles(const UnitTerms& t, bool bigrams) {
+// Candidate shingles of a unit: its stems and, optionally, stem bigrams,
+// leaving out stems found in more units than the frequent-stem cap ("said",
+// "year", "government" in a news dump). Two units that share only such stems
+// are not a claim repeated, and keeping them would make most of the dump
+// candidates of each other. A unit left with fewer than three shingles keeps
+// its three rarest stems instead.
+std::vector<uint64_t> UnitShingles(const UnitTerms& t, bool bigrams,
+                                   const IdfTable& idf, double min_idf) {
   std::vector<uint64_t> out;
   out.reserve(t.stems.size() * 2);
   uint64_t prev = 0;
+  bool prev_kept = false;
   for (size_t i = 0; i < t.stems.size(); ++i) {
+    const bool keep = idf.Idf(t.stems[i]) >= min_idf;
     uint64_t h = TokenHash(t.stems[i]);
-    out.push_back(h);
-    if (bigrams && i > 0) {
+    if (keep) out.push_back(h);
+    if (bigrams && i > 0 && (keep || prev_kept)) {
       uint64_t pair[2] = {prev, h};
       out.push_back(
           internal::HashBytes(pair, sizeof pair, internal::kShingleSeed));
     }
     prev = h;
+    prev_kept = keep;
+  }
+  if (out.size() < 3) {
+    std::vector<std::pair<double, uint64_t>> by_rarity;
+    for (const std::string& stem : t.stems) {
+      by_rarity.emplace_back(-idf.Idf(stem), TokenHash(stem));
+    }
+    std::sort(by_rarity.begin(), by_rarity.end());
+    for (size_t i = 0; i < by_rarity.size() && i < 3; ++i) {
+      out.push_back(by_rarity[i].second);
+    }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -93,6 +113,10 @@ absl::Status ValidateClaimOptions(const ClaimOptions& o) {
   if (!(o.lsh_threshold > 0 && o.lsh_threshold < 1)) {
     return absl::InvalidArgumentError(
         "--claim-lsh-threshold must be in (0, 1)");
+  }
+  if (o.frequent_stem_min_units < 1 ||
+      !(o.frequent_stem_fraction > 0 && o.frequent_stem_fraction <= 1)) {
+    return absl::InvalidArgumentError("frequent-stem cap out of range");
   }
   if (o.max_bucket < 2)
     return absl::InvalidArgumentError("claim max_bucket must be >= 2");
@@ -274,7 +298,17 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
       for (uint32_t b = a + 1; b < num_units; ++b) pairs.emplace_back(a, b);
     }
   } else {
+    // idf(t) = ln((N + 1) / (df + 1)) + 1, so df <= cap <=> idf >= this.
+    const double cap = std::max<double>(
+        options.frequent_stem_min_units,
+        options.frequent_stem_fraction * static_cast<double>(idf.units()));
+    const double min_idf =
+        std::log((static_cast<double>(idf.units()) + 1) / (cap + 1)) + 1;
+    // Units are small sets (about 20 shingles): the classic k-hash MinHash
+    // costs k multiply-adds per shingle, while one-permutation hashing would
+    // spend most of its time densifying ~k empty bins.
     MinHashOptions mo;
+    mo.algorithm = MinHashAlgorithm::kClassic;
     mo.num_perm = options.num_perm;
     mo.seed = options.seed;
     const MinHasher hasher(mo);
@@ -282,7 +316,7 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
                                options.num_perm);
 #pragma omp parallel for schedule(dynamic, 64)
     for (int64_t u = 0; u < num_units; ++u) {
-      hasher.Sign(UnitShingles(terms[u], options.bigrams),
+      hasher.Sign(UnitShingles(terms[u], options.bigrams, idf, min_idf),
                   std::span<uint32_t>(sigs).subspan(u * options.num_perm,
                                                     options.num_perm));
     }
@@ -303,21 +337,17 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   }
   result.candidate_pairs = candidates.size();
 
-  // ---- Cosine per document pair as one sparse product, then the scorer. ----
-  // Candidates are sorted by (a, b) and units by document, so each document
-  // pair's candidates are contiguous.
-  std::stable_sort(candidates.begin(), candidates.end(), [&](auto p, auto q) {
-    uint32_t pa = result.units[p.first].doc, pb = result.units[p.second].doc;
-    uint32_t qa = result.units[q.first].doc, qb = result.units[q.second].doc;
-    return pa != qa ? pa < qa : pb < qb;
-  });
+  // ---- Cosine as one Eigen sparse product per document, then the scorer. --
+  // For document A, the product (A's units x terms) * (partner units x
+  // terms)^T gives every candidate's cosine at once. Columns are restricted
+  // to A's own terms, renumbered locally: other terms add nothing to a dot
+  // product with A, and the product then costs O(nonzeros), not O(terms in
+  // the dump). Candidates are sorted by (a, b) and units by document, so
+  // each document's candidates are contiguous.
   std::vector<size_t> group_starts;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (i == 0 ||
-        result.units[candidates[i].first].doc !=
-            result.units[candidates[i - 1].first].doc ||
-        result.units[candidates[i].second].doc !=
-            result.units[candidates[i - 1].second].doc) {
+    if (i == 0 || result.units[candidates[i].first].doc !=
+                      result.units[candidates[i - 1].first].doc) {
       group_starts.push_back(i);
     }
   }
@@ -330,14 +360,40 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   for (int64_t g = 0; g < groups; ++g) {
     const size_t begin = group_starts[g], end = group_starts[g + 1];
     const uint32_t da = result.units[candidates[begin].first].doc;
-    const uint32_t db = result.units[candidates[begin].second].doc;
     const int64_t a0 = doc_first_unit[da], na = doc_first_unit[da + 1] - a0;
-    const int64_t b0 = doc_first_unit[db], nb = doc_first_unit[db + 1] - b0;
-    RowMatrix cos = RowMatrix(x.middleRows(a0, na)) *
-                    RowMatrix(x.middleRows(b0, nb)).transpose();
+    absl::flat_hash_map<int64_t, int64_t> local_term;
+    for (int64_t r = a0; r < a0 + na; ++r) {
+      for (RowMatrix::InnerIterator it(x, r); it; ++it) {
+        local_term.try_emplace(it.col(),
+                               static_cast<int64_t>(local_term.size()));
+      }
+    }
+    absl::flat_hash_map<uint32_t, int64_t> local_row;  // partner unit -> row
+    std::vector<Eigen::Triplet<double, int64_t>> ta, tb;
+    for (int64_t r = a0; r < a0 + na; ++r) {
+      for (RowMatrix::InnerIterator it(x, r); it; ++it) {
+        ta.emplace_back(r - a0, local_term.at(it.col()), it.value());
+      }
+    }
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t b = candidates[i].second;
+      auto [row, inserted] =
+          local_row.try_emplace(b, static_cast<int64_t>(local_row.size()));
+      if (!inserted) continue;
+      for (RowMatrix::InnerIterator it(x, b); it; ++it) {
+        if (auto t = local_term.find(it.col()); t != local_term.end()) {
+          tb.emplace_back(row->second, t->second, it.value());
+        }
+      }
+    }
+    const auto nt = static_cast<int64_t>(local_term.size());
+    RowMatrix xa(na, nt), xb(static_cast<int64_t>(local_row.size()), nt);
+    xa.setFromTriplets(ta.begin(), ta.end());
+    xb.setFromTriplets(tb.begin(), tb.end());
+    const Eigen::MatrixXd cos = Eigen::MatrixXd(xa * RowMatrix(xb.transpose()));
     for (size_t i = begin; i < end; ++i) {
       auto [a, b] = candidates[i];
-      const double c = cos.coeff(a - a0, b - b0);
+      const double c = cos(a - a0, local_row.at(b));
       if (c < options.min_cosine) continue;
       was_scored[i] = 1;
       const double score = scorer->Score(terms[a], terms[b], idf);

@@ -68,6 +68,7 @@ class TermAnalyzer {
   const TermAnalyzerOptions& options() const { return options_; }
 
  private:
+  std::string StemUncached(std::string_view normalized_word) const;
   TermAnalyzerOptions options_;
 };
 

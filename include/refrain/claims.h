@@ -50,6 +50,12 @@ struct ClaimOptions {
   std::string language = "english";
   // Add stem bigrams to the candidate shingles. Default true.
   bool bigrams = true;
+  // Stems in more units than max(frequent_stem_min_units,
+  // frequent_stem_fraction x units) are left out of the candidate shingles
+  // (not out of the scoring): pairs sharing only such stems are not
+  // candidates. Defaults 100 and 0.002; ranges >= 1 and (0, 1].
+  uint32_t frequent_stem_min_units = 100;
+  double frequent_stem_fraction = 0.002;
   // MinHash slots of a unit sketch. Default 128; range 8..1024.
   uint32_t num_perm = 128;
   // Jaccard similarity (of unit shingles) the candidate LSH is tuned for:
@@ -59,8 +65,8 @@ struct ClaimOptions {
   // only. Default 500; range >= 2.
   uint32_t max_bucket = 500;
   // Candidates whose IDF-weighted cosine is below this are not scored.
-  // Default 0.15; range [0, 1).
-  double min_cosine = 0.15;
+  // Default 0.3 (see docs/quality.md); range [0, 1).
+  double min_cosine = 0.3;
   // Score at or above which a pair restates the same claim. 0 (default):
   // ClaimScorer::DefaultThreshold(), chosen on MSRP train. Range [0, 1].
   double threshold = 0.0;

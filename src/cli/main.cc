@@ -45,6 +45,14 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                   "Claim score at or above which two units restate the same "
                   "claim; 0 = the default chosen on MSRP train")
       ->capture_default_str();
+  cmd->add_option("--claim-min-cosine", c->min_cosine,
+                  "Candidate claim pairs with a lower IDF-weighted cosine are "
+                  "not scored")
+      ->capture_default_str();
+  cmd->add_option("--claim-lsh-threshold", c->lsh_threshold,
+                  "Jaccard similarity of unit stem shingles the claim LSH is "
+                  "tuned for (lower: more recall, more candidates)")
+      ->capture_default_str();
   cmd->add_option("--claim-min-words", c->min_content_words,
                   "Units with fewer content words are not claims")
       ->capture_default_str();
