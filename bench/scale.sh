@@ -2,7 +2,7 @@
 # Macro benchmark: `refrain scan` on generated corpora and on the BBC corpus.
 # Prints one markdown table: docs/s, MB/s, ratio to the floor, peak RSS, RSS
 # per document, recall of planted pairs at Jaccard >= 0.9, and the speed-up
-# from 1 to 2 threads.
+# from 1 core to 2 (`taskset -c 0 ... --threads 1` against `--threads 2`).
 #
 #   bench/scale.sh [SIZES...]        default: 10000 100000 1000000
 #   BBC=/path/to/bbc  REFRAIN=build/refrain  WORK=/tmp/refrain-bench  MODE=--no-claims
@@ -19,11 +19,13 @@ sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000 1000000)
 mkdir -p "$WORK"
 
-# run LABEL ARGS...: best wall time (s) and peak RSS (KB) of REPEAT runs.
+# run [taskset -c N] ARGS...: best wall time (s) and peak RSS (KB) of REPEAT
+# runs of refrain ARGS.
 run() {
-  local best="" rss=0
+  local best="" rss=0 pin=()
+  if [ "$1" = taskset ]; then pin=(taskset -c "$3"); shift 3; fi
   for _ in $(seq "$REPEAT"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$REFRAIN" "$@" >/dev/null 2>"$WORK/err.txt" || {
+    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "${pin[@]}" "$REFRAIN" "$@" >/dev/null 2>"$WORK/err.txt" || {
       cat "$WORK/err.txt" >&2; return 1; }
     read -r t m < "$WORK/time.txt"
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
@@ -37,7 +39,8 @@ row() {  # row NAME DOCS MB INPUT... (inputs as scan paths)
   read -r tf _ < <(run scan "$@" --floor --quiet --out "$WORK/out")
   read -r t2 rss < <(run scan "$@" $MODE --threads 2 --quiet --out "$WORK/out")
   cp "$WORK/out/report.json" "$WORK/report-$name.json"
-  read -r t1 _ < <(run scan "$@" $MODE --threads 1 --quiet --out "$WORK/out1")
+  # One core against two: the reader thread shares the single core.
+  read -r t1 _ < <(run taskset -c 0 scan "$@" $MODE --threads 1 --quiet --out "$WORK/out1")
   local recall="n/a"
   if [ -f "$WORK/$name.truth.tsv" ]; then
     recall=$(python3 bench/check_pairs.py "$WORK/report-$name.json" "$WORK/$name.truth.tsv" \

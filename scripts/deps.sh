@@ -5,6 +5,9 @@
 #   scripts/deps.sh            build + test dependencies
 #   scripts/deps.sh --browser  also Chromium (for the HTML report browser test)
 #   scripts/deps.sh --mpi      also Open MPI
+#   scripts/deps.sh --fuzz     also clang-14 with libFuzzer and the sanitizer
+#                              runtimes, and LLVM's OpenMP (TSan-aware via
+#                              Archer): scripts/fuzz.sh, scripts/sanitize.sh
 set -euo pipefail
 
 pkgs=(
@@ -18,6 +21,7 @@ for arg in "$@"; do
   case "$arg" in
     --browser) pkgs+=(chromium) ;;
     --mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
+    --fuzz) pkgs+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
     *) echo "deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -28,6 +28,7 @@
 #include "hash.h"
 #include "refrain/normalize.h"
 #include "refrain/segment.h"
+#include "refrain/similarity.h"
 #include "stopwords.h"
 #include "utf8.h"
 #include "wordnet.h"
@@ -433,6 +434,15 @@ void IdfTable::Merge(const IdfTable& other) {
   units_ += other.units_;
 }
 
+IdfTable IdfTable::FromCounts(
+    uint64_t units, std::span<const std::pair<std::string, uint64_t>> df) {
+  IdfTable table;
+  table.units_ = units;
+  Impl& impl = Mutable(table.impl_);
+  for (const auto& [stem, n] : df) impl.df[stem] += n;
+  return table;
+}
+
 double IdfTable::Idf(std::string_view stem) const {
   uint64_t df = 0;
   if (impl_) {
@@ -697,19 +707,7 @@ void ClaimScorer::Impl::Compute(const UnitTerms& one, const UnitTerms& two,
       grams(a.tokens, g, &ga);
       grams(b.tokens, g, &gb);
       if (ga.empty() || gb.empty()) break;
-      size_t shared = 0;
-      for (size_t i = 0, j = 0; i < ga.size() && j < gb.size();) {
-        if (ga[i] < gb[j]) {
-          ++i;
-        } else if (gb[j] < ga[i]) {
-          ++j;
-        } else {
-          ++shared;
-          ++i;
-          ++j;
-        }
-      }
-      const auto s = static_cast<double>(shared);
+      const auto s = static_cast<double>(IntersectionSize<uint64_t>(ga, gb));
       set_min_max(kTok1Min + 2 * static_cast<int>(g - 1),
                   s / static_cast<double>(ga.size()),
                   s / static_cast<double>(gb.size()));

@@ -76,6 +76,76 @@ std::vector<uint64_t> UnitShingles(const UnitTerms& t, bool bigrams,
   return out;
 }
 
+// Candidate sketches of units: the classic MinHash of UnitShingles, units x
+// num_perm slots. Stems in more units than the frequent-stem cap are left
+// out of the shingles.
+std::vector<uint32_t> SignUnits(const std::vector<UnitTerms>& terms,
+                                const ClaimOptions& options,
+                                const IdfTable& idf) {
+  // idf(t) = ln((N + 1) / (df + 1)) + 1, so df <= cap <=> idf >= this.
+  const double cap = std::max<double>(
+      options.frequent_stem_min_units,
+      options.frequent_stem_fraction * static_cast<double>(idf.units()));
+  const double min_idf =
+      std::log((static_cast<double>(idf.units()) + 1) / (cap + 1)) + 1;
+  // Units are small sets (about 20 shingles): the classic k-hash MinHash
+  // costs k multiply-adds per shingle, while one-permutation hashing would
+  // spend most of its time densifying ~k empty bins.
+  MinHashOptions mo;
+  mo.algorithm = MinHashAlgorithm::kClassic;
+  mo.num_perm = options.num_perm;
+  mo.seed = options.seed;
+  const MinHasher hasher(mo);
+  const int64_t num_units = static_cast<int64_t>(terms.size());
+  std::vector<uint32_t> sigs(terms.size() * options.num_perm);
+#pragma omp parallel for schedule(dynamic, 64)
+  for (int64_t u = 0; u < num_units; ++u) {
+    hasher.Sign(UnitShingles(terms[u], options.bigrams, idf, min_idf),
+                std::span<uint32_t>(sigs).subspan(u * options.num_perm,
+                                                  options.num_perm));
+  }
+  return sigs;
+}
+
+// scan --index: completes `idf` (the index's counts, then the units of the
+// documents it does not count yet), signs every unit into `sigs`, and fills
+// the outputs of `inc`.
+absl::Status SketchForIndex(std::span<const ClaimUnit> units,
+                            const std::vector<UnitTerms>& terms,
+                            const ClaimOptions& options, IdfTable* idf,
+                            ClaimsIncremental* inc,
+                            std::vector<uint32_t>* sigs) {
+  inc->unit_stems.assign(units.size(), {});
+  std::vector<std::string> all;
+  for (size_t u = 0; u < units.size(); ++u) {
+    std::vector<std::string>& st = inc->unit_stems[u];
+    st.assign(terms[u].stems.begin(), terms[u].stems.end());
+    std::sort(st.begin(), st.end());
+    st.erase(std::unique(st.begin(), st.end()), st.end());
+    all.insert(all.end(), st.begin(), st.end());
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  if (inc->base_idf) {
+    absl::StatusOr<IdfTable> base = inc->base_idf(all);
+    if (!base.ok()) return base.status();
+    idf->Merge(*base);
+  }
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (inc->counts_in_idf[units[u].doc]) idf->Add(terms[u]);
+  }
+  *sigs = SignUnits(terms, options, *idf);
+  const LshParams p = ClaimLshParams(options);
+  inc->unit_band_keys.resize(units.size() * p.bands);
+  for (size_t u = 0; u < units.size(); ++u) {
+    std::span<const uint32_t> sig = std::span<const uint32_t>(*sigs).subspan(
+        u * options.num_perm, options.num_perm);
+    for (uint32_t b = 0; b < p.bands; ++b)
+      inc->unit_band_keys[u * p.bands + b] = BandKey(sig, p, b);
+  }
+  return absl::OkStatus();
+}
+
 struct DocUnits {
   std::vector<ClaimUnit> units;
   std::vector<UnitTerms> terms;
@@ -129,10 +199,15 @@ absl::Status ValidateClaimOptions(const ClaimOptions& o) {
   return absl::OkStatus();
 }
 
+LshParams ClaimLshParams(const ClaimOptions& options) {
+  return OptimalLshParams(options.lsh_threshold, options.num_perm);
+}
+
 absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
                                         std::span<const uint32_t> story_of,
                                         const SegmentOptions& segment,
-                                        const ClaimOptions& options) {
+                                        const ClaimOptions& options,
+                                        ClaimsIncremental* incremental) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
   absl::StatusOr<TermAnalyzer> analyzer =
       TermAnalyzer::Create(TermAnalyzerOptions{options.language});
@@ -267,10 +342,19 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   }
   doc_first_unit[docs.size()] = static_cast<uint32_t>(result.units.size());
   const uint32_t num_units = static_cast<uint32_t>(result.units.size());
+  std::vector<uint32_t> sigs;  // Unit sketches, when signed before LSH.
+  if (incremental != nullptr) {
+    absl::Status st =
+        SketchForIndex(result.units, terms, options, &idf, incremental, &sigs);
+    if (!st.ok()) return st;
+    if (incremental->sketch_only) return result;
+  }
   if (num_units < 2) return result;
 
   // ---- IDF from the dump's units; the units x terms matrix. ----
-  for (const UnitTerms& t : terms) idf.Add(t);
+  if (incremental == nullptr) {
+    for (const UnitTerms& t : terms) idf.Add(t);
+  }
   absl::flat_hash_map<std::string, int64_t> term_id;
   std::vector<Eigen::Triplet<double, int64_t>> triplets;
   for (uint32_t u = 0; u < num_units; ++u) {
@@ -298,30 +382,8 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
       for (uint32_t b = a + 1; b < num_units; ++b) pairs.emplace_back(a, b);
     }
   } else {
-    // idf(t) = ln((N + 1) / (df + 1)) + 1, so df <= cap <=> idf >= this.
-    const double cap = std::max<double>(
-        options.frequent_stem_min_units,
-        options.frequent_stem_fraction * static_cast<double>(idf.units()));
-    const double min_idf =
-        std::log((static_cast<double>(idf.units()) + 1) / (cap + 1)) + 1;
-    // Units are small sets (about 20 shingles): the classic k-hash MinHash
-    // costs k multiply-adds per shingle, while one-permutation hashing would
-    // spend most of its time densifying ~k empty bins.
-    MinHashOptions mo;
-    mo.algorithm = MinHashAlgorithm::kClassic;
-    mo.num_perm = options.num_perm;
-    mo.seed = options.seed;
-    const MinHasher hasher(mo);
-    std::vector<uint32_t> sigs(static_cast<size_t>(num_units) *
-                               options.num_perm);
-#pragma omp parallel for schedule(dynamic, 64)
-    for (int64_t u = 0; u < num_units; ++u) {
-      hasher.Sign(UnitShingles(terms[u], options.bigrams, idf, min_idf),
-                  std::span<uint32_t>(sigs).subspan(u * options.num_perm,
-                                                    options.num_perm));
-    }
-    LshIndex index(OptimalLshParams(options.lsh_threshold, options.num_perm),
-                   options.num_perm);
+    if (sigs.empty()) sigs = SignUnits(terms, options, idf);
+    LshIndex index(ClaimLshParams(options), options.num_perm);
     index.Add(sigs);
     index.Build();
     std::vector<uint32_t>().swap(sigs);
@@ -333,6 +395,10 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
     if (da == db && !options.same_document) continue;
     if (da != db && story(da) == story(db) && !options.within_duplicates)
       continue;
+    if (incremental != nullptr && !incremental->is_new[da] &&
+        !incremental->is_new[db]) {
+      continue;
+    }
     candidates.emplace_back(a, b);
   }
   result.candidate_pairs = candidates.size();

@@ -55,10 +55,16 @@ LshIndex::LshIndex(LshParams params, uint32_t num_perm)
   assert(params.bands * params.rows <= num_perm);
 }
 
-uint64_t LshIndex::BandKey(std::span<const uint32_t> sig, uint32_t band) const {
-  return internal::HashBytes(sig.data() + band * params_.rows,
-                             params_.rows * sizeof(uint32_t),
+uint64_t BandKey(std::span<const uint32_t> sig, LshParams params,
+                 uint32_t band) {
+  assert(static_cast<size_t>(band + 1) * params.rows <= sig.size());
+  return internal::HashBytes(sig.data() + band * params.rows,
+                             params.rows * sizeof(uint32_t),
                              internal::kBandSeed + band);
+}
+
+uint64_t LshIndex::BandKey(std::span<const uint32_t> sig, uint32_t band) const {
+  return refrain::BandKey(sig, params_, band);
 }
 
 void LshIndex::Add(std::span<const uint32_t> signatures) {

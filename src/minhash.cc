@@ -7,6 +7,17 @@
 #include "hash.h"
 
 namespace refrain {
+namespace {
+
+constexpr uint32_t kNeverProbed = std::numeric_limits<uint32_t>::max();
+
+// The bin that empty bin j copies from at densification attempt `attempt`.
+uint32_t ProbeBin(uint64_t seed, uint32_t k, uint32_t j, uint64_t attempt) {
+  uint64_t h = internal::Mix64(seed ^ (uint64_t{j} << 32 | attempt));
+  return static_cast<uint32_t>(((h >> 32) * k) >> 32);
+}
+
+}  // namespace
 
 absl::Status ValidateMinHashOptions(const MinHashOptions& o) {
   if (o.num_perm < 8 || o.num_perm > 1024) {
@@ -28,6 +39,21 @@ MinHasher::MinHasher(const MinHashOptions& options) : options_(options) {
     b_[i] = internal::Mix64(state++);
   }
   oph_seed_ = internal::Mix64(state++);
+  if (options.algorithm == MinHashAlgorithm::kOnePermutation) {
+    const uint32_t k = options.num_perm;
+    first_probe_.assign(size_t{k} * k, kNeverProbed);
+    for (uint32_t j = 0; j < k; ++j) {
+      uint32_t* row = &first_probe_[size_t{j} * k];
+      uint32_t seen = 0;
+      for (uint32_t attempt = 1; attempt <= 64 * k && seen < k; ++attempt) {
+        uint32_t& first = row[ProbeBin(oph_seed_, k, j, attempt)];
+        if (first == kNeverProbed) {
+          first = attempt;
+          ++seen;
+        }
+      }
+    }
+  }
 }
 
 void MinHasher::Sign(std::span<const uint64_t> shingles,
@@ -70,24 +96,39 @@ void MinHasher::SignOnePermutation(std::span<const uint64_t> s,
     uint64_t v = static_cast<uint32_t>(h);
     if (v < bins[bin]) bins[bin] = v;
   }
-  bool any = false;
-  for (uint32_t j = 0; j < k; ++j) any |= bins[j] != std::numeric_limits<uint64_t>::max();
-  if (!any) {
+  thread_local std::vector<uint32_t> filled;
+  filled.clear();
+  for (uint32_t j = 0; j < k; ++j) {
+    if (bins[j] != std::numeric_limits<uint64_t>::max()) filled.push_back(j);
+  }
+  if (filled.empty()) {
     std::fill(out.begin(), out.end(), std::numeric_limits<uint32_t>::max());
     return;
   }
   // Optimal densification: an empty bin j copies the first non-empty bin in
   // the probe sequence hash(j, 1), hash(j, 2), ... The sequence depends only
   // on (j, attempt, seed), so two documents make the same choice whenever
-  // their bins agree, which keeps the estimator unbiased.
+  // their bins agree, which keeps the estimator unbiased. Probing costs
+  // about k / m attempts per empty bin for m non-empty bins: quadratic in k
+  // for a tiny document (52 us for one shingle, k = 128). With m^2 <= k the
+  // first_probe_ table gives the same bin in m steps.
+  const bool by_table = filled.size() * filled.size() <= k;
   for (uint32_t j = 0; j < k; ++j) {
     if (bins[j] != std::numeric_limits<uint64_t>::max()) {
       out[j] = static_cast<uint32_t>(bins[j]);
       continue;
     }
+    if (by_table) {
+      const uint32_t* row = &first_probe_[size_t{j} * k];
+      uint64_t best = ~uint64_t{0};  // (attempt, bin), branch-free minimum.
+      for (uint32_t b : filled) best = std::min(best, uint64_t{row[b]} << 32 | b);
+      if ((best >> 32) != kNeverProbed) {
+        out[j] = static_cast<uint32_t>(bins[static_cast<uint32_t>(best)]);
+        continue;
+      }
+    }
     for (uint64_t attempt = 1;; ++attempt) {
-      uint64_t h = internal::Mix64(oph_seed_ ^ (uint64_t{j} << 32 | attempt));
-      uint32_t from = static_cast<uint32_t>(((h >> 32) * k) >> 32);
+      uint32_t from = ProbeBin(oph_seed_, k, j, attempt);
       if (bins[from] != std::numeric_limits<uint64_t>::max()) {
         out[j] = static_cast<uint32_t>(bins[from]);
         break;

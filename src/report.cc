@@ -13,7 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <sstream>
+#include <utility>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -67,22 +70,25 @@ const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
   return "sentence";
 }
 
+// `index`: set by scan --index, which adds each match's scope.
 Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
-               const ClaimMatch& m) {
+               const ClaimMatch& m, const IndexSummary* index = nullptr) {
   const ClaimUnit& a = c.units[m.a];
   const ClaimUnit& b = c.units[m.b];
-  return {{"a", Side(docs[a.doc], a)},
-          {"b", Side(docs[b.doc], b)},
-          {"score", Round6(m.score)},
-          {"cosine", Round6(m.cosine)},
-          {"kind", MatchKind(a, b)}};
+  Json j = {{"a", Side(docs[a.doc], a)},
+            {"b", Side(docs[b.doc], b)},
+            {"score", Round6(m.score)},
+            {"cosine", Round6(m.cosine)},
+            {"kind", MatchKind(a, b)}};
+  if (index != nullptr && index->used) j["scope"] = index->Scope(a.doc, b.doc);
+  return j;
 }
 
 Json ClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
-                const ClaimOptions& o) {
+                const ClaimOptions& o, const IndexSummary& index) {
   Json matches = Json::array();
   for (const ClaimMatch& m : c.matches)
-    matches.push_back(MatchJson(docs, c, m));
+    matches.push_back(MatchJson(docs, c, m, &index));
   Json clusters = Json::array();
   for (const ClaimCluster& cl : c.clusters) {
     Json members = Json::array();
@@ -161,14 +167,13 @@ void WriteJson(const Report& r, std::ostream& out) {
     skipped.push_back({{"source", s.location}, {"reason", s.reason}});
   }
   j["inputs"] = {{"records", r.records},
-                 {"documents", r.documents.size()},
+                 {"documents", r.documents.size() - r.index.loaded},
                  {"skipped_count", r.skipped.size()},
                  {"bytes", r.input_bytes},
                  {"invalid_utf8_repaired", r.invalid_utf8},
                  {"skipped", std::move(skipped)}};
 
-  Json docs = Json::array();
-  for (const Document& d : r.documents) {
+  auto doc_json = [](const Document& d) {
     Json doc = {{"id", d.id},
                 {"source", d.source.empty() ? d.location : d.source},
                 {"location", d.location},
@@ -177,17 +182,45 @@ void WriteJson(const Report& r, std::ostream& out) {
     if (!d.url.empty()) doc["url"] = d.url;
     if (!d.date.empty()) doc["date"] = d.date;
     if (d.invalid_utf8 > 0) doc["invalid_utf8_repaired"] = d.invalid_utf8;
-    docs.push_back(std::move(doc));
+    return doc;
+  };
+  Json docs = Json::array();
+  for (size_t i = r.index.loaded; i < r.documents.size(); ++i) {
+    docs.push_back(doc_json(r.documents[i]));
   }
   j["documents"] = std::move(docs);
+  if (r.index.used) {
+    const IndexSummary& ix = r.index;
+    Json indexed = Json::array();
+    for (uint32_t i = 0; i < ix.loaded; ++i) {
+      Json doc = doc_json(r.documents[i]);
+      doc["dump"] = {{"seq", ix.origins[i].dump_seq},
+                     {"name", ix.origins[i].dump_name},
+                     {"added_at", ix.origins[i].dump_time}};
+      indexed.push_back(std::move(doc));
+    }
+    Json dump = nullptr;
+    if (ix.dump_seq != 0) dump = {{"seq", ix.dump_seq}, {"name", ix.dump_name}};
+    j["index"] = {{"path", ix.path},
+                  {"documents_before", ix.documents_before},
+                  {"already_indexed", ix.already_indexed},
+                  {"added", ix.added},
+                  {"claim_units_added", ix.units_added},
+                  {"documents_after", ix.documents_before + ix.added},
+                  {"dump", std::move(dump)},
+                  {"compared", ix.loaded},
+                  {"documents", std::move(indexed)}};
+  }
 
   Json pairs = Json::array();
   for (const NearDuplicatePair& p : r.pairs) {
-    pairs.push_back({{"a", r.documents[p.a].id},
-                     {"b", r.documents[p.b].id},
-                     {"jaccard", Round6(p.jaccard)},
-                     {"containment", Round6(p.containment)},
-                     {"estimate", Round6(p.estimate)}});
+    Json pair = {{"a", r.documents[p.a].id},
+                 {"b", r.documents[p.b].id},
+                 {"jaccard", Round6(p.jaccard)},
+                 {"containment", Round6(p.containment)},
+                 {"estimate", Round6(p.estimate)}};
+    if (r.index.used) pair["scope"] = r.index.Scope(p.a, p.b);
+    pairs.push_back(std::move(pair));
   }
   Json clusters = Json::array();
   for (const DocumentCluster& dc : r.clusters) {
@@ -207,7 +240,7 @@ void WriteJson(const Report& r, std::ostream& out) {
                           {"capped_buckets", r.capped_buckets},
                           {"pairs", std::move(pairs)},
                           {"clusters", std::move(clusters)}};
-  j["claims"] = ClaimsJson(r.documents, r.claims, r.options.claims);
+  j["claims"] = ClaimsJson(r.documents, r.claims, r.options.claims, r.index);
   // Invalid UTF-8 was repaired at ingest, so strict dumping cannot throw;
   // `replace` keeps it so should that invariant ever break.
   out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
@@ -217,8 +250,18 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                   int top_claim_clusters) {
   out << absl::StrFormat(
       "refrain: %d records: %d documents read, %d skipped (%.1f MB, %.2f s)\n",
-      r.records, r.documents.size(), r.skipped.size(), r.input_bytes / 1e6,
-      r.timings.total_s);
+      r.records, r.documents.size() - r.index.loaded, r.skipped.size(),
+      r.input_bytes / 1e6, r.timings.total_s);
+  if (r.index.used) {
+    const IndexSummary& ix = r.index;
+    out << absl::StrFormat(
+        "index %s: %d documents before; compared with %d of them; added %d "
+        "(%d already indexed, not added again)",
+        ix.path, ix.documents_before, ix.loaded, ix.added, ix.already_indexed);
+    if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
+    out << absl::StrFormat("; now %d (%.2f s)\n",
+                           ix.documents_before + ix.added, r.timings.index_s);
+  }
   const Timings& t = r.timings;
   out << absl::StrFormat(
       "  stages: ingest+sketch %.3f s, lsh %.3f s, verify %.3f s, cluster %.3f "
@@ -240,8 +283,9 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                    [](auto* x, auto* y) { return x->jaccard > y->jaccard; });
   if (top.size() > static_cast<size_t>(top_pairs)) top.resize(top_pairs);
   for (const NearDuplicatePair* p : top) {
-    out << absl::StrFormat("  %.3f  %s  ~  %s\n", p->jaccard,
-                           r.documents[p->a].id, r.documents[p->b].id);
+    out << absl::StrFormat(
+        "  %.3f  %s%s  ~  %s\n", p->jaccard, r.documents[p->a].id,
+        r.index.IsIndexed(p->a) ? " (indexed)" : "", r.documents[p->b].id);
   }
   if (!r.options.claims.enabled) return;
   const ClaimsResult& c = r.claims;
@@ -267,40 +311,13 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
 }
 
-absl::Status WriteReports(const Report& report, const std::string& out_dir,
-                          const HtmlOptions& html) {
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot create output directory ", out_dir, ": ", ec.message()));
-  }
-  // Each file is rendered in memory, then replaces its predecessor in one
-  // rename, so a reader never sees a half-written report. One file at a
-  // time, so only one rendering is held in memory.
-  using Render = void (*)(const Report&, const HtmlOptions&, std::ostream&);
-  static constexpr std::pair<const char*, Render> kFiles[] = {
-      {"report.json", [](const Report& r, const HtmlOptions&,
-                         std::ostream& o) { WriteJson(r, o); }},
-      {"report.html", [](const Report& r, const HtmlOptions& h,
-                         std::ostream& o) { WriteHtml(r, o, h); }},
-      {"pairs.csv", [](const Report& r, const HtmlOptions&,
-                       std::ostream& o) { WritePairsCsv(r, o); }},
-      {"claims.csv", [](const Report& r, const HtmlOptions&,
-                        std::ostream& o) { WriteClaimsCsv(r, o); }},
-  };
-  for (const auto& [name, render] : kFiles) {
-    std::ostringstream out;
-    render(report, html, out);
-    absl::Status s =
-        WriteFileAtomically(absl::StrCat(out_dir, "/", name), out.str());
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
+namespace {
 
-absl::Status WriteFileAtomically(const std::string& path,
-                                 const std::string& contents) {
+// Writes `contents` to a new temporary file beside `path` (same directory,
+// so a rename can replace `path` atomically), flushed to disk, and returns
+// its name. On failure nothing is left behind.
+absl::StatusOr<std::string> WriteTemporary(const std::string& path,
+                                           const std::string& contents) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   fs::path dir = target.parent_path();
@@ -336,13 +353,75 @@ absl::Status WriteFileAtomically(const std::string& path,
     return absl::UnavailableError(
         absl::StrCat("cannot write ", path, ": close"));
   }
-  if (rename(tmpl.c_str(), path.c_str()) != 0) {
+  return tmpl;
+}
+
+absl::Status RenameOver(const std::string& tmp, const std::string& path) {
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
-    unlink(tmpl.c_str());
+    unlink(tmp.c_str());
     return absl::UnavailableError(
         absl::StrCat("cannot write ", path, ": rename: ", std::strerror(err)));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteReports(const Report& report, const std::string& out_dir,
+                          const HtmlOptions& html) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot create output directory ", out_dir, ": ", ec.message()));
+  }
+  // Each file is rendered in memory and written to a temporary file beside
+  // its final name, one at a time, so only one rendering is held in memory.
+  // Only when all of them are on disk do they replace their predecessors,
+  // each in one rename: a reader never sees a half-written file, and a run
+  // that fails while writing (full disk, read-only directory) leaves every
+  // previous file as it was, not a new report.json beside an old
+  // report.html.
+  using Render = void (*)(const Report&, const HtmlOptions&, std::ostream&);
+  static constexpr std::pair<const char*, Render> kFiles[] = {
+      {"report.json", [](const Report& r, const HtmlOptions&,
+                         std::ostream& o) { WriteJson(r, o); }},
+      {"report.html", [](const Report& r, const HtmlOptions& h,
+                         std::ostream& o) { WriteHtml(r, o, h); }},
+      {"pairs.csv", [](const Report& r, const HtmlOptions&,
+                       std::ostream& o) { WritePairsCsv(r, o); }},
+      {"claims.csv", [](const Report& r, const HtmlOptions&,
+                        std::ostream& o) { WriteClaimsCsv(r, o); }},
+  };
+  std::vector<std::pair<std::string, std::string>> written;  // (tmp, final)
+  for (const auto& [name, render] : kFiles) {
+    std::ostringstream out;
+    render(report, html, out);
+    const std::string path = absl::StrCat(out_dir, "/", name);
+    absl::StatusOr<std::string> tmp = WriteTemporary(path, std::move(out).str());
+    if (!tmp.ok()) {
+      for (const auto& w : written) unlink(w.first.c_str());
+      return tmp.status();
+    }
+    written.emplace_back(*std::move(tmp), path);
+  }
+  for (size_t i = 0; i < written.size(); ++i) {
+    absl::Status s = RenameOver(written[i].first, written[i].second);
+    if (!s.ok()) {
+      for (size_t j = i + 1; j < written.size(); ++j)
+        unlink(written[j].first.c_str());
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteFileAtomically(const std::string& path,
+                                 const std::string& contents) {
+  absl::StatusOr<std::string> tmp = WriteTemporary(path, contents);
+  if (!tmp.ok()) return tmp.status();
+  return RenameOver(*tmp, path);
 }
 
 }  // namespace refrain

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
+#include "scan_index.h"
 
 namespace refrain {
 namespace {
@@ -93,27 +94,65 @@ class BatchQueue {
 class FingerprintArena {
  public:
   void Append(std::span<const uint64_t> hashes) {
-    for (uint64_t h : hashes) data_.push_back(static_cast<uint32_t>(h >> 32));
-    offsets_.push_back(data_.size());
-    sizes_.push_back(static_cast<uint32_t>(hashes.size()));
+    // Blocks of fixed capacity, never reallocated: growing one flat vector
+    // would briefly need 1.5-2x its size while it copies (gigabytes at a
+    // million articles).
+    if (blocks_.empty() || blocks_.back().size() + hashes.size() > kBlock) {
+      blocks_.emplace_back();
+      blocks_.back().reserve(std::max(kBlock, hashes.size()));
+    }
+    std::vector<uint32_t>& block = blocks_.back();
+    docs_.push_back(Where{static_cast<uint32_t>(blocks_.size() - 1),
+                          static_cast<uint32_t>(block.size()),
+                          static_cast<uint32_t>(hashes.size())});
+    for (uint64_t h : hashes) block.push_back(static_cast<uint32_t>(h >> 32));
   }
   // Sorts and de-duplicates document i's fingerprints in place. Documents
   // may be prepared concurrently, each by one thread.
   void Prepare(size_t i) {
-    auto begin = data_.begin() + static_cast<int64_t>(offsets_[i]);
-    auto end = begin + sizes_[i];
-    std::sort(begin, end);
-    sizes_[i] = static_cast<uint32_t>(std::unique(begin, end) - begin);
+    Where& w = docs_[i];
+    uint32_t* begin = blocks_[w.block].data() + w.offset;
+    std::sort(begin, begin + w.size);
+    w.size = static_cast<uint32_t>(std::unique(begin, begin + w.size) - begin);
   }
   // Requires Prepare(i).
   std::span<const uint32_t> operator[](size_t i) const {
-    return std::span<const uint32_t>(data_).subspan(offsets_[i], sizes_[i]);
+    const Where& w = docs_[i];
+    return std::span<const uint32_t>(blocks_[w.block]).subspan(w.offset, w.size);
   }
 
  private:
-  std::vector<uint32_t> data_;
-  std::vector<uint64_t> offsets_{0};
-  std::vector<uint32_t> sizes_;
+  static constexpr size_t kBlock = size_t{1} << 24;  // 64 MiB of fingerprints
+  struct Where {
+    uint32_t block, offset, size;
+  };
+  std::vector<std::vector<uint32_t>> blocks_;
+  std::vector<Where> docs_;
+};
+
+// Signatures of all documents, num_perm slots each, in blocks of a fixed
+// number of documents (no reallocation copies; see FingerprintArena).
+class SignatureStore {
+ public:
+  explicit SignatureStore(uint32_t k) : k_(k) {}
+  void Append(std::span<const uint32_t> sig) {
+    if (blocks_.empty() || blocks_.back().size() == kDocsPerBlock * k_) {
+      blocks_.emplace_back();
+      blocks_.back().reserve(kDocsPerBlock * k_);
+    }
+    blocks_.back().insert(blocks_.back().end(), sig.begin(), sig.end());
+  }
+  std::span<const uint32_t> operator[](size_t doc) const {
+    return std::span<const uint32_t>(blocks_[doc / kDocsPerBlock])
+        .subspan((doc % kDocsPerBlock) * k_, k_);
+  }
+  // The blocks in document order, for LshIndex::Add.
+  const std::vector<std::vector<uint32_t>>& blocks() const { return blocks_; }
+
+ private:
+  static constexpr size_t kDocsPerBlock = 1 << 16;
+  uint32_t k_;
+  std::vector<std::vector<uint32_t>> blocks_;
 };
 
 size_t Intersect(std::span<const uint32_t> a, std::span<const uint32_t> b) {
@@ -149,6 +188,46 @@ uint64_t CountFloorWords(std::string_view text) {
   if (in_word)
     words.push_back(Token{start, static_cast<uint32_t>(text.size()), false});
   return words.size();
+}
+
+// scan --index: puts the indexed documents related to the new ones in front
+// of them, in index order. That is the order one scan over every dump would
+// have seen, so candidates, capped buckets and cluster representatives come
+// out as in that scan. Sets report->index.loaded.
+absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
+                         FingerprintArena* fingerprints,
+                         SignatureStore* signatures, uint32_t k) {
+  absl::StatusOr<std::vector<IndexedDocument>> loaded = indexed.FindRelated(
+      report->documents, [&](size_t i) { return (*signatures)[i]; });
+  if (!loaded.ok()) return loaded.status();
+  report->index.loaded = static_cast<uint32_t>(loaded->size());
+  if (loaded->empty()) return absl::OkStatus();
+  const size_t n = report->documents.size();
+  FingerprintArena fp;
+  SignatureStore sigs(k);
+  std::vector<uint64_t> wide;  // Append() keeps the high 32 bits.
+  auto append = [&](std::span<const uint32_t> f) {
+    wide.resize(f.size());
+    for (size_t j = 0; j < f.size(); ++j) wide[j] = uint64_t{f[j]} << 32;
+    fp.Append(wide);
+  };
+  std::vector<Document> docs;
+  docs.reserve(loaded->size() + n);
+  for (IndexedDocument& d : *loaded) {
+    append(d.fingerprints);
+    sigs.Append(d.signature);
+    docs.push_back(std::move(d.doc));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    fingerprints->Prepare(i);
+    append((*fingerprints)[i]);
+    sigs.Append((*signatures)[i]);
+    docs.push_back(std::move(report->documents[i]));
+  }
+  *fingerprints = std::move(fp);
+  *signatures = std::move(sigs);
+  report->documents = std::move(docs);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -199,6 +278,12 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
     return absl::InvalidArgumentError("--threads must be >= 0");
   if (o.batch_records < 1)
     return absl::InvalidArgumentError("batch size must be >= 1");
+  if (!o.index_path.empty() && o.floor) {
+    return absl::InvalidArgumentError("--index cannot be used with --floor");
+  }
+  if (o.index_wait_ms < 0) {
+    return absl::InvalidArgumentError("--index-wait must be >= 0");
+  }
   return absl::OkStatus();
 }
 
@@ -219,11 +304,21 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
                              options.fp_weight, options.fn_weight);
   const MinHasher hasher(options.minhash);
   const uint32_t k = options.minhash.num_perm;
-  // Claims quote the text at the end; without them, only metadata is kept.
-  const bool keep_text = options.claims.enabled && !options.floor;
+  // Claims quote the text at the end and the index stores it; otherwise
+  // only metadata is kept.
+  const bool keep_text =
+      (options.claims.enabled || !options.index_path.empty()) && !options.floor;
+  // scan --index: a bad index fails the scan here, before any work.
+  std::optional<internal::IndexedScan> indexed;
+  if (!options.index_path.empty()) {
+    absl::StatusOr<internal::IndexedScan> ix =
+        internal::IndexedScan::Open(options, report.lsh);
+    if (!ix.ok()) return ix.status();
+    indexed.emplace(*std::move(ix));
+  }
 
   FingerprintArena fingerprints;
-  std::vector<uint32_t> signatures;  // documents x k
+  SignatureStore signatures(k);
   absl::flat_hash_map<std::string, uint32_t> id_index;
 
   // ---- Ingest, normalize, shingle, sign: batch by batch, in parallel. ----
@@ -278,8 +373,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
         doc.text = std::string();
       } else {
         fingerprints.Append(batch_sets[i]);
-        signatures.insert(signatures.end(), batch_sigs.begin() + i * k,
-                          batch_sigs.begin() + (i + 1) * k);
+        signatures.Append(std::span<const uint32_t>(batch_sigs).subspan(i * k, k));
       }
       report.documents.push_back(std::move(doc));
     }
@@ -319,6 +413,11 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     report.timings.total_s = Seconds(t0);
     return report;
   }
+  if (indexed) {
+    absl::Status s =
+        LoadRelated(*indexed, &report, &fingerprints, &signatures, k);
+    if (!s.ok()) return s;
+  }
 
   // ---- LSH candidates. ----
   auto t1 = Clock::now();
@@ -326,7 +425,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   {
     LshIndex index(report.lsh, k);
-    index.Add(signatures);
+    for (const std::vector<uint32_t>& block : signatures.blocks()) index.Add(block);
     index.Build();
     LshIndex::CandidateStats stats;
     candidates = index.CandidatePairs(options.max_bucket, &stats);
@@ -399,8 +498,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     return NearDuplicatePair{
         a, b, v.jaccard, v.containment,
         EstimateJaccard(
-            std::span<const uint32_t>(signatures).subspan(a * k, k),
-            std::span<const uint32_t>(signatures).subspan(b * k, k))};
+            signatures[a], signatures[b])};
   };
   for (const Edge& e : MatrixEdges(report.similarity)) {
     if (cluster_of[e.a]->members.size() > options.max_cluster_pairs) continue;
@@ -434,10 +532,21 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
         story_of[m] = dc.cluster.representative;
     }
     absl::StatusOr<ClaimsResult> claims =
-        FindClaims(report.documents, story_of, options.segment, options.claims);
+        FindClaims(report.documents, story_of, options.segment, options.claims,
+                   indexed ? indexed->claims(report.index.loaded) : nullptr);
     if (!claims.ok()) return claims.status();
     report.claims = *std::move(claims);
     report.timings.claims_s = Seconds(t4);
+  }
+  if (indexed) {
+    absl::Status s = indexed->Finish(
+        paths,
+        [&](size_t d) {
+          fingerprints.Prepare(d);
+          return fingerprints[d];
+        },
+        [&](size_t d) { return signatures[d]; }, &report);
+    if (!s.ok()) return s;
   }
   report.timings.total_s = Seconds(t0);
   return report;

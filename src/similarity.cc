@@ -4,36 +4,21 @@
 
 namespace refrain {
 
-size_t IntersectionSize(std::span<const uint64_t> a, std::span<const uint64_t> b) {
-  size_t i = 0, j = 0, n = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j]) {
-      ++i;
-    } else if (b[j] < a[i]) {
-      ++j;
-    } else {
-      ++n;
-      ++i;
-      ++j;
-    }
-  }
-  return n;
-}
-
 double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b) {
   if (a.empty() && b.empty()) return 0.0;
-  const size_t inter = IntersectionSize(a, b);
+  const size_t inter = IntersectionSize<uint64_t>(a, b);
   return static_cast<double>(inter) /
          static_cast<double>(a.size() + b.size() - inter);
 }
 
 double Containment(std::span<const uint64_t> a, std::span<const uint64_t> b) {
   if (a.empty() || b.empty()) return 0.0;
-  return static_cast<double>(IntersectionSize(a, b)) /
+  return static_cast<double>(IntersectionSize<uint64_t>(a, b)) /
          static_cast<double>(std::min(a.size(), b.size()));
 }
 
-SimilarityMatrix BuildSimilarityMatrix(uint32_t num_docs, std::span<const Edge> edges) {
+SimilarityMatrix BuildSimilarityMatrix(uint32_t num_docs,
+                                       std::span<const Edge> edges) {
   std::vector<Eigen::Triplet<double, int64_t>> t;
   t.reserve(edges.size());
   for (const Edge& e : edges) {

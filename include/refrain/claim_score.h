@@ -16,8 +16,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -88,6 +90,11 @@ class IdfTable {
   // (or per sentence of .txt articles), analyzed with `analyzer`.
   static absl::StatusOr<IdfTable> FromFile(const std::string& path,
                                            const TermAnalyzer& analyzer);
+
+  // A table of `units` units in which each listed stem occurs in `df` of
+  // them: counts kept elsewhere (the persistent index, index.h).
+  static IdfTable FromCounts(
+      uint64_t units, std::span<const std::pair<std::string, uint64_t>> df);
 
  private:
   struct Impl;

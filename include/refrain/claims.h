@@ -23,6 +23,7 @@
 #define REFRAIN_CLAIMS_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "refrain/claim_score.h"
 #include "refrain/document.h"
+#include "refrain/lsh.h"
 #include "refrain/segment.h"
 
 namespace refrain {
@@ -124,14 +126,47 @@ struct ClaimsResult {
   uint64_t scored_pairs = 0;           // Past the cosine filter.
 };
 
+// What an incremental scan against a persistent index (scan --index,
+// index.h) adds to FindClaims: IDF counts kept in the index, which documents
+// are new, and, back, what the index stores for each unit.
+struct ClaimsIncremental {
+  // Per document of `docs`: non-zero if it is new (not loaded from the
+  // index). Only candidate pairs with a unit of a new document are scored:
+  // pairs of two indexed documents were scored when the later was added.
+  std::vector<char> is_new;
+  // Per document: non-zero if its units add to the IDF counts; zero when
+  // base_idf already counts them (loaded from the index, or already indexed
+  // under the same id).
+  std::vector<char> counts_in_idf;
+  // IDF counts of the units outside `docs`: units() and the document
+  // frequency of each of the given stems (the distinct stems of all units,
+  // sorted). Called once, on the calling thread, before any unit is
+  // sketched. Null: none.
+  std::function<absl::StatusOr<IdfTable>(std::span<const std::string> stems)>
+      base_idf;
+  // Return once the units are sketched: no candidates, no scoring. Default
+  // false.
+  bool sketch_only = false;
+
+  // Out, per unit of the result: its distinct stems, sorted, and its
+  // ClaimLshParams(options).bands candidate band keys (flattened), computed
+  // with the IDF counts above (frequent stems are left out of the sketch).
+  std::vector<std::vector<std::string>> unit_stems;
+  std::vector<uint64_t> unit_band_keys;
+};
+
+// The banding of the claim candidate LSH.
+LshParams ClaimLshParams(const ClaimOptions& options);
+
 // Finds recurring claims among `docs`. `story_of[i]` names the story of
 // document i (equal for near-duplicates; may be empty: every document its own
 // story). Fails only on unusable options (stemmer language, WordNet dir,
-// background file). Deterministic; parallel inside.
-absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
-                                        std::span<const uint32_t> story_of,
-                                        const SegmentOptions& segment,
-                                        const ClaimOptions& options);
+// background file) or when incremental->base_idf fails. Deterministic;
+// parallel inside.
+absl::StatusOr<ClaimsResult> FindClaims(
+    std::span<const Document> docs, std::span<const uint32_t> story_of,
+    const SegmentOptions& segment, const ClaimOptions& options,
+    ClaimsIncremental* incremental = nullptr);
 
 }  // namespace refrain
 

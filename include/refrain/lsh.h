@@ -37,6 +37,12 @@ LshParams OptimalLshParams(double threshold, uint32_t num_perm,
 // Probability that a pair of Jaccard `s` becomes a candidate.
 double CandidateProbability(double s, LshParams p);
 
+// The bucket key of band `band` of `signature`: XXH3-64 of its `rows` slots
+// (little-endian 32-bit words from band * rows on), seed kBandSeed + band.
+// What LshIndex buckets by, and what the persistent index (index.h) stores.
+uint64_t BandKey(std::span<const uint32_t> signature, LshParams params,
+                 uint32_t band);
+
 class LshIndex {
  public:
   LshIndex(LshParams params, uint32_t num_perm);

@@ -41,6 +41,38 @@ struct DocumentCluster {
 struct Timings {
   double ingest_s = 0, lsh_s = 0, verify_s = 0, cluster_s = 0, claims_s = 0,
          total_s = 0;
+  double index_s = 0;  // scan --index: look-ups, loading and adding.
+};
+
+// Where an indexed document came from (scan --index).
+struct IndexedOrigin {
+  uint64_t dump_seq = 0;  // The dump that added it to the index (1, 2, ...).
+  std::string dump_name;  // Its name (the input paths of that run).
+  std::string dump_time;  // When it was added (UTC, ISO 8601).
+};
+
+// What `scan --index` did. Report::documents then starts with the indexed
+// documents the new ones were compared with (in index order, as one scan
+// over every dump would have seen them), followed by the new documents;
+// pairs, clusters and claim matches all involve at least one new document.
+struct IndexSummary {
+  bool used = false;    // False: no index, every other field empty.
+  std::string path;     // The index file.
+  uint32_t loaded = 0;  // Report::documents[0, loaded) come from the index.
+  std::vector<IndexedOrigin> origins;  // Per loaded document.
+  uint64_t documents_before = 0;       // In the index before this run.
+  uint64_t already_indexed = 0;  // New documents whose id was already there.
+  uint64_t added = 0;            // Documents added by this run.
+  uint64_t units_added = 0;      // Claim units added.
+  uint64_t dump_seq = 0;         // This run's dump; 0 when it added nothing.
+  std::string dump_name;         // This run's dump name.
+
+  // True if document `d` of the report was loaded from the index.
+  bool IsIndexed(uint32_t d) const { return d < loaded; }
+  // "new-new" or "new-indexed" for a reported pair of documents.
+  const char* Scope(uint32_t a, uint32_t b) const {
+    return IsIndexed(a) || IsIndexed(b) ? "new-indexed" : "new-new";
+  }
 };
 
 struct Report {
@@ -60,6 +92,7 @@ struct Report {
   std::vector<NearDuplicatePair> pairs;  // As reported (see DocumentCluster).
   std::vector<DocumentCluster> clusters;
   ClaimsResult claims;  // Empty when claims are disabled.
+  IndexSummary index;   // scan --index only.
   Timings timings;      // Not part of report.json.
 };
 
@@ -143,8 +176,10 @@ void WritePairsCsv(const Report& report, std::ostream& out);
 void WriteClaimsCsv(const Report& report, std::ostream& out);
 
 // Writes every report file into `out_dir` (created if missing), each one
-// atomically: report.json, report.html, pairs.csv and claims.csv. A failing
-// write leaves any previous file of that name untouched.
+// atomically: report.json, report.html, pairs.csv and claims.csv. All are
+// written to temporary files first and renamed only when all are on disk,
+// so a failing write (full disk, read-only directory) leaves every previous
+// file untouched and no temporary file behind.
 absl::Status WriteReports(const Report& report, const std::string& out_dir,
                           const HtmlOptions& html = {});
 

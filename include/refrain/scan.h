@@ -74,6 +74,18 @@ struct ScanOptions {
   // it (docs/performance.md). Default false.
   bool floor = false;
 
+  // Persistent index (index.h). When set, the new documents are also
+  // compared with every article of earlier runs kept in this SQLite file
+  // (pairs and claim matches then say "new-new" or "new-indexed"), then
+  // added to it in one transaction; ids already indexed are not added
+  // again. Created if missing; refused if built with other sketch
+  // parameters. Not with `floor`. Default "" (no index).
+  std::string index_path;
+  // How long to wait while another process writes the index, in
+  // milliseconds, before failing with "index is locked by another process".
+  // Default 30000; range >= 0.
+  int index_wait_ms = 30000;
+
   // Worker threads; 0 (default) = all cores. Does not change any output.
   int threads = 0;
   // Records parsed and sketched per parallel batch; up to three batches of

@@ -9,9 +9,22 @@
 
 namespace refrain {
 
-// |A ∩ B| of two sorted, distinct arrays. O(|A| + |B|).
-size_t IntersectionSize(std::span<const uint64_t> a,
-                        std::span<const uint64_t> b);
+// |A ∩ B| of two sorted, distinct arrays (of any integer type: 64-bit
+// shingle hashes, 32-bit fingerprints). O(|A| + |B|).
+template <typename T>
+size_t IntersectionSize(std::span<const T> a, std::span<const T> b) {
+  size_t i = 0, j = 0, n = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++n, ++i, ++j;
+    }
+  }
+  return n;
+}
 
 // |A ∩ B| / |A ∪ B|; 0 when both are empty.
 double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);

@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "refrain/eval_pairs.h"
 #include "refrain/generate.h"
+#include "refrain/index.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
 
@@ -78,7 +79,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_option("paths", f->paths,
                   "Files or directories to read (recursively)")
       ->required();
-  cmd->add_option("--out", f->out_dir, "Output directory for report.json")
+  cmd->add_option("--out", f->out_dir, "Output directory for report.json, report.html, pairs.csv and claims.csv")
       ->capture_default_str();
   cmd->add_option("--threshold", o.threshold,
                   "Jaccard similarity of word shingles at or above which two "
@@ -160,6 +161,16 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_flag("--floor", o.floor,
                 "Only ingest, validate UTF-8 and split words: the speed floor "
                 "every other figure is compared with; writes no report");
+  cmd->add_option("--index", o.index_path,
+                  "Persistent index (SQLite file, created if missing): also "
+                  "compare with every article indexed by earlier scans, then "
+                  "add this dump to it");
+  cmd->add_option_function<double>(
+         "--index-wait",
+         [&o](double s) { o.index_wait_ms = static_cast<int>(s * 1000); },
+         "Seconds to wait while another process writes the index "
+         "(default 30)")
+      ->check(CLI::Range(0.0, 86400.0));
 }
 
 // A one-line progress display on stderr, redrawn at most 5 times a second,
@@ -336,6 +347,79 @@ int RunEvalPairsCommand(const EvalPairsFlags& f) {
 }
 // ---- eval-pairs (end) ------------------------------------------------------
 
+// ---- index (begin) ---------------------------------------------------------
+// `refrain index stats|remove PATH`: the persistent index of scan --index.
+
+struct IndexFlags {
+  std::string path;
+  refrain::RemoveFilter remove;
+  double wait_s = 30;
+};
+
+int RunIndexStats(const IndexFlags& f) {
+  refrain::IndexOptions o;
+  o.read_only = true;
+  o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
+  absl::StatusOr<refrain::Index> index = refrain::Index::Open(f.path, o);
+  if (!index.ok()) return Fail(index.status());
+  absl::StatusOr<refrain::IndexStats> st = index->Stats();
+  if (!st.ok()) return Fail(st.status());
+  const uint64_t bytes = st->file_bytes + st->wal_bytes;
+  std::cout << absl::StrFormat("index %s (schema version %d)\n", f.path,
+                               st->schema_version);
+  std::cout << absl::StrFormat("  documents     %d\n", st->documents);
+  std::cout << absl::StrFormat("  claim units   %d (%d distinct stems)\n",
+                               st->units, st->stems);
+  std::cout << absl::StrFormat(
+      "  size on disk  %.1f MB (%.1f kB per document; %d pages of %d bytes, "
+      "%d free; WAL %.1f MB)\n",
+      bytes / 1e6, st->documents > 0 ? bytes / 1e3 / st->documents : 0.0,
+      st->pages, st->page_size, st->free_pages, st->wal_bytes / 1e6);
+  std::cout << absl::StrFormat("  dumps         %d\n", st->dumps.size());
+  for (const refrain::IndexStats::Dump& d : st->dumps) {
+    std::cout << absl::StrFormat("    #%d  %s  %d documents  %s\n", d.seq,
+                                 d.added_at, d.documents, d.name);
+  }
+  std::cout << "  parameters   ";
+  for (const auto& [k, v] : st->params.Entries()) {
+    std::cout << " " << k << "=" << v;
+  }
+  std::cout << "\n";
+  return kExitOk;
+}
+
+int RunIndexCheck(const IndexFlags& f) {
+  refrain::IndexOptions o;
+  o.read_only = true;
+  o.quick_check_max_bytes = 0;  // integrity_check below covers it.
+  o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
+  absl::StatusOr<refrain::Index> index = refrain::Index::Open(f.path, o);
+  if (!index.ok()) return Fail(index.status());
+  absl::StatusOr<std::string> r = index->IntegrityCheck();
+  if (!r.ok()) return Fail(r.status());
+  if (*r != "ok") {
+    std::cerr << "refrain: " << f.path << ": corrupt index:\n" << *r << "\n";
+    return kExitFailure;
+  }
+  std::cout << f.path << ": ok\n";
+  return kExitOk;
+}
+
+int RunIndexRemove(const IndexFlags& f) {
+  refrain::IndexOptions o;
+  o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
+  absl::StatusOr<refrain::Index> index = refrain::Index::Open(f.path, o);
+  if (!index.ok()) return Fail(index.status());
+  absl::StatusOr<refrain::RemoveResult> r = index->Remove(f.remove);
+  if (!r.ok()) return Fail(r.status());
+  std::cout << absl::StrFormat(
+      "removed %d documents (%d claim units); %s: %.1f MB -> %.1f MB\n",
+      r->documents, r->units, f.path, r->file_bytes_before / 1e6,
+      r->file_bytes_after / 1e6);
+  return kExitOk;
+}
+// ---- index (end) -----------------------------------------------------------
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -413,6 +497,41 @@ int main(int argc, char** argv) {
       "print accuracy, precision, recall, F1, the best threshold and ROC AUC");
   AddEvalPairsFlags(eval_pairs_cmd, &eval_pairs);
 
+  // index (see RunIndexStats, RunIndexRemove).
+  IndexFlags index;
+  CLI::App* index_cmd = app.add_subcommand(
+      "index", "Inspect or trim the persistent index of `scan --index`");
+  index_cmd->require_subcommand(1);
+  CLI::App* index_stats_cmd = index_cmd->add_subcommand(
+      "stats",
+      "Documents, claim units, dumps, size on disk, schema version and "
+      "parameters of an index");
+  index_stats_cmd->add_option("PATH", index.path, "The index file")->required();
+  CLI::App* index_check_cmd = index_cmd->add_subcommand(
+      "check", "Check every page and index of an index file (integrity_check)");
+  index_check_cmd->add_option("PATH", index.path, "The index file")->required();
+  CLI::App* index_remove_cmd = index_cmd->add_subcommand(
+      "remove",
+      "Delete documents from an index (every table), then reclaim the space");
+  index_remove_cmd->add_option("PATH", index.path, "The index file")
+      ->required();
+  CLI::Option* before = index_remove_cmd->add_option(
+      "--before", index.remove.before,
+      "Documents whose date sorts before DATE (ISO 8601, e.g. 2026-01-01); "
+      "documents without a date are kept");
+  CLI::Option* by_id = index_remove_cmd->add_option(
+      "--id", index.remove.id, "The document with this id");
+  CLI::Option* by_source = index_remove_cmd->add_option(
+      "--source", index.remove.source, "Every document of this source");
+  before->excludes(by_id)->excludes(by_source);
+  by_id->excludes(by_source);
+  for (CLI::App* c : {index_stats_cmd, index_check_cmd, index_remove_cmd}) {
+    c->add_option("--wait", index.wait_s,
+                  "Seconds to wait while another process writes the index")
+        ->check(CLI::Range(0.0, 86400.0))
+        ->capture_default_str();
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -423,5 +542,8 @@ int main(int argc, char** argv) {
   if (compare_cmd->parsed()) return RunCompareCommand(compare);
   if (generate_cmd->parsed()) return RunGenerateCommand(generate);
   if (eval_pairs_cmd->parsed()) return RunEvalPairsCommand(eval_pairs);
+  if (index_stats_cmd->parsed()) return RunIndexStats(index);
+  if (index_check_cmd->parsed()) return RunIndexCheck(index);
+  if (index_remove_cmd->parsed()) return RunIndexRemove(index);
   return kExitUsage;
 }

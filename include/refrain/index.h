@@ -1,0 +1,264 @@
+// The persistent index behind `refrain scan --index PATH`: every article of
+// earlier dumps, with its sketches, in one SQLite file, so each new dump is
+// checked against all articles seen before without rescanning them.
+//
+// What one file holds (schema version kIndexSchemaVersion, documented in
+// docs/report-format.md, "Persistent index"): document metadata and text
+// (to quote old matches), MinHash signatures, shingle fingerprints (exact
+// verification), LSH band keys (table (band, key, doc), looked up by
+// (band, key)), claim units (offsets and kind) with their candidate band
+// keys, per-stem document frequencies of the claim units (IDF), the dumps
+// added, and the scan parameters that make sketches comparable.
+//
+// Stages of a write, in this order (RE2 Set style: add, then query):
+//   Open()        checks the file read-only first: SQLite header, application
+//                 id, schema version, tables, PRAGMA quick_check (up to
+//                 IndexOptions::quick_check_max_bytes) and, with `params`,
+//                 the stored parameters. A file failing a check is never
+//                 written to. A missing file is created only with
+//                 options.create.
+//   BeginWrite()  takes the write lock (BEGIN IMMEDIATE; waits up to
+//                 busy_timeout_ms for another writer, then fails with "index
+//                 is locked by another process"). Everything read after it is
+//                 one consistent snapshot, so two concurrent scans behave as
+//                 if run one after the other.
+//   Find*/Load*   look-ups; const.
+//   AddDump()     inserts one dump.
+//   Commit()      makes the dump visible at once. Destroying the Index, a
+//                 failure or a killed process before Commit() leaves the file
+//                 exactly as it was (SQLite's WAL journal).
+// Stats() and Remove() are separate entry points for `refrain index`.
+//
+// Not thread-safe: use one Index from one thread. Other processes may read
+// while one writes; they see the state before or after the write.
+#ifndef REFRAIN_INDEX_H_
+#define REFRAIN_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "refrain/claim_score.h"
+#include "refrain/claims.h"
+#include "refrain/document.h"
+#include "refrain/lsh.h"
+
+namespace refrain {
+
+struct ScanOptions;
+
+// PRAGMA user_version of the index files this build reads and writes. Bump on
+// any change of the tables or of what their values mean.
+inline constexpr int kIndexSchemaVersion = 1;
+
+// The scan parameters that make the sketches of two runs comparable. Stored
+// when the index is created; a scan with other values is refused, naming
+// every difference.
+struct IndexParams {
+  uint32_t num_perm = 0;  // Document MinHash slots.
+  uint64_t seed = 0;      // Document MinHash seed.
+  std::string minhash;    // Document MinHash algorithm: "oph" or "classic".
+  uint32_t shingle = 0;   // Words per shingle.
+  LshParams lsh;          // Document banding (bands x rows).
+  bool claims = false;    // Claim units are indexed (scan without --no-claims).
+  // Claim-unit candidate sketches (see ClaimOptions); meaningful only with
+  // `claims`.
+  uint32_t claim_num_perm = 0;
+  uint64_t claim_seed = 0;
+  LshParams claim_lsh;
+  bool claim_bigrams = false;
+  uint32_t claim_frequent_stem_min_units = 0;
+  double claim_frequent_stem_fraction = 0;
+  std::string language;  // Snowball language of the claim stems.
+
+  // The parameters of a scan with `options` whose document banding is `lsh`.
+  static IndexParams ForScan(const ScanOptions& options, LshParams lsh);
+  // (name, value) pairs in a fixed order, as stored in the meta table.
+  std::vector<std::pair<std::string, std::string>> Entries() const;
+};
+
+struct IndexOptions {
+  // Create a new, empty index when `path` does not exist or is an empty
+  // file (scan --index). When false (index stats / remove), a missing file
+  // is an error. Default false.
+  bool create = false;
+  // Open without write access (index stats). Default false.
+  bool read_only = false;
+  // How long BeginWrite() and Remove() wait for another process's write lock,
+  // in milliseconds. Default 30000; range >= 0.
+  int busy_timeout_ms = 30000;
+  // Opening an existing index always checks the SQLite header, application
+  // id, schema version and meta table. A file of at most this many bytes is
+  // also fully checked by PRAGMA quick_check before anything can write to
+  // it; that reads the whole file (about 0.8 s per GB from the page cache,
+  // far more from disk), so larger indexes are not, and a scan's cost stays
+  // driven by its new articles. Corruption met later, in a write, still
+  // fails it and leaves the file as it was (the write is one transaction in
+  // the WAL). `refrain index check` checks any size. Default 1 GiB (about
+  // 50k articles with claims, 160k without); 0: never; UINT64_MAX: always.
+  uint64_t quick_check_max_bytes = uint64_t{1} << 30;
+};
+
+// An indexed document as loaded for a scan.
+struct IndexedDocument {
+  int64_t row = 0;  // Row id in the index: the order documents were added.
+  Document doc;     // Metadata and text, as they were scanned.
+  uint64_t dump_seq = 0;               // The dump that added it (1, 2, ...).
+  std::string dump_name;               // That dump's name (its input paths).
+  std::string dump_time;               // When it was added (UTC, ISO 8601).
+  std::vector<uint32_t> signature;     // num_perm MinHash slots.
+  std::vector<uint32_t> fingerprints;  // Sorted, distinct (see scan.cc).
+};
+
+// An indexed claim unit: its document's row id, kind and span (unit.doc is
+// not used).
+struct IndexedUnit {
+  int64_t doc = 0;
+  ClaimUnit unit;
+};
+
+// One dump to add, as arrays over its documents (a batch, so a dump is one
+// call).
+struct DumpToAdd {
+  // Shown by `refrain index stats` and in reports, e.g. the input paths.
+  std::string name;
+  // The documents, in scan order. Ids must not be in the index yet.
+  std::vector<const Document*> docs;
+  // docs.size() x num_perm slots.
+  std::vector<uint32_t> signatures;
+  // Per document: sorted, distinct shingle fingerprints.
+  std::vector<std::vector<uint32_t>> fingerprints;
+  // Claim units; unit.doc indexes into `docs`; ordered by (doc, position).
+  std::vector<ClaimUnit> units;
+  // units.size() x claim_lsh.bands candidate band keys.
+  std::vector<uint64_t> unit_band_keys;
+  // Per unit: its distinct stems (they add to the IDF counts).
+  std::vector<std::vector<std::string>> unit_stems;
+};
+
+struct AddDumpResult {
+  uint64_t dump_seq = 0;  // 0 when the dump added no document.
+  uint64_t documents = 0;
+  uint64_t units = 0;
+};
+
+struct IndexStats {
+  int schema_version = 0;
+  uint64_t documents = 0;
+  uint64_t units = 0;  // Claim units.
+  uint64_t stems = 0;  // Distinct stems with a document frequency.
+  struct Dump {
+    uint64_t seq = 0;
+    std::string name;
+    std::string added_at;
+    uint64_t documents = 0;  // Still in the index.
+  };
+  std::vector<Dump> dumps;
+  uint64_t file_bytes = 0;  // The database file.
+  uint64_t wal_bytes = 0;   // Its -wal file, if any.
+  uint64_t page_size = 0;
+  uint64_t pages = 0;
+  uint64_t free_pages = 0;
+  IndexParams params;
+};
+
+// Exactly one field is set.
+struct RemoveFilter {
+  // Documents whose `date` sorts before this (ISO 8601 dates compare as
+  // strings, so "2026-01-01" removes every date in 2025 and before).
+  // Documents without a date are kept.
+  std::string before;
+  std::string id;      // The document with this id.
+  std::string source;  // Every document of this source (outlet).
+};
+
+struct RemoveResult {
+  uint64_t documents = 0;  // Removed.
+  uint64_t units = 0;      // Claim units removed.
+  uint64_t file_bytes_before = 0;
+  uint64_t file_bytes_after = 0;  // After VACUUM.
+};
+
+class Index {
+ public:
+  // Opens the index at `path` (see the stages above). With `params`, an
+  // existing index must have been created with the same values, and a new
+  // one is created with them; without, the index must exist. Errors:
+  // NotFound (missing), FailedPrecondition (not a SQLite file, not a refrain
+  // index, another schema version, corrupt, other parameters: the file is
+  // left unchanged), Unavailable (I/O).
+  static absl::StatusOr<Index> Open(const std::string& path,
+                                    const IndexOptions& options,
+                                    const IndexParams* params = nullptr);
+
+  Index(Index&&) noexcept;
+  Index& operator=(Index&&) noexcept;
+  ~Index();  // Rolls back an uncommitted write.
+
+  const std::string& path() const;
+  const IndexParams& params() const;
+
+  // Takes the write lock; see the stages above.
+  absl::Status BeginWrite();
+  absl::Status Commit();
+
+  // Documents in the index.
+  absl::StatusOr<uint64_t> CountDocuments() const;
+
+  // Row ids of the documents with these ids: result[i] is 0 when ids[i] is
+  // not indexed. One B-tree look-up per id.
+  absl::StatusOr<std::vector<int64_t>> FindIds(
+      std::span<const std::string> ids) const;
+
+  // Indexed documents sharing an LSH bucket with new documents whose band
+  // keys are `band_keys` (n x lsh.bands, BandKey of each signature, repeats
+  // allowed). As in LshIndex::CandidatePairs, a bucket with more than
+  // `max_bucket` members (indexed and new together) contributes only its
+  // first indexed document. Row ids, ascending. Cost: one B-tree look-up per
+  // distinct key.
+  absl::StatusOr<std::vector<int64_t>> FindDocuments(
+      std::span<const uint64_t> band_keys, uint32_t max_bucket) const;
+
+  // The same over claim units (keys: n x claim_lsh.bands): the indexed
+  // units sharing a bucket with a new unit, in index order (by document,
+  // then position). Cost: one look-up per distinct key and per unit found.
+  absl::StatusOr<std::vector<IndexedUnit>> FindUnits(
+      std::span<const uint64_t> unit_band_keys, uint32_t max_bucket) const;
+
+  // The documents with these row ids, in the given order.
+  absl::StatusOr<std::vector<IndexedDocument>> LoadDocuments(
+      std::span<const int64_t> rows) const;
+
+  // IDF counts of the indexed claim units: units() is every indexed unit,
+  // and each of `stems` has its document frequency.
+  absl::StatusOr<IdfTable> LoadIdf(std::span<const std::string> stems) const;
+
+  // Adds one dump; requires BeginWrite(). Its documents are numbered after
+  // every indexed one.
+  absl::StatusOr<AddDumpResult> AddDump(const DumpToAdd& dump);
+
+  absl::StatusOr<IndexStats> Stats() const;
+
+  // PRAGMA integrity_check over the whole file (every B-tree, index and
+  // constraint): "ok", or the first problems found. Cost: reads the file.
+  absl::StatusOr<std::string> IntegrityCheck() const;
+
+  // Deletes the matching documents from every table, in one transaction,
+  // then reclaims the space (VACUUM: rewrites the file; needs free disk space
+  // about its size). Must not be inside BeginWrite().
+  absl::StatusOr<RemoveResult> Remove(const RemoveFilter& filter);
+
+ private:
+  struct Impl;
+  explicit Index(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace refrain
+
+#endif  // REFRAIN_INDEX_H_

@@ -1,0 +1,1176 @@
+#include "refrain/index.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <optional>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "refrain/minhash.h"
+#include "refrain/scan.h"
+
+namespace refrain {
+namespace {
+
+// Signatures and fingerprints are stored as arrays of 32-bit words in host
+// order, which the schema defines as little-endian.
+static_assert(std::endian::native == std::endian::little,
+              "index blobs are little-endian");
+
+// PRAGMA application_id of a refrain index: "RFIX".
+constexpr int32_t kApplicationId = 0x52464958;
+
+// The schema, created in one transaction with the meta rows. Row numbers
+// (`num`) are assigned in scan order, so ordering by them gives the order a
+// single scan over all dumps would have seen.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE dump(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  documents INTEGER NOT NULL);
+CREATE TABLE doc(
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  dump INTEGER NOT NULL,
+  location TEXT NOT NULL,
+  source TEXT NOT NULL,
+  title TEXT NOT NULL,
+  url TEXT NOT NULL,
+  date TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  invalid_utf8 INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  signature BLOB NOT NULL,
+  fingerprints BLOB NOT NULL,
+  first_unit INTEGER NOT NULL,
+  units INTEGER NOT NULL);
+CREATE INDEX doc_by_dump ON doc(dump);
+CREATE INDEX doc_by_source ON doc(source);
+CREATE INDEX doc_by_date ON doc(date);
+CREATE TABLE doc_band(
+  band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+  PRIMARY KEY(band, key, doc)) WITHOUT ROWID;
+CREATE TABLE unit(
+  num INTEGER PRIMARY KEY,
+  doc INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  begin INTEGER NOT NULL,
+  end INTEGER NOT NULL);
+CREATE TABLE unit_band(
+  band INTEGER NOT NULL, key INTEGER NOT NULL, unit INTEGER NOT NULL,
+  PRIMARY KEY(band, key, unit)) WITHOUT ROWID;
+CREATE TABLE stem_df(stem TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+std::string NowUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+std::string Unchanged(const std::string& path) {
+  return absl::StrCat("; ", path, " was left unchanged");
+}
+
+// An SQLite error as a status. Lock contention is Unavailable with the
+// message users look for; corruption is FailedPrecondition.
+absl::Status SqlError(sqlite3* db, int rc, const std::string& path,
+                      const std::string& what) {
+  const int primary = rc & 0xff;
+  const char* msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return absl::UnavailableError(absl::StrCat(
+        path, ": index is locked by another process (", what, ")"));
+  }
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": corrupt index (", what, ": ", msg, ")"));
+  }
+  if (primary == SQLITE_FULL) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(path, ": disk full (", what, ")"));
+  }
+  return absl::UnavailableError(
+      absl::StrCat(path, ": ", what, ": ", msg, " (SQLite code ", rc, ")"));
+}
+
+// A prepared statement. Bind indexes are 1-based, column indexes 0-based.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_), path_(o.path_) {
+    o.s_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+
+  static absl::StatusOr<Stmt> Prepare(sqlite3* db, const std::string& path,
+                                      std::string_view sql) {
+    Stmt st;
+    st.db_ = db;
+    st.path_ = &path;
+    int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
+                                &st.s_, nullptr);
+    if (rc != SQLITE_OK) return SqlError(db, rc, path, "prepare");
+    return st;
+  }
+
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& BindText(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()),
+                      SQLITE_STATIC);
+    return *this;
+  }
+  Stmt& BindWords(int i, std::span<const uint32_t> v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size_bytes()),
+                      SQLITE_STATIC);
+    return *this;
+  }
+
+  // Steps once: true with a row, false when done.
+  absl::StatusOr<bool> Step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqlError(db_, rc, *path_, sqlite3_sql(s_));
+  }
+  // Steps to the end and resets for the next use.
+  absl::Status Run() {
+    for (;;) {
+      absl::StatusOr<bool> r = Step();
+      if (!r.ok()) {
+        Reset();
+        return r.status();
+      }
+      if (!*r) break;
+    }
+    Reset();
+    return absl::OkStatus();
+  }
+  void Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+
+  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+  std::string Text(int col) const {
+    const unsigned char* p = sqlite3_column_text(s_, col);
+    return p == nullptr ? std::string()
+                        : std::string(reinterpret_cast<const char*>(p),
+                                      sqlite3_column_bytes(s_, col));
+  }
+  std::vector<uint32_t> Words(int col) const {
+    const void* p = sqlite3_column_blob(s_, col);
+    const size_t n = static_cast<size_t>(sqlite3_column_bytes(s_, col));
+    std::vector<uint32_t> out(n / sizeof(uint32_t));
+    if (p != nullptr && !out.empty()) std::memcpy(out.data(), p, n);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* s_ = nullptr;
+  const std::string* path_ = nullptr;
+};
+
+absl::Status Exec(sqlite3* db, const std::string& path, const char* sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) return SqlError(db, rc, path, sql);
+  return absl::OkStatus();
+}
+
+// The single value of a one-row query.
+absl::StatusOr<std::string> QueryText(sqlite3* db, const std::string& path,
+                                      const char* sql) {
+  absl::StatusOr<Stmt> st = Stmt::Prepare(db, path, sql);
+  if (!st.ok()) return st.status();
+  absl::StatusOr<bool> row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::string();
+  return st->Text(0);
+}
+
+absl::StatusOr<int64_t> QueryInt(sqlite3* db, const std::string& path,
+                                 const char* sql) {
+  absl::StatusOr<std::string> v = QueryText(db, path, sql);
+  if (!v.ok()) return v.status();
+  int64_t n = 0;
+  if (!absl::SimpleAtoi(absl::string_view(v->data(), v->size()), &n)) return 0;
+  return n;
+}
+
+struct Connection {
+  sqlite3* db = nullptr;
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() {
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+  sqlite3* release() {
+    sqlite3* d = db;
+    db = nullptr;
+    return d;
+  }
+};
+
+absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
+                            Connection* c) {
+  int rc = sqlite3_open_v2(path.c_str(), &c->db, flags | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    return absl::UnavailableError(absl::StrCat(
+        path, ": cannot open index: ",
+        c->db != nullptr ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc)));
+  }
+  sqlite3_extended_result_codes(c->db, 1);
+  sqlite3_busy_timeout(c->db, busy_ms);
+  return absl::OkStatus();
+}
+
+IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
+  auto get = [&](const char* k) -> std::string {
+    auto it = m.find(k);
+    return it == m.end() ? std::string() : it->second;
+  };
+  auto u64 = [&](const char* k) -> uint64_t {
+    std::string v = get(k);
+    uint64_t n = 0;
+    return absl::SimpleAtoi(absl::string_view(v.data(), v.size()), &n) ? n : 0;
+  };
+  IndexParams p;
+  p.num_perm = static_cast<uint32_t>(u64("num_perm"));
+  p.seed = u64("seed");
+  p.minhash = get("minhash");
+  p.shingle = static_cast<uint32_t>(u64("shingle"));
+  p.lsh = {static_cast<uint32_t>(u64("bands")),
+           static_cast<uint32_t>(u64("rows"))};
+  p.claims = get("claims") == "1";
+  p.claim_num_perm = static_cast<uint32_t>(u64("claim_num_perm"));
+  p.claim_seed = u64("claim_seed");
+  p.claim_lsh = {static_cast<uint32_t>(u64("claim_bands")),
+                 static_cast<uint32_t>(u64("claim_rows"))};
+  p.claim_bigrams = get("claim_bigrams") == "1";
+  p.claim_frequent_stem_min_units =
+      static_cast<uint32_t>(u64("claim_frequent_stem_min_units"));
+  std::string f = get("claim_frequent_stem_fraction");
+  if (!absl::SimpleAtod(absl::string_view(f.data(), f.size()),
+                        &p.claim_frequent_stem_fraction)) {
+    p.claim_frequent_stem_fraction = 0;
+  }
+  p.language = get("language");
+  return p;
+}
+
+// Checks an existing file before anything may write to it: SQLite header,
+// application id, schema version, quick_check; returns its parameters.
+absl::StatusOr<IndexParams> Verify(const std::string& path,
+                                   const IndexOptions& options) {
+  {
+    char header[16] = {};
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+      return absl::UnavailableError(
+          absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
+    }
+    size_t n = std::fread(header, 1, sizeof header, f);
+    std::fclose(f);
+    if (n != sizeof header ||
+        std::memcmp(header, "SQLite format 3", sizeof header) != 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": not a refrain index (not an SQLite database)",
+                       Unchanged(path)));
+    }
+  }
+  Connection c;
+  if (auto s = OpenConnection(path, SQLITE_OPEN_READONLY,
+                              options.busy_timeout_ms, &c);
+      !s.ok()) {
+    return s;
+  }
+  auto bad = [&](const absl::Status& s) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": not a usable refrain index: ", s.message(), Unchanged(path)));
+  };
+  absl::StatusOr<int64_t> app = QueryInt(c.db, path, "PRAGMA application_id");
+  if (!app.ok()) return bad(app.status());
+  if (*app != kApplicationId) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": not a refrain index (an SQLite database of another kind)",
+        Unchanged(path)));
+  }
+  absl::StatusOr<int64_t> version = QueryInt(c.db, path, "PRAGMA user_version");
+  if (!version.ok()) return bad(version.status());
+  if (*version != kIndexSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": index schema version ", *version, ", but this refrain reads ",
+        "version ", kIndexSchemaVersion, "; rebuild the index",
+        Unchanged(path)));
+  }
+  if (FileSize(path) <= options.quick_check_max_bytes) {
+    absl::StatusOr<Stmt> st = Stmt::Prepare(c.db, path, "PRAGMA quick_check");
+    if (!st.ok()) return bad(st.status());
+    std::vector<std::string> problems;
+    for (;;) {
+      absl::StatusOr<bool> row = st->Step();
+      if (!row.ok()) return bad(row.status());
+      if (!*row) break;
+      std::string msg = st->Text(0);
+      if (msg != "ok" && problems.size() < 3) problems.push_back(msg);
+    }
+    if (!problems.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, ": corrupt index (quick_check: ", absl::StrJoin(problems, "; "),
+          ")", Unchanged(path)));
+    }
+  }
+  absl::StatusOr<Stmt> st =
+      Stmt::Prepare(c.db, path, "SELECT key, value FROM meta");
+  if (!st.ok()) return bad(st.status());
+  std::map<std::string, std::string> meta;
+  for (;;) {
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) return bad(row.status());
+    if (!*row) break;
+    meta[st->Text(0)] = st->Text(1);
+  }
+  if (meta["format"] != "refrain-index") {
+    return bad(absl::DataLossError("meta table without format"));
+  }
+  // Every table of the schema, so a damaged catalogue fails here.
+  absl::StatusOr<int64_t> tables = QueryInt(
+      c.db, path,
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+      "('meta', 'dump', 'doc', 'doc_band', 'unit', 'unit_band', 'stem_df')");
+  if (!tables.ok()) return bad(tables.status());
+  if (*tables != 7) return bad(absl::DataLossError("tables missing"));
+  return ParamsFromMeta(meta);
+}
+
+absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
+                             const IndexParams& want) {
+  std::vector<std::string> diffs;
+  auto a = have.Entries(), b = want.Entries();
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i].second != b[i].second) {
+      diffs.push_back(absl::StrCat(a[i].first, " ", a[i].second,
+                                   " (this scan: ", b[i].second, ")"));
+    }
+  }
+  if (diffs.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      path,
+      ": the index was built with other parameters, so its sketches cannot "
+      "be compared with this scan's: ",
+      absl::StrJoin(diffs, ", "),
+      ". Scan with the index's parameters or use another index",
+      Unchanged(path)));
+}
+
+std::string BoolStr(bool b) { return b ? "1" : "0"; }
+
+// One row of doc_band or unit_band.
+struct BandRow {
+  uint32_t band;
+  uint64_t key;
+  int64_t member;
+  bool operator<(const BandRow& o) const {
+    return band != o.band ? band < o.band
+           : key != o.key ? key < o.key
+                          : member < o.member;
+  }
+};
+
+// Inserts `rows` into `table` ("name(band, key, member)"), many per
+// statement: with millions of small rows, the per-statement overhead, not
+// the B-tree, is most of the cost.
+absl::Status InsertBandRows(sqlite3* db, const std::string& path,
+                            const char* table, std::span<const BandRow> rows) {
+  constexpr size_t kBatch = 128;
+  auto prepare = [&](size_t n) {
+    std::string q = absl::StrCat("INSERT INTO ", table, " VALUES ");
+    for (size_t j = 0; j < n; ++j) absl::StrAppend(&q, j ? "," : "", "(?,?,?)");
+    return Stmt::Prepare(db, path, q);
+  };
+  auto run = [](Stmt& st, std::span<const BandRow> batch) {
+    for (size_t j = 0; j < batch.size(); ++j) {
+      const int at = static_cast<int>(3 * j);
+      st.Bind(at + 1, batch[j].band)
+          .Bind(at + 2, static_cast<int64_t>(batch[j].key))
+          .Bind(at + 3, batch[j].member);
+    }
+    return st.Run();
+  };
+  size_t i = 0;
+  if (rows.size() >= kBatch) {
+    absl::StatusOr<Stmt> full = prepare(kBatch);
+    if (!full.ok()) return full.status();
+    for (; i + kBatch <= rows.size(); i += kBatch) {
+      if (auto s = run(*full, rows.subspan(i, kBatch)); !s.ok()) return s;
+    }
+  }
+  if (i < rows.size()) {
+    absl::StatusOr<Stmt> tail = prepare(rows.size() - i);
+    if (!tail.ok()) return tail.status();
+    return run(*tail, rows.subspan(i));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SetMetaOn(sqlite3* db, const std::string& path,
+                       std::string_view key, std::string_view value) {
+  absl::StatusOr<Stmt> st = Stmt::Prepare(
+      db, path, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+  if (!st.ok()) return st.status();
+  return st->BindText(1, key).BindText(2, value).Run();
+}
+
+}  // namespace
+
+IndexParams IndexParams::ForScan(const ScanOptions& o, LshParams lsh) {
+  IndexParams p;
+  p.num_perm = o.minhash.num_perm;
+  p.seed = o.minhash.seed;
+  p.minhash = AlgorithmName(o.minhash.algorithm);
+  p.shingle = o.shingle.size;
+  p.lsh = lsh;
+  p.claims = o.claims.enabled;
+  if (p.claims) {
+    p.claim_num_perm = o.claims.num_perm;
+    p.claim_seed = o.claims.seed;
+    p.claim_lsh = ClaimLshParams(o.claims);
+    p.claim_bigrams = o.claims.bigrams;
+    p.claim_frequent_stem_min_units = o.claims.frequent_stem_min_units;
+    p.claim_frequent_stem_fraction = o.claims.frequent_stem_fraction;
+    p.language = o.claims.language;
+  }
+  return p;
+}
+
+std::vector<std::pair<std::string, std::string>> IndexParams::Entries() const {
+  return {
+      {"num_perm", absl::StrCat(num_perm)},
+      {"seed", absl::StrCat(seed)},
+      {"minhash", minhash},
+      {"shingle", absl::StrCat(shingle)},
+      {"bands", absl::StrCat(lsh.bands)},
+      {"rows", absl::StrCat(lsh.rows)},
+      {"claims", BoolStr(claims)},
+      {"claim_num_perm", absl::StrCat(claim_num_perm)},
+      {"claim_seed", absl::StrCat(claim_seed)},
+      {"claim_bands", absl::StrCat(claim_lsh.bands)},
+      {"claim_rows", absl::StrCat(claim_lsh.rows)},
+      {"claim_bigrams", BoolStr(claim_bigrams)},
+      {"claim_frequent_stem_min_units",
+       absl::StrCat(claim_frequent_stem_min_units)},
+      {"claim_frequent_stem_fraction",
+       absl::StrCat(claim_frequent_stem_fraction)},
+      {"language", language},
+  };
+}
+
+struct Index::Impl {
+  std::string path;
+  IndexOptions options;
+  IndexParams params;
+  sqlite3* db = nullptr;
+  bool in_write = false;
+
+  ~Impl() {
+    if (db == nullptr) return;
+    if (in_write) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close_v2(db);
+  }
+
+  absl::StatusOr<Stmt> Prepare(std::string_view sql) const {
+    return Stmt::Prepare(db, path, sql);
+  }
+  absl::Status Exec(const char* sql) const {
+    return refrain::Exec(db, path, sql);
+  }
+  absl::Status Begin() {
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+      return SqlError(
+          db, rc, path,
+          absl::StrCat("waited ", options.busy_timeout_ms / 1000.0, " s"));
+    }
+    in_write = true;
+    return absl::OkStatus();
+  }
+  absl::Status Commit() {
+    absl::Status s = Exec("COMMIT");
+    if (!s.ok()) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    in_write = false;
+    return s;
+  }
+  void Rollback() {
+    if (in_write) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    in_write = false;
+  }
+  absl::StatusOr<int64_t> Meta(const char* key) const {
+    absl::StatusOr<Stmt> st = Prepare("SELECT value FROM meta WHERE key = ?1");
+    if (!st.ok()) return st.status();
+    st->BindText(1, key);
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    int64_t n = 0;
+    if (*row) {
+      std::string v = st->Text(0);
+      if (!absl::SimpleAtoi(absl::string_view(v.data(), v.size()), &n)) n = 0;
+    }
+    return n;
+  }
+  absl::Status SetMeta(std::string_view key, std::string_view value) const {
+    return SetMetaOn(db, path, key, value);
+  }
+
+  // Members of the buckets of `keys` (n x bands) in the table `sql` queries
+  // (params: band, key, limit; one member column, ascending), capped as
+  // LshIndex::CandidatePairs caps buckets.
+  absl::StatusOr<std::vector<int64_t>> LookupBands(
+      const char* sql, std::span<const uint64_t> keys, uint32_t bands,
+      uint32_t max_bucket) const {
+    std::vector<std::pair<uint32_t, uint64_t>> q(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      q[i] = {static_cast<uint32_t>(i % bands), keys[i]};
+    }
+    // Sorted: consecutive look-ups walk the B-tree in order.
+    std::sort(q.begin(), q.end());
+    absl::StatusOr<Stmt> st = Prepare(sql);
+    if (!st.ok()) return st.status();
+    std::vector<int64_t> out, members;
+    for (size_t i = 0; i < q.size();) {
+      size_t j = i;
+      while (j < q.size() && q[j] == q[i]) ++j;
+      const size_t new_members = j - i;
+      st->Bind(1, q[i].first)
+          .Bind(2, static_cast<int64_t>(q[i].second))
+          .Bind(3, int64_t{max_bucket} + 1);
+      members.clear();
+      for (;;) {
+        absl::StatusOr<bool> row = st->Step();
+        if (!row.ok()) {
+          st->Reset();
+          return row.status();
+        }
+        if (!*row) break;
+        members.push_back(st->Int(0));
+      }
+      st->Reset();
+      // A capped bucket pairs everything with its first member only.
+      const size_t take =
+          members.size() + new_members > max_bucket ? 1 : members.size();
+      for (size_t k = 0; k < take && k < members.size(); ++k) {
+        out.push_back(members[k]);
+      }
+      i = j;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+};
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::Index(Index&&) noexcept = default;
+Index& Index::operator=(Index&&) noexcept = default;
+Index::~Index() = default;
+
+const std::string& Index::path() const { return impl_->path; }
+const IndexParams& Index::params() const { return impl_->params; }
+
+absl::StatusOr<Index> Index::Open(const std::string& path,
+                                  const IndexOptions& options,
+                                  const IndexParams* params) {
+  if (path.empty()) return absl::InvalidArgumentError("empty index path");
+  if (options.busy_timeout_ms < 0) {
+    return absl::InvalidArgumentError("busy timeout must be >= 0");
+  }
+  struct stat st;
+  const bool exists = stat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": not a regular file"));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->options = options;
+  const bool fresh = !exists || st.st_size == 0;
+  if (fresh) {
+    if (!options.create || options.read_only || params == nullptr) {
+      return absl::NotFoundError(absl::StrCat(
+          path, exists ? ": empty file, not an index" : ": no such index"));
+    }
+    // Create: schema and parameters in one transaction. If another process
+    // created it meanwhile (it holds the lock first), check it instead.
+    Connection c;
+    if (auto s =
+            OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                           options.busy_timeout_ms, &c);
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = refrain::Exec(c.db, path, "PRAGMA journal_mode=WAL");
+        !s.ok()) {
+      return s;
+    }
+    int rc = sqlite3_exec(c.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return SqlError(c.db, rc, path, "creating the index");
+    absl::StatusOr<int64_t> tables = QueryInt(
+        c.db, path, "SELECT count(*) FROM sqlite_master WHERE type='table'");
+    if (!tables.ok()) return tables.status();
+    if (*tables == 0) {
+      std::string pragmas =
+          absl::StrCat("PRAGMA application_id=", kApplicationId,
+                       "; PRAGMA user_version=", kIndexSchemaVersion, ";");
+      if (auto s = refrain::Exec(c.db, path, kSchema); !s.ok()) return s;
+      if (auto s = refrain::Exec(c.db, path, pragmas.c_str()); !s.ok()) {
+        return s;
+      }
+      std::vector<std::pair<std::string, std::string>> meta = params->Entries();
+      meta.emplace_back("format", "refrain-index");
+      meta.emplace_back("created_at", NowUtc());
+      meta.emplace_back("idf_units", "0");
+      for (const auto& [k, v] : meta) {
+        if (auto s = SetMetaOn(c.db, path, k, v); !s.ok()) return s;
+      }
+    }
+    if (auto s = refrain::Exec(c.db, path, "COMMIT"); !s.ok()) return s;
+  }
+  absl::StatusOr<IndexParams> stored = Verify(path, options);
+  if (!stored.ok()) return stored.status();
+  if (params != nullptr) {
+    if (auto s = CheckSameParams(path, *stored, *params); !s.ok()) return s;
+  }
+  impl->params = *stored;
+
+  Connection c;
+  const int flags =
+      options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (auto s = OpenConnection(path, flags, options.busy_timeout_ms, &c);
+      !s.ok()) {
+    return s;
+  }
+  // FULL: a committed dump survives a power cut too. 64 MB page cache; a
+  // temporary table (Remove) stays in memory.
+  if (auto s = refrain::Exec(c.db, path,
+                             "PRAGMA synchronous=FULL; "
+                             "PRAGMA cache_size=-65536; "
+                             "PRAGMA temp_store=MEMORY; "
+                             "PRAGMA journal_size_limit=67108864");
+      !s.ok()) {
+    return s;
+  }
+  impl->db = c.release();
+  return Index(std::move(impl));
+}
+
+absl::Status Index::BeginWrite() {
+  if (impl_->in_write) return absl::FailedPreconditionError("already writing");
+  if (impl_->options.read_only) {
+    return absl::FailedPreconditionError("index opened read-only");
+  }
+  return impl_->Begin();
+}
+
+absl::Status Index::Commit() {
+  if (!impl_->in_write) return absl::FailedPreconditionError("not writing");
+  return impl_->Commit();
+}
+
+absl::StatusOr<uint64_t> Index::CountDocuments() const {
+  absl::StatusOr<int64_t> n =
+      QueryInt(impl_->db, impl_->path, "SELECT count(*) FROM doc");
+  if (!n.ok()) return n.status();
+  return static_cast<uint64_t>(*n);
+}
+
+absl::StatusOr<std::vector<int64_t>> Index::FindIds(
+    std::span<const std::string> ids) const {
+  absl::StatusOr<Stmt> st = impl_->Prepare("SELECT num FROM doc WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  std::vector<int64_t> out(ids.size(), 0);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    st->BindText(1, ids[i]);
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (*row) out[i] = st->Int(0);
+    st->Reset();
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<int64_t>> Index::FindDocuments(
+    std::span<const uint64_t> band_keys, uint32_t max_bucket) const {
+  const uint32_t bands = impl_->params.lsh.bands;
+  if (bands == 0 || band_keys.size() % bands != 0) {
+    return absl::InvalidArgumentError("band keys: not n x bands");
+  }
+  return impl_->LookupBands(
+      "SELECT doc FROM doc_band WHERE band = ?1 AND key = ?2 ORDER BY doc "
+      "LIMIT ?3",
+      band_keys, bands, max_bucket);
+}
+
+absl::StatusOr<std::vector<IndexedUnit>> Index::FindUnits(
+    std::span<const uint64_t> unit_band_keys, uint32_t max_bucket) const {
+  const uint32_t bands = impl_->params.claim_lsh.bands;
+  if (!impl_->params.claims || bands == 0 ||
+      unit_band_keys.size() % bands != 0) {
+    return absl::InvalidArgumentError("unit band keys: not n x claim bands");
+  }
+  absl::StatusOr<std::vector<int64_t>> nums = impl_->LookupBands(
+      "SELECT unit FROM unit_band WHERE band = ?1 AND key = ?2 ORDER BY unit "
+      "LIMIT ?3",
+      unit_band_keys, bands, max_bucket);
+  if (!nums.ok()) return nums.status();
+  absl::StatusOr<Stmt> st =
+      impl_->Prepare("SELECT doc, kind, begin, end FROM unit WHERE num = ?1");
+  if (!st.ok()) return st.status();
+  std::vector<IndexedUnit> units;
+  units.reserve(nums->size());
+  for (int64_t u : *nums) {
+    st->Bind(1, u);
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (*row) {
+      IndexedUnit iu;
+      iu.doc = st->Int(0);
+      iu.unit.kind = static_cast<UnitKind>(st->Int(1));
+      iu.unit.span = {static_cast<uint32_t>(st->Int(2)),
+                      static_cast<uint32_t>(st->Int(3))};
+      units.push_back(iu);
+    }
+    st->Reset();
+  }
+  return units;
+}
+
+absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(
+    std::span<const int64_t> rows) const {
+  absl::StatusOr<Stmt> st = impl_->Prepare(
+      "SELECT d.id, d.location, d.source, d.title, d.url, d.date, d.bytes, "
+      "d.invalid_utf8, d.text, d.signature, d.fingerprints, d.dump, m.name, "
+      "m.added_at FROM doc d JOIN dump m ON m.seq = d.dump WHERE d.num = ?1");
+  if (!st.ok()) return st.status();
+  std::vector<IndexedDocument> out;
+  out.reserve(rows.size());
+  for (int64_t r : rows) {
+    st->Bind(1, r);
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) {
+      st->Reset();
+      return absl::DataLossError(
+          absl::StrCat(impl_->path, ": document row ", r, " vanished"));
+    }
+    IndexedDocument d;
+    d.row = r;
+    d.doc.id = st->Text(0);
+    d.doc.location = st->Text(1);
+    d.doc.source = st->Text(2);
+    d.doc.title = st->Text(3);
+    d.doc.url = st->Text(4);
+    d.doc.date = st->Text(5);
+    d.doc.input_bytes = static_cast<uint64_t>(st->Int(6));
+    d.doc.invalid_utf8 = static_cast<uint32_t>(st->Int(7));
+    d.doc.text = st->Text(8);
+    d.signature = st->Words(9);
+    d.fingerprints = st->Words(10);
+    d.dump_seq = static_cast<uint64_t>(st->Int(11));
+    d.dump_name = st->Text(12);
+    d.dump_time = st->Text(13);
+    st->Reset();
+    if (d.signature.size() != impl_->params.num_perm) {
+      return absl::DataLossError(
+          absl::StrCat(impl_->path, ": corrupt index (signature of document ",
+                       d.doc.id, ")"));
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+absl::StatusOr<IdfTable> Index::LoadIdf(
+    std::span<const std::string> stems) const {
+  absl::StatusOr<int64_t> units = impl_->Meta("idf_units");
+  if (!units.ok()) return units.status();
+  absl::StatusOr<Stmt> st =
+      impl_->Prepare("SELECT df FROM stem_df WHERE stem = ?1");
+  if (!st.ok()) return st.status();
+  std::vector<std::pair<std::string, uint64_t>> df;
+  for (const std::string& s : stems) {
+    st->BindText(1, s);
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (*row) df.emplace_back(s, static_cast<uint64_t>(st->Int(0)));
+    st->Reset();
+  }
+  return IdfTable::FromCounts(static_cast<uint64_t>(*units), df);
+}
+
+absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
+  Impl& im = *impl_;
+  if (!im.in_write)
+    return absl::FailedPreconditionError("AddDump without BeginWrite");
+  const IndexParams& p = im.params;
+  const size_t n = dump.docs.size();
+  if (dump.signatures.size() != n * p.num_perm ||
+      dump.fingerprints.size() != n ||
+      dump.unit_band_keys.size() != dump.units.size() * p.claim_lsh.bands ||
+      dump.unit_stems.size() != dump.units.size() ||
+      (!p.claims && !dump.units.empty())) {
+    return absl::InvalidArgumentError("AddDump: inconsistent arrays");
+  }
+  AddDumpResult result;
+  if (n == 0) return result;
+
+  absl::StatusOr<Stmt> ins_dump = im.Prepare(
+      "INSERT INTO dump(name, added_at, documents) VALUES(?1, ?2, ?3)");
+  if (!ins_dump.ok()) return ins_dump.status();
+  const std::string now = NowUtc();
+  if (auto s = ins_dump->BindText(1, dump.name)
+                   .BindText(2, now)
+                   .Bind(3, static_cast<int64_t>(n))
+                   .Run();
+      !s.ok()) {
+    return s;
+  }
+  result.dump_seq = static_cast<uint64_t>(sqlite3_last_insert_rowid(im.db));
+
+  absl::StatusOr<int64_t> max_doc =
+      QueryInt(im.db, im.path, "SELECT coalesce(max(num), 0) FROM doc");
+  if (!max_doc.ok()) return max_doc.status();
+  absl::StatusOr<int64_t> max_unit =
+      QueryInt(im.db, im.path, "SELECT coalesce(max(num), 0) FROM unit");
+  if (!max_unit.ok()) return max_unit.status();
+  int64_t next_unit = *max_unit + 1;
+
+  absl::StatusOr<Stmt> ins_doc = im.Prepare(
+      "INSERT INTO doc(num, id, dump, location, source, title, url, date, "
+      "bytes, invalid_utf8, text, signature, fingerprints, first_unit, units) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+      "?15)");
+  if (!ins_doc.ok()) return ins_doc.status();
+  absl::StatusOr<Stmt> ins_unit = im.Prepare(
+      "INSERT INTO unit(num, doc, kind, begin, end) VALUES(?1, ?2, ?3, ?4, "
+      "?5)");
+  if (!ins_unit.ok()) return ins_unit.status();
+
+  std::vector<BandRow> doc_bands, unit_bands;
+  doc_bands.reserve(n * p.lsh.bands);
+  unit_bands.reserve(dump.unit_band_keys.size());
+  absl::flat_hash_map<std::string, int64_t> df;
+  size_t u = 0;  // Next unit of dump.units.
+  for (size_t i = 0; i < n; ++i) {
+    const Document& d = *dump.docs[i];
+    const int64_t num = *max_doc + 1 + static_cast<int64_t>(i);
+    std::span<const uint32_t> sig = std::span<const uint32_t>(dump.signatures)
+                                        .subspan(i * p.num_perm, p.num_perm);
+    size_t first = u;
+    while (u < dump.units.size() && dump.units[u].doc == i) ++u;
+    const int64_t first_unit = next_unit;
+    ins_doc->Bind(1, num)
+        .BindText(2, d.id)
+        .Bind(3, static_cast<int64_t>(result.dump_seq))
+        .BindText(4, d.location)
+        .BindText(5, d.source)
+        .BindText(6, d.title)
+        .BindText(7, d.url)
+        .BindText(8, d.date)
+        .Bind(9, static_cast<int64_t>(d.input_bytes))
+        .Bind(10, d.invalid_utf8)
+        .BindText(11, d.text)
+        .BindWords(12, sig)
+        .BindWords(13, dump.fingerprints[i])
+        .Bind(14, first_unit)
+        .Bind(15, static_cast<int64_t>(u - first));
+    if (auto s = ins_doc->Run(); !s.ok()) return s;
+    for (uint32_t b = 0; b < p.lsh.bands; ++b) {
+      doc_bands.push_back({b, BandKey(sig, p.lsh, b), num});
+    }
+    for (size_t k = first; k < u; ++k) {
+      const ClaimUnit& cu = dump.units[k];
+      ins_unit->Bind(1, next_unit)
+          .Bind(2, num)
+          .Bind(3, static_cast<int64_t>(cu.kind))
+          .Bind(4, cu.span.begin)
+          .Bind(5, cu.span.end);
+      if (auto s = ins_unit->Run(); !s.ok()) return s;
+      for (uint32_t b = 0; b < p.claim_lsh.bands; ++b) {
+        unit_bands.push_back(
+            {b, dump.unit_band_keys[k * p.claim_lsh.bands + b], next_unit});
+      }
+      for (const std::string& stem : dump.unit_stems[k]) ++df[stem];
+      ++next_unit;
+    }
+  }
+  if (u != dump.units.size()) {
+    return absl::InvalidArgumentError("AddDump: units not ordered by doc");
+  }
+  result.documents = n;
+  result.units = dump.units.size();
+
+  // Band rows and stems in key order: each B-tree page is visited about once.
+  std::sort(doc_bands.begin(), doc_bands.end());
+  if (auto s =
+          InsertBandRows(im.db, im.path, "doc_band(band, key, doc)", doc_bands);
+      !s.ok()) {
+    return s;
+  }
+  std::sort(unit_bands.begin(), unit_bands.end());
+  if (auto s = InsertBandRows(im.db, im.path, "unit_band(band, key, unit)",
+                              unit_bands);
+      !s.ok()) {
+    return s;
+  }
+  std::vector<std::pair<std::string, int64_t>> stems(df.begin(), df.end());
+  std::sort(stems.begin(), stems.end());
+  absl::StatusOr<Stmt> up = im.Prepare(
+      "INSERT INTO stem_df(stem, df) VALUES(?1, ?2) "
+      "ON CONFLICT(stem) DO UPDATE SET df = df + excluded.df");
+  if (!up.ok()) return up.status();
+  for (const auto& [stem, count] : stems) {
+    if (auto s = up->BindText(1, stem).Bind(2, count).Run(); !s.ok()) return s;
+  }
+  absl::StatusOr<int64_t> units = im.Meta("idf_units");
+  if (!units.ok()) return units.status();
+  if (auto s = im.SetMeta(
+          "idf_units",
+          absl::StrCat(*units + static_cast<int64_t>(dump.units.size())));
+      !s.ok()) {
+    return s;
+  }
+  return result;
+}
+
+absl::StatusOr<IndexStats> Index::Stats() const {
+  const Impl& im = *impl_;
+  IndexStats s;
+  s.params = im.params;
+  absl::StatusOr<int64_t> v = QueryInt(im.db, im.path, "PRAGMA user_version");
+  if (!v.ok()) return v.status();
+  s.schema_version = static_cast<int>(*v);
+  struct {
+    const char* sql;
+    uint64_t* out;
+  } counts[] = {
+      {"SELECT count(*) FROM doc", &s.documents},
+      {"SELECT count(*) FROM unit", &s.units},
+      {"SELECT count(*) FROM stem_df", &s.stems},
+      {"PRAGMA page_size", &s.page_size},
+      {"PRAGMA page_count", &s.pages},
+      {"PRAGMA freelist_count", &s.free_pages},
+  };
+  for (const auto& c : counts) {
+    absl::StatusOr<int64_t> n = QueryInt(im.db, im.path, c.sql);
+    if (!n.ok()) return n.status();
+    *c.out = static_cast<uint64_t>(*n);
+  }
+  absl::StatusOr<Stmt> st = im.Prepare(
+      "SELECT seq, name, added_at, (SELECT count(*) FROM doc WHERE dump = "
+      "seq) FROM dump ORDER BY seq");
+  if (!st.ok()) return st.status();
+  for (;;) {
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    s.dumps.push_back({static_cast<uint64_t>(st->Int(0)), st->Text(1),
+                       st->Text(2), static_cast<uint64_t>(st->Int(3))});
+  }
+  s.file_bytes = FileSize(im.path);
+  s.wal_bytes = FileSize(im.path + "-wal");
+  return s;
+}
+
+absl::StatusOr<std::string> Index::IntegrityCheck() const {
+  absl::StatusOr<Stmt> st = impl_->Prepare("PRAGMA integrity_check(20)");
+  if (!st.ok()) return st.status();
+  std::vector<std::string> lines;
+  for (;;) {
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    lines.push_back(st->Text(0));
+  }
+  return absl::StrJoin(lines, "\n");
+}
+
+absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
+  Impl& im = *impl_;
+  const int set =
+      !filter.before.empty() + !filter.id.empty() + !filter.source.empty();
+  if (set != 1) {
+    return absl::InvalidArgumentError(
+        "give exactly one of --before DATE, --id ID, --source NAME");
+  }
+  if (im.in_write || im.options.read_only) {
+    return absl::FailedPreconditionError("Remove needs a writable index");
+  }
+  std::optional<TermAnalyzer> analyzer;
+  if (im.params.claims) {
+    absl::StatusOr<TermAnalyzer> a =
+        TermAnalyzer::Create(TermAnalyzerOptions{im.params.language});
+    if (!a.ok()) return a.status();
+    analyzer = *std::move(a);
+  }
+  RemoveResult result;
+  result.file_bytes_before = FileSize(im.path);
+  if (auto s = im.Begin(); !s.ok()) return s;
+  auto fail = [&](absl::Status s) {
+    im.Rollback();
+    return s;
+  };
+  if (auto s = im.Exec(
+          "CREATE TEMP TABLE IF NOT EXISTS gone(num INTEGER PRIMARY KEY); "
+          "CREATE TEMP TABLE IF NOT EXISTS gone_unit(num INTEGER PRIMARY "
+          "KEY); DELETE FROM gone; DELETE FROM gone_unit;");
+      !s.ok()) {
+    return fail(s);
+  }
+  {
+    const char* sql =
+        !filter.before.empty()
+            ? "INSERT INTO gone SELECT num FROM doc WHERE date <> '' AND "
+              "date < ?1"
+        : !filter.id.empty()
+            ? "INSERT INTO gone SELECT num FROM doc WHERE id = ?1"
+            : "INSERT INTO gone SELECT num FROM doc WHERE source = ?1";
+    const std::string& arg = !filter.before.empty() ? filter.before
+                             : !filter.id.empty()   ? filter.id
+                                                    : filter.source;
+    absl::StatusOr<Stmt> st = im.Prepare(sql);
+    if (!st.ok()) return fail(st.status());
+    if (auto s = st->BindText(1, arg).Run(); !s.ok()) return fail(s);
+  }
+  // The IDF counts lose the stems of every removed unit, re-derived from
+  // the stored text exactly as the scan derived them.
+  absl::flat_hash_map<std::string, int64_t> df;
+  {
+    absl::StatusOr<Stmt> docs = im.Prepare(
+        "SELECT d.num, d.text, d.first_unit, d.units FROM gone g JOIN doc d "
+        "ON d.num = g.num ORDER BY d.num");
+    absl::StatusOr<Stmt> units = im.Prepare(
+        "SELECT begin, end FROM unit WHERE num BETWEEN ?1 AND ?2 ORDER BY "
+        "num");
+    absl::StatusOr<Stmt> gone_unit =
+        im.Prepare("INSERT INTO gone_unit(num) VALUES(?1)");
+    if (!docs.ok()) return fail(docs.status());
+    if (!units.ok()) return fail(units.status());
+    if (!gone_unit.ok()) return fail(gone_unit.status());
+    for (;;) {
+      absl::StatusOr<bool> row = docs->Step();
+      if (!row.ok()) return fail(row.status());
+      if (!*row) break;
+      ++result.documents;
+      const std::string text = docs->Text(1);
+      const int64_t first = docs->Int(2), count = docs->Int(3);
+      if (count == 0) continue;
+      units->Bind(1, first).Bind(2, first + count - 1);
+      for (;;) {
+        absl::StatusOr<bool> urow = units->Step();
+        if (!urow.ok()) return fail(urow.status());
+        if (!*urow) break;
+        ++result.units;
+        const int64_t b = units->Int(0), e = units->Int(1);
+        if (analyzer && b >= 0 && e >= b &&
+            static_cast<size_t>(e) <= text.size()) {
+          UnitTerms t = analyzer->Analyze(std::string_view(text).substr(
+              static_cast<size_t>(b), static_cast<size_t>(e - b)));
+          std::sort(t.stems.begin(), t.stems.end());
+          t.stems.erase(std::unique(t.stems.begin(), t.stems.end()),
+                        t.stems.end());
+          for (const std::string& s : t.stems) ++df[s];
+        }
+      }
+      units->Reset();
+      for (int64_t k = first; k < first + count; ++k) {
+        if (auto s = gone_unit->Bind(1, k).Run(); !s.ok()) return fail(s);
+      }
+    }
+  }
+  // The band tables are keyed by (band, key): one pass over each.
+  if (auto s = im.Exec(
+          "DELETE FROM doc_band WHERE doc IN (SELECT num FROM gone); "
+          "DELETE FROM unit_band WHERE unit IN (SELECT num FROM gone_unit); "
+          "DELETE FROM unit WHERE num IN (SELECT num FROM gone_unit); "
+          "DELETE FROM doc WHERE num IN (SELECT num FROM gone); "
+          "DELETE FROM dump WHERE seq NOT IN (SELECT DISTINCT dump FROM doc);");
+      !s.ok()) {
+    return fail(s);
+  }
+  {
+    std::vector<std::pair<std::string, int64_t>> stems(df.begin(), df.end());
+    std::sort(stems.begin(), stems.end());
+    absl::StatusOr<Stmt> st =
+        im.Prepare("UPDATE stem_df SET df = df - ?2 WHERE stem = ?1");
+    if (!st.ok()) return fail(st.status());
+    for (const auto& [stem, count] : stems) {
+      if (auto s = st->BindText(1, stem).Bind(2, count).Run(); !s.ok()) {
+        return fail(s);
+      }
+    }
+    if (auto s = im.Exec("DELETE FROM stem_df WHERE df <= 0"); !s.ok()) {
+      return fail(s);
+    }
+  }
+  absl::StatusOr<int64_t> units = im.Meta("idf_units");
+  if (!units.ok()) return fail(units.status());
+  if (auto s = im.SetMeta("idf_units",
+                          absl::StrCat(std::max<int64_t>(
+                              0, *units - static_cast<int64_t>(result.units))));
+      !s.ok()) {
+    return fail(s);
+  }
+  if (auto s = im.Commit(); !s.ok()) return s;
+  if (result.documents > 0) {
+    if (auto s = im.Exec("VACUUM"); !s.ok()) return s;
+    if (auto s = im.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); !s.ok()) {
+      return s;
+    }
+  }
+  result.file_bytes_after = FileSize(im.path);
+  return result;
+}
+
+}  // namespace refrain

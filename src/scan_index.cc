@@ -1,0 +1,199 @@
+#include "scan_index.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "absl/strings/str_join.h"
+#include "refrain/lsh.h"
+
+namespace refrain::internal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+}  // namespace
+
+absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
+                                              LshParams lsh) {
+  const auto t0 = Clock::now();
+  IndexOptions io;
+  io.create = true;
+  io.busy_timeout_ms = options.index_wait_ms;
+  const IndexParams params = IndexParams::ForScan(options, lsh);
+  absl::StatusOr<Index> index = Index::Open(options.index_path, io, &params);
+  if (!index.ok()) return index.status();
+  IndexedScan scan(*std::move(index), options);
+  scan.seconds_ = Seconds(t0);
+  return scan;
+}
+
+absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
+    std::span<const Document> docs,
+    const std::function<std::span<const uint32_t>(size_t)>& signature) {
+  const auto t0 = Clock::now();
+  // From here on the index is ours until Finish() commits: two scans of the
+  // same index run one after the other, each seeing the other's dump.
+  if (auto s = index_.BeginWrite(); !s.ok()) return s;
+  absl::StatusOr<uint64_t> before = index_.CountDocuments();
+  if (!before.ok()) return before.status();
+  documents_before_ = *before;
+
+  const size_t n = docs.size();
+  std::vector<std::string> ids(n);
+  for (size_t i = 0; i < n; ++i) ids[i] = docs[i].id;
+  absl::StatusOr<std::vector<int64_t>> already = index_.FindIds(ids);
+  if (!already.ok()) return already.status();
+  already_ = *std::move(already);
+
+  // Document level: the buckets of the new signatures.
+  const LshParams lsh = index_.params().lsh;
+  std::vector<uint64_t> keys(n * lsh.bands);
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) {
+    std::span<const uint32_t> sig = signature(static_cast<size_t>(i));
+    for (uint32_t b = 0; b < lsh.bands; ++b) {
+      keys[static_cast<size_t>(i) * lsh.bands + b] = BandKey(sig, lsh, b);
+    }
+  }
+  absl::StatusOr<std::vector<int64_t>> rows =
+      index_.FindDocuments(keys, options_->max_bucket);
+  if (!rows.ok()) return rows.status();
+  std::vector<int64_t> related = *std::move(rows);
+
+  // Claim level: the buckets of the new units. Boilerplate is not detected
+  // here (one story for all), so these units are a superset of those the
+  // scan keeps. The documents found are loaded whole and their units
+  // derived again, as a scan over every dump would: their stored sketches
+  // were made with the IDF counts of their time, in which other stems may
+  // have been frequent.
+  if (options_->claims.enabled) {
+    ClaimsIncremental sketch;
+    sketch.is_new.assign(n, 1);
+    sketch.counts_in_idf.resize(n);
+    for (size_t i = 0; i < n; ++i) sketch.counts_in_idf[i] = already_[i] == 0;
+    sketch.base_idf = [this](std::span<const std::string> stems) {
+      return index_.LoadIdf(stems);
+    };
+    sketch.sketch_only = true;
+    const std::vector<uint32_t> one_story(n, 0);
+    absl::StatusOr<ClaimsResult> units = FindClaims(
+        docs, one_story, options_->segment, options_->claims, &sketch);
+    if (!units.ok()) return units.status();
+    absl::StatusOr<std::vector<IndexedUnit>> units_found =
+        index_.FindUnits(sketch.unit_band_keys, options_->claims.max_bucket);
+    if (!units_found.ok()) return units_found.status();
+    for (const IndexedUnit& u : *units_found) related.push_back(u.doc);
+  }
+  // A new document already indexed under its id is the same article: it is
+  // not compared with itself.
+  std::vector<int64_t> self;
+  for (int64_t r : already_) {
+    if (r != 0) self.push_back(r);
+  }
+  std::sort(self.begin(), self.end());
+  std::sort(related.begin(), related.end());
+  related.erase(std::unique(related.begin(), related.end()), related.end());
+  std::vector<int64_t> load;
+  std::set_difference(related.begin(), related.end(), self.begin(), self.end(),
+                      std::back_inserter(load));
+  absl::StatusOr<std::vector<IndexedDocument>> loaded =
+      index_.LoadDocuments(load);
+  if (!loaded.ok()) return loaded.status();
+  origins_.clear();
+  for (const IndexedDocument& d : *loaded) {
+    origins_.push_back({d.dump_seq, d.dump_name, d.dump_time});
+  }
+  seconds_ += Seconds(t0);
+  return loaded;
+}
+
+ClaimsIncremental* IndexedScan::claims(uint32_t loaded) {
+  const size_t n = already_.size();
+  claims_ = ClaimsIncremental();
+  claims_.is_new.assign(loaded + n, 0);
+  claims_.counts_in_idf.assign(loaded + n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    claims_.is_new[loaded + i] = 1;
+    claims_.counts_in_idf[loaded + i] = already_[i] == 0;
+  }
+  claims_.base_idf = [this](std::span<const std::string> stems) {
+    return index_.LoadIdf(stems);
+  };
+  return &claims_;
+}
+
+absl::Status IndexedScan::Finish(
+    std::span<const std::string> paths,
+    const std::function<std::span<const uint32_t>(size_t)>& fingerprints,
+    const std::function<std::span<const uint32_t>(size_t)>& signature,
+    Report* report) {
+  const auto t0 = Clock::now();
+  const uint32_t loaded = static_cast<uint32_t>(origins_.size());
+  const size_t total = report->documents.size();
+
+  // ---- The report: only what involves a new document. ----
+  std::erase_if(report->pairs, [&](const NearDuplicatePair& p) {
+    return p.b < loaded;  // a < b: both indexed.
+  });
+  std::erase_if(report->clusters, [&](const DocumentCluster& c) {
+    return c.cluster.members.back() < loaded;  // Members ascend.
+  });
+
+  // ---- The index: the new documents not indexed yet, in one go. ----
+  DumpToAdd dump;
+  dump.name = absl::StrJoin(paths, " ");
+  std::vector<int64_t> position(total, -1);  // Report doc -> dump doc.
+  const uint32_t k = index_.params().num_perm;
+  dump.signatures.reserve((total - loaded) * k);
+  for (size_t d = loaded; d < total; ++d) {
+    if (already_[d - loaded] != 0) continue;
+    position[d] = static_cast<int64_t>(dump.docs.size());
+    dump.docs.push_back(&report->documents[d]);
+    std::span<const uint32_t> sig = signature(d);
+    dump.signatures.insert(dump.signatures.end(), sig.begin(), sig.end());
+    std::span<const uint32_t> fp = fingerprints(d);
+    dump.fingerprints.emplace_back(fp.begin(), fp.end());
+  }
+  if (options_->claims.enabled) {
+    const uint32_t bands = index_.params().claim_lsh.bands;
+    const std::vector<ClaimUnit>& units = report->claims.units;
+    for (size_t u = 0; u < units.size(); ++u) {
+      const int64_t at = position[units[u].doc];
+      if (at < 0) continue;
+      ClaimUnit unit = units[u];
+      unit.doc = static_cast<uint32_t>(at);
+      dump.units.push_back(unit);
+      dump.unit_band_keys.insert(
+          dump.unit_band_keys.end(),
+          claims_.unit_band_keys.begin() + static_cast<int64_t>(u * bands),
+          claims_.unit_band_keys.begin() +
+              static_cast<int64_t>((u + 1) * bands));
+      dump.unit_stems.push_back(std::move(claims_.unit_stems[u]));
+    }
+  }
+  absl::StatusOr<AddDumpResult> added = index_.AddDump(dump);
+  if (!added.ok()) return added.status();
+  if (auto s = index_.Commit(); !s.ok()) return s;
+
+  IndexSummary& ix = report->index;
+  ix.used = true;
+  ix.path = index_.path();
+  ix.loaded = loaded;
+  ix.origins = std::move(origins_);
+  ix.documents_before = documents_before_;
+  ix.already_indexed = static_cast<uint64_t>(std::count_if(
+      already_.begin(), already_.end(), [](int64_t r) { return r != 0; }));
+  ix.added = added->documents;
+  ix.units_added = added->units;
+  ix.dump_seq = added->dump_seq;
+  ix.dump_name = added->dump_seq != 0 ? dump.name : std::string();
+  seconds_ += Seconds(t0);
+  report->timings.index_s = seconds_;
+  return absl::OkStatus();
+}
+
+}  // namespace refrain::internal

@@ -1,0 +1,77 @@
+// Internal: the `scan --index` step of RunScan (scan.cc), kept apart so the
+// scan without an index is untouched by it.
+//
+// Stages, in RunScan's order:
+//   Open()         before ingest: opens and checks the index (a bad index
+//                  fails the scan before any work);
+//   FindRelated()  after ingest and sketching: takes the index's write lock,
+//                  finds the indexed documents sharing an LSH bucket with a
+//                  new document or one of its claim units, and loads them;
+//                  RunScan puts them in front of the new documents;
+//   claims()       the FindClaims hook: IDF = index counts + new documents,
+//                  and only pairs with a new document are scored;
+//   Finish()       keeps in the report only what involves a new document,
+//                  adds the new documents to the index and commits: all of
+//                  them or, on any failure, none.
+#ifndef REFRAIN_SRC_SCAN_INDEX_H_
+#define REFRAIN_SRC_SCAN_INDEX_H_
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "refrain/claims.h"
+#include "refrain/index.h"
+#include "refrain/report.h"
+#include "refrain/scan.h"
+
+namespace refrain::internal {
+
+class IndexedScan {
+ public:
+  // Opens options.index_path, creating it if missing; refuses an index
+  // built with other parameters.
+  static absl::StatusOr<IndexedScan> Open(const ScanOptions& options,
+                                          LshParams lsh);
+
+  // `docs` are the new documents, `signature(i)` the MinHash signature of
+  // docs[i]. Returns the related indexed documents in index order.
+  absl::StatusOr<std::vector<IndexedDocument>> FindRelated(
+      std::span<const Document> docs,
+      const std::function<std::span<const uint32_t>(size_t)>& signature);
+
+  // Valid after FindRelated() and once the loaded documents are in front of
+  // the new ones; `loaded` is their number.
+  ClaimsIncremental* claims(uint32_t loaded);
+
+  // `fingerprints(d)` and `signature(d)`: sorted, distinct shingle
+  // fingerprints and signature of report document d (new ones only are
+  // asked). `paths` name the dump. Fills report->index.
+  absl::Status Finish(
+      std::span<const std::string> paths,
+      const std::function<std::span<const uint32_t>(size_t)>& fingerprints,
+      const std::function<std::span<const uint32_t>(size_t)>& signature,
+      Report* report);
+
+ private:
+  IndexedScan(Index index, const ScanOptions& options)
+      : index_(std::move(index)), options_(&options) {}
+
+  Index index_;
+  const ScanOptions* options_;
+  uint64_t documents_before_ = 0;
+  // Per new document: its row in the index when its id is already indexed
+  // (it is compared but not added again), else 0.
+  std::vector<int64_t> already_;
+  std::vector<IndexedOrigin> origins_;  // Of the loaded documents.
+  ClaimsIncremental claims_;
+  double seconds_ = 0;  // Spent in Open, FindRelated and Finish.
+};
+
+}  // namespace refrain::internal
+
+#endif  // REFRAIN_SRC_SCAN_INDEX_H_

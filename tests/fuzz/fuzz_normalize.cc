@@ -1,0 +1,127 @@
+// Fuzz target: normalization, tokenization, shingling and segmentation, with
+// the map back to the original bytes.
+//
+// The input is a document text. The raw bytes (possibly invalid UTF-8, which
+// the pipeline never passes on, but a caller of the library might) must not
+// crash anything; on the text as ingest repairs it:
+//   - NormalizeInto(x) == Normalize(x).text(), and the result is valid UTF-8;
+//   - ShingleText agrees with the scan's ShingleHashes;
+//   - every token is a non-empty, in-bounds range of the normalized text, in
+//     order, and CountWords agrees with Tokenize;
+//   - NormalizedText::ToOriginal of every token is a non-empty, in-bounds
+//     range of whole UTF-8 characters of the original (the quoted bytes are
+//     valid UTF-8), and these ranges never go backwards;
+//   - every paragraph, sentence and quote of Segment() is non-empty, in
+//     bounds, valid UTF-8, trimmed and in order without overlap; every
+//     sentence lies inside one paragraph, and so does every quote.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fuzz_util.h"
+#include "refrain/normalize.h"
+#include "refrain/segment.h"
+#include "refrain/shingle.h"
+#include "utf8.h"
+
+namespace refrain {
+namespace {
+
+void CheckSpans(std::string_view text, const std::vector<Span>& spans) {
+  uint32_t prev_end = 0;
+  for (const Span& s : spans) {
+    FUZZ_CHECK(s.begin < s.end);
+    FUZZ_CHECK(s.end <= text.size());
+    FUZZ_CHECK(s.begin >= prev_end);
+    std::string_view quoted = text.substr(s.begin, s.size());
+    FUZZ_CHECK(internal::IsValidUtf8(quoted));
+    uint32_t b = s.begin, e = s.end;
+    internal::TrimSpace(text, &b, &e);
+    FUZZ_CHECK(b == s.begin && e == s.end);
+    prev_end = s.end;
+  }
+}
+
+bool Inside(const Span& inner, const std::vector<Span>& outers) {
+  for (const Span& o : outers) {
+    if (inner.begin >= o.begin && inner.end <= o.end) return true;
+  }
+  return false;
+}
+
+// Crash-only: the raw bytes, whatever they are.
+void Smoke(std::string_view raw) {
+  NormalizedText n = Normalize(raw);
+  std::string into;
+  NormalizeInto(raw, &into);
+  FUZZ_CHECK(into == n.text());
+  std::vector<Token> tokens;
+  Tokenize(n.text(), &tokens);
+  for (const Token& t : tokens) {
+    Span o = n.ToOriginal(t.begin, t.end);
+    FUZZ_CHECK(o.begin <= o.end && o.end <= raw.size());
+  }
+  (void)Segment(raw, SegmentOptions{});
+}
+
+}  // namespace
+}  // namespace refrain
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace refrain;
+  if (size > (1 << 16)) return 0;  // Long inputs add time, not paths.
+  std::string text(reinterpret_cast<const char*>(data), size);
+  Smoke(text);
+  internal::RepairUtf8(&text);
+  FUZZ_CHECK(internal::IsValidUtf8(text));
+
+  // Normalization and its offset map.
+  const NormalizedText n = Normalize(text);
+  const std::string& norm = n.text();
+  FUZZ_CHECK(internal::IsValidUtf8(norm));
+  std::string into = "stale contents of a reused buffer";
+  NormalizeInto(text, &into);
+  FUZZ_CHECK(into == norm);
+
+  std::vector<Token> tokens;
+  Tokenize(norm, &tokens);
+  FUZZ_CHECK(CountWords(norm) == tokens.size());
+  uint32_t prev_end = 0, prev_orig = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    FUZZ_CHECK(t.begin < t.end && t.end <= norm.size());
+    FUZZ_CHECK(t.begin >= prev_end);
+    FUZZ_CHECK(internal::IsValidUtf8(
+        std::string_view(norm).substr(t.begin, t.end - t.begin)));
+    FUZZ_CHECK(i > 0 || t.starts_run);
+    prev_end = t.end;
+    const Span o = n.ToOriginal(t.begin, t.end);
+    FUZZ_CHECK(o.begin < o.end && o.end <= text.size());
+    FUZZ_CHECK(o.begin >= prev_orig);
+    FUZZ_CHECK(internal::IsValidUtf8(
+        std::string_view(text).substr(o.begin, o.size())));
+    prev_orig = o.begin;
+  }
+
+  // Shingling, the way the scan does it, and the convenience path agree.
+  std::vector<uint64_t> hashes;
+  ShingleHashes(norm, tokens, ShingleOptions{}, &hashes);
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  FUZZ_CHECK(ShingleText(text, ShingleOptions{}) == hashes);
+  FUZZ_CHECK(hashes.empty() == tokens.empty());
+
+  // Segmentation.
+  const Segmentation seg = Segment(text, SegmentOptions{});
+  CheckSpans(text, seg.paragraphs);
+  CheckSpans(text, seg.sentences);
+  CheckSpans(text, seg.quotes);
+  for (const Span& s : seg.paragraphs) {
+    FUZZ_CHECK(text.substr(s.begin, s.size()).find('\n') == std::string::npos);
+  }
+  for (const Span& s : seg.sentences) FUZZ_CHECK(Inside(s, seg.paragraphs));
+  for (const Span& s : seg.quotes) FUZZ_CHECK(Inside(s, seg.paragraphs));
+  return 0;
+}

@@ -1,0 +1,633 @@
+// The persistent index (index.h, scan --index): equivalence with one scan
+// over every dump, idempotence, crash safety, concurrency, bad files, and
+// `refrain index stats|remove`.
+#include "refrain/index.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+#include "refrain/generate.h"
+#include "refrain/report.h"
+#include "refrain/scan.h"
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::RunRefrain;
+using testing::TempDir;
+using testing::WriteFile;
+
+const char* const kCorpus[] = {
+    "000_a36e598c1fb27949.txt", "001_7a1ab61e7b19349a.txt",
+    "002_66ff5bec39393fea.txt", "003_d1e7db766e3ee5b2.txt",
+    "004_5488cf2fafdd0298.txt"};
+
+std::string Seed(int i) { return CorpusDir() + "/" + kCorpus[i]; }
+
+Report Scan(const std::vector<std::string>& paths, const std::string& index,
+            ScanOptions o = {}) {
+  o.index_path = index;
+  absl::StatusOr<Report> r = RunScan(paths, o);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *std::move(r) : Report();
+}
+
+// A near-duplicate pair by document ids, with its scores.
+using PairKey = std::tuple<std::string, std::string>;
+std::map<PairKey, NearDuplicatePair> PairsById(const Report& r) {
+  std::map<PairKey, NearDuplicatePair> out;
+  for (const NearDuplicatePair& p : r.pairs) {
+    out[{r.documents[p.a].id, r.documents[p.b].id}] = p;
+  }
+  return out;
+}
+
+// A claim match by (doc, start, end) of both sides.
+using MatchKey = std::tuple<std::string, uint32_t, uint32_t, std::string,
+                            uint32_t, uint32_t>;
+std::map<MatchKey, ClaimMatch> MatchesById(const Report& r) {
+  std::map<MatchKey, ClaimMatch> out;
+  for (const ClaimMatch& m : r.claims.matches) {
+    const ClaimUnit& a = r.claims.units[m.a];
+    const ClaimUnit& b = r.claims.units[m.b];
+    out[{r.documents[a.doc].id, a.span.begin, a.span.end, r.documents[b.doc].id,
+         b.span.begin, b.span.end}] = m;
+  }
+  return out;
+}
+
+// What a scan over A then B with an index must report in its second run:
+// the combined scan's pairs and matches that are not inside A.
+void ExpectSameAsCombined(const Report& combined, const Report& second,
+                          const std::set<std::string>& in_a,
+                          size_t* cross_pairs, size_t* cross_matches) {
+  auto pairs = PairsById(combined);
+  std::erase_if(pairs, [&](const auto& kv) {
+    return in_a.count(std::get<0>(kv.first)) &&
+           in_a.count(std::get<1>(kv.first));
+  });
+  auto got_pairs = PairsById(second);
+  EXPECT_EQ(pairs.size(), got_pairs.size());
+  *cross_pairs = 0;
+  for (const auto& [key, p] : pairs) {
+    auto it = got_pairs.find(key);
+    ASSERT_NE(it, got_pairs.end())
+        << "missing pair " << std::get<0>(key) << " ~ " << std::get<1>(key);
+    EXPECT_DOUBLE_EQ(it->second.jaccard, p.jaccard);
+    EXPECT_DOUBLE_EQ(it->second.containment, p.containment);
+    EXPECT_DOUBLE_EQ(it->second.estimate, p.estimate);
+    const bool cross = in_a.count(std::get<0>(key)) > 0;
+    *cross_pairs += cross;
+    EXPECT_STREQ(second.index.Scope(it->second.a, it->second.b),
+                 cross ? "new-indexed" : "new-new");
+  }
+  auto matches = MatchesById(combined);
+  std::erase_if(matches, [&](const auto& kv) {
+    return in_a.count(std::get<0>(kv.first)) &&
+           in_a.count(std::get<3>(kv.first));
+  });
+  auto got = MatchesById(second);
+  EXPECT_EQ(matches.size(), got.size());
+  *cross_matches = 0;
+  for (const auto& [key, m] : matches) {
+    auto it = got.find(key);
+    ASSERT_NE(it, got.end()) << "missing claim match " << std::get<0>(key)
+                             << " @" << std::get<1>(key) << " ~ "
+                             << std::get<3>(key) << " @" << std::get<4>(key);
+    // The same IDF counts; sums may run in another order.
+    EXPECT_NEAR(it->second.score, m.score, 1e-9);
+    EXPECT_NEAR(it->second.cosine, m.cosine, 1e-9);
+    const bool cross = in_a.count(std::get<0>(key)) > 0;
+    *cross_matches += cross;
+    const ClaimUnit& ua = second.claims.units[it->second.a];
+    const ClaimUnit& ub = second.claims.units[it->second.b];
+    EXPECT_STREQ(second.index.Scope(ua.doc, ub.doc),
+                 cross ? "new-indexed" : "new-new");
+  }
+}
+
+int64_t SqlInt(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(
+      sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+      SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    v = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+std::string SqlText(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(st, 0);
+      out += t ? reinterpret_cast<const char*>(t) : "";
+      out += "\n";
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+void SqlExec(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+// A generated dump split in two files (first `n_a` lines, the rest), so
+// planted near-duplicates and recurring sentences straddle them.
+void GenerateSplit(const TempDir& d, uint64_t docs, uint64_t n_a,
+                   uint64_t seed) {
+  GenerateOptions g;
+  g.docs = docs;
+  g.seed = seed;
+  g.out = d / "all.jsonl";
+  ASSERT_TRUE(Generate(g).ok());
+  std::istringstream all(ReadFile(d / "all.jsonl"));
+  std::string line, a, b;
+  for (uint64_t i = 0; std::getline(all, line); ++i) {
+    (i < n_a ? a : b) += line + "\n";
+  }
+  WriteFile(d / "a.jsonl", a);
+  WriteFile(d / "b.jsonl", b);
+}
+
+TEST(Index, SeedCorpusSplitEqualsCombinedScan) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Report first = Scan({Seed(0), Seed(1), Seed(2)}, db);
+  EXPECT_TRUE(first.index.used);
+  EXPECT_EQ(first.index.documents_before, 0u);
+  EXPECT_EQ(first.index.added, 3u);
+  EXPECT_EQ(first.index.dump_seq, 1u);
+  Report second = Scan({Seed(3), Seed(4)}, db);
+  EXPECT_EQ(second.index.documents_before, 3u);
+  EXPECT_EQ(second.index.added, 2u);
+  EXPECT_EQ(second.index.dump_seq, 2u);
+  ASSERT_GT(second.index.loaded, 0u);
+  EXPECT_EQ(second.index.origins[0].dump_seq, 1u);
+
+  Report combined = Scan({Seed(0), Seed(1), Seed(2), Seed(3), Seed(4)}, "");
+  size_t cross_pairs = 0, cross_matches = 0;
+  ExpectSameAsCombined(combined, second, {Seed(0), Seed(1), Seed(2)},
+                       &cross_pairs, &cross_matches);
+  // The running example: Lavrov's statement in two translations (000, 003)
+  // comes out as new-indexed matches with the combined scan's scores.
+  size_t lavrov = 0;
+  for (const auto& [key, m] : MatchesById(second)) {
+    if (std::get<0>(key) == Seed(0) && std::get<3>(key) == Seed(3)) ++lavrov;
+  }
+  EXPECT_GE(lavrov, 2u);
+  EXPECT_EQ(cross_matches, lavrov);
+
+  // report.json: scope on every match, the indexed documents with their
+  // dump, and the new documents alone under "documents".
+  std::ostringstream out;
+  WriteJson(second, out);
+  nlohmann::json j = nlohmann::json::parse(out.str());
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["documents"].size(), 2u);
+  EXPECT_EQ(j["inputs"]["documents"], 2);
+  EXPECT_EQ(j["index"]["documents_before"], 3);
+  EXPECT_EQ(j["index"]["added"], 2);
+  EXPECT_EQ(j["index"]["documents_after"], 5);
+  EXPECT_EQ(j["index"]["dump"]["seq"], 2);
+  ASSERT_FALSE(j["index"]["documents"].empty());
+  EXPECT_EQ(j["index"]["documents"][0]["dump"]["seq"], 1);
+  for (const auto& m : j["claims"]["matches"]) {
+    EXPECT_EQ(m["scope"], "new-indexed");
+  }
+}
+
+TEST(Index, GeneratedSplitEqualsCombinedScan) {
+  TempDir d;
+  GenerateSplit(d, 800, 400, 21);
+  const std::string db = d / "gen.db";
+  Report first = Scan({d / "a.jsonl"}, db);
+  Report second = Scan({d / "b.jsonl"}, db);
+  Report combined = Scan({d / "a.jsonl", d / "b.jsonl"}, "");
+  std::set<std::string> in_a;
+  for (const Document& doc : first.documents) in_a.insert(doc.id);
+  ASSERT_EQ(in_a.size(), 400u);
+  size_t cross_pairs = 0, cross_matches = 0;
+  ExpectSameAsCombined(combined, second, in_a, &cross_pairs, &cross_matches);
+  EXPECT_GE(cross_matches, 50u);
+  // Planted copies in the second dump of an original in the first, at
+  // Jaccard >= 0.8, are all found as new-indexed pairs.
+  auto found = PairsById(second);
+  std::istringstream truth(ReadFile(d / "all.truth.tsv"));
+  std::string a, b;
+  double jaccard = 0;
+  size_t planted = 0;
+  while (truth >> a >> b >> jaccard) {
+    if (jaccard < 0.8 || !in_a.count(a) || in_a.count(b)) continue;
+    ++planted;
+    EXPECT_TRUE(found.count({a, b})) << a << " ~ " << b << " " << jaccard;
+  }
+  EXPECT_GE(planted, 1u);
+  EXPECT_GE(cross_pairs, planted);
+}
+
+TEST(Index, RerunOfTheSameDumpAddsNothing) {
+  TempDir d;
+  GenerateSplit(d, 300, 150, 5);
+  const std::string db = d / "i.db";
+  Scan({d / "a.jsonl"}, db);
+  Report once = Scan({d / "b.jsonl"}, db);
+  const std::string before = ReadFile(db);
+  Report again = Scan({d / "b.jsonl"}, db);
+  EXPECT_EQ(again.index.added, 0u);
+  EXPECT_EQ(again.index.already_indexed, 150u);
+  EXPECT_EQ(again.index.dump_seq, 0u);
+  EXPECT_EQ(again.index.documents_before, 300u);
+  // The same report: nothing is compared with its own indexed copy, and the
+  // IDF counts each article once.
+  auto p1 = PairsById(once), p2 = PairsById(again);
+  EXPECT_EQ(p1.size(), p2.size());
+  for (const auto& [k, p] : p1) EXPECT_TRUE(p2.count(k));
+  auto m1 = MatchesById(once), m2 = MatchesById(again);
+  EXPECT_EQ(m1.size(), m2.size());
+  for (const auto& [k, m] : m1) {
+    ASSERT_TRUE(m2.count(k));
+    EXPECT_NEAR(m2[k].score, m.score, 1e-9);
+  }
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 300);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM dump"), 2);
+  // The CLI says so.
+  testing::CommandResult r = RunRefrain(
+      "scan " + (d / "b.jsonl") + " --index " + db + " --out " + (d / "out"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("added 0 (150 already indexed"), std::string::npos)
+      << r.out;
+}
+
+// Starts the CLI; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    std::string bin = REFRAIN_BINARY;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+TEST(Index, KilledWriterLeavesAllOrNothing) {
+  TempDir d;
+  GenerateSplit(d, 1300, 200, 9);
+  const std::string base = d / "base.db";
+  Scan({d / "a.jsonl"}, base);
+  ASSERT_EQ(SqlInt(base, "SELECT count(*) FROM doc"), 200);
+  auto args = [&](const std::string& db) {
+    return std::vector<std::string>{"scan",    d / "b.jsonl", "--index",
+                                    db,        "--out",       d / "out",
+                                    "--quiet", "--threads",   "2"};
+  };
+  auto file_size = [](const std::string& path) -> uint64_t {
+    std::error_code ec;
+    uint64_t n = std::filesystem::file_size(path, ec);
+    return ec ? 0 : n;
+  };
+  // One uninterrupted run gives the duration the kills are spread over.
+  std::filesystem::copy_file(base, d / "full.db");
+  auto t0 = std::chrono::steady_clock::now();
+  pid_t pid = Spawn(args(d / "full.db"));
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const double full_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(SqlInt(d / "full.db", "SELECT count(*) FROM doc"), 1300);
+
+  // Kills at random times, and kills a few milliseconds after the dump's
+  // pages start reaching the write-ahead log (inside the commit).
+  std::mt19937_64 rng(20261122);
+  std::uniform_real_distribution<double> u(0, 1);
+  int all = 0, none = 0, mid_write = 0;
+  const std::string db = d / "trial.db";
+  for (int trial = 0; trial < 6; ++trial) {
+    for (const char* ext : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(db + ext);
+    }
+    std::filesystem::copy_file(base, db);
+    pid = Spawn(args(db));
+    if (trial < 3) {
+      std::this_thread::sleep_for(
+          std::chrono::duration<double>(full_s * (0.3 + 0.65 * u(rng))));
+    } else {
+      auto deadline = std::chrono::steady_clock::now() +
+                      std::chrono::duration<double>(3 * full_s + 5);
+      while (file_size(db + "-wal") == 0 &&
+             std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+      }
+      std::this_thread::sleep_for(std::chrono::duration<double>(0.03 * u(rng)));
+    }
+    const bool wal_written = file_size(db + "-wal") > 0;
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    EXPECT_EQ(SqlText(db, "PRAGMA integrity_check"), "ok\n") << trial;
+    const int64_t n = SqlInt(db, "SELECT count(*) FROM doc");
+    EXPECT_TRUE(n == 200 || n == 1300) << "trial " << trial << ": " << n;
+    (n == 1300 ? all : none)++;
+    mid_write += wal_written && n == 200;
+  }
+  // The index stays usable after a kill: the next run completes it, with
+  // the same rows as the uninterrupted run.
+  testing::CommandResult r =
+      RunRefrain("scan " + (d / "b.jsonl") + " --quiet --index " + db +
+                 " --out " + (d / "out2"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1300);
+  for (const char* table : {"unit", "unit_band", "doc_band", "stem_df"}) {
+    const std::string q = std::string("SELECT count(*) FROM ") + table;
+    EXPECT_EQ(SqlInt(db, q), SqlInt(d / "full.db", q)) << table;
+  }
+  std::cout << "kills: " << none << " left the index as before (" << mid_write
+            << " of them while the dump was being written), " << all
+            << " after the commit; uninterrupted run " << full_s << " s\n";
+}
+
+TEST(Index, SecondWriterWaitsThenFails) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  const std::string args = "scan " + Seed(3) + " " + Seed(4) +
+                           " --quiet --index " + db + " --out " + (d / "out");
+  absl::StatusOr<Index> holder = Index::Open(db, IndexOptions());
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  ASSERT_TRUE(holder->BeginWrite().ok());
+  // A second writer gives up after its wait, with the message users need.
+  testing::CommandResult r = RunRefrain(args + " --index-wait 0.3");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("index is locked by another process"), std::string::npos)
+      << r.err;
+  // A writer that waits long enough gets its turn once the first commits.
+  testing::CommandResult waited;
+  std::thread t([&] { waited = RunRefrain(args + " --index-wait 60"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(holder->Commit().ok());
+  t.join();
+  EXPECT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 5);
+}
+
+TEST(Index, ReaderDuringAWriteSeesOldThenNewState) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  absl::StatusOr<Index> writer = Index::Open(db, IndexOptions());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  ASSERT_TRUE(writer->BeginWrite().ok());
+  Document doc;
+  doc.id = "late-article";
+  doc.text = "A late article.";
+  DumpToAdd dump;
+  dump.name = "by hand";
+  dump.docs = {&doc};
+  dump.signatures.assign(writer->params().num_perm, 7);
+  dump.fingerprints = {{1, 2, 3}};
+  ASSERT_TRUE(writer->AddDump(dump).ok());
+
+  IndexOptions ro;
+  ro.read_only = true;
+  absl::StatusOr<Index> reader = Index::Open(db, ro);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ(*reader->CountDocuments(), 3u);
+  testing::CommandResult stats = RunRefrain("index stats " + db);
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_NE(stats.out.find("documents     3\n"), std::string::npos)
+      << stats.out;
+  ASSERT_TRUE(writer->Commit().ok());
+  EXPECT_EQ(*reader->CountDocuments(), 4u);
+  stats = RunRefrain("index stats " + db);
+  EXPECT_NE(stats.out.find("documents     4\n"), std::string::npos)
+      << stats.out;
+}
+
+// Runs scan --index on a file that must be refused, unchanged.
+void ExpectRefused(const std::string& db, const std::string& message,
+                   const std::string& extra_flags = "") {
+  const std::string before = ReadFile(db);
+  TempDir out;
+  testing::CommandResult r =
+      RunRefrain("scan " + Seed(3) + " --quiet --index " + db + " --out " +
+                 (out / "o") + " " + extra_flags);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("left unchanged"), std::string::npos) << r.err;
+  EXPECT_TRUE(ReadFile(db) == before) << db << " was modified";
+}
+
+TEST(Index, RefusesFilesThatAreNotAnIndexAndLeavesThemUnchanged) {
+  TempDir d;
+  std::string text;
+  for (int i = 0; i < 200; ++i)
+    text += "not a database, line " + std::to_string(i) + "\n";
+  WriteFile(d / "notes.txt", text);
+  ExpectRefused(d / "notes.txt", "not a refrain index (not an SQLite");
+
+  // An SQLite database of another program.
+  SqlExec(d / "other.db", "CREATE TABLE t(x); INSERT INTO t VALUES(1);");
+  ExpectRefused(d / "other.db", "an SQLite database of another kind");
+}
+
+TEST(Index, RefusesCorruptIndexesAndLeavesThemUnchanged) {
+  TempDir d;
+  const std::string good = d / "good.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, good);
+  const std::string bytes = ReadFile(good);
+  ASSERT_GT(bytes.size(), 8u * 4096);
+  // Pages of the B-trees overwritten in the middle of the file.
+  std::string damaged = bytes;
+  for (size_t i = 4096; i < 4 * 4096; ++i) damaged[i] = static_cast<char>(0xA5);
+  WriteFile(d / "damaged.db", damaged);
+  ExpectRefused(d / "damaged.db", "corrupt index");
+  // Cut short.
+  WriteFile(d / "truncated.db", bytes.substr(0, bytes.size() / 2));
+  ExpectRefused(d / "truncated.db", "index");
+  // Large indexes skip the full quick_check when opened; `index check`
+  // still reads every page.
+  EXPECT_EQ(RunRefrain("index check " + good).exit_code, 0);
+  testing::CommandResult check =
+      RunRefrain("index check " + (d / "damaged.db"));
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.err.find("corrupt index"), std::string::npos) << check.err;
+  EXPECT_TRUE(ReadFile(d / "damaged.db") == damaged);
+  // Another schema version.
+  std::filesystem::copy_file(good, d / "v2.db");
+  SqlExec(d / "v2.db", "PRAGMA user_version = 2");
+  ExpectRefused(d / "v2.db", "index schema version 2");
+}
+
+TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  ExpectRefused(db, "num_perm 128 (this scan: 64)", "--num-perm 64");
+  ExpectRefused(db, "bands 21 (this scan: 16)", "--bands 16 --rows 8");
+  ExpectRefused(db, "claims 1 (this scan: 0)", "--no-claims");
+}
+
+TEST(Index, StatsCommand) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  Scan({Seed(3)}, db);
+  testing::CommandResult r = RunRefrain("index stats " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(schema version 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("documents     4\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("dumps         2\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("size on disk"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("num_perm=128"), std::string::npos) << r.out;
+  EXPECT_EQ(RunRefrain("index stats " + (d / "missing.db")).exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(d / "missing.db"));
+}
+
+// Every table's rows, as text, for comparing two indexes.
+std::string Contents(const std::string& db) {
+  return SqlText(db, "SELECT stem || ' ' || df FROM stem_df ORDER BY stem") +
+         SqlText(db, "SELECT value FROM meta WHERE key = 'idf_units'") +
+         SqlText(db,
+                 "SELECT d.id || ' ' || u.kind || ' ' || u.begin || ' ' || "
+                 "u.end FROM unit u JOIN doc d ON d.num = u.doc ORDER BY 1") +
+         SqlText(db,
+                 "SELECT b.band || ' ' || b.key || ' ' || d.id FROM doc_band "
+                 "b JOIN doc d ON d.num = b.doc ORDER BY 1") +
+         SqlText(db,
+                 "SELECT b.band || ' ' || b.key || ' ' || u.begin || ' ' || "
+                 "d.id FROM unit_band b JOIN unit u ON u.num = b.unit JOIN "
+                 "doc d ON d.num = u.doc ORDER BY 1") +
+         SqlText(db, "SELECT count(*) FROM unit_band") +
+         SqlText(db, "SELECT count(*) FROM doc_band");
+}
+
+TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
+  TempDir d;
+  // Removing the second dump leaves what the first alone built.
+  const std::string only_a = d / "a.db", both = d / "ab.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, only_a);
+  Scan({Seed(0), Seed(1), Seed(2)}, both);
+  Scan({Seed(3), Seed(4)}, both);
+  const uint64_t size_before = std::filesystem::file_size(both);
+  for (int i : {3, 4}) {
+    testing::CommandResult r =
+        RunRefrain("index remove " + both + " --id " + Seed(i));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("removed 1 documents"), std::string::npos) << r.out;
+  }
+  EXPECT_EQ(Contents(both), Contents(only_a));
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM dump"), 1);
+  EXPECT_EQ(SqlInt(both,
+                   "SELECT count(*) FROM unit_band WHERE unit NOT IN "
+                   "(SELECT num FROM unit)"),
+            0);
+  EXPECT_LT(std::filesystem::file_size(both), size_before);
+  EXPECT_EQ(SqlInt(both, "PRAGMA freelist_count"), 0);
+
+  // --source and --before on JSONL records with sources and dates.
+  std::string lines;
+  const char* rows[][3] = {{"x1", "Wire", "2025-12-30"},
+                           {"x2", "Wire", "2026-02-01"},
+                           {"x3", "Daily", "2025-06-01"},
+                           {"x4", "Daily", ""}};
+  for (auto& row : rows) {
+    lines += std::string("{\"id\":\"") + row[0] + "\",\"source\":\"" + row[1] +
+             "\",\"date\":\"" + row[2] +
+             "\",\"text\":\"The harbour authority said on Monday that the "
+             "new quay " +
+             row[0] +
+             " will open next spring after three years of building work.\"}\n";
+  }
+  WriteFile(d / "dated.jsonl", lines);
+  const std::string db = d / "dated.db";
+  Scan({d / "dated.jsonl"}, db);
+  EXPECT_EQ(RunRefrain("index remove " + db + " --source Wire").exit_code, 0);
+  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "x3\nx4\n");
+  EXPECT_EQ(RunRefrain("index remove " + db + " --before 2026-01-01").exit_code,
+            0);
+  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "x4\n");
+  EXPECT_EQ(RunRefrain("index remove " + db + " --id x4").exit_code, 0);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 0);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM unit"), 0);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM unit_band"), 0);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc_band"), 0);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM stem_df"), 0);
+  EXPECT_EQ(SqlText(db, "SELECT value FROM meta WHERE key = 'idf_units'"),
+            "0\n");
+  // Exactly one filter.
+  EXPECT_EQ(RunRefrain("index remove " + db).exit_code, 2);
+  EXPECT_EQ(RunRefrain("index remove " + db + " --id a --source b").exit_code,
+            2);
+}
+
+TEST(Index, ScanWithoutIndexHasNoIndexFields) {
+  Report r = Scan({CorpusDir()}, "");
+  EXPECT_FALSE(r.index.used);
+  std::ostringstream out;
+  WriteJson(r, out);
+  EXPECT_EQ(out.str().find("\"scope\""), std::string::npos);
+  EXPECT_EQ(out.str().find("\"index\""), std::string::npos);
+}
+
+TEST(Index, DocumentLevelIndexWithoutClaims) {
+  TempDir d;
+  GenerateSplit(d, 400, 200, 3);
+  ScanOptions o;
+  o.claims.enabled = false;
+  const std::string db = d / "noclaims.db";
+  Scan({d / "a.jsonl"}, db, o);
+  Report second = Scan({d / "b.jsonl"}, db, o);
+  Report combined = Scan({d / "a.jsonl", d / "b.jsonl"}, "", o);
+  std::set<std::string> in_a;
+  for (int i = 0; i < 200; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "g%09d", i);
+    in_a.insert(id);
+  }
+  size_t cross_pairs = 0, cross_matches = 0;
+  ExpectSameAsCombined(combined, second, in_a, &cross_pairs, &cross_matches);
+  EXPECT_GT(cross_pairs, 0u);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM unit"), 0);
+}
+
+}  // namespace
+}  // namespace refrain
