@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang-14 (ASan + UBSan,
-# REFRAIN_FUZZ=ON) in build-fuzz/ and runs each for SECONDS (default 60),
+# REFRAIN_FUZZ=ON) in build-fuzz/ (or $FUZZ_BUILD_DIR: .ci/run reuses
+# scripts/sanitize.sh's build-asan) and runs each for SECONDS (default 60),
 # one after the other, starting from its checked-in corpus
 # tests/fuzz/corpus/<target>/. New inputs go to a scratch corpus that is
-# thrown away; a finding leaves its input in build-fuzz/artifacts/ and makes
+# thrown away; a finding leaves its input in BUILD/artifacts/ and makes
 # the script exit 1 (copy the input into the target's corpus once fixed, so
 # ctest replays it in every build).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     e.g. scripts/fuzz.sh 600 fuzz_report
@@ -20,18 +21,20 @@ case "$seconds" in '' | *[!0-9]*)
 esac
 
 scripts/deps.sh --fuzz
+build=${FUZZ_BUILD_DIR:-build-fuzz}
 generator=()
-[ ! -f build-fuzz/CMakeCache.txt ] && generator=(-G Ninja)
-# -O1 -g1 as scripts/sanitize.sh: quick to build, asserts on.
-cmake -S . -B build-fuzz "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++-14 \
+[ ! -f "$build/CMakeCache.txt" ] && generator=(-G Ninja)
+# -O1 -g1 as scripts/sanitize.sh: quick to build, asserts on. Only the fuzz
+# targets (and the library) are built, whatever else the directory holds.
+cmake -S . -B "$build" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++-14 \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-  -DREFRAIN_FUZZ=ON -DREFRAIN_WERROR=ON -DREFRAIN_BUILD_TESTS=OFF \
-  -DREFRAIN_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build build-fuzz --parallel "${FUZZ_JOBS:-$(nproc)}" --target "${targets[@]}"
+  -DREFRAIN_FUZZ=ON -DREFRAIN_WERROR=ON -DREFRAIN_BUILD_BENCHMARKS=OFF \
+  >/dev/null
+cmake --build "$build" --parallel "${FUZZ_JOBS:-$(nproc)}" --target "${targets[@]}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/refrain-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p build-fuzz/artifacts "$work/tmp"
+mkdir -p "$build/artifacts" "$work/tmp"
 status=0
 for t in "${targets[@]}"; do
   mkdir -p "$work/$t"
@@ -39,9 +42,9 @@ for t in "${targets[@]}"; do
   [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
   # -timeout: one input running 60 s is a hang; -rss_limit_mb: a leak or a
   # blow-up. The harnesses write their scratch files under TMPDIR.
-  if TMPDIR="$work/tmp" nice -n "${FUZZ_NICE:-10}" "build-fuzz/tests/fuzz/$t" \
+  if TMPDIR="$work/tmp" nice -n "${FUZZ_NICE:-10}" "$build/tests/fuzz/$t" \
       -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2560 \
-      -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" \
+      -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
       "${dict[@]}" "$work/$t" "tests/fuzz/corpus/$t" >"$work/$t.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$t.log")
@@ -51,8 +54,8 @@ for t in "${targets[@]}"; do
     status=1
     echo "fuzz.sh: $t FAILED; its log ends with:" >&2
     grep -v -e '^#[0-9]*.*\(NEW\|REDUCE\|pulse\)' "$work/$t.log" | tail -40 >&2
-    echo "fuzz.sh: the input is in build-fuzz/artifacts/ (replay it with" \
-         "build-fuzz/tests/fuzz/$t FILE)" >&2
+    echo "fuzz.sh: the input is in $build/artifacts/ (replay it with" \
+         "$build/tests/fuzz/$t FILE)" >&2
   fi
 done
 exit $status

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the tests under sanitizers; any report fails the script.
 #
-# 1. ASan + UBSan (GCC, REFRAIN_SANITIZE=address,undefined, UBSan findings
-#    fatal) in build-asan/: the ctest suite without the browser tests (and
-#    the fuzz corpora replayed, labelled "fuzz").
+# 1. ASan + UBSan (REFRAIN_SANITIZE=address,undefined, UBSan findings
+#    fatal) in build-asan/: the ctest suite without the browser tests, and
+#    the fuzz corpora replayed (label "fuzz"). Built with clang-14 and
+#    REFRAIN_FUZZ=ON, so the fuzz targets are libFuzzer binaries and
+#    `FUZZ_BUILD_DIR=build-asan scripts/fuzz.sh` (as .ci/run does) reuses
+#    this build instead of compiling the library a third time.
 # 2. TSan in build-tsan/: clang-14 with LLVM's OpenMP runtime and its Archer
 #    tool, which tells TSan about OpenMP's barriers, locks and task
 #    dependences. (GCC's libgomp is not instrumented, so TSan over it reports
@@ -47,7 +50,9 @@ configure() {  # DIR ARGS...
 
 if [ $asan -eq 1 ]; then
   echo "sanitize.sh: ASan + UBSan build (build-asan)" >&2
-  configure build-asan -DREFRAIN_SANITIZE=address,undefined
+  configure build-asan -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DREFRAIN_SANITIZE=address,undefined -DREFRAIN_FUZZ=ON \
+    -DREFRAIN_BUILD_TESTS=ON
   cmake --build build-asan --parallel "$jobs"
   # halt_on_error / abort: the first report fails the test that caused it.
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1

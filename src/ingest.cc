@@ -355,6 +355,55 @@ bool IsBlank(std::string_view text) {
   return b == e;
 }
 
+// Replaces every \uXXXX escape of a UTF-16 surrogate that is not half of a
+// valid pair (high then low) by \uFFFD, in raw JSON text, and returns how
+// many it replaced. simdjson rejects such strings as malformed, but they
+// are the JSON form of invalid UTF-8 (JavaScript and other UTF-16 tools
+// write them when a string is cut inside an emoji), and ingest repairs
+// invalid UTF-8 rather than dropping the article. Outside strings a
+// backslash is malformed JSON anyway, so no string tracking is needed.
+uint32_t RepairLoneSurrogateEscapes(std::string* json) {
+  std::string& s = *json;
+  auto hex4 = [&](size_t at, uint32_t* v) {
+    if (at + 4 > s.size()) return false;
+    uint32_t x = 0;
+    for (size_t i = at; i < at + 4; ++i) {
+      const char c = s[i], l = static_cast<char>(c | 0x20);
+      if (c >= '0' && c <= '9') {
+        x = x << 4 | static_cast<uint32_t>(c - '0');
+      } else if (l >= 'a' && l <= 'f') {
+        x = x << 4 | static_cast<uint32_t>(l - 'a' + 10);
+      } else {
+        return false;
+      }
+    }
+    *v = x;
+    return true;
+  };
+  uint32_t repaired = 0;
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] != '\\') continue;
+    uint32_t u = 0;
+    if (s[i + 1] != 'u' || !hex4(i + 2, &u)) {
+      ++i;  // \" \\ \n ...: the escaped character is not an escape.
+      continue;
+    }
+    uint32_t low = 0;
+    if (u >= 0xD800 && u <= 0xDBFF && i + 7 < s.size() && s[i + 6] == '\\' &&
+        s[i + 7] == 'u' && hex4(i + 8, &low) && low >= 0xDC00 &&
+        low <= 0xDFFF) {
+      i += 11;  // A valid pair.
+      continue;
+    }
+    if (u >= 0xD800 && u <= 0xDFFF) {
+      s.replace(i + 2, 4, "FFFD");
+      ++repaired;
+    }
+    i += 5;
+  }
+  return repaired;
+}
+
 SkippedRecord SkipOf(const RawRecord& r, std::string reason) {
   return SkippedRecord{r.location(), std::move(reason)};
 }
@@ -403,6 +452,12 @@ std::variant<Document, SkippedRecord> ParseRecord(
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(record.bytes).get(root);
+  if (err == simdjson::STRING_ERROR) {
+    if (uint32_t n = RepairLoneSurrogateEscapes(&record.bytes); n > 0) {
+      repaired += n;
+      err = parser.parse(record.bytes).get(root);
+    }
+  }
   if (err) {
     return SkipOf(record,
                   absl::StrCat("malformed JSON: ", simdjson::error_message(err)));

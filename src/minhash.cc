@@ -121,7 +121,8 @@ void MinHasher::SignOnePermutation(std::span<const uint64_t> s,
     if (by_table) {
       const uint32_t* row = &first_probe_[size_t{j} * k];
       uint64_t best = ~uint64_t{0};  // (attempt, bin), branch-free minimum.
-      for (uint32_t b : filled) best = std::min(best, uint64_t{row[b]} << 32 | b);
+      for (uint32_t b : filled)
+        best = std::min(best, uint64_t{row[b]} << 32 | b);
       if ((best >> 32) != kNeverProbed) {
         out[j] = static_cast<uint32_t>(bins[static_cast<uint32_t>(best)]);
         continue;

@@ -399,7 +399,8 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
     std::ostringstream out;
     render(report, html, out);
     const std::string path = absl::StrCat(out_dir, "/", name);
-    absl::StatusOr<std::string> tmp = WriteTemporary(path, std::move(out).str());
+    absl::StatusOr<std::string> tmp =
+        WriteTemporary(path, std::move(out).str());
     if (!tmp.ok()) {
       for (const auto& w : written) unlink(w.first.c_str());
       return tmp.status();

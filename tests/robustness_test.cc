@@ -198,6 +198,38 @@ TEST(Limits, DeeplyNestedJsonIsASkippedRecordNotACrash) {
       << r.skipped[0].reason;
 }
 
+// A \uD800 escape without its other half is the JSON form of invalid
+// UTF-8: repaired to U+FFFD and counted like invalid UTF-8, not a reason to
+// drop the article (simdjson alone rejects the whole line).
+TEST(Limits, LoneSurrogateEscapesAreRepairedNotFatal) {
+  TempDir d;
+  WriteFile(d / "s.jsonl",
+            R"({"id":"a\ud800b","text":"high \uD800 alone","url":"\udc00"})"
+            "\n"
+            R"({"id":"pair","text":"a valid pair \ud83d\ude00 stays"})"
+            "\n"
+            R"({"id":"esc","text":"an escaped backslash \\ud800 is text"})"
+            "\n"
+            R"({"id":"rev","text":"reversed \udc00\ud800 halves"})"
+            "\n"
+            R"({"id":"bad","text":"a bad escape \uZZZZ"})"
+            "\n");
+  Report r = Scan({d / "s.jsonl"});
+  ASSERT_EQ(r.documents.size(), 4u);
+  EXPECT_EQ(r.documents[0].id, "a\uFFFDb");
+  EXPECT_EQ(r.documents[0].text, "high \uFFFD alone");
+  EXPECT_EQ(r.documents[0].url, "\uFFFD");
+  EXPECT_EQ(r.documents[0].invalid_utf8, 3u);
+  EXPECT_EQ(r.documents[1].text, "a valid pair \U0001F600 stays");
+  EXPECT_EQ(r.documents[1].invalid_utf8, 0u);
+  EXPECT_EQ(r.documents[2].text, "an escaped backslash \\ud800 is text");
+  EXPECT_EQ(r.documents[3].text, "reversed \uFFFD\uFFFD halves");
+  EXPECT_EQ(r.invalid_utf8, 5u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].location, d / "s.jsonl:5");
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("malformed JSON"));
+}
+
 TEST(Limits, HundredMegabyteLineIsSkippedFastInBoundedMemory) {
   TempDir d;
   {
