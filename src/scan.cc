@@ -118,7 +118,8 @@ class FingerprintArena {
   // Requires Prepare(i).
   std::span<const uint32_t> operator[](size_t i) const {
     const Where& w = docs_[i];
-    return std::span<const uint32_t>(blocks_[w.block]).subspan(w.offset, w.size);
+    return std::span<const uint32_t>(blocks_[w.block])
+        .subspan(w.offset, w.size);
   }
 
  private:
@@ -154,20 +155,6 @@ class SignatureStore {
   uint32_t k_;
   std::vector<std::vector<uint32_t>> blocks_;
 };
-
-size_t Intersect(std::span<const uint32_t> a, std::span<const uint32_t> b) {
-  size_t i = 0, j = 0, n = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j]) {
-      ++i;
-    } else if (b[j] < a[i]) {
-      ++j;
-    } else {
-      ++n, ++i, ++j;
-    }
-  }
-  return n;
-}
 
 // The floor's word split: the byte ranges of maximal runs of ASCII
 // alphanumerics or non-ASCII bytes, materialized as our tokenizer's are, in
@@ -373,7 +360,8 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
         doc.text = std::string();
       } else {
         fingerprints.Append(batch_sets[i]);
-        signatures.Append(std::span<const uint32_t>(batch_sigs).subspan(i * k, k));
+        signatures.Append(
+            std::span<const uint32_t>(batch_sigs).subspan(i * k, k));
       }
       report.documents.push_back(std::move(doc));
     }
@@ -425,7 +413,8 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   {
     LshIndex index(report.lsh, k);
-    for (const std::vector<uint32_t>& block : signatures.blocks()) index.Add(block);
+    for (const std::vector<uint32_t>& block : signatures.blocks())
+      index.Add(block);
     index.Build();
     LshIndex::CandidateStats stats;
     candidates = index.CandidatePairs(options.max_bucket, &stats);
@@ -458,7 +447,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     std::span<const uint32_t> x = fingerprints[a], y = fingerprints[b];
     Verified v;
     if (x.empty() || y.empty()) return v;
-    const double inter = static_cast<double>(Intersect(x, y));
+    const double inter = static_cast<double>(IntersectionSize<uint32_t>(x, y));
     const double small = static_cast<double>(std::min(x.size(), y.size()));
     const double large = static_cast<double>(std::max(x.size(), y.size()));
     v.jaccard = inter / (small + large - inter);
@@ -495,10 +484,8 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   }
   auto pair_of = [&](uint32_t a, uint32_t b) {
     Verified v = verify(a, b);
-    return NearDuplicatePair{
-        a, b, v.jaccard, v.containment,
-        EstimateJaccard(
-            signatures[a], signatures[b])};
+    return NearDuplicatePair{a, b, v.jaccard, v.containment,
+                             EstimateJaccard(signatures[a], signatures[b])};
   };
   for (const Edge& e : MatrixEdges(report.similarity)) {
     if (cluster_of[e.a]->members.size() > options.max_cluster_pairs) continue;
