@@ -45,7 +45,7 @@ configure() {  # DIR ARGS...
   # every report; NDEBUG is not defined, so the library's asserts run too.
   cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DREFRAIN_WERROR=ON \
-    -DREFRAIN_BUILD_BENCHMARKS=OFF "$@" >/dev/null
+    -DREFRAIN_BUILD_BENCHMARKS=OFF -DREFRAIN_MPI=OFF "$@" >/dev/null
 }
 
 if [ $asan -eq 1 ]; then

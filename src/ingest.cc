@@ -1,9 +1,8 @@
 #include "refrain/ingest.h"
 
+#include <simdjson.h>
 #include <zlib.h>
 #include <zstd.h>
-
-#include <simdjson.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -128,7 +127,8 @@ class ZstdSource : public ByteSource {
         size_t got = std::fread(in_buf_.data(), 1, in_buf_.size(), f_);
         if (got == 0) {
           if (std::ferror(f_)) {
-            return absl::DataLossError(absl::StrCat("read error: ", ErrnoText()));
+            return absl::DataLossError(
+                absl::StrCat("read error: ", ErrnoText()));
           }
           if (last_ret_ != 0) {
             return absl::DataLossError("truncated zstd stream");
@@ -139,8 +139,8 @@ class ZstdSource : public ByteSource {
       }
       last_ret_ = ZSTD_decompressStream(dctx_, &out, &in_);
       if (ZSTD_isError(last_ret_)) {
-        return absl::DataLossError(
-            absl::StrCat("corrupt zstd stream: ", ZSTD_getErrorName(last_ret_)));
+        return absl::DataLossError(absl::StrCat("corrupt zstd stream: ",
+                                                ZSTD_getErrorName(last_ret_)));
       }
     }
     return out.pos;
@@ -174,18 +174,15 @@ absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
 
 constexpr size_t kChunk = 1 << 20;
 
-class Walker {
+// The walk: expands paths into the files to read, in input order, with the
+// paths that cannot be walked as skipped entries in their place.
+class Lister {
  public:
-  Walker(const IngestOptions& options,
-         const std::function<void(RawRecord&&)>& on_record,
-         const std::function<void(SkippedRecord&&)>& on_skip)
-      : options_(options), on_record_(on_record), on_skip_(on_skip) {}
-
   void Path(const std::string& path) {
     std::error_code ec;
     fs::file_status st = fs::status(path, ec);
     if (ec) {
-      Skip(path, 0, absl::StrCat("cannot open: ", ec.message()));
+      Skip(path, absl::StrCat("cannot open: ", ec.message()));
       return;
     }
     if (fs::is_directory(st)) {
@@ -194,6 +191,7 @@ class Walker {
       File(path);
     }
   }
+  std::vector<InputFile> Take() { return std::move(files_); }
 
  private:
   void Directory(const std::string& dir) {
@@ -202,12 +200,12 @@ class Walker {
     fs::recursive_directory_iterator it(
         dir, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
-      Skip(dir, 0, absl::StrCat("cannot read directory: ", ec.message()));
+      Skip(dir, absl::StrCat("cannot read directory: ", ec.message()));
       return;
     }
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) {
-        Skip(dir, 0, absl::StrCat("cannot read directory: ", ec.message()));
+        Skip(dir, absl::StrCat("cannot read directory: ", ec.message()));
         return;
       }
       const fs::path& p = it->path();
@@ -221,7 +219,34 @@ class Walker {
     std::sort(files.begin(), files.end());
     for (const std::string& f : files) File(f);
   }
+  void File(const std::string& path) {
+    std::error_code ec;
+    uint64_t size = fs::file_size(path, ec);
+    files_.push_back(InputFile{path, "", ec ? 0 : size});
+  }
+  void Skip(const std::string& path, std::string reason) {
+    files_.push_back(InputFile{path, std::move(reason), 0});
+  }
 
+  std::vector<InputFile> files_;
+};
+
+class Walker {
+ public:
+  Walker(const IngestOptions& options,
+         const std::function<void(RawRecord&&)>& on_record,
+         const std::function<void(SkippedRecord&&)>& on_skip)
+      : options_(options), on_record_(on_record), on_skip_(on_skip) {}
+
+  void Read(const InputFile& f) {
+    if (!f.skip_reason.empty()) {
+      Skip(f.path, 0, f.skip_reason);
+    } else {
+      File(f.path);
+    }
+  }
+
+ private:
   void File(const std::string& path) {
     FileKind kind = Classify(path);
     if (!kind.format) {
@@ -429,8 +454,21 @@ absl::Status ReadRecords(std::span<const std::string> paths,
                          const IngestOptions& options,
                          const std::function<void(RawRecord&&)>& on_record,
                          const std::function<void(SkippedRecord&&)>& on_skip) {
+  return ReadInputFiles(ListInputFiles(paths), options, on_record, on_skip);
+}
+
+std::vector<InputFile> ListInputFiles(std::span<const std::string> paths) {
+  Lister lister;
+  for (const std::string& p : paths) lister.Path(p);
+  return lister.Take();
+}
+
+absl::Status ReadInputFiles(
+    std::span<const InputFile> files, const IngestOptions& options,
+    const std::function<void(RawRecord&&)>& on_record,
+    const std::function<void(SkippedRecord&&)>& on_skip) {
   Walker walker(options, on_record, on_skip);
-  for (const std::string& p : paths) walker.Path(p);
+  for (const InputFile& f : files) walker.Read(f);
   return absl::OkStatus();
 }
 
@@ -459,8 +497,8 @@ std::variant<Document, SkippedRecord> ParseRecord(
     }
   }
   if (err) {
-    return SkipOf(record,
-                  absl::StrCat("malformed JSON: ", simdjson::error_message(err)));
+    return SkipOf(
+        record, absl::StrCat("malformed JSON: ", simdjson::error_message(err)));
   }
   simdjson::dom::object obj;
   if (root.get_object().get(obj)) {
@@ -486,7 +524,8 @@ std::variant<Document, SkippedRecord> ParseRecord(
   };
   simdjson::dom::element text;
   if (obj.at_key(options.text_field).get(text)) {
-    return SkipOf(record, absl::StrCat("missing field '", options.text_field, "'"));
+    return SkipOf(record,
+                  absl::StrCat("missing field '", options.text_field, "'"));
   }
   for (auto [name, out, num] :
        {std::tuple{&options.text_field, &doc.text, false},

@@ -36,10 +36,11 @@ LshParams OptimalLshParams(double threshold, uint32_t num_perm,
   for (uint32_t b = 1; b <= num_perm; ++b) {
     for (uint32_t r = 1; r <= num_perm / b; ++r) {
       LshParams p{b, r};
-      double fp = Integrate([&](double s) { return CandidateProbability(s, p); },
-                            0.0, threshold);
-      double fn = Integrate(
-          [&](double s) { return 1.0 - CandidateProbability(s, p); }, threshold, 1.0);
+      double fp = Integrate(
+          [&](double s) { return CandidateProbability(s, p); }, 0.0, threshold);
+      double fn =
+          Integrate([&](double s) { return 1.0 - CandidateProbability(s, p); },
+                    threshold, 1.0);
       double err = fp_weight * fp + fn_weight * fn;
       if (err < best_err) {
         best_err = err;
@@ -74,9 +75,11 @@ void LshIndex::Add(std::span<const uint32_t> signatures) {
   for (auto& t : bands_) t.resize(t.size() + n);
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) {
-    auto sig = signatures.subspan(static_cast<size_t>(i) * num_perm_, num_perm_);
+    auto sig =
+        signatures.subspan(static_cast<size_t>(i) * num_perm_, num_perm_);
     for (uint32_t band = 0; band < params_.bands; ++band) {
-      bands_[band][first + i] = Entry{BandKey(sig, band), first + static_cast<uint32_t>(i)};
+      bands_[band][first + i] =
+          Entry{BandKey(sig, band), first + static_cast<uint32_t>(i)};
     }
   }
   size_ += static_cast<uint32_t>(n);
@@ -104,18 +107,10 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
       size_t j = i + 1;
       while (j < t.size() && t[j].key == t[i].key) ++j;
       const size_t m = j - i;
-      if (m > max_bucket) {
+      if (AppendBucketPairs(
+              m, [&](size_t x) { return t[i + x].doc; }, max_bucket, &out)) {
         ++band_stats[b].buckets_capped;
         band_stats[b].docs_in_capped += m;
-        for (size_t x = i + 1; x < j; ++x) {
-          out.push_back(uint64_t{t[i].doc} << 32 | t[x].doc);
-        }
-      } else {
-        for (size_t x = i; x < j; ++x) {
-          for (size_t y = x + 1; y < j; ++y) {
-            out.push_back(uint64_t{t[x].doc} << 32 | t[y].doc);
-          }
-        }
       }
       i = j;
     }
@@ -134,7 +129,8 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
   all.erase(std::unique(all.begin(), all.end()), all.end());
   std::vector<std::pair<uint32_t, uint32_t>> pairs(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
-    pairs[i] = {static_cast<uint32_t>(all[i] >> 32), static_cast<uint32_t>(all[i])};
+    pairs[i] = {static_cast<uint32_t>(all[i] >> 32),
+                static_cast<uint32_t>(all[i])};
   }
   if (stats != nullptr) {
     *stats = {};

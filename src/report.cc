@@ -46,6 +46,7 @@ Json Params(const Report& r) {
   p["max_bucket"] = o.max_bucket;
   p["max_cluster_pairs"] = o.max_cluster_pairs;
   p["max_record_bytes"] = o.ingest.max_record_bytes;
+  p["ranks"] = r.ranks;
   p["sentence_locale"] = o.segment.locale;
   p["min_quote_words"] = o.segment.min_quote_words;
   p["fields"] = {

@@ -19,6 +19,7 @@
 #include "refrain/normalize.h"
 #include "refrain/report.h"
 #include "scan_index.h"
+#include "scan_internal.h"
 
 namespace refrain {
 namespace {
@@ -81,81 +82,6 @@ class BatchQueue {
   bool closed_ = false;
 };
 
-// The shingle sets of all documents, kept for exact verification as 32-bit
-// fingerprints (the high half of each 64-bit shingle hash) in one flat arena:
-// half the memory of the 64-bit sets and no per-document allocation. Two
-// distinct shingles of a pair share a fingerprint with probability about
-// |A u B|^2 / 2^33 (1e-5 for two 600-word articles), the only way the
-// verified Jaccard can differ from the 64-bit one.
-//
-// Fingerprints are appended in text order and sorted lazily, only for the
-// documents that LSH makes candidates (a few percent in news): sorting every
-// document's set was the single largest cost of the scan after tokenizing.
-class FingerprintArena {
- public:
-  void Append(std::span<const uint64_t> hashes) {
-    // Blocks of fixed capacity, never reallocated: growing one flat vector
-    // would briefly need 1.5-2x its size while it copies (gigabytes at a
-    // million articles).
-    if (blocks_.empty() || blocks_.back().size() + hashes.size() > kBlock) {
-      blocks_.emplace_back();
-      blocks_.back().reserve(std::max(kBlock, hashes.size()));
-    }
-    std::vector<uint32_t>& block = blocks_.back();
-    docs_.push_back(Where{static_cast<uint32_t>(blocks_.size() - 1),
-                          static_cast<uint32_t>(block.size()),
-                          static_cast<uint32_t>(hashes.size())});
-    for (uint64_t h : hashes) block.push_back(static_cast<uint32_t>(h >> 32));
-  }
-  // Sorts and de-duplicates document i's fingerprints in place. Documents
-  // may be prepared concurrently, each by one thread.
-  void Prepare(size_t i) {
-    Where& w = docs_[i];
-    uint32_t* begin = blocks_[w.block].data() + w.offset;
-    std::sort(begin, begin + w.size);
-    w.size = static_cast<uint32_t>(std::unique(begin, begin + w.size) - begin);
-  }
-  // Requires Prepare(i).
-  std::span<const uint32_t> operator[](size_t i) const {
-    const Where& w = docs_[i];
-    return std::span<const uint32_t>(blocks_[w.block])
-        .subspan(w.offset, w.size);
-  }
-
- private:
-  static constexpr size_t kBlock = size_t{1} << 24;  // 64 MiB of fingerprints
-  struct Where {
-    uint32_t block, offset, size;
-  };
-  std::vector<std::vector<uint32_t>> blocks_;
-  std::vector<Where> docs_;
-};
-
-// Signatures of all documents, num_perm slots each, in blocks of a fixed
-// number of documents (no reallocation copies; see FingerprintArena).
-class SignatureStore {
- public:
-  explicit SignatureStore(uint32_t k) : k_(k) {}
-  void Append(std::span<const uint32_t> sig) {
-    if (blocks_.empty() || blocks_.back().size() == kDocsPerBlock * k_) {
-      blocks_.emplace_back();
-      blocks_.back().reserve(kDocsPerBlock * k_);
-    }
-    blocks_.back().insert(blocks_.back().end(), sig.begin(), sig.end());
-  }
-  std::span<const uint32_t> operator[](size_t doc) const {
-    return std::span<const uint32_t>(blocks_[doc / kDocsPerBlock])
-        .subspan((doc % kDocsPerBlock) * k_, k_);
-  }
-  // The blocks in document order, for LshIndex::Add.
-  const std::vector<std::vector<uint32_t>>& blocks() const { return blocks_; }
-
- private:
-  static constexpr size_t kDocsPerBlock = 1 << 16;
-  uint32_t k_;
-  std::vector<std::vector<uint32_t>> blocks_;
-};
-
 // The floor's word split: the byte ranges of maximal runs of ASCII
 // alphanumerics or non-ASCII bytes, materialized as our tokenizer's are, in
 // a reused buffer. The cheapest split that still yields the words.
@@ -182,16 +108,16 @@ uint64_t CountFloorWords(std::string_view text) {
 // have seen, so candidates, capped buckets and cluster representatives come
 // out as in that scan. Sets report->index.loaded.
 absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
-                         FingerprintArena* fingerprints,
-                         SignatureStore* signatures, uint32_t k) {
+                         internal::FingerprintArena* fingerprints,
+                         internal::SignatureStore* signatures, uint32_t k) {
   absl::StatusOr<std::vector<IndexedDocument>> loaded = indexed.FindRelated(
       report->documents, [&](size_t i) { return (*signatures)[i]; });
   if (!loaded.ok()) return loaded.status();
   report->index.loaded = static_cast<uint32_t>(loaded->size());
   if (loaded->empty()) return absl::OkStatus();
   const size_t n = report->documents.size();
-  FingerprintArena fp;
-  SignatureStore sigs(k);
+  internal::FingerprintArena fp;
+  internal::SignatureStore sigs(k);
   std::vector<uint64_t> wide;  // Append() keeps the high 32 bits.
   auto append = [&](std::span<const uint32_t> f) {
     wide.resize(f.size());
@@ -274,41 +200,25 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
-                               const ScanOptions& options,
-                               const ProgressFn& progress) {
-  if (auto s = ValidateScanOptions(options); !s.ok()) return s;
-  ThreadScope thread_scope(options.threads);
-  const auto t0 = Clock::now();
+namespace internal {
 
-  Report report;
-  report.options = options;
-  report.lsh_threshold = EffectiveLshThreshold(options);
-  report.lsh =
+void StartReport(const ScanOptions& options, Report* report) {
+  report->options = options;
+  report->lsh_threshold = EffectiveLshThreshold(options);
+  report->lsh =
       options.bands != 0
           ? LshParams{options.bands, options.rows}
-          : OptimalLshParams(report.lsh_threshold, options.minhash.num_perm,
+          : OptimalLshParams(report->lsh_threshold, options.minhash.num_perm,
                              options.fp_weight, options.fn_weight);
-  const MinHasher hasher(options.minhash);
+}
+
+absl::Status SketchInputs(
+    std::span<const InputFile> files, const ScanOptions& options,
+    const MinHasher& hasher, bool keep_text,
+    const std::function<void(Document&&, const Sketched&)>& on_doc,
+    const std::function<void(SkippedRecord&&)>& on_skip,
+    const std::function<void()>& after_batch) {
   const uint32_t k = options.minhash.num_perm;
-  // Claims quote the text at the end and the index stores it; otherwise
-  // only metadata is kept.
-  const bool keep_text =
-      (options.claims.enabled || !options.index_path.empty()) && !options.floor;
-  // scan --index: a bad index fails the scan here, before any work.
-  std::optional<internal::IndexedScan> indexed;
-  if (!options.index_path.empty()) {
-    absl::StatusOr<internal::IndexedScan> ix =
-        internal::IndexedScan::Open(options, report.lsh);
-    if (!ix.ok()) return ix.status();
-    indexed.emplace(*std::move(ix));
-  }
-
-  FingerprintArena fingerprints;
-  SignatureStore signatures(k);
-  absl::flat_hash_map<std::string, uint32_t> id_index;
-
-  // ---- Ingest, normalize, shingle, sign: batch by batch, in parallel. ----
   std::vector<Pending> batch;
   auto process_batch = [&]() {
     const int64_t n = static_cast<int64_t>(batch.size());
@@ -336,37 +246,23 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
                   std::span<uint32_t>(batch_sigs).subspan(i * k, k));
       if (!keep_text) std::string().swap(doc->text);
     }
-    // Sequential merge keeps input order and catches duplicate ids.
     for (int64_t i = 0; i < n; ++i) {
       Pending& p = batch[i];
       if (auto* skip = std::get_if<SkippedRecord>(&p.result)) {
-        report.skipped.push_back(std::move(*skip));
+        on_skip(std::move(*skip));
         continue;
       }
-      Document& doc = std::get<Document>(p.result);
-      auto [it, inserted] = id_index.try_emplace(
-          doc.id, static_cast<uint32_t>(report.documents.size()));
-      if (!inserted) {
-        report.skipped.push_back(SkippedRecord{
-            doc.location,
-            absl::StrCat("duplicate id '", doc.id, "' (first at ",
-                         report.documents[it->second].location, ")")});
-        continue;
-      }
-      report.input_bytes += doc.input_bytes;
-      report.invalid_utf8 += doc.invalid_utf8;
+      Sketched sk;
       if (options.floor) {
-        report.floor_words += batch_words[i];
-        doc.text = std::string();
+        sk.floor_words = batch_words[i];
       } else {
-        fingerprints.Append(batch_sets[i]);
-        signatures.Append(
-            std::span<const uint32_t>(batch_sigs).subspan(i * k, k));
+        sk.shingles = batch_sets[i];
+        sk.signature = std::span<const uint32_t>(batch_sigs).subspan(i * k, k);
       }
-      report.documents.push_back(std::move(doc));
+      on_doc(std::get<Document>(std::move(p.result)), sk);
     }
     batch.clear();
-    if (progress) progress(report.documents.size(), report.input_bytes);
+    if (after_batch) after_batch();
   };
   // A reader thread walks, decompresses and cuts the input into batches
   // while the workers sketch the previous batch, so reading (sequential by
@@ -381,10 +277,12 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
         queue.Push(std::exchange(filling, {}));
       }
     };
-    std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
-      filling.push_back(Pending{RawRecord{}, std::move(s)});
-    };
-    read_status = ReadRecords(paths, options.ingest, on_record, on_skip);
+    std::function<void(SkippedRecord &&)> on_walk_skip =
+        [&](SkippedRecord&& s) {
+          filling.push_back(Pending{RawRecord{}, std::move(s)});
+        };
+    read_status =
+        ReadInputFiles(files, options.ingest, on_record, on_walk_skip);
     if (!filling.empty()) queue.Push(std::move(filling));
     queue.Close();
   });
@@ -393,6 +291,137 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     process_batch();
   }
   reader.join();
+  return read_status;
+}
+
+Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
+                    const ScanOptions& options) {
+  Verified v;
+  if (x.empty() || y.empty()) return v;
+  const double inter = static_cast<double>(IntersectionSize<uint32_t>(x, y));
+  const double small = static_cast<double>(std::min(x.size(), y.size()));
+  const double large = static_cast<double>(std::max(x.size(), y.size()));
+  v.jaccard = inter / (small + large - inter);
+  v.containment = inter / small;
+  v.near_duplicate = v.jaccard >= options.threshold ||
+                     (v.containment >= options.containment_threshold &&
+                      small >= options.min_length_ratio * large);
+  return v;
+}
+
+void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
+                         Report* report) {
+  const ScanOptions& options = report->options;
+  const uint32_t num_docs = static_cast<uint32_t>(report->documents.size());
+  report->similarity = BuildSimilarityMatrix(num_docs, edges);
+  std::vector<Cluster> clusters = ConnectedComponents(report->similarity);
+  std::vector<const Cluster*> cluster_of(num_docs, nullptr);
+  for (const Cluster& c : clusters) {
+    for (uint32_t m : c.members) cluster_of[m] = &c;
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> listed;
+  for (const Edge& e : MatrixEdges(report->similarity)) {
+    if (cluster_of[e.a]->members.size() > options.max_cluster_pairs) continue;
+    listed.emplace_back(e.a, e.b);
+  }
+  for (Cluster& c : clusters) {
+    DocumentCluster dc;
+    dc.pairs_to_representative = c.members.size() > options.max_cluster_pairs;
+    if (dc.pairs_to_representative) {
+      for (uint32_t m : c.members) {
+        if (m != c.representative) listed.emplace_back(c.representative, m);
+      }
+    }
+    dc.cluster = std::move(c);
+    report->clusters.push_back(std::move(dc));
+  }
+  report->pairs = evaluate(listed);
+  std::sort(report->pairs.begin(), report->pairs.end(),
+            [](const NearDuplicatePair& x, const NearDuplicatePair& y) {
+              return x.a != y.a ? x.a < y.a : x.b < y.b;
+            });
+}
+
+absl::Status RunClaimsStage(IndexedScan* indexed, Report* report) {
+  const uint32_t num_docs = static_cast<uint32_t>(report->documents.size());
+  std::vector<uint32_t> story_of(num_docs);
+  for (uint32_t d = 0; d < num_docs; ++d) story_of[d] = d;
+  for (const DocumentCluster& dc : report->clusters) {
+    for (uint32_t m : dc.cluster.members)
+      story_of[m] = dc.cluster.representative;
+  }
+  absl::StatusOr<ClaimsResult> claims =
+      FindClaims(report->documents, story_of, report->options.segment,
+                 report->options.claims,
+                 indexed ? indexed->claims(report->index.loaded) : nullptr);
+  if (!claims.ok()) return claims.status();
+  report->claims = *std::move(claims);
+  return absl::OkStatus();
+}
+
+}  // namespace internal
+
+absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
+                               const ScanOptions& options,
+                               const ProgressFn& progress) {
+  using internal::FingerprintArena;
+  using internal::SignatureStore;
+  if (auto s = ValidateScanOptions(options); !s.ok()) return s;
+  ThreadScope thread_scope(options.threads);
+  const auto t0 = Clock::now();
+
+  Report report;
+  internal::StartReport(options, &report);
+  const MinHasher hasher(options.minhash);
+  const uint32_t k = options.minhash.num_perm;
+  // Claims quote the text at the end and the index stores it; otherwise
+  // only metadata is kept.
+  const bool keep_text =
+      (options.claims.enabled || !options.index_path.empty()) && !options.floor;
+  // scan --index: a bad index fails the scan here, before any work.
+  std::optional<internal::IndexedScan> indexed;
+  if (!options.index_path.empty()) {
+    absl::StatusOr<internal::IndexedScan> ix =
+        internal::IndexedScan::Open(options, report.lsh);
+    if (!ix.ok()) return ix.status();
+    indexed.emplace(*std::move(ix));
+  }
+
+  // ---- Ingest, normalize, shingle, sign: batch by batch, in parallel. ----
+  FingerprintArena fingerprints;
+  SignatureStore signatures(k);
+  absl::flat_hash_map<std::string, uint32_t> id_index;
+  // Sequential, in input order: keeps the order and catches duplicate ids.
+  auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
+    auto [it, inserted] = id_index.try_emplace(
+        doc.id, static_cast<uint32_t>(report.documents.size()));
+    if (!inserted) {
+      report.skipped.push_back(SkippedRecord{
+          doc.location,
+          absl::StrCat("duplicate id '", doc.id, "' (first at ",
+                       report.documents[it->second].location, ")")});
+      return;
+    }
+    report.input_bytes += doc.input_bytes;
+    report.invalid_utf8 += doc.invalid_utf8;
+    if (options.floor) {
+      report.floor_words += sk.floor_words;
+      doc.text = std::string();
+    } else {
+      fingerprints.Append(sk.shingles);
+      signatures.Append(sk.signature);
+    }
+    report.documents.push_back(std::move(doc));
+  };
+  auto on_skip = [&](SkippedRecord&& s) {
+    report.skipped.push_back(std::move(s));
+  };
+  auto after_batch = [&] {
+    if (progress) progress(report.documents.size(), report.input_bytes);
+  };
+  absl::Status read_status =
+      internal::SketchInputs(ListInputFiles(paths), options, hasher, keep_text,
+                             on_doc, on_skip, after_batch);
   if (!read_status.ok()) return read_status;
   id_index = {};
   report.records = report.documents.size() + report.skipped.size();
@@ -409,7 +438,6 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
 
   // ---- LSH candidates. ----
   auto t1 = Clock::now();
-  const uint32_t num_docs = static_cast<uint32_t>(report.documents.size());
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   {
     LshIndex index(report.lsh, k);
@@ -439,29 +467,13 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
 
   // ---- Verify every candidate: exact Jaccard and containment. ----
   auto t2 = Clock::now();
-  struct Verified {
-    double jaccard = 0, containment = 0;
-    bool near_duplicate = false;
-  };
-  auto verify = [&](uint32_t a, uint32_t b) {
-    std::span<const uint32_t> x = fingerprints[a], y = fingerprints[b];
-    Verified v;
-    if (x.empty() || y.empty()) return v;
-    const double inter = static_cast<double>(IntersectionSize<uint32_t>(x, y));
-    const double small = static_cast<double>(std::min(x.size(), y.size()));
-    const double large = static_cast<double>(std::max(x.size(), y.size()));
-    v.jaccard = inter / (small + large - inter);
-    v.containment = inter / small;
-    v.near_duplicate = v.jaccard >= options.threshold ||
-                       (v.containment >= options.containment_threshold &&
-                        small >= options.min_length_ratio * large);
-    return v;
-  };
   const int64_t nc = static_cast<int64_t>(candidates.size());
-  std::vector<Verified> verified(candidates.size());
+  std::vector<internal::Verified> verified(candidates.size());
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t i = 0; i < nc; ++i) {
-    verified[i] = verify(candidates[i].first, candidates[i].second);
+    verified[i] =
+        internal::VerifyPair(fingerprints[candidates[i].first],
+                             fingerprints[candidates[i].second], options);
   }
   std::vector<Edge> edges;
   for (int64_t i = 0; i < nc; ++i) {
@@ -471,58 +483,34 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     }
   }
   std::vector<std::pair<uint32_t, uint32_t>>().swap(candidates);
-  std::vector<Verified>().swap(verified);
-  report.similarity = BuildSimilarityMatrix(num_docs, edges);
+  std::vector<internal::Verified>().swap(verified);
   report.timings.verify_s = Seconds(t2);
 
   // ---- Cluster, and choose which pairs the report lists. ----
   auto t3 = Clock::now();
-  std::vector<Cluster> clusters = ConnectedComponents(report.similarity);
-  std::vector<const Cluster*> cluster_of(num_docs, nullptr);
-  for (const Cluster& c : clusters) {
-    for (uint32_t m : c.members) cluster_of[m] = &c;
-  }
-  auto pair_of = [&](uint32_t a, uint32_t b) {
-    Verified v = verify(a, b);
-    return NearDuplicatePair{a, b, v.jaccard, v.containment,
-                             EstimateJaccard(signatures[a], signatures[b])};
-  };
-  for (const Edge& e : MatrixEdges(report.similarity)) {
-    if (cluster_of[e.a]->members.size() > options.max_cluster_pairs) continue;
-    report.pairs.push_back(pair_of(e.a, e.b));
-  }
-  for (Cluster& c : clusters) {
-    DocumentCluster dc;
-    dc.pairs_to_representative = c.members.size() > options.max_cluster_pairs;
-    if (dc.pairs_to_representative) {
-      for (uint32_t m : c.members) {
-        if (m != c.representative)
-          report.pairs.push_back(pair_of(c.representative, m));
-      }
-    }
-    dc.cluster = std::move(c);
-    report.clusters.push_back(std::move(dc));
-  }
-  std::sort(report.pairs.begin(), report.pairs.end(),
-            [](const NearDuplicatePair& x, const NearDuplicatePair& y) {
-              return x.a != y.a ? x.a < y.a : x.b < y.b;
-            });
+  internal::ClusterAndListPairs(
+      edges,
+      [&](std::span<const std::pair<uint32_t, uint32_t>> listed) {
+        std::vector<NearDuplicatePair> out;
+        out.reserve(listed.size());
+        for (auto [a, b] : listed) {
+          internal::Verified v =
+              internal::VerifyPair(fingerprints[a], fingerprints[b], options);
+          out.push_back(
+              NearDuplicatePair{a, b, v.jaccard, v.containment,
+                                EstimateJaccard(signatures[a], signatures[b])});
+        }
+        return out;
+      },
+      &report);
   report.timings.cluster_s = Seconds(t3);
 
   // ---- Claims: copies within one near-duplicate cluster are one story. ----
   if (options.claims.enabled) {
     auto t4 = Clock::now();
-    std::vector<uint32_t> story_of(num_docs);
-    for (uint32_t d = 0; d < num_docs; ++d) story_of[d] = d;
-    for (const DocumentCluster& dc : report.clusters) {
-      for (uint32_t m : dc.cluster.members)
-        story_of[m] = dc.cluster.representative;
-    }
-    absl::StatusOr<ClaimsResult> claims =
-        FindClaims(report.documents, story_of, options.segment, options.claims,
-                   indexed ? indexed->claims(report.index.loaded) : nullptr);
-    if (!claims.ok()) return claims.status();
-    report.claims = *std::move(claims);
+    absl::Status s =
+        internal::RunClaimsStage(indexed ? &*indexed : nullptr, &report);
+    if (!s.ok()) return s;
     report.timings.claims_s = Seconds(t4);
   }
   if (indexed) {

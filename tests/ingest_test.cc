@@ -18,9 +18,10 @@ struct Ingested {
   std::vector<SkippedRecord> skipped;
 };
 
-Ingested IngestAll(const std::vector<std::string>& paths, IngestOptions o = {}) {
+Ingested IngestAll(const std::vector<std::string>& paths,
+                   IngestOptions o = {}) {
   Ingested r;
-  std::function<void(RawRecord&&)> on_record = [&](RawRecord&& rec) {
+  std::function<void(RawRecord &&)> on_record = [&](RawRecord&& rec) {
     auto v = ParseRecord(std::move(rec), o);
     if (auto* d = std::get_if<Document>(&v)) {
       r.docs.push_back(std::move(*d));
@@ -28,7 +29,7 @@ Ingested IngestAll(const std::vector<std::string>& paths, IngestOptions o = {}) 
       r.skipped.push_back(std::get<SkippedRecord>(v));
     }
   };
-  std::function<void(SkippedRecord&&)> on_skip = [&](SkippedRecord&& s) {
+  std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
     r.skipped.push_back(std::move(s));
   };
   EXPECT_TRUE(ReadRecords(paths, o, on_record, on_skip).ok());
@@ -48,7 +49,8 @@ TEST(Ingest, TextFileTitleAndId) {
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",
-            "{\"id\":\"x1\",\"title\":\"T\",\"text\":\"Hello\",\"url\":\"u\",\"date\":\"2026-11-22\","
+            "{\"id\":\"x1\",\"title\":\"T\",\"text\":\"Hello\",\"url\":\"u\","
+            "\"date\":\"2026-11-22\","
             "\"source\":\"TASS\"}\n"
             "{\"text\":\"No id here\"}\r\n"
             "{\"id\":17,\"text\":\"Numeric id\"}\n");
@@ -72,7 +74,8 @@ TEST(Ingest, JsonLinesFieldsAndOverrides) {
 
 TEST(Ingest, CompressedStreams) {
   TempDir d;
-  std::string lines = "{\"id\":\"a\",\"text\":\"alpha\"}\n{\"id\":\"b\",\"text\":\"beta\"}\n";
+  std::string lines =
+      "{\"id\":\"a\",\"text\":\"alpha\"}\n{\"id\":\"b\",\"text\":\"beta\"}\n";
   testing::WriteGzip(d / "x.jsonl.gz", lines);
   testing::WriteZstd(d / "y.jsonl.zst", lines);
   testing::WriteGzip(d / "z.txt.gz", "Title\nGzipped body.");
@@ -88,8 +91,9 @@ TEST(Ingest, CorruptCompressedStreamsAreSkippedWithReasons) {
   TempDir d;
   std::string lines;
   for (int i = 0; i < 2000; ++i) {
-    lines += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"some text number " +
-             std::to_string(i * 7919) + "\"}\n";
+    lines += "{\"id\":\"" + std::to_string(i) +
+             "\",\"text\":\"some text number " + std::to_string(i * 7919) +
+             "\"}\n";
   }
   testing::WriteZstd(d / "t.jsonl.zst", lines);
   std::string z = testing::ReadFile(d / "t.jsonl.zst");
@@ -99,7 +103,8 @@ TEST(Ingest, CorruptCompressedStreamsAreSkippedWithReasons) {
   ASSERT_EQ(r.skipped.size(), 2u);
   EXPECT_EQ(r.skipped[0].location, d / "n.jsonl.gz:1");  // where it broke
   EXPECT_EQ(r.skipped[0].reason, "not a gzip stream");
-  EXPECT_NE(r.skipped[1].reason.find("zstd"), std::string::npos) << r.skipped[1].reason;
+  EXPECT_NE(r.skipped[1].reason.find("zstd"), std::string::npos)
+      << r.skipped[1].reason;
   EXPECT_LT(r.docs.size(), 2000u);  // What was readable before the cut.
 }
 
@@ -114,25 +119,33 @@ TEST(Ingest, BadInputIsReportedWithFileAndLine) {
             "\n"
             "[1,2]\n"
             "{\"id\":\"wrong\",\"text\":5}\n");
-  WriteFile(d / "latin1.txt", "Caf\xE9 au lait \xA3" "5");
+  WriteFile(d / "latin1.txt",
+            "Caf\xE9 au lait \xA3"
+            "5");
   WriteFile(d / ".hidden.txt", "ignored");
   Ingested r = IngestAll({d.path(), d / "missing.txt"});
   ASSERT_EQ(r.docs.size(), 2u);
-  EXPECT_EQ(r.docs[0].text, "Caf\xEF\xBF\xBD au lait \xEF\xBF\xBD" "5");
+  EXPECT_EQ(r.docs[0].text,
+            "Caf\xEF\xBF\xBD au lait \xEF\xBF\xBD"
+            "5");
   EXPECT_EQ(r.docs[0].invalid_utf8, 2u);
   EXPECT_EQ(r.docs[1].id, "ok");
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& s : r.skipped) got.emplace_back(s.location, s.reason);
   ASSERT_EQ(got.size(), 7u);
-  EXPECT_EQ(got[0], std::make_pair(d / "bin.dat", std::string("unsupported file type")));
+  EXPECT_EQ(got[0], std::make_pair(d / "bin.dat",
+                                   std::string("unsupported file type")));
   EXPECT_EQ(got[1], std::make_pair(d / "empty.txt", std::string("empty file")));
   EXPECT_EQ(got[2].first, d / "mixed.jsonl:2");
   EXPECT_TRUE(got[2].second.starts_with("malformed JSON")) << got[2].second;
-  EXPECT_EQ(got[3], std::make_pair(d / "mixed.jsonl:3", std::string("missing field 'text'")));
-  EXPECT_EQ(got[4], std::make_pair(d / "mixed.jsonl:5",
-                                   std::string("malformed JSON: expected an object")));
-  EXPECT_EQ(got[5], std::make_pair(d / "mixed.jsonl:6",
-                                   std::string("field 'text' is not a string")));
+  EXPECT_EQ(got[3], std::make_pair(d / "mixed.jsonl:3",
+                                   std::string("missing field 'text'")));
+  EXPECT_EQ(got[4],
+            std::make_pair(d / "mixed.jsonl:5",
+                           std::string("malformed JSON: expected an object")));
+  EXPECT_EQ(got[5],
+            std::make_pair(d / "mixed.jsonl:6",
+                           std::string("field 'text' is not a string")));
   EXPECT_EQ(got[6].first, d / "missing.txt");
   EXPECT_TRUE(got[6].second.starts_with("cannot open")) << got[6].second;
 }
@@ -141,7 +154,8 @@ TEST(Ingest, RecordSizeLimit) {
   TempDir d;
   IngestOptions o;
   o.max_record_bytes = 64;
-  WriteFile(d / "a.jsonl", "{\"text\":\"" + std::string(100, 'x') + "\"}\n{\"text\":\"short\"}\n");
+  WriteFile(d / "a.jsonl", "{\"text\":\"" + std::string(100, 'x') +
+                               "\"}\n{\"text\":\"short\"}\n");
   Ingested r = IngestAll({d / "a.jsonl"}, o);
   ASSERT_EQ(r.docs.size(), 1u);
   ASSERT_EQ(r.skipped.size(), 1u);
@@ -157,6 +171,54 @@ TEST(Ingest, InvalidUtf8InJsonIsRepairedNotRejected) {
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].text, "bad \xEF\xBF\xBD byte");
   EXPECT_EQ(r.docs[0].invalid_utf8, 1u);
+}
+
+// The MPI scan shares the listed files out among ranks: reading the list in
+// any contiguous pieces, one after the other, must give exactly the records
+// and skipped entries of one ReadRecords call, in the same order.
+TEST(Ingest, ListedFilesReadInPiecesGiveTheSameRecords) {
+  TempDir d;
+  WriteFile(d / "a.txt", "Title A\nBody A.\n");
+  WriteFile(d / "b.jsonl", "{\"id\":\"1\",\"text\":\"one\"}\nbroken\n");
+  WriteFile(d / "c.bin", "x");
+  WriteFile(d / "sub/d.txt", "Title D\nBody D.\n");
+  WriteFile(d / ".hidden.txt", "ignored");
+  const std::vector<std::string> paths = {d.path(), d / "missing.txt"};
+  std::vector<InputFile> files = ListInputFiles(paths);
+  ASSERT_EQ(files.size(), 5u);  // a, b, c, sub/d, then the missing path.
+  EXPECT_EQ(files[0].path, d / "a.txt");
+  EXPECT_EQ(files[0].bytes, 16u);
+  EXPECT_EQ(files[3].path, d / "sub/d.txt");
+  EXPECT_TRUE(files[3].skip_reason.empty());
+  EXPECT_TRUE(files[4].skip_reason.starts_with("cannot open: "));
+
+  auto locations = [](std::span<const InputFile> part) {
+    std::vector<std::string> out;
+    std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
+      out.push_back(r.location());
+    };
+    std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
+      out.push_back(s.location + " skipped: " + s.reason);
+    };
+    EXPECT_TRUE(ReadInputFiles(part, IngestOptions{}, on_record, on_skip).ok());
+    return out;
+  };
+  std::vector<std::string> whole;
+  std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
+    whole.push_back(r.location());
+  };
+  std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
+    whole.push_back(s.location + " skipped: " + s.reason);
+  };
+  ASSERT_TRUE(ReadRecords(paths, IngestOptions{}, on_record, on_skip).ok());
+  ASSERT_EQ(whole.size(), 6u);  // a, b:1, b:2, c skipped, d, missing skipped
+  for (size_t cut = 0; cut <= files.size(); ++cut) {
+    std::span<const InputFile> all(files);
+    std::vector<std::string> pieces = locations(all.first(cut));
+    std::vector<std::string> rest = locations(all.subspan(cut));
+    pieces.insert(pieces.end(), rest.begin(), rest.end());
+    EXPECT_EQ(pieces, whole) << "cut after " << cut << " files";
+  }
 }
 
 }  // namespace

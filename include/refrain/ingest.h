@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -67,6 +68,22 @@ absl::Status ReadRecords(std::span<const std::string> paths,
                          const IngestOptions& options,
                          const std::function<void(RawRecord&&)>& on_record,
                          const std::function<void(SkippedRecord&&)>& on_skip);
+
+// ReadRecords() in two steps, so the files can be shared out among processes
+// (scan_mpi.h) with the same order and the same skipped entries:
+// ListInputFiles() walks the paths and ReadInputFiles() reads the files.
+struct InputFile {
+  std::string path;
+  // Non-empty: the path could not be walked ("cannot open: ...", "cannot
+  // read directory: ..."); reading it gives this skipped entry.
+  std::string skip_reason;
+  uint64_t bytes = 0;  // Size on disk (compressed), for sharing out work.
+};
+std::vector<InputFile> ListInputFiles(std::span<const std::string> paths);
+absl::Status ReadInputFiles(
+    std::span<const InputFile> files, const IngestOptions& options,
+    const std::function<void(RawRecord&&)>& on_record,
+    const std::function<void(SkippedRecord&&)>& on_skip);
 
 // Parses one record into a document: JSON decoding (simdjson), UTF-8 repair,
 // title extraction. Returns the SkippedRecord for a malformed line, a missing

@@ -43,6 +43,28 @@ double CandidateProbability(double s, LshParams p);
 uint64_t BandKey(std::span<const uint32_t> signature, LshParams params,
                  uint32_t band);
 
+// The candidate pairs of one bucket of m members, doc(0) < ... < doc(m-1),
+// appended to `out` as (a << 32 | b): every pair, or, over `max_bucket`
+// members, each member with the first (see LshIndex::CandidatePairs).
+// Returns whether the bucket was capped. Shared by LshIndex and the MPI scan,
+// whose buckets live on different ranks.
+template <typename DocAt>
+bool AppendBucketPairs(size_t m, DocAt doc, uint32_t max_bucket,
+                       std::vector<uint64_t>* out) {
+  if (m > max_bucket) {
+    for (size_t x = 1; x < m; ++x) {
+      out->push_back(uint64_t{doc(0)} << 32 | doc(x));
+    }
+    return true;
+  }
+  for (size_t x = 0; x < m; ++x) {
+    for (size_t y = x + 1; y < m; ++y) {
+      out->push_back(uint64_t{doc(x)} << 32 | doc(y));
+    }
+  }
+  return false;
+}
+
 class LshIndex {
  public:
   LshIndex(LshParams params, uint32_t num_perm);

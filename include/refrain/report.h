@@ -94,6 +94,10 @@ struct Report {
   ClaimsResult claims;  // Empty when claims are disabled.
   IndexSummary index;   // scan --index only.
   Timings timings;      // Not part of report.json.
+  // Processes that ran the scan: 1, or the MPI world size of an
+  // `mpirun -np N refrain scan` (scan_mpi.h). The only field of report.json
+  // that differs between a single-process and an N-rank run.
+  uint32_t ranks = 1;
 };
 
 // Writes report.json. Deterministic: same report, same bytes.

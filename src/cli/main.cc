@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@
 #include "refrain/index.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
+#ifdef REFRAIN_HAVE_MPI
+#include "refrain/scan_mpi.h"
+#endif
 
 namespace {
 
@@ -79,7 +83,9 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_option("paths", f->paths,
                   "Files or directories to read (recursively)")
       ->required();
-  cmd->add_option("--out", f->out_dir, "Output directory for report.json, report.html, pairs.csv and claims.csv")
+  cmd->add_option("--out", f->out_dir,
+                  "Output directory for report.json, report.html, pairs.csv "
+                  "and claims.csv")
       ->capture_default_str();
   cmd->add_option("--threshold", o.threshold,
                   "Jaccard similarity of word shingles at or above which two "
@@ -236,17 +242,70 @@ class ProgressBar {
   Clock::time_point start_, last_;
 };
 
+#ifdef REFRAIN_HAVE_MPI
+void PrintMpiStats(const refrain::MpiStats& st, uint32_t ranks) {
+  const std::pair<const char*, const refrain::MpiPhaseStats*> phases[] = {
+      {"sketch", &st.sketch}, {"merge", &st.merge},     {"bands", &st.bands},
+      {"verify", &st.verify}, {"cluster", &st.cluster}, {"claims", &st.claims}};
+  std::cerr << absl::StrFormat("mpi: %d ranks; rank 0 phases:", ranks);
+  for (auto [name, p] : phases) {
+    std::cerr << absl::StrFormat(" %s %.3f s %.2f MB;", name, p->seconds,
+                                 p->bytes_sent / 1e6);
+  }
+  std::cerr << absl::StrFormat(
+      "\nmpi: all ranks sent %.2f MB, %.0f bytes per document\n",
+      st.total_bytes_sent / 1e6,
+      st.total_documents
+          ? static_cast<double>(st.total_bytes_sent) / st.total_documents
+          : 0.0);
+}
+#endif
+
+int WriteScanOutputs(const ScanFlags& f,
+                     absl::StatusOr<refrain::Report>& report);
+
 int RunScanCommand(ScanFlags& f) {
   f.options.minhash.algorithm =
       f.minhash == "classic" ? refrain::MinHashAlgorithm::kClassic
                              : refrain::MinHashAlgorithm::kOnePermutation;
   absl::StatusOr<refrain::Report> report;
+#ifdef REFRAIN_HAVE_MPI
+  // Under mpirun every rank runs this; rank 0 writes the outputs.
+  if (refrain::LaunchedByMpirun()) {
+    refrain::MpiSession session(nullptr, nullptr);
+    if (session.size() > 1) {
+      refrain::MpiStats stats;
+      absl::StatusOr<std::optional<refrain::Report>> r;
+      {
+        ProgressBar bar(f.paths, !f.quiet && session.rank() == 0);
+        r = refrain::RunScanMpi(
+            session, f.paths, f.options,
+            [&](uint64_t docs, uint64_t bytes) { bar.Update(docs, bytes); },
+            &stats);
+      }
+      if (!r.ok()) {
+        // One rank's failure fails them all; only that rank says why.
+        if (absl::IsAborted(r.status())) return kExitFailure;
+        return Fail(r.status());
+      }
+      if (!r->has_value()) return kExitOk;
+      if (!f.quiet) PrintMpiStats(stats, session.size());
+      report = std::move(**r);
+      return WriteScanOutputs(f, report);
+    }
+  }
+#endif
   {
     ProgressBar bar(f.paths, !f.quiet);
     report = refrain::RunScan(
         f.paths, f.options,
         [&](uint64_t docs, uint64_t bytes) { bar.Update(docs, bytes); });
   }
+  return WriteScanOutputs(f, report);
+}
+
+int WriteScanOutputs(const ScanFlags& f,
+                     absl::StatusOr<refrain::Report>& report) {
   if (!report.ok()) return Fail(report.status());
   if (f.options.floor) {
     for (const refrain::SkippedRecord& s : report->skipped) {

@@ -1,0 +1,151 @@
+// Internal stages of the scan (scan.h), shared by the single-process scan
+// (scan.cc) and the MPI scan (scan_mpi.cc) so both give the same report.
+#ifndef REFRAIN_SRC_SCAN_INTERNAL_H_
+#define REFRAIN_SRC_SCAN_INTERNAL_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "refrain/document.h"
+#include "refrain/ingest.h"
+#include "refrain/minhash.h"
+#include "refrain/report.h"
+#include "refrain/scan.h"
+#include "refrain/similarity.h"
+
+namespace refrain {
+namespace internal {
+
+class IndexedScan;
+
+// The shingle sets of all documents, kept for exact verification as 32-bit
+// fingerprints (the high half of each 64-bit shingle hash) in one flat arena:
+// half the memory of the 64-bit sets and no per-document allocation. Two
+// distinct shingles of a pair share a fingerprint with probability about
+// |A u B|^2 / 2^33 (1e-5 for two 600-word articles), the only way the
+// verified Jaccard can differ from the 64-bit one.
+//
+// Fingerprints are appended in text order and sorted lazily, only for the
+// documents that LSH makes candidates (a few percent in news): sorting every
+// document's set was the single largest cost of the scan after tokenizing.
+class FingerprintArena {
+ public:
+  void Append(std::span<const uint64_t> hashes) {
+    // Blocks of fixed capacity, never reallocated: growing one flat vector
+    // would briefly need 1.5-2x its size while it copies (gigabytes at a
+    // million articles).
+    if (blocks_.empty() || blocks_.back().size() + hashes.size() > kBlock) {
+      blocks_.emplace_back();
+      blocks_.back().reserve(std::max(kBlock, hashes.size()));
+    }
+    std::vector<uint32_t>& block = blocks_.back();
+    docs_.push_back(Where{static_cast<uint32_t>(blocks_.size() - 1),
+                          static_cast<uint32_t>(block.size()),
+                          static_cast<uint32_t>(hashes.size())});
+    for (uint64_t h : hashes) block.push_back(static_cast<uint32_t>(h >> 32));
+  }
+  // Sorts and de-duplicates document i's fingerprints in place. Documents
+  // may be prepared concurrently, each by one thread.
+  void Prepare(size_t i) {
+    Where& w = docs_[i];
+    uint32_t* begin = blocks_[w.block].data() + w.offset;
+    std::sort(begin, begin + w.size);
+    w.size = static_cast<uint32_t>(std::unique(begin, begin + w.size) - begin);
+  }
+  // Requires Prepare(i).
+  std::span<const uint32_t> operator[](size_t i) const {
+    const Where& w = docs_[i];
+    return std::span<const uint32_t>(blocks_[w.block])
+        .subspan(w.offset, w.size);
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t{1} << 24;  // 64 MiB of fingerprints
+  struct Where {
+    uint32_t block, offset, size;
+  };
+  std::vector<std::vector<uint32_t>> blocks_;
+  std::vector<Where> docs_;
+};
+
+// Signatures of all documents, num_perm slots each, in blocks of a fixed
+// number of documents (no reallocation copies; see FingerprintArena).
+class SignatureStore {
+ public:
+  explicit SignatureStore(uint32_t k) : k_(k) {}
+  void Append(std::span<const uint32_t> sig) {
+    if (blocks_.empty() || blocks_.back().size() == kDocsPerBlock * k_) {
+      blocks_.emplace_back();
+      blocks_.back().reserve(kDocsPerBlock * k_);
+    }
+    blocks_.back().insert(blocks_.back().end(), sig.begin(), sig.end());
+  }
+  std::span<const uint32_t> operator[](size_t doc) const {
+    return std::span<const uint32_t>(blocks_[doc / kDocsPerBlock])
+        .subspan((doc % kDocsPerBlock) * k_, k_);
+  }
+  // The blocks in document order, for LshIndex::Add.
+  const std::vector<std::vector<uint32_t>>& blocks() const { return blocks_; }
+
+ private:
+  static constexpr size_t kDocsPerBlock = 1 << 16;
+  uint32_t k_;
+  std::vector<std::vector<uint32_t>> blocks_;
+};
+
+// One document out of SketchInputs: its shingle hashes (text order, with
+// repeats) and signature, or, for a --floor run, only its word count.
+struct Sketched {
+  std::span<const uint64_t> shingles;
+  std::span<const uint32_t> signature;
+  uint64_t floor_words = 0;
+};
+
+// Ingest, normalize, shingle and sign `files`: a reader thread cuts the
+// input into batches of options.batch_records while OpenMP workers sketch
+// the previous batch. Calls `on_doc` and `on_skip` sequentially, in input
+// order, on the calling thread, and `after_batch` after each batch. Drops
+// the text of each document unless `keep_text`.
+absl::Status SketchInputs(
+    std::span<const InputFile> files, const ScanOptions& options,
+    const MinHasher& hasher, bool keep_text,
+    const std::function<void(Document&&, const Sketched&)>& on_doc,
+    const std::function<void(SkippedRecord&&)>& on_skip,
+    const std::function<void()>& after_batch);
+
+// Exact verification of one candidate pair from its sorted fingerprint sets.
+struct Verified {
+  double jaccard = 0, containment = 0;
+  bool near_duplicate = false;
+};
+Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
+                    const ScanOptions& options);
+
+// Computes the listed pairs (jaccard, containment, MinHash estimate), in
+// any order. Called once per scan.
+using PairsFn = std::function<std::vector<NearDuplicatePair>(
+    std::span<const std::pair<uint32_t, uint32_t>>)>;
+
+// From the verified near-duplicate edges over report->documents: the
+// similarity matrix, the clusters and the pairs the report lists (every
+// edge of a cluster of at most max_cluster_pairs members, else each
+// member's pair with the representative), sorted by (a, b).
+void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
+                         Report* report);
+
+// The claims stage over report->documents (text kept): copies within one
+// near-duplicate cluster count as one story. `indexed` may be null.
+absl::Status RunClaimsStage(IndexedScan* indexed, Report* report);
+
+// The report's fixed part, from the options alone: options, LSH banding.
+void StartReport(const ScanOptions& options, Report* report);
+
+}  // namespace internal
+}  // namespace refrain
+
+#endif  // REFRAIN_SRC_SCAN_INTERNAL_H_

@@ -1,0 +1,694 @@
+#include "refrain/scan_mpi.h"
+
+#include <mpi.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "refrain/lsh.h"
+#include "scan_internal.h"
+
+namespace refrain {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+constexpr uint32_t kDropped = UINT32_MAX;  // A local document not kept.
+constexpr int kTagSize = 1, kTagData = 2;
+// Point-to-point and broadcast messages go in pieces of at most this many
+// bytes: MPI counts are ints.
+constexpr size_t kPiece = size_t{1} << 30;
+
+// ---- Byte (de)serialization of the record stream. ----
+
+void PutU64(std::string* out, uint64_t v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+void PutStr(std::string* out, std::string_view s) {
+  PutU64(out, s.size());
+  out->append(s);
+}
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view data) : data_(data) {}
+  bool done() const { return pos_ >= data_.size(); }
+  uint64_t U64() {
+    uint64_t v;
+    std::memcpy(&v, data_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  char Byte() { return data_[pos_++]; }
+  std::string Str() {
+    const uint64_t n = U64();
+    std::string s(data_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+// ---- MPI transfers, counting the bytes this rank sends. ----
+
+class Comm {
+ public:
+  Comm(MPI_Comm comm, int rank, int size)
+      : comm_(comm), rank_(rank), size_(size) {}
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  uint64_t* counter = nullptr;  // Where sent bytes are added.
+
+  void Send(std::string_view data, int dest) {
+    uint64_t n = data.size();
+    MPI_Send(&n, 1, MPI_UINT64_T, dest, kTagSize, comm_);
+    for (size_t off = 0; off < n; off += kPiece) {
+      MPI_Send(data.data() + off, static_cast<int>(std::min(kPiece, n - off)),
+               MPI_BYTE, dest, kTagData, comm_);
+    }
+    Count(n + sizeof n);
+  }
+  std::string Recv(int source) {
+    uint64_t n = 0;
+    MPI_Recv(&n, 1, MPI_UINT64_T, source, kTagSize, comm_, MPI_STATUS_IGNORE);
+    std::string data(n, '\0');
+    for (size_t off = 0; off < n; off += kPiece) {
+      MPI_Recv(data.data() + off, static_cast<int>(std::min(kPiece, n - off)),
+               MPI_BYTE, source, kTagData, comm_, MPI_STATUS_IGNORE);
+    }
+    return data;
+  }
+  // Rank 0's `data` on every rank.
+  void Broadcast(std::string* data) {
+    uint64_t n = data->size();
+    MPI_Bcast(&n, 1, MPI_UINT64_T, 0, comm_);
+    data->resize(n);
+    for (size_t off = 0; off < n; off += kPiece) {
+      MPI_Bcast(data->data() + off, static_cast<int>(std::min(kPiece, n - off)),
+                MPI_BYTE, 0, comm_);
+    }
+    if (rank_ == 0) Count((n + sizeof n) * (size_ - 1));
+  }
+
+  // All-to-all of plain values: out[r] goes to rank r; returns what every
+  // rank sent here, in rank order. Fails on every rank alike if a rank
+  // would receive more than INT_MAX values (MPI counts are ints).
+  // `from`, when given, gets how many values came from each rank.
+  template <typename T>
+  absl::StatusOr<std::vector<T>> AllToAll(
+      const std::vector<std::vector<T>>& out,
+      std::vector<int64_t>* from = nullptr) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::vector<int64_t> send_n(size_), recv_n(size_);
+    for (int r = 0; r < size_; ++r) send_n[r] = out[r].size();
+    MPI_Alltoall(send_n.data(), 1, MPI_INT64_T, recv_n.data(), 1, MPI_INT64_T,
+                 comm_);
+    int64_t total_in = 0, total_out = 0;
+    for (int r = 0; r < size_; ++r) {
+      total_in += recv_n[r];
+      total_out += send_n[r];
+    }
+    int too_big = std::max(total_in, total_out) > INT_MAX, any_too_big = 0;
+    MPI_Allreduce(&too_big, &any_too_big, 1, MPI_INT, MPI_MAX, comm_);
+    if (any_too_big) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "an MPI all-to-all exchange exceeds 2^31 values on one rank; run "
+          "with more ranks"));
+    }
+    MPI_Datatype type;
+    MPI_Type_contiguous(sizeof(T), MPI_BYTE, &type);
+    MPI_Type_commit(&type);
+    std::vector<T> send;
+    send.reserve(total_out);
+    std::vector<int> sc(size_), sd(size_), rc(size_), rd(size_);
+    for (int r = 0; r < size_; ++r) {
+      sd[r] = static_cast<int>(send.size());
+      sc[r] = static_cast<int>(out[r].size());
+      send.insert(send.end(), out[r].begin(), out[r].end());
+    }
+    for (int r = 0, off = 0; r < size_; ++r) {
+      rd[r] = off;
+      rc[r] = static_cast<int>(recv_n[r]);
+      off += rc[r];
+    }
+    std::vector<T> recv(total_in);
+    MPI_Alltoallv(send.data(), sc.data(), sd.data(), type, recv.data(),
+                  rc.data(), rd.data(), type, comm_);
+    MPI_Type_free(&type);
+    Count((total_out - send_n[rank_]) * sizeof(T));
+    if (from != nullptr) *from = std::move(recv_n);
+    return recv;
+  }
+
+  // Every rank's `local`, concatenated in rank order, on rank 0 (empty on
+  // the others).
+  template <typename T>
+  std::vector<T> GatherToRoot(const std::vector<T>& local) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    if (rank_ != 0) {
+      Send(std::string_view(reinterpret_cast<const char*>(local.data()),
+                            local.size() * sizeof(T)),
+           0);
+      return {};
+    }
+    std::vector<T> all = local;
+    for (int r = 1; r < size_; ++r) {
+      std::string bytes = Recv(r);
+      const size_t n = bytes.size() / sizeof(T);
+      const size_t at = all.size();
+      all.resize(at + n);
+      std::memcpy(all.data() + at, bytes.data(), n * sizeof(T));
+    }
+    return all;
+  }
+
+  uint64_t SumToRoot(uint64_t v) {
+    uint64_t sum = 0;
+    MPI_Reduce(&v, &sum, 1, MPI_UINT64_T, MPI_SUM, 0, comm_);
+    return sum;
+  }
+
+  // An error on one rank fails every rank at the same point, so none waits
+  // forever in a collective the failed rank never reaches.
+  absl::Status Agree(absl::Status s) {
+    int ok = s.ok() ? 1 : 0, all = 0;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm_);
+    if (!s.ok()) return s;
+    if (!all) {
+      return absl::AbortedError(
+          "another MPI rank failed (its error is printed by that rank)");
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  void Count(uint64_t n) {
+    if (counter != nullptr) *counter += n;
+  }
+  MPI_Comm comm_;
+  int rank_, size_;
+};
+
+struct BandEntry {
+  uint64_t key;
+  uint32_t band;
+  uint32_t doc;  // Global document number.
+};
+
+struct PairResult {
+  uint32_t a, b;  // Global document numbers, a < b.
+  double jaccard, containment, estimate;
+};
+
+// This rank's documents: their sketches, and how local and global numbers
+// relate once rank 0 has merged the record streams.
+struct Shard {
+  explicit Shard(uint32_t k) : signatures(k) {}
+  internal::FingerprintArena fingerprints;
+  internal::SignatureStore signatures;
+  uint32_t local_docs = 0;
+  std::vector<uint32_t> global_of;  // Per local document, or kDropped.
+  std::vector<uint32_t> local_of;   // Per global number from offsets[rank].
+  std::vector<uint32_t> offsets;    // Rank r holds [offsets[r], offsets[r+1]).
+
+  int OwnerOf(uint32_t g) const {
+    return static_cast<int>(
+        std::upper_bound(offsets.begin(), offsets.end(), g) - offsets.begin() -
+        1);
+  }
+};
+
+// Measures `pairs` (each (a << 32 | b), a < b, in any order, at any rank):
+// routes each to the rank holding a, which fetches the fingerprints and
+// signature of b when another rank holds it. Returns, on rank 0, the results
+// of every rank (all of them, or only the near-duplicates); `distinct` gets
+// the number of distinct pairs measured on this rank.
+absl::StatusOr<std::vector<PairResult>> MeasurePairs(
+    Comm& comm, Shard& shard, const std::vector<uint64_t>& pairs,
+    const ScanOptions& options, bool near_only, uint64_t* distinct) {
+  const int size = comm.size(), rank = comm.rank();
+  const uint32_t k = options.minhash.num_perm;
+  std::vector<std::vector<uint64_t>> route(size);
+  for (uint64_t p : pairs) {
+    route[shard.OwnerOf(static_cast<uint32_t>(p >> 32))].push_back(p);
+  }
+  absl::StatusOr<std::vector<uint64_t>> mine = comm.AllToAll(route);
+  if (!mine.ok()) return mine.status();
+  std::vector<std::vector<uint64_t>>().swap(route);
+  std::sort(mine->begin(), mine->end());
+  mine->erase(std::unique(mine->begin(), mine->end()), mine->end());
+  if (distinct != nullptr) *distinct = mine->size();
+
+  // Which second documents live elsewhere: ask their ranks for them.
+  const uint32_t first = shard.offsets[rank], end = shard.offsets[rank + 1];
+  auto is_local = [&](uint32_t g) { return g >= first && g < end; };
+  std::vector<std::vector<uint32_t>> ask(size);
+  {
+    std::vector<uint32_t> remote;
+    for (uint64_t p : *mine) {
+      const uint32_t b = static_cast<uint32_t>(p);
+      if (!is_local(b)) remote.push_back(b);
+    }
+    std::sort(remote.begin(), remote.end());
+    remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
+    for (uint32_t g : remote) ask[shard.OwnerOf(g)].push_back(g);
+  }
+  std::vector<int64_t> asked_by;  // How many documents each rank asked for.
+  absl::StatusOr<std::vector<uint32_t>> asked = comm.AllToAll(ask, &asked_by);
+  if (!asked.ok()) return asked.status();
+  // Sort and de-duplicate the fingerprints of every local document used,
+  // each once (Prepare is per document, not thread-safe on one document).
+  {
+    std::vector<uint32_t> used(asked->begin(), asked->end());
+    for (uint64_t p : *mine) {
+      used.push_back(static_cast<uint32_t>(p >> 32));
+      if (is_local(static_cast<uint32_t>(p))) {
+        used.push_back(static_cast<uint32_t>(p));
+      }
+    }
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    const int64_t n = static_cast<int64_t>(used.size());
+#pragma omp parallel for schedule(dynamic, 64)
+    for (int64_t i = 0; i < n; ++i) {
+      shard.fingerprints.Prepare(shard.local_of[used[i] - first]);
+    }
+  }
+  // Answer each rank, in the order it asked: per document [global, count,
+  // fingerprints..., signature].
+  std::vector<std::vector<uint32_t>> reply(size);
+  for (int r = 0, at = 0; r < size; ++r) {
+    for (int64_t i = 0; i < asked_by[r]; ++i, ++at) {
+      const uint32_t g = (*asked)[at];
+      const uint32_t local = shard.local_of[g - first];
+      std::span<const uint32_t> fp = shard.fingerprints[local];
+      std::span<const uint32_t> sig = shard.signatures[local];
+      std::vector<uint32_t>& out = reply[r];
+      out.push_back(g);
+      out.push_back(static_cast<uint32_t>(fp.size()));
+      out.insert(out.end(), fp.begin(), fp.end());
+      out.insert(out.end(), sig.begin(), sig.end());
+    }
+  }
+  std::vector<uint32_t>().swap(*asked);
+  absl::StatusOr<std::vector<uint32_t>> fetched = comm.AllToAll(reply);
+  if (!fetched.ok()) return fetched.status();
+  std::vector<std::vector<uint32_t>>().swap(reply);
+  struct Remote {
+    std::span<const uint32_t> fingerprints, signature;
+  };
+  absl::flat_hash_map<uint32_t, Remote> remote;
+  for (size_t at = 0; at < fetched->size();) {
+    const uint32_t g = (*fetched)[at], n = (*fetched)[at + 1];
+    std::span<const uint32_t> all(*fetched);
+    remote[g] = Remote{all.subspan(at + 2, n), all.subspan(at + 2 + n, k)};
+    at += 2 + n + k;
+  }
+
+  const int64_t n = static_cast<int64_t>(mine->size());
+  std::vector<PairResult> results(n);
+  std::vector<char> keep(n, 0);
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t a = static_cast<uint32_t>((*mine)[i] >> 32);
+    const uint32_t b = static_cast<uint32_t>((*mine)[i]);
+    const uint32_t la = shard.local_of[a - first];
+    std::span<const uint32_t> fb, sb;
+    if (is_local(b)) {
+      fb = shard.fingerprints[shard.local_of[b - first]];
+      sb = shard.signatures[shard.local_of[b - first]];
+    } else {
+      const Remote& r = remote.find(b)->second;
+      fb = r.fingerprints;
+      sb = r.signature;
+    }
+    internal::Verified v =
+        internal::VerifyPair(shard.fingerprints[la], fb, options);
+    if (near_only && !v.near_duplicate) continue;
+    keep[i] = 1;
+    results[i] =
+        PairResult{a, b, v.jaccard, v.containment,
+                   near_only ? 0.0 : EstimateJaccard(shard.signatures[la], sb)};
+  }
+  std::vector<PairResult> kept;
+  for (int64_t i = 0; i < n; ++i) {
+    if (keep[i]) kept.push_back(results[i]);
+  }
+  return comm.GatherToRoot(kept);
+}
+
+// Shares `files` out: contiguous runs of about equal bytes (each file
+// counts at least one byte), so the concatenation of the ranks' record
+// streams in rank order is the input order.
+std::pair<size_t, size_t> ShardOf(std::span<const InputFile> files, int rank,
+                                  int size) {
+  uint64_t total = 0;
+  for (const InputFile& f : files) total += f.bytes + 1;
+  size_t begin = files.size(), end = files.size();
+  uint64_t before = 0;
+  bool found_begin = false;
+  for (size_t i = 0; i < files.size(); ++i) {
+    // The rank of file i: where its first byte falls.
+    const int r =
+        std::min(size - 1, static_cast<int>(static_cast<double>(before) /
+                                            static_cast<double>(total) * size));
+    if (r == rank && !found_begin) {
+      begin = i;
+      found_begin = true;
+    }
+    if (r > rank) {
+      end = i;
+      break;
+    }
+    before += files[i].bytes + 1;
+  }
+  if (!found_begin) return {files.size(), files.size()};
+  return {begin, end};
+}
+
+}  // namespace
+
+bool LaunchedByMpirun() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"}) {
+    if (std::getenv(v) != nullptr) return true;
+  }
+  return false;
+}
+
+MpiSession::MpiSession(int* argc, char*** argv) {
+  int provided = 0;
+  MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  MPI_Comm local;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_,
+                      MPI_INFO_NULL, &local);
+  MPI_Comm_size(local, &local_size_);
+  MPI_Comm_free(&local);
+}
+
+MpiSession::~MpiSession() { MPI_Finalize(); }
+
+absl::StatusOr<std::optional<Report>> RunScanMpi(
+    const MpiSession& session, std::span<const std::string> paths,
+    const ScanOptions& options, const ProgressFn& progress,
+    MpiStats* stats_out) {
+  if (auto s = ValidateScanOptions(options); !s.ok()) return s;
+  if (!options.index_path.empty()) {
+    return absl::InvalidArgumentError(
+        "--index runs in one process: run scan --index without mpirun");
+  }
+  if (options.floor) {
+    return absl::InvalidArgumentError(
+        "--floor runs in one process: run it without mpirun");
+  }
+  Comm comm(MPI_COMM_WORLD, session.rank(), session.size());
+  const int rank = comm.rank(), size = comm.size();
+  // Ranks on one host share its cores unless told otherwise.
+  const int saved_threads = omp_get_max_threads();
+  omp_set_num_threads(
+      options.threads > 0
+          ? options.threads
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
+                            session.local_size()));
+  struct RestoreThreads {
+    int n;
+    ~RestoreThreads() { omp_set_num_threads(n); }
+  } restore{saved_threads};
+
+  MpiStats st;
+  const auto t_start = Clock::now();
+  auto t = Clock::now();
+  Report report;
+  internal::StartReport(options, &report);
+  report.ranks = static_cast<uint32_t>(size);
+  const MinHasher hasher(options.minhash);
+  const uint32_t k = options.minhash.num_perm;
+  const bool keep_text = options.claims.enabled;
+
+  // ---- 1. Walk on rank 0, share the files out, sketch this shard. ----
+  comm.counter = &st.sketch.bytes_sent;
+  std::vector<InputFile> files;
+  {
+    std::string listing;
+    if (rank == 0) {
+      for (const InputFile& f : ListInputFiles(paths)) {
+        PutStr(&listing, f.path);
+        PutStr(&listing, f.skip_reason);
+        PutU64(&listing, f.bytes);
+      }
+    }
+    comm.Broadcast(&listing);
+    ByteReader in(listing);
+    while (!in.done()) {
+      InputFile f;
+      f.path = in.Str();
+      f.skip_reason = in.Str();
+      f.bytes = in.U64();
+      files.push_back(std::move(f));
+    }
+  }
+  auto [file_begin, file_end] = ShardOf(files, rank, size);
+  Shard shard(k);
+  std::string stream;  // This shard's records, in input order.
+  uint64_t shard_bytes = 0;
+  auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
+    shard.fingerprints.Append(sk.shingles);
+    shard.signatures.Append(sk.signature);
+    ++shard.local_docs;
+    shard_bytes += doc.input_bytes;
+    stream.push_back('D');
+    for (const std::string* f : {&doc.id, &doc.location, &doc.source,
+                                 &doc.title, &doc.url, &doc.date, &doc.text}) {
+      PutStr(&stream, *f);
+    }
+    PutU64(&stream, doc.invalid_utf8);
+    PutU64(&stream, doc.input_bytes);
+  };
+  auto on_skip = [&](SkippedRecord&& s) {
+    stream.push_back('S');
+    PutStr(&stream, s.location);
+    PutStr(&stream, s.reason);
+  };
+  auto after_batch = [&] {
+    if (progress && rank == 0) progress(shard.local_docs, shard_bytes);
+  };
+  absl::Status s = internal::SketchInputs(
+      std::span<const InputFile>(files).subspan(file_begin,
+                                                file_end - file_begin),
+      options, hasher, keep_text, on_doc, on_skip, after_batch);
+  if (s = comm.Agree(s); !s.ok()) return s;
+  st.local_documents = shard.local_docs;
+  st.sketch.seconds = Seconds(t);
+
+  // ---- 2. Rank 0 merges the record streams in input order. ----
+  t = Clock::now();
+  comm.counter = &st.merge.bytes_sent;
+  shard.offsets.assign(size + 1, 0);
+  if (rank == 0) {
+    absl::flat_hash_map<std::string, uint32_t> id_index;
+    for (int r = 0; r < size; ++r) {
+      std::string bytes = r == 0 ? std::move(stream) : comm.Recv(r);
+      std::vector<uint32_t> global_of;
+      shard.offsets[r] = static_cast<uint32_t>(report.documents.size());
+      ByteReader in(bytes);
+      while (!in.done()) {
+        if (in.Byte() == 'S') {
+          SkippedRecord skip;
+          skip.location = in.Str();
+          skip.reason = in.Str();
+          report.skipped.push_back(std::move(skip));
+          continue;
+        }
+        Document doc;
+        for (std::string* f : {&doc.id, &doc.location, &doc.source, &doc.title,
+                               &doc.url, &doc.date, &doc.text}) {
+          *f = in.Str();
+        }
+        doc.invalid_utf8 = static_cast<uint32_t>(in.U64());
+        doc.input_bytes = in.U64();
+        // As RunScan: the first document with an id wins, across shards.
+        auto [it, inserted] = id_index.try_emplace(
+            doc.id, static_cast<uint32_t>(report.documents.size()));
+        if (!inserted) {
+          report.skipped.push_back(SkippedRecord{
+              doc.location,
+              absl::StrCat("duplicate id '", doc.id, "' (first at ",
+                           report.documents[it->second].location, ")")});
+          global_of.push_back(kDropped);
+          continue;
+        }
+        global_of.push_back(static_cast<uint32_t>(report.documents.size()));
+        report.input_bytes += doc.input_bytes;
+        report.invalid_utf8 += doc.invalid_utf8;
+        report.documents.push_back(std::move(doc));
+      }
+      if (r == 0) {
+        shard.global_of = std::move(global_of);
+      } else {
+        comm.Send(
+            std::string_view(reinterpret_cast<const char*>(global_of.data()),
+                             global_of.size() * sizeof(uint32_t)),
+            r);
+      }
+    }
+    shard.offsets[size] = static_cast<uint32_t>(report.documents.size());
+    report.records = report.documents.size() + report.skipped.size();
+  } else {
+    comm.Send(stream, 0);
+    std::string().swap(stream);
+    std::string bytes = comm.Recv(0);
+    shard.global_of.resize(bytes.size() / sizeof(uint32_t));
+    std::memcpy(shard.global_of.data(), bytes.data(), bytes.size());
+  }
+  MPI_Bcast(shard.offsets.data(), size + 1, MPI_UINT32_T, 0, MPI_COMM_WORLD);
+  for (uint32_t i = 0; i < shard.local_docs; ++i) {
+    if (shard.global_of[i] != kDropped) shard.local_of.push_back(i);
+  }
+  st.merge.seconds = Seconds(t);
+
+  // ---- 3. Band keys to the ranks owning their buckets; bucket pairs. ----
+  t = Clock::now();
+  comm.counter = &st.bands.bytes_sent;
+  const LshParams lsh = report.lsh;
+  std::vector<uint64_t> bucket_pairs;
+  uint64_t capped = 0;
+  {
+    const int64_t kept = static_cast<int64_t>(shard.local_of.size());
+    std::vector<BandEntry> entries(kept * lsh.bands);
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < kept; ++i) {
+      const uint32_t local = shard.local_of[i];
+      std::span<const uint32_t> sig = shard.signatures[local];
+      for (uint32_t b = 0; b < lsh.bands; ++b) {
+        entries[i * lsh.bands + b] =
+            BandEntry{BandKey(sig, lsh, b), b, shard.global_of[local]};
+      }
+    }
+    std::vector<std::vector<BandEntry>> route(size);
+    for (const BandEntry& e : entries) {
+      // The key is already a hash; mixing in the band spreads equal keys
+      // of different bands.
+      const uint64_t h = e.key ^ (uint64_t{e.band} * 0x9E3779B97F4A7C15ull);
+      route[h % size].push_back(e);
+    }
+    std::vector<BandEntry>().swap(entries);
+    absl::StatusOr<std::vector<BandEntry>> mine = comm.AllToAll(route);
+    if (!mine.ok()) return mine.status();
+    std::vector<std::vector<BandEntry>>().swap(route);
+    std::sort(mine->begin(), mine->end(),
+              [](const BandEntry& x, const BandEntry& y) {
+                if (x.band != y.band) return x.band < y.band;
+                if (x.key != y.key) return x.key < y.key;
+                return x.doc < y.doc;
+              });
+    const std::vector<BandEntry>& e = *mine;
+    for (size_t i = 0; i < e.size();) {
+      size_t j = i + 1;
+      while (j < e.size() && e[j].band == e[i].band && e[j].key == e[i].key) {
+        ++j;
+      }
+      if (AppendBucketPairs(
+              j - i, [&](size_t x) { return e[i + x].doc; }, options.max_bucket,
+              &bucket_pairs)) {
+        ++capped;
+      }
+      i = j;
+    }
+    std::sort(bucket_pairs.begin(), bucket_pairs.end());
+    bucket_pairs.erase(std::unique(bucket_pairs.begin(), bucket_pairs.end()),
+                       bucket_pairs.end());
+  }
+  report.capped_buckets = comm.SumToRoot(capped);
+  st.bands.seconds = Seconds(t);
+
+  // ---- 4. Verify each candidate where its first document is. ----
+  t = Clock::now();
+  comm.counter = &st.verify.bytes_sent;
+  uint64_t distinct = 0;
+  absl::StatusOr<std::vector<PairResult>> near = MeasurePairs(
+      comm, shard, bucket_pairs, options, /*near_only=*/true, &distinct);
+  if (!near.ok()) return near.status();
+  std::vector<uint64_t>().swap(bucket_pairs);
+  report.candidate_pairs = comm.SumToRoot(distinct);
+  st.verify.seconds = Seconds(t);
+
+  // ---- 5. Rank 0 clusters; the listed pairs are measured where the data
+  // is (every rank takes part in that one exchange). ----
+  t = Clock::now();
+  comm.counter = &st.cluster.bytes_sent;
+  absl::Status measured = absl::OkStatus();
+  auto measure = [&](std::span<const std::pair<uint32_t, uint32_t>> listed) {
+    std::vector<uint64_t> pairs;
+    pairs.reserve(listed.size());
+    for (auto [a, b] : listed) pairs.push_back(uint64_t{a} << 32 | b);
+    absl::StatusOr<std::vector<PairResult>> r =
+        MeasurePairs(comm, shard, pairs, options, /*near_only=*/false, nullptr);
+    std::vector<NearDuplicatePair> out;
+    if (!r.ok()) {
+      measured = r.status();
+      return out;
+    }
+    for (const PairResult& p : *r) {
+      out.push_back(
+          NearDuplicatePair{p.a, p.b, p.jaccard, p.containment, p.estimate});
+    }
+    return out;
+  };
+  if (rank == 0) {
+    std::vector<Edge> edges;
+    edges.reserve(near->size());
+    for (const PairResult& p : *near)
+      edges.push_back(Edge{p.a, p.b, p.jaccard});
+    std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
+      return x.a != y.a ? x.a < y.a : x.b < y.b;
+    });
+    internal::ClusterAndListPairs(edges, measure, &report);
+  } else {
+    measure({});
+  }
+  if (!measured.ok()) return measured;
+  st.cluster.seconds = Seconds(t);
+
+  // ---- 6. Claims, on rank 0, which holds every text. ----
+  t = Clock::now();
+  if (rank == 0 && options.claims.enabled) {
+    if (s = internal::RunClaimsStage(nullptr, &report); !s.ok()) return s;
+    report.timings.claims_s = Seconds(t);
+  }
+  st.claims.seconds = Seconds(t);
+
+  const uint64_t sent = st.sketch.bytes_sent + st.merge.bytes_sent +
+                        st.bands.bytes_sent + st.verify.bytes_sent +
+                        st.cluster.bytes_sent;
+  st.total_bytes_sent = comm.SumToRoot(sent);
+  st.total_documents = report.documents.size();
+  if (stats_out != nullptr) *stats_out = st;
+  if (rank != 0) return std::optional<Report>();
+  report.timings.ingest_s = st.sketch.seconds + st.merge.seconds;
+  report.timings.lsh_s = st.bands.seconds;
+  report.timings.verify_s = st.verify.seconds;
+  report.timings.cluster_s = st.cluster.seconds;
+  report.timings.total_s = Seconds(t_start);
+  return std::optional<Report>(std::move(report));
+}
+
+}  // namespace refrain

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The MPI scan gives the single-process report (issue 8): runs `refrain scan`
+# as one process and under `mpirun -np 2` and `-np 3`, on corpus/ and on a
+# generated dump cut into several files (one gzip-compressed) with bad
+# records and an id repeated across shards, and compares the report.json
+# files field by field (tests/mpi/same_report.py): only params.ranks may
+# differ.
+#   tests/mpi/mpi_test.sh REFRAIN_BINARY SOURCE_DIR
+set -euo pipefail
+refrain=$1
+src=$2
+work=$(mktemp -d "${TMPDIR:-/tmp}/refrain-mpi.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# Root in CI containers; oversubscribe: 3 ranks on a 2-core machine.
+mpirun=(mpirun --allow-run-as-root --oversubscribe)
+export OMPI_MCA_btl_vader_single_copy_mechanism=none  # containers: no CMA
+
+# A generated dump in 7 files, plus edge cases spread over the shards.
+"$refrain" generate --docs 3000 --seed 7 --out "$work/gen.jsonl" >/dev/null
+mkdir -p "$work/dump"
+split -n l/7 -d --additional-suffix=.jsonl "$work/gen.jsonl" "$work/dump/part-"
+gzip "$work/dump/part-03.jsonl"
+first_id=$(head -c 200 "$work/dump/part-00.jsonl" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+{
+  echo '{"id":"'"$first_id"'","text":"The same id as the first article of part 00, in another shard."}'
+  echo '{"id":"bad", "text": '
+  echo '{"id":"notext","title":"no text field"}'
+  echo '{"id":"extra-1","text":"A short extra article about the harbour reopening on Monday after the storm."}'
+} >"$work/dump/part-05b.jsonl"
+echo 'not an article' >"$work/dump/part-06b.bin"
+# Eight copies of an article in three shards: with it, a cluster of 9.
+copy=$(sed -n 's/.*"text":"\([^"]*\)".*/\1/p' "$work/gen.jsonl" | sed -n 10p)
+for f in 01b:1 04b:4 06c:3; do
+  for i in $(seq "${f#*:}"); do
+    echo '{"id":"copy-'"${f%:*}-$i"'","text":"'"$copy"'"}'
+  done >"$work/dump/part-${f%:*}.jsonl"
+done
+: >"$work/dump/part-02b.jsonl"
+
+check() {  # NAME PATHS... ; runs 1, 2 and 3 ranks and compares
+  local name=$1
+  shift
+  "$refrain" scan "$@" --out "$work/$name-1" --quiet 2>/dev/null
+  for np in 2 3; do
+    "${mpirun[@]}" -np $np "$refrain" scan "$@" --out "$work/$name-$np" \
+      --quiet 2>/dev/null
+    echo -n "$name, $np ranks: "
+    python3 "$src/tests/mpi/same_report.py" "$work/$name-1/report.json" \
+      "$work/$name-$np/report.json" $np
+  done
+}
+check corpus "$src/corpus"
+check generated "$work/dump"
+check generated-no-claims "$work/dump" --no-claims --threshold 0.7
+# A big cluster listed as pairs to its representative, measured across ranks.
+check capped "$work/dump" --no-claims --max-cluster-pairs 2 --max-bucket 3
+
+# The capped run did cap: a bucket over 3 members and a cluster listed
+# as pairs to its representative.
+python3 - "$work/capped-3/report.json" <<'PY'
+import json, sys
+nd = json.load(open(sys.argv[1]))["near_duplicates"]
+assert nd["capped_buckets"] > 0, nd["capped_buckets"]
+big = [c for c in nd["clusters"] if c["pairs"] == "representative"]
+assert big and max(c["size"] for c in big) == 9, big
+print(f"capped: {nd['capped_buckets']} capped buckets, a cluster of 9 (an article and its 8 copies) as pairs to its representative")
+PY
+
+# The skipped records must be there, in input order, in every report.
+python3 - "$work/generated-3/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+reasons = [s["reason"] for s in r["inputs"]["skipped"]]
+assert any(x.startswith("duplicate id") for x in reasons), reasons
+assert any(x == "unsupported file type" for x in reasons), reasons
+assert any(x.startswith("malformed JSON") for x in reasons), reasons
+assert r["inputs"]["records"] == r["inputs"]["documents"] + r["inputs"]["skipped_count"]
+print(f"skipped in the 3-rank report: {len(reasons)}: {sorted(set(x.split(' (')[0][:30] for x in reasons))}")
+PY
