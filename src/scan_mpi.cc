@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 #include <omp.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -184,6 +185,19 @@ class Comm {
     uint64_t sum = 0;
     MPI_Reduce(&v, &sum, 1, MPI_UINT64_T, MPI_SUM, 0, comm_);
     return sum;
+  }
+
+  // A barrier that sleeps instead of spinning: ranks done early must not
+  // take the cores rank 0 uses for the claims stage (MPI implementations
+  // poll while they wait in a blocking collective).
+  void WaitForAll() {
+    MPI_Request request;
+    MPI_Ibarrier(comm_, &request);
+    for (int done = 0;;) {
+      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+      if (done) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
   }
 
   // An error on one rank fails every rank at the same point, so none waits
@@ -384,6 +398,17 @@ std::pair<size_t, size_t> ShardOf(std::span<const InputFile> files, int rank,
   return {begin, end};
 }
 
+// The cores this process may run on: mpirun binds each rank to one core by
+// default for up to 2 ranks (--bind-to none lifts it).
+int AllowedCores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) {
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  return std::max(1, CPU_COUNT(&set));
+}
+
 }  // namespace
 
 bool LaunchedByMpirun() {
@@ -422,13 +447,16 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   }
   Comm comm(MPI_COMM_WORLD, session.rank(), session.size());
   const int rank = comm.rank(), size = comm.size();
-  // Ranks on one host share its cores unless told otherwise.
+  // Ranks on one host share its cores unless told otherwise: a rank bound
+  // to some cores uses them, an unbound one its share of the host.
   const int saved_threads = omp_get_max_threads();
-  omp_set_num_threads(
-      options.threads > 0
-          ? options.threads
-          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
-                            session.local_size()));
+  const int host_cores =
+      std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int allowed = AllowedCores();
+  omp_set_num_threads(options.threads > 0 ? options.threads
+                      : allowed < host_cores
+                          ? allowed
+                          : std::max(1, host_cores / session.local_size()));
   struct RestoreThreads {
     int n;
     ~RestoreThreads() { omp_set_num_threads(n); }
@@ -671,15 +699,23 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   // ---- 6. Claims, on rank 0, which holds every text. ----
   t = Clock::now();
   if (rank == 0 && options.claims.enabled) {
+    // The other ranks of this host now sleep (WaitForAll below), so
+    // the claims stage may use every core here.
+    if (options.threads == 0) omp_set_num_threads(allowed);
     if (s = internal::RunClaimsStage(nullptr, &report); !s.ok()) return s;
     report.timings.claims_s = Seconds(t);
   }
   st.claims.seconds = Seconds(t);
 
+  comm.WaitForAll();
   const uint64_t sent = st.sketch.bytes_sent + st.merge.bytes_sent +
                         st.bands.bytes_sent + st.verify.bytes_sent +
                         st.cluster.bytes_sent;
   st.total_bytes_sent = comm.SumToRoot(sent);
+  for (MpiPhaseStats* p :
+       {&st.sketch, &st.merge, &st.bands, &st.verify, &st.cluster}) {
+    p->bytes_sent_all_ranks = comm.SumToRoot(p->bytes_sent);
+  }
   st.total_documents = report.documents.size();
   if (stats_out != nullptr) *stats_out = st;
   if (rank != 0) return std::optional<Report>();

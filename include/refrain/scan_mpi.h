@@ -58,8 +58,9 @@ class MpiSession {
 // Bytes sent and wall time per phase on this rank (rank 0: also the merge,
 // clustering and claims). Not part of report.json.
 struct MpiPhaseStats {
-  double seconds = 0;
-  uint64_t bytes_sent = 0;
+  double seconds = 0;                 // Wall time on this rank.
+  uint64_t bytes_sent = 0;            // By this rank.
+  uint64_t bytes_sent_all_ranks = 0;  // Sum over the ranks (rank 0 only).
 };
 struct MpiStats {
   MpiPhaseStats sketch;   // Walk, share out, ingest and sketch the shard.

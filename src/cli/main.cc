@@ -247,17 +247,17 @@ void PrintMpiStats(const refrain::MpiStats& st, uint32_t ranks) {
   const std::pair<const char*, const refrain::MpiPhaseStats*> phases[] = {
       {"sketch", &st.sketch}, {"merge", &st.merge},     {"bands", &st.bands},
       {"verify", &st.verify}, {"cluster", &st.cluster}, {"claims", &st.claims}};
-  std::cerr << absl::StrFormat("mpi: %d ranks; rank 0 phases:", ranks);
-  for (auto [name, p] : phases) {
-    std::cerr << absl::StrFormat(" %s %.3f s %.2f MB;", name, p->seconds,
-                                 p->bytes_sent / 1e6);
-  }
   std::cerr << absl::StrFormat(
-      "\nmpi: all ranks sent %.2f MB, %.0f bytes per document\n",
-      st.total_bytes_sent / 1e6,
+      "mpi: %d ranks, %d documents, %d bytes sent (%.0f per document)\n", ranks,
+      st.total_documents, st.total_bytes_sent,
       st.total_documents
           ? static_cast<double>(st.total_bytes_sent) / st.total_documents
           : 0.0);
+  for (auto [name, p] : phases) {
+    std::cerr << absl::StrFormat(
+        "mpi: phase %s: %.3f s on rank 0, %d bytes sent by all ranks\n", name,
+        p->seconds, p->bytes_sent_all_ranks);
+  }
 }
 #endif
 
