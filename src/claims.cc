@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <Eigen/SparseCore>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -24,14 +25,15 @@ namespace {
 // Identity of a line for boilerplate detection: its normalized tokens, so
 // spacing, case and quote styles do not matter.
 uint64_t LineKey(std::string_view original) {
-  NormalizedText n = Normalize(original);
+  thread_local std::string n;  // No offset map needed: only the key.
+  NormalizeInto(original, &n);
   thread_local std::vector<Token> tokens;
-  Tokenize(n.text(), &tokens);
+  Tokenize(n, &tokens);
   thread_local std::vector<uint64_t> hashes;
   hashes.clear();
   for (const Token& t : tokens) {
     hashes.push_back(
-        TokenHash(std::string_view(n.text()).substr(t.begin, t.end - t.begin)));
+        TokenHash(std::string_view(n).substr(t.begin, t.end - t.begin)));
   }
   return internal::HashBytes(hashes.data(), hashes.size() * sizeof(uint64_t),
                              internal::kShingleSeed);
@@ -209,6 +211,16 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
                                         const ClaimOptions& options,
                                         ClaimsIncremental* incremental) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  using Clock = std::chrono::steady_clock;
+  auto lap_start = Clock::now();
+  // Seconds since the previous lap.
+  auto lap = [&lap_start] {
+    const auto now = Clock::now();
+    const double s = std::chrono::duration<double>(now - lap_start).count();
+    lap_start = now;
+    return s;
+  };
+  ClaimsResult result;
   absl::StatusOr<TermAnalyzer> analyzer =
       TermAnalyzer::Create(TermAnalyzerOptions{options.language});
   if (!analyzer.ok()) return analyzer.status();
@@ -223,7 +235,7 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
     idf.Merge(*bg);
   }
 
-  ClaimsResult result;
+  result.timings.load_s = lap();
   result.threshold = options.threshold > 0 ? options.threshold
                                            : ClaimScorer::DefaultThreshold();
   const int64_t n = static_cast<int64_t>(docs.size());
@@ -258,6 +270,8 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
       i = j;
     }
   }
+
+  result.timings.segment_s = lap();
 
   // ---- Units and their terms. ----
   std::vector<DocUnits> per_doc(docs.size());
@@ -351,29 +365,49 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   }
   if (num_units < 2) return result;
 
+  result.timings.units_s = lap();
+
   // ---- IDF from the dump's units; the units x terms matrix. ----
   if (incremental == nullptr) {
     for (const UnitTerms& t : terms) idf.Add(t);
   }
-  absl::flat_hash_map<std::string, int64_t> term_id;
+  // Term ids in order of first use; each term's IDF looked up once. The
+  // keys view the stems in `terms`, which outlive the map.
+  absl::flat_hash_map<std::string_view, int64_t> term_id;
+  std::vector<double> term_idf;
   std::vector<Eigen::Triplet<double, int64_t>> triplets;
+  std::vector<std::pair<int64_t, double>> tf;
   for (uint32_t u = 0; u < num_units; ++u) {
-    absl::flat_hash_map<int64_t, double> tf;
+    tf.clear();
     for (const std::string& s : terms[u].stems) {
       auto [it, inserted] =
           term_id.try_emplace(s, static_cast<int64_t>(term_id.size()));
-      tf[it->second] += idf.Idf(s);
+      if (inserted) term_idf.push_back(idf.Idf(s));
+      tf.emplace_back(it->second, term_idf[it->second]);
     }
+    // Repeated terms add up: sort by id and merge runs.
+    std::sort(tf.begin(), tf.end());
+    size_t w = 0;
+    for (size_t i = 0; i < tf.size(); ++i) {
+      if (w > 0 && tf[w - 1].first == tf[i].first) {
+        tf[w - 1].second += tf[i].second;
+      } else {
+        tf[w++] = tf[i];
+      }
+    }
+    tf.resize(w);
     double norm = 0;
-    for (const auto& [t, w] : tf) norm += w * w;
+    for (const auto& [t, wt] : tf) norm += wt * wt;
     norm = std::sqrt(norm);
-    for (const auto& [t, w] : tf) triplets.emplace_back(u, t, w / norm);
+    for (const auto& [t, wt] : tf) triplets.emplace_back(u, t, wt / norm);
   }
   using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int64_t>;
   RowMatrix x(num_units, static_cast<int64_t>(term_id.size()));
   x.setFromTriplets(triplets.begin(), triplets.end());
   x.makeCompressed();
   std::vector<Eigen::Triplet<double, int64_t>>().swap(triplets);
+
+  result.timings.matrix_s = lap();
 
   // ---- Candidates: MinHash + LSH over stem shingles. ----
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
@@ -402,6 +436,7 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
     candidates.emplace_back(a, b);
   }
   result.candidate_pairs = candidates.size();
+  result.timings.candidates_s = lap();
 
   // ---- Cosine as one Eigen sparse product per document, then the scorer. --
   // For document A, the product (A's units x terms) * (partner units x
@@ -427,39 +462,50 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
     const size_t begin = group_starts[g], end = group_starts[g + 1];
     const uint32_t da = result.units[candidates[begin].first].doc;
     const int64_t a0 = doc_first_unit[da], na = doc_first_unit[da + 1] - a0;
-    absl::flat_hash_map<int64_t, int64_t> local_term;
+    // Local numbers of A's terms and of the partner units, in per-thread
+    // arrays over all terms and units (reset after each document): array
+    // look-ups instead of hashing in this innermost loop.
+    thread_local std::vector<int32_t> local_term, local_row;
+    if (local_term.size() < static_cast<size_t>(x.cols()))
+      local_term.assign(x.cols(), -1);
+    if (local_row.size() < num_units) local_row.assign(num_units, -1);
+    thread_local std::vector<int64_t> terms_seen;
+    thread_local std::vector<uint32_t> rows_seen;
+    terms_seen.clear();
+    rows_seen.clear();
+    thread_local std::vector<Eigen::Triplet<double, int64_t>> ta, tb;
+    ta.clear();
+    tb.clear();
     for (int64_t r = a0; r < a0 + na; ++r) {
       for (RowMatrix::InnerIterator it(x, r); it; ++it) {
-        local_term.try_emplace(it.col(),
-                               static_cast<int64_t>(local_term.size()));
-      }
-    }
-    absl::flat_hash_map<uint32_t, int64_t> local_row;  // partner unit -> row
-    std::vector<Eigen::Triplet<double, int64_t>> ta, tb;
-    for (int64_t r = a0; r < a0 + na; ++r) {
-      for (RowMatrix::InnerIterator it(x, r); it; ++it) {
-        ta.emplace_back(r - a0, local_term.at(it.col()), it.value());
+        int32_t& t = local_term[it.col()];
+        if (t < 0) {
+          t = static_cast<int32_t>(terms_seen.size());
+          terms_seen.push_back(it.col());
+        }
+        ta.emplace_back(r - a0, t, it.value());
       }
     }
     for (size_t i = begin; i < end; ++i) {
       const uint32_t b = candidates[i].second;
-      auto [row, inserted] =
-          local_row.try_emplace(b, static_cast<int64_t>(local_row.size()));
-      if (!inserted) continue;
+      if (local_row[b] >= 0) continue;
+      const int32_t row = static_cast<int32_t>(rows_seen.size());
+      local_row[b] = row;
+      rows_seen.push_back(b);
       for (RowMatrix::InnerIterator it(x, b); it; ++it) {
-        if (auto t = local_term.find(it.col()); t != local_term.end()) {
-          tb.emplace_back(row->second, t->second, it.value());
+        if (const int32_t t = local_term[it.col()]; t >= 0) {
+          tb.emplace_back(row, t, it.value());
         }
       }
     }
-    const auto nt = static_cast<int64_t>(local_term.size());
-    RowMatrix xa(na, nt), xb(static_cast<int64_t>(local_row.size()), nt);
+    const auto nt = static_cast<int64_t>(terms_seen.size());
+    RowMatrix xa(na, nt), xb(static_cast<int64_t>(rows_seen.size()), nt);
     xa.setFromTriplets(ta.begin(), ta.end());
     xb.setFromTriplets(tb.begin(), tb.end());
     const Eigen::MatrixXd cos = Eigen::MatrixXd(xa * RowMatrix(xb.transpose()));
     for (size_t i = begin; i < end; ++i) {
       auto [a, b] = candidates[i];
-      const double c = cos(a - a0, local_row.at(b));
+      const double c = cos(a - a0, local_row[b]);
       if (c < options.min_cosine) continue;
       was_scored[i] = 1;
       const double score = scorer->Score(terms[a], terms[b], idf);
@@ -468,6 +514,8 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
         is_match[i] = 1;
       }
     }
+    for (int64_t t : terms_seen) local_term[t] = -1;
+    for (uint32_t b : rows_seen) local_row[b] = -1;
   }
   for (size_t i = 0; i < candidates.size(); ++i) {
     result.scored_pairs += was_scored[i];
@@ -477,6 +525,8 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
             [](const ClaimMatch& p, const ClaimMatch& q) {
               return p.a != q.a ? p.a < q.a : p.b < q.b;
             });
+
+  result.timings.score_s = lap();
 
   // ---- Clusters over matches. ----
   std::vector<Edge> edges;
@@ -492,6 +542,7 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
     cc.mean_score = c.mean_similarity;
     result.clusters.push_back(std::move(cc));
   }
+  result.timings.cluster_s = lap();
   return result;
 }
 

@@ -32,7 +32,8 @@ class DisjointSets {
 
 }  // namespace
 
-std::vector<Cluster> ConnectedComponents(uint32_t n, std::span<const Edge> edges) {
+std::vector<Cluster> ConnectedComponents(uint32_t n,
+                                         std::span<const Edge> edges) {
   DisjointSets sets(n);
   for (const Edge& e : edges) sets.Union(e.a, e.b);
   // Map root -> cluster slot, in order of the root (= first member).

@@ -138,7 +138,8 @@ void MinHasher::SignOnePermutation(std::span<const uint64_t> s,
   }
 }
 
-double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+double EstimateJaccard(std::span<const uint32_t> a,
+                       std::span<const uint32_t> b) {
   assert(a.size() == b.size());
   if (a.empty()) return 0.0;
   size_t eq = 0;

@@ -269,6 +269,14 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       "s, "
       "claims %.3f s\n",
       t.ingest_s, t.lsh_s, t.verify_s, t.cluster_s, t.claims_s);
+  if (t.claims_s > 0) {
+    const ClaimsResult::Timings& c = r.claims.timings;
+    out << absl::StrFormat(
+        "  claims: load %.3f s, segment %.3f s, units %.3f s, matrix %.3f s, "
+        "candidates %.3f s, score %.3f s, cluster %.3f s\n",
+        c.load_s, c.segment_s, c.units_s, c.matrix_s, c.candidates_s, c.score_s,
+        c.cluster_s);
+  }
   if (r.invalid_utf8 > 0) {
     out << absl::StrFormat("  %d invalid UTF-8 sequences repaired\n",
                            r.invalid_utf8);

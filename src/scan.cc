@@ -202,6 +202,20 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
 
 namespace internal {
 
+ClaimsPrefetch::ClaimsPrefetch(const ScanOptions& options) {
+  if (!options.claims.enabled || options.floor ||
+      options.claims.wordnet_dir.empty()) {
+    return;
+  }
+  thread_ = std::thread([this, dir = options.claims.wordnet_dir] {
+    scorer_.emplace(ClaimScorer::Create(ClaimScorerOptions{dir}));
+  });
+}
+
+ClaimsPrefetch::~ClaimsPrefetch() {
+  if (thread_.joinable()) thread_.join();
+}
+
 void StartReport(const ScanOptions& options, Report* report) {
   report->options = options;
   report->lsh_threshold = EffectiveLshThreshold(options);
@@ -370,6 +384,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   ThreadScope thread_scope(options.threads);
   const auto t0 = Clock::now();
 
+  internal::ClaimsPrefetch prefetch(options);
   Report report;
   internal::StartReport(options, &report);
   const MinHasher hasher(options.minhash);

@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "refrain/claim_score.h"
 #include "refrain/document.h"
 #include "refrain/ingest.h"
 #include "refrain/minhash.h"
@@ -141,6 +144,23 @@ void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
 // The claims stage over report->documents (text kept): copies within one
 // near-duplicate cluster count as one story. `indexed` may be null.
 absl::Status RunClaimsStage(IndexedScan* indexed, Report* report);
+
+// Loads the claim scorer's lexicon (WordNet, 0.1 s) on a thread of its own
+// while the document-level stages run: the loaded lexicon is shared by
+// every scorer of the process while one holds it, so FindClaims later finds
+// it ready. Does nothing when claims are off. A load error is not reported
+// here: FindClaims meets it again and fails with it.
+class ClaimsPrefetch {
+ public:
+  explicit ClaimsPrefetch(const ScanOptions& options);
+  ~ClaimsPrefetch();  // Waits for the load.
+  ClaimsPrefetch(const ClaimsPrefetch&) = delete;
+  ClaimsPrefetch& operator=(const ClaimsPrefetch&) = delete;
+
+ private:
+  std::thread thread_;
+  std::optional<absl::StatusOr<ClaimScorer>> scorer_;
+};
 
 // The report's fixed part, from the options alone: options, LSH banding.
 void StartReport(const ScanOptions& options, Report* report);

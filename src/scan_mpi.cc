@@ -462,6 +462,9 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
     ~RestoreThreads() { omp_set_num_threads(n); }
   } restore{saved_threads};
 
+  // Rank 0 runs the claims stage: its lexicon loads meanwhile.
+  std::optional<internal::ClaimsPrefetch> prefetch;
+  if (rank == 0) prefetch.emplace(options);
   MpiStats st;
   const auto t_start = Clock::now();
   auto t = Clock::now();

@@ -16,13 +16,14 @@ namespace {
 // Abbreviations common in news that ICU 72's English suppression list lacks
 // (it has "Mr." but not "Dr." or "Gen."), so "Dr. Smith" stays one sentence.
 constexpr const char* kExtraAbbreviations[] = {
-    "Dr.",   "Gen.",  "Col.",  "Lt.",   "Sgt.",  "Capt.", "Gov.",  "Sen.",
-    "Rep.",  "Prof.", "St.",   "Jr.",   "Sr.",   "No.",   "Inc.",  "Corp.",
-    "Ltd.",  "Co.",   "Jan.",  "Feb.",  "Aug.",  "Sept.", "Oct.",  "Nov.",
-    "Dec.",  "vs.",   "Mt.",   "Ft.",   "Rev.",  "Hon.",  "Pres.", "Adm.",
-    "Maj.",  "Cmdr.", "Gens.", "Sens.", "Reps.", "Mmes.", "approx."};
+    "Dr.",  "Gen.",  "Col.",  "Lt.",   "Sgt.",  "Capt.", "Gov.",   "Sen.",
+    "Rep.", "Prof.", "St.",   "Jr.",   "Sr.",   "No.",   "Inc.",   "Corp.",
+    "Ltd.", "Co.",   "Jan.",  "Feb.",  "Aug.",  "Sept.", "Oct.",   "Nov.",
+    "Dec.", "vs.",   "Mt.",   "Ft.",   "Rev.",  "Hon.",  "Pres.",  "Adm.",
+    "Maj.", "Cmdr.", "Gens.", "Sens.", "Reps.", "Mmes.", "approx."};
 
-std::unique_ptr<icu::BreakIterator> MakeSentenceIterator(const std::string& locale) {
+std::unique_ptr<icu::BreakIterator> MakeSentenceIterator(
+    const std::string& locale) {
   UErrorCode status = U_ZERO_ERROR;
   icu::Locale loc = icu::Locale::createFromName(locale.c_str());
   std::unique_ptr<icu::BreakIterator> base(
@@ -69,12 +70,18 @@ struct QuoteMark {
 
 QuoteMark Classify(UChar32 c) {
   switch (c) {
-    case '"': return {Quote::kBoth, '"'};
-    case 0x201C: return {Quote::kOpen, 0x201D};  // “ ”
-    case 0x201E: return {Quote::kOpen, 0x201C};  // „ “ (German)
-    case 0x00AB: return {Quote::kOpen, 0x00BB};  // « »
-    case 0x2018: return {Quote::kOpen, 0x2019};  // ‘ ’
-    default: return {};
+    case '"':
+      return {Quote::kBoth, '"'};
+    case 0x201C:
+      return {Quote::kOpen, 0x201D};  // “ ”
+    case 0x201E:
+      return {Quote::kOpen, 0x201C};  // „ “ (German)
+    case 0x00AB:
+      return {Quote::kOpen, 0x00BB};  // « »
+    case 0x2018:
+      return {Quote::kOpen, 0x2019};  // ‘ ’
+    default:
+      return {};
   }
 }
 
@@ -85,11 +92,12 @@ void FindQuotes(std::string_view text, Span para, uint32_t min_words,
   const char* s = text.data();
   int32_t i = static_cast<int32_t>(para.begin);
   const int32_t end = static_cast<int32_t>(para.end);
-  UChar32 closer = 0;   // Closing mark we wait for; 0 when outside a quote.
+  UChar32 closer = 0;    // Closing mark we wait for; 0 when outside a quote.
   int32_t open_end = 0;  // Byte after the opening mark.
   UChar32 prev = ' ';
   auto emit = [&](int32_t close_begin) {
-    uint32_t b = static_cast<uint32_t>(open_end), e = static_cast<uint32_t>(close_begin);
+    uint32_t b = static_cast<uint32_t>(open_end),
+             e = static_cast<uint32_t>(close_begin);
     internal::TrimSpace(text, &b, &e);
     if (b < e && CountWords(text.substr(b, e - b)) >= min_words) {
       out->push_back(Span{b, e});
@@ -133,8 +141,9 @@ absl::Status ValidateSegmentOptions(const SegmentOptions& o) {
     return absl::InvalidArgumentError("--min-quote-words must be in 1..1000");
   }
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createSentenceInstance(
-      icu::Locale::createFromName(o.locale.c_str()), status));
+  std::unique_ptr<icu::BreakIterator> it(
+      icu::BreakIterator::createSentenceInstance(
+          icu::Locale::createFromName(o.locale.c_str()), status));
   if (U_FAILURE(status)) {
     return absl::InvalidArgumentError("unusable sentence locale: " + o.locale);
   }
@@ -159,10 +168,12 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
     } else {
       // A UTF-8 UText makes the iterator's indexes byte offsets.
       UErrorCode status = U_ZERO_ERROR;
-      UText* ut = utext_openUTF8(nullptr, text.data() + p.begin, p.size(), &status);
+      UText* ut =
+          utext_openUTF8(nullptr, text.data() + p.begin, p.size(), &status);
       it->setText(ut, status);
       int32_t b = it->first();
-      for (int32_t e = it->next(); e != icu::BreakIterator::DONE; e = it->next()) {
+      for (int32_t e = it->next(); e != icu::BreakIterator::DONE;
+           e = it->next()) {
         AddTrimmed(text, p.begin + static_cast<uint32_t>(b),
                    p.begin + static_cast<uint32_t>(e), &seg.sentences);
         b = e;

@@ -1,10 +1,9 @@
 #include "utf8.h"
 
+#include <simdjson.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
-
-#include <simdjson.h>
 
 #include <vector>
 

@@ -124,6 +124,14 @@ struct ClaimsResult {
   uint64_t boilerplate_units = 0;      // Excluded: inside boilerplate lines.
   uint64_t candidate_pairs = 0;        // From LSH.
   uint64_t scored_pairs = 0;           // Past the cosine filter.
+  // Wall seconds of each step (not part of report.json): loading the
+  // stemmer and WordNet, segmentation and boilerplate keys, unit analysis,
+  // IDF and the units x terms matrix, MinHash + LSH candidates, cosine and
+  // scoring, clusters.
+  struct Timings {
+    double load_s = 0, segment_s = 0, units_s = 0, matrix_s = 0,
+           candidates_s = 0, score_s = 0, cluster_s = 0;
+  } timings;
 };
 
 // What an incremental scan against a persistent index (scan --index,
