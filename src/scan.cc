@@ -194,6 +194,9 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
   if (!o.index_path.empty() && o.floor) {
     return absl::InvalidArgumentError("--index cannot be used with --floor");
   }
+  if (o.index_merge_min_documents < 1) {
+    return absl::InvalidArgumentError("index merge threshold must be >= 1");
+  }
   if (o.index_wait_ms < 0) {
     return absl::InvalidArgumentError("--index-wait must be >= 0");
   }

@@ -23,6 +23,7 @@ absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
   IndexOptions io;
   io.create = true;
   io.busy_timeout_ms = options.index_wait_ms;
+  io.merge_min_documents = options.index_merge_min_documents;
   const IndexParams params = IndexParams::ForScan(options, lsh);
   absl::StatusOr<Index> index = Index::Open(options.index_path, io, &params);
   if (!index.ok()) return index.status();

@@ -228,12 +228,23 @@ TEST(Index, SeedCorpusSplitEqualsCombinedScan) {
   }
 }
 
-TEST(Index, GeneratedSplitEqualsCombinedScan) {
+// Run twice: with the default merge policy both dumps' band rows stay in
+// the delta tier; with merge_min_documents 1 every dump merges it, so the
+// second dump's look-ups meet the first dump's rows in the main tables.
+class IndexMerge : public ::testing::TestWithParam<uint64_t> {};
+INSTANTIATE_TEST_SUITE_P(Index, IndexMerge, ::testing::Values(50000, 1));
+
+TEST_P(IndexMerge, GeneratedSplitEqualsCombinedScan) {
   TempDir d;
   GenerateSplit(d, 800, 400, 21);
   const std::string db = d / "gen.db";
-  Report first = Scan({d / "a.jsonl"}, db);
-  Report second = Scan({d / "b.jsonl"}, db);
+  ScanOptions o;
+  o.index_merge_min_documents = GetParam();
+  Report first = Scan({d / "a.jsonl"}, db, o);
+  const bool merged = GetParam() == 1;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc_band") > 0, merged);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc_band_delta") > 0, !merged);
+  Report second = Scan({d / "b.jsonl"}, db, o);
   Report combined = Scan({d / "a.jsonl", d / "b.jsonl"}, "");
   std::set<std::string> in_a;
   for (const Document& doc : first.documents) in_a.insert(doc.id);
@@ -376,7 +387,8 @@ TEST(Index, KilledWriterLeavesAllOrNothing) {
                  " --out " + (d / "out2"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1300);
-  for (const char* table : {"unit", "unit_band", "doc_band", "stem_df"}) {
+  for (const char* table : {"unit", "unit_band", "doc_band", "unit_band_delta",
+                            "doc_band_delta", "stem_df"}) {
     const std::string q = std::string("SELECT count(*) FROM ") + table;
     EXPECT_EQ(SqlInt(db, q), SqlInt(d / "full.db", q)) << table;
   }
@@ -493,8 +505,8 @@ TEST(Index, RefusesCorruptIndexesAndLeavesThemUnchanged) {
   EXPECT_TRUE(ReadFile(d / "damaged.db") == damaged);
   // Another schema version.
   std::filesystem::copy_file(good, d / "v2.db");
-  SqlExec(d / "v2.db", "PRAGMA user_version = 2");
-  ExpectRefused(d / "v2.db", "index schema version 2");
+  SqlExec(d / "v2.db", "PRAGMA user_version = 1");
+  ExpectRefused(d / "v2.db", "index schema version 1");
 }
 
 TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
@@ -513,7 +525,7 @@ TEST(Index, StatsCommand) {
   Scan({Seed(3)}, db);
   testing::CommandResult r = RunRefrain("index stats " + db);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("(schema version 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(schema version 2)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("documents     4\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("dumps         2\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("size on disk"), std::string::npos) << r.out;
@@ -530,14 +542,20 @@ std::string Contents(const std::string& db) {
                  "SELECT d.id || ' ' || u.kind || ' ' || u.begin || ' ' || "
                  "u.end FROM unit u JOIN doc d ON d.num = u.doc ORDER BY 1") +
          SqlText(db,
-                 "SELECT b.band || ' ' || b.key || ' ' || d.id FROM doc_band "
-                 "b JOIN doc d ON d.num = b.doc ORDER BY 1") +
+                 "SELECT b.band || ' ' || b.key || ' ' || d.id FROM (SELECT * "
+                 "FROM doc_band UNION ALL SELECT * FROM doc_band_delta) b "
+                 "JOIN doc d ON d.num = b.doc ORDER BY 1") +
          SqlText(db,
                  "SELECT b.band || ' ' || b.key || ' ' || u.begin || ' ' || "
-                 "d.id FROM unit_band b JOIN unit u ON u.num = b.unit JOIN "
-                 "doc d ON d.num = u.doc ORDER BY 1") +
-         SqlText(db, "SELECT count(*) FROM unit_band") +
-         SqlText(db, "SELECT count(*) FROM doc_band");
+                 "d.id FROM (SELECT * FROM unit_band UNION ALL SELECT * FROM "
+                 "unit_band_delta) b JOIN unit u ON u.num = b.unit JOIN doc d "
+                 "ON d.num = u.doc ORDER BY 1") +
+         SqlText(db,
+                 "SELECT (SELECT count(*) FROM unit_band) + (SELECT count(*) "
+                 "FROM unit_band_delta)") +
+         SqlText(db,
+                 "SELECT (SELECT count(*) FROM doc_band) + (SELECT count(*) "
+                 "FROM doc_band_delta)");
 }
 
 TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
@@ -555,6 +573,12 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
     EXPECT_NE(r.out.find("removed 1 documents"), std::string::npos) << r.out;
   }
   EXPECT_EQ(Contents(both), Contents(only_a));
+  // Small dumps leave their band rows in the delta tier; remove merges it.
+  EXPECT_GT(SqlInt(only_a, "SELECT count(*) FROM doc_band_delta"), 0);
+  EXPECT_EQ(SqlInt(only_a, "SELECT count(*) FROM doc_band"), 0);
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM doc_band_delta"), 0);
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM unit_band_delta"), 0);
+  EXPECT_GT(SqlInt(both, "SELECT count(*) FROM doc_band"), 0);
   EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM dump"), 1);
   EXPECT_EQ(SqlInt(both,
                    "SELECT count(*) FROM unit_band WHERE unit NOT IN "
@@ -588,8 +612,11 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
   EXPECT_EQ(RunRefrain("index remove " + db + " --id x4").exit_code, 0);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 0);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM unit"), 0);
-  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM unit_band"), 0);
-  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc_band"), 0);
+  for (const char* table :
+       {"unit_band", "doc_band", "unit_band_delta", "doc_band_delta"}) {
+    EXPECT_EQ(SqlInt(db, std::string("SELECT count(*) FROM ") + table), 0)
+        << table;
+  }
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM stem_df"), 0);
   EXPECT_EQ(SqlText(db, "SELECT value FROM meta WHERE key = 'idf_units'"),
             "0\n");

@@ -6,9 +6,10 @@
 // docs/report-format.md, "Persistent index"): document metadata and text
 // (to quote old matches), MinHash signatures, shingle fingerprints (exact
 // verification), LSH band keys (table (band, key, doc), looked up by
-// (band, key)), claim units (offsets and kind) with their candidate band
-// keys, per-stem document frequencies of the claim units (IDF), the dumps
-// added, and the scan parameters that make sketches comparable.
+// (band, key); recent dumps' rows in a small delta table merged into the
+// main one every few dumps), claim units (offsets and kind) with their
+// candidate band keys, per-stem document frequencies of the claim units (IDF),
+// the dumps added, and the scan parameters that make sketches comparable.
 //
 // Stages of a write, in this order (RE2 Set style: add, then query):
 //   Open()        checks the file read-only first: SQLite header, application
@@ -54,7 +55,7 @@ struct ScanOptions;
 
 // PRAGMA user_version of the index files this build reads and writes. Bump on
 // any change of the tables or of what their values mean.
-inline constexpr int kIndexSchemaVersion = 1;
+inline constexpr int kIndexSchemaVersion = 2;
 
 // The scan parameters that make the sketches of two runs comparable. Stored
 // when the index is created; a scan with other values is refused, naming
@@ -102,6 +103,14 @@ struct IndexOptions {
   // the WAL). `refrain index check` checks any size. Default 1 GiB (about
   // 50k articles with claims, 160k without); 0: never; UINT64_MAX: always.
   uint64_t quick_check_max_bytes = uint64_t{1} << 30;
+  // A dump's LSH band rows go to small delta tables, merged into the main
+  // band tables by the dump that brings the delta to at least this many
+  // documents and to more than 1/8 of all indexed documents (and by Remove).
+  // Band keys are hashes, so rows inserted straight into a big table land
+  // on most of its pages; the delta keeps a dump's writes to a few pages,
+  // and the merge rewrites the big table once per several dumps. Lower it
+  // to merge more often (tests use 1). Default 50000; range >= 1.
+  uint64_t merge_min_documents = 50000;
 };
 
 // An indexed document as loaded for a scan.
@@ -145,6 +154,9 @@ struct AddDumpResult {
   uint64_t dump_seq = 0;  // 0 when the dump added no document.
   uint64_t documents = 0;
   uint64_t units = 0;
+  // The delta tier (recent dumps' band rows) was merged into the main band
+  // tables in this transaction: this dump paid for several (see index.cc).
+  bool merged_delta = false;
 };
 
 struct IndexStats {

@@ -85,6 +85,9 @@ struct ScanOptions {
   // milliseconds, before failing with "index is locked by another process".
   // Default 30000; range >= 0.
   int index_wait_ms = 30000;
+  // When the index merges its delta tier of recent dumps into its main
+  // tables (IndexOptions::merge_min_documents). Default 50000; range >= 1.
+  uint64_t index_merge_min_documents = 50000;
 
   // Worker threads; 0 (default) = all cores. Does not change any output.
   int threads = 0;
