@@ -175,6 +175,7 @@ class Comm {
       std::string bytes = Recv(r);
       const size_t n = bytes.size() / sizeof(T);
       const size_t at = all.size();
+      if (n == 0) continue;  // memcpy may not be given a null pointer.
       all.resize(at + n);
       std::memcpy(all.data() + at, bytes.data(), n * sizeof(T));
     }
@@ -588,7 +589,9 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
     std::string().swap(stream);
     std::string bytes = comm.Recv(0);
     shard.global_of.resize(bytes.size() / sizeof(uint32_t));
-    std::memcpy(shard.global_of.data(), bytes.data(), bytes.size());
+    if (!bytes.empty()) {
+      std::memcpy(shard.global_of.data(), bytes.data(), bytes.size());
+    }
   }
   MPI_Bcast(shard.offsets.data(), size + 1, MPI_UINT32_T, 0, MPI_COMM_WORLD);
   for (uint32_t i = 0; i < shard.local_docs; ++i) {

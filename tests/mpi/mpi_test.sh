@@ -37,13 +37,23 @@ for f in 01b:1 04b:4 06c:3; do
 done
 : >"$work/dump/part-02b.jsonl"
 
+run() {  # LOG COMMAND... ; on failure shows the command's output
+  local log=$1
+  shift
+  if ! "$@" >"$log" 2>&1; then
+    echo "FAILED: $*" >&2
+    tail -40 "$log" >&2
+    exit 1
+  fi
+}
+
 check() {  # NAME PATHS... ; runs 1, 2 and 3 ranks and compares
   local name=$1
   shift
-  "$refrain" scan "$@" --out "$work/$name-1" --quiet 2>/dev/null
+  run "$work/$name-1.log" "$refrain" scan "$@" --out "$work/$name-1" --quiet
   for np in 2 3; do
-    "${mpirun[@]}" -np $np "$refrain" scan "$@" --out "$work/$name-$np" \
-      --quiet 2>/dev/null
+    run "$work/$name-$np.log" "${mpirun[@]}" -np $np "$refrain" scan "$@" \
+      --out "$work/$name-$np" --quiet
     echo -n "$name, $np ranks: "
     python3 "$src/tests/mpi/same_report.py" "$work/$name-1/report.json" \
       "$work/$name-$np/report.json" $np
