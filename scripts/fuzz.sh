@@ -28,7 +28,7 @@ generator=()
 # targets (and the library) are built, whatever else the directory holds.
 cmake -S . -B "$build" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++-14 \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-  -DREFRAIN_FUZZ=ON -DREFRAIN_WERROR=ON -DREFRAIN_BUILD_BENCHMARKS=OFF -DREFRAIN_MPI=OFF \
+  -DREFRAIN_FUZZ=ON -DREFRAIN_WERROR=ON -DREFRAIN_BUILD_BENCHMARKS=OFF \
   >/dev/null
 cmake --build "$build" --parallel "${FUZZ_JOBS:-$(nproc)}" --target "${targets[@]}"
 

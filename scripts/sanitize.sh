@@ -6,7 +6,9 @@
 #    the fuzz corpora replayed (label "fuzz"). Built with clang-14 and
 #    REFRAIN_FUZZ=ON, so the fuzz targets are libFuzzer binaries and
 #    `FUZZ_BUILD_DIR=build-asan scripts/fuzz.sh` (as .ci/run does) reuses
-#    this build instead of compiling the library a third time.
+#    this build instead of compiling the library a third time. With MPI:
+#    the MPI scan test (mpirun -np 2 and 3) runs under ASan + UBSan too,
+#    with LeakSanitizer off for it alone (Open MPI's own allocations).
 # 2. TSan in build-tsan/: clang-14 with LLVM's OpenMP runtime and its Archer
 #    tool, which tells TSan about OpenMP's barriers, locks and task
 #    dependences. (GCC's libgomp is not instrumented, so TSan over it reports
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 jobs=${SANITIZE_JOBS:-$(nproc)}
-scripts/deps.sh --fuzz
+scripts/deps.sh --fuzz --mpi
 
 configure() {  # DIR ARGS...
   local dir=$1; shift
@@ -45,14 +47,14 @@ configure() {  # DIR ARGS...
   # every report; NDEBUG is not defined, so the library's asserts run too.
   cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DREFRAIN_WERROR=ON \
-    -DREFRAIN_BUILD_BENCHMARKS=OFF -DREFRAIN_MPI=OFF "$@" >/dev/null
+    -DREFRAIN_BUILD_BENCHMARKS=OFF "$@" >/dev/null
 }
 
 if [ $asan -eq 1 ]; then
   echo "sanitize.sh: ASan + UBSan build (build-asan)" >&2
   configure build-asan -DCMAKE_CXX_COMPILER=clang++-14 \
     -DREFRAIN_SANITIZE=address,undefined -DREFRAIN_FUZZ=ON \
-    -DREFRAIN_BUILD_TESTS=ON
+    -DREFRAIN_BUILD_TESTS=ON -DREFRAIN_MPI=ON
   cmake --build build-asan --parallel "$jobs"
   # halt_on_error / abort: the first report fails the test that caused it.
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
@@ -65,7 +67,7 @@ fi
 if [ $tsan -eq 1 ]; then
   echo "sanitize.sh: TSan build (build-tsan, clang-14 + libomp + Archer)" >&2
   configure build-tsan -DCMAKE_CXX_COMPILER=clang++-14 \
-    -DREFRAIN_SANITIZE=thread
+    -DREFRAIN_SANITIZE=thread -DREFRAIN_MPI=OFF
   cmake --build build-tsan --parallel "$jobs" --target refrain_cli scan_test
   if ldd build-tsan/refrain | grep -q libgomp; then
     echo "sanitize.sh: build-tsan/refrain links GCC's libgomp, not libomp" >&2
