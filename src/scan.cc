@@ -311,6 +311,24 @@ absl::Status SketchInputs(
   return read_status;
 }
 
+bool KeepDocument(Document&& doc,
+                  absl::flat_hash_map<std::string, uint32_t>* id_index,
+                  Report* report) {
+  auto [it, inserted] = id_index->try_emplace(
+      doc.id, static_cast<uint32_t>(report->documents.size()));
+  if (!inserted) {
+    report->skipped.push_back(SkippedRecord{
+        doc.location,
+        absl::StrCat("duplicate id '", doc.id, "' (first at ",
+                     report->documents[it->second].location, ")")});
+    return false;
+  }
+  report->input_bytes += doc.input_bytes;
+  report->invalid_utf8 += doc.invalid_utf8;
+  report->documents.push_back(std::move(doc));
+  return true;
+}
+
 Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
                     const ScanOptions& options) {
   Verified v;
@@ -411,25 +429,14 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   absl::flat_hash_map<std::string, uint32_t> id_index;
   // Sequential, in input order: keeps the order and catches duplicate ids.
   auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
-    auto [it, inserted] = id_index.try_emplace(
-        doc.id, static_cast<uint32_t>(report.documents.size()));
-    if (!inserted) {
-      report.skipped.push_back(SkippedRecord{
-          doc.location,
-          absl::StrCat("duplicate id '", doc.id, "' (first at ",
-                       report.documents[it->second].location, ")")});
-      return;
-    }
-    report.input_bytes += doc.input_bytes;
-    report.invalid_utf8 += doc.invalid_utf8;
+    if (options.floor) doc.text = std::string();
+    if (!internal::KeepDocument(std::move(doc), &id_index, &report)) return;
     if (options.floor) {
       report.floor_words += sk.floor_words;
-      doc.text = std::string();
     } else {
       fingerprints.Append(sk.shingles);
       signatures.Append(sk.signature);
     }
-    report.documents.push_back(std::move(doc));
   };
   auto on_skip = [&](SkippedRecord&& s) {
     report.skipped.push_back(std::move(s));

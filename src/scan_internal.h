@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "refrain/claim_score.h"
 #include "refrain/document.h"
@@ -120,6 +121,14 @@ absl::Status SketchInputs(
     const std::function<void(Document&&, const Sketched&)>& on_doc,
     const std::function<void(SkippedRecord&&)>& on_skip,
     const std::function<void()>& after_batch);
+
+// Merges one document into the report, in input order, as every scan does:
+// the first document with an id wins and a later one becomes a skipped
+// record ("duplicate id ..."). Returns whether it was appended to
+// report->documents (counting its bytes and repairs).
+bool KeepDocument(Document&& doc,
+                  absl::flat_hash_map<std::string, uint32_t>* id_index,
+                  Report* report);
 
 // Exact verification of one candidate pair from its sorted fingerprint sets.
 struct Verified {

@@ -558,20 +558,10 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
         doc.invalid_utf8 = static_cast<uint32_t>(in.U64());
         doc.input_bytes = in.U64();
         // As RunScan: the first document with an id wins, across shards.
-        auto [it, inserted] = id_index.try_emplace(
-            doc.id, static_cast<uint32_t>(report.documents.size()));
-        if (!inserted) {
-          report.skipped.push_back(SkippedRecord{
-              doc.location,
-              absl::StrCat("duplicate id '", doc.id, "' (first at ",
-                           report.documents[it->second].location, ")")});
-          global_of.push_back(kDropped);
-          continue;
-        }
-        global_of.push_back(static_cast<uint32_t>(report.documents.size()));
-        report.input_bytes += doc.input_bytes;
-        report.invalid_utf8 += doc.invalid_utf8;
-        report.documents.push_back(std::move(doc));
+        global_of.push_back(
+            internal::KeepDocument(std::move(doc), &id_index, &report)
+                ? static_cast<uint32_t>(report.documents.size() - 1)
+                : kDropped);
       }
       if (r == 0) {
         shard.global_of = std::move(global_of);

@@ -192,7 +192,9 @@ TEST(Ingest, ListedFilesReadInPiecesGiveTheSameRecords) {
   EXPECT_TRUE(files[3].skip_reason.empty());
   EXPECT_TRUE(files[4].skip_reason.starts_with("cannot open: "));
 
-  auto locations = [](std::span<const InputFile> part) {
+  // Every record's location and every skip, in the order met, from one of
+  // the two readers (called with the two callbacks).
+  auto events = [](const auto& read) {
     std::vector<std::string> out;
     std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
       out.push_back(r.location());
@@ -200,17 +202,18 @@ TEST(Ingest, ListedFilesReadInPiecesGiveTheSameRecords) {
     std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
       out.push_back(s.location + " skipped: " + s.reason);
     };
-    EXPECT_TRUE(ReadInputFiles(part, IngestOptions{}, on_record, on_skip).ok());
+    EXPECT_TRUE(read(on_record, on_skip).ok());
     return out;
   };
-  std::vector<std::string> whole;
-  std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
-    whole.push_back(r.location());
+  auto locations = [&](std::span<const InputFile> part) {
+    return events([&](const auto& on_record, const auto& on_skip) {
+      return ReadInputFiles(part, IngestOptions{}, on_record, on_skip);
+    });
   };
-  std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
-    whole.push_back(s.location + " skipped: " + s.reason);
-  };
-  ASSERT_TRUE(ReadRecords(paths, IngestOptions{}, on_record, on_skip).ok());
+  const std::vector<std::string> whole =
+      events([&](const auto& on_record, const auto& on_skip) {
+        return ReadRecords(paths, IngestOptions{}, on_record, on_skip);
+      });
   ASSERT_EQ(whole.size(), 6u);  // a, b:1, b:2, c skipped, d, missing skipped
   for (size_t cut = 0; cut <= files.size(); ++cut) {
     std::span<const InputFile> all(files);
