@@ -443,6 +443,16 @@ IdfTable IdfTable::FromCounts(
   return table;
 }
 
+std::vector<std::pair<std::string, uint64_t>> IdfTable::Counts() const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  if (impl_) {
+    out.reserve(impl_->df.size());
+    for (const auto& [stem, df] : impl_->df) out.emplace_back(stem, df);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 double IdfTable::Idf(std::string_view stem) const {
   uint64_t df = 0;
   if (impl_) {

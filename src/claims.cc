@@ -22,6 +22,21 @@
 namespace refrain {
 namespace {
 
+// Wall seconds since the previous call (or construction).
+class Lap {
+ public:
+  double operator()() {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - start_).count();
+    start_ = now;
+    return s;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ =
+      std::chrono::steady_clock::now();
+};
+
 // Identity of a line for boilerplate detection: its normalized tokens, so
 // spacing, case and quote styles do not matter.
 uint64_t LineKey(std::string_view original) {
@@ -81,7 +96,7 @@ std::vector<uint64_t> UnitShingles(const UnitTerms& t, bool bigrams,
 // Candidate sketches of units: the classic MinHash of UnitShingles, units x
 // num_perm slots. Stems in more units than the frequent-stem cap are left
 // out of the shingles.
-std::vector<uint32_t> SignUnits(const std::vector<UnitTerms>& terms,
+std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
                                 const ClaimOptions& options,
                                 const IdfTable& idf) {
   // idf(t) = ln((N + 1) / (df + 1)) + 1, so df <= cap <=> idf >= this.
@@ -148,13 +163,6 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
   return absl::OkStatus();
 }
 
-struct DocUnits {
-  std::vector<ClaimUnit> units;
-  std::vector<UnitTerms> terms;
-  uint64_t short_units = 0;
-  uint64_t boilerplate_units = 0;
-};
-
 bool Contains(Span outer, Span inner) {
   return outer.begin <= inner.begin && inner.end <= outer.end;
 }
@@ -205,158 +213,154 @@ LshParams ClaimLshParams(const ClaimOptions& options) {
   return OptimalLshParams(options.lsh_threshold, options.num_perm);
 }
 
-absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
-                                        std::span<const uint32_t> story_of,
-                                        const SegmentOptions& segment,
-                                        const ClaimOptions& options,
-                                        ClaimsIncremental* incremental) {
-  if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
-  using Clock = std::chrono::steady_clock;
-  auto lap_start = Clock::now();
-  // Seconds since the previous lap.
-  auto lap = [&lap_start] {
-    const auto now = Clock::now();
-    const double s = std::chrono::duration<double>(now - lap_start).count();
-    lap_start = now;
-    return s;
+ClaimSegments SegmentForClaims(const Document& doc,
+                               const SegmentOptions& segment) {
+  ClaimSegments out;
+  out.segmentation = Segment(doc.text, segment);
+  for (const Span& p : out.segmentation.paragraphs) {
+    out.paragraph_keys.push_back(
+        LineKey(std::string_view(doc.text).substr(p.begin, p.size())));
+  }
+  return out;
+}
+
+absl::flat_hash_set<uint64_t> BoilerplateKeys(
+    std::vector<std::pair<uint64_t, uint32_t>> key_story,
+    const ClaimOptions& options) {
+  absl::flat_hash_set<uint64_t> boilerplate;
+  std::sort(key_story.begin(), key_story.end());
+  key_story.erase(std::unique(key_story.begin(), key_story.end()),
+                  key_story.end());
+  for (size_t i = 0; i < key_story.size();) {
+    size_t j = i;
+    while (j < key_story.size() && key_story[j].first == key_story[i].first)
+      ++j;
+    if (j - i >= options.boilerplate_min_stories)
+      boilerplate.insert(key_story[i].first);
+    i = j;
+  }
+  return boilerplate;
+}
+
+ClaimUnits AnalyzeDocumentUnits(
+    const Document& doc, uint32_t d, const ClaimSegments& segments,
+    const absl::flat_hash_set<uint64_t>& boilerplate,
+    const TermAnalyzer& analyzer, const ClaimOptions& options) {
+  const std::string_view text = doc.text;
+  const Segmentation& s = segments.segmentation;
+  ClaimUnits out;
+  // The boilerplate lines and the headline line of this document.
+  std::vector<Span> excluded;
+  Span headline{};
+  for (size_t p = 0; p < s.paragraphs.size(); ++p) {
+    if (boilerplate.contains(segments.paragraph_keys[p]))
+      excluded.push_back(s.paragraphs[p]);
+  }
+  if (!s.paragraphs.empty() && !doc.title.empty() &&
+      text.substr(s.paragraphs[0].begin, s.paragraphs[0].size()) == doc.title) {
+    headline = s.paragraphs[0];
+  }
+  auto in_excluded = [&](Span sp) {
+    for (const Span& e : excluded) {
+      if (Contains(e, sp)) return true;
+    }
+    return false;
   };
+  std::vector<std::pair<ClaimUnit, UnitTerms>> units;
+  auto consider = [&](UnitKind kind, Span sp) -> const UnitTerms* {
+    if (in_excluded(sp)) {
+      ++out.boilerplate_units;
+      return nullptr;
+    }
+    UnitTerms t = analyzer.Analyze(text.substr(sp.begin, sp.size()));
+    if (t.stems.size() < options.min_content_words) {
+      ++out.short_units;
+      return nullptr;
+    }
+    units.emplace_back(ClaimUnit{d, kind, sp}, std::move(t));
+    return &units.back().second;
+  };
+  if (!headline.empty()) consider(UnitKind::kHeadline, headline);
+  std::vector<std::pair<Span, size_t>> sentence_sizes;  // for quote de-dup
+  for (const Span& sp : s.sentences) {
+    if (!headline.empty() && Contains(headline, sp)) continue;
+    const UnitTerms* t = consider(UnitKind::kSentence, sp);
+    sentence_sizes.emplace_back(sp, t ? t->stems.size() : 0);
+  }
+  for (const Span& q : s.quotes) {
+    UnitTerms t = analyzer.Analyze(text.substr(q.begin, q.size()));
+    // A quote that is nearly its whole sentence adds nothing to it.
+    bool redundant = false;
+    for (const auto& [sp, size] : sentence_sizes) {
+      if (Contains(sp, q) && size > 0 && t.stems.size() * 10 >= size * 8)
+        redundant = true;
+    }
+    if (!redundant) consider(UnitKind::kQuote, q);
+  }
+  std::stable_sort(units.begin(), units.end(),
+                   [](const auto& x, const auto& y) {
+                     return x.first.span.begin != y.first.span.begin
+                                ? x.first.span.begin < y.first.span.begin
+                                : x.first.kind < y.first.kind;
+                   });
+  for (auto& [u, t] : units) {
+    out.units.push_back(u);
+    out.terms.push_back(std::move(t));
+  }
+  return out;
+}
+
+ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
+  ClaimUnits all;
+  for (ClaimUnits& u : parts) {
+    all.short_units += u.short_units;
+    all.boilerplate_units += u.boilerplate_units;
+    for (size_t i = 0; i < u.units.size(); ++i) {
+      all.units.push_back(u.units[i]);
+      all.terms.push_back(std::move(u.terms[i]));
+    }
+    u = ClaimUnits{};
+  }
+  return all;
+}
+
+std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
+                                     const ClaimOptions& options,
+                                     const IdfTable& idf) {
+  return SignUnits(terms, options, idf);
+}
+
+namespace {
+
+// Steps 5 on of FindClaims (see claims.h). `idf_complete`: `idf` already
+// counts every unit (else they are added here, unless `incremental` keeps
+// the counts).
+absl::StatusOr<ClaimsResult> FinishClaims(
+    std::span<const Document> docs, std::span<const uint32_t> story_of,
+    const ClaimOptions& options, ClaimUnits all, IdfTable idf,
+    std::vector<uint32_t> sigs, bool idf_complete,
+    ClaimsIncremental* incremental, ClaimsResult::Timings timings) {
+  Lap lap;
   ClaimsResult result;
-  absl::StatusOr<TermAnalyzer> analyzer =
-      TermAnalyzer::Create(TermAnalyzerOptions{options.language});
-  if (!analyzer.ok()) return analyzer.status();
+  result.timings = timings;
   absl::StatusOr<ClaimScorer> scorer =
       ClaimScorer::Create(ClaimScorerOptions{options.wordnet_dir});
   if (!scorer.ok()) return scorer.status();
-  IdfTable idf;
-  if (!options.background_idf.empty()) {
-    absl::StatusOr<IdfTable> bg =
-        IdfTable::FromFile(options.background_idf, *analyzer);
-    if (!bg.ok()) return bg.status();
-    idf.Merge(*bg);
-  }
-
-  result.timings.load_s = lap();
+  result.timings.load_s += lap();
   result.threshold = options.threshold > 0 ? options.threshold
                                            : ClaimScorer::DefaultThreshold();
-  const int64_t n = static_cast<int64_t>(docs.size());
   auto story = [&](uint32_t d) { return story_of.empty() ? d : story_of[d]; };
 
-  // ---- Segment; key every line for boilerplate detection. ----
-  std::vector<Segmentation> segs(docs.size());
-  std::vector<std::vector<uint64_t>> line_keys(docs.size());
-#pragma omp parallel for schedule(dynamic, 4)
-  for (int64_t d = 0; d < n; ++d) {
-    segs[d] = Segment(docs[d].text, segment);
-    for (const Span& p : segs[d].paragraphs) {
-      line_keys[d].push_back(
-          LineKey(std::string_view(docs[d].text).substr(p.begin, p.size())));
-    }
-  }
-  absl::flat_hash_set<uint64_t> boilerplate;
-  {
-    std::vector<std::pair<uint64_t, uint32_t>> key_story;
-    for (uint32_t d = 0; d < docs.size(); ++d) {
-      for (uint64_t k : line_keys[d]) key_story.emplace_back(k, story(d));
-    }
-    std::sort(key_story.begin(), key_story.end());
-    key_story.erase(std::unique(key_story.begin(), key_story.end()),
-                    key_story.end());
-    for (size_t i = 0; i < key_story.size();) {
-      size_t j = i;
-      while (j < key_story.size() && key_story[j].first == key_story[i].first)
-        ++j;
-      if (j - i >= options.boilerplate_min_stories)
-        boilerplate.insert(key_story[i].first);
-      i = j;
-    }
-  }
-
-  result.timings.segment_s = lap();
-
-  // ---- Units and their terms. ----
-  std::vector<DocUnits> per_doc(docs.size());
-#pragma omp parallel for schedule(dynamic, 4)
-  for (int64_t d = 0; d < n; ++d) {
-    const Document& doc = docs[d];
-    const std::string_view text = doc.text;
-    const Segmentation& s = segs[d];
-    DocUnits& out = per_doc[d];
-    // The boilerplate lines and the headline line of this document.
-    std::vector<Span> excluded;
-    Span headline{};
-    for (size_t p = 0; p < s.paragraphs.size(); ++p) {
-      if (boilerplate.contains(line_keys[d][p]))
-        excluded.push_back(s.paragraphs[p]);
-    }
-    if (!s.paragraphs.empty() && !doc.title.empty() &&
-        text.substr(s.paragraphs[0].begin, s.paragraphs[0].size()) ==
-            doc.title) {
-      headline = s.paragraphs[0];
-    }
-    auto in_excluded = [&](Span sp) {
-      for (const Span& e : excluded) {
-        if (Contains(e, sp)) return true;
-      }
-      return false;
-    };
-    std::vector<std::pair<ClaimUnit, UnitTerms>> units;
-    auto consider = [&](UnitKind kind, Span sp) -> const UnitTerms* {
-      if (in_excluded(sp)) {
-        ++out.boilerplate_units;
-        return nullptr;
-      }
-      UnitTerms t = analyzer->Analyze(text.substr(sp.begin, sp.size()));
-      if (t.stems.size() < options.min_content_words) {
-        ++out.short_units;
-        return nullptr;
-      }
-      units.emplace_back(ClaimUnit{static_cast<uint32_t>(d), kind, sp},
-                         std::move(t));
-      return &units.back().second;
-    };
-    if (!headline.empty()) consider(UnitKind::kHeadline, headline);
-    std::vector<std::pair<Span, size_t>> sentence_sizes;  // for quote de-dup
-    for (const Span& sp : s.sentences) {
-      if (!headline.empty() && Contains(headline, sp)) continue;
-      const UnitTerms* t = consider(UnitKind::kSentence, sp);
-      sentence_sizes.emplace_back(sp, t ? t->stems.size() : 0);
-    }
-    for (const Span& q : s.quotes) {
-      UnitTerms t = analyzer->Analyze(text.substr(q.begin, q.size()));
-      // A quote that is nearly its whole sentence adds nothing to it.
-      bool redundant = false;
-      for (const auto& [sp, size] : sentence_sizes) {
-        if (Contains(sp, q) && size > 0 && t.stems.size() * 10 >= size * 8)
-          redundant = true;
-      }
-      if (!redundant) consider(UnitKind::kQuote, q);
-    }
-    std::stable_sort(units.begin(), units.end(),
-                     [](const auto& x, const auto& y) {
-                       return x.first.span.begin != y.first.span.begin
-                                  ? x.first.span.begin < y.first.span.begin
-                                  : x.first.kind < y.first.kind;
-                     });
-    for (auto& [u, t] : units) {
-      out.units.push_back(u);
-      out.terms.push_back(std::move(t));
-    }
-  }
-  std::vector<UnitTerms> terms;
+  result.units = std::move(all.units);
+  std::vector<UnitTerms> terms = std::move(all.terms);
+  result.short_units = all.short_units;
+  result.boilerplate_units = all.boilerplate_units;
   std::vector<uint32_t> doc_first_unit(docs.size() + 1, 0);
-  for (uint32_t d = 0; d < docs.size(); ++d) {
-    doc_first_unit[d] = static_cast<uint32_t>(result.units.size());
-    result.short_units += per_doc[d].short_units;
-    result.boilerplate_units += per_doc[d].boilerplate_units;
-    for (size_t i = 0; i < per_doc[d].units.size(); ++i) {
-      result.units.push_back(per_doc[d].units[i]);
-      terms.push_back(std::move(per_doc[d].terms[i]));
-    }
-    per_doc[d] = DocUnits{};
+  for (const ClaimUnit& u : result.units) ++doc_first_unit[u.doc + 1];
+  for (size_t d = 0; d < docs.size(); ++d) {
+    doc_first_unit[d + 1] += doc_first_unit[d];
   }
-  doc_first_unit[docs.size()] = static_cast<uint32_t>(result.units.size());
   const uint32_t num_units = static_cast<uint32_t>(result.units.size());
-  std::vector<uint32_t> sigs;  // Unit sketches, when signed before LSH.
   if (incremental != nullptr) {
     absl::Status st =
         SketchForIndex(result.units, terms, options, &idf, incremental, &sigs);
@@ -365,10 +369,8 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   }
   if (num_units < 2) return result;
 
-  result.timings.units_s = lap();
-
   // ---- IDF from the dump's units; the units x terms matrix. ----
-  if (incremental == nullptr) {
+  if (incremental == nullptr && !idf_complete) {
     for (const UnitTerms& t : terms) idf.Add(t);
   }
   // Term ids in order of first use; each term's IDF looked up once. The
@@ -544,6 +546,67 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   }
   result.timings.cluster_s = lap();
   return result;
+}
+
+}  // namespace
+
+absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
+                                        std::span<const uint32_t> story_of,
+                                        const SegmentOptions& segment,
+                                        const ClaimOptions& options,
+                                        ClaimsIncremental* incremental) {
+  if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  Lap lap;
+  ClaimsResult::Timings timings;
+  absl::StatusOr<TermAnalyzer> analyzer =
+      TermAnalyzer::Create(TermAnalyzerOptions{options.language});
+  if (!analyzer.ok()) return analyzer.status();
+  IdfTable idf;
+  if (!options.background_idf.empty()) {
+    absl::StatusOr<IdfTable> bg =
+        IdfTable::FromFile(options.background_idf, *analyzer);
+    if (!bg.ok()) return bg.status();
+    idf.Merge(*bg);
+  }
+  timings.load_s = lap();
+  const int64_t n = static_cast<int64_t>(docs.size());
+  auto story = [&](uint32_t d) { return story_of.empty() ? d : story_of[d]; };
+
+  // ---- Segment; key every line for boilerplate detection. ----
+  std::vector<ClaimSegments> segs(docs.size());
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t d = 0; d < n; ++d) segs[d] = SegmentForClaims(docs[d], segment);
+  std::vector<std::pair<uint64_t, uint32_t>> key_story;
+  for (uint32_t d = 0; d < docs.size(); ++d) {
+    for (uint64_t k : segs[d].paragraph_keys)
+      key_story.emplace_back(k, story(d));
+  }
+  const absl::flat_hash_set<uint64_t> boilerplate =
+      BoilerplateKeys(std::move(key_story), options);
+  timings.segment_s = lap();
+
+  // ---- Units and their terms. ----
+  std::vector<ClaimUnits> per_doc(docs.size());
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t d = 0; d < n; ++d) {
+    per_doc[d] = AnalyzeDocumentUnits(docs[d], static_cast<uint32_t>(d),
+                                      segs[d], boilerplate, *analyzer, options);
+  }
+  std::vector<ClaimSegments>().swap(segs);
+  ClaimUnits all = ConcatUnits(per_doc);
+  timings.units_s = lap();
+  return FinishClaims(docs, story_of, options, std::move(all), std::move(idf),
+                      {}, /*idf_complete=*/false, incremental, timings);
+}
+
+absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
+    std::span<const Document> docs, std::span<const uint32_t> story_of,
+    const ClaimOptions& options, ClaimUnits units, IdfTable idf,
+    std::vector<uint32_t> signatures) {
+  if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  return FinishClaims(docs, story_of, options, std::move(units), std::move(idf),
+                      std::move(signatures),
+                      /*idf_complete=*/true, nullptr, ClaimsResult::Timings{});
 }
 
 }  // namespace refrain

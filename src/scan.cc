@@ -377,14 +377,19 @@ void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
             });
 }
 
-absl::Status RunClaimsStage(IndexedScan* indexed, Report* report) {
-  const uint32_t num_docs = static_cast<uint32_t>(report->documents.size());
+std::vector<uint32_t> StoryOf(const Report& report) {
+  const uint32_t num_docs = static_cast<uint32_t>(report.documents.size());
   std::vector<uint32_t> story_of(num_docs);
   for (uint32_t d = 0; d < num_docs; ++d) story_of[d] = d;
-  for (const DocumentCluster& dc : report->clusters) {
+  for (const DocumentCluster& dc : report.clusters) {
     for (uint32_t m : dc.cluster.members)
       story_of[m] = dc.cluster.representative;
   }
+  return story_of;
+}
+
+absl::Status RunClaimsStage(IndexedScan* indexed, Report* report) {
+  const std::vector<uint32_t> story_of = StoryOf(*report);
   absl::StatusOr<ClaimsResult> claims =
       FindClaims(report->documents, story_of, report->options.segment,
                  report->options.claims,

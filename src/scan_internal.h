@@ -150,6 +150,10 @@ using PairsFn = std::function<std::vector<NearDuplicatePair>(
 void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
                          Report* report);
 
+// The story of every document of the report: its near-duplicate cluster's
+// representative, or itself. Copies within one story are one claim source.
+std::vector<uint32_t> StoryOf(const Report& report);
+
 // The claims stage over report->documents (text kept): copies within one
 // near-duplicate cluster count as one story. `indexed` may be null.
 absl::Status RunClaimsStage(IndexedScan* indexed, Report* report);

@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "refrain/claims.h"
 #include "refrain/lsh.h"
 #include "scan_internal.h"
 
@@ -56,6 +58,11 @@ class ByteReader {
     return v;
   }
   char Byte() { return data_[pos_++]; }
+  std::string Raw(size_t n) {
+    std::string s(data_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
   std::string Str() {
     const uint64_t n = U64();
     std::string s(data_.substr(pos_, n));
@@ -370,6 +377,264 @@ absl::StatusOr<std::vector<PairResult>> MeasurePairs(
   return comm.GatherToRoot(kept);
 }
 
+// ---- Claim units on the wire (phase 6). ----
+
+template <typename T>
+void PutVector(std::string* out, const std::vector<T>& v) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  PutU64(out, v.size());
+  out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+void PutStrings(std::string* out, const std::vector<std::string>& v) {
+  PutU64(out, v.size());
+  for (const std::string& x : v) PutStr(out, x);
+}
+void PutCounts(std::string* out, uint64_t units,
+               const std::vector<std::pair<std::string, uint64_t>>& counts) {
+  PutU64(out, units);
+  PutU64(out, counts.size());
+  for (const auto& [stem, df] : counts) {
+    PutStr(out, stem);
+    PutU64(out, df);
+  }
+}
+IdfTable GetCounts(std::string_view bytes) {
+  ByteReader in(bytes);
+  const uint64_t units = in.U64();
+  std::vector<std::pair<std::string, uint64_t>> counts(in.U64());
+  for (auto& [stem, df] : counts) {
+    stem = in.Str();
+    df = in.U64();
+  }
+  return IdfTable::FromCounts(units, counts);
+}
+
+// A rank's claim units, their terms and sketches (num_perm slots each).
+void PutUnits(std::string* out, const ClaimUnits& u,
+              const std::vector<uint32_t>& sigs) {
+  PutU64(out, u.short_units);
+  PutU64(out, u.boilerplate_units);
+  PutU64(out, u.units.size());
+  for (size_t i = 0; i < u.units.size(); ++i) {
+    const ClaimUnit& unit = u.units[i];
+    const UnitTerms& t = u.terms[i];
+    PutU64(out, unit.doc);
+    PutU64(out, static_cast<uint64_t>(unit.kind));
+    PutU64(out, uint64_t{unit.span.begin} << 32 | unit.span.end);
+    PutStrings(out, t.stems);
+    PutStrings(out, t.words);
+    PutStrings(out, t.numbers);
+    PutU64(out, t.negated ? 1 : 0);
+    PutVector(out, t.tokens);
+    PutVector(out, t.stem_positions);
+  }
+  PutVector(out, sigs);
+}
+
+class UnitReader : public ByteReader {
+ public:
+  using ByteReader::ByteReader;
+  template <typename T>
+  std::vector<T> Vector() {
+    std::vector<T> v(U64());
+    if (!v.empty()) {
+      std::string raw = Raw(v.size() * sizeof(T));
+      std::memcpy(v.data(), raw.data(), raw.size());
+    }
+    return v;
+  }
+  std::vector<std::string> Strings() {
+    std::vector<std::string> v(U64());
+    for (std::string& x : v) x = Str();
+    return v;
+  }
+};
+
+void GetUnits(std::string_view bytes, ClaimUnits* all,
+              std::vector<uint32_t>* sigs) {
+  UnitReader in(bytes);
+  all->short_units += in.U64();
+  all->boilerplate_units += in.U64();
+  const uint64_t n = in.U64();
+  for (uint64_t i = 0; i < n; ++i) {
+    ClaimUnit unit;
+    unit.doc = static_cast<uint32_t>(in.U64());
+    unit.kind = static_cast<UnitKind>(in.U64());
+    const uint64_t span = in.U64();
+    unit.span =
+        Span{static_cast<uint32_t>(span >> 32), static_cast<uint32_t>(span)};
+    UnitTerms t;
+    t.stems = in.Strings();
+    t.words = in.Strings();
+    t.numbers = in.Strings();
+    t.negated = in.U64() != 0;
+    t.tokens = in.Vector<uint64_t>();
+    t.stem_positions = in.Vector<uint32_t>();
+    all->units.push_back(unit);
+    all->terms.push_back(std::move(t));
+  }
+  std::vector<uint32_t> s = in.Vector<uint32_t>();
+  sigs->insert(sigs->end(), s.begin(), s.end());
+}
+
+int AllowedCores();
+
+struct KeyStory {
+  uint64_t key;
+  uint32_t story, pad;
+};
+
+// Phase 6, the claims stage spread over the ranks: each rank segments and
+// analyses its own documents and signs their units; rank 0 decides the
+// boilerplate lines and the IDF from every rank's counts, then finds the
+// matches over all units (FindClaimsFromUnits): the stages of FindClaims
+// (claims.h), so the result is the same.
+absl::Status DistributedClaims(Comm& comm, const Shard& shard,
+                               const std::vector<Document>& shard_docs,
+                               const ScanOptions& options, Report* report) {
+  const int rank = comm.rank(), size = comm.size();
+  const ClaimOptions& co = options.claims;
+  // Stories from rank 0's clusters.
+  std::string bytes;
+  if (rank == 0) {
+    std::vector<uint32_t> story = internal::StoryOf(*report);
+    bytes.assign(reinterpret_cast<const char*>(story.data()),
+                 story.size() * sizeof(uint32_t));
+  }
+  comm.Broadcast(&bytes);
+  std::vector<uint32_t> story_of(bytes.size() / sizeof(uint32_t));
+  if (!story_of.empty())
+    std::memcpy(story_of.data(), bytes.data(), bytes.size());
+
+  const uint32_t first = shard.offsets[rank];
+  const int64_t kept = static_cast<int64_t>(shard.local_of.size());
+  std::vector<ClaimSegments> segs(kept);
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t j = 0; j < kept; ++j) {
+    segs[j] = SegmentForClaims(shard_docs[shard.local_of[j]], options.segment);
+  }
+  // Boilerplate: every distinct (paragraph key, story) to rank 0.
+  std::vector<KeyStory> key_story;
+  for (int64_t j = 0; j < kept; ++j) {
+    for (uint64_t key : segs[j].paragraph_keys) {
+      key_story.push_back(KeyStory{key, story_of[first + j], 0});
+    }
+  }
+  auto by_key = [](const KeyStory& x, const KeyStory& y) {
+    return x.key != y.key ? x.key < y.key : x.story < y.story;
+  };
+  std::sort(key_story.begin(), key_story.end(), by_key);
+  key_story.erase(std::unique(key_story.begin(), key_story.end(),
+                              [](const KeyStory& x, const KeyStory& y) {
+                                return x.key == y.key && x.story == y.story;
+                              }),
+                  key_story.end());
+  std::vector<KeyStory> all_key_story = comm.GatherToRoot(key_story);
+  bytes.clear();
+  if (rank == 0) {
+    std::vector<std::pair<uint64_t, uint32_t>> pairs;
+    pairs.reserve(all_key_story.size());
+    for (const KeyStory& k : all_key_story) pairs.emplace_back(k.key, k.story);
+    absl::flat_hash_set<uint64_t> keys = BoilerplateKeys(std::move(pairs), co);
+    std::vector<uint64_t> sorted(keys.begin(), keys.end());
+    std::sort(sorted.begin(), sorted.end());
+    bytes.assign(reinterpret_cast<const char*>(sorted.data()),
+                 sorted.size() * sizeof(uint64_t));
+  }
+  comm.Broadcast(&bytes);
+  absl::flat_hash_set<uint64_t> boilerplate;
+  for (size_t at = 0; at + sizeof(uint64_t) <= bytes.size();
+       at += sizeof(uint64_t)) {
+    uint64_t key;
+    std::memcpy(&key, bytes.data() + at, sizeof key);
+    boilerplate.insert(key);
+  }
+
+  // Units of this rank's documents, numbered globally.
+  absl::StatusOr<TermAnalyzer> analyzer =
+      TermAnalyzer::Create(TermAnalyzerOptions{co.language});
+  if (!analyzer.ok()) return analyzer.status();  // Same options: every rank.
+  std::vector<ClaimUnits> per_doc(kept);
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t j = 0; j < kept; ++j) {
+    per_doc[j] = AnalyzeDocumentUnits(shard_docs[shard.local_of[j]],
+                                      first + static_cast<uint32_t>(j), segs[j],
+                                      boilerplate, *analyzer, co);
+  }
+  std::vector<ClaimSegments>().swap(segs);
+  ClaimUnits mine = ConcatUnits(per_doc);
+
+  // The IDF: every rank's counts (and the background file's) merged on
+  // rank 0, and sent back to all.
+  IdfTable local;
+  for (const UnitTerms& t : mine.terms) local.Add(t);
+  bytes.clear();
+  PutCounts(&bytes, local.units(), local.Counts());
+  absl::Status loaded = absl::OkStatus();
+  std::string merged_bytes;
+  if (rank == 0) {
+    IdfTable merged;
+    if (!co.background_idf.empty()) {
+      absl::StatusOr<IdfTable> bg =
+          IdfTable::FromFile(co.background_idf, *analyzer);
+      if (bg.ok()) {
+        merged.Merge(*bg);
+      } else {
+        loaded = bg.status();
+      }
+    }
+    for (int r = 0; r < size; ++r) {
+      merged.Merge(GetCounts(r == 0 ? bytes : comm.Recv(r)));
+    }
+    PutCounts(&merged_bytes, merged.units(), merged.Counts());
+  } else {
+    comm.Send(bytes, 0);
+  }
+  if (absl::Status s = comm.Agree(loaded); !s.ok()) return s;
+  comm.Broadcast(&merged_bytes);
+  IdfTable idf = GetCounts(merged_bytes);
+  std::string().swap(merged_bytes);
+
+  // Sketches here; units, terms and sketches to rank 0, which finishes.
+  // Only the slots the claim LSH bands read travel (56 of 128 by default);
+  // rank 0 fills the rest with zeros, which nothing reads.
+  const std::vector<uint32_t> full = SignClaimUnits(mine.terms, co, idf);
+  const LshParams lsh = ClaimLshParams(co);
+  const size_t used = size_t{lsh.bands} * lsh.rows;
+  std::vector<uint32_t> sigs;
+  sigs.reserve(mine.units.size() * used);
+  for (size_t u = 0; u < mine.units.size(); ++u) {
+    sigs.insert(sigs.end(), full.begin() + u * co.num_perm,
+                full.begin() + u * co.num_perm + used);
+  }
+  bytes.clear();
+  PutUnits(&bytes, mine, sigs);
+  mine = ClaimUnits{};
+  if (rank != 0) {
+    comm.Send(bytes, 0);
+    return absl::OkStatus();
+  }
+  ClaimUnits all;
+  std::vector<uint32_t> used_sigs;
+  for (int r = 0; r < size; ++r) {
+    GetUnits(r == 0 ? std::string_view(bytes) : std::string_view(comm.Recv(r)),
+             &all, &used_sigs);
+  }
+  std::vector<uint32_t> all_sigs(all.units.size() * co.num_perm, 0);
+  for (size_t u = 0; u < all.units.size(); ++u) {
+    std::copy_n(used_sigs.begin() + u * used, used,
+                all_sigs.begin() + u * co.num_perm);
+  }
+  // The other ranks of this host now sleep (WaitForAll): use every core.
+  if (options.threads == 0) omp_set_num_threads(AllowedCores());
+  absl::StatusOr<ClaimsResult> claims =
+      FindClaimsFromUnits(report->documents, story_of, co, std::move(all),
+                          std::move(idf), std::move(all_sigs));
+  if (!claims.ok()) return claims.status();
+  report->claims = *std::move(claims);
+  return absl::OkStatus();
+}
+
 // Shares `files` out: contiguous runs of about equal bytes (each file
 // counts at least one byte), so the concatenation of the ranks' record
 // streams in rank order is the input order.
@@ -502,6 +767,8 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   Shard shard(k);
   std::string stream;  // This shard's records, in input order.
   uint64_t shard_bytes = 0;
+  // With claims, each rank analyses its own documents (phase 6).
+  std::vector<Document> shard_docs;
   auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
     shard.fingerprints.Append(sk.shingles);
     shard.signatures.Append(sk.signature);
@@ -514,6 +781,11 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
     }
     PutU64(&stream, doc.invalid_utf8);
     PutU64(&stream, doc.input_bytes);
+    if (keep_text) {
+      shard_docs.push_back(Document{});
+      shard_docs.back().title = std::move(doc.title);
+      shard_docs.back().text = std::move(doc.text);
+    }
   };
   auto on_skip = [&](SkippedRecord&& s) {
     stream.push_back('S');
@@ -692,13 +964,14 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   if (!measured.ok()) return measured;
   st.cluster.seconds = Seconds(t);
 
-  // ---- 6. Claims, on rank 0, which holds every text. ----
+  // ---- 6. Claims: units analysed and signed where the documents are;
+  // rank 0, which holds every text to quote, finds the matches. ----
   t = Clock::now();
-  if (rank == 0 && options.claims.enabled) {
-    // The other ranks of this host now sleep (WaitForAll below), so
-    // the claims stage may use every core here.
-    if (options.threads == 0) omp_set_num_threads(allowed);
-    if (s = internal::RunClaimsStage(nullptr, &report); !s.ok()) return s;
+  comm.counter = &st.claims.bytes_sent;
+  if (options.claims.enabled) {
+    s = DistributedClaims(comm, shard, shard_docs, options, &report);
+    std::vector<Document>().swap(shard_docs);
+    if (!s.ok()) return s;
     report.timings.claims_s = Seconds(t);
   }
   st.claims.seconds = Seconds(t);
@@ -706,10 +979,10 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   comm.WaitForAll();
   const uint64_t sent = st.sketch.bytes_sent + st.merge.bytes_sent +
                         st.bands.bytes_sent + st.verify.bytes_sent +
-                        st.cluster.bytes_sent;
+                        st.cluster.bytes_sent + st.claims.bytes_sent;
   st.total_bytes_sent = comm.SumToRoot(sent);
-  for (MpiPhaseStats* p :
-       {&st.sketch, &st.merge, &st.bands, &st.verify, &st.cluster}) {
+  for (MpiPhaseStats* p : {&st.sketch, &st.merge, &st.bands, &st.verify,
+                           &st.cluster, &st.claims}) {
     p->bytes_sent_all_ranks = comm.SumToRoot(p->bytes_sent);
   }
   st.total_documents = report.documents.size();

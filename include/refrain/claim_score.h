@@ -95,6 +95,8 @@ class IdfTable {
   // them: counts kept elsewhere (the persistent index, index.h).
   static IdfTable FromCounts(
       uint64_t units, std::span<const std::pair<std::string, uint64_t>> df);
+  // Every stem's count, sorted by stem: what FromCounts takes back.
+  std::vector<std::pair<std::string, uint64_t>> Counts() const;
 
  private:
   struct Impl;

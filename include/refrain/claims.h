@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "refrain/claim_score.h"
 #include "refrain/document.h"
@@ -175,6 +176,52 @@ absl::StatusOr<ClaimsResult> FindClaims(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const SegmentOptions& segment, const ClaimOptions& options,
     ClaimsIncremental* incremental = nullptr);
+
+// FindClaims in stages, for a caller that holds the documents in pieces (the
+// MPI scan, scan_mpi.h: each rank derives and sketches the units of its own
+// documents, then one rank finishes). Chained as below on all documents,
+// they give exactly FindClaims' result.
+//
+// 1. Per document: its segmentation and a key per paragraph (its normalized
+//    tokens) for boilerplate detection.
+struct ClaimSegments {
+  Segmentation segmentation;
+  std::vector<uint64_t> paragraph_keys;
+};
+ClaimSegments SegmentForClaims(const Document& doc,
+                               const SegmentOptions& segment);
+// 2. Over all documents: the paragraph keys found in at least
+//    options.boilerplate_min_stories stories, from every distinct
+//    (key, story) pair.
+absl::flat_hash_set<uint64_t> BoilerplateKeys(
+    std::vector<std::pair<uint64_t, uint32_t>> key_story,
+    const ClaimOptions& options);
+// 3. Per document: its claim units (doc = `d`) and their terms.
+struct ClaimUnits {
+  std::vector<ClaimUnit> units;  // By (doc, position).
+  std::vector<UnitTerms> terms;  // Parallel to `units`.
+  uint64_t short_units = 0;      // Excluded: too few content words.
+  uint64_t boilerplate_units = 0;
+};
+ClaimUnits AnalyzeDocumentUnits(
+    const Document& doc, uint32_t d, const ClaimSegments& segments,
+    const absl::flat_hash_set<uint64_t>& boilerplate,
+    const TermAnalyzer& analyzer, const ClaimOptions& options);
+// The units of several documents (in order) as one list; empties `parts`.
+ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts);
+// 4. The IDF: every unit's IdfTable::Add (and the background file's counts,
+//    IdfTable::FromFile), then the candidate sketches: num_perm slots per
+//    unit, in unit order.
+std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
+                                     const ClaimOptions& options,
+                                     const IdfTable& idf);
+// 5. The rest of FindClaims over the units of all `docs` (in document
+//    order), `idf` with every unit counted, and their sketches (empty:
+//    signed here).
+absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
+    std::span<const Document> docs, std::span<const uint32_t> story_of,
+    const ClaimOptions& options, ClaimUnits units, IdfTable idf,
+    std::vector<uint32_t> signatures);
 
 }  // namespace refrain
 

@@ -13,9 +13,12 @@
 //      lives on one rank, which emits that bucket's candidate pairs;
 //   4. each pair goes to the rank holding its first document, which fetches
 //      only the fingerprints and signatures it lacks and verifies it;
-//   5. rank 0 gathers the near-duplicate edges, clusters them, has the
-//      listed pairs measured where the data is, runs the claims stage and
-//      returns the report.
+//   5. rank 0 gathers the near-duplicate edges, clusters them and has the
+//      listed pairs measured where the data is;
+//   6. claims: each rank segments its documents, derives and signs their
+//      claim units (FindClaims' stages, claims.h); rank 0 decides the
+//      boilerplate lines and the IDF from every rank's counts, gathers the
+//      units, terms and sketches, finds the matches and returns the report.
 // The report is identical to RunScan's for the same inputs and options
 // except Report::ranks. docs/scale-out.md has the costs and limits.
 #ifndef REFRAIN_SCAN_MPI_H_

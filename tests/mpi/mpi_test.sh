@@ -36,6 +36,12 @@ for f in 01b:1 04b:4 06c:3; do
   done >"$work/dump/part-${f%:*}.jsonl"
 done
 : >"$work/dump/part-02b.jsonl"
+# One footer line in six stories spread over the shards: boilerplate, which
+# the ranks must agree on (their paragraph keys meet on rank 0).
+for i in 1 2 3 4 5 6; do
+  printf 'Harbour news %s\n\nThe council of town number %s voted on Tuesday to rebuild the old harbour wall after the storms of %s.\n\nSign up for our newsletter to get the top stories of the day in your inbox every morning.\n' \
+    "$i" "$i" "$((1990 + i))" >"$work/dump/part-0${i}f.txt"
+done
 
 run() {  # LOG COMMAND... ; on failure shows the command's output
   local log=$1
@@ -74,6 +80,14 @@ assert nd["capped_buckets"] > 0, nd["capped_buckets"]
 big = [c for c in nd["clusters"] if c["pairs"] == "representative"]
 assert big and max(c["size"] for c in big) == 9, big
 print(f"capped: {nd['capped_buckets']} capped buckets, a cluster of 9 (an article and its 8 copies) as pairs to its representative")
+PY
+
+# The shared footer was excluded as boilerplate in the 3-rank run too.
+python3 - "$work/generated-3/report.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["claims"]
+assert c["excluded_boilerplate"] >= 6, c["excluded_boilerplate"]
+print(f"boilerplate units excluded in the 3-rank report: {c['excluded_boilerplate']}")
 PY
 
 # The skipped records must be there, in input order, in every report.
