@@ -30,12 +30,12 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none
 
 echo "corpus: $docs generated articles, $mb MB in $FILES files; flags: $MODE; $(nproc) cores"
 echo
-echo "| ranks | wall s | sketch s | merge s | bands s | verify s | cluster s | claims s | sent MB | bytes/doc | merge B/doc | bands B/doc | verify B/doc | peak RSS MB (max rank) | report = 1 rank |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| ranks | wall s | sketch s | merge s | bands s | verify s | cluster s | claims s | sent MB | bytes/doc | merge B/doc | bands B/doc | verify B/doc | claims B/doc | peak RSS MB (max rank) | report = 1 rank |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$REFRAIN" scan "$dump" $MODE \
   --quiet --out "$WORK/out-1" 2>"$WORK/err-1.txt"
 read -r wall rss <"$WORK/time.txt"
-awk -v w="$wall" -v r="$rss" 'BEGIN{printf "| 1 (no MPI) | %.2f | | | | | | | 0 | 0 | 0 | 0 | 0 | %.0f | - |\n", w, r/1024}'
+awk -v w="$wall" -v r="$rss" 'BEGIN{printf "| 1 (no MPI) | %.2f | | | | | | | 0 | 0 | 0 | 0 | 0 | 0 | %.0f | - |\n", w, r/1024}'
 for np in "${ranks[@]}"; do
   # %M of mpirun is its own peak; each rank's peak comes from its own time.
   /usr/bin/time -f "%e" -o "$WORK/time.txt" \
@@ -57,7 +57,7 @@ phases = {m[0]: (float(m[1]), int(m[2])) for m in re.findall(
 total = re.search(r"mpi: \d+ ranks, \d+ documents, ([0-9]+) bytes sent \(([0-9]+) per", text)
 d = int(docs)
 cols = [phases.get(p, (0, 0))[0] for p in ("sketch", "merge", "bands", "verify", "cluster", "claims")]
-per = [phases.get(p, (0, 0))[1] / d for p in ("merge", "bands", "verify")]
+per = [phases.get(p, (0, 0))[1] / d for p in ("merge", "bands", "verify", "claims")]
 print(f"| {np} | {float(wall):.2f} | " + " | ".join(f"{c:.2f}" for c in cols) +
       f" | {int(total[1]) / 1e6:.1f} | {int(total[2])} | " + " | ".join(f"{x:.0f}" for x in per) +
       f" | {int(rss)/1024:.0f} | {same} |")
