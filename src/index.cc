@@ -1072,6 +1072,9 @@ absl::StatusOr<IndexStats> Index::Stats() const {
   }
   s.file_bytes = FileSize(im.path);
   s.wal_bytes = FileSize(im.path + "-wal");
+  absl::StatusOr<int64_t> delta = im.Meta("delta_documents");
+  if (!delta.ok()) return delta.status();
+  s.delta_documents = static_cast<uint64_t>(*delta);
   return s;
 }
 

@@ -528,6 +528,8 @@ TEST(Index, StatsCommand) {
   EXPECT_NE(r.out.find("(schema version 2)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("documents     4\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("dumps         2\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("delta tier    4 documents"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("size on disk"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("num_perm=128"), std::string::npos) << r.out;
   EXPECT_EQ(RunRefrain("index stats " + (d / "missing.db")).exit_code, 1);

@@ -173,6 +173,9 @@ struct IndexStats {
   std::vector<Dump> dumps;
   uint64_t file_bytes = 0;  // The database file.
   uint64_t wal_bytes = 0;   // Its -wal file, if any.
+  // Documents whose LSH band rows are still in the delta tier (merged into
+  // the main band tables later; see IndexOptions::merge_min_documents).
+  uint64_t delta_documents = 0;
   uint64_t page_size = 0;
   uint64_t pages = 0;
   uint64_t free_pages = 0;

@@ -434,6 +434,10 @@ int RunIndexStats(const IndexFlags& f) {
       "%d free; WAL %.1f MB)\n",
       bytes / 1e6, st->documents > 0 ? bytes / 1e3 / st->documents : 0.0,
       st->pages, st->page_size, st->free_pages, st->wal_bytes / 1e6);
+  std::cout << absl::StrFormat(
+      "  delta tier    %d documents' band rows (merged into the main tables "
+      "at 50000 and 1/8 of the index, or by index remove)\n",
+      st->delta_documents);
   std::cout << absl::StrFormat("  dumps         %d\n", st->dumps.size());
   for (const refrain::IndexStats::Dump& d : st->dumps) {
     std::cout << absl::StrFormat("    #%d  %s  %d documents  %s\n", d.seq,
