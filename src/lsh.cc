@@ -25,45 +25,47 @@ LshParams OptimalLshParams(double threshold, uint32_t num_perm,
   // equal to the pow form for k in {16, 64, 128, 256}, thresholds 0.05 to
   // 0.95 and three weightings: 1,092 settings.)
   constexpr int kSteps = 200;
+  // Simpson points s and weights w over [lo, hi], and run = (1 - s^r)^b at
+  // each point for the current rows r and bands b.
   struct Grid {
-    std::vector<double> s, w;  // Points and Simpson weights.
-  };
-  auto grid = [](double lo, double hi) {
-    Grid g;
-    if (hi <= lo) return g;
-    const double h = (hi - lo) / kSteps;
-    for (int i = 0; i <= kSteps; ++i) {
-      g.s.push_back(lo + i * h);
-      const double m = (i == 0 || i == kSteps) ? 1.0 : (i % 2 ? 4.0 : 2.0);
-      g.w.push_back(m * h / 3.0);
+    std::vector<double> s, w, q, run;
+    Grid(double lo, double hi) {
+      if (hi <= lo) return;
+      const double h = (hi - lo) / kSteps;
+      for (int i = 0; i <= kSteps; ++i) {
+        s.push_back(lo + i * h);
+        const double m = (i == 0 || i == kSteps) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+        w.push_back(m * h / 3.0);
+      }
+      q.resize(s.size());
+      run.resize(s.size());
     }
-    return g;
+    void StartRows(uint32_t r) {
+      for (size_t i = 0; i < s.size(); ++i) {
+        q[i] = 1.0 - std::pow(s[i], r);
+        run[i] = 1.0;
+      }
+    }
+    // One more band; the area under the candidate probability 1 - run, or
+    // under run when `missed`.
+    double NextBand(bool missed) {
+      double area = 0;
+      for (size_t i = 0; i < s.size(); ++i) {
+        run[i] *= q[i];
+        area += w[i] * (missed ? run[i] : 1.0 - run[i]);
+      }
+      return area;
+    }
   };
-  const Grid below = grid(0.0, threshold), above = grid(threshold, 1.0);
-  std::vector<double> q_below(below.s.size()), run_below(below.s.size());
-  std::vector<double> q_above(above.s.size()), run_above(above.s.size());
+  Grid below(0.0, threshold), above(threshold, 1.0);
   LshParams best{1, num_perm};
   double best_err = std::numeric_limits<double>::infinity();
   for (uint32_t r = 1; r <= num_perm; ++r) {
-    for (size_t i = 0; i < below.s.size(); ++i) {
-      q_below[i] = 1.0 - std::pow(below.s[i], r);
-      run_below[i] = 1.0;
-    }
-    for (size_t i = 0; i < above.s.size(); ++i) {
-      q_above[i] = 1.0 - std::pow(above.s[i], r);
-      run_above[i] = 1.0;
-    }
+    below.StartRows(r);
+    above.StartRows(r);
     for (uint32_t b = 1; b <= num_perm / r; ++b) {
-      // run = (1 - s^r)^b = 1 - CandidateProbability(s, {b, r}).
-      double fp = 0, fn = 0;
-      for (size_t i = 0; i < below.s.size(); ++i) {
-        run_below[i] *= q_below[i];
-        fp += below.w[i] * (1.0 - run_below[i]);
-      }
-      for (size_t i = 0; i < above.s.size(); ++i) {
-        run_above[i] *= q_above[i];
-        fn += above.w[i] * run_above[i];
-      }
+      const double fp = below.NextBand(/*missed=*/false);
+      const double fn = above.NextBand(/*missed=*/true);
       const double err = fp_weight * fp + fn_weight * fn;
       // Ties go to fewer bands, then fewer rows, as a b-major search would.
       if (err < best_err ||

@@ -777,15 +777,20 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   // rank 0, which holds every text to quote, finds the matches. ----
   t = Clock::now();
   comm.counter = &st.claims.bytes_sent;
+  absl::Status claims_status;
   if (options.claims.enabled) {
-    s = DistributedClaims(comm, shard, shard_docs, options, &report);
+    claims_status =
+        DistributedClaims(comm, shard, shard_docs, options, &report);
     std::vector<Document>().swap(shard_docs);
-    if (!s.ok()) return s;
     report.timings.claims_s = Seconds(t);
   }
   st.claims.seconds = Seconds(t);
 
+  // Rank 0 may fail after the others are done with the claims stage (its
+  // scorer's WordNet): every rank meets here first, then all fail together,
+  // so none is left waiting in a collective.
   comm.WaitForAll();
+  if (s = comm.Agree(claims_status); !s.ok()) return s;
   const uint64_t sent = st.sketch.bytes_sent + st.merge.bytes_sent +
                         st.bands.bytes_sent + st.verify.bytes_sent +
                         st.cluster.bytes_sent + st.claims.bytes_sent;

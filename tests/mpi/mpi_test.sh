@@ -90,6 +90,21 @@ assert c["excluded_boilerplate"] >= 6, c["excluded_boilerplate"]
 print(f"boilerplate units excluded in the 3-rank report: {c['excluded_boilerplate']}")
 PY
 
+# A failure on rank 0 alone (its scorer cannot load WordNet, after the other
+# ranks have finished their part of the claims stage) fails the run with
+# the reason, and leaves no rank waiting in a collective (this used to hang).
+rc=0
+timeout 120 "${mpirun[@]}" -np 2 "$refrain" scan "$src/corpus" \
+  --out "$work/fail" --quiet --wordnet-dir "$work/no-wordnet" \
+  >"$work/fail.log" 2>&1 || rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ] ||
+   ! grep -q "cannot load WordNet" "$work/fail.log"; then
+  echo "FAILED: rank-0 failure under mpirun: exit $rc (124: hung)" >&2
+  tail -20 "$work/fail.log" >&2
+  exit 1
+fi
+echo "rank-0 failure: exit $rc with its reason, no hang"
+
 # The skipped records must be there, in input order, in every report.
 python3 - "$work/generated-3/report.json" <<'PY'
 import json, sys
