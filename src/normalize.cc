@@ -8,6 +8,8 @@
 #include <array>
 #include <cassert>
 
+#include "byte_class.h"
+
 namespace refrain {
 namespace {
 
@@ -237,6 +239,8 @@ void NormalizeInto(std::string_view in, std::string* out) {
 
 void Tokenize(std::string_view text, std::vector<Token>* out) {
   out->clear();
+  thread_local internal::ByteClasses classes;
+  internal::ClassifyBytes(text, &classes);
   const char* s = text.data();
   const int32_t n = static_cast<int32_t>(text.size());
   int32_t i = 0;
@@ -260,20 +264,53 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
     int32_t at = i;
     UChar32 c;
     unsigned char b = static_cast<unsigned char>(s[i]);
-    if (kAsciiWord[b]) {
-      // Fast path: a run of ASCII letters and digits, byte by byte.
-      if (start < 0) open(i);
-      do {
-        ++i;
-      } while (i < n && kAsciiWord[static_cast<unsigned char>(s[i])]);
-      prev = static_cast<unsigned char>(s[i - 1]);
-      continue;
-    }
-    if (b == ' ') {
-      // The commonest gap: it ends a token, and a run after . ! ? ; :
-      close(i);
-      if (terminal) run_break = true;
-      ++i;
+    if (kAsciiWord[b] || b == ' ') {
+      // Fast path: the stretch of ASCII letters, digits and spaces up to
+      // the next other byte. Its tokens are its runs of word bytes, read off
+      // the edges of the word mask 64 bytes at a time. Only a space at its
+      // start can set a run break: a token opened in it clears `terminal`.
+      const int32_t end = static_cast<int32_t>(
+          internal::NextZeroBit(classes.word, classes.space, i));
+      if (b == ' ' && terminal) run_break = true;
+      const size_t first_w = static_cast<size_t>(i) >> 6;
+      const size_t last_w = static_cast<size_t>(end - 1) >> 6;
+      uint64_t carry = 0;
+      bool opened = false;
+      for (size_t w = first_w; w <= last_w; ++w) {
+        const uint64_t m = classes.word[w];
+        uint64_t before = m << 1 | carry;
+        carry = m >> 63;
+        uint64_t range = ~uint64_t{0};
+        if (w == first_w) {
+          // Whether the byte before i belongs to a token is the state's
+          // `start`, not the mask: a joiner (') may sit there.
+          const int lo = i & 63;
+          before =
+              (before & ~(uint64_t{1} << lo)) | (uint64_t{start >= 0} << lo);
+          range <<= lo;
+        }
+        if (w == last_w && ((end & 63) != 0)) {
+          range &= (uint64_t{1} << (end & 63)) - 1;
+        }
+        uint64_t edges = (m ^ before) & range;
+        while (edges != 0) {
+          const int bit = __builtin_ctzll(edges);
+          const int32_t pos = static_cast<int32_t>(w * 64 + bit);
+          if ((m >> bit) & 1) {
+            start = pos;
+            opened = true;
+          } else {
+            out->push_back(Token{static_cast<uint32_t>(start),
+                                 static_cast<uint32_t>(pos), run_break});
+            run_break = false;
+            start = -1;
+          }
+          edges &= edges - 1;
+        }
+      }
+      if (opened) terminal = false;
+      if (start >= 0) prev = static_cast<unsigned char>(s[end - 1]);
+      i = end;
       continue;
     }
     if (b < 0x80) {

@@ -16,6 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "byte_class.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
 #include "scan_index.h"
@@ -84,22 +85,33 @@ class BatchQueue {
 
 // The floor's word split: the byte ranges of maximal runs of ASCII
 // alphanumerics or non-ASCII bytes, materialized as our tokenizer's are, in
-// a reused buffer. The cheapest split that still yields the words.
+// a reused buffer. The cheapest split that still yields the words: the same
+// SIMD byte classes the tokenizer reads, then one bit trick per word.
 uint64_t CountFloorWords(std::string_view text) {
+  thread_local internal::ByteClasses classes;
   thread_local std::vector<Token> words;
+  internal::ClassifyBytes(text, &classes);
   words.clear();
   uint32_t start = 0;
-  bool in_word = false;
-  for (uint32_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    bool w = c >= 0x80 || (c >= '0' && c <= '9') ||
-             ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-    if (w && !in_word) start = i;
-    if (!w && in_word) words.push_back(Token{start, i, false});
-    in_word = w;
+  uint64_t carry =
+      0;  // Whether the byte before this word of bits is in a word.
+  const size_t n_words = (text.size() + 63) / 64 + 1;
+  for (size_t w = 0; w < n_words; ++w) {
+    const uint64_t m = classes.word[w] | classes.high[w];
+    const uint64_t before = m << 1 | carry;
+    uint64_t edges = m ^ before;  // Starts (m set) and ends (m clear).
+    while (edges != 0) {
+      const int bit = __builtin_ctzll(edges);
+      const uint32_t at = static_cast<uint32_t>(w * 64 + bit);
+      if ((m >> bit) & 1) {
+        start = at;
+      } else {
+        words.push_back(Token{start, at, false});
+      }
+      edges &= edges - 1;
+    }
+    carry = m >> 63;
   }
-  if (in_word)
-    words.push_back(Token{start, static_cast<uint32_t>(text.size()), false});
   return words.size();
 }
 

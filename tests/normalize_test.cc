@@ -67,7 +67,8 @@ TEST(Normalize, WithoutOffsetsIsTheSameText) {
         "e\xCC\x81t\xC3\xA9 cafe\xCC\x81", "ＦＵＬＬ ｗｉｄｔｈ ﬁﬂ",
         "ПРИВЕТ, Мир! Ёлка", "東京大学で「研究」する", "Straße ΣΊΣΥΦΟΣ",
         "mixed ascii é\xCC\xA3\xCC\x81 ÅNGSTRÖM x\xC2\xADy",
-        "a\xCC\x81\xCC\x81\xCC\x81" "b"}) {
+        "a\xCC\x81\xCC\x81\xCC\x81"
+        "b"}) {
     std::string fast;
     NormalizeInto(s, &fast);
     EXPECT_EQ(fast, N(s)) << s;
@@ -100,6 +101,102 @@ TEST(Tokenize, RunBoundaries) {
   // one two | three four | five six | seven u s | eight
   EXPECT_EQ(starts, (std::vector<bool>{true, false, true, false, true, false,
                                        true, false, false, true}));
+}
+
+// The tokenizer reads SIMD byte masks 64 bytes at a time, so the same text
+// must give the same tokens wherever it falls against those blocks: shifted
+// by k leading spaces (k = 0..130), every token shifts by k and keeps its
+// run flag. The texts mix long words, runs of spaces, joiners, sentence
+// ends and multi-byte characters so that every kind of stretch crosses a
+// block edge at some shift. Fixed seed.
+TEST(Tokenize, SameTokensAtEveryAlignment) {
+  const std::vector<std::string> pieces = {"word",
+                                           " ",
+                                           "  ",
+                                           "supercalifragilisticexpialidocious",
+                                           ". ",
+                                           "state's",
+                                           "2,000.5",
+                                           "\n",
+                                           "\"quoted.\" ",
+                                           "caf\xc3\xa9",
+                                           "\xe4\xb8\x9c",
+                                           "-",
+                                           "a",
+                                           "x1y2",
+                                           "U.S.",
+                                           "!",
+                                           "\t",
+                                           "  ; ",
+                                           "'",
+                                           "0"};
+  uint64_t rng = 42;
+  auto next = [&rng] {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(rng >> 33);
+  };
+  for (int trial = 0; trial < 200; ++trial) {
+    std::string text;
+    const size_t n = 5 + next() % 60;
+    for (size_t i = 0; i < n; ++i) text += pieces[next() % pieces.size()];
+    std::vector<Token> base;
+    Tokenize(text, &base);
+    for (uint32_t k = 1; k <= 130; ++k) {
+      std::vector<Token> shifted;
+      Tokenize(std::string(k, ' ') + text, &shifted);
+      ASSERT_EQ(shifted.size(), base.size()) << "shift " << k << ": " << text;
+      for (size_t t = 0; t < base.size(); ++t) {
+        ASSERT_EQ(shifted[t].begin, base[t].begin + k) << text;
+        ASSERT_EQ(shifted[t].end, base[t].end + k) << text;
+        // The first token always starts a run; others keep their flag.
+        ASSERT_EQ(shifted[t].starts_run, t == 0 || base[t].starts_run)
+            << "shift " << k << " token " << t << ": " << text;
+      }
+    }
+  }
+}
+
+// Plain words and spaces only: the tokens are exactly the runs of letters
+// and digits, one run in all, whatever the lengths around 64-byte edges.
+TEST(Tokenize, WordsAndSpacesAtBlockEdges) {
+  for (size_t word = 1; word <= 70; word += 3) {
+    for (size_t gap = 1; gap <= 66; gap += 5) {
+      std::string text;
+      std::vector<std::pair<uint32_t, uint32_t>> expected;
+      while (text.size() < 300) {
+        expected.emplace_back(text.size(), text.size() + word);
+        text += std::string(word, 'a' + (expected.size() % 26));
+        text += std::string(gap, ' ');
+      }
+      std::vector<Token> tokens;
+      Tokenize(text, &tokens);
+      ASSERT_EQ(tokens.size(), expected.size()) << word << " " << gap;
+      for (size_t t = 0; t < tokens.size(); ++t) {
+        EXPECT_EQ(tokens[t].begin, expected[t].first);
+        EXPECT_EQ(tokens[t].end, expected[t].second);
+        EXPECT_EQ(tokens[t].starts_run, t == 0);
+      }
+    }
+  }
+}
+
+// A word opened after a sentence end clears it: a tab or a closing quote
+// after that word is not a second boundary.
+TEST(Tokenize, WordAfterSentenceEndClearsIt) {
+  auto starts = [](std::string_view text) {
+    std::vector<Token> t;
+    Tokenize(text, &t);
+    std::vector<bool> out;
+    for (const Token& tok : t) out.push_back(tok.starts_run);
+    return out;
+  };
+  EXPECT_EQ(starts("done. word\tnext"), (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(starts("done. word\" next"),
+            (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(starts("done.\tword next"), (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(starts("done. \"word\" next"),
+            (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(starts("done.\" next"), (std::vector<bool>{true, true}));
 }
 
 TEST(Tokenize, CountWords) {

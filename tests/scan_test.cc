@@ -183,6 +183,46 @@ TEST(Scan, DuplicateIdsAreSkippedNotMerged) {
   EXPECT_TRUE(r.skipped[0].reason.starts_with("duplicate id 'x'"));
 }
 
+// report.json's documents array is rendered without nlohmann (it is most of
+// the file); its bytes must still be exactly nlohmann's dump(2), whatever
+// the strings hold: quotes, backslashes, control characters, DEL, non-ASCII
+// and invalid UTF-8 (replaced by U+FFFD).
+TEST(Report, DocumentsRenderAsNlohmannDumps) {
+  Report r;
+  const std::vector<std::string> tricky = {
+      "plain",
+      "quote \" and \\ backslash",
+      "tab\tnew\nline\x01\x1f",
+      "del\x7f",
+      "caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d",
+      "bad \xff\xfe utf8",
+      "",
+      "\xe2\x82"};
+  for (size_t i = 0; i < tricky.size(); ++i) {
+    Document d;
+    d.id = tricky[i];
+    d.location = tricky[(i + 1) % tricky.size()];
+    d.source = i % 2 ? tricky[(i + 2) % tricky.size()] : "";
+    d.title = tricky[(i + 3) % tricky.size()];
+    if (i % 3 == 0) d.url = tricky[(i + 4) % tricky.size()];
+    if (i % 3 == 1) d.date = tricky[(i + 5) % tricky.size()];
+    d.invalid_utf8 = i % 4 == 0 ? 0 : static_cast<uint32_t>(i);
+    d.input_bytes = 1000 * i;
+    r.documents.push_back(std::move(d));
+  }
+  const std::string text = JsonOf(r);
+  const nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(text);
+  EXPECT_EQ(text, parsed.dump(2) + "\n");
+  ASSERT_EQ(parsed["documents"].size(), tricky.size());
+  EXPECT_EQ(parsed["documents"][1]["id"], tricky[1]);
+  EXPECT_EQ(parsed["documents"][2]["id"], tricky[2]);
+  EXPECT_EQ(parsed["documents"][5]["id"], "bad \xef\xbf\xbd\xef\xbf\xbd utf8");
+  EXPECT_FALSE(parsed["documents"][0].contains("invalid_utf8_repaired"));
+  EXPECT_EQ(parsed["documents"][3]["invalid_utf8_repaired"], 3);
+  EXPECT_EQ(parsed["documents"][3]["url"], "\xef\xbf\xbd");  // Truncated.
+  EXPECT_EQ(parsed["documents"][4]["date"], tricky[1]);
+}
+
 TEST(Scan, RejectsInvalidOptions) {
   ScanOptions o;
   o.threshold = 1.5;

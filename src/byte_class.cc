@@ -1,0 +1,91 @@
+#include "byte_class.h"
+
+#include <bit>
+#include <cstring>
+
+// Highway compiles this file once per SIMD target (SSSE3, SSE4, AVX2,
+// AVX-512, ...) and picks the best one the CPU supports at run time.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "byte_class.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+HWY_BEFORE_NAMESPACE();
+namespace refrain::internal {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Bytes [0, n) of s into the three masks, `lanes` bytes at a time. The last
+// partial vector is read from a zero-padded copy (0 is in no class).
+void ClassifyImpl(const uint8_t* s, size_t n, uint8_t* word, uint8_t* space,
+                  uint8_t* high) {
+  const hn::ScalableTag<uint8_t> d;
+  const size_t lanes = hn::Lanes(d);
+  if (lanes % 8 != 0) {
+    // A target whose vectors are not whole bytes of mask bits (scalar
+    // emulation): byte by byte.
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t c = s[i];
+      const uint8_t bit = static_cast<uint8_t>(1u << (i & 7));
+      const uint8_t lower = static_cast<uint8_t>(c | 0x20);
+      if ((c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'z'))
+        word[i >> 3] |= bit;
+      if (c == ' ') space[i >> 3] |= bit;
+      if (c >= 0x80) high[i >> 3] |= bit;
+    }
+    return;
+  }
+  const auto k0 = hn::Set(d, '0');
+  const auto k9 = hn::Set(d, 9);
+  const auto ka = hn::Set(d, 'a');
+  const auto k25 = hn::Set(d, 25);
+  const auto k20 = hn::Set(d, 0x20);
+  const auto k80 = hn::Set(d, 0x80);
+  auto classify = [&](const uint8_t* p, size_t i) {
+    const auto v = hn::LoadU(d, p);
+    // x in [lo, lo + span] as (x - lo) <= span, unsigned: min(x - lo, span)
+    // equals x - lo.
+    const auto digit = hn::Sub(v, k0);
+    const auto letter = hn::Sub(hn::Or(v, k20), ka);
+    const auto is_word = hn::Or(hn::Eq(hn::Min(digit, k9), digit),
+                                hn::Eq(hn::Min(letter, k25), letter));
+    hn::StoreMaskBits(d, is_word, word + i / 8);
+    hn::StoreMaskBits(d, hn::Eq(v, k20), space + i / 8);
+    hn::StoreMaskBits(d, hn::TestBit(v, k80), high + i / 8);
+  };
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) classify(s + i, i);
+  if (i < n) {
+    HWY_ALIGN uint8_t tail[HWY_MAX_BYTES] = {};
+    std::memcpy(tail, s + i, n - i);
+    classify(tail, i);
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace refrain::internal
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace refrain::internal {
+
+HWY_EXPORT(ClassifyImpl);
+
+void ClassifyBytes(std::string_view text, ByteClasses* out) {
+  // Mask bytes are written in order into 64-bit words.
+  static_assert(std::endian::native == std::endian::little);
+  // One spare word past the text, and room for the last vector's mask bytes
+  // (at most HWY_MAX_BYTES / 8 past the last whole word).
+  const size_t words = (text.size() + 63) / 64 + 1 + HWY_MAX_BYTES / 64;
+  for (std::vector<uint64_t>* m : {&out->word, &out->space, &out->high}) {
+    m->assign(words, 0);
+  }
+  HWY_DYNAMIC_DISPATCH(ClassifyImpl)
+  (reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+   reinterpret_cast<uint8_t*>(out->word.data()),
+   reinterpret_cast<uint8_t*>(out->space.data()),
+   reinterpret_cast<uint8_t*>(out->high.data()));
+}
+
+}  // namespace refrain::internal
+#endif  // HWY_ONCE

@@ -1,0 +1,57 @@
+// Byte classes of a text as bitmasks, computed with SIMD (Highway, runtime
+// dispatch: the widest vector unit of the running CPU, not of the build
+// machine). The tokenizer and the floor's word split read these masks to
+// skip whole runs of word bytes or spaces with one count-trailing-zeros
+// instead of testing byte by byte.
+#ifndef REFRAIN_BYTE_CLASS_H_
+#define REFRAIN_BYTE_CLASS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace refrain::internal {
+
+// Bit i % 64 of word i / 64 describes byte i of the text. Each mask has at
+// least (size + 63) / 64 + 1 words, and every bit past the text's end is 0,
+// so a scan for the next 0 bit always stops at the end.
+struct ByteClasses {
+  std::vector<uint64_t> word;   // ASCII letters and digits.
+  std::vector<uint64_t> space;  // ' ' (0x20) only.
+  std::vector<uint64_t> high;   // Bytes >= 0x80 (parts of non-ASCII UTF-8).
+};
+
+// Fills `out` for `text`, reusing its buffers. Thread-safe.
+void ClassifyBytes(std::string_view text, ByteClasses* out);
+
+// The first position >= i whose bit is 0 in `mask` (see ByteClasses).
+inline size_t NextZeroBit(const std::vector<uint64_t>& mask, size_t i) {
+  size_t w = i >> 6;
+  uint64_t x = ~mask[w] >> (i & 63);
+  if (x != 0) return i + static_cast<size_t>(__builtin_ctzll(x));
+  for (++w;; ++w) {
+    x = ~mask[w];
+    if (x != 0) return (w << 6) + static_cast<size_t>(__builtin_ctzll(x));
+  }
+}
+
+// The first position >= i whose bit is 0 in both masks.
+inline size_t NextZeroBit(const std::vector<uint64_t>& a,
+                          const std::vector<uint64_t>& b, size_t i) {
+  size_t w = i >> 6;
+  uint64_t x = ~(a[w] | b[w]) >> (i & 63);
+  if (x != 0) return i + static_cast<size_t>(__builtin_ctzll(x));
+  for (++w;; ++w) {
+    x = ~(a[w] | b[w]);
+    if (x != 0) return (w << 6) + static_cast<size_t>(__builtin_ctzll(x));
+  }
+}
+
+inline bool TestBit(const std::vector<uint64_t>& mask, size_t i) {
+  return (mask[i >> 6] >> (i & 63)) & 1;
+}
+
+}  // namespace refrain::internal
+
+#endif  // REFRAIN_BYTE_CLASS_H_
