@@ -62,6 +62,21 @@ void ClassifyImpl(const uint8_t* s, size_t n, uint8_t* word, uint8_t* space,
   }
 }
 
+// The number of leading bytes of s[0, n) below 0x80.
+size_t AsciiPrefixImpl(const uint8_t* s, size_t n) {
+  const hn::ScalableTag<uint8_t> d;
+  const size_t lanes = hn::Lanes(d);
+  const auto k80 = hn::Set(d, 0x80);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const intptr_t high =
+        hn::FindFirstTrue(d, hn::TestBit(hn::LoadU(d, s + i), k80));
+    if (high >= 0) return i + static_cast<size_t>(high);
+  }
+  while (i < n && s[i] < 0x80) ++i;
+  return i;
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace refrain::internal
 HWY_AFTER_NAMESPACE();
@@ -70,6 +85,12 @@ HWY_AFTER_NAMESPACE();
 namespace refrain::internal {
 
 HWY_EXPORT(ClassifyImpl);
+HWY_EXPORT(AsciiPrefixImpl);
+
+size_t AsciiPrefix(std::string_view text) {
+  return HWY_DYNAMIC_DISPATCH(AsciiPrefixImpl)(
+      reinterpret_cast<const uint8_t*>(text.data()), text.size());
+}
 
 void ClassifyBytes(std::string_view text, ByteClasses* out) {
   // Mask bytes are written in order into 64-bit words.

@@ -25,6 +25,10 @@ struct ByteClasses {
 // Fills `out` for `text`, reusing its buffers. Thread-safe.
 void ClassifyBytes(std::string_view text, ByteClasses* out);
 
+// The length of the longest prefix of `text` without bytes >= 0x80: how far
+// normalization's ASCII fast path reaches.
+size_t AsciiPrefix(std::string_view text);
+
 // The first position >= i whose bit is 0 in `mask` (see ByteClasses).
 inline size_t NextZeroBit(const std::vector<uint64_t>& mask, size_t i) {
   size_t w = i >> 6;

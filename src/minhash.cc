@@ -88,13 +88,15 @@ void MinHasher::SignOnePermutation(std::span<const uint64_t> s,
   // from a real 0xFFFFFFFF value.
   thread_local std::vector<uint64_t> bins;
   bins.assign(k, std::numeric_limits<uint64_t>::max());
+  uint64_t* bin_min = bins.data();
   for (uint64_t x : s) {
     uint64_t h = internal::Mix64(x ^ oph_seed_);
     // High half picks the bin (Lemire's multiply-shift range reduction), low
     // half is the value: independent bits of one good hash.
     uint32_t bin = static_cast<uint32_t>(((h >> 32) * k) >> 32);
     uint64_t v = static_cast<uint32_t>(h);
-    if (v < bins[bin]) bins[bin] = v;
+    // Branch-free: whether a value lowers its bin is a coin toss early on.
+    bin_min[bin] = std::min(bin_min[bin], v);
   }
   thread_local std::vector<uint32_t> filled;
   filled.clear();

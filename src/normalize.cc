@@ -171,22 +171,29 @@ void NormalizeImpl(std::string_view in, std::string* t_out,
   int32_t i = 0;
   int32_t seg = -1;  // Start of the pending non-ASCII segment, or -1.
   while (i < n) {
-    // Fast path: a run of ASCII bytes, minus its last byte when a non-ASCII
-    // character follows (it may be a combining mark joining that byte).
+    // Fast path: a run of ASCII bytes (found with SIMD), minus its last
+    // byte when a non-ASCII character follows (it may be a combining mark
+    // joining that byte).
     int32_t j = i;
-    while (j < n && static_cast<unsigned char>(s[j]) < 0x80) ++j;
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      j += static_cast<int32_t>(internal::AsciiPrefix(
+          std::string_view(s + i, static_cast<size_t>(n - i))));
+    }
     const int32_t fast_end = j < n ? j - 1 : j;
     if (fast_end > i) {
       if (seg >= 0) {
         flush(seg, i);
         seg = -1;
       }
+      const size_t len = static_cast<size_t>(fast_end - i);
       const size_t t0 = t.size();
-      t.resize(t0 + static_cast<size_t>(fast_end - i));
-      for (int32_t k = i; k < fast_end; ++k) {
-        unsigned char a = static_cast<unsigned char>(s[k]);
-        t[t0 + static_cast<size_t>(k - i)] =
-            static_cast<char>(a >= 'A' && a <= 'Z' ? a + 32 : a);
+      t.resize(t0 + len);
+      // Locals only, so the compiler vectorizes the loop.
+      const unsigned char* from = reinterpret_cast<const unsigned char*>(s + i);
+      char* to = t.data() + t0;
+      for (size_t k = 0; k < len; ++k) {
+        const unsigned char a = from[k];
+        to[k] = static_cast<char>(a - 65u <= 25u ? a | 0x20 : a);
       }
       if constexpr (kOffsets) {
         for (int32_t k = i; k < fast_end; ++k)

@@ -52,6 +52,13 @@ void ShingleHashes(std::string_view text, const std::vector<Token>& tokens,
     if (len < k) {
       out.push_back(internal::HashBytes(&th[run], len * sizeof(uint64_t),
                                         internal::kShingleSeed));
+    } else if (k == 5) {
+      // The default size as a constant: XXH3's length dispatch is resolved
+      // at compile time (same values as the general loop).
+      for (size_t i = run; i + 5 <= end; ++i) {
+        out.push_back(internal::HashBytes(&th[i], 5 * sizeof(uint64_t),
+                                          internal::kShingleSeed));
+      }
     } else {
       for (size_t i = run; i + k <= end; ++i) {
         out.push_back(internal::HashBytes(&th[i], k * sizeof(uint64_t),
