@@ -29,7 +29,8 @@ std::string MakeArticle(std::mt19937_64& rng, size_t words) {
     for (int i = 0; i < 20000; ++i) {
       std::string w;
       int len = 2 + static_cast<int>(r() % 9);
-      for (int c = 0; c < len; ++c) w.push_back(static_cast<char>('a' + r() % 26));
+      for (int c = 0; c < len; ++c)
+        w.push_back(static_cast<char>('a' + r() % 26));
       v.push_back(w);
     }
     return v;
@@ -76,6 +77,31 @@ void BM_Normalize(benchmark::State& state) {
 }
 BENCHMARK(BM_Normalize);
 
+// The scan's normalization: no offset map, SIMD ASCII fast path.
+void BM_NormalizeInto(benchmark::State& state) {
+  const std::string& a = Article();
+  std::string out;
+  for (auto _ : state) {
+    NormalizeInto(a, &out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(state.iterations() * a.size());
+}
+BENCHMARK(BM_NormalizeInto);
+
+// Word tokens from the SIMD byte masks (src/byte_class.h).
+void BM_Tokenize(benchmark::State& state) {
+  const std::string n = Normalize(Article()).text();
+  std::vector<Token> tokens;
+  for (auto _ : state) {
+    Tokenize(n, &tokens);
+    benchmark::DoNotOptimize(tokens.data());
+  }
+  state.SetBytesProcessed(state.iterations() * n.size());
+  state.SetItemsProcessed(state.iterations() * tokens.size());
+}
+BENCHMARK(BM_Tokenize);
+
 void BM_Shingle(benchmark::State& state) {
   const std::string& a = Article();
   NormalizedText n = Normalize(a);
@@ -118,7 +144,9 @@ void BM_LshBuildAndPairs(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
-BENCHMARK(BM_LshBuildAndPairs)->Range(1 << 12, 1 << 17)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LshBuildAndPairs)
+    ->Range(1 << 12, 1 << 17)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_ScanEndToEnd(benchmark::State& state) {
   const size_t docs = static_cast<size_t>(state.range(0));
@@ -133,7 +161,8 @@ void BM_ScanEndToEnd(benchmark::State& state) {
       std::string a = MakeArticle(rng, 300 + rng() % 600);
       bytes += a.size();
       std::string esc;
-      for (char c : a) esc += c == '\n' ? std::string("\\n") : std::string(1, c);
+      for (char c : a)
+        esc += c == '\n' ? std::string("\\n") : std::string(1, c);
       out << "{\"id\":\"d" << i << "\",\"text\":\"" << esc << "\"}\n";
     }
   }

@@ -6,6 +6,10 @@
 #
 #   bench/scale.sh [SIZES...]        default: 10000 100000 1000000
 #   BBC=/path/to/bbc  REFRAIN=build/refrain  WORK=/tmp/refrain-bench  MODE=--no-claims
+#   BBC_COPIES=45   also scan BBC repeated 45 times with perturbations
+#                   (bench/bbc_scaled.py; 0 to skip): datasketch's corpus at
+#                   a size whose time is stable
+#   DATASKETCH_MBS=2.8   datasketch's MB/s on BBC (one core), for the ratio
 #
 # Generated corpora are cached in $WORK (the 1M corpus is ~1.2 GB of zstd).
 set -euo pipefail
@@ -15,6 +19,8 @@ WORK=${WORK:-/tmp/refrain-bench}
 BBC=${BBC:-../shared/data/bbc-news/bbc}
 MODE=${MODE:---no-claims}
 REPEAT=${REPEAT:-1}
+BBC_COPIES=${BBC_COPIES:-45}
+DATASKETCH_MBS=${DATASKETCH_MBS:-2.8}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000 1000000)
 mkdir -p "$WORK"
@@ -46,16 +52,26 @@ row() {  # row NAME DOCS MB INPUT... (inputs as scan paths)
     recall=$(python3 bench/check_pairs.py "$WORK/report-$name.json" "$WORK/$name.truth.tsv" \
                --min-jaccard 0.9 | sed -E 's/.*recall ([0-9.]+).*/\1/' || true)
   fi
-  awk -v n="$name" -v d="$docs" -v mb="$mb" -v tf="$tf" -v t1="$t1" -v t2="$t2" -v rss="$rss" -v r="$recall" 'BEGIN{
-    printf "| %s | %d | %.1f | %.2f | %.2f | %.0f | %.1f | %.2f | %.0f | %.0f | %s | %.2f |\n",
-      n, d, mb, t2, tf, d/t2, mb/t2, t2/tf, rss/1024, rss*1024/d, r, t1/t2 }'
+  awk -v n="$name" -v d="$docs" -v mb="$mb" -v tf="$tf" -v t1="$t1" -v t2="$t2" -v rss="$rss" -v r="$recall" -v ds="$DATASKETCH_MBS" 'BEGIN{
+    printf "| %s | %d | %.1f | %.2f | %.2f | %.0f | %.1f | %.0f | %.2f | %.0f | %.0f | %s | %.2f |\n",
+      n, d, mb, t2, tf, d/t2, mb/t2, mb/t2/ds, t2/tf, rss/1024, rss*1024/d, r, t1/t2 }'
 }
 
-echo "| corpus | docs | MB | scan s (2 thr) | floor s | docs/s | MB/s | x floor | peak RSS MB | RSS B/doc | recall J>=0.9 | 1->2 thr |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| corpus | docs | MB | scan s (2 thr) | floor s | docs/s | MB/s | x datasketch | x floor | peak RSS MB | RSS B/doc | recall J>=0.9 | 1->2 thr |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 if [ -d "$BBC" ]; then
   mb=$(du -sb "$BBC" | awk '{print $1/1e6}')
   row bbc 2225 "$mb" "$BBC"
+  if [ "$BBC_COPIES" -gt 0 ]; then
+    f="$WORK/bbc-x$BBC_COPIES.jsonl.zst"
+    if [ ! -f "$f" ]; then
+      python3 bench/bbc_scaled.py "$BBC" "$BBC_COPIES" "$WORK/bbc-x$BBC_COPIES.jsonl" >/dev/null
+      zstd -q -f -3 --rm "$WORK/bbc-x$BBC_COPIES.jsonl" -o "$f"
+    fi
+    mb=$("$REFRAIN" scan "$f" --floor 2>/dev/null | sed -E 's/.* words, ([0-9.]+) MB.*/\1/')
+    docs=$("$REFRAIN" scan "$f" --floor 2>/dev/null | sed -E 's/^floor: ([0-9]+) documents.*/\1/')
+    row "bbc-x$BBC_COPIES" "$docs" "$mb" "$f"
+  fi
 fi
 for n in "${sizes[@]}"; do
   f="$WORK/gen-$n.jsonl.zst"
