@@ -8,6 +8,9 @@
 //   - ShingleText agrees with the scan's ShingleHashes;
 //   - every token is a non-empty, in-bounds range of the normalized text, in
 //     order, and CountWords agrees with Tokenize;
+//   - the tokens do not depend on where the text falls against the
+//     tokenizer's 64-byte SIMD blocks: after k leading spaces they shift by
+//     k and keep their run flags;
 //   - NormalizedText::ToOriginal of every token is a non-empty, in-bounds
 //     range of whole UTF-8 characters of the original (the quoted bytes are
 //     valid UTF-8), and these ranges never go backwards;
@@ -103,6 +106,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(internal::IsValidUtf8(
         std::string_view(text).substr(o.begin, o.size())));
     prev_orig = o.begin;
+  }
+
+  // The same tokens at another alignment against the 64-byte blocks.
+  const uint32_t shift = 1 + static_cast<uint32_t>(size % 97);
+  std::vector<Token> shifted;
+  Tokenize(std::string(shift, ' ') + norm, &shifted);
+  FUZZ_CHECK(shifted.size() == tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    FUZZ_CHECK(shifted[i].begin == tokens[i].begin + shift);
+    FUZZ_CHECK(shifted[i].end == tokens[i].end + shift);
+    FUZZ_CHECK(shifted[i].starts_run == tokens[i].starts_run);
   }
 
   // Shingling, the way the scan does it, and the convenience path agree.
