@@ -11,10 +11,12 @@
 #include <libstemmer.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -28,7 +30,6 @@
 #include "hash.h"
 #include "refrain/normalize.h"
 #include "refrain/segment.h"
-#include "refrain/similarity.h"
 #include "stopwords.h"
 #include "utf8.h"
 #include "wordnet.h"
@@ -205,35 +206,48 @@ struct WordSenses {
   // not meet cannot be related, which settles most pairs without a merge.
   uint64_t syn_sig[4] = {0, 0, 0, 0};
   uint64_t rel_sig[4] = {0, 0, 0, 0};
+  // A sparser (1024-bit) Bloom filter of rel for single-id membership
+  // tests: rel holds about a hundred ids, which fill a third of rel_sig, so
+  // rel_sig alone would send most tests on to the binary search.
+  uint64_t rel_bits[16] = {};
 };
 
-void AddToSignature(uint32_t id, uint64_t* sig) {
-  const uint32_t bit = (id * 0x9E3779B1u) >> 24;  // Fibonacci hashing.
+// Bit of `id` in a 256-bit (SynBit) or 1024-bit (RelBit) Bloom filter, by
+// Fibonacci hashing.
+uint32_t SynBit(uint32_t id) { return (id * 0x9E3779B1u) >> 24; }
+uint32_t RelBit(uint32_t id) { return (id * 0x9E3779B1u) >> 22; }
+
+void AddToSignature(uint32_t bit, uint64_t* sig) {
   sig[bit >> 6] |= uint64_t{1} << (bit & 63);
 }
 
-// Whether x.syn may meet y.rel or x.rel may meet y.syn (no false negatives).
-bool MayRelate(const WordSenses& x, const WordSenses& y) {
-  uint64_t any = 0;
-  for (int k = 0; k < 4; ++k) {
-    any |= (x.syn_sig[k] & y.rel_sig[k]) | (x.rel_sig[k] & y.syn_sig[k]);
-  }
-  return any != 0;
-}
-
-bool Intersects(const std::vector<uint32_t>& x,
-                const std::vector<uint32_t>& y) {
-  auto i = x.begin(), j = y.begin();
-  while (i != x.end() && j != y.end()) {
-    if (*i < *j) {
-      ++i;
-    } else if (*j < *i) {
-      ++j;
-    } else {
+// Whether some id of `ids` is in `set` (sorted), all of whose ids are in the
+// Bloom filter `bits` (bit of an id: bit_of): the filter rules out most ids
+// without a search. Membership tests of the few synsets of one word beat a
+// merge with the hundred or so relations of the other.
+template <typename BitOf>
+bool AnyIn(const std::vector<uint32_t>& ids, const std::vector<uint32_t>& set,
+           const uint64_t* bits, BitOf bit_of) {
+  for (uint32_t id : ids) {
+    const uint32_t bit = bit_of(id);
+    if ((bits[bit >> 6] >> (bit & 63) & 1) != 0 &&
+        std::binary_search(set.begin(), set.end(), id)) {
       return true;
     }
   }
   return false;
+}
+
+// Alignment level of two words WordNet knows (whose stems differ) and that
+// MayRelate(): a shared synset, else a synset of one among the relations
+// (rel) of the other.
+uint8_t SenseLevel(const WordSenses& x, const WordSenses& y) {
+  if (AnyIn(x.syn, y.syn, y.syn_sig, SynBit)) return kSynonym;
+  if (AnyIn(x.syn, y.rel, y.rel_bits, RelBit) ||
+      AnyIn(y.syn, x.rel, x.rel_bits, RelBit)) {
+    return kRelated;
+  }
+  return kNoMatch;
 }
 
 // WordNet plus a cache of the senses of the words met so far. One per
@@ -242,19 +256,45 @@ class Lexicon {
  public:
   explicit Lexicon(std::unique_ptr<wordnet::WordNet> wn) : wn_(std::move(wn)) {}
 
-  // The senses of `word`; null if WordNet does not know it. Thread-safe.
-  // The pointer stays valid for the Lexicon's lifetime, or, once the cache
-  // is full, until `overflow` (the caller's) is cleared.
-  const WordSenses* Senses(
-      const std::string& word,
-      std::vector<std::unique_ptr<WordSenses>>* overflow) const {
+  // out[i] = the senses of words[i] (null if WordNet does not know it), for
+  // each i in `which`. Thread-safe. The pointers stay valid for the
+  // Lexicon's lifetime, or, once the cache is full, until `overflow` (the
+  // caller's) is cleared. The lock is taken once for all the words, not once
+  // per word: threads preparing texts at the same time otherwise spend more
+  // time queueing on it than looking up.
+  void Senses(const std::vector<std::string>& words,
+              std::span<const uint32_t> which, const WordSenses** out,
+              std::vector<std::unique_ptr<WordSenses>>* overflow) const {
+    thread_local std::vector<uint32_t> missing;
+    missing.clear();
     {
       std::shared_lock lock(mu_);
-      auto it = cache_.find(word);
-      if (it != cache_.end()) return it->second;
+      for (uint32_t i : which) {
+        auto it = cache_.find(words[i]);
+        if (it != cache_.end()) {
+          out[i] = it->second;
+        } else {
+          missing.push_back(i);
+        }
+      }
     }
-    std::unique_ptr<WordSenses> ws = Lookup(word);
+    if (missing.empty()) return;
+    thread_local std::vector<std::unique_ptr<WordSenses>> found;
+    found.clear();
+    for (uint32_t i : missing) found.push_back(Lookup(words[i]));
     std::unique_lock lock(mu_);
+    for (size_t k = 0; k < missing.size(); ++k) {
+      out[missing[k]] =
+          Insert(words[missing[k]], std::move(found[k]), overflow);
+    }
+  }
+
+ private:
+  // Caches `ws`, the senses of `word`, unless another thread did first;
+  // returns the cached senses. Holds mu_ exclusively.
+  const WordSenses* Insert(
+      const std::string& word, std::unique_ptr<WordSenses> ws,
+      std::vector<std::unique_ptr<WordSenses>>* overflow) const {
     if (auto it = cache_.find(word); it != cache_.end()) return it->second;
     if (cache_.size() >= kMaxCachedWords) {
       overflow->push_back(std::move(ws));
@@ -269,7 +309,6 @@ class Lexicon {
     return p;
   }
 
- private:
   std::unique_ptr<WordSenses> Lookup(const std::string& word) const {
     auto ws = std::make_unique<WordSenses>();
     wn_->Synsets(word, kMaxSenses, &ws->syn);
@@ -283,8 +322,11 @@ class Lexicon {
     }
     std::sort(ws->rel.begin(), ws->rel.end());
     ws->rel.erase(std::unique(ws->rel.begin(), ws->rel.end()), ws->rel.end());
-    for (uint32_t id : ws->syn) AddToSignature(id, ws->syn_sig);
-    for (uint32_t id : ws->rel) AddToSignature(id, ws->rel_sig);
+    for (uint32_t id : ws->syn) AddToSignature(SynBit(id), ws->syn_sig);
+    for (uint32_t id : ws->rel) {
+      AddToSignature(SynBit(id), ws->rel_sig);
+      AddToSignature(RelBit(id), ws->rel_bits);
+    }
     return ws;
   }
 
@@ -499,6 +541,125 @@ absl::StatusOr<IdfTable> IdfTable::FromFile(const std::string& path,
 // ---------------------------------------------------------------------------
 // ClaimScorer
 
+// One text as Compute sees it: its terms and everything derived from them
+// alone, so that a text scored against many others is derived once
+// (ClaimScorer::Prepare).
+struct ClaimScorer::Prepared::Side {
+  const UnitTerms* terms = nullptr;
+  size_t n = 0;  // Content words considered: min(stems, kMaxTerms).
+  // Per content word [0, n): a hash of its stem (equal stems, equal
+  // hashes: only equal hashes need a string compare), its IDF weight
+  // relative to the largest possible IDF, and its WordNet senses (null:
+  // unknown, a number, or no WordNet). senses is empty when terms->words
+  // has fewer than n words (Compute then gives all zeros).
+  std::vector<uint64_t> hash;
+  std::vector<double> w;
+  std::vector<const WordSenses*> senses;
+  // Parallel to senses: each word's syn_sig then rel_sig, all zeros
+  // without senses (so MayRelate fails), side by side in one array: the
+  // pair loop tests every word of one text against every word of the
+  // other, and the senses themselves lie all over the heap.
+  std::vector<std::array<uint64_t, 8>> sigs;
+  // Each distinct stem once, at its first position, with its count.
+  std::vector<std::pair<uint32_t, double>> firsts;
+  // Sum over distinct stems of (count x weight)^2: the squared norm of the
+  // IDF-weighted stem counts.
+  double norm = 0;
+  // Sorted hashes of the token n-grams, n = 1..4.
+  std::vector<uint64_t> grams[4];
+  // Senses looked up past a full Lexicon cache: owned here.
+  std::vector<std::unique_ptr<WordSenses>> overflow;
+};
+
+namespace {
+
+using Side = ClaimScorer::Prepared::Side;
+
+// Side::sigs from Side::senses.
+void FillSigs(Side* s) {
+  s->sigs.resize(s->senses.size());
+  for (size_t i = 0; i < s->senses.size(); ++i) {
+    std::array<uint64_t, 8>& sig = s->sigs[i];
+    sig.fill(0);
+    if (const WordSenses* ws = s->senses[i]; ws != nullptr) {
+      std::copy(ws->syn_sig, ws->syn_sig + 4, sig.begin());
+      std::copy(ws->rel_sig, ws->rel_sig + 4, sig.begin() + 4);
+    }
+  }
+}
+
+// Whether x.syn may meet y.rel or x.rel may meet y.syn (no false
+// negatives), from two Side::sigs entries.
+bool MayRelate(const std::array<uint64_t, 8>& x,
+               const std::array<uint64_t, 8>& y) {
+  uint64_t any = 0;
+  for (int k = 0; k < 4; ++k) any |= (x[k] & y[4 + k]) | (x[4 + k] & y[k]);
+  return any != 0;
+}
+
+// |A ∩ B| of two sorted arrays with repeats (each common value counted as
+// often as it occurs in both), as IntersectionSize() would count it, without
+// the unpredictable branch per step.
+size_t MultisetIntersectionSize(const std::vector<uint64_t>& a,
+                                const std::vector<uint64_t>& b) {
+  size_t i = 0, j = 0, n = 0;
+  while (i < a.size() && j < b.size()) {
+    const uint64_t x = a[i], y = b[j];
+    n += x == y;
+    i += x <= y;
+    j += y <= x;
+  }
+  return n;
+}
+
+bool SameStem(const Side& x, size_t i, const Side& y, size_t j) {
+  return x.hash[i] == y.hash[j] && x.terms->stems[i] == y.terms->stems[j];
+}
+
+// Fills the fields of `s` that come from its content words [0, s->n) given
+// hash and w: firsts and norm.
+void CountStems(Side* s) {
+  s->firsts.clear();
+  s->norm = 0;
+  for (size_t i = 0; i < s->n; ++i) {
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; ++k) seen = SameStem(*s, k, *s, i);
+    if (seen) continue;  // Counted at its first occurrence.
+    double t = 0;
+    for (size_t k = i; k < s->n; ++k) t += SameStem(*s, k, *s, i);
+    s->norm += t * t * s->w[i] * s->w[i];
+    s->firsts.emplace_back(static_cast<uint32_t>(i), t);
+  }
+}
+
+// Sorted n-gram hashes of `tokens`, n = 1..4: the hash of the n-gram at i
+// extends that of the (n-1)-gram at i by one token.
+void TokenGrams(const std::vector<uint64_t>& tokens, Side* s) {
+  const size_t len = std::min(tokens.size(), 4 * kMaxTerms);
+  thread_local std::vector<uint64_t> h;
+  h.assign(tokens.begin(), tokens.begin() + static_cast<long>(len));
+  for (size_t g = 1; g <= 4; ++g) {
+    std::vector<uint64_t>& out = s->grams[g - 1];
+    out.clear();
+    if (len < g) continue;
+    if (g > 1) {
+      for (size_t i = 0; i + g <= len; ++i) {
+        h[i] = internal::Mix64(h[i] ^ tokens[i + g - 1]);
+      }
+    }
+    out.assign(h.begin(), h.begin() + static_cast<long>(len - g + 1));
+    std::sort(out.begin(), out.end());
+  }
+}
+
+}  // namespace
+
+ClaimScorer::Prepared::Prepared() = default;
+ClaimScorer::Prepared::~Prepared() = default;
+ClaimScorer::Prepared::Prepared(Prepared&&) noexcept = default;
+ClaimScorer::Prepared& ClaimScorer::Prepared::operator=(Prepared&&) noexcept =
+    default;
+
 struct ClaimScorer::Impl {
   std::shared_ptr<const Lexicon> lexicon;  // Null: no WordNet.
   // The model, resolved to feature indexes.
@@ -508,19 +669,22 @@ struct ClaimScorer::Impl {
   // Where the shorter of two texts sits in the longer: the longer's content
   // words [begin, end).
   struct Window {
-    const UnitTerms* shorter = nullptr;
-    const UnitTerms* longer = nullptr;
+    const Side* shorter = nullptr;
+    const Side* longer = nullptr;
     size_t begin = 0, end = 0;
   };
 
+  void Prepare(const UnitTerms& t, const IdfTable& idf, Side* s) const;
   // Fills f[0, kNumFeatures) for the pair and, if `window` is set, *window.
-  void Compute(const UnitTerms& one, const UnitTerms& two, const IdfTable& idf,
-               double* f, Window* window) const;
+  void Compute(const Side& one, const Side& two, double* f,
+               Window* window) const;
   // Fills f with the features of the shorter text against `w`, its window
   // in the longer one (from Compute); false (f untouched) when the
   // containment path does not apply: the shorter is too short, not short
   // enough relative to the longer, or aligned with all of it.
-  bool ComputeWindow(const Window& w, const IdfTable& idf, double* f) const;
+  bool ComputeWindow(const Window& w, double* f) const;
+  // The score of a pair: the model's, or its window's if higher.
+  double Score(const Side& a, const Side& b) const;
 
   double Model(const double* f) const {
     double z = intercept;
@@ -529,44 +693,63 @@ struct ClaimScorer::Impl {
   }
 };
 
-void ClaimScorer::Impl::Compute(const UnitTerms& one, const UnitTerms& two,
-                                const IdfTable& idf, double* f,
+void ClaimScorer::Impl::Prepare(const UnitTerms& t, const IdfTable& idf,
+                                Side* s) const {
+  s->terms = &t;
+  const size_t n = std::min(t.stems.size(), kMaxTerms);
+  s->n = n;
+  // IDF weights, relative to the largest possible IDF (an unseen stem).
+  const double max_idf = std::log(static_cast<double>(idf.units() + 1)) + 1.0;
+  s->hash.resize(n);
+  s->w.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    s->hash[i] = internal::HashBytes(t.stems[i], internal::kTokenSeed);
+    s->w[i] = idf.Idf(t.stems[i]) / max_idf;
+  }
+  // WordNet senses (numbers have none).
+  s->overflow.clear();
+  s->senses.clear();
+  if (t.words.size() >= n) {
+    s->senses.assign(n, nullptr);
+    if (lexicon) {
+      thread_local std::vector<uint32_t> which;
+      which.clear();
+      for (size_t i = 0; i < n; ++i) {
+        const std::string& w = t.words[i];
+        if (!w.empty() && !IsAsciiDigit(w[0])) {
+          which.push_back(static_cast<uint32_t>(i));
+        }
+      }
+      lexicon->Senses(t.words, which, s->senses.data(), &s->overflow);
+    }
+    FillSigs(s);
+  } else {
+    s->sigs.clear();
+  }
+  CountStems(s);
+  TokenGrams(t.tokens, s);
+}
+
+void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
                                 Window* window) const {
   std::fill(f, f + kNumFeatures, 0.0);
   // A canonical order (shorter first) makes every feature exactly
   // symmetric, rounding included.
+  const std::vector<std::string>& one_stems = one.terms->stems;
+  const std::vector<std::string>& two_stems = two.terms->stems;
   const bool swap =
-      two.stems.size() < one.stems.size() ||
-      (two.stems.size() == one.stems.size() && two.stems < one.stems);
-  const UnitTerms& a = swap ? two : one;
-  const UnitTerms& b = swap ? one : two;
-  const size_t n = std::min(a.stems.size(), kMaxTerms);
-  const size_t m = std::min(b.stems.size(), kMaxTerms);
+      two_stems.size() < one_stems.size() ||
+      (two_stems.size() == one_stems.size() && two_stems < one_stems);
+  const Side& a = swap ? two : one;
+  const Side& b = swap ? one : two;
+  const size_t n = a.n;
+  const size_t m = b.n;
   if (window != nullptr) *window = Window{&a, &b, 0, 0};
-  if (n == 0 || m == 0 || a.words.size() < n || b.words.size() < m) return;
-
-  // IDF weights, relative to the largest possible IDF (an unseen stem).
-  const double max_idf = std::log(static_cast<double>(idf.units() + 1)) + 1.0;
-  thread_local std::vector<double> wa, wb;
-  wa.resize(n);
-  wb.resize(m);
-  for (size_t i = 0; i < n; ++i) wa[i] = idf.Idf(a.stems[i]) / max_idf;
-  for (size_t j = 0; j < m; ++j) wb[j] = idf.Idf(b.stems[j]) / max_idf;
-
-  // WordNet senses (numbers have none).
-  thread_local std::vector<const WordSenses*> sa, sb;
-  thread_local std::vector<std::unique_ptr<WordSenses>> overflow;
-  overflow.clear();
-  sa.assign(n, nullptr);
-  sb.assign(m, nullptr);
-  if (lexicon) {
-    auto senses = [&](const std::string& w) -> const WordSenses* {
-      if (w.empty() || IsAsciiDigit(w[0])) return nullptr;
-      return lexicon->Senses(w, &overflow);
-    };
-    for (size_t i = 0; i < n; ++i) sa[i] = senses(a.words[i]);
-    for (size_t j = 0; j < m; ++j) sb[j] = senses(b.words[j]);
-  }
+  if (n == 0 || m == 0 || a.senses.size() < n || b.senses.size() < m) return;
+  const std::vector<double>& wa = a.w;
+  const std::vector<double>& wb = b.w;
+  const std::vector<const WordSenses*>& sa = a.senses;
+  const std::vector<const WordSenses*>& sb = b.senses;
 
   // Alignment level of every pair of content words, and each word's best.
   thread_local std::vector<uint8_t> level, best_a, best_b;
@@ -576,16 +759,10 @@ void ClaimScorer::Impl::Compute(const UnitTerms& one, const UnitTerms& two,
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < m; ++j) {
       uint8_t l = kNoMatch;
-      if (a.stems[i] == b.stems[j]) {
+      if (SameStem(a, i, b, j)) {
         l = kExact;
-      } else if (sa[i] != nullptr && sb[j] != nullptr &&
-                 MayRelate(*sa[i], *sb[j])) {
-        if (Intersects(sa[i]->syn, sb[j]->syn)) {
-          l = kSynonym;
-        } else if (Intersects(sa[i]->syn, sb[j]->rel) ||
-                   Intersects(sa[i]->rel, sb[j]->syn)) {
-          l = kRelated;
-        }
+      } else if (MayRelate(a.sigs[i], b.sigs[j])) {
+        l = SenseLevel(*sa[i], *sb[j]);
       }
       level[i * m + j] = l;
       best_a[i] = std::max(best_a[i], l);
@@ -700,95 +877,68 @@ void ClaimScorer::Impl::Compute(const UnitTerms& one, const UnitTerms& two,
   }
 
   // Surface overlap: clipped n-gram precision of all tokens, n = 1..4.
-  {
-    thread_local std::vector<uint64_t> ga, gb;
-    auto grams = [](const std::vector<uint64_t>& t, size_t g,
-                    std::vector<uint64_t>* out) {
-      out->clear();
-      const size_t len = std::min(t.size(), 4 * kMaxTerms);
-      for (size_t i = 0; i + g <= len; ++i) {
-        uint64_t h = t[i];
-        for (size_t k = 1; k < g; ++k) h = internal::Mix64(h ^ t[i + k]);
-        out->push_back(h);
-      }
-      std::sort(out->begin(), out->end());
-    };
-    for (size_t g = 1; g <= 4; ++g) {
-      grams(a.tokens, g, &ga);
-      grams(b.tokens, g, &gb);
-      if (ga.empty() || gb.empty()) break;
-      const auto s = static_cast<double>(IntersectionSize<uint64_t>(ga, gb));
-      set_min_max(kTok1Min + 2 * static_cast<int>(g - 1),
-                  s / static_cast<double>(ga.size()),
-                  s / static_cast<double>(gb.size()));
-    }
+  for (size_t g = 1; g <= 4; ++g) {
+    const std::vector<uint64_t>& ga = a.grams[g - 1];
+    const std::vector<uint64_t>& gb = b.grams[g - 1];
+    if (ga.empty() || gb.empty()) break;
+    const auto s = static_cast<double>(MultisetIntersectionSize(ga, gb));
+    set_min_max(kTok1Min + 2 * static_cast<int>(g - 1),
+                s / static_cast<double>(ga.size()),
+                s / static_cast<double>(gb.size()));
   }
 
   // IDF-weighted cosine of the stem counts, and Jaccard of the stem sets.
   {
-    double dot = 0, na = 0, nb = 0;
-    size_t shared = 0, da = 0, db = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (std::find(a.stems.begin(), a.stems.begin() + static_cast<long>(i),
-                    a.stems[i]) != a.stems.begin() + static_cast<long>(i)) {
-        continue;  // Counted at its first occurrence.
-      }
-      ++da;
-      double ta = 0, tb = 0;
-      for (size_t k = i; k < n; ++k) ta += a.stems[k] == a.stems[i];
+    double dot = 0;
+    size_t shared = 0;
+    for (const auto& [i, ta] : a.firsts) {
+      double tb = 0;
       for (size_t j = 0; j < m; ++j) tb += level[i * m + j] == kExact;
-      na += ta * ta * wa[i] * wa[i];
       dot += ta * tb * wa[i] * wa[i];
       if (tb > 0) ++shared;
     }
-    for (size_t j = 0; j < m; ++j) {
-      if (std::find(b.stems.begin(), b.stems.begin() + static_cast<long>(j),
-                    b.stems[j]) != b.stems.begin() + static_cast<long>(j)) {
-        continue;
-      }
-      ++db;
-      double tb = 0;
-      for (size_t k = j; k < m; ++k) tb += b.stems[k] == b.stems[j];
-      nb += tb * tb * wb[j] * wb[j];
-    }
-    f[kIdfCosine] = dot / std::sqrt(na * nb);
+    const size_t da = a.firsts.size(), db = b.firsts.size();
+    f[kIdfCosine] = dot / std::sqrt(a.norm * b.norm);
     f[kJaccard] =
         static_cast<double>(shared) / static_cast<double>(da + db - shared);
   }
 
   // Numbers and negation.
-  if (!a.numbers.empty() || !b.numbers.empty()) {
+  const UnitTerms& ua = *a.terms;
+  const UnitTerms& ub = *b.terms;
+  if (!ua.numbers.empty() || !ub.numbers.empty()) {
     size_t only_a = 0, only_b = 0;
-    for (const std::string& x : a.numbers) {
-      only_a +=
-          std::find(b.numbers.begin(), b.numbers.end(), x) == b.numbers.end();
+    for (const std::string& x : ua.numbers) {
+      only_a += std::find(ub.numbers.begin(), ub.numbers.end(), x) ==
+                ub.numbers.end();
     }
-    for (const std::string& y : b.numbers) {
-      only_b +=
-          std::find(a.numbers.begin(), a.numbers.end(), y) == a.numbers.end();
+    for (const std::string& y : ub.numbers) {
+      only_b += std::find(ua.numbers.begin(), ua.numbers.end(), y) ==
+                ua.numbers.end();
     }
-    f[kNumMismatch] = static_cast<double>(only_a + only_b) /
-                      static_cast<double>(a.numbers.size() + b.numbers.size());
+    f[kNumMismatch] =
+        static_cast<double>(only_a + only_b) /
+        static_cast<double>(ua.numbers.size() + ub.numbers.size());
     // Each side states a number the other does not: "20" vs "200" (one side
     // merely adding a date is not a conflict).
     f[kNumConflict] = only_a > 0 && only_b > 0 ? 1.0 : 0.0;
   }
-  f[kNegMismatch] = a.negated != b.negated ? 1.0 : 0.0;
+  f[kNegMismatch] = ua.negated != ub.negated ? 1.0 : 0.0;
   f[kLenRatio] = static_cast<double>(n) / static_cast<double>(m);
   f[kShortLen] = static_cast<double>(n);
 }
 
-bool ClaimScorer::Impl::ComputeWindow(const Window& w, const IdfTable& idf,
-                                      double* f) const {
-  const size_t shorter = std::min(w.shorter->stems.size(), kMaxTerms);
-  const size_t longer = std::min(w.longer->stems.size(), kMaxTerms);
+bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
+  const size_t shorter = w.shorter->n;
+  const size_t longer = w.longer->n;
   if (shorter < kMinContainedWords ||
       static_cast<double>(shorter) >
           kMaxContainedRatio * static_cast<double>(longer) ||
       w.end <= w.begin || w.end - w.begin >= longer) {
     return false;
   }
-  const UnitTerms& l = *w.longer;
+  const Side& ls = *w.longer;
+  const UnitTerms& l = *ls.terms;
   thread_local UnitTerms slice;
   const auto begin = static_cast<long>(w.begin), end = static_cast<long>(w.end);
   slice.stems.assign(l.stems.begin() + begin, l.stems.begin() + end);
@@ -810,8 +960,29 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, const IdfTable& idf,
       slice.stem_positions.push_back(l.stem_positions[k] - first);
     }
   }
-  Compute(*w.shorter, slice, idf, f, nullptr);
+  // The window's words are the longer's: their hashes, weights and senses
+  // are too (the senses stay owned by the longer).
+  thread_local Side side;
+  side.terms = &slice;
+  side.n = w.end - w.begin;
+  side.hash.assign(ls.hash.begin() + begin, ls.hash.begin() + end);
+  side.w.assign(ls.w.begin() + begin, ls.w.begin() + end);
+  side.senses.assign(ls.senses.begin() + begin, ls.senses.begin() + end);
+  side.sigs.assign(ls.sigs.begin() + begin, ls.sigs.begin() + end);
+  CountStems(&side);
+  TokenGrams(slice.tokens, &side);
+  Compute(*w.shorter, side, f, nullptr);
   return true;
+}
+
+double ClaimScorer::Impl::Score(const Side& a, const Side& b) const {
+  if (a.terms->stems.empty() || b.terms->stems.empty()) return 0.0;
+  double f[kNumFeatures];
+  Window w;
+  Compute(a, b, f, &w);
+  double p = Model(f);
+  if (ComputeWindow(w, f)) p = std::max(p, Model(f));
+  return p;
 }
 
 absl::StatusOr<ClaimScorer> ClaimScorer::Create(
@@ -847,15 +1018,38 @@ absl::StatusOr<ClaimScorer> ClaimScorer::Create(
   return scorer;
 }
 
+ClaimScorer::Prepared ClaimScorer::Prepare(const UnitTerms& terms,
+                                           const IdfTable& idf) const {
+  Prepared p;
+  p.side_ = std::make_unique<Side>();
+  impl_->Prepare(terms, idf, p.side_.get());
+  return p;
+}
+
+double ClaimScorer::Score(const Prepared& a, const Prepared& b) const {
+  if (a.side_ == nullptr || b.side_ == nullptr) return 0.0;
+  return impl_->Score(*a.side_, *b.side_);
+}
+
+namespace {
+// Per-thread sides for the calls that take plain UnitTerms: their buffers
+// are reused from pair to pair.
+struct PairSides {
+  Side a, b;
+};
+PairSides& ThreadSides() {
+  thread_local PairSides sides;
+  return sides;
+}
+}  // namespace
+
 double ClaimScorer::Score(const UnitTerms& a, const UnitTerms& b,
                           const IdfTable& idf) const {
   if (a.stems.empty() || b.stems.empty()) return 0.0;
-  double f[kNumFeatures];
-  Impl::Window w;
-  impl_->Compute(a, b, idf, f, &w);
-  double p = impl_->Model(f);
-  if (impl_->ComputeWindow(w, idf, f)) p = std::max(p, impl_->Model(f));
-  return p;
+  PairSides& s = ThreadSides();
+  impl_->Prepare(a, idf, &s.a);
+  impl_->Prepare(b, idf, &s.b);
+  return impl_->Score(s.a, s.b);
 }
 
 double ClaimScorer::DefaultThreshold() { return claim_model::kThreshold; }
@@ -864,16 +1058,22 @@ void ClaimScorer::Features(const UnitTerms& a, const UnitTerms& b,
                            const IdfTable& idf,
                            std::vector<double>* out) const {
   out->assign(kNumFeatures, 0.0);
-  impl_->Compute(a, b, idf, out->data(), nullptr);
+  PairSides& s = ThreadSides();
+  impl_->Prepare(a, idf, &s.a);
+  impl_->Prepare(b, idf, &s.b);
+  impl_->Compute(s.a, s.b, out->data(), nullptr);
 }
 
 bool ClaimScorer::WindowFeatures(const UnitTerms& a, const UnitTerms& b,
                                  const IdfTable& idf,
                                  std::vector<double>* out) const {
   out->assign(kNumFeatures, 0.0);
+  PairSides& s = ThreadSides();
+  impl_->Prepare(a, idf, &s.a);
+  impl_->Prepare(b, idf, &s.b);
   Impl::Window w;
-  impl_->Compute(a, b, idf, out->data(), &w);
-  if (impl_->ComputeWindow(w, idf, out->data())) return true;
+  impl_->Compute(s.a, s.b, out->data(), &w);
+  if (impl_->ComputeWindow(w, out->data())) return true;
   out->assign(kNumFeatures, 0.0);
   return false;
 }

@@ -60,15 +60,18 @@ uint64_t LineKey(std::string_view original) {
 // are not a claim repeated, and keeping them would make most of the dump
 // candidates of each other. A unit left with fewer than three shingles keeps
 // its three rarest stems instead.
-std::vector<uint64_t> UnitShingles(const UnitTerms& t, bool bigrams,
-                                   const IdfTable& idf, double min_idf) {
+//
+// `stem(i)` gives the IDF and TokenHash of the unit's i-th stem, i < n.
+template <typename StemFn>
+std::vector<uint64_t> UnitShingles(size_t n, StemFn stem, bool bigrams,
+                                   double min_idf) {
   std::vector<uint64_t> out;
-  out.reserve(t.stems.size() * 2);
+  out.reserve(n * 2);
   uint64_t prev = 0;
   bool prev_kept = false;
-  for (size_t i = 0; i < t.stems.size(); ++i) {
-    const bool keep = idf.Idf(t.stems[i]) >= min_idf;
-    uint64_t h = TokenHash(t.stems[i]);
+  for (size_t i = 0; i < n; ++i) {
+    const auto [stem_idf, h] = stem(i);
+    const bool keep = stem_idf >= min_idf;
     if (keep) out.push_back(h);
     if (bigrams && i > 0 && (keep || prev_kept)) {
       uint64_t pair[2] = {prev, h};
@@ -80,8 +83,9 @@ std::vector<uint64_t> UnitShingles(const UnitTerms& t, bool bigrams,
   }
   if (out.size() < 3) {
     std::vector<std::pair<double, uint64_t>> by_rarity;
-    for (const std::string& stem : t.stems) {
-      by_rarity.emplace_back(-idf.Idf(stem), TokenHash(stem));
+    for (size_t i = 0; i < n; ++i) {
+      const auto [stem_idf, h] = stem(i);
+      by_rarity.emplace_back(-stem_idf, h);
     }
     std::sort(by_rarity.begin(), by_rarity.end());
     for (size_t i = 0; i < by_rarity.size() && i < 3; ++i) {
@@ -93,18 +97,20 @@ std::vector<uint64_t> UnitShingles(const UnitTerms& t, bool bigrams,
   return out;
 }
 
-// Candidate sketches of units: the classic MinHash of UnitShingles, units x
-// num_perm slots. Stems in more units than the frequent-stem cap are left
-// out of the shingles.
-std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
-                                const ClaimOptions& options,
-                                const IdfTable& idf) {
+// The IDF at or above which a stem is in the candidate shingles.
+double MinShingleIdf(const ClaimOptions& options, const IdfTable& idf) {
   // idf(t) = ln((N + 1) / (df + 1)) + 1, so df <= cap <=> idf >= this.
   const double cap = std::max<double>(
       options.frequent_stem_min_units,
       options.frequent_stem_fraction * static_cast<double>(idf.units()));
-  const double min_idf =
-      std::log((static_cast<double>(idf.units()) + 1) / (cap + 1)) + 1;
+  return std::log((static_cast<double>(idf.units()) + 1) / (cap + 1)) + 1;
+}
+
+// Candidate sketches of `num_units` units: the classic MinHash of
+// UnitShingles, units x num_perm slots. shingles(u) gives unit u's.
+template <typename ShinglesFn>
+std::vector<uint32_t> SignShingles(size_t num_units, ShinglesFn shingles,
+                                   const ClaimOptions& options) {
   // Units are small sets (about 20 shingles): the classic k-hash MinHash
   // costs k multiply-adds per shingle, while one-permutation hashing would
   // spend most of its time densifying ~k empty bins.
@@ -113,15 +119,34 @@ std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
   mo.num_perm = options.num_perm;
   mo.seed = options.seed;
   const MinHasher hasher(mo);
-  const int64_t num_units = static_cast<int64_t>(terms.size());
-  std::vector<uint32_t> sigs(terms.size() * options.num_perm);
+  const auto n = static_cast<int64_t>(num_units);
+  std::vector<uint32_t> sigs(num_units * options.num_perm);
 #pragma omp parallel for schedule(dynamic, 64)
-  for (int64_t u = 0; u < num_units; ++u) {
-    hasher.Sign(UnitShingles(terms[u], options.bigrams, idf, min_idf),
-                std::span<uint32_t>(sigs).subspan(u * options.num_perm,
-                                                  options.num_perm));
+  for (int64_t u = 0; u < n; ++u) {
+    hasher.Sign(shingles(u), std::span<uint32_t>(sigs).subspan(
+                                 u * options.num_perm, options.num_perm));
   }
   return sigs;
+}
+
+// Candidate sketches of units. Stems in more units than the frequent-stem
+// cap are left out of the shingles.
+std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
+                                const ClaimOptions& options,
+                                const IdfTable& idf) {
+  const double min_idf = MinShingleIdf(options, idf);
+  return SignShingles(
+      terms.size(),
+      [&](int64_t u) {
+        const std::vector<std::string>& stems = terms[u].stems;
+        return UnitShingles(
+            stems.size(),
+            [&](size_t i) {
+              return std::pair(idf.Idf(stems[i]), TokenHash(stems[i]));
+            },
+            options.bigrams, min_idf);
+      },
+      options);
 }
 
 // scan --index: completes `idf` (the index's counts, then the units of the
@@ -267,12 +292,16 @@ ClaimUnits AnalyzeDocumentUnits(
     return false;
   };
   std::vector<std::pair<ClaimUnit, UnitTerms>> units;
-  auto consider = [&](UnitKind kind, Span sp) -> const UnitTerms* {
+  // `analyzed`: the span's terms if already known, else null.
+  auto consider = [&](UnitKind kind, Span sp,
+                      UnitTerms* analyzed) -> const UnitTerms* {
     if (in_excluded(sp)) {
       ++out.boilerplate_units;
       return nullptr;
     }
-    UnitTerms t = analyzer.Analyze(text.substr(sp.begin, sp.size()));
+    UnitTerms t = analyzed != nullptr
+                      ? std::move(*analyzed)
+                      : analyzer.Analyze(text.substr(sp.begin, sp.size()));
     if (t.stems.size() < options.min_content_words) {
       ++out.short_units;
       return nullptr;
@@ -280,11 +309,11 @@ ClaimUnits AnalyzeDocumentUnits(
     units.emplace_back(ClaimUnit{d, kind, sp}, std::move(t));
     return &units.back().second;
   };
-  if (!headline.empty()) consider(UnitKind::kHeadline, headline);
+  if (!headline.empty()) consider(UnitKind::kHeadline, headline, nullptr);
   std::vector<std::pair<Span, size_t>> sentence_sizes;  // for quote de-dup
   for (const Span& sp : s.sentences) {
     if (!headline.empty() && Contains(headline, sp)) continue;
-    const UnitTerms* t = consider(UnitKind::kSentence, sp);
+    const UnitTerms* t = consider(UnitKind::kSentence, sp, nullptr);
     sentence_sizes.emplace_back(sp, t ? t->stems.size() : 0);
   }
   for (const Span& q : s.quotes) {
@@ -295,7 +324,7 @@ ClaimUnits AnalyzeDocumentUnits(
       if (Contains(sp, q) && size > 0 && t.stems.size() * 10 >= size * 8)
         redundant = true;
     }
-    if (!redundant) consider(UnitKind::kQuote, q);
+    if (!redundant) consider(UnitKind::kQuote, q, &t);
   }
   std::stable_sort(units.begin(), units.end(),
                    [](const auto& x, const auto& y) {
@@ -370,22 +399,94 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   if (num_units < 2) return result;
 
   // ---- IDF from the dump's units; the units x terms matrix. ----
-  if (incremental == nullptr && !idf_complete) {
-    for (const UnitTerms& t : terms) idf.Add(t);
-  }
-  // Term ids in order of first use; each term's IDF looked up once. The
-  // keys view the stems in `terms`, which outlive the map.
-  absl::flat_hash_map<std::string_view, int64_t> term_id;
-  std::vector<double> term_idf;
-  std::vector<Eigen::Triplet<double, int64_t>> triplets;
-  std::vector<std::pair<int64_t, double>> tf;
+  // Every stem occurrence (unit u's are [occ_begin[u], occ_begin[u + 1]))
+  // as a term id, numbered in order of first use, exactly as one pass over
+  // the units would number them: the ids order the matrix columns, and with
+  // them the additions that make up the norms and cosines. Blocks of units
+  // are numbered in parallel with ids of their own, then merged in order.
+  std::vector<size_t> occ_begin(num_units + 1, 0);
   for (uint32_t u = 0; u < num_units; ++u) {
-    tf.clear();
-    for (const std::string& s : terms[u].stems) {
+    occ_begin[u + 1] = occ_begin[u] + terms[u].stems.size();
+  }
+  std::vector<int32_t> occ(occ_begin[num_units]);
+  const int64_t blocks =
+      std::min<int64_t>(num_units, 4 * int64_t{omp_get_max_threads()});
+  auto block_begin = [&](int64_t k) {
+    return static_cast<uint32_t>(k * num_units / blocks);
+  };
+  // Per block: its stems in order of first use. The views are of the stems
+  // in `terms`, which outlive them.
+  std::vector<std::vector<std::string_view>> block_stems(blocks);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t k = 0; k < blocks; ++k) {
+    absl::flat_hash_map<std::string_view, int32_t> local;
+    for (uint32_t u = block_begin(k); u < block_begin(k + 1); ++u) {
+      size_t o = occ_begin[u];
+      for (const std::string& stem : terms[u].stems) {
+        auto [it, inserted] =
+            local.try_emplace(stem, static_cast<int32_t>(local.size()));
+        if (inserted) block_stems[k].push_back(stem);
+        occ[o++] = it->second;
+      }
+    }
+  }
+  absl::flat_hash_map<std::string_view, int32_t> term_id;
+  std::vector<std::string_view> term_stem;
+  std::vector<std::vector<int32_t>> block_ids(blocks);
+  for (int64_t k = 0; k < blocks; ++k) {
+    for (std::string_view stem : block_stems[k]) {
       auto [it, inserted] =
-          term_id.try_emplace(s, static_cast<int64_t>(term_id.size()));
-      if (inserted) term_idf.push_back(idf.Idf(s));
-      tf.emplace_back(it->second, term_idf[it->second]);
+          term_id.try_emplace(stem, static_cast<int32_t>(term_id.size()));
+      if (inserted) term_stem.push_back(stem);
+      block_ids[k].push_back(it->second);
+    }
+  }
+  std::vector<std::vector<std::string_view>>().swap(block_stems);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t k = 0; k < blocks; ++k) {
+    for (size_t o = occ_begin[block_begin(k)];
+         o < occ_begin[block_begin(k + 1)]; ++o) {
+      occ[o] = block_ids[k][occ[o]];
+    }
+  }
+  const auto num_terms = static_cast<int64_t>(term_stem.size());
+  if (incremental == nullptr && !idf_complete) {
+    // What IdfTable::Add of every unit would count, added per term.
+    std::vector<uint64_t> df(num_terms, 0);
+    std::vector<uint32_t> last_unit(num_terms, num_units);
+    for (uint32_t u = 0; u < num_units; ++u) {
+      for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
+        if (last_unit[occ[o]] != u) {
+          last_unit[occ[o]] = u;
+          ++df[occ[o]];
+        }
+      }
+    }
+    std::vector<std::pair<std::string, uint64_t>> counts(num_terms);
+    for (int64_t t = 0; t < num_terms; ++t) {
+      counts[t] = {std::string(term_stem[t]), df[t]};
+    }
+    idf.Merge(IdfTable::FromCounts(num_units, counts));
+  }
+  // Each term's IDF and hash, looked up once.
+  std::vector<double> term_idf(num_terms);
+  std::vector<uint64_t> term_hash(num_terms);
+#pragma omp parallel for schedule(static)
+  for (int64_t t = 0; t < num_terms; ++t) {
+    term_idf[t] = idf.Idf(term_stem[t]);
+    term_hash[t] = TokenHash(term_stem[t]);
+  }
+  // Rows: the IDF-weighted term counts of each unit, unit-normalized, by
+  // term id. Each row is written at the start of its unit's occurrences,
+  // then the rows are packed into the compressed matrix.
+  std::vector<std::pair<int32_t, double>> entries(occ.size());
+  std::vector<int64_t> row_begin(num_units + 1, 0);
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    thread_local std::vector<std::pair<int32_t, double>> tf;
+    tf.clear();
+    for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
+      tf.emplace_back(occ[o], term_idf[occ[o]]);
     }
     // Repeated terms add up: sort by id and merge runs.
     std::sort(tf.begin(), tf.end());
@@ -401,13 +502,25 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     double norm = 0;
     for (const auto& [t, wt] : tf) norm += wt * wt;
     norm = std::sqrt(norm);
-    for (const auto& [t, wt] : tf) triplets.emplace_back(u, t, wt / norm);
+    for (size_t i = 0; i < w; ++i) {
+      entries[occ_begin[u] + i] = {tf[i].first, tf[i].second / norm};
+    }
+    row_begin[u + 1] = static_cast<int64_t>(w);
   }
+  for (uint32_t u = 0; u < num_units; ++u) row_begin[u + 1] += row_begin[u];
   using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int64_t>;
-  RowMatrix x(num_units, static_cast<int64_t>(term_id.size()));
-  x.setFromTriplets(triplets.begin(), triplets.end());
-  x.makeCompressed();
-  std::vector<Eigen::Triplet<double, int64_t>>().swap(triplets);
+  RowMatrix x(num_units, num_terms);
+  x.resizeNonZeros(row_begin[num_units]);
+  std::copy(row_begin.begin(), row_begin.end(), x.outerIndexPtr());
+#pragma omp parallel for schedule(static)
+  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    for (int64_t i = row_begin[u]; i < row_begin[u + 1]; ++i) {
+      const auto& [t, value] = entries[occ_begin[u] + (i - row_begin[u])];
+      x.innerIndexPtr()[i] = t;
+      x.valuePtr()[i] = value;
+    }
+  }
+  std::vector<std::pair<int32_t, double>>().swap(entries);
 
   result.timings.matrix_s = lap();
 
@@ -418,7 +531,21 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       for (uint32_t b = a + 1; b < num_units; ++b) pairs.emplace_back(a, b);
     }
   } else {
-    if (sigs.empty()) sigs = SignUnits(terms, options, idf);
+    if (sigs.empty()) {
+      const double min_idf = MinShingleIdf(options, idf);
+      sigs = SignShingles(
+          num_units,
+          [&](int64_t u) {
+            const int32_t* ids = occ.data() + occ_begin[u];
+            return UnitShingles(
+                occ_begin[u + 1] - occ_begin[u],
+                [&](size_t i) {
+                  return std::pair(term_idf[ids[i]], term_hash[ids[i]]);
+                },
+                options.bigrams, min_idf);
+          },
+          options);
+    }
     LshIndex index(ClaimLshParams(options), options.num_perm);
     index.Add(sigs);
     index.Build();
@@ -455,8 +582,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     }
   }
   group_starts.push_back(candidates.size());
-  std::vector<ClaimMatch> found(candidates.size());
-  std::vector<char> is_match(candidates.size(), 0);
+  std::vector<double> cosine(candidates.size(), 0.0);
   std::vector<char> was_scored(candidates.size(), 0);
   const int64_t groups = static_cast<int64_t>(group_starts.size()) - 1;
 #pragma omp parallel for schedule(dynamic, 1)
@@ -510,18 +636,38 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       const double c = cos(a - a0, local_row[b]);
       if (c < options.min_cosine) continue;
       was_scored[i] = 1;
-      const double score = scorer->Score(terms[a], terms[b], idf);
-      if (score >= result.threshold) {
-        found[i] = ClaimMatch{a, b, score, c};
-        is_match[i] = 1;
-      }
+      cosine[i] = c;
     }
     for (int64_t t : terms_seen) local_term[t] = -1;
     for (uint32_t b : rows_seen) local_row[b] = -1;
   }
+  // The scorer on the pairs past the cosine filter. A unit is scored
+  // against a few others on average: what the scorer derives from one unit
+  // alone (weights, WordNet senses, n-grams) is derived once, up front.
+  std::vector<size_t> scored;
+  std::vector<char> needed(num_units, 0);
   for (size_t i = 0; i < candidates.size(); ++i) {
-    result.scored_pairs += was_scored[i];
-    if (is_match[i]) result.matches.push_back(found[i]);
+    if (!was_scored[i]) continue;
+    scored.push_back(i);
+    needed[candidates[i].first] = 1;
+    needed[candidates[i].second] = 1;
+  }
+  result.scored_pairs = scored.size();
+  std::vector<ClaimScorer::Prepared> prepared(num_units);
+#pragma omp parallel for schedule(dynamic, 64)
+  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    if (needed[u]) prepared[u] = scorer->Prepare(terms[u], idf);
+  }
+  std::vector<double> score(scored.size());
+#pragma omp parallel for schedule(dynamic, 64)
+  for (int64_t k = 0; k < static_cast<int64_t>(scored.size()); ++k) {
+    auto [a, b] = candidates[scored[k]];
+    score[k] = scorer->Score(prepared[a], prepared[b]);
+  }
+  for (size_t k = 0; k < scored.size(); ++k) {
+    if (score[k] < result.threshold) continue;
+    auto [a, b] = candidates[scored[k]];
+    result.matches.push_back(ClaimMatch{a, b, score[k], cosine[scored[k]]});
   }
   std::sort(result.matches.begin(), result.matches.end(),
             [](const ClaimMatch& p, const ClaimMatch& q) {

@@ -242,6 +242,40 @@ TEST(ClaimScorer, RangeAndSymmetry) {
   EXPECT_GT(Score(k000Border, k000Border), 0.9);
 }
 
+// The scan scores prepared units (each analyzed once, scored against many);
+// eval-pairs and compare score terms directly. Both must give the same
+// score, bit for bit, with and without IDF, including empty texts.
+TEST(ClaimScorer, PreparedScoresEqualDirectScores) {
+  const std::vector<std::string> texts = {
+      k000Plans,
+      k003Plans,
+      k000Border,
+      k003Border,
+      kBriefBorder,
+      "Russia is concerned about the situation in Afghanistan.",
+      "The attack killed 20 people in Kabul on Monday, officials said.",
+      "Officials said on Monday that 20 people were not killed in Kabul.",
+      "",
+      "the of and"};
+  IdfTable empty;
+  for (const IdfTable* idf :
+       {&CorpusIdf(), static_cast<const IdfTable*>(&empty)}) {
+    std::vector<UnitTerms> terms;
+    for (const std::string& t : texts) terms.push_back(Analyzer().Analyze(t));
+    std::vector<ClaimScorer::Prepared> prepared;
+    for (const UnitTerms& t : terms) {
+      prepared.push_back(Scorer().Prepare(t, *idf));
+    }
+    for (size_t a = 0; a < texts.size(); ++a) {
+      for (size_t b = 0; b < texts.size(); ++b) {
+        EXPECT_EQ(Scorer().Score(prepared[a], prepared[b]),
+                  Scorer().Score(terms[a], terms[b], *idf))
+            << texts[a] << " | " << texts[b];
+      }
+    }
+  }
+}
+
 TEST(ClaimScorer, DefaultThreshold) {
   EXPECT_GT(ClaimScorer::DefaultThreshold(), 0.0);
   EXPECT_LT(ClaimScorer::DefaultThreshold(), 1.0);

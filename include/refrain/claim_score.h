@@ -125,6 +125,30 @@ class ClaimScorer {
   double Score(const UnitTerms& a, const UnitTerms& b,
                const IdfTable& idf) const;
 
+  // One text's terms with everything scoring derives from them alone (IDF
+  // weights, WordNet senses, token n-grams), for a text scored against many
+  // others: Prepare() once per text, then Score() per pair. Refers to the
+  // UnitTerms it was prepared from, which must outlive it and not change.
+  // Move-only. Default-constructed: an empty text.
+  class Prepared {
+   public:
+    Prepared();
+    ~Prepared();
+    Prepared(Prepared&&) noexcept;
+    Prepared& operator=(Prepared&&) noexcept;
+
+    struct Side;  // Internal.
+
+   private:
+    friend class ClaimScorer;
+    std::unique_ptr<Side> side_;
+  };
+  // Thread-safe.
+  Prepared Prepare(const UnitTerms& terms, const IdfTable& idf) const;
+  // Exactly Score(a's terms, b's terms, idf), for a and b prepared by this
+  // scorer with the same `idf`. Thread-safe.
+  double Score(const Prepared& a, const Prepared& b) const;
+
   // The default decision threshold (chosen on the MSRP train split; see
   // docs/quality.md).
   static double DefaultThreshold();
