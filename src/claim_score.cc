@@ -14,6 +14,7 @@
 #include <array>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
@@ -410,6 +411,15 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   thread_local std::vector<Token> tokens;
   Tokenize(normalized, &tokens);
   const std::string_view t = normalized;
+  // The content words are gathered in reused buffers and copied out at
+  // their exact size: growing the unit's own vectors cost an allocation per
+  // doubling, and reserving a slot per token would hold memory for every
+  // stop word of the dump.
+  thread_local std::vector<std::string> stems, words;
+  thread_local std::vector<uint32_t> stem_positions;
+  stems.clear();
+  words.clear();
+  stem_positions.clear();
   out.tokens.reserve(tokens.size());
   for (const Token& tok : tokens) {
     std::string_view w = t.substr(tok.begin, tok.end - tok.begin);
@@ -418,9 +428,9 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     if (IsNumberToken(w)) {
       std::string num = CanonicalNumber(w);
       out.tokens.push_back(internal::HashBytes(num, internal::kTokenSeed));
-      out.stem_positions.push_back(position);
-      out.stems.push_back(num);
-      out.words.push_back(num);
+      stem_positions.push_back(position);
+      stems.push_back(num);
+      words.push_back(num);
       out.numbers.push_back(std::move(num));
       continue;
     }
@@ -429,10 +439,15 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     if (IsStopWord(w)) continue;
     // Single ASCII letters are initials or leftovers of "U.S.".
     if (w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80) continue;
-    out.stem_positions.push_back(position);
-    out.stems.push_back(Stem(w));
-    out.words.emplace_back(w);
+    stem_positions.push_back(position);
+    stems.push_back(Stem(w));
+    words.emplace_back(w);
   }
+  out.stems.assign(std::make_move_iterator(stems.begin()),
+                   std::make_move_iterator(stems.end()));
+  out.words.assign(std::make_move_iterator(words.begin()),
+                   std::make_move_iterator(words.end()));
+  out.stem_positions.assign(stem_positions.begin(), stem_positions.end());
   return out;
 }
 

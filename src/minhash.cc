@@ -6,7 +6,75 @@
 
 #include "hash.h"
 
+// The classic MinHash loop is compiled once per SIMD target (see
+// byte_class.cc): it is a 64-bit multiply per shingle and permutation, which
+// the baseline x86-64 build can only emulate two lanes at a time.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "minhash.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+HWY_BEFORE_NAMESPACE();
+namespace refrain::internal {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// out[i] = min over x in s[0, n) of bits 32..63 of a[i] * x + b[i] (mod
+// 2^64), for i < k. The product is put together from 32 x 32 -> 64-bit
+// multiplies, which every target has: with a = ah:al and x = xh:xl,
+// a * x + b = (al * xl + b) + 2^32 (al * xh + ah * xl) mod 2^64, so the
+// wanted bits are those of (al * xl + b) >> 32 plus al * xh + ah * xl, mod
+// 2^32: the same value the scalar formula gives.
+void SignClassicImpl(const uint64_t* a, const uint64_t* b, uint32_t k,
+                     const uint64_t* s, size_t n, uint32_t* out) {
+  uint32_t i = 0;
+#if HWY_TARGET != HWY_SCALAR  // One-lane vectors cannot split a u64.
+  const hn::ScalableTag<uint64_t> d64;
+  const hn::Repartition<uint32_t, decltype(d64)> d32;
+  const size_t lanes = hn::Lanes(d64);
+  const auto low32 = hn::Set(d64, uint64_t{0xFFFFFFFF});
+  HWY_ALIGN uint64_t mins[HWY_MAX_BYTES / sizeof(uint64_t)];
+  // Permutations outer, shingles inner: each lane's minimum stays in a
+  // register across the whole set.
+  for (; i + lanes <= k; i += static_cast<uint32_t>(lanes)) {
+    const auto va = hn::LoadU(d64, a + i);
+    const auto vb = hn::LoadU(d64, b + i);
+    const auto al = hn::BitCast(d32, va);  // Even 32-bit lanes: low halves.
+    const auto ah = hn::BitCast(d32, hn::ShiftRight<32>(va));
+    auto m = low32;
+    for (size_t j = 0; j < n; ++j) {
+      const auto xl = hn::BitCast(d32, hn::Set(d64, s[j] & 0xFFFFFFFF));
+      const auto xh = hn::BitCast(d32, hn::Set(d64, s[j] >> 32));
+      const auto lo = hn::Add(hn::MulEven(al, xl), vb);
+      const auto cross = hn::Add(hn::MulEven(al, xh), hn::MulEven(ah, xl));
+      const auto h = hn::And(hn::Add(hn::ShiftRight<32>(lo), cross), low32);
+      m = hn::Min(m, h);
+    }
+    hn::Store(m, d64, mins);
+    for (size_t l = 0; l < lanes; ++l) {
+      out[i + l] = static_cast<uint32_t>(mins[l]);
+    }
+  }
+#endif
+  for (; i < k; ++i) {
+    uint32_t m = std::numeric_limits<uint32_t>::max();
+    for (size_t j = 0; j < n; ++j) {
+      m = std::min(m, static_cast<uint32_t>((a[i] * s[j] + b[i]) >> 32));
+    }
+    out[i] = m;
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace refrain::internal
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 namespace refrain {
+namespace internal {
+HWY_EXPORT(SignClassicImpl);
+}  // namespace internal
+
 namespace {
 
 constexpr uint32_t kNeverProbed = std::numeric_limits<uint32_t>::max();
@@ -68,17 +136,8 @@ void MinHasher::Sign(std::span<const uint64_t> shingles,
 
 void MinHasher::SignClassic(std::span<const uint64_t> s,
                             std::span<uint32_t> out) const {
-  const uint32_t k = options_.num_perm;
-  std::fill(out.begin(), out.end(), std::numeric_limits<uint32_t>::max());
-  const uint64_t* a = a_.data();
-  const uint64_t* b = b_.data();
-  uint32_t* o = out.data();
-  for (uint64_t x : s) {
-    for (uint32_t i = 0; i < k; ++i) {
-      uint32_t h = static_cast<uint32_t>((a[i] * x + b[i]) >> 32);
-      o[i] = std::min(o[i], h);
-    }
-  }
+  HWY_DYNAMIC_DISPATCH(internal::SignClassicImpl)
+  (a_.data(), b_.data(), options_.num_perm, s.data(), s.size(), out.data());
 }
 
 void MinHasher::SignOnePermutation(std::span<const uint64_t> s,
@@ -150,3 +209,4 @@ double EstimateJaccard(std::span<const uint32_t> a,
 }
 
 }  // namespace refrain
+#endif  // HWY_ONCE

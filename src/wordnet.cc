@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -22,11 +24,25 @@ constexpr std::array<const char*, kNumPos> kPosName = {"noun", "verb", "adj",
 absl::StatusOr<std::string> ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // One read into a buffer of the file's size: a stringstream grows by
+  // doubling and copies the 28 MB again on the way out.
+  std::string out;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    out.resize(static_cast<size_t>(size));
+    in.read(out.data(), size);
+    out.resize(static_cast<size_t>(in.gcount()));
+  } else if (size < 0) {  // Not seekable: read it as a stream.
+    in.clear();
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = std::move(ss).str();
+  }
   if (in.bad())
     return absl::DataLossError(absl::StrCat("error reading ", path));
-  return std::move(ss).str();
+  return out;
 }
 
 // Splits `text` into lines, calling fn(line) for each (without '\n', '\r').
@@ -158,11 +174,33 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(const std::string& dir) {
     }
     base[p + 1] = base[p] + static_cast<uint32_t>(offsets[p].size());
   }
+  // Offsets -> ids for the several hundred thousand pointers below: per
+  // 256-byte block of a data file, the first synset at or past its start.
+  // A synset line is longer than that on average, so a look-up checks one
+  // or two offsets where a binary search took about 17 cache-missing steps
+  // (it was the costliest part of the load, which runs on a thread beside
+  // the scan's first steps and so slows them on a small machine).
+  constexpr int kBlockBits = 8;
+  std::array<std::vector<uint32_t>, kNumPos> block_first;
+  for (int p = 0; p < kNumPos; ++p) {
+    const std::vector<uint32_t>& o = offsets[p];
+    std::vector<uint32_t>& first = block_first[p];
+    first.resize((size_t{o.back()} >> kBlockBits) + 2);
+    size_t i = 0;
+    for (size_t b = 0; b < first.size(); ++b) {
+      while (i < o.size() && (size_t{o[i]} >> kBlockBits) < b) ++i;
+      first[b] = static_cast<uint32_t>(i);
+    }
+  }
   auto resolve = [&](int pos, uint32_t offset) -> int64_t {
     const std::vector<uint32_t>& o = offsets[pos];
-    auto it = std::lower_bound(o.begin(), o.end(), offset);
-    if (it == o.end() || *it != offset) return -1;
-    return base[pos] + (it - o.begin());
+    const std::vector<uint32_t>& first = block_first[pos];
+    const size_t b = offset >> kBlockBits;
+    if (b + 1 >= first.size()) return -1;
+    for (uint32_t i = first[b]; i < first[b + 1]; ++i) {
+      if (o[i] == offset) return base[pos] + i;
+    }
+    return -1;
   };
 
   // Pass 2: pointers.
@@ -273,41 +311,53 @@ const WordNet::SenseRange* WordNet::FindLemma(std::string_view lemma,
   return it == lemmas_[pos].end() ? nullptr : &it->second;
 }
 
+template <typename Fn>
+void WordNet::ForEachBaseForm(std::string_view word, Pos pos, Fn fn) const {
+  auto exc = exceptions_[pos].find(absl::string_view(word.data(), word.size()));
+  if (exc != exceptions_[pos].end()) {
+    fn(word);
+    for (const std::string& b : exc->second) fn(std::string_view(b));
+    return;
+  }
+  fn(word);
+  // Reused: the first lookup of each new word in a dump goes through here
+  // once per part of speech and rule.
+  thread_local std::string candidate;
+  for (const Rule& r : RulesOf(pos)) {
+    if (word.size() <= r.suffix.size() || !word.ends_with(r.suffix)) continue;
+    candidate.assign(word.substr(0, word.size() - r.suffix.size()));
+    candidate.append(r.replacement);
+    fn(std::string_view(candidate));
+  }
+}
+
 std::vector<std::string> WordNet::Morphy(std::string_view word, Pos pos) const {
   std::vector<std::string> out;
-  auto add = [&](std::string_view form) {
+  ForEachBaseForm(word, pos, [&](std::string_view form) {
     if (FindLemma(form, pos) == nullptr) return;
     for (const std::string& o : out) {
       if (o == form) return;
     }
     out.emplace_back(form);
-  };
-  auto exc = exceptions_[pos].find(absl::string_view(word.data(), word.size()));
-  if (exc != exceptions_[pos].end()) {
-    add(word);
-    for (const std::string& b : exc->second) add(b);
-    return out;
-  }
-  add(word);
-  std::string candidate;
-  for (const Rule& r : RulesOf(pos)) {
-    if (word.size() <= r.suffix.size() || !word.ends_with(r.suffix)) continue;
-    candidate.assign(word.substr(0, word.size() - r.suffix.size()));
-    candidate.append(r.replacement);
-    add(candidate);
-  }
+  });
   return out;
 }
 
 void WordNet::Synsets(std::string_view word, uint32_t max_senses,
                       std::vector<uint32_t>* out) const {
   for (int p = 0; p < kNumPos; ++p) {
-    for (const std::string& lemma : Morphy(word, static_cast<Pos>(p))) {
-      const SenseRange* r = FindLemma(lemma, static_cast<Pos>(p));
+    // Morphy's lemmas, in its order and deduplicated as it does, without
+    // building its strings: equal forms find the same lemma entry and
+    // different forms different ones, so the entries stand for the forms.
+    absl::InlinedVector<const SenseRange*, 8> seen;
+    ForEachBaseForm(word, static_cast<Pos>(p), [&](std::string_view form) {
+      const SenseRange* r = FindLemma(form, static_cast<Pos>(p));
+      if (r == nullptr || absl::c_linear_search(seen, r)) return;
+      seen.push_back(r);
       uint32_t k = std::min(r->count, max_senses);
       out->insert(out->end(), senses_.begin() + r->begin,
                   senses_.begin() + r->begin + k);
-    }
+    });
   }
 }
 

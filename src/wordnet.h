@@ -67,6 +67,10 @@ class WordNet {
                                      begin[synset + 1] - begin[synset]);
   }
   const SenseRange* FindLemma(std::string_view lemma, Pos pos) const;
+  // Calls fn(form) for each morphy candidate of `word` in `pos`, in
+  // Morphy()'s order, before the lemma check and deduplication.
+  template <typename Fn>
+  void ForEachBaseForm(std::string_view word, Pos pos, Fn fn) const;
 
   // Per part of speech: lemma -> range of `senses_`.
   absl::flat_hash_map<std::string, SenseRange> lemmas_[kNumPos];

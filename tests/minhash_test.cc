@@ -1,7 +1,9 @@
 #include "refrain/minhash.h"
 
 #include <gtest/gtest.h>
+#include <hwy/targets.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -88,6 +90,68 @@ TEST(MinHash, EdgeCases) {
   // Order and duplicates do not matter.
   std::vector<uint64_t> a{1, 2, 3}, b{3, 2, 1, 1};
   EXPECT_EQ(h.Sign(a), h.Sign(b));
+}
+
+// The classic signature is slot i = min over x of bits 32..63 of
+// a_i * x + b_i (mod 2^64), a_i and b_i drawn by splitmix64 from the seed.
+// The SIMD code builds that product from 32-bit halves: it must agree with
+// the plain formula bit for bit, at slot counts that do not fill the last
+// vector and on values whose halves carry.
+void CheckClassicMatchesScalarFormula() {
+  auto mix64 = [](uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+  };
+  std::mt19937_64 rng(7);
+  for (uint32_t k : {8u, 9u, 13u, 31u, 128u, 131u, 1024u}) {
+    MinHashOptions o;
+    o.algorithm = MinHashAlgorithm::kClassic;
+    o.num_perm = k;
+    o.seed = rng();
+    MinHasher hasher(o);
+    std::vector<uint64_t> a(k), b(k);
+    uint64_t state = o.seed;
+    for (uint32_t i = 0; i < k; ++i) {
+      a[i] = mix64(state++) | 1;
+      b[i] = mix64(state++);
+    }
+    for (size_t n : {size_t{0}, size_t{1}, size_t{2}, size_t{7}, size_t{40}}) {
+      std::vector<uint64_t> s;
+      for (size_t j = 0; j < n; ++j) {
+        switch (rng() % 4) {
+          case 0:
+            s.push_back(~uint64_t{0} - rng() % 3);
+            break;
+          case 1:
+            s.push_back(rng() % 5);
+            break;
+          default:
+            s.push_back(rng());
+        }
+      }
+      std::vector<uint32_t> want(k, 0xFFFFFFFFu);
+      for (uint32_t i = 0; i < k; ++i) {
+        for (uint64_t x : s) {
+          want[i] =
+              std::min(want[i], static_cast<uint32_t>((a[i] * x + b[i]) >> 32));
+        }
+      }
+      EXPECT_EQ(hasher.Sign(s), want) << "k=" << k << " n=" << n;
+    }
+  }
+}
+
+TEST(MinHash, ClassicMatchesScalarFormula) {
+  // On every SIMD target this CPU runs, not only the best one.
+  const int64_t supported = hwy::SupportedTargets();
+  for (int64_t t = supported; t != 0; t &= t - 1) {
+    hwy::SetSupportedTargetsForTest(t & -t);
+    SCOPED_TRACE(hwy::TargetName(t & -t));
+    CheckClassicMatchesScalarFormula();
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(MinHash, ValidatesOptions) {
