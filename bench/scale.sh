@@ -63,10 +63,15 @@ if [ -d "$BBC" ]; then
   mb=$(du -sb "$BBC" | awk '{print $1/1e6}')
   row bbc 2225 "$mb" "$BBC"
   if [ "$BBC_COPIES" -gt 0 ]; then
-    f="$WORK/bbc-x$BBC_COPIES.jsonl.zst"
+    # zstd-compressed like the generated corpora when the zstd tool is
+    # there (Debian package zstd), plain JSONL otherwise.
+    f="$WORK/bbc-x$BBC_COPIES.jsonl"
+    command -v zstd >/dev/null && f="$f.zst"
     if [ ! -f "$f" ]; then
       python3 bench/bbc_scaled.py "$BBC" "$BBC_COPIES" "$WORK/bbc-x$BBC_COPIES.jsonl" >/dev/null
-      zstd -q -f -3 --rm "$WORK/bbc-x$BBC_COPIES.jsonl" -o "$f"
+      if [ "${f%.zst}" != "$f" ]; then
+        zstd -q -f -3 --rm "$WORK/bbc-x$BBC_COPIES.jsonl" -o "$f"
+      fi
     fi
     mb=$("$REFRAIN" scan "$f" --floor 2>/dev/null | sed -E 's/.* words, ([0-9.]+) MB.*/\1/')
     docs=$("$REFRAIN" scan "$f" --floor 2>/dev/null | sed -E 's/^floor: ([0-9]+) documents.*/\1/')
