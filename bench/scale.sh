@@ -73,8 +73,9 @@ if [ -d "$BBC" ]; then
         zstd -q -f -3 --rm "$WORK/bbc-x$BBC_COPIES.jsonl" -o "$f"
       fi
     fi
-    mb=$("$REFRAIN" scan "$f" --floor 2>/dev/null | sed -E 's/.* words, ([0-9.]+) MB.*/\1/')
-    docs=$("$REFRAIN" scan "$f" --floor 2>/dev/null | sed -E 's/^floor: ([0-9]+) documents.*/\1/')
+    summary=$("$REFRAIN" scan "$f" --floor 2>/dev/null)
+    mb=$(sed -E 's/.* words, ([0-9.]+) MB.*/\1/' <<<"$summary")
+    docs=$(sed -E 's/^floor: ([0-9]+) documents.*/\1/' <<<"$summary")
     row "bbc-x$BBC_COPIES" "$docs" "$mb" "$f"
   fi
 fi

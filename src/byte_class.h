@@ -29,17 +29,6 @@ void ClassifyBytes(std::string_view text, ByteClasses* out);
 // normalization's ASCII fast path reaches.
 size_t AsciiPrefix(std::string_view text);
 
-// The first position >= i whose bit is 0 in `mask` (see ByteClasses).
-inline size_t NextZeroBit(const std::vector<uint64_t>& mask, size_t i) {
-  size_t w = i >> 6;
-  uint64_t x = ~mask[w] >> (i & 63);
-  if (x != 0) return i + static_cast<size_t>(__builtin_ctzll(x));
-  for (++w;; ++w) {
-    x = ~mask[w];
-    if (x != 0) return (w << 6) + static_cast<size_t>(__builtin_ctzll(x));
-  }
-}
-
 // The first position >= i whose bit is 0 in both masks.
 inline size_t NextZeroBit(const std::vector<uint64_t>& a,
                           const std::vector<uint64_t>& b, size_t i) {
@@ -50,10 +39,6 @@ inline size_t NextZeroBit(const std::vector<uint64_t>& a,
     x = ~(a[w] | b[w]);
     if (x != 0) return (w << 6) + static_cast<size_t>(__builtin_ctzll(x));
   }
-}
-
-inline bool TestBit(const std::vector<uint64_t>& mask, size_t i) {
-  return (mask[i >> 6] >> (i & 63)) & 1;
 }
 
 }  // namespace refrain::internal

@@ -116,12 +116,33 @@ void LshIndex::Add(std::span<const uint32_t> signatures) {
 
 namespace {
 
-// Sorts entries by (key, doc) as std::sort would. Band keys are hashes, so
-// one counting pass on the key's top bits leaves buckets of a few entries
-// each, and sorting those is several times faster than a comparison sort of
-// the whole band (it was the largest single cost of the claims candidates
-// step).
-// Any key distribution gives the same order; only the speed depends on it.
+// Sorts `v` ascending as std::sort would, given bucket_of(x) < buckets that
+// never decreases as x grows: one counting pass scatters the elements into
+// their buckets, then each bucket (a few elements) is sorted on its own,
+// several times faster than one comparison sort of everything (the band
+// sort was the largest single cost of the claims candidates step). The
+// buffers stay with the thread for the next call.
+template <typename T, typename BucketOf>
+void SortByBuckets(std::vector<T>& v, size_t buckets, BucketOf bucket_of) {
+  thread_local std::vector<uint32_t> start;
+  thread_local std::vector<T> tmp;
+  start.assign(buckets + 1, 0);
+  for (const T& x : v) ++start[bucket_of(x) + 1];
+  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  tmp.resize(v.size());
+  for (const T& x : v) tmp[start[bucket_of(x)]++] = x;
+  // start[i] is now the end of bucket i.
+  size_t begin = 0;
+  for (size_t i = 0; i < buckets; ++i) {
+    const size_t end = start[i];
+    if (end - begin > 1) std::sort(tmp.begin() + begin, tmp.begin() + end);
+    begin = end;
+  }
+  v.swap(tmp);
+}
+
+// Sorts entries by (key, doc). Band keys are hashes, so about n / 4 buckets
+// on the key's top bits hold a few entries each, whatever the data.
 template <typename Entry>
 void SortByKey(std::vector<Entry>& v) {
   const size_t n = v.size();
@@ -132,27 +153,12 @@ void SortByKey(std::vector<Entry>& v) {
   int bits = 1;
   while (bits < 20 && (size_t{1} << bits) < n / 4) ++bits;
   const int shift = 64 - bits;
-  thread_local std::vector<uint32_t> start;
-  thread_local std::vector<Entry> tmp;
-  start.assign((size_t{1} << bits) + 1, 0);
-  for (const Entry& e : v) ++start[(e.key >> shift) + 1];
-  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-  tmp.resize(n);
-  for (const Entry& e : v) tmp[start[e.key >> shift]++] = e;
-  // start[i] is now the end of bucket i.
-  size_t begin = 0;
-  for (size_t i = 0; i + 1 < start.size(); ++i) {
-    const size_t end = start[i];
-    if (end - begin > 1) std::sort(tmp.begin() + begin, tmp.begin() + end);
-    begin = end;
-  }
-  v.swap(tmp);
+  SortByBuckets(v, size_t{1} << bits,
+                [shift](const Entry& e) { return e.key >> shift; });
 }
 
-// Sorts packed pairs (first << 32 | second, first < num_docs) ascending as
-// std::sort would, by one counting pass on `first` (coarsened to about
-// n / 4 buckets) and small sorts within buckets. The buffers stay with
-// the thread for the next call.
+// Sorts packed pairs (first << 32 | second, first < num_docs), in buckets
+// of `first` coarsened to about n / 4 of them.
 void SortPairs(std::vector<uint64_t>& v, uint32_t num_docs) {
   const size_t n = v.size();
   if (n < 1024 || num_docs == 0) {
@@ -161,22 +167,9 @@ void SortPairs(std::vector<uint64_t>& v, uint32_t num_docs) {
   }
   int drop = 0;  // Low bits of `first` dropped from the bucket number.
   while (drop < 32 && (size_t{num_docs} >> drop) > n / 4) ++drop;
-  const size_t buckets = (size_t{num_docs - 1} >> drop) + 1;
   const int shift = 32 + drop;
-  thread_local std::vector<uint32_t> start;
-  thread_local std::vector<uint64_t> tmp;
-  start.assign(buckets + 1, 0);
-  for (uint64_t x : v) ++start[(x >> shift) + 1];
-  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-  tmp.resize(n);
-  for (uint64_t x : v) tmp[start[x >> shift]++] = x;
-  size_t begin = 0;
-  for (size_t i = 0; i < buckets; ++i) {
-    const size_t end = start[i];
-    if (end - begin > 1) std::sort(tmp.begin() + begin, tmp.begin() + end);
-    begin = end;
-  }
-  v.swap(tmp);
+  SortByBuckets(v, (size_t{num_docs - 1} >> drop) + 1,
+                [shift](uint64_t x) { return x >> shift; });
 }
 
 }  // namespace
