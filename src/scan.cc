@@ -244,17 +244,24 @@ void StartReport(const ScanOptions& options, Report* report) {
 absl::Status SketchInputs(
     std::span<const InputFile> files, const ScanOptions& options,
     const MinHasher& hasher, bool keep_text,
-    const std::function<void(Document&&, const Sketched&)>& on_doc,
+    const std::function<SketchSlots(Document&&, const Sketched&)>& on_doc,
     const std::function<void(SkippedRecord&&)>& on_skip,
     const std::function<void()>& after_batch) {
   const uint32_t k = options.minhash.num_perm;
   std::vector<Pending> batch;
+  // Per-batch buffers, kept across batches so their memory is reused.
+  std::vector<std::vector<uint64_t>> batch_sets;
+  std::vector<uint32_t> batch_sigs;
+  std::vector<uint64_t> batch_words;
+  std::vector<SketchSlots> slots;
   auto process_batch = [&]() {
     const int64_t n = static_cast<int64_t>(batch.size());
-    std::vector<std::vector<uint64_t>> batch_sets(options.floor ? 0
-                                                                : batch.size());
-    std::vector<uint32_t> batch_sigs(options.floor ? 0 : batch.size() * k);
-    std::vector<uint64_t> batch_words(options.floor ? batch.size() : 0);
+    if (options.floor) {
+      batch_words.assign(batch.size(), 0);
+    } else {
+      batch_sets.resize(batch.size());
+      batch_sigs.resize(batch.size() * k);
+    }
 #pragma omp parallel for schedule(dynamic, 8)
     for (int64_t i = 0; i < n; ++i) {
       Pending& p = batch[i];
@@ -275,6 +282,8 @@ absl::Status SketchInputs(
                   std::span<uint32_t>(batch_sigs).subspan(i * k, k));
       if (!keep_text) std::string().swap(doc->text);
     }
+    // In input order, on this thread: what must be sequential (ids, order).
+    slots.assign(batch.size(), SketchSlots{});
     for (int64_t i = 0; i < n; ++i) {
       Pending& p = batch[i];
       if (auto* skip = std::get_if<SkippedRecord>(&p.result)) {
@@ -288,7 +297,17 @@ absl::Status SketchInputs(
         sk.shingles = batch_sets[i];
         sk.signature = std::span<const uint32_t>(batch_sigs).subspan(i * k, k);
       }
-      on_doc(std::get<Document>(std::move(p.result)), sk);
+      slots[i] = on_doc(std::get<Document>(std::move(p.result)), sk);
+    }
+    // The copies into the stores, in parallel.
+#pragma omp parallel for schedule(dynamic, 32)
+    for (int64_t i = 0; i < n; ++i) {
+      if (slots[i].fingerprints != nullptr) {
+        FingerprintArena::Fill(batch_sets[i], slots[i].fingerprints);
+      }
+      if (slots[i].signature != nullptr) {
+        std::copy_n(batch_sigs.begin() + i * k, k, slots[i].signature);
+      }
     }
     batch.clear();
     if (after_batch) after_batch();
@@ -447,13 +466,15 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   // Sequential, in input order: keeps the order and catches duplicate ids.
   auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
     if (options.floor) doc.text = std::string();
-    if (!internal::KeepDocument(std::move(doc), &id_index, &report)) return;
+    if (!internal::KeepDocument(std::move(doc), &id_index, &report)) {
+      return internal::SketchSlots{};
+    }
     if (options.floor) {
       report.floor_words += sk.floor_words;
-    } else {
-      fingerprints.Append(sk.shingles);
-      signatures.Append(sk.signature);
+      return internal::SketchSlots{};
     }
+    return internal::SketchSlots{fingerprints.Reserve(sk.shingles.size()),
+                                 signatures.Reserve()};
   };
   auto on_skip = [&](SkippedRecord&& s) {
     report.skipped.push_back(std::move(s));
@@ -483,7 +504,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   {
     LshIndex index(report.lsh, k);
-    for (const std::vector<uint32_t>& block : signatures.blocks())
+    for (std::span<const uint32_t> block : signatures.Blocks())
       index.Add(block);
     index.Build();
     LshIndex::CandidateStats stats;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <thread>
@@ -39,38 +40,46 @@ class IndexedScan;
 // document's set was the single largest cost of the scan after tokenizing.
 class FingerprintArena {
  public:
-  void Append(std::span<const uint64_t> hashes) {
+  // Room for the next document's `n` fingerprints, uninitialized, to fill
+  // with Fill (from any thread). Reserving is bookkeeping only, so the scan
+  // reserves in input order on one thread and fills, touching the new
+  // memory, in parallel.
+  uint32_t* Reserve(size_t n) {
     // Blocks of fixed capacity, never reallocated: growing one flat vector
     // would briefly need 1.5-2x its size while it copies (gigabytes at a
     // million articles).
-    if (blocks_.empty() || blocks_.back().size() + hashes.size() > kBlock) {
-      blocks_.emplace_back();
-      blocks_.back().reserve(std::max(kBlock, hashes.size()));
+    if (blocks_.empty() || used_ + n > capacity_) {
+      capacity_ = std::max(kBlock, n);
+      blocks_.push_back(std::make_unique_for_overwrite<uint32_t[]>(capacity_));
+      used_ = 0;
     }
-    std::vector<uint32_t>& block = blocks_.back();
     docs_.push_back(Where{static_cast<uint32_t>(blocks_.size() - 1),
-                          static_cast<uint32_t>(block.size()),
-                          static_cast<uint32_t>(hashes.size())});
-    const size_t at = block.size();
-    block.resize(at + hashes.size());
-    uint32_t* out = block.data() + at;  // A local pointer: vectorized.
+                          static_cast<uint32_t>(used_),
+                          static_cast<uint32_t>(n)});
+    uint32_t* out = blocks_.back().get() + used_;
+    used_ += n;
+    return out;
+  }
+  static void Fill(std::span<const uint64_t> hashes, uint32_t* out) {
     for (size_t i = 0; i < hashes.size(); ++i) {
       out[i] = static_cast<uint32_t>(hashes[i] >> 32);
     }
+  }
+  void Append(std::span<const uint64_t> hashes) {
+    Fill(hashes, Reserve(hashes.size()));
   }
   // Sorts and de-duplicates document i's fingerprints in place. Documents
   // may be prepared concurrently, each by one thread.
   void Prepare(size_t i) {
     Where& w = docs_[i];
-    uint32_t* begin = blocks_[w.block].data() + w.offset;
+    uint32_t* begin = blocks_[w.block].get() + w.offset;
     std::sort(begin, begin + w.size);
     w.size = static_cast<uint32_t>(std::unique(begin, begin + w.size) - begin);
   }
   // Requires Prepare(i).
   std::span<const uint32_t> operator[](size_t i) const {
     const Where& w = docs_[i];
-    return std::span<const uint32_t>(blocks_[w.block])
-        .subspan(w.offset, w.size);
+    return std::span<const uint32_t>(blocks_[w.block].get() + w.offset, w.size);
   }
 
  private:
@@ -78,7 +87,8 @@ class FingerprintArena {
   struct Where {
     uint32_t block, offset, size;
   };
-  std::vector<std::vector<uint32_t>> blocks_;
+  std::vector<std::unique_ptr<uint32_t[]>> blocks_;
+  size_t used_ = 0, capacity_ = 0;  // Of the last block.
   std::vector<Where> docs_;
 };
 
@@ -87,24 +97,37 @@ class FingerprintArena {
 class SignatureStore {
  public:
   explicit SignatureStore(uint32_t k) : k_(k) {}
-  void Append(std::span<const uint32_t> sig) {
-    if (blocks_.empty() || blocks_.back().size() == kDocsPerBlock * k_) {
-      blocks_.emplace_back();
-      blocks_.back().reserve(kDocsPerBlock * k_);
+  // Room for the next document's signature, uninitialized (as
+  // FingerprintArena::Reserve).
+  uint32_t* Reserve() {
+    if (docs_ % kDocsPerBlock == 0) {
+      blocks_.push_back(
+          std::make_unique_for_overwrite<uint32_t[]>(kDocsPerBlock * k_));
     }
-    blocks_.back().insert(blocks_.back().end(), sig.begin(), sig.end());
+    return blocks_.back().get() + (docs_++ % kDocsPerBlock) * k_;
+  }
+  void Append(std::span<const uint32_t> sig) {
+    std::copy(sig.begin(), sig.end(), Reserve());
   }
   std::span<const uint32_t> operator[](size_t doc) const {
-    return std::span<const uint32_t>(blocks_[doc / kDocsPerBlock])
-        .subspan((doc % kDocsPerBlock) * k_, k_);
+    return std::span<const uint32_t>(
+        blocks_[doc / kDocsPerBlock].get() + (doc % kDocsPerBlock) * k_, k_);
   }
-  // The blocks in document order, for LshIndex::Add.
-  const std::vector<std::vector<uint32_t>>& blocks() const { return blocks_; }
+  // The signatures in document order, in blocks, for LshIndex::Add.
+  std::vector<std::span<const uint32_t>> Blocks() const {
+    std::vector<std::span<const uint32_t>> out;
+    for (size_t b = 0; b < blocks_.size(); ++b) {
+      const size_t docs = std::min(kDocsPerBlock, docs_ - b * kDocsPerBlock);
+      out.emplace_back(blocks_[b].get(), docs * k_);
+    }
+    return out;
+  }
 
  private:
   static constexpr size_t kDocsPerBlock = 1 << 16;
   uint32_t k_;
-  std::vector<std::vector<uint32_t>> blocks_;
+  size_t docs_ = 0;
+  std::vector<std::unique_ptr<uint32_t[]>> blocks_;
 };
 
 // One document out of SketchInputs: its shingle hashes (text order, with
@@ -115,6 +138,16 @@ struct Sketched {
   uint64_t floor_words = 0;
 };
 
+// Where on_doc wants a document's sketch stored: SketchInputs fills these
+// (fingerprints: FingerprintArena::Fill of Sketched::shingles; signature:
+// num_perm slots) in parallel once the batch's on_doc calls are done, so the
+// copies and the first touch of new memory are not sequential. Null: not
+// stored.
+struct SketchSlots {
+  uint32_t* fingerprints = nullptr;
+  uint32_t* signature = nullptr;
+};
+
 // Ingest, normalize, shingle and sign `files`: a reader thread cuts the
 // input into batches of options.batch_records while OpenMP workers sketch
 // the previous batch. Calls `on_doc` and `on_skip` sequentially, in input
@@ -123,7 +156,7 @@ struct Sketched {
 absl::Status SketchInputs(
     std::span<const InputFile> files, const ScanOptions& options,
     const MinHasher& hasher, bool keep_text,
-    const std::function<void(Document&&, const Sketched&)>& on_doc,
+    const std::function<SketchSlots(Document&&, const Sketched&)>& on_doc,
     const std::function<void(SkippedRecord&&)>& on_skip,
     const std::function<void()>& after_batch);
 

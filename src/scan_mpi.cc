@@ -579,8 +579,9 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   // With claims, each rank analyses its own documents (phase 6).
   std::vector<Document> shard_docs;
   auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
-    shard.fingerprints.Append(sk.shingles);
-    shard.signatures.Append(sk.signature);
+    const internal::SketchSlots slots{
+        shard.fingerprints.Reserve(sk.shingles.size()),
+        shard.signatures.Reserve()};
     ++shard.local_docs;
     shard_bytes += doc.input_bytes;
     stream.push_back('D');
@@ -595,6 +596,7 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
       shard_docs.back().title = std::move(doc.title);
       shard_docs.back().text = std::move(doc.text);
     }
+    return slots;
   };
   auto on_skip = [&](SkippedRecord&& s) {
     stream.push_back('S');

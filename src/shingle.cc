@@ -1,7 +1,6 @@
 #include "refrain/shingle.h"
 
 #include <algorithm>
-#include <bit>
 
 #include "hash.h"
 
@@ -41,32 +40,28 @@ void ShingleHashes(std::string_view text, const std::vector<Token>& tokens,
     th[i] = TokenHash(
         text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
   }
-  // XXH3 reads bytes, so the token hashes must be little-endian in memory;
-  // refrain targets little-endian machines (x86-64, arm64).
-  static_assert(std::endian::native == std::endian::little);
-  out.reserve(tokens.size());
+  // A run of len tokens gives max(1, len - k + 1) <= len shingles, so the
+  // token count bounds the output: write by index, no capacity checks.
+  out.resize(tokens.size());
+  size_t m = 0;
   for (size_t run = 0; run < tokens.size();) {
     size_t end = run + 1;
     while (end < tokens.size() && !tokens[end].starts_run) ++end;
     const size_t len = end - run;
     if (len < k) {
-      out.push_back(internal::HashBytes(&th[run], len * sizeof(uint64_t),
-                                        internal::kShingleSeed));
+      out[m++] = internal::ShingleHashOf(&th[run], len);
     } else if (k == 5) {
-      // The default size as a constant: XXH3's length dispatch is resolved
-      // at compile time (same values as the general loop).
       for (size_t i = run; i + 5 <= end; ++i) {
-        out.push_back(internal::HashBytes(&th[i], 5 * sizeof(uint64_t),
-                                          internal::kShingleSeed));
+        out[m++] = internal::ShingleHashOf5(&th[i]);
       }
     } else {
       for (size_t i = run; i + k <= end; ++i) {
-        out.push_back(internal::HashBytes(&th[i], k * sizeof(uint64_t),
-                                          internal::kShingleSeed));
+        out[m++] = internal::ShingleHashOf(&th[i], k);
       }
     }
     run = end;
   }
+  out.resize(m);
 }
 
 ShingleSet ShingleText(std::string_view original,

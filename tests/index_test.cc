@@ -505,8 +505,8 @@ TEST(Index, RefusesCorruptIndexesAndLeavesThemUnchanged) {
   EXPECT_TRUE(ReadFile(d / "damaged.db") == damaged);
   // Another schema version.
   std::filesystem::copy_file(good, d / "v2.db");
-  SqlExec(d / "v2.db", "PRAGMA user_version = 1");
-  ExpectRefused(d / "v2.db", "index schema version 1");
+  SqlExec(d / "v2.db", "PRAGMA user_version = 2");
+  ExpectRefused(d / "v2.db", "index schema version 2");
 }
 
 TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
@@ -525,7 +525,7 @@ TEST(Index, StatsCommand) {
   Scan({Seed(3)}, db);
   testing::CommandResult r = RunRefrain("index stats " + db);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("(schema version 2)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(schema version 3)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("documents     4\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("dumps         2\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("delta tier    4 documents"), std::string::npos)

@@ -29,10 +29,12 @@ TEST(Shingle, ShortRunsAreOneShingle) {
 }
 
 TEST(Shingle, SentenceReorderingKeepsTheSet) {
-  const char* a = "The first sentence is here now. The second one follows it closely. "
-                  "And a third sentence ends the text.";
-  const char* b = "And a third sentence ends the text. The first sentence is here now. "
-                  "The second one follows it closely.";
+  const char* a =
+      "The first sentence is here now. The second one follows it closely. "
+      "And a third sentence ends the text.";
+  const char* b =
+      "And a third sentence ends the text. The first sentence is here now. "
+      "The second one follows it closely.";
   EXPECT_EQ(ShingleText(a, {}), ShingleText(b, {}));
 }
 
@@ -49,7 +51,50 @@ TEST(Shingle, SizeOption) {
 TEST(Shingle, HashesAreStable) {
   // Pinned values: a change here silently changes every persisted index and
   // signature, so it must be deliberate (and bump the index schema).
-  EXPECT_EQ(TokenHash("news"), 0xaebe63f8cdba39a5ull) << std::hex << TokenHash("news");
+  EXPECT_EQ(TokenHash("news"), 0xaebe63f8cdba39a5ull)
+      << std::hex << TokenHash("news");
+}
+
+// The documented shingle hash (docs/report-format.md), computed here from its
+// definition: h = (seed + n) * P^n + t[0] * P^(n-1) + ... + t[n-1] mod 2^64.
+uint64_t DocumentedShingleHash(const std::vector<uint64_t>& t) {
+  constexpr uint64_t kSeed = 0x7265667261696e32ull;  // "refrain2"
+  constexpr uint64_t kP = 0x9fb21c651e98df25ull;
+  uint64_t h = kSeed + t.size();
+  for (uint64_t x : t) h = h * kP + x;
+  return h;
+}
+
+TEST(Shingle, HashesFollowTheDocumentedPolynomial) {
+  const std::string text =
+      "the quick brown fox jumps over the lazy dog and runs away.\nShort line";
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  std::vector<uint64_t> th;
+  for (const Token& t : tokens)
+    th.push_back(TokenHash(text.substr(t.begin, t.end - t.begin)));
+  const size_t first_run = 12;  // "the" .. "away"
+  ASSERT_EQ(tokens.size(), first_run + 2);
+  // The default size (its own unrolled path) and others (the general loop).
+  for (uint32_t k : {5u, 3u, 12u, 13u}) {
+    SCOPED_TRACE(k);
+    ShingleOptions o;
+    o.size = k;
+    std::vector<uint64_t> want;
+    if (k <= first_run) {
+      for (size_t i = 0; i + k <= first_run; ++i)
+        want.push_back(
+            DocumentedShingleHash({th.begin() + i, th.begin() + i + k}));
+    } else {
+      want.push_back(
+          DocumentedShingleHash({th.begin(), th.begin() + first_run}));
+    }
+    // "Short line": a run shorter than k is one shingle of all its tokens.
+    want.push_back(DocumentedShingleHash({th.end() - 2, th.end()}));
+    std::vector<uint64_t> got;
+    ShingleHashes(text, tokens, o, &got);
+    EXPECT_EQ(got, want);
+  }
 }
 
 TEST(Similarity, JaccardAndContainment) {

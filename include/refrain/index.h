@@ -54,8 +54,10 @@ namespace refrain {
 struct ScanOptions;
 
 // PRAGMA user_version of the index files this build reads and writes. Bump on
-// any change of the tables or of what their values mean.
-inline constexpr int kIndexSchemaVersion = 2;
+// any change of the tables or of what their values mean. 3: shingle hashes
+// are a polynomial of the token hashes (were XXH3 of them), so fingerprints
+// and signatures of version 2 do not compare with new ones.
+inline constexpr int kIndexSchemaVersion = 3;
 
 // The scan parameters that make the sketches of two runs comparable. Stored
 // when the index is created; a scan with other values is refused, naming

@@ -7,8 +7,8 @@
 // dateline, a "More Stories" line) becomes one shingle of all its tokens.
 //
 // Hash scheme (stable; documented in docs/report-format.md): each token is
-// hashed with XXH3-64 (seed "refrain1"), and a shingle is XXH3-64 (seed
-// "refrain2") of its token hashes as little-endian 64-bit words.
+// hashed with XXH3-64 (seed "refrain1"), and a shingle is a polynomial
+// (mod 2^64) of its token hashes, seeded with "refrain2" (src/hash.h).
 #ifndef REFRAIN_SHINGLE_H_
 #define REFRAIN_SHINGLE_H_
 
