@@ -14,7 +14,7 @@ absl::Status ValidateShingleOptions(const ShingleOptions& o) {
 }
 
 uint64_t TokenHash(std::string_view token) {
-  return internal::HashBytes(token, internal::kTokenSeed);
+  return internal::TokenHashOf(token.data(), token.size(), token.size());
 }
 
 ShingleSet Shingles(std::string_view text, const std::vector<Token>& tokens,
@@ -37,8 +37,9 @@ void ShingleHashes(std::string_view text, const std::vector<Token>& tokens,
   thread_local std::vector<uint64_t> th;
   th.resize(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
-    th[i] = TokenHash(
-        text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
+    th[i] = internal::TokenHashOf(text.data() + tokens[i].begin,
+                                  tokens[i].end - tokens[i].begin,
+                                  text.size() - tokens[i].begin);
   }
   // A run of len tokens gives max(1, len - k + 1) <= len shingles, so the
   // token count bounds the output: write by index, no capacity checks.

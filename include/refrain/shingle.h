@@ -7,8 +7,9 @@
 // dateline, a "More Stories" line) becomes one shingle of all its tokens.
 //
 // Hash scheme (stable; documented in docs/report-format.md): each token is
-// hashed with XXH3-64 (seed "refrain1"), and a shingle is a polynomial
-// (mod 2^64) of its token hashes, seeded with "refrain2" (src/hash.h).
+// hashed with XXH3-64 (seed "refrain1" plus the length, up to 16 bytes
+// zero-padded to 16), and a shingle is a polynomial (mod 2^64) of its token
+// hashes, seeded with "refrain2" (src/hash.h).
 #ifndef REFRAIN_SHINGLE_H_
 #define REFRAIN_SHINGLE_H_
 
