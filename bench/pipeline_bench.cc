@@ -16,6 +16,7 @@
 #include "refrain/report.h"
 #include "refrain/scan.h"
 #include "refrain/shingle.h"
+#include "refrain/similarity.h"
 
 namespace refrain {
 namespace {
@@ -144,6 +145,26 @@ void BM_MinHash(benchmark::State& state) {
   state.SetLabel(AlgorithmName(o.algorithm));
 }
 BENCHMARK(BM_MinHash)->ArgsProduct({{0, 1}, {128, 256}});
+
+// Verification of one candidate pair: the exact Jaccard of two shingle sets
+// of two versions of one 600-word article (a word inserted after every
+// tenth in the second), as the scan's verify step computes it.
+void BM_Verify(benchmark::State& state) {
+  const std::string& a = Article();
+  std::string b;
+  size_t word = 0;
+  for (char c : a) {
+    if (c == ' ' && ++word % 10 == 0) b += " replaced";
+    b += c;
+  }
+  const ShingleSet sa = ShingleText(a, {}), sb = ShingleText(b, {});
+  for (auto _ : state) benchmark::DoNotOptimize(Jaccard(sa, sb));
+  state.SetBytesProcessed(state.iterations() * (a.size() + b.size()));
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(std::to_string(sa.size()) + "+" + std::to_string(sb.size()) +
+                 " shingles");
+}
+BENCHMARK(BM_Verify);
 
 void BM_LshBuildAndPairs(benchmark::State& state) {
   const uint32_t k = 128;
