@@ -8,6 +8,7 @@
 #include <limits>
 #include <vector>
 
+#include "bucket_sort.h"
 #include "hash.h"
 
 namespace refrain {
@@ -116,31 +117,6 @@ void LshIndex::Add(std::span<const uint32_t> signatures) {
 
 namespace {
 
-// Sorts `v` ascending as std::sort would, given bucket_of(x) < buckets that
-// never decreases as x grows: one counting pass scatters the elements into
-// their buckets, then each bucket (a few elements) is sorted on its own,
-// several times faster than one comparison sort of everything (the band
-// sort was the largest single cost of the claims candidates step). The
-// buffers stay with the thread for the next call.
-template <typename T, typename BucketOf>
-void SortByBuckets(std::vector<T>& v, size_t buckets, BucketOf bucket_of) {
-  thread_local std::vector<uint32_t> start;
-  thread_local std::vector<T> tmp;
-  start.assign(buckets + 1, 0);
-  for (const T& x : v) ++start[bucket_of(x) + 1];
-  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-  tmp.resize(v.size());
-  for (const T& x : v) tmp[start[bucket_of(x)]++] = x;
-  // start[i] is now the end of bucket i.
-  size_t begin = 0;
-  for (size_t i = 0; i < buckets; ++i) {
-    const size_t end = start[i];
-    if (end - begin > 1) std::sort(tmp.begin() + begin, tmp.begin() + end);
-    begin = end;
-  }
-  v.swap(tmp);
-}
-
 // Sorts entries by (key, doc). Band keys are hashes, so about n / 4 buckets
 // on the key's top bits hold a few entries each, whatever the data.
 template <typename Entry>
@@ -153,8 +129,11 @@ void SortByKey(std::vector<Entry>& v) {
   int bits = 1;
   while (bits < 20 && (size_t{1} << bits) < n / 4) ++bits;
   const int shift = 64 - bits;
-  SortByBuckets(v, size_t{1} << bits,
-                [shift](const Entry& e) { return e.key >> shift; });
+  thread_local std::vector<Entry> sorted;
+  internal::SortByBuckets<Entry>(
+      v, size_t{1} << bits, [shift](const Entry& e) { return e.key >> shift; },
+      &sorted);
+  v.swap(sorted);
 }
 
 // Sorts packed pairs (first << 32 | second, first < num_docs), in buckets
@@ -168,8 +147,11 @@ void SortPairs(std::vector<uint64_t>& v, uint32_t num_docs) {
   int drop = 0;  // Low bits of `first` dropped from the bucket number.
   while (drop < 32 && (size_t{num_docs} >> drop) > n / 4) ++drop;
   const int shift = 32 + drop;
-  SortByBuckets(v, (size_t{num_docs - 1} >> drop) + 1,
-                [shift](uint64_t x) { return x >> shift; });
+  thread_local std::vector<uint64_t> sorted;
+  internal::SortByBuckets<uint64_t>(
+      v, (size_t{num_docs - 1} >> drop) + 1,
+      [shift](uint64_t x) { return x >> shift; }, &sorted);
+  v.swap(sorted);
 }
 
 }  // namespace

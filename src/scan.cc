@@ -513,6 +513,9 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   }
   report.candidate_pairs = candidates.size();
   report.timings.lsh_s = Seconds(t1);
+
+  // ---- Verify every candidate: exact Jaccard and containment. ----
+  auto t2 = Clock::now();
   {
     std::vector<uint32_t> involved;
     involved.reserve(candidates.size() * 2);
@@ -528,8 +531,6 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     for (int64_t i = 0; i < ni; ++i) fingerprints.Prepare(involved[i]);
   }
 
-  // ---- Verify every candidate: exact Jaccard and containment. ----
-  auto t2 = Clock::now();
   const int64_t nc = static_cast<int64_t>(candidates.size());
   std::vector<internal::Verified> verified(candidates.size());
 #pragma omp parallel for schedule(dynamic, 256)

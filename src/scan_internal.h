@@ -15,6 +15,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "bucket_sort.h"
 #include "refrain/claim_score.h"
 #include "refrain/document.h"
 #include "refrain/ingest.h"
@@ -73,7 +74,7 @@ class FingerprintArena {
   void Prepare(size_t i) {
     Where& w = docs_[i];
     uint32_t* begin = blocks_[w.block].get() + w.offset;
-    std::sort(begin, begin + w.size);
+    SortHashes(std::span<uint32_t>(begin, w.size));
     w.size = static_cast<uint32_t>(std::unique(begin, begin + w.size) - begin);
   }
   // Requires Prepare(i).
