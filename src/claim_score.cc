@@ -404,6 +404,23 @@ std::string TermAnalyzer::StemUncached(std::string_view normalized_word) const {
                      static_cast<size_t>(sb_stemmer_length(s)));
 }
 
+namespace {
+
+// What Analyze derives from one (non-number) token on its own, cached per
+// thread: news repeats its words endlessly, and one look-up by the token's
+// hash, which Analyze computes anyway, replaces a negation scan, a
+// stop-list look-up and a stem-cache look-up, each hashing the word again.
+struct TokenInfo {
+  std::string token;  // As in the text: the cache key, checked on a hit.
+  bool negation = false;
+  uint64_t hash = 0;     // Of the word: the token without a possessive 's.
+  bool content = false;  // Neither a stop word nor a single ASCII letter.
+  std::string word;      // Set if content.
+  std::string stem;      // Set if content.
+};
+
+}  // namespace
+
 UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   UnitTerms out;
   thread_local std::string normalized;
@@ -411,6 +428,36 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   thread_local std::vector<Token> tokens;
   Tokenize(normalized, &tokens);
   const std::string_view t = normalized;
+  // Per thread, per language, bounded.
+  thread_local std::string info_language;
+  thread_local absl::flat_hash_map<uint64_t, TokenInfo> infos;
+  if (info_language != options_.language || infos.size() > (1u << 18)) {
+    infos.clear();
+    info_language = options_.language;
+  }
+  auto token_info = [&](std::string_view token) -> const TokenInfo& {
+    const uint64_t h = internal::HashBytes(token, internal::kTokenSeed);
+    auto [it, inserted] = infos.try_emplace(h);
+    TokenInfo& info = it->second;
+    if (!inserted && info.token == token) return info;
+    // New, or another token with the same 64-bit hash: (re)computed.
+    info = TokenInfo();
+    info.token = token;
+    info.negation = IsNegationCue(token);
+    std::string_view w = token;
+    if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);  // Possessive.
+    info.hash = w.size() == token.size()
+                    ? h
+                    : internal::HashBytes(w, internal::kTokenSeed);
+    // Single ASCII letters are initials or leftovers of "U.S.".
+    info.content = !IsStopWord(w) &&
+                   !(w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80);
+    if (info.content) {
+      info.word = w;
+      info.stem = Stem(w);
+    }
+    return info;
+  };
   // The content words are gathered in reused buffers and copied out at
   // their exact size: growing the unit's own vectors cost an allocation per
   // doubling, and reserving a slot per token would hold memory for every
@@ -423,7 +470,6 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   out.tokens.reserve(tokens.size());
   for (const Token& tok : tokens) {
     std::string_view w = t.substr(tok.begin, tok.end - tok.begin);
-    if (IsNegationCue(w)) out.negated = true;
     const auto position = static_cast<uint32_t>(out.tokens.size());
     if (IsNumberToken(w)) {
       std::string num = CanonicalNumber(w);
@@ -434,14 +480,13 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
       out.numbers.push_back(std::move(num));
       continue;
     }
-    if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);  // Possessive.
-    out.tokens.push_back(internal::HashBytes(w, internal::kTokenSeed));
-    if (IsStopWord(w)) continue;
-    // Single ASCII letters are initials or leftovers of "U.S.".
-    if (w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80) continue;
+    const TokenInfo& info = token_info(w);
+    if (info.negation) out.negated = true;
+    out.tokens.push_back(info.hash);
+    if (!info.content) continue;
     stem_positions.push_back(position);
-    stems.push_back(Stem(w));
-    words.emplace_back(w);
+    stems.push_back(info.stem);
+    words.push_back(info.word);
   }
   out.stems.assign(std::make_move_iterator(stems.begin()),
                    std::make_move_iterator(stems.end()));
@@ -516,7 +561,15 @@ double IdfTable::Idf(std::string_view stem) const {
     auto it = impl_->df.find(absl::string_view(stem.data(), stem.size()));
     if (it != impl_->df.end()) df = it->second;
   }
-  return std::log(static_cast<double>(units_ + 1) /
+  return IdfOf(units_, df);
+}
+
+bool IdfTable::empty() const {
+  return units_ == 0 && (!impl_ || impl_->df.empty());
+}
+
+double IdfTable::IdfOf(uint64_t units, uint64_t df) {
+  return std::log(static_cast<double>(units + 1) /
                   static_cast<double>(df + 1)) +
          1.0;
 }
@@ -689,7 +742,17 @@ struct ClaimScorer::Impl {
     size_t begin = 0, end = 0;
   };
 
-  void Prepare(const UnitTerms& t, const IdfTable& idf, Side* s) const;
+  void Prepare(const UnitTerms& t, const IdfTable& idf, Side* s) const {
+    Prepare(t, idf.units(), s, [&](size_t i) {
+      return std::pair(idf.Idf(t.stems[i]),
+                       internal::HashBytes(t.stems[i], internal::kTokenSeed));
+    });
+  }
+  // `stem(i)`: the IDF and the hash (HashBytes with kTokenSeed) of stem i;
+  // `idf_units`: the units the IDF counts.
+  template <typename StemFn>
+  void Prepare(const UnitTerms& t, uint64_t idf_units, Side* s,
+               StemFn stem) const;
   // Fills f[0, kNumFeatures) for the pair and, if `window` is set, *window.
   void Compute(const Side& one, const Side& two, double* f,
                Window* window) const;
@@ -708,18 +771,20 @@ struct ClaimScorer::Impl {
   }
 };
 
-void ClaimScorer::Impl::Prepare(const UnitTerms& t, const IdfTable& idf,
-                                Side* s) const {
+template <typename StemFn>
+void ClaimScorer::Impl::Prepare(const UnitTerms& t, uint64_t idf_units, Side* s,
+                                StemFn stem) const {
   s->terms = &t;
   const size_t n = std::min(t.stems.size(), kMaxTerms);
   s->n = n;
   // IDF weights, relative to the largest possible IDF (an unseen stem).
-  const double max_idf = std::log(static_cast<double>(idf.units() + 1)) + 1.0;
+  const double max_idf = std::log(static_cast<double>(idf_units + 1)) + 1.0;
   s->hash.resize(n);
   s->w.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    s->hash[i] = internal::HashBytes(t.stems[i], internal::kTokenSeed);
-    s->w[i] = idf.Idf(t.stems[i]) / max_idf;
+    const auto [stem_idf, hash] = stem(i);
+    s->hash[i] = hash;
+    s->w[i] = stem_idf / max_idf;
   }
   // WordNet senses (numbers have none).
   s->overflow.clear();
@@ -767,21 +832,40 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
   const std::vector<const WordSenses*>& sb = b.senses;
 
   // Alignment level of every pair of content words, and each word's best.
+  // exact_a[i]: how many words of b have a's word i's stem (for the cosine).
   thread_local std::vector<uint8_t> level, best_a, best_b;
+  thread_local std::vector<uint32_t> exact_a;
   level.assign(n * m, kNoMatch);
   best_a.assign(n, kNoMatch);
   best_b.assign(m, kNoMatch);
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < m; ++j) {
-      uint8_t l = kNoMatch;
-      if (SameStem(a, i, b, j)) {
-        l = kExact;
-      } else if (MayRelate(a.sigs[i], b.sigs[j])) {
-        l = SenseLevel(*sa[i], *sb[j]);
+  exact_a.assign(n, 0);
+  {
+    // Through local pointers and values: stores of uint8_t may alias
+    // anything, and would otherwise reload every vector's data pointer on
+    // each step of this, the hottest loop of the scorer.
+    const uint64_t* hash_b = b.hash.data();
+    const std::array<uint64_t, 8>* sigs_b = b.sigs.data();
+    uint8_t* best_b_row = best_b.data();
+    for (size_t i = 0; i < n; ++i) {
+      uint8_t* row = level.data() + i * m;
+      const uint64_t hash_i = a.hash[i];
+      const std::array<uint64_t, 8> sigs_i = a.sigs[i];
+      uint8_t best = kNoMatch;
+      uint32_t exact = 0;
+      for (size_t j = 0; j < m; ++j) {
+        uint8_t l = kNoMatch;
+        if (hash_i == hash_b[j] && a.terms->stems[i] == b.terms->stems[j]) {
+          l = kExact;
+          ++exact;
+        } else if (MayRelate(sigs_i, sigs_b[j])) {
+          l = SenseLevel(*sa[i], *sb[j]);
+        }
+        row[j] = l;
+        best = std::max(best, l);
+        best_b_row[j] = std::max(best_b_row[j], l);
       }
-      level[i * m + j] = l;
-      best_a[i] = std::max(best_a[i], l);
-      best_b[j] = std::max(best_b[j], l);
+      best_a[i] = best;
+      exact_a[i] = exact;
     }
   }
   auto set_min_max = [f](int min_index, double x, double y) {
@@ -850,12 +934,14 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
   }
 
   // Word order: longest common subsequence of aligned words.
-  thread_local std::vector<uint16_t> lcs_prev, lcs_cur;
-  lcs_prev.assign(m + 1, 0);
-  lcs_cur.assign(m + 1, 0);
+  thread_local std::vector<uint16_t> lcs_rows;
+  lcs_rows.assign(2 * (m + 1), 0);
+  uint16_t* lcs_prev = lcs_rows.data();
+  uint16_t* lcs_cur = lcs_prev + (m + 1);
   for (size_t i = 0; i < n; ++i) {
+    const uint8_t* row = level.data() + i * m;
     for (size_t j = 0; j < m; ++j) {
-      lcs_cur[j + 1] = level[i * m + j] >= kRelated
+      lcs_cur[j + 1] = row[j] >= kRelated
                            ? static_cast<uint16_t>(lcs_prev[j] + 1)
                            : std::max(lcs_prev[j + 1], lcs_cur[j]);
     }
@@ -907,8 +993,7 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
     double dot = 0;
     size_t shared = 0;
     for (const auto& [i, ta] : a.firsts) {
-      double tb = 0;
-      for (size_t j = 0; j < m; ++j) tb += level[i * m + j] == kExact;
+      const auto tb = static_cast<double>(exact_a[i]);
       dot += ta * tb * wa[i] * wa[i];
       if (tb > 0) ++shared;
     }
@@ -1038,6 +1123,18 @@ ClaimScorer::Prepared ClaimScorer::Prepare(const UnitTerms& terms,
   Prepared p;
   p.side_ = std::make_unique<Side>();
   impl_->Prepare(terms, idf, p.side_.get());
+  return p;
+}
+
+ClaimScorer::Prepared ClaimScorer::Prepare(const UnitTerms& terms,
+                                           std::span<const double> stem_idf,
+                                           std::span<const uint64_t> stem_hash,
+                                           uint64_t idf_units) const {
+  Prepared p;
+  p.side_ = std::make_unique<Side>();
+  impl_->Prepare(terms, idf_units, p.side_.get(), [&](size_t i) {
+    return std::pair(stem_idf[i], stem_hash[i]);
+  });
   return p;
 }
 

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <numeric>
+#include <span>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -98,19 +100,20 @@ std::vector<uint64_t> UnitShingles(size_t n, StemFn stem, bool bigrams,
 }
 
 // The IDF at or above which a stem is in the candidate shingles.
-double MinShingleIdf(const ClaimOptions& options, const IdfTable& idf) {
+// `idf_units`: the units the IDF counts.
+double MinShingleIdf(const ClaimOptions& options, uint64_t idf_units) {
   // idf(t) = ln((N + 1) / (df + 1)) + 1, so df <= cap <=> idf >= this.
   const double cap = std::max<double>(
       options.frequent_stem_min_units,
-      options.frequent_stem_fraction * static_cast<double>(idf.units()));
-  return std::log((static_cast<double>(idf.units()) + 1) / (cap + 1)) + 1;
+      options.frequent_stem_fraction * static_cast<double>(idf_units));
+  return std::log((static_cast<double>(idf_units) + 1) / (cap + 1)) + 1;
 }
 
-// Candidate sketches of `num_units` units: the classic MinHash of
-// UnitShingles, units x num_perm slots. shingles(u) gives unit u's.
+// Candidate sketches of `num_units` units into `sigs`: the classic MinHash
+// of UnitShingles, units x num_perm slots. shingles(u) gives unit u's.
 template <typename ShinglesFn>
-std::vector<uint32_t> SignShingles(size_t num_units, ShinglesFn shingles,
-                                   const ClaimOptions& options) {
+void SignShingles(size_t num_units, ShinglesFn shingles,
+                  const ClaimOptions& options, std::span<uint32_t> sigs) {
   // Units are small sets (about 20 shingles): the classic k-hash MinHash
   // costs k multiply-adds per shingle, while one-permutation hashing would
   // spend most of its time densifying ~k empty bins.
@@ -120,13 +123,11 @@ std::vector<uint32_t> SignShingles(size_t num_units, ShinglesFn shingles,
   mo.seed = options.seed;
   const MinHasher hasher(mo);
   const auto n = static_cast<int64_t>(num_units);
-  std::vector<uint32_t> sigs(num_units * options.num_perm);
 #pragma omp parallel for schedule(dynamic, 64)
   for (int64_t u = 0; u < n; ++u) {
-    hasher.Sign(shingles(u), std::span<uint32_t>(sigs).subspan(
-                                 u * options.num_perm, options.num_perm));
+    hasher.Sign(shingles(u),
+                sigs.subspan(u * options.num_perm, options.num_perm));
   }
-  return sigs;
 }
 
 // Candidate sketches of units. Stems in more units than the frequent-stem
@@ -134,8 +135,9 @@ std::vector<uint32_t> SignShingles(size_t num_units, ShinglesFn shingles,
 std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
                                 const ClaimOptions& options,
                                 const IdfTable& idf) {
-  const double min_idf = MinShingleIdf(options, idf);
-  return SignShingles(
+  const double min_idf = MinShingleIdf(options, idf.units());
+  std::vector<uint32_t> sigs(terms.size() * options.num_perm);
+  SignShingles(
       terms.size(),
       [&](int64_t u) {
         const std::vector<std::string>& stems = terms[u].stems;
@@ -146,7 +148,8 @@ std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
             },
             options.bigrams, min_idf);
       },
-      options);
+      options, sigs);
+  return sigs;
 }
 
 // scan --index: completes `idf` (the index's counts, then the units of the
@@ -341,6 +344,10 @@ ClaimUnits AnalyzeDocumentUnits(
 
 ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
   ClaimUnits all;
+  size_t total = 0;
+  for (const ClaimUnits& u : parts) total += u.units.size();
+  all.units.reserve(total);
+  all.terms.reserve(total);
   for (ClaimUnits& u : parts) {
     all.short_units += u.short_units;
     all.boilerplate_units += u.boilerplate_units;
@@ -450,6 +457,10 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     }
   }
   const auto num_terms = static_cast<int64_t>(term_stem.size());
+  // Each term's IDF and hash, looked up once.
+  std::vector<double> term_idf(num_terms);
+  std::vector<uint64_t> term_hash(num_terms);
+  bool term_idf_known = false;
   if (incremental == nullptr && !idf_complete) {
     // What IdfTable::Add of every unit would count, added per term.
     std::vector<uint64_t> df(num_terms, 0);
@@ -462,24 +473,38 @@ absl::StatusOr<ClaimsResult> FinishClaims(
         }
       }
     }
-    std::vector<std::pair<std::string, uint64_t>> counts(num_terms);
-    for (int64_t t = 0; t < num_terms; ++t) {
-      counts[t] = {std::string(term_stem[t]), df[t]};
+    if (idf.empty()) {
+      // No background counts: the IDF follows from df alone, and a table
+      // of them (a string key per term, built serially) is not needed:
+      // from here on, `idf` only gives idf_units.
+      for (int64_t t = 0; t < num_terms; ++t) {
+        term_idf[t] = IdfTable::IdfOf(num_units, df[t]);
+      }
+      term_idf_known = true;
+    } else {
+      std::vector<std::pair<std::string, uint64_t>> counts(num_terms);
+      for (int64_t t = 0; t < num_terms; ++t) {
+        counts[t] = {std::string(term_stem[t]), df[t]};
+      }
+      idf.Merge(IdfTable::FromCounts(num_units, counts));
     }
-    idf.Merge(IdfTable::FromCounts(num_units, counts));
   }
-  // Each term's IDF and hash, looked up once.
-  std::vector<double> term_idf(num_terms);
-  std::vector<uint64_t> term_hash(num_terms);
 #pragma omp parallel for schedule(static)
   for (int64_t t = 0; t < num_terms; ++t) {
-    term_idf[t] = idf.Idf(term_stem[t]);
+    if (!term_idf_known) term_idf[t] = idf.Idf(term_stem[t]);
     term_hash[t] = TokenHash(term_stem[t]);
   }
+  const uint64_t idf_units = term_idf_known ? num_units : idf.units();
   // Rows: the IDF-weighted term counts of each unit, unit-normalized, by
   // term id. Each row is written at the start of its unit's occurrences,
   // then the rows are packed into the compressed matrix.
-  std::vector<std::pair<int32_t, double>> entries(occ.size());
+  // Left uninitialized (as are the sketches below): zeroing them first
+  // would be a serial pass over megabytes that are all written anyway.
+  struct Entry {
+    int32_t term;
+    double value;
+  };
+  std::unique_ptr<Entry[]> entries(new Entry[occ.size()]);
   std::vector<int64_t> row_begin(num_units + 1, 0);
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
@@ -520,7 +545,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       x.valuePtr()[i] = value;
     }
   }
-  std::vector<std::pair<int32_t, double>>().swap(entries);
+  entries.reset();
 
   result.timings.matrix_s = lap();
 
@@ -531,9 +556,15 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       for (uint32_t b = a + 1; b < num_units; ++b) pairs.emplace_back(a, b);
     }
   } else {
+    std::unique_ptr<uint32_t[]> own_sigs;
+    std::span<const uint32_t> unit_sigs = sigs;
     if (sigs.empty()) {
-      const double min_idf = MinShingleIdf(options, idf);
-      sigs = SignShingles(
+      const double min_idf = MinShingleIdf(options, idf_units);
+      own_sigs.reset(new uint32_t[size_t{num_units} * options.num_perm]);
+      const std::span<uint32_t> out(own_sigs.get(),
+                                    size_t{num_units} * options.num_perm);
+      unit_sigs = out;
+      SignShingles(
           num_units,
           [&](int64_t u) {
             const int32_t* ids = occ.data() + occ_begin[u];
@@ -544,11 +575,12 @@ absl::StatusOr<ClaimsResult> FinishClaims(
                 },
                 options.bigrams, min_idf);
           },
-          options);
+          options, out);
     }
     LshIndex index(ClaimLshParams(options), options.num_perm);
-    index.Add(sigs);
+    index.Add(unit_sigs);
     index.Build();
+    own_sigs.reset();
     std::vector<uint32_t>().swap(sigs);
     pairs = index.CandidatePairs(options.max_bucket);
   }
@@ -656,7 +688,17 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   std::vector<ClaimScorer::Prepared> prepared(num_units);
 #pragma omp parallel for schedule(dynamic, 64)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
-    if (needed[u]) prepared[u] = scorer->Prepare(terms[u], idf);
+    if (!needed[u]) continue;
+    // The IDF and hash of each stem by its term id: no string look-ups.
+    thread_local std::vector<double> stem_idf;
+    thread_local std::vector<uint64_t> stem_hash;
+    stem_idf.clear();
+    stem_hash.clear();
+    for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
+      stem_idf.push_back(term_idf[occ[o]]);
+      stem_hash.push_back(term_hash[occ[o]]);
+    }
+    prepared[u] = scorer->Prepare(terms[u], stem_idf, stem_hash, idf_units);
   }
   std::vector<double> score(scored.size());
 #pragma omp parallel for schedule(dynamic, 64)
@@ -673,6 +715,15 @@ absl::StatusOr<ClaimsResult> FinishClaims(
             [](const ClaimMatch& p, const ClaimMatch& q) {
               return p.a != q.a ? p.a < q.a : p.b < q.b;
             });
+  // The units' terms and prepared texts are freed here, in parallel: freed
+  // one by one on return, their few hundred thousand small blocks were a
+  // serial tail of the stage. A prepared text refers to its own unit's terms
+  // only, and goes first.
+#pragma omp parallel for schedule(static)
+  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    prepared[u] = ClaimScorer::Prepared();
+    terms[u] = UnitTerms();
+  }
 
   result.timings.score_s = lap();
 

@@ -86,35 +86,6 @@ Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
   return j;
 }
 
-Json ClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
-                const ClaimOptions& o, const IndexSummary& index) {
-  Json matches = Json::array();
-  for (const ClaimMatch& m : c.matches)
-    matches.push_back(MatchJson(docs, c, m, &index));
-  Json clusters = Json::array();
-  for (const ClaimCluster& cl : c.clusters) {
-    Json members = Json::array();
-    for (uint32_t u : cl.units)
-      members.push_back(Side(docs[c.units[u].doc], c.units[u]));
-    Json cdocs = Json::array();
-    for (uint32_t d : cl.docs) cdocs.push_back(docs[d].id);
-    clusters.push_back({{"size", cl.units.size()},
-                        {"documents", std::move(cdocs)},
-                        {"min_score", Round6(cl.min_score)},
-                        {"mean_score", Round6(cl.mean_score)},
-                        {"members", std::move(members)}});
-  }
-  return {{"enabled", o.enabled},
-          {"threshold", Round6(c.threshold)},
-          {"units", c.units.size()},
-          {"excluded_short", c.short_units},
-          {"excluded_boilerplate", c.boilerplate_units},
-          {"candidate_pairs", c.candidate_pairs},
-          {"scored_pairs", c.scored_pairs},
-          {"matches", std::move(matches)},
-          {"clusters", std::move(clusters)}};
-}
-
 // Appends `s` as a JSON string exactly as nlohmann's dump (no ASCII
 // escaping, invalid UTF-8 replaced) writes it. Most strings need no escape
 // and are copied; the rest go through nlohmann itself.
@@ -180,6 +151,176 @@ void AppendDocumentJson(const Document& d, std::string* out) {
     absl::StrAppend(out, d.invalid_utf8);
   }
   out->append("\n    }");
+}
+
+// Writes JSON as nlohmann's dump(2) lays it out (2-space indent, ", "-less
+// separators, "[]" and "{}" when empty), straight into a string: for the
+// parts of report.json too large to build as Json values first.
+class PrettyJsonWriter {
+ public:
+  // `depth`: the nesting level at which the first value is written, 1 for
+  // the value of a top-level key.
+  PrettyJsonWriter(std::string* out, int depth) : out_(out), depth_(depth) {}
+
+  void BeginObject() { Begin('{', '}'); }
+  void BeginArray() { Begin('[', ']'); }
+  void End() {
+    const Level level = levels_.back();
+    levels_.pop_back();
+    --depth_;
+    if (!level.empty) {
+      out_->push_back('\n');
+      Indent();
+    }
+    out_->push_back(level.close);
+  }
+  // `name` needs no escaping.
+  void Key(std::string_view name) {
+    NextMember();
+    out_->push_back('"');
+    out_->append(name);
+    out_->append("\": ");
+    after_key_ = true;
+  }
+  void String(std::string_view s) {
+    BeforeValue();
+    AppendJsonString(s, out_);
+  }
+  void Uint(uint64_t x) {
+    BeforeValue();
+    absl::StrAppend(out_, x);
+  }
+  void Bool(bool b) {
+    BeforeValue();
+    out_->append(b ? "true" : "false");
+  }
+  // Through nlohmann itself: its shortest round-trip form is not
+  // std::to_chars' in every case.
+  void Double(double x) {
+    BeforeValue();
+    out_->append(Json(x).dump());
+  }
+
+ private:
+  struct Level {
+    char close;
+    bool empty;
+  };
+  void Begin(char open, char close) {
+    BeforeValue();
+    out_->push_back(open);
+    levels_.push_back(Level{close, true});
+    ++depth_;
+  }
+  // Starts a member of the innermost object or array on its own line.
+  void NextMember() {
+    Level& level = levels_.back();
+    out_->append(level.empty ? "\n" : ",\n");
+    level.empty = false;
+    Indent();
+  }
+  void BeforeValue() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (!levels_.empty()) {
+      NextMember();
+    }
+  }
+  void Indent() { out_->append(2 * static_cast<size_t>(depth_), ' '); }
+
+  std::string* out_;
+  int depth_;
+  bool after_key_ = false;
+  std::vector<Level> levels_;
+};
+
+// One side of a claim match or a cluster member, as Side() would be dumped.
+void WriteClaimSide(const Document& doc, const ClaimUnit& u,
+                    PrettyJsonWriter* w) {
+  w->BeginObject();
+  w->Key("doc");
+  w->String(doc.id);
+  w->Key("start");
+  w->Uint(u.span.begin);
+  w->Key("end");
+  w->Uint(u.span.end);
+  w->Key("text");
+  w->String(std::string_view(doc.text).substr(u.span.begin, u.span.size()));
+  w->Key("kind");
+  w->String(UnitKindName(u.kind));
+  w->End();
+}
+
+// The value of report.json's "claims" key, exactly as dumping the Json
+// object it stands for inside j.dump(2) would write it (tested by reparsing
+// and re-dumping): the matches and clusters quote their texts, which makes
+// this most of the file, and building Json values for them cost more than
+// the whole claims stage's scoring.
+void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
+                      const ClaimOptions& o, const IndexSummary& index,
+                      std::string* out) {
+  PrettyJsonWriter w(out, 1);
+  w.BeginObject();
+  w.Key("enabled");
+  w.Bool(o.enabled);
+  w.Key("threshold");
+  w.Double(Round6(c.threshold));
+  w.Key("units");
+  w.Uint(c.units.size());
+  w.Key("excluded_short");
+  w.Uint(c.short_units);
+  w.Key("excluded_boilerplate");
+  w.Uint(c.boilerplate_units);
+  w.Key("candidate_pairs");
+  w.Uint(c.candidate_pairs);
+  w.Key("scored_pairs");
+  w.Uint(c.scored_pairs);
+  w.Key("matches");
+  w.BeginArray();
+  for (const ClaimMatch& m : c.matches) {
+    const ClaimUnit& a = c.units[m.a];
+    const ClaimUnit& b = c.units[m.b];
+    w.BeginObject();
+    w.Key("a");
+    WriteClaimSide(docs[a.doc], a, &w);
+    w.Key("b");
+    WriteClaimSide(docs[b.doc], b, &w);
+    w.Key("score");
+    w.Double(Round6(m.score));
+    w.Key("cosine");
+    w.Double(Round6(m.cosine));
+    w.Key("kind");
+    w.String(MatchKind(a, b));
+    if (index.used) {
+      w.Key("scope");
+      w.String(index.Scope(a.doc, b.doc));
+    }
+    w.End();
+  }
+  w.End();
+  w.Key("clusters");
+  w.BeginArray();
+  for (const ClaimCluster& cl : c.clusters) {
+    w.BeginObject();
+    w.Key("size");
+    w.Uint(cl.units.size());
+    w.Key("documents");
+    w.BeginArray();
+    for (uint32_t d : cl.docs) w.String(docs[d].id);
+    w.End();
+    w.Key("min_score");
+    w.Double(Round6(cl.min_score));
+    w.Key("mean_score");
+    w.Double(Round6(cl.mean_score));
+    w.Key("members");
+    w.BeginArray();
+    for (uint32_t u : cl.units)
+      WriteClaimSide(docs[c.units[u].doc], c.units[u], &w);
+    w.End();
+    w.End();
+  }
+  w.End();
+  w.End();
 }
 
 std::string Abbrev(std::string_view s, size_t max_bytes) {
@@ -328,7 +469,12 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
                           {"capped_buckets", r.capped_buckets},
                           {"pairs", std::move(pairs)},
                           {"clusters", std::move(clusters)}};
-  j["claims"] = ClaimsJson(r.documents, r.claims, r.options.claims, r.index);
+  // The claims object quotes every matched text: rendered directly too, and
+  // spliced in the same way.
+  std::string claims;
+  AppendClaimsJson(r.documents, r.claims, r.options.claims, r.index, &claims);
+  constexpr const char* kClaimsPlaceholder = "@@refrain-claims@@";
+  j["claims"] = kClaimsPlaceholder;
   // Invalid UTF-8 was repaired at ingest, so strict dumping cannot throw;
   // `replace` keeps it so should that invariant ever break.
   const std::string text =
@@ -336,21 +482,31 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
   // Only the top-level key can be preceded by a raw newline and 2 spaces.
   const std::string marker =
       absl::StrCat("\n  \"documents\": \"", kDocsPlaceholder, "\"");
+  const std::string claims_marker =
+      absl::StrCat("\n  \"claims\": \"", kClaimsPlaceholder, "\"");
   const size_t at = text.find(marker);
+  const size_t claims_at = text.find(claims_marker);
   std::vector<std::string> chunks;
-  if (at == std::string::npos) {  // Cannot happen; never write a placeholder.
+  // Cannot happen; never write a placeholder.
+  if (at == std::string::npos || claims_at == std::string::npos ||
+      claims_at < at) {
     Json docs = Json::array();
     for (int64_t i = 0; i < num_docs; ++i) {
       docs.push_back(doc_json(r.documents[first_doc + i]));
     }
     j["documents"] = std::move(docs);
+    j["claims"] = Json::parse(claims);
     chunks.push_back(j.dump(2, ' ', false, Json::error_handler_t::replace) +
                      "\n");
     return chunks;
   }
-  const size_t value_at =
-      at + marker.size() - std::strlen(kDocsPlaceholder) - 2;
-  chunks.push_back(text.substr(0, value_at));
+  // Where the quoted placeholder value of the marker found at `marker_at`
+  // begins, and where the text after it resumes.
+  auto value_at = [](size_t marker_at, const std::string& found,
+                     const char* placeholder) {
+    return marker_at + found.size() - std::strlen(placeholder) - 2;
+  };
+  chunks.push_back(text.substr(0, value_at(at, marker, kDocsPlaceholder)));
   if (num_docs == 0) {
     chunks.back() += "[]";
   } else {
@@ -359,7 +515,11 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
     chunks.emplace_back("  ]");
   }
   const size_t rest = at + marker.size();
-  chunks.back().append(text, rest, std::string::npos);
+  chunks.back().append(
+      text, rest,
+      value_at(claims_at, claims_marker, kClaimsPlaceholder) - rest);
+  chunks.push_back(std::move(claims));
+  chunks.push_back(text.substr(claims_at + claims_marker.size()));
   chunks.back() += '\n';
   return chunks;
 }

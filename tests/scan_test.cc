@@ -223,6 +223,63 @@ TEST(Report, DocumentsRenderAsNlohmannDumps) {
   EXPECT_EQ(parsed["documents"][4]["date"], tricky[1]);
 }
 
+TEST(Report, ClaimsRenderAsNlohmannDumps) {
+  const std::vector<std::string> tricky = {
+      "plain sentence here",    "quote \" and \\ backslash",
+      "tab\tnew\nline\x01\x1f", "caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d",
+      "bad \xff\xfe utf8",      ""};
+  for (bool index_used : {false, true}) {
+    for (bool empty : {false, true}) {
+      Report r;
+      r.index.used = index_used;
+      r.index.loaded = index_used ? 1 : 0;
+      r.index.origins.resize(r.index.loaded);
+      for (size_t i = 0; i < tricky.size(); ++i) {
+        Document d;
+        d.id = tricky[(i + 1) % tricky.size()];
+        d.location = tricky[i];
+        d.text = "head " + tricky[i] + " tail";
+        r.documents.push_back(std::move(d));
+      }
+      ClaimsResult& c = r.claims;
+      c.threshold = 0.5;
+      c.short_units = 7;
+      c.boilerplate_units = 3;
+      c.candidate_pairs = 12345678901ull;
+      c.scored_pairs = 42;
+      if (!empty) {
+        for (uint32_t i = 0; i < r.documents.size(); ++i) {
+          const uint32_t n = static_cast<uint32_t>(r.documents[i].text.size());
+          c.units.push_back(
+              ClaimUnit{i, static_cast<UnitKind>(i % 3), Span{5, n - 5}});
+          c.units.push_back(ClaimUnit{i, UnitKind::kSentence, Span{0, n}});
+        }
+        const double scores[] = {1.0, 0.1234565, 1e-7, 0.5, 2.0 / 3, 0};
+        for (uint32_t u = 0; u + 3 < c.units.size(); ++u) {
+          c.matches.push_back(
+              ClaimMatch{u, u + 3, scores[u % 6], scores[(u + 1) % 6]});
+        }
+        c.clusters.push_back(ClaimCluster{{0, 1, 4}, {0, 2}, 0.25, 1.0 / 3});
+        c.clusters.push_back(ClaimCluster{{5}, {2}, 1.0, 0.999999999});
+      }
+      const std::string text = JsonOf(r);
+      const nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(text);
+      EXPECT_EQ(text, parsed.dump(2) + "\n");
+      const nlohmann::ordered_json& claims = parsed["claims"];
+      EXPECT_EQ(claims["candidate_pairs"], 12345678901ull);
+      EXPECT_EQ(claims["matches"].size(), c.matches.size());
+      EXPECT_EQ(claims["clusters"].size(), c.clusters.size());
+      if (!empty) {
+        EXPECT_EQ(
+            claims["matches"][0]["a"]["text"],
+            r.documents[0].text.substr(5, r.documents[0].text.size() - 10));
+        EXPECT_EQ(claims["matches"][0].contains("scope"), index_used);
+        EXPECT_EQ(claims["clusters"][1]["members"][0]["kind"], "sentence");
+      }
+    }
+  }
+}
+
 TEST(Scan, RejectsInvalidOptions) {
   ScanOptions o;
   o.threshold = 1.5;

@@ -85,6 +85,10 @@ class IdfTable {
   void Merge(const IdfTable& other);
   double Idf(std::string_view stem) const;
   uint64_t units() const { return units_; }
+  // The IDF of a stem found in `df` of `units` units: what Idf() returns.
+  static double IdfOf(uint64_t units, uint64_t df);
+  // True if nothing is counted: no units, no stems.
+  bool empty() const;
 
   // Builds a table from a background text file: one unit per non-empty line
   // (or per sentence of .txt articles), analyzed with `analyzer`.
@@ -145,6 +149,14 @@ class ClaimScorer {
   };
   // Thread-safe.
   Prepared Prepare(const UnitTerms& terms, const IdfTable& idf) const;
+  // Prepare(terms, idf) for a caller that already has, for each stem of
+  // `terms`, idf.Idf(stem) (stem_idf) and TokenHash(stem) (stem_hash), such
+  // as FindClaims, which numbers the distinct stems: the same result
+  // without a string-keyed look-up per stem. idf_units: idf.units().
+  // Thread-safe.
+  Prepared Prepare(const UnitTerms& terms, std::span<const double> stem_idf,
+                   std::span<const uint64_t> stem_hash,
+                   uint64_t idf_units) const;
   // Exactly Score(a's terms, b's terms, idf), for a and b prepared by this
   // scorer with the same `idf`. Thread-safe.
   double Score(const Prepared& a, const Prepared& b) const;
