@@ -1,9 +1,17 @@
 // Micro and end-to-end benchmarks of the document-level pipeline. Figures
 // read in bytes/s (SetBytesProcessed) and docs/s (items).
 //   build/bench/refrain_bench --benchmark_min_time=0.5
+// The BM_Real* benchmarks run each stage over every .txt file under the
+// directory in $REFRAIN_BENCH_TEXT (e.g. the BBC corpus), one document at a
+// time: real text, whose varied word lengths and punctuation a single
+// repeated article lets the branch predictor learn.
+//   REFRAIN_BENCH_TEXT=../shared/data/bbc-news/bbc
+//     build/bench/refrain_bench --benchmark_filter=Real
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -165,6 +173,94 @@ void BM_Verify(benchmark::State& state) {
                  " shingles");
 }
 BENCHMARK(BM_Verify);
+
+// The documents under $REFRAIN_BENCH_TEXT, normalized and tokenized once.
+struct RealText {
+  std::vector<std::string> raw, norm;
+  std::vector<std::vector<Token>> tokens;
+  std::vector<std::vector<uint64_t>> shingles;
+  size_t bytes = 0;
+};
+const RealText* LoadRealText() {
+  static const RealText* text = []() -> const RealText* {
+    const char* dir = std::getenv("REFRAIN_BENCH_TEXT");
+    if (dir == nullptr) return nullptr;
+    auto* t = new RealText;
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+      if (e.is_regular_file() && e.path().extension() == ".txt")
+        files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::ifstream in(f, std::ios::binary);
+      t->raw.emplace_back(std::istreambuf_iterator<char>(in),
+                          std::istreambuf_iterator<char>());
+      t->bytes += t->raw.back().size();
+      t->norm.emplace_back();
+      NormalizeInto(t->raw.back(), &t->norm.back());
+      t->tokens.emplace_back();
+      Tokenize(t->norm.back(), &t->tokens.back());
+      t->shingles.emplace_back();
+      ShingleHashes(t->norm.back(), t->tokens.back(), {}, &t->shingles.back());
+    }
+    return t;
+  }();
+  return text;
+}
+
+// Runs `stage(i)` over every document per iteration.
+template <typename Stage>
+void RunReal(benchmark::State& state, Stage stage) {
+  const RealText* t = LoadRealText();
+  if (t == nullptr || t->raw.empty()) {
+    state.SkipWithError("set REFRAIN_BENCH_TEXT to a directory of .txt files");
+    return;
+  }
+  for (auto _ : state) {
+    for (size_t i = 0; i < t->raw.size(); ++i) stage(*t, i);
+  }
+  state.SetBytesProcessed(state.iterations() * t->bytes);
+  state.SetItemsProcessed(state.iterations() * t->raw.size());
+}
+
+void BM_RealNormalizeInto(benchmark::State& state) {
+  std::string out;
+  RunReal(state, [&](const RealText& t, size_t i) {
+    NormalizeInto(t.raw[i], &out);
+    benchmark::DoNotOptimize(out.data());
+  });
+}
+BENCHMARK(BM_RealNormalizeInto);
+
+void BM_RealTokenize(benchmark::State& state) {
+  std::vector<Token> out;
+  RunReal(state, [&](const RealText& t, size_t i) {
+    Tokenize(t.norm[i], &out);
+    benchmark::DoNotOptimize(out.data());
+  });
+}
+BENCHMARK(BM_RealTokenize);
+
+
+void BM_RealShingleHashes(benchmark::State& state) {
+  std::vector<uint64_t> out;
+  RunReal(state, [&](const RealText& t, size_t i) {
+    ShingleHashes(t.norm[i], t.tokens[i], {}, &out);
+    benchmark::DoNotOptimize(out.data());
+  });
+}
+BENCHMARK(BM_RealShingleHashes);
+
+void BM_RealMinHash(benchmark::State& state) {
+  MinHasher h({});
+  std::vector<uint32_t> sig(h.options().num_perm);
+  RunReal(state, [&](const RealText& t, size_t i) {
+    h.Sign(t.shingles[i], sig);
+    benchmark::DoNotOptimize(sig.data());
+  });
+}
+BENCHMARK(BM_RealMinHash);
 
 void BM_LshBuildAndPairs(benchmark::State& state) {
   const uint32_t k = 128;

@@ -34,30 +34,36 @@ void ShingleHashes(std::string_view text, const std::vector<Token>& tokens,
   if (tokens.empty()) return;
   const size_t k = options.size;
   // Token hashes in a reused per-thread buffer: no allocation per token.
-  thread_local std::vector<uint64_t> th;
-  th.resize(tokens.size());
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    th[i] = internal::TokenHashOf(text.data() + tokens[i].begin,
-                                  tokens[i].end - tokens[i].begin,
-                                  text.size() - tokens[i].begin);
+  // Local pointers: stores through the buffer would otherwise make the
+  // compiler reload both vectors' bounds at every token.
+  thread_local std::vector<uint64_t> th_buffer;
+  th_buffer.resize(tokens.size());
+  uint64_t* const th = th_buffer.data();
+  const Token* const tk = tokens.data();
+  const size_t num_tokens = tokens.size();
+  for (size_t i = 0; i < num_tokens; ++i) {
+    th[i] = internal::TokenHashOf(text.data() + tk[i].begin,
+                                  tk[i].end - tk[i].begin,
+                                  text.size() - tk[i].begin);
   }
   // A run of len tokens gives max(1, len - k + 1) <= len shingles, so the
   // token count bounds the output: write by index, no capacity checks.
-  out.resize(tokens.size());
+  out.resize(num_tokens);
+  uint64_t* const o = out.data();
   size_t m = 0;
-  for (size_t run = 0; run < tokens.size();) {
+  for (size_t run = 0; run < num_tokens;) {
     size_t end = run + 1;
-    while (end < tokens.size() && !tokens[end].starts_run) ++end;
+    while (end < num_tokens && !tk[end].starts_run) ++end;
     const size_t len = end - run;
     if (len < k) {
-      out[m++] = internal::ShingleHashOf(&th[run], len);
+      o[m++] = internal::ShingleHashOf(th + run, len);
     } else if (k == 5) {
       for (size_t i = run; i + 5 <= end; ++i) {
-        out[m++] = internal::ShingleHashOf5(&th[i]);
+        o[m++] = internal::ShingleHashOf5(th + i);
       }
     } else {
       for (size_t i = run; i + k <= end; ++i) {
-        out[m++] = internal::ShingleHashOf(&th[i], k);
+        o[m++] = internal::ShingleHashOf(th + i, k);
       }
     }
     run = end;
