@@ -1,6 +1,7 @@
 // The stable hashes behind every shingle and band key (internal).
 //
-// All hashing is XXH3-64 (xxHash 0.8, a frozen, documented format) with fixed
+// Bytes are hashed with XXH3-64 (xxHash 0.8, a frozen, documented format) and
+// shingles combine their tokens' hashes with fixed arithmetic, all with fixed
 // seeds, so values are identical across builds, machines and versions of
 // refrain's dependencies; absl::Hash is deliberately not used (its values may
 // change from build to build). docs/report-format.md documents the scheme.
@@ -75,7 +76,7 @@ inline uint64_t TokenHashOf(const char* p, size_t n, size_t readable) {
 // Hash of a shingle from the hashes of its `n` tokens: the polynomial
 //   h = (kShingleSeed + n) * P^n + t[0] * P^(n-1) + ... + t[n-1]  (mod 2^64)
 // for an odd P. The token hashes are uniform (XXH3), so hashing their 8n
-// bytes again, as XXH3 would, buys nothing at 2.6x the cost: two different
+// bytes again, as XXH3 did, bought nothing at 3-4x the cost: two different
 // shingles collide only if the polynomial does (probability about 2^-64),
 // and the high bits, which fingerprints and MinHash use, depend on every
 // input bit. MinHash mixes each value again with its own seed.
