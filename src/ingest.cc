@@ -336,6 +336,10 @@ class Walker {
             line.clear();
             line.shrink_to_fit();
           } else {
+            // Room for simdjson's padding past the end: without it, parse()
+            // allocates a padded copy of every record.
+            line.reserve(line.size() + piece.size() +
+                         simdjson::SIMDJSON_PADDING);
             line.append(piece);
           }
         }
