@@ -148,8 +148,12 @@ void MinHasher::SignOnePermutation(std::span<const uint64_t> s,
   thread_local std::vector<uint64_t> bins;
   bins.assign(k, std::numeric_limits<uint64_t>::max());
   uint64_t* bin_min = bins.data();
+  // A local copy: the stores into bin_min are uint64_t like the member, so
+  // the compiler would otherwise reload it after every store, and each
+  // iteration would wait for the previous one's store address.
+  const uint64_t seed = oph_seed_;
   for (uint64_t x : s) {
-    uint64_t h = internal::Mix64(x ^ oph_seed_);
+    uint64_t h = internal::Mix64(x ^ seed);
     // High half picks the bin (Lemire's multiply-shift range reduction), low
     // half is the value: independent bits of one good hash.
     uint32_t bin = static_cast<uint32_t>(((h >> 32) * k) >> 32);
