@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -49,37 +48,46 @@ struct Pending {
   std::variant<Document, SkippedRecord> result;
 };
 
-// A bounded single-producer, single-consumer queue of record batches.
-class BatchQueue {
+// Record batches from the reader thread to the workers, one per request.
+// The reader fills a batch only while a worker thread sleeps waiting for
+// it, so the two never compete for a core: running ahead on its own, the
+// reader shared the cores with both workers, and idle OpenMP workers spin
+// (0.3-0.4 CPU-s of a 100k-article scan on 2 cores).
+class BatchPipe {
  public:
-  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
-  void Push(std::vector<Pending> batch) {
+  // Reader: blocks until the next batch is asked for.
+  void AwaitRequest() {
     std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
-    items_.push_back(std::move(batch));
-    not_empty_.notify_one();
+    cv_.wait(lock, [&] { return requested_ > delivered_; });
+  }
+  void Push(std::vector<Pending> batch) {
+    std::lock_guard lock(mu_);
+    item_ = std::move(batch);
+    ++delivered_;
+    cv_.notify_all();
   }
   void Close() {
     std::lock_guard lock(mu_);
     closed_ = true;
-    not_empty_.notify_one();
+    cv_.notify_all();
   }
-  // The next batch, or nothing once closed and drained.
-  std::optional<std::vector<Pending>> Pop() {
+  // Worker: asks for the next batch and waits for it; nothing once the
+  // reader is done.
+  std::optional<std::vector<Pending>> Next() {
     std::unique_lock lock(mu_);
-    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
-    if (items_.empty()) return std::nullopt;
-    std::vector<Pending> b = std::move(items_.front());
-    items_.pop_front();
-    not_full_.notify_one();
+    ++requested_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return item_.has_value() || closed_; });
+    std::optional<std::vector<Pending>> b = std::move(item_);
+    item_.reset();
     return b;
   }
 
  private:
-  const size_t capacity_;
   std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<std::vector<Pending>> items_;
+  std::condition_variable cv_;
+  std::optional<std::vector<Pending>> item_;
+  uint64_t requested_ = 0, delivered_ = 0;
   bool closed_ = false;
 };
 
@@ -254,7 +262,9 @@ absl::Status SketchInputs(
   std::vector<uint32_t> batch_sigs;
   std::vector<uint64_t> batch_words;
   std::vector<SketchSlots> slots;
-  auto process_batch = [&]() {
+  // Sketches `batch` while one of the team's threads runs `fetch_next`
+  // (which waits for the reader), then hands the batch over.
+  auto process_batch = [&](const std::function<void()>& fetch_next) {
     const int64_t n = static_cast<int64_t>(batch.size());
     if (options.floor) {
       batch_words.assign(batch.size(), 0);
@@ -262,25 +272,30 @@ absl::Status SketchInputs(
       batch_sets.resize(batch.size());
       batch_sigs.resize(batch.size() * k);
     }
-#pragma omp parallel for schedule(dynamic, 8)
-    for (int64_t i = 0; i < n; ++i) {
-      Pending& p = batch[i];
-      if (std::holds_alternative<SkippedRecord>(p.result)) continue;
-      p.result = ParseRecord(std::move(p.record), options.ingest);
-      auto* doc = std::get_if<Document>(&p.result);
-      if (doc == nullptr) continue;
-      if (options.floor) {
-        batch_words[i] = CountFloorWords(doc->text);
-        continue;
+#pragma omp parallel
+    {
+#pragma omp single nowait
+      fetch_next();
+#pragma omp for schedule(dynamic, 8)
+      for (int64_t i = 0; i < n; ++i) {
+        Pending& p = batch[i];
+        if (std::holds_alternative<SkippedRecord>(p.result)) continue;
+        p.result = ParseRecord(std::move(p.record), options.ingest);
+        auto* doc = std::get_if<Document>(&p.result);
+        if (doc == nullptr) continue;
+        if (options.floor) {
+          batch_words[i] = CountFloorWords(doc->text);
+          continue;
+        }
+        thread_local std::string norm;
+        thread_local std::vector<Token> tokens;
+        NormalizeInto(doc->text, &norm);
+        Tokenize(norm, &tokens);
+        ShingleHashes(norm, tokens, options.shingle, &batch_sets[i]);
+        hasher.Sign(batch_sets[i],
+                    std::span<uint32_t>(batch_sigs).subspan(i * k, k));
+        if (!keep_text) std::string().swap(doc->text);
       }
-      thread_local std::string norm;
-      thread_local std::vector<Token> tokens;
-      NormalizeInto(doc->text, &norm);
-      Tokenize(norm, &tokens);
-      ShingleHashes(norm, tokens, options.shingle, &batch_sets[i]);
-      hasher.Sign(batch_sets[i],
-                  std::span<uint32_t>(batch_sigs).subspan(i * k, k));
-      if (!keep_text) std::string().swap(doc->text);
     }
     // In input order, on this thread: what must be sequential (ids, order).
     slots.assign(batch.size(), SketchSlots{});
@@ -312,31 +327,35 @@ absl::Status SketchInputs(
     batch.clear();
     if (after_batch) after_batch();
   };
-  // A reader thread walks, decompresses and cuts the input into batches
-  // while the workers sketch the previous batch, so reading (sequential by
-  // nature) overlaps the parallel work instead of adding to it.
-  BatchQueue queue(/*capacity=*/2);
+  // A reader thread walks, decompresses and cuts the input into batches,
+  // each while the workers sketch the previous one, so reading (sequential
+  // by nature) overlaps the parallel work instead of adding to it.
+  BatchPipe pipe;
   absl::Status read_status;
   std::thread reader([&] {
     std::vector<Pending> filling;
     std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
+      if (filling.empty()) pipe.AwaitRequest();
       filling.push_back(Pending{std::move(r), Document{}});
       if (filling.size() >= options.batch_records) {
-        queue.Push(std::exchange(filling, {}));
+        pipe.Push(std::exchange(filling, {}));
       }
     };
     std::function<void(SkippedRecord &&)> on_walk_skip =
         [&](SkippedRecord&& s) {
+          if (filling.empty()) pipe.AwaitRequest();
           filling.push_back(Pending{RawRecord{}, std::move(s)});
         };
     read_status =
         ReadInputFiles(files, options.ingest, on_record, on_walk_skip);
-    if (!filling.empty()) queue.Push(std::move(filling));
-    queue.Close();
+    if (!filling.empty()) pipe.Push(std::move(filling));
+    pipe.Close();
   });
-  while (std::optional<std::vector<Pending>> next = queue.Pop()) {
+  std::optional<std::vector<Pending>> next = pipe.Next();
+  while (next) {
     batch = *std::move(next);
-    process_batch();
+    next.reset();
+    process_batch([&] { next = pipe.Next(); });
   }
   reader.join();
   return read_status;
