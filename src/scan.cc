@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -48,21 +49,24 @@ struct Pending {
   std::variant<Document, SkippedRecord> result;
 };
 
-// Record batches from the reader thread to the workers, one per request.
-// The reader fills a batch only while a worker thread sleeps waiting for
-// it, so the two never compete for a core: running ahead on its own, the
-// reader shared the cores with both workers, and idle OpenMP workers spin
-// (0.3-0.4 CPU-s of a 100k-article scan on 2 cores).
+// Record batches from the reader thread to the workers, on request. With
+// no lookahead the reader fills a batch only while a worker thread sleeps
+// waiting for it, so the two never compete for a core: running ahead on its
+// own, the reader shared the cores with both workers, and idle OpenMP
+// workers spin (0.3-0.4 CPU-s of a 100k-article scan on 2 cores). When the
+// workers leave a core free (--threads below the core count), the reader
+// may fill `lookahead` batches ahead, in parallel with them.
 class BatchPipe {
  public:
-  // Reader: blocks until the next batch is asked for.
+  explicit BatchPipe(uint64_t lookahead) : lookahead_(lookahead) {}
+  // Reader: blocks until another batch may be filled.
   void AwaitRequest() {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return requested_ > delivered_; });
+    cv_.wait(lock, [&] { return requested_ + lookahead_ > delivered_; });
   }
   void Push(std::vector<Pending> batch) {
     std::lock_guard lock(mu_);
-    item_ = std::move(batch);
+    items_.push_back(std::move(batch));
     ++delivered_;
     cv_.notify_all();
   }
@@ -72,21 +76,23 @@ class BatchPipe {
     cv_.notify_all();
   }
   // Worker: asks for the next batch and waits for it; nothing once the
-  // reader is done.
+  // reader is done and every batch was taken.
   std::optional<std::vector<Pending>> Next() {
     std::unique_lock lock(mu_);
     ++requested_;
     cv_.notify_all();
-    cv_.wait(lock, [&] { return item_.has_value() || closed_; });
-    std::optional<std::vector<Pending>> b = std::move(item_);
-    item_.reset();
+    cv_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return std::nullopt;
+    std::vector<Pending> b = std::move(items_.front());
+    items_.pop_front();
     return b;
   }
 
  private:
+  const uint64_t lookahead_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::optional<std::vector<Pending>> item_;
+  std::deque<std::vector<Pending>> items_;
   uint64_t requested_ = 0, delivered_ = 0;
   bool closed_ = false;
 };
@@ -330,7 +336,7 @@ absl::Status SketchInputs(
   // A reader thread walks, decompresses and cuts the input into batches,
   // each while the workers sketch the previous one, so reading (sequential
   // by nature) overlaps the parallel work instead of adding to it.
-  BatchPipe pipe;
+  BatchPipe pipe(omp_get_max_threads() < omp_get_num_procs() ? 2 : 0);
   absl::Status read_status;
   std::thread reader([&] {
     std::vector<Pending> filling;
