@@ -242,7 +242,6 @@ void BM_RealTokenize(benchmark::State& state) {
 }
 BENCHMARK(BM_RealTokenize);
 
-
 void BM_RealShingleHashes(benchmark::State& state) {
   std::vector<uint64_t> out;
   RunReal(state, [&](const RealText& t, size_t i) {

@@ -35,16 +35,30 @@ void SortByBuckets(std::span<const T> v, size_t buckets, BucketOf bucket_of,
   }
 }
 
+// The same, in place: `v`'s buffer is swapped with the thread's.
+template <typename T, typename BucketOf>
+void SortByBuckets(std::vector<T>& v, size_t buckets, BucketOf bucket_of) {
+  thread_local std::vector<T> sorted;
+  SortByBuckets<T>(std::span<const T>(v), buckets, bucket_of, &sorted);
+  v.swap(sorted);
+}
+
+// How many top bits of a uniform hash make about n / per_bucket buckets
+// (1..20).
+inline int BucketBits(size_t n, size_t per_bucket) {
+  int bits = 1;
+  while (bits < 20 && (size_t{1} << bits) < n / per_bucket) ++bits;
+  return bits;
+}
+
 // Sorts 32-bit hashes in place: buckets on their top bits, about n / 2 of
 // them. 3x faster than std::sort for a 500-word article's fingerprints.
 inline void SortHashes(std::span<uint32_t> v) {
-  const size_t n = v.size();
-  if (n < 64) {
+  if (v.size() < 64) {
     std::sort(v.begin(), v.end());
     return;
   }
-  int bits = 1;
-  while (bits < 20 && (size_t{1} << bits) < n / 2) ++bits;
+  const int bits = BucketBits(v.size(), 2);
   const int shift = 32 - bits;
   thread_local std::vector<uint32_t> sorted;
   SortByBuckets<uint32_t>(

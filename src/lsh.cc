@@ -126,14 +126,10 @@ void SortByKey(std::vector<Entry>& v) {
     std::sort(v.begin(), v.end());
     return;
   }
-  int bits = 1;
-  while (bits < 20 && (size_t{1} << bits) < n / 4) ++bits;
+  const int bits = internal::BucketBits(n, 4);
   const int shift = 64 - bits;
-  thread_local std::vector<Entry> sorted;
-  internal::SortByBuckets<Entry>(
-      v, size_t{1} << bits, [shift](const Entry& e) { return e.key >> shift; },
-      &sorted);
-  v.swap(sorted);
+  internal::SortByBuckets(v, size_t{1} << bits,
+                          [shift](const Entry& e) { return e.key >> shift; });
 }
 
 // Sorts packed pairs (first << 32 | second, first < num_docs), in buckets
@@ -147,11 +143,8 @@ void SortPairs(std::vector<uint64_t>& v, uint32_t num_docs) {
   int drop = 0;  // Low bits of `first` dropped from the bucket number.
   while (drop < 32 && (size_t{num_docs} >> drop) > n / 4) ++drop;
   const int shift = 32 + drop;
-  thread_local std::vector<uint64_t> sorted;
-  internal::SortByBuckets<uint64_t>(
-      v, (size_t{num_docs - 1} >> drop) + 1,
-      [shift](uint64_t x) { return x >> shift; }, &sorted);
-  v.swap(sorted);
+  internal::SortByBuckets(v, (size_t{num_docs - 1} >> drop) + 1,
+                          [shift](uint64_t x) { return x >> shift; });
 }
 
 }  // namespace

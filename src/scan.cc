@@ -144,11 +144,8 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
   const size_t n = report->documents.size();
   internal::FingerprintArena fp;
   internal::SignatureStore sigs(k);
-  std::vector<uint64_t> wide;  // Append() keeps the high 32 bits.
   auto append = [&](std::span<const uint32_t> f) {
-    wide.resize(f.size());
-    for (size_t j = 0; j < f.size(); ++j) wide[j] = uint64_t{f[j]} << 32;
-    fp.Append(wide);
+    std::copy(f.begin(), f.end(), fp.Reserve(f.size()));
   };
   std::vector<Document> docs;
   docs.reserve(loaded->size() + n);

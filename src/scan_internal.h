@@ -66,9 +66,6 @@ class FingerprintArena {
       out[i] = static_cast<uint32_t>(hashes[i] >> 32);
     }
   }
-  void Append(std::span<const uint64_t> hashes) {
-    Fill(hashes, Reserve(hashes.size()));
-  }
   // Sorts and de-duplicates document i's fingerprints in place. Documents
   // may be prepared concurrently, each by one thread.
   void Prepare(size_t i) {
