@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "hash.h"
 #include "refrain/cluster.h"
 #include "refrain/lsh.h"
@@ -580,6 +581,20 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     LshIndex index(ClaimLshParams(options), options.num_perm);
     index.Add(unit_sigs);
     index.Build();
+    const uint64_t bound = index.CandidatePairBound(options.max_bucket);
+    if (options.max_candidate_pairs != 0 &&
+        bound > options.max_candidate_pairs) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "claims: the claim LSH would emit %d candidate pairs (counted per "
+          "band) for %d units, over --claim-max-candidates %d: the sentences "
+          "of this dump share LSH buckets with too many others (many "
+          "rewrites of the same text, or a narrow vocabulary). Raise "
+          "--claim-lsh-threshold (now %g) to cut the candidates, raise "
+          "--claim-max-candidates if memory allows (8 bytes a pair, twice "
+          "over while sorting), or run with --no-claims",
+          bound, num_units, options.max_candidate_pairs,
+          options.lsh_threshold));
+    }
     own_sigs.reset();
     std::vector<uint32_t>().swap(sigs);
     pairs = index.CandidatePairs(options.max_bucket);

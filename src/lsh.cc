@@ -205,6 +205,20 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
   return pairs;
 }
 
+uint64_t LshIndex::CandidatePairBound(uint32_t max_bucket) const {
+  assert(built_);
+  uint64_t n = 0;
+  for (const std::vector<Entry>& t : bands_) {
+    for (size_t i = 0; i < t.size();) {
+      size_t j = i + 1;
+      while (j < t.size() && t[j].key == t[i].key) ++j;
+      n += BucketPairCount(j - i, max_bucket);
+      i = j;
+    }
+  }
+  return n;
+}
+
 std::vector<uint32_t> LshIndex::Query(std::span<const uint32_t> sig) const {
   assert(built_ && sig.size() == num_perm_);
   std::vector<uint32_t> out;

@@ -2,6 +2,7 @@
 // exclusion, and the recurring Lavrov claims of corpus/.
 #include "refrain/claims.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -207,6 +208,28 @@ TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
   ClaimOptions o;
   o.same_document = true;
   EXPECT_EQ(Claims(docs, o).matches.size(), 1u);
+}
+
+TEST(Claims, RefusesMoreCandidatesThanTheLimit) {
+  // Six articles restating one claim: 15 candidate pairs at least.
+  std::vector<Document> docs;
+  for (int i = 0; i < 6; ++i) {
+    docs.push_back(Doc("d" + std::to_string(i),
+                       "The central bank raised its key interest rate by half "
+                       "a point to fight inflation, officials said on day " +
+                           std::to_string(i) + ".\n"));
+  }
+  ClaimOptions o;
+  o.max_candidate_pairs = 10;
+  absl::StatusOr<ClaimsResult> r = FindClaims(docs, {}, SegmentOptions{}, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(r.status())) << r.status();
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::HasSubstr("--claim-max-candidates 10"));
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::HasSubstr("--no-claims"));
+  o.max_candidate_pairs = 0;  // No limit.
+  EXPECT_EQ(Claims(docs, o).matches.size(), 15u);
 }
 
 TEST(Claims, RejectsBadOptions) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <vector>
 
@@ -92,6 +93,41 @@ TEST(Lsh, GiantBucketsStayLinear) {
   EXPECT_EQ(pairs.size(), 4999u);
   EXPECT_EQ(stats.buckets_capped, 14u);
   for (auto [a, b] : pairs) EXPECT_EQ(a, 0u);
+  // Counted per band: 14 capped buckets of 4,999 pairs each.
+  EXPECT_EQ(index.CandidatePairBound(100), 14u * 4999u);
+  EXPECT_EQ(index.CandidatePairBound(5000), 14u * (5000u * 4999u / 2));
+}
+
+TEST(Lsh, CandidatePairBoundCountsEveryBandsPairs) {
+  // 300 random signatures, then each repeated: the copies share every
+  // band, random pairs almost none. The bound counts what CandidatePairs
+  // emits before dropping repeats, so it is at least its result and at
+  // most bands x its result.
+  const uint32_t k = 64;
+  const LshParams params{16, 4};
+  std::mt19937 rng(7);
+  std::vector<uint32_t> sigs;
+  for (int i = 0; i < 300; ++i) {
+    for (uint32_t s = 0; s < k; ++s) sigs.push_back(rng() % 8);
+  }
+  const std::vector<uint32_t> once = sigs;
+  sigs.insert(sigs.end(), once.begin(), once.end());
+  LshIndex index(params, k);
+  index.Add(sigs);
+  index.Build();
+  uint64_t emitted = 0;  // Pairs per band, by brute force over the keys.
+  for (uint32_t b = 0; b < params.bands; ++b) {
+    std::map<uint64_t, uint64_t> bucket_sizes;
+    for (size_t d = 0; d < sigs.size() / k; ++d) {
+      ++bucket_sizes[BandKey(std::span(sigs).subspan(d * k, k), params, b)];
+    }
+    for (auto [key, m] : bucket_sizes) emitted += BucketPairCount(m, 1000);
+  }
+  EXPECT_EQ(index.CandidatePairBound(1000), emitted);
+  const size_t pairs = index.CandidatePairs(1000).size();
+  EXPECT_GE(pairs, 300u);  // Each signature with its copy.
+  EXPECT_GE(index.CandidatePairBound(1000), pairs);
+  EXPECT_LE(index.CandidatePairBound(1000), params.bands * pairs);
 }
 
 }  // namespace

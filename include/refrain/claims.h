@@ -67,6 +67,13 @@ struct ClaimOptions {
   // An LSH bucket with more units than this pairs them with its first unit
   // only. Default 500; range >= 2.
   uint32_t max_bucket = 500;
+  // The claims stage fails (ResourceExhausted, naming the remedies) rather
+  // than build more candidate pairs than this, counted with repeats across
+  // LSH bands (LshIndex::CandidatePairBound): a dump where most sentences
+  // recur many times would otherwise fill memory (8 bytes each, twice over
+  // while sorting) and run for hours. 0: no limit. Default 400 million
+  // (about 6.4 GB at the peak).
+  uint64_t max_candidate_pairs = 400'000'000;
   // Candidates whose IDF-weighted cosine is below this are not scored.
   // Default 0.3 (see docs/quality.md); range [0, 1).
   double min_cosine = 0.3;

@@ -48,6 +48,11 @@ uint64_t BandKey(std::span<const uint32_t> signature, LshParams params,
 // members, each member with the first (see LshIndex::CandidatePairs).
 // Returns whether the bucket was capped. Shared by LshIndex and the MPI scan,
 // whose buckets live on different ranks.
+// How many pairs AppendBucketPairs appends for a bucket of m members.
+inline uint64_t BucketPairCount(uint64_t m, uint32_t max_bucket) {
+  return m > max_bucket ? m - 1 : m * (m - 1) / 2;
+}
+
 template <typename DocAt>
 bool AppendBucketPairs(size_t m, DocAt doc, uint32_t max_bucket,
                        std::vector<uint64_t>* out) {
@@ -88,6 +93,13 @@ class LshIndex {
   // clusters are the same when those members really are near-duplicates.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
       uint32_t max_bucket, CandidateStats* stats = nullptr) const;
+
+  // The pairs CandidatePairs(max_bucket) emits before dropping repeats
+  // (a pair sharing several bands counts once per band): an upper bound on
+  // its result and a measure of its peak memory (8 bytes each), counted
+  // without emitting them, so that a caller can refuse a runaway candidate
+  // set before building it.
+  uint64_t CandidatePairBound(uint32_t max_bucket) const;
 
   // Documents sharing at least one band with `signature` (num_perm slots),
   // sorted and distinct.

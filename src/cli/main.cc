@@ -58,6 +58,11 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                   "Jaccard similarity of unit stem shingles the claim LSH is "
                   "tuned for (lower: more recall, more candidates)")
       ->capture_default_str();
+  cmd->add_option("--claim-max-candidates", c->max_candidate_pairs,
+                  "The claims stage fails rather than build more candidate "
+                  "pairs than this (counted per LSH band, 8 bytes each); 0 = "
+                  "no limit")
+      ->capture_default_str();
   cmd->add_option("--claim-min-words", c->min_content_words,
                   "Units with fewer content words are not claims")
       ->capture_default_str();
