@@ -599,8 +599,11 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     std::vector<uint32_t>().swap(sigs);
     pairs = index.CandidatePairs(options.max_bucket);
   }
-  std::vector<std::pair<uint32_t, uint32_t>> candidates;
-  for (auto [a, b] : pairs) {
+  // Filtered in place: at scale the pairs are gigabytes, and a filtered
+  // copy beside them would double that.
+  std::vector<std::pair<uint32_t, uint32_t>> candidates = std::move(pairs);
+  size_t kept = 0;
+  for (auto [a, b] : candidates) {
     const uint32_t da = result.units[a].doc, db = result.units[b].doc;
     if (da == db && !options.same_document) continue;
     if (da != db && story(da) == story(db) && !options.within_duplicates)
@@ -609,8 +612,9 @@ absl::StatusOr<ClaimsResult> FinishClaims(
         !incremental->is_new[db]) {
       continue;
     }
-    candidates.emplace_back(a, b);
+    candidates[kept++] = {a, b};
   }
+  candidates.resize(kept);
   result.candidate_pairs = candidates.size();
   result.timings.candidates_s = lap();
 
@@ -629,9 +633,10 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     }
   }
   group_starts.push_back(candidates.size());
-  std::vector<double> cosine(candidates.size(), 0.0);
-  std::vector<char> was_scored(candidates.size(), 0);
   const int64_t groups = static_cast<int64_t>(group_starts.size()) - 1;
+  // Per document, its candidates past the cosine gate (index, cosine): a
+  // few percent of the candidates, so nothing is kept per candidate.
+  std::vector<std::vector<std::pair<size_t, double>>> passed(groups);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t g = 0; g < groups; ++g) {
     const size_t begin = group_starts[g], end = group_starts[g + 1];
@@ -681,9 +686,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     for (size_t i = begin; i < end; ++i) {
       auto [a, b] = candidates[i];
       const double c = cos(a - a0, local_row[b]);
-      if (c < options.min_cosine) continue;
-      was_scored[i] = 1;
-      cosine[i] = c;
+      if (c >= options.min_cosine) passed[g].emplace_back(i, c);
     }
     for (int64_t t : terms_seen) local_term[t] = -1;
     for (uint32_t b : rows_seen) local_row[b] = -1;
@@ -692,14 +695,24 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   // against a few others on average: what the scorer derives from one unit
   // alone (weights, WordNet senses, n-grams) is derived once, up front.
   std::vector<size_t> scored;
+  std::vector<double> cosine;  // Parallel to `scored`.
   std::vector<char> needed(num_units, 0);
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (!was_scored[i]) continue;
-    scored.push_back(i);
-    needed[candidates[i].first] = 1;
-    needed[candidates[i].second] = 1;
+  for (std::vector<std::pair<size_t, double>>& group : passed) {
+    for (auto [i, c] : group) {
+      scored.push_back(i);
+      cosine.push_back(c);
+      needed[candidates[i].first] = 1;
+      needed[candidates[i].second] = 1;
+    }
+    std::vector<std::pair<size_t, double>>().swap(group);
   }
   result.scored_pairs = scored.size();
+  // Units in no scored pair are done with: their terms go before the
+  // prepared texts of the others are made.
+#pragma omp parallel for schedule(static)
+  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    if (!needed[u]) terms[u] = UnitTerms();
+  }
   std::vector<ClaimScorer::Prepared> prepared(num_units);
 #pragma omp parallel for schedule(dynamic, 64)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
@@ -724,7 +737,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   for (size_t k = 0; k < scored.size(); ++k) {
     if (score[k] < result.threshold) continue;
     auto [a, b] = candidates[scored[k]];
-    result.matches.push_back(ClaimMatch{a, b, score[k], cosine[scored[k]]});
+    result.matches.push_back(ClaimMatch{a, b, score[k], cosine[k]});
   }
   std::sort(result.matches.begin(), result.matches.end(),
             [](const ClaimMatch& p, const ClaimMatch& q) {
