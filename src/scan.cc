@@ -21,6 +21,7 @@
 #include "refrain/report.h"
 #include "scan_index.h"
 #include "scan_internal.h"
+#include "shingle_internal.h"
 
 namespace refrain {
 namespace {
@@ -261,7 +262,13 @@ absl::Status SketchInputs(
   const uint32_t k = options.minhash.num_perm;
   std::vector<Pending> batch;
   // Per-batch buffers, kept across batches so their memory is reused.
+  // Slot i's shingle hashes are the first batch_set_sizes[i] of
+  // batch_sets[i] (ShingleHashesInto: the buffers only grow).
   std::vector<std::vector<uint64_t>> batch_sets;
+  std::vector<size_t> batch_set_sizes;
+  auto BatchSet = [&](size_t i) {
+    return std::span<const uint64_t>(batch_sets[i].data(), batch_set_sizes[i]);
+  };
   std::vector<uint32_t> batch_sigs;
   std::vector<uint64_t> batch_words;
   std::vector<SketchSlots> slots;
@@ -273,6 +280,7 @@ absl::Status SketchInputs(
       batch_words.assign(batch.size(), 0);
     } else {
       batch_sets.resize(batch.size());
+      batch_set_sizes.assign(batch.size(), 0);
       batch_sigs.resize(batch.size() * k);
     }
 #pragma omp parallel
@@ -294,8 +302,9 @@ absl::Status SketchInputs(
         thread_local std::vector<Token> tokens;
         NormalizeInto(doc->text, &norm);
         Tokenize(norm, &tokens);
-        ShingleHashes(norm, tokens, options.shingle, &batch_sets[i]);
-        hasher.Sign(batch_sets[i],
+        batch_set_sizes[i] =
+            ShingleHashesInto(norm, tokens, options.shingle, &batch_sets[i]);
+        hasher.Sign(BatchSet(i),
                     std::span<uint32_t>(batch_sigs).subspan(i * k, k));
         if (!keep_text) std::string().swap(doc->text);
       }
@@ -312,7 +321,7 @@ absl::Status SketchInputs(
       if (options.floor) {
         sk.floor_words = batch_words[i];
       } else {
-        sk.shingles = batch_sets[i];
+        sk.shingles = BatchSet(i);
         sk.signature = std::span<const uint32_t>(batch_sigs).subspan(i * k, k);
       }
       slots[i] = on_doc(std::get<Document>(std::move(p.result)), sk);
@@ -321,7 +330,7 @@ absl::Status SketchInputs(
 #pragma omp parallel for schedule(dynamic, 32)
     for (int64_t i = 0; i < n; ++i) {
       if (slots[i].fingerprints != nullptr) {
-        FingerprintArena::Fill(batch_sets[i], slots[i].fingerprints);
+        FingerprintArena::Fill(BatchSet(i), slots[i].fingerprints);
       }
       if (slots[i].signature != nullptr) {
         std::copy_n(batch_sigs.begin() + i * k, k, slots[i].signature);

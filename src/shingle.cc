@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hash.h"
+#include "shingle_internal.h"
 
 namespace refrain {
 
@@ -27,49 +28,52 @@ ShingleSet Shingles(std::string_view text, const std::vector<Token>& tokens,
 }
 
 void ShingleHashes(std::string_view text, const std::vector<Token>& tokens,
-                   const ShingleOptions& options,
-                   std::vector<uint64_t>* out_ptr) {
-  std::vector<uint64_t>& out = *out_ptr;
-  out.clear();
-  if (tokens.empty()) return;
+                   const ShingleOptions& options, std::vector<uint64_t>* out) {
+  out->resize(internal::ShingleHashesInto(text, tokens, options, out));
+}
+
+namespace internal {
+
+size_t ShingleHashesInto(std::string_view text,
+                         const std::vector<Token>& tokens,
+                         const ShingleOptions& options,
+                         std::vector<uint64_t>* buffer) {
+  if (tokens.empty()) return 0;
   const size_t k = options.size;
   // Token hashes in a reused per-thread buffer: no allocation per token.
   // Local pointers: stores through the buffer would otherwise make the
   // compiler reload both vectors' bounds at every token.
   thread_local std::vector<uint64_t> th_buffer;
-  th_buffer.resize(tokens.size());
+  if (th_buffer.size() < tokens.size()) th_buffer.resize(tokens.size());
   uint64_t* const th = th_buffer.data();
   const Token* const tk = tokens.data();
   const size_t num_tokens = tokens.size();
   for (size_t i = 0; i < num_tokens; ++i) {
-    th[i] = internal::TokenHashOf(text.data() + tk[i].begin,
-                                  tk[i].end - tk[i].begin,
-                                  text.size() - tk[i].begin);
+    th[i] = TokenHashOf(text.data() + tk[i].begin, tk[i].end - tk[i].begin,
+                        text.size() - tk[i].begin);
   }
   // A run of len tokens gives max(1, len - k + 1) <= len shingles, so the
   // token count bounds the output: write by index, no capacity checks.
-  out.resize(num_tokens);
-  uint64_t* const o = out.data();
+  if (buffer->size() < num_tokens) buffer->resize(num_tokens);
+  uint64_t* const o = buffer->data();
   size_t m = 0;
   for (size_t run = 0; run < num_tokens;) {
     size_t end = run + 1;
     while (end < num_tokens && !tk[end].starts_run) ++end;
     const size_t len = end - run;
     if (len < k) {
-      o[m++] = internal::ShingleHashOf(th + run, len);
+      o[m++] = ShingleHashOf(th + run, len);
     } else if (k == 5) {
-      for (size_t i = run; i + 5 <= end; ++i) {
-        o[m++] = internal::ShingleHashOf5(th + i);
-      }
+      for (size_t i = run; i + 5 <= end; ++i) o[m++] = ShingleHashOf5(th + i);
     } else {
-      for (size_t i = run; i + k <= end; ++i) {
-        o[m++] = internal::ShingleHashOf(th + i, k);
-      }
+      for (size_t i = run; i + k <= end; ++i) o[m++] = ShingleHashOf(th + i, k);
     }
     run = end;
   }
-  out.resize(m);
+  return m;
 }
+
+}  // namespace internal
 
 ShingleSet ShingleText(std::string_view original,
                        const ShingleOptions& options) {
