@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Macro benchmark of the claims stage: `refrain scan` with claims (the
+# default) against `--no-claims`, on the BBC corpus and on generated corpora.
+# Prints one markdown table: claim units, candidate pairs, scored pairs,
+# matches, the claims stage's time, the whole scan's wall time with and
+# without claims, their ratio, and peak RSS of both. One run per cell.
+#
+#   bench/claims_scale.sh [SIZES...]     default: 10000
+#   BBC=/path/to/bbc  REFRAIN=build/refrain  WORK=/tmp/refrain-bench
+#   THREADS=2  EXTRA="--claim-lsh-threshold 0.3"   (passed to every scan)
+#
+# Generated corpora are shared with bench/scale.sh (same names and seed).
+# A scan the claims stage refuses (--claim-max-candidates) shows the reason.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REFRAIN=${REFRAIN:-build/refrain}
+WORK=${WORK:-/tmp/refrain-bench}
+BBC=${BBC:-../shared/data/bbc-news/bbc}
+THREADS=${THREADS:-2}
+EXTRA=${EXTRA:-}
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(10000)
+mkdir -p "$WORK"
+
+row() {  # row NAME INPUT
+  local name=$1 input=$2 t0 rss0 t1 rss1 summary
+  # shellcheck disable=SC2086  # EXTRA is a list of flags.
+  /usr/bin/time -f "%e %M" -o "$WORK/claims-time.txt" "$REFRAIN" scan "$input" \
+    --threads "$THREADS" --no-claims --quiet --out "$WORK/claims-out" $EXTRA
+  read -r t0 rss0 < "$WORK/claims-time.txt"
+  # shellcheck disable=SC2086
+  if ! /usr/bin/time -f "%e %M" -o "$WORK/claims-time.txt" "$REFRAIN" scan "$input" \
+      --threads "$THREADS" --out "$WORK/claims-out" $EXTRA \
+      >"$WORK/claims-summary.txt" 2>"$WORK/claims-err.txt"; then
+    read -r t1 rss1 < <(tail -1 "$WORK/claims-time.txt")
+    printf '| %s | refused: %s | | | | | %.2f | %.2f | | %d / %d |\n' "$name" \
+      "$(grep -o 'would emit [0-9]* candidate pairs' "$WORK/claims-err.txt" || head -c 120 "$WORK/claims-err.txt")" \
+      "$t0" "$t1" "$((rss0 / 1024))" "$((rss1 / 1024))"
+    return
+  fi
+  read -r t1 rss1 < "$WORK/claims-time.txt"
+  summary=$(grep -E '^claims: [0-9]+ units' "$WORK/claims-summary.txt")
+  local stage
+  stage=$(tr '\r' '\n' < "$WORK/claims-summary.txt" | grep -E '^  stages:' | sed -E 's/.*claims ([0-9.]+) s.*/\1/')
+  # "claims: U units (S too short, B boilerplate excluded), C candidate
+  # pairs, K scored, M matches in L clusters"
+  local units cand scored matches
+  units=$(sed -E 's/^claims: ([0-9]+) units.*/\1/' <<<"$summary")
+  cand=$(sed -E 's/.* ([0-9]+) candidate pairs.*/\1/' <<<"$summary")
+  scored=$(sed -E 's/.* ([0-9]+) scored.*/\1/' <<<"$summary")
+  matches=$(sed -E 's/.* ([0-9]+) matches.*/\1/' <<<"$summary")
+  awk -v n="$name" -v u="$units" -v c="$cand" -v k="$scored" -v m="$matches" \
+      -v st="$stage" -v t0="$t0" -v t1="$t1" -v r0="$rss0" -v r1="$rss1" 'BEGIN{
+    printf "| %s | %d | %d | %d | %d | %.2f | %.2f | %.2f | %.1f | %.0f / %.0f |\n",
+      n, u, c, k, m, st, t0, t1, t1 / t0, r0 / 1024, r1 / 1024 }'
+}
+
+echo "| corpus | claim units | candidate pairs | scored | matches | claims stage s | scan --no-claims s | scan s | ratio | peak RSS MB (no claims / claims) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+[ -d "$BBC" ] && row bbc "$BBC"
+for n in "${sizes[@]}"; do
+  f="$WORK/gen-$n.jsonl.zst"
+  if [ ! -f "$f" ]; then
+    "$REFRAIN" generate --docs "$n" --seed 42 --out "$f" --truth "$WORK/gen-$n.truth.tsv" >/dev/null
+  fi
+  row "gen-$n" "$f"
+done
