@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <span>
@@ -505,8 +506,14 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     int32_t term;
     double value;
   };
+  if (occ.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "claims: %d stem occurrences in %d units, over the 2^31 the units x "
+        "terms matrix indexes; run with --no-claims",
+        occ.size(), num_units));
+  }
   std::unique_ptr<Entry[]> entries(new Entry[occ.size()]);
-  std::vector<int64_t> row_begin(num_units + 1, 0);
+  std::vector<int32_t> row_begin(num_units + 1, 0);
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
     thread_local std::vector<std::pair<int32_t, double>> tf;
@@ -531,16 +538,19 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     for (size_t i = 0; i < w; ++i) {
       entries[occ_begin[u] + i] = {tf[i].first, tf[i].second / norm};
     }
-    row_begin[u + 1] = static_cast<int64_t>(w);
+    row_begin[u + 1] = static_cast<int32_t>(w);
   }
   for (uint32_t u = 0; u < num_units; ++u) row_begin[u + 1] += row_begin[u];
-  using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int64_t>;
+  // 32-bit indexes: 12 bytes an entry instead of 16, and the cosine step
+  // reads a partner's row from a random place in this matrix for every
+  // candidate.
+  using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int32_t>;
   RowMatrix x(num_units, num_terms);
   x.resizeNonZeros(row_begin[num_units]);
   std::copy(row_begin.begin(), row_begin.end(), x.outerIndexPtr());
 #pragma omp parallel for schedule(static)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
-    for (int64_t i = row_begin[u]; i < row_begin[u + 1]; ++i) {
+    for (int32_t i = row_begin[u]; i < row_begin[u + 1]; ++i) {
       const auto& [t, value] = entries[occ_begin[u] + (i - row_begin[u])];
       x.innerIndexPtr()[i] = t;
       x.valuePtr()[i] = value;
@@ -653,7 +663,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     thread_local std::vector<uint32_t> rows_seen;
     terms_seen.clear();
     rows_seen.clear();
-    thread_local std::vector<Eigen::Triplet<double, int64_t>> ta, tb;
+    thread_local std::vector<Eigen::Triplet<double, int32_t>> ta, tb;
     ta.clear();
     tb.clear();
     for (int64_t r = a0; r < a0 + na; ++r) {
