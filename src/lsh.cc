@@ -239,7 +239,9 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
 uint64_t LshIndex::CandidatePairBound(uint32_t max_bucket) const {
   assert(built_);
   uint64_t n = 0;
-  for (const std::vector<Entry>& t : bands_) {
+#pragma omp parallel for schedule(dynamic) reduction(+ : n)
+  for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
+    const std::vector<Entry>& t = bands_[b];
     for (size_t i = 0; i < t.size();) {
       size_t j = i + 1;
       while (j < t.size() && t[j].key == t[i].key) ++j;
