@@ -133,6 +133,18 @@ void SortByKey(std::vector<Entry>& v) {
                           [shift](const Entry& e) { return e.key >> shift; });
 }
 
+// Calls fn(first, size) for each bucket (run of equal keys) of a sorted
+// band table.
+template <typename Entry, typename Fn>
+void ForEachBucket(const std::vector<Entry>& t, Fn fn) {
+  for (size_t i = 0; i < t.size();) {
+    size_t j = i + 1;
+    while (j < t.size() && t[j].key == t[i].key) ++j;
+    fn(i, j - i);
+    i = j;
+  }
+}
+
 // Sorts packed pairs (first << 32 | second), all in [lo, hi), in about
 // n / 4 buckets of their offset from lo: pairs are spread evenly enough
 // over that range for the buckets to hold a few each.
@@ -169,17 +181,13 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
   for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
     const std::vector<Entry>& t = bands_[b];
     std::vector<uint64_t>& out = per_band[b];
-    for (size_t i = 0; i < t.size();) {
-      size_t j = i + 1;
-      while (j < t.size() && t[j].key == t[i].key) ++j;
-      const size_t m = j - i;
+    ForEachBucket(t, [&](size_t i, size_t m) {
       if (AppendBucketPairs(
               m, [&](size_t x) { return t[i + x].doc; }, max_bucket, &out)) {
         ++band_stats[b].buckets_capped;
         band_stats[b].docs_in_capped += m;
       }
-      i = j;
-    }
+    });
     SortPairs(out, 0, uint64_t{size_} << 32);
     out.erase(std::unique(out.begin(), out.end()), out.end());
   }
@@ -241,13 +249,9 @@ uint64_t LshIndex::CandidatePairBound(uint32_t max_bucket) const {
   uint64_t n = 0;
 #pragma omp parallel for schedule(dynamic) reduction(+ : n)
   for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
-    const std::vector<Entry>& t = bands_[b];
-    for (size_t i = 0; i < t.size();) {
-      size_t j = i + 1;
-      while (j < t.size() && t[j].key == t[i].key) ++j;
-      n += BucketPairCount(j - i, max_bucket);
-      i = j;
-    }
+    ForEachBucket(bands_[b], [&](size_t, size_t m) {
+      n += BucketPairCount(m, max_bucket);
+    });
   }
   return n;
 }

@@ -266,7 +266,7 @@ absl::Status SketchInputs(
   // batch_sets[i] (ShingleHashesInto: the buffers only grow).
   std::vector<std::vector<uint64_t>> batch_sets;
   std::vector<size_t> batch_set_sizes;
-  auto BatchSet = [&](size_t i) {
+  auto batch_set = [&](size_t i) {
     return std::span<const uint64_t>(batch_sets[i].data(), batch_set_sizes[i]);
   };
   std::vector<uint32_t> batch_sigs;
@@ -304,7 +304,7 @@ absl::Status SketchInputs(
         Tokenize(norm, &tokens);
         batch_set_sizes[i] =
             ShingleHashesInto(norm, tokens, options.shingle, &batch_sets[i]);
-        hasher.Sign(BatchSet(i),
+        hasher.Sign(batch_set(i),
                     std::span<uint32_t>(batch_sigs).subspan(i * k, k));
         if (!keep_text) std::string().swap(doc->text);
       }
@@ -321,7 +321,7 @@ absl::Status SketchInputs(
       if (options.floor) {
         sk.floor_words = batch_words[i];
       } else {
-        sk.shingles = BatchSet(i);
+        sk.shingles = batch_set(i);
         sk.signature = std::span<const uint32_t>(batch_sigs).subspan(i * k, k);
       }
       slots[i] = on_doc(std::get<Document>(std::move(p.result)), sk);
@@ -330,7 +330,7 @@ absl::Status SketchInputs(
 #pragma omp parallel for schedule(dynamic, 32)
     for (int64_t i = 0; i < n; ++i) {
       if (slots[i].fingerprints != nullptr) {
-        FingerprintArena::Fill(BatchSet(i), slots[i].fingerprints);
+        FingerprintArena::Fill(batch_set(i), slots[i].fingerprints);
       }
       if (slots[i].signature != nullptr) {
         std::copy_n(batch_sigs.begin() + i * k, k, slots[i].signature);

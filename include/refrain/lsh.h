@@ -43,16 +43,16 @@ double CandidateProbability(double s, LshParams p);
 uint64_t BandKey(std::span<const uint32_t> signature, LshParams params,
                  uint32_t band);
 
-// The candidate pairs of one bucket of m members, doc(0) < ... < doc(m-1),
-// appended to `out` as (a << 32 | b): every pair, or, over `max_bucket`
-// members, each member with the first (see LshIndex::CandidatePairs).
-// Returns whether the bucket was capped. Shared by LshIndex and the MPI scan,
-// whose buckets live on different ranks.
 // How many pairs AppendBucketPairs appends for a bucket of m members.
 inline uint64_t BucketPairCount(uint64_t m, uint32_t max_bucket) {
   return m > max_bucket ? m - 1 : m * (m - 1) / 2;
 }
 
+// The candidate pairs of one bucket of m members, doc(0) < ... < doc(m-1),
+// appended to `out` as (a << 32 | b): every pair, or, over `max_bucket`
+// members, each member with the first (see LshIndex::CandidatePairs).
+// Returns whether the bucket was capped. Shared by LshIndex and the MPI scan,
+// whose buckets live on different ranks.
 template <typename DocAt>
 bool AppendBucketPairs(size_t m, DocAt doc, uint32_t max_bucket,
                        std::vector<uint64_t>* out) {
