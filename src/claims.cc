@@ -14,8 +14,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/types/span.h"
 #include "hash.h"
 #include "refrain/cluster.h"
 #include "refrain/lsh.h"
@@ -560,24 +562,92 @@ absl::StatusOr<ClaimsResult> FinishClaims(
 
   result.timings.matrix_s = lap();
 
+  // ---- Copies: syndicated text repeats its units in every copy. ----
+  // A unit whose terms equal those of an earlier unit of the same story
+  // (and, in an incremental scan, of a document as new or as old) scores
+  // exactly as that unit against every other: the same cosine row, the same
+  // sketch, the same scorer inputs, and the same filters, since its partners'
+  // stories differ from both or from neither. Only the first of them (the
+  // leader) goes through candidates and scoring; each of its matches is
+  // then listed for every copy. Without this, a story in 45 outlets paired
+  // each of its sentences 45 x 45 times with every restatement elsewhere.
+  std::vector<uint32_t> leaders;  // Ascending.
+  // Units grouped by leader: leader l's copies are
+  // copies[copy_begin[l] .. copy_begin[l + 1]), ascending.
+  std::vector<uint32_t> copy_begin(num_units + 1, 0), copies;
+  {
+    auto newness = [&](uint32_t d) -> int {
+      return incremental != nullptr && incremental->is_new[d] ? 1 : 0;
+    };
+    std::vector<uint64_t> key(num_units);
+#pragma omp parallel for schedule(static)
+    for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+      const uint32_t d = result.units[u].doc;
+      const absl::Span<const int32_t> ids(occ.data() + occ_begin[u],
+                                          occ_begin[u + 1] - occ_begin[u]);
+      key[u] = absl::HashOf(story(d), newness(d), ids, terms[u].tokens,
+                            terms[u].negated);
+    }
+    // A key's first unit, and whether a later one is its copy. Two units
+    // with one key but other terms (a hash collision) both stay leaders.
+    absl::flat_hash_map<uint64_t, uint32_t> first;
+    first.reserve(num_units);
+    std::vector<uint32_t> leader_of(num_units);
+    for (uint32_t u = 0; u < num_units; ++u) {
+      auto [it, inserted] = first.try_emplace(key[u], u);
+      const uint32_t l = it->second;
+      const uint32_t du = result.units[u].doc, dl = result.units[l].doc;
+      const bool copy = !inserted && !options.same_document &&
+                        !options.within_duplicates && story(du) == story(dl) &&
+                        newness(du) == newness(dl) && terms[u] == terms[l];
+      leader_of[u] = copy ? l : u;
+      if (copy) {
+        ++copy_begin[l + 1];
+      } else {
+        leaders.push_back(u);
+      }
+    }
+    for (uint32_t u = 0; u < num_units; ++u) copy_begin[u + 1] += copy_begin[u];
+    copies.resize(copy_begin[num_units]);
+    std::vector<uint32_t> fill(copy_begin.begin(), copy_begin.end() - 1);
+    for (uint32_t u = 0; u < num_units; ++u) {
+      if (leader_of[u] != u) copies[fill[leader_of[u]]++] = u;
+    }
+  }
+  const auto num_leaders = static_cast<uint32_t>(leaders.size());
+  result.copy_units = num_units - num_leaders;
+
   // ---- Candidates: MinHash + LSH over stem shingles. ----
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
   if (options.all_pairs) {
-    for (uint32_t a = 0; a < num_units; ++a) {
-      for (uint32_t b = a + 1; b < num_units; ++b) pairs.emplace_back(a, b);
+    for (uint32_t i = 0; i < num_leaders; ++i) {
+      for (uint32_t j = i + 1; j < num_leaders; ++j) {
+        pairs.emplace_back(leaders[i], leaders[j]);
+      }
     }
   } else {
+    // Sketches of the leaders, in their order.
     std::unique_ptr<uint32_t[]> own_sigs;
     std::span<const uint32_t> unit_sigs = sigs;
-    if (sigs.empty()) {
-      const double min_idf = MinShingleIdf(options, idf_units);
-      own_sigs.reset(new uint32_t[size_t{num_units} * options.num_perm]);
+    if (sigs.empty() || num_leaders < num_units) {
+      own_sigs.reset(new uint32_t[size_t{num_leaders} * options.num_perm]);
       const std::span<uint32_t> out(own_sigs.get(),
-                                    size_t{num_units} * options.num_perm);
+                                    size_t{num_leaders} * options.num_perm);
       unit_sigs = out;
+    }
+    if (!sigs.empty() && num_leaders < num_units) {
+      const uint32_t k = options.num_perm;
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < static_cast<int64_t>(num_leaders); ++i) {
+        std::copy_n(sigs.begin() + size_t{leaders[i]} * k, k,
+                    own_sigs.get() + i * k);
+      }
+    } else if (sigs.empty()) {
+      const double min_idf = MinShingleIdf(options, idf_units);
       SignShingles(
-          num_units,
-          [&](int64_t u) {
+          num_leaders,
+          [&](int64_t leader) {
+            const uint32_t u = leaders[leader];
             const int32_t* ids = occ.data() + occ_begin[u];
             return UnitShingles(
                 occ_begin[u + 1] - occ_begin[u],
@@ -586,7 +656,9 @@ absl::StatusOr<ClaimsResult> FinishClaims(
                 },
                 options.bigrams, min_idf);
           },
-          options, out);
+          options,
+          std::span<uint32_t>(own_sigs.get(),
+                              size_t{num_leaders} * options.num_perm));
     }
     LshIndex index(ClaimLshParams(options), options.num_perm);
     index.Add(unit_sigs);
@@ -602,12 +674,19 @@ absl::StatusOr<ClaimsResult> FinishClaims(
           "--claim-lsh-threshold (now %g) to cut the candidates, raise "
           "--claim-max-candidates if memory allows (8 bytes a pair, twice "
           "over while sorting), or run with --no-claims",
-          bound, num_units, options.max_candidate_pairs,
+          bound, num_leaders, options.max_candidate_pairs,
           options.lsh_threshold));
     }
     own_sigs.reset();
     std::vector<uint32_t>().swap(sigs);
     pairs = index.CandidatePairs(options.max_bucket);
+    // Leader positions to units: increasing, so the pairs stay sorted.
+    if (num_leaders < num_units) {
+      for (auto& [a, b] : pairs) {
+        a = leaders[a];
+        b = leaders[b];
+      }
+    }
   }
   // Filtered in place: at scale the pairs are gigabytes, and a filtered
   // copy beside them would double that.
@@ -748,6 +827,26 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     if (score[k] < result.threshold) continue;
     auto [a, b] = candidates[scored[k]];
     result.matches.push_back(ClaimMatch{a, b, score[k], cosine[k]});
+  }
+  // Every leader match for each of the two leaders' copies: what scoring
+  // each copy on its own would have found.
+  if (!copies.empty()) {
+    std::vector<ClaimMatch> listed;
+    for (const ClaimMatch& m : result.matches) {
+      auto group = [&](uint32_t l, auto&& fn) {
+        fn(l);
+        for (uint32_t i = copy_begin[l]; i < copy_begin[l + 1]; ++i) {
+          fn(copies[i]);
+        }
+      };
+      group(m.a, [&](uint32_t a) {
+        group(m.b, [&](uint32_t b) {
+          listed.push_back(
+              ClaimMatch{std::min(a, b), std::max(a, b), m.score, m.cosine});
+        });
+      });
+    }
+    result.matches = std::move(listed);
   }
   std::sort(result.matches.begin(), result.matches.end(),
             [](const ClaimMatch& p, const ClaimMatch& q) {

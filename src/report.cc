@@ -271,6 +271,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Uint(c.short_units);
   w.Key("excluded_boilerplate");
   w.Uint(c.boilerplate_units);
+  w.Key("copy_units");
+  w.Uint(c.copy_units);
   w.Key("candidate_pairs");
   w.Uint(c.candidate_pairs);
   w.Key("scored_pairs");
@@ -584,10 +586,11 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   if (!r.options.claims.enabled) return;
   const ClaimsResult& c = r.claims;
   out << absl::StrFormat(
-      "claims: %d units (%d too short, %d boilerplate excluded), %d candidate "
-      "pairs, %d scored, %d matches in %d clusters\n",
-      c.units.size(), c.short_units, c.boilerplate_units, c.candidate_pairs,
-      c.scored_pairs, c.matches.size(), c.clusters.size());
+      "claims: %d units (%d too short, %d boilerplate excluded, %d copies in "
+      "near-duplicates), %d candidate pairs, %d scored, %d matches in %d "
+      "clusters\n",
+      c.units.size(), c.short_units, c.boilerplate_units, c.copy_units,
+      c.candidate_pairs, c.scored_pairs, c.matches.size(), c.clusters.size());
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {
     if (shown++ == top_claim_clusters) break;

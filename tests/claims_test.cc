@@ -5,9 +5,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -196,6 +200,60 @@ TEST(Claims, NearDuplicateCopiesCountAsOneStory) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->boilerplate_units, 0u);
   EXPECT_TRUE(r->matches.empty());  // copies are not recurring claims
+}
+
+TEST(Claims, SyndicatedCopiesAreScoredOnceAndMatchedForEach) {
+  // One wire story in four outlets (one story: near-duplicates), and two
+  // other articles restating its first claim in other words.
+  const std::string wire =
+      "The central bank raised its key interest rate by half a point to "
+      "fight inflation.\nShares in European banks fell sharply after the "
+      "announcement on Thursday.\n";
+  std::vector<Document> docs;
+  for (int i = 0; i < 4; ++i) {
+    docs.push_back(
+        Doc("outlet" + std::to_string(i),
+            "Reported by outlet " + std::to_string(i) + "\n" + wire));
+  }
+  docs.push_back(Doc("rewrite",
+                     "To fight inflation, the central bank raised "
+                     "its key interest rate by half a point.\n"));
+  docs.push_back(Doc("other",
+                     "Officials said the central bank raised the key "
+                     "interest rate by half a point, to fight "
+                     "inflation.\n"));
+  const std::vector<uint32_t> story{0, 0, 0, 0, 4, 5};
+  absl::StatusOr<ClaimsResult> r =
+      FindClaims(docs, story, SegmentOptions{}, ClaimOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  // Each wire sentence in outlets 1-3 is a copy of outlet 0's.
+  EXPECT_EQ(r->copy_units, 6u);
+  // Every outlet's rate sentence matches both restatements, with one score
+  // per restatement, and the restatements match each other: 4 x 2 + 1.
+  ASSERT_EQ(r->matches.size(), 9u);
+  std::map<uint32_t, std::set<double>> scores_with;  // restatement -> scores
+  for (const ClaimMatch& m : r->matches) {
+    if (r->units[m.a].doc < 4) scores_with[r->units[m.b].doc].insert(m.score);
+  }
+  EXPECT_EQ(scores_with[4].size(), 1u);
+  EXPECT_EQ(scores_with[5].size(), 1u);
+  // Exactly what scoring every copy on its own finds: with copies matched
+  // inside the story too (no collapsing), minus those in-story matches.
+  ClaimOptions all;
+  all.within_duplicates = true;
+  absl::StatusOr<ClaimsResult> each =
+      FindClaims(docs, story, SegmentOptions{}, all);
+  ASSERT_TRUE(each.ok()) << each.status();
+  EXPECT_EQ(each->copy_units, 0u);
+  std::vector<std::tuple<uint32_t, uint32_t, double>> expected, got;
+  for (const ClaimMatch& m : each->matches) {
+    if (story[each->units[m.a].doc] != story[each->units[m.b].doc]) {
+      expected.emplace_back(m.a, m.b, m.score);
+    }
+  }
+  for (const ClaimMatch& m : r->matches) got.emplace_back(m.a, m.b, m.score);
+  EXPECT_EQ(got, expected);
+  EXPECT_LT(r->candidate_pairs, each->candidate_pairs);
 }
 
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {

@@ -245,6 +245,7 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
       c.threshold = 0.5;
       c.short_units = 7;
       c.boilerplate_units = 3;
+      c.copy_units = 11;
       c.candidate_pairs = 12345678901ull;
       c.scored_pairs = 42;
       if (!empty) {
@@ -267,6 +268,7 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
       EXPECT_EQ(text, parsed.dump(2) + "\n");
       const nlohmann::ordered_json& claims = parsed["claims"];
       EXPECT_EQ(claims["candidate_pairs"], 12345678901ull);
+      EXPECT_EQ(claims["copy_units"], 11u);
       EXPECT_EQ(claims["matches"].size(), c.matches.size());
       EXPECT_EQ(claims["clusters"].size(), c.clusters.size());
       if (!empty) {

@@ -44,6 +44,8 @@ struct UnitTerms {
   std::vector<uint64_t> tokens;
   // Parallel to `stems`: the position of each content word in `tokens`.
   std::vector<uint32_t> stem_positions;
+
+  bool operator==(const UnitTerms&) const = default;
 };
 
 struct TermAnalyzerOptions {

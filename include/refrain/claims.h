@@ -130,8 +130,12 @@ struct ClaimsResult {
   double threshold = 0;                // Effective score threshold.
   uint64_t short_units = 0;            // Excluded: too few content words.
   uint64_t boilerplate_units = 0;      // Excluded: inside boilerplate lines.
-  uint64_t candidate_pairs = 0;        // From LSH.
-  uint64_t scored_pairs = 0;           // Past the cosine filter.
+  // Units whose terms equal an earlier unit's of the same story (copies of
+  // syndicated text): scored once, through that unit, and matched wherever
+  // it is.
+  uint64_t copy_units = 0;
+  uint64_t candidate_pairs = 0;  // From LSH, between distinct units.
+  uint64_t scored_pairs = 0;     // Past the cosine filter.
   // Wall seconds of each step (not part of report.json): loading the
   // stemmer and WordNet, segmentation and boilerplate keys, unit analysis,
   // IDF and the units x terms matrix, MinHash + LSH candidates, cosine and
