@@ -176,6 +176,18 @@ TEST(ReportCsv, HostileReportParsesBackToReportJson) {
   ExpectCsvMatchesJson(HostileReport(), 3, 3);
 }
 
+TEST(ReportCsv, ManyMatchesParseBackInOrder) {
+  // Claims are rendered in parallel blocks of 4096 matches: three blocks.
+  Report r = HostileReport();
+  const std::vector<ClaimMatch> base = r.claims.matches;
+  for (uint32_t i = 0; i < 10000; ++i) {
+    ClaimMatch m = base[i % base.size()];
+    m.score = 0.5 + i * 1e-5;  // Each row its own score: order is checked.
+    r.claims.matches.push_back(m);
+  }
+  ExpectCsvMatchesJson(r, 3, 10003);
+}
+
 TEST(ReportCsv, CorpusScanParsesBackToReportJson) {
   // corpus/ plus two re-posts (a changed last line), so there are pairs.
   TempDir in;

@@ -260,6 +260,15 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
           c.matches.push_back(
               ClaimMatch{u, u + 3, scores[u % 6], scores[(u + 1) % 6]});
         }
+        // Past one block of the parallel rendering (4096 matches), so the
+        // joins between blocks are compared with nlohmann's dump too.
+        if (index_used) {
+          for (uint32_t i = 0; i < 9000; ++i) {
+            const auto n = static_cast<uint32_t>(c.units.size());
+            c.matches.push_back(
+                ClaimMatch{i % n, (i + 1) % n, scores[i % 6], scores[0]});
+          }
+        }
         c.clusters.push_back(ClaimCluster{{0, 1, 4}, {0, 2}, 0.25, 1.0 / 3});
         c.clusters.push_back(ClaimCluster{{5}, {2}, 1.0, 0.999999999});
       }
