@@ -626,17 +626,17 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       }
     }
   } else {
-    // Sketches of the leaders, in their order.
+    // The leaders' sketches, in their order: `sigs` itself when every unit
+    // leads, else gathered from `sigs` or made here.
+    const uint32_t k = options.num_perm;
     std::unique_ptr<uint32_t[]> own_sigs;
     std::span<const uint32_t> unit_sigs = sigs;
     if (sigs.empty() || num_leaders < num_units) {
-      own_sigs.reset(new uint32_t[size_t{num_leaders} * options.num_perm]);
-      const std::span<uint32_t> out(own_sigs.get(),
-                                    size_t{num_leaders} * options.num_perm);
-      unit_sigs = out;
+      own_sigs.reset(new uint32_t[size_t{num_leaders} * k]);
+      unit_sigs =
+          std::span<const uint32_t>(own_sigs.get(), size_t{num_leaders} * k);
     }
     if (!sigs.empty() && num_leaders < num_units) {
-      const uint32_t k = options.num_perm;
 #pragma omp parallel for schedule(static)
       for (int64_t i = 0; i < static_cast<int64_t>(num_leaders); ++i) {
         std::copy_n(sigs.begin() + size_t{leaders[i]} * k, k,
@@ -657,8 +657,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
                 options.bigrams, min_idf);
           },
           options,
-          std::span<uint32_t>(own_sigs.get(),
-                              size_t{num_leaders} * options.num_perm));
+          std::span<uint32_t>(own_sigs.get(), size_t{num_leaders} * k));
     }
     LshIndex index(ClaimLshParams(options), options.num_perm);
     index.Add(unit_sigs);
