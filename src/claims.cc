@@ -409,7 +409,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   }
   if (num_units < 2) return result;
 
-  // ---- IDF from the dump's units; the units x terms matrix. ----
+  // ---- IDF from the dump's units; term ids. ----
   // Every stem occurrence (unit u's are [occ_begin[u], occ_begin[u + 1]))
   // as a term id, numbered in order of first use, exactly as one pass over
   // the units would number them: the ids order the matrix columns, and with
@@ -499,66 +499,12 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     term_hash[t] = TokenHash(term_stem[t]);
   }
   const uint64_t idf_units = term_idf_known ? num_units : idf.units();
-  // Rows: the IDF-weighted term counts of each unit, unit-normalized, by
-  // term id. Each row is written at the start of its unit's occurrences,
-  // then the rows are packed into the compressed matrix.
-  // Left uninitialized (as are the sketches below): zeroing them first
-  // would be a serial pass over megabytes that are all written anyway.
-  struct Entry {
-    int32_t term;
-    double value;
-  };
   if (occ.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "claims: %d stem occurrences in %d units, over the 2^31 the units x "
         "terms matrix indexes; run with --no-claims",
         occ.size(), num_units));
   }
-  std::unique_ptr<Entry[]> entries(new Entry[occ.size()]);
-  std::vector<int32_t> row_begin(num_units + 1, 0);
-#pragma omp parallel for schedule(dynamic, 256)
-  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
-    thread_local std::vector<std::pair<int32_t, double>> tf;
-    tf.clear();
-    for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
-      tf.emplace_back(occ[o], term_idf[occ[o]]);
-    }
-    // Repeated terms add up: sort by id and merge runs.
-    std::sort(tf.begin(), tf.end());
-    size_t w = 0;
-    for (size_t i = 0; i < tf.size(); ++i) {
-      if (w > 0 && tf[w - 1].first == tf[i].first) {
-        tf[w - 1].second += tf[i].second;
-      } else {
-        tf[w++] = tf[i];
-      }
-    }
-    tf.resize(w);
-    double norm = 0;
-    for (const auto& [t, wt] : tf) norm += wt * wt;
-    norm = std::sqrt(norm);
-    for (size_t i = 0; i < w; ++i) {
-      entries[occ_begin[u] + i] = {tf[i].first, tf[i].second / norm};
-    }
-    row_begin[u + 1] = static_cast<int32_t>(w);
-  }
-  for (uint32_t u = 0; u < num_units; ++u) row_begin[u + 1] += row_begin[u];
-  // 32-bit indexes: 12 bytes an entry instead of 16, and the cosine step
-  // reads a partner's row from a random place in this matrix for every
-  // candidate.
-  using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int32_t>;
-  RowMatrix x(num_units, num_terms);
-  x.resizeNonZeros(row_begin[num_units]);
-  std::copy(row_begin.begin(), row_begin.end(), x.outerIndexPtr());
-#pragma omp parallel for schedule(static)
-  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
-    for (int32_t i = row_begin[u]; i < row_begin[u + 1]; ++i) {
-      const auto& [t, value] = entries[occ_begin[u] + (i - row_begin[u])];
-      x.innerIndexPtr()[i] = t;
-      x.valuePtr()[i] = value;
-    }
-  }
-  entries.reset();
 
   result.timings.matrix_s = lap();
 
@@ -706,6 +652,65 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   result.candidate_pairs = candidates.size();
   result.timings.candidates_s = lap();
 
+  // ---- The units x terms matrix. ----
+  // Built here rather than with the IDF: at scale it is hundreds of
+  // megabytes that the candidate step does not need.
+  // Rows: the IDF-weighted term counts of each unit, unit-normalized, by
+  // term id. Each row is written at the start of its unit's occurrences,
+  // then the rows are packed into the compressed matrix.
+  // Left uninitialized (as are the sketches): zeroing them first
+  // would be a serial pass over megabytes that are all written anyway.
+  struct Entry {
+    int32_t term;
+    double value;
+  };
+  std::unique_ptr<Entry[]> entries(new Entry[occ.size()]);
+  std::vector<int32_t> row_begin(num_units + 1, 0);
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    thread_local std::vector<std::pair<int32_t, double>> tf;
+    tf.clear();
+    for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
+      tf.emplace_back(occ[o], term_idf[occ[o]]);
+    }
+    // Repeated terms add up: sort by id and merge runs.
+    std::sort(tf.begin(), tf.end());
+    size_t w = 0;
+    for (size_t i = 0; i < tf.size(); ++i) {
+      if (w > 0 && tf[w - 1].first == tf[i].first) {
+        tf[w - 1].second += tf[i].second;
+      } else {
+        tf[w++] = tf[i];
+      }
+    }
+    tf.resize(w);
+    double norm = 0;
+    for (const auto& [t, wt] : tf) norm += wt * wt;
+    norm = std::sqrt(norm);
+    for (size_t i = 0; i < w; ++i) {
+      entries[occ_begin[u] + i] = {tf[i].first, tf[i].second / norm};
+    }
+    row_begin[u + 1] = static_cast<int32_t>(w);
+  }
+  for (uint32_t u = 0; u < num_units; ++u) row_begin[u + 1] += row_begin[u];
+  // 32-bit indexes: 12 bytes an entry instead of 16, and the cosine step
+  // reads a partner's row from a random place in this matrix for every
+  // candidate.
+  using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int32_t>;
+  RowMatrix x(num_units, num_terms);
+  x.resizeNonZeros(row_begin[num_units]);
+  std::copy(row_begin.begin(), row_begin.end(), x.outerIndexPtr());
+#pragma omp parallel for schedule(static)
+  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    for (int32_t i = row_begin[u]; i < row_begin[u + 1]; ++i) {
+      const auto& [t, value] = entries[occ_begin[u] + (i - row_begin[u])];
+      x.innerIndexPtr()[i] = t;
+      x.valuePtr()[i] = value;
+    }
+  }
+  entries.reset();
+  result.timings.matrix_s += lap();
+
   // ---- Cosine as one Eigen sparse product per document, then the scorer. --
   // For document A, the product (A's units x terms) * (partner units x
   // terms)^T gives every candidate's cosine at once. Columns are restricted
@@ -782,12 +787,12 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   // The scorer on the pairs past the cosine filter. A unit is scored
   // against a few others on average: what the scorer derives from one unit
   // alone (weights, WordNet senses, n-grams) is derived once, up front.
-  std::vector<size_t> scored;
+  std::vector<std::pair<uint32_t, uint32_t>> scored;
   std::vector<double> cosine;  // Parallel to `scored`.
   std::vector<char> needed(num_units, 0);
   for (std::vector<std::pair<size_t, double>>& group : passed) {
     for (auto [i, c] : group) {
-      scored.push_back(i);
+      scored.push_back(candidates[i]);
       cosine.push_back(c);
       needed[candidates[i].first] = 1;
       needed[candidates[i].second] = 1;
@@ -795,6 +800,11 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     std::vector<std::pair<size_t, double>>().swap(group);
   }
   result.scored_pairs = scored.size();
+  // The candidates and the matrix are done with: at scale they are
+  // gigabytes (gen-100000: 121 M candidates, 1 GB) that would otherwise
+  // sit beside the prepared texts at the stage's peak.
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(candidates);
+  x = RowMatrix();
   // Units in no scored pair are done with: their terms go before the
   // prepared texts of the others are made.
 #pragma omp parallel for schedule(static)
@@ -819,12 +829,12 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   std::vector<double> score(scored.size());
 #pragma omp parallel for schedule(dynamic, 64)
   for (int64_t k = 0; k < static_cast<int64_t>(scored.size()); ++k) {
-    auto [a, b] = candidates[scored[k]];
+    auto [a, b] = scored[k];
     score[k] = scorer->Score(prepared[a], prepared[b]);
   }
   for (size_t k = 0; k < scored.size(); ++k) {
     if (score[k] < result.threshold) continue;
-    auto [a, b] = candidates[scored[k]];
+    auto [a, b] = scored[k];
     result.matches.push_back(ClaimMatch{a, b, score[k], cosine[k]});
   }
   // Every leader match for each of the two leaders' copies: what scoring
