@@ -113,8 +113,17 @@ double MinShingleIdf(const ClaimOptions& options, uint64_t idf_units) {
   return std::log((static_cast<double>(idf_units) + 1) / (cap + 1)) + 1;
 }
 
+// The slots of a unit sketch that the claim LSH bands read: bands x rows
+// of the num_perm (56 of 128 by default). Classic MinHash slot i depends on
+// i alone, so these are the first slots of a num_perm sketch, and the
+// others are never computed.
+uint32_t SketchSlots(const ClaimOptions& options) {
+  const LshParams p = ClaimLshParams(options);
+  return p.bands * p.rows;
+}
+
 // Candidate sketches of `num_units` units into `sigs`: the classic MinHash
-// of UnitShingles, units x num_perm slots. shingles(u) gives unit u's.
+// of UnitShingles, units x SketchSlots slots. shingles(u) gives unit u's.
 template <typename ShinglesFn>
 void SignShingles(size_t num_units, ShinglesFn shingles,
                   const ClaimOptions& options, std::span<uint32_t> sigs) {
@@ -123,14 +132,13 @@ void SignShingles(size_t num_units, ShinglesFn shingles,
   // spend most of its time densifying ~k empty bins.
   MinHashOptions mo;
   mo.algorithm = MinHashAlgorithm::kClassic;
-  mo.num_perm = options.num_perm;
+  mo.num_perm = SketchSlots(options);
   mo.seed = options.seed;
   const MinHasher hasher(mo);
   const auto n = static_cast<int64_t>(num_units);
 #pragma omp parallel for schedule(dynamic, 64)
   for (int64_t u = 0; u < n; ++u) {
-    hasher.Sign(shingles(u),
-                sigs.subspan(u * options.num_perm, options.num_perm));
+    hasher.Sign(shingles(u), sigs.subspan(u * mo.num_perm, mo.num_perm));
   }
 }
 
@@ -140,7 +148,7 @@ std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
                                 const ClaimOptions& options,
                                 const IdfTable& idf) {
   const double min_idf = MinShingleIdf(options, idf.units());
-  std::vector<uint32_t> sigs(terms.size() * options.num_perm);
+  std::vector<uint32_t> sigs(terms.size() * SketchSlots(options));
   SignShingles(
       terms.size(),
       [&](int64_t u) {
@@ -185,10 +193,11 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
   }
   *sigs = SignUnits(terms, options, *idf);
   const LshParams p = ClaimLshParams(options);
+  const uint32_t k = SketchSlots(options);
   inc->unit_band_keys.resize(units.size() * p.bands);
   for (size_t u = 0; u < units.size(); ++u) {
-    std::span<const uint32_t> sig = std::span<const uint32_t>(*sigs).subspan(
-        u * options.num_perm, options.num_perm);
+    std::span<const uint32_t> sig =
+        std::span<const uint32_t>(*sigs).subspan(u * k, k);
     for (uint32_t b = 0; b < p.bands; ++b)
       inc->unit_band_keys[u * p.bands + b] = BandKey(sig, p, b);
   }
@@ -574,7 +583,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   } else {
     // The leaders' sketches, in their order: `sigs` itself when every unit
     // leads, else gathered from `sigs` or made here.
-    const uint32_t k = options.num_perm;
+    const uint32_t k = SketchSlots(options);
     std::unique_ptr<uint32_t[]> own_sigs;
     std::span<const uint32_t> unit_sigs = sigs;
     if (sigs.empty() || num_leaders < num_units) {
@@ -605,7 +614,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
           options,
           std::span<uint32_t>(own_sigs.get(), size_t{num_leaders} * k));
     }
-    LshIndex index(ClaimLshParams(options), options.num_perm);
+    LshIndex index(ClaimLshParams(options), k);
     index.Add(unit_sigs);
     index.Build();
     const uint64_t bound = index.CandidatePairBound(options.max_bucket);

@@ -218,7 +218,7 @@ IdfTable GetCounts(std::string_view bytes) {
   return IdfTable::FromCounts(units, counts);
 }
 
-// A rank's claim units, their terms and sketches (num_perm slots each).
+// A rank's claim units, their terms and sketches (SignClaimUnits).
 void PutUnits(std::string* out, const ClaimUnits& u,
               const std::vector<uint32_t>& sigs) {
   PutU64(out, u.short_units);
@@ -404,18 +404,9 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   IdfTable idf = GetCounts(merged_bytes);
   std::string().swap(merged_bytes);
 
-  // Sketches here; units, terms and sketches to rank 0, which finishes.
-  // Only the slots the claim LSH bands read travel (56 of 128 by default);
-  // rank 0 fills the rest with zeros, which nothing reads.
-  const std::vector<uint32_t> full = SignClaimUnits(mine.terms, co, idf);
-  const LshParams lsh = ClaimLshParams(co);
-  const size_t used = size_t{lsh.bands} * lsh.rows;
-  std::vector<uint32_t> sigs;
-  sigs.reserve(mine.units.size() * used);
-  for (size_t u = 0; u < mine.units.size(); ++u) {
-    sigs.insert(sigs.end(), full.begin() + u * co.num_perm,
-                full.begin() + u * co.num_perm + used);
-  }
+  // Sketches here (the slots the claim LSH bands read); units, terms and
+  // sketches to rank 0, which finishes.
+  const std::vector<uint32_t> sigs = SignClaimUnits(mine.terms, co, idf);
   bytes.clear();
   PutUnits(&bytes, mine, sigs);
   mine = ClaimUnits{};
@@ -424,15 +415,10 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
     return absl::OkStatus();
   }
   ClaimUnits all;
-  std::vector<uint32_t> used_sigs;
+  std::vector<uint32_t> all_sigs;
   for (int r = 0; r < size; ++r) {
     GetUnits(r == 0 ? std::string_view(bytes) : std::string_view(comm.Recv(r)),
-             &all, &used_sigs);
-  }
-  std::vector<uint32_t> all_sigs(all.units.size() * co.num_perm, 0);
-  for (size_t u = 0; u < all.units.size(); ++u) {
-    std::copy_n(used_sigs.begin() + u * used, used,
-                all_sigs.begin() + u * co.num_perm);
+             &all, &all_sigs);
   }
   // The other ranks of this host now sleep (WaitForAll): use every core.
   if (options.threads == 0) omp_set_num_threads(AllowedCores());

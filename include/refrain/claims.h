@@ -221,8 +221,9 @@ ClaimUnits AnalyzeDocumentUnits(
 // The units of several documents (in order) as one list; empties `parts`.
 ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts);
 // 4. The IDF: every unit's IdfTable::Add (and the background file's counts,
-//    IdfTable::FromFile), then the candidate sketches: num_perm slots per
-//    unit, in unit order.
+//    IdfTable::FromFile), then the candidate sketches, in unit order: per
+//    unit the ClaimLshParams(options).bands x rows slots the LSH bands read
+//    (the first slots of a num_perm sketch; 56 of 128 by default).
 std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
                                      const ClaimOptions& options,
                                      const IdfTable& idf);
