@@ -848,7 +848,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   }
   // Every leader match for each of the two leaders' copies: what scoring
   // each copy on its own would have found.
-  if (!copies.empty()) {
+  if (!copies.empty() && !options.collapse_copies) {
     std::vector<ClaimMatch> listed;
     for (const ClaimMatch& m : result.matches) {
       auto group = [&](uint32_t l, auto&& fn) {
@@ -886,15 +886,33 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   std::vector<Edge> edges;
   for (const ClaimMatch& m : result.matches)
     edges.push_back(Edge{m.a, m.b, m.score});
+  const bool add_copies = !copies.empty() && options.collapse_copies;
   for (Cluster& c : ConnectedComponents(num_units, edges)) {
     ClaimCluster cc;
     cc.units = std::move(c.members);
+    if (add_copies) {  // Matched through their first occurrence.
+      const size_t listed = cc.units.size();
+      for (size_t i = 0; i < listed; ++i) {
+        const uint32_t l = cc.units[i];
+        cc.units.insert(cc.units.end(), copies.begin() + copy_begin[l],
+                        copies.begin() + copy_begin[l + 1]);
+      }
+      std::sort(cc.units.begin(), cc.units.end());
+    }
     for (uint32_t u : cc.units) cc.docs.push_back(result.units[u].doc);
     std::sort(cc.docs.begin(), cc.docs.end());
     cc.docs.erase(std::unique(cc.docs.begin(), cc.docs.end()), cc.docs.end());
     cc.min_score = c.min_similarity;
     cc.mean_score = c.mean_similarity;
     result.clusters.push_back(std::move(cc));
+  }
+  if (add_copies) {  // Sizes grew: ordered again as ConnectedComponents.
+    std::stable_sort(result.clusters.begin(), result.clusters.end(),
+                     [](const ClaimCluster& p, const ClaimCluster& q) {
+                       return p.units.size() != q.units.size()
+                                  ? p.units.size() > q.units.size()
+                                  : p.units[0] < q.units[0];
+                     });
   }
   result.timings.cluster_s = lap();
   return result;

@@ -254,6 +254,24 @@ TEST(Claims, SyndicatedCopiesAreScoredOnceAndMatchedForEach) {
   for (const ClaimMatch& m : r->matches) got.emplace_back(m.a, m.b, m.score);
   EXPECT_EQ(got, expected);
   EXPECT_LT(r->candidate_pairs, each->candidate_pairs);
+
+  // Collapsed: outlet 0's sentence stands for the copies in the matches,
+  // and the claim cluster is the same.
+  ClaimOptions collapse;
+  collapse.collapse_copies = true;
+  absl::StatusOr<ClaimsResult> once =
+      FindClaims(docs, story, SegmentOptions{}, collapse);
+  ASSERT_TRUE(once.ok()) << once.status();
+  ASSERT_EQ(once->matches.size(), 3u);
+  for (const ClaimMatch& m : once->matches) {
+    EXPECT_THAT(once->units[m.a].doc, ::testing::AnyOf(0u, 4u));
+  }
+  ASSERT_EQ(r->clusters.size(), 1u);
+  ASSERT_EQ(once->clusters.size(), 1u);
+  EXPECT_EQ(once->clusters[0].units, r->clusters[0].units);
+  EXPECT_EQ(once->clusters[0].docs, r->clusters[0].docs);
+  EXPECT_EQ(once->clusters[0].docs.size(), 6u);
+  EXPECT_EQ(once->clusters[0].min_score, r->clusters[0].min_score);
 }
 
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {

@@ -86,6 +86,14 @@ struct ClaimOptions {
   // cluster (their shared sentences are copies, not recurring claims).
   // Default false.
   bool within_duplicates = false;
+  // A unit repeated word for word (same terms) by near-duplicate copies of
+  // one story is scored once, through its first occurrence. false
+  // (default): each of its matches is listed for every copy, as if each
+  // were scored on its own (a claim of a story in 10 outlets restated by 3
+  // other articles: 30 matches). true: listed once, for the first
+  // occurrence (3 matches); the copies join its claim cluster. A cluster's
+  // mean score is then over the listed matches.
+  bool collapse_copies = false;
   // Optional background corpus for IDF (see IdfTable::FromFile). Default "".
   std::string background_idf;
   // WordNet directory for the scorer; "" scores without WordNet.

@@ -81,6 +81,10 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
       ->capture_default_str();
   cmd->add_flag("--same-document", c->same_document,
                 "Also report claim matches inside one article");
+  cmd->add_flag("--collapse-copies", c->collapse_copies,
+                "List a claim match once where near-duplicate copies repeat "
+                "its sentence word for word (the copies join its claim "
+                "cluster) instead of once per copy");
 }
 
 void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
