@@ -113,26 +113,21 @@ double MinShingleIdf(const ClaimOptions& options, uint64_t idf_units) {
   return std::log((static_cast<double>(idf_units) + 1) / (cap + 1)) + 1;
 }
 
-// The slots of a unit sketch that the claim LSH bands read: bands x rows
-// of the num_perm (56 of 128 by default). Classic MinHash slot i depends on
-// i alone, so these are the first slots of a num_perm sketch, and the
-// others are never computed.
-uint32_t SketchSlots(const ClaimOptions& options) {
-  const LshParams p = ClaimLshParams(options);
-  return p.bands * p.rows;
-}
-
 // Candidate sketches of `num_units` units into `sigs`: the classic MinHash
-// of UnitShingles, units x SketchSlots slots. shingles(u) gives unit u's.
+// of UnitShingles, units x slots. shingles(u) gives unit u's. `slots`: the
+// bands x rows of `lsh` that the claim LSH reads (56 of the 128 num_perm by
+// default); classic MinHash slot i depends on i alone, so they are the
+// first slots of a num_perm sketch, and the others are never computed.
 template <typename ShinglesFn>
 void SignShingles(size_t num_units, ShinglesFn shingles,
-                  const ClaimOptions& options, std::span<uint32_t> sigs) {
+                  const ClaimOptions& options, const LshParams& lsh,
+                  std::span<uint32_t> sigs) {
   // Units are small sets (about 20 shingles): the classic k-hash MinHash
   // costs k multiply-adds per shingle, while one-permutation hashing would
   // spend most of its time densifying ~k empty bins.
   MinHashOptions mo;
   mo.algorithm = MinHashAlgorithm::kClassic;
-  mo.num_perm = SketchSlots(options);
+  mo.num_perm = lsh.bands * lsh.rows;
   mo.seed = options.seed;
   const MinHasher hasher(mo);
   const auto n = static_cast<int64_t>(num_units);
@@ -148,7 +143,8 @@ std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
                                 const ClaimOptions& options,
                                 const IdfTable& idf) {
   const double min_idf = MinShingleIdf(options, idf.units());
-  std::vector<uint32_t> sigs(terms.size() * SketchSlots(options));
+  const LshParams lsh = ClaimLshParams(options);
+  std::vector<uint32_t> sigs(terms.size() * lsh.bands * lsh.rows);
   SignShingles(
       terms.size(),
       [&](int64_t u) {
@@ -160,7 +156,7 @@ std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
             },
             options.bigrams, min_idf);
       },
-      options, sigs);
+      options, lsh, sigs);
   return sigs;
 }
 
@@ -193,7 +189,7 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
   }
   *sigs = SignUnits(terms, options, *idf);
   const LshParams p = ClaimLshParams(options);
-  const uint32_t k = SketchSlots(options);
+  const uint32_t k = p.bands * p.rows;
   inc->unit_band_keys.resize(units.size() * p.bands);
   for (size_t u = 0; u < units.size(); ++u) {
     std::span<const uint32_t> sig =
@@ -583,7 +579,8 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   } else {
     // The leaders' sketches, in their order: `sigs` itself when every unit
     // leads, else gathered from `sigs` or made here.
-    const uint32_t k = SketchSlots(options);
+    const LshParams lsh = ClaimLshParams(options);
+    const uint32_t k = lsh.bands * lsh.rows;
     std::unique_ptr<uint32_t[]> own_sigs;
     std::span<const uint32_t> unit_sigs = sigs;
     if (sigs.empty() || num_leaders < num_units) {
@@ -611,10 +608,10 @@ absl::StatusOr<ClaimsResult> FinishClaims(
                 },
                 options.bigrams, min_idf);
           },
-          options,
+          options, lsh,
           std::span<uint32_t>(own_sigs.get(), size_t{num_leaders} * k));
     }
-    LshIndex index(ClaimLshParams(options), k);
+    LshIndex index(lsh, k);
     index.Add(unit_sigs);
     index.Build();
     const uint64_t bound = index.CandidatePairBound(options.max_bucket);
@@ -633,7 +630,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     }
     own_sigs.reset();
     std::vector<uint32_t>().swap(sigs);
-    pairs = index.CandidatePairs(options.max_bucket);
+    pairs = std::move(index).CandidatePairs(options.max_bucket);
     // Leader positions to units: increasing, so the pairs stay sorted.
     if (num_leaders < num_units) {
       for (auto& [a, b] : pairs) {
@@ -665,16 +662,22 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   // Built here rather than with the IDF: at scale it is hundreds of
   // megabytes that the candidate step does not need.
   // Rows: the IDF-weighted term counts of each unit, unit-normalized, by
-  // term id. Each row is written at the start of its unit's occurrences,
-  // then the rows are packed into the compressed matrix.
-  // Left uninitialized (as are the sketches): zeroing them first
+  // term id. Eigen's uncompressed storage gives row u room for all its
+  // occurrences, from occ_begin[u], and a count of its own, so every row is
+  // written in place, in parallel: no staging copy, no packing pass.
+  // 32-bit indexes: 12 bytes an entry instead of 16, and the cosine step
+  // reads a partner's row from a random place in this matrix for every
+  // candidate. Left uninitialized (as are the sketches): zeroing it first
   // would be a serial pass over megabytes that are all written anyway.
-  struct Entry {
-    int32_t term;
-    double value;
-  };
-  std::unique_ptr<Entry[]> entries(new Entry[occ.size()]);
-  std::vector<int32_t> row_begin(num_units + 1, 0);
+  using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int32_t>;
+  RowMatrix x(num_units, num_terms);
+  {
+    std::vector<int32_t> room(num_units);
+    for (uint32_t u = 0; u < num_units; ++u) {
+      room[u] = static_cast<int32_t>(occ_begin[u + 1] - occ_begin[u]);
+    }
+    x.reserve(room);
+  }
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
     thread_local std::vector<std::pair<int32_t, double>> tf;
@@ -696,28 +699,13 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     double norm = 0;
     for (const auto& [t, wt] : tf) norm += wt * wt;
     norm = std::sqrt(norm);
+    const int32_t begin = x.outerIndexPtr()[u];
     for (size_t i = 0; i < w; ++i) {
-      entries[occ_begin[u] + i] = {tf[i].first, tf[i].second / norm};
+      x.innerIndexPtr()[begin + i] = tf[i].first;
+      x.valuePtr()[begin + i] = tf[i].second / norm;
     }
-    row_begin[u + 1] = static_cast<int32_t>(w);
+    x.innerNonZeroPtr()[u] = static_cast<int32_t>(w);
   }
-  for (uint32_t u = 0; u < num_units; ++u) row_begin[u + 1] += row_begin[u];
-  // 32-bit indexes: 12 bytes an entry instead of 16, and the cosine step
-  // reads a partner's row from a random place in this matrix for every
-  // candidate.
-  using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int32_t>;
-  RowMatrix x(num_units, num_terms);
-  x.resizeNonZeros(row_begin[num_units]);
-  std::copy(row_begin.begin(), row_begin.end(), x.outerIndexPtr());
-#pragma omp parallel for schedule(static)
-  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
-    for (int32_t i = row_begin[u]; i < row_begin[u + 1]; ++i) {
-      const auto& [t, value] = entries[occ_begin[u] + (i - row_begin[u])];
-      x.innerIndexPtr()[i] = t;
-      x.valuePtr()[i] = value;
-    }
-  }
-  entries.reset();
   result.timings.matrix_s += lap();
 
   // ---- Cosine as one Eigen sparse product per document, then the scorer. --

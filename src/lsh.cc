@@ -173,6 +173,18 @@ void LshIndex::Build() {
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
+    uint32_t max_bucket, CandidateStats* stats) const& {
+  return MergeBandPairs(BandPairs(max_bucket, stats));
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
+    uint32_t max_bucket, CandidateStats* stats) && {
+  std::vector<std::vector<uint64_t>> per_band = BandPairs(max_bucket, stats);
+  std::vector<std::vector<Entry>>().swap(bands_);
+  return MergeBandPairs(std::move(per_band));
+}
+
+std::vector<std::vector<uint64_t>> LshIndex::BandPairs(
     uint32_t max_bucket, CandidateStats* stats) const {
   assert(built_);
   std::vector<std::vector<uint64_t>> per_band(bands_.size());
@@ -181,6 +193,12 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
   for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
     const std::vector<Entry>& t = bands_[b];
     std::vector<uint64_t>& out = per_band[b];
+    // Counted first, so the list is allocated once at its size: the
+    // lists of all bands are alive together at the merge.
+    size_t count = 0;
+    ForEachBucket(
+        t, [&](size_t, size_t m) { count += BucketPairCount(m, max_bucket); });
+    out.reserve(count);
     ForEachBucket(t, [&](size_t i, size_t m) {
       if (AppendBucketPairs(
               m, [&](size_t x) { return t[i + x].doc; }, max_bucket, &out)) {
@@ -191,6 +209,18 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
     SortPairs(out, 0, uint64_t{size_} << 32);
     out.erase(std::unique(out.begin(), out.end()), out.end());
   }
+  if (stats != nullptr) {
+    *stats = {};
+    for (const auto& s : band_stats) {
+      stats->buckets_capped += s.buckets_capped;
+      stats->docs_in_capped += s.docs_in_capped;
+    }
+  }
+  return per_band;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> LshIndex::MergeBandPairs(
+    std::vector<std::vector<uint64_t>> per_band) const {
   // The union of the bands' sorted lists, merged in parallel: the pairs
   // are split by their first member into ranges, each gathered from every
   // band, sorted and deduplicated on its own, then copied into place. One
@@ -233,13 +263,6 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
       *out++ = {static_cast<uint32_t>(x >> 32), static_cast<uint32_t>(x)};
     }
     std::vector<uint64_t>().swap(merged[r]);
-  }
-  if (stats != nullptr) {
-    *stats = {};
-    for (const auto& s : band_stats) {
-      stats->buckets_capped += s.buckets_capped;
-      stats->docs_in_capped += s.docs_in_capped;
-    }
   }
   return pairs;
 }

@@ -128,6 +128,16 @@ TEST(Lsh, CandidatePairBoundCountsEveryBandsPairs) {
   EXPECT_GE(pairs, 300u);  // Each signature with its copy.
   EXPECT_GE(index.CandidatePairBound(1000), pairs);
   EXPECT_LE(index.CandidatePairBound(1000), params.bands * pairs);
+  // Consuming the index (its tables freed before the merge) gives the same
+  // pairs and capped-bucket counts, here with every bucket of two or more
+  // capped (max_bucket 1).
+  LshIndex::CandidateStats kept_stats, moved_stats;
+  const auto kept = index.CandidatePairs(1, &kept_stats);
+  const auto moved = std::move(index).CandidatePairs(1, &moved_stats);
+  EXPECT_GE(kept_stats.buckets_capped, 300u);  // Each signature's copy.
+  EXPECT_EQ(moved, kept);
+  EXPECT_EQ(moved_stats.buckets_capped, kept_stats.buckets_capped);
+  EXPECT_EQ(moved_stats.docs_in_capped, kept_stats.docs_in_capped);
 }
 
 }  // namespace

@@ -59,7 +59,8 @@ struct ClaimOptions {
   // candidates. Defaults 100 and 0.002; ranges >= 1 and (0, 1].
   uint32_t frequent_stem_min_units = 100;
   double frequent_stem_fraction = 0.002;
-  // MinHash slots of a unit sketch. Default 128; range 8..1024.
+  // MinHash slots the candidate LSH's bands x rows are chosen within (only
+  // the slots the bands read are computed). Default 128; range 8..1024.
   uint32_t num_perm = 128;
   // Jaccard similarity (of unit shingles) the candidate LSH is tuned for:
   // low, for recall of paraphrases. Default 0.2; range (0, 1).
@@ -236,8 +237,8 @@ std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
                                      const ClaimOptions& options,
                                      const IdfTable& idf);
 // 5. The rest of FindClaims over the units of all `docs` (in document
-//    order), `idf` with every unit counted, and their sketches (empty:
-//    signed here).
+//    order), `idf` with every unit counted, and their sketches as
+//    SignClaimUnits makes them (empty: signed here).
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,

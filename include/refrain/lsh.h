@@ -8,7 +8,9 @@
 // LshIndex has explicit stages, in this order:
 //   Add()    append signatures (a batch over a contiguous array);
 //   Build()  sort the band keys (parallel over bands);
-//   then CandidatePairs() / Query(), which are const and thread-safe.
+//   then CandidatePairs() / Query(), which are const and thread-safe
+//   (or std::move(index).CandidatePairs(), which frees the band tables
+//   before merging the pairs: the last use of a large index).
 // Adding after Build() requires another Build().
 #ifndef REFRAIN_LSH_H_
 #define REFRAIN_LSH_H_
@@ -92,7 +94,11 @@ class LshIndex {
   // with the bucket's first member instead, so the cost stays linear; the
   // clusters are the same when those members really are near-duplicates.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
-      uint32_t max_bucket, CandidateStats* stats = nullptr) const;
+      uint32_t max_bucket, CandidateStats* stats = nullptr) const&;
+  // The same, consuming the index: its band tables are freed once each
+  // band's pairs are listed, before the lists are merged (the peak).
+  std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
+      uint32_t max_bucket, CandidateStats* stats = nullptr) &&;
 
   // The pairs CandidatePairs(max_bucket) emits before dropping repeats
   // (a pair sharing several bands counts once per band): an upper bound on
@@ -114,6 +120,12 @@ class LshIndex {
     }
   };
   uint64_t BandKey(std::span<const uint32_t> sig, uint32_t band) const;
+  // CandidatePairs in two steps: each band's pairs (packed a << 32 | b,
+  // sorted, distinct), then their union.
+  std::vector<std::vector<uint64_t>> BandPairs(uint32_t max_bucket,
+                                               CandidateStats* stats) const;
+  std::vector<std::pair<uint32_t, uint32_t>> MergeBandPairs(
+      std::vector<std::vector<uint64_t>> per_band) const;
 
   LshParams params_;
   uint32_t num_perm_;
