@@ -181,6 +181,7 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
     uint32_t max_bucket, CandidateStats* stats) && {
   std::vector<std::vector<uint64_t>> per_band = BandPairs(max_bucket, stats);
   std::vector<std::vector<Entry>>().swap(bands_);
+  built_ = false;  // Nothing left to query.
   return MergeBandPairs(std::move(per_band));
 }
 
