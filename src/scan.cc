@@ -260,84 +260,108 @@ absl::Status SketchInputs(
     const std::function<void(SkippedRecord&&)>& on_skip,
     const std::function<void()>& after_batch) {
   const uint32_t k = options.minhash.num_perm;
-  std::vector<Pending> batch;
-  // Per-batch buffers, kept across batches so their memory is reused.
-  // Slot i's shingle hashes are the first batch_set_sizes[i] of
-  // batch_sets[i] (ShingleHashesInto: the buffers only grow).
-  std::vector<std::vector<uint64_t>> batch_sets;
-  std::vector<size_t> batch_set_sizes;
-  auto batch_set = [&](size_t i) {
-    return std::span<const uint64_t>(batch_sets[i].data(), batch_set_sizes[i]);
+  // One batch with its sketches. Two alternate: the workers sketch one
+  // while the calling thread hands the one before over (on_doc in input
+  // order), so the hand-over overlaps the parallel work instead of leaving
+  // the other cores waiting for it. Slot i's shingle hashes are the first
+  // set_sizes[i] of sets[i] (ShingleHashesInto: the buffers only grow, and
+  // are reused batch after batch).
+  struct Buffers {
+    std::vector<Pending> batch;
+    std::vector<std::vector<uint64_t>> sets;
+    std::vector<size_t> set_sizes;
+    std::vector<uint32_t> sigs;
+    std::vector<uint64_t> words;
+    std::vector<SketchSlots> slots;
+    std::span<const uint64_t> set(size_t i) const {
+      return std::span<const uint64_t>(sets[i].data(), set_sizes[i]);
+    }
   };
-  std::vector<uint32_t> batch_sigs;
-  std::vector<uint64_t> batch_words;
-  std::vector<SketchSlots> slots;
-  // Sketches `batch` while one of the team's threads runs `fetch_next`
-  // (which waits for the reader), then hands the batch over.
-  auto process_batch = [&](const std::function<void()>& fetch_next) {
-    const int64_t n = static_cast<int64_t>(batch.size());
+  Buffers buffers[2];
+  auto sketch = [&](Buffers& b, int64_t i) {
+    Pending& p = b.batch[i];
+    if (std::holds_alternative<SkippedRecord>(p.result)) return;
+    p.result = ParseRecord(std::move(p.record), options.ingest);
+    auto* doc = std::get_if<Document>(&p.result);
+    if (doc == nullptr) return;
     if (options.floor) {
-      batch_words.assign(batch.size(), 0);
-    } else {
-      batch_sets.resize(batch.size());
-      batch_set_sizes.assign(batch.size(), 0);
-      batch_sigs.resize(batch.size() * k);
+      b.words[i] = CountFloorWords(doc->text);
+      return;
     }
-#pragma omp parallel
-    {
-#pragma omp single nowait
-      fetch_next();
-#pragma omp for schedule(dynamic, 8)
-      for (int64_t i = 0; i < n; ++i) {
-        Pending& p = batch[i];
-        if (std::holds_alternative<SkippedRecord>(p.result)) continue;
-        p.result = ParseRecord(std::move(p.record), options.ingest);
-        auto* doc = std::get_if<Document>(&p.result);
-        if (doc == nullptr) continue;
-        if (options.floor) {
-          batch_words[i] = CountFloorWords(doc->text);
-          continue;
-        }
-        thread_local std::string norm;
-        thread_local std::vector<Token> tokens;
-        NormalizeInto(doc->text, &norm);
-        Tokenize(norm, &tokens);
-        batch_set_sizes[i] =
-            ShingleHashesInto(norm, tokens, options.shingle, &batch_sets[i]);
-        hasher.Sign(batch_set(i),
-                    std::span<uint32_t>(batch_sigs).subspan(i * k, k));
-        if (!keep_text) std::string().swap(doc->text);
-      }
-    }
-    // In input order, on this thread: what must be sequential (ids, order).
-    slots.assign(batch.size(), SketchSlots{});
-    for (int64_t i = 0; i < n; ++i) {
-      Pending& p = batch[i];
+    thread_local std::string norm;
+    thread_local std::vector<Token> tokens;
+    NormalizeInto(doc->text, &norm);
+    Tokenize(norm, &tokens);
+    b.set_sizes[i] =
+        ShingleHashesInto(norm, tokens, options.shingle, &b.sets[i]);
+    hasher.Sign(b.set(i), std::span<uint32_t>(b.sigs).subspan(i * k, k));
+    if (!keep_text) std::string().swap(doc->text);
+  };
+  // In input order, on the calling thread: what must be sequential (ids,
+  // order).
+  auto hand_over = [&](Buffers& b) {
+    const size_t n = b.batch.size();
+    b.slots.assign(n, SketchSlots{});
+    for (size_t i = 0; i < n; ++i) {
+      Pending& p = b.batch[i];
       if (auto* skip = std::get_if<SkippedRecord>(&p.result)) {
         on_skip(std::move(*skip));
         continue;
       }
       Sketched sk;
       if (options.floor) {
-        sk.floor_words = batch_words[i];
+        sk.floor_words = b.words[i];
       } else {
-        sk.shingles = batch_set(i);
-        sk.signature = std::span<const uint32_t>(batch_sigs).subspan(i * k, k);
+        sk.shingles = b.set(i);
+        sk.signature = std::span<const uint32_t>(b.sigs).subspan(i * k, k);
       }
-      slots[i] = on_doc(std::get<Document>(std::move(p.result)), sk);
+      b.slots[i] = on_doc(std::get<Document>(std::move(p.result)), sk);
     }
-    // The copies into the stores, in parallel.
-#pragma omp parallel for schedule(dynamic, 32)
-    for (int64_t i = 0; i < n; ++i) {
-      if (slots[i].fingerprints != nullptr) {
-        FingerprintArena::Fill(batch_set(i), slots[i].fingerprints);
-      }
-      if (slots[i].signature != nullptr) {
-        std::copy_n(batch_sigs.begin() + i * k, k, slots[i].signature);
-      }
-    }
-    batch.clear();
     if (after_batch) after_batch();
+  };
+  // The copies into the stores of documents [begin, end) of a handed-over
+  // batch; any thread.
+  auto store = [&](const Buffers& b, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      if (b.slots[i].fingerprints != nullptr) {
+        FingerprintArena::Fill(b.set(i), b.slots[i].fingerprints);
+      }
+      if (b.slots[i].signature != nullptr) {
+        std::copy_n(b.sigs.begin() + i * k, k, b.slots[i].signature);
+      }
+    }
+  };
+  constexpr size_t kStoreChunk = 32;
+  // Sketches `cur` while the calling thread waits for the next batch
+  // (`fetch_next`, which waits for the reader) and then hands `prev` over,
+  // its copies left as tasks to whichever thread is free.
+  auto process_batch = [&](Buffers& cur, Buffers* prev,
+                           const std::function<void()>& fetch_next) {
+    const int64_t n = static_cast<int64_t>(cur.batch.size());
+    if (options.floor) {
+      cur.words.assign(cur.batch.size(), 0);
+    } else {
+      cur.sets.resize(cur.batch.size());
+      cur.set_sizes.assign(cur.batch.size(), 0);
+      cur.sigs.resize(cur.batch.size() * k);
+    }
+#pragma omp parallel
+    {
+#pragma omp master
+      {
+        fetch_next();
+        if (prev != nullptr) {
+          hand_over(*prev);
+          for (size_t c = 0; c < prev->batch.size(); c += kStoreChunk) {
+#pragma omp task
+            store(*prev, c, std::min(c + kStoreChunk, prev->batch.size()));
+          }
+        }
+      }
+#pragma omp for schedule(dynamic, 8) nowait
+      for (int64_t i = 0; i < n; ++i) sketch(cur, i);
+    }
+    if (prev != nullptr) prev->batch.clear();
   };
   // A reader thread walks, decompresses and cuts the input into batches,
   // each while the workers sketch the previous one, so reading (sequential
@@ -363,12 +387,34 @@ absl::Status SketchInputs(
     if (!filling.empty()) pipe.Push(std::move(filling));
     pipe.Close();
   });
+  // A batch handed over on its own (the last one; every one on a single
+  // thread, where nothing could overlap the hand-over).
+  auto finish = [&](Buffers& b) {
+    hand_over(b);
+    const auto chunks =
+        static_cast<int64_t>((b.batch.size() + kStoreChunk - 1) / kStoreChunk);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t c = 0; c < chunks; ++c) {
+      store(b, c * kStoreChunk,
+            std::min((c + 1) * kStoreChunk, b.batch.size()));
+    }
+    b.batch.clear();
+  };
+  const bool overlap = omp_get_max_threads() > 1;
   std::optional<std::vector<Pending>> next = pipe.Next();
-  while (next) {
-    batch = *std::move(next);
+  Buffers* prev = nullptr;
+  for (int turn = 0; next; turn ^= 1) {
+    Buffers& cur = buffers[turn];
+    cur.batch = *std::move(next);
     next.reset();
-    process_batch([&] { next = pipe.Next(); });
+    process_batch(cur, prev, [&] { next = pipe.Next(); });
+    prev = &cur;
+    if (!overlap) {
+      finish(cur);
+      prev = nullptr;
+    }
   }
+  if (prev != nullptr) finish(*prev);
   reader.join();
   return read_status;
 }
