@@ -522,10 +522,14 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   // leader) goes through candidates and scoring; each of its matches is
   // then listed for every copy. Without this, a story in 45 outlets paired
   // each of its sentences 45 x 45 times with every restatement elsewhere.
-  std::vector<uint32_t> leaders;  // Ascending.
-  // Units grouped by leader: leader l's copies are
-  // copies[copy_begin[l] .. copy_begin[l + 1]), ascending.
+  std::vector<uint32_t> leaders;               // Ascending.
+  std::vector<uint32_t> leader_of(num_units);  // u itself for a leader.
+  // Units grouped by leader: leader l's copies are copies_of(l), ascending.
   std::vector<uint32_t> copy_begin(num_units + 1, 0), copies;
+  auto copies_of = [&](uint32_t l) {
+    return std::span<const uint32_t>(copies).subspan(
+        copy_begin[l], copy_begin[l + 1] - copy_begin[l]);
+  };
   {
     auto newness = [&](uint32_t d) -> int {
       return incremental != nullptr && incremental->is_new[d] ? 1 : 0;
@@ -543,7 +547,6 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     // with one key but other terms (a hash collision) both stay leaders.
     absl::flat_hash_map<uint64_t, uint32_t> first;
     first.reserve(num_units);
-    std::vector<uint32_t> leader_of(num_units);
     for (uint32_t u = 0; u < num_units; ++u) {
       auto [it, inserted] = first.try_emplace(key[u], u);
       const uint32_t l = it->second;
@@ -577,39 +580,38 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       }
     }
   } else {
-    // The leaders' sketches, in their order: `sigs` itself when every unit
-    // leads, else gathered from `sigs` or made here.
+    // The leaders' sketches, in their order: `sigs` itself when it is given
+    // and every unit leads, else gathered from `sigs` or made here.
     const LshParams lsh = ClaimLshParams(options);
     const uint32_t k = lsh.bands * lsh.rows;
     std::unique_ptr<uint32_t[]> own_sigs;
     std::span<const uint32_t> unit_sigs = sigs;
     if (sigs.empty() || num_leaders < num_units) {
       own_sigs.reset(new uint32_t[size_t{num_leaders} * k]);
-      unit_sigs =
-          std::span<const uint32_t>(own_sigs.get(), size_t{num_leaders} * k);
-    }
-    if (!sigs.empty() && num_leaders < num_units) {
+      const std::span<uint32_t> out(own_sigs.get(), size_t{num_leaders} * k);
+      unit_sigs = out;
+      if (sigs.empty()) {
+        const double min_idf = MinShingleIdf(options, idf_units);
+        SignShingles(
+            num_leaders,
+            [&](int64_t leader) {
+              const uint32_t u = leaders[leader];
+              const int32_t* ids = occ.data() + occ_begin[u];
+              return UnitShingles(
+                  occ_begin[u + 1] - occ_begin[u],
+                  [&](size_t i) {
+                    return std::pair(term_idf[ids[i]], term_hash[ids[i]]);
+                  },
+                  options.bigrams, min_idf);
+            },
+            options, lsh, out);
+      } else {
 #pragma omp parallel for schedule(static)
-      for (int64_t i = 0; i < static_cast<int64_t>(num_leaders); ++i) {
-        std::copy_n(sigs.begin() + size_t{leaders[i]} * k, k,
-                    own_sigs.get() + i * k);
+        for (int64_t i = 0; i < static_cast<int64_t>(num_leaders); ++i) {
+          std::copy_n(sigs.begin() + size_t{leaders[i]} * k, k,
+                      out.begin() + i * k);
+        }
       }
-    } else if (sigs.empty()) {
-      const double min_idf = MinShingleIdf(options, idf_units);
-      SignShingles(
-          num_leaders,
-          [&](int64_t leader) {
-            const uint32_t u = leaders[leader];
-            const int32_t* ids = occ.data() + occ_begin[u];
-            return UnitShingles(
-                occ_begin[u + 1] - occ_begin[u],
-                [&](size_t i) {
-                  return std::pair(term_idf[ids[i]], term_hash[ids[i]]);
-                },
-                options.bigrams, min_idf);
-          },
-          options, lsh,
-          std::span<uint32_t>(own_sigs.get(), size_t{num_leaders} * k));
     }
     LshIndex index(lsh, k);
     index.Add(unit_sigs);
@@ -672,14 +674,22 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int32_t>;
   RowMatrix x(num_units, num_terms);
   {
-    std::vector<int32_t> room(num_units);
+    // Copies are never a candidate: their rows stay empty (the cosine
+    // products give them zeros that are never read).
+    std::vector<int32_t> room(num_units, 0);
     for (uint32_t u = 0; u < num_units; ++u) {
-      room[u] = static_cast<int32_t>(occ_begin[u + 1] - occ_begin[u]);
+      if (leader_of[u] == u) {
+        room[u] = static_cast<int32_t>(occ_begin[u + 1] - occ_begin[u]);
+      }
     }
     x.reserve(room);
   }
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    if (leader_of[u] != u) {
+      x.innerNonZeroPtr()[u] = 0;
+      continue;
+    }
     thread_local std::vector<std::pair<int32_t, double>> tf;
     tf.clear();
     for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
@@ -837,16 +847,14 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   // Every leader match for each of the two leaders' copies: what scoring
   // each copy on its own would have found.
   if (!copies.empty() && !options.collapse_copies) {
+    auto each = [&](uint32_t l, auto&& fn) {  // l, then its copies.
+      fn(l);
+      for (uint32_t c : copies_of(l)) fn(c);
+    };
     std::vector<ClaimMatch> listed;
     for (const ClaimMatch& m : result.matches) {
-      auto group = [&](uint32_t l, auto&& fn) {
-        fn(l);
-        for (uint32_t i = copy_begin[l]; i < copy_begin[l + 1]; ++i) {
-          fn(copies[i]);
-        }
-      };
-      group(m.a, [&](uint32_t a) {
-        group(m.b, [&](uint32_t b) {
+      each(m.a, [&](uint32_t a) {
+        each(m.b, [&](uint32_t b) {
           listed.push_back(
               ClaimMatch{std::min(a, b), std::max(a, b), m.score, m.cosine});
         });
@@ -881,9 +889,8 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     if (add_copies) {  // Matched through their first occurrence.
       const size_t listed = cc.units.size();
       for (size_t i = 0; i < listed; ++i) {
-        const uint32_t l = cc.units[i];
-        cc.units.insert(cc.units.end(), copies.begin() + copy_begin[l],
-                        copies.begin() + copy_begin[l + 1]);
+        const std::span<const uint32_t> more = copies_of(cc.units[i]);
+        cc.units.insert(cc.units.end(), more.begin(), more.end());
       }
       std::sort(cc.units.begin(), cc.units.end());
     }

@@ -145,6 +145,15 @@ void ForEachBucket(const std::vector<Entry>& t, Fn fn) {
   }
 }
 
+// The pairs a sorted band table's buckets append (BucketPairCount each).
+template <typename Entry>
+uint64_t BandPairCount(const std::vector<Entry>& t, uint32_t max_bucket) {
+  uint64_t n = 0;
+  ForEachBucket(t,
+                [&](size_t, size_t m) { n += BucketPairCount(m, max_bucket); });
+  return n;
+}
+
 // Sorts packed pairs (first << 32 | second), all in [lo, hi), in about
 // n / 4 buckets of their offset from lo: pairs are spread evenly enough
 // over that range for the buckets to hold a few each.
@@ -196,10 +205,7 @@ std::vector<std::vector<uint64_t>> LshIndex::BandPairs(
     std::vector<uint64_t>& out = per_band[b];
     // Counted first, so the list is allocated once at its size: the
     // lists of all bands are alive together at the merge.
-    size_t count = 0;
-    ForEachBucket(
-        t, [&](size_t, size_t m) { count += BucketPairCount(m, max_bucket); });
-    out.reserve(count);
+    out.reserve(BandPairCount(t, max_bucket));
     ForEachBucket(t, [&](size_t i, size_t m) {
       if (AppendBucketPairs(
               m, [&](size_t x) { return t[i + x].doc; }, max_bucket, &out)) {
@@ -273,9 +279,7 @@ uint64_t LshIndex::CandidatePairBound(uint32_t max_bucket) const {
   uint64_t n = 0;
 #pragma omp parallel for schedule(dynamic) reduction(+ : n)
   for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
-    ForEachBucket(bands_[b], [&](size_t, size_t m) {
-      n += BucketPairCount(m, max_bucket);
-    });
+    n += BandPairCount(bands_[b], max_bucket);
   }
   return n;
 }
