@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "report_csv.h"
 #include "utf8.h"
 
 namespace refrain {
@@ -726,13 +727,17 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
        [](const Report& r, const HtmlOptions& h) {
          return OneChunk([&](std::ostream& o) { WriteHtml(r, o, h); });
        }},
+      {"documents.csv",
+       [](const Report& r, const HtmlOptions&) {
+         return internal::DocumentsCsvChunks(r);
+       }},
       {"pairs.csv",
        [](const Report& r, const HtmlOptions&) {
-         return OneChunk([&](std::ostream& o) { WritePairsCsv(r, o); });
+         return internal::PairsCsvChunks(r);
        }},
       {"claims.csv",
        [](const Report& r, const HtmlOptions&) {
-         return OneChunk([&](std::ostream& o) { WriteClaimsCsv(r, o); });
+         return internal::ClaimsCsvChunks(r);
        }},
   };
   std::vector<std::pair<std::string, std::string>> written;  // (tmp, final)

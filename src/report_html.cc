@@ -471,8 +471,9 @@ class Page {
     body +=
         "</main>\n<footer>Made by refrain. Everything, without the caps of "
         "this "
-        "page: <code>report.json</code>, <code>pairs.csv</code> and "
-        "<code>claims.csv</code> in the same directory.</footer>\n";
+        "page: <code>report.json</code>, <code>documents.csv</code>, "
+        "<code>pairs.csv</code> and <code>claims.csv</code> in the same "
+        "directory.</footer>\n";
 
     std::string html;
     html.reserve(body.size() + kStyle.size() + kScript.size() + 1024);

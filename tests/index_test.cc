@@ -228,6 +228,23 @@ TEST(Index, SeedCorpusSplitEqualsCombinedScan) {
   }
 }
 
+TEST(Index, DocumentsCsvDropsRepostsOfIndexedArticles) {
+  // Dump 2 re-posts 001 of dump 1 under a new name with a new last line: a
+  // deduplicated dataset built dump by dump keeps 001 and drops the re-post.
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1)}, db);
+  WriteFile(d / "repost.txt", ReadFile(Seed(1)) + "\nRead more on our site.");
+  Report second = Scan({Seed(2), d / "repost.txt"}, db);
+  std::ostringstream out;
+  WriteDocumentsCsv(second, out);
+  EXPECT_EQ(out.str(),
+            "id,location,cluster,cluster_size,representative,keep,"
+            "claim_matches\r\n" +
+                Seed(2) + "," + Seed(2) + ",,,,1,0\r\n" + (d / "repost.txt") +
+                "," + (d / "repost.txt") + ",0,2," + Seed(1) + ",0,0\r\n");
+}
+
 // Run twice: with the default merge policy both dumps' band rows stay in
 // the delta tier; with merge_min_documents 1 every dump merges it, so the
 // second dump's look-ups meet the first dump's rows in the main tables.

@@ -1,4 +1,5 @@
-// Tests of pairs.csv and claims.csv: exact RFC 4180 bytes on hostile fields,
+// Tests of documents.csv, pairs.csv and claims.csv: exact RFC 4180 bytes on
+// hostile fields,
 // and a round trip through a standard CSV parser (Python's csv module)
 // against report.json, on a synthetic report and on real scans.
 #include <gtest/gtest.h>
@@ -71,6 +72,54 @@ std::string ClaimsCsv(const Report& r) {
   return out.str();
 }
 
+std::string DocumentsCsv(const Report& r) {
+  std::ostringstream out;
+  WriteDocumentsCsv(r, out);
+  return out.str();
+}
+
+TEST(ReportCsv, DocumentsSayWhichToKeepWhenDeduplicating) {
+  // Clusters {plain, comma,id, quote"id} and {line\nbreak, cr\rid}: each
+  // keeps its first member. Claim matches (by unit): plain-comma,
+  // comma-ünï, line-ünï.
+  Report r = HostileReport();
+  r.documents[0].location = "dump.jsonl:1";
+  r.documents[1].location = "dump.jsonl:2";
+  EXPECT_EQ(DocumentsCsv(r),
+            "id,location,cluster,cluster_size,representative,keep,"
+            "claim_matches\r\n"
+            "plain,dump.jsonl:1,0,3,plain,1,1\r\n"
+            "\"comma,id\",dump.jsonl:2,0,3,plain,0,2\r\n"
+            "\"quote\"\"id\",,0,3,plain,0,0\r\n"
+            "\"line\nbreak\",,1,2,\"line\nbreak\",1,1\r\n"
+            "\"cr\rid\",,1,2,\"line\nbreak\",0,0\r\n"
+            "ünï ✓,,,,,1,2\r\n");
+}
+
+TEST(ReportCsv, DocumentsOfAnIndexedScanAreTheNewOnes) {
+  // Documents 0 and 1 were loaded from the index; 3 repeats indexed 0, so a
+  // deduplicated dataset drops it although it is the first of this run.
+  Report r;
+  for (const char* id : {"old-a", "old-b", "new-a", "new-b"}) {
+    Document d;
+    d.id = id;
+    d.location = std::string(id) + ".txt";
+    r.documents.push_back(d);
+  }
+  r.index.used = true;
+  r.index.loaded = 2;
+  std::vector<Edge> edges = {{0, 3, 0.9}};
+  r.similarity = BuildSimilarityMatrix(4, edges);
+  for (Cluster& c : ConnectedComponents(r.similarity)) {
+    r.clusters.push_back({std::move(c), false});
+  }
+  EXPECT_EQ(DocumentsCsv(r),
+            "id,location,cluster,cluster_size,representative,keep,"
+            "claim_matches\r\n"
+            "new-a,new-a.txt,,,,1,0\r\n"
+            "new-b,new-b.txt,0,2,old-a,0,0\r\n");
+}
+
 TEST(ReportCsv, PairsQuoteOnlyWhatRfc4180Requires) {
   const std::string csv = PairsCsv(HostileReport());
   EXPECT_EQ(csv,
@@ -100,6 +149,9 @@ TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
 
 TEST(ReportCsv, EmptyReportHasHeadersOnly) {
   Report r;
+  EXPECT_EQ(DocumentsCsv(r),
+            "id,location,cluster,cluster_size,representative,keep,"
+            "claim_matches\r\n");
   EXPECT_EQ(PairsCsv(r), "a,b,jaccard,containment,estimate,cluster\r\n");
   EXPECT_EQ(
       ClaimsCsv(r),
@@ -107,8 +159,9 @@ TEST(ReportCsv, EmptyReportHasHeadersOnly) {
       "kind\r\n");
 }
 
-// Parses pairs.csv and claims.csv with Python's csv module and compares every
-// row with report.json. Exits non-zero (printing the difference) on mismatch.
+// Parses documents.csv, pairs.csv and claims.csv with Python's csv module
+// and compares every row with report.json. Exits non-zero (printing the
+// difference) on mismatch.
 constexpr char kRoundTrip[] = R"py(
 import csv, json, sys
 report = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -149,13 +202,38 @@ for row, m in zip(claims[1:], want):
           row[10] == m["kind"])
     if not ok:
         bad.append("claim row %r vs %r" % (row, m))
+docs = rows(sys.argv[4])
+want = report["documents"]
+if docs[0] != ["id", "location", "cluster", "cluster_size", "representative",
+               "keep", "claim_matches"]:
+    bad.append("documents header %r" % docs[0])
+if len(docs) - 1 != len(want):
+    bad.append("documents: %d rows, report.json has %d" % (len(docs) - 1, len(want)))
+in_matches = {}
+for m in report["claims"]["matches"]:
+    for d in {m["a"]["doc"], m["b"]["doc"]}:
+        in_matches[d] = in_matches.get(d, 0) + 1
+for row, d in zip(docs[1:], want):
+    ok = len(row) == 7 and row[0] == d["id"] and row[1] == d["location"]
+    if ok and row[2] == "":
+        ok = row[3:6] == ["", "", "1"] and not any(
+            d["id"] in c["members"] for c in clusters)
+    elif ok:
+        c = clusters[int(row[2])]
+        ok = (d["id"] in c["members"] and row[3] == str(c["size"]) and
+              row[4] == c["representative"] and
+              row[5] == ("1" if c["representative"] == d["id"] else "0"))
+    ok = ok and row[6] == str(in_matches.get(d["id"], 0))
+    if not ok:
+        bad.append("document row %r vs %r" % (row, d))
 for b in bad:
     print(b, file=sys.stderr)
-print("checked %d pairs, %d claim matches" % (len(pairs) - 1, len(claims) - 1))
+print("checked %d documents, %d pairs, %d claim matches" %
+      (len(docs) - 1, len(pairs) - 1, len(claims) - 1))
 sys.exit(1 if bad else 0)
 )py";
 
-// Writes the three files of `r` and runs kRoundTrip over them.
+// Writes the files of `r` and runs kRoundTrip over them.
 void ExpectCsvMatchesJson(const Report& r, size_t min_pairs,
                           size_t min_matches) {
   ASSERT_TRUE(std::filesystem::exists(kPython)) << "needs Debian's python3";
@@ -165,7 +243,8 @@ void ExpectCsvMatchesJson(const Report& r, size_t min_pairs,
   const std::string cmd = std::string(kPython) + " " + (dir / "roundtrip.py") +
                           " " + (dir / "report.json") + " " +
                           (dir / "pairs.csv") + " " + (dir / "claims.csv") +
-                          " >" + (dir / "log") + " 2>&1";
+                          " " + (dir / "documents.csv") + " >" + (dir / "log") +
+                          " 2>&1";
   const int status = std::system(cmd.c_str());
   EXPECT_EQ(status, 0) << ReadFile(dir / "log");
   EXPECT_GE(r.pairs.size(), min_pairs);

@@ -179,8 +179,20 @@ void WritePairsCsv(const Report& report, std::ostream& out);
 // dialect as WritePairsCsv.
 void WriteClaimsCsv(const Report& report, std::ostream& out);
 
+// Writes documents.csv: one row per document of this run (in an indexed
+// scan, not those loaded from the index), in input order, columns
+// id,location,cluster,cluster_size,representative,keep,claim_matches.
+// cluster = 0-based index into near_duplicates.clusters and representative
+// = the id of its first member (both empty outside any cluster); keep = 1
+// for the documents a deduplicated dataset keeps (in no cluster, or the
+// cluster's first member; with an index, that can be an article of an
+// earlier dump), else 0; claim_matches = claim matches with a unit of the
+// document. Same CSV dialect as WritePairsCsv.
+void WriteDocumentsCsv(const Report& report, std::ostream& out);
+
 // Writes every report file into `out_dir` (created if missing), each one
-// atomically: report.json, report.html, pairs.csv and claims.csv. All are
+// atomically: report.json, report.html, documents.csv, pairs.csv and
+// claims.csv. All are
 // written to temporary files first and renamed only when all are on disk,
 // so a failing write (full disk, read-only directory) leaves every previous
 // file untouched and no temporary file behind.

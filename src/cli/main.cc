@@ -93,8 +93,8 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "Files or directories to read (recursively)")
       ->required();
   cmd->add_option("--out", f->out_dir,
-                  "Output directory for report.json, report.html, pairs.csv "
-                  "and claims.csv")
+                  "Output directory for report.json, report.html, "
+                  "documents.csv, pairs.csv and claims.csv")
       ->capture_default_str();
   cmd->add_option("--threshold", o.threshold,
                   "Jaccard similarity of word shingles at or above which two "
