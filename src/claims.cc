@@ -377,54 +377,78 @@ std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
 
 namespace {
 
-// Steps 5 on of FindClaims (see claims.h). `idf_complete`: `idf` already
-// counts every unit (else they are added here, unless `incremental` keeps
-// the counts).
-absl::StatusOr<ClaimsResult> FinishClaims(
-    std::span<const Document> docs, std::span<const uint32_t> story_of,
-    const ClaimOptions& options, ClaimUnits all, IdfTable idf,
-    std::vector<uint32_t> sigs, bool idf_complete,
-    ClaimsIncremental* incremental, ClaimsResult::Timings timings) {
-  Lap lap;
-  ClaimsResult result;
-  result.timings = timings;
-  absl::StatusOr<ClaimScorer> scorer =
-      ClaimScorer::Create(ClaimScorerOptions{options.wordnet_dir});
-  if (!scorer.ok()) return scorer.status();
-  result.timings.load_s += lap();
-  result.threshold = options.threshold > 0 ? options.threshold
-                                           : ClaimScorer::DefaultThreshold();
-  auto story = [&](uint32_t d) { return story_of.empty() ? d : story_of[d]; };
+// Which pairs of documents a claim match may join, and whether two units
+// can be copies of one another: by story (near-duplicate cluster) and, in
+// an incremental scan, by newness.
+class DocRelations {
+ public:
+  DocRelations(std::span<const uint32_t> story_of,
+               const ClaimsIncremental* incremental,
+               const ClaimOptions& options)
+      : story_of_(story_of), incremental_(incremental), options_(options) {}
 
-  result.units = std::move(all.units);
-  std::vector<UnitTerms> terms = std::move(all.terms);
-  result.short_units = all.short_units;
-  result.boilerplate_units = all.boilerplate_units;
-  std::vector<uint32_t> doc_first_unit(docs.size() + 1, 0);
-  for (const ClaimUnit& u : result.units) ++doc_first_unit[u.doc + 1];
-  for (size_t d = 0; d < docs.size(); ++d) {
-    doc_first_unit[d + 1] += doc_first_unit[d];
+  uint32_t story(uint32_t d) const {
+    return story_of_.empty() ? d : story_of_[d];
   }
-  const uint32_t num_units = static_cast<uint32_t>(result.units.size());
-  if (incremental != nullptr) {
-    absl::Status st =
-        SketchForIndex(result.units, terms, options, &idf, incremental, &sigs);
-    if (!st.ok()) return st;
-    if (incremental->sketch_only) return result;
+  int newness(uint32_t d) const {
+    return incremental_ != nullptr && incremental_->is_new[d] ? 1 : 0;
   }
-  if (num_units < 2) return result;
+  // Whether a match between units of documents da and db is reported: not
+  // inside one document or one story unless asked, and (incremental) not
+  // between two indexed documents, reported when the later was added.
+  bool MayMatch(uint32_t da, uint32_t db) const {
+    if (da == db && !options_.same_document) return false;
+    if (da != db && story(da) == story(db) && !options_.within_duplicates) {
+      return false;
+    }
+    return incremental_ == nullptr || newness(da) != 0 || newness(db) != 0;
+  }
 
-  // ---- IDF from the dump's units; term ids. ----
-  // Every stem occurrence (unit u's are [occ_begin[u], occ_begin[u + 1]))
-  // as a term id, numbered in order of first use, exactly as one pass over
-  // the units would number them: the ids order the matrix columns, and with
-  // them the additions that make up the norms and cosines. Blocks of units
-  // are numbered in parallel with ids of their own, then merged in order.
-  std::vector<size_t> occ_begin(num_units + 1, 0);
+ private:
+  std::span<const uint32_t> story_of_;
+  const ClaimsIncremental* incremental_;
+  const ClaimOptions& options_;
+};
+
+// Every stem occurrence as a term id, and each term's IDF and hash.
+struct TermIds {
+  // Unit u's occurrences are occ[begin[u], begin[u + 1]), in text order.
+  std::vector<size_t> begin;
+  std::vector<int32_t> occ;
+  std::vector<double> idf;     // Per term.
+  std::vector<uint64_t> hash;  // Per term: TokenHash of its stem.
+  uint64_t idf_units = 0;      // Units the IDF counts.
+
+  int64_t num_terms() const { return static_cast<int64_t>(idf.size()); }
+  std::span<const int32_t> of(uint32_t u) const {
+    return std::span<const int32_t>(occ).subspan(begin[u],
+                                                 begin[u + 1] - begin[u]);
+  }
+};
+
+// Numbers the stems of `terms` in order of first use, exactly as one pass
+// over the units would number them: the ids order the matrix columns, and
+// with them the additions that make up the norms and cosines. Blocks of
+// units are numbered in parallel with ids of their own, then merged in
+// order. With `count_df`, the units' document frequencies are added to
+// `idf` (else it already counts them).
+absl::StatusOr<TermIds> NumberTerms(std::span<const UnitTerms> terms,
+                                    bool count_df, IdfTable* idf) {
+  const auto num_units = static_cast<uint32_t>(terms.size());
+  TermIds ids;
+  ids.begin.assign(num_units + 1, 0);
   for (uint32_t u = 0; u < num_units; ++u) {
-    occ_begin[u + 1] = occ_begin[u] + terms[u].stems.size();
+    ids.begin[u + 1] = ids.begin[u] + terms[u].stems.size();
   }
-  std::vector<int32_t> occ(occ_begin[num_units]);
+  if (ids.begin[num_units] >
+      static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "claims: %d stem occurrences in %d units, over the 2^31 the units x "
+        "terms matrix indexes; run with --no-claims",
+        ids.begin[num_units], num_units));
+  }
+  std::vector<int32_t>& occ = ids.occ;
+  occ.resize(ids.begin[num_units]);
   const int64_t blocks =
       std::min<int64_t>(num_units, 4 * int64_t{omp_get_max_threads()});
   auto block_begin = [&](int64_t k) {
@@ -437,7 +461,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   for (int64_t k = 0; k < blocks; ++k) {
     absl::flat_hash_map<std::string_view, int32_t> local;
     for (uint32_t u = block_begin(k); u < block_begin(k + 1); ++u) {
-      size_t o = occ_begin[u];
+      size_t o = ids.begin[u];
       for (const std::string& stem : terms[u].stems) {
         auto [it, inserted] =
             local.try_emplace(stem, static_cast<int32_t>(local.size()));
@@ -460,119 +484,135 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   std::vector<std::vector<std::string_view>>().swap(block_stems);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t k = 0; k < blocks; ++k) {
-    for (size_t o = occ_begin[block_begin(k)];
-         o < occ_begin[block_begin(k + 1)]; ++o) {
+    for (size_t o = ids.begin[block_begin(k)];
+         o < ids.begin[block_begin(k + 1)]; ++o) {
       occ[o] = block_ids[k][occ[o]];
     }
   }
   const auto num_terms = static_cast<int64_t>(term_stem.size());
   // Each term's IDF and hash, looked up once.
-  std::vector<double> term_idf(num_terms);
-  std::vector<uint64_t> term_hash(num_terms);
-  bool term_idf_known = false;
-  if (incremental == nullptr && !idf_complete) {
+  ids.idf.resize(num_terms);
+  ids.hash.resize(num_terms);
+  bool idf_known = false;
+  if (count_df) {
     // What IdfTable::Add of every unit would count, added per term.
     std::vector<uint64_t> df(num_terms, 0);
     std::vector<uint32_t> last_unit(num_terms, num_units);
     for (uint32_t u = 0; u < num_units; ++u) {
-      for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
-        if (last_unit[occ[o]] != u) {
-          last_unit[occ[o]] = u;
-          ++df[occ[o]];
+      for (int32_t t : ids.of(u)) {
+        if (last_unit[t] != u) {
+          last_unit[t] = u;
+          ++df[t];
         }
       }
     }
-    if (idf.empty()) {
+    if (idf->empty()) {
       // No background counts: the IDF follows from df alone, and a table
       // of them (a string key per term, built serially) is not needed:
       // from here on, `idf` only gives idf_units.
       for (int64_t t = 0; t < num_terms; ++t) {
-        term_idf[t] = IdfTable::IdfOf(num_units, df[t]);
+        ids.idf[t] = IdfTable::IdfOf(num_units, df[t]);
       }
-      term_idf_known = true;
+      idf_known = true;
     } else {
       std::vector<std::pair<std::string, uint64_t>> counts(num_terms);
       for (int64_t t = 0; t < num_terms; ++t) {
         counts[t] = {std::string(term_stem[t]), df[t]};
       }
-      idf.Merge(IdfTable::FromCounts(num_units, counts));
+      idf->Merge(IdfTable::FromCounts(num_units, counts));
     }
   }
 #pragma omp parallel for schedule(static)
   for (int64_t t = 0; t < num_terms; ++t) {
-    if (!term_idf_known) term_idf[t] = idf.Idf(term_stem[t]);
-    term_hash[t] = TokenHash(term_stem[t]);
+    if (!idf_known) ids.idf[t] = idf->Idf(term_stem[t]);
+    ids.hash[t] = TokenHash(term_stem[t]);
   }
-  const uint64_t idf_units = term_idf_known ? num_units : idf.units();
-  if (occ.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "claims: %d stem occurrences in %d units, over the 2^31 the units x "
-        "terms matrix indexes; run with --no-claims",
-        occ.size(), num_units));
+  ids.idf_units = idf_known ? num_units : idf->units();
+  return ids;
+}
+
+// Syndicated text repeats its units in every copy. A unit whose terms equal
+// those of an earlier unit of the same story (and, in an incremental scan,
+// of a document as new or as old) scores exactly as that unit against every
+// other: the same cosine row, the same sketch, the same scorer inputs, and
+// the same filters, since its partners' stories differ from both or from
+// neither. Only the first of them (the leader) goes through candidates and
+// scoring; each of its matches is then listed for every copy. Without this,
+// a story in 45 outlets paired each of its sentences 45 x 45 times with
+// every restatement elsewhere.
+struct Copies {
+  std::vector<uint32_t> leaders;    // Ascending.
+  std::vector<uint32_t> leader_of;  // u itself for a leader.
+  // Units grouped by leader: leader l's copies are of(l), ascending.
+  std::vector<uint32_t> begin, copies;
+
+  bool leads(uint32_t u) const { return leader_of[u] == u; }
+  std::span<const uint32_t> of(uint32_t l) const {
+    return std::span<const uint32_t>(copies).subspan(begin[l],
+                                                     begin[l + 1] - begin[l]);
   }
+};
 
-  result.timings.matrix_s = lap();
-
-  // ---- Copies: syndicated text repeats its units in every copy. ----
-  // A unit whose terms equal those of an earlier unit of the same story
-  // (and, in an incremental scan, of a document as new or as old) scores
-  // exactly as that unit against every other: the same cosine row, the same
-  // sketch, the same scorer inputs, and the same filters, since its partners'
-  // stories differ from both or from neither. Only the first of them (the
-  // leader) goes through candidates and scoring; each of its matches is
-  // then listed for every copy. Without this, a story in 45 outlets paired
-  // each of its sentences 45 x 45 times with every restatement elsewhere.
-  std::vector<uint32_t> leaders;               // Ascending.
-  std::vector<uint32_t> leader_of(num_units);  // u itself for a leader.
-  // Units grouped by leader: leader l's copies are copies_of(l), ascending.
-  std::vector<uint32_t> copy_begin(num_units + 1, 0), copies;
-  auto copies_of = [&](uint32_t l) {
-    return std::span<const uint32_t>(copies).subspan(
-        copy_begin[l], copy_begin[l + 1] - copy_begin[l]);
-  };
-  {
-    auto newness = [&](uint32_t d) -> int {
-      return incremental != nullptr && incremental->is_new[d] ? 1 : 0;
-    };
-    std::vector<uint64_t> key(num_units);
+Copies FindCopies(std::span<const ClaimUnit> units,
+                  std::span<const UnitTerms> terms, const TermIds& ids,
+                  const DocRelations& rel, const ClaimOptions& options) {
+  const auto num_units = static_cast<uint32_t>(units.size());
+  Copies c;
+  c.leader_of.resize(num_units);
+  c.begin.assign(num_units + 1, 0);
+  std::vector<uint64_t> key(num_units);
 #pragma omp parallel for schedule(static)
-    for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
-      const uint32_t d = result.units[u].doc;
-      const absl::Span<const int32_t> ids(occ.data() + occ_begin[u],
-                                          occ_begin[u + 1] - occ_begin[u]);
-      key[u] = absl::HashOf(story(d), newness(d), ids, terms[u].tokens,
-                            terms[u].negated);
-    }
-    // A key's first unit, and whether a later one is its copy. Two units
-    // with one key but other terms (a hash collision) both stay leaders.
-    absl::flat_hash_map<uint64_t, uint32_t> first;
-    first.reserve(num_units);
-    for (uint32_t u = 0; u < num_units; ++u) {
-      auto [it, inserted] = first.try_emplace(key[u], u);
-      const uint32_t l = it->second;
-      const uint32_t du = result.units[u].doc, dl = result.units[l].doc;
-      const bool copy = !inserted && !options.same_document &&
-                        !options.within_duplicates && story(du) == story(dl) &&
-                        newness(du) == newness(dl) && terms[u] == terms[l];
-      leader_of[u] = copy ? l : u;
-      if (copy) {
-        ++copy_begin[l + 1];
-      } else {
-        leaders.push_back(u);
-      }
-    }
-    for (uint32_t u = 0; u < num_units; ++u) copy_begin[u + 1] += copy_begin[u];
-    copies.resize(copy_begin[num_units]);
-    std::vector<uint32_t> fill(copy_begin.begin(), copy_begin.end() - 1);
-    for (uint32_t u = 0; u < num_units; ++u) {
-      if (leader_of[u] != u) copies[fill[leader_of[u]]++] = u;
+  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+    const uint32_t d = units[u].doc;
+    const std::span<const int32_t> of = ids.of(static_cast<uint32_t>(u));
+    key[u] = absl::HashOf(rel.story(d), rel.newness(d),
+                          absl::Span<const int32_t>(of.data(), of.size()),
+                          terms[u].tokens, terms[u].negated);
+  }
+  // A key's first unit, and whether a later one is its copy. Two units
+  // with one key but other terms (a hash collision) both stay leaders.
+  absl::flat_hash_map<uint64_t, uint32_t> first;
+  first.reserve(num_units);
+  for (uint32_t u = 0; u < num_units; ++u) {
+    auto [it, inserted] = first.try_emplace(key[u], u);
+    const uint32_t l = it->second;
+    const uint32_t du = units[u].doc, dl = units[l].doc;
+    const bool copy =
+        !inserted && !options.same_document && !options.within_duplicates &&
+        rel.story(du) == rel.story(dl) && rel.newness(du) == rel.newness(dl) &&
+        terms[u] == terms[l];
+    c.leader_of[u] = copy ? l : u;
+    if (copy) {
+      ++c.begin[l + 1];
+    } else {
+      c.leaders.push_back(u);
     }
   }
-  const auto num_leaders = static_cast<uint32_t>(leaders.size());
-  result.copy_units = num_units - num_leaders;
+  for (uint32_t u = 0; u < num_units; ++u) c.begin[u + 1] += c.begin[u];
+  c.copies.resize(c.begin[num_units]);
+  std::vector<uint32_t> fill(c.begin.begin(), c.begin.end() - 1);
+  for (uint32_t u = 0; u < num_units; ++u) {
+    if (!c.leads(u)) c.copies[fill[c.leader_of[u]]++] = u;
+  }
+  return c;
+}
 
-  // ---- Candidates: MinHash + LSH over stem shingles. ----
-  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+using UnitPairs = std::vector<std::pair<uint32_t, uint32_t>>;
+
+// The leaders' candidate pairs, (a, b) ascending with a < b, that may match
+// (DocRelations::MayMatch): MinHash + LSH over their stem shingles, or all
+// pairs (options.all_pairs). `sigs`: every unit's sketch if already made,
+// else empty; freed here before the pairs are built.
+absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
+                                         const Copies& copies,
+                                         const TermIds& ids,
+                                         std::vector<uint32_t> sigs,
+                                         const DocRelations& rel,
+                                         const ClaimOptions& options) {
+  const std::vector<uint32_t>& leaders = copies.leaders;
+  const auto num_units = static_cast<uint32_t>(units.size());
+  const auto num_leaders = static_cast<uint32_t>(leaders.size());
+  UnitPairs pairs;
   if (options.all_pairs) {
     for (uint32_t i = 0; i < num_leaders; ++i) {
       for (uint32_t j = i + 1; j < num_leaders; ++j) {
@@ -591,16 +631,15 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       const std::span<uint32_t> out(own_sigs.get(), size_t{num_leaders} * k);
       unit_sigs = out;
       if (sigs.empty()) {
-        const double min_idf = MinShingleIdf(options, idf_units);
+        const double min_idf = MinShingleIdf(options, ids.idf_units);
         SignShingles(
             num_leaders,
             [&](int64_t leader) {
-              const uint32_t u = leaders[leader];
-              const int32_t* ids = occ.data() + occ_begin[u];
+              const std::span<const int32_t> of = ids.of(leaders[leader]);
               return UnitShingles(
-                  occ_begin[u + 1] - occ_begin[u],
+                  of.size(),
                   [&](size_t i) {
-                    return std::pair(term_idf[ids[i]], term_hash[ids[i]]);
+                    return std::pair(ids.idf[of[i]], ids.hash[of[i]]);
                   },
                   options.bigrams, min_idf);
             },
@@ -643,57 +682,49 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   }
   // Filtered in place: at scale the pairs are gigabytes, and a filtered
   // copy beside them would double that.
-  std::vector<std::pair<uint32_t, uint32_t>> candidates = std::move(pairs);
   size_t kept = 0;
-  for (auto [a, b] : candidates) {
-    const uint32_t da = result.units[a].doc, db = result.units[b].doc;
-    if (da == db && !options.same_document) continue;
-    if (da != db && story(da) == story(db) && !options.within_duplicates)
-      continue;
-    if (incremental != nullptr && !incremental->is_new[da] &&
-        !incremental->is_new[db]) {
-      continue;
-    }
-    candidates[kept++] = {a, b};
+  for (auto [a, b] : pairs) {
+    if (rel.MayMatch(units[a].doc, units[b].doc)) pairs[kept++] = {a, b};
   }
-  candidates.resize(kept);
-  result.candidate_pairs = candidates.size();
-  result.timings.candidates_s = lap();
+  pairs.resize(kept);
+  return pairs;
+}
 
-  // ---- The units x terms matrix. ----
-  // Built here rather than with the IDF: at scale it is hundreds of
-  // megabytes that the candidate step does not need.
-  // Rows: the IDF-weighted term counts of each unit, unit-normalized, by
-  // term id. Eigen's uncompressed storage gives row u room for all its
-  // occurrences, from occ_begin[u], and a count of its own, so every row is
-  // written in place, in parallel: no staging copy, no packing pass.
-  // 32-bit indexes: 12 bytes an entry instead of 16, and the cosine step
-  // reads a partner's row from a random place in this matrix for every
-  // candidate. Left uninitialized (as are the sketches): zeroing it first
-  // would be a serial pass over megabytes that are all written anyway.
-  using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int32_t>;
-  RowMatrix x(num_units, num_terms);
+// 32-bit indexes: 12 bytes an entry instead of 16, and the cosine step
+// reads a partner's row from a random place in this matrix for every
+// candidate.
+using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, int32_t>;
+
+// The units x terms matrix. Rows: the IDF-weighted term counts of each
+// leader, unit-normalized, by term id; copies are never a candidate, so
+// their rows stay empty. Eigen's uncompressed storage gives row u room for
+// all its occurrences and a count of its own, so every row is written in
+// place, in parallel: no staging copy, no packing pass. Left uninitialized
+// (as are the sketches): zeroing it first would be a serial pass over
+// megabytes that are all written anyway.
+// (An out-parameter: Eigen 3.4's SparseMatrix has no move constructor.)
+void BuildUnitTermMatrix(const TermIds& ids, const Copies& copies,
+                         RowMatrix* out) {
+  const auto num_units = static_cast<uint32_t>(ids.begin.size() - 1);
+  RowMatrix& x = *out;
+  x.resize(num_units, ids.num_terms());
   {
-    // Copies are never a candidate: their rows stay empty (the cosine
-    // products give them zeros that are never read).
     std::vector<int32_t> room(num_units, 0);
     for (uint32_t u = 0; u < num_units; ++u) {
-      if (leader_of[u] == u) {
-        room[u] = static_cast<int32_t>(occ_begin[u + 1] - occ_begin[u]);
-      }
+      if (copies.leads(u)) room[u] = static_cast<int32_t>(ids.of(u).size());
     }
     x.reserve(room);
   }
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
-    if (leader_of[u] != u) {
+    if (!copies.leads(static_cast<uint32_t>(u))) {
       x.innerNonZeroPtr()[u] = 0;
       continue;
     }
     thread_local std::vector<std::pair<int32_t, double>> tf;
     tf.clear();
-    for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
-      tf.emplace_back(occ[o], term_idf[occ[o]]);
+    for (int32_t t : ids.of(static_cast<uint32_t>(u))) {
+      tf.emplace_back(t, ids.idf[t]);
     }
     // Repeated terms add up: sort by id and merge runs.
     std::sort(tf.begin(), tf.end());
@@ -716,31 +747,47 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     }
     x.innerNonZeroPtr()[u] = static_cast<int32_t>(w);
   }
-  result.timings.matrix_s += lap();
+}
 
-  // ---- Cosine as one Eigen sparse product per document, then the scorer. --
-  // For document A, the product (A's units x terms) * (partner units x
-  // terms)^T gives every candidate's cosine at once. Columns are restricted
-  // to A's own terms, renumbered locally: other terms add nothing to a dot
-  // product with A, and the product then costs O(nonzeros), not O(terms in
-  // the dump). Candidates are sorted by (a, b) and units by document, so
-  // each document's candidates are contiguous.
+// The candidates whose IDF-weighted cosine reaches options.min_cosine, with
+// their cosines, in candidate order. Takes the candidates and the matrix
+// and frees both: at scale they are gigabytes (gen-100000: 121 M
+// candidates, 1 GB) that would otherwise sit beside the prepared texts of
+// the score step.
+struct GatedPairs {
+  UnitPairs pairs;
+  std::vector<double> cosine;  // Parallel to `pairs`.
+};
+GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
+                      std::span<const ClaimUnit> units,
+                      std::span<const uint32_t> doc_first_unit,
+                      double min_cosine) {
+  RowMatrix x;
+  x.swap(matrix);
+  // One Eigen sparse product per document: for document A, (A's units x
+  // terms) * (partner units x terms)^T gives every candidate's cosine at
+  // once. Columns are restricted to A's own terms, renumbered locally:
+  // other terms add nothing to a dot product with A, and the product then
+  // costs O(nonzeros), not O(terms in the dump). Candidates are sorted by
+  // (a, b) and units by document, so each document's candidates are
+  // contiguous.
+  const auto num_units = static_cast<uint32_t>(units.size());
   std::vector<size_t> group_starts;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (i == 0 || result.units[candidates[i].first].doc !=
-                      result.units[candidates[i - 1].first].doc) {
+    if (i == 0 ||
+        units[candidates[i].first].doc != units[candidates[i - 1].first].doc) {
       group_starts.push_back(i);
     }
   }
   group_starts.push_back(candidates.size());
   const int64_t groups = static_cast<int64_t>(group_starts.size()) - 1;
-  // Per document, its candidates past the cosine gate (index, cosine): a
-  // few percent of the candidates, so nothing is kept per candidate.
+  // Per document, its candidates past the gate (index, cosine): a few
+  // percent of the candidates, so nothing is kept per candidate.
   std::vector<std::vector<std::pair<size_t, double>>> passed(groups);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t g = 0; g < groups; ++g) {
     const size_t begin = group_starts[g], end = group_starts[g + 1];
-    const uint32_t da = result.units[candidates[begin].first].doc;
+    const uint32_t da = units[candidates[begin].first].doc;
     const int64_t a0 = doc_first_unit[da], na = doc_first_unit[da + 1] - a0;
     // Local numbers of A's terms and of the partner units, in per-thread
     // arrays over all terms and units (reset after each document): array
@@ -786,129 +833,215 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     for (size_t i = begin; i < end; ++i) {
       auto [a, b] = candidates[i];
       const double c = cos(a - a0, local_row[b]);
-      if (c >= options.min_cosine) passed[g].emplace_back(i, c);
+      if (c >= min_cosine) passed[g].emplace_back(i, c);
     }
     for (int64_t t : terms_seen) local_term[t] = -1;
     for (uint32_t b : rows_seen) local_row[b] = -1;
   }
-  // The scorer on the pairs past the cosine filter. A unit is scored
-  // against a few others on average: what the scorer derives from one unit
-  // alone (weights, WordNet senses, n-grams) is derived once, up front.
-  std::vector<std::pair<uint32_t, uint32_t>> scored;
-  std::vector<double> cosine;  // Parallel to `scored`.
-  std::vector<char> needed(num_units, 0);
+  GatedPairs out;
   for (std::vector<std::pair<size_t, double>>& group : passed) {
     for (auto [i, c] : group) {
-      scored.push_back(candidates[i]);
-      cosine.push_back(c);
-      needed[candidates[i].first] = 1;
-      needed[candidates[i].second] = 1;
+      out.pairs.push_back(candidates[i]);
+      out.cosine.push_back(c);
     }
     std::vector<std::pair<size_t, double>>().swap(group);
   }
-  result.scored_pairs = scored.size();
-  // The candidates and the matrix are done with: at scale they are
-  // gigabytes (gen-100000: 121 M candidates, 1 GB) that would otherwise
-  // sit beside the prepared texts at the stage's peak.
-  std::vector<std::pair<uint32_t, uint32_t>>().swap(candidates);
-  x = RowMatrix();
-  // Units in no scored pair are done with: their terms go before the
-  // prepared texts of the others are made.
+  return out;
+}
+
+// The pairs of `gated` the scorer puts at or above `threshold`, in their
+// order. Takes the units' terms and frees them (with the prepared texts)
+// in parallel: freed one by one on return, their few hundred thousand
+// small blocks were a serial tail of the stage.
+std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
+                                   std::vector<UnitTerms> terms,
+                                   const TermIds& ids,
+                                   const ClaimScorer& scorer,
+                                   double threshold) {
+  const auto num_units = static_cast<int64_t>(terms.size());
+  // A unit is scored against a few others on average: what the scorer
+  // derives from one unit alone (weights, WordNet senses, n-grams) is
+  // derived once, up front. Units in no scored pair are done with: their
+  // terms go before the prepared texts of the others are made.
+  std::vector<char> needed(num_units, 0);
+  for (auto [a, b] : gated.pairs) {
+    needed[a] = 1;
+    needed[b] = 1;
+  }
 #pragma omp parallel for schedule(static)
-  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+  for (int64_t u = 0; u < num_units; ++u) {
     if (!needed[u]) terms[u] = UnitTerms();
   }
   std::vector<ClaimScorer::Prepared> prepared(num_units);
 #pragma omp parallel for schedule(dynamic, 64)
-  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+  for (int64_t u = 0; u < num_units; ++u) {
     if (!needed[u]) continue;
     // The IDF and hash of each stem by its term id: no string look-ups.
     thread_local std::vector<double> stem_idf;
     thread_local std::vector<uint64_t> stem_hash;
     stem_idf.clear();
     stem_hash.clear();
-    for (size_t o = occ_begin[u]; o < occ_begin[u + 1]; ++o) {
-      stem_idf.push_back(term_idf[occ[o]]);
-      stem_hash.push_back(term_hash[occ[o]]);
+    for (int32_t t : ids.of(static_cast<uint32_t>(u))) {
+      stem_idf.push_back(ids.idf[t]);
+      stem_hash.push_back(ids.hash[t]);
     }
-    prepared[u] = scorer->Prepare(terms[u], stem_idf, stem_hash, idf_units);
+    prepared[u] = scorer.Prepare(terms[u], stem_idf, stem_hash, ids.idf_units);
   }
-  std::vector<double> score(scored.size());
+  std::vector<double> score(gated.pairs.size());
 #pragma omp parallel for schedule(dynamic, 64)
-  for (int64_t k = 0; k < static_cast<int64_t>(scored.size()); ++k) {
-    auto [a, b] = scored[k];
-    score[k] = scorer->Score(prepared[a], prepared[b]);
+  for (int64_t k = 0; k < static_cast<int64_t>(gated.pairs.size()); ++k) {
+    auto [a, b] = gated.pairs[k];
+    score[k] = scorer.Score(prepared[a], prepared[b]);
   }
-  for (size_t k = 0; k < scored.size(); ++k) {
-    if (score[k] < result.threshold) continue;
-    auto [a, b] = scored[k];
-    result.matches.push_back(ClaimMatch{a, b, score[k], cosine[k]});
+  std::vector<ClaimMatch> matches;
+  for (size_t k = 0; k < gated.pairs.size(); ++k) {
+    if (score[k] < threshold) continue;
+    auto [a, b] = gated.pairs[k];
+    matches.push_back(ClaimMatch{a, b, score[k], gated.cosine[k]});
   }
-  // Every leader match for each of the two leaders' copies: what scoring
-  // each copy on its own would have found.
-  if (!copies.empty() && !options.collapse_copies) {
-    auto each = [&](uint32_t l, auto&& fn) {  // l, then its copies.
-      fn(l);
-      for (uint32_t c : copies_of(l)) fn(c);
-    };
-    std::vector<ClaimMatch> listed;
-    for (const ClaimMatch& m : result.matches) {
-      each(m.a, [&](uint32_t a) {
-        each(m.b, [&](uint32_t b) {
-          listed.push_back(
-              ClaimMatch{std::min(a, b), std::max(a, b), m.score, m.cosine});
-        });
-      });
-    }
-    result.matches = std::move(listed);
-  }
-  std::sort(result.matches.begin(), result.matches.end(),
-            [](const ClaimMatch& p, const ClaimMatch& q) {
-              return p.a != q.a ? p.a < q.a : p.b < q.b;
-            });
-  // The units' terms and prepared texts are freed here, in parallel: freed
-  // one by one on return, their few hundred thousand small blocks were a
-  // serial tail of the stage. A prepared text refers to its own unit's terms
-  // only, and goes first.
+  // A prepared text refers to its own unit's terms only, and goes first.
 #pragma omp parallel for schedule(static)
-  for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
+  for (int64_t u = 0; u < num_units; ++u) {
     prepared[u] = ClaimScorer::Prepared();
     terms[u] = UnitTerms();
   }
+  return matches;
+}
 
-  result.timings.score_s = lap();
+// Every leader match for each of the two leaders' copies: what scoring
+// each copy on its own would have found.
+std::vector<ClaimMatch> ListForCopies(const std::vector<ClaimMatch>& matches,
+                                      const Copies& copies) {
+  auto each = [&](uint32_t l, auto&& fn) {  // l, then its copies.
+    fn(l);
+    for (uint32_t c : copies.of(l)) fn(c);
+  };
+  std::vector<ClaimMatch> listed;
+  for (const ClaimMatch& m : matches) {
+    each(m.a, [&](uint32_t a) {
+      each(m.b, [&](uint32_t b) {
+        listed.push_back(
+            ClaimMatch{std::min(a, b), std::max(a, b), m.score, m.cosine});
+      });
+    });
+  }
+  return listed;
+}
 
-  // ---- Clusters over matches. ----
+// Connected components over the matches, largest first. With
+// `add_copies` (--collapse-copies), every member's copies join its cluster:
+// they were matched through their first occurrence.
+std::vector<ClaimCluster> ClusterMatches(std::span<const ClaimMatch> matches,
+                                         std::span<const ClaimUnit> units,
+                                         const Copies& copies,
+                                         bool add_copies) {
   std::vector<Edge> edges;
-  for (const ClaimMatch& m : result.matches)
-    edges.push_back(Edge{m.a, m.b, m.score});
-  const bool add_copies = !copies.empty() && options.collapse_copies;
-  for (Cluster& c : ConnectedComponents(num_units, edges)) {
+  for (const ClaimMatch& m : matches) edges.push_back(Edge{m.a, m.b, m.score});
+  std::vector<ClaimCluster> clusters;
+  for (Cluster& c :
+       ConnectedComponents(static_cast<uint32_t>(units.size()), edges)) {
     ClaimCluster cc;
     cc.units = std::move(c.members);
-    if (add_copies) {  // Matched through their first occurrence.
+    if (add_copies) {
       const size_t listed = cc.units.size();
       for (size_t i = 0; i < listed; ++i) {
-        const std::span<const uint32_t> more = copies_of(cc.units[i]);
+        const std::span<const uint32_t> more = copies.of(cc.units[i]);
         cc.units.insert(cc.units.end(), more.begin(), more.end());
       }
       std::sort(cc.units.begin(), cc.units.end());
     }
-    for (uint32_t u : cc.units) cc.docs.push_back(result.units[u].doc);
+    for (uint32_t u : cc.units) cc.docs.push_back(units[u].doc);
     std::sort(cc.docs.begin(), cc.docs.end());
     cc.docs.erase(std::unique(cc.docs.begin(), cc.docs.end()), cc.docs.end());
     cc.min_score = c.min_similarity;
     cc.mean_score = c.mean_similarity;
-    result.clusters.push_back(std::move(cc));
+    clusters.push_back(std::move(cc));
   }
   if (add_copies) {  // Sizes grew: ordered again as ConnectedComponents.
-    std::stable_sort(result.clusters.begin(), result.clusters.end(),
+    std::stable_sort(clusters.begin(), clusters.end(),
                      [](const ClaimCluster& p, const ClaimCluster& q) {
                        return p.units.size() != q.units.size()
                                   ? p.units.size() > q.units.size()
                                   : p.units[0] < q.units[0];
                      });
   }
+  return clusters;
+}
+
+// Steps 5 on of FindClaims (see claims.h) over the analyzed units: term ids
+// and IDF, copies, candidates, the units x terms matrix, the cosine gate,
+// the scorer, clusters. `idf_complete`: `idf` already counts every unit
+// (else they are added here, unless `incremental` keeps the counts).
+absl::StatusOr<ClaimsResult> FinishClaims(
+    std::span<const Document> docs, std::span<const uint32_t> story_of,
+    const ClaimOptions& options, ClaimUnits all, IdfTable idf,
+    std::vector<uint32_t> sigs, bool idf_complete,
+    ClaimsIncremental* incremental, ClaimsResult::Timings timings) {
+  Lap lap;
+  ClaimsResult result;
+  result.timings = timings;
+  absl::StatusOr<ClaimScorer> scorer =
+      ClaimScorer::Create(ClaimScorerOptions{options.wordnet_dir});
+  if (!scorer.ok()) return scorer.status();
+  result.timings.load_s += lap();
+  result.threshold = options.threshold > 0 ? options.threshold
+                                           : ClaimScorer::DefaultThreshold();
+  const DocRelations rel(story_of, incremental, options);
+
+  result.units = std::move(all.units);
+  std::vector<UnitTerms> terms = std::move(all.terms);
+  result.short_units = all.short_units;
+  result.boilerplate_units = all.boilerplate_units;
+  std::vector<uint32_t> doc_first_unit(docs.size() + 1, 0);
+  for (const ClaimUnit& u : result.units) ++doc_first_unit[u.doc + 1];
+  for (size_t d = 0; d < docs.size(); ++d) {
+    doc_first_unit[d + 1] += doc_first_unit[d];
+  }
+  if (incremental != nullptr) {
+    absl::Status st =
+        SketchForIndex(result.units, terms, options, &idf, incremental, &sigs);
+    if (!st.ok()) return st;
+    if (incremental->sketch_only) return result;
+  }
+  if (result.units.size() < 2) return result;
+
+  absl::StatusOr<TermIds> ids = NumberTerms(
+      terms, /*count_df=*/incremental == nullptr && !idf_complete, &idf);
+  if (!ids.ok()) return ids.status();
+  result.timings.matrix_s = lap();
+
+  const Copies copies = FindCopies(result.units, terms, *ids, rel, options);
+  result.copy_units = result.units.size() - copies.leaders.size();
+  absl::StatusOr<UnitPairs> candidates =
+      CandidatePairs(result.units, copies, *ids, std::move(sigs), rel, options);
+  if (!candidates.ok()) return candidates.status();
+  result.candidate_pairs = candidates->size();
+  result.timings.candidates_s = lap();
+
+  // Built after the candidates: at scale it is hundreds of megabytes that
+  // the candidate step does not need.
+  RowMatrix x;
+  BuildUnitTermMatrix(*ids, copies, &x);
+  result.timings.matrix_s += lap();
+
+  const GatedPairs gated =
+      CosineGate(*std::move(candidates), std::move(x), result.units,
+                 doc_first_unit, options.min_cosine);
+  result.scored_pairs = gated.pairs.size();
+  result.matches =
+      ScorePairs(gated, std::move(terms), *ids, *scorer, result.threshold);
+  if (!copies.copies.empty() && !options.collapse_copies) {
+    result.matches = ListForCopies(result.matches, copies);
+  }
+  std::sort(result.matches.begin(), result.matches.end(),
+            [](const ClaimMatch& p, const ClaimMatch& q) {
+              return p.a != q.a ? p.a < q.a : p.b < q.b;
+            });
+  result.timings.score_s = lap();
+
+  result.clusters =
+      ClusterMatches(result.matches, result.units, copies,
+                     !copies.copies.empty() && options.collapse_copies);
   result.timings.cluster_s = lap();
   return result;
 }
