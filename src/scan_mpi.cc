@@ -470,6 +470,235 @@ int AllowedCores() {
   return std::max(1, CPU_COUNT(&set));
 }
 
+// Phase 1: rank 0 walks `paths`; every rank gets the list of input files.
+std::vector<InputFile> ShareInputFiles(Comm& comm,
+                                       std::span<const std::string> paths) {
+  std::string listing;
+  if (comm.rank() == 0) {
+    for (const InputFile& f : ListInputFiles(paths)) {
+      PutStr(&listing, f.path);
+      PutStr(&listing, f.skip_reason);
+      PutU64(&listing, f.bytes);
+    }
+  }
+  comm.Broadcast(&listing);
+  std::vector<InputFile> files;
+  ByteReader in(listing);
+  while (!in.done()) {
+    InputFile f;
+    f.path = in.Str();
+    f.skip_reason = in.Str();
+    f.bytes = in.U64();
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
+// What phase 1 leaves on a rank besides its Shard: its records as one
+// stream in input order ('D' documents, 'S' skipped records), for rank 0 to
+// merge, and (with claims) the titles and texts of its documents.
+struct ShardRecords {
+  std::string stream;
+  std::vector<Document> docs;
+};
+
+// Phase 1: sketches this rank's share of `files` into `shard`.
+absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
+                                         int rank, const ScanOptions& options,
+                                         const MinHasher& hasher,
+                                         const ProgressFn& progress,
+                                         Shard* shard) {
+  const bool keep_text = options.claims.enabled;
+  ShardRecords out;
+  uint64_t shard_bytes = 0;
+  auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
+    const internal::SketchSlots slots{
+        shard->fingerprints.Reserve(sk.shingles.size()),
+        shard->signatures.Reserve()};
+    ++shard->local_docs;
+    shard_bytes += doc.input_bytes;
+    out.stream.push_back('D');
+    for (const std::string* f : {&doc.id, &doc.location, &doc.source,
+                                 &doc.title, &doc.url, &doc.date, &doc.text}) {
+      PutStr(&out.stream, *f);
+    }
+    PutU64(&out.stream, doc.invalid_utf8);
+    PutU64(&out.stream, doc.input_bytes);
+    if (keep_text) {
+      out.docs.push_back(Document{});
+      out.docs.back().title = std::move(doc.title);
+      out.docs.back().text = std::move(doc.text);
+    }
+    return slots;
+  };
+  auto on_skip = [&](SkippedRecord&& s) {
+    out.stream.push_back('S');
+    PutStr(&out.stream, s.location);
+    PutStr(&out.stream, s.reason);
+  };
+  auto after_batch = [&] {
+    if (progress && rank == 0) progress(shard->local_docs, shard_bytes);
+  };
+  absl::Status s = internal::SketchInputs(files, options, hasher, keep_text,
+                                          on_doc, on_skip, after_batch);
+  if (!s.ok()) return s;
+  return out;
+}
+
+// Phase 2: rank 0 merges the record streams in input order into `report`
+// (the first document with an id wins, across shards, as in RunScan) and
+// tells each rank the global numbers of its documents.
+void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
+                        Report* report) {
+  const int size = comm.size();
+  shard->offsets.assign(size + 1, 0);
+  if (comm.rank() == 0) {
+    absl::flat_hash_map<std::string, uint32_t> id_index;
+    for (int r = 0; r < size; ++r) {
+      std::string bytes = r == 0 ? std::move(stream) : comm.Recv(r);
+      std::vector<uint32_t> global_of;
+      shard->offsets[r] = static_cast<uint32_t>(report->documents.size());
+      ByteReader in(bytes);
+      while (!in.done()) {
+        if (in.Byte() == 'S') {
+          SkippedRecord skip;
+          skip.location = in.Str();
+          skip.reason = in.Str();
+          report->skipped.push_back(std::move(skip));
+          continue;
+        }
+        Document doc;
+        for (std::string* f : {&doc.id, &doc.location, &doc.source, &doc.title,
+                               &doc.url, &doc.date, &doc.text}) {
+          *f = in.Str();
+        }
+        doc.invalid_utf8 = static_cast<uint32_t>(in.U64());
+        doc.input_bytes = in.U64();
+        global_of.push_back(
+            internal::KeepDocument(std::move(doc), &id_index, report)
+                ? static_cast<uint32_t>(report->documents.size() - 1)
+                : kDropped);
+      }
+      if (r == 0) {
+        shard->global_of = std::move(global_of);
+      } else {
+        comm.Send(
+            std::string_view(reinterpret_cast<const char*>(global_of.data()),
+                             global_of.size() * sizeof(uint32_t)),
+            r);
+      }
+    }
+    shard->offsets[size] = static_cast<uint32_t>(report->documents.size());
+    report->records = report->documents.size() + report->skipped.size();
+  } else {
+    comm.Send(stream, 0);
+    std::string().swap(stream);
+    std::string bytes = comm.Recv(0);
+    shard->global_of.resize(bytes.size() / sizeof(uint32_t));
+    if (!bytes.empty()) {
+      std::memcpy(shard->global_of.data(), bytes.data(), bytes.size());
+    }
+  }
+  MPI_Bcast(shard->offsets.data(), size + 1, MPI_UINT32_T, 0, MPI_COMM_WORLD);
+  for (uint32_t i = 0; i < shard->local_docs; ++i) {
+    if (shard->global_of[i] != kDropped) shard->local_of.push_back(i);
+  }
+}
+
+// Phase 3: every band key of this shard's documents goes to the rank owning
+// its bucket; returns the pairs of the buckets this rank owns (a << 32 | b,
+// sorted, distinct), counting the buckets over max_bucket in `capped`.
+absl::StatusOr<std::vector<uint64_t>> BucketPairs(Comm& comm,
+                                                  const Shard& shard,
+                                                  const LshParams& lsh,
+                                                  uint32_t max_bucket,
+                                                  uint64_t* capped) {
+  const int size = comm.size();
+  const int64_t kept = static_cast<int64_t>(shard.local_of.size());
+  std::vector<BandEntry> entries(kept * lsh.bands);
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < kept; ++i) {
+    const uint32_t local = shard.local_of[i];
+    std::span<const uint32_t> sig = shard.signatures[local];
+    for (uint32_t b = 0; b < lsh.bands; ++b) {
+      entries[i * lsh.bands + b] =
+          BandEntry{BandKey(sig, lsh, b), b, shard.global_of[local]};
+    }
+  }
+  std::vector<std::vector<BandEntry>> route(size);
+  for (const BandEntry& e : entries) {
+    // The key is already a hash; mixing in the band spreads equal keys of
+    // different bands.
+    const uint64_t h = e.key ^ (uint64_t{e.band} * 0x9E3779B97F4A7C15ull);
+    route[h % size].push_back(e);
+  }
+  std::vector<BandEntry>().swap(entries);
+  absl::StatusOr<std::vector<BandEntry>> mine = comm.AllToAll(route);
+  if (!mine.ok()) return mine.status();
+  std::vector<std::vector<BandEntry>>().swap(route);
+  std::sort(mine->begin(), mine->end(),
+            [](const BandEntry& x, const BandEntry& y) {
+              if (x.band != y.band) return x.band < y.band;
+              if (x.key != y.key) return x.key < y.key;
+              return x.doc < y.doc;
+            });
+  const std::vector<BandEntry>& e = *mine;
+  std::vector<uint64_t> pairs;
+  for (size_t i = 0; i < e.size();) {
+    size_t j = i + 1;
+    while (j < e.size() && e[j].band == e[i].band && e[j].key == e[i].key) {
+      ++j;
+    }
+    if (AppendBucketPairs(
+            j - i, [&](size_t x) { return e[i + x].doc; }, max_bucket,
+            &pairs)) {
+      ++*capped;
+    }
+    i = j;
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
+// Phase 5: rank 0 clusters the verified pairs `near`; the pairs it lists
+// are measured where their documents are (every rank takes part in that
+// one exchange).
+absl::Status ClusterVerifiedPairs(Comm& comm, Shard& shard,
+                                  const std::vector<PairResult>& near,
+                                  const ScanOptions& options, Report* report) {
+  absl::Status measured = absl::OkStatus();
+  auto measure = [&](std::span<const std::pair<uint32_t, uint32_t>> listed) {
+    std::vector<uint64_t> pairs;
+    pairs.reserve(listed.size());
+    for (auto [a, b] : listed) pairs.push_back(uint64_t{a} << 32 | b);
+    absl::StatusOr<std::vector<PairResult>> r =
+        MeasurePairs(comm, shard, pairs, options, /*near_only=*/false, nullptr);
+    std::vector<NearDuplicatePair> out;
+    if (!r.ok()) {
+      measured = r.status();
+      return out;
+    }
+    for (const PairResult& p : *r) {
+      out.push_back(
+          NearDuplicatePair{p.a, p.b, p.jaccard, p.containment, p.estimate});
+    }
+    return out;
+  };
+  if (comm.rank() == 0) {
+    std::vector<Edge> edges;
+    edges.reserve(near.size());
+    for (const PairResult& p : near) edges.push_back(Edge{p.a, p.b, p.jaccard});
+    std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
+      return x.a != y.a ? x.a < y.a : x.b < y.b;
+    });
+    internal::ClusterAndListPairs(edges, measure, report);
+  } else {
+    measure({});
+  }
+  return measured;
+}
+
 }  // namespace
 
 bool LaunchedByMpirun() {
@@ -532,184 +761,34 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   Report report;
   internal::StartReport(options, &report);
   report.ranks = static_cast<uint32_t>(size);
-  const MinHasher hasher(options.minhash);
-  const uint32_t k = options.minhash.num_perm;
-  const bool keep_text = options.claims.enabled;
 
   // ---- 1. Walk on rank 0, share the files out, sketch this shard. ----
   comm.counter = &st.sketch.bytes_sent;
-  std::vector<InputFile> files;
-  {
-    std::string listing;
-    if (rank == 0) {
-      for (const InputFile& f : ListInputFiles(paths)) {
-        PutStr(&listing, f.path);
-        PutStr(&listing, f.skip_reason);
-        PutU64(&listing, f.bytes);
-      }
-    }
-    comm.Broadcast(&listing);
-    ByteReader in(listing);
-    while (!in.done()) {
-      InputFile f;
-      f.path = in.Str();
-      f.skip_reason = in.Str();
-      f.bytes = in.U64();
-      files.push_back(std::move(f));
-    }
-  }
+  const std::vector<InputFile> files = ShareInputFiles(comm, paths);
   auto [file_begin, file_end] = ShardOf(files, rank, size);
-  Shard shard(k);
-  std::string stream;  // This shard's records, in input order.
-  uint64_t shard_bytes = 0;
-  // With claims, each rank analyses its own documents (phase 6).
-  std::vector<Document> shard_docs;
-  auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
-    const internal::SketchSlots slots{
-        shard.fingerprints.Reserve(sk.shingles.size()),
-        shard.signatures.Reserve()};
-    ++shard.local_docs;
-    shard_bytes += doc.input_bytes;
-    stream.push_back('D');
-    for (const std::string* f : {&doc.id, &doc.location, &doc.source,
-                                 &doc.title, &doc.url, &doc.date, &doc.text}) {
-      PutStr(&stream, *f);
-    }
-    PutU64(&stream, doc.invalid_utf8);
-    PutU64(&stream, doc.input_bytes);
-    if (keep_text) {
-      shard_docs.push_back(Document{});
-      shard_docs.back().title = std::move(doc.title);
-      shard_docs.back().text = std::move(doc.text);
-    }
-    return slots;
-  };
-  auto on_skip = [&](SkippedRecord&& s) {
-    stream.push_back('S');
-    PutStr(&stream, s.location);
-    PutStr(&stream, s.reason);
-  };
-  auto after_batch = [&] {
-    if (progress && rank == 0) progress(shard.local_docs, shard_bytes);
-  };
-  absl::Status s = internal::SketchInputs(
-      std::span<const InputFile>(files).subspan(file_begin,
-                                                file_end - file_begin),
-      options, hasher, keep_text, on_doc, on_skip, after_batch);
-  if (s = comm.Agree(s); !s.ok()) return s;
+  Shard shard(options.minhash.num_perm);
+  absl::StatusOr<ShardRecords> records =
+      SketchShard(std::span<const InputFile>(files).subspan(
+                      file_begin, file_end - file_begin),
+                  rank, options, MinHasher(options.minhash), progress, &shard);
+  absl::Status s = comm.Agree(records.status());
+  if (!s.ok()) return s;
   st.local_documents = shard.local_docs;
   st.sketch.seconds = Seconds(t);
 
   // ---- 2. Rank 0 merges the record streams in input order. ----
   t = Clock::now();
   comm.counter = &st.merge.bytes_sent;
-  shard.offsets.assign(size + 1, 0);
-  if (rank == 0) {
-    absl::flat_hash_map<std::string, uint32_t> id_index;
-    for (int r = 0; r < size; ++r) {
-      std::string bytes = r == 0 ? std::move(stream) : comm.Recv(r);
-      std::vector<uint32_t> global_of;
-      shard.offsets[r] = static_cast<uint32_t>(report.documents.size());
-      ByteReader in(bytes);
-      while (!in.done()) {
-        if (in.Byte() == 'S') {
-          SkippedRecord skip;
-          skip.location = in.Str();
-          skip.reason = in.Str();
-          report.skipped.push_back(std::move(skip));
-          continue;
-        }
-        Document doc;
-        for (std::string* f : {&doc.id, &doc.location, &doc.source, &doc.title,
-                               &doc.url, &doc.date, &doc.text}) {
-          *f = in.Str();
-        }
-        doc.invalid_utf8 = static_cast<uint32_t>(in.U64());
-        doc.input_bytes = in.U64();
-        // As RunScan: the first document with an id wins, across shards.
-        global_of.push_back(
-            internal::KeepDocument(std::move(doc), &id_index, &report)
-                ? static_cast<uint32_t>(report.documents.size() - 1)
-                : kDropped);
-      }
-      if (r == 0) {
-        shard.global_of = std::move(global_of);
-      } else {
-        comm.Send(
-            std::string_view(reinterpret_cast<const char*>(global_of.data()),
-                             global_of.size() * sizeof(uint32_t)),
-            r);
-      }
-    }
-    shard.offsets[size] = static_cast<uint32_t>(report.documents.size());
-    report.records = report.documents.size() + report.skipped.size();
-  } else {
-    comm.Send(stream, 0);
-    std::string().swap(stream);
-    std::string bytes = comm.Recv(0);
-    shard.global_of.resize(bytes.size() / sizeof(uint32_t));
-    if (!bytes.empty()) {
-      std::memcpy(shard.global_of.data(), bytes.data(), bytes.size());
-    }
-  }
-  MPI_Bcast(shard.offsets.data(), size + 1, MPI_UINT32_T, 0, MPI_COMM_WORLD);
-  for (uint32_t i = 0; i < shard.local_docs; ++i) {
-    if (shard.global_of[i] != kDropped) shard.local_of.push_back(i);
-  }
+  MergeRecordStreams(comm, std::move(records->stream), &shard, &report);
   st.merge.seconds = Seconds(t);
 
   // ---- 3. Band keys to the ranks owning their buckets; bucket pairs. ----
   t = Clock::now();
   comm.counter = &st.bands.bytes_sent;
-  const LshParams lsh = report.lsh;
-  std::vector<uint64_t> bucket_pairs;
   uint64_t capped = 0;
-  {
-    const int64_t kept = static_cast<int64_t>(shard.local_of.size());
-    std::vector<BandEntry> entries(kept * lsh.bands);
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < kept; ++i) {
-      const uint32_t local = shard.local_of[i];
-      std::span<const uint32_t> sig = shard.signatures[local];
-      for (uint32_t b = 0; b < lsh.bands; ++b) {
-        entries[i * lsh.bands + b] =
-            BandEntry{BandKey(sig, lsh, b), b, shard.global_of[local]};
-      }
-    }
-    std::vector<std::vector<BandEntry>> route(size);
-    for (const BandEntry& e : entries) {
-      // The key is already a hash; mixing in the band spreads equal keys
-      // of different bands.
-      const uint64_t h = e.key ^ (uint64_t{e.band} * 0x9E3779B97F4A7C15ull);
-      route[h % size].push_back(e);
-    }
-    std::vector<BandEntry>().swap(entries);
-    absl::StatusOr<std::vector<BandEntry>> mine = comm.AllToAll(route);
-    if (!mine.ok()) return mine.status();
-    std::vector<std::vector<BandEntry>>().swap(route);
-    std::sort(mine->begin(), mine->end(),
-              [](const BandEntry& x, const BandEntry& y) {
-                if (x.band != y.band) return x.band < y.band;
-                if (x.key != y.key) return x.key < y.key;
-                return x.doc < y.doc;
-              });
-    const std::vector<BandEntry>& e = *mine;
-    for (size_t i = 0; i < e.size();) {
-      size_t j = i + 1;
-      while (j < e.size() && e[j].band == e[i].band && e[j].key == e[i].key) {
-        ++j;
-      }
-      if (AppendBucketPairs(
-              j - i, [&](size_t x) { return e[i + x].doc; }, options.max_bucket,
-              &bucket_pairs)) {
-        ++capped;
-      }
-      i = j;
-    }
-    std::sort(bucket_pairs.begin(), bucket_pairs.end());
-    bucket_pairs.erase(std::unique(bucket_pairs.begin(), bucket_pairs.end()),
-                       bucket_pairs.end());
-  }
+  absl::StatusOr<std::vector<uint64_t>> bucket_pairs =
+      BucketPairs(comm, shard, report.lsh, options.max_bucket, &capped);
+  if (!bucket_pairs.ok()) return bucket_pairs.status();
   report.capped_buckets = comm.SumToRoot(capped);
   st.bands.seconds = Seconds(t);
 
@@ -718,47 +797,19 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   comm.counter = &st.verify.bytes_sent;
   uint64_t distinct = 0;
   absl::StatusOr<std::vector<PairResult>> near = MeasurePairs(
-      comm, shard, bucket_pairs, options, /*near_only=*/true, &distinct);
+      comm, shard, *bucket_pairs, options, /*near_only=*/true, &distinct);
   if (!near.ok()) return near.status();
-  std::vector<uint64_t>().swap(bucket_pairs);
+  std::vector<uint64_t>().swap(*bucket_pairs);
   report.candidate_pairs = comm.SumToRoot(distinct);
   st.verify.seconds = Seconds(t);
 
   // ---- 5. Rank 0 clusters; the listed pairs are measured where the data
-  // is (every rank takes part in that one exchange). ----
+  // is. ----
   t = Clock::now();
   comm.counter = &st.cluster.bytes_sent;
-  absl::Status measured = absl::OkStatus();
-  auto measure = [&](std::span<const std::pair<uint32_t, uint32_t>> listed) {
-    std::vector<uint64_t> pairs;
-    pairs.reserve(listed.size());
-    for (auto [a, b] : listed) pairs.push_back(uint64_t{a} << 32 | b);
-    absl::StatusOr<std::vector<PairResult>> r =
-        MeasurePairs(comm, shard, pairs, options, /*near_only=*/false, nullptr);
-    std::vector<NearDuplicatePair> out;
-    if (!r.ok()) {
-      measured = r.status();
-      return out;
-    }
-    for (const PairResult& p : *r) {
-      out.push_back(
-          NearDuplicatePair{p.a, p.b, p.jaccard, p.containment, p.estimate});
-    }
-    return out;
-  };
-  if (rank == 0) {
-    std::vector<Edge> edges;
-    edges.reserve(near->size());
-    for (const PairResult& p : *near)
-      edges.push_back(Edge{p.a, p.b, p.jaccard});
-    std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
-      return x.a != y.a ? x.a < y.a : x.b < y.b;
-    });
-    internal::ClusterAndListPairs(edges, measure, &report);
-  } else {
-    measure({});
+  if (s = ClusterVerifiedPairs(comm, shard, *near, options, &report); !s.ok()) {
+    return s;
   }
-  if (!measured.ok()) return measured;
   st.cluster.seconds = Seconds(t);
 
   // ---- 6. Claims: units analysed and signed where the documents are;
@@ -768,8 +819,8 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   absl::Status claims_status;
   if (options.claims.enabled) {
     claims_status =
-        DistributedClaims(comm, shard, shard_docs, options, &report);
-    std::vector<Document>().swap(shard_docs);
+        DistributedClaims(comm, shard, records->docs, options, &report);
+    std::vector<Document>().swap(records->docs);
     report.timings.claims_s = Seconds(t);
   }
   st.claims.seconds = Seconds(t);
