@@ -635,6 +635,12 @@ struct ClaimScorer::Prepared::Side {
   double norm = 0;
   // Sorted hashes of the token n-grams, n = 1..4.
   std::vector<uint64_t> grams[4];
+  // What was derived for Compute beyond the word alignment: bit n - 1 of
+  // grams_made set if grams[n - 1] was (else it is empty), and counted if
+  // firsts and norm were. Scoring derives only what the model's features
+  // read; Features() derives everything.
+  uint8_t grams_made = 0;
+  bool counted = false;
   // Senses looked up past a full Lexicon cache: owned here.
   std::vector<std::unique_ptr<WordSenses>> overflow;
 };
@@ -687,6 +693,7 @@ bool SameStem(const Side& x, size_t i, const Side& y, size_t j) {
 // Fills the fields of `s` that come from its content words [0, s->n) given
 // hash and w: firsts and norm.
 void CountStems(Side* s) {
+  s->counted = true;
   s->firsts.clear();
   s->norm = 0;
   for (size_t i = 0; i < s->n; ++i) {
@@ -700,9 +707,11 @@ void CountStems(Side* s) {
   }
 }
 
-// Sorted n-gram hashes of `tokens`, n = 1..4: the hash of the n-gram at i
-// extends that of the (n-1)-gram at i by one token.
-void TokenGrams(const std::vector<uint64_t>& tokens, Side* s) {
+// Sorted n-gram hashes of `tokens`, n = 1..4, for each n whose bit n - 1
+// is set in `which`: the hash of the n-gram at i extends that of the
+// (n-1)-gram at i by one token.
+void TokenGrams(const std::vector<uint64_t>& tokens, uint8_t which, Side* s) {
+  s->grams_made = which;
   const size_t len = std::min(tokens.size(), 4 * kMaxTerms);
   thread_local std::vector<uint64_t> h;
   h.assign(tokens.begin(), tokens.begin() + static_cast<long>(len));
@@ -715,6 +724,7 @@ void TokenGrams(const std::vector<uint64_t>& tokens, Side* s) {
         h[i] = internal::Mix64(h[i] ^ tokens[i + g - 1]);
       }
     }
+    if ((which >> (g - 1) & 1) == 0) continue;
     out.assign(h.begin(), h.begin() + static_cast<long>(len - g + 1));
     std::sort(out.begin(), out.end());
   }
@@ -733,6 +743,14 @@ struct ClaimScorer::Impl {
   // The model, resolved to feature indexes.
   double intercept = 0;
   std::vector<std::pair<int, double>> weights;
+  // What Prepare derives for the model's features alone (Side::grams_made,
+  // Side::counted): the n-grams of the tok<n> features it reads, and the
+  // stem counts if it reads idf_cosine or jaccard.
+  uint8_t model_grams = 0;
+  bool model_counts = false;
+
+  // What a Side is prepared for: every feature (Features()), or the model's.
+  enum class For { kAllFeatures, kModel };
 
   // Where the shorter of two texts sits in the longer: the longer's content
   // words [begin, end).
@@ -742,8 +760,9 @@ struct ClaimScorer::Impl {
     size_t begin = 0, end = 0;
   };
 
-  void Prepare(const UnitTerms& t, const IdfTable& idf, Side* s) const {
-    Prepare(t, idf.units(), s, [&](size_t i) {
+  void Prepare(const UnitTerms& t, const IdfTable& idf, For what,
+               Side* s) const {
+    Prepare(t, idf.units(), what, s, [&](size_t i) {
       return std::pair(idf.Idf(t.stems[i]),
                        internal::HashBytes(t.stems[i], internal::kTokenSeed));
     });
@@ -751,9 +770,19 @@ struct ClaimScorer::Impl {
   // `stem(i)`: the IDF and the hash (HashBytes with kTokenSeed) of stem i;
   // `idf_units`: the units the IDF counts.
   template <typename StemFn>
-  void Prepare(const UnitTerms& t, uint64_t idf_units, Side* s,
+  void Prepare(const UnitTerms& t, uint64_t idf_units, For what, Side* s,
                StemFn stem) const;
+  // The n-grams and stem counts of a side prepared for `what`, from its
+  // tokens and content words.
+  void Derive(const std::vector<uint64_t>& tokens, For what, Side* s) const {
+    const bool all = what == For::kAllFeatures;
+    s->counted = false;
+    if (all || model_counts) CountStems(s);
+    TokenGrams(tokens, all ? 0xF : model_grams, s);
+  }
   // Fills f[0, kNumFeatures) for the pair and, if `window` is set, *window.
+  // Features the two sides were not both prepared for stay 0 (the model
+  // does not read them).
   void Compute(const Side& one, const Side& two, double* f,
                Window* window) const;
   // Fills f with the features of the shorter text against `w`, its window
@@ -772,8 +801,8 @@ struct ClaimScorer::Impl {
 };
 
 template <typename StemFn>
-void ClaimScorer::Impl::Prepare(const UnitTerms& t, uint64_t idf_units, Side* s,
-                                StemFn stem) const {
+void ClaimScorer::Impl::Prepare(const UnitTerms& t, uint64_t idf_units,
+                                For what, Side* s, StemFn stem) const {
   s->terms = &t;
   const size_t n = std::min(t.stems.size(), kMaxTerms);
   s->n = n;
@@ -806,8 +835,7 @@ void ClaimScorer::Impl::Prepare(const UnitTerms& t, uint64_t idf_units, Side* s,
   } else {
     s->sigs.clear();
   }
-  CountStems(s);
-  TokenGrams(t.tokens, s);
+  Derive(t.tokens, what, s);
 }
 
 void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
@@ -979,6 +1007,7 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
 
   // Surface overlap: clipped n-gram precision of all tokens, n = 1..4.
   for (size_t g = 1; g <= 4; ++g) {
+    if (((a.grams_made & b.grams_made) >> (g - 1) & 1) == 0) continue;
     const std::vector<uint64_t>& ga = a.grams[g - 1];
     const std::vector<uint64_t>& gb = b.grams[g - 1];
     if (ga.empty() || gb.empty()) break;
@@ -989,7 +1018,7 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
   }
 
   // IDF-weighted cosine of the stem counts, and Jaccard of the stem sets.
-  {
+  if (a.counted && b.counted) {
     double dot = 0;
     size_t shared = 0;
     for (const auto& [i, ta] : a.firsts) {
@@ -1069,8 +1098,10 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   side.w.assign(ls.w.begin() + begin, ls.w.begin() + end);
   side.senses.assign(ls.senses.begin() + begin, ls.senses.begin() + end);
   side.sigs.assign(ls.sigs.begin() + begin, ls.sigs.begin() + end);
-  CountStems(&side);
-  TokenGrams(slice.tokens, &side);
+  // Derived for what the longer side was prepared for.
+  side.counted = false;
+  if (ls.counted) CountStems(&side);
+  TokenGrams(slice.tokens, ls.grams_made, &side);
   Compute(*w.shorter, side, f, nullptr);
   return true;
 }
@@ -1110,8 +1141,12 @@ absl::StatusOr<ClaimScorer> ClaimScorer::Create(
           absl::StrCat("claim model uses unknown feature ",
                        absl::string_view(w.feature.data(), w.feature.size())));
     }
-    impl->weights.emplace_back(static_cast<int>(it - std::begin(kFeatureNames)),
-                               w.weight);
+    const int index = static_cast<int>(it - std::begin(kFeatureNames));
+    impl->weights.emplace_back(index, w.weight);
+    if (index >= kTok1Min && index <= kTok4Max) {
+      impl->model_grams |= static_cast<uint8_t>(1u << ((index - kTok1Min) / 2));
+    }
+    if (index == kIdfCosine || index == kJaccard) impl->model_counts = true;
   }
   ClaimScorer scorer;
   scorer.impl_ = std::move(impl);
@@ -1122,7 +1157,7 @@ ClaimScorer::Prepared ClaimScorer::Prepare(const UnitTerms& terms,
                                            const IdfTable& idf) const {
   Prepared p;
   p.side_ = std::make_unique<Side>();
-  impl_->Prepare(terms, idf, p.side_.get());
+  impl_->Prepare(terms, idf, Impl::For::kModel, p.side_.get());
   return p;
 }
 
@@ -1132,9 +1167,9 @@ ClaimScorer::Prepared ClaimScorer::Prepare(const UnitTerms& terms,
                                            uint64_t idf_units) const {
   Prepared p;
   p.side_ = std::make_unique<Side>();
-  impl_->Prepare(terms, idf_units, p.side_.get(), [&](size_t i) {
-    return std::pair(stem_idf[i], stem_hash[i]);
-  });
+  impl_->Prepare(
+      terms, idf_units, Impl::For::kModel, p.side_.get(),
+      [&](size_t i) { return std::pair(stem_idf[i], stem_hash[i]); });
   return p;
 }
 
@@ -1159,8 +1194,8 @@ double ClaimScorer::Score(const UnitTerms& a, const UnitTerms& b,
                           const IdfTable& idf) const {
   if (a.stems.empty() || b.stems.empty()) return 0.0;
   PairSides& s = ThreadSides();
-  impl_->Prepare(a, idf, &s.a);
-  impl_->Prepare(b, idf, &s.b);
+  impl_->Prepare(a, idf, Impl::For::kModel, &s.a);
+  impl_->Prepare(b, idf, Impl::For::kModel, &s.b);
   return impl_->Score(s.a, s.b);
 }
 
@@ -1171,8 +1206,8 @@ void ClaimScorer::Features(const UnitTerms& a, const UnitTerms& b,
                            std::vector<double>* out) const {
   out->assign(kNumFeatures, 0.0);
   PairSides& s = ThreadSides();
-  impl_->Prepare(a, idf, &s.a);
-  impl_->Prepare(b, idf, &s.b);
+  impl_->Prepare(a, idf, Impl::For::kAllFeatures, &s.a);
+  impl_->Prepare(b, idf, Impl::For::kAllFeatures, &s.b);
   impl_->Compute(s.a, s.b, out->data(), nullptr);
 }
 
@@ -1181,8 +1216,8 @@ bool ClaimScorer::WindowFeatures(const UnitTerms& a, const UnitTerms& b,
                                  std::vector<double>* out) const {
   out->assign(kNumFeatures, 0.0);
   PairSides& s = ThreadSides();
-  impl_->Prepare(a, idf, &s.a);
-  impl_->Prepare(b, idf, &s.b);
+  impl_->Prepare(a, idf, Impl::For::kAllFeatures, &s.a);
+  impl_->Prepare(b, idf, Impl::For::kAllFeatures, &s.b);
   Impl::Window w;
   impl_->Compute(s.a, s.b, out->data(), &w);
   if (impl_->ComputeWindow(w, out->data())) return true;

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "claim_model.h"
 #include "test_util.h"
 
 namespace refrain {
@@ -274,6 +275,42 @@ TEST(ClaimScorer, PreparedScoresEqualDirectScores) {
       }
     }
   }
+}
+
+// Scoring derives only what the model's features read; Features() derives
+// every feature. The model over Features() (and over WindowFeatures() when
+// the containment path applies) must give Score(), bit for bit: a feature
+// the model reads but scoring skipped would differ here.
+TEST(ClaimScorer, ScoreIsTheModelOverAllFeatures) {
+  const std::vector<std::string>& names = ClaimScorer::FeatureNames();
+  auto model = [&](const std::vector<double>& f) {
+    double z = claim_model::kIntercept;
+    for (const claim_model::Weight& w : claim_model::kWeights) {
+      const auto it = std::find(names.begin(), names.end(), w.feature);
+      z += w.weight * f[it - names.begin()];
+    }
+    return 1.0 / (1.0 + std::exp(-z));
+  };
+  std::vector<std::string> texts = ContractTexts();
+  texts.push_back(k000Plans);
+  texts.push_back(k003Plans);
+  texts.push_back(k000Border);
+  size_t windows = 0;
+  for (const std::string& a : texts) {
+    for (const std::string& b : texts) {
+      const UnitTerms ta = Analyzer().Analyze(a), tb = Analyzer().Analyze(b);
+      if (ta.stems.empty() || tb.stems.empty()) continue;
+      std::vector<double> f;
+      Scorer().Features(ta, tb, CorpusIdf(), &f);
+      double want = model(f);
+      if (Scorer().WindowFeatures(ta, tb, CorpusIdf(), &f)) {
+        want = std::max(want, model(f));
+        ++windows;
+      }
+      EXPECT_EQ(Scorer().Score(ta, tb, CorpusIdf()), want) << a << " | " << b;
+    }
+  }
+  EXPECT_GT(windows, 0u);  // The containment path was exercised.
 }
 
 TEST(ClaimScorer, DefaultThreshold) {
