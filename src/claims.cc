@@ -800,36 +800,80 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
     thread_local std::vector<uint32_t> rows_seen;
     terms_seen.clear();
     rows_seen.clear();
-    thread_local std::vector<Eigen::Triplet<double, int32_t>> ta, tb;
-    ta.clear();
-    tb.clear();
+    // xa = A's rows over the local terms; xbt = the partner rows over them,
+    // transposed (local term x partner). Both are written in Eigen's
+    // compressed layout directly, with the entries in the order
+    // setFromTriplets and a row-major copy of the transpose would give
+    // (by column within a row), so the product and every cosine are the
+    // same bits as building them through triplets, without their sorts
+    // and copies.
+    thread_local std::vector<std::pair<int32_t, double>> row_entries;
+    int64_t nnz_a = 0;
     for (int64_t r = a0; r < a0 + na; ++r) {
-      for (RowMatrix::InnerIterator it(x, r); it; ++it) {
+      for (RowMatrix::InnerIterator it(x, r); it; ++it, ++nnz_a) {
         int32_t& t = local_term[it.col()];
         if (t < 0) {
           t = static_cast<int32_t>(terms_seen.size());
           terms_seen.push_back(it.col());
         }
-        ta.emplace_back(r - a0, t, it.value());
-      }
-    }
-    for (size_t i = begin; i < end; ++i) {
-      const uint32_t b = candidates[i].second;
-      if (local_row[b] >= 0) continue;
-      const int32_t row = static_cast<int32_t>(rows_seen.size());
-      local_row[b] = row;
-      rows_seen.push_back(b);
-      for (RowMatrix::InnerIterator it(x, b); it; ++it) {
-        if (const int32_t t = local_term[it.col()]; t >= 0) {
-          tb.emplace_back(row, t, it.value());
-        }
       }
     }
     const auto nt = static_cast<int64_t>(terms_seen.size());
-    RowMatrix xa(na, nt), xb(static_cast<int64_t>(rows_seen.size()), nt);
-    xa.setFromTriplets(ta.begin(), ta.end());
-    xb.setFromTriplets(tb.begin(), tb.end());
-    const Eigen::MatrixXd cos = Eigen::MatrixXd(xa * RowMatrix(xb.transpose()));
+    RowMatrix xa(na, nt);
+    xa.resizeNonZeros(nnz_a);
+    {
+      int32_t k = 0;
+      for (int64_t r = a0; r < a0 + na; ++r) {
+        xa.outerIndexPtr()[r - a0] = k;
+        row_entries.clear();
+        for (RowMatrix::InnerIterator it(x, r); it; ++it) {
+          row_entries.emplace_back(local_term[it.col()], it.value());
+        }
+        std::sort(row_entries.begin(), row_entries.end());
+        for (const auto& [t, v] : row_entries) {
+          xa.innerIndexPtr()[k] = t;
+          xa.valuePtr()[k++] = v;
+        }
+      }
+      xa.outerIndexPtr()[na] = k;
+    }
+    // Partner rows in order of first appearance; per row its entries on
+    // A's terms, counted per term for the transposed layout.
+    thread_local std::vector<std::pair<int32_t, double>> tb;  // (term, value)
+    thread_local std::vector<int32_t> tb_row_end, per_term;
+    tb.clear();
+    tb_row_end.clear();
+    per_term.assign(nt + 1, 0);
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t b = candidates[i].second;
+      if (local_row[b] >= 0) continue;
+      local_row[b] = static_cast<int32_t>(rows_seen.size());
+      rows_seen.push_back(b);
+      for (RowMatrix::InnerIterator it(x, b); it; ++it) {
+        if (const int32_t t = local_term[it.col()]; t >= 0) {
+          tb.emplace_back(t, it.value());
+          ++per_term[t + 1];
+        }
+      }
+      tb_row_end.push_back(static_cast<int32_t>(tb.size()));
+    }
+    const auto nb = static_cast<int64_t>(rows_seen.size());
+    RowMatrix xbt(nt, nb);
+    xbt.resizeNonZeros(static_cast<int64_t>(tb.size()));
+    for (int64_t t = 0; t < nt; ++t) per_term[t + 1] += per_term[t];
+    std::copy(per_term.begin(), per_term.end(), xbt.outerIndexPtr());
+    {
+      int32_t k = 0;
+      for (int64_t row = 0; row < nb; ++row) {
+        for (; k < tb_row_end[row]; ++k) {
+          const auto [t, v] = tb[k];
+          const int32_t at = per_term[t]++;
+          xbt.innerIndexPtr()[at] = static_cast<int32_t>(row);
+          xbt.valuePtr()[at] = v;
+        }
+      }
+    }
+    const Eigen::MatrixXd cos = Eigen::MatrixXd(xa * xbt);
     for (size_t i = begin; i < end; ++i) {
       auto [a, b] = candidates[i];
       const double c = cos(a - a0, local_row[b]);
