@@ -1,8 +1,5 @@
 #include "refrain/generate.h"
 
-#include <zlib.h>
-#include <zstd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,96 +14,10 @@
 #include "refrain/ingest.h"
 #include "refrain/segment.h"
 #include "refrain/similarity.h"
+#include "sink.h"
 
 namespace refrain {
 namespace {
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Output stream by extension: plain, gzip or zstd.
-class Sink {
- public:
-  static absl::StatusOr<std::unique_ptr<Sink>> Open(const std::string& path) {
-    auto s = std::unique_ptr<Sink>(new Sink());
-    if (EndsWith(path, ".gz")) {
-      s->gz_ = gzopen(path.c_str(), "wb6");
-      if (s->gz_ == nullptr)
-        return absl::UnavailableError("cannot write " + path);
-    } else {
-      s->f_ = std::fopen(path.c_str(), "wb");
-      if (s->f_ == nullptr)
-        return absl::UnavailableError("cannot write " + path);
-      if (EndsWith(path, ".zst")) {
-        s->zc_ = ZSTD_createCCtx();
-        ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_compressionLevel, 3);
-        s->zbuf_.resize(ZSTD_CStreamOutSize());
-      }
-    }
-    s->path_ = path;
-    return s;
-  }
-  ~Sink() { (void)Close(); }
-
-  absl::Status Write(std::string_view data) {
-    if (gz_ != nullptr) {
-      if (gzwrite(gz_, data.data(), static_cast<unsigned>(data.size())) !=
-          static_cast<int>(data.size())) {
-        return absl::UnavailableError("write failed: " + path_);
-      }
-      return absl::OkStatus();
-    }
-    if (zc_ != nullptr) return Compress(data, ZSTD_e_continue);
-    if (std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
-      return absl::UnavailableError("write failed: " + path_);
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Close() {
-    absl::Status st;
-    if (gz_ != nullptr) {
-      if (gzclose(gz_) != Z_OK)
-        st = absl::UnavailableError("close failed: " + path_);
-      gz_ = nullptr;
-    }
-    if (zc_ != nullptr) {
-      st = Compress({}, ZSTD_e_end);
-      ZSTD_freeCCtx(zc_);
-      zc_ = nullptr;
-    }
-    if (f_ != nullptr) {
-      if (std::fclose(f_) != 0)
-        st = absl::UnavailableError("close failed: " + path_);
-      f_ = nullptr;
-    }
-    return st;
-  }
-
- private:
-  Sink() = default;
-  absl::Status Compress(std::string_view data, ZSTD_EndDirective mode) {
-    ZSTD_inBuffer in{data.data(), data.size(), 0};
-    for (;;) {
-      ZSTD_outBuffer out{zbuf_.data(), zbuf_.size(), 0};
-      size_t left = ZSTD_compressStream2(zc_, &out, &in, mode);
-      if (ZSTD_isError(left))
-        return absl::InternalError(ZSTD_getErrorName(left));
-      if (std::fwrite(zbuf_.data(), 1, out.pos, f_) != out.pos) {
-        return absl::UnavailableError("write failed: " + path_);
-      }
-      if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) break;
-    }
-    return absl::OkStatus();
-  }
-  std::string path_;
-  FILE* f_ = nullptr;
-  gzFile gz_ = nullptr;
-  ZSTD_CCtx* zc_ = nullptr;
-  std::vector<char> zbuf_;
-};
 
 // Sentences either resampled from a source corpus or made from a Zipf
 // vocabulary.
@@ -296,14 +207,16 @@ absl::StatusOr<GenerateStats> Generate(const GenerateOptions& o) {
   if (truth_path.empty()) {
     truth_path = o.out;
     for (std::string_view ext : {".zst", ".gz", ".jsonl", ".ndjson"}) {
-      if (EndsWith(truth_path, ext))
+      if (truth_path.ends_with(ext))
         truth_path.resize(truth_path.size() - ext.size());
     }
     truth_path += ".truth.tsv";
   }
-  absl::StatusOr<std::unique_ptr<Sink>> out = Sink::Open(o.out);
+  absl::StatusOr<std::unique_ptr<internal::Sink>> out =
+      internal::Sink::Open(o.out);
   if (!out.ok()) return out.status();
-  absl::StatusOr<std::unique_ptr<Sink>> truth = Sink::Open(truth_path);
+  absl::StatusOr<std::unique_ptr<internal::Sink>> truth =
+      internal::Sink::Open(truth_path);
   if (!truth.ok()) return truth.status();
 
   GenerateStats stats;

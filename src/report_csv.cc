@@ -183,6 +183,7 @@ std::vector<std::string> DocumentsCsvChunks(const Report& r) {
   Row({"id", "location", "cluster", "cluster_size", "representative", "keep",
        "claim_matches"},
       &header);
+  const std::vector<char> keep = KeptDocuments(r);
   // This run's documents only: those loaded from an index (which come
   // first) were listed when their own dump was added.
   const uint32_t first = std::min(r.index.loaded, n);
@@ -192,16 +193,14 @@ std::vector<std::string> DocumentsCsvChunks(const Report& r) {
         const uint32_t c = cluster_of[d];
         std::string cluster, size;
         std::string_view representative;
-        bool keep = true;
         if (c != kNone) {
           const Cluster& cl = r.clusters[c].cluster;
           cluster = std::to_string(c);
           size = std::to_string(cl.members.size());
           representative = r.documents[cl.representative].id;
-          keep = cl.representative == d;
         }
         Row({r.documents[d].id, r.documents[d].location, cluster, size,
-             representative, keep ? "1" : "0", std::to_string(matches[d])},
+             representative, keep[d] ? "1" : "0", std::to_string(matches[d])},
             line);
       });
 }

@@ -643,12 +643,13 @@ TEST(Determinism, GeneratedCorpusSameBytesForOneAndTwoThreads) {
   std::vector<std::vector<std::string>> outputs;
   for (const char* threads : {"1", "2", "1", "2"}) {
     const std::string out = d / absl::StrCat("out", outputs.size());
-    CliRun r =
-        RunCli({"scan", corpus, "--threads", threads, "--out", out, "--quiet"});
+    CliRun r = RunCli({"scan", corpus, "--threads", threads, "--out", out,
+                       "--quiet", "--write-kept", out + "/kept.jsonl.zst"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     outputs.push_back(
         {ReadFile(out + "/report.json"), ReadFile(out + "/pairs.csv"),
-         ReadFile(out + "/claims.csv"), ReadFile(out + "/documents.csv")});
+         ReadFile(out + "/claims.csv"), ReadFile(out + "/documents.csv"),
+         ReadFile(out + "/kept.jsonl.zst")});
   }
   Json j = Json::parse(outputs[0][0]);
   EXPECT_EQ(j["inputs"]["documents"], 3000);

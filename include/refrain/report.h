@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <ostream>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "refrain/claims.h"
 #include "refrain/cluster.h"
 #include "refrain/document.h"
@@ -189,6 +191,23 @@ void WriteClaimsCsv(const Report& report, std::ostream& out);
 // earlier dump), else 0; claim_matches = claim matches with a unit of the
 // document. Same CSV dialect as WritePairsCsv.
 void WriteDocumentsCsv(const Report& report, std::ostream& out);
+
+// Per document of `report`: 1 if a deduplicated dataset keeps it (it is in
+// no near-duplicate cluster, or is its cluster's first member), else 0:
+// documents.csv's `keep`.
+std::vector<char> KeptDocuments(const Report& report);
+
+// scan --write-kept: reads `paths` (the scan's inputs, unchanged) again and
+// writes the records of this run's kept documents to `out_path`, in input
+// order, one JSON object a line: a JSONL record verbatim (every field as
+// given), a text file as {"id": ..., "text": <its content>}. Skipped
+// records and the copies a dedup drops are left out. Compressed by
+// extension (.gz, .zst) and written atomically: a temporary file, synced,
+// then renamed. Returns the number of records written; fails, writing
+// nothing, if the inputs no longer hold the scanned documents.
+absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
+                                          std::span<const std::string> paths,
+                                          const std::string& out_path);
 
 // Writes every report file into `out_dir` (created if missing), each one
 // atomically: report.json, report.html, documents.csv, pairs.csv and

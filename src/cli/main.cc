@@ -37,6 +37,7 @@ int Fail(const absl::Status& s) {
 struct ScanFlags {
   std::vector<std::string> paths;
   std::string out_dir = "refrain-out";
+  std::string write_kept;  // --write-kept: empty = none.
   std::string minhash = "oph";
   bool strict = false;
   bool quiet = false;
@@ -96,6 +97,12 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "Output directory for report.json, report.html, "
                   "documents.csv, pairs.csv and claims.csv")
       ->capture_default_str();
+  cmd->add_option("--write-kept", f->write_kept,
+                  "Also write the deduplicated dataset to this file "
+                  "(.jsonl, .jsonl.gz or .jsonl.zst): the input records of "
+                  "every document kept (keep = 1 in documents.csv), in input "
+                  "order; JSONL records verbatim, text files as "
+                  "{\"id\", \"text\"}");
   cmd->add_option("--threshold", o.threshold,
                   "Jaccard similarity of word shingles at or above which two "
                   "documents are near-duplicates, in (0,1)")
@@ -274,6 +281,10 @@ int WriteScanOutputs(const ScanFlags& f,
                      absl::StatusOr<refrain::Report>& report);
 
 int RunScanCommand(ScanFlags& f) {
+  if (!f.write_kept.empty() && f.options.floor) {
+    return Fail(absl::InvalidArgumentError(
+        "--write-kept cannot be used with --floor (which keeps nothing)"));
+  }
   f.options.minhash.algorithm =
       f.minhash == "classic" ? refrain::MinHashAlgorithm::kClassic
                              : refrain::MinHashAlgorithm::kOnePermutation;
@@ -341,10 +352,20 @@ int WriteScanOutputs(const ScanFlags& f,
   }
   if (auto s = refrain::WriteReports(*report, f.out_dir); !s.ok())
     return Fail(s);
+  absl::StatusOr<uint64_t> kept_records;
+  if (!f.write_kept.empty()) {
+    kept_records = refrain::WriteKeptRecords(*report, f.paths, f.write_kept);
+    if (!kept_records.ok()) return Fail(kept_records.status());
+  }
   const std::string json_path = f.out_dir + "/report.json";
   if (!f.quiet) {
     refrain::WriteSummary(*report, std::cout);
     std::cout << "report: " << json_path << "\n";
+    if (kept_records.ok() && !f.write_kept.empty()) {
+      std::cout << "kept: " << *kept_records << " of "
+                << report->documents.size() - report->index.loaded
+                << " documents -> " << f.write_kept << "\n";
+    }
   }
   if (f.strict && !report->skipped.empty()) {
     std::cerr << "refrain: --strict: " << report->skipped.size()

@@ -1,0 +1,76 @@
+// The records a deduplicated dataset keeps, written out again: the second
+// pass of `scan --write-kept` over the inputs.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "refrain/ingest.h"
+#include "refrain/report.h"
+#include "sink.h"
+#include "utf8.h"
+
+namespace refrain {
+
+std::vector<char> KeptDocuments(const Report& r) {
+  std::vector<char> keep(r.documents.size(), 1);
+  for (const DocumentCluster& dc : r.clusters) {
+    for (uint32_t m : dc.cluster.members) {
+      keep[m] = m == dc.cluster.representative ? 1 : 0;
+    }
+  }
+  return keep;
+}
+
+absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
+                                          std::span<const std::string> paths,
+                                          const std::string& out_path) {
+  const std::vector<char> keep = KeptDocuments(report);
+  absl::StatusOr<std::unique_ptr<internal::Sink>> sink =
+      internal::Sink::Open(out_path, /*atomic=*/true);
+  if (!sink.ok()) return sink.status();
+  // The records come again in input order, and this run's documents are
+  // those of them that became one (in the same order): a record is
+  // document `next` if it has its location; any other record was skipped
+  // (malformed, a repeated id, ...). Loaded indexed documents come first.
+  size_t next = report.index.loaded;
+  uint64_t written = 0;
+  absl::Status write_status;
+  std::string line;
+  auto on_record = [&](RawRecord&& r) {
+    if (!write_status.ok() || next >= report.documents.size() ||
+        r.location() != report.documents[next].location) {
+      return;
+    }
+    const size_t d = next++;
+    if (!keep[d]) return;
+    line.clear();
+    if (r.format == RecordFormat::kJsonLine) {
+      line = std::move(r.bytes);  // Verbatim: every field the user had.
+    } else {
+      internal::RepairUtf8(&r.bytes);
+      line = nlohmann::json{{"id", report.documents[d].id},
+                            {"text", std::move(r.bytes)}}
+                 .dump();
+    }
+    line.push_back('\n');
+    write_status = (*sink)->Write(line);
+    ++written;
+  };
+  auto on_skip = [](SkippedRecord&&) {};
+  absl::Status s =
+      ReadRecords(paths, report.options.ingest, on_record, on_skip);
+  if (!s.ok()) return s;
+  if (!write_status.ok()) return write_status;
+  if (next != report.documents.size()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--write-kept: the inputs changed during the scan: ",
+        report.documents.size() - next, " of its documents (the first ",
+        report.documents[next].location, ") were not read again; ", out_path,
+        " not written"));
+  }
+  if (absl::Status c = (*sink)->Close(); !c.ok()) return c;
+  return written;
+}
+
+}  // namespace refrain

@@ -1,0 +1,153 @@
+#include "sink.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+
+namespace refrain::internal {
+
+absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
+                                                 bool atomic) {
+  auto s = std::unique_ptr<Sink>(new Sink());
+  s->path_ = path;
+  s->writing_ = path;
+  s->atomic_ = atomic;
+  int fd = -1;
+  if (atomic) {
+    // A temporary beside the target, so the rename stays in one file system.
+    const std::filesystem::path target(path);
+    std::filesystem::path dir = target.parent_path();
+    if (dir.empty()) dir = ".";
+    s->writing_ =
+        (dir / absl::StrCat(".", target.filename().string(), ".tmp.XXXXXX"))
+            .string();
+    fd = mkstemp(s->writing_.data());
+    if (fd < 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+    }
+    fchmod(fd, 0644);  // As the report files (mkstemp gives 0600).
+  }
+  auto fail = [&] {
+    if (fd >= 0) close(fd);
+    if (atomic) unlink(s->writing_.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  };
+  if (path.ends_with(".gz")) {
+    s->gz_ = fd >= 0 ? gzdopen(fd, "wb6") : gzopen(path.c_str(), "wb6");
+    if (s->gz_ == nullptr) return fail();
+  } else {
+    s->f_ = fd >= 0 ? fdopen(fd, "wb") : std::fopen(path.c_str(), "wb");
+    if (s->f_ == nullptr) return fail();
+    if (path.ends_with(".zst")) {
+      s->zc_ = ZSTD_createCCtx();
+      ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_compressionLevel, 3);
+      if (atomic) {
+        // A fixed worker count: zstd's output depends on it, and the file
+        // must not depend on --threads. (An error here, from a zstd built
+        // without threads, leaves compression on this thread.)
+        ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_nbWorkers, 4);
+      }
+      s->zbuf_.resize(ZSTD_CStreamOutSize());
+    }
+  }
+  return s;
+}
+
+Sink::~Sink() {
+  if (closed_) return;
+  (void)CloseStreams();
+  if (atomic_) unlink(writing_.c_str());
+}
+
+absl::Status Sink::Write(std::string_view data) {
+  if (gz_ != nullptr) {
+    if (data.empty()) return absl::OkStatus();
+    if (gzwrite(gz_, data.data(), static_cast<unsigned>(data.size())) !=
+        static_cast<int>(data.size())) {
+      return absl::UnavailableError("write failed: " + path_);
+    }
+    return absl::OkStatus();
+  }
+  if (zc_ != nullptr) return Compress(data, ZSTD_e_continue);
+  if (std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
+    return absl::UnavailableError(
+        absl::StrCat("write failed: ", path_, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Sink::CloseStreams() {
+  absl::Status st;
+  if (gz_ != nullptr) {
+    if (gzclose(gz_) != Z_OK)
+      st = absl::UnavailableError("close failed: " + path_);
+    gz_ = nullptr;
+  }
+  if (zc_ != nullptr) {
+    st = Compress({}, ZSTD_e_end);
+    ZSTD_freeCCtx(zc_);
+    zc_ = nullptr;
+  }
+  if (f_ != nullptr) {
+    if (atomic_ && st.ok() &&
+        (std::fflush(f_) != 0 || fsync(fileno(f_)) != 0)) {
+      st = absl::UnavailableError(
+          absl::StrCat("write failed: ", path_, ": ", std::strerror(errno)));
+    }
+    if (std::fclose(f_) != 0 && st.ok()) {
+      st = absl::UnavailableError("close failed: " + path_);
+    }
+    f_ = nullptr;
+  }
+  return st;
+}
+
+absl::Status Sink::Close() {
+  absl::Status st = CloseStreams();
+  if (st.ok() && atomic_) {
+    if (path_.ends_with(".gz")) {
+      // gzclose flushed and closed the descriptor; sync the file by name.
+      const int fd = open(writing_.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || fsync(fd) != 0) {
+        st = absl::UnavailableError(
+            absl::StrCat("write failed: ", path_, ": ", std::strerror(errno)));
+      }
+      if (fd >= 0) close(fd);
+    }
+    if (st.ok() && std::rename(writing_.c_str(), path_.c_str()) != 0) {
+      st = absl::UnavailableError(
+          absl::StrCat("cannot rename to ", path_, ": ", std::strerror(errno)));
+    }
+  }
+  if (!st.ok()) {
+    if (atomic_) unlink(writing_.c_str());
+  }
+  closed_ = true;
+  return st;
+}
+
+absl::Status Sink::Compress(std::string_view data, ZSTD_EndDirective mode) {
+  ZSTD_inBuffer in{data.data(), data.size(), 0};
+  for (;;) {
+    ZSTD_outBuffer out{zbuf_.data(), zbuf_.size(), 0};
+    size_t left = ZSTD_compressStream2(zc_, &out, &in, mode);
+    if (ZSTD_isError(left)) return absl::InternalError(ZSTD_getErrorName(left));
+    if (std::fwrite(zbuf_.data(), 1, out.pos, f_) != out.pos) {
+      return absl::UnavailableError(
+          absl::StrCat("write failed: ", path_, ": ", std::strerror(errno)));
+    }
+    if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) break;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace refrain::internal

@@ -1,0 +1,52 @@
+// A file written as a stream, compressed by its extension: ".gz" (zlib),
+// ".zst" (zstd), anything else plain. Used for the files refrain writes
+// record by record (generated corpora, the kept records of a scan).
+#ifndef REFRAIN_SRC_SINK_H_
+#define REFRAIN_SRC_SINK_H_
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace refrain::internal {
+
+class Sink {
+ public:
+  // With `atomic`, the bytes go to a temporary file beside `path`, which
+  // Close() flushes to disk and renames over `path`; a Sink destroyed
+  // before a successful Close() removes it and leaves `path` untouched.
+  static absl::StatusOr<std::unique_ptr<Sink>> Open(const std::string& path,
+                                                    bool atomic = false);
+  ~Sink();
+
+  absl::Status Write(std::string_view data);
+  // Ends the compressed stream and closes the file (atomic: syncs and
+  // renames it). Errors name the file.
+  absl::Status Close();
+
+ private:
+  Sink() = default;
+  absl::Status Compress(std::string_view data, ZSTD_EndDirective mode);
+  absl::Status CloseStreams();
+
+  std::string path_;     // The file asked for.
+  std::string writing_;  // The file being written (path_ or a temporary).
+  FILE* f_ = nullptr;
+  gzFile gz_ = nullptr;
+  ZSTD_CCtx* zc_ = nullptr;
+  std::vector<char> zbuf_;
+  bool atomic_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace refrain::internal
+
+#endif  // REFRAIN_SRC_SINK_H_

@@ -1,0 +1,168 @@
+// Tests of scan --write-kept (WriteKeptRecords): the deduplicated dataset
+// holds every kept input record once, verbatim, in input order, and nothing
+// the scan skipped or a dedup drops.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "refrain/ingest.h"
+#include "refrain/report.h"
+#include "refrain/scan.h"
+#include "test_util.h"
+
+namespace refrain {
+namespace {
+
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::RunRefrain;
+using testing::TempDir;
+using testing::WriteFile;
+
+Report Scan(const std::vector<std::string>& paths, ScanOptions o = {}) {
+  o.claims.enabled = false;
+  absl::StatusOr<Report> r = RunScan(paths, o);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *std::move(r) : Report();
+}
+
+// The lines of a (possibly compressed) JSONL file, read back through the
+// scan's own reader.
+std::vector<std::string> Lines(const std::string& path) {
+  std::vector<std::string> out;
+  absl::Status s = ReadRecords(
+      std::vector<std::string>{path}, IngestOptions{},
+      [&](RawRecord&& r) { out.push_back(std::move(r.bytes)); },
+      [&](SkippedRecord&& k) { ADD_FAILURE() << k.location << k.reason; });
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
+}
+
+std::vector<std::string> HiddenEntries(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().filename().string()[0] == '.') out.push_back(e.path());
+  }
+  return out;
+}
+
+const char* const kSeeds[] = {
+    "000_a36e598c1fb27949.txt", "001_7a1ab61e7b19349a.txt",
+    "002_66ff5bec39393fea.txt", "003_d1e7db766e3ee5b2.txt",
+    "004_5488cf2fafdd0298.txt"};
+
+TEST(WriteKept, TextFilesKeepTheFirstOfEachClusterAsJson) {
+  TempDir d;
+  for (const char* name : kSeeds) {
+    WriteFile(d / ("in/" + std::string(name)),
+              ReadFile(CorpusDir() + "/" + name));
+  }
+  // A re-post of 001 with a new last line, after it in input order.
+  WriteFile(d / "in/005_repost.txt",
+            ReadFile(CorpusDir() + "/" + kSeeds[1]) + "\nRead more.");
+  const std::vector<std::string> paths = {d / "in"};
+  const Report r = Scan(paths);
+  ASSERT_EQ(r.documents.size(), 6u);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  for (const char* out : {"kept.jsonl", "kept.jsonl.gz", "kept.jsonl.zst"}) {
+    SCOPED_TRACE(out);
+    absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / out);
+    ASSERT_TRUE(n.ok()) << n.status();
+    EXPECT_EQ(*n, 5u);
+    const std::vector<std::string> lines = Lines(d / out);
+    ASSERT_EQ(lines.size(), 5u);
+    for (size_t i = 0; i < 5; ++i) {
+      const nlohmann::json j = nlohmann::json::parse(lines[i]);
+      EXPECT_EQ(j["id"], d / ("in/" + std::string(kSeeds[i])));
+      EXPECT_EQ(j["text"], ReadFile(CorpusDir() + "/" + kSeeds[i]));
+    }
+  }
+  EXPECT_TRUE(HiddenEntries(d.path()).empty());
+}
+
+TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {
+  TempDir d;
+  const std::string text = ReadFile(CorpusDir() + "/" + kSeeds[0]);
+  const std::string other = ReadFile(CorpusDir() + "/" + kSeeds[2]);
+  const std::string a =
+      nlohmann::json{{"id", "a"}, {"text", text}, {"lang", "en"}}.dump();
+  const std::string dup_id =
+      nlohmann::json{{"id", "a"}, {"text", other}}.dump();
+  const std::string copy = nlohmann::json{{"id", "c"}, {"text", text}}.dump();
+  // Spacing and field order as the user wrote them: kept byte for byte.
+  const std::string b = "{ \"text\": " + nlohmann::json(other).dump() +
+                        ", \"id\": \"b\", \"note\": \"\\u00e9\" }";
+  WriteFile(d / "dump.jsonl",
+            a + "\n{not json\n" + dup_id + "\n" + copy + "\n" + b + "\n");
+  const std::vector<std::string> paths = {d / "dump.jsonl"};
+  const Report r = Scan(paths);
+  ASSERT_EQ(r.documents.size(), 3u);  // a, c, b
+  ASSERT_EQ(r.skipped.size(), 2u);    // The malformed line, the repeated id.
+  absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "kept.jsonl");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 2u);
+  EXPECT_EQ(ReadFile(d / "kept.jsonl"), a + "\n" + b + "\n");
+}
+
+TEST(WriteKept, RepostOfAnIndexedArticleIsDropped) {
+  TempDir d;
+  ScanOptions o;
+  o.index_path = d / "news.db";
+  Scan({CorpusDir() + "/" + kSeeds[0], CorpusDir() + "/" + kSeeds[1]}, o);
+  WriteFile(d / "repost.txt",
+            ReadFile(CorpusDir() + "/" + kSeeds[1]) + "\nRead more.");
+  const std::vector<std::string> paths = {CorpusDir() + "/" + kSeeds[2],
+                                          d / "repost.txt"};
+  const Report r = Scan(paths, o);
+  absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "kept.jsonl");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1u);
+  const std::vector<std::string> lines = Lines(d / "kept.jsonl");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(lines[0])["id"],
+            CorpusDir() + "/" + kSeeds[2]);
+}
+
+TEST(WriteKept, ChangedInputsFailAndWriteNothing) {
+  TempDir d;
+  for (const char* name : kSeeds) {
+    WriteFile(d / ("in/" + std::string(name)),
+              ReadFile(CorpusDir() + "/" + name));
+  }
+  const std::vector<std::string> paths = {d / "in"};
+  const Report r = Scan(paths);
+  std::filesystem::remove(d / ("in/" + std::string(kSeeds[3])));
+  absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "kept.jsonl");
+  ASSERT_FALSE(n.ok());
+  EXPECT_NE(n.status().message().find("inputs changed during the scan"),
+            std::string::npos)
+      << n.status();
+  EXPECT_NE(n.status().message().find(kSeeds[3]), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(d / "kept.jsonl"));
+  EXPECT_TRUE(HiddenEntries(d.path()).empty());
+}
+
+TEST(WriteKept, CommandLine) {
+  TempDir d;
+  WriteFile(d / "in/a.txt", ReadFile(CorpusDir() + "/" + kSeeds[0]));
+  WriteFile(d / "in/b.txt", ReadFile(CorpusDir() + "/" + kSeeds[0]));
+  auto r = RunRefrain("scan " + (d / "in") + " --no-claims --out " +
+                      (d / "out") + " --write-kept " + (d / "kept.jsonl.zst"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("kept: 1 of 2 documents -> " + (d / "kept.jsonl.zst")),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Lines(d / "kept.jsonl.zst").size(), 1u);
+  r = RunRefrain("scan " + (d / "in") + " --floor --write-kept " +
+                 (d / "k.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--write-kept cannot be used with --floor"),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace refrain
