@@ -1,5 +1,6 @@
 // The records a deduplicated dataset keeps, written out again: the second
 // pass of `scan --write-kept` over the inputs.
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -26,6 +27,17 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
                                           std::span<const std::string> paths,
                                           const std::string& out_path) {
   const std::vector<char> keep = KeptDocuments(report);
+  // As --out: a missing directory is made.
+  if (const std::filesystem::path dir =
+          std::filesystem::path(out_path).parent_path();
+      !dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot create directory ", dir.string(), ": ", ec.message()));
+    }
+  }
   absl::StatusOr<std::unique_ptr<internal::Sink>> sink =
       internal::Sink::Open(out_path, /*atomic=*/true);
   if (!sink.ok()) return sink.status();

@@ -156,6 +156,11 @@ TEST(WriteKept, CommandLine) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(Lines(d / "kept.jsonl.zst").size(), 1u);
+  // A missing directory is made, as for --out.
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --quiet --out " +
+                 (d / "out") + " --write-kept " + (d / "new/dir/k.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Lines(d / "new/dir/k.jsonl").size(), 1u);
   r = RunRefrain("scan " + (d / "in") + " --floor --write-kept " +
                  (d / "k.jsonl"));
   EXPECT_EQ(r.exit_code, 2);
