@@ -156,6 +156,12 @@ TEST(WriteKept, CommandLine) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(Lines(d / "kept.jsonl.zst").size(), 1u);
+  // The dataset may not replace one of its inputs.
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "out") +
+                 " --write-kept " + (d / "in/b.txt"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is one of the inputs"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(d / "in/b.txt"), ReadFile(CorpusDir() + "/" + kSeeds[0]));
   // A missing directory is made, as for --out.
   r = RunRefrain("scan " + (d / "in") + " --no-claims --quiet --out " +
                  (d / "out") + " --write-kept " + (d / "new/dir/k.jsonl"));

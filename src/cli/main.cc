@@ -285,6 +285,17 @@ int RunScanCommand(ScanFlags& f) {
     return Fail(absl::InvalidArgumentError(
         "--write-kept cannot be used with --floor (which keeps nothing)"));
   }
+  if (!f.write_kept.empty() && std::filesystem::exists(f.write_kept)) {
+    // The dataset would replace one of its own inputs.
+    for (const refrain::InputFile& in : refrain::ListInputFiles(f.paths)) {
+      std::error_code ec;
+      if (std::filesystem::equivalent(in.path, f.write_kept, ec)) {
+        return Fail(absl::InvalidArgumentError(absl::StrCat(
+            "--write-kept ", f.write_kept,
+            " is one of the inputs; write the kept records elsewhere")));
+      }
+    }
+  }
   f.options.minhash.algorithm =
       f.minhash == "classic" ? refrain::MinHashAlgorithm::kClassic
                              : refrain::MinHashAlgorithm::kOnePermutation;
