@@ -599,6 +599,15 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       "pairs, %d verified pairs, %d clusters\n",
       r.options.threshold, r.lsh.bands, r.lsh.rows, r.candidate_pairs,
       r.similarity.nonZeros(), r.clusters.size());
+  {
+    const std::vector<char> keep = KeptDocuments(r);
+    const auto first = static_cast<std::ptrdiff_t>(r.index.loaded);
+    out << absl::StrFormat(
+        "  a deduplicated dataset keeps %d of %d documents (documents.csv, "
+        "--write-kept)\n",
+        std::count(keep.begin() + first, keep.end(), 1),
+        keep.size() - r.index.loaded);
+  }
   std::vector<const NearDuplicatePair*> top;
   for (const NearDuplicatePair& p : r.pairs) top.push_back(&p);
   std::stable_sort(top.begin(), top.end(),

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,13 @@ TEST(WriteKept, TextFilesKeepTheFirstOfEachClusterAsJson) {
     }
   }
   EXPECT_TRUE(HiddenEntries(d.path()).empty());
+  // The summary says as much.
+  std::ostringstream summary;
+  WriteSummary(r, summary);
+  EXPECT_NE(summary.str().find(
+                "a deduplicated dataset keeps 5 of 6 documents (documents.csv"),
+            std::string::npos)
+      << summary.str();
 }
 
 TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {
@@ -120,6 +128,11 @@ TEST(WriteKept, RepostOfAnIndexedArticleIsDropped) {
   absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "kept.jsonl");
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(*n, 1u);
+  std::ostringstream summary;  // Counts this run's documents only.
+  WriteSummary(r, summary);
+  EXPECT_NE(summary.str().find("a deduplicated dataset keeps 1 of 2 documents"),
+            std::string::npos)
+      << summary.str();
   const std::vector<std::string> lines = Lines(d / "kept.jsonl");
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(lines[0])["id"],
