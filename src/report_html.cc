@@ -657,6 +657,11 @@ class Page {
     tile(r_.skipped.size(), "input records skipped");
     tile(r_.clusters.size(), "near-duplicate clusters");
     tile(dup_docs, "articles in those clusters");
+    {
+      const std::vector<char> keep = KeptDocuments(r_);
+      tile(std::count(keep.begin() + r_.index.loaded, keep.end(), 1),
+           "articles a deduplicated dataset keeps");
+    }
     if (r_.options.claims.enabled) {
       tile(r_.claims.clusters.size(), "recurring claims");
       tile(r_.claims.matches.size(), "claim matches");

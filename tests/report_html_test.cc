@@ -302,6 +302,10 @@ TEST(ReportHtml, NearDuplicateClustersListMembersAndScores) {
             1u);  // Only where a member has one.
   EXPECT_EQ(Count(html, "<th>Date</th>"), 0u);
   EXPECT_EQ(Count(html, "first seen</span>"), 2u);
+  // Of the five, a dedup keeps the first of each cluster: id-0 and id-3.
+  EXPECT_NE(
+      html.find("<b>2</b><span>articles a deduplicated dataset keeps</span>"),
+      std::string::npos);
 }
 
 TEST(ReportHtml, HeatmapIsDenseOverClusterMembersThenClaimDocuments) {
@@ -459,7 +463,7 @@ TEST(ReportHtml, EmptyReportRenders) {
   EXPECT_NE(html.find("</html>\n"), std::string::npos);
 }
 
-TEST(ReportHtml, WriteReportsWritesAllFourFilesAndKeepsJson) {
+TEST(ReportHtml, WriteReportsWritesEveryFileAndKeepsJson) {
   absl::StatusOr<Report> r =
       RunScan(std::vector<std::string>{CorpusDir()}, ScanOptions{});
   ASSERT_TRUE(r.ok()) << r.status();
@@ -472,6 +476,8 @@ TEST(ReportHtml, WriteReportsWritesAllFourFilesAndKeepsJson) {
   std::ostringstream html;
   WriteHtml(*r, html, o);
   EXPECT_EQ(ReadFile(dir / "report.html"), html.str());
+  EXPECT_EQ(ReadFile(dir / "documents.csv").rfind("id,location,cluster", 0),
+            0u);
   EXPECT_EQ(ReadFile(dir / "pairs.csv").rfind("a,b,jaccard", 0), 0u);
   EXPECT_EQ(ReadFile(dir / "claims.csv").rfind("doc_a,start_a", 0), 0u);
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
