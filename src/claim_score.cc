@@ -730,6 +730,15 @@ void TokenGrams(const std::vector<uint64_t>& tokens, uint8_t which, Side* s) {
   }
 }
 
+// The stem counts (if `counts`) and the n-grams (`grams`, as in TokenGrams)
+// of `s`, whose content words are set, from its tokens.
+void Derive(const std::vector<uint64_t>& tokens, bool counts, uint8_t grams,
+            Side* s) {
+  s->counted = false;
+  if (counts) CountStems(s);
+  TokenGrams(tokens, grams, s);
+}
+
 }  // namespace
 
 ClaimScorer::Prepared::Prepared() = default;
@@ -772,14 +781,6 @@ struct ClaimScorer::Impl {
   template <typename StemFn>
   void Prepare(const UnitTerms& t, uint64_t idf_units, For what, Side* s,
                StemFn stem) const;
-  // The n-grams and stem counts of a side prepared for `what`, from its
-  // tokens and content words.
-  void Derive(const std::vector<uint64_t>& tokens, For what, Side* s) const {
-    const bool all = what == For::kAllFeatures;
-    s->counted = false;
-    if (all || model_counts) CountStems(s);
-    TokenGrams(tokens, all ? 0xF : model_grams, s);
-  }
   // Fills f[0, kNumFeatures) for the pair and, if `window` is set, *window.
   // Features the two sides were not both prepared for stay 0 (the model
   // does not read them).
@@ -835,7 +836,8 @@ void ClaimScorer::Impl::Prepare(const UnitTerms& t, uint64_t idf_units,
   } else {
     s->sigs.clear();
   }
-  Derive(t.tokens, what, s);
+  const bool all = what == For::kAllFeatures;
+  Derive(t.tokens, all || model_counts, all ? 0xF : model_grams, s);
 }
 
 void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
@@ -1099,9 +1101,7 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   side.senses.assign(ls.senses.begin() + begin, ls.senses.begin() + end);
   side.sigs.assign(ls.sigs.begin() + begin, ls.sigs.begin() + end);
   // Derived for what the longer side was prepared for.
-  side.counted = false;
-  if (ls.counted) CountStems(&side);
-  TokenGrams(slice.tokens, ls.grams_made, &side);
+  Derive(slice.tokens, ls.counted, ls.grams_made, &side);
   Compute(*w.shorter, side, f, nullptr);
   return true;
 }

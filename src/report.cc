@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "report_csv.h"
+#include "sink.h"
 #include "utf8.h"
 
 namespace refrain {
@@ -656,26 +657,19 @@ std::vector<std::string> OneChunk(Fn write) {
 }
 
 // Writes `chunks`, one after the other, to a new temporary file beside
-// `path` (same directory, so a rename can replace `path` atomically),
-// flushed to disk, and returns its name. On failure nothing is left behind.
+// `path` (internal::CreateTemporaryBeside), flushed to disk, and returns
+// its name. On failure nothing is left behind.
 absl::StatusOr<std::string> WriteTemporary(
     const std::string& path, std::span<const std::string> chunks) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string tmpl =
-      (dir / absl::StrCat(".", target.filename().string(), ".tmp.XXXXXX"))
-          .string();
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
-  }
+  absl::StatusOr<internal::TemporaryFile> tmp =
+      internal::CreateTemporaryBeside(path);
+  if (!tmp.ok()) return tmp.status();
+  const int fd = tmp->fd;
+  const std::string& name = tmp->name;
   auto fail = [&](const char* what) {
     int err = errno;
     close(fd);
-    unlink(tmpl.c_str());
+    unlink(name.c_str());
     return absl::UnavailableError(absl::StrCat("cannot write ", path, ": ",
                                                what, ": ", std::strerror(err)));
   };
@@ -691,23 +685,12 @@ absl::StatusOr<std::string> WriteTemporary(
     }
   }
   if (fsync(fd) != 0) return fail("fsync");
-  fchmod(fd, 0644);
   if (close(fd) != 0) {
-    unlink(tmpl.c_str());
+    unlink(name.c_str());
     return absl::UnavailableError(
         absl::StrCat("cannot write ", path, ": close"));
   }
-  return tmpl;
-}
-
-absl::Status RenameOver(const std::string& tmp, const std::string& path) {
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", path, ": rename: ", std::strerror(err)));
-  }
-  return absl::OkStatus();
+  return name;
 }
 
 }  // namespace
@@ -761,7 +744,7 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
     written.emplace_back(*std::move(tmp), path);
   }
   for (size_t i = 0; i < written.size(); ++i) {
-    absl::Status s = RenameOver(written[i].first, written[i].second);
+    absl::Status s = internal::RenameOver(written[i].first, written[i].second);
     if (!s.ok()) {
       for (size_t j = i + 1; j < written.size(); ++j)
         unlink(written[j].first.c_str());
@@ -776,7 +759,7 @@ absl::Status WriteFileAtomically(const std::string& path,
   absl::StatusOr<std::string> tmp =
       WriteTemporary(path, std::span<const std::string>(&contents, 1));
   if (!tmp.ok()) return tmp.status();
-  return RenameOver(*tmp, path);
+  return internal::RenameOver(*tmp, path);
 }
 
 }  // namespace refrain

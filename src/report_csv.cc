@@ -12,7 +12,6 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
-#include <limits>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -96,6 +95,18 @@ void WriteChunks(std::vector<std::string> chunks, std::ostream& out) {
   }
 }
 
+// Per document: the index of its near-duplicate cluster in r.clusters, or
+// -1.
+std::vector<int64_t> ClusterOf(const Report& r) {
+  std::vector<int64_t> cluster_of(r.documents.size(), -1);
+  for (size_t c = 0; c < r.clusters.size(); ++c) {
+    for (uint32_t m : r.clusters[c].cluster.members) {
+      cluster_of[m] = static_cast<int64_t>(c);
+    }
+  }
+  return cluster_of;
+}
+
 const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
   if (a.kind == UnitKind::kQuote || b.kind == UnitKind::kQuote) return "quote";
   if (a.kind == UnitKind::kHeadline || b.kind == UnitKind::kHeadline) {
@@ -109,12 +120,7 @@ const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
 namespace internal {
 
 std::vector<std::string> PairsCsvChunks(const Report& r) {
-  std::vector<int64_t> cluster_of(r.documents.size(), -1);
-  for (size_t c = 0; c < r.clusters.size(); ++c) {
-    for (uint32_t m : r.clusters[c].cluster.members) {
-      cluster_of[m] = static_cast<int64_t>(c);
-    }
-  }
+  const std::vector<int64_t> cluster_of = ClusterOf(r);
   std::string header;
   Row({"a", "b", "jaccard", "containment", "estimate", "cluster"}, &header);
   return RowsInBlocks(std::move(header), static_cast<int64_t>(r.pairs.size()),
@@ -166,13 +172,7 @@ std::vector<std::string> ClaimsCsvChunks(const Report& r) {
 
 std::vector<std::string> DocumentsCsvChunks(const Report& r) {
   const auto n = static_cast<uint32_t>(r.documents.size());
-  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-  std::vector<uint32_t> cluster_of(n, kNone);
-  for (size_t c = 0; c < r.clusters.size(); ++c) {
-    for (uint32_t m : r.clusters[c].cluster.members) {
-      cluster_of[m] = static_cast<uint32_t>(c);
-    }
-  }
+  const std::vector<int64_t> cluster_of = ClusterOf(r);
   std::vector<uint64_t> matches(n, 0);
   for (const ClaimMatch& m : r.claims.matches) {
     const uint32_t da = r.claims.units[m.a].doc, db = r.claims.units[m.b].doc;
@@ -190,10 +190,10 @@ std::vector<std::string> DocumentsCsvChunks(const Report& r) {
   return RowsInBlocks(
       std::move(header), int64_t{n} - first, [&](int64_t i, std::string* line) {
         const auto d = static_cast<uint32_t>(first + i);
-        const uint32_t c = cluster_of[d];
+        const int64_t c = cluster_of[d];
         std::string cluster, size;
         std::string_view representative;
-        if (c != kNone) {
+        if (c >= 0) {
           const Cluster& cl = r.clusters[c].cluster;
           cluster = std::to_string(c);
           size = std::to_string(cl.members.size());

@@ -48,7 +48,6 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
   size_t next = report.index.loaded;
   uint64_t written = 0;
   absl::Status write_status;
-  std::string line;
   auto on_record = [&](RawRecord&& r) {
     if (!write_status.ok() || next >= report.documents.size() ||
         r.location() != report.documents[next].location) {
@@ -56,7 +55,7 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
     }
     const size_t d = next++;
     if (!keep[d]) return;
-    line.clear();
+    std::string line;
     if (r.format == RecordFormat::kJsonLine) {
       line = std::move(r.bytes);  // Verbatim: every field the user had.
     } else {

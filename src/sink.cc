@@ -13,6 +13,47 @@
 
 namespace refrain::internal {
 
+namespace {
+
+// fsync of a closed file, by name (gzclose closes the descriptor itself).
+absl::Status SyncFile(const std::string& name, const std::string& path) {
+  const int fd = open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool ok = fd >= 0 && fsync(fd) == 0;
+  const int err = errno;
+  if (fd >= 0) close(fd);
+  if (ok) return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat("cannot write ", path, ": fsync: ", std::strerror(err)));
+}
+
+}  // namespace
+
+absl::StatusOr<TemporaryFile> CreateTemporaryBeside(const std::string& path) {
+  const std::filesystem::path target(path);
+  std::filesystem::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  TemporaryFile t;
+  t.name = (dir / absl::StrCat(".", target.filename().string(), ".tmp.XXXXXX"))
+               .string();
+  t.fd = mkstemp(t.name.data());
+  if (t.fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  fchmod(t.fd, 0644);  // As any file written in place (mkstemp gives 0600).
+  return t;
+}
+
+absl::Status RenameOver(const std::string& tmp, const std::string& path) {
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    unlink(tmp.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": rename: ", std::strerror(err)));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
                                                  bool atomic) {
   auto s = std::unique_ptr<Sink>(new Sink());
@@ -21,19 +62,10 @@ absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
   s->atomic_ = atomic;
   int fd = -1;
   if (atomic) {
-    // A temporary beside the target, so the rename stays in one file system.
-    const std::filesystem::path target(path);
-    std::filesystem::path dir = target.parent_path();
-    if (dir.empty()) dir = ".";
-    s->writing_ =
-        (dir / absl::StrCat(".", target.filename().string(), ".tmp.XXXXXX"))
-            .string();
-    fd = mkstemp(s->writing_.data());
-    if (fd < 0) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
-    }
-    fchmod(fd, 0644);  // As the report files (mkstemp gives 0600).
+    absl::StatusOr<TemporaryFile> tmp = CreateTemporaryBeside(path);
+    if (!tmp.ok()) return tmp.status();
+    fd = tmp->fd;
+    s->writing_ = std::move(tmp->name);
   }
   auto fail = [&] {
     if (fd >= 0) close(fd);
@@ -98,11 +130,6 @@ absl::Status Sink::CloseStreams() {
     zc_ = nullptr;
   }
   if (f_ != nullptr) {
-    if (atomic_ && st.ok() &&
-        (std::fflush(f_) != 0 || fsync(fileno(f_)) != 0)) {
-      st = absl::UnavailableError(
-          absl::StrCat("write failed: ", path_, ": ", std::strerror(errno)));
-    }
     if (std::fclose(f_) != 0 && st.ok()) {
       st = absl::UnavailableError("close failed: " + path_);
     }
@@ -113,23 +140,13 @@ absl::Status Sink::CloseStreams() {
 
 absl::Status Sink::Close() {
   absl::Status st = CloseStreams();
-  if (st.ok() && atomic_) {
-    if (path_.ends_with(".gz")) {
-      // gzclose flushed and closed the descriptor; sync the file by name.
-      const int fd = open(writing_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0 || fsync(fd) != 0) {
-        st = absl::UnavailableError(
-            absl::StrCat("write failed: ", path_, ": ", std::strerror(errno)));
-      }
-      if (fd >= 0) close(fd);
+  if (atomic_) {
+    if (st.ok()) st = SyncFile(writing_, path_);
+    if (st.ok()) {
+      st = RenameOver(writing_, path_);
+    } else {
+      unlink(writing_.c_str());
     }
-    if (st.ok() && std::rename(writing_.c_str(), path_.c_str()) != 0) {
-      st = absl::UnavailableError(
-          absl::StrCat("cannot rename to ", path_, ": ", std::strerror(errno)));
-    }
-  }
-  if (!st.ok()) {
-    if (atomic_) unlink(writing_.c_str());
   }
   closed_ = true;
   return st;

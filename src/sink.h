@@ -18,6 +18,17 @@
 
 namespace refrain::internal {
 
+// A new empty file beside `path` (same directory, so a rename can replace
+// `path` atomically), mode 0644, open for writing: its descriptor and name.
+struct TemporaryFile {
+  int fd = -1;
+  std::string name;
+};
+absl::StatusOr<TemporaryFile> CreateTemporaryBeside(const std::string& path);
+
+// Renames `tmp` over `path`; on failure removes `tmp`. Errors name `path`.
+absl::Status RenameOver(const std::string& tmp, const std::string& path);
+
 class Sink {
  public:
   // With `atomic`, the bytes go to a temporary file beside `path`, which

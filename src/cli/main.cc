@@ -372,7 +372,7 @@ int WriteScanOutputs(const ScanFlags& f,
   if (!f.quiet) {
     refrain::WriteSummary(*report, std::cout);
     std::cout << "report: " << json_path << "\n";
-    if (kept_records.ok() && !f.write_kept.empty()) {
+    if (kept_records.ok()) {  // --write-kept was given and written.
       std::cout << "kept: " << *kept_records << " of "
                 << report->documents.size() - report->index.loaded
                 << " documents -> " << f.write_kept << "\n";
