@@ -282,11 +282,15 @@ void WriteClaimSide(const Document& doc, const ClaimUnit& u,
 // the whole claims stage's scoring.
 void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
                       const ClaimOptions& o, const IndexSummary& index,
-                      std::string* out) {
+                      std::string_view error, std::string* out) {
   PrettyJsonWriter w(out, 1);
   w.BeginObject();
   w.Key("enabled");
   w.Bool(o.enabled);
+  if (!error.empty()) {
+    w.Key("error");
+    w.String(error);
+  }
   w.Key("threshold");
   w.Double(Round6(c.threshold));
   w.Key("units");
@@ -501,7 +505,8 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
   // The claims object quotes every matched text: rendered directly too, and
   // spliced in the same way.
   std::string claims;
-  AppendClaimsJson(r.documents, r.claims, r.options.claims, r.index, &claims);
+  AppendClaimsJson(r.documents, r.claims, r.options.claims, r.index,
+                   r.claims_error, &claims);
   constexpr const char* kClaimsPlaceholder = "@@refrain-claims@@";
   j["claims"] = kClaimsPlaceholder;
   // Invalid UTF-8 was repaired at ingest, so strict dumping cannot throw;
@@ -620,6 +625,11 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         r.index.IsIndexed(p->a) ? " (indexed)" : "", r.documents[p->b].id);
   }
   if (!r.options.claims.enabled) return;
+  if (!r.claims_error.empty()) {
+    out << "claims: the stage stopped without a result (see the error); "
+           "the near-duplicate results are complete\n";
+    return;
+  }
   const ClaimsResult& c = r.claims;
   out << absl::StrFormat(
       "claims: %d units (%d too short, %d boilerplate excluded, %d copies in "

@@ -679,6 +679,13 @@ class Page {
            "scan.</p>\n</section>\n";
       return;
     }
+    if (!r_.claims_error.empty()) {
+      absl::StrAppend(&h,
+                      "<p class=\"note\">The claims stage stopped without a "
+                      "result (the near-duplicate results are complete): ",
+                      Esc(r_.claims_error), "</p>\n</section>\n");
+      return;
+    }
     absl::StrAppend(
         &h,
         "<p class=\"help\">The same claim made in different articles, in the "

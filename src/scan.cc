@@ -507,6 +507,19 @@ absl::Status RunClaimsStage(IndexedScan* indexed, Report* report) {
   return absl::OkStatus();
 }
 
+absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims, bool indexed,
+                                           Report* report) {
+  if (claims.ok() || indexed || !absl::IsResourceExhausted(claims)) {
+    return claims;
+  }
+  report->claims = ClaimsResult();
+  report->claims.threshold = report->options.claims.threshold > 0
+                                 ? report->options.claims.threshold
+                                 : ClaimScorer::DefaultThreshold();
+  report->claims_error = std::string(claims.message());
+  return absl::OkStatus();
+}
+
 }  // namespace internal
 
 absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
@@ -646,11 +659,19 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
       &report);
   report.timings.cluster_s = Seconds(t3);
 
+  // Only the index reads the document-level sketches again: without one,
+  // their memory goes before the claims stage's peak.
+  if (!indexed) {
+    fingerprints = FingerprintArena();
+    signatures = SignatureStore(k);
+  }
+
   // ---- Claims: copies within one near-duplicate cluster are one story. ----
   if (options.claims.enabled) {
     auto t4 = Clock::now();
-    absl::Status s =
-        internal::RunClaimsStage(indexed ? &*indexed : nullptr, &report);
+    absl::Status s = internal::KeepDocumentLevelIfClaimsFail(
+        internal::RunClaimsStage(indexed ? &*indexed : nullptr, &report),
+        indexed.has_value(), &report);
     if (!s.ok()) return s;
     report.timings.claims_s = Seconds(t4);
   }

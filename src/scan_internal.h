@@ -194,6 +194,14 @@ std::vector<uint32_t> StoryOf(const Report& report);
 // near-duplicate cluster count as one story. `indexed` may be null.
 absl::Status RunClaimsStage(IndexedScan* indexed, Report* report);
 
+// What a failed claims stage (`claims`) does to a scan: past a resource
+// limit (ResourceExhausted: too many candidate pairs), a scan without an
+// index keeps its document-level results, with the reason in
+// report->claims_error (OK returned); anything else, or any failure with an
+// index (which must not record this dump half-done), fails the scan.
+absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims, bool indexed,
+                                           Report* report);
+
 // Loads the claim scorer's lexicon (WordNet, 0.1 s) on a thread of its own
 // while the document-level stages run: the loaded lexicon is shared by
 // every scorer of the process while one holds it, so FindClaims later finds

@@ -818,8 +818,9 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   comm.counter = &st.claims.bytes_sent;
   absl::Status claims_status;
   if (options.claims.enabled) {
-    claims_status =
-        DistributedClaims(comm, shard, records->docs, options, &report);
+    claims_status = internal::KeepDocumentLevelIfClaimsFail(
+        DistributedClaims(comm, shard, records->docs, options, &report),
+        /*indexed=*/false, &report);
     std::vector<Document>().swap(records->docs);
     report.timings.claims_s = Seconds(t);
   }

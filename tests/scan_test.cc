@@ -126,6 +126,42 @@ TEST(Scan, PlantedRewriteAndExactCopyClusterWithOriginal) {
   }
 }
 
+// A dump past the claims stage's candidate limit still gets its
+// near-duplicates, with the reason in the report; with an index nothing is
+// recorded half-done, so the scan fails.
+TEST(Scan, ClaimsPastTheirLimitKeepTheNearDuplicates) {
+  TempDir d;
+  std::filesystem::copy(CorpusDir(), d / "in");
+  WriteFile(d / "in/zz_copy.txt", ReadFile(CorpusDir() + "/" + kSeed001));
+  ScanOptions limited;
+  limited.claims.max_candidate_pairs = 1;
+  Report r = Scan({d / "in"}, limited);
+  EXPECT_NE(r.claims_error.find("--claim-max-candidates 1"), std::string::npos)
+      << r.claims_error;
+  EXPECT_TRUE(r.claims.units.empty());
+  EXPECT_TRUE(r.claims.matches.empty());
+  ScanOptions no_claims;
+  no_claims.claims.enabled = false;
+  Report doc_level = Scan({d / "in"}, no_claims);
+  ASSERT_EQ(doc_level.pairs.size(), 1u);
+  ASSERT_EQ(r.pairs.size(), 1u);
+  EXPECT_EQ(r.pairs[0].a, doc_level.pairs[0].a);
+  EXPECT_EQ(r.pairs[0].b, doc_level.pairs[0].b);
+  EXPECT_EQ(r.pairs[0].jaccard, doc_level.pairs[0].jaccard);
+  EXPECT_EQ(r.clusters.size(), doc_level.clusters.size());
+  Json claims = Json::parse(JsonOf(r))["claims"];
+  EXPECT_EQ(claims["error"], r.claims_error);
+  EXPECT_EQ(claims["matches"].size(), 0u);
+  // Within the limit: no error key at all.
+  EXPECT_FALSE(
+      Json::parse(JsonOf(Scan({d / "in"})))["claims"].contains("error"));
+
+  limited.index_path = d / "news.db";
+  const std::vector<std::string> in = {d / "in"};
+  absl::StatusOr<Report> indexed = RunScan(in, limited);
+  EXPECT_TRUE(absl::IsResourceExhausted(indexed.status())) << indexed.status();
+}
+
 TEST(Scan, SameReportForOneAndTwoThreads) {
   TempDir d;
   std::filesystem::copy(CorpusDir(), d / "in");
@@ -363,6 +399,24 @@ TEST(Cli, ExitCodesAndHelp) {
   EXPECT_EQ(RunRefrain("scan").exit_code, 2);
   EXPECT_EQ(RunRefrain("scan --threshold 1.5 " + CorpusDir()).exit_code, 2);
   EXPECT_EQ(RunRefrain("frobnicate").exit_code, 2);
+}
+
+TEST(Cli, ClaimsPastTheirLimitExitOneWithTheNearDuplicatesWritten) {
+  TempDir d;
+  auto r = RunRefrain("scan " + CorpusDir() +
+                      " --claim-max-candidates 1 --out " + (d / "out"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("over --claim-max-candidates 1"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("near-duplicate results are written"), std::string::npos)
+      << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_EQ(j["documents"].size(), 5u);
+  EXPECT_NE(
+      j["claims"]["error"].get<std::string>().find("--claim-max-candidates 1"),
+      std::string::npos);
+  EXPECT_NE(ReadFile(d / "out/report.html").find("claims stage stopped"),
+            std::string::npos);
 }
 
 TEST(Cli, UnwritableOutputIsAFailure) {

@@ -94,8 +94,13 @@ struct Report {
   std::vector<NearDuplicatePair> pairs;  // As reported (see DocumentCluster).
   std::vector<DocumentCluster> clusters;
   ClaimsResult claims;  // Empty when claims are disabled.
-  IndexSummary index;   // scan --index only.
-  Timings timings;      // Not part of report.json.
+  // Why the claims stage gave no result although enabled: it hit a resource
+  // limit (--claim-max-candidates) in a scan without --index. The
+  // document-level results are complete and written; `claims` is empty.
+  // Empty when the stage ran (or was disabled).
+  std::string claims_error;
+  IndexSummary index;  // scan --index only.
+  Timings timings;     // Not part of report.json.
   // Processes that ran the scan: 1, or the MPI world size of an
   // `mpirun -np N refrain scan` (scan_mpi.h). The only field of report.json
   // that differs between a single-process and an N-rank run.

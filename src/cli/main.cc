@@ -378,6 +378,14 @@ int WriteScanOutputs(const ScanFlags& f,
                 << " documents -> " << f.write_kept << "\n";
     }
   }
+  // The outputs are written, but a stage that was asked for did not run to
+  // the end: scripts must not take them for a full result.
+  if (!report->claims_error.empty()) {
+    std::cerr << "refrain: " << report->claims_error
+              << "\nrefrain: the near-duplicate results are written, without "
+                 "claims\n";
+    return kExitFailure;
+  }
   if (f.strict && !report->skipped.empty()) {
     std::cerr << "refrain: --strict: " << report->skipped.size()
               << " record(s) skipped\n";
