@@ -518,10 +518,13 @@ struct Index::Impl {
   IndexParams params;
   sqlite3* db = nullptr;
   bool in_write = false;
+  bool in_read = false;
 
   ~Impl() {
     if (db == nullptr) return;
-    if (in_write) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (in_write || in_read) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
     sqlite3_close_v2(db);
   }
 
@@ -738,6 +741,21 @@ absl::Status Index::BeginWrite() {
 absl::Status Index::Commit() {
   if (!impl_->in_write) return absl::FailedPreconditionError("not writing");
   return impl_->Commit();
+}
+
+absl::Status Index::BeginRead() {
+  if (impl_->in_write || impl_->in_read) {
+    return absl::FailedPreconditionError("already in a transaction");
+  }
+  if (auto s = impl_->Exec("BEGIN"); !s.ok()) return s;
+  impl_->in_read = true;
+  return absl::OkStatus();
+}
+
+absl::Status Index::EndRead() {
+  if (!impl_->in_read) return absl::FailedPreconditionError("not reading");
+  impl_->in_read = false;
+  return impl_->Exec("COMMIT");
 }
 
 absl::StatusOr<uint64_t> Index::CountDocuments() const {

@@ -472,6 +472,7 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
                   {"dump", std::move(dump)},
                   {"compared", ix.loaded},
                   {"documents", std::move(indexed)}};
+    if (ix.read_only) j["index"]["read_only"] = true;
   }
 
   Json pairs = Json::array();
@@ -574,13 +575,22 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       r.input_bytes / 1e6, r.timings.total_s);
   if (r.index.used) {
     const IndexSummary& ix = r.index;
-    out << absl::StrFormat(
-        "index %s: %d documents before; compared with %d of them; added %d "
-        "(%d already indexed, not added again)",
-        ix.path, ix.documents_before, ix.loaded, ix.added, ix.already_indexed);
-    if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
-    out << absl::StrFormat("; now %d (%.2f s)\n",
-                           ix.documents_before + ix.added, r.timings.index_s);
+    if (ix.read_only) {
+      out << absl::StrFormat(
+          "index %s (read-only): %d documents; compared with %d of them; "
+          "nothing added (%d already indexed) (%.2f s)\n",
+          ix.path, ix.documents_before, ix.loaded, ix.already_indexed,
+          r.timings.index_s);
+    } else {
+      out << absl::StrFormat(
+          "index %s: %d documents before; compared with %d of them; added %d "
+          "(%d already indexed, not added again)",
+          ix.path, ix.documents_before, ix.loaded, ix.added,
+          ix.already_indexed);
+      if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
+      out << absl::StrFormat("; now %d (%.2f s)\n",
+                             ix.documents_before + ix.added, r.timings.index_s);
+    }
   }
   const Timings& t = r.timings;
   out << absl::StrFormat(

@@ -215,6 +215,9 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
     return absl::InvalidArgumentError("--threads must be >= 0");
   if (o.batch_records < 1)
     return absl::InvalidArgumentError("batch size must be >= 1");
+  if (o.index_read_only && o.index_path.empty()) {
+    return absl::InvalidArgumentError("--index-read-only needs --index PATH");
+  }
   if (!o.index_path.empty() && o.floor) {
     return absl::InvalidArgumentError("--index cannot be used with --floor");
   }
@@ -507,9 +510,9 @@ absl::Status RunClaimsStage(IndexedScan* indexed, Report* report) {
   return absl::OkStatus();
 }
 
-absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims, bool indexed,
-                                           Report* report) {
-  if (claims.ok() || indexed || !absl::IsResourceExhausted(claims)) {
+absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
+                                           bool adds_to_index, Report* report) {
+  if (claims.ok() || adds_to_index || !absl::IsResourceExhausted(claims)) {
     return claims;
   }
   report->claims = ClaimsResult();
@@ -671,7 +674,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     auto t4 = Clock::now();
     absl::Status s = internal::KeepDocumentLevelIfClaimsFail(
         internal::RunClaimsStage(indexed ? &*indexed : nullptr, &report),
-        indexed.has_value(), &report);
+        indexed.has_value() && !options.index_read_only, &report);
     if (!s.ok()) return s;
     report.timings.claims_s = Seconds(t4);
   }

@@ -21,7 +21,8 @@ absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
                                               LshParams lsh) {
   const auto t0 = Clock::now();
   IndexOptions io;
-  io.create = true;
+  io.create = !options.index_read_only;
+  io.read_only = options.index_read_only;
   io.busy_timeout_ms = options.index_wait_ms;
   io.merge_min_documents = options.index_merge_min_documents;
   const IndexParams params = IndexParams::ForScan(options, lsh);
@@ -37,8 +38,13 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
     const std::function<std::span<const uint32_t>(size_t)>& signature) {
   const auto t0 = Clock::now();
   // From here on the index is ours until Finish() commits: two scans of the
-  // same index run one after the other, each seeing the other's dump.
-  if (auto s = index_.BeginWrite(); !s.ok()) return s;
+  // same index run one after the other, each seeing the other's dump. A
+  // read-only scan reads one snapshot instead, beside any writer.
+  if (auto s =
+          options_->index_read_only ? index_.BeginRead() : index_.BeginWrite();
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<uint64_t> before = index_.CountDocuments();
   if (!before.ok()) return before.status();
   documents_before_ = *before;
@@ -144,6 +150,21 @@ absl::Status IndexedScan::Finish(
     return c.cluster.members.back() < loaded;  // Members ascend.
   });
 
+  IndexSummary& ix = report->index;
+  ix.used = true;
+  ix.read_only = options_->index_read_only;
+  ix.path = index_.path();
+  ix.loaded = loaded;
+  ix.origins = std::move(origins_);
+  ix.documents_before = documents_before_;
+  ix.already_indexed = static_cast<uint64_t>(std::count_if(
+      already_.begin(), already_.end(), [](int64_t r) { return r != 0; }));
+  if (options_->index_read_only) {
+    seconds_ += Seconds(t0);
+    report->timings.index_s = seconds_;
+    return index_.EndRead();
+  }
+
   // ---- The index: the new documents not indexed yet, in one go. ----
   DumpToAdd dump;
   dump.name = absl::StrJoin(paths, " ");
@@ -180,14 +201,6 @@ absl::Status IndexedScan::Finish(
   if (!added.ok()) return added.status();
   if (auto s = index_.Commit(); !s.ok()) return s;
 
-  IndexSummary& ix = report->index;
-  ix.used = true;
-  ix.path = index_.path();
-  ix.loaded = loaded;
-  ix.origins = std::move(origins_);
-  ix.documents_before = documents_before_;
-  ix.already_indexed = static_cast<uint64_t>(std::count_if(
-      already_.begin(), already_.end(), [](int64_t r) { return r != 0; }));
   ix.added = added->documents;
   ix.units_added = added->units;
   ix.dump_seq = added->dump_seq;

@@ -195,12 +195,13 @@ std::vector<uint32_t> StoryOf(const Report& report);
 absl::Status RunClaimsStage(IndexedScan* indexed, Report* report);
 
 // What a failed claims stage (`claims`) does to a scan: past a resource
-// limit (ResourceExhausted: too many candidate pairs), a scan without an
-// index keeps its document-level results, with the reason in
-// report->claims_error (OK returned); anything else, or any failure with an
-// index (which must not record this dump half-done), fails the scan.
-absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims, bool indexed,
-                                           Report* report);
+// limit (ResourceExhausted: too many candidate pairs), a scan that adds to
+// no index keeps its document-level results, with the reason in
+// report->claims_error (OK returned); anything else, or any failure of a
+// scan adding to an index (which must not record this dump half-done),
+// fails the scan.
+absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
+                                           bool adds_to_index, Report* report);
 
 // Loads the claim scorer's lexicon (WordNet, 0.1 s) on a thread of its own
 // while the document-level stages run: the loaded lexicon is shared by

@@ -820,7 +820,7 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   if (options.claims.enabled) {
     claims_status = internal::KeepDocumentLevelIfClaimsFail(
         DistributedClaims(comm, shard, records->docs, options, &report),
-        /*indexed=*/false, &report);
+        /*adds_to_index=*/false, &report);
     std::vector<Document>().swap(records->docs);
     report.timings.claims_s = Seconds(t);
   }

@@ -645,6 +645,134 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
             2);
 }
 
+// scan --index-read-only: the same comparisons as a scan that adds the
+// dump, and the index file byte for byte as it was.
+TEST(Index, ReadOnlyScanComparesAndAddsNothing) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  const std::string before = ReadFile(db);
+  ScanOptions ro;
+  ro.index_read_only = true;
+  Report checked = Scan({Seed(3), Seed(4)}, db, ro);
+  EXPECT_TRUE(checked.index.read_only);
+  EXPECT_EQ(checked.index.documents_before, 3u);
+  EXPECT_EQ(checked.index.added, 0u);
+  EXPECT_EQ(checked.index.dump_seq, 0u);
+  EXPECT_GT(checked.index.loaded, 0u);
+  EXPECT_TRUE(ReadFile(db) == before) << db << " was modified";
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
+  std::ostringstream first, again;
+  WriteJson(checked, first);
+  WriteJson(Scan({Seed(3), Seed(4)}, db, ro), again);
+  EXPECT_EQ(first.str(), again.str());
+  nlohmann::json j = nlohmann::json::parse(first.str());
+  EXPECT_EQ(j["index"]["read_only"], true);
+  EXPECT_EQ(j["index"]["added"], 0);
+  EXPECT_TRUE(j["index"]["dump"].is_null());
+
+  Report added = Scan({Seed(3), Seed(4)}, db);
+  EXPECT_EQ(added.index.added, 2u);
+  std::ostringstream added_json;
+  WriteJson(added, added_json);
+  EXPECT_FALSE(
+      nlohmann::json::parse(added_json.str())["index"].contains("read_only"));
+  const auto checked_pairs = PairsById(checked);
+  const auto added_pairs = PairsById(added);
+  ASSERT_EQ(checked_pairs.size(), added_pairs.size());
+  for (const auto& [key, p] : added_pairs) {
+    ASSERT_TRUE(checked_pairs.count(key));
+    EXPECT_EQ(checked_pairs.at(key).jaccard, p.jaccard);
+  }
+  const auto checked_matches = MatchesById(checked);
+  const auto added_matches = MatchesById(added);
+  EXPECT_GE(added_matches.size(), 2u);  // Lavrov's statement, 000 and 003.
+  ASSERT_EQ(checked_matches.size(), added_matches.size());
+  for (const auto& [key, m] : added_matches) {
+    ASSERT_TRUE(checked_matches.count(key));
+    EXPECT_EQ(checked_matches.at(key).score, m.score);
+  }
+}
+
+TEST(Index, ReadOnlyScanNeitherWaitsForNorSeesAnUncommittedWrite) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  absl::StatusOr<Index> writer = Index::Open(db, IndexOptions());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  ASSERT_TRUE(writer->BeginWrite().ok());
+  Document doc;
+  doc.id = "late-article";
+  doc.text = "A late article.";
+  DumpToAdd dump;
+  dump.name = "by hand";
+  dump.docs = {&doc};
+  dump.signatures.assign(writer->params().num_perm, 7);
+  dump.fingerprints = {{1, 2, 3}};
+  ASSERT_TRUE(writer->AddDump(dump).ok());
+  // --index-wait 0: a scan that waited for the write lock would fail.
+  const std::string args =
+      "scan " + Seed(3) + " " + Seed(4) +
+      " --quiet --index-read-only --index-wait 0 --index " + db + " --out ";
+  testing::CommandResult r = RunRefrain(args + (d / "o1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(
+                ReadFile(d / "o1/report.json"))["index"]["documents_before"],
+            3);
+  ASSERT_TRUE(writer->Commit().ok());
+  r = RunRefrain(args + (d / "o2"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(
+                ReadFile(d / "o2/report.json"))["index"]["documents_before"],
+            4);
+}
+
+// A fact-checker's use: one claim per JSONL record, checked against the
+// archive. The Lavrov statement (003's translation) finds 000's; a claim
+// about something else finds nothing.
+TEST(Index, ReadOnlyScanOfAClaimFileFindsTheEarlierStatement) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  WriteFile(d / "claims.jsonl",
+            "{\"id\":\"claim-1\",\"text\":\"The plans of the Islamic State "
+            "and its supporters to destabilize Central Asian states and "
+            "export instability to Russia are of particular concern.\"}\n"
+            "{\"id\":\"claim-2\",\"text\":\"The weather in Paris was sunny "
+            "and warm on Tuesday afternoon for the city marathon.\"}\n");
+  ScanOptions ro;
+  ro.index_read_only = true;
+  Report r = Scan({d / "claims.jsonl"}, db, ro);
+  ASSERT_EQ(r.claims.matches.size(), 1u);
+  const ClaimMatch& m = r.claims.matches[0];
+  const ClaimUnit& a = r.claims.units[m.a];
+  const ClaimUnit& b = r.claims.units[m.b];
+  EXPECT_EQ(r.documents[a.doc].id, Seed(0));
+  EXPECT_EQ(r.documents[b.doc].id, "claim-1");
+  const std::string quoted =
+      r.documents[a.doc].text.substr(a.span.begin, a.span.size());
+  EXPECT_NE(quoted.find("plans of the destabilization of Central Asian"),
+            std::string::npos)
+      << quoted;
+  EXPECT_GE(m.score, r.claims.threshold);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
+}
+
+TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
+  TempDir d;
+  testing::CommandResult r =
+      RunRefrain("scan " + Seed(3) + " --quiet --index-read-only --index " +
+                 (d / "missing.db") + " --out " + (d / "o"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no such index"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "missing.db"));
+  r = RunRefrain("scan " + Seed(3) + " --quiet --index-read-only --out " +
+                 (d / "o"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--index-read-only needs --index"), std::string::npos)
+      << r.err;
+}
+
 TEST(Index, ScanWithoutIndexHasNoIndexFields) {
   Report r = Scan({CorpusDir()}, "");
   EXPECT_FALSE(r.index.used);

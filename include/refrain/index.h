@@ -28,6 +28,9 @@
 //   Commit()      makes the dump visible at once. Destroying the Index, a
 //                 failure or a killed process before Commit() leaves the file
 //                 exactly as it was (SQLite's WAL journal).
+// A read (scan --index-read-only) is BeginRead(), the look-ups, EndRead():
+// one snapshot of the last commit, taken without the write lock, so it
+// neither waits for a writer nor sees its dump half-added.
 // Stats() and Remove() are separate entry points for `refrain index`.
 //
 // Not thread-safe: use one Index from one thread. Other processes may read
@@ -223,6 +226,10 @@ class Index {
   // Takes the write lock; see the stages above.
   absl::Status BeginWrite();
   absl::Status Commit();
+  // A read transaction: every look-up until EndRead() sees the state of one
+  // commit (a deferred BEGIN; in WAL mode no writer blocks it).
+  absl::Status BeginRead();
+  absl::Status EndRead();
 
   // Documents in the index.
   absl::StatusOr<uint64_t> CountDocuments() const;

@@ -58,9 +58,10 @@ struct IndexedOrigin {
 // over every dump would have seen them), followed by the new documents;
 // pairs, clusters and claim matches all involve at least one new document.
 struct IndexSummary {
-  bool used = false;    // False: no index, every other field empty.
-  std::string path;     // The index file.
-  uint32_t loaded = 0;  // Report::documents[0, loaded) come from the index.
+  bool used = false;       // False: no index, every other field empty.
+  bool read_only = false;  // scan --index-read-only: nothing was added.
+  std::string path;        // The index file.
+  uint32_t loaded = 0;     // Report::documents[0, loaded) come from the index.
   std::vector<IndexedOrigin> origins;  // Per loaded document.
   uint64_t documents_before = 0;       // In the index before this run.
   uint64_t already_indexed = 0;  // New documents whose id was already there.

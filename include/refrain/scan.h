@@ -81,6 +81,11 @@ struct ScanOptions {
   // again. Created if missing; refused if built with other sketch
   // parameters. Not with `floor`. Default "" (no index).
   std::string index_path;
+  // With index_path: compare with the indexed articles but add nothing. The
+  // index must exist; it is opened read-only and read as one snapshot, so
+  // the scan neither waits for a scan writing it nor sees that scan's dump
+  // half-added. Default false.
+  bool index_read_only = false;
   // How long to wait while another process writes the index, in
   // milliseconds, before failing with "index is locked by another process".
   // Default 30000; range >= 0.

@@ -187,6 +187,10 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "Persistent index (SQLite file, created if missing): also "
                   "compare with every article indexed by earlier scans, then "
                   "add this dump to it");
+  cmd->add_flag("--index-read-only", o.index_read_only,
+                "With --index: compare with the indexed articles but add "
+                "nothing (the index must exist; read as one snapshot, beside "
+                "any scan writing it)");
   cmd->add_option_function<double>(
          "--index-wait",
          [&o](double s) { o.index_wait_ms = static_cast<int>(s * 1000); },
