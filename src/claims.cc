@@ -1092,12 +1092,35 @@ absl::StatusOr<ClaimsResult> FinishClaims(
 
 }  // namespace
 
+uint64_t EstimateClaimMemory(uint64_t text_bytes) {
+  return uint64_t{100'000'000} + 24 * text_bytes;
+}
+
+absl::Status CheckClaimMemory(uint64_t text_bytes,
+                              const ClaimOptions& options) {
+  const uint64_t need = EstimateClaimMemory(text_bytes);
+  if (options.max_memory_bytes == 0 || need <= options.max_memory_bytes) {
+    return absl::OkStatus();
+  }
+  return absl::ResourceExhaustedError(absl::StrFormat(
+      "claims: the claims stage would need about %.2f GB for %.1f MB of "
+      "article text (100 MB + 24 bytes per byte), over --claim-max-memory "
+      "%.2f GB (the memory available when the scan started, unless set): "
+      "scan smaller dumps for claims, raise --claim-max-memory if the "
+      "estimate is too high for these texts (0: no check), or run with "
+      "--no-claims",
+      need / 1e9, text_bytes / 1e6, options.max_memory_bytes / 1e9));
+}
+
 absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
                                         std::span<const uint32_t> story_of,
                                         const SegmentOptions& segment,
                                         const ClaimOptions& options,
                                         ClaimsIncremental* incremental) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  uint64_t text_bytes = 0;
+  for (const Document& d : docs) text_bytes += d.text.size();
+  if (auto s = CheckClaimMemory(text_bytes, options); !s.ok()) return s;
   Lap lap;
   ClaimsResult::Timings timings;
   absl::StatusOr<TermAnalyzer> analyzer =

@@ -303,6 +303,15 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
                                const ScanOptions& options, Report* report) {
   const int rank = comm.rank(), size = comm.size();
   const ClaimOptions& co = options.claims;
+  // Rank 0 holds every text, and the matching: its memory decides, for all.
+  std::string refusal;
+  if (rank == 0) {
+    uint64_t text_bytes = 0;
+    for (const Document& d : report->documents) text_bytes += d.text.size();
+    refusal = std::string(CheckClaimMemory(text_bytes, co).message());
+  }
+  comm.Broadcast(&refusal);
+  if (!refusal.empty()) return absl::ResourceExhaustedError(refusal);
   // Stories from rank 0's clusters.
   std::string bytes;
   if (rank == 0) {

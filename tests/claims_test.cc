@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
 #include "test_util.h"
@@ -168,10 +169,10 @@ TEST(Claims, BoilerplateLinesAreNotClaims) {
   std::vector<Document> docs;
   for (int i = 0; i < 6; ++i) {
     docs.push_back(Doc(
-        "d" + std::to_string(i),
-        std::string(stories[i]) +
-            "\nSubscribe to our newsletter for daily updates from the newsroom "
-            "editors.\n"));
+        absl::StrCat("d", i),
+        absl::StrCat(stories[i],
+                     "\nSubscribe to our newsletter for daily updates from the "
+                     "newsroom editors.\n")));
   }
   ClaimsResult r = Claims(docs);
   EXPECT_EQ(r.boilerplate_units, 6u);
@@ -290,10 +291,11 @@ TEST(Claims, RefusesMoreCandidatesThanTheLimit) {
   // Six articles restating one claim: 15 candidate pairs at least.
   std::vector<Document> docs;
   for (int i = 0; i < 6; ++i) {
-    docs.push_back(Doc("d" + std::to_string(i),
-                       "The central bank raised its key interest rate by half "
-                       "a point to fight inflation, officials said on day " +
-                           std::to_string(i) + ".\n"));
+    docs.push_back(Doc(absl::StrCat("d", i),
+                       absl::StrCat("The central bank raised its key interest "
+                                    "rate by half a point to fight inflation, "
+                                    "officials said on day ",
+                                    i, ".\n")));
   }
   ClaimOptions o;
   o.max_candidate_pairs = 10;
@@ -306,6 +308,32 @@ TEST(Claims, RefusesMoreCandidatesThanTheLimit) {
               ::testing::HasSubstr("--no-claims"));
   o.max_candidate_pairs = 0;  // No limit.
   EXPECT_EQ(Claims(docs, o).matches.size(), 15u);
+}
+
+TEST(Claims, RefusesDumpsEstimatedToNeedMoreMemoryThanTheLimit) {
+  EXPECT_EQ(EstimateClaimMemory(0), 100'000'000u);
+  EXPECT_EQ(EstimateClaimMemory(1'000'000'000), 24'100'000'000u);
+  std::vector<Document> docs;
+  for (int i = 0; i < 3; ++i) {
+    docs.push_back(Doc(absl::StrCat("d", i),
+                       "The central bank raised its key interest rate by half "
+                       "a point to fight inflation, officials said.\n"));
+  }
+  uint64_t text_bytes = 0;
+  for (const Document& d : docs) text_bytes += d.text.size();
+  ClaimOptions o;
+  o.max_memory_bytes = EstimateClaimMemory(text_bytes) - 1;
+  absl::StatusOr<ClaimsResult> r = FindClaims(docs, {}, SegmentOptions{}, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(r.status())) << r.status();
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::HasSubstr("over --claim-max-memory"));
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::HasSubstr("--no-claims"));
+  o.max_memory_bytes = EstimateClaimMemory(text_bytes);  // Just enough.
+  EXPECT_EQ(Claims(docs, o).matches.size(), 3u);
+  o.max_memory_bytes = 0;  // No check.
+  EXPECT_EQ(Claims(docs, o).matches.size(), 3u);
 }
 
 TEST(Claims, RejectsBadOptions) {

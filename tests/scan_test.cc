@@ -419,6 +419,28 @@ TEST(Cli, ClaimsPastTheirLimitExitOneWithTheNearDuplicatesWritten) {
             std::string::npos);
 }
 
+TEST(Cli, ClaimsEstimatedOverTheMemoryLimitExitOneWithTheRestWritten) {
+  TempDir d;
+  // corpus/ is a few kB of text: 100 MB estimated, over 0.05 GB.
+  auto r = RunRefrain("scan " + CorpusDir() +
+                      " --claim-max-memory 0.05 --quiet --out " + (d / "out"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("over --claim-max-memory 0.05 GB"), std::string::npos)
+      << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_EQ(j["documents"].size(), 5u);
+  EXPECT_NE(j["claims"]["error"].get<std::string>().find("--claim-max-memory"),
+            std::string::npos);
+  // The default limit is the machine's available memory: corpus/ fits.
+  r = RunRefrain("scan " + CorpusDir() + " --quiet --out " + (d / "out2"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(Json::parse(ReadFile(d / "out2/report.json"))["claims"].contains(
+      "error"));
+  EXPECT_EQ(
+      RunRefrain("scan " + CorpusDir() + " --claim-max-memory -1").exit_code,
+      2);
+}
+
 TEST(Cli, UnwritableOutputIsAFailure) {
   TempDir d;
   WriteFile(d / "file", "x");

@@ -5,7 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -41,8 +43,46 @@ struct ScanFlags {
   std::string minhash = "oph";
   bool strict = false;
   bool quiet = false;
+  double claim_max_memory_gb = -1;  // < 0: the memory available at start.
   refrain::ScanOptions options;
 };
+
+// The memory this process may still take: MemAvailable, or less under the
+// memory limit of its cgroup (v2 or v1: containers, CI runners). 0 if
+// unknown.
+uint64_t AvailableMemoryBytes() {
+  uint64_t avail = 0;
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string line; std::getline(meminfo, line);) {
+    unsigned long long kb = 0;
+    if (std::sscanf(line.c_str(), "MemAvailable: %llu kB", &kb) == 1) {
+      avail = kb * 1024;
+      break;
+    }
+  }
+  // A limit file holds a number, "max" (v2, no limit: not read as one) or
+  // a huge number (v1, no limit: more than MemAvailable anyway).
+  auto limit = [&](const std::string& max_path, const std::string& cur_path) {
+    std::ifstream max_file(max_path), cur_file(cur_path);
+    unsigned long long max = 0, cur = 0;
+    if ((max_file >> max) && (cur_file >> cur)) {
+      const uint64_t room = max > cur ? max - cur : 0;
+      if (avail == 0 || room < avail) avail = room;
+    }
+  };
+  std::ifstream self("/proc/self/cgroup");
+  for (std::string line; std::getline(self, line);) {
+    if (line.starts_with("0::")) {
+      const std::string dir = "/sys/fs/cgroup" + line.substr(3);
+      limit(dir + "/memory.max", dir + "/memory.current");
+    } else if (const size_t at = line.find(":memory:");
+               at != std::string::npos) {
+      const std::string dir = "/sys/fs/cgroup/memory" + line.substr(at + 8);
+      limit(dir + "/memory.limit_in_bytes", dir + "/memory.usage_in_bytes");
+    }
+  }
+  return avail;
+}
 
 void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
   cmd->add_flag("!--no-claims", c->enabled,
@@ -97,6 +137,13 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "Output directory for report.json, report.html, "
                   "documents.csv, pairs.csv and claims.csv")
       ->capture_default_str();
+  cmd->add_option("--claim-max-memory", f->claim_max_memory_gb,
+                  "GB of memory the claims stage may need, as estimated "
+                  "before it starts (100 MB + 24 bytes per byte of article "
+                  "text); a larger dump gets its document-level results and "
+                  "exit 1; 0 = no check; default: the memory available when "
+                  "the scan starts")
+      ->check(CLI::Range(0.0, 1.0e6));
   cmd->add_option("--write-kept", f->write_kept,
                   "Also write the deduplicated dataset to this file "
                   "(.jsonl, .jsonl.gz or .jsonl.zst): the input records of "
@@ -285,6 +332,10 @@ int WriteScanOutputs(const ScanFlags& f,
                      absl::StatusOr<refrain::Report>& report);
 
 int RunScanCommand(ScanFlags& f) {
+  f.options.claims.max_memory_bytes =
+      f.claim_max_memory_gb < 0
+          ? AvailableMemoryBytes()
+          : static_cast<uint64_t>(f.claim_max_memory_gb * 1e9);
   if (!f.write_kept.empty() && f.options.floor) {
     return Fail(absl::InvalidArgumentError(
         "--write-kept cannot be used with --floor (which keeps nothing)"));
