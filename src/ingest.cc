@@ -112,30 +112,27 @@ class GzipSource : public ByteSource {
   bool first_ = true;
 };
 
+// Decompresses what `raw` reads (a file, or standard input).
 class ZstdSource : public ByteSource {
  public:
-  explicit ZstdSource(FILE* f)
-      : f_(f), dctx_(ZSTD_createDCtx()), in_buf_(ZSTD_DStreamInSize()) {}
-  ~ZstdSource() override {
-    ZSTD_freeDCtx(dctx_);
-    std::fclose(f_);
-  }
+  explicit ZstdSource(std::unique_ptr<ByteSource> raw)
+      : raw_(std::move(raw)),
+        dctx_(ZSTD_createDCtx()),
+        in_buf_(ZSTD_DStreamInSize()) {}
+  ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
     ZSTD_outBuffer out{buf, n, 0};
     while (out.pos == 0) {
       if (in_.pos == in_.size) {
-        size_t got = std::fread(in_buf_.data(), 1, in_buf_.size(), f_);
-        if (got == 0) {
-          if (std::ferror(f_)) {
-            return absl::DataLossError(
-                absl::StrCat("read error: ", ErrnoText()));
-          }
+        absl::StatusOr<size_t> got = raw_->Read(in_buf_.data(), in_buf_.size());
+        if (!got.ok()) return got.status();
+        if (*got == 0) {
           if (last_ret_ != 0) {
             return absl::DataLossError("truncated zstd stream");
           }
           return size_t{0};
         }
-        in_ = ZSTD_inBuffer{in_buf_.data(), got, 0};
+        in_ = ZSTD_inBuffer{in_buf_.data(), *got, 0};
       }
       last_ret_ = ZSTD_decompressStream(dctx_, &out, &in_);
       if (ZSTD_isError(last_ret_)) {
@@ -147,11 +144,93 @@ class ZstdSource : public ByteSource {
   }
 
  private:
-  FILE* f_;
+  std::unique_ptr<ByteSource> raw_;
   ZSTD_DCtx* dctx_;
   std::vector<char> in_buf_;
   ZSTD_inBuffer in_{nullptr, 0, 0};
   size_t last_ret_ = 0;
+};
+
+// Standard input, not closed at the end.
+class StdinSource : public ByteSource {
+ public:
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    size_t got = std::fread(buf, 1, n, stdin);
+    if (got == 0 && std::ferror(stdin)) {
+      return absl::DataLossError(absl::StrCat("read error: ", ErrnoText()));
+    }
+    return got;
+  }
+};
+
+// `prefix` (bytes already read from `rest` to look at them), then `rest`.
+class PrefixedSource : public ByteSource {
+ public:
+  PrefixedSource(std::string prefix, std::unique_ptr<ByteSource> rest)
+      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (at_ < prefix_.size()) {
+      const size_t k = std::min(n, prefix_.size() - at_);
+      std::memcpy(buf, prefix_.data() + at_, k);
+      at_ += k;
+      return k;
+    }
+    return rest_->Read(buf, n);
+  }
+
+ private:
+  std::string prefix_;
+  size_t at_ = 0;
+  std::unique_ptr<ByteSource> rest_;
+};
+
+// gzip members (one or more, concatenated) read from `raw`, with zlib's
+// inflate: gzopen() needs a file, standard input is read through this.
+class InflateSource : public ByteSource {
+ public:
+  explicit InflateSource(std::unique_ptr<ByteSource> raw)
+      : raw_(std::move(raw)), in_buf_(1 << 16) {
+    ok_ = inflateInit2(&z_, 16 + MAX_WBITS) == Z_OK;
+  }
+  ~InflateSource() override {
+    if (ok_) inflateEnd(&z_);
+  }
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (!ok_) return absl::ResourceExhaustedError("cannot start inflate");
+    z_.next_out = reinterpret_cast<Bytef*>(buf);
+    z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    while (z_.avail_out == static_cast<uInt>(std::min<size_t>(n, 1u << 30))) {
+      if (z_.avail_in == 0) {
+        absl::StatusOr<size_t> got = raw_->Read(in_buf_.data(), in_buf_.size());
+        if (!got.ok()) return got.status();
+        if (*got == 0) {
+          if (in_member_) return absl::DataLossError("truncated gzip stream");
+          break;
+        }
+        z_.next_in = reinterpret_cast<Bytef*>(in_buf_.data());
+        z_.avail_in = static_cast<uInt>(*got);
+      }
+      if (!in_member_) {  // Another member follows.
+        inflateReset(&z_);
+        in_member_ = true;
+      }
+      const int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        in_member_ = false;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return absl::DataLossError(absl::StrCat(
+            "corrupt gzip stream: ", z_.msg != nullptr ? z_.msg : "error"));
+      }
+    }
+    return n - z_.avail_out;
+  }
+
+ private:
+  std::unique_ptr<ByteSource> raw_;
+  std::vector<char> in_buf_;
+  z_stream z_{};
+  bool ok_ = false;
+  bool in_member_ = true;
 };
 
 absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
@@ -168,8 +247,59 @@ absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
   if (f == nullptr) {
     return absl::NotFoundError(absl::StrCat("cannot open: ", ErrnoText()));
   }
-  if (c == Compression::kZstd) return std::make_unique<ZstdSource>(f);
-  return std::make_unique<PlainSource>(f);
+  auto plain = std::make_unique<PlainSource>(f);
+  if (c == Compression::kZstd) {
+    return std::make_unique<ZstdSource>(std::move(plain));
+  }
+  return plain;
+}
+
+// Standard input: gzip and zstd recognised by their magic bytes, then JSONL
+// when the first non-blank byte is '{', else one text document.
+absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, RecordFormat>>
+OpenStdin() {
+  // Reads from `src` into `head` until `enough(head)` or the end; the bytes
+  // read are put back in front of the rest.
+  auto look = [](std::unique_ptr<ByteSource>& src, std::string* head,
+                 auto enough) -> absl::Status {
+    char buf[4096];
+    while (!enough(*head)) {
+      absl::StatusOr<size_t> got = src->Read(buf, sizeof buf);
+      if (!got.ok()) return got.status();
+      if (*got == 0) break;
+      head->append(buf, *got);
+    }
+    src = std::make_unique<PrefixedSource>(*head, std::move(src));
+    return absl::OkStatus();
+  };
+  std::unique_ptr<ByteSource> in = std::make_unique<StdinSource>();
+  std::string magic;
+  if (auto s =
+          look(in, &magic, [](const std::string& h) { return h.size() >= 4; });
+      !s.ok()) {
+    return s;
+  }
+  if (magic.starts_with("\x1f\x8b")) {
+    in = std::make_unique<InflateSource>(std::move(in));
+  } else if (magic.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) {
+    in = std::make_unique<ZstdSource>(std::move(in));
+  }
+  // Blank lines may lead a JSONL stream; 64 KiB of blanks decide nothing.
+  std::string head;
+  constexpr std::string_view kBlank = " \t\r\n";
+  if (auto s = look(in, &head,
+                    [&](const std::string& h) {
+                      return h.find_first_not_of(kBlank) != std::string::npos ||
+                             h.size() >= 65536;
+                    });
+      !s.ok()) {
+    return s;
+  }
+  const size_t first = head.find_first_not_of(kBlank);
+  const RecordFormat format = first != std::string::npos && head[first] == '{'
+                                  ? RecordFormat::kJsonLine
+                                  : RecordFormat::kText;
+  return std::make_pair(std::move(in), format);
 }
 
 constexpr size_t kChunk = 1 << 20;
@@ -179,6 +309,12 @@ constexpr size_t kChunk = 1 << 20;
 class Lister {
  public:
   void Path(const std::string& path) {
+    if (path == kStdinPath) {
+      files_.push_back(InputFile{
+          path, stdin_listed_ ? "standard input is read once" : "", 0});
+      stdin_listed_ = true;
+      return;
+    }
     std::error_code ec;
     fs::file_status st = fs::status(path, ec);
     if (ec) {
@@ -229,6 +365,7 @@ class Lister {
   }
 
   std::vector<InputFile> files_;
+  bool stdin_listed_ = false;
 };
 
 class Walker {
@@ -248,6 +385,18 @@ class Walker {
 
  private:
   void File(const std::string& path) {
+    if (path == kStdinPath) {
+      absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, RecordFormat>> in =
+          OpenStdin();
+      if (!in.ok()) {
+        Skip(kStdinName, 0, std::string(in.status().message()));
+      } else if (in->second == RecordFormat::kText) {
+        TextFile(kStdinName, *in->first);
+      } else {
+        JsonLines(kStdinName, *in->first);
+      }
+      return;
+    }
     FileKind kind = Classify(path);
     if (!kind.format) {
       Skip(path, 0, "unsupported file type");

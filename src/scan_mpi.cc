@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "mpi_comm.h"
 #include "refrain/claims.h"
+#include "refrain/ingest.h"
 #include "refrain/lsh.h"
 #include "scan_internal.h"
 
@@ -743,6 +744,10 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   if (options.floor) {
     return absl::InvalidArgumentError(
         "--floor runs in one process: run it without mpirun");
+  }
+  if (std::find(paths.begin(), paths.end(), kStdinPath) != paths.end()) {
+    return absl::InvalidArgumentError(
+        "standard input (-) is read by one process: run without mpirun");
   }
   Comm comm(MPI_COMM_WORLD, session.rank(), session.size());
   const int rank = comm.rank(), size = comm.size();

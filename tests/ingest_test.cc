@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,88 @@ TEST(Ingest, CorruptCompressedStreamsAreSkippedWithReasons) {
   EXPECT_NE(r.skipped[1].reason.find("zstd"), std::string::npos)
       << r.skipped[1].reason;
   EXPECT_LT(r.docs.size(), 2000u);  // What was readable before the cut.
+}
+
+// Reads "-" with standard input taken from `path`.
+Ingested IngestStdin(const std::string& path,
+                     const std::vector<std::string>& paths = {"-"}) {
+  EXPECT_NE(std::freopen(path.c_str(), "rb", stdin), nullptr);
+  Ingested r = IngestAll(paths);
+  EXPECT_NE(std::freopen("/dev/null", "rb", stdin), nullptr);
+  return r;
+}
+
+TEST(Ingest, StandardInputPlainGzipOrZstdJsonLinesOrText) {
+  TempDir d;
+  const std::string lines =
+      "\n  "
+      "\n{\"id\":\"a\",\"text\":\"alpha\"}\n{\"id\":\"b\",\"text\":\"beta\"}\n";
+  WriteFile(d / "plain", lines);
+  testing::WriteGzip(d / "one.gz", lines);
+  testing::WriteZstd(d / "zstd", lines);
+  // Two gzip members one after the other, as `cat a.gz b.gz` gives.
+  WriteFile(d / "two.gz",
+            testing::ReadFile(d / "one.gz") + testing::ReadFile(d / "one.gz"));
+  for (const char* name : {"plain", "one.gz", "zstd", "two.gz"}) {
+    SCOPED_TRACE(name);
+    Ingested r = IngestStdin(d / name);
+    const size_t copies = std::string(name) == "two.gz" ? 2 : 1;
+    ASSERT_EQ(r.docs.size(), copies * 2);
+    EXPECT_EQ(r.docs[0].id, "a");
+    EXPECT_EQ(r.docs[0].location, "<stdin>:3");
+    EXPECT_EQ(r.docs[1].text, "beta");
+    EXPECT_EQ(r.skipped.size(), 0u);
+  }
+  // Not '{' first: one text article.
+  WriteFile(d / "article", "\nHeadline here\nBody of the article.\n");
+  testing::WriteGzip(d / "article.gz", "Headline here\nBody.");
+  for (const char* name : {"article", "article.gz"}) {
+    Ingested r = IngestStdin(d / name);
+    ASSERT_EQ(r.docs.size(), 1u) << name;
+    EXPECT_EQ(r.docs[0].id, "<stdin>");
+    EXPECT_EQ(r.docs[0].title, "Headline here");
+  }
+}
+
+TEST(Ingest, StandardInputFaultsAreSkippedWithReasons) {
+  TempDir d;
+  std::string lines;
+  // Several zstd blocks (128 KiB each), so half the stream decodes.
+  for (int i = 0; i < 20000; ++i) {
+    lines += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"text " +
+             std::to_string(i * 7919) + "\"}\n";
+  }
+  testing::WriteGzip(d / "t.gz", lines);
+  testing::WriteZstd(d / "t.zst", lines);
+  for (const char* name : {"t.gz", "t.zst"}) {
+    const std::string z = testing::ReadFile(d / name);
+    WriteFile(d / "cut", z.substr(0, z.size() / 2));
+    Ingested r = IngestStdin(d / "cut");
+    ASSERT_EQ(r.skipped.size(), 1u) << name;
+    EXPECT_TRUE(r.skipped[0].location.starts_with("<stdin>:"))
+        << r.skipped[0].location;
+    EXPECT_NE(r.skipped[0].reason.find("truncated"), std::string::npos)
+        << r.skipped[0].reason;
+    EXPECT_GT(r.docs.size(), 0u);  // What was readable before the cut.
+    EXPECT_LT(r.docs.size(), 20000u);
+  }
+  WriteFile(d / "bad.gz", "\x1f\x8b this is not gzip");
+  Ingested bad = IngestStdin(d / "bad.gz");
+  ASSERT_EQ(bad.skipped.size(), 1u);
+  EXPECT_NE(bad.skipped[0].reason.find("corrupt gzip stream"),
+            std::string::npos)
+      << bad.skipped[0].reason;
+  WriteFile(d / "empty", "");
+  Ingested empty = IngestStdin(d / "empty");
+  ASSERT_EQ(empty.skipped.size(), 1u);
+  EXPECT_EQ(empty.skipped[0].location, "<stdin>");
+  EXPECT_EQ(empty.skipped[0].reason, "empty file");
+  // Named twice: read once, the second is a skipped entry.
+  WriteFile(d / "one", "{\"id\":\"a\",\"text\":\"alpha\"}\n");
+  Ingested twice = IngestStdin(d / "one", {"-", "-"});
+  EXPECT_EQ(twice.docs.size(), 1u);
+  ASSERT_EQ(twice.skipped.size(), 1u);
+  EXPECT_EQ(twice.skipped[0].reason, "standard input is read once");
 }
 
 TEST(Ingest, BadInputIsReportedWithFileAndLine) {

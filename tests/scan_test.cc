@@ -441,6 +441,28 @@ TEST(Cli, ClaimsEstimatedOverTheMemoryLimitExitOneWithTheRestWritten) {
       2);
 }
 
+TEST(Cli, StandardInputIsAnInput) {
+  TempDir d;
+  testing::WriteGzip(d / "dump.jsonl.gz",
+                     "{\"id\":\"x\",\"text\":" +
+                         Json(ReadFile(CorpusDir() + "/" + kSeed001)).dump() +
+                         "}\n");
+  auto r = RunRefrain("scan - " + CorpusDir() + " --no-claims --out " +
+                      (d / "out") + " < " + (d / "dump.jsonl.gz"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  ASSERT_EQ(j["documents"].size(), 6u);
+  EXPECT_EQ(j["documents"][0]["id"], "x");
+  EXPECT_EQ(j["documents"][0]["location"], "<stdin>:1");
+  // The article from standard input is a copy of seed 001: one pair.
+  EXPECT_EQ(j["near_duplicates"]["pairs"].size(), 1u);
+  auto kept = RunRefrain("scan - --write-kept " + (d / "k.jsonl") + " < " +
+                         (d / "dump.jsonl.gz"));
+  EXPECT_EQ(kept.exit_code, 2);
+  EXPECT_NE(kept.err.find("standard input (-) cannot give"), std::string::npos)
+      << kept.err;
+}
+
 TEST(Cli, UnwritableOutputIsAFailure) {
   TempDir d;
   WriteFile(d / "file", "x");

@@ -5,6 +5,10 @@
 //                     title; the whole file is the text.
 //   *.jsonl, *.ndjson one article per line, a JSON object with the fields
 //                     named in IngestOptions; the text field is required.
+//   -                 standard input (once): gzip or zstd data recognised
+//                     by their magic bytes; JSONL when its first non-blank
+//                     byte is '{', else one text article. Its records are
+//                     located as "<stdin>" ("<stdin>:LINE").
 // Directories are walked recursively in byte-wise sorted order; hidden entries
 // (name starting with '.') are ignored; any other file becomes a skipped
 // record "unsupported file type".
@@ -27,6 +31,10 @@
 #include "refrain/document.h"
 
 namespace refrain {
+
+// The path that names standard input, and how its records are located.
+inline constexpr char kStdinPath[] = "-";
+inline constexpr char kStdinName[] = "<stdin>";
 
 struct IngestOptions {
   // JSON field names for JSONL input. Only `text_field` is required in a

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include "refrain/eval_pairs.h"
 #include "refrain/generate.h"
 #include "refrain/index.h"
+#include "refrain/ingest.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
 #ifdef REFRAIN_HAVE_MPI
@@ -336,6 +338,13 @@ int RunScanCommand(ScanFlags& f) {
       f.claim_max_memory_gb < 0
           ? AvailableMemoryBytes()
           : static_cast<uint64_t>(f.claim_max_memory_gb * 1e9);
+  if (!f.write_kept.empty() &&
+      std::find(f.paths.begin(), f.paths.end(), refrain::kStdinPath) !=
+          f.paths.end()) {
+    return Fail(absl::InvalidArgumentError(
+        "--write-kept reads the inputs a second time, which standard input "
+        "(-) cannot give: save it to a file first"));
+  }
   if (!f.write_kept.empty() && f.options.floor) {
     return Fail(absl::InvalidArgumentError(
         "--write-kept cannot be used with --floor (which keeps nothing)"));
