@@ -866,6 +866,7 @@ absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(
     d.doc.input_bytes = static_cast<uint64_t>(st->Int(6));
     d.doc.invalid_utf8 = static_cast<uint32_t>(st->Int(7));
     d.doc.text = st->Text(8);
+    d.doc.text_bytes = d.doc.text.size();
     d.signature = st->Words(9);
     d.fingerprints = st->Words(10);
     d.dump_seq = static_cast<uint64_t>(st->Int(11));

@@ -637,6 +637,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
     doc.text = std::move(record.bytes);
     doc.title = FirstNonEmptyLine(doc.text);
     if (IsBlank(doc.text)) return SkipOf(record, "empty text");
+    doc.text_bytes = doc.text.size();
     return doc;
   }
 
@@ -698,6 +699,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
   doc.invalid_utf8 = repaired + internal::RepairUtf8(&doc.text) +
                      internal::RepairUtf8(&doc.title);
   if (doc.id.empty()) doc.id = doc.location;
+  doc.text_bytes = doc.text.size();
   return doc;
 }
 

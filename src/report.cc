@@ -48,6 +48,7 @@ Json Params(const Report& r) {
   p["fn_weight"] = o.fn_weight;
   p["max_bucket"] = o.max_bucket;
   p["max_cluster_pairs"] = o.max_cluster_pairs;
+  p["keep"] = KeepPolicyName(o.keep);
   p["max_record_bytes"] = o.ingest.max_record_bytes;
   p["ranks"] = r.ranks;
   p["sentence_locale"] = o.segment.locale;

@@ -178,6 +178,18 @@ double EffectiveLshThreshold(const ScanOptions& o) {
   return std::min(o.threshold, c * r / (1 + r - c * r));
 }
 
+const char* KeepPolicyName(KeepPolicy k) {
+  switch (k) {
+    case KeepPolicy::kFirst:
+      return "first";
+    case KeepPolicy::kLongest:
+      return "longest";
+    case KeepPolicy::kEarliest:
+      return "earliest";
+  }
+  return "first";
+}
+
 absl::Status ValidateScanOptions(const ScanOptions& o) {
   if (auto s = ValidateIngestOptions(o.ingest); !s.ok()) return s;
   if (auto s = ValidateSegmentOptions(o.segment); !s.ok()) return s;
@@ -455,12 +467,43 @@ Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
   return v;
 }
 
+namespace {
+
+// The member of `members` (ascending) that ScanOptions::keep names.
+uint32_t Representative(std::span<const uint32_t> members,
+                        const Report& report) {
+  // Indexed documents come first; one was kept by an earlier run.
+  if (members.front() < report.index.loaded) return members.front();
+  const std::vector<Document>& docs = report.documents;
+  auto better = [&](uint32_t m, uint32_t best) {
+    switch (report.options.keep) {
+      case KeepPolicy::kFirst:
+        return false;
+      case KeepPolicy::kLongest:
+        return docs[m].text_bytes > docs[best].text_bytes;
+      case KeepPolicy::kEarliest:
+        return !docs[m].date.empty() &&
+               (docs[best].date.empty() || docs[m].date < docs[best].date);
+    }
+    return false;
+  };
+  uint32_t best = members.front();
+  for (uint32_t m : members) {
+    if (better(m, best)) best = m;
+  }
+  return best;
+}
+
+}  // namespace
+
 void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
                          Report* report) {
   const ScanOptions& options = report->options;
   const uint32_t num_docs = static_cast<uint32_t>(report->documents.size());
   report->similarity = BuildSimilarityMatrix(num_docs, edges);
   std::vector<Cluster> clusters = ConnectedComponents(report->similarity);
+  for (Cluster& c : clusters)
+    c.representative = Representative(c.members, *report);
   std::vector<const Cluster*> cluster_of(num_docs, nullptr);
   for (const Cluster& c : clusters) {
     for (uint32_t m : c.members) cluster_of[m] = &c;
@@ -475,7 +518,10 @@ void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
     dc.pairs_to_representative = c.members.size() > options.max_cluster_pairs;
     if (dc.pairs_to_representative) {
       for (uint32_t m : c.members) {
-        if (m != c.representative) listed.emplace_back(c.representative, m);
+        if (m != c.representative) {
+          listed.emplace_back(std::min(m, c.representative),
+                              std::max(m, c.representative));
+        }
       }
     }
     dc.cluster = std::move(c);
@@ -492,9 +538,10 @@ std::vector<uint32_t> StoryOf(const Report& report) {
   const uint32_t num_docs = static_cast<uint32_t>(report.documents.size());
   std::vector<uint32_t> story_of(num_docs);
   for (uint32_t d = 0; d < num_docs; ++d) story_of[d] = d;
+  // Labelled by the first member, whichever is the representative.
   for (const DocumentCluster& dc : report.clusters) {
     for (uint32_t m : dc.cluster.members)
-      story_of[m] = dc.cluster.representative;
+      story_of[m] = dc.cluster.members.front();
   }
   return story_of;
 }

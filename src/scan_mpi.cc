@@ -534,6 +534,7 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
     }
     PutU64(&out.stream, doc.invalid_utf8);
     PutU64(&out.stream, doc.input_bytes);
+    PutU64(&out.stream, doc.text_bytes);
     if (keep_text) {
       out.docs.push_back(Document{});
       out.docs.back().title = std::move(doc.title);
@@ -584,6 +585,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
         }
         doc.invalid_utf8 = static_cast<uint32_t>(in.U64());
         doc.input_bytes = in.U64();
+        doc.text_bytes = in.U64();
         global_of.push_back(
             internal::KeepDocument(std::move(doc), &id_index, report)
                 ? static_cast<uint32_t>(report->documents.size() - 1)

@@ -162,6 +162,79 @@ TEST(Scan, ClaimsPastTheirLimitKeepTheNearDuplicates) {
   EXPECT_TRUE(absl::IsResourceExhausted(indexed.status())) << indexed.status();
 }
 
+// Three versions of one article: which one represents the cluster (and is
+// kept) follows ScanOptions::keep; an indexed version always does.
+TEST(Scan, KeepPolicyChoosesTheRepresentative) {
+  TempDir d;
+  const std::string text = ReadFile(CorpusDir() + "/" + kSeed001);
+  auto line = [](const std::string& id, const std::string& date,
+                 const std::string& body) {
+    Json j = {{"id", id}, {"text", body}};
+    if (!date.empty()) j["date"] = date;
+    return j.dump() + "\n";
+  };
+  // a: first; b: the longest (a footer more), undated; c: the earliest.
+  WriteFile(d / "v.jsonl",
+            line("a", "2026-11-23", text) +
+                line("b", "", text + "\nRead more on our site today.") +
+                line("c", "2026-11-20T08:00:00Z", text));
+  const std::vector<std::pair<KeepPolicy, std::string>> cases = {
+      {KeepPolicy::kFirst, "a"},
+      {KeepPolicy::kLongest, "b"},
+      {KeepPolicy::kEarliest, "c"}};
+  for (const auto& [policy, want] : cases) {
+    SCOPED_TRACE(KeepPolicyName(policy));
+    ScanOptions o;
+    o.keep = policy;
+    o.claims.enabled = false;
+    Report r = Scan({d / "v.jsonl"}, o);
+    ASSERT_EQ(r.clusters.size(), 1u);
+    EXPECT_EQ(r.documents[r.clusters[0].cluster.representative].id, want);
+    EXPECT_EQ(r.pairs.size(), 3u);
+    for (const NearDuplicatePair& p : r.pairs) EXPECT_LT(p.a, p.b);
+    Json j = Json::parse(JsonOf(r));
+    EXPECT_EQ(j["near_duplicates"]["clusters"][0]["representative"], want);
+    EXPECT_EQ(j["params"]["keep"], KeepPolicyName(policy));
+    std::ostringstream csv;
+    WriteDocumentsCsv(r, csv);
+    for (const std::string id : {"a", "b", "c"}) {
+      const std::string row_start = "\r\n" + id + ",";
+      const size_t at = csv.str().find(row_start);
+      ASSERT_NE(at, std::string::npos) << csv.str();
+      const std::string row =
+          csv.str().substr(at + 2, csv.str().find("\r\n", at + 2) - at - 2);
+      // ..., representative, keep, claim_matches
+      EXPECT_NE(row.find("," + want + "," + (id == want ? "1" : "0") + ","),
+                std::string::npos)
+          << row;
+    }
+  }
+  // Large clusters list each pair with the representative, lower index
+  // first.
+  ScanOptions few;
+  few.keep = KeepPolicy::kLongest;
+  few.claims.enabled = false;
+  few.max_cluster_pairs = 2;
+  Report r = Scan({d / "v.jsonl"}, few);
+  ASSERT_EQ(r.pairs.size(), 2u);
+  EXPECT_EQ(r.pairs[0].a, 0u);
+  EXPECT_EQ(r.pairs[0].b, 1u);
+  EXPECT_EQ(r.pairs[1].a, 1u);
+  EXPECT_EQ(r.pairs[1].b, 2u);
+
+  // With an index, the version an earlier run indexed stays the one kept.
+  WriteFile(d / "first.jsonl", line("a", "2026-11-23", text));
+  WriteFile(d / "later.jsonl",
+            line("b", "", text + "\nRead more on our site today.") +
+                line("c", "2026-11-20T08:00:00Z", text));
+  ScanOptions ix = few;
+  ix.index_path = d / "news.db";
+  Scan({d / "first.jsonl"}, ix);
+  Report later = Scan({d / "later.jsonl"}, ix);
+  ASSERT_EQ(later.clusters.size(), 1u);
+  EXPECT_EQ(later.documents[later.clusters[0].cluster.representative].id, "a");
+}
+
 TEST(Scan, SameReportForOneAndTwoThreads) {
   TempDir d;
   std::filesystem::copy(CorpusDir(), d / "in");

@@ -16,10 +16,12 @@ namespace refrain {
 
 struct Cluster {
   std::vector<uint32_t> members;  // Document indexes, ascending; size >= 2.
-  uint32_t representative = 0;    // The member first in input order.
-  double min_similarity = 0.0;    // Over the cluster's edges.
-  double mean_similarity = 0.0;   // Over the cluster's edges.
-  uint64_t edges = 0;             // Verified edges inside the cluster.
+  // The member first in input order; a scan may name another
+  // (ScanOptions::keep).
+  uint32_t representative = 0;
+  double min_similarity = 0.0;   // Over the cluster's edges.
+  double mean_similarity = 0.0;  // Over the cluster's edges.
+  uint64_t edges = 0;            // Verified edges inside the cluster.
 };
 
 // Connected components of the graph whose edges are the non-zeros of `m`

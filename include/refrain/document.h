@@ -30,7 +30,9 @@ struct Document {
   std::string date;      // JSON `date`, verbatim; empty if absent.
   std::string text;      // Valid UTF-8 (invalid input bytes became U+FFFD).
   uint32_t invalid_utf8 = 0;  // How many invalid sequences were replaced.
-  uint64_t input_bytes = 0;   // Size of the text before repair.
+  uint64_t input_bytes = 0;   // Size of the record (file or line) as read.
+  // Size of `text` after repair; kept when the text itself is dropped.
+  uint64_t text_bytes = 0;
 };
 
 // An input record that did not become a document, and why. Together with the

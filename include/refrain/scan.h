@@ -20,6 +20,15 @@ namespace refrain {
 
 struct Report;
 
+// Which member of a near-duplicate cluster is its representative.
+enum class KeepPolicy {
+  kFirst,     // The first in input order.
+  kLongest,   // The most text (Document::text_bytes); ties: the first.
+  kEarliest,  // The smallest `date`, compared as text (ISO 8601 dates and
+              // times sort right); undated after dated; ties: the first.
+};
+const char* KeepPolicyName(KeepPolicy k);  // "first", "longest", "earliest"
+
 struct ScanOptions {
   IngestOptions ingest;
   SegmentOptions segment;
@@ -67,6 +76,12 @@ struct ScanOptions {
   // so thousands of copies do not make the report quadratic. Default 50;
   // range >= 2.
   uint32_t max_cluster_pairs = 50;
+  // Which member of each near-duplicate cluster is its representative: the
+  // one a deduplicated dataset keeps (documents.csv `keep`, --write-kept)
+  // and the one a large cluster lists its pairs with. With an index, a
+  // member loaded from it (kept by the run that added it) always is, the
+  // first of them. Default kFirst.
+  KeepPolicy keep = KeepPolicy::kFirst;
 
   // The floor: the same ingest (walk, decompression, JSON parsing, UTF-8
   // validation) and a split into words, and nothing else: no sketches, no

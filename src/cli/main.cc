@@ -43,6 +43,7 @@ struct ScanFlags {
   std::string out_dir = "refrain-out";
   std::string write_kept;  // --write-kept: empty = none.
   std::string minhash = "oph";
+  std::string keep = "first";
   bool strict = false;
   bool quiet = false;
   double claim_max_memory_gb = -1;  // < 0: the memory available at start.
@@ -152,6 +153,14 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "every document kept (keep = 1 in documents.csv), in input "
                   "order; JSONL records verbatim, text files as "
                   "{\"id\", \"text\"}");
+  cmd->add_option("--keep", f->keep,
+                  "Which member of a near-duplicate cluster is kept "
+                  "(documents.csv keep, --write-kept) and represents it: the "
+                  "first in input order, the longest text, or the earliest "
+                  "date (the date field compared as text: ISO 8601 sorts; "
+                  "undated last); with --index, an indexed article")
+      ->check(CLI::IsMember({"first", "longest", "earliest"}))
+      ->capture_default_str();
   cmd->add_option("--threshold", o.threshold,
                   "Jaccard similarity of word shingles at or above which two "
                   "documents are near-duplicates, in (0,1)")
@@ -360,6 +369,9 @@ int RunScanCommand(ScanFlags& f) {
       }
     }
   }
+  f.options.keep = f.keep == "longest"    ? refrain::KeepPolicy::kLongest
+                   : f.keep == "earliest" ? refrain::KeepPolicy::kEarliest
+                                          : refrain::KeepPolicy::kFirst;
   f.options.minhash.algorithm =
       f.minhash == "classic" ? refrain::MinHashAlgorithm::kClassic
                              : refrain::MinHashAlgorithm::kOnePermutation;
