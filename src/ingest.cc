@@ -64,10 +64,13 @@ class ByteSource {
 
 std::string ErrnoText() { return std::strerror(errno); }
 
+// A file; standard input is one that is not closed at the end.
 class PlainSource : public ByteSource {
  public:
-  explicit PlainSource(FILE* f) : f_(f) {}
-  ~PlainSource() override { std::fclose(f_); }
+  explicit PlainSource(FILE* f, bool close = true) : f_(f), close_(close) {}
+  ~PlainSource() override {
+    if (close_) std::fclose(f_);
+  }
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
     size_t got = std::fread(buf, 1, n, f_);
     if (got == 0 && std::ferror(f_)) {
@@ -78,6 +81,7 @@ class PlainSource : public ByteSource {
 
  private:
   FILE* f_;
+  bool close_;
 };
 
 // zlib's gz* API: handles concatenated members and reports truncation.
@@ -151,18 +155,6 @@ class ZstdSource : public ByteSource {
   size_t last_ret_ = 0;
 };
 
-// Standard input, not closed at the end.
-class StdinSource : public ByteSource {
- public:
-  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
-    size_t got = std::fread(buf, 1, n, stdin);
-    if (got == 0 && std::ferror(stdin)) {
-      return absl::DataLossError(absl::StrCat("read error: ", ErrnoText()));
-    }
-    return got;
-  }
-};
-
 // `prefix` (bytes already read from `rest` to look at them), then `rest`.
 class PrefixedSource : public ByteSource {
  public:
@@ -197,9 +189,10 @@ class InflateSource : public ByteSource {
   }
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
     if (!ok_) return absl::ResourceExhaustedError("cannot start inflate");
+    const auto room = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
     z_.next_out = reinterpret_cast<Bytef*>(buf);
-    z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
-    while (z_.avail_out == static_cast<uInt>(std::min<size_t>(n, 1u << 30))) {
+    z_.avail_out = room;
+    while (z_.avail_out == room) {  // Until some output, or the end.
       if (z_.avail_in == 0) {
         absl::StatusOr<size_t> got = raw_->Read(in_buf_.data(), in_buf_.size());
         if (!got.ok()) return got.status();
@@ -222,7 +215,7 @@ class InflateSource : public ByteSource {
             "corrupt gzip stream: ", z_.msg != nullptr ? z_.msg : "error"));
       }
     }
-    return n - z_.avail_out;
+    return size_t{room - z_.avail_out};
   }
 
  private:
@@ -272,7 +265,8 @@ OpenStdin() {
     src = std::make_unique<PrefixedSource>(*head, std::move(src));
     return absl::OkStatus();
   };
-  std::unique_ptr<ByteSource> in = std::make_unique<StdinSource>();
+  std::unique_ptr<ByteSource> in =
+      std::make_unique<PlainSource>(stdin, /*close=*/false);
   std::string magic;
   if (auto s =
           look(in, &magic, [](const std::string& h) { return h.size() >= 4; });

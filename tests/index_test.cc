@@ -438,22 +438,33 @@ TEST(Index, SecondWriterWaitsThenFails) {
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 5);
 }
 
+// A writer of `db` holding one added, uncommitted dump: a late article.
+struct LateWrite {
+  explicit LateWrite(const std::string& db)
+      : writer(Index::Open(db, IndexOptions())) {
+    if (!writer.ok() || !writer->BeginWrite().ok()) return;
+    doc.id = "late-article";
+    doc.text = "A late article.";
+    dump.name = "by hand";
+    dump.docs = {&doc};
+    dump.signatures.assign(writer->params().num_perm, 7);
+    dump.fingerprints = {{1, 2, 3}};
+    added = writer->AddDump(dump).ok();
+  }
+  bool ok() const { return added; }
+  absl::StatusOr<Index> writer;
+  Document doc;
+  DumpToAdd dump;
+  bool added = false;
+};
+
 TEST(Index, ReaderDuringAWriteSeesOldThenNewState) {
   TempDir d;
   const std::string db = d / "news.db";
   Scan({Seed(0), Seed(1), Seed(2)}, db);
-  absl::StatusOr<Index> writer = Index::Open(db, IndexOptions());
-  ASSERT_TRUE(writer.ok()) << writer.status();
-  ASSERT_TRUE(writer->BeginWrite().ok());
-  Document doc;
-  doc.id = "late-article";
-  doc.text = "A late article.";
-  DumpToAdd dump;
-  dump.name = "by hand";
-  dump.docs = {&doc};
-  dump.signatures.assign(writer->params().num_perm, 7);
-  dump.fingerprints = {{1, 2, 3}};
-  ASSERT_TRUE(writer->AddDump(dump).ok());
+  LateWrite late(db);
+  ASSERT_TRUE(late.ok());
+  absl::StatusOr<Index>& writer = late.writer;
 
   IndexOptions ro;
   ro.read_only = true;
@@ -698,18 +709,9 @@ TEST(Index, ReadOnlyScanNeitherWaitsForNorSeesAnUncommittedWrite) {
   TempDir d;
   const std::string db = d / "news.db";
   Scan({Seed(0), Seed(1), Seed(2)}, db);
-  absl::StatusOr<Index> writer = Index::Open(db, IndexOptions());
-  ASSERT_TRUE(writer.ok()) << writer.status();
-  ASSERT_TRUE(writer->BeginWrite().ok());
-  Document doc;
-  doc.id = "late-article";
-  doc.text = "A late article.";
-  DumpToAdd dump;
-  dump.name = "by hand";
-  dump.docs = {&doc};
-  dump.signatures.assign(writer->params().num_perm, 7);
-  dump.fingerprints = {{1, 2, 3}};
-  ASSERT_TRUE(writer->AddDump(dump).ok());
+  LateWrite late(db);
+  ASSERT_TRUE(late.ok());
+  absl::StatusOr<Index>& writer = late.writer;
   // --index-wait 0: a scan that waited for the write lock would fail.
   const std::string args =
       "scan " + Seed(3) + " " + Seed(4) +
