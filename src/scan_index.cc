@@ -23,6 +23,9 @@ absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
   IndexOptions io;
   io.create = !options.index_read_only;
   io.read_only = options.index_read_only;
+  // The whole-file check guards writes; a read-only scan writes nothing,
+  // and a corrupt page it reads still fails it with SQLite's error.
+  if (options.index_read_only) io.quick_check_max_bytes = 0;
   io.busy_timeout_ms = options.index_wait_ms;
   io.merge_min_documents = options.index_merge_min_documents;
   const IndexParams params = IndexParams::ForScan(options, lsh);
