@@ -263,6 +263,7 @@ border-left:3px solid var(--claim);padding:2px 0 2px 12px}
 .member .ctx{font-size:13px;align-self:flex-start}
 mark{background:var(--mark);color:inherit;border-radius:2px;padding:0 1px}
 .src{font-weight:600;color:#3e4c59}
+.idx{font-size:12px;color:#7c5e10;background:#fff3c4;border-radius:3px;padding:0 4px;margin-left:4px}
 .id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
 color:var(--muted);word-break:break-all}
 td.id{min-width:160px;width:42%;word-break:normal;overflow-wrap:anywhere}
@@ -602,12 +603,26 @@ class Page {
     const Document& doc = Doc(d);
     return Esc(Abbrev(doc.title.empty() ? doc.id : doc.title, max_bytes));
   }
-  // The outlet, if the input named one.
+  // The outlet, if the input named one, and for an article loaded from the
+  // index (scan --index) the earlier dump that added it.
   std::string Source(uint32_t d) const {
     const Document& doc = Doc(d);
-    return doc.source.empty() ? std::string()
-                              : absl::StrCat("<span class=\"src\">",
-                                             Esc(doc.source), "</span>");
+    return absl::StrCat(
+        doc.source.empty()
+            ? std::string()
+            : absl::StrCat("<span class=\"src\">", Esc(doc.source), "</span>"),
+        IndexBadge(d));
+  }
+  // For an article loaded from the index (scan --index): the earlier dump
+  // that added it. Else empty.
+  std::string IndexBadge(uint32_t d) const {
+    if (!r_.index.IsIndexed(d) || d >= r_.index.origins.size()) return "";
+    const IndexedOrigin& o = r_.index.origins[d];
+    return absl::StrCat("<span class=\"idx\" title=\"",
+                        Esc(absl::StrCat("added by dump ", o.dump_seq, " (",
+                                         o.dump_name, ") at ", o.dump_time)),
+                        "\">indexed · dump ", o.dump_seq, " · ",
+                        Esc(o.dump_time.substr(0, 10)), "</span>");
   }
   // A link to the article view, or plain text when the article is not
   // embedded.
@@ -621,10 +636,18 @@ class Page {
     h += "<header class=\"top\">\n<div><h1>";
     Esc(h, o_.title);
     h += "</h1><p class=\"sub\">";
-    absl::StrAppend(&h, Plural(r_.documents.size(), "article", "articles"),
-                    " · ",
-                    Plural(r_.clusters.size(), "near-duplicate cluster",
-                           "near-duplicate clusters"));
+    absl::StrAppend(
+        &h,
+        Plural(r_.documents.size() - r_.index.loaded, "article", "articles"),
+        " · ");
+    if (r_.index.used) {
+      absl::StrAppend(
+          &h, "compared with ",
+          Plural(r_.index.loaded, "indexed article", "indexed articles"),
+          " · ");
+    }
+    absl::StrAppend(&h, Plural(r_.clusters.size(), "near-duplicate cluster",
+                               "near-duplicate clusters"));
     if (r_.options.claims.enabled) {
       absl::StrAppend(
           &h, " · ",
@@ -653,7 +676,10 @@ class Page {
                       "</span></div>");
     };
     h += "<section class=\"tiles\" aria-label=\"Summary\">";
-    tile(r_.documents.size(), "articles read");
+    tile(r_.documents.size() - r_.index.loaded, "articles read");
+    if (r_.index.used) {
+      tile(r_.index.loaded, "indexed articles compared");
+    }
     tile(r_.skipped.size(), "input records skipped");
     tile(r_.clusters.size(), "near-duplicate clusters");
     tile(dup_docs, "articles in those clusters");
@@ -877,9 +903,13 @@ class Page {
                     "<th>Id</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < shown; ++i) {
       const uint32_t d = c.members[i];
-      absl::StrAppend(&h, "<tr><td>", DocLink(d, Name(d)));
-      if (d == c.representative)
-        h += " <span class=\"badge\">first seen</span>";
+      absl::StrAppend(&h, "<tr><td>", DocLink(d, Name(d)), IndexBadge(d));
+      if (d == c.representative) {
+        absl::StrAppend(&h,
+                        " <span class=\"badge\" title=\"the article a "
+                        "deduplicated dataset keeps (--keep ",
+                        KeepPolicyName(r_.options.keep), ")\">kept</span>");
+      }
       h += "</td>";
       if (sources) absl::StrAppend(&h, "<td>", Esc(Doc(d).source), "</td>");
       if (dates) absl::StrAppend(&h, "<td>", Esc(Doc(d).date), "</td>");
@@ -894,8 +924,7 @@ class Page {
     if (limit > 0) {
       absl::StrAppend(
           &h, "<details><summary>", Plural(ps.size(), "pair", "pairs"),
-          dc.pairs_to_representative ? " (each member with the first seen)"
-                                     : "",
+          dc.pairs_to_representative ? " (each member with the kept one)" : "",
           "</summary>\n<table><thead><tr><th>A</th><th>B</th><th class=\"n\">"
           "Jaccard</th><th class=\"n\">Containment</th><th class=\"n\">MinHash "
           "estimate</th></tr></thead><tbody>\n");
@@ -1337,7 +1366,7 @@ class Page {
     auto n = [](auto v) { return absl::StrCat(v); };
     table("Inputs",
           Rows{{"records", n(r_.records)},
-               {"documents", n(r_.documents.size())},
+               {"documents", n(r_.documents.size() - r_.index.loaded)},
                {"skipped records", n(r_.skipped.size())},
                {"text", absl::StrFormat("%.2f MB", r_.input_bytes / 1e6)},
                {"invalid UTF-8 repaired", n(r_.invalid_utf8)},
@@ -1362,6 +1391,23 @@ class Page {
                {"max record bytes", n(o.ingest.max_record_bytes)},
                {"sentence locale", Esc(o.segment.locale)},
                {"min quote words", n(o.segment.min_quote_words)}});
+    if (r_.index.used) {
+      const IndexSummary& ix = r_.index;
+      Rows rows{{"index", Esc(ix.path)},
+                {"articles before this run", n(ix.documents_before)},
+                {"indexed articles compared", n(ix.loaded)},
+                {"already indexed (same id)", n(ix.already_indexed)}};
+      if (ix.read_only) {
+        rows.emplace_back("added", "nothing (read-only)");
+      } else {
+        rows.emplace_back(
+            "added",
+            ix.dump_seq == 0
+                ? std::string("nothing")
+                : absl::StrCat(ix.added, " articles as dump ", ix.dump_seq));
+      }
+      table("Persistent index", rows);
+    }
     if (co.enabled) {
       table("Claim parameters",
             Rows{{"score threshold", F3(c.threshold)},

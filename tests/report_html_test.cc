@@ -301,11 +301,51 @@ TEST(ReportHtml, NearDuplicateClustersListMembersAndScores) {
   EXPECT_EQ(Count(html, "<th>Source</th>"),
             1u);  // Only where a member has one.
   EXPECT_EQ(Count(html, "<th>Date</th>"), 0u);
-  EXPECT_EQ(Count(html, "first seen</span>"), 2u);
+  EXPECT_EQ(Count(html, "\">kept</span>"), 2u);  // The representatives.
   // Of the five, a dedup keeps the first of each cluster: id-0 and id-3.
   EXPECT_NE(
       html.find("<b>2</b><span>articles a deduplicated dataset keeps</span>"),
       std::string::npos);
+}
+
+// An indexed scan: the articles of earlier dumps are badged with their
+// dump, the counts are this run's, and the index's part is summarised.
+TEST(ReportHtml, IndexedScanBadgesArticlesOfEarlierDumps) {
+  Report r;
+  r.documents.push_back(MakeDoc("old-1", "Old story", "text"));
+  r.documents.push_back(MakeDoc("new-1", "New story", "text"));
+  r.documents.push_back(MakeDoc("new-2", "Other story", "text"));
+  SetEdges(r, {{0, 1, 0.9}});
+  r.index.used = true;
+  r.index.path = "news.db";
+  r.index.loaded = 1;
+  r.index.origins = {{3, "dump <3>.jsonl", "2026-11-22T06:00:03Z"}};
+  r.index.documents_before = 40;
+  r.index.added = 2;
+  r.index.dump_seq = 4;
+  std::string html = Html(r);
+  // In its cluster card and in the article view.
+  EXPECT_EQ(Count(html, ">indexed · dump 3 · 2026-11-22</span>"), 2u);
+  EXPECT_NE(html.find("added by dump 3 (dump &lt;3&gt;.jsonl) at "
+                      "2026-11-22T06:00:03Z"),
+            std::string::npos);
+  EXPECT_NE(html.find("2 articles · compared with 1 indexed article ·"),
+            std::string::npos);
+  EXPECT_NE(html.find("<b>2</b><span>articles read</span>"), std::string::npos);
+  EXPECT_NE(html.find("<b>1</b><span>indexed articles compared</span>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>added</td><td>2 articles as dump 4</td>"),
+            std::string::npos);
+  r.index.read_only = true;
+  html = Html(r);
+  EXPECT_NE(html.find("<td>added</td><td>nothing (read-only)</td>"),
+            std::string::npos);
+  // Without an index: no badge, no index table.
+  r.index = IndexSummary();
+  html = Html(r);
+  EXPECT_EQ(Count(html, "class=\"idx\""), 0u);
+  EXPECT_EQ(Count(html, "Persistent index"), 0u);
+  EXPECT_NE(html.find("<b>3</b><span>articles read</span>"), std::string::npos);
 }
 
 TEST(ReportHtml, HeatmapIsDenseOverClusterMembersThenClaimDocuments) {
