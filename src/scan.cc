@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "byte_class.h"
+#include "refrain/index.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
 #include "scan_index.h"
@@ -763,7 +764,7 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
   if (auto s = ValidateScanOptions(options); !s.ok()) return s;
   ThreadScope thread_scope(options.threads);
   Comparison c;
-  if (inputs.empty()) {
+  if (inputs.empty() && options.index_path.empty()) {
     for (const std::string& path : {a, b}) {
       std::vector<Document> docs =
           ReadDocuments(std::span<const std::string>(&path, 1), options.ingest);
@@ -776,14 +777,38 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
     }
   } else {
     std::vector<Document> docs = ReadDocuments(inputs, options.ingest);
+    // Ids not in the inputs are looked up in the index, read-only.
+    std::optional<Index> index;
+    if (!options.index_path.empty()) {
+      IndexOptions io;
+      io.read_only = true;
+      io.quick_check_max_bytes = 0;  // Nothing is written.
+      absl::StatusOr<Index> opened = Index::Open(options.index_path, io);
+      if (!opened.ok()) return opened.status();
+      index.emplace(*std::move(opened));
+    }
     for (const std::string& id : {a, b}) {
       auto it = std::find_if(docs.begin(), docs.end(),
                              [&](const Document& d) { return d.id == id; });
-      if (it == docs.end()) {
-        return absl::NotFoundError(
-            absl::StrCat("no document with id '", id, "' in the inputs"));
+      if (it != docs.end()) {
+        c.documents.push_back(*it);
+        continue;
       }
-      c.documents.push_back(*it);
+      if (index) {
+        absl::StatusOr<std::vector<int64_t>> rows =
+            index->FindIds(std::span<const std::string>(&id, 1));
+        if (!rows.ok()) return rows.status();
+        if ((*rows)[0] != 0) {
+          absl::StatusOr<std::vector<IndexedDocument>> loaded =
+              index->LoadDocuments(*rows);
+          if (!loaded.ok()) return loaded.status();
+          c.documents.push_back(std::move((*loaded)[0].doc));
+          continue;
+        }
+      }
+      return absl::NotFoundError(absl::StrCat(
+          "no document with id '", id, "' in the inputs",
+          index ? absl::StrCat(" or the index ", options.index_path) : ""));
     }
   }
   ShingleSet sa = ShingleText(c.documents[0].text, options.shingle);

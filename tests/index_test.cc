@@ -760,6 +760,35 @@ TEST(Index, ReadOnlyScanOfAClaimFileFindsTheEarlierStatement) {
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
 }
 
+// `refrain compare NEW OLD --in dump --index news.db`: the pair an indexed
+// scan reported, explained with the indexed article's text.
+TEST(Index, CompareLooksIdsUpInTheIndex) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  testing::CommandResult r =
+      RunRefrain("compare " + Seed(3) + " " + Seed(0) + " --in " + Seed(3) +
+                 " --index " + db + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_GE(j["claims"].size(), 2u);  // Lavrov's two statements at least.
+  for (const auto& m : j["claims"]) {
+    EXPECT_EQ(m["a"]["doc"], Seed(3));
+    EXPECT_EQ(m["b"]["doc"], Seed(0));
+  }
+  // Both from the index; an id in neither is named.
+  r = RunRefrain("compare " + Seed(1) + " " + Seed(0) + " --index " + db +
+                 " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(nlohmann::json::parse(r.out)["jaccard"].get<double>(), 0.1);
+  r = RunRefrain("compare nope " + Seed(0) + " --index " + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no document with id 'nope' in the inputs or the index"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
+}
+
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
   TempDir d;
   testing::CommandResult r =

@@ -137,8 +137,10 @@ struct Comparison;
 
 // Explains one pair of documents: Jaccard and containment of their shingle
 // sets and every claim match between them (IDF from the two documents).
-// Without `inputs`, `a` and `b` are paths of files holding one document
-// each; with `inputs`, they are document ids looked up in those paths.
+// Without `inputs` or options.index_path, `a` and `b` are paths of files
+// holding one document each; otherwise they are document ids looked up in
+// the inputs, then in the index (opened read-only: an article of an earlier
+// dump that a scan --index paired with a new one).
 absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
                                             const std::string& b,
                                             std::span<const std::string> inputs,

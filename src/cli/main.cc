@@ -643,6 +643,10 @@ int main(int argc, char** argv) {
       ->required();
   compare_cmd->add_option("--in", compare.inputs,
                           "Look A and B up as document ids in these inputs");
+  compare_cmd->add_option(
+      "--index", compare.options.index_path,
+      "Look A and B up as document ids in this index (scan --index) when "
+      "they are not in the --in inputs; read-only");
   compare_cmd->add_flag("--json", compare.json,
                         "Print one JSON object: jaccard, containment, claims");
   compare_cmd
