@@ -133,8 +133,10 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
 
 void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   refrain::ScanOptions& o = f->options;
-  cmd->add_option("paths", f->paths,
-                  "Files or directories to read (recursively)")
+  cmd->add_option(
+         "paths", f->paths,
+         "Files or directories to read (recursively); - reads standard "
+         "input")
       ->required();
   cmd->add_option("--out", f->out_dir,
                   "Output directory for report.json, report.html, "
