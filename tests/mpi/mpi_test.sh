@@ -65,11 +65,39 @@ check() {  # NAME PATHS... ; runs 1, 2 and 3 ranks and compares
       "$work/$name-$np/report.json" $np
   done
 }
+# A claims stage stopped at a limit (scan exits 1, the document-level
+# results written): the same report under 1, 2 and 3 ranks.
+check_stopped() {  # NAME PATHS...
+  local name=$1
+  shift
+  for np in 1 2 3; do
+    local cmd=("$refrain")
+    [ "$np" -gt 1 ] && cmd=("${mpirun[@]}" -np "$np" "$refrain")
+    local rc=0
+    "${cmd[@]}" scan "$@" --out "$work/$name-$np" --quiet \
+      >"$work/$name-$np.log" 2>&1 || rc=$?
+    if [ "$rc" -ne 1 ] ||
+       ! grep -q "near-duplicate results are written" "$work/$name-$np.log"; then
+      echo "FAILED: $name, $np ranks: exit $rc" >&2
+      tail -20 "$work/$name-$np.log" >&2
+      exit 1
+    fi
+    if [ "$np" -gt 1 ]; then
+      echo -n "$name, $np ranks: "
+      python3 "$src/tests/mpi/same_report.py" "$work/$name-1/report.json" \
+        "$work/$name-$np/report.json" "$np"
+    fi
+  done
+}
 check corpus "$src/corpus"
+check_stopped claims-over-memory "$src/corpus" --claim-max-memory 0.05
+check_stopped claims-over-candidates "$work/dump" --claim-max-candidates 10
 check generated "$work/dump"
 check generated-no-claims "$work/dump" --no-claims --threshold 0.7
 # A big cluster listed as pairs to its representative, measured across ranks.
 check capped "$work/dump" --no-claims --max-cluster-pairs 2 --max-bucket 3
+# The longest copy represents its cluster (text sizes travel to rank 0).
+check keep-longest "$work/dump" --no-claims --keep longest --max-cluster-pairs 2
 
 # The capped run did cap: a bucket over 3 members and a cluster listed
 # as pairs to its representative.
