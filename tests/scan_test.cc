@@ -536,6 +536,21 @@ TEST(Cli, StandardInputIsAnInput) {
       << kept.err;
 }
 
+TEST(Cli, OutDashPrintsReportJsonAlone) {
+  TempDir d;
+  auto r = RunRefrain("scan " + CorpusDir() + " --out - --no-claims");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(r.out);  // Standard output is report.json only.
+  EXPECT_EQ(j["documents"].size(), 5u);
+  EXPECT_NE(r.err.find("5 documents read"), std::string::npos) << r.err;
+  // The same report as --out DIR writes.
+  auto to_dir = RunRefrain("scan " + CorpusDir() +
+                           " --quiet --no-claims --out " + (d / "out"));
+  ASSERT_EQ(to_dir.exit_code, 0) << to_dir.err;
+  EXPECT_EQ(r.out, ReadFile(d / "out/report.json"));
+  EXPECT_FALSE(std::filesystem::exists("-"));
+}
+
 TEST(Cli, UnwritableOutputIsAFailure) {
   TempDir d;
   WriteFile(d / "file", "x");

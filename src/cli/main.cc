@@ -140,7 +140,9 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
       ->required();
   cmd->add_option("--out", f->out_dir,
                   "Output directory for report.json, report.html, "
-                  "documents.csv, pairs.csv and claims.csv")
+                  "documents.csv, pairs.csv and claims.csv; - prints "
+                  "report.json alone on standard output (the summary goes to "
+                  "standard error)")
       ->capture_default_str();
   cmd->add_option("--claim-max-memory", f->claim_max_memory_gb,
                   "GB of memory the claims stage may need, as estimated "
@@ -439,21 +441,32 @@ int WriteScanOutputs(const ScanFlags& f,
   for (const refrain::SkippedRecord& s : report->skipped) {
     std::cerr << s.location << ": " << s.reason << "\n";
   }
-  if (auto s = refrain::WriteReports(*report, f.out_dir); !s.ok())
+  // --out -: report.json alone, on standard output, for a pipeline; the
+  // summary then goes to standard error.
+  const bool to_stdout = f.out_dir == "-";
+  if (to_stdout) {
+    refrain::WriteJson(*report, std::cout);
+    std::cout.flush();
+    if (!std::cout) {
+      return Fail(absl::UnavailableError(
+          "cannot write report.json to standard output"));
+    }
+  } else if (auto s = refrain::WriteReports(*report, f.out_dir); !s.ok()) {
     return Fail(s);
+  }
   absl::StatusOr<uint64_t> kept_records;
   if (!f.write_kept.empty()) {
     kept_records = refrain::WriteKeptRecords(*report, f.paths, f.write_kept);
     if (!kept_records.ok()) return Fail(kept_records.status());
   }
-  const std::string json_path = f.out_dir + "/report.json";
   if (!f.quiet) {
-    refrain::WriteSummary(*report, std::cout);
-    std::cout << "report: " << json_path << "\n";
+    std::ostream& out = to_stdout ? std::cerr : std::cout;
+    refrain::WriteSummary(*report, out);
+    if (!to_stdout) out << "report: " << f.out_dir << "/report.json\n";
     if (kept_records.ok()) {  // --write-kept was given and written.
-      std::cout << "kept: " << *kept_records << " of "
-                << report->documents.size() - report->index.loaded
-                << " documents -> " << f.write_kept << "\n";
+      out << "kept: " << *kept_records << " of "
+          << report->documents.size() - report->index.loaded << " documents -> "
+          << f.write_kept << "\n";
     }
   }
   // The outputs are written, but a stage that was asked for did not run to
