@@ -20,6 +20,9 @@ std::vector<char> KeptDocuments(const Report& r) {
       keep[m] = m == dc.cluster.representative ? 1 : 0;
     }
   }
+  // An article sent again under an id an earlier run indexed was kept (or
+  // dropped as a copy) by that run.
+  for (uint32_t d : r.index.reindexed) keep[d] = 0;
   return keep;
 }
 

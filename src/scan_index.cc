@@ -160,8 +160,13 @@ absl::Status IndexedScan::Finish(
   ix.loaded = loaded;
   ix.origins = std::move(origins_);
   ix.documents_before = documents_before_;
-  ix.already_indexed = static_cast<uint64_t>(std::count_if(
-      already_.begin(), already_.end(), [](int64_t r) { return r != 0; }));
+  ix.reindexed.clear();
+  for (size_t d = loaded; d < total; ++d) {
+    if (already_[d - loaded] != 0) {
+      ix.reindexed.push_back(static_cast<uint32_t>(d));
+    }
+  }
+  ix.already_indexed = ix.reindexed.size();
   if (options_->index_read_only) {
     seconds_ += Seconds(t0);
     report->timings.index_s = seconds_;

@@ -243,6 +243,27 @@ TEST(Index, DocumentsCsvDropsRepostsOfIndexedArticles) {
             "claim_matches\r\n" +
                 Seed(2) + "," + Seed(2) + ",,,,1,0\r\n" + (d / "repost.txt") +
                 "," + (d / "repost.txt") + ",0,2," + Seed(1) + ",0,0\r\n");
+
+  // Dump 3 sends 000 again under its id (a feed re-delivering it) and 003:
+  // 000 was kept by dump 1, so this dump's dataset keeps only 003, whether
+  // the dump is added or only checked (read-only).
+  for (const bool read_only : {true, false}) {
+    ScanOptions o;
+    o.index_read_only = read_only;
+    Report third = Scan({Seed(0), Seed(3)}, db, o);
+    ASSERT_EQ(third.index.reindexed.size(), 1u) << read_only;
+    EXPECT_EQ(third.documents[third.index.reindexed[0]].id, Seed(0));
+    const std::vector<char> keep = KeptDocuments(third);
+    const uint32_t l = third.index.loaded;
+    ASSERT_EQ(keep.size(), l + 2u);
+    EXPECT_EQ(keep[l], 0) << read_only;      // 000 again
+    EXPECT_EQ(keep[l + 1], 1) << read_only;  // 003
+    std::ostringstream csv;
+    WriteDocumentsCsv(third, csv);
+    EXPECT_NE(csv.str().find("\r\n" + Seed(0) + "," + Seed(0) + ",,,,0,"),
+              std::string::npos)
+        << csv.str();
+  }
 }
 
 // Run twice: with the default merge policy both dumps' band rows stay in

@@ -65,10 +65,14 @@ struct IndexSummary {
   std::vector<IndexedOrigin> origins;  // Per loaded document.
   uint64_t documents_before = 0;       // In the index before this run.
   uint64_t already_indexed = 0;  // New documents whose id was already there.
-  uint64_t added = 0;            // Documents added by this run.
-  uint64_t units_added = 0;      // Claim units added.
-  uint64_t dump_seq = 0;         // This run's dump; 0 when it added nothing.
-  std::string dump_name;         // This run's dump name.
+  // Those documents (indexes into Report::documents, ascending): the same
+  // articles again, which an earlier run handled, so a deduplicated dataset
+  // does not keep them again (documents.csv keep 0, --write-kept).
+  std::vector<uint32_t> reindexed;
+  uint64_t added = 0;        // Documents added by this run.
+  uint64_t units_added = 0;  // Claim units added.
+  uint64_t dump_seq = 0;     // This run's dump; 0 when it added nothing.
+  std::string dump_name;     // This run's dump name.
 
   // True if document `d` of the report was loaded from the index.
   bool IsIndexed(uint32_t d) const { return d < loaded; }
@@ -191,15 +195,14 @@ void WriteClaimsCsv(const Report& report, std::ostream& out);
 // scan, not those loaded from the index), in input order, columns
 // id,location,cluster,cluster_size,representative,keep,claim_matches.
 // cluster = 0-based index into near_duplicates.clusters and representative
-// = the id of its first member (both empty outside any cluster); keep = 1
-// for the documents a deduplicated dataset keeps (in no cluster, or the
-// cluster's first member; with an index, that can be an article of an
-// earlier dump), else 0; claim_matches = claim matches with a unit of the
+// = the id of its representative (both empty outside any cluster); keep =
+// KeptDocuments(); claim_matches = claim matches with a unit of the
 // document. Same CSV dialect as WritePairsCsv.
 void WriteDocumentsCsv(const Report& report, std::ostream& out);
 
 // Per document of `report`: 1 if a deduplicated dataset keeps it (it is in
-// no near-duplicate cluster, or is its cluster's first member), else 0:
+// no near-duplicate cluster, or is its cluster's representative, and no
+// earlier run indexed its id: IndexSummary::reindexed), else 0:
 // documents.csv's `keep`.
 std::vector<char> KeptDocuments(const Report& report);
 
