@@ -16,6 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "byte_class.h"
 #include "refrain/index.h"
 #include "refrain/normalize.h"
@@ -470,6 +471,43 @@ Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
 
 namespace {
 
+// A date's place for --keep earliest: RFC 3339 / ISO 8601 (date, or date
+// and time, with or without a zone: none is UTC) and RFC 1123 ("Mon, 23 Nov
+// 2026 06:00:00 +0000") parse to an instant; any other text comes after
+// every parsed date, compared as text; no date comes last.
+struct DateKey {
+  int rank = 2;  // 0 parsed, 1 text, 2 none.
+  absl::Time time;
+  std::string_view text;
+  bool operator<(const DateKey& o) const {
+    if (rank != o.rank) return rank < o.rank;
+    return rank == 0 ? time < o.time : text < o.text;
+  }
+};
+
+DateKey KeyOfDate(std::string_view date) {
+  DateKey k;
+  if (date.empty()) return k;
+  static constexpr const char* kFormats[] = {"%Y-%m-%d%ET%H:%M:%E*S%Ez",
+                                             "%Y-%m-%d%ET%H:%M:%E*S",
+                                             "%Y-%m-%d %H:%M:%E*S%Ez",
+                                             "%Y-%m-%d %H:%M:%E*S",
+                                             "%Y-%m-%d",
+                                             "%a, %d %b %E4Y %H:%M:%S %z",
+                                             "%d %b %E4Y %H:%M:%S %z"};
+  const absl::string_view in(date.data(), date.size());
+  for (const char* format : kFormats) {
+    std::string error;
+    if (absl::ParseTime(format, in, &k.time, &error)) {
+      k.rank = 0;
+      return k;
+    }
+  }
+  k.rank = 1;
+  k.text = date;
+  return k;
+}
+
 // The member of `members` (ascending) that ScanOptions::keep names.
 uint32_t Representative(std::span<const uint32_t> members,
                         const Report& report) {
@@ -483,8 +521,7 @@ uint32_t Representative(std::span<const uint32_t> members,
       case KeepPolicy::kLongest:
         return docs[m].text_bytes > docs[best].text_bytes;
       case KeepPolicy::kEarliest:
-        return !docs[m].date.empty() &&
-               (docs[best].date.empty() || docs[m].date < docs[best].date);
+        return KeyOfDate(docs[m].date) < KeyOfDate(docs[best].date);
     }
     return false;
   };

@@ -209,6 +209,27 @@ TEST(Scan, KeepPolicyChoosesTheRepresentative) {
           << row;
     }
   }
+  // Dates compare as instants, whatever their zone or format: as text
+  // the first would win every time.
+  const std::string lp = line("p", "2026-11-20T08:00:00Z", text);
+  const std::string lq = line("q", "2026-11-20T09:00:00+03:00", text);
+  const std::string lr = line("r", "Thu, 19 Nov 2026 23:00:00 +0000", text);
+  const std::string lu = line("u", "sometime in November", text);
+  for (const auto& [lines, want] :
+       std::vector<std::pair<std::string, std::string>>{
+           {lu + lp + lq, "q"},
+           {lu + lp + lq + lr, "r"},
+           {lu + line("v", "", text), "u"}}) {
+    WriteFile(d / "dated.jsonl", lines);
+    ScanOptions o;
+    o.keep = KeepPolicy::kEarliest;
+    o.claims.enabled = false;
+    Report dated = Scan({d / "dated.jsonl"}, o);
+    ASSERT_EQ(dated.clusters.size(), 1u);
+    EXPECT_EQ(dated.documents[dated.clusters[0].cluster.representative].id,
+              want);
+  }
+
   // Large clusters list each pair with the representative, lower index
   // first.
   ScanOptions few;

@@ -24,8 +24,9 @@ struct Report;
 enum class KeepPolicy {
   kFirst,     // The first in input order.
   kLongest,   // The most text (Document::text_bytes); ties: the first.
-  kEarliest,  // The smallest `date`, compared as text (ISO 8601 dates and
-              // times sort right); undated after dated; ties: the first.
+  kEarliest,  // The earliest `date`: RFC 3339 / ISO 8601 or RFC 1123
+              // dates are compared as instants (no zone: UTC), other texts
+              // after them as text, undated last; ties: the first.
 };
 const char* KeepPolicyName(KeepPolicy k);  // "first", "longest", "earliest"
 

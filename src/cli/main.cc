@@ -161,8 +161,9 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "Which member of a near-duplicate cluster is kept "
                   "(documents.csv keep, --write-kept) and represents it: the "
                   "first in input order, the longest text, or the earliest "
-                  "date (the date field compared as text: ISO 8601 sorts; "
-                  "undated last); with --index, an indexed article")
+                  "date (ISO 8601 / RFC 3339 or RFC 1123 dates as instants, "
+                  "other texts after them, undated last); with --index, an "
+                  "indexed article")
       ->check(CLI::IsMember({"first", "longest", "earliest"}))
       ->capture_default_str();
   cmd->add_option("--threshold", o.threshold,
