@@ -217,6 +217,11 @@ const char* UnitKindName(UnitKind k) {
   }
 }
 
+double EffectiveClaimThreshold(const ClaimOptions& options) {
+  return options.threshold > 0 ? options.threshold
+                               : ClaimScorer::DefaultThreshold();
+}
+
 absl::Status ValidateClaimOptions(const ClaimOptions& o) {
   if (o.min_content_words < 1 || o.min_content_words > 100) {
     return absl::InvalidArgumentError("--claim-min-words must be in 1..100");
@@ -1028,8 +1033,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       ClaimScorer::Create(ClaimScorerOptions{options.wordnet_dir});
   if (!scorer.ok()) return scorer.status();
   result.timings.load_s += lap();
-  result.threshold = options.threshold > 0 ? options.threshold
-                                           : ClaimScorer::DefaultThreshold();
+  result.threshold = EffectiveClaimThreshold(options);
   const DocRelations rel(story_of, incremental, options);
 
   result.units = std::move(all.units);
@@ -1096,8 +1100,10 @@ uint64_t EstimateClaimMemory(uint64_t text_bytes) {
   return uint64_t{100'000'000} + 24 * text_bytes;
 }
 
-absl::Status CheckClaimMemory(uint64_t text_bytes,
+absl::Status CheckClaimMemory(std::span<const Document> docs,
                               const ClaimOptions& options) {
+  uint64_t text_bytes = 0;
+  for (const Document& d : docs) text_bytes += d.text.size();
   const uint64_t need = EstimateClaimMemory(text_bytes);
   if (options.max_memory_bytes == 0 || need <= options.max_memory_bytes) {
     return absl::OkStatus();
@@ -1118,9 +1124,7 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
                                         const ClaimOptions& options,
                                         ClaimsIncremental* incremental) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
-  uint64_t text_bytes = 0;
-  for (const Document& d : docs) text_bytes += d.text.size();
-  if (auto s = CheckClaimMemory(text_bytes, options); !s.ok()) return s;
+  if (auto s = CheckClaimMemory(docs, options); !s.ok()) return s;
   Lap lap;
   ClaimsResult::Timings timings;
   absl::StatusOr<TermAnalyzer> analyzer =

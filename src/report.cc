@@ -466,7 +466,7 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
     if (ix.dump_seq != 0) dump = {{"seq", ix.dump_seq}, {"name", ix.dump_name}};
     j["index"] = {{"path", ix.path},
                   {"documents_before", ix.documents_before},
-                  {"already_indexed", ix.already_indexed},
+                  {"already_indexed", ix.reindexed.size()},
                   {"added", ix.added},
                   {"claim_units_added", ix.units_added},
                   {"documents_after", ix.documents_before + ix.added},
@@ -580,14 +580,14 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       out << absl::StrFormat(
           "index %s (read-only): %d documents; compared with %d of them; "
           "nothing added (%d already indexed) (%.2f s)\n",
-          ix.path, ix.documents_before, ix.loaded, ix.already_indexed,
+          ix.path, ix.documents_before, ix.loaded, ix.reindexed.size(),
           r.timings.index_s);
     } else {
       out << absl::StrFormat(
           "index %s: %d documents before; compared with %d of them; added %d "
           "(%d already indexed, not added again)",
           ix.path, ix.documents_before, ix.loaded, ix.added,
-          ix.already_indexed);
+          ix.reindexed.size());
       if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
       out << absl::StrFormat("; now %d (%.2f s)\n",
                              ix.documents_before + ix.added, r.timings.index_s);

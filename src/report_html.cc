@@ -1396,7 +1396,7 @@ class Page {
       Rows rows{{"index", Esc(ix.path)},
                 {"articles before this run", n(ix.documents_before)},
                 {"indexed articles compared", n(ix.loaded)},
-                {"already indexed (same id)", n(ix.already_indexed)}};
+                {"already indexed (same id)", n(ix.reindexed.size())}};
       if (ix.read_only) {
         rows.emplace_back("added", "nothing (read-only)");
       } else {

@@ -514,20 +514,25 @@ uint32_t Representative(std::span<const uint32_t> members,
   // Indexed documents come first; one was kept by an earlier run.
   if (members.front() < report.index.loaded) return members.front();
   const std::vector<Document>& docs = report.documents;
-  auto better = [&](uint32_t m, uint32_t best) {
-    switch (report.options.keep) {
-      case KeepPolicy::kFirst:
-        return false;
-      case KeepPolicy::kLongest:
-        return docs[m].text_bytes > docs[best].text_bytes;
-      case KeepPolicy::kEarliest:
-        return KeyOfDate(docs[m].date) < KeyOfDate(docs[best].date);
-    }
-    return false;
-  };
   uint32_t best = members.front();
-  for (uint32_t m : members) {
-    if (better(m, best)) best = m;
+  switch (report.options.keep) {
+    case KeepPolicy::kFirst:
+      break;
+    case KeepPolicy::kLongest:
+      for (uint32_t m : members) {
+        if (docs[m].text_bytes > docs[best].text_bytes) best = m;
+      }
+      break;
+    case KeepPolicy::kEarliest: {
+      DateKey best_key = KeyOfDate(docs[best].date);  // Each date parsed once.
+      for (uint32_t m : members.subspan(1)) {
+        if (DateKey key = KeyOfDate(docs[m].date); key < best_key) {
+          best = m;
+          best_key = key;
+        }
+      }
+      break;
+    }
   }
   return best;
 }
@@ -601,9 +606,7 @@ absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
     return claims;
   }
   report->claims = ClaimsResult();
-  report->claims.threshold = report->options.claims.threshold > 0
-                                 ? report->options.claims.threshold
-                                 : ClaimScorer::DefaultThreshold();
+  report->claims.threshold = EffectiveClaimThreshold(report->options.claims);
   report->claims_error = std::string(claims.message());
   return absl::OkStatus();
 }

@@ -166,7 +166,6 @@ absl::Status IndexedScan::Finish(
       ix.reindexed.push_back(static_cast<uint32_t>(d));
     }
   }
-  ix.already_indexed = ix.reindexed.size();
   if (options_->index_read_only) {
     seconds_ += Seconds(t0);
     report->timings.index_s = seconds_;

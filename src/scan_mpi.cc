@@ -307,9 +307,7 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   // Rank 0 holds every text, and the matching: its memory decides, for all.
   std::string refusal;
   if (rank == 0) {
-    uint64_t text_bytes = 0;
-    for (const Document& d : report->documents) text_bytes += d.text.size();
-    refusal = std::string(CheckClaimMemory(text_bytes, co).message());
+    refusal = std::string(CheckClaimMemory(report->documents, co).message());
   }
   comm.Broadcast(&refusal);
   if (!refusal.empty()) return absl::ResourceExhaustedError(refusal);

@@ -117,6 +117,10 @@ struct ClaimOptions {
 
 absl::Status ValidateClaimOptions(const ClaimOptions& options);
 
+// The score threshold in effect: options.threshold, or when 0
+// ClaimScorer::DefaultThreshold().
+double EffectiveClaimThreshold(const ClaimOptions& options);
+
 // The peak memory of a scan with claims over documents holding `text_bytes`
 // bytes of text, as the ClaimOptions::max_memory_bytes check estimates it:
 // 100 MB plus 24 bytes per byte of text. Measured whole-scan peaks: 17 to 31
@@ -124,9 +128,10 @@ absl::Status ValidateClaimOptions(const ClaimOptions& options);
 // docs/performance.md), so the estimate errs high.
 uint64_t EstimateClaimMemory(uint64_t text_bytes);
 // OK, or ResourceExhausted with the estimate, the limit and the remedies
-// when EstimateClaimMemory(text_bytes) exceeds options.max_memory_bytes
-// (0: never).
-absl::Status CheckClaimMemory(uint64_t text_bytes, const ClaimOptions& options);
+// when EstimateClaimMemory() of the documents' text exceeds
+// options.max_memory_bytes (0: never).
+absl::Status CheckClaimMemory(std::span<const Document> docs,
+                              const ClaimOptions& options);
 
 enum class UnitKind { kHeadline, kSentence, kQuote };
 const char* UnitKindName(UnitKind k);  // "headline", "sentence", "quote"

@@ -64,10 +64,10 @@ struct IndexSummary {
   uint32_t loaded = 0;     // Report::documents[0, loaded) come from the index.
   std::vector<IndexedOrigin> origins;  // Per loaded document.
   uint64_t documents_before = 0;       // In the index before this run.
-  uint64_t already_indexed = 0;  // New documents whose id was already there.
-  // Those documents (indexes into Report::documents, ascending): the same
-  // articles again, which an earlier run handled, so a deduplicated dataset
-  // does not keep them again (documents.csv keep 0, --write-kept).
+  // New documents whose id was already there (indexes into
+  // Report::documents, ascending): compared but not added again, and, as
+  // the same articles an earlier run handled, not kept again by a
+  // deduplicated dataset (documents.csv keep 0, --write-kept).
   std::vector<uint32_t> reindexed;
   uint64_t added = 0;        // Documents added by this run.
   uint64_t units_added = 0;  // Claim units added.
