@@ -1118,6 +1118,56 @@ absl::Status CheckClaimMemory(std::span<const Document> docs,
       need / 1e9, text_bytes / 1e6, options.max_memory_bytes / 1e9));
 }
 
+namespace {
+
+// Steps 1 to 3 of FindClaims: segments and boilerplate keys of every
+// document, then the units of each; `segmented()` is called between the two.
+template <typename Fn>
+ClaimUnits AnalyzeAll(std::span<const Document> docs,
+                      std::span<const uint32_t> story_of,
+                      const SegmentOptions& segment,
+                      const ClaimOptions& options, const TermAnalyzer& analyzer,
+                      Fn segmented) {
+  const int64_t n = static_cast<int64_t>(docs.size());
+  auto story = [&](uint32_t d) { return story_of.empty() ? d : story_of[d]; };
+
+  // ---- Segment; key every line for boilerplate detection. ----
+  std::vector<ClaimSegments> segs(docs.size());
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t d = 0; d < n; ++d) segs[d] = SegmentForClaims(docs[d], segment);
+  std::vector<std::pair<uint64_t, uint32_t>> key_story;
+  for (uint32_t d = 0; d < docs.size(); ++d) {
+    for (uint64_t k : segs[d].paragraph_keys)
+      key_story.emplace_back(k, story(d));
+  }
+  const absl::flat_hash_set<uint64_t> boilerplate =
+      BoilerplateKeys(std::move(key_story), options);
+  segmented();
+
+  // ---- Units and their terms. ----
+  std::vector<ClaimUnits> per_doc(docs.size());
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t d = 0; d < n; ++d) {
+    per_doc[d] = AnalyzeDocumentUnits(docs[d], static_cast<uint32_t>(d),
+                                      segs[d], boilerplate, analyzer, options);
+  }
+  std::vector<ClaimSegments>().swap(segs);
+  return ConcatUnits(per_doc);
+}
+
+}  // namespace
+
+absl::StatusOr<ClaimUnits> AnalyzeClaimUnits(std::span<const Document> docs,
+                                             std::span<const uint32_t> story_of,
+                                             const SegmentOptions& segment,
+                                             const ClaimOptions& options) {
+  if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  absl::StatusOr<TermAnalyzer> analyzer =
+      TermAnalyzer::Create(TermAnalyzerOptions{options.language});
+  if (!analyzer.ok()) return analyzer.status();
+  return AnalyzeAll(docs, story_of, segment, options, *analyzer, [] {});
+}
+
 absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
                                         std::span<const uint32_t> story_of,
                                         const SegmentOptions& segment,
@@ -1138,31 +1188,8 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
     idf.Merge(*bg);
   }
   timings.load_s = lap();
-  const int64_t n = static_cast<int64_t>(docs.size());
-  auto story = [&](uint32_t d) { return story_of.empty() ? d : story_of[d]; };
-
-  // ---- Segment; key every line for boilerplate detection. ----
-  std::vector<ClaimSegments> segs(docs.size());
-#pragma omp parallel for schedule(dynamic, 4)
-  for (int64_t d = 0; d < n; ++d) segs[d] = SegmentForClaims(docs[d], segment);
-  std::vector<std::pair<uint64_t, uint32_t>> key_story;
-  for (uint32_t d = 0; d < docs.size(); ++d) {
-    for (uint64_t k : segs[d].paragraph_keys)
-      key_story.emplace_back(k, story(d));
-  }
-  const absl::flat_hash_set<uint64_t> boilerplate =
-      BoilerplateKeys(std::move(key_story), options);
-  timings.segment_s = lap();
-
-  // ---- Units and their terms. ----
-  std::vector<ClaimUnits> per_doc(docs.size());
-#pragma omp parallel for schedule(dynamic, 4)
-  for (int64_t d = 0; d < n; ++d) {
-    per_doc[d] = AnalyzeDocumentUnits(docs[d], static_cast<uint32_t>(d),
-                                      segs[d], boilerplate, *analyzer, options);
-  }
-  std::vector<ClaimSegments>().swap(segs);
-  ClaimUnits all = ConcatUnits(per_doc);
+  ClaimUnits all = AnalyzeAll(docs, story_of, segment, options, *analyzer,
+                              [&] { timings.segment_s = lap(); });
   timings.units_s = lap();
   return FinishClaims(docs, story_of, options, std::move(all), std::move(idf),
                       {}, /*idf_complete=*/false, incremental, timings);

@@ -376,6 +376,7 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
             {"jaccard", Round6(c.jaccard)},
             {"containment", Round6(c.containment)},
             {"claims", std::move(matches)}};
+  if (!c.idf.empty()) j["idf"] = c.idf;
   out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 
@@ -383,9 +384,13 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
   out << "A: " << c.documents[0].id << "\n   " << c.documents[0].title << "\n";
   out << "B: " << c.documents[1].id << "\n   " << c.documents[1].title << "\n";
   out << absl::StrFormat("jaccard %.3f, containment %.3f (word %d-shingles)\n",
-                         c.jaccard, c.containment, 5);
-  out << absl::StrFormat("%d claim match(es) at score >= %.3f\n",
-                         c.claims.matches.size(), c.claims.threshold);
+                         c.jaccard, c.containment, c.shingle);
+  if (c.idf.empty()) {
+    out << "claims not compared (--no-claims)\n";
+    return;
+  }
+  out << absl::StrFormat("%d claim match(es) at score >= %.3f (IDF of %s)\n",
+                         c.claims.matches.size(), c.claims.threshold, c.idf);
   for (const ClaimMatch& m : c.claims.matches) {
     const ClaimUnit& a = c.claims.units[m.a];
     const ClaimUnit& b = c.claims.units[m.b];

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -797,28 +798,123 @@ std::vector<Document> ReadDocuments(std::span<const std::string> paths,
 
 }  // namespace
 
+namespace {
+
+// The stories (near-duplicate clusters, StoryOf) of the documents of
+// `inputs`, as a scan of them groups them: a second read, at the document
+// level, of the inputs `docs` were read from (an error if it does not read
+// the same documents).
+absl::StatusOr<std::vector<uint32_t>> StoriesOf(
+    std::span<const std::string> inputs, std::span<const Document> docs,
+    const ScanOptions& options) {
+  ScanOptions doc_level = options;
+  doc_level.claims.enabled = false;
+  doc_level.index_path.clear();
+  doc_level.index_read_only = false;
+  absl::StatusOr<Report> report = RunScan(inputs, doc_level);
+  if (!report.ok()) return report.status();
+  bool same = report->documents.size() == docs.size();
+  for (size_t d = 0; same && d < docs.size(); ++d) {
+    same = report->documents[d].id == docs[d].id;
+  }
+  if (!same) {
+    return absl::FailedPreconditionError(
+        "compare: the inputs changed while they were read; run it again");
+  }
+  return internal::StoryOf(*report);
+}
+
+// Claim matches between docs[pair[0]] and docs[pair[1]], every unit pair
+// scored (no LSH), with the IDF learned from the units of the documents d
+// with counts[d] set and, if `index`, the index's counts: what a scan of the
+// dump (with that index) learns, so compare gives the scores the scan
+// reported.
+absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
+                                           std::span<const uint32_t> story_of,
+                                           std::span<const char> counts,
+                                           const size_t pair[2],
+                                           const Index* index,
+                                           const ScanOptions& options) {
+  ClaimOptions claims = options.claims;
+  if (auto s = CheckClaimMemory(docs, claims); !s.ok()) return s;
+  absl::StatusOr<ClaimUnits> all =
+      AnalyzeClaimUnits(docs, story_of, options.segment, claims);
+  if (!all.ok()) return all.status();
+  IdfTable idf;
+  if (!claims.background_idf.empty()) {
+    absl::StatusOr<TermAnalyzer> analyzer =
+        TermAnalyzer::Create(TermAnalyzerOptions{claims.language});
+    if (!analyzer.ok()) return analyzer.status();
+    absl::StatusOr<IdfTable> bg =
+        IdfTable::FromFile(claims.background_idf, *analyzer);
+    if (!bg.ok()) return bg.status();
+    idf.Merge(*bg);
+  }
+  ClaimUnits two;
+  for (size_t side = 0; side < 2; ++side) {
+    for (size_t u = 0; u < all->units.size(); ++u) {
+      if (all->units[u].doc != pair[side]) continue;
+      two.units.push_back(all->units[u]);
+      two.units.back().doc = static_cast<uint32_t>(side);
+      two.terms.push_back(all->terms[u]);
+    }
+  }
+  for (size_t u = 0; u < all->units.size(); ++u) {
+    if (counts[all->units[u].doc]) idf.Add(all->terms[u]);
+  }
+  if (index != nullptr) {
+    std::vector<std::string> stems;
+    for (const UnitTerms& t : two.terms) {
+      stems.insert(stems.end(), t.stems.begin(), t.stems.end());
+    }
+    std::sort(stems.begin(), stems.end());
+    stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+    absl::StatusOr<IdfTable> indexed = index->LoadIdf(stems);
+    if (!indexed.ok()) return indexed.status();
+    idf.Merge(*indexed);
+  }
+  claims.same_document = false;
+  claims.all_pairs = true;  // Two documents: score every pair, no LSH.
+  const Document both[2] = {docs[pair[0]], docs[pair[1]]};
+  const uint32_t stories[2] = {0, 1};
+  return FindClaimsFromUnits(both, stories, claims, std::move(two),
+                             std::move(idf), {});
+}
+
+}  // namespace
+
 absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
                                             const std::string& b,
                                             std::span<const std::string> inputs,
                                             const ScanOptions& options) {
   if (auto s = ValidateScanOptions(options); !s.ok()) return s;
   ThreadScope thread_scope(options.threads);
-  Comparison c;
+  // The documents whose units make the IDF: the two files alone, or the
+  // inputs' documents, then those of A and B found in the index only.
+  std::vector<Document> docs;
+  size_t pair[2] = {0, 1};  // A and B in `docs`.
+  size_t from_inputs = 0;
+  std::optional<Index> index;
   if (inputs.empty() && options.index_path.empty()) {
     for (const std::string& path : {a, b}) {
-      std::vector<Document> docs =
+      std::vector<Document> one =
           ReadDocuments(std::span<const std::string>(&path, 1), options.ingest);
-      if (docs.size() != 1) {
+      if (one.size() != 1) {
         return absl::InvalidArgumentError(absl::StrCat(
-            path, ": expected a file holding one document, found ", docs.size(),
+            path, ": expected a file holding one document, found ", one.size(),
             " (to compare documents of a dump by id, add --in PATH)"));
       }
-      c.documents.push_back(std::move(docs[0]));
+      docs.push_back(std::move(one[0]));
     }
   } else {
-    std::vector<Document> docs = ReadDocuments(inputs, options.ingest);
-    // Ids not in the inputs are looked up in the index, read-only.
-    std::optional<Index> index;
+    if (std::find(inputs.begin(), inputs.end(), kStdinPath) != inputs.end()) {
+      return absl::InvalidArgumentError(
+          "compare --in reads the inputs a second time (to group "
+          "near-duplicates as a scan does), which standard input (-) cannot "
+          "give: save it to a file first");
+    }
+    docs = ReadDocuments(inputs, options.ingest);
+    from_inputs = docs.size();
     if (!options.index_path.empty()) {
       IndexOptions io;
       io.read_only = true;
@@ -827,13 +923,12 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       if (!opened.ok()) return opened.status();
       index.emplace(*std::move(opened));
     }
-    for (const std::string& id : {a, b}) {
+    for (size_t side = 0; side < 2; ++side) {
+      const std::string& id = side == 0 ? a : b;
       auto it = std::find_if(docs.begin(), docs.end(),
                              [&](const Document& d) { return d.id == id; });
-      if (it != docs.end()) {
-        c.documents.push_back(*it);
-        continue;
-      }
+      pair[side] = static_cast<size_t>(it - docs.begin());
+      if (it != docs.end()) continue;
       if (index) {
         absl::StatusOr<std::vector<int64_t>> rows =
             index->FindIds(std::span<const std::string>(&id, 1));
@@ -842,7 +937,7 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
           absl::StatusOr<std::vector<IndexedDocument>> loaded =
               index->LoadDocuments(*rows);
           if (!loaded.ok()) return loaded.status();
-          c.documents.push_back(std::move((*loaded)[0].doc));
+          docs.push_back(std::move((*loaded)[0].doc));
           continue;
         }
       }
@@ -851,16 +946,44 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
           index ? absl::StrCat(" or the index ", options.index_path) : ""));
     }
   }
+
+  Comparison c;
+  c.documents = {docs[pair[0]], docs[pair[1]]};
+  c.shingle = options.shingle.size;
   ShingleSet sa = ShingleText(c.documents[0].text, options.shingle);
   ShingleSet sb = ShingleText(c.documents[1].text, options.shingle);
   c.jaccard = Jaccard(sa, sb);
   c.containment = Containment(sa, sb);
-  ClaimOptions claims = options.claims;
-  claims.same_document = false;
-  claims.all_pairs = true;  // Two documents: score every pair, no LSH.
-  const uint32_t stories[2] = {0, 1};
-  absl::StatusOr<ClaimsResult> r =
-      FindClaims(c.documents, stories, options.segment, claims);
+  if (!options.claims.enabled) return c;
+
+  // Every document its own story and counted in the IDF, except: the
+  // inputs' documents are grouped into stories as a scan of them groups
+  // them (a line is boilerplate in enough distinct stories), and with an
+  // index, documents it holds are in its counts instead (as in scan
+  // --index).
+  std::vector<uint32_t> story_of(docs.size());
+  std::iota(story_of.begin(), story_of.end(), 0);
+  std::vector<char> counts(docs.size(), 1);
+  if (from_inputs > 0) {
+    absl::StatusOr<std::vector<uint32_t>> stories = StoriesOf(
+        inputs, std::span<const Document>(docs).first(from_inputs), options);
+    if (!stories.ok()) return stories.status();
+    std::copy(stories->begin(), stories->end(), story_of.begin());
+  }
+  if (index) {
+    std::vector<std::string> ids;
+    for (size_t d = 0; d < from_inputs; ++d) ids.push_back(docs[d].id);
+    absl::StatusOr<std::vector<int64_t>> rows = index->FindIds(ids);
+    if (!rows.ok()) return rows.status();
+    for (size_t d = 0; d < docs.size(); ++d) {
+      counts[d] = d < from_inputs && (*rows)[d] == 0;
+    }
+  }
+  c.idf = from_inputs == 0 && !index ? "the two documents"
+          : index                    ? "the inputs and the index"
+                                     : "the inputs";
+  absl::StatusOr<ClaimsResult> r = CompareClaims(
+      docs, story_of, counts, pair, index ? &*index : nullptr, options);
   if (!r.ok()) return r.status();
   c.claims = *std::move(r);
   return c;

@@ -371,5 +371,87 @@ TEST(Compare, ExplainsThePairWithBothTexts) {
   EXPECT_EQ(testing::RunRefrain("compare " + CorpusDir() + " x").exit_code, 2);
 }
 
+// compare --in scores with the IDF a scan of the dump learns, its units
+// grouped into stories as the scan groups them: every match the scan reports
+// comes back from compare with the same score, and compare, which scores
+// every unit pair of the two documents, loses none. Six outlets run seed 001
+// with the wire's sign-off: a line in six documents but one story, so a
+// claim unit (not boilerplate) in the scan's IDF.
+TEST(Compare, WithTheDumpGivesTheScoresTheScanReported) {
+  TempDir d;
+  const std::vector<std::string> seeds = {
+      "000_a36e598c1fb27949.txt", "001_7a1ab61e7b19349a.txt",
+      "002_66ff5bec39393fea.txt", "003_d1e7db766e3ee5b2.txt",
+      "004_5488cf2fafdd0298.txt"};
+  std::string lines;
+  auto add = [&](const std::string& id, const std::string& text) {
+    lines += nlohmann::json{{"id", id}, {"text", text}}.dump() + "\n";
+  };
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    add(absl::StrCat("seed", i), ReadFile(CorpusDir() + "/" + seeds[i]));
+  }
+  for (int i = 0; i < 6; ++i) {
+    add(absl::StrCat("outlet", i),
+        absl::StrCat("Outlet ", i, " wire service\n\n",
+                     ReadFile(CorpusDir() + "/" + seeds[1]),
+                     "\n\nReporting by Jane Doe in Moscow; editing by John "
+                     "Smith for the wire desk.\n"));
+  }
+  WriteFile(d / "dump.jsonl", lines);
+  const std::vector<std::string> in = {d / "dump.jsonl"};
+  absl::StatusOr<Report> scan = RunScan(in, ScanOptions{});
+  ASSERT_TRUE(scan.ok()) << scan.status();
+  ASSERT_EQ(scan->clusters.size(), 1u);  // The outlets and seed 001.
+  ASSERT_GE(scan->claims.matches.size(), 4u);
+  const ClaimsResult& claims = scan->claims;
+  for (const ClaimMatch& m : claims.matches) {
+    const ClaimUnit& a = claims.units[m.a];
+    const ClaimUnit& b = claims.units[m.b];
+    SCOPED_TRACE(absl::StrCat(scan->documents[a.doc].id, " [", a.span.begin,
+                              ") ", scan->documents[b.doc].id, " [",
+                              b.span.begin, ")"));
+    absl::StatusOr<Comparison> c =
+        CompareDocuments(scan->documents[a.doc].id, scan->documents[b.doc].id,
+                         in, ScanOptions{});
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->idf, "the inputs");
+    int found = 0;
+    for (const ClaimMatch& n : c->claims.matches) {
+      const ClaimUnit& x = c->claims.units[n.a];
+      const ClaimUnit& y = c->claims.units[n.b];
+      if (x.doc == 0 && x.span == a.span && y.span == b.span) {
+        ++found;
+        EXPECT_EQ(n.score, m.score);
+        EXPECT_NEAR(n.cosine, m.cosine, 1e-12);
+      }
+    }
+    EXPECT_EQ(found, 1);
+  }
+}
+
+TEST(Compare, NoClaimsComparesTheDocumentLevelAlone) {
+  const std::string pair = CorpusDir() + "/000_a36e598c1fb27949.txt " +
+                           CorpusDir() + "/003_d1e7db766e3ee5b2.txt";
+  auto r = testing::RunRefrain("compare " + pair + " --no-claims");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("claims not compared (--no-claims)"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("score"), std::string::npos) << r.out;
+  r = testing::RunRefrain("compare " + pair + " --shingle 3 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["idf"], "the two documents");
+  r = testing::RunRefrain("compare " + pair + " --shingle 3");
+  EXPECT_NE(r.out.find("(word 3-shingles)"), std::string::npos) << r.out;
+}
+
+// Grouping the dump's near-duplicates reads --in a second time.
+TEST(Compare, RefusesStandardInputAsTheDump) {
+  auto r = testing::RunRefrain("compare a b --in -");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("standard input (-) cannot give"), std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace refrain

@@ -797,6 +797,32 @@ TEST(Index, CompareLooksIdsUpInTheIndex) {
     EXPECT_EQ(m["a"]["doc"], Seed(3));
     EXPECT_EQ(m["b"]["doc"], Seed(0));
   }
+  // With the scores a scan of the dump against the index reported: the IDF
+  // is the index's counts and the dump's.
+  ScanOptions read_only;
+  read_only.index_read_only = true;
+  const Report checked = Scan({Seed(3)}, db, read_only);
+  ASSERT_GE(checked.claims.matches.size(), 2u);
+  ScanOptions with_index;
+  with_index.index_path = db;
+  for (const ClaimMatch& m : checked.claims.matches) {
+    const ClaimUnit& a = checked.claims.units[m.a];
+    const ClaimUnit& b = checked.claims.units[m.b];
+    absl::StatusOr<Comparison> c = CompareDocuments(
+        checked.documents[a.doc].id, checked.documents[b.doc].id,
+        std::vector<std::string>{Seed(3)}, with_index);
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->idf, "the inputs and the index");
+    int found = 0;
+    for (const ClaimMatch& n : c->claims.matches) {
+      if (c->claims.units[n.a].span == a.span &&
+          c->claims.units[n.b].span == b.span) {
+        ++found;
+        EXPECT_EQ(n.score, m.score) << a.span.begin << " " << b.span.begin;
+      }
+    }
+    EXPECT_EQ(found, 1) << a.span.begin << " " << b.span.begin;
+  }
   // Both from the index; an id in neither is named.
   r = RunRefrain("compare " + Seed(1) + " " + Seed(0) + " --index " + db +
                  " --json");

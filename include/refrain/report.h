@@ -125,6 +125,10 @@ struct Comparison {
   double jaccard = 0;               // Of the word-shingle sets.
   double containment = 0;  // Shingles of the smaller found in the larger.
   ClaimsResult claims;     // Matches between A and B only.
+  uint32_t shingle = 5;    // Words per shingle.
+  // Where the claim scores' IDF comes from ("the inputs": the --in dump, as
+  // a scan of it learns it); empty when claims were not compared.
+  std::string idf;
 };
 void WriteCompareJson(const Comparison& c, std::ostream& out);
 void WriteCompareText(const Comparison& c, std::ostream& out);

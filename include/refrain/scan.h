@@ -137,11 +137,17 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
 struct Comparison;
 
 // Explains one pair of documents: Jaccard and containment of their shingle
-// sets and every claim match between them (IDF from the two documents).
-// Without `inputs` or options.index_path, `a` and `b` are paths of files
-// holding one document each; otherwise they are document ids looked up in
-// the inputs, then in the index (opened read-only: an article of an earlier
-// dump that a scan --index paired with a new one).
+// sets and every claim match between them, every pair of their units scored
+// (no LSH, so also pairs a scan's candidate step missed). Without `inputs`
+// or options.index_path, `a` and `b` are paths of files holding one
+// document each, and the claim scores' IDF comes from the two. Otherwise
+// they are document ids looked up in the inputs, then in the index (opened
+// read-only: an article of an earlier dump that a scan --index paired with
+// a new one), and the IDF is the one a scan of the inputs (with that index)
+// learns, so every claim match the scan reported comes back with the same
+// score: the inputs are read twice (once to group their near-duplicates
+// into stories, whose boilerplate lines are not claims), and standard input
+// is refused. Comparison::idf says which.
 absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
                                             const std::string& b,
                                             std::span<const std::string> inputs,

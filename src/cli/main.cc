@@ -502,7 +502,10 @@ struct CompareFlags {
   refrain::ScanOptions options;
 };
 
-int RunCompareCommand(const CompareFlags& f) {
+int RunCompareCommand(CompareFlags& f) {
+  // With --in, the claims of the whole dump are analyzed for its IDF: the
+  // same memory guard as scan's claims stage, at its default.
+  f.options.claims.max_memory_bytes = AvailableMemoryBytes();
   absl::StatusOr<refrain::Comparison> c =
       refrain::CompareDocuments(f.a, f.b, f.inputs, f.options);
   if (!c.ok()) return Fail(c.status());
@@ -658,13 +661,15 @@ int main(int argc, char** argv) {
                    "Second document: a file, or an id with --in")
       ->required();
   compare_cmd->add_option("--in", compare.inputs,
-                          "Look A and B up as document ids in these inputs");
+                          "Look A and B up as document ids in these inputs, "
+                          "and score their claims with the IDF a scan of these "
+                          "inputs learns (the scores the scan reported)");
   compare_cmd->add_option(
       "--index", compare.options.index_path,
       "Look A and B up as document ids in this index (scan --index) when "
       "they are not in the --in inputs; read-only");
   compare_cmd->add_flag("--json", compare.json,
-                        "Print one JSON object: jaccard, containment, claims");
+                        "Print one JSON object: jaccard, containment, claims, idf");
   compare_cmd
       ->add_option("--shingle", compare.options.shingle.size,
                    "Words per shingle")
