@@ -8,12 +8,14 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "refrain/minhash.h"
 #include "refrain/scan.h"
@@ -256,18 +258,62 @@ struct Connection {
   }
 };
 
+// `path` as an SQLite URI filename with `query` (absolute; %, ? and #
+// escaped).
+std::string UriOf(const std::string& path, const char* query) {
+  std::string uri = "file://";
+  for (char ch : std::filesystem::absolute(path).string()) {
+    if (ch == '%' || ch == '?' || ch == '#') {
+      uri += absl::StrFormat("%%%02X", static_cast<unsigned char>(ch));
+    } else {
+      uri += ch;
+    }
+  }
+  return absl::StrCat(uri, "?", query);
+}
+
 absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
                             Connection* c) {
-  int rc = sqlite3_open_v2(path.c_str(), &c->db, flags | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
-  if (rc != SQLITE_OK) {
-    return absl::UnavailableError(absl::StrCat(
-        path, ": cannot open index: ",
-        c->db != nullptr ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc)));
+  auto open = [&](const std::string& name, int more) {
+    int rc = sqlite3_open_v2(name.c_str(), &c->db,
+                             flags | more | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      return absl::UnavailableError(absl::StrCat(
+          path, ": cannot open index: ",
+          c->db != nullptr ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc)));
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, busy_ms);
+    return absl::OkStatus();
+  };
+  if (auto s = open(path, 0); !s.ok()) return s;
+  if ((flags & SQLITE_OPEN_READONLY) == 0) return absl::OkStatus();
+  // A reader of a WAL database maps its -shm file, which SQLite creates
+  // beside it: in a directory the reader cannot write (an archive shared on
+  // a read-only mount), the first read fails. With no -wal file there is no
+  // write in progress to see, and the file is read as immutable (no -shm,
+  // no locks). Any other fault shows in the caller's first query.
+  if (sqlite3_exec(c->db, "PRAGMA schema_version", nullptr, nullptr, nullptr) ==
+      SQLITE_OK) {
+    return absl::OkStatus();
   }
-  sqlite3_extended_result_codes(c->db, 1);
-  sqlite3_busy_timeout(c->db, busy_ms);
-  return absl::OkStatus();
+  const int code = sqlite3_extended_errcode(c->db);
+  struct stat st;
+  const bool wal = stat((path + "-wal").c_str(), &st) == 0;
+  const bool shm = stat((path + "-shm").c_str(), &st) == 0;
+  if (code != SQLITE_READONLY_DIRECTORY && code != SQLITE_READONLY_CANTINIT &&
+      !(code == SQLITE_CANTOPEN && wal && !shm)) {
+    return absl::OkStatus();
+  }
+  sqlite3_close_v2(c->release());
+  if (wal) {
+    return absl::UnavailableError(absl::StrCat(
+        path, ": cannot read the index: its write-ahead log ", path,
+        "-wal needs a ", path,
+        "-shm file that cannot be created in this directory (a write in "
+        "progress, or an interrupted one that the next writer folds in)"));
+  }
+  return open(UriOf(path, "immutable=1"), SQLITE_OPEN_URI);
 }
 
 IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {

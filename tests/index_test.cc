@@ -19,6 +19,7 @@
 #include <thread>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "refrain/generate.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -834,6 +835,75 @@ TEST(Index, CompareLooksIdsUpInTheIndex) {
             std::string::npos)
       << r.err;
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
+}
+
+// An archive shared on a read-only mount: SQLite cannot create the WAL's
+// -shm file beside the index, so read-only commands read it as immutable;
+// with a -wal file there (a write in progress) they fail saying why. As
+// root (who may write anywhere) the commands run as nobody (setpriv), from
+// a copy of the binary nobody can reach.
+TEST(Index, ReadOnlyCommandsReadAnIndexInADirectoryTheyCannotWrite) {
+  const bool root = geteuid() == 0;
+  if (root && access("/usr/bin/setpriv", X_OK) != 0) {
+    GTEST_SKIP() << "running as root without /usr/bin/setpriv";
+  }
+  namespace fs = std::filesystem;
+  TempDir d;
+  const std::string archive = d / "archive";
+  const std::string db = archive + "/news.db";
+  fs::create_directory(archive);
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  const std::string bytes = ReadFile(db);
+  fs::copy_file(REFRAIN_BINARY, d / "refrain");
+  fs::copy_file(Seed(3), d / "draft.txt");
+  fs::create_directory(d / "out");
+  fs::permissions(d.path(), fs::perms(0755));
+  fs::permissions(d / "refrain", fs::perms(0755));
+  fs::permissions(d / "draft.txt", fs::perms(0644));
+  fs::permissions(d / "out", fs::perms(0777));
+  fs::permissions(db, fs::perms(0444));
+  fs::permissions(archive, fs::perms(0555));
+  auto run = [&](const std::string& args) {
+    testing::CommandResult r;
+    const std::string cmd =
+        absl::StrCat(root ? "setpriv --reuid=65534 --regid=65534 "
+                            "--clear-groups "
+                          : "",
+                     d / "refrain", " ", args, " >", d / "out/stdout", " 2>",
+                     d / "out/stderr");
+    const int status = std::system(cmd.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(d / "out/stdout");
+    r.err = ReadFile(d / "out/stderr");
+    return r;
+  };
+  testing::CommandResult r =
+      run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
+                       " --index-read-only --out - --quiet"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["index"]["read_only"], true);
+  EXPECT_EQ(j["index"]["documents_before"], 3);
+  EXPECT_GE(j["claims"]["matches"].size(), 2u);  // Lavrov, with 000.
+  r = run("index stats " + db);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("documents     3"), std::string::npos) << r.out;
+  EXPECT_EQ(run("index check " + db).exit_code, 0);
+  EXPECT_EQ(ReadFile(db), bytes);
+  EXPECT_FALSE(fs::exists(db + "-shm"));
+  EXPECT_FALSE(fs::exists(db + "-wal"));
+
+  // A write-ahead log beside it: its -shm cannot be made, so no read.
+  fs::permissions(archive, fs::perms(0755));
+  WriteFile(db + "-wal", "");
+  fs::permissions(archive, fs::perms(0555));
+  r = run("index stats " + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("news.db-shm file that cannot be created in this "
+                       "directory"),
+            std::string::npos)
+      << r.err;
+  fs::permissions(archive, fs::perms(0755));  // For TempDir's removal.
 }
 
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
