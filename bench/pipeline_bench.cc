@@ -1,4 +1,5 @@
-// Micro and end-to-end benchmarks of the document-level pipeline. Figures
+// Micro and end-to-end benchmarks of the document-level pipeline and of the
+// claims stage's steps. Figures
 // read in bytes/s (SetBytesProcessed) and docs/s (items).
 //   build/bench/refrain_bench --benchmark_min_time=0.5
 // The BM_Real* benchmarks run each stage over every .txt file under the
@@ -18,11 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "refrain/claim_score.h"
 #include "refrain/lsh.h"
 #include "refrain/minhash.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
+#include "refrain/segment.h"
 #include "refrain/shingle.h"
 #include "refrain/similarity.h"
 
@@ -260,6 +263,116 @@ void BM_RealMinHash(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_RealMinHash);
+
+// The claims stage's steps over the same documents, one thread: sentence
+// segmentation (ICU), term analysis of each sentence (tokens, stop words,
+// Snowball stems), scorer preparation (IDF weights, WordNet senses, token
+// n-grams) and scoring. The scored pairs are each sentence with the next
+// one of its article: of one topic, like the candidates that pass the
+// cosine gate, though less alike. Sentences with fewer than 5 content
+// words are left out, as the scan leaves them out.
+struct RealUnits {
+  std::vector<std::string> sentences;
+  std::vector<UnitTerms> terms;  // Parallel to sentences.
+  std::vector<uint32_t> doc;     // Parallel to sentences.
+  IdfTable idf;
+  size_t bytes = 0;
+};
+const TermAnalyzer& Analyzer() {
+  static const TermAnalyzer* a =
+      new TermAnalyzer(*TermAnalyzer::Create(TermAnalyzerOptions{}));
+  return *a;
+}
+const RealUnits* LoadRealUnits() {
+  static const RealUnits* units = []() -> const RealUnits* {
+    const RealText* t = LoadRealText();
+    if (t == nullptr) return nullptr;
+    auto* u = new RealUnits;
+    for (size_t i = 0; i < t->raw.size(); ++i) {
+      for (const Span& s : Segment(t->raw[i], SegmentOptions{}).sentences) {
+        std::string text = t->raw[i].substr(s.begin, s.size());
+        UnitTerms terms = Analyzer().Analyze(text);
+        if (terms.stems.size() < 5) continue;
+        u->bytes += text.size();
+        u->sentences.push_back(std::move(text));
+        u->idf.Add(terms);
+        u->terms.push_back(std::move(terms));
+        u->doc.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    return u;
+  }();
+  return units;
+}
+
+void BM_RealSegment(benchmark::State& state) {
+  RunReal(state, [&](const RealText& t, size_t i) {
+    Segmentation s = Segment(t.raw[i], SegmentOptions{});
+    benchmark::DoNotOptimize(s.sentences.data());
+  });
+}
+BENCHMARK(BM_RealSegment);
+
+// Runs `step(units, i)` over every unit per iteration.
+template <typename Step>
+void RunUnits(benchmark::State& state, Step step) {
+  const RealUnits* u = LoadRealUnits();
+  if (u == nullptr || u->sentences.empty()) {
+    state.SkipWithError("set REFRAIN_BENCH_TEXT to a directory of .txt files");
+    return;
+  }
+  for (auto _ : state) {
+    for (size_t i = 0; i < u->sentences.size(); ++i) step(*u, i);
+  }
+  state.SetBytesProcessed(state.iterations() * u->bytes);
+  state.SetItemsProcessed(state.iterations() * u->sentences.size());
+}
+
+void BM_RealAnalyzeUnits(benchmark::State& state) {
+  RunUnits(state, [&](const RealUnits& u, size_t i) {
+    UnitTerms t = Analyzer().Analyze(u.sentences[i]);
+    benchmark::DoNotOptimize(t.stems.data());
+  });
+}
+BENCHMARK(BM_RealAnalyzeUnits);
+
+const ClaimScorer& Scorer() {
+  static const ClaimScorer* s =
+      new ClaimScorer(*ClaimScorer::Create(ClaimScorerOptions{}));
+  return *s;
+}
+
+void BM_RealClaimPrepare(benchmark::State& state) {
+  RunUnits(state, [&](const RealUnits& u, size_t i) {
+    ClaimScorer::Prepared p = Scorer().Prepare(u.terms[i], u.idf);
+    benchmark::DoNotOptimize(&p);
+  });
+}
+BENCHMARK(BM_RealClaimPrepare);
+
+// Items: scored pairs.
+void BM_RealClaimScore(benchmark::State& state) {
+  const RealUnits* u = LoadRealUnits();
+  if (u == nullptr || u->sentences.empty()) {
+    state.SkipWithError("set REFRAIN_BENCH_TEXT to a directory of .txt files");
+    return;
+  }
+  std::vector<ClaimScorer::Prepared> prepared;
+  for (const UnitTerms& t : u->terms) {
+    prepared.push_back(Scorer().Prepare(t, u->idf));
+  }
+  size_t pairs = 0;
+  for (auto _ : state) {
+    pairs = 0;
+    for (size_t i = 0; i + 1 < prepared.size(); ++i) {
+      if (u->doc[i] != u->doc[i + 1]) continue;
+      benchmark::DoNotOptimize(Scorer().Score(prepared[i], prepared[i + 1]));
+      ++pairs;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * pairs);
+}
+BENCHMARK(BM_RealClaimScore);
 
 void BM_LshBuildAndPairs(benchmark::State& state) {
   const uint32_t k = 128;
