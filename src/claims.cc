@@ -1121,13 +1121,13 @@ absl::Status CheckClaimMemory(std::span<const Document> docs,
 namespace {
 
 // Steps 1 to 3 of FindClaims: segments and boilerplate keys of every
-// document, then the units of each; `segmented()` is called between the two.
-template <typename Fn>
-ClaimUnits AnalyzeAll(std::span<const Document> docs,
-                      std::span<const uint32_t> story_of,
-                      const SegmentOptions& segment,
-                      const ClaimOptions& options, const TermAnalyzer& analyzer,
-                      Fn segmented) {
+// document, then `segmented()`, then sink(d, units of document d) for each
+// document, in parallel.
+template <typename Segmented, typename Sink>
+void AnalyzeAll(std::span<const Document> docs,
+                std::span<const uint32_t> story_of,
+                const SegmentOptions& segment, const ClaimOptions& options,
+                const TermAnalyzer& analyzer, Segmented segmented, Sink sink) {
   const int64_t n = static_cast<int64_t>(docs.size());
   auto story = [&](uint32_t d) { return story_of.empty() ? d : story_of[d]; };
 
@@ -1145,27 +1145,29 @@ ClaimUnits AnalyzeAll(std::span<const Document> docs,
   segmented();
 
   // ---- Units and their terms. ----
-  std::vector<ClaimUnits> per_doc(docs.size());
 #pragma omp parallel for schedule(dynamic, 4)
   for (int64_t d = 0; d < n; ++d) {
-    per_doc[d] = AnalyzeDocumentUnits(docs[d], static_cast<uint32_t>(d),
-                                      segs[d], boilerplate, analyzer, options);
+    const auto doc = static_cast<uint32_t>(d);
+    sink(doc, AnalyzeDocumentUnits(docs[d], doc, segs[d], boilerplate, analyzer,
+                                   options));
+    segs[d] = ClaimSegments();
   }
-  std::vector<ClaimSegments>().swap(segs);
-  return ConcatUnits(per_doc);
 }
 
 }  // namespace
 
-absl::StatusOr<ClaimUnits> AnalyzeClaimUnits(std::span<const Document> docs,
-                                             std::span<const uint32_t> story_of,
-                                             const SegmentOptions& segment,
-                                             const ClaimOptions& options) {
+absl::Status ForEachClaimUnits(
+    std::span<const Document> docs, std::span<const uint32_t> story_of,
+    const SegmentOptions& segment, const ClaimOptions& options,
+    const std::function<void(uint32_t, ClaimUnits)>& sink) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
   absl::StatusOr<TermAnalyzer> analyzer =
       TermAnalyzer::Create(TermAnalyzerOptions{options.language});
   if (!analyzer.ok()) return analyzer.status();
-  return AnalyzeAll(docs, story_of, segment, options, *analyzer, [] {});
+  AnalyzeAll(
+      docs, story_of, segment, options, *analyzer, [] {},
+      [&](uint32_t d, ClaimUnits units) { sink(d, std::move(units)); });
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
@@ -1188,8 +1190,12 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
     idf.Merge(*bg);
   }
   timings.load_s = lap();
-  ClaimUnits all = AnalyzeAll(docs, story_of, segment, options, *analyzer,
-                              [&] { timings.segment_s = lap(); });
+  std::vector<ClaimUnits> per_doc(docs.size());
+  AnalyzeAll(
+      docs, story_of, segment, options, *analyzer,
+      [&] { timings.segment_s = lap(); },
+      [&](uint32_t d, ClaimUnits units) { per_doc[d] = std::move(units); });
+  ClaimUnits all = ConcatUnits(per_doc);
   timings.units_s = lap();
   return FinishClaims(docs, story_of, options, std::move(all), std::move(idf),
                       {}, /*idf_complete=*/false, incremental, timings);

@@ -836,11 +836,29 @@ absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
                                            const Index* index,
                                            const ScanOptions& options) {
   ClaimOptions claims = options.claims;
-  if (auto s = CheckClaimMemory(docs, claims); !s.ok()) return s;
-  absl::StatusOr<ClaimUnits> all =
-      AnalyzeClaimUnits(docs, story_of, options.segment, claims);
-  if (!all.ok()) return all.status();
+  // Two documents' units are kept; every other document's only add to the
+  // IDF counts, one table per thread (the sums do not depend on which
+  // thread counted what).
+  std::vector<IdfTable> counted(omp_get_max_threads());
+  ClaimUnits kept[2];
+  std::mutex mu;
+  absl::Status analyzed =
+      ForEachClaimUnits(docs, story_of, options.segment, claims,
+                        [&](uint32_t d, ClaimUnits units) {
+                          if (counts[d]) {
+                            for (const UnitTerms& t : units.terms) {
+                              counted[omp_get_thread_num()].Add(t);
+                            }
+                          }
+                          for (size_t side = 0; side < 2; ++side) {
+                            if (d != pair[side]) continue;
+                            std::lock_guard lock(mu);
+                            kept[side] = units;
+                          }
+                        });
+  if (!analyzed.ok()) return analyzed;
   IdfTable idf;
+  for (const IdfTable& t : counted) idf.Merge(t);
   if (!claims.background_idf.empty()) {
     absl::StatusOr<TermAnalyzer> analyzer =
         TermAnalyzer::Create(TermAnalyzerOptions{claims.language});
@@ -852,15 +870,11 @@ absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
   }
   ClaimUnits two;
   for (size_t side = 0; side < 2; ++side) {
-    for (size_t u = 0; u < all->units.size(); ++u) {
-      if (all->units[u].doc != pair[side]) continue;
-      two.units.push_back(all->units[u]);
+    for (size_t u = 0; u < kept[side].units.size(); ++u) {
+      two.units.push_back(kept[side].units[u]);
       two.units.back().doc = static_cast<uint32_t>(side);
-      two.terms.push_back(all->terms[u]);
+      two.terms.push_back(std::move(kept[side].terms[u]));
     }
-  }
-  for (size_t u = 0; u < all->units.size(); ++u) {
-    if (counts[all->units[u].doc]) idf.Add(all->terms[u]);
   }
   if (index != nullptr) {
     std::vector<std::string> stems;

@@ -253,14 +253,16 @@ ClaimUnits AnalyzeDocumentUnits(
     const TermAnalyzer& analyzer, const ClaimOptions& options);
 // The units of several documents (in order) as one list; empties `parts`.
 ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts);
-// Steps 1 to 3 over all `docs` (story_of as in FindClaims): the claim
-// units of every document, in document order, as FindClaims finds them.
-// Fails only on an unusable stemmer language. `refrain compare --in` learns
-// the dump's IDF from them, as a scan of the dump does.
-absl::StatusOr<ClaimUnits> AnalyzeClaimUnits(std::span<const Document> docs,
-                                             std::span<const uint32_t> story_of,
-                                             const SegmentOptions& segment,
-                                             const ClaimOptions& options);
+// Steps 1 to 3 over all `docs` (story_of as in FindClaims), without
+// keeping their results: sink(d, units) gets the claim units of each
+// document d as FindClaims finds them, called from several threads at once,
+// documents in no particular order. Fails only on an unusable stemmer
+// language. `refrain compare --in` counts the dump's IDF so, as a scan of
+// the dump learns it, holding two documents' units only.
+absl::Status ForEachClaimUnits(
+    std::span<const Document> docs, std::span<const uint32_t> story_of,
+    const SegmentOptions& segment, const ClaimOptions& options,
+    const std::function<void(uint32_t, ClaimUnits)>& sink);
 // 4. The IDF: every unit's IdfTable::Add (and the background file's counts,
 //    IdfTable::FromFile), then the candidate sketches, in unit order: per
 //    unit the ClaimLshParams(options).bands x rows slots the LSH bands read

@@ -502,10 +502,7 @@ struct CompareFlags {
   refrain::ScanOptions options;
 };
 
-int RunCompareCommand(CompareFlags& f) {
-  // With --in, the claims of the whole dump are analyzed for its IDF: the
-  // same memory guard as scan's claims stage, at its default.
-  f.options.claims.max_memory_bytes = AvailableMemoryBytes();
+int RunCompareCommand(const CompareFlags& f) {
   absl::StatusOr<refrain::Comparison> c =
       refrain::CompareDocuments(f.a, f.b, f.inputs, f.options);
   if (!c.ok()) return Fail(c.status());
@@ -668,8 +665,9 @@ int main(int argc, char** argv) {
       "--index", compare.options.index_path,
       "Look A and B up as document ids in this index (scan --index) when "
       "they are not in the --in inputs; read-only");
-  compare_cmd->add_flag("--json", compare.json,
-                        "Print one JSON object: jaccard, containment, claims, idf");
+  compare_cmd->add_flag(
+      "--json", compare.json,
+      "Print one JSON object: jaccard, containment, claims, idf");
   compare_cmd
       ->add_option("--shingle", compare.options.shingle.size,
                    "Words per shingle")
