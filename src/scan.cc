@@ -796,10 +796,6 @@ std::vector<Document> ReadDocuments(std::span<const std::string> paths,
   return docs;
 }
 
-}  // namespace
-
-namespace {
-
 // The stories (near-duplicate clusters, StoryOf) of the documents of
 // `inputs`, as a scan of them groups them: a second read, at the document
 // level, of the inputs `docs` were read from (an error if it does not read
