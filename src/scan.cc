@@ -989,9 +989,11 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       counts[d] = d < from_inputs && (*rows)[d] == 0;
     }
   }
-  c.idf = from_inputs == 0 && !index ? "the two documents"
-          : index                    ? "the inputs and the index"
-                                     : "the inputs";
+  if (inputs.empty()) {
+    c.idf = index ? "the index" : "the two documents";
+  } else {
+    c.idf = index ? "the inputs and the index" : "the inputs";
+  }
   absl::StatusOr<ClaimsResult> r = CompareClaims(
       docs, story_of, counts, pair, index ? &*index : nullptr, options);
   if (!r.ok()) return r.status();

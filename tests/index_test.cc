@@ -829,6 +829,7 @@ TEST(Index, CompareLooksIdsUpInTheIndex) {
                  " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_LT(nlohmann::json::parse(r.out)["jaccard"].get<double>(), 0.1);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["idf"], "the index");
   r = RunRefrain("compare nope " + Seed(0) + " --index " + db);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no document with id 'nope' in the inputs or the index"),
