@@ -779,8 +779,8 @@ class Page {
         &h,
         "<section id=\"duplicates\">\n<h2>Near-duplicate articles</h2>\n"
         "<p class=\"help\">Articles that are copies of one another: Jaccard "
-        "similarity of their 5-word shingles ≥ ",
-        F2(o.threshold));
+        "similarity of their ",
+        o.shingle.size, "-word shingles ≥ ", F2(o.threshold));
     if (o.containment_threshold < 1.0) {
       absl::StrAppend(&h, ", or one contains ≥ ", F2(o.containment_threshold),
                       " of the other (re-posts with new headers or footers)");

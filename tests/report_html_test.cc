@@ -306,6 +306,12 @@ TEST(ReportHtml, NearDuplicateClustersListMembersAndScores) {
   EXPECT_NE(
       html.find("<b>2</b><span>articles a deduplicated dataset keeps</span>"),
       std::string::npos);
+  // The help text names the shingle size the scan used.
+  EXPECT_NE(html.find("Jaccard similarity of their 5-word shingles"),
+            std::string::npos);
+  r.options.shingle.size = 3;
+  EXPECT_NE(Html(r).find("Jaccard similarity of their 3-word shingles"),
+            std::string::npos);
 }
 
 // An indexed scan: the articles of earlier dumps are badged with their
