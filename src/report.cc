@@ -371,11 +371,11 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
   for (const ClaimMatch& m : c.claims.matches) {
     matches.push_back(MatchJson(c.documents, c.claims, m));
   }
-  Json j = {{"a", c.documents[0].id},
-            {"b", c.documents[1].id},
-            {"jaccard", Round6(c.jaccard)},
-            {"containment", Round6(c.containment)},
-            {"claims", std::move(matches)}};
+  Json j = {
+      {"a", c.documents[0].id},         {"b", c.documents[1].id},
+      {"jaccard", Round6(c.jaccard)},   {"containment", Round6(c.containment)},
+      {"estimate", Round6(c.estimate)}, {"near_duplicate", c.near_duplicate},
+      {"claims", std::move(matches)}};
   if (!c.idf.empty()) j["idf"] = c.idf;
   out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
@@ -383,8 +383,11 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
 void WriteCompareText(const Comparison& c, std::ostream& out) {
   out << "A: " << c.documents[0].id << "\n   " << c.documents[0].title << "\n";
   out << "B: " << c.documents[1].id << "\n   " << c.documents[1].title << "\n";
-  out << absl::StrFormat("jaccard %.3f, containment %.3f (word %d-shingles)\n",
-                         c.jaccard, c.containment, c.shingle);
+  out << absl::StrFormat(
+      "jaccard %.3f, containment %.3f (word %d-shingles), MinHash estimate "
+      "%.3f: %s\n",
+      c.jaccard, c.containment, c.shingle, c.estimate,
+      c.near_duplicate ? "near-duplicates" : "not near-duplicates");
   if (c.idf.empty()) {
     out << "claims not compared (--no-claims)\n";
     return;

@@ -464,10 +464,17 @@ Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
   const double large = static_cast<double>(std::max(x.size(), y.size()));
   v.jaccard = inter / (small + large - inter);
   v.containment = inter / small;
-  v.near_duplicate = v.jaccard >= options.threshold ||
-                     (v.containment >= options.containment_threshold &&
-                      small >= options.min_length_ratio * large);
+  v.near_duplicate =
+      IsNearDuplicate(v.jaccard, v.containment, small, large, options);
   return v;
+}
+
+bool IsNearDuplicate(double jaccard, double containment, double small,
+                     double large, const ScanOptions& options) {
+  return jaccard >= options.threshold ||
+         (options.containment_threshold < 1.0 &&
+          containment >= options.containment_threshold &&
+          small >= options.min_length_ratio * large);
 }
 
 namespace {
@@ -964,6 +971,14 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
   ShingleSet sb = ShingleText(c.documents[1].text, options.shingle);
   c.jaccard = Jaccard(sa, sb);
   c.containment = Containment(sa, sb);
+  const MinHasher hasher(options.minhash);
+  c.estimate = EstimateJaccard(hasher.Sign(sa), hasher.Sign(sb));
+  c.near_duplicate =
+      !sa.empty() && !sb.empty() &&
+      internal::IsNearDuplicate(
+          c.jaccard, c.containment,
+          static_cast<double>(std::min(sa.size(), sb.size())),
+          static_cast<double>(std::max(sa.size(), sb.size())), options);
   if (!options.claims.enabled) return c;
 
   // Every document its own story and counted in the IDF, except: the
@@ -999,6 +1014,34 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
   if (!r.ok()) return r.status();
   c.claims = *std::move(r);
   return c;
+}
+
+Report ComparisonReport(const Comparison& c, const ScanOptions& options) {
+  Report report;
+  internal::StartReport(options, &report);
+  report.documents = c.documents;
+  report.records = report.documents.size();
+  for (const Document& d : report.documents) {
+    report.input_bytes += d.input_bytes;
+    report.invalid_utf8 += d.invalid_utf8;
+  }
+  std::vector<Edge> edges;
+  if (c.near_duplicate) edges.push_back(Edge{0, 1, c.jaccard});
+  report.candidate_pairs = edges.size();
+  internal::ClusterAndListPairs(
+      edges,
+      [&](std::span<const std::pair<uint32_t, uint32_t>> listed) {
+        std::vector<NearDuplicatePair> out;
+        for (auto [a, b] : listed) {
+          out.push_back(
+              NearDuplicatePair{a, b, c.jaccard, c.containment, c.estimate});
+        }
+        return out;
+      },
+      &report);
+  report.claims = c.claims;
+  report.options.claims.enabled = !c.idf.empty();
+  return report;
 }
 
 }  // namespace refrain

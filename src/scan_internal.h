@@ -171,6 +171,11 @@ struct Verified {
   double jaccard = 0, containment = 0;
   bool near_duplicate = false;
 };
+// Whether two shingle sets of `small` and `large` shingles, with this
+// Jaccard similarity and containment (of the smaller in the larger), are
+// near-duplicates under `options` (containment_threshold 1: Jaccard only).
+bool IsNearDuplicate(double jaccard, double containment, double small,
+                     double large, const ScanOptions& options);
 Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
                     const ScanOptions& options);
 

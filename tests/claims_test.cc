@@ -445,6 +445,46 @@ TEST(Compare, NoClaimsComparesTheDocumentLevelAlone) {
   EXPECT_NE(r.out.find("(word 3-shingles)"), std::string::npos) << r.out;
 }
 
+// compare --html: the scan's page over the two documents; whether they are
+// near-duplicates follows --threshold and --containment as in scan.
+TEST(Compare, HtmlShowsTheMatchesAndTheNearDuplicateDecision) {
+  TempDir d;
+  const std::string a = CorpusDir() + "/000_a36e598c1fb27949.txt";
+  const std::string b = CorpusDir() + "/003_d1e7db766e3ee5b2.txt";
+  auto r = testing::RunRefrain("compare " + a + " " + b + " --html " +
+                               (d / "page.html"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(": not near-duplicates"), std::string::npos) << r.out;
+  std::string html = ReadFile(d / "page.html");
+  EXPECT_NE(html.find("<title>refrain compare</title>"), std::string::npos);
+  EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
+  EXPECT_NE(html.find("No near-duplicate articles found."), std::string::npos);
+  EXPECT_NE(html.find("<mark>Islamic State</mark>"), std::string::npos);
+  EXPECT_NE(html.find("Lavrov"), std::string::npos);
+
+  // A re-post of 001 under a new headline: near-duplicates at the default
+  // thresholds (Jaccard 0.993, containment 1), not at --threshold 0.999
+  // --containment 1.
+  const std::string original =
+      ReadFile(CorpusDir() + "/001_7a1ab61e7b19349a.txt");
+  WriteFile(d / "repost.txt", "Breaking: a re-post\n\n" + original);
+  const std::string pair =
+      CorpusDir() + "/001_7a1ab61e7b19349a.txt " + (d / "repost.txt");
+  r = testing::RunRefrain("compare " + pair + " --json --html " +
+                          (d / "dup.html"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["near_duplicate"], true);
+  EXPECT_GT(j["estimate"].get<double>(), 0.8);
+  html = ReadFile(d / "dup.html");
+  EXPECT_EQ(html.find("No near-duplicate articles found."), std::string::npos);
+  EXPECT_NE(html.find("Near-duplicates (1)"), std::string::npos);
+  r = testing::RunRefrain("compare " + pair +
+                          " --json --threshold 0.999 --containment 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["near_duplicate"], false);
+}
+
 // Grouping the dump's near-duplicates reads --in a second time.
 TEST(Compare, RefusesStandardInputAsTheDump) {
   auto r = testing::RunRefrain("compare a b --in -");

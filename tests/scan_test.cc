@@ -126,6 +126,28 @@ TEST(Scan, PlantedRewriteAndExactCopyClusterWithOriginal) {
   }
 }
 
+// --containment 1 leaves Jaccard alone to decide, even for a document
+// wholly inside another (before, containment 1.0 >= 1 still counted).
+TEST(Scan, ContainmentOneDisablesTheContainmentPath) {
+  TempDir d;
+  const std::string original = ReadFile(CorpusDir() + "/" + kSeed001);
+  WriteFile(d / "in/a.txt", original);
+  // b: a, then another (shorter) article: a whole inside b, Jaccard ~0.5,
+  // b under twice a's length (--min-length-ratio 0.5).
+  WriteFile(
+      d / "in/b.txt",
+      original + "\n\n" + ReadFile(CorpusDir() + "/002_66ff5bec39393fea.txt"));
+  ScanOptions o;
+  o.claims.enabled = false;
+  o.lsh_threshold = 0.3;  // Makes the pair a candidate either way.
+  Report r = Scan({d / "in"}, o);
+  ASSERT_EQ(r.pairs.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.pairs[0].containment, 1.0);
+  EXPECT_LT(r.pairs[0].jaccard, o.threshold);
+  o.containment_threshold = 1.0;
+  EXPECT_TRUE(Scan({d / "in"}, o).pairs.empty());
+}
+
 // A dump past the claims stage's candidate limit still gets its
 // near-duplicates, with the reason in the report; with an index nothing is
 // recorded half-done, so the scan fails.

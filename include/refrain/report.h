@@ -126,6 +126,12 @@ struct Comparison {
   double containment = 0;  // Shingles of the smaller found in the larger.
   ClaimsResult claims;     // Matches between A and B only.
   uint32_t shingle = 5;    // Words per shingle.
+  // MinHash estimate of the Jaccard similarity, from the two signatures a
+  // scan would compute.
+  double estimate = 0;
+  // Whether a scan with the same options reports the pair as near-duplicates
+  // (Jaccard, or containment with the length ratio, at their thresholds).
+  bool near_duplicate = false;
   // Where the claim scores' IDF comes from ("the inputs": the --in dump, as
   // a scan of it learns it); empty when claims were not compared.
   std::string idf;

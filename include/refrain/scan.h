@@ -153,6 +153,12 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
                                             std::span<const std::string> inputs,
                                             const ScanOptions& options);
 
+// A comparison as the report of a scan of its two documents, for
+// report.html (WriteHtml, `refrain compare --html`): their claim matches
+// and clusters, and their pair and cluster if they are near-duplicates.
+// `options`: those CompareDocuments was given.
+Report ComparisonReport(const Comparison& c, const ScanOptions& options);
+
 }  // namespace refrain
 
 #endif  // REFRAIN_SCAN_H_

@@ -131,6 +131,24 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                 "cluster) instead of once per copy");
 }
 
+// When two documents are near-duplicates (scan and compare).
+void AddNearDuplicateFlags(CLI::App* cmd, refrain::ScanOptions* o) {
+  cmd->add_option("--threshold", o->threshold,
+                  "Jaccard similarity of word shingles at or above which two "
+                  "documents are near-duplicates, in (0,1)")
+      ->capture_default_str();
+  cmd->add_option(
+         "--containment", o->containment_threshold,
+         "Also near-duplicates: the smaller document's shingles are at "
+         "least this much inside the larger (re-posts with new "
+         "headers/footers); 1 disables")
+      ->capture_default_str();
+  cmd->add_option("--min-length-ratio", o->min_length_ratio,
+                  "Containment matches need the smaller document to have at "
+                  "least this fraction of the larger's shingles")
+      ->capture_default_str();
+}
+
 void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   refrain::ScanOptions& o = f->options;
   cmd->add_option(
@@ -166,20 +184,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "indexed article")
       ->check(CLI::IsMember({"first", "longest", "earliest"}))
       ->capture_default_str();
-  cmd->add_option("--threshold", o.threshold,
-                  "Jaccard similarity of word shingles at or above which two "
-                  "documents are near-duplicates, in (0,1)")
-      ->capture_default_str();
-  cmd->add_option(
-         "--containment", o.containment_threshold,
-         "Also near-duplicates: the smaller document's shingles are at "
-         "least this much inside the larger (re-posts with new "
-         "headers/footers); 1 disables")
-      ->capture_default_str();
-  cmd->add_option("--min-length-ratio", o.min_length_ratio,
-                  "Containment matches need the smaller document to have at "
-                  "least this fraction of the larger's shingles")
-      ->capture_default_str();
+  AddNearDuplicateFlags(cmd, &o);
   cmd->add_option("--lsh-threshold", o.lsh_threshold,
                   "Jaccard similarity the LSH banding is tuned for; 0 = "
                   "derived from --threshold and --containment")
@@ -499,6 +504,7 @@ struct CompareFlags {
   std::string a, b;
   std::vector<std::string> inputs;
   bool json = false;
+  std::string html;
   refrain::ScanOptions options;
 };
 
@@ -506,6 +512,16 @@ int RunCompareCommand(const CompareFlags& f) {
   absl::StatusOr<refrain::Comparison> c =
       refrain::CompareDocuments(f.a, f.b, f.inputs, f.options);
   if (!c.ok()) return Fail(c.status());
+  if (!f.html.empty()) {
+    refrain::HtmlOptions o;
+    o.title = "refrain compare";
+    o.show_timings = false;
+    std::ostringstream page;
+    refrain::WriteHtml(refrain::ComparisonReport(*c, f.options), page, o);
+    if (auto s = refrain::WriteFileAtomically(f.html, page.str()); !s.ok()) {
+      return Fail(s);
+    }
+  }
   if (f.json) {
     refrain::WriteCompareJson(*c, std::cout);
   } else {
@@ -665,9 +681,15 @@ int main(int argc, char** argv) {
       "--index", compare.options.index_path,
       "Look A and B up as document ids in this index (scan --index) when "
       "they are not in the --in inputs; read-only");
-  compare_cmd->add_flag(
-      "--json", compare.json,
-      "Print one JSON object: jaccard, containment, claims, idf");
+  compare_cmd->add_flag("--json", compare.json,
+                        "Print one JSON object: jaccard, containment, "
+                        "estimate, near_duplicate, claims, idf");
+  compare_cmd->add_option(
+      "--html", compare.html,
+      "Also write this self-contained page: the claim matches side by side "
+      "with the shared words marked, both articles with the matched "
+      "passages highlighted (report.html of a scan of the two)");
+  AddNearDuplicateFlags(compare_cmd, &compare.options);
   compare_cmd
       ->add_option("--shingle", compare.options.shingle.size,
                    "Words per shingle")
