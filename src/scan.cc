@@ -480,9 +480,10 @@ bool IsNearDuplicate(double jaccard, double containment, double small,
 namespace {
 
 // A date's place for --keep earliest: RFC 3339 / ISO 8601 (date, or date
-// and time, with or without a zone: none is UTC) and RFC 1123 ("Mon, 23 Nov
-// 2026 06:00:00 +0000") parse to an instant; any other text comes after
-// every parsed date, compared as text; no date comes last.
+// and time, with or without a zone: none is UTC), RFC 1123 ("Mon, 23 Nov
+// 2026 06:00:00 +0000") and written dates ("November 23, 2026", "23 Nov
+// 2026") parse to an instant; any other text comes after every parsed date,
+// compared as text; no date comes last.
 struct DateKey {
   int rank = 2;  // 0 parsed, 1 text, 2 none.
   absl::Time time;
@@ -496,13 +497,12 @@ struct DateKey {
 DateKey KeyOfDate(std::string_view date) {
   DateKey k;
   if (date.empty()) return k;
-  static constexpr const char* kFormats[] = {"%Y-%m-%d%ET%H:%M:%E*S%Ez",
-                                             "%Y-%m-%d%ET%H:%M:%E*S",
-                                             "%Y-%m-%d %H:%M:%E*S%Ez",
-                                             "%Y-%m-%d %H:%M:%E*S",
-                                             "%Y-%m-%d",
-                                             "%a, %d %b %E4Y %H:%M:%S %z",
-                                             "%d %b %E4Y %H:%M:%S %z"};
+  static constexpr const char* kFormats[] = {
+      "%Y-%m-%d%ET%H:%M:%E*S%Ez", "%Y-%m-%d%ET%H:%M:%E*S",
+      "%Y-%m-%d %H:%M:%E*S%Ez", "%Y-%m-%d %H:%M:%E*S", "%Y-%m-%d",
+      "%a, %d %b %E4Y %H:%M:%S %z", "%d %b %E4Y %H:%M:%S %z",
+      // Written: "November 23, 2026", "Nov 23, 2026", "23 November 2026".
+      "%B %d, %Y", "%d %B %Y"};
   const absl::string_view in(date.data(), date.size());
   for (const char* format : kFormats) {
     std::string error;

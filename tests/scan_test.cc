@@ -237,10 +237,16 @@ TEST(Scan, KeepPolicyChoosesTheRepresentative) {
   const std::string lq = line("q", "2026-11-20T09:00:00+03:00", text);
   const std::string lr = line("r", "Thu, 19 Nov 2026 23:00:00 +0000", text);
   const std::string lu = line("u", "sometime in November", text);
+  // Written dates (midnight UTC): before q and r, but not before a date of
+  // the day before.
+  const std::string lw = line("w", "November 19, 2026", text);
+  const std::string lx = line("x", "18 Nov 2026", text);
   for (const auto& [lines, want] :
        std::vector<std::pair<std::string, std::string>>{
            {lu + lp + lq, "q"},
            {lu + lp + lq + lr, "r"},
+           {lu + lp + lq + lr + lw, "w"},
+           {lu + lw + lr + lx, "x"},
            {lu + line("v", "", text), "u"}}) {
     WriteFile(d / "dated.jsonl", lines);
     ScanOptions o;

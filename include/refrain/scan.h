@@ -24,9 +24,10 @@ struct Report;
 enum class KeepPolicy {
   kFirst,     // The first in input order.
   kLongest,   // The most text (Document::text_bytes); ties: the first.
-  kEarliest,  // The earliest `date`: RFC 3339 / ISO 8601 or RFC 1123
-              // dates are compared as instants (no zone: UTC), other texts
-              // after them as text, undated last; ties: the first.
+  kEarliest,  // The earliest `date`: RFC 3339 / ISO 8601, RFC 1123 and
+              // written ("November 23, 2026", "23 Nov 2026") dates are
+              // compared as instants (no zone: UTC), other texts after them
+              // as text, undated last; ties: the first.
 };
 const char* KeepPolicyName(KeepPolicy k);  // "first", "longest", "earliest"
 

@@ -179,7 +179,8 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "Which member of a near-duplicate cluster is kept "
                   "(documents.csv keep, --write-kept) and represents it: the "
                   "first in input order, the longest text, or the earliest "
-                  "date (ISO 8601 / RFC 3339 or RFC 1123 dates as instants, "
+                  "date (ISO 8601 / RFC 3339, RFC 1123 or \"November 23, "
+                  "2026\" dates as instants, "
                   "other texts after them, undated last); with --index, an "
                   "indexed article")
       ->check(CLI::IsMember({"first", "longest", "earliest"}))
