@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "date.h"
 #include "refrain/minhash.h"
 #include "refrain/scan.h"
 
@@ -1167,6 +1168,15 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
   if (im.in_write || im.options.read_only) {
     return absl::FailedPreconditionError("Remove needs a writable index");
   }
+  const std::optional<absl::Time> before =
+      filter.before.empty() ? std::optional<absl::Time>()
+                            : internal::ParseDate(filter.before);
+  if (!filter.before.empty() && !before) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--before ", filter.before,
+        ": not a date (2026-01-01, 2026-01-01T06:00:00Z, Thu, 01 Jan 2026 "
+        "06:00:00 +0000 or January 1, 2026)"));
+  }
   std::optional<TermAnalyzer> analyzer;
   if (im.params.claims) {
     absl::StatusOr<TermAnalyzer> a =
@@ -1188,17 +1198,34 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
       !s.ok()) {
     return fail(s);
   }
-  {
+  if (!filter.before.empty()) {
+    // Dates compare as instants (RFC 1123 dates of RSS feeds do not sort as
+    // text); a date that does not parse is kept and counted.
+    absl::StatusOr<Stmt> dates =
+        im.Prepare("SELECT num, date FROM doc WHERE date <> '' ORDER BY num");
+    absl::StatusOr<Stmt> gone = im.Prepare("INSERT INTO gone VALUES (?1)");
+    if (!dates.ok()) return fail(dates.status());
+    if (!gone.ok()) return fail(gone.status());
+    for (;;) {
+      absl::StatusOr<bool> row = dates->Step();
+      if (!row.ok()) return fail(row.status());
+      if (!*row) break;
+      const std::optional<absl::Time> date =
+          internal::ParseDate(dates->Text(1));
+      if (!date) {
+        ++result.unparsed_dates_kept;
+      } else if (*date < *before) {
+        if (auto s = gone->Bind(1, dates->Int(0)).Run(); !s.ok()) {
+          return fail(s);
+        }
+      }
+    }
+  } else {
     const char* sql =
-        !filter.before.empty()
-            ? "INSERT INTO gone SELECT num FROM doc WHERE date <> '' AND "
-              "date < ?1"
-        : !filter.id.empty()
+        !filter.id.empty()
             ? "INSERT INTO gone SELECT num FROM doc WHERE id = ?1"
             : "INSERT INTO gone SELECT num FROM doc WHERE source = ?1";
-    const std::string& arg = !filter.before.empty() ? filter.before
-                             : !filter.id.empty()   ? filter.id
-                                                    : filter.source;
+    const std::string& arg = !filter.id.empty() ? filter.id : filter.source;
     absl::StatusOr<Stmt> st = im.Prepare(sql);
     if (!st.ok()) return fail(st.status());
     if (auto s = st->BindText(1, arg).Run(); !s.ok()) return fail(s);

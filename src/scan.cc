@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "byte_class.h"
+#include "date.h"
 #include "refrain/index.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
@@ -479,11 +480,9 @@ bool IsNearDuplicate(double jaccard, double containment, double small,
 
 namespace {
 
-// A date's place for --keep earliest: RFC 3339 / ISO 8601 (date, or date
-// and time, with or without a zone: none is UTC), RFC 1123 ("Mon, 23 Nov
-// 2026 06:00:00 +0000") and written dates ("November 23, 2026", "23 Nov
-// 2026") parse to an instant; any other text comes after every parsed date,
-// compared as text; no date comes last.
+// A date's place for --keep earliest: the dates ParseDate reads (date.h)
+// as instants; any other text after every parsed date, compared as text; no
+// date last.
 struct DateKey {
   int rank = 2;  // 0 parsed, 1 text, 2 none.
   absl::Time time;
@@ -497,22 +496,13 @@ struct DateKey {
 DateKey KeyOfDate(std::string_view date) {
   DateKey k;
   if (date.empty()) return k;
-  static constexpr const char* kFormats[] = {
-      "%Y-%m-%d%ET%H:%M:%E*S%Ez", "%Y-%m-%d%ET%H:%M:%E*S",
-      "%Y-%m-%d %H:%M:%E*S%Ez", "%Y-%m-%d %H:%M:%E*S", "%Y-%m-%d",
-      "%a, %d %b %E4Y %H:%M:%S %z", "%d %b %E4Y %H:%M:%S %z",
-      // Written: "November 23, 2026", "Nov 23, 2026", "23 November 2026".
-      "%B %d, %Y", "%d %B %Y"};
-  const absl::string_view in(date.data(), date.size());
-  for (const char* format : kFormats) {
-    std::string error;
-    if (absl::ParseTime(format, in, &k.time, &error)) {
-      k.rank = 0;
-      return k;
-    }
+  if (std::optional<absl::Time> t = ParseDate(date)) {
+    k.rank = 0;
+    k.time = *t;
+  } else {
+    k.rank = 1;
+    k.text = date;
   }
-  k.rank = 1;
-  k.text = date;
   return k;
 }
 

@@ -644,7 +644,13 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
   const char* rows[][3] = {{"x1", "Wire", "2025-12-30"},
                            {"x2", "Wire", "2026-02-01"},
                            {"x3", "Daily", "2025-06-01"},
-                           {"x4", "Daily", ""}};
+                           {"x4", "Daily", ""},
+                           // RSS dates: as text "Sat" and "Tue" sort after
+                           // "2026-01-01" whatever the year.
+                           {"x5", "Feed", "Sat, 20 Dec 2025 08:00:00 +0000"},
+                           {"x6", "Feed", "Tue, 20 Jan 2026 08:00:00 +0000"},
+                           {"x7", "Feed", "December 2, 2025"},
+                           {"x8", "Feed", "last winter"}};
   for (auto& row : rows) {
     lines += std::string("{\"id\":\"") + row[0] + "\",\"source\":\"" + row[1] +
              "\",\"date\":\"" + row[2] +
@@ -657,11 +663,21 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
   const std::string db = d / "dated.db";
   Scan({d / "dated.jsonl"}, db);
   EXPECT_EQ(RunRefrain("index remove " + db + " --source Wire").exit_code, 0);
-  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "x3\nx4\n");
-  EXPECT_EQ(RunRefrain("index remove " + db + " --before 2026-01-01").exit_code,
-            0);
-  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "x4\n");
+  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"),
+            "x3\nx4\nx5\nx6\nx7\nx8\n");
+  EXPECT_EQ(RunRefrain("index remove " + db + " --before 2026-13-01").exit_code,
+            2);
+  testing::CommandResult removed =
+      RunRefrain("index remove " + db + " --before 2026-01-01");
+  EXPECT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_NE(removed.out.find("removed 3 documents"), std::string::npos)
+      << removed.out;
+  EXPECT_NE(removed.out.find("kept 1 documents whose date does not parse"),
+            std::string::npos)
+      << removed.out;
+  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "x4\nx6\nx8\n");
   EXPECT_EQ(RunRefrain("index remove " + db + " --id x4").exit_code, 0);
+  EXPECT_EQ(RunRefrain("index remove " + db + " --source Feed").exit_code, 0);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 0);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM unit"), 0);
   for (const char* table :

@@ -189,9 +189,12 @@ struct IndexStats {
 
 // Exactly one field is set.
 struct RemoveFilter {
-  // Documents whose `date` sorts before this (ISO 8601 dates compare as
-  // strings, so "2026-01-01" removes every date in 2025 and before).
-  // Documents without a date are kept.
+  // Documents dated before this instant ("2026-01-01" removes every date
+  // in 2025 and before). Both this and the documents' `date` are read as
+  // `scan --keep earliest` reads dates: RFC 3339 / ISO 8601, RFC 1123 (RSS)
+  // and written ("January 1, 2026"); no zone means UTC. A `before` that
+  // does not parse fails; documents without a date, or with one that does
+  // not parse, are kept (the latter counted in RemoveResult).
   std::string before;
   std::string id;      // The document with this id.
   std::string source;  // Every document of this source (outlet).
@@ -200,6 +203,8 @@ struct RemoveFilter {
 struct RemoveResult {
   uint64_t documents = 0;  // Removed.
   uint64_t units = 0;      // Claim units removed.
+  // --before: documents kept because their date does not parse.
+  uint64_t unparsed_dates_kept = 0;
   uint64_t file_bytes_before = 0;
   uint64_t file_bytes_after = 0;  // After VACUUM.
 };

@@ -642,6 +642,12 @@ int RunIndexRemove(const IndexFlags& f) {
       "removed %d documents (%d claim units); %s: %.1f MB -> %.1f MB\n",
       r->documents, r->units, f.path, r->file_bytes_before / 1e6,
       r->file_bytes_after / 1e6);
+  if (r->unparsed_dates_kept > 0) {
+    std::cout << absl::StrFormat(
+        "kept %d documents whose date does not parse (not ISO 8601, RFC "
+        "1123 or \"January 1, 2026\")\n",
+        r->unparsed_dates_kept);
+  }
   return kExitOk;
 }
 // ---- index (end) -----------------------------------------------------------
@@ -756,8 +762,9 @@ int main(int argc, char** argv) {
       ->required();
   CLI::Option* before = index_remove_cmd->add_option(
       "--before", index.remove.before,
-      "Documents whose date sorts before DATE (ISO 8601, e.g. 2026-01-01); "
-      "documents without a date are kept");
+      "Documents dated before DATE (2026-01-01; dates compared as instants: "
+      "ISO 8601, RFC 1123 as in RSS, or January 1, 2026); documents without "
+      "a date, or whose date does not parse (counted), are kept");
   CLI::Option* by_id = index_remove_cmd->add_option(
       "--id", index.remove.id, "The document with this id");
   CLI::Option* by_source = index_remove_cmd->add_option(

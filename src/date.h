@@ -1,0 +1,21 @@
+// Article dates (internal): the forms `scan --keep earliest` and
+// `index remove --before` compare as instants.
+#ifndef REFRAIN_SRC_DATE_H_
+#define REFRAIN_SRC_DATE_H_
+
+#include <optional>
+#include <string_view>
+
+#include "absl/time/time.h"
+
+namespace refrain::internal {
+
+// The instant `text` names if it is an RFC 3339 / ISO 8601 date, or date
+// and time with or without a zone (none is UTC), an RFC 1123 date ("Mon,
+// 23 Nov 2026 06:00:00 +0000"), or a written date ("November 23, 2026",
+// "Nov 23, 2026", "23 November 2026"); nothing otherwise.
+std::optional<absl::Time> ParseDate(std::string_view text);
+
+}  // namespace refrain::internal
+
+#endif  // REFRAIN_SRC_DATE_H_
