@@ -1313,7 +1313,11 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     return fail(s);
   }
   // Compaction: the delta tier goes into the main tables before VACUUM.
-  if (auto s = im.MergeDelta(); !s.ok()) return fail(s);
+  // With nothing removed there is nothing to compact, and the file stays
+  // as it was.
+  if (result.documents > 0) {
+    if (auto s = im.MergeDelta(); !s.ok()) return fail(s);
+  }
   if (auto s = im.Commit(); !s.ok()) return s;
   if (result.documents > 0) {
     if (auto s = im.Exec("VACUUM"); !s.ok()) return s;

@@ -662,11 +662,18 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
   WriteFile(d / "dated.jsonl", lines);
   const std::string db = d / "dated.db";
   Scan({d / "dated.jsonl"}, db);
+  // Nothing to remove: the file stays as it was (its band rows stay in the
+  // delta tier, no VACUUM).
+  const std::string unchanged = ReadFile(db);
+  EXPECT_EQ(RunRefrain("index remove " + db + " --before 1900-01-01").exit_code,
+            0);
+  EXPECT_TRUE(ReadFile(db) == unchanged);
   EXPECT_EQ(RunRefrain("index remove " + db + " --source Wire").exit_code, 0);
   EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"),
             "x3\nx4\nx5\nx6\nx7\nx8\n");
   EXPECT_EQ(RunRefrain("index remove " + db + " --before 2026-13-01").exit_code,
             2);
+
   testing::CommandResult removed =
       RunRefrain("index remove " + db + " --before 2026-01-01");
   EXPECT_EQ(removed.exit_code, 0) << removed.err;

@@ -599,7 +599,8 @@ int RunIndexStats(const IndexFlags& f) {
       st->pages, st->page_size, st->free_pages, st->wal_bytes / 1e6);
   std::cout << absl::StrFormat(
       "  delta tier    %d documents' band rows (merged into the main tables "
-      "at 50000 and 1/8 of the index, or by index remove)\n",
+      "at 50000 and 1/8 of the index, or by an index remove that removes "
+      "documents)\n",
       st->delta_documents);
   std::cout << absl::StrFormat("  dumps         %d\n", st->dumps.size());
   for (const refrain::IndexStats::Dump& d : st->dumps) {
