@@ -127,7 +127,8 @@ struct Comparison {
   ClaimsResult claims;     // Matches between A and B only.
   uint32_t shingle = 5;    // Words per shingle.
   // MinHash estimate of the Jaccard similarity, from the two signatures a
-  // scan would compute.
+  // scan with the same ScanOptions::minhash computes (compare's CLI: the
+  // defaults).
   double estimate = 0;
   // Whether a scan with the same options reports the pair as near-duplicates
   // (Jaccard, or containment with the length ratio, at their thresholds).
