@@ -57,6 +57,28 @@ Json Params(const Report& r) {
       {"id", o.ingest.id_field},     {"title", o.ingest.title_field},
       {"text", o.ingest.text_field}, {"url", o.ingest.url_field},
       {"date", o.ingest.date_field}, {"source", o.ingest.source_field}};
+  // The claims stage's options (the memory limit aside: it depends on the
+  // machine, and the report must not).
+  const ClaimOptions& c = o.claims;
+  p["claims"] = {{"enabled", c.enabled},
+                 {"language", c.language},
+                 {"min_content_words", c.min_content_words},
+                 {"boilerplate_min_stories", c.boilerplate_min_stories},
+                 {"bigrams", c.bigrams},
+                 {"frequent_stem_min_units", c.frequent_stem_min_units},
+                 {"frequent_stem_fraction", c.frequent_stem_fraction},
+                 {"num_perm", c.num_perm},
+                 {"seed", c.seed},
+                 {"lsh_threshold", c.lsh_threshold},
+                 {"max_bucket", c.max_bucket},
+                 {"max_candidate_pairs", c.max_candidate_pairs},
+                 {"min_cosine", c.min_cosine},
+                 {"threshold", EffectiveClaimThreshold(c)},
+                 {"same_document", c.same_document},
+                 {"within_duplicates", c.within_duplicates},
+                 {"collapse_copies", c.collapse_copies},
+                 {"background_idf", c.background_idf},
+                 {"wordnet_dir", c.wordnet_dir}};
   return p;
 }
 

@@ -474,6 +474,18 @@ TEST(Cli, ScanCorpusWritesReport) {
   EXPECT_GT(j["params"]["bands"].get<int>(), 0);
   EXPECT_GT(j["params"]["rows"].get<int>(), 0);
   EXPECT_EQ(j["near_duplicates"]["pairs"].size(), 0u);
+  // The claim options the report came from, the effective threshold too.
+  EXPECT_EQ(j["params"]["claims"]["threshold"], 0.5);
+  EXPECT_EQ(j["params"]["claims"]["min_cosine"], 0.3);
+  EXPECT_EQ(j["params"]["claims"]["same_document"], false);
+  r = RunRefrain("scan " + CorpusDir() + " --out " + (d / "out2") +
+                 " --claim-min-cosine 0.25 --same-document --language english");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Json::parse(ReadFile(d / "out2/report.json"));
+  EXPECT_EQ(j["params"]["claims"]["min_cosine"], 0.25);
+  EXPECT_EQ(j["params"]["claims"]["same_document"], true);
+  EXPECT_EQ(j["params"]["claims"]["language"], "english");
+  EXPECT_FALSE(j["params"]["claims"].contains("max_memory_bytes"));
 }
 
 TEST(Cli, BadInputIsReportedAndCountsAddUp) {
