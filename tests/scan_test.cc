@@ -488,6 +488,36 @@ TEST(Cli, ScanCorpusWritesReport) {
   EXPECT_FALSE(j["params"]["claims"].contains("max_memory_bytes"));
 }
 
+// A scan that read no document (a mistyped path, a dump of bad records
+// only, an empty directory) writes its report, listing the skips, and exits
+// 1: a daily job must not take the empty report for a quiet day.
+TEST(Cli, NothingReadIsAFailure) {
+  TempDir d;
+  auto r = RunRefrain("scan " + (d / "typo.jsonl") + " --out " + (d / "out"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("typo.jsonl: cannot open"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no document read from the inputs (every record was "
+                       "skipped: 1, listed above)"),
+            std::string::npos)
+      << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_EQ(j["inputs"]["skipped_count"], 1);
+  WriteFile(d / "bad.jsonl", "{not json\n[1, 2]\n");
+  EXPECT_EQ(RunRefrain("scan " + (d / "bad.jsonl") + " --out " + (d / "o2"))
+                .exit_code,
+            1);
+  std::filesystem::create_directories(d / "empty");
+  r = RunRefrain("scan " + (d / "empty") + " --out " + (d / "o3"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no document read from the inputs\n"), std::string::npos)
+      << r.err;
+  // One good record among them is a scan.
+  WriteFile(d / "bad.jsonl", "{not json\n{\"text\": \"one article\"}\n");
+  EXPECT_EQ(RunRefrain("scan " + (d / "bad.jsonl") + " --out " + (d / "o4"))
+                .exit_code,
+            0);
+}
+
 TEST(Cli, BadInputIsReportedAndCountsAddUp) {
   TempDir d;
   WriteFile(d / "in/bin.dat", std::string("\x7f"

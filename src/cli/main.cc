@@ -476,6 +476,17 @@ int WriteScanOutputs(const ScanFlags& f,
           << f.write_kept << "\n";
     }
   }
+  // A scan that read nothing (a mistyped path, a dump of bad records) has
+  // written an empty report: a daily job must not take it for a quiet day.
+  if (report->documents.size() == report->index.loaded) {
+    std::cerr << "refrain: no document read from the inputs";
+    if (!report->skipped.empty()) {
+      std::cerr << " (every record was skipped: " << report->skipped.size()
+                << ", listed above)";
+    }
+    std::cerr << "\n";
+    return kExitFailure;
+  }
   // The outputs are written, but a stage that was asked for did not run to
   // the end: scripts must not take them for a full result.
   if (!report->claims_error.empty()) {
