@@ -1170,6 +1170,16 @@ absl::Status ForEachClaimUnits(
   return absl::OkStatus();
 }
 
+absl::Status AddBackgroundIdf(const ClaimOptions& options,
+                              const TermAnalyzer& analyzer, IdfTable* idf) {
+  if (options.background_idf.empty()) return absl::OkStatus();
+  absl::StatusOr<IdfTable> bg =
+      IdfTable::FromFile(options.background_idf, analyzer);
+  if (!bg.ok()) return bg.status();
+  idf->Merge(*bg);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
                                         std::span<const uint32_t> story_of,
                                         const SegmentOptions& segment,
@@ -1183,12 +1193,7 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
       TermAnalyzer::Create(TermAnalyzerOptions{options.language});
   if (!analyzer.ok()) return analyzer.status();
   IdfTable idf;
-  if (!options.background_idf.empty()) {
-    absl::StatusOr<IdfTable> bg =
-        IdfTable::FromFile(options.background_idf, *analyzer);
-    if (!bg.ok()) return bg.status();
-    idf.Merge(*bg);
-  }
+  if (auto s = AddBackgroundIdf(options, *analyzer, &idf); !s.ok()) return s;
   timings.load_s = lap();
   std::vector<ClaimUnits> per_doc(docs.size());
   AnalyzeAll(

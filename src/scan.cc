@@ -852,15 +852,10 @@ absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
   if (!analyzed.ok()) return analyzed;
   IdfTable idf;
   for (const IdfTable& t : counted) idf.Merge(t);
-  if (!claims.background_idf.empty()) {
-    absl::StatusOr<TermAnalyzer> analyzer =
-        TermAnalyzer::Create(TermAnalyzerOptions{claims.language});
-    if (!analyzer.ok()) return analyzer.status();
-    absl::StatusOr<IdfTable> bg =
-        IdfTable::FromFile(claims.background_idf, *analyzer);
-    if (!bg.ok()) return bg.status();
-    idf.Merge(*bg);
-  }
+  absl::StatusOr<TermAnalyzer> analyzer =
+      TermAnalyzer::Create(TermAnalyzerOptions{claims.language});
+  if (!analyzer.ok()) return analyzer.status();
+  if (auto s = AddBackgroundIdf(claims, *analyzer, &idf); !s.ok()) return s;
   ClaimUnits two;
   for (size_t side = 0; side < 2; ++side) {
     for (size_t u = 0; u < kept[side].units.size(); ++u) {

@@ -391,15 +391,7 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   std::string merged_bytes;
   if (rank == 0) {
     IdfTable merged;
-    if (!co.background_idf.empty()) {
-      absl::StatusOr<IdfTable> bg =
-          IdfTable::FromFile(co.background_idf, *analyzer);
-      if (bg.ok()) {
-        merged.Merge(*bg);
-      } else {
-        loaded = bg.status();
-      }
-    }
+    loaded = AddBackgroundIdf(co, *analyzer, &merged);
     for (int r = 0; r < size; ++r) {
       merged.Merge(GetCounts(r == 0 ? bytes : comm.Recv(r)));
     }

@@ -267,6 +267,9 @@ absl::Status ForEachClaimUnits(
 //    IdfTable::FromFile), then the candidate sketches, in unit order: per
 //    unit the ClaimLshParams(options).bands x rows slots the LSH bands read
 //    (the first slots of a num_perm sketch; 56 of 128 by default).
+//    AddBackgroundIdf adds the background file's counts, if one is set.
+absl::Status AddBackgroundIdf(const ClaimOptions& options,
+                              const TermAnalyzer& analyzer, IdfTable* idf);
 std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
                                      const ClaimOptions& options,
                                      const IdfTable& idf);
