@@ -713,6 +713,16 @@ absl::StatusOr<Index> Index::Open(const std::string& path,
       return absl::NotFoundError(absl::StrCat(
           path, exists ? ": empty file, not an index" : ": no such index"));
     }
+    // The directory is not created: a mistyped archive path would otherwise
+    // start an empty index, and every document would look new.
+    const std::filesystem::path dir =
+        std::filesystem::absolute(path).parent_path();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return absl::NotFoundError(absl::StrCat(
+          path, ": cannot create the index: no directory ", dir.string(),
+          " (refrain creates the index file, not its directory)"));
+    }
     // Create: schema and parameters in one transaction. If another process
     // created it meanwhile (it holds the lock first), check it instead.
     Connection c;

@@ -945,6 +945,24 @@ TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
       << r.err;
 }
 
+TEST(Index, ScanDoesNotCreateTheIndexDirectory) {
+  // A mistyped archive path is an error, not a new empty index that would
+  // make every document look new.
+  TempDir d;
+  testing::CommandResult r =
+      RunRefrain("scan " + Seed(3) + " --quiet --index " +
+                 (d / "archve/news.db") + " --out " + (d / "o"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot create the index: no directory"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "archve"));
+  EXPECT_EQ(RunRefrain("scan " + Seed(3) + " --quiet --index " +
+                       (d / "news.db") + " --out " + (d / "o"))
+                .exit_code,
+            0);
+}
+
 TEST(Index, ScanWithoutIndexHasNoIndexFields) {
   Report r = Scan({CorpusDir()}, "");
   EXPECT_FALSE(r.index.used);
