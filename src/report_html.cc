@@ -1339,6 +1339,8 @@ class Page {
                  {"min content words", n(co.min_content_words)},
                  {"boilerplate after",
                   absl::StrCat(co.boilerplate_min_stories, " stories")},
+                 {"LSH shingles",
+                  co.bigrams ? "stems and stem bigrams" : "stems"},
                  {"LSH tuned for Jaccard", F3(co.lsh_threshold)},
                  {"min cosine", F3(co.min_cosine)},
                  {"units", n(c.units.size())},

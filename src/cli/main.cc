@@ -102,6 +102,8 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                   "Jaccard similarity of unit stem shingles the claim LSH is "
                   "tuned for (lower: more recall, more candidates)")
       ->capture_default_str();
+  cmd->add_flag("!--no-claim-bigrams", c->bigrams,
+                "Claim LSH shingles are stems alone, without stem bigrams");
   cmd->add_option("--claim-max-candidates", c->max_candidate_pairs,
                   "The claims stage fails rather than build more candidate "
                   "pairs than this (counted per LSH band, 8 bytes each); 0 = "
