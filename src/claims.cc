@@ -986,11 +986,25 @@ std::vector<ClaimCluster> ClusterMatches(std::span<const ClaimMatch> matches,
                                          bool add_copies) {
   std::vector<Edge> edges;
   for (const ClaimMatch& m : matches) edges.push_back(Edge{m.a, m.b, m.score});
+  std::vector<Cluster> components =
+      ConnectedComponents(static_cast<uint32_t>(units.size()), edges);
+  // Each component's own edges, for its star groups.
+  std::vector<uint32_t> component_of(units.size());
+  for (size_t c = 0; c < components.size(); ++c) {
+    for (uint32_t u : components[c].members) {
+      component_of[u] = static_cast<uint32_t>(c);
+    }
+  }
+  std::vector<std::vector<Edge>> edges_of(components.size());
+  for (const Edge& e : edges) edges_of[component_of[e.a]].push_back(e);
+  std::vector<Edge>().swap(edges);
   std::vector<ClaimCluster> clusters;
-  for (Cluster& c :
-       ConnectedComponents(static_cast<uint32_t>(units.size()), edges)) {
+  for (size_t ci = 0; ci < components.size(); ++ci) {
+    Cluster& c = components[ci];
     ClaimCluster cc;
     cc.units = std::move(c.members);
+    cc.groups = StarGroups(cc.units, edges_of[ci]);
+    std::vector<Edge>().swap(edges_of[ci]);
     if (add_copies) {
       const size_t listed = cc.units.size();
       for (size_t i = 0; i < listed; ++i) {
@@ -998,6 +1012,15 @@ std::vector<ClaimCluster> ClusterMatches(std::span<const ClaimMatch> matches,
         cc.units.insert(cc.units.end(), more.begin(), more.end());
       }
       std::sort(cc.units.begin(), cc.units.end());
+      // A copy stands where its first occurrence stands.
+      for (StarGroup& g : cc.groups) {
+        const size_t listed_in_group = g.members.size();
+        for (size_t i = 0; i < listed_in_group; ++i) {
+          const std::span<const uint32_t> more = copies.of(g.members[i]);
+          g.members.insert(g.members.end(), more.begin(), more.end());
+        }
+        std::sort(g.members.begin() + 1, g.members.end());
+      }
     }
     for (uint32_t u : cc.units) cc.docs.push_back(units[u].doc);
     std::sort(cc.docs.begin(), cc.docs.end());

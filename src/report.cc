@@ -373,6 +373,27 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
     for (uint32_t u : cl.units)
       WriteClaimSide(docs[c.units[u].doc], c.units[u], &w);
     w.End();
+    // Positions in `members`, which is ascending by unit.
+    auto position = [&](uint32_t u) {
+      return static_cast<uint64_t>(
+          std::lower_bound(cl.units.begin(), cl.units.end(), u) -
+          cl.units.begin());
+    };
+    w.Key("groups");
+    w.BeginArray();
+    for (const StarGroup& g : cl.groups) {
+      w.BeginObject();
+      w.Key("center");
+      w.Uint(position(g.center));
+      w.Key("members");
+      w.BeginArray();
+      for (uint32_t u : g.members) w.Uint(position(u));
+      w.End();
+      w.Key("min_score");
+      w.Double(Round6(g.min_similarity));
+      w.End();
+    }
+    w.End();
     w.End();
   }
   w.End();
@@ -681,16 +702,36 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {
     if (shown++ == top_claim_clusters) break;
-    out << absl::StrFormat(
-        "  cluster of %d units in %d documents (min score %.3f):\n",
-        cl.units.size(), cl.docs.size(), cl.min_score);
-    for (uint32_t u : cl.units) {
+    auto print = [&](uint32_t u, const char* indent) {
       const ClaimUnit& unit = c.units[u];
       const Document& d = r.documents[unit.doc];
-      out << absl::StrFormat("    [%s] %s\n", d.id,
+      out << absl::StrFormat("%s[%s] %s\n", indent, d.id,
                              Abbrev(std::string_view(d.text).substr(
                                         unit.span.begin, unit.span.size()),
                                     160));
+    };
+    if (cl.groups.size() <= 1) {
+      out << absl::StrFormat(
+          "  cluster of %d units in %d documents (min score %.3f):\n",
+          cl.units.size(), cl.docs.size(), cl.min_score);
+      for (uint32_t u : cl.units) print(u, "    ");
+      continue;
+    }
+    // A chain: each group is the units matching one center.
+    out << absl::StrFormat(
+        "  cluster of %d units in %d documents (min score %.3f), %d groups "
+        "chained by their matches:\n",
+        cl.units.size(), cl.docs.size(), cl.min_score, cl.groups.size());
+    for (size_t g = 0; g < cl.groups.size(); ++g) {
+      const StarGroup& group = cl.groups[g];
+      if (group.members.size() > 1) {
+        out << absl::StrFormat("    group %d: %d units (min score %.3f)\n",
+                               g + 1, group.members.size(),
+                               group.min_similarity);
+      } else {
+        out << absl::StrFormat("    group %d: 1 unit\n", g + 1);
+      }
+      for (uint32_t u : group.members) print(u, "      ");
     }
   }
 }

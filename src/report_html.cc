@@ -177,6 +177,7 @@ padding:1px 7px;border-radius:10px;background:#e4e7eb;color:#3e4c59;vertical-ali
 .badge.headline{background:#d9e8fb;color:#1c4e80}
 .num{display:inline-block;min-width:20px;height:20px;line-height:20px;border-radius:10px;
 background:var(--accent);color:#fff;font-size:12px;text-align:center;font-weight:600}
+h4.group{font-size:13px;font-weight:600;color:var(--muted);margin:12px 0 6px}
 .sbs{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
 .member{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px 12px;
 display:flex;flex-direction:column;gap:6px;background:#fcfcfd}
@@ -444,6 +445,16 @@ class Page {
     return std::min<size_t>(c.units.size(),
                             std::max<uint32_t>(o_.max_claim_members, 2));
   }
+  // A claim cluster's units in the order its card shows them: group after
+  // group when its matches chain several claims, else ascending.
+  static std::vector<uint32_t> ClaimCardOrder(const ClaimCluster& c) {
+    if (c.groups.size() <= 1) return c.units;
+    std::vector<uint32_t> order;
+    for (const StarGroup& g : c.groups) {
+      order.insert(order.end(), g.members.begin(), g.members.end());
+    }
+    return order;
+  }
   size_t ShownDupMembers(const Cluster& c) const {
     return std::min<size_t>(c.members.size(),
                             std::max<uint32_t>(o_.max_cluster_members, 1));
@@ -499,8 +510,9 @@ class Page {
          ++rank) {
       if (rank < ShownClaimClusters()) {
         const ClaimCluster& cl = r_.claims.clusters[rank];
+        const std::vector<uint32_t> order = ClaimCardOrder(cl);
         for (size_t k = 0; k < ShownClaimMembers(cl); ++k) {
-          take(r_.claims.units[cl.units[k]].doc);
+          take(r_.claims.units[order[k]].doc);
         }
       }
       if (rank < ShownDupClusters()) {
@@ -662,12 +674,13 @@ class Page {
     const ClaimsResult& c = r_.claims;
     const ClaimCluster& cl = c.clusters[k];
     const size_t shown = ShownClaimMembers(cl);
+    const std::vector<uint32_t> order = ClaimCardOrder(cl);
     // Words of every shown member; a key is shared when at least two
     // members have it.
     std::vector<std::vector<Word>> words(shown);
     std::map<std::string, int> members_with;
     for (size_t i = 0; i < shown; ++i) {
-      words[i] = keys.Words(UnitText(cl.units[i]));
+      words[i] = keys.Words(UnitText(order[i]));
       std::set<std::string_view> distinct;
       for (const Word& w : words[i]) {
         if (!w.key.empty()) distinct.insert(w.key);
@@ -696,10 +709,41 @@ class Page {
       }
     }
     absl::StrAppend(&h, " · score min ", F3(cl.min_score), ", mean ",
-                    F3(cl.mean_score),
-                    "</span></header>\n<div class=\"sbs\">\n");
+                    F3(cl.mean_score));
+    const bool grouped = cl.groups.size() > 1;
+    if (grouped) {
+      absl::StrAppend(&h, " · ", cl.groups.size(),
+                      " groups chained by their matches");
+    }
+    h += "</span></header>\n";
+    if (grouped) {
+      h += "<p class=\"help\">Its matches chain statements that may say "
+           "different things: each group is a statement and those that "
+           "restate it directly.</p>\n";
+    }
+    // Where each group starts in `order`.
+    std::map<size_t, size_t> group_at;
+    if (grouped) {
+      size_t at = 0;
+      for (size_t g = 0; g < cl.groups.size(); ++g) {
+        group_at[at] = g;
+        at += cl.groups[g].members.size();
+      }
+    } else {
+      h += "<div class=\"sbs\">\n";
+    }
     for (size_t i = 0; i < shown; ++i) {
-      const uint32_t u = cl.units[i];
+      if (auto it = group_at.find(i); it != group_at.end()) {
+        const StarGroup& g = cl.groups[it->second];
+        if (i > 0) h += "</div>\n";
+        absl::StrAppend(&h, "<h4 class=\"group\">Group ", it->second + 1, " · ",
+                        Plural(g.members.size(), "statement", "statements"));
+        if (g.members.size() > 1) {
+          absl::StrAppend(&h, " · score min ", F3(g.min_similarity));
+        }
+        h += "</h4>\n<div class=\"sbs\">\n";
+      }
+      const uint32_t u = order[i];
       const ClaimUnit& unit = c.units[u];
       std::vector<Span> marked;
       for (const Word& w : words[i]) {
@@ -733,7 +777,7 @@ class Page {
     const std::vector<size_t>& ms = matches_of_cluster_[k];
     if (ms.size() > 1 || shown < cl.units.size()) {
       std::map<uint32_t, size_t> number;  // Unit -> its number on the card.
-      for (size_t i = 0; i < shown; ++i) number[cl.units[i]] = i + 1;
+      for (size_t i = 0; i < shown; ++i) number[order[i]] = i + 1;
       absl::StrAppend(
           &h, "<details><summary>", Plural(ms.size(), "match", "matches"),
           " between these statements</summary>\n<table><thead><tr><th>"

@@ -129,6 +129,16 @@ TEST_F(CorpusClaims, ReportQuotesTheOriginalTextAtItsOffsets) {
         << kind;
   }
   EXPECT_GE(j["claims"]["clusters"].size(), 1u);
+  // Each cluster's groups partition its members, centers first.
+  for (const auto& cl : j["claims"]["clusters"]) {
+    ASSERT_GE(cl["groups"].size(), 1u);
+    std::vector<int> seen(cl["members"].size(), 0);
+    for (const auto& g : cl["groups"]) {
+      EXPECT_EQ(g["members"][0], g["center"]);
+      for (size_t m : g["members"]) ++seen.at(m);
+    }
+    EXPECT_EQ(seen, std::vector<int>(cl["members"].size(), 1));
+  }
 }
 
 TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
@@ -273,6 +283,16 @@ TEST(Claims, SyndicatedCopiesAreScoredOnceAndMatchedForEach) {
   EXPECT_EQ(once->clusters[0].docs, r->clusters[0].docs);
   EXPECT_EQ(once->clusters[0].docs.size(), 6u);
   EXPECT_EQ(once->clusters[0].min_score, r->clusters[0].min_score);
+  // One claim, one group; collapsed, the copies stand where outlet 0's
+  // sentence stands.
+  ASSERT_EQ(r->clusters[0].groups.size(), 1u);
+  ASSERT_EQ(once->clusters[0].groups.size(), 1u);
+  std::vector<uint32_t> listed = r->clusters[0].groups[0].members;
+  std::vector<uint32_t> collapsed = once->clusters[0].groups[0].members;
+  std::sort(listed.begin(), listed.end());
+  std::sort(collapsed.begin(), collapsed.end());
+  EXPECT_EQ(listed, r->clusters[0].units);
+  EXPECT_EQ(collapsed, r->clusters[0].units);
 }
 
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {

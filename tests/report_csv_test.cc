@@ -55,7 +55,7 @@ Report HostileReport() {
   c.units.back().span.end = static_cast<uint32_t>(r.documents[5].text.size());
   c.matches = {
       {0, 1, 0.91234567, 0.5}, {1, 3, 0.7, 0.333333333}, {2, 3, 0.6, 0.25}};
-  c.clusters = {{{0, 1, 2, 3}, {0, 1, 3, 5}, 0.6, 0.7374}};
+  c.clusters = {{{0, 1, 2, 3}, {0, 1, 3, 5}, 0.6, 0.7374, {}}};
   c.threshold = 0.5;
   return r;
 }

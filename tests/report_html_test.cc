@@ -131,7 +131,7 @@ Report ClaimReport() {
       {0, UnitKind::kQuote, Find(r, 0, "Islamic State plans in Central Asia")},
       {2, UnitKind::kSentence, Find(r, 2, kClaimB)}};
   c.matches = {{0, 2, 0.8, 0.6}, {1, 2, 0.7, 0.5}};
-  c.clusters = {{{0, 1, 2}, {0, 2}, 0.7, 0.75}};
+  c.clusters = {{{0, 1, 2}, {0, 2}, 0.7, 0.75, {}}};
   c.threshold = 0.5;
   return r;
 }
@@ -160,7 +160,7 @@ TEST(ReportHtml, EscapesHostileTextEverywhere) {
   r.claims.units = {{0, UnitKind::kSentence, Find(r, 0, sentence)},
                     {1, UnitKind::kSentence, Find(r, 1, sentence)}};
   r.claims.matches = {{0, 1, 0.9, 0.9}};
-  r.claims.clusters = {{{0, 1}, {0, 1}, 0.9, 0.9}};
+  r.claims.clusters = {{{0, 1}, {0, 1}, 0.9, 0.9, {}}};
   r.options.claims.language = Payloads()[0];  // Shown in the parameters.
   const std::string html = Html(r);
   for (const std::string& p : Payloads()) {
@@ -365,7 +365,7 @@ TEST(ReportHtml, HeatmapIsDenseOverClusterMembersThenClaimDocuments) {
   r.claims.units = {{2, UnitKind::kSentence, {0, 4}},
                     {6, UnitKind::kSentence, {0, 4}}};
   r.claims.matches = {{0, 1, 0.6, 0.5}};
-  r.claims.clusters = {{{0, 1}, {2, 6}, 0.6, 0.6}};
+  r.claims.clusters = {{{0, 1}, {2, 6}, 0.6, 0.6, {}}};
   const std::string html = Html(r);
   const size_t svg = html.find("<svg id=\"heatmap\"");
   ASSERT_NE(svg, std::string::npos);
@@ -428,7 +428,7 @@ TEST(ReportHtml, StaysSmallAndFastAt100kArticles) {
     r.claims.units.push_back({i * 10 + 13, UnitKind::kSentence, {0, 60}});
     r.claims.matches.push_back({i, i + 1, 0.7, 0.6});
     r.claims.clusters.push_back(
-        {{i, i + 1}, {i * 10 + 2, i * 10 + 13}, 0.7, 0.7});
+        {{i, i + 1}, {i * 10 + 2, i * 10 + 13}, 0.7, 0.7, {}});
   }
   const auto start = std::chrono::steady_clock::now();
   const std::string html = Html(r);

@@ -427,8 +427,13 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
                 ClaimMatch{i % n, (i + 1) % n, scores[i % 6], scores[0]});
           }
         }
-        c.clusters.push_back(ClaimCluster{{0, 1, 4}, {0, 2}, 0.25, 1.0 / 3});
-        c.clusters.push_back(ClaimCluster{{5}, {2}, 1.0, 0.999999999});
+        c.clusters.push_back(
+            ClaimCluster{{0, 1, 4},
+                         {0, 2},
+                         0.25,
+                         1.0 / 3,
+                         {StarGroup{4, {4, 0}, 0.25}, StarGroup{1, {1}, 0.0}}});
+        c.clusters.push_back(ClaimCluster{{5}, {2}, 1.0, 0.999999999, {}});
       }
       const std::string text = JsonOf(r);
       const nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(text);
@@ -444,6 +449,14 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
             r.documents[0].text.substr(5, r.documents[0].text.size() - 10));
         EXPECT_EQ(claims["matches"][0].contains("scope"), index_used);
         EXPECT_EQ(claims["clusters"][1]["members"][0]["kind"], "sentence");
+        // Groups by position in members (units 0, 1, 4).
+        const nlohmann::ordered_json& groups = claims["clusters"][0]["groups"];
+        ASSERT_EQ(groups.size(), 2u);
+        EXPECT_EQ(groups[0]["center"], 2u);
+        EXPECT_EQ(groups[0]["members"], nlohmann::ordered_json({2, 0}));
+        EXPECT_EQ(groups[0]["min_score"], 0.25);
+        EXPECT_EQ(groups[1]["members"], nlohmann::ordered_json({1}));
+        EXPECT_TRUE(claims["clusters"][1]["groups"].empty());
       }
     }
   }

@@ -31,6 +31,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "refrain/claim_score.h"
+#include "refrain/cluster.h"
 #include "refrain/document.h"
 #include "refrain/lsh.h"
 #include "refrain/segment.h"
@@ -154,6 +155,12 @@ struct ClaimCluster {
   std::vector<uint32_t> docs;   // Distinct documents, ascending.
   double min_score = 0;         // Weakest match inside the cluster.
   double mean_score = 0;
+  // The cluster as the claims its matches chain together (StarGroups over
+  // its matches): in each group every unit matches the center, or matched
+  // only units of that group. One group when every unit matches one
+  // center. Copies added by collapse_copies stand in their first
+  // occurrence's group. Unit indexes, like `units`.
+  std::vector<StarGroup> groups;
 };
 
 struct ClaimsResult {

@@ -33,6 +33,27 @@ std::vector<Cluster> ConnectedComponents(const SimilarityMatrix& m);
 std::vector<Cluster> ConnectedComponents(uint32_t num_nodes,
                                          std::span<const Edge> edges);
 
+// A group of a cluster's members that restate one thing: a center and the
+// members matched to it directly.
+struct StarGroup {
+  uint32_t center = 0;
+  std::vector<uint32_t> members;  // The center first, then ascending.
+  double min_similarity = 0.0;    // Over the edges inside the group.
+};
+
+// Splits a connected component into stars, so that a chain of matches (A
+// restates B, B restates C, A and C say different things) reads as the
+// claims it joins. Centers are taken in order of degree inside the
+// component, then of the sum of their edge weights, then of index; each
+// takes the members not yet grouped among its neighbours. A member left
+// alone, its neighbours all taken by earlier centers, joins the group of
+// its strongest neighbour instead. `edges` may hold edges of other
+// components (ignored); every member must have an edge. The result depends
+// on the edges, not on their order; groups by size (descending), then
+// center. O(E log E) in the component's edges.
+std::vector<StarGroup> StarGroups(std::span<const uint32_t> members,
+                                  std::span<const Edge> edges);
+
 }  // namespace refrain
 
 #endif  // REFRAIN_CLUSTER_H_
