@@ -652,12 +652,20 @@ std::variant<Document, SkippedRecord> ParseRecord(
   if (root.get_object().get(obj)) {
     return SkipOf(record, "malformed JSON: expected an object");
   }
+  // A name starting with '/' is a JSON Pointer (RFC 6901) into nested
+  // objects and arrays ("/article/body", "/authors/0"); any other name is a
+  // key of the record itself.
+  auto find = [&](const std::string& name, simdjson::dom::element* v) {
+    return name.starts_with("/") ? root.at_pointer(name).get(*v) != 0
+                                 : obj.at_key(name).get(*v) != 0;
+  };
   // Copies an optional string field; a present field of another type is an
-  // error rather than a silent omission.
-  auto get = [&](const std::string& name, std::string* out,
-                 bool allow_number) -> std::optional<std::string> {
+  // error rather than a silent omission. The text may also be an array of
+  // strings (paragraphs, as some scrapers write it), joined by newlines.
+  auto get = [&](const std::string& name, std::string* out, bool allow_number,
+                 bool allow_array) -> std::optional<std::string> {
     simdjson::dom::element v;
-    if (obj.at_key(name).get(v)) return std::nullopt;  // absent
+    if (find(name, &v)) return std::nullopt;  // absent
     std::string_view sv;
     if (!v.get_string().get(sv)) {
       out->assign(sv);
@@ -667,22 +675,41 @@ std::variant<Document, SkippedRecord> ParseRecord(
       *out = simdjson::minify(v);
       return std::nullopt;
     }
+    simdjson::dom::array parts;
+    if (allow_array && !v.get_array().get(parts)) {
+      out->clear();
+      for (simdjson::dom::element part : parts) {
+        if (part.is_null()) continue;
+        if (part.get_string().get(sv)) {
+          return absl::StrCat("field '", name,
+                              "' is an array holding something other than "
+                              "strings");
+        }
+        if (!out->empty()) out->push_back('\n');
+        out->append(sv);
+      }
+      return std::nullopt;
+    }
     if (v.is_null()) return std::nullopt;
     return absl::StrCat("field '", name, "' is not a string");
   };
   simdjson::dom::element text;
-  if (obj.at_key(options.text_field).get(text)) {
+  if (find(options.text_field, &text)) {
     return SkipOf(record,
                   absl::StrCat("missing field '", options.text_field, "'"));
   }
+  if (auto problem = get(options.text_field, &doc.text, false, true)) {
+    return SkipOf(record, *problem);
+  }
   for (auto [name, out, num] :
-       {std::tuple{&options.text_field, &doc.text, false},
-        std::tuple{&options.id_field, &doc.id, true},
+       {std::tuple{&options.id_field, &doc.id, true},
         std::tuple{&options.title_field, &doc.title, false},
         std::tuple{&options.url_field, &doc.url, false},
         std::tuple{&options.date_field, &doc.date, false},
         std::tuple{&options.source_field, &doc.source, false}}) {
-    if (auto problem = get(*name, out, num)) return SkipOf(record, *problem);
+    if (auto problem = get(*name, out, num, false)) {
+      return SkipOf(record, *problem);
+    }
   }
   if (IsBlank(doc.text)) return SkipOf(record, "empty text");
   if (doc.text.size() > options.max_record_bytes) {

@@ -73,6 +73,47 @@ TEST(Ingest, JsonLinesFieldsAndOverrides) {
   EXPECT_EQ(r.docs[0].id, "k");
 }
 
+TEST(Ingest, NestedFieldsByJsonPointerAndTextAsParagraphs) {
+  TempDir d;
+  WriteFile(d / "a.jsonl",
+            "{\"meta\":{\"id\":\"n1\",\"outlet\":\"TASS\","
+            "\"a/b\":\"slash\"},\"article\":{\"body\":\"Nested text\","
+            "\"headlines\":[\"First\",\"Second\"]}}\n"
+            "{\"meta\":{\"id\":7},\"article\":{\"body\":[\"Para one.\","
+            "null,\"Para two.\"]}}\n"
+            "{\"meta\":{},\"article\":{}}\n"
+            "{\"article\":{\"body\":[\"Para\",3]}}\n"
+            "{\"article\":{\"body\":[]}}\n");
+  IngestOptions o;
+  o.text_field = "/article/body";
+  o.id_field = "/meta/id";
+  o.source_field = "/meta/outlet";
+  o.title_field = "/article/headlines/1";
+  o.url_field = "/meta/a~1b";  // "~1" is '/' inside a key.
+  Ingested r = IngestAll({d / "a.jsonl"}, o);
+  ASSERT_EQ(r.docs.size(), 2u);
+  EXPECT_EQ(r.docs[0].id, "n1");
+  EXPECT_EQ(r.docs[0].text, "Nested text");
+  EXPECT_EQ(r.docs[0].source, "TASS");
+  EXPECT_EQ(r.docs[0].title, "Second");
+  EXPECT_EQ(r.docs[0].url, "slash");
+  EXPECT_EQ(r.docs[1].id, "7");
+  EXPECT_EQ(r.docs[1].text, "Para one.\nPara two.");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[0].location, (d / "a.jsonl") + ":3");
+  EXPECT_EQ(r.skipped[0].reason, "missing field '/article/body'");
+  EXPECT_EQ(r.skipped[1].reason,
+            "field '/article/body' is an array holding something other than "
+            "strings");
+  EXPECT_EQ(r.skipped[2].reason, "empty text");
+  // Without a leading '/', a name is a key of the record itself.
+  o = IngestOptions{};
+  o.text_field = "article/body";
+  r = IngestAll({d / "a.jsonl"}, o);
+  EXPECT_TRUE(r.docs.empty());
+  EXPECT_EQ(r.skipped.size(), 5u);
+}
+
 TEST(Ingest, CompressedStreams) {
   TempDir d;
   std::string lines =

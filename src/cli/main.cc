@@ -234,7 +234,10 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_option("--title-field", o.ingest.title_field, "JSONL title field")
       ->capture_default_str();
   cmd->add_option("--text-field", o.ingest.text_field,
-                  "JSONL text field (required)")
+                  "JSONL text field (required; a string, or an array of "
+                  "strings joined as paragraphs). Every field option takes a "
+                  "key or, starting with '/', a JSON Pointer into nested "
+                  "objects: /article/body")
       ->capture_default_str();
   cmd->add_option("--url-field", o.ingest.url_field, "JSONL url field")
       ->capture_default_str();
