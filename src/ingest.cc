@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "html.h"
 #include "utf8.h"
 
 namespace refrain {
@@ -48,6 +49,8 @@ FileKind Classify(const std::string& path) {
   }
   if (EndsWith(n, ".txt")) {
     kind.format = RecordFormat::kText;
+  } else if (EndsWith(n, ".html") || EndsWith(n, ".htm")) {
+    kind.format = RecordFormat::kHtml;
   } else if (EndsWith(n, ".jsonl") || EndsWith(n, ".ndjson")) {
     kind.format = RecordFormat::kJsonLine;
   }
@@ -385,7 +388,7 @@ class Walker {
       if (!in.ok()) {
         Skip(kStdinName, 0, std::string(in.status().message()));
       } else if (in->second == RecordFormat::kText) {
-        TextFile(kStdinName, *in->first);
+        TextFile(kStdinName, *in->first, RecordFormat::kText);
       } else {
         JsonLines(kStdinName, *in->first);
       }
@@ -402,16 +405,16 @@ class Walker {
       Skip(path, 0, std::string(src.status().message()));
       return;
     }
-    if (*kind.format == RecordFormat::kText) {
-      TextFile(path, **src);
+    if (*kind.format != RecordFormat::kJsonLine) {
+      TextFile(path, **src, *kind.format);
     } else {
       JsonLines(path, **src);
     }
   }
 
-  void TextFile(const std::string& path, ByteSource& src) {
+  void TextFile(const std::string& path, ByteSource& src, RecordFormat format) {
     RawRecord rec;
-    rec.format = RecordFormat::kText;
+    rec.format = format;
     rec.path = path;
     std::string& bytes = rec.bytes;
     for (;;) {
@@ -580,6 +583,12 @@ SkippedRecord SkipOf(const RawRecord& r, std::string reason) {
   return SkippedRecord{r.location(), std::move(reason)};
 }
 
+std::string EmptyText(const IngestOptions& options, RecordFormat format) {
+  return options.html || format == RecordFormat::kHtml
+             ? "empty text (after removing HTML markup)"
+             : "empty text";
+}
+
 }  // namespace
 
 std::string RawRecord::location() const {
@@ -625,12 +634,18 @@ std::variant<Document, SkippedRecord> ParseRecord(
   doc.location = record.location();
   doc.input_bytes = record.bytes.size();
   uint32_t repaired = internal::RepairUtf8(&record.bytes);
-  if (record.format == RecordFormat::kText) {
+  if (record.format != RecordFormat::kJsonLine) {
     doc.invalid_utf8 = repaired;
     doc.id = doc.location;
-    doc.text = std::move(record.bytes);
-    doc.title = FirstNonEmptyLine(doc.text);
-    if (IsBlank(doc.text)) return SkipOf(record, "empty text");
+    if (options.html || record.format == RecordFormat::kHtml) {
+      doc.text = internal::HtmlToText(record.bytes, &doc.title);
+      if (doc.title.empty()) doc.title = FirstNonEmptyLine(doc.text);
+    } else {
+      doc.text = std::move(record.bytes);
+      doc.title = FirstNonEmptyLine(doc.text);
+    }
+    if (IsBlank(doc.text))
+      return SkipOf(record, EmptyText(options, record.format));
     doc.text_bytes = doc.text.size();
     return doc;
   }
@@ -711,7 +726,14 @@ std::variant<Document, SkippedRecord> ParseRecord(
       return SkipOf(record, *problem);
     }
   }
-  if (IsBlank(doc.text)) return SkipOf(record, "empty text");
+  if (options.html) {
+    doc.text = internal::HtmlToText(doc.text);
+    // A title is one line.
+    doc.title = internal::HtmlToText(doc.title);
+    std::replace(doc.title.begin(), doc.title.end(), '\n', ' ');
+  }
+  if (IsBlank(doc.text))
+    return SkipOf(record, EmptyText(options, record.format));
   if (doc.text.size() > options.max_record_bytes) {
     return SkipOf(record, "record too large");
   }

@@ -114,6 +114,37 @@ TEST(Ingest, NestedFieldsByJsonPointerAndTextAsParagraphs) {
   EXPECT_EQ(r.skipped.size(), 5u);
 }
 
+TEST(Ingest, HtmlFilesAndHtmlTexts) {
+  TempDir d;
+  WriteFile(d / "page.html",
+            "<html><head><title>Page - Outlet</title><script>x()</script>"
+            "</head><body><nav>Home | World</nav><h1>Lavrov warns</h1>"
+            "<p>The plans of the Islamic State &amp; its allies are of "
+            "concern.</p></body></html>");
+  WriteFile(d / "blank.htm", "<html><body><script>only()</script></body>");
+  WriteFile(d / "feed.jsonl",
+            "{\"id\":\"r1\",\"title\":\"Tom &amp; <b>Jerry</b>\","
+            "\"text\":\"<p>First.</p><p>Second&nbsp;one.</p>\"}\n");
+  // .html files are always HTML; JSONL texts only with IngestOptions::html.
+  Ingested r = IngestAll({d.path()});
+  ASSERT_EQ(r.docs.size(), 2u);
+  EXPECT_EQ(r.docs[0].text, "<p>First.</p><p>Second&nbsp;one.</p>");
+  EXPECT_EQ(r.docs[1].id, d / "page.html");
+  EXPECT_EQ(r.docs[1].title, "Lavrov warns");
+  EXPECT_EQ(r.docs[1].text,
+            "Home | World\nLavrov warns\nThe plans of the Islamic State & its "
+            "allies are of concern.");
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].location, d / "blank.htm");
+  EXPECT_EQ(r.skipped[0].reason, "empty text (after removing HTML markup)");
+  IngestOptions o;
+  o.html = true;
+  r = IngestAll({d / "feed.jsonl"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, "First.\nSecond one.");
+  EXPECT_EQ(r.docs[0].title, "Tom & Jerry");
+}
+
 TEST(Ingest, CompressedStreams) {
   TempDir d;
   std::string lines =

@@ -3,6 +3,9 @@
 // Supported inputs, by file name (optionally followed by .gz or .zst):
 //   *.txt             one article per file; the first non-empty line is the
 //                     title; the whole file is the text.
+//   *.html, *.htm     one article per file, its text extracted from the
+//                     markup (IngestOptions::html); the first line of that
+//                     text (often the page title) is the title.
 //   *.jsonl, *.ndjson one article per line, a JSON object with the fields
 //                     named in IngestOptions; the text field is required.
 //   -                 standard input (once): gzip or zstd data recognised
@@ -49,6 +52,13 @@ struct IngestOptions {
   std::string date_field = "date";
   std::string source_field = "source";
 
+  // The texts (and JSONL titles) are HTML: markup is removed, character
+  // references decoded and block elements (p, div, br, li, h1-h6, ...) put
+  // on lines of their own by libxml2's HTML parser, before anything else;
+  // script, style and head contents are dropped. Report offsets are then
+  // into this extracted text. Default false.
+  bool html = false;
+
   // A record (a .txt file or a JSONL line) longer than this, in bytes after
   // decompression, is skipped with the reason "record too large". Default
   // 64 MiB; range 1 .. 2^31-1 (offsets are 32-bit).
@@ -58,7 +68,9 @@ struct IngestOptions {
 // Checks the options once, at the boundary.
 absl::Status ValidateIngestOptions(const IngestOptions& options);
 
-enum class RecordFormat { kText, kJsonLine };
+// kHtml: a .html or .htm file, whose text is extracted as with
+// IngestOptions::html.
+enum class RecordFormat { kText, kHtml, kJsonLine };
 
 // One record as cut out of the input, not yet parsed or validated.
 struct RawRecord {

@@ -229,6 +229,10 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_option("--max-record-bytes", o.ingest.max_record_bytes,
                   "Records (files or JSONL lines) larger than this are skipped")
       ->capture_default_str();
+  cmd->add_flag("--html", o.ingest.html,
+                "Article texts are HTML: markup removed, entities decoded, "
+                "block elements on lines of their own (libxml2), before "
+                "anything else; offsets are into that text");
   cmd->add_option("--id-field", o.ingest.id_field, "JSONL field holding the id")
       ->capture_default_str();
   cmd->add_option("--title-field", o.ingest.title_field, "JSONL title field")

@@ -1,0 +1,182 @@
+#include "html.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstring>
+#include <mutex>
+
+namespace refrain::internal {
+namespace {
+
+bool NameIs(const xmlNode* n, const char* name) {
+  return n->name != nullptr &&
+         std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0;
+}
+
+// Elements whose content is not text a reader sees.
+bool Hidden(const xmlNode* n) {
+  static constexpr std::array kHidden = {"script",   "style",  "noscript",
+                                         "template", "head",   "title",
+                                         "svg",      "iframe", "object"};
+  for (const char* h : kHidden) {
+    if (NameIs(n, h)) return true;
+  }
+  return false;
+}
+
+// Elements that start and end a line of text.
+bool Block(const xmlNode* n) {
+  static constexpr std::array kBlock = {
+      "p",   "div",   "br",      "li",         "ul",         "ol",     "h1",
+      "h2",  "h3",    "h4",      "h5",         "h6",         "tr",     "td",
+      "th",  "table", "section", "article",    "header",     "footer", "aside",
+      "nav", "main",  "figure",  "figcaption", "blockquote", "pre",    "hr",
+      "dd",  "dt",    "dl",      "address",    "caption",    "form",   "body"};
+  for (const char* b : kBlock) {
+    if (NameIs(n, b)) return true;
+  }
+  return false;
+}
+
+bool IsSpace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// Builds the text: HTML white space collapsed, lines ended at blocks.
+class TextBuilder {
+ public:
+  void Text(const char* s) {
+    for (; *s != '\0'; ++s) {
+      const auto c = static_cast<unsigned char>(*s);
+      if (IsSpace(c)) {
+        space_ = true;
+        continue;
+      }
+      // U+00A0 (&nbsp;) is white space to a reader too.
+      if (c == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) {
+        space_ = true;
+        ++s;
+        continue;
+      }
+      if (line_ && !out_.empty()) {
+        out_.push_back('\n');
+      } else if (space_ && !out_.empty() && !line_start_) {
+        out_.push_back(' ');
+      }
+      line_ = space_ = line_start_ = false;
+      out_.push_back(*s);
+    }
+  }
+  void EndLine() {
+    line_ = true;
+    space_ = false;
+    line_start_ = true;
+  }
+  size_t size() const { return out_.size(); }
+  const std::string& text() const { return out_; }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  bool space_ = false;      // White space seen since the last character.
+  bool line_ = false;       // A line break is due before the next one.
+  bool line_start_ = true;  // Nothing written on the current line yet.
+};
+
+// The text inside `n`, white space collapsed.
+std::string InnerText(const xmlNode* n) {
+  xmlChar* content = xmlNodeGetContent(n);
+  if (content == nullptr) return std::string();
+  TextBuilder b;
+  b.Text(reinterpret_cast<const char*>(content));
+  xmlFree(content);
+  return b.Take();
+}
+
+}  // namespace
+
+std::string HtmlToText(std::string_view html, std::string* title) {
+  static std::once_flag init;
+  std::call_once(init, [] { xmlInitParser(); });
+  if (html.size() > static_cast<size_t>(INT_MAX)) return std::string();
+  htmlDocPtr doc = htmlReadMemory(
+      html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+          HTML_PARSE_NONET | HTML_PARSE_COMPACT |
+          XML_PARSE_HUGE);
+  if (doc == nullptr) return std::string();
+  TextBuilder text;
+  // Depth-first, without recursion: the tree's depth is the input's.
+  std::string title_element;
+  size_t h1_begin = std::string::npos, h1_end = std::string::npos;
+  auto finish = [&](const xmlNode* x) {
+    if (x->type != XML_ELEMENT_NODE) return;
+    if (Block(x)) text.EndLine();
+    if (h1_begin != std::string::npos && h1_end == std::string::npos &&
+        NameIs(x, "h1")) {
+      h1_end = text.size();
+    }
+  };
+  const xmlNode* n = doc->children;
+  while (n != nullptr) {
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      if (n->content != nullptr) {
+        text.Text(reinterpret_cast<const char*>(n->content));
+      }
+    } else if (n->type == XML_ELEMENT_NODE && Hidden(n)) {
+      if (title != nullptr && title_element.empty()) {
+        if (NameIs(n, "title")) title_element = InnerText(n);
+        for (const xmlNode* c = n->children; c != nullptr && NameIs(n, "head");
+             c = c->next) {
+          if (c->type == XML_ELEMENT_NODE && NameIs(c, "title")) {
+            title_element = InnerText(c);
+            break;
+          }
+        }
+      }
+    } else if (n->type == XML_ELEMENT_NODE) {
+      if (Block(n)) text.EndLine();
+      if (h1_begin == std::string::npos && NameIs(n, "h1")) {
+        h1_begin = text.size();
+      }
+      if (n->children != nullptr) {
+        n = n->children;
+        continue;
+      }
+    }
+    finish(n);
+    // The next sibling, else up to the first ancestor with one, finishing
+    // each ancestor passed.
+    while (n->next == nullptr) {
+      n = n->parent;
+      if (n == nullptr || n->type != XML_ELEMENT_NODE) {
+        n = nullptr;
+        break;
+      }
+      finish(n);
+    }
+    if (n != nullptr) n = n->next;
+  }
+  xmlFreeDoc(doc);
+  if (title != nullptr) {
+    title->clear();
+    if (h1_begin != std::string::npos) {
+      // From where the h1 began (a line break before it is written with its
+      // first character) to where it ended.
+      std::string_view t = text.text();
+      t = t.substr(h1_begin, std::min(h1_end, t.size()) - h1_begin);
+      while (!t.empty() && t.front() == '\n') t.remove_prefix(1);
+      title->assign(t);
+      std::replace(title->begin(), title->end(), '\n', ' ');
+    }
+    if (title->empty()) *title = std::move(title_element);
+  }
+  return text.Take();
+}
+
+}  // namespace refrain::internal

@@ -1,0 +1,23 @@
+// Text of an HTML document or fragment (internal), for dumps whose article
+// bodies are markup (scraped pages, RSS content:encoded).
+#ifndef REFRAIN_SRC_HTML_H_
+#define REFRAIN_SRC_HTML_H_
+
+#include <string>
+#include <string_view>
+
+namespace refrain::internal {
+
+// The readable text of `html`, parsed by libxml2's HTML parser (which
+// recovers from any markup, as browsers do): character references decoded,
+// runs of white space one space as HTML renders them, block elements (p,
+// div, br, li, h1-h6, tr, ...) on lines of their own so paragraphs and
+// headlines stay apart for sentence breaking and boilerplate detection, and
+// the contents of script, style, noscript, template and head left out.
+// Lines are trimmed; no empty lines. With `title`, also the headline: the
+// text of the first h1, else of the title element, else "". Thread-safe.
+std::string HtmlToText(std::string_view html, std::string* title = nullptr);
+
+}  // namespace refrain::internal
+
+#endif  // REFRAIN_SRC_HTML_H_

@@ -1,0 +1,59 @@
+// Text extraction from HTML articles (src/html.cc, behind --html and .html
+// inputs).
+#include "html.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace refrain::internal {
+namespace {
+
+std::string Title(const std::string& html) {
+  std::string title;
+  HtmlToText(html, &title);
+  return title;
+}
+
+TEST(Html, TextOfMarkup) {
+  EXPECT_EQ(HtmlToText("plain words"), "plain words");
+  EXPECT_EQ(HtmlToText(""), "");
+  // Inline elements do not split words; white space collapses.
+  EXPECT_EQ(HtmlToText("Mos<b>cow</b>  said\n\t<i>so</i>"), "Moscow said so");
+  // Block elements and <br> end lines; no empty lines, lines trimmed.
+  EXPECT_EQ(HtmlToText("<p> One. </p><p>Two.<br>Three.</p><div></div><p>"
+                       "Four.</p>"),
+            "One.\nTwo.\nThree.\nFour.");
+  EXPECT_EQ(HtmlToText("<ul><li>a</li><li>b</li></ul>tail"), "a\nb\ntail");
+  // Character references, named and numeric; &nbsp; is a space.
+  EXPECT_EQ(HtmlToText("Tom &amp; Jerry&nbsp;&#8220;x&#x201D; &lt;b&gt;"),
+            "Tom & Jerry \u201Cx\u201D <b>");
+  // What a reader does not see is left out.
+  EXPECT_EQ(HtmlToText("<head><title>T</title><style>p{}</style></head>"
+                       "<script>var s = 1;</script><p>Seen</p>"
+                       "<noscript>no</noscript><template>t</template>"),
+            "Seen");
+  // Broken markup is recovered as browsers do.
+  EXPECT_EQ(HtmlToText("<p>Open <b>bold<p>next"), "Open bold\nnext");
+  EXPECT_EQ(HtmlToText("a < b and c > d"), "a < b and c > d");
+}
+
+TEST(Html, HeadlineIsTheFirstH1ElseTheTitle) {
+  EXPECT_EQ(Title("<html><head><title>Page - Site</title></head><body>"
+                  "<nav>Home</nav><h1>The <b>headline</b>&nbsp;here</h1>"
+                  "<h1>Second</h1></body></html>"),
+            "The headline here");
+  EXPECT_EQ(Title("<head><title> Page  title </title></head><p>Body</p>"),
+            "Page title");
+  EXPECT_EQ(Title("<p>No headline</p>"), "");
+}
+
+TEST(Html, DeepNestingDoesNotRecurse) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<div>";
+  deep += "bottom";
+  EXPECT_EQ(HtmlToText(deep), "bottom");
+}
+
+}  // namespace
+}  // namespace refrain::internal
