@@ -142,11 +142,24 @@ std::vector<std::string> PairsCsvChunks(const Report& r) {
 std::vector<std::string> ClaimsCsvChunks(const Report& r) {
   std::string header;
   Row({"doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b", "end_b",
-       "text_b", "score", "cosine", "kind"},
+       "text_b", "score", "cosine", "kind", "cluster", "group"},
       &header);
   // Every match quotes both texts: with syndicated copies, hundreds of
   // megabytes.
   const ClaimsResult& c = r.claims;
+  // Per unit: its claim cluster and its group there, or -1.
+  std::vector<int64_t> cluster_of(c.units.size(), -1),
+      group_of(c.units.size(), -1);
+  for (size_t k = 0; k < c.clusters.size(); ++k) {
+    for (uint32_t u : c.clusters[k].units) {
+      cluster_of[u] = static_cast<int64_t>(k);
+    }
+    for (size_t g = 0; g < c.clusters[k].groups.size(); ++g) {
+      for (uint32_t u : c.clusters[k].groups[g].members) {
+        group_of[u] = static_cast<int64_t>(g);
+      }
+    }
+  }
   return RowsInBlocks(
       std::move(header), static_cast<int64_t>(c.matches.size()),
       [&](int64_t i, std::string* line) {
@@ -161,11 +174,19 @@ std::vector<std::string> ClaimsCsvChunks(const Report& r) {
         const std::string end_b = std::to_string(b.span.end);
         const std::string score = Score(m.score);
         const std::string cosine = Score(m.cosine);
+        // A match joining two groups (a link of a chain) has no group.
+        const std::string cluster = cluster_of[m.a] < 0
+                                        ? std::string()
+                                        : std::to_string(cluster_of[m.a]);
+        const std::string group =
+            group_of[m.a] < 0 || group_of[m.a] != group_of[m.b]
+                ? std::string()
+                : std::to_string(group_of[m.a]);
         Row({da.id, start_a, end_a,
              std::string_view(da.text).substr(a.span.begin, a.span.size()),
              db.id, start_b, end_b,
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
-             score, cosine, MatchKind(a, b)},
+             score, cosine, MatchKind(a, b), cluster, group},
             line);
       });
 }

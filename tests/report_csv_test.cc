@@ -55,7 +55,12 @@ Report HostileReport() {
   c.units.back().span.end = static_cast<uint32_t>(r.documents[5].text.size());
   c.matches = {
       {0, 1, 0.91234567, 0.5}, {1, 3, 0.7, 0.333333333}, {2, 3, 0.6, 0.25}};
-  c.clusters = {{{0, 1, 2, 3}, {0, 1, 3, 5}, 0.6, 0.7374, {}}};
+  c.clusters = {
+      {{0, 1, 2, 3},
+       {0, 1, 3, 5},
+       0.6,
+       0.7374,
+       {StarGroup{1, {1, 0}, 0.91234567}, StarGroup{3, {3, 2}, 0.6}}}};
   c.threshold = 0.5;
   return r;
 }
@@ -135,11 +140,16 @@ TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
   // Header, then one CRLF-terminated record per match.
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,"
-            "cosine,kind");
+            "cosine,kind,cluster,group");
   EXPECT_NE(csv.find("plain,8,19,\"\"\"no, never\"\"\","), std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",0.912346,0.500000,quote\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",0.700000,0.333333,headline\r\n"), std::string::npos)
+  // Units 0 and 1 are group 0 of cluster 0, 2 and 3 group 1; the match of
+  // units 1 and 3 links the two groups.
+  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0\r\n"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,\r\n"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",0.600000,0.250000,headline,0,1\r\n"), std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"He said \"\"no, never\"\",\r\n\","), std::string::npos)
       << csv;
@@ -156,7 +166,7 @@ TEST(ReportCsv, EmptyReportHasHeadersOnly) {
   EXPECT_EQ(
       ClaimsCsv(r),
       "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,cosine,"
-      "kind\r\n");
+      "kind,cluster,group\r\n");
 }
 
 // Parses documents.csv, pairs.csv and claims.csv with Python's csv module
@@ -189,17 +199,27 @@ for row, p in zip(pairs[1:], want):
 claims = rows(sys.argv[3])
 want = report["claims"]["matches"]
 if claims[0] != ["doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b",
-                 "end_b", "text_b", "score", "cosine", "kind"]:
+                 "end_b", "text_b", "score", "cosine", "kind", "cluster",
+                 "group"]:
     bad.append("claims header %r" % claims[0])
 if len(claims) - 1 != len(want):
     bad.append("claims: %d rows, report.json has %d" % (len(claims) - 1, len(want)))
 for row, m in zip(claims[1:], want):
     a, b = m["a"], m["b"]
-    ok = (len(row) == 11 and
+    ok = (len(row) == 13 and
           row[0:4] == [a["doc"], str(a["start"]), str(a["end"]), a["text"]] and
           row[4:8] == [b["doc"], str(b["start"]), str(b["end"]), b["text"]] and
           close(row[8], m["score"]) and close(row[9], m["cosine"]) and
           row[10] == m["kind"])
+    # Both sides are members of the cluster named, and of the group named;
+    # no group: they are in different groups.
+    if ok:
+        cl = report["claims"]["clusters"][int(row[11])]
+        pos = [cl["members"].index(x) for x in (a, b)]
+        same = [g for g in cl["groups"] if pos[0] in g["members"] and
+                pos[1] in g["members"]]
+        ok = (row[12] == "" and not same) or (
+            row[12] != "" and same == [cl["groups"][int(row[12])]])
     if not ok:
         bad.append("claim row %r vs %r" % (row, m))
 docs = rows(sys.argv[4])

@@ -272,7 +272,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WritePairsCsv(report, pairs);
   WriteClaimsCsv(report, claims);
   CheckCsv(pairs.str(), report.pairs.size(), 6);
-  CheckCsv(claims.str(), report.claims.matches.size(), 11);
+  CheckCsv(claims.str(), report.claims.matches.size(), 13);
 
   std::ostringstream summary;
   WriteSummary(report, summary);
