@@ -298,9 +298,14 @@ ClaimUnits AnalyzeDocumentUnits(
     if (boilerplate.contains(segments.paragraph_keys[p]))
       excluded.push_back(s.paragraphs[p]);
   }
-  if (!s.paragraphs.empty() && !doc.title.empty() &&
-      text.substr(s.paragraphs[0].begin, s.paragraphs[0].size()) == doc.title) {
-    headline = s.paragraphs[0];
+  // The first line that is the title: the first line of a text file, and
+  // in a web page the h1 after the site's navigation lines.
+  for (size_t p = 0; p < s.paragraphs.size() && !doc.title.empty(); ++p) {
+    if (text.substr(s.paragraphs[p].begin, s.paragraphs[p].size()) ==
+        doc.title) {
+      headline = s.paragraphs[p];
+      break;
+    }
   }
   auto in_excluded = [&](Span sp) {
     for (const Span& e : excluded) {

@@ -168,6 +168,27 @@ TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
   EXPECT_EQ(r.short_units, 1u);  // "Short one."
 }
 
+TEST(Claims, HeadlineAfterAWebPagesNavigationLines) {
+  // A page's text (--html) starts with its navigation; the headline is the
+  // first line equal to the title (its h1), not the first line.
+  std::vector<Document> docs{
+      Doc("page",
+          "Home | World | Business | Sport and the weather today\n"
+          "Minister warns of drought damage to harvest\n"
+          "The minister said on Monday that the drought had destroyed much of "
+          "the wheat harvest in the south.\n",
+          "Minister warns of drought damage to harvest")};
+  ClaimsResult r = Claims(docs);  // Units in text order.
+  ASSERT_EQ(r.units.size(), 3u);
+  EXPECT_EQ(r.units[0].kind, UnitKind::kSentence);
+  EXPECT_EQ(TextOf(docs, r.units[0]),
+            "Home | World | Business | Sport and the weather today");
+  EXPECT_EQ(r.units[1].kind, UnitKind::kHeadline);
+  EXPECT_EQ(TextOf(docs, r.units[1]),
+            "Minister warns of drought damage to harvest");
+  EXPECT_EQ(r.units[2].kind, UnitKind::kSentence);
+}
+
 TEST(Claims, BoilerplateLinesAreNotClaims) {
   const char* stories[] = {
       "The city council approved a new budget for public libraries and parks.",

@@ -2,7 +2,8 @@
 // the same claim across articles, in the same or in other words.
 //
 // Stages (FindClaims):
-//   1. units      headline, ICU sentences and quoted passages of every
+//   1. units      headline (the first line equal to the document's title),
+//                 ICU sentences and quoted passages of every
 //                 document, as spans of the original text; units with fewer
 //                 than min_content_words content words, and units inside
 //                 boilerplate lines (a line recurring verbatim in at least
