@@ -727,10 +727,15 @@ std::variant<Document, SkippedRecord> ParseRecord(
     }
   }
   if (options.html) {
-    doc.text = internal::HtmlToText(doc.text);
-    // A title is one line.
-    doc.title = internal::HtmlToText(doc.title);
-    std::replace(doc.title.begin(), doc.title.end(), '\n', ' ');
+    // Without a title field, the page's own headline (h1, else title).
+    std::string headline;
+    doc.text = internal::HtmlToText(doc.text, &headline);
+    if (doc.title.empty()) {
+      doc.title = std::move(headline);
+    } else {
+      doc.title = internal::HtmlToText(doc.title);
+      std::replace(doc.title.begin(), doc.title.end(), '\n', ' ');  // A line.
+    }
   }
   if (IsBlank(doc.text))
     return SkipOf(record, EmptyText(options, record.format));

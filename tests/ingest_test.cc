@@ -143,6 +143,14 @@ TEST(Ingest, HtmlFilesAndHtmlTexts) {
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].text, "First.\nSecond one.");
   EXPECT_EQ(r.docs[0].title, "Tom & Jerry");
+  // No title field: the page's h1.
+  WriteFile(
+      d / "untitled.jsonl",
+      "{\"text\":\"<nav>Home</nav><h1>Rates &amp; rents</h1><p>Up.</p>\"}\n");
+  r = IngestAll({d / "untitled.jsonl"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].title, "Rates & rents");
+  EXPECT_EQ(r.docs[0].text, "Home\nRates & rents\nUp.");
 }
 
 TEST(Ingest, CompressedStreams) {
