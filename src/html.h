@@ -1,5 +1,6 @@
-// Text of an HTML document or fragment (internal), for dumps whose article
-// bodies are markup (scraped pages, RSS content:encoded).
+// Text of an HTML document or fragment (internal): .html inputs and
+// --strip-html, for dumps whose article bodies are markup (scraped pages,
+// RSS content:encoded).
 #ifndef REFRAIN_SRC_HTML_H_
 #define REFRAIN_SRC_HTML_H_
 

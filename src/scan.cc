@@ -782,15 +782,31 @@ namespace {
 
 // Every document under `paths`, in input order; skipped records are ignored.
 std::vector<Document> ReadDocuments(std::span<const std::string> paths,
-                                    const IngestOptions& options) {
+                                    const IngestOptions& options,
+                                    std::vector<SkippedRecord>* skipped) {
   std::vector<Document> docs;
   std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
     auto v = ParseRecord(std::move(r), options);
-    if (auto* d = std::get_if<Document>(&v)) docs.push_back(std::move(*d));
+    if (auto* d = std::get_if<Document>(&v)) {
+      docs.push_back(std::move(*d));
+    } else {
+      skipped->push_back(std::get<SkippedRecord>(std::move(v)));
+    }
   };
-  std::function<void(SkippedRecord &&)> on_skip = [](SkippedRecord&&) {};
+  std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
+    skipped->push_back(std::move(s));
+  };
   (void)ReadRecords(paths, options, on_record, on_skip);
   return docs;
+}
+
+// " (N records skipped; the first: LOCATION: REASON)", or "".
+std::string SkippedNote(const std::vector<SkippedRecord>& skipped) {
+  if (skipped.empty()) return "";
+  return absl::StrCat(" (", skipped.size(),
+                      skipped.size() == 1 ? " record" : " records",
+                      " skipped; the first: ", skipped[0].location, ": ",
+                      skipped[0].reason, ")");
 }
 
 // The stories (near-duplicate clusters, StoryOf) of the documents of
@@ -894,16 +910,19 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
   // The documents whose units make the IDF: the two files alone, or the
   // inputs' documents, then those of A and B found in the index only.
   std::vector<Document> docs;
-  size_t pair[2] = {0, 1};  // A and B in `docs`.
+  std::vector<SkippedRecord> skipped;  // Of the inputs.
+  size_t pair[2] = {0, 1};             // A and B in `docs`.
   size_t from_inputs = 0;
   std::optional<Index> index;
   if (inputs.empty() && options.index_path.empty()) {
     for (const std::string& path : {a, b}) {
-      std::vector<Document> one =
-          ReadDocuments(std::span<const std::string>(&path, 1), options.ingest);
+      std::vector<SkippedRecord> not_read;
+      std::vector<Document> one = ReadDocuments(
+          std::span<const std::string>(&path, 1), options.ingest, &not_read);
       if (one.size() != 1) {
         return absl::InvalidArgumentError(absl::StrCat(
             path, ": expected a file holding one document, found ", one.size(),
+            SkippedNote(not_read),
             " (to compare documents of a dump by id, add --in PATH)"));
       }
       docs.push_back(std::move(one[0]));
@@ -915,7 +934,7 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
           "near-duplicates as a scan does), which standard input (-) cannot "
           "give: save it to a file first");
     }
-    docs = ReadDocuments(inputs, options.ingest);
+    docs = ReadDocuments(inputs, options.ingest, &skipped);
     from_inputs = docs.size();
     if (!options.index_path.empty()) {
       IndexOptions io;
@@ -945,11 +964,13 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       }
       return absl::NotFoundError(absl::StrCat(
           "no document with id '", id, "' in the inputs",
-          index ? absl::StrCat(" or the index ", options.index_path) : ""));
+          index ? absl::StrCat(" or the index ", options.index_path) : "",
+          SkippedNote(skipped)));
     }
   }
 
   Comparison c;
+  c.skipped = std::move(skipped);
   c.documents = {docs[pair[0]], docs[pair[1]]};
   c.shingle = options.shingle.size;
   ShingleSet sa = ShingleText(c.documents[0].text, options.shingle);

@@ -169,8 +169,8 @@ TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
 }
 
 TEST(Claims, HeadlineAfterAWebPagesNavigationLines) {
-  // A page's text (--html) starts with its navigation; the headline is the
-  // first line equal to the title (its h1), not the first line.
+  // A page's text (--strip-html, .html files) starts with its navigation; the
+  // headline is the first line equal to the title (its h1), not the first line.
   std::vector<Document> docs{
       Doc("page",
           "Home | World | Business | Sport and the weather today\n"
@@ -546,6 +546,33 @@ TEST(Compare, HtmlShowsTheMatchesAndTheNearDuplicateDecision) {
 }
 
 // Grouping the dump's near-duplicates reads --in a second time.
+TEST(Compare, ReadsTheDumpWithTheScansFieldOptionsAndListsSkips) {
+  TempDir d;
+  WriteFile(d / "dump.jsonl",
+            "{\"key\":\"a\",\"body\":\"The central bank raised its key "
+            "interest rate by half a point to fight inflation.\"}\n"
+            "{\"key\":\"bad\"}\n"
+            "{\"key\":\"b\",\"body\":\"To fight inflation, the central bank "
+            "raised its key interest rate by half a point.\"}\n");
+  const std::string dump = d / "dump.jsonl";
+  // The dump's fields as the scan was told them.
+  auto r = testing::RunRefrain("compare a b --json --in " + dump +
+                               " --text-field body --id-field key");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["claims"].size(), 1u) << r.out;
+  // The record without a text is said, not dropped in silence.
+  EXPECT_NE(r.err.find(dump + ":2: missing field 'body'"), std::string::npos)
+      << r.err;
+  // Without the field options nothing is read, and the error says why.
+  r = testing::RunRefrain("compare a b --in " + dump);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no document with id 'a' in the inputs (3 records "
+                       "skipped; the first: " +
+                       dump + ":1: missing field 'text')"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(Compare, RefusesStandardInputAsTheDump) {
   auto r = testing::RunRefrain("compare a b --in -");
   EXPECT_EQ(r.exit_code, 2);

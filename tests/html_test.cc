@@ -1,5 +1,5 @@
-// Text extraction from HTML articles (src/html.cc, behind --html and .html
-// inputs).
+// Text extraction from HTML articles (src/html.cc, behind --strip-html and
+// .html inputs).
 #include "html.h"
 
 #include <gtest/gtest.h>

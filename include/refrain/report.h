@@ -136,6 +136,8 @@ struct Comparison {
   // Where the claim scores' IDF comes from ("the inputs": the --in dump, as
   // a scan of it learns it); empty when claims were not compared.
   std::string idf;
+  // Records of the inputs (--in) that were not read, with their reasons.
+  std::vector<SkippedRecord> skipped;
 };
 void WriteCompareJson(const Comparison& c, std::ostream& out);
 void WriteCompareText(const Comparison& c, std::ostream& out);

@@ -133,6 +133,40 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                 "cluster) instead of once per copy");
 }
 
+// How records are read and cut into sentences (scan and compare).
+void AddInputFlags(CLI::App* cmd, refrain::IngestOptions* in,
+                   refrain::SegmentOptions* seg) {
+  cmd->add_option("--max-record-bytes", in->max_record_bytes,
+                  "Records (files or JSONL lines) larger than this are skipped")
+      ->capture_default_str();
+  cmd->add_flag("--strip-html", in->html,
+                "Article texts (.txt, JSONL text and title, standard input) "
+                "are HTML: markup removed, entities decoded, block elements "
+                "on lines of their own (libxml2), before anything else; "
+                "offsets are into that text. .html files always are");
+  cmd->add_option("--id-field", in->id_field, "JSONL field holding the id")
+      ->capture_default_str();
+  cmd->add_option("--title-field", in->title_field, "JSONL title field")
+      ->capture_default_str();
+  cmd->add_option("--text-field", in->text_field,
+                  "JSONL text field (required; a string, or an array of "
+                  "strings joined as paragraphs). Every field option takes a "
+                  "key or, starting with '/', a JSON Pointer into nested "
+                  "objects: /article/body")
+      ->capture_default_str();
+  cmd->add_option("--url-field", in->url_field, "JSONL url field")
+      ->capture_default_str();
+  cmd->add_option("--date-field", in->date_field, "JSONL date field")
+      ->capture_default_str();
+  cmd->add_option("--source-field", in->source_field, "JSONL source field")
+      ->capture_default_str();
+  cmd->add_option("--locale", seg->locale, "ICU locale for sentence breaking")
+      ->capture_default_str();
+  cmd->add_option("--min-quote-words", seg->min_quote_words,
+                  "Shortest quoted passage kept, in words")
+      ->capture_default_str();
+}
+
 // When two documents are near-duplicates (scan and compare).
 void AddNearDuplicateFlags(CLI::App* cmd, refrain::ScanOptions* o) {
   cmd->add_option("--threshold", o->threshold,
@@ -226,35 +260,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
       ->capture_default_str();
   cmd->add_option("--threads", o.threads, "Worker threads, 0 = all cores")
       ->capture_default_str();
-  cmd->add_option("--max-record-bytes", o.ingest.max_record_bytes,
-                  "Records (files or JSONL lines) larger than this are skipped")
-      ->capture_default_str();
-  cmd->add_flag("--html", o.ingest.html,
-                "Article texts are HTML: markup removed, entities decoded, "
-                "block elements on lines of their own (libxml2), before "
-                "anything else; offsets are into that text");
-  cmd->add_option("--id-field", o.ingest.id_field, "JSONL field holding the id")
-      ->capture_default_str();
-  cmd->add_option("--title-field", o.ingest.title_field, "JSONL title field")
-      ->capture_default_str();
-  cmd->add_option("--text-field", o.ingest.text_field,
-                  "JSONL text field (required; a string, or an array of "
-                  "strings joined as paragraphs). Every field option takes a "
-                  "key or, starting with '/', a JSON Pointer into nested "
-                  "objects: /article/body")
-      ->capture_default_str();
-  cmd->add_option("--url-field", o.ingest.url_field, "JSONL url field")
-      ->capture_default_str();
-  cmd->add_option("--date-field", o.ingest.date_field, "JSONL date field")
-      ->capture_default_str();
-  cmd->add_option("--source-field", o.ingest.source_field, "JSONL source field")
-      ->capture_default_str();
-  cmd->add_option("--locale", o.segment.locale,
-                  "ICU locale for sentence breaking")
-      ->capture_default_str();
-  cmd->add_option("--min-quote-words", o.segment.min_quote_words,
-                  "Shortest quoted passage kept, in words")
-      ->capture_default_str();
+  AddInputFlags(cmd, &o.ingest, &o.segment);
   AddClaimFlags(cmd, &o.claims);
   cmd->add_flag("--strict", f->strict, "Exit 1 if any record was skipped");
   cmd->add_flag("--quiet", f->quiet, "Print nothing but errors");
@@ -533,6 +539,9 @@ int RunCompareCommand(const CompareFlags& f) {
   absl::StatusOr<refrain::Comparison> c =
       refrain::CompareDocuments(f.a, f.b, f.inputs, f.options);
   if (!c.ok()) return Fail(c.status());
+  for (const refrain::SkippedRecord& s : c->skipped) {
+    std::cerr << s.location << ": " << s.reason << "\n";
+  }
   if (!f.html.empty()) {
     refrain::HtmlOptions o;
     o.title = "refrain compare";
@@ -722,6 +731,7 @@ int main(int argc, char** argv) {
       ->add_option("--shingle", compare.options.shingle.size,
                    "Words per shingle")
       ->capture_default_str();
+  AddInputFlags(compare_cmd, &compare.options.ingest, &compare.options.segment);
   AddClaimFlags(compare_cmd, &compare.options.claims);
 
   refrain::GenerateOptions generate;

@@ -1,4 +1,4 @@
-// Fuzz target: text extraction from HTML (--html and .html inputs).
+// Fuzz target: text extraction from HTML (--strip-html and .html inputs).
 //
 // The input is an article body as ingest passes it on (UTF-8 repaired
 // first). Properties:
