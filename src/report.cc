@@ -424,8 +424,11 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
 }
 
 void WriteCompareText(const Comparison& c, std::ostream& out) {
-  out << "A: " << c.documents[0].id << "\n   " << c.documents[0].title << "\n";
-  out << "B: " << c.documents[1].id << "\n   " << c.documents[1].title << "\n";
+  for (int side = 0; side < 2; ++side) {
+    const Document& d = c.documents[side];
+    out << (side == 0 ? "A: " : "B: ") << d.id << "\n";
+    if (!d.title.empty()) out << "   " << d.title << "\n";
+  }
   out << absl::StrFormat(
       "jaccard %.3f, containment %.3f (word %d-shingles), MinHash estimate "
       "%.3f: %s\n",

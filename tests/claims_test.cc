@@ -560,6 +560,10 @@ TEST(Compare, ReadsTheDumpWithTheScansFieldOptionsAndListsSkips) {
                                " --text-field body --id-field key");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["claims"].size(), 1u) << r.out;
+  // Text output: no title line for records without a title.
+  const auto text = testing::RunRefrain("compare a b --in " + dump +
+                                        " --text-field body --id-field key");
+  EXPECT_EQ(text.out.rfind("A: a\nB: b\njaccard ", 0), 0u) << text.out;
   // The record without a text is said, not dropped in silence.
   EXPECT_NE(r.err.find(dump + ":2: missing field 'body'"), std::string::npos)
       << r.err;
