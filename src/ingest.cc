@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "html.h"
 #include "utf8.h"
@@ -583,6 +584,27 @@ SkippedRecord SkipOf(const RawRecord& r, std::string reason) {
   return SkippedRecord{r.location(), std::move(reason)};
 }
 
+// Whether `text` looks like HTML: one of a few tags that news bodies are
+// made of, within its first 16 KB (a single pass finding '<').
+bool LooksLikeHtml(std::string_view text) {
+  text = text.substr(0, 16 << 10);
+  static constexpr std::string_view kTags[] = {
+      "<p>",  "<p ",    "</p>", "<br>",  "<br/>", "<br />",
+      "<div", "</div>", "</a>", "<span", "</li>"};
+  for (size_t i = text.find('<'); i != std::string_view::npos;
+       i = text.find('<', i + 1)) {
+    const std::string_view rest = text.substr(i, 7);
+    for (std::string_view tag : kTags) {
+      if (rest.size() >= tag.size() &&
+          absl::EqualsIgnoreCase(absl::string_view(rest.data(), tag.size()),
+                                 absl::string_view(tag.data(), tag.size()))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::string EmptyText(const IngestOptions& options, RecordFormat format) {
   return options.html || format == RecordFormat::kHtml
              ? "empty text (after removing HTML markup)"
@@ -643,6 +665,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
     } else {
       doc.text = std::move(record.bytes);
       doc.title = FirstNonEmptyLine(doc.text);
+      doc.looks_like_html = LooksLikeHtml(doc.text);
     }
     if (IsBlank(doc.text))
       return SkipOf(record, EmptyText(options, record.format));
@@ -736,7 +759,10 @@ std::variant<Document, SkippedRecord> ParseRecord(
       doc.title = internal::HtmlToText(doc.title);
       std::replace(doc.title.begin(), doc.title.end(), '\n', ' ');  // A line.
     }
+  } else {
+    doc.looks_like_html = LooksLikeHtml(doc.text);
   }
+
   if (IsBlank(doc.text))
     return SkipOf(record, EmptyText(options, record.format));
   if (doc.text.size() > options.max_record_bytes) {

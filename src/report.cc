@@ -474,6 +474,7 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
                  {"skipped_count", r.skipped.size()},
                  {"bytes", r.input_bytes},
                  {"invalid_utf8_repaired", r.invalid_utf8},
+                 {"looks_like_html", r.looks_like_html},
                  {"skipped", std::move(skipped)}};
 
   auto doc_json = [](const Document& d) {
@@ -664,6 +665,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   if (r.invalid_utf8 > 0) {
     out << absl::StrFormat("  %d invalid UTF-8 sequences repaired\n",
                            r.invalid_utf8);
+  }
+  if (r.looks_like_html > 0) {
+    out << absl::StrFormat(
+        "  %d documents look like HTML (tags such as <p>, <br>, </div> read "
+        "as words): --strip-html reads their text\n",
+        r.looks_like_html);
   }
   out << absl::StrFormat(
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %d candidate "

@@ -452,6 +452,7 @@ bool KeepDocument(Document&& doc,
   }
   report->input_bytes += doc.input_bytes;
   report->invalid_utf8 += doc.invalid_utf8;
+  report->looks_like_html += doc.looks_like_html ? 1 : 0;
   report->documents.push_back(std::move(doc));
   return true;
 }

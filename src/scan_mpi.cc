@@ -523,6 +523,7 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
       PutStr(&out.stream, *f);
     }
     PutU64(&out.stream, doc.invalid_utf8);
+    PutU64(&out.stream, doc.looks_like_html ? 1 : 0);
     PutU64(&out.stream, doc.input_bytes);
     PutU64(&out.stream, doc.text_bytes);
     if (keep_text) {
@@ -574,6 +575,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
           *f = in.Str();
         }
         doc.invalid_utf8 = static_cast<uint32_t>(in.U64());
+        doc.looks_like_html = in.U64() != 0;
         doc.input_bytes = in.U64();
         doc.text_bytes = in.U64();
         global_of.push_back(

@@ -129,6 +129,9 @@ TEST(Ingest, HtmlFilesAndHtmlTexts) {
   Ingested r = IngestAll({d.path()});
   ASSERT_EQ(r.docs.size(), 2u);
   EXPECT_EQ(r.docs[0].text, "<p>First.</p><p>Second&nbsp;one.</p>");
+  // Markup read as text is flagged, so the scan can say --strip-html.
+  EXPECT_TRUE(r.docs[0].looks_like_html);
+  EXPECT_FALSE(r.docs[1].looks_like_html);
   EXPECT_EQ(r.docs[1].id, d / "page.html");
   EXPECT_EQ(r.docs[1].title, "Lavrov warns");
   EXPECT_EQ(r.docs[1].text,
@@ -143,6 +146,7 @@ TEST(Ingest, HtmlFilesAndHtmlTexts) {
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].text, "First.\nSecond one.");
   EXPECT_EQ(r.docs[0].title, "Tom & Jerry");
+  EXPECT_FALSE(r.docs[0].looks_like_html);
   // No title field: the page's h1.
   WriteFile(
       d / "untitled.jsonl",
@@ -151,6 +155,19 @@ TEST(Ingest, HtmlFilesAndHtmlTexts) {
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].title, "Rates & rents");
   EXPECT_EQ(r.docs[0].text, "Home\nRates & rents\nUp.");
+}
+
+TEST(Ingest, PlainTextWithAngleBracketsIsNotHtml) {
+  TempDir d;
+  WriteFile(d / "a.jsonl",
+            "{\"text\":\"Rates < 2% and x<y, <b>bold</b> only, a <pre tag\"}\n"
+            "{\"text\":\"Line one<BR>line two\"}\n"
+            "{\"text\":\"<P CLASS=x>Para</P>\"}\n");
+  Ingested r = IngestAll({d / "a.jsonl"});
+  ASSERT_EQ(r.docs.size(), 3u);
+  EXPECT_FALSE(r.docs[0].looks_like_html);
+  EXPECT_TRUE(r.docs[1].looks_like_html);
+  EXPECT_TRUE(r.docs[2].looks_like_html);
 }
 
 TEST(Ingest, CompressedStreams) {

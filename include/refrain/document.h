@@ -30,7 +30,10 @@ struct Document {
   std::string date;      // JSON `date`, verbatim; empty if absent.
   std::string text;      // Valid UTF-8 (invalid input bytes became U+FFFD).
   uint32_t invalid_utf8 = 0;  // How many invalid sequences were replaced.
-  uint64_t input_bytes = 0;   // Size of the record (file or line) as read.
+  // The text looks like HTML markup (a tag such as <p>, <br> or </div>)
+  // and was read as plain text: IngestOptions::html would read its text.
+  bool looks_like_html = false;
+  uint64_t input_bytes = 0;  // Size of the record (file or line) as read.
   // Size of `text` after repair; kept when the text itself is dropped.
   uint64_t text_bytes = 0;
 };

@@ -89,7 +89,8 @@ struct Report {
   uint64_t records = 0;      // documents.size() + skipped.size().
   uint64_t input_bytes = 0;  // Text bytes of all documents, before repair.
   uint64_t invalid_utf8 = 0;
-  uint64_t floor_words = 0;  // Words counted by a --floor run.
+  uint64_t looks_like_html = 0;  // Documents with Document::looks_like_html.
+  uint64_t floor_words = 0;      // Words counted by a --floor run.
   // In input order. Their text is kept only when claims are enabled.
   std::vector<Document> documents;
   std::vector<SkippedRecord> skipped;    // In input order.
