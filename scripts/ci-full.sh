@@ -18,4 +18,4 @@ step "tests (scripts/test.sh)" scripts/test.sh
 step "sanitizers (scripts/sanitize.sh --ci)" scripts/sanitize.sh --ci
 # The sanitizer build (clang, ASan + UBSan, libFuzzer instrumentation) also
 # serves the fuzz targets: no third build of the library.
-step "fuzzing (scripts/fuzz.sh 45)" env FUZZ_BUILD_DIR=build-asan scripts/fuzz.sh 45
+step "fuzzing (scripts/fuzz.sh 35)" env FUZZ_BUILD_DIR=build-asan scripts/fuzz.sh 35
