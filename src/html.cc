@@ -107,8 +107,7 @@ std::string HtmlToText(std::string_view html, std::string* title) {
   htmlDocPtr doc = htmlReadMemory(
       html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-          HTML_PARSE_NONET | HTML_PARSE_COMPACT |
-          XML_PARSE_HUGE);
+          HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE);
   if (doc == nullptr) return std::string();
   TextBuilder text;
   // Depth-first, without recursion: the tree's depth is the input's.
@@ -129,13 +128,16 @@ std::string HtmlToText(std::string_view html, std::string* title) {
         text.Text(reinterpret_cast<const char*>(n->content));
       }
     } else if (n->type == XML_ELEMENT_NODE && Hidden(n)) {
+      // Hidden elements are not walked: the title element is read here.
       if (title != nullptr && title_element.empty()) {
-        if (NameIs(n, "title")) title_element = InnerText(n);
-        for (const xmlNode* c = n->children; c != nullptr && NameIs(n, "head");
-             c = c->next) {
-          if (c->type == XML_ELEMENT_NODE && NameIs(c, "title")) {
-            title_element = InnerText(c);
-            break;
+        if (NameIs(n, "title")) {
+          title_element = InnerText(n);
+        } else if (NameIs(n, "head")) {
+          for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE && NameIs(c, "title")) {
+              title_element = InnerText(c);
+              break;
+            }
           }
         }
       }

@@ -605,10 +605,9 @@ bool LooksLikeHtml(std::string_view text) {
   return false;
 }
 
-std::string EmptyText(const IngestOptions& options, RecordFormat format) {
-  return options.html || format == RecordFormat::kHtml
-             ? "empty text (after removing HTML markup)"
-             : "empty text";
+// `html`: the text was extracted from markup.
+std::string EmptyText(bool html) {
+  return html ? "empty text (after removing HTML markup)" : "empty text";
 }
 
 }  // namespace
@@ -659,7 +658,8 @@ std::variant<Document, SkippedRecord> ParseRecord(
   if (record.format != RecordFormat::kJsonLine) {
     doc.invalid_utf8 = repaired;
     doc.id = doc.location;
-    if (options.html || record.format == RecordFormat::kHtml) {
+    const bool html = options.html || record.format == RecordFormat::kHtml;
+    if (html) {
       doc.text = internal::HtmlToText(record.bytes, &doc.title);
       if (doc.title.empty()) doc.title = FirstNonEmptyLine(doc.text);
     } else {
@@ -667,8 +667,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
       doc.title = FirstNonEmptyLine(doc.text);
       doc.looks_like_html = LooksLikeHtml(doc.text);
     }
-    if (IsBlank(doc.text))
-      return SkipOf(record, EmptyText(options, record.format));
+    if (IsBlank(doc.text)) return SkipOf(record, EmptyText(html));
     doc.text_bytes = doc.text.size();
     return doc;
   }
@@ -697,13 +696,13 @@ std::variant<Document, SkippedRecord> ParseRecord(
     return name.starts_with("/") ? root.at_pointer(name).get(*v) != 0
                                  : obj.at_key(name).get(*v) != 0;
   };
-  // Copies an optional string field; a present field of another type is an
-  // error rather than a silent omission. The text may also be an array of
-  // strings (paragraphs, as some scrapers write it), joined by newlines.
-  auto get = [&](const std::string& name, std::string* out, bool allow_number,
-                 bool allow_array) -> std::optional<std::string> {
-    simdjson::dom::element v;
-    if (find(name, &v)) return std::nullopt;  // absent
+  // Copies the string value `v` of field `name`; a value of another type is
+  // an error rather than a silent omission (null aside). The text may also
+  // be an array of strings (paragraphs, as some scrapers write it), joined
+  // by newlines.
+  auto read = [&](const std::string& name, simdjson::dom::element v,
+                  std::string* out, bool allow_number,
+                  bool allow_array) -> std::optional<std::string> {
     std::string_view sv;
     if (!v.get_string().get(sv)) {
       out->assign(sv);
@@ -736,7 +735,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
     return SkipOf(record,
                   absl::StrCat("missing field '", options.text_field, "'"));
   }
-  if (auto problem = get(options.text_field, &doc.text, false, true)) {
+  if (auto problem = read(options.text_field, text, &doc.text, false, true)) {
     return SkipOf(record, *problem);
   }
   for (auto [name, out, num] :
@@ -745,7 +744,9 @@ std::variant<Document, SkippedRecord> ParseRecord(
         std::tuple{&options.url_field, &doc.url, false},
         std::tuple{&options.date_field, &doc.date, false},
         std::tuple{&options.source_field, &doc.source, false}}) {
-    if (auto problem = get(*name, out, num, false)) {
+    simdjson::dom::element v;
+    if (find(*name, &v)) continue;  // Optional: absent.
+    if (auto problem = read(*name, v, out, num, false)) {
       return SkipOf(record, *problem);
     }
   }
@@ -763,8 +764,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
     doc.looks_like_html = LooksLikeHtml(doc.text);
   }
 
-  if (IsBlank(doc.text))
-    return SkipOf(record, EmptyText(options, record.format));
+  if (IsBlank(doc.text)) return SkipOf(record, EmptyText(options.html));
   if (doc.text.size() > options.max_record_bytes) {
     return SkipOf(record, "record too large");
   }
