@@ -645,7 +645,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   absl::flat_hash_map<std::string, uint32_t> id_index;
   // Sequential, in input order: keeps the order and catches duplicate ids.
   auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
-    if (options.floor) doc.text = std::string();
+    if (options.floor) std::string().swap(doc.text);
     if (!internal::KeepDocument(std::move(doc), &id_index, &report)) {
       return internal::SketchSlots{};
     }
