@@ -1,5 +1,6 @@
 #include "byte_class.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -62,6 +63,87 @@ void ClassifyImpl(const uint8_t* s, size_t n, uint8_t* word, uint8_t* space,
   }
 }
 
+// Bytes [0, n) of s into the ten masks of TokenClasses, in the order
+// ClassifyTokenBytes lists them.
+void ClassifyTokenImpl(const uint8_t* s, size_t n, uint8_t* const* masks) {
+  const hn::ScalableTag<uint8_t> d;
+  const size_t lanes = hn::Lanes(d);
+  if (lanes % 8 != 0) {
+    // Bits are ORed in: clear the bytes first (the caller does not).
+    for (int m = 0; m < 10; ++m) std::memset(masks[m], 0, (n + 7) / 8);
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t c = s[i];
+      const uint8_t bit = static_cast<uint8_t>(1u << (i & 7));
+      const uint8_t lower = static_cast<uint8_t>(c | 0x20);
+      const bool digit = c >= '0' && c <= '9';
+      const bool stop =
+          c == '.' || c == '!' || c == '?' || c == ';' || c == ':';
+      const bool white = c == ' ' || (c >= 0x09 && c <= 0x0D);
+      const bool classes[10] = {
+          digit || (lower >= 'a' && lower <= 'z'),
+          c == ' ',
+          c >= 0x80,
+          digit,
+          c == '\'',
+          c == '.' || c == ',',
+          stop,
+          c == '\n',
+          white,
+          stop || white || c == '"' || c == '\'' || c == ')'};
+      for (int m = 0; m < 10; ++m) {
+        if (classes[m]) masks[m][i >> 3] |= bit;
+      }
+    }
+    return;
+  }
+  const auto k0 = hn::Set(d, '0');
+  const auto k9 = hn::Set(d, 9);
+  const auto ka = hn::Set(d, 'a');
+  const auto k25 = hn::Set(d, 25);
+  const auto k20 = hn::Set(d, 0x20);
+  const auto k80 = hn::Set(d, 0x80);
+  const auto k4 = hn::Set(d, 4);
+  const auto tab = hn::Set(d, 0x09);
+  auto classify = [&](const uint8_t* p, size_t i) {
+    const auto v = hn::LoadU(d, p);
+    auto eq = [&](char c) {
+      return hn::Eq(v, hn::Set(d, static_cast<uint8_t>(c)));
+    };
+    // x in [lo, lo + span] as (x - lo) <= span, unsigned: min(x - lo, span)
+    // equals x - lo.
+    const auto digit_off = hn::Sub(v, k0);
+    const auto letter = hn::Sub(hn::Or(v, k20), ka);
+    const auto control = hn::Sub(v, tab);
+    const auto digit = hn::Eq(hn::Min(digit_off, k9), digit_off);
+    const auto is_word = hn::Or(digit, hn::Eq(hn::Min(letter, k25), letter));
+    const auto space = hn::Eq(v, k20);
+    const auto apostrophe = eq('\'');
+    const auto stop = hn::Or(hn::Or(eq('.'), eq('!')),
+                             hn::Or(eq('?'), hn::Or(eq(';'), eq(':'))));
+    const auto white = hn::Or(space, hn::Eq(hn::Min(control, k4), control));
+    const auto keeps = hn::Or(hn::Or(stop, white),
+                              hn::Or(apostrophe, hn::Or(eq('"'), eq(')'))));
+    const size_t at = i / 8;
+    hn::StoreMaskBits(d, is_word, masks[0] + at);
+    hn::StoreMaskBits(d, space, masks[1] + at);
+    hn::StoreMaskBits(d, hn::TestBit(v, k80), masks[2] + at);
+    hn::StoreMaskBits(d, digit, masks[3] + at);
+    hn::StoreMaskBits(d, apostrophe, masks[4] + at);
+    hn::StoreMaskBits(d, hn::Or(eq('.'), eq(',')), masks[5] + at);
+    hn::StoreMaskBits(d, stop, masks[6] + at);
+    hn::StoreMaskBits(d, eq('\n'), masks[7] + at);
+    hn::StoreMaskBits(d, white, masks[8] + at);
+    hn::StoreMaskBits(d, keeps, masks[9] + at);
+  };
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) classify(s + i, i);
+  if (i < n) {
+    HWY_ALIGN uint8_t tail[HWY_MAX_BYTES] = {};
+    std::memcpy(tail, s + i, n - i);
+    classify(tail, i);
+  }
+}
+
 // The number of leading bytes of s[0, n) below 0x80.
 size_t AsciiPrefixImpl(const uint8_t* s, size_t n) {
   const hn::ScalableTag<uint8_t> d;
@@ -86,6 +168,7 @@ namespace refrain::internal {
 
 HWY_EXPORT(ClassifyImpl);
 HWY_EXPORT(AsciiPrefixImpl);
+HWY_EXPORT(ClassifyTokenImpl);
 
 size_t AsciiPrefix(std::string_view text) {
   return HWY_DYNAMIC_DISPATCH(AsciiPrefixImpl)(
@@ -106,6 +189,27 @@ void ClassifyBytes(std::string_view text, ByteClasses* out) {
    reinterpret_cast<uint8_t*>(out->word.data()),
    reinterpret_cast<uint8_t*>(out->space.data()),
    reinterpret_cast<uint8_t*>(out->high.data()));
+}
+
+void ClassifyTokenBytes(std::string_view text, TokenClasses* out) {
+  static_assert(std::endian::native == std::endian::little);
+  const size_t words = (text.size() + 63) / 64 + 1 + HWY_MAX_BYTES / 64;
+  std::vector<uint64_t>* const masks[10] = {
+      &out->word,       &out->space,     &out->high, &out->digit,
+      &out->apostrophe, &out->dot_comma, &out->stop, &out->newline,
+      &out->white,      &out->keeps_stop};
+  // The kernel writes every mask byte up to its last vector; only the words
+  // from the one holding the text's end on must be cleared (not the whole
+  // buffer: ten masks, reused text after text).
+  const size_t written = text.size() / 64;
+  uint8_t* bytes[10];
+  for (int m = 0; m < 10; ++m) {
+    masks[m]->resize(words);
+    std::fill(masks[m]->begin() + written, masks[m]->end(), 0);
+    bytes[m] = reinterpret_cast<uint8_t*>(masks[m]->data());
+  }
+  HWY_DYNAMIC_DISPATCH(ClassifyTokenImpl)
+  (reinterpret_cast<const uint8_t*>(text.data()), text.size(), bytes);
 }
 
 }  // namespace refrain::internal

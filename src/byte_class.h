@@ -25,6 +25,24 @@ struct ByteClasses {
 // Fills `out` for `text`, reusing its buffers. Thread-safe.
 void ClassifyBytes(std::string_view text, ByteClasses* out);
 
+// The tokenizer's classes: with these, a 64-byte block of ASCII text is
+// tokenized by bit operations alone, joiners and sentence ends included
+// (see Tokenize in normalize.cc). Same layout as ByteClasses.
+struct TokenClasses : ByteClasses {
+  std::vector<uint64_t> digit;       // '0'-'9'.
+  std::vector<uint64_t> apostrophe;  // '\''.
+  std::vector<uint64_t> dot_comma;   // '.' and ','.
+  std::vector<uint64_t> stop;        // Sentence ends: . ! ? ; :
+  std::vector<uint64_t> newline;     // '\n'.
+  std::vector<uint64_t> white;       // \t \n \v \f \r and ' '.
+  // Bytes after which a sentence end still counts: the stops, white space,
+  // and the closers '"', '\'' and ')'.
+  std::vector<uint64_t> keeps_stop;
+};
+
+// Fills `out` for `text`, reusing its buffers. Thread-safe.
+void ClassifyTokenBytes(std::string_view text, TokenClasses* out);
+
 // The length of the longest prefix of `text` without bytes >= 0x80: how far
 // normalization's ASCII fast path reaches.
 size_t AsciiPrefix(std::string_view text);

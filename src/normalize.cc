@@ -5,10 +5,12 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 
 #include "byte_class.h"
+#include "normalize_internal.h"
 
 namespace refrain {
 namespace {
@@ -112,6 +114,10 @@ constexpr auto kAsciiWord = [] {
 
 bool IsDigit(UChar32 c) {
   return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c);
+}
+
+bool IsAlpha(UChar32 c) {
+  return c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : u_isalpha(c);
 }
 
 }  // namespace
@@ -244,41 +250,262 @@ void NormalizeInto(std::string_view in, std::string* out) {
   NormalizeImpl<false>(in, out, nullptr);
 }
 
-void Tokenize(std::string_view text, std::vector<Token>* out) {
-  out->clear();
-  thread_local internal::ByteClasses classes;
-  internal::ClassifyBytes(text, &classes);
-  const char* s = text.data();
-  const int32_t n = static_cast<int32_t>(text.size());
-  int32_t i = 0;
+namespace {
+
+// Tokens written to the front of a buffer that only grows (TokenizeInto).
+class TokenSink {
+ public:
+  explicit TokenSink(std::vector<Token>* buffer) : buffer_(buffer) {}
+  // Room for k more tokens; where the next one goes. Write them there and
+  // Commit them.
+  Token* Reserve(size_t k) {
+    if (buffer_->size() < count_ + k) {
+      buffer_->resize(std::max(count_ + k, 2 * buffer_->size()));
+    }
+    return buffer_->data() + count_;
+  }
+  void Commit(size_t k) { count_ += k; }
+  void Push(const Token& t) {
+    *Reserve(1) = t;
+    ++count_;
+  }
+  size_t count() const { return count_; }
+
+ private:
+  std::vector<Token>* buffer_;
+  size_t count_ = 0;
+};
+
+// The tokenizer's state between characters, shared by its three paths.
+struct TokenizerState {
   int32_t start = -1;     // Start of the current token, or -1.
   UChar32 prev = 0;       // Last character of the current token.
   bool run_break = true;  // A boundary was seen since the last token.
-  bool terminal = false;  // Last gap character was . ! ? ; :
-  auto close = [&](int32_t end) {
+  bool terminal = false;  // A sentence end (. ! ? ; :) is pending: only
+                          // white space and closers came after it.
+
+  void Close(int32_t end, TokenSink* out) {
     if (start >= 0) {
-      out->push_back(Token{static_cast<uint32_t>(start),
-                           static_cast<uint32_t>(end), run_break});
+      out->Push(Token{static_cast<uint32_t>(start), static_cast<uint32_t>(end),
+                      run_break});
       run_break = false;
       start = -1;
     }
-  };
-  auto open = [&](int32_t at) {
+  }
+  void Open(int32_t at) {
     start = at;
     terminal = false;
+  }
+};
+
+// The definition: one character at s[i], returns where the next starts.
+// The other two paths give exactly the tokens this one gives.
+int32_t TokenizeChar(const char* s, int32_t i, int32_t n, TokenizerState* st,
+                     TokenSink* out) {
+  const int32_t at = i;
+  UChar32 c;
+  U8_NEXT(s, i, n, c);
+  if (c < 0) c = 0xFFFD;
+  if (IsWordChar(c)) {
+    if (IsNoSpaceScript(c)) {
+      st->Close(at, out);
+      st->Open(at);
+      st->Close(i, out);
+      return i;
+    }
+    if (st->start < 0) st->Open(at);
+    st->prev = c;
+    return i;
+  }
+  // Joiners: keep "state's" and "1,000.5" whole when the next character
+  // continues the word.
+  if (st->start >= 0 && i < n) {
+    int32_t j = i;
+    UChar32 next;
+    U8_NEXT(s, j, n, next);
+    if ((c == '\'' || c == 0x2019) && u_isalpha(st->prev) && next >= 0 &&
+        u_isalpha(next)) {
+      return i;
+    }
+    if ((c == '.' || c == ',') && IsDigit(st->prev) && next >= 0 &&
+        IsDigit(next)) {
+      return i;
+    }
+  }
+  st->Close(at, out);
+  if (c == '\n' || c == 0x3002 || c == 0xFF61 || c == 0x2029) {
+    st->run_break = true;
+  } else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':') {
+    st->terminal = true;
+  } else if (st->terminal &&
+             (c == ' ' || c == '\t' || c == '\r' || u_isUWhiteSpace(c))) {
+    st->run_break = true;
+  } else if (c != '"' && c != '\'' && c != ')') {
+    // Closing quotes and brackets may sit between the stop and the space.
+    st->terminal = false;
+  }
+  return i;
+}
+
+// TokenizeAsciiBlock's general case, a block with punctuation or control
+// bytes: which bytes are in tokens (joiners included), where run
+// boundaries fall, and after which bytes a sentence end is pending.
+template <typename Get>
+void ClassifyAsciiBlock(const char* s, int32_t n, int32_t e, int len,
+                        const Get& get, const internal::TokenClasses& c,
+                        const TokenizerState* st, uint64_t word,
+                        uint64_t* token, uint64_t* breaks, uint64_t* pending) {
+  const uint64_t digit = get(c.digit);
+  const uint64_t alpha = word & ~digit;
+  // Joiners: an apostrophe between letters, '.' or ',' between digits. The
+  // byte before bit 0 is the state's token; the character after the last
+  // byte is read when it could matter.
+  const bool in_token = st->start >= 0;
+  const uint64_t apostrophe = get(c.apostrophe), dot_comma = get(c.dot_comma);
+  uint64_t alpha_after = alpha >> 1, digit_after = digit >> 1;
+  if (e < n && ((apostrophe | dot_comma) >> (len - 1) & 1) != 0) {
+    int32_t j = e;
+    UChar32 next;
+    U8_NEXT(s, j, n, next);
+    if (next >= 0) {
+      alpha_after |= uint64_t{IsAlpha(next)} << (len - 1);
+      digit_after |= uint64_t{IsDigit(next)} << (len - 1);
+    }
+  }
+  const uint64_t alpha_before =
+      alpha << 1 | uint64_t{in_token && IsAlpha(st->prev)};
+  const uint64_t digit_before =
+      digit << 1 | uint64_t{in_token && IsDigit(st->prev)};
+  const uint64_t join = (apostrophe & alpha_before & alpha_after) |
+                        (dot_comma & digit_before & digit_after);
+  *token = word | join;
+  // Pending sentence ends: set by a stop, kept through white space and
+  // closers, cleared by anything else (a token included). After byte b it
+  // is pending iff a stop came at some s <= b and every byte in [s, b]
+  // keeps it: adding the stops to the runs of keeping bytes clears each
+  // run from its first stop on, which the complement reads back (the stops
+  // themselves are added back, as a second stop in one run adds without a
+  // carry).
+  const uint64_t keeps = get(c.keeps_stop) & ~*token;
+  const uint64_t stops =
+      (get(c.stop) & ~*token) | uint64_t{st->terminal && (keeps & 1) != 0};
+  *pending = (keeps & ~(keeps + stops)) | stops;
+  // Run boundaries: a newline, or white space while a stop is pending.
+  *breaks = get(c.newline) |
+            (get(c.white) & (*pending << 1 | uint64_t{st->terminal}));
+}
+
+// Bytes [i, end of i's 64-byte block or of the text) when that block is all
+// ASCII, by bit operations on its class masks: the same tokens as
+// TokenizeChar over each byte, without a branch per character. Returns
+// where it stopped.
+int32_t TokenizeAsciiBlock(const char* s, int32_t i, int32_t n,
+                           const internal::TokenClasses& c, TokenizerState* st,
+                           TokenSink* out) {
+  const size_t w = static_cast<size_t>(i) >> 6;
+  const int lo = i & 63;
+  const int32_t e = std::min<int32_t>(static_cast<int32_t>((w + 1) * 64), n);
+  const int len = e - i;  // 1..64 bytes; bit b is byte i + b.
+  const uint64_t range = len == 64 ? ~uint64_t{0} : (uint64_t{1} << len) - 1;
+  auto get = [&](const std::vector<uint64_t>& m) {
+    return (m[w] >> lo) & range;
   };
+  const uint64_t word = get(c.word), space = get(c.space);
+  const bool in_token = st->start >= 0;
+  uint64_t token, breaks, pending;
+  if ((word | space) == range) {
+    // Letters, digits and spaces alone (most blocks of plain prose): no
+    // joiner, and a boundary only where a pending stop meets the leading
+    // spaces.
+    token = word;
+    breaks = uint64_t{st->terminal} & space & 1;
+    pending = token == 0 ? uint64_t{st->terminal} << (len - 1) : 0;
+  } else {
+    ClassifyAsciiBlock(s, n, e, len, get, c, st, word, &token, &breaks,
+                       &pending);
+  }
+  // Token starts and ends are the edges of `token`: the k-th end closes the
+  // token of the k-th start (or, first, the token carried in). Locals, not
+  // `st`: stores into `out` could alias it.
+  const uint64_t edges = (token ^ (token << 1 | uint64_t{in_token})) & range;
+  uint64_t starts = edges & token, ends = edges & ~token;
+  int32_t start = st->start;
+  bool run_break = st->run_break;
+  int gap = 0;  // First bit of the gap before the next token.
+  // At most 33 tokens end here: the one carried in and one per start. No
+  // capacity check per token.
+  Token* const first = out->Reserve(33);
+  Token* next = first;
+  auto emit = [&](int32_t begin, int end_bit) {
+    *next++ = Token{static_cast<uint32_t>(begin),
+                    static_cast<uint32_t>(i + end_bit), run_break};
+    run_break = false;
+    gap = end_bit;
+    ends &= ends - 1;
+  };
+  auto below = [](int bit) { return (uint64_t{1} << bit) - 1; };
+  bool open = in_token && ends == 0;  // Then there are no starts either.
+  if (in_token && ends != 0) emit(start, __builtin_ctzll(ends));
+  while (starts != 0) {
+    const int bit = __builtin_ctzll(starts);
+    starts &= starts - 1;
+    run_break |= (breaks & below(bit) & ~below(gap)) != 0;
+    if (ends == 0) {  // The last token goes on past the block.
+      start = i + bit;
+      open = true;
+      break;
+    }
+    emit(i + bit, __builtin_ctzll(ends));
+  }
+  if (open) {
+    st->prev = static_cast<unsigned char>(s[e - 1]);
+  } else {
+    start = -1;
+    run_break |= (breaks >> gap) != 0;
+  }
+  out->Commit(static_cast<size_t>(next - first));
+  st->start = start;
+  st->run_break = run_break;
+  st->terminal = (pending >> (len - 1)) & 1;
+  return e;
+}
+
+}  // namespace
+
+void Tokenize(std::string_view text, std::vector<Token>* out) {
+  // Into a buffer that keeps its size, then copied: `out` ends with exactly
+  // its tokens, and growing it back next time would value-initialize them.
+  thread_local std::vector<Token> buffer;
+  const size_t n = internal::TokenizeInto(text, &buffer);
+  out->assign(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(n));
+}
+
+namespace internal {
+
+size_t TokenizeInto(std::string_view text, std::vector<Token>* buffer) {
+  TokenSink sink(buffer);
+  TokenSink* const out = &sink;
+  thread_local internal::TokenClasses classes;
+  internal::ClassifyTokenBytes(text, &classes);
+  const char* s = text.data();
+  const int32_t n = static_cast<int32_t>(text.size());
+  TokenizerState st;
+  int32_t i = 0;
   while (i < n) {
-    int32_t at = i;
-    UChar32 c;
+    if (classes.high[static_cast<size_t>(i) >> 6] == 0) {
+      i = TokenizeAsciiBlock(s, i, n, classes, &st, out);
+      continue;
+    }
     unsigned char b = static_cast<unsigned char>(s[i]);
     if (kAsciiWord[b] || b == ' ') {
-      // Fast path: the stretch of ASCII letters, digits and spaces up to
-      // the next other byte. Its tokens are its runs of word bytes, read off
-      // the edges of the word mask 64 bytes at a time. Only a space at its
-      // start can set a run break: a token opened in it clears `terminal`.
+      // In a block with non-ASCII bytes: the stretch of ASCII letters,
+      // digits and spaces up to the next other byte. Its tokens are its
+      // runs of word bytes, read off the edges of the word mask. Only a
+      // space at its start can set a run break: a token opened in it clears
+      // `terminal`.
       const int32_t end = static_cast<int32_t>(
           internal::NextZeroBit(classes.word, classes.space, i));
-      if (b == ' ' && terminal) run_break = true;
+      if (b == ' ' && st.terminal) st.run_break = true;
       const size_t first_w = static_cast<size_t>(i) >> 6;
       const size_t last_w = static_cast<size_t>(end - 1) >> 6;
       uint64_t carry = 0;
@@ -293,7 +520,7 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
           // `start`, not the mask: a joiner (') may sit there.
           const int lo = i & 63;
           before =
-              (before & ~(uint64_t{1} << lo)) | (uint64_t{start >= 0} << lo);
+              (before & ~(uint64_t{1} << lo)) | (uint64_t{st.start >= 0} << lo);
           range <<= lo;
         }
         if (w == last_w && ((end & 63) != 0)) {
@@ -304,71 +531,38 @@ void Tokenize(std::string_view text, std::vector<Token>* out) {
           const int bit = __builtin_ctzll(edges);
           const int32_t pos = static_cast<int32_t>(w * 64 + bit);
           if ((m >> bit) & 1) {
-            start = pos;
+            st.start = pos;
             opened = true;
           } else {
-            out->push_back(Token{static_cast<uint32_t>(start),
-                                 static_cast<uint32_t>(pos), run_break});
-            run_break = false;
-            start = -1;
+            out->Push(Token{static_cast<uint32_t>(st.start),
+                            static_cast<uint32_t>(pos), st.run_break});
+            st.run_break = false;
+            st.start = -1;
           }
           edges &= edges - 1;
         }
       }
-      if (opened) terminal = false;
-      if (start >= 0) prev = static_cast<unsigned char>(s[end - 1]);
+      if (opened) st.terminal = false;
+      if (st.start >= 0) st.prev = static_cast<unsigned char>(s[end - 1]);
       i = end;
       continue;
     }
-    if (b < 0x80) {
-      c = b;
-      ++i;
-    } else {
-      U8_NEXT(s, i, n, c);
-      if (c < 0) c = 0xFFFD;
-    }
-    if (IsWordChar(c)) {
-      if (IsNoSpaceScript(c)) {
-        close(at);
-        open(at);
-        close(i);
-        continue;
-      }
-      if (start < 0) open(at);
-      prev = c;
-      continue;
-    }
-    // Joiners: keep "state's" and "1,000.5" whole when the next character
-    // continues the word.
-    if (start >= 0 && i < n) {
-      int32_t j = i;
-      UChar32 next;
-      U8_NEXT(s, j, n, next);
-      bool join = false;
-      if ((c == '\'' || c == 0x2019) && u_isalpha(prev) && next >= 0 &&
-          u_isalpha(next))
-        join = true;
-      if ((c == '.' || c == ',') && IsDigit(prev) && next >= 0 &&
-          IsDigit(next)) {
-        join = true;
-      }
-      if (join) continue;
-    }
-    close(at);
-    if (c == '\n' || c == 0x3002 || c == 0xFF61 || c == 0x2029) {
-      run_break = true;
-    } else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':') {
-      terminal = true;
-    } else if (terminal &&
-               (c == ' ' || c == '\t' || c == '\r' || u_isUWhiteSpace(c))) {
-      run_break = true;
-    } else if (c != '"' && c != '\'' && c != ')') {
-      // Closing quotes and brackets may sit between the stop and the space.
-      terminal = false;
-    }
+    i = TokenizeChar(s, i, n, &st, out);
   }
-  close(n);
+  st.Close(n, out);
+  return sink.count();
 }
+
+void TokenizeReference(std::string_view text, std::vector<Token>* out) {
+  TokenSink sink(out);
+  const int32_t n = static_cast<int32_t>(text.size());
+  TokenizerState st;
+  for (int32_t i = 0; i < n;) i = TokenizeChar(text.data(), i, n, &st, &sink);
+  st.Close(n, &sink);
+  out->resize(sink.count());
+}
+
+}  // namespace internal
 
 size_t CountWords(std::string_view text) {
   thread_local std::vector<Token> tokens;

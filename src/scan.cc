@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "byte_class.h"
 #include "date.h"
+#include "normalize_internal.h"
 #include "refrain/index.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
@@ -310,9 +311,10 @@ absl::Status SketchInputs(
     thread_local std::string norm;
     thread_local std::vector<Token> tokens;
     NormalizeInto(doc->text, &norm);
-    Tokenize(norm, &tokens);
-    b.set_sizes[i] =
-        ShingleHashesInto(norm, tokens, options.shingle, &b.sets[i]);
+    const size_t num_tokens = TokenizeInto(norm, &tokens);
+    b.set_sizes[i] = ShingleHashesInto(
+        norm, std::span<const Token>(tokens.data(), num_tokens),
+        options.shingle, &b.sets[i]);
     hasher.Sign(b.set(i), std::span<uint32_t>(b.sigs).subspan(i * k, k));
     if (!keep_text) std::string().swap(doc->text);
   };

@@ -34,8 +34,7 @@ void ShingleHashes(std::string_view text, const std::vector<Token>& tokens,
 
 namespace internal {
 
-size_t ShingleHashesInto(std::string_view text,
-                         const std::vector<Token>& tokens,
+size_t ShingleHashesInto(std::string_view text, std::span<const Token> tokens,
                          const ShingleOptions& options,
                          std::vector<uint64_t>* buffer) {
   if (tokens.empty()) return 0;

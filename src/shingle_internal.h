@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +18,7 @@ namespace refrain::internal {
 // document is not zero-filled again each time (std::vector::resize would
 // fill every element, 1.4% of a scan's CPU).
 size_t ShingleHashesInto(std::string_view normalized,
-                         const std::vector<Token>& tokens,
+                         std::span<const Token> tokens,
                          const ShingleOptions& options,
                          std::vector<uint64_t>* buffer);
 

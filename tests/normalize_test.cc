@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "normalize_internal.h"
+
 namespace refrain {
 namespace {
 
@@ -154,6 +156,92 @@ TEST(Tokenize, SameTokensAtEveryAlignment) {
       }
     }
   }
+}
+
+// Tokenize reads all-ASCII 64-byte blocks with bit operations (joiners and
+// sentence ends included) and other blocks by stretches and characters; the
+// tokens must be those of the definition, one character at a time. Random
+// texts of pieces that put every kind of byte against every block edge
+// (lengths 1-700 bytes, shifted by 0-70 spaces); fixed seed.
+TEST(Tokenize, SameTokensAsTheDefinition) {
+  const std::vector<std::string> pieces = {
+      "word",
+      " ",
+      "  ",
+      "a",
+      "0",
+      "x1y2",
+      "'",
+      "state's",
+      "o'",
+      "'s",
+      "2,000.5",
+      "1.",
+      ".5",
+      ",",
+      ".",
+      "!",
+      "?",
+      ";",
+      ":",
+      "\n",
+      "\t",
+      "\r",
+      "\v",
+      "\f",
+      "\"",
+      ")",
+      "(",
+      "-",
+      "%",
+      "U.S.",
+      "\" ",
+      ". \"",
+      ".)",
+      "caf\xc3\xa9",
+      "\xc3\xa9",
+      "l'\xc3\xa9t\xc3\xa9",
+      "\xe4\xb8\x9c",
+      "\xe2\x80\x99",
+      "\xe3\x80\x82",
+      "\xe2\x80\xa9",
+      "\xc2\xa0",
+      "\xd9\xa3",
+      "3\xd9\xa3",
+      "\x01",
+      "\x1c",
+      std::string(1, '\0'),
+      "supercalifragilisticexpialidocious"};
+  uint64_t rng = 7;
+  auto next = [&rng] {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(rng >> 33);
+  };
+  size_t tokens_seen = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string text(next() % 71, ' ');
+    // Mostly ASCII texts (so that whole blocks take the bit path), some
+    // with non-ASCII pieces anywhere.
+    const bool ascii_only = trial % 2 == 0;
+    const size_t n = 1 + next() % 120;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string& piece = pieces[next() % pieces.size()];
+      if (ascii_only && static_cast<unsigned char>(piece[0]) >= 0x80) continue;
+      text += piece;
+    }
+    std::vector<Token> got, want;
+    Tokenize(text, &got);
+    internal::TokenizeReference(text, &want);
+    ASSERT_EQ(got.size(), want.size()) << testing::PrintToString(text);
+    for (size_t t = 0; t < got.size(); ++t) {
+      ASSERT_EQ(got[t].begin, want[t].begin) << testing::PrintToString(text);
+      ASSERT_EQ(got[t].end, want[t].end) << testing::PrintToString(text);
+      ASSERT_EQ(got[t].starts_run, want[t].starts_run)
+          << "token " << t << ": " << testing::PrintToString(text);
+    }
+    tokens_seen += got.size();
+  }
+  EXPECT_GT(tokens_seen, 40000u);
 }
 
 // Plain words and spaces only: the tokens are exactly the runs of letters

@@ -8,6 +8,7 @@
 //   - ShingleText agrees with the scan's ShingleHashes;
 //   - every token is a non-empty, in-bounds range of the normalized text, in
 //     order, and CountWords agrees with Tokenize;
+//   - Tokenize gives the tokens of its definition, TokenizeReference;
 //   - the tokens do not depend on where the text falls against the
 //     tokenizer's 64-byte SIMD blocks: after k leading spaces they shift by
 //     k and keep their run flags;
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "fuzz_util.h"
+#include "normalize_internal.h"
 #include "refrain/normalize.h"
 #include "refrain/segment.h"
 #include "refrain/shingle.h"
@@ -106,6 +108,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(internal::IsValidUtf8(
         std::string_view(text).substr(o.begin, o.size())));
     prev_orig = o.begin;
+  }
+
+  // Tokenize (bit operations on ASCII blocks) gives the tokens of its
+  // one-character-at-a-time definition, on normalized text and on the text
+  // as it came (capitals, other punctuation).
+  for (std::string_view t : {std::string_view(norm), std::string_view(text)}) {
+    std::vector<Token> got, want;
+    Tokenize(t, &got);
+    internal::TokenizeReference(t, &want);
+    FUZZ_CHECK(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      FUZZ_CHECK(got[i].begin == want[i].begin && got[i].end == want[i].end &&
+                 got[i].starts_run == want[i].starts_run);
+    }
   }
 
   // The same tokens at another alignment against the 64-byte blocks.
