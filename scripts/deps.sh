@@ -13,7 +13,7 @@ set -euo pipefail
 pkgs=(
   cmake ninja-build g++ pkg-config git
   libeigen3-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libicu-dev libstemmer-dev libsqlite3-dev zlib1g-dev libzstd-dev
+  libicu-dev libstemmer-dev libsqlite3-dev zlib1g-dev libzstd-dev libisal-dev
   libxxhash-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev libhwy-dev
   libmimalloc-dev libssl-dev libxml2-dev
   wordnet-base zstd gzip python3

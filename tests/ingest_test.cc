@@ -206,6 +206,58 @@ TEST(Ingest, CorruptCompressedStreamsAreSkippedWithReasons) {
   EXPECT_LT(r.docs.size(), 2000u);  // What was readable before the cut.
 }
 
+// gzip files as gzip(1) and zlib write them: many members in one file,
+// their boundaries falling anywhere in the reader's 128 KiB reads; then
+// every way one can break, each reported with what came before it kept.
+TEST(Ingest, GzipMembersAndFaults) {
+  TempDir d;
+  std::string all, joined;
+  int id = 0;
+  for (int member = 0; member < 60; ++member) {
+    std::string lines;
+    for (int i = 0; i < 37 * member + 1; ++i, ++id) {
+      lines += "{\"id\":\"" + std::to_string(id) + "\",\"text\":\"text " +
+               std::to_string(id * 7919) + "\"}\n";
+    }
+    testing::WriteGzip(d / "m.gz", lines);
+    joined += testing::ReadFile(d / "m.gz");
+    all += lines;
+  }
+  WriteFile(d / "many.jsonl.gz", joined);
+  Ingested many = IngestAll({d / "many.jsonl.gz"});
+  EXPECT_TRUE(many.skipped.empty());
+  ASSERT_EQ(many.docs.size(), static_cast<size_t>(id));
+  EXPECT_EQ(many.docs.back().id, std::to_string(id - 1));
+
+  testing::WriteGzip(d / "one.gz", all);
+  const std::string one = testing::ReadFile(d / "one.gz");
+  // gzip's trailer ends with the CRC-32 and the length: a flipped bit in
+  // the CRC is caught once the member has been inflated.
+  std::string bad_crc = one;
+  bad_crc[bad_crc.size() - 8] ^= 1;
+  WriteFile(d / "crc.jsonl.gz", bad_crc);
+  WriteFile(d / "cut.jsonl.gz", one.substr(0, one.size() - 3));
+  WriteFile(d / "tail.jsonl.gz", one + "\n\n");
+  WriteFile(d / "empty.jsonl.gz", "");
+  for (auto [name, reason] :
+       {std::pair{"crc.jsonl.gz", "corrupt gzip stream: incorrect data check"},
+        std::pair{"cut.jsonl.gz", "truncated gzip stream"},
+        std::pair{"tail.jsonl.gz",
+                  "data after the last gzip member is not gzip"}}) {
+    SCOPED_TRACE(name);
+    Ingested r = IngestAll({d / name});
+    ASSERT_EQ(r.skipped.size(), 1u);
+    EXPECT_EQ(r.skipped[0].reason, reason);
+    EXPECT_TRUE(r.skipped[0].location.starts_with(d / name + ":"))
+        << r.skipped[0].location;
+  }
+  // The trailing bytes follow a whole member: every record was read.
+  EXPECT_EQ(IngestAll({d / "tail.jsonl.gz"}).docs.size(),
+            static_cast<size_t>(id));
+  Ingested empty = IngestAll({d / "empty.jsonl.gz"});
+  EXPECT_TRUE(empty.docs.empty());
+}
+
 // Reads "-" with standard input taken from `path`.
 Ingested IngestStdin(const std::string& path,
                      const std::vector<std::string>& paths = {"-"}) {
