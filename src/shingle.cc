@@ -42,9 +42,11 @@ size_t ShingleHashesInto(std::string_view text, std::span<const Token> tokens,
   // Token hashes in a reused per-thread buffer: no allocation per token.
   // Local pointers: stores through the buffer would otherwise make the
   // compiler reload both vectors' bounds at every token.
+  // Four spare slots in front, so that the five-token window of the first
+  // tokens reads in bounds (what it computes there is not kept).
   thread_local std::vector<uint64_t> th_buffer;
-  if (th_buffer.size() < tokens.size()) th_buffer.resize(tokens.size());
-  uint64_t* const th = th_buffer.data();
+  if (th_buffer.size() < tokens.size() + 4) th_buffer.resize(tokens.size() + 4);
+  uint64_t* const th = th_buffer.data() + 4;
   const Token* const tk = tokens.data();
   const size_t num_tokens = tokens.size();
   for (size_t i = 0; i < num_tokens; ++i) {
@@ -56,14 +58,30 @@ size_t ShingleHashesInto(std::string_view text, std::span<const Token> tokens,
   if (buffer->size() < num_tokens) buffer->resize(num_tokens);
   uint64_t* const o = buffer->data();
   size_t m = 0;
+  if (k == 5) {
+    // One pass for the default size: a window of the last five token
+    // hashes, a shingle written at every token and kept (m advances) once
+    // the run holds five. A run shorter than five is one shingle, written
+    // when the next run starts, in the same place in the output.
+    size_t run = 0;
+    for (size_t i = 0; i < num_tokens; ++i) {
+      if (tk[i].starts_run && i > run) {
+        if (i - run < 5) o[m++] = ShingleHashOf(th + run, i - run);
+        run = i;
+      }
+      o[m] = ShingleHashOf5(th + i - 4);
+      m += i >= run + 4;
+    }
+    if (num_tokens - run < 5)
+      o[m++] = ShingleHashOf(th + run, num_tokens - run);
+    return m;
+  }
   for (size_t run = 0; run < num_tokens;) {
     size_t end = run + 1;
     while (end < num_tokens && !tk[end].starts_run) ++end;
     const size_t len = end - run;
     if (len < k) {
       o[m++] = ShingleHashOf(th + run, len);
-    } else if (k == 5) {
-      for (size_t i = run; i + 5 <= end; ++i) o[m++] = ShingleHashOf5(th + i);
     } else {
       for (size_t i = run; i + k <= end; ++i) o[m++] = ShingleHashOf(th + i, k);
     }

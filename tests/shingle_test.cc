@@ -137,6 +137,52 @@ TEST(Shingle, HashesFollowTheDocumentedPolynomial) {
   }
 }
 
+// Runs of every length from 1 to 9 tokens, in a fixed shuffled order (the
+// scan's one-pass loop for size 5 keeps a window across run starts): the
+// shingles, in order, are the documented ones for every size.
+TEST(Shingle, RunsOfEveryLengthFollowTheDefinition) {
+  const std::vector<size_t> lengths = {3, 9, 1, 5, 4, 1, 1, 7, 2,
+                                       6, 8, 5, 2, 4, 3, 9, 1, 6};
+  std::string text;
+  std::vector<std::vector<size_t>> runs;  // Token indexes of each run.
+  size_t token = 0;
+  for (size_t len : lengths) {
+    runs.emplace_back();
+    for (size_t j = 0; j < len; ++j) {
+      text += 'w';
+      text += std::to_string(token * 37 % 11);
+      if (j + 1 < len) text += ' ';
+      runs.back().push_back(token++);
+    }
+    text += ".\n";
+  }
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  ASSERT_EQ(tokens.size(), token);
+  std::vector<uint64_t> th;
+  for (const Token& t : tokens)
+    th.push_back(TokenHash(text.substr(t.begin, t.end - t.begin)));
+  for (uint32_t k : {5u, 1u, 2u, 3u, 6u}) {
+    SCOPED_TRACE(k);
+    std::vector<uint64_t> want;
+    for (const std::vector<size_t>& run : runs) {
+      if (run.size() < k) {
+        want.push_back(DocumentedShingleHash(
+            {th.begin() + run.front(), th.begin() + run.back() + 1}));
+        continue;
+      }
+      for (size_t i = run.front(); i + k <= run.back() + 1; ++i)
+        want.push_back(
+            DocumentedShingleHash({th.begin() + i, th.begin() + i + k}));
+    }
+    ShingleOptions o;
+    o.size = k;
+    std::vector<uint64_t> got;
+    ShingleHashes(text, tokens, o, &got);
+    EXPECT_EQ(got, want);
+  }
+}
+
 TEST(Similarity, JaccardAndContainment) {
   std::vector<uint64_t> a{1, 2, 3, 4}, b{3, 4, 5, 6, 7, 8}, e;
   EXPECT_DOUBLE_EQ(Jaccard(a, b), 2.0 / 8.0);
