@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/types/span.h"
@@ -284,6 +285,34 @@ absl::flat_hash_set<uint64_t> BoilerplateKeys(
   return boilerplate;
 }
 
+// A sentence ending "<speaker> said:" (or told, added, warned, ...) only
+// introduces the quote that follows it, in the next paragraph. It carries
+// no claim, and everything it holds is an attribution: two of them, or one
+// and a sentence by the same speaker, matched as restating each other (on
+// BBC, 45 of 2,957 matches, all false).
+bool IsQuoteLeadIn(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  if (s.empty() || s.back() != ':') return false;
+  s.remove_suffix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::string verb;  // The last word, lower-cased.
+  size_t b = s.size();
+  while (b > 0 && absl::ascii_isalpha(static_cast<unsigned char>(s[b - 1])))
+    --b;
+  for (char c : s.substr(b)) verb.push_back(absl::ascii_tolower(c));
+  static const absl::flat_hash_set<std::string_view> kSpeech = {
+      "said",      "says",      "say",       "added",     "adds",
+      "told",      "tells",     "explained", "explains",  "warned",
+      "warns",     "stated",    "states",    "argued",    "argues",
+      "insisted",  "insists",   "wrote",     "writes",    "commented",
+      "continued", "noted",     "notes",     "declared",  "declares",
+      "replied",   "replies",   "admitted",  "admits",    "claimed",
+      "asked",     "announced", "responded", "concluded", "acknowledged",
+      "remarked",  "observed",  "urged",     "urges",     "suggested"};
+  return kSpeech.contains(verb);
+}
+
 ClaimUnits AnalyzeDocumentUnits(
     const Document& doc, uint32_t d, const ClaimSegments& segments,
     const absl::flat_hash_set<uint64_t>& boilerplate,
@@ -319,6 +348,11 @@ ClaimUnits AnalyzeDocumentUnits(
                       UnitTerms* analyzed) -> const UnitTerms* {
     if (in_excluded(sp)) {
       ++out.boilerplate_units;
+      return nullptr;
+    }
+    if (kind == UnitKind::kSentence && options.language == "english" &&
+        IsQuoteLeadIn(text.substr(sp.begin, sp.size()))) {
+      ++out.lead_in_units;
       return nullptr;
     }
     UnitTerms t = analyzed != nullptr
@@ -370,6 +404,7 @@ ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
   for (ClaimUnits& u : parts) {
     all.short_units += u.short_units;
     all.boilerplate_units += u.boilerplate_units;
+    all.lead_in_units += u.lead_in_units;
     for (size_t i = 0; i < u.units.size(); ++i) {
       all.units.push_back(u.units[i]);
       all.terms.push_back(std::move(u.terms[i]));
@@ -1068,6 +1103,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   std::vector<UnitTerms> terms = std::move(all.terms);
   result.short_units = all.short_units;
   result.boilerplate_units = all.boilerplate_units;
+  result.lead_in_units = all.lead_in_units;
   std::vector<uint32_t> doc_first_unit(docs.size() + 1, 0);
   for (const ClaimUnit& u : result.units) ++doc_first_unit[u.doc + 1];
   for (size_t d = 0; d < docs.size(); ++d) {

@@ -322,6 +322,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Uint(c.short_units);
   w.Key("excluded_boilerplate");
   w.Uint(c.boilerplate_units);
+  w.Key("excluded_lead_ins");
+  w.Uint(c.lead_in_units);
   w.Key("copy_units");
   w.Uint(c.copy_units);
   w.Key("candidate_pairs");
@@ -704,11 +706,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
   const ClaimsResult& c = r.claims;
   out << absl::StrFormat(
-      "claims: %d units (%d too short, %d boilerplate excluded, %d copies in "
-      "near-duplicates), %d candidate pairs, %d scored, %d matches in %d "
-      "clusters\n",
-      c.units.size(), c.short_units, c.boilerplate_units, c.copy_units,
-      c.candidate_pairs, c.scored_pairs, c.matches.size(), c.clusters.size());
+      "claims: %d units (%d too short, %d boilerplate, %d quote lead-ins "
+      "excluded, %d copies in near-duplicates), %d candidate pairs, %d "
+      "scored, %d matches in %d clusters\n",
+      c.units.size(), c.short_units, c.boilerplate_units, c.lead_in_units,
+      c.copy_units, c.candidate_pairs, c.scored_pairs, c.matches.size(),
+      c.clusters.size());
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {
     if (shown++ == top_claim_clusters) break;

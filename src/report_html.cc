@@ -1390,6 +1390,7 @@ class Page {
                  {"units", n(c.units.size())},
                  {"excluded: too short", n(c.short_units)},
                  {"excluded: boilerplate", n(c.boilerplate_units)},
+                 {"excluded: quote lead-ins", n(c.lead_in_units)},
                  {"copies in near-duplicates", n(c.copy_units)},
                  {"candidate / scored pairs",
                   absl::StrCat(c.candidate_pairs, " / ", c.scored_pairs)}});

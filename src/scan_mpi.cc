@@ -224,6 +224,7 @@ void PutUnits(std::string* out, const ClaimUnits& u,
               const std::vector<uint32_t>& sigs) {
   PutU64(out, u.short_units);
   PutU64(out, u.boilerplate_units);
+  PutU64(out, u.lead_in_units);
   PutU64(out, u.units.size());
   for (size_t i = 0; i < u.units.size(); ++i) {
     const ClaimUnit& unit = u.units[i];
@@ -265,6 +266,7 @@ void GetUnits(std::string_view bytes, ClaimUnits* all,
   UnitReader in(bytes);
   all->short_units += in.U64();
   all->boilerplate_units += in.U64();
+  all->lead_in_units += in.U64();
   const uint64_t n = in.U64();
   for (uint64_t i = 0; i < n; ++i) {
     ClaimUnit unit;

@@ -87,6 +87,20 @@ QuoteMark Classify(UChar32 c) {
 
 bool IsLetter(UChar32 c) { return c >= 0 && u_isalpha(c); }
 
+// What a straight '"' does, from its neighbours (prev and next are ' ' at
+// the paragraph's edges): after a space or an opening bracket and before a
+// word it opens; after a word and before a space or punctuation it closes.
+enum class StraightQuote { kOpens, kCloses, kEither };
+
+StraightQuote StraightQuoteRole(UChar32 prev, UChar32 next) {
+  const bool gap_before = prev == '(' || prev == '[' || prev == '-' ||
+                          prev == 0x2014 || u_isUWhiteSpace(prev);
+  const bool gap_after = u_isUWhiteSpace(next) || u_ispunct(next);
+  if (gap_before && !gap_after) return StraightQuote::kOpens;
+  if (!gap_before && gap_after) return StraightQuote::kCloses;
+  return StraightQuote::kEither;
+}
+
 void FindQuotes(std::string_view text, Span para, uint32_t min_words,
                 std::vector<Span>* out) {
   const char* s = text.data();
@@ -103,10 +117,35 @@ void FindQuotes(std::string_view text, Span para, uint32_t min_words,
       out->push_back(Span{b, e});
     }
   };
+  // News text often leaves a quote open where the next quoted paragraph
+  // starts ("...Conservatives. "Michael Howard knows..."), so straight
+  // quotes paired in turn would swap inside and outside for the rest of the
+  // paragraph: the attribution between two quotes would become a quote.
+  // A straight '"' that can only open starts a new quote even inside one,
+  // and one that can only close is ignored outside a quote.
+  auto straight_role = [&](int32_t after) {
+    UChar32 next = ' ';
+    if (after < end) {
+      int32_t j = after;
+      U8_NEXT(s, j, end, next);
+    }
+    return StraightQuoteRole(prev, next);
+  };
   while (i < end) {
     int32_t at = i;
     UChar32 c;
     U8_NEXT(s, i, end, c);
+    if (closer == '"' && c == '"' &&
+        straight_role(i) == StraightQuote::kOpens) {
+      emit(at);
+      open_end = i;
+      prev = c;
+      continue;
+    }
+    if (closer == 0 && c == '"' && straight_role(i) == StraightQuote::kCloses) {
+      prev = c;
+      continue;
+    }
     if (closer != 0) {
       bool closes = c == closer;
       // ’ doubles as the apostrophe ("Lavrov’s"): it closes a ‘ quote only

@@ -168,6 +168,35 @@ TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
   EXPECT_EQ(r.short_units, 1u);  // "Short one."
 }
 
+// A sentence that only introduces the quote below it is an attribution, not
+// a claim: without this, two such lead-ins by the same speaker (or one and
+// any sentence naming the speaker) matched as the same claim.
+TEST(Claims, QuoteLeadInsAreNotClaims) {
+  std::vector<Document> docs{
+      Doc("a",
+          "Meanwhile Mark Oaten, Liberal Democrat home affairs spokesman, "
+          "said:\n"
+          "\"This is another worrying step in the war of words over asylum.\"\n"
+          "Liberal Democrat home affairs spokesman Mark Oaten told the BBC: "
+          "the plans were unworkable and unfair.\n"
+          "The Liberal Democrat home affairs spokesman Mark Oaten SAID :  \n"),
+      Doc("b",
+          "Lib Dem home affairs spokesman Mark Oaten said the identity card "
+          "scheme was a waste of money.\n")};
+  ClaimsResult r = Claims(docs);
+  EXPECT_EQ(r.lead_in_units, 2u);
+  for (const ClaimUnit& u : r.units) {
+    EXPECT_EQ(TextOf(docs, u).find("said:"), std::string::npos);
+    EXPECT_EQ(TextOf(docs, u).find("SAID"), std::string::npos);
+  }
+  // The sentence with its claim after the colon stays a unit.
+  bool told = false;
+  for (const ClaimUnit& u : r.units)
+    told |= TextOf(docs, u).find("told the BBC:") != std::string::npos;
+  EXPECT_TRUE(told);
+  EXPECT_TRUE(r.matches.empty());
+}
+
 TEST(Claims, HeadlineAfterAWebPagesNavigationLines) {
   // A page's text (--strip-html, .html files) starts with its navigation; the
   // headline is the first line equal to the title (its h1), not the first line.

@@ -403,6 +403,7 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
       c.threshold = 0.5;
       c.short_units = 7;
       c.boilerplate_units = 3;
+      c.lead_in_units = 5;
       c.copy_units = 11;
       c.candidate_pairs = 12345678901ull;
       c.scored_pairs = 42;

@@ -65,6 +65,35 @@ TEST(Segment, UnclosedQuoteRunsToParagraphEnd) {
             (std::vector<std::string>{"the first paragraph of a long quotation"}));
 }
 
+// News text reopens a quote at each quoted paragraph without closing the
+// last one; on one line (as BBC's files have it) straight quotes paired in
+// turn would then take the attribution between two quotes for a quote.
+// A '"' after a space and before a word opens; one after a word and before
+// a space or punctuation closes.
+TEST(Segment, StraightQuotesByTheirNeighbours) {
+  auto quotes = [](std::string t) {
+    SegmentOptions o;
+    o.min_quote_words = 2;
+    return Texts(t, Segment(t, o).quotes);
+  };
+  using V = std::vector<std::string>;
+  // A new quote opens inside an unclosed one.
+  EXPECT_EQ(quotes("Mark Oaten said: \"This is a worrying step. \"Howard knows "
+                   "it well.\" Then he left."),
+            (V{"This is a worrying step.", "Howard knows it well."}));
+  // A closing mark with no quote open is not an opening one.
+  EXPECT_EQ(quotes("to enter the UK.\" Mark Oaten, a spokesman, said: \"This "
+                   "is another step.\""),
+            (V{"This is another step."}));
+  // The usual cases are unchanged.
+  EXPECT_EQ(quotes("A \"clear choice\" between \"more waste\" or less."),
+            (V{"clear choice", "more waste"}));
+  EXPECT_EQ(quotes("(\"in brackets here\") and -\"after a dash here\"."),
+            (V{"in brackets here", "after a dash here"}));
+  // Between two words a mark may do either: it toggles, as before.
+  EXPECT_EQ(quotes("one\"two three\" four"), (V{"two three"}));
+}
+
 TEST(Segment, LavrovQuoteInSeedArticle) {
   std::string t = testing::ReadFile(testing::CorpusDir() + "/000_a36e598c1fb27949.txt");
   Segmentation s = Segment(t, {});

@@ -171,6 +171,9 @@ struct ClaimsResult {
   double threshold = 0;                // Effective score threshold.
   uint64_t short_units = 0;            // Excluded: too few content words.
   uint64_t boilerplate_units = 0;      // Excluded: inside boilerplate lines.
+  // Excluded: sentences that only introduce a quote ("..., spokesman Mark
+  // Oaten said:"), with English speech verbs (--language english).
+  uint64_t lead_in_units = 0;
   // Units whose terms equal an earlier unit's of the same story (copies of
   // syndicated text): scored once, through that unit, and matched wherever
   // it is.
@@ -254,6 +257,7 @@ struct ClaimUnits {
   std::vector<UnitTerms> terms;  // Parallel to `units`.
   uint64_t short_units = 0;      // Excluded: too few content words.
   uint64_t boilerplate_units = 0;
+  uint64_t lead_in_units = 0;  // Excluded: "... said:" introducing a quote.
 };
 ClaimUnits AnalyzeDocumentUnits(
     const Document& doc, uint32_t d, const ClaimSegments& segments,
