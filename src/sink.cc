@@ -1,6 +1,7 @@
 #include "sink.h"
 
 #include <fcntl.h>
+#include <isa-l/igzip_lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,9 +14,15 @@
 
 namespace refrain::internal {
 
+struct Sink::Gzip {
+  isal_zstream stream;
+  std::vector<uint8_t> level_buf = std::vector<uint8_t>(ISAL_DEF_LVL3_DEFAULT);
+  std::vector<uint8_t> out = std::vector<uint8_t>(1 << 17);
+};
+
 namespace {
 
-// fsync of a closed file, by name (gzclose closes the descriptor itself).
+// fsync of a closed file, by name (fclose closed the descriptor).
 absl::Status SyncFile(const std::string& name, const std::string& path) {
   const int fd = open(name.c_str(), O_RDONLY | O_CLOEXEC);
   const bool ok = fd >= 0 && fsync(fd) == 0;
@@ -73,23 +80,27 @@ absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
     return absl::UnavailableError(
         absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
   };
+  s->f_ = fd >= 0 ? fdopen(fd, "wb") : std::fopen(path.c_str(), "wb");
+  if (s->f_ == nullptr) return fail();
   if (path.ends_with(".gz")) {
-    s->gz_ = fd >= 0 ? gzdopen(fd, "wb6") : gzopen(path.c_str(), "wb6");
-    if (s->gz_ == nullptr) return fail();
-  } else {
-    s->f_ = fd >= 0 ? fdopen(fd, "wb") : std::fopen(path.c_str(), "wb");
-    if (s->f_ == nullptr) return fail();
-    if (path.ends_with(".zst")) {
-      s->zc_ = ZSTD_createCCtx();
-      ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_compressionLevel, 3);
-      if (atomic) {
-        // A fixed worker count: zstd's output depends on it, and the file
-        // must not depend on --threads. (An error here, from a zstd built
-        // without threads, leaves compression on this thread.)
-        ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_nbWorkers, 4);
-      }
-      s->zbuf_.resize(ZSTD_CStreamOutSize());
+    s->gz_ = std::make_unique<Gzip>();
+    isal_zstream& z = s->gz_->stream;
+    isal_deflate_init(&z);
+    z.gzip_flag = IGZIP_GZIP;
+    z.level = 3;
+    z.level_buf = s->gz_->level_buf.data();
+    z.level_buf_size = static_cast<uint32_t>(s->gz_->level_buf.size());
+    z.flush = NO_FLUSH;
+  } else if (path.ends_with(".zst")) {
+    s->zc_ = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_compressionLevel, 3);
+    if (atomic) {
+      // A fixed worker count: zstd's output depends on it, and the file
+      // must not depend on --threads. (An error here, from a zstd built
+      // without threads, leaves compression on this thread.)
+      ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_nbWorkers, 4);
     }
+    s->zbuf_.resize(ZSTD_CStreamOutSize());
   }
   return s;
 }
@@ -101,14 +112,7 @@ Sink::~Sink() {
 }
 
 absl::Status Sink::Write(std::string_view data) {
-  if (gz_ != nullptr) {
-    if (data.empty()) return absl::OkStatus();
-    if (gzwrite(gz_, data.data(), static_cast<unsigned>(data.size())) !=
-        static_cast<int>(data.size())) {
-      return absl::UnavailableError("write failed: " + path_);
-    }
-    return absl::OkStatus();
-  }
+  if (gz_ != nullptr) return Deflate(data, false);
   if (zc_ != nullptr) return Compress(data, ZSTD_e_continue);
   if (std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
     return absl::UnavailableError(
@@ -120,8 +124,7 @@ absl::Status Sink::Write(std::string_view data) {
 absl::Status Sink::CloseStreams() {
   absl::Status st;
   if (gz_ != nullptr) {
-    if (gzclose(gz_) != Z_OK)
-      st = absl::UnavailableError("close failed: " + path_);
+    st = Deflate({}, true);
     gz_ = nullptr;
   }
   if (zc_ != nullptr) {
@@ -150,6 +153,28 @@ absl::Status Sink::Close() {
   }
   closed_ = true;
   return st;
+}
+
+absl::Status Sink::Deflate(std::string_view data, bool end) {
+  isal_zstream& z = gz_->stream;
+  z.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uint32_t>(data.size());
+  z.end_of_stream = end ? 1 : 0;
+  for (;;) {
+    z.next_out = gz_->out.data();
+    z.avail_out = static_cast<uint32_t>(gz_->out.size());
+    if (isal_deflate(&z) != COMP_OK) {
+      return absl::InternalError(absl::StrCat("gzip failed: ", path_));
+    }
+    const size_t n = gz_->out.size() - z.avail_out;
+    if (std::fwrite(gz_->out.data(), 1, n, f_) != n) {
+      return absl::UnavailableError(
+          absl::StrCat("write failed: ", path_, ": ", std::strerror(errno)));
+    }
+    const bool done = end ? z.internal_state.state == ZSTATE_END
+                          : z.avail_in == 0 && z.avail_out != 0;
+    if (done) return absl::OkStatus();
+  }
 }
 
 absl::Status Sink::Compress(std::string_view data, ZSTD_EndDirective mode) {

