@@ -16,61 +16,19 @@ namespace refrain::internal {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Bytes [0, n) of s into the three masks, `lanes` bytes at a time. The last
-// partial vector is read from a zero-padded copy (0 is in no class).
-void ClassifyImpl(const uint8_t* s, size_t n, uint8_t* word, uint8_t* space,
-                  uint8_t* high) {
+// Bytes [0, n) of s into masks[0, kCount), `lanes` bytes at a time: word,
+// space and high (ByteClasses), and with kCount = 10 the tokenizer's seven
+// more, in the order ClassifyTokenBytes lists them. The last partial vector
+// is read from a zero-padded copy (0 is in no class).
+template <int kCount>
+void Classify(const uint8_t* s, size_t n, uint8_t* const* masks) {
+  static_assert(kCount == 3 || kCount == 10);
   const hn::ScalableTag<uint8_t> d;
   const size_t lanes = hn::Lanes(d);
   if (lanes % 8 != 0) {
     // A target whose vectors are not whole bytes of mask bits (scalar
-    // emulation): byte by byte.
-    for (size_t i = 0; i < n; ++i) {
-      const uint8_t c = s[i];
-      const uint8_t bit = static_cast<uint8_t>(1u << (i & 7));
-      const uint8_t lower = static_cast<uint8_t>(c | 0x20);
-      if ((c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'z'))
-        word[i >> 3] |= bit;
-      if (c == ' ') space[i >> 3] |= bit;
-      if (c >= 0x80) high[i >> 3] |= bit;
-    }
-    return;
-  }
-  const auto k0 = hn::Set(d, '0');
-  const auto k9 = hn::Set(d, 9);
-  const auto ka = hn::Set(d, 'a');
-  const auto k25 = hn::Set(d, 25);
-  const auto k20 = hn::Set(d, 0x20);
-  const auto k80 = hn::Set(d, 0x80);
-  auto classify = [&](const uint8_t* p, size_t i) {
-    const auto v = hn::LoadU(d, p);
-    // x in [lo, lo + span] as (x - lo) <= span, unsigned: min(x - lo, span)
-    // equals x - lo.
-    const auto digit = hn::Sub(v, k0);
-    const auto letter = hn::Sub(hn::Or(v, k20), ka);
-    const auto is_word = hn::Or(hn::Eq(hn::Min(digit, k9), digit),
-                                hn::Eq(hn::Min(letter, k25), letter));
-    hn::StoreMaskBits(d, is_word, word + i / 8);
-    hn::StoreMaskBits(d, hn::Eq(v, k20), space + i / 8);
-    hn::StoreMaskBits(d, hn::TestBit(v, k80), high + i / 8);
-  };
-  size_t i = 0;
-  for (; i + lanes <= n; i += lanes) classify(s + i, i);
-  if (i < n) {
-    HWY_ALIGN uint8_t tail[HWY_MAX_BYTES] = {};
-    std::memcpy(tail, s + i, n - i);
-    classify(tail, i);
-  }
-}
-
-// Bytes [0, n) of s into the ten masks of TokenClasses, in the order
-// ClassifyTokenBytes lists them.
-void ClassifyTokenImpl(const uint8_t* s, size_t n, uint8_t* const* masks) {
-  const hn::ScalableTag<uint8_t> d;
-  const size_t lanes = hn::Lanes(d);
-  if (lanes % 8 != 0) {
-    // Bits are ORed in: clear the bytes first (the caller does not).
-    for (int m = 0; m < 10; ++m) std::memset(masks[m], 0, (n + 7) / 8);
+    // emulation): byte by byte, ORing bits into cleared bytes.
+    for (int m = 0; m < kCount; ++m) std::memset(masks[m], 0, (n + 7) / 8);
     for (size_t i = 0; i < n; ++i) {
       const uint8_t c = s[i];
       const uint8_t bit = static_cast<uint8_t>(1u << (i & 7));
@@ -90,7 +48,7 @@ void ClassifyTokenImpl(const uint8_t* s, size_t n, uint8_t* const* masks) {
           c == '\n',
           white,
           stop || white || c == '"' || c == '\'' || c == ')'};
-      for (int m = 0; m < 10; ++m) {
+      for (int m = 0; m < kCount; ++m) {
         if (classes[m]) masks[m][i >> 3] |= bit;
       }
     }
@@ -106,34 +64,36 @@ void ClassifyTokenImpl(const uint8_t* s, size_t n, uint8_t* const* masks) {
   const auto tab = hn::Set(d, 0x09);
   auto classify = [&](const uint8_t* p, size_t i) {
     const auto v = hn::LoadU(d, p);
-    auto eq = [&](char c) {
-      return hn::Eq(v, hn::Set(d, static_cast<uint8_t>(c)));
-    };
     // x in [lo, lo + span] as (x - lo) <= span, unsigned: min(x - lo, span)
     // equals x - lo.
     const auto digit_off = hn::Sub(v, k0);
     const auto letter = hn::Sub(hn::Or(v, k20), ka);
-    const auto control = hn::Sub(v, tab);
     const auto digit = hn::Eq(hn::Min(digit_off, k9), digit_off);
-    const auto is_word = hn::Or(digit, hn::Eq(hn::Min(letter, k25), letter));
     const auto space = hn::Eq(v, k20);
-    const auto apostrophe = eq('\'');
-    const auto stop = hn::Or(hn::Or(eq('.'), eq('!')),
-                             hn::Or(eq('?'), hn::Or(eq(';'), eq(':'))));
-    const auto white = hn::Or(space, hn::Eq(hn::Min(control, k4), control));
-    const auto keeps = hn::Or(hn::Or(stop, white),
-                              hn::Or(apostrophe, hn::Or(eq('"'), eq(')'))));
     const size_t at = i / 8;
-    hn::StoreMaskBits(d, is_word, masks[0] + at);
+    hn::StoreMaskBits(d, hn::Or(digit, hn::Eq(hn::Min(letter, k25), letter)),
+                      masks[0] + at);
     hn::StoreMaskBits(d, space, masks[1] + at);
     hn::StoreMaskBits(d, hn::TestBit(v, k80), masks[2] + at);
-    hn::StoreMaskBits(d, digit, masks[3] + at);
-    hn::StoreMaskBits(d, apostrophe, masks[4] + at);
-    hn::StoreMaskBits(d, hn::Or(eq('.'), eq(',')), masks[5] + at);
-    hn::StoreMaskBits(d, stop, masks[6] + at);
-    hn::StoreMaskBits(d, eq('\n'), masks[7] + at);
-    hn::StoreMaskBits(d, white, masks[8] + at);
-    hn::StoreMaskBits(d, keeps, masks[9] + at);
+    if constexpr (kCount == 10) {
+      auto eq = [&](char c) {
+        return hn::Eq(v, hn::Set(d, static_cast<uint8_t>(c)));
+      };
+      const auto control = hn::Sub(v, tab);
+      const auto apostrophe = eq('\'');
+      const auto stop = hn::Or(hn::Or(eq('.'), eq('!')),
+                               hn::Or(eq('?'), hn::Or(eq(';'), eq(':'))));
+      const auto white = hn::Or(space, hn::Eq(hn::Min(control, k4), control));
+      const auto keeps = hn::Or(hn::Or(stop, white),
+                                hn::Or(apostrophe, hn::Or(eq('"'), eq(')'))));
+      hn::StoreMaskBits(d, digit, masks[3] + at);
+      hn::StoreMaskBits(d, apostrophe, masks[4] + at);
+      hn::StoreMaskBits(d, hn::Or(eq('.'), eq(',')), masks[5] + at);
+      hn::StoreMaskBits(d, stop, masks[6] + at);
+      hn::StoreMaskBits(d, eq('\n'), masks[7] + at);
+      hn::StoreMaskBits(d, white, masks[8] + at);
+      hn::StoreMaskBits(d, keeps, masks[9] + at);
+    }
   };
   size_t i = 0;
   for (; i + lanes <= n; i += lanes) classify(s + i, i);
@@ -142,6 +102,14 @@ void ClassifyTokenImpl(const uint8_t* s, size_t n, uint8_t* const* masks) {
     std::memcpy(tail, s + i, n - i);
     classify(tail, i);
   }
+}
+
+void ClassifyImpl(const uint8_t* s, size_t n, uint8_t* const* masks) {
+  Classify<3>(s, n, masks);
+}
+
+void ClassifyTokenImpl(const uint8_t* s, size_t n, uint8_t* const* masks) {
+  Classify<10>(s, n, masks);
 }
 
 // The number of leading bytes of s[0, n) below 0x80.
@@ -175,41 +143,48 @@ size_t AsciiPrefix(std::string_view text) {
       reinterpret_cast<const uint8_t*>(text.data()), text.size());
 }
 
-void ClassifyBytes(std::string_view text, ByteClasses* out) {
+namespace {
+
+// Sizes the masks for `text` and runs `kernel` on them. The kernel writes
+// every mask byte up to its last vector; only the words from the one holding
+// the text's end on are cleared here (not whole buffers, reused text after
+// text).
+template <size_t kCount, typename Kernel>
+void RunClassify(std::string_view text,
+                 std::vector<uint64_t>* const (&masks)[kCount],
+                 const Kernel& kernel) {
   // Mask bytes are written in order into 64-bit words.
   static_assert(std::endian::native == std::endian::little);
   // One spare word past the text, and room for the last vector's mask bytes
   // (at most HWY_MAX_BYTES / 8 past the last whole word).
   const size_t words = (text.size() + 63) / 64 + 1 + HWY_MAX_BYTES / 64;
-  for (std::vector<uint64_t>* m : {&out->word, &out->space, &out->high}) {
-    m->assign(words, 0);
-  }
-  HWY_DYNAMIC_DISPATCH(ClassifyImpl)
-  (reinterpret_cast<const uint8_t*>(text.data()), text.size(),
-   reinterpret_cast<uint8_t*>(out->word.data()),
-   reinterpret_cast<uint8_t*>(out->space.data()),
-   reinterpret_cast<uint8_t*>(out->high.data()));
-}
-
-void ClassifyTokenBytes(std::string_view text, TokenClasses* out) {
-  static_assert(std::endian::native == std::endian::little);
-  const size_t words = (text.size() + 63) / 64 + 1 + HWY_MAX_BYTES / 64;
-  std::vector<uint64_t>* const masks[10] = {
-      &out->word,       &out->space,     &out->high, &out->digit,
-      &out->apostrophe, &out->dot_comma, &out->stop, &out->newline,
-      &out->white,      &out->keeps_stop};
-  // The kernel writes every mask byte up to its last vector; only the words
-  // from the one holding the text's end on must be cleared (not the whole
-  // buffer: ten masks, reused text after text).
   const size_t written = text.size() / 64;
-  uint8_t* bytes[10];
-  for (int m = 0; m < 10; ++m) {
+  uint8_t* bytes[kCount];
+  for (size_t m = 0; m < kCount; ++m) {
     masks[m]->resize(words);
     std::fill(masks[m]->begin() + written, masks[m]->end(), 0);
     bytes[m] = reinterpret_cast<uint8_t*>(masks[m]->data());
   }
-  HWY_DYNAMIC_DISPATCH(ClassifyTokenImpl)
-  (reinterpret_cast<const uint8_t*>(text.data()), text.size(), bytes);
+  kernel(reinterpret_cast<const uint8_t*>(text.data()), text.size(), bytes);
+}
+
+}  // namespace
+
+void ClassifyBytes(std::string_view text, ByteClasses* out) {
+  std::vector<uint64_t>* const masks[3] = {&out->word, &out->space, &out->high};
+  RunClassify(text, masks, [](const uint8_t* s, size_t n, uint8_t* const* m) {
+    HWY_DYNAMIC_DISPATCH(ClassifyImpl)(s, n, m);
+  });
+}
+
+void ClassifyTokenBytes(std::string_view text, TokenClasses* out) {
+  std::vector<uint64_t>* const masks[10] = {
+      &out->word,       &out->space,     &out->high, &out->digit,
+      &out->apostrophe, &out->dot_comma, &out->stop, &out->newline,
+      &out->white,      &out->keeps_stop};
+  RunClassify(text, masks, [](const uint8_t* s, size_t n, uint8_t* const* m) {
+    HWY_DYNAMIC_DISPATCH(ClassifyTokenImpl)(s, n, m);
+  });
 }
 
 }  // namespace refrain::internal
