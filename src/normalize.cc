@@ -485,8 +485,8 @@ namespace internal {
 size_t TokenizeInto(std::string_view text, std::vector<Token>* buffer) {
   TokenSink sink(buffer);
   TokenSink* const out = &sink;
-  thread_local internal::TokenClasses classes;
-  internal::ClassifyTokenBytes(text, &classes);
+  thread_local TokenClasses classes;
+  ClassifyTokenBytes(text, &classes);
   const char* s = text.data();
   const int32_t n = static_cast<int32_t>(text.size());
   TokenizerState st;
@@ -566,8 +566,7 @@ void TokenizeReference(std::string_view text, std::vector<Token>* out) {
 
 size_t CountWords(std::string_view text) {
   thread_local std::vector<Token> tokens;
-  Tokenize(text, &tokens);
-  return tokens.size();
+  return internal::TokenizeInto(text, &tokens);
 }
 
 }  // namespace refrain

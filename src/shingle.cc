@@ -1,6 +1,8 @@
 #include "refrain/shingle.h"
 
 #include <algorithm>
+#include <cassert>
+#include <type_traits>
 
 #include "hash.h"
 #include "shingle_internal.h"
@@ -34,6 +36,10 @@ void ShingleHashes(std::string_view text, const std::vector<Token>& tokens,
 
 namespace internal {
 
+namespace {
+using FiveTokens = std::integral_constant<size_t, 5>;
+}  // namespace
+
 size_t ShingleHashesInto(std::string_view text, std::span<const Token> tokens,
                          const ShingleOptions& options,
                          std::vector<uint64_t>* buffer) {
@@ -41,12 +47,16 @@ size_t ShingleHashesInto(std::string_view text, std::span<const Token> tokens,
   const size_t k = options.size;
   // Token hashes in a reused per-thread buffer: no allocation per token.
   // Local pointers: stores through the buffer would otherwise make the
-  // compiler reload both vectors' bounds at every token.
-  // Four spare slots in front, so that the five-token window of the first
-  // tokens reads in bounds (what it computes there is not kept).
+  // compiler reload both vectors' bounds at every token. k - 1 <= 31 spare
+  // slots in front, so that the window of the first tokens reads in bounds
+  // (what it computes there is not kept).
+  constexpr size_t kSpare = 31;
+  assert(k >= 1 && k <= kSpare + 1);  // ValidateShingleOptions: 1..32.
   thread_local std::vector<uint64_t> th_buffer;
-  if (th_buffer.size() < tokens.size() + 4) th_buffer.resize(tokens.size() + 4);
-  uint64_t* const th = th_buffer.data() + 4;
+  if (th_buffer.size() < tokens.size() + kSpare) {
+    th_buffer.resize(tokens.size() + kSpare);
+  }
+  uint64_t* const th = th_buffer.data() + kSpare;
   const Token* const tk = tokens.data();
   const size_t num_tokens = tokens.size();
   for (size_t i = 0; i < num_tokens; ++i) {
@@ -57,37 +67,31 @@ size_t ShingleHashesInto(std::string_view text, std::span<const Token> tokens,
   // token count bounds the output: write by index, no capacity checks.
   if (buffer->size() < num_tokens) buffer->resize(num_tokens);
   uint64_t* const o = buffer->data();
-  size_t m = 0;
-  if (k == 5) {
-    // One pass for the default size: a window of the last five token
-    // hashes, a shingle written at every token and kept (m advances) once
-    // the run holds five. A run shorter than five is one shingle, written
-    // when the next run starts, in the same place in the output.
-    size_t run = 0;
+  // One pass: the shingle of the last k token hashes, written at every
+  // token and kept (m advances) once the run holds k. A run shorter than k
+  // is one shingle, written when the next run starts, in the same place in
+  // the output. `size` is k, a compile-time constant for the default size,
+  // whose window has its own hash with independent products.
+  auto one_pass = [&](auto size) {
+    size_t m = 0, run = 0;
     for (size_t i = 0; i < num_tokens; ++i) {
       if (tk[i].starts_run && i > run) {
-        if (i - run < 5) o[m++] = ShingleHashOf(th + run, i - run);
+        if (i - run < size) o[m++] = ShingleHashOf(th + run, i - run);
         run = i;
       }
-      o[m] = ShingleHashOf5(th + i - 4);
-      m += i >= run + 4;
+      if constexpr (std::is_same_v<decltype(size), FiveTokens>) {
+        o[m] = ShingleHashOf5(th + i - 4);
+      } else {
+        o[m] = ShingleHashOf(th + i + 1 - size, size);
+      }
+      m += i + 1 >= run + size;
     }
-    if (num_tokens - run < 5)
+    if (num_tokens - run < size) {
       o[m++] = ShingleHashOf(th + run, num_tokens - run);
-    return m;
-  }
-  for (size_t run = 0; run < num_tokens;) {
-    size_t end = run + 1;
-    while (end < num_tokens && !tk[end].starts_run) ++end;
-    const size_t len = end - run;
-    if (len < k) {
-      o[m++] = ShingleHashOf(th + run, len);
-    } else {
-      for (size_t i = run; i + k <= end; ++i) o[m++] = ShingleHashOf(th + i, k);
     }
-    run = end;
-  }
-  return m;
+    return m;
+  };
+  return k == 5 ? one_pass(FiveTokens{}) : one_pass(k);
 }
 
 }  // namespace internal
