@@ -16,14 +16,14 @@ namespace refrain::internal {
 // are hashes (the band sort was the largest single cost of the claims
 // candidates step). The sorted elements end in `*out` (resized), which may
 // be swapped with the input's vector. Buffers stay with the thread.
-template <typename T, typename BucketOf>
+template <typename T, typename BucketOf, typename Vector>
 void SortByBuckets(std::span<const T> v, size_t buckets, BucketOf bucket_of,
-                   std::vector<T>* out) {
+                   Vector* out) {
   thread_local std::vector<uint32_t> start;
   start.assign(buckets + 1, 0);
   for (const T& x : v) ++start[bucket_of(x) + 1];
   for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-  std::vector<T>& tmp = *out;
+  Vector& tmp = *out;
   tmp.resize(v.size());
   for (const T& x : v) tmp[start[bucket_of(x)]++] = x;
   // start[i] is now the end of bucket i.
@@ -36,9 +36,10 @@ void SortByBuckets(std::span<const T> v, size_t buckets, BucketOf bucket_of,
 }
 
 // The same, in place: `v`'s buffer is swapped with the thread's.
-template <typename T, typename BucketOf>
-void SortByBuckets(std::vector<T>& v, size_t buckets, BucketOf bucket_of) {
-  thread_local std::vector<T> sorted;
+template <typename Vector, typename BucketOf>
+void SortByBuckets(Vector& v, size_t buckets, BucketOf bucket_of) {
+  using T = typename Vector::value_type;
+  thread_local Vector sorted;
   SortByBuckets<T>(std::span<const T>(v), buckets, bucket_of, &sorted);
   v.swap(sorted);
 }

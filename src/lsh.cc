@@ -98,6 +98,10 @@ uint64_t LshIndex::BandKey(std::span<const uint32_t> sig, uint32_t band) const {
   return refrain::BandKey(sig, params_, band);
 }
 
+void LshIndex::Reserve(size_t docs) {
+  for (Table& t : bands_) t.reserve(docs);
+}
+
 void LshIndex::Add(std::span<const uint32_t> signatures) {
   assert(signatures.size() % num_perm_ == 0);
   const size_t n = signatures.size() / num_perm_;
@@ -120,8 +124,8 @@ namespace {
 
 // Sorts entries by (key, doc). Band keys are hashes, so about n / 4 buckets
 // on the key's top bits hold a few entries each, whatever the data.
-template <typename Entry>
-void SortByKey(std::vector<Entry>& v) {
+template <typename Table>
+void SortByKey(Table& v) {
   const size_t n = v.size();
   if (n < 1024) {
     std::sort(v.begin(), v.end());
@@ -130,13 +134,13 @@ void SortByKey(std::vector<Entry>& v) {
   const int bits = internal::BucketBits(n, 4);
   const int shift = 64 - bits;
   internal::SortByBuckets(v, size_t{1} << bits,
-                          [shift](const Entry& e) { return e.key >> shift; });
+                          [shift](const auto& e) { return e.key >> shift; });
 }
 
 // Calls fn(first, size) for each bucket (run of equal keys) of a sorted
 // band table.
-template <typename Entry, typename Fn>
-void ForEachBucket(const std::vector<Entry>& t, Fn fn) {
+template <typename Table, typename Fn>
+void ForEachBucket(const Table& t, Fn fn) {
   for (size_t i = 0; i < t.size();) {
     size_t j = i + 1;
     while (j < t.size() && t[j].key == t[i].key) ++j;
@@ -146,8 +150,8 @@ void ForEachBucket(const std::vector<Entry>& t, Fn fn) {
 }
 
 // The pairs a sorted band table's buckets append (BucketPairCount each).
-template <typename Entry>
-uint64_t BandPairCount(const std::vector<Entry>& t, uint32_t max_bucket) {
+template <typename Table>
+uint64_t BandPairCount(const Table& t, uint32_t max_bucket) {
   uint64_t n = 0;
   ForEachBucket(t,
                 [&](size_t, size_t m) { n += BucketPairCount(m, max_bucket); });
@@ -189,7 +193,7 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
     uint32_t max_bucket, CandidateStats* stats) && {
   std::vector<std::vector<uint64_t>> per_band = BandPairs(max_bucket, stats);
-  std::vector<std::vector<Entry>>().swap(bands_);
+  std::vector<Table>().swap(bands_);
   built_ = false;  // Nothing left to query.
   return MergeBandPairs(std::move(per_band));
 }
@@ -201,7 +205,7 @@ std::vector<std::vector<uint64_t>> LshIndex::BandPairs(
   std::vector<CandidateStats> band_stats(bands_.size());
 #pragma omp parallel for schedule(dynamic)
   for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
-    const std::vector<Entry>& t = bands_[b];
+    const Table& t = bands_[b];
     std::vector<uint64_t>& out = per_band[b];
     // Counted first, so the list is allocated once at its size: the
     // lists of all bands are alive together at the merge.
@@ -288,7 +292,7 @@ std::vector<uint32_t> LshIndex::Query(std::span<const uint32_t> sig) const {
   assert(built_ && sig.size() == num_perm_);
   std::vector<uint32_t> out;
   for (uint32_t b = 0; b < params_.bands; ++b) {
-    const std::vector<Entry>& t = bands_[b];
+    const Table& t = bands_[b];
     uint64_t key = BandKey(sig, b);
     auto it = std::lower_bound(t.begin(), t.end(), Entry{key, 0});
     for (; it != t.end() && it->key == key; ++it) out.push_back(it->doc);

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "byte_class.h"
 #include "date.h"
+#include "hash.h"
 #include "normalize_internal.h"
 #include "refrain/index.h"
 #include "refrain/normalize.h"
@@ -440,16 +441,27 @@ absl::Status SketchInputs(
   return read_status;
 }
 
-bool KeepDocument(Document&& doc,
-                  absl::flat_hash_map<std::string, uint32_t>* id_index,
-                  Report* report) {
-  auto [it, inserted] = id_index->try_emplace(
-      doc.id, static_cast<uint32_t>(report->documents.size()));
-  if (!inserted) {
+uint64_t IdIndex::Hash(std::string_view id) {
+  return HashBytes(id, kTokenSeed);
+}
+
+std::optional<uint32_t> IdIndex::Insert(std::string_view id, uint32_t doc,
+                                        std::span<const Document> docs) {
+  auto [it, inserted] = by_hash_.try_emplace(hash_(id), doc);
+  if (inserted) return std::nullopt;
+  if (docs[it->second].id == id) return it->second;
+  auto [c, new_id] = collided_.try_emplace(std::string(id), doc);
+  if (new_id) return std::nullopt;
+  return c->second;
+}
+
+bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
+  if (std::optional<uint32_t> first = id_index->Insert(
+          doc.id, static_cast<uint32_t>(report->documents.size()),
+          report->documents)) {
     report->skipped.push_back(SkippedRecord{
-        doc.location,
-        absl::StrCat("duplicate id '", doc.id, "' (first at ",
-                     report->documents[it->second].location, ")")});
+        doc.location, absl::StrCat("duplicate id '", doc.id, "' (first at ",
+                                   report->documents[*first].location, ")")});
     return false;
   }
   report->input_bytes += doc.input_bytes;
@@ -644,7 +656,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   // ---- Ingest, normalize, shingle, sign: batch by batch, in parallel. ----
   FingerprintArena fingerprints;
   SignatureStore signatures(k);
-  absl::flat_hash_map<std::string, uint32_t> id_index;
+  internal::IdIndex id_index;
   // Sequential, in input order: keeps the order and catches duplicate ids.
   auto on_doc = [&](Document&& doc, const internal::Sketched& sk) {
     if (options.floor) std::string().swap(doc.text);
@@ -668,7 +680,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
       internal::SketchInputs(ListInputFiles(paths), options, hasher, keep_text,
                              on_doc, on_skip, after_batch);
   if (!read_status.ok()) return read_status;
-  id_index = {};
+  id_index = internal::IdIndex();  // Its memory goes before the LSH step.
   report.records = report.documents.size() + report.skipped.size();
   report.timings.ingest_s = Seconds(t0);
   if (options.floor) {
@@ -686,6 +698,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   {
     LshIndex index(report.lsh, k);
+    index.Reserve(signatures.size());
     for (std::span<const uint32_t> block : signatures.Blocks())
       index.Add(block);
     index.Build();

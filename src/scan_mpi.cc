@@ -557,7 +557,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
   const int size = comm.size();
   shard->offsets.assign(size + 1, 0);
   if (comm.rank() == 0) {
-    absl::flat_hash_map<std::string, uint32_t> id_index;
+    internal::IdIndex id_index;
     for (int r = 0; r < size; ++r) {
       std::string bytes = r == 0 ? std::move(stream) : comm.Recv(r);
       std::vector<uint32_t> global_of;

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -14,6 +16,7 @@
 #include "refrain/report.h"
 #include "refrain/segment.h"
 #include "refrain/similarity.h"
+#include "scan_internal.h"
 #include "test_util.h"
 
 namespace refrain {
@@ -339,6 +342,45 @@ TEST(Scan, DuplicateIdsAreSkippedNotMerged) {
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_EQ(r.skipped[0].location, d / "a.jsonl:2");
   EXPECT_TRUE(r.skipped[0].reason.starts_with("duplicate id 'x'"));
+}
+
+// The id index keys ids by a 64-bit hash; an id whose hash collides with an
+// earlier, different id must still be told apart. Hash functions that
+// collide always (a constant) and often (the first byte) must give what
+// the real hash and a plain map give.
+TEST(Scan, IdIndexTellsCollidingIdsApart) {
+  const std::vector<std::string> ids = {"a",  "b",  "a", "ab", "c", "b",
+                                        "ab", "ac", "d", "ac", "a", ""};
+  std::vector<std::optional<uint32_t>> expected;
+  {
+    std::map<std::string, uint32_t> first;
+    uint32_t kept = 0;
+    for (const std::string& id : ids) {
+      auto [it, inserted] = first.try_emplace(id, kept);
+      expected.push_back(inserted ? std::nullopt
+                                  : std::optional<uint32_t>(it->second));
+      if (inserted) ++kept;
+    }
+  }
+  const internal::IdIndex::HashFn hashes[] = {
+      &internal::IdIndex::Hash, [](std::string_view) -> uint64_t { return 42; },
+      [](std::string_view id) -> uint64_t {
+        return id.empty() ? 0 : static_cast<unsigned char>(id[0]);
+      }};
+  for (internal::IdIndex::HashFn hash : hashes) {
+    internal::IdIndex index(hash);
+    std::vector<Document> docs;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      std::optional<uint32_t> holder =
+          index.Insert(ids[i], static_cast<uint32_t>(docs.size()), docs);
+      EXPECT_EQ(holder, expected[i]) << "id " << i << " '" << ids[i] << "'";
+      if (!holder) {
+        docs.emplace_back();
+        docs.back().id = ids[i];
+      }
+    }
+    EXPECT_EQ(docs.size(), 7u);
+  }
 }
 
 // report.json's documents array is rendered without nlohmann (it is most of

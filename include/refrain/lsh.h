@@ -6,6 +6,7 @@
 // whose steepest point is near (1/bands)^(1/rows).
 //
 // LshIndex has explicit stages, in this order:
+//   Reserve() optionally, room for the documents of several Add() calls;
 //   Add()    append signatures (a batch over a contiguous array);
 //   Build()  sort the band keys (parallel over bands);
 //   then CandidatePairs() / Query(), which are const and thread-safe
@@ -16,6 +17,7 @@
 #define REFRAIN_LSH_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -76,6 +78,10 @@ class LshIndex {
  public:
   LshIndex(LshParams params, uint32_t num_perm);
 
+  // Room for `docs` documents in all, so that adding them in several
+  // batches does not move the band tables as they grow.
+  void Reserve(size_t docs);
+
   // Appends n = signatures.size() / num_perm documents, numbered from
   // size() on, in order.
   void Add(std::span<const uint32_t> signatures);
@@ -119,6 +125,31 @@ class LshIndex {
       return key != o.key ? key < o.key : doc < o.doc;
     }
   };
+  // Leaves the elements a table grows by uninitialized: Add writes every
+  // one of them in parallel, so each page is first touched (faulted in and
+  // cleared by the kernel) by the thread that fills it. Zero-filled by
+  // resize(), the tables of a million documents (21 bands: 336 MB) were
+  // faulted in on one thread, most of the LSH step's time.
+  template <typename T>
+  struct NoInitAllocator : std::allocator<T> {
+    template <typename U>
+    struct rebind {
+      using other = NoInitAllocator<U>;
+    };
+    NoInitAllocator() = default;
+    template <typename U>
+    NoInitAllocator(const NoInitAllocator<U>&) {}
+    template <typename U>
+    void construct(U* p) {
+      ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  };
+  using Table = std::vector<Entry, NoInitAllocator<Entry>>;
+
   uint64_t BandKey(std::span<const uint32_t> sig, uint32_t band) const;
   // CandidatePairs in two steps: each band's pairs (packed a << 32 | b,
   // sorted, distinct), then their union.
@@ -131,7 +162,7 @@ class LshIndex {
   uint32_t num_perm_;
   uint32_t size_ = 0;
   bool built_ = true;
-  std::vector<std::vector<Entry>> bands_;  // One sorted table per band.
+  std::vector<Table> bands_;  // One sorted table per band.
 };
 
 }  // namespace refrain
