@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <vector>
@@ -96,6 +97,48 @@ TEST(Lsh, GiantBucketsStayLinear) {
   // Counted per band: 14 capped buckets of 4,999 pairs each.
   EXPECT_EQ(index.CandidatePairBound(100), 14u * 4999u);
   EXPECT_EQ(index.CandidatePairBound(5000), 14u * (5000u * 4999u / 2));
+}
+
+TEST(Lsh, AddingInBatchesEqualsAddingAtOnce) {
+  // 3,000 signatures (over the 1,024 from which a band is bucket-sorted),
+  // every third a copy of an earlier one so that buckets are shared. Added
+  // at once, in uneven batches after Reserve, and in batches that grow the
+  // tables: the same candidates and the same answers to queries.
+  const uint32_t k = 64;
+  const LshParams params{16, 4};
+  const size_t n = 3000;
+  std::mt19937 rng(11);
+  std::vector<uint32_t> sigs;
+  for (size_t d = 0; d < n; ++d) {
+    if (d % 3 == 2) {
+      const size_t from = (rng() % (d / 3 + 1)) * k;
+      for (uint32_t s = 0; s < k; ++s) sigs.push_back(sigs[from + s]);
+    } else {
+      for (uint32_t s = 0; s < k; ++s) sigs.push_back(rng());
+    }
+  }
+  const std::span<const uint32_t> all(sigs);
+  LshIndex at_once(params, k), reserved(params, k), grown(params, k);
+  at_once.Add(all);
+  reserved.Reserve(n);
+  const size_t cuts[] = {0, 1, 700, 2999, n};
+  for (size_t c = 0; c + 1 < std::size(cuts); ++c) {
+    const auto batch = all.subspan(cuts[c] * k, (cuts[c + 1] - cuts[c]) * k);
+    reserved.Add(batch);
+    grown.Add(batch);
+  }
+  for (LshIndex* index : {&at_once, &reserved, &grown}) index->Build();
+  const auto pairs = at_once.CandidatePairs(1000);
+  EXPECT_GE(pairs.size(), n / 3);  // Each copy with its original.
+  EXPECT_EQ(reserved.CandidatePairs(1000), pairs);
+  EXPECT_EQ(grown.CandidatePairs(1000), pairs);
+  for (size_t d = 0; d < n; d += 97) {
+    const auto sig = all.subspan(d * k, k);
+    const std::vector<uint32_t> found = at_once.Query(sig);
+    EXPECT_TRUE(std::binary_search(found.begin(), found.end(), d));
+    EXPECT_EQ(reserved.Query(sig), found);
+    EXPECT_EQ(grown.Query(sig), found);
+  }
 }
 
 TEST(Lsh, CandidatePairBoundCountsEveryBandsPairs) {
