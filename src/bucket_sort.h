@@ -35,13 +35,52 @@ void SortByBuckets(std::span<const T> v, size_t buckets, BucketOf bucket_of,
   }
 }
 
-// The same, in place: `v`'s buffer is swapped with the thread's.
+// The same, in place. Up to 2^16 buckets, `v`'s buffer is swapped with the
+// thread's. Over that, one scatter would write to more places than the
+// caches hold (a million documents' band table: 16 MB in 2^18 buckets, the
+// LSH step's one part that grew faster than the corpus), so it runs in two
+// levels: by the bucket's high bits (at most 256 of them) into the
+// thread's buffer, then each of those (a few thousand elements, in cache)
+// by the low bits back into `v`. BM_BandTableSort, 1M entries: 19-25 ->
+// 18-23 ms; 4M: 120-173 -> 105-106 ms.
 template <typename Vector, typename BucketOf>
 void SortByBuckets(Vector& v, size_t buckets, BucketOf bucket_of) {
   using T = typename Vector::value_type;
-  thread_local Vector sorted;
-  SortByBuckets<T>(std::span<const T>(v), buckets, bucket_of, &sorted);
-  v.swap(sorted);
+  thread_local Vector tmp;
+  if (buckets <= (size_t{1} << 16)) {
+    SortByBuckets<T>(std::span<const T>(v), buckets, bucket_of, &tmp);
+    v.swap(tmp);
+    return;
+  }
+  int low_bits = 1;
+  while ((buckets >> low_bits) > 256) ++low_bits;
+  const size_t lows = size_t{1} << low_bits;
+  const size_t highs = ((buckets - 1) >> low_bits) + 1;
+  auto high_of = [&](const T& x) { return bucket_of(x) >> low_bits; };
+  auto low_of = [&](const T& x) { return bucket_of(x) & (lows - 1); };
+  thread_local std::vector<uint32_t> start, next;
+  start.assign(highs + 1, 0);
+  for (const T& x : v) ++start[high_of(x) + 1];
+  for (size_t h = 1; h <= highs; ++h) start[h] += start[h - 1];
+  next.assign(start.begin(), start.end() - 1);
+  tmp.resize(v.size());
+  for (const T& x : v) tmp[next[high_of(x)]++] = x;
+  for (size_t h = 0; h < highs; ++h) {
+    const size_t begin = start[h], end = start[h + 1];
+    next.assign(lows + 1, 0);
+    for (size_t i = begin; i < end; ++i) ++next[low_of(tmp[i]) + 1];
+    for (size_t l = 1; l <= lows; ++l) next[l] += next[l - 1];
+    for (size_t i = begin; i < end; ++i) {
+      v[begin + next[low_of(tmp[i])]++] = tmp[i];
+    }
+    // next[l] is now the end of low bucket l, from begin.
+    size_t b = begin;
+    for (size_t l = 0; l < lows && b < end; ++l) {
+      const size_t e = begin + next[l];
+      if (e - b > 1) std::sort(v.begin() + b, v.begin() + e);
+      b = e;
+    }
+  }
 }
 
 // How many top bits of a uniform hash make about n / per_bucket buckets

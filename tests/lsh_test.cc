@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "bucket_sort.h"
 #include "refrain/minhash.h"
 
 namespace refrain {
@@ -138,6 +139,39 @@ TEST(Lsh, AddingInBatchesEqualsAddingAtOnce) {
     EXPECT_TRUE(std::binary_search(found.begin(), found.end(), d));
     EXPECT_EQ(reserved.Query(sig), found);
     EXPECT_EQ(grown.Query(sig), found);
+  }
+}
+
+// The bucket sort behind the band tables and the candidate lists gives
+// std::sort's order, with one level of buckets (up to 2^16) and with two
+// (over it, as at a million documents), for hashes (buckets on the top
+// bits, a power of two) and for values in a range (a bucket count that is
+// not), with repeats.
+TEST(BucketSort, SameOrderAsStdSort) {
+  std::mt19937_64 rng(5);
+  for (size_t n : {100u, 5'000u, 300'000u, 1'500'000u}) {
+    std::vector<uint64_t> hashes(n);
+    for (uint64_t& x : hashes) x = rng() | (rng() % 3 == 0 ? 0 : 1);
+    for (size_t i = 0; i < n / 10; ++i) hashes[rng() % n] = hashes[i];
+    std::vector<uint64_t> expected = hashes;
+    std::sort(expected.begin(), expected.end());
+    const int bits = internal::BucketBits(n, 4);
+    std::vector<uint64_t> got = hashes;
+    internal::SortByBuckets(got, size_t{1} << bits,
+                            [bits](uint64_t x) { return x >> (64 - bits); });
+    EXPECT_EQ(got, expected) << n << " hashes";
+
+    const uint64_t lo = 1'000'000,
+                   span = 3 * n + 7;  // Values in [lo, lo + span].
+    std::vector<uint64_t> values(n);
+    for (uint64_t& x : values) x = lo + rng() % (span + 1);
+    expected = values;
+    std::sort(expected.begin(), expected.end());
+    const size_t buckets = span / 3 + 1;  // Not a power of two.
+    got = values;
+    internal::SortByBuckets(got, buckets,
+                            [lo](uint64_t x) { return (x - lo) / 3; });
+    EXPECT_EQ(got, expected) << n << " values";
   }
 }
 
