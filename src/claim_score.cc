@@ -349,7 +349,7 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> SharedLexicon(
     if (std::shared_ptr<const Lexicon> l = it->second.lock()) return l;
   }
   absl::StatusOr<std::unique_ptr<wordnet::WordNet>> wn =
-      wordnet::WordNet::Load(dir);
+      wordnet::WordNet::Load(dir, wordnet::WordNet::DefaultCacheDir());
   if (!wn.ok()) return wn.status();
   auto lexicon = std::make_shared<const Lexicon>(*std::move(wn));
   (*loaded)[dir] = lexicon;

@@ -4,17 +4,21 @@
 #include "refrain/claim_score.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "claim_model.h"
 #include "test_util.h"
+#include "wordnet.h"
 
 namespace refrain {
 namespace {
@@ -463,6 +467,114 @@ TEST(ClaimScorer, WordNetLoadsQuickly) {
   EXPECT_GT(s->Score(Analyzer().Analyze(k000Plans),
                      Analyzer().Analyze(k003Plans), CorpusIdf()),
             ClaimScorer::DefaultThreshold());
+}
+
+// WordNet's cache image: loading from it gives what parsing gives; an image
+// that is corrupt, cut or stale is parsed over (and rewritten); a cache that
+// cannot be written changes nothing.
+TEST(WordNetCache, LoadsWhatTheParseGivesAndSurvivesBadImages) {
+  using wordnet::WordNet;
+  TempDir tmp;
+  // A copy of the database that this test may change.
+  const std::string db = tmp / "wn";
+  std::filesystem::create_directory(db);
+  for (const auto& e :
+       std::filesystem::directory_iterator("/usr/share/wordnet")) {
+    std::filesystem::copy_file(e.path(),
+                               db + "/" + e.path().filename().string());
+  }
+  const std::string cache = tmp / "cache";
+  auto parsed = WordNet::Load(db);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  auto image = [&] {
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(cache)) {
+      files.push_back(e.path().string());
+    }
+    return files;
+  };
+  auto load = [&] {
+    auto wn = WordNet::Load(db, cache);
+    EXPECT_TRUE(wn.ok()) << wn.status();
+    return wn.ok() ? std::move(*wn) : nullptr;
+  };
+
+  auto first = load();  // Parses and writes the image.
+  ASSERT_NE(first, nullptr);
+  EXPECT_TRUE(*first == **parsed);
+  ASSERT_EQ(image().size(), 1u);
+  const std::string path = image()[0];
+  const auto size = std::filesystem::file_size(path);
+  EXPECT_GT(size, 1'000'000u);
+  // A load from the image leaves it as it is; a parse would replace it (a
+  // new file renamed over it: a new inode).
+  auto inode = [&] {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+  };
+  const auto written = inode();
+  auto second = load();  // From the image.
+  ASSERT_NE(second, nullptr);
+  EXPECT_TRUE(*second == **parsed);
+  EXPECT_EQ(inode(), written);
+  // The same database through a symlink shares the image.
+  std::filesystem::create_directory_symlink(db, tmp / "link");
+  auto linked = WordNet::Load(tmp / "link", cache);
+  ASSERT_TRUE(linked.ok());
+  EXPECT_TRUE(**linked == **parsed);
+  EXPECT_EQ(image().size(), 1u);
+
+  auto rewrite = [&](const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  };
+  auto read = [&] {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string good = read();
+  std::string flipped = good;
+  flipped[good.size() / 2] ^= 0x20;
+  std::string bad_key = good;
+  bad_key[8] ^= 1;
+  for (const std::string& bad :
+       {flipped, good.substr(0, good.size() / 3), good.substr(0, 20),
+        std::string("not an image"), bad_key}) {
+    rewrite(bad);
+    auto wn = load();
+    ASSERT_NE(wn, nullptr);
+    EXPECT_TRUE(*wn == **parsed);
+    // Rewritten whole (the order of its entries may differ: the maps'
+    // iteration order does).
+    EXPECT_EQ(std::filesystem::file_size(path), size);
+    EXPECT_TRUE(read() != bad);
+    const auto rewritten = inode();
+    EXPECT_NE(rewritten, 0u);
+    auto hit = load();
+    ASSERT_NE(hit, nullptr);
+    EXPECT_TRUE(*hit == **parsed);
+    EXPECT_EQ(inode(), rewritten);  // The rewritten image is used.
+  }
+
+  // A changed file makes the image stale: the new exception is loaded.
+  {
+    std::ofstream exc(db + "/verb.exc", std::ios::app);
+    exc << "refrainified refrain\n";
+  }
+  auto changed = WordNet::Load(db);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_FALSE(**changed == **parsed);
+  auto reloaded = load();
+  ASSERT_NE(reloaded, nullptr);
+  EXPECT_TRUE(*reloaded == **changed);
+  auto again = load();  // From the rewritten image.
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(*again == **changed);
+  EXPECT_EQ(image().size(), 1u);
+
+  // A cache directory that cannot exist (under a file): loads all the same.
+  auto nowhere = WordNet::Load(db, path + "/sub");
+  ASSERT_TRUE(nowhere.ok()) << nowhere.status();
+  EXPECT_TRUE(**nowhere == **changed);
 }
 
 TEST(ClaimScorer, ThreadSafe) {
