@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -594,7 +595,8 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(
   absl::StatusOr<std::unique_ptr<WordNet>> wn = Parse(dir);
   if (!wn.ok()) return wn;
   // Best effort, written whole beside its final name and renamed over it,
-  // so a reader sees an old image or a new one, never part of one.
+  // so a reader sees an old image or a new one, never part of one. Not
+  // synced: an image lost or cut by a crash fails its checksum.
   std::filesystem::create_directories(cache_dir, ec);
   absl::StatusOr<internal::TemporaryFile> tmp =
       internal::CreateTemporaryBeside(path);

@@ -6,7 +6,8 @@
 // attribute). Glosses, frames and the other pointer types are not loaded.
 //
 // Loading parses index.{noun,verb,adj,adv}, data.* and *.exc (about 28 MB)
-// in roughly 0.2 s; after Load() every method is const and thread-safe.
+// in about 0.06 s (0.012 s from a cache image); after Load() every method is
+// const and thread-safe.
 #ifndef REFRAIN_SRC_WORDNET_H_
 #define REFRAIN_SRC_WORDNET_H_
 
