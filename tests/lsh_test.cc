@@ -161,16 +161,16 @@ TEST(BucketSort, SameOrderAsStdSort) {
                             [bits](uint64_t x) { return x >> (64 - bits); });
     EXPECT_EQ(got, expected) << n << " hashes";
 
-    const uint64_t lo = 1'000'000,
-                   span = 3 * n + 7;  // Values in [lo, lo + span].
+    constexpr uint64_t kLo = 1'000'000;
+    const uint64_t span = 3 * n + 7;  // Values in [kLo, kLo + span].
     std::vector<uint64_t> values(n);
-    for (uint64_t& x : values) x = lo + rng() % (span + 1);
+    for (uint64_t& x : values) x = kLo + rng() % (span + 1);
     expected = values;
     std::sort(expected.begin(), expected.end());
     const size_t buckets = span / 3 + 1;  // Not a power of two.
     got = values;
     internal::SortByBuckets(got, buckets,
-                            [lo](uint64_t x) { return (x - lo) / 3; });
+                            [](uint64_t x) { return (x - kLo) / 3; });
     EXPECT_EQ(got, expected) << n << " values";
   }
 }
