@@ -9,6 +9,30 @@
 
 namespace refrain::internal {
 
+// One counting pass: scatters `in` into out[0, in.size()) by bucket_of(x) <
+// buckets, keeping the input order within a bucket, and leaves in `*ends`
+// the end of each bucket.
+template <typename T, typename BucketOf>
+void Scatter(std::span<const T> in, size_t buckets, BucketOf bucket_of, T* out,
+             std::vector<uint32_t>* ends) {
+  std::vector<uint32_t>& next = *ends;
+  next.assign(buckets + 1, 0);
+  for (const T& x : in) ++next[bucket_of(x) + 1];
+  for (size_t i = 1; i <= buckets; ++i) next[i] += next[i - 1];
+  for (const T& x : in) out[next[bucket_of(x)]++] = x;
+  next.pop_back();  // next[i] is now the end of bucket i.
+}
+
+// Sorts each bucket of `v` (ends as Scatter leaves them) on its own.
+template <typename T>
+void SortBuckets(T* v, const std::vector<uint32_t>& ends) {
+  uint32_t begin = 0;
+  for (uint32_t end : ends) {
+    if (end - begin > 1) std::sort(v + begin, v + end);
+    begin = end;
+  }
+}
+
 // Sorts `v` ascending as std::sort would, given bucket_of(x) < buckets that
 // never decreases as x grows: one counting pass scatters the elements into
 // their buckets, then each bucket (a few elements) is sorted on its own,
@@ -19,20 +43,10 @@ namespace refrain::internal {
 template <typename T, typename BucketOf, typename Vector>
 void SortByBuckets(std::span<const T> v, size_t buckets, BucketOf bucket_of,
                    Vector* out) {
-  thread_local std::vector<uint32_t> start;
-  start.assign(buckets + 1, 0);
-  for (const T& x : v) ++start[bucket_of(x) + 1];
-  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-  Vector& tmp = *out;
-  tmp.resize(v.size());
-  for (const T& x : v) tmp[start[bucket_of(x)]++] = x;
-  // start[i] is now the end of bucket i.
-  size_t begin = 0;
-  for (size_t i = 0; i < buckets; ++i) {
-    const size_t end = start[i];
-    if (end - begin > 1) std::sort(tmp.begin() + begin, tmp.begin() + end);
-    begin = end;
-  }
+  thread_local std::vector<uint32_t> ends;
+  out->resize(v.size());
+  Scatter(v, buckets, bucket_of, out->data(), &ends);
+  SortBuckets(out->data(), ends);
 }
 
 // The same, in place. Up to 2^16 buckets, `v`'s buffer is swapped with the
@@ -56,30 +70,20 @@ void SortByBuckets(Vector& v, size_t buckets, BucketOf bucket_of) {
   while ((buckets >> low_bits) > 256) ++low_bits;
   const size_t lows = size_t{1} << low_bits;
   const size_t highs = ((buckets - 1) >> low_bits) + 1;
-  auto high_of = [&](const T& x) { return bucket_of(x) >> low_bits; };
-  auto low_of = [&](const T& x) { return bucket_of(x) & (lows - 1); };
-  thread_local std::vector<uint32_t> start, next;
-  start.assign(highs + 1, 0);
-  for (const T& x : v) ++start[high_of(x) + 1];
-  for (size_t h = 1; h <= highs; ++h) start[h] += start[h - 1];
-  next.assign(start.begin(), start.end() - 1);
+  thread_local std::vector<uint32_t> high_ends, low_ends;
   tmp.resize(v.size());
-  for (const T& x : v) tmp[next[high_of(x)]++] = x;
-  for (size_t h = 0; h < highs; ++h) {
-    const size_t begin = start[h], end = start[h + 1];
-    next.assign(lows + 1, 0);
-    for (size_t i = begin; i < end; ++i) ++next[low_of(tmp[i]) + 1];
-    for (size_t l = 1; l <= lows; ++l) next[l] += next[l - 1];
-    for (size_t i = begin; i < end; ++i) {
-      v[begin + next[low_of(tmp[i])]++] = tmp[i];
-    }
-    // next[l] is now the end of low bucket l, from begin.
-    size_t b = begin;
-    for (size_t l = 0; l < lows && b < end; ++l) {
-      const size_t e = begin + next[l];
-      if (e - b > 1) std::sort(v.begin() + b, v.begin() + e);
-      b = e;
-    }
+  Scatter(
+      std::span<const T>(v), highs,
+      [&](const T& x) { return bucket_of(x) >> low_bits; }, tmp.data(),
+      &high_ends);
+  uint32_t begin = 0;
+  for (uint32_t end : high_ends) {
+    Scatter(
+        std::span<const T>(tmp.data() + begin, end - begin), lows,
+        [&](const T& x) { return bucket_of(x) & (lows - 1); }, v.data() + begin,
+        &low_ends);
+    SortBuckets(v.data() + begin, low_ends);
+    begin = end;
   }
 }
 

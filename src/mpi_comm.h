@@ -1,6 +1,6 @@
-// MPI plumbing of the MPI scan (scan_mpi.cc): a byte stream format for
-// records and claim units, and Comm, the few MPI exchanges the scan uses,
-// each counting the bytes this rank sends. Internal; used by one file.
+// MPI plumbing of the MPI scan (scan_mpi.cc): Comm, the few MPI exchanges
+// the scan uses, each counting the bytes this rank sends; the messages are
+// byte streams (byte_stream.h). Internal; used by one file.
 #ifndef REFRAIN_SRC_MPI_COMM_H_
 #define REFRAIN_SRC_MPI_COMM_H_
 
@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "byte_stream.h"
 
 namespace refrain {
 namespace internal {
@@ -29,44 +30,6 @@ constexpr int kTagSize = 1, kTagData = 2;
 // Point-to-point and broadcast messages go in pieces of at most this many
 // bytes: MPI counts are ints.
 constexpr size_t kPiece = size_t{1} << 30;
-
-// ---- Byte (de)serialization of the record stream. ----
-
-inline void PutU64(std::string* out, uint64_t v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-inline void PutStr(std::string* out, std::string_view s) {
-  PutU64(out, s.size());
-  out->append(s);
-}
-
-class ByteReader {
- public:
-  explicit ByteReader(std::string_view data) : data_(data) {}
-  bool done() const { return pos_ >= data_.size(); }
-  uint64_t U64() {
-    uint64_t v;
-    std::memcpy(&v, data_.data() + pos_, sizeof v);
-    pos_ += sizeof v;
-    return v;
-  }
-  char Byte() { return data_[pos_++]; }
-  std::string Raw(size_t n) {
-    std::string s(data_.substr(pos_, n));
-    pos_ += n;
-    return s;
-  }
-  std::string Str() {
-    const uint64_t n = U64();
-    std::string s(data_.substr(pos_, n));
-    pos_ += n;
-    return s;
-  }
-
- private:
-  std::string_view data_;
-  size_t pos_ = 0;
-};
 
 // ---- MPI transfers, counting the bytes this rank sends. ----
 

@@ -31,7 +31,9 @@ namespace {
 using internal::ByteReader;
 using internal::Comm;
 using internal::PutStr;
+using internal::PutStrings;
 using internal::PutU64;
+using internal::PutVector;
 
 using Clock = std::chrono::steady_clock;
 double Seconds(Clock::time_point since) {
@@ -189,16 +191,6 @@ absl::StatusOr<std::vector<PairResult>> MeasurePairs(
 
 // ---- Claim units on the wire (phase 6). ----
 
-template <typename T>
-void PutVector(std::string* out, const std::vector<T>& v) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  PutU64(out, v.size());
-  out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-}
-void PutStrings(std::string* out, const std::vector<std::string>& v) {
-  PutU64(out, v.size());
-  for (const std::string& x : v) PutStr(out, x);
-}
 void PutCounts(std::string* out, uint64_t units,
                const std::vector<std::pair<std::string, uint64_t>>& counts) {
   PutU64(out, units);
@@ -242,28 +234,9 @@ void PutUnits(std::string* out, const ClaimUnits& u,
   PutVector(out, sigs);
 }
 
-class UnitReader : public ByteReader {
- public:
-  using ByteReader::ByteReader;
-  template <typename T>
-  std::vector<T> Vector() {
-    std::vector<T> v(U64());
-    if (!v.empty()) {
-      std::string raw = Raw(v.size() * sizeof(T));
-      std::memcpy(v.data(), raw.data(), raw.size());
-    }
-    return v;
-  }
-  std::vector<std::string> Strings() {
-    std::vector<std::string> v(U64());
-    for (std::string& x : v) x = Str();
-    return v;
-  }
-};
-
 void GetUnits(std::string_view bytes, ClaimUnits* all,
               std::vector<uint32_t>* sigs) {
-  UnitReader in(bytes);
+  ByteReader in(bytes);
   all->short_units += in.U64();
   all->boilerplate_units += in.U64();
   all->lead_in_units += in.U64();

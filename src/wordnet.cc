@@ -7,10 +7,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,6 +21,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "byte_stream.h"
 #include "hash.h"
 #include "sink.h"
 
@@ -382,14 +381,14 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
 
 namespace {
 
-constexpr char kCacheMagic[8] = {'R', 'F', 'W', 'N', 'C', 'A', 'C', '1'};
+constexpr char kCacheMagic[8] = {'R', 'F', 'W', 'N', 'C', 'A', 'C', '2'};
 constexpr uint64_t kCacheSeed = 0x7265667261696e77ull;  // "refrainw"
-constexpr size_t kCacheHeader = 32;
+constexpr size_t kCacheHeader = sizeof(kCacheMagic) + 3 * sizeof(uint64_t);
 
 // What the image of `dir` depends on: the path and, for every file Parse
 // reads, its size, modification time and inode (0 for a missing one).
 uint64_t CacheKey(const std::string& dir) {
-  std::string id = absl::StrCat("v1|", dir);
+  std::string id = absl::StrCat("v2|", dir);
   for (const char* prefix : {"data.", "index.", ""}) {
     for (int p = 0; p < kNumPos; ++p) {
       const std::string name = *prefix != '\0'
@@ -418,72 +417,16 @@ std::string CachePath(const std::string& cache_dir, const std::string& dir) {
   return absl::StrCat(cache_dir, "/wordnet-", hex, ".bin");
 }
 
-void PutU32(std::string* out, uint32_t v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
-void PutU64(std::string* out, uint64_t v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
-void PutStr(std::string* out, std::string_view s) {
-  PutU32(out, static_cast<uint32_t>(s.size()));
-  out->append(s);
-}
-void PutIds(std::string* out, const std::vector<uint32_t>& v) {
-  PutU64(out, v.size());
-  out->append(reinterpret_cast<const char*>(v.data()),
-              v.size() * sizeof(uint32_t));
-}
-
-// Reads what the Put functions wrote; any read past the end sets failed()
-// and returns zeros.
-class ImageReader {
- public:
-  explicit ImageReader(std::string_view s) : s_(s) {}
-  bool failed() const { return failed_; }
-  bool done() const { return i_ == s_.size(); }
-  uint32_t U32() { return Fixed<uint32_t>(); }
-  uint64_t U64() { return Fixed<uint64_t>(); }
-  std::string_view Str() { return Bytes(U32()); }
-  void Ids(std::vector<uint32_t>* v) {
-    const uint64_t n = U64();
-    if (failed_ || n > (s_.size() - i_) / sizeof(uint32_t)) {
-      failed_ = true;
-      return;
-    }
-    v->resize(n);
-    std::memcpy(v->data(), s_.data() + i_, n * sizeof(uint32_t));
-    i_ += n * sizeof(uint32_t);
-  }
-
- private:
-  template <typename T>
-  T Fixed() {
-    std::string_view b = Bytes(sizeof(T));
-    T v = 0;
-    if (!failed_) std::memcpy(&v, b.data(), sizeof(T));
-    return v;
-  }
-  std::string_view Bytes(size_t n) {
-    if (failed_ || n > s_.size() - i_) {
-      failed_ = true;
-      return {};
-    }
-    std::string_view b = s_.substr(i_, n);
-    i_ += n;
-    return b;
-  }
-  std::string_view s_;
-  size_t i_ = 0;
-  bool failed_ = false;
-};
-
 }  // namespace
 
 std::string WordNet::Serialize() const {
+  using internal::PutStr;
+  using internal::PutU32;
+  using internal::PutU64;
   std::string out;
   for (const std::vector<uint32_t>* v :
        {&hyper_begin_, &hyper_, &near_begin_, &near_, &senses_}) {
-    PutIds(&out, *v);
+    internal::PutVector(&out, *v);
   }
   for (int p = 0; p < kNumPos; ++p) {
     PutU64(&out, lemmas_[p].size());
@@ -495,8 +438,7 @@ std::string WordNet::Serialize() const {
     PutU64(&out, exceptions_[p].size());
     for (const auto& [form, bases] : exceptions_[p]) {
       PutStr(&out, form);
-      PutU32(&out, static_cast<uint32_t>(bases.size()));
-      for (const std::string& b : bases) PutStr(&out, b);
+      internal::PutStrings(&out, bases);
     }
   }
   return out;
@@ -504,11 +446,11 @@ std::string WordNet::Serialize() const {
 
 std::unique_ptr<WordNet> WordNet::Deserialize(std::string_view payload) {
   auto wn = std::unique_ptr<WordNet>(new WordNet());
-  ImageReader in(payload);
+  internal::ByteReader in(payload);
   for (std::vector<uint32_t>* v :
        {&wn->hyper_begin_, &wn->hyper_, &wn->near_begin_, &wn->near_,
         &wn->senses_}) {
-    in.Ids(v);
+    *v = in.Vector<uint32_t>();
   }
   for (int p = 0; p < kNumPos && !in.failed(); ++p) {
     const uint64_t lemmas = in.U64();
@@ -524,12 +466,8 @@ std::unique_ptr<WordNet> WordNet::Deserialize(std::string_view payload) {
     const uint64_t forms = in.U64();
     if (forms > payload.size()) return nullptr;
     for (uint64_t i = 0; i < forms && !in.failed(); ++i) {
-      std::vector<std::string>& bases =
-          wn->exceptions_[p][std::string(in.Str())];
-      const uint32_t n = in.U32();
-      for (uint32_t b = 0; b < n && !in.failed(); ++b) {
-        bases.emplace_back(in.Str());
-      }
+      std::string form(in.Str());
+      wn->exceptions_[p][std::move(form)] = in.Strings();
     }
   }
   if (in.failed() || !in.done()) return nullptr;
@@ -580,43 +518,34 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(
   const uint64_t key = CacheKey(real);
   const std::string path = CachePath(cache_dir, real);
   if (absl::StatusOr<FileText> image = FileText::Read(path); image.ok()) {
-    const std::string_view bytes = image->view();
-    uint64_t header[3] = {0, 0, 0};  // key, payload size, checksum
-    if (bytes.size() >= kCacheHeader &&
-        std::memcmp(bytes.data(), kCacheMagic, sizeof(kCacheMagic)) == 0) {
-      std::memcpy(header, bytes.data() + sizeof(kCacheMagic), sizeof(header));
-      const std::string_view payload = bytes.substr(kCacheHeader);
-      if (header[0] == key && header[1] == payload.size() &&
-          header[2] == internal::HashBytes(payload, kCacheSeed)) {
-        if (std::unique_ptr<WordNet> wn = Deserialize(payload)) return wn;
-      }
+    internal::ByteReader header(image->view());
+    const std::string_view magic = header.Raw(sizeof(kCacheMagic));
+    const uint64_t image_key = header.U64(), size = header.U64(),
+                   checksum = header.U64();
+    const std::string_view payload =
+        image->view().substr(std::min(kCacheHeader, image->view().size()));
+    if (!header.failed() &&
+        magic == std::string_view(kCacheMagic, sizeof(kCacheMagic)) &&
+        image_key == key && size == payload.size() &&
+        checksum == internal::HashBytes(payload, kCacheSeed)) {
+      if (std::unique_ptr<WordNet> wn = Deserialize(payload)) return wn;
     }
   }
   absl::StatusOr<std::unique_ptr<WordNet>> wn = Parse(dir);
   if (!wn.ok()) return wn;
-  // Best effort, written whole beside its final name and renamed over it,
-  // so a reader sees an old image or a new one, never part of one. Not
-  // synced: an image lost or cut by a crash fails its checksum.
+  // Best effort, through a temporary file synced and renamed over the
+  // image: a reader sees an old image or a new one, never part of one.
   std::filesystem::create_directories(cache_dir, ec);
-  absl::StatusOr<internal::TemporaryFile> tmp =
-      internal::CreateTemporaryBeside(path);
-  if (!tmp.ok()) return wn;
+  absl::StatusOr<std::unique_ptr<internal::Sink>> out =
+      internal::Sink::Open(path, /*atomic=*/true);
+  if (!out.ok()) return wn;
   const std::string payload = (*wn)->Serialize();
-  const uint64_t header[3] = {key, payload.size(),
-                              internal::HashBytes(payload, kCacheSeed)};
-  std::string image(kCacheMagic, sizeof(kCacheMagic));
-  image.append(reinterpret_cast<const char*>(header), sizeof(header));
-  image.append(payload);
-  bool ok = true;
-  for (size_t done = 0; ok && done < image.size();) {
-    const ssize_t w = write(tmp->fd, image.data() + done, image.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    ok = w > 0;
-    if (ok) done += static_cast<size_t>(w);
-  }
-  ok = close(tmp->fd) == 0 && ok;
-  if (!ok || !internal::RenameOver(tmp->name, path).ok()) {
-    unlink(tmp->name.c_str());
+  std::string header(kCacheMagic, sizeof(kCacheMagic));
+  internal::PutU64(&header, key);
+  internal::PutU64(&header, payload.size());
+  internal::PutU64(&header, internal::HashBytes(payload, kCacheSeed));
+  if ((*out)->Write(header).ok() && (*out)->Write(payload).ok()) {
+    (void)(*out)->Close();  // Not closed: the Sink removes its temporary.
   }
   return wn;
 }
