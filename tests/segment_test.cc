@@ -51,6 +51,26 @@ TEST(Segment, QuotesOfAllStylesWithMinimumLength) {
                 "this is a guillemet quote here", "this is a single quote here"}));
 }
 
+// Sentence breaking runs on UTF-16 and quote finding skips to the next
+// quotation mark: offsets must still land on the original UTF-8 bytes past
+// two-, three- and four-byte characters (surrogate pairs in UTF-16).
+TEST(Segment, OffsetsPastMultibyteCharacters) {
+  std::string t =
+      "Ça coûte 5 €. Le 🚀 décolle à l’aube! «Voilà une citation assez "
+      "longue» dit-il.\nNaïve café‘s menu. 😀 \"quoted words are here now\" ok.";
+  Segmentation s = Segment(t, {});
+  EXPECT_EQ(Texts(t, s.sentences),
+            (std::vector<std::string>{
+                "Ça coûte 5 €.", "Le 🚀 décolle à l’aube!",
+                "«Voilà une citation assez longue» dit-il.",
+                // No break before the emoji: no capital starts a sentence.
+                "Naïve café‘s menu. 😀 \"quoted words are here now\" ok."}));
+  // ‘ after the letter é is no opener; '"' after an emoji and a space is.
+  EXPECT_EQ(Texts(t, s.quotes),
+            (std::vector<std::string>{"Voilà une citation assez longue",
+                                      "quoted words are here now"}));
+}
+
 TEST(Segment, ApostropheDoesNotCloseSingleQuote) {
   std::string t = "‘Lavrov’s words are clear to everyone,’ he said.";
   Segmentation s = Segment(t, {});
