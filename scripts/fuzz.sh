@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_ingest fuzz_normalize fuzz_report fuzz_html)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_ingest fuzz_normalize fuzz_report fuzz_html fuzz_wordnet)
 case "$seconds" in '' | *[!0-9]*)
   echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;;
 esac

@@ -73,6 +73,14 @@ class WordNet {
   size_t num_synsets() const { return near_begin_.size() - 1; }
   size_t num_lemmas() const;
 
+  // The cache image's payload (its bytes after the header), and back.
+  // Deserialize checks every length against the payload and every id and
+  // range against the tables, so that any bytes give null or a WordNet
+  // whose look-ups stay in bounds (Load has checked the checksum before;
+  // the fuzz target fuzz_wordnet calls it on raw bytes).
+  std::string Serialize() const;
+  static std::unique_ptr<WordNet> Deserialize(std::string_view payload);
+
  private:
   struct SenseRange {
     uint32_t begin = 0;
@@ -88,9 +96,6 @@ class WordNet {
   }
   const SenseRange* FindLemma(std::string_view lemma, Pos pos) const;
   static absl::StatusOr<std::unique_ptr<WordNet>> Parse(const std::string& dir);
-  // The cache image: its bytes after the header, and back.
-  std::string Serialize() const;
-  static std::unique_ptr<WordNet> Deserialize(std::string_view payload);
   // Calls fn(form) for each morphy candidate of `word` in `pos`, in
   // Morphy()'s order, before the lemma check and deduplication.
   template <typename Fn>
