@@ -186,9 +186,9 @@ void FindQuotes(std::string_view text, Span para, uint32_t min_words,
   };
   while (i < end) {
     // Only quotation marks act, and every one starts with one of these
-    // bytes: the code points in between are skipped, not decoded (most of
-    // the time of segmenting went to decoding them). prev is the code point
-    // before the mark.
+    // bytes: the code points in between are skipped, not decoded (decoding
+    // them was a tenth of segmenting: BM_RealSegment 117-124 MB/s without
+    // the skip, 132-142 with it). prev is the code point before the mark.
     if (!kQuoteLeadByte[static_cast<unsigned char>(s[i])]) {
       do {
         ++i;
@@ -270,7 +270,6 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
     if (it == nullptr) {
       seg.sentences.push_back(p);
     } else {
-      // A UTF-8 UText makes the iterator's indexes byte offsets.
       // ICU reads UTF-16 through a plain array, UTF-8 through an access
       // function per chunk: converting first and mapping the boundaries back
       // is faster than the UTF-8 UText (which was most of the time).
