@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <sstream>
@@ -402,6 +403,68 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.End();
 }
 
+// The value of report.json's "near_duplicates" key, as j.dump(2) would write
+// the Json object it stands for (tested by reparsing and re-dumping). A
+// dump of near-duplicate copies lists a pair per copy: built as Json
+// values, a million of them took seconds and most of the scan's peak
+// memory.
+void AppendNearDuplicatesJson(const Report& r, std::string* out) {
+  PrettyJsonWriter w(out, 1);
+  w.BeginObject();
+  w.Key("candidate_pairs");
+  w.Uint(r.candidate_pairs);
+  w.Key("capped_buckets");
+  w.Uint(r.capped_buckets);
+  w.Key("pairs");
+  w.BeginArray();
+  auto write_pair = [&](int64_t i, PrettyJsonWriter* e) {
+    const NearDuplicatePair& p = r.pairs[i];
+    e->BeginObject();
+    e->Key("a");
+    e->String(r.documents[p.a].id);
+    e->Key("b");
+    e->String(r.documents[p.b].id);
+    e->Key("jaccard");
+    e->Double(Round6(p.jaccard));
+    e->Key("containment");
+    e->Double(Round6(p.containment));
+    e->Key("estimate");
+    e->Double(Round6(p.estimate));
+    if (r.index.used) {
+      e->Key("scope");
+      e->String(r.index.Scope(p.a, p.b));
+    }
+    e->End();
+  };
+  w.ParallelElements(static_cast<int64_t>(r.pairs.size()), 4096, write_pair);
+  w.End();
+  w.Key("clusters");
+  w.BeginArray();
+  for (const DocumentCluster& dc : r.clusters) {
+    const Cluster& c = dc.cluster;
+    w.BeginObject();
+    w.Key("size");
+    w.Uint(c.members.size());
+    w.Key("members");
+    w.BeginArray();
+    for (uint32_t m : c.members) w.String(r.documents[m].id);
+    w.End();
+    w.Key("representative");
+    w.String(r.documents[c.representative].id);
+    w.Key("min_similarity");
+    w.Double(Round6(c.min_similarity));
+    w.Key("mean_similarity");
+    w.Double(Round6(c.mean_similarity));
+    w.Key("verified_edges");
+    w.Uint(c.edges);
+    w.Key("pairs");
+    w.String(dc.pairs_to_representative ? "representative" : "all");
+    w.End();
+  }
+  w.End();
+  w.End();
+}
+
 std::string Abbrev(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return std::string(s);
   size_t cut = max_bytes;
@@ -533,36 +596,12 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
     if (ix.read_only) j["index"]["read_only"] = true;
   }
 
-  Json pairs = Json::array();
-  for (const NearDuplicatePair& p : r.pairs) {
-    Json pair = {{"a", r.documents[p.a].id},
-                 {"b", r.documents[p.b].id},
-                 {"jaccard", Round6(p.jaccard)},
-                 {"containment", Round6(p.containment)},
-                 {"estimate", Round6(p.estimate)}};
-    if (r.index.used) pair["scope"] = r.index.Scope(p.a, p.b);
-    pairs.push_back(std::move(pair));
-  }
-  Json clusters = Json::array();
-  for (const DocumentCluster& dc : r.clusters) {
-    const Cluster& c = dc.cluster;
-    Json members = Json::array();
-    for (uint32_t m : c.members) members.push_back(r.documents[m].id);
-    clusters.push_back(
-        {{"size", c.members.size()},
-         {"members", std::move(members)},
-         {"representative", r.documents[c.representative].id},
-         {"min_similarity", Round6(c.min_similarity)},
-         {"mean_similarity", Round6(c.mean_similarity)},
-         {"verified_edges", c.edges},
-         {"pairs", dc.pairs_to_representative ? "representative" : "all"}});
-  }
-  j["near_duplicates"] = {{"candidate_pairs", r.candidate_pairs},
-                          {"capped_buckets", r.capped_buckets},
-                          {"pairs", std::move(pairs)},
-                          {"clusters", std::move(clusters)}};
-  // The claims object quotes every matched text: rendered directly too, and
+  // The near-duplicates and claims objects are rendered directly too, and
   // spliced in the same way.
+  std::string near_duplicates;
+  AppendNearDuplicatesJson(r, &near_duplicates);
+  constexpr const char* kNearPlaceholder = "@@refrain-near-duplicates@@";
+  j["near_duplicates"] = kNearPlaceholder;
   std::string claims;
   AppendClaimsJson(r.documents, r.claims, r.options.claims, r.index,
                    r.claims_error, &claims);
@@ -572,47 +611,63 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
   // `replace` keeps it so should that invariant ever break.
   const std::string text =
       j.dump(2, ' ', false, Json::error_handler_t::replace);
-  // Only the top-level key can be preceded by a raw newline and 2 spaces.
-  const std::string marker =
-      absl::StrCat("\n  \"documents\": \"", kDocsPlaceholder, "\"");
-  const std::string claims_marker =
-      absl::StrCat("\n  \"claims\": \"", kClaimsPlaceholder, "\"");
-  const size_t at = text.find(marker);
-  const size_t claims_at = text.find(claims_marker);
+  // The spliced values, in the order their keys were added. Only a
+  // top-level key can be preceded by a raw newline and 2 spaces.
+  struct Splice {
+    const char* key;
+    const char* placeholder;
+    std::string marker;
+    size_t at = std::string::npos;
+  };
+  Splice splices[] = {{"documents", kDocsPlaceholder, ""},
+                      {"near_duplicates", kNearPlaceholder, ""},
+                      {"claims", kClaimsPlaceholder, ""}};
+  bool found = true;
+  for (size_t k = 0, from = 0; k < std::size(splices); ++k) {
+    Splice& sp = splices[k];
+    sp.marker = absl::StrCat("\n  \"", sp.key, "\": \"", sp.placeholder, "\"");
+    sp.at = text.find(sp.marker, from);
+    if (sp.at == std::string::npos) {
+      found = false;
+      break;
+    }
+    from = sp.at + sp.marker.size();
+  }
   std::vector<std::string> chunks;
   // Cannot happen; never write a placeholder.
-  if (at == std::string::npos || claims_at == std::string::npos ||
-      claims_at < at) {
+  if (!found) {
     Json docs = Json::array();
     for (int64_t i = 0; i < num_docs; ++i) {
       docs.push_back(doc_json(r.documents[first_doc + i]));
     }
     j["documents"] = std::move(docs);
+    j["near_duplicates"] = Json::parse(near_duplicates);
     j["claims"] = Json::parse(claims);
     chunks.push_back(j.dump(2, ' ', false, Json::error_handler_t::replace) +
                      "\n");
     return chunks;
   }
-  // Where the quoted placeholder value of the marker found at `marker_at`
-  // begins, and where the text after it resumes.
-  auto value_at = [](size_t marker_at, const std::string& found,
-                     const char* placeholder) {
-    return marker_at + found.size() - std::strlen(placeholder) - 2;
-  };
-  chunks.push_back(text.substr(0, value_at(at, marker, kDocsPlaceholder)));
-  if (num_docs == 0) {
-    chunks.back() += "[]";
-  } else {
-    chunks.back() += "[\n";
-    for (std::string& block : blocks) chunks.push_back(std::move(block));
-    chunks.emplace_back("  ]");
+  size_t rest = 0;  // Where the text after the last splice resumes.
+  for (size_t k = 0; k < std::size(splices); ++k) {
+    const Splice& sp = splices[k];
+    // Where the quoted placeholder begins.
+    const size_t value_at =
+        sp.at + sp.marker.size() - std::strlen(sp.placeholder) - 2;
+    chunks.push_back(text.substr(rest, value_at - rest));
+    if (k == 0) {
+      if (num_docs == 0) {
+        chunks.back() += "[]";
+      } else {
+        chunks.back() += "[\n";
+        for (std::string& block : blocks) chunks.push_back(std::move(block));
+        chunks.emplace_back("  ]");
+      }
+    } else {
+      chunks.push_back(std::move(k == 1 ? near_duplicates : claims));
+    }
+    rest = sp.at + sp.marker.size();
   }
-  const size_t rest = at + marker.size();
-  chunks.back().append(
-      text, rest,
-      value_at(claims_at, claims_marker, kClaimsPlaceholder) - rest);
-  chunks.push_back(std::move(claims));
-  chunks.push_back(text.substr(claims_at + claims_marker.size()));
+  chunks.push_back(text.substr(rest));
   chunks.back() += '\n';
   return chunks;
 }
