@@ -66,6 +66,10 @@ struct Utf16 {
   size_t size = 0;
 };
 
+// Paragraphs up to this many bytes keep their thread's Utf16 buffers
+// (6 MB) for the next one.
+constexpr size_t kKeptUtf16Units = size_t{1} << 20;
+
 void ToUtf16(std::string_view s, Utf16* out) {
   const auto n = static_cast<int32_t>(s.size());
   // At most one unit per byte (four bytes give a surrogate pair).
@@ -287,6 +291,10 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
         b = e;
       }
       utext_close(ut);  // The iterator keeps its own shallow clone.
+      // A huge paragraph's buffers (6 bytes a byte) are freed, not kept for
+      // the thread's lifetime; the iterator's clone of the text is not read
+      // again before the next setText.
+      if (u.units.size() > kKeptUtf16Units) u = Utf16();
     }
     FindQuotes(text, p, options.min_quote_words, &seg.quotes);
   }

@@ -71,6 +71,23 @@ TEST(Segment, OffsetsPastMultibyteCharacters) {
                                       "quoted words are here now"}));
 }
 
+// A paragraph past the size whose UTF-16 buffers are kept (1 MiB): its
+// sentences, then those of the paragraphs after it, still map back.
+TEST(Segment, HugeParagraphThenSmallOnes) {
+  std::string huge;
+  while (huge.size() < (1u << 20) + 100) huge += "word é ";
+  std::string t = huge + "end. Tail sentence.\nNext para. Its second.";
+  Segmentation s = Segment(t, {});
+  ASSERT_EQ(s.sentences.size(), 4u);
+  EXPECT_EQ(Texts(t, s.sentences)[1], "Tail sentence.");
+  EXPECT_EQ(Texts(t, s.sentences)[2], "Next para.");
+  EXPECT_EQ(Texts(t, s.sentences)[3], "Its second.");
+  // The thread's buffers were freed after the huge paragraph.
+  const std::string again = "Again here. And again.";
+  EXPECT_EQ(Texts(again, Segment(again, {}).sentences),
+            (std::vector<std::string>{"Again here.", "And again."}));
+}
+
 TEST(Segment, ApostropheDoesNotCloseSingleQuote) {
   std::string t = "‘Lavrov’s words are clear to everyone,’ he said.";
   Segmentation s = Segment(t, {});
