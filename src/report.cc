@@ -406,8 +406,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
 // The value of report.json's "near_duplicates" key, as j.dump(2) would write
 // the Json object it stands for (tested by reparsing and re-dumping). A
 // dump of near-duplicate copies lists a pair per copy: built as Json
-// values, a million of them took seconds and most of the scan's peak
-// memory.
+// values, a million of them cost 2.5 s and 0.4 GB more (bench/robustness.sh,
+// one million tiny documents: 8.07 s and 2.1 GB, now 5.53 s and 1.7 GB).
 void AppendNearDuplicatesJson(const Report& r, std::string* out) {
   PrettyJsonWriter w(out, 1);
   w.BeginObject();
