@@ -664,8 +664,9 @@ std::variant<Document, SkippedRecord> ParseRecord(
   Document doc;
   doc.location = record.location();
   doc.input_bytes = record.bytes.size();
-  uint32_t repaired = internal::RepairUtf8(&record.bytes);
+  uint32_t repaired = 0;
   if (record.format != RecordFormat::kJsonLine) {
+    repaired = internal::RepairUtf8(&record.bytes);
     doc.invalid_utf8 = repaired;
     doc.id = doc.location;
     const bool html = options.html || record.format == RecordFormat::kHtml;
@@ -682,9 +683,17 @@ std::variant<Document, SkippedRecord> ParseRecord(
     return doc;
   }
 
+  // simdjson validates the UTF-8 of the whole line as it parses: a line
+  // that parses needs no check of its own (it was a pass over every record
+  // before the parse). One that does not is repaired and parsed again,
+  // which gives what repairing first gave.
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(record.bytes).get(root);
+  if (err) {
+    repaired = internal::RepairUtf8(&record.bytes);
+    if (repaired > 0) err = parser.parse(record.bytes).get(root);
+  }
   if (err == simdjson::STRING_ERROR) {
     if (uint32_t n = RepairLoneSurrogateEscapes(&record.bytes); n > 0) {
       repaired += n;
