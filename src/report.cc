@@ -611,20 +611,34 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
   // `replace` keeps it so should that invariant ever break.
   const std::string text =
       j.dump(2, ' ', false, Json::error_handler_t::replace);
-  // The spliced values, in the order their keys were added. Only a
-  // top-level key can be preceded by a raw newline and 2 spaces.
+  // The spliced values, each in pieces, in the order their keys were added.
+  // Only a top-level key can be preceded by a raw newline and 2 spaces.
   struct Splice {
     const char* key;
     const char* placeholder;
-    std::string marker;
+    std::vector<std::string> value;
+    std::string marker{};  // Set below, from key and placeholder.
     size_t at = std::string::npos;
   };
-  Splice splices[] = {{"documents", kDocsPlaceholder, ""},
-                      {"near_duplicates", kNearPlaceholder, ""},
-                      {"claims", kClaimsPlaceholder, ""}};
+  std::vector<std::string> docs_value;
+  if (num_docs == 0) {
+    docs_value.emplace_back("[]");
+  } else {
+    docs_value.emplace_back("[\n");
+    for (std::string& block : blocks) docs_value.push_back(std::move(block));
+    docs_value.emplace_back("  ]");
+  }
+  // Moved in one by one: an initializer list would copy them.
+  std::vector<std::string> near_value, claims_value;
+  near_value.push_back(std::move(near_duplicates));
+  claims_value.push_back(std::move(claims));
+  Splice splices[] = {
+      {"documents", kDocsPlaceholder, std::move(docs_value)},
+      {"near_duplicates", kNearPlaceholder, std::move(near_value)},
+      {"claims", kClaimsPlaceholder, std::move(claims_value)}};
   bool found = true;
-  for (size_t k = 0, from = 0; k < std::size(splices); ++k) {
-    Splice& sp = splices[k];
+  size_t from = 0;
+  for (Splice& sp : splices) {
     sp.marker = absl::StrCat("\n  \"", sp.key, "\": \"", sp.placeholder, "\"");
     sp.at = text.find(sp.marker, from);
     if (sp.at == std::string::npos) {
@@ -641,30 +655,19 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
       docs.push_back(doc_json(r.documents[first_doc + i]));
     }
     j["documents"] = std::move(docs);
-    j["near_duplicates"] = Json::parse(near_duplicates);
-    j["claims"] = Json::parse(claims);
+    j["near_duplicates"] = Json::parse(splices[1].value[0]);
+    j["claims"] = Json::parse(splices[2].value[0]);
     chunks.push_back(j.dump(2, ' ', false, Json::error_handler_t::replace) +
                      "\n");
     return chunks;
   }
   size_t rest = 0;  // Where the text after the last splice resumes.
-  for (size_t k = 0; k < std::size(splices); ++k) {
-    const Splice& sp = splices[k];
-    // Where the quoted placeholder begins.
+  for (Splice& sp : splices) {
+    // The text up to the quoted placeholder, then the value.
     const size_t value_at =
         sp.at + sp.marker.size() - std::strlen(sp.placeholder) - 2;
     chunks.push_back(text.substr(rest, value_at - rest));
-    if (k == 0) {
-      if (num_docs == 0) {
-        chunks.back() += "[]";
-      } else {
-        chunks.back() += "[\n";
-        for (std::string& block : blocks) chunks.push_back(std::move(block));
-        chunks.emplace_back("  ]");
-      }
-    } else {
-      chunks.push_back(std::move(k == 1 ? near_duplicates : claims));
-    }
+    for (std::string& piece : sp.value) chunks.push_back(std::move(piece));
     rest = sp.at + sp.marker.size();
   }
   chunks.push_back(text.substr(rest));
