@@ -263,15 +263,16 @@ class Lexicon {
   // caller's) is cleared. The lock is taken once for all the words, not once
   // per word: threads preparing texts at the same time otherwise spend more
   // time queueing on it than looking up.
-  void Senses(const std::vector<std::string>& words,
-              std::span<const uint32_t> which, const WordSenses** out,
+  void Senses(const TermList& words, std::span<const uint32_t> which,
+              const WordSenses** out,
               std::vector<std::unique_ptr<WordSenses>>* overflow) const {
     thread_local std::vector<uint32_t> missing;
     missing.clear();
     {
       std::shared_lock lock(mu_);
       for (uint32_t i : which) {
-        auto it = cache_.find(words[i]);
+        auto it =
+            cache_.find(absl::string_view(words[i].data(), words[i].size()));
         if (it != cache_.end()) {
           out[i] = it->second;
         } else {
@@ -294,9 +295,10 @@ class Lexicon {
   // Caches `ws`, the senses of `word`, unless another thread did first;
   // returns the cached senses. Holds mu_ exclusively.
   const WordSenses* Insert(
-      const std::string& word, std::unique_ptr<WordSenses> ws,
+      std::string_view word, std::unique_ptr<WordSenses> ws,
       std::vector<std::unique_ptr<WordSenses>>* overflow) const {
-    if (auto it = cache_.find(word); it != cache_.end()) return it->second;
+    const absl::string_view key(word.data(), word.size());
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     if (cache_.size() >= kMaxCachedWords) {
       overflow->push_back(std::move(ws));
       return overflow->back().get();
@@ -306,11 +308,11 @@ class Lexicon {
       owned_.push_back(std::move(ws));
       p = owned_.back().get();
     }
-    cache_.emplace(word, p);
+    cache_.emplace(key, p);
     return p;
   }
 
-  std::unique_ptr<WordSenses> Lookup(const std::string& word) const {
+  std::unique_ptr<WordSenses> Lookup(std::string_view word) const {
     auto ws = std::make_unique<WordSenses>();
     wn_->Synsets(word, kMaxSenses, &ws->syn);
     if (ws->syn.empty()) return nullptr;
@@ -357,6 +359,33 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> SharedLexicon(
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------
+// TermList
+
+TermList::TermList(std::initializer_list<std::string_view> terms) {
+  for (std::string_view t : terms) push_back(t);
+}
+
+TermList::TermList(const std::vector<std::string>& terms) {
+  for (const std::string& t : terms) push_back(t);
+}
+
+void TermList::AssignRange(const TermList& other, size_t first, size_t last) {
+  clear();
+  if (first >= last) return;
+  const uint32_t base = first == 0 ? 0 : other.ends_[first - 1];
+  chars_.assign(other.chars_, base, other.ends_[last - 1] - base);
+  for (size_t i = first; i < last; ++i) ends_.push_back(other.ends_[i] - base);
+}
+
+std::vector<std::string> TermList::ToStrings() const {
+  return std::vector<std::string>(begin(), end());
+}
+
+bool TermList::operator<(const TermList& o) const {
+  return std::lexicographical_compare(begin(), end(), o.begin(), o.end());
+}
 
 // ---------------------------------------------------------------------------
 // TermAnalyzer
@@ -462,7 +491,7 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   // their exact size: growing the unit's own vectors cost an allocation per
   // doubling, and reserving a slot per token would hold memory for every
   // stop word of the dump.
-  thread_local std::vector<std::string> stems, words;
+  thread_local TermList stems, words;
   thread_local std::vector<uint32_t> stem_positions;
   stems.clear();
   words.clear();
@@ -477,7 +506,7 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
       stem_positions.push_back(position);
       stems.push_back(num);
       words.push_back(num);
-      out.numbers.push_back(std::move(num));
+      out.numbers.push_back(num);
       continue;
     }
     const TokenInfo& info = token_info(w);
@@ -488,10 +517,8 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     stems.push_back(info.stem);
     words.push_back(info.word);
   }
-  out.stems.assign(std::make_move_iterator(stems.begin()),
-                   std::make_move_iterator(stems.end()));
-  out.words.assign(std::make_move_iterator(words.begin()),
-                   std::make_move_iterator(words.end()));
+  out.stems = stems;
+  out.words = words;
   out.stem_positions.assign(stem_positions.begin(), stem_positions.end());
   return out;
 }
@@ -825,7 +852,7 @@ void ClaimScorer::Impl::Prepare(const UnitTerms& t, uint64_t idf_units,
       thread_local std::vector<uint32_t> which;
       which.clear();
       for (size_t i = 0; i < n; ++i) {
-        const std::string& w = t.words[i];
+        const std::string_view w = t.words[i];
         if (!w.empty() && !IsAsciiDigit(w[0])) {
           which.push_back(static_cast<uint32_t>(i));
         }
@@ -845,8 +872,8 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
   std::fill(f, f + kNumFeatures, 0.0);
   // A canonical order (shorter first) makes every feature exactly
   // symmetric, rounding included.
-  const std::vector<std::string>& one_stems = one.terms->stems;
-  const std::vector<std::string>& two_stems = two.terms->stems;
+  const TermList& one_stems = one.terms->stems;
+  const TermList& two_stems = two.terms->stems;
   const bool swap =
       two_stems.size() < one_stems.size() ||
       (two_stems.size() == one_stems.size() && two_stems < one_stems);
@@ -1039,11 +1066,11 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
   const UnitTerms& ub = *b.terms;
   if (!ua.numbers.empty() || !ub.numbers.empty()) {
     size_t only_a = 0, only_b = 0;
-    for (const std::string& x : ua.numbers) {
+    for (std::string_view x : ua.numbers) {
       only_a += std::find(ub.numbers.begin(), ub.numbers.end(), x) ==
                 ub.numbers.end();
     }
-    for (const std::string& y : ub.numbers) {
+    for (std::string_view y : ub.numbers) {
       only_b += std::find(ua.numbers.begin(), ua.numbers.end(), y) ==
                 ua.numbers.end();
     }
@@ -1072,10 +1099,10 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   const UnitTerms& l = *ls.terms;
   thread_local UnitTerms slice;
   const auto begin = static_cast<long>(w.begin), end = static_cast<long>(w.end);
-  slice.stems.assign(l.stems.begin() + begin, l.stems.begin() + end);
-  slice.words.assign(l.words.begin() + begin, l.words.begin() + end);
+  slice.stems.AssignRange(l.stems, w.begin, w.end);
+  slice.words.AssignRange(l.words, w.begin, w.end);
   slice.numbers.clear();
-  for (const std::string& word : slice.words) {
+  for (std::string_view word : slice.words) {
     if (!word.empty() && IsAsciiDigit(word[0])) slice.numbers.push_back(word);
   }
   // A negation anywhere in the longer text still counts.

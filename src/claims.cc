@@ -149,7 +149,7 @@ std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
   SignShingles(
       terms.size(),
       [&](int64_t u) {
-        const std::vector<std::string>& stems = terms[u].stems;
+        const TermList& stems = terms[u].stems;
         return UnitShingles(
             stems.size(),
             [&](size_t i) {
@@ -173,7 +173,7 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
   std::vector<std::string> all;
   for (size_t u = 0; u < units.size(); ++u) {
     std::vector<std::string>& st = inc->unit_stems[u];
-    st.assign(terms[u].stems.begin(), terms[u].stems.end());
+    st = terms[u].stems.ToStrings();
     std::sort(st.begin(), st.end());
     st.erase(std::unique(st.begin(), st.end()), st.end());
     all.insert(all.end(), st.begin(), st.end());
@@ -507,7 +507,7 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const UnitTerms> terms,
     absl::flat_hash_map<std::string_view, int32_t> local;
     for (uint32_t u = block_begin(k); u < block_begin(k + 1); ++u) {
       size_t o = ids.begin[u];
-      for (const std::string& stem : terms[u].stems) {
+      for (std::string_view stem : terms[u].stems) {
         auto [it, inserted] =
             local.try_emplace(stem, static_cast<int32_t>(local.size()));
         if (inserted) block_stems[k].push_back(stem);

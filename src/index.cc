@@ -1274,10 +1274,10 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
             static_cast<size_t>(e) <= text.size()) {
           UnitTerms t = analyzer->Analyze(std::string_view(text).substr(
               static_cast<size_t>(b), static_cast<size_t>(e - b)));
-          std::sort(t.stems.begin(), t.stems.end());
-          t.stems.erase(std::unique(t.stems.begin(), t.stems.end()),
-                        t.stems.end());
-          for (const std::string& s : t.stems) ++df[s];
+          std::vector<std::string> stems = t.stems.ToStrings();
+          std::sort(stems.begin(), stems.end());
+          stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+          for (const std::string& s : stems) ++df[s];
         }
       }
       units->Reset();

@@ -899,7 +899,7 @@ absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
   if (index != nullptr) {
     std::vector<std::string> stems;
     for (const UnitTerms& t : two.terms) {
-      stems.insert(stems.end(), t.stems.begin(), t.stems.end());
+      for (std::string_view stem : t.stems) stems.emplace_back(stem);
     }
     std::sort(stems.begin(), stems.end());
     stems.erase(std::unique(stems.begin(), stems.end()), stems.end());

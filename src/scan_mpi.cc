@@ -224,9 +224,9 @@ void PutUnits(std::string* out, const ClaimUnits& u,
     PutU64(out, unit.doc);
     PutU64(out, static_cast<uint64_t>(unit.kind));
     PutU64(out, uint64_t{unit.span.begin} << 32 | unit.span.end);
-    PutStrings(out, t.stems);
-    PutStrings(out, t.words);
-    PutStrings(out, t.numbers);
+    PutStrings(out, t.stems.ToStrings());
+    PutStrings(out, t.words.ToStrings());
+    PutStrings(out, t.numbers.ToStrings());
     PutU64(out, t.negated ? 1 : 0);
     PutVector(out, t.tokens);
     PutVector(out, t.stem_positions);
@@ -249,9 +249,9 @@ void GetUnits(std::string_view bytes, ClaimUnits* all,
     unit.span =
         Span{static_cast<uint32_t>(span >> 32), static_cast<uint32_t>(span)};
     UnitTerms t;
-    t.stems = in.Strings();
-    t.words = in.Strings();
-    t.numbers = in.Strings();
+    t.stems = TermList(in.Strings());
+    t.words = TermList(in.Strings());
+    t.numbers = TermList(in.Strings());
     t.negated = in.U64() != 0;
     t.tokens = in.Vector<uint64_t>();
     t.stem_positions = in.Vector<uint32_t>();

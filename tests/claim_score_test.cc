@@ -109,20 +109,22 @@ TEST(TermAnalyzer, StopWords) {
   for (const char* w : {"russia", "plans", "concern", "state", "islamic"}) {
     EXPECT_FALSE(a.IsStopWord(w)) << w;
   }
-  EXPECT_EQ(a.Analyze("The plans of the State are of no concern").stems,
-            (std::vector<std::string>{"plan", "state", "concern"}));
+  EXPECT_EQ(
+      a.Analyze("The plans of the State are of no concern").stems.ToStrings(),
+      (std::vector<std::string>{"plan", "state", "concern"}));
 }
 
 TEST(TermAnalyzer, UnitTermsContents) {
   UnitTerms t = Analyzer().Analyze(
       "Islamic State\u2019s allies paid $2,000 and 1,000.5 euros, 2,5 more.");
-  EXPECT_EQ(t.words,
+  EXPECT_EQ(t.words.ToStrings(),
             (std::vector<std::string>{"islamic", "state", "allies", "paid",
                                       "2000", "1000.5", "euros", "2.5"}));
-  EXPECT_EQ(t.stems,
+  EXPECT_EQ(t.stems.ToStrings(),
             (std::vector<std::string>{"islam", "state", "alli", "paid", "2000",
                                       "1000.5", "euro", "2.5"}));
-  EXPECT_EQ(t.numbers, (std::vector<std::string>{"2000", "1000.5", "2.5"}));
+  EXPECT_EQ(t.numbers.ToStrings(),
+            (std::vector<std::string>{"2000", "1000.5", "2.5"}));
   EXPECT_FALSE(t.negated);
   // Every token (stop words too) is hashed; content words point into them.
   // ("$" is no token; "and" and "more" are stop words.)
@@ -154,13 +156,51 @@ TEST(TermAnalyzer, Languages) {
             "\u043a\u043d\u0438\u0433");                 // книг
 }
 
+TEST(TermList, StoresTermsBackToBack) {
+  TermList t{"state", "", "islam", "2000"};
+  EXPECT_EQ(t.size(), 4u);
+  EXPECT_FALSE(t.empty());
+  EXPECT_EQ(t[0], "state");
+  EXPECT_EQ(t[1], "");
+  EXPECT_EQ(t[2], "islam");
+  EXPECT_EQ(t[3], "2000");
+  EXPECT_EQ(t.ToStrings(),
+            (std::vector<std::string>{"state", "", "islam", "2000"}));
+  EXPECT_EQ(TermList(t.ToStrings()), t);
+  std::vector<std::string_view> seen(t.begin(), t.end());
+  EXPECT_EQ(seen,
+            (std::vector<std::string_view>{"state", "", "islam", "2000"}));
+
+  TermList window;
+  window.AssignRange(t, 1, 3);
+  EXPECT_EQ(window, (TermList{"", "islam"}));
+  window.AssignRange(t, 2, 4);
+  EXPECT_EQ(window, (TermList{"islam", "2000"}));
+  window.AssignRange(t, 0, 1);
+  EXPECT_EQ(window, (TermList{"state"}));
+  window.AssignRange(t, 2, 2);
+  EXPECT_TRUE(window.empty());
+
+  // Equal characters with other boundaries are other lists.
+  EXPECT_NE((TermList{"ab", "c"}), (TermList{"a", "bc"}));
+  EXPECT_EQ((TermList{}), TermList());
+  // Ordered term by term, as std::vector<std::string> is.
+  EXPECT_LT((TermList{"a", "bc"}), (TermList{"ab", "c"}));
+  EXPECT_LT((TermList{"ab"}), (TermList{"ab", ""}));
+  EXPECT_FALSE((TermList{"b"}) < (TermList{"a", "z"}));
+  t.clear();
+  EXPECT_TRUE(t.empty());
+  t.push_back("x");
+  EXPECT_EQ(t, (TermList{"x"}));
+}
+
 // ---------------------------------------------------------------------------
 // IdfTable
 
 UnitTerms Stems(std::vector<std::string> stems) {
   UnitTerms t;
-  t.words = stems;
-  t.stems = std::move(stems);
+  t.words = TermList(stems);
+  t.stems = TermList(stems);
   return t;
 }
 

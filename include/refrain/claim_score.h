@@ -14,7 +14,10 @@
 #ifndef REFRAIN_CLAIM_SCORE_H_
 #define REFRAIN_CLAIM_SCORE_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
@@ -27,15 +30,80 @@
 
 namespace refrain {
 
+// A list of short strings (stems, words, numbers) stored back to back: one
+// block of characters and one of end offsets. A scan holds every content
+// word of every claim unit twice over, and a std::vector<std::string> spends
+// 32 bytes a string before its characters; this spends 4. Read-only access
+// is by index or iteration, as std::string_view.
+class TermList {
+ public:
+  TermList() = default;
+  TermList(std::initializer_list<std::string_view> terms);
+  explicit TermList(const std::vector<std::string>& terms);
+
+  size_t size() const { return ends_.size(); }
+  bool empty() const { return ends_.empty(); }
+  std::string_view operator[](size_t i) const {
+    const uint32_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(chars_.data() + begin, ends_[i] - begin);
+  }
+  void push_back(std::string_view term) {
+    chars_.append(term);
+    ends_.push_back(static_cast<uint32_t>(chars_.size()));
+  }
+  void clear() {
+    chars_.clear();
+    ends_.clear();
+  }
+  // Replaces the list with terms [first, last) of `other`.
+  void AssignRange(const TermList& other, size_t first, size_t last);
+  std::vector<std::string> ToStrings() const;
+
+  class const_iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::string_view;
+    const_iterator() = default;
+    const_iterator(const TermList* list, size_t i) : list_(list), i_(i) {}
+    std::string_view operator*() const { return (*list_)[i_]; }
+    const_iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    const_iterator operator++(int) { return const_iterator(list_, i_++); }
+    bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+   private:
+    const TermList* list_ = nullptr;
+    size_t i_ = 0;
+  };
+  using iterator = const_iterator;
+  using value_type = std::string_view;
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, size()); }
+
+  // The same terms in the same order (equal characters and boundaries).
+  bool operator==(const TermList&) const = default;
+  // Lexicographic by term, as for std::vector<std::string>.
+  bool operator<(const TermList& o) const;
+
+ private:
+  std::string chars_;
+  std::vector<uint32_t> ends_;  // ends_[i]: one past term i in chars_.
+};
+
 // A claim unit's text reduced to what carries its meaning.
 struct UnitTerms {
   // Stems of the content words (stop words removed), in text order.
-  std::vector<std::string> stems;
+  TermList stems;
   // The normalized (case-folded, unstemmed) content words, parallel to
   // `stems`; used for lexical-knowledge look-ups (e.g. WordNet).
-  std::vector<std::string> words;
+  TermList words;
   // Numeric tokens ("2,000" -> "2000"), in text order.
-  std::vector<std::string> numbers;
+  TermList numbers;
   // True if the text contains a negation ("not", "no", "never", "n't", ...).
   bool negated = false;
   // Every word token, stop words included, as a stable 64-bit hash of its
