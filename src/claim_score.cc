@@ -251,6 +251,17 @@ uint8_t SenseLevel(const WordSenses& x, const WordSenses& y) {
   return kNoMatch;
 }
 
+// SenseLevel() for a caller that does not tell synonyms from the other
+// relations: kRelated for both. The relations of a word include its own
+// synsets, so a shared synset is found by these two tests too, and the
+// synset test that SenseLevel() makes first is saved.
+uint8_t RelatedLevel(const WordSenses& x, const WordSenses& y) {
+  return AnyIn(x.syn, y.rel, y.rel_bits, RelBit) ||
+                 AnyIn(y.syn, x.rel, x.rel_bits, RelBit)
+             ? kRelated
+             : kNoMatch;
+}
+
 // WordNet plus a cache of the senses of the words met so far. One per
 // WordNet directory per process, shared by every scorer using it.
 class Lexicon {
@@ -668,6 +679,10 @@ struct ClaimScorer::Prepared::Side {
   // read; Features() derives everything.
   uint8_t grams_made = 0;
   bool counted = false;
+  // Whether Compute tells WordNet synonyms (kSynonym) from the other
+  // relations (kRelated) for this text: false when it is prepared for a
+  // model that reads no synonym feature, which then see kRelated for both.
+  bool synonyms = true;
   // Senses looked up past a full Lexicon cache: owned here.
   std::vector<std::unique_ptr<WordSenses>> overflow;
 };
@@ -784,6 +799,7 @@ struct ClaimScorer::Impl {
   // stem counts if it reads idf_cosine or jaccard.
   uint8_t model_grams = 0;
   bool model_counts = false;
+  bool model_synonyms = false;  // The model reads cov_syn_min or _max.
 
   // What a Side is prepared for: every feature (Features()), or the model's.
   enum class For { kAllFeatures, kModel };
@@ -864,6 +880,7 @@ void ClaimScorer::Impl::Prepare(const UnitTerms& t, uint64_t idf_units,
     s->sigs.clear();
   }
   const bool all = what == For::kAllFeatures;
+  s->synonyms = all || model_synonyms;
   Derive(t.tokens, all || model_counts, all ? 0xF : model_grams, s);
 }
 
@@ -903,6 +920,7 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
     const uint64_t* hash_b = b.hash.data();
     const std::array<uint64_t, 8>* sigs_b = b.sigs.data();
     uint8_t* best_b_row = best_b.data();
+    const bool synonyms = a.synonyms || b.synonyms;
     for (size_t i = 0; i < n; ++i) {
       uint8_t* row = level.data() + i * m;
       const uint64_t hash_i = a.hash[i];
@@ -915,7 +933,8 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
           l = kExact;
           ++exact;
         } else if (MayRelate(sigs_i, sigs_b[j])) {
-          l = SenseLevel(*sa[i], *sb[j]);
+          l = synonyms ? SenseLevel(*sa[i], *sb[j])
+                       : RelatedLevel(*sa[i], *sb[j]);
         }
         row[j] = l;
         best = std::max(best, l);
@@ -1127,6 +1146,7 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   side.w.assign(ls.w.begin() + begin, ls.w.begin() + end);
   side.senses.assign(ls.senses.begin() + begin, ls.senses.begin() + end);
   side.sigs.assign(ls.sigs.begin() + begin, ls.sigs.begin() + end);
+  side.synonyms = ls.synonyms;
   // Derived for what the longer side was prepared for.
   Derive(slice.tokens, ls.counted, ls.grams_made, &side);
   Compute(*w.shorter, side, f, nullptr);
@@ -1174,6 +1194,9 @@ absl::StatusOr<ClaimScorer> ClaimScorer::Create(
       impl->model_grams |= static_cast<uint8_t>(1u << ((index - kTok1Min) / 2));
     }
     if (index == kIdfCosine || index == kJaccard) impl->model_counts = true;
+    if (index == kCovSynMin || index == kCovSynMax) {
+      impl->model_synonyms = true;
+    }
   }
   ClaimScorer scorer;
   scorer.impl_ = std::move(impl);
