@@ -1161,7 +1161,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
 }  // namespace
 
 uint64_t EstimateClaimMemory(uint64_t text_bytes) {
-  return uint64_t{100'000'000} + 24 * text_bytes;
+  return uint64_t{100'000'000} + 20 * text_bytes;
 }
 
 absl::Status CheckClaimMemory(std::span<const Document> docs,
@@ -1174,7 +1174,7 @@ absl::Status CheckClaimMemory(std::span<const Document> docs,
   }
   return absl::ResourceExhaustedError(absl::StrFormat(
       "claims: the claims stage would need about %.2f GB for %.1f MB of "
-      "article text (100 MB + 24 bytes per byte), over --claim-max-memory "
+      "article text (100 MB + 20 bytes per byte), over --claim-max-memory "
       "%.2f GB (the memory available when the scan started, unless set): "
       "scan smaller dumps for claims, raise --claim-max-memory if the "
       "estimate is too high for these texts (0: no check), or run with "

@@ -125,9 +125,9 @@ double EffectiveClaimThreshold(const ClaimOptions& options);
 
 // The peak memory of a scan with claims over documents holding `text_bytes`
 // bytes of text, as the ClaimOptions::max_memory_bytes check estimates it:
-// 100 MB plus 24 bytes per byte of text. Measured whole-scan peaks: 17 to 31
-// bytes per byte (BBC, BBC in 10 outlets, gen-10000, gen-100000;
-// docs/performance.md), so the estimate errs high.
+// 100 MB plus 20 bytes per byte of text. Measured whole-scan peaks, past
+// the 100 MB: 7 to 18 bytes per byte (BBC, BBC in 10 outlets, gen-10000,
+// gen-100000; docs/performance.md), so the estimate errs high.
 uint64_t EstimateClaimMemory(uint64_t text_bytes);
 // OK, or ResourceExhausted with the estimate, the limit and the remedies
 // when EstimateClaimMemory() of the documents' text exceeds
