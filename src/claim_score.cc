@@ -680,8 +680,9 @@ struct ClaimScorer::Prepared::Side {
   uint8_t grams_made = 0;
   bool counted = false;
   // Whether Compute tells WordNet synonyms (kSynonym) from the other
-  // relations (kRelated) for this text: false when it is prepared for a
-  // model that reads no synonym feature, which then see kRelated for both.
+  // relations (kRelated) for this text. False when it is prepared for a
+  // model that reads no synonym feature: Compute then gives kRelated for
+  // both, and the model's features are the same.
   bool synonyms = true;
   // Senses looked up past a full Lexicon cache: owned here.
   std::vector<std::unique_ptr<WordSenses>> overflow;
