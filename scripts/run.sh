@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-scripts/build.sh
+scripts/build.sh --target refrain
 if [ $# -eq 0 ]; then set -- corpus; fi
 exec build/refrain scan "$@"
