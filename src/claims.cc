@@ -709,8 +709,8 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
           "of this dump share LSH buckets with too many others (many "
           "rewrites of the same text, or a narrow vocabulary). Raise "
           "--claim-lsh-threshold (now %g) to cut the candidates, raise "
-          "--claim-max-candidates if memory allows (8 bytes a pair, twice "
-          "over while sorting), or run with --no-claims",
+          "--claim-max-candidates if memory allows (8 bytes a pair while "
+          "they are sorted), or run with --no-claims",
           bound, num_leaders, options.max_candidate_pairs,
           options.lsh_threshold));
     }

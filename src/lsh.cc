@@ -158,21 +158,25 @@ uint64_t BandPairCount(const Table& t, uint32_t max_bucket) {
   return n;
 }
 
-// Sorts packed pairs (first << 32 | second), all in [lo, hi), in about
-// n / 4 buckets of their offset from lo: pairs are spread evenly enough
-// over that range for the buckets to hold a few each.
-void SortPairs(std::vector<uint64_t>& v, uint64_t lo, uint64_t hi) {
+// Sorts packed pairs (first << 32 | second), all in [lo, hi), in place, in
+// about n / 4 buckets of their offset from lo (pairs are spread evenly
+// enough over that range for the buckets to hold a few each), and drops
+// repeats. Returns how many distinct pairs lead `v`.
+size_t SortUniquePairs(std::span<uint64_t> v, uint64_t lo, uint64_t hi) {
   const size_t n = v.size();
   if (n < 1024) {
     std::sort(v.begin(), v.end());
-    return;
+  } else {
+    const uint64_t span = hi - lo - 1;  // The largest offset.
+    const int width = 64 - std::countl_zero(span);
+    const int shift = std::max(0, width - internal::BucketBits(n, 4));
+    thread_local std::vector<uint64_t> sorted;
+    internal::SortByBuckets<uint64_t>(
+        v, static_cast<size_t>(span >> shift) + 1,
+        [lo, shift](uint64_t x) { return (x - lo) >> shift; }, &sorted);
+    std::copy(sorted.begin(), sorted.end(), v.begin());
   }
-  const uint64_t span = hi - lo - 1;  // The largest offset.
-  const int width = 64 - std::countl_zero(span);
-  const int shift = std::max(0, width - internal::BucketBits(n, 4));
-  internal::SortByBuckets(
-      v, static_cast<size_t>(span >> shift) + 1,
-      [lo, shift](uint64_t x) { return (x - lo) >> shift; });
+  return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
 }
 
 }  // namespace
@@ -187,93 +191,119 @@ void LshIndex::Build() {
 
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
     uint32_t max_bucket, CandidateStats* stats) const& {
-  return MergeBandPairs(BandPairs(max_bucket, stats));
+  return ListPairs(max_bucket, stats, [](uint32_t) {});
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
     uint32_t max_bucket, CandidateStats* stats) && {
-  std::vector<std::vector<uint64_t>> per_band = BandPairs(max_bucket, stats);
+  auto pairs = ListPairs(max_bucket, stats,
+                         [this](uint32_t band) { Table().swap(bands_[band]); });
   std::vector<Table>().swap(bands_);
   built_ = false;  // Nothing left to query.
-  return MergeBandPairs(std::move(per_band));
+  return pairs;
 }
 
-std::vector<std::vector<uint64_t>> LshIndex::BandPairs(
-    uint32_t max_bucket, CandidateStats* stats) const {
+// The pairs are listed by ranges of their first member, each range in its
+// own buffer: counted per band and range, written straight to their place,
+// then each range sorted and deduplicated on its own, in parallel. So each
+// pair is written once and sorted once, and the peak is one buffer slot
+// per pair emitted (repeats included) while the band tables shrink as they
+// are read. Per-band lists merged afterwards held the lists and the
+// merged pairs together: claims on 100k generated articles (121M pairs)
+// peaked at 5.47 GB, 2.4 GB of it that merge.
+template <typename Release>
+std::vector<std::pair<uint32_t, uint32_t>> LshIndex::ListPairs(
+    uint32_t max_bucket, CandidateStats* stats, Release release) const {
   assert(built_);
-  std::vector<std::vector<uint64_t>> per_band(bands_.size());
-  std::vector<CandidateStats> band_stats(bands_.size());
+  if (stats != nullptr) *stats = {};
+  const auto num_bands = static_cast<uint32_t>(bands_.size());
+  if (size_ == 0) {
+    for (uint32_t b = 0; b < num_bands; ++b) release(b);
+    return {};
+  }
+  // Ranges of 2^shift first members: enough of them that the threads share
+  // the sorting evenly, and for the bucket sort's passes to stay in cache.
+  const uint32_t want = 32 * static_cast<uint32_t>(omp_get_max_threads());
+  int shift = 0;
+  while ((uint64_t{size_} >> shift) > want) ++shift;
+  const uint32_t num_ranges = ((size_ - 1) >> shift) + 1;
+  // counts[b * num_ranges + r]: band b's pairs whose first member is in
+  // range r.
+  std::vector<uint64_t> counts(size_t{num_bands} * num_ranges, 0);
+  std::vector<CandidateStats> band_stats(num_bands);
 #pragma omp parallel for schedule(dynamic)
-  for (int64_t b = 0; b < static_cast<int64_t>(bands_.size()); ++b) {
+  for (int64_t b = 0; b < static_cast<int64_t>(num_bands); ++b) {
+    // As ForEachBucketPair would emit them, counted without the pairs.
+    uint64_t* count = counts.data() + b * num_ranges;
     const Table& t = bands_[b];
-    std::vector<uint64_t>& out = per_band[b];
-    // Counted first, so the list is allocated once at its size: the
-    // lists of all bands are alive together at the merge.
-    out.reserve(BandPairCount(t, max_bucket));
     ForEachBucket(t, [&](size_t i, size_t m) {
-      if (AppendBucketPairs(
-              m, [&](size_t x) { return t[i + x].doc; }, max_bucket, &out)) {
+      if (m > max_bucket) {
+        count[t[i].doc >> shift] += m - 1;
         ++band_stats[b].buckets_capped;
         band_stats[b].docs_in_capped += m;
+        return;
+      }
+      for (size_t x = 0; x + 1 < m; ++x) {
+        count[t[i + x].doc >> shift] += m - 1 - x;
       }
     });
-    SortPairs(out, 0, uint64_t{size_} << 32);
-    out.erase(std::unique(out.begin(), out.end()), out.end());
   }
   if (stats != nullptr) {
-    *stats = {};
     for (const auto& s : band_stats) {
       stats->buckets_capped += s.buckets_capped;
       stats->docs_in_capped += s.docs_in_capped;
     }
   }
-  return per_band;
-}
-
-std::vector<std::pair<uint32_t, uint32_t>> LshIndex::MergeBandPairs(
-    std::vector<std::vector<uint64_t>> per_band) const {
-  // The union of the bands' sorted lists, merged in parallel: the pairs
-  // are split by their first member into ranges, each gathered from every
-  // band, sorted and deduplicated on its own, then copied into place. One
-  // sort of the concatenation ran on one thread and held the pairs three
-  // times over (claims on gen-100000: 8.9 of its 11.6 s, on one thread).
-  size_t total = 0;
-  for (const std::vector<uint64_t>& v : per_band) total += v.size();
-  const uint32_t num_ranges =
-      total < (1u << 16)
-          ? 1
-          : std::min<uint32_t>(
-                size_, 32 * static_cast<uint32_t>(omp_get_max_threads()));
-  auto range_begin = [&](uint32_t r) {  // First member of range r's pairs.
-    return static_cast<uint32_t>(uint64_t{size_} * r / num_ranges);
-  };
-  std::vector<std::vector<uint64_t>> merged(num_ranges);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t r = 0; r < static_cast<int64_t>(num_ranges); ++r) {
-    const uint32_t a_lo = range_begin(static_cast<uint32_t>(r));
-    const uint32_t a_hi = range_begin(static_cast<uint32_t>(r + 1));
-    const uint64_t lo = uint64_t{a_lo} << 32, hi = uint64_t{a_hi} << 32;
-    std::vector<uint64_t>& out = merged[r];
-    for (const std::vector<uint64_t>& v : per_band) {
-      auto first = std::lower_bound(v.begin(), v.end(), lo);
-      auto last = std::lower_bound(first, v.end(), hi);
-      out.insert(out.end(), first, last);
+  // Range r's buffer: band 0's pairs, then band 1's, ... Left
+  // uninitialized (new[] of a scalar): each page is first touched when a
+  // pair is written to it.
+  std::vector<std::unique_ptr<uint64_t[]>> buffers(num_ranges);
+  std::vector<uint64_t> range_size(num_ranges, 0);
+  for (uint32_t r = 0; r < num_ranges; ++r) {
+    for (uint32_t b = 0; b < num_bands; ++b) {
+      const uint64_t c = counts[size_t{b} * num_ranges + r];
+      counts[size_t{b} * num_ranges + r] = range_size[r];  // Band b's start.
+      range_size[r] += c;
     }
-    SortPairs(out, lo, hi);
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    if (range_size[r] != 0) buffers[r].reset(new uint64_t[range_size[r]]);
   }
-  std::vector<std::vector<uint64_t>>().swap(per_band);
-  std::vector<size_t> offset(num_ranges + 1, 0);
-  for (uint32_t r = 0; r < num_ranges; ++r)
-    offset[r + 1] = offset[r] + merged[r].size();
-  std::vector<std::pair<uint32_t, uint32_t>> pairs(offset[num_ranges]);
+#pragma omp parallel for schedule(dynamic)
+  for (int64_t b = 0; b < static_cast<int64_t>(num_bands); ++b) {
+    uint64_t* next = counts.data() + b * num_ranges;
+    const Table& t = bands_[b];
+    ForEachBucket(t, [&](size_t i, size_t m) {
+      ForEachBucketPair(
+          m, [&](size_t x) { return t[i + x].doc; }, max_bucket,
+          [&](uint32_t first, uint32_t second) {
+            const uint32_t r = first >> shift;
+            buffers[r][next[r]++] = uint64_t{first} << 32 | second;
+          });
+    });
+    release(static_cast<uint32_t>(b));
+  }
+  std::vector<size_t> distinct(num_ranges, 0);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t r = 0; r < static_cast<int64_t>(num_ranges); ++r) {
-    std::pair<uint32_t, uint32_t>* out = pairs.data() + offset[r];
-    for (uint64_t x : merged[r]) {
-      *out++ = {static_cast<uint32_t>(x >> 32), static_cast<uint32_t>(x)};
+    const uint64_t first_lo = static_cast<uint64_t>(r) << shift;
+    const uint64_t first_hi =
+        std::min<uint64_t>(first_lo + (uint64_t{1} << shift), size_);
+    distinct[r] =
+        SortUniquePairs(std::span<uint64_t>(buffers[r].get(), range_size[r]),
+                        first_lo << 32, first_hi << 32);
+  }
+  // Copied out in order, each buffer freed once copied: the output grows
+  // as the buffers go, so the two are never alive whole at once.
+  size_t total = 0;
+  for (size_t d : distinct) total += d;
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  pairs.reserve(total);
+  for (uint32_t r = 0; r < num_ranges; ++r) {
+    for (size_t i = 0; i < distinct[r]; ++i) {
+      const uint64_t x = buffers[r][i];
+      pairs.emplace_back(static_cast<uint32_t>(x >> 32),
+                         static_cast<uint32_t>(x));
     }
-    std::vector<uint64_t>().swap(merged[r]);
+    buffers[r].reset();
   }
   return pairs;
 }

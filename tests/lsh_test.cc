@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "bucket_sort.h"
@@ -215,6 +216,52 @@ TEST(Lsh, CandidatePairBoundCountsEveryBandsPairs) {
   EXPECT_EQ(moved, kept);
   EXPECT_EQ(moved_stats.buckets_capped, kept_stats.buckets_capped);
   EXPECT_EQ(moved_stats.docs_in_capped, kept_stats.docs_in_capped);
+}
+
+TEST(Lsh, CandidatePairsEqualEveryBandsBucketPairs) {
+  // 3,000 signatures over a 4-letter alphabet, 3 rows a band: 64 buckets a
+  // band of about 47 members, so about 700k pairs, listed in 64 ranges of
+  // their first member or more. Against a brute-force union of every
+  // band's bucket pairs, with every bucket whole (max_bucket 1000) and
+  // with the larger buckets capped (max_bucket 47: each member with the
+  // first), from the index kept and consumed.
+  const uint32_t k = 48;
+  const LshParams params{16, 3};
+  const size_t n = 3000;
+  std::mt19937 rng(5);
+  std::vector<uint32_t> sigs(n * k);
+  for (auto& x : sigs) x = rng() % 4;
+  for (const uint32_t max_bucket : {1000u, 47u}) {
+    std::set<std::pair<uint32_t, uint32_t>> expected;
+    uint64_t capped = 0;
+    for (uint32_t b = 0; b < params.bands; ++b) {
+      std::map<uint64_t, std::vector<uint32_t>> buckets;
+      for (uint32_t d = 0; d < n; ++d) {
+        buckets[BandKey(std::span(sigs).subspan(d * k, k), params, b)]
+            .push_back(d);
+      }
+      for (const auto& bucket : buckets) {
+        const std::vector<uint32_t>& docs = bucket.second;
+        capped += ForEachBucketPair(
+            docs.size(), [&](size_t x) { return docs[x]; }, max_bucket,
+            [&](uint32_t a, uint32_t c) { expected.emplace(a, c); });
+      }
+    }
+    LshIndex index(params, k);
+    index.Add(sigs);
+    index.Build();
+    LshIndex::CandidateStats kept_stats, moved_stats;
+    const auto kept = index.CandidatePairs(max_bucket, &kept_stats);
+    EXPECT_GT(kept.size(), 100'000u);
+    EXPECT_TRUE(
+        std::equal(kept.begin(), kept.end(), expected.begin(), expected.end()))
+        << "max_bucket " << max_bucket << ": " << kept.size() << " pairs, "
+        << expected.size() << " expected";
+    EXPECT_EQ(kept_stats.buckets_capped, capped);
+    EXPECT_EQ(std::move(index).CandidatePairs(max_bucket, &moved_stats), kept);
+    EXPECT_EQ(moved_stats.buckets_capped, capped);
+    EXPECT_EQ(capped > 0, max_bucket == 47u);  // About half the buckets.
+  }
 }
 
 }  // namespace

@@ -73,9 +73,9 @@ struct ClaimOptions {
   // The claims stage fails (ResourceExhausted, naming the remedies) rather
   // than build more candidate pairs than this, counted with repeats across
   // LSH bands (LshIndex::CandidatePairBound): a dump where most sentences
-  // recur many times would otherwise fill memory (8 bytes each, twice over
-  // while sorting) and run for hours. 0: no limit. Default 400 million
-  // (about 6.4 GB at the peak).
+  // recur many times would otherwise fill memory (8 bytes each while they
+  // are sorted) and run for hours. 0: no limit. Default 400 million (about
+  // 3.2 GB at the peak).
   uint64_t max_candidate_pairs = 400'000'000;
   // The claims stage fails (ResourceExhausted, naming the remedies) before
   // any work when its estimated peak memory, EstimateClaimMemory() of the

@@ -52,26 +52,30 @@ inline uint64_t BucketPairCount(uint64_t m, uint32_t max_bucket) {
   return m > max_bucket ? m - 1 : m * (m - 1) / 2;
 }
 
-// The candidate pairs of one bucket of m members, doc(0) < ... < doc(m-1),
-// appended to `out` as (a << 32 | b): every pair, or, over `max_bucket`
-// members, each member with the first (see LshIndex::CandidatePairs).
-// Returns whether the bucket was capped. Shared by LshIndex and the MPI scan,
-// whose buckets live on different ranks.
-template <typename DocAt>
-bool AppendBucketPairs(size_t m, DocAt doc, uint32_t max_bucket,
-                       std::vector<uint64_t>* out) {
+// Calls fn(a, b) for the candidate pairs of one bucket of m members,
+// doc(0) < ... < doc(m-1): every pair, or, over `max_bucket` members, each
+// member with the first (see LshIndex::CandidatePairs). Returns whether the
+// bucket was capped.
+template <typename DocAt, typename Fn>
+bool ForEachBucketPair(size_t m, DocAt doc, uint32_t max_bucket, Fn fn) {
   if (m > max_bucket) {
-    for (size_t x = 1; x < m; ++x) {
-      out->push_back(uint64_t{doc(0)} << 32 | doc(x));
-    }
+    for (size_t x = 1; x < m; ++x) fn(doc(0), doc(x));
     return true;
   }
   for (size_t x = 0; x < m; ++x) {
-    for (size_t y = x + 1; y < m; ++y) {
-      out->push_back(uint64_t{doc(x)} << 32 | doc(y));
-    }
+    for (size_t y = x + 1; y < m; ++y) fn(doc(x), doc(y));
   }
   return false;
+}
+
+// The same pairs appended to `out` as (a << 32 | b). Shared by LshIndex
+// and the MPI scan, whose buckets live on different ranks.
+template <typename DocAt>
+bool AppendBucketPairs(size_t m, DocAt doc, uint32_t max_bucket,
+                       std::vector<uint64_t>* out) {
+  return ForEachBucketPair(m, doc, max_bucket, [out](uint32_t a, uint32_t b) {
+    out->push_back(uint64_t{a} << 32 | b);
+  });
 }
 
 class LshIndex {
@@ -101,8 +105,8 @@ class LshIndex {
   // clusters are the same when those members really are near-duplicates.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
       uint32_t max_bucket, CandidateStats* stats = nullptr) const&;
-  // The same, consuming the index: its band tables are freed once each
-  // band's pairs are listed, before the lists are merged (the peak).
+  // The same, consuming the index: each band table is freed as soon as its
+  // pairs are listed, so the tables and the lists are not alive together.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
       uint32_t max_bucket, CandidateStats* stats = nullptr) &&;
 
@@ -151,12 +155,11 @@ class LshIndex {
   using Table = std::vector<Entry, NoInitAllocator<Entry>>;
 
   uint64_t BandKey(std::span<const uint32_t> sig, uint32_t band) const;
-  // CandidatePairs in two steps: each band's pairs (packed a << 32 | b,
-  // sorted, distinct), then their union.
-  std::vector<std::vector<uint64_t>> BandPairs(uint32_t max_bucket,
-                                               CandidateStats* stats) const;
-  std::vector<std::pair<uint32_t, uint32_t>> MergeBandPairs(
-      std::vector<std::vector<uint64_t>> per_band) const;
+  // CandidatePairs, calling release(b) once band b's pairs are listed.
+  template <typename Release>
+  std::vector<std::pair<uint32_t, uint32_t>> ListPairs(uint32_t max_bucket,
+                                                       CandidateStats* stats,
+                                                       Release release) const;
 
   LshParams params_;
   uint32_t num_perm_;
