@@ -889,7 +889,24 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
     tb.clear();
     tb_row_end.clear();
     per_term.assign(nt + 1, 0);
+    // The partner rows lie anywhere in `x` (tens of megabytes at scale),
+    // so each candidate's look-ups missed the caches one after another:
+    // the gate's largest cost. They are fetched ahead instead (the row's
+    // place, then its entries), so that the misses overlap.
+    constexpr size_t kAhead = 16;
+    const int32_t* outer = x.outerIndexPtr();
     for (size_t i = begin; i < end; ++i) {
+      if (i + kAhead < end) {
+        const uint32_t later = candidates[i + kAhead].second;
+        __builtin_prefetch(&local_row[later]);
+        __builtin_prefetch(&outer[later]);
+      }
+      if (i + kAhead / 2 < end) {
+        const int32_t at = outer[candidates[i + kAhead / 2].second];
+        __builtin_prefetch(x.innerIndexPtr() + at);
+        __builtin_prefetch(x.valuePtr() + at);
+        __builtin_prefetch(x.valuePtr() + at + 8);
+      }
       const uint32_t b = candidates[i].second;
       if (local_row[b] >= 0) continue;
       local_row[b] = static_cast<int32_t>(rows_seen.size());
@@ -939,60 +956,100 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
 }
 
 // The pairs of `gated` the scorer puts at or above `threshold`, in their
-// order. Takes the units' terms and frees them (with the prepared texts)
-// in parallel: freed one by one on return, their few hundred thousand
-// small blocks were a serial tail of the stage.
+// order. Takes the units' terms and frees them as it goes.
+//
+// What the scorer derives from one unit alone (weights, WordNet senses,
+// n-grams; about 2 kB a unit) is derived once per unit, not per pair. The
+// pairs are scored in chunks, in their (a, b) order: a unit is prepared
+// when the first chunk that holds it starts, and its prepared text and
+// terms are freed when the last one ends. Partners are mostly near each
+// other in the unit order, so only 10-30% of the scored units are prepared
+// at any time (BBC, gen-10000, BBC in 10 outlets, in 256 chunks); all of
+// them prepared up front were the claims stage's peak on gen-100000 (1.8 GB
+// above 3.3 GB). Freeing in parallel also keeps the few hundred thousand
+// small blocks from being a serial tail.
 std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
                                    std::vector<UnitTerms> terms,
                                    const TermIds& ids,
                                    const ClaimScorer& scorer,
                                    double threshold) {
   const auto num_units = static_cast<int64_t>(terms.size());
-  // A unit is scored against a few others on average: what the scorer
-  // derives from one unit alone (weights, WordNet senses, n-grams) is
-  // derived once, up front. Units in no scored pair are done with: their
-  // terms go before the prepared texts of the others are made.
-  std::vector<char> needed(num_units, 0);
-  for (auto [a, b] : gated.pairs) {
-    needed[a] = 1;
-    needed[b] = 1;
-  }
-#pragma omp parallel for schedule(static)
-  for (int64_t u = 0; u < num_units; ++u) {
-    if (!needed[u]) terms[u] = UnitTerms();
-  }
-  std::vector<ClaimScorer::Prepared> prepared(num_units);
-#pragma omp parallel for schedule(dynamic, 64)
-  for (int64_t u = 0; u < num_units; ++u) {
-    if (!needed[u]) continue;
-    // The IDF and hash of each stem by its term id: no string look-ups.
-    thread_local std::vector<double> stem_idf;
-    thread_local std::vector<uint64_t> stem_hash;
-    stem_idf.clear();
-    stem_hash.clear();
-    for (int32_t t : ids.of(static_cast<uint32_t>(u))) {
-      stem_idf.push_back(ids.idf[t]);
-      stem_hash.push_back(ids.hash[t]);
+  const size_t num_pairs = gated.pairs.size();
+  // Chunks of 4,096 pairs or more (tens of milliseconds of work between
+  // barriers), at most 1,024 of them.
+  const size_t num_chunks = std::clamp<size_t>(num_pairs / 4096, 1, 1024);
+  auto chunk_begin = [&](size_t c) { return c * num_pairs / num_chunks; };
+  // Each unit's first and last chunk (kNone: in no scored pair, done with).
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> first(num_units, kNone), last(num_units, 0);
+  for (size_t c = 0; c < num_chunks; ++c) {
+    for (size_t k = chunk_begin(c); k < chunk_begin(c + 1); ++k) {
+      for (const uint32_t u : {gated.pairs[k].first, gated.pairs[k].second}) {
+        if (first[u] == kNone) first[u] = static_cast<uint32_t>(c);
+        last[u] = static_cast<uint32_t>(c);
+      }
     }
-    prepared[u] = scorer.Prepare(terms[u], stem_idf, stem_hash, ids.idf_units);
   }
-  std::vector<double> score(gated.pairs.size());
-#pragma omp parallel for schedule(dynamic, 64)
-  for (int64_t k = 0; k < static_cast<int64_t>(gated.pairs.size()); ++k) {
-    auto [a, b] = gated.pairs[k];
-    score[k] = scorer.Score(prepared[a], prepared[b]);
+  // The units each chunk starts and ends, by a counting sort on the chunk.
+  auto by_chunk = [&](const std::vector<uint32_t>& chunk,
+                      std::vector<size_t>* begin) {
+    begin->assign(num_chunks + 1, 0);
+    for (int64_t u = 0; u < num_units; ++u) {
+      if (first[u] != kNone) ++(*begin)[chunk[u] + 1];
+    }
+    for (size_t c = 0; c < num_chunks; ++c) (*begin)[c + 1] += (*begin)[c];
+    std::vector<uint32_t> units((*begin)[num_chunks]);
+    std::vector<size_t> next(begin->begin(), begin->end() - 1);
+    for (int64_t u = 0; u < num_units; ++u) {
+      if (first[u] != kNone) units[next[chunk[u]]++] = static_cast<uint32_t>(u);
+    }
+    return units;
+  };
+  std::vector<size_t> starts_begin, ends_begin;
+  const std::vector<uint32_t> starts = by_chunk(first, &starts_begin);
+  const std::vector<uint32_t> ends = by_chunk(last, &ends_begin);
+  std::vector<ClaimScorer::Prepared> prepared(num_units);
+  std::vector<double> score(num_pairs);
+#pragma omp parallel
+  {
+#pragma omp for schedule(static)
+    for (int64_t u = 0; u < num_units; ++u) {
+      if (first[u] == kNone) terms[u] = UnitTerms();
+    }
+    for (size_t c = 0; c < num_chunks; ++c) {
+#pragma omp for schedule(dynamic, 16)
+      for (size_t i = starts_begin[c]; i < starts_begin[c + 1]; ++i) {
+        const uint32_t u = starts[i];
+        // The IDF and hash of each stem by its term id: no string look-ups.
+        thread_local std::vector<double> stem_idf;
+        thread_local std::vector<uint64_t> stem_hash;
+        stem_idf.clear();
+        stem_hash.clear();
+        for (int32_t t : ids.of(u)) {
+          stem_idf.push_back(ids.idf[t]);
+          stem_hash.push_back(ids.hash[t]);
+        }
+        prepared[u] =
+            scorer.Prepare(terms[u], stem_idf, stem_hash, ids.idf_units);
+      }
+#pragma omp for schedule(dynamic, 64)
+      for (size_t k = chunk_begin(c); k < chunk_begin(c + 1); ++k) {
+        auto [a, b] = gated.pairs[k];
+        score[k] = scorer.Score(prepared[a], prepared[b]);
+      }
+      // A prepared text refers to its own unit's terms, and goes first.
+#pragma omp for schedule(static)
+      for (size_t i = ends_begin[c]; i < ends_begin[c + 1]; ++i) {
+        prepared[ends[i]] = ClaimScorer::Prepared();
+        terms[ends[i]] = UnitTerms();
+      }
+    }
   }
   std::vector<ClaimMatch> matches;
-  for (size_t k = 0; k < gated.pairs.size(); ++k) {
+  for (size_t k = 0; k < num_pairs; ++k) {
     if (score[k] < threshold) continue;
     auto [a, b] = gated.pairs[k];
     matches.push_back(ClaimMatch{a, b, score[k], gated.cosine[k]});
-  }
-  // A prepared text refers to its own unit's terms only, and goes first.
-#pragma omp parallel for schedule(static)
-  for (int64_t u = 0; u < num_units; ++u) {
-    prepared[u] = ClaimScorer::Prepared();
-    terms[u] = UnitTerms();
   }
   return matches;
 }
