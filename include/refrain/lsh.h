@@ -106,7 +106,7 @@ class LshIndex {
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
       uint32_t max_bucket, CandidateStats* stats = nullptr) const&;
   // The same, consuming the index: each band table is freed as soon as its
-  // pairs are listed, so the tables and the lists are not alive together.
+  // pairs are written out, so the tables shrink as the pair buffers grow.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
       uint32_t max_bucket, CandidateStats* stats = nullptr) &&;
 
