@@ -68,8 +68,8 @@ bool ForEachBucketPair(size_t m, DocAt doc, uint32_t max_bucket, Fn fn) {
   return false;
 }
 
-// The same pairs appended to `out` as (a << 32 | b). Shared by LshIndex
-// and the MPI scan, whose buckets live on different ranks.
+// The same pairs appended to `out` as (a << 32 | b), for the MPI scan,
+// whose buckets live on different ranks.
 template <typename DocAt>
 bool AppendBucketPairs(size_t m, DocAt doc, uint32_t max_bucket,
                        std::vector<uint64_t>* out) {
