@@ -554,11 +554,11 @@ Impl& Mutable(std::shared_ptr<Impl>& p) {
 }
 }  // namespace
 
-void IdfTable::Add(const UnitTerms& unit) {
+void IdfTable::AddStems(const TermList& stems) {
   Impl& impl = Mutable(impl_);
   ++units_;
   thread_local std::vector<std::string_view> distinct;
-  distinct.assign(unit.stems.begin(), unit.stems.end());
+  distinct.assign(stems.begin(), stems.end());
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   for (std::string_view s : distinct) {

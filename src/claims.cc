@@ -138,18 +138,112 @@ void SignShingles(size_t num_units, ShinglesFn shingles,
   }
 }
 
-// Candidate sketches of units. Stems in more units than the frequent-stem
-// cap are left out of the shingles.
-std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
+// A 128-bit fingerprint of all of a unit's terms (stems, words, numbers,
+// negation, tokens, positions): what tells a copy of a unit from another
+// text (Copies, below) once the terms themselves are gone. Different terms
+// share a key with a probability of about 2^-128 a pair.
+struct TermsKey {
+  uint64_t low = 0, high = 0;
+  bool operator==(const TermsKey&) const = default;
+};
+
+TermsKey KeyOf(const UnitTerms& t) {
+  thread_local std::string bytes;
+  bytes.clear();
+  auto put = [&](const void* p, size_t n) {
+    bytes.append(static_cast<const char*>(p), n);
+  };
+  auto put_list = [&](const TermList& list) {
+    const auto n = static_cast<uint32_t>(list.size());
+    put(&n, sizeof n);
+    for (std::string_view term : list) {
+      const auto size = static_cast<uint32_t>(term.size());
+      put(&size, sizeof size);
+      put(term.data(), term.size());
+    }
+  };
+  put_list(t.stems);
+  put_list(t.words);
+  put_list(t.numbers);
+  bytes.push_back(t.negated ? 1 : 0);
+  const auto n = static_cast<uint32_t>(t.tokens.size());
+  put(&n, sizeof n);
+  put(t.tokens.data(), t.tokens.size() * sizeof(uint64_t));
+  put(t.stem_positions.data(), t.stem_positions.size() * sizeof(uint32_t));
+  const XXH128_hash_t h =
+      XXH3_128bits_withSeed(bytes.data(), bytes.size(), internal::kTokenSeed);
+  return TermsKey{h.low64, h.high64};
+}
+
+// The units FinishClaims works on: each unit's stems and the key of its
+// terms. The rest of its terms (words, numbers, every token and position:
+// about 1 kB a unit, most of the stage's memory at scale) is dropped as soon
+// as its document is analyzed, and derived again from the unit's text for
+// the units that reach the scorer: 31% of BBC's units, 34% of gen-10000's,
+// 6% of BBC in 10 outlets'. The stems go once the term ids are made.
+struct UnitSet {
+  std::vector<ClaimUnit> units;
+  std::vector<TermList> stems;  // Per unit.
+  std::vector<TermsKey> keys;   // Per unit.
+  uint64_t short_units = 0, boilerplate_units = 0, lead_in_units = 0;
+
+  size_t size() const { return units.size(); }
+};
+
+// Units and their terms as a UnitSet.
+UnitSet CompactUnits(ClaimUnits all) {
+  UnitSet set;
+  set.units = std::move(all.units);
+  const auto n = static_cast<int64_t>(all.terms.size());
+  set.stems.resize(n);
+  set.keys.resize(n);
+  // One document's units (FindClaims) are few; a whole dump's
+  // (FindClaimsFromUnits) are worth the threads.
+#pragma omp parallel for schedule(static) if (n > 4096)
+  for (int64_t u = 0; u < n; ++u) {
+    set.keys[u] = KeyOf(all.terms[u]);
+    set.stems[u] = std::move(all.terms[u].stems);
+    all.terms[u] = UnitTerms();
+  }
+  set.short_units = all.short_units;
+  set.boilerplate_units = all.boilerplate_units;
+  set.lead_in_units = all.lead_in_units;
+  return set;
+}
+
+// The units of several documents (in order) as one set; empties `parts`.
+UnitSet ConcatUnitSets(std::vector<UnitSet>& parts) {
+  UnitSet all;
+  size_t total = 0;
+  for (const UnitSet& p : parts) total += p.size();
+  all.units.reserve(total);
+  all.stems.reserve(total);
+  all.keys.reserve(total);
+  for (UnitSet& p : parts) {
+    all.units.insert(all.units.end(), p.units.begin(), p.units.end());
+    all.keys.insert(all.keys.end(), p.keys.begin(), p.keys.end());
+    for (TermList& st : p.stems) all.stems.push_back(std::move(st));
+    all.short_units += p.short_units;
+    all.boilerplate_units += p.boilerplate_units;
+    all.lead_in_units += p.lead_in_units;
+    p = UnitSet{};
+  }
+  return all;
+}
+
+// Candidate sketches of `n` units, stems_of(u) giving unit u's stems. Stems
+// in more units than the frequent-stem cap are left out of the shingles.
+template <typename StemsOf>
+std::vector<uint32_t> SignUnits(size_t n, StemsOf stems_of,
                                 const ClaimOptions& options,
                                 const IdfTable& idf) {
   const double min_idf = MinShingleIdf(options, idf.units());
   const LshParams lsh = ClaimLshParams(options);
-  std::vector<uint32_t> sigs(terms.size() * lsh.bands * lsh.rows);
+  std::vector<uint32_t> sigs(n * lsh.bands * lsh.rows);
   SignShingles(
-      terms.size(),
+      n,
       [&](int64_t u) {
-        const TermList& stems = terms[u].stems;
+        const TermList& stems = stems_of(u);
         return UnitShingles(
             stems.size(),
             [&](size_t i) {
@@ -164,16 +258,15 @@ std::vector<uint32_t> SignUnits(std::span<const UnitTerms> terms,
 // scan --index: completes `idf` (the index's counts, then the units of the
 // documents it does not count yet), signs every unit into `sigs`, and fills
 // the outputs of `inc`.
-absl::Status SketchForIndex(std::span<const ClaimUnit> units,
-                            const std::vector<UnitTerms>& terms,
-                            const ClaimOptions& options, IdfTable* idf,
-                            ClaimsIncremental* inc,
+absl::Status SketchForIndex(const UnitSet& set, const ClaimOptions& options,
+                            IdfTable* idf, ClaimsIncremental* inc,
                             std::vector<uint32_t>* sigs) {
+  const std::vector<ClaimUnit>& units = set.units;
   inc->unit_stems.assign(units.size(), {});
   std::vector<std::string> all;
   for (size_t u = 0; u < units.size(); ++u) {
     std::vector<std::string>& st = inc->unit_stems[u];
-    st = terms[u].stems.ToStrings();
+    st = set.stems[u].ToStrings();
     std::sort(st.begin(), st.end());
     st.erase(std::unique(st.begin(), st.end()), st.end());
     all.insert(all.end(), st.begin(), st.end());
@@ -186,9 +279,11 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
     idf->Merge(*base);
   }
   for (size_t u = 0; u < units.size(); ++u) {
-    if (inc->counts_in_idf[units[u].doc]) idf->Add(terms[u]);
+    if (inc->counts_in_idf[units[u].doc]) idf->AddStems(set.stems[u]);
   }
-  *sigs = SignUnits(terms, options, *idf);
+  *sigs = SignUnits(
+      units.size(), [&](size_t u) -> const TermList& { return set.stems[u]; },
+      options, *idf);
   const LshParams p = ClaimLshParams(options);
   const uint32_t k = p.bands * p.rows;
   inc->unit_band_keys.resize(units.size() * p.bands);
@@ -417,7 +512,9 @@ ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
 std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
                                      const ClaimOptions& options,
                                      const IdfTable& idf) {
-  return SignUnits(terms, options, idf);
+  return SignUnits(
+      terms.size(), [&](size_t u) -> const TermList& { return terms[u].stems; },
+      options, idf);
 }
 
 namespace {
@@ -471,19 +568,19 @@ struct TermIds {
   }
 };
 
-// Numbers the stems of `terms` in order of first use, exactly as one pass
+// Numbers the stems of `set`'s units in order of first use, exactly as one pass
 // over the units would number them: the ids order the matrix columns, and
 // with them the additions that make up the norms and cosines. Blocks of
 // units are numbered in parallel with ids of their own, then merged in
 // order. With `count_df`, the units' document frequencies are added to
 // `idf` (else it already counts them).
-absl::StatusOr<TermIds> NumberTerms(std::span<const UnitTerms> terms,
-                                    bool count_df, IdfTable* idf) {
-  const auto num_units = static_cast<uint32_t>(terms.size());
+absl::StatusOr<TermIds> NumberTerms(const UnitSet& set, bool count_df,
+                                    IdfTable* idf) {
+  const auto num_units = static_cast<uint32_t>(set.size());
   TermIds ids;
   ids.begin.assign(num_units + 1, 0);
   for (uint32_t u = 0; u < num_units; ++u) {
-    ids.begin[u + 1] = ids.begin[u] + terms[u].stems.size();
+    ids.begin[u + 1] = ids.begin[u] + set.stems[u].size();
   }
   if (ids.begin[num_units] >
       static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
@@ -500,14 +597,14 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const UnitTerms> terms,
     return static_cast<uint32_t>(k * num_units / blocks);
   };
   // Per block: its stems in order of first use. The views are of the stems
-  // in `terms`, which outlive them.
+  // in `set`, which outlive them.
   std::vector<std::vector<std::string_view>> block_stems(blocks);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t k = 0; k < blocks; ++k) {
     absl::flat_hash_map<std::string_view, int32_t> local;
     for (uint32_t u = block_begin(k); u < block_begin(k + 1); ++u) {
       size_t o = ids.begin[u];
-      for (std::string_view stem : terms[u].stems) {
+      for (std::string_view stem : set.stems[u]) {
         auto [it, inserted] =
             local.try_emplace(stem, static_cast<int32_t>(local.size()));
         if (inserted) block_stems[k].push_back(stem);
@@ -599,8 +696,8 @@ struct Copies {
 };
 
 Copies FindCopies(std::span<const ClaimUnit> units,
-                  std::span<const UnitTerms> terms, const TermIds& ids,
-                  const DocRelations& rel, const ClaimOptions& options) {
+                  std::span<const TermsKey> terms_key, const DocRelations& rel,
+                  const ClaimOptions& options) {
   const auto num_units = static_cast<uint32_t>(units.size());
   Copies c;
   c.leader_of.resize(num_units);
@@ -609,13 +706,12 @@ Copies FindCopies(std::span<const ClaimUnit> units,
 #pragma omp parallel for schedule(static)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
     const uint32_t d = units[u].doc;
-    const std::span<const int32_t> of = ids.of(static_cast<uint32_t>(u));
-    key[u] = absl::HashOf(rel.story(d), rel.newness(d),
-                          absl::Span<const int32_t>(of.data(), of.size()),
-                          terms[u].tokens, terms[u].negated);
+    key[u] = absl::HashOf(rel.story(d), rel.newness(d), terms_key[u].low,
+                          terms_key[u].high);
   }
   // A key's first unit, and whether a later one is its copy. Two units
-  // with one key but other terms (a hash collision) both stay leaders.
+  // with one key but other terms (a collision of the 64-bit key) both stay
+  // leaders.
   absl::flat_hash_map<uint64_t, uint32_t> first;
   first.reserve(num_units);
   for (uint32_t u = 0; u < num_units; ++u) {
@@ -625,7 +721,7 @@ Copies FindCopies(std::span<const ClaimUnit> units,
     const bool copy =
         !inserted && !options.same_document && !options.within_duplicates &&
         rel.story(du) == rel.story(dl) && rel.newness(du) == rel.newness(dl) &&
-        terms[u] == terms[l];
+        terms_key[u] == terms_key[l];
     c.leader_of[u] = copy ? l : u;
     if (copy) {
       ++c.begin[l + 1];
@@ -956,7 +1052,8 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
 }
 
 // The pairs of `gated` the scorer puts at or above `threshold`, in their
-// order. Takes the units' terms and frees them as it goes.
+// order. The terms of each scored unit are derived again from its text in
+// `docs` with `analyzer`, as AnalyzeDocumentUnits derived them.
 //
 // What the scorer derives from one unit alone (weights, WordNet senses,
 // n-grams; about 2 kB a unit) is derived once per unit, not per pair. The
@@ -968,12 +1065,19 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
 // them prepared up front were the claims stage's peak on gen-100000 (1.8 GB
 // above 3.3 GB). Freeing in parallel also keeps the few hundred thousand
 // small blocks from being a serial tail.
-std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
-                                   std::vector<UnitTerms> terms,
-                                   const TermIds& ids,
-                                   const ClaimScorer& scorer,
-                                   double threshold) {
-  const auto num_units = static_cast<int64_t>(terms.size());
+std::vector<ClaimMatch> ScorePairs(
+    const GatedPairs& gated, std::span<const ClaimUnit> units,
+    std::span<const Document> docs, const TermAnalyzer& analyzer,
+    const TermIds& ids, const ClaimScorer& scorer, double threshold) {
+  const auto num_units = static_cast<int64_t>(units.size());
+  // The terms of unit u, while it is prepared (a Prepared refers to them).
+  std::vector<std::unique_ptr<UnitTerms>> terms(num_units);
+  auto terms_of = [&](uint32_t u) {
+    const ClaimUnit& unit = units[u];
+    return std::make_unique<UnitTerms>(
+        analyzer.Analyze(std::string_view(docs[unit.doc].text)
+                             .substr(unit.span.begin, unit.span.size())));
+  };
   const size_t num_pairs = gated.pairs.size();
   // Chunks of 4,096 pairs or more (tens of milliseconds of work between
   // barriers), at most 1,024 of them.
@@ -998,12 +1102,13 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
       if (first[u] != kNone) ++(*begin)[chunk[u] + 1];
     }
     for (size_t c = 0; c < num_chunks; ++c) (*begin)[c + 1] += (*begin)[c];
-    std::vector<uint32_t> units((*begin)[num_chunks]);
+    std::vector<uint32_t> listed((*begin)[num_chunks]);
     std::vector<size_t> next(begin->begin(), begin->end() - 1);
     for (int64_t u = 0; u < num_units; ++u) {
-      if (first[u] != kNone) units[next[chunk[u]]++] = static_cast<uint32_t>(u);
+      if (first[u] != kNone)
+        listed[next[chunk[u]]++] = static_cast<uint32_t>(u);
     }
-    return units;
+    return listed;
   };
   std::vector<size_t> starts_begin, ends_begin;
   const std::vector<uint32_t> starts = by_chunk(first, &starts_begin);
@@ -1012,10 +1117,6 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
   std::vector<double> score(num_pairs);
 #pragma omp parallel
   {
-#pragma omp for schedule(static)
-    for (int64_t u = 0; u < num_units; ++u) {
-      if (first[u] == kNone) terms[u] = UnitTerms();
-    }
     for (size_t c = 0; c < num_chunks; ++c) {
 #pragma omp for schedule(dynamic, 16)
       for (size_t i = starts_begin[c]; i < starts_begin[c + 1]; ++i) {
@@ -1029,8 +1130,9 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
           stem_idf.push_back(ids.idf[t]);
           stem_hash.push_back(ids.hash[t]);
         }
+        terms[u] = terms_of(u);
         prepared[u] =
-            scorer.Prepare(terms[u], stem_idf, stem_hash, ids.idf_units);
+            scorer.Prepare(*terms[u], stem_idf, stem_hash, ids.idf_units);
       }
 #pragma omp for schedule(dynamic, 64)
       for (size_t k = chunk_begin(c); k < chunk_begin(c + 1); ++k) {
@@ -1041,7 +1143,7 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
 #pragma omp for schedule(static)
       for (size_t i = ends_begin[c]; i < ends_begin[c + 1]; ++i) {
         prepared[ends[i]] = ClaimScorer::Prepared();
-        terms[ends[i]] = UnitTerms();
+        terms[ends[i]].reset();
       }
     }
   }
@@ -1141,10 +1243,12 @@ std::vector<ClaimCluster> ClusterMatches(std::span<const ClaimMatch> matches,
 // and IDF, copies, candidates, the units x terms matrix, the cosine gate,
 // the scorer, clusters. `idf_complete`: `idf` already counts every unit
 // (else they are added here, unless `incremental` keeps the counts).
+// `analyzer` derives the terms of the scored units again, from their texts
+// in `docs`.
 absl::StatusOr<ClaimsResult> FinishClaims(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
-    const ClaimOptions& options, ClaimUnits all, IdfTable idf,
-    std::vector<uint32_t> sigs, bool idf_complete,
+    const ClaimOptions& options, UnitSet set, const TermAnalyzer& analyzer,
+    IdfTable idf, std::vector<uint32_t> sigs, bool idf_complete,
     ClaimsIncremental* incremental, ClaimsResult::Timings timings) {
   Lap lap;
   ClaimsResult result;
@@ -1156,30 +1260,36 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   result.threshold = EffectiveClaimThreshold(options);
   const DocRelations rel(story_of, incremental, options);
 
-  result.units = std::move(all.units);
-  std::vector<UnitTerms> terms = std::move(all.terms);
-  result.short_units = all.short_units;
-  result.boilerplate_units = all.boilerplate_units;
-  result.lead_in_units = all.lead_in_units;
+  result.short_units = set.short_units;
+  result.boilerplate_units = set.boilerplate_units;
+  result.lead_in_units = set.lead_in_units;
   std::vector<uint32_t> doc_first_unit(docs.size() + 1, 0);
-  for (const ClaimUnit& u : result.units) ++doc_first_unit[u.doc + 1];
+  for (const ClaimUnit& u : set.units) ++doc_first_unit[u.doc + 1];
   for (size_t d = 0; d < docs.size(); ++d) {
     doc_first_unit[d + 1] += doc_first_unit[d];
   }
   if (incremental != nullptr) {
-    absl::Status st =
-        SketchForIndex(result.units, terms, options, &idf, incremental, &sigs);
+    absl::Status st = SketchForIndex(set, options, &idf, incremental, &sigs);
     if (!st.ok()) return st;
-    if (incremental->sketch_only) return result;
+    if (incremental->sketch_only) {
+      result.units = std::move(set.units);
+      return result;
+    }
   }
-  if (result.units.size() < 2) return result;
+  if (set.size() < 2) {
+    result.units = std::move(set.units);
+    return result;
+  }
 
   absl::StatusOr<TermIds> ids = NumberTerms(
-      terms, /*count_df=*/incremental == nullptr && !idf_complete, &idf);
+      set, /*count_df=*/incremental == nullptr && !idf_complete, &idf);
   if (!ids.ok()) return ids.status();
+  std::vector<TermList>().swap(set.stems);  // The ids stand for them now.
+  result.units = std::move(set.units);
   result.timings.matrix_s = lap();
 
-  const Copies copies = FindCopies(result.units, terms, *ids, rel, options);
+  const Copies copies = FindCopies(result.units, set.keys, rel, options);
+  std::vector<TermsKey>().swap(set.keys);
   result.copy_units = result.units.size() - copies.leaders.size();
   absl::StatusOr<UnitPairs> candidates =
       CandidatePairs(result.units, copies, *ids, std::move(sigs), rel, options);
@@ -1197,8 +1307,8 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       CosineGate(*std::move(candidates), std::move(x), result.units,
                  doc_first_unit, options.min_cosine);
   result.scored_pairs = gated.pairs.size();
-  result.matches =
-      ScorePairs(gated, std::move(terms), *ids, *scorer, result.threshold);
+  result.matches = ScorePairs(gated, result.units, docs, analyzer, *ids,
+                              *scorer, result.threshold);
   if (!copies.copies.empty() && !options.collapse_copies) {
     result.matches = ListForCopies(result.matches, copies);
   }
@@ -1218,7 +1328,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
 }  // namespace
 
 uint64_t EstimateClaimMemory(uint64_t text_bytes) {
-  return uint64_t{100'000'000} + 20 * text_bytes;
+  return uint64_t{100'000'000} + 14 * text_bytes;
 }
 
 absl::Status CheckClaimMemory(std::span<const Document> docs,
@@ -1231,7 +1341,7 @@ absl::Status CheckClaimMemory(std::span<const Document> docs,
   }
   return absl::ResourceExhaustedError(absl::StrFormat(
       "claims: the claims stage would need about %.2f GB for %.1f MB of "
-      "article text (100 MB + 20 bytes per byte), over --claim-max-memory "
+      "article text (100 MB + 14 bytes per byte), over --claim-max-memory "
       "%.2f GB (the memory available when the scan started, unless set): "
       "scan smaller dumps for claims, raise --claim-max-memory if the "
       "estimate is too high for these texts (0: no check), or run with "
@@ -1316,15 +1426,18 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   IdfTable idf;
   if (auto s = AddBackgroundIdf(options, *analyzer, &idf); !s.ok()) return s;
   timings.load_s = lap();
-  std::vector<ClaimUnits> per_doc(docs.size());
+  std::vector<UnitSet> per_doc(docs.size());
   AnalyzeAll(
       docs, story_of, segment, options, *analyzer,
       [&] { timings.segment_s = lap(); },
-      [&](uint32_t d, ClaimUnits units) { per_doc[d] = std::move(units); });
-  ClaimUnits all = ConcatUnits(per_doc);
+      [&](uint32_t d, ClaimUnits units) {
+        per_doc[d] = CompactUnits(std::move(units));
+      });
+  UnitSet all = ConcatUnitSets(per_doc);
   timings.units_s = lap();
-  return FinishClaims(docs, story_of, options, std::move(all), std::move(idf),
-                      {}, /*idf_complete=*/false, incremental, timings);
+  return FinishClaims(docs, story_of, options, std::move(all), *analyzer,
+                      std::move(idf), {}, /*idf_complete=*/false, incremental,
+                      timings);
 }
 
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
@@ -1332,8 +1445,11 @@ absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,
     std::vector<uint32_t> signatures) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
-  return FinishClaims(docs, story_of, options, std::move(units), std::move(idf),
-                      std::move(signatures),
+  absl::StatusOr<TermAnalyzer> analyzer =
+      TermAnalyzer::Create(TermAnalyzerOptions{options.language});
+  if (!analyzer.ok()) return analyzer.status();
+  return FinishClaims(docs, story_of, options, CompactUnits(std::move(units)),
+                      *analyzer, std::move(idf), std::move(signatures),
                       /*idf_complete=*/true, nullptr, ClaimsResult::Timings{});
 }
 

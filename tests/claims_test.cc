@@ -401,7 +401,7 @@ TEST(Claims, RefusesMoreCandidatesThanTheLimit) {
 
 TEST(Claims, RefusesDumpsEstimatedToNeedMoreMemoryThanTheLimit) {
   EXPECT_EQ(EstimateClaimMemory(0), 100'000'000u);
-  EXPECT_EQ(EstimateClaimMemory(1'000'000'000), 20'100'000'000u);
+  EXPECT_EQ(EstimateClaimMemory(1'000'000'000), 14'100'000'000u);
   std::vector<Document> docs;
   for (int i = 0; i < 3; ++i) {
     docs.push_back(Doc(absl::StrCat("d", i),

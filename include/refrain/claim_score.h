@@ -150,7 +150,9 @@ class TermAnalyzer {
 class IdfTable {
  public:
   // Counts one unit's distinct stems.
-  void Add(const UnitTerms& unit);
+  void Add(const UnitTerms& unit) { AddStems(unit.stems); }
+  // The same, given the unit's stems alone.
+  void AddStems(const TermList& stems);
   // Adds another table's counts (e.g. a background corpus).
   void Merge(const IdfTable& other);
   double Idf(std::string_view stem) const;

@@ -125,9 +125,9 @@ double EffectiveClaimThreshold(const ClaimOptions& options);
 
 // The peak memory of a scan with claims over documents holding `text_bytes`
 // bytes of text, as the ClaimOptions::max_memory_bytes check estimates it:
-// 100 MB plus 20 bytes per byte of text. Measured whole-scan peaks, past
-// the 100 MB: 7 to 18 bytes per byte (BBC, BBC in 10 outlets, gen-10000,
-// gen-100000; docs/performance.md), so the estimate errs high.
+// 100 MB plus 14 bytes per byte of text. Measured whole-scan peaks, past
+// the 100 MB: up to 10.5 bytes per byte (BBC, BBC in 10 outlets,
+// gen-10000, gen-100000; docs/robustness.md), so the estimate errs high.
 uint64_t EstimateClaimMemory(uint64_t text_bytes);
 // OK, or ResourceExhausted with the estimate, the limit and the remedies
 // when EstimateClaimMemory() of the documents' text exceeds
@@ -287,7 +287,9 @@ std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
                                      const IdfTable& idf);
 // 5. The rest of FindClaims over the units of all `docs` (in document
 //    order), `idf` with every unit counted, and their sketches as
-//    SignClaimUnits makes them (empty: signed here).
+//    SignClaimUnits makes them (empty: signed here). `docs` must hold their
+//    texts: the terms of the units that reach the scorer are derived again
+//    from them, the others' are dropped at once.
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,

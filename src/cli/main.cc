@@ -200,7 +200,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
       ->capture_default_str();
   cmd->add_option("--claim-max-memory", f->claim_max_memory_gb,
                   "GB of memory the claims stage may need, as estimated "
-                  "before it starts (100 MB + 20 bytes per byte of article "
+                  "before it starts (100 MB + 14 bytes per byte of article "
                   "text); a larger dump gets its document-level results and "
                   "exit 1; 0 = no check; default: the memory available when "
                   "the scan starts")
