@@ -7,6 +7,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "refrain/claim_score.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
 #include "test_util.h"
@@ -374,6 +377,63 @@ TEST(Claims, StemsAloneMakeReorderedRewritesCandidates) {
   EXPECT_EQ(stems.candidate_pairs, 1u);
   ASSERT_EQ(stems.matches.size(), 1u);
   EXPECT_GT(stems.matches[0].score, 0.9);
+}
+
+// The scan scores a unit from terms derived again from its text, prepared
+// when the first chunk of pairs (4,096 or more, in (a, b) order) that holds
+// it starts and freed after the last one: every match's score must still be
+// the scorer's on the two texts, with the dump's IDF. Forty made-up claims
+// (12 made-up words each; no stop words, no WordNet senses) are restated in
+// 100 articles, 16 a piece, each time with two words swapped for others, so
+// that tens of thousands of pairs are scored, in several chunks.
+TEST(Claims, MatchScoresAreTheScorersOnTheUnitTexts) {
+  std::mt19937 rng(20261130);
+  const std::string syllables[] = {"ka", "lo", "mi", "su", "te", "ra",
+                                   "no", "vi", "zu", "pe", "do", "gri"};
+  auto word = [&] {
+    std::string w;
+    for (int i = 0; i < 3; ++i) w += syllables[rng() % std::size(syllables)];
+    return w;
+  };
+  std::vector<std::string> vocabulary(600);
+  for (std::string& w : vocabulary) w = word();
+  std::vector<std::vector<std::string>> claims(40);
+  for (auto& c : claims) {
+    for (int i = 0; i < 12; ++i) c.push_back(vocabulary[rng() % 600]);
+  }
+  std::vector<Document> docs;
+  for (int d = 0; d < 100; ++d) {
+    std::string text;
+    for (int s = 0; s < 16; ++s) {
+      std::vector<std::string> w = claims[rng() % claims.size()];
+      for (int k = 0; k < 2; ++k) w[rng() % w.size()] = vocabulary[rng() % 600];
+      w[0][0] = static_cast<char>(w[0][0] - 'a' + 'A');
+      text += absl::StrJoin(w, " ") + ".\n";
+    }
+    docs.push_back(Doc(absl::StrCat("d", d), text));
+  }
+  const ClaimsResult r = Claims(docs);
+  EXPECT_GT(r.scored_pairs, 3u * 4096);  // Several chunks.
+  ASSERT_GT(r.matches.size(), 1000u);
+
+  absl::StatusOr<TermAnalyzer> analyzer = TermAnalyzer::Create({});
+  ASSERT_TRUE(analyzer.ok());
+  absl::StatusOr<ClaimScorer> scorer = ClaimScorer::Create({});
+  ASSERT_TRUE(scorer.ok());
+  IdfTable idf;  // As the stage counts it: each unit once.
+  for (const ClaimUnit& u : r.units)
+    idf.Add(analyzer->Analyze(TextOf(docs, u)));
+  // About 1,000 matches, spread over all chunks (they are in (a, b) order).
+  const size_t step = r.matches.size() / 1000;
+  for (size_t i = 0; i < r.matches.size(); i += step) {
+    const ClaimMatch& m = r.matches[i];
+    const std::string a = TextOf(docs, r.units[m.a]);
+    const std::string b = TextOf(docs, r.units[m.b]);
+    ASSERT_EQ(m.score,
+              scorer->Score(analyzer->Analyze(a), analyzer->Analyze(b), idf))
+        << a << "\n"
+        << b;
+  }
 }
 
 TEST(Claims, RefusesMoreCandidatesThanTheLimit) {
