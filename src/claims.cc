@@ -138,99 +138,6 @@ void SignShingles(size_t num_units, ShinglesFn shingles,
   }
 }
 
-// A 128-bit fingerprint of all of a unit's terms (stems, words, numbers,
-// negation, tokens, positions): what tells a copy of a unit from another
-// text (Copies, below) once the terms themselves are gone. Different terms
-// share a key with a probability of about 2^-128 a pair.
-struct TermsKey {
-  uint64_t low = 0, high = 0;
-  bool operator==(const TermsKey&) const = default;
-};
-
-TermsKey KeyOf(const UnitTerms& t) {
-  thread_local std::string bytes;
-  bytes.clear();
-  auto put = [&](const void* p, size_t n) {
-    bytes.append(static_cast<const char*>(p), n);
-  };
-  auto put_list = [&](const TermList& list) {
-    const auto n = static_cast<uint32_t>(list.size());
-    put(&n, sizeof n);
-    for (std::string_view term : list) {
-      const auto size = static_cast<uint32_t>(term.size());
-      put(&size, sizeof size);
-      put(term.data(), term.size());
-    }
-  };
-  put_list(t.stems);
-  put_list(t.words);
-  put_list(t.numbers);
-  bytes.push_back(t.negated ? 1 : 0);
-  const auto n = static_cast<uint32_t>(t.tokens.size());
-  put(&n, sizeof n);
-  put(t.tokens.data(), t.tokens.size() * sizeof(uint64_t));
-  put(t.stem_positions.data(), t.stem_positions.size() * sizeof(uint32_t));
-  const XXH128_hash_t h =
-      XXH3_128bits_withSeed(bytes.data(), bytes.size(), internal::kTokenSeed);
-  return TermsKey{h.low64, h.high64};
-}
-
-// The units FinishClaims works on: each unit's stems and the key of its
-// terms. The rest of its terms (words, numbers, every token and position:
-// about 1 kB a unit, most of the stage's memory at scale) is dropped as soon
-// as its document is analyzed, and derived again from the unit's text for
-// the units that reach the scorer: 31% of BBC's units, 34% of gen-10000's,
-// 6% of BBC in 10 outlets'. The stems go once the term ids are made.
-struct UnitSet {
-  std::vector<ClaimUnit> units;
-  std::vector<TermList> stems;  // Per unit.
-  std::vector<TermsKey> keys;   // Per unit.
-  uint64_t short_units = 0, boilerplate_units = 0, lead_in_units = 0;
-
-  size_t size() const { return units.size(); }
-};
-
-// Units and their terms as a UnitSet.
-UnitSet CompactUnits(ClaimUnits all) {
-  UnitSet set;
-  set.units = std::move(all.units);
-  const auto n = static_cast<int64_t>(all.terms.size());
-  set.stems.resize(n);
-  set.keys.resize(n);
-  // One document's units (FindClaims) are few; a whole dump's
-  // (FindClaimsFromUnits) are worth the threads.
-#pragma omp parallel for schedule(static) if (n > 4096)
-  for (int64_t u = 0; u < n; ++u) {
-    set.keys[u] = KeyOf(all.terms[u]);
-    set.stems[u] = std::move(all.terms[u].stems);
-    all.terms[u] = UnitTerms();
-  }
-  set.short_units = all.short_units;
-  set.boilerplate_units = all.boilerplate_units;
-  set.lead_in_units = all.lead_in_units;
-  return set;
-}
-
-// The units of several documents (in order) as one set; empties `parts`.
-UnitSet ConcatUnitSets(std::vector<UnitSet>& parts) {
-  UnitSet all;
-  size_t total = 0;
-  for (const UnitSet& p : parts) total += p.size();
-  all.units.reserve(total);
-  all.stems.reserve(total);
-  all.keys.reserve(total);
-  for (UnitSet& p : parts) {
-    all.units.insert(all.units.end(), p.units.begin(), p.units.end());
-    all.keys.insert(all.keys.end(), p.keys.begin(), p.keys.end());
-    for (TermList& st : p.stems) all.stems.push_back(std::move(st));
-    all.short_units += p.short_units;
-    all.boilerplate_units += p.boilerplate_units;
-    all.lead_in_units += p.lead_in_units;
-    p = UnitSet{};
-  }
-  return all;
-}
-
 // Candidate sketches of `n` units, stems_of(u) giving unit u's stems. Stems
 // in more units than the frequent-stem cap are left out of the shingles.
 template <typename StemsOf>
@@ -258,7 +165,7 @@ std::vector<uint32_t> SignUnits(size_t n, StemsOf stems_of,
 // scan --index: completes `idf` (the index's counts, then the units of the
 // documents it does not count yet), signs every unit into `sigs`, and fills
 // the outputs of `inc`.
-absl::Status SketchForIndex(const UnitSet& set, const ClaimOptions& options,
+absl::Status SketchForIndex(const ClaimUnits& set, const ClaimOptions& options,
                             IdfTable* idf, ClaimsIncremental* inc,
                             std::vector<uint32_t>* sigs) {
   const std::vector<ClaimUnit>& units = set.units;
@@ -301,6 +208,34 @@ bool Contains(Span outer, Span inner) {
 }
 
 }  // namespace
+
+UnitTermsKey KeyOfTerms(const UnitTerms& t) {
+  thread_local std::string bytes;
+  bytes.clear();
+  auto put = [&](const void* p, size_t n) {
+    bytes.append(static_cast<const char*>(p), n);
+  };
+  auto put_list = [&](const TermList& list) {
+    const auto n = static_cast<uint32_t>(list.size());
+    put(&n, sizeof n);
+    for (std::string_view term : list) {
+      const auto size = static_cast<uint32_t>(term.size());
+      put(&size, sizeof size);
+      put(term.data(), term.size());
+    }
+  };
+  put_list(t.stems);
+  put_list(t.words);
+  put_list(t.numbers);
+  bytes.push_back(t.negated ? 1 : 0);
+  const auto n = static_cast<uint32_t>(t.tokens.size());
+  put(&n, sizeof n);
+  put(t.tokens.data(), t.tokens.size() * sizeof(uint64_t));
+  put(t.stem_positions.data(), t.stem_positions.size() * sizeof(uint32_t));
+  const XXH128_hash_t h =
+      XXH3_128bits_withSeed(bytes.data(), bytes.size(), internal::kTokenSeed);
+  return UnitTermsKey{h.low64, h.high64};
+}
 
 const char* UnitKindName(UnitKind k) {
   switch (k) {
@@ -485,7 +420,9 @@ ClaimUnits AnalyzeDocumentUnits(
                    });
   for (auto& [u, t] : units) {
     out.units.push_back(u);
-    out.terms.push_back(std::move(t));
+    out.keys.push_back(KeyOfTerms(t));
+    out.stems.push_back(std::move(t.stems));
+    t = UnitTerms();
   }
   return out;
 }
@@ -493,27 +430,27 @@ ClaimUnits AnalyzeDocumentUnits(
 ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
   ClaimUnits all;
   size_t total = 0;
-  for (const ClaimUnits& u : parts) total += u.units.size();
+  for (const ClaimUnits& p : parts) total += p.units.size();
   all.units.reserve(total);
-  all.terms.reserve(total);
-  for (ClaimUnits& u : parts) {
-    all.short_units += u.short_units;
-    all.boilerplate_units += u.boilerplate_units;
-    all.lead_in_units += u.lead_in_units;
-    for (size_t i = 0; i < u.units.size(); ++i) {
-      all.units.push_back(u.units[i]);
-      all.terms.push_back(std::move(u.terms[i]));
-    }
-    u = ClaimUnits{};
+  all.stems.reserve(total);
+  all.keys.reserve(total);
+  for (ClaimUnits& p : parts) {
+    all.units.insert(all.units.end(), p.units.begin(), p.units.end());
+    all.keys.insert(all.keys.end(), p.keys.begin(), p.keys.end());
+    for (TermList& st : p.stems) all.stems.push_back(std::move(st));
+    all.short_units += p.short_units;
+    all.boilerplate_units += p.boilerplate_units;
+    all.lead_in_units += p.lead_in_units;
+    p = ClaimUnits{};
   }
   return all;
 }
 
-std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
+std::vector<uint32_t> SignClaimUnits(std::span<const TermList> stems,
                                      const ClaimOptions& options,
                                      const IdfTable& idf) {
   return SignUnits(
-      terms.size(), [&](size_t u) -> const TermList& { return terms[u].stems; },
+      stems.size(), [&](size_t u) -> const TermList& { return stems[u]; },
       options, idf);
 }
 
@@ -574,9 +511,9 @@ struct TermIds {
 // units are numbered in parallel with ids of their own, then merged in
 // order. With `count_df`, the units' document frequencies are added to
 // `idf` (else it already counts them).
-absl::StatusOr<TermIds> NumberTerms(const UnitSet& set, bool count_df,
+absl::StatusOr<TermIds> NumberTerms(const ClaimUnits& set, bool count_df,
                                     IdfTable* idf) {
-  const auto num_units = static_cast<uint32_t>(set.size());
+  const auto num_units = static_cast<uint32_t>(set.units.size());
   TermIds ids;
   ids.begin.assign(num_units + 1, 0);
   for (uint32_t u = 0; u < num_units; ++u) {
@@ -696,8 +633,8 @@ struct Copies {
 };
 
 Copies FindCopies(std::span<const ClaimUnit> units,
-                  std::span<const TermsKey> terms_key, const DocRelations& rel,
-                  const ClaimOptions& options) {
+                  std::span<const UnitTermsKey> terms_key,
+                  const DocRelations& rel, const ClaimOptions& options) {
   const auto num_units = static_cast<uint32_t>(units.size());
   Copies c;
   c.leader_of.resize(num_units);
@@ -1247,7 +1184,7 @@ std::vector<ClaimCluster> ClusterMatches(std::span<const ClaimMatch> matches,
 // in `docs`.
 absl::StatusOr<ClaimsResult> FinishClaims(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
-    const ClaimOptions& options, UnitSet set, const TermAnalyzer& analyzer,
+    const ClaimOptions& options, ClaimUnits set, const TermAnalyzer& analyzer,
     IdfTable idf, std::vector<uint32_t> sigs, bool idf_complete,
     ClaimsIncremental* incremental, ClaimsResult::Timings timings) {
   Lap lap;
@@ -1276,7 +1213,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       return result;
     }
   }
-  if (set.size() < 2) {
+  if (set.units.size() < 2) {
     result.units = std::move(set.units);
     return result;
   }
@@ -1289,7 +1226,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   result.timings.matrix_s = lap();
 
   const Copies copies = FindCopies(result.units, set.keys, rel, options);
-  std::vector<TermsKey>().swap(set.keys);
+  std::vector<UnitTermsKey>().swap(set.keys);
   result.copy_units = result.units.size() - copies.leaders.size();
   absl::StatusOr<UnitPairs> candidates =
       CandidatePairs(result.units, copies, *ids, std::move(sigs), rel, options);
@@ -1426,14 +1363,12 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   IdfTable idf;
   if (auto s = AddBackgroundIdf(options, *analyzer, &idf); !s.ok()) return s;
   timings.load_s = lap();
-  std::vector<UnitSet> per_doc(docs.size());
+  std::vector<ClaimUnits> per_doc(docs.size());
   AnalyzeAll(
       docs, story_of, segment, options, *analyzer,
       [&] { timings.segment_s = lap(); },
-      [&](uint32_t d, ClaimUnits units) {
-        per_doc[d] = CompactUnits(std::move(units));
-      });
-  UnitSet all = ConcatUnitSets(per_doc);
+      [&](uint32_t d, ClaimUnits units) { per_doc[d] = std::move(units); });
+  ClaimUnits all = ConcatUnits(per_doc);
   timings.units_s = lap();
   return FinishClaims(docs, story_of, options, std::move(all), *analyzer,
                       std::move(idf), {}, /*idf_complete=*/false, incremental,
@@ -1445,11 +1380,23 @@ absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,
     std::vector<uint32_t> signatures) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  if (units.stems.size() != units.units.size() ||
+      units.keys.size() != units.units.size()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "claims: %d units with %d stem lists and %d keys", units.units.size(),
+        units.stems.size(), units.keys.size()));
+  }
+  for (const ClaimUnit& u : units.units) {
+    if (u.doc >= docs.size() || u.span.end > docs[u.doc].text.size()) {
+      return absl::InvalidArgumentError(
+          "claims: a unit outside its document's text");
+    }
+  }
   absl::StatusOr<TermAnalyzer> analyzer =
       TermAnalyzer::Create(TermAnalyzerOptions{options.language});
   if (!analyzer.ok()) return analyzer.status();
-  return FinishClaims(docs, story_of, options, CompactUnits(std::move(units)),
-                      *analyzer, std::move(idf), std::move(signatures),
+  return FinishClaims(docs, story_of, options, std::move(units), *analyzer,
+                      std::move(idf), std::move(signatures),
                       /*idf_complete=*/true, nullptr, ClaimsResult::Timings{});
 }
 

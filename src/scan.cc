@@ -871,8 +871,8 @@ absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
       ForEachClaimUnits(docs, story_of, options.segment, claims,
                         [&](uint32_t d, ClaimUnits units) {
                           if (counts[d]) {
-                            for (const UnitTerms& t : units.terms) {
-                              counted[omp_get_thread_num()].Add(t);
+                            for (const TermList& stems : units.stems) {
+                              counted[omp_get_thread_num()].AddStems(stems);
                             }
                           }
                           for (size_t side = 0; side < 2; ++side) {
@@ -893,13 +893,14 @@ absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
     for (size_t u = 0; u < kept[side].units.size(); ++u) {
       two.units.push_back(kept[side].units[u]);
       two.units.back().doc = static_cast<uint32_t>(side);
-      two.terms.push_back(std::move(kept[side].terms[u]));
+      two.stems.push_back(std::move(kept[side].stems[u]));
+      two.keys.push_back(kept[side].keys[u]);
     }
   }
   if (index != nullptr) {
     std::vector<std::string> stems;
-    for (const UnitTerms& t : two.terms) {
-      for (std::string_view stem : t.stems) stems.emplace_back(stem);
+    for (const TermList& unit_stems : two.stems) {
+      for (std::string_view stem : unit_stems) stems.emplace_back(stem);
     }
     std::sort(stems.begin(), stems.end());
     stems.erase(std::unique(stems.begin(), stems.end()), stems.end());

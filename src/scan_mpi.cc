@@ -211,7 +211,7 @@ IdfTable GetCounts(std::string_view bytes) {
   return IdfTable::FromCounts(units, counts);
 }
 
-// A rank's claim units, their terms and sketches (SignClaimUnits).
+// A rank's claim units, their stems, keys and sketches (SignClaimUnits).
 void PutUnits(std::string* out, const ClaimUnits& u,
               const std::vector<uint32_t>& sigs) {
   PutU64(out, u.short_units);
@@ -220,16 +220,12 @@ void PutUnits(std::string* out, const ClaimUnits& u,
   PutU64(out, u.units.size());
   for (size_t i = 0; i < u.units.size(); ++i) {
     const ClaimUnit& unit = u.units[i];
-    const UnitTerms& t = u.terms[i];
     PutU64(out, unit.doc);
     PutU64(out, static_cast<uint64_t>(unit.kind));
     PutU64(out, uint64_t{unit.span.begin} << 32 | unit.span.end);
-    PutStrings(out, t.stems.ToStrings());
-    PutStrings(out, t.words.ToStrings());
-    PutStrings(out, t.numbers.ToStrings());
-    PutU64(out, t.negated ? 1 : 0);
-    PutVector(out, t.tokens);
-    PutVector(out, t.stem_positions);
+    PutStrings(out, u.stems[i].ToStrings());
+    PutU64(out, u.keys[i].low);
+    PutU64(out, u.keys[i].high);
   }
   PutVector(out, sigs);
 }
@@ -248,15 +244,12 @@ void GetUnits(std::string_view bytes, ClaimUnits* all,
     const uint64_t span = in.U64();
     unit.span =
         Span{static_cast<uint32_t>(span >> 32), static_cast<uint32_t>(span)};
-    UnitTerms t;
-    t.stems = TermList(in.Strings());
-    t.words = TermList(in.Strings());
-    t.numbers = TermList(in.Strings());
-    t.negated = in.U64() != 0;
-    t.tokens = in.Vector<uint64_t>();
-    t.stem_positions = in.Vector<uint32_t>();
     all->units.push_back(unit);
-    all->terms.push_back(std::move(t));
+    all->stems.push_back(TermList(in.Strings()));
+    UnitTermsKey key;
+    key.low = in.U64();
+    key.high = in.U64();
+    all->keys.push_back(key);
   }
   std::vector<uint32_t> s = in.Vector<uint32_t>();
   sigs->insert(sigs->end(), s.begin(), s.end());
@@ -359,7 +352,7 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   // The IDF: every rank's counts (and the background file's) merged on
   // rank 0, and sent back to all.
   IdfTable local;
-  for (const UnitTerms& t : mine.terms) local.Add(t);
+  for (const TermList& stems : mine.stems) local.AddStems(stems);
   bytes.clear();
   PutCounts(&bytes, local.units(), local.Counts());
   absl::Status loaded = absl::OkStatus();
@@ -381,7 +374,7 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
 
   // Sketches here (the slots the claim LSH bands read); units, terms and
   // sketches to rank 0, which finishes.
-  const std::vector<uint32_t> sigs = SignClaimUnits(mine.terms, co, idf);
+  const std::vector<uint32_t> sigs = SignClaimUnits(mine.stems, co, idf);
   bytes.clear();
   PutUnits(&bytes, mine, sigs);
   mine = ClaimUnits{};

@@ -175,8 +175,8 @@ struct ClaimsResult {
   // Oaten said:"), with English speech verbs (--language english).
   uint64_t lead_in_units = 0;
   // Units whose terms equal an earlier unit's of the same story (copies of
-  // syndicated text): scored once, through that unit, and matched wherever
-  // it is.
+  // syndicated text; compared by a 128-bit hash of all their terms): scored
+  // once, through that unit, and matched wherever it is.
   uint64_t copy_units = 0;
   uint64_t candidate_pairs = 0;  // From LSH, between distinct units.
   uint64_t scored_pairs = 0;     // Past the cosine filter.
@@ -251,11 +251,25 @@ ClaimSegments SegmentForClaims(const Document& doc,
 absl::flat_hash_set<uint64_t> BoilerplateKeys(
     std::vector<std::pair<uint64_t, uint32_t>> key_story,
     const ClaimOptions& options);
-// 3. Per document: its claim units (doc = `d`) and their terms.
+// 3. Per document: its claim units (doc = `d`), each with its stems and a
+//    128-bit hash of all its terms. The rest of a unit's terms (words,
+//    numbers, every token and position: about 1 kB a unit, most of the
+//    stage's memory at scale) is not kept: FindClaims derives it again from
+//    the text of each unit that reaches the scorer (a third of the units
+//    or fewer on BBC, gen-10000 and BBC in 10 outlets).
+struct UnitTermsKey {
+  uint64_t low = 0, high = 0;
+  bool operator==(const UnitTermsKey&) const = default;
+};
+// XXH3-128 over all of `terms`: equal terms give equal keys, and two
+// different terms the same key with a probability of about 2^-128. What
+// tells a copy of a unit (ClaimsResult::copy_units) from another text.
+UnitTermsKey KeyOfTerms(const UnitTerms& terms);
 struct ClaimUnits {
-  std::vector<ClaimUnit> units;  // By (doc, position).
-  std::vector<UnitTerms> terms;  // Parallel to `units`.
-  uint64_t short_units = 0;      // Excluded: too few content words.
+  std::vector<ClaimUnit> units;    // By (doc, position).
+  std::vector<TermList> stems;     // Parallel: each unit's UnitTerms::stems.
+  std::vector<UnitTermsKey> keys;  // Parallel: KeyOfTerms of its terms.
+  uint64_t short_units = 0;        // Excluded: too few content words.
   uint64_t boilerplate_units = 0;
   uint64_t lead_in_units = 0;  // Excluded: "... said:" introducing a quote.
 };
@@ -275,21 +289,22 @@ absl::Status ForEachClaimUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const SegmentOptions& segment, const ClaimOptions& options,
     const std::function<void(uint32_t, ClaimUnits)>& sink);
-// 4. The IDF: every unit's IdfTable::Add (and the background file's counts,
+// 4. The IDF: every unit's IdfTable::AddStems (and the background file's
+// counts,
 //    IdfTable::FromFile), then the candidate sketches, in unit order: per
 //    unit the ClaimLshParams(options).bands x rows slots the LSH bands read
 //    (the first slots of a num_perm sketch; 56 of 128 by default).
 //    AddBackgroundIdf adds the background file's counts, if one is set.
 absl::Status AddBackgroundIdf(const ClaimOptions& options,
                               const TermAnalyzer& analyzer, IdfTable* idf);
-std::vector<uint32_t> SignClaimUnits(std::span<const UnitTerms> terms,
+std::vector<uint32_t> SignClaimUnits(std::span<const TermList> stems,
                                      const ClaimOptions& options,
                                      const IdfTable& idf);
 // 5. The rest of FindClaims over the units of all `docs` (in document
 //    order), `idf` with every unit counted, and their sketches as
 //    SignClaimUnits makes them (empty: signed here). `docs` must hold their
 //    texts: the terms of the units that reach the scorer are derived again
-//    from them, the others' are dropped at once.
+//    from them.
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,
