@@ -290,10 +290,10 @@ absl::Status ForEachClaimUnits(
     const SegmentOptions& segment, const ClaimOptions& options,
     const std::function<void(uint32_t, ClaimUnits)>& sink);
 // 4. The IDF: every unit's IdfTable::AddStems (and the background file's
-// counts,
-//    IdfTable::FromFile), then the candidate sketches, in unit order: per
-//    unit the ClaimLshParams(options).bands x rows slots the LSH bands read
-//    (the first slots of a num_perm sketch; 56 of 128 by default).
+//    counts, IdfTable::FromFile), then the candidate sketches, in unit
+//    order: per unit the ClaimLshParams(options).bands x rows slots the LSH
+//    bands read (the first slots of a num_perm sketch; 56 of 128 by
+//    default).
 //    AddBackgroundIdf adds the background file's counts, if one is set.
 absl::Status AddBackgroundIdf(const ClaimOptions& options,
                               const TermAnalyzer& analyzer, IdfTable* idf);
