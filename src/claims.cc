@@ -138,42 +138,19 @@ void SignShingles(size_t num_units, ShinglesFn shingles,
   }
 }
 
-// Candidate sketches of `n` units, stems_of(u) giving unit u's stems. Stems
-// in more units than the frequent-stem cap are left out of the shingles.
-template <typename StemsOf>
-std::vector<uint32_t> SignUnits(size_t n, StemsOf stems_of,
-                                const ClaimOptions& options,
-                                const IdfTable& idf) {
-  const double min_idf = MinShingleIdf(options, idf.units());
-  const LshParams lsh = ClaimLshParams(options);
-  std::vector<uint32_t> sigs(n * lsh.bands * lsh.rows);
-  SignShingles(
-      n,
-      [&](int64_t u) {
-        const TermList& stems = stems_of(u);
-        return UnitShingles(
-            stems.size(),
-            [&](size_t i) {
-              return std::pair(idf.Idf(stems[i]), TokenHash(stems[i]));
-            },
-            options.bigrams, min_idf);
-      },
-      options, lsh, sigs);
-  return sigs;
-}
-
 // scan --index: completes `idf` (the index's counts, then the units of the
 // documents it does not count yet), signs every unit into `sigs`, and fills
 // the outputs of `inc`.
-absl::Status SketchForIndex(const ClaimUnits& set, const ClaimOptions& options,
-                            IdfTable* idf, ClaimsIncremental* inc,
+absl::Status SketchForIndex(std::span<const ClaimUnit> units,
+                            std::span<const TermList> stems,
+                            const ClaimOptions& options, IdfTable* idf,
+                            ClaimsIncremental* inc,
                             std::vector<uint32_t>* sigs) {
-  const std::vector<ClaimUnit>& units = set.units;
   inc->unit_stems.assign(units.size(), {});
   std::vector<std::string> all;
   for (size_t u = 0; u < units.size(); ++u) {
     std::vector<std::string>& st = inc->unit_stems[u];
-    st = set.stems[u].ToStrings();
+    st = stems[u].ToStrings();
     std::sort(st.begin(), st.end());
     st.erase(std::unique(st.begin(), st.end()), st.end());
     all.insert(all.end(), st.begin(), st.end());
@@ -186,11 +163,9 @@ absl::Status SketchForIndex(const ClaimUnits& set, const ClaimOptions& options,
     idf->Merge(*base);
   }
   for (size_t u = 0; u < units.size(); ++u) {
-    if (inc->counts_in_idf[units[u].doc]) idf->AddStems(set.stems[u]);
+    if (inc->counts_in_idf[units[u].doc]) idf->AddStems(stems[u]);
   }
-  *sigs = SignUnits(
-      units.size(), [&](size_t u) -> const TermList& { return set.stems[u]; },
-      options, *idf);
+  *sigs = SignClaimUnits(stems, options, *idf);
   const LshParams p = ClaimLshParams(options);
   const uint32_t k = p.bands * p.rows;
   inc->unit_band_keys.resize(units.size() * p.bands);
@@ -446,12 +421,28 @@ ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
   return all;
 }
 
-std::vector<uint32_t> SignClaimUnits(std::span<const TermList> stems,
+// Stems in more units than the frequent-stem cap are left out of the
+// shingles.
+std::vector<uint32_t> SignClaimUnits(std::span<const TermList> unit_stems,
                                      const ClaimOptions& options,
                                      const IdfTable& idf) {
-  return SignUnits(
-      stems.size(), [&](size_t u) -> const TermList& { return stems[u]; },
-      options, idf);
+  const size_t n = unit_stems.size();
+  const double min_idf = MinShingleIdf(options, idf.units());
+  const LshParams lsh = ClaimLshParams(options);
+  std::vector<uint32_t> sigs(n * lsh.bands * lsh.rows);
+  SignShingles(
+      n,
+      [&](int64_t u) {
+        const TermList& stems = unit_stems[u];
+        return UnitShingles(
+            stems.size(),
+            [&](size_t i) {
+              return std::pair(idf.Idf(stems[i]), TokenHash(stems[i]));
+            },
+            options.bigrams, min_idf);
+      },
+      options, lsh, sigs);
+  return sigs;
 }
 
 namespace {
@@ -505,19 +496,19 @@ struct TermIds {
   }
 };
 
-// Numbers the stems of `set`'s units in order of first use, exactly as one pass
+// Numbers the units' stems in order of first use, exactly as one pass
 // over the units would number them: the ids order the matrix columns, and
 // with them the additions that make up the norms and cosines. Blocks of
 // units are numbered in parallel with ids of their own, then merged in
 // order. With `count_df`, the units' document frequencies are added to
 // `idf` (else it already counts them).
-absl::StatusOr<TermIds> NumberTerms(const ClaimUnits& set, bool count_df,
-                                    IdfTable* idf) {
-  const auto num_units = static_cast<uint32_t>(set.units.size());
+absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
+                                    bool count_df, IdfTable* idf) {
+  const auto num_units = static_cast<uint32_t>(stems.size());
   TermIds ids;
   ids.begin.assign(num_units + 1, 0);
   for (uint32_t u = 0; u < num_units; ++u) {
-    ids.begin[u + 1] = ids.begin[u] + set.stems[u].size();
+    ids.begin[u + 1] = ids.begin[u] + stems[u].size();
   }
   if (ids.begin[num_units] >
       static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
@@ -534,14 +525,14 @@ absl::StatusOr<TermIds> NumberTerms(const ClaimUnits& set, bool count_df,
     return static_cast<uint32_t>(k * num_units / blocks);
   };
   // Per block: its stems in order of first use. The views are of the stems
-  // in `set`, which outlive them.
+  // in `stems`, which outlive them.
   std::vector<std::vector<std::string_view>> block_stems(blocks);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t k = 0; k < blocks; ++k) {
     absl::flat_hash_map<std::string_view, int32_t> local;
     for (uint32_t u = block_begin(k); u < block_begin(k + 1); ++u) {
       size_t o = ids.begin[u];
-      for (std::string_view stem : set.stems[u]) {
+      for (std::string_view stem : stems[u]) {
         auto [it, inserted] =
             local.try_emplace(stem, static_cast<int32_t>(local.size()));
         if (inserted) block_stems[k].push_back(stem);
@@ -1184,7 +1175,7 @@ std::vector<ClaimCluster> ClusterMatches(std::span<const ClaimMatch> matches,
 // in `docs`.
 absl::StatusOr<ClaimsResult> FinishClaims(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
-    const ClaimOptions& options, ClaimUnits set, const TermAnalyzer& analyzer,
+    const ClaimOptions& options, ClaimUnits all, const TermAnalyzer& analyzer,
     IdfTable idf, std::vector<uint32_t> sigs, bool idf_complete,
     ClaimsIncremental* incremental, ClaimsResult::Timings timings) {
   Lap lap;
@@ -1197,36 +1188,31 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   result.threshold = EffectiveClaimThreshold(options);
   const DocRelations rel(story_of, incremental, options);
 
-  result.short_units = set.short_units;
-  result.boilerplate_units = set.boilerplate_units;
-  result.lead_in_units = set.lead_in_units;
+  result.units = std::move(all.units);
+  result.short_units = all.short_units;
+  result.boilerplate_units = all.boilerplate_units;
+  result.lead_in_units = all.lead_in_units;
   std::vector<uint32_t> doc_first_unit(docs.size() + 1, 0);
-  for (const ClaimUnit& u : set.units) ++doc_first_unit[u.doc + 1];
+  for (const ClaimUnit& u : result.units) ++doc_first_unit[u.doc + 1];
   for (size_t d = 0; d < docs.size(); ++d) {
     doc_first_unit[d + 1] += doc_first_unit[d];
   }
   if (incremental != nullptr) {
-    absl::Status st = SketchForIndex(set, options, &idf, incremental, &sigs);
+    absl::Status st = SketchForIndex(result.units, all.stems, options, &idf,
+                                     incremental, &sigs);
     if (!st.ok()) return st;
-    if (incremental->sketch_only) {
-      result.units = std::move(set.units);
-      return result;
-    }
+    if (incremental->sketch_only) return result;
   }
-  if (set.units.size() < 2) {
-    result.units = std::move(set.units);
-    return result;
-  }
+  if (result.units.size() < 2) return result;
 
   absl::StatusOr<TermIds> ids = NumberTerms(
-      set, /*count_df=*/incremental == nullptr && !idf_complete, &idf);
+      all.stems, /*count_df=*/incremental == nullptr && !idf_complete, &idf);
   if (!ids.ok()) return ids.status();
-  std::vector<TermList>().swap(set.stems);  // The ids stand for them now.
-  result.units = std::move(set.units);
+  std::vector<TermList>().swap(all.stems);  // The ids stand for them now.
   result.timings.matrix_s = lap();
 
-  const Copies copies = FindCopies(result.units, set.keys, rel, options);
-  std::vector<UnitTermsKey>().swap(set.keys);
+  const Copies copies = FindCopies(result.units, all.keys, rel, options);
+  std::vector<UnitTermsKey>().swap(all.keys);
   result.copy_units = result.units.size() - copies.leaders.size();
   absl::StatusOr<UnitPairs> candidates =
       CandidatePairs(result.units, copies, *ids, std::move(sigs), rel, options);
