@@ -929,7 +929,9 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
         const int32_t at = outer[candidates[i + kAhead / 2].second];
         __builtin_prefetch(x.innerIndexPtr() + at);
         __builtin_prefetch(x.valuePtr() + at);
-        __builtin_prefetch(x.valuePtr() + at + 8);
+        // The row's second cache line, if it has one (a pointer past the
+        // end of the array is not one to form).
+        if (at + 8 < x.nonZeros()) __builtin_prefetch(x.valuePtr() + at + 8);
       }
       const uint32_t b = candidates[i].second;
       if (local_row[b] >= 0) continue;
