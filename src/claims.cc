@@ -919,6 +919,8 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
     // place, then its entries), so that the misses overlap.
     constexpr size_t kAhead = 16;
     const int32_t* outer = x.outerIndexPtr();
+    // Not x.nonZeros(): x is uncompressed, where that sums every row.
+    const auto stored = static_cast<int64_t>(x.data().size());
     for (size_t i = begin; i < end; ++i) {
       if (i + kAhead < end) {
         const uint32_t later = candidates[i + kAhead].second;
@@ -929,9 +931,9 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
         const int32_t at = outer[candidates[i + kAhead / 2].second];
         __builtin_prefetch(x.innerIndexPtr() + at);
         __builtin_prefetch(x.valuePtr() + at);
-        // The row's second cache line, if it has one (a pointer past the
-        // end of the array is not one to form).
-        if (at + 8 < x.nonZeros()) __builtin_prefetch(x.valuePtr() + at + 8);
+        // The row's second cache line, if the array has one there (a
+        // pointer past its end is not one to form).
+        if (at + 8 < stored) __builtin_prefetch(x.valuePtr() + at + 8);
       }
       const uint32_t b = candidates[i].second;
       if (local_row[b] >= 0) continue;
