@@ -1,10 +1,13 @@
 // Tests of report.html (WriteHtml) on synthetic reports: escaping of hostile
 // text, self-containment and the CSP script hash, shared words marked in
 // claim clusters, the article view's spans and anchors, the heatmap, caps at
-// scale, determinism, and WriteReports writing every file.
+// scale, determinism, and WriteReports writing every file (or, when a
+// write fails, none).
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -526,6 +529,43 @@ TEST(ReportHtml, WriteReportsWritesEveryFileAndKeepsJson) {
             0u);
   EXPECT_EQ(ReadFile(dir / "pairs.csv").rfind("a,b,jaccard", 0), 0u);
   EXPECT_EQ(ReadFile(dir / "claims.csv").rfind("doc_a,start_a", 0), 0u);
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos)
+        << "temporary file left: " << e.path();
+  }
+}
+
+// A write that fails part-way (here the file size limit, as a full disk
+// would) leaves the previous reports as they were and no temporary files,
+// including the temporaries of the files written before the failing one.
+TEST(ReportHtml, WriteReportsKeepsThePreviousFilesWhenAWriteFails) {
+  absl::StatusOr<Report> r =
+      RunScan(std::vector<std::string>{CorpusDir()}, ScanOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  TempDir dir;
+  const std::vector<std::string> names = {
+      "report.json", "report.html", "documents.csv", "pairs.csv", "claims.csv"};
+  for (const std::string& name : names) WriteFile(dir / name, "old " + name);
+  std::ostringstream json, html;
+  WriteJson(*r, json);
+  WriteHtml(*r, html, HtmlOptions{});
+  // report.json (written first) fits under the limit, report.html does not.
+  const rlim_t limit = json.str().size() + 1;
+  ASSERT_GT(html.str().size(), limit);
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto* const previous = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead.
+  rlimit lowered = old;
+  lowered.rlim_cur = limit;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &lowered), 0);
+  const absl::Status s = WriteReports(*r, dir.path());
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, previous);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("report.html"), std::string_view::npos) << s;
+  for (const std::string& name : names) {
+    EXPECT_EQ(ReadFile(dir / name), "old " + name);
+  }
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
     EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos)
         << "temporary file left: " << e.path();
