@@ -71,6 +71,21 @@ class ByteReader {
     if (n > 0) std::memcpy(v.data(), Raw(n * sizeof(T)).data(), n * sizeof(T));
     return v;
   }
+  // Vector(), appended to `*out` (no vector of its own in between).
+  template <typename T>
+  void AppendVector(std::vector<T>* out) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const uint64_t n = U64();
+    if (failed_ || n > (data_.size() - pos_) / sizeof(T)) {
+      failed_ = true;
+      return;
+    }
+    const size_t at = out->size();
+    out->resize(at + n);
+    if (n > 0) {
+      std::memcpy(out->data() + at, Raw(n * sizeof(T)).data(), n * sizeof(T));
+    }
+  }
   std::vector<std::string> Strings() {
     const uint64_t n = U64();
     // Each string takes at least its 8-byte length.

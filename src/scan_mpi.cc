@@ -251,8 +251,7 @@ void GetUnits(std::string_view bytes, ClaimUnits* all,
     key.high = in.U64();
     all->keys.push_back(key);
   }
-  std::vector<uint32_t> s = in.Vector<uint32_t>();
-  sigs->insert(sigs->end(), s.begin(), s.end());
+  in.AppendVector(sigs);
 }
 
 int AllowedCores();
@@ -375,6 +374,11 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   // Sketches here (the slots the claim LSH bands read); units, terms and
   // sketches to rank 0, which finishes.
   const std::vector<uint32_t> sigs = SignClaimUnits(mine.stems, co, idf);
+  // Rank 0 learns every rank's count first and sizes its lists once: grown
+  // rank by rank, the sketches (224 bytes a unit) were copied at each
+  // growth beside a received copy, the largest item of rank 0's peak.
+  const std::vector<uint64_t> counts =
+      comm.GatherToRoot(std::vector<uint64_t>{mine.units.size(), sigs.size()});
   bytes.clear();
   PutUnits(&bytes, mine, sigs);
   mine = ClaimUnits{};
@@ -384,9 +388,21 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   }
   ClaimUnits all;
   std::vector<uint32_t> all_sigs;
+  {
+    uint64_t units = 0, slots = 0;
+    for (size_t r = 0; r + 1 < counts.size(); r += 2) {
+      units += counts[r];
+      slots += counts[r + 1];
+    }
+    all.units.reserve(units);
+    all.stems.reserve(units);
+    all.keys.reserve(units);
+    all_sigs.reserve(slots);
+  }
   for (int r = 0; r < size; ++r) {
     GetUnits(r == 0 ? std::string_view(bytes) : std::string_view(comm.Recv(r)),
              &all, &all_sigs);
+    if (r == 0) std::string().swap(bytes);
   }
   // The other ranks of this host now sleep (WaitForAll): use every core.
   if (options.threads == 0) omp_set_num_threads(AllowedCores());
