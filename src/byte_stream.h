@@ -61,17 +61,12 @@ class ByteReader {
   std::string_view Str() { return Raw(U64()); }
   template <typename T>
   std::vector<T> Vector() {
-    static_assert(std::is_trivially_copyable_v<T>);
-    const uint64_t n = U64();
-    if (failed_ || n > (data_.size() - pos_) / sizeof(T)) {
-      failed_ = true;
-      return {};
-    }
-    std::vector<T> v(n);
-    if (n > 0) std::memcpy(v.data(), Raw(n * sizeof(T)).data(), n * sizeof(T));
+    std::vector<T> v;
+    AppendVector(&v);
     return v;
   }
-  // Vector(), appended to `*out` (no vector of its own in between).
+  // A vector written by PutVector, appended to `*out` (no vector of its
+  // own in between). On malformed bytes, failed() and `*out` unchanged.
   template <typename T>
   void AppendVector(std::vector<T>* out) {
     static_assert(std::is_trivially_copyable_v<T>);
