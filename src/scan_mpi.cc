@@ -371,12 +371,12 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   IdfTable idf = GetCounts(merged_bytes);
   std::string().swap(merged_bytes);
 
-  // Sketches here (the slots the claim LSH bands read); units, terms and
-  // sketches to rank 0, which finishes.
+  // Sketches here (the slots the claim LSH bands read); units, stems, keys
+  // and sketches to rank 0, which finishes.
   const std::vector<uint32_t> sigs = SignClaimUnits(mine.stems, co, idf);
   // Rank 0 learns every rank's count first and sizes its lists once: grown
   // rank by rank, the sketches (224 bytes a unit) were copied at each
-  // growth beside a received copy, the largest item of rank 0's peak.
+  // growth beside a received copy (0.55 GB of rank 0's peak at 100k).
   const std::vector<uint64_t> counts =
       comm.GatherToRoot(std::vector<uint64_t>{mine.units.size(), sigs.size()});
   bytes.clear();
