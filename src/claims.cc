@@ -689,37 +689,41 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
       }
     }
   } else {
-    // The leaders' sketches, in their order: `sigs` itself when it is given
-    // and every unit leads, else gathered from `sigs` or made here.
+    // The leaders' sketches, in their order: made here, or `sigs` itself
+    // with each leader's row moved down to its place. Leaders ascend, so
+    // leader i's row is at or after row i and still unread when row i is
+    // written: no second copy of the sketches (gathered into one, they were
+    // 0.45 GB beside the given 0.48 GB on the MPI scan's rank 0 at 100k).
     const LshParams lsh = ClaimLshParams(options);
     const uint32_t k = lsh.bands * lsh.rows;
     std::unique_ptr<uint32_t[]> own_sigs;
-    std::span<const uint32_t> unit_sigs = sigs;
-    if (sigs.empty() || num_leaders < num_units) {
+    std::span<const uint32_t> unit_sigs;
+    if (sigs.empty()) {
       own_sigs.reset(new uint32_t[size_t{num_leaders} * k]);
       const std::span<uint32_t> out(own_sigs.get(), size_t{num_leaders} * k);
       unit_sigs = out;
-      if (sigs.empty()) {
-        const double min_idf = MinShingleIdf(options, ids.idf_units);
-        SignShingles(
-            num_leaders,
-            [&](int64_t leader) {
-              const std::span<const int32_t> of = ids.of(leaders[leader]);
-              return UnitShingles(
-                  of.size(),
-                  [&](size_t i) {
-                    return std::pair(ids.idf[of[i]], ids.hash[of[i]]);
-                  },
-                  options.bigrams, min_idf);
-            },
-            options, lsh, out);
-      } else {
-#pragma omp parallel for schedule(static)
-        for (int64_t i = 0; i < static_cast<int64_t>(num_leaders); ++i) {
+      const double min_idf = MinShingleIdf(options, ids.idf_units);
+      SignShingles(
+          num_leaders,
+          [&](int64_t leader) {
+            const std::span<const int32_t> of = ids.of(leaders[leader]);
+            return UnitShingles(
+                of.size(),
+                [&](size_t i) {
+                  return std::pair(ids.idf[of[i]], ids.hash[of[i]]);
+                },
+                options.bigrams, min_idf);
+          },
+          options, lsh, out);
+    } else {
+      for (size_t i = 0; i < num_leaders; ++i) {
+        if (leaders[i] != i) {
           std::copy_n(sigs.begin() + size_t{leaders[i]} * k, k,
-                      out.begin() + i * k);
+                      sigs.begin() + i * k);
         }
       }
+      unit_sigs =
+          std::span<const uint32_t>(sigs).first(size_t{num_leaders} * k);
     }
     LshIndex index(lsh, k);
     index.Add(unit_sigs);

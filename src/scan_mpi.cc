@@ -265,7 +265,9 @@ struct KeyStory {
 // analyses its own documents and signs their units; rank 0 decides the
 // boilerplate lines and the IDF from every rank's counts, then finds the
 // matches over all units (FindClaimsFromUnits): the stages of FindClaims
-// (claims.h), so the result is the same.
+// (claims.h), so the result is the same. `shard_docs`: this rank's
+// documents with their texts (SketchShard; empty on rank 0, whose documents
+// are in `report`).
 absl::Status DistributedClaims(Comm& comm, const Shard& shard,
                                const std::vector<Document>& shard_docs,
                                const ScanOptions& options, Report* report) {
@@ -292,10 +294,15 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
 
   const uint32_t first = shard.offsets[rank];
   const int64_t kept = static_cast<int64_t>(shard.local_of.size());
+  // This rank's j-th kept document (global number first + j).
+  auto doc = [&](int64_t j) -> const Document& {
+    return rank == 0 ? report->documents[first + j]
+                     : shard_docs[shard.local_of[j]];
+  };
   std::vector<ClaimSegments> segs(kept);
 #pragma omp parallel for schedule(dynamic, 4)
   for (int64_t j = 0; j < kept; ++j) {
-    segs[j] = SegmentForClaims(shard_docs[shard.local_of[j]], options.segment);
+    segs[j] = SegmentForClaims(doc(j), options.segment);
   }
   // Boilerplate: every distinct (paragraph key, story) to rank 0.
   std::vector<KeyStory> key_story;
@@ -341,9 +348,8 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   std::vector<ClaimUnits> per_doc(kept);
 #pragma omp parallel for schedule(dynamic, 4)
   for (int64_t j = 0; j < kept; ++j) {
-    per_doc[j] = AnalyzeDocumentUnits(shard_docs[shard.local_of[j]],
-                                      first + static_cast<uint32_t>(j), segs[j],
-                                      boilerplate, *analyzer, co);
+    per_doc[j] = AnalyzeDocumentUnits(doc(j), first + static_cast<uint32_t>(j),
+                                      segs[j], boilerplate, *analyzer, co);
   }
   std::vector<ClaimSegments>().swap(segs);
   ClaimUnits mine = ConcatUnits(per_doc);
@@ -480,7 +486,9 @@ std::vector<InputFile> ShareInputFiles(Comm& comm,
 
 // What phase 1 leaves on a rank besides its Shard: its records as one
 // stream in input order ('D' documents, 'S' skipped records), for rank 0 to
-// merge, and (with claims) the titles and texts of its documents.
+// merge, and (with claims, on ranks other than 0) the titles and texts of
+// its documents. Rank 0 reads its own from the merged report: a copy of
+// them here was its shard's text twice.
 struct ShardRecords {
   std::string stream;
   std::vector<Document> docs;
@@ -510,7 +518,7 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
     PutU64(&out.stream, doc.looks_like_html ? 1 : 0);
     PutU64(&out.stream, doc.input_bytes);
     PutU64(&out.stream, doc.text_bytes);
-    if (keep_text) {
+    if (keep_text && rank != 0) {
       out.docs.push_back(Document{});
       out.docs.back().title = std::move(doc.title);
       out.docs.back().text = std::move(doc.text);
@@ -803,6 +811,10 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
     return s;
   }
   st.cluster.seconds = Seconds(t);
+  // Nothing reads this rank's document-level sketches again: their memory
+  // goes before the claims stage's peak, as in RunScan.
+  shard.fingerprints = internal::FingerprintArena();
+  shard.signatures = internal::SignatureStore(options.minhash.num_perm);
 
   // ---- 6. Claims: units analysed and signed where the documents are;
   // rank 0, which holds every text to quote, finds the matches. ----
