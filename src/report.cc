@@ -820,87 +820,93 @@ std::vector<std::string> OneChunk(Fn write) {
 }
 
 // A file written to a temporary beside its final name, whose write-back
-// to disk has been started but not waited for.
-struct Written {
-  int fd = -1;
-  std::string tmp;   // The temporary's name.
-  std::string path;  // The final name.
+// to disk has been started but not waited for. Until it is renamed over its
+// final name, destroying it closes and removes the temporary, whatever ends
+// the writing early: an error, or an exception (a rendering out of memory).
+class PendingFile {
+ public:
+  // Writes `chunks`, one after the other, to a new temporary file beside
+  // `path` (internal::CreateTemporaryBeside) and starts its write-back.
+  static absl::StatusOr<PendingFile> Write(
+      const std::string& path, std::span<const std::string> chunks) {
+    absl::StatusOr<internal::TemporaryFile> tmp =
+        internal::CreateTemporaryBeside(path);
+    if (!tmp.ok()) return tmp.status();
+    PendingFile f(tmp->fd, std::move(tmp->name), path);
+    for (const std::string& contents : chunks) {
+      size_t done = 0;
+      while (done < contents.size()) {
+        ssize_t n =
+            write(f.fd_, contents.data() + done, contents.size() - done);
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return f.Error("write");
+        }
+        done += static_cast<size_t>(n);
+      }
+    }
+    // Only a hint (errors are fsync's to report): the disk writes this file
+    // while the next one is rendered, so that Sync() has less to wait for.
+    // Each file's fsync in turn, right after writing it, made the report
+    // files' write-back a serial tail of every scan.
+    (void)sync_file_range(f.fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+    return f;
+  }
+
+  PendingFile(PendingFile&& o) noexcept
+      : fd_(std::exchange(o.fd_, -1)),
+        tmp_(std::move(o.tmp_)),
+        path_(std::move(o.path_)),
+        pending_(std::exchange(o.pending_, false)) {}
+  PendingFile& operator=(PendingFile&&) = delete;
+  ~PendingFile() { Discard(); }
+
+  // Waits until the file is on disk and closes it.
+  absl::Status Sync() {
+    if (fsync(fd_) != 0) return Error("fsync");
+    if (close(std::exchange(fd_, -1)) != 0) return Error("close");
+    return absl::OkStatus();
+  }
+
+  // Replaces the final name with the file (RenameOver; on failure it
+  // removes the temporary).
+  absl::Status Rename() {
+    pending_ = false;
+    return internal::RenameOver(tmp_, path_);
+  }
+
+ private:
+  PendingFile(int fd, std::string tmp, std::string path)
+      : fd_(fd), tmp_(std::move(tmp)), path_(std::move(path)) {}
+
+  // The error of system call `call` (errno), after discarding the file.
+  absl::Status Error(const char* call) {
+    const int err = errno;
+    Discard();
+    return absl::UnavailableError(absl::StrCat("cannot write ", path_, ": ",
+                                               call, ": ", std::strerror(err)));
+  }
+
+  void Discard() {
+    if (fd_ >= 0) close(std::exchange(fd_, -1));
+    if (std::exchange(pending_, false)) unlink(tmp_.c_str());
+  }
+
+  int fd_ = -1;
+  std::string tmp_;      // The temporary's name.
+  std::string path_;     // The final name.
+  bool pending_ = true;  // The temporary exists and is not renamed.
 };
 
-// Closes `w`'s descriptor and removes its temporary.
-void Discard(Written& w) {
-  if (w.fd >= 0) close(w.fd);
-  w.fd = -1;
-  unlink(w.tmp.c_str());
-}
-
-// Writes `chunks`, one after the other, to a new temporary file beside
-// `path` (internal::CreateTemporaryBeside) and starts its write-back. On
-// failure nothing is left behind.
-absl::StatusOr<Written> WriteTemporary(const std::string& path,
-                                       std::span<const std::string> chunks) {
-  absl::StatusOr<internal::TemporaryFile> tmp =
-      internal::CreateTemporaryBeside(path);
-  if (!tmp.ok()) return tmp.status();
-  Written w{tmp->fd, std::move(tmp->name), path};
-  for (const std::string& contents : chunks) {
-    size_t done = 0;
-    while (done < contents.size()) {
-      ssize_t n = write(w.fd, contents.data() + done, contents.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const int err = errno;
-        Discard(w);
-        return absl::UnavailableError(absl::StrCat(
-            "cannot write ", path, ": write: ", std::strerror(err)));
-      }
-      done += static_cast<size_t>(n);
-    }
+// Syncs every file of `files`, then renames each over its final name. On
+// failure, the temporaries not yet renamed are removed (by their
+// destructors).
+absl::Status SyncAndRename(std::vector<PendingFile>& files) {
+  for (PendingFile& f : files) {
+    if (absl::Status s = f.Sync(); !s.ok()) return s;
   }
-  // Only a hint (errors are fsync's to report): the disk writes this file
-  // while the next one is rendered, so that Sync() has less to wait for.
-  // Each file's fsync in turn, right after writing it, made the report
-  // files' write-back a serial tail of every scan.
-  (void)sync_file_range(w.fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-  return w;
-}
-
-// Waits until `w` is on disk and closes it; on failure removes it.
-absl::Status Sync(Written& w) {
-  if (fsync(w.fd) != 0) {
-    const int err = errno;
-    Discard(w);
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", w.path, ": fsync: ", std::strerror(err)));
-  }
-  const int fd = w.fd;
-  w.fd = -1;
-  if (close(fd) != 0) {
-    const int err = errno;
-    unlink(w.tmp.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", w.path, ": close: ", std::strerror(err)));
-  }
-  return absl::OkStatus();
-}
-
-// Syncs every file of `written`, then renames each over its final name. On
-// failure, the temporaries not yet renamed are removed.
-absl::Status SyncAndRename(std::vector<Written>& written) {
-  for (size_t i = 0; i < written.size(); ++i) {
-    if (absl::Status s = Sync(written[i]); !s.ok()) {
-      for (size_t j = i + 1; j < written.size(); ++j) Discard(written[j]);
-      for (size_t j = 0; j < i; ++j) unlink(written[j].tmp.c_str());
-      return s;
-    }
-  }
-  for (size_t i = 0; i < written.size(); ++i) {
-    absl::Status s = internal::RenameOver(written[i].tmp, written[i].path);
-    if (!s.ok()) {
-      for (size_t j = i + 1; j < written.size(); ++j)
-        unlink(written[j].tmp.c_str());
-      return s;
-    }
+  for (PendingFile& f : files) {
+    if (absl::Status s = f.Rename(); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -944,26 +950,24 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
          return internal::ClaimsCsvChunks(r);
        }},
   };
-  std::vector<Written> written;
+  std::vector<PendingFile> written;
+  written.reserve(std::size(kFiles));
   for (const auto& [name, render] : kFiles) {
-    const std::string path = absl::StrCat(out_dir, "/", name);
-    absl::StatusOr<Written> w = WriteTemporary(path, render(report, html));
-    if (!w.ok()) {
-      for (Written& done : written) Discard(done);
-      return w.status();
-    }
-    written.push_back(*std::move(w));
+    absl::StatusOr<PendingFile> f = PendingFile::Write(
+        absl::StrCat(out_dir, "/", name), render(report, html));
+    if (!f.ok()) return f.status();
+    written.push_back(*std::move(f));
   }
   return SyncAndRename(written);
 }
 
 absl::Status WriteFileAtomically(const std::string& path,
                                  const std::string& contents) {
-  absl::StatusOr<Written> w =
-      WriteTemporary(path, std::span<const std::string>(&contents, 1));
-  if (!w.ok()) return w.status();
-  std::vector<Written> written;
-  written.push_back(*std::move(w));
+  absl::StatusOr<PendingFile> f =
+      PendingFile::Write(path, std::span<const std::string>(&contents, 1));
+  if (!f.ok()) return f.status();
+  std::vector<PendingFile> written;
+  written.push_back(*std::move(f));
   return SyncAndRename(written);
 }
 
