@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -179,14 +180,25 @@ void AppendDocumentJson(const Document& d, std::string* out) {
   out->append("\n    }");
 }
 
+// Receives a file's bytes in order, piece by piece, as they are rendered.
+using ChunkSink = std::function<void(std::string&&)>;
+
+// Blocks of a large array rendered in parallel before they are handed to a
+// ChunkSink together: enough to keep the threads busy, few enough to bound
+// what is held (16 blocks of claim matches are about 25 MB).
+constexpr int64_t kWaveBlocks = 16;
+
 // Writes JSON as nlohmann's dump(2) lays it out (2-space indent, ", "-less
 // separators, "[]" and "{}" when empty), straight into a string: for the
 // parts of report.json too large to build as Json values first.
 class PrettyJsonWriter {
  public:
   // `depth`: the nesting level at which the first value is written, 1 for
-  // the value of a top-level key.
-  PrettyJsonWriter(std::string* out, int depth) : out_(out), depth_(depth) {}
+  // the value of a top-level key. With a `sink`, large arrays are handed to
+  // it as they are written (ParallelElements), with everything before them:
+  // `out` then holds only what follows.
+  PrettyJsonWriter(std::string* out, int depth, const ChunkSink* sink = nullptr)
+      : out_(out), depth_(depth), sink_(sink) {}
 
   void BeginObject() { Begin('{', '}'); }
   void BeginArray() { Begin('[', ']'); }
@@ -229,22 +241,36 @@ class PrettyJsonWriter {
   // Writes elements 0..n-1 of the array just begun, element(i, &writer)
   // writing the i-th: in parallel, in blocks of `block` elements, each into
   // a string of its own, appended in order. The bytes are those of the
-  // serial loop.
+  // serial loop. With a sink, the blocks are rendered a wave at a time and
+  // each wave is handed on before the next: the claim matches of a large
+  // dump are gigabytes of text (gen-100000: report.json 1.08 GB), which
+  // were held whole at the scan's end.
   template <typename Fn>
   void ParallelElements(int64_t n, int64_t block, Fn element) {
-    std::vector<std::string> parts((n + block - 1) / block);
+    const int64_t num_blocks = (n + block - 1) / block;
+    const int64_t wave =
+        sink_ == nullptr ? std::max<int64_t>(num_blocks, 1) : kWaveBlocks;
+    std::vector<std::string> parts(std::min(num_blocks, wave));
     const Level level = levels_.back();
+    for (int64_t first = 0; first < num_blocks; first += wave) {
+      const int64_t count = std::min(wave, num_blocks - first);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int64_t k = 0; k < static_cast<int64_t>(parts.size()); ++k) {
-      PrettyJsonWriter w(&parts[k], depth_);
-      w.levels_.push_back(Level{level.close, level.empty && k == 0});
-      for (int64_t i = k * block; i < std::min(n, (k + 1) * block); ++i) {
-        element(i, &w);
+      for (int64_t j = 0; j < count; ++j) {
+        const int64_t k = first + j;
+        PrettyJsonWriter w(&parts[j], depth_);
+        w.levels_.push_back(Level{level.close, level.empty && k == 0});
+        for (int64_t i = k * block; i < std::min(n, (k + 1) * block); ++i) {
+          element(i, &w);
+        }
       }
-    }
-    for (std::string& part : parts) {
-      out_->append(part);
-      std::string().swap(part);
+      for (int64_t j = 0; j < count; ++j) {
+        out_->append(parts[j]);
+        std::string().swap(parts[j]);
+      }
+      if (sink_ != nullptr) {
+        (*sink_)(std::move(*out_));
+        out_->clear();
+      }
     }
     if (n > 0) levels_.back().empty = false;
   }
@@ -278,6 +304,7 @@ class PrettyJsonWriter {
 
   std::string* out_;
   int depth_;
+  const ChunkSink* sink_;
   bool after_key_ = false;
   std::vector<Level> levels_;
 };
@@ -306,8 +333,9 @@ void WriteClaimSide(const Document& doc, const ClaimUnit& u,
 // the whole claims stage's scoring.
 void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
                       const ClaimOptions& o, const IndexSummary& index,
-                      std::string_view error, std::string* out) {
-  PrettyJsonWriter w(out, 1);
+                      std::string_view error, std::string* out,
+                      const ChunkSink* sink = nullptr) {
+  PrettyJsonWriter w(out, 1, sink);
   w.BeginObject();
   w.Key("enabled");
   w.Bool(o.enabled);
@@ -408,8 +436,9 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
 // dump of near-duplicate copies lists a pair per copy: built as Json
 // values, a million of them cost 2.5 s and 0.4 GB more (bench/robustness.sh,
 // one million tiny documents: 8.07 s and 2.1 GB, now 5.53 s and 1.7 GB).
-void AppendNearDuplicatesJson(const Report& r, std::string* out) {
-  PrettyJsonWriter w(out, 1);
+void AppendNearDuplicatesJson(const Report& r, std::string* out,
+                              const ChunkSink* sink = nullptr) {
+  PrettyJsonWriter w(out, 1, sink);
   w.BeginObject();
   w.Key("candidate_pairs");
   w.Uint(r.candidate_pairs);
@@ -521,10 +550,11 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
 
 namespace {
 
-// report.json as consecutive pieces: the documents array stays in the
-// blocks it was rendered in (29 MB for 100k articles), so writing the file
-// never copies it into one buffer.
-std::vector<std::string> RenderJsonChunks(const Report& r) {
+// report.json, handed to `emit` in consecutive pieces as it is rendered:
+// the documents array in waves of the blocks it is rendered in (29 MB for
+// 100k articles), the claim matches in waves too (ParallelElements), so
+// writing the file never holds it whole.
+void RenderJson(const Report& r, const ChunkSink& emit) {
   Json j;
   j["schema_version"] = kReportSchemaVersion;
   j["tool"] = "refrain";
@@ -553,23 +583,12 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
     if (d.invalid_utf8 > 0) doc["invalid_utf8_repaired"] = d.invalid_utf8;
     return doc;
   };
-  // The documents array is most of the file and most of the time: it is
-  // rendered in parallel, in contiguous blocks of entries, and spliced in
-  // where a placeholder stands, so the bytes are exactly those of one
-  // j.dump(2).
+  // The documents array is most of the file without claims, and most of
+  // the time: it is rendered in parallel, in contiguous blocks of entries,
+  // and spliced in where a placeholder stands (below), so the bytes are
+  // exactly those of one j.dump(2).
   const int64_t first_doc = r.index.loaded;
   const int64_t num_docs = static_cast<int64_t>(r.documents.size()) - first_doc;
-  constexpr int64_t kBlock = 1024;
-  std::vector<std::string> blocks((num_docs + kBlock - 1) / kBlock);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t b = 0; b < static_cast<int64_t>(blocks.size()); ++b) {
-    std::string& t = blocks[b];
-    const int64_t end = std::min(num_docs, (b + 1) * kBlock);
-    for (int64_t i = b * kBlock; i < end; ++i) {
-      AppendDocumentJson(r.documents[first_doc + i], &t);
-      t.append(i + 1 < num_docs ? ",\n" : "\n");
-    }
-  }
   constexpr const char* kDocsPlaceholder = "@@refrain-documents@@";
   j["documents"] = kDocsPlaceholder;
   if (r.index.used) {
@@ -598,44 +617,63 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
 
   // The near-duplicates and claims objects are rendered directly too, and
   // spliced in the same way.
-  std::string near_duplicates;
-  AppendNearDuplicatesJson(r, &near_duplicates);
   constexpr const char* kNearPlaceholder = "@@refrain-near-duplicates@@";
   j["near_duplicates"] = kNearPlaceholder;
-  std::string claims;
-  AppendClaimsJson(r.documents, r.claims, r.options.claims, r.index,
-                   r.claims_error, &claims);
   constexpr const char* kClaimsPlaceholder = "@@refrain-claims@@";
   j["claims"] = kClaimsPlaceholder;
   // Invalid UTF-8 was repaired at ingest, so strict dumping cannot throw;
   // `replace` keeps it so should that invariant ever break.
   const std::string text =
       j.dump(2, ' ', false, Json::error_handler_t::replace);
-  // The spliced values, each in pieces, in the order their keys were added.
-  // Only a top-level key can be preceded by a raw newline and 2 spaces.
+  // The spliced values, each rendered into `emit`, in the order their keys
+  // were added. Only a top-level key can be preceded by a raw newline and 2
+  // spaces.
+  auto documents = [&] {
+    if (num_docs == 0) {
+      emit("[]");
+      return;
+    }
+    emit("[\n");
+    constexpr int64_t kBlock = 1024;
+    const int64_t num_blocks = (num_docs + kBlock - 1) / kBlock;
+    std::vector<std::string> blocks(std::min(num_blocks, kWaveBlocks));
+    for (int64_t first = 0; first < num_blocks; first += kWaveBlocks) {
+      const int64_t count = std::min(kWaveBlocks, num_blocks - first);
+#pragma omp parallel for schedule(dynamic, 1)
+      for (int64_t w = 0; w < count; ++w) {
+        const int64_t b = first + w;
+        std::string& t = blocks[w];
+        const int64_t end = std::min(num_docs, (b + 1) * kBlock);
+        for (int64_t i = b * kBlock; i < end; ++i) {
+          AppendDocumentJson(r.documents[first_doc + i], &t);
+          t.append(i + 1 < num_docs ? ",\n" : "\n");
+        }
+      }
+      for (int64_t w = 0; w < count; ++w) emit(std::exchange(blocks[w], {}));
+    }
+    emit("  ]");
+  };
+  auto near_duplicates = [&] {
+    std::string rest;
+    AppendNearDuplicatesJson(r, &rest, &emit);
+    emit(std::move(rest));
+  };
+  auto claims = [&] {
+    std::string rest;
+    AppendClaimsJson(r.documents, r.claims, r.options.claims, r.index,
+                     r.claims_error, &rest, &emit);
+    emit(std::move(rest));
+  };
   struct Splice {
     const char* key;
     const char* placeholder;
-    std::vector<std::string> value;
+    std::function<void()> render;
     std::string marker{};  // Set below, from key and placeholder.
     size_t at = std::string::npos;
   };
-  std::vector<std::string> docs_value;
-  if (num_docs == 0) {
-    docs_value.emplace_back("[]");
-  } else {
-    docs_value.emplace_back("[\n");
-    for (std::string& block : blocks) docs_value.push_back(std::move(block));
-    docs_value.emplace_back("  ]");
-  }
-  // Moved in one by one: an initializer list would copy them.
-  std::vector<std::string> near_value, claims_value;
-  near_value.push_back(std::move(near_duplicates));
-  claims_value.push_back(std::move(claims));
-  Splice splices[] = {
-      {"documents", kDocsPlaceholder, std::move(docs_value)},
-      {"near_duplicates", kNearPlaceholder, std::move(near_value)},
-      {"claims", kClaimsPlaceholder, std::move(claims_value)}};
+  Splice splices[] = {{"documents", kDocsPlaceholder, documents},
+                      {"near_duplicates", kNearPlaceholder, near_duplicates},
+                      {"claims", kClaimsPlaceholder, claims}};
   bool found = true;
   size_t from = 0;
   for (Splice& sp : splices) {
@@ -647,7 +685,6 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
     }
     from = sp.at + sp.marker.size();
   }
-  std::vector<std::string> chunks;
   // Cannot happen; never write a placeholder.
   if (!found) {
     Json docs = Json::array();
@@ -655,32 +692,33 @@ std::vector<std::string> RenderJsonChunks(const Report& r) {
       docs.push_back(doc_json(r.documents[first_doc + i]));
     }
     j["documents"] = std::move(docs);
-    j["near_duplicates"] = Json::parse(splices[1].value[0]);
-    j["claims"] = Json::parse(splices[2].value[0]);
-    chunks.push_back(j.dump(2, ' ', false, Json::error_handler_t::replace) +
-                     "\n");
-    return chunks;
+    std::string near, claims_json;
+    AppendNearDuplicatesJson(r, &near);
+    AppendClaimsJson(r.documents, r.claims, r.options.claims, r.index,
+                     r.claims_error, &claims_json);
+    j["near_duplicates"] = Json::parse(near);
+    j["claims"] = Json::parse(claims_json);
+    emit(j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    return;
   }
   size_t rest = 0;  // Where the text after the last splice resumes.
   for (Splice& sp : splices) {
     // The text up to the quoted placeholder, then the value.
     const size_t value_at =
         sp.at + sp.marker.size() - std::strlen(sp.placeholder) - 2;
-    chunks.push_back(text.substr(rest, value_at - rest));
-    for (std::string& piece : sp.value) chunks.push_back(std::move(piece));
+    emit(text.substr(rest, value_at - rest));
+    sp.render();
     rest = sp.at + sp.marker.size();
   }
-  chunks.push_back(text.substr(rest));
-  chunks.back() += '\n';
-  return chunks;
+  emit(text.substr(rest) + "\n");
 }
 
 }  // namespace
 
 void WriteJson(const Report& r, std::ostream& out) {
-  for (const std::string& chunk : RenderJsonChunks(r)) {
+  RenderJson(r, [&](std::string&& chunk) {
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-  }
+  });
 }
 
 void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
@@ -809,55 +847,54 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
 
 namespace {
 
-// What `write` puts on a stream, as one chunk.
-template <typename Fn>
-std::vector<std::string> OneChunk(Fn write) {
-  std::ostringstream out;
-  write(out);
-  std::vector<std::string> chunks;
-  chunks.push_back(std::move(out).str());
-  return chunks;
-}
-
 // A file written to a temporary beside its final name, whose write-back
 // to disk has been started but not waited for. Until it is renamed over its
 // final name, destroying it closes and removes the temporary, whatever ends
 // the writing early: an error, or an exception (a rendering out of memory).
 class PendingFile {
  public:
-  // Writes `chunks`, one after the other, to a new temporary file beside
-  // `path` (internal::CreateTemporaryBeside) and starts its write-back.
-  static absl::StatusOr<PendingFile> Write(
-      const std::string& path, std::span<const std::string> chunks) {
+  // A new temporary file beside `path` (internal::CreateTemporaryBeside).
+  static absl::StatusOr<PendingFile> Create(const std::string& path) {
     absl::StatusOr<internal::TemporaryFile> tmp =
         internal::CreateTemporaryBeside(path);
     if (!tmp.ok()) return tmp.status();
-    PendingFile f(tmp->fd, std::move(tmp->name), path);
-    for (const std::string& contents : chunks) {
-      size_t done = 0;
-      while (done < contents.size()) {
-        ssize_t n =
-            write(f.fd_, contents.data() + done, contents.size() - done);
-        if (n < 0) {
-          if (errno == EINTR) continue;
-          return f.Error("write");
-        }
-        done += static_cast<size_t>(n);
+    return PendingFile(tmp->fd, std::move(tmp->name), path);
+  }
+
+  // Appends `bytes`. After a failed write nothing more is written, and
+  // Finish() reports the failure.
+  void Append(std::string_view bytes) {
+    while (error_ == 0 && !bytes.empty()) {
+      ssize_t n = write(fd_, bytes.data(), bytes.size());
+      if (n < 0) {
+        if (errno != EINTR) error_ = errno;
+        continue;
       }
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+
+  // The first write's failure, if any (the file discarded); else starts
+  // the file's write-back.
+  absl::Status Finish() {
+    if (error_ != 0) {
+      errno = error_;
+      return Error("write");
     }
     // Only a hint (errors are fsync's to report): the disk writes this file
     // while the next one is rendered, so that Sync() has less to wait for.
     // Each file's fsync in turn, right after writing it, made the report
     // files' write-back a serial tail of every scan.
-    (void)sync_file_range(f.fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
-    return f;
+    (void)sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+    return absl::OkStatus();
   }
 
   PendingFile(PendingFile&& o) noexcept
       : fd_(std::exchange(o.fd_, -1)),
         tmp_(std::move(o.tmp_)),
         path_(std::move(o.path_)),
-        pending_(std::exchange(o.pending_, false)) {}
+        pending_(std::exchange(o.pending_, false)),
+        error_(o.error_) {}
   PendingFile& operator=(PendingFile&&) = delete;
   ~PendingFile() { Discard(); }
 
@@ -896,7 +933,13 @@ class PendingFile {
   std::string tmp_;      // The temporary's name.
   std::string path_;     // The final name.
   bool pending_ = true;  // The temporary exists and is not renamed.
+  int error_ = 0;        // errno of the first failed write.
 };
+
+// Hands each of `pieces` to `emit`, in order.
+void EmitAll(std::vector<std::string> pieces, const ChunkSink& emit) {
+  for (std::string& piece : pieces) emit(std::move(piece));
+}
 
 // Syncs every file of `files`, then renames each over its final name. On
 // failure, the temporaries not yet renamed are removed (by their
@@ -921,41 +964,45 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
     return absl::UnavailableError(absl::StrCat(
         "cannot create output directory ", out_dir, ": ", ec.message()));
   }
-  // Each file is rendered in memory and written to a temporary file beside
-  // its final name, one at a time, so only one rendering is held in memory.
-  // Only when all of them are on disk do they replace their predecessors,
-  // each in one rename: a reader never sees a half-written file, and a run
-  // that fails while writing (full disk, read-only directory) leaves every
+  // Each file is written to a temporary file beside its final name as it
+  // is rendered, one file at a time: report.json in pieces, so at most a
+  // wave of it is in memory; the others each rendered whole first. Only
+  // when all of them are on disk do they replace their predecessors, each
+  // in one rename: a reader never sees a half-written file, and a run that
+  // fails while writing (full disk, read-only directory) leaves every
   // previous file as it was, not a new report.json beside an old
   // report.html.
-  using Render =
-      std::vector<std::string> (*)(const Report&, const HtmlOptions&);
+  using Render = void (*)(const Report&, const HtmlOptions&, const ChunkSink&);
   static constexpr std::pair<const char*, Render> kFiles[] = {
-      {"report.json",
-       [](const Report& r, const HtmlOptions&) { return RenderJsonChunks(r); }},
+      {"report.json", [](const Report& r, const HtmlOptions&,
+                         const ChunkSink& emit) { RenderJson(r, emit); }},
       {"report.html",
-       [](const Report& r, const HtmlOptions& h) {
-         return OneChunk([&](std::ostream& o) { WriteHtml(r, o, h); });
+       [](const Report& r, const HtmlOptions& h, const ChunkSink& emit) {
+         std::ostringstream out;
+         WriteHtml(r, out, h);
+         emit(std::move(out).str());
        }},
       {"documents.csv",
-       [](const Report& r, const HtmlOptions&) {
-         return internal::DocumentsCsvChunks(r);
+       [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
+         EmitAll(internal::DocumentsCsvChunks(r), emit);
        }},
       {"pairs.csv",
-       [](const Report& r, const HtmlOptions&) {
-         return internal::PairsCsvChunks(r);
+       [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
+         EmitAll(internal::PairsCsvChunks(r), emit);
        }},
       {"claims.csv",
-       [](const Report& r, const HtmlOptions&) {
-         return internal::ClaimsCsvChunks(r);
+       [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
+         EmitAll(internal::ClaimsCsvChunks(r), emit);
        }},
   };
   std::vector<PendingFile> written;
   written.reserve(std::size(kFiles));
   for (const auto& [name, render] : kFiles) {
-    absl::StatusOr<PendingFile> f = PendingFile::Write(
-        absl::StrCat(out_dir, "/", name), render(report, html));
+    absl::StatusOr<PendingFile> f =
+        PendingFile::Create(absl::StrCat(out_dir, "/", name));
     if (!f.ok()) return f.status();
+    render(report, html, [&](std::string&& piece) { f->Append(piece); });
+    if (absl::Status s = f->Finish(); !s.ok()) return s;
     written.push_back(*std::move(f));
   }
   return SyncAndRename(written);
@@ -963,9 +1010,10 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
 
 absl::Status WriteFileAtomically(const std::string& path,
                                  const std::string& contents) {
-  absl::StatusOr<PendingFile> f =
-      PendingFile::Write(path, std::span<const std::string>(&contents, 1));
+  absl::StatusOr<PendingFile> f = PendingFile::Create(path);
   if (!f.ok()) return f.status();
+  f->Append(contents);
+  if (absl::Status s = f->Finish(); !s.ok()) return s;
   std::vector<PendingFile> written;
   written.push_back(*std::move(f));
   return SyncAndRename(written);

@@ -423,6 +423,25 @@ TEST(Report, DocumentsRenderAsNlohmannDumps) {
   EXPECT_EQ(parsed["documents"][4]["date"], tricky[1]);
 }
 
+// Past one wave of document blocks (16 blocks of 1024 entries, handed to
+// the file together): the joins between waves are nlohmann's bytes too.
+TEST(Report, ManyDocumentsRenderAsNlohmannDumps) {
+  Report r;
+  for (int i = 0; i < 17000; ++i) {
+    Document d;
+    d.id = "doc-" + std::to_string(i);
+    d.location = "in.jsonl:" + std::to_string(i + 1);
+    d.input_bytes = static_cast<uint64_t>(i);
+    r.documents.push_back(std::move(d));
+  }
+  const std::string text = JsonOf(r);
+  const nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(text);
+  EXPECT_EQ(text, parsed.dump(2) + "\n");
+  ASSERT_EQ(parsed["documents"].size(), 17000u);
+  EXPECT_EQ(parsed["documents"][16384]["id"], "doc-16384");
+  EXPECT_EQ(parsed["documents"][16999]["location"], "in.jsonl:17000");
+}
+
 TEST(Report, ClaimsRenderAsNlohmannDumps) {
   const std::vector<std::string> tricky = {
       "plain sentence here",    "quote \" and \\ backslash",
@@ -461,10 +480,12 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
           c.matches.push_back(
               ClaimMatch{u, u + 3, scores[u % 6], scores[(u + 1) % 6]});
         }
-        // Past one block of the parallel rendering (4096 matches), so the
-        // joins between blocks are compared with nlohmann's dump too.
+        // Past one block of the parallel rendering (4096 matches) and one
+        // wave of blocks handed to the file together (16 blocks), so the
+        // joins between blocks and between waves are compared with
+        // nlohmann's dump too.
         if (index_used) {
-          for (uint32_t i = 0; i < 9000; ++i) {
+          for (uint32_t i = 0; i < 66000; ++i) {
             const auto n = static_cast<uint32_t>(c.units.size());
             c.matches.push_back(
                 ClaimMatch{i % n, (i + 1) % n, scores[i % 6], scores[0]});
@@ -508,8 +529,8 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
 // The near-duplicates object is rendered without nlohmann too (a dump of
 // copies lists a pair per copy): the same bytes as nlohmann's dump(2), with
 // and without an index (each pair's scope), past one parallel block of
-// pairs (4096), for clusters listing all pairs or only those to the
-// representative, and when there is nothing to list.
+// pairs (4096) and one wave of blocks (16), for clusters listing all pairs
+// or only those to the representative, and when there is nothing to list.
 TEST(Report, NearDuplicatesRenderAsNlohmannDumps) {
   const std::vector<std::string> tricky = {
       "plain",
@@ -535,7 +556,7 @@ TEST(Report, NearDuplicatesRenderAsNlohmannDumps) {
       const double scores[] = {1.0, 0.1234565, 1e-7, 0.5, 2.0 / 3, 0};
       if (!empty) {
         const auto n = static_cast<uint32_t>(r.documents.size());
-        for (uint32_t i = 0; i < 9000; ++i) {
+        for (uint32_t i = 0; i < 66000; ++i) {
           const uint32_t a = i % (n - 1);
           r.pairs.push_back(
               NearDuplicatePair{a, a + 1 + i % (n - 1 - a), scores[i % 6],
