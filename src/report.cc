@@ -188,6 +188,20 @@ using ChunkSink = std::function<void(std::string&&)>;
 // what is held (16 blocks of claim matches are about 25 MB).
 constexpr int64_t kWaveBlocks = 16;
 
+// Renders blocks 0..num_blocks-1 in parallel, `wave` of them at a time
+// (render(k, &text) writes block k), and hands each wave's texts, in block
+// order, to take(std::span<std::string>) before the next wave is rendered.
+template <typename Render, typename Take>
+void RenderInWaves(int64_t num_blocks, int64_t wave, Render render, Take take) {
+  std::vector<std::string> texts(std::min(num_blocks, wave));
+  for (int64_t first = 0; first < num_blocks; first += wave) {
+    const int64_t count = std::min(wave, num_blocks - first);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t j = 0; j < count; ++j) render(first + j, &texts[j]);
+    take(std::span<std::string>(texts.data(), count));
+  }
+}
+
 // Writes JSON as nlohmann's dump(2) lays it out (2-space indent, ", "-less
 // separators, "[]" and "{}" when empty), straight into a string: for the
 // parts of report.json too large to build as Json values first.
@@ -248,30 +262,27 @@ class PrettyJsonWriter {
   template <typename Fn>
   void ParallelElements(int64_t n, int64_t block, Fn element) {
     const int64_t num_blocks = (n + block - 1) / block;
-    const int64_t wave =
-        sink_ == nullptr ? std::max<int64_t>(num_blocks, 1) : kWaveBlocks;
-    std::vector<std::string> parts(std::min(num_blocks, wave));
     const Level level = levels_.back();
-    for (int64_t first = 0; first < num_blocks; first += wave) {
-      const int64_t count = std::min(wave, num_blocks - first);
-#pragma omp parallel for schedule(dynamic, 1)
-      for (int64_t j = 0; j < count; ++j) {
-        const int64_t k = first + j;
-        PrettyJsonWriter w(&parts[j], depth_);
-        w.levels_.push_back(Level{level.close, level.empty && k == 0});
-        for (int64_t i = k * block; i < std::min(n, (k + 1) * block); ++i) {
-          element(i, &w);
-        }
-      }
-      for (int64_t j = 0; j < count; ++j) {
-        out_->append(parts[j]);
-        std::string().swap(parts[j]);
-      }
-      if (sink_ != nullptr) {
-        (*sink_)(std::move(*out_));
-        out_->clear();
-      }
-    }
+    RenderInWaves(
+        num_blocks,
+        sink_ == nullptr ? std::max<int64_t>(num_blocks, 1) : kWaveBlocks,
+        [&](int64_t k, std::string* text) {
+          PrettyJsonWriter w(text, depth_);
+          w.levels_.push_back(Level{level.close, level.empty && k == 0});
+          for (int64_t i = k * block; i < std::min(n, (k + 1) * block); ++i) {
+            element(i, &w);
+          }
+        },
+        [&](std::span<std::string> texts) {
+          for (std::string& t : texts) {
+            out_->append(t);
+            std::string().swap(t);
+          }
+          if (sink_ != nullptr) {
+            (*sink_)(std::move(*out_));
+            out_->clear();
+          }
+        });
     if (n > 0) levels_.back().empty = false;
   }
 
@@ -635,22 +646,17 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
     }
     emit("[\n");
     constexpr int64_t kBlock = 1024;
-    const int64_t num_blocks = (num_docs + kBlock - 1) / kBlock;
-    std::vector<std::string> blocks(std::min(num_blocks, kWaveBlocks));
-    for (int64_t first = 0; first < num_blocks; first += kWaveBlocks) {
-      const int64_t count = std::min(kWaveBlocks, num_blocks - first);
-#pragma omp parallel for schedule(dynamic, 1)
-      for (int64_t w = 0; w < count; ++w) {
-        const int64_t b = first + w;
-        std::string& t = blocks[w];
-        const int64_t end = std::min(num_docs, (b + 1) * kBlock);
-        for (int64_t i = b * kBlock; i < end; ++i) {
-          AppendDocumentJson(r.documents[first_doc + i], &t);
-          t.append(i + 1 < num_docs ? ",\n" : "\n");
-        }
-      }
-      for (int64_t w = 0; w < count; ++w) emit(std::exchange(blocks[w], {}));
-    }
+    RenderInWaves((num_docs + kBlock - 1) / kBlock, kWaveBlocks,
+                  [&](int64_t b, std::string* t) {
+                    for (int64_t i = b * kBlock;
+                         i < std::min(num_docs, (b + 1) * kBlock); ++i) {
+                      AppendDocumentJson(r.documents[first_doc + i], t);
+                      t->append(i + 1 < num_docs ? ",\n" : "\n");
+                    }
+                  },
+                  [&](std::span<std::string> texts) {
+                    for (std::string& t : texts) emit(std::exchange(t, {}));
+                  });
     emit("  ]");
   };
   auto near_duplicates = [&] {
