@@ -254,6 +254,10 @@ absl::Status ValidateClaimOptions(const ClaimOptions& o) {
   if (!(o.threshold >= 0 && o.threshold <= 1)) {
     return absl::InvalidArgumentError("--claim-threshold must be in [0, 1]");
   }
+  if (!(o.headline_threshold >= 0 && o.headline_threshold <= 1)) {
+    return absl::InvalidArgumentError(
+        "--claim-headline-threshold must be in [0, 1]");
+  }
   return absl::OkStatus();
 }
 
@@ -1194,6 +1198,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   if (!scorer.ok()) return scorer.status();
   result.timings.load_s += lap();
   result.threshold = EffectiveClaimThreshold(options);
+  result.headline_threshold = options.headline_threshold;
   const DocRelations rel(story_of, incremental, options);
 
   result.units = std::move(all.units);
@@ -1243,6 +1248,14 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   if (!copies.copies.empty() && !options.collapse_copies) {
     result.matches = ListForCopies(result.matches, copies);
   }
+  // Each listed match by its own units' kinds: a copy of a sentence may be
+  // another outlet's headline.
+  result.headline_matches_dropped =
+      std::erase_if(result.matches, [&](const ClaimMatch& m) {
+        return m.score < options.headline_threshold &&
+               (result.units[m.a].kind == UnitKind::kHeadline ||
+                result.units[m.b].kind == UnitKind::kHeadline);
+      });
   std::sort(result.matches.begin(), result.matches.end(),
             [](const ClaimMatch& p, const ClaimMatch& q) {
               return p.a != q.a ? p.a < q.a : p.b < q.b;

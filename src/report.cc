@@ -76,6 +76,7 @@ Json Params(const Report& r) {
                  {"max_candidate_pairs", c.max_candidate_pairs},
                  {"min_cosine", c.min_cosine},
                  {"threshold", EffectiveClaimThreshold(c)},
+                 {"headline_threshold", c.headline_threshold},
                  {"same_document", c.same_document},
                  {"within_duplicates", c.within_duplicates},
                  {"collapse_copies", c.collapse_copies},
@@ -356,6 +357,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   }
   w.Key("threshold");
   w.Double(Round6(c.threshold));
+  w.Key("headline_threshold");
+  w.Double(Round6(c.headline_threshold));
   w.Key("units");
   w.Uint(c.units.size());
   w.Key("excluded_short");
@@ -370,6 +373,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Uint(c.candidate_pairs);
   w.Key("scored_pairs");
   w.Uint(c.scored_pairs);
+  w.Key("headline_matches_dropped");
+  w.Uint(c.headline_matches_dropped);
   w.Key("matches");
   w.BeginArray();
   // The matches quote both texts: most of the file, in parallel.
@@ -524,7 +529,10 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
       {"jaccard", Round6(c.jaccard)},   {"containment", Round6(c.containment)},
       {"estimate", Round6(c.estimate)}, {"near_duplicate", c.near_duplicate},
       {"claims", std::move(matches)}};
-  if (!c.idf.empty()) j["idf"] = c.idf;
+  if (!c.idf.empty()) {
+    j["idf"] = c.idf;
+    j["headline_matches_dropped"] = c.claims.headline_matches_dropped;
+  }
   out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 
@@ -545,6 +553,12 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
   }
   out << absl::StrFormat("%d claim match(es) at score >= %.3f (IDF of %s)\n",
                          c.claims.matches.size(), c.claims.threshold, c.idf);
+  if (c.claims.headline_matches_dropped > 0) {
+    out << absl::StrFormat(
+        "%d more with a headline, left out for scoring under %.3f "
+        "(--claim-headline-threshold)\n",
+        c.claims.headline_matches_dropped, c.claims.headline_threshold);
+  }
   for (const ClaimMatch& m : c.claims.matches) {
     const ClaimUnit& a = c.claims.units[m.a];
     const ClaimUnit& b = c.claims.units[m.b];
@@ -814,6 +828,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       c.units.size(), c.short_units, c.boilerplate_units, c.lead_in_units,
       c.copy_units, c.candidate_pairs, c.scored_pairs, c.matches.size(),
       c.clusters.size());
+  if (c.headline_matches_dropped > 0) {
+    out << absl::StrFormat(
+        "  %d matches with a headline left out for scoring under %.2f "
+        "(--claim-headline-threshold)\n",
+        c.headline_matches_dropped, c.headline_threshold);
+  }
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {
     if (shown++ == top_claim_clusters) break;

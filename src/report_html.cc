@@ -1379,6 +1379,8 @@ class Page {
     if (co.enabled) {
       table("Claim parameters",
             Rows{{"score threshold", F3(c.threshold)},
+                 {"score threshold with a headline",
+                  F3(std::max(c.threshold, c.headline_threshold))},
                  {"language", Esc(co.language)},
                  {"min content words", n(co.min_content_words)},
                  {"boilerplate after",
@@ -1393,7 +1395,9 @@ class Page {
                  {"excluded: quote lead-ins", n(c.lead_in_units)},
                  {"copies in near-duplicates", n(c.copy_units)},
                  {"candidate / scored pairs",
-                  absl::StrCat(c.candidate_pairs, " / ", c.scored_pairs)}});
+                  absl::StrCat(c.candidate_pairs, " / ", c.scored_pairs)},
+                 {"headline matches under their threshold",
+                  n(c.headline_matches_dropped)}});
     } else {
       table("Claim parameters", Rows{{"claims stage", "disabled"}});
     }

@@ -171,6 +171,68 @@ TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
   EXPECT_EQ(r.short_units, 1u);  // "Short one."
 }
 
+// Headlines are a few content words, mostly names: one that shares its
+// subject with a sentence or headline stating something else scores like a
+// paraphrase, so a match with a headline also needs headline_threshold.
+TEST(Claims, HeadlineMatchesNeedTheHeadlineThreshold) {
+  std::vector<Document> docs{
+      Doc("eminem",
+          "Eminem beats Elvis to number one\n"
+          "The rapper's album sold more copies than the reissued single in "
+          "its first week.\n",
+          "Eminem beats Elvis to number one"),
+      Doc("chart",
+          "Chart history for the King\n"
+          "Elvis's number one is the 999th in chart history and Eminem is "
+          "next.\n",
+          "Chart history for the King"),
+      Doc("arrest",
+          "Terror suspects face house arrest\n"
+          "Ministers defended the control orders before a vote in "
+          "parliament.\n",
+          "Terror suspects face house arrest"),
+      Doc("plans",
+          "Lords to debate control orders\n"
+          "Plans to place terror suspects under house arrest without trial "
+          "face their first test in the Lords.\n",
+          "Lords to debate control orders")};
+  auto headline_pairs = [&](const ClaimsResult& r) {
+    std::map<std::pair<std::string, std::string>, double> out;
+    for (const ClaimMatch& m : r.matches) {
+      const ClaimUnit& a = r.units[m.a];
+      const ClaimUnit& b = r.units[m.b];
+      if (a.kind != UnitKind::kHeadline && b.kind != UnitKind::kHeadline)
+        continue;
+      out[{docs[a.doc].id, docs[b.doc].id}] = m.score;
+    }
+    return out;
+  };
+  ClaimOptions plain;
+  plain.headline_threshold = 0;
+  const ClaimsResult all = Claims(docs, plain);
+  const auto before = headline_pairs(all);
+  EXPECT_EQ(all.headline_threshold, 0.0);
+  EXPECT_EQ(all.headline_matches_dropped, 0u);
+  // Same subject, another claim: a match at the MSRP threshold, under 0.9.
+  const auto chart = before.find({"eminem", "chart"});
+  ASSERT_NE(chart, before.end());
+  EXPECT_LT(chart->second, 0.9);
+  // A headline restated inside a sentence: at 0.9 or above.
+  const auto arrest = before.find({"arrest", "plans"});
+  ASSERT_NE(arrest, before.end());
+  EXPECT_GE(arrest->second, 0.9);
+
+  const ClaimsResult strict = Claims(docs);  // The default, 0.9.
+  EXPECT_EQ(strict.headline_threshold, 0.9);
+  const auto after = headline_pairs(strict);
+  EXPECT_FALSE(after.contains({"eminem", "chart"}));
+  EXPECT_TRUE(after.contains({"arrest", "plans"}));
+  size_t under = 0;
+  for (const auto& [docs_ab, score] : before) under += score < 0.9;
+  EXPECT_EQ(strict.headline_matches_dropped, under);
+  EXPECT_EQ(strict.matches.size() + under, all.matches.size());
+}
+
 // A sentence that only introduces the quote below it is an attribution, not
 // a claim: without this, two such lead-ins by the same speaker (or one and
 // any sentence naming the speaker) matched as the same claim.

@@ -94,6 +94,11 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                   "Claim score at or above which two units restate the same "
                   "claim; 0 = the default chosen on MSRP train")
       ->capture_default_str();
+  cmd->add_option("--claim-headline-threshold", c->headline_threshold,
+                  "Score a claim match with a headline on either side also "
+                  "needs (headlines share names, not claims, with many "
+                  "sentences; docs/quality.md); 0 = --claim-threshold alone")
+      ->capture_default_str();
   cmd->add_option("--claim-min-cosine", c->min_cosine,
                   "Candidate claim pairs with a lower IDF-weighted cosine are "
                   "not scored")
