@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "chunks.h"
 #include "report_csv.h"
 #include "sink.h"
 #include "utf8.h"
@@ -181,27 +182,9 @@ void AppendDocumentJson(const Document& d, std::string* out) {
   out->append("\n    }");
 }
 
-// Receives a file's bytes in order, piece by piece, as they are rendered.
-using ChunkSink = std::function<void(std::string&&)>;
-
-// Blocks of a large array rendered in parallel before they are handed to a
-// ChunkSink together: enough to keep the threads busy, few enough to bound
-// what is held (16 blocks of claim matches are about 25 MB).
-constexpr int64_t kWaveBlocks = 16;
-
-// Renders blocks 0..num_blocks-1 in parallel, `wave` of them at a time
-// (render(k, &text) writes block k), and hands each wave's texts, in block
-// order, to take(std::span<std::string>) before the next wave is rendered.
-template <typename Render, typename Take>
-void RenderInWaves(int64_t num_blocks, int64_t wave, Render render, Take take) {
-  std::vector<std::string> texts(std::min(num_blocks, wave));
-  for (int64_t first = 0; first < num_blocks; first += wave) {
-    const int64_t count = std::min(wave, num_blocks - first);
-#pragma omp parallel for schedule(dynamic, 1)
-    for (int64_t j = 0; j < count; ++j) render(first + j, &texts[j]);
-    take(std::span<std::string>(texts.data(), count));
-  }
-}
+using internal::ChunkSink;
+using internal::kWaveBlocks;
+using internal::RenderInWaves;
 
 // Writes JSON as nlohmann's dump(2) lays it out (2-space indent, ", "-less
 // separators, "[]" and "{}" when empty), straight into a string: for the
@@ -962,11 +945,6 @@ class PendingFile {
   int error_ = 0;        // errno of the first failed write.
 };
 
-// Hands each of `pieces` to `emit`, in order.
-void EmitAll(std::vector<std::string> pieces, const ChunkSink& emit) {
-  for (std::string& piece : pieces) emit(std::move(piece));
-}
-
 // Syncs every file of `files`, then renames each over its final name. On
 // failure, the temporaries not yet renamed are removed (by their
 // destructors).
@@ -1010,15 +988,15 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
        }},
       {"documents.csv",
        [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
-         EmitAll(internal::DocumentsCsvChunks(r), emit);
+         internal::DocumentsCsvChunks(r, emit);
        }},
       {"pairs.csv",
        [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
-         EmitAll(internal::PairsCsvChunks(r), emit);
+         internal::PairsCsvChunks(r, emit);
        }},
       {"claims.csv",
        [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
-         EmitAll(internal::ClaimsCsvChunks(r), emit);
+         internal::ClaimsCsvChunks(r, emit);
        }},
   };
   std::vector<PendingFile> written;

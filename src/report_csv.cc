@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,28 +72,29 @@ void Row(std::initializer_list<std::string_view> fields, std::string* out) {
   out->append(kEol);
 }
 
-// Rows [0, n) rendered by row(i, &out) in parallel blocks of 4096, after
-// `header`: the same bytes as one serial loop.
+// `header`, then rows [0, n) rendered by row(i, &out) in parallel blocks of
+// 4096, a wave of blocks at a time, each handed to `emit` in order: the same
+// bytes as one serial loop.
 template <typename RowFn>
-std::vector<std::string> RowsInBlocks(std::string header, int64_t n,
-                                      RowFn row) {
+void RowsInBlocks(std::string header, int64_t n, RowFn row,
+                  const internal::ChunkSink& emit) {
   constexpr int64_t kBlock = 4096;
-  std::vector<std::string> blocks(1 + (n + kBlock - 1) / kBlock);
-  blocks[0] = std::move(header);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t k = 1; k < static_cast<int64_t>(blocks.size()); ++k) {
-    for (int64_t i = (k - 1) * kBlock; i < std::min(n, k * kBlock); ++i) {
-      row(i, &blocks[k]);
-    }
-  }
-  return blocks;
+  emit(std::move(header));
+  internal::RenderInWaves((n + kBlock - 1) / kBlock, internal::kWaveBlocks,
+                          [&](int64_t k, std::string* text) {
+                            text->clear();
+                            for (int64_t i = k * kBlock;
+                                 i < std::min(n, (k + 1) * kBlock); ++i) {
+                              row(i, text);
+                            }
+                          },
+                          [&](std::span<std::string> texts) {
+                            for (std::string& t : texts) emit(std::move(t));
+                          });
 }
 
-void WriteChunks(std::vector<std::string> chunks, std::ostream& out) {
-  for (std::string& chunk : chunks) {
-    out << chunk;
-    std::string().swap(chunk);
-  }
+internal::ChunkSink ToStream(std::ostream& out) {
+  return [&out](std::string&& chunk) { out << chunk; };
 }
 
 // Per document: the index of its near-duplicate cluster in r.clusters, or
@@ -119,27 +121,28 @@ const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
 
 namespace internal {
 
-std::vector<std::string> PairsCsvChunks(const Report& r) {
+void PairsCsvChunks(const Report& r, const ChunkSink& emit) {
   const std::vector<int64_t> cluster_of = ClusterOf(r);
   std::string header;
   Row({"a", "b", "jaccard", "containment", "estimate", "cluster"}, &header);
-  return RowsInBlocks(std::move(header), static_cast<int64_t>(r.pairs.size()),
-                      [&](int64_t i, std::string* line) {
-                        const NearDuplicatePair& p = r.pairs[i];
-                        const std::string jaccard = Score(p.jaccard);
-                        const std::string containment = Score(p.containment);
-                        const std::string estimate = Score(p.estimate);
-                        const std::string cluster =
-                            cluster_of[p.a] < 0
-                                ? std::string()
-                                : std::to_string(cluster_of[p.a]);
-                        Row({r.documents[p.a].id, r.documents[p.b].id, jaccard,
-                             containment, estimate, cluster},
-                            line);
-                      });
+  RowsInBlocks(
+      std::move(header), static_cast<int64_t>(r.pairs.size()),
+      [&](int64_t i, std::string* line) {
+        const NearDuplicatePair& p = r.pairs[i];
+        const std::string jaccard = Score(p.jaccard);
+        const std::string containment = Score(p.containment);
+        const std::string estimate = Score(p.estimate);
+        const std::string cluster = cluster_of[p.a] < 0
+                                        ? std::string()
+                                        : std::to_string(cluster_of[p.a]);
+        Row({r.documents[p.a].id, r.documents[p.b].id, jaccard, containment,
+             estimate, cluster},
+            line);
+      },
+      emit);
 }
 
-std::vector<std::string> ClaimsCsvChunks(const Report& r) {
+void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
   std::string header;
   Row({"doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b", "end_b",
        "text_b", "score", "cosine", "kind", "cluster", "group"},
@@ -160,7 +163,7 @@ std::vector<std::string> ClaimsCsvChunks(const Report& r) {
       }
     }
   }
-  return RowsInBlocks(
+  RowsInBlocks(
       std::move(header), static_cast<int64_t>(c.matches.size()),
       [&](int64_t i, std::string* line) {
         const ClaimMatch& m = c.matches[i];
@@ -188,10 +191,11 @@ std::vector<std::string> ClaimsCsvChunks(const Report& r) {
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
              score, cosine, MatchKind(a, b), cluster, group},
             line);
-      });
+      },
+      emit);
 }
 
-std::vector<std::string> DocumentsCsvChunks(const Report& r) {
+void DocumentsCsvChunks(const Report& r, const ChunkSink& emit) {
   const auto n = static_cast<uint32_t>(r.documents.size());
   const std::vector<int64_t> cluster_of = ClusterOf(r);
   std::vector<uint64_t> matches(n, 0);
@@ -208,8 +212,9 @@ std::vector<std::string> DocumentsCsvChunks(const Report& r) {
   // This run's documents only: those loaded from an index (which come
   // first) were listed when their own dump was added.
   const uint32_t first = std::min(r.index.loaded, n);
-  return RowsInBlocks(
-      std::move(header), int64_t{n} - first, [&](int64_t i, std::string* line) {
+  RowsInBlocks(
+      std::move(header), int64_t{n} - first,
+      [&](int64_t i, std::string* line) {
         const auto d = static_cast<uint32_t>(first + i);
         const int64_t c = cluster_of[d];
         std::string cluster, size;
@@ -223,21 +228,22 @@ std::vector<std::string> DocumentsCsvChunks(const Report& r) {
         Row({r.documents[d].id, r.documents[d].location, cluster, size,
              representative, keep[d] ? "1" : "0", std::to_string(matches[d])},
             line);
-      });
+      },
+      emit);
 }
 
 }  // namespace internal
 
 void WriteDocumentsCsv(const Report& r, std::ostream& out) {
-  WriteChunks(internal::DocumentsCsvChunks(r), out);
+  internal::DocumentsCsvChunks(r, ToStream(out));
 }
 
 void WritePairsCsv(const Report& r, std::ostream& out) {
-  WriteChunks(internal::PairsCsvChunks(r), out);
+  internal::PairsCsvChunks(r, ToStream(out));
 }
 
 void WriteClaimsCsv(const Report& r, std::ostream& out) {
-  WriteChunks(internal::ClaimsCsvChunks(r), out);
+  internal::ClaimsCsvChunks(r, ToStream(out));
 }
 
 }  // namespace refrain

@@ -1,21 +1,20 @@
-// The CSV files of WriteReports as chunks to write one after the other:
-// rendered in parallel blocks, so writing millions of rows (documents of a
-// large dump, matches of syndicated copies) is neither serial nor copied
-// through a stream.
+// The CSV files of WriteReports, handed to a sink in pieces: rendered in
+// parallel blocks, a wave at a time (chunks.h), so writing millions of rows
+// (documents of a large dump, matches of syndicated copies) is neither
+// serial nor held whole in memory.
 #ifndef REFRAIN_SRC_REPORT_CSV_H_
 #define REFRAIN_SRC_REPORT_CSV_H_
 
-#include <string>
-#include <vector>
-
+#include "chunks.h"
 #include "refrain/report.h"
 
 namespace refrain::internal {
 
-// The bytes of WriteDocumentsCsv, WritePairsCsv and WriteClaimsCsv.
-std::vector<std::string> DocumentsCsvChunks(const Report& report);
-std::vector<std::string> PairsCsvChunks(const Report& report);
-std::vector<std::string> ClaimsCsvChunks(const Report& report);
+// The bytes of WriteDocumentsCsv, WritePairsCsv and WriteClaimsCsv, in
+// order.
+void DocumentsCsvChunks(const Report& report, const ChunkSink& emit);
+void PairsCsvChunks(const Report& report, const ChunkSink& emit);
+void ClaimsCsvChunks(const Report& report, const ChunkSink& emit);
 
 }  // namespace refrain::internal
 

@@ -276,15 +276,16 @@ TEST(ReportCsv, HostileReportParsesBackToReportJson) {
 }
 
 TEST(ReportCsv, ManyMatchesParseBackInOrder) {
-  // Claims are rendered in parallel blocks of 4096 matches: three blocks.
+  // Claims are rendered in parallel blocks of 4096 matches, handed on 16
+  // blocks at a time: 18 blocks, so two waves, the second one partial.
   Report r = HostileReport();
   const std::vector<ClaimMatch> base = r.claims.matches;
-  for (uint32_t i = 0; i < 10000; ++i) {
+  for (uint32_t i = 0; i < 70000; ++i) {
     ClaimMatch m = base[i % base.size()];
-    m.score = 0.5 + i * 1e-5;  // Each row its own score: order is checked.
+    m.score = 0.5 + i * 1e-6;  // Each row its own score: order is checked.
     r.claims.matches.push_back(m);
   }
-  ExpectCsvMatchesJson(r, 3, 10003);
+  ExpectCsvMatchesJson(r, 3, 70003);
 }
 
 TEST(ReportCsv, CorpusScanParsesBackToReportJson) {
