@@ -25,7 +25,9 @@ into precision per score band (Wilson 95% intervals), labeller agreement
     bench/claim_precision.py estimate REPORT.json LABELLED.tsv...
         The expected number of same-claim matches in REPORT: its matches
         counted by (band, headline or not), each count times the precision
-        the first labeller's labels give that stratum.
+        the first labeller's labels give that stratum. Labelled matches
+        count in the band of their score in REPORT, and only if REPORT
+        still has them, so a later build's report can be estimated too.
 
 A match is the same claim when both passages assert the same fact or
 statement, in any wording, one possibly inside a longer sentence; not when
@@ -157,14 +159,30 @@ def score(args):
 
 def estimate(args):
     rows, names = load_labelled(args.labelled)
+    matches = load_matches(args.report)
+    # A labelled match counts in the stratum of its score in REPORT, and not
+    # at all if REPORT no longer has it (a filter added since the sample
+    # was drawn): what is left is still a random sample of each stratum.
+    by_spans = {}
+    for m in matches:
+        by_spans[(span(m["a"]), span(m["b"]))] = m
+        by_spans[(span(m["b"]), span(m["a"]))] = m
     strata = collections.defaultdict(lambda: [0, 0])
+    gone = collections.Counter()
     for r in rows:
-        s = strata[(r["band"], r["headline"])]
+        m = by_spans.get((r["a"], r["b"]))
+        if m is None or band_of(m["score"]) is None:
+            gone[r[names[0]]] += 1
+            continue
+        s = strata[(band_name(band_of(m["score"])), r["headline"])]
         s[0] += r[names[0]] == "y"
         s[1] += 1
+    if gone:
+        print(f"{sum(gone.values())} labelled matches are not in the report "
+              f"({gone['y']} labelled y, {gone['n']} n)")
     counts = collections.Counter(
         (band_name(band_of(m["score"])), "y" if has_headline(m) else "n")
-        for m in load_matches(args.report) if band_of(m["score"]) is not None)
+        for m in matches if band_of(m["score"]) is not None)
     expected = 0.0
     for key, n in sorted(counts.items()):
         if key not in strata:

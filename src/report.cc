@@ -350,6 +350,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Uint(c.boilerplate_units);
   w.Key("excluded_lead_ins");
   w.Uint(c.lead_in_units);
+  w.Key("excluded_lists");
+  w.Uint(c.list_units);
   w.Key("copy_units");
   w.Uint(c.copy_units);
   w.Key("candidate_pairs");
@@ -805,12 +807,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
   const ClaimsResult& c = r.claims;
   out << absl::StrFormat(
-      "claims: %d units (%d too short, %d boilerplate, %d quote lead-ins "
-      "excluded, %d copies in near-duplicates), %d candidate pairs, %d "
-      "scored, %d matches in %d clusters\n",
+      "claims: %d units (%d too short, %d boilerplate, %d quote lead-ins, "
+      "%d lists of names excluded, %d copies in near-duplicates), %d "
+      "candidate pairs, %d scored, %d matches in %d clusters\n",
       c.units.size(), c.short_units, c.boilerplate_units, c.lead_in_units,
-      c.copy_units, c.candidate_pairs, c.scored_pairs, c.matches.size(),
-      c.clusters.size());
+      c.list_units, c.copy_units, c.candidate_pairs, c.scored_pairs,
+      c.matches.size(), c.clusters.size());
   if (c.headline_matches_dropped > 0) {
     out << absl::StrFormat(
         "  %d matches with a headline left out for scoring under %.2f "

@@ -1393,6 +1393,7 @@ class Page {
                  {"excluded: too short", n(c.short_units)},
                  {"excluded: boilerplate", n(c.boilerplate_units)},
                  {"excluded: quote lead-ins", n(c.lead_in_units)},
+                 {"excluded: lists of names", n(c.list_units)},
                  {"copies in near-duplicates", n(c.copy_units)},
                  {"candidate / scored pairs",
                   absl::StrCat(c.candidate_pairs, " / ", c.scored_pairs)},

@@ -217,6 +217,7 @@ void PutUnits(std::string* out, const ClaimUnits& u,
   PutU64(out, u.short_units);
   PutU64(out, u.boilerplate_units);
   PutU64(out, u.lead_in_units);
+  PutU64(out, u.list_units);
   PutU64(out, u.units.size());
   for (size_t i = 0; i < u.units.size(); ++i) {
     const ClaimUnit& unit = u.units[i];
@@ -236,6 +237,7 @@ void GetUnits(std::string_view bytes, ClaimUnits* all,
   all->short_units += in.U64();
   all->boilerplate_units += in.U64();
   all->lead_in_units += in.U64();
+  all->list_units += in.U64();
   const uint64_t n = in.U64();
   for (uint64_t i = 0; i < n; ++i) {
     ClaimUnit unit;

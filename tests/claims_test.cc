@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "claims_internal.h"
 #include "refrain/claim_score.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -260,6 +261,65 @@ TEST(Claims, QuoteLeadInsAreNotClaims) {
     told |= TextOf(docs, u).find("told the BBC:") != std::string::npos;
   EXPECT_TRUE(told);
   EXPECT_TRUE(r.matches.empty());
+}
+
+TEST(Claims, IsNameList) {
+  // Line-ups, squads, lists of clubs: names, particles, numbers, stop words.
+  EXPECT_TRUE(
+      IsNameList("Rowe, Petit, O'Malley, Varga, Lindqvist (Moreau "
+                 "71), Da Costa, Herrera."));
+  EXPECT_TRUE(
+      IsNameList("P Rowe (capt); T Petit, A de Vries, K O'Malley; "
+                 "J-P Lindqvist, M dal Verme, S van Dijk."));
+  EXPECT_TRUE(
+      IsNameList("Forwards: Ivo Rowe (Toulon), Tom Petit (Bath), "
+                 "Ana Varga (Leeds), Jan Lindqvist (Otley)."));
+  EXPECT_TRUE(IsNameList("Subs: Rowe, Petit, Varga, Lindqvist."));
+  EXPECT_TRUE(IsNameList("Östberg, Ødegaard, Çelik, Şahin, Ünal."));
+  // A verb or a predicate makes it a sentence, however many names it lists.
+  EXPECT_FALSE(
+      IsNameList("France, Germany, Italy, Spain, Austria and "
+                 "Finland objected to the plan."));
+  EXPECT_FALSE(
+      IsNameList("Rowe, Petit, Varga and Lindqvist were dropped, "
+                 "the coach said."));
+  EXPECT_FALSE(IsNameList("Subs not used: Rowe, Petit, Varga, Lindqvist."));
+  EXPECT_FALSE(IsNameList("Étienne, Rowe, Petit, Varga élus."));
+  // Fewer than 3 separators or 4 capitalized words: not a list.
+  EXPECT_FALSE(IsNameList("Rowe, Petit and Varga."));
+  EXPECT_FALSE(IsNameList(", , , 12, 14."));
+  EXPECT_FALSE(IsNameList(""));
+}
+
+// Two line-ups of one team share most of their names and scored as
+// restatements of each other (on BBC, 147 matches, mostly labelled false);
+// a list of names states no claim, so it is not a unit.
+TEST(Claims, ListsOfNamesAreNotClaims) {
+  const std::string lineup_a =
+      "Rowe, Petit, O'Malley, Varga, Lindqvist (Moreau 71), Da Costa, "
+      "Herrera, Brandt, Okafor (capt), Sato, Mbeki.\n";
+  const std::string lineup_b =
+      "Rowe, Petit, O'Malley, Varga, Moreau, Da Costa, Herrera, Brandt "
+      "(Lindqvist 80), Okafor (capt), Sato, Kowalczyk.\n";
+  const std::string claim_a =
+      "The club said the new stadium would hold forty thousand fans and open "
+      "before the next season.\n";
+  const std::string claim_b =
+      "The new stadium will hold forty thousand fans and open before next "
+      "season, the club said.\n";
+  std::vector<Document> docs{Doc("a", claim_a + lineup_a),
+                             Doc("b", claim_b + lineup_b)};
+  ClaimsResult r = Claims(docs);
+  EXPECT_EQ(r.list_units, 2u);
+  for (const ClaimUnit& u : r.units)
+    EXPECT_EQ(TextOf(docs, u).find("Rowe"), std::string::npos);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_THAT(TextOf(docs, r.units[r.matches[0].a]),
+              ::testing::HasSubstr("stadium"));
+  // Other languages keep them: the rule reads English words.
+  ClaimOptions german;
+  german.language = "german";
+  EXPECT_EQ(Claims(docs, german).list_units, 0u);
 }
 
 TEST(Claims, HeadlineAfterAWebPagesNavigationLines) {

@@ -465,6 +465,7 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
       c.short_units = 7;
       c.boilerplate_units = 3;
       c.lead_in_units = 5;
+      c.list_units = 6;
       c.copy_units = 11;
       c.candidate_pairs = 12345678901ull;
       c.scored_pairs = 42;

@@ -8,7 +8,8 @@
 //                 than min_content_words content words, and units inside
 //                 boilerplate lines (a line recurring verbatim in at least
 //                 boilerplate_min_stories stories, where near-duplicate copies
-//                 of one story count once), are not claims;
+//                 of one story count once), are not claims, nor (in
+//                 English) quote lead-ins and lists of names;
 //   2. terms      TermAnalyzer: stop words out, Snowball stems;
 //   3. candidates MinHash over stem unigrams (+ bigrams) and LSH tuned to a
 //                 low Jaccard threshold, so paraphrases become candidates
@@ -190,6 +191,9 @@ struct ClaimsResult {
   // Excluded: sentences that only introduce a quote ("..., spokesman Mark
   // Oaten said:"), with English speech verbs (--language english).
   uint64_t lead_in_units = 0;
+  // Excluded: sentences and quotes that list names and state nothing
+  // (line-ups, squads: "Cech, Ferreira, Carvalho, Terry, ..."; English).
+  uint64_t list_units = 0;
   // Units whose terms equal an earlier unit's of the same story (copies of
   // syndicated text; compared by a 128-bit hash of all their terms): scored
   // once, through that unit, and matched wherever it is.
@@ -288,6 +292,7 @@ struct ClaimUnits {
   uint64_t short_units = 0;        // Excluded: too few content words.
   uint64_t boilerplate_units = 0;
   uint64_t lead_in_units = 0;  // Excluded: "... said:" introducing a quote.
+  uint64_t list_units = 0;     // Excluded: lists of names (line-ups).
 };
 ClaimUnits AnalyzeDocumentUnits(
     const Document& doc, uint32_t d, const ClaimSegments& segments,
