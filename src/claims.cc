@@ -341,6 +341,11 @@ bool IsNameList(std::string_view s) {
   static const absl::flat_hash_set<std::string_view> kParticles = {
       "de", "del", "della", "dal", "da", "di",  "van", "von",  "der", "den",
       "du", "la",  "le",    "el",  "al", "bin", "ben", "capt", "v",   "vs"};
+  // Text in capitals throughout (some wire feeds) has no case to read.
+  if (std::none_of(s.begin(), s.end(), [](char c) {
+        return absl::ascii_islower(static_cast<unsigned char>(c));
+      }))
+    return false;
   int capitalized = 0;
   std::string word;
   size_t i = 0;

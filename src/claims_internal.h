@@ -13,7 +13,8 @@ bool IsQuoteLeadIn(std::string_view s);
 // True if the English sentence `s` is a list of names (a line-up, a squad,
 // a list of clubs or countries): at least 3 commas or semicolons, at least 4
 // capitalized words, and no lower-case word but stop words and name
-// particles ("de", "van", "capt", "v").
+// particles ("de", "van", "capt", "v"). Never true of text without a
+// lower-case letter (all capitals: no case to read).
 bool IsNameList(std::string_view s);
 
 }  // namespace refrain

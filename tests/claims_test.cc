@@ -285,6 +285,10 @@ TEST(Claims, IsNameList) {
                  "the coach said."));
   EXPECT_FALSE(IsNameList("Subs not used: Rowe, Petit, Varga, Lindqvist."));
   EXPECT_FALSE(IsNameList("Étienne, Rowe, Petit, Varga élus."));
+  // In capitals throughout there is no telling a name from a verb.
+  EXPECT_FALSE(
+      IsNameList("FRANCE, GERMANY, ITALY AND SPAIN OBJECT, "
+                 "DIPLOMATS SAY, TO THE PLAN."));
   // Fewer than 3 separators or 4 capitalized words: not a list.
   EXPECT_FALSE(IsNameList("Rowe, Petit and Varga."));
   EXPECT_FALSE(IsNameList(", , , 12, 14."));
