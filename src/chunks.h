@@ -22,15 +22,19 @@ using ChunkSink = std::function<void(std::string&&)>;
 constexpr int64_t kWaveBlocks = 16;
 
 // Renders blocks 0..num_blocks-1 in parallel, `wave` of them at a time
-// (render(k, &text) writes block k), and hands each wave's texts, in block
-// order, to take(std::span<std::string>) before the next wave is rendered.
+// (render(k, &text) writes block k into an empty text), and hands each
+// wave's texts, in block order, to take(std::span<std::string>) before the
+// next wave is rendered. The texts' buffers are reused from wave to wave.
 template <typename Render, typename Take>
 void RenderInWaves(int64_t num_blocks, int64_t wave, Render render, Take take) {
   std::vector<std::string> texts(std::min(num_blocks, wave));
   for (int64_t first = 0; first < num_blocks; first += wave) {
     const int64_t count = std::min(wave, num_blocks - first);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int64_t j = 0; j < count; ++j) render(first + j, &texts[j]);
+    for (int64_t j = 0; j < count; ++j) {
+      texts[j].clear();
+      render(first + j, &texts[j]);
+    }
     take(std::span<std::string>(texts.data(), count));
   }
 }

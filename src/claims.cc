@@ -375,8 +375,8 @@ bool IsNameList(std::string_view s) {
       capitalized += first >= 0 && u_isupper(first) ? 1 : 0;
       continue;
     }
-    word.clear();
-    for (char x : s.substr(b, i - b)) word.push_back(absl::ascii_tolower(x));
+    word.assign(s.substr(b, i - b));
+    absl::AsciiStrToLower(&word);
     if (!kParticles.contains(word) && !IsStopWordOf("english", word))
       return false;
   }

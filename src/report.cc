@@ -260,7 +260,7 @@ class PrettyJsonWriter {
         [&](std::span<std::string> texts) {
           for (std::string& t : texts) {
             out_->append(t);
-            std::string().swap(t);
+            std::string().swap(t);  // Without a sink, one wave holds it all.
           }
           if (sink_ != nullptr) {
             (*sink_)(std::move(*out_));
@@ -654,7 +654,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                     }
                   },
                   [&](std::span<std::string> texts) {
-                    for (std::string& t : texts) emit(std::exchange(t, {}));
+                    for (std::string& t : texts) emit(std::move(t));
                   });
     emit("  ]");
   };

@@ -82,7 +82,6 @@ void RowsInBlocks(std::string header, int64_t n, RowFn row,
   emit(std::move(header));
   internal::RenderInWaves((n + kBlock - 1) / kBlock, internal::kWaveBlocks,
                           [&](int64_t k, std::string* text) {
-                            text->clear();
                             for (int64_t i = k * kBlock;
                                  i < std::min(n, (k + 1) * kBlock); ++i) {
                               row(i, text);
