@@ -417,24 +417,24 @@ ClaimUnits AnalyzeDocumentUnits(
   auto consider = [&](UnitKind kind, Span sp,
                       UnitTerms* analyzed) -> const UnitTerms* {
     if (in_excluded(sp)) {
-      ++out.boilerplate_units;
+      ++out.excluded.boilerplate;
       return nullptr;
     }
     if (kind == UnitKind::kSentence && options.language == "english" &&
         IsQuoteLeadIn(text.substr(sp.begin, sp.size()))) {
-      ++out.lead_in_units;
+      ++out.excluded.lead_ins;
       return nullptr;
     }
     if (kind != UnitKind::kHeadline && options.language == "english" &&
         IsNameList(text.substr(sp.begin, sp.size()))) {
-      ++out.list_units;
+      ++out.excluded.lists;
       return nullptr;
     }
     UnitTerms t = analyzed != nullptr
                       ? std::move(*analyzed)
                       : analyzer.Analyze(text.substr(sp.begin, sp.size()));
     if (t.stems.size() < options.min_content_words) {
-      ++out.short_units;
+      ++out.excluded.too_short;
       return nullptr;
     }
     units.emplace_back(ClaimUnit{d, kind, sp}, std::move(t));
@@ -483,10 +483,7 @@ ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
     all.units.insert(all.units.end(), p.units.begin(), p.units.end());
     all.keys.insert(all.keys.end(), p.keys.begin(), p.keys.end());
     for (TermList& st : p.stems) all.stems.push_back(std::move(st));
-    all.short_units += p.short_units;
-    all.boilerplate_units += p.boilerplate_units;
-    all.lead_in_units += p.lead_in_units;
-    all.list_units += p.list_units;
+    all.excluded += p.excluded;
     p = ClaimUnits{};
   }
   return all;
@@ -1269,10 +1266,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   const DocRelations rel(story_of, incremental, options);
 
   result.units = std::move(all.units);
-  result.short_units = all.short_units;
-  result.boilerplate_units = all.boilerplate_units;
-  result.lead_in_units = all.lead_in_units;
-  result.list_units = all.list_units;
+  result.excluded = all.excluded;
   std::vector<uint32_t> doc_first_unit(docs.size() + 1, 0);
   for (const ClaimUnit& u : result.units) ++doc_first_unit[u.doc + 1];
   for (size_t d = 0; d < docs.size(); ++d) {

@@ -345,13 +345,13 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Key("units");
   w.Uint(c.units.size());
   w.Key("excluded_short");
-  w.Uint(c.short_units);
+  w.Uint(c.excluded.too_short);
   w.Key("excluded_boilerplate");
-  w.Uint(c.boilerplate_units);
+  w.Uint(c.excluded.boilerplate);
   w.Key("excluded_lead_ins");
-  w.Uint(c.lead_in_units);
+  w.Uint(c.excluded.lead_ins);
   w.Key("excluded_lists");
-  w.Uint(c.list_units);
+  w.Uint(c.excluded.lists);
   w.Key("copy_units");
   w.Uint(c.copy_units);
   w.Key("candidate_pairs");
@@ -810,9 +810,9 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       "claims: %d units (%d too short, %d boilerplate, %d quote lead-ins, "
       "%d lists of names excluded, %d copies in near-duplicates), %d "
       "candidate pairs, %d scored, %d matches in %d clusters\n",
-      c.units.size(), c.short_units, c.boilerplate_units, c.lead_in_units,
-      c.list_units, c.copy_units, c.candidate_pairs, c.scored_pairs,
-      c.matches.size(), c.clusters.size());
+      c.units.size(), c.excluded.too_short, c.excluded.boilerplate,
+      c.excluded.lead_ins, c.excluded.lists, c.copy_units, c.candidate_pairs,
+      c.scored_pairs, c.matches.size(), c.clusters.size());
   if (c.headline_matches_dropped > 0) {
     out << absl::StrFormat(
         "  %d matches with a headline left out for scoring under %.2f "

@@ -214,10 +214,10 @@ IdfTable GetCounts(std::string_view bytes) {
 // A rank's claim units, their stems, keys and sketches (SignClaimUnits).
 void PutUnits(std::string* out, const ClaimUnits& u,
               const std::vector<uint32_t>& sigs) {
-  PutU64(out, u.short_units);
-  PutU64(out, u.boilerplate_units);
-  PutU64(out, u.lead_in_units);
-  PutU64(out, u.list_units);
+  PutU64(out, u.excluded.too_short);
+  PutU64(out, u.excluded.boilerplate);
+  PutU64(out, u.excluded.lead_ins);
+  PutU64(out, u.excluded.lists);
   PutU64(out, u.units.size());
   for (size_t i = 0; i < u.units.size(); ++i) {
     const ClaimUnit& unit = u.units[i];
@@ -234,10 +234,10 @@ void PutUnits(std::string* out, const ClaimUnits& u,
 void GetUnits(std::string_view bytes, ClaimUnits* all,
               std::vector<uint32_t>* sigs) {
   ByteReader in(bytes);
-  all->short_units += in.U64();
-  all->boilerplate_units += in.U64();
-  all->lead_in_units += in.U64();
-  all->list_units += in.U64();
+  all->excluded.too_short += in.U64();
+  all->excluded.boilerplate += in.U64();
+  all->excluded.lead_ins += in.U64();
+  all->excluded.lists += in.U64();
   const uint64_t n = in.U64();
   for (uint64_t i = 0; i < n; ++i) {
     ClaimUnit unit;

@@ -169,7 +169,7 @@ TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
   EXPECT_EQ(r.units[3].kind, UnitKind::kQuote);
   EXPECT_EQ(TextOf(docs, r.units[3]),
             "We will compensate every affected farmer before winter arrives,");
-  EXPECT_EQ(r.short_units, 1u);  // "Short one."
+  EXPECT_EQ(r.excluded.too_short, 1u);  // "Short one."
 }
 
 // Headlines are a few content words, mostly names: one that shares its
@@ -250,7 +250,7 @@ TEST(Claims, QuoteLeadInsAreNotClaims) {
           "Lib Dem home affairs spokesman Mark Oaten said the identity card "
           "scheme was a waste of money.\n")};
   ClaimsResult r = Claims(docs);
-  EXPECT_EQ(r.lead_in_units, 2u);
+  EXPECT_EQ(r.excluded.lead_ins, 2u);
   for (const ClaimUnit& u : r.units) {
     EXPECT_EQ(TextOf(docs, u).find("said:"), std::string::npos);
     EXPECT_EQ(TextOf(docs, u).find("SAID"), std::string::npos);
@@ -314,7 +314,7 @@ TEST(Claims, ListsOfNamesAreNotClaims) {
   std::vector<Document> docs{Doc("a", claim_a + lineup_a),
                              Doc("b", claim_b + lineup_b)};
   ClaimsResult r = Claims(docs);
-  EXPECT_EQ(r.list_units, 2u);
+  EXPECT_EQ(r.excluded.lists, 2u);
   for (const ClaimUnit& u : r.units)
     EXPECT_EQ(TextOf(docs, u).find("Rowe"), std::string::npos);
   ASSERT_EQ(r.matches.size(), 1u);
@@ -323,7 +323,7 @@ TEST(Claims, ListsOfNamesAreNotClaims) {
   // Other languages keep them: the rule reads English words.
   ClaimOptions german;
   german.language = "german";
-  EXPECT_EQ(Claims(docs, german).list_units, 0u);
+  EXPECT_EQ(Claims(docs, german).excluded.lists, 0u);
 }
 
 TEST(Claims, HeadlineAfterAWebPagesNavigationLines) {
@@ -364,7 +364,7 @@ TEST(Claims, BoilerplateLinesAreNotClaims) {
                      "newsroom editors.\n")));
   }
   ClaimsResult r = Claims(docs);
-  EXPECT_EQ(r.boilerplate_units, 6u);
+  EXPECT_EQ(r.excluded.boilerplate, 6u);
   for (const ClaimUnit& u : r.units) {
     EXPECT_EQ(TextOf(docs, u).find("newsletter"), std::string::npos);
   }
@@ -373,7 +373,7 @@ TEST(Claims, BoilerplateLinesAreNotClaims) {
   ClaimOptions o;
   o.boilerplate_min_stories = 7;
   r = Claims(docs, o);
-  EXPECT_EQ(r.boilerplate_units, 0u);
+  EXPECT_EQ(r.excluded.boilerplate, 0u);
   EXPECT_FALSE(r.matches.empty());
 }
 
@@ -388,7 +388,7 @@ TEST(Claims, NearDuplicateCopiesCountAsOneStory) {
   absl::StatusOr<ClaimsResult> r =
       FindClaims(docs, story, SegmentOptions{}, ClaimOptions{});
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->boilerplate_units, 0u);
+  EXPECT_EQ(r->excluded.boilerplate, 0u);
   EXPECT_TRUE(r->matches.empty());  // copies are not recurring claims
 }
 

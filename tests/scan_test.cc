@@ -462,10 +462,10 @@ TEST(Report, ClaimsRenderAsNlohmannDumps) {
       }
       ClaimsResult& c = r.claims;
       c.threshold = 0.5;
-      c.short_units = 7;
-      c.boilerplate_units = 3;
-      c.lead_in_units = 5;
-      c.list_units = 6;
+      c.excluded.too_short = 7;
+      c.excluded.boilerplate = 3;
+      c.excluded.lead_ins = 5;
+      c.excluded.lists = 6;
       c.copy_units = 11;
       c.candidate_pairs = 12345678901ull;
       c.scored_pairs = 42;

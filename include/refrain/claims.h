@@ -175,6 +175,27 @@ struct ClaimCluster {
   std::vector<StarGroup> groups;
 };
 
+// Sentences and quotes left out of the claim units, by reason.
+struct ExcludedUnits {
+  uint64_t too_short = 0;    // Fewer content words than min_content_words.
+  uint64_t boilerplate = 0;  // Inside boilerplate lines.
+  // Sentences that only introduce a quote ("..., spokesman Mark Oaten
+  // said:"), with English speech verbs (--language english).
+  uint64_t lead_ins = 0;
+  // Sentences and quotes that list names and state nothing (line-ups,
+  // squads: "Cech, Ferreira, Carvalho, Terry, ..."; English).
+  uint64_t lists = 0;
+
+  ExcludedUnits& operator+=(const ExcludedUnits& o) {
+    too_short += o.too_short;
+    boilerplate += o.boilerplate;
+    lead_ins += o.lead_ins;
+    lists += o.lists;
+    return *this;
+  }
+  bool operator==(const ExcludedUnits&) const = default;
+};
+
 struct ClaimsResult {
   std::vector<ClaimUnit> units;        // Every claim unit, by (doc, position).
   std::vector<ClaimMatch> matches;     // Sorted by (a, b).
@@ -186,14 +207,7 @@ struct ClaimsResult {
   // Matches at or above `threshold` left out for being under
   // headline_threshold.
   uint64_t headline_matches_dropped = 0;
-  uint64_t short_units = 0;        // Excluded: too few content words.
-  uint64_t boilerplate_units = 0;  // Excluded: inside boilerplate lines.
-  // Excluded: sentences that only introduce a quote ("..., spokesman Mark
-  // Oaten said:"), with English speech verbs (--language english).
-  uint64_t lead_in_units = 0;
-  // Excluded: sentences and quotes that list names and state nothing
-  // (line-ups, squads: "Cech, Ferreira, Carvalho, Terry, ..."; English).
-  uint64_t list_units = 0;
+  ExcludedUnits excluded;  // Sentences and quotes that are not units.
   // Units whose terms equal an earlier unit's of the same story (copies of
   // syndicated text; compared by a 128-bit hash of all their terms): scored
   // once, through that unit, and matched wherever it is.
@@ -289,10 +303,7 @@ struct ClaimUnits {
   std::vector<ClaimUnit> units;    // By (doc, position).
   std::vector<TermList> stems;     // Parallel: each unit's UnitTerms::stems.
   std::vector<UnitTermsKey> keys;  // Parallel: KeyOfTerms of its terms.
-  uint64_t short_units = 0;        // Excluded: too few content words.
-  uint64_t boilerplate_units = 0;
-  uint64_t lead_in_units = 0;  // Excluded: "... said:" introducing a quote.
-  uint64_t list_units = 0;     // Excluded: lists of names (line-ups).
+  ExcludedUnits excluded;
 };
 ClaimUnits AnalyzeDocumentUnits(
     const Document& doc, uint32_t d, const ClaimSegments& segments,
