@@ -27,14 +27,19 @@ sizes=("$@")
 mkdir -p "$WORK"
 
 # run [taskset -c N] ARGS...: best wall time (s) and peak RSS (KB) of REPEAT
-# runs of refrain ARGS.
+# runs of refrain ARGS. The wall time is bash's EPOCHREALTIME (microseconds)
+# around the run, not GNU time's %e, whose 10 ms steps were a tenth of a
+# 10k-article run.
 run() {
-  local best="" rss=0 pin=()
+  local best="" rss=0 pin=() t0 t1 t m
   if [ "$1" = taskset ]; then pin=(taskset -c "$3"); shift 3; fi
   for _ in $(seq "$REPEAT"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "${pin[@]}" "$REFRAIN" "$@" >/dev/null 2>"$WORK/err.txt" || {
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f "%M" -o "$WORK/time.txt" "${pin[@]}" "$REFRAIN" "$@" >/dev/null 2>"$WORK/err.txt" || {
       cat "$WORK/err.txt" >&2; return 1; }
-    read -r t m < "$WORK/time.txt"
+    t1=$EPOCHREALTIME
+    t=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", b - a}')
+    read -r m < "$WORK/time.txt"
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     [ "$m" -gt "$rss" ] && rss=$m
   done
@@ -54,7 +59,7 @@ row() {  # row NAME DOCS MB INPUT... (inputs as scan paths)
                --min-jaccard 0.9 | sed -E 's/.*recall ([0-9.]+).*/\1/' || true)
   fi
   awk -v n="$name" -v d="$docs" -v mb="$mb" -v tf="$tf" -v t1="$t1" -v t2="$t2" -v rss="$rss" -v r="$recall" -v ds="$DATASKETCH_MBS" 'BEGIN{
-    printf "| %s | %d | %.1f | %.2f | %.2f | %.0f | %.1f | %.0f | %.2f | %.0f | %.0f | %s | %.2f |\n",
+    printf "| %s | %d | %.1f | %.3f | %.3f | %.0f | %.1f | %.0f | %.2f | %.0f | %.0f | %s | %.2f |\n",
       n, d, mb, t2, tf, d/t2, mb/t2, mb/t2/ds, t2/tf, rss/1024, rss*1024/d, r, t1/t2 }'
 }
 
