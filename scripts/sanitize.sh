@@ -14,8 +14,9 @@
 #    dependences. (GCC's libgomp is not instrumented, so TSan over it reports
 #    races on every parallel loop's shared data: false positives that would
 #    need suppressions broad enough to hide real races too.) Runs the scan
-#    determinism test and `refrain generate` + `refrain scan --threads N` of
-#    a generated corpus, with 2 and 4 threads (oversubscribed on purpose).
+#    determinism test, the report writer's waves (chunks_test) and `refrain
+#    generate` + `refrain scan --threads N` of a generated corpus, with 2
+#    and 4 threads (oversubscribed on purpose).
 #
 #   scripts/sanitize.sh [--asan-only | --tsan-only] [--ci] [CTEST_ARGS...]
 # --ci (.ci/run) leaves out of the ASan run the two slowest end-to-end tests
@@ -68,7 +69,7 @@ if [ $tsan -eq 1 ]; then
   echo "sanitize.sh: TSan build (build-tsan, clang-14 + libomp + Archer)" >&2
   configure build-tsan -DCMAKE_CXX_COMPILER=clang++-14 \
     -DREFRAIN_SANITIZE=thread -DREFRAIN_MPI=OFF
-  cmake --build build-tsan --parallel "$jobs" --target refrain_cli scan_test
+  cmake --build build-tsan --parallel "$jobs" --target refrain_cli scan_test chunks_test
   if ldd build-tsan/refrain | grep -q libgomp; then
     echo "sanitize.sh: build-tsan/refrain links GCC's libgomp, not libomp" >&2
     exit 1
@@ -129,6 +130,10 @@ CANARY
   build-tsan/tests/scan_test --gtest_filter='Scan.SameReportForOneAndTwoThreads' \
     >"$tmp/test.err" 2>&1 || { cat "$tmp/test.err" >&2; exit 1; }
   check_archer "$tmp/test.err"
+  # The report files' waves: take() of one beside the rendering of the next.
+  build-tsan/tests/chunks_test >"$tmp/chunks.err" 2>&1 || {
+    cat "$tmp/chunks.err" >&2; exit 1; }
+  check_archer "$tmp/chunks.err"
   build-tsan/refrain generate --docs 1500 --seed 3 --out "$tmp/g.jsonl.zst" \
     >"$tmp/gen.err" 2>&1 || { cat "$tmp/gen.err" >&2; exit 1; }
   for threads in 2 4; do
@@ -138,6 +143,6 @@ CANARY
     check_archer "$tmp/scan.err"
   done
   cmp "$tmp/out2/report.json" "$tmp/out4/report.json"
-  echo "sanitize.sh: TSan: determinism test and threaded scans clean" >&2
+  echo "sanitize.sh: TSan: determinism test, report waves and threaded scans clean" >&2
 fi
 echo "sanitize.sh: no sanitizer reports" >&2
