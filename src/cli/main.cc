@@ -1,6 +1,7 @@
 // refrain: the command-line front end. Parses flags into the library's option
 // structs, runs the library, and is the one place where errors become exit
 // codes: 0 success, 1 failure (or a skipped record under --strict), 2 usage.
+#include <omp.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -374,6 +375,11 @@ int WriteScanOutputs(const ScanFlags& f,
                      absl::StatusOr<refrain::Report>& report);
 
 int RunScanCommand(ScanFlags& f) {
+  // --threads holds for the whole command: RunScan scopes it to the scan
+  // (a library must leave its host's setting as it was), and the report
+  // files, rendered in parallel after it, used every core even at
+  // --threads 1.
+  if (f.options.threads > 0) omp_set_num_threads(f.options.threads);
   f.options.claims.max_memory_bytes =
       f.claim_max_memory_gb < 0
           ? AvailableMemoryBytes()
