@@ -181,6 +181,47 @@ void BM_Verify(benchmark::State& state) {
 }
 BENCHMARK(BM_Verify);
 
+// Verification as the scan does it: the exact intersection of two sorted
+// sets of 32-bit fingerprints (the high halves of the shingle hashes).
+// Arg 0: BM_Verify's article and its copy (most shingles shared, the merge's
+// branches predictable); arg 1: two sets of 500 random fingerprints sharing
+// half (a candidate pair at Jaccard 1/3, where a scalar merge mispredicts
+// about every other step).
+void BM_VerifyFingerprints(benchmark::State& state) {
+  std::vector<uint32_t> a, b;
+  if (state.range(0) == 0) {
+    const std::string& text = Article();
+    std::string copy;
+    size_t word = 0;
+    for (char c : text) {
+      if (c == ' ' && ++word % 10 == 0) copy += " replaced";
+      copy += c;
+    }
+    for (uint64_t h : ShingleText(text, {})) a.push_back(h >> 32);
+    for (uint64_t h : ShingleText(copy, {})) b.push_back(h >> 32);
+  } else {
+    std::mt19937 rng(7);
+    for (int i = 0; i < 500; ++i) {
+      const uint32_t x = static_cast<uint32_t>(rng());
+      a.push_back(x);
+      b.push_back(i % 2 == 0 ? x : static_cast<uint32_t>(rng()));
+    }
+  }
+  for (std::vector<uint32_t>* v : {&a, &b}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(IntersectionSize(std::span<const uint32_t>(a),
+                                              std::span<const uint32_t>(b)));
+  }
+  state.SetBytesProcessed(state.iterations() * 4 * (a.size() + b.size()));
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(std::to_string(a.size()) + "+" + std::to_string(b.size()) +
+                 (state.range(0) == 0 ? " copy" : " half shared"));
+}
+BENCHMARK(BM_VerifyFingerprints)->Arg(0)->Arg(1);
+
 // The documents under $REFRAIN_BENCH_TEXT, normalized and tokenized once.
 struct RealText {
   std::vector<std::string> raw, norm;

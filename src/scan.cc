@@ -475,7 +475,7 @@ Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
                     const ScanOptions& options) {
   Verified v;
   if (x.empty() || y.empty()) return v;
-  const double inter = static_cast<double>(IntersectionSize<uint32_t>(x, y));
+  const double inter = static_cast<double>(IntersectionSize(x, y));
   const double small = static_cast<double>(std::min(x.size(), y.size()));
   const double large = static_cast<double>(std::max(x.size(), y.size()));
   v.jaccard = inter / (small + large - inter);

@@ -9,22 +9,15 @@
 
 namespace refrain {
 
-// |A ∩ B| of two sorted, distinct arrays (of any integer type: 64-bit
-// shingle hashes, 32-bit fingerprints). O(|A| + |B|).
-template <typename T>
-size_t IntersectionSize(std::span<const T> a, std::span<const T> b) {
-  size_t i = 0, j = 0, n = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j]) {
-      ++i;
-    } else if (b[j] < a[i]) {
-      ++j;
-    } else {
-      ++n, ++i, ++j;
-    }
-  }
-  return n;
-}
+// |A ∩ B| of two sorted arrays of distinct values: 64-bit shingle hashes,
+// or the scan's 32-bit fingerprints (verification). O(|A| + |B|); the
+// 32-bit arrays are compared four against four at a time with SIMD
+// (Highway, chosen at run time), where a scalar merge mispredicts about
+// every other step on two sets that share half their elements.
+size_t IntersectionSize(std::span<const uint64_t> a,
+                        std::span<const uint64_t> b);
+size_t IntersectionSize(std::span<const uint32_t> a,
+                        std::span<const uint32_t> b);
 
 // |A ∩ B| / |A ∪ B|; 0 when both are empty.
 double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
