@@ -420,19 +420,18 @@ ClaimUnits AnalyzeDocumentUnits(
       ++out.excluded.boilerplate;
       return nullptr;
     }
-    if (kind == UnitKind::kSentence && options.language == "english" &&
-        IsQuoteLeadIn(text.substr(sp.begin, sp.size()))) {
+    const std::string_view unit_text = text.substr(sp.begin, sp.size());
+    const bool english = options.language == "english";
+    if (english && kind == UnitKind::kSentence && IsQuoteLeadIn(unit_text)) {
       ++out.excluded.lead_ins;
       return nullptr;
     }
-    if (kind != UnitKind::kHeadline && options.language == "english" &&
-        IsNameList(text.substr(sp.begin, sp.size()))) {
+    if (english && kind != UnitKind::kHeadline && IsNameList(unit_text)) {
       ++out.excluded.lists;
       return nullptr;
     }
-    UnitTerms t = analyzed != nullptr
-                      ? std::move(*analyzed)
-                      : analyzer.Analyze(text.substr(sp.begin, sp.size()));
+    UnitTerms t = analyzed != nullptr ? std::move(*analyzed)
+                                      : analyzer.Analyze(unit_text);
     if (t.stems.size() < options.min_content_words) {
       ++out.excluded.too_short;
       return nullptr;
