@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bucket_sort.h"
+#include "hash.h"
 #include "normalize_internal.h"
 #include "refrain/claim_score.h"
 #include "refrain/lsh.h"
@@ -127,6 +128,34 @@ void BM_Shingle(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * a.size());
 }
 BENCHMARK(BM_Shingle);
+
+// Hashing alone: the stable 64-bit hash of every token of the article.
+// /0: the public TokenHash(), which may read only the token's own bytes;
+// /1: the scan's path (internal::TokenHashOf as ShingleHashesInto calls
+// it), which loads a whole 16-byte block when the text extends past the
+// token, so XXH3 runs one branch-free 16-byte path. Items: tokens.
+void BM_TokenHash(benchmark::State& state) {
+  const bool scan_path = state.range(0) != 0;
+  const std::string& a = Article();
+  NormalizedText n = Normalize(a);
+  std::vector<Token> tokens;
+  Tokenize(n.text(), &tokens);
+  const std::string_view text = n.text();
+  for (auto _ : state) {
+    uint64_t h = 0;
+    for (const Token& t : tokens) {
+      const size_t len = t.end - t.begin;
+      h ^= scan_path ? internal::TokenHashOf(text.data() + t.begin, len,
+                                             text.size() - t.begin)
+                     : TokenHash(text.substr(t.begin, len));
+    }
+    benchmark::DoNotOptimize(h);
+  }
+  state.SetBytesProcessed(state.iterations() * a.size());
+  state.SetItemsProcessed(state.iterations() * tokens.size());
+  state.SetLabel(scan_path ? "scan path" : "TokenHash()");
+}
+BENCHMARK(BM_TokenHash)->Arg(0)->Arg(1);
 
 // The scan's hot path: token and shingle hashes, no sort.
 void BM_ShingleHashes(benchmark::State& state) {
@@ -478,6 +507,44 @@ void BM_LshBuildAndPairs(benchmark::State& state) {
 BENCHMARK(BM_LshBuildAndPairs)
     ->Range(1 << 12, 1 << 17)
     ->Unit(benchmark::kMillisecond);
+
+// Query against a built index of range(0) random signatures (k = 128,
+// 21 bands x 6 rows as the scan's default): half the queries are copies of
+// indexed documents with 10 of 128 slots changed (they find their
+// original), half are new random signatures (they find nothing). Items:
+// queries; bytes: their signatures.
+void BM_LshQuery(benchmark::State& state) {
+  const uint32_t k = 128;
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::mt19937 rng(5);
+  std::vector<uint32_t> sigs(n * k);
+  for (auto& x : sigs) x = rng();
+  LshIndex index(LshParams{21, 6}, k);
+  index.Add(sigs);
+  index.Build();
+  constexpr size_t kQueries = 1024;
+  std::vector<uint32_t> queries(kQueries * k);
+  for (size_t q = 0; q < kQueries; ++q) {
+    uint32_t* out = queries.data() + q * k;
+    if (q % 2 == 0) {
+      std::copy_n(sigs.data() + (rng() % n) * k, k, out);
+      for (int c = 0; c < 10; ++c) out[rng() % k] = rng();
+    } else {
+      for (uint32_t j = 0; j < k; ++j) out[j] = rng();
+    }
+  }
+  size_t found = 0;
+  for (auto _ : state) {
+    for (size_t q = 0; q < kQueries; ++q) {
+      found += index.Query(std::span<const uint32_t>(queries.data() + q * k, k))
+                   .size();
+    }
+  }
+  benchmark::DoNotOptimize(found);
+  state.SetItemsProcessed(state.iterations() * kQueries);
+  state.SetBytesProcessed(state.iterations() * kQueries * k * sizeof(uint32_t));
+}
+BENCHMARK(BM_LshQuery)->Arg(1 << 12)->Arg(1 << 17)->Arg(1 << 20);
 
 void BM_ScanEndToEnd(benchmark::State& state) {
   const size_t docs = static_cast<size_t>(state.range(0));
