@@ -13,12 +13,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fstream>
 #include <iterator>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -614,15 +612,9 @@ double IdfTable::IdfOf(uint64_t units, uint64_t df) {
 
 absl::StatusOr<IdfTable> IdfTable::FromFile(const std::string& path,
                                             const TermAnalyzer& analyzer) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    return absl::DataLossError(absl::StrCat("error reading ", path));
-  }
-  std::string text = std::move(ss).str();
-  internal::RepairUtf8(&text);
+  absl::StatusOr<std::string> read = internal::ReadUtf8File(path);
+  if (!read.ok()) return read.status();
+  const std::string& text = *read;
   IdfTable table;
   if (path.ends_with(".txt")) {
     const Segmentation seg = Segment(text, SegmentOptions());

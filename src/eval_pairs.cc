@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <memory>
 #include <numeric>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,15 +40,10 @@ bool IsBlank(std::string_view s) {
 }  // namespace
 
 absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    return absl::DataLossError(absl::StrCat("error reading ", path));
-  }
-  std::string text = std::move(ss).str();
-  internal::RepairUtf8(&text);  // Invalid bytes become U+FFFD.
+  // Invalid bytes become U+FFFD.
+  absl::StatusOr<std::string> read = internal::ReadUtf8File(path);
+  if (!read.ok()) return read.status();
+  const std::string& text = *read;
   std::string_view rest = text;
   if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
   if (IsBlank(rest)) {

@@ -5,9 +5,27 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include <fstream>
+#include <sstream>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
 namespace refrain::internal {
+
+absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    return absl::DataLossError(absl::StrCat("error reading ", path));
+  }
+  std::string text = std::move(ss).str();
+  RepairUtf8(&text);
+  return text;
+}
 
 bool IsValidUtf8(std::string_view text) {
   return simdjson::validate_utf8(text.data(), text.size());

@@ -6,7 +6,15 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/statusor.h"
+
 namespace refrain::internal {
+
+// The whole file at `path` with its invalid UTF-8 sequences replaced
+// (RepairUtf8): for the text files read at once, such as MSRP pair files
+// and background IDF corpora. NotFound if it cannot be opened, DataLoss on
+// a read error, each naming the file.
+absl::StatusOr<std::string> ReadUtf8File(const std::string& path);
 
 // Replaces every invalid UTF-8 sequence in `text` by U+FFFD (as ICU's
 // converter does: one replacement per maximal invalid subpart) and returns
