@@ -40,12 +40,11 @@ bool IsBlank(std::string_view s) {
 }  // namespace
 
 absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
-  // Invalid bytes become U+FFFD.
+  // Without a byte-order mark; invalid bytes become U+FFFD.
   absl::StatusOr<std::string> read = internal::ReadUtf8File(path);
   if (!read.ok()) return read.status();
   const std::string& text = *read;
   std::string_view rest = text;
-  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
   if (IsBlank(rest)) {
     return absl::FailedPreconditionError(path + ": empty file");
   }

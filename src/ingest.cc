@@ -292,18 +292,28 @@ OpenStdin() {
   } else if (magic.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) {
     in = std::make_unique<ZstdSource>(std::move(in));
   }
-  // Blank lines may lead a JSONL stream; 64 KiB of blanks decide nothing.
+  // Blank lines, and a byte-order mark before them, may lead a JSONL
+  // stream; 64 KiB of blanks decide nothing.
   std::string head;
   constexpr std::string_view kBlank = " \t\r\n";
+  auto first_byte = [&](const std::string& h) {
+    if (h.size() < internal::kUtf8Bom.size() &&
+        internal::kUtf8Bom.starts_with(h)) {
+      return std::string::npos;  // Maybe a mark, not all read yet.
+    }
+    return h.find_first_not_of(kBlank, h.starts_with(internal::kUtf8Bom)
+                                           ? internal::kUtf8Bom.size()
+                                           : 0);
+  };
   if (auto s = look(in, &head,
                     [&](const std::string& h) {
-                      return h.find_first_not_of(kBlank) != std::string::npos ||
+                      return first_byte(h) != std::string::npos ||
                              h.size() >= 65536;
                     });
       !s.ok()) {
     return s;
   }
-  const size_t first = head.find_first_not_of(kBlank);
+  const size_t first = first_byte(head);
   const RecordFormat format = first != std::string::npos && head[first] == '{'
                                   ? RecordFormat::kJsonLine
                                   : RecordFormat::kText;
@@ -443,6 +453,9 @@ class Walker {
         return;
       }
     }
+    if (bytes.starts_with(internal::kUtf8Bom)) {
+      bytes.erase(0, internal::kUtf8Bom.size());
+    }
     if (bytes.empty()) {
       Skip(path, 0, "empty file");
       return;
@@ -459,6 +472,11 @@ class Walker {
     auto finish_line = [&]() {
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.pop_back();
+      // A byte-order mark starts no JSON value: at the start of a file
+      // saved as "UTF-8 with BOM", or of every such file concatenated.
+      if (line.starts_with(internal::kUtf8Bom)) {
+        line.erase(0, internal::kUtf8Bom.size());
+      }
       if (too_long) {
         Skip(path, line_no,
              absl::StrCat("record too large: line over ",

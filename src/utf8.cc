@@ -23,6 +23,7 @@ absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
     return absl::DataLossError(absl::StrCat("error reading ", path));
   }
   std::string text = std::move(ss).str();
+  if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
   RepairUtf8(&text);
   return text;
 }

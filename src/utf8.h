@@ -10,10 +10,15 @@
 
 namespace refrain::internal {
 
-// The whole file at `path` with its invalid UTF-8 sequences replaced
-// (RepairUtf8): for the text files read at once, such as MSRP pair files
-// and background IDF corpora. NotFound if it cannot be opened, DataLoss on
-// a read error, each naming the file.
+// The UTF-8 encoding of U+FEFF, which Windows tools write at the start of
+// a "UTF-8 with BOM" file: a byte-order mark, not text. Readers drop it
+// where a file (or a line of JSON Lines) starts with it.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// The whole file at `path` with a leading byte-order mark dropped and its
+// invalid UTF-8 sequences replaced (RepairUtf8): for the text files read at
+// once, such as MSRP pair files and background IDF corpora. NotFound if it
+// cannot be opened, DataLoss on a read error, each naming the file.
 absl::StatusOr<std::string> ReadUtf8File(const std::string& path);
 
 // Replaces every invalid UTF-8 sequence in `text` by U+FFFD (as ICU's

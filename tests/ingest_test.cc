@@ -47,6 +47,38 @@ TEST(Ingest, TextFileTitleAndId) {
   EXPECT_EQ(r.docs[0].text, "\n\n  The Title  \nBody text here.\n");
 }
 
+// Files saved as "UTF-8 with BOM" (Windows tools), and such files
+// concatenated: the mark is not text, and a JSON line that starts with it
+// is read, not skipped as malformed.
+TEST(Ingest, ByteOrderMarksAreDropped) {
+  TempDir d;
+  WriteFile(d / "a.jsonl",
+            "\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"First\"}\r\n"
+            "{\"id\":\"b\",\"text\":\"Second\"}\r\n"
+            "\xEF\xBB\xBF{\"id\":\"c\",\"text\":\"Third \xEF\xBB\xBF kept\"}\n"
+            "\xEF\xBB\xBF\n");
+  Ingested r = IngestAll({d / "a.jsonl"});
+  EXPECT_TRUE(r.skipped.empty());
+  ASSERT_EQ(r.docs.size(), 3u);
+  EXPECT_EQ(r.docs[0].id, "a");
+  EXPECT_EQ(r.docs[0].text, "First");
+  EXPECT_EQ(r.docs[2].id, "c");
+  // Only a mark that starts the line goes: inside a text it is the text's.
+  EXPECT_EQ(r.docs[2].text, "Third \xEF\xBB\xBF kept");
+
+  WriteFile(d / "t.txt", "\xEF\xBB\xBFMy Title\n\nBody text.\n");
+  r = IngestAll({d / "t.txt"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].title, "My Title");
+  EXPECT_EQ(r.docs[0].text, "My Title\n\nBody text.\n");
+
+  WriteFile(d / "only.txt", "\xEF\xBB\xBF");
+  r = IngestAll({d / "only.txt"});
+  EXPECT_TRUE(r.docs.empty());
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].reason, "empty file");
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",
@@ -297,6 +329,15 @@ TEST(Ingest, StandardInputPlainGzipOrZstdJsonLinesOrText) {
     EXPECT_EQ(r.docs[0].id, "<stdin>");
     EXPECT_EQ(r.docs[0].title, "Headline here");
   }
+  // A byte-order mark first: JSONL still, and a text article without it.
+  WriteFile(d / "bom.jsonl", "\xEF\xBB\xBF" + lines);
+  WriteFile(d / "bom.txt", "\xEF\xBB\xBFHeadline here\nBody.");
+  Ingested r = IngestStdin(d / "bom.jsonl");
+  EXPECT_EQ(r.docs.size(), 2u);
+  EXPECT_EQ(r.skipped.size(), 0u);
+  r = IngestStdin(d / "bom.txt");
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].title, "Headline here");
 }
 
 TEST(Ingest, StandardInputFaultsAreSkippedWithReasons) {
