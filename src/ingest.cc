@@ -2,6 +2,8 @@
 
 #include <isa-l/igzip_lib.h>
 #include <simdjson.h>
+#include <unicode/ucnv.h>
+#include <unicode/utypes.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -245,45 +247,138 @@ class GzipSource : public ByteSource {
   uint64_t members_ = 0;    // Members read to their end.
 };
 
+// Reads from `src` into `head` until `enough(head)` or the end; the bytes
+// read are put back in front of the rest (src becomes a PrefixedSource).
+template <typename Enough>
+absl::Status Peek(std::unique_ptr<ByteSource>& src, std::string* head,
+                  Enough enough) {
+  char buf[4096];
+  while (!enough(*head)) {
+    absl::StatusOr<size_t> got = src->Read(buf, sizeof buf);
+    if (!got.ok()) return got.status();
+    if (*got == 0) break;
+    head->append(buf, *got);
+  }
+  src = std::make_unique<PrefixedSource>(*head, std::move(src));
+  return absl::OkStatus();
+}
+
+// UTF-16 text (what Windows tools save as "Unicode"), converted to UTF-8 by
+// ICU as it is read. Its byte-order mark becomes UTF-8's, which the readers
+// drop; unpaired surrogates become U+FFFD.
+class Utf16Source : public ByteSource {
+ public:
+  Utf16Source(std::unique_ptr<ByteSource> raw, const char* charset)
+      : raw_(std::move(raw)), in_buf_(1 << 16) {
+    UErrorCode err = U_ZERO_ERROR;
+    from_ = ucnv_open(charset, &err);
+    to_ = ucnv_open("UTF-8", &err);
+    open_error_ = err;
+  }
+  ~Utf16Source() override {
+    if (from_ != nullptr) ucnv_close(from_);
+    if (to_ != nullptr) ucnv_close(to_);
+  }
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (U_FAILURE(open_error_)) {
+      return absl::InternalError(absl::StrCat(
+          "cannot open ICU's UTF-16 converter: ", u_errorName(open_error_)));
+    }
+    char* target = buf;
+    while (target == buf && !done_) {
+      if (in_pos_ == in_len_ && !eof_) {
+        absl::StatusOr<size_t> got = raw_->Read(in_buf_.data(), in_buf_.size());
+        if (!got.ok()) return got.status();
+        eof_ = *got == 0;
+        in_pos_ = 0;
+        in_len_ = *got;
+      }
+      const char* source = in_buf_.data() + in_pos_;
+      UErrorCode err = U_ZERO_ERROR;
+      ucnv_convertEx(to_, from_, &target, buf + n, &source,
+                     in_buf_.data() + in_len_, pivot_, &pivot_source_,
+                     &pivot_target_, pivot_ + kPivot, /*reset=*/first_,
+                     /*flush=*/eof_, &err);
+      first_ = false;
+      in_pos_ = static_cast<size_t>(source - in_buf_.data());
+      if (err == U_BUFFER_OVERFLOW_ERROR) break;  // `buf` is full.
+      if (U_FAILURE(err)) {
+        return absl::DataLossError(
+            absl::StrCat("cannot convert UTF-16 text: ", u_errorName(err)));
+      }
+      done_ = eof_;  // Flushed whole.
+    }
+    return static_cast<size_t>(target - buf);
+  }
+
+ private:
+  static constexpr size_t kPivot = 1024;
+  std::unique_ptr<ByteSource> raw_;
+  UConverter* from_ = nullptr;
+  UConverter* to_ = nullptr;
+  UErrorCode open_error_ = U_ZERO_ERROR;
+  std::vector<char> in_buf_;
+  size_t in_pos_ = 0, in_len_ = 0;
+  UChar pivot_[kPivot];
+  UChar* pivot_source_ = pivot_;
+  UChar* pivot_target_ = pivot_;
+  bool first_ = true, eof_ = false, done_ = false;
+};
+
+// `raw` as UTF-8: converted if it starts with a UTF-16 byte-order mark
+// (FF FE little-endian, FE FF big-endian), else as it is. It looks at the
+// first bytes on the first Read, so that a read error there is reported
+// where the reader meets it (the first line), as without it.
+class Utf8Source : public ByteSource {
+ public:
+  explicit Utf8Source(std::unique_ptr<ByteSource> raw) : src_(std::move(raw)) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (!decided_) {
+      std::string head;
+      if (absl::Status s = Peek(
+              src_, &head, [](const std::string& h) { return h.size() >= 2; });
+          !s.ok()) {
+        return s;
+      }
+      decided_ = true;
+      if (head.starts_with("\xFF\xFE")) {
+        src_ = std::make_unique<Utf16Source>(std::move(src_), "UTF-16LE");
+      } else if (head.starts_with("\xFE\xFF")) {
+        src_ = std::make_unique<Utf16Source>(std::move(src_), "UTF-16BE");
+      }
+    }
+    return src_->Read(buf, n);
+  }
+
+ private:
+  std::unique_ptr<ByteSource> src_;
+  bool decided_ = false;
+};
+
 absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
                                                  Compression c) {
   FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
     return absl::NotFoundError(absl::StrCat("cannot open: ", ErrnoText()));
   }
-  auto plain = std::make_unique<PlainSource>(f);
+  std::unique_ptr<ByteSource> src = std::make_unique<PlainSource>(f);
   if (c == Compression::kZstd) {
-    return std::make_unique<ZstdSource>(std::move(plain));
+    src = std::make_unique<ZstdSource>(std::move(src));
+  } else if (c == Compression::kGzip) {
+    src = std::make_unique<GzipSource>(std::move(src));
   }
-  if (c == Compression::kGzip) {
-    return std::make_unique<GzipSource>(std::move(plain));
-  }
-  return plain;
+  return std::make_unique<Utf8Source>(std::move(src));
 }
 
 // Standard input: gzip and zstd recognised by their magic bytes, then JSONL
 // when the first non-blank byte is '{', else one text document.
 absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, RecordFormat>>
 OpenStdin() {
-  // Reads from `src` into `head` until `enough(head)` or the end; the bytes
-  // read are put back in front of the rest.
-  auto look = [](std::unique_ptr<ByteSource>& src, std::string* head,
-                 auto enough) -> absl::Status {
-    char buf[4096];
-    while (!enough(*head)) {
-      absl::StatusOr<size_t> got = src->Read(buf, sizeof buf);
-      if (!got.ok()) return got.status();
-      if (*got == 0) break;
-      head->append(buf, *got);
-    }
-    src = std::make_unique<PrefixedSource>(*head, std::move(src));
-    return absl::OkStatus();
-  };
   std::unique_ptr<ByteSource> in =
       std::make_unique<PlainSource>(stdin, /*close=*/false);
   std::string magic;
   if (auto s =
-          look(in, &magic, [](const std::string& h) { return h.size() >= 4; });
+          Peek(in, &magic, [](const std::string& h) { return h.size() >= 4; });
       !s.ok()) {
     return s;
   }
@@ -292,6 +387,7 @@ OpenStdin() {
   } else if (magic.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) {
     in = std::make_unique<ZstdSource>(std::move(in));
   }
+  in = std::make_unique<Utf8Source>(std::move(in));
   // Blank lines, and a byte-order mark before them, may lead a JSONL
   // stream; 64 KiB of blanks decide nothing.
   std::string head;
@@ -305,7 +401,7 @@ OpenStdin() {
                                            ? internal::kUtf8Bom.size()
                                            : 0);
   };
-  if (auto s = look(in, &head,
+  if (auto s = Peek(in, &head,
                     [&](const std::string& h) {
                       return first_byte(h) != std::string::npos ||
                              h.size() >= 65536;

@@ -79,6 +79,48 @@ TEST(Ingest, ByteOrderMarksAreDropped) {
   EXPECT_EQ(r.skipped[0].reason, "empty file");
 }
 
+// `text` in UTF-16 with its byte-order mark, little- or big-endian.
+std::string Utf16(std::u16string_view text, bool big_endian) {
+  std::string out;
+  auto put = [&](char16_t c) {
+    const char hi = static_cast<char>(c >> 8), lo = static_cast<char>(c);
+    out.push_back(big_endian ? hi : lo);
+    out.push_back(big_endian ? lo : hi);
+  };
+  put(u'\uFEFF');
+  for (char16_t c : text) put(c);
+  return out;
+}
+
+// Windows tools save "Unicode" text as UTF-16: it is read as the same text
+// in UTF-8, not as bytes with a NUL after every letter.
+TEST(Ingest, Utf16FilesAreConvertedToUtf8) {
+  TempDir d;
+  WriteFile(
+      d / "le.txt",
+      Utf16(u"Caf\u00e9 headline\r\n\r\nBody \U0001F600 text.\r\n", false));
+  WriteFile(d / "be.jsonl", Utf16(u"{\"id\":\"a\",\"text\":\"caf\u00e9\"}\n"
+                                  u"{\"id\":\"b\",\"text\":\"two\"}\n",
+                                  true));
+  testing::WriteGzip(d / "le.txt.gz", Utf16(u"Zipped title\nBody.", false));
+  Ingested r = IngestAll({d / "be.jsonl", d / "le.txt", d / "le.txt.gz"});
+  EXPECT_TRUE(r.skipped.empty());
+  ASSERT_EQ(r.docs.size(), 4u);
+  EXPECT_EQ(r.docs[0].id, "a");
+  EXPECT_EQ(r.docs[0].text, "caf\xC3\xA9");
+  EXPECT_EQ(r.docs[0].location, (d / "be.jsonl") + ":1");
+  EXPECT_EQ(r.docs[1].text, "two");
+  EXPECT_EQ(r.docs[2].title, "Caf\xC3\xA9 headline");
+  EXPECT_EQ(r.docs[2].text,
+            "Caf\xC3\xA9 headline\r\n\r\nBody \xF0\x9F\x98\x80 text.\r\n");
+  EXPECT_EQ(r.docs[3].title, "Zipped title");
+  // A lone last byte (a cut file) becomes U+FFFD.
+  WriteFile(d / "odd.txt", Utf16(u"Ab", false) + "\x41");
+  r = IngestAll({d / "odd.txt"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, "Ab\xEF\xBF\xBD");
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",
@@ -338,6 +380,12 @@ TEST(Ingest, StandardInputPlainGzipOrZstdJsonLinesOrText) {
   r = IngestStdin(d / "bom.txt");
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].title, "Headline here");
+  // UTF-16 JSONL, gzip-compressed: decompressed, converted, then sniffed.
+  testing::WriteGzip(d / "u16.gz",
+                     Utf16(u"{\"id\":\"a\",\"text\":\"alpha\"}\n", false));
+  r = IngestStdin(d / "u16.gz");
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, "alpha");
 }
 
 TEST(Ingest, StandardInputFaultsAreSkippedWithReasons) {
