@@ -60,6 +60,23 @@ FileKind Classify(const std::string& path) {
   return kind;
 }
 
+// Why a file Classify() gives no format is skipped, with what is read
+// instead, and for a JSON document (an array of articles) the conversion
+// to JSON Lines.
+std::string UnsupportedReason(const std::string& path) {
+  std::string name = fs::path(path).filename().string();
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  const bool json = EndsWith(name, ".json") || EndsWith(name, ".json.gz") ||
+                    EndsWith(name, ".json.zst");
+  return absl::StrCat(
+      "unsupported file type (read: .txt, .html, .htm, .jsonl, .ndjson, each "
+      "also .gz or .zst)",
+      json ? "; a JSON array of articles converts to JSON Lines with "
+             "`jq -c '.[]' FILE > FILE.jsonl`"
+           : "");
+}
+
 // A sequential stream of (decompressed) bytes. Read() returns the number of
 // bytes read, 0 at a clean end, or an error naming what went wrong.
 class ByteSource {
@@ -513,7 +530,7 @@ class Walker {
     }
     FileKind kind = Classify(path);
     if (!kind.format) {
-      Skip(path, 0, "unsupported file type");
+      Skip(path, 0, UnsupportedReason(path));
       return;
     }
     absl::StatusOr<std::unique_ptr<ByteSource>> src =

@@ -121,6 +121,19 @@ TEST(Ingest, Utf16FilesAreConvertedToUtf8) {
   EXPECT_EQ(r.docs[0].text, "Ab\xEF\xBF\xBD");
 }
 
+// A JSON document is not JSON Lines: skipped, with the conversion.
+TEST(Ingest, JsonDocumentsAreSkippedWithTheConversion) {
+  TempDir d;
+  WriteFile(d / "dump.json", "[{\"id\":\"a\",\"text\":\"x\"}]");
+  Ingested r = IngestAll({d / "dump.json"});
+  EXPECT_TRUE(r.docs.empty());
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("unsupported file type"));
+  EXPECT_NE(r.skipped[0].reason.find("jq -c '.[]' FILE > FILE.jsonl"),
+            std::string::npos)
+      << r.skipped[0].reason;
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",
@@ -454,8 +467,10 @@ TEST(Ingest, BadInputIsReportedWithFileAndLine) {
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& s : r.skipped) got.emplace_back(s.location, s.reason);
   ASSERT_EQ(got.size(), 7u);
-  EXPECT_EQ(got[0], std::make_pair(d / "bin.dat",
-                                   std::string("unsupported file type")));
+  EXPECT_EQ(got[0].first, d / "bin.dat");
+  EXPECT_EQ(got[0].second,
+            "unsupported file type (read: .txt, .html, .htm, .jsonl, "
+            ".ndjson, each also .gz or .zst)");
   EXPECT_EQ(got[1], std::make_pair(d / "empty.txt", std::string("empty file")));
   EXPECT_EQ(got[2].first, d / "mixed.jsonl:2");
   EXPECT_TRUE(got[2].second.starts_with("malformed JSON")) << got[2].second;
