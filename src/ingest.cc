@@ -653,14 +653,32 @@ class Walker {
   std::vector<char> buf_ = std::vector<char>(kChunk);  // Reused read buffer.
 };
 
+// A text's title: its first non-empty line, trimmed. Lines end at LF, CRLF
+// or a lone CR (classic Mac text). A first line longer than kMaxTitleBytes
+// is a paragraph, not a headline (a file without one): it is cut at a
+// character boundary, after a space when there is one in its last quarter,
+// and ends with "…". The text itself is untouched.
+constexpr size_t kMaxTitleBytes = 300;
+
 std::string FirstNonEmptyLine(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
+    size_t nl = text.find_first_of("\r\n", pos);
     if (nl == std::string_view::npos) nl = text.size();
     uint32_t b = static_cast<uint32_t>(pos), e = static_cast<uint32_t>(nl);
     internal::TrimSpace(text, &b, &e);
-    if (b < e) return std::string(text.substr(b, e - b));
+    if (b < e) {
+      std::string_view line = text.substr(b, e - b);
+      if (line.size() <= kMaxTitleBytes) return std::string(line);
+      size_t cut = kMaxTitleBytes;
+      while (cut > 0 &&
+             (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) {
+        --cut;  // Not inside a UTF-8 sequence.
+      }
+      const size_t space = line.rfind(' ', cut);
+      if (space != std::string_view::npos && space >= cut * 3 / 4) cut = space;
+      return std::string(line.substr(0, cut)) + "\u2026";
+    }
     pos = nl + 1;
   }
   return "";

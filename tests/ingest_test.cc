@@ -134,6 +134,34 @@ TEST(Ingest, JsonDocumentsAreSkippedWithTheConversion) {
       << r.skipped[0].reason;
 }
 
+// The title of a text file: its first non-empty line, wherever the line
+// ends (LF, CRLF, a lone CR), and a headline's length at most.
+TEST(Ingest, TextTitlesEndAtAnyLineBreakAndAreCapped) {
+  TempDir d;
+  WriteFile(d / "mac.txt", "\r  Old Mac Title \rBody.\r");
+  WriteFile(d / "crlf.txt", "\r\nWindows Title\r\nBody.\r\n");
+  std::string words;
+  while (words.size() < 400) words += "word\xC3\xA9 ";  // "wordé "
+  WriteFile(d / "para.txt", words + "\nBody.");
+  // 299 letters, then "é" across bytes 300 and 301.
+  const std::string letters(299, 'a');
+  WriteFile(d / "nospace.txt", letters + "\xC3\xA9" + letters + "\n");
+  Ingested r = IngestAll(
+      {d / "crlf.txt", d / "mac.txt", d / "nospace.txt", d / "para.txt"});
+  ASSERT_EQ(r.docs.size(), 4u);
+  EXPECT_EQ(r.docs[0].title, "Windows Title");
+  EXPECT_EQ(r.docs[1].title, "Old Mac Title");
+  EXPECT_EQ(r.docs[1].text, "\r  Old Mac Title \rBody.\r");  // Untouched.
+  // No space to cut after: at 300 bytes, back to the start of the
+  // character the 300th byte is inside.
+  EXPECT_EQ(r.docs[2].title, letters + "\xE2\x80\xA6");
+  // Cut after the last space within the first 300 bytes: whole words.
+  const std::string& t = r.docs[3].title;
+  EXPECT_LE(t.size(), 300u + 3u);
+  EXPECT_TRUE(t.ends_with("word\xC3\xA9\xE2\x80\xA6")) << t;
+  EXPECT_TRUE(words.starts_with(t.substr(0, t.size() - 3)));
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",
