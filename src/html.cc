@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <climits>
 #include <cstring>
 #include <mutex>
@@ -100,6 +101,43 @@ std::string InnerText(const xmlNode* n) {
 
 }  // namespace
 
+std::string DeclaredCharset(std::string_view html) {
+  std::string head(html.substr(0, 4096));
+  std::transform(head.begin(), head.end(), head.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (size_t at = head.find("charset"); at != std::string::npos;
+       at = head.find("charset", at + 1)) {
+    // Only inside a meta tag: the nearest '<' before it opens "<meta".
+    const size_t open = head.rfind('<', at);
+    if (open == std::string::npos || head.compare(open, 5, "<meta") != 0 ||
+        head.find('>', open) < at) {
+      continue;
+    }
+    size_t i = at + 7;
+    while (i < head.size() && IsSpace(head[i])) ++i;
+    if (i == head.size() || head[i] != '=') continue;
+    ++i;
+    while (i < head.size() &&
+           (IsSpace(head[i]) || head[i] == '"' || head[i] == '\'')) {
+      ++i;
+    }
+    size_t end = i;
+    while (end < head.size() &&
+           (std::isalnum(static_cast<unsigned char>(head[end])) ||
+            std::strchr("-_.:", head[end]) != nullptr)) {
+      ++end;
+    }
+    if (end == i) continue;
+    std::string name = head.substr(i, end - i);
+    if (name == "iso-8859-1" || name == "latin1" || name == "us-ascii" ||
+        name == "ascii") {
+      name = "windows-1252";
+    }
+    return name;
+  }
+  return "";
+}
+
 std::string HtmlToText(std::string_view html, std::string* title) {
   static std::once_flag init;
   std::call_once(init, [] { xmlInitParser(); });
@@ -107,7 +145,10 @@ std::string HtmlToText(std::string_view html, std::string* title) {
   htmlDocPtr doc = htmlReadMemory(
       html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-          HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE);
+          HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE |
+          // The bytes are UTF-8 by now (converted from a declared charset,
+          // or repaired): a stale <meta charset> must not re-decode them.
+          HTML_PARSE_IGNORE_ENC);
   if (doc == nullptr) return std::string();
   TextBuilder text;
   // Depth-first, without recursion: the tree's depth is the input's.

@@ -19,6 +19,12 @@ namespace refrain::internal {
 // text of the first h1, else of the title element, else "". Thread-safe.
 std::string HtmlToText(std::string_view html, std::string* title = nullptr);
 
+// The character encoding a page declares in its first 4 KiB (<meta
+// charset=...> or <meta http-equiv="Content-Type" content="...;
+// charset=...">), lower-cased, or "" if none. As browsers do, a page that
+// declares ISO-8859-1 or US-ASCII is read as windows-1252, its superset.
+std::string DeclaredCharset(std::string_view html);
+
 }  // namespace refrain::internal
 
 #endif  // REFRAIN_SRC_HTML_H_

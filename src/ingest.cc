@@ -815,10 +815,20 @@ std::variant<Document, SkippedRecord> ParseRecord(
   doc.input_bytes = record.bytes.size();
   uint32_t repaired = 0;
   if (record.format != RecordFormat::kJsonLine) {
+    const bool html = options.html || record.format == RecordFormat::kHtml;
+    // A page in a legacy encoding that it declares (ISO-8859-1, KOI8-R,
+    // Shift_JIS, ... in older news archives) is read in it; valid UTF-8
+    // is taken as UTF-8 whatever its meta tag says (a page re-encoded by a
+    // scraper keeps its old tag).
+    if (html && !internal::IsValidUtf8(record.bytes)) {
+      if (const std::string cs = internal::DeclaredCharset(record.bytes);
+          !cs.empty() && cs != "utf-8" && cs != "utf8") {
+        internal::ConvertToUtf8(&record.bytes, cs);
+      }
+    }
     repaired = internal::RepairUtf8(&record.bytes);
     doc.invalid_utf8 = repaired;
     doc.id = doc.location;
-    const bool html = options.html || record.format == RecordFormat::kHtml;
     if (html) {
       doc.text = internal::HtmlToText(record.bytes, &doc.title);
       if (doc.title.empty()) doc.title = FirstNonEmptyLine(doc.text);

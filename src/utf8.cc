@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 #include <unicode/uchar.h>
+#include <unicode/ucnv.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
@@ -13,6 +14,24 @@
 #include "absl/strings/str_cat.h"
 
 namespace refrain::internal {
+
+bool ConvertToUtf8(std::string* text, const std::string& charset) {
+  UErrorCode err = U_ZERO_ERROR;
+  UConverter* from = ucnv_open(charset.c_str(), &err);
+  if (U_FAILURE(err)) return false;
+  ucnv_close(from);
+  // Up to 3 UTF-8 bytes per input byte (a single-byte charset's U+FFFD or
+  // any BMP character), and 4 per 2 bytes for multi-byte ones.
+  std::string out(text->size() * 3 + 16, '\0');
+  err = U_ZERO_ERROR;
+  const int32_t n = ucnv_convert("UTF-8", charset.c_str(), out.data(),
+                                 static_cast<int32_t>(out.size()), text->data(),
+                                 static_cast<int32_t>(text->size()), &err);
+  if (U_FAILURE(err)) return false;
+  out.resize(static_cast<size_t>(n));
+  *text = std::move(out);
+  return true;
+}
 
 absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

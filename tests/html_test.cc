@@ -57,3 +57,27 @@ TEST(Html, DeepNestingDoesNotRecurse) {
 
 }  // namespace
 }  // namespace refrain::internal
+
+namespace refrain::internal {
+namespace {
+
+TEST(Html, DeclaredCharset) {
+  EXPECT_EQ(DeclaredCharset("<meta charset=\"KOI8-R\"><p>x"), "koi8-r");
+  EXPECT_EQ(DeclaredCharset("<META HTTP-EQUIV=\"Content-Type\" "
+                            "CONTENT=\"text/html; charset=Shift_JIS\">"),
+            "shift_jis");
+  EXPECT_EQ(DeclaredCharset("<meta charset = 'utf-8' />"), "utf-8");
+  // Browsers read ISO-8859-1 and ASCII as their superset windows-1252.
+  EXPECT_EQ(DeclaredCharset("<meta charset=iso-8859-1>"), "windows-1252");
+  EXPECT_EQ(DeclaredCharset("<meta charset=US-ASCII>"), "windows-1252");
+  EXPECT_EQ(DeclaredCharset("<p>no declaration</p>"), "");
+  // Only in a meta tag, and only in the first 4 KiB.
+  EXPECT_EQ(DeclaredCharset("<p>the charset=koi8-r of this text</p>"), "");
+  EXPECT_EQ(DeclaredCharset("<meta name=x> charset=koi8-r"), "");
+  EXPECT_EQ(DeclaredCharset(std::string(5000, ' ') + "<meta charset=koi8-r>"),
+            "");
+  EXPECT_EQ(DeclaredCharset("<meta charset=>"), "");
+}
+
+}  // namespace
+}  // namespace refrain::internal

@@ -162,6 +162,39 @@ TEST(Ingest, TextTitlesEndAtAnyLineBreakAndAreCapped) {
   EXPECT_TRUE(words.starts_with(t.substr(0, t.size() - 3)));
 }
 
+// Pages of older news sites in the legacy encoding they declare are read
+// in it; valid UTF-8 stays UTF-8 whatever its meta tag says.
+TEST(Ingest, HtmlInItsDeclaredCharset) {
+  TempDir d;
+  WriteFile(d / "latin1.html",
+            "<html><head><meta charset=\"iso-8859-1\"><title>T</title></head>"
+            "<body><h1>Caf\xE9 headline</h1><p>Le caf\xE9 est ferm\xE9.</p>"
+            "<p>\x93Smart\x94 quotes \x96 and a dash.</p></body></html>");
+  // "Привет, мир." in KOI8-R.
+  WriteFile(d / "koi8.html",
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; "
+            "charset=koi8-r\"><p>\xF0\xD2\xC9\xD7\xC5\xD4, \xCD\xC9\xD2.</p>");
+  // Re-encoded to UTF-8 by a scraper, its old tag kept.
+  WriteFile(d / "stale.html",
+            "<meta charset=\"iso-8859-1\"><p>Caf\xC3\xA9 stays.</p>");
+  // Invalid UTF-8 and no declaration: repaired, and counted.
+  WriteFile(d / "undeclared.html", "<p>Caf\xE9 here.</p>");
+  Ingested r = IngestAll({d / "koi8.html", d / "latin1.html", d / "stale.html",
+                          d / "undeclared.html"});
+  ASSERT_EQ(r.docs.size(), 4u);
+  EXPECT_EQ(r.docs[0].text,
+            "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, "
+            "\xD0\xBC\xD0\xB8\xD1\x80.");
+  EXPECT_EQ(r.docs[1].title, "Caf\xC3\xA9 headline");
+  EXPECT_EQ(r.docs[1].text,
+            "Caf\xC3\xA9 headline\nLe caf\xC3\xA9 est ferm\xC3\xA9.\n"
+            "\xE2\x80\x9CSmart\xE2\x80\x9D quotes \xE2\x80\x93 and a dash.");
+  EXPECT_EQ(r.docs[1].invalid_utf8, 0u);
+  EXPECT_EQ(r.docs[2].text, "Caf\xC3\xA9 stays.");
+  EXPECT_EQ(r.docs[3].text, "Caf\xEF\xBF\xBD here.");
+  EXPECT_EQ(r.docs[3].invalid_utf8, 1u);
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",

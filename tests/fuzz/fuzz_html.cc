@@ -4,6 +4,8 @@
 // first). Properties:
 //   - nothing crashes, leaks or reads out of bounds (ASan, UBSan), whatever
 //     the markup, its nesting or its character references;
+//   - a charset a meta tag declares is one token, and converting the page
+//     from it (when ICU knows it) gives valid UTF-8;
 //   - the text and the headline are valid UTF-8;
 //   - the text has no empty line and no line with leading or trailing white
 //     space, and the headline is one line without outer spaces;
@@ -46,6 +48,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace refrain;
   if (size > (1 << 16)) return 0;  // Long inputs add time, not paths.
   std::string html(reinterpret_cast<const char*>(data), size);
+  // A declared legacy charset, as ingest applies it to invalid UTF-8: the
+  // conversion gives valid UTF-8 whenever ICU knows the charset.
+  if (const std::string cs = internal::DeclaredCharset(html); !cs.empty()) {
+    FUZZ_CHECK(cs.find_first_of(" \t\"'<>=") == std::string::npos);
+    std::string converted = html;
+    if (internal::ConvertToUtf8(&converted, cs)) {
+      FUZZ_CHECK(internal::IsValidUtf8(converted));
+    }
+  }
   internal::RepairUtf8(&html);
   std::string title;
   const std::string text = internal::HtmlToText(html, &title);
