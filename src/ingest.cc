@@ -783,6 +783,14 @@ absl::Status ValidateIngestOptions(const IngestOptions& o) {
     return absl::InvalidArgumentError(
         "--max-record-bytes must be in 1 .. 2147483647");
   }
+  if (!o.input_encoding.empty()) {
+    std::string probe = "x";
+    if (!internal::ConvertToUtf8(&probe, o.input_encoding)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--input-encoding: ICU has no converter named '", o.input_encoding,
+          "' (e.g. windows-1252, iso-8859-15, koi8-r, shift_jis, gb18030)"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -820,11 +828,13 @@ std::variant<Document, SkippedRecord> ParseRecord(
     // Shift_JIS, ... in older news archives) is read in it; valid UTF-8
     // is taken as UTF-8 whatever its meta tag says (a page re-encoded by a
     // scraper keeps its old tag).
-    if (html && !internal::IsValidUtf8(record.bytes)) {
-      if (const std::string cs = internal::DeclaredCharset(record.bytes);
-          !cs.empty() && cs != "utf-8" && cs != "utf8") {
-        internal::ConvertToUtf8(&record.bytes, cs);
+    // --input-encoding covers the rest.
+    if (!internal::IsValidUtf8(record.bytes)) {
+      std::string cs = html ? internal::DeclaredCharset(record.bytes) : "";
+      if (cs.empty() || cs == "utf-8" || cs == "utf8") {
+        cs = options.input_encoding;
       }
+      if (!cs.empty()) internal::ConvertToUtf8(&record.bytes, cs);
     }
     repaired = internal::RepairUtf8(&record.bytes);
     doc.invalid_utf8 = repaired;
@@ -849,6 +859,11 @@ std::variant<Document, SkippedRecord> ParseRecord(
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(record.bytes).get(root);
+  if (err && !options.input_encoding.empty() &&
+      !internal::IsValidUtf8(record.bytes) &&
+      internal::ConvertToUtf8(&record.bytes, options.input_encoding)) {
+    err = parser.parse(record.bytes).get(root);
+  }
   if (err) {
     repaired = internal::RepairUtf8(&record.bytes);
     if (repaired > 0) err = parser.parse(record.bytes).get(root);

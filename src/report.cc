@@ -53,6 +53,7 @@ Json Params(const Report& r) {
   p["max_cluster_pairs"] = o.max_cluster_pairs;
   p["keep"] = KeepPolicyName(o.keep);
   p["max_record_bytes"] = o.ingest.max_record_bytes;
+  p["input_encoding"] = o.ingest.input_encoding;
   p["ranks"] = r.ranks;
   p["sentence_locale"] = o.segment.locale;
   p["min_quote_words"] = o.segment.min_quote_words;

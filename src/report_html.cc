@@ -1357,6 +1357,9 @@ class Page {
                {"max bucket", n(o.max_bucket)},
                {"max cluster pairs", n(o.max_cluster_pairs)},
                {"max record bytes", n(o.ingest.max_record_bytes)},
+               {"input encoding", o.ingest.input_encoding.empty()
+                                      ? std::string("UTF-8")
+                                      : Esc(o.ingest.input_encoding)},
                {"sentence locale", Esc(o.segment.locale)},
                {"min quote words", n(o.segment.min_quote_words)}});
     if (r_.index.used) {

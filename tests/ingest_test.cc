@@ -195,6 +195,45 @@ TEST(Ingest, HtmlInItsDeclaredCharset) {
   EXPECT_EQ(r.docs[3].invalid_utf8, 1u);
 }
 
+// --input-encoding: an archive in a legacy charset is read in it; valid
+// UTF-8 is left alone, and a page's own declaration comes first.
+TEST(Ingest, InputEncodingConvertsWhatIsNotUtf8) {
+  TempDir d;
+  WriteFile(d / "a.txt", "Caf\xE9 title\n\nLe caf\xE9.\n");
+  WriteFile(d / "b.txt", "Caf\xC3\xA9 in UTF-8.\n");
+  // "Привет" in KOI8-R, as a JSON string.
+  WriteFile(d / "c.jsonl",
+            "{\"id\":\"c\",\"text\":\"\xF0\xD2\xC9\xD7\xC5\xD4\"}\n");
+  WriteFile(d / "d.html",
+            "<meta charset=koi8-r><p>\xF0\xD2\xC9\xD7\xC5\xD4</p>");
+  WriteFile(d / "e.html", "<p>Caf\xE9</p>");
+  IngestOptions o;
+  o.input_encoding = "windows-1252";
+  ASSERT_TRUE(ValidateIngestOptions(o).ok());
+  Ingested r =
+      IngestAll({d / "a.txt", d / "b.txt", d / "d.html", d / "e.html"}, o);
+  ASSERT_EQ(r.docs.size(), 4u);
+  EXPECT_EQ(r.docs[0].title, "Caf\xC3\xA9 title");
+  EXPECT_EQ(r.docs[0].text, "Caf\xC3\xA9 title\n\nLe caf\xC3\xA9.\n");
+  EXPECT_EQ(r.docs[0].invalid_utf8, 0u);
+  EXPECT_EQ(r.docs[1].text, "Caf\xC3\xA9 in UTF-8.\n");
+  const std::string privet = "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82";
+  EXPECT_EQ(r.docs[2].text, privet);  // Its own charset, not the option's.
+  EXPECT_EQ(r.docs[3].text, "Caf\xC3\xA9");
+  o.input_encoding = "KOI8-R";
+  r = IngestAll({d / "c.jsonl"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, privet);
+  EXPECT_EQ(r.docs[0].invalid_utf8, 0u);
+  // Without the option: repaired and counted, as before.
+  r = IngestAll({d / "c.jsonl"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].invalid_utf8, 6u);
+  o.input_encoding = "no-such-charset";
+  EXPECT_EQ(ValidateIngestOptions(o).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",

@@ -63,6 +63,14 @@ struct IngestOptions {
   // decompression, is skipped with the reason "record too large". Default
   // 64 MiB; range 1 .. 2^31-1 (offsets are 32-bit).
   uint64_t max_record_bytes = 64ull << 20;
+
+  // The charset of input that is not valid UTF-8, for archives in a legacy
+  // encoding: an ICU converter name or alias ("windows-1252", "koi8-r",
+  // "shift_jis", ...). A record (a .txt file, standard input's text, a
+  // JSONL line, an HTML page that declares no charset of its own) whose
+  // bytes are not valid UTF-8 is converted from it before it is parsed.
+  // Empty (default): such bytes are repaired to U+FFFD and counted.
+  std::string input_encoding;
 };
 
 // Checks the options once, at the boundary.

@@ -145,6 +145,12 @@ void AddInputFlags(CLI::App* cmd, refrain::IngestOptions* in,
   cmd->add_option("--max-record-bytes", in->max_record_bytes,
                   "Records (files or JSONL lines) larger than this are skipped")
       ->capture_default_str();
+  cmd->add_option("--input-encoding", in->input_encoding,
+                  "Charset of input that is not valid UTF-8 (an ICU name: "
+                  "windows-1252, koi8-r, shift_jis, ...): such .txt files, "
+                  "JSONL lines and HTML pages without a charset of their own "
+                  "are converted from it; default: invalid bytes become "
+                  "U+FFFD and are counted");
   cmd->add_flag("--strip-html", in->html,
                 "Article texts (.txt, JSONL text and title, standard input) "
                 "are HTML: markup removed, entities decoded, block elements "
