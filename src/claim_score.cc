@@ -406,13 +406,17 @@ absl::StatusOr<TermAnalyzer> TermAnalyzer::Create(
         absl::StrCat("no Snowball stemmer for language \"", options.language,
                      "\" (libstemmer names: english, russian, french, ...)"));
   }
+  absl::StatusOr<std::shared_ptr<const StopWordList>> stop =
+      StopWordsOf(options.language, options.stop_words_dir);
+  if (!stop.ok()) return stop.status();
   TermAnalyzer a;
   a.options_ = options;
+  a.stop_words_ = *std::move(stop);
   return a;
 }
 
 bool TermAnalyzer::IsStopWord(std::string_view normalized_word) const {
-  return IsStopWordOf(options_.language, normalized_word);
+  return stop_words_->Contains(normalized_word);
 }
 
 std::string TermAnalyzer::Stem(std::string_view normalized_word) const {

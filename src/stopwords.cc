@@ -1,8 +1,15 @@
 #include "stopwords.h"
 
+#include <map>
+#include <mutex>
 #include <string_view>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "refrain/normalize.h"
+#include "utf8.h"
 
 namespace refrain {
 namespace {
@@ -49,11 +56,94 @@ const absl::flat_hash_set<std::string_view>& EnglishSet() {
 
 }  // namespace
 
-bool IsStopWordOf(std::string_view language, std::string_view word) {
-  if (language != "english" && language != "en" && language != "porter") {
-    return false;
+namespace {
+
+// libstemmer's names (and their ISO 639-1 codes) of the languages with a
+// Snowball stop list in liblingua-stopwords-perl, and its module names.
+constexpr std::pair<std::string_view, std::string_view> kModules[] = {
+    {"danish", "DA"},     {"da", "DA"}, {"dutch", "NL"},      {"nl", "NL"},
+    {"finnish", "FI"},    {"fi", "FI"}, {"french", "FR"},     {"fr", "FR"},
+    {"german", "DE"},     {"de", "DE"}, {"hungarian", "HU"},  {"hu", "HU"},
+    {"indonesian", "ID"}, {"id", "ID"}, {"italian", "IT"},    {"it", "IT"},
+    {"norwegian", "NO"},  {"no", "NO"}, {"portuguese", "PT"}, {"pt", "PT"},
+    {"romanian", "RO"},   {"ro", "RO"}, {"russian", "RU"},    {"ru", "RU"},
+    {"spanish", "ES"},    {"es", "ES"}, {"swedish", "SV"},    {"sv", "SV"}};
+
+bool IsEnglish(std::string_view language) {
+  return language == "english" || language == "en" || language == "porter";
+}
+
+// The words of a module's `sub _stopwords { return qw( ... ); }`.
+absl::StatusOr<std::vector<std::string>> ReadModule(const std::string& path) {
+  absl::StatusOr<std::string> text = internal::ReadUtf8File(path);
+  if (!text.ok()) return text.status();
+  const size_t sub = text->find("_stopwords");
+  const size_t open = text->find("qw(", sub == std::string::npos ? 0 : sub);
+  const size_t close =
+      open == std::string::npos ? open : text->find(')', open + 3);
+  if (close == std::string::npos) {
+    return absl::DataLossError(absl::StrCat(path, ": no qw( ... ) stop list"));
   }
-  return EnglishSet().contains(word);
+  std::vector<std::string> words;
+  const std::string_view list =
+      std::string_view(*text).substr(open + 3, close - open - 3);
+  size_t i = 0;
+  while (i < list.size()) {
+    while (i < list.size() && std::string_view(" \t\r\n").find(list[i]) !=
+                                  std::string_view::npos) {
+      ++i;
+    }
+    size_t end = i;
+    while (end < list.size() && std::string_view(" \t\r\n").find(list[end]) ==
+                                    std::string_view::npos) {
+      ++end;
+    }
+    if (end > i) words.emplace_back(list.substr(i, end - i));
+    i = end;
+  }
+  return words;
+}
+
+}  // namespace
+
+bool IsStopWordOf(std::string_view language, std::string_view word) {
+  return IsEnglish(language) && EnglishSet().contains(word);
+}
+
+absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
+    std::string_view language, const std::string& dir) {
+  static std::mutex mu;
+  static auto* loaded =
+      new std::map<std::string, std::shared_ptr<const StopWordList>>();
+  const std::string key = absl::StrCat(dir, "\n", std::string(language));
+  std::lock_guard lock(mu);
+  if (auto it = loaded->find(key); it != loaded->end()) return it->second;
+  auto list = std::make_shared<StopWordList>();
+  if (IsEnglish(language)) {
+    list->words_.insert(std::begin(kEnglish), std::end(kEnglish));
+  } else {
+    std::string_view module;
+    for (const auto& [name, m] : kModules) {
+      if (name == language) module = m;
+    }
+    if (!module.empty()) {
+      const std::string path =
+          absl::StrCat(dir, "/", std::string(module), ".pm");
+      absl::StatusOr<std::vector<std::string>> words = ReadModule(path);
+      if (!words.ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "stop words for ", std::string(language), ": ",
+            words.status().message(),
+            " (Snowball's lists come with Debian's liblingua-stopwords-perl)"));
+      }
+      // Normalized as the words they are compared with.
+      for (const std::string& w : *words) {
+        list->words_.insert(Normalize(w).text());
+      }
+    }
+  }
+  loaded->emplace(key, list);
+  return std::shared_ptr<const StopWordList>(std::move(list));
 }
 
 bool IsNegationCue(std::string_view word) {

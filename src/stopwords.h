@@ -2,15 +2,49 @@
 #ifndef REFRAIN_SRC_STOPWORDS_H_
 #define REFRAIN_SRC_STOPWORDS_H_
 
+#include <memory>
+#include <string>
 #include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
 
 namespace refrain {
 
-// True if `word` (NFKC case-folded, apostrophes folded to ') is a stop word
-// of `language` (a libstemmer name). English uses the Snowball English list
-// plus a few modal and filler words; other languages have no list yet
-// (every word is a content word), which only costs precision.
+// True if `word` (NFKC case-folded, apostrophes folded to ') is an English
+// stop word: the Snowball English list plus a few modal and filler words.
+// English is built in; StopWordsOf() gives every language's list.
 bool IsStopWordOf(std::string_view language, std::string_view word);
+
+// The stop words of one language, normalized as the tokens they are
+// compared with (NFKC case-folded).
+class StopWordList {
+ public:
+  bool Contains(std::string_view word) const {
+    return words_.contains(absl::string_view(word.data(), word.size()));
+  }
+  size_t size() const { return words_.size(); }
+
+ private:
+  friend absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
+      std::string_view, const std::string&);
+  absl::flat_hash_set<std::string> words_;
+};
+
+// Where Debian's liblingua-stopwords-perl keeps Snowball's stop lists, one
+// Perl module per language (FR.pm, RU.pm, ...).
+inline constexpr char kDefaultStopWordsDir[] =
+    "/usr/share/perl5/Lingua/StopWords";
+
+// The stop list of `language` (a libstemmer name, "french", or its ISO 639-1
+// code, "fr"): English's built in (IsStopWordOf); Danish, Dutch, Finnish,
+// French, German, Hungarian, Indonesian, Italian, Norwegian, Portuguese,
+// Romanian, Russian, Spanish and Swedish read from Snowball's lists in
+// `dir` (loaded once per process and shared); an empty list for the other
+// Snowball languages, which have none. FailedPrecondition, naming the file
+// and the package, when a language's list should be there and is not.
+absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
+    std::string_view language, const std::string& dir = kDefaultStopWordsDir);
 
 // True if `word` (case-folded) negates its clause: "not", "no", "never",
 // "nor", "none", "nobody", "nothing", "neither", "nowhere", "cannot",

@@ -156,6 +156,43 @@ TEST(TermAnalyzer, Languages) {
             "\u043a\u043d\u0438\u0433");                 // книг
 }
 
+// Snowball's stop lists for the other languages, from Debian's
+// liblingua-stopwords-perl, normalized as the tokens they meet.
+TEST(TermAnalyzer, StopWordsOfOtherLanguages) {
+  absl::StatusOr<TermAnalyzer> fr = TermAnalyzer::Create({"french"});
+  ASSERT_TRUE(fr.ok()) << fr.status();
+  EXPECT_TRUE(fr->IsStopWord("le"));
+  EXPECT_TRUE(fr->IsStopWord("\u00e9t\u00e9"));  // été
+  EXPECT_FALSE(fr->IsStopWord("maison"));
+  EXPECT_FALSE(fr->IsStopWord("the"));  // Not English's.
+  EXPECT_EQ(fr->Analyze("Le ministre a dit que la maison est vendue.")
+                .words.ToStrings(),
+            (std::vector<std::string>{"ministre", "dit", "maison", "vendue"}));
+  absl::StatusOr<TermAnalyzer> ru = TermAnalyzer::Create({"ru"});
+  ASSERT_TRUE(ru.ok()) << ru.status();
+  EXPECT_TRUE(ru->IsStopWord("\u0438"));        // и
+  EXPECT_TRUE(ru->IsStopWord("\u043d\u0435"));  // не
+  EXPECT_FALSE(
+      ru->IsStopWord("\u0440\u043e\u0441\u0441\u0438\u044f"));  // россия
+  // English is built in, with its additions.
+  absl::StatusOr<TermAnalyzer> en = TermAnalyzer::Create({"english"});
+  ASSERT_TRUE(en.ok());
+  EXPECT_TRUE(en->IsStopWord("will"));
+  EXPECT_FALSE(en->IsStopWord("le"));
+  // A list that should be there and is not: the package is named.
+  TermAnalyzerOptions missing{"german"};
+  missing.stop_words_dir = "/nonexistent";
+  absl::StatusOr<TermAnalyzer> de = TermAnalyzer::Create(missing);
+  EXPECT_EQ(de.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(de.status().message().find("liblingua-stopwords-perl"),
+            std::string::npos)
+      << de.status();
+  // A Snowball language without a list has none (every word is content).
+  absl::StatusOr<TermAnalyzer> tr = TermAnalyzer::Create({"turkish"});
+  ASSERT_TRUE(tr.ok()) << tr.status();
+  EXPECT_FALSE(tr->IsStopWord("ve"));
+}
+
 TEST(TermList, StoresTermsBackToBack) {
   TermList t{"state", "", "islam", "2000"};
   EXPECT_EQ(t.size(), 4u);

@@ -117,14 +117,21 @@ struct UnitTerms {
 };
 
 struct TermAnalyzerOptions {
-  // Snowball stemmer language (libstemmer name: "english", "russian",
-  // "french", ...). Default "english".
+  // Snowball stemmer and stop-word language (libstemmer name: "english",
+  // "russian", "french", ..., or the ISO 639-1 code). Default "english".
   std::string language = "english";
+  // Where Snowball's stop lists for the languages other than English are
+  // (Debian's liblingua-stopwords-perl: one FR.pm, RU.pm, ... per
+  // language). Default "/usr/share/perl5/Lingua/StopWords".
+  std::string stop_words_dir = "/usr/share/perl5/Lingua/StopWords";
 };
+
+class StopWordList;  // stopwords.h (internal)
 
 class TermAnalyzer {
  public:
-  // Fails if the language has no Snowball stemmer.
+  // Fails if the language has no Snowball stemmer, or if its stop list
+  // should be in options.stop_words_dir and cannot be read.
   static absl::StatusOr<TermAnalyzer> Create(
       const TermAnalyzerOptions& options);
 
@@ -142,6 +149,7 @@ class TermAnalyzer {
  private:
   std::string StemUncached(std::string_view normalized_word) const;
   TermAnalyzerOptions options_;
+  std::shared_ptr<const StopWordList> stop_words_;  // Never null.
 };
 
 // Inverse document frequency over "documents" that are claim units (each
