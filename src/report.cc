@@ -938,7 +938,7 @@ class PendingFile {
 
   void Discard() {
     if (fd_ >= 0) close(std::exchange(fd_, -1));
-    if (std::exchange(pending_, false)) unlink(tmp_.c_str());
+    if (std::exchange(pending_, false)) internal::RemoveTemporary(tmp_);
   }
 
   int fd_ = -1;

@@ -5,12 +5,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "refrain/report.h"
 
 namespace refrain::internal {
 
@@ -33,6 +37,52 @@ absl::Status SyncFile(const std::string& name, const std::string& path) {
       absl::StrCat("cannot write ", path, ": fsync: ", std::strerror(err)));
 }
 
+// The temporaries being written, for RemoveTemporaryFiles(), which a signal
+// handler calls: slots in static storage, never freed, each with a
+// lock-free state, so the handler reads nothing another thread frees or
+// holds a lock on. A temporary past the 64th at once, or with a name of
+// PATH_MAX bytes or more, is not listed (then left behind by a signal, as
+// every one was before).
+struct TemporarySlot {
+  enum State : int { kFree = 0, kBusy = 1, kListed = 2 };
+  std::atomic<int> state{kFree};
+  char name[PATH_MAX];
+};
+static_assert(std::atomic<int>::is_always_lock_free);
+TemporarySlot g_temporaries[64];
+
+void ListTemporary(const std::string& name) {
+  if (name.size() >= PATH_MAX) return;
+  for (TemporarySlot& s : g_temporaries) {
+    int expected = TemporarySlot::kFree;
+    if (s.state.compare_exchange_strong(expected, TemporarySlot::kBusy)) {
+      std::memcpy(s.name, name.c_str(), name.size() + 1);
+      s.state.store(TemporarySlot::kListed, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+void UnlistTemporary(const std::string& name) {
+  for (TemporarySlot& s : g_temporaries) {
+    if (s.state.load(std::memory_order_acquire) != TemporarySlot::kListed ||
+        std::strcmp(s.name, name.c_str()) != 0) {
+      continue;
+    }
+    int expected = TemporarySlot::kListed;
+    if (s.state.compare_exchange_strong(expected, TemporarySlot::kBusy)) {
+      s.state.store(TemporarySlot::kFree, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+void RemoveTemporariesAndDie(int sig) {
+  RemoveTemporaryFiles();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
 }  // namespace
 
 absl::StatusOr<TemporaryFile> CreateTemporaryBeside(const std::string& path) {
@@ -48,17 +98,24 @@ absl::StatusOr<TemporaryFile> CreateTemporaryBeside(const std::string& path) {
         absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
   }
   fchmod(t.fd, 0644);  // As any file written in place (mkstemp gives 0600).
+  ListTemporary(t.name);
   return t;
 }
 
 absl::Status RenameOver(const std::string& tmp, const std::string& path) {
   if (rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
-    unlink(tmp.c_str());
+    RemoveTemporary(tmp);
     return absl::UnavailableError(
         absl::StrCat("cannot write ", path, ": rename: ", std::strerror(err)));
   }
+  UnlistTemporary(tmp);
   return absl::OkStatus();
+}
+
+void RemoveTemporary(const std::string& name) {
+  unlink(name.c_str());
+  UnlistTemporary(name);
 }
 
 absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
@@ -76,7 +133,7 @@ absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
   }
   auto fail = [&] {
     if (fd >= 0) close(fd);
-    if (atomic) unlink(s->writing_.c_str());
+    if (atomic) RemoveTemporary(s->writing_);
     return absl::UnavailableError(
         absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
   };
@@ -108,7 +165,7 @@ absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
 Sink::~Sink() {
   if (closed_) return;
   (void)CloseStreams();
-  if (atomic_) unlink(writing_.c_str());
+  if (atomic_) RemoveTemporary(writing_);
 }
 
 absl::Status Sink::Write(std::string_view data) {
@@ -148,7 +205,7 @@ absl::Status Sink::Close() {
     if (st.ok()) {
       st = RenameOver(writing_, path_);
     } else {
-      unlink(writing_.c_str());
+      RemoveTemporary(writing_);
     }
   }
   closed_ = true;
@@ -193,3 +250,31 @@ absl::Status Sink::Compress(std::string_view data, ZSTD_EndDirective mode) {
 }
 
 }  // namespace refrain::internal
+
+namespace refrain {
+
+void RemoveTemporaryFiles() {
+  for (internal::TemporarySlot& s : internal::g_temporaries) {
+    if (s.state.load(std::memory_order_acquire) ==
+        internal::TemporarySlot::kListed) {
+      unlink(s.name);
+    }
+  }
+}
+
+void InstallTemporaryFileCleanup() {
+  struct sigaction action = {};
+  action.sa_handler = internal::RemoveTemporariesAndDie;
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    // A signal ignored from the start stays ignored: `nohup` ignores
+    // SIGHUP, and a shell ignores SIGINT for its background jobs.
+    struct sigaction old = {};
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) {
+      continue;
+    }
+    sigaction(sig, &action, nullptr);
+  }
+}
+
+}  // namespace refrain

@@ -30,6 +30,11 @@ absl::StatusOr<TemporaryFile> CreateTemporaryBeside(const std::string& path);
 // Renames `tmp` over `path`; on failure removes `tmp`. Errors name `path`.
 absl::Status RenameOver(const std::string& tmp, const std::string& path);
 
+// Removes a temporary of CreateTemporaryBeside that will not be renamed.
+// Every temporary ends by RenameOver or by this: until then it is listed
+// for RemoveTemporaryFiles() (report.h), which a signal handler calls.
+void RemoveTemporary(const std::string& name);
+
 class Sink {
  public:
   // With `atomic`, the bytes go to a temporary file beside `path`, which

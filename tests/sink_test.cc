@@ -1,12 +1,17 @@
 #include "sink.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "refrain/report.h"
 #include "test_util.h"
 
 namespace refrain::internal {
@@ -98,6 +103,67 @@ TEST(Sink, CompressedFilesDecompressToWhatWasWritten) {
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE((*s)->Close().ok());
   EXPECT_EQ(Gunzip(empty), "");
+}
+
+// The files in `dir`, hidden ones included.
+std::vector<std::string> Listing(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Temporaries are listed from creation to rename or removal, so that a
+// signal handler removes exactly those being written.
+TEST(Sink, TemporariesBeingWrittenAreWhatRemoveTemporaryFilesRemoves) {
+  TempDir d;
+  absl::StatusOr<TemporaryFile> renamed = CreateTemporaryBeside(d / "a.json");
+  absl::StatusOr<TemporaryFile> removed = CreateTemporaryBeside(d / "b.json");
+  absl::StatusOr<TemporaryFile> pending = CreateTemporaryBeside(d / "c.json");
+  ASSERT_TRUE(renamed.ok() && removed.ok() && pending.ok());
+  for (int fd : {renamed->fd, removed->fd, pending->fd}) close(fd);
+  ASSERT_TRUE(RenameOver(renamed->name, d / "a.json").ok());
+  RemoveTemporary(removed->name);
+  EXPECT_EQ(Listing(d.path()).size(), 2u);  // a.json and c's temporary.
+  RemoveTemporaryFiles();
+  EXPECT_EQ(Listing(d.path()), std::vector<std::string>{"a.json"});
+  // An atomic sink destroyed before Close() unlists its temporary too.
+  { ASSERT_TRUE(Sink::Open(d / "d.jsonl", true).ok()); }
+  EXPECT_EQ(Listing(d.path()), std::vector<std::string>{"a.json"});
+  RemoveTemporary(pending->name);  // Already gone: only unlisted.
+}
+
+// A kill (or Ctrl-C) while a file is written: the process dies of the
+// signal, as it would have, and the temporary is gone. A signal ignored
+// from the start (nohup's SIGHUP) stays ignored.
+TEST(SinkDeathTest, InterruptedWritesLeaveNoTemporary) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TempDir d;
+  const std::string out = d / "kept.jsonl.zst";
+  auto write_then = [&](int sig) {
+    InstallTemporaryFileCleanup();
+    absl::StatusOr<std::unique_ptr<Sink>> s = Sink::Open(out, true);
+    if (!s.ok() || !(*s)->Write("{\"id\":1}\n").ok()) std::exit(3);
+    if (Listing(d.path()).size() != 1) std::exit(4);  // Its temporary.
+    std::raise(sig);
+    std::exit(5);
+  };
+  // As an interactive shell starts it, whatever this test inherited.
+  EXPECT_EXIT(
+      {
+        std::signal(SIGTERM, SIG_DFL);
+        write_then(SIGTERM);
+      },
+      ::testing::KilledBySignal(SIGTERM), "");
+  EXPECT_TRUE(Listing(d.path()).empty());
+  EXPECT_EXIT(
+      {
+        std::signal(SIGHUP, SIG_IGN);
+        write_then(SIGHUP);
+      },
+      ::testing::ExitedWithCode(5), "");
 }
 
 }  // namespace

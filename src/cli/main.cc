@@ -702,6 +702,8 @@ int RunIndexRemove(const IndexFlags& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Ctrl-C or a kill while a report is written: no hidden temporaries left.
+  refrain::InstallTemporaryFileCleanup();
   CLI::App app{
       "refrain: near-duplicate articles and recurring claims in news dumps.\n"
       "Run `refrain COMMAND --help` for the options of a command."};
