@@ -789,6 +789,28 @@ TEST(Cli, StandardInputIsAnInput) {
       << kept.err;
 }
 
+// --input-encoding reaches the readers and the report; an unknown charset
+// is a usage error before any work.
+TEST(Cli, InputEncoding) {
+  TempDir d;
+  WriteFile(d / "in/a.txt", "Caf\xE9 au lait, le caf\xE9 est servi.\n");
+  auto r = RunRefrain("scan " + (d / "in") + " --no-claims --out " +
+                      (d / "out") + " --input-encoding windows-1252");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_EQ(j["params"]["input_encoding"], "windows-1252");
+  EXPECT_EQ(j["inputs"]["invalid_utf8_repaired"], 0);
+  EXPECT_EQ(j["documents"][0]["title"],
+            "Caf\xC3\xA9 au lait, le caf\xC3\xA9 est servi.");
+  auto bad = RunRefrain("scan " + (d / "in") + " --out " + (d / "out2") +
+                        " --input-encoding no-such-charset");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("ICU has no converter named 'no-such-charset'"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "out2"));
+}
+
 TEST(Cli, OutDashPrintsReportJsonAlone) {
   TempDir d;
   auto r = RunRefrain("scan " + CorpusDir() + " --out - --no-claims");
