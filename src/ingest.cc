@@ -816,6 +816,19 @@ absl::Status ReadInputFiles(
   return absl::OkStatus();
 }
 
+void ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
+  if (internal::IsValidUtf8(record->bytes)) return;
+  // A page in a legacy encoding that it declares (ISO-8859-1, KOI8-R,
+  // Shift_JIS, ... in older news archives) is read in it; valid UTF-8 is
+  // taken as UTF-8 whatever its meta tag says (a page re-encoded by a
+  // scraper keeps its old tag). --input-encoding covers the rest.
+  const bool html = record->format == RecordFormat::kHtml ||
+                    (options.html && record->format != RecordFormat::kJsonLine);
+  std::string cs = html ? internal::DeclaredCharset(record->bytes) : "";
+  if (cs.empty() || cs == "utf-8" || cs == "utf8") cs = options.input_encoding;
+  if (!cs.empty()) internal::ConvertToUtf8(&record->bytes, cs);
+}
+
 std::variant<Document, SkippedRecord> ParseRecord(
     RawRecord&& record, const IngestOptions& options) {
   Document doc;
@@ -824,18 +837,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
   uint32_t repaired = 0;
   if (record.format != RecordFormat::kJsonLine) {
     const bool html = options.html || record.format == RecordFormat::kHtml;
-    // A page in a legacy encoding that it declares (ISO-8859-1, KOI8-R,
-    // Shift_JIS, ... in older news archives) is read in it; valid UTF-8
-    // is taken as UTF-8 whatever its meta tag says (a page re-encoded by a
-    // scraper keeps its old tag).
-    // --input-encoding covers the rest.
-    if (!internal::IsValidUtf8(record.bytes)) {
-      std::string cs = html ? internal::DeclaredCharset(record.bytes) : "";
-      if (cs.empty() || cs == "utf-8" || cs == "utf8") {
-        cs = options.input_encoding;
-      }
-      if (!cs.empty()) internal::ConvertToUtf8(&record.bytes, cs);
-    }
+    ConvertRecordToUtf8(&record, options);
     repaired = internal::RepairUtf8(&record.bytes);
     doc.invalid_utf8 = repaired;
     doc.id = doc.location;

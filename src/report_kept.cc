@@ -58,6 +58,8 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
     }
     const size_t d = next++;
     if (!keep[d]) return;
+    // In UTF-8 as the scan read it (a declared or --input-encoding charset).
+    ConvertRecordToUtf8(&r, report.options.ingest);
     std::string line;
     if (r.format == RecordFormat::kJsonLine) {
       line = std::move(r.bytes);  // Verbatim: every field the user had.

@@ -55,6 +55,33 @@ const char* const kSeeds[] = {
     "002_66ff5bec39393fea.txt", "003_d1e7db766e3ee5b2.txt",
     "004_5488cf2fafdd0298.txt"};
 
+// The kept records are in UTF-8 as the scan read them: a legacy text file
+// converted from --input-encoding, not repaired to U+FFFD; a JSONL line
+// likewise (its fields otherwise verbatim).
+TEST(WriteKept, RecordsInALegacyCharsetAreWrittenInUtf8) {
+  TempDir d;
+  WriteFile(d / "in/a.txt",
+            "Caf\xE9 au lait et le caf\xE9 noir sont servis.\n");
+  WriteFile(d / "in/b.jsonl",
+            "{\"id\":\"b\",\"text\":\"Cr\xE8me br\xFBl\xE9"
+            "e\",\"x\":1}\n");
+  ScanOptions o;
+  o.ingest.input_encoding = "windows-1252";
+  const Report r = Scan({d / "in"}, o);
+  ASSERT_EQ(r.documents.size(), 2u);
+  absl::StatusOr<uint64_t> n =
+      WriteKeptRecords(r, std::vector<std::string>{d / "in"}, d / "k.jsonl");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 2u);
+  const std::vector<std::string> lines = Lines(d / "k.jsonl");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(lines[0])["text"],
+            "Caf\xC3\xA9 au lait et le caf\xC3\xA9 noir sont servis.\n");
+  EXPECT_EQ(lines[1],
+            "{\"id\":\"b\",\"text\":\"Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+            "e\",\"x\":1}");
+}
+
 TEST(WriteKept, TextFilesKeepTheFirstOfEachClusterAsJson) {
   TempDir d;
   for (const char* name : kSeeds) {

@@ -123,6 +123,13 @@ absl::Status ReadInputFiles(
 std::variant<Document, SkippedRecord> ParseRecord(RawRecord&& record,
                                                   const IngestOptions& options);
 
+// The record's bytes in UTF-8 where they are not, as ParseRecord reads them:
+// an HTML page (a .html file, or any text with options.html) from the
+// charset its meta tag declares, any record from options.input_encoding.
+// Bytes still invalid are left as they are (ParseRecord repairs and counts
+// them). For whoever copies records verbatim (scan --write-kept).
+void ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options);
+
 }  // namespace refrain
 
 #endif  // REFRAIN_INGEST_H_
