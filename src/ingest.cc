@@ -30,6 +30,9 @@ enum class Compression { kNone, kGzip, kZstd };
 struct FileKind {
   Compression compression = Compression::kNone;
   std::optional<RecordFormat> format;  // Empty: unsupported.
+  // A .json file: one JSON document, an array of records (or one record),
+  // whose elements become kJsonLine records.
+  bool json_document = false;
 };
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -56,25 +59,18 @@ FileKind Classify(const std::string& path) {
     kind.format = RecordFormat::kHtml;
   } else if (EndsWith(n, ".jsonl") || EndsWith(n, ".ndjson")) {
     kind.format = RecordFormat::kJsonLine;
+  } else if (EndsWith(n, ".json")) {
+    kind.format = RecordFormat::kJsonLine;
+    kind.json_document = true;
   }
   return kind;
 }
 
 // Why a file Classify() gives no format is skipped, with what is read
-// instead, and for a JSON document (an array of articles) the conversion
-// to JSON Lines.
-std::string UnsupportedReason(const std::string& path) {
-  std::string name = fs::path(path).filename().string();
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  const bool json = EndsWith(name, ".json") || EndsWith(name, ".json.gz") ||
-                    EndsWith(name, ".json.zst");
-  return absl::StrCat(
-      "unsupported file type (read: .txt, .html, .htm, .jsonl, .ndjson, each "
-      "also .gz or .zst)",
-      json ? "; a JSON array of articles converts to JSON Lines with "
-             "`jq -c '.[]' FILE > FILE.jsonl`"
-           : "");
+// instead.
+std::string UnsupportedReason() {
+  return "unsupported file type (read: .txt, .html, .htm, .jsonl, .ndjson, "
+         ".json, each also .gz or .zst)";
 }
 
 // A sequential stream of (decompressed) bytes. Read() returns the number of
@@ -388,9 +384,9 @@ absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
 }
 
 // Standard input: gzip and zstd recognised by their magic bytes, then JSONL
-// when the first non-blank byte is '{', else one text document.
-absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, RecordFormat>>
-OpenStdin() {
+// when the first non-blank byte is '{', a JSON array when it is '[', else
+// one text document.
+absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> OpenStdin() {
   std::unique_ptr<ByteSource> in =
       std::make_unique<PlainSource>(stdin, /*close=*/false);
   std::string magic;
@@ -427,10 +423,14 @@ OpenStdin() {
     return s;
   }
   const size_t first = first_byte(head);
-  const RecordFormat format = first != std::string::npos && head[first] == '{'
-                                  ? RecordFormat::kJsonLine
-                                  : RecordFormat::kText;
-  return std::make_pair(std::move(in), format);
+  FileKind kind;
+  kind.format = RecordFormat::kText;
+  if (first != std::string::npos &&
+      (head[first] == '{' || head[first] == '[')) {
+    kind.format = RecordFormat::kJsonLine;
+    kind.json_document = head[first] == '[';
+  }
+  return std::make_pair(std::move(in), kind);
 }
 
 constexpr size_t kChunk = 1 << 20;
@@ -517,11 +517,13 @@ class Walker {
  private:
   void File(const std::string& path) {
     if (path == kStdinPath) {
-      absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, RecordFormat>> in =
+      absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> in =
           OpenStdin();
       if (!in.ok()) {
         Skip(kStdinName, 0, std::string(in.status().message()));
-      } else if (in->second == RecordFormat::kText) {
+      } else if (in->second.json_document) {
+        JsonDocument(kStdinName, *in->first);
+      } else if (*in->second.format == RecordFormat::kText) {
         TextFile(kStdinName, *in->first, RecordFormat::kText);
       } else {
         JsonLines(kStdinName, *in->first);
@@ -530,7 +532,7 @@ class Walker {
     }
     FileKind kind = Classify(path);
     if (!kind.format) {
-      Skip(path, 0, UnsupportedReason(path));
+      Skip(path, 0, UnsupportedReason());
       return;
     }
     absl::StatusOr<std::unique_ptr<ByteSource>> src =
@@ -539,11 +541,155 @@ class Walker {
       Skip(path, 0, std::string(src.status().message()));
       return;
     }
-    if (*kind.format != RecordFormat::kJsonLine) {
+    if (kind.json_document) {
+      JsonDocument(path, **src);
+    } else if (*kind.format != RecordFormat::kJsonLine) {
       TextFile(path, **src, *kind.format);
     } else {
       JsonLines(path, **src);
     }
+  }
+
+  // A JSON document: an array whose elements are records, located by the
+  // line each starts on, or a record (or records one after the other). Read as
+  // it streams in (an export of millions of articles need not fit in memory):
+  // the top-level elements are cut out by tracking strings and nesting, and
+  // each is parsed as a JSON Lines record, so each malformed element is skipped
+  // on its own and every record is bounded by --max-record-bytes.
+  void JsonDocument(const std::string& path, ByteSource& src) {
+    std::vector<char>& buf = buf_;
+    enum class At { kStart, kArray, kElement, kObject, kEnd };
+    At at = At::kStart;
+    uint64_t line = 1, element_line = 0;
+    int nest = 0;  // Open brackets of the element (or the single object).
+    bool in_string = false, escaped = false, too_long = false;
+    bool any_record = false, objects = false;
+    std::string element;
+    auto emit = [&] {
+      if (too_long) {
+        Skip(path, element_line,
+             absl::StrCat("record too large: an element over ",
+                          options_.max_record_bytes,
+                          " bytes (--max-record-bytes)"));
+      } else {
+        while (!element.empty() &&
+               std::strchr(" \t\r\n", element.back()) != nullptr) {
+          element.pop_back();
+        }
+        RawRecord rec;
+        rec.format = RecordFormat::kJsonLine;
+        rec.path = path;
+        rec.line = element_line;
+        rec.bytes = std::move(element);
+        on_record_(std::move(rec));
+      }
+      any_record = true;
+      element.clear();
+      too_long = false;
+    };
+    auto add = [&](char c) {
+      if (too_long) return;
+      if (element.size() >= options_.max_record_bytes) {
+        too_long = true;
+        element.clear();
+        element.shrink_to_fit();
+        return;
+      }
+      element.push_back(c);
+    };
+    bool first_bytes = true;
+    for (;;) {
+      absl::StatusOr<size_t> got = src.Read(buf.data(), buf.size());
+      if (!got.ok()) {
+        Skip(path, line, std::string(got.status().message()));
+        return;
+      }
+      if (*got == 0) break;
+      std::string_view chunk(buf.data(), *got);
+      if (first_bytes && chunk.starts_with(internal::kUtf8Bom)) {
+        chunk.remove_prefix(internal::kUtf8Bom.size());
+      }
+      first_bytes = false;
+      for (const char c : chunk) {
+        const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+        if (at == At::kElement || at == At::kObject) {
+          if (in_string) {
+            add(c);
+            if (escaped) {
+              escaped = false;
+            } else if (c == '\\') {
+              escaped = true;
+            } else if (c == '"') {
+              in_string = false;
+            }
+          } else if (at == At::kElement && nest == 0 &&
+                     (c == ',' || c == ']')) {
+            emit();  // A scalar, or an element closed before.
+            at = c == ']' ? At::kEnd : At::kArray;
+          } else {
+            add(c);
+            if (c == '"') {
+              in_string = true;
+            } else if (c == '{' || c == '[') {
+              ++nest;
+            } else if ((c == '}' || c == ']') && nest > 0) {
+              --nest;
+              if (at == At::kObject && nest == 0) {
+                emit();  // The single record, whole.
+                at = At::kEnd;
+              }
+            }
+          }
+        } else if (space) {
+          // Between values.
+        } else if (at == At::kStart && c == '[') {
+          at = At::kArray;
+        } else if ((at == At::kStart || (at == At::kEnd && objects)) &&
+                   c == '{') {
+          // A record; a .json file of objects one after the other (JSON
+          // Lines under another name) gives one record each.
+          objects = true;
+          at = At::kObject;
+          element_line = line;
+          nest = 1;
+          add(c);
+        } else if (at == At::kArray && c == ']') {
+          at = At::kEnd;
+        } else if (at == At::kArray && c == ',') {
+          // Between elements (an extra comma is not a record).
+        } else if (at == At::kArray) {
+          at = At::kElement;
+          element_line = line;
+          nest = c == '{' || c == '[' ? 1 : 0;
+          in_string = c == '"';
+          add(c);
+        } else if (at == At::kStart) {
+          Skip(path, line,
+               "malformed JSON document: neither an array nor an object");
+          return;
+        } else {
+          Skip(path, line, "data after the JSON document");
+          return;
+        }
+        if (c == '\n') ++line;
+      }
+    }
+    switch (at) {
+      case At::kStart:
+        Skip(path, 0, "empty file");
+        return;
+      case At::kObject:
+        emit();  // Malformed if cut: ParseRecord says so.
+        break;
+      case At::kElement:
+      case At::kArray:
+        if (at == At::kElement) emit();
+        Skip(path, line, "truncated JSON array: no closing ]");
+        return;
+      case At::kEnd:
+        break;
+    }
+    if (!any_record) Skip(path, 0, "an empty JSON array: no records");
   }
 
   void TextFile(const std::string& path, ByteSource& src, RecordFormat format) {

@@ -121,21 +121,69 @@ TEST(Ingest, Utf16FilesAreConvertedToUtf8) {
   EXPECT_EQ(r.docs[0].text, "Ab\xEF\xBF\xBD");
 }
 
-// A JSON document is not JSON Lines: skipped, with the conversion.
-TEST(Ingest, JsonDocumentsAreSkippedWithTheConversion) {
+// A .json file (an API export): an array of records, each located by the
+// line it starts on and parsed as a JSON Lines record; or objects one after
+// the other. Brackets and commas inside strings do not cut an element.
+TEST(Ingest, JsonDocuments) {
   TempDir d;
-  WriteFile(d / "dump.json", "[{\"id\":\"a\",\"text\":\"x\"}]");
-  Ingested r = IngestAll({d / "dump.json"});
-  EXPECT_TRUE(r.docs.empty());
+  WriteFile(d / "a.json",
+            "\xEF\xBB\xBF[\n"
+            "  {\"id\":\"a\",\"text\":\"alpha beta\"},\n"
+            "  {\"id\":\"b\",\"text\":\"x ] } [ {, \\\" y\"},\n"
+            "  5,\n"
+            "  {\"id\":\"c\",\n   \"text\":[\"one\",\"two\"]}\n"
+            "]\n");
+  WriteFile(d / "b.json",
+            "{\"id\":\"x\",\"text\":\"one\"}\n"
+            "{\"id\":\"y\",\"text\":\"two\"}\n");
+  testing::WriteGzip(d / "c.json.gz", "[{\"id\":\"z\",\"text\":\"zipped\"}]");
+  Ingested r = IngestAll({d / "a.json", d / "b.json", d / "c.json.gz"});
+  ASSERT_EQ(r.docs.size(), 6u);
+  EXPECT_EQ(r.docs[0].location, (d / "a.json") + ":2");
+  EXPECT_EQ(r.docs[1].text, "x ] } [ {, \" y");
+  EXPECT_EQ(r.docs[1].location, (d / "a.json") + ":3");
+  EXPECT_EQ(r.docs[2].id, "c");
+  EXPECT_EQ(r.docs[2].text, "one\ntwo");
+  EXPECT_EQ(r.docs[2].location, (d / "a.json") + ":5");
+  EXPECT_EQ(r.docs[3].id, "x");
+  EXPECT_EQ(r.docs[4].location, (d / "b.json") + ":2");
+  EXPECT_EQ(r.docs[5].text, "zipped");
   ASSERT_EQ(r.skipped.size(), 1u);
-  EXPECT_TRUE(r.skipped[0].reason.starts_with("unsupported file type"));
-  EXPECT_NE(r.skipped[0].reason.find("jq -c '.[]' FILE > FILE.jsonl"),
-            std::string::npos)
-      << r.skipped[0].reason;
+  EXPECT_EQ(r.skipped[0].location, (d / "a.json") + ":4");  // The 5.
+
+  // What cannot be read is said, with where.
+  WriteFile(d / "empty.json", "[ ]");
+  WriteFile(d / "cut.json", "[{\"id\":\"t\",\"text\":\"ok\"},\n{\"id\":");
+  WriteFile(d / "prose.json", "Not JSON at all");
+  WriteFile(d / "junk.json", "[{\"text\":\"q\"}]\nmore");
+  IngestOptions small;
+  small.max_record_bytes = 40;
+  WriteFile(d / "big.json",
+            "[{\"text\":\"" + std::string(100, 'x') + "\"},{\"text\":\"ok\"}]");
+  r = IngestAll({d / "big.json", d / "cut.json", d / "empty.json",
+                 d / "junk.json", d / "prose.json"},
+                small);
+  ASSERT_EQ(r.docs.size(), 3u);  // big's second, cut's first, junk's.
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const auto& k : r.skipped) got.emplace_back(k.location, k.reason);
+  ASSERT_EQ(got.size(), 6u);
+  EXPECT_EQ(got[0].first, (d / "big.json") + ":1");
+  EXPECT_TRUE(got[0].second.starts_with("record too large")) << got[0].second;
+  EXPECT_EQ(got[1].first, (d / "cut.json") + ":2");  // The cut element...
+  EXPECT_TRUE(got[1].second.starts_with("malformed JSON")) << got[1].second;
+  EXPECT_EQ(got[2], std::make_pair((d / "cut.json") + ":2",
+                                   std::string("truncated JSON array: no "
+                                               "closing ]")));
+  EXPECT_EQ(got[3], std::make_pair(d / "empty.json",
+                                   std::string("an empty JSON array: no "
+                                               "records")));
+  EXPECT_EQ(got[4], std::make_pair((d / "junk.json") + ":2",
+                                   std::string("data after the JSON "
+                                               "document")));
+  EXPECT_EQ(got[5].first, (d / "prose.json") + ":1");
+  EXPECT_TRUE(got[5].second.starts_with("malformed JSON document"));
 }
 
-// The title of a text file: its first non-empty line, wherever the line
-// ends (LF, CRLF, a lone CR), and a headline's length at most.
 TEST(Ingest, TextTitlesEndAtAnyLineBreakAndAreCapped) {
   TempDir d;
   WriteFile(d / "mac.txt", "\r  Old Mac Title \rBody.\r");
@@ -570,7 +618,7 @@ TEST(Ingest, BadInputIsReportedWithFileAndLine) {
   EXPECT_EQ(got[0].first, d / "bin.dat");
   EXPECT_EQ(got[0].second,
             "unsupported file type (read: .txt, .html, .htm, .jsonl, "
-            ".ndjson, each also .gz or .zst)");
+            ".ndjson, .json, each also .gz or .zst)");
   EXPECT_EQ(got[1], std::make_pair(d / "empty.txt", std::string("empty file")));
   EXPECT_EQ(got[2].first, d / "mixed.jsonl:2");
   EXPECT_TRUE(got[2].second.starts_with("malformed JSON")) << got[2].second;

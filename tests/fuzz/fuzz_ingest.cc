@@ -3,7 +3,8 @@
 //
 // Input layout: byte 0 picks the file name and the record size limit, byte 1
 // how the payload (the remaining bytes) becomes the file:
-//   byte 0, bits 0-2: extension, one of kNames below (plain, .gz, .zst);
+//   byte 0, bits 0-2: extension, one of kNames below (plain, .gz, .zst; a
+//                     JSON document, an upper-case name);
 //   byte 0, bits 3-6: 0 = default --max-record-bytes, k = 2^(k+2) bytes;
 //   byte 1, bit 0:    for a compressed name, 0 = the payload IS the
 //                     compressed stream (mutations hit the decoders), 1 = the
@@ -35,9 +36,9 @@
 namespace refrain {
 namespace {
 
-constexpr const char* kNames[8] = {"in.jsonl",    "in.txt",      "in.ndjson",
-                                   "in.jsonl.gz", "in.txt.gz",   "in.jsonl.zst",
-                                   "in.txt.zst",  "IN.NDJSON.GZ"};
+constexpr const char* kNames[8] = {"in.jsonl",    "in.txt",    "in.ndjson",
+                                   "in.jsonl.gz", "in.txt.gz", "in.jsonl.zst",
+                                   "in.txt.zst",  "IN.JSON.GZ"};
 
 struct Outcome {
   std::vector<std::string> events;  // "doc <line> <bytes>" / "skip <line> ..."
