@@ -576,12 +576,7 @@ class Walker {
                std::strchr(" \t\r\n", element.back()) != nullptr) {
           element.pop_back();
         }
-        RawRecord rec;
-        rec.format = RecordFormat::kJsonLine;
-        rec.path = path;
-        rec.line = element_line;
-        rec.bytes = std::move(element);
-        on_record_(std::move(rec));
+        JsonRecord(path, element_line, std::move(element));
       }
       any_record = true;
       element.clear();
@@ -742,12 +737,7 @@ class Walker {
                           options_.max_record_bytes,
                           " bytes (--max-record-bytes)"));
       } else if (line.find_first_not_of(" \t\r") != std::string::npos) {
-        RawRecord rec;
-        rec.format = RecordFormat::kJsonLine;
-        rec.path = path;
-        rec.line = line_no;
-        rec.bytes = std::move(line);
-        on_record_(std::move(rec));
+        JsonRecord(path, line_no, std::move(line));
       }
       line.clear();
       too_long = false;
@@ -784,6 +774,17 @@ class Walker {
     }
     if (!line.empty() || too_long) finish_line();
     if (!any_bytes) Skip(path, 0, "empty file");
+  }
+
+  // Hands on one JSON record (a JSONL line, or an element of a .json
+  // document) to be parsed.
+  void JsonRecord(const std::string& path, uint64_t line, std::string&& bytes) {
+    RawRecord rec;
+    rec.format = RecordFormat::kJsonLine;
+    rec.path = path;
+    rec.line = line;
+    rec.bytes = std::move(bytes);
+    on_record_(std::move(rec));
   }
 
   void Skip(const std::string& path, uint64_t line, std::string reason) {
