@@ -462,7 +462,8 @@ class Lister {
 
  private:
   void Directory(const std::string& dir) {
-    std::vector<std::string> files;
+    // Each file with the reason it is not read (empty: it is read).
+    std::vector<std::pair<std::string, std::string>> files;
     std::error_code ec;
     fs::recursive_directory_iterator it(
         dir, fs::directory_options::skip_permission_denied, ec);
@@ -481,10 +482,26 @@ class Lister {
         continue;
       }
       if (it->is_directory(ec)) continue;
-      files.push_back(p.string());
+      // A FIFO would block the walk forever, and a device or socket holds
+      // no article: only named on the command line are they read.
+      const fs::file_status st = it->status(ec);
+      if (!ec && (fs::is_fifo(st) || fs::is_socket(st) ||
+                  fs::is_block_file(st) || fs::is_character_file(st))) {
+        files.emplace_back(p.string(),
+                           "not a regular file (a FIFO, socket or device): "
+                           "read only when named as an input");
+        continue;
+      }
+      files.emplace_back(p.string(), "");
     }
     std::sort(files.begin(), files.end());
-    for (const std::string& f : files) File(f);
+    for (const auto& [f, reason] : files) {
+      if (reason.empty()) {
+        File(f);
+      } else {
+        Skip(f, reason);
+      }
+    }
   }
   void File(const std::string& path) {
     std::error_code ec;

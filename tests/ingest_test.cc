@@ -1,6 +1,7 @@
 #include "refrain/ingest.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <string>
@@ -280,6 +281,21 @@ TEST(Ingest, InputEncodingConvertsWhatIsNotUtf8) {
   o.input_encoding = "no-such-charset";
   EXPECT_EQ(ValidateIngestOptions(o).code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// A FIFO met in a directory walk would block the scan forever (nothing
+// writes to it): it is listed as skipped, not opened. Named as an input, it
+// is read (a stream the user set up).
+TEST(Ingest, FifosInADirectoryAreSkippedNotOpened) {
+  TempDir d;
+  WriteFile(d / "in/a.txt", "An article.\n");
+  ASSERT_EQ(mkfifo((d / "in/b.txt").c_str(), 0600), 0);
+  Ingested r = IngestAll({d / "in"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/b.txt");
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("not a regular file"))
+      << r.skipped[0].reason;
 }
 
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
