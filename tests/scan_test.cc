@@ -638,7 +638,7 @@ TEST(Cli, ScanCorpusWritesReport) {
   EXPECT_EQ(j["near_duplicates"]["pairs"].size(), 0u);
   // The claim options the report came from, the effective threshold too.
   EXPECT_EQ(j["params"]["claims"]["threshold"], 0.5);
-  EXPECT_EQ(j["params"]["claims"]["min_cosine"], 0.3);
+  EXPECT_EQ(j["params"]["claims"]["min_cosine"], 0.35);
   EXPECT_EQ(j["params"]["claims"]["same_document"], false);
   r = RunRefrain("scan " + CorpusDir() + " --out " + (d / "out2") +
                  " --claim-min-cosine 0.25 --same-document --language english");
