@@ -980,8 +980,8 @@ absl::Status ReadInputFiles(
   return absl::OkStatus();
 }
 
-void ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
-  if (internal::IsValidUtf8(record->bytes)) return;
+uint32_t ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
+  if (internal::IsValidUtf8(record->bytes)) return 0;
   // A page in a legacy encoding that it declares (ISO-8859-1, KOI8-R,
   // Shift_JIS, ... in older news archives) is read in it; valid UTF-8 is
   // taken as UTF-8 whatever its meta tag says (a page re-encoded by a
@@ -990,7 +990,9 @@ void ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
                     (options.html && record->format != RecordFormat::kJsonLine);
   std::string cs = html ? internal::DeclaredCharset(record->bytes) : "";
   if (cs.empty() || cs == "utf-8" || cs == "utf8") cs = options.input_encoding;
-  if (!cs.empty()) internal::ConvertToUtf8(&record->bytes, cs);
+  uint32_t substituted = 0;
+  if (!cs.empty()) internal::ConvertToUtf8(&record->bytes, cs, &substituted);
+  return substituted;
 }
 
 std::variant<Document, SkippedRecord> ParseRecord(
@@ -1001,8 +1003,8 @@ std::variant<Document, SkippedRecord> ParseRecord(
   uint32_t repaired = 0;
   if (record.format != RecordFormat::kJsonLine) {
     const bool html = options.html || record.format == RecordFormat::kHtml;
-    ConvertRecordToUtf8(&record, options);
-    repaired = internal::RepairUtf8(&record.bytes);
+    repaired = ConvertRecordToUtf8(&record, options);
+    repaired += internal::RepairUtf8(&record.bytes);
     doc.invalid_utf8 = repaired;
     doc.id = doc.location;
     if (html) {
@@ -1027,11 +1029,12 @@ std::variant<Document, SkippedRecord> ParseRecord(
   simdjson::error_code err = parser.parse(record.bytes).get(root);
   if (err && !options.input_encoding.empty() &&
       !internal::IsValidUtf8(record.bytes) &&
-      internal::ConvertToUtf8(&record.bytes, options.input_encoding)) {
+      internal::ConvertToUtf8(&record.bytes, options.input_encoding,
+                              &repaired)) {
     err = parser.parse(record.bytes).get(root);
   }
   if (err) {
-    repaired = internal::RepairUtf8(&record.bytes);
+    repaired += internal::RepairUtf8(&record.bytes);
     if (repaired > 0) err = parser.parse(record.bytes).get(root);
   }
   if (err == simdjson::STRING_ERROR) {

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
@@ -15,21 +16,65 @@
 
 namespace refrain::internal {
 
-bool ConvertToUtf8(std::string* text, const std::string& charset) {
+namespace {
+
+// Replaces each byte sequence with no mapping (or illegal) by U+FFFD, as
+// RepairUtf8 does, and counts them. ICU's own substitution would write
+// U+001A for some single-byte and Shift_JIS converters.
+struct CountingSubstitute {
+  UConverterToUCallback previous = nullptr;
+  const void* previous_context = nullptr;
+  uint32_t count = 0;
+};
+
+void CountAndSubstitute(const void* context, UConverterToUnicodeArgs* args,
+                        const char* units, int32_t length,
+                        UConverterCallbackReason reason, UErrorCode* err) {
+  auto* c = static_cast<CountingSubstitute*>(const_cast<void*>(context));
+  if (reason == UCNV_UNASSIGNED || reason == UCNV_ILLEGAL ||
+      reason == UCNV_IRREGULAR) {
+    ++c->count;
+    *err = U_ZERO_ERROR;
+    static constexpr UChar kReplacement = 0xFFFD;
+    ucnv_cbToUWriteUChars(args, &kReplacement, 1, 0, err);
+    return;
+  }
+  c->previous(c->previous_context, args, units, length, reason, err);
+}
+
+}  // namespace
+
+bool ConvertToUtf8(std::string* text, const std::string& charset,
+                   uint32_t* substituted) {
   UErrorCode err = U_ZERO_ERROR;
   UConverter* from = ucnv_open(charset.c_str(), &err);
   if (U_FAILURE(err)) return false;
-  ucnv_close(from);
+  UConverter* to = ucnv_open("UTF-8", &err);
+  if (U_FAILURE(err)) {
+    ucnv_close(from);
+    return false;
+  }
+  CountingSubstitute counter;
+  ucnv_setToUCallBack(from, CountAndSubstitute, &counter, &counter.previous,
+                      &counter.previous_context, &err);
   // Up to 3 UTF-8 bytes per input byte (a single-byte charset's U+FFFD or
   // any BMP character), and 4 per 2 bytes for multi-byte ones.
   std::string out(text->size() * 3 + 16, '\0');
-  err = U_ZERO_ERROR;
-  const int32_t n = ucnv_convert("UTF-8", charset.c_str(), out.data(),
-                                 static_cast<int32_t>(out.size()), text->data(),
-                                 static_cast<int32_t>(text->size()), &err);
+  char* target = out.data();
+  const char* source = text->data();
+  UChar pivot[1024];
+  UChar* pivot_source = pivot;
+  UChar* pivot_target = pivot;
+  ucnv_convertEx(to, from, &target, out.data() + out.size(), &source,
+                 text->data() + text->size(), pivot, &pivot_source,
+                 &pivot_target, pivot + 1024, /*reset=*/true, /*flush=*/true,
+                 &err);
+  ucnv_close(from);
+  ucnv_close(to);
   if (U_FAILURE(err)) return false;
-  out.resize(static_cast<size_t>(n));
+  out.resize(static_cast<size_t>(target - out.data()));
   *text = std::move(out);
+  if (substituted != nullptr) *substituted = counter.count;
   return true;
 }
 

@@ -29,8 +29,10 @@ uint32_t RepairUtf8(std::string* text);
 
 // Converts `*text` from `charset` (an ICU converter name or alias, e.g.
 // "windows-1252", "koi8-r", "shift_jis") to UTF-8, bytes with no mapping
-// becoming U+FFFD. False, `*text` unchanged, if ICU has no such converter.
-bool ConvertToUtf8(std::string* text, const std::string& charset);
+// (or illegal in the charset) becoming U+FFFD, counted in `*substituted`
+// if given. False, `*text` unchanged, if ICU has no such converter.
+bool ConvertToUtf8(std::string* text, const std::string& charset,
+                   uint32_t* substituted = nullptr);
 
 // True if `text` is valid UTF-8.
 bool IsValidUtf8(std::string_view text);

@@ -278,6 +278,14 @@ TEST(Ingest, InputEncodingConvertsWhatIsNotUtf8) {
   r = IngestAll({d / "c.jsonl"});
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].invalid_utf8, 6u);
+  // Bytes the charset does not map become U+FFFD, counted as repairs
+  // (ICU alone would write U+001A for Shift_JIS).
+  WriteFile(d / "f.txt", "ok \xFF\xFE\n");
+  o.input_encoding = "shift_jis";
+  r = IngestAll({d / "f.txt"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, "ok \xEF\xBF\xBD\xEF\xBF\xBD\n");
+  EXPECT_EQ(r.docs[0].invalid_utf8, 2u);
   o.input_encoding = "no-such-charset";
   EXPECT_EQ(ValidateIngestOptions(o).code(),
             absl::StatusCode::kInvalidArgument);

@@ -127,8 +127,10 @@ std::variant<Document, SkippedRecord> ParseRecord(RawRecord&& record,
 // an HTML page (a .html file, or any text with options.html) from the
 // charset its meta tag declares, any record from options.input_encoding.
 // Bytes still invalid are left as they are (ParseRecord repairs and counts
-// them). For whoever copies records verbatim (scan --write-kept).
-void ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options);
+// them). Returns how many byte sequences the conversion itself replaced by
+// U+FFFD (no mapping in the charset), which ParseRecord counts too. For
+// whoever copies records verbatim (scan --write-kept).
+uint32_t ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options);
 
 }  // namespace refrain
 
