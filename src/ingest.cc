@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -609,7 +610,10 @@ class Walker {
       }
       element.push_back(c);
     };
-    bool first_bytes = true;
+    // Bytes of a leading byte-order mark matched so far; kPastMark once a
+    // byte is past where one could be.
+    constexpr size_t kPastMark = SIZE_MAX;
+    size_t bom = 0;
     for (;;) {
       absl::StatusOr<size_t> got = src.Read(buf.data(), buf.size());
       if (!got.ok()) {
@@ -617,12 +621,22 @@ class Walker {
         return;
       }
       if (*got == 0) break;
-      std::string_view chunk(buf.data(), *got);
-      if (first_bytes && chunk.starts_with(internal::kUtf8Bom)) {
-        chunk.remove_prefix(internal::kUtf8Bom.size());
-      }
-      first_bytes = false;
+      const std::string_view chunk(buf.data(), *got);
       for (const char c : chunk) {
+        // A byte-order mark may lead the document, however the reads cut
+        // it; part of one is not JSON.
+        if (bom != kPastMark) {
+          if (c == internal::kUtf8Bom[bom]) {
+            if (++bom == internal::kUtf8Bom.size()) bom = kPastMark;
+            continue;
+          }
+          if (bom > 0) {
+            Skip(path, line,
+                 "malformed JSON document: neither an array nor an object");
+            return;
+          }
+          bom = kPastMark;
+        }
         const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
         if (at == At::kElement || at == At::kObject) {
           if (in_string) {
@@ -688,7 +702,10 @@ class Walker {
     }
     switch (at) {
       case At::kStart:
-        Skip(path, 0, "empty file");
+        Skip(path, 0,
+             bom == 0 || bom == kPastMark
+                 ? "empty file"
+                 : "malformed JSON document: neither an array nor an object");
         return;
       case At::kObject:
         emit();  // Malformed if cut: ParseRecord says so.
@@ -981,13 +998,17 @@ absl::Status ReadInputFiles(
 }
 
 uint32_t ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
-  if (internal::IsValidUtf8(record->bytes)) return 0;
   // A page in a legacy encoding that it declares (ISO-8859-1, KOI8-R,
   // Shift_JIS, ... in older news archives) is read in it; valid UTF-8 is
   // taken as UTF-8 whatever its meta tag says (a page re-encoded by a
-  // scraper keeps its old tag). --input-encoding covers the rest.
+  // scraper keeps its old tag). --input-encoding covers the rest. Nothing
+  // to convert from, the common case, costs no pass over the bytes.
   const bool html = record->format == RecordFormat::kHtml ||
                     (options.html && record->format != RecordFormat::kJsonLine);
+  if ((!html && options.input_encoding.empty()) ||
+      internal::IsValidUtf8(record->bytes)) {
+    return 0;
+  }
   std::string cs = html ? internal::DeclaredCharset(record->bytes) : "";
   if (cs.empty() || cs == "utf-8" || cs == "utf8") cs = options.input_encoding;
   uint32_t substituted = 0;
@@ -1027,10 +1048,8 @@ std::variant<Document, SkippedRecord> ParseRecord(
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::error_code err = parser.parse(record.bytes).get(root);
-  if (err && !options.input_encoding.empty() &&
-      !internal::IsValidUtf8(record.bytes) &&
-      internal::ConvertToUtf8(&record.bytes, options.input_encoding,
-                              &repaired)) {
+  if (err && !options.input_encoding.empty()) {
+    repaired += ConvertRecordToUtf8(&record, options);
     err = parser.parse(record.bytes).get(root);
   }
   if (err) {

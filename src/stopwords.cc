@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "refrain/normalize.h"
 #include "utf8.h"
 
@@ -85,21 +86,10 @@ absl::StatusOr<std::vector<std::string>> ReadModule(const std::string& path) {
     return absl::DataLossError(absl::StrCat(path, ": no qw( ... ) stop list"));
   }
   std::vector<std::string> words;
-  const std::string_view list =
-      std::string_view(*text).substr(open + 3, close - open - 3);
-  size_t i = 0;
-  while (i < list.size()) {
-    while (i < list.size() && std::string_view(" \t\r\n").find(list[i]) !=
-                                  std::string_view::npos) {
-      ++i;
-    }
-    size_t end = i;
-    while (end < list.size() && std::string_view(" \t\r\n").find(list[end]) ==
-                                    std::string_view::npos) {
-      ++end;
-    }
-    if (end > i) words.emplace_back(list.substr(i, end - i));
-    i = end;
+  for (absl::string_view w : absl::StrSplit(
+           absl::string_view(*text).substr(open + 3, close - open - 3),
+           absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    words.emplace_back(w);
   }
   return words;
 }

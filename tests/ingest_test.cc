@@ -183,6 +183,12 @@ TEST(Ingest, JsonDocuments) {
                                                "document")));
   EXPECT_EQ(got[5].first, (d / "prose.json") + ":1");
   EXPECT_TRUE(got[5].second.starts_with("malformed JSON document"));
+  // Part of a byte-order mark is not one: the document is malformed.
+  WriteFile(d / "mark.json", "\xEF[{\"text\":\"part of a mark\"}]");
+  r = IngestAll({d / "mark.json"});
+  EXPECT_TRUE(r.docs.empty());
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("malformed JSON document"));
 }
 
 TEST(Ingest, TextTitlesEndAtAnyLineBreakAndAreCapped) {
