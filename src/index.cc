@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
@@ -20,6 +21,7 @@
 #include "date.h"
 #include "refrain/minhash.h"
 #include "refrain/scan.h"
+#include "stopwords.h"
 
 namespace refrain {
 namespace {
@@ -317,6 +319,14 @@ absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
   return open(UriOf(path, "immutable=1"), SQLITE_OPEN_URI);
 }
 
+// The fingerprint of `language`'s stop list, "" if it cannot be read (the
+// scan's TermAnalyzer then fails with the reason).
+std::string StopWordFingerprint(const std::string& language) {
+  absl::StatusOr<std::shared_ptr<const StopWordList>> list =
+      StopWordsOf(language);
+  return list.ok() ? (*list)->fingerprint() : std::string();
+}
+
 IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
   auto get = [&](const char* k) -> std::string {
     auto it = m.find(k);
@@ -348,6 +358,14 @@ IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
     p.claim_frequent_stem_fraction = 0;
   }
   p.language = get("language");
+  p.stop_words = get("stop_words");
+  // Indexes of schema 3 made before the fingerprint was recorded: English's
+  // built-in list has not changed since the index existed, so theirs is
+  // today's; any other language's is unknown (its stems were made without
+  // stop words) and stays "", which no scan matches.
+  if (p.claims && p.stop_words.empty() && IsEnglishLanguage(p.language)) {
+    p.stop_words = StopWordFingerprint(p.language);
+  }
   return p;
 }
 
@@ -442,7 +460,19 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
   std::vector<std::string> diffs;
   auto a = have.Entries(), b = want.Entries();
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if (a[i].second != b[i].second) {
+    if (a[i].second != b[i].second && a[i].first == "stop_words") {
+      diffs.push_back(absl::StrCat(
+          "the claim stop list: ",
+          a[i].second.empty()
+              ? absl::StrCat("none recorded (the index predates recorded "
+                             "stop lists, and a ",
+                             have.language,
+                             " index of that time may hold claim stems made "
+                             "without stop words)")
+              : a[i].second,
+          " (this scan: ", b[i].second,
+          "; rebuild the index from its articles)"));
+    } else if (a[i].second != b[i].second) {
       diffs.push_back(absl::StrCat(a[i].first, " ", a[i].second,
                                    " (this scan: ", b[i].second, ")"));
     }
@@ -533,6 +563,7 @@ IndexParams IndexParams::ForScan(const ScanOptions& o, LshParams lsh) {
     p.claim_frequent_stem_min_units = o.claims.frequent_stem_min_units;
     p.claim_frequent_stem_fraction = o.claims.frequent_stem_fraction;
     p.language = o.claims.language;
+    p.stop_words = StopWordFingerprint(p.language);
   }
   return p;
 }
@@ -556,6 +587,7 @@ std::vector<std::pair<std::string, std::string>> IndexParams::Entries() const {
       {"claim_frequent_stem_fraction",
        absl::StrCat(claim_frequent_stem_fraction)},
       {"language", language},
+      {"stop_words", stop_words},
   };
 }
 

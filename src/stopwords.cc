@@ -1,14 +1,18 @@
 #include "stopwords.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "hash.h"
 #include "refrain/normalize.h"
 #include "utf8.h"
 
@@ -74,6 +78,17 @@ bool IsEnglish(std::string_view language) {
   return language == "english" || language == "en" || language == "porter";
 }
 
+std::string FingerprintOf(const absl::flat_hash_set<std::string>& words) {
+  std::vector<std::string_view> sorted(words.begin(), words.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::string joined;
+  for (std::string_view w : sorted) {
+    joined.append(w);
+    joined.push_back('\n');
+  }
+  return absl::StrFormat("%016x", internal::HashBytes(joined, 0));
+}
+
 // The words of a module's `sub _stopwords { return qw( ... ); }`.
 absl::StatusOr<std::vector<std::string>> ReadModule(const std::string& path) {
   absl::StatusOr<std::string> text = internal::ReadUtf8File(path);
@@ -95,6 +110,10 @@ absl::StatusOr<std::vector<std::string>> ReadModule(const std::string& path) {
 }
 
 }  // namespace
+
+bool IsEnglishLanguage(std::string_view language) {
+  return IsEnglish(language);
+}
 
 bool IsStopWordOf(std::string_view language, std::string_view word) {
   return IsEnglish(language) && EnglishSet().contains(word);
@@ -132,6 +151,7 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
       }
     }
   }
+  list->fingerprint_ = FingerprintOf(list->words_);
   loaded->emplace(key, list);
   return std::shared_ptr<const StopWordList>(std::move(list));
 }

@@ -24,12 +24,22 @@ class StopWordList {
     return words_.contains(absl::string_view(word.data(), word.size()));
   }
   size_t size() const { return words_.size(); }
+  // 16 hex digits of a hash of the sorted words: two lists are the same
+  // list exactly when their fingerprints are equal (up to 64-bit hash
+  // collisions). A persistent index records the one its claim stems were
+  // made with.
+  const std::string& fingerprint() const { return fingerprint_; }
 
  private:
   friend absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
       std::string_view, const std::string&);
   absl::flat_hash_set<std::string> words_;
+  std::string fingerprint_;
 };
+
+// True for the names StopWordsOf takes for English ("english", "en",
+// "porter"), whose list is built in.
+bool IsEnglishLanguage(std::string_view language);
 
 // Where Debian's liblingua-stopwords-perl keeps Snowball's stop lists, one
 // Perl module per language (FR.pm, RU.pm, ...).

@@ -568,6 +568,41 @@ TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
   ExpectRefused(db, "claims 1 (this scan: 0)", "--no-claims");
 }
 
+// The claim stems depend on the stop list: an index records the list's
+// fingerprint, and a scan whose list differs, or an index that recorded
+// none for a language other than English (whose built-in list has not
+// changed since indexes existed), is refused.
+TEST(Index, RecordsTheClaimStopListAndRefusesAnotherOrAnUnrecordedOne) {
+  TempDir d;
+  auto fingerprint = [](const std::string& db) {
+    return SqlText(db, "SELECT value FROM meta WHERE key = 'stop_words'");
+  };
+  const std::string en = d / "en.db";
+  Scan({Seed(0), Seed(1)}, en);
+  const std::string en_fp = fingerprint(en);
+  ASSERT_EQ(en_fp.size(), 17u) << en_fp;  // 16 hex digits and a newline.
+  EXPECT_EQ(en_fp.find_first_not_of("0123456789abcdef"), 16u) << en_fp;
+  // An English index without the row (made before it was recorded) is
+  // accepted, and so reads as today's list.
+  SqlExec(en, "DELETE FROM meta WHERE key = 'stop_words'");
+  Scan({Seed(2)}, en);
+  // Another list under the same language is refused.
+  SqlExec(en,
+          "DELETE FROM meta WHERE key = 'stop_words'; INSERT INTO meta(key, "
+          "value) VALUES ('stop_words', '0000000000000000')");
+  ExpectRefused(en, "the claim stop list: 0000000000000000 (this scan: ");
+
+  ScanOptions french;
+  french.claims.language = "french";
+  const std::string fr = d / "fr.db";
+  Scan({Seed(0)}, fr, french);
+  EXPECT_NE(fingerprint(fr), en_fp);
+  Scan({Seed(1)}, fr, french);  // Same list: accepted.
+  SqlExec(fr, "DELETE FROM meta WHERE key = 'stop_words'");
+  ExpectRefused(fr, "none recorded (the index predates recorded stop lists",
+                "--language french");
+}
+
 TEST(Index, StatsCommand) {
   TempDir d;
   const std::string db = d / "news.db";

@@ -81,6 +81,10 @@ struct IndexParams {
   uint32_t claim_frequent_stem_min_units = 0;
   double claim_frequent_stem_fraction = 0;
   std::string language;  // Snowball language of the claim stems.
+  // Fingerprint of the stop list the claim stems were made with (16 hex
+  // digits; "" without claims): a list that changed, or an index made
+  // before refrain had one for `language`, gives other stems.
+  std::string stop_words;
 
   // The parameters of a scan with `options` whose document banding is `lsh`.
   static IndexParams ForScan(const ScanOptions& options, LshParams lsh);
