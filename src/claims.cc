@@ -197,14 +197,14 @@ UnitTermsKey KeyOfTerms(const UnitTerms& t) {
   auto put = [&](const void* p, size_t n) {
     bytes.append(static_cast<const char*>(p), n);
   };
+  // A list as its count, its end offsets and its characters: three appends
+  // instead of two a term (term by term took about 5 of the 75 ms of BBC's
+  // units step on one thread).
   auto put_list = [&](const TermList& list) {
     const auto n = static_cast<uint32_t>(list.size());
     put(&n, sizeof n);
-    for (std::string_view term : list) {
-      const auto size = static_cast<uint32_t>(term.size());
-      put(&size, sizeof size);
-      put(term.data(), term.size());
-    }
+    put(list.ends().data(), list.ends().size_bytes());
+    put(list.chars().data(), list.chars().size());
   };
   put_list(t.stems);
   put_list(t.words);

@@ -207,6 +207,10 @@ TEST(TermList, StoresTermsBackToBack) {
   std::vector<std::string_view> seen(t.begin(), t.end());
   EXPECT_EQ(seen,
             (std::vector<std::string_view>{"state", "", "islam", "2000"}));
+  // The storage: the characters back to back, and where each term ends.
+  EXPECT_EQ(t.chars(), "stateislam2000");
+  EXPECT_EQ(std::vector<uint32_t>(t.ends().begin(), t.ends().end()),
+            (std::vector<uint32_t>{5, 5, 10, 14}));
 
   TermList window;
   window.AssignRange(t, 1, 3);

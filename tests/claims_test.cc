@@ -145,6 +145,43 @@ TEST_F(CorpusClaims, ReportQuotesTheOriginalTextAtItsOffsets) {
   }
 }
 
+// The key that finds copies of a unit (the same terms): equal terms give
+// equal keys; any difference in any part, term boundaries included, gives
+// another key.
+TEST(Claims, KeyOfTermsIdentifiesTheTerms) {
+  UnitTerms a;
+  a.stems = TermList{"plan", "islam", "state"};
+  a.words = TermList{"plans", "islamic", "state"};
+  a.numbers = TermList{"2000"};
+  a.tokens = {1, 2, 3, 4};
+  a.stem_positions = {0, 2, 3};
+  const UnitTermsKey key = KeyOfTerms(a);
+  EXPECT_EQ(KeyOfTerms(UnitTerms(a)), key);
+  auto changed = [&](auto&& change) {
+    UnitTerms b = a;
+    change(b);
+    return KeyOfTerms(b);
+  };
+  EXPECT_NE(changed([](UnitTerms& b) {
+              b.stems = {"plan", "islams", "tate"};
+            }),
+            key);
+  EXPECT_NE(changed([](UnitTerms& b) {
+              b.words = {"plans", "islamicstate"};
+            }),
+            key);
+  EXPECT_NE(changed([](UnitTerms& b) { b.numbers = {}; }), key);
+  EXPECT_NE(changed([](UnitTerms& b) { b.negated = true; }), key);
+  EXPECT_NE(changed([](UnitTerms& b) { b.tokens.back() = 5; }), key);
+  EXPECT_NE(changed([](UnitTerms& b) { b.stem_positions = {0, 1, 3}; }), key);
+  // Characters moved from one list to the next.
+  EXPECT_NE(changed([](UnitTerms& b) {
+              b.stems = {"plan", "islam", "stat"};
+              b.words = {"eplans", "islamic", "state"};
+            }),
+            key);
+}
+
 TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
   std::vector<Document> docs{
       Doc("a",

@@ -55,6 +55,11 @@ class TermList {
     chars_.clear();
     ends_.clear();
   }
+  // The storage itself: every term's characters back to back, and where
+  // each ends (ends()[i] is one past term i). Hashing these two blocks
+  // identifies the list without walking it term by term.
+  std::string_view chars() const { return chars_; }
+  std::span<const uint32_t> ends() const { return ends_; }
   // Replaces the list with terms [first, last) of `other`.
   void AssignRange(const TermList& other, size_t first, size_t last);
   std::vector<std::string> ToStrings() const;
