@@ -527,12 +527,51 @@ class Walker {
   void Read(const InputFile& f) {
     if (!f.skip_reason.empty()) {
       Skip(f.path, 0, f.skip_reason);
+    } else if (f.is_piece()) {
+      Piece(f);
     } else {
       File(f.path);
     }
   }
 
  private:
+  // A piece of a JSON Lines file (InputFile::begin, end): the lines that
+  // start in [begin, end). The line that `begin` cuts belongs to the piece
+  // before; the one `end` cuts, to this one. Read raw: pieces are only
+  // made of UTF-8 files (CanReadInPieces), whose byte-order mark, if any,
+  // JsonLines drops from the first line.
+  void Piece(const InputFile& f) {
+    FILE* file = std::fopen(f.path.c_str(), "rb");
+    if (file == nullptr) {
+      Skip(f.path, 0, absl::StrCat("cannot open: ", ErrnoText()));
+      return;
+    }
+    auto src = std::make_unique<PlainSource>(file);
+    uint64_t newlines = f.newlines_before;  // Before the first line read.
+    uint64_t start = f.begin;               // Where that line starts.
+    if (f.begin > 0) {
+      // The piece's first line starts after the first '\n' at or after
+      // begin - 1 (at begin itself if that byte is one).
+      if (fseeko(file, static_cast<off_t>(f.begin - 1), SEEK_SET) != 0) {
+        Skip(f.path, 0, absl::StrCat("cannot seek: ", ErrnoText()));
+        return;
+      }
+      int c;
+      start = f.begin - 1;
+      while ((c = std::fgetc(file)) != EOF && c != '\n') ++start;
+      if (c == EOF) {
+        if (std::ferror(file)) {
+          Skip(f.path, 0, absl::StrCat("read error: ", ErrnoText()));
+        }
+        return;  // No line starts in the piece.
+      }
+      ++start;                          // Just after the '\n'.
+      if (start > f.begin) ++newlines;  // That '\n' was in the piece.
+    }
+    if (start >= f.end) return;
+    JsonLines(f.path, *src, newlines, f.end - start);
+  }
+
   void File(const std::string& path) {
     if (path == kStdinPath) {
       absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> in =
@@ -751,12 +790,18 @@ class Walker {
     on_record_(std::move(rec));
   }
 
-  void JsonLines(const std::string& path, ByteSource& src) {
+  // Reads `src` line by line from its start. In a piece of a file
+  // (Piece), `line_no` is the number of lines before it, and a line that
+  // starts `owned` bytes or more into `src` is the next piece's: reading
+  // stops there.
+  void JsonLines(const std::string& path, ByteSource& src, uint64_t line_no = 0,
+                 uint64_t owned = std::numeric_limits<uint64_t>::max()) {
+    const bool whole = owned == std::numeric_limits<uint64_t>::max();
     std::vector<char>& buf = buf_;
     std::string line;
-    uint64_t line_no = 0;
     bool too_long = false;
     bool any_bytes = false;
+    uint64_t at = 0;  // Bytes of `src` before `chunk`.
     auto finish_line = [&]() {
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -785,7 +830,15 @@ class Walker {
       if (*got == 0) break;
       any_bytes = true;
       std::string_view chunk(buf.data(), *got);
+      const uint64_t chunk_at = at;
+      at += *got;
       while (!chunk.empty()) {
+        // At the start of a line (nothing of it kept yet): the next
+        // piece's once `owned` bytes are behind.
+        if (line.empty() && !too_long &&
+            chunk_at + (*got - chunk.size()) >= owned) {
+          return;
+        }
         size_t nl = chunk.find('\n');
         std::string_view piece = chunk.substr(0, nl);
         if (!too_long) {
@@ -807,7 +860,7 @@ class Walker {
       }
     }
     if (!line.empty() || too_long) finish_line();
-    if (!any_bytes) Skip(path, 0, "empty file");
+    if (!any_bytes && whole) Skip(path, 0, "empty file");
   }
 
   // Hands on one JSON record (a JSONL line, or an element of a .json
@@ -986,6 +1039,55 @@ std::vector<InputFile> ListInputFiles(std::span<const std::string> paths) {
   Lister lister;
   for (const std::string& p : paths) lister.Path(p);
   return lister.Take();
+}
+
+bool CanReadInPieces(const InputFile& file) {
+  if (!file.skip_reason.empty() || file.path == kStdinPath) return false;
+  const FileKind kind = Classify(file.path);
+  if (kind.compression != Compression::kNone || kind.json_document ||
+      kind.format != RecordFormat::kJsonLine) {
+    return false;
+  }
+  // UTF-16 is converted as a stream (Utf8Source): no piece of it can be
+  // read on its own.
+  char head[2] = {};
+  FILE* f = std::fopen(file.path.c_str(), "rb");
+  if (f == nullptr) return false;
+  const size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  return !(n == 2 && ((head[0] == '\xFF' && head[1] == '\xFE') ||
+                      (head[0] == '\xFE' && head[1] == '\xFF')));
+}
+
+absl::StatusOr<uint64_t> CountNewlines(const std::string& path, uint64_t begin,
+                                       uint64_t end) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot open: ", ErrnoText()));
+  }
+  std::unique_ptr<FILE, int (*)(FILE*)> closer(f, std::fclose);
+  if (fseeko(f, static_cast<off_t>(begin), SEEK_SET) != 0) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": cannot seek: ", ErrnoText()));
+  }
+  std::vector<char> buf(1 << 20);
+  uint64_t count = 0, left = end - begin;
+  while (left > 0) {
+    const size_t got =
+        std::fread(buf.data(), 1, std::min<uint64_t>(buf.size(), left), f);
+    if (got == 0) {
+      if (std::ferror(f)) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": read error: ", ErrnoText()));
+      }
+      break;
+    }
+    count +=
+        static_cast<uint64_t>(std::count(buf.data(), buf.data() + got, '\n'));
+    left -= got;
+  }
+  return count;
 }
 
 absl::Status ReadInputFiles(

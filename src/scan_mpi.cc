@@ -423,32 +423,93 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
 }
 
 // Shares `files` out: contiguous runs of about equal bytes (each file
-// counts at least one byte), so the concatenation of the ranks' record
-// streams in rank order is the input order.
-std::pair<size_t, size_t> ShardOf(std::span<const InputFile> files, int rank,
-                                  int size) {
+// counts one byte more than its size), so the concatenation of the ranks'
+// record streams in rank order is the input order. A file goes whole to
+// the rank its first byte falls to, except a file that `pieces[i]` allows
+// to be cut (CanReadInPieces) and whose bytes fall to several ranks: each
+// of them reads the piece of it in its range (InputFile::begin, end), so
+// one big JSON Lines file is shared out too. newlines_before is filled in
+// later (NumberPieceLines).
+// `index` gets each returned file's index in `files`.
+std::vector<InputFile> ShardFiles(std::span<const InputFile> files,
+                                  const std::vector<bool>& pieces, int rank,
+                                  int size, std::vector<size_t>* index) {
+  // 128 bits: offset x ranks overflows 64 past a petabyte of input.
+  __extension__ typedef unsigned __int128 u128;
   uint64_t total = 0;
   for (const InputFile& f : files) total += f.bytes + 1;
-  size_t begin = files.size(), end = files.size();
-  uint64_t before = 0;
-  bool found_begin = false;
+  // The rank a byte offset falls to, and the first offset of rank r.
+  auto owner = [&](uint64_t offset) {
+    return static_cast<int>(std::min<u128>(
+        size - 1, u128{offset} * static_cast<u128>(size) / total));
+  };
+  auto first_of = [&](int r) {
+    return static_cast<uint64_t>(
+        (u128{total} * static_cast<u128>(r) + static_cast<u128>(size) - 1) /
+        static_cast<u128>(size));
+  };
+  std::vector<InputFile> mine;
+  uint64_t at = 0;  // Offset of file i.
   for (size_t i = 0; i < files.size(); ++i) {
-    // The rank of file i: where its first byte falls.
-    const int r =
-        std::min(size - 1, static_cast<int>(static_cast<double>(before) /
-                                            static_cast<double>(total) * size));
-    if (r == rank && !found_begin) {
-      begin = i;
-      found_begin = true;
+    const InputFile& f = files[i];
+    const int first = owner(at);
+    const int last = f.bytes > 0 ? owner(at + f.bytes - 1) : first;
+    if (!pieces[i] || first == last) {
+      if (first == rank) {
+        mine.push_back(f);
+        index->push_back(i);
+      }
+    } else if (first <= rank && rank <= last) {
+      InputFile piece = f;
+      piece.begin = rank == first ? 0 : first_of(rank) - at;
+      piece.end = rank == last ? std::numeric_limits<uint64_t>::max()
+                               : first_of(rank + 1) - at;
+      mine.push_back(std::move(piece));
+      index->push_back(i);
     }
-    if (r > rank) {
-      end = i;
+    at += f.bytes + 1;
+  }
+  return mine;
+}
+
+// Sets the newlines_before of this rank's pieces of files: every rank
+// counts the '\n' bytes of its own pieces, and the counts go round.
+// `index[k]`: the index of mine[k] among all the input files.
+absl::Status NumberPieceLines(Comm& comm, const std::vector<size_t>& index,
+                              std::vector<InputFile>* mine) {
+  // (file index, begin, newlines) of each piece of this rank.
+  std::vector<uint64_t> counts;
+  absl::Status status;
+  for (size_t k = 0; k < mine->size(); ++k) {
+    const InputFile& f = (*mine)[k];
+    if (!f.is_piece()) continue;
+    absl::StatusOr<uint64_t> n = CountNewlines(f.path, f.begin, f.end);
+    if (!n.ok()) {
+      status = n.status();
       break;
     }
-    before += files[i].bytes + 1;
+    counts.insert(counts.end(), {index[k], f.begin, *n});
   }
-  if (!found_begin) return {files.size(), files.size()};
-  return {begin, end};
+  if (absl::Status s = comm.Agree(status); !s.ok()) return s;
+  std::string all;
+  if (const std::vector<uint64_t> gathered = comm.GatherToRoot(counts);
+      comm.rank() == 0) {
+    for (uint64_t v : gathered) PutU64(&all, v);
+  }
+  comm.Broadcast(&all);
+  ByteReader in(all);
+  std::vector<uint64_t> every;
+  while (!in.done()) every.push_back(in.U64());
+  for (size_t k = 0; k < mine->size(); ++k) {
+    InputFile& f = (*mine)[k];
+    if (!f.is_piece()) continue;
+    for (size_t j = 0; j + 2 < every.size(); j += 3) {
+      if (every[j] == index[k] && every[j + 1] < f.begin) {
+        f.newlines_before += every[j + 2];
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 // The cores this process may run on: mpirun binds each rank to one core by
@@ -462,15 +523,18 @@ int AllowedCores() {
   return std::max(1, CPU_COUNT(&set));
 }
 
-// Phase 1: rank 0 walks `paths`; every rank gets the list of input files.
+// Phase 1: rank 0 walks `paths`; every rank gets the list of input files,
+// and `pieces`, which of them may be read in pieces (CanReadInPieces).
 std::vector<InputFile> ShareInputFiles(Comm& comm,
-                                       std::span<const std::string> paths) {
+                                       std::span<const std::string> paths,
+                                       std::vector<bool>* pieces) {
   std::string listing;
   if (comm.rank() == 0) {
     for (const InputFile& f : ListInputFiles(paths)) {
       PutStr(&listing, f.path);
       PutStr(&listing, f.skip_reason);
       PutU64(&listing, f.bytes);
+      PutU64(&listing, CanReadInPieces(f) ? 1 : 0);
     }
   }
   comm.Broadcast(&listing);
@@ -481,6 +545,7 @@ std::vector<InputFile> ShareInputFiles(Comm& comm,
     f.path = in.Str();
     f.skip_reason = in.Str();
     f.bytes = in.U64();
+    pieces->push_back(in.U64() != 0);
     files.push_back(std::move(f));
   }
   return files;
@@ -766,13 +831,16 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
 
   // ---- 1. Walk on rank 0, share the files out, sketch this shard. ----
   comm.counter = &st.sketch.bytes_sent;
-  const std::vector<InputFile> files = ShareInputFiles(comm, paths);
-  auto [file_begin, file_end] = ShardOf(files, rank, size);
+  std::vector<bool> pieces;
+  const std::vector<InputFile> files = ShareInputFiles(comm, paths, &pieces);
+  std::vector<size_t> index;
+  std::vector<InputFile> mine = ShardFiles(files, pieces, rank, size, &index);
+  if (absl::Status s = NumberPieceLines(comm, index, &mine); !s.ok()) {
+    return s;
+  }
   Shard shard(options.minhash.num_perm);
-  absl::StatusOr<ShardRecords> records =
-      SketchShard(std::span<const InputFile>(files).subspan(
-                      file_begin, file_end - file_begin),
-                  rank, options, MinHasher(options.minhash), progress, &shard);
+  absl::StatusOr<ShardRecords> records = SketchShard(
+      mine, rank, options, MinHasher(options.minhash), progress, &shard);
   absl::Status s = comm.Agree(records.status());
   if (!s.ok()) return s;
   st.local_documents = shard.local_docs;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,107 @@ Ingested IngestAll(const std::vector<std::string>& paths,
   };
   EXPECT_TRUE(ReadRecords(paths, o, on_record, on_skip).ok());
   return r;
+}
+
+// Every record read from `files`, as "location\tbytes" lines, and every
+// skip as "location\treason".
+std::vector<std::string> RawRead(const std::vector<InputFile>& files,
+                                 const IngestOptions& o) {
+  std::vector<std::string> out;
+  std::function<void(RawRecord &&)> on_record = [&](RawRecord&& rec) {
+    out.push_back(rec.location() + "\t" + rec.bytes);
+  };
+  std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
+    out.push_back(s.location + "\tskip: " + s.reason);
+  };
+  EXPECT_TRUE(ReadInputFiles(files, o, on_record, on_skip).ok());
+  return out;
+}
+
+// A JSON Lines file cut into pieces anywhere (as the MPI scan shares one
+// big file among ranks) reads every record once, in order, with its line
+// number in the whole file: cuts inside a line, just before and after a
+// '\n', inside a CRLF, a byte-order mark or a line over
+// --max-record-bytes, around blank lines.
+TEST(Ingest, JsonLinesFileReadInPiecesReadsEachRecordOnce) {
+  TempDir d;
+  const std::string path = d / "dump.jsonl";
+  const std::string text =
+      "\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"first\"}\n"
+      "{\"id\":\"b\",\"text\":\"second\"}\r\n"
+      "\n"
+      "   \n"
+      "{\"id\":\"c\",\"text\":\"" +
+      std::string(120, 'x') +
+      "\"}\n"
+      "{\"id\":\"d\",\"text\":\"\xC3\xA9t\xC3\xA9\"}\r\n"
+      "\n"
+      "{\"id\":\"e\",\"text\":\"last, no newline\"}";
+  WriteFile(path, text);
+  IngestOptions o;
+  o.max_record_bytes = 100;  // Record c is too long: a skip with its line.
+  std::vector<InputFile> whole = ListInputFiles(std::vector<std::string>{path});
+  ASSERT_EQ(whole.size(), 1u);
+  ASSERT_TRUE(CanReadInPieces(whole[0]));
+  const std::vector<std::string> expected = RawRead(whole, o);
+  ASSERT_EQ(expected.size(), 5u);
+  EXPECT_EQ(expected[0], path + ":1\t{\"id\":\"a\",\"text\":\"first\"}");
+  EXPECT_EQ(expected[1], path + ":2\t{\"id\":\"b\",\"text\":\"second\"}");
+  EXPECT_EQ(expected[2].substr(0, path.size() + 8), path + ":5\tskip:");
+  EXPECT_EQ(expected[4],
+            path + ":8\t{\"id\":\"e\",\"text\":\"last, no newline\"}");
+
+  // The pieces [0, c1), [c1, c2), [c2, end) for the cuts c1 <= c2.
+  auto pieces = [&](const std::vector<uint64_t>& cuts) {
+    std::vector<InputFile> out;
+    uint64_t begin = 0;
+    for (size_t k = 0; k <= cuts.size(); ++k) {
+      InputFile f = whole[0];
+      f.begin = begin;
+      f.end = k < cuts.size() ? cuts[k] : std::numeric_limits<uint64_t>::max();
+      absl::StatusOr<uint64_t> n = CountNewlines(path, 0, f.begin);
+      EXPECT_TRUE(n.ok());
+      f.newlines_before = n.ok() ? *n : 0;
+      out.push_back(f);
+      begin = f.end;
+    }
+    return out;
+  };
+  for (uint64_t c1 = 0; c1 <= text.size(); ++c1) {
+    ASSERT_EQ(RawRead(pieces({c1}), o), expected) << "cut at " << c1;
+    for (uint64_t c2 = c1; c2 <= text.size(); c2 += 5) {
+      ASSERT_EQ(RawRead(pieces({c1, c2}), o), expected)
+          << "cuts at " << c1 << ", " << c2;
+    }
+  }
+  // The count is of '\n' bytes in the range, to its end past the file's.
+  EXPECT_EQ(*CountNewlines(path, 0, 1000), 7u);
+  EXPECT_EQ(*CountNewlines(path, 0, 0), 0u);
+  EXPECT_FALSE(CountNewlines(d / "missing.jsonl", 0, 10).ok());
+}
+
+// Only what can be cut at line boundaries is: plain JSON Lines, not UTF-16,
+// not compressed, not a .json document or a text file.
+TEST(Ingest, CanReadInPiecesOnlyPlainUtf8JsonLines) {
+  TempDir d;
+  WriteFile(d / "a.jsonl", "{\"text\":\"x\"}\n");
+  WriteFile(d / "b.ndjson", "{\"text\":\"x\"}\n");
+  WriteFile(d / "c.jsonl", std::string("\xFF\xFE{\0\n\0", 6));
+  WriteFile(d / "d.json", "[{\"text\":\"x\"}]");
+  WriteFile(d / "e.txt", "text\n");
+  WriteFile(d / "f.jsonl.gz", "not really gzip");
+  auto can = [&](const std::string& name) {
+    std::vector<InputFile> f =
+        ListInputFiles(std::vector<std::string>{d / name});
+    return f.size() == 1 && CanReadInPieces(f[0]);
+  };
+  EXPECT_TRUE(can("a.jsonl"));
+  EXPECT_TRUE(can("b.ndjson"));
+  EXPECT_FALSE(can("c.jsonl"));
+  EXPECT_FALSE(can("d.json"));
+  EXPECT_FALSE(can("e.txt"));
+  EXPECT_FALSE(can("f.jsonl.gz"));
+  EXPECT_FALSE(can("missing.jsonl"));
 }
 
 TEST(Ingest, TextFileTitleAndId) {

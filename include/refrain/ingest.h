@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <variant>
@@ -109,8 +110,26 @@ struct InputFile {
   // read directory: ..."); reading it gives this skipped entry.
   std::string skip_reason;
   uint64_t bytes = 0;  // Size on disk (compressed), for sharing out work.
+  // A piece of a file that CanReadInPieces(): only the records whose lines
+  // start at byte offsets in [begin, end), located by their line numbers in
+  // the whole file, given `newlines_before`, the number of '\n' bytes in
+  // [0, begin). Pieces that tile a file read its records once each, in its
+  // order. The defaults are the whole file.
+  uint64_t begin = 0;
+  uint64_t end = std::numeric_limits<uint64_t>::max();
+  uint64_t newlines_before = 0;
+  bool is_piece() const {
+    return begin != 0 || end != std::numeric_limits<uint64_t>::max();
+  }
 };
 std::vector<InputFile> ListInputFiles(std::span<const std::string> paths);
+// Whether `file` can be read in pieces: an uncompressed JSON Lines file
+// (.jsonl, .ndjson), not UTF-16, whose line boundaries are its records'.
+bool CanReadInPieces(const InputFile& file);
+// The number of '\n' bytes in [begin, end) of the file at `path` (end past
+// the file's size: to its end), or the error reading it.
+absl::StatusOr<uint64_t> CountNewlines(const std::string& path, uint64_t begin,
+                                       uint64_t end);
 absl::Status ReadInputFiles(
     std::span<const InputFile> files, const IngestOptions& options,
     const std::function<void(RawRecord&&)>& on_record,

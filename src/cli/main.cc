@@ -364,8 +364,9 @@ void PrintMpiStats(const refrain::MpiStats& st, uint32_t ranks) {
       {"sketch", &st.sketch}, {"merge", &st.merge},     {"bands", &st.bands},
       {"verify", &st.verify}, {"cluster", &st.cluster}, {"claims", &st.claims}};
   std::cerr << absl::StrFormat(
-      "mpi: %d ranks, %d documents, %d bytes sent (%.0f per document)\n", ranks,
-      st.total_documents, st.total_bytes_sent,
+      "mpi: %d ranks, %d documents (%d of them sketched on rank 0), %d bytes "
+      "sent (%.0f per document)\n",
+      ranks, st.total_documents, st.local_documents, st.total_bytes_sent,
       st.total_documents
           ? static_cast<double>(st.total_bytes_sent) / st.total_documents
           : 0.0);

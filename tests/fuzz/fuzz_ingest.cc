@@ -9,14 +9,20 @@
 //   byte 1, bit 0:    for a compressed name, 0 = the payload IS the
 //                     compressed stream (mutations hit the decoders), 1 = the
 //                     harness compresses the payload (mutations hit what is
-//                     behind a valid stream).
+//                     behind a valid stream);
+//   byte 1, bits 1-7: for a plain JSON Lines name, where the harness also
+//                     cuts the file into three pieces (as the MPI scan shares
+//                     a big file among ranks).
 // Properties:
 //   - nothing crashes, leaks or reads out of bounds (ASan, UBSan);
 //   - every record ends as a document or a skip with a location and reason;
 //   - every document field is valid UTF-8, its text is not blank, and its
 //     input is within the size limit;
 //   - compression is transparent: a payload compressed by the harness gives
-//     exactly the records and skip reasons of the same payload in plain.
+//     exactly the records and skip reasons of the same payload in plain;
+//   - pieces are transparent: a plain JSON Lines file read in three pieces
+//     (InputFile::begin, end) gives exactly the records and skips, with
+//     their line numbers, of the file read whole.
 #include <zlib.h>
 #include <zstd.h>
 
@@ -24,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -45,8 +52,10 @@ struct Outcome {
   size_t documents = 0;
 };
 
-// Reads `path` and parses every record, checking each result.
-Outcome Ingest(const std::string& path, const IngestOptions& options) {
+// Reads `files` (all of them `path`, or pieces of it) and parses every
+// record, checking each result.
+Outcome Ingest(const std::string& path, const std::vector<InputFile>& files,
+               const IngestOptions& options) {
   Outcome out;
   auto on_record = [&](RawRecord&& r) {
     FUZZ_CHECK(r.path == path);
@@ -86,8 +95,29 @@ Outcome Ingest(const std::string& path, const IngestOptions& options) {
   };
   std::function<void(RawRecord &&)> rec = on_record;
   std::function<void(SkippedRecord &&)> skip = on_skip;
-  const std::string paths[] = {path};
-  FUZZ_CHECK(ReadRecords(paths, options, rec, skip).ok());
+  FUZZ_CHECK(ReadInputFiles(files, options, rec, skip).ok());
+  return out;
+}
+
+Outcome Ingest(const std::string& path, const IngestOptions& options) {
+  return Ingest(path, ListInputFiles(std::vector<std::string>{path}), options);
+}
+
+// `whole` cut at offsets c1 <= c2 into three pieces.
+std::vector<InputFile> Pieces(const InputFile& whole, uint64_t c1,
+                              uint64_t c2) {
+  std::vector<InputFile> out;
+  uint64_t begin = 0;
+  for (uint64_t end : {c1, c2, std::numeric_limits<uint64_t>::max()}) {
+    InputFile f = whole;
+    f.begin = begin;
+    f.end = end;
+    absl::StatusOr<uint64_t> n = CountNewlines(whole.path, 0, begin);
+    FUZZ_CHECK(n.ok());
+    f.newlines_before = *n;
+    out.push_back(f);
+    begin = end;
+  }
   return out;
 }
 
@@ -141,7 +171,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(compressed.events == plain.events);
   } else {
     fuzz::WriteFileOrDie(path, std::string(payload));
-    Ingest(path, options);
+    Outcome whole = Ingest(path, options);
+    const std::vector<InputFile> files =
+        ListInputFiles(std::vector<std::string>{path});
+    // (An empty file is never cut: whole, it is an "empty file" skip.)
+    if (!payload.empty() && files.size() == 1 && CanReadInPieces(files[0])) {
+      const uint64_t c1 = payload.size() * (data[1] >> 1) / 128;
+      const uint64_t c2 = c1 + (payload.size() - c1) / 2;
+      FUZZ_CHECK(Ingest(path, Pieces(files[0], c1, c2), options).events ==
+                 whole.events);
+    }
   }
   return 0;
 }

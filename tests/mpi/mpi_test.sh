@@ -90,6 +90,43 @@ check_stopped() {  # NAME PATHS...
   done
 }
 check corpus "$src/corpus"
+# One JSON Lines file, read in pieces by every rank (a byte-order mark,
+# CRLF lines, blank lines, bad records and records without an id, whose id
+# is their file:line, spread over it): the same records, skips and line
+# numbers as one process reads.
+python3 - "$work/gen.jsonl" "$work/one.jsonl" <<'PY'
+import json, random, sys
+random.seed(5)
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l]
+out = []
+for l in lines:
+    r = random.random()
+    if r < 0.01:
+        out.append('{"id":"bad", "text": ')
+    if r > 0.99:
+        out.append("")
+    if 0.5 < r < 0.51:
+        d = json.loads(l)
+        del d["id"]
+        l = json.dumps(d)
+    out.append(l)
+n = len(out)
+text = ("\ufeff" + "\n".join(out[: n // 4]) + "\r\n" +
+        "\r\n".join(out[n // 4: n // 2]) + "\n" + "\n".join(out[n // 2:]))
+open(sys.argv[2], "w", encoding="utf-8").write(text)
+PY
+check one-file "$work/one.jsonl"
+for np in 2 3; do
+  # Rank 0 sketched only its piece of the file.
+  "${mpirun[@]}" -np $np "$refrain" scan "$work/one.jsonl" --no-claims \
+    --out "$work/one-file-stats-$np" 2>&1 >/dev/null |
+    grep '^mpi: .* ranks' | python3 -c '
+import re, sys
+line = sys.stdin.read()
+total, on_root = map(int, re.search(r"(\d+) documents \((\d+) of them", line).groups())
+assert 0 < on_root < total, line
+print(f"one file, '"$np"' ranks: rank 0 sketched {on_root} of its {total} documents")'
+done
 check_stopped claims-over-memory "$src/corpus" --claim-max-memory 0.05
 check_stopped claims-over-candidates "$work/dump" --claim-max-candidates 10
 check generated "$work/dump"
