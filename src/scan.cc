@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "byte_class.h"
+#include "cpus.h"
 #include "date.h"
 #include "hash.h"
 #include "normalize_internal.h"
@@ -42,7 +43,7 @@ double Seconds(Clock::time_point since) {
 class ThreadScope {
  public:
   explicit ThreadScope(int threads) : saved_(omp_get_max_threads()) {
-    if (threads > 0) omp_set_num_threads(threads);
+    omp_set_num_threads(threads > 0 ? threads : DefaultThreadCount());
   }
   ~ThreadScope() { omp_set_num_threads(saved_); }
 
@@ -388,7 +389,7 @@ absl::Status SketchInputs(
   // A reader thread walks, decompresses and cuts the input into batches,
   // each while the workers sketch the previous one, so reading (sequential
   // by nature) overlaps the parallel work instead of adding to it.
-  BatchPipe pipe(omp_get_max_threads() < omp_get_num_procs() ? 2 : 0);
+  BatchPipe pipe(omp_get_max_threads() < internal::UsableCpus() ? 2 : 0);
   absl::Status read_status;
   std::thread reader([&] {
     std::vector<Pending> filling;
@@ -625,6 +626,8 @@ absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
 }
 
 }  // namespace internal
+
+int DefaultThreadCount() { return internal::DefaultThreads(); }
 
 absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
                                const ScanOptions& options,

@@ -19,6 +19,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "cpus.h"
 #include "mpi_comm.h"
 #include "refrain/claims.h"
 #include "refrain/ingest.h"
@@ -513,15 +514,9 @@ absl::Status NumberPieceLines(Comm& comm, const std::vector<size_t>& index,
 }
 
 // The cores this process may run on: mpirun binds each rank to one core by
-// default for up to 2 ranks (--bind-to none lifts it).
-int AllowedCores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) {
-    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  }
-  return std::max(1, CPU_COUNT(&set));
-}
+// default for up to 2 ranks (--bind-to none lifts it); a cgroup CPU quota
+// caps them too (internal::UsableCpus).
+int AllowedCores() { return internal::UsableCpus(); }
 
 // Phase 1: rank 0 walks `paths`; every rank gets the list of input files,
 // and `pieces`, which of them may be read in pieces (CanReadInPieces).

@@ -111,7 +111,8 @@ struct ScanOptions {
   // tables (IndexOptions::merge_min_documents). Default 50000; range >= 1.
   uint64_t index_merge_min_documents = 50000;
 
-  // Worker threads; 0 (default) = all cores. Does not change any output.
+  // Worker threads; 0 (default) = DefaultThreadCount(). Does not change any
+  // output.
   int threads = 0;
   // Records parsed and sketched per parallel batch; up to three batches of
   // raw text are in flight (one being read, two queued). Default 512;
@@ -124,6 +125,13 @@ double EffectiveLshThreshold(const ScanOptions& options);
 
 // Checks every field, once, at the API boundary.
 absl::Status ValidateScanOptions(const ScanOptions& options);
+
+// The worker threads of a scan with ScanOptions::threads = 0: OpenMP's
+// count when OMP_NUM_THREADS is set; else the CPUs this process may run on,
+// at most its cgroup's CPU quota rounded up (a container's --cpus or a
+// Kubernetes CPU limit), so that no thread waits for CPU time the quota
+// withholds.
+int DefaultThreadCount();
 
 // Called after each batch with (documents so far, input bytes so far).
 using ProgressFn = std::function<void(uint64_t docs, uint64_t bytes)>;

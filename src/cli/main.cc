@@ -270,7 +270,10 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "Clusters larger than this list each member's pair with "
                   "the representative instead of all pairs")
       ->capture_default_str();
-  cmd->add_option("--threads", o.threads, "Worker threads, 0 = all cores")
+  cmd->add_option("--threads", o.threads,
+                  "Worker threads, 0 = the CPUs this process may use, at most "
+                  "its cgroup's CPU quota (a container's CPU limit), or "
+                  "OMP_NUM_THREADS when set")
       ->capture_default_str();
   AddInputFlags(cmd, &o.ingest, &o.segment);
   AddClaimFlags(cmd, &o.claims);
@@ -386,7 +389,8 @@ int RunScanCommand(ScanFlags& f) {
   // (a library must leave its host's setting as it was), and the report
   // files, rendered in parallel after it, used every core even at
   // --threads 1.
-  if (f.options.threads > 0) omp_set_num_threads(f.options.threads);
+  omp_set_num_threads(f.options.threads > 0 ? f.options.threads
+                                            : refrain::DefaultThreadCount());
   f.options.claims.max_memory_bytes =
       f.claim_max_memory_gb < 0
           ? AvailableMemoryBytes()
