@@ -339,6 +339,14 @@ class Utf16Source : public ByteSource {
   bool first_ = true, eof_ = false, done_ = false;
 };
 
+// ICU's name of the UTF-16 variant whose byte-order mark starts `head`
+// (FF FE little-endian, FE FF big-endian), or null.
+const char* Utf16Charset(std::string_view head) {
+  if (head.starts_with("\xFF\xFE")) return "UTF-16LE";
+  if (head.starts_with("\xFE\xFF")) return "UTF-16BE";
+  return nullptr;
+}
+
 // `raw` as UTF-8: converted if it starts with a UTF-16 byte-order mark
 // (FF FE little-endian, FE FF big-endian), else as it is. It looks at the
 // first bytes on the first Read, so that a read error there is reported
@@ -355,10 +363,8 @@ class Utf8Source : public ByteSource {
         return s;
       }
       decided_ = true;
-      if (head.starts_with("\xFF\xFE")) {
-        src_ = std::make_unique<Utf16Source>(std::move(src_), "UTF-16LE");
-      } else if (head.starts_with("\xFE\xFF")) {
-        src_ = std::make_unique<Utf16Source>(std::move(src_), "UTF-16BE");
+      if (const char* charset = Utf16Charset(head)) {
+        src_ = std::make_unique<Utf16Source>(std::move(src_), charset);
       }
     }
     return src_->Read(buf, n);
@@ -1055,8 +1061,7 @@ bool CanReadInPieces(const InputFile& file) {
   if (f == nullptr) return false;
   const size_t n = std::fread(head, 1, sizeof head, f);
   std::fclose(f);
-  return !(n == 2 && ((head[0] == '\xFF' && head[1] == '\xFE') ||
-                      (head[0] == '\xFE' && head[1] == '\xFF')));
+  return Utf16Charset(std::string_view(head, n)) == nullptr;
 }
 
 absl::StatusOr<uint64_t> CountNewlines(const std::string& path, uint64_t begin,

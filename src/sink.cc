@@ -70,8 +70,7 @@ void UnlistTemporary(const std::string& name) {
       continue;
     }
     int expected = TemporarySlot::kListed;
-    if (s.state.compare_exchange_strong(expected, TemporarySlot::kBusy)) {
-      s.state.store(TemporarySlot::kFree, std::memory_order_release);
+    if (s.state.compare_exchange_strong(expected, TemporarySlot::kFree)) {
       return;
     }
   }

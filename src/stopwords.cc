@@ -59,10 +59,6 @@ const absl::flat_hash_set<std::string_view>& EnglishSet() {
   return *set;
 }
 
-}  // namespace
-
-namespace {
-
 // libstemmer's names (and their ISO 639-1 codes) of the languages with a
 // Snowball stop list in liblingua-stopwords-perl, and its module names.
 constexpr std::pair<std::string_view, std::string_view> kModules[] = {
@@ -73,10 +69,6 @@ constexpr std::pair<std::string_view, std::string_view> kModules[] = {
     {"norwegian", "NO"},  {"no", "NO"}, {"portuguese", "PT"}, {"pt", "PT"},
     {"romanian", "RO"},   {"ro", "RO"}, {"russian", "RU"},    {"ru", "RU"},
     {"spanish", "ES"},    {"es", "ES"}, {"swedish", "SV"},    {"sv", "SV"}};
-
-bool IsEnglish(std::string_view language) {
-  return language == "english" || language == "en" || language == "porter";
-}
 
 std::string FingerprintOf(const absl::flat_hash_set<std::string>& words) {
   std::vector<std::string_view> sorted(words.begin(), words.end());
@@ -112,11 +104,11 @@ absl::StatusOr<std::vector<std::string>> ReadModule(const std::string& path) {
 }  // namespace
 
 bool IsEnglishLanguage(std::string_view language) {
-  return IsEnglish(language);
+  return language == "english" || language == "en" || language == "porter";
 }
 
 bool IsStopWordOf(std::string_view language, std::string_view word) {
-  return IsEnglish(language) && EnglishSet().contains(word);
+  return IsEnglishLanguage(language) && EnglishSet().contains(word);
 }
 
 absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
@@ -128,7 +120,7 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
   std::lock_guard lock(mu);
   if (auto it = loaded->find(key); it != loaded->end()) return it->second;
   auto list = std::make_shared<StopWordList>();
-  if (IsEnglish(language)) {
+  if (IsEnglishLanguage(language)) {
     list->words_.insert(std::begin(kEnglish), std::end(kEnglish));
   } else {
     std::string_view module;
