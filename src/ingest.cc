@@ -893,14 +893,23 @@ class Walker {
   std::vector<char> buf_ = std::vector<char>(kChunk);  // Reused read buffer.
 };
 
+bool IsBlank(std::string_view text) {
+  uint32_t b = 0, e = static_cast<uint32_t>(text.size());
+  internal::TrimSpace(text, &b, &e);
+  return b == e;
+}
+
 // A text's title: its first non-empty line, trimmed. Lines end at LF, CRLF
 // or a lone CR (classic Mac text). A first line longer than kMaxTitleBytes
 // is a paragraph, not a headline (a file without one): it is cut at a
 // character boundary, after a space when there is one in its last quarter,
-// and ends with "…". The text itself is untouched.
+// and ends with "…". The text itself is untouched. A text of one line has
+// no title: that line is its body (a sentence piped in by a fact-checker,
+// a scraped article on one line), whose claims are sentences, not a
+// headline's.
 constexpr size_t kMaxTitleBytes = 300;
 
-std::string FirstNonEmptyLine(std::string_view text) {
+std::string TitleLine(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t nl = text.find_first_of("\r\n", pos);
@@ -908,6 +917,7 @@ std::string FirstNonEmptyLine(std::string_view text) {
     uint32_t b = static_cast<uint32_t>(pos), e = static_cast<uint32_t>(nl);
     internal::TrimSpace(text, &b, &e);
     if (b < e) {
+      if (IsBlank(text.substr(nl))) return "";
       std::string_view line = text.substr(b, e - b);
       if (line.size() <= kMaxTitleBytes) return std::string(line);
       size_t cut = kMaxTitleBytes;
@@ -922,12 +932,6 @@ std::string FirstNonEmptyLine(std::string_view text) {
     pos = nl + 1;
   }
   return "";
-}
-
-bool IsBlank(std::string_view text) {
-  uint32_t b = 0, e = static_cast<uint32_t>(text.size());
-  internal::TrimSpace(text, &b, &e);
-  return b == e;
 }
 
 // Replaces every \uXXXX escape of a UTF-16 surrogate that is not half of a
@@ -1137,10 +1141,10 @@ std::variant<Document, SkippedRecord> ParseRecord(
     doc.id = doc.location;
     if (html) {
       doc.text = internal::HtmlToText(record.bytes, &doc.title);
-      if (doc.title.empty()) doc.title = FirstNonEmptyLine(doc.text);
+      if (doc.title.empty()) doc.title = TitleLine(doc.text);
     } else {
       doc.text = std::move(record.bytes);
-      doc.title = FirstNonEmptyLine(doc.text);
+      doc.title = TitleLine(doc.text);
       doc.looks_like_html = LooksLikeHtml(doc.text);
     }
     if (IsBlank(doc.text)) return SkipOf(record, EmptyText(html));

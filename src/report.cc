@@ -505,6 +505,17 @@ std::string Abbrev(std::string_view s, size_t max_bytes) {
 
 }  // namespace
 
+uint64_t VerifiedPairsOfThisRun(const Report& r) {
+  const int64_t first_new = r.index.loaded;
+  uint64_t n = 0;
+  for (int64_t row = 0; row < r.similarity.outerSize(); ++row) {
+    for (SimilarityMatrix::InnerIterator it(r.similarity, row); it; ++it) {
+      n += it.col() >= first_new;  // Upper triangle: col > row.
+    }
+  }
+  return n;
+}
+
 void WriteCompareJson(const Comparison& c, std::ostream& out) {
   Json matches = Json::array();
   for (const ClaimMatch& m : c.claims.matches) {
@@ -780,7 +791,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %d candidate "
       "pairs, %d verified pairs, %d clusters\n",
       r.options.threshold, r.lsh.bands, r.lsh.rows, r.candidate_pairs,
-      r.similarity.nonZeros(), r.clusters.size());
+      VerifiedPairsOfThisRun(r), r.clusters.size());
   {
     const std::vector<char> keep = KeptDocuments(r);
     const auto first = static_cast<std::ptrdiff_t>(r.index.loaded);

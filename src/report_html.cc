@@ -1339,7 +1339,7 @@ class Page {
                {"text", absl::StrFormat("%.2f MB", r_.input_bytes / 1e6)},
                {"invalid UTF-8 repaired", n(r_.invalid_utf8)},
                {"LSH candidate pairs", n(r_.candidate_pairs)},
-               {"verified near-duplicate pairs", n(r_.similarity.nonZeros())},
+               {"verified near-duplicate pairs", n(VerifiedPairsOfThisRun(r_))},
                {"capped LSH buckets", n(r_.capped_buckets)}});
     table("Near-duplicate parameters",
           Rows{{"Jaccard threshold", F3(o.threshold)},

@@ -267,6 +267,26 @@ TEST(Index, DocumentsCsvDropsRepostsOfIndexedArticles) {
   }
 }
 
+// Two copies indexed by one dump are loaded again, with their pair, when a
+// third copy arrives: the summary counts the two pairs with the new copy.
+TEST(Index, VerifiedPairsOfThisRunLeaveOutPairsOfIndexedDocuments) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  WriteFile(d / "repost.txt", ReadFile(Seed(1)) + "\nRead more on our site.");
+  Report first = Scan({Seed(1), d / "repost.txt"}, db);
+  EXPECT_EQ(VerifiedPairsOfThisRun(first), 1u);
+  WriteFile(d / "again.txt", "Shared by a reader.\n" + ReadFile(Seed(1)));
+  Report second = Scan({d / "again.txt"}, db);
+  ASSERT_EQ(second.index.loaded, 2u);
+  EXPECT_EQ(second.similarity.nonZeros(), 3);
+  EXPECT_EQ(VerifiedPairsOfThisRun(second), 2u);
+  EXPECT_EQ(second.pairs.size(), 2u);
+  std::ostringstream summary;
+  WriteSummary(second, summary);
+  EXPECT_NE(summary.str().find("2 verified pairs"), std::string::npos)
+      << summary.str();
+}
+
 // Run twice: with the default merge policy both dumps' band rows stay in
 // the delta tier; with merge_min_documents 1 every dump merges it, so the
 // second dump's look-ups meet the first dump's rows in the main tables.

@@ -302,7 +302,7 @@ TEST(Ingest, TextTitlesEndAtAnyLineBreakAndAreCapped) {
   WriteFile(d / "para.txt", words + "\nBody.");
   // 299 letters, then "é" across bytes 300 and 301.
   const std::string letters(299, 'a');
-  WriteFile(d / "nospace.txt", letters + "\xC3\xA9" + letters + "\n");
+  WriteFile(d / "nospace.txt", letters + "\xC3\xA9" + letters + "\nBody.");
   Ingested r = IngestAll(
       {d / "crlf.txt", d / "mac.txt", d / "nospace.txt", d / "para.txt"});
   ASSERT_EQ(r.docs.size(), 4u);
@@ -317,6 +317,26 @@ TEST(Ingest, TextTitlesEndAtAnyLineBreakAndAreCapped) {
   EXPECT_LE(t.size(), 300u + 3u);
   EXPECT_TRUE(t.ends_with("word\xC3\xA9\xE2\x80\xA6")) << t;
   EXPECT_TRUE(words.starts_with(t.substr(0, t.size() - 3)));
+}
+
+// A text of one line is a body without a headline: its claims are its
+// sentences (a sentence piped in to check), not one headline unit.
+TEST(Ingest, TextOfOneLineHasNoTitle) {
+  TempDir d;
+  WriteFile(d / "a.txt", "Only a line. Two sentences.");
+  WriteFile(d / "b.txt", "\n\n  Only a line.  \r\n \n\t");
+  WriteFile(d / "c.txt", "Headline\n \nBody.");
+  WriteFile(d / "d.txt", "Headline\rBody.");
+  WriteFile(d / "e.html", "<html><body><p>Only a paragraph.</p></body></html>");
+  Ingested r = IngestAll(
+      {d / "a.txt", d / "b.txt", d / "c.txt", d / "d.txt", d / "e.html"});
+  ASSERT_EQ(r.docs.size(), 5u);
+  EXPECT_EQ(r.docs[0].title, "");
+  EXPECT_EQ(r.docs[0].text, "Only a line. Two sentences.");
+  EXPECT_EQ(r.docs[1].title, "");
+  EXPECT_EQ(r.docs[2].title, "Headline");
+  EXPECT_EQ(r.docs[3].title, "Headline");
+  EXPECT_EQ(r.docs[4].title, "");
 }
 
 // Pages of older news sites in the legacy encoding they declare are read
@@ -664,6 +684,12 @@ TEST(Ingest, StandardInputPlainGzipOrZstdJsonLinesOrText) {
     EXPECT_EQ(r.docs[0].id, "<stdin>");
     EXPECT_EQ(r.docs[0].title, "Headline here");
   }
+  // One line: a text to check, without a headline.
+  WriteFile(d / "line.txt", "A sentence to check.\n");
+  Ingested line = IngestStdin(d / "line.txt");
+  ASSERT_EQ(line.docs.size(), 1u);
+  EXPECT_EQ(line.docs[0].title, "");
+  EXPECT_EQ(line.docs[0].text, "A sentence to check.\n");
   // A byte-order mark first: JSONL still, and a text article without it.
   WriteFile(d / "bom.jsonl", "\xEF\xBB\xBF" + lines);
   WriteFile(d / "bom.txt", "\xEF\xBB\xBFHeadline here\nBody.");

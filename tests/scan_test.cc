@@ -789,11 +789,38 @@ TEST(Cli, StandardInputIsAnInput) {
       << kept.err;
 }
 
+// A fact-checker pipes in a line to check: it has no headline, so its
+// sentences are claim units of their own, matched at the claim threshold.
+TEST(Cli, OneLineOnStandardInputIsSentencesToCheck) {
+  TempDir d;
+  const std::string first =
+      "The plans of the Islamic State and its supporters to destabilize "
+      "Central Asian states and export instability to Russia are of "
+      "particular concern.";
+  WriteFile(d / "line.txt", first + " Russia says so.\n");
+  auto r = RunRefrain("scan - " + CorpusDir() + " --out " + (d / "out") +
+                      " --quiet < " + (d / "line.txt"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_EQ(j["documents"][0]["title"], "");
+  int with_stdin = 0;
+  for (const Json& m : j["claims"]["matches"]) {
+    const Json& mine = m["a"]["doc"] == "<stdin>" ? m["a"] : m["b"];
+    if (mine["doc"] != "<stdin>") continue;
+    ++with_stdin;
+    EXPECT_EQ(mine["kind"], "sentence");
+    EXPECT_EQ(mine["text"], first);
+    EXPECT_EQ(mine["start"], 0);
+  }
+  // The quote in 000 and the sentence in 003.
+  EXPECT_EQ(with_stdin, 2);
+}
+
 // --input-encoding reaches the readers and the report; an unknown charset
 // is a usage error before any work.
 TEST(Cli, InputEncoding) {
   TempDir d;
-  WriteFile(d / "in/a.txt", "Caf\xE9 au lait, le caf\xE9 est servi.\n");
+  WriteFile(d / "in/a.txt", "Caf\xE9 au lait, le caf\xE9 est servi.\nBody.\n");
   auto r = RunRefrain("scan " + (d / "in") + " --no-claims --out " +
                       (d / "out") + " --input-encoding windows-1252");
   ASSERT_EQ(r.exit_code, 0) << r.err;

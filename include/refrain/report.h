@@ -220,6 +220,11 @@ void WriteDocumentsCsv(const Report& report, std::ostream& out);
 // documents.csv's `keep`.
 std::vector<char> KeptDocuments(const Report& report);
 
+// The verified near-duplicate pairs the report is about: in an indexed
+// scan, pairs of two indexed documents (verified again because both were
+// loaded, and reported by the run that added the later) are not counted.
+uint64_t VerifiedPairsOfThisRun(const Report& report);
+
 // scan --write-kept: reads `paths` (the scan's inputs, unchanged) again and
 // writes the records of this run's kept documents to `out_path`, in input
 // order, one JSON object a line: a JSONL record verbatim (every field as
