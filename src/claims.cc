@@ -153,17 +153,21 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
                             const ClaimOptions& options, IdfTable* idf,
                             ClaimsIncremental* inc,
                             std::vector<uint32_t>* sigs) {
-  inc->unit_stems.assign(units.size(), {});
-  std::vector<std::string> all;
+  // Views of the stems, not strings: a dump has about 15 stems a unit and
+  // 30 distinct ones an article (strings, sorted, took 0.15 s of BBC's 2,226
+  // articles, twice a scan).
+  inc->unit_stems.assign(units.size(), TermList());
+  absl::flat_hash_set<std::string_view> distinct;
+  std::vector<std::string_view> st;
   for (size_t u = 0; u < units.size(); ++u) {
-    std::vector<std::string>& st = inc->unit_stems[u];
-    st = stems[u].ToStrings();
+    st.assign(stems[u].begin(), stems[u].end());
     std::sort(st.begin(), st.end());
     st.erase(std::unique(st.begin(), st.end()), st.end());
-    all.insert(all.end(), st.begin(), st.end());
+    for (std::string_view s : st) inc->unit_stems[u].push_back(s);
+    distinct.insert(st.begin(), st.end());
   }
+  std::vector<std::string> all(distinct.begin(), distinct.end());
   std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
   if (inc->base_idf) {
     absl::StatusOr<IdfTable> base = inc->base_idf(all);
     if (!base.ok()) return base.status();

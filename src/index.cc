@@ -1044,7 +1044,7 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
   std::vector<BandRow> doc_bands, unit_bands;
   doc_bands.reserve(n * p.lsh.bands);
   unit_bands.reserve(dump.unit_band_keys.size());
-  absl::flat_hash_map<std::string, int64_t> df;
+  absl::flat_hash_map<std::string_view, int64_t> df;  // Views of unit_stems.
   size_t u = 0;  // Next unit of dump.units.
   for (size_t i = 0; i < n; ++i) {
     const Document& d = *dump.docs[i];
@@ -1085,7 +1085,7 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
         unit_bands.push_back(
             {b, dump.unit_band_keys[k * p.claim_lsh.bands + b], next_unit});
       }
-      for (const std::string& stem : dump.unit_stems[k]) ++df[stem];
+      for (std::string_view stem : dump.unit_stems[k]) ++df[stem];
       ++next_unit;
     }
   }
@@ -1124,7 +1124,7 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       return s;
     }
   }
-  std::vector<std::pair<std::string, int64_t>> stems(df.begin(), df.end());
+  std::vector<std::pair<std::string_view, int64_t>> stems(df.begin(), df.end());
   std::sort(stems.begin(), stems.end());
   absl::StatusOr<Stmt> up = im.Prepare(
       "INSERT INTO stem_df(stem, df) VALUES(?1, ?2) "
@@ -1332,7 +1332,8 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     return fail(s);
   }
   {
-    std::vector<std::pair<std::string, int64_t>> stems(df.begin(), df.end());
+    std::vector<std::pair<std::string_view, int64_t>> stems(df.begin(),
+                                                            df.end());
     std::sort(stems.begin(), stems.end());
     absl::StatusOr<Stmt> st =
         im.Prepare("UPDATE stem_df SET df = df - ?2 WHERE stem = ?1");

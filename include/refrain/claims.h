@@ -250,7 +250,7 @@ struct ClaimsIncremental {
   // Out, per unit of the result: its distinct stems, sorted, and its
   // ClaimLshParams(options).bands candidate band keys (flattened), computed
   // with the IDF counts above (frequent stems are left out of the sketch).
-  std::vector<std::vector<std::string>> unit_stems;
+  std::vector<TermList> unit_stems;
   std::vector<uint64_t> unit_band_keys;
 };
 

@@ -156,7 +156,7 @@ struct DumpToAdd {
   // units.size() x claim_lsh.bands candidate band keys.
   std::vector<uint64_t> unit_band_keys;
   // Per unit: its distinct stems (they add to the IDF counts).
-  std::vector<std::vector<std::string>> unit_stems;
+  std::vector<TermList> unit_stems;
 };
 
 struct AddDumpResult {
