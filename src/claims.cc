@@ -189,6 +189,51 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
   return absl::OkStatus();
 }
 
+}  // namespace
+
+UnitVector WeighUnit(const TermList& stems, const IdfTable& idf) {
+  UnitVector v;
+  v.reserve(stems.size());
+  for (std::string_view s : stems) {
+    v.emplace_back(internal::HashBytes(s, internal::kTokenSeed), idf.Idf(s));
+  }
+  // Repeated stems add up, as in the units x terms matrix.
+  std::sort(v.begin(), v.end());
+  size_t w = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (w > 0 && v[w - 1].first == v[i].first) {
+      v[w - 1].second += v[i].second;
+    } else {
+      v[w++] = v[i];
+    }
+  }
+  v.resize(w);
+  double norm = 0;
+  for (const auto& [h, x] : v) norm += x * x;
+  norm = std::sqrt(norm);
+  if (norm > 0) {
+    for (auto& [h, x] : v) x /= norm;
+  }
+  return v;
+}
+
+double Dot(const UnitVector& a, const UnitVector& b) {
+  double dot = 0;
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].first < b[j].first) {
+      ++i;
+    } else if (b[j].first < a[i].first) {
+      ++j;
+    } else {
+      dot += a[i++].second * b[j++].second;
+    }
+  }
+  return dot;
+}
+
+namespace {
+
 bool Contains(Span outer, Span inner) {
   return outer.begin <= inner.begin && inner.end <= outer.end;
 }
@@ -1282,7 +1327,11 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     absl::Status st = SketchForIndex(result.units, all.stems, options, &idf,
                                      incremental, &sigs);
     if (!st.ok()) return st;
-    if (incremental->sketch_only) return result;
+    if (incremental->sketch_only) {
+      incremental->unit_terms = std::move(all.stems);
+      incremental->idf = std::move(idf);
+      return result;
+    }
   }
   if (result.units.size() < 2) return result;
 

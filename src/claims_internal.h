@@ -2,9 +2,22 @@
 #ifndef REFRAIN_SRC_CLAIMS_INTERNAL_H_
 #define REFRAIN_SRC_CLAIMS_INTERNAL_H_
 
+#include <cstdint>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "refrain/claim_score.h"
 
 namespace refrain {
+
+// A unit's stems as the cosine gate weighs them: each distinct stem (by its
+// 64-bit hash) with its count x IDF, the whole of length 1, sorted by hash.
+using UnitVector = std::vector<std::pair<uint64_t, double>>;
+UnitVector WeighUnit(const TermList& stems, const IdfTable& idf);
+
+// The cosine of two units' stems: the dot product of their UnitVectors.
+double Dot(const UnitVector& a, const UnitVector& b);
 
 // True if the English sentence `s` ends "<speaker> said:" (or told, added,
 // warned, ...): it only introduces the quote that follows.

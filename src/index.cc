@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
@@ -668,12 +669,28 @@ struct Index::Impl {
   // Members of the buckets of `keys` (n x bands) in the table `sql` queries
   // (params: band, key, limit; one member column, ascending), capped as
   // LshIndex::CandidatePairs caps buckets.
+  // The members of the buckets of `keys` (n x bands, flattened) that `sql`
+  // finds, ascending, each once. With `found_by`, also every (member, row
+  // of `keys` whose bucket holds it) pair.
   absl::StatusOr<std::vector<int64_t>> LookupBands(
       const char* sql, std::span<const uint64_t> keys, uint32_t bands,
-      uint32_t max_bucket) const {
-    std::vector<std::pair<uint32_t, uint64_t>> q(keys.size());
+      uint32_t max_bucket,
+      std::vector<std::pair<int64_t, uint32_t>>* found_by = nullptr) const {
+    struct Query {
+      uint32_t band;
+      uint64_t key;
+      uint32_t row;
+      bool operator<(const Query& o) const {
+        return std::tie(band, key, row) < std::tie(o.band, o.key, o.row);
+      }
+      bool SameBucket(const Query& o) const {
+        return band == o.band && key == o.key;
+      }
+    };
+    std::vector<Query> q(keys.size());
     for (size_t i = 0; i < keys.size(); ++i) {
-      q[i] = {static_cast<uint32_t>(i % bands), keys[i]};
+      q[i] = {static_cast<uint32_t>(i % bands), keys[i],
+              static_cast<uint32_t>(i / bands)};
     }
     // Sorted: consecutive look-ups walk the B-tree in order.
     std::sort(q.begin(), q.end());
@@ -682,10 +699,10 @@ struct Index::Impl {
     std::vector<int64_t> out, members;
     for (size_t i = 0; i < q.size();) {
       size_t j = i;
-      while (j < q.size() && q[j] == q[i]) ++j;
+      while (j < q.size() && q[j].SameBucket(q[i])) ++j;
       const size_t new_members = j - i;
-      st->Bind(1, q[i].first)
-          .Bind(2, static_cast<int64_t>(q[i].second))
+      st->Bind(1, q[i].band)
+          .Bind(2, static_cast<int64_t>(q[i].key))
           .Bind(3, int64_t{max_bucket} + 1);
       members.clear();
       for (;;) {
@@ -703,6 +720,9 @@ struct Index::Impl {
           members.size() + new_members > max_bucket ? 1 : members.size();
       for (size_t k = 0; k < take && k < members.size(); ++k) {
         out.push_back(members[k]);
+        if (found_by == nullptr) continue;
+        for (size_t r = i; r < j; ++r)
+          found_by->emplace_back(members[k], q[r].row);
       }
       i = j;
     }
@@ -892,18 +912,26 @@ absl::StatusOr<std::vector<IndexedUnit>> Index::FindUnits(
       unit_band_keys.size() % bands != 0) {
     return absl::InvalidArgumentError("unit band keys: not n x claim bands");
   }
+  std::vector<std::pair<int64_t, uint32_t>> found_by;  // (unit, new unit)
   absl::StatusOr<std::vector<int64_t>> nums = impl_->LookupBands(
       "SELECT unit FROM unit_band WHERE band = ?1 AND key = ?2 UNION ALL "
       "SELECT unit FROM unit_band_delta WHERE band = ?1 AND key = ?2 "
       "ORDER BY 1 LIMIT ?3",
-      unit_band_keys, bands, max_bucket);
+      unit_band_keys, bands, max_bucket, &found_by);
   if (!nums.ok()) return nums.status();
+  std::sort(found_by.begin(), found_by.end());
+  found_by.erase(std::unique(found_by.begin(), found_by.end()), found_by.end());
   absl::StatusOr<Stmt> st =
       impl_->Prepare("SELECT doc, kind, begin, end FROM unit WHERE num = ?1");
   if (!st.ok()) return st.status();
   std::vector<IndexedUnit> units;
   units.reserve(nums->size());
+  auto by = found_by.begin();
   for (int64_t u : *nums) {
+    std::vector<uint32_t> rows;
+    for (; by != found_by.end() && by->first == u; ++by) {
+      rows.push_back(by->second);
+    }
     st->Bind(1, u);
     absl::StatusOr<bool> row = st->Step();
     if (!row.ok()) {
@@ -916,11 +944,31 @@ absl::StatusOr<std::vector<IndexedUnit>> Index::FindUnits(
       iu.unit.kind = static_cast<UnitKind>(st->Int(1));
       iu.unit.span = {static_cast<uint32_t>(st->Int(2)),
                       static_cast<uint32_t>(st->Int(3))};
-      units.push_back(iu);
+      iu.found_by = std::move(rows);
+      units.push_back(std::move(iu));
     }
     st->Reset();
   }
   return units;
+}
+
+absl::StatusOr<std::vector<std::string>> Index::LoadTexts(
+    std::span<const int64_t> rows) const {
+  absl::StatusOr<Stmt> st =
+      impl_->Prepare("SELECT text FROM doc WHERE num = ?1");
+  if (!st.ok()) return st.status();
+  std::vector<std::string> texts(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    st->Bind(1, rows[i]);
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (*row) texts[i] = st->Text(0);
+    st->Reset();
+  }
+  return texts;
 }
 
 absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_join.h"
+#include "claims_internal.h"
+#include "refrain/claim_score.h"
 #include "refrain/lsh.h"
 
 namespace refrain::internal {
@@ -96,7 +99,10 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
     absl::StatusOr<std::vector<IndexedUnit>> units_found =
         index_.FindUnits(sketch.unit_band_keys, options_->claims.max_bucket);
     if (!units_found.ok()) return units_found.status();
-    for (const IndexedUnit& u : *units_found) related.push_back(u.doc);
+    absl::StatusOr<std::vector<int64_t>> gated =
+        GatedDocuments(*units, sketch, *units_found);
+    if (!gated.ok()) return gated.status();
+    related.insert(related.end(), gated->begin(), gated->end());
   }
   // A new document already indexed under its id is the same article: it is
   // not compared with itself.
@@ -119,6 +125,108 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   }
   seconds_ += Seconds(t0);
   return loaded;
+}
+
+absl::StatusOr<std::vector<int64_t>> IndexedScan::GatedDocuments(
+    const ClaimsResult& units, const ClaimsIncremental& sketch,
+    std::span<const IndexedUnit> found) const {
+  // The claim LSH is tuned for recall (Jaccard 0.2 over 28 bands), so
+  // nearly every indexed article has some unit in a bucket with some unit
+  // of a dump (BBC's tech section against the other four: 1,803 of 1,824),
+  // and loading them all made every run's cost grow with the index. Only a
+  // pair that passes the cosine gate can become a match, so an article is
+  // loaded when one of its units found here passes it with a new unit it
+  // shares a bucket with. The IDF here counts the dump's boilerplate units
+  // too, which the claims stage leaves out: hence the slack.
+  constexpr double kSlack = 0.9;
+  const double gate = kSlack * options_->claims.min_cosine;
+  std::vector<int64_t> doc_rows;
+  for (const IndexedUnit& u : found) doc_rows.push_back(u.doc);
+  std::sort(doc_rows.begin(), doc_rows.end());
+  doc_rows.erase(std::unique(doc_rows.begin(), doc_rows.end()), doc_rows.end());
+  if (gate <= 0) return doc_rows;
+  absl::StatusOr<TermAnalyzer> analyzer =
+      TermAnalyzer::Create(TermAnalyzerOptions{options_->claims.language});
+  if (!analyzer.ok()) return analyzer.status();
+  absl::StatusOr<std::vector<std::string>> texts = index_.LoadTexts(doc_rows);
+  if (!texts.ok()) return texts.status();
+
+  // Each found unit's stems, from its article's text.
+  const auto num_found = static_cast<int64_t>(found.size());
+  std::vector<size_t> doc_of(found.size());
+  std::vector<TermList> their_stems(found.size());
+  std::vector<char> unreadable(found.size(), 0);
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t k = 0; k < num_found; ++k) {
+    const IndexedUnit& u = found[k];
+    doc_of[k] = static_cast<size_t>(
+        std::lower_bound(doc_rows.begin(), doc_rows.end(), u.doc) -
+        doc_rows.begin());
+    const std::string& text = (*texts)[doc_of[k]];
+    if (u.unit.span.end > text.size()) {
+      unreadable[k] = 1;  // Loaded whole, as before this filter.
+      continue;
+    }
+    their_stems[k] = analyzer
+                         ->Analyze(std::string_view(text).substr(
+                             u.unit.span.begin, u.unit.span.size()))
+                         .stems;
+  }
+  // The IDF of the claims stage: the sketch's counts (the index's for the
+  // dump's stems, and the dump's) and the index's for the stems only
+  // indexed units have, which weigh in their units' lengths.
+  IdfTable idf = sketch.idf;
+  {
+    absl::flat_hash_set<std::string_view> known;
+    for (const TermList& t : sketch.unit_terms)
+      known.insert(t.begin(), t.end());
+    absl::flat_hash_set<std::string_view> more;
+    for (const TermList& t : their_stems) {
+      for (std::string_view stem : t) {
+        if (!known.contains(stem)) more.insert(stem);
+      }
+    }
+    std::vector<std::string> stems(more.begin(), more.end());
+    std::sort(stems.begin(), stems.end());
+    absl::StatusOr<IdfTable> indexed = index_.LoadIdf(stems);
+    if (!indexed.ok()) return indexed.status();
+    // Their document frequencies alone: the units are counted already.
+    idf.Merge(IdfTable::FromCounts(0, indexed->Counts()));
+  }
+  const auto num_new = static_cast<int64_t>(units.units.size());
+  std::vector<UnitVector> mine(units.units.size());
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t i = 0; i < num_new; ++i) {
+    mine[i] = WeighUnit(sketch.unit_terms[i], idf);
+  }
+  std::vector<char> pass(doc_rows.size(), 0);
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t k = 0; k < num_found; ++k) {
+    const size_t d = doc_of[k];
+    char done;
+#pragma omp atomic read
+    done = pass[d];
+    if (done) continue;  // Another unit of the article passed.
+    bool keep = unreadable[k] != 0;
+    if (!keep) {
+      const UnitVector theirs = WeighUnit(their_stems[k], idf);
+      for (uint32_t r : found[k].found_by) {
+        if (r < mine.size() && Dot(mine[r], theirs) >= gate) {
+          keep = true;
+          break;
+        }
+      }
+    }
+    if (keep) {
+#pragma omp atomic write
+      pass[d] = 1;
+    }
+  }
+  std::vector<int64_t> out;
+  for (size_t d = 0; d < doc_rows.size(); ++d) {
+    if (pass[d]) out.push_back(doc_rows[d]);
+  }
+  return out;
 }
 
 ClaimsIncremental* IndexedScan::claims(uint32_t loaded) {

@@ -61,6 +61,15 @@ class IndexedScan {
   IndexedScan(Index index, const ScanOptions& options)
       : index_(std::move(index)), options_(&options) {}
 
+  // Of the indexed documents holding the units `found` (FindUnits of the
+  // new units in `units`, sketched into `sketch`), those with a unit whose
+  // IDF-weighted cosine with a new unit it shares a bucket with nearly
+  // reaches the claims stage's gate: the others cannot give a match.
+  // Row ids, ascending.
+  absl::StatusOr<std::vector<int64_t>> GatedDocuments(
+      const ClaimsResult& units, const ClaimsIncremental& sketch,
+      std::span<const IndexedUnit> found) const;
+
   Index index_;
   const ScanOptions* options_;
   uint64_t documents_before_ = 0;

@@ -182,6 +182,28 @@ TEST(Claims, KeyOfTermsIdentifiesTheTerms) {
             key);
 }
 
+// The cosine gate's weighing: counts x IDF, repeated stems adding up,
+// normalized; unknown stems take the largest IDF.
+TEST(Claims, WeighUnitAndDotGiveTheGatesCosine) {
+  const std::vector<std::pair<std::string, uint64_t>> counts{
+      {"a", 1}, {"b", 4}, {"c", 2}};
+  const IdfTable idf = IdfTable::FromCounts(9, counts);
+  const double ia = IdfTable::IdfOf(9, 1), ib = IdfTable::IdfOf(9, 4),
+               ic = IdfTable::IdfOf(9, 2), iz = IdfTable::IdfOf(9, 0);
+  EXPECT_DOUBLE_EQ(idf.Idf("z"), iz);
+  const UnitVector x = WeighUnit(TermList{"a", "b", "b"}, idf);
+  const UnitVector y = WeighUnit(TermList{"b", "c", "z"}, idf);
+  ASSERT_EQ(x.size(), 2u);
+  ASSERT_EQ(y.size(), 3u);
+  const double nx = std::sqrt(ia * ia + 4 * ib * ib);
+  const double ny = std::sqrt(ib * ib + ic * ic + iz * iz);
+  EXPECT_NEAR(Dot(x, y), 2 * ib * ib / (nx * ny), 1e-12);
+  EXPECT_NEAR(Dot(x, x), 1.0, 1e-12);
+  EXPECT_NEAR(Dot(y, x), Dot(x, y), 1e-15);
+  EXPECT_EQ(Dot(x, WeighUnit(TermList{"c"}, idf)), 0.0);
+  EXPECT_TRUE(WeighUnit(TermList{}, idf).empty());
+}
+
 TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
   std::vector<Document> docs{
       Doc("a",

@@ -229,6 +229,24 @@ TEST(Index, SeedCorpusSplitEqualsCombinedScan) {
   }
 }
 
+// Only indexed articles with a unit near the cosine gate with a new unit
+// are loaded for the claims stage: of 000, 001, 002 and 004, 003 shares
+// claim LSH buckets with all four (the old rule loaded them all), but only
+// 000 restates its claims. The matches are still the combined scan's.
+TEST(Index, LoadsOnlyArticlesWhoseUnitsMayPassTheGate) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2), Seed(4)}, db);
+  Report second = Scan({Seed(3)}, db);
+  ASSERT_EQ(second.index.loaded, 1u);
+  EXPECT_EQ(second.documents[0].id, Seed(0));
+  Report combined = Scan({Seed(0), Seed(1), Seed(2), Seed(4), Seed(3)}, "");
+  size_t cross_pairs = 0, cross_matches = 0;
+  ExpectSameAsCombined(combined, second, {Seed(0), Seed(1), Seed(2), Seed(4)},
+                       &cross_pairs, &cross_matches);
+  EXPECT_GE(cross_matches, 2u);  // Lavrov's two statements.
+}
+
 TEST(Index, DocumentsCsvDropsRepostsOfIndexedArticles) {
   // Dump 2 re-posts 001 of dump 1 under a new name with a new last line: a
   // deduplicated dataset built dump by dump keeps 001 and drops the re-post.

@@ -252,6 +252,10 @@ struct ClaimsIncremental {
   // with the IDF counts above (frequent stems are left out of the sketch).
   std::vector<TermList> unit_stems;
   std::vector<uint64_t> unit_band_keys;
+  // Out, with sketch_only: each unit's stems in text order
+  // (UnitTerms::stems), and the IDF counts the sketches were made with.
+  std::vector<TermList> unit_terms;
+  IdfTable idf;
 };
 
 // The banding of the claim candidate LSH.

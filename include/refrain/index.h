@@ -138,6 +138,9 @@ struct IndexedDocument {
 struct IndexedUnit {
   int64_t doc = 0;
   ClaimUnit unit;
+  // Index::FindUnits: the new units (rows of its band keys) sharing a
+  // bucket with this one, ascending.
+  std::vector<uint32_t> found_by;
 };
 
 // One dump to add, as arrays over its documents (a batch, so a dump is one
@@ -259,9 +262,15 @@ class Index {
 
   // The same over claim units (keys: n x claim_lsh.bands): the indexed
   // units sharing a bucket with a new unit, in index order (by document,
-  // then position). Cost: one look-up per distinct key and per unit found.
+  // then position), each with the new units it shares one with. Cost: one
+  // look-up per distinct key and per unit found.
   absl::StatusOr<std::vector<IndexedUnit>> FindUnits(
       std::span<const uint64_t> unit_band_keys, uint32_t max_bucket) const;
+
+  // The texts of the documents with these row ids, in the given order
+  // ("" for a row id not in the index).
+  absl::StatusOr<std::vector<std::string>> LoadTexts(
+      std::span<const int64_t> rows) const;
 
   // The documents with these row ids, in the given order.
   absl::StatusOr<std::vector<IndexedDocument>> LoadDocuments(
