@@ -485,7 +485,7 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     // New, or another token with the same 64-bit hash: (re)computed.
     info = TokenInfo();
     info.token = token;
-    info.negation = IsNegationCue(token);
+    info.negation = IsNegationCue(token, options_.language);
     std::string_view w = token;
     if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);  // Possessive.
     info.hash = w.size() == token.size()

@@ -148,10 +148,73 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
   return std::shared_ptr<const StopWordList>(std::move(list));
 }
 
-bool IsNegationCue(std::string_view word) {
-  if (word.size() > 3 && word.ends_with("n't")) return true;
-  for (std::string_view n : kNegations) {
-    if (word == n) return true;
+namespace {
+
+// Negation words of the other languages with a Snowball stop list, as the
+// normalizer leaves them (case-folded, accents kept): particles, negative
+// pronouns and adverbs, and "without". By libstemmer name and ISO code.
+struct Negations {
+  std::string_view names[2];
+  std::initializer_list<std::string_view> words;
+};
+const Negations kOtherNegations[] = {
+    {{"danish", "da"}, {"ikke", "aldrig", "ingen", "intet", "uden", "hverken"}},
+    {{"dutch", "nl"},
+     {"niet", "geen", "nooit", "niemand", "niets", "nergens", "zonder",
+      "noch"}},
+    {{"finnish", "fi"},
+     {"ei", "en", "et", "emme", "ette", "eivät", "eikä", "ilman", "koskaan"}},
+    {{"french", "fr"},
+     {"ne", "pas", "jamais", "aucun", "aucune", "rien", "nul", "nulle", "sans",
+      "ni", "non", "nullement", "guère"}},
+    {{"german", "de"},
+     {"nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie",
+      "niemals", "niemand", "nichts", "nirgends", "ohne", "weder"}},
+    {{"hungarian", "hu"},
+     {"nem", "sem", "nincs", "nincsenek", "soha", "semmi", "senki", "sehol",
+      "nélkül"}},
+    {{"indonesian", "id"},
+     {"tidak", "tak", "bukan", "belum", "tanpa", "jangan", "tiada"}},
+    {{"italian", "it"},
+     {"non", "mai", "nessuno", "nessuna", "niente", "nulla", "senza", "né"}},
+    {{"norwegian", "no"},
+     {"ikke", "aldri", "ingen", "intet", "uten", "verken"}},
+    {{"portuguese", "pt"},
+     {"não", "nunca", "jamais", "nenhum", "nenhuma", "ninguém", "nada", "sem",
+      "nem"}},
+    {{"romanian", "ro"},
+     {"nu", "niciodată", "nimeni", "nimic", "fără", "nici", "niciun", "nicio"}},
+    {{"russian", "ru"},
+     {"не", "нет", "никогда", "никто", "ничто", "ничего", "ни", "без",
+      "нигде"}},
+    {{"spanish", "es"},
+     {"no", "nunca", "jamás", "ningún", "ninguno", "ninguna", "nadie", "nada",
+      "sin", "ni", "tampoco"}},
+    {{"swedish", "sv"},
+     {"inte", "ej", "aldrig", "ingen", "inget", "inga", "utan", "varken"}},
+};
+
+}  // namespace
+
+bool IsNegationCue(std::string_view word, std::string_view language) {
+  if (IsEnglishLanguage(language)) {
+    if (word.size() > 3 && word.ends_with("n't")) return true;
+    for (std::string_view n : kNegations) {
+      if (word == n) return true;
+    }
+    return false;
+  }
+  // French elides "ne" before a vowel: "n'a", "n'est" are one token.
+  if ((language == "french" || language == "fr") && word.size() > 2 &&
+      word.starts_with("n'")) {
+    return true;
+  }
+  for (const Negations& n : kOtherNegations) {
+    if (language != n.names[0] && language != n.names[1]) continue;
+    for (std::string_view w : n.words) {
+      if (word == w) return true;
+    }
+    return false;
   }
   return false;
 }

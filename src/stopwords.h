@@ -56,10 +56,15 @@ inline constexpr char kDefaultStopWordsDir[] =
 absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
     std::string_view language, const std::string& dir = kDefaultStopWordsDir);
 
-// True if `word` (case-folded) negates its clause: "not", "no", "never",
-// "nor", "none", "nobody", "nothing", "neither", "nowhere", "cannot",
-// "without", or any word ending in "n't" ("don't", "isn't", "can't").
-bool IsNegationCue(std::string_view word);
+// True if `word` (case-folded) negates its clause. English: "not", "no",
+// "never", "nor", "none", "nobody", "nothing", "neither", "nowhere",
+// "cannot", "without", or any word ending in "n't" ("don't", "isn't",
+// "can't"). The other languages with a Snowball stop list (`language` as
+// StopWordsOf takes it) have lists of their own: "ne", "pas", "jamais" and
+// "n'..." in French, "nicht", "kein" in German, "не", "нет" in Russian,
+// ...; the other Snowball languages none.
+bool IsNegationCue(std::string_view word,
+                   std::string_view language = "english");
 
 }  // namespace refrain
 

@@ -146,6 +146,37 @@ TEST(TermAnalyzer, Negation) {
   EXPECT_FALSE(a.Analyze("Russia knows the note").negated);
 }
 
+// Each language with a stop list has its own negation words; English's
+// are not negations elsewhere (French "no" is not a word, "pas" is).
+TEST(TermAnalyzer, NegationInOtherLanguages) {
+  auto negated = [](const char* language, std::string_view text) {
+    absl::StatusOr<TermAnalyzer> a = TermAnalyzer::Create({language});
+    EXPECT_TRUE(a.ok()) << a.status();
+    return a.ok() && a->Analyze(text).negated;
+  };
+  EXPECT_TRUE(negated("french", "Le ministre ne viendra pas"));
+  EXPECT_TRUE(negated("french", "Le ministre n\u2019a jamais dit cela"));
+  EXPECT_TRUE(negated("fr", "Le ministre n'est venu"));
+  EXPECT_FALSE(negated("french", "Le ministre viendra lundi"));
+  EXPECT_FALSE(negated("french", "Not a French word, never"));
+  EXPECT_TRUE(negated("german", "Der Minister kommt nicht"));
+  EXPECT_TRUE(negated("de", "Es gibt keine Einigung"));
+  EXPECT_FALSE(negated("german", "Der Minister kommt morgen"));
+  EXPECT_TRUE(negated("spanish", "El ministro no vendr\u00e1"));
+  EXPECT_TRUE(negated("italian", "Il ministro non verr\u00e0"));
+  EXPECT_TRUE(negated("portuguese", "O ministro n\u00e3o vir\u00e1"));
+  EXPECT_TRUE(negated("dutch", "De minister komt niet"));
+  EXPECT_TRUE(negated("swedish", "Ministern kommer inte"));
+  EXPECT_TRUE(negated("russian",
+                      "\u041c\u0438\u043d\u0438\u0441\u0442\u0440 "
+                      "\u043d\u0435 \u043f\u0440\u0438\u0435\u0434"
+                      "\u0435\u0442"));  // Министр не приедет
+  EXPECT_FALSE(negated("russian",
+                       "\u041c\u0438\u043d\u0438\u0441\u0442\u0440 "
+                       "\u043f\u0440\u0438\u0435\u0434\u0435\u0442"));
+  EXPECT_FALSE(negated("turkish", "Bakan gelmeyecek"));  // No list.
+}
+
 TEST(TermAnalyzer, Languages) {
   absl::StatusOr<TermAnalyzer> bad = TermAnalyzer::Create({"klingon"});
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
@@ -487,6 +518,35 @@ TEST(ClaimScorer, NegationAndNumbersLowerTheScore) {
       Score("The attack killed 20 people in Kabul on Monday",
             "The attack killed 200 people in Kabul on Monday");
   EXPECT_LT(numbers, same - 0.01);
+}
+
+// The same in French (no WordNet there): a negated restatement scores
+// lower than the statement itself.
+TEST(ClaimScorer, NegationLowersTheScoreInFrench) {
+  absl::StatusOr<TermAnalyzer> fr = TermAnalyzer::Create({"french"});
+  ASSERT_TRUE(fr.ok()) << fr.status();
+  IdfTable idf;
+  for (const char* s :
+       {"Le gouvernement augmentera les imp\u00f4ts l'an prochain",
+        "La Russie livrera du bl\u00e9 \u00e0 l'Afghanistan cet hiver",
+        "Le ministre a visit\u00e9 Kaboul lundi",
+        "Les prix du bl\u00e9 ont baiss\u00e9 en octobre"}) {
+    idf.Add(fr->Analyze(s));
+  }
+  const UnitTerms a = fr->Analyze(
+      "La Russie livrera du bl\u00e9 \u00e0 l'Afghanistan cet hiver");
+  const UnitTerms b = fr->Analyze(
+      "La Russie ne livrera pas de bl\u00e9 \u00e0 l'Afghanistan cet hiver");
+  ASSERT_TRUE(b.negated);
+  ASSERT_FALSE(a.negated);
+  std::vector<double> f;
+  Scorer().Features(a, b, idf, &f);
+  const auto& names = ClaimScorer::FeatureNames();
+  const size_t neg = static_cast<size_t>(
+      std::find(names.begin(), names.end(), "neg_mismatch") - names.begin());
+  ASSERT_LT(neg, names.size());
+  EXPECT_EQ(f[neg], 1.0);
+  EXPECT_LT(Scorer().Score(a, b, idf), Scorer().Score(a, a, idf) - 0.05);
 }
 
 // ---------------------------------------------------------------------------
