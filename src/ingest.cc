@@ -3,6 +3,7 @@
 #include <isa-l/igzip_lib.h>
 #include <simdjson.h>
 #include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
 #include <unicode/utypes.h>
 #include <zstd.h>
 
@@ -80,6 +81,8 @@ class ByteSource {
  public:
   virtual ~ByteSource() = default;
   virtual absl::StatusOr<size_t> Read(char* buf, size_t n) = 0;
+  // True once a Read found UTF-16 text and gives it converted (Utf8Source).
+  virtual bool FromUtf16() const { return false; }
 };
 
 std::string ErrnoText() { return std::strerror(errno); }
@@ -277,9 +280,32 @@ absl::Status Peek(std::unique_ptr<ByteSource>& src, std::string* head,
   return absl::OkStatus();
 }
 
+// ICU callbacks that turn each unpaired surrogate, or a cut last byte, of
+// UTF-16 input into the byte 0xFF, which is never UTF-8: the record it
+// lands in is then repaired and counted like any invalid UTF-8
+// (Document::invalid_utf8), where ICU's own substitution (U+FFFD) went
+// uncounted. The UTF-16 side passes a lone low surrogate on, and the UTF-8
+// side, which cannot encode it, writes the byte.
+void PassLoneSurrogate(const void*, UConverterToUnicodeArgs* args, const char*,
+                       int32_t, UConverterCallbackReason reason,
+                       UErrorCode* err) {
+  if (reason > UCNV_IRREGULAR) return;  // Reset, close, clone.
+  *err = U_ZERO_ERROR;
+  const UChar lone = 0xDFFF;
+  ucnv_cbToUWriteUChars(args, &lone, 1, 0, err);
+}
+void WriteInvalidByte(const void*, UConverterFromUnicodeArgs* args,
+                      const UChar*, int32_t, UChar32,
+                      UConverterCallbackReason reason, UErrorCode* err) {
+  if (reason > UCNV_IRREGULAR) return;
+  *err = U_ZERO_ERROR;
+  ucnv_cbFromUWriteBytes(args, "\xFF", 1, 0, err);
+}
+
 // UTF-16 text (what Windows tools save as "Unicode"), converted to UTF-8 by
 // ICU as it is read. Its byte-order mark becomes UTF-8's, which the readers
-// drop; unpaired surrogates become U+FFFD.
+// drop; unpaired surrogates and a cut last byte become 0xFF bytes, repaired
+// to U+FFFD and counted with their record.
 class Utf16Source : public ByteSource {
  public:
   Utf16Source(std::unique_ptr<ByteSource> raw, const char* charset)
@@ -287,6 +313,12 @@ class Utf16Source : public ByteSource {
     UErrorCode err = U_ZERO_ERROR;
     from_ = ucnv_open(charset, &err);
     to_ = ucnv_open("UTF-8", &err);
+    if (U_SUCCESS(err)) {
+      ucnv_setToUCallBack(from_, PassLoneSurrogate, nullptr, nullptr, nullptr,
+                          &err);
+      ucnv_setFromUCallBack(to_, WriteInvalidByte, nullptr, nullptr, nullptr,
+                            &err);
+    }
     open_error_ = err;
   }
   ~Utf16Source() override {
@@ -365,14 +397,17 @@ class Utf8Source : public ByteSource {
       decided_ = true;
       if (const char* charset = Utf16Charset(head)) {
         src_ = std::make_unique<Utf16Source>(std::move(src_), charset);
+        utf16_ = true;
       }
     }
     return src_->Read(buf, n);
   }
+  bool FromUtf16() const override { return utf16_; }
 
  private:
   std::unique_ptr<ByteSource> src_;
   bool decided_ = false;
+  bool utf16_ = false;
 };
 
 absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
@@ -639,7 +674,7 @@ class Walker {
                std::strchr(" \t\r\n", element.back()) != nullptr) {
           element.pop_back();
         }
-        JsonRecord(path, element_line, std::move(element));
+        JsonRecord(path, element_line, std::move(element), src.FromUtf16());
       }
       any_record = true;
       element.clear();
@@ -793,6 +828,7 @@ class Walker {
       Skip(path, 0, "empty file");
       return;
     }
+    rec.from_utf16 = src.FromUtf16();
     on_record_(std::move(rec));
   }
 
@@ -822,7 +858,7 @@ class Walker {
                           options_.max_record_bytes,
                           " bytes (--max-record-bytes)"));
       } else if (line.find_first_not_of(" \t\r") != std::string::npos) {
-        JsonRecord(path, line_no, std::move(line));
+        JsonRecord(path, line_no, std::move(line), src.FromUtf16());
       }
       line.clear();
       too_long = false;
@@ -871,12 +907,14 @@ class Walker {
 
   // Hands on one JSON record (a JSONL line, or an element of a .json
   // document) to be parsed.
-  void JsonRecord(const std::string& path, uint64_t line, std::string&& bytes) {
+  void JsonRecord(const std::string& path, uint64_t line, std::string&& bytes,
+                  bool from_utf16) {
     RawRecord rec;
     rec.format = RecordFormat::kJsonLine;
     rec.path = path;
     rec.line = line;
     rec.bytes = std::move(bytes);
+    rec.from_utf16 = from_utf16;
     on_record_(std::move(rec));
   }
 
@@ -1116,7 +1154,9 @@ uint32_t ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
   // to convert from, the common case, costs no pass over the bytes.
   const bool html = record->format == RecordFormat::kHtml ||
                     (options.html && record->format != RecordFormat::kJsonLine);
-  if ((!html && options.input_encoding.empty()) ||
+  // Text read as UTF-16 is Unicode already: its invalid bytes mark
+  // unpaired surrogates, to be repaired, not another charset.
+  if ((!html && options.input_encoding.empty()) || record->from_utf16 ||
       internal::IsValidUtf8(record->bytes)) {
     return 0;
   }

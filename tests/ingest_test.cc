@@ -217,11 +217,45 @@ TEST(Ingest, Utf16FilesAreConvertedToUtf8) {
   EXPECT_EQ(r.docs[2].text,
             "Caf\xC3\xA9 headline\r\n\r\nBody \xF0\x9F\x98\x80 text.\r\n");
   EXPECT_EQ(r.docs[3].title, "Zipped title");
-  // A lone last byte (a cut file) becomes U+FFFD.
+  // A lone last byte (a cut file) becomes U+FFFD, counted.
   WriteFile(d / "odd.txt", Utf16(u"Ab", false) + "\x41");
   r = IngestAll({d / "odd.txt"});
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].text, "Ab\xEF\xBF\xBD");
+  EXPECT_EQ(r.docs[0].invalid_utf8, 1u);
+}
+
+// Unpaired surrogates become U+FFFD and are counted with the record they
+// are in, as invalid UTF-8 is; a legacy --input-encoding does not apply to
+// text that was UTF-16.
+TEST(Ingest, Utf16UnpairedSurrogatesAreRepairedAndCounted) {
+  TempDir d;
+  const std::u16string lines =
+      std::u16string(u"{\"id\":\"a\",\"text\":\"ok\"}\n") +
+      u"{\"id\":\"b\",\"text\":\"x" + char16_t{0xD800} + u"y" +
+      char16_t{0xDC00} + u"z\"}\n" +
+      u"{\"id\":\"c\",\"text\":\"caf\u00e9 \U0001F600\"}\n";
+  for (bool big_endian : {false, true}) {
+    WriteFile(d / "s.jsonl", Utf16(lines, big_endian));
+    WriteFile(d / "s.txt",
+              Utf16(std::u16string(u"Title\nBody ") + char16_t{0xDE00} + u".",
+                    big_endian));
+    for (const char* encoding : {"", "windows-1252"}) {
+      IngestOptions o;
+      o.input_encoding = encoding;
+      Ingested r = IngestAll({d / "s.jsonl", d / "s.txt"}, o);
+      ASSERT_EQ(r.docs.size(), 4u) << big_endian << encoding;
+      EXPECT_TRUE(r.skipped.empty());
+      EXPECT_EQ(r.docs[0].invalid_utf8, 0u);
+      EXPECT_EQ(r.docs[1].text, "x\xEF\xBF\xBDy\xEF\xBF\xBDz") << encoding;
+      EXPECT_EQ(r.docs[1].invalid_utf8, 2u);
+      EXPECT_EQ(r.docs[1].location, (d / "s.jsonl") + ":2");
+      EXPECT_EQ(r.docs[2].text, "caf\xC3\xA9 \xF0\x9F\x98\x80");
+      EXPECT_EQ(r.docs[2].invalid_utf8, 0u);
+      EXPECT_EQ(r.docs[3].text, "Title\nBody \xEF\xBF\xBD.");
+      EXPECT_EQ(r.docs[3].invalid_utf8, 1u);
+    }
+  }
 }
 
 // A .json file (an API export): an array of records, each located by the

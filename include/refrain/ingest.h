@@ -87,6 +87,10 @@ struct RawRecord {
   std::string path;   // The file it came from.
   uint64_t line = 0;  // 1-based line for JSONL; 0 for .txt.
   std::string bytes;  // File content or JSONL line, without the newline.
+  // Read from UTF-16 text (a byte-order mark FF FE or FE FF) and converted:
+  // its invalid bytes (0xFF) each stand for an unpaired surrogate or a cut
+  // last byte, and no legacy charset applies. Default false.
+  bool from_utf16 = false;
   std::string location() const;  // "path" or "path:line".
 };
 
