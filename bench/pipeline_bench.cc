@@ -23,6 +23,7 @@
 #include "hash.h"
 #include "normalize_internal.h"
 #include "refrain/claim_score.h"
+#include "refrain/ingest.h"
 #include "refrain/lsh.h"
 #include "refrain/minhash.h"
 #include "refrain/normalize.h"
@@ -302,6 +303,25 @@ void RunReal(benchmark::State& state, Stage stage) {
   state.SetBytesProcessed(state.iterations() * t->bytes);
   state.SetItemsProcessed(state.iterations() * t->raw.size());
 }
+
+// Walking the input directory (ListInputFiles): the system calls made per
+// file before any is read, paid once per run on one thread.
+void BM_RealListInputFiles(benchmark::State& state) {
+  const char* dir = std::getenv("REFRAIN_BENCH_TEXT");
+  if (dir == nullptr) {
+    state.SkipWithError("set REFRAIN_BENCH_TEXT to a directory of .txt files");
+    return;
+  }
+  const std::vector<std::string> paths{dir};
+  size_t files = 0;
+  for (auto _ : state) {
+    std::vector<InputFile> listed = ListInputFiles(paths);
+    files = listed.size();
+    benchmark::DoNotOptimize(listed.data());
+  }
+  state.SetItemsProcessed(state.iterations() * files);
+}
+BENCHMARK(BM_RealListInputFiles);
 
 void BM_RealNormalizeInto(benchmark::State& state) {
   std::string out;

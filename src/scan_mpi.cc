@@ -525,7 +525,7 @@ std::vector<InputFile> ShareInputFiles(Comm& comm,
                                        std::vector<bool>* pieces) {
   std::string listing;
   if (comm.rank() == 0) {
-    for (const InputFile& f : ListInputFiles(paths)) {
+    for (const InputFile& f : ListInputFiles(paths, /*sizes=*/true)) {
       PutStr(&listing, f.path);
       PutStr(&listing, f.skip_reason);
       PutU64(&listing, f.bytes);

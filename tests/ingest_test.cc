@@ -860,10 +860,19 @@ TEST(Ingest, ListedFilesReadInPiecesGiveTheSameRecords) {
   WriteFile(d / "sub/d.txt", "Title D\nBody D.\n");
   WriteFile(d / ".hidden.txt", "ignored");
   const std::vector<std::string> paths = {d.path(), d / "missing.txt"};
-  std::vector<InputFile> files = ListInputFiles(paths);
+  std::vector<InputFile> files = ListInputFiles(paths, /*sizes=*/true);
   ASSERT_EQ(files.size(), 5u);  // a, b, c, sub/d, then the missing path.
   EXPECT_EQ(files[0].path, d / "a.txt");
   EXPECT_EQ(files[0].bytes, 16u);
+  EXPECT_EQ(files[3].bytes, 16u);
+  // Without sizes, the same files and reasons (one process needs no sizes).
+  std::vector<InputFile> unsized = ListInputFiles(paths);
+  ASSERT_EQ(unsized.size(), files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    EXPECT_EQ(unsized[i].path, files[i].path);
+    EXPECT_EQ(unsized[i].skip_reason, files[i].skip_reason);
+    EXPECT_EQ(unsized[i].bytes, 0u);
+  }
   EXPECT_EQ(files[3].path, d / "sub/d.txt");
   EXPECT_TRUE(files[3].skip_reason.empty());
   EXPECT_TRUE(files[4].skip_reason.starts_with("cannot open: "));

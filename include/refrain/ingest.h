@@ -113,7 +113,9 @@ struct InputFile {
   // Non-empty: the path could not be walked ("cannot open: ...", "cannot
   // read directory: ..."); reading it gives this skipped entry.
   std::string skip_reason;
-  uint64_t bytes = 0;  // Size on disk (compressed), for sharing out work.
+  // Size on disk (compressed), for sharing out work; 0 unless listed with
+  // sizes (ListInputFiles) or not a regular file.
+  uint64_t bytes = 0;
   // A piece of a file that CanReadInPieces(): only the records whose lines
   // start at byte offsets in [begin, end), located by their line numbers in
   // the whole file, given `newlines_before`, the number of '\n' bytes in
@@ -126,7 +128,11 @@ struct InputFile {
     return begin != 0 || end != std::numeric_limits<uint64_t>::max();
   }
 };
-std::vector<InputFile> ListInputFiles(std::span<const std::string> paths);
+// With `sizes`, every file's `bytes` too: a stat per file that one
+// process, which shares nothing out, does without (a directory's regular
+// files are known as such from the directory itself).
+std::vector<InputFile> ListInputFiles(std::span<const std::string> paths,
+                                      bool sizes = false);
 // Whether `file` can be read in pieces: an uncompressed JSON Lines file
 // (.jsonl, .ndjson), not UTF-16, whose line boundaries are its records'.
 bool CanReadInPieces(const InputFile& file);
