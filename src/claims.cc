@@ -189,15 +189,13 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
   return absl::OkStatus();
 }
 
-}  // namespace
-
-UnitVector WeighUnit(const TermList& stems, const IdfTable& idf) {
-  UnitVector v;
-  v.reserve(stems.size());
-  for (std::string_view s : stems) {
-    v.emplace_back(internal::HashBytes(s, internal::kTokenSeed), idf.Idf(s));
-  }
-  // Repeated stems add up, as in the units x terms matrix.
+// Sorts (term, weight) entries by term, adds up the weights of a repeated
+// term (a term's weight is its count x IDF), and returns the Euclidean
+// norm of the result: what the cosine gate divides by. One definition for
+// the units x terms matrix and for WeighUnit, which must agree.
+template <typename Term>
+double SumRepeatsAndNorm(std::vector<std::pair<Term, double>>* entries) {
+  std::vector<std::pair<Term, double>>& v = *entries;
   std::sort(v.begin(), v.end());
   size_t w = 0;
   for (size_t i = 0; i < v.size(); ++i) {
@@ -209,8 +207,20 @@ UnitVector WeighUnit(const TermList& stems, const IdfTable& idf) {
   }
   v.resize(w);
   double norm = 0;
-  for (const auto& [h, x] : v) norm += x * x;
-  norm = std::sqrt(norm);
+  for (const auto& [t, x] : v) norm += x * x;
+  return std::sqrt(norm);
+}
+
+}  // namespace
+
+UnitVector WeighUnit(const TermList& stems, const IdfTable& idf) {
+  UnitVector v;
+  v.reserve(stems.size());
+  for (std::string_view s : stems) {
+    v.emplace_back(internal::HashBytes(s, internal::kTokenSeed), idf.Idf(s));
+  }
+  // Weighed as the units x terms matrix weighs its rows.
+  const double norm = SumRepeatsAndNorm(&v);
   if (norm > 0) {
     for (auto& [h, x] : v) x /= norm;
   }
@@ -918,20 +928,8 @@ void BuildUnitTermMatrix(const TermIds& ids, const Copies& copies,
     for (int32_t t : ids.of(static_cast<uint32_t>(u))) {
       tf.emplace_back(t, ids.idf[t]);
     }
-    // Repeated terms add up: sort by id and merge runs.
-    std::sort(tf.begin(), tf.end());
-    size_t w = 0;
-    for (size_t i = 0; i < tf.size(); ++i) {
-      if (w > 0 && tf[w - 1].first == tf[i].first) {
-        tf[w - 1].second += tf[i].second;
-      } else {
-        tf[w++] = tf[i];
-      }
-    }
-    tf.resize(w);
-    double norm = 0;
-    for (const auto& [t, wt] : tf) norm += wt * wt;
-    norm = std::sqrt(norm);
+    const double norm = SumRepeatsAndNorm(&tf);
+    const size_t w = tf.size();
     const int32_t begin = x.outerIndexPtr()[u];
     for (size_t i = 0; i < w; ++i) {
       x.innerIndexPtr()[begin + i] = tf[i].first;
