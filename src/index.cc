@@ -96,6 +96,15 @@ CREATE TABLE unit_band_delta(
 // Look-ups probe both tables.
 constexpr int64_t kMergeFraction = 8;  // delta > documents / 8
 
+// A claim bucket shared with more new units than this lists none of them
+// (IndexedUnit::kManyNewUnits), and its indexed units' articles are loaded
+// unchecked: a dump whose sentences recur everywhere would otherwise list
+// every indexed unit of its buckets with each new one (generated articles,
+// 10,000 against 50,000: 15.5 million pairs, 3 s more than loading all).
+// At 16, BBC tech against the other sections loaded 620 articles; at 64,
+// 439, as with no cap (docs/performance.md, "Persistent index").
+constexpr size_t kMaxListedNewUnits = 64;
+
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -671,7 +680,8 @@ struct Index::Impl {
   // LshIndex::CandidatePairs caps buckets.
   // The members of the buckets of `keys` (n x bands, flattened) that `sql`
   // finds, ascending, each once. With `found_by`, also every (member, row
-  // of `keys` whose bucket holds it) pair.
+  // of `keys` whose bucket holds it) pair, or (member, kManyNewUnits) once
+  // for a bucket of more than kMaxListedNewUnits rows.
   absl::StatusOr<std::vector<int64_t>> LookupBands(
       const char* sql, std::span<const uint64_t> keys, uint32_t bands,
       uint32_t max_bucket,
@@ -721,6 +731,10 @@ struct Index::Impl {
       for (size_t k = 0; k < take && k < members.size(); ++k) {
         out.push_back(members[k]);
         if (found_by == nullptr) continue;
+        if (new_members > kMaxListedNewUnits) {
+          found_by->emplace_back(members[k], IndexedUnit::kManyNewUnits);
+          continue;
+        }
         for (size_t r = i; r < j; ++r)
           found_by->emplace_back(members[k], q[r].row);
       }

@@ -18,6 +18,16 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
+// The rows whose `pass` flag is set.
+std::vector<int64_t> PassedRows(const std::vector<int64_t>& rows,
+                                const std::vector<char>& pass) {
+  std::vector<int64_t> out;
+  for (size_t d = 0; d < rows.size(); ++d) {
+    if (pass[d]) out.push_back(rows[d]);
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
@@ -151,82 +161,94 @@ absl::StatusOr<std::vector<int64_t>> IndexedScan::GatedDocuments(
   absl::StatusOr<std::vector<std::string>> texts = index_.LoadTexts(doc_rows);
   if (!texts.ok()) return texts.status();
 
-  // Each found unit's stems, from its article's text.
   const auto num_found = static_cast<int64_t>(found.size());
+  const auto num_new = static_cast<int64_t>(units.units.size());
   std::vector<size_t> doc_of(found.size());
-  std::vector<TermList> their_stems(found.size());
-  std::vector<char> unreadable(found.size(), 0);
+  for (int64_t k = 0; k < num_found; ++k) {
+    doc_of[k] = static_cast<size_t>(
+        std::lower_bound(doc_rows.begin(), doc_rows.end(), found[k].doc) -
+        doc_rows.begin());
+  }
+  std::vector<char> pass(doc_rows.size(), 0);
+  // Whether found unit k passes the gate with a new unit it shares a bucket
+  // with, its stems weighed with `idf`.
+  auto passes = [&](int64_t k, const TermList& stems, const IdfTable& idf,
+                    const std::vector<UnitVector>& mine) {
+    const UnitVector theirs = WeighUnit(stems, idf);
+    for (uint32_t r : found[k].found_by) {
+      if (r == IndexedUnit::kManyNewUnits) return true;  // Not checked.
+      if (r < mine.size() && Dot(mine[r], theirs) >= gate) return true;
+    }
+    return false;
+  };
+  auto passed = [&](size_t d) {
+    char done;
+#pragma omp atomic read
+    done = pass[d];
+    return done != 0;
+  };
+  auto mark = [&](size_t d) {
+#pragma omp atomic write
+    pass[d] = 1;
+  };
+
+  // Pass 1, with the sketch's IDF: it lacks the index's counts of stems
+  // only indexed units have, which then take the largest IDF. Those stems
+  // are on the indexed side alone, so they only lengthen its vector: a
+  // unit that passes here passes with the full counts, and once one unit
+  // of an article passes, its other units need no look at all (in a dump
+  // that restates much of the index, most articles pass on an early unit).
+  std::vector<UnitVector> mine(units.units.size());
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t i = 0; i < num_new; ++i) {
+    mine[i] = WeighUnit(sketch.unit_terms[i], sketch.idf);
+  }
+  std::vector<TermList> their_stems(found.size());  // Kept for pass 2.
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t k = 0; k < num_found; ++k) {
+    const size_t d = doc_of[k];
+    if (passed(d)) continue;  // Another unit of the article passed.
     const IndexedUnit& u = found[k];
-    doc_of[k] = static_cast<size_t>(
-        std::lower_bound(doc_rows.begin(), doc_rows.end(), u.doc) -
-        doc_rows.begin());
-    const std::string& text = (*texts)[doc_of[k]];
+    const std::string& text = (*texts)[d];
     if (u.unit.span.end > text.size()) {
-      unreadable[k] = 1;  // Loaded whole, as before this filter.
+      mark(d);  // Unreadable here: loaded whole, as before this filter.
       continue;
     }
     their_stems[k] = analyzer
                          ->Analyze(std::string_view(text).substr(
                              u.unit.span.begin, u.unit.span.size()))
                          .stems;
+    if (passes(k, their_stems[k], sketch.idf, mine)) mark(d);
   }
-  // The IDF of the claims stage: the sketch's counts (the index's for the
-  // dump's stems, and the dump's) and the index's for the stems only
-  // indexed units have, which weigh in their units' lengths.
-  IdfTable idf = sketch.idf;
-  {
-    absl::flat_hash_set<std::string_view> known;
-    for (const TermList& t : sketch.unit_terms)
-      known.insert(t.begin(), t.end());
-    absl::flat_hash_set<std::string_view> more;
-    for (const TermList& t : their_stems) {
-      for (std::string_view stem : t) {
-        if (!known.contains(stem)) more.insert(stem);
-      }
+
+  // Pass 2, for the articles none of whose units passed: the full counts.
+  absl::flat_hash_set<std::string_view> known;
+  for (const TermList& t : sketch.unit_terms) known.insert(t.begin(), t.end());
+  absl::flat_hash_set<std::string_view> more;
+  for (int64_t k = 0; k < num_found; ++k) {
+    if (pass[doc_of[k]]) continue;
+    for (std::string_view stem : their_stems[k]) {
+      if (!known.contains(stem)) more.insert(stem);
     }
-    std::vector<std::string> stems(more.begin(), more.end());
-    std::sort(stems.begin(), stems.end());
-    absl::StatusOr<IdfTable> indexed = index_.LoadIdf(stems);
-    if (!indexed.ok()) return indexed.status();
-    // Their document frequencies alone: the units are counted already.
-    idf.Merge(IdfTable::FromCounts(0, indexed->Counts()));
   }
-  const auto num_new = static_cast<int64_t>(units.units.size());
-  std::vector<UnitVector> mine(units.units.size());
-#pragma omp parallel for schedule(dynamic, 256)
-  for (int64_t i = 0; i < num_new; ++i) {
-    mine[i] = WeighUnit(sketch.unit_terms[i], idf);
-  }
-  std::vector<char> pass(doc_rows.size(), 0);
+  if (more.empty()) return PassedRows(doc_rows, pass);
+  std::vector<std::string> stems(more.begin(), more.end());
+  std::sort(stems.begin(), stems.end());
+  absl::StatusOr<IdfTable> indexed = index_.LoadIdf(stems);
+  if (!indexed.ok()) return indexed.status();
+  IdfTable idf = sketch.idf;
+  // Their document frequencies alone: the units are counted already, and
+  // the new units' weights (`mine`) do not change.
+  idf.Merge(IdfTable::FromCounts(0, indexed->Counts()));
+  std::vector<char> failed(doc_rows.size());
+  for (size_t d = 0; d < doc_rows.size(); ++d) failed[d] = !pass[d];
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t k = 0; k < num_found; ++k) {
     const size_t d = doc_of[k];
-    char done;
-#pragma omp atomic read
-    done = pass[d];
-    if (done) continue;  // Another unit of the article passed.
-    bool keep = unreadable[k] != 0;
-    if (!keep) {
-      const UnitVector theirs = WeighUnit(their_stems[k], idf);
-      for (uint32_t r : found[k].found_by) {
-        if (r < mine.size() && Dot(mine[r], theirs) >= gate) {
-          keep = true;
-          break;
-        }
-      }
-    }
-    if (keep) {
-#pragma omp atomic write
-      pass[d] = 1;
-    }
+    if (!failed[d] || passed(d)) continue;
+    if (passes(k, their_stems[k], idf, mine)) mark(d);
   }
-  std::vector<int64_t> out;
-  for (size_t d = 0; d < doc_rows.size(); ++d) {
-    if (pass[d]) out.push_back(doc_rows[d]);
-  }
-  return out;
+  return PassedRows(doc_rows, pass);
 }
 
 ClaimsIncremental* IndexedScan::claims(uint32_t loaded) {

@@ -139,8 +139,10 @@ struct IndexedUnit {
   int64_t doc = 0;
   ClaimUnit unit;
   // Index::FindUnits: the new units (rows of its band keys) sharing a
-  // bucket with this one, ascending.
+  // bucket with this one, ascending; kManyNewUnits last when a bucket it is
+  // in holds too many new units to list.
   std::vector<uint32_t> found_by;
+  static constexpr uint32_t kManyNewUnits = 0xFFFFFFFF;
 };
 
 // One dump to add, as arrays over its documents (a batch, so a dump is one
