@@ -675,13 +675,12 @@ struct Index::Impl {
     return SetMeta("delta_documents", "0");
   }
 
-  // Members of the buckets of `keys` (n x bands) in the table `sql` queries
-  // (params: band, key, limit; one member column, ascending), capped as
-  // LshIndex::CandidatePairs caps buckets.
-  // The members of the buckets of `keys` (n x bands, flattened) that `sql`
-  // finds, ascending, each once. With `found_by`, also every (member, row
-  // of `keys` whose bucket holds it) pair, or (member, kManyNewUnits) once
-  // for a bucket of more than kMaxListedNewUnits rows.
+  // Members of the buckets of `keys` (n x bands, flattened) in the table
+  // `sql` queries (params: band, key, limit; one member column,
+  // ascending), capped as LshIndex::CandidatePairs caps buckets: ascending,
+  // each once. With `found_by`, also every (member, row of `keys` whose
+  // bucket holds it) pair, or (member, kManyNewUnits) once for a bucket of
+  // more than kMaxListedNewUnits rows.
   absl::StatusOr<std::vector<int64_t>> LookupBands(
       const char* sql, std::span<const uint64_t> keys, uint32_t bands,
       uint32_t max_bucket,

@@ -511,11 +511,7 @@ class Lister {
  private:
   void Directory(const std::string& dir) {
     // Each file with the reason it is not read (empty: it is read).
-    struct Listed {
-      std::string path, reason;
-      uint64_t bytes;
-    };
-    std::vector<Listed> files;
+    std::vector<InputFile> files;
     std::error_code ec;
     fs::recursive_directory_iterator it(
         dir, fs::directory_options::skip_permission_denied, ec);
@@ -558,12 +554,10 @@ class Lister {
       files.push_back(
           {std::move(name), "", known && sizes_ ? uint64_t(st.st_size) : 0});
     }
-    std::sort(files.begin(), files.end(),
-              [](const Listed& a, const Listed& b) { return a.path < b.path; });
-    for (Listed& f : files) {
-      files_.push_back(
-          InputFile{std::move(f.path), std::move(f.reason), f.bytes});
-    }
+    std::sort(
+        files.begin(), files.end(),
+        [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+    for (InputFile& f : files) files_.push_back(std::move(f));
   }
   void File(const std::string& path) {
     std::error_code ec;

@@ -176,7 +176,6 @@ absl::StatusOr<std::vector<int64_t>> IndexedScan::GatedDocuments(
                     const std::vector<UnitVector>& mine) {
     const UnitVector theirs = WeighUnit(stems, idf);
     for (uint32_t r : found[k].found_by) {
-      if (r == IndexedUnit::kManyNewUnits) return true;  // Not checked.
       if (r < mine.size() && Dot(mine[r], theirs) >= gate) return true;
     }
     return false;
@@ -210,8 +209,12 @@ absl::StatusOr<std::vector<int64_t>> IndexedScan::GatedDocuments(
     if (passed(d)) continue;  // Another unit of the article passed.
     const IndexedUnit& u = found[k];
     const std::string& text = (*texts)[d];
-    if (u.unit.span.end > text.size()) {
-      mark(d);  // Unreadable here: loaded whole, as before this filter.
+    // Too many new units to list (kManyNewUnits sorts last), or unreadable
+    // here: loaded unchecked, as before this filter.
+    if ((!u.found_by.empty() &&
+         u.found_by.back() == IndexedUnit::kManyNewUnits) ||
+        u.unit.span.end > text.size()) {
+      mark(d);
       continue;
     }
     their_stems[k] = analyzer
@@ -240,12 +243,10 @@ absl::StatusOr<std::vector<int64_t>> IndexedScan::GatedDocuments(
   // Their document frequencies alone: the units are counted already, and
   // the new units' weights (`mine`) do not change.
   idf.Merge(IdfTable::FromCounts(0, indexed->Counts()));
-  std::vector<char> failed(doc_rows.size());
-  for (size_t d = 0; d < doc_rows.size(); ++d) failed[d] = !pass[d];
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t k = 0; k < num_found; ++k) {
     const size_t d = doc_of[k];
-    if (!failed[d] || passed(d)) continue;
+    if (passed(d)) continue;  // In pass 1, or by another unit here.
     if (passes(k, their_stems[k], idf, mine)) mark(d);
   }
   return PassedRows(doc_rows, pass);
