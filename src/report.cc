@@ -778,8 +778,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         c.cluster_s);
   }
   if (r.invalid_utf8 > 0) {
-    out << absl::StrFormat("  %d invalid UTF-8 sequences repaired\n",
-                           r.invalid_utf8);
+    // Not only UTF-8: every repair is counted here, whatever the input's
+    // encoding, so the line must not name one.
+    out << absl::StrFormat(
+        "  %d invalid byte sequences replaced by U+FFFD (bad UTF-8, unpaired "
+        "UTF-16 surrogates; invalid_utf8_repaired in documents)\n",
+        r.invalid_utf8);
   }
   if (r.looks_like_html > 0) {
     out << absl::StrFormat(

@@ -1337,7 +1337,7 @@ class Page {
                {"documents", n(r_.documents.size() - r_.index.loaded)},
                {"skipped records", n(r_.skipped.size())},
                {"text", absl::StrFormat("%.2f MB", r_.input_bytes / 1e6)},
-               {"invalid UTF-8 repaired", n(r_.invalid_utf8)},
+               {"invalid byte sequences replaced (U+FFFD)", n(r_.invalid_utf8)},
                {"LSH candidate pairs", n(r_.candidate_pairs)},
                {"verified near-duplicate pairs", n(VerifiedPairsOfThisRun(r_))},
                {"capped LSH buckets", n(r_.capped_buckets)}});

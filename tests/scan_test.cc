@@ -705,6 +705,9 @@ TEST(Cli, BadInputIsReportedAndCountsAddUp) {
   EXPECT_EQ(j["inputs"]["skipped"].size(), 4u);
   EXPECT_EQ(j["inputs"]["records"], 6);
   EXPECT_EQ(j["inputs"]["invalid_utf8_repaired"], 1);
+  EXPECT_NE(r.out.find("1 invalid byte sequences replaced by U+FFFD"),
+            std::string::npos)
+      << r.out;
 
   auto strict = RunRefrain("scan " + (d / "in") + " --strict --quiet --out " +
                            (d / "out2"));
