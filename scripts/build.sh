@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds refrain in build/ (Release). Extra arguments go to
 # CMake's configure step, e.g. scripts/build.sh -DREFRAIN_WERROR=ON.
-#   scripts/build.sh --target refrain [CMAKE_ARGS...]   builds one target
+#   scripts/build.sh --target refrain_cli [CMAKE_ARGS...]   builds one target
 #   only (quick start's first command: the CLI, without the tests and
 #   benchmarks, takes 40% of the full build's time).
 set -euo pipefail

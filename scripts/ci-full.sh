@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full CI run (.ci/run execs it; timed end to end on a fresh copy of the
-# tree: 9 min, see docs/robustness.md): the README's test command, then the
+# tree: 10-15 min, see docs/robustness.md): the README's test command, then the
 # sanitizer runs and a short fuzzing run of every fuzz target. Prints the
 # wall time of each step (the whole run must stay well under 15 minutes on a
 # 2-core machine; docs/robustness.md has the measured figures).

@@ -116,6 +116,12 @@ const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
   return "sentence";
 }
 
+// report.json's `scope` of a pair of documents: empty unless the scan
+// used an index.
+std::string_view ScopeOf(const IndexSummary& index, uint32_t a, uint32_t b) {
+  return index.used ? index.Scope(a, b) : "";
+}
+
 }  // namespace
 
 namespace internal {
@@ -123,7 +129,8 @@ namespace internal {
 void PairsCsvChunks(const Report& r, const ChunkSink& emit) {
   const std::vector<int64_t> cluster_of = ClusterOf(r);
   std::string header;
-  Row({"a", "b", "jaccard", "containment", "estimate", "cluster"}, &header);
+  Row({"a", "b", "jaccard", "containment", "estimate", "cluster", "scope"},
+      &header);
   RowsInBlocks(
       std::move(header), static_cast<int64_t>(r.pairs.size()),
       [&](int64_t i, std::string* line) {
@@ -135,7 +142,7 @@ void PairsCsvChunks(const Report& r, const ChunkSink& emit) {
                                         ? std::string()
                                         : std::to_string(cluster_of[p.a]);
         Row({r.documents[p.a].id, r.documents[p.b].id, jaccard, containment,
-             estimate, cluster},
+             estimate, cluster, ScopeOf(r.index, p.a, p.b)},
             line);
       },
       emit);
@@ -144,7 +151,7 @@ void PairsCsvChunks(const Report& r, const ChunkSink& emit) {
 void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
   std::string header;
   Row({"doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b", "end_b",
-       "text_b", "score", "cosine", "kind", "cluster", "group"},
+       "text_b", "score", "cosine", "kind", "cluster", "group", "scope"},
       &header);
   // Every match quotes both texts: with syndicated copies, hundreds of
   // megabytes.
@@ -188,7 +195,8 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
              std::string_view(da.text).substr(a.span.begin, a.span.size()),
              db.id, start_b, end_b,
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
-             score, cosine, MatchKind(a, b), cluster, group},
+             score, cosine, MatchKind(a, b), cluster, group,
+             ScopeOf(r.index, a.doc, b.doc)},
             line);
       },
       emit);

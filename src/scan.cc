@@ -799,24 +799,29 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
 
 namespace {
 
-// Every document under `paths`, in input order; skipped records are ignored.
+// Every document under `paths`, in input order, merged as a scan merges
+// them (a repeated id is a skipped record, internal::KeepDocument); the
+// records not read are appended to `skipped`.
 std::vector<Document> ReadDocuments(std::span<const std::string> paths,
                                     const IngestOptions& options,
                                     std::vector<SkippedRecord>* skipped) {
-  std::vector<Document> docs;
+  Report merged;
+  internal::IdIndex ids;
   std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
     auto v = ParseRecord(std::move(r), options);
     if (auto* d = std::get_if<Document>(&v)) {
-      docs.push_back(std::move(*d));
+      internal::KeepDocument(std::move(*d), &ids, &merged);
     } else {
-      skipped->push_back(std::get<SkippedRecord>(std::move(v)));
+      merged.skipped.push_back(std::get<SkippedRecord>(std::move(v)));
     }
   };
   std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& s) {
-    skipped->push_back(std::move(s));
+    merged.skipped.push_back(std::move(s));
   };
   (void)ReadRecords(paths, options, on_record, on_skip);
-  return docs;
+  std::move(merged.skipped.begin(), merged.skipped.end(),
+            std::back_inserter(*skipped));
+  return std::move(merged.documents);
 }
 
 // " (N records skipped; the first: LOCATION: REASON)", or "".

@@ -851,6 +851,32 @@ TEST(Compare, ReadsTheDumpWithTheScansFieldOptionsAndListsSkips) {
       << r.err;
 }
 
+// A dump repeating an id: compare keeps the first, as the scan does, and
+// says the repeat was skipped.
+TEST(Compare, ADumpWithARepeatedIdKeepsTheFirstAsTheScanDoes) {
+  TempDir d;
+  const std::string a =
+      "The central bank raised its key interest rate by half a point to "
+      "fight inflation.";
+  const std::string b =
+      "To fight inflation, the central bank raised its key interest rate by "
+      "half a point.";
+  WriteFile(d / "dump.jsonl",
+            nlohmann::json{{"id", "a"}, {"text", a}}.dump() + "\n" +
+                nlohmann::json{{"id", "b"}, {"text", b}}.dump() + "\n" +
+                nlohmann::json{{"id", "a"}, {"text", "Another text."}}.dump() +
+                "\n");
+  const std::string dump = d / "dump.jsonl";
+  auto r = testing::RunRefrain("compare a b --json --in " + dump);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["claims"].size(), 1u) << r.out;
+  EXPECT_EQ(j["claims"][0]["a"]["text"], a);
+  EXPECT_NE(r.err.find(dump + ":3: duplicate id 'a' (first at " + dump + ":1)"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(Compare, RefusesStandardInputAsTheDump) {
   auto r = testing::RunRefrain("compare a b --in -");
   EXPECT_EQ(r.exit_code, 2);

@@ -128,10 +128,10 @@ TEST(ReportCsv, DocumentsOfAnIndexedScanAreTheNewOnes) {
 TEST(ReportCsv, PairsQuoteOnlyWhatRfc4180Requires) {
   const std::string csv = PairsCsv(HostileReport());
   EXPECT_EQ(csv,
-            "a,b,jaccard,containment,estimate,cluster\r\n"
-            "plain,\"comma,id\",0.900000,0.950000,0.898438,0\r\n"
-            "\"comma,id\",\"quote\"\"id\",0.850000,0.900000,0.859375,0\r\n"
-            "\"line\nbreak\",\"cr\rid\",0.950000,1.000000,0.953125,1\r\n");
+            "a,b,jaccard,containment,estimate,cluster,scope\r\n"
+            "plain,\"comma,id\",0.900000,0.950000,0.898438,0,\r\n"
+            "\"comma,id\",\"quote\"\"id\",0.850000,0.900000,0.859375,0,\r\n"
+            "\"line\nbreak\",\"cr\rid\",0.950000,1.000000,0.953125,1,\r\n");
 }
 
 TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
@@ -140,16 +140,16 @@ TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
   // Header, then one CRLF-terminated record per match.
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,"
-            "cosine,kind,cluster,group");
+            "cosine,kind,cluster,group,scope");
   EXPECT_NE(csv.find("plain,8,19,\"\"\"no, never\"\"\","), std::string::npos)
       << csv;
   // Units 0 and 1 are group 0 of cluster 0, 2 and 3 group 1; the match of
   // units 1 and 3 links the two groups.
-  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0\r\n"), std::string::npos)
+  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,\r\n"), std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,\r\n"), std::string::npos)
+  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,\r\n"), std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",0.600000,0.250000,headline,0,1\r\n"), std::string::npos)
+  EXPECT_NE(csv.find(",0.600000,0.250000,headline,0,1,\r\n"), std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"He said \"\"no, never\"\",\r\n\","), std::string::npos)
       << csv;
@@ -162,11 +162,11 @@ TEST(ReportCsv, EmptyReportHasHeadersOnly) {
   EXPECT_EQ(DocumentsCsv(r),
             "id,location,cluster,cluster_size,representative,keep,"
             "claim_matches\r\n");
-  EXPECT_EQ(PairsCsv(r), "a,b,jaccard,containment,estimate,cluster\r\n");
+  EXPECT_EQ(PairsCsv(r), "a,b,jaccard,containment,estimate,cluster,scope\r\n");
   EXPECT_EQ(
       ClaimsCsv(r),
       "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,cosine,"
-      "kind,cluster,group\r\n");
+      "kind,cluster,group,scope\r\n");
 }
 
 // Parses documents.csv, pairs.csv and claims.csv with Python's csv module
@@ -184,12 +184,14 @@ bad = []
 pairs = rows(sys.argv[2])
 want = report["near_duplicates"]["pairs"]
 clusters = report["near_duplicates"]["clusters"]
-if pairs[0] != ["a", "b", "jaccard", "containment", "estimate", "cluster"]:
+if pairs[0] != ["a", "b", "jaccard", "containment", "estimate", "cluster",
+                "scope"]:
     bad.append("pairs header %r" % pairs[0])
 if len(pairs) - 1 != len(want):
     bad.append("pairs: %d rows, report.json has %d" % (len(pairs) - 1, len(want)))
 for row, p in zip(pairs[1:], want):
-    ok = (len(row) == 6 and row[0] == p["a"] and row[1] == p["b"] and
+    ok = (len(row) == 7 and row[0] == p["a"] and row[1] == p["b"] and
+          row[6] == p.get("scope", "") and
           close(row[2], p["jaccard"]) and close(row[3], p["containment"]) and
           close(row[4], p["estimate"]) and
           p["a"] in clusters[int(row[5])]["members"] and
@@ -200,13 +202,13 @@ claims = rows(sys.argv[3])
 want = report["claims"]["matches"]
 if claims[0] != ["doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b",
                  "end_b", "text_b", "score", "cosine", "kind", "cluster",
-                 "group"]:
+                 "group", "scope"]:
     bad.append("claims header %r" % claims[0])
 if len(claims) - 1 != len(want):
     bad.append("claims: %d rows, report.json has %d" % (len(claims) - 1, len(want)))
 for row, m in zip(claims[1:], want):
     a, b = m["a"], m["b"]
-    ok = (len(row) == 13 and
+    ok = (len(row) == 14 and row[13] == m.get("scope", "") and
           row[0:4] == [a["doc"], str(a["start"]), str(a["end"]), a["text"]] and
           row[4:8] == [b["doc"], str(b["start"]), str(b["end"]), b["text"]] and
           close(row[8], m["score"]) and close(row[9], m["cosine"]) and
@@ -305,6 +307,35 @@ TEST(ReportCsv, CorpusScanParsesBackToReportJson) {
       RunScan(std::vector<std::string>{in.path()}, ScanOptions{});
   ASSERT_TRUE(r.ok()) << r.status();
   ExpectCsvMatchesJson(*r, 2, 1);
+}
+
+// With an index, pairs and matches with an indexed article say so in
+// `scope`, as report.json does.
+TEST(ReportCsv, IndexedScanParsesBackToReportJsonWithScopes) {
+  TempDir in;
+  std::vector<std::string> old, fresh;
+  for (const auto& e : std::filesystem::directory_iterator(CorpusDir())) {
+    const std::string name = e.path().filename().string();
+    const std::string text = ReadFile(e.path().string());
+    WriteFile(in / name, text);
+    (name.rfind("003_", 0) == 0 ? fresh : old).push_back(in / name);
+    if (name.rfind("001_", 0) == 0) {
+      WriteFile(in / "repost.txt", text + "\nShared by a reader.\n");
+      fresh.push_back(in / "repost.txt");
+    }
+  }
+  ASSERT_EQ(fresh.size(), 2u);
+  ScanOptions o;
+  o.index_path = in / "news.db";
+  ASSERT_TRUE(RunScan(old, o).ok());
+  absl::StatusOr<Report> r = RunScan(fresh, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_GT(r->index.loaded, 0u);
+  ExpectCsvMatchesJson(*r, 1, 1);
+  const std::string pairs = PairsCsv(*r);
+  EXPECT_NE(pairs.find(",new-indexed\r\n"), std::string::npos) << pairs;
+  const std::string claims = ClaimsCsv(*r);
+  EXPECT_NE(claims.find(",new-indexed\r\n"), std::string::npos) << claims;
 }
 
 }  // namespace

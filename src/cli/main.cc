@@ -278,7 +278,9 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   AddInputFlags(cmd, &o.ingest, &o.segment);
   AddClaimFlags(cmd, &o.claims);
   cmd->add_flag("--strict", f->strict, "Exit 1 if any record was skipped");
-  cmd->add_flag("--quiet", f->quiet, "Print nothing but errors");
+  cmd->add_flag("--quiet", f->quiet,
+                "Print nothing but errors and the records skipped (each with "
+                "its file, line and reason)");
   cmd->add_flag("--floor", o.floor,
                 "Only ingest, validate UTF-8 and split words: the speed floor "
                 "every other figure is compared with; writes no report");
@@ -718,8 +720,9 @@ int main(int argc, char** argv) {
   ScanFlags scan;
   CLI::App* scan_cmd = app.add_subcommand(
       "scan",
-      "Read articles (.txt, .jsonl, .ndjson, optionally .gz/.zst), find "
-      "near-duplicates, write OUT/report.json and print a summary");
+      "Read articles (.txt, .html, .jsonl, .ndjson, .json, each optionally "
+      ".gz/.zst), find near-duplicates and recurring claims, write the "
+      "reports to OUT/ and print a summary");
   AddScanFlags(scan_cmd, &scan);
 
   CompareFlags compare;
