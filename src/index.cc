@@ -984,6 +984,33 @@ absl::StatusOr<std::vector<std::string>> Index::LoadTexts(
   return texts;
 }
 
+absl::StatusOr<std::vector<uint32_t>> Index::LoadSignatures(
+    std::span<const int64_t> rows) const {
+  absl::StatusOr<Stmt> st =
+      impl_->Prepare("SELECT signature FROM doc WHERE num = ?1");
+  if (!st.ok()) return st.status();
+  const uint32_t k = impl_->params.num_perm;
+  std::vector<uint32_t> out;
+  out.reserve(rows.size() * k);
+  for (int64_t r : rows) {
+    st->Bind(1, r);
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    std::vector<uint32_t> sig;
+    if (*row) sig = st->Words(0);
+    st->Reset();
+    if (sig.size() != k) {
+      return absl::DataLossError(absl::StrCat(
+          impl_->path, ": corrupt index (signature of document row ", r, ")"));
+    }
+    out.insert(out.end(), sig.begin(), sig.end());
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(
     std::span<const int64_t> rows) const {
   absl::StatusOr<Stmt> st = impl_->Prepare(

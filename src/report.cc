@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "chunks.h"
 #include "report_csv.h"
 #include "sink.h"
@@ -635,6 +636,11 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                   {"compared", ix.loaded},
                   {"documents", std::move(indexed)}};
     if (ix.read_only) j["index"]["read_only"] = true;
+    if (!ix.id_taken.empty()) {
+      Json taken = Json::array();
+      for (uint32_t d : ix.id_taken) taken.push_back(r.documents[d].id);
+      j["index"]["id_taken"] = std::move(taken);
+    }
   }
 
   // The near-duplicates and claims objects are rendered directly too, and
@@ -761,6 +767,18 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
       out << absl::StrFormat("; now %d (%.2f s)\n",
                              ix.documents_before + ix.added, r.timings.index_s);
+    }
+    if (!ix.id_taken.empty()) {
+      std::vector<std::string> ids;
+      for (size_t i = 0; i < ix.id_taken.size() && i < 3; ++i) {
+        ids.push_back(r.documents[ix.id_taken[i]].id);
+      }
+      out << absl::StrFormat(
+          "  %d new articles have an id the index holds for another article "
+          "(%s%s): compared as new articles but not added; give each article "
+          "an id of its own (index.id_taken in report.json)\n",
+          ix.id_taken.size(), absl::StrJoin(ids, ", "),
+          ix.id_taken.size() > 3 ? ", ..." : "");
     }
   }
   const Timings& t = r.timings;

@@ -1367,7 +1367,9 @@ class Page {
       Rows rows{{"index", Esc(ix.path)},
                 {"articles before this run", n(ix.documents_before)},
                 {"indexed articles compared", n(ix.loaded)},
-                {"already indexed (same id)", n(ix.reindexed.size())}};
+                {"already indexed (same id)", n(ix.reindexed.size())},
+                {"id held by another indexed article (not added)",
+                 n(ix.id_taken.size())}};
       if (ix.read_only) {
         rows.emplace_back("added", "nothing (read-only)");
       } else {

@@ -8,6 +8,7 @@
 #include "claims_internal.h"
 #include "refrain/claim_score.h"
 #include "refrain/lsh.h"
+#include "refrain/minhash.h"
 
 namespace refrain::internal {
 namespace {
@@ -71,6 +72,7 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   absl::StatusOr<std::vector<int64_t>> already = index_.FindIds(ids);
   if (!already.ok()) return already.status();
   already_ = *std::move(already);
+  if (absl::Status s = FindTakenIds(signature); !s.ok()) return s;
 
   // Document level: the buckets of the new signatures.
   const LshParams lsh = index_.params().lsh;
@@ -135,6 +137,36 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   }
   seconds_ += Seconds(t0);
   return loaded;
+}
+
+absl::Status IndexedScan::FindTakenIds(
+    const std::function<std::span<const uint32_t>(size_t)>& signature) {
+  // The same article when the signatures agree in at least this share of
+  // their slots (the MinHash estimate of Jaccard similarity): a correction
+  // or an added paragraph keeps most of an article's shingles, while two
+  // different articles share almost none.
+  constexpr double kSameArticle = 0.5;
+  id_taken_.assign(already_.size(), 0);
+  std::vector<size_t> which;
+  std::vector<int64_t> rows;
+  for (size_t i = 0; i < already_.size(); ++i) {
+    if (already_[i] != 0) {
+      which.push_back(i);
+      rows.push_back(already_[i]);
+    }
+  }
+  if (rows.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<uint32_t>> sigs = index_.LoadSignatures(rows);
+  if (!sigs.ok()) return sigs.status();
+  const uint32_t k = index_.params().num_perm;
+  for (size_t j = 0; j < which.size(); ++j) {
+    const std::span<const uint32_t> indexed(sigs->data() + j * k, k);
+    if (EstimateJaccard(signature(which[j]), indexed) < kSameArticle) {
+      id_taken_[which[j]] = 1;
+      already_[which[j]] = 0;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<int64_t>> IndexedScan::GatedDocuments(
@@ -292,10 +324,12 @@ absl::Status IndexedScan::Finish(
   ix.origins = std::move(origins_);
   ix.documents_before = documents_before_;
   ix.reindexed.clear();
+  ix.id_taken.clear();
   for (size_t d = loaded; d < total; ++d) {
     if (already_[d - loaded] != 0) {
       ix.reindexed.push_back(static_cast<uint32_t>(d));
     }
+    if (id_taken_[d - loaded]) ix.id_taken.push_back(static_cast<uint32_t>(d));
   }
   if (options_->index_read_only) {
     seconds_ += Seconds(t0);
@@ -310,7 +344,7 @@ absl::Status IndexedScan::Finish(
   const uint32_t k = index_.params().num_perm;
   dump.signatures.reserve((total - loaded) * k);
   for (size_t d = loaded; d < total; ++d) {
-    if (already_[d - loaded] != 0) continue;
+    if (already_[d - loaded] != 0 || id_taken_[d - loaded]) continue;
     position[d] = static_cast<int64_t>(dump.docs.size());
     dump.docs.push_back(&report->documents[d]);
     std::span<const uint32_t> sig = signature(d);

@@ -61,6 +61,11 @@ class IndexedScan {
   IndexedScan(Index index, const ScanOptions& options)
       : index_(std::move(index)), options_(&options) {}
 
+  // Sets id_taken_ for the new documents whose id is indexed for another
+  // article, and clears their already_.
+  absl::Status FindTakenIds(
+      const std::function<std::span<const uint32_t>(size_t)>& signature);
+
   // Of the indexed documents holding the units `found` (FindUnits of the
   // new units in `units`, sketched into `sketch`), those with a unit whose
   // IDF-weighted cosine with a new unit it shares a bucket with nearly
@@ -74,8 +79,11 @@ class IndexedScan {
   const ScanOptions* options_;
   uint64_t documents_before_ = 0;
   // Per new document: its row in the index when its id is already indexed
-  // (it is compared but not added again), else 0.
+  // for the same article (it is compared but not added again), else 0.
   std::vector<int64_t> already_;
+  // Per new document: 1 when its id is indexed for another article
+  // (IndexSummary::id_taken): compared as new, not added.
+  std::vector<char> id_taken_;
   std::vector<IndexedOrigin> origins_;  // Of the loaded documents.
   ClaimsIncremental claims_;
   double seconds_ = 0;  // Spent in Open, FindRelated and Finish.

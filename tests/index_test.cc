@@ -285,6 +285,60 @@ TEST(Index, DocumentsCsvDropsRepostsOfIndexedArticles) {
   }
 }
 
+// Dumps that number their ids from 1 each day: day 2's "a" is another
+// article than day 1's. It is compared as a new article (so day 2's copy
+// of day 1's "a" is found), kept, and not added; an edited re-delivery of
+// day 1's "a" is still the same article.
+TEST(Index, AnIdReusedForAnotherArticleDoesNotHideTheIndexedOne) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  auto record = [](const std::string& id, const std::string& path) {
+    return nlohmann::json{{"id", id}, {"text", ReadFile(path)}}.dump() + "\n";
+  };
+  WriteFile(d / "day1.jsonl", record("a", Seed(0)));
+  Scan({d / "day1.jsonl"}, db);
+  WriteFile(d / "day2.jsonl", record("a", Seed(2)) + record("b", Seed(0)));
+  for (const bool read_only : {true, false}) {
+    ScanOptions o;
+    o.index_read_only = read_only;
+    Report day2 = Scan({d / "day2.jsonl"}, db, o);
+    const uint32_t l = day2.index.loaded;
+    ASSERT_EQ(l, 1u) << read_only;  // Day 1's "a", found by day 2's "b".
+    EXPECT_TRUE(day2.index.reindexed.empty());
+    EXPECT_EQ(day2.index.id_taken, std::vector<uint32_t>{l}) << read_only;
+    const auto pairs = PairsById(day2);
+    ASSERT_EQ(pairs.size(), 1u);
+    EXPECT_EQ(pairs.begin()->first, PairKey("a", "b"));
+    EXPECT_EQ(pairs.begin()->second.a, 0u);  // The indexed "a".
+    const std::vector<char> keep = KeptDocuments(day2);
+    EXPECT_EQ(keep[l], 1) << read_only;      // Day 2's "a": an article.
+    EXPECT_EQ(keep[l + 1], 0) << read_only;  // "b": a copy of indexed "a".
+    std::ostringstream summary;
+    WriteSummary(day2, summary);
+    EXPECT_NE(summary.str().find("1 new articles have an id the index holds "
+                                 "for another article (a)"),
+              std::string::npos)
+        << summary.str();
+    EXPECT_EQ(day2.index.added, read_only ? 0u : 1u);  // "b" alone.
+  }
+  absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
+  ASSERT_TRUE(index.ok()) << index.status();
+  EXPECT_EQ(*index->CountDocuments(), 2u);
+
+  // Day 1's "a" again, with a paragraph added: the same article.
+  WriteFile(d / "day3.jsonl",
+            nlohmann::json{{"id", "a"},
+                           {"text", ReadFile(Seed(0)) + "\n\nUpdated at noon "
+                                                        "with comments from "
+                                                        "the ministry."}}
+                    .dump() +
+                "\n");
+  Report day3 = Scan({d / "day3.jsonl"}, db);
+  EXPECT_EQ(day3.index.reindexed.size(), 1u);
+  EXPECT_TRUE(day3.index.id_taken.empty());
+  EXPECT_EQ(day3.index.added, 0u);
+}
+
 // Two copies indexed by one dump are loaded again, with their pair, when a
 // third copy arrives: the summary counts the two pairs with the new copy.
 TEST(Index, VerifiedPairsOfThisRunLeaveOutPairsOfIndexedDocuments) {

@@ -274,6 +274,11 @@ class Index {
   absl::StatusOr<std::vector<std::string>> LoadTexts(
       std::span<const int64_t> rows) const;
 
+  // The MinHash signatures (num_perm slots each) of the documents with
+  // these row ids, in the given order, one after the other.
+  absl::StatusOr<std::vector<uint32_t>> LoadSignatures(
+      std::span<const int64_t> rows) const;
+
   // The documents with these row ids, in the given order.
   absl::StatusOr<std::vector<IndexedDocument>> LoadDocuments(
       std::span<const int64_t> rows) const;

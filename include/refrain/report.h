@@ -69,6 +69,12 @@ struct IndexSummary {
   // the same articles an earlier run handled, not kept again by a
   // deduplicated dataset (documents.csv keep 0, --write-kept).
   std::vector<uint32_t> reindexed;
+  // New documents whose id the index holds for another article (their
+  // signatures share under half their slots: ids reused by dumps that
+  // number from 1 each day, or standard input read as "<stdin>" each
+  // time). Compared as the new articles they are, but not added: an id
+  // names one indexed article. Indexes into Report::documents, ascending.
+  std::vector<uint32_t> id_taken;
   uint64_t added = 0;        // Documents added by this run.
   uint64_t units_added = 0;  // Claim units added.
   uint64_t dump_seq = 0;     // This run's dump; 0 when it added nothing.
