@@ -3,6 +3,27 @@
 #include <string>
 
 namespace refrain::internal {
+namespace {
+
+// The zone names RFC 1123 dates may end with (RFC 5322 section 4.3: UT and
+// GMT, the US zones, and the military Z), as the numeric offsets absl's %z
+// reads. RSS pubDate and HTTP dates mostly end in "GMT".
+std::string WithNumericZone(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::string_view> kZones[] = {
+      {" GMT", " +0000"}, {" UT", " +0000"},  {" UTC", " +0000"},
+      {" Z", " +0000"},   {" EST", " -0500"}, {" EDT", " -0400"},
+      {" CST", " -0600"}, {" CDT", " -0500"}, {" MST", " -0700"},
+      {" MDT", " -0600"}, {" PST", " -0800"}, {" PDT", " -0700"}};
+  for (const auto& [name, offset] : kZones) {
+    if (text.ends_with(name)) {
+      return std::string(text.substr(0, text.size() - name.size())) +
+             std::string(offset);
+    }
+  }
+  return std::string(text);
+}
+
+}  // namespace
 
 std::optional<absl::Time> ParseDate(std::string_view text) {
   static constexpr const char* kFormats[] = {
@@ -12,8 +33,9 @@ std::optional<absl::Time> ParseDate(std::string_view text) {
       // Written: "November 23, 2026", "Nov 23, 2026", "23 November 2026".
       "%B %d, %Y", "%d %B %Y"};
   if (text.empty()) return std::nullopt;
+  const std::string zoned = WithNumericZone(text);
   // Debian's absl::string_view is not std::string_view.
-  const absl::string_view in(text.data(), text.size());
+  const absl::string_view in(zoned.data(), zoned.size());
   for (const char* format : kFormats) {
     absl::Time t;
     std::string error;

@@ -181,7 +181,17 @@ absl::StatusOr<EvalPairsResult> EvalPairs(const std::string& path,
   absl::StatusOr<PairFile> file = ReadPairFile(path);
   if (!file.ok()) return file.status();
   if (file->pairs.empty()) {
-    return absl::FailedPreconditionError(path + ": no valid pair");
+    // Every row's reason: the run stops here, so nothing else says them.
+    std::string reasons;
+    for (size_t i = 0; i < file->malformed.size() && i < 20; ++i) {
+      absl::StrAppend(&reasons, "\n  ", file->malformed[i]);
+    }
+    if (file->malformed.size() > 20) {
+      absl::StrAppend(&reasons, "\n  ... and ", file->malformed.size() - 20,
+                      " more");
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": no valid pair", reasons));
   }
   absl::StatusOr<TermAnalyzer> analyzer =
       TermAnalyzer::Create(TermAnalyzerOptions{options.language});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -53,11 +54,23 @@ class SentenceSource {
         }
       }
     };
-    std::function<void(SkippedRecord &&)> on_skip = [](SkippedRecord&&) {};
+    std::vector<SkippedRecord> skipped;
+    std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& r) {
+      skipped.push_back(std::move(r));
+    };
     if (auto st = ReadRecords(paths, io, on_record, on_skip); !st.ok())
       return st;
+    // A benchmark corpus says what it was made of: a source path or record
+    // that cannot be read fails the run rather than thin the sentences.
+    if (!skipped.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--source: ", skipped.size(), " records not read; the first: ",
+          skipped[0].location, ": ", skipped[0].reason));
+    }
     if (s.sentences_.empty()) {
-      return absl::InvalidArgumentError("the source corpus has no sentences");
+      return absl::InvalidArgumentError(
+          "--source: the source corpus has no sentences (of 20 bytes or "
+          "more)");
     }
     return s;
   }
@@ -211,6 +224,19 @@ absl::StatusOr<GenerateStats> Generate(const GenerateOptions& o) {
         truth_path.resize(truth_path.size() - ext.size());
     }
     truth_path += ".truth.tsv";
+  }
+  {
+    std::error_code ec;
+    const auto full = [](const std::string& p) {
+      return std::filesystem::absolute(p).lexically_normal();
+    };
+    if (full(truth_path) == full(o.out) ||
+        std::filesystem::equivalent(truth_path, o.out, ec)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--truth ", truth_path,
+                       " is --out: give it another "
+                       "path"));
+    }
   }
   absl::StatusOr<std::unique_ptr<internal::Sink>> out =
       internal::Sink::Open(o.out);

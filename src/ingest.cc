@@ -486,7 +486,21 @@ constexpr size_t kChunk = 1 << 20;
 // paths that cannot be walked as skipped entries in their place.
 class Lister {
  public:
-  explicit Lister(bool sizes) : sizes_(sizes) {}
+  Lister(bool sizes, std::span<const std::string> exclude) : sizes_(sizes) {
+    for (const std::string& p : exclude) {
+      struct stat st;
+      if (::stat(p.c_str(), &st) == 0) {
+        excluded_.push_back(FileId(st));
+        excluded_names_.push_back(
+            fs::path(p).lexically_normal().filename().string());
+        // "refrain-out/" names its directory by the part before the slash.
+        if (excluded_names_.back().empty()) {
+          excluded_names_.back() =
+              fs::path(p).lexically_normal().parent_path().filename().string();
+        }
+      }
+    }
+  }
   void Path(const std::string& path) {
     if (path == kStdinPath) {
       files_.push_back(InputFile{
@@ -509,50 +523,99 @@ class Lister {
   std::vector<InputFile> Take() { return std::move(files_); }
 
  private:
-  void Directory(const std::string& dir) {
-    // Each file with the reason it is not read (empty: it is read).
-    std::vector<InputFile> files;
-    std::error_code ec;
-    fs::recursive_directory_iterator it(
-        dir, fs::directory_options::skip_permission_denied, ec);
-    if (ec) {
-      Skip(dir, absl::StrCat("cannot read directory: ", ec.message()));
-      return;
+  using Id = std::pair<dev_t, ino_t>;
+  static Id FileId(const struct stat& st) { return {st.st_dev, st.st_ino}; }
+  bool Excluded(const Id& id) const {
+    return std::find(excluded_.begin(), excluded_.end(), id) != excluded_.end();
+  }
+  // Whether the entry at `path`, named `name`, is the scan's own output
+  // directory holding nothing but reports: a stat only when an output
+  // directory has that name, so the walk keeps taking regular files from
+  // the directory alone.
+  bool IsExcluded(const std::string& path, const std::string& name) const {
+    if (std::find(excluded_names_.begin(), excluded_names_.end(), name) ==
+        excluded_names_.end()) {
+      return false;
     }
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) ||
+        !Excluded(FileId(st))) {
+      return false;
+    }
+    static constexpr std::string_view kReports[] = {
+        "report.json", "report.html", "documents.csv", "pairs.csv",
+        "claims.csv"};
+    std::error_code ec;
+    for (fs::directory_iterator it(path, ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const std::string n = it->path().filename().string();
+      if (!n.starts_with(".") &&
+          std::find(std::begin(kReports), std::end(kReports), n) ==
+              std::end(kReports)) {
+        return false;
+      }
+    }
+    return !ec;
+  }
+
+  // Every file under `root`, sorted by path, with the entries that are not
+  // read in their places and why: a directory that cannot be read, a
+  // symbolic link to a directory (not followed, as find and ripgrep do not:
+  // a link to / would walk the whole disk), a FIFO or device. Hidden
+  // entries (".name") and the scan's own outputs are not listed.
+  void Directory(const std::string& root) {
+    std::vector<InputFile> files;
+    std::vector<std::string> pending = {root};
+    while (!pending.empty()) {
+      const std::string dir = std::move(pending.back());
+      pending.pop_back();
+      std::error_code ec;
+      fs::directory_iterator it(dir, ec);
+      for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const fs::path& p = it->path();
+        const std::string base = p.filename().string();
+        if (base.starts_with(".")) continue;
+        std::string name = p.string();
+        if (IsExcluded(name, base)) continue;  // The scan's own reports.
+        std::error_code type_ec;
+        if (it->is_directory(type_ec)) {
+          if (it->is_symlink(type_ec)) {
+            files.push_back({std::move(name),
+                             "symbolic link to a directory: not followed "
+                             "(name it as an input to read it)",
+                             0});
+          } else {
+            pending.push_back(std::move(name));
+          }
+          continue;
+        }
+        // The directory says which entries are regular files (d_type), so
+        // most need no system call at all; the others one stat, for their
+        // type and size (std::filesystem took two a file: half the time of
+        // a walk of small files).
+        if (it->is_regular_file(type_ec) && !sizes_) {
+          files.push_back({std::move(name), "", 0});
+          continue;
+        }
+        // A FIFO would block the walk forever, and a device or socket
+        // holds no article: only named on the command line are they read.
+        struct stat st;
+        const bool known = ::stat(name.c_str(), &st) == 0;
+        if (known && !S_ISREG(st.st_mode)) {
+          files.push_back({std::move(name),
+                           "not a regular file (a FIFO, socket or device): "
+                           "read only when named as an input",
+                           0});
+          continue;
+        }
+        // A file that cannot be stat'ed is listed: reading it says why.
+        files.push_back(
+            {std::move(name), "", known && sizes_ ? uint64_t(st.st_size) : 0});
+      }
       if (ec) {
-        Skip(dir, absl::StrCat("cannot read directory: ", ec.message()));
-        return;
+        files.push_back(
+            {dir, absl::StrCat("cannot read directory: ", ec.message()), 0});
       }
-      const fs::path& p = it->path();
-      if (p.filename().string().starts_with(".")) {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_directory(ec)) continue;
-      std::string name = p.string();
-      // The directory says which entries are regular files (d_type), so
-      // most need no system call at all; the others one stat, for their
-      // type and size (std::filesystem took two a file: half the time of
-      // a walk of small files).
-      if (it->is_regular_file(ec) && !sizes_) {
-        files.push_back({std::move(name), "", 0});
-        continue;
-      }
-      // A FIFO would block the walk forever, and a device or socket holds
-      // no article: only named on the command line are they read.
-      struct stat st;
-      const bool known = ::stat(name.c_str(), &st) == 0;
-      if (known && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        files.push_back({std::move(name),
-                         "not a regular file (a FIFO, socket or device): "
-                         "read only when named as an input",
-                         0});
-        continue;
-      }
-      // A file that cannot be stat'ed is listed: reading it says why.
-      files.push_back(
-          {std::move(name), "", known && sizes_ ? uint64_t(st.st_size) : 0});
     }
     std::sort(
         files.begin(), files.end(),
@@ -569,6 +632,8 @@ class Lister {
   }
 
   const bool sizes_;
+  std::vector<Id> excluded_;  // Of the paths to exclude that exist.
+  std::vector<std::string> excluded_names_;  // Their last components.
   std::vector<InputFile> files_;
   bool stdin_listed_ = false;
 };
@@ -1095,14 +1160,35 @@ absl::Status ReadRecords(std::span<const std::string> paths,
                          const IngestOptions& options,
                          const std::function<void(RawRecord&&)>& on_record,
                          const std::function<void(SkippedRecord&&)>& on_skip) {
-  return ReadInputFiles(ListInputFiles(paths), options, on_record, on_skip);
+  return ReadInputFiles(ListInputFiles(paths, false, options.exclude_from_walk),
+                        options, on_record, on_skip);
 }
 
-std::vector<InputFile> ListInputFiles(std::span<const std::string> paths,
-                                      bool sizes) {
-  Lister lister(sizes);
+std::vector<InputFile> ListInputFiles(
+    std::span<const std::string> paths, bool sizes,
+    std::span<const std::string> exclude_from_walk) {
+  Lister lister(sizes, exclude_from_walk);
   for (const std::string& p : paths) lister.Path(p);
   return lister.Take();
+}
+
+absl::Status CheckReadableTwice(std::span<const std::string> paths,
+                                std::string_view who, std::string_view why) {
+  for (const std::string& p : paths) {
+    struct stat st;
+    const bool stream =
+        p == kStdinPath || (::stat(p.c_str(), &st) == 0 &&
+                            !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+    if (!stream) continue;
+    // Debian's absl::StrCat takes no std::string_view.
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(who), " reads the inputs a second time (",
+                     std::string(why), "), which ",
+                     p == kStdinPath ? std::string("standard input (-)")
+                                     : absl::StrCat(p, " (a FIFO or device)"),
+                     " cannot give: save it to a file first"));
+  }
+  return absl::OkStatus();
 }
 
 bool CanReadInPieces(const InputFile& file) {
@@ -1162,6 +1248,14 @@ absl::Status ReadInputFiles(
   return absl::OkStatus();
 }
 
+// Whether an HTML page is a report.html of refrain (report_html.cc writes
+// this generator tag in its head, within the first kilobyte).
+bool IsRefrainReport(std::string_view html) {
+  return html.substr(0, 2048).find(
+             "<meta name=\"generator\" content=\"refrain\">") !=
+         std::string_view::npos;
+}
+
 uint32_t ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
   // A page in a legacy encoding that it declares (ISO-8859-1, KOI8-R,
   // Shift_JIS, ... in older news archives) is read in it; valid UTF-8 is
@@ -1195,6 +1289,12 @@ std::variant<Document, SkippedRecord> ParseRecord(
     repaired += internal::RepairUtf8(&record.bytes);
     doc.invalid_utf8 = repaired;
     doc.id = doc.location;
+    if (html && IsRefrainReport(record.bytes)) {
+      // An earlier run's report.html beside the articles (--out elsewhere,
+      // or a copy): quoting every article, it would match them all.
+      return SkippedRecord{doc.location,
+                           "a refrain report.html, not an article"};
+    }
     if (html) {
       doc.text = internal::HtmlToText(record.bytes, &doc.title);
       if (doc.title.empty()) doc.title = TitleLine(doc.text);

@@ -230,8 +230,10 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
   if (o.max_cluster_pairs < 2) {
     return absl::InvalidArgumentError("--max-cluster-pairs must be >= 2");
   }
-  if (o.threads < 0)
-    return absl::InvalidArgumentError("--threads must be >= 0");
+  if (o.threads < 0 || o.threads > kMaxThreads) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--threads must be in [0, ", kMaxThreads, "]"));
+  }
   if (o.batch_records < 1)
     return absl::InvalidArgumentError("batch size must be >= 1");
   if (o.index_read_only && o.index_path.empty()) {
@@ -627,7 +629,9 @@ absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
 
 }  // namespace internal
 
-int DefaultThreadCount() { return internal::DefaultThreads(); }
+int DefaultThreadCount() {
+  return std::min(internal::DefaultThreads(), kMaxThreads);
+}
 
 absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
                                const ScanOptions& options,
@@ -679,9 +683,9 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   auto after_batch = [&] {
     if (progress) progress(report.documents.size(), report.input_bytes);
   };
-  absl::Status read_status =
-      internal::SketchInputs(ListInputFiles(paths), options, hasher, keep_text,
-                             on_doc, on_skip, after_batch);
+  absl::Status read_status = internal::SketchInputs(
+      ListInputFiles(paths, /*sizes=*/false, options.ingest.exclude_from_walk),
+      options, hasher, keep_text, on_doc, on_skip, after_batch);
   if (!read_status.ok()) return read_status;
   id_index = internal::IdIndex();  // Its memory goes before the LSH step.
   report.records = report.documents.size() + report.skipped.size();
@@ -953,11 +957,10 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       docs.push_back(std::move(one[0]));
     }
   } else {
-    if (std::find(inputs.begin(), inputs.end(), kStdinPath) != inputs.end()) {
-      return absl::InvalidArgumentError(
-          "compare --in reads the inputs a second time (to group "
-          "near-duplicates as a scan does), which standard input (-) cannot "
-          "give: save it to a file first");
+    if (absl::Status s = CheckReadableTwice(
+            inputs, "compare --in", "to group near-duplicates as a scan does");
+        !s.ok()) {
+      return s;
     }
     docs = ReadDocuments(inputs, options.ingest, &skipped);
     from_inputs = docs.size();

@@ -522,10 +522,11 @@ int AllowedCores() { return internal::UsableCpus(); }
 // and `pieces`, which of them may be read in pieces (CanReadInPieces).
 std::vector<InputFile> ShareInputFiles(Comm& comm,
                                        std::span<const std::string> paths,
+                                       std::span<const std::string> exclude,
                                        std::vector<bool>* pieces) {
   std::string listing;
   if (comm.rank() == 0) {
-    for (const InputFile& f : ListInputFiles(paths, /*sizes=*/true)) {
+    for (const InputFile& f : ListInputFiles(paths, /*sizes=*/true, exclude)) {
       PutStr(&listing, f.path);
       PutStr(&listing, f.skip_reason);
       PutU64(&listing, f.bytes);
@@ -827,7 +828,8 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   // ---- 1. Walk on rank 0, share the files out, sketch this shard. ----
   comm.counter = &st.sketch.bytes_sent;
   std::vector<bool> pieces;
-  const std::vector<InputFile> files = ShareInputFiles(comm, paths, &pieces);
+  const std::vector<InputFile> files =
+      ShareInputFiles(comm, paths, options.ingest.exclude_from_walk, &pieces);
   std::vector<size_t> index;
   std::vector<InputFile> mine = ShardFiles(files, pieces, rank, size, &index);
   if (absl::Status s = NumberPieceLines(comm, index, &mine); !s.ok()) {

@@ -84,6 +84,14 @@ TEST(ReadPairFile, Failures) {
   EXPECT_EQ(lf->pairs.size(), 1u);
   EXPECT_EQ(lf->malformed,
             (std::vector<std::string>{tmp / "lf.tsv" + ":3: empty sentence"}));
+  // Nothing valid: the failure gives every row's reason.
+  WriteFile(tmp / "bad.tsv", "header\n2\ta\tb\tx\ty\n1,a,b,x,y\n");
+  const absl::Status bad = EvalPairs(tmp / "bad.tsv", {}).status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(std::string(bad.message()),
+            tmp / "bad.tsv" + ": no valid pair\n  " + tmp / "bad.tsv" +
+                ":2: quality must be 0 or 1, got \"2\"\n  " + tmp / "bad.tsv" +
+                ":3: expected 5 tab-separated fields, got 1");
 }
 
 TEST(Metrics, ConfusionCounts) {

@@ -468,6 +468,49 @@ TEST(Ingest, FifosInADirectoryAreSkippedNotOpened) {
       << r.skipped[0].reason;
 }
 
+// What a walk does not read is either said or the scan's own reports: a
+// symbolic link to a directory is listed as not followed; the scan's
+// output directory is left out while it holds only reports (named as an
+// input it is read); an earlier run's report.html found elsewhere is a
+// skipped record, not an article quoting every other one.
+TEST(Ingest, WalkSaysWhatItDoesNotReadAndLeavesOutItsOwnOutputs) {
+  TempDir d;
+  WriteFile(d / "in/a.txt", "An article.\n");
+  WriteFile(d / "elsewhere/b.txt", "Another article.\n");
+  std::filesystem::create_directory_symlink(d / "elsewhere", d / "in/link");
+  const std::string page =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+      "<meta name=\"generator\" content=\"refrain\">\n<title>refrain "
+      "report</title></head><body><p>An article.</p></body></html>";
+  WriteFile(d / "in/refrain-out/report.html", page);
+  WriteFile(d / "in/old/report.html", page);
+  WriteFile(d / "in/refrain-out/.report.json.tmp.x", "");
+  IngestOptions o;
+  o.exclude_from_walk = {d / "in/refrain-out/"};
+  Ingested r = IngestAll({d / "in"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].location, d / "in/a.txt");
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/link");
+  EXPECT_EQ(r.skipped[0].reason,
+            "symbolic link to a directory: not followed (name it as an input "
+            "to read it)");
+  EXPECT_EQ(r.skipped[1].location, d / "in/old/report.html");
+  EXPECT_EQ(r.skipped[1].reason, "a refrain report.html, not an article");
+  // Named, the link's directory is read.
+  r = IngestAll({d / "in/link"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, "Another article.\n");
+  // An output directory holding an article too is walked: nothing of the
+  // user's is left unread.
+  WriteFile(d / "in/refrain-out/note.txt", "A note.\n");
+  r = IngestAll({d / "in"}, o);
+  ASSERT_EQ(r.docs.size(), 2u);
+  EXPECT_EQ(r.docs[1].location, d / "in/refrain-out/note.txt");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[2].location, d / "in/refrain-out/report.html");
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",

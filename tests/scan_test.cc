@@ -3,6 +3,7 @@
 #include "refrain/scan.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -244,10 +245,16 @@ TEST(Scan, KeepPolicyChoosesTheRepresentative) {
   // the day before.
   const std::string lw = line("w", "November 19, 2026", text);
   const std::string lx = line("x", "18 Nov 2026", text);
+  // RFC 1123 with a zone name, as RSS and HTTP write it: 22:30 UTC and
+  // 18:00 UTC on the 19th.
+  const std::string lg = line("g", "Thu, 19 Nov 2026 22:30:00 GMT", text);
+  const std::string le = line("e", "Thu, 19 Nov 2026 13:00:00 EST", text);
   for (const auto& [lines, want] :
        std::vector<std::pair<std::string, std::string>>{
            {lu + lp + lq, "q"},
            {lu + lp + lq + lr, "r"},
+           {lu + lp + lq + lr + lg, "g"},
+           {lu + lp + lq + lr + lg + le, "e"},
            {lu + lp + lq + lr + lw, "w"},
            {lu + lw + lr + lx, "x"},
            {lu + line("v", "", text), "u"}}) {
@@ -821,6 +828,71 @@ TEST(Cli, OneLineOnStandardInputIsSentencesToCheck) {
 
 // --input-encoding reaches the readers and the report; an unknown charset
 // is a usage error before any work.
+// Outputs that would overwrite what the scan reads or writes, and inputs
+// that cannot be read twice, are refused before any work (exit 2).
+TEST(Cli, WriteKeptRefusesItsIndexReportsAndStreams) {
+  TempDir d;
+  WriteFile(d / "a.txt", ReadFile(CorpusDir() + "/000_a36e598c1fb27949.txt"));
+  const std::string scan = "scan " + (d / "a.txt") + " --no-claims --out " +
+                           (d / "out") + " --index " + (d / "news.db");
+  ASSERT_EQ(RunRefrain(scan + " --quiet").exit_code, 0);
+  const std::string index_before = ReadFile(d / "news.db");
+  auto r = RunRefrain(scan + " --write-kept " + (d / "news.db"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is the --index file"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(d / "news.db"), index_before);
+  r = RunRefrain(scan + " --write-kept " + (d / "out/report.json"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is report.json of --out"), std::string::npos) << r.err;
+  // A FIFO named as an input: refused, not waited on for ever.
+  ASSERT_EQ(mkfifo((d / "f.jsonl").c_str(), 0600), 0);
+  r = RunRefrain("scan " + (d / "f.jsonl") + " --write-kept " +
+                 (d / "k.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("(a FIFO or device) cannot give"), std::string::npos)
+      << r.err;
+  r = RunRefrain("compare a b --in " + (d / "f.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("(a FIFO or device) cannot give"), std::string::npos)
+      << r.err;
+}
+
+// Thread counts past what libgomp can create crashed it.
+TEST(Cli, ThreadCountsAreBounded) {
+  const std::string in = CorpusDir() + "/000_a36e598c1fb27949.txt";
+  TempDir d;
+  auto r = RunRefrain("scan " + in + " --no-claims --quiet --out " + (d / "o") +
+                      " --threads 100000");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--threads must be in [0, 1024]"), std::string::npos)
+      << r.err;
+  r = RunRefrain("scan " + in + " --no-claims --quiet --out " + (d / "o") +
+                 " --threads 1024");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // OMP_NUM_THREADS is capped rather than refused.
+  r = RunRefrain("generate --docs 20 --out " + (d / "g.jsonl") +
+                 " && OMP_NUM_THREADS=100000 " + REFRAIN_BINARY + " scan " +
+                 (d / "g.jsonl") + " --quiet --out " + (d / "o2"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// generate's outputs and sources.
+TEST(Cli, GenerateRefusesTruthOverOutAndUnreadableSources) {
+  TempDir d;
+  auto r = RunRefrain("generate --docs 5 --out " + (d / "g.jsonl") +
+                      " --truth " + (d / "g.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is --out"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "g.jsonl"));
+  r = RunRefrain("generate --docs 5 --out " + (d / "g.jsonl") + " --source " +
+                 CorpusDir() + " " + (d / "missing.txt"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--source: 1 records not read; the first: " +
+                       (d / "missing.txt") + ": cannot open"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(Cli, InputEncoding) {
   TempDir d;
   WriteFile(d / "in/a.txt", "Caf\xE9 au lait, le caf\xE9 est servi.\nBody.\n");

@@ -72,6 +72,15 @@ struct IngestOptions {
   // bytes are not valid UTF-8 is converted from it before it is parsed.
   // Empty (default): such bytes are repaired to U+FFFD and counted.
   std::string input_encoding;
+
+  // Output directories a directory walk does not enter (the CLI gives
+  // --out), so that scanning a dump folder that holds refrain-out/ does not
+  // read the last run's reports back: matched by device and inode, and
+  // left out only while they hold nothing but report files (report.json,
+  // report.html, documents.csv, pairs.csv, claims.csv, hidden temporaries);
+  // a directory with anything else in it is walked as any other. A path
+  // named as an input is read. Default: none.
+  std::vector<std::string> exclude_from_walk;
 };
 
 // Checks the options once, at the boundary.
@@ -128,11 +137,20 @@ struct InputFile {
     return begin != 0 || end != std::numeric_limits<uint64_t>::max();
   }
 };
+// OK when every path can be read a second time, as --write-kept and
+// compare --in read their inputs; else InvalidArgument naming the first
+// that cannot (standard input, a FIFO or a device named as an input) with
+// `who` ("--write-kept", "compare --in") and `why` as the reason to read it
+// again.
+absl::Status CheckReadableTwice(std::span<const std::string> paths,
+                                std::string_view who, std::string_view why);
+
 // With `sizes`, every file's `bytes` too: a stat per file that one
 // process, which shares nothing out, does without (a directory's regular
 // files are known as such from the directory itself).
-std::vector<InputFile> ListInputFiles(std::span<const std::string> paths,
-                                      bool sizes = false);
+std::vector<InputFile> ListInputFiles(
+    std::span<const std::string> paths, bool sizes = false,
+    std::span<const std::string> exclude_from_walk = {});
 // Whether `file` can be read in pieces: an uncompressed JSON Lines file
 // (.jsonl, .ndjson), not UTF-16, whose line boundaries are its records'.
 bool CanReadInPieces(const InputFile& file);

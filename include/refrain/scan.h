@@ -112,7 +112,7 @@ struct ScanOptions {
   uint64_t index_merge_min_documents = 50000;
 
   // Worker threads; 0 (default) = DefaultThreadCount(). Does not change any
-  // output.
+  // output. Range 0..kMaxThreads.
   int threads = 0;
   // Records parsed and sketched per parallel batch; up to three batches of
   // raw text are in flight (one being read, two queued). Default 512;
@@ -126,11 +126,15 @@ double EffectiveLshThreshold(const ScanOptions& options);
 // Checks every field, once, at the API boundary.
 absl::Status ValidateScanOptions(const ScanOptions& options);
 
+// Most worker threads a scan runs: more than any machine's cores, and far
+// fewer than where thread creation fails (libgomp crashed at 100,000).
+inline constexpr int kMaxThreads = 1024;
+
 // The worker threads of a scan with ScanOptions::threads = 0: OpenMP's
-// count when OMP_NUM_THREADS is set; else the CPUs this process may run on,
-// at most its cgroup's CPU quota rounded up (a container's --cpus or a
-// Kubernetes CPU limit), so that no thread waits for CPU time the quota
-// withholds.
+// count when OMP_NUM_THREADS is set (at most kMaxThreads); else the CPUs this
+// process may run on, at most its cgroup's CPU quota rounded up (a container's
+// --cpus or a Kubernetes CPU limit), so that no thread waits for CPU time the
+// quota withholds.
 int DefaultThreadCount();
 
 // Called after each batch with (documents so far, input bytes so far).

@@ -386,6 +386,50 @@ void PrintMpiStats(const refrain::MpiStats& st, uint32_t ranks) {
 int WriteScanOutputs(const ScanFlags& f,
                      absl::StatusOr<refrain::Report>& report);
 
+// --write-kept's file can be written: the inputs can be read again, and
+// the file is none of the inputs, the index or the reports.
+absl::Status CheckWriteKept(const ScanFlags& f) {
+  if (f.write_kept.empty()) return absl::OkStatus();
+  if (absl::Status s = refrain::CheckReadableTwice(f.paths, "--write-kept",
+                                                   "to copy the kept records");
+      !s.ok()) {
+    return s;
+  }
+  if (f.options.floor) {
+    return absl::InvalidArgumentError(
+        "--write-kept cannot be used with --floor (which keeps nothing)");
+  }
+  if (!std::filesystem::exists(f.write_kept)) return absl::OkStatus();
+  auto same = [&](const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::equivalent(path, f.write_kept, ec);
+  };
+  // The dataset would replace one of its own inputs, the archive, or a
+  // report of this run.
+  for (const refrain::InputFile& in : refrain::ListInputFiles(f.paths)) {
+    if (same(in.path)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--write-kept ", f.write_kept,
+                       " is one of the inputs; write the kept records "
+                       "elsewhere"));
+    }
+  }
+  if (!f.options.index_path.empty() && same(f.options.index_path)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--write-kept ", f.write_kept,
+                     " is the --index file; write the kept records elsewhere"));
+  }
+  for (const char* name : {"report.json", "report.html", "documents.csv",
+                           "pairs.csv", "claims.csv"}) {
+    if (f.out_dir != "-" && same(absl::StrCat(f.out_dir, "/", name))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--write-kept ", f.write_kept, " is ", name,
+                       " of --out; write the kept records elsewhere"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 int RunScanCommand(ScanFlags& f) {
   // --threads holds for the whole command: RunScan scopes it to the scan
   // (a library must leave its host's setting as it was), and the report
@@ -397,28 +441,10 @@ int RunScanCommand(ScanFlags& f) {
       f.claim_max_memory_gb < 0
           ? AvailableMemoryBytes()
           : static_cast<uint64_t>(f.claim_max_memory_gb * 1e9);
-  if (!f.write_kept.empty() &&
-      std::find(f.paths.begin(), f.paths.end(), refrain::kStdinPath) !=
-          f.paths.end()) {
-    return Fail(absl::InvalidArgumentError(
-        "--write-kept reads the inputs a second time, which standard input "
-        "(-) cannot give: save it to a file first"));
-  }
-  if (!f.write_kept.empty() && f.options.floor) {
-    return Fail(absl::InvalidArgumentError(
-        "--write-kept cannot be used with --floor (which keeps nothing)"));
-  }
-  if (!f.write_kept.empty() && std::filesystem::exists(f.write_kept)) {
-    // The dataset would replace one of its own inputs.
-    for (const refrain::InputFile& in : refrain::ListInputFiles(f.paths)) {
-      std::error_code ec;
-      if (std::filesystem::equivalent(in.path, f.write_kept, ec)) {
-        return Fail(absl::InvalidArgumentError(absl::StrCat(
-            "--write-kept ", f.write_kept,
-            " is one of the inputs; write the kept records elsewhere")));
-      }
-    }
-  }
+  if (absl::Status s = CheckWriteKept(f); !s.ok()) return Fail(s);
+  // A dump folder holding this scan's output directory does not read its
+  // reports back.
+  if (f.out_dir != "-") f.options.ingest.exclude_from_walk.push_back(f.out_dir);
   f.options.keep = f.keep == "longest"    ? refrain::KeepPolicy::kLongest
                    : f.keep == "earliest" ? refrain::KeepPolicy::kEarliest
                                           : refrain::KeepPolicy::kFirst;
@@ -711,6 +737,9 @@ int RunIndexRemove(const IndexFlags& f) {
 int main(int argc, char** argv) {
   // Ctrl-C or a kill while a report is written: no hidden temporaries left.
   refrain::InstallTemporaryFileCleanup();
+  // Every command's parallel loops: OMP_NUM_THREADS=100000 made libgomp
+  // crash creating threads.
+  omp_set_num_threads(refrain::DefaultThreadCount());
   CLI::App app{
       "refrain: near-duplicate articles and recurring claims in news dumps.\n"
       "Run `refrain COMMAND --help` for the options of a command."};
