@@ -2,9 +2,11 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -22,6 +24,7 @@
 #include "date.h"
 #include "refrain/minhash.h"
 #include "refrain/scan.h"
+#include "sink.h"
 #include "stopwords.h"
 
 namespace refrain {
@@ -753,6 +756,86 @@ Index::~Index() = default;
 const std::string& Index::path() const { return impl_->path; }
 const IndexParams& Index::params() const { return impl_->params; }
 
+namespace {
+
+// Schema and parameters in one transaction, on the connection `c` to the
+// file `name`, unless it holds tables already.
+absl::Status WriteSchema(sqlite3* db, const std::string& name,
+                         const IndexParams& params) {
+  if (auto s = refrain::Exec(db, name, "PRAGMA journal_mode=WAL"); !s.ok()) {
+    return s;
+  }
+  int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqlError(db, rc, name, "creating the index");
+  absl::StatusOr<int64_t> tables = QueryInt(
+      db, name, "SELECT count(*) FROM sqlite_master WHERE type='table'");
+  if (!tables.ok()) return tables.status();
+  if (*tables == 0) {
+    std::string pragmas =
+        absl::StrCat("PRAGMA application_id=", kApplicationId,
+                     "; PRAGMA user_version=", kIndexSchemaVersion, ";");
+    if (auto s = refrain::Exec(db, name, kSchema); !s.ok()) return s;
+    if (auto s = refrain::Exec(db, name, pragmas.c_str()); !s.ok()) return s;
+    std::vector<std::pair<std::string, std::string>> meta = params.Entries();
+    meta.emplace_back("format", "refrain-index");
+    meta.emplace_back("created_at", NowUtc());
+    meta.emplace_back("idf_units", "0");
+    for (const auto& [k, v] : meta) {
+      if (auto s = SetMetaOn(db, name, k, v); !s.ok()) return s;
+    }
+  }
+  return refrain::Exec(db, name, "COMMIT");
+}
+
+// Creates the index at `path`. A new file is built whole under a temporary
+// name beside it and then linked to `path`, which fails if another process
+// linked its own first: two scans creating one index at once both go on
+// with a complete index (the loser opens the winner's), where one used to
+// read the other's half-made file and call it "not a refrain index". An
+// existing empty file (`exists`) is filled in place, under SQLite's lock.
+absl::Status CreateIndexFile(const std::string& path, bool exists,
+                             const IndexOptions& options,
+                             const IndexParams& params) {
+  if (exists) {
+    Connection c;
+    if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
+                                options.busy_timeout_ms, &c);
+        !s.ok()) {
+      return s;
+    }
+    return WriteSchema(c.db, path, params);
+  }
+  absl::StatusOr<internal::TemporaryFile> tmp =
+      internal::CreateTemporaryBeside(path);
+  if (!tmp.ok()) return tmp.status();
+  close(tmp->fd);
+  const std::string name = tmp->name;
+  auto remove_tmp = [&] {
+    std::remove((name + "-wal").c_str());
+    std::remove((name + "-shm").c_str());
+    internal::RemoveTemporary(name);
+  };
+  {
+    Connection c;
+    absl::Status s = OpenConnection(name, SQLITE_OPEN_READWRITE,
+                                    options.busy_timeout_ms, &c);
+    if (s.ok()) s = WriteSchema(c.db, name, params);
+    if (!s.ok()) {
+      remove_tmp();
+      return s;
+    }
+  }  // Closed: its write-ahead log is folded into the file.
+  const int err = link(name.c_str(), path.c_str()) == 0 ? 0 : errno;
+  remove_tmp();
+  if (err != 0 && err != EEXIST) {
+    return absl::UnavailableError(
+        absl::StrCat(path, ": cannot create the index: ", std::strerror(err)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Index> Index::Open(const std::string& path,
                                   const IndexOptions& options,
                                   const IndexParams* params) {
@@ -788,41 +871,9 @@ absl::StatusOr<Index> Index::Open(const std::string& path,
           path, ": cannot create the index: no directory ", dir.string(),
           " (refrain creates the index file, not its directory)"));
     }
-    // Create: schema and parameters in one transaction. If another process
-    // created it meanwhile (it holds the lock first), check it instead.
-    Connection c;
-    if (auto s =
-            OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                           options.busy_timeout_ms, &c);
-        !s.ok()) {
+    if (auto s = CreateIndexFile(path, exists, options, *params); !s.ok()) {
       return s;
     }
-    if (auto s = refrain::Exec(c.db, path, "PRAGMA journal_mode=WAL");
-        !s.ok()) {
-      return s;
-    }
-    int rc = sqlite3_exec(c.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return SqlError(c.db, rc, path, "creating the index");
-    absl::StatusOr<int64_t> tables = QueryInt(
-        c.db, path, "SELECT count(*) FROM sqlite_master WHERE type='table'");
-    if (!tables.ok()) return tables.status();
-    if (*tables == 0) {
-      std::string pragmas =
-          absl::StrCat("PRAGMA application_id=", kApplicationId,
-                       "; PRAGMA user_version=", kIndexSchemaVersion, ";");
-      if (auto s = refrain::Exec(c.db, path, kSchema); !s.ok()) return s;
-      if (auto s = refrain::Exec(c.db, path, pragmas.c_str()); !s.ok()) {
-        return s;
-      }
-      std::vector<std::pair<std::string, std::string>> meta = params->Entries();
-      meta.emplace_back("format", "refrain-index");
-      meta.emplace_back("created_at", NowUtc());
-      meta.emplace_back("idf_units", "0");
-      for (const auto& [k, v] : meta) {
-        if (auto s = SetMetaOn(c.db, path, k, v); !s.ok()) return s;
-      }
-    }
-    if (auto s = refrain::Exec(c.db, path, "COMMIT"); !s.ok()) return s;
   }
   absl::StatusOr<IndexParams> stored = Verify(path, options);
   if (!stored.ok()) return stored.status();

@@ -528,6 +528,38 @@ TEST(Index, KilledWriterLeavesAllOrNothing) {
             << " after the commit; uninterrupted run " << full_s << " s\n";
 }
 
+// Two scans creating one new index at once: both add their dump. The
+// second used to read the first's half-made file ("not a refrain index")
+// or fail on its lock at once, in 4-14 of 40 rounds.
+TEST(Index, TwoScansCreatingOneIndexBothAddTheirDump) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  for (int round = 0; round < 12; ++round) {
+    SCOPED_TRACE(round);
+    std::filesystem::remove(db);
+    std::filesystem::remove(db + "-wal");
+    std::filesystem::remove(db + "-shm");
+    testing::CommandResult a, b;
+    std::thread ta([&] {
+      a = RunRefrain("scan " + Seed(0) + " --no-claims --quiet --index " + db +
+                     " --out " + (d / "a"));
+    });
+    std::thread tb([&] {
+      b = RunRefrain("scan " + Seed(1) + " --no-claims --quiet --index " + db +
+                     " --out " + (d / "b"));
+    });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(b.exit_code, 0) << b.err;
+    EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
+  }
+  // No temporary left beside it.
+  for (const auto& e : std::filesystem::directory_iterator(d.path())) {
+    EXPECT_FALSE(e.path().filename().string().starts_with(".")) << e.path();
+  }
+}
+
 TEST(Index, SecondWriterWaitsThenFails) {
   TempDir d;
   const std::string db = d / "news.db";
