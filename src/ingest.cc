@@ -1145,6 +1145,27 @@ absl::Status ValidateIngestOptions(const IngestOptions& o) {
     return absl::InvalidArgumentError(
         "--max-record-bytes must be in 1 .. 2147483647");
   }
+  // A JSON Pointer escapes '~' as "~0" and '/' as "~1" (RFC 6901); any other
+  // '~' makes it match no record, so every record would be skipped.
+  for (const auto& [flag, name] :
+       {std::pair{"--id-field", &o.id_field},
+        std::pair{"--title-field", &o.title_field},
+        std::pair{"--text-field", &o.text_field},
+        std::pair{"--url-field", &o.url_field},
+        std::pair{"--date-field", &o.date_field},
+        std::pair{"--source-field", &o.source_field}}) {
+    if (!name->starts_with("/")) continue;
+    for (size_t i = name->find('~'); i != std::string::npos;
+         i = name->find('~', i + 1)) {
+      if (i + 1 >= name->size() ||
+          ((*name)[i + 1] != '0' && (*name)[i + 1] != '1')) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            flag, " ", *name,
+            ": not a JSON Pointer ('~' must be followed by 0 or 1: ~0 is "
+            "'~', ~1 is '/')"));
+      }
+    }
+  }
   if (!o.input_encoding.empty()) {
     std::string probe = "x";
     if (!internal::ConvertToUtf8(&probe, o.input_encoding)) {

@@ -949,10 +949,15 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       std::vector<Document> one = ReadDocuments(
           std::span<const std::string>(&path, 1), options.ingest, &not_read);
       if (one.size() != 1) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path, ": expected a file holding one document, found ", one.size(),
-            SkippedNote(not_read),
-            " (to compare documents of a dump by id, add --in PATH)"));
+        // Nothing readable is a missing input (exit 1, as scan gives);
+        // several documents, a usage error.
+        return absl::Status(
+            one.empty() ? absl::StatusCode::kNotFound
+                        : absl::StatusCode::kInvalidArgument,
+            absl::StrCat(
+                path, ": expected a file holding one document, found ",
+                one.size(), SkippedNote(not_read),
+                " (to compare documents of a dump by id, add --in PATH)"));
       }
       docs.push_back(std::move(one[0]));
     }

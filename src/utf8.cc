@@ -7,6 +7,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -79,6 +80,13 @@ bool ConvertToUtf8(std::string* text, const std::string& charset,
 }
 
 absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
+  // A directory opens as a stream that reads nothing: it would pass for an
+  // empty file.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": a directory, not a file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::ostringstream ss;

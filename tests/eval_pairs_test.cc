@@ -66,6 +66,9 @@ TEST(ReadPairFile, Failures) {
   TempDir tmp;
   EXPECT_EQ(ReadPairFile(tmp / "missing.tsv").status().code(),
             absl::StatusCode::kNotFound);
+  // A directory is not read as an empty file.
+  EXPECT_EQ(ReadPairFile(tmp.path()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   WriteFile(tmp / "empty.tsv", "");
   EXPECT_EQ(ReadPairFile(tmp / "empty.tsv").status().code(),
             absl::StatusCode::kFailedPrecondition);

@@ -576,6 +576,20 @@ TEST(Ingest, NestedFieldsByJsonPointerAndTextAsParagraphs) {
   r = IngestAll({d / "a.jsonl"}, o);
   EXPECT_TRUE(r.docs.empty());
   EXPECT_EQ(r.skipped.size(), 5u);
+  // A pointer with a '~' that is not an escape matches no record: refused
+  // at the start, not as every record skipped.
+  for (const char* bad : {"/a/~2", "/a~", "/~x/b"}) {
+    o.text_field = bad;
+    EXPECT_EQ(ValidateIngestOptions(o).code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+  o.text_field = "/a~1b/~0c";  // Key "a/b", then "~c".
+  EXPECT_TRUE(ValidateIngestOptions(o).ok());
+  o.text_field = "text";
+  o.id_field = "/meta/~3";
+  EXPECT_EQ(ValidateIngestOptions(o).code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(Ingest, HtmlFilesAndHtmlTexts) {

@@ -735,6 +735,14 @@ TEST(Cli, ExitCodesAndHelp) {
   EXPECT_EQ(RunRefrain("scan").exit_code, 2);
   EXPECT_EQ(RunRefrain("scan --threshold 1.5 " + CorpusDir()).exit_code, 2);
   EXPECT_EQ(RunRefrain("frobnicate").exit_code, 2);
+  // Not read as 2^64 - 1.
+  auto seed = RunRefrain("scan --seed -1 " + CorpusDir());
+  EXPECT_EQ(seed.exit_code, 2);
+  EXPECT_NE(seed.err.find("--seed: must be >= 0"), std::string::npos)
+      << seed.err;
+  // A missing input is a failure (1), not a usage error, for compare too.
+  EXPECT_EQ(
+      RunRefrain("compare /nonexistent/a.txt /nonexistent/b.txt").exit_code, 1);
 }
 
 TEST(Cli, ClaimsPastTheirLimitExitOneWithTheNearDuplicatesWritten) {

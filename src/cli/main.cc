@@ -34,6 +34,13 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
+// CLI11 reads "-1" into an unsigned option as 2^64 - 1.
+const CLI::Validator kUnsigned(
+    [](std::string& v) {
+      return v.starts_with("-") ? std::string("must be >= 0") : std::string();
+    },
+    "UINT");
+
 int Fail(const absl::Status& s) {
   std::cerr << "refrain: " << s.message() << "\n";
   return absl::IsInvalidArgument(s) ? kExitUsage : kExitFailure;
@@ -250,6 +257,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_option("--shingle", o.shingle.size, "Words per shingle (1..32)")
       ->capture_default_str();
   cmd->add_option("--seed", o.minhash.seed, "Seed of the MinHash functions")
+      ->check(kUnsigned)
       ->capture_default_str();
   cmd->add_option("--minhash", f->minhash,
                   "MinHash algorithm: oph (one permutation, densified) or "
@@ -799,6 +807,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   generate_cmd
       ->add_option("--seed", generate.seed, "Seed; same seed, same bytes")
+      ->check(kUnsigned)
       ->capture_default_str();
   generate_cmd->add_option("--out", generate.out, "Output .jsonl[.gz|.zst]")
       ->required();
