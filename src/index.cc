@@ -192,6 +192,14 @@ class Stmt {
     if (rc == SQLITE_DONE) return false;
     return SqlError(db_, rc, *path_, sqlite3_sql(s_));
   }
+  // Binds `key` to ?1 and steps once: true with a row (read its columns,
+  // then Reset()), false without. On an error the statement is reset.
+  absl::StatusOr<bool> StepKey(int64_t key) {
+    Bind(1, key);
+    absl::StatusOr<bool> row = Step();
+    if (!row.ok()) Reset();
+    return row;
+  }
   // Steps to the end and resets for the next use.
   absl::Status Run() {
     for (;;) {
@@ -996,12 +1004,8 @@ absl::StatusOr<std::vector<IndexedUnit>> Index::FindUnits(
     for (; by != found_by.end() && by->first == u; ++by) {
       rows.push_back(by->second);
     }
-    st->Bind(1, u);
-    absl::StatusOr<bool> row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
+    absl::StatusOr<bool> row = st->StepKey(u);
+    if (!row.ok()) return row.status();
     if (*row) {
       IndexedUnit iu;
       iu.doc = st->Int(0);
@@ -1023,12 +1027,8 @@ absl::StatusOr<std::vector<std::string>> Index::LoadTexts(
   if (!st.ok()) return st.status();
   std::vector<std::string> texts(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
-    st->Bind(1, rows[i]);
-    absl::StatusOr<bool> row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
+    absl::StatusOr<bool> row = st->StepKey(rows[i]);
+    if (!row.ok()) return row.status();
     if (*row) texts[i] = st->Text(0);
     st->Reset();
   }
@@ -1044,12 +1044,8 @@ absl::StatusOr<std::vector<uint32_t>> Index::LoadSignatures(
   std::vector<uint32_t> out;
   out.reserve(rows.size() * k);
   for (int64_t r : rows) {
-    st->Bind(1, r);
-    absl::StatusOr<bool> row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
+    absl::StatusOr<bool> row = st->StepKey(r);
+    if (!row.ok()) return row.status();
     std::vector<uint32_t> sig;
     if (*row) sig = st->Words(0);
     st->Reset();
@@ -1072,12 +1068,8 @@ absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(
   std::vector<IndexedDocument> out;
   out.reserve(rows.size());
   for (int64_t r : rows) {
-    st->Bind(1, r);
-    absl::StatusOr<bool> row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
+    absl::StatusOr<bool> row = st->StepKey(r);
+    if (!row.ok()) return row.status();
     if (!*row) {
       st->Reset();
       return absl::DataLossError(
