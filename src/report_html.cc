@@ -234,9 +234,11 @@ constexpr std::string_view kScript = R"js(
       texts = items.map(function (el) { return el.textContent.toLowerCase(); });
     }
     var q = box.value.trim().toLowerCase();
+    // Every word typed, in any order ("Lavrov Russia" as "Russia Lavrov").
+    var words = q === '' ? [] : q.split(/\s+/);
     var shown = 0;
     for (var i = 0; i < items.length; i++) {
-      var hit = q === '' || texts[i].indexOf(q) >= 0;
+      var hit = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
       items[i].hidden = !hit;
       if (hit) shown++;
     }
@@ -384,6 +386,12 @@ class Page {
  public:
   Page(const Report& r, const HtmlOptions& o) : r_(r), o_(o) {}
 
+  // Where a capped list is whole: `file` beside the page, or compare's
+  // JSON for a page alone.
+  const char* Where(const char* file) const {
+    return o_.beside_report_files ? file : "refrain compare --json";
+  }
+
   std::string Render() {
     Plan();
     std::string body;
@@ -395,12 +403,14 @@ class Page {
     Charts(body);
     Articles(body);
     RunDetails(body);
-    body +=
-        "</main>\n<footer>Made by refrain. Everything, without the caps of "
-        "this "
-        "page: <code>report.json</code>, <code>documents.csv</code>, "
-        "<code>pairs.csv</code> and <code>claims.csv</code> in the same "
-        "directory.</footer>\n";
+    body += o_.beside_report_files
+                ? "</main>\n<footer>Made by refrain. Everything, without the "
+                  "caps of this page: <code>report.json</code>, "
+                  "<code>documents.csv</code>, <code>pairs.csv</code> and "
+                  "<code>claims.csv</code> in the same directory.</footer>\n"
+                : "</main>\n<footer>Made by refrain. Everything, without the "
+                  "caps of this page: the same <code>refrain compare</code> "
+                  "command with <code>--json</code>.</footer>\n";
 
     std::string html;
     html.reserve(body.size() + kStyle.size() + kScript.size() + 1024);
@@ -665,7 +675,7 @@ class Page {
     for (size_t k = 0; k < ShownClaimClusters(); ++k) ClaimCard(h, k, keys);
     if (c.clusters.size() > ShownClaimClusters()) {
       MoreNote(h, c.clusters.size() - ShownClaimClusters(), "recurring claim",
-               "recurring claims", "report.json and claims.csv");
+               "recurring claims", Where("report.json and claims.csv"));
     }
     h += "</section>\n";
   }
@@ -755,7 +765,7 @@ class Page {
           i + 1, "</span>", Source(unit.doc), "<span class=\"title\">",
           DocLink(unit.doc, Name(unit.doc)), "</span><span class=\"badge ",
           UnitKindName(unit.kind), "\">", UnitKindName(unit.kind),
-          "</span></figcaption>\n<blockquote>");
+          "</span></figcaption>\n<blockquote dir=\"auto\">");
       AppendMarked(h, UnitText(u), marked);
       absl::StrAppend(&h,
                       "</blockquote>\n<div class=\"meta\"><span class=\"id\">",
@@ -772,7 +782,7 @@ class Page {
     h += "</div>\n";
     if (cl.units.size() > shown) {
       MoreNote(h, cl.units.size() - shown, "statement", "statements",
-               "report.json");
+               Where("report.json"));
     }
     const std::vector<size_t>& ms = matches_of_cluster_[k];
     if (ms.size() > 1 || shown < cl.units.size()) {
@@ -800,7 +810,7 @@ class Page {
       }
       h += "</tbody></table>\n";
       if (ms.size() > limit) {
-        MoreNote(h, ms.size() - limit, "match", "matches", "claims.csv");
+        MoreNote(h, ms.size() - limit, "match", "matches", Where("claims.csv"));
       }
       h += "</details>\n";
     }
@@ -835,7 +845,7 @@ class Page {
     for (size_t k = 0; k < ShownDupClusters(); ++k) DupCard(h, k);
     if (r_.clusters.size() > ShownDupClusters()) {
       MoreNote(h, r_.clusters.size() - ShownDupClusters(), "cluster",
-               "clusters", "report.json and pairs.csv");
+               "clusters", Where("report.json and pairs.csv"));
     }
     h += "</section>\n";
   }
@@ -885,7 +895,8 @@ class Page {
     }
     h += "</tbody></table>\n";
     if (c.members.size() > shown) {
-      MoreNote(h, c.members.size() - shown, "member", "members", "report.json");
+      MoreNote(h, c.members.size() - shown, "member", "members",
+               Where("report.json"));
     }
     const size_t limit =
         one_pair ? 0 : std::min<size_t>(ps.size(), o_.max_cluster_pairs);
@@ -908,7 +919,7 @@ class Page {
       }
       h += "</tbody></table>\n";
       if (ps.size() > limit)
-        MoreNote(h, ps.size() - limit, "pair", "pairs", "pairs.csv");
+        MoreNote(h, ps.size() - limit, "pair", "pairs", Where("pairs.csv"));
       h += "</details>\n";
     }
     h += "</article>\n";
@@ -1219,7 +1230,7 @@ class Page {
     }
     if (article_docs_total_ > article_count_) {
       MoreNote(h, article_docs_total_ - article_count_, "article", "articles",
-               "report.json");
+               Where("report.json"));
     }
     h += "</section>\n";
   }
@@ -1262,7 +1273,8 @@ class Page {
       for (int c : claim_clusters)
         absl::StrAppend(&h, " <a href=\"#claim-", c + 1, "\">", c + 1, "</a>");
     }
-    h += "</div>\n<div class=\"text\">";
+    // dir="auto": an Arabic or Hebrew article is laid out right to left.
+    h += "</div>\n<div class=\"text\" dir=\"auto\">";
     const std::string_view text = Utf8Prefix(doc.text, o_.max_article_bytes);
     const uint32_t len = static_cast<uint32_t>(text.size());
     // Sweep over span boundaries: mark where at least one matched unit
@@ -1434,7 +1446,7 @@ class Page {
       h += "</ul>\n";
       if (r_.skipped.size() > limit) {
         MoreNote(h, r_.skipped.size() - limit, "skipped record",
-                 "skipped records", "report.json");
+                 "skipped records", Where("report.json"));
       }
     }
     h += "</section>\n";

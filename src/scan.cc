@@ -1011,7 +1011,11 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
   c.jaccard = Jaccard(sa, sb);
   c.containment = Containment(sa, sb);
   const MinHasher hasher(options.minhash);
-  c.estimate = EstimateJaccard(hasher.Sign(sa), hasher.Sign(sb));
+  // Two empty sets sign alike (every slot empty): the estimate of sets
+  // without a shingle is their Jaccard, 0, not 1.
+  c.estimate = sa.empty() || sb.empty()
+                   ? 0.0
+                   : EstimateJaccard(hasher.Sign(sa), hasher.Sign(sb));
   c.near_duplicate =
       !sa.empty() && !sb.empty() &&
       internal::IsNearDuplicate(

@@ -795,6 +795,9 @@ TEST(Compare, HtmlShowsTheMatchesAndTheNearDuplicateDecision) {
   EXPECT_NE(html.find("No near-duplicate articles found."), std::string::npos);
   EXPECT_NE(html.find("<mark>Islamic State</mark>"), std::string::npos);
   EXPECT_NE(html.find("Lavrov"), std::string::npos);
+  // A page alone: it points to compare's JSON, not to files it never wrote.
+  EXPECT_EQ(html.find("in the same directory"), std::string::npos);
+  EXPECT_NE(html.find("command with <code>--json</code>"), std::string::npos);
 
   // A re-post of 001 under a new headline: near-duplicates at the default
   // thresholds (Jaccard 0.993, containment 1), not at --threshold 0.999
@@ -875,6 +878,63 @@ TEST(Compare, ADumpWithARepeatedIdKeepsTheFirstAsTheScanDoes) {
   EXPECT_NE(r.err.find(dump + ":3: duplicate id 'a' (first at " + dump + ":1)"),
             std::string::npos)
       << r.err;
+}
+
+// Scoring every pair of units grows with the product of the documents'
+// lengths (and of their repeated sentences): past the candidate limit or
+// the memory it may take, compare fails with the remedy instead of filling
+// the machine.
+TEST(Compare, EveryPairOfUnitsIsBoundedByTheLimits) {
+  TempDir d;
+  std::string a = "Title A\n\n", b = "Title B\n\n";
+  for (int i = 0; i < 40; ++i) {
+    a += "The central bank raised interest rates by half a point to curb "
+         "inflation on Thursday. ";
+    b += "The central bank raised interest rates by half a point to curb "
+         "inflation on Thursday. ";
+  }
+  WriteFile(d / "a.txt", a);
+  WriteFile(d / "b.txt", b);
+  ScanOptions o;
+  o.claims.max_candidate_pairs = 1000;  // 40 x 40 repeated copies: 1,600.
+  absl::StatusOr<Comparison> c =
+      CompareDocuments(d / "a.txt", d / "b.txt", {}, o);
+  ASSERT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted)
+      << c.status();
+  EXPECT_NE(c.status().message().find("would score 1600 pairs"),
+            std::string::npos)
+      << c.status();
+  // Copies collapsed, one pair: within the limit.
+  o.claims.collapse_copies = true;
+  c = CompareDocuments(d / "a.txt", d / "b.txt", {}, o);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->claims.matches.size(), 1u);
+  // The memory bound: 1,600 pairs at 4 KB each is over 1 MB.
+  o.claims.collapse_copies = false;
+  o.claims.max_candidate_pairs = 0;
+  o.claims.max_memory_bytes = 1 << 20;
+  c = CompareDocuments(d / "a.txt", d / "b.txt", {}, o);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted);
+  o.claims.max_memory_bytes = 0;
+  c = CompareDocuments(d / "a.txt", d / "b.txt", {}, o);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->claims.matches.size(), 1600u);
+}
+
+// Texts without words have no shingles: their MinHash estimate is their
+// Jaccard, 0, not the 1 of two empty signatures.
+TEST(Compare, DocumentsWithoutShinglesEstimateZero) {
+  TempDir d;
+  WriteFile(d / "p1.txt", "--- !!! ---\n");
+  WriteFile(d / "p2.txt", "???\n");
+  ScanOptions o;
+  o.claims.enabled = false;
+  absl::StatusOr<Comparison> c =
+      CompareDocuments(d / "p1.txt", d / "p2.txt", {}, o);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->jaccard, 0.0);
+  EXPECT_EQ(c->estimate, 0.0);
+  EXPECT_FALSE(c->near_duplicate);
 }
 
 TEST(Compare, RefusesStandardInputAsTheDump) {

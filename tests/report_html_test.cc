@@ -235,14 +235,16 @@ TEST(ReportHtml, ClaimClusterShowsOriginalsSideBySideWithSharedWordsMarked) {
   // runs separated by spaces read as one mark, stop words are not marked.
   EXPECT_NE(
       html.find(
-          "<blockquote>Russia is seriously <mark>concerned</mark> over "
+          "<blockquote dir=\"auto\">Russia is seriously <mark>concerned</mark> "
+          "over "
           "<mark>Islamic "
           "State plans</mark> in <mark>Central Asia</mark>.</blockquote>"),
       std::string::npos)
       << html;
   EXPECT_NE(
       html.find(
-          "<blockquote>The <mark>plans</mark> of the <mark>Islamic "
+          "<blockquote dir=\"auto\">The <mark>plans</mark> of the "
+          "<mark>Islamic "
           "State</mark> in "
           "<mark>Central Asia</mark> are of particular <mark>concern</mark>."
           "</blockquote>"),

@@ -185,6 +185,10 @@ struct HtmlOptions {
   // Show the stage timings (the only part of the page that differs between
   // two runs over the same input). Default true.
   bool show_timings = true;
+  // The page is written beside report.json and the CSVs (scan), so its
+  // notes on capped lists and its footer point to them. False for a page
+  // alone (compare --html): they point to compare's --json output.
+  bool beside_report_files = true;
 };
 
 // Writes report.html: one self-contained page (inline CSS, JS and SVG; no

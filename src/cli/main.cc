@@ -594,8 +594,14 @@ struct CompareFlags {
 };
 
 int RunCompareCommand(const CompareFlags& f) {
+  // Scoring every pair of units is bounded by the memory there is, as the
+  // scan's claims stage is.
+  refrain::ScanOptions options = f.options;
+  if (options.claims.max_memory_bytes == 0) {
+    options.claims.max_memory_bytes = AvailableMemoryBytes();
+  }
   absl::StatusOr<refrain::Comparison> c =
-      refrain::CompareDocuments(f.a, f.b, f.inputs, f.options);
+      refrain::CompareDocuments(f.a, f.b, f.inputs, options);
   if (!c.ok()) return Fail(c.status());
   for (const refrain::SkippedRecord& s : c->skipped) {
     std::cerr << s.location << ": " << s.reason << "\n";
@@ -604,8 +610,9 @@ int RunCompareCommand(const CompareFlags& f) {
     refrain::HtmlOptions o;
     o.title = "refrain compare";
     o.show_timings = false;
+    o.beside_report_files = false;
     std::ostringstream page;
-    refrain::WriteHtml(refrain::ComparisonReport(*c, f.options), page, o);
+    refrain::WriteHtml(refrain::ComparisonReport(*c, options), page, o);
     if (auto s = refrain::WriteFileAtomically(f.html, page.str()); !s.ok()) {
       return Fail(s);
     }
