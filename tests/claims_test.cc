@@ -231,6 +231,34 @@ TEST(Claims, UnitsAreSentencesQuotesAndHeadlineWithOffsets) {
   EXPECT_EQ(r.excluded.too_short, 1u);  // "Short one."
 }
 
+// A quote that is nearly its whole sentence adds nothing to it; one that
+// is a part of its sentence is a unit of its own. Each quote is weighed
+// against the sentence holding it, whichever of several that is.
+TEST(Claims, AQuoteThatIsNearlyItsSentenceIsNotAUnitOfItsOwn) {
+  const std::string text =
+      "Minister promises drought aid to farmers\n"
+      "The minister said on Monday that the drought had destroyed much of "
+      "the wheat harvest in the south. "
+      "\u201cFarmers will receive full compensation for every ruined field "
+      "before the winter arrives,\u201d she said. "
+      "Officials in the capital later confirmed that the programme, "
+      "described as \u201ca modest first step toward reform of rural credit "
+      "markets\u201d, would cost four billion pounds over two years.";
+  std::vector<Document> docs{
+      Doc("a", text, "Minister promises drought aid to farmers")};
+  ClaimsResult r = Claims(docs);
+  std::vector<std::string> quotes;
+  size_t sentences = 0;
+  for (const ClaimUnit& u : r.units) {
+    if (u.kind == UnitKind::kQuote) quotes.push_back(TextOf(docs, u));
+    sentences += u.kind == UnitKind::kSentence;
+  }
+  EXPECT_EQ(sentences, 3u);
+  ASSERT_EQ(quotes.size(), 1u);
+  EXPECT_EQ(quotes[0],
+            "a modest first step toward reform of rural credit markets");
+}
+
 // Headlines are a few content words, mostly names: one that shares its
 // subject with a sentence or headline stating something else scores like a
 // paraphrase, so a match with a headline also needs headline_threshold.
