@@ -21,6 +21,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "html.h"
+#include "refrain/report.h"
 #include "utf8.h"
 
 namespace refrain {
@@ -542,16 +543,13 @@ class Lister {
         !Excluded(FileId(st))) {
       return false;
     }
-    static constexpr std::string_view kReports[] = {
-        "report.json", "report.html", "documents.csv", "pairs.csv",
-        "claims.csv"};
     std::error_code ec;
     for (fs::directory_iterator it(path, ec);
          !ec && it != fs::directory_iterator(); it.increment(ec)) {
       const std::string n = it->path().filename().string();
       if (!n.starts_with(".") &&
-          std::find(std::begin(kReports), std::end(kReports), n) ==
-              std::end(kReports)) {
+          std::find(std::begin(kReportFiles), std::end(kReportFiles), n) ==
+              std::end(kReportFiles)) {
         return false;
       }
     }

@@ -1014,27 +1014,28 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
   // report.html.
   using Render = void (*)(const Report&, const HtmlOptions&, const ChunkSink&);
   static constexpr std::pair<const char*, Render> kFiles[] = {
-      {"report.json", [](const Report& r, const HtmlOptions&,
-                         const ChunkSink& emit) { RenderJson(r, emit); }},
-      {"report.html",
+      {kReportFiles[0], [](const Report& r, const HtmlOptions&,
+                           const ChunkSink& emit) { RenderJson(r, emit); }},
+      {kReportFiles[1],
        [](const Report& r, const HtmlOptions& h, const ChunkSink& emit) {
          std::ostringstream out;
          WriteHtml(r, out, h);
          emit(std::move(out).str());
        }},
-      {"documents.csv",
+      {kReportFiles[2],
        [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
          internal::DocumentsCsvChunks(r, emit);
        }},
-      {"pairs.csv",
+      {kReportFiles[3],
        [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
          internal::PairsCsvChunks(r, emit);
        }},
-      {"claims.csv",
+      {kReportFiles[4],
        [](const Report& r, const HtmlOptions&, const ChunkSink& emit) {
          internal::ClaimsCsvChunks(r, emit);
        }},
   };
+  static_assert(std::size(kFiles) == std::size(kReportFiles));
   std::vector<PendingFile> written;
   written.reserve(std::size(kFiles));
   for (const auto& [name, render] : kFiles) {

@@ -247,9 +247,12 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
                                           std::span<const std::string> paths,
                                           const std::string& out_path);
 
+// The files WriteReports writes into its directory, in the order written.
+inline constexpr const char* kReportFiles[] = {
+    "report.json", "report.html", "documents.csv", "pairs.csv", "claims.csv"};
+
 // Writes every report file into `out_dir` (created if missing), each one
-// atomically: report.json, report.html, documents.csv, pairs.csv and
-// claims.csv. All are
+// atomically: the kReportFiles. All are
 // written to temporary files first and renamed only when all are on disk,
 // so a failing write (full disk, read-only directory) leaves every previous
 // file untouched and no temporary file behind.

@@ -427,8 +427,7 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
         absl::StrCat("--write-kept ", f.write_kept,
                      " is the --index file; write the kept records elsewhere"));
   }
-  for (const char* name : {"report.json", "report.html", "documents.csv",
-                           "pairs.csv", "claims.csv"}) {
+  for (const char* name : refrain::kReportFiles) {
     if (f.out_dir != "-" && same(absl::StrCat(f.out_dir, "/", name))) {
       return absl::InvalidArgumentError(
           absl::StrCat("--write-kept ", f.write_kept, " is ", name,
