@@ -69,7 +69,7 @@ uint64_t LineKey(std::string_view original) {
 }
 
 // Candidate shingles of a unit: its stems and, optionally, stem bigrams,
-// leaving out stems found in more units than the frequent-stem cap ("said",
+// leaving out stems found in more texts than the frequent-stem cap ("said",
 // "year", "government" in a news dump). Two units that share only such stems
 // are not a claim repeated, and keeping them would make most of the dump
 // candidates of each other. A unit left with fewer than three shingles keeps
@@ -112,7 +112,7 @@ std::vector<uint64_t> UnitShingles(size_t n, StemFn stem, bool bigrams,
 }
 
 // The IDF at or above which a stem is in the candidate shingles.
-// `idf_units`: the units the IDF counts.
+// `idf_units`: the distinct unit texts the IDF counts.
 double MinShingleIdf(const ClaimOptions& options, uint64_t idf_units) {
   // idf(t) = ln((N + 1) / (df + 1)) + 1, so df <= cap <=> idf >= this.
   const double cap = std::max<double>(
@@ -145,11 +145,36 @@ void SignShingles(size_t num_units, ShinglesFn shingles,
   }
 }
 
-// scan --index: completes `idf` (the index's counts, then the units of the
-// documents it does not count yet), signs every unit into `sigs`, and fills
-// the outputs of `inc`.
+// Stems in more units than the frequent-stem cap are left out of the
+// shingles.
+std::vector<uint32_t> SignClaimUnits(std::span<const TermList> unit_stems,
+                                     const ClaimOptions& options,
+                                     const IdfTable& idf) {
+  const size_t n = unit_stems.size();
+  const double min_idf = MinShingleIdf(options, idf.units());
+  const LshParams lsh = ClaimLshParams(options);
+  std::vector<uint32_t> sigs(n * lsh.bands * lsh.rows);
+  SignShingles(
+      n,
+      [&](int64_t u) {
+        const TermList& stems = unit_stems[u];
+        return UnitShingles(
+            stems.size(),
+            [&](size_t i) {
+              return std::pair(idf.Idf(stems[i]), TokenHash(stems[i]));
+            },
+            options.bigrams, min_idf);
+      },
+      options, lsh, sigs);
+  return sigs;
+}
+
+// scan --index: completes `idf` (the index's counts, then the texts of
+// the documents it does not count yet, each once), signs every unit into
+// `sigs`, and fills the outputs of `inc`.
 absl::Status SketchForIndex(std::span<const ClaimUnit> units,
                             std::span<const TermList> stems,
+                            std::span<const UnitTermsKey> keys,
                             const ClaimOptions& options, IdfTable* idf,
                             ClaimsIncremental* inc,
                             std::vector<uint32_t>* sigs) {
@@ -173,9 +198,26 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
     if (!base.ok()) return base.status();
     idf->Merge(*base);
   }
+  // The units that may count, then their texts not counted yet.
+  std::vector<size_t> counting;
+  std::vector<UnitTermsKey> counting_keys;
   for (size_t u = 0; u < units.size(); ++u) {
-    if (inc->counts_in_idf[units[u].doc]) idf->AddStems(stems[u]);
+    if (!inc->counts_in_idf[units[u].doc]) continue;
+    counting.push_back(u);
+    counting_keys.push_back(keys[u]);
   }
+  std::vector<char> counted(counting.size(), 0);
+  if (inc->counted_texts && !counting.empty()) {
+    absl::StatusOr<std::vector<char>> in_base =
+        inc->counted_texts(counting_keys);
+    if (!in_base.ok()) return in_base.status();
+    counted = *std::move(in_base);
+  }
+  const std::vector<char> first = FirstOfEachText(counting_keys);
+  for (size_t i = 0; i < counting.size(); ++i) {
+    if (first[i] && !counted[i]) idf->AddStems(stems[counting[i]]);
+  }
+  inc->unit_keys.assign(keys.begin(), keys.end());
   *sigs = SignClaimUnits(stems, options, *idf);
   const LshParams p = ClaimLshParams(options);
   const uint32_t k = p.bands * p.rows;
@@ -558,28 +600,14 @@ ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
   return all;
 }
 
-// Stems in more units than the frequent-stem cap are left out of the
-// shingles.
-std::vector<uint32_t> SignClaimUnits(std::span<const TermList> unit_stems,
-                                     const ClaimOptions& options,
-                                     const IdfTable& idf) {
-  const size_t n = unit_stems.size();
-  const double min_idf = MinShingleIdf(options, idf.units());
-  const LshParams lsh = ClaimLshParams(options);
-  std::vector<uint32_t> sigs(n * lsh.bands * lsh.rows);
-  SignShingles(
-      n,
-      [&](int64_t u) {
-        const TermList& stems = unit_stems[u];
-        return UnitShingles(
-            stems.size(),
-            [&](size_t i) {
-              return std::pair(idf.Idf(stems[i]), TokenHash(stems[i]));
-            },
-            options.bigrams, min_idf);
-      },
-      options, lsh, sigs);
-  return sigs;
+std::vector<char> FirstOfEachText(std::span<const UnitTermsKey> keys) {
+  std::vector<char> first(keys.size(), 0);
+  absl::flat_hash_set<UnitTermsKey> seen;
+  seen.reserve(keys.size());
+  for (size_t u = 0; u < keys.size(); ++u) {
+    first[u] = seen.insert(keys[u]).second ? 1 : 0;
+  }
+  return first;
 }
 
 namespace {
@@ -624,7 +652,7 @@ struct TermIds {
   std::vector<int32_t> occ;
   std::vector<double> idf;     // Per term.
   std::vector<uint64_t> hash;  // Per term: TokenHash of its stem.
-  uint64_t idf_units = 0;      // Units the IDF counts.
+  uint64_t idf_units = 0;      // Distinct unit texts the IDF counts.
 
   int64_t num_terms() const { return static_cast<int64_t>(idf.size()); }
   std::span<const int32_t> of(uint32_t u) const {
@@ -637,9 +665,10 @@ struct TermIds {
 // over the units would number them: the ids order the matrix columns, and
 // with them the additions that make up the norms and cosines. Blocks of
 // units are numbered in parallel with ids of their own, then merged in
-// order. With `count_df`, the units' document frequencies are added to
-// `idf` (else it already counts them).
+// order. With `count_df`, the document frequencies of the units that
+// `FirstOfEachText` marks are added to `idf` (else it already counts them).
 absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
+                                    std::span<const UnitTermsKey> keys,
                                     bool count_df, IdfTable* idf) {
   const auto num_units = static_cast<uint32_t>(stems.size());
   TermIds ids;
@@ -701,11 +730,16 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
   ids.idf.resize(num_terms);
   ids.hash.resize(num_terms);
   bool idf_known = false;
+  uint64_t idf_units = 0;
   if (count_df) {
-    // What IdfTable::Add of every unit would count, added per term.
+    // What IdfTable::Add of each distinct text would count, added per term.
+    const std::vector<char> counted = FirstOfEachText(keys);
+    uint64_t texts = 0;
     std::vector<uint64_t> df(num_terms, 0);
     std::vector<uint32_t> last_unit(num_terms, num_units);
     for (uint32_t u = 0; u < num_units; ++u) {
+      if (!counted[u]) continue;
+      ++texts;
       for (int32_t t : ids.of(u)) {
         if (last_unit[t] != u) {
           last_unit[t] = u;
@@ -718,7 +752,7 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
       // of them (a string key per term, built serially) is not needed:
       // from here on, `idf` only gives idf_units.
       for (int64_t t = 0; t < num_terms; ++t) {
-        ids.idf[t] = IdfTable::IdfOf(num_units, df[t]);
+        ids.idf[t] = IdfTable::IdfOf(texts, df[t]);
       }
       idf_known = true;
     } else {
@@ -726,15 +760,16 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
       for (int64_t t = 0; t < num_terms; ++t) {
         counts[t] = {std::string(term_stem[t]), df[t]};
       }
-      idf->Merge(IdfTable::FromCounts(num_units, counts));
+      idf->Merge(IdfTable::FromCounts(texts, counts));
     }
+    if (idf_known) idf_units = texts;
   }
 #pragma omp parallel for schedule(static)
   for (int64_t t = 0; t < num_terms; ++t) {
     if (!idf_known) ids.idf[t] = idf->Idf(term_stem[t]);
     ids.hash[t] = TokenHash(term_stem[t]);
   }
-  ids.idf_units = idf_known ? num_units : idf->units();
+  ids.idf_units = idf_known ? idf_units : idf->units();
   return ids;
 }
 
@@ -1341,15 +1376,15 @@ std::vector<ClaimCluster> ClusterMatches(std::span<const ClaimMatch> matches,
 
 // Steps 5 on of FindClaims (see claims.h) over the analyzed units: term ids
 // and IDF, copies, candidates, the units x terms matrix, the cosine gate,
-// the scorer, clusters. `idf_complete`: `idf` already counts every unit
+// the scorer, clusters. `idf_complete`: `idf` already counts every text
 // (else they are added here, unless `incremental` keeps the counts).
 // `analyzer` derives the terms of the scored units again, from their texts
 // in `docs`.
 absl::StatusOr<ClaimsResult> FinishClaims(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits all, const TermAnalyzer& analyzer,
-    IdfTable idf, std::vector<uint32_t> sigs, bool idf_complete,
-    ClaimsIncremental* incremental, ClaimsResult::Timings timings) {
+    IdfTable idf, bool idf_complete, ClaimsIncremental* incremental,
+    ClaimsResult::Timings timings) {
   Lap lap;
   ClaimsResult result;
   result.timings = timings;
@@ -1368,9 +1403,10 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   for (size_t d = 0; d < docs.size(); ++d) {
     doc_first_unit[d + 1] += doc_first_unit[d];
   }
+  std::vector<uint32_t> sigs;  // Made here if incremental, else later.
   if (incremental != nullptr) {
-    absl::Status st = SketchForIndex(result.units, all.stems, options, &idf,
-                                     incremental, &sigs);
+    absl::Status st = SketchForIndex(result.units, all.stems, all.keys, options,
+                                     &idf, incremental, &sigs);
     if (!st.ok()) return st;
     if (incremental->sketch_only) {
       incremental->unit_terms = std::move(all.stems);
@@ -1380,8 +1416,9 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   }
   if (result.units.size() < 2) return result;
 
-  absl::StatusOr<TermIds> ids = NumberTerms(
-      all.stems, /*count_df=*/incremental == nullptr && !idf_complete, &idf);
+  absl::StatusOr<TermIds> ids =
+      NumberTerms(all.stems, all.keys,
+                  /*count_df=*/incremental == nullptr && !idf_complete, &idf);
   if (!ids.ok()) return ids.status();
   std::vector<TermList>().swap(all.stems);  // The ids stand for them now.
   result.timings.matrix_s = lap();
@@ -1540,14 +1577,14 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   ClaimUnits all = ConcatUnits(per_doc);
   timings.units_s = lap();
   return FinishClaims(docs, story_of, options, std::move(all), *analyzer,
-                      std::move(idf), {}, /*idf_complete=*/false, incremental,
+                      std::move(idf), /*idf_complete=*/false, incremental,
                       timings);
 }
 
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,
-    std::vector<uint32_t> signatures) {
+    bool idf_counts_units) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
   if (units.stems.size() != units.units.size() ||
       units.keys.size() != units.units.size()) {
@@ -1565,8 +1602,8 @@ absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
       TermAnalyzer::Create(TermAnalyzerOptions{options.language});
   if (!analyzer.ok()) return analyzer.status();
   return FinishClaims(docs, story_of, options, std::move(units), *analyzer,
-                      std::move(idf), std::move(signatures),
-                      /*idf_complete=*/true, nullptr, ClaimsResult::Timings{});
+                      std::move(idf), idf_counts_units, nullptr,
+                      ClaimsResult::Timings{});
 }
 
 }  // namespace refrain

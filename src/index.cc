@@ -80,6 +80,9 @@ CREATE TABLE unit_band(
   band INTEGER NOT NULL, key INTEGER NOT NULL, unit INTEGER NOT NULL,
   PRIMARY KEY(band, key, unit)) WITHOUT ROWID;
 CREATE TABLE stem_df(stem TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE unit_text(
+  low INTEGER NOT NULL, high INTEGER NOT NULL, units INTEGER NOT NULL,
+  PRIMARY KEY(low, high)) WITHOUT ROWID;
 CREATE TABLE doc_band_delta(
   band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
   PRIMARY KEY(band, key, doc)) WITHOUT ROWID;
@@ -470,9 +473,9 @@ absl::StatusOr<IndexParams> Verify(const std::string& path,
       c.db, path,
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
       "('meta', 'dump', 'doc', 'doc_band', 'unit', 'unit_band', 'stem_df', "
-      "'doc_band_delta', 'unit_band_delta')");
+      "'unit_text', 'doc_band_delta', 'unit_band_delta')");
   if (!tables.ok()) return bad(tables.status());
-  if (*tables != 9) return bad(absl::DataLossError("tables missing"));
+  if (*tables != 10) return bad(absl::DataLossError("tables missing"));
   return ParamsFromMeta(meta);
 }
 
@@ -1124,6 +1127,22 @@ absl::StatusOr<IdfTable> Index::LoadIdf(
   return IdfTable::FromCounts(static_cast<uint64_t>(*units), df);
 }
 
+absl::StatusOr<std::vector<char>> Index::CountedTexts(
+    std::span<const UnitTermsKey> keys) const {
+  absl::StatusOr<Stmt> st =
+      impl_->Prepare("SELECT 1 FROM unit_text WHERE low = ?1 AND high = ?2");
+  if (!st.ok()) return st.status();
+  std::vector<char> counted(keys.size(), 0);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    st->Bind(2, static_cast<int64_t>(keys[i].high));
+    absl::StatusOr<bool> row = st->StepKey(static_cast<int64_t>(keys[i].low));
+    if (!row.ok()) return row.status();
+    counted[i] = *row ? 1 : 0;
+    st->Reset();
+  }
+  return counted;
+}
+
 absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
   Impl& im = *impl_;
   if (!im.in_write)
@@ -1134,6 +1153,7 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       dump.fingerprints.size() != n ||
       dump.unit_band_keys.size() != dump.units.size() * p.claim_lsh.bands ||
       dump.unit_stems.size() != dump.units.size() ||
+      dump.unit_keys.size() != dump.units.size() ||
       (!p.claims && !dump.units.empty())) {
     return absl::InvalidArgumentError("AddDump: inconsistent arrays");
   }
@@ -1171,6 +1191,13 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       "INSERT INTO unit(num, doc, kind, begin, end) VALUES(?1, ?2, ?3, ?4, "
       "?5)");
   if (!ins_unit.ok()) return ins_unit.status();
+  // How many units hold the text now: 1 for a text new to the index.
+  absl::StatusOr<Stmt> add_text = im.Prepare(
+      "INSERT INTO unit_text(low, high, units) VALUES(?1, ?2, 1) "
+      "ON CONFLICT(low, high) DO UPDATE SET units = units + 1 "
+      "RETURNING units");
+  if (!add_text.ok()) return add_text.status();
+  int64_t new_texts = 0;
 
   std::vector<BandRow> doc_bands, unit_bands;
   doc_bands.reserve(n * p.lsh.bands);
@@ -1216,7 +1243,16 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
         unit_bands.push_back(
             {b, dump.unit_band_keys[k * p.claim_lsh.bands + b], next_unit});
       }
-      for (std::string_view stem : dump.unit_stems[k]) ++df[stem];
+      add_text->Bind(2, static_cast<int64_t>(dump.unit_keys[k].high));
+      absl::StatusOr<bool> row =
+          add_text->StepKey(static_cast<int64_t>(dump.unit_keys[k].low));
+      if (!row.ok()) return row.status();
+      const bool new_text = *row && add_text->Int(0) == 1;
+      if (auto s = add_text->Run(); !s.ok()) return s;
+      if (new_text) {
+        ++new_texts;
+        for (std::string_view stem : dump.unit_stems[k]) ++df[stem];
+      }
       ++next_unit;
     }
   }
@@ -1266,9 +1302,7 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
   }
   absl::StatusOr<int64_t> units = im.Meta("idf_units");
   if (!units.ok()) return units.status();
-  if (auto s = im.SetMeta(
-          "idf_units",
-          absl::StrCat(*units + static_cast<int64_t>(dump.units.size())));
+  if (auto s = im.SetMeta("idf_units", absl::StrCat(*units + new_texts));
       !s.ok()) {
     return s;
   }
@@ -1288,6 +1322,7 @@ absl::StatusOr<IndexStats> Index::Stats() const {
   } counts[] = {
       {"SELECT count(*) FROM doc", &s.documents},
       {"SELECT count(*) FROM unit", &s.units},
+      {"SELECT count(*) FROM unit_text", &s.texts},
       {"SELECT count(*) FROM stem_df", &s.stems},
       {"PRAGMA page_size", &s.page_size},
       {"PRAGMA page_count", &s.pages},
@@ -1403,10 +1438,16 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     if (!st.ok()) return fail(st.status());
     if (auto s = st->BindText(1, arg).Run(); !s.ok()) return fail(s);
   }
-  // The IDF counts lose the stems of every removed unit, re-derived from
-  // the stored text exactly as the scan derived them.
+  // The IDF counts lose the stems of every text no unit holds any more,
+  // each unit's terms re-derived from the stored text exactly as the scan
+  // derived them.
   absl::flat_hash_map<std::string, int64_t> df;
+  int64_t texts_gone = 0;
   {
+    absl::StatusOr<Stmt> drop_text = im.Prepare(
+        "UPDATE unit_text SET units = units - 1 WHERE low = ?1 AND high = ?2 "
+        "RETURNING units");
+    if (!drop_text.ok()) return fail(drop_text.status());
     absl::StatusOr<Stmt> docs = im.Prepare(
         "SELECT d.num, d.text, d.first_unit, d.units FROM gone g JOIN doc d "
         "ON d.num = g.num ORDER BY d.num");
@@ -1437,6 +1478,15 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
             static_cast<size_t>(e) <= text.size()) {
           UnitTerms t = analyzer->Analyze(std::string_view(text).substr(
               static_cast<size_t>(b), static_cast<size_t>(e - b)));
+          const UnitTermsKey key = KeyOfTerms(t);
+          drop_text->Bind(2, static_cast<int64_t>(key.high));
+          absl::StatusOr<bool> held =
+              drop_text->StepKey(static_cast<int64_t>(key.low));
+          if (!held.ok()) return fail(held.status());
+          const bool last = *held && drop_text->Int(0) <= 0;
+          if (auto s = drop_text->Run(); !s.ok()) return fail(s);
+          if (!last) continue;
+          ++texts_gone;
           std::vector<std::string> stems = t.stems.ToStrings();
           std::sort(stems.begin(), stems.end());
           stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
@@ -1474,15 +1524,16 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
         return fail(s);
       }
     }
-    if (auto s = im.Exec("DELETE FROM stem_df WHERE df <= 0"); !s.ok()) {
+    if (auto s = im.Exec("DELETE FROM stem_df WHERE df <= 0; "
+                         "DELETE FROM unit_text WHERE units <= 0");
+        !s.ok()) {
       return fail(s);
     }
   }
   absl::StatusOr<int64_t> units = im.Meta("idf_units");
   if (!units.ok()) return fail(units.status());
-  if (auto s = im.SetMeta("idf_units",
-                          absl::StrCat(std::max<int64_t>(
-                              0, *units - static_cast<int64_t>(result.units))));
+  if (auto s = im.SetMeta(
+          "idf_units", absl::StrCat(std::max<int64_t>(0, *units - texts_gone)));
       !s.ok()) {
     return fail(s);
   }

@@ -874,26 +874,46 @@ absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
                                            const ScanOptions& options) {
   ClaimOptions claims = options.claims;
   // Two documents' units are kept; every other document's only add to the
-  // IDF counts, one table per thread (the sums do not depend on which
+  // IDF counts, each distinct text once (FirstOfEachText) and not if the
+  // index counts it, one table per thread (the sums do not depend on which
   // thread counted what).
   std::vector<IdfTable> counted(omp_get_max_threads());
   ClaimUnits kept[2];
   std::mutex mu;
-  absl::Status analyzed =
-      ForEachClaimUnits(docs, story_of, options.segment, claims,
-                        [&](uint32_t d, ClaimUnits units) {
-                          if (counts[d]) {
-                            for (const TermList& stems : units.stems) {
-                              counted[omp_get_thread_num()].AddStems(stems);
-                            }
-                          }
-                          for (size_t side = 0; side < 2; ++side) {
-                            if (d != pair[side]) continue;
-                            std::lock_guard lock(mu);
-                            kept[side] = units;
-                          }
-                        });
+  absl::flat_hash_set<UnitTermsKey> seen;    // Under mu.
+  absl::Status in_index = absl::OkStatus();  // Under mu.
+  absl::Status analyzed = ForEachClaimUnits(
+      docs, story_of, options.segment, claims,
+      [&](uint32_t d, ClaimUnits units) {
+        std::vector<char> new_text(units.units.size(), 0);
+        if (counts[d]) {
+          std::lock_guard lock(mu);
+          std::vector<char> indexed(units.keys.size(), 0);
+          if (index != nullptr && in_index.ok()) {
+            absl::StatusOr<std::vector<char>> found =
+                index->CountedTexts(units.keys);
+            if (found.ok()) {
+              indexed = *std::move(found);
+            } else {
+              in_index = found.status();
+            }
+          }
+          for (size_t u = 0; u < units.keys.size(); ++u) {
+            new_text[u] = seen.insert(units.keys[u]).second && !indexed[u];
+          }
+        }
+        for (size_t u = 0; u < units.stems.size(); ++u) {
+          if (new_text[u])
+            counted[omp_get_thread_num()].AddStems(units.stems[u]);
+        }
+        for (size_t side = 0; side < 2; ++side) {
+          if (d != pair[side]) continue;
+          std::lock_guard lock(mu);
+          kept[side] = units;
+        }
+      });
   if (!analyzed.ok()) return analyzed;
+  if (!in_index.ok()) return in_index;
   IdfTable idf;
   for (const IdfTable& t : counted) idf.Merge(t);
   absl::StatusOr<TermAnalyzer> analyzer =
@@ -925,7 +945,7 @@ absl::StatusOr<ClaimsResult> CompareClaims(std::span<const Document> docs,
   const Document both[2] = {docs[pair[0]], docs[pair[1]]};
   const uint32_t stories[2] = {0, 1};
   return FindClaimsFromUnits(both, stories, claims, std::move(two),
-                             std::move(idf), {});
+                             std::move(idf), /*idf_counts_units=*/true);
 }
 
 }  // namespace

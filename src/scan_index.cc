@@ -100,9 +100,7 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
     sketch.is_new.assign(n, 1);
     sketch.counts_in_idf.resize(n);
     for (size_t i = 0; i < n; ++i) sketch.counts_in_idf[i] = already_[i] == 0;
-    sketch.base_idf = [this](std::span<const std::string> stems) {
-      return index_.LoadIdf(stems);
-    };
+    SetIndexCounts(&sketch);
     sketch.sketch_only = true;
     const std::vector<uint32_t> one_story(n, 0);
     absl::StatusOr<ClaimsResult> units = FindClaims(
@@ -284,6 +282,15 @@ absl::StatusOr<std::vector<int64_t>> IndexedScan::GatedDocuments(
   return PassedRows(doc_rows, pass);
 }
 
+void IndexedScan::SetIndexCounts(ClaimsIncremental* inc) const {
+  inc->base_idf = [this](std::span<const std::string> stems) {
+    return index_.LoadIdf(stems);
+  };
+  inc->counted_texts = [this](std::span<const UnitTermsKey> keys) {
+    return index_.CountedTexts(keys);
+  };
+}
+
 ClaimsIncremental* IndexedScan::claims(uint32_t loaded) {
   const size_t n = already_.size();
   claims_ = ClaimsIncremental();
@@ -293,9 +300,7 @@ ClaimsIncremental* IndexedScan::claims(uint32_t loaded) {
     claims_.is_new[loaded + i] = 1;
     claims_.counts_in_idf[loaded + i] = already_[i] == 0;
   }
-  claims_.base_idf = [this](std::span<const std::string> stems) {
-    return index_.LoadIdf(stems);
-  };
+  SetIndexCounts(&claims_);
   return &claims_;
 }
 
@@ -367,6 +372,7 @@ absl::Status IndexedScan::Finish(
           claims_.unit_band_keys.begin() +
               static_cast<int64_t>((u + 1) * bands));
       dump.unit_stems.push_back(std::move(claims_.unit_stems[u]));
+      dump.unit_keys.push_back(claims_.unit_keys[u]);
     }
   }
   absl::StatusOr<AddDumpResult> added = index_.AddDump(dump);

@@ -58,6 +58,8 @@ class IndexedScan {
       Report* report);
 
  private:
+  // inc's callbacks to the index's IDF counts and counted texts.
+  void SetIndexCounts(ClaimsIncremental* inc) const;
   IndexedScan(Index index, const ScanOptions& options)
       : index_(std::move(index)), options_(&options) {}
 

@@ -192,29 +192,8 @@ absl::StatusOr<std::vector<PairResult>> MeasurePairs(
 
 // ---- Claim units on the wire (phase 6). ----
 
-void PutCounts(std::string* out, uint64_t units,
-               const std::vector<std::pair<std::string, uint64_t>>& counts) {
-  PutU64(out, units);
-  PutU64(out, counts.size());
-  for (const auto& [stem, df] : counts) {
-    PutStr(out, stem);
-    PutU64(out, df);
-  }
-}
-IdfTable GetCounts(std::string_view bytes) {
-  ByteReader in(bytes);
-  const uint64_t units = in.U64();
-  std::vector<std::pair<std::string, uint64_t>> counts(in.U64());
-  for (auto& [stem, df] : counts) {
-    stem = in.Str();
-    df = in.U64();
-  }
-  return IdfTable::FromCounts(units, counts);
-}
-
-// A rank's claim units, their stems, keys and sketches (SignClaimUnits).
-void PutUnits(std::string* out, const ClaimUnits& u,
-              const std::vector<uint32_t>& sigs) {
+// A rank's claim units, their stems and keys.
+void PutUnits(std::string* out, const ClaimUnits& u) {
   PutU64(out, u.excluded.too_short);
   PutU64(out, u.excluded.boilerplate);
   PutU64(out, u.excluded.lead_ins);
@@ -229,11 +208,9 @@ void PutUnits(std::string* out, const ClaimUnits& u,
     PutU64(out, u.keys[i].low);
     PutU64(out, u.keys[i].high);
   }
-  PutVector(out, sigs);
 }
 
-void GetUnits(std::string_view bytes, ClaimUnits* all,
-              std::vector<uint32_t>* sigs) {
+void GetUnits(std::string_view bytes, ClaimUnits* all) {
   ByteReader in(bytes);
   all->excluded.too_short += in.U64();
   all->excluded.boilerplate += in.U64();
@@ -254,7 +231,6 @@ void GetUnits(std::string_view bytes, ClaimUnits* all,
     key.high = in.U64();
     all->keys.push_back(key);
   }
-  in.AppendVector(sigs);
 }
 
 int AllowedCores();
@@ -265,10 +241,10 @@ struct KeyStory {
 };
 
 // Phase 6, the claims stage spread over the ranks: each rank segments and
-// analyses its own documents and signs their units; rank 0 decides the
-// boilerplate lines and the IDF from every rank's counts, then finds the
-// matches over all units (FindClaimsFromUnits): the stages of FindClaims
-// (claims.h), so the result is the same. `shard_docs`: this rank's
+// analyses its own documents; rank 0 decides the boilerplate lines, then
+// counts the IDF, signs the units and finds the matches over all of them
+// (FindClaimsFromUnits): the stages of FindClaims (claims.h), so the result
+// is the same. `shard_docs`: this rank's
 // documents with their texts (SketchShard; empty on rank 0, whose documents
 // are in `report`).
 absl::Status DistributedClaims(Comm& comm, const Shard& shard,
@@ -357,67 +333,40 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   std::vector<ClaimSegments>().swap(segs);
   ClaimUnits mine = ConcatUnits(per_doc);
 
-  // The IDF: every rank's counts (and the background file's) merged on
-  // rank 0, and sent back to all.
-  IdfTable local;
-  for (const TermList& stems : mine.stems) local.AddStems(stems);
-  bytes.clear();
-  PutCounts(&bytes, local.units(), local.Counts());
-  absl::Status loaded = absl::OkStatus();
-  std::string merged_bytes;
-  if (rank == 0) {
-    IdfTable merged;
-    loaded = AddBackgroundIdf(co, *analyzer, &merged);
-    for (int r = 0; r < size; ++r) {
-      merged.Merge(GetCounts(r == 0 ? bytes : comm.Recv(r)));
-    }
-    PutCounts(&merged_bytes, merged.units(), merged.Counts());
-  } else {
-    comm.Send(bytes, 0);
-  }
-  if (absl::Status s = comm.Agree(loaded); !s.ok()) return s;
-  comm.Broadcast(&merged_bytes);
-  IdfTable idf = GetCounts(merged_bytes);
-  std::string().swap(merged_bytes);
-
-  // Sketches here (the slots the claim LSH bands read); units, stems, keys
-  // and sketches to rank 0, which finishes.
-  const std::vector<uint32_t> sigs = SignClaimUnits(mine.stems, co, idf);
-  // Rank 0 learns every rank's count first and sizes its lists once: grown
-  // rank by rank, the sketches (224 bytes a unit) were copied at each
-  // growth beside a received copy (0.55 GB of rank 0's peak at 100k).
+  // Rank 0 learns every rank's count first and sizes its lists once.
   const std::vector<uint64_t> counts =
-      comm.GatherToRoot(std::vector<uint64_t>{mine.units.size(), sigs.size()});
+      comm.GatherToRoot(std::vector<uint64_t>{mine.units.size()});
   bytes.clear();
-  PutUnits(&bytes, mine, sigs);
+  PutUnits(&bytes, mine);
   mine = ClaimUnits{};
+  // The IDF counts each distinct text once (FirstOfEachText), which only
+  // the rank holding every unit can tell: rank 0 counts, signs and matches.
+  IdfTable idf;
+  absl::Status loaded = absl::OkStatus();
+  if (rank == 0) loaded = AddBackgroundIdf(co, *analyzer, &idf);
+  if (absl::Status s = comm.Agree(loaded); !s.ok()) return s;
   if (rank != 0) {
     comm.Send(bytes, 0);
     return absl::OkStatus();
   }
   ClaimUnits all;
-  std::vector<uint32_t> all_sigs;
   {
-    uint64_t units = 0, slots = 0;
-    for (size_t r = 0; r + 1 < counts.size(); r += 2) {
-      units += counts[r];
-      slots += counts[r + 1];
-    }
+    uint64_t units = 0;
+    for (uint64_t c : counts) units += c;
     all.units.reserve(units);
     all.stems.reserve(units);
     all.keys.reserve(units);
-    all_sigs.reserve(slots);
   }
   for (int r = 0; r < size; ++r) {
     GetUnits(r == 0 ? std::string_view(bytes) : std::string_view(comm.Recv(r)),
-             &all, &all_sigs);
+             &all);
     if (r == 0) std::string().swap(bytes);
   }
   // The other ranks of this host now sleep (WaitForAll): use every core.
   if (options.threads == 0) omp_set_num_threads(AllowedCores());
   absl::StatusOr<ClaimsResult> claims =
       FindClaimsFromUnits(report->documents, story_of, co, std::move(all),
-                          std::move(idf), std::move(all_sigs));
+                          std::move(idf), /*idf_counts_units=*/false);
   if (!claims.ok()) return claims.status();
   report->claims = *std::move(claims);
   return absl::OkStatus();

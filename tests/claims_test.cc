@@ -561,6 +561,54 @@ TEST(Claims, SyndicatedCopiesAreScoredOnceAndMatchedForEach) {
   EXPECT_EQ(collapsed, r->clusters[0].units);
 }
 
+TEST(Claims, FirstOfEachTextMarksOneUnitPerText) {
+  const UnitTermsKey a{1, 2}, b{1, 3}, c{2, 2};
+  EXPECT_EQ(FirstOfEachText(std::vector<UnitTermsKey>{}), std::vector<char>{});
+  EXPECT_EQ(FirstOfEachText(std::vector<UnitTermsKey>{a, a, a}),
+            (std::vector<char>{1, 0, 0}));
+  EXPECT_EQ(FirstOfEachText(std::vector<UnitTermsKey>{a, b, c, b, a}),
+            (std::vector<char>{1, 1, 1, 0, 0}));
+}
+
+// The frequent-stem cap of the candidate step counts texts, not units: a
+// wire story in 150 outlets is one text per sentence, so its stems stay
+// rare and its restatements elsewhere are still candidates. Counting every
+// copy put each of its stems over the cap (100 units), and no restatement
+// of a story syndicated 100 times or more was found.
+TEST(Claims, AStoryInManyOutletsStillMatchesItsRestatements) {
+  const std::string wire =
+      "The central bank raised its key interest rate by half a point to "
+      "fight inflation.\nShares in European banks fell sharply after the "
+      "announcement on Thursday.\n";
+  constexpr uint32_t kOutlets = 150;
+  std::vector<Document> docs;
+  for (uint32_t i = 0; i < kOutlets; ++i) {
+    docs.push_back(Doc("outlet" + std::to_string(i), wire));
+  }
+  // Words of its own too, as a restatement has: before, those were its
+  // only candidate shingles, and the wire's were three of its stems.
+  docs.push_back(Doc("rewrite",
+                     "To fight inflation, the central bank in Frankfurt "
+                     "raised its key interest rate by half a point on "
+                     "Thursday, economists noted.\n"));
+  std::vector<uint32_t> story(kOutlets, 0);
+  story.push_back(kOutlets);
+  absl::StatusOr<ClaimsResult> r =
+      FindClaims(docs, story, SegmentOptions{}, ClaimOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->copy_units, 2 * (kOutlets - 1));
+  std::set<uint32_t> outlets_matched;
+  for (const ClaimMatch& m : r->matches) {
+    ASSERT_EQ(r->units[m.b].doc, kOutlets);
+    EXPECT_EQ(TextOf(docs, r->units[m.a]),
+              "The central bank raised its key interest rate by half a point "
+              "to fight inflation.");
+    outlets_matched.insert(r->units[m.a].doc);
+  }
+  EXPECT_EQ(outlets_matched.size(), kOutlets);
+  EXPECT_EQ(r->matches.size(), kOutlets);
+}
+
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
   std::vector<Document> docs{
       Doc("a",

@@ -734,7 +734,10 @@ TEST(Index, StatsCommand) {
   Scan({Seed(3)}, db);
   testing::CommandResult r = RunRefrain("index stats " + db);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("(schema version 3)"), std::string::npos) << r.out;
+  EXPECT_NE(
+      r.out.find(absl::StrCat("(schema version ", kIndexSchemaVersion, ")")),
+      std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("documents     4\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("dumps         2\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("delta tier    4 documents"), std::string::npos)
@@ -749,6 +752,9 @@ TEST(Index, StatsCommand) {
 std::string Contents(const std::string& db) {
   return SqlText(db, "SELECT stem || ' ' || df FROM stem_df ORDER BY stem") +
          SqlText(db, "SELECT value FROM meta WHERE key = 'idf_units'") +
+         SqlText(db,
+                 "SELECT low || ' ' || high || ' ' || units FROM unit_text "
+                 "ORDER BY 1") +
          SqlText(db,
                  "SELECT d.id || ' ' || u.kind || ' ' || u.begin || ' ' || "
                  "u.end FROM unit u JOIN doc d ON d.num = u.doc ORDER BY 1") +
@@ -767,6 +773,40 @@ std::string Contents(const std::string& db) {
          SqlText(db,
                  "SELECT (SELECT count(*) FROM doc_band) + (SELECT count(*) "
                  "FROM doc_band_delta)");
+}
+
+// The IDF counts each distinct text once (FirstOfEachText): a second copy
+// of an article adds units but no text, and removing one copy keeps the
+// counts its twin still holds.
+TEST(Index, IdfCountsEachTextOnceAndRemoveKeepsTheTextsStillHeld) {
+  TempDir d;
+  const std::string copy = d / "copy.txt";
+  WriteFile(copy, ReadFile(Seed(0)));
+  const std::string only_a = d / "a.db", both = d / "ab.db";
+  Scan({Seed(0)}, only_a);
+  Scan({Seed(0)}, both);
+  const std::string counts = Contents(both);
+  Report second = Scan({copy}, both);
+  EXPECT_EQ(second.index.added, 1u);
+  const int64_t units = SqlInt(only_a, "SELECT count(*) FROM unit");
+  ASSERT_GT(units, 10);
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM unit"), 2 * units);
+  EXPECT_EQ(SqlInt(both, "SELECT value FROM meta WHERE key = 'idf_units'"),
+            SqlInt(only_a, "SELECT value FROM meta WHERE key = 'idf_units'"));
+  EXPECT_EQ(
+      SqlText(both, "SELECT stem || ' ' || df FROM stem_df ORDER BY 1"),
+      SqlText(only_a, "SELECT stem || ' ' || df FROM stem_df ORDER BY 1"));
+  EXPECT_EQ(SqlInt(both, "SELECT min(units) FROM unit_text"), 2);
+  // Removing the copy leaves what the first dump alone built; removing the
+  // original too leaves no count.
+  ASSERT_EQ(RunRefrain("index remove " + both + " --id " + copy).exit_code, 0);
+  EXPECT_EQ(Contents(both), Contents(only_a));
+  EXPECT_EQ(Contents(both), counts);
+  ASSERT_EQ(RunRefrain("index remove " + both + " --id " + Seed(0)).exit_code,
+            0);
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM unit_text"), 0);
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM stem_df"), 0);
+  EXPECT_EQ(SqlInt(both, "SELECT value FROM meta WHERE key = 'idf_units'"), 0);
 }
 
 TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
@@ -981,19 +1021,23 @@ TEST(Index, CompareLooksIdsUpInTheIndex) {
     EXPECT_EQ(m["b"]["doc"], Seed(0));
   }
   // With the scores a scan of the dump against the index reported: the IDF
-  // is the index's counts and the dump's.
+  // is the index's counts and the dump's texts the index does not hold (a
+  // copy of an indexed article adds none).
+  const std::string copy = d / "copy.txt";
+  WriteFile(copy, ReadFile(Seed(0)));
+  const std::vector<std::string> dump{Seed(3), copy};
   ScanOptions read_only;
   read_only.index_read_only = true;
-  const Report checked = Scan({Seed(3)}, db, read_only);
-  ASSERT_GE(checked.claims.matches.size(), 2u);
+  const Report checked = Scan(dump, db, read_only);
+  ASSERT_GE(checked.claims.matches.size(), 4u);
   ScanOptions with_index;
   with_index.index_path = db;
   for (const ClaimMatch& m : checked.claims.matches) {
     const ClaimUnit& a = checked.claims.units[m.a];
     const ClaimUnit& b = checked.claims.units[m.b];
-    absl::StatusOr<Comparison> c = CompareDocuments(
-        checked.documents[a.doc].id, checked.documents[b.doc].id,
-        std::vector<std::string>{Seed(3)}, with_index);
+    absl::StatusOr<Comparison> c =
+        CompareDocuments(checked.documents[a.doc].id,
+                         checked.documents[b.doc].id, dump, with_index);
     ASSERT_TRUE(c.ok()) << c.status();
     EXPECT_EQ(c->idf, "the inputs and the index");
     int found = 0;

@@ -29,6 +29,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -57,10 +58,11 @@ struct ClaimOptions {
   std::string language = "english";
   // Add stem bigrams to the candidate shingles. Default true.
   bool bigrams = true;
-  // Stems in more units than max(frequent_stem_min_units,
-  // frequent_stem_fraction x units) are left out of the candidate shingles
+  // Stems in more distinct unit texts than max(frequent_stem_min_units,
+  // frequent_stem_fraction x texts) are left out of the candidate shingles
   // (not out of the scoring): pairs sharing only such stems are not
-  // candidates. Defaults 100 and 0.002; ranges >= 1 and (0, 1].
+  // candidates. Copies of a text count once (FirstOfEachText). Defaults 100
+  // and 0.002; ranges >= 1 and (0, 1].
   uint32_t frequent_stem_min_units = 100;
   double frequent_stem_fraction = 0.002;
   // MinHash slots the candidate LSH's bands x rows are chosen within (only
@@ -225,6 +227,17 @@ struct ClaimsResult {
   } timings;
 };
 
+// A 128-bit hash of all of a unit's terms (KeyOfTerms, below): units with
+// equal keys are one text, repeated.
+struct UnitTermsKey {
+  uint64_t low = 0, high = 0;
+  bool operator==(const UnitTermsKey&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const UnitTermsKey& k) {
+    return H::combine(std::move(h), k.low, k.high);
+  }
+};
+
 // What an incremental scan against a persistent index (scan --index,
 // index.h) adds to FindClaims: IDF counts kept in the index, which documents
 // are new, and, back, what the index stores for each unit.
@@ -243,6 +256,12 @@ struct ClaimsIncremental {
   // sketched. Null: none.
   std::function<absl::StatusOr<IdfTable>(std::span<const std::string> stems)>
       base_idf;
+  // Per key (KeyOfTerms of a unit of a document that counts_in_idf): non-zero
+  // if base_idf already counts that text, which is then not counted again.
+  // Called once, after base_idf. Null: none.
+  std::function<absl::StatusOr<std::vector<char>>(
+      std::span<const UnitTermsKey> keys)>
+      counted_texts;
   // Return once the units are sketched: no candidates, no scoring. Default
   // false.
   bool sketch_only = false;
@@ -252,6 +271,7 @@ struct ClaimsIncremental {
   // with the IDF counts above (frequent stems are left out of the sketch).
   std::vector<TermList> unit_stems;
   std::vector<uint64_t> unit_band_keys;
+  std::vector<UnitTermsKey> unit_keys;  // KeyOfTerms of each unit's terms.
   // Out, with sketch_only: each unit's stems in text order
   // (UnitTerms::stems), and the IDF counts the sketches were made with.
   std::vector<TermList> unit_terms;
@@ -272,8 +292,8 @@ absl::StatusOr<ClaimsResult> FindClaims(
     ClaimsIncremental* incremental = nullptr);
 
 // FindClaims in stages, for a caller that holds the documents in pieces (the
-// MPI scan, scan_mpi.h: each rank derives and sketches the units of its own
-// documents, then one rank finishes). Chained as below on all documents,
+// MPI scan, scan_mpi.h: each rank derives the units of its own documents,
+// then one rank finishes). Chained as below on all documents,
 // they give exactly FindClaims' result.
 //
 // 1. Per document: its segmentation and a key per paragraph (its normalized
@@ -296,10 +316,6 @@ absl::flat_hash_set<uint64_t> BoilerplateKeys(
 //    stage's memory at scale) is not kept: FindClaims derives it again from
 //    the text of each unit that reaches the scorer (a third of the units
 //    or fewer on BBC, gen-10000 and BBC in 10 outlets).
-struct UnitTermsKey {
-  uint64_t low = 0, high = 0;
-  bool operator==(const UnitTermsKey&) const = default;
-};
 // XXH3-128 over all of `terms`: equal terms give equal keys, and two
 // different terms the same key with a probability of about 2^-128. What
 // tells a copy of a unit (ClaimsResult::copy_units) from another text.
@@ -326,26 +342,25 @@ absl::Status ForEachClaimUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const SegmentOptions& segment, const ClaimOptions& options,
     const std::function<void(uint32_t, ClaimUnits)>& sink);
-// 4. The IDF: every unit's IdfTable::AddStems (and the background file's
-//    counts, IdfTable::FromFile), then the candidate sketches, in unit
-//    order: per unit the ClaimLshParams(options).bands x rows slots the LSH
-//    bands read (the first slots of a num_perm sketch; 56 of 128 by
-//    default).
-//    AddBackgroundIdf adds the background file's counts, if one is set.
+// 4. The IDF: the background file's counts (AddBackgroundIdf, if one is
+//    set; IdfTable::FromFile), then IdfTable::AddStems of each distinct
+//    text once: the units FirstOfEachText marks. A sentence syndicated in
+//    100 copies is one text; counted 100 times, every stem of the story
+//    would pass the frequent-stem cap and its restatements elsewhere would
+//    not be candidates.
 absl::Status AddBackgroundIdf(const ClaimOptions& options,
                               const TermAnalyzer& analyzer, IdfTable* idf);
-std::vector<uint32_t> SignClaimUnits(std::span<const TermList> stems,
-                                     const ClaimOptions& options,
-                                     const IdfTable& idf);
+// Per unit: 1 if no earlier unit has its key (KeyOfTerms), else 0.
+std::vector<char> FirstOfEachText(std::span<const UnitTermsKey> keys);
 // 5. The rest of FindClaims over the units of all `docs` (in document
-//    order), `idf` with every unit counted, and their sketches as
-//    SignClaimUnits makes them (empty: signed here). `docs` must hold their
-//    texts: the terms of the units that reach the scorer are derived again
-//    from them.
+//    order). `idf` holds the background counts (step 4 adds the units'
+//    here), or with `idf_counts_units` every count already. `docs` must hold
+//    their texts: the terms of the units that reach the scorer are derived
+//    again from them.
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,
-    std::vector<uint32_t> signatures);
+    bool idf_counts_units);
 
 }  // namespace refrain
 

@@ -8,7 +8,8 @@
 // verification), LSH band keys (table (band, key, doc), looked up by
 // (band, key); recent dumps' rows in a small delta table merged into the
 // main one every few dumps), claim units (offsets and kind) with their
-// candidate band keys, per-stem document frequencies of the claim units (IDF),
+// candidate band keys, per-stem document frequencies of the distinct texts of
+// the claim units (IDF) with how many units hold each text,
 // the dumps added, and the scan parameters that make sketches comparable.
 //
 // Stages of a write, in this order (RE2 Set style: add, then query):
@@ -59,8 +60,10 @@ struct ScanOptions;
 // PRAGMA user_version of the index files this build reads and writes. Bump on
 // any change of the tables or of what their values mean. 3: shingle hashes
 // are a polynomial of the token hashes (were XXH3 of them), so fingerprints
-// and signatures of version 2 do not compare with new ones.
-inline constexpr int kIndexSchemaVersion = 3;
+// and signatures of version 2 do not compare with new ones. 4: the IDF counts
+// each distinct unit text once (table unit_text; version 3 counted every
+// unit, so a story indexed 100 times had only frequent stems).
+inline constexpr int kIndexSchemaVersion = 4;
 
 // The scan parameters that make the sketches of two runs comparable. Stored
 // when the index is created; a scan with other values is refused, naming
@@ -160,8 +163,10 @@ struct DumpToAdd {
   std::vector<ClaimUnit> units;
   // units.size() x claim_lsh.bands candidate band keys.
   std::vector<uint64_t> unit_band_keys;
-  // Per unit: its distinct stems (they add to the IDF counts).
+  // Per unit: its distinct stems (they add to the IDF counts if its text is
+  // new to the index), and KeyOfTerms of its terms.
   std::vector<TermList> unit_stems;
+  std::vector<UnitTermsKey> unit_keys;
 };
 
 struct AddDumpResult {
@@ -177,6 +182,7 @@ struct IndexStats {
   int schema_version = 0;
   uint64_t documents = 0;
   uint64_t units = 0;  // Claim units.
+  uint64_t texts = 0;  // Distinct texts of the claim units (the IDF's units).
   uint64_t stems = 0;  // Distinct stems with a document frequency.
   struct Dump {
     uint64_t seq = 0;
@@ -283,9 +289,13 @@ class Index {
   absl::StatusOr<std::vector<IndexedDocument>> LoadDocuments(
       std::span<const int64_t> rows) const;
 
-  // IDF counts of the indexed claim units: units() is every indexed unit,
-  // and each of `stems` has its document frequency.
+  // IDF counts of the indexed claim units, each distinct text once
+  // (FirstOfEachText, claims.h): units() is the number of distinct texts,
+  // and each of `stems` has its document frequency among them.
   absl::StatusOr<IdfTable> LoadIdf(std::span<const std::string> stems) const;
+  // Per key: 1 if an indexed unit has that text (so LoadIdf counts it).
+  absl::StatusOr<std::vector<char>> CountedTexts(
+      std::span<const UnitTermsKey> keys) const;
 
   // Adds one dump; requires BeginWrite(). Its documents are numbered after
   // every indexed one.

@@ -683,8 +683,9 @@ int RunIndexStats(const IndexFlags& f) {
   std::cout << absl::StrFormat("index %s (schema version %d)\n", f.path,
                                st->schema_version);
   std::cout << absl::StrFormat("  documents     %d\n", st->documents);
-  std::cout << absl::StrFormat("  claim units   %d (%d distinct stems)\n",
-                               st->units, st->stems);
+  std::cout << absl::StrFormat(
+      "  claim units   %d (%d distinct texts, %d distinct stems)\n", st->units,
+      st->texts, st->stems);
   std::cout << absl::StrFormat(
       "  size on disk  %.1f MB (%.1f kB per document; %d pages of %d bytes, "
       "%d free; WAL %.1f MB)\n",
