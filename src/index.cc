@@ -38,6 +38,18 @@ static_assert(std::endian::native == std::endian::little,
 // PRAGMA application_id of a refrain index: "RFIX".
 constexpr int32_t kApplicationId = 0x52464958;
 
+// Each distinct claim-unit text (KeyOfTerms) and how many units hold it:
+// stem_df counts a text once. Added by schema version 4.
+constexpr const char* kUnitTextTable = R"sql(
+CREATE TABLE unit_text(
+  low INTEGER NOT NULL, high INTEGER NOT NULL, units INTEGER NOT NULL,
+  PRIMARY KEY(low, high)) WITHOUT ROWID;
+)sql";
+// One more unit holding a text; returns how many now do (1: a new text).
+constexpr const char* kAddUnitText =
+    "INSERT INTO unit_text(low, high, units) VALUES(?1, ?2, 1) "
+    "ON CONFLICT(low, high) DO UPDATE SET units = units + 1 RETURNING units";
+
 // The schema, created in one transaction with the meta rows. Row numbers
 // (`num`) are assigned in scan order, so ordering by them gives the order a
 // single scan over all dumps would have seen.
@@ -80,9 +92,6 @@ CREATE TABLE unit_band(
   band INTEGER NOT NULL, key INTEGER NOT NULL, unit INTEGER NOT NULL,
   PRIMARY KEY(band, key, unit)) WITHOUT ROWID;
 CREATE TABLE stem_df(stem TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE unit_text(
-  low INTEGER NOT NULL, high INTEGER NOT NULL, units INTEGER NOT NULL,
-  PRIMARY KEY(low, high)) WITHOUT ROWID;
 CREATE TABLE doc_band_delta(
   band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
   PRIMARY KEY(band, key, doc)) WITHOUT ROWID;
@@ -435,7 +444,11 @@ absl::StatusOr<IndexParams> Verify(const std::string& path,
   if (*version != kIndexSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, ": index schema version ", *version, ", but this refrain reads ",
-        "version ", kIndexSchemaVersion, "; rebuild the index",
+        "version ", kIndexSchemaVersion,
+        *version == kIndexSchemaVersion - 1
+            ? absl::StrCat("; upgrade it in place with `refrain index upgrade ",
+                           path, "`")
+            : std::string("; rebuild the index"),
         Unchanged(path)));
   }
   if (FileSize(path) <= options.quick_check_max_bytes) {
@@ -509,6 +522,64 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
       absl::StrJoin(diffs, ", "),
       ". Scan with the index's parameters or use another index",
       Unchanged(path)));
+}
+
+// Adds 1 to df[stem] for each distinct stem of `t`.
+void CountStems(const UnitTerms& t,
+                absl::flat_hash_map<std::string, int64_t>* df) {
+  std::vector<std::string> stems = t.stems.ToStrings();
+  std::sort(stems.begin(), stems.end());
+  stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+  for (const std::string& s : stems) ++(*df)[s];
+}
+
+// Calls unit(num, terms) for each stored claim unit of the documents `docs`
+// steps through (columns: text, first_unit, units), in order. The terms are
+// derived again from the stored text exactly as the scan derived them;
+// null without an analyzer (an index without claims) or for a span outside
+// the text. Returns the number of documents, or unit()'s first error.
+template <typename UnitFn>
+absl::StatusOr<uint64_t> ForEachStoredUnit(sqlite3* db, const std::string& path,
+                                           Stmt& docs,
+                                           const TermAnalyzer* analyzer,
+                                           UnitFn unit) {
+  absl::StatusOr<Stmt> units = Stmt::Prepare(
+      db, path,
+      "SELECT num, begin, end FROM unit WHERE num BETWEEN ?1 AND ?2 ORDER BY "
+      "num");
+  if (!units.ok()) return units.status();
+  uint64_t visited = 0;
+  for (;;) {
+    absl::StatusOr<bool> row = docs.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ++visited;
+    const std::string text = docs.Text(0);
+    const int64_t first = docs.Int(1), count = docs.Int(2);
+    if (count == 0) continue;
+    units->Bind(1, first).Bind(2, first + count - 1);
+    for (;;) {
+      absl::StatusOr<bool> urow = units->Step();
+      if (!urow.ok()) {
+        units->Reset();
+        return urow.status();
+      }
+      if (!*urow) break;
+      const int64_t b = units->Int(1), e = units->Int(2);
+      std::optional<UnitTerms> t;
+      if (analyzer != nullptr && b >= 0 && e >= b &&
+          static_cast<size_t>(e) <= text.size()) {
+        t = analyzer->Analyze(std::string_view(text).substr(
+            static_cast<size_t>(b), static_cast<size_t>(e - b)));
+      }
+      if (auto s = unit(units->Int(0), t ? &*t : nullptr); !s.ok()) {
+        units->Reset();
+        return s;
+      }
+    }
+    units->Reset();
+  }
+  return visited;
 }
 
 std::string BoolStr(bool b) { return b ? "1" : "0"; }
@@ -786,6 +857,7 @@ absl::Status WriteSchema(sqlite3* db, const std::string& name,
         absl::StrCat("PRAGMA application_id=", kApplicationId,
                      "; PRAGMA user_version=", kIndexSchemaVersion, ";");
     if (auto s = refrain::Exec(db, name, kSchema); !s.ok()) return s;
+    if (auto s = refrain::Exec(db, name, kUnitTextTable); !s.ok()) return s;
     if (auto s = refrain::Exec(db, name, pragmas.c_str()); !s.ok()) return s;
     std::vector<std::pair<std::string, std::string>> meta = params.Entries();
     meta.emplace_back("format", "refrain-index");
@@ -1192,10 +1264,7 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       "?5)");
   if (!ins_unit.ok()) return ins_unit.status();
   // How many units hold the text now: 1 for a text new to the index.
-  absl::StatusOr<Stmt> add_text = im.Prepare(
-      "INSERT INTO unit_text(low, high, units) VALUES(?1, ?2, 1) "
-      "ON CONFLICT(low, high) DO UPDATE SET units = units + 1 "
-      "RETURNING units");
+  absl::StatusOr<Stmt> add_text = im.Prepare(kAddUnitText);
   if (!add_text.ok()) return add_text.status();
   int64_t new_texts = 0;
 
@@ -1365,6 +1434,116 @@ absl::StatusOr<std::string> Index::IntegrityCheck() const {
   return absl::StrJoin(lines, "\n");
 }
 
+absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
+                                             const IndexOptions& options) {
+  UpgradeResult result;
+  {
+    // The checks of Open() that do not depend on the version come after.
+    Connection c;
+    if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
+                                options.busy_timeout_ms, &c);
+        !s.ok()) {
+      return s;
+    }
+    absl::StatusOr<int64_t> app = QueryInt(c.db, path, "PRAGMA application_id");
+    if (!app.ok()) return app.status();
+    if (*app != kApplicationId) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": not a refrain index", Unchanged(path)));
+    }
+    absl::StatusOr<int64_t> version =
+        QueryInt(c.db, path, "PRAGMA user_version");
+    if (!version.ok()) return version.status();
+    result.from_version = static_cast<int>(*version);
+    if (*version == kIndexSchemaVersion) {
+      absl::StatusOr<Index> current = Open(path, options);
+      if (!current.ok()) return current.status();
+      return result;
+    }
+    if (*version != kIndexSchemaVersion - 1) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, ": index schema version ", *version,
+          " cannot be upgraded in place; rebuild the index", Unchanged(path)));
+    }
+    int rc = sqlite3_exec(c.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return SqlError(c.db, rc, path, "upgrading the index");
+    auto fail = [&](absl::Status s) {
+      sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, ": upgrade failed: ", s.message(), Unchanged(path)));
+    };
+    absl::StatusOr<std::string> claims =
+        QueryText(c.db, path, "SELECT value FROM meta WHERE key = 'claims'");
+    absl::StatusOr<std::string> language =
+        QueryText(c.db, path, "SELECT value FROM meta WHERE key = 'language'");
+    if (!claims.ok()) return fail(claims.status());
+    if (!language.ok()) return fail(language.status());
+    std::optional<TermAnalyzer> analyzer;
+    if (*claims == "1") {
+      absl::StatusOr<TermAnalyzer> a =
+          TermAnalyzer::Create(TermAnalyzerOptions{*language});
+      if (!a.ok()) return fail(a.status());
+      analyzer = *std::move(a);
+    }
+    if (auto s = refrain::Exec(c.db, path, kUnitTextTable); !s.ok()) {
+      return fail(s);
+    }
+    absl::StatusOr<Stmt> add_text = Stmt::Prepare(c.db, path, kAddUnitText);
+    absl::StatusOr<Stmt> docs = Stmt::Prepare(
+        c.db, path, "SELECT text, first_unit, units FROM doc ORDER BY num");
+    if (!add_text.ok()) return fail(add_text.status());
+    if (!docs.ok()) return fail(docs.status());
+    absl::flat_hash_map<std::string, int64_t> df;
+    absl::StatusOr<uint64_t> visited = ForEachStoredUnit(
+        c.db, path, *docs, analyzer ? &*analyzer : nullptr,
+        [&](int64_t, const UnitTerms* t) -> absl::Status {
+          ++result.units;
+          if (t == nullptr) return absl::OkStatus();
+          const UnitTermsKey key = KeyOfTerms(*t);
+          add_text->Bind(2, static_cast<int64_t>(key.high));
+          absl::StatusOr<bool> row =
+              add_text->StepKey(static_cast<int64_t>(key.low));
+          if (!row.ok()) return row.status();
+          const bool new_text = *row && add_text->Int(0) == 1;
+          if (auto s = add_text->Run(); !s.ok()) return s;
+          if (new_text) {
+            ++result.texts;
+            CountStems(*t, &df);
+          }
+          return absl::OkStatus();
+        });
+    if (!visited.ok()) return fail(visited.status());
+    result.documents = *visited;
+    std::vector<std::pair<std::string, int64_t>> stems(df.begin(), df.end());
+    std::sort(stems.begin(), stems.end());
+    if (auto s = refrain::Exec(c.db, path, "DELETE FROM stem_df"); !s.ok()) {
+      return fail(s);
+    }
+    absl::StatusOr<Stmt> ins = Stmt::Prepare(
+        c.db, path, "INSERT INTO stem_df(stem, df) VALUES(?1, ?2)");
+    if (!ins.ok()) return fail(ins.status());
+    for (const auto& [stem, count] : stems) {
+      if (auto s = ins->BindText(1, stem).Bind(2, count).Run(); !s.ok()) {
+        return fail(s);
+      }
+    }
+    if (auto s = SetMetaOn(c.db, path, "idf_units", absl::StrCat(result.texts));
+        !s.ok()) {
+      return fail(s);
+    }
+    const std::string pragma =
+        absl::StrCat("PRAGMA user_version=", kIndexSchemaVersion);
+    if (auto s = refrain::Exec(c.db, path, pragma.c_str()); !s.ok()) {
+      return fail(s);
+    }
+    if (auto s = refrain::Exec(c.db, path, "COMMIT"); !s.ok()) return fail(s);
+  }
+  // Every check of Open() on the upgraded file.
+  absl::StatusOr<Index> upgraded = Open(path, options);
+  if (!upgraded.ok()) return upgraded.status();
+  return result;
+}
+
 absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
   Impl& im = *impl_;
   const int set =
@@ -1438,66 +1617,42 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     if (!st.ok()) return fail(st.status());
     if (auto s = st->BindText(1, arg).Run(); !s.ok()) return fail(s);
   }
-  // The IDF counts lose the stems of every text no unit holds any more,
-  // each unit's terms re-derived from the stored text exactly as the scan
-  // derived them.
+  // The IDF counts lose the stems of every text no unit holds any more.
   absl::flat_hash_map<std::string, int64_t> df;
   int64_t texts_gone = 0;
   {
     absl::StatusOr<Stmt> drop_text = im.Prepare(
         "UPDATE unit_text SET units = units - 1 WHERE low = ?1 AND high = ?2 "
         "RETURNING units");
-    if (!drop_text.ok()) return fail(drop_text.status());
     absl::StatusOr<Stmt> docs = im.Prepare(
-        "SELECT d.num, d.text, d.first_unit, d.units FROM gone g JOIN doc d "
+        "SELECT d.text, d.first_unit, d.units FROM gone g JOIN doc d "
         "ON d.num = g.num ORDER BY d.num");
-    absl::StatusOr<Stmt> units = im.Prepare(
-        "SELECT begin, end FROM unit WHERE num BETWEEN ?1 AND ?2 ORDER BY "
-        "num");
     absl::StatusOr<Stmt> gone_unit =
         im.Prepare("INSERT INTO gone_unit(num) VALUES(?1)");
+    if (!drop_text.ok()) return fail(drop_text.status());
     if (!docs.ok()) return fail(docs.status());
-    if (!units.ok()) return fail(units.status());
     if (!gone_unit.ok()) return fail(gone_unit.status());
-    for (;;) {
-      absl::StatusOr<bool> row = docs->Step();
-      if (!row.ok()) return fail(row.status());
-      if (!*row) break;
-      ++result.documents;
-      const std::string text = docs->Text(1);
-      const int64_t first = docs->Int(2), count = docs->Int(3);
-      if (count == 0) continue;
-      units->Bind(1, first).Bind(2, first + count - 1);
-      for (;;) {
-        absl::StatusOr<bool> urow = units->Step();
-        if (!urow.ok()) return fail(urow.status());
-        if (!*urow) break;
-        ++result.units;
-        const int64_t b = units->Int(0), e = units->Int(1);
-        if (analyzer && b >= 0 && e >= b &&
-            static_cast<size_t>(e) <= text.size()) {
-          UnitTerms t = analyzer->Analyze(std::string_view(text).substr(
-              static_cast<size_t>(b), static_cast<size_t>(e - b)));
-          const UnitTermsKey key = KeyOfTerms(t);
+    absl::StatusOr<uint64_t> visited = ForEachStoredUnit(
+        im.db, im.path, *docs, analyzer ? &*analyzer : nullptr,
+        [&](int64_t num, const UnitTerms* t) -> absl::Status {
+          ++result.units;
+          if (auto s = gone_unit->Bind(1, num).Run(); !s.ok()) return s;
+          if (t == nullptr) return absl::OkStatus();
+          const UnitTermsKey key = KeyOfTerms(*t);
           drop_text->Bind(2, static_cast<int64_t>(key.high));
           absl::StatusOr<bool> held =
               drop_text->StepKey(static_cast<int64_t>(key.low));
-          if (!held.ok()) return fail(held.status());
+          if (!held.ok()) return held.status();
           const bool last = *held && drop_text->Int(0) <= 0;
-          if (auto s = drop_text->Run(); !s.ok()) return fail(s);
-          if (!last) continue;
-          ++texts_gone;
-          std::vector<std::string> stems = t.stems.ToStrings();
-          std::sort(stems.begin(), stems.end());
-          stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
-          for (const std::string& s : stems) ++df[s];
-        }
-      }
-      units->Reset();
-      for (int64_t k = first; k < first + count; ++k) {
-        if (auto s = gone_unit->Bind(1, k).Run(); !s.ok()) return fail(s);
-      }
-    }
+          if (auto s = drop_text->Run(); !s.ok()) return s;
+          if (last) {
+            ++texts_gone;
+            CountStems(*t, &df);
+          }
+          return absl::OkStatus();
+        });
+    if (!visited.ok()) return fail(visited.status());
+    result.documents = *visited;
   }
   // The band tables are keyed by (band, key): one pass over each.
   if (auto s = im.Exec(

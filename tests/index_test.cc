@@ -809,6 +809,46 @@ TEST(Index, IdfCountsEachTextOnceAndRemoveKeepsTheTextsStillHeld) {
   EXPECT_EQ(SqlInt(both, "SELECT value FROM meta WHERE key = 'idf_units'"), 0);
 }
 
+// `refrain index upgrade`: a version 3 file (no unit_text; every unit
+// counted in the IDF, copies included) becomes the version 4 file a scan
+// of the same dumps builds today.
+TEST(Index, UpgradeOfVersion3CountsEachTextOnce) {
+  TempDir d;
+  const std::string copy = d / "copy.txt";
+  WriteFile(copy, ReadFile(Seed(0)));
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1)}, db);
+  Scan({copy}, db);
+  const std::string today = Contents(db);
+  // As version 3 left it.
+  SqlExec(db,
+          "DROP TABLE unit_text; UPDATE stem_df SET df = df * 2 + 1; UPDATE "
+          "meta SET value = value * 2 WHERE key = 'idf_units'; PRAGMA "
+          "user_version = 3");
+  ExpectRefused(db, "upgrade it in place with `refrain index upgrade " + db);
+  testing::CommandResult r = RunRefrain("index upgrade " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("schema version 3 -> 4: 3 documents"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(Contents(db), today);
+  EXPECT_EQ(SqlInt(db, "PRAGMA user_version"), kIndexSchemaVersion);
+  r = RunRefrain("index upgrade " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("already schema version 4"), std::string::npos) << r.out;
+  // Scans go on with it.
+  Report next = Scan({Seed(3)}, db);
+  EXPECT_EQ(next.index.added, 1u);
+  // Older versions cannot be.
+  SqlExec(db, "PRAGMA user_version = 2");
+  const std::string before = ReadFile(db);
+  r = RunRefrain("index upgrade " + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("version 2 cannot be upgraded in place; rebuild"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(ReadFile(db) == before);
+}
+
 TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
   TempDir d;
   // Removing the second dump leaves what the first alone built.

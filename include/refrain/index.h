@@ -224,6 +224,13 @@ struct RemoveResult {
   uint64_t file_bytes_after = 0;  // After VACUUM.
 };
 
+struct UpgradeResult {
+  int from_version = 0;  // kIndexSchemaVersion: already current, unchanged.
+  uint64_t documents = 0;
+  uint64_t units = 0;  // Claim units whose terms were derived again.
+  uint64_t texts = 0;  // Distinct texts among them: the IDF's units now.
+};
+
 class Index {
  public:
   // Opens the index at `path` (see the stages above). With `params`, an
@@ -306,6 +313,15 @@ class Index {
   // PRAGMA integrity_check over the whole file (every B-tree, index and
   // constraint): "ok", or the first problems found. Cost: reads the file.
   absl::StatusOr<std::string> IntegrityCheck() const;
+
+  // Brings an index file of an earlier schema version to this one, in place
+  // and in one transaction (a failure leaves the file as it was), where the
+  // new tables follow from the stored ones: 3 -> 4 derives every unit's
+  // terms again from the stored text and counts the IDF over distinct
+  // texts (about as long as index remove of every document, without the
+  // VACUUM). Other versions: FailedPrecondition (rebuild the index).
+  static absl::StatusOr<UpgradeResult> Upgrade(const std::string& path,
+                                               const IndexOptions& options);
 
   // Deletes the matching documents from every table, in one transaction,
   // then reclaims the space (VACUUM: rewrites the file; needs free disk space

@@ -663,7 +663,8 @@ int RunEvalPairsCommand(const EvalPairsFlags& f) {
 // ---- eval-pairs (end) ------------------------------------------------------
 
 // ---- index (begin) ---------------------------------------------------------
-// `refrain index stats|remove PATH`: the persistent index of scan --index.
+// `refrain index stats|check|remove|upgrade PATH`: the persistent index of
+// scan --index.
 
 struct IndexFlags {
   std::string path;
@@ -742,6 +743,23 @@ int RunIndexRemove(const IndexFlags& f) {
         "kept %d documents whose date does not parse (not ISO 8601, RFC "
         "1123 or \"January 1, 2026\")\n",
         r->unparsed_dates_kept);
+  }
+  return kExitOk;
+}
+int RunIndexUpgrade(const IndexFlags& f) {
+  refrain::IndexOptions o;
+  o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
+  absl::StatusOr<refrain::UpgradeResult> r = refrain::Index::Upgrade(f.path, o);
+  if (!r.ok()) return Fail(r.status());
+  if (r->from_version == refrain::kIndexSchemaVersion) {
+    std::cout << absl::StrFormat("%s: already schema version %d\n", f.path,
+                                 r->from_version);
+  } else {
+    std::cout << absl::StrFormat(
+        "%s: schema version %d -> %d: %d documents, %d claim units, %d "
+        "distinct texts\n",
+        f.path, r->from_version, refrain::kIndexSchemaVersion, r->documents,
+        r->units, r->texts);
   }
   return kExitOk;
 }
@@ -845,7 +863,8 @@ int main(int argc, char** argv) {
       "print accuracy, precision, recall, F1, the best threshold and ROC AUC");
   AddEvalPairsFlags(eval_pairs_cmd, &eval_pairs);
 
-  // index (see RunIndexStats, RunIndexRemove).
+  // index (see RunIndexStats, RunIndexCheck, RunIndexRemove,
+  // RunIndexUpgrade).
   IndexFlags index;
   CLI::App* index_cmd = app.add_subcommand(
       "index", "Inspect or trim the persistent index of `scan --index`");
@@ -874,7 +893,13 @@ int main(int argc, char** argv) {
       "--source", index.remove.source, "Every document of this source");
   before->excludes(by_id)->excludes(by_source);
   by_id->excludes(by_source);
-  for (CLI::App* c : {index_stats_cmd, index_check_cmd, index_remove_cmd}) {
+  CLI::App* index_upgrade_cmd = index_cmd->add_subcommand(
+      "upgrade",
+      "Bring an index of the previous schema version to this one, in place");
+  index_upgrade_cmd->add_option("PATH", index.path, "The index file")
+      ->required();
+  for (CLI::App* c : {index_stats_cmd, index_check_cmd, index_remove_cmd,
+                      index_upgrade_cmd}) {
     c->add_option("--wait", index.wait_s,
                   "Seconds to wait while another process writes the index")
         ->check(CLI::Range(0.0, 86400.0))
@@ -894,5 +919,6 @@ int main(int argc, char** argv) {
   if (index_stats_cmd->parsed()) return RunIndexStats(index);
   if (index_check_cmd->parsed()) return RunIndexCheck(index);
   if (index_remove_cmd->parsed()) return RunIndexRemove(index);
+  if (index_upgrade_cmd->parsed()) return RunIndexUpgrade(index);
   return kExitUsage;
 }
