@@ -46,13 +46,6 @@ constexpr uint32_t kMaxSenses = 5;
 // Longest text considered, in content words (the rest is ignored): claims
 // are sentences, and the alignment is quadratic.
 constexpr size_t kMaxTerms = 200;
-// The containment path: a shorter text with at least this many content
-// words, at most this fraction of the longer one's, is also scored against
-// the window of the longer text it aligns with. MSRP annotators call "A" vs
-// "A plus another clause" not equivalent, so a wider gate costs MSRP
-// accuracy (0.65: -0.2 point; 1.0: -1.5 points) while claims need it.
-constexpr size_t kMinContainedWords = 4;
-constexpr double kMaxContainedRatio = 0.65;
 // Words whose senses are cached (about 200 bytes each); beyond this they are
 // looked up again on every use.
 constexpr size_t kMaxCachedWords = size_t{1} << 20;
@@ -1105,9 +1098,9 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
 bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   const size_t shorter = w.shorter->n;
   const size_t longer = w.longer->n;
-  if (shorter < kMinContainedWords ||
+  if (shorter < kContainedMinWords ||
       static_cast<double>(shorter) >
-          kMaxContainedRatio * static_cast<double>(longer) ||
+          kContainedMaxRatio * static_cast<double>(longer) ||
       w.end <= w.begin || w.end - w.begin >= longer) {
     return false;
   }

@@ -356,6 +356,11 @@ absl::Status ValidateClaimOptions(const ClaimOptions& o) {
   }
   if (o.max_bucket < 2)
     return absl::InvalidArgumentError("claim max_bucket must be >= 2");
+  if (!(o.min_containment == 0 ||
+        (o.min_containment >= 0.5 && o.min_containment <= 1))) {
+    return absl::InvalidArgumentError(
+        "--claim-min-containment must be 0 (off) or in [0.5, 1]");
+  }
   if (!(o.min_cosine >= 0 && o.min_cosine < 1)) {
     return absl::InvalidArgumentError("--claim-min-cosine must be in [0, 1)");
   }
@@ -840,6 +845,145 @@ Copies FindCopies(std::span<const ClaimUnit> units,
 
 using UnitPairs = std::vector<std::pair<uint32_t, uint32_t>>;
 
+// The pairs of leaders (a < b) in which the shorter unit's distinct stems
+// (at least kContainedMinWords) are at least options.min_containment of the
+// longer's, which has at least 1 / kContainedMaxRatio times as many (closer
+// sizes have a Jaccard the LSH finds; ClaimScorer's containment path uses
+// the same bounds): all of them whose shorter side
+// has a stem under the frequent-stem cap among its rarest
+// |A| - ceil(c |A|) + 1 (prefix filtering: a pair missing all of those
+// cannot reach c). Cost: the posting lists of those stems, each at most the
+// cap long.
+UnitPairs ContainmentPairs(const Copies& copies, const TermIds& ids,
+                           const ClaimOptions& options) {
+  const std::vector<uint32_t>& leaders = copies.leaders;
+  const auto num_leaders = static_cast<int64_t>(leaders.size());
+  const double min_idf = MinShingleIdf(options, ids.idf_units);
+  // Leader i's distinct terms, sorted by id: terms[at[i], at[i] + len[i]),
+  // in the room of its occurrences.
+  std::vector<size_t> at(num_leaders + 1, 0);
+  for (int64_t i = 0; i < num_leaders; ++i) {
+    at[i + 1] = at[i] + ids.of(leaders[i]).size();
+  }
+  std::vector<int32_t> terms(at[num_leaders]);
+  std::vector<uint32_t> len(num_leaders);
+#pragma omp parallel for schedule(dynamic, 1024)
+  for (int64_t i = 0; i < num_leaders; ++i) {
+    const std::span<const int32_t> of = ids.of(leaders[i]);
+    const auto first = terms.begin() + static_cast<int64_t>(at[i]);
+    std::copy(of.begin(), of.end(), first);
+    std::sort(first, first + static_cast<int64_t>(of.size()));
+    len[i] = static_cast<uint32_t>(
+        std::unique(first, first + static_cast<int64_t>(of.size())) - first);
+  }
+  auto terms_of = [&](int64_t i) {
+    return std::span<const int32_t>(terms).subspan(at[i], len[i]);
+  };
+  // Posting lists of the terms under the cap: the leaders long enough to
+  // hold a shorter unit, with their length, longest first (a probe stops
+  // at the first too short).
+  const auto min_container = static_cast<uint32_t>(
+      std::ceil(static_cast<double>(kContainedMinWords) / kContainedMaxRatio));
+  std::vector<uint32_t> by_length;  // By a counting sort on the length.
+  {
+    const uint32_t longest =
+        num_leaders == 0 ? 0 : *std::max_element(len.begin(), len.end());
+    std::vector<size_t> from(longest + 2, 0);
+    for (int64_t i = 0; i < num_leaders; ++i) {
+      if (len[i] >= min_container) ++from[longest - len[i] + 1];
+    }
+    for (uint32_t l = 0; l <= longest; ++l) from[l + 1] += from[l];
+    by_length.resize(from[longest + 1]);
+    for (int64_t i = 0; i < num_leaders; ++i) {
+      if (len[i] >= min_container) {
+        by_length[from[longest - len[i]]++] = static_cast<uint32_t>(i);
+      }
+    }
+  }
+  struct Posting {
+    uint32_t len, leader;
+  };
+  const int64_t num_terms = ids.num_terms();
+  std::vector<size_t> post_begin(num_terms + 1, 0);
+  for (uint32_t i : by_length) {
+    for (int32_t t : terms_of(i)) {
+      if (ids.idf[t] >= min_idf) ++post_begin[t + 1];
+    }
+  }
+  for (int64_t t = 0; t < num_terms; ++t) post_begin[t + 1] += post_begin[t];
+  std::vector<Posting> postings(post_begin[num_terms]);
+  {
+    std::vector<size_t> fill(post_begin.begin(), post_begin.end() - 1);
+    for (uint32_t i : by_length) {
+      for (int32_t t : terms_of(i)) {
+        if (ids.idf[t] >= min_idf) postings[fill[t]++] = Posting{len[i], i};
+      }
+    }
+  }
+  const double c = options.min_containment;
+  std::vector<UnitPairs> found(omp_get_max_threads());
+#pragma omp parallel
+  {
+    UnitPairs& mine = found[omp_get_thread_num()];
+    std::vector<uint32_t> seen(num_leaders, 0);  // Last probe + 1.
+    std::vector<int32_t> prefix;
+#pragma omp for schedule(dynamic, 256)
+    for (int64_t a = 0; a < num_leaders; ++a) {
+      const std::span<const int32_t> ta = terms_of(a);
+      if (ta.size() < kContainedMinWords) continue;
+      const auto need = static_cast<size_t>(
+          std::ceil(c * static_cast<double>(ta.size()) - 1e-9));
+      const auto min_longer = static_cast<uint32_t>(
+          std::ceil(static_cast<double>(ta.size()) / kContainedMaxRatio));
+      const size_t p = ta.size() - need + 1;
+      prefix.assign(ta.begin(), ta.end());
+      std::partial_sort(
+          prefix.begin(), prefix.begin() + static_cast<int64_t>(p),
+          prefix.end(), [&](int32_t x, int32_t y) {
+            return ids.idf[x] != ids.idf[y] ? ids.idf[x] > ids.idf[y] : x < y;
+          });
+      for (size_t j = 0; j < p; ++j) {
+        const int32_t t = prefix[j];
+        if (ids.idf[t] < min_idf) break;  // Frequent: the rest are too.
+        for (size_t q = post_begin[t]; q < post_begin[t + 1]; ++q) {
+          const auto [b_len, b] = postings[q];
+          if (b_len < min_longer) break;  // And every later one.
+          if (seen[b] == a + 1) continue;
+          seen[b] = static_cast<uint32_t>(a + 1);
+          // Shared terms, stopping once the rest of A cannot reach `need`.
+          const std::span<const int32_t> tb = terms_of(b);
+          size_t shared = 0;
+          auto x = ta.begin(), y = tb.begin();
+          while (x != ta.end() && y != tb.end() &&
+                 shared + static_cast<size_t>(ta.end() - x) >= need) {
+            if (*x < *y) {
+              ++x;
+            } else if (*y < *x) {
+              ++y;
+            } else {
+              ++shared;
+              ++x;
+              ++y;
+            }
+          }
+          if (shared >= need) {
+            mine.emplace_back(std::min(leaders[a], leaders[b]),
+                              std::max(leaders[a], leaders[b]));
+          }
+        }
+      }
+    }
+  }
+  UnitPairs pairs;
+  for (UnitPairs& f : found) {
+    pairs.insert(pairs.end(), f.begin(), f.end());
+    UnitPairs().swap(f);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
 // The leaders' candidate pairs, (a, b) ascending with a < b, that may match
 // (DocRelations::MayMatch): MinHash + LSH over their stem shingles, or all
 // pairs (options.all_pairs). `sigs`: every unit's sketch if already made,
@@ -962,6 +1106,16 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
         a = leaders[a];
         b = leaders[b];
       }
+    }
+    if (options.min_containment > 0) {
+      // Merged in place: the LSH pairs are gigabytes at scale, these few.
+      UnitPairs contained = ContainmentPairs(copies, ids, options);
+      std::erase_if(contained, [&](const std::pair<uint32_t, uint32_t>& p) {
+        return std::binary_search(pairs.begin(), pairs.end(), p);
+      });
+      const auto mid = static_cast<int64_t>(pairs.size());
+      pairs.insert(pairs.end(), contained.begin(), contained.end());
+      std::inplace_merge(pairs.begin(), pairs.begin() + mid, pairs.end());
     }
   }
   // Filtered in place: at scale the pairs are gigabytes, and a filtered

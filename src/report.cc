@@ -75,6 +75,7 @@ Json Params(const Report& r) {
                  {"num_perm", c.num_perm},
                  {"seed", c.seed},
                  {"lsh_threshold", c.lsh_threshold},
+                 {"min_containment", c.min_containment},
                  {"max_bucket", c.max_bucket},
                  {"max_candidate_pairs", c.max_candidate_pairs},
                  {"min_cosine", c.min_cosine},

@@ -609,6 +609,96 @@ TEST(Claims, AStoryInManyOutletsStillMatchesItsRestatements) {
   EXPECT_EQ(r->matches.size(), kOutlets);
 }
 
+// A short claim restated inside a long sentence (BBC business/391 and
+// 399, docs/quality.md): a low Jaccard, so an LSH candidate by luck only
+// (never at the Jaccard threshold 0.8 used here); with min_containment it
+// is looked up, and the scorer's containment path matches it.
+TEST(Claims, ShortClaimInsideALongSentenceWithMinContainment) {
+  const std::vector<Document> docs = {
+      Doc("short",
+          "Mr Khodorkovsky is in jail on charges of fraud and tax "
+          "evasion.\n"),
+      Doc("long",
+          "The dispute is partly driven by President Putin's clampdown on the "
+          "political ambitions of ex-Yukos boss Mikhail Khodorkovsky, who is "
+          "currently in jail on charges of fraud and tax evasion.\n")};
+  ClaimOptions o;
+  EXPECT_EQ(o.min_containment, 0);
+  o.lsh_threshold = 0.8;
+  ClaimsResult lsh = Claims(docs, o);
+  EXPECT_EQ(lsh.candidate_pairs, 0u);
+  o.min_containment = 0.8;
+  ClaimsResult contained = Claims(docs, o);
+  EXPECT_EQ(contained.candidate_pairs, 1u);
+  ASSERT_EQ(contained.matches.size(), 1u);
+  EXPECT_EQ(TextOf(docs, contained.units[contained.matches[0].a]),
+            "Mr Khodorkovsky is in jail on charges of fraud and tax evasion.");
+  // 6 of the short unit's 7 stems are in the long one ("mr" is not): 0.86.
+  // Two of them changed: 4 / 7.
+  std::vector<Document> changed = docs;
+  changed[0].text =
+      "Mr Khodorkovsky is in prison on counts of fraud and tax evasion.\n";
+  EXPECT_EQ(Claims(changed, o).candidate_pairs, 0u);
+  o.min_containment = 0.55;
+  EXPECT_EQ(Claims(changed, o).candidate_pairs, 1u);
+  o.min_containment = 1.2;
+  EXPECT_FALSE(FindClaims(docs, {}, SegmentOptions{}, o).ok());
+}
+
+// The prefix filter finds every contained pair: on sentences of random
+// lengths over a small vocabulary, the pairs min_containment adds are those
+// a comparison of every pair of units finds (a Jaccard threshold of 0.99
+// keeps the LSH to identical stem sets, which are never contained pairs).
+TEST(Claims, MinContainmentFindsEveryContainedPair) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> vocab = {
+      "apple",   "bridge", "castle", "dragon", "engine",  "forest", "garden",
+      "harbor",  "island", "jungle", "kettle", "lantern", "meadow", "needle",
+      "orchard", "pepper", "quarry", "river",  "saddle",  "tunnel"};
+  std::vector<Document> docs;
+  for (int d = 0; d < 80; ++d) {
+    const int n = 4 + static_cast<int>(rng() % 14);
+    std::string s = "The";
+    for (int i = 0; i < n; ++i) s += " " + vocab[rng() % 8 + (d % 3) * 6];
+    docs.push_back(Doc(absl::StrCat("d", d), s + ".\n"));
+  }
+  absl::StatusOr<TermAnalyzer> analyzer = TermAnalyzer::Create({});
+  ASSERT_TRUE(analyzer.ok());
+  for (double c : {0.5, 0.8, 1.0}) {
+    ClaimOptions o;
+    o.lsh_threshold = 0.99;
+    o.frequent_stem_min_units = 1000;  // No stem is frequent here.
+    o.min_cosine = 0;
+    const ClaimsResult lsh = Claims(docs, o);
+    o.min_containment = c;
+    const ClaimsResult both = Claims(docs, o);
+    ASSERT_GT(both.units.size(), 60u);  // Under 5 content words: none.
+    std::vector<std::set<std::string>> stems;
+    for (const ClaimUnit& u : both.units) {
+      std::vector<std::string> s =
+          analyzer->Analyze(TextOf(docs, u)).stems.ToStrings();
+      stems.emplace_back(s.begin(), s.end());
+    }
+    uint64_t expected = 0;
+    for (size_t a = 0; a < stems.size(); ++a) {
+      for (size_t b = 0; b < stems.size(); ++b) {
+        const size_t na = stems[a].size(), nb = stems[b].size();
+        if (a == b || na < kContainedMinWords ||
+            static_cast<double>(na) > kContainedMaxRatio * nb) {
+          continue;
+        }
+        size_t shared = 0;
+        for (const std::string& s : stems[a]) shared += stems[b].count(s);
+        if (static_cast<double>(shared) >= c * static_cast<double>(na) - 1e-9) {
+          ++expected;
+        }
+      }
+    }
+    EXPECT_GT(expected, 10u) << c;
+    EXPECT_EQ(both.candidate_pairs, lsh.candidate_pairs + expected) << c;
+  }
+}
+
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
   std::vector<Document> docs{
       Doc("a",
