@@ -83,14 +83,26 @@ sb_stemmer* StemmerFor(const std::string& language) {
 
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
-// A token of digits with '.' or ',' between digits (Tokenize keeps those
-// together).
-bool IsNumberToken(std::string_view t) {
-  if (t.empty() || !IsAsciiDigit(t[0])) return false;
-  for (char c : t) {
-    if (!IsAsciiDigit(c) && c != '.' && c != ',') return false;
+bool IsAsciiLetter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Where the digits of a number token end: a token of digits with '.' or
+// ',' between digits (Tokenize keeps those together), optionally followed
+// by a unit or ordinal suffix of at most three letters ("7.1bn", "20m",
+// "5km", "3rd", "1990s"); 0 if `t` is not one.
+size_t NumberEnd(std::string_view t) {
+  if (t.empty() || !IsAsciiDigit(t[0])) return 0;
+  size_t i = 0;
+  while (i < t.size() && (IsAsciiDigit(t[i]) || t[i] == '.' || t[i] == ',')) {
+    ++i;
   }
-  return true;
+  if (!IsAsciiDigit(t[i - 1])) return 0;
+  if (t.size() - i > 3) return 0;
+  for (size_t j = i; j < t.size(); ++j) {
+    if (!IsAsciiLetter(t[j])) return 0;
+  }
+  return i;
 }
 
 // "2,000" -> "2000", "1,000.5" -> "1000.5"; a comma that is not a thousands
@@ -506,8 +518,9 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   for (const Token& tok : tokens) {
     std::string_view w = t.substr(tok.begin, tok.end - tok.begin);
     const auto position = static_cast<uint32_t>(out.tokens.size());
-    if (IsNumberToken(w)) {
-      std::string num = CanonicalNumber(w);
+    if (const size_t digits = NumberEnd(w); digits != 0) {
+      std::string num = CanonicalNumber(w.substr(0, digits));
+      num.append(w.substr(digits));
       out.tokens.push_back(internal::HashBytes(num, internal::kTokenSeed));
       stem_positions.push_back(position);
       stems.push_back(num);
@@ -548,6 +561,25 @@ Impl& Mutable(std::shared_ptr<Impl>& p) {
   return *p;
 }
 }  // namespace
+
+std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
+                                           const UnitTerms& b) {
+  size_t only_a = 0, only_b = 0;
+  for (std::string_view x : a.numbers) {
+    only_a +=
+        std::find(b.numbers.begin(), b.numbers.end(), x) == b.numbers.end();
+  }
+  for (std::string_view y : b.numbers) {
+    only_b +=
+        std::find(a.numbers.begin(), a.numbers.end(), y) == a.numbers.end();
+  }
+  return {only_a, only_b};
+}
+
+bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b) {
+  const auto [only_a, only_b] = NumbersNotShared(a, b);
+  return only_a > 0 && only_b > 0;
+}
 
 void IdfTable::AddStems(const TermList& stems) {
   Impl& impl = Mutable(impl_);
@@ -1074,21 +1106,11 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
   const UnitTerms& ua = *a.terms;
   const UnitTerms& ub = *b.terms;
   if (!ua.numbers.empty() || !ub.numbers.empty()) {
-    size_t only_a = 0, only_b = 0;
-    for (std::string_view x : ua.numbers) {
-      only_a += std::find(ub.numbers.begin(), ub.numbers.end(), x) ==
-                ub.numbers.end();
-    }
-    for (std::string_view y : ub.numbers) {
-      only_b += std::find(ua.numbers.begin(), ua.numbers.end(), y) ==
-                ua.numbers.end();
-    }
+    const auto [only_a, only_b] = NumbersNotShared(ua, ub);
     f[kNumMismatch] =
         static_cast<double>(only_a + only_b) /
         static_cast<double>(ua.numbers.size() + ub.numbers.size());
-    // Each side states a number the other does not: "20" vs "200" (one side
-    // merely adding a date is not a conflict).
-    f[kNumConflict] = only_a > 0 && only_b > 0 ? 1.0 : 0.0;
+    f[kNumConflict] = only_a > 0 && only_b > 0 ? 1.0 : 0.0;  // NumbersDiffer
   }
   f[kNegMismatch] = ua.negated != ub.negated ? 1.0 : 0.0;
   f[kLenRatio] = static_cast<double>(n) / static_cast<double>(m);

@@ -1404,6 +1404,7 @@ std::vector<ClaimMatch> ScorePairs(
   const std::vector<uint32_t> ends = by_chunk(last, &ends_begin);
   std::vector<ClaimScorer::Prepared> prepared(num_units);
   std::vector<double> score(num_pairs);
+  std::vector<char> numbers_differ(num_pairs);
 #pragma omp parallel
   {
     for (size_t c = 0; c < num_chunks; ++c) {
@@ -1427,6 +1428,7 @@ std::vector<ClaimMatch> ScorePairs(
       for (size_t k = chunk_begin(c); k < chunk_begin(c + 1); ++k) {
         auto [a, b] = gated.pairs[k];
         score[k] = scorer.Score(prepared[a], prepared[b]);
+        numbers_differ[k] = NumbersDiffer(*terms[a], *terms[b]);
       }
       // A prepared text refers to its own unit's terms, and goes first.
 #pragma omp for schedule(static)
@@ -1440,7 +1442,8 @@ std::vector<ClaimMatch> ScorePairs(
   for (size_t k = 0; k < num_pairs; ++k) {
     if (score[k] < threshold) continue;
     auto [a, b] = gated.pairs[k];
-    matches.push_back(ClaimMatch{a, b, score[k], gated.cosine[k]});
+    matches.push_back(
+        ClaimMatch{a, b, score[k], gated.cosine[k], numbers_differ[k] != 0});
   }
   return matches;
 }
@@ -1457,8 +1460,8 @@ std::vector<ClaimMatch> ListForCopies(const std::vector<ClaimMatch>& matches,
   for (const ClaimMatch& m : matches) {
     each(m.a, [&](uint32_t a) {
       each(m.b, [&](uint32_t b) {
-        listed.push_back(
-            ClaimMatch{std::min(a, b), std::max(a, b), m.score, m.cosine});
+        listed.push_back(ClaimMatch{std::min(a, b), std::max(a, b), m.score,
+                                    m.cosine, m.numbers_differ});
       });
     });
   }

@@ -109,11 +109,9 @@ Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
                const ClaimMatch& m, const IndexSummary* index = nullptr) {
   const ClaimUnit& a = c.units[m.a];
   const ClaimUnit& b = c.units[m.b];
-  Json j = {{"a", Side(docs[a.doc], a)},
-            {"b", Side(docs[b.doc], b)},
-            {"score", Round6(m.score)},
-            {"cosine", Round6(m.cosine)},
-            {"kind", MatchKind(a, b)}};
+  Json j = {{"a", Side(docs[a.doc], a)}, {"b", Side(docs[b.doc], b)},
+            {"score", Round6(m.score)},  {"cosine", Round6(m.cosine)},
+            {"kind", MatchKind(a, b)},   {"numbers_differ", m.numbers_differ}};
   if (index != nullptr && index->used) j["scope"] = index->Scope(a.doc, b.doc);
   return j;
 }
@@ -381,6 +379,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
     e->Double(Round6(m.cosine));
     e->Key("kind");
     e->String(MatchKind(a, b));
+    e->Key("numbers_differ");
+    e->Bool(m.numbers_differ);
     if (index.used) {
       e->Key("scope");
       e->String(index.Scope(a.doc, b.doc));
@@ -561,8 +561,9 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
   for (const ClaimMatch& m : c.claims.matches) {
     const ClaimUnit& a = c.claims.units[m.a];
     const ClaimUnit& b = c.claims.units[m.b];
-    out << absl::StrFormat("\n  score %.3f (cosine %.3f, %s)\n", m.score,
-                           m.cosine, MatchKind(a, b));
+    out << absl::StrFormat("\n  score %.3f (cosine %.3f, %s%s)\n", m.score,
+                           m.cosine, MatchKind(a, b),
+                           m.numbers_differ ? "; the numbers differ" : "");
     out << absl::StrFormat(
         "  A [%d, %d): %s\n", a.span.begin, a.span.end,
         c.documents[a.doc].text.substr(a.span.begin, a.span.size()));
@@ -853,6 +854,15 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "  %d matches with a headline left out for scoring under %.2f "
         "(--claim-headline-threshold)\n",
         c.headline_matches_dropped, c.headline_threshold);
+  }
+  if (const auto differ =
+          std::count_if(c.matches.begin(), c.matches.end(),
+                        [](const ClaimMatch& m) { return m.numbers_differ; });
+      differ > 0) {
+    out << absl::StrFormat(
+        "  %d matches state different numbers (numbers_differ: each side a "
+        "number the other does not)\n",
+        differ);
   }
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {

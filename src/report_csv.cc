@@ -151,7 +151,8 @@ void PairsCsvChunks(const Report& r, const ChunkSink& emit) {
 void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
   std::string header;
   Row({"doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b", "end_b",
-       "text_b", "score", "cosine", "kind", "cluster", "group", "scope"},
+       "text_b", "score", "cosine", "kind", "cluster", "group", "scope",
+       "numbers_differ"},
       &header);
   // Every match quotes both texts: with syndicated copies, hundreds of
   // megabytes.
@@ -196,7 +197,7 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
              db.id, start_b, end_b,
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
              score, cosine, MatchKind(a, b), cluster, group,
-             ScopeOf(r.index, a.doc, b.doc)},
+             ScopeOf(r.index, a.doc, b.doc), m.numbers_differ ? "1" : "0"},
             line);
       },
       emit);

@@ -175,6 +175,7 @@ padding:14px 16px;margin:0 0 14px;box-shadow:0 1px 2px rgba(16,42,67,.05)}
 padding:1px 7px;border-radius:10px;background:#e4e7eb;color:#3e4c59;vertical-align:1px}
 .badge.quote{background:#fde2cf;color:#8a3b06}
 .badge.headline{background:#d9e8fb;color:#1c4e80}
+.badge.numbers{background:#fbe1e1;color:#8a1c1c}
 .num{display:inline-block;min-width:20px;height:20px;line-height:20px;border-radius:10px;
 background:var(--accent);color:#fff;font-size:12px;text-align:center;font-weight:600}
 h4.group{font-size:13px;font-weight:600;color:var(--muted);margin:12px 0 6px}
@@ -725,7 +726,13 @@ class Page {
       absl::StrAppend(&h, " · ", cl.groups.size(),
                       " groups chained by their matches");
     }
-    h += "</span></header>\n";
+    h += "</span>";
+    const std::vector<size_t>& ms = matches_of_cluster_[k];
+    if (std::any_of(ms.begin(), ms.end(),
+                    [&](size_t i) { return c.matches[i].numbers_differ; })) {
+      h += kNumbersDifferBadge;
+    }
+    h += "</header>\n";
     if (grouped) {
       h += "<p class=\"help\">Its matches chain statements that may say "
            "different things: each group is a statement and those that "
@@ -784,7 +791,6 @@ class Page {
       MoreNote(h, cl.units.size() - shown, "statement", "statements",
                Where("report.json"));
     }
-    const std::vector<size_t>& ms = matches_of_cluster_[k];
     if (ms.size() > 1 || shown < cl.units.size()) {
       std::map<uint32_t, size_t> number;  // Unit -> its number on the card.
       for (size_t i = 0; i < shown; ++i) number[order[i]] = i + 1;
@@ -806,6 +812,7 @@ class Page {
                         "</td><td class=\"n\">", F3(m.score),
                         "</td><td class=\"n\">", F3(m.cosine), "</td><td>",
                         MatchKindName(c.units[m.a], c.units[m.b]),
+                        m.numbers_differ ? kNumbersDifferBadge : "",
                         "</td></tr>\n");
       }
       h += "</tbody></table>\n";
@@ -816,6 +823,12 @@ class Page {
     }
     h += "</article>\n";
   }
+
+  // On a match, or a claim with such a match: each side states a number
+  // the other does not (NumbersDiffer).
+  static constexpr const char* kNumbersDifferBadge =
+      " <span class=\"badge numbers\" title=\"each side states a number the "
+      "other does not\">numbers differ</span>";
 
   static const char* MatchKindName(const ClaimUnit& a, const ClaimUnit& b) {
     if (a.kind == UnitKind::kQuote || b.kind == UnitKind::kQuote)

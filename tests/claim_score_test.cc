@@ -91,6 +91,25 @@ const char k003Border[] =
 // ---------------------------------------------------------------------------
 // TermAnalyzer
 
+TEST(TermAnalyzer, NumbersDiffer) {
+  const TermAnalyzer& a = Analyzer();
+  auto differ = [&](const char* x, const char* y) {
+    return NumbersDiffer(a.Analyze(x), a.Analyze(y));
+  };
+  EXPECT_TRUE(differ("Lending rose by £7.1bn in December.",
+                     "Lending rose by £7.2bn in January."));
+  EXPECT_TRUE(differ("Thanou, 30, won silver.", "Thanou, 29, won silver."));
+  EXPECT_TRUE(differ("They own 29% of United.", "They own 28.9% of United."));
+  EXPECT_FALSE(differ("Prices rose 5% in 2004.", "Prices rose 5% in 2004."));
+  EXPECT_FALSE(differ("It cost 2,000 euros.", "It cost 2000 euros."));
+  // One side adding a number (a date) is not a difference.
+  EXPECT_FALSE(differ("Prices rose 5%.", "Prices rose 5% in 2004."));
+  EXPECT_FALSE(differ("Prices rose sharply.", "Prices rose 5% in 2004."));
+  EXPECT_FALSE(differ("No numbers here.", "None here either."));
+  EXPECT_EQ(NumbersNotShared(a.Analyze("1 2 3 apples"), a.Analyze("3 4 pears")),
+            (std::pair<size_t, size_t>{2, 1}));
+}
+
 TEST(TermAnalyzer, Stems) {
   const TermAnalyzer& a = Analyzer();
   EXPECT_EQ(a.Stem("running"), "run");

@@ -699,6 +699,46 @@ TEST(Claims, MinContainmentFindsEveryContainedPair) {
   }
 }
 
+// A restatement with another figure is still a match, flagged: what a
+// fact-checker reads first.
+TEST(Claims, MatchesSayWhenTheNumbersDiffer) {
+  const std::vector<Document> docs = {
+      Doc("bank",
+          "Mortgage lending by British banks rose by £7.1bn in "
+          "December, the Bank of England said.\n"),
+      Doc("wire",
+          "Mortgage lending by British banks rose by £7.2bn in "
+          "December, the Bank of England said on Monday.\n"),
+      Doc("paper",
+          "Mortgage lending by British banks rose by £7.1bn in "
+          "December, said the Bank of England.\n")};
+  const ClaimsResult r = Claims(docs);
+  ASSERT_EQ(r.matches.size(), 3u);
+  for (const ClaimMatch& m : r.matches) {
+    const bool wire = r.units[m.a].doc == 1 || r.units[m.b].doc == 1;
+    EXPECT_EQ(m.numbers_differ, wire) << m.a << " " << m.b;
+  }
+  // In the report, its summary and claims.csv.
+  Report report;
+  report.documents = docs;
+  report.options.claims.enabled = true;
+  report.claims = r;
+  std::ostringstream summary;
+  WriteSummary(report, summary);
+  EXPECT_NE(summary.str().find("2 matches state different numbers"),
+            std::string::npos)
+      << summary.str();
+  std::ostringstream csv;
+  WriteClaimsCsv(report, csv);
+  const std::string rows = csv.str();
+  size_t flagged = 0;
+  for (size_t at = rows.find(",1\r\n"); at != std::string::npos;
+       at = rows.find(",1\r\n", at + 1)) {
+    ++flagged;
+  }
+  EXPECT_EQ(flagged, 2u) << rows;
+}
+
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
   std::vector<Document> docs{
       Doc("a",

@@ -261,6 +261,15 @@ TEST(ReportHtml, ClaimClusterShowsOriginalsSideBySideWithSharedWordsMarked) {
   EXPECT_NE(html.find("Times of Ocean"), std::string::npos);
 }
 
+TEST(ReportHtml, MatchesWhoseNumbersDifferAreBadged) {
+  Report r = ClaimReport();
+  EXPECT_EQ(Html(r).find("numbers differ</span>"), std::string::npos);
+  r.claims.matches[1].numbers_differ = true;
+  const std::string html = Html(r);
+  // On the claim's card and on the match in its table.
+  EXPECT_EQ(Count(html, "<span class=\"badge numbers\""), 2u) << html;
+}
+
 TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {
   const Report r = ClaimReport();
   const std::string html = Html(r);

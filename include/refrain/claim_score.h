@@ -121,6 +121,17 @@ struct UnitTerms {
   bool operator==(const UnitTerms&) const = default;
 };
 
+// How many of a's numbers are not among b's (first) and of b's not among
+// a's (second).
+std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
+                                           const UnitTerms& b);
+// Each side states a number the other does not: "rose by £7.1bn in
+// December" / "rose by £7.2bn in January", "20" / "200". One side merely
+// adding a number (a date) is not. A feature of the scorer, and a flag on
+// claim matches: the same claim with other figures is what a fact-checker
+// looks at first.
+bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b);
+
 struct TermAnalyzerOptions {
   // Snowball stemmer and stop-word language (libstemmer name: "english",
   // "russian", "french", ..., or the ISO 639-1 code). Default "english".

@@ -176,6 +176,9 @@ struct ClaimMatch {
   uint32_t b = 0;
   double score = 0;   // ClaimScorer score.
   double cosine = 0;  // IDF-weighted cosine of the stems.
+  // NumbersDiffer of the two units' terms: each states a number the other
+  // does not ("£7.1bn" / "£7.2bn").
+  bool numbers_differ = false;
 };
 
 struct ClaimCluster {

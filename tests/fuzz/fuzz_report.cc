@@ -272,7 +272,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WritePairsCsv(report, pairs);
   WriteClaimsCsv(report, claims);
   CheckCsv(pairs.str(), report.pairs.size(), 7);
-  CheckCsv(claims.str(), report.claims.matches.size(), 14);
+  CheckCsv(claims.str(), report.claims.matches.size(), 15);
 
   std::ostringstream summary;
   WriteSummary(report, summary);
