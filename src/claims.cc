@@ -149,10 +149,10 @@ void SignShingles(size_t num_units, ShinglesFn shingles,
 // shingles.
 std::vector<uint32_t> SignClaimUnits(std::span<const TermList> unit_stems,
                                      const ClaimOptions& options,
+                                     const LshParams& lsh,
                                      const IdfTable& idf) {
   const size_t n = unit_stems.size();
   const double min_idf = MinShingleIdf(options, idf.units());
-  const LshParams lsh = ClaimLshParams(options);
   std::vector<uint32_t> sigs(n * lsh.bands * lsh.rows);
   SignShingles(
       n,
@@ -167,6 +167,22 @@ std::vector<uint32_t> SignClaimUnits(std::span<const TermList> unit_stems,
       },
       options, lsh, sigs);
   return sigs;
+}
+
+// The `lsh.bands` band keys of each signature of `sigs` (units x bands x
+// rows slots), flattened.
+std::vector<uint64_t> BandKeysOf(std::span<const uint32_t> sigs,
+                                 const LshParams& lsh) {
+  const uint32_t k = lsh.bands * lsh.rows;
+  const size_t n = k == 0 ? 0 : sigs.size() / k;
+  std::vector<uint64_t> keys(n * lsh.bands);
+  for (size_t u = 0; u < n; ++u) {
+    const std::span<const uint32_t> sig = sigs.subspan(u * k, k);
+    for (uint32_t b = 0; b < lsh.bands; ++b) {
+      keys[u * lsh.bands + b] = BandKey(sig, lsh, b);
+    }
+  }
+  return keys;
 }
 
 // scan --index: completes `idf` (the index's counts, then the texts of
@@ -218,16 +234,9 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
     if (first[i] && !counted[i]) idf->AddStems(stems[counting[i]]);
   }
   inc->unit_keys.assign(keys.begin(), keys.end());
-  *sigs = SignClaimUnits(stems, options, *idf);
-  const LshParams p = ClaimLshParams(options);
-  const uint32_t k = p.bands * p.rows;
-  inc->unit_band_keys.resize(units.size() * p.bands);
-  for (size_t u = 0; u < units.size(); ++u) {
-    std::span<const uint32_t> sig =
-        std::span<const uint32_t>(*sigs).subspan(u * k, k);
-    for (uint32_t b = 0; b < p.bands; ++b)
-      inc->unit_band_keys[u * p.bands + b] = BandKey(sig, p, b);
-  }
+  const LshParams lsh = ClaimLshParams(options);
+  *sigs = SignClaimUnits(stems, options, lsh, *idf);
+  inc->unit_band_keys = BandKeysOf(*sigs, lsh);
   return absl::OkStatus();
 }
 
@@ -603,6 +612,12 @@ ClaimUnits ConcatUnits(std::vector<ClaimUnits>& parts) {
     p = ClaimUnits{};
   }
   return all;
+}
+
+std::vector<uint64_t> ClaimBandKeys(std::span<const TermList> stems,
+                                    const ClaimOptions& options,
+                                    const LshParams& lsh, const IdfTable& idf) {
+  return BandKeysOf(SignClaimUnits(stems, options, lsh, idf), lsh);
 }
 
 std::vector<char> FirstOfEachText(std::span<const UnitTermsKey> keys) {

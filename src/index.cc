@@ -17,6 +17,8 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -405,7 +407,8 @@ IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
 // Checks an existing file before anything may write to it: SQLite header,
 // application id, schema version, quick_check; returns its parameters.
 absl::StatusOr<IndexParams> Verify(const std::string& path,
-                                   const IndexOptions& options) {
+                                   const IndexOptions& options,
+                                   int version_wanted = kIndexSchemaVersion) {
   {
     char header[16] = {};
     FILE* f = std::fopen(path.c_str(), "rb");
@@ -441,11 +444,13 @@ absl::StatusOr<IndexParams> Verify(const std::string& path,
   }
   absl::StatusOr<int64_t> version = QueryInt(c.db, path, "PRAGMA user_version");
   if (!version.ok()) return bad(version.status());
-  if (*version != kIndexSchemaVersion) {
+  if (*version != version_wanted) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, ": index schema version ", *version, ", but this refrain reads ",
         "version ", kIndexSchemaVersion,
-        *version == kIndexSchemaVersion - 1
+        *version > kIndexSchemaVersion
+            ? std::string(" (the file is newer than this refrain)")
+        : *version == kIndexSchemaVersion - 1
             ? absl::StrCat("; upgrade it in place with `refrain index upgrade ",
                            path, "`")
             : std::string("; rebuild the index"),
@@ -481,14 +486,17 @@ absl::StatusOr<IndexParams> Verify(const std::string& path,
   if (meta["format"] != "refrain-index") {
     return bad(absl::DataLossError("meta table without format"));
   }
-  // Every table of the schema, so a damaged catalogue fails here.
+  // Every table of the schema, so a damaged catalogue fails here (version
+  // 3 had no unit_text).
   absl::StatusOr<int64_t> tables = QueryInt(
       c.db, path,
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
       "('meta', 'dump', 'doc', 'doc_band', 'unit', 'unit_band', 'stem_df', "
       "'unit_text', 'doc_band_delta', 'unit_band_delta')");
   if (!tables.ok()) return bad(tables.status());
-  if (*tables != 10) return bad(absl::DataLossError("tables missing"));
+  if (*tables != (version_wanted >= 4 ? 10 : 9)) {
+    return bad(absl::DataLossError("tables missing"));
+  }
   return ParamsFromMeta(meta);
 }
 
@@ -522,6 +530,22 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
       absl::StrJoin(diffs, ", "),
       ". Scan with the index's parameters or use another index",
       Unchanged(path)));
+}
+
+// Steps `st`, a statement on unit_text (kAddUnitText, or Remove's
+// decrement) whose ?1, ?2 are a key's halves, for `key`, and resets it:
+// how many units hold the text now, or -1 if no row changed.
+absl::StatusOr<int64_t> StepUnitText(Stmt& st, const UnitTermsKey& key) {
+  st.Bind(2, static_cast<int64_t>(key.high));
+  absl::StatusOr<bool> row = st.StepKey(static_cast<int64_t>(key.low));
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    st.Reset();
+    return -1;
+  }
+  const int64_t units = st.Int(0);
+  if (auto s = st.Run(); !s.ok()) return s;
+  return units;
 }
 
 // Adds 1 to df[stem] for each distinct stem of `t`.
@@ -716,7 +740,24 @@ struct Index::Impl {
           absl::StrCat("waited ", options.busy_timeout_ms / 1000.0, " s"));
     }
     in_write = true;
+    if (auto s = CheckVersionUnchanged(); !s.ok()) {
+      Rollback();
+      return s;
+    }
     return absl::OkStatus();
+  }
+  // In a transaction: the schema version is still the one Open() checked
+  // (an `index upgrade` may have run while this process waited for the
+  // lock; writing version 3's tables into a version 4 file would make its
+  // counts disagree).
+  absl::Status CheckVersionUnchanged() const {
+    absl::StatusOr<int64_t> v = QueryInt(db, path, "PRAGMA user_version");
+    if (!v.ok()) return v.status();
+    if (*v == kIndexSchemaVersion) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": its schema version changed to ", *v,
+        " since it was opened (another refrain upgraded it?); run again",
+        Unchanged(path)));
   }
   absl::Status Commit() {
     absl::Status s = Exec("COMMIT");
@@ -1005,6 +1046,11 @@ absl::Status Index::BeginRead() {
   }
   if (auto s = impl_->Exec("BEGIN"); !s.ok()) return s;
   impl_->in_read = true;
+  if (auto s = impl_->CheckVersionUnchanged(); !s.ok()) {
+    impl_->in_read = false;
+    impl_->Exec("ROLLBACK").IgnoreError();
+    return s;
+  }
   return absl::OkStatus();
 }
 
@@ -1312,13 +1358,9 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
         unit_bands.push_back(
             {b, dump.unit_band_keys[k * p.claim_lsh.bands + b], next_unit});
       }
-      add_text->Bind(2, static_cast<int64_t>(dump.unit_keys[k].high));
-      absl::StatusOr<bool> row =
-          add_text->StepKey(static_cast<int64_t>(dump.unit_keys[k].low));
-      if (!row.ok()) return row.status();
-      const bool new_text = *row && add_text->Int(0) == 1;
-      if (auto s = add_text->Run(); !s.ok()) return s;
-      if (new_text) {
+      absl::StatusOr<int64_t> held = StepUnitText(*add_text, dump.unit_keys[k]);
+      if (!held.ok()) return held.status();
+      if (*held == 1) {
         ++new_texts;
         for (std::string_view stem : dump.unit_stems[k]) ++df[stem];
       }
@@ -1436,111 +1478,185 @@ absl::StatusOr<std::string> Index::IntegrityCheck() const {
 
 absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
                                              const IndexOptions& options) {
+  constexpr int kFrom = kIndexSchemaVersion - 1;
   UpgradeResult result;
-  {
-    // The checks of Open() that do not depend on the version come after.
-    Connection c;
-    if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
-                                options.busy_timeout_ms, &c);
-        !s.ok()) {
-      return s;
-    }
-    absl::StatusOr<int64_t> app = QueryInt(c.db, path, "PRAGMA application_id");
-    if (!app.ok()) return app.status();
-    if (*app != kApplicationId) {
+  // Every check of Open() first, without writing: the current version is
+  // nothing to do, the previous one must pass them as that version.
+  absl::StatusOr<IndexParams> current = Verify(path, options);
+  if (current.ok()) {
+    result.from_version = kIndexSchemaVersion;
+    return result;
+  }
+  absl::StatusOr<IndexParams> params = Verify(path, options, kFrom);
+  if (!params.ok()) {
+    // Not the previous version either: the first refusal says why.
+    return absl::IsFailedPrecondition(params.status()) &&
+                   absl::StrContains(params.status().message(),
+                                     "index schema version")
+               ? current.status()
+               : params.status();
+  }
+  if (params->claims &&
+      params->stop_words != StopWordFingerprint(params->language)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path,
+        ": its claim stems were made with another stop list than this "
+        "refrain's for ",
+        params->language, " (",
+        params->stop_words.empty() ? "none recorded" : params->stop_words,
+        "), so they cannot be counted again; rebuild the index",
+        Unchanged(path)));
+  }
+  Connection c;
+  if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
+                              options.busy_timeout_ms, &c);
+      !s.ok()) {
+    return s;
+  }
+  int rc = sqlite3_exec(c.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqlError(c.db, rc, path, "upgrading the index");
+  auto fail = [&](absl::Status s) {
+    sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": upgrade failed: ", s.message(), Unchanged(path)));
+  };
+  // Another process may have upgraded it while this one waited.
+  absl::StatusOr<int64_t> version = QueryInt(c.db, path, "PRAGMA user_version");
+  if (!version.ok()) return fail(version.status());
+  if (*version != kFrom) {
+    sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (*version != kIndexSchemaVersion) {
       return absl::FailedPreconditionError(
-          absl::StrCat(path, ": not a refrain index", Unchanged(path)));
+          absl::StrCat(path, ": its schema version changed to ", *version,
+                       " while the upgrade waited for it", Unchanged(path)));
     }
-    absl::StatusOr<int64_t> version =
-        QueryInt(c.db, path, "PRAGMA user_version");
-    if (!version.ok()) return version.status();
-    result.from_version = static_cast<int>(*version);
-    if (*version == kIndexSchemaVersion) {
-      absl::StatusOr<Index> current = Open(path, options);
-      if (!current.ok()) return current.status();
-      return result;
+    result.from_version = kIndexSchemaVersion;
+    return result;
+  }
+  std::optional<TermAnalyzer> analyzer;
+  if (params->claims) {
+    absl::StatusOr<TermAnalyzer> a =
+        TermAnalyzer::Create(TermAnalyzerOptions{params->language});
+    if (!a.ok()) return fail(a.status());
+    analyzer = *std::move(a);
+  }
+  if (auto s = refrain::Exec(c.db, path, kUnitTextTable); !s.ok()) {
+    return fail(s);
+  }
+  // Version 3's unit band keys were signed with counts of every unit, so
+  // the frequent-stem cap left out other stems: every unit is signed again,
+  // dump by dump, with the counts of distinct texts a scan of that dump
+  // would have had (the earlier dumps' and its own), and its rows go back to
+  // the table (main or delta) they were in.
+  absl::flat_hash_set<int64_t> in_delta;
+  {
+    absl::StatusOr<Stmt> st =
+        Stmt::Prepare(c.db, path, "SELECT DISTINCT unit FROM unit_band_delta");
+    if (!st.ok()) return fail(st.status());
+    for (;;) {
+      absl::StatusOr<bool> row = st->Step();
+      if (!row.ok()) return fail(row.status());
+      if (!*row) break;
+      in_delta.insert(st->Int(0));
     }
-    if (*version != kIndexSchemaVersion - 1) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, ": index schema version ", *version,
-          " cannot be upgraded in place; rebuild the index", Unchanged(path)));
+  }
+  if (auto s = refrain::Exec(c.db, path,
+                             "DELETE FROM unit_band; DELETE FROM "
+                             "unit_band_delta; DELETE FROM stem_df");
+      !s.ok()) {
+    return fail(s);
+  }
+  ClaimOptions sign;
+  sign.seed = params->claim_seed;
+  sign.bigrams = params->claim_bigrams;
+  sign.frequent_stem_min_units = params->claim_frequent_stem_min_units;
+  sign.frequent_stem_fraction = params->claim_frequent_stem_fraction;
+  std::vector<int64_t> dumps;
+  {
+    absl::StatusOr<Stmt> st =
+        Stmt::Prepare(c.db, path, "SELECT seq FROM dump ORDER BY seq");
+    if (!st.ok()) return fail(st.status());
+    for (;;) {
+      absl::StatusOr<bool> row = st->Step();
+      if (!row.ok()) return fail(row.status());
+      if (!*row) break;
+      dumps.push_back(st->Int(0));
     }
-    int rc = sqlite3_exec(c.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return SqlError(c.db, rc, path, "upgrading the index");
-    auto fail = [&](absl::Status s) {
-      sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, ": upgrade failed: ", s.message(), Unchanged(path)));
-    };
-    absl::StatusOr<std::string> claims =
-        QueryText(c.db, path, "SELECT value FROM meta WHERE key = 'claims'");
-    absl::StatusOr<std::string> language =
-        QueryText(c.db, path, "SELECT value FROM meta WHERE key = 'language'");
-    if (!claims.ok()) return fail(claims.status());
-    if (!language.ok()) return fail(language.status());
-    std::optional<TermAnalyzer> analyzer;
-    if (*claims == "1") {
-      absl::StatusOr<TermAnalyzer> a =
-          TermAnalyzer::Create(TermAnalyzerOptions{*language});
-      if (!a.ok()) return fail(a.status());
-      analyzer = *std::move(a);
-    }
-    if (auto s = refrain::Exec(c.db, path, kUnitTextTable); !s.ok()) {
-      return fail(s);
-    }
-    absl::StatusOr<Stmt> add_text = Stmt::Prepare(c.db, path, kAddUnitText);
-    absl::StatusOr<Stmt> docs = Stmt::Prepare(
-        c.db, path, "SELECT text, first_unit, units FROM doc ORDER BY num");
-    if (!add_text.ok()) return fail(add_text.status());
-    if (!docs.ok()) return fail(docs.status());
-    absl::flat_hash_map<std::string, int64_t> df;
-    absl::StatusOr<uint64_t> visited = ForEachStoredUnit(
-        c.db, path, *docs, analyzer ? &*analyzer : nullptr,
-        [&](int64_t, const UnitTerms* t) -> absl::Status {
-          ++result.units;
-          if (t == nullptr) return absl::OkStatus();
-          const UnitTermsKey key = KeyOfTerms(*t);
-          add_text->Bind(2, static_cast<int64_t>(key.high));
-          absl::StatusOr<bool> row =
-              add_text->StepKey(static_cast<int64_t>(key.low));
-          if (!row.ok()) return row.status();
-          const bool new_text = *row && add_text->Int(0) == 1;
-          if (auto s = add_text->Run(); !s.ok()) return s;
-          if (new_text) {
-            ++result.texts;
-            CountStems(*t, &df);
-          }
-          return absl::OkStatus();
-        });
+  }
+  absl::StatusOr<Stmt> add_text = Stmt::Prepare(c.db, path, kAddUnitText);
+  absl::StatusOr<Stmt> docs = Stmt::Prepare(
+      c.db, path,
+      "SELECT text, first_unit, units FROM doc WHERE dump = ?1 ORDER BY num");
+  if (!add_text.ok()) return fail(add_text.status());
+  if (!docs.ok()) return fail(docs.status());
+  IdfTable idf;  // Distinct texts so far.
+  for (int64_t dump : dumps) {
+    std::vector<int64_t> nums;
+    std::vector<TermList> stems;
+    docs->Bind(1, dump);
+    absl::StatusOr<uint64_t> visited =
+        ForEachStoredUnit(c.db, path, *docs, analyzer ? &*analyzer : nullptr,
+                          [&](int64_t num, const UnitTerms* t) -> absl::Status {
+                            ++result.units;
+                            if (t == nullptr) return absl::OkStatus();
+                            absl::StatusOr<int64_t> held =
+                                StepUnitText(*add_text, KeyOfTerms(*t));
+                            if (!held.ok()) return held.status();
+                            if (*held == 1) {
+                              ++result.texts;
+                              idf.AddStems(t->stems);
+                            }
+                            nums.push_back(num);
+                            stems.push_back(t->stems);
+                            return absl::OkStatus();
+                          });
+    docs->Reset();
     if (!visited.ok()) return fail(visited.status());
-    result.documents = *visited;
-    std::vector<std::pair<std::string, int64_t>> stems(df.begin(), df.end());
-    std::sort(stems.begin(), stems.end());
-    if (auto s = refrain::Exec(c.db, path, "DELETE FROM stem_df"); !s.ok()) {
-      return fail(s);
-    }
-    absl::StatusOr<Stmt> ins = Stmt::Prepare(
-        c.db, path, "INSERT INTO stem_df(stem, df) VALUES(?1, ?2)");
-    if (!ins.ok()) return fail(ins.status());
-    for (const auto& [stem, count] : stems) {
-      if (auto s = ins->BindText(1, stem).Bind(2, count).Run(); !s.ok()) {
-        return fail(s);
+    result.documents += *visited;
+    const std::vector<uint64_t> keys =
+        ClaimBandKeys(stems, sign, params->claim_lsh, idf);
+    std::vector<BandRow> main_rows, delta_rows;
+    for (size_t u = 0; u < nums.size(); ++u) {
+      std::vector<BandRow>& rows =
+          in_delta.contains(nums[u]) ? delta_rows : main_rows;
+      for (uint32_t b = 0; b < params->claim_lsh.bands; ++b) {
+        rows.push_back({b, keys[u * params->claim_lsh.bands + b], nums[u]});
       }
     }
-    if (auto s = SetMetaOn(c.db, path, "idf_units", absl::StrCat(result.texts));
+    std::sort(main_rows.begin(), main_rows.end());
+    std::sort(delta_rows.begin(), delta_rows.end());
+    if (auto s =
+            InsertBandRows(c.db, path, "unit_band(band, key, unit)", main_rows);
         !s.ok()) {
       return fail(s);
     }
-    const std::string pragma =
-        absl::StrCat("PRAGMA user_version=", kIndexSchemaVersion);
-    if (auto s = refrain::Exec(c.db, path, pragma.c_str()); !s.ok()) {
+    if (auto s = InsertBandRows(c.db, path, "unit_band_delta(band, key, unit)",
+                                delta_rows);
+        !s.ok()) {
       return fail(s);
     }
-    if (auto s = refrain::Exec(c.db, path, "COMMIT"); !s.ok()) return fail(s);
   }
-  // Every check of Open() on the upgraded file.
-  absl::StatusOr<Index> upgraded = Open(path, options);
-  if (!upgraded.ok()) return upgraded.status();
+  absl::StatusOr<Stmt> ins =
+      Stmt::Prepare(c.db, path, "INSERT INTO stem_df(stem, df) VALUES(?1, ?2)");
+  if (!ins.ok()) return fail(ins.status());
+  for (const auto& [stem, count] : idf.Counts()) {
+    if (auto s =
+            ins->BindText(1, stem).Bind(2, static_cast<int64_t>(count)).Run();
+        !s.ok()) {
+      return fail(s);
+    }
+  }
+  if (auto s = SetMetaOn(c.db, path, "idf_units", absl::StrCat(result.texts));
+      !s.ok()) {
+    return fail(s);
+  }
+  const std::string pragma =
+      absl::StrCat("PRAGMA user_version=", kIndexSchemaVersion);
+  if (auto s = refrain::Exec(c.db, path, pragma.c_str()); !s.ok()) {
+    return fail(s);
+  }
+  if (auto s = refrain::Exec(c.db, path, "COMMIT"); !s.ok()) return fail(s);
+  result.from_version = kFrom;
   return result;
 }
 
@@ -1638,14 +1754,10 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
           ++result.units;
           if (auto s = gone_unit->Bind(1, num).Run(); !s.ok()) return s;
           if (t == nullptr) return absl::OkStatus();
-          const UnitTermsKey key = KeyOfTerms(*t);
-          drop_text->Bind(2, static_cast<int64_t>(key.high));
-          absl::StatusOr<bool> held =
-              drop_text->StepKey(static_cast<int64_t>(key.low));
+          absl::StatusOr<int64_t> held =
+              StepUnitText(*drop_text, KeyOfTerms(*t));
           if (!held.ok()) return held.status();
-          const bool last = *held && drop_text->Int(0) <= 0;
-          if (auto s = drop_text->Run(); !s.ok()) return s;
-          if (last) {
+          if (*held == 0) {
             ++texts_gone;
             CountStems(*t, &df);
           }

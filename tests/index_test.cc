@@ -810,43 +810,95 @@ TEST(Index, IdfCountsEachTextOnceAndRemoveKeepsTheTextsStillHeld) {
 }
 
 // `refrain index upgrade`: a version 3 file (no unit_text; every unit
-// counted in the IDF, copies included) becomes the version 4 file a scan
-// of the same dumps builds today.
+// counted in the IDF, copies included, and the units' band keys signed with
+// those counts) becomes the version 4 file a scan of the same dumps builds
+// today, row for row; with the band rows in the delta tier and merged.
 TEST(Index, UpgradeOfVersion3CountsEachTextOnce) {
+  for (uint64_t merge : {uint64_t{50000}, uint64_t{1}}) {
+    TempDir d;
+    const std::string copy = d / "copy.txt";
+    WriteFile(copy, ReadFile(Seed(0)));
+    const std::string db = d / "news.db";
+    ScanOptions o;
+    o.index_merge_min_documents = merge;
+    Scan({Seed(0), Seed(1)}, db, o);
+    Scan({copy}, db, o);
+    Scan({Seed(2)}, db, o);
+    const std::string today = Contents(db);
+    ASSERT_EQ(SqlInt(db, "SELECT count(*) FROM unit_band_delta") > 0,
+              merge != 1);
+    // As version 3 left it: counts and band keys of other IDF counts.
+    SqlExec(db,
+            "DROP TABLE unit_text; UPDATE stem_df SET df = df * 2 + 1; "
+            "UPDATE meta SET value = value * 2 WHERE key = 'idf_units'; "
+            "UPDATE unit_band SET key = key + 1; UPDATE unit_band_delta SET "
+            "key = key + 1; PRAGMA user_version = 3");
+    ExpectRefused(db, "upgrade it in place with `refrain index upgrade " + db);
+    testing::CommandResult r = RunRefrain("index upgrade " + db);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("schema version 3 -> 4: 4 documents"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(Contents(db), today) << merge;
+    EXPECT_EQ(SqlInt(db, "PRAGMA user_version"), kIndexSchemaVersion);
+    r = RunRefrain("index upgrade " + db);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("already schema version 4"), std::string::npos)
+        << r.out;
+    // Scans go on with it.
+    Report next = Scan({Seed(3)}, db, o);
+    EXPECT_EQ(next.index.added, 1u);
+  }
+}
+
+// What upgrade refuses, leaving the file as it was: older versions, a file
+// failing the checks of a scan, stems of another stop list.
+TEST(Index, UpgradeRefusesWhatItCannotUpgrade) {
   TempDir d;
-  const std::string copy = d / "copy.txt";
-  WriteFile(copy, ReadFile(Seed(0)));
   const std::string db = d / "news.db";
   Scan({Seed(0), Seed(1)}, db);
-  Scan({copy}, db);
-  const std::string today = Contents(db);
-  // As version 3 left it.
-  SqlExec(db,
-          "DROP TABLE unit_text; UPDATE stem_df SET df = df * 2 + 1; UPDATE "
-          "meta SET value = value * 2 WHERE key = 'idf_units'; PRAGMA "
-          "user_version = 3");
-  ExpectRefused(db, "upgrade it in place with `refrain index upgrade " + db);
-  testing::CommandResult r = RunRefrain("index upgrade " + db);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("schema version 3 -> 4: 3 documents"), std::string::npos)
-      << r.out;
-  EXPECT_EQ(Contents(db), today);
-  EXPECT_EQ(SqlInt(db, "PRAGMA user_version"), kIndexSchemaVersion);
-  r = RunRefrain("index upgrade " + db);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("already schema version 4"), std::string::npos) << r.out;
-  // Scans go on with it.
-  Report next = Scan({Seed(3)}, db);
-  EXPECT_EQ(next.index.added, 1u);
-  // Older versions cannot be.
-  SqlExec(db, "PRAGMA user_version = 2");
-  const std::string before = ReadFile(db);
-  r = RunRefrain("index upgrade " + db);
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("version 2 cannot be upgraded in place; rebuild"),
-            std::string::npos)
-      << r.err;
-  EXPECT_TRUE(ReadFile(db) == before);
+  auto refused = [&](const std::string& sql, const std::string& message) {
+    const std::string file = d / "x.db";
+    std::filesystem::copy_file(
+        db, file, std::filesystem::copy_options::overwrite_existing);
+    SqlExec(file, sql);
+    const std::string before = ReadFile(file);
+    testing::CommandResult r = RunRefrain("index upgrade " + file);
+    EXPECT_EQ(r.exit_code, 1) << sql;
+    EXPECT_NE(r.err.find(message), std::string::npos) << sql << "\n" << r.err;
+    EXPECT_NE(r.err.find("left unchanged"), std::string::npos) << r.err;
+    EXPECT_TRUE(ReadFile(file) == before) << sql;
+  };
+  refused("PRAGMA user_version = 2",
+          "version 2, but this refrain reads "
+          "version 4; rebuild the index");
+  refused("PRAGMA user_version = 5", "(the file is newer than this refrain)");
+  refused("DROP TABLE unit_text; DROP TABLE doc_band; PRAGMA user_version = 3",
+          "tables missing");
+  refused(
+      "DROP TABLE unit_text; UPDATE meta SET value = '0123456789abcdef' "
+      "WHERE key = 'stop_words'; PRAGMA user_version = 3",
+      "made with another stop list than this refrain's for english "
+      "(0123456789abcdef)");
+}
+
+// A scan that opened the index, then waited while another process changed
+// its schema version, does not write into it.
+TEST(Index, WritesCheckTheVersionUnderTheLock) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0)}, db);
+  absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
+  ASSERT_TRUE(index.ok()) << index.status();
+  SqlExec(db, "PRAGMA user_version = 5");
+  absl::Status s = index->BeginWrite();
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  EXPECT_NE(s.message().find("schema version changed to 5"), std::string::npos)
+      << s;
+  s = index->BeginRead();
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  SqlExec(db, "PRAGMA user_version = 4");
+  EXPECT_TRUE(index->BeginWrite().ok());
 }
 
 TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {

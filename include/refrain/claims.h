@@ -368,6 +368,13 @@ absl::Status AddBackgroundIdf(const ClaimOptions& options,
                               const TermAnalyzer& analyzer, IdfTable* idf);
 // Per unit: 1 if no earlier unit has its key (KeyOfTerms), else 0.
 std::vector<char> FirstOfEachText(std::span<const UnitTermsKey> keys);
+// The candidate LSH band keys of units with these stems (units x
+// lsh.bands, flattened), as a scan signs them with `idf` (stems over the
+// frequent-stem cap left out; options: seed, bigrams, the cap); what the
+// persistent index stores per unit.
+std::vector<uint64_t> ClaimBandKeys(std::span<const TermList> stems,
+                                    const ClaimOptions& options,
+                                    const LshParams& lsh, const IdfTable& idf);
 // 5. The rest of FindClaims over the units of all `docs` (in document
 //    order). `idf` holds the background counts (step 4 adds the units'
 //    here), or with `idf_counts_units` every count already. `docs` must hold
