@@ -190,13 +190,15 @@ void LshIndex::Build() {
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
-    uint32_t max_bucket, CandidateStats* stats) const& {
-  return ListPairs(max_bucket, stats, [](uint32_t) {});
+    uint32_t max_bucket, CandidateStats* stats,
+    std::span<const std::pair<uint32_t, uint32_t>> also) const& {
+  return ListPairs(max_bucket, stats, also, [](uint32_t) {});
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
-    uint32_t max_bucket, CandidateStats* stats) && {
-  auto pairs = ListPairs(max_bucket, stats,
+    uint32_t max_bucket, CandidateStats* stats,
+    std::span<const std::pair<uint32_t, uint32_t>> also) && {
+  auto pairs = ListPairs(max_bucket, stats, also,
                          [this](uint32_t band) { Table().swap(bands_[band]); });
   std::vector<Table>().swap(bands_);
   built_ = false;  // Nothing left to query.
@@ -213,13 +215,16 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
 // peaked at 5.47 GB, 2.4 GB of it that merge.
 template <typename Release>
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::ListPairs(
-    uint32_t max_bucket, CandidateStats* stats, Release release) const {
+    uint32_t max_bucket, CandidateStats* stats,
+    std::span<const std::pair<uint32_t, uint32_t>> also,
+    Release release) const {
   assert(built_);
+  assert(std::is_sorted(also.begin(), also.end()));
   if (stats != nullptr) *stats = {};
   const auto num_bands = static_cast<uint32_t>(bands_.size());
   if (size_ == 0) {
     for (uint32_t b = 0; b < num_bands; ++b) release(b);
-    return {};
+    return {also.begin(), also.end()};
   }
   // Ranges of 2^shift first members: enough of them that the threads share
   // the sorting evenly, and for the bucket sort's passes to stay in cache.
@@ -292,19 +297,27 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::ListPairs(
                         first_lo << 32, first_hi << 32);
   }
   // Copied out in order, each buffer freed once copied: the output grows
-  // as the buffers go, so the two are never alive whole at once.
-  size_t total = 0;
+  // as the buffers go, so the two are never alive whole at once. `also`
+  // is merged in on the way (a pair in both, once).
+  size_t total = also.size();
   for (size_t d : distinct) total += d;
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
   pairs.reserve(total);
+  size_t next_also = 0;
   for (uint32_t r = 0; r < num_ranges; ++r) {
     for (size_t i = 0; i < distinct[r]; ++i) {
       const uint64_t x = buffers[r][i];
-      pairs.emplace_back(static_cast<uint32_t>(x >> 32),
-                         static_cast<uint32_t>(x));
+      const std::pair<uint32_t, uint32_t> p(static_cast<uint32_t>(x >> 32),
+                                            static_cast<uint32_t>(x));
+      for (; next_also < also.size() && also[next_also] <= p; ++next_also) {
+        if (also[next_also] != p) pairs.push_back(also[next_also]);
+      }
+      pairs.push_back(p);
     }
     buffers[r].reset();
   }
+  pairs.insert(pairs.end(), also.begin() + static_cast<int64_t>(next_also),
+               also.end());
   return pairs;
 }
 

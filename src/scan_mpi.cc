@@ -832,8 +832,9 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   shard.fingerprints = internal::FingerprintArena();
   shard.signatures = internal::SignatureStore(options.minhash.num_perm);
 
-  // ---- 6. Claims: units analysed and signed where the documents are;
-  // rank 0, which holds every text to quote, finds the matches. ----
+  // ---- 6. Claims: units analysed where the documents are; rank 0, which
+  // holds every text to quote and every unit's key, counts the IDF over
+  // distinct texts, signs the units and finds the matches. ----
   t = Clock::now();
   comm.counter = &st.claims.bytes_sent;
   absl::Status claims_status;

@@ -264,5 +264,39 @@ TEST(Lsh, CandidatePairsEqualEveryBandsBucketPairs) {
   }
 }
 
+// Pairs from another source are merged in as the pairs are written out:
+// the sorted union, each pair once, whichever side it came from.
+TEST(Lsh, CandidatePairsMergeAnotherSourcesPairs) {
+  const uint32_t k = 12;
+  const LshParams params{4, 3};
+  const size_t n = 500;
+  std::mt19937 rng(9);
+  std::vector<uint32_t> sigs(n * k);
+  for (auto& x : sigs) x = rng() % 6;
+  LshIndex index(params, k);
+  index.Add(sigs);
+  index.Build();
+  const auto lsh = index.CandidatePairs(1000);
+  ASSERT_GT(lsh.size(), 100u);
+  // Some of the LSH's pairs, some new ones, and the very first and last.
+  std::set<std::pair<uint32_t, uint32_t>> also = {{0, 1}, {498, 499}};
+  for (size_t i = 0; i < lsh.size(); i += 7) also.insert(lsh[i]);
+  for (int i = 0; i < 200; ++i) {
+    const uint32_t a = rng() % (n - 1);
+    also.emplace(a, a + 1 + rng() % (n - 1 - a));
+  }
+  std::set<std::pair<uint32_t, uint32_t>> expected(lsh.begin(), lsh.end());
+  expected.insert(also.begin(), also.end());
+  const std::vector<std::pair<uint32_t, uint32_t>> also_list(also.begin(),
+                                                             also.end());
+  const auto merged = index.CandidatePairs(1000, nullptr, also_list);
+  EXPECT_TRUE(std::equal(merged.begin(), merged.end(), expected.begin(),
+                         expected.end()));
+  EXPECT_EQ(std::move(index).CandidatePairs(1000, nullptr, also_list), merged);
+  LshIndex empty(params, k);
+  empty.Build();
+  EXPECT_EQ(empty.CandidatePairs(1000, nullptr, also_list), also_list);
+}
+
 }  // namespace
 }  // namespace refrain

@@ -168,19 +168,20 @@ class TermAnalyzer {
   std::shared_ptr<const StopWordList> stop_words_;  // Never null.
 };
 
-// Inverse document frequency over "documents" that are claim units (each
-// unit counts a stem once). idf(t) = ln((N + 1) / (df(t) + 1)) + 1, so unseen
-// terms get the largest weight and no weight is zero.
 // The containment path of ClaimScorer::Score: a shorter text with at least
 // kContainedMinWords content words, at most kContainedMaxRatio of the longer
 // one's, is also scored against the window of the longer text it aligns
 // with. MSRP annotators call "A" vs "A plus another clause" not equivalent,
 // so a wider gate costs MSRP accuracy (0.65: -0.2 point; 1.0: -1.5 points)
 // while claims need it. The claim candidates look such pairs up with the
-// same bounds (ClaimOptions::min_containment).
+// same bounds over distinct stems (ClaimOptions::min_containment).
 inline constexpr size_t kContainedMinWords = 4;
 inline constexpr double kContainedMaxRatio = 0.65;
 
+// Inverse document frequency over "documents" that are claim units (each
+// counts a stem once; FindClaims adds each distinct text once, see
+// FirstOfEachText). idf(t) = ln((N + 1) / (df(t) + 1)) + 1, so unseen
+// terms get the largest weight and no weight is zero.
 class IdfTable {
  public:
   // Counts one unit's distinct stems.

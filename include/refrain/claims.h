@@ -78,10 +78,12 @@ struct ClaimOptions {
   // long sentence. Their Jaccard is low however much is contained, so the
   // LSH above finds such pairs only by luck; these are found exactly, by
   // prefix filtering on the rarest stems (frequent ones, as above, are not
-  // looked up). A recall setting, off by default for its cost: 0.8 on BBC
-  // adds 60 matches to 2,482 for +0.02 s (claims stage 0.20 s), on
-  // gen-10000 845 to 25,653 for +0.48 s (1.36 s), the posting lists of
-  // generated text's mid-frequency words being long (docs/quality.md).
+  // looked up, nor lists longer than max_bucket). A recall setting, off by
+  // default for its cost: 0.8 on BBC adds 60 matches to 2,482 for +0.02 s
+  // (claims stage 0.20 s), on gen-10000 845 to 25,653 for +0.47 s (claims
+  // stage 1.29 s), the posting lists of generated text's mid-frequency
+  // words being long (docs/quality.md). With scan --index, only among the
+  // new documents and the indexed ones their units' LSH buckets load.
   // 0 (default): off; else in [0.5, 1].
   double min_containment = 0;
   // An LSH bucket with more units than this pairs them with its first unit

@@ -103,12 +103,17 @@ class LshIndex {
   // thousands of copies) does not emit all its pairs: each member is paired
   // with the bucket's first member instead, so the cost stays linear; the
   // clusters are the same when those members really are near-duplicates.
+  // `also`: pairs from another source (sorted, distinct, a < b < size()),
+  // merged into the result as it is written out, so that no second copy of
+  // it is made.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
-      uint32_t max_bucket, CandidateStats* stats = nullptr) const&;
+      uint32_t max_bucket, CandidateStats* stats = nullptr,
+      std::span<const std::pair<uint32_t, uint32_t>> also = {}) const&;
   // The same, consuming the index: each band table is freed as soon as its
   // pairs are written out, so the tables shrink as the pair buffers grow.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
-      uint32_t max_bucket, CandidateStats* stats = nullptr) &&;
+      uint32_t max_bucket, CandidateStats* stats = nullptr,
+      std::span<const std::pair<uint32_t, uint32_t>> also = {}) &&;
 
   // The pairs CandidatePairs(max_bucket) emits before dropping repeats
   // (a pair sharing several bands counts once per band): an upper bound on
@@ -157,9 +162,10 @@ class LshIndex {
   uint64_t BandKey(std::span<const uint32_t> sig, uint32_t band) const;
   // CandidatePairs, calling release(b) once band b's pairs are listed.
   template <typename Release>
-  std::vector<std::pair<uint32_t, uint32_t>> ListPairs(uint32_t max_bucket,
-                                                       CandidateStats* stats,
-                                                       Release release) const;
+  std::vector<std::pair<uint32_t, uint32_t>> ListPairs(
+      uint32_t max_bucket, CandidateStats* stats,
+      std::span<const std::pair<uint32_t, uint32_t>> also,
+      Release release) const;
 
   LshParams params_;
   uint32_t num_perm_;
