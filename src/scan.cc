@@ -1066,6 +1066,28 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
     for (size_t d = 0; d < docs.size(); ++d) {
       counts[d] = d < from_inputs && (*rows)[d] == 0;
     }
+    // An input whose id the index holds for another article counts, as in
+    // scan --index (internal::SameArticle).
+    std::vector<size_t> which;
+    std::vector<int64_t> indexed;
+    for (size_t d = 0; d < from_inputs; ++d) {
+      if ((*rows)[d] != 0) {
+        which.push_back(d);
+        indexed.push_back((*rows)[d]);
+      }
+    }
+    if (!which.empty()) {
+      absl::StatusOr<std::vector<uint32_t>> sigs =
+          index->LoadSignatures(indexed);
+      if (!sigs.ok()) return sigs.status();
+      const uint32_t k = options.minhash.num_perm;
+      for (size_t j = 0; j < which.size(); ++j) {
+        const std::vector<uint32_t> mine =
+            hasher.Sign(ShingleText(docs[which[j]].text, options.shingle));
+        counts[which[j]] = !internal::SameArticle(
+            mine, std::span<const uint32_t>(sigs->data() + j * k, k));
+      }
+    }
   }
   if (inputs.empty()) {
     c.idf = index ? "the index" : "the two documents";

@@ -137,13 +137,13 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   return loaded;
 }
 
+bool SameArticle(std::span<const uint32_t> new_signature,
+                 std::span<const uint32_t> indexed_signature) {
+  return EstimateJaccard(new_signature, indexed_signature) >= 0.5;
+}
+
 absl::Status IndexedScan::FindTakenIds(
     const std::function<std::span<const uint32_t>(size_t)>& signature) {
-  // The same article when the signatures agree in at least this share of
-  // their slots (the MinHash estimate of Jaccard similarity): a correction
-  // or an added paragraph keeps most of an article's shingles, while two
-  // different articles share almost none.
-  constexpr double kSameArticle = 0.5;
   id_taken_.assign(already_.size(), 0);
   std::vector<size_t> which;
   std::vector<int64_t> rows;
@@ -159,7 +159,7 @@ absl::Status IndexedScan::FindTakenIds(
   const uint32_t k = index_.params().num_perm;
   for (size_t j = 0; j < which.size(); ++j) {
     const std::span<const uint32_t> indexed(sigs->data() + j * k, k);
-    if (EstimateJaccard(signature(which[j]), indexed) < kSameArticle) {
+    if (!SameArticle(signature(which[j]), indexed)) {
       id_taken_[which[j]] = 1;
       already_[which[j]] = 0;
     }

@@ -1096,6 +1096,47 @@ TEST(Index, ReadOnlyScanOfAClaimFileFindsTheEarlierStatement) {
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
 }
 
+// compare --in --index counts the IDF as the indexed scan does when an id
+// of the dump is taken by another article in the index: its texts count
+// (they are not the indexed article's), so the scores are the scan's.
+TEST(Index, CompareCountsAnInputWhoseIdIsTakenAsTheScanDoes) {
+  TempDir d;
+  auto record = [](const std::string& id, const std::string& path) {
+    nlohmann::json j = {{"id", id}, {"text", ReadFile(path)}};
+    return j.dump() + "\n";
+  };
+  WriteFile(d / "old.jsonl", record("x", Seed(1)) + record("y", Seed(0)));
+  WriteFile(d / "new.jsonl", record("x", Seed(3)) + record("z", Seed(2)));
+  const std::string db = d / "news.db";
+  Scan({d / "old.jsonl"}, db);
+  ScanOptions read_only;
+  read_only.index_read_only = true;
+  const Report checked = Scan({d / "new.jsonl"}, db, read_only);
+  ASSERT_EQ(checked.index.id_taken.size(), 1u);
+  ASSERT_GE(checked.claims.matches.size(), 2u);
+  ScanOptions with_index;
+  with_index.index_path = db;
+  for (const ClaimMatch& m : checked.claims.matches) {
+    const ClaimUnit& a = checked.claims.units[m.a];
+    const ClaimUnit& b = checked.claims.units[m.b];
+    const std::string& ida = checked.documents[a.doc].id;
+    const std::string& idb = checked.documents[b.doc].id;
+    if (ida == "x" && idb == "x") continue;  // Two articles, one id.
+    absl::StatusOr<Comparison> c = CompareDocuments(
+        ida, idb, std::vector<std::string>{d / "new.jsonl"}, with_index);
+    ASSERT_TRUE(c.ok()) << c.status();
+    int found = 0;
+    for (const ClaimMatch& n : c->claims.matches) {
+      if (c->claims.units[n.a].span == a.span &&
+          c->claims.units[n.b].span == b.span) {
+        ++found;
+        EXPECT_NEAR(n.score, m.score, 1e-12) << ida << " " << idb;
+      }
+    }
+    EXPECT_EQ(found, 1) << ida << " " << idb;
+  }
+}
+
 // `refrain compare NEW OLD --in dump --index news.db`: the pair an indexed
 // scan reported, explained with the indexed article's text.
 TEST(Index, CompareLooksIdsUpInTheIndex) {
