@@ -505,7 +505,8 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
   std::vector<std::string> diffs;
   auto a = have.Entries(), b = want.Entries();
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if (a[i].second != b[i].second && a[i].first == "stop_words") {
+    if (a[i].second != b[i].second && a[i].first == "stop_words" &&
+        have.claims && want.claims) {
       diffs.push_back(absl::StrCat(
           "the claim stop list: ",
           a[i].second.empty()
@@ -518,8 +519,11 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
           " (this scan: ", b[i].second,
           "; rebuild the index from its articles)"));
     } else if (a[i].second != b[i].second) {
-      diffs.push_back(absl::StrCat(a[i].first, " ", a[i].second,
-                                   " (this scan: ", b[i].second, ")"));
+      auto shown = [](const std::string& v) {
+        return v.empty() ? std::string("none") : v;
+      };
+      diffs.push_back(absl::StrCat(a[i].first, " ", shown(a[i].second),
+                                   " (this scan: ", shown(b[i].second), ")"));
     }
   }
   if (diffs.empty()) return absl::OkStatus();
@@ -1505,6 +1509,16 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
         params->language, " (",
         params->stop_words.empty() ? "none recorded" : params->stop_words,
         "), so they cannot be counted again; rebuild the index",
+        Unchanged(path)));
+  }
+  // SQLite would say "attempt to write a readonly database" at BEGIN.
+  const std::string dir =
+      std::filesystem::absolute(path).parent_path().string();
+  if (access(path.c_str(), W_OK) != 0 || access(dir.c_str(), W_OK) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        path,
+        ": cannot upgrade: the file or its directory is not writable "
+        "(the upgrade writes the file and its journal beside it)",
         Unchanged(path)));
   }
   Connection c;
