@@ -272,6 +272,22 @@ absl::StatusOr<std::string> QueryText(sqlite3* db, const std::string& path,
   return st->Text(0);
 }
 
+// The first column of every row of a query.
+absl::StatusOr<std::vector<int64_t>> QueryInts(sqlite3* db,
+                                               const std::string& path,
+                                               const char* sql) {
+  absl::StatusOr<Stmt> st = Stmt::Prepare(db, path, sql);
+  if (!st.ok()) return st.status();
+  std::vector<int64_t> out;
+  for (;;) {
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(st->Int(0));
+  }
+  return out;
+}
+
 absl::StatusOr<int64_t> QueryInt(sqlite3* db, const std::string& path,
                                  const char* sql) {
   absl::StatusOr<std::string> v = QueryText(db, path, sql);
@@ -1562,18 +1578,11 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
   // dump by dump, with the counts of distinct texts a scan of that dump
   // would have had (the earlier dumps' and its own), and its rows go back to
   // the table (main or delta) they were in.
-  absl::flat_hash_set<int64_t> in_delta;
-  {
-    absl::StatusOr<Stmt> st =
-        Stmt::Prepare(c.db, path, "SELECT DISTINCT unit FROM unit_band_delta");
-    if (!st.ok()) return fail(st.status());
-    for (;;) {
-      absl::StatusOr<bool> row = st->Step();
-      if (!row.ok()) return fail(row.status());
-      if (!*row) break;
-      in_delta.insert(st->Int(0));
-    }
-  }
+  absl::StatusOr<std::vector<int64_t>> delta_units =
+      QueryInts(c.db, path, "SELECT DISTINCT unit FROM unit_band_delta");
+  if (!delta_units.ok()) return fail(delta_units.status());
+  const absl::flat_hash_set<int64_t> in_delta(delta_units->begin(),
+                                              delta_units->end());
   if (auto s = refrain::Exec(c.db, path,
                              "DELETE FROM unit_band; DELETE FROM "
                              "unit_band_delta; DELETE FROM stem_df");
@@ -1585,18 +1594,9 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
   sign.bigrams = params->claim_bigrams;
   sign.frequent_stem_min_units = params->claim_frequent_stem_min_units;
   sign.frequent_stem_fraction = params->claim_frequent_stem_fraction;
-  std::vector<int64_t> dumps;
-  {
-    absl::StatusOr<Stmt> st =
-        Stmt::Prepare(c.db, path, "SELECT seq FROM dump ORDER BY seq");
-    if (!st.ok()) return fail(st.status());
-    for (;;) {
-      absl::StatusOr<bool> row = st->Step();
-      if (!row.ok()) return fail(row.status());
-      if (!*row) break;
-      dumps.push_back(st->Int(0));
-    }
-  }
+  absl::StatusOr<std::vector<int64_t>> dumps =
+      QueryInts(c.db, path, "SELECT seq FROM dump ORDER BY seq");
+  if (!dumps.ok()) return fail(dumps.status());
   absl::StatusOr<Stmt> add_text = Stmt::Prepare(c.db, path, kAddUnitText);
   absl::StatusOr<Stmt> docs = Stmt::Prepare(
       c.db, path,
@@ -1604,7 +1604,7 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
   if (!add_text.ok()) return fail(add_text.status());
   if (!docs.ok()) return fail(docs.status());
   IdfTable idf;  // Distinct texts so far.
-  for (int64_t dump : dumps) {
+  for (int64_t dump : *dumps) {
     std::vector<int64_t> nums;
     std::vector<TermList> stems;
     docs->Bind(1, dump);
