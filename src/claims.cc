@@ -145,7 +145,7 @@ void SignShingles(size_t num_units, ShinglesFn shingles,
   }
 }
 
-// Stems in more units than the frequent-stem cap are left out of the
+// Stems in more texts than the frequent-stem cap are left out of the
 // shingles.
 std::vector<uint32_t> SignClaimUnits(std::span<const TermList> unit_stems,
                                      const ClaimOptions& options,

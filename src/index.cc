@@ -552,9 +552,10 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
       Unchanged(path)));
 }
 
-// Steps `st`, a statement on unit_text (kAddUnitText, or Remove's
-// decrement) whose ?1, ?2 are a key's halves, for `key`, and resets it:
-// how many units hold the text now, or -1 if no row changed.
+// Steps `st`, a statement on unit_text whose ?1, ?2 are a key's halves and
+// whose one column is `units` (kAddUnitText, Remove's decrement,
+// CountedTexts' look-up), for `key`, and resets it: how many units hold the
+// text now, or -1 without a row.
 absl::StatusOr<int64_t> StepUnitText(Stmt& st, const UnitTermsKey& key) {
   st.Bind(2, static_cast<int64_t>(key.high));
   absl::StatusOr<bool> row = st.StepKey(static_cast<int64_t>(key.low));
@@ -566,15 +567,6 @@ absl::StatusOr<int64_t> StepUnitText(Stmt& st, const UnitTermsKey& key) {
   const int64_t units = st.Int(0);
   if (auto s = st.Run(); !s.ok()) return s;
   return units;
-}
-
-// Adds 1 to df[stem] for each distinct stem of `t`.
-void CountStems(const UnitTerms& t,
-                absl::flat_hash_map<std::string, int64_t>* df) {
-  std::vector<std::string> stems = t.stems.ToStrings();
-  std::sort(stems.begin(), stems.end());
-  stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
-  for (const std::string& s : stems) ++(*df)[s];
 }
 
 // Calls unit(num, terms) for each stored claim unit of the documents `docs`
@@ -1267,16 +1259,14 @@ absl::StatusOr<IdfTable> Index::LoadIdf(
 
 absl::StatusOr<std::vector<char>> Index::CountedTexts(
     std::span<const UnitTermsKey> keys) const {
-  absl::StatusOr<Stmt> st =
-      impl_->Prepare("SELECT 1 FROM unit_text WHERE low = ?1 AND high = ?2");
+  absl::StatusOr<Stmt> st = impl_->Prepare(
+      "SELECT units FROM unit_text WHERE low = ?1 AND high = ?2");
   if (!st.ok()) return st.status();
   std::vector<char> counted(keys.size(), 0);
   for (size_t i = 0; i < keys.size(); ++i) {
-    st->Bind(2, static_cast<int64_t>(keys[i].high));
-    absl::StatusOr<bool> row = st->StepKey(static_cast<int64_t>(keys[i].low));
-    if (!row.ok()) return row.status();
-    counted[i] = *row ? 1 : 0;
-    st->Reset();
+    absl::StatusOr<int64_t> held = StepUnitText(*st, keys[i]);
+    if (!held.ok()) return held.status();
+    counted[i] = *held > 0 ? 1 : 0;
   }
   return counted;
 }
@@ -1747,9 +1737,9 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     if (!st.ok()) return fail(st.status());
     if (auto s = st->BindText(1, arg).Run(); !s.ok()) return fail(s);
   }
-  // The IDF counts lose the stems of every text no unit holds any more.
-  absl::flat_hash_map<std::string, int64_t> df;
-  int64_t texts_gone = 0;
+  // The IDF counts lose the stems of every text no unit holds any more:
+  // `gone` counts those texts as the IDF counted them.
+  IdfTable gone;
   {
     absl::StatusOr<Stmt> drop_text = im.Prepare(
         "UPDATE unit_text SET units = units - 1 WHERE low = ?1 AND high = ?2 "
@@ -1771,10 +1761,7 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
           absl::StatusOr<int64_t> held =
               StepUnitText(*drop_text, KeyOfTerms(*t));
           if (!held.ok()) return held.status();
-          if (*held == 0) {
-            ++texts_gone;
-            CountStems(*t, &df);
-          }
+          if (*held == 0) gone.AddStems(t->stems);
           return absl::OkStatus();
         });
     if (!visited.ok()) return fail(visited.status());
@@ -1794,14 +1781,13 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     return fail(s);
   }
   {
-    std::vector<std::pair<std::string_view, int64_t>> stems(df.begin(),
-                                                            df.end());
-    std::sort(stems.begin(), stems.end());
     absl::StatusOr<Stmt> st =
         im.Prepare("UPDATE stem_df SET df = df - ?2 WHERE stem = ?1");
     if (!st.ok()) return fail(st.status());
-    for (const auto& [stem, count] : stems) {
-      if (auto s = st->BindText(1, stem).Bind(2, count).Run(); !s.ok()) {
+    for (const auto& [stem, count] : gone.Counts()) {  // Sorted by stem.
+      if (auto s =
+              st->BindText(1, stem).Bind(2, static_cast<int64_t>(count)).Run();
+          !s.ok()) {
         return fail(s);
       }
     }
@@ -1813,8 +1799,9 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
   }
   absl::StatusOr<int64_t> units = im.Meta("idf_units");
   if (!units.ok()) return fail(units.status());
-  if (auto s = im.SetMeta(
-          "idf_units", absl::StrCat(std::max<int64_t>(0, *units - texts_gone)));
+  if (auto s = im.SetMeta("idf_units",
+                          absl::StrCat(std::max<int64_t>(
+                              0, *units - static_cast<int64_t>(gone.units()))));
       !s.ok()) {
     return fail(s);
   }
