@@ -408,6 +408,10 @@ IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
                         &p.claim_frequent_stem_fraction)) {
     p.claim_frequent_stem_fraction = 0;
   }
+  p.claim_min_words = static_cast<uint32_t>(u64("claim_min_words"));
+  if (p.claims && !m.contains("claim_min_words")) {
+    p.claim_min_words = ClaimOptions{}.min_content_words;
+  }
   p.language = get("language");
   p.stop_words = get("stop_words");
   // Indexes of schema 3 made before the fingerprint was recorded: English's
@@ -693,6 +697,7 @@ IndexParams IndexParams::ForScan(const ScanOptions& o, LshParams lsh) {
     p.claim_bigrams = o.claims.bigrams;
     p.claim_frequent_stem_min_units = o.claims.frequent_stem_min_units;
     p.claim_frequent_stem_fraction = o.claims.frequent_stem_fraction;
+    p.claim_min_words = o.claims.min_content_words;
     p.language = o.claims.language;
     p.stop_words = StopWordFingerprint(p.language);
   }
@@ -717,6 +722,7 @@ std::vector<std::pair<std::string, std::string>> IndexParams::Entries() const {
        absl::StrCat(claim_frequent_stem_min_units)},
       {"claim_frequent_stem_fraction",
        absl::StrCat(claim_frequent_stem_fraction)},
+      {"claim_min_words", absl::StrCat(claim_min_words)},
       {"language", language},
       {"stop_words", stop_words},
   };

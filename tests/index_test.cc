@@ -690,6 +690,12 @@ TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
   ExpectRefused(db, "num_perm 128 (this scan: 64)", "--num-perm 64");
   ExpectRefused(db, "bands 21 (this scan: 16)", "--bands 16 --rows 8");
   ExpectRefused(db, "claims 1 (this scan: 0)", "--no-claims");
+  // Which sentences are units decides the unit counts the IDF divides by.
+  ExpectRefused(db, "claim_min_words 5 (this scan: 3)", "--claim-min-words 3");
+  // An index made before the value was recorded reads as the default.
+  SqlExec(db, "DELETE FROM meta WHERE key = 'claim_min_words'");
+  ExpectRefused(db, "claim_min_words 5 (this scan: 7)", "--claim-min-words 7");
+  Scan({Seed(3)}, db);
 }
 
 // The claim stems depend on the stop list: an index records the list's

@@ -83,6 +83,10 @@ struct IndexParams {
   bool claim_bigrams = false;
   uint32_t claim_frequent_stem_min_units = 0;
   double claim_frequent_stem_fraction = 0;
+  // ClaimOptions::min_content_words: which sentences the index holds as
+  // units, and so the unit counts its IDF divides by. Indexes made before it
+  // was recorded read as the default, 5, which no refrain changed.
+  uint32_t claim_min_words = 0;
   std::string language;  // Snowball language of the claim stems.
   // Fingerprint of the stop list the claim stems were made with (16 hex
   // digits; "" without claims): a list that changed, or an index made
