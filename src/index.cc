@@ -158,6 +158,12 @@ absl::Status SqlError(sqlite3* db, int rc, const std::string& path,
     return absl::ResourceExhaustedError(
         absl::StrCat(path, ": disk full (", what, ")"));
   }
+  if (primary == SQLITE_READONLY) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        path, ": cannot write the index (", what, ": ", msg,
+        "): this user must be able to write the file, its directory and the ",
+        path, "-wal and ", path, "-shm files beside it if any"));
+  }
   return absl::UnavailableError(
       absl::StrCat(path, ": ", what, ": ", msg, " (SQLite code ", rc, ")"));
 }
@@ -297,8 +303,30 @@ absl::StatusOr<int64_t> QueryInt(sqlite3* db, const std::string& path,
   return n;
 }
 
+// What tells whether a file was written: a file read without locks is
+// compared with its stamp when the read ends.
+struct FileStamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  int64_t mtime_ns = 0, ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> StampOf(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return std::nullopt;
+  auto ns = [](const timespec& t) {
+    return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+  };
+  return FileStamp{st.st_dev, st.st_ino, st.st_size, ns(st.st_mtim),
+                   ns(st.st_ctim)};
+}
+
 struct Connection {
   sqlite3* db = nullptr;
+  // Set when the file is read as immutable (no locks): its stamp at open.
+  std::optional<FileStamp> immutable_at;
   Connection() = default;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -340,19 +368,34 @@ absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
     sqlite3_busy_timeout(c->db, busy_ms);
     return absl::OkStatus();
   };
-  if (auto s = open(path, 0); !s.ok()) return s;
-  if ((flags & SQLITE_OPEN_READONLY) == 0) return absl::OkStatus();
+  auto open_immutable = [&] {
+    c->immutable_at = StampOf(path);
+    return open(UriOf(path, "immutable=1"), SQLITE_OPEN_URI);
+  };
+  struct stat st;
+  const bool read_only = (flags & SQLITE_OPEN_READONLY) != 0;
   // A reader of a WAL database maps its -shm file, which SQLite creates
-  // beside it: in a directory the reader cannot write (an archive shared on
-  // a read-only mount), the first read fails. With no -wal file there is no
-  // write in progress to see, and the file is read as immutable (no -shm,
-  // no locks). Any other fault shows in the caller's first query.
+  // beside it with a -wal, owned by the reader and with the index's mode.
+  // A reader who cannot write the index (an archive shared read-only, in a
+  // directory others may write) would leave two files its owner cannot
+  // write, and the owner's next scan would fail. With neither there, no
+  // write is in progress and the file is read as immutable (no -shm, no
+  // locks), checked at the end of the read (CheckNotWrittenSince).
+  if (read_only && access(path.c_str(), W_OK) != 0 &&
+      stat((path + "-wal").c_str(), &st) != 0 &&
+      stat((path + "-shm").c_str(), &st) != 0) {
+    return open_immutable();
+  }
+  if (auto s = open(path, 0); !s.ok()) return s;
+  if (!read_only) return absl::OkStatus();
+  // In a directory the reader cannot write (a read-only mount), the first
+  // read fails for want of a -shm. Any other fault shows in the caller's
+  // first query.
   if (sqlite3_exec(c->db, "PRAGMA schema_version", nullptr, nullptr, nullptr) ==
       SQLITE_OK) {
     return absl::OkStatus();
   }
   const int code = sqlite3_extended_errcode(c->db);
-  struct stat st;
   const bool wal = stat((path + "-wal").c_str(), &st) == 0;
   const bool shm = stat((path + "-shm").c_str(), &st) == 0;
   if (code != SQLITE_READONLY_DIRECTORY && code != SQLITE_READONLY_CANTINIT &&
@@ -367,7 +410,36 @@ absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
         "-shm file that cannot be created in this directory (a write in "
         "progress, or an interrupted one that the next writer folds in)"));
   }
-  return open(UriOf(path, "immutable=1"), SQLITE_OPEN_URI);
+  return open_immutable();
+}
+
+// A writer needs the file and its directory (where SQLite makes the -wal
+// and -shm files): said before a scan's work, not by its last statement.
+absl::Status CheckWritable(const std::string& path) {
+  const std::string dir =
+      std::filesystem::absolute(path).parent_path().string();
+  const char* what = access(path.c_str(), W_OK) != 0         ? "the file"
+                     : access(dir.c_str(), W_OK | X_OK) != 0 ? "its directory"
+                                                             : nullptr;
+  if (what == nullptr) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(path, ": cannot write the index: this user cannot write ",
+                   what, " (", std::strerror(errno),
+                   "); scan --index-read-only compares with it without adding",
+                   Unchanged(path)));
+}
+
+// For a file read as immutable since `at`: fails if a writer has changed
+// it since. Until a writer checkpoints, its changes stay in its -wal and the
+// file is the snapshot the read began with; a checkpoint during the read
+// may have handed it a torn page.
+absl::Status CheckNotWrittenSince(const std::string& path,
+                                  const std::optional<FileStamp>& at) {
+  if (!at || StampOf(path) == at) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(
+      path,
+      ": the index was written while this process read it without locks "
+      "(it cannot write the index, so it cannot take them); run again"));
 }
 
 // The fingerprint of `language`'s stop list, "" if it cannot be read (the
@@ -733,6 +805,7 @@ struct Index::Impl {
   IndexOptions options;
   IndexParams params;
   sqlite3* db = nullptr;
+  std::optional<FileStamp> immutable_at;  // See Connection.
   bool in_write = false;
   bool in_read = false;
 
@@ -755,7 +828,9 @@ struct Index::Impl {
     if (rc != SQLITE_OK) {
       return SqlError(
           db, rc, path,
-          absl::StrCat("waited ", options.busy_timeout_ms / 1000.0, " s"));
+          (rc & 0xff) == SQLITE_BUSY
+              ? absl::StrCat("waited ", options.busy_timeout_ms / 1000.0, " s")
+              : std::string("starting to write"));
     }
     in_write = true;
     if (auto s = CheckVersionUnchanged(); !s.ok()) {
@@ -1019,6 +1094,9 @@ absl::StatusOr<Index> Index::Open(const std::string& path,
   }
   absl::StatusOr<IndexParams> stored = Verify(path, options);
   if (!stored.ok()) return stored.status();
+  if (!options.read_only) {
+    if (auto s = CheckWritable(path); !s.ok()) return s;
+  }
   if (params != nullptr) {
     if (auto s = CheckSameParams(path, *stored, *params); !s.ok()) return s;
   }
@@ -1041,6 +1119,7 @@ absl::StatusOr<Index> Index::Open(const std::string& path,
       !s.ok()) {
     return s;
   }
+  impl->immutable_at = c.immutable_at;
   impl->db = c.release();
   return Index(std::move(impl));
 }
@@ -1075,7 +1154,8 @@ absl::Status Index::BeginRead() {
 absl::Status Index::EndRead() {
   if (!impl_->in_read) return absl::FailedPreconditionError("not reading");
   impl_->in_read = false;
-  return impl_->Exec("COMMIT");
+  if (auto s = impl_->Exec("COMMIT"); !s.ok()) return s;
+  return CheckNotWrittenSince(impl_->path, impl_->immutable_at);
 }
 
 absl::StatusOr<uint64_t> Index::CountDocuments() const {
@@ -1476,6 +1556,9 @@ absl::StatusOr<IndexStats> Index::Stats() const {
   absl::StatusOr<int64_t> delta = im.Meta("delta_documents");
   if (!delta.ok()) return delta.status();
   s.delta_documents = static_cast<uint64_t>(*delta);
+  if (auto c = CheckNotWrittenSince(im.path, im.immutable_at); !c.ok()) {
+    return c;
+  }
   return s;
 }
 
@@ -1488,6 +1571,10 @@ absl::StatusOr<std::string> Index::IntegrityCheck() const {
     if (!row.ok()) return row.status();
     if (!*row) break;
     lines.push_back(st->Text(0));
+  }
+  if (auto s = CheckNotWrittenSince(impl_->path, impl_->immutable_at);
+      !s.ok()) {
+    return s;
   }
   return absl::StrJoin(lines, "\n");
 }

@@ -37,8 +37,9 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot create directory ", dir.string(), ": ", ec.message()));
+      return absl::UnavailableError(
+          absl::StrCat("--write-kept ", out_path, ": cannot create directory ",
+                       dir.string(), ": ", ec.message()));
     }
   }
   absl::StatusOr<std::unique_ptr<internal::Sink>> sink =

@@ -635,7 +635,8 @@ int DefaultThreadCount() {
 
 absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
                                const ScanOptions& options,
-                               const ProgressFn& progress) {
+                               const ProgressFn& progress,
+                               const BeforeIndexCommitFn& before_commit) {
   using internal::FingerprintArena;
   using internal::SignatureStore;
   if (auto s = ValidateScanOptions(options); !s.ok()) return s;
@@ -794,7 +795,12 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
           fingerprints.Prepare(d);
           return fingerprints[d];
         },
-        [&](size_t d) { return signatures[d]; }, &report);
+        [&](size_t d) { return signatures[d]; },
+        [&](Report* r) {
+          r->timings.total_s = Seconds(t0);
+          return before_commit ? before_commit(*r) : absl::OkStatus();
+        },
+        &report);
     if (!s.ok()) return s;
   }
   report.timings.total_s = Seconds(t0);

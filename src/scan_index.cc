@@ -308,7 +308,7 @@ absl::Status IndexedScan::Finish(
     std::span<const std::string> paths,
     const std::function<std::span<const uint32_t>(size_t)>& fingerprints,
     const std::function<std::span<const uint32_t>(size_t)>& signature,
-    Report* report) {
+    const std::function<absl::Status(Report*)>& before_commit, Report* report) {
   const auto t0 = Clock::now();
   const uint32_t loaded = static_cast<uint32_t>(origins_.size());
   const size_t total = report->documents.size();
@@ -377,12 +377,16 @@ absl::Status IndexedScan::Finish(
   }
   absl::StatusOr<AddDumpResult> added = index_.AddDump(dump);
   if (!added.ok()) return added.status();
-  if (auto s = index_.Commit(); !s.ok()) return s;
-
   ix.added = added->documents;
   ix.units_added = added->units;
   ix.dump_seq = added->dump_seq;
   ix.dump_name = added->dump_seq != 0 ? dump.name : std::string();
+  if (before_commit) {
+    report->timings.index_s = seconds_ + Seconds(t0);
+    // Its error drops the transaction with the Index.
+    if (auto s = before_commit(report); !s.ok()) return s;
+  }
+  if (auto s = index_.Commit(); !s.ok()) return s;
   seconds_ += Seconds(t0);
   report->timings.index_s = seconds_;
   return absl::OkStatus();

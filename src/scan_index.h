@@ -59,11 +59,14 @@ class IndexedScan {
 
   // `fingerprints(d)` and `signature(d)`: sorted, distinct shingle
   // fingerprints and signature of report document d (new ones only are
-  // asked). `paths` name the dump. Fills report->index.
+  // asked). `paths` name the dump. Fills report->index, then, when the scan
+  // adds to the index, calls before_commit (if any; its error leaves the
+  // index as it was) and commits.
   absl::Status Finish(
       std::span<const std::string> paths,
       const std::function<std::span<const uint32_t>(size_t)>& fingerprints,
       const std::function<std::span<const uint32_t>(size_t)>& signature,
+      const std::function<absl::Status(Report*)>& before_commit,
       Report* report);
 
  private:

@@ -450,6 +450,40 @@ pid_t Spawn(const std::vector<std::string>& args) {
   return pid;
 }
 
+// The outputs are written before the dump is committed: a run that cannot
+// write them adds nothing, so its rerun finds every article new (and keeps
+// them in --write-kept) instead of "already indexed".
+TEST(Index, ScanThatCannotWriteItsOutputsAddsNothing) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1)}, db);
+  const std::string before = ReadFile(db);
+  WriteFile(d / "a-file", "not a directory\n");
+  auto scan = [&](const std::string& out, const std::string& kept) {
+    return RunRefrain("scan " + Seed(2) + " " + Seed(3) + " --quiet --index " +
+                      db + " --out " + out + " --write-kept " + kept);
+  };
+  testing::CommandResult r =
+      scan(d / "a-file/out", d / "kept.jsonl");  // --out under a file
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("nothing was added to " + db), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(ReadFile(db) == before) << "the index changed";
+  r = scan(d / "a-file", d / "kept.jsonl");  // Said before the scan.
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("is not a directory"), std::string::npos) << r.err;
+  r = scan(d / "out", d / "a-file/kept.jsonl");  // --write-kept too
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("nothing was added to " + db), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(ReadFile(db) == before) << "the index changed";
+  r = scan(d / "out", d / "kept.jsonl");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string kept = ReadFile(d / "kept.jsonl");
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), '\n'), 2) << kept;
+  EXPECT_EQ(SqlText(db, "SELECT count(*) FROM doc"), "4\n");
+}
+
 TEST(Index, KilledWriterLeavesAllOrNothing) {
   TempDir d;
   GenerateSplit(d, 1300, 200, 9);
@@ -1198,9 +1232,45 @@ TEST(Index, CompareLooksIdsUpInTheIndex) {
 // with a -wal file there (a write in progress) they fail saying why. As
 // root (who may write anywhere) the commands run as nobody (setpriv), from
 // a copy of the binary nobody can reach.
+// Runs refrain as another user than the index's owner: as nobody when
+// root, else as this user (whose permissions the caller's chmod then
+// decides). Sets up `d` for it: a copy of refrain, draft.txt (corpus 003),
+// a world-writable out/.
+class OtherUser {
+ public:
+  explicit OtherUser(TempDir& d) : d_(d) {
+    namespace fs = std::filesystem;
+    fs::copy_file(REFRAIN_BINARY, d / "refrain");
+    fs::copy_file(Seed(3), d / "draft.txt");
+    fs::create_directory(d / "out");
+    fs::permissions(d.path(), fs::perms(0755));
+    fs::permissions(d / "refrain", fs::perms(0755));
+    fs::permissions(d / "draft.txt", fs::perms(0644));
+    fs::permissions(d / "out", fs::perms(0777));
+  }
+  static bool Possible() {
+    return geteuid() != 0 || access("/usr/bin/setpriv", X_OK) == 0;
+  }
+  testing::CommandResult Run(const std::string& args) const {
+    testing::CommandResult r;
+    const std::string cmd = absl::StrCat(
+        geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups "
+                       : "",
+        d_ / "refrain", " ", args, " >", d_ / "out/stdout", " 2>",
+        d_ / "out/stderr");
+    const int status = std::system(cmd.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(d_ / "out/stdout");
+    r.err = ReadFile(d_ / "out/stderr");
+    return r;
+  }
+
+ private:
+  TempDir& d_;
+};
+
 TEST(Index, ReadOnlyCommandsReadAnIndexInADirectoryTheyCannotWrite) {
-  const bool root = geteuid() == 0;
-  if (root && access("/usr/bin/setpriv", X_OK) != 0) {
+  if (!OtherUser::Possible()) {
     GTEST_SKIP() << "running as root without /usr/bin/setpriv";
   }
   namespace fs = std::filesystem;
@@ -1210,29 +1280,10 @@ TEST(Index, ReadOnlyCommandsReadAnIndexInADirectoryTheyCannotWrite) {
   fs::create_directory(archive);
   Scan({Seed(0), Seed(1), Seed(2)}, db);
   const std::string bytes = ReadFile(db);
-  fs::copy_file(REFRAIN_BINARY, d / "refrain");
-  fs::copy_file(Seed(3), d / "draft.txt");
-  fs::create_directory(d / "out");
-  fs::permissions(d.path(), fs::perms(0755));
-  fs::permissions(d / "refrain", fs::perms(0755));
-  fs::permissions(d / "draft.txt", fs::perms(0644));
-  fs::permissions(d / "out", fs::perms(0777));
+  const OtherUser other(d);
   fs::permissions(db, fs::perms(0444));
   fs::permissions(archive, fs::perms(0555));
-  auto run = [&](const std::string& args) {
-    testing::CommandResult r;
-    const std::string cmd =
-        absl::StrCat(root ? "setpriv --reuid=65534 --regid=65534 "
-                            "--clear-groups "
-                          : "",
-                     d / "refrain", " ", args, " >", d / "out/stdout", " 2>",
-                     d / "out/stderr");
-    const int status = std::system(cmd.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(d / "out/stdout");
-    r.err = ReadFile(d / "out/stderr");
-    return r;
-  };
+  auto run = [&](const std::string& args) { return other.Run(args); };
   testing::CommandResult r =
       run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
                        " --index-read-only --out - --quiet"));
@@ -1260,6 +1311,56 @@ TEST(Index, ReadOnlyCommandsReadAnIndexInADirectoryTheyCannotWrite) {
             std::string::npos)
       << r.err;
   fs::permissions(archive, fs::perms(0755));  // For TempDir's removal.
+}
+
+// An index shared read-only in a directory others may write: its readers
+// leave no -wal or -shm of theirs, which its owner could not write (the
+// owner's next scan failed), and a scan that would add to it stops before
+// its work, saying why.
+TEST(Index, OtherUsersReadASharedIndexWithoutBlockingItsOwner) {
+  if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0) {
+    GTEST_SKIP() << "needs root and /usr/bin/setpriv (runs as nobody)";
+  }
+  namespace fs = std::filesystem;
+  TempDir d;
+  const std::string shared = d / "shared";
+  const std::string db = shared + "/news.db";
+  fs::create_directory(shared);
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  const std::string bytes = ReadFile(db);
+  const OtherUser other(d);
+  fs::permissions(db, fs::perms(0644));
+  fs::permissions(shared, fs::perms(0777));
+  testing::CommandResult r =
+      other.Run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
+                             " --index-read-only --out - --quiet"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["index"]["documents_before"], 3);
+  r = other.Run("index stats " + db);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(other.Run("index check " + db).exit_code, 0);
+  EXPECT_FALSE(fs::exists(db + "-shm"));
+  EXPECT_FALSE(fs::exists(db + "-wal"));
+  EXPECT_EQ(ReadFile(db), bytes);
+
+  r = other.Run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
+                             " --quiet --out ", d / "out/o"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("cannot write the index: this user cannot write the "
+                       "file (Permission denied); scan --index-read-only"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(d / "out/o")) << "the scan ran";
+  fs::permissions(db, fs::perms(0666));
+  fs::permissions(shared, fs::perms(0755));
+  r = other.Run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
+                             " --quiet --out ", d / "out/o"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("this user cannot write its directory"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(ReadFile(db), bytes);
+  EXPECT_EQ(Scan({Seed(3)}, db).index.added, 1u);  // The owner's.
 }
 
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {

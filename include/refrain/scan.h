@@ -140,12 +140,22 @@ int DefaultThreadCount();
 // Called after each batch with (documents so far, input bytes so far).
 using ProgressFn = std::function<void(uint64_t docs, uint64_t bytes)>;
 
+// Called with the finished report before a scan that adds to an index
+// (options.index_path, not index_read_only) commits its dump: the caller
+// writes its outputs here, so that failing to write them (a mistyped
+// directory, a full disk) adds nothing to the index and the same run can be
+// repeated. Its error is RunScan's. The report's timings stop before the
+// commit; the report RunScan returns has the full ones.
+using BeforeIndexCommitFn = std::function<absl::Status(const Report&)>;
+
 // Runs the whole pipeline over `paths`. Bad input records never fail the
 // scan: they are listed in report.skipped. Fails on invalid options.
-// The report is identical whatever options.threads is.
-absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
-                               const ScanOptions& options,
-                               const ProgressFn& progress = nullptr);
+// The report is identical whatever options.threads is. `before_commit`: see
+// BeforeIndexCommitFn; not called without an index to add to.
+absl::StatusOr<Report> RunScan(
+    std::span<const std::string> paths, const ScanOptions& options,
+    const ProgressFn& progress = nullptr,
+    const BeforeIndexCommitFn& before_commit = nullptr);
 
 struct Comparison;
 

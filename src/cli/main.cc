@@ -397,8 +397,11 @@ void PrintMpiStats(const refrain::MpiStats& st, uint32_t ranks) {
 }
 #endif
 
+absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
+                                        const refrain::Report& report);
 int WriteScanOutputs(const ScanFlags& f,
-                     absl::StatusOr<refrain::Report>& report);
+                     absl::StatusOr<refrain::Report>& report,
+                     std::optional<absl::StatusOr<uint64_t>> written);
 
 // --write-kept's file can be written: the inputs can be read again, and
 // the file is none of the inputs, the index or the reports.
@@ -455,6 +458,13 @@ int RunScanCommand(ScanFlags& f) {
           ? AvailableMemoryBytes()
           : static_cast<uint64_t>(f.claim_max_memory_gb * 1e9);
   if (absl::Status s = CheckWriteKept(f); !s.ok()) return Fail(s);
+  // Said before the scan rather than after it.
+  if (std::error_code ec; f.out_dir != "-" &&
+                          std::filesystem::exists(f.out_dir, ec) &&
+                          !std::filesystem::is_directory(f.out_dir, ec)) {
+    return Fail(absl::InvalidArgumentError(
+        absl::StrCat("--out ", f.out_dir, " is not a directory")));
+  }
   // A dump folder holding this scan's output directory does not read its
   // reports back.
   if (f.out_dir != "-") f.options.ingest.exclude_from_walk.push_back(f.out_dir);
@@ -492,22 +502,72 @@ int RunScanCommand(ScanFlags& f) {
       if (!r->has_value()) return kExitOk;
       if (!f.quiet) PrintMpiStats(stats, session.size());
       report = std::move(**r);
-      return WriteScanOutputs(f, report);
+      return WriteScanOutputs(f, report, std::nullopt);
     }
   }
 #endif
+  // A scan adding to an index writes its files before the dump is
+  // committed: a mistyped --out or a full disk then adds nothing, and the
+  // run can be repeated (a dump already indexed would keep none of its
+  // articles in --write-kept).
+  std::optional<absl::StatusOr<uint64_t>> written;
+  refrain::BeforeIndexCommitFn before_commit;
+  if (!f.options.index_path.empty() && !f.options.index_read_only) {
+    before_commit = [&](const refrain::Report& r) -> absl::Status {
+      written = WriteScanFiles(f, r);
+      if (written->ok()) return absl::OkStatus();
+      return absl::Status(
+          written->status().code(),
+          absl::StrCat(written->status().message(), " (nothing was added to ",
+                       f.options.index_path, ")"));
+    };
+  }
   {
     ProgressBar bar(f.paths, !f.quiet);
     report = refrain::RunScan(
         f.paths, f.options,
-        [&](uint64_t docs, uint64_t bytes) { bar.Update(docs, bytes); });
+        [&](uint64_t docs, uint64_t bytes) { bar.Update(docs, bytes); },
+        before_commit);
   }
-  return WriteScanOutputs(f, report);
+  return WriteScanOutputs(f, report, std::move(written));
 }
 
+// report.json, report.html and the CSVs in --out (or report.json on
+// standard output) and --write-kept's file; the number of kept records
+// written, 0 without --write-kept.
+absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
+                                        const refrain::Report& report) {
+  if (f.out_dir == "-") {
+    refrain::WriteJson(report, std::cout);
+    std::cout.flush();
+    if (!std::cout) {
+      return absl::UnavailableError(
+          "cannot write report.json to standard output");
+    }
+  } else if (auto s = refrain::WriteReports(report, f.out_dir); !s.ok()) {
+    return s;
+  }
+  if (f.write_kept.empty()) return 0;
+  return refrain::WriteKeptRecords(report, f.paths, f.write_kept);
+}
+
+// `written`: what WriteScanFiles returned if it ran before the index
+// commit.
 int WriteScanOutputs(const ScanFlags& f,
-                     absl::StatusOr<refrain::Report>& report) {
-  if (!report.ok()) return Fail(report.status());
+                     absl::StatusOr<refrain::Report>& report,
+                     std::optional<absl::StatusOr<uint64_t>> written) {
+  if (!report.ok()) {
+    if (written && written->ok()) {
+      return Fail(absl::Status(
+          report.status().code(),
+          absl::StrCat(report.status().message(), " (the reports in ",
+                       f.out_dir == "-" ? "standard output" : f.out_dir,
+                       " were written, but the dump was not added to ",
+                       f.options.index_path,
+                       ": they list it as added; run the scan again)")));
+    }
+    return Fail(report.status());
+  }
   if (f.options.floor) {
     for (const refrain::SkippedRecord& s : report->skipped) {
       std::cerr << s.location << ": " << s.reason << "\n";
@@ -529,27 +589,14 @@ int WriteScanOutputs(const ScanFlags& f,
   // --out -: report.json alone, on standard output, for a pipeline; the
   // summary then goes to standard error.
   const bool to_stdout = f.out_dir == "-";
-  if (to_stdout) {
-    refrain::WriteJson(*report, std::cout);
-    std::cout.flush();
-    if (!std::cout) {
-      return Fail(absl::UnavailableError(
-          "cannot write report.json to standard output"));
-    }
-  } else if (auto s = refrain::WriteReports(*report, f.out_dir); !s.ok()) {
-    return Fail(s);
-  }
-  absl::StatusOr<uint64_t> kept_records;
-  if (!f.write_kept.empty()) {
-    kept_records = refrain::WriteKeptRecords(*report, f.paths, f.write_kept);
-    if (!kept_records.ok()) return Fail(kept_records.status());
-  }
+  if (!written) written = WriteScanFiles(f, *report);
+  if (!written->ok()) return Fail(written->status());
   if (!f.quiet) {
     std::ostream& out = to_stdout ? std::cerr : std::cout;
     refrain::WriteSummary(*report, out);
     if (!to_stdout) out << "report: " << f.out_dir << "/report.json\n";
-    if (kept_records.ok()) {  // --write-kept was given and written.
-      out << "kept: " << *kept_records << " of "
+    if (!f.write_kept.empty()) {
+      out << "kept: " << **written << " of "
           << report->documents.size() - report->index.loaded << " documents -> "
           << f.write_kept << "\n";
     }
