@@ -11,7 +11,9 @@
 namespace refrain::internal {
 
 // The instant `text` names if it is an RFC 3339 / ISO 8601 date, or date
-// and time with or without a zone (none is UTC), an RFC 1123 date ("Mon,
+// and time with or without seconds and with or without a zone (none is
+// UTC; "2026-11-23 08:59 UTC" too), in ISO 8601's extended or basic
+// format ("20261123T085900Z"), an RFC 1123 date ("Mon,
 // 23 Nov 2026 06:00:00 +0000"), or a written date ("November 23, 2026",
 // "Nov 23, 2026", "23 November 2026"); nothing otherwise.
 std::optional<absl::Time> ParseDate(std::string_view text);

@@ -20,6 +20,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "html.h"
 #include "refrain/report.h"
 #include "utf8.h"
@@ -423,6 +424,33 @@ absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
   // system call per file (a third of those of a folder of small files).
   std::setvbuf(f, nullptr, _IONBF, 0);
   std::unique_ptr<ByteSource> src = std::make_unique<PlainSource>(f);
+  // The name decides how a file is read (MPI cuts plain files at byte
+  // offsets), so a compressed file under another name is refused with the
+  // reason, not read as hundreds of malformed lines.
+  std::string magic;
+  if (auto s =
+          Peek(src, &magic, [](const std::string& h) { return h.size() >= 4; });
+      !s.ok()) {
+    return s;
+  }
+  const Compression by_magic =
+      magic.starts_with("\x1f\x8b") ? Compression::kGzip
+      : magic.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))
+          ? Compression::kZstd
+          : Compression::kNone;
+  if (by_magic != Compression::kNone && by_magic != c) {
+    const char* ext = by_magic == Compression::kGzip ? ".gz" : ".zst";
+    std::filesystem::path name = std::filesystem::path(path).filename();
+    if (c == Compression::kNone) {
+      name += ext;
+    } else {
+      name.replace_extension(ext);
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the file is ", by_magic == Compression::kGzip ? "gzip" : "zstd",
+        "-compressed (its first bytes say so), but its name does not end in ",
+        ext, ": rename it, e.g. to ", name.string()));
+  }
   if (c == Compression::kZstd) {
     src = std::make_unique<ZstdSource>(std::move(src));
   } else if (c == Compression::kGzip) {
@@ -1296,6 +1324,54 @@ uint32_t ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
   return substituted;
 }
 
+namespace {
+
+enum class Metadata { kTitle, kDate, kSource, kOther };
+
+// The text of a JSONL metadata field whose value `v` is not null. A string
+// is itself; what else feeds give is kept, not dropped: a number as date is
+// Unix time (seconds, or milliseconds from 1e11 on, 1973 in milliseconds
+// and the year 5138 in seconds), written as RFC 3339 in UTC; a title in
+// parts (an array of strings) is joined by spaces; a source object with a
+// string "name" (NewsAPI's {"id": ..., "name": "BBC News"}) is that name;
+// anything else is its JSON text.
+std::string MetadataText(simdjson::dom::element v, Metadata kind) {
+  std::string_view sv;
+  if (!v.get_string().get(sv)) return std::string(sv);
+  if (kind == Metadata::kDate && v.is_number()) {
+    absl::Time t;
+    if (int64_t n; !v.get_int64().get(n)) {
+      t = n >= 100'000'000'000 || n <= -100'000'000'000
+              ? absl::FromUnixMillis(n)
+              : absl::FromUnixSeconds(n);
+    } else {
+      t = absl::UnixEpoch() + absl::Seconds(v.get_double().value_unsafe());
+    }
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
+  }
+  if (simdjson::dom::array parts;
+      kind == Metadata::kTitle && !v.get_array().get(parts)) {
+    std::string out;
+    bool strings = true;
+    for (simdjson::dom::element part : parts) {
+      if (part.is_null()) continue;
+      strings = strings && !part.get_string().get(sv);
+      if (!strings) break;
+      if (!out.empty()) out.push_back(' ');
+      out.append(sv);
+    }
+    if (strings) return out;
+  }
+  if (simdjson::dom::object o; kind == Metadata::kSource &&
+                               !v.get_object().get(o) &&
+                               !o.at_key("name").get_string().get(sv)) {
+    return std::string(sv);
+  }
+  return simdjson::minify(v);
+}
+
+}  // namespace
+
 std::variant<Document, SkippedRecord> ParseRecord(
     RawRecord&& record, const IngestOptions& options) {
   Document doc;
@@ -1363,24 +1439,19 @@ std::variant<Document, SkippedRecord> ParseRecord(
     return name.starts_with("/") ? root.at_pointer(name).get(*v) != 0
                                  : obj.at_key(name).get(*v) != 0;
   };
-  // Copies the string value `v` of field `name`; a value of another type is
-  // an error rather than a silent omission (null aside). The text may also
-  // be an array of strings (paragraphs, as some scrapers write it), joined
-  // by newlines.
+  // Copies the text, the string value `v` of field `name`; a value of
+  // another type is an error rather than a silent omission (null aside). It
+  // may also be an array of strings (paragraphs, as some scrapers write
+  // it), joined by newlines.
   auto read = [&](const std::string& name, simdjson::dom::element v,
-                  std::string* out, bool allow_number,
-                  bool allow_array) -> std::optional<std::string> {
+                  std::string* out) -> std::optional<std::string> {
     std::string_view sv;
     if (!v.get_string().get(sv)) {
       out->assign(sv);
       return std::nullopt;
     }
-    if (allow_number && (v.is_int64() || v.is_uint64())) {
-      *out = simdjson::minify(v);
-      return std::nullopt;
-    }
     simdjson::dom::array parts;
-    if (allow_array && !v.get_array().get(parts)) {
+    if (!v.get_array().get(parts)) {
       out->clear();
       for (simdjson::dom::element part : parts) {
         if (part.is_null()) continue;
@@ -1402,20 +1473,28 @@ std::variant<Document, SkippedRecord> ParseRecord(
     return SkipOf(record,
                   absl::StrCat("missing field '", options.text_field, "'"));
   }
-  if (auto problem = read(options.text_field, text, &doc.text, false, true)) {
+  if (auto problem = read(options.text_field, text, &doc.text)) {
     return SkipOf(record, *problem);
   }
-  for (auto [name, out, num] :
-       {std::tuple{&options.id_field, &doc.id, true},
-        std::tuple{&options.title_field, &doc.title, false},
-        std::tuple{&options.url_field, &doc.url, false},
-        std::tuple{&options.date_field, &doc.date, false},
-        std::tuple{&options.source_field, &doc.source, false}}) {
-    simdjson::dom::element v;
-    if (find(*name, &v)) continue;  // Optional: absent.
-    if (auto problem = read(*name, v, out, num, false)) {
-      return SkipOf(record, *problem);
+  // The id: a string, else a number or boolean as its JSON text.
+  if (simdjson::dom::element v; !find(options.id_field, &v)) {
+    if (v.is_array() || v.is_object()) {
+      return SkipOf(
+          record,
+          absl::StrCat("field '", options.id_field, "' is ",
+                       v.is_array() ? "an array" : "an object", ", not an id"));
     }
+    if (!v.is_null()) doc.id = MetadataText(v, Metadata::kOther);
+  }
+  // The other metadata never costs the article its place in the scan.
+  for (auto [name, out, kind] :
+       {std::tuple{&options.title_field, &doc.title, Metadata::kTitle},
+        std::tuple{&options.url_field, &doc.url, Metadata::kOther},
+        std::tuple{&options.date_field, &doc.date, Metadata::kDate},
+        std::tuple{&options.source_field, &doc.source, Metadata::kSource}}) {
+    simdjson::dom::element v;
+    if (find(*name, &v) || v.is_null()) continue;  // Optional: absent.
+    *out = MetadataText(v, kind);
   }
   if (options.html) {
     // Without a title field, the page's own headline (h1, else title).

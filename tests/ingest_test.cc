@@ -663,6 +663,32 @@ TEST(Ingest, CompressedStreams) {
   EXPECT_EQ(r.docs[4].title, "Title");
 }
 
+// The name decides how a file is read; a compressed file under another
+// name is one skipped file saying how to name it, not a malformed line per
+// record.
+TEST(Ingest, CompressedFilesUnderAnotherNameAreRefusedWithTheName) {
+  TempDir d;
+  const std::string lines = "{\"id\":\"a\",\"text\":\"alpha\"}\n";
+  testing::WriteGzip(d / "a.jsonl", lines);
+  testing::WriteZstd(d / "b.jsonl.gz", lines);
+  testing::WriteGzip(d / "c.txt.zst", "Title\nBody.");
+  WriteFile(d / "d.jsonl", lines);
+  Ingested r = IngestAll({d.path()});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].location, d / "d.jsonl:1");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[0].location, d / "a.jsonl");
+  EXPECT_EQ(r.skipped[0].reason,
+            "the file is gzip-compressed (its first bytes say so), but its "
+            "name does not end in .gz: rename it, e.g. to a.jsonl.gz");
+  EXPECT_EQ(r.skipped[1].reason,
+            "the file is zstd-compressed (its first bytes say so), but its "
+            "name does not end in .zst: rename it, e.g. to b.jsonl.zst");
+  EXPECT_EQ(r.skipped[2].reason,
+            "the file is gzip-compressed (its first bytes say so), but its "
+            "name does not end in .gz: rename it, e.g. to c.txt.gz");
+}
+
 TEST(Ingest, CorruptCompressedStreamsAreSkippedWithReasons) {
   TempDir d;
   std::string lines;
@@ -881,6 +907,52 @@ TEST(Ingest, BadInputIsReportedWithFileAndLine) {
                            std::string("field 'text' is not a string")));
   EXPECT_EQ(got[6].first, d / "missing.txt");
   EXPECT_TRUE(got[6].second.starts_with("cannot open")) << got[6].second;
+}
+
+// Metadata of another type than a string is kept, not a reason to lose the
+// article: feeds write Unix times, NewsAPI a source object, scrapers titles
+// in parts.
+TEST(Ingest, MetadataOfOtherTypesIsKept) {
+  TempDir d;
+  WriteFile(
+      d / "m.jsonl",
+      R"({"id": 1, "text": "a", "date": 1732000000})"
+      "\n"
+      R"({"id": 2.0, "text": "b", "date": 1732000000123})"
+      "\n"
+      R"({"id": true, "text": "c", "date": 1732000000.5})"
+      "\n"
+      R"({"id": "d", "text": "d", "source": {"id": null, "name": "BBC News"}})"
+      "\n"
+      R"({"id": "e", "text": "e", "title": ["Part one", null, "two"]})"
+      "\n"
+      R"({"id": "f", "text": "f", "title": [1, "x"], "source": {"n": 1}, "url": 5})"
+      "\n"
+      R"({"id": "g", "text": "g", "date": "2026-11-23T08:59", "title": null})"
+      "\n"
+      R"({"id": {"x": 1}, "text": "h"})"
+      "\n"
+      R"({"id": [1], "text": "i"})"
+      "\n");
+  Ingested r = IngestAll({d / "m.jsonl"});
+  ASSERT_EQ(r.docs.size(), 7u);
+  EXPECT_EQ(r.docs[0].id, "1");
+  EXPECT_EQ(r.docs[0].date, "2024-11-19T07:06:40Z");
+  EXPECT_EQ(r.docs[1].id, "2.0");
+  EXPECT_EQ(r.docs[1].date, "2024-11-19T07:06:40.123Z");  // Milliseconds.
+  EXPECT_EQ(r.docs[2].id, "true");
+  EXPECT_EQ(r.docs[2].date, "2024-11-19T07:06:40.5Z");
+  EXPECT_EQ(r.docs[3].source, "BBC News");
+  EXPECT_EQ(r.docs[4].title, "Part one two");
+  EXPECT_EQ(r.docs[5].title, R"([1,"x"])");
+  EXPECT_EQ(r.docs[5].source, R"({"n":1})");
+  EXPECT_EQ(r.docs[5].url, "5");
+  EXPECT_EQ(r.docs[6].date, "2026-11-23T08:59");
+  EXPECT_EQ(r.docs[6].title, "");
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].location, d / "m.jsonl:8");
+  EXPECT_EQ(r.skipped[0].reason, "field 'id' is an object, not an id");
+  EXPECT_EQ(r.skipped[1].reason, "field 'id' is an array, not an id");
 }
 
 TEST(Ingest, RecordSizeLimit) {
