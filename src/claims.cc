@@ -801,7 +801,10 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
 // neither. Only the first of them (the leader) goes through candidates and
 // scoring; each of its matches is then listed for every copy. Without this,
 // a story in 45 outlets paired each of its sentences 45 x 45 times with
-// every restatement elsewhere.
+// every restatement elsewhere. With collapse_copies nothing is listed for
+// the copies, so newness does not part them: an indexed first occurrence
+// leads its new copies, its matches with indexed units were listed when
+// the later was added, and those with new units are listed for it.
 struct Copies {
   std::vector<uint32_t> leaders;    // Ascending.
   std::vector<uint32_t> leader_of;  // u itself for a leader.
@@ -822,11 +825,14 @@ Copies FindCopies(std::span<const ClaimUnit> units,
   Copies c;
   c.leader_of.resize(num_units);
   c.begin.assign(num_units + 1, 0);
+  auto newness = [&](uint32_t d) {
+    return options.collapse_copies ? 0 : rel.newness(d);
+  };
   std::vector<uint64_t> key(num_units);
 #pragma omp parallel for schedule(static)
   for (int64_t u = 0; u < static_cast<int64_t>(num_units); ++u) {
     const uint32_t d = units[u].doc;
-    key[u] = absl::HashOf(rel.story(d), rel.newness(d), terms_key[u].low,
+    key[u] = absl::HashOf(rel.story(d), newness(d), terms_key[u].low,
                           terms_key[u].high);
   }
   // A key's first unit, and whether a later one is its copy. Two units
@@ -840,7 +846,7 @@ Copies FindCopies(std::span<const ClaimUnit> units,
     const uint32_t du = units[u].doc, dl = units[l].doc;
     const bool copy =
         !inserted && !options.same_document && !options.within_duplicates &&
-        rel.story(du) == rel.story(dl) && rel.newness(du) == rel.newness(dl) &&
+        rel.story(du) == rel.story(dl) && newness(du) == newness(dl) &&
         terms_key[u] == terms_key[l];
     c.leader_of[u] = copy ? l : u;
     if (copy) {

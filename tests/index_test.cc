@@ -484,6 +484,45 @@ TEST(Index, ScanThatCannotWriteItsOutputsAddsNothing) {
   EXPECT_EQ(SqlText(db, "SELECT count(*) FROM doc"), "4\n");
 }
 
+// --collapse-copies lists a match once, for the first occurrence of its
+// sentence: with an index, that is the indexed copy of a story, whose
+// matches with indexed articles were listed when they were added. A new
+// outlet's copy listed them all again (the sweep: 190 matches against 153
+// in one scan).
+TEST(Index, CollapsedCopiesOfAnIndexedStoryAreListedAsInOneScan) {
+  TempDir d;
+  namespace fs = std::filesystem;
+  fs::create_directories(d / "a");
+  fs::create_directories(d / "b");
+  const std::string x = ReadFile(Seed(0)), o = ReadFile(Seed(3));
+  auto body = [](const std::string& t) { return t.substr(t.find('\n')); };
+  WriteFile(d / "a/x.txt", x);
+  WriteFile(d / "a/o.txt", o);
+  // Other outlets' copies (a headline of their own), and a new article
+  // quoting Lavrov's statement as 003 does.
+  WriteFile(d / "b/x2.txt",
+            "Lavrov warns of IS plans in Central Asia" + body(x));
+  WriteFile(d / "b/o2.txt", "Russia worried by IS in Central Asia" + body(o));
+  WriteFile(d / "b/m.txt",
+            ReadFile(Seed(1)) +
+                "\n\u201cThe plans of the Islamic State and its supporters to "
+                "destabilize Central Asian states and export instability to "
+                "Russia are of particular concern,\u201d Lavrov said.\n");
+  ScanOptions o_collapse;
+  o_collapse.claims.collapse_copies = true;
+  const std::string db = d / "i.db";
+  Report first = Scan({d / "a"}, db, o_collapse);
+  Report second = Scan({d / "b"}, db, o_collapse);
+  Report combined = Scan({d / "a", d / "b"}, "", o_collapse);
+  ASSERT_EQ(combined.clusters.size(), 2u);  // x ~ x2, o ~ o2.
+  std::set<std::string> in_a;
+  for (const Document& doc : first.documents) in_a.insert(doc.id);
+  size_t cross_pairs = 0, cross_matches = 0;
+  ExpectSameAsCombined(combined, second, in_a, &cross_pairs, &cross_matches);
+  EXPECT_EQ(cross_pairs, 2u);
+  EXPECT_GE(cross_matches, 2u);  // m's quote with x's and o's.
+}
+
 TEST(Index, KilledWriterLeavesAllOrNothing) {
   TempDir d;
   GenerateSplit(d, 1300, 200, 9);

@@ -132,7 +132,9 @@ struct ClaimOptions {
   // were scored on its own (a claim of a story in 10 outlets restated by 3
   // other articles: 30 matches). true: listed once, for the first
   // occurrence (3 matches); the copies join its claim cluster. A cluster's
-  // mean score is then over the listed matches.
+  // mean score is then over the listed matches. With scan --index the
+  // first occurrence may be indexed: new copies of an indexed story add no
+  // match of their own, as in one scan of all the dumps.
   bool collapse_copies = false;
   // Optional background corpus for IDF (see IdfTable::FromFile). Default "".
   std::string background_idf;
