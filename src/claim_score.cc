@@ -138,6 +138,40 @@ std::string CanonicalNumber(std::string_view t) {
   return out;
 }
 
+// The power of ten a scale suffix ("7.1bn", "20m", "5k") or word ("7.1
+// billion") stands for; 0 if none.
+int ScaleSuffix(std::string_view s) {
+  if (s == "k") return 3;
+  if (s == "m") return 6;
+  if (s == "bn" || s == "b") return 9;
+  if (s == "tn" || s == "trn") return 12;
+  return 0;
+}
+int ScaleWord(std::string_view s) {
+  if (s == "thousand") return 3;
+  if (s == "million") return 6;
+  if (s == "billion") return 9;
+  if (s == "trillion") return 12;
+  return 0;
+}
+
+// `num` (canonical: digits, at most one '.') times 10^k, canonical again:
+// ("1.4", 6) -> "1400000", ("2.25", 1) -> "22.5".
+std::string ShiftDecimal(std::string_view num, int k) {
+  const size_t dot = num.find('.');
+  std::string whole(num.substr(0, dot));
+  std::string frac(dot == std::string_view::npos ? std::string_view()
+                                                 : num.substr(dot + 1));
+  const size_t moved = std::min<size_t>(frac.size(), static_cast<size_t>(k));
+  whole.append(frac, 0, moved);
+  frac.erase(0, moved);
+  whole.append(static_cast<size_t>(k) - moved, '0');
+  const size_t lead = std::min(whole.find_first_not_of('0'), whole.size() - 1);
+  whole.erase(0, lead);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return frac.empty() ? whole : absl::StrCat(whole, ".", frac);
+}
+
 // ---------------------------------------------------------------------------
 // Features
 
@@ -515,12 +549,32 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   words.clear();
   stem_positions.clear();
   out.tokens.reserve(tokens.size());
-  for (const Token& tok : tokens) {
-    std::string_view w = t.substr(tok.begin, tok.end - tok.begin);
+  auto token_at = [&](size_t i) {
+    return i < tokens.size()
+               ? t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)
+               : std::string_view();
+  };
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    std::string_view w = token_at(i);
     const auto position = static_cast<uint32_t>(out.tokens.size());
     if (const size_t digits = NumberEnd(w); digits != 0) {
+      // One figure, however written: "1.4m", "1.4 million" and "1,400,000"
+      // are 1400000; "3%", "3 per cent" and "3 percent" are 3 ('%' is no
+      // token). Other suffixes stay ("5km", "3rd", "1990s").
       std::string num = CanonicalNumber(w.substr(0, digits));
-      num.append(w.substr(digits));
+      const std::string_view suffix = w.substr(digits);
+      int scale = ScaleSuffix(suffix);
+      if (suffix.empty() && (scale = ScaleWord(token_at(i + 1))) != 0) ++i;
+      if (scale != 0) {
+        num = ShiftDecimal(num, scale);
+      } else {
+        num.append(suffix);
+      }
+      if (token_at(i + 1) == "percent") {
+        ++i;
+      } else if (token_at(i + 1) == "per" && token_at(i + 2) == "cent") {
+        i += 2;
+      }
       out.tokens.push_back(internal::HashBytes(num, internal::kTokenSeed));
       stem_positions.push_back(position);
       stems.push_back(num);
@@ -1110,7 +1164,7 @@ void ClaimScorer::Impl::Compute(const Side& one, const Side& two, double* f,
     f[kNumMismatch] =
         static_cast<double>(only_a + only_b) /
         static_cast<double>(ua.numbers.size() + ub.numbers.size());
-    f[kNumConflict] = only_a > 0 && only_b > 0 ? 1.0 : 0.0;  // NumbersDiffer
+    f[kNumConflict] = only_a > 0 && only_b > 0 ? 1.0 : 0.0;
   }
   f[kNegMismatch] = ua.negated != ub.negated ? 1.0 : 0.0;
   f[kLenRatio] = static_cast<double>(n) / static_cast<double>(m);

@@ -108,6 +108,34 @@ TEST(TermAnalyzer, NumbersDiffer) {
   EXPECT_FALSE(differ("No numbers here.", "None here either."));
   EXPECT_EQ(NumbersNotShared(a.Analyze("1 2 3 apples"), a.Analyze("3 4 pears")),
             (std::pair<size_t, size_t>{2, 1}));
+  // One figure, however written.
+  EXPECT_FALSE(differ("Sales reached 1.4m.", "Sales reached 1.4 million."));
+  EXPECT_FALSE(differ("It cost $2bn.", "It cost 2 billion dollars."));
+  EXPECT_FALSE(differ("Rates rose 3%.", "Rates rose 3 per cent."));
+  EXPECT_TRUE(differ("Sales reached 1.4m.", "Sales reached 1.5 million."));
+  EXPECT_TRUE(differ("Prices rose 5% in 2004.", "Prices rose 7% in 2004."));
+}
+
+TEST(TermAnalyzer, NumbersAreValues) {
+  const TermAnalyzer& a = Analyzer();
+  auto numbers = [&](const char* text) {
+    return a.Analyze(text).numbers.ToStrings();
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(numbers("1.4m 1.4 million 1,400,000"),
+            (V{"1400000", "1400000", "1400000"}));
+  EXPECT_EQ(numbers("7.1bn 7.1 billion 2b 3tn 20k 5 thousand"),
+            (V{"7100000000", "7100000000", "2000000000", "3000000000000",
+               "20000", "5000"}));
+  EXPECT_EQ(numbers("0.25 million 1.23456789m 0.5k"),
+            (V{"250000", "1234567.89", "500"}));
+  EXPECT_EQ(numbers("3% 3 per cent 3 percent"), (V{"3", "3", "3"}));
+  // Other suffixes stay; a scale word needs a bare number before it.
+  EXPECT_EQ(numbers("5km 3rd 1990s 20m million"),
+            (V{"5km", "3rd", "1990s", "20000000"}));
+  // The scale and percent words are part of the number, not words.
+  EXPECT_EQ(a.Analyze("2.5 million people, 3 per cent").stems.ToStrings(),
+            (V{"2500000", "peopl", "3"}));
 }
 
 TEST(TermAnalyzer, Stems) {

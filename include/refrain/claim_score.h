@@ -127,9 +127,13 @@ std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
                                            const UnitTerms& b);
 // Each side states a number the other does not: "rose by £7.1bn in
 // December" / "rose by £7.2bn in January", "20" / "200". One side merely
-// adding a number (a date) is not. A feature of the scorer, and a flag on
-// claim matches: the same claim with other figures is what a fact-checker
-// looks at first.
+// adding a number (a date) is not. Numbers are compared as values: "1.4m",
+// "1.4 million" and "1,400,000" are one. A flag on claim matches: the same
+// claim with other figures is what a fact-checker looks at first. (Two
+// sides that agree on one figure and each add another are flagged too:
+// leaving out pairs with a shared figure unflagged as many real
+// differences on BBC, "Thanou, 30" / "Thanou, 29" beside a shared "31", as
+// it cleared.)
 bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b);
 
 struct TermAnalyzerOptions {
