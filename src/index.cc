@@ -158,7 +158,8 @@ absl::Status SqlError(sqlite3* db, int rc, const std::string& path,
     return absl::ResourceExhaustedError(
         absl::StrCat(path, ": disk full (", what, ")"));
   }
-  if (primary == SQLITE_READONLY) {
+  // Not READONLY_DBMOVED, _RECOVERY, _ROLLBACK: no permission fixes those.
+  if (rc == SQLITE_READONLY || rc == SQLITE_READONLY_DIRECTORY) {
     return absl::PermissionDeniedError(absl::StrCat(
         path, ": cannot write the index (", what, ": ", msg,
         "): this user must be able to write the file, its directory and the ",
@@ -368,8 +369,11 @@ absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
     sqlite3_busy_timeout(c->db, busy_ms);
     return absl::OkStatus();
   };
+  // Stamped before the -wal is looked for: a writer starting in between
+  // changes the stamp by the time it checkpoints.
+  const std::optional<FileStamp> stamp = StampOf(path);
   auto open_immutable = [&] {
-    c->immutable_at = StampOf(path);
+    c->immutable_at = stamp;
     return open(UriOf(path, "immutable=1"), SQLITE_OPEN_URI);
   };
   struct stat st;
@@ -377,13 +381,14 @@ absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
   // A reader of a WAL database maps its -shm file, which SQLite creates
   // beside it with a -wal, owned by the reader and with the index's mode.
   // A reader who cannot write the index (an archive shared read-only, in a
-  // directory others may write) would leave two files its owner cannot
-  // write, and the owner's next scan would fail. With neither there, no
-  // write is in progress and the file is read as immutable (no -shm, no
-  // locks), checked at the end of the read (CheckNotWrittenSince).
+  // directory others may write) would leave files its owner cannot write,
+  // and the owner's next scan would fail. With no -wal there, no write is
+  // in progress and the file is read as immutable (no -shm, no locks),
+  // checked at the end of the read (CheckNotWrittenSince).
+  // A -shm alone is stale (a writer killed between SQLite's two deletions
+  // at close): a reader opening normally would add a -wal of its own.
   if (read_only && access(path.c_str(), W_OK) != 0 &&
-      stat((path + "-wal").c_str(), &st) != 0 &&
-      stat((path + "-shm").c_str(), &st) != 0) {
+      stat((path + "-wal").c_str(), &st) != 0) {
     return open_immutable();
   }
   if (auto s = open(path, 0); !s.ok()) return s;
@@ -415,18 +420,35 @@ absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
 
 // A writer needs the file and its directory (where SQLite makes the -wal
 // and -shm files): said before a scan's work, not by its last statement.
-absl::Status CheckWritable(const std::string& path) {
+// `hint`: what to do instead.
+absl::Status CheckWritable(const std::string& path, const char* hint) {
   const std::string dir =
       std::filesystem::absolute(path).parent_path().string();
-  const char* what = access(path.c_str(), W_OK) != 0         ? "the file"
-                     : access(dir.c_str(), W_OK | X_OK) != 0 ? "its directory"
-                                                             : nullptr;
-  if (what == nullptr) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat(path, ": cannot write the index: this user cannot write ",
-                   what, " (", std::strerror(errno),
-                   "); scan --index-read-only compares with it without adding",
-                   Unchanged(path)));
+  auto unwritable = [](const std::string& file) {
+    return access(file.c_str(), F_OK) == 0 && access(file.c_str(), W_OK) != 0;
+  };
+  std::string what;
+  int err = EACCES;
+  if (access(path.c_str(), W_OK) != 0) {
+    err = errno;
+    what = "the file";
+  } else if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    err = errno;
+    what = "its directory";
+  } else {
+    // Left by another user's refrain (or an older one's reader).
+    for (const std::string& f : {path + "-wal", path + "-shm"}) {
+      if (what.empty() && unwritable(f)) {
+        what = absl::StrCat(f,
+                            ", another user's: once no refrain uses the "
+                            "index, its owner or root may delete it");
+      }
+    }
+  }
+  if (what.empty()) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      path, ": cannot write the index: this user cannot write ", what, " (",
+      std::strerror(err), "); ", hint, Unchanged(path)));
 }
 
 // For a file read as immutable since `at`: fails if a writer has changed
@@ -481,9 +503,6 @@ IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
     p.claim_frequent_stem_fraction = 0;
   }
   p.claim_min_words = static_cast<uint32_t>(u64("claim_min_words"));
-  if (p.claims && !m.contains("claim_min_words")) {
-    p.claim_min_words = ClaimOptions{}.min_content_words;
-  }
   p.language = get("language");
   p.stop_words = get("stop_words");
   // Indexes of schema 3 made before the fingerprint was recorded: English's
@@ -542,7 +561,7 @@ absl::StatusOr<IndexParams> Verify(const std::string& path,
         "version ", kIndexSchemaVersion,
         *version > kIndexSchemaVersion
             ? std::string(" (the file is newer than this refrain)")
-        : *version == kIndexSchemaVersion - 1
+        : *version >= kOldestUpgradableVersion
             ? absl::StrCat("; upgrade it in place with `refrain index upgrade ",
                            path, "`")
             : std::string("; rebuild the index"),
@@ -589,6 +608,7 @@ absl::StatusOr<IndexParams> Verify(const std::string& path,
   if (*tables != (version_wanted >= 4 ? 10 : 9)) {
     return bad(absl::DataLossError("tables missing"));
   }
+  if (auto s = CheckNotWrittenSince(path, c.immutable_at); !s.ok()) return s;
   return ParamsFromMeta(meta);
 }
 
@@ -610,6 +630,17 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
               : a[i].second,
           " (this scan: ", b[i].second,
           "; rebuild the index from its articles)"));
+    } else if (a[i].first == "claim_min_words" && a[i].second.empty() &&
+               have.claims && want.claims) {
+      // Not recorded (an index made before it was): taken to be the
+      // default, the value of nearly every scan.
+      if (want.claim_min_words != ClaimOptions{}.min_content_words) {
+        diffs.push_back(absl::StrCat(
+            "claim_min_words not recorded (the index predates it; taken as "
+            "the default ",
+            ClaimOptions{}.min_content_words, ") (this scan: ", b[i].second,
+            ")"));
+      }
     } else if (a[i].second != b[i].second) {
       auto shown = [](const std::string& v) {
         return v.empty() ? std::string("none") : v;
@@ -794,7 +825,8 @@ std::vector<std::pair<std::string, std::string>> IndexParams::Entries() const {
        absl::StrCat(claim_frequent_stem_min_units)},
       {"claim_frequent_stem_fraction",
        absl::StrCat(claim_frequent_stem_fraction)},
-      {"claim_min_words", absl::StrCat(claim_min_words)},
+      {"claim_min_words",
+       claim_min_words == 0 ? "" : absl::StrCat(claim_min_words)},
       {"language", language},
       {"stop_words", stop_words},
   };
@@ -819,6 +851,23 @@ struct Index::Impl {
 
   absl::StatusOr<Stmt> Prepare(std::string_view sql) const {
     return Stmt::Prepare(db, path, sql);
+  }
+  // An immutable connection may keep pages it read before (SQLite takes
+  // the file as never changing): a read that begins later opens the file
+  // again and takes a new stamp, so a write between two reads (a long
+  // ingest) fails neither. The file may also have become readable normally.
+  absl::Status ReopenIfImmutable() {
+    if (!immutable_at) return absl::OkStatus();
+    Connection c;
+    if (auto s = OpenConnection(path, SQLITE_OPEN_READONLY,
+                                options.busy_timeout_ms, &c);
+        !s.ok()) {
+      return s;
+    }
+    sqlite3_close_v2(db);
+    immutable_at = c.immutable_at;
+    db = c.release();
+    return absl::OkStatus();
   }
   absl::Status Exec(const char* sql) const {
     return refrain::Exec(db, path, sql);
@@ -972,6 +1021,10 @@ Index::~Index() = default;
 const std::string& Index::path() const { return impl_->path; }
 const IndexParams& Index::params() const { return impl_->params; }
 
+absl::Status Index::CheckParams(const IndexParams& want) const {
+  return CheckSameParams(impl_->path, impl_->params, want);
+}
+
 namespace {
 
 // Schema and parameters in one transaction, on the connection `c` to the
@@ -1092,11 +1145,15 @@ absl::StatusOr<Index> Index::Open(const std::string& path,
       return s;
     }
   }
+  if (!options.read_only) {
+    if (auto s = CheckWritable(
+            path, "scan --index-read-only compares with it without adding");
+        !s.ok()) {
+      return s;
+    }
+  }
   absl::StatusOr<IndexParams> stored = Verify(path, options);
   if (!stored.ok()) return stored.status();
-  if (!options.read_only) {
-    if (auto s = CheckWritable(path); !s.ok()) return s;
-  }
   if (params != nullptr) {
     if (auto s = CheckSameParams(path, *stored, *params); !s.ok()) return s;
   }
@@ -1141,6 +1198,7 @@ absl::Status Index::BeginRead() {
   if (impl_->in_write || impl_->in_read) {
     return absl::FailedPreconditionError("already in a transaction");
   }
+  if (auto s = impl_->ReopenIfImmutable(); !s.ok()) return s;
   if (auto s = impl_->Exec("BEGIN"); !s.ok()) return s;
   impl_->in_read = true;
   if (auto s = impl_->CheckVersionUnchanged(); !s.ok()) {
@@ -1581,18 +1639,22 @@ absl::StatusOr<std::string> Index::IntegrityCheck() const {
 
 absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
                                              const IndexOptions& options) {
-  constexpr int kFrom = kIndexSchemaVersion - 1;
   UpgradeResult result;
   // Every check of Open() first, without writing: the current version is
-  // nothing to do, the previous one must pass them as that version.
+  // nothing to do, an older one must pass them as that version.
   absl::StatusOr<IndexParams> current = Verify(path, options);
   if (current.ok()) {
     result.from_version = kIndexSchemaVersion;
     return result;
   }
-  absl::StatusOr<IndexParams> params = Verify(path, options, kFrom);
+  int from = kIndexSchemaVersion - 1;
+  absl::StatusOr<IndexParams> params = Verify(path, options, from);
+  while (!params.ok() && from > kOldestUpgradableVersion &&
+         absl::StrContains(params.status().message(), "index schema version")) {
+    params = Verify(path, options, --from);
+  }
   if (!params.ok()) {
-    // Not the previous version either: the first refusal says why.
+    // Not an older version either: the first refusal says why.
     return absl::IsFailedPrecondition(params.status()) &&
                    absl::StrContains(params.status().message(),
                                      "index schema version")
@@ -1611,14 +1673,10 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
         Unchanged(path)));
   }
   // SQLite would say "attempt to write a readonly database" at BEGIN.
-  const std::string dir =
-      std::filesystem::absolute(path).parent_path().string();
-  if (access(path.c_str(), W_OK) != 0 || access(dir.c_str(), W_OK) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        path,
-        ": cannot upgrade: the file or its directory is not writable "
-        "(the upgrade writes the file and its journal beside it)",
-        Unchanged(path)));
+  if (auto s = CheckWritable(
+          path, "the upgrade writes the file and its journal beside it");
+      !s.ok()) {
+    return s;
   }
   Connection c;
   if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
@@ -1636,7 +1694,7 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
   // Another process may have upgraded it while this one waited.
   absl::StatusOr<int64_t> version = QueryInt(c.db, path, "PRAGMA user_version");
   if (!version.ok()) return fail(version.status());
-  if (*version != kFrom) {
+  if (*version != from) {
     sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
     if (*version != kIndexSchemaVersion) {
       return absl::FailedPreconditionError(
@@ -1653,14 +1711,18 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
     if (!a.ok()) return fail(a.status());
     analyzer = *std::move(a);
   }
-  if (auto s = refrain::Exec(c.db, path, kUnitTextTable); !s.ok()) {
+  if (auto s = refrain::Exec(
+          c.db, path, from < 4 ? kUnitTextTable : "DELETE FROM unit_text");
+      !s.ok()) {
     return fail(s);
   }
   // Version 3's unit band keys were signed with counts of every unit, so
-  // the frequent-stem cap left out other stems: every unit is signed again,
-  // dump by dump, with the counts of distinct texts a scan of that dump
-  // would have had (the earlier dumps' and its own), and its rows go back to
-  // the table (main or delta) they were in.
+  // the frequent-stem cap left out other stems, and version 4's with the
+  // stems of numbers as written: every unit's terms are derived again from
+  // its text, and it is signed again, dump by dump, with the counts of
+  // distinct texts a scan of that dump would have had (the earlier dumps'
+  // and its own), and its rows go back to the table (main or delta) they
+  // were in.
   absl::StatusOr<std::vector<int64_t>> delta_units =
       QueryInts(c.db, path, "SELECT DISTINCT unit FROM unit_band_delta");
   if (!delta_units.ok()) return fail(delta_units.status());
@@ -1686,6 +1748,13 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
       "SELECT text, first_unit, units FROM doc WHERE dump = ?1 ORDER BY num");
   if (!add_text.ok()) return fail(add_text.status());
   if (!docs.ok()) return fail(docs.status());
+  absl::StatusOr<Stmt> drop_unit =
+      Stmt::Prepare(c.db, path, "DELETE FROM unit WHERE num = ?1");
+  if (!drop_unit.ok()) return fail(drop_unit.status());
+  const uint32_t min_words = params->claim_min_words != 0
+                                 ? params->claim_min_words
+                                 : ClaimOptions{}.min_content_words;
+  std::vector<int64_t> too_short;
   IdfTable idf;  // Distinct texts so far.
   for (int64_t dump : *dumps) {
     std::vector<int64_t> nums;
@@ -1696,6 +1765,10 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
                           [&](int64_t num, const UnitTerms* t) -> absl::Status {
                             ++result.units;
                             if (t == nullptr) return absl::OkStatus();
+                            if (t->stems.size() < min_words) {
+                              too_short.push_back(num);
+                              return absl::OkStatus();
+                            }
                             absl::StatusOr<int64_t> held =
                                 StepUnitText(*add_text, KeyOfTerms(*t));
                             if (!held.ok()) return held.status();
@@ -1710,6 +1783,14 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
     docs->Reset();
     if (!visited.ok()) return fail(visited.status());
     result.documents += *visited;
+    // Fewer content words than a unit needs, once "1.3 million" is one
+    // number: a scan would not make it a unit now. A range of a document's
+    // units may have holes.
+    for (int64_t num : too_short) {
+      if (auto s = drop_unit->Bind(1, num).Run(); !s.ok()) return fail(s);
+    }
+    result.units_dropped += too_short.size();
+    too_short.clear();
     const std::vector<uint64_t> keys =
         ClaimBandKeys(stems, sign, params->claim_lsh, idf);
     std::vector<BandRow> main_rows, delta_rows;
@@ -1747,13 +1828,22 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
       !s.ok()) {
     return fail(s);
   }
+  // The units now held are those of min_words (for an index that did not
+  // record it, the default assumed).
+  if (params->claims) {
+    if (auto s =
+            SetMetaOn(c.db, path, "claim_min_words", absl::StrCat(min_words));
+        !s.ok()) {
+      return fail(s);
+    }
+  }
   const std::string pragma =
       absl::StrCat("PRAGMA user_version=", kIndexSchemaVersion);
   if (auto s = refrain::Exec(c.db, path, pragma.c_str()); !s.ok()) {
     return fail(s);
   }
   if (auto s = refrain::Exec(c.db, path, "COMMIT"); !s.ok()) return fail(s);
-  result.from_version = kFrom;
+  result.from_version = from;
   return result;
 }
 

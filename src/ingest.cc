@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -385,7 +386,8 @@ const char* Utf16Charset(std::string_view head) {
 // `raw` as UTF-8: converted if it starts with a UTF-16 byte-order mark
 // (FF FE little-endian, FE FF big-endian), else as it is. It looks at the
 // first bytes on the first Read, so that a read error there is reported
-// where the reader meets it (the first line), as without it.
+// where the reader meets it (the first line), as without it (a file's
+// first bytes were read by Open already).
 class Utf8Source : public ByteSource {
  public:
   explicit Utf8Source(std::unique_ptr<ByteSource> raw) : src_(std::move(raw)) {}
@@ -413,6 +415,15 @@ class Utf8Source : public ByteSource {
   bool utf16_ = false;
 };
 
+// What a stream's first bytes (gzip's and zstd's magic numbers) say.
+Compression CompressionOf(std::string_view head) {
+  if (head.starts_with("\x1f\x8b")) return Compression::kGzip;
+  if (head.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) {
+    return Compression::kZstd;
+  }
+  return Compression::kNone;
+}
+
 absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
                                                  Compression c) {
   FILE* f = std::fopen(path.c_str(), "rb");
@@ -433,11 +444,7 @@ absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
       !s.ok()) {
     return s;
   }
-  const Compression by_magic =
-      magic.starts_with("\x1f\x8b") ? Compression::kGzip
-      : magic.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))
-          ? Compression::kZstd
-          : Compression::kNone;
+  const Compression by_magic = CompressionOf(magic);
   if (by_magic != Compression::kNone && by_magic != c) {
     const char* ext = by_magic == Compression::kGzip ? ".gz" : ".zst";
     std::filesystem::path name = std::filesystem::path(path).filename();
@@ -471,9 +478,9 @@ absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> OpenStdin() {
       !s.ok()) {
     return s;
   }
-  if (magic.starts_with("\x1f\x8b")) {
+  if (CompressionOf(magic) == Compression::kGzip) {
     in = std::make_unique<GzipSource>(std::move(in));
-  } else if (magic.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) {
+  } else if (CompressionOf(magic) == Compression::kZstd) {
     in = std::make_unique<ZstdSource>(std::move(in));
   }
   in = std::make_unique<Utf8Source>(std::move(in));
@@ -1330,24 +1337,28 @@ enum class Metadata { kTitle, kDate, kSource, kOther };
 
 // The text of a JSONL metadata field whose value `v` is not null. A string
 // is itself; what else feeds give is kept, not dropped: a number as date is
-// Unix time (seconds, or milliseconds from 1e11 on, 1973 in milliseconds
-// and the year 5138 in seconds), written as RFC 3339 in UTC; a title in
-// parts (an array of strings) is joined by spaces; a source object with a
-// string "name" (NewsAPI's {"id": ..., "name": "BBC News"}) is that name;
-// anything else is its JSON text.
+// Unix time (seconds, or milliseconds from 1e11 on: 1973 in milliseconds,
+// the year 5138 in seconds), written as RFC 3339 in UTC, unless it falls
+// outside the years 0001-9999; a title in parts (an array of strings) is
+// joined by spaces; a source object with a string "name" (NewsAPI's {"id":
+// ..., "name": "BBC News"}) is that name; anything else is its JSON text.
 std::string MetadataText(simdjson::dom::element v, Metadata kind) {
   std::string_view sv;
   if (!v.get_string().get(sv)) return std::string(sv);
-  if (kind == Metadata::kDate && v.is_number()) {
-    absl::Time t;
-    if (int64_t n; !v.get_int64().get(n)) {
-      t = n >= 100'000'000'000 || n <= -100'000'000'000
-              ? absl::FromUnixMillis(n)
-              : absl::FromUnixSeconds(n);
-    } else {
-      t = absl::UnixEpoch() + absl::Seconds(v.get_double().value_unsafe());
+  if (double x; kind == Metadata::kDate && !v.get_double().get(x)) {
+    // get_double also reads integers; those beyond 2^53 are no dates.
+    const double seconds = std::abs(x) >= 1e11 ? x / 1000 : x;
+    constexpr double kFirst = -62135596800, kLast = 253402300799;  // 0001, 9999
+    if (seconds >= kFirst && seconds <= kLast) {
+      int64_t n = 0;
+      const absl::Time t =
+          v.get_int64().get(n) == simdjson::SUCCESS
+              ? (std::abs(x) >= 1e11 ? absl::FromUnixMillis(n)
+                                     : absl::FromUnixSeconds(n))
+              // To the microsecond: a double holds no more of a date.
+              : absl::FromUnixMicros(std::llround(seconds * 1e6));
+      return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
     }
-    return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
   }
   if (simdjson::dom::array parts;
       kind == Metadata::kTitle && !v.get_array().get(parts)) {
@@ -1476,15 +1487,27 @@ std::variant<Document, SkippedRecord> ParseRecord(
   if (auto problem = read(options.text_field, text, &doc.text)) {
     return SkipOf(record, *problem);
   }
-  // The id: a string, else a number or boolean as its JSON text.
-  if (simdjson::dom::element v; !find(options.id_field, &v)) {
-    if (v.is_array() || v.is_object()) {
-      return SkipOf(
-          record,
-          absl::StrCat("field '", options.id_field, "' is ",
-                       v.is_array() ? "an array" : "an object", ", not an id"));
+  // The id: a string or a whole number. A number with a fraction, or one
+  // that a double cannot hold exactly, would name two records alike.
+  if (simdjson::dom::element v; !find(options.id_field, &v) && !v.is_null()) {
+    std::string_view sv;
+    int64_t i = 0;
+    uint64_t u = 0;
+    double x = 0;
+    if (!v.get_string().get(sv)) {
+      doc.id = sv;
+    } else if (!v.get_int64().get(i)) {
+      doc.id = absl::StrCat(i);
+    } else if (!v.get_uint64().get(u)) {
+      doc.id = absl::StrCat(u);
+    } else if (!v.get_double().get(x) && x == std::trunc(x) &&
+               std::abs(x) < 9007199254740992.0) {  // 2^53
+      doc.id = absl::StrCat(static_cast<int64_t>(x));
+    } else {
+      return SkipOf(record,
+                    absl::StrCat("field '", options.id_field,
+                                 "' is not a string or a whole number"));
     }
-    if (!v.is_null()) doc.id = MetadataText(v, Metadata::kOther);
   }
   // The other metadata never costs the article its place in the scan.
   for (auto [name, out, kind] :

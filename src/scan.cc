@@ -1002,6 +1002,22 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       absl::StatusOr<Index> opened = Index::Open(options.index_path, io);
       if (!opened.ok()) return opened.status();
       index.emplace(*std::move(opened));
+      // Its signatures and counts are read as this comparison's own: the
+      // same sketch parameters (the banding aside, which a comparison does
+      // not use; the claims' too without claims).
+      const IndexParams mine =
+          IndexParams::ForScan(options, index->params().lsh);
+      IndexParams want = mine;
+      if (!options.claims.enabled) {
+        want = index->params();
+        want.num_perm = mine.num_perm;
+        want.seed = mine.seed;
+        want.minhash = mine.minhash;
+        want.shingle = mine.shingle;
+      }
+      if (absl::Status s = index->CheckParams(want); !s.ok()) return s;
+      // One snapshot, beside any scan writing it.
+      if (absl::Status s = index->BeginRead(); !s.ok()) return s;
     }
     for (size_t side = 0; side < 2; ++side) {
       const std::string& id = side == 0 ? a : b;
@@ -1048,7 +1064,11 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
           c.jaccard, c.containment,
           static_cast<double>(std::min(sa.size(), sb.size())),
           static_cast<double>(std::max(sa.size(), sb.size())), options);
-  if (!options.claims.enabled) return c;
+  auto end_read = [&] { return index ? index->EndRead() : absl::OkStatus(); };
+  if (!options.claims.enabled) {
+    if (absl::Status s = end_read(); !s.ok()) return s;
+    return c;
+  }
 
   // Every document its own story and counted in the IDF, except: the
   // inputs' documents are grouped into stories as a scan of them groups
@@ -1104,6 +1124,7 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       docs, story_of, counts, pair, index ? &*index : nullptr, options);
   if (!r.ok()) return r.status();
   c.claims = *std::move(r);
+  if (absl::Status s = end_read(); !s.ok()) return s;
   return c;
 }
 

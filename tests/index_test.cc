@@ -767,7 +767,10 @@ TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
   ExpectRefused(db, "claim_min_words 5 (this scan: 3)", "--claim-min-words 3");
   // An index made before the value was recorded reads as the default.
   SqlExec(db, "DELETE FROM meta WHERE key = 'claim_min_words'");
-  ExpectRefused(db, "claim_min_words 5 (this scan: 7)", "--claim-min-words 7");
+  ExpectRefused(db,
+                "claim_min_words not recorded (the index predates it; "
+                "taken as the default 5) (this scan: 7)",
+                "--claim-min-words 7");
   Scan({Seed(3)}, db);
 }
 
@@ -890,10 +893,14 @@ TEST(Index, IdfCountsEachTextOnceAndRemoveKeepsTheTextsStillHeld) {
 
 // `refrain index upgrade`: a version 3 file (no unit_text; every unit
 // counted in the IDF, copies included, and the units' band keys signed with
-// those counts) becomes the version 4 file a scan of the same dumps builds
-// today, row for row; with the band rows in the delta tier and merged.
-TEST(Index, UpgradeOfVersion3CountsEachTextOnce) {
-  for (uint64_t merge : {uint64_t{50000}, uint64_t{1}}) {
+// those counts) or a version 4 file (its unit texts' keys, counts and band
+// keys made from numbers as written) becomes the file a scan of the same
+// dumps builds today, row for row; with the band rows in the delta tier and
+// merged.
+TEST(Index, UpgradeOfVersion3And4DerivesTheTermsAgain) {
+  for (auto [from, merge] :
+       {std::pair{3, uint64_t{50000}}, std::pair{3, uint64_t{1}},
+        std::pair{4, uint64_t{50000}}, std::pair{4, uint64_t{1}}}) {
     TempDir d;
     const std::string copy = d / "copy.txt";
     WriteFile(copy, ReadFile(Seed(0)));
@@ -906,28 +913,61 @@ TEST(Index, UpgradeOfVersion3CountsEachTextOnce) {
     const std::string today = Contents(db);
     ASSERT_EQ(SqlInt(db, "SELECT count(*) FROM unit_band_delta") > 0,
               merge != 1);
-    // As version 3 left it: counts and band keys of other IDF counts.
-    SqlExec(db,
-            "DROP TABLE unit_text; UPDATE stem_df SET df = df * 2 + 1; "
-            "UPDATE meta SET value = value * 2 WHERE key = 'idf_units'; "
-            "UPDATE unit_band SET key = key + 1; UPDATE unit_band_delta SET "
-            "key = key + 1; PRAGMA user_version = 3");
+    // As the older version left it: counts and band keys of other IDF
+    // counts; version 4's text keys of other terms.
+    SqlExec(db, absl::StrCat(
+                    from == 3 ? "DROP TABLE unit_text; "
+                              : "UPDATE unit_text SET low = low + 1, units = "
+                                "units + 1; ",
+                    "UPDATE stem_df SET df = df * 2 + 1; "
+                    "UPDATE meta SET value = value * 2 WHERE key = "
+                    "'idf_units'; UPDATE unit_band SET key = key + 1; "
+                    "UPDATE unit_band_delta SET key = key + 1; PRAGMA "
+                    "user_version = ",
+                    from));
     ExpectRefused(db, "upgrade it in place with `refrain index upgrade " + db);
     testing::CommandResult r = RunRefrain("index upgrade " + db);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("schema version 3 -> 4: 4 documents"),
+    EXPECT_NE(r.out.find(absl::StrCat("schema version ", from, " -> ",
+                                      kIndexSchemaVersion, ": 4 documents")),
               std::string::npos)
         << r.out;
-    EXPECT_EQ(Contents(db), today) << merge;
+    EXPECT_EQ(Contents(db), today) << from << " " << merge;
     EXPECT_EQ(SqlInt(db, "PRAGMA user_version"), kIndexSchemaVersion);
     r = RunRefrain("index upgrade " + db);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("already schema version 4"), std::string::npos)
+    EXPECT_NE(r.out.find(
+                  absl::StrCat("already schema version ", kIndexSchemaVersion)),
+              std::string::npos)
         << r.out;
     // Scans go on with it.
     Report next = Scan({Seed(3)}, db, o);
     EXPECT_EQ(next.index.added, 1u);
   }
+}
+
+// A unit whose terms, derived again, are too few (a number and its scale
+// word became one term) is dropped, as a scan would not make it a unit:
+// here units of 3 and 4 content words in a file that says 5.
+TEST(Index, UpgradeDropsUnitsTooShortWithTodaysTerms) {
+  TempDir d;
+  const std::string db = d / "news.db", fresh = d / "fresh.db";
+  ScanOptions three;
+  three.claims.min_content_words = 3;
+  Scan({Seed(0), Seed(1)}, db, three);
+  Scan({Seed(0), Seed(1)}, fresh);
+  ASSERT_GT(SqlInt(db, "SELECT count(*) FROM unit"),
+            SqlInt(fresh, "SELECT count(*) FROM unit"));
+  SqlExec(db,
+          "UPDATE meta SET value = '5' WHERE key = 'claim_min_words'; PRAGMA "
+          "user_version = 4");
+  testing::CommandResult r = RunRefrain("index upgrade " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("units dropped: too few content words"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Contents(db), Contents(fresh));
+  EXPECT_EQ(Scan({Seed(2)}, db).index.added, 1u);
 }
 
 // What upgrade refuses, leaving the file as it was: older versions, a file
@@ -949,9 +989,10 @@ TEST(Index, UpgradeRefusesWhatItCannotUpgrade) {
     EXPECT_TRUE(ReadFile(file) == before) << sql;
   };
   refused("PRAGMA user_version = 2",
-          "version 2, but this refrain reads "
-          "version 4; rebuild the index");
-  refused("PRAGMA user_version = 5", "(the file is newer than this refrain)");
+          absl::StrCat("version 2, but this refrain reads version ",
+                       kIndexSchemaVersion, "; rebuild the index"));
+  refused(absl::StrCat("PRAGMA user_version = ", kIndexSchemaVersion + 1),
+          "(the file is newer than this refrain)");
   refused("DROP TABLE unit_text; DROP TABLE doc_band; PRAGMA user_version = 3",
           "tables missing");
   refused(
@@ -969,14 +1010,16 @@ TEST(Index, WritesCheckTheVersionUnderTheLock) {
   Scan({Seed(0)}, db);
   absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
   ASSERT_TRUE(index.ok()) << index.status();
-  SqlExec(db, "PRAGMA user_version = 5");
+  SqlExec(db, absl::StrCat("PRAGMA user_version = ", kIndexSchemaVersion + 1));
   absl::Status s = index->BeginWrite();
   EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
-  EXPECT_NE(s.message().find("schema version changed to 5"), std::string::npos)
+  EXPECT_NE(s.message().find(absl::StrCat("schema version changed to ",
+                                          kIndexSchemaVersion + 1)),
+            std::string::npos)
       << s;
   s = index->BeginRead();
   EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
-  SqlExec(db, "PRAGMA user_version = 4");
+  SqlExec(db, absl::StrCat("PRAGMA user_version = ", kIndexSchemaVersion));
   EXPECT_TRUE(index->BeginWrite().ok());
 }
 
@@ -1378,9 +1421,17 @@ TEST(Index, OtherUsersReadASharedIndexWithoutBlockingItsOwner) {
   r = other.Run("index stats " + db);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(other.Run("index check " + db).exit_code, 0);
+  r = other.Run("compare " + Seed(0) + " " + Seed(2) + " --index " + db);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(fs::exists(db + "-shm"));
   EXPECT_FALSE(fs::exists(db + "-wal"));
   EXPECT_EQ(ReadFile(db), bytes);
+  // A -shm alone (a writer killed between SQLite's two deletions) is stale:
+  // readers still make no -wal.
+  WriteFile(db + "-shm", "");
+  EXPECT_EQ(other.Run("index stats " + db).exit_code, 0);
+  EXPECT_FALSE(fs::exists(db + "-wal"));
+  fs::remove(db + "-shm");
 
   r = other.Run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
                              " --quiet --out ", d / "out/o"));

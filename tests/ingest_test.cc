@@ -920,7 +920,7 @@ TEST(Ingest, MetadataOfOtherTypesIsKept) {
       "\n"
       R"({"id": 2.0, "text": "b", "date": 1732000000123})"
       "\n"
-      R"({"id": true, "text": "c", "date": 1732000000.5})"
+      R"({"id": 18446744073709551615, "text": "c", "date": 1732000000.5})"
       "\n"
       R"({"id": "d", "text": "d", "source": {"id": null, "name": "BBC News"}})"
       "\n"
@@ -930,17 +930,27 @@ TEST(Ingest, MetadataOfOtherTypesIsKept) {
       "\n"
       R"({"id": "g", "text": "g", "date": "2026-11-23T08:59", "title": null})"
       "\n"
-      R"({"id": {"x": 1}, "text": "h"})"
+      R"({"id": "h", "text": "h", "date": 1732000000123.5})"
       "\n"
-      R"({"id": [1], "text": "i"})"
+      R"({"id": "i", "text": "i", "date": 1e300})"
+      "\n"
+      R"({"id": {"x": 1}, "text": "j"})"
+      "\n"
+      R"({"id": [1], "text": "k"})"
+      "\n"
+      R"({"id": true, "text": "l"})"
+      "\n"
+      R"({"id": 9007199254740993.0, "text": "m"})"
+      "\n"
+      R"({"id": 2.5, "text": "n"})"
       "\n");
   Ingested r = IngestAll({d / "m.jsonl"});
-  ASSERT_EQ(r.docs.size(), 7u);
+  ASSERT_EQ(r.docs.size(), 9u);
   EXPECT_EQ(r.docs[0].id, "1");
   EXPECT_EQ(r.docs[0].date, "2024-11-19T07:06:40Z");
-  EXPECT_EQ(r.docs[1].id, "2.0");
+  EXPECT_EQ(r.docs[1].id, "2");
   EXPECT_EQ(r.docs[1].date, "2024-11-19T07:06:40.123Z");  // Milliseconds.
-  EXPECT_EQ(r.docs[2].id, "true");
+  EXPECT_EQ(r.docs[2].id, "18446744073709551615");
   EXPECT_EQ(r.docs[2].date, "2024-11-19T07:06:40.5Z");
   EXPECT_EQ(r.docs[3].source, "BBC News");
   EXPECT_EQ(r.docs[4].title, "Part one two");
@@ -949,10 +959,15 @@ TEST(Ingest, MetadataOfOtherTypesIsKept) {
   EXPECT_EQ(r.docs[5].url, "5");
   EXPECT_EQ(r.docs[6].date, "2026-11-23T08:59");
   EXPECT_EQ(r.docs[6].title, "");
-  ASSERT_EQ(r.skipped.size(), 2u);
-  EXPECT_EQ(r.skipped[0].location, d / "m.jsonl:8");
-  EXPECT_EQ(r.skipped[0].reason, "field 'id' is an object, not an id");
-  EXPECT_EQ(r.skipped[1].reason, "field 'id' is an array, not an id");
+  // Milliseconds with a fraction (Python's time.time() * 1000).
+  EXPECT_EQ(r.docs[7].date, "2024-11-19T07:06:40.1235Z");
+  EXPECT_EQ(r.docs[8].date, "1e+300");  // No date: its JSON text.
+  ASSERT_EQ(r.skipped.size(), 5u);
+  EXPECT_EQ(r.skipped[0].location, d / "m.jsonl:10");
+  for (const SkippedRecord& skip : r.skipped) {
+    EXPECT_EQ(skip.reason, "field 'id' is not a string or a whole number")
+        << skip.location;
+  }
 }
 
 TEST(Ingest, RecordSizeLimit) {

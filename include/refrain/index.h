@@ -62,8 +62,12 @@ struct ScanOptions;
 // are a polynomial of the token hashes (were XXH3 of them), so fingerprints
 // and signatures of version 2 do not compare with new ones. 4: the IDF counts
 // each distinct unit text once (table unit_text; version 3 counted every
-// unit, so a story indexed 100 times had only frequent stems).
-inline constexpr int kIndexSchemaVersion = 4;
+// unit, so a story indexed 100 times had only frequent stems). 5: claim
+// terms read a number as its value ("1.4m" and "1.4 million" are one), so
+// version 4's unit keys, counts and band keys hold other stems.
+inline constexpr int kIndexSchemaVersion = 5;
+// The oldest version `refrain index upgrade` brings to kIndexSchemaVersion.
+inline constexpr int kOldestUpgradableVersion = 3;
 
 // The scan parameters that make the sketches of two runs comparable. Stored
 // when the index is created; a scan with other values is refused, naming
@@ -84,8 +88,8 @@ struct IndexParams {
   uint32_t claim_frequent_stem_min_units = 0;
   double claim_frequent_stem_fraction = 0;
   // ClaimOptions::min_content_words: which sentences the index holds as
-  // units, and so the unit counts its IDF divides by. Indexes made before it
-  // was recorded read as the default, 5, which no refrain changed.
+  // units, and so the unit counts its IDF divides by. 0 in an index made
+  // before it was recorded: scans with the default are accepted.
   uint32_t claim_min_words = 0;
   std::string language;  // Snowball language of the claim stems.
   // Fingerprint of the stop list the claim stems were made with (16 hex
@@ -233,6 +237,9 @@ struct UpgradeResult {
   uint64_t documents = 0;
   uint64_t units = 0;  // Claim units whose terms were derived again.
   uint64_t texts = 0;  // Distinct texts among them: the IDF's units now.
+  // Units removed: fewer content words than claim_min_words with today's
+  // terms (a number and its scale word became one term).
+  uint64_t units_dropped = 0;
 };
 
 class Index {
@@ -253,6 +260,9 @@ class Index {
 
   const std::string& path() const;
   const IndexParams& params() const;
+  // FailedPrecondition naming every difference (as Open with params) unless
+  // the index was created with `want`.
+  absl::Status CheckParams(const IndexParams& want) const;
 
   // Takes the write lock; see the stages above.
   absl::Status BeginWrite();

@@ -532,11 +532,20 @@ int RunScanCommand(ScanFlags& f) {
   return WriteScanOutputs(f, report, std::move(written));
 }
 
-// report.json, report.html and the CSVs in --out (or report.json on
-// standard output) and --write-kept's file; the number of kept records
-// written, 0 without --write-kept.
+// --write-kept's file, then report.json, report.html and the CSVs in --out
+// (or report.json on standard output); the number of kept records written,
+// 0 without --write-kept. The dataset first: its second read of the inputs
+// is what fails most, and reports left behind would say the dump was added
+// to the index when the failure added nothing.
 absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
                                         const refrain::Report& report) {
+  uint64_t kept = 0;
+  if (!f.write_kept.empty()) {
+    absl::StatusOr<uint64_t> n =
+        refrain::WriteKeptRecords(report, f.paths, f.write_kept);
+    if (!n.ok()) return n.status();
+    kept = *n;
+  }
   if (f.out_dir == "-") {
     refrain::WriteJson(report, std::cout);
     std::cout.flush();
@@ -547,8 +556,7 @@ absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
   } else if (auto s = refrain::WriteReports(report, f.out_dir); !s.ok()) {
     return s;
   }
-  if (f.write_kept.empty()) return 0;
-  return refrain::WriteKeptRecords(report, f.paths, f.write_kept);
+  return kept;
 }
 
 // `written`: what WriteScanFiles returned if it ran before the index
@@ -810,9 +818,16 @@ int RunIndexUpgrade(const IndexFlags& f) {
   } else {
     std::cout << absl::StrFormat(
         "%s: schema version %d -> %d: %d documents, %d claim units, %d "
-        "distinct texts\n",
+        "distinct texts",
         f.path, r->from_version, refrain::kIndexSchemaVersion, r->documents,
-        r->units, r->texts);
+        r->units - r->units_dropped, r->texts);
+    if (r->units_dropped > 0) {
+      std::cout << absl::StrFormat(
+          " (%d units dropped: too few content words with numbers read as "
+          "values)",
+          r->units_dropped);
+    }
+    std::cout << "\n";
   }
   return kExitOk;
 }
