@@ -383,10 +383,9 @@ absl::Status OpenConnection(const std::string& path, int flags, int busy_ms,
   // A reader who cannot write the index (an archive shared read-only, in a
   // directory others may write) would leave files its owner cannot write,
   // and the owner's next scan would fail. With no -wal there, no write is
-  // in progress and the file is read as immutable (no -shm, no locks),
-  // checked at the end of the read (CheckNotWrittenSince).
-  // A -shm alone is stale (a writer killed between SQLite's two deletions
-  // at close): a reader opening normally would add a -wal of its own.
+  // in progress (a -shm alone is stale: a writer killed between SQLite's
+  // two deletions at close), and the file is read as immutable (no -shm,
+  // no locks), checked at the end of the read (CheckNotWrittenSince).
   if (read_only && access(path.c_str(), W_OK) != 0 &&
       stat((path + "-wal").c_str(), &st) != 0) {
     return open_immutable();
