@@ -1253,13 +1253,15 @@ bool CanReadInPieces(const InputFile& file) {
     return false;
   }
   // UTF-16 is converted as a stream (Utf8Source): no piece of it can be
-  // read on its own.
-  char head[2] = {};
+  // read on its own. A compressed file under a plain name is refused whole
+  // (Open), as one skipped file, not read as pieces of malformed lines.
+  char head[4] = {};
   FILE* f = std::fopen(file.path.c_str(), "rb");
   if (f == nullptr) return false;
   const size_t n = std::fread(head, 1, sizeof head, f);
   std::fclose(f);
-  return Utf16Charset(std::string_view(head, n)) == nullptr;
+  const std::string_view h(head, n);
+  return Utf16Charset(h) == nullptr && CompressionOf(h) == Compression::kNone;
 }
 
 absl::StatusOr<uint64_t> CountNewlines(const std::string& path, uint64_t begin,
