@@ -207,7 +207,21 @@ std::string Rewrite(const GenerateOptions& o, const SentenceSource& src,
 
 absl::StatusOr<GenerateStats> Generate(const GenerateOptions& o) {
   if (o.out.empty()) return absl::InvalidArgumentError("--out is required");
-  if (o.docs < 1) return absl::InvalidArgumentError("--docs must be >= 1");
+  if (o.docs < 1 || o.docs > 1'000'000'000) {
+    return absl::InvalidArgumentError("--docs must be in 1..1000000000");
+  }
+  {
+    std::string_view name = o.out;
+    for (std::string_view ext : {".gz", ".zst"}) {
+      if (name.ends_with(ext)) name.remove_suffix(ext.size());
+    }
+    if (!name.ends_with(".jsonl") && !name.ends_with(".ndjson")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--out ", o.out,
+          ": the name must end in .jsonl or .ndjson, optionally followed by "
+          ".gz or .zst (the names scan reads as JSON Lines)"));
+    }
+  }
   if (!(o.duplicate_fraction >= 0 && o.duplicate_fraction <= 0.9)) {
     return absl::InvalidArgumentError("--duplicates must be in [0, 0.9]");
   }
@@ -239,10 +253,10 @@ absl::StatusOr<GenerateStats> Generate(const GenerateOptions& o) {
     }
   }
   absl::StatusOr<std::unique_ptr<internal::Sink>> out =
-      internal::Sink::Open(o.out);
+      internal::Sink::Open(o.out, /*atomic=*/true);
   if (!out.ok()) return out.status();
   absl::StatusOr<std::unique_ptr<internal::Sink>> truth =
-      internal::Sink::Open(truth_path);
+      internal::Sink::Open(truth_path, /*atomic=*/true);
   if (!truth.ok()) return truth.status();
 
   GenerateStats stats;

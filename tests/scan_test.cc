@@ -899,6 +899,26 @@ TEST(Cli, GenerateRefusesTruthOverOutAndUnreadableSources) {
                        (d / "missing.txt") + ": cannot open"),
             std::string::npos)
       << r.err;
+  // A negative count was read as 2^64 - 5 and wrote until the disk filled.
+  for (const char* docs : {"-5", "0", "1000000001"}) {
+    r = RunRefrain(std::string("generate --docs ") + docs + " --out " +
+                   (d / "g.jsonl"));
+    EXPECT_EQ(r.exit_code, 2) << docs;
+    EXPECT_FALSE(std::filesystem::exists(d / "g.jsonl")) << docs;
+  }
+  // Names scan would not read as JSON Lines.
+  for (const char* name : {"g.txt", "g.jsonl.bz2", "-"}) {
+    r = RunRefrain(std::string("generate --docs 5 --out ") + (d / name));
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_NE(r.err.find("must end in .jsonl or .ndjson"), std::string::npos)
+        << r.err;
+  }
+  // An unwritable truth file leaves no corpus behind.
+  r = RunRefrain("generate --docs 5 --out " + (d / "g.jsonl.zst") +
+                 " --truth " + (d / "no/such/dir/t.tsv"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "g.jsonl.zst"));
+  EXPECT_TRUE(std::filesystem::is_empty(d.path())) << "a temporary was left";
 }
 
 TEST(Cli, InputEncoding) {

@@ -23,14 +23,20 @@
 namespace refrain {
 
 struct GenerateOptions {
-  // Documents to write. Default 10,000; range >= 1.
+  // Documents to write. Default 10,000; range 1..1e9 (about 3 TB).
   uint64_t docs = 10000;
   // Seed of everything random; the same seed gives the same bytes. Default 1.
   uint64_t seed = 1;
-  // Output: .jsonl, .jsonl.gz or .jsonl.zst (by extension). Required.
+  // Output: .jsonl or .ndjson, optionally .gz or .zst (by extension), the
+  // names scan reads as JSON Lines. Written to a temporary file renamed at
+  // the end, as is the truth file: an interrupted run leaves neither.
+  // Required.
   std::string out;
-  // Ground truth, TSV "a<TAB>b<TAB>jaccard" per planted pair. Default: `out`
-  // with its extensions replaced by ".truth.tsv".
+  // Ground truth, TSV "a<TAB>b<TAB>jaccard" per planted pair: each planted
+  // copy with the article it was made from. Two copies of one article are
+  // not listed, though they may be near-duplicates of each other: the file
+  // measures recall, not precision. Default: `out` with its extensions
+  // replaced by ".truth.tsv".
   std::string truth;
   // Fraction of documents that are planted near-duplicates. Default 0.1;
   // range [0, 0.9].

@@ -805,8 +805,17 @@ int RunIndexRemove(const IndexFlags& f) {
         "1123 or \"January 1, 2026\")\n",
         r->unparsed_dates_kept);
   }
+  if (r->documents == 0 && f.remove.before.empty()) {
+    // A mistyped id or source matches nothing; --source is case-sensitive.
+    std::cout << "no indexed document has that "
+              << (f.remove.id.empty() ? "source (sources compare exactly, "
+                                        "case included)"
+                                      : "id")
+              << "\n";
+  }
   return kExitOk;
 }
+
 int RunIndexUpgrade(const IndexFlags& f) {
   refrain::IndexOptions o;
   o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
@@ -896,7 +905,9 @@ int main(int argc, char** argv) {
       "generate",
       "Write a benchmark corpus (JSONL, optionally .gz/.zst) with planted "
       "near-duplicates and their exact Jaccard as ground truth (TSV)");
-  generate_cmd->add_option("--docs", generate.docs, "Documents to write")
+  generate_cmd
+      ->add_option("--docs", generate.docs, "Documents to write (1..1e9)")
+      ->check(kUnsigned)
       ->capture_default_str();
   generate_cmd
       ->add_option("--seed", generate.seed, "Seed; same seed, same bytes")
@@ -906,7 +917,9 @@ int main(int argc, char** argv) {
       ->required();
   generate_cmd->add_option(
       "--truth", generate.truth,
-      "Ground-truth TSV (a, b, jaccard); default OUT stem + .truth.tsv");
+      "Ground-truth TSV (a, b, jaccard) of each planted copy and the article "
+      "it was made from (two copies of one article are not listed: it "
+      "measures recall); default OUT stem + .truth.tsv");
   generate_cmd
       ->add_option("--duplicates", generate.duplicate_fraction,
                    "Fraction of documents that are planted near-duplicates")
