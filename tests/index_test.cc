@@ -1365,19 +1365,18 @@ TEST(Index, ReadOnlyCommandsReadAnIndexInADirectoryTheyCannotWrite) {
   const OtherUser other(d);
   fs::permissions(db, fs::perms(0444));
   fs::permissions(archive, fs::perms(0555));
-  auto run = [&](const std::string& args) { return other.Run(args); };
   testing::CommandResult r =
-      run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
-                       " --index-read-only --out - --quiet"));
+      other.Run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
+                             " --index-read-only --out - --quiet"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["index"]["read_only"], true);
   EXPECT_EQ(j["index"]["documents_before"], 3);
   EXPECT_GE(j["claims"]["matches"].size(), 2u);  // Lavrov, with 000.
-  r = run("index stats " + db);
+  r = other.Run("index stats " + db);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("documents     3"), std::string::npos) << r.out;
-  EXPECT_EQ(run("index check " + db).exit_code, 0);
+  EXPECT_EQ(other.Run("index check " + db).exit_code, 0);
   EXPECT_EQ(ReadFile(db), bytes);
   EXPECT_FALSE(fs::exists(db + "-shm"));
   EXPECT_FALSE(fs::exists(db + "-wal"));
@@ -1386,7 +1385,7 @@ TEST(Index, ReadOnlyCommandsReadAnIndexInADirectoryTheyCannotWrite) {
   fs::permissions(archive, fs::perms(0755));
   WriteFile(db + "-wal", "");
   fs::permissions(archive, fs::perms(0555));
-  r = run("index stats " + db);
+  r = other.Run("index stats " + db);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("news.db-shm file that cannot be created in this "
                        "directory"),
