@@ -19,6 +19,7 @@
 #include <thread>
 #include <tuple>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "refrain/generate.h"
 #include "refrain/report.h"
@@ -1450,6 +1451,83 @@ TEST(Index, OtherUsersReadASharedIndexWithoutBlockingItsOwner) {
       << r.err;
   EXPECT_EQ(ReadFile(db), bytes);
   EXPECT_EQ(Scan({Seed(3)}, db).index.added, 1u);  // The owner's.
+}
+
+// A reader who cannot write the index reads it as immutable, without locks,
+// so nothing stops its owner from writing meanwhile. A write that stays in
+// the owner's -wal leaves the file the reader's snapshot; one checkpointed
+// into the file during the read (which may have handed the reader torn
+// pages) fails the read at EndRead, with "run again".
+TEST(Index, ReadWithoutLocksFailsWhenTheIndexIsCheckpointedMeanwhile) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (reads as nobody)";
+  namespace fs = std::filesystem;
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1)}, db);
+  fs::permissions(d.path(), fs::perms(0755));
+  fs::permissions(db, fs::perms(0644));
+  enum class Owner { kReads, kWritesToTheWal, kCheckpoints };
+  // The reader's exit code: 0 when its read ended well and saw one snapshot
+  // (as many documents before the owner's turn as after), 1 when EndRead
+  // said the index was written, >= 10 for a failure on the way.
+  auto read_while = [&](Owner owner, const std::string& new_article) {
+    int to_owner[2], to_reader[2];
+    if (pipe(to_owner) != 0 || pipe(to_reader) != 0) return -1;
+    const pid_t pid = fork();
+    if (pid == 0) {
+      if (setresgid(65534, 65534, 65534) != 0 ||
+          setresuid(65534, 65534, 65534) != 0) {
+        _exit(10);
+      }
+      IndexOptions o;
+      o.read_only = true;
+      absl::StatusOr<Index> index = Index::Open(db, o);
+      if (!index.ok() || !index->BeginRead().ok()) _exit(11);
+      const absl::StatusOr<uint64_t> before = index->CountDocuments();
+      char c = 0;
+      if (write(to_owner[1], &c, 1) != 1 || read(to_reader[0], &c, 1) != 1) {
+        _exit(12);
+      }
+      const absl::StatusOr<uint64_t> after = index->CountDocuments();
+      const absl::Status end = index->EndRead();
+      if (end.ok()) {
+        _exit(before.ok() && after.ok() && *before == *after ? 0 : 13);
+      }
+      _exit(end.code() == absl::StatusCode::kUnavailable &&
+                    absl::StrContains(std::string(end.message()),
+                                      "written while this process read it")
+                ? 1
+                : 14);
+    }
+    char c = 0;
+    EXPECT_EQ(read(to_owner[0], &c, 1), 1);
+    EXPECT_FALSE(fs::exists(db + "-shm")) << "the reader took locks";
+    // Another of the owner's connections, open beside the scan: the scan's
+    // close is not the last, so its write stays in the -wal.
+    sqlite3* held = nullptr;
+    if (owner == Owner::kWritesToTheWal) {
+      EXPECT_EQ(sqlite3_open(db.c_str(), &held), SQLITE_OK);
+      EXPECT_EQ(sqlite3_exec(held, "SELECT count(*) FROM doc", nullptr, nullptr,
+                             nullptr),
+                SQLITE_OK);
+    }
+    if (owner != Owner::kReads) {
+      EXPECT_EQ(Scan({new_article}, db).index.added, 1u);
+      EXPECT_EQ(fs::exists(db + "-wal"), owner == Owner::kWritesToTheWal);
+    }
+    EXPECT_EQ(write(to_reader[1], &c, 1), 1);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    sqlite3_close(held);  // The last connection: checkpoints.
+    for (int fd : {to_owner[0], to_owner[1], to_reader[0], to_reader[1]}) {
+      close(fd);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(read_while(Owner::kReads, ""), 0);
+  EXPECT_EQ(read_while(Owner::kWritesToTheWal, Seed(2)), 0);
+  EXPECT_EQ(read_while(Owner::kCheckpoints, Seed(3)), 1);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 4);
 }
 
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
