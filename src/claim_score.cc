@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "claim_model.h"
+#include "claims_internal.h"
 #include "hash.h"
 #include "refrain/normalize.h"
 #include "refrain/segment.h"
@@ -502,6 +503,35 @@ struct TokenInfo {
 
 }  // namespace
 
+size_t ReadNumber(std::string_view text, std::span<const Token> tokens,
+                  size_t i, std::string* value) {
+  auto token_at = [&](size_t k) {
+    return k < tokens.size()
+               ? text.substr(tokens[k].begin, tokens[k].end - tokens[k].begin)
+               : std::string_view();
+  };
+  const std::string_view w = token_at(i);
+  const size_t digits = NumberEnd(w);
+  if (digits == 0) return 0;
+  // '%' is no token: "3%" is the token "3".
+  size_t next = i + 1;
+  *value = CanonicalNumber(w.substr(0, digits));
+  const std::string_view suffix = w.substr(digits);
+  int scale = ScaleSuffix(suffix);
+  if (suffix.empty() && (scale = ScaleWord(token_at(next))) != 0) ++next;
+  if (scale != 0) {
+    *value = ShiftDecimal(*value, scale);
+  } else {
+    value->append(suffix);  // "5km", "3rd", "1990s" keep theirs.
+  }
+  if (token_at(next) == "percent") {
+    ++next;
+  } else if (token_at(next) == "per" && token_at(next + 1) == "cent") {
+    next += 2;
+  }
+  return next - i;
+}
+
 UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   UnitTerms out;
   thread_local std::string normalized;
@@ -549,32 +579,13 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   words.clear();
   stem_positions.clear();
   out.tokens.reserve(tokens.size());
-  auto token_at = [&](size_t i) {
-    return i < tokens.size()
-               ? t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)
-               : std::string_view();
-  };
   for (size_t i = 0; i < tokens.size(); ++i) {
-    std::string_view w = token_at(i);
     const auto position = static_cast<uint32_t>(out.tokens.size());
-    if (const size_t digits = NumberEnd(w); digits != 0) {
-      // One figure, however written: "1.4m", "1.4 million" and "1,400,000"
-      // are 1400000; "3%", "3 per cent" and "3 percent" are 3 ('%' is no
-      // token). Other suffixes stay ("5km", "3rd", "1990s").
-      std::string num = CanonicalNumber(w.substr(0, digits));
-      const std::string_view suffix = w.substr(digits);
-      int scale = ScaleSuffix(suffix);
-      if (suffix.empty() && (scale = ScaleWord(token_at(i + 1))) != 0) ++i;
-      if (scale != 0) {
-        num = ShiftDecimal(num, scale);
-      } else {
-        num.append(suffix);
-      }
-      if (token_at(i + 1) == "percent") {
-        ++i;
-      } else if (token_at(i + 1) == "per" && token_at(i + 2) == "cent") {
-        i += 2;
-      }
+    // One figure, however written: "1.4m", "1.4 million" and "1,400,000"
+    // are one term, 1400000.
+    std::string num;
+    if (const size_t n = ReadNumber(t, tokens, i, &num); n != 0) {
+      i += n - 1;
       out.tokens.push_back(internal::HashBytes(num, internal::kTokenSeed));
       stem_positions.push_back(position);
       stems.push_back(num);
@@ -582,7 +593,8 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
       out.numbers.push_back(num);
       continue;
     }
-    const TokenInfo& info = token_info(w);
+    const TokenInfo& info =
+        token_info(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
     if (info.negation) out.negated = true;
     out.tokens.push_back(info.hash);
     if (!info.content) continue;

@@ -1,13 +1,17 @@
-// Unit filters of the claims stage, exposed for their tests.
+// Unit filters and term readers of the claims stage, shared with the
+// report writers and exposed for their tests.
 #ifndef REFRAIN_SRC_CLAIMS_INTERNAL_H_
 #define REFRAIN_SRC_CLAIMS_INTERNAL_H_
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "refrain/claim_score.h"
+#include "refrain/normalize.h"
 
 namespace refrain {
 
@@ -29,6 +33,15 @@ bool IsQuoteLeadIn(std::string_view s);
 // particles ("de", "van", "capt", "v"). Never true of text without a
 // lower-case letter (all capitals: no case to read).
 bool IsNameList(std::string_view s);
+
+// Reads a figure at tokens[i] of the normalized `text` as the claim terms
+// hold it, one value however written: "1.4m", "1.4 million" and
+// "1,400,000" are "1400000"; "3%", "3 per cent" and "3 percent" are "3";
+// "2,5" is "2.5". Returns the tokens it spans (the scale word and "per
+// cent" included) with the value in `value`, or 0 if tokens[i] is no
+// number.
+size_t ReadNumber(std::string_view text, std::span<const Token> tokens,
+                  size_t i, std::string* value);
 
 }  // namespace refrain
 

@@ -31,6 +31,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// "path" or "path:line", as documents and skips name their record. A file
+// name is bytes, not always UTF-8 ("caf\xe9.txt" from a Latin-1 system):
+// repaired here, the id and location are the same text in every output
+// (report.json, the CSVs, --write-kept), as the article text is.
+std::string LocationOf(const std::string& path, uint64_t line) {
+  std::string s = line == 0 ? path : absl::StrCat(path, ":", line);
+  internal::RepairUtf8(&s);
+  return s;
+}
+
 enum class Compression { kNone, kGzip, kZstd };
 
 struct FileKind {
@@ -1033,7 +1043,7 @@ class Walker {
 
   void Skip(const std::string& path, uint64_t line, std::string reason) {
     SkippedRecord s;
-    s.location = line == 0 ? path : absl::StrCat(path, ":", line);
+    s.location = LocationOf(path, line);
     s.reason = std::move(reason);
     on_skip_(std::move(s));
   }
@@ -1166,9 +1176,7 @@ std::string EmptyText(bool html) {
 
 }  // namespace
 
-std::string RawRecord::location() const {
-  return line == 0 ? path : absl::StrCat(path, ":", line);
-}
+std::string RawRecord::location() const { return LocationOf(path, line); }
 
 absl::Status ValidateIngestOptions(const IngestOptions& o) {
   if (o.text_field.empty()) {

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "claims_internal.h"
 #include "refrain/claim_score.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
@@ -319,22 +320,23 @@ class WordKeys {
 
   // Words of `text` (original bytes), keyed as TermAnalyzer::Analyze keys
   // its content words: possessive "'s" dropped, stop words and single ASCII
-  // letters keyless, digits compared without separators.
+  // letters keyless, a figure by its value ("1.4 million" and "1,400,000"
+  // one word with one key; "2,5" is not "25").
   std::vector<Word> Words(std::string_view text) const {
     std::vector<Word> out;
     NormalizedText n = Normalize(text);
     std::vector<Token> tokens;
     Tokenize(n.text(), &tokens);
-    for (const Token& tok : tokens) {
-      std::string_view w =
-          std::string_view(n.text()).substr(tok.begin, tok.end - tok.begin);
-      Word word{n.ToOriginal(tok.begin, tok.end), {}};
-      const bool digits = !w.empty() && w[0] >= '0' && w[0] <= '9';
-      if (digits) {
-        for (char c : w) {
-          if (c != ',') word.key += c;
-        }
+    const std::string_view t = n.text();
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      Word word;
+      if (const size_t k = ReadNumber(t, tokens, i, &word.key); k != 0) {
+        word.span = n.ToOriginal(tokens[i].begin, tokens[i + k - 1].end);
+        i += k - 1;
       } else {
+        std::string_view w =
+            t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+        word.span = n.ToOriginal(tokens[i].begin, tokens[i].end);
         if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);
         const bool single =
             w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80;
@@ -481,12 +483,15 @@ class Page {
         dup_cluster_of_[m] = static_cast<int>(c);
     }
     claim_cluster_of_unit_.assign(r_.claims.units.size(), -1);
+    matched_unit_.assign(r_.claims.units.size(), false);
     for (size_t c = 0; c < r_.claims.clusters.size(); ++c) {
       for (uint32_t u : r_.claims.clusters[c].units) {
         claim_cluster_of_unit_[u] = static_cast<int>(c);
+        // With --collapse-copies a copy's unit is a member without a match
+        // of its own, and its card links to it in its article.
+        matched_unit_[u] = true;
       }
     }
-    matched_unit_.assign(r_.claims.units.size(), false);
     matches_of_cluster_.assign(ShownClaimClusters(), {});
     for (size_t i = 0; i < r_.claims.matches.size(); ++i) {
       const ClaimMatch& m = r_.claims.matches[i];
@@ -1142,8 +1147,26 @@ class Page {
     h += ". Blank cells: below the near-duplicate threshold. Hover for names "
          "and "
          "scores.";
-    if (docs.size() >= cap) {
-      absl::StrAppend(&h, " Capped at ", cap, " articles.");
+    // Counted, not only said: the articles of clusters and claim clusters
+    // left out at the cap.
+    std::vector<bool> left(r_.documents.size(), false);
+    size_t left_out = 0;
+    auto leave = [&](uint32_t d) {
+      if (pos[d] < 0 && !left[d]) {
+        left[d] = true;
+        ++left_out;
+      }
+    };
+    for (const DocumentCluster& c : r_.clusters) {
+      for (uint32_t m : c.cluster.members) leave(m);
+    }
+    for (const ClaimCluster& cl : r_.claims.clusters) {
+      for (uint32_t d : cl.docs) leave(d);
+    }
+    if (left_out > 0) {
+      absl::StrAppend(
+          &h, " Not drawn: ", Plural(left_out, "more article", "more articles"),
+          " in clusters or sharing claims (the map shows at most ", cap, ").");
     }
     h += "</figcaption>\n</figure>\n";
   }
@@ -1469,7 +1492,7 @@ class Page {
   const HtmlOptions& o_;
   std::vector<int> dup_cluster_of_;         // Document -> cluster, or -1.
   std::vector<int> claim_cluster_of_unit_;  // Unit -> claim cluster, or -1.
-  std::vector<bool> matched_unit_;          // Unit is in some match.
+  std::vector<bool> matched_unit_;  // Unit is in some match or claim cluster.
   std::vector<std::vector<size_t>>
       matches_of_cluster_;                             // Shown claim clusters.
   std::vector<std::vector<size_t>> pairs_of_cluster_;  // Shown dup clusters.

@@ -1,5 +1,6 @@
 // The records a deduplicated dataset keeps, written out again: the second
 // pass of `scan --write-kept` over the inputs.
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -64,6 +65,12 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
     std::string line;
     if (r.format == RecordFormat::kJsonLine) {
       line = std::move(r.bytes);  // Verbatim: every field the user had.
+      // An element of a .json array may span lines (pretty-printed). In
+      // valid JSON a line break is whitespace between tokens (never inside
+      // a string), so a space keeps every field and the record one line.
+      std::replace_if(
+          line.begin(), line.end(),
+          [](char c) { return c == '\n' || c == '\r'; }, ' ');
     } else {
       internal::RepairUtf8(&r.bytes);
       line = nlohmann::json{{"id", report.documents[d].id},

@@ -623,6 +623,7 @@ absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
   }
   report->claims = ClaimsResult();
   report->claims.threshold = EffectiveClaimThreshold(report->options.claims);
+  report->claims.headline_threshold = report->options.claims.headline_threshold;
   report->claims_error = std::string(claims.message());
   return absl::OkStatus();
 }

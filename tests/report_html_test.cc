@@ -261,6 +261,51 @@ TEST(ReportHtml, ClaimClusterShowsOriginalsSideBySideWithSharedWordsMarked) {
   EXPECT_NE(html.find("Times of Ocean"), std::string::npos);
 }
 
+// Figures are marked as the scorer reads them: "1.4 million" is
+// "1,400,000", "2,5 percent" (2.5) is not "25 percent".
+TEST(ReportHtml, FiguresAreMarkedByTheirValue) {
+  Report r;
+  const std::string a =
+      "Jobless rate rose by 2,5 percent with 1.4 million young workers idle.";
+  const std::string b =
+      "Jobless rate rose by 25 percent with 1,400,000 young workers idle.";
+  r.documents = {MakeDoc("a", "", a), MakeDoc("b", "", b)};
+  r.claims.units = {{0, UnitKind::kSentence, Find(r, 0, a)},
+                    {1, UnitKind::kSentence, Find(r, 1, b)}};
+  r.claims.matches = {{0, 1, 0.8, 0.8}};
+  r.claims.clusters = {{{0, 1}, {0, 1}, 0.8, 0.8, {}}};
+  const std::string html = Html(r);
+  EXPECT_NE(html.find("rose</mark> by 2,5 percent with <mark>1.4 million "
+                      "young workers idle</mark>."),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("rose</mark> by 25 percent with <mark>1,400,000 young "
+                      "workers idle</mark>."),
+            std::string::npos)
+      << html;
+}
+
+// With --collapse-copies a copy's unit joins a claim cluster without a
+// match of its own: its card still links to it, highlighted in its article.
+TEST(ReportHtml, CollapsedCopiesLinkIntoTheirArticles) {
+  Report r = ClaimReport();
+  r.documents.push_back(
+      MakeDoc("ocean-7-copy", "Copy", r.documents[2].text, "Copies"));
+  r.claims.units.push_back({3, UnitKind::kSentence, Find(r, 3, kClaimB)});
+  r.claims.clusters[0].units.push_back(3);
+  r.claims.clusters[0].docs.push_back(3);
+  const std::string html = Html(r);
+  ASSERT_NE(html.find("href=\"#u3\""), std::string::npos);
+  EXPECT_NE(html.find("<a id=\"u3\"></a>"), std::string::npos) << html;
+  // Every in-page link has its target.
+  for (size_t at = html.find("href=\"#"); at != std::string::npos;
+       at = html.find("href=\"#", at + 1)) {
+    const size_t end = html.find('"', at + 7);
+    const std::string target = html.substr(at + 7, end - at - 7);
+    EXPECT_NE(html.find("id=\"" + target + "\""), std::string::npos) << target;
+  }
+}
+
 TEST(ReportHtml, MatchesWhoseNumbersDifferAreBadged) {
   Report r = ClaimReport();
   EXPECT_EQ(Html(r).find("numbers differ</span>"), std::string::npos);
@@ -417,8 +462,14 @@ TEST(ReportHtml, HeatmapIsCapped) {
   HtmlOptions o;
   o.heatmap_docs = 60;
   const std::string html = Html(r, o);
-  EXPECT_NE(html.find("Capped at 60 articles."), std::string::npos);
+  EXPECT_NE(html.find("Not drawn: 90 more articles in clusters or sharing "
+                      "claims (the map shows at most 60)."),
+            std::string::npos)
+      << html;
   EXPECT_EQ(Count(html, "dominant-baseline=\"central\""), 60u);
+  // At the cap with nothing left out, nothing is said.
+  o.heatmap_docs = 150;
+  EXPECT_EQ(Html(r, o).find("Not drawn"), std::string::npos);
 }
 
 // A dump of 100k articles: 10k near-duplicate pairs, 5k claim clusters. The

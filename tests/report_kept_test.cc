@@ -142,6 +142,51 @@ TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {
   EXPECT_EQ(ReadFile(d / "kept.jsonl"), a + "\n" + b + "\n");
 }
 
+// A file name that is not UTF-8 (Latin-1 "caf\xe9.txt") is the same
+// repaired id everywhere: the document, the kept record (the JSON writer
+// refused the raw byte and the run aborted) and documents.csv.
+TEST(WriteKept, FileNameThatIsNotUtf8IsOneRepairedId) {
+  TempDir d;
+  const std::string name = d / "in/caf\xe9.txt";
+  WriteFile(name, ReadFile(CorpusDir() + "/" + kSeeds[0]));
+  const std::vector<std::string> paths = {d / "in"};
+  const Report r = Scan(paths);
+  ASSERT_EQ(r.documents.size(), 1u);
+  const std::string id = d / "in/caf\xef\xbf\xbd.txt";  // U+FFFD
+  EXPECT_EQ(r.documents[0].id, id);
+  EXPECT_EQ(r.documents[0].location, id);
+  absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "kept.jsonl");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1u);
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(d / "kept.jsonl"))["id"], id);
+  ASSERT_TRUE(WriteReports(r, d / "out").ok());
+  EXPECT_NE(ReadFile(d / "out/documents.csv").find(id), std::string::npos);
+  EXPECT_EQ(ReadFile(d / "out/documents.csv").find("caf\xe9"),
+            std::string::npos);
+}
+
+// Elements of a pretty-printed .json array span lines; each is written as
+// one line, every field kept, so the dataset reads back as JSONL.
+TEST(WriteKept, PrettyPrintedJsonArrayBecomesOneRecordALine) {
+  TempDir d;
+  const nlohmann::json array = {
+      {{"id", "x1"}, {"text", ReadFile(CorpusDir() + "/" + kSeeds[0])}},
+      {{"id", "x2"},
+       {"text", ReadFile(CorpusDir() + "/" + kSeeds[2])},
+       {"tags", {"a", "b"}}}};
+  WriteFile(d / "in/arr.json", array.dump(2));
+  const std::vector<std::string> paths = {d / "in"};
+  const Report r = Scan(paths);
+  ASSERT_EQ(r.documents.size(), 2u);
+  absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "kept.jsonl");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 2u);
+  const std::vector<std::string> lines = Lines(d / "kept.jsonl");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(lines[0]), array[0]);
+  EXPECT_EQ(nlohmann::json::parse(lines[1]), array[1]);
+}
+
 TEST(WriteKept, RepostOfAnIndexedArticleIsDropped) {
   TempDir d;
   ScanOptions o;

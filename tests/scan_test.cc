@@ -178,6 +178,10 @@ TEST(Scan, ClaimsPastTheirLimitKeepTheNearDuplicates) {
   Json claims = Json::parse(JsonOf(r))["claims"];
   EXPECT_EQ(claims["error"], r.claims_error);
   EXPECT_EQ(claims["matches"].size(), 0u);
+  // The thresholds the stage would have used, as in a run within the limit.
+  EXPECT_EQ(r.claims.threshold, EffectiveClaimThreshold(limited.claims));
+  EXPECT_EQ(r.claims.headline_threshold, limited.claims.headline_threshold);
+  EXPECT_EQ(claims["headline_threshold"], limited.claims.headline_threshold);
   // Within the limit: no error key at all.
   EXPECT_FALSE(
       Json::parse(JsonOf(Scan({d / "in"})))["claims"].contains("error"));
