@@ -1266,7 +1266,7 @@ class Page {
     }
     if (article_docs_total_ > article_count_) {
       MoreNote(h, article_docs_total_ - article_count_, "article", "articles",
-               Where("report.json"));
+               Where("the inputs; their matched passages are in report.json"));
     }
     h += "</section>\n";
   }
