@@ -37,6 +37,12 @@ bool IsBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
+// ROC AUC ranks positives against negatives: with one class it is
+// undefined, and RocAuc's 0.5 would read as a scorer no better than chance.
+bool HasAuc(const EvalPairsResult& r) {
+  return r.positives > 0 && r.positives < r.pairs;
+}
+
 }  // namespace
 
 absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
@@ -242,7 +248,11 @@ void WriteEvalPairsText(const EvalPairsResult& r, std::ostream& out) {
       r.malformed.size());
   out << absl::StrFormat("best_threshold=%.4f best_accuracy=%.4f\n",
                          r.best.threshold, r.best.accuracy);
-  out << absl::StrFormat("auc=%.4f\n", r.auc);
+  if (HasAuc(r)) {
+    out << absl::StrFormat("auc=%.4f\n", r.auc);
+  } else {
+    out << "auc=n/a\n";
+  }
 }
 
 void WriteEvalPairsJson(const EvalPairsResult& r, std::ostream& out) {
@@ -262,7 +272,7 @@ void WriteEvalPairsJson(const EvalPairsResult& r, std::ostream& out) {
   j["fn"] = m.fn;
   j["best_threshold"] = r.best.threshold;
   j["best_accuracy"] = r.best.accuracy;
-  j["auc"] = r.auc;
+  j["auc"] = HasAuc(r) ? nlohmann::ordered_json(r.auc) : nullptr;
   j["malformed"] = r.malformed;
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
       << "\n";

@@ -213,6 +213,26 @@ TEST(EvalPairsCli, JsonAndThreshold) {
   EXPECT_DOUBLE_EQ(j["auc"].get<double>(), 1.0);
 }
 
+// ROC AUC ranks positives against negatives: with one class there is
+// nothing to rank, and 0.5 would read as a scorer no better than chance.
+TEST(EvalPairsCli, OneClassHasNoAuc) {
+  TempDir tmp;
+  const std::string path = tmp / "positives.tsv";
+  WriteFile(path,
+            "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+            "1\t1\t2\tThe bank raised rates.\tRates were raised by the "
+            "bank.\n"
+            "1\t3\t4\tThe minister resigned.\tThe minister quit.\n");
+  testing::CommandResult r = RunRefrain("eval-pairs " + path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nauc=n/a\n"), std::string::npos) << r.out;
+  r = RunRefrain("eval-pairs " + path + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["positives"], 2);
+  EXPECT_TRUE(j["auc"].is_null()) << r.out;
+}
+
 TEST(EvalPairsCli, ExitCodes) {
   TempDir tmp;
   WriteFile(tmp / "pairs.tsv", Fixture());
@@ -233,9 +253,12 @@ TEST(EvalPairsCli, ExitCodes) {
   EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold 1.5")
                 .exit_code,
             2);
-  EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold x")
-                .exit_code,
-            2);
+  testing::CommandResult nan =
+      RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold x");
+  EXPECT_EQ(nan.exit_code, 2);
+  // Not a number, rather than a number out of range.
+  EXPECT_NE(nan.err.find("--threshold: x is not a number"), std::string::npos)
+      << nan.err;
   EXPECT_EQ(
       RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --bogus").exit_code, 2);
   // 0: help.

@@ -744,6 +744,14 @@ TEST(Cli, ExitCodesAndHelp) {
   EXPECT_EQ(seed.exit_code, 2);
   EXPECT_NE(seed.err.find("--seed: must be >= 0"), std::string::npos)
       << seed.err;
+  // A flag with a range says a word is not a number, not out of range.
+  for (const char* args :
+       {"scan --claim-max-memory abc x", "scan --index-wait abc x",
+        "index stats x --wait abc"}) {
+    auto r = RunRefrain(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find(": abc is not a number"), std::string::npos) << r.err;
+  }
   // A missing input is a failure (1), not a usage error, for compare too.
   EXPECT_EQ(
       RunRefrain("compare /nonexistent/a.txt /nonexistent/b.txt").exit_code, 1);

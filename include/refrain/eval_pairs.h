@@ -73,7 +73,7 @@ struct EvalPairsResult {
   std::vector<std::string> malformed;  // As in PairFile.
   BinaryMetrics at_threshold;          // At the requested threshold.
   BinaryMetrics best;                  // At the best threshold on this file.
-  double auc = 0;
+  double auc = 0;                      // 0.5 with one class (RocAuc).
   std::vector<double> scores;  // Per pair, in file order.
 };
 
@@ -89,9 +89,11 @@ absl::StatusOr<EvalPairsResult> EvalPairs(const std::string& path,
 //   accuracy=0.7674 precision=0.7857 recall=0.9016 f1=0.8396
 //   threshold=0.5000 pairs=4076 positives=2753 tp=... fp=... tn=... fn=...
 //   malformed=0 best_threshold=0.5700 best_accuracy=0.7738 auc=0.8215
+// auc=n/a when every pair has one label (ROC AUC is undefined).
 void WriteEvalPairsText(const EvalPairsResult& r, std::ostream& out);
 // The same as one JSON object (keys as in the text, plus "file" and the
-// "malformed" lines), without the per-pair scores.
+// "malformed" lines), without the per-pair scores; "auc" is null where the
+// text says n/a.
 void WriteEvalPairsJson(const EvalPairsResult& r, std::ostream& out);
 
 }  // namespace refrain

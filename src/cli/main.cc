@@ -41,6 +41,16 @@ const CLI::Validator kUnsigned(
     },
     "UINT");
 
+// Checked before a CLI::Range, which calls a word that is no number "not in
+// range".
+const CLI::Validator kNumber(
+    [](std::string& v) {
+      double x = 0;
+      return CLI::detail::lexical_cast(v, x) ? std::string()
+                                             : v + " is not a number";
+    },
+    "");
+
 int Fail(const absl::Status& s) {
   std::cerr << "refrain: " << s.message() << "\n";
   return absl::IsInvalidArgument(s) ? kExitUsage : kExitFailure;
@@ -229,6 +239,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "text); a larger dump gets its document-level results and "
                   "exit 1; 0 = no check; default: the memory available when "
                   "the scan starts")
+      ->check(kNumber)
       ->check(CLI::Range(0.0, 1.0e6));
   cmd->add_option("--write-kept", f->write_kept,
                   "Also write the deduplicated dataset to this file "
@@ -311,6 +322,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
          [&o](double s) { o.index_wait_ms = static_cast<int>(s * 1000); },
          "Seconds to wait while another process writes the index "
          "(default 30)")
+      ->check(kNumber)
       ->check(CLI::Range(0.0, 86400.0));
 }
 
@@ -702,6 +714,7 @@ void AddEvalPairsFlags(CLI::App* cmd, EvalPairsFlags* f) {
   cmd->add_option("--threshold", f->options.threshold,
                   "Score at or above which a pair counts as the same claim; "
                   "default: the scorer's default threshold")
+      ->check(kNumber)
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--wordnet", f->options.wordnet_dir,
                   "WordNet 3.0 database directory; \"\" scores without WordNet")
@@ -983,6 +996,7 @@ int main(int argc, char** argv) {
                       index_upgrade_cmd}) {
     c->add_option("--wait", index.wait_s,
                   "Seconds to wait while another process writes the index")
+        ->check(kNumber)
         ->check(CLI::Range(0.0, 86400.0))
         ->capture_default_str();
   }
