@@ -505,6 +505,29 @@ std::string Abbrev(std::string_view s, size_t max_bytes) {
   return std::string(s.substr(0, cut)) + "...";
 }
 
+// `s` for a terminal: ids and texts come from the input, and a terminal
+// acts on their control characters (ESC recolours, \r and \b overwrite)
+// instead of showing them. Each one but \n and \t becomes \u00XX, C1
+// controls (U+0080..U+009F, C2 80..C2 9F in UTF-8) included.
+std::string Printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const auto next =
+        static_cast<unsigned char>(i + 1 < s.size() ? s[i + 1] : 0);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+      out += absl::StrFormat("\\u%04x", c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      out += absl::StrFormat("\\u%04x", next);
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 uint64_t VerifiedPairsOfThisRun(const Report& r) {
@@ -538,8 +561,8 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
 void WriteCompareText(const Comparison& c, std::ostream& out) {
   for (int side = 0; side < 2; ++side) {
     const Document& d = c.documents[side];
-    out << (side == 0 ? "A: " : "B: ") << d.id << "\n";
-    if (!d.title.empty()) out << "   " << d.title << "\n";
+    out << (side == 0 ? "A: " : "B: ") << Printable(d.id) << "\n";
+    if (!d.title.empty()) out << "   " << Printable(d.title) << "\n";
   }
   out << absl::StrFormat(
       "jaccard %.3f, containment %.3f (word %d-shingles), MinHash estimate "
@@ -564,12 +587,12 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
     out << absl::StrFormat("\n  score %.3f (cosine %.3f, %s%s)\n", m.score,
                            m.cosine, MatchKind(a, b),
                            m.numbers_differ ? "; the numbers differ" : "");
-    out << absl::StrFormat(
-        "  A [%d, %d): %s\n", a.span.begin, a.span.end,
-        c.documents[a.doc].text.substr(a.span.begin, a.span.size()));
-    out << absl::StrFormat(
-        "  B [%d, %d): %s\n", b.span.begin, b.span.end,
-        c.documents[b.doc].text.substr(b.span.begin, b.span.size()));
+    out << absl::StrFormat("  A [%d, %d): %s\n", a.span.begin, a.span.end,
+                           Printable(std::string_view(c.documents[a.doc].text)
+                                         .substr(a.span.begin, a.span.size())));
+    out << absl::StrFormat("  B [%d, %d): %s\n", b.span.begin, b.span.end,
+                           Printable(std::string_view(c.documents[b.doc].text)
+                                         .substr(b.span.begin, b.span.size())));
   }
 }
 

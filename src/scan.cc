@@ -7,6 +7,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -971,6 +972,23 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
   size_t from_inputs = 0;
   std::optional<Index> index;
   if (inputs.empty() && options.index_path.empty()) {
+    // Refused before either is read: the first - drains standard input
+    // for the second, and a directory (a dump, not one document) was
+    // walked whole before its count of documents refused it.
+    if (a == kStdinPath && b == kStdinPath) {
+      return absl::InvalidArgumentError(
+          "compare: standard input (-) can be given once, as A or as B");
+    }
+    for (const char* side : {"A", "B"}) {
+      const std::string& path = *side == 'A' ? a : b;
+      if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "compare ", side, ": ", path,
+            " is a directory, not a file holding one document (to compare "
+            "documents of a dump by id, add --in ",
+            path, ")"));
+      }
+    }
     for (const std::string& path : {a, b}) {
       std::vector<SkippedRecord> not_read;
       std::vector<Document> one = ReadDocuments(

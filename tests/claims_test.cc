@@ -1143,6 +1143,67 @@ TEST(Compare, DocumentsWithoutShinglesEstimateZero) {
   EXPECT_FALSE(c->near_duplicate);
 }
 
+// Each operand is read as it comes: a second - found standard input
+// drained ("<stdin>: empty file"), and a directory was walked whole before
+// it was refused. Both are refused before anything is read (standard input
+// is left unread: the "- DIR" case names DIR, not an empty <stdin>).
+TEST(Compare, RefusesStandardInputTwiceAndDirectoriesBeforeReading) {
+  TempDir d;
+  WriteFile(d / "dir/one.txt",
+            ReadFile(CorpusDir() + "/000_a36e598c1fb27949.txt"));
+  const std::string file = CorpusDir() + "/001_7a1ab61e7b19349a.txt";
+  auto r = testing::RunRefrain("compare - - < " + file);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("standard input (-) can be given once"),
+            std::string::npos)
+      << r.err;
+  for (const std::string& args :
+       {"- " + (d / "dir") + " < " + file, (d / "dir") + " " + file}) {
+    SCOPED_TRACE(args);
+    r = testing::RunRefrain("compare " + args);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(d / "dir" + " is a directory"), std::string::npos)
+        << r.err;
+  }
+}
+
+// Ids, titles and texts come from the input: the text output must not let
+// a terminal act on their escape sequences, carriage returns or backspaces.
+TEST(Compare, TextOutputEscapesControlCharacters) {
+  TempDir d;
+  WriteFile(d / "a.jsonl",
+            "{\"id\":\"a\\u001b[31m\",\"title\":\"Rates\\r\\u0008\\u007f\\u009b"
+            "\",\"text\":\"The central bank raised its key interest rate by "
+            "half a point to fight inflation\\u001b[0m.\"}\n");
+  WriteFile(d / "b.jsonl",
+            "{\"id\":\"b\",\"text\":\"To fight inflation, the central "
+            "bank raised its key interest rate by half a point.\"}\n");
+  auto r =
+      testing::RunRefrain("compare " + (d / "a.jsonl") + " " + (d / "b.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(
+      r.out.rfind("A: a\\u001b[31m\n   Rates\\u000d\\u0008\\u007f\\u009b\n", 0),
+      0u)
+      << r.out;
+  EXPECT_NE(r.out.find("inflation\\u001b[0m."), std::string::npos) << r.out;
+  // No C0 control but the line ends, no DEL, no C1 control (C2 80..9F).
+  size_t i = 0;
+  for (; i < r.out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(r.out[i]);
+    if ((c < 0x20 && c != '\n') || c == 0x7f ||
+        (c == 0xc2 && i + 1 < r.out.size() &&
+         static_cast<unsigned char>(r.out[i + 1]) < 0xa0)) {
+      break;
+    }
+  }
+  EXPECT_EQ(i, r.out.size()) << r.out;
+  // JSON escapes them already.
+  r = testing::RunRefrain("compare " + (d / "a.jsonl") + " " + (d / "b.jsonl") +
+                          " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["a"], "a\x1b[31m");
+}
+
 TEST(Compare, RefusesStandardInputAsTheDump) {
   auto r = testing::RunRefrain("compare a b --in -");
   EXPECT_EQ(r.exit_code, 2);

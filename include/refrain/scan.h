@@ -163,7 +163,9 @@ struct Comparison;
 // sets and every claim match between them, every pair of their units scored
 // (no LSH, so also pairs a scan's candidate step missed). Without `inputs`
 // or options.index_path, `a` and `b` are paths of files holding one
-// document each, and the claim scores' IDF comes from the two. Otherwise
+// document each (standard input, -, for one of them; a directory is
+// refused before anything is read), and the claim scores' IDF comes from
+// the two. Otherwise
 // they are document ids looked up in the inputs, then in the index (opened
 // read-only: an article of an earlier dump that a scan --index paired with
 // a new one), and the IDF is the one a scan of the inputs (with that index)
