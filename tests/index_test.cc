@@ -1111,6 +1111,13 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
             "0\n");
   // Exactly one filter.
   EXPECT_EQ(RunRefrain("index remove " + db).exit_code, 2);
+  // An empty --before (an unset shell variable) is a missing date, not a
+  // missing filter.
+  testing::CommandResult empty =
+      RunRefrain("index remove " + db + " --before ''");
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("--before: needs a date"), std::string::npos)
+      << empty.err;
   EXPECT_EQ(RunRefrain("index remove " + db + " --id a --source b").exit_code,
             2);
 }

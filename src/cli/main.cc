@@ -981,6 +981,14 @@ int main(int argc, char** argv) {
       "Documents dated before DATE (2026-01-01; dates compared as instants: "
       "ISO 8601, RFC 1123 as in RSS, or January 1, 2026); documents without "
       "a date, or whose date does not parse (counted), are kept");
+  // Else an empty date (an unset shell variable) counts as no filter, and
+  // the error asks for one of the three.
+  before->check(CLI::Validator(
+      [](std::string& v) {
+        return v.empty() ? std::string("needs a date, e.g. 2026-01-01")
+                         : std::string();
+      },
+      ""));
   CLI::Option* by_id = index_remove_cmd->add_option(
       "--id", index.remove.id, "The document with this id");
   CLI::Option* by_source = index_remove_cmd->add_option(
