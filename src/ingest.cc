@@ -393,11 +393,21 @@ const char* Utf16Charset(std::string_view head) {
   return nullptr;
 }
 
+// What a stream's first bytes (gzip's and zstd's magic numbers) say.
+Compression CompressionOf(std::string_view head) {
+  if (head.starts_with("\x1f\x8b")) return Compression::kGzip;
+  if (head.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) {
+    return Compression::kZstd;
+  }
+  return Compression::kNone;
+}
+
 // `raw` as UTF-8: converted if it starts with a UTF-16 byte-order mark
-// (FF FE little-endian, FE FF big-endian), else as it is. It looks at the
-// first bytes on the first Read, so that a read error there is reported
-// where the reader meets it (the first line), as without it (a file's
-// first bytes were read by Open already).
+// (FF FE little-endian, FE FF big-endian), else as it is; an error if it
+// starts with gzip's or zstd's magic number. It looks at the first bytes
+// on the first Read, so that a read error there is reported where the
+// reader meets it (the first line), as without it (a file's first bytes
+// were read by Open already).
 class Utf8Source : public ByteSource {
  public:
   explicit Utf8Source(std::unique_ptr<ByteSource> raw) : src_(std::move(raw)) {}
@@ -405,9 +415,18 @@ class Utf8Source : public ByteSource {
     if (!decided_) {
       std::string head;
       if (absl::Status s = Peek(
-              src_, &head, [](const std::string& h) { return h.size() >= 2; });
+              src_, &head, [](const std::string& h) { return h.size() >= 4; });
           !s.ok()) {
         return s;
+      }
+      // Only decompressed bytes can start so here (Open refuses a plain
+      // file that does, OpenStdin decompresses it): a file compressed
+      // twice, whose bytes would be read as a text of U+FFFD.
+      if (const Compression again = CompressionOf(head);
+          again != Compression::kNone) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the file is compressed twice (its decompressed bytes start with ",
+            again == Compression::kGzip ? "gzip" : "zstd", "'s magic number)"));
       }
       decided_ = true;
       if (const char* charset = Utf16Charset(head)) {
@@ -424,15 +443,6 @@ class Utf8Source : public ByteSource {
   bool decided_ = false;
   bool utf16_ = false;
 };
-
-// What a stream's first bytes (gzip's and zstd's magic numbers) say.
-Compression CompressionOf(std::string_view head) {
-  if (head.starts_with("\x1f\x8b")) return Compression::kGzip;
-  if (head.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) {
-    return Compression::kZstd;
-  }
-  return Compression::kNone;
-}
 
 absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
                                                  Compression c) {

@@ -865,6 +865,49 @@ TEST(Ingest, StandardInputFaultsAreSkippedWithReasons) {
   EXPECT_EQ(twice.skipped[0].reason, "standard input is read once");
 }
 
+// A file compressed twice (`gzip -c a.jsonl | gzip -c > a.jsonl.gz`, zstd
+// inside gzip) is still compressed once decompressed: read on, its bytes
+// became a text of U+FFFD or malformed lines. It is one skipped file
+// saying why, named or walked, and on standard input too.
+TEST(Ingest, FilesCompressedTwiceAreSkippedWithTheReason) {
+  TempDir d;
+  const std::string lines = "{\"id\":\"a\",\"text\":\"alpha\"}\n";
+  testing::WriteGzip(d / "inner.gz", lines);
+  testing::WriteZstd(d / "inner.zst", lines);
+  const std::string gz = testing::ReadFile(d / "inner.gz");
+  const std::string zst = testing::ReadFile(d / "inner.zst");
+  WriteFile(d / "in/e.jsonl", lines);  // First: it makes the directory.
+  testing::WriteGzip(d / "in/a.jsonl.gz", gz);
+  testing::WriteGzip(d / "in/b.txt.gz", zst);
+  testing::WriteZstd(d / "in/c.jsonl.zst", gz);
+  testing::WriteZstd(d / "in/d.json.zst", zst);
+  const std::string gzip_twice =
+      "the file is compressed twice (its decompressed bytes start with "
+      "gzip's magic number)";
+  const std::string zstd_twice =
+      "the file is compressed twice (its decompressed bytes start with "
+      "zstd's magic number)";
+  Ingested r = IngestAll({d / "in"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].location, d / "in/e.jsonl:1");
+  ASSERT_EQ(r.skipped.size(), 4u);
+  // Where each reader meets its first bytes, as a corrupt stream is.
+  EXPECT_EQ(r.skipped[0].location, d / "in/a.jsonl.gz:1");
+  EXPECT_EQ(r.skipped[0].reason, gzip_twice);
+  EXPECT_EQ(r.skipped[1].location, d / "in/b.txt.gz");
+  EXPECT_EQ(r.skipped[1].reason, zstd_twice);
+  EXPECT_EQ(r.skipped[2].location, d / "in/c.jsonl.zst:1");
+  EXPECT_EQ(r.skipped[2].reason, gzip_twice);
+  EXPECT_EQ(r.skipped[3].location, d / "in/d.json.zst:1");
+  EXPECT_EQ(r.skipped[3].reason, zstd_twice);
+  // Standard input's first bytes are read to tell JSON from text.
+  Ingested in = IngestStdin(d / "in/a.jsonl.gz");
+  EXPECT_TRUE(in.docs.empty());
+  ASSERT_EQ(in.skipped.size(), 1u);
+  EXPECT_EQ(in.skipped[0].location, "<stdin>");
+  EXPECT_EQ(in.skipped[0].reason, gzip_twice);
+}
+
 TEST(Ingest, BadInputIsReportedWithFileAndLine) {
   TempDir d;
   WriteFile(d / "bin.dat", std::string("\x00\x01\x02", 3));

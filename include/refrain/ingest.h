@@ -105,10 +105,10 @@ struct RawRecord {
 
 // Walks `paths` and calls `on_record` for every record and `on_skip` for every
 // file or line that cannot become one (unreadable, empty, unsupported,
-// corrupt compressed stream, too large). Calls happen in input order on the
-// calling thread. Never fails on bad input; returns an error only if a
-// callback-independent invariant breaks (none today), so callers can treat
-// a non-ok status as fatal.
+// corrupt compressed stream, compressed twice, too large). Calls happen in
+// input order on the calling thread. Never fails on bad input; returns an
+// error only if a callback-independent invariant breaks (none today), so
+// callers can treat a non-ok status as fatal.
 absl::Status ReadRecords(std::span<const std::string> paths,
                          const IngestOptions& options,
                          const std::function<void(RawRecord&&)>& on_record,

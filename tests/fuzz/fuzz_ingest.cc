@@ -19,7 +19,10 @@
 //   - every document field is valid UTF-8, its text is not blank, and its
 //     input is within the size limit;
 //   - compression is transparent: a payload compressed by the harness gives
-//     exactly the records and skip reasons of the same payload in plain;
+//     exactly the records and skip reasons of the same payload in plain,
+//     but for a payload starting with gzip's or zstd's magic number,
+//     refused whole under either name (plain: the rename hint; compressed:
+//     compressed twice);
 //   - pieces are transparent: a plain JSON Lines file read in three pieces
 //     (InputFile::begin, end) gives exactly the records and skips, with
 //     their line numbers, of the file read whole.
@@ -170,11 +173,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Outcome plain = Ingest(plain_path, options);
     // A plain name whose bytes start with gzip's or zstd's magic number is
     // refused whole, saying how to name the file; compressed, the same
-    // bytes are read.
+    // bytes are a file compressed twice, refused whole too.
     if (payload.starts_with("\x1f\x8b") ||
         payload.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) {
       FUZZ_CHECK(plain.documents == 0 && plain.events.size() == 1 &&
                  plain.events[0].starts_with("walk-skip the file is "));
+      FUZZ_CHECK(compressed.documents == 0 && compressed.events.size() == 1 &&
+                 compressed.events[0].starts_with(
+                     "walk-skip the file is compressed twice "));
     } else {
       FUZZ_CHECK(compressed.events == plain.events);
     }
