@@ -769,6 +769,12 @@ void WriteJson(const Report& r, std::ostream& out) {
   });
 }
 
+void WriteSkipped(std::span<const SkippedRecord> skipped, std::ostream& out) {
+  for (const SkippedRecord& s : skipped) {
+    out << Printable(s.location) << ": " << Printable(s.reason) << "\n";
+  }
+}
+
 void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                   int top_claim_clusters) {
   out << absl::StrFormat(
@@ -796,7 +802,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;
       for (size_t i = 0; i < ix.id_taken.size() && i < 3; ++i) {
-        ids.push_back(r.documents[ix.id_taken[i]].id);
+        ids.push_back(Printable(r.documents[ix.id_taken[i]].id));
       }
       out << absl::StrFormat(
           "  %d new articles have an id the index holds for another article "
@@ -854,9 +860,10 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                    [](auto* x, auto* y) { return x->jaccard > y->jaccard; });
   if (top.size() > static_cast<size_t>(top_pairs)) top.resize(top_pairs);
   for (const NearDuplicatePair* p : top) {
-    out << absl::StrFormat(
-        "  %.3f  %s%s  ~  %s\n", p->jaccard, r.documents[p->a].id,
-        r.index.IsIndexed(p->a) ? " (indexed)" : "", r.documents[p->b].id);
+    out << absl::StrFormat("  %.3f  %s%s  ~  %s\n", p->jaccard,
+                           Printable(r.documents[p->a].id),
+                           r.index.IsIndexed(p->a) ? " (indexed)" : "",
+                           Printable(r.documents[p->b].id));
   }
   if (!r.options.claims.enabled) return;
   if (!r.claims_error.empty()) {
@@ -893,10 +900,11 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     auto print = [&](uint32_t u, const char* indent) {
       const ClaimUnit& unit = c.units[u];
       const Document& d = r.documents[unit.doc];
-      out << absl::StrFormat("%s[%s] %s\n", indent, d.id,
-                             Abbrev(std::string_view(d.text).substr(
-                                        unit.span.begin, unit.span.size()),
-                                    160));
+      out << absl::StrFormat(
+          "%s[%s] %s\n", indent, Printable(d.id),
+          Printable(Abbrev(std::string_view(d.text).substr(unit.span.begin,
+                                                           unit.span.size()),
+                           160)));
     };
     if (cl.groups.size() <= 1) {
       out << absl::StrFormat(

@@ -1169,6 +1169,20 @@ TEST(Compare, RefusesStandardInputTwiceAndDirectoriesBeforeReading) {
 
 // Ids, titles and texts come from the input: the text output must not let
 // a terminal act on their escape sequences, carriage returns or backspaces.
+// Where `s` has its first control character a terminal would act on: a C0
+// control but the line end, DEL, or a C1 control (C2 80..9F); npos if none.
+size_t FirstControl(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\n') || c == 0x7f ||
+        (c == 0xc2 && i + 1 < s.size() &&
+         static_cast<unsigned char>(s[i + 1]) < 0xa0)) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 TEST(Compare, TextOutputEscapesControlCharacters) {
   TempDir d;
   WriteFile(d / "a.jsonl",
@@ -1186,22 +1200,38 @@ TEST(Compare, TextOutputEscapesControlCharacters) {
       0u)
       << r.out;
   EXPECT_NE(r.out.find("inflation\\u001b[0m."), std::string::npos) << r.out;
-  // No C0 control but the line ends, no DEL, no C1 control (C2 80..9F).
-  size_t i = 0;
-  for (; i < r.out.size(); ++i) {
-    const auto c = static_cast<unsigned char>(r.out[i]);
-    if ((c < 0x20 && c != '\n') || c == 0x7f ||
-        (c == 0xc2 && i + 1 < r.out.size() &&
-         static_cast<unsigned char>(r.out[i + 1]) < 0xa0)) {
-      break;
-    }
-  }
-  EXPECT_EQ(i, r.out.size()) << r.out;
+  EXPECT_EQ(FirstControl(r.out), std::string_view::npos) << r.out;
   // JSON escapes them already.
   r = testing::RunRefrain("compare " + (d / "a.jsonl") + " " + (d / "b.jsonl") +
                           " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["a"], "a\x1b[31m");
+}
+
+// The scan's summary (ids of pairs and claim clusters, the claims' text)
+// and its list of skipped records (a file name with ESC in it) likewise.
+TEST(ScanSummary, EscapesControlCharacters) {
+  TempDir d;
+  const std::string text =
+      "The central bank raised its key interest rate by half a point to "
+      "fight inflation\\u001b[0m, its governor said on Tuesday morning.";
+  const std::string restated =
+      "To fight inflation\\u001b[0m, the central bank raised its key "
+      "interest rate by half a point on Tuesday, its governor said.";
+  WriteFile(d / "in/a.jsonl", "{\"id\":\"a\\u001b[2J\",\"text\":\"" + text +
+                                  "\"}\n" + "{\"id\":\"b\\r\",\"text\":\"" +
+                                  text + "\"}\n" + "{\"id\":\"c\",\"text\":\"" +
+                                  restated + "\"}\n");
+  WriteFile(d / "in/bad\x1b[31m.jsonl", "{not json\n");
+  auto r = testing::RunRefrain("scan " + (d / "in") + " --out " + (d / "out"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("a\\u001b[2J  ~  b\\u000d"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("inflation\\u001b[0m,"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("bad\\u001b[31m.jsonl:1: malformed JSON"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(FirstControl(r.out), std::string_view::npos) << r.out;
+  EXPECT_EQ(FirstControl(r.err), std::string_view::npos) << r.err;
 }
 
 TEST(Compare, RefusesStandardInputAsTheDump) {

@@ -122,9 +122,14 @@ struct Report {
 // Writes report.json. Deterministic: same report, same bytes.
 void WriteJson(const Report& report, std::ostream& out);
 
-// The short human summary printed by `refrain scan`.
+// The short human summary printed by `refrain scan`. Ids and texts come
+// from the input: their control characters (but \n and \t) are written as
+// \u00XX, for a terminal would act on them (ESC recolours, \r overwrites).
 void WriteSummary(const Report& report, std::ostream& out, int top_pairs = 10,
                   int top_claim_clusters = 5);
+
+// One line per record not read, "location: reason", escaped as above.
+void WriteSkipped(std::span<const SkippedRecord> skipped, std::ostream& out);
 
 // The result of `refrain compare A B`: one pair of documents explained.
 struct Comparison {

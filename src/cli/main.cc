@@ -589,9 +589,7 @@ int WriteScanOutputs(const ScanFlags& f,
     return Fail(report.status());
   }
   if (f.options.floor) {
-    for (const refrain::SkippedRecord& s : report->skipped) {
-      std::cerr << s.location << ": " << s.reason << "\n";
-    }
+    refrain::WriteSkipped(report->skipped, std::cerr);
     if (!f.quiet) {
       std::cout << absl::StrFormat(
           "floor: %d documents, %d skipped, %d words, %.1f MB in %.3f s (%.1f "
@@ -603,9 +601,7 @@ int WriteScanOutputs(const ScanFlags& f,
     return kExitOk;
   }
 
-  for (const refrain::SkippedRecord& s : report->skipped) {
-    std::cerr << s.location << ": " << s.reason << "\n";
-  }
+  refrain::WriteSkipped(report->skipped, std::cerr);
   // --out -: report.json alone, on standard output, for a pipeline; the
   // summary then goes to standard error.
   const bool to_stdout = f.out_dir == "-";
@@ -675,9 +671,7 @@ int RunCompareCommand(const CompareFlags& f) {
   absl::StatusOr<refrain::Comparison> c =
       refrain::CompareDocuments(f.a, f.b, f.inputs, options);
   if (!c.ok()) return Fail(c.status());
-  for (const refrain::SkippedRecord& s : c->skipped) {
-    std::cerr << s.location << ": " << s.reason << "\n";
-  }
+  refrain::WriteSkipped(c->skipped, std::cerr);
   if (!f.html.empty()) {
     refrain::HtmlOptions o;
     o.title = "refrain compare";
