@@ -1111,13 +1111,16 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
             "0\n");
   // Exactly one filter.
   EXPECT_EQ(RunRefrain("index remove " + db).exit_code, 2);
-  // An empty --before (an unset shell variable) is a missing date, not a
-  // missing filter.
-  testing::CommandResult empty =
-      RunRefrain("index remove " + db + " --before ''");
-  EXPECT_EQ(empty.exit_code, 2);
-  EXPECT_NE(empty.err.find("--before: needs a date"), std::string::npos)
-      << empty.err;
+  // An empty value (an unset shell variable) is a missing date, id or
+  // source, not a missing filter.
+  for (const char* flag : {"--before", "--id", "--source"}) {
+    testing::CommandResult empty =
+        RunRefrain("index remove " + db + " " + flag + " ''");
+    EXPECT_EQ(empty.exit_code, 2);
+    EXPECT_NE(empty.err.find(std::string(flag) + ": needs a"),
+              std::string::npos)
+        << empty.err;
+  }
   EXPECT_EQ(RunRefrain("index remove " + db + " --id a --source b").exit_code,
             2);
 }

@@ -975,18 +975,24 @@ int main(int argc, char** argv) {
       "Documents dated before DATE (2026-01-01; dates compared as instants: "
       "ISO 8601, RFC 1123 as in RSS, or January 1, 2026); documents without "
       "a date, or whose date does not parse (counted), are kept");
-  // Else an empty date (an unset shell variable) counts as no filter, and
+  // Else an empty value (an unset shell variable) counts as no filter, and
   // the error asks for one of the three.
-  before->check(CLI::Validator(
-      [](std::string& v) {
-        return v.empty() ? std::string("needs a date, e.g. 2026-01-01")
-                         : std::string();
-      },
-      ""));
-  CLI::Option* by_id = index_remove_cmd->add_option(
-      "--id", index.remove.id, "The document with this id");
-  CLI::Option* by_source = index_remove_cmd->add_option(
-      "--source", index.remove.source, "Every document of this source");
+  auto not_empty = [](const char* what) {
+    return CLI::Validator(
+        [what](std::string& v) {
+          return v.empty() ? std::string("needs ") + what : std::string();
+        },
+        "");
+  };
+  before->check(not_empty("a date, e.g. 2026-01-01"));
+  CLI::Option* by_id =
+      index_remove_cmd
+          ->add_option("--id", index.remove.id, "The document with this id")
+          ->check(not_empty("a document id"));
+  CLI::Option* by_source = index_remove_cmd
+                               ->add_option("--source", index.remove.source,
+                                            "Every document of this source")
+                               ->check(not_empty("a source name"));
   before->excludes(by_id)->excludes(by_source);
   by_id->excludes(by_source);
   CLI::App* index_upgrade_cmd = index_cmd->add_subcommand(
