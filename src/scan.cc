@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -149,6 +150,7 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
       report->documents, [&](size_t i) { return (*signatures)[i]; });
   if (!loaded.ok()) return loaded.status();
   report->index.loaded = static_cast<uint32_t>(loaded->size());
+  report->index.origins = indexed.origins();  // For the representatives.
   if (loaded->empty()) return absl::OkStatus();
   const size_t n = report->documents.size();
   internal::FingerprintArena fp;
@@ -528,8 +530,27 @@ DateKey KeyOfDate(std::string_view date) {
 // The member of `members` (ascending) that ScanOptions::keep names.
 uint32_t Representative(std::span<const uint32_t> members,
                         const Report& report) {
-  // Indexed documents come first; one was kept by an earlier run.
-  if (members.front() < report.index.loaded) return members.front();
+  // Indexed documents come first, and an earlier run kept one of them: the
+  // run of the earliest dump here, by this rule among its own members (or,
+  // as now, among the indexed ones of its time, which were earlier still).
+  // So the rule is applied among the members of that dump. The index does
+  // not record which article was kept: when that one is not among the
+  // loaded articles (similar to none of the new ones), another member of
+  // its dump stands for it.
+  std::vector<uint32_t> earliest_dump;
+  if (report.index.IsIndexed(members.front())) {
+    auto dump_of = [&](uint32_t m) { return report.index.origins[m].dump_seq; };
+    uint64_t first = std::numeric_limits<uint64_t>::max();
+    for (uint32_t m : members) {
+      if (report.index.IsIndexed(m)) first = std::min(first, dump_of(m));
+    }
+    for (uint32_t m : members) {
+      if (report.index.IsIndexed(m) && dump_of(m) == first) {
+        earliest_dump.push_back(m);
+      }
+    }
+    members = earliest_dump;
+  }
   const std::vector<Document>& docs = report.documents;
   uint32_t best = members.front();
   switch (report.options.keep) {

@@ -53,6 +53,9 @@ class IndexedScan {
       std::span<const Document> docs,
       const std::function<std::span<const uint32_t>(size_t)>& signature);
 
+  // The dump of each document FindRelated() returned, in its order.
+  const std::vector<IndexedOrigin>& origins() const { return origins_; }
+
   // Valid after FindRelated() and once the loaded documents are in front of
   // the new ones; `loaded` is their number.
   ClaimsIncremental* claims(uint32_t loaded);

@@ -1540,6 +1540,38 @@ TEST(Index, ReadWithoutLocksFailsWhenTheIndexIsCheckpointedMeanwhile) {
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 4);
 }
 
+// With --keep earliest or longest, a cluster's representative is the
+// article the earlier run kept (its rule among the members of its dump),
+// not the first indexed one: documents.csv's representative column and
+// the pairs of large clusters point at an article that run dropped.
+TEST(Index, RepresentativeIsTheArticleTheEarlierRunKept) {
+  const std::string text = ReadFile(Seed(0));
+  auto line = [&](const char* id, const char* date, const char* extra) {
+    return nlohmann::json{{"id", id}, {"date", date}, {"text", text + extra}}
+               .dump() +
+           "\n";
+  };
+  for (KeepPolicy keep : {KeepPolicy::kEarliest, KeepPolicy::kLongest}) {
+    TempDir d;
+    // "early" is both the earlier and the longer of day 1's two copies.
+    WriteFile(d / "day1.jsonl", line("late", "2026-01-02", "") +
+                                    line("early", "2026-01-01", "\nMore."));
+    WriteFile(d / "day2.jsonl", line("copy", "2025-12-31", "\nAgain."));
+    ScanOptions o;
+    o.keep = keep;
+    o.claims.enabled = false;
+    const std::string db = d / "news.db";
+    auto representative = [](const Report& r) {
+      EXPECT_EQ(r.clusters.size(), 1u);
+      return r.clusters.empty()
+                 ? std::string()
+                 : r.documents[r.clusters[0].cluster.representative].id;
+    };
+    EXPECT_EQ(representative(Scan({d / "day1.jsonl"}, db, o)), "early");
+    EXPECT_EQ(representative(Scan({d / "day2.jsonl"}, db, o)), "early");
+  }
+}
+
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
   TempDir d;
   testing::CommandResult r =
