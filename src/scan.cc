@@ -530,12 +530,10 @@ DateKey KeyOfDate(std::string_view date) {
 // The member of `members` (ascending) that ScanOptions::keep names.
 uint32_t Representative(std::span<const uint32_t> members,
                         const Report& report) {
-  // Indexed documents come first, and an earlier run kept one of them: the
-  // run of the earliest dump here, by this rule among its own members (or,
-  // as now, among the indexed ones of its time, which were earlier still).
-  // So the rule is applied among the members of that dump. The index does
-  // not record which article was kept: when that one is not among the
-  // loaded articles (similar to none of the new ones), another member of
+  // Indexed documents come first, and the run that added the earliest dump
+  // here kept one of that dump's members by this same rule: it is applied
+  // among them. The index does not record which article was kept; when
+  // that one was not loaded (similar to no new article), another member of
   // its dump stands for it.
   std::vector<uint32_t> earliest_dump;
   if (report.index.IsIndexed(members.front())) {
