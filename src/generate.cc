@@ -210,17 +210,11 @@ absl::StatusOr<GenerateStats> Generate(const GenerateOptions& o) {
   if (o.docs < 1 || o.docs > 1'000'000'000) {
     return absl::InvalidArgumentError("--docs must be in 1..1000000000");
   }
-  {
-    std::string_view name = o.out;
-    for (std::string_view ext : {".gz", ".zst"}) {
-      if (name.ends_with(ext)) name.remove_suffix(ext.size());
-    }
-    if (!name.ends_with(".jsonl") && !name.ends_with(".ndjson")) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--out ", o.out,
-          ": the name must end in .jsonl or .ndjson, optionally followed by "
-          ".gz or .zst (the names scan reads as JSON Lines)"));
-    }
+  if (!IsJsonLinesName(o.out)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--out ", o.out,
+        ": the name must end in .jsonl or .ndjson, optionally followed by "
+        ".gz or .zst (the names scan reads as JSON Lines)"));
   }
   if (!(o.duplicate_fraction >= 0 && o.duplicate_fraction <= 0.9)) {
     return absl::InvalidArgumentError("--duplicates must be in [0, 0.9]");

@@ -1263,6 +1263,11 @@ absl::Status CheckReadableTwice(std::span<const std::string> paths,
   return absl::OkStatus();
 }
 
+bool IsJsonLinesName(const std::string& path) {
+  const FileKind kind = Classify(path);
+  return kind.format == RecordFormat::kJsonLine && !kind.json_document;
+}
+
 bool CanReadInPieces(const InputFile& file) {
   if (!file.skip_reason.empty() || file.path == kStdinPath) return false;
   const FileKind kind = Classify(file.path);

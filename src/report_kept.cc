@@ -64,10 +64,13 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
     ConvertRecordToUtf8(&r, report.options.ingest);
     std::string line;
     if (r.format == RecordFormat::kJsonLine) {
-      line = std::move(r.bytes);  // Verbatim: every field the user had.
-      // An element of a .json array may span lines (pretty-printed). In
-      // valid JSON a line break is whitespace between tokens (never inside
-      // a string), so a space keeps every field and the record one line.
+      // Verbatim, every field the user had, but in valid UTF-8 as the scan
+      // read it (strict JSON readers refuse a stray Latin-1 byte), and on
+      // one line: an element of a pretty-printed .json array spans lines,
+      // and in JSON a line break is whitespace between tokens (never
+      // inside a string), so a space keeps every field.
+      line = std::move(r.bytes);
+      internal::RepairUtf8(&line);
       std::replace_if(
           line.begin(), line.end(),
           [](char c) { return c == '\n' || c == '\r'; }, ' ');

@@ -150,7 +150,9 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
       report->documents, [&](size_t i) { return (*signatures)[i]; });
   if (!loaded.ok()) return loaded.status();
   report->index.loaded = static_cast<uint32_t>(loaded->size());
-  report->index.origins = indexed.origins();  // For the representatives.
+  // For the representatives.
+  report->index.origins = indexed.origins();
+  report->index.reindexed = indexed.Reindexed(report->index.loaded);
   if (loaded->empty()) return absl::OkStatus();
   const size_t n = report->documents.size();
   internal::FingerprintArena fp;
@@ -535,6 +537,14 @@ uint32_t Representative(std::span<const uint32_t> members,
   // among them. The index does not record which article was kept; when
   // that one was not loaded (similar to no new article), another member of
   // its dump stands for it.
+  // An article sent again under an id an earlier run indexed is that
+  // indexed article (which is not loaded again).
+  const std::vector<uint32_t>& again = report.index.reindexed;
+  if (!report.index.IsIndexed(members.front())) {
+    for (uint32_t m : members) {
+      if (std::binary_search(again.begin(), again.end(), m)) return m;
+    }
+  }
   std::vector<uint32_t> earliest_dump;
   if (report.index.IsIndexed(members.front())) {
     auto dump_of = [&](uint32_t m) { return report.index.origins[m].dump_seq; };

@@ -142,6 +142,14 @@ bool SameArticle(std::span<const uint32_t> new_signature,
   return EstimateJaccard(new_signature, indexed_signature) >= 0.5;
 }
 
+std::vector<uint32_t> IndexedScan::Reindexed(uint32_t loaded) const {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < already_.size(); ++i) {
+    if (already_[i] != 0) out.push_back(static_cast<uint32_t>(loaded + i));
+  }
+  return out;
+}
+
 absl::Status IndexedScan::FindTakenIds(
     const std::function<std::span<const uint32_t>(size_t)>& signature) {
   id_taken_.assign(already_.size(), 0);
@@ -328,12 +336,9 @@ absl::Status IndexedScan::Finish(
   ix.loaded = loaded;
   ix.origins = std::move(origins_);
   ix.documents_before = documents_before_;
-  ix.reindexed.clear();
+  ix.reindexed = Reindexed(loaded);
   ix.id_taken.clear();
   for (size_t d = loaded; d < total; ++d) {
-    if (already_[d - loaded] != 0) {
-      ix.reindexed.push_back(static_cast<uint32_t>(d));
-    }
     if (id_taken_[d - loaded]) ix.id_taken.push_back(static_cast<uint32_t>(d));
   }
   if (options_->index_read_only) {

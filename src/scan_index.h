@@ -55,6 +55,9 @@ class IndexedScan {
 
   // The dump of each document FindRelated() returned, in its order.
   const std::vector<IndexedOrigin>& origins() const { return origins_; }
+  // IndexSummary::reindexed, once the `loaded` documents FindRelated()
+  // returned are in front of the new ones.
+  std::vector<uint32_t> Reindexed(uint32_t loaded) const;
 
   // Valid after FindRelated() and once the loaded documents are in front of
   // the new ones; `loaded` is their number.

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "refrain/report.h"
 
@@ -138,7 +139,8 @@ absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
   };
   s->f_ = fd >= 0 ? fdopen(fd, "wb") : std::fopen(path.c_str(), "wb");
   if (s->f_ == nullptr) return fail();
-  if (path.ends_with(".gz")) {
+  // In any case, as the reader recognises them: "KEPT.JSONL.GZ".
+  if (absl::EndsWithIgnoreCase(path, ".gz")) {
     s->gz_ = std::make_unique<Gzip>();
     isal_zstream& z = s->gz_->stream;
     isal_deflate_init(&z);
@@ -147,7 +149,7 @@ absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
     z.level_buf = s->gz_->level_buf.data();
     z.level_buf_size = static_cast<uint32_t>(s->gz_->level_buf.size());
     z.flush = NO_FLUSH;
-  } else if (path.ends_with(".zst")) {
+  } else if (absl::EndsWithIgnoreCase(path, ".zst")) {
     s->zc_ = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(s->zc_, ZSTD_c_compressionLevel, 3);
     if (atomic) {

@@ -1572,6 +1572,28 @@ TEST(Index, RepresentativeIsTheArticleTheEarlierRunKept) {
   }
 }
 
+// An article sent again under its indexed id stands for that article (it
+// is not loaded again): a copy of it in the same dump is a copy of an
+// indexed article, not kept, as when the dump holds the copy alone.
+TEST(Index, CopyOfAnArticleSentAgainIsNotKept) {
+  TempDir d;
+  const std::string text = nlohmann::json(ReadFile(Seed(0))).dump();
+  WriteFile(d / "day1.jsonl", "{\"id\":\"A\",\"text\":" + text + "}\n");
+  WriteFile(d / "day2.jsonl", "{\"id\":\"B\",\"text\":" + text +
+                                  "}\n{\"id\":\"A\",\"text\":" + text + "}\n");
+  ScanOptions o;
+  o.claims.enabled = false;
+  const std::string db = d / "news.db";
+  Scan({d / "day1.jsonl"}, db, o);
+  const Report r = Scan({d / "day2.jsonl"}, db, o);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  EXPECT_EQ(r.documents[r.clusters[0].cluster.representative].id, "A");
+  const std::vector<char> keep = KeptDocuments(r);
+  for (size_t i = r.index.loaded; i < r.documents.size(); ++i) {
+    EXPECT_EQ(keep[i], 0) << r.documents[i].id;
+  }
+}
+
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
   TempDir d;
   testing::CommandResult r =

@@ -165,6 +165,22 @@ TEST(WriteKept, FileNameThatIsNotUtf8IsOneRepairedId) {
             std::string::npos);
 }
 
+// A JSONL record with a byte that is not UTF-8 is kept as the scan read
+// it, repaired (U+FFFD), every other byte as written.
+TEST(WriteKept, JsonlRecordsAreKeptInValidUtf8) {
+  TempDir d;
+  const std::string text = ReadFile(CorpusDir() + "/" + kSeeds[0]);
+  const std::string before = "{\"id\":\"a\",\"note\":\"caf";
+  const std::string after = "\",\"text\":" + nlohmann::json(text).dump() + "}";
+  WriteFile(d / "in.jsonl", before + "\xe9" + after + "\n");
+  const std::vector<std::string> paths = {d / "in.jsonl"};
+  const Report r = Scan(paths);
+  ASSERT_EQ(r.documents.size(), 1u);
+  absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "kept.jsonl");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(ReadFile(d / "kept.jsonl"), before + "\xef\xbf\xbd" + after + "\n");
+}
+
 // Elements of a pretty-printed .json array span lines; each is written as
 // one line, every field kept, so the dataset reads back as JSONL.
 TEST(WriteKept, PrettyPrintedJsonArrayBecomesOneRecordALine) {
@@ -242,11 +258,27 @@ TEST(WriteKept, CommandLine) {
       << r.out;
   EXPECT_EQ(Lines(d / "kept.jsonl.zst").size(), 1u);
   // The dataset may not replace one of its inputs.
+  const std::string record = "{\"id\":\"c\",\"text\":\"A third one.\"}\n";
+  WriteFile(d / "in/c.jsonl", record);
   r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "out") +
-                 " --write-kept " + (d / "in/b.txt"));
+                 " --write-kept " + (d / "in/c.jsonl"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("is one of the inputs"), std::string::npos) << r.err;
-  EXPECT_EQ(ReadFile(d / "in/b.txt"), ReadFile(CorpusDir() + "/" + kSeeds[0]));
+  EXPECT_EQ(ReadFile(d / "in/c.jsonl"), record);
+  // Nor be a file scan would not read back as JSON Lines; the extension's
+  // case does not matter.
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "out") +
+                 " --write-kept " + (d / "kept.txt"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the name must end in .jsonl or .ndjson"),
+            std::string::npos)
+      << r.err;
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --quiet --out " +
+                 (d / "out") + " --write-kept " + (d / "KEPT.JSONL.GZ"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(d / "KEPT.JSONL.GZ").rfind("\x1f\x8b", 0), 0u);
+  EXPECT_EQ(Lines(d / "KEPT.JSONL.GZ").size(), 2u);  // A (or b) and c.
+  std::filesystem::remove(d / "in/c.jsonl");
   // A missing directory is made, as for --out.
   r = RunRefrain("scan " + (d / "in") + " --no-claims --quiet --out " +
                  (d / "out") + " --write-kept " + (d / "new/dir/k.jsonl"));

@@ -428,7 +428,16 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
     return absl::InvalidArgumentError(
         "--write-kept cannot be used with --floor (which keeps nothing)");
   }
-  if (!std::filesystem::exists(f.write_kept)) return absl::OkStatus();
+  // Said after the checks below, which name what the file is.
+  const absl::Status name_check =
+      refrain::IsJsonLinesName(f.write_kept)
+          ? absl::OkStatus()
+          : absl::InvalidArgumentError(absl::StrCat(
+                "--write-kept ", f.write_kept,
+                ": the name must end in .jsonl or .ndjson, optionally "
+                "followed by .gz or .zst (the names scan reads as JSON "
+                "Lines)"));
+  if (!std::filesystem::exists(f.write_kept)) return name_check;
   auto same = [&](const std::string& path) {
     std::error_code ec;
     return std::filesystem::equivalent(path, f.write_kept, ec);
@@ -455,7 +464,7 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
                        " of --out; write the kept records elsewhere"));
     }
   }
-  return absl::OkStatus();
+  return name_check;
 }
 
 int RunScanCommand(ScanFlags& f) {
