@@ -210,12 +210,7 @@ absl::StatusOr<GenerateStats> Generate(const GenerateOptions& o) {
   if (o.docs < 1 || o.docs > 1'000'000'000) {
     return absl::InvalidArgumentError("--docs must be in 1..1000000000");
   }
-  if (!IsJsonLinesName(o.out)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--out ", o.out,
-        ": the name must end in .jsonl or .ndjson, optionally followed by "
-        ".gz or .zst (the names scan reads as JSON Lines)"));
-  }
+  if (absl::Status s = CheckJsonLinesName("--out", o.out); !s.ok()) return s;
   if (!(o.duplicate_fraction >= 0 && o.duplicate_fraction <= 0.9)) {
     return absl::InvalidArgumentError("--duplicates must be in [0, 0.9]");
   }

@@ -1263,9 +1263,16 @@ absl::Status CheckReadableTwice(std::span<const std::string> paths,
   return absl::OkStatus();
 }
 
-bool IsJsonLinesName(const std::string& path) {
+absl::Status CheckJsonLinesName(std::string_view flag,
+                                const std::string& path) {
   const FileKind kind = Classify(path);
-  return kind.format == RecordFormat::kJsonLine && !kind.json_document;
+  if (kind.format == RecordFormat::kJsonLine && !kind.json_document) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      std::string(flag), " ", path,
+      ": the name must end in .jsonl or .ndjson, optionally followed by .gz "
+      "or .zst (the names scan reads as JSON Lines)"));
 }
 
 bool CanReadInPieces(const InputFile& file) {

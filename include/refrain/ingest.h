@@ -151,10 +151,11 @@ absl::Status CheckReadableTwice(std::span<const std::string> paths,
 std::vector<InputFile> ListInputFiles(
     std::span<const std::string> paths, bool sizes = false,
     std::span<const std::string> exclude_from_walk = {});
-// Whether ReadRecords reads `path` as JSON Lines by its name: .jsonl or
-// .ndjson, optionally .gz or .zst, in any case. For the files refrain
-// writes record by record (--write-kept, generate), so that they read back.
-bool IsJsonLinesName(const std::string& path);
+// InvalidArgument, naming `flag` and `path`, unless ReadRecords reads
+// `path` as JSON Lines by its name: .jsonl or .ndjson, optionally .gz or
+// .zst, in any case. For the files refrain writes record by record
+// (--write-kept, generate), so that they read back.
+absl::Status CheckJsonLinesName(std::string_view flag, const std::string& path);
 
 // Whether `file` can be read in pieces: an uncompressed JSON Lines file
 // (.jsonl, .ndjson), not UTF-16, whose line boundaries are its records'.

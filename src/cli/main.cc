@@ -430,13 +430,7 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
   }
   // Said after the checks below, which name what the file is.
   const absl::Status name_check =
-      refrain::IsJsonLinesName(f.write_kept)
-          ? absl::OkStatus()
-          : absl::InvalidArgumentError(absl::StrCat(
-                "--write-kept ", f.write_kept,
-                ": the name must end in .jsonl or .ndjson, optionally "
-                "followed by .gz or .zst (the names scan reads as JSON "
-                "Lines)"));
+      refrain::CheckJsonLinesName("--write-kept", f.write_kept);
   if (!std::filesystem::exists(f.write_kept)) return name_check;
   auto same = [&](const std::string& path) {
     std::error_code ec;
