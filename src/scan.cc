@@ -532,28 +532,28 @@ DateKey KeyOfDate(std::string_view date) {
 // The member of `members` (ascending) that ScanOptions::keep names.
 uint32_t Representative(std::span<const uint32_t> members,
                         const Report& report) {
-  // Indexed documents come first, and the run that added the earliest dump
-  // here kept one of that dump's members by this same rule: it is applied
-  // among them. The index does not record which article was kept; when
-  // that one was not loaded (similar to no new article), another member of
-  // its dump stands for it.
-  // An article sent again under an id an earlier run indexed is that
-  // indexed article (which is not loaded again).
-  const std::vector<uint32_t>& again = report.index.reindexed;
-  if (!report.index.IsIndexed(members.front())) {
-    for (uint32_t m : members) {
-      if (std::binary_search(again.begin(), again.end(), m)) return m;
-    }
-  }
+  const IndexSummary& ix = report.index;
   std::vector<uint32_t> earliest_dump;
-  if (report.index.IsIndexed(members.front())) {
-    auto dump_of = [&](uint32_t m) { return report.index.origins[m].dump_seq; };
+  if (!ix.IsIndexed(members.front())) {
+    // An article sent again under an id an earlier run indexed is that
+    // indexed article (which is not loaded again).
+    for (uint32_t m : members) {
+      if (std::binary_search(ix.reindexed.begin(), ix.reindexed.end(), m)) {
+        return m;
+      }
+    }
+  } else {
+    // Indexed documents come first, and the run that added the earliest
+    // dump here kept one of that dump's members by this same rule: it is
+    // applied among them. The index does not record which article was
+    // kept; when that one was not loaded (similar to no new article),
+    // another member of its dump stands for it.
     uint64_t first = std::numeric_limits<uint64_t>::max();
     for (uint32_t m : members) {
-      if (report.index.IsIndexed(m)) first = std::min(first, dump_of(m));
+      if (ix.IsIndexed(m)) first = std::min(first, ix.origins[m].dump_seq);
     }
     for (uint32_t m : members) {
-      if (report.index.IsIndexed(m) && dump_of(m) == first) {
+      if (ix.IsIndexed(m) && ix.origins[m].dump_seq == first) {
         earliest_dump.push_back(m);
       }
     }
