@@ -14,8 +14,10 @@ namespace refrain::internal {
 // and time with or without seconds and with or without a zone (none is
 // UTC; "2026-11-23 08:59 UTC" too), in ISO 8601's extended or basic
 // format ("20261123T085900Z"), an RFC 1123 date ("Mon,
-// 23 Nov 2026 06:00:00 +0000"), or a written date ("November 23, 2026",
-// "Nov 23, 2026", "23 November 2026"); nothing otherwise.
+// 23 Nov 2026 06:00:00 +0000", the seconds optional, RFC 822's zone names
+// and Europe's and Moscow's), or a written date ("November 23, 2026",
+// "Nov 23, 2026", "23 November 2026", AP's "Nov. 23, 2026", each with or
+// without a weekday before it); nothing otherwise.
 std::optional<absl::Time> ParseDate(std::string_view text);
 
 }  // namespace refrain::internal

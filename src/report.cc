@@ -619,6 +619,9 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                  {"invalid_utf8_repaired", r.invalid_utf8},
                  {"looks_like_html", r.looks_like_html},
                  {"skipped", std::move(skipped)}};
+  if (r.options.keep == KeepPolicy::kEarliest) {
+    j["inputs"]["dates_not_read"] = r.dates_not_read;
+  }
 
   auto doc_json = [](const Document& d) {
     Json doc = {{"id", d.id},
@@ -839,6 +842,13 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "  %d documents look like HTML (tags such as <p>, <br>, </div> read "
         "as words): --strip-html reads their text\n",
         r.looks_like_html);
+  }
+  if (r.dates_not_read > 0) {
+    const Document& d = r.documents[r.first_date_not_read];
+    out << absl::StrFormat(
+        "  %d dates not read as dates: --keep earliest orders them as text, "
+        "after every date it reads (the first: %s, \"%s\")\n",
+        r.dates_not_read, Printable(d.id), Printable(d.date));
   }
   out << absl::StrFormat(
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %d candidate "

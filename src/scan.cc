@@ -583,12 +583,33 @@ uint32_t Representative(std::span<const uint32_t> members,
   return best;
 }
 
+// With --keep earliest, counts this run's documents whose date is compared
+// as text, so that a feed's unread date form does not pass unseen.
+void CountDatesNotRead(Report* report) {
+  if (report->options.keep != KeepPolicy::kEarliest) return;
+  const std::vector<Document>& docs = report->documents;
+  const auto n = static_cast<int64_t>(docs.size());
+  uint64_t count = 0;
+  int64_t first = n;
+#pragma omp parallel for schedule(dynamic, 1024) reduction(+ : count) \
+    reduction(min : first)
+  for (int64_t d = report->index.loaded; d < n; ++d) {
+    if (KeyOfDate(docs[d].date).rank == 1) {
+      ++count;
+      first = std::min(first, d);
+    }
+  }
+  report->dates_not_read = count;
+  report->first_date_not_read = static_cast<uint32_t>(first);
+}
+
 }  // namespace
 
 void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
                          Report* report) {
   const ScanOptions& options = report->options;
   const uint32_t num_docs = static_cast<uint32_t>(report->documents.size());
+  CountDatesNotRead(report);
   report->similarity = BuildSimilarityMatrix(num_docs, edges);
   std::vector<Cluster> clusters = ConnectedComponents(report->similarity);
   for (Cluster& c : clusters)

@@ -272,6 +272,34 @@ TEST(Scan, KeepPolicyChoosesTheRepresentative) {
               want);
   }
 
+  // The dates compared as text are counted and named, so a feed's unread
+  // form is seen; they are counted only where they matter.
+  WriteFile(d / "dated.jsonl", lu + lp + line("s", "Jan. 5, 2024", text) +
+                                   line("t", "5 Jan 2024 at 10:00", text) +
+                                   line("v", "", text));
+  for (KeepPolicy keep : {KeepPolicy::kEarliest, KeepPolicy::kFirst}) {
+    SCOPED_TRACE(KeepPolicyName(keep));
+    ScanOptions o;
+    o.keep = keep;
+    o.claims.enabled = false;
+    Report r = Scan({d / "dated.jsonl"}, o);
+    const bool earliest = keep == KeepPolicy::kEarliest;
+    EXPECT_EQ(r.dates_not_read, earliest ? 2u : 0u);
+    Json j = Json::parse(JsonOf(r));
+    EXPECT_EQ(j["inputs"].contains("dates_not_read"), earliest);
+    if (earliest) {
+      EXPECT_EQ(j["inputs"]["dates_not_read"], 2);
+      EXPECT_EQ(r.documents[r.first_date_not_read].id, "u");
+      EXPECT_EQ(r.documents[r.clusters[0].cluster.representative].id, "s");
+    }
+    std::ostringstream summary;
+    WriteSummary(r, summary);
+    EXPECT_EQ(
+        summary.str().find("2 dates not read as dates") != std::string::npos,
+        earliest)
+        << summary.str();
+  }
+
   // Large clusters list each pair with the representative, lower index
   // first.
   ScanOptions few;

@@ -97,6 +97,10 @@ struct Report {
   uint64_t invalid_utf8 = 0;
   uint64_t looks_like_html = 0;  // Documents with Document::looks_like_html.
   uint64_t floor_words = 0;      // Words counted by a --floor run.
+  // With --keep earliest: this run's documents whose `date` is not read as
+  // a date (KeepPolicy::kEarliest compares it as text), and the first one.
+  uint64_t dates_not_read = 0;
+  uint32_t first_date_not_read = 0;
   // In input order. Their text is kept only when claims are enabled.
   std::vector<Document> documents;
   std::vector<SkippedRecord> skipped;    // In input order.

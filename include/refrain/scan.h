@@ -25,9 +25,10 @@ enum class KeepPolicy {
   kFirst,     // The first in input order.
   kLongest,   // The most text (Document::text_bytes); ties: the first.
   kEarliest,  // The earliest `date`: RFC 3339 / ISO 8601, RFC 1123 and
-              // written ("November 23, 2026", "23 Nov 2026") dates are
-              // compared as instants (no zone: UTC), other texts after them
-              // as text, undated last; ties: the first.
+              // written ("November 23, 2026", "Fri, 23 Nov 2026", "Nov. 23,
+              // 2026") dates are compared as instants (no zone: UTC), other
+              // texts after them as text (Report::dates_not_read counts
+              // them), undated last; ties: the first.
 };
 const char* KeepPolicyName(KeepPolicy k);  // "first", "longest", "earliest"
 
