@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -572,6 +573,8 @@ class Lister {
     }
     if (fs::is_directory(st)) {
       Directory(path);
+    } else if (std::optional<std::string> first = NamedBefore(path)) {
+      Skip(path, ReadOnce(*first));
     } else {
       File(path);
     }
@@ -581,6 +584,43 @@ class Lister {
  private:
   using Id = std::pair<dev_t, ino_t>;
   static Id FileId(const struct stat& st) { return {st.st_dev, st.st_ino}; }
+  static std::optional<Id> IdOf(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return FileId(st);
+  }
+  static std::string ReadOnce(const std::string& first) {
+    // A reason is UTF-8 text, as a location is.
+    return absl::StrCat("already an input, as ", LocationOf(first, 0),
+                        ": read once");
+  }
+
+  // Inputs that overlap (a directory and a file or directory inside it,
+  // one path spelled two ways: "dir" and "./dir", "dir/" and "dir/sub")
+  // would read the same files twice: articles counted twice and listed as
+  // near-duplicates of themselves. A file is known by its directory and
+  // name, so the walk needs no system call per file: one per directory
+  // walked and one per file named. Where `path`, a file named as an input,
+  // was listed before (named, or found by a walk), that listing's path.
+  std::optional<std::string> NamedBefore(const std::string& path) {
+    const fs::path p(path);
+    const std::string base = p.filename().string();
+    const std::string parent =
+        p.has_parent_path() ? p.parent_path().string() : ".";
+    const std::optional<Id> dir = IdOf(parent);
+    if (!dir || base.empty()) return std::nullopt;
+    auto [it, inserted] = named_.try_emplace({*dir, base}, path);
+    if (!inserted) return it->second;
+    // A walk lists every entry but hidden ones; a FIFO or device it found
+    // it did not open, and named it is read.
+    auto walked = walked_.find(*dir);
+    if (walked == walked_.end() || base.starts_with(".")) return std::nullopt;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      return std::nullopt;
+    }
+    return (fs::path(walked->second) / base).string();
+  }
   bool Excluded(const Id& id) const {
     return std::find(excluded_.begin(), excluded_.end(), id) != excluded_.end();
   }
@@ -622,6 +662,19 @@ class Lister {
     while (!pending.empty()) {
       const std::string dir = std::move(pending.back());
       pending.pop_back();
+      const std::optional<Id> dir_id = IdOf(dir);
+      if (dir_id) {
+        auto [walked, inserted] = walked_.try_emplace(*dir_id, dir);
+        if (!inserted) {
+          files.push_back({dir, ReadOnce(walked->second), 0});
+          continue;
+        }
+      }
+      // Files in this directory named as inputs before (rare): left out.
+      auto named =
+          dir_id ? named_.lower_bound({*dir_id, std::string()}) : named_.end();
+      const bool has_named =
+          named != named_.end() && named->first.first == *dir_id;
       std::error_code ec;
       fs::directory_iterator it(dir, ec);
       for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
@@ -631,6 +684,12 @@ class Lister {
         std::string name = p.string();
         if (IsExcluded(name, base)) continue;  // The scan's own reports.
         std::error_code type_ec;
+        if (has_named) {
+          if (auto n = named_.find({*dir_id, base}); n != named_.end()) {
+            files.push_back({std::move(name), ReadOnce(n->second), 0});
+            continue;
+          }
+        }
         if (it->is_directory(type_ec)) {
           if (it->is_symlink(type_ec)) {
             files.push_back({std::move(name),
@@ -685,6 +744,9 @@ class Lister {
   }
 
   const bool sizes_;
+  std::map<Id, std::string> walked_;  // Directories walked, by first path.
+  // Files named as inputs, by directory and name, with their paths.
+  std::map<std::pair<Id, std::string>, std::string> named_;
   std::vector<Id> excluded_;  // Of the paths to exclude that exist.
   std::vector<std::string> excluded_names_;  // Their last components.
   std::vector<InputFile> files_;

@@ -511,6 +511,53 @@ TEST(Ingest, WalkSaysWhatItDoesNotReadAndLeavesOutItsOwnOutputs) {
   EXPECT_EQ(r.skipped[2].location, d / "in/refrain-out/report.html");
 }
 
+// Inputs that overlap read each file once: a directory and a file or a
+// subdirectory in it, one path spelled two ways, a file named twice. They
+// read it twice before, so that a folder of .txt articles named with one
+// of its subfolders listed each article of the subfolder as a
+// near-duplicate (Jaccard 1) of itself. What is left out is said.
+TEST(Ingest, OverlappingInputsReadEachFileOnce) {
+  TempDir d;
+  WriteFile(d / "in/a.txt", "An article.\n");
+  WriteFile(d / "in/sub/b.txt", "Another article.\n");
+  WriteFile(d / "in/.c.txt", "A hidden article.\n");
+  auto locations = [](const Ingested& r) {
+    std::vector<std::string> out;
+    for (const Document& doc : r.docs) out.push_back(doc.location);
+    return out;
+  };
+  // A directory, then a file and a subdirectory in it; a hidden file the
+  // walk did not read is read when named.
+  Ingested r =
+      IngestAll({d / "in", d / "in/a.txt", d / "in/./sub", d / "in/.c.txt"});
+  EXPECT_EQ(locations(r),
+            (std::vector<std::string>{d / "in/a.txt", d / "in/sub/b.txt",
+                                      d / "in/.c.txt"}));
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/a.txt");
+  EXPECT_EQ(r.skipped[0].reason,
+            "already an input, as " + (d / "in/a.txt") + ": read once");
+  EXPECT_EQ(r.skipped[1].location, d / "in/./sub");
+  EXPECT_EQ(r.skipped[1].reason,
+            "already an input, as " + (d / "in/sub") + ": read once");
+  // A file, then the directory holding it: the walk leaves it out.
+  r = IngestAll({d / "in/sub/b.txt", d / "in"});
+  EXPECT_EQ(locations(r),
+            (std::vector<std::string>{d / "in/sub/b.txt", d / "in/a.txt"}));
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/sub/b.txt");
+  EXPECT_EQ(r.skipped[0].reason,
+            "already an input, as " + (d / "in/sub/b.txt") + ": read once");
+  // One file named twice, and one directory.
+  r = IngestAll(
+      {d / "in/a.txt", d / "in/sub/../a.txt", d / "in/sub", d / "in/sub/"});
+  EXPECT_EQ(locations(r),
+            (std::vector<std::string>{d / "in/a.txt", d / "in/sub/b.txt"}));
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/sub/../a.txt");
+  EXPECT_EQ(r.skipped[1].location, d / "in/sub/");
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",

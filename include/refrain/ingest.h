@@ -14,7 +14,9 @@
 //                     located as "<stdin>" ("<stdin>:LINE").
 // Directories are walked recursively in byte-wise sorted order; hidden entries
 // (name starting with '.') are ignored; any other file becomes a skipped
-// record "unsupported file type".
+// record "unsupported file type". A file or directory listed again (inputs
+// that overlap: "dir" and "dir/sub", "dir" and "./dir") is read once, the
+// later listing a skipped record "already an input".
 //
 // Reading is split in two so the costly half can run in parallel:
 // ReadRecords() walks, decompresses and splits the input sequentially into
