@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -1216,6 +1218,92 @@ uint32_t RepairLoneSurrogateEscapes(std::string* json) {
   return repaired;
 }
 
+// Puts in quotes every number of raw JSON text, outside strings, that is
+// valid JSON but beyond what simdjson holds (an integer beyond 64 bits, a
+// number beyond a double's range: 18446744073709551616, 1e400), and
+// returns how many. simdjson rejects the whole record for one ("Problem
+// while parsing a number"), though JSON sets no limit and exporters write
+// them (Python's 128-bit hashes, Go's big.Int): a field the scan never
+// reads cost the article. Quoted, an id keeps its exact digits.
+uint32_t QuoteOutOfRangeNumbers(std::string* json) {
+  std::string& s = *json;
+  auto digits = [&](size_t i) {
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i;
+  };
+  uint32_t quoted = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    // The JSON grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
+    // then a delimiter; anything else is left to be malformed.
+    size_t j = i + (c == '-' ? 1 : 0);
+    const size_t int_begin = j;
+    j = digits(j);
+    bool ok = j > int_begin && (s[int_begin] != '0' || j == int_begin + 1);
+    bool integer = true;
+    if (ok && j < s.size() && s[j] == '.') {
+      const size_t k = digits(j + 1);
+      ok = k > j + 1;
+      j = k;
+      integer = false;
+    }
+    if (ok && j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
+      size_t k = j + 1;
+      if (k < s.size() && (s[k] == '+' || s[k] == '-')) ++k;
+      const size_t e = digits(k);
+      ok = e > k;
+      j = e;
+      integer = false;
+    }
+    ok = ok && (j == s.size() || std::strchr(" \t\r\n,]}", s[j]) != nullptr);
+    if (!ok) {
+      i = j > i ? j - 1 : i;
+      continue;
+    }
+    const char* const first = s.data() + i;
+    const char* const last = s.data() + j;
+    std::from_chars_result r;
+    if (integer && c == '-') {
+      int64_t v;
+      r = std::from_chars(first, last, v);
+    } else if (integer) {
+      uint64_t v;
+      r = std::from_chars(first, last, v);
+    } else {
+      double v;
+      r = std::from_chars(first, last, v);
+      // Below a double's range is 0 to simdjson, not an error.
+      if (r.ec == std::errc::result_out_of_range &&
+          std::abs(std::strtod(std::string(first, last).c_str(), nullptr)) <
+              1.0) {
+        r.ec = std::errc();
+      }
+    }
+    if (r.ec == std::errc::result_out_of_range) {
+      s.insert(j, 1, '"');
+      s.insert(i, 1, '"');
+      j += 2;
+      ++quoted;
+    }
+    i = j - 1;
+  }
+  return quoted;
+}
+
 SkippedRecord SkipOf(const RawRecord& r, std::string reason) {
   return SkippedRecord{r.location(), std::move(reason)};
 }
@@ -1523,11 +1611,20 @@ std::variant<Document, SkippedRecord> ParseRecord(
     repaired += internal::RepairUtf8(&record.bytes);
     if (repaired > 0) err = parser.parse(record.bytes).get(root);
   }
-  if (err == simdjson::STRING_ERROR) {
-    if (uint32_t n = RepairLoneSurrogateEscapes(&record.bytes); n > 0) {
+  // Lone surrogate escapes and numbers out of range, in either order.
+  for (bool surrogates = false, numbers = false;;) {
+    if (err == simdjson::STRING_ERROR && !surrogates) {
+      surrogates = true;
+      const uint32_t n = RepairLoneSurrogateEscapes(&record.bytes);
+      if (n == 0) break;
       repaired += n;
-      err = parser.parse(record.bytes).get(root);
+    } else if (err == simdjson::NUMBER_ERROR && !numbers) {
+      numbers = true;
+      if (QuoteOutOfRangeNumbers(&record.bytes) == 0) break;
+    } else {
+      break;
     }
+    err = parser.parse(record.bytes).get(root);
   }
   if (err) {
     return SkipOf(

@@ -1083,6 +1083,48 @@ TEST(Ingest, InvalidUtf8InJsonIsRepairedNotRejected) {
   EXPECT_EQ(r.docs[0].invalid_utf8, 1u);
 }
 
+// Numbers that are valid JSON but beyond 64-bit integers or a double's
+// range, anywhere in a record, cost it nothing: simdjson rejected the whole
+// line ("malformed JSON: Problem while parsing a number") for a field the
+// scan never reads. Such a number is read as its digits (an id keeps them
+// exactly); numbers inside strings, in range, or not JSON are untouched.
+TEST(Ingest, NumbersBeyondSimdjsonsRangeDoNotCostTheRecord) {
+  TempDir d;
+  WriteFile(
+      d / "a.jsonl",
+      R"({"id":18446744073709551616,"text":"A big id.","h":123456789012345678901234567890})"
+      "\n"
+      R"({"id":"b","text":"Views beyond a double.","v":1e400,"w":[-1E+999, 2]})"
+      "\n"
+      R"({"id":"c","text":"A \"quoted\" 1e400 stays text","n":-99999999999999999999})"
+      "\n"
+      R"({"id":"d","text":"Still malformed.","n":01})"
+      "\n"
+      R"({"id":"e","text":"lone \ud800 and big","n":99999999999999999999})"
+      "\n"
+      R"({"id":"f","text":"In range.","n":18446744073709551615,"m":-9223372036854775808,"x":1e-400})"
+      "\n"
+      R"({"id":-9223372036854775809,"text":"A negative id.","date":1e400})"
+      "\n");
+  Ingested r = IngestAll({d / "a.jsonl"});
+  ASSERT_EQ(r.docs.size(), 6u);
+  EXPECT_EQ(r.docs[0].id, "18446744073709551616");
+  EXPECT_EQ(r.docs[0].text, "A big id.");
+  EXPECT_EQ(r.docs[1].id, "b");
+  EXPECT_EQ(r.docs[2].text, "A \"quoted\" 1e400 stays text");
+  EXPECT_EQ(r.docs[3].id, "e");
+  EXPECT_EQ(r.docs[3].text, "lone \uFFFD and big");
+  EXPECT_EQ(r.docs[3].invalid_utf8, 1u);
+  EXPECT_EQ(r.docs[4].id, "f");
+  EXPECT_EQ(r.docs[5].id, "-9223372036854775809");
+  EXPECT_EQ(r.docs[5].date, "1e400");
+  for (const Document& doc : r.docs) EXPECT_EQ(doc.invalid_utf8, doc.id == "e");
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].location, (d / "a.jsonl") + ":4");
+  EXPECT_EQ(r.skipped[0].reason,
+            "malformed JSON: Problem while parsing a number");
+}
+
 // The MPI scan shares the listed files out among ranks: reading the list in
 // any contiguous pieces, one after the other, must give exactly the records
 // and skipped entries of one ReadRecords call, in the same order.

@@ -46,8 +46,10 @@ struct IngestOptions {
   // JSON field names for JSONL input. Only `text_field` is required in a
   // record; the others are copied when present and are strings (the id may
   // be an integer; the text may be an array of strings, its paragraphs,
-  // joined by newlines). A name starting with '/' is a JSON Pointer (RFC
-  // 6901) into nested objects and arrays: "/article/body", "/meta/id".
+  // joined by newlines). A number beyond 64-bit integers or a double's
+  // range is read as its digits, a string. A name starting with '/' is a JSON
+  // Pointer (RFC 6901) into nested objects and arrays: "/article/body",
+  // "/meta/id".
   std::string id_field = "id";
   std::string title_field = "title";
   std::string text_field = "text";
