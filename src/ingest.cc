@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
+#include <unicode/utf8.h>
 #include <unicode/utypes.h>
 #include <zstd.h>
 
@@ -36,11 +37,34 @@ namespace fs = std::filesystem;
 
 // "path" or "path:line", as documents and skips name their record. A file
 // name is bytes, not always UTF-8 ("caf\xe9.txt" from a Latin-1 system):
-// repaired here, the id and location are the same text in every output
-// (report.json, the CSVs, --write-kept), as the article text is.
+// made valid here, the id and location are the same text in every output
+// (report.json, the CSVs, --write-kept). Each byte of an invalid sequence
+// is written as the ASCII text \xhh, as a shell's $'...' writes it, not
+// repaired to U+FFFD as an article's text is: two names that differ in
+// such bytes ("caf\xe9.txt", "caf\xe8.txt") stay two ids, where the
+// second was skipped as a duplicate of the first, and the user can find
+// the file the name stands for.
 std::string LocationOf(const std::string& path, uint64_t line) {
-  std::string s = line == 0 ? path : absl::StrCat(path, ":", line);
-  internal::RepairUtf8(&s);
+  std::string s;
+  if (internal::IsValidUtf8(path)) {
+    s = path;
+  } else {
+    const auto* const p = reinterpret_cast<const uint8_t*>(path.data());
+    const auto n = static_cast<int32_t>(path.size());
+    for (int32_t i = 0; i < n;) {
+      const int32_t start = i;
+      UChar32 c;
+      U8_NEXT(p, i, n, c);
+      if (c >= 0) {
+        s.append(path, start, i - start);
+        continue;
+      }
+      for (int32_t k = start; k < i; ++k) {
+        absl::StrAppend(&s, "\\x", absl::Hex(p[k], absl::kZeroPad2));
+      }
+    }
+  }
+  if (line != 0) absl::StrAppend(&s, ":", line);
   return s;
 }
 

@@ -558,6 +558,25 @@ TEST(Ingest, OverlappingInputsReadEachFileOnce) {
   EXPECT_EQ(r.skipped[1].location, d / "in/sub/");
 }
 
+// File names that are not UTF-8 (Latin-1 "caf\xe9.txt", "caf\xe8.txt")
+// are two ids: each byte of an invalid sequence is the text \xhh. Both
+// were repaired to "caf\uFFFD.txt" before, and the second article was
+// skipped as a duplicate id of the first.
+TEST(Ingest, FileNamesThatAreNotUtf8StayDistinct) {
+  TempDir d;
+  WriteFile(d / "in/caf\xe9.txt", "Apples\nAn article about apples.\n");
+  WriteFile(d / "in/caf\xe8.txt", "Trains\nAn article about trains.\n");
+  WriteFile(d / "in/x\xed\xa0\x80y.jsonl", "{\"text\":\"A record.\"}\n");
+  Ingested r = IngestAll({d / "in"});
+  ASSERT_EQ(r.docs.size(), 3u);
+  EXPECT_TRUE(r.skipped.empty());
+  EXPECT_EQ(r.docs[0].location, d / "in/caf\\xe8.txt");
+  EXPECT_EQ(r.docs[0].id, d / "in/caf\\xe8.txt");
+  EXPECT_EQ(r.docs[1].id, d / "in/caf\\xe9.txt");
+  // An encoded surrogate is no UTF-8: each of its bytes is escaped.
+  EXPECT_EQ(r.docs[2].id, d / "in/x\\xed\\xa0\\x80y.jsonl:1");
+}
+
 TEST(Ingest, JsonLinesFieldsAndOverrides) {
   TempDir d;
   WriteFile(d / "a.jsonl",

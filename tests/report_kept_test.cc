@@ -143,8 +143,9 @@ TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {
 }
 
 // A file name that is not UTF-8 (Latin-1 "caf\xe9.txt") is the same
-// repaired id everywhere: the document, the kept record (the JSON writer
-// refused the raw byte and the run aborted) and documents.csv.
+// valid id everywhere, its byte written as the text \xe9: the document,
+// the kept record (the JSON writer refused the raw byte and the run
+// aborted) and documents.csv.
 TEST(WriteKept, FileNameThatIsNotUtf8IsOneRepairedId) {
   TempDir d;
   const std::string name = d / "in/caf\xe9.txt";
@@ -152,7 +153,7 @@ TEST(WriteKept, FileNameThatIsNotUtf8IsOneRepairedId) {
   const std::vector<std::string> paths = {d / "in"};
   const Report r = Scan(paths);
   ASSERT_EQ(r.documents.size(), 1u);
-  const std::string id = d / "in/caf\xef\xbf\xbd.txt";  // U+FFFD
+  const std::string id = d / "in/caf\\xe9.txt";
   EXPECT_EQ(r.documents[0].id, id);
   EXPECT_EQ(r.documents[0].location, id);
   absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "kept.jsonl");
