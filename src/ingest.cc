@@ -21,6 +21,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -605,7 +607,10 @@ class Lister {
       File(path);
     }
   }
-  std::vector<InputFile> Take() { return std::move(files_); }
+  std::vector<InputFile> Take() {
+    SameFilesThroughLinks();
+    return std::move(files_);
+  }
 
  private:
   using Id = std::pair<dev_t, ino_t>;
@@ -646,6 +651,45 @@ class Lister {
       return std::nullopt;
     }
     return (fs::path(walked->second) / base).string();
+  }
+  // A symbolic link to a file listed under another name too (a
+  // "latest.jsonl" link beside the dump it names, a link named as an
+  // input beside the folder holding its file) would read its records
+  // twice: the later listing is skipped, naming the first. Only when a
+  // link was listed: then every listed file costs a stat, otherwise none.
+  // Names that read a file differently (a link "a.txt" to "a.dat") are
+  // both kept.
+  void SameFilesThroughLinks() {
+    if (links_.empty()) return;
+    struct Seen {
+      size_t first;
+      bool link;
+    };
+    std::map<std::tuple<dev_t, ino_t, int, int, bool>, Seen> seen;
+    std::vector<std::vector<size_t>> later(files_.size());
+    for (size_t i = 0; i < files_.size(); ++i) {
+      const InputFile& f = files_[i];
+      if (!f.skip_reason.empty() || f.path == kStdinPath) continue;
+      const std::optional<Id> id = IdOf(f.path);
+      const FileKind kind = Classify(f.path);
+      if (!id || !kind.format) continue;
+      auto [it, inserted] = seen.try_emplace(
+          std::tuple{id->first, id->second, static_cast<int>(kind.compression),
+                     static_cast<int>(*kind.format), kind.json_document},
+          Seen{i, links_.contains(f.path)});
+      if (inserted) continue;
+      it->second.link = it->second.link || links_.contains(f.path);
+      later[it->second.first].push_back(i);
+    }
+    for (const auto& [key, s] : seen) {
+      if (!s.link) continue;  // Hard links: files of their own.
+      for (size_t i : later[s.first]) {
+        files_[i].skip_reason = absl::StrCat(
+            "the same file as ", LocationOf(files_[s.first].path, 0),
+            " (through a symbolic link): read once");
+        files_[i].bytes = 0;
+      }
+    }
   }
   bool Excluded(const Id& id) const {
     return std::find(excluded_.begin(), excluded_.end(), id) != excluded_.end();
@@ -731,6 +775,10 @@ class Lister {
         // most need no system call at all; the others one stat, for their
         // type and size (std::filesystem took two a file: half the time of
         // a walk of small files).
+        // A link to a file (d_type: no system call) may be a second name
+        // of a file the walk lists too ("latest.jsonl" beside the dump it
+        // names): see SameFilesThroughLinks.
+        if (it->is_symlink(type_ec)) links_.insert(name);
         if (it->is_regular_file(type_ec) && !sizes_) {
           files.push_back({std::move(name), "", 0});
           continue;
@@ -762,6 +810,7 @@ class Lister {
   }
   void File(const std::string& path) {
     std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(path, ec))) links_.insert(path);
     uint64_t size = sizes_ ? fs::file_size(path, ec) : 0;
     files_.push_back(InputFile{path, "", ec ? 0 : size});
   }
@@ -771,6 +820,7 @@ class Lister {
 
   const bool sizes_;
   std::map<Id, std::string> walked_;  // Directories walked, by first path.
+  std::set<std::string> links_;       // Files listed that are links.
   // Files named as inputs, by directory and name, with their paths.
   std::map<std::pair<Id, std::string>, std::string> named_;
   std::vector<Id> excluded_;  // Of the paths to exclude that exist.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <limits>
@@ -556,6 +557,38 @@ TEST(Ingest, OverlappingInputsReadEachFileOnce) {
   ASSERT_EQ(r.skipped.size(), 2u);
   EXPECT_EQ(r.skipped[0].location, d / "in/sub/../a.txt");
   EXPECT_EQ(r.skipped[1].location, d / "in/sub/");
+}
+
+// A symbolic link to a file listed under another name too ("latest.jsonl"
+// beside the dump it names) reads it once: both names were read, every
+// record twice (listed as near-duplicates of themselves). A link that
+// reads its file otherwise ("a.txt" naming "a.dat"), and hard links, are
+// files of their own.
+TEST(Ingest, LinksToFilesListedAgainReadThemOnce) {
+  TempDir d;
+  WriteFile(d / "in/2026-12-01.jsonl", "{\"text\":\"An article.\"}\n");
+  std::filesystem::create_symlink("2026-12-01.jsonl", d / "in/latest.jsonl");
+  WriteFile(d / "in/b.dat", "Not read as itself.\n");
+  std::filesystem::create_symlink("b.dat", d / "in/b.txt");
+  WriteFile(d / "other/c.txt", "Another article.\n");
+  std::filesystem::create_symlink(d / "other/c.txt", d / "in/c.txt");
+  Ingested r = IngestAll({d / "in", d / "other/c.txt"});
+  std::vector<std::string> locations;
+  for (const Document& doc : r.docs) locations.push_back(doc.location);
+  EXPECT_EQ(locations,
+            (std::vector<std::string>{d / "in/2026-12-01.jsonl:1",
+                                      d / "in/b.txt", d / "in/c.txt"}));
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/b.dat");  // Unsupported.
+  EXPECT_EQ(r.skipped[1].location, d / "in/latest.jsonl");
+  EXPECT_EQ(r.skipped[1].reason, "the same file as " +
+                                     (d / "in/2026-12-01.jsonl") +
+                                     " (through a symbolic link): read once");
+  EXPECT_EQ(r.skipped[2].location, d / "other/c.txt");
+  // Hard links are not looked for: no link, no stat per file.
+  ASSERT_EQ(link((d / "other/c.txt").c_str(), (d / "other/d.txt").c_str()), 0);
+  r = IngestAll({d / "other"});
+  EXPECT_EQ(r.docs.size(), 2u);
 }
 
 // File names that are not UTF-8 (Latin-1 "caf\xe9.txt", "caf\xe8.txt")

@@ -15,8 +15,9 @@
 // Directories are walked recursively in byte-wise sorted order; hidden entries
 // (name starting with '.') are ignored; any other file becomes a skipped
 // record "unsupported file type". A file or directory listed again (inputs
-// that overlap: "dir" and "dir/sub", "dir" and "./dir") is read once, the
-// later listing a skipped record "already an input".
+// that overlap: "dir" and "dir/sub", "dir" and "./dir"; a symbolic link
+// to a file listed under its own name too) is read once, the later listing
+// a skipped record that names the first.
 //
 // Reading is split in two so the costly half can run in parallel:
 // ReadRecords() walks, decompresses and splits the input sequentially into
