@@ -676,7 +676,10 @@ absl::StatusOr<int64_t> StepUnitText(Stmt& st, const UnitTermsKey& key) {
 }
 
 // Calls unit(num, terms) for each stored claim unit of the documents `docs`
-// steps through (columns: text, first_unit, units), in order. The terms are
+// steps through (columns: text, first_unit, units, num), in order: the
+// units of its range that are its own (an index that `index upgrade` left
+// with a hole at the end of a range, then gave the next dump's first unit
+// that number, holds another document's unit there). The terms are
 // derived again from the stored text exactly as the scan derived them;
 // null without an analyzer (an index without claims) or for a span outside
 // the text. Returns the number of documents, or unit()'s first error.
@@ -687,8 +690,8 @@ absl::StatusOr<uint64_t> ForEachStoredUnit(sqlite3* db, const std::string& path,
                                            UnitFn unit) {
   absl::StatusOr<Stmt> units = Stmt::Prepare(
       db, path,
-      "SELECT num, begin, end FROM unit WHERE num BETWEEN ?1 AND ?2 ORDER BY "
-      "num");
+      "SELECT num, begin, end FROM unit WHERE num BETWEEN ?1 AND ?2 AND doc = "
+      "?3 ORDER BY num");
   if (!units.ok()) return units.status();
   uint64_t visited = 0;
   for (;;) {
@@ -699,7 +702,7 @@ absl::StatusOr<uint64_t> ForEachStoredUnit(sqlite3* db, const std::string& path,
     const std::string text = docs.Text(0);
     const int64_t first = docs.Int(1), count = docs.Int(2);
     if (count == 0) continue;
-    units->Bind(1, first).Bind(2, first + count - 1);
+    units->Bind(1, first).Bind(2, first + count - 1).Bind(3, docs.Int(3));
     for (;;) {
       absl::StatusOr<bool> urow = units->Step();
       if (!urow.ok()) {
@@ -1450,7 +1453,15 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
   absl::StatusOr<int64_t> max_unit =
       QueryInt(im.db, im.path, "SELECT coalesce(max(num), 0) FROM unit");
   if (!max_unit.ok()) return max_unit.status();
-  int64_t next_unit = *max_unit + 1;
+  // Numbered after the last document's range too: `index upgrade` drops
+  // units too short with today's terms, and a range ending in such a hole
+  // would otherwise take in the next dump's first units, which `index
+  // remove` of that document then deleted. Ranges ascend with `num`.
+  absl::StatusOr<int64_t> last_range = QueryInt(
+      im.db, im.path,
+      "SELECT first_unit + units - 1 FROM doc ORDER BY num DESC LIMIT 1");
+  if (!last_range.ok()) return last_range.status();
+  int64_t next_unit = std::max(*max_unit, *last_range) + 1;
 
   absl::StatusOr<Stmt> ins_doc = im.Prepare(
       "INSERT INTO doc(num, id, dump, location, source, title, url, date, "
@@ -1744,7 +1755,8 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
   absl::StatusOr<Stmt> add_text = Stmt::Prepare(c.db, path, kAddUnitText);
   absl::StatusOr<Stmt> docs = Stmt::Prepare(
       c.db, path,
-      "SELECT text, first_unit, units FROM doc WHERE dump = ?1 ORDER BY num");
+      "SELECT text, first_unit, units, num FROM doc WHERE dump = ?1 ORDER BY "
+      "num");
   if (!add_text.ok()) return fail(add_text.status());
   if (!docs.ok()) return fail(docs.status());
   absl::StatusOr<Stmt> drop_unit =
@@ -1927,7 +1939,7 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
         "UPDATE unit_text SET units = units - 1 WHERE low = ?1 AND high = ?2 "
         "RETURNING units");
     absl::StatusOr<Stmt> docs = im.Prepare(
-        "SELECT d.text, d.first_unit, d.units FROM gone g JOIN doc d "
+        "SELECT d.text, d.first_unit, d.units, d.num FROM gone g JOIN doc d "
         "ON d.num = g.num ORDER BY d.num");
     absl::StatusOr<Stmt> gone_unit =
         im.Prepare("INSERT INTO gone_unit(num) VALUES(?1)");

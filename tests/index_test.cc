@@ -971,6 +971,52 @@ TEST(Index, UpgradeDropsUnitsTooShortWithTodaysTerms) {
   EXPECT_EQ(Scan({Seed(2)}, db).index.added, 1u);
 }
 
+// An upgrade that drops the last unit of the last document leaves a hole
+// at the end of its range (first_unit .. first_unit + units - 1). The next
+// dump's units were numbered from max(unit.num) + 1, into that hole: the
+// old document's range then held the new one's first unit, and `index
+// remove` of the old document deleted it (with its band rows, and its text
+// left counted in the IDF).
+TEST(Index, UnitsAfterAnUpgradeHoleAreNotRemovedWithTheOldDocument) {
+  TempDir d;
+  WriteFile(d / "old.jsonl",
+            "{\"id\":\"old\",\"text\":\"The harbour authority said on Monday "
+            "that the new quay will open next spring after three years of "
+            "building work. Local fishermen welcomed the decision to extend "
+            "the northern breakwater by two hundred metres. Prices rose "
+            "sharply today.\"}\n");
+  WriteFile(d / "new.jsonl",
+            "{\"id\":\"new\",\"text\":\"The regional council approved a "
+            "budget of forty million pounds for new railway stations across "
+            "the valley on Tuesday. Commuters have waited more than a decade "
+            "for the promised improvements to the line.\"}\n");
+  const std::string db = d / "news.db", fresh = d / "fresh.db";
+  ScanOptions three;
+  three.claims.min_content_words = 3;
+  Scan({d / "old.jsonl"}, db, three);
+  // As a version 4 file of the default minimum: its last unit ("Prices
+  // rose sharply today.", 4 content words) goes.
+  SqlExec(db,
+          "UPDATE meta SET value = '5' WHERE key = 'claim_min_words'; PRAGMA "
+          "user_version = 4");
+  testing::CommandResult r = RunRefrain("index upgrade " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(r.out.find("(1 units dropped"), std::string::npos) << r.out;
+  ASSERT_EQ(Scan({d / "new.jsonl"}, db).index.added, 1u);
+  Scan({d / "new.jsonl"}, fresh);
+  ASSERT_EQ(SqlInt(fresh, "SELECT count(*) FROM unit"), 2);
+  EXPECT_GT(SqlInt(db, "SELECT first_unit FROM doc WHERE id = 'new'"),
+            SqlInt(db,
+                   "SELECT first_unit + units - 1 FROM doc WHERE id = "
+                   "'old'"));
+  r = RunRefrain("index remove " + db + " --id old");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("removed 1 documents (2 claim units)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Contents(db), Contents(fresh));
+}
+
 // What upgrade refuses, leaving the file as it was: older versions, a file
 // failing the checks of a scan, stems of another stop list.
 TEST(Index, UpgradeRefusesWhatItCannotUpgrade) {
