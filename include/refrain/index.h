@@ -230,6 +230,11 @@ struct RemoveResult {
   uint64_t unparsed_dates_kept = 0;
   uint64_t file_bytes_before = 0;
   uint64_t file_bytes_after = 0;  // After VACUUM.
+  // Why VACUUM failed after the removal was committed (ResourceExhausted
+  // for a full disk: it needs free space about the file's size;
+  // Unavailable when another process held the write lock); OK when it
+  // ran. The documents are removed either way.
+  absl::Status compaction;
 };
 
 struct UpgradeResult {
@@ -339,7 +344,9 @@ class Index {
 
   // Deletes the matching documents from every table, in one transaction,
   // then reclaims the space (VACUUM: rewrites the file; needs free disk space
-  // about its size). Must not be inside BeginWrite().
+  // about its size; its failure is RemoveResult::compaction, not an
+  // error, as the removal is committed by then). Must not be inside
+  // BeginWrite().
   absl::StatusOr<RemoveResult> Remove(const RemoveFilter& filter);
 
  private:

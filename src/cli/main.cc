@@ -823,6 +823,17 @@ int RunIndexRemove(const IndexFlags& f) {
                                       : "id")
               << "\n";
   }
+  if (!r->compaction.ok()) {
+    std::cerr << "refrain: " << r->compaction.message() << ": the "
+              << r->documents
+              << " documents are removed, but their space was not reclaimed"
+              << (absl::IsResourceExhausted(r->compaction)
+                      ? " (VACUUM needs free space about the index's size)"
+                      : "")
+              << "; the next index remove that removes documents tries "
+                 "again\n";
+    return kExitFailure;
+  }
   return kExitOk;
 }
 
