@@ -1,5 +1,6 @@
 #include "refrain/index.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1097,11 +1098,23 @@ absl::Status CreateIndexFile(const std::string& path, bool exists,
       return s;
     }
   }  // Closed: its write-ahead log is folded into the file.
-  const int err = link(name.c_str(), path.c_str()) == 0 ? 0 : errno;
+  int err = link(name.c_str(), path.c_str()) == 0 ? 0 : errno;
+  if (err == EPERM || err == EOPNOTSUPP || err == ENOTSUP) {
+    // No hard links here (FAT, exFAT, some network mounts): moved there
+    // instead, which fails as link does if another process got there
+    // first.
+    err = renameat2(AT_FDCWD, name.c_str(), AT_FDCWD, path.c_str(),
+                    RENAME_NOREPLACE) == 0
+              ? 0
+              : errno;
+  }
   remove_tmp();
   if (err != 0 && err != EEXIST) {
-    return absl::UnavailableError(
-        absl::StrCat(path, ": cannot create the index: ", std::strerror(err)));
+    return absl::UnavailableError(absl::StrCat(
+        path, ": cannot create the index: ", std::strerror(err),
+        err == EINVAL ? " (this file system can neither link nor move a file "
+                        "without replacing one)"
+                      : ""));
   }
   return absl::OkStatus();
 }

@@ -3,6 +3,7 @@
 // `refrain index stats|remove`.
 #include "refrain/index.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -10,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +30,18 @@
 #include "refrain/report.h"
 #include "refrain/scan.h"
 #include "test_util.h"
+
+// Set by a test to stand for a file system without hard links (FAT,
+// exFAT, some network mounts): this definition of link(), in the test
+// binary, is the one index.cc calls.
+std::atomic<bool> no_hard_links{false};
+extern "C" int link(const char* from, const char* to) noexcept {
+  if (no_hard_links) {
+    errno = EPERM;  // What Linux gives there.
+    return -1;
+  }
+  return linkat(AT_FDCWD, from, AT_FDCWD, to, 0);
+}
 
 namespace refrain {
 namespace {
@@ -631,6 +646,31 @@ TEST(Index, TwoScansCreatingOneIndexBothAddTheirDump) {
     EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
   }
   // No temporary left beside it.
+  for (const auto& e : std::filesystem::directory_iterator(d.path())) {
+    EXPECT_FALSE(e.path().filename().string().starts_with(".")) << e.path();
+  }
+}
+
+// A new index is built under a temporary name and linked to its path; where
+// the file system has no hard links, link() fails with EPERM, and every
+// scan creating an index there failed with "cannot create the index:
+// Operation not permitted". It is moved there instead (rename without
+// replacing, so a concurrent creator's index is not overwritten).
+TEST(Index, CreatedWhereTheFileSystemHasNoHardLinks) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  no_hard_links = true;
+  ScanOptions o;
+  o.index_path = db;
+  const std::vector<std::string> a = {Seed(0)}, b = {Seed(1)};
+  absl::StatusOr<Report> first = RunScan(a, o);
+  absl::StatusOr<Report> second = RunScan(b, o);
+  no_hard_links = false;
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(first->index.added, 1u);
+  EXPECT_EQ(second->index.documents_before, 1u);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
   for (const auto& e : std::filesystem::directory_iterator(d.path())) {
     EXPECT_FALSE(e.path().filename().string().starts_with(".")) << e.path();
   }
