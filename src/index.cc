@@ -155,7 +155,11 @@ absl::Status SqlError(sqlite3* db, int rc, const std::string& path,
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": corrupt index (", what, ": ", msg, ")"));
   }
-  if (primary == SQLITE_FULL) {
+  // A full disk met growing the -shm file or the WAL index is an I/O error
+  // to SQLite (SQLITE_IOERR_SHMSIZE, "disk I/O error"): errno tells.
+  const int sys =
+      primary == SQLITE_IOERR && db != nullptr ? sqlite3_system_errno(db) : 0;
+  if (primary == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT) {
     return absl::ResourceExhaustedError(
         absl::StrCat(path, ": disk full (", what, ")"));
   }
@@ -1095,7 +1099,12 @@ absl::Status CreateIndexFile(const std::string& path, bool exists,
     if (s.ok()) s = WriteSchema(c.db, name, params);
     if (!s.ok()) {
       remove_tmp();
-      return s;
+      // Said of `path`: the temporary's name, gone by now, means nothing
+      // to the user.
+      std::string why(s.message());
+      if (absl::StartsWith(why, name + ": ")) why.erase(0, name.size() + 2);
+      return absl::Status(
+          s.code(), absl::StrCat(path, ": cannot create the index: ", why));
     }
   }  // Closed: its write-ahead log is folded into the file.
   int err = link(name.c_str(), path.c_str()) == 0 ? 0 : errno;

@@ -676,6 +676,54 @@ TEST(Index, CreatedWhereTheFileSystemHasNoHardLinks) {
   }
 }
 
+// A new index on a disk too full to build it: the error names the index
+// the user gave and says the disk is full. It named the hidden temporary
+// the index is built as (deleted by then), and where SQLite could not grow
+// the -shm file, said only "disk I/O error (SQLite code 4874)".
+TEST(Index, CreatingAnIndexOnAFullDiskSaysSo) {
+  TempDir d;
+  const std::string dir = d / "fs";
+  std::filesystem::create_directories(dir);
+  if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs";
+  }
+  struct Unmount {
+    std::string dir;
+    ~Unmount() { umount2(dir.c_str(), MNT_DETACH); }
+  } unmount{dir};
+  const std::string db = dir + "/news.db";
+  int failed = 0;
+  for (uint64_t free_kb : {0, 8, 16, 24, 32, 40, 48, 64}) {
+    SCOPED_TRACE(free_kb);
+    std::filesystem::remove(dir + "/filler");
+    {
+      std::ofstream f(dir + "/filler", std::ios::binary);
+      const std::string block(4096, 'x');
+      for (;;) {
+        const uint64_t left = std::filesystem::space(dir).available;
+        if (left <= free_kb * 1024) break;
+        f.write(block.data(), static_cast<std::streamsize>(std::min<uint64_t>(
+                                  4096, left - free_kb * 1024)));
+        f.flush();
+        if (!f) break;
+      }
+    }
+    testing::CommandResult r =
+        RunRefrain("scan " + Seed(0) + " --no-claims --quiet --index " + db +
+                   " --out " + (d / "out"));
+    if (r.exit_code == 0) continue;
+    ++failed;
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(
+        r.err.find("refrain: " + db + ": cannot create the index: disk full ("),
+        std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find(".tmp"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(db));
+  }
+  EXPECT_GE(failed, 2);
+}
+
 TEST(Index, SecondWriterWaitsThenFails) {
   TempDir d;
   const std::string db = d / "news.db";
