@@ -1170,8 +1170,13 @@ absl::StatusOr<Index> Index::Open(const std::string& path,
     }
   }
   if (!options.read_only) {
+    // Only a scan creates (`index remove` writes too, and a scan is no
+    // way around it there).
     if (auto s = CheckWritable(
-            path, "scan --index-read-only compares with it without adding");
+            path, options.create
+                      ? "scan --index-read-only compares with it without adding"
+                      : "removing documents needs a user who can write the "
+                        "file, its directory and any -wal and -shm beside it");
         !s.ok()) {
       return s;
     }

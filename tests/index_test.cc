@@ -1650,6 +1650,15 @@ TEST(Index, OtherUsersReadASharedIndexWithoutBlockingItsOwner) {
             std::string::npos)
       << r.err;
   EXPECT_FALSE(fs::exists(d / "out/o")) << "the scan ran";
+  // `index remove` is told what it needs, not to scan read-only.
+  r = other.Run("index remove " + db + " --id " + Seed(0));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(
+      r.err.find("this user cannot write the file (Permission denied); "
+                 "removing documents needs a user who can write the file"),
+      std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("scan --index-read-only"), std::string::npos) << r.err;
   fs::permissions(db, fs::perms(0666));
   fs::permissions(shared, fs::perms(0755));
   r = other.Run(absl::StrCat("scan ", d / "draft.txt", " --index ", db,
