@@ -1613,6 +1613,19 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
 
 absl::StatusOr<IndexStats> Index::Stats() const {
   const Impl& im = *impl_;
+  // Its statements read one commit (a deferred BEGIN: a writer goes on),
+  // or counts of one commit went beside dumps of the next.
+  if (im.in_write || im.in_read) return StatsOfSnapshot();
+  if (auto s = im.Exec("BEGIN"); !s.ok()) return s;
+  absl::StatusOr<IndexStats> stats = StatsOfSnapshot();
+  absl::Status end = im.Exec("COMMIT");
+  if (!stats.ok()) return stats.status();
+  if (!end.ok()) return end;
+  return stats;
+}
+
+absl::StatusOr<IndexStats> Index::StatsOfSnapshot() const {
+  const Impl& im = *impl_;
   IndexStats s;
   s.params = im.params;
   absl::StatusOr<int64_t> v = QueryInt(im.db, im.path, "PRAGMA user_version");

@@ -921,6 +921,59 @@ TEST(Index, StatsCommand) {
   EXPECT_FALSE(std::filesystem::exists(d / "missing.db"));
 }
 
+// `index stats` beside a writer: its counts are of one commit. They were
+// read by separate statements, each seeing the latest commit, so stats
+// taken while dumps were added said e.g. "documents 28" and "dumps 29".
+TEST(Index, StatsAreOfOneCommitWhileDumpsAreAdded) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  ScanOptions o;
+  o.claims.enabled = false;
+  Scan({Seed(0)}, db, o);
+  absl::StatusOr<Index> writer = Index::Open(db, IndexOptions{});
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  IndexOptions ro;
+  ro.read_only = true;
+  absl::StatusOr<Index> reader = Index::Open(db, ro);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  constexpr int kDumps = 300;
+  std::atomic<bool> done{false};
+  std::thread add([&] {
+    const std::vector<uint32_t> signature(writer->params().num_perm, 7);
+    for (int i = 0; i < kDumps; ++i) {
+      Document doc;
+      doc.id = absl::StrCat("added-", i);
+      DumpToAdd dump;
+      dump.name = doc.id;
+      dump.docs = {&doc};
+      dump.signatures = signature;
+      dump.fingerprints = {{1, 2, 3}};
+      if (!writer->BeginWrite().ok() || !writer->AddDump(dump).ok() ||
+          !writer->Commit().ok()) {
+        ADD_FAILURE() << "dump " << i;
+        break;
+      }
+    }
+    done = true;
+  });
+  int torn = 0, reads = 0;
+  while (!done) {
+    absl::StatusOr<IndexStats> st = reader->Stats();
+    ASSERT_TRUE(st.ok()) << st.status();
+    ++reads;
+    uint64_t in_dumps = 0;
+    for (const IndexStats::Dump& dump : st->dumps) in_dumps += dump.documents;
+    // One document a dump, and every document in a dump.
+    if (st->documents != st->dumps.size() || st->documents != in_dumps ||
+        st->delta_documents != st->documents) {
+      ++torn;
+    }
+  }
+  add.join();
+  EXPECT_EQ(torn, 0) << "of " << reads << " reads";
+  EXPECT_GT(reads, 10);
+}
+
 // Every table's rows, as text, for comparing two indexes.
 std::string Contents(const std::string& db) {
   return SqlText(db, "SELECT stem || ' ' || df FROM stem_df ORDER BY stem") +

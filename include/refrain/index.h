@@ -327,6 +327,7 @@ class Index {
   // every indexed one.
   absl::StatusOr<AddDumpResult> AddDump(const DumpToAdd& dump);
 
+  // Counts of one commit, beside any writer.
   absl::StatusOr<IndexStats> Stats() const;
 
   // PRAGMA integrity_check over the whole file (every B-tree, index and
@@ -352,6 +353,8 @@ class Index {
  private:
   struct Impl;
   explicit Index(std::unique_ptr<Impl> impl);
+  // Stats() inside a transaction.
+  absl::StatusOr<IndexStats> StatsOfSnapshot() const;
   std::unique_ptr<Impl> impl_;
 };
 
