@@ -557,6 +557,8 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     info.negation = IsNegationCue(token, options_.language);
     std::string_view w = token;
     if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);  // Possessive.
+    // "l'économie" is "économie" with its article (French, Italian).
+    w.remove_prefix(stop_words_->ElidedPrefix(w));
     info.hash = w.size() == token.size()
                     ? h
                     : internal::HashBytes(w, internal::kTokenSeed);

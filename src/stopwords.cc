@@ -70,13 +70,42 @@ constexpr std::pair<std::string_view, std::string_view> kModules[] = {
     {"romanian", "RO"},   {"ro", "RO"}, {"russian", "RU"},    {"ru", "RU"},
     {"spanish", "ES"},    {"es", "ES"}, {"swedish", "SV"},    {"sv", "SV"}};
 
-std::string FingerprintOf(const absl::flat_hash_set<std::string>& words) {
-  std::vector<std::string_view> sorted(words.begin(), words.end());
-  std::sort(sorted.begin(), sorted.end());
+// Elided words written joined to the next one by an apostrophe ("l'Etat",
+// "qu'il", "dell'economia"), as Lucene's ElisionFilter lists them per
+// language. Left joined, "l'économie" was a content word of its own, stem
+// "l'économ", and never met "économie" written without its article: a
+// French restatement lost its shared words to whichever side elided.
+struct Elisions {
+  std::string_view names[2];
+  std::initializer_list<std::string_view> words;
+};
+const Elisions kElisions[] = {
+    {{"french", "fr"},
+     {"l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu",
+      "puisqu"}},
+    {{"italian", "it"}, {"c",    "l",    "all", "dall", "dell", "nell", "sull",
+                         "coll", "pell", "gl",  "agl",  "dagl", "degl", "negl",
+                         "sugl", "un",   "m",   "t",    "s",    "v",    "d"}},
+    {{"catalan", "ca"}, {"d", "l", "m", "n", "s", "t"}},
+};
+
+// The stop words, then the elisions after a marker line (none: exactly
+// the list's old fingerprint), so that an index whose claim stems kept
+// the elided articles is told from one that drops them.
+std::string FingerprintOf(const absl::flat_hash_set<std::string>& words,
+                          const absl::flat_hash_set<std::string>& elisions) {
   std::string joined;
-  for (std::string_view w : sorted) {
-    joined.append(w);
-    joined.push_back('\n');
+  for (const auto* set : {&words, &elisions}) {
+    if (set == &elisions) {
+      if (elisions.empty()) break;
+      joined.append("\x01elisions\n");
+    }
+    std::vector<std::string_view> sorted(set->begin(), set->end());
+    std::sort(sorted.begin(), sorted.end());
+    for (std::string_view w : sorted) {
+      joined.append(w);
+      joined.push_back('\n');
+    }
   }
   return absl::StrFormat("%016x", internal::HashBytes(joined, 0));
 }
@@ -102,6 +131,20 @@ absl::StatusOr<std::vector<std::string>> ReadModule(const std::string& path) {
 }
 
 }  // namespace
+
+size_t StopWordList::ElidedPrefix(std::string_view word) const {
+  if (elisions_.empty()) return 0;
+  const size_t apostrophe = word.find('\'');
+  // Elisions are at most 6 letters ("quoiqu"); the word goes on after.
+  if (apostrophe == std::string_view::npos || apostrophe == 0 ||
+      apostrophe > 6 || apostrophe + 1 >= word.size()) {
+    return 0;
+  }
+  const std::string_view e = word.substr(0, apostrophe);
+  return elisions_.contains(absl::string_view(e.data(), e.size()))
+             ? apostrophe + 1
+             : 0;
+}
 
 bool IsEnglishLanguage(std::string_view language) {
   return language == "english" || language == "en" || language == "porter";
@@ -143,7 +186,12 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
       }
     }
   }
-  list->fingerprint_ = FingerprintOf(list->words_);
+  for (const Elisions& e : kElisions) {
+    if (language == e.names[0] || language == e.names[1]) {
+      list->elisions_.insert(e.words.begin(), e.words.end());
+    }
+  }
+  list->fingerprint_ = FingerprintOf(list->words_, list->elisions_);
   loaded->emplace(key, list);
   return std::shared_ptr<const StopWordList>(std::move(list));
 }

@@ -29,11 +29,18 @@ class StopWordList {
   // collisions). A persistent index records the one its claim stems were
   // made with.
   const std::string& fingerprint() const { return fingerprint_; }
+  // The bytes of the elided article, pronoun or preposition `word` starts
+  // with, apostrophe included ("l'" of "l'économie", "dell'" of
+  // "dell'economia"), in the languages that write them joined to the next
+  // word (French, Italian, Catalan); 0 if none, or if nothing follows.
+  size_t ElidedPrefix(std::string_view word) const;
 
  private:
   friend absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
       std::string_view, const std::string&);
   absl::flat_hash_set<std::string> words_;
+  // Elided forms, without their apostrophe ("l", "qu", "dell").
+  absl::flat_hash_set<std::string> elisions_;
   std::string fingerprint_;
 };
 

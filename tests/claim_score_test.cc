@@ -224,6 +224,41 @@ TEST(TermAnalyzer, NegationInOtherLanguages) {
   EXPECT_FALSE(negated("turkish", "Bakan gelmeyecek"));  // No list.
 }
 
+// French and Italian write elided articles, pronouns and prepositions
+// joined to the next word: "l'économie" is the word "économie", not a word
+// of its own (it was, stem "l'économ", and a restatement that wrote
+// "économie" without the article shared nothing there).
+TEST(TermAnalyzer, ElidedArticlesAreNotPartOfTheWord) {
+  absl::StatusOr<TermAnalyzer> fr = TermAnalyzer::Create({"french"});
+  ASSERT_TRUE(fr.ok()) << fr.status();
+  const UnitTerms elided = fr->Analyze(
+      "L\u2019\u00e9conomie a progress\u00e9 selon l'Insee, qu'il cite "
+      "jusqu'\u00e0 aujourd'hui");
+  EXPECT_EQ(
+      elided.words.ToStrings(),
+      (std::vector<std::string>{"\u00e9conomie", "progress\u00e9", "selon",
+                                "insee", "cite", "aujourd'hui"}));
+  const UnitTerms plain =
+      fr->Analyze("\u00e9conomie a progress\u00e9 selon Insee");
+  std::vector<std::string> first = elided.stems.ToStrings();
+  first.resize(4);
+  EXPECT_EQ(first, plain.stems.ToStrings());
+  // The elided "ne" still negates.
+  EXPECT_TRUE(fr->Analyze("Le ministre n'a rien dit").negated);
+  EXPECT_EQ(fr->Analyze("Le ministre n'a rien dit").words.ToStrings(),
+            (std::vector<std::string>{"ministre", "rien", "dit"}));
+  absl::StatusOr<TermAnalyzer> it = TermAnalyzer::Create({"italian"});
+  ASSERT_TRUE(it.ok()) << it.status();
+  EXPECT_EQ(
+      it->Analyze("La crescita dell'economia e un'azienda").words.ToStrings(),
+      (std::vector<std::string>{"crescita", "economia", "azienda"}));
+  // English has no elisions: "l'oreal" is a name.
+  absl::StatusOr<TermAnalyzer> en = TermAnalyzer::Create({"english"});
+  ASSERT_TRUE(en.ok());
+  EXPECT_EQ(en->Analyze("L'Oreal profits").words.ToStrings(),
+            (std::vector<std::string>{"l'oreal", "profits"}));
+}
+
 TEST(TermAnalyzer, Languages) {
   absl::StatusOr<TermAnalyzer> bad = TermAnalyzer::Create({"klingon"});
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
