@@ -539,7 +539,7 @@ ClaimUnits AnalyzeDocumentUnits(
       return nullptr;
     }
     const std::string_view unit_text = text.substr(sp.begin, sp.size());
-    const bool english = options.language == "english";
+    const bool english = IsEnglishLanguage(options.language);
     if (english && kind == UnitKind::kSentence && IsQuoteLeadIn(unit_text)) {
       ++out.excluded.lead_ins;
       return nullptr;
