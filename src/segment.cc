@@ -114,27 +114,39 @@ enum class Quote { kNone, kOpen, kClose, kBoth };
 
 struct QuoteMark {
   Quote role = Quote::kNone;
-  UChar32 closer = 0;  // For openers: the mark that closes it.
+  UChar32 closer = 0;       // For openers: the mark that closes it,
+  UChar32 also_closer = 0;  // or this one (0: none).
 };
 
-QuoteMark Classify(UChar32 c) {
+bool IsLetter(UChar32 c) { return c >= 0 && u_isalpha(c); }
+
+// `next`: the code point after c (' ' at the paragraph's end).
+QuoteMark Classify(UChar32 c, UChar32 next) {
   switch (c) {
     case '"':
       return {Quote::kBoth, '"'};
     case 0x201C:
       return {Quote::kOpen, 0x201D};  // “ ”
     case 0x201E:
-      return {Quote::kOpen, 0x201C};  // „ “ (German)
+      // „ “ (German, Czech) or „ ” (Polish, Dutch, Romanian, Hungarian, and
+      // German typed with English autocorrect): waiting for “ alone, „…”
+      // ran to the paragraph's end, attribution and all.
+      return {Quote::kOpen, 0x201C, 0x201D};
     case 0x00AB:
       return {Quote::kOpen, 0x00BB};  // « »
+    case 0x00BB:
+      // »…« (German, Danish books and papers): » right before a word
+      // opens. French closes with » after a word or a space, never before
+      // one, and a » read as nothing made the « that closes a German quote
+      // open one: the attribution after it was taken for the quote.
+      if (IsLetter(next) || u_isdigit(next)) return {Quote::kOpen, 0x00AB};
+      return {};
     case 0x2018:
       return {Quote::kOpen, 0x2019};  // ‘ ’
     default:
       return {};
   }
 }
-
-bool IsLetter(UChar32 c) { return c >= 0 && u_isalpha(c); }
 
 // What a straight '"' does, from its neighbours (prev and next are ' ' at
 // the paragraph's edges): after a space or an opening bracket and before a
@@ -164,6 +176,7 @@ void FindQuotes(std::string_view text, Span para, uint32_t min_words,
   int32_t i = static_cast<int32_t>(para.begin);
   const int32_t end = static_cast<int32_t>(para.end);
   UChar32 closer = 0;    // Closing mark we wait for; 0 when outside a quote.
+  UChar32 also_closer = 0;  // Another mark that closes it; 0: none.
   int32_t open_end = 0;  // Byte after the opening mark.
   UChar32 prev = ' ';
   auto emit = [&](int32_t close_begin) {
@@ -216,7 +229,7 @@ void FindQuotes(std::string_view text, Span para, uint32_t min_words,
       continue;
     }
     if (closer != 0) {
-      bool closes = c == closer;
+      bool closes = c == closer || (also_closer != 0 && c == also_closer);
       // ’ doubles as the apostrophe ("Lavrov’s"): it closes a ‘ quote only
       // when no letter follows.
       if (closes && c == 0x2019 && i < end) {
@@ -228,12 +241,19 @@ void FindQuotes(std::string_view text, Span para, uint32_t min_words,
       if (closes) {
         emit(at);
         closer = 0;
+        also_closer = 0;
       }
     } else {
-      QuoteMark m = Classify(c);
+      UChar32 next = ' ';
+      if (c == 0x00BB && i < end) {
+        int32_t j = i;
+        U8_NEXT(s, j, end, next);
+      }
+      QuoteMark m = Classify(c, next);
       // ‘ after a letter is an apostrophe-like typo, not an opener.
       if (m.role != Quote::kNone && !(c == 0x2018 && IsLetter(prev))) {
         closer = m.closer;
+        also_closer = m.also_closer;
         open_end = i;
       }
     }

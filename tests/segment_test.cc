@@ -95,6 +95,30 @@ TEST(Segment, ApostropheDoesNotCloseSingleQuote) {
             (std::vector<std::string>{"Lavrov’s words are clear to everyone,"}));
 }
 
+// „…” (Polish, Dutch, Romanian, Hungarian; German typed with English
+// autocorrect) and »…« (German, Danish): both quotes were missed, and the
+// attribution after them was taken for a quote: „ waited for “ alone and ran
+// to the paragraph's end; » was no mark, so the « closing the quote opened
+// one. French « … » with or without spaces is as before.
+TEST(Segment, LowNinetyNineAndReversedGuillemetQuotes) {
+  auto quotes = [](std::string t) { return Texts(t, Segment(t, {}).quotes); };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(quotes("„Rząd nie podniesie podatków w przyszłym roku”, powiedział "
+                   "minister w poniedziałek w Warszawie."),
+            (V{"Rząd nie podniesie podatków w przyszłym roku"}));
+  EXPECT_EQ(quotes("„Wir werden die Steuern nicht erhöhen“, sagte der Minister "
+                   "am Montag in Berlin."),
+            (V{"Wir werden die Steuern nicht erhöhen"}));
+  EXPECT_EQ(quotes("»Die Regierung wird die Steuern nicht erhöhen«, sagte der "
+                   "Minister am Montag in Berlin vor Journalisten."),
+            (V{"Die Regierung wird die Steuern nicht erhöhen"}));
+  EXPECT_EQ(quotes("« Nous n’allons pas augmenter les impôts », a dit le "
+                   "ministre. Puis : «Cette décision est définitive et "
+                   "ne changera pas» hier » et voilà."),
+            (V{"Nous n’allons pas augmenter les impôts",
+               "Cette décision est définitive et ne changera pas"}));
+}
+
 TEST(Segment, UnclosedQuoteRunsToParagraphEnd) {
   std::string t = "He said: “the first paragraph of a long quotation\nNext paragraph.";
   Segmentation s = Segment(t, {});
