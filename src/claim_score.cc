@@ -136,6 +136,16 @@ std::string CanonicalNumber(std::string_view t) {
       out.push_back(c);
     }
   }
+  // One value, one term: "7.0" is "7" and "12.50" is "12.5" (a magnitude
+  // 7.0 quake restated as magnitude 7 was flagged numbers_differ). A '.'
+  // before exactly three digits may group thousands ("1.000" and "2.500" in
+  // German), so such a fraction is left as written.
+  if (const size_t dot = out.find('.'); dot != std::string::npos &&
+                                        dot == out.rfind('.') &&
+                                        out.size() - dot - 1 != 3) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
   return out;
 }
 

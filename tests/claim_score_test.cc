@@ -136,6 +136,14 @@ TEST(TermAnalyzer, NumbersAreValues) {
   // The scale and percent words are part of the number, not words.
   EXPECT_EQ(a.Analyze("2.5 million people, 3 per cent").stems.ToStrings(),
             (V{"2500000", "peopl", "3"}));
+  // Trailing zeros of a fraction are no part of the value ("a magnitude
+  // 7.0 quake" / "a magnitude 7 quake" was flagged as numbers that
+  // differ); a '.' before three digits may group thousands and stays.
+  EXPECT_EQ(numbers("7.0 12.50 2,50 0.10 1,000.50 7.0km 1.000 2.500 1.2.0"),
+            (V{"7", "12.5", "2.5", "0.1", "1000.5", "7km", "1.000", "2.500",
+               "1.2.0"}));
+  EXPECT_FALSE(NumbersDiffer(a.Analyze("A magnitude 7.0 quake hit at 10.50"),
+                             a.Analyze("A magnitude 7 quake hit at 10.5")));
 }
 
 TEST(TermAnalyzer, Stems) {
