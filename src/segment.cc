@@ -282,7 +282,11 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
   Segmentation seg;
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
+    // Lines end at LF, CRLF or a lone CR (classic Mac text), as the title
+    // line is read (ingest.cc): at LF alone, a text with CR line ends was
+    // one paragraph, so none of its lines could be its headline or
+    // boilerplate, and an unclosed quote ran to the text's end.
+    size_t nl = text.find_first_of("\r\n", pos);
     if (nl == std::string_view::npos) nl = text.size();
     AddTrimmed(text, static_cast<uint32_t>(pos), static_cast<uint32_t>(nl),
                &seg.paragraphs);

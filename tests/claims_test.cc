@@ -470,6 +470,14 @@ TEST(Claims, BoilerplateLinesAreNotClaims) {
     EXPECT_EQ(TextOf(docs, u).find("newsletter"), std::string::npos);
   }
   EXPECT_TRUE(r.matches.empty());
+  // The same with lone CR line ends (classic Mac text): its lines were one
+  // paragraph, never boilerplate, and the six lines matched pairwise.
+  std::vector<Document> mac = docs;
+  for (Document& d : mac)
+    std::replace(d.text.begin(), d.text.end(), '\n', '\r');
+  r = Claims(mac);
+  EXPECT_EQ(r.excluded.boilerplate, 6u);
+  EXPECT_TRUE(r.matches.empty());
   // Below the story count, the same line is an ordinary (recurring) claim.
   ClaimOptions o;
   o.boilerplate_min_stories = 7;

@@ -23,6 +23,22 @@ TEST(Segment, ParagraphsAreTrimmedLines) {
             (std::vector<std::string>{"Title line", "First para.", "Second para."}));
 }
 
+// Lone CR line ends (classic Mac text) end a paragraph as LF and CRLF do:
+// read at LF alone, such a text was one paragraph, with no line to be its
+// headline or boilerplate, and an unclosed quote ran to its end.
+TEST(Segment, LoneCarriageReturnsEndParagraphs) {
+  std::string t =
+      "Title line\r\r  First para \"with an open quote that runs on.\r"
+      "Second para.\r\n\rThird para.";
+  Segmentation s = Segment(t, {});
+  EXPECT_EQ(Texts(t, s.paragraphs),
+            (std::vector<std::string>{
+                "Title line", "First para \"with an open quote that runs on.",
+                "Second para.", "Third para."}));
+  EXPECT_EQ(Texts(t, s.quotes),
+            (std::vector<std::string>{"with an open quote that runs on."}));
+}
+
 TEST(Segment, SentencesKeepAbbreviations) {
   std::string t = "Dr. Smith met Mr. Jones in the U.S. on Monday. They talked. Then left!";
   Segmentation s = Segment(t, {});

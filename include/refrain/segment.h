@@ -27,7 +27,7 @@ absl::Status ValidateSegmentOptions(const SegmentOptions& options);
 struct Segmentation {
   // Non-empty lines (news text puts one paragraph per line, or separates
   // paragraphs by blank lines: both end up as one span per paragraph),
-  // trimmed of white space.
+  // trimmed of white space. Lines end at LF, CRLF or a lone CR.
   std::vector<Span> paragraphs;
   // ICU sentences inside each paragraph (a sentence never crosses a
   // paragraph), trimmed. Ordered by position.
