@@ -549,6 +549,7 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   thread_local std::vector<Token> tokens;
   Tokenize(normalized, &tokens);
   const std::string_view t = normalized;
+  const bool english = IsEnglishLanguage(options_.language);
   // Per thread, per language, bounded.
   thread_local std::string info_language;
   thread_local absl::flat_hash_map<uint64_t, TokenInfo> infos;
@@ -607,7 +608,18 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     }
     const TokenInfo& info =
         token_info(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
-    if (info.negation) out.negated = true;
+    // "No 10" (Downing Street), "the No. 2 computer maker", "No 1 seed":
+    // "no" before a bare figure abbreviates "number" and negates nothing
+    // ("no 10pm curfew" still negates).
+    if (info.negation) {
+      bool number_sign = false;
+      if (english && info.token == "no" && i + 1 < tokens.size()) {
+        const std::string_view next = t.substr(
+            tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin);
+        number_sign = NumberEnd(next) == next.size();
+      }
+      if (!number_sign) out.negated = true;
+    }
     out.tokens.push_back(info.hash);
     if (!info.content) continue;
     stem_positions.push_back(position);

@@ -199,6 +199,13 @@ TEST(TermAnalyzer, Negation) {
   EXPECT_TRUE(a.Analyze("No wheat was supplied").negated);
   EXPECT_FALSE(a.Analyze("Russia will supply wheat").negated);
   EXPECT_FALSE(a.Analyze("Russia knows the note").negated);
+  // "No" before a figure is "number": Downing Street, a ranking, a seed.
+  EXPECT_FALSE(a.Analyze("No 10 said the election would be on 5 May").negated);
+  EXPECT_FALSE(a.Analyze("PepsiCo, the No. 2 soft drink maker").negated);
+  EXPECT_FALSE(a.Analyze("She was the No 1 seed").negated);
+  EXPECT_TRUE(a.Analyze("No one said the election would be in May").negated);
+  EXPECT_TRUE(a.Analyze("There is no 10pm curfew, a spokesman said").negated);
+  EXPECT_TRUE(a.Analyze("No 10 said there was no deal").negated);
 }
 
 // Each language with a stop list has its own negation words; English's
