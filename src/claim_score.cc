@@ -550,6 +550,8 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   Tokenize(normalized, &tokens);
   const std::string_view t = normalized;
   const bool english = IsEnglishLanguage(options_.language);
+  const bool russian =
+      options_.language == "russian" || options_.language == "ru";
   // Per thread, per language, bounded.
   thread_local std::string info_language;
   thread_local absl::flat_hash_map<uint64_t, TokenInfo> infos;
@@ -565,14 +567,25 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     // New, or another token with the same 64-bit hash: (re)computed.
     info = TokenInfo();
     info.token = token;
-    info.negation = IsNegationCue(token, options_.language);
     std::string_view w = token;
+    // Russian writes one letter as ё or е ("всё"/"все", "её"/"ее", "ещё"):
+    // Snowball's stop list and stems spell е, so "всё" and "её" were
+    // content words where "все" and "ее" are stop words.
+    std::string folded;
+    if (russian && token.find("\u0451") != std::string_view::npos) {
+      folded.assign(token);
+      // Both are two bytes: D1 91 becomes D0 B5 in place.
+      for (size_t k = 0; (k = folded.find("\u0451", k)) != std::string::npos;
+           k += 2) {
+        folded.replace(k, 2, "\u0435");
+      }
+      w = folded;
+    }
+    info.negation = IsNegationCue(w, options_.language);
     if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);  // Possessive.
     // "l'économie" is "économie" with its article (French, Italian).
     w.remove_prefix(stop_words_->ElidedPrefix(w));
-    info.hash = w.size() == token.size()
-                    ? h
-                    : internal::HashBytes(w, internal::kTokenSeed);
+    info.hash = w == token ? h : internal::HashBytes(w, internal::kTokenSeed);
     // Single ASCII letters are initials or leftovers of "U.S.".
     info.content = !IsStopWord(w) &&
                    !(w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80);

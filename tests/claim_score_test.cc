@@ -274,6 +274,25 @@ TEST(TermAnalyzer, ElidedArticlesAreNotPartOfTheWord) {
             (std::vector<std::string>{"l'oreal", "profits"}));
 }
 
+// Russian spells one letter ё or е ("всё"/"все", "её"/"ее"); Snowball's
+// stop list and stems use е. With ё, "всё", "ещё" and "её" were content
+// words where "все", "еще" and "ее" are stop words.
+TEST(TermAnalyzer, RussianYoIsYe) {
+  absl::StatusOr<TermAnalyzer> ru = TermAnalyzer::Create({"russian"});
+  ASSERT_TRUE(ru.ok()) << ru.status();
+  const UnitTerms yo = ru->Analyze(
+      "\u041e\u043d\u0430 \u0432\u0441\u0451 \u0435\u0449\u0451 "
+      "\u0436\u0434\u0451\u0442 \u0435\u0451 "
+      "\u043e\u0442\u0432\u0435\u0442\u0430");  // Она всё ещё ждёт её ответа
+  const UnitTerms ye = ru->Analyze(
+      "\u041e\u043d\u0430 \u0432\u0441\u0435 \u0435\u0449\u0435 "
+      "\u0436\u0434\u0435\u0442 \u0435\u0435 "
+      "\u043e\u0442\u0432\u0435\u0442\u0430");  // Она все еще ждет ее ответа
+  EXPECT_EQ(yo.stems.ToStrings(), ye.stems.ToStrings());
+  EXPECT_EQ(yo.tokens, ye.tokens);
+  EXPECT_EQ(yo.stems.size(), 2u);  // ждет, ответ
+}
+
 TEST(TermAnalyzer, Languages) {
   absl::StatusOr<TermAnalyzer> bad = TermAnalyzer::Create({"klingon"});
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
