@@ -469,6 +469,28 @@ bool TermAnalyzer::IsStopWord(std::string_view normalized_word) const {
   return stop_words_->Contains(normalized_word);
 }
 
+std::string_view TermAnalyzer::Word(std::string_view token,
+                                    std::string* storage) const {
+  std::string_view w = token;
+  // Russian writes one letter as ё or е ("всё"/"все", "её"/"ее", "ещё"):
+  // Snowball's stop list and stems spell е, so "всё" and "её" were
+  // content words where "все" and "ее" are stop words.
+  if ((options_.language == "russian" || options_.language == "ru") &&
+      token.find("\u0451") != std::string_view::npos) {
+    storage->assign(token);
+    // Both are two bytes: D1 91 becomes D0 B5 in place.
+    for (size_t k = 0; (k = storage->find("\u0451", k)) != std::string::npos;
+         k += 2) {
+      storage->replace(k, 2, "\u0435");
+    }
+    w = *storage;
+  }
+  if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);  // Possessive.
+  // "l'économie" is "économie" with its article (French, Italian).
+  w.remove_prefix(stop_words_->ElidedPrefix(w));
+  return w;
+}
+
 std::string TermAnalyzer::Stem(std::string_view normalized_word) const {
   // Words repeat endlessly in news, and a cache hit costs a fraction of the
   // Snowball call. Per thread, per language, bounded.
@@ -550,8 +572,6 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   Tokenize(normalized, &tokens);
   const std::string_view t = normalized;
   const bool english = IsEnglishLanguage(options_.language);
-  const bool russian =
-      options_.language == "russian" || options_.language == "ru";
   // Per thread, per language, bounded.
   thread_local std::string info_language;
   thread_local absl::flat_hash_map<uint64_t, TokenInfo> infos;
@@ -567,24 +587,9 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     // New, or another token with the same 64-bit hash: (re)computed.
     info = TokenInfo();
     info.token = token;
-    std::string_view w = token;
-    // Russian writes one letter as ё or е ("всё"/"все", "её"/"ее", "ещё"):
-    // Snowball's stop list and stems spell е, so "всё" and "её" were
-    // content words where "все" and "ее" are stop words.
-    std::string folded;
-    if (russian && token.find("\u0451") != std::string_view::npos) {
-      folded.assign(token);
-      // Both are two bytes: D1 91 becomes D0 B5 in place.
-      for (size_t k = 0; (k = folded.find("\u0451", k)) != std::string::npos;
-           k += 2) {
-        folded.replace(k, 2, "\u0435");
-      }
-      w = folded;
-    }
-    info.negation = IsNegationCue(w, options_.language);
-    if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);  // Possessive.
-    // "l'économie" is "économie" with its article (French, Italian).
-    w.remove_prefix(stop_words_->ElidedPrefix(w));
+    info.negation = IsNegationCue(token, options_.language);
+    std::string storage;
+    const std::string_view w = Word(token, &storage);
     info.hash = w == token ? h : internal::HashBytes(w, internal::kTokenSeed);
     // Single ASCII letters are initials or leftovers of "U.S.".
     info.content = !IsStopWord(w) &&

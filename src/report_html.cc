@@ -319,7 +319,8 @@ class WordKeys {
   }
 
   // Words of `text` (original bytes), keyed as TermAnalyzer::Analyze keys
-  // its content words: possessive "'s" dropped, stop words and single ASCII
+  // its content words (TermAnalyzer::Word: possessive "'s" and elided
+  // articles dropped, Russian ё as е), stop words and single ASCII
   // letters keyless, a figure by its value ("1.4 million" and "1,400,000"
   // one word with one key; "2,5" is not "25").
   std::vector<Word> Words(std::string_view text) const {
@@ -337,7 +338,12 @@ class WordKeys {
         std::string_view w =
             t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
         word.span = n.ToOriginal(tokens[i].begin, tokens[i].end);
-        if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);
+        std::string storage;
+        if (!analyzer_.empty()) {
+          w = analyzer_[0].Word(w, &storage);
+        } else if (w.size() > 2 && w.ends_with("'s")) {
+          w.remove_suffix(2);
+        }
         const bool single =
             w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80;
         if (!single && !IsStop(w)) word.key = Key(w);

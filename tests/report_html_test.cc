@@ -285,6 +285,27 @@ TEST(ReportHtml, FiguresAreMarkedByTheirValue) {
       << html;
 }
 
+// Words are keyed as the claim terms key them (TermAnalyzer::Word): in
+// French an elided article is no part of its word, so "l'économie" and
+// "économie" are one word and both are marked.
+TEST(ReportHtml, FrenchElidedArticlesAreMarkedAsTheirWord) {
+  Report r;
+  r.options.claims.language = "french";
+  const std::string a =
+      "Selon Insee, l'\u00e9conomie fran\u00e7aise progresse.";
+  const std::string b = "Selon Insee, \u00e9conomie fran\u00e7aise recule.";
+  r.documents = {MakeDoc("a", "", a), MakeDoc("b", "", b)};
+  r.claims.units = {{0, UnitKind::kSentence, Find(r, 0, a)},
+                    {1, UnitKind::kSentence, Find(r, 1, b)}};
+  r.claims.matches = {{0, 1, 0.8, 0.8}};
+  r.claims.clusters = {{{0, 1}, {0, 1}, 0.8, 0.8, {}}};
+  const std::string html = Html(r);
+  EXPECT_NE(html.find("<mark>Selon Insee</mark>, <mark>l&#39;\u00e9conomie "
+                      "fran\u00e7aise</mark> progresse."),
+            std::string::npos)
+      << html;
+}
+
 // With --collapse-copies a copy's unit joins a claim cluster without a
 // match of its own: its card still links to it, highlighted in its article.
 TEST(ReportHtml, CollapsedCopiesLinkIntoTheirArticles) {

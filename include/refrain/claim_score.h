@@ -161,6 +161,12 @@ class TermAnalyzer {
   // True if `normalized_word` (case-folded) is a stop word of the language.
   bool IsStopWord(std::string_view normalized_word) const;
 
+  // The word a (normalized) token stands for, as Analyze reads it: without
+  // a possessive "'s", without an elided article joined to it ("l'" in
+  // French, "dell'" in Italian), ё as е in Russian. A part of `token`, or
+  // of `storage` when the word had to be rewritten.
+  std::string_view Word(std::string_view token, std::string* storage) const;
+
   // Stem of one case-folded word.
   std::string Stem(std::string_view normalized_word) const;
 
