@@ -138,8 +138,11 @@ QuoteMark Classify(UChar32 c, UChar32 next) {
       // »…« (German, Danish books and papers): » right before a word
       // opens. French closes with » after a word or a space, never before
       // one, and a » read as nothing made the « that closes a German quote
-      // open one: the attribution after it was taken for the quote.
-      if (IsLetter(next) || u_isdigit(next)) return {Quote::kOpen, 0x00AB};
+      // open one: the attribution after it was taken for the quote. »…»
+      // (Swedish, Finnish) closes on a » too.
+      if (IsLetter(next) || u_isdigit(next)) {
+        return {Quote::kOpen, 0x00AB, 0x00BB};
+      }
       return {};
     case 0x2018:
       return {Quote::kOpen, 0x2019};  // ‘ ’

@@ -128,6 +128,10 @@ TEST(Segment, LowNinetyNineAndReversedGuillemetQuotes) {
   EXPECT_EQ(quotes("»Die Regierung wird die Steuern nicht erhöhen«, sagte der "
                    "Minister am Montag in Berlin vor Journalisten."),
             (V{"Die Regierung wird die Steuern nicht erhöhen"}));
+  // Swedish and Finnish »…» close on the same mark.
+  EXPECT_EQ(quotes("»Regeringen kommer inte att höja skatten nästa år» sade "
+                   "ministern på måndagen i Stockholm till journalister."),
+            (V{"Regeringen kommer inte att höja skatten nästa år"}));
   EXPECT_EQ(quotes("« Nous n’allons pas augmenter les impôts », a dit le "
                    "ministre. Puis : «Cette décision est définitive et "
                    "ne changera pas» hier » et voilà."),
