@@ -1481,13 +1481,23 @@ std::vector<ClaimMatch> ScorePairs(
   return matches;
 }
 
-// Every leader match for each of the two leaders' copies: what scoring
-// each copy on its own would have found.
+// Every leader match for each of the two leaders' copies (what scoring
+// each copy on its own would have found), in each article once: a
+// sentence an article repeats is listed at its first occurrence there
+// (two articles each repeating one sentence a thousand times listed a
+// million matches of one claim). Units are in document order, so an
+// article's copies are adjacent.
 std::vector<ClaimMatch> ListForCopies(const std::vector<ClaimMatch>& matches,
-                                      const Copies& copies) {
-  auto each = [&](uint32_t l, auto&& fn) {  // l, then its copies.
+                                      const Copies& copies,
+                                      std::span<const ClaimUnit> units) {
+  auto each = [&](uint32_t l, auto&& fn) {
     fn(l);
-    for (uint32_t c : copies.of(l)) fn(c);
+    uint32_t doc = units[l].doc;
+    for (uint32_t c : copies.of(l)) {
+      if (units[c].doc == doc) continue;
+      doc = units[c].doc;
+      fn(c);
+    }
   };
   std::vector<ClaimMatch> listed;
   for (const ClaimMatch& m : matches) {
@@ -1635,7 +1645,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   result.matches = ScorePairs(gated, result.units, docs, analyzer, *ids,
                               *scorer, result.threshold);
   if (!copies.copies.empty() && !options.collapse_copies) {
-    result.matches = ListForCopies(result.matches, copies);
+    result.matches = ListForCopies(result.matches, copies, result.units);
   }
   // Each listed match by its own units' kinds: a copy of a sentence may be
   // another outlet's headline.

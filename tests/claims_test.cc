@@ -583,6 +583,36 @@ TEST(Claims, SyndicatedCopiesAreScoredOnceAndMatchedForEach) {
   EXPECT_EQ(collapsed, r->clusters[0].units);
 }
 
+// A sentence an article repeats is one claim of that article: two articles
+// each repeating a restatement 30 times listed 30 x 30 matches of one claim.
+TEST(Claims, ASentenceRepeatedInAnArticleIsListedOnceThere) {
+  std::string a, b;
+  for (int i = 0; i < 30; ++i) {
+    a += "The central bank raised its key interest rate by half a point to "
+         "fight inflation.\n";
+    b += "To fight inflation, the central bank raised its key interest rate "
+         "by half a point.\n";
+  }
+  // A wire copy of `a` in another outlet (the same story) keeps its own
+  // listing: a copy in another article is another occurrence.
+  std::vector<Document> docs = {Doc("a", a), Doc("b", b), Doc("a2", a)};
+  const std::vector<uint32_t> story{0, 1, 0};
+  absl::StatusOr<ClaimsResult> r =
+      FindClaims(docs, story, SegmentOptions{}, ClaimOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->copy_units, 88u);  // 29 in a, 29 in b, all 30 in a2.
+  ASSERT_EQ(r->matches.size(), 2u);
+  // Each at the first occurrence in its article.
+  std::set<std::pair<std::string, uint32_t>> sides;
+  for (const ClaimMatch& m : r->matches) {
+    for (uint32_t u : {m.a, m.b}) {
+      sides.emplace(docs[r->units[u].doc].id, r->units[u].span.begin);
+    }
+  }
+  EXPECT_EQ(sides, (std::set<std::pair<std::string, uint32_t>>{
+                       {"a", 0}, {"a2", 0}, {"b", 0}}));
+}
+
 TEST(Claims, FirstOfEachTextMarksOneUnitPerText) {
   const UnitTermsKey a{1, 2}, b{1, 3}, c{2, 2};
   EXPECT_EQ(FirstOfEachText(std::vector<UnitTermsKey>{}), std::vector<char>{});
@@ -1146,7 +1176,11 @@ TEST(Compare, EveryPairOfUnitsIsBoundedByTheLimits) {
   o.claims.max_memory_bytes = 0;
   c = CompareDocuments(d / "a.txt", d / "b.txt", {}, o);
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->claims.matches.size(), 1600u);
+  // One claim, repeated in each article: listed once, at the first
+  // occurrences, as a scan lists it.
+  ASSERT_EQ(c->claims.matches.size(), 1u);
+  EXPECT_EQ(c->claims.units[c->claims.matches[0].a].span.begin,
+            std::string("Title A\n\n").size());
 }
 
 // Texts without words have no shingles: their MinHash estimate is their
