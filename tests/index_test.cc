@@ -619,6 +619,13 @@ TEST(Index, KilledWriterLeavesAllOrNothing) {
             << " after the commit; uninterrupted run " << full_s << " s\n";
 }
 
+// No temporary (a hidden file) left beside a created index.
+void ExpectNoHiddenFiles(const std::string& dir) {
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    EXPECT_FALSE(e.path().filename().string().starts_with(".")) << e.path();
+  }
+}
+
 // Two scans creating one new index at once: both add their dump. The
 // second used to read the first's half-made file ("not a refrain index")
 // or fail on its lock at once, in 4-14 of 40 rounds.
@@ -646,9 +653,7 @@ TEST(Index, TwoScansCreatingOneIndexBothAddTheirDump) {
     EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
   }
   // No temporary left beside it.
-  for (const auto& e : std::filesystem::directory_iterator(d.path())) {
-    EXPECT_FALSE(e.path().filename().string().starts_with(".")) << e.path();
-  }
+  ExpectNoHiddenFiles(d.path());
 }
 
 // A new index is built under a temporary name and linked to its path; where
@@ -671,9 +676,7 @@ TEST(Index, CreatedWhereTheFileSystemHasNoHardLinks) {
   EXPECT_EQ(first->index.added, 1u);
   EXPECT_EQ(second->index.documents_before, 1u);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
-  for (const auto& e : std::filesystem::directory_iterator(d.path())) {
-    EXPECT_FALSE(e.path().filename().string().starts_with(".")) << e.path();
-  }
+  ExpectNoHiddenFiles(d.path());
 }
 
 // A new index on a disk too full to build it: the error names the index

@@ -145,6 +145,17 @@ std::string Html(const Report& r, const HtmlOptions& o = {}) {
   return out.str();
 }
 
+// Two documents, each its text `a` / `b` as one sentence unit, matched
+// (score 0.8).
+const Report& OneMatch(Report* r, const std::string& a, const std::string& b) {
+  r->documents = {MakeDoc("a", "", a), MakeDoc("b", "", b)};
+  r->claims.units = {{0, UnitKind::kSentence, Find(*r, 0, a)},
+                     {1, UnitKind::kSentence, Find(*r, 1, b)}};
+  r->claims.matches = {{0, 1, 0.8, 0.8}};
+  r->claims.clusters = {{{0, 1}, {0, 1}, 0.8, 0.8, {}}};
+  return *r;
+}
+
 TEST(ReportHtml, EscapesHostileTextEverywhere) {
   Report r;
   std::string all;
@@ -269,12 +280,7 @@ TEST(ReportHtml, FiguresAreMarkedByTheirValue) {
       "Jobless rate rose by 2,5 percent with 1.4 million young workers idle.";
   const std::string b =
       "Jobless rate rose by 25 percent with 1,400,000 young workers idle.";
-  r.documents = {MakeDoc("a", "", a), MakeDoc("b", "", b)};
-  r.claims.units = {{0, UnitKind::kSentence, Find(r, 0, a)},
-                    {1, UnitKind::kSentence, Find(r, 1, b)}};
-  r.claims.matches = {{0, 1, 0.8, 0.8}};
-  r.claims.clusters = {{{0, 1}, {0, 1}, 0.8, 0.8, {}}};
-  const std::string html = Html(r);
+  const std::string html = Html(OneMatch(&r, a, b));
   EXPECT_NE(html.find("rose</mark> by 2,5 percent with <mark>1.4 million "
                       "young workers idle</mark>."),
             std::string::npos)
@@ -294,12 +300,7 @@ TEST(ReportHtml, FrenchElidedArticlesAreMarkedAsTheirWord) {
   const std::string a =
       "Selon Insee, l'\u00e9conomie fran\u00e7aise progresse.";
   const std::string b = "Selon Insee, \u00e9conomie fran\u00e7aise recule.";
-  r.documents = {MakeDoc("a", "", a), MakeDoc("b", "", b)};
-  r.claims.units = {{0, UnitKind::kSentence, Find(r, 0, a)},
-                    {1, UnitKind::kSentence, Find(r, 1, b)}};
-  r.claims.matches = {{0, 1, 0.8, 0.8}};
-  r.claims.clusters = {{{0, 1}, {0, 1}, 0.8, 0.8, {}}};
-  const std::string html = Html(r);
+  const std::string html = Html(OneMatch(&r, a, b));
   EXPECT_NE(html.find("<mark>Selon Insee</mark>, <mark>l&#39;\u00e9conomie "
                       "fran\u00e7aise</mark> progresse."),
             std::string::npos)
