@@ -345,6 +345,11 @@ double EffectiveClaimThreshold(const ClaimOptions& options) {
                                : ClaimScorer::DefaultThreshold();
 }
 
+std::string SentenceLocaleOf(std::string_view language) {
+  const std::string code = IsoCodeOf(language);
+  return (code.empty() ? std::string("en") : code) + "@ss=standard";
+}
+
 absl::Status ValidateClaimOptions(const ClaimOptions& o) {
   if (o.min_content_words < 1 || o.min_content_words > 100) {
     return absl::InvalidArgumentError("--claim-min-words must be in 1..100");

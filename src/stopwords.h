@@ -48,6 +48,11 @@ class StopWordList {
 // "porter"), whose list is built in.
 bool IsEnglishLanguage(std::string_view language);
 
+// The ISO 639-1 code ("fr") of a language StopWordsOf has a list for,
+// named as it takes it ("french" or "fr"); "en" for English; empty for the
+// others.
+std::string IsoCodeOf(std::string_view language);
+
 // Where Debian's liblingua-stopwords-perl keeps Snowball's stop lists, one
 // Perl module per language (FR.pm, RU.pm, ...).
 inline constexpr char kDefaultStopWordsDir[] =

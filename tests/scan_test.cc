@@ -12,7 +12,9 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
+#include "refrain/claims.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
 #include "refrain/segment.h"
@@ -687,6 +689,38 @@ TEST(Cli, ScanCorpusWritesReport) {
   EXPECT_EQ(j["params"]["claims"]["same_document"], true);
   EXPECT_EQ(j["params"]["claims"]["language"], "english");
   EXPECT_FALSE(j["params"]["claims"].contains("max_memory_bytes"));
+}
+
+// The sentence rules follow --language unless --locale is given: with
+// English's, "M. Macron ..." in French was cut after "M." (a unit too short
+// to be a claim, and the claim without its subject).
+TEST(Cli, SentenceRulesFollowTheLanguage) {
+  EXPECT_EQ(SentenceLocaleOf("english"), "en@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("en"), "en@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("porter"), "en@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("french"), "fr@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("fr"), "fr@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("german"), "de@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("russian"), "ru@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("turkish"), "en@ss=standard");  // No list.
+  TempDir d;
+  WriteFile(d / "a.txt",
+            "Titre du jour\n\nM. Macron a annonc\u00e9 mardi une nouvelle "
+            "r\u00e9forme des retraites pour tout le pays. Le gouvernement "
+            "pr\u00e9voit un vote au Parlement avant la fin du mois.\n");
+  for (const auto& [flags, locale, short_units] :
+       std::vector<std::tuple<std::string, std::string, int>>{
+           {"--language french", "fr@ss=standard", 0},
+           {"--language french --locale en@ss=standard", "en@ss=standard", 1},
+           {"", "en@ss=standard", 1}}) {
+    SCOPED_TRACE(flags);
+    auto r = RunRefrain("scan " + (d / "a.txt") + " --quiet --out " +
+                        (d / "out") + " --claim-min-words 2 " + flags);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Json j = Json::parse(ReadFile(d / "out/report.json"));
+    EXPECT_EQ(j["params"]["sentence_locale"], locale);
+    EXPECT_EQ(j["claims"]["excluded_short"], short_units);
+  }
 }
 
 // A scan that read no document (a mistyped path, a dump of bad records

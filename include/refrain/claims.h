@@ -150,6 +150,14 @@ struct ClaimOptions {
 
 absl::Status ValidateClaimOptions(const ClaimOptions& options);
 
+// The sentence rules (SegmentOptions::locale) that suit claims in
+// `language` (as ClaimOptions::language takes it): "fr@ss=standard" for
+// "french" or "fr", so that the language's own abbreviations ("M." before
+// a name in French) end no sentence; English's rules, "en@ss=standard",
+// for English and for languages without a stop list. The CLI applies it
+// unless --locale is given.
+std::string SentenceLocaleOf(std::string_view language);
+
 // The score threshold in effect: options.threshold, or when 0
 // ClaimScorer::DefaultThreshold().
 double EffectiveClaimThreshold(const ClaimOptions& options);

@@ -66,6 +66,7 @@ struct ScanFlags {
   bool quiet = false;
   double claim_max_memory_gb = -1;  // < 0: the memory available at start.
   refrain::ScanOptions options;
+  const CLI::Option* locale = nullptr;  // --locale, to tell if it was given.
 };
 
 // The memory this process may still take: MemAvailable, or less under the
@@ -163,8 +164,10 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
 }
 
 // How records are read and cut into sentences (scan and compare).
-void AddInputFlags(CLI::App* cmd, refrain::IngestOptions* in,
-                   refrain::SegmentOptions* seg) {
+// Returns the --locale option: unless it is given, the sentence rules
+// follow --language (SentenceLocaleOf).
+CLI::Option* AddInputFlags(CLI::App* cmd, refrain::IngestOptions* in,
+                           refrain::SegmentOptions* seg) {
   cmd->add_option("--max-record-bytes", in->max_record_bytes,
                   "Records (files or JSONL lines) larger than this are skipped")
       ->capture_default_str();
@@ -195,11 +198,23 @@ void AddInputFlags(CLI::App* cmd, refrain::IngestOptions* in,
       ->capture_default_str();
   cmd->add_option("--source-field", in->source_field, "JSONL source field")
       ->capture_default_str();
-  cmd->add_option("--locale", seg->locale, "ICU locale for sentence breaking")
-      ->capture_default_str();
+  CLI::Option* locale =
+      cmd->add_option("--locale", seg->locale,
+                      "ICU locale for sentence breaking (default: that of "
+                      "--language, en@ss=standard for English)");
   cmd->add_option("--min-quote-words", seg->min_quote_words,
                   "Shortest quoted passage kept, in words")
       ->capture_default_str();
+  return locale;
+}
+
+// The sentence rules of --language unless --locale was given.
+void ApplyLanguageLocale(const CLI::Option* locale,
+                         refrain::ScanOptions* options) {
+  if (locale->count() == 0) {
+    options->segment.locale =
+        refrain::SentenceLocaleOf(options->claims.language);
+  }
 }
 
 // When two documents are near-duplicates (scan and compare).
@@ -300,7 +315,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "its cgroup's CPU quota (a container's CPU limit), or "
                   "OMP_NUM_THREADS when set")
       ->capture_default_str();
-  AddInputFlags(cmd, &o.ingest, &o.segment);
+  f->locale = AddInputFlags(cmd, &o.ingest, &o.segment);
   AddClaimFlags(cmd, &o.claims);
   cmd->add_flag("--strict", f->strict, "Exit 1 if any record was skipped");
   cmd->add_flag("--quiet", f->quiet,
@@ -468,6 +483,7 @@ int RunScanCommand(ScanFlags& f) {
   // --threads 1.
   omp_set_num_threads(f.options.threads > 0 ? f.options.threads
                                             : refrain::DefaultThreadCount());
+  ApplyLanguageLocale(f.locale, &f.options);
   f.options.claims.max_memory_bytes =
       f.claim_max_memory_gb < 0
           ? AvailableMemoryBytes()
@@ -662,12 +678,14 @@ struct CompareFlags {
   bool json = false;
   std::string html;
   refrain::ScanOptions options;
+  const CLI::Option* locale = nullptr;  // --locale, to tell if it was given.
 };
 
 int RunCompareCommand(const CompareFlags& f) {
   // Scoring every pair of units is bounded by the memory there is, as the
   // scan's claims stage is.
   refrain::ScanOptions options = f.options;
+  ApplyLanguageLocale(f.locale, &options);
   if (options.claims.max_memory_bytes == 0) {
     options.claims.max_memory_bytes = AvailableMemoryBytes();
   }
@@ -918,7 +936,8 @@ int main(int argc, char** argv) {
       ->add_option("--shingle", compare.options.shingle.size,
                    "Words per shingle")
       ->capture_default_str();
-  AddInputFlags(compare_cmd, &compare.options.ingest, &compare.options.segment);
+  compare.locale = AddInputFlags(compare_cmd, &compare.options.ingest,
+                                 &compare.options.segment);
   AddClaimFlags(compare_cmd, &compare.options.claims);
 
   refrain::GenerateOptions generate;
