@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +49,7 @@ using testing::CorpusDir;
 using testing::ReadFile;
 using testing::RunRefrain;
 using testing::TempDir;
+using testing::Tmpfs;
 using testing::WriteFile;
 
 const char* const kCorpus[] = {
@@ -686,14 +686,8 @@ TEST(Index, CreatedWhereTheFileSystemHasNoHardLinks) {
 TEST(Index, CreatingAnIndexOnAFullDiskSaysSo) {
   TempDir d;
   const std::string dir = d / "fs";
-  std::filesystem::create_directories(dir);
-  if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs";
-  }
-  struct Unmount {
-    std::string dir;
-    ~Unmount() { umount2(dir.c_str(), MNT_DETACH); }
-  } unmount{dir};
+  Tmpfs tmpfs(dir, "1m");
+  if (!tmpfs.ok()) GTEST_SKIP() << "cannot mount a tmpfs";
   const std::string db = dir + "/news.db";
   int failed = 0;
   for (uint64_t free_kb : {0, 8, 16, 24, 32, 40, 48, 64}) {
@@ -1339,14 +1333,8 @@ TEST(Index, RemoveThatCannotVacuumSaysTheDocumentsAreRemoved) {
   const uint64_t size = std::filesystem::file_size(built);
   ASSERT_GT(size, uint64_t{1} << 20);
   const std::string dir = d / "fs";
-  std::filesystem::create_directories(dir);
-  if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=16m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs";
-  }
-  struct Unmount {
-    std::string dir;
-    ~Unmount() { umount2(dir.c_str(), MNT_DETACH); }
-  } unmount{dir};
+  Tmpfs tmpfs(dir, "16m");
+  if (!tmpfs.ok()) GTEST_SKIP() << "cannot mount a tmpfs";
   const std::string db = dir + "/news.db";
   std::filesystem::copy_file(built, db);
   {

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -40,6 +39,7 @@ using Json = nlohmann::json;
 using testing::CorpusDir;
 using testing::ReadFile;
 using testing::TempDir;
+using testing::Tmpfs;
 using testing::WriteFile;
 
 // Sanitizer builds are slower and hold more memory (shadow, quarantine):
@@ -493,29 +493,6 @@ TEST(Limits, NonLatinScriptsAreShingledSensibly) {
 
 // ---------------------------------------------------------------------------
 // Atomic outputs.
-
-// A small tmpfs mounted on a fresh directory, unmounted on destruction.
-// Mounting needs root (CAP_SYS_ADMIN); ok() is false where it is not allowed.
-class Tmpfs {
- public:
-  explicit Tmpfs(const std::string& dir, const std::string& size) : dir_(dir) {
-    fs::create_directories(dir);
-    mounted_ =
-        mount("tmpfs", dir.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
-  }
-  ~Tmpfs() {
-    if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
-  }
-  bool ok() const { return mounted_; }
-  bool RemountReadOnly() {
-    return mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY,
-                 nullptr) == 0;
-  }
-
- private:
-  std::string dir_;
-  bool mounted_ = false;
-};
 
 // Makes `dir` unwritable: a read-only remount of its tmpfs when there is
 // one (root ignores permission bits), else chmod 0555.

@@ -3,6 +3,7 @@
 #ifndef REFRAIN_TESTS_TEST_UTIL_H_
 #define REFRAIN_TESTS_TEST_UTIL_H_
 
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -67,6 +68,29 @@ struct CommandResult {
   int exit_code = -1;
   std::string out;  // stdout
   std::string err;  // stderr
+};
+
+// A small tmpfs mounted on a fresh directory, unmounted on destruction.
+// Mounting needs root (CAP_SYS_ADMIN); ok() is false where it is not allowed.
+class Tmpfs {
+ public:
+  explicit Tmpfs(const std::string& dir, const std::string& size) : dir_(dir) {
+    std::filesystem::create_directories(dir);
+    mounted_ =
+        mount("tmpfs", dir.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
+  }
+  ~Tmpfs() {
+    if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
+  }
+  bool ok() const { return mounted_; }
+  bool RemountReadOnly() {
+    return mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY,
+                 nullptr) == 0;
+  }
+
+ private:
+  std::string dir_;
+  bool mounted_ = false;
 };
 
 // Runs the refrain CLI with `args` (already shell-quoted as needed).
