@@ -251,6 +251,8 @@ struct WordSenses {
   // syn + their hypernyms + their near relations (derivation, similar-to,
   // pertainym, participle, also-see, verb group, attribute), sorted.
   std::vector<uint32_t> rel;
+  // The antonyms of syn (WordNet::Antonyms), sorted.
+  std::vector<uint32_t> anto;
   // 256-bit Bloom signatures of syn and rel: two words whose signatures do
   // not meet cannot be related, which settles most pairs without a merge.
   uint64_t syn_sig[4] = {0, 0, 0, 0};
@@ -384,6 +386,12 @@ class Lexicon {
     }
     std::sort(ws->rel.begin(), ws->rel.end());
     ws->rel.erase(std::unique(ws->rel.begin(), ws->rel.end()), ws->rel.end());
+    for (uint32_t s : ws->syn) {
+      for (uint32_t a : wn_->Antonyms(s)) ws->anto.push_back(a);
+    }
+    std::sort(ws->anto.begin(), ws->anto.end());
+    ws->anto.erase(std::unique(ws->anto.begin(), ws->anto.end()),
+                   ws->anto.end());
     for (uint32_t id : ws->syn) AddToSignature(SynBit(id), ws->syn_sig);
     for (uint32_t id : ws->rel) {
       AddToSignature(SynBit(id), ws->rel_sig);
@@ -527,6 +535,12 @@ namespace {
 struct TokenInfo {
   std::string token;  // As in the text: the cache key, checked on a hit.
   bool negation = false;
+  // A verb of denial (IsDenialCue): like a negation, it negates the rest of
+  // its clause for Contrasts (UnitTerms::negations).
+  bool denial = false;
+  // The token opens a clause, so a negation before it stops there (English:
+  // "and", "but", "because", "which", "if", ...).
+  bool opens_clause = false;
   uint64_t hash = 0;     // Of the word: the token without a possessive 's.
   bool content = false;  // Neither a stop word nor a single ASCII letter.
   std::string word;      // Set if content.
@@ -534,6 +548,46 @@ struct TokenInfo {
 };
 
 }  // namespace
+
+// Whether `gap`, the text between two tokens, ends a clause: a comma,
+// semicolon, colon, full stop, question or exclamation mark, bracket,
+// quotation mark or dash. A hyphen alone joins ("anti-war"); with a space
+// beside it, it is a dash ("lord - said").
+bool BreaksClause(std::string_view gap) {
+  for (size_t k = 0; k < gap.size(); ++k) {
+    const auto ch = static_cast<unsigned char>(gap[k]);
+    if (std::string_view(",;:.!?()[]\"").find(static_cast<char>(ch)) !=
+        std::string_view::npos) {
+      return true;
+    }
+    if (ch == '-' && gap.size() > 1) return true;
+    // U+2013/2014 (dashes), U+201C/201D/201E (quotes): E2 80 93..9E.
+    if (ch == 0xE2 && k + 2 < gap.size() &&
+        static_cast<unsigned char>(gap[k + 1]) == 0x80) {
+      const auto c3 = static_cast<unsigned char>(gap[k + 2]);
+      if (c3 == 0x93 || c3 == 0x94 || (c3 >= 0x9C && c3 <= 0x9E)) return true;
+    }
+    // U+00AB, U+00BB (guillemets).
+    if (ch == 0xC2 && k + 1 < gap.size() &&
+        (static_cast<unsigned char>(gap[k + 1]) == 0xAB ||
+         static_cast<unsigned char>(gap[k + 1]) == 0xBB)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// English words that open a clause of their own (a negation before them
+// does not reach past them): conjunctions, subordinators, relatives.
+bool OpensClause(std::string_view word) {
+  static constexpr std::string_view kWords[] = {
+      "and",    "but",     "or",      "because", "although", "though",
+      "while",  "whereas", "if",      "unless",  "until",    "which",
+      "who",    "whom",    "whose",   "when",    "where",    "after",
+      "before", "since",   "despite", "as"};
+  return std::find(std::begin(kWords), std::end(kWords), word) !=
+         std::end(kWords);
+}
 
 size_t ReadNumber(std::string_view text, std::span<const Token> tokens,
                   size_t i, std::string* value) {
@@ -588,6 +642,8 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     info = TokenInfo();
     info.token = token;
     info.negation = IsNegationCue(token, options_.language);
+    info.denial = IsDenialCue(token, options_.language);
+    info.opens_clause = english && OpensClause(token);
     std::string storage;
     const std::string_view w = Word(token, &storage);
     info.hash = w == token ? h : internal::HashBytes(w, internal::kTokenSeed);
@@ -606,12 +662,20 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   // stop word of the dump.
   thread_local TermList stems, words;
   thread_local std::vector<uint32_t> stem_positions;
+  // Per position of out.tokens, its (first) token, and whether that opens
+  // a clause (TokenInfo::opens_clause).
+  thread_local std::vector<uint32_t> token_at;
+  thread_local std::vector<char> opens_clause;
   stems.clear();
   words.clear();
   stem_positions.clear();
+  token_at.clear();
+  opens_clause.clear();
   out.tokens.reserve(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
     const auto position = static_cast<uint32_t>(out.tokens.size());
+    token_at.push_back(static_cast<uint32_t>(i));
+    opens_clause.push_back(0);
     // One figure, however written: "1.4m", "1.4 million" and "1,400,000"
     // are one term, 1400000.
     std::string num;
@@ -636,8 +700,19 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
             tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin);
         number_sign = NumberEnd(next) == next.size();
       }
-      if (!number_sign) out.negated = true;
+      if (!number_sign) {
+        out.negated = true;
+        out.negations.push_back({.cue = position});
+      }
+    } else if (info.denial) {
+      // "denied by the spokesman" is passive: what is denied came before.
+      const bool passive =
+          i + 1 < tokens.size() &&
+          t.substr(tokens[i + 1].begin,
+                   tokens[i + 1].end - tokens[i + 1].begin) == "by";
+      if (!passive) out.negations.push_back({.cue = position, .denial = true});
     }
+    opens_clause.back() = info.opens_clause;
     out.tokens.push_back(info.hash);
     if (!info.content) continue;
     stem_positions.push_back(position);
@@ -647,6 +722,18 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   out.stems = stems;
   out.words = words;
   out.stem_positions.assign(stem_positions.begin(), stem_positions.end());
+  // Each cue's scope is its clause, which ends where the text between two
+  // tokens breaks it or a word opens another.
+  for (UnitTerms::Negation& neg : out.negations) {
+    uint32_t& end = neg.end;
+    end = neg.cue + 1;
+    while (end < token_at.size() && !opens_clause[end]) {
+      const Token& prev = tokens[token_at[end] - 1];
+      const Token& next = tokens[token_at[end]];
+      if (BreaksClause(t.substr(prev.end, next.begin - prev.end))) break;
+      ++end;
+    }
+  }
   return out;
 }
 
@@ -1349,6 +1436,112 @@ double ClaimScorer::Score(const Prepared& a, const Prepared& b) const {
 }
 
 namespace {
+
+// Whether a sense of one word is an antonym of a sense of the other.
+bool Opposite(const WordSenses& x, const WordSenses& y) {
+  auto meets = [](const std::vector<uint32_t>& p,
+                  const std::vector<uint32_t>& q) {
+    for (uint32_t id : p) {
+      if (std::binary_search(q.begin(), q.end(), id)) return true;
+    }
+    return false;
+  };
+  return meets(x.syn, y.anto) || meets(y.syn, x.anto);
+}
+
+// ClaimScorer::Contrasts of two prepared texts. Only matches get here (a
+// few thousand pairs of a dump), so the alignment is derived again rather
+// than kept from the score.
+ClaimScorer::Contrast ContrastOf(const Side& a, const Side& b) {
+  ClaimScorer::Contrast c;
+  const size_t n = a.n, m = b.n;
+  if (n == 0 || m == 0) return c;
+  const bool senses = a.senses.size() >= n && b.senses.size() >= m;
+  // Each word's best alignment with the other side.
+  std::vector<uint8_t> best_a(n, kNoMatch), best_b(m, kNoMatch);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < m; ++j) {
+      uint8_t l = kNoMatch;
+      if (SameStem(a, i, b, j)) {
+        l = kExact;
+      } else if (senses && MayRelate(a.sigs[i], b.sigs[j])) {
+        l = SenseLevel(*a.senses[i], *b.senses[j]);
+      }
+      best_a[i] = std::max(best_a[i], l);
+      best_b[j] = std::max(best_b[j], l);
+    }
+  }
+  // A side negates the shared claim if a negation word stands at most
+  // three tokens before a word both sides hold, in its clause ("did not
+  // approve" / "approved"), and the other side negates nothing: two sides
+  // that both hold a negation ("pleaded not guilty to charges" / "denied
+  // the charges", "will take no action against Mourinho" / "Mourinho will
+  // not face any action") may put it in other places. A verb of denial
+  // counts for the other side, not for the flag: "refuses to publish" /
+  // "resisted calls to publish", "denied that Santini resigned because of
+  // a clash" / "Santini resigned for personal reasons" say no opposite
+  // things (BBC).
+  auto negates = [](const Side& s, const std::vector<uint8_t>& best) {
+    for (const UnitTerms::Negation& neg : s.terms->negations) {
+      if (neg.denial) continue;
+      for (size_t i = 0; i < s.n; ++i) {
+        const uint32_t q = s.terms->stem_positions[i];
+        if (best[i] == kExact && q > neg.cue && q < neg.end &&
+            q <= neg.cue + 3) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  c.negation = (negates(a, best_a) && b.terms->negations.empty()) ||
+               (negates(b, best_b) && a.terms->negations.empty());
+  if (!senses) return c;
+  // Antonyms in the same slot: next to the same shared word ("prices rose
+  // sharply" / "prices fell sharply"), so that "the first half of 2004" /
+  // "the euro last year" in two sentences about the euro is no contrast.
+  // Per word, the stem hash of the content word just before and just after
+  // it if the other side holds that word (0: none).
+  auto neighbours = [](const Side& s, const std::vector<uint8_t>& best) {
+    std::vector<std::pair<uint64_t, uint64_t>> around(s.n, {0, 0});
+    for (size_t i = 0; i < s.n; ++i) {
+      if (i > 0 && best[i - 1] == kExact) around[i].first = s.hash[i - 1];
+      if (i + 1 < s.n && best[i + 1] == kExact) {
+        around[i].second = s.hash[i + 1];
+      }
+    }
+    return around;
+  };
+  const auto around_a = neighbours(a, best_a);
+  const auto around_b = neighbours(b, best_b);
+  for (size_t i = 0; i < n; ++i) {
+    // A word with an equal or synonym on the other side is not opposed.
+    if (best_a[i] >= kSynonym || a.senses[i] == nullptr) continue;
+    for (size_t j = 0; j < m; ++j) {
+      if (best_b[j] >= kSynonym || b.senses[j] == nullptr) continue;
+      const auto [before_a, after_a] = around_a[i];
+      const auto [before_b, after_b] = around_b[j];
+      const bool same_slot = (before_a != 0 && before_a == before_b) ||
+                             (after_a != 0 && after_a == after_b);
+      if (same_slot && Opposite(*a.senses[i], *b.senses[j])) {
+        c.antonym_a = a.terms->words[i];
+        c.antonym_b = b.terms->words[j];
+        return c;
+      }
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+ClaimScorer::Contrast ClaimScorer::Contrasts(const Prepared& a,
+                                             const Prepared& b) const {
+  if (a.side_ == nullptr || b.side_ == nullptr) return Contrast();
+  return ContrastOf(*a.side_, *b.side_);
+}
+
+namespace {
 // Per-thread sides for the calls that take plain UnitTerms: their buffers
 // are reused from pair to pair.
 struct PairSides {
@@ -1367,6 +1560,15 @@ double ClaimScorer::Score(const UnitTerms& a, const UnitTerms& b,
   impl_->Prepare(a, idf, Impl::For::kModel, &s.a);
   impl_->Prepare(b, idf, Impl::For::kModel, &s.b);
   return impl_->Score(s.a, s.b);
+}
+
+ClaimScorer::Contrast ClaimScorer::Contrasts(const UnitTerms& a,
+                                             const UnitTerms& b,
+                                             const IdfTable& idf) const {
+  PairSides& s = ThreadSides();
+  impl_->Prepare(a, idf, Impl::For::kModel, &s.a);
+  impl_->Prepare(b, idf, Impl::For::kModel, &s.b);
+  return ContrastOf(s.a, s.b);
 }
 
 double ClaimScorer::DefaultThreshold() { return claim_model::kThreshold; }

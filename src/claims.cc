@@ -1378,9 +1378,37 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
   return out;
 }
 
+// Numbers the distinct antonym pairs of matches (ClaimsResult::
+// antonym_pairs).
+class AntonymPairs {
+ public:
+  explicit AntonymPairs(std::vector<std::pair<std::string, std::string>>* pairs)
+      : pairs_(pairs) {
+    for (uint32_t i = 0; i < pairs_->size(); ++i) ids_.emplace((*pairs_)[i], i);
+  }
+  uint32_t Of(const std::string& a, const std::string& b) {
+    auto [it, inserted] = ids_.try_emplace(
+        std::pair(a, b), static_cast<uint32_t>(pairs_->size()));
+    if (inserted) pairs_->emplace_back(a, b);
+    return it->second;
+  }
+  // The pair with its words the other way round, for a match whose units
+  // were swapped.
+  uint32_t Reversed(uint32_t id) {
+    if (id == ClaimMatch::kNoAntonyms) return id;
+    const auto [a, b] = (*pairs_)[id];  // A copy: Of() may grow pairs_.
+    return Of(b, a);
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>>* pairs_;
+  absl::flat_hash_map<std::pair<std::string, std::string>, uint32_t> ids_;
+};
+
 // The pairs of `gated` the scorer puts at or above `threshold`, in their
-// order. The terms of each scored unit are derived again from its text in
-// `docs` with `analyzer`, as AnalyzeDocumentUnits derived them.
+// order, with their contrasts (antonyms numbered in `antonym_pairs`). The terms
+// of each scored unit are derived again from its text in `docs` with
+// `analyzer`, as AnalyzeDocumentUnits derived them.
 //
 // What the scorer derives from one unit alone (weights, WordNet senses,
 // n-grams; about 2 kB a unit) is derived once per unit, not per pair. The
@@ -1392,10 +1420,13 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
 // them prepared up front were the claims stage's peak on gen-100000 (1.8 GB
 // above 3.3 GB). Freeing in parallel also keeps the few hundred thousand
 // small blocks from being a serial tail.
-std::vector<ClaimMatch> ScorePairs(
-    const GatedPairs& gated, std::span<const ClaimUnit> units,
-    std::span<const Document> docs, const TermAnalyzer& analyzer,
-    const TermIds& ids, const ClaimScorer& scorer, double threshold) {
+std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
+                                   std::span<const ClaimUnit> units,
+                                   std::span<const Document> docs,
+                                   const TermAnalyzer& analyzer,
+                                   const TermIds& ids,
+                                   const ClaimScorer& scorer, double threshold,
+                                   AntonymPairs* antonym_pairs) {
   const auto num_units = static_cast<int64_t>(units.size());
   // The terms of unit u, while it is prepared (a Prepared refers to them).
   std::vector<std::unique_ptr<UnitTerms>> terms(num_units);
@@ -1442,7 +1473,10 @@ std::vector<ClaimMatch> ScorePairs(
   const std::vector<uint32_t> ends = by_chunk(last, &ends_begin);
   std::vector<ClaimScorer::Prepared> prepared(num_units);
   std::vector<double> score(num_pairs);
-  std::vector<char> numbers_differ(num_pairs);
+  std::vector<char> numbers_differ(num_pairs), negation_differs(num_pairs);
+  // The antonyms found, (pair, words) per thread: few pairs have any.
+  std::vector<std::vector<std::pair<size_t, ClaimScorer::Contrast>>> antonyms(
+      omp_get_max_threads());
 #pragma omp parallel
   {
     for (size_t c = 0; c < num_chunks; ++c) {
@@ -1467,6 +1501,14 @@ std::vector<ClaimMatch> ScorePairs(
         auto [a, b] = gated.pairs[k];
         score[k] = scorer.Score(prepared[a], prepared[b]);
         numbers_differ[k] = NumbersDiffer(*terms[a], *terms[b]);
+        if (score[k] >= threshold) {
+          ClaimScorer::Contrast con =
+              scorer.Contrasts(prepared[a], prepared[b]);
+          negation_differs[k] = con.negation;
+          if (!con.antonym_a.empty()) {
+            antonyms[omp_get_thread_num()].emplace_back(k, std::move(con));
+          }
+        }
       }
       // A prepared text refers to its own unit's terms, and goes first.
 #pragma omp for schedule(static)
@@ -1476,12 +1518,30 @@ std::vector<ClaimMatch> ScorePairs(
       }
     }
   }
+  // Numbered in pair order, whichever thread found them.
+  std::vector<std::pair<size_t, ClaimScorer::Contrast>> found;
+  for (auto& t : antonyms) {
+    for (auto& f : t) found.push_back(std::move(f));
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  auto next_found = found.begin();
   std::vector<ClaimMatch> matches;
   for (size_t k = 0; k < num_pairs; ++k) {
     if (score[k] < threshold) continue;
     auto [a, b] = gated.pairs[k];
-    matches.push_back(
-        ClaimMatch{a, b, score[k], gated.cosine[k], numbers_differ[k] != 0});
+    ClaimMatch m{a,
+                 b,
+                 score[k],
+                 gated.cosine[k],
+                 numbers_differ[k] != 0,
+                 negation_differs[k] != 0};
+    if (next_found != found.end() && next_found->first == k) {
+      m.antonyms = antonym_pairs->Of(next_found->second.antonym_a,
+                                     next_found->second.antonym_b);
+      ++next_found;
+    }
+    matches.push_back(m);
   }
   return matches;
 }
@@ -1494,7 +1554,8 @@ std::vector<ClaimMatch> ScorePairs(
 // article's copies are adjacent.
 std::vector<ClaimMatch> ListForCopies(const std::vector<ClaimMatch>& matches,
                                       const Copies& copies,
-                                      std::span<const ClaimUnit> units) {
+                                      std::span<const ClaimUnit> units,
+                                      AntonymPairs* antonym_pairs) {
   auto each = [&](uint32_t l, auto&& fn) {
     fn(l);
     uint32_t doc = units[l].doc;
@@ -1508,8 +1569,12 @@ std::vector<ClaimMatch> ListForCopies(const std::vector<ClaimMatch>& matches,
   for (const ClaimMatch& m : matches) {
     each(m.a, [&](uint32_t a) {
       each(m.b, [&](uint32_t b) {
-        listed.push_back(ClaimMatch{std::min(a, b), std::max(a, b), m.score,
-                                    m.cosine, m.numbers_differ});
+        ClaimMatch c = m;
+        c.a = std::min(a, b);
+        c.b = std::max(a, b);
+        // A copy of b's unit may come before a copy of a's.
+        if (a > b) c.antonyms = antonym_pairs->Reversed(m.antonyms);
+        listed.push_back(c);
       });
     });
   }
@@ -1647,10 +1712,12 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       CosineGate(*std::move(candidates), std::move(x), result.units,
                  doc_first_unit, options.min_cosine);
   result.scored_pairs = gated.pairs.size();
+  AntonymPairs antonym_pairs(&result.antonym_pairs);
   result.matches = ScorePairs(gated, result.units, docs, analyzer, *ids,
-                              *scorer, result.threshold);
+                              *scorer, result.threshold, &antonym_pairs);
   if (!copies.copies.empty() && !options.collapse_copies) {
-    result.matches = ListForCopies(result.matches, copies, result.units);
+    result.matches =
+        ListForCopies(result.matches, copies, result.units, &antonym_pairs);
   }
   // Each listed match by its own units' kinds: a copy of a sentence may be
   // another outlet's headline.

@@ -104,14 +104,32 @@ const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
   return "sentence";
 }
 
+// What may set a match's two sides apart, for the text outputs: "" or
+// "; the numbers differ; one side negates it; antonyms rose / fell".
+std::string ContrastNote(const ClaimsResult& c, const ClaimMatch& m) {
+  std::string note;
+  if (m.numbers_differ) note += "; the numbers differ";
+  if (m.negation_differs) note += "; one side negates it";
+  if (const auto* w = c.AntonymsOf(m)) {
+    absl::StrAppend(&note, "; antonyms ", w->first, " / ", w->second);
+  }
+  return note;
+}
+
 // `index`: set by scan --index, which adds each match's scope.
 Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
                const ClaimMatch& m, const IndexSummary* index = nullptr) {
   const ClaimUnit& a = c.units[m.a];
   const ClaimUnit& b = c.units[m.b];
-  Json j = {{"a", Side(docs[a.doc], a)}, {"b", Side(docs[b.doc], b)},
-            {"score", Round6(m.score)},  {"cosine", Round6(m.cosine)},
-            {"kind", MatchKind(a, b)},   {"numbers_differ", m.numbers_differ}};
+  Json j = {{"a", Side(docs[a.doc], a)},
+            {"b", Side(docs[b.doc], b)},
+            {"score", Round6(m.score)},
+            {"cosine", Round6(m.cosine)},
+            {"kind", MatchKind(a, b)},
+            {"numbers_differ", m.numbers_differ},
+            {"negation_differs", m.negation_differs},
+            {"antonyms", Json::array()}};
+  if (const auto* w = c.AntonymsOf(m)) j["antonyms"] = {w->first, w->second};
   if (index != nullptr && index->used) j["scope"] = index->Scope(a.doc, b.doc);
   return j;
 }
@@ -381,6 +399,15 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
     e->String(MatchKind(a, b));
     e->Key("numbers_differ");
     e->Bool(m.numbers_differ);
+    e->Key("negation_differs");
+    e->Bool(m.negation_differs);
+    e->Key("antonyms");
+    e->BeginArray();
+    if (const auto* words = c.AntonymsOf(m)) {
+      e->String(words->first);
+      e->String(words->second);
+    }
+    e->End();
     if (index.used) {
       e->Key("scope");
       e->String(index.Scope(a.doc, b.doc));
@@ -586,7 +613,7 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
     const ClaimUnit& b = c.claims.units[m.b];
     out << absl::StrFormat("\n  score %.3f (cosine %.3f, %s%s)\n", m.score,
                            m.cosine, MatchKind(a, b),
-                           m.numbers_differ ? "; the numbers differ" : "");
+                           ContrastNote(c.claims, m));
     out << absl::StrFormat("  A [%d, %d): %s\n", a.span.begin, a.span.end,
                            Printable(std::string_view(c.documents[a.doc].text)
                                          .substr(a.span.begin, a.span.size())));
@@ -903,6 +930,24 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "  %d matches state different numbers (numbers_differ: each side a "
         "number the other does not)\n",
         differ);
+  }
+  const auto negated =
+      std::count_if(c.matches.begin(), c.matches.end(),
+                    [](const ClaimMatch& m) { return m.negation_differs; });
+  const auto opposite = std::count_if(
+      c.matches.begin(), c.matches.end(), [](const ClaimMatch& m) {
+        return m.antonyms != ClaimMatch::kNoAntonyms;
+      });
+  if (negated + opposite > 0) {
+    out << absl::StrFormat(
+        "  %d matches may state opposites: %d where one side negates what "
+        "the other states (negation_differs), %d with antonyms (antonyms)\n",
+        std::count_if(c.matches.begin(), c.matches.end(),
+                      [](const ClaimMatch& m) {
+                        return m.negation_differs ||
+                               m.antonyms != ClaimMatch::kNoAntonyms;
+                      }),
+        negated, opposite);
   }
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {

@@ -152,7 +152,7 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
   std::string header;
   Row({"doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b", "end_b",
        "text_b", "score", "cosine", "kind", "cluster", "group", "scope",
-       "numbers_differ"},
+       "numbers_differ", "negation_differs", "antonyms"},
       &header);
   // Every match quotes both texts: with syndicated copies, hundreds of
   // megabytes.
@@ -184,6 +184,10 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
         const std::string end_b = std::to_string(b.span.end);
         const std::string score = Score(m.score);
         const std::string cosine = Score(m.cosine);
+        const auto* words = c.AntonymsOf(m);
+        const std::string antonyms =
+            words == nullptr ? std::string()
+                             : absl::StrCat(words->first, "/", words->second);
         // A match joining two groups (a link of a chain) has no group.
         const std::string cluster = cluster_of[m.a] < 0
                                         ? std::string()
@@ -197,7 +201,8 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
              db.id, start_b, end_b,
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
              score, cosine, MatchKind(a, b), cluster, group,
-             ScopeOf(r.index, a.doc, b.doc), m.numbers_differ ? "1" : "0"},
+             ScopeOf(r.index, a.doc, b.doc), m.numbers_differ ? "1" : "0",
+             m.negation_differs ? "1" : "0", antonyms},
             line);
       },
       emit);

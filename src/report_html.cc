@@ -177,6 +177,7 @@ padding:1px 7px;border-radius:10px;background:#e4e7eb;color:#3e4c59;vertical-ali
 .badge.quote{background:#fde2cf;color:#8a3b06}
 .badge.headline{background:#d9e8fb;color:#1c4e80}
 .badge.numbers{background:#fbe1e1;color:#8a1c1c}
+.badge.opposite{background:#efe0fb;color:#5b1c8a}
 .num{display:inline-block;min-width:20px;height:20px;line-height:20px;border-radius:10px;
 background:var(--accent);color:#fff;font-size:12px;text-align:center;font-weight:600}
 h4.group{font-size:13px;font-weight:600;color:var(--muted);margin:12px 0 6px}
@@ -743,6 +744,12 @@ class Page {
                     [&](size_t i) { return c.matches[i].numbers_differ; })) {
       h += kNumbersDifferBadge;
     }
+    if (std::any_of(ms.begin(), ms.end(), [&](size_t i) {
+          return c.matches[i].negation_differs ||
+                 c.matches[i].antonyms != ClaimMatch::kNoAntonyms;
+        })) {
+      h += kOppositesBadge;
+    }
     h += "</header>\n";
     if (grouped) {
       h += "<p class=\"help\">Its matches chain statements that may say "
@@ -824,7 +831,16 @@ class Page {
                         "</td><td class=\"n\">", F3(m.cosine), "</td><td>",
                         MatchKindName(c.units[m.a], c.units[m.b]),
                         m.numbers_differ ? kNumbersDifferBadge : "",
-                        "</td></tr>\n");
+                        m.negation_differs ? kNegationBadge : "");
+        if (const auto* w = c.AntonymsOf(m)) {
+          h += " <span class=\"badge opposite\" title=\"antonyms in WordNet, "
+               "one on each side\">";
+          Esc(h, w->first);
+          h += " / ";
+          Esc(h, w->second);
+          h += "</span>";
+        }
+        h += "</td></tr>\n";
       }
       h += "</tbody></table>\n";
       if (ms.size() > limit) {
@@ -840,6 +856,16 @@ class Page {
   static constexpr const char* kNumbersDifferBadge =
       " <span class=\"badge numbers\" title=\"each side states a number the "
       "other does not\">numbers differ</span>";
+
+  // On a match: one side negates words the other states plainly.
+  static constexpr const char* kNegationBadge =
+      " <span class=\"badge opposite\" title=\"one side negates words the "
+      "other states without a negation\">negation differs</span>";
+  // On a claim with a match that has a negation or antonyms on one side.
+  static constexpr const char* kOppositesBadge =
+      " <span class=\"badge opposite\" title=\"a match where one side "
+      "negates what the other states, or has an antonym of its word: may "
+      "state opposite things\">may state opposites</span>";
 
   static const char* MatchKindName(const ClaimUnit& a, const ClaimUnit& b) {
     if (a.kind == UnitKind::kQuote || b.kind == UnitKind::kQuote)

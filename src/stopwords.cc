@@ -256,6 +256,15 @@ const Negations kOtherNegations[] = {
 
 }  // namespace
 
+bool IsDenialCue(std::string_view word, std::string_view language) {
+  if (!IsEnglishLanguage(language)) return false;
+  static constexpr std::string_view kDenials[] = {
+      "deny",    "denies",   "denied", "denying", "refuse",   "refuses",
+      "refused", "refusing", "reject", "rejects", "rejected", "rejecting"};
+  return std::find(std::begin(kDenials), std::end(kDenials), word) !=
+         std::end(kDenials);
+}
+
 bool IsNegationCue(std::string_view word, std::string_view language) {
   if (IsEnglishLanguage(language)) {
     if (word.size() > 3 && word.ends_with("n't")) return true;

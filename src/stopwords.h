@@ -78,6 +78,12 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
 bool IsNegationCue(std::string_view word,
                    std::string_view language = "english");
 
+// True if `word` (case-folded) is a verb of denial that negates the clause
+// it opens ("denied that they conspired", "refused to pay"): English only.
+// Not a negation for the scorer's features, a cue for ClaimScorer::Contrasts
+// ("pleaded not guilty to charges" / "denied the charges" agree).
+bool IsDenialCue(std::string_view word, std::string_view language);
+
 }  // namespace refrain
 
 #endif  // REFRAIN_SRC_STOPWORDS_H_

@@ -182,10 +182,11 @@ int PosOfChar(char c) {
   }
 }
 
-enum class Rel { kNone, kHyper, kNear };
+enum class Rel { kNone, kHyper, kNear, kAntonym };
 
 Rel RelOfSymbol(std::string_view sym) {
   if (sym == "@" || sym == "@i") return Rel::kHyper;
+  if (sym == "!") return Rel::kAntonym;
   if (sym == "+" || sym == "&" || sym == "\\" || sym == "<" || sym == "^" ||
       sym == "$" || sym == "=") {
     return Rel::kNear;
@@ -279,10 +280,14 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
 
   // Pass 2: pointers.
   const uint32_t n = base[kNumPos];
-  wn->hyper_begin_.reserve(n + 1);
-  wn->near_begin_.reserve(n + 1);
-  wn->hyper_begin_.push_back(0);
-  wn->near_begin_.push_back(0);
+  const std::array<std::pair<std::vector<uint32_t>*, std::vector<uint32_t>*>, 3>
+      lists = {std::pair{&wn->hyper_begin_, &wn->hyper_},
+               std::pair{&wn->near_begin_, &wn->near_},
+               std::pair{&wn->anto_begin_, &wn->anto_}};
+  for (auto [begin, ids] : lists) {
+    begin->reserve(n + 1);
+    begin->push_back(0);
+  }
   for (int p = 0; p < kNumPos; ++p) {
     ForEachLine(data[p].view(), [&](std::string_view line) {
       if (line.empty() || line[0] == ' ') return;
@@ -307,12 +312,13 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
         if (tp < 0) continue;
         int64_t id = resolve(tp, target);
         if (id < 0) continue;
-        (rel == Rel::kHyper ? wn->hyper_ : wn->near_)
+        (rel == Rel::kHyper  ? wn->hyper_
+         : rel == Rel::kNear ? wn->near_
+                             : wn->anto_)
             .push_back(static_cast<uint32_t>(id));
       }
       // Sort and dedupe this synset's lists.
-      for (auto [begin, ids] : {std::pair{&wn->hyper_begin_, &wn->hyper_},
-                                std::pair{&wn->near_begin_, &wn->near_}}) {
+      for (auto [begin, ids] : lists) {
         auto first = ids->begin() + begin->back();
         std::sort(first, ids->end());
         ids->erase(std::unique(first, ids->end()), ids->end());
@@ -381,7 +387,7 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
 
 namespace {
 
-constexpr char kCacheMagic[8] = {'R', 'F', 'W', 'N', 'C', 'A', 'C', '2'};
+constexpr char kCacheMagic[8] = {'R', 'F', 'W', 'N', 'C', 'A', 'C', '3'};
 constexpr uint64_t kCacheSeed = 0x7265667261696e77ull;  // "refrainw"
 constexpr size_t kCacheHeader = sizeof(kCacheMagic) + 3 * sizeof(uint64_t);
 
@@ -425,7 +431,8 @@ std::string WordNet::Serialize() const {
   using internal::PutU64;
   std::string out;
   for (const std::vector<uint32_t>* v :
-       {&hyper_begin_, &hyper_, &near_begin_, &near_, &senses_}) {
+       {&hyper_begin_, &hyper_, &near_begin_, &near_, &anto_begin_, &anto_,
+        &senses_}) {
     internal::PutVector(&out, *v);
   }
   for (int p = 0; p < kNumPos; ++p) {
@@ -449,7 +456,7 @@ std::unique_ptr<WordNet> WordNet::Deserialize(std::string_view payload) {
   internal::ByteReader in(payload);
   for (std::vector<uint32_t>* v :
        {&wn->hyper_begin_, &wn->hyper_, &wn->near_begin_, &wn->near_,
-        &wn->senses_}) {
+        &wn->anto_begin_, &wn->anto_, &wn->senses_}) {
     *v = in.Vector<uint32_t>();
   }
   for (int p = 0; p < kNumPos && !in.failed(); ++p) {
@@ -474,15 +481,17 @@ std::unique_ptr<WordNet> WordNet::Deserialize(std::string_view payload) {
   // What the look-ups index must lie in bounds: a checksum collision or a
   // bug must not become a read out of bounds.
   const size_t n = wn->near_begin_.size();
-  if (n == 0 || wn->hyper_begin_.size() != n ||
-      wn->hyper_begin_.back() != wn->hyper_.size() ||
-      wn->near_begin_.back() != wn->near_.size() ||
-      !std::is_sorted(wn->hyper_begin_.begin(), wn->hyper_begin_.end()) ||
-      !std::is_sorted(wn->near_begin_.begin(), wn->near_begin_.end())) {
-    return nullptr;
+  if (n == 0) return nullptr;
+  for (auto [begin, ids] : {std::pair{&wn->hyper_begin_, &wn->hyper_},
+                            std::pair{&wn->near_begin_, &wn->near_},
+                            std::pair{&wn->anto_begin_, &wn->anto_}}) {
+    if (begin->size() != n || begin->back() != ids->size() ||
+        !std::is_sorted(begin->begin(), begin->end())) {
+      return nullptr;
+    }
   }
   for (const std::vector<uint32_t>* v :
-       {&wn->hyper_, &wn->near_, &wn->senses_}) {
+       {&wn->hyper_, &wn->near_, &wn->anto_, &wn->senses_}) {
     for (uint32_t id : *v) {
       if (id >= n - 1) return nullptr;
     }
@@ -561,7 +570,8 @@ bool WordNet::operator==(const WordNet& o) const {
     }
   }
   return senses_ == o.senses_ && hyper_begin_ == o.hyper_begin_ &&
-         hyper_ == o.hyper_ && near_begin_ == o.near_begin_ && near_ == o.near_;
+         hyper_ == o.hyper_ && near_begin_ == o.near_begin_ &&
+         near_ == o.near_ && anto_begin_ == o.anto_begin_ && anto_ == o.anto_;
 }
 
 size_t WordNet::num_lemmas() const {

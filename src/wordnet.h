@@ -3,7 +3,8 @@
 // morphological reduction (morphy: *.exc exception lists, then suffix rules),
 // and for each synset its hypernyms and its "near" lexical relations
 // (derivation, similar-to, pertainym, participle, also-see, verb group,
-// attribute). Glosses, frames and the other pointer types are not loaded.
+// attribute), and its antonyms. Glosses, frames and the other pointer types
+// are not loaded.
 //
 // Loading parses index.{noun,verb,adj,adv}, data.* and *.exc (about 28 MB)
 // in about 0.06 s (0.012 s from a cache image); after Load() every method is
@@ -70,6 +71,13 @@ class WordNet {
     return Slice(near_begin_, near_, synset);
   }
 
+  // Synsets holding an antonym of a word of this synset ("!" pointers:
+  // rise / fall, admit / deny, win / lose). WordNet's antonymy is between
+  // words; it is kept here between their synsets.
+  std::span<const uint32_t> Antonyms(uint32_t synset) const {
+    return Slice(anto_begin_, anto_, synset);
+  }
+
   size_t num_synsets() const { return near_begin_.size() - 1; }
   size_t num_lemmas() const;
 
@@ -126,6 +134,7 @@ class WordNet {
   // CSR adjacency lists, indexed by dense synset id.
   std::vector<uint32_t> hyper_begin_, hyper_;
   std::vector<uint32_t> near_begin_, near_;
+  std::vector<uint32_t> anto_begin_, anto_;
 };
 
 }  // namespace refrain::wordnet

@@ -210,6 +210,28 @@ TEST(TermAnalyzer, Negation) {
 
 // Each language with a stop list has its own negation words; English's
 // are not negations elsewhere (French "no" is not a word, "pas" is).
+// Each cue and the end of its clause (positions in UnitTerms::tokens).
+TEST(TermAnalyzer, NegationScopes) {
+  using N = UnitTerms::Negation;
+  auto scopes = [](std::string_view text) {
+    return Analyzer().Analyze(text).negations;
+  };
+  EXPECT_EQ(scopes("The board did not approve the merger, he said"),
+            (std::vector<N>{{3, 7, false}}));
+  EXPECT_EQ(scopes("It will not rise and it may fall"),
+            (std::vector<N>{{2, 4, false}}));
+  EXPECT_EQ(scopes("He never came - they said \u201cno\u201d"),
+            (std::vector<N>{{1, 3, false}, {5, 6, false}}));
+  EXPECT_EQ(scopes("Mr Ebbers denied the charges which"),
+            (std::vector<N>{{2, 5, true}}));
+  EXPECT_EQ(scopes("The claim was denied by the spokesman"), std::vector<N>());
+  EXPECT_EQ(scopes("He took the No 10 job"), std::vector<N>());
+  EXPECT_EQ(scopes("anti-war campaigners did not march"),
+            (std::vector<N>{{4, 6, false}}));
+  // Not a negation for the scorer's features.
+  EXPECT_FALSE(Analyzer().Analyze("Mr Ebbers denied the charges").negated);
+}
+
 TEST(TermAnalyzer, NegationInOtherLanguages) {
   auto negated = [](const char* language, std::string_view text) {
     absl::StatusOr<TermAnalyzer> a = TermAnalyzer::Create({language});
@@ -663,6 +685,80 @@ TEST(ClaimScorer, NegationLowersTheScoreInFrench) {
   ASSERT_LT(neg, names.size());
   EXPECT_EQ(f[neg], 1.0);
   EXPECT_LT(Scorer().Score(a, b, idf), Scorer().Score(a, a, idf) - 0.05);
+}
+
+// "did not approve" / "approved", "denied" / "admitted": such pairs score
+// as one claim (a veto costs MSRP accuracy), and Contrasts says why they
+// may not be. Each line: the two texts, then the flags expected.
+}  // namespace
+
+void PrintTo(const ClaimScorer::Contrast& c, std::ostream* os) {
+  *os << "{negation " << c.negation << ", antonyms \"" << c.antonym_a
+      << "\" / \"" << c.antonym_b << "\"}";
+}
+
+namespace {
+
+ClaimScorer::Contrast ContrastOf(std::string_view a, std::string_view b) {
+  return Scorer().Contrasts(Analyzer().Analyze(a), Analyzer().Analyze(b),
+                            CorpusIdf());
+}
+
+TEST(ClaimScorer, ContrastsFlagNegationAndAntonyms) {
+  using C = ClaimScorer::Contrast;
+  EXPECT_EQ(ContrastOf("The board did not approve the merger on Friday",
+                       "The board approved the merger on Friday"),
+            (C{true, "", ""}));
+  EXPECT_EQ(ContrastOf("Russia will supply wheat to Afghanistan this winter",
+                       "Russia will not supply wheat to Afghanistan this "
+                       "winter"),
+            (C{true, "", ""}));
+  EXPECT_EQ(ContrastOf("The minister denied that he had met the envoy",
+                       "The minister admitted that he had met the envoy"),
+            (C{false, "denied", "admitted"}));
+  EXPECT_EQ(ContrastOf("Oil prices rose sharply on Monday in London",
+                       "Oil prices fell sharply on Monday in London"),
+            (C{false, "rose", "fell"}));
+  EXPECT_EQ(ContrastOf("Chelsea lost the final against Arsenal in Cardiff",
+                       "Chelsea won the final against Arsenal in Cardiff"),
+            (C{false, "lost", "won"}));
+  // Both negated, or a negation of words the other side does not hold:
+  // no contrast.
+  EXPECT_EQ(ContrastOf("The board did not approve the merger on Friday",
+                       "The board has not approved the merger on Friday"),
+            C());
+  EXPECT_EQ(ContrastOf("The board did not meet on Monday, but it approved "
+                       "the merger on Friday",
+                       "The board approved the merger on Friday"),
+            C());
+  EXPECT_EQ(ContrastOf("We answer this every campaign, and the answer is no, "
+                       "he said at the conference",
+                       "We answer this every campaign, and the answer is no"),
+            C());
+  EXPECT_EQ(ContrastOf("Robinson is already without World Cup winners Jonny "
+                       "Wilkinson and Will Greenwood",
+                       "Robinson was already without Jonny Wilkinson and Will "
+                       "Greenwood"),
+            C());
+  // A verb of denial negates as "not" does: the two agree.
+  EXPECT_EQ(ContrastOf("Mr Ebbers has pleaded not guilty to charges of fraud",
+                       "Mr Ebbers has denied charges of fraud"),
+            C());
+  EXPECT_EQ(ContrastOf("The companies deny that they conspired to defraud "
+                       "the public",
+                       "The companies denied the charges, saying that they "
+                       "never conspired to defraud the public"),
+            C());
+  // An antonym the other side holds as well is no contrast.
+  EXPECT_EQ(ContrastOf("Shares rose and then fell in early trading",
+                       "Shares fell after they rose in early trading"),
+            C());
+  // The running example and restatements: nothing to flag.
+  EXPECT_EQ(ContrastOf(k000Plans, k003Plans), C());
+  EXPECT_EQ(ContrastOf(k000Border, k003Border), C());
+  EXPECT_EQ(ContrastOf("Russia will supply wheat to Afghanistan this winter",
+                       "Russia will supply wheat to Afghanistan this winter"),
+            C());
 }
 
 // ---------------------------------------------------------------------------

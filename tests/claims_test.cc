@@ -784,11 +784,60 @@ TEST(Claims, MatchesSayWhenTheNumbersDiffer) {
   WriteClaimsCsv(report, csv);
   const std::string rows = csv.str();
   size_t flagged = 0;
-  for (size_t at = rows.find(",1\r\n"); at != std::string::npos;
-       at = rows.find(",1\r\n", at + 1)) {
+  for (size_t at = rows.find(",1,0,\r\n"); at != std::string::npos;
+       at = rows.find(",1,0,\r\n", at + 1)) {
     ++flagged;
   }
   EXPECT_EQ(flagged, 2u) << rows;
+}
+
+// A rewrite that turns a claim around still scores as the claim (the score
+// cannot tell), flagged: "rose" / "fell", "did not approve" / "approved".
+// The antonyms are given side by side as the match's units: a copy of the
+// second article in another outlet comes after the third article, and its
+// matches list it second.
+TEST(Claims, MatchesSayWhenTheyMayStateOpposites) {
+  const std::string fell =
+      "Oil prices fell sharply on Monday in London after the OPEC meeting.\n"
+      "The board of Shell did not approve the merger with BP on Friday.\n";
+  const std::vector<Document> docs = {
+      Doc("wire", fell),
+      Doc("paper",
+          "Oil prices rose sharply on Monday in London after the OPEC "
+          "meeting.\nThe board of Shell approved the merger with BP on "
+          "Friday.\n"),
+      Doc("copy", "Reported by the copy desk.\n" + fell)};
+  const std::vector<uint32_t> story = {0, 1, 0};  // The copy is wire's.
+  absl::StatusOr<ClaimsResult> r =
+      FindClaims(docs, story, SegmentOptions{}, ClaimOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->matches.size(), 4u);
+  for (const ClaimMatch& m : r->matches) {
+    const std::string a = TextOf(docs, r->units[m.a]);
+    const std::string b = TextOf(docs, r->units[m.b]);
+    if (a.starts_with("Oil")) {
+      EXPECT_FALSE(m.negation_differs) << a;
+      const auto* words = r->AntonymsOf(m);
+      ASSERT_NE(words, nullptr) << a;
+      EXPECT_NE(a.find(words->first), std::string::npos) << words->first;
+      EXPECT_NE(b.find(words->second), std::string::npos) << words->second;
+      EXPECT_NE(words->first, words->second);
+    } else {
+      EXPECT_TRUE(m.negation_differs) << a;
+      EXPECT_EQ(r->AntonymsOf(m), nullptr) << a;
+    }
+  }
+  Report report;
+  report.documents = docs;
+  report.options.claims.enabled = true;
+  report.claims = *r;
+  std::ostringstream summary;
+  WriteSummary(report, summary);
+  EXPECT_NE(summary.str().find("4 matches may state opposites: 2 where one "
+                               "side negates what the other states "
+                               "(negation_differs), 2 with antonyms"),
+            std::string::npos)
+      << summary.str();
 }
 
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {

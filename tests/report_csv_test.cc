@@ -55,7 +55,9 @@ Report HostileReport() {
   c.units.back().span.end = static_cast<uint32_t>(r.documents[5].text.size());
   c.matches = {{0, 1, 0.91234567, 0.5},
                {1, 3, 0.7, 0.333333333, /*numbers_differ=*/true},
-               {2, 3, 0.6, 0.25}};
+               {2, 3, 0.6, 0.25, false, /*negation_differs=*/true,
+                /*antonyms=*/0}};
+  c.antonym_pairs = {{"rose", "fell"}};
   c.clusters = {
       {{0, 1, 2, 3},
        {0, 1, 3, 5},
@@ -141,17 +143,19 @@ TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
   // Header, then one CRLF-terminated record per match.
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,"
-            "cosine,kind,cluster,group,scope,numbers_differ");
+            "cosine,kind,cluster,group,scope,numbers_differ,negation_differs,"
+            "antonyms");
   EXPECT_NE(csv.find("plain,8,19,\"\"\"no, never\"\"\","), std::string::npos)
       << csv;
   // Units 0 and 1 are group 0 of cluster 0, 2 and 3 group 1; the match of
   // units 1 and 3 links the two groups.
-  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,,0\r\n"), std::string::npos)
-      << csv;
-  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,,1\r\n"),
+  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,,0,0,\r\n"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",0.600000,0.250000,headline,0,1,,0\r\n"),
+  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,,1,0,\r\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",0.600000,0.250000,headline,0,1,,0,1,rose/fell\r\n"),
             std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"He said \"\"no, never\"\",\r\n\","), std::string::npos)
@@ -169,7 +173,7 @@ TEST(ReportCsv, EmptyReportHasHeadersOnly) {
   EXPECT_EQ(
       ClaimsCsv(r),
       "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,cosine,"
-      "kind,cluster,group,scope,numbers_differ\r\n");
+      "kind,cluster,group,scope,numbers_differ,negation_differs,antonyms\r\n");
 }
 
 // Parses documents.csv, pairs.csv and claims.csv with Python's csv module
@@ -205,14 +209,17 @@ claims = rows(sys.argv[3])
 want = report["claims"]["matches"]
 if claims[0] != ["doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b",
                  "end_b", "text_b", "score", "cosine", "kind", "cluster",
-                 "group", "scope", "numbers_differ"]:
+                 "group", "scope", "numbers_differ", "negation_differs",
+                 "antonyms"]:
     bad.append("claims header %r" % claims[0])
 if len(claims) - 1 != len(want):
     bad.append("claims: %d rows, report.json has %d" % (len(claims) - 1, len(want)))
 for row, m in zip(claims[1:], want):
     a, b = m["a"], m["b"]
-    ok = (len(row) == 15 and row[13] == m.get("scope", "") and
+    ok = (len(row) == 17 and row[13] == m.get("scope", "") and
           row[14] == ("1" if m["numbers_differ"] else "0") and
+          row[15] == ("1" if m["negation_differs"] else "0") and
+          row[16] == "/".join(m["antonyms"]) and
           row[0:4] == [a["doc"], str(a["start"]), str(a["end"]), a["text"]] and
           row[4:8] == [b["doc"], str(b["start"]), str(b["end"]), b["text"]] and
           close(row[8], m["score"]) and close(row[9], m["cosine"]) and
@@ -339,7 +346,7 @@ TEST(ReportCsv, IndexedScanParsesBackToReportJsonWithScopes) {
   const std::string pairs = PairsCsv(*r);
   EXPECT_NE(pairs.find(",new-indexed\r\n"), std::string::npos) << pairs;
   const std::string claims = ClaimsCsv(*r);
-  EXPECT_NE(claims.find(",new-indexed,0\r\n"), std::string::npos) << claims;
+  EXPECT_NE(claims.find(",new-indexed,0,0,\r\n"), std::string::npos) << claims;
 }
 
 }  // namespace

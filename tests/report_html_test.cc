@@ -337,6 +337,19 @@ TEST(ReportHtml, MatchesWhoseNumbersDifferAreBadged) {
   EXPECT_EQ(Count(html, "<span class=\"badge numbers\""), 2u) << html;
 }
 
+TEST(ReportHtml, MatchesThatMayStateOppositesAreBadged) {
+  Report r = ClaimReport();
+  EXPECT_EQ(Html(r).find("badge opposite"), std::string::npos);
+  r.claims.matches[1].negation_differs = true;
+  r.claims.antonym_pairs = {{"rose", "<fell>"}};
+  r.claims.matches[0].antonyms = 0;
+  const std::string html = Html(r);
+  // The claim's card once; each match in its table.
+  EXPECT_EQ(Count(html, ">may state opposites</span>"), 1u) << html;
+  EXPECT_EQ(Count(html, ">negation differs</span>"), 1u) << html;
+  EXPECT_EQ(Count(html, ">rose / &lt;fell&gt;</span>"), 1u) << html;
+}
+
 TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {
   const Report r = ClaimReport();
   const std::string html = Html(r);

@@ -111,6 +111,20 @@ struct UnitTerms {
   TermList numbers;
   // True if the text contains a negation ("not", "no", "never", "n't", ...).
   bool negated = false;
+  // What negates what, for ClaimScorer::Contrasts, per cue in text order:
+  // the negation words of `negated` and, in English, verbs of denial
+  // ("denied", "refused", "rejected"; not "denied by"), which `negated`
+  // leaves out.
+  struct Negation {
+    uint32_t cue = 0;  // Its position in `tokens`.
+    // One past the last token of its clause: the next , ; : . ! ? bracket,
+    // quotation mark or dash between two tokens, or (English) a word that
+    // opens a clause ("and", "but", "which", "if", ...), or the end.
+    uint32_t end = 0;
+    bool denial = false;  // A verb of denial.
+    bool operator==(const Negation&) const = default;
+  };
+  std::vector<Negation> negations;
   // Every word token, stop words included, as a stable 64-bit hash of its
   // normalized form (numbers canonical, possessive 's dropped), in text
   // order: the surface n-gram overlap features.
@@ -277,6 +291,28 @@ class ClaimScorer {
   // Exactly Score(a's terms, b's terms, idf), for a and b prepared by this
   // scorer with the same `idf`. Thread-safe.
   double Score(const Prepared& a, const Prepared& b) const;
+
+  // Why two texts that score as one claim may state opposite things: a flag
+  // for the reader, computed for matches, that leaves the score as it is
+  // (on MSRP a veto costs accuracy: annotators accept many such pairs,
+  // docs/quality.md). Symmetric. Thread-safe.
+  struct Contrast {
+    // One side negates the words the two share and the other does not:
+    // a negation cue among them, or at most three tokens before the first
+    // ("the board did not approve the merger" / "the board approved the
+    // merger"; "he did not say that the board approved it" negates no
+    // shared word there).
+    bool negation = false;
+    // The first two words, one of each side, that WordNet calls antonyms
+    // (in the most frequent senses) and that the other side does not hold
+    // as well: "rose" / "fell", "admitted" / "denied", "won" / "lost".
+    // Normalized words of `a` and of `b`; empty without such a pair.
+    std::string antonym_a, antonym_b;
+    bool operator==(const Contrast&) const = default;
+  };
+  Contrast Contrasts(const Prepared& a, const Prepared& b) const;
+  Contrast Contrasts(const UnitTerms& a, const UnitTerms& b,
+                     const IdfTable& idf) const;
 
   // The default decision threshold (chosen on the MSRP train split; see
   // docs/quality.md).

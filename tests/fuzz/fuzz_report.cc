@@ -239,6 +239,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(matches[i][side]["text"] ==
                  text.substr(u.span.begin, u.span.size()));
     }
+    FUZZ_CHECK(matches[i]["negation_differs"] == m.negation_differs);
+    const auto* words = report.claims.AntonymsOf(m);
+    FUZZ_CHECK(matches[i]["antonyms"] ==
+               (words == nullptr
+                    ? nlohmann::json::array()
+                    : nlohmann::json::array({words->first, words->second})));
   }
 
   // ---- report.html ----
@@ -272,7 +278,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WritePairsCsv(report, pairs);
   WriteClaimsCsv(report, claims);
   CheckCsv(pairs.str(), report.pairs.size(), 7);
-  CheckCsv(claims.str(), report.claims.matches.size(), 15);
+  CheckCsv(claims.str(), report.claims.matches.size(), 17);
 
   std::ostringstream summary;
   WriteSummary(report, summary);
