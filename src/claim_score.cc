@@ -1449,6 +1449,70 @@ bool Opposite(const WordSenses& x, const WordSenses& y) {
   return meets(x.syn, y.anto) || meets(y.syn, x.anto);
 }
 
+// Whether content word i of `s` comes right after "by" (a passive's agent:
+// "was accused by Ukraine").
+bool AfterBy(const Side& s, size_t i) {
+  static const uint64_t kBy = internal::HashBytes("by", internal::kTokenSeed);
+  const uint32_t q = s.terms->stem_positions[i];
+  return q > 0 && s.terms->tokens[q - 1] == kBy;
+}
+
+// Sets c->swapped_first and _second if two words that a and b hold once each
+// trade places around a third, next to both, the rest in the same order
+// (Contrast).
+void SwappedRoles(const Side& a, const Side& b,
+                  const std::vector<uint8_t>& best_a,
+                  ClaimScorer::Contrast* c) {
+  auto once = [](const Side& s, size_t i) {
+    for (size_t k = 0; k < s.n; ++k) {
+      if (k != i && SameStem(s, k, s, i)) return false;
+    }
+    return true;
+  };
+  // The words both hold once: (index in a, index in b), in a's order.
+  std::vector<std::pair<size_t, size_t>> shared;
+  for (size_t i = 0; i < a.n; ++i) {
+    if (best_a[i] != kExact || !once(a, i)) continue;
+    for (size_t j = 0; j < b.n; ++j) {
+      if (SameStem(a, i, b, j)) {
+        if (once(b, j)) shared.emplace_back(i, j);
+        break;
+      }
+    }
+  }
+  // b's order is a's but for one pair (r, t) with a word between them:
+  // the first descent starts at r, the last ends at t.
+  const size_t k = shared.size();
+  size_t r = k, t = k;
+  for (size_t x = 0; x + 1 < k && r == k; ++x) {
+    if (shared[x].second > shared[x + 1].second) r = x;
+  }
+  for (size_t x = k; x-- > 1 && t == k;) {
+    if (shared[x - 1].second > shared[x].second) t = x;
+  }
+  if (r == k || t != r + 2) return;
+  std::vector<size_t> order;
+  for (const auto& p : shared) order.push_back(p.second);
+  std::swap(order[r], order[t]);
+  if (!std::is_sorted(order.begin(), order.end())) return;
+  // Subject, verb, object: the three are next to each other in both (as
+  // content words), x v y in a and y v x in b. Restatements reorder their
+  // parts freely ("one thing in public and another in private" / "in
+  // private and ... in public", "Kenteris and compatriot Katerina Thanou" /
+  // "Thanou, 30, and her compatriot Kostas Kenteris": 13 BBC matches with
+  // any one pair swapped around any shared word).
+  const auto [ax, bx] = shared[r];
+  const auto [av, bv] = shared[r + 1];
+  const auto [ay, by] = shared[t];
+  if (av != ax + 1 || ay != av + 1 || bv != by + 1 || bx != bv + 1) return;
+  if (AfterBy(a, shared[r].first) || AfterBy(a, shared[t].first) ||
+      AfterBy(b, shared[r].second) || AfterBy(b, shared[t].second)) {
+    return;
+  }
+  c->swapped_first = a.terms->words[shared[r].first];
+  c->swapped_second = a.terms->words[shared[t].first];
+}
+
 // ClaimScorer::Contrasts of two prepared texts. Only matches get here (a
 // few thousand pairs of a dump), so the alignment is derived again rather
 // than kept from the score.
@@ -1496,6 +1560,9 @@ ClaimScorer::Contrast ContrastOf(const Side& a, const Side& b) {
   };
   c.negation = (negates(a, best_a) && b.terms->negations.empty()) ||
                (negates(b, best_b) && a.terms->negations.empty());
+  if (a.terms->words.size() >= n && b.terms->words.size() >= m) {
+    SwappedRoles(a, b, best_a, &c);
+  }
   if (!senses) return c;
   // Antonyms in the same slot: next to the same shared word ("prices rose
   // sharply" / "prices fell sharply"), so that "the first half of 2004" /
@@ -1534,6 +1601,13 @@ ClaimScorer::Contrast ContrastOf(const Side& a, const Side& b) {
 }
 
 }  // namespace
+
+ClaimScorer::Contrast ClaimScorer::Contrast::Reversed() const {
+  Contrast r = *this;
+  std::swap(r.antonym_a, r.antonym_b);
+  std::swap(r.swapped_first, r.swapped_second);
+  return r;
+}
 
 ClaimScorer::Contrast ClaimScorer::Contrasts(const Prepared& a,
                                              const Prepared& b) const {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <numeric>
 #include <span>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -1378,35 +1379,41 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
   return out;
 }
 
-// Numbers the distinct antonym pairs of matches (ClaimsResult::
-// antonym_pairs).
-class AntonymPairs {
+// Numbers the distinct contrasts of matches (ClaimsResult::contrasts).
+class ContrastTable {
  public:
-  explicit AntonymPairs(std::vector<std::pair<std::string, std::string>>* pairs)
-      : pairs_(pairs) {
-    for (uint32_t i = 0; i < pairs_->size(); ++i) ids_.emplace((*pairs_)[i], i);
+  explicit ContrastTable(std::vector<ClaimScorer::Contrast>* contrasts)
+      : contrasts_(contrasts) {
+    for (uint32_t i = 0; i < contrasts_->size(); ++i) {
+      ids_.emplace(Key((*contrasts_)[i]), i);
+    }
   }
-  uint32_t Of(const std::string& a, const std::string& b) {
-    auto [it, inserted] = ids_.try_emplace(
-        std::pair(a, b), static_cast<uint32_t>(pairs_->size()));
-    if (inserted) pairs_->emplace_back(a, b);
+  uint32_t Of(const ClaimScorer::Contrast& c) {
+    if (!c.any()) return ClaimMatch::kNoContrast;
+    auto [it, inserted] =
+        ids_.try_emplace(Key(c), static_cast<uint32_t>(contrasts_->size()));
+    if (inserted) contrasts_->push_back(c);
     return it->second;
   }
-  // The pair with its words the other way round, for a match whose units
-  // were swapped.
+  // The contrast with its sides swapped, for a match whose units were.
   uint32_t Reversed(uint32_t id) {
-    if (id == ClaimMatch::kNoAntonyms) return id;
-    const auto [a, b] = (*pairs_)[id];  // A copy: Of() may grow pairs_.
-    return Of(b, a);
+    if (id == ClaimMatch::kNoContrast) return id;
+    return Of((*contrasts_)[id].Reversed());  // A copy: Of() may grow it.
   }
 
  private:
-  std::vector<std::pair<std::string, std::string>>* pairs_;
-  absl::flat_hash_map<std::pair<std::string, std::string>, uint32_t> ids_;
+  using KeyType =
+      std::tuple<bool, std::string, std::string, std::string, std::string>;
+  static KeyType Key(const ClaimScorer::Contrast& c) {
+    return {c.negation, c.antonym_a, c.antonym_b, c.swapped_first,
+            c.swapped_second};
+  }
+  std::vector<ClaimScorer::Contrast>* contrasts_;
+  absl::flat_hash_map<KeyType, uint32_t> ids_;
 };
 
 // The pairs of `gated` the scorer puts at or above `threshold`, in their
-// order, with their contrasts (antonyms numbered in `antonym_pairs`). The terms
+// order, with their contrasts (numbered in `contrasts`). The terms
 // of each scored unit are derived again from its text in `docs` with
 // `analyzer`, as AnalyzeDocumentUnits derived them.
 //
@@ -1426,7 +1433,7 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
                                    const TermAnalyzer& analyzer,
                                    const TermIds& ids,
                                    const ClaimScorer& scorer, double threshold,
-                                   AntonymPairs* antonym_pairs) {
+                                   ContrastTable* contrasts) {
   const auto num_units = static_cast<int64_t>(units.size());
   // The terms of unit u, while it is prepared (a Prepared refers to them).
   std::vector<std::unique_ptr<UnitTerms>> terms(num_units);
@@ -1473,9 +1480,9 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
   const std::vector<uint32_t> ends = by_chunk(last, &ends_begin);
   std::vector<ClaimScorer::Prepared> prepared(num_units);
   std::vector<double> score(num_pairs);
-  std::vector<char> numbers_differ(num_pairs), negation_differs(num_pairs);
-  // The antonyms found, (pair, words) per thread: few pairs have any.
-  std::vector<std::vector<std::pair<size_t, ClaimScorer::Contrast>>> antonyms(
+  std::vector<char> numbers_differ(num_pairs);
+  // The contrasts found, (pair, contrast) per thread: few matches have one.
+  std::vector<std::vector<std::pair<size_t, ClaimScorer::Contrast>>> found(
       omp_get_max_threads());
 #pragma omp parallel
   {
@@ -1504,9 +1511,8 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
         if (score[k] >= threshold) {
           ClaimScorer::Contrast con =
               scorer.Contrasts(prepared[a], prepared[b]);
-          negation_differs[k] = con.negation;
-          if (!con.antonym_a.empty()) {
-            antonyms[omp_get_thread_num()].emplace_back(k, std::move(con));
+          if (con.any()) {
+            found[omp_get_thread_num()].emplace_back(k, std::move(con));
           }
         }
       }
@@ -1519,27 +1525,21 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
     }
   }
   // Numbered in pair order, whichever thread found them.
-  std::vector<std::pair<size_t, ClaimScorer::Contrast>> found;
-  for (auto& t : antonyms) {
-    for (auto& f : t) found.push_back(std::move(f));
+  std::vector<std::pair<size_t, ClaimScorer::Contrast>> all;
+  for (auto& t : found) {
+    for (auto& f : t) all.push_back(std::move(f));
   }
-  std::sort(found.begin(), found.end(),
+  std::sort(all.begin(), all.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
-  auto next_found = found.begin();
+  auto next = all.begin();
   std::vector<ClaimMatch> matches;
   for (size_t k = 0; k < num_pairs; ++k) {
     if (score[k] < threshold) continue;
     auto [a, b] = gated.pairs[k];
-    ClaimMatch m{a,
-                 b,
-                 score[k],
-                 gated.cosine[k],
-                 numbers_differ[k] != 0,
-                 negation_differs[k] != 0};
-    if (next_found != found.end() && next_found->first == k) {
-      m.antonyms = antonym_pairs->Of(next_found->second.antonym_a,
-                                     next_found->second.antonym_b);
-      ++next_found;
+    ClaimMatch m{a, b, score[k], gated.cosine[k], numbers_differ[k] != 0};
+    if (next != all.end() && next->first == k) {
+      m.contrast = contrasts->Of(next->second);
+      ++next;
     }
     matches.push_back(m);
   }
@@ -1555,7 +1555,7 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
 std::vector<ClaimMatch> ListForCopies(const std::vector<ClaimMatch>& matches,
                                       const Copies& copies,
                                       std::span<const ClaimUnit> units,
-                                      AntonymPairs* antonym_pairs) {
+                                      ContrastTable* contrasts) {
   auto each = [&](uint32_t l, auto&& fn) {
     fn(l);
     uint32_t doc = units[l].doc;
@@ -1573,7 +1573,7 @@ std::vector<ClaimMatch> ListForCopies(const std::vector<ClaimMatch>& matches,
         c.a = std::min(a, b);
         c.b = std::max(a, b);
         // A copy of b's unit may come before a copy of a's.
-        if (a > b) c.antonyms = antonym_pairs->Reversed(m.antonyms);
+        if (a > b) c.contrast = contrasts->Reversed(m.contrast);
         listed.push_back(c);
       });
     });
@@ -1712,12 +1712,12 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       CosineGate(*std::move(candidates), std::move(x), result.units,
                  doc_first_unit, options.min_cosine);
   result.scored_pairs = gated.pairs.size();
-  AntonymPairs antonym_pairs(&result.antonym_pairs);
+  ContrastTable contrasts(&result.contrasts);
   result.matches = ScorePairs(gated, result.units, docs, analyzer, *ids,
-                              *scorer, result.threshold, &antonym_pairs);
+                              *scorer, result.threshold, &contrasts);
   if (!copies.copies.empty() && !options.collapse_copies) {
     result.matches =
-        ListForCopies(result.matches, copies, result.units, &antonym_pairs);
+        ListForCopies(result.matches, copies, result.units, &contrasts);
   }
   // Each listed match by its own units' kinds: a copy of a sentence may be
   // another outlet's headline.

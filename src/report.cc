@@ -105,15 +105,36 @@ const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
 }
 
 // What may set a match's two sides apart, for the text outputs: "" or
-// "; the numbers differ; one side negates it; antonyms rose / fell".
+// "; the numbers differ; one side negates it; antonyms rose / fell; roles
+// swapped: russia, ukraine".
 std::string ContrastNote(const ClaimsResult& c, const ClaimMatch& m) {
   std::string note;
   if (m.numbers_differ) note += "; the numbers differ";
-  if (m.negation_differs) note += "; one side negates it";
-  if (const auto* w = c.AntonymsOf(m)) {
-    absl::StrAppend(&note, "; antonyms ", w->first, " / ", w->second);
+  if (const ClaimScorer::Contrast* o = c.ContrastOf(m)) {
+    if (o->negation) note += "; one side negates it";
+    if (!o->antonym_a.empty()) {
+      absl::StrAppend(&note, "; antonyms ", o->antonym_a, " / ", o->antonym_b);
+    }
+    if (!o->swapped_first.empty()) {
+      absl::StrAppend(&note, "; roles swapped: ", o->swapped_first, ", ",
+                      o->swapped_second);
+    }
   }
   return note;
+}
+
+// The contrast of `m`, or an empty one.
+const ClaimScorer::Contrast& ContrastOrNone(const ClaimsResult& c,
+                                            const ClaimMatch& m) {
+  static const ClaimScorer::Contrast kNone;
+  const ClaimScorer::Contrast* contrast = c.ContrastOf(m);
+  return contrast == nullptr ? kNone : *contrast;
+}
+
+// The words of a contrast as report.json lists them: both or none.
+std::vector<std::string> WordPair(const std::string& x, const std::string& y) {
+  return x.empty() ? std::vector<std::string>()
+                   : std::vector<std::string>{x, y};
 }
 
 // `index`: set by scan --index, which adds each match's scope.
@@ -121,15 +142,14 @@ Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
                const ClaimMatch& m, const IndexSummary* index = nullptr) {
   const ClaimUnit& a = c.units[m.a];
   const ClaimUnit& b = c.units[m.b];
-  Json j = {{"a", Side(docs[a.doc], a)},
-            {"b", Side(docs[b.doc], b)},
-            {"score", Round6(m.score)},
-            {"cosine", Round6(m.cosine)},
-            {"kind", MatchKind(a, b)},
-            {"numbers_differ", m.numbers_differ},
-            {"negation_differs", m.negation_differs},
-            {"antonyms", Json::array()}};
-  if (const auto* w = c.AntonymsOf(m)) j["antonyms"] = {w->first, w->second};
+  Json j = {{"a", Side(docs[a.doc], a)}, {"b", Side(docs[b.doc], b)},
+            {"score", Round6(m.score)},  {"cosine", Round6(m.cosine)},
+            {"kind", MatchKind(a, b)},   {"numbers_differ", m.numbers_differ}};
+  const ClaimScorer::Contrast& contrast = ContrastOrNone(c, m);
+  j["negation_differs"] = contrast.negation;
+  j["antonyms"] = WordPair(contrast.antonym_a, contrast.antonym_b);
+  j["roles_swapped"] =
+      WordPair(contrast.swapped_first, contrast.swapped_second);
   if (index != nullptr && index->used) j["scope"] = index->Scope(a.doc, b.doc);
   return j;
 }
@@ -399,15 +419,18 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
     e->String(MatchKind(a, b));
     e->Key("numbers_differ");
     e->Bool(m.numbers_differ);
+    const ClaimScorer::Contrast& contrast = ContrastOrNone(c, m);
     e->Key("negation_differs");
-    e->Bool(m.negation_differs);
-    e->Key("antonyms");
-    e->BeginArray();
-    if (const auto* words = c.AntonymsOf(m)) {
-      e->String(words->first);
-      e->String(words->second);
-    }
-    e->End();
+    e->Bool(contrast.negation);
+    auto word_pair = [e](const char* key, const std::string& x,
+                         const std::string& y) {
+      e->Key(key);
+      e->BeginArray();
+      for (const std::string& word : WordPair(x, y)) e->String(word);
+      e->End();
+    };
+    word_pair("antonyms", contrast.antonym_a, contrast.antonym_b);
+    word_pair("roles_swapped", contrast.swapped_first, contrast.swapped_second);
     if (index.used) {
       e->Key("scope");
       e->String(index.Scope(a.doc, b.doc));
@@ -931,23 +954,22 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "number the other does not)\n",
         differ);
   }
-  const auto negated =
-      std::count_if(c.matches.begin(), c.matches.end(),
-                    [](const ClaimMatch& m) { return m.negation_differs; });
-  const auto opposite = std::count_if(
-      c.matches.begin(), c.matches.end(), [](const ClaimMatch& m) {
-        return m.antonyms != ClaimMatch::kNoAntonyms;
-      });
-  if (negated + opposite > 0) {
+  // Matches that may state opposite things, by what says so.
+  uint64_t contrasted = 0, negated = 0, antonyms = 0, swapped = 0;
+  for (const ClaimMatch& m : c.matches) {
+    const ClaimScorer::Contrast* o = c.ContrastOf(m);
+    if (o == nullptr) continue;
+    ++contrasted;
+    negated += o->negation;
+    antonyms += !o->antonym_a.empty();
+    swapped += !o->swapped_first.empty();
+  }
+  if (contrasted > 0) {
     out << absl::StrFormat(
         "  %d matches may state opposites: %d where one side negates what "
-        "the other states (negation_differs), %d with antonyms (antonyms)\n",
-        std::count_if(c.matches.begin(), c.matches.end(),
-                      [](const ClaimMatch& m) {
-                        return m.negation_differs ||
-                               m.antonyms != ClaimMatch::kNoAntonyms;
-                      }),
-        negated, opposite);
+        "the other states (negation_differs), %d with antonyms (antonyms), "
+        "%d with roles swapped (roles_swapped)\n",
+        contrasted, negated, antonyms, swapped);
   }
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {

@@ -152,7 +152,7 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
   std::string header;
   Row({"doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b", "end_b",
        "text_b", "score", "cosine", "kind", "cluster", "group", "scope",
-       "numbers_differ", "negation_differs", "antonyms"},
+       "numbers_differ", "negation_differs", "antonyms", "roles_swapped"},
       &header);
   // Every match quotes both texts: with syndicated copies, hundreds of
   // megabytes.
@@ -184,10 +184,15 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
         const std::string end_b = std::to_string(b.span.end);
         const std::string score = Score(m.score);
         const std::string cosine = Score(m.cosine);
-        const auto* words = c.AntonymsOf(m);
+        const ClaimScorer::Contrast* o = c.ContrastOf(m);
+        auto pair = [](const std::string& x, const std::string& y) {
+          return x.empty() ? std::string() : absl::StrCat(x, "/", y);
+        };
         const std::string antonyms =
-            words == nullptr ? std::string()
-                             : absl::StrCat(words->first, "/", words->second);
+            o == nullptr ? std::string() : pair(o->antonym_a, o->antonym_b);
+        const std::string swapped =
+            o == nullptr ? std::string()
+                         : pair(o->swapped_first, o->swapped_second);
         // A match joining two groups (a link of a chain) has no group.
         const std::string cluster = cluster_of[m.a] < 0
                                         ? std::string()
@@ -202,7 +207,7 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
              score, cosine, MatchKind(a, b), cluster, group,
              ScopeOf(r.index, a.doc, b.doc), m.numbers_differ ? "1" : "0",
-             m.negation_differs ? "1" : "0", antonyms},
+             o != nullptr && o->negation ? "1" : "0", antonyms, swapped},
             line);
       },
       emit);

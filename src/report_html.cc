@@ -191,6 +191,7 @@ align-items:center}
 border-left:3px solid var(--claim);padding:2px 0 2px 12px}
 .member .ctx{font-size:13px;align-self:flex-start}
 mark{background:var(--mark);color:inherit;border-radius:2px;padding:0 1px}
+mark.opp{background:#efe0fb;outline:1px dashed #5b1c8a}
 .src{font-weight:600;color:#3e4c59}
 .idx{font-size:12px;color:#7c5e10;background:#fff3c4;border-radius:3px;padding:0 4px;margin-left:4px}
 .id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
@@ -354,6 +355,12 @@ class WordKeys {
     return out;
   }
 
+  // The key of a word as the analyzer normalized it (UnitTerms::words, a
+  // contrast's words): its stem.
+  std::string KeyOfWord(std::string_view normalized_word) const {
+    return Key(normalized_word);
+  }
+
  private:
   bool IsStop(std::string_view w) const {
     return !analyzer_.empty() && analyzer_[0].IsStopWord(w);
@@ -364,26 +371,39 @@ class WordKeys {
   std::vector<TermAnalyzer> analyzer_;  // Empty if the language is unknown.
 };
 
+// A word to highlight: shared with another statement, or opposed to one
+// (a contrast's antonym or swapped role: ClaimScorer::Contrasts).
+struct Mark {
+  Span span;
+  bool opposed = false;
+};
+
 // Appends `text` escaped, with the words in `marked` (ascending, disjoint
-// spans of `text`) wrapped in <mark>; marks of words separated only by
-// spaces or hyphens are merged so a shared phrase reads as one highlight.
+// spans of `text`) wrapped in <mark>, opposed ones in <mark class="opp">;
+// marks of shared words separated only by spaces or hyphens are merged so
+// a shared phrase reads as one highlight.
 void AppendMarked(std::string& out, std::string_view text,
-                  const std::vector<Span>& marked) {
+                  const std::vector<Mark>& marked) {
   size_t pos = 0;
   size_t i = 0;
   while (i < marked.size()) {
     size_t j = i;
-    while (j + 1 < marked.size()) {
-      std::string_view gap =
-          text.substr(marked[j].end, marked[j + 1].begin - marked[j].end);
+    while (!marked[i].opposed && j + 1 < marked.size() &&
+           !marked[j + 1].opposed) {
+      std::string_view gap = text.substr(
+          marked[j].span.end, marked[j + 1].span.begin - marked[j].span.end);
       if (gap.find_first_not_of(" -") != std::string_view::npos) break;
       ++j;
     }
-    Esc(out, text.substr(pos, marked[i].begin - pos));
-    out += "<mark>";
-    Esc(out, text.substr(marked[i].begin, marked[j].end - marked[i].begin));
+    Esc(out, text.substr(pos, marked[i].span.begin - pos));
+    out += marked[i].opposed
+               ? "<mark class=\"opp\" title=\"opposes a word of another "
+                 "statement\">"
+               : "<mark>";
+    Esc(out, text.substr(marked[i].span.begin,
+                         marked[j].span.end - marked[i].span.begin));
     out += "</mark>";
-    pos = marked[j].end;
+    pos = marked[j].span.end;
     i = j + 1;
   }
   Esc(out, text.substr(pos));
@@ -745,8 +765,7 @@ class Page {
       h += kNumbersDifferBadge;
     }
     if (std::any_of(ms.begin(), ms.end(), [&](size_t i) {
-          return c.matches[i].negation_differs ||
-                 c.matches[i].antonyms != ClaimMatch::kNoAntonyms;
+          return c.matches[i].contrast != ClaimMatch::kNoContrast;
         })) {
       h += kOppositesBadge;
     }
@@ -780,10 +799,26 @@ class Page {
       }
       const uint32_t u = order[i];
       const ClaimUnit& unit = c.units[u];
-      std::vector<Span> marked;
+      // Its words that oppose another statement's: antonyms, swapped roles.
+      std::set<std::string> opposed;
+      for (size_t mi : ms) {
+        const ClaimMatch& m = c.matches[mi];
+        const ClaimScorer::Contrast* o = c.ContrastOf(m);
+        if (o == nullptr || (m.a != u && m.b != u)) continue;
+        for (const std::string* word :
+             {m.a == u ? &o->antonym_a : &o->antonym_b, &o->swapped_first,
+              &o->swapped_second}) {
+          if (!word->empty()) opposed.insert(keys.KeyOfWord(*word));
+        }
+      }
+      std::vector<Mark> marked;
       for (const Word& w : words[i]) {
-        if (!w.key.empty() && members_with[w.key] >= 2)
-          marked.push_back(w.span);
+        if (w.key.empty()) continue;
+        if (opposed.count(w.key) != 0) {
+          marked.push_back(Mark{w.span, true});
+        } else if (members_with[w.key] >= 2) {
+          marked.push_back(Mark{w.span});
+        }
       }
       absl::StrAppend(
           &h, "<figure class=\"member\">\n<figcaption><span class=\"num\">",
@@ -830,15 +865,24 @@ class Page {
                         "</td><td class=\"n\">", F3(m.score),
                         "</td><td class=\"n\">", F3(m.cosine), "</td><td>",
                         MatchKindName(c.units[m.a], c.units[m.b]),
-                        m.numbers_differ ? kNumbersDifferBadge : "",
-                        m.negation_differs ? kNegationBadge : "");
-        if (const auto* w = c.AntonymsOf(m)) {
-          h += " <span class=\"badge opposite\" title=\"antonyms in WordNet, "
-               "one on each side\">";
-          Esc(h, w->first);
-          h += " / ";
-          Esc(h, w->second);
-          h += "</span>";
+                        m.numbers_differ ? kNumbersDifferBadge : "");
+        if (const ClaimScorer::Contrast* o = c.ContrastOf(m)) {
+          if (o->negation) h += kNegationBadge;
+          auto word_pair = [&](const std::string& x, const std::string& y,
+                               const char* title, const char* joint) {
+            if (x.empty()) return;
+            absl::StrAppend(&h, " <span class=\"badge opposite\" title=\"",
+                            title, "\">");
+            Esc(h, x);
+            h += joint;
+            Esc(h, y);
+            h += "</span>";
+          };
+          word_pair(o->antonym_a, o->antonym_b,
+                    "antonyms in WordNet, one on each side", " / ");
+          word_pair(o->swapped_first, o->swapped_second,
+                    "roles swapped: the two trade places around a shared word",
+                    " ⇄ ");
         }
         h += "</td></tr>\n";
       }
@@ -864,8 +908,8 @@ class Page {
   // On a claim with a match that has a negation or antonyms on one side.
   static constexpr const char* kOppositesBadge =
       " <span class=\"badge opposite\" title=\"a match where one side "
-      "negates what the other states, or has an antonym of its word: may "
-      "state opposite things\">may state opposites</span>";
+      "negates what the other states, has an antonym of its word, or swaps "
+      "its roles: may state opposite things\">may state opposites</span>";
 
   static const char* MatchKindName(const ClaimUnit& a, const ClaimUnit& b) {
     if (a.kind == UnitKind::kQuote || b.kind == UnitKind::kQuote)

@@ -694,7 +694,8 @@ TEST(ClaimScorer, NegationLowersTheScoreInFrench) {
 
 void PrintTo(const ClaimScorer::Contrast& c, std::ostream* os) {
   *os << "{negation " << c.negation << ", antonyms \"" << c.antonym_a
-      << "\" / \"" << c.antonym_b << "\"}";
+      << "\" / \"" << c.antonym_b << "\", swapped \"" << c.swapped_first
+      << "\" / \"" << c.swapped_second << "\"}";
 }
 
 namespace {
@@ -704,24 +705,44 @@ ClaimScorer::Contrast ContrastOf(std::string_view a, std::string_view b) {
                             CorpusIdf());
 }
 
-TEST(ClaimScorer, ContrastsFlagNegationAndAntonyms) {
+// The contrasts a test expects, built field by field (aggregate
+// initialization with fields left out is a -Wextra warning).
+ClaimScorer::Contrast Negated() {
+  ClaimScorer::Contrast c;
+  c.negation = true;
+  return c;
+}
+ClaimScorer::Contrast Antonyms(std::string a, std::string b) {
+  ClaimScorer::Contrast c;
+  c.antonym_a = std::move(a);
+  c.antonym_b = std::move(b);
+  return c;
+}
+ClaimScorer::Contrast Swapped(std::string first, std::string second) {
+  ClaimScorer::Contrast c;
+  c.swapped_first = std::move(first);
+  c.swapped_second = std::move(second);
+  return c;
+}
+
+TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
   using C = ClaimScorer::Contrast;
   EXPECT_EQ(ContrastOf("The board did not approve the merger on Friday",
                        "The board approved the merger on Friday"),
-            (C{true, "", ""}));
+            Negated());
   EXPECT_EQ(ContrastOf("Russia will supply wheat to Afghanistan this winter",
                        "Russia will not supply wheat to Afghanistan this "
                        "winter"),
-            (C{true, "", ""}));
+            Negated());
   EXPECT_EQ(ContrastOf("The minister denied that he had met the envoy",
                        "The minister admitted that he had met the envoy"),
-            (C{false, "denied", "admitted"}));
+            Antonyms("denied", "admitted"));
   EXPECT_EQ(ContrastOf("Oil prices rose sharply on Monday in London",
                        "Oil prices fell sharply on Monday in London"),
-            (C{false, "rose", "fell"}));
+            Antonyms("rose", "fell"));
   EXPECT_EQ(ContrastOf("Chelsea lost the final against Arsenal in Cardiff",
                        "Chelsea won the final against Arsenal in Cardiff"),
-            (C{false, "lost", "won"}));
+            Antonyms("lost", "won"));
   // Both negated, or a negation of words the other side does not hold:
   // no contrast.
   EXPECT_EQ(ContrastOf("The board did not approve the merger on Friday",
@@ -752,6 +773,24 @@ TEST(ClaimScorer, ContrastsFlagNegationAndAntonyms) {
   // An antonym the other side holds as well is no contrast.
   EXPECT_EQ(ContrastOf("Shares rose and then fell in early trading",
                        "Shares fell after they rose in early trading"),
+            C());
+  // Roles swapped around a shared word, not in a passive or a pair of
+  // coordinates.
+  EXPECT_EQ(ContrastOf("Russia accused Ukraine of shelling the power plant",
+                       "Ukraine accused Russia of shelling the power plant"),
+            Swapped("russia", "ukraine"));
+  EXPECT_EQ(ContrastOf("United beat Chelsea 2-1 at Old Trafford on Sunday",
+                       "Chelsea beat United 2-1 at Old Trafford on Sunday"),
+            Swapped("united", "chelsea"));
+  EXPECT_EQ(ContrastOf("Russia accused Ukraine of shelling the power plant",
+                       "Ukraine was accused by Russia of shelling the power "
+                       "plant"),
+            C());
+  EXPECT_EQ(ContrastOf("Talks between Russia and Ukraine resumed on Monday",
+                       "Talks between Ukraine and Russia resumed on Monday"),
+            C());
+  EXPECT_EQ(ContrastOf("Growth slowed in the third quarter, the bank said",
+                       "The bank said growth slowed in the third quarter"),
             C());
   // The running example and restatements: nothing to flag.
   EXPECT_EQ(ContrastOf(k000Plans, k003Plans), C());

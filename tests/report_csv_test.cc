@@ -55,9 +55,12 @@ Report HostileReport() {
   c.units.back().span.end = static_cast<uint32_t>(r.documents[5].text.size());
   c.matches = {{0, 1, 0.91234567, 0.5},
                {1, 3, 0.7, 0.333333333, /*numbers_differ=*/true},
-               {2, 3, 0.6, 0.25, false, /*negation_differs=*/true,
-                /*antonyms=*/0}};
-  c.antonym_pairs = {{"rose", "fell"}};
+               {2, 3, 0.6, 0.25, false, /*contrast=*/0}};
+  c.contrasts = {{.negation = true,
+                  .antonym_a = "rose",
+                  .antonym_b = "fell",
+                  .swapped_first = "russia",
+                  .swapped_second = "ukraine"}};
   c.clusters = {
       {{0, 1, 2, 3},
        {0, 1, 3, 5},
@@ -144,19 +147,21 @@ TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,"
             "cosine,kind,cluster,group,scope,numbers_differ,negation_differs,"
-            "antonyms");
+            "antonyms,roles_swapped");
   EXPECT_NE(csv.find("plain,8,19,\"\"\"no, never\"\"\","), std::string::npos)
       << csv;
   // Units 0 and 1 are group 0 of cluster 0, 2 and 3 group 1; the match of
   // units 1 and 3 links the two groups.
-  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,,0,0,\r\n"),
+  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,,0,0,,\r\n"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,,1,0,\r\n"),
+  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,,1,0,,\r\n"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",0.600000,0.250000,headline,0,1,,0,1,rose/fell\r\n"),
-            std::string::npos)
+  EXPECT_NE(
+      csv.find(
+          ",0.600000,0.250000,headline,0,1,,0,1,rose/fell,russia/ukraine\r\n"),
+      std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"He said \"\"no, never\"\",\r\n\","), std::string::npos)
       << csv;
@@ -173,7 +178,8 @@ TEST(ReportCsv, EmptyReportHasHeadersOnly) {
   EXPECT_EQ(
       ClaimsCsv(r),
       "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,cosine,"
-      "kind,cluster,group,scope,numbers_differ,negation_differs,antonyms\r\n");
+      "kind,cluster,group,scope,numbers_differ,negation_differs,antonyms,"
+      "roles_swapped\r\n");
 }
 
 // Parses documents.csv, pairs.csv and claims.csv with Python's csv module
@@ -210,16 +216,17 @@ want = report["claims"]["matches"]
 if claims[0] != ["doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b",
                  "end_b", "text_b", "score", "cosine", "kind", "cluster",
                  "group", "scope", "numbers_differ", "negation_differs",
-                 "antonyms"]:
+                 "antonyms", "roles_swapped"]:
     bad.append("claims header %r" % claims[0])
 if len(claims) - 1 != len(want):
     bad.append("claims: %d rows, report.json has %d" % (len(claims) - 1, len(want)))
 for row, m in zip(claims[1:], want):
     a, b = m["a"], m["b"]
-    ok = (len(row) == 17 and row[13] == m.get("scope", "") and
+    ok = (len(row) == 18 and row[13] == m.get("scope", "") and
           row[14] == ("1" if m["numbers_differ"] else "0") and
           row[15] == ("1" if m["negation_differs"] else "0") and
           row[16] == "/".join(m["antonyms"]) and
+          row[17] == "/".join(m["roles_swapped"]) and
           row[0:4] == [a["doc"], str(a["start"]), str(a["end"]), a["text"]] and
           row[4:8] == [b["doc"], str(b["start"]), str(b["end"]), b["text"]] and
           close(row[8], m["score"]) and close(row[9], m["cosine"]) and
@@ -346,7 +353,7 @@ TEST(ReportCsv, IndexedScanParsesBackToReportJsonWithScopes) {
   const std::string pairs = PairsCsv(*r);
   EXPECT_NE(pairs.find(",new-indexed\r\n"), std::string::npos) << pairs;
   const std::string claims = ClaimsCsv(*r);
-  EXPECT_NE(claims.find(",new-indexed,0,0,\r\n"), std::string::npos) << claims;
+  EXPECT_NE(claims.find(",new-indexed,0,0,,\r\n"), std::string::npos) << claims;
 }
 
 }  // namespace

@@ -340,14 +340,44 @@ TEST(ReportHtml, MatchesWhoseNumbersDifferAreBadged) {
 TEST(ReportHtml, MatchesThatMayStateOppositesAreBadged) {
   Report r = ClaimReport();
   EXPECT_EQ(Html(r).find("badge opposite"), std::string::npos);
-  r.claims.matches[1].negation_differs = true;
-  r.claims.antonym_pairs = {{"rose", "<fell>"}};
-  r.claims.matches[0].antonyms = 0;
+  ClaimScorer::Contrast negation, words;
+  negation.negation = true;
+  words.antonym_a = "rose";
+  words.antonym_b = "<fell>";
+  words.swapped_first = "russia";
+  words.swapped_second = "ukraine";
+  r.claims.contrasts = {negation, words};
+  r.claims.matches[1].contrast = 0;
+  r.claims.matches[0].contrast = 1;
   const std::string html = Html(r);
   // The claim's card once; each match in its table.
   EXPECT_EQ(Count(html, ">may state opposites</span>"), 1u) << html;
   EXPECT_EQ(Count(html, ">negation differs</span>"), 1u) << html;
   EXPECT_EQ(Count(html, ">rose / &lt;fell&gt;</span>"), 1u) << html;
+  EXPECT_EQ(Count(html, ">russia \u21c4 ukraine</span>"), 1u) << html;
+}
+
+// The words that oppose the other statement are marked apart from the
+// shared ones, on each side its own word.
+TEST(ReportHtml, OpposedWordsAreMarkedApart) {
+  Report r;
+  OneMatch(&r, "Oil prices rose sharply on Monday in London",
+           "Oil prices fell sharply on Monday in London");
+  ClaimScorer::Contrast antonyms;
+  antonyms.antonym_a = "rose";
+  antonyms.antonym_b = "fell";
+  r.claims.contrasts = {antonyms};
+  r.claims.matches[0].contrast = 0;
+  const std::string html = Html(r);
+  for (const char* word : {"rose", "fell"}) {
+    EXPECT_NE(html.find(absl::StrCat("<mark>Oil prices</mark> <mark "
+                                     "class=\"opp\" title=\"opposes a word "
+                                     "of another statement\">",
+                                     word, "</mark> <mark>sharply</mark>")),
+              std::string::npos)
+        << word << "\n"
+        << html;
+  }
 }
 
 TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {

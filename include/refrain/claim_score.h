@@ -308,7 +308,18 @@ class ClaimScorer {
     // as well: "rose" / "fell", "admitted" / "denied", "won" / "lost".
     // Normalized words of `a` and of `b`; empty without such a pair.
     std::string antonym_a, antonym_b;
+    // Two words both sides hold (once each) that trade places around a
+    // third, all else in order: "United beat Chelsea" / "Chelsea beat
+    // United", "Russia accused Ukraine" / "Ukraine accused Russia"; not
+    // when "by" precedes either ("was accused by Ukraine"). The first and
+    // the second as `a` has them (normalized); empty if none.
+    std::string swapped_first, swapped_second;
     bool operator==(const Contrast&) const = default;
+    bool any() const {
+      return negation || !antonym_a.empty() || !swapped_first.empty();
+    }
+    // The same contrast with its sides swapped.
+    Contrast Reversed() const;
   };
   Contrast Contrasts(const Prepared& a, const Prepared& b) const;
   Contrast Contrasts(const UnitTerms& a, const UnitTerms& b,

@@ -191,13 +191,11 @@ struct ClaimMatch {
   // NumbersDiffer of the two units' terms: each states a number the other
   // does not ("£7.1bn" / "£7.2bn").
   bool numbers_differ = false;
-  // ClaimScorer::Contrasts of the two units: one negates the words they
-  // share and the other does not ("did not approve" / "approved").
-  bool negation_differs = false;
-  // And the antonyms they hold ("rose" / "fell"): an index into
-  // ClaimsResult::antonym_pairs, or kNoAntonyms.
-  static constexpr uint32_t kNoAntonyms = UINT32_MAX;
-  uint32_t antonyms = kNoAntonyms;
+  // Why the two may state opposite things (ClaimScorer::Contrasts: a
+  // negation on one side, antonyms, swapped roles): an index into
+  // ClaimsResult::contrasts, or kNoContrast (most matches).
+  static constexpr uint32_t kNoContrast = UINT32_MAX;
+  uint32_t contrast = kNoContrast;
 };
 
 struct ClaimCluster {
@@ -237,14 +235,13 @@ struct ExcludedUnits {
 struct ClaimsResult {
   std::vector<ClaimUnit> units;        // Every claim unit, by (doc, position).
   std::vector<ClaimMatch> matches;     // Sorted by (a, b).
-  // The antonyms of matches (ClaimMatch::antonyms): each pair once, the
-  // word of a match's unit a first, as the analyzer normalized them.
-  std::vector<std::pair<std::string, std::string>> antonym_pairs;
-  // The antonyms of `m` (its unit a's word, then b's), or null.
-  const std::pair<std::string, std::string>* AntonymsOf(
-      const ClaimMatch& m) const {
-    return m.antonyms == ClaimMatch::kNoAntonyms ? nullptr
-                                                 : &antonym_pairs[m.antonyms];
+  // The contrasts of matches (ClaimMatch::contrast), each distinct one
+  // once, its `a` side being a match's unit a.
+  std::vector<ClaimScorer::Contrast> contrasts;
+  // The contrast of `m`, or null if it has none.
+  const ClaimScorer::Contrast* ContrastOf(const ClaimMatch& m) const {
+    return m.contrast == ClaimMatch::kNoContrast ? nullptr
+                                                 : &contrasts[m.contrast];
   }
   std::vector<ClaimCluster> clusters;  // By size desc, then first unit.
   double threshold = 0;                // Effective score threshold.

@@ -239,12 +239,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(matches[i][side]["text"] ==
                  text.substr(u.span.begin, u.span.size()));
     }
-    FUZZ_CHECK(matches[i]["negation_differs"] == m.negation_differs);
-    const auto* words = report.claims.AntonymsOf(m);
+    const ClaimScorer::Contrast none;
+    const ClaimScorer::Contrast* contrast = report.claims.ContrastOf(m);
+    if (contrast == nullptr) contrast = &none;
+    auto pair = [](const std::string& x, const std::string& y) {
+      return x.empty() ? nlohmann::json::array()
+                       : nlohmann::json::array({x, y});
+    };
+    FUZZ_CHECK(matches[i]["negation_differs"] == contrast->negation);
     FUZZ_CHECK(matches[i]["antonyms"] ==
-               (words == nullptr
-                    ? nlohmann::json::array()
-                    : nlohmann::json::array({words->first, words->second})));
+               pair(contrast->antonym_a, contrast->antonym_b));
+    FUZZ_CHECK(matches[i]["roles_swapped"] ==
+               pair(contrast->swapped_first, contrast->swapped_second));
   }
 
   // ---- report.html ----
@@ -278,7 +284,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WritePairsCsv(report, pairs);
   WriteClaimsCsv(report, claims);
   CheckCsv(pairs.str(), report.pairs.size(), 7);
-  CheckCsv(claims.str(), report.claims.matches.size(), 17);
+  CheckCsv(claims.str(), report.claims.matches.size(), 18);
 
   std::ostringstream summary;
   WriteSummary(report, summary);
