@@ -30,6 +30,7 @@
 #include "refrain/claim_score.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
+#include "stopwords.h"
 
 namespace refrain {
 namespace {
@@ -310,6 +311,7 @@ std::string ScaleColour(double v) {
 struct Word {
   Span span;
   std::string key;
+  bool negation = false;  // A negation word of the language (keyless).
 };
 
 class WordKeys {
@@ -349,6 +351,8 @@ class WordKeys {
         const bool single =
             w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80;
         if (!single && !IsStop(w)) word.key = Key(w);
+        word.negation = !analyzer_.empty() &&
+                        IsNegationCue(w, analyzer_[0].options().language);
       }
       out.push_back(std::move(word));
     }
@@ -799,12 +803,16 @@ class Page {
       }
       const uint32_t u = order[i];
       const ClaimUnit& unit = c.units[u];
-      // Its words that oppose another statement's: antonyms, swapped roles.
+      // Its words that oppose another statement's: antonyms, swapped roles,
+      // and its negations if it negates what another states (that one has
+      // none: ClaimScorer::Contrast::negation).
       std::set<std::string> opposed;
+      bool negates = false;
       for (size_t mi : ms) {
         const ClaimMatch& m = c.matches[mi];
         const ClaimScorer::Contrast* o = c.ContrastOf(m);
         if (o == nullptr || (m.a != u && m.b != u)) continue;
+        negates = negates || o->negation;
         for (const std::string* word :
              {m.a == u ? &o->antonym_a : &o->antonym_b, &o->swapped_first,
               &o->swapped_second}) {
@@ -813,6 +821,7 @@ class Page {
       }
       std::vector<Mark> marked;
       for (const Word& w : words[i]) {
+        if (negates && w.negation) marked.push_back(Mark{w.span, true});
         if (w.key.empty()) continue;
         if (opposed.count(w.key) != 0) {
           marked.push_back(Mark{w.span, true});

@@ -369,15 +369,28 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
   r.claims.contrasts = {antonyms};
   r.claims.matches[0].contrast = 0;
   const std::string html = Html(r);
+  const std::string opp =
+      "<mark class=\"opp\" title=\"opposes a word of another statement\">";
   for (const char* word : {"rose", "fell"}) {
-    EXPECT_NE(html.find(absl::StrCat("<mark>Oil prices</mark> <mark "
-                                     "class=\"opp\" title=\"opposes a word "
-                                     "of another statement\">",
-                                     word, "</mark> <mark>sharply</mark>")),
+    EXPECT_NE(html.find(absl::StrCat("<mark>Oil prices</mark> ", opp, word,
+                                     "</mark> <mark>sharply</mark>")),
               std::string::npos)
         << word << "\n"
         << html;
   }
+  // A negation is marked on the side that has it.
+  Report n;
+  OneMatch(&n, "The board did not approve the merger",
+           "The board approved the merger");
+  ClaimScorer::Contrast negation;
+  negation.negation = true;
+  n.claims.contrasts = {negation};
+  n.claims.matches[0].contrast = 0;
+  const std::string negated = Html(n);
+  EXPECT_NE(negated.find(absl::StrCat("did ", opp, "not</mark> <mark>approve")),
+            std::string::npos)
+      << negated;
+  EXPECT_EQ(Count(negated, opp), 1u) << negated;
 }
 
 TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {
