@@ -821,7 +821,12 @@ class Page {
       }
       std::vector<Mark> marked;
       for (const Word& w : words[i]) {
-        if (negates && w.negation) marked.push_back(Mark{w.span, true});
+        // One mark a word: a negation word with a key ("never", "without")
+        // may be shared too, and two marks of one span repeat the text.
+        if (negates && w.negation) {
+          marked.push_back(Mark{w.span, true});
+          continue;
+        }
         if (w.key.empty()) continue;
         if (opposed.count(w.key) != 0) {
           marked.push_back(Mark{w.span, true});

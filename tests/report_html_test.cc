@@ -393,6 +393,39 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
   EXPECT_EQ(Count(negated, opp), 1u) << negated;
 }
 
+// A negation word that is no stop word ("never") and that another member
+// holds too is marked once, as opposed: two marks of one span wrote the
+// rest of the statement twice.
+TEST(ReportHtml, SharedNegationWordIsMarkedOnce) {
+  Report r;
+  const std::string a = "The board never approved the merger on Friday.";
+  const std::string b = "The board approved the merger on Friday.";
+  const std::string c =
+      "He said the board never approved the merger on Friday.";
+  r.documents = {MakeDoc("a", "", a), MakeDoc("b", "", b), MakeDoc("c", "", c)};
+  r.claims.units = {{0, UnitKind::kSentence, Find(r, 0, a)},
+                    {1, UnitKind::kSentence, Find(r, 1, b)},
+                    {2, UnitKind::kSentence, Find(r, 2, c)}};
+  r.claims.matches = {{0, 1, 0.9, 0.9}, {0, 2, 0.9, 0.9}, {1, 2, 0.7, 0.7}};
+  r.claims.clusters = {{{0, 1, 2}, {0, 1, 2}, 0.7, 0.8, {}}};
+  ClaimScorer::Contrast negation;
+  negation.negation = true;
+  r.claims.contrasts = {negation};
+  r.claims.matches[0].contrast = 0;
+  r.claims.matches[2].contrast = 0;
+  const std::string html = Html(r);
+  const std::string opp =
+      "<mark class=\"opp\" title=\"opposes a word of another statement\">";
+  EXPECT_NE(html.find(absl::StrCat("The <mark>board</mark> ", opp,
+                                   "never</mark> <mark>approved</mark> the "
+                                   "<mark>merger</mark> on <mark>Friday</mark>"
+                                   ".</blockquote>")),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(html.find("on Friday.<mark>"), std::string::npos) << html;
+  EXPECT_EQ(Count(html, opp), 2u) << html;
+}
+
 TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {
   const Report r = ClaimReport();
   const std::string html = Html(r);
