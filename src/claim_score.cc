@@ -618,6 +618,30 @@ size_t ReadNumber(std::string_view text, std::span<const Token> tokens,
   return next - i;
 }
 
+namespace {
+
+// IsNegationAt's exception: English "no" at tokens[i] before a bare figure.
+bool IsNumberSign(std::string_view text, std::span<const Token> tokens,
+                  size_t i) {
+  if (i + 1 >= tokens.size() ||
+      text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin) != "no") {
+    return false;
+  }
+  const std::string_view next =
+      text.substr(tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin);
+  return NumberEnd(next) == next.size();
+}
+
+}  // namespace
+
+bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
+                  size_t i, std::string_view language) {
+  const std::string_view token =
+      text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+  return IsNegationCue(token, language) &&
+         !(IsEnglishLanguage(language) && IsNumberSign(text, tokens, i));
+}
+
 UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   UnitTerms out;
   thread_local std::string normalized;
@@ -694,13 +718,7 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     // "no" before a bare figure abbreviates "number" and negates nothing
     // ("no 10pm curfew" still negates).
     if (info.negation) {
-      bool number_sign = false;
-      if (english && info.token == "no" && i + 1 < tokens.size()) {
-        const std::string_view next = t.substr(
-            tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin);
-        number_sign = NumberEnd(next) == next.size();
-      }
-      if (!number_sign) {
+      if (!(english && IsNumberSign(t, tokens, i))) {
         out.negated = true;
         out.negations.push_back({.cue = position});
       }

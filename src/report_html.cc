@@ -339,6 +339,11 @@ class WordKeys {
         word.span = n.ToOriginal(tokens[i].begin, tokens[i + k - 1].end);
         i += k - 1;
       } else {
+        // As TermAnalyzer::Analyze tells a negation: by the token as it is
+        // ("n'a"), not "no" of "No 10".
+        word.negation =
+            !analyzer_.empty() &&
+            IsNegationAt(t, tokens, i, analyzer_[0].options().language);
         std::string_view w =
             t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
         word.span = n.ToOriginal(tokens[i].begin, tokens[i].end);
@@ -351,8 +356,6 @@ class WordKeys {
         const bool single =
             w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80;
         if (!single && !IsStop(w)) word.key = Key(w);
-        word.negation = !analyzer_.empty() &&
-                        IsNegationCue(w, analyzer_[0].options().language);
       }
       out.push_back(std::move(word));
     }

@@ -426,6 +426,25 @@ TEST(ReportHtml, SharedNegationWordIsMarkedOnce) {
   EXPECT_EQ(Count(html, opp), 2u) << html;
 }
 
+// "No 10" negates nothing (TermAnalyzer::Analyze: "no" before a bare
+// figure), so neither side marks its "No" as an opposed negation.
+TEST(ReportHtml, NumberSignNoIsNoOpposedNegation) {
+  Report r;
+  OneMatch(&r, "The prime minister did not leave No 10 on Friday",
+           "The prime minister left No 10 on Friday");
+  ClaimScorer::Contrast negation;
+  negation.negation = true;
+  r.claims.contrasts = {negation};
+  r.claims.matches[0].contrast = 0;
+  const std::string html = Html(r);
+  const std::string opp =
+      "<mark class=\"opp\" title=\"opposes a word of another statement\">";
+  EXPECT_NE(html.find(absl::StrCat("did ", opp, "not</mark> leave No")),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(Count(html, opp), 1u) << html;
+}
+
 TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {
   const Report r = ClaimReport();
   const std::string html = Html(r);
