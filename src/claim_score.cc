@@ -1469,10 +1469,12 @@ bool Opposite(const WordSenses& x, const WordSenses& y) {
 
 // Whether content word i of `s` comes right after "by" (a passive's agent:
 // "was accused by Ukraine").
+// False if the place of the word is unknown (a unit built by hand).
 bool AfterBy(const Side& s, size_t i) {
   static const uint64_t kBy = internal::HashBytes("by", internal::kTokenSeed);
+  if (i >= s.terms->stem_positions.size()) return false;
   const uint32_t q = s.terms->stem_positions[i];
-  return q > 0 && s.terms->tokens[q - 1] == kBy;
+  return q > 0 && q <= s.terms->tokens.size() && s.terms->tokens[q - 1] == kBy;
 }
 
 // Sets c->swapped_first and _second if two words that a and b hold once each
@@ -1534,7 +1536,7 @@ void SwappedRoles(const Side& a, const Side& b,
 // ClaimScorer::Contrasts of two prepared texts. Only matches get here (a
 // few thousand pairs of a dump), so the alignment is derived again rather
 // than kept from the score.
-ClaimScorer::Contrast ContrastOf(const Side& a, const Side& b) {
+ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   ClaimScorer::Contrast c;
   const size_t n = a.n, m = b.n;
   if (n == 0 || m == 0) return c;
@@ -1564,6 +1566,8 @@ ClaimScorer::Contrast ContrastOf(const Side& a, const Side& b) {
   // a clash" / "Santini resigned for personal reasons" say no opposite
   // things (BBC).
   auto negates = [](const Side& s, const std::vector<uint8_t>& best) {
+    // Without the words' places (a unit built by hand), none is negated.
+    if (s.terms->stem_positions.size() < s.n) return false;
     for (const UnitTerms::Negation& neg : s.terms->negations) {
       if (neg.denial) continue;
       for (size_t i = 0; i < s.n; ++i) {
@@ -1616,6 +1620,19 @@ ClaimScorer::Contrast ContrastOf(const Side& a, const Side& b) {
     }
   }
   return c;
+}
+
+// OrderedContrastOf in a canonical order of the two (Compute's: fewer
+// stems first, then the lesser stems), so that the contrast is symmetric:
+// with two antonym pairs, each order would report the one its own first
+// side meets first.
+ClaimScorer::Contrast ContrastOf(const Side& a, const Side& b) {
+  const TermList& sa = a.terms->stems;
+  const TermList& sb = b.terms->stems;
+  if (sb.size() < sa.size() || (sb.size() == sa.size() && sb < sa)) {
+    return OrderedContrastOf(b, a).Reversed();
+  }
+  return OrderedContrastOf(a, b);
 }
 
 }  // namespace

@@ -800,6 +800,48 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
             C());
 }
 
+// Symmetric, as documented: the two orders give one contrast, sides
+// swapped. With two antonym pairs in opposite orders ("rose ... lost" /
+// "won ... fell") each order reported the pair its own first side meets
+// first, so `compare A B` said "rose / fell" and `compare B A` "won / lost".
+TEST(ClaimScorer, ContrastsAreSymmetric) {
+  const std::string_view a =
+      "Oil prices rose sharply on Monday as United lost heavily at home";
+  const std::string_view b =
+      "United won heavily at home on Monday as oil prices fell sharply";
+  EXPECT_FALSE(ContrastOf(a, b).antonym_a.empty());
+  EXPECT_EQ(ContrastOf(a, b), ContrastOf(b, a).Reversed());
+}
+
+// Units built by hand may lack token positions (Score takes them): the
+// contrast reads none it does not have.
+TEST(ClaimScorer, ContrastsOfUnitsWithoutPositions) {
+  auto without_positions = [](std::string_view text) {
+    const UnitTerms full = Analyzer().Analyze(text);
+    UnitTerms t;
+    t.stems = full.stems;
+    t.words = full.words;
+    t.numbers = full.numbers;
+    t.negated = full.negated;
+    t.negations = full.negations;
+    return t;
+  };
+  EXPECT_EQ(Scorer().Contrasts(
+                without_positions(
+                    "Russia accused Ukraine of shelling the power plant"),
+                without_positions(
+                    "Ukraine accused Russia of shelling the power plant"),
+                CorpusIdf()),
+            Swapped("russia", "ukraine"));
+  // A negation whose place is unknown negates no known word.
+  EXPECT_EQ(
+      Scorer().Contrasts(
+          without_positions("The board did not approve the merger on Friday"),
+          without_positions("The board approved the merger on Friday"),
+          CorpusIdf()),
+      ClaimScorer::Contrast());
+}
+
 // ---------------------------------------------------------------------------
 // WordNet
 
