@@ -741,16 +741,21 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   out.words = words;
   out.stem_positions.assign(stem_positions.begin(), stem_positions.end());
   // Each cue's scope is its clause, which ends where the text between two
-  // tokens breaks it or a word opens another.
+  // tokens breaks it or a word opens another. The cues ascend, and so do
+  // their ends: one pass over the tokens finds them all (a scan per cue
+  // was quadratic in a long run of cues without a break: 100,000 "not"
+  // took 20 s).
+  const auto num_positions = static_cast<uint32_t>(token_at.size());
+  uint32_t end = 0;
   for (UnitTerms::Negation& neg : out.negations) {
-    uint32_t& end = neg.end;
-    end = neg.cue + 1;
-    while (end < token_at.size() && !opens_clause[end]) {
+    end = std::max(end, neg.cue + 1);
+    while (end < num_positions && !opens_clause[end]) {
       const Token& prev = tokens[token_at[end] - 1];
       const Token& next = tokens[token_at[end]];
       if (BreaksClause(t.substr(prev.end, next.begin - prev.end))) break;
       ++end;
     }
+    neg.end = end;
   }
   return out;
 }
