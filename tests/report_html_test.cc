@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -357,6 +358,19 @@ TEST(ReportHtml, MatchesThatMayStateOppositesAreBadged) {
   EXPECT_EQ(Count(html, ">russia \u21c4 ukraine</span>"), 1u) << html;
 }
 
+// How report.html marks a word that opposes another statement's.
+constexpr char kOpposed[] =
+    "<mark class=\"opp\" title=\"opposes a word of another statement\">";
+
+// Gives matches `which` of `r` the contrast "one side negates what the
+// other states" (ClaimScorer::Contrast::negation).
+void NegationOn(Report* r, std::initializer_list<size_t> which) {
+  ClaimScorer::Contrast negation;
+  negation.negation = true;
+  r->claims.contrasts = {negation};
+  for (size_t m : which) r->claims.matches[m].contrast = 0;
+}
+
 // The words that oppose the other statement are marked apart from the
 // shared ones, on each side its own word.
 TEST(ReportHtml, OpposedWordsAreMarkedApart) {
@@ -369,10 +383,8 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
   r.claims.contrasts = {antonyms};
   r.claims.matches[0].contrast = 0;
   const std::string html = Html(r);
-  const std::string opp =
-      "<mark class=\"opp\" title=\"opposes a word of another statement\">";
   for (const char* word : {"rose", "fell"}) {
-    EXPECT_NE(html.find(absl::StrCat("<mark>Oil prices</mark> ", opp, word,
+    EXPECT_NE(html.find(absl::StrCat("<mark>Oil prices</mark> ", kOpposed, word,
                                      "</mark> <mark>sharply</mark>")),
               std::string::npos)
         << word << "\n"
@@ -382,15 +394,13 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
   Report n;
   OneMatch(&n, "The board did not approve the merger",
            "The board approved the merger");
-  ClaimScorer::Contrast negation;
-  negation.negation = true;
-  n.claims.contrasts = {negation};
-  n.claims.matches[0].contrast = 0;
+  NegationOn(&n, {0});
   const std::string negated = Html(n);
-  EXPECT_NE(negated.find(absl::StrCat("did ", opp, "not</mark> <mark>approve")),
-            std::string::npos)
+  EXPECT_NE(
+      negated.find(absl::StrCat("did ", kOpposed, "not</mark> <mark>approve")),
+      std::string::npos)
       << negated;
-  EXPECT_EQ(Count(negated, opp), 1u) << negated;
+  EXPECT_EQ(Count(negated, kOpposed), 1u) << negated;
 }
 
 // A negation word that is no stop word ("never") and that another member
@@ -408,22 +418,16 @@ TEST(ReportHtml, SharedNegationWordIsMarkedOnce) {
                     {2, UnitKind::kSentence, Find(r, 2, c)}};
   r.claims.matches = {{0, 1, 0.9, 0.9}, {0, 2, 0.9, 0.9}, {1, 2, 0.7, 0.7}};
   r.claims.clusters = {{{0, 1, 2}, {0, 1, 2}, 0.7, 0.8, {}}};
-  ClaimScorer::Contrast negation;
-  negation.negation = true;
-  r.claims.contrasts = {negation};
-  r.claims.matches[0].contrast = 0;
-  r.claims.matches[2].contrast = 0;
+  NegationOn(&r, {0, 2});
   const std::string html = Html(r);
-  const std::string opp =
-      "<mark class=\"opp\" title=\"opposes a word of another statement\">";
-  EXPECT_NE(html.find(absl::StrCat("The <mark>board</mark> ", opp,
+  EXPECT_NE(html.find(absl::StrCat("The <mark>board</mark> ", kOpposed,
                                    "never</mark> <mark>approved</mark> the "
                                    "<mark>merger</mark> on <mark>Friday</mark>"
                                    ".</blockquote>")),
             std::string::npos)
       << html;
   EXPECT_EQ(html.find("on Friday.<mark>"), std::string::npos) << html;
-  EXPECT_EQ(Count(html, opp), 2u) << html;
+  EXPECT_EQ(Count(html, kOpposed), 2u) << html;
 }
 
 // "No 10" negates nothing (TermAnalyzer::Analyze: "no" before a bare
@@ -432,17 +436,12 @@ TEST(ReportHtml, NumberSignNoIsNoOpposedNegation) {
   Report r;
   OneMatch(&r, "The prime minister did not leave No 10 on Friday",
            "The prime minister left No 10 on Friday");
-  ClaimScorer::Contrast negation;
-  negation.negation = true;
-  r.claims.contrasts = {negation};
-  r.claims.matches[0].contrast = 0;
+  NegationOn(&r, {0});
   const std::string html = Html(r);
-  const std::string opp =
-      "<mark class=\"opp\" title=\"opposes a word of another statement\">";
-  EXPECT_NE(html.find(absl::StrCat("did ", opp, "not</mark> leave No")),
+  EXPECT_NE(html.find(absl::StrCat("did ", kOpposed, "not</mark> leave No")),
             std::string::npos)
       << html;
-  EXPECT_EQ(Count(html, opp), 1u) << html;
+  EXPECT_EQ(Count(html, kOpposed), 1u) << html;
 }
 
 TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {
