@@ -1379,15 +1379,12 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
   return out;
 }
 
-// Numbers the distinct contrasts of matches (ClaimsResult::contrasts).
+// Numbers the distinct contrasts of matches into `contrasts`
+// (ClaimsResult::contrasts, empty at the start).
 class ContrastTable {
  public:
   explicit ContrastTable(std::vector<ClaimScorer::Contrast>* contrasts)
-      : contrasts_(contrasts) {
-    for (uint32_t i = 0; i < contrasts_->size(); ++i) {
-      ids_.emplace(Key((*contrasts_)[i]), i);
-    }
-  }
+      : contrasts_(contrasts) {}
   uint32_t Of(const ClaimScorer::Contrast& c) {
     if (!c.any()) return ClaimMatch::kNoContrast;
     auto [it, inserted] =

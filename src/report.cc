@@ -110,25 +110,16 @@ const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
 std::string ContrastNote(const ClaimsResult& c, const ClaimMatch& m) {
   std::string note;
   if (m.numbers_differ) note += "; the numbers differ";
-  if (const ClaimScorer::Contrast* o = c.ContrastOf(m)) {
-    if (o->negation) note += "; one side negates it";
-    if (!o->antonym_a.empty()) {
-      absl::StrAppend(&note, "; antonyms ", o->antonym_a, " / ", o->antonym_b);
-    }
-    if (!o->swapped_first.empty()) {
-      absl::StrAppend(&note, "; roles swapped: ", o->swapped_first, ", ",
-                      o->swapped_second);
-    }
+  const ClaimScorer::Contrast& o = c.ContrastOf(m);
+  if (o.negation) note += "; one side negates it";
+  if (!o.antonym_a.empty()) {
+    absl::StrAppend(&note, "; antonyms ", o.antonym_a, " / ", o.antonym_b);
+  }
+  if (!o.swapped_first.empty()) {
+    absl::StrAppend(&note, "; roles swapped: ", o.swapped_first, ", ",
+                    o.swapped_second);
   }
   return note;
-}
-
-// The contrast of `m`, or an empty one.
-const ClaimScorer::Contrast& ContrastOrNone(const ClaimsResult& c,
-                                            const ClaimMatch& m) {
-  static const ClaimScorer::Contrast kNone;
-  const ClaimScorer::Contrast* contrast = c.ContrastOf(m);
-  return contrast == nullptr ? kNone : *contrast;
 }
 
 // The words of a contrast as report.json lists them: both or none.
@@ -145,7 +136,7 @@ Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
   Json j = {{"a", Side(docs[a.doc], a)}, {"b", Side(docs[b.doc], b)},
             {"score", Round6(m.score)},  {"cosine", Round6(m.cosine)},
             {"kind", MatchKind(a, b)},   {"numbers_differ", m.numbers_differ}};
-  const ClaimScorer::Contrast& contrast = ContrastOrNone(c, m);
+  const ClaimScorer::Contrast& contrast = c.ContrastOf(m);
   j["negation_differs"] = contrast.negation;
   j["antonyms"] = WordPair(contrast.antonym_a, contrast.antonym_b);
   j["roles_swapped"] =
@@ -419,7 +410,7 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
     e->String(MatchKind(a, b));
     e->Key("numbers_differ");
     e->Bool(m.numbers_differ);
-    const ClaimScorer::Contrast& contrast = ContrastOrNone(c, m);
+    const ClaimScorer::Contrast& contrast = c.ContrastOf(m);
     e->Key("negation_differs");
     e->Bool(contrast.negation);
     auto word_pair = [e](const char* key, const std::string& x,
@@ -957,12 +948,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   // Matches that may state opposite things, by what says so.
   uint64_t contrasted = 0, negated = 0, antonyms = 0, swapped = 0;
   for (const ClaimMatch& m : c.matches) {
-    const ClaimScorer::Contrast* o = c.ContrastOf(m);
-    if (o == nullptr) continue;
+    const ClaimScorer::Contrast& o = c.ContrastOf(m);
+    if (!o.any()) continue;
     ++contrasted;
-    negated += o->negation;
-    antonyms += !o->antonym_a.empty();
-    swapped += !o->swapped_first.empty();
+    negated += o.negation;
+    antonyms += !o.antonym_a.empty();
+    swapped += !o.swapped_first.empty();
   }
   if (contrasted > 0) {
     out << absl::StrFormat(

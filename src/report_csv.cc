@@ -184,15 +184,12 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
         const std::string end_b = std::to_string(b.span.end);
         const std::string score = Score(m.score);
         const std::string cosine = Score(m.cosine);
-        const ClaimScorer::Contrast* o = c.ContrastOf(m);
+        const ClaimScorer::Contrast& o = c.ContrastOf(m);
         auto pair = [](const std::string& x, const std::string& y) {
           return x.empty() ? std::string() : absl::StrCat(x, "/", y);
         };
-        const std::string antonyms =
-            o == nullptr ? std::string() : pair(o->antonym_a, o->antonym_b);
-        const std::string swapped =
-            o == nullptr ? std::string()
-                         : pair(o->swapped_first, o->swapped_second);
+        const std::string antonyms = pair(o.antonym_a, o.antonym_b);
+        const std::string swapped = pair(o.swapped_first, o.swapped_second);
         // A match joining two groups (a link of a chain) has no group.
         const std::string cluster = cluster_of[m.a] < 0
                                         ? std::string()
@@ -207,7 +204,7 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
              score, cosine, MatchKind(a, b), cluster, group,
              ScopeOf(r.index, a.doc, b.doc), m.numbers_differ ? "1" : "0",
-             o != nullptr && o->negation ? "1" : "0", antonyms, swapped},
+             o.negation ? "1" : "0", antonyms, swapped},
             line);
       },
       emit);

@@ -813,12 +813,11 @@ class Page {
       bool negates = false;
       for (size_t mi : ms) {
         const ClaimMatch& m = c.matches[mi];
-        const ClaimScorer::Contrast* o = c.ContrastOf(m);
-        if (o == nullptr || (m.a != u && m.b != u)) continue;
-        negates = negates || o->negation;
-        for (const std::string* word :
-             {m.a == u ? &o->antonym_a : &o->antonym_b, &o->swapped_first,
-              &o->swapped_second}) {
+        const ClaimScorer::Contrast& o = c.ContrastOf(m);
+        if (m.a != u && m.b != u) continue;
+        negates = negates || o.negation;
+        for (const std::string* word : {m.a == u ? &o.antonym_a : &o.antonym_b,
+                                        &o.swapped_first, &o.swapped_second}) {
           if (!word->empty()) opposed.insert(keys.KeyOfWord(*word));
         }
       }
@@ -883,24 +882,23 @@ class Page {
                         "</td><td class=\"n\">", F3(m.cosine), "</td><td>",
                         MatchKindName(c.units[m.a], c.units[m.b]),
                         m.numbers_differ ? kNumbersDifferBadge : "");
-        if (const ClaimScorer::Contrast* o = c.ContrastOf(m)) {
-          if (o->negation) h += kNegationBadge;
-          auto word_pair = [&](const std::string& x, const std::string& y,
-                               const char* title, const char* joint) {
-            if (x.empty()) return;
-            absl::StrAppend(&h, " <span class=\"badge opposite\" title=\"",
-                            title, "\">");
-            Esc(h, x);
-            h += joint;
-            Esc(h, y);
-            h += "</span>";
-          };
-          word_pair(o->antonym_a, o->antonym_b,
-                    "antonyms in WordNet, one on each side", " / ");
-          word_pair(o->swapped_first, o->swapped_second,
-                    "roles swapped: the two trade places around a shared word",
-                    " ⇄ ");
-        }
+        const ClaimScorer::Contrast& o = c.ContrastOf(m);
+        if (o.negation) h += kNegationBadge;
+        auto word_pair = [&](const std::string& x, const std::string& y,
+                             const char* title, const char* joint) {
+          if (x.empty()) return;
+          absl::StrAppend(&h, " <span class=\"badge opposite\" title=\"", title,
+                          "\">");
+          Esc(h, x);
+          h += joint;
+          Esc(h, y);
+          h += "</span>";
+        };
+        word_pair(o.antonym_a, o.antonym_b,
+                  "antonyms in WordNet, one on each side", " / ");
+        word_pair(o.swapped_first, o.swapped_second,
+                  "roles swapped: the two trade places around a shared word",
+                  " ⇄ ");
         h += "</td></tr>\n";
       }
       h += "</tbody></table>\n";

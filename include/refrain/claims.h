@@ -238,10 +238,11 @@ struct ClaimsResult {
   // The contrasts of matches (ClaimMatch::contrast), each distinct one
   // once, its `a` side being a match's unit a.
   std::vector<ClaimScorer::Contrast> contrasts;
-  // The contrast of `m`, or null if it has none.
-  const ClaimScorer::Contrast* ContrastOf(const ClaimMatch& m) const {
-    return m.contrast == ClaimMatch::kNoContrast ? nullptr
-                                                 : &contrasts[m.contrast];
+  // The contrast of `m`: an empty one (nothing set, !any()) if it has none.
+  const ClaimScorer::Contrast& ContrastOf(const ClaimMatch& m) const {
+    static const ClaimScorer::Contrast kNone;
+    return m.contrast == ClaimMatch::kNoContrast ? kNone
+                                                 : contrasts[m.contrast];
   }
   std::vector<ClaimCluster> clusters;  // By size desc, then first unit.
   double threshold = 0;                // Effective score threshold.
