@@ -2,6 +2,7 @@
 // structs, runs the library, and is the one place where errors become exit
 // codes: 0 success, 1 failure (or a skipped record under --strict), 2 usage.
 #include <omp.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -885,29 +886,66 @@ int RunIndexUpgrade(const IndexFlags& f) {
 }
 // ---- index (end) -----------------------------------------------------------
 
+#ifdef REFRAIN_USES_MIMALLOC
+// Hands mimalloc an arena of transparent huge pages: address space as large
+// as the machine's memory (MAP_NORESERVE: a page becomes memory when first
+// written, 2 MB at a time), marked MADV_HUGEPAGE. mimalloc's own option for
+// this (large OS pages) is read once when the process starts, before main
+// can set it; an arena given through mi_manage_os_memory is not. Declared
+// committed and not large: mimalloc takes a thread's first segment only
+// from memory that is not large, and never decommits a committed arena's
+// blocks. What the arena cannot hold comes from the system as before.
+// Returns its size, 0 if the system refused.
+size_t ReserveHugePageArena() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGESIZE);
+  // mimalloc's segments and arena blocks are 32 MiB, aligned to their size.
+  constexpr size_t kAlign = size_t{1} << 30;
+  if (pages <= 0 || page_size <= 0) return 0;
+  const size_t size = static_cast<size_t>(pages) *
+                      static_cast<size_t>(page_size) / kAlign * kAlign;
+  if (size == 0) return 0;
+  void* mapped = mmap(nullptr, size + kAlign, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (mapped == MAP_FAILED) return 0;
+  char* const raw = static_cast<char*>(mapped);
+  char* const start =
+      raw + (kAlign - reinterpret_cast<uintptr_t>(raw) % kAlign) % kAlign;
+  if (start != raw) munmap(raw, start - raw);
+  munmap(start + size, raw + kAlign - start);
+  if (madvise(start, size, MADV_HUGEPAGE) != 0 ||
+      !mi_manage_os_memory(start, size, /*is_committed=*/true,
+                           /*is_large=*/false, /*is_zero=*/true,
+                           /*numa_node=*/-1)) {
+    munmap(start, size);
+    return 0;
+  }
+  return size;
+}
+#endif
+
 // The first write to a fresh 4 KiB page is a page fault, and on virtual
 // machines without hardware paging (the project's CI kind) one costs about
-// 12 us: 760,000 of them were a third of the CPU time of a 1M-article scan.
-// So mimalloc asks for transparent huge pages (its "large OS pages": huge
-// pages reserved by the system if any, else madvise(MADV_HUGEPAGE)) and
-// keeps freed memory for reuse instead of returning it: 2% of the faults,
-// 5-10% more peak RSS (docs/performance.md, "Page faults"). The
-// MIMALLOC_LARGE_OS_PAGES and MIMALLOC_ALLOW_DECOMMIT environment variables
-// still decide when set. Set after mimalloc's start: its first segment (a
-// few megabytes) keeps small pages.
+// 12 us: 760,000 of them were a third of the CPU time of a 1M-article scan,
+// most of them pages that mimalloc had returned to the system and took
+// back. So freed memory stays with the process for reuse, and mimalloc
+// takes its memory from an arena of transparent huge pages: 2% of the
+// faults, peaks 5-25% higher (docs/performance.md, "Page faults"). Setting
+// MIMALLOC_ALLOW_DECOMMIT or MIMALLOC_LARGE_OS_PAGES leaves that part to
+// mimalloc (=1 and =0: its defaults).
 void TuneAllocator() {
 #ifdef REFRAIN_USES_MIMALLOC
-  if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) {
-    mi_option_enable(mi_option_large_os_pages);
-  }
   if (std::getenv("MIMALLOC_ALLOW_DECOMMIT") == nullptr) {
     mi_option_disable(mi_option_allow_decommit);
   }
+  const size_t arena = std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr
+                           ? ReserveHugePageArena()
+                           : 0;
   if (mi_option_is_enabled(mi_option_verbose)) {
     std::fprintf(stderr,
-                 "refrain: mimalloc large_os_pages %d, allow_decommit %d\n",
-                 mi_option_is_enabled(mi_option_large_os_pages),
-                 mi_option_is_enabled(mi_option_allow_decommit));
+                 "refrain: mimalloc huge-page arena %zu GiB, allow_decommit "
+                 "%d\n",
+                 arena >> 30, mi_option_is_enabled(mi_option_allow_decommit));
   }
 #endif
 }
