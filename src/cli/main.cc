@@ -892,9 +892,11 @@ int RunIndexUpgrade(const IndexFlags& f) {
 // written, 2 MB at a time), marked MADV_HUGEPAGE. mimalloc's own option for
 // this (large OS pages) is read once when the process starts, before main
 // can set it; an arena given through mi_manage_os_memory is not. Declared
-// committed and not large: mimalloc takes a thread's first segment only
-// from memory that is not large, and never decommits a committed arena's
-// blocks. What the arena cannot hold comes from the system as before.
+// not large, since mimalloc takes a thread's first segment only from memory
+// that is not; and not committed, so that mimalloc returns whole freed
+// blocks of it to the system (32 MiB, whole huge pages: declared committed,
+// it kept them all, and gen-100000 with claims peaked at 3.96 GB instead
+// of 3.01). What the arena cannot hold comes from the system as before.
 // Returns its size, 0 if the system refused.
 size_t ReserveHugePageArena() {
   const long pages = sysconf(_SC_PHYS_PAGES);
@@ -914,7 +916,7 @@ size_t ReserveHugePageArena() {
   if (start != raw) munmap(raw, start - raw);
   munmap(start + size, raw + kAlign - start);
   if (madvise(start, size, MADV_HUGEPAGE) != 0 ||
-      !mi_manage_os_memory(start, size, /*is_committed=*/true,
+      !mi_manage_os_memory(start, size, /*is_committed=*/false,
                            /*is_large=*/false, /*is_zero=*/true,
                            /*numa_node=*/-1)) {
     munmap(start, size);
