@@ -959,10 +959,11 @@ void AdviseMainSegment() {
 // The first write to a fresh 4 KiB page is a page fault, and on virtual
 // machines without hardware paging (the project's CI kind) one costs about
 // 12 us: 760,000 of them were a third of the CPU time of a 1M-article scan,
-// most of them pages that mimalloc had returned to the system and took
-// back. So freed memory stays with the process for reuse, and mimalloc
-// takes its memory from an arena of transparent huge pages: 2% of the
-// faults, peaks 5-25% higher (docs/performance.md, "Page faults"). Setting
+// and with claims many are pages that mimalloc returned to the system and
+// took back (BBC syndicated x10: 870 MB faulted in for a 345 MB peak). So
+// freed memory stays with the process for reuse, and mimalloc takes its
+// memory from an arena of transparent huge pages: 2% of the faults, peaks
+// 3-30% higher (docs/performance.md, "Page faults"). Setting
 // MIMALLOC_ALLOW_DECOMMIT or MIMALLOC_LARGE_OS_PAGES leaves that part to
 // mimalloc (=1 and =0: its defaults).
 void TuneAllocator() {
