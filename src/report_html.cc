@@ -813,8 +813,8 @@ class Page {
       bool negates = false;
       for (size_t mi : ms) {
         const ClaimMatch& m = c.matches[mi];
-        const ClaimScorer::Contrast& o = c.ContrastOf(m);
         if (m.a != u && m.b != u) continue;
+        const ClaimScorer::Contrast& o = c.ContrastOf(m);
         negates = negates || o.negation;
         for (const std::string* word : {m.a == u ? &o.antonym_a : &o.antonym_b,
                                         &o.swapped_first, &o.swapped_second}) {
