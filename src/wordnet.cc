@@ -7,17 +7,24 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <memory>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/algorithm/container.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -221,11 +228,146 @@ std::span<const Rule> RulesOf(Pos pos) {
   }
 }
 
+// What Parse reads, before it is laid out as an image.
+struct ParsedTables {
+  std::vector<uint32_t> hyper_begin, hyper, near_begin, near, anto_begin, anto;
+  std::vector<uint32_t> senses;
+  // lemma -> (first sense, number of senses), per part of speech.
+  std::array<absl::flat_hash_map<std::string, std::pair<uint32_t, uint32_t>>,
+             kNumPos>
+      lemmas;
+  // inflected form -> base forms, per part of speech.
+  std::array<absl::flat_hash_map<std::string, std::vector<std::string>>,
+             kNumPos>
+      exceptions;
+};
+
+// The image's payload (what follows the cache file's header), every field
+// a native-order uint32: kImageCheck's value, the 17 counts below, then
+// the arrays they count in that order (a slot is 4 words), then the pool
+// of key characters. Read where it lies (WordNet::Open), so all but the
+// pool are 4-byte words.
+enum ImageCount {
+  kHyperBegin,
+  kHyper,
+  kNearBegin,
+  kNear,
+  kAntoBegin,
+  kAnto,
+  kSenses,
+  kLemmaSlots,                        // + part of speech
+  kExceptionSlots = kLemmaSlots + 4,  // + part of speech
+  kExcBases = kExceptionSlots + 4,
+  kPoolBytes,
+  kNumImageCounts
+};
+constexpr size_t kImageHeaderWords = 1 + kNumImageCounts;
+constexpr uint32_t kSlotWords = 4;
+
+constexpr uint64_t kCacheSeed = 0x7265667261696e77ull;  // "refrainw"
+
+// The hash of the tables' slots. An image written with another hash
+// function would find nothing, so its first word is this check.
+uint64_t KeyHash(std::string_view key) {
+  return internal::HashBytes(key, kCacheSeed);
+}
+uint32_t ImageCheck() {
+  return static_cast<uint32_t>(KeyHash("refrain wordnet image 4"));
+}
+
+void PutWords(std::string* out, std::span<const uint32_t> v) {
+  out->append(reinterpret_cast<const char*>(v.data()), v.size_bytes());
+}
+
+// Lays out `t` as an image payload. Keys are placed in sorted order, so
+// equal tables give equal bytes.
+absl::StatusOr<std::string> BuildImage(const ParsedTables& t) {
+  std::string pool;
+  std::vector<uint32_t> slot_words[2][kNumPos];
+  std::vector<uint32_t> base_words;
+  // Appends `key` to the pool; the slot's four words.
+  auto slot_of = [&](std::string_view key, uint32_t begin, uint32_t count) {
+    const std::array<uint32_t, kSlotWords> slot = {
+        static_cast<uint32_t>(pool.size()), static_cast<uint32_t>(key.size()),
+        begin, count};
+    pool.append(key);
+    return slot;
+  };
+  // A table of the keys `map` holds (not empty), value(entry) giving a
+  // slot's (begin, count). At most 3/4 full, so probes stay short and one
+  // slot at least is empty (key_size 0).
+  auto table = [&](const auto& map, auto value, std::vector<uint32_t>* words) {
+    std::vector<const typename std::decay_t<decltype(map)>::value_type*>
+        entries;
+    for (const auto& e : map) {
+      if (!e.first.empty()) entries.push_back(&e);
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](auto* x, auto* y) { return x->first < y->first; });
+    const size_t size = std::bit_ceil(entries.size() * 4 / 3 + 1);
+    words->assign(size * kSlotWords, 0);
+    for (const auto* e : entries) {
+      size_t i = KeyHash(e->first) & (size - 1);
+      while ((*words)[i * kSlotWords + 1] != 0) i = (i + 1) & (size - 1);
+      const auto [begin, count] = value(e->second);
+      const auto slot = slot_of(e->first, begin, count);
+      std::copy(slot.begin(), slot.end(), words->begin() + i * kSlotWords);
+    }
+  };
+  for (int p = 0; p < kNumPos; ++p) {
+    table(
+        t.lemmas[p], [](auto r) { return r; }, &slot_words[0][p]);
+    table(
+        t.exceptions[p],
+        [&](const std::vector<std::string>& bases) {
+          const auto first =
+              static_cast<uint32_t>(base_words.size() / kSlotWords);
+          for (const std::string& b : bases) {
+            const auto slot = slot_of(b, 0, 0);
+            base_words.insert(base_words.end(), slot.begin(), slot.end());
+          }
+          return std::pair(first, static_cast<uint32_t>(bases.size()));
+        },
+        &slot_words[1][p]);
+  }
+  const std::vector<uint32_t>* arrays[] = {
+      &t.hyper_begin, &t.hyper, &t.near_begin, &t.near,
+      &t.anto_begin,  &t.anto,  &t.senses};
+  uint64_t total = pool.size();
+  std::vector<uint32_t> head = {ImageCheck()};
+  for (const std::vector<uint32_t>* a : arrays) {
+    head.push_back(static_cast<uint32_t>(a->size()));
+    total += a->size();
+  }
+  for (const auto& tables : slot_words) {
+    for (const std::vector<uint32_t>& w : tables) {
+      head.push_back(static_cast<uint32_t>(w.size() / kSlotWords));
+      total += w.size();
+    }
+  }
+  head.push_back(static_cast<uint32_t>(base_words.size() / kSlotWords));
+  head.push_back(static_cast<uint32_t>(pool.size()));
+  total += base_words.size();
+  if (total > std::numeric_limits<uint32_t>::max()) {
+    return absl::ResourceExhaustedError(
+        "the database is too large for refrain's WordNet tables");
+  }
+  std::string out;
+  PutWords(&out, head);
+  for (const std::vector<uint32_t>* a : arrays) PutWords(&out, *a);
+  for (const auto& tables : slot_words) {
+    for (const std::vector<uint32_t>& w : tables) PutWords(&out, w);
+  }
+  PutWords(&out, base_words);
+  out += pool;
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
     const std::string& dir) {
-  auto wn = std::unique_ptr<WordNet>(new WordNet());
+  ParsedTables t;
   std::array<FileText, kNumPos> data;
   for (int p = 0; p < kNumPos; ++p) {
     absl::StatusOr<FileText> d =
@@ -281,9 +423,9 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
   // Pass 2: pointers.
   const uint32_t n = base[kNumPos];
   const std::array<std::pair<std::vector<uint32_t>*, std::vector<uint32_t>*>, 3>
-      lists = {std::pair{&wn->hyper_begin_, &wn->hyper_},
-               std::pair{&wn->near_begin_, &wn->near_},
-               std::pair{&wn->anto_begin_, &wn->anto_}};
+      lists = {std::pair{&t.hyper_begin, &t.hyper},
+               std::pair{&t.near_begin, &t.near},
+               std::pair{&t.anto_begin, &t.anto}};
   for (auto [begin, ids] : lists) {
     begin->reserve(n + 1);
     begin->push_back(0);
@@ -312,9 +454,9 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
         if (tp < 0) continue;
         int64_t id = resolve(tp, target);
         if (id < 0) continue;
-        (rel == Rel::kHyper  ? wn->hyper_
-         : rel == Rel::kNear ? wn->near_
-                             : wn->anto_)
+        (rel == Rel::kHyper  ? t.hyper
+         : rel == Rel::kNear ? t.near
+                             : t.anto)
             .push_back(static_cast<uint32_t>(id));
       }
       // Sort and dedupe this synset's lists.
@@ -326,7 +468,7 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
       }
     });
   }
-  if (wn->near_begin_.size() != n + 1) {
+  if (t.near_begin.size() != n + 1) {
     return absl::InternalError("WordNet: synset count changed between passes");
   }
   for (FileText& d : data) d = FileText();
@@ -336,7 +478,7 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
     const std::string path = absl::StrCat(dir, "/index.", kPosName[p]);
     absl::StatusOr<FileText> index = FileText::Read(path);
     if (!index.ok()) return index.status();
-    wn->lemmas_[p].reserve(offsets[p].size() * 3 / 2);
+    t.lemmas[p].reserve(offsets[p].size() * 3 / 2);
     ForEachLine(index->view(), [&](std::string_view line) {
       if (line.empty() || line[0] == ' ') return;
       Fields f(line);
@@ -347,16 +489,17 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
       for (uint32_t i = 0; i < p_cnt; ++i) f.Next();
       f.Next();  // sense_cnt
       f.Next();  // tagsense_cnt
-      SenseRange r{static_cast<uint32_t>(wn->senses_.size()), 0};
+      std::pair<uint32_t, uint32_t> r{static_cast<uint32_t>(t.senses.size()),
+                                      0};
       for (uint32_t i = 0; i < synset_cnt; ++i) {
         int64_t id = resolve(p, f.NextNumber());
         if (id < 0) continue;
-        wn->senses_.push_back(static_cast<uint32_t>(id));
-        ++r.count;
+        t.senses.push_back(static_cast<uint32_t>(id));
+        ++r.second;
       }
-      if (r.count > 0) wn->lemmas_[p].emplace(std::string(lemma), r);
+      if (r.second > 0) t.lemmas[p].emplace(std::string(lemma), r);
     });
-    if (wn->lemmas_[p].empty()) {
+    if (t.lemmas[p].empty()) {
       return absl::DataLossError(absl::StrCat(path, ": no lemmas"));
     }
   }
@@ -370,31 +513,40 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Parse(
       Fields f(line);
       std::string_view form = f.Next();
       if (form.empty()) return;
-      std::vector<std::string>& bases = wn->exceptions_[p][std::string(form)];
+      std::vector<std::string>& bases = t.exceptions[p][std::string(form)];
       for (std::string_view b = f.Next(); !b.empty(); b = f.Next()) {
         bases.emplace_back(b);
       }
     });
   }
+  absl::StatusOr<std::string> image = BuildImage(t);
+  if (!image.ok()) {
+    return absl::DataLossError(
+        absl::StrCat(dir, ": ", image.status().message()));
+  }
+  auto owned = std::make_shared<const std::string>(*std::move(image));
+  std::unique_ptr<WordNet> wn = Open(owned, *owned);
+  if (wn == nullptr) {
+    return absl::InternalError("WordNet: the parsed tables do not open");
+  }
   return wn;
 }
 
 // ---------------------------------------------------------------------------
-// The cache image: a header (magic, key, payload size, XXH3 of the payload)
-// and the parsed tables in native byte order. Parsing the 28 MB of text
-// took 0.06 s on one core, and in a scan it runs beside the document level
-// on a small machine; the image loads in about a fifth of that.
+// The cache file: a header (magic, key, payload size, XXH3 of the payload)
+// and the image's payload (BuildImage). Parsing the 28 MB of text takes
+// about 0.1 s of CPU, and in a scan it runs beside the document level on a
+// small machine; the cache file is mapped and checked instead.
 
 namespace {
 
-constexpr char kCacheMagic[8] = {'R', 'F', 'W', 'N', 'C', 'A', 'C', '3'};
-constexpr uint64_t kCacheSeed = 0x7265667261696e77ull;  // "refrainw"
+constexpr char kCacheMagic[8] = {'R', 'F', 'W', 'N', 'C', 'A', 'C', '4'};
 constexpr size_t kCacheHeader = sizeof(kCacheMagic) + 3 * sizeof(uint64_t);
 
 // What the image of `dir` depends on: the path and, for every file Parse
 // reads, its size, modification time and inode (0 for a missing one).
 uint64_t CacheKey(const std::string& dir) {
-  std::string id = absl::StrCat("v2|", dir);
+  std::string id = absl::StrCat("v3|", dir);
   for (const char* prefix : {"data.", "index.", ""}) {
     for (int p = 0; p < kNumPos; ++p) {
       const std::string name = *prefix != '\0'
@@ -425,85 +577,103 @@ std::string CachePath(const std::string& cache_dir, const std::string& dir) {
 
 }  // namespace
 
-std::string WordNet::Serialize() const {
-  using internal::PutStr;
-  using internal::PutU32;
-  using internal::PutU64;
-  std::string out;
-  for (const std::vector<uint32_t>* v :
-       {&hyper_begin_, &hyper_, &near_begin_, &near_, &anto_begin_, &anto_,
-        &senses_}) {
-    internal::PutVector(&out, *v);
-  }
-  for (int p = 0; p < kNumPos; ++p) {
-    PutU64(&out, lemmas_[p].size());
-    for (const auto& [lemma, r] : lemmas_[p]) {
-      PutStr(&out, lemma);
-      PutU32(&out, r.begin);
-      PutU32(&out, r.count);
-    }
-    PutU64(&out, exceptions_[p].size());
-    for (const auto& [form, bases] : exceptions_[p]) {
-      PutStr(&out, form);
-      internal::PutStrings(&out, bases);
-    }
-  }
-  return out;
-}
+std::string WordNet::Serialize() const { return std::string(payload_); }
 
 std::unique_ptr<WordNet> WordNet::Deserialize(std::string_view payload) {
+  auto owned = std::make_shared<const std::string>(payload);
+  return Open(owned, *owned);
+}
+
+std::unique_ptr<WordNet> WordNet::Open(std::shared_ptr<const void> owner,
+                                       std::string_view payload) {
+  if (reinterpret_cast<uintptr_t>(payload.data()) % alignof(uint32_t) != 0) {
+    return Deserialize(payload);  // A copy is aligned.
+  }
+  const size_t num_words = payload.size() / sizeof(uint32_t);
+  if (num_words < kImageHeaderWords) return nullptr;
+  const auto* words = reinterpret_cast<const uint32_t*>(payload.data());
+  if (words[0] != ImageCheck()) return nullptr;
+  const uint32_t* count = words + 1;
+  // Every array's words, then the pool, must fill the payload exactly.
+  uint64_t pos = kImageHeaderWords;
+  for (int c = 0; c < kPoolBytes; ++c) {
+    pos += uint64_t{count[c]} * (c >= kLemmaSlots ? kSlotWords : 1);
+  }
+  if (pos > num_words ||
+      pos * sizeof(uint32_t) + count[kPoolBytes] != payload.size()) {
+    return nullptr;
+  }
   auto wn = std::unique_ptr<WordNet>(new WordNet());
-  internal::ByteReader in(payload);
-  for (std::vector<uint32_t>* v :
-       {&wn->hyper_begin_, &wn->hyper_, &wn->near_begin_, &wn->near_,
-        &wn->anto_begin_, &wn->anto_, &wn->senses_}) {
-    *v = in.Vector<uint32_t>();
+  pos = kImageHeaderWords;
+  auto take = [&](int c) {
+    const std::span<const uint32_t> v(words + pos, count[c]);
+    pos += count[c];
+    return v;
+  };
+  auto take_slots = [&](int c) {
+    const std::span<const Slot> v(reinterpret_cast<const Slot*>(words + pos),
+                                  count[c]);
+    pos += uint64_t{count[c]} * kSlotWords;
+    return v;
+  };
+  for (auto [c, v] :
+       {std::pair{kHyperBegin, &wn->hyper_begin_},
+        std::pair{kHyper, &wn->hyper_}, std::pair{kNearBegin, &wn->near_begin_},
+        std::pair{kNear, &wn->near_}, std::pair{kAntoBegin, &wn->anto_begin_},
+        std::pair{kAnto, &wn->anto_}, std::pair{kSenses, &wn->senses_}}) {
+    *v = take(c);
   }
-  for (int p = 0; p < kNumPos && !in.failed(); ++p) {
-    const uint64_t lemmas = in.U64();
-    if (lemmas > payload.size()) return nullptr;
-    wn->lemmas_[p].reserve(lemmas);
-    for (uint64_t i = 0; i < lemmas && !in.failed(); ++i) {
-      std::string_view lemma = in.Str();
-      SenseRange r;
-      r.begin = in.U32();
-      r.count = in.U32();
-      wn->lemmas_[p].emplace(std::string(lemma), r);
-    }
-    const uint64_t forms = in.U64();
-    if (forms > payload.size()) return nullptr;
-    for (uint64_t i = 0; i < forms && !in.failed(); ++i) {
-      std::string form(in.Str());
-      wn->exceptions_[p][std::move(form)] = in.Strings();
-    }
+  for (int p = 0; p < kNumPos; ++p)
+    wn->lemmas_[p] = take_slots(kLemmaSlots + p);
+  for (int p = 0; p < kNumPos; ++p) {
+    wn->exceptions_[p] = take_slots(kExceptionSlots + p);
   }
-  if (in.failed() || !in.done()) return nullptr;
+  wn->exc_bases_ = take_slots(kExcBases);
+  wn->pool_ = payload.substr(pos * sizeof(uint32_t));
+
   // What the look-ups index must lie in bounds: a checksum collision or a
   // bug must not become a read out of bounds.
   const size_t n = wn->near_begin_.size();
   if (n == 0) return nullptr;
-  for (auto [begin, ids] : {std::pair{&wn->hyper_begin_, &wn->hyper_},
-                            std::pair{&wn->near_begin_, &wn->near_},
-                            std::pair{&wn->anto_begin_, &wn->anto_}}) {
-    if (begin->size() != n || begin->back() != ids->size() ||
-        !std::is_sorted(begin->begin(), begin->end())) {
+  for (auto [begin, ids] : {std::pair{wn->hyper_begin_, wn->hyper_},
+                            std::pair{wn->near_begin_, wn->near_},
+                            std::pair{wn->anto_begin_, wn->anto_}}) {
+    if (begin.size() != n || begin.back() != ids.size() ||
+        !std::is_sorted(begin.begin(), begin.end())) {
       return nullptr;
     }
   }
-  for (const std::vector<uint32_t>* v :
-       {&wn->hyper_, &wn->near_, &wn->anto_, &wn->senses_}) {
-    for (uint32_t id : *v) {
+  for (std::span<const uint32_t> v :
+       {wn->hyper_, wn->near_, wn->anto_, wn->senses_}) {
+    for (uint32_t id : v) {
       if (id >= n - 1) return nullptr;
     }
   }
-  for (const auto& lemmas : wn->lemmas_) {
-    for (const auto& [lemma, r] : lemmas) {
-      if (r.begin > wn->senses_.size() ||
-          r.count > wn->senses_.size() - r.begin) {
-        return nullptr;
+  // Tables: a power-of-two number of slots (probes wrap by a mask), keys in
+  // the pool, ranges in their arrays.
+  auto fits = [&](std::span<const Slot> table, size_t range_limit) {
+    if (!std::has_single_bit(table.size() + (table.empty() ? 1 : 0))) {
+      return false;
+    }
+    for (const Slot& s : table) {
+      if (uint64_t{s.key_begin} + s.key_size > wn->pool_.size() ||
+          uint64_t{s.begin} + s.count > range_limit) {
+        return false;
       }
     }
+    return true;
+  };
+  for (int p = 0; p < kNumPos; ++p) {
+    if (!fits(wn->lemmas_[p], wn->senses_.size()) ||
+        !fits(wn->exceptions_[p], wn->exc_bases_.size())) {
+      return nullptr;
+    }
   }
+  for (const Slot& s : wn->exc_bases_) {
+    if (uint64_t{s.key_begin} + s.key_size > wn->pool_.size()) return nullptr;
+  }
+  wn->owner_ = std::move(owner);
+  wn->payload_ = payload;
   return wn;
 }
 
@@ -526,7 +696,8 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(
   if (ec) real = dir;
   const uint64_t key = CacheKey(real);
   const std::string path = CachePath(cache_dir, real);
-  if (absl::StatusOr<FileText> image = FileText::Read(path); image.ok()) {
+  if (absl::StatusOr<FileText> file = FileText::Read(path); file.ok()) {
+    auto image = std::make_shared<const FileText>(*std::move(file));
     internal::ByteReader header(image->view());
     const std::string_view magic = header.Raw(sizeof(kCacheMagic));
     const uint64_t image_key = header.U64(), size = header.U64(),
@@ -537,7 +708,7 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(
         magic == std::string_view(kCacheMagic, sizeof(kCacheMagic)) &&
         image_key == key && size == payload.size() &&
         checksum == internal::HashBytes(payload, kCacheSeed)) {
-      if (std::unique_ptr<WordNet> wn = Deserialize(payload)) return wn;
+      if (std::unique_ptr<WordNet> wn = Open(image, payload)) return wn;
     }
   }
   absl::StatusOr<std::unique_ptr<WordNet>> wn = Parse(dir);
@@ -548,7 +719,7 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(
   absl::StatusOr<std::unique_ptr<internal::Sink>> out =
       internal::Sink::Open(path, /*atomic=*/true);
   if (!out.ok()) return wn;
-  const std::string payload = (*wn)->Serialize();
+  const std::string_view payload = (*wn)->payload_;
   std::string header(kCacheMagic, sizeof(kCacheMagic));
   internal::PutU64(&header, key);
   internal::PutU64(&header, payload.size());
@@ -559,39 +730,41 @@ absl::StatusOr<std::unique_ptr<WordNet>> WordNet::Load(
   return wn;
 }
 
-size_t WordNet::StringHash::operator()(std::string_view s) const {
-  return static_cast<size_t>(internal::HashBytes(s, kCacheSeed));
-}
-
 bool WordNet::operator==(const WordNet& o) const {
-  for (int p = 0; p < kNumPos; ++p) {
-    if (lemmas_[p] != o.lemmas_[p] || exceptions_[p] != o.exceptions_[p]) {
-      return false;
-    }
-  }
-  return senses_ == o.senses_ && hyper_begin_ == o.hyper_begin_ &&
-         hyper_ == o.hyper_ && near_begin_ == o.near_begin_ &&
-         near_ == o.near_ && anto_begin_ == o.anto_begin_ && anto_ == o.anto_;
+  return payload_ == o.payload_;
 }
 
 size_t WordNet::num_lemmas() const {
   size_t n = 0;
-  for (const auto& m : lemmas_) n += m.size();
+  for (std::span<const Slot> table : lemmas_) {
+    for (const Slot& s : table) n += s.key_size != 0 ? 1 : 0;
+  }
   return n;
 }
 
-const WordNet::SenseRange* WordNet::FindLemma(std::string_view lemma,
-                                              Pos pos) const {
-  auto it = lemmas_[pos].find(lemma);
-  return it == lemmas_[pos].end() ? nullptr : &it->second;
+const WordNet::Slot* WordNet::Find(std::span<const Slot> table,
+                                   std::string_view key) const {
+  if (table.empty() || key.empty()) return nullptr;
+  const size_t mask = table.size() - 1;
+  size_t i = KeyHash(key) & mask;
+  // Bounded by the table's size as well as by an empty slot: Open does not
+  // check that one is empty.
+  for (size_t probes = 0; probes < table.size(); ++probes) {
+    const Slot& s = table[i];
+    if (s.key_size == 0) return nullptr;
+    if (s.key_size == key.size() && Key(s) == key) return &s;
+    i = (i + 1) & mask;
+  }
+  return nullptr;
 }
 
 template <typename Fn>
 void WordNet::ForEachBaseForm(std::string_view word, Pos pos, Fn fn) const {
-  auto exc = exceptions_[pos].find(word);
-  if (exc != exceptions_[pos].end()) {
+  if (const Slot* exc = Find(exceptions_[pos], word)) {
     fn(word);
-    for (const std::string& b : exc->second) fn(std::string_view(b));
+    for (const Slot& b : exc_bases_.subspan(exc->begin, exc->count)) {
+      fn(Key(b));
+    }
     return;
   }
   fn(word);
@@ -609,7 +782,7 @@ void WordNet::ForEachBaseForm(std::string_view word, Pos pos, Fn fn) const {
 std::vector<std::string> WordNet::Morphy(std::string_view word, Pos pos) const {
   std::vector<std::string> out;
   ForEachBaseForm(word, pos, [&](std::string_view form) {
-    if (FindLemma(form, pos) == nullptr) return;
+    if (Find(lemmas_[pos], form) == nullptr) return;
     for (const std::string& o : out) {
       if (o == form) return;
     }
@@ -624,9 +797,9 @@ void WordNet::Synsets(std::string_view word, uint32_t max_senses,
     // Morphy's lemmas, in its order and deduplicated as it does, without
     // building its strings: equal forms find the same lemma entry and
     // different forms different ones, so the entries stand for the forms.
-    absl::InlinedVector<const SenseRange*, 8> seen;
+    absl::InlinedVector<const Slot*, 8> seen;
     ForEachBaseForm(word, static_cast<Pos>(p), [&](std::string_view form) {
-      const SenseRange* r = FindLemma(form, static_cast<Pos>(p));
+      const Slot* r = Find(lemmas_[p], form);
       if (r == nullptr || absl::c_linear_search(seen, r)) return;
       seen.push_back(r);
       uint32_t k = std::min(r->count, max_senses);

@@ -7,8 +7,9 @@
 // are not loaded.
 //
 // Loading parses index.{noun,verb,adj,adv}, data.* and *.exc (about 28 MB)
-// in about 0.06 s (0.012 s from a cache image); after Load() every method is
-// const and thread-safe.
+// into an image of tables (about 0.1 s); from a cache image, mapped where it
+// lies, it takes 3-4 ms (a checksum and a check of the offsets: BBC scans,
+// 2026-12-02). After Load() every method is const and thread-safe.
 #ifndef REFRAIN_SRC_WORDNET_H_
 #define REFRAIN_SRC_WORDNET_H_
 
@@ -19,7 +20,6 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 
 namespace refrain::wordnet {
@@ -34,8 +34,8 @@ class WordNet {
   // With a `cache_dir`, it first looks there for an image of the parsed
   // database (written by an earlier Load: one file per real path of `dir`,
   // valid for its files' sizes, modification times and inodes, and checked
-  // by a checksum), which loads in a fifth of the parse's time (0.012
-  // against 0.062 s); after a parse it writes one there. The cache is best
+  // by a checksum), which is mapped and read in place; after a parse it
+  // writes one there. The cache is best
   // effort: an image that is missing, stale, truncated or corrupt is parsed
   // over, and one that cannot be written is skipped.
   static absl::StatusOr<std::unique_ptr<WordNet>> Load(
@@ -81,60 +81,69 @@ class WordNet {
   size_t num_synsets() const { return near_begin_.size() - 1; }
   size_t num_lemmas() const;
 
-  // The cache image's payload (its bytes after the header), and back.
-  // Deserialize checks every length against the payload and every id and
-  // range against the tables, so that any bytes give null or a WordNet
-  // whose look-ups stay in bounds (Load has checked the checksum before;
-  // the fuzz target fuzz_wordnet calls it on raw bytes).
+  // The cache image's payload (its bytes after the header), and a WordNet
+  // over a copy of such bytes. Deserialize checks every length against the
+  // payload and every id and range against the tables, so that any bytes
+  // give null or a WordNet whose look-ups stay in bounds (Load has checked
+  // the checksum before; the fuzz target fuzz_wordnet calls it on raw
+  // bytes). Equal databases give equal payloads.
   std::string Serialize() const;
   static std::unique_ptr<WordNet> Deserialize(std::string_view payload);
 
  private:
-  struct SenseRange {
+  // An entry of one of the image's tables keyed by strings: the key
+  // (pool_[key_begin, key_begin + key_size)) and a range [begin, begin +
+  // count) of another array. key_size 0: an empty slot.
+  struct Slot {
+    uint32_t key_begin = 0;
+    uint32_t key_size = 0;
     uint32_t begin = 0;
     uint32_t count = 0;
-    bool operator==(const SenseRange&) const = default;
   };
 
-  static std::span<const uint32_t> Slice(const std::vector<uint32_t>& begin,
-                                         const std::vector<uint32_t>& ids,
-                                         uint32_t synset) {
-    return std::span<const uint32_t>(ids.data() + begin[synset],
-                                     begin[synset + 1] - begin[synset]);
-  }
-  const SenseRange* FindLemma(std::string_view lemma, Pos pos) const;
+  WordNet() = default;
+  // A WordNet over an image payload (4-byte aligned) that `owner` keeps
+  // alive, or null if the payload's tables do not fit it (Deserialize).
+  static std::unique_ptr<WordNet> Open(std::shared_ptr<const void> owner,
+                                       std::string_view payload);
   static absl::StatusOr<std::unique_ptr<WordNet>> Parse(const std::string& dir);
+
+  static std::span<const uint32_t> Slice(std::span<const uint32_t> begin,
+                                         std::span<const uint32_t> ids,
+                                         uint32_t synset) {
+    return ids.subspan(begin[synset], begin[synset + 1] - begin[synset]);
+  }
+  std::string_view Key(const Slot& s) const {
+    return pool_.substr(s.key_begin, s.key_size);
+  }
+  // The slot of `key` in one of the hash tables, or null.
+  const Slot* Find(std::span<const Slot> table, std::string_view key) const;
   // Calls fn(form) for each morphy candidate of `word` in `pos`, in
   // Morphy()'s order, before the lemma check and deduplication.
   template <typename Fn>
   void ForEachBaseForm(std::string_view word, Pos pos, Fn fn) const;
 
-  // The maps' hash: XXH3, inlined, for std::string keys looked up by
-  // std::string_view. absl's string hash, an out-of-line call in Debian's
-  // shared Abseil, was most of the time of filling the maps from a cache
-  // image.
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const;
-  };
-  struct StringEq {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const {
-      return a == b;
-    }
-  };
-  template <typename V>
-  using StringMap = absl::flat_hash_map<std::string, V, StringHash, StringEq>;
-
-  // Per part of speech: lemma -> range of `senses_`.
-  StringMap<SenseRange> lemmas_[kNumPos];
-  std::vector<uint32_t> senses_;
-  // Per part of speech: inflected form -> base forms (from *.exc).
-  StringMap<std::vector<std::string>> exceptions_[kNumPos];
+  // Every table below lies in the image, which is the cache file mapped
+  // read-only, or the parse's output in memory. Its bytes are read where
+  // they are: a scan's load costs a checksum and a check of the offsets,
+  // not filling hash maps (0.03 s of CPU beside the scan's first steps and
+  // 27 MB of fresh memory on a BBC scan).
+  std::shared_ptr<const void> owner_;
+  std::string_view payload_;
   // CSR adjacency lists, indexed by dense synset id.
-  std::vector<uint32_t> hyper_begin_, hyper_;
-  std::vector<uint32_t> near_begin_, near_;
-  std::vector<uint32_t> anto_begin_, anto_;
+  std::span<const uint32_t> hyper_begin_, hyper_;
+  std::span<const uint32_t> near_begin_, near_;
+  std::span<const uint32_t> anto_begin_, anto_;
+  // Per part of speech: lemma -> range of `senses_`. Open-addressing hash
+  // tables (a power-of-two number of slots, XXH3 of the key, linear
+  // probing; at least one slot empty).
+  std::span<const Slot> lemmas_[kNumPos];
+  std::span<const uint32_t> senses_;
+  // Per part of speech: inflected form -> range of `exc_bases_` (*.exc),
+  // tables as `lemmas_`.
+  std::span<const Slot> exceptions_[kNumPos];
+  std::span<const Slot> exc_bases_;  // Each key a base form.
+  std::string_view pool_;            // Every key's characters.
 };
 
 }  // namespace refrain::wordnet
