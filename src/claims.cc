@@ -1090,44 +1090,50 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
     if (options.min_containment > 0) {
       contained = ContainmentPairs(copies, ids, options);
     }
-    // The leaders' sketches, in their order: made here, or `sigs` itself
-    // with each leader's row moved down to its place. Leaders ascend, so
-    // leader i's row is at or after row i and still unread when row i is
-    // written: no second copy of the sketches (gathered into one, it added
-    // 46 MB to the MPI scan's rank 0 on gen-10000, 224 bytes a leader).
     const LshParams lsh = ClaimLshParams(options);
     const uint32_t k = lsh.bands * lsh.rows;
-    std::unique_ptr<uint32_t[]> own_sigs;
-    std::span<const uint32_t> unit_sigs;
+    LshIndex index(lsh, k);
+    index.Reserve(num_leaders);
     if (sigs.empty()) {
-      own_sigs.reset(new uint32_t[size_t{num_leaders} * k]);
-      const std::span<uint32_t> out(own_sigs.get(), size_t{num_leaders} * k);
-      unit_sigs = out;
+      // Signed a chunk of leaders at a time into one buffer, whose band
+      // keys are added before the next chunk is signed: the sketches of
+      // all leaders (k words each: 9 MB on BBC) are never alive at once.
+      constexpr size_t kChunk = 8192;
+      std::vector<uint32_t> chunk(std::min<size_t>(num_leaders, kChunk) * k);
       const double min_idf = MinShingleIdf(options, ids.idf_units);
-      SignShingles(
-          num_leaders,
-          [&](int64_t leader) {
-            const std::span<const int32_t> of = ids.of(leaders[leader]);
-            return UnitShingles(
-                of.size(),
-                [&](size_t i) {
-                  return std::pair(ids.idf[of[i]], ids.hash[of[i]]);
-                },
-                options.bigrams, min_idf);
-          },
-          options, lsh, out);
+      for (size_t first = 0; first < num_leaders; first += kChunk) {
+        const size_t m = std::min<size_t>(kChunk, num_leaders - first);
+        const std::span<uint32_t> out(chunk.data(), m * k);
+        SignShingles(
+            m,
+            [&](int64_t i) {
+              const std::span<const int32_t> of =
+                  ids.of(leaders[first + static_cast<size_t>(i)]);
+              return UnitShingles(
+                  of.size(),
+                  [&](size_t j) {
+                    return std::pair(ids.idf[of[j]], ids.hash[of[j]]);
+                  },
+                  options.bigrams, min_idf);
+            },
+            options, lsh, out);
+        index.Add(out);
+      }
     } else {
+      // Every unit's sketch, made for the index: `sigs` itself with each
+      // leader's row moved down to its place. Leaders ascend, so leader
+      // i's row is at or after row i and still unread when row i is
+      // written: no second copy of the sketches (gathered into one, it
+      // added 46 MB to the MPI scan's rank 0 on gen-10000).
       for (size_t i = 0; i < num_leaders; ++i) {
         if (leaders[i] != i) {
           std::copy_n(sigs.begin() + size_t{leaders[i]} * k, k,
                       sigs.begin() + i * k);
         }
       }
-      unit_sigs =
-          std::span<const uint32_t>(sigs).first(size_t{num_leaders} * k);
+      index.Add(std::span<const uint32_t>(sigs).first(size_t{num_leaders} * k));
+      std::vector<uint32_t>().swap(sigs);
     }
-    LshIndex index(lsh, k);
-    index.Add(unit_sigs);
     index.Build();
     const uint64_t bound =
         index.CandidatePairBound(options.max_bucket) + contained.size();
@@ -1144,8 +1150,6 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
           bound, num_leaders, options.max_candidate_pairs,
           options.lsh_threshold));
     }
-    own_sigs.reset();
-    std::vector<uint32_t>().swap(sigs);
     pairs =
         std::move(index).CandidatePairs(options.max_bucket, nullptr, contained);
     UnitPairs().swap(contained);
