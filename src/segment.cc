@@ -8,6 +8,8 @@
 
 #include <array>
 #include <memory>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "refrain/normalize.h"
@@ -107,6 +109,53 @@ void AddTrimmed(std::string_view text, uint32_t b, uint32_t e,
                 std::vector<Span>* out) {
   internal::TrimSpace(text, &b, &e);
   if (b < e) out->push_back(Span{b, e});
+}
+
+// Month names before which a sentence break after an ordinal ("3.") is
+// dropped, by the locale's language: languages that write the ordinal's stop
+// and capitalize months. ICU's rules end a sentence at "3. Oktober" (a
+// capitalized word after a stop), with or without the locale's suppressions.
+std::span<const std::string_view> OrdinalMonths(std::string_view locale) {
+  static constexpr std::string_view kGerman[] = {
+      "Januar",  "J\u00e4nner", "Februar", "M\u00e4rz", "April",
+      "Mai",     "Juni",        "Juli",    "August",    "September",
+      "Oktober", "November",    "Dezember"};
+  const std::string_view language =
+      locale.substr(0, locale.find_first_of("_-@"));
+  if (language == "de") return kGerman;
+  return {};
+}
+
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiAlnum(char c) {
+  return IsAsciiDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Whether ICU's break before text[at] follows an ordinal day ("3.", "31.":
+// one or two digits, a stop, after a space, a bracket or the start) and comes
+// before one of `months` as a whole word.
+bool IsOrdinalDateBreak(std::string_view text, size_t begin, size_t at,
+                        std::span<const std::string_view> months) {
+  size_t e = at;
+  while (e > begin && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+  if (e - begin < 2 || text[e - 1] != '.') return false;
+  size_t d = e - 1;
+  while (d > begin && IsAsciiDigit(text[d - 1]) && e - d <= 3) --d;
+  const size_t digits = e - 1 - d;
+  if (digits < 1 || digits > 2) return false;
+  if (d > begin && (IsAsciiAlnum(text[d - 1]) || text[d - 1] == '.')) {
+    return false;
+  }
+  const std::string_view next = text.substr(at);
+  for (std::string_view m : months) {
+    if (next.starts_with(m) &&
+        (next.size() == m.size() ||
+         !(IsAsciiAlnum(next[m.size()]) ||
+           static_cast<unsigned char>(next[m.size()]) >= 0x80))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Quotation-mark roles of a code point.
@@ -297,6 +346,8 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
   }
 
   icu::BreakIterator* it = SentenceIterator(options.locale);
+  const std::span<const std::string_view> months =
+      OrdinalMonths(options.locale);
   for (const Span& p : seg.paragraphs) {
     if (it == nullptr) {
       seg.sentences.push_back(p);
@@ -313,6 +364,10 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
       int32_t b = it->first();
       for (int32_t e = it->next(); e != icu::BreakIterator::DONE;
            e = it->next()) {
+        if (!months.empty() && static_cast<size_t>(e) < u.size &&
+            IsOrdinalDateBreak(text, p.begin, p.begin + u.offset[e], months)) {
+          continue;
+        }
         AddTrimmed(text, p.begin + u.offset[b], p.begin + u.offset[e],
                    &seg.sentences);
         b = e;

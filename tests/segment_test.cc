@@ -47,6 +47,34 @@ TEST(Segment, SentencesKeepAbbreviations) {
                                       "They talked.", "Then left!"}));
 }
 
+// German writes ordinals with a stop ("am 3. Oktober", "der 1. Mai"), and
+// ICU's rules, even with de@ss=standard, end a sentence there when a
+// capitalized word follows: a date and its month's name were two units.
+// Before a month's name the stop is kept inside the sentence; before any
+// other capitalized word it still ends one.
+TEST(Segment, GermanOrdinalDatesStayInTheirSentence) {
+  SegmentOptions de;
+  de.locale = "de@ss=standard";
+  std::string t =
+      "Die Wahl findet am 3. Oktober statt. Danach wird gez\u00e4hlt. "
+      "Seit dem 1. M\u00e4rz 2024 gilt das Gesetz. Die Zahl stieg auf 12. "
+      "Die Polizei ermittelt.";
+  EXPECT_EQ(
+      Texts(t, Segment(t, de).sentences),
+      (std::vector<std::string>{
+          "Die Wahl findet am 3. Oktober statt.", "Danach wird gez\u00e4hlt.",
+          "Seit dem 1. M\u00e4rz 2024 gilt das Gesetz.",
+          "Die Zahl stieg auf 12.", "Die Polizei ermittelt."}));
+  // Other languages' rules are ICU's alone.
+  std::string en = "He was born on 3. October came later.";
+  EXPECT_EQ(Segment(en, {}).sentences.size(), 2u);
+  // "12. Maibaum" and "2024. Mai" are not dates of this kind.
+  std::string w = "Er kaufte 12. Maibaum ist ein Wort. Im Jahr 2024. Mai kam.";
+  EXPECT_EQ(Texts(w, Segment(w, de).sentences),
+            (std::vector<std::string>{"Er kaufte 12.", "Maibaum ist ein Wort.",
+                                      "Im Jahr 2024.", "Mai kam."}));
+}
+
 TEST(Segment, SentencesNeverCrossParagraphs) {
   std::string t = "A headline without a stop\nThe body starts here. And goes on.";
   Segmentation s = Segment(t, {});
