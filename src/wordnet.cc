@@ -243,7 +243,7 @@ struct ParsedTables {
 };
 
 // The image's payload (what follows the cache file's header), every field
-// a native-order uint32: kImageCheck's value, the 17 counts below, then
+// a native-order uint32: ImageCheck(), the 17 counts below, then
 // the arrays they count in that order (a slot is 4 words), then the pool
 // of key characters. Read where it lies (WordNet::Open), so all but the
 // pool are 4-byte words.
