@@ -2,6 +2,7 @@
 
 #include <unicode/brkiter.h>
 #include <unicode/filteredbrk.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
@@ -127,33 +128,56 @@ std::span<const std::string_view> OrdinalMonths(std::string_view locale) {
 }
 
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiAlnum(char c) {
-  return IsAsciiDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+
+// The code point before / at byte `i` of `text` (U_SENTINEL, negative, at
+// its ends or in bad UTF-8).
+UChar32 CodePointBefore(std::string_view text, size_t begin, size_t i) {
+  if (i <= begin) return U_SENTINEL;
+  auto at = static_cast<int32_t>(i - begin);
+  UChar32 c;
+  U8_PREV(reinterpret_cast<const uint8_t*>(text.data() + begin), 0, at, c);
+  return c;
+}
+UChar32 CodePointAt(std::string_view text, size_t i) {
+  if (i >= text.size()) return U_SENTINEL;
+  int32_t at = 0;
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(text.data() + i), at,
+          static_cast<int32_t>(text.size() - i), c);
+  return c;
 }
 
 // Whether ICU's break before text[at] follows an ordinal day ("3.", "31.":
-// one or two digits, a stop, after a space, a bracket or the start) and comes
-// before one of `months` as a whole word.
+// one or two digits and a stop, after the paragraph's start, a space, an
+// opening bracket or quote, or a dash as in "1.-3. Mai") and comes before
+// one of `months` as a whole word. Spaces include no-break ones. After a
+// colon, comma or slash the digits are a score, a decimal, a time or a
+// fraction ("2:1. Mai" stays two sentences).
 bool IsOrdinalDateBreak(std::string_view text, size_t begin, size_t at,
                         std::span<const std::string_view> months) {
   size_t e = at;
-  while (e > begin && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+  for (UChar32 c = CodePointBefore(text, begin, e);
+       c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, e)) {
+    e -= static_cast<size_t>(U8_LENGTH(c));
+  }
   if (e - begin < 2 || text[e - 1] != '.') return false;
   size_t d = e - 1;
   while (d > begin && IsAsciiDigit(text[d - 1]) && e - d <= 3) --d;
   const size_t digits = e - 1 - d;
   if (digits < 1 || digits > 2) return false;
-  if (d > begin && (IsAsciiAlnum(text[d - 1]) || text[d - 1] == '.')) {
-    return false;
+  if (d > begin) {
+    const UChar32 c = CodePointBefore(text, begin, d);
+    const int8_t type = c < 0 ? int8_t{U_UNASSIGNED} : u_charType(c);
+    if (!u_isUWhiteSpace(c) && type != U_START_PUNCTUATION &&
+        type != U_INITIAL_PUNCTUATION && type != U_DASH_PUNCTUATION) {
+      return false;
+    }
   }
   const std::string_view next = text.substr(at);
   for (std::string_view m : months) {
-    if (next.starts_with(m) &&
-        (next.size() == m.size() ||
-         !(IsAsciiAlnum(next[m.size()]) ||
-           static_cast<unsigned char>(next[m.size()]) >= 0x80))) {
-      return true;
-    }
+    if (!next.starts_with(m)) continue;
+    const UChar32 c = CodePointAt(text, at + m.size());
+    if (c < 0 || !(u_isalnum(c) || c == '_')) return true;
   }
   return false;
 }

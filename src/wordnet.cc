@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -580,14 +581,22 @@ std::string CachePath(const std::string& cache_dir, const std::string& dir) {
 std::string WordNet::Serialize() const { return std::string(payload_); }
 
 std::unique_ptr<WordNet> WordNet::Deserialize(std::string_view payload) {
-  auto owned = std::make_shared<const std::string>(payload);
-  return Open(owned, *owned);
+  // Copied into words, so the copy is 4-byte aligned whatever the string
+  // library does with short strings.
+  auto words = std::make_shared<std::vector<uint32_t>>(
+      (payload.size() + sizeof(uint32_t) - 1) / sizeof(uint32_t));
+  if (!payload.empty()) {
+    std::memcpy(words->data(), payload.data(), payload.size());
+  }
+  const std::string_view copy(reinterpret_cast<const char*>(words->data()),
+                              payload.size());
+  return Open(std::move(words), copy);
 }
 
 std::unique_ptr<WordNet> WordNet::Open(std::shared_ptr<const void> owner,
                                        std::string_view payload) {
   if (reinterpret_cast<uintptr_t>(payload.data()) % alignof(uint32_t) != 0) {
-    return Deserialize(payload);  // A copy is aligned.
+    return Deserialize(payload);  // Its copy is aligned.
   }
   const size_t num_words = payload.size() / sizeof(uint32_t);
   if (num_words < kImageHeaderWords) return nullptr;

@@ -127,7 +127,10 @@ class WordNet {
   // read-only, or the parse's output in memory. Its bytes are read where
   // they are: a scan's load costs a checksum and a check of the offsets,
   // not filling hash maps (0.03 s of CPU beside the scan's first steps and
-  // 27 MB of fresh memory on a BBC scan).
+  // 27 MB of fresh memory on a BBC scan). refrain replaces a cache file by
+  // a rename, never in place, so a mapped image does not change under a
+  // run; another tool truncating it in place would make a later look-up
+  // fault (SIGBUS), as for any mapped file.
   std::shared_ptr<const void> owner_;
   std::string_view payload_;
   // CSR adjacency lists, indexed by dense synset id.

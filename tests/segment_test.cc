@@ -68,6 +68,23 @@ TEST(Segment, GermanOrdinalDatesStayInTheirSentence) {
   // Other languages' rules are ICU's alone.
   std::string en = "He was born on 3. October came later.";
   EXPECT_EQ(Segment(en, {}).sentences.size(), 2u);
+  // Between day and month a no-break space (typeset German, HTML's
+  // &nbsp;), after the month one too.
+  std::string nbsp =
+      "Die Wahl ist am 3.\u00a0Oktober\u00a02026 geplant. Danach wird "
+      "gez\u00e4hlt.";
+  EXPECT_EQ(Segment(nbsp, de).sentences.size(), 2u);
+  // A range of days: "1.\u20133. Mai".
+  std::string range = "Die Messe l\u00e4uft vom 1.\u20133. Mai in Berlin.";
+  EXPECT_EQ(Segment(range, de).sentences.size(), 1u);
+  // A score, a decimal, a time or a fraction before the stop is not a day.
+  for (const char* t2 :
+       {"Sie gewannen 2:1. Mai wurde Meister.",
+        "Der Wert lag bei 2,5. Mai kam.",
+        "Der Zug fuhr um 14:30. Mai stieg aus.", "Es waren 3/4. Mai sah es."}) {
+    SCOPED_TRACE(t2);
+    EXPECT_EQ(Segment(t2, de).sentences.size(), 2u);
+  }
   // "12. Maibaum" and "2024. Mai" are not dates of this kind.
   std::string w = "Er kaufte 12. Maibaum ist ein Wort. Im Jahr 2024. Mai kam.";
   EXPECT_EQ(Texts(w, Segment(w, de).sentences),
