@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "refrain/normalize.h"
 #include "utf8.h"
 
@@ -127,8 +128,6 @@ std::span<const std::string_view> OrdinalMonths(std::string_view locale) {
   return {};
 }
 
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-
 // The code point before / at byte `i` of `text` (U_SENTINEL, negative, at
 // its ends or in bad UTF-8).
 UChar32 CodePointBefore(std::string_view text, size_t begin, size_t i) {
@@ -162,7 +161,7 @@ bool IsOrdinalDateBreak(std::string_view text, size_t begin, size_t at,
   }
   if (e - begin < 2 || text[e - 1] != '.') return false;
   size_t d = e - 1;
-  while (d > begin && IsAsciiDigit(text[d - 1]) && e - d <= 3) --d;
+  while (d > begin && absl::ascii_isdigit(text[d - 1]) && e - d <= 3) --d;
   const size_t digits = e - 1 - d;
   if (digits < 1 || digits > 2) return false;
   if (d > begin) {

@@ -632,8 +632,9 @@ std::unique_ptr<WordNet> WordNet::Open(std::shared_ptr<const void> owner,
         std::pair{kAnto, &wn->anto_}, std::pair{kSenses, &wn->senses_}}) {
     *v = take(c);
   }
-  for (int p = 0; p < kNumPos; ++p)
+  for (int p = 0; p < kNumPos; ++p) {
     wn->lemmas_[p] = take_slots(kLemmaSlots + p);
+  }
   for (int p = 0; p < kNumPos; ++p) {
     wn->exceptions_[p] = take_slots(kExceptionSlots + p);
   }
@@ -660,13 +661,15 @@ std::unique_ptr<WordNet> WordNet::Open(std::shared_ptr<const void> owner,
   }
   // Tables: a power-of-two number of slots (probes wrap by a mask), keys in
   // the pool, ranges in their arrays.
+  auto key_fits = [&](const Slot& s) {
+    return uint64_t{s.key_begin} + s.key_size <= wn->pool_.size();
+  };
   auto fits = [&](std::span<const Slot> table, size_t range_limit) {
     if (!std::has_single_bit(table.size() + (table.empty() ? 1 : 0))) {
       return false;
     }
     for (const Slot& s : table) {
-      if (uint64_t{s.key_begin} + s.key_size > wn->pool_.size() ||
-          uint64_t{s.begin} + s.count > range_limit) {
+      if (!key_fits(s) || uint64_t{s.begin} + s.count > range_limit) {
         return false;
       }
     }
@@ -678,8 +681,8 @@ std::unique_ptr<WordNet> WordNet::Open(std::shared_ptr<const void> owner,
       return nullptr;
     }
   }
-  for (const Slot& s : wn->exc_bases_) {
-    if (uint64_t{s.key_begin} + s.key_size > wn->pool_.size()) return nullptr;
+  if (!std::all_of(wn->exc_bases_.begin(), wn->exc_bases_.end(), key_fits)) {
+    return nullptr;
   }
   wn->owner_ = std::move(owner);
   wn->payload_ = payload;
