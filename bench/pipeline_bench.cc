@@ -470,12 +470,12 @@ void BM_RealClaimScore(benchmark::State& state) {
 }
 BENCHMARK(BM_RealClaimScore);
 
-// A band table's sort (16-byte entries, keys uniform): arg 1 = 0 scatters
-// into all buckets at once (the span form of SortByBuckets), 1 is what
-// LshIndex::Build runs (two levels over 2^16 buckets). Items: entries;
+// A band table's sort (8-byte entries as LshIndex keeps, keys uniform): arg 1 =
+// 0 scatters into all buckets at once (the span form of SortByBuckets), 1 is
+// what LshIndex::Build runs (two levels over 2^16 buckets). Items: entries;
 // each iteration also copies the unsorted table.
 struct BandEntry {
-  uint64_t key;
+  uint32_t key;
   uint32_t doc;
   bool operator<(const BandEntry& o) const {
     return key != o.key ? key < o.key : doc < o.doc;
@@ -487,10 +487,11 @@ void BM_BandTableSort(benchmark::State& state) {
   std::mt19937_64 rng(3);
   std::vector<BandEntry> table(n);
   for (size_t i = 0; i < n; ++i) {
-    table[i] = BandEntry{rng(), static_cast<uint32_t>(i)};
+    table[i] =
+        BandEntry{static_cast<uint32_t>(rng() >> 32), static_cast<uint32_t>(i)};
   }
   const int bits = internal::BucketBits(n, 4);
-  auto bucket = [bits](const BandEntry& e) { return e.key >> (64 - bits); };
+  auto bucket = [bits](const BandEntry& e) { return e.key >> (32 - bits); };
   std::vector<BandEntry> out;
   for (auto _ : state) {
     std::vector<BandEntry> v = table;

@@ -94,8 +94,8 @@ uint64_t BandKey(std::span<const uint32_t> sig, LshParams params,
                              internal::kBandSeed + band);
 }
 
-uint64_t LshIndex::BandKey(std::span<const uint32_t> sig, uint32_t band) const {
-  return refrain::BandKey(sig, params_, band);
+uint32_t LshIndex::BandKey(std::span<const uint32_t> sig, uint32_t band) const {
+  return static_cast<uint32_t>(refrain::BandKey(sig, params_, band) >> 32);
 }
 
 void LshIndex::Reserve(size_t docs) {
@@ -132,7 +132,7 @@ void SortByKey(Table& v) {
     return;
   }
   const int bits = internal::BucketBits(n, 4);
-  const int shift = 64 - bits;
+  const int shift = 32 - bits;
   internal::SortByBuckets(v, size_t{1} << bits,
                           [shift](const auto& e) { return e.key >> shift; });
 }
@@ -336,7 +336,7 @@ std::vector<uint32_t> LshIndex::Query(std::span<const uint32_t> sig) const {
   std::vector<uint32_t> out;
   for (uint32_t b = 0; b < params_.bands; ++b) {
     const Table& t = bands_[b];
-    uint64_t key = BandKey(sig, b);
+    const uint32_t key = BandKey(sig, b);
     auto it = std::lower_bound(t.begin(), t.end(), Entry{key, 0});
     for (; it != t.end() && it->key == key; ++it) out.push_back(it->doc);
   }
