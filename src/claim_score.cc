@@ -532,8 +532,17 @@ namespace {
 // thread: news repeats its words endlessly, and one look-up by the token's
 // hash, which Analyze computes anyway, replaces a negation scan, a
 // stop-list look-up and a stem-cache look-up, each hashing the word again.
+// 32 bytes, the strings in the cache's pool: with three std::string each
+// (128 bytes a slot) and a stem cache beside it, BBC's 32k words held 12
+// MB per thread, every page of it faulted in fresh.
 struct TokenInfo {
-  std::string token;  // As in the text: the cache key, checked on a hit.
+  uint64_t hash = 0;  // Of the word: the token without a possessive 's.
+  // The token as in the text (the cache key, checked on a hit), then its
+  // word and stem if content: at `at` in the pool, one after the other.
+  uint32_t at = 0;
+  uint16_t token_size = 0;
+  uint16_t word_size = 0;
+  uint16_t stem_size = 0;
   bool negation = false;
   // A verb of denial (IsDenialCue): like a negation, it negates the rest of
   // its clause for Contrasts (UnitTerms::negations).
@@ -541,10 +550,25 @@ struct TokenInfo {
   // The token opens a clause, so a negation before it stops there (English:
   // "and", "but", "because", "which", "if", ...).
   bool opens_clause = false;
-  uint64_t hash = 0;     // Of the word: the token without a possessive 's.
   bool content = false;  // Neither a stop word nor a single ASCII letter.
-  std::string word;      // Set if content.
-  std::string stem;      // Set if content.
+};
+
+// The per-thread cache of TokenInfo, by the token's hash.
+struct TokenCache {
+  std::string language;
+  absl::flat_hash_map<uint64_t, TokenInfo> infos;
+  std::string pool;
+
+  std::string_view token(const TokenInfo& i) const {
+    return std::string_view(pool).substr(i.at, i.token_size);
+  }
+  std::string_view word(const TokenInfo& i) const {
+    return std::string_view(pool).substr(i.at + i.token_size, i.word_size);
+  }
+  std::string_view stem(const TokenInfo& i) const {
+    return std::string_view(pool).substr(i.at + i.token_size + i.word_size,
+                                         i.stem_size);
+  }
 };
 
 }  // namespace
@@ -650,21 +674,36 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   Tokenize(normalized, &tokens);
   const std::string_view t = normalized;
   const bool english = IsEnglishLanguage(options_.language);
-  // Per thread, per language, bounded.
-  thread_local std::string info_language;
-  thread_local absl::flat_hash_map<uint64_t, TokenInfo> infos;
-  if (info_language != options_.language || infos.size() > (1u << 18)) {
-    infos.clear();
-    info_language = options_.language;
+  // Per thread, per language, bounded. Words too long for the 16-bit
+  // sizes (over 21,845 bytes: no word) are analyzed without the cache.
+  thread_local TokenCache cache;
+  if (cache.language != options_.language || cache.infos.size() > (1u << 18) ||
+      cache.pool.size() > (1u << 26)) {
+    cache.infos.clear();
+    cache.pool.clear();
+    cache.language = options_.language;
   }
-  auto token_info = [&](std::string_view token) -> const TokenInfo& {
+  thread_local TokenInfo uncached;
+  thread_local std::string uncached_strings;
+  // The token's info, and its word and stem (valid until the next call).
+  struct Looked {
+    const TokenInfo& info;
+    std::string_view word, stem;
+  };
+  auto token_info = [&](std::string_view token) -> Looked {
     const uint64_t h = internal::HashBytes(token, internal::kTokenSeed);
-    auto [it, inserted] = infos.try_emplace(h);
-    TokenInfo& info = it->second;
-    if (!inserted && info.token == token) return info;
+    const bool fits = token.size() <= 0xFFFF / 3;
+    TokenInfo* slot = &uncached;
+    if (fits) {
+      auto [it, inserted] = cache.infos.try_emplace(h);
+      slot = &it->second;
+      if (!inserted && cache.token(*slot) == token) {
+        return {*slot, cache.word(*slot), cache.stem(*slot)};
+      }
+    }
     // New, or another token with the same 64-bit hash: (re)computed.
+    TokenInfo& info = *slot;
     info = TokenInfo();
-    info.token = token;
     info.negation = IsNegationCue(token, options_.language);
     info.denial = IsDenialCue(token, options_.language);
     info.opens_clause = english && OpensClause(token);
@@ -674,11 +713,25 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     // Single ASCII letters are initials or leftovers of "U.S.".
     info.content = !IsStopWord(w) &&
                    !(w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80);
+    // A stem is no longer than its word (the Snowball stemmers only cut or
+    // rewrite in place), but the size is checked all the same.
+    std::string stem = info.content ? StemUncached(w) : std::string();
+    std::string& pool = fits ? cache.pool : uncached_strings;
+    if (!fits) pool.clear();
+    info.at = static_cast<uint32_t>(pool.size());
+    info.token_size = static_cast<uint16_t>(token.size());
+    pool.append(token);
     if (info.content) {
-      info.word = w;
-      info.stem = Stem(w);
+      info.word_size = static_cast<uint16_t>(w.size());
+      info.stem_size =
+          static_cast<uint16_t>(std::min<size_t>(stem.size(), 0xFFFF));
+      pool.append(w);
+      pool.append(stem, 0, info.stem_size);
     }
-    return info;
+    const std::string_view p = pool;
+    return {
+        info, p.substr(info.at + info.token_size, info.word_size),
+        p.substr(info.at + info.token_size + info.word_size, info.stem_size)};
   };
   // The content words are gathered in reused buffers and copied out at
   // their exact size: growing the unit's own vectors cost an allocation per
@@ -712,7 +765,7 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
       out.numbers.push_back(num);
       continue;
     }
-    const TokenInfo& info =
+    const auto [info, word, stem] =
         token_info(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
     // "No 10" (Downing Street), "the No. 2 computer maker", "No 1 seed":
     // "no" before a bare figure abbreviates "number" and negates nothing
@@ -734,8 +787,8 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     out.tokens.push_back(info.hash);
     if (!info.content) continue;
     stem_positions.push_back(position);
-    stems.push_back(info.stem);
-    words.push_back(info.word);
+    stems.push_back(stem);
+    words.push_back(word);
   }
   out.stems = stems;
   out.words = words;
