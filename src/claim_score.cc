@@ -667,7 +667,23 @@ bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
 }
 
 UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
-  UnitTerms out;
+  // Analyzed into reused buffers and copied out at their exact size:
+  // growing the unit's own vectors cost an allocation per doubling, and
+  // reserving a slot per token would hold memory for every stop word.
+  thread_local UnitTerms scratch;
+  AnalyzeInto(text, &scratch);
+  return scratch;
+}
+
+void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
+  UnitTerms& out = *terms;
+  out.stems.clear();
+  out.words.clear();
+  out.numbers.clear();
+  out.negated = false;
+  out.negations.clear();
+  out.tokens.clear();
+  out.stem_positions.clear();
   thread_local std::string normalized;
   NormalizeInto(text, &normalized);
   thread_local std::vector<Token> tokens;
@@ -733,19 +749,13 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
         info, p.substr(info.at + info.token_size, info.word_size),
         p.substr(info.at + info.token_size + info.word_size, info.stem_size)};
   };
-  // The content words are gathered in reused buffers and copied out at
-  // their exact size: growing the unit's own vectors cost an allocation per
-  // doubling, and reserving a slot per token would hold memory for every
-  // stop word of the dump.
-  thread_local TermList stems, words;
-  thread_local std::vector<uint32_t> stem_positions;
+  TermList& stems = out.stems;
+  TermList& words = out.words;
+  std::vector<uint32_t>& stem_positions = out.stem_positions;
   // Per position of out.tokens, its (first) token, and whether that opens
   // a clause (TokenInfo::opens_clause).
   thread_local std::vector<uint32_t> token_at;
   thread_local std::vector<char> opens_clause;
-  stems.clear();
-  words.clear();
-  stem_positions.clear();
   token_at.clear();
   opens_clause.clear();
   out.tokens.reserve(tokens.size());
@@ -790,9 +800,6 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     stems.push_back(stem);
     words.push_back(word);
   }
-  out.stems = stems;
-  out.words = words;
-  out.stem_positions.assign(stem_positions.begin(), stem_positions.end());
   // Each cue's scope is its clause, which ends where the text between two
   // tokens breaks it or a word opens another. The cues ascend, and so do
   // their ends: one pass over the tokens finds them all (a scan per cue
@@ -810,7 +817,6 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
     }
     neg.end = end;
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -171,6 +171,9 @@ class TermAnalyzer {
 
   // Thread-safe: each thread uses its own stemmer instance.
   UnitTerms Analyze(std::string_view text) const;
+  // The same into `*terms`, whose buffers are reused (a caller analyzing
+  // many texts and keeping little of each allocates nothing per text).
+  void AnalyzeInto(std::string_view text, UnitTerms* terms) const;
 
   // True if `normalized_word` (case-folded) is a stop word of the language.
   bool IsStopWord(std::string_view normalized_word) const;
