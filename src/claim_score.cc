@@ -690,8 +690,8 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   Tokenize(normalized, &tokens);
   const std::string_view t = normalized;
   const bool english = IsEnglishLanguage(options_.language);
-  // Per thread, per language, bounded. Words too long for the 16-bit
-  // sizes (over 21,845 bytes: no word) are analyzed without the cache.
+  // Per thread, per language, bounded. Tokens too long for the 16-bit
+  // sizes (over 65,535 bytes: no word) are analyzed without the cache.
   thread_local TokenCache cache;
   if (cache.language != options_.language || cache.infos.size() > (1u << 18) ||
       cache.pool.size() > (1u << 26)) {
@@ -708,7 +708,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   };
   auto token_info = [&](std::string_view token) -> Looked {
     const uint64_t h = internal::HashBytes(token, internal::kTokenSeed);
-    const bool fits = token.size() <= 0xFFFF / 3;
+    const bool fits = token.size() <= 0xFFFF;
     TokenInfo* slot = &uncached;
     if (fits) {
       auto [it, inserted] = cache.infos.try_emplace(h);
@@ -729,25 +729,26 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     // Single ASCII letters are initials or leftovers of "U.S.".
     info.content = !IsStopWord(w) &&
                    !(w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80);
-    // A stem is no longer than its word (the Snowball stemmers only cut or
-    // rewrite in place), but the size is checked all the same.
-    std::string stem = info.content ? StemUncached(w) : std::string();
-    std::string& pool = fits ? cache.pool : uncached_strings;
-    if (!fits) pool.clear();
-    info.at = static_cast<uint32_t>(pool.size());
-    info.token_size = static_cast<uint16_t>(token.size());
-    pool.append(token);
-    if (info.content) {
-      info.word_size = static_cast<uint16_t>(w.size());
-      info.stem_size =
-          static_cast<uint16_t>(std::min<size_t>(stem.size(), 0xFFFF));
-      pool.append(w);
-      pool.append(stem, 0, info.stem_size);
+    const std::string stem = info.content ? StemUncached(w) : std::string();
+    const std::string_view word = info.content ? w : std::string_view();
+    if (!fits) {
+      // Past the 16-bit sizes: the word and stem kept for this call only.
+      uncached_strings.assign(word);
+      uncached_strings.append(stem);
+      const std::string_view p = uncached_strings;
+      return {info, p.substr(0, word.size()), p.substr(word.size())};
     }
-    const std::string_view p = pool;
-    return {
-        info, p.substr(info.at + info.token_size, info.word_size),
-        p.substr(info.at + info.token_size + info.word_size, info.stem_size)};
+    // A Snowball stem is no longer than its word (the stemmers only cut or
+    // rewrite in place), but its size is checked all the same.
+    const size_t stem_size = std::min<size_t>(stem.size(), 0xFFFF);
+    info.at = static_cast<uint32_t>(cache.pool.size());
+    info.token_size = static_cast<uint16_t>(token.size());
+    info.word_size = static_cast<uint16_t>(word.size());
+    info.stem_size = static_cast<uint16_t>(stem_size);
+    cache.pool.append(token);
+    cache.pool.append(word);
+    cache.pool.append(stem, 0, stem_size);
+    return {info, cache.word(info), cache.stem(info)};
   };
   TermList& stems = out.stems;
   TermList& words = out.words;

@@ -191,6 +191,53 @@ TEST(TermAnalyzer, UnitTermsContents) {
   EXPECT_EQ(u.tokens[1], t.tokens[1]);
 }
 
+// Words too long for the token cache's 16-bit sizes are analyzed without
+// it, and the same as the cached ones (a word of 70,000 letters is no
+// word, but a dump may hold one).
+TEST(TermAnalyzer, TokensPastTheCacheAreAnalyzedAlike) {
+  const TermAnalyzer& a = Analyzer();
+  const std::string huge(70000, 'q');
+  const std::string text = "The " + huge + "s reported losses of " + huge + "s";
+  const UnitTerms t = a.Analyze(text);
+  ASSERT_EQ(t.words.size(), 4u);
+  EXPECT_EQ(t.words[0], huge + "s");
+  EXPECT_EQ(t.words[3], huge + "s");
+  EXPECT_EQ(t.stems[0], a.Stem(huge + "s"));
+  EXPECT_EQ(t.stems[0], t.stems[3]);
+  EXPECT_EQ(t.stems[1], "report");
+  EXPECT_EQ(t.stems[2], "loss");
+  EXPECT_EQ(t.tokens[1], t.tokens[5]);
+  // A short word between two long ones, and the long one again: views
+  // into the cache's pool stay right as it grows.
+  EXPECT_EQ(a.Analyze(text), t);
+  EXPECT_EQ(
+      a.Analyze("reported " + huge + "s reported").stems.ToStrings(),
+      (std::vector<std::string>{"report", std::string(t.stems[0]), "report"}));
+}
+
+// AnalyzeInto into one reused UnitTerms gives what Analyze gives, whatever
+// the buffer held before (a negated text before a plain one, numbers
+// before none).
+TEST(TermAnalyzer, AnalyzeIntoResetsTheBuffer) {
+  const TermAnalyzer& a = Analyzer();
+  const std::vector<std::string> texts = {
+      "He did not deny paying $2,000 and 1.4 million euros.",
+      "Islamic State's plans to destabilize Central Asia", "",
+      "No 10 said nothing.", "The plans of the State"};
+  UnitTerms reused;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : texts) {
+      UnitTerms fresh;
+      a.AnalyzeInto(text, &fresh);
+      a.AnalyzeInto(text, &reused);
+      EXPECT_EQ(reused, fresh) << text;
+      EXPECT_EQ(a.Analyze(text), fresh) << text;
+    }
+  }
+  EXPECT_TRUE(a.Analyze(texts[0]).negated);
+  EXPECT_FALSE(a.Analyze(texts[1]).negated);
+}
+
 TEST(TermAnalyzer, Negation) {
   const TermAnalyzer& a = Analyzer();
   EXPECT_TRUE(a.Analyze("Russia will not supply wheat").negated);
