@@ -356,13 +356,22 @@ absl::Status ValidateSegmentOptions(const SegmentOptions& o) {
 Segmentation Segment(std::string_view text, const SegmentOptions& options) {
   Segmentation seg;
   size_t pos = 0;
+  // The next CR and LF at or after `pos` (text.size() if none), each byte
+  // searched once by memchr: find_first_of("\r\n") calls memchr on the
+  // set for every byte, 14% of the claims' segment step.
+  auto find = [&](char c) {
+    const size_t at = text.find(c, pos);
+    return at == std::string_view::npos ? text.size() : at;
+  };
+  size_t next_cr = find('\r'), next_lf = find('\n');
   while (pos < text.size()) {
     // Lines end at LF, CRLF or a lone CR (classic Mac text), as the title
     // line is read (ingest.cc): at LF alone, a text with CR line ends was
     // one paragraph, so none of its lines could be its headline or
     // boilerplate, and an unclosed quote ran to the text's end.
-    size_t nl = text.find_first_of("\r\n", pos);
-    if (nl == std::string_view::npos) nl = text.size();
+    if (next_cr < pos) next_cr = find('\r');
+    if (next_lf < pos) next_lf = find('\n');
+    const size_t nl = std::min(next_cr, next_lf);
     AddTrimmed(text, static_cast<uint32_t>(pos), static_cast<uint32_t>(nl),
                &seg.paragraphs);
     pos = nl + 1;
