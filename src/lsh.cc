@@ -95,7 +95,7 @@ uint64_t BandKey(std::span<const uint32_t> sig, LshParams params,
 }
 
 uint32_t LshIndex::BandKey(std::span<const uint32_t> sig, uint32_t band) const {
-  return static_cast<uint32_t>(refrain::BandKey(sig, params_, band) >> 32);
+  return BucketKey(sig, params_, band);
 }
 
 void LshIndex::Reserve(size_t docs) {

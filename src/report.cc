@@ -1152,8 +1152,11 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
   static_assert(std::size(kFiles) == std::size(kReportFiles));
   constexpr auto kNumFiles = static_cast<int>(std::size(kFiles));
   std::vector<std::optional<absl::StatusOr<PendingFile>>> written(kNumFiles);
-  // An exception (a rendering out of memory) must not leave a thread of the
-  // parallel loop: it is rethrown after it.
+  // An exception thrown on a thread of this loop (report.html rendered out
+  // of memory, a file not created) must not leave it: it is rethrown after
+  // the loop. (One thrown inside RenderInWaves' own parallel region, which
+  // renders report.json and the CSVs, ends the process there, as it did
+  // before the files were rendered side by side.)
   std::vector<std::exception_ptr> thrown(kNumFiles);
   constexpr size_t kSmallReportRows = 16384;
   const bool side_by_side = report.documents.size() + report.pairs.size() +

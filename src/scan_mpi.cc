@@ -43,7 +43,7 @@ double Seconds(Clock::time_point since) {
 
 constexpr uint32_t kDropped = UINT32_MAX;  // A local document not kept.
 struct BandEntry {
-  uint64_t key;
+  uint32_t key;  // BucketKey, as LshIndex buckets.
   uint32_t band;
   uint32_t doc;  // Global document number.
 };
@@ -630,7 +630,7 @@ absl::StatusOr<std::vector<uint64_t>> BucketPairs(Comm& comm,
     std::span<const uint32_t> sig = shard.signatures[local];
     for (uint32_t b = 0; b < lsh.bands; ++b) {
       entries[i * lsh.bands + b] =
-          BandEntry{BandKey(sig, lsh, b), b, shard.global_of[local]};
+          BandEntry{BucketKey(sig, lsh, b), b, shard.global_of[local]};
     }
   }
   std::vector<std::vector<BandEntry>> route(size);

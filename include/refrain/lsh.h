@@ -47,6 +47,16 @@ double CandidateProbability(double s, LshParams p);
 uint64_t BandKey(std::span<const uint32_t> signature, LshParams params,
                  uint32_t band);
 
+// What a scan buckets by: the top 32 bits of BandKey (LshIndex's entries
+// keep 8 bytes, not 16). Two different band keys sharing their top half
+// only add a candidate, which verification judges as any other; every
+// bucketing of one scan (the MPI scan's too) uses this, so that they list
+// the same candidates.
+inline uint32_t BucketKey(std::span<const uint32_t> signature, LshParams params,
+                          uint32_t band) {
+  return static_cast<uint32_t>(BandKey(signature, params, band) >> 32);
+}
+
 // How many pairs AppendBucketPairs appends for a bucket of m members.
 inline uint64_t BucketPairCount(uint64_t m, uint32_t max_bucket) {
   return m > max_bucket ? m - 1 : m * (m - 1) / 2;
@@ -122,17 +132,19 @@ class LshIndex {
   // set before building it.
   uint64_t CandidatePairBound(uint32_t max_bucket) const;
 
-  // Documents sharing at least one band with `signature` (num_perm slots),
-  // sorted and distinct.
+  // Documents sharing at least one band's BucketKey with `signature`
+  // (num_perm slots), sorted and distinct.
   std::vector<uint32_t> Query(std::span<const uint32_t> signature) const;
 
  private:
-  // 8 bytes: the band key's top 32 bits and the document. Two different
-  // band keys that share their top half (about n^2 / 2^33 pairs of n
-  // documents in a band: a few at a million) only add candidates, which
-  // verification and the claims' cosine gate judge like any other; the
-  // 16-byte entries of full keys were half of the claim LSH's time in
-  // page faults (18 MB of tables for BBC's 40k sentences, 28 bands).
+  // 8 bytes: the document's BucketKey in the band, and the document. Keys
+  // that collide in 32 bits (about n^2 / 2^33 pairs of n documents a band:
+  // ~116 a band at a million) add candidates; the 16-byte entries of full
+  // keys were half of the claim LSH's time in page faults (18 MB of tables
+  // for BBC's 40k sentences, 28 bands). A colliding document can also
+  // become the first member of a bucket over max_bucket, which then pairs
+  // the others with it alone in that band; their other bands still pair
+  // them with their true first.
   struct Entry {
     uint32_t key;
     uint32_t doc;
@@ -165,7 +177,7 @@ class LshIndex {
   };
   using Table = std::vector<Entry, NoInitAllocator<Entry>>;
 
-  // The top 32 bits of refrain::BandKey: what Entry keeps.
+  // refrain::BucketKey with this index's parameters.
   uint32_t BandKey(std::span<const uint32_t> sig, uint32_t band) const;
   // CandidatePairs, calling release(b) once band b's pairs are listed.
   template <typename Release>

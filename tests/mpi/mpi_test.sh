@@ -135,6 +135,17 @@ check generated-no-claims "$work/dump" --no-claims --threshold 0.7
 check capped "$work/dump" --no-claims --max-cluster-pairs 2 --max-bucket 3
 # The longest copy represents its cluster (text sizes travel to rank 0).
 check keep-longest "$work/dump" --no-claims --keep longest --max-cluster-pairs 2
+# The ranks bucket by the keys LshIndex buckets by (their top 32 bits):
+# 100,000 documents (seed 3) hold 19 candidate pairs that only collide in
+# 32 bits, which full 64-bit keys on the ranks did not list.
+"$refrain" generate --docs 100000 --seed 3 --out "$work/large.jsonl" >/dev/null
+run "$work/large-1.log" "$refrain" scan "$work/large.jsonl" --no-claims \
+  --out "$work/large-1" --quiet
+run "$work/large-2.log" "${mpirun[@]}" -np 2 "$refrain" scan \
+  "$work/large.jsonl" --no-claims --out "$work/large-2" --quiet
+echo -n "100,000 generated, 2 ranks: "
+python3 "$src/tests/mpi/same_report.py" "$work/large-1/report.json" \
+  "$work/large-2/report.json" 2
 
 # The capped run did cap: a bucket over 3 members and a cluster listed
 # as pairs to its representative.
