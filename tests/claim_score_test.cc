@@ -215,6 +215,70 @@ TEST(TermAnalyzer, TokensPastTheCacheAreAnalyzedAlike) {
       (std::vector<std::string>{"report", std::string(t.stems[0]), "report"}));
 }
 
+// Tokens on both sides of the cache's 16-bit sizes (65,535 bytes): the
+// word is the token, the stem Stem(word).
+TEST(TermAnalyzer, TokensAroundTheCacheLimit) {
+  const TermAnalyzer& a = Analyzer();
+  for (size_t n : {21845u, 21846u, 30000u, 65535u, 65536u, 70000u, 140000u}) {
+    std::string huge(n, 'q');
+    huge[n / 2] = 'z';
+    const std::string text = "The " + huge + "'s reports rose, " + huge;
+    const UnitTerms t = a.Analyze(text);
+    ASSERT_EQ(t.words.size(), 4u) << n;
+    EXPECT_EQ(t.words[0].size(), huge.size()) << n;
+    EXPECT_TRUE(t.words[0] == huge) << n;
+    EXPECT_TRUE(t.stems[0] == a.Stem(huge)) << n;
+    EXPECT_TRUE(t.words[3] == huge) << n;
+    EXPECT_TRUE(t.stems[3] == a.Stem(huge)) << n;
+    EXPECT_EQ(t.stems[1], "report") << n;
+    EXPECT_EQ(t.tokens[1], t.tokens[4]) << n;
+  }
+}
+
+// Many distinct words in one text (the cache's pool reallocating many
+// times mid-text) with hits on earlier words between them.
+TEST(TermAnalyzer, CachePoolGrowsMidText) {
+  const TermAnalyzer& a = Analyzer();
+  std::string text;
+  std::vector<std::string> expect_words;
+  for (int i = 0; i < 20000; ++i) {
+    std::string w = "word" +
+                    std::string(1 + i % 37, static_cast<char>('a' + i % 26)) +
+                    std::to_string(i) + "x";
+    if (i % 3 == 0) w = "reported";
+    if (i % 7 == 0) w = std::string(2000 + i % 500, 'k') + "ing";
+    text += w + " ";
+    expect_words.push_back(w);
+  }
+  for (int round = 0; round < 2; ++round) {
+    const UnitTerms t = a.Analyze(text);
+    ASSERT_EQ(t.words.size(), expect_words.size());
+    for (size_t i = 0; i < expect_words.size(); ++i) {
+      ASSERT_EQ(t.words[i], expect_words[i]) << i;
+      ASSERT_EQ(t.stems[i], a.Stem(expect_words[i])) << i;
+    }
+  }
+}
+
+// Past the pool's bound (2^26 bytes) the cache is cleared at the next
+// text; results stay right on both sides of the clear.
+TEST(TermAnalyzer, CachePoolBoundClears) {
+  const TermAnalyzer& a = Analyzer();
+  std::string text;
+  for (int i = 0; i < 1300; ++i) {
+    std::string w(20000, 'm');
+    w += std::to_string(i);
+    w.replace(0, 6, "abcdef");
+    text += w + " ";
+  }
+  const UnitTerms first = a.Analyze(text);
+  const UnitTerms small = a.Analyze("The reported losses of the states' banks");
+  const UnitTerms again = a.Analyze(text);
+  EXPECT_EQ(first, again);
+  EXPECT_EQ(small.stems.ToStrings(),
+            (std::vector<std::string>{"report", "loss", "state", "bank"}));
+}
+
 // AnalyzeInto into one reused UnitTerms gives what Analyze gives, whatever
 // the buffer held before (a negated text before a plain one, numbers
 // before none).
@@ -236,6 +300,18 @@ TEST(TermAnalyzer, AnalyzeIntoResetsTheBuffer) {
   }
   EXPECT_TRUE(a.Analyze(texts[0]).negated);
   EXPECT_FALSE(a.Analyze(texts[1]).negated);
+  // Russian (ё read as е) through the same buffer.
+  absl::StatusOr<TermAnalyzer> ru =
+      TermAnalyzer::Create({.language = "russian"});
+  ASSERT_TRUE(ru.ok()) << ru.status();
+  for (const std::string text :
+       {"Всё это её ещё не решило.", "", "Министр не отрицал рост на 5%."}) {
+    UnitTerms fresh;
+    ru->AnalyzeInto(text, &fresh);
+    ru->AnalyzeInto(text, &reused);
+    EXPECT_EQ(reused, fresh) << text;
+  }
+  EXPECT_EQ(ru->Analyze("Всё её ещё").stems, ru->Analyze("Все ее еще").stems);
 }
 
 TEST(TermAnalyzer, Negation) {
