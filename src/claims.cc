@@ -712,6 +712,15 @@ struct TermIds {
   }
 };
 
+// Hashes a stem for the term-numbering maps: XXH3, where absl falls back
+// to std::hash for std::string_view keys (libstdc++'s _Hash_bytes, a fifth
+// of the step's time).
+struct StemHash {
+  size_t operator()(std::string_view s) const {
+    return internal::HashBytes(s, internal::kTokenSeed);
+  }
+};
+
 // Numbers the units' stems in order of first use, exactly as one pass
 // over the units would number them: the ids order the matrix columns, and
 // with them the additions that make up the norms and cosines. Blocks of
@@ -746,7 +755,7 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
   std::vector<std::vector<std::string_view>> block_stems(blocks);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t k = 0; k < blocks; ++k) {
-    absl::flat_hash_map<std::string_view, int32_t> local;
+    absl::flat_hash_map<std::string_view, int32_t, StemHash> local;
     for (uint32_t u = block_begin(k); u < block_begin(k + 1); ++u) {
       size_t o = ids.begin[u];
       for (std::string_view stem : stems[u]) {
@@ -757,7 +766,7 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
       }
     }
   }
-  absl::flat_hash_map<std::string_view, int32_t> term_id;
+  absl::flat_hash_map<std::string_view, int32_t, StemHash> term_id;
   std::vector<std::string_view> term_stem;
   std::vector<std::vector<int32_t>> block_ids(blocks);
   for (int64_t k = 0; k < blocks; ++k) {
