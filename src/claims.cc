@@ -199,7 +199,7 @@ absl::Status SketchForIndex(std::span<const ClaimUnit> units,
   // 30 distinct ones an article (strings, sorted, took 0.15 s of BBC's 2,226
   // articles, twice a scan).
   inc->unit_stems.assign(units.size(), TermList());
-  absl::flat_hash_set<std::string_view> distinct;
+  absl::flat_hash_set<std::string_view, internal::ViewHash> distinct;
   std::vector<std::string_view> st;
   for (size_t u = 0; u < units.size(); ++u) {
     st.assign(stems[u].begin(), stems[u].end());
@@ -438,15 +438,16 @@ bool IsQuoteLeadIn(std::string_view s) {
   while (b > 0 && absl::ascii_isalpha(static_cast<unsigned char>(s[b - 1])))
     --b;
   for (char c : s.substr(b)) verb.push_back(absl::ascii_tolower(c));
-  static const absl::flat_hash_set<std::string_view> kSpeech = {
-      "said",      "says",      "say",       "added",     "adds",
-      "told",      "tells",     "explained", "explains",  "warned",
-      "warns",     "stated",    "states",    "argued",    "argues",
-      "insisted",  "insists",   "wrote",     "writes",    "commented",
-      "continued", "noted",     "notes",     "declared",  "declares",
-      "replied",   "replies",   "admitted",  "admits",    "claimed",
-      "asked",     "announced", "responded", "concluded", "acknowledged",
-      "remarked",  "observed",  "urged",     "urges",     "suggested"};
+  static const absl::flat_hash_set<std::string_view, internal::ViewHash>
+      kSpeech = {
+          "said",      "says",      "say",       "added",     "adds",
+          "told",      "tells",     "explained", "explains",  "warned",
+          "warns",     "stated",    "states",    "argued",    "argues",
+          "insisted",  "insists",   "wrote",     "writes",    "commented",
+          "continued", "noted",     "notes",     "declared",  "declares",
+          "replied",   "replies",   "admitted",  "admits",    "claimed",
+          "asked",     "announced", "responded", "concluded", "acknowledged",
+          "remarked",  "observed",  "urged",     "urges",     "suggested"};
   return kSpeech.contains(verb);
 }
 
@@ -462,9 +463,10 @@ bool IsNameList(std::string_view s) {
           std::count(s.begin(), s.end(), ';') <
       3)
     return false;
-  static const absl::flat_hash_set<std::string_view> kParticles = {
-      "de", "del", "della", "dal", "da", "di",  "van", "von",  "der", "den",
-      "du", "la",  "le",    "el",  "al", "bin", "ben", "capt", "v",   "vs"};
+  static const absl::flat_hash_set<std::string_view, internal::ViewHash>
+      kParticles = {"de",  "del", "della", "dal",  "da", "di", "van",
+                    "von", "der", "den",   "du",   "la", "le", "el",
+                    "al",  "bin", "ben",   "capt", "v",  "vs"};
   // Text in capitals throughout (some wire feeds) has no case to read.
   if (std::none_of(s.begin(), s.end(), [](char c) {
         return absl::ascii_islower(static_cast<unsigned char>(c));
@@ -712,15 +714,6 @@ struct TermIds {
   }
 };
 
-// Hashes a stem for the term-numbering maps: XXH3, where absl falls back
-// to std::hash for std::string_view keys (libstdc++'s _Hash_bytes, a fifth
-// of the step's time).
-struct StemHash {
-  size_t operator()(std::string_view s) const {
-    return internal::HashBytes(s, internal::kTokenSeed);
-  }
-};
-
 // Numbers the units' stems in order of first use, exactly as one pass
 // over the units would number them: the ids order the matrix columns, and
 // with them the additions that make up the norms and cosines. Blocks of
@@ -755,7 +748,7 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
   std::vector<std::vector<std::string_view>> block_stems(blocks);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t k = 0; k < blocks; ++k) {
-    absl::flat_hash_map<std::string_view, int32_t, StemHash> local;
+    absl::flat_hash_map<std::string_view, int32_t, internal::ViewHash> local;
     for (uint32_t u = block_begin(k); u < block_begin(k + 1); ++u) {
       size_t o = ids.begin[u];
       for (std::string_view stem : stems[u]) {
@@ -766,7 +759,7 @@ absl::StatusOr<TermIds> NumberTerms(std::span<const TermList> stems,
       }
     }
   }
-  absl::flat_hash_map<std::string_view, int32_t, StemHash> term_id;
+  absl::flat_hash_map<std::string_view, int32_t, internal::ViewHash> term_id;
   std::vector<std::string_view> term_stem;
   std::vector<std::vector<int32_t>> block_ids(blocks);
   for (int64_t k = 0; k < blocks; ++k) {

@@ -25,6 +25,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "date.h"
+#include "hash.h"
 #include "refrain/minhash.h"
 #include "refrain/scan.h"
 #include "sink.h"
@@ -1513,7 +1514,8 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
   std::vector<BandRow> doc_bands, unit_bands;
   doc_bands.reserve(n * p.lsh.bands);
   unit_bands.reserve(dump.unit_band_keys.size());
-  absl::flat_hash_map<std::string_view, int64_t> df;  // Views of unit_stems.
+  absl::flat_hash_map<std::string_view, int64_t, internal::ViewHash>
+      df;        // Views of unit_stems.
   size_t u = 0;  // Next unit of dump.units.
   for (size_t i = 0; i < n; ++i) {
     const Document& d = *dump.docs[i];

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_join.h"
 #include "claims_internal.h"
+#include "hash.h"
 #include "refrain/claim_score.h"
 #include "refrain/lsh.h"
 #include "refrain/minhash.h"
@@ -263,9 +264,9 @@ absl::StatusOr<std::vector<int64_t>> IndexedScan::GatedDocuments(
   }
 
   // Pass 2, for the articles none of whose units passed: the full counts.
-  absl::flat_hash_set<std::string_view> known;
+  absl::flat_hash_set<std::string_view, internal::ViewHash> known;
   for (const TermList& t : sketch.unit_terms) known.insert(t.begin(), t.end());
-  absl::flat_hash_set<std::string_view> more;
+  absl::flat_hash_set<std::string_view, internal::ViewHash> more;
   for (int64_t k = 0; k < num_found; ++k) {
     if (pass[doc_of[k]]) continue;
     for (std::string_view stem : their_stems[k]) {

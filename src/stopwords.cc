@@ -53,9 +53,10 @@ constexpr std::string_view kNegations[] = {
     "not",     "no",      "never",   "nor",    "none",   "nobody",
     "nothing", "neither", "nowhere", "cannot", "without"};
 
-const absl::flat_hash_set<std::string_view>& EnglishSet() {
-  static const auto* set = new absl::flat_hash_set<std::string_view>(
-      std::begin(kEnglish), std::end(kEnglish));
+const absl::flat_hash_set<std::string_view, internal::ViewHash>& EnglishSet() {
+  static const auto* set =
+      new absl::flat_hash_set<std::string_view, internal::ViewHash>(
+          std::begin(kEnglish), std::end(kEnglish));
   return *set;
 }
 
