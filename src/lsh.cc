@@ -94,7 +94,7 @@ uint64_t BandKey(std::span<const uint32_t> sig, LshParams params,
                              internal::kBandSeed + band);
 }
 
-uint32_t LshIndex::BandKey(std::span<const uint32_t> sig, uint32_t band) const {
+uint32_t LshIndex::KeyOf(std::span<const uint32_t> sig, uint32_t band) const {
   return BucketKey(sig, params_, band);
 }
 
@@ -113,7 +113,7 @@ void LshIndex::Add(std::span<const uint32_t> signatures) {
         signatures.subspan(static_cast<size_t>(i) * num_perm_, num_perm_);
     for (uint32_t band = 0; band < params_.bands; ++band) {
       bands_[band][first + i] =
-          Entry{BandKey(sig, band), first + static_cast<uint32_t>(i)};
+          Entry{KeyOf(sig, band), first + static_cast<uint32_t>(i)};
     }
   }
   size_ += static_cast<uint32_t>(n);
@@ -336,7 +336,7 @@ std::vector<uint32_t> LshIndex::Query(std::span<const uint32_t> sig) const {
   std::vector<uint32_t> out;
   for (uint32_t b = 0; b < params_.bands; ++b) {
     const Table& t = bands_[b];
-    const uint32_t key = BandKey(sig, b);
+    const uint32_t key = KeyOf(sig, b);
     auto it = std::lower_bound(t.begin(), t.end(), Entry{key, 0});
     for (; it != t.end() && it->key == key; ++it) out.push_back(it->doc);
   }

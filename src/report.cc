@@ -1171,7 +1171,10 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
       if (f.ok()) {
         render(report, html, [&](std::string&& piece) { f->Append(piece); });
         absl::Status s = f->Finish();
-        if (s.ok()) s = f->Sync();
+        // Side by side, a thread waits for its own file while the others
+        // render; one after the other, the waits come after the last file
+        // (Finish() started every write-back).
+        if (s.ok() && side_by_side) s = f->Sync();
         if (!s.ok()) f = s;
       }
       written[i].emplace(std::move(f));
@@ -1185,6 +1188,11 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
     if (thrown[i]) std::rethrow_exception(thrown[i]);
     if (!written[i]->ok()) return written[i]->status();
     files.push_back(**std::move(written[i]));
+  }
+  if (!side_by_side) {
+    for (PendingFile& f : files) {
+      if (absl::Status s = f.Sync(); !s.ok()) return s;
+    }
   }
   return RenameAll(files);
 }

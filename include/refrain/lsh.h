@@ -178,7 +178,7 @@ class LshIndex {
   using Table = std::vector<Entry, NoInitAllocator<Entry>>;
 
   // refrain::BucketKey with this index's parameters.
-  uint32_t BandKey(std::span<const uint32_t> sig, uint32_t band) const;
+  uint32_t KeyOf(std::span<const uint32_t> sig, uint32_t band) const;
   // CandidatePairs, calling release(b) once band b's pairs are listed.
   template <typename Release>
   std::vector<std::pair<uint32_t, uint32_t>> ListPairs(
