@@ -9,6 +9,7 @@
 //   REFRAIN_BENCH_TEXT=../shared/data/bbc-news/bbc
 //     build/bench/refrain_bench --benchmark_filter=Real
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -469,6 +470,55 @@ void BM_RealClaimScore(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * pairs);
 }
 BENCHMARK(BM_RealClaimScore);
+
+// A run of n negation cues with no clause break ("not not ... not"), whose
+// every scope reaches the text's end. Complexity() fits the time to n: the
+// scopes take one pass over the tokens (a scan per cue was quadratic:
+// 100,000 cues took 20 s). Bytes: the text's.
+void BM_NegationScopes(benchmark::State& state) {
+  const auto n = static_cast<size_t>(state.range(0));
+  std::string text;
+  for (size_t i = 0; i < n; ++i) text += "not ";
+  for (auto _ : state) {
+    UnitTerms t = Analyzer().Analyze(text);
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetComplexityN(static_cast<int64_t>(n));
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<int64_t>(text.size()));
+}
+BENCHMARK(BM_NegationScopes)
+    ->RangeMultiplier(8)
+    ->Range(1 << 9, 1 << 18)
+    ->Complexity(benchmark::oN);
+
+// ClaimScorer::Create as a process's first claims run pays it: WordNet
+// loaded through a directory path the process has not seen (a new symlink
+// to /usr/share/wordnet each time, which the per-process sharing does not
+// recognise; the on-disk image is shared, as for any path to the same
+// directory).
+void BM_WordNetLoad(benchmark::State& state) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("refrain-bench-wordnet-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  int i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::filesystem::path link = dir / std::to_string(i++);
+    std::filesystem::create_directory_symlink("/usr/share/wordnet", link);
+    state.ResumeTiming();
+    absl::StatusOr<ClaimScorer> s =
+        ClaimScorer::Create(ClaimScorerOptions{link.string()});
+    if (!s.ok()) {
+      state.SkipWithError(std::string(s.status().message()).c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(&*s);
+  }
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_WordNetLoad)->Unit(benchmark::kMillisecond);
 
 // A band table's sort (8-byte entries as LshIndex keeps, keys uniform): arg 1 =
 // 0 scatters into all buckets at once (the span form of SortByBuckets), 1 is

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -357,23 +356,20 @@ TEST(TermAnalyzer, NegationScopes) {
 
 // The scopes take one pass over the tokens: a long run of cues without a
 // break (each scope the rest of the text) took time quadratic in its
-// length (100,000 "not": 20 s).
-TEST(TermAnalyzer, NegationScopesInLinearTime) {
-  constexpr uint32_t kCues = 100000;
+// length (100,000 "not": 20 s). With a million cues a quadratic pass would
+// run for hours, past ctest's timeout; BM_NegationScopes in bench/ fits
+// the time to the length (O(N)).
+TEST(TermAnalyzer, NegationScopesOfAMillionCues) {
+  constexpr uint32_t kCues = 1000000;
   std::string text;
   for (uint32_t i = 0; i < kCues; ++i) text += "not ";
   text += "and not, not";
-  const auto start = std::chrono::steady_clock::now();
   const UnitTerms t = Analyzer().Analyze(text);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
   ASSERT_EQ(t.negations.size(), kCues + 2);
   EXPECT_EQ(t.negations[0].end, kCues);  // "and" opens a clause.
   EXPECT_EQ(t.negations[kCues - 1].end, kCues);
   EXPECT_EQ(t.negations[kCues].end, kCues + 2);  // The comma.
   EXPECT_EQ(t.negations[kCues + 1].end, kCues + 3);
-  EXPECT_LT(seconds, 2.0);
 }
 
 TEST(TermAnalyzer, NegationInOtherLanguages) {
@@ -1030,18 +1026,13 @@ TEST(ClaimScorer, MissingWordNetIsAClearError) {
             std::string::npos);
 }
 
-TEST(ClaimScorer, WordNetLoadsQuickly) {
+TEST(ClaimScorer, WordNetLoadsThroughANewPath) {
   // A fresh directory path (a symlink) defeats the per-process sharing, so
-  // this times a real load.
+  // this is a real load (its time: BM_WordNetLoad in bench/).
   TempDir tmp;
   std::filesystem::create_directory_symlink("/usr/share/wordnet", tmp / "wn");
-  const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<ClaimScorer> s = ClaimScorer::Create({tmp / "wn"});
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_LT(secs, 2.0);  // About 0.2 s on one core; generous for loaded CI.
   EXPECT_GT(s->Score(Analyzer().Analyze(k000Plans),
                      Analyzer().Analyze(k003Plans), CorpusIdf()),
             ClaimScorer::DefaultThreshold());

