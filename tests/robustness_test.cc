@@ -79,8 +79,10 @@ struct CliRun {
 
 // Runs the refrain binary with `args` (no shell), measuring the child alone
 // with wait4: the peak resident set of this process's other children does
-// not count.
-CliRun RunCli(const std::vector<std::string>& args) {
+// not count. `address_space_kb` > 0: under that limit (`ulimit -v`, set by
+// /bin/sh before it execs the binary).
+CliRun RunCli(const std::vector<std::string>& args,
+              uint64_t address_space_kb = 0) {
   TempDir tmp;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -90,6 +92,12 @@ CliRun RunCli(const std::vector<std::string>& args) {
   posix_spawn_file_actions_addopen(&fa, 2, err.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<std::string> all = {REFRAIN_BINARY};
+  if (address_space_kb > 0) {
+    all = {
+        "/bin/sh", "-c",
+        absl::StrCat("ulimit -v ", address_space_kb, " && exec \"$0\" \"$@\""),
+        REFRAIN_BINARY};
+  }
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : all) argv.push_back(a.data());
@@ -98,7 +106,7 @@ CliRun RunCli(const std::vector<std::string>& args) {
   const auto t0 = std::chrono::steady_clock::now();
   pid_t pid = 0;
   int rc =
-      posix_spawn(&pid, REFRAIN_BINARY, &fa, nullptr, argv.data(), environ);
+      posix_spawn(&pid, all[0].c_str(), &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   EXPECT_EQ(rc, 0) << "cannot run " << REFRAIN_BINARY;
   if (rc != 0) return r;
@@ -530,6 +538,38 @@ TEST(AtomicOutput, FailingRunLeavesThePreviousReportIntact) {
             std::string::npos)
       << second.err;
   EXPECT_EQ(second.err.find('\n'), second.err.size() - 1) << "one line";
+  EXPECT_EQ(ReadFile(out + "/report.json"), before);
+  EXPECT_EQ(ListDir(out), files);
+  EXPECT_TRUE(HiddenEntries(out).empty());
+}
+
+// Running out of memory is no crash: one line saying so and what to try,
+// exit code 1, an earlier run's report kept and no temporaries. The limit
+// here is on address space (`ulimit -v`, as a job scheduler may set): the
+// corpus's scan needs about 300 MB of it (libraries, thread stacks, the
+// allocator's reservations) and starts with 90 MB; at 200 MB it fails
+// allocating memory (mimalloc, which aborted) or starting its reader
+// thread (std::thread, which ended in std::terminate). One thread: an
+// OpenMP worker that cannot start ends the process in libgomp, with its
+// own message ("libgomp: Thread creation failed").
+TEST(AtomicOutput, OutOfMemoryIsAClearErrorThatKeepsThePreviousReport) {
+  if (kMemoryFactor > 1) {
+    GTEST_SKIP() << "sanitizers reserve terabytes of address space";
+  }
+  TempDir d;
+  const std::string out = d / "out";
+  CliRun first = RunCli({"scan", CorpusDir(), "--out", out, "--quiet"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string before = ReadFile(out + "/report.json");
+  const std::vector<std::string> files = ListDir(out);
+  WriteFile(d / "extra/x.txt", "Extra\nA sixth article about something else.");
+  CliRun r = RunCli({"scan", CorpusDir(), d / "extra", "--out", out, "--quiet",
+                     "--threads", "1"},
+                    /*address_space_kb=*/200000);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(r.err.starts_with("refrain: stopped: out of ")) << r.err;
+  EXPECT_NE(r.err.find("--no-claims"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
   EXPECT_EQ(ReadFile(out + "/report.json"), before);
   EXPECT_EQ(ListDir(out), files);
   EXPECT_TRUE(HiddenEntries(out).empty());

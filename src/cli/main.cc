@@ -7,16 +7,20 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -956,6 +960,63 @@ void AdviseMainSegment() {
 }
 #endif
 
+// Ends a run that ran out of memory or threads: a limit of the machine,
+// said plainly with what to try, exit code 1 like any failed run. The
+// report files being written are removed first, as on Ctrl-C, so an
+// earlier run's reports stay as they were.
+[[noreturn]] void StopForResources(const char* what) {
+  refrain::RemoveTemporaryFiles();
+  std::fprintf(stderr,
+               "refrain: stopped: %s. The run needs more memory than this "
+               "process may use (ulimit -v, a container's or job's limit): "
+               "scan the dump in parts, or with --no-claims (the claims stage "
+               "needs the most; see --claim-max-memory). Unfinished output "
+               "files were removed.\n",
+               what);
+  std::_Exit(kExitFailure);
+}
+
+// std::new_handler: an allocation failed. mimalloc (Debian's, built as C)
+// aborts in operator new instead of throwing std::bad_alloc unless a
+// handler is set, and nothing in refrain recovers from running out of
+// memory, so the run stops here, whichever thread asked.
+[[noreturn]] void OnAllocationFailure() { StopForResources("out of memory"); }
+
+// std::terminate_handler: an exception nothing caught. Most of the work
+// runs in OpenMP parallel regions, out of which no exception propagates
+// (the region calls std::terminate), so a catch in main would miss most
+// of them. A thread that cannot start (std::system_error, EAGAIN) is a
+// limit of the machine; anything else is a bug, which aborts as before
+// (for its core dump) after saying what it was.
+[[noreturn]] void OnUncaughtException() {
+  const char* what = "std::terminate without an exception";
+  if (const std::exception_ptr e = std::current_exception()) {
+    what = "an exception of unknown type";
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+      StopForResources("out of memory");
+    } catch (const std::system_error& x) {
+      if (x.code() == std::errc::resource_unavailable_try_again ||
+          x.code() == std::errc::not_enough_memory) {
+        static char buffer[256];
+        std::snprintf(buffer, sizeof buffer, "out of resources (%s)", x.what());
+        StopForResources(buffer);
+      }
+      what = x.what();
+    } catch (const std::exception& x) {
+      what = x.what();
+    } catch (...) {
+    }
+  }
+  refrain::RemoveTemporaryFiles();
+  std::fprintf(stderr,
+               "refrain: internal error: %s (a bug: please report it with "
+               "the command line). Unfinished output files were removed.\n",
+               what);
+  std::abort();
+}
+
 // The first write to a fresh 4 KiB page is a page fault, and on virtual
 // machines without hardware paging (the project's CI kind) one costs about
 // 12 us: 760,000 of them were a third of the CPU time of a 1M-article scan,
@@ -975,6 +1036,14 @@ void TuneAllocator() {
                            ? ReserveHugePageArena()
                            : 0;
   if (arena != 0) AdviseMainSegment();
+  // mimalloc reports a failed allocation here before it returns null or,
+  // in operator new, aborts (Debian's is built as C, and does not see
+  // std::set_new_handler's handler).
+  mi_register_error(
+      [](int err, void*) {
+        if (err == ENOMEM) StopForResources("out of memory");
+      },
+      nullptr);
   if (mi_option_is_enabled(mi_option_verbose)) {
     std::fprintf(stderr,
                  "refrain: mimalloc huge-page arena %zu GiB, allow_decommit "
@@ -990,6 +1059,8 @@ int main(int argc, char** argv) {
   TuneAllocator();
   // Ctrl-C or a kill while a report is written: no hidden temporaries left.
   refrain::InstallTemporaryFileCleanup();
+  std::set_new_handler(OnAllocationFailure);
+  std::set_terminate(OnUncaughtException);
   // Every command's parallel loops: OMP_NUM_THREADS=100000 made libgomp
   // crash creating threads.
   omp_set_num_threads(refrain::DefaultThreadCount());
