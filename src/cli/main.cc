@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
@@ -965,6 +966,15 @@ void AdviseMainSegment() {
 // report files being written are removed first, as on Ctrl-C, so an
 // earlier run's reports stay as they were.
 [[noreturn]] void StopForResources(const char* what) {
+  // Threads run out together: one says so, the others wait for its exit
+  // (unless it is this thread again, failing inside the handler).
+  static std::atomic<bool> stopping{false};
+  thread_local bool here = false;
+  if (here) std::_Exit(kExitFailure);
+  here = true;
+  if (stopping.exchange(true)) {
+    for (;;) pause();
+  }
   refrain::RemoveTemporaryFiles();
   std::fprintf(stderr,
                "refrain: stopped: %s. The run needs more memory than this "
