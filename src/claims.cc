@@ -1800,6 +1800,7 @@ namespace {
 template <typename Segmented, typename Sink>
 void AnalyzeAll(std::span<const Document> docs,
                 std::span<const uint32_t> story_of,
+                std::span<std::optional<ClaimSegments>> presegmented,
                 const SegmentOptions& segment, const ClaimOptions& options,
                 const TermAnalyzer& analyzer, Segmented segmented, Sink sink) {
   const int64_t n = static_cast<int64_t>(docs.size());
@@ -1808,7 +1809,14 @@ void AnalyzeAll(std::span<const Document> docs,
   // ---- Segment; key every line for boilerplate detection. ----
   std::vector<ClaimSegments> segs(docs.size());
 #pragma omp parallel for schedule(dynamic, 4)
-  for (int64_t d = 0; d < n; ++d) segs[d] = SegmentForClaims(docs[d], segment);
+  for (int64_t d = 0; d < n; ++d) {
+    if (static_cast<size_t>(d) < presegmented.size() && presegmented[d]) {
+      segs[d] = *std::move(presegmented[d]);
+      presegmented[d].reset();
+    } else {
+      segs[d] = SegmentForClaims(docs[d], segment);
+    }
+  }
   std::vector<std::pair<uint64_t, uint32_t>> key_story;
   for (uint32_t d = 0; d < docs.size(); ++d) {
     for (uint64_t k : segs[d].paragraph_keys)
@@ -1839,7 +1847,7 @@ absl::Status ForEachClaimUnits(
       TermAnalyzer::Create(TermAnalyzerOptions{options.language});
   if (!analyzer.ok()) return analyzer.status();
   AnalyzeAll(
-      docs, story_of, segment, options, *analyzer, [] {},
+      docs, story_of, {}, segment, options, *analyzer, [] {},
       [&](uint32_t d, ClaimUnits units) { sink(d, std::move(units)); });
   return absl::OkStatus();
 }
@@ -1854,12 +1862,17 @@ absl::Status AddBackgroundIdf(const ClaimOptions& options,
   return absl::OkStatus();
 }
 
-absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
-                                        std::span<const uint32_t> story_of,
-                                        const SegmentOptions& segment,
-                                        const ClaimOptions& options,
-                                        ClaimsIncremental* incremental) {
+absl::StatusOr<ClaimsResult> FindClaims(
+    std::span<const Document> docs, std::span<const uint32_t> story_of,
+    const SegmentOptions& segment, const ClaimOptions& options,
+    ClaimsIncremental* incremental,
+    std::span<std::optional<ClaimSegments>> presegmented) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  if (!presegmented.empty() && presegmented.size() != docs.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("claims: %d documents, %d presegmented entries",
+                        docs.size(), presegmented.size()));
+  }
   if (auto s = CheckClaimMemory(docs, options); !s.ok()) return s;
   Lap lap;
   ClaimsResult::Timings timings;
@@ -1871,7 +1884,7 @@ absl::StatusOr<ClaimsResult> FindClaims(std::span<const Document> docs,
   timings.load_s = lap();
   std::vector<ClaimUnits> per_doc(docs.size());
   AnalyzeAll(
-      docs, story_of, segment, options, *analyzer,
+      docs, story_of, presegmented, segment, options, *analyzer,
       [&] { timings.segment_s = lap(); },
       [&](uint32_t d, ClaimUnits units) { per_doc[d] = std::move(units); });
   ClaimUnits all = ConcatUnits(per_doc);

@@ -284,10 +284,11 @@ void StartReport(const ScanOptions& options, Report* report) {
 
 absl::Status SketchInputs(
     std::span<const InputFile> files, const ScanOptions& options,
-    const MinHasher& hasher, bool keep_text,
+    const MinHasher& hasher, bool keep_text, bool segment_for_claims,
     const std::function<SketchSlots(Document&&, const Sketched&)>& on_doc,
     const std::function<void(SkippedRecord&&)>& on_skip,
     const std::function<void()>& after_batch) {
+  segment_for_claims = segment_for_claims && keep_text && !options.floor;
   const uint32_t k = options.minhash.num_perm;
   // One batch with its sketches. Two alternate: the workers sketch one
   // while the calling thread hands the one before over (on_doc in input
@@ -302,6 +303,7 @@ absl::Status SketchInputs(
     std::vector<uint32_t> sigs;
     std::vector<uint64_t> words;
     std::vector<SketchSlots> slots;
+    std::vector<ClaimSegments> segments;  // With segment_for_claims.
     std::span<const uint64_t> set(size_t i) const {
       return std::span<const uint64_t>(sets[i].data(), set_sizes[i]);
     }
@@ -325,6 +327,9 @@ absl::Status SketchInputs(
         norm, std::span<const Token>(tokens.data(), num_tokens),
         options.shingle, &b.sets[i]);
     hasher.Sign(b.set(i), std::span<uint32_t>(b.sigs).subspan(i * k, k));
+    if (segment_for_claims) {
+      b.segments[i] = SegmentForClaims(*doc, options.segment);
+    }
     if (!keep_text) std::string().swap(doc->text);
   };
   // In input order, on the calling thread: what must be sequential (ids,
@@ -344,6 +349,7 @@ absl::Status SketchInputs(
       } else {
         sk.shingles = b.set(i);
         sk.signature = std::span<const uint32_t>(b.sigs).subspan(i * k, k);
+        if (segment_for_claims) sk.claim_segments = &b.segments[i];
       }
       b.slots[i] = on_doc(std::get<Document>(std::move(p.result)), sk);
     }
@@ -374,6 +380,10 @@ absl::Status SketchInputs(
       cur.sets.resize(cur.batch.size());
       cur.set_sizes.assign(cur.batch.size(), 0);
       cur.sigs.resize(cur.batch.size() * k);
+      if (segment_for_claims) {
+        cur.segments.clear();
+        cur.segments.resize(cur.batch.size());
+      }
     }
 #pragma omp parallel
     {
@@ -656,12 +666,14 @@ std::vector<uint32_t> StoryOf(const Report& report) {
   return story_of;
 }
 
-absl::Status RunClaimsStage(IndexedScan* indexed, Report* report) {
+absl::Status RunClaimsStage(
+    IndexedScan* indexed, Report* report,
+    std::span<std::optional<ClaimSegments>> presegmented) {
   const std::vector<uint32_t> story_of = StoryOf(*report);
-  absl::StatusOr<ClaimsResult> claims =
-      FindClaims(report->documents, story_of, report->options.segment,
-                 report->options.claims,
-                 indexed ? indexed->claims(report->index.loaded) : nullptr);
+  absl::StatusOr<ClaimsResult> claims = FindClaims(
+      report->documents, story_of, report->options.segment,
+      report->options.claims,
+      indexed ? indexed->claims(report->index.loaded) : nullptr, presegmented);
   if (!claims.ok()) return claims.status();
   report->claims = *std::move(claims);
   return absl::OkStatus();
@@ -714,6 +726,12 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   }
 
   // ---- Ingest, normalize, shingle, sign: batch by batch, in parallel. ----
+  // The claims stage's first step, segmenting, is done here too: a dump of
+  // small files is read more slowly than it is sketched, and the workers
+  // would otherwise wait for the reader.
+  const bool presegment = options.claims.enabled && keep_text;
+  // Per document of report.documents (presegment): its claim segments.
+  std::vector<std::optional<ClaimSegments>> claim_segments;
   FingerprintArena fingerprints;
   SignatureStore signatures(k);
   internal::IdIndex id_index;
@@ -727,6 +745,12 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
       report.floor_words += sk.floor_words;
       return internal::SketchSlots{};
     }
+    if (presegment) {
+      claim_segments.emplace_back();
+      if (sk.claim_segments != nullptr) {
+        claim_segments.back() = std::move(*sk.claim_segments);
+      }
+    }
     return internal::SketchSlots{fingerprints.Reserve(sk.shingles.size()),
                                  signatures.Reserve()};
   };
@@ -738,7 +762,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   };
   absl::Status read_status = internal::SketchInputs(
       ListInputFiles(paths, /*sizes=*/false, options.ingest.exclude_from_walk),
-      options, hasher, keep_text, on_doc, on_skip, after_batch);
+      options, hasher, keep_text, presegment, on_doc, on_skip, after_batch);
   if (!read_status.ok()) return read_status;
   id_index = internal::IdIndex();  // Its memory goes before the LSH step.
   report.records = report.documents.size() + report.skipped.size();
@@ -751,6 +775,11 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     absl::Status s =
         LoadRelated(*indexed, &report, &fingerprints, &signatures, k);
     if (!s.ok()) return s;
+    // The indexed documents went in front: segmented in the claims stage.
+    if (presegment) {
+      claim_segments.insert(claim_segments.begin(), report.index.loaded,
+                            std::nullopt);
+    }
   }
 
   // ---- LSH candidates. ----
@@ -835,7 +864,8 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   if (options.claims.enabled) {
     auto t4 = Clock::now();
     absl::Status s = internal::KeepDocumentLevelIfClaimsFail(
-        internal::RunClaimsStage(indexed ? &*indexed : nullptr, &report),
+        internal::RunClaimsStage(indexed ? &*indexed : nullptr, &report,
+                                 claim_segments),
         indexed.has_value() && !options.index_read_only, &report);
     if (!s.ok()) return s;
     report.timings.claims_s = Seconds(t4);

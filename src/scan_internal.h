@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "bucket_sort.h"
 #include "refrain/claim_score.h"
+#include "refrain/claims.h"
 #include "refrain/document.h"
 #include "refrain/ingest.h"
 #include "refrain/minhash.h"
@@ -137,6 +138,9 @@ struct Sketched {
   std::span<const uint64_t> shingles;
   std::span<const uint32_t> signature;
   uint64_t floor_words = 0;
+  // Its claim segments (SegmentForClaims), if SketchInputs was asked to
+  // make them; on_doc may move from them. Null otherwise.
+  ClaimSegments* claim_segments = nullptr;
 };
 
 // Where on_doc wants a document's sketch stored: SketchInputs fills these
@@ -153,10 +157,13 @@ struct SketchSlots {
 // input into batches of options.batch_records while OpenMP workers sketch
 // the previous batch. Calls `on_doc` and `on_skip` sequentially, in input
 // order, on the calling thread, and `after_batch` after each batch. Drops
-// the text of each document unless `keep_text`.
+// the text of each document unless `keep_text`. With `segment_for_claims`
+// (which needs keep_text) it also segments each document for the claims
+// stage (Sketched::claim_segments): on a dump of many small files the
+// reader is slower than the workers, which would otherwise wait for it.
 absl::Status SketchInputs(
     std::span<const InputFile> files, const ScanOptions& options,
-    const MinHasher& hasher, bool keep_text,
+    const MinHasher& hasher, bool keep_text, bool segment_for_claims,
     const std::function<SketchSlots(Document&&, const Sketched&)>& on_doc,
     const std::function<void(SkippedRecord&&)>& on_skip,
     const std::function<void()>& after_batch);
@@ -222,7 +229,11 @@ std::vector<uint32_t> StoryOf(const Report& report);
 
 // The claims stage over report->documents (text kept): copies within one
 // near-duplicate cluster count as one story. `indexed` may be null.
-absl::Status RunClaimsStage(IndexedScan* indexed, Report* report);
+// `presegmented`: the claim segments already made of some documents
+// (FindClaims), or empty.
+absl::Status RunClaimsStage(
+    IndexedScan* indexed, Report* report,
+    std::span<std::optional<ClaimSegments>> presegmented = {});
 
 // What a failed claims stage (`claims`) does to a scan: past a resource
 // limit (ResourceExhausted: too many candidate pairs), a scan that adds to

@@ -546,7 +546,8 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
     if (progress && rank == 0) progress(shard->local_docs, shard_bytes);
   };
   absl::Status s = internal::SketchInputs(files, options, hasher, keep_text,
-                                          on_doc, on_skip, after_batch);
+                                          /*segment_for_claims=*/false, on_doc,
+                                          on_skip, after_batch);
   if (!s.ok()) return s;
   return out;
 }

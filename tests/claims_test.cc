@@ -7,6 +7,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -976,6 +977,52 @@ TEST(Claims, RefusesDumpsEstimatedToNeedMoreMemoryThanTheLimit) {
   EXPECT_EQ(Claims(docs, o).matches.size(), 3u);
   o.max_memory_bytes = 0;  // No check.
   EXPECT_EQ(Claims(docs, o).matches.size(), 3u);
+}
+
+TEST_F(CorpusClaims, SegmentsMadeBeforeTheStageAreUsedAsIs) {
+  const std::vector<Document>& docs = report_->documents;
+  ASSERT_GE(docs.size(), 4u);
+  const ClaimsResult plain = Claims(docs);
+  ASSERT_FALSE(plain.matches.empty());
+  // Every other document segmented beforehand (as a scan's reader does),
+  // the rest left to the stage: the same units and matches.
+  std::vector<std::optional<ClaimSegments>> pre(docs.size());
+  for (size_t d = 0; d < docs.size(); d += 2) {
+    pre[d] = SegmentForClaims(docs[d], SegmentOptions{});
+  }
+  absl::StatusOr<ClaimsResult> r =
+      FindClaims(docs, {}, SegmentOptions{}, ClaimOptions{}, nullptr, pre);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->units.size(), plain.units.size());
+  for (size_t u = 0; u < plain.units.size(); ++u) {
+    EXPECT_EQ(r->units[u].doc, plain.units[u].doc);
+    EXPECT_EQ(r->units[u].span.begin, plain.units[u].span.begin);
+    EXPECT_EQ(r->units[u].span.end, plain.units[u].span.end);
+  }
+  ASSERT_EQ(r->matches.size(), plain.matches.size());
+  for (size_t m = 0; m < plain.matches.size(); ++m) {
+    EXPECT_EQ(r->matches[m].a, plain.matches[m].a);
+    EXPECT_EQ(r->matches[m].b, plain.matches[m].b);
+    EXPECT_EQ(r->matches[m].score, plain.matches[m].score);
+  }
+  // What is given is what counts: a document given as empty has no units.
+  std::vector<std::optional<ClaimSegments>> empty_first(docs.size());
+  empty_first[0] = ClaimSegments{};
+  r = FindClaims(docs, {}, SegmentOptions{}, ClaimOptions{}, nullptr,
+                 empty_first);
+  ASSERT_TRUE(r.ok()) << r.status();
+  bool plain_has_doc0 = false, has_doc0 = false;
+  for (const ClaimUnit& u : plain.units) plain_has_doc0 |= u.doc == 0;
+  for (const ClaimUnit& u : r->units) has_doc0 |= u.doc == 0;
+  EXPECT_TRUE(plain_has_doc0);
+  EXPECT_FALSE(has_doc0);
+  // One entry per document, or none.
+  std::vector<std::optional<ClaimSegments>> short_list(docs.size() - 1);
+  EXPECT_EQ(FindClaims(docs, {}, SegmentOptions{}, ClaimOptions{}, nullptr,
+                       short_list)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(Claims, RejectsBadOptions) {

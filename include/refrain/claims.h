@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -323,15 +324,22 @@ struct ClaimsIncremental {
 // The banding of the claim candidate LSH.
 LshParams ClaimLshParams(const ClaimOptions& options);
 
+struct ClaimSegments;
+
 // Finds recurring claims among `docs`. `story_of[i]` names the story of
 // document i (equal for near-duplicates; may be empty: every document its own
 // story). Fails only on unusable options (stemmer language, WordNet dir,
 // background file) or when incremental->base_idf fails. Deterministic;
 // parallel inside.
+//
+// `presegmented` is empty or holds an entry per document: the segments
+// SegmentForClaims(docs[i], segment) already made (moved from), or none
+// (the document is segmented here). A scan makes them while it reads.
 absl::StatusOr<ClaimsResult> FindClaims(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const SegmentOptions& segment, const ClaimOptions& options,
-    ClaimsIncremental* incremental = nullptr);
+    ClaimsIncremental* incremental = nullptr,
+    std::span<std::optional<ClaimSegments>> presegmented = {});
 
 // FindClaims in stages, for a caller that holds the documents in pieces (the
 // MPI scan, scan_mpi.h: each rank derives the units of its own documents,
