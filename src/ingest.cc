@@ -138,6 +138,10 @@ class PlainSource : public ByteSource {
     if (close_) std::fclose(f_);
   }
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    // A short fread has already met the end (unbuffered, it asked the
+    // system for the rest and got 0): asking again would cost a third read
+    // call for every small file of a folder.
+    if (std::feof(f_)) return size_t{0};
     size_t got = std::fread(buf, 1, n, f_);
     if (got == 0 && std::ferror(f_)) {
       return absl::DataLossError(absl::StrCat("read error: ", ErrnoText()));
