@@ -1705,8 +1705,27 @@ std::variant<Document, SkippedRecord> ParseRecord(
     err = parser.parse(record.bytes).get(root);
   }
   if (err) {
+    // Records separated by CR alone (old Mac line ends) read as one line
+    // that fails: say why, or the reason would hide every record in it.
+    // A raw CR is never inside a JSON string, so these are line ends.
+    size_t lone_cr = 0;
+    const std::string_view b = record.bytes;
+    for (size_t i = b.find('\r'); i != std::string_view::npos;
+         i = b.find('\r', i + 1)) {
+      lone_cr += i + 1 == b.size() || b[i + 1] != '\n';
+    }
     return SkipOf(
-        record, absl::StrCat("malformed JSON: ", simdjson::error_message(err)));
+        record,
+        absl::StrCat(
+            "malformed JSON: ", simdjson::error_message(err),
+            lone_cr == 0
+                ? ""
+                : absl::StrCat(
+                      "; the line holds ", lone_cr,
+                      lone_cr == 1 ? " carriage return" : " carriage returns",
+                      " without a line feed: if its records are "
+                      "separated by CR alone, convert the line "
+                      "ends to LF (e.g. tr '\\r' '\\n')")));
   }
   simdjson::dom::object obj;
   if (root.get_object().get(obj)) {

@@ -968,6 +968,37 @@ TEST(Ingest, StandardInputFaultsAreSkippedWithReasons) {
 // inside gzip) is still compressed once decompressed: read on, its bytes
 // became a text of U+FFFD or malformed lines. It is one skipped file
 // saying why, named or walked, and on standard input too.
+TEST(Ingest, JsonLinesEndedByCarriageReturnsAloneSayWhy) {
+  TempDir d;
+  // Three records, each ended by a CR alone: one line to a JSONL reader
+  // (whose last CR ends it), skipped with a reason that names the line
+  // ends.
+  WriteFile(d / "mac.jsonl",
+            "{\"id\":\"a\",\"text\":\"first\"}\r"
+            "{\"id\":\"b\",\"text\":\"second\"}\r"
+            "{\"id\":\"e\",\"text\":\"fifth\"}\r");
+  // CRLF ends are line ends, and a broken record there gets no such note.
+  WriteFile(d / "dos.jsonl",
+            "{\"id\":\"c\",\"text\":\"third\"}\r\n"
+            "{\"id\":\"d\",\"text\":\r\n");
+  Ingested r = IngestAll({d / "mac.jsonl", d / "dos.jsonl"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].id, "c");
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].location, d / "mac.jsonl:1");
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("malformed JSON: "))
+      << r.skipped[0].reason;
+  EXPECT_NE(r.skipped[0].reason.find(
+                "; the line holds 2 carriage returns without a line feed: if "
+                "its records are separated by CR alone, convert the line ends "
+                "to LF"),
+            std::string::npos)
+      << r.skipped[0].reason;
+  EXPECT_EQ(r.skipped[1].location, d / "dos.jsonl:2");
+  EXPECT_EQ(r.skipped[1].reason.find("carriage"), std::string::npos)
+      << r.skipped[1].reason;
+}
+
 TEST(Ingest, FilesCompressedTwiceAreSkippedWithTheReason) {
   TempDir d;
   const std::string lines = "{\"id\":\"a\",\"text\":\"alpha\"}\n";
