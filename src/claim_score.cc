@@ -26,6 +26,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "claim_model.h"
 #include "claims_internal.h"
@@ -84,26 +85,21 @@ sb_stemmer* StemmerFor(const std::string& language) {
   return stemmers.Get(language);
 }
 
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-
-bool IsAsciiLetter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 // Where the digits of a number token end: a token of digits with '.' or
 // ',' between digits (Tokenize keeps those together), optionally followed
 // by a unit or ordinal suffix of at most three letters ("7.1bn", "20m",
 // "5km", "3rd", "1990s"); 0 if `t` is not one.
 size_t NumberEnd(std::string_view t) {
-  if (t.empty() || !IsAsciiDigit(t[0])) return 0;
+  if (t.empty() || !absl::ascii_isdigit(t[0])) return 0;
   size_t i = 0;
-  while (i < t.size() && (IsAsciiDigit(t[i]) || t[i] == '.' || t[i] == ',')) {
+  while (i < t.size() &&
+         (absl::ascii_isdigit(t[i]) || t[i] == '.' || t[i] == ',')) {
     ++i;
   }
-  if (!IsAsciiDigit(t[i - 1])) return 0;
+  if (!absl::ascii_isdigit(t[i - 1])) return 0;
   if (t.size() - i > 3) return 0;
   for (size_t j = i; j < t.size(); ++j) {
-    if (!IsAsciiLetter(t[j])) return 0;
+    if (!absl::ascii_isalpha(t[j])) return 0;
   }
   return i;
 }
@@ -1232,7 +1228,7 @@ void ClaimScorer::Impl::Prepare(const UnitTerms& t, uint64_t idf_units,
       which.clear();
       for (size_t i = 0; i < n; ++i) {
         const std::string_view w = t.words[i];
-        if (!w.empty() && !IsAsciiDigit(w[0])) {
+        if (!w.empty() && !absl::ascii_isdigit(w[0])) {
           which.push_back(static_cast<uint32_t>(i));
         }
       }
@@ -1475,7 +1471,8 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   slice.words.AssignRange(l.words, w.begin, w.end);
   slice.numbers.clear();
   for (std::string_view word : slice.words) {
-    if (!word.empty() && IsAsciiDigit(word[0])) slice.numbers.push_back(word);
+    if (!word.empty() && absl::ascii_isdigit(word[0]))
+      slice.numbers.push_back(word);
   }
   // A negation anywhere in the longer text still counts.
   slice.negated = l.negated;
