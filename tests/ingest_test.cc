@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "cpus.h"
 #include "test_util.h"
 
 namespace refrain {
@@ -968,6 +970,56 @@ TEST(Ingest, StandardInputFaultsAreSkippedWithReasons) {
 // inside gzip) is still compressed once decompressed: read on, its bytes
 // became a text of U+FFFD or malformed lines. It is one skipped file
 // saying why, named or walked, and on standard input too.
+// A folder is read with a second thread reading every other file ahead
+// (ReadInputFiles, on more than one CPU): the records and skips, in order,
+// are those of each file read alone. Files past the 64 KiB read ahead,
+// compressed, UTF-16, JSON Lines and HTML, an empty file, and a file gone
+// between the listing and the read.
+TEST(Ingest, FilesReadAheadReadAsEachAlone) {
+  if (internal::UsableCpus() < 2) GTEST_SKIP() << "one CPU: no read-ahead";
+  TempDir d;
+  std::string big;
+  for (int i = 0; big.size() < 200'000; ++i) {
+    big += "Sentence " + std::to_string(i) + " of a long article.\n";
+  }
+  for (int i = 0; i < 300; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "a%03d.txt", i);
+    std::string text = "Article " + std::to_string(i) + " text.\n";
+    if (i % 50 == 7) text = big.substr(0, 60'000 + 1'000 * i);  // Some > 64K.
+    WriteFile(d / name, text);
+  }
+  WriteFile(d / "b.jsonl",
+            "{\"id\":\"x\",\"text\":\"one\"}\n{\"id\":\"y\",\"text\":"
+            "\"two\"}\n");
+  testing::WriteGzip(d / "c.txt.gz", big);
+  WriteFile(d / "d.txt", Utf16(u"Hello from UTF-16", /*big_endian=*/false));
+  WriteFile(d / "e.html", "<html><body><p>A page.</p></body></html>");
+  WriteFile(d / "f.txt", "");
+  WriteFile(d / "g.txt", "to be removed");
+  WriteFile(d / "h.txt", "the last one");
+  const std::vector<std::string> paths = {d.path()};
+  const std::vector<InputFile> files = ListInputFiles(paths);
+  ASSERT_EQ(files.size(), 307u);
+  ASSERT_EQ(std::remove((d / "g.txt").c_str()), 0);
+  const IngestOptions o;
+  std::vector<std::string> alone;
+  for (const InputFile& f : files) {
+    for (std::string& line : RawRead({f}, o)) alone.push_back(std::move(line));
+  }
+  const std::vector<std::string> together = RawRead(files, o);
+  ASSERT_EQ(together.size(), alone.size());
+  for (size_t i = 0; i < alone.size(); ++i) EXPECT_EQ(together[i], alone[i]);
+  // What each alone read is what the files hold.
+  EXPECT_NE(std::find(alone.begin(), alone.end(),
+                      d / "a057.txt" + "\t" + big.substr(0, 117'000)),
+            alone.end());
+  EXPECT_NE(std::find(alone.begin(), alone.end(),
+                      d / "g.txt" + "\tskip: cannot open: No such file or "
+                                    "directory"),
+            alone.end());
+}
+
 TEST(Ingest, JsonLinesEndedByCarriageReturnsAloneSayWhy) {
   TempDir d;
   // Three records, each ended by a CR alone: one line to a JSONL reader

@@ -138,6 +138,9 @@ struct InputFile {
   uint64_t begin = 0;
   uint64_t end = std::numeric_limits<uint64_t>::max();
   uint64_t newlines_before = 0;
+  // The listing saw a regular file here (not a FIFO, device or socket):
+  // such files may be read ahead of their turn (ReadInputFiles).
+  bool regular = false;
   bool is_piece() const {
     return begin != 0 || end != std::numeric_limits<uint64_t>::max();
   }
