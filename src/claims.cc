@@ -1440,10 +1440,20 @@ class ContrastTable {
   absl::flat_hash_map<KeyType, uint32_t> ids_;
 };
 
-// The pairs of `gated` the scorer puts at or above `threshold`, in their
-// order, with their contrasts (numbered in `contrasts`). The terms
-// of each scored unit are derived again from its text in `docs` with
-// `analyzer`, as AnalyzeDocumentUnits derived them.
+// What the scorer says of each pair of a list: its score, NumbersDiffer,
+// and the contrast of each pair at or above the threshold that has one.
+struct PairScores {
+  std::vector<double> score;
+  std::vector<char> numbers_differ;
+  std::vector<std::pair<uint64_t, ClaimScorer::Contrast>>
+      contrasts;  // By pair.
+};
+
+// Scores `pairs` of units 0 .. num_units - 1: text_of(u) is unit u's text,
+// whose terms are derived again with `analyzer` (as AnalyzeDocumentUnits
+// derived them), and stems_of(u, &idf, &hash) appends the IDF and the hash
+// of each of its stems, by term id order of its occurrences (what
+// ClaimScorer::Prepare takes beside the terms).
 //
 // What the scorer derives from one unit alone (weights, WordNet senses,
 // n-grams; about 2 kB a unit) is derived once per unit, not per pair. The
@@ -1455,23 +1465,15 @@ class ContrastTable {
 // them prepared up front were the claims stage's peak on gen-100000 (1.8 GB
 // above 3.3 GB). Freeing in parallel also keeps the few hundred thousand
 // small blocks from being a serial tail.
-std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
-                                   std::span<const ClaimUnit> units,
-                                   std::span<const Document> docs,
-                                   const TermAnalyzer& analyzer,
-                                   const TermIds& ids,
-                                   const ClaimScorer& scorer, double threshold,
-                                   ContrastTable* contrasts) {
-  const auto num_units = static_cast<int64_t>(units.size());
+template <typename TextOf, typename StemsOf>
+PairScores ScoreUnitPairs(std::span<const std::pair<uint32_t, uint32_t>> pairs,
+                          size_t num_units_in, TextOf text_of, StemsOf stems_of,
+                          uint64_t idf_units, const TermAnalyzer& analyzer,
+                          const ClaimScorer& scorer, double threshold) {
+  const auto num_units = static_cast<int64_t>(num_units_in);
   // The terms of unit u, while it is prepared (a Prepared refers to them).
   std::vector<std::unique_ptr<UnitTerms>> terms(num_units);
-  auto terms_of = [&](uint32_t u) {
-    const ClaimUnit& unit = units[u];
-    return std::make_unique<UnitTerms>(
-        analyzer.Analyze(std::string_view(docs[unit.doc].text)
-                             .substr(unit.span.begin, unit.span.size())));
-  };
-  const size_t num_pairs = gated.pairs.size();
+  const size_t num_pairs = pairs.size();
   // Chunks of 4,096 pairs or more (tens of milliseconds of work between
   // barriers), at most 1,024 of them.
   const size_t num_chunks = std::clamp<size_t>(num_pairs / 4096, 1, 1024);
@@ -1481,7 +1483,7 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
   std::vector<uint32_t> first(num_units, kNone), last(num_units, 0);
   for (size_t c = 0; c < num_chunks; ++c) {
     for (size_t k = chunk_begin(c); k < chunk_begin(c + 1); ++k) {
-      for (const uint32_t u : {gated.pairs[k].first, gated.pairs[k].second}) {
+      for (const uint32_t u : {pairs[k].first, pairs[k].second}) {
         if (first[u] == kNone) first[u] = static_cast<uint32_t>(c);
         last[u] = static_cast<uint32_t>(c);
       }
@@ -1507,8 +1509,11 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
   const std::vector<uint32_t> starts = by_chunk(first, &starts_begin);
   const std::vector<uint32_t> ends = by_chunk(last, &ends_begin);
   std::vector<ClaimScorer::Prepared> prepared(num_units);
-  std::vector<double> score(num_pairs);
-  std::vector<char> numbers_differ(num_pairs);
+  PairScores out;
+  std::vector<double>& score = out.score;
+  std::vector<char>& numbers_differ = out.numbers_differ;
+  score.resize(num_pairs);
+  numbers_differ.resize(num_pairs);
   // The contrasts found, (pair, contrast) per thread: few matches have one.
   std::vector<std::vector<std::pair<size_t, ClaimScorer::Contrast>>> found(
       omp_get_max_threads());
@@ -1523,17 +1528,13 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
         thread_local std::vector<uint64_t> stem_hash;
         stem_idf.clear();
         stem_hash.clear();
-        for (int32_t t : ids.of(u)) {
-          stem_idf.push_back(ids.idf[t]);
-          stem_hash.push_back(ids.hash[t]);
-        }
-        terms[u] = terms_of(u);
-        prepared[u] =
-            scorer.Prepare(*terms[u], stem_idf, stem_hash, ids.idf_units);
+        stems_of(u, &stem_idf, &stem_hash);
+        terms[u] = std::make_unique<UnitTerms>(analyzer.Analyze(text_of(u)));
+        prepared[u] = scorer.Prepare(*terms[u], stem_idf, stem_hash, idf_units);
       }
 #pragma omp for schedule(dynamic, 64)
       for (size_t k = chunk_begin(c); k < chunk_begin(c + 1); ++k) {
-        auto [a, b] = gated.pairs[k];
+        auto [a, b] = pairs[k];
         score[k] = scorer.Score(prepared[a], prepared[b]);
         numbers_differ[k] = NumbersDiffer(*terms[a], *terms[b]);
         if (score[k] >= threshold) {
@@ -1553,19 +1554,25 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
     }
   }
   // Numbered in pair order, whichever thread found them.
-  std::vector<std::pair<size_t, ClaimScorer::Contrast>> all;
   for (auto& t : found) {
-    for (auto& f : t) all.push_back(std::move(f));
+    for (auto& f : t) out.contrasts.push_back(std::move(f));
   }
-  std::sort(all.begin(), all.end(),
+  std::sort(out.contrasts.begin(), out.contrasts.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
-  auto next = all.begin();
+  return out;
+}
+
+// The pairs of `gated` that `s` puts at or above `threshold`, in their
+// order, with their contrasts (numbered in `contrasts`).
+std::vector<ClaimMatch> MatchesOf(const GatedPairs& gated, const PairScores& s,
+                                  double threshold, ContrastTable* contrasts) {
+  auto next = s.contrasts.begin();
   std::vector<ClaimMatch> matches;
-  for (size_t k = 0; k < num_pairs; ++k) {
-    if (score[k] < threshold) continue;
+  for (size_t k = 0; k < gated.pairs.size(); ++k) {
+    if (s.score[k] < threshold) continue;
     auto [a, b] = gated.pairs[k];
-    ClaimMatch m{a, b, score[k], gated.cosine[k], numbers_differ[k] != 0};
-    if (next != all.end() && next->first == k) {
+    ClaimMatch m{a, b, s.score[k], gated.cosine[k], s.numbers_differ[k] != 0};
+    if (next != s.contrasts.end() && next->first == k) {
       m.contrast = contrasts->Of(next->second);
       ++next;
     }
@@ -1573,6 +1580,165 @@ std::vector<ClaimMatch> ScorePairs(const GatedPairs& gated,
   }
   return matches;
 }
+
+// The text of unit u, and the IDF and hash of each of its stems.
+std::string_view UnitText(std::span<const ClaimUnit> units,
+                          std::span<const Document> docs, uint32_t u) {
+  const ClaimUnit& unit = units[u];
+  return std::string_view(docs[unit.doc].text)
+      .substr(unit.span.begin, unit.span.size());
+}
+void StemsOfUnit(const TermIds& ids, uint32_t u, std::vector<double>* idf,
+                 std::vector<uint64_t>* hash) {
+  for (int32_t t : ids.of(u)) {
+    idf->push_back(ids.idf[t]);
+    hash->push_back(ids.hash[t]);
+  }
+}
+
+// Every gated pair scored in this process.
+PairScores ScoreHere(const GatedPairs& gated, std::span<const ClaimUnit> units,
+                     std::span<const Document> docs,
+                     const TermAnalyzer& analyzer, const TermIds& ids,
+                     const ClaimScorer& scorer, double threshold) {
+  return ScoreUnitPairs(
+      gated.pairs, units.size(),
+      [&](uint32_t u) { return UnitText(units, docs, u); },
+      [&](uint32_t u, std::vector<double>* idf, std::vector<uint64_t>* hash) {
+        StemsOfUnit(ids, u, idf, hash);
+      },
+      ids.idf_units, analyzer, scorer, threshold);
+}
+
+// Share `s` of `num_shares` of the gated pairs (contiguous, in pair order,
+// of about equal counts): the pairs' first index, and the share itself.
+size_t ShareBegin(size_t num_pairs, int s, int num_shares) {
+  // floor(num_pairs * s / num_shares), without the product overflowing.
+  const size_t n = static_cast<size_t>(num_shares), k = static_cast<size_t>(s);
+  return num_pairs / n * k + num_pairs % n * k / n;
+}
+ClaimScoreShare MakeShare(const GatedPairs& gated,
+                          std::span<const ClaimUnit> units,
+                          std::span<const Document> docs, const TermIds& ids,
+                          size_t begin, size_t end) {
+  ClaimScoreShare share;
+  share.idf_units = ids.idf_units;
+  // Its units, in order, numbered from 0.
+  std::vector<uint32_t> listed;
+  for (size_t k = begin; k < end; ++k) {
+    listed.push_back(gated.pairs[k].first);
+    listed.push_back(gated.pairs[k].second);
+  }
+  std::sort(listed.begin(), listed.end());
+  listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+  auto local = [&](uint32_t u) {
+    return static_cast<uint32_t>(
+        std::lower_bound(listed.begin(), listed.end(), u) - listed.begin());
+  };
+  share.pairs.reserve(end - begin);
+  for (size_t k = begin; k < end; ++k) {
+    share.pairs.emplace_back(local(gated.pairs[k].first),
+                             local(gated.pairs[k].second));
+  }
+  share.stems_begin.push_back(0);
+  for (uint32_t u : listed) {
+    share.texts.emplace_back(UnitText(units, docs, u));
+    StemsOfUnit(ids, u, &share.stem_idf, &share.stem_hash);
+    share.stems_begin.push_back(share.stem_idf.size());
+  }
+  return share;
+}
+
+// Every gated pair scored by sharing.score, in sharing.num_shares shares.
+absl::StatusOr<PairScores> ScoreShared(const GatedPairs& gated,
+                                       std::span<const ClaimUnit> units,
+                                       std::span<const Document> docs,
+                                       const TermIds& ids,
+                                       const ClaimScoreSharing& sharing) {
+  const size_t num_pairs = gated.pairs.size();
+  const int n = sharing.num_shares;
+  absl::StatusOr<std::vector<ClaimShareScores>> shares =
+      sharing.score([&](int s) {
+        return MakeShare(gated, units, docs, ids, ShareBegin(num_pairs, s, n),
+                         ShareBegin(num_pairs, s + 1, n));
+      });
+  if (!shares.ok()) return shares.status();
+  if (shares->size() != static_cast<size_t>(n)) {
+    return absl::InternalError(absl::StrFormat(
+        "claims: %d shares scored, %d given out", shares->size(), n));
+  }
+  PairScores all;
+  all.score.reserve(num_pairs);
+  all.numbers_differ.reserve(num_pairs);
+  for (int s = 0; s < n; ++s) {
+    ClaimShareScores& one = (*shares)[s];
+    const size_t begin = ShareBegin(num_pairs, s, n);
+    if (one.score.size() != ShareBegin(num_pairs, s + 1, n) - begin ||
+        one.numbers_differ.size() != one.score.size()) {
+      return absl::InternalError(absl::StrFormat(
+          "claims: share %d came back with %d scores for %d pairs", s,
+          one.score.size(), ShareBegin(num_pairs, s + 1, n) - begin));
+    }
+    all.score.insert(all.score.end(), one.score.begin(), one.score.end());
+    all.numbers_differ.insert(all.numbers_differ.end(),
+                              one.numbers_differ.begin(),
+                              one.numbers_differ.end());
+    for (auto& [k, c] : one.contrasts) {
+      if (k >= one.score.size()) {
+        return absl::InternalError("claims: a contrast of no pair of a share");
+      }
+      all.contrasts.emplace_back(begin + k, std::move(c));
+    }
+    one = ClaimShareScores{};
+  }
+  return all;
+}
+
+}  // namespace
+
+absl::StatusOr<ClaimShareScores> ScoreClaimShare(const ClaimScoreShare& share,
+                                                 const ClaimOptions& options) {
+  if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  const size_t num_units = share.texts.size();
+  if (share.stems_begin.size() != num_units + 1 ||
+      share.stems_begin.front() != 0 ||
+      share.stems_begin.back() != share.stem_idf.size() ||
+      share.stem_hash.size() != share.stem_idf.size() ||
+      !std::is_sorted(share.stems_begin.begin(), share.stems_begin.end())) {
+    return absl::InvalidArgumentError(
+        "claims: a score share whose stems do not match its units");
+  }
+  for (const auto& [a, b] : share.pairs) {
+    if (a >= num_units || b >= num_units) {
+      return absl::InvalidArgumentError(
+          "claims: a score share with a pair of units it does not hold");
+    }
+  }
+  absl::StatusOr<TermAnalyzer> analyzer =
+      TermAnalyzer::Create(TermAnalyzerOptions{options.language});
+  if (!analyzer.ok()) return analyzer.status();
+  absl::StatusOr<ClaimScorer> scorer =
+      ClaimScorer::Create(ClaimScorerOptions{options.wordnet_dir});
+  if (!scorer.ok()) return scorer.status();
+  PairScores s = ScoreUnitPairs(
+      share.pairs, num_units,
+      [&](uint32_t u) { return std::string_view(share.texts[u]); },
+      [&](uint32_t u, std::vector<double>* idf, std::vector<uint64_t>* hash) {
+        idf->insert(idf->end(), share.stem_idf.begin() + share.stems_begin[u],
+                    share.stem_idf.begin() + share.stems_begin[u + 1]);
+        hash->insert(hash->end(),
+                     share.stem_hash.begin() + share.stems_begin[u],
+                     share.stem_hash.begin() + share.stems_begin[u + 1]);
+      },
+      share.idf_units, *analyzer, *scorer, EffectiveClaimThreshold(options));
+  ClaimShareScores out;
+  out.score = std::move(s.score);
+  out.numbers_differ = std::move(s.numbers_differ);
+  out.contrasts = std::move(s.contrasts);
+  return out;
+}
+
+namespace {
 
 // Every leader match for each of the two leaders' copies (what scoring
 // each copy on its own would have found), in each article once: a
@@ -1682,7 +1848,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits all, const TermAnalyzer& analyzer,
     IdfTable idf, bool idf_complete, ClaimsIncremental* incremental,
-    ClaimsResult::Timings timings) {
+    ClaimsResult::Timings timings, const ClaimScoreSharing* sharing) {
   Lap lap;
   ClaimsResult result;
   result.timings = timings;
@@ -1741,8 +1907,14 @@ absl::StatusOr<ClaimsResult> FinishClaims(
                  doc_first_unit, options.min_cosine);
   result.scored_pairs = gated.pairs.size();
   ContrastTable contrasts(&result.contrasts);
-  result.matches = ScorePairs(gated, result.units, docs, analyzer, *ids,
-                              *scorer, result.threshold, &contrasts);
+  absl::StatusOr<PairScores> scores =
+      sharing == nullptr
+          ? ScoreHere(gated, result.units, docs, analyzer, *ids, *scorer,
+                      result.threshold)
+          : ScoreShared(gated, result.units, docs, *ids, *sharing);
+  if (!scores.ok()) return scores.status();
+  result.matches = MatchesOf(gated, *scores, result.threshold, &contrasts);
+  scores = PairScores{};
   if (!copies.copies.empty() && !options.collapse_copies) {
     result.matches =
         ListForCopies(result.matches, copies, result.units, &contrasts);
@@ -1891,14 +2063,18 @@ absl::StatusOr<ClaimsResult> FindClaims(
   timings.units_s = lap();
   return FinishClaims(docs, story_of, options, std::move(all), *analyzer,
                       std::move(idf), /*idf_complete=*/false, incremental,
-                      timings);
+                      timings, /*sharing=*/nullptr);
 }
 
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,
-    bool idf_counts_units) {
+    bool idf_counts_units, const ClaimScoreSharing* sharing) {
   if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
+  if (sharing != nullptr && (sharing->num_shares < 1 || !sharing->score)) {
+    return absl::InvalidArgumentError(
+        "claims: a score sharing without shares or without a scorer");
+  }
   if (units.stems.size() != units.units.size() ||
       units.keys.size() != units.units.size()) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -1916,7 +2092,7 @@ absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
   if (!analyzer.ok()) return analyzer.status();
   return FinishClaims(docs, story_of, options, std::move(units), *analyzer,
                       std::move(idf), idf_counts_units, nullptr,
-                      ClaimsResult::Timings{});
+                      ClaimsResult::Timings{}, sharing);
 }
 
 }  // namespace refrain

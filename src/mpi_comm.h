@@ -53,6 +53,22 @@ class Comm {
   std::string Recv(int source) {
     uint64_t n = 0;
     MPI_Recv(&n, 1, MPI_UINT64_T, source, kTagSize, comm_, MPI_STATUS_IGNORE);
+    return RecvData(source, n);
+  }
+  // Recv that sleeps until the message starts, as WaitForAll does: a rank
+  // waiting for rank 0 to hand it work must not take a core from it.
+  std::string RecvSleeping(int source) {
+    uint64_t n = 0;
+    MPI_Request request;
+    MPI_Irecv(&n, 1, MPI_UINT64_T, source, kTagSize, comm_, &request);
+    for (int done = 0;;) {
+      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+      if (done) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return RecvData(source, n);
+  }
+  std::string RecvData(int source, uint64_t n) {
     std::string data(n, '\0');
     for (size_t off = 0; off < n; off += kPiece) {
       MPI_Recv(data.data() + off, static_cast<int>(std::min(kPiece, n - off)),

@@ -233,6 +233,109 @@ void GetUnits(std::string_view bytes, ClaimUnits* all) {
   }
 }
 
+// ---- Shares of the claim score step on the wire (phase 6). ----
+
+void PutShare(std::string* out, const ClaimScoreShare& share) {
+  PutStrings(out, share.texts);
+  PutVector(out, share.stems_begin);
+  PutVector(out, share.stem_idf);
+  PutVector(out, share.stem_hash);
+  PutU64(out, share.idf_units);
+  std::vector<uint64_t> pairs;
+  pairs.reserve(share.pairs.size());
+  for (auto [a, b] : share.pairs) pairs.push_back(uint64_t{a} << 32 | b);
+  PutVector(out, pairs);
+}
+
+bool GetShare(std::string_view bytes, ClaimScoreShare* share) {
+  ByteReader in(bytes);
+  share->texts = in.Strings();
+  share->stems_begin = in.Vector<uint64_t>();
+  share->stem_idf = in.Vector<double>();
+  share->stem_hash = in.Vector<uint64_t>();
+  share->idf_units = in.U64();
+  for (uint64_t p : in.Vector<uint64_t>()) {
+    share->pairs.emplace_back(static_cast<uint32_t>(p >> 32),
+                              static_cast<uint32_t>(p));
+  }
+  return in.done() && !in.failed();
+}
+
+// A share's scores, or the error that kept it from being scored: a byte
+// (1: scores follow), then the scores or the error's code and message.
+std::string PutScores(const absl::StatusOr<ClaimShareScores>& scores) {
+  std::string out;
+  if (!scores.ok()) {
+    out.push_back('\0');
+    PutU64(&out, static_cast<uint64_t>(scores.status().code()));
+    PutStr(&out, std::string(scores.status().message()));
+    return out;
+  }
+  out.push_back('\1');
+  PutVector(&out, scores->score);
+  PutVector(&out, scores->numbers_differ);
+  PutU64(&out, scores->contrasts.size());
+  for (const auto& [k, c] : scores->contrasts) {
+    PutU64(&out, k);
+    out.push_back(c.negation ? '\1' : '\0');
+    for (const std::string* w :
+         {&c.antonym_a, &c.antonym_b, &c.swapped_first, &c.swapped_second}) {
+      PutStr(&out, *w);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<ClaimShareScores> GetScores(std::string_view bytes, int from) {
+  ByteReader in(bytes);
+  const char ok = in.Byte();
+  if (ok == '\0' && !in.failed()) {
+    const auto code = static_cast<absl::StatusCode>(in.U64());
+    const std::string_view message = in.Str();
+    if (!in.failed()) {
+      return absl::Status(
+          code, absl::StrCat("rank ", from, ": ", std::string(message)));
+    }
+  }
+  ClaimShareScores scores;
+  scores.score = in.Vector<double>();
+  scores.numbers_differ = in.Vector<char>();
+  const uint64_t n = in.U64();
+  for (uint64_t i = 0; i < n && !in.failed(); ++i) {
+    const uint64_t k = in.U64();
+    ClaimScorer::Contrast c;
+    c.negation = in.Byte() != '\0';
+    for (std::string* w :
+         {&c.antonym_a, &c.antonym_b, &c.swapped_first, &c.swapped_second}) {
+      *w = std::string(in.Str());
+    }
+    scores.contrasts.emplace_back(k, std::move(c));
+  }
+  if (ok != '\1' || !in.done() || in.failed()) {
+    return absl::InternalError(
+        absl::StrCat("claims: malformed scores from rank ", from));
+  }
+  return scores;
+}
+
+// A rank other than 0, once its units are sent: scores the share of the
+// gated pairs that rank 0 sends it, or returns on an empty message (rank 0
+// ended the stage before its score step: too few units, or an error).
+absl::Status ScoreForRoot(Comm& comm, const ClaimOptions& co) {
+  std::string bytes = comm.RecvSleeping(0);
+  if (bytes.empty()) return absl::OkStatus();
+  absl::StatusOr<ClaimShareScores> scores;
+  {
+    ClaimScoreShare share;
+    scores = GetShare(bytes, &share)
+                 ? ScoreClaimShare(share, co)
+                 : absl::InternalError("claims: a malformed score share");
+  }
+  std::string().swap(bytes);
+  comm.Send(PutScores(scores), 0);
+  return scores.ok() ? absl::OkStatus() : scores.status();
+}
+
 int AllowedCores();
 
 struct KeyStory {
@@ -347,7 +450,7 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   if (absl::Status s = comm.Agree(loaded); !s.ok()) return s;
   if (rank != 0) {
     comm.Send(bytes, 0);
-    return absl::OkStatus();
+    return ScoreForRoot(comm, co);
   }
   ClaimUnits all;
   {
@@ -362,11 +465,47 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
              &all);
     if (r == 0) std::string().swap(bytes);
   }
-  // The other ranks of this host now sleep (WaitForAll): use every core.
-  if (options.threads == 0) omp_set_num_threads(AllowedCores());
-  absl::StatusOr<ClaimsResult> claims =
-      FindClaimsFromUnits(report->documents, story_of, co, std::move(all),
-                          std::move(idf), /*idf_counts_units=*/false);
+  // The other ranks of this host now sleep (RecvSleeping): use every core,
+  // but for the score step, which every rank takes a share of.
+  const int rank_threads = omp_get_max_threads();
+  const int all_threads = options.threads == 0 ? AllowedCores() : rank_threads;
+  omp_set_num_threads(all_threads);
+  bool shared_out = false;
+  ClaimScoreSharing sharing;
+  sharing.num_shares = size;
+  sharing.score = [&](const std::function<ClaimScoreShare(int)>& share)
+      -> absl::StatusOr<std::vector<ClaimShareScores>> {
+    shared_out = true;
+    for (int r = 1; r < size; ++r) {
+      std::string out;
+      PutShare(&out, share(r));
+      comm.Send(out, r);
+    }
+    omp_set_num_threads(rank_threads);
+    absl::StatusOr<ClaimShareScores> own = ScoreClaimShare(share(0), co);
+    omp_set_num_threads(all_threads);
+    // Every rank's answer is taken, even after an error: none may be left
+    // waiting to send it.
+    std::vector<ClaimShareScores> scores(size);
+    absl::Status failed = own.status();
+    if (own.ok()) scores[0] = *std::move(own);
+    for (int r = 1; r < size; ++r) {
+      absl::StatusOr<ClaimShareScores> theirs = GetScores(comm.Recv(r), r);
+      if (theirs.ok()) {
+        scores[r] = *std::move(theirs);
+      } else if (failed.ok()) {
+        failed = theirs.status();
+      }
+    }
+    if (!failed.ok()) return failed;
+    return scores;
+  };
+  absl::StatusOr<ClaimsResult> claims = FindClaimsFromUnits(
+      report->documents, story_of, co, std::move(all), std::move(idf),
+      /*idf_counts_units=*/false, &sharing);
+  if (!shared_out) {
+    for (int r = 1; r < size; ++r) comm.Send("", r);
+  }
   if (!claims.ok()) return claims.status();
   report->claims = *std::move(claims);
   return absl::OkStatus();

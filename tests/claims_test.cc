@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -1023,6 +1025,143 @@ TEST_F(CorpusClaims, SegmentsMadeBeforeTheStageAreUsedAsIs) {
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// The units of `docs` as a scan derives them (each its own story).
+ClaimUnits UnitsOf(const std::vector<Document>& docs,
+                   const ClaimOptions& options) {
+  std::vector<ClaimUnits> per_doc(docs.size());
+  const absl::Status s = ForEachClaimUnits(
+      docs, {}, SegmentOptions{}, options,
+      [&](uint32_t d, ClaimUnits u) { per_doc[d] = std::move(u); });
+  EXPECT_TRUE(s.ok()) << s;
+  return ConcatUnits(per_doc);
+}
+
+// Documents whose claims score pairs with and without contrasts and
+// numbers that differ: corpus/ and three small stories.
+std::vector<Document> SharedScoringDocs(const Report& corpus) {
+  std::vector<Document> docs = corpus.documents;
+  const std::string fell =
+      "Oil prices fell sharply on Monday in London after the OPEC meeting.\n"
+      "The board of Shell did not approve the merger with BP on Friday.\n";
+  docs.push_back(Doc("wire", fell));
+  docs.push_back(
+      Doc("paper",
+          "Oil prices rose sharply on Monday in London after the OPEC "
+          "meeting.\nThe board of Shell approved the merger with BP on "
+          "Friday.\n"));
+  docs.push_back(Doc("bank",
+                     "Mortgage lending by British banks rose by £7.1bn in "
+                     "December, the Bank of England said.\n"));
+  docs.push_back(Doc("bank-wire",
+                     "Mortgage lending by British banks rose by £7.2bn in "
+                     "December, the Bank of England said on Monday.\n"));
+  return docs;
+}
+
+// The score step cut into shares (the MPI scan's: each rank scores one):
+// whatever the number of shares and the order they are scored in, the
+// same matches, scores, cosines, flags and contrasts as scoring here.
+TEST_F(CorpusClaims, ScoreSharesGiveTheMatchesOfOneProcess) {
+  const std::vector<Document> docs = SharedScoringDocs(*report_);
+  const ClaimOptions options;
+  absl::StatusOr<ClaimsResult> here = FindClaimsFromUnits(
+      docs, {}, options, UnitsOf(docs, options), IdfTable{}, false);
+  ASSERT_TRUE(here.ok()) << here.status();
+  ASSERT_GE(here->scored_pairs, 8u);
+  ASSERT_GE(here->contrasts.size(), 2u);
+  ASSERT_TRUE(
+      std::any_of(here->matches.begin(), here->matches.end(),
+                  [](const ClaimMatch& m) { return m.numbers_differ; }));
+  for (int n : {1, 2, 3, 64}) {
+    SCOPED_TRACE(n);
+    size_t calls = 0, pairs_given = 0;
+    ClaimScoreSharing sharing;
+    sharing.num_shares = n;
+    sharing.score = [&](const std::function<ClaimScoreShare(int)>& share)
+        -> absl::StatusOr<std::vector<ClaimShareScores>> {
+      ++calls;
+      std::vector<ClaimShareScores> out(n);
+      for (int s = n - 1; s >= 0; --s) {  // Last first: none needs another.
+        const ClaimScoreShare one = share(s);
+        pairs_given += one.pairs.size();
+        // A share carries the units of its pairs and no others.
+        EXPECT_LE(one.texts.size(), 2 * one.pairs.size());
+        absl::StatusOr<ClaimShareScores> scored = ScoreClaimShare(one, options);
+        if (!scored.ok()) return scored.status();
+        out[s] = *std::move(scored);
+      }
+      return out;
+    };
+    absl::StatusOr<ClaimsResult> shared = FindClaimsFromUnits(
+        docs, {}, options, UnitsOf(docs, options), IdfTable{}, false, &sharing);
+    ASSERT_TRUE(shared.ok()) << shared.status();
+    EXPECT_EQ(calls, 1u);
+    EXPECT_EQ(pairs_given, here->scored_pairs);
+    ASSERT_EQ(shared->matches.size(), here->matches.size());
+    for (size_t i = 0; i < here->matches.size(); ++i) {
+      const ClaimMatch &x = here->matches[i], &y = shared->matches[i];
+      EXPECT_EQ(
+          std::tie(x.a, x.b, x.score, x.cosine, x.numbers_differ, x.contrast),
+          std::tie(y.a, y.b, y.score, y.cosine, y.numbers_differ, y.contrast))
+          << i;
+    }
+    EXPECT_EQ(shared->contrasts, here->contrasts);
+    EXPECT_EQ(shared->clusters.size(), here->clusters.size());
+  }
+}
+
+// A share that cannot be scored fails the stage with its reason, and a
+// sharing that returns too few shares is caught, not read past.
+TEST_F(CorpusClaims, ScoreSharesThatFailStopTheStage) {
+  const std::vector<Document> docs = SharedScoringDocs(*report_);
+  const ClaimOptions options;
+  ClaimScoreSharing sharing;
+  sharing.num_shares = 2;
+  sharing.score = [&](const std::function<ClaimScoreShare(int)>& share)
+      -> absl::StatusOr<std::vector<ClaimShareScores>> {
+    ClaimScoreShare broken = share(1);
+    broken.pairs.emplace_back(0, static_cast<uint32_t>(broken.texts.size()));
+    absl::StatusOr<ClaimShareScores> s = ScoreClaimShare(broken, options);
+    if (!s.ok()) return s.status();
+    return std::vector<ClaimShareScores>(2);
+  };
+  absl::StatusOr<ClaimsResult> r = FindClaimsFromUnits(
+      docs, {}, options, UnitsOf(docs, options), IdfTable{}, false, &sharing);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(),
+              ::testing::HasSubstr("a pair of units it does not hold"));
+
+  sharing.score = [&](const std::function<ClaimScoreShare(int)>& share)
+      -> absl::StatusOr<std::vector<ClaimShareScores>> {
+    absl::StatusOr<ClaimShareScores> s = ScoreClaimShare(share(0), options);
+    if (!s.ok()) return s.status();
+    return std::vector<ClaimShareScores>{*std::move(s)};  // One of two.
+  };
+  r = FindClaimsFromUnits(docs, {}, options, UnitsOf(docs, options), IdfTable{},
+                          false, &sharing);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("1 shares scored, 2"));
+
+  // Scores of another share's size are refused.
+  sharing.score = [&](const std::function<ClaimScoreShare(int)>& share)
+      -> absl::StatusOr<std::vector<ClaimShareScores>> {
+    std::vector<ClaimShareScores> out(2);
+    for (int s = 0; s < 2; ++s) {
+      absl::StatusOr<ClaimShareScores> one = ScoreClaimShare(share(s), options);
+      if (!one.ok()) return one.status();
+      out[s] = *std::move(one);
+    }
+    out[1].score.push_back(0.5);
+    out[1].numbers_differ.push_back(0);
+    return out;
+  };
+  r = FindClaimsFromUnits(docs, {}, options, UnitsOf(docs, options), IdfTable{},
+                          false, &sharing);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("came back with"));
 }
 
 TEST(Claims, RejectsBadOptions) {

@@ -414,10 +414,55 @@ std::vector<uint64_t> ClaimBandKeys(std::span<const TermList> stems,
 //    here), or with `idf_counts_units` every count already. `docs` must hold
 //    their texts: the terms of the units that reach the scorer are derived
 //    again from them.
+//
+//    With `sharing`, the pairs past the cosine gate are scored by
+//    sharing->score in sharing->num_shares shares (below) instead of here:
+//    the MPI scan scores them on every rank. The result is the same.
+struct ClaimScoreSharing;
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
     const ClaimOptions& options, ClaimUnits units, IdfTable idf,
-    bool idf_counts_units);
+    bool idf_counts_units, const ClaimScoreSharing* sharing = nullptr);
+
+// The score step in shares. A share is self-contained: whoever holds it
+// and the ClaimOptions scores it (ScoreClaimShare) without the dump, the
+// IDF table or the other units. Scores depend on nothing else, so a pair
+// scores the same bits in any share, process or rank.
+struct ClaimScoreShare {
+  // Per unit of the share: its text (what the scorer derives its terms
+  // from, as the units step did), and the IDF and hash (TokenHash) of each
+  // of its stems, in the order of its stems' occurrences:
+  // stem_idf[stems_begin[u] .. stems_begin[u + 1]).
+  std::vector<std::string> texts;
+  std::vector<uint64_t> stems_begin;  // texts.size() + 1 offsets.
+  std::vector<double> stem_idf;
+  std::vector<uint64_t> stem_hash;
+  uint64_t idf_units = 0;  // Distinct unit texts the IDF counts.
+  // The pairs to score, as positions in `texts`.
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+};
+struct ClaimShareScores {
+  std::vector<double> score;         // Per pair of the share.
+  std::vector<char> numbers_differ;  // Per pair: their numbers disagree.
+  // (pair, its contrast) for each pair at or above the effective threshold
+  // that has one, by pair.
+  std::vector<std::pair<uint64_t, ClaimScorer::Contrast>> contrasts;
+};
+// Fails on unusable options (stemmer language, WordNet directory) or a
+// share that does not hold together (pairs of units it does not hold).
+absl::StatusOr<ClaimShareScores> ScoreClaimShare(const ClaimScoreShare& share,
+                                                 const ClaimOptions& options);
+struct ClaimScoreSharing {
+  // How many shares the gated pairs are cut into: contiguous runs of
+  // about equal counts, in pair order. At least 1.
+  int num_shares = 1;
+  // Called once, from one thread: share(s) builds share s (0 <=
+  // s < num_shares; each is built when asked, so that only the shares in
+  // flight take memory); returns the scores of every share, in share order.
+  std::function<absl::StatusOr<std::vector<ClaimShareScores>>(
+      const std::function<ClaimScoreShare(int)>& share)>
+      score;
+};
 
 }  // namespace refrain
 
