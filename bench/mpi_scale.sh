@@ -54,7 +54,7 @@ err, np, wall, rss, same, docs = sys.argv[1:]
 text = open(err).read()
 phases = {m[0]: (float(m[1]), int(m[2])) for m in re.findall(
     r"mpi: phase (\w+): ([0-9.]+) s on rank 0, ([0-9]+) bytes", text)}
-total = re.search(r"mpi: \d+ ranks, \d+ documents, ([0-9]+) bytes sent \(([0-9]+) per", text)
+total = re.search(r"mpi: \d+ ranks, \d+ documents[^,]*, ([0-9]+) bytes sent \(([0-9]+) per", text)
 d = int(docs)
 cols = [phases.get(p, (0, 0))[0] for p in ("sketch", "merge", "bands", "verify", "cluster", "claims")]
 per = [phases.get(p, (0, 0))[1] / d for p in ("merge", "bands", "verify", "claims")]
