@@ -1164,6 +1164,174 @@ TEST_F(CorpusClaims, ScoreSharesThatFailStopTheStage) {
   EXPECT_THAT(r.status().message(), ::testing::HasSubstr("came back with"));
 }
 
+// Every share of a sharing, computed by `run` (GateClaimShare or
+// ScoreClaimShare), last share first: none needs another.
+template <typename Result, typename Share, typename Run>
+absl::StatusOr<std::vector<Result>> AllShares(
+    int n, const std::function<Share(int)>& share, Run run) {
+  std::vector<Result> out(n);
+  for (int s = n - 1; s >= 0; --s) {
+    absl::StatusOr<Result> one = run(share(s));
+    if (!one.ok()) return one.status();
+    out[s] = *std::move(one);
+  }
+  return out;
+}
+
+// The cosine gate cut into shares too (the MPI scan's: each rank rebuilds
+// its share's rows as a matrix of their own): the same pairs pass, with
+// the same cosine bits, so the same matches as in one process.
+TEST_F(CorpusClaims, GateSharesGiveTheMatchesOfOneProcess) {
+  std::vector<Document> docs = SharedScoringDocs(*report_);
+  // Long sentences that share many terms: their cosines are sums of many
+  // products, whose bits depend on the order they are added in.
+  docs.push_back(Doc("long-a",
+                     "Finance ministers from seven large economies agreed "
+                     "in Washington on Saturday to cut subsidies for coal, "
+                     "raise carbon taxes gradually, fund solar research and "
+                     "help poorer nations build cleaner power grids.\n"));
+  docs.push_back(Doc("long-b",
+                     "On Saturday in Washington finance ministers of seven "
+                     "big economies agreed to cut coal subsidies, raise "
+                     "carbon taxes gradually, fund research into solar "
+                     "power and help poorer countries build cleaner grids.\n"));
+  const ClaimOptions options;
+  absl::StatusOr<ClaimsResult> here = FindClaimsFromUnits(
+      docs, {}, options, UnitsOf(docs, options), IdfTable{}, false);
+  ASSERT_TRUE(here.ok()) << here.status();
+  ASSERT_GE(here->scored_pairs, 8u);
+  ASSERT_GT(here->candidate_pairs, here->scored_pairs);
+  for (int n : {1, 2, 3, 64}) {
+    SCOPED_TRACE(n);
+    size_t calls = 0, candidates_given = 0, shares_with_pairs = 0;
+    ClaimScoreSharing sharing;
+    sharing.num_shares = n;
+    sharing.gate = [&](const std::function<ClaimGateShare(int)>& share) {
+      ++calls;
+      return AllShares<ClaimGatePasses>(n, share, [&](ClaimGateShare one) {
+        candidates_given += one.pairs.size();
+        shares_with_pairs += !one.pairs.empty();
+        return GateClaimShare(one, options);
+      });
+    };
+    sharing.score = [&](const std::function<ClaimScoreShare(int)>& share) {
+      return AllShares<ClaimShareScores>(n, share, [&](ClaimScoreShare one) {
+        return ScoreClaimShare(one, options);
+      });
+    };
+    absl::StatusOr<ClaimsResult> shared = FindClaimsFromUnits(
+        docs, {}, options, UnitsOf(docs, options), IdfTable{}, false, &sharing);
+    ASSERT_TRUE(shared.ok()) << shared.status();
+    EXPECT_EQ(calls, 1u);
+    EXPECT_EQ(candidates_given, here->candidate_pairs);
+    EXPECT_GE(shares_with_pairs, std::min(n, 2));
+    EXPECT_EQ(shared->scored_pairs, here->scored_pairs);
+    ASSERT_EQ(shared->matches.size(), here->matches.size());
+    for (size_t i = 0; i < here->matches.size(); ++i) {
+      const ClaimMatch &x = here->matches[i], &y = shared->matches[i];
+      EXPECT_EQ(std::tie(x.a, x.b, x.score, x.cosine, x.numbers_differ),
+                std::tie(y.a, y.b, y.score, y.cosine, y.numbers_differ))
+          << i;
+    }
+    EXPECT_EQ(shared->clusters.size(), here->clusters.size());
+  }
+}
+
+// A gate share that does not hold together fails the stage with its
+// reason; answers for too few shares, or for pairs a share did not hold,
+// are caught.
+TEST_F(CorpusClaims, GateSharesThatFailStopTheStage) {
+  const std::vector<Document> docs = SharedScoringDocs(*report_);
+  const ClaimOptions options;
+  ClaimScoreSharing sharing;
+  sharing.num_shares = 2;
+  sharing.score = [&](const std::function<ClaimScoreShare(int)>& share) {
+    return AllShares<ClaimShareScores>(2, share, [&](ClaimScoreShare one) {
+      return ScoreClaimShare(one, options);
+    });
+  };
+  auto run = [&]() {
+    return FindClaimsFromUnits(docs, {}, options, UnitsOf(docs, options),
+                               IdfTable{}, false, &sharing);
+  };
+  auto gate_with = [&](auto&& mend) {
+    sharing.gate = [&, mend](const std::function<ClaimGateShare(int)>& share) {
+      return AllShares<ClaimGatePasses>(2, share, [&](ClaimGateShare one) {
+        mend(&one);
+        return GateClaimShare(one, options);
+      });
+    };
+  };
+  gate_with([](ClaimGateShare* one) {
+    ASSERT_FALSE(one->pairs.empty());
+    one->pairs[0].second = static_cast<uint32_t>(one->row_begin.size());
+  });
+  absl::StatusOr<ClaimsResult> r = run();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(),
+              ::testing::HasSubstr("a pair of rows it does not hold"));
+
+  gate_with([](ClaimGateShare* one) {
+    ASSERT_FALSE(one->pairs.empty());
+    one->pairs[0].first = one->doc_first_row[0] + one->doc_rows[0];
+  });
+  r = run();
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(),
+              ::testing::HasSubstr("a pair of rows it does not hold"));
+
+  gate_with([](ClaimGateShare* one) {
+    for (size_t row = 0; row + 1 < one->row_begin.size(); ++row) {
+      if (one->row_begin[row + 1] - one->row_begin[row] >= 2) {
+        std::swap(one->row_terms[one->row_begin[row]],
+                  one->row_terms[one->row_begin[row] + 1]);
+        return;
+      }
+    }
+    FAIL() << "no row of two terms";
+  });
+  r = run();
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("not ascending"));
+
+  gate_with([](ClaimGateShare* one) { one->doc_pairs.push_back(0); });
+  r = run();
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(),
+              ::testing::HasSubstr("documents do not hold together"));
+
+  // One answer of two.
+  sharing.gate = [&](const std::function<ClaimGateShare(int)>& share)
+      -> absl::StatusOr<std::vector<ClaimGatePasses>> {
+    absl::StatusOr<ClaimGatePasses> one = GateClaimShare(share(0), options);
+    if (!one.ok()) return one.status();
+    return std::vector<ClaimGatePasses>{*std::move(one)};
+  };
+  r = run();
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(),
+              ::testing::HasSubstr("1 gate shares came back, 2 given out"));
+
+  // A pass beyond the share's pairs.
+  sharing.gate = [&](const std::function<ClaimGateShare(int)>& share) {
+    absl::StatusOr<std::vector<ClaimGatePasses>> all =
+        AllShares<ClaimGatePasses>(2, share, [&](ClaimGateShare one) {
+          absl::StatusOr<ClaimGatePasses> p = GateClaimShare(one, options);
+          if (p.ok()) {
+            p->pairs.push_back(one.pairs.size());
+            p->cosine.push_back(1.0);
+          }
+          return p;
+        });
+    return all;
+  };
+  r = run();
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(),
+              ::testing::HasSubstr("a pair it did not hold"));
+}
+
 TEST(Claims, RejectsBadOptions) {
   ClaimOptions o;
   o.language = "klingon";
