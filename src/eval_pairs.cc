@@ -57,26 +57,36 @@ absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
 
   PairFile file;
   uint32_t line_no = 0;
+  bool before_header = true;
   while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    // Lines end in \n, \r\n or a lone \r (old Mac exports).
+    const size_t end = rest.find_first_of("\r\n");
+    std::string_view line = rest.substr(0, end);
+    size_t next = end == std::string_view::npos ? rest.size() : end + 1;
+    if (end != std::string_view::npos && rest[end] == '\r' &&
+        end + 1 < rest.size() && rest[end + 1] == '\n') {
+      ++next;
+    }
+    rest.remove_prefix(next);
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line_no == 1) continue;  // Header.
     if (IsBlank(line)) continue;
+    std::vector<std::string_view> f = SplitTabs(line);
+    // The header is the first line that is not blank, unless it is a pair
+    // already (a file without one loses no pair).
+    if (before_header) {
+      before_header = false;
+      if (f[0] != "0" && f[0] != "1") continue;
+    }
     auto bad = [&](absl::string_view reason) {
       file.malformed.push_back(absl::StrCat(path, ":", line_no, ": ", reason));
     };
-    std::vector<std::string_view> f = SplitTabs(line);
     if (f.size() != 5) {
       bad(absl::StrCat("expected 5 tab-separated fields, got ", f.size()));
       continue;
     }
     if (f[0] != "0" && f[0] != "1") {
-      const std::string_view q = f[0].substr(0, 40);
       bad(absl::StrCat("quality must be 0 or 1, got \"",
-                       absl::string_view(q.data(), q.size()), "\""));
+                       internal::Printable(f[0].substr(0, 40)), "\""));
       continue;
     }
     if (IsBlank(f[3]) || IsBlank(f[4])) {

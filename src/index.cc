@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -207,8 +208,14 @@ class Stmt {
     return *this;
   }
   Stmt& BindWords(int i, std::span<const uint32_t> v) {
-    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size_bytes()),
-                      SQLITE_STATIC);
+    // An empty span's data() may be null, which SQLite binds as NULL, not
+    // as an empty blob: a document without a word has no fingerprints.
+    if (v.empty()) {
+      sqlite3_bind_zeroblob(s_, i, 0);
+    } else {
+      sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size_bytes()),
+                        SQLITE_STATIC);
+    }
     return *this;
   }
 
@@ -252,12 +259,16 @@ class Stmt {
                         : std::string(reinterpret_cast<const char*>(p),
                                       sqlite3_column_bytes(s_, col));
   }
-  std::vector<uint32_t> Words(int col) const {
+  // The column's blob as 32-bit words; false (and `out` empty) if it is
+  // not a whole number of them (a damaged row).
+  bool Words(int col, std::vector<uint32_t>* out) const {
     const void* p = sqlite3_column_blob(s_, col);
     const size_t n = static_cast<size_t>(sqlite3_column_bytes(s_, col));
-    std::vector<uint32_t> out(n / sizeof(uint32_t));
-    if (p != nullptr && !out.empty()) std::memcpy(out.data(), p, n);
-    return out;
+    out->clear();
+    if (n % sizeof(uint32_t) != 0) return false;
+    out->resize(n / sizeof(uint32_t));
+    if (p != nullptr && n != 0) std::memcpy(out->data(), p, n);
+    return true;
   }
 
  private:
@@ -660,13 +671,27 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
     }
   }
   if (diffs.empty()) return absl::OkStatus();
+  // The bandings are chosen from thresholds unless given: say which flag
+  // sets them.
+  std::string hint;
+  if (have.lsh.bands != want.lsh.bands || have.lsh.rows != want.lsh.rows) {
+    absl::StrAppend(&hint, " (--bands ", have.lsh.bands, " --rows ",
+                    have.lsh.rows, " give the index's banding)");
+  }
+  if (have.claims && want.claims &&
+      (have.claim_lsh.bands != want.claim_lsh.bands ||
+       have.claim_lsh.rows != want.claim_lsh.rows)) {
+    absl::StrAppend(&hint,
+                    " (the claim banding follows --claim-lsh-threshold and "
+                    "--claim-num-perm: give the values the index was built "
+                    "with)");
+  }
   return absl::FailedPreconditionError(absl::StrCat(
       path,
       ": the index was built with other parameters, so its sketches cannot "
       "be compared with this scan's: ",
-      absl::StrJoin(diffs, ", "),
-      ". Scan with the index's parameters or use another index",
-      Unchanged(path)));
+      absl::StrJoin(diffs, ", "), ". Scan with the index's parameters", hint,
+      " or use another index", Unchanged(path)));
 }
 
 // Steps `st`, a statement on unit_text whose ?1, ?2 are a key's halves and
@@ -1319,11 +1344,21 @@ absl::StatusOr<std::vector<IndexedUnit>> Index::FindUnits(
     absl::StatusOr<bool> row = st->StepKey(u);
     if (!row.ok()) return row.status();
     if (*row) {
+      const int64_t kind = st->Int(1), begin = st->Int(2), end = st->Int(3);
+      // A damaged row (SQLite's own checks pass it) would quote past the
+      // text, or be read as a kind no unit has.
+      if (kind < 0 || kind > static_cast<int64_t>(UnitKind::kQuote) ||
+          begin < 0 || begin > end ||
+          end > std::numeric_limits<uint32_t>::max()) {
+        st->Reset();
+        return absl::DataLossError(
+            absl::StrCat(impl_->path, ": corrupt index (claim unit row ", u,
+                         ": kind ", kind, ", bytes ", begin, "..", end, ")"));
+      }
       IndexedUnit iu;
       iu.doc = st->Int(0);
-      iu.unit.kind = static_cast<UnitKind>(st->Int(1));
-      iu.unit.span = {static_cast<uint32_t>(st->Int(2)),
-                      static_cast<uint32_t>(st->Int(3))};
+      iu.unit.kind = static_cast<UnitKind>(kind);
+      iu.unit.span = {static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
       iu.found_by = std::move(rows);
       units.push_back(std::move(iu));
     }
@@ -1359,9 +1394,9 @@ absl::StatusOr<std::vector<uint32_t>> Index::LoadSignatures(
     absl::StatusOr<bool> row = st->StepKey(r);
     if (!row.ok()) return row.status();
     std::vector<uint32_t> sig;
-    if (*row) sig = st->Words(0);
+    const bool whole = *row && st->Words(0, &sig);
     st->Reset();
-    if (sig.size() != k) {
+    if (!whole || sig.size() != k) {
       return absl::DataLossError(absl::StrCat(
           impl_->path, ": corrupt index (signature of document row ", r, ")"));
     }
@@ -1399,16 +1434,18 @@ absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(
     d.doc.invalid_utf8 = static_cast<uint32_t>(st->Int(7));
     d.doc.text = st->Text(8);
     d.doc.text_bytes = d.doc.text.size();
-    d.signature = st->Words(9);
-    d.fingerprints = st->Words(10);
+    const bool whole =
+        st->Words(9, &d.signature) && st->Words(10, &d.fingerprints);
     d.dump_seq = static_cast<uint64_t>(st->Int(11));
     d.dump_name = st->Text(12);
     d.dump_time = st->Text(13);
     st->Reset();
-    if (d.signature.size() != impl_->params.num_perm) {
-      return absl::DataLossError(
-          absl::StrCat(impl_->path, ": corrupt index (signature of document ",
-                       d.doc.id, ")"));
+    if (!whole || d.signature.size() != impl_->params.num_perm ||
+        !std::is_sorted(d.fingerprints.begin(), d.fingerprints.end())) {
+      return absl::DataLossError(absl::StrCat(
+          impl_->path,
+          ": corrupt index (signature or fingerprints of document ", d.doc.id,
+          ")"));
     }
     out.push_back(std::move(d));
   }

@@ -51,7 +51,8 @@ namespace fs = std::filesystem;
 // such bytes ("caf\xe9.txt", "caf\xe8.txt") stay two ids, where the
 // second was skipped as a duplicate of the first, and the user can find
 // the file the name stands for.
-std::string LocationOf(const std::string& path, uint64_t line) {
+std::string LocationOf(const std::string& path, uint64_t line,
+                       uint64_t column = 0) {
   std::string s;
   if (internal::IsValidUtf8(path)) {
     s = path;
@@ -72,6 +73,7 @@ std::string LocationOf(const std::string& path, uint64_t line) {
     }
   }
   if (line != 0) absl::StrAppend(&s, ":", line);
+  if (line != 0 && column != 0) absl::StrAppend(&s, ":", column);
   return s;
 }
 
@@ -619,6 +621,36 @@ absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> OpenStdin() {
 
 constexpr size_t kChunk = 1 << 20;
 
+}  // namespace
+
+// `path` without "." segments and repeated slashes ("./dump//a.txt" ->
+// "dump/a.txt"): the same file, and the id of a text file is its path, so
+// one dump named two ways gives one id an article. ".." is kept: through a
+// symbolic link it is not the lexical parent.
+std::string TidyPath(const std::string& path) {
+  if (path.empty()) return path;
+  const bool absolute = path[0] == '/';
+  std::vector<std::string_view> parts;
+  for (std::string_view rest = path; !rest.empty();) {
+    const size_t slash = rest.find('/');
+    const std::string_view part = rest.substr(0, slash);
+    rest.remove_prefix(slash == std::string_view::npos ? rest.size()
+                                                       : slash + 1);
+    if (!part.empty() && part != ".") parts.push_back(part);
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += '/';
+    out += parts[i];
+  }
+  if (out.empty()) return ".";
+  // A trailing slash says "a directory": kept, as the walk reads it.
+  if (path.back() == '/' && out.back() != '/') out += '/';
+  return out;
+}
+
+namespace {
+
 // The walk: expands paths into the files to read, in input order, with the
 // paths that cannot be walked as skipped entries in their place.
 class Lister {
@@ -638,7 +670,8 @@ class Lister {
       }
     }
   }
-  void Path(const std::string& path) {
+  void Path(const std::string& typed) {
+    const std::string path = typed == kStdinPath ? typed : TidyPath(typed);
     if (path == kStdinPath) {
       files_.push_back(InputFile{
           path, stdin_listed_ ? "standard input is read once" : "", 0});
@@ -976,7 +1009,9 @@ class Walker {
   }
 
   // A JSON document: an array whose elements are records, located by the
-  // line each starts on, or a record (or records one after the other). Read as
+  // line each starts on (and its byte column, when another element started
+  // on that line before it: a one-line array), or a record (or records, or
+  // arrays, one after the other, as `jq` writes them). Read as
   // it streams in (an export of millions of articles need not fit in memory):
   // the top-level elements are cut out by tracking strings and nesting, and
   // each is parsed as a JSON Lines record, so each malformed element is skipped
@@ -986,6 +1021,10 @@ class Walker {
     enum class At { kStart, kArray, kElement, kObject, kEnd };
     At at = At::kStart;
     uint64_t line = 1, element_line = 0;
+    // The byte column of the byte read (1-based), the element's column if
+    // it is not the first to start on its line (else 0), and the line the
+    // last element started on.
+    uint64_t column = 0, element_column = 0, last_start_line = 0;
     int nest = 0;  // Open brackets of the element (or the single object).
     bool in_string = false, escaped = false, too_long = false;
     bool any_record = false, objects = false;
@@ -995,17 +1034,24 @@ class Walker {
         Skip(path, element_line,
              absl::StrCat("record too large: an element over ",
                           options_.max_record_bytes,
-                          " bytes (--max-record-bytes)"));
+                          " bytes (--max-record-bytes)"),
+             element_column);
       } else {
         while (!element.empty() &&
                std::strchr(" \t\r\n", element.back()) != nullptr) {
           element.pop_back();
         }
-        JsonRecord(path, element_line, std::move(element), src.FromUtf16());
+        JsonRecord(path, element_line, element_column, std::move(element),
+                   src.FromUtf16());
       }
       any_record = true;
       element.clear();
       too_long = false;
+    };
+    auto start_element = [&] {
+      element_line = line;
+      element_column = line == last_start_line ? column : 0;
+      last_start_line = line;
     };
     auto add = [&](char c) {
       if (too_long) return;
@@ -1030,6 +1076,7 @@ class Walker {
       if (*got == 0) break;
       const std::string_view chunk(buf.data(), *got);
       for (const char c : chunk) {
+        ++column;
         // A byte-order mark may lead the document, however the reads cut
         // it; part of one is not JSON.
         if (bom != kPastMark) {
@@ -1075,7 +1122,9 @@ class Walker {
           }
         } else if (space) {
           // Between values.
-        } else if (at == At::kStart && c == '[') {
+        } else if ((at == At::kStart || (at == At::kEnd && !objects)) &&
+                   c == '[') {
+          // An array; arrays one after the other each give their elements.
           at = At::kArray;
         } else if ((at == At::kStart || (at == At::kEnd && objects)) &&
                    c == '{') {
@@ -1083,7 +1132,7 @@ class Walker {
           // Lines under another name) gives one record each.
           objects = true;
           at = At::kObject;
-          element_line = line;
+          start_element();
           nest = 1;
           add(c);
         } else if (at == At::kArray && c == ']') {
@@ -1092,7 +1141,7 @@ class Walker {
           // Between elements (an extra comma is not a record).
         } else if (at == At::kArray) {
           at = At::kElement;
-          element_line = line;
+          start_element();
           nest = c == '{' || c == '[' ? 1 : 0;
           in_string = c == '"';
           add(c);
@@ -1104,7 +1153,10 @@ class Walker {
           Skip(path, line, "data after the JSON document");
           return;
         }
-        if (c == '\n') ++line;
+        if (c == '\n') {
+          ++line;
+          column = 0;
+        }
       }
     }
     switch (at) {
@@ -1118,8 +1170,13 @@ class Walker {
         emit();  // Malformed if cut: ParseRecord says so.
         break;
       case At::kElement:
+        // The last element, cut off or not, is one record: skipped with
+        // the reason (counting it and a skip of the array was one too many).
+        Skip(path, element_line,
+             "truncated JSON array: no closing ] after this element",
+             element_column);
+        return;
       case At::kArray:
-        if (at == At::kElement) emit();
         Skip(path, line, "truncated JSON array: no closing ]");
         return;
       case At::kEnd:
@@ -1185,7 +1242,8 @@ class Walker {
                           options_.max_record_bytes,
                           " bytes (--max-record-bytes)"));
       } else if (line.find_first_not_of(" \t\r") != std::string::npos) {
-        JsonRecord(path, line_no, std::move(line), src.FromUtf16());
+        JsonRecord(path, line_no, /*column=*/0, std::move(line),
+                   src.FromUtf16());
       }
       line.clear();
       too_long = false;
@@ -1234,20 +1292,22 @@ class Walker {
 
   // Hands on one JSON record (a JSONL line, or an element of a .json
   // document) to be parsed.
-  void JsonRecord(const std::string& path, uint64_t line, std::string&& bytes,
-                  bool from_utf16) {
+  void JsonRecord(const std::string& path, uint64_t line, uint64_t column,
+                  std::string&& bytes, bool from_utf16) {
     RawRecord rec;
     rec.format = RecordFormat::kJsonLine;
     rec.path = path;
     rec.line = line;
+    rec.column = column;
     rec.bytes = std::move(bytes);
     rec.from_utf16 = from_utf16;
     on_record_(std::move(rec));
   }
 
-  void Skip(const std::string& path, uint64_t line, std::string reason) {
+  void Skip(const std::string& path, uint64_t line, std::string reason,
+            uint64_t column = 0) {
     SkippedRecord s;
-    s.location = LocationOf(path, line);
+    s.location = LocationOf(path, line, column);
     s.reason = std::move(reason);
     on_skip_(std::move(s));
   }
@@ -1466,7 +1526,9 @@ std::string EmptyText(bool html) {
 
 }  // namespace
 
-std::string RawRecord::location() const { return LocationOf(path, line); }
+std::string RawRecord::location() const {
+  return LocationOf(path, line, column);
+}
 
 absl::Status ValidateIngestOptions(const IngestOptions& o) {
   if (o.text_field.empty()) {
@@ -1831,8 +1893,10 @@ std::variant<Document, SkippedRecord> ParseRecord(
                            "a refrain report.html, not an article"};
     }
     if (html) {
+      // The first <h1>, else <title>: a page with neither (a body-only
+      // export) has no title; its first paragraph is a lede, not a
+      // headline to be matched at --claim-headline-threshold.
       doc.text = internal::HtmlToText(record.bytes, &doc.title);
-      if (doc.title.empty()) doc.title = TitleLine(doc.text);
     } else {
       doc.text = std::move(record.bytes);
       doc.title = TitleLine(doc.text);

@@ -548,28 +548,7 @@ std::string Abbrev(std::string_view s, size_t max_bytes) {
   return std::string(s.substr(0, cut)) + "...";
 }
 
-// `s` for a terminal: ids and texts come from the input, and a terminal
-// acts on their control characters (ESC recolours, \r and \b overwrite)
-// instead of showing them. Each one but \n and \t becomes \u00XX, C1
-// controls (U+0080..U+009F, C2 80..C2 9F in UTF-8) included.
-std::string Printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const auto next =
-        static_cast<unsigned char>(i + 1 < s.size() ? s[i + 1] : 0);
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
-      out += absl::StrFormat("\\u%04x", c);
-    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
-      out += absl::StrFormat("\\u%04x", next);
-      ++i;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
+using internal::Printable;
 
 }  // namespace
 
@@ -707,6 +686,11 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                   {"compared", ix.loaded},
                   {"documents", std::move(indexed)}};
     if (ix.read_only) j["index"]["read_only"] = true;
+    if (ix.banding_for_threshold.bands != 0) {
+      j["index"]["banding_for_threshold"] = {
+          {"bands", ix.banding_for_threshold.bands},
+          {"rows", ix.banding_for_threshold.rows}};
+    }
     if (!ix.id_taken.empty()) {
       Json taken = Json::array();
       for (uint32_t d : ix.id_taken) taken.push_back(r.documents[d].id);
@@ -844,6 +828,15 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
       out << absl::StrFormat("; now %d (%.2f s)\n",
                              ix.documents_before + ix.added, r.timings.index_s);
+    }
+    if (ix.banding_for_threshold.bands != 0) {
+      out << absl::StrFormat(
+          "  LSH banding %d bands x %d rows: the index's (--threshold %.2f "
+          "alone would choose %d x %d); pairs well below the Jaccard it was "
+          "built for (about %.2f) are found less often\n",
+          r.lsh.bands, r.lsh.rows, r.options.threshold,
+          ix.banding_for_threshold.bands, ix.banding_for_threshold.rows,
+          std::pow(1.0 / r.lsh.bands, 1.0 / r.lsh.rows));
     }
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;

@@ -53,9 +53,17 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
   size_t next = report.index.loaded;
   uint64_t written = 0;
   absl::Status write_status;
+  // A record at a document's location but of another size: the input was
+  // rewritten since the scan read it (a record inserted above shifts every
+  // line), and what follows would not be the kept articles.
+  bool changed = false;
   auto on_record = [&](RawRecord&& r) {
-    if (!write_status.ok() || next >= report.documents.size() ||
+    if (!write_status.ok() || changed || next >= report.documents.size() ||
         r.location() != report.documents[next].location) {
+      return;
+    }
+    if (r.bytes.size() != report.documents[next].input_bytes) {
+      changed = true;
       return;
     }
     const size_t d = next++;
@@ -89,7 +97,7 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
       ReadRecords(paths, report.options.ingest, on_record, on_skip);
   if (!s.ok()) return s;
   if (!write_status.ok()) return write_status;
-  if (next != report.documents.size()) {
+  if (changed || next != report.documents.size()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "--write-kept: the inputs changed during the scan: ",
         report.documents.size() - next, " of its documents (the first ",

@@ -226,9 +226,11 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
   if (o.bands != 0 && uint64_t{o.bands} * o.rows > o.minhash.num_perm) {
     return absl::InvalidArgumentError("--bands x --rows must be <= --num-perm");
   }
-  if (o.fp_weight < 0 || o.fn_weight < 0 || o.fp_weight + o.fn_weight <= 0) {
+  // Written so that NaN fails too: no comparison with it is true.
+  if (!(o.fp_weight >= 0 && o.fn_weight >= 0 && o.fp_weight + o.fn_weight > 0 &&
+        std::isfinite(o.fp_weight + o.fn_weight))) {
     return absl::InvalidArgumentError(
-        "LSH weights must be >= 0 and not both 0");
+        "LSH weights must be finite, >= 0 and not both 0");
   }
   if (o.max_bucket < 2)
     return absl::InvalidArgumentError("--max-bucket must be >= 2");
@@ -719,6 +721,17 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   // scan --index: a bad index fails the scan here, before any work.
   std::optional<internal::IndexedScan> indexed;
   if (!options.index_path.empty()) {
+    // Without --bands, the banding follows --threshold, and an index keeps
+    // the banding it was built with: a scan at another threshold (which
+    // verification applies exactly) takes the index's.
+    if (options.bands == 0) {
+      const std::optional<LshParams> theirs = internal::IndexBanding(options);
+      if (theirs && (theirs->bands != report.lsh.bands ||
+                     theirs->rows != report.lsh.rows)) {
+        report.index.banding_for_threshold = report.lsh;
+        report.lsh = *theirs;
+      }
+    }
     absl::StatusOr<internal::IndexedScan> ix =
         internal::IndexedScan::Open(options, report.lsh);
     if (!ix.ok()) return ix.status();
@@ -1120,13 +1133,20 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
     }
     for (size_t side = 0; side < 2; ++side) {
       const std::string& id = side == 0 ? a : b;
-      auto it = std::find_if(docs.begin(), docs.end(),
-                             [&](const Document& d) { return d.id == id; });
+      // A text file's id is its path as the walk tidies it ("./in/a.txt"
+      // is "in/a.txt").
+      const std::string tidy = TidyPath(id);
+      auto it = std::find_if(docs.begin(), docs.end(), [&](const Document& d) {
+        return d.id == id || d.id == tidy;
+      });
       pair[side] = static_cast<size_t>(it - docs.begin());
       if (it != docs.end()) continue;
       if (index) {
         absl::StatusOr<std::vector<int64_t>> rows =
             index->FindIds(std::span<const std::string>(&id, 1));
+        if (rows.ok() && (*rows)[0] == 0 && tidy != id) {
+          rows = index->FindIds(std::span<const std::string>(&tidy, 1));
+        }
         if (!rows.ok()) return rows.status();
         if ((*rows)[0] != 0) {
           absl::StatusOr<std::vector<IndexedDocument>> loaded =

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <optional>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_join.h"
@@ -31,6 +33,20 @@ std::vector<int64_t> PassedRows(const std::vector<int64_t>& rows,
 }
 
 }  // namespace
+
+std::optional<LshParams> IndexBanding(const ScanOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(options.index_path, ec)) {
+    return std::nullopt;
+  }
+  IndexOptions io;
+  io.read_only = true;
+  io.quick_check_max_bytes = 0;  // Only its parameters are read.
+  io.busy_timeout_ms = options.index_wait_ms;
+  absl::StatusOr<Index> index = Index::Open(options.index_path, io);
+  if (!index.ok()) return std::nullopt;
+  return index->params().lsh;
+}
 
 absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
                                               LshParams lsh) {

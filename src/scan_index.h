@@ -40,6 +40,10 @@ namespace refrain::internal {
 bool SameArticle(std::span<const uint32_t> new_signature,
                  std::span<const uint32_t> indexed_signature);
 
+// The document banding of the index at options.index_path, if there is a
+// readable one (nothing if not: IndexedScan::Open then says why).
+std::optional<LshParams> IndexBanding(const ScanOptions& options);
+
 class IndexedScan {
  public:
   // Opens options.index_path, creating it if missing; refuses an index

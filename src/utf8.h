@@ -37,6 +37,12 @@ bool ConvertToUtf8(std::string* text, const std::string& charset,
 // True if `text` is valid UTF-8.
 bool IsValidUtf8(std::string_view text);
 
+// `s` for a terminal: ids and texts come from the input, and a terminal
+// acts on their control characters (ESC recolours, \r and \b overwrite)
+// instead of showing them. Each one but \n and \t becomes \u00XX, C1
+// controls (U+0080..U+009F, C2 80..C2 9F in UTF-8) included.
+std::string Printable(std::string_view s);
+
 // Trims ASCII and Unicode white space (as ICU's u_isUWhiteSpace) from both
 // ends of [begin, end) of `text`, returning the narrowed range.
 void TrimSpace(std::string_view text, uint32_t* begin, uint32_t* end);

@@ -1484,6 +1484,43 @@ TEST(Compare, HtmlShowsTheMatchesAndTheNearDuplicateDecision) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["near_duplicate"], false);
 }
 
+// --html never replaces what compare reads (review, twenty-eighth session:
+// `compare A B --index news.db --html news.db` wrote the page over the
+// index, `--html A` over the first article).
+TEST(Compare, HtmlRefusesToReplaceItsInputsOrTheIndex) {
+  TempDir d;
+  const std::string a_text = "Oil prices rose sharply on Monday in London.\n";
+  WriteFile(d / "a.txt", a_text);
+  WriteFile(d / "b.txt", "Oil prices fell sharply on Monday in London.\n");
+  WriteFile(d / "dump.jsonl", "{\"id\":\"x\",\"text\":\"Oil rose.\"}\n");
+  WriteFile(d / "news.db", "not really an index");
+  const std::string pair = (d / "a.txt") + " " + (d / "b.txt");
+  struct Case {
+    std::string args, target, says;
+  };
+  for (const Case& c :
+       std::vector<Case>{{pair, d / "a.txt", "the first document compared"},
+                         {pair, d / "b.txt", "the second document compared"},
+                         {"x " + (d / "b.txt") + " --in " + (d / "dump.jsonl"),
+                          d / "dump.jsonl", "one of the inputs of --in"},
+                         {pair + " --index " + (d / "news.db"), d / "news.db",
+                          "the --index file"}}) {
+    SCOPED_TRACE(c.args);
+    const std::string before = ReadFile(c.target);
+    auto r = testing::RunRefrain("compare " + c.args + " --html " + c.target);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_EQ(ReadFile(c.target), before);
+  }
+  // An earlier page is replaced as before.
+  WriteFile(d / "page.html", "old");
+  auto r =
+      testing::RunRefrain("compare " + pair + " --html " + (d / "page.html"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(ReadFile(d / "page.html"), "old");
+  EXPECT_EQ(ReadFile(d / "a.txt"), a_text);
+}
+
 // Grouping the dump's near-duplicates reads --in a second time.
 TEST(Compare, ReadsTheDumpWithTheScansFieldOptionsAndListsSkips) {
   TempDir d;

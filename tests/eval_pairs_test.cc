@@ -97,6 +97,47 @@ TEST(ReadPairFile, Failures) {
                 ":3: expected 5 tab-separated fields, got 1");
 }
 
+// The header is the first line that is not blank unless it is a pair
+// already; lines may end in a lone \r; a field echoed in a message has its
+// control characters escaped (review, twenty-eighth session: the first pair
+// of a file without a header was dropped, a CR-only file read as one
+// header line, ESC[2J echoed to the terminal).
+TEST(ReadPairFile, HeaderlessCrOnlyAndControlCharacters) {
+  TempDir tmp;
+  WriteFile(tmp / "noheader.tsv", "1\ta\tb\tx y\tx y\n0\tc\td\tz w\tv u\n");
+  absl::StatusOr<PairFile> f = ReadPairFile(tmp / "noheader.tsv");
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->pairs.size(), 2u);
+  EXPECT_EQ(f->pairs[0].line, 1u);
+  EXPECT_TRUE(f->malformed.empty());
+
+  WriteFile(tmp / "blankfirst.tsv",
+            "\nQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+            "1\ta\tb\tx y\tx y\n");
+  f = ReadPairFile(tmp / "blankfirst.tsv");
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->pairs.size(), 1u);
+  EXPECT_EQ(f->pairs[0].line, 3u);
+  EXPECT_TRUE(f->malformed.empty());
+
+  WriteFile(tmp / "cr.tsv",
+            "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\r"
+            "1\ta\tb\tx y\tx y\r0\tc\td\tz w\tv u\r\n1\te\tf\tq r\tq r");
+  f = ReadPairFile(tmp / "cr.tsv");
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->pairs.size(), 3u);
+  EXPECT_EQ(f->pairs[2].line, 4u);
+  EXPECT_EQ(f->pairs[1].text2, "v u");
+
+  WriteFile(tmp / "esc.tsv", "header\n\x1b[2J\ta\tb\tx\ty\n");
+  f = ReadPairFile(tmp / "esc.tsv");
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->malformed,
+            (std::vector<std::string>{tmp / "esc.tsv" +
+                                      ":2: quality must be 0 or 1, got "
+                                      "\"\\u001b[2J\""}));
+}
+
 TEST(Metrics, ConfusionCounts) {
   const std::vector<double> s = {0.9, 0.8, 0.6, 0.4, 0.3, 0.1};
   const bool l[] = {true, false, true, true, false, false};

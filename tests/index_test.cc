@@ -844,12 +844,87 @@ TEST(Index, RefusesCorruptIndexesAndLeavesThemUnchanged) {
   ExpectRefused(d / "v2.db", "index schema version 2");
 }
 
+// An article without a single word (a photo caption of emoji, "...") has
+// no fingerprints: stored as an empty list, not NULL, which the schema
+// refuses (review, twenty-eighth session: the whole dump failed to index).
+TEST(Index, ArticleWithoutWordsIsIndexedWithTheRest) {
+  TempDir d;
+  WriteFile(d / "dump.jsonl",
+            "{\"id\":\"p1\",\"text\":\"Oil prices rose sharply on "
+            "Monday in London after the OPEC meeting ended.\"}\n"
+            "{\"id\":\"p2\",\"text\":\"...\"}\n"
+            "{\"id\":\"p3\",\"text\":\"\\ud83d\\udcf7 !!!\"}\n");
+  const std::string db = d / "i.db";
+  Report r = Scan({d / "dump.jsonl"}, db);
+  EXPECT_EQ(r.index.added, 3u);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
+  EXPECT_EQ(SqlInt(db,
+                   "SELECT count(*) FROM doc WHERE length(fingerprints) "
+                   "= 0 AND fingerprints IS NOT NULL"),
+            2);
+  // Read back: a second dump with the same empty articles finds them.
+  WriteFile(d / "again.jsonl",
+            "{\"id\":\"q2\",\"text\":\"...\"}\n"
+            "{\"id\":\"q1\",\"text\":\"Oil prices rose sharply on "
+            "Monday in London after the OPEC meeting ended.\"}\n");
+  Report again = Scan({d / "again.jsonl"}, db);
+  EXPECT_EQ(again.index.added, 2u);
+  bool found = false;
+  for (const NearDuplicatePair& p : again.pairs) {
+    found |= again.documents[p.a].id == "p1" && again.documents[p.b].id == "q1";
+  }
+  EXPECT_TRUE(found);
+}
+
+// Rows SQLite's own checks pass but refrain cannot read are refused with
+// the row named: a unit starting before 0 or after its end (it crashed the
+// scan quoting it), fingerprints not a whole number of words or out of
+// order.
+TEST(Index, RefusesDamagedRowsThatSqliteAccepts) {
+  TempDir d;
+  const std::string good = d / "good.db";
+  Scan({Seed(0), Seed(1)}, good);
+  WriteFile(d / "repost.txt", "Re-posted\n\n" + ReadFile(Seed(0)));
+  struct Case {
+    const char* name;
+    const char* sql;
+  };
+  for (const Case& c : {
+           Case{"unit-begin", "UPDATE unit SET begin = -5"},
+           Case{"unit-order", "UPDATE unit SET begin = end + 1"},
+           Case{"unit-kind", "UPDATE unit SET kind = 7"},
+           Case{"fingerprints-odd",
+                "UPDATE doc SET fingerprints = substr(fingerprints, 1, 7)"},
+           Case{"fingerprints-order",
+                "UPDATE doc SET fingerprints = substr(fingerprints, 5, 4) || "
+                "substr(fingerprints, 1, 4) || substr(fingerprints, 9)"},
+       }) {
+    SCOPED_TRACE(c.name);
+    const std::string db = d / (std::string(c.name) + ".db");
+    std::filesystem::copy_file(good, db);
+    SqlExec(db, c.sql);
+    ScanOptions o;
+    o.index_path = db;
+    o.index_read_only = true;
+    // A re-post of an indexed article (another id): its indexed original
+    // is loaded, fingerprints and units.
+    const std::vector<std::string> paths = {d / "repost.txt"};
+    absl::StatusOr<Report> r = RunScan(paths, o);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+    EXPECT_NE(r.status().message().find("corrupt index"), std::string::npos)
+        << r.status();
+  }
+}
+
 TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
   TempDir d;
   const std::string db = d / "news.db";
   Scan({Seed(0), Seed(1), Seed(2)}, db);
   ExpectRefused(db, "num_perm 128 (this scan: 64)", "--num-perm 64");
   ExpectRefused(db, "bands 21 (this scan: 16)", "--bands 16 --rows 8");
+  ExpectRefused(db, "(--bands 21 --rows 6 give the index's banding)",
+                "--bands 16 --rows 8");
   ExpectRefused(db, "claims 1 (this scan: 0)", "--no-claims");
   // Which sentences are units decides the unit counts the IDF divides by.
   ExpectRefused(db, "claim_min_words 5 (this scan: 3)", "--claim-min-words 3");
@@ -860,6 +935,40 @@ TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
                 "taken as the default 5) (this scan: 7)",
                 "--claim-min-words 7");
   Scan({Seed(3)}, db);
+}
+
+// Without --bands the banding follows --threshold: a scan at another
+// threshold takes the index's banding, says so, and verifies at its own
+// threshold (review, twenty-eighth session: --threshold 0.5 was refused as
+// "bands 21 (this scan: 32)", flags the user never gave).
+TEST(Index, AnotherThresholdTakesTheIndexsBanding) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  WriteFile(d / "repost.txt", "Re-posted\n\n" + ReadFile(Seed(0)));
+  testing::CommandResult r =
+      RunRefrain("scan " + (d / "repost.txt") + " --index " + db +
+                 " --threshold 0.5 --out " + (d / "out"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("near-duplicates: threshold 0.50, LSH 21 bands x 6 "
+                       "rows: 1 candidate pairs, 1 verified"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("LSH banding 21 bands x 6 rows: the index's "
+                       "(--threshold 0.50 alone would choose"),
+            std::string::npos)
+      << r.out;
+  const nlohmann::json j =
+      nlohmann::json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_EQ(j["index"]["banding_for_threshold"]["bands"].get<int>() *
+                    j["index"]["banding_for_threshold"]["rows"].get<int>() >
+                0,
+            true);
+  // At the index's own threshold nothing is said.
+  r = RunRefrain("scan " + (d / "repost.txt") + " --index " + db +
+                 " --index-read-only --out " + (d / "out2"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("the index's"), std::string::npos) << r.out;
 }
 
 // The claim stems depend on the stop list: an index records the list's

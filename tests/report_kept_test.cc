@@ -247,6 +247,50 @@ TEST(WriteKept, ChangedInputsFailAndWriteNothing) {
   EXPECT_TRUE(HiddenEntries(d.path()).empty());
 }
 
+// A compact .json array with a record that is skipped (no text) and a
+// repeat: the kept file holds exactly the kept articles (review,
+// twenty-eighth session: every element had the location "file:1", so the
+// skipped record was written in place of the last article). An input
+// rewritten between the scan and the second reading is refused, not
+// written shifted.
+TEST(WriteKept, OneLineArraysAndInputsChangedMeanwhile) {
+  TempDir d;
+  WriteFile(d / "in/a.json",
+            "[{\"id\":\"a\",\"text\":\"Oil prices rose sharply on Monday in "
+            "London after the OPEC meeting.\"},{\"id\":\"b\",\"body\":\"no "
+            "text\"},{\"id\":\"a2\",\"text\":\"Oil prices rose sharply on "
+            "Monday in London after the OPEC meeting.\"},{\"id\":\"c\","
+            "\"text\":\"The board of Shell approved the merger with BP on "
+            "Friday.\"}]");
+  const std::vector<std::string> paths = {d / "in"};
+  const Report r = Scan(paths, ScanOptions{});
+  ASSERT_EQ(r.documents.size(), 3u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  absl::StatusOr<uint64_t> n = WriteKeptRecords(r, paths, d / "k.jsonl");
+  ASSERT_TRUE(n.ok()) << n.status();
+  std::vector<std::string> ids;
+  for (const std::string& line : Lines(d / "k.jsonl")) {
+    ids.push_back(nlohmann::json::parse(line)["id"]);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"a", "c"}));
+
+  // A record inserted in front: the lines the scan read have moved.
+  WriteFile(d / "in/b.jsonl",
+            "{\"id\":\"x\",\"text\":\"First one.\"}\n"
+            "{\"id\":\"y\",\"text\":\"Second one.\"}\n");
+  const Report r2 = Scan(paths, ScanOptions{});
+  WriteFile(d / "in/b.jsonl",
+            "{\"id\":\"new\",\"text\":\"Inserted.\"}\n"
+            "{\"id\":\"x\",\"text\":\"First one.\"}\n"
+            "{\"id\":\"y\",\"text\":\"Second one.\"}\n");
+  n = WriteKeptRecords(r2, paths, d / "k2.jsonl");
+  ASSERT_FALSE(n.ok());
+  EXPECT_NE(n.status().message().find("the inputs changed during the scan"),
+            std::string::npos)
+      << n.status();
+  EXPECT_FALSE(std::filesystem::exists(d / "k2.jsonl"));
+}
+
 TEST(WriteKept, CommandLine) {
   TempDir d;
   WriteFile(d / "in/a.txt", ReadFile(CorpusDir() + "/" + kSeeds[0]));

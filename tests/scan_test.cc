@@ -814,6 +814,18 @@ TEST(Cli, ExitCodesAndHelp) {
     EXPECT_EQ(r.exit_code, 2) << args;
     EXPECT_NE(r.err.find(": abc is not a number"), std::string::npos) << r.err;
   }
+  // NaN passes every range check (no comparison with it is true), and
+  // infinity is no weight: refused (review, twenty-eighth session:
+  // --fn-weight nan chose 1 band x 128 rows and lost a cluster).
+  for (const char* args :
+       {"scan --claim-max-memory nan x", "scan --fn-weight nan x",
+        "scan --fp-weight inf x", "scan --fn-weight -1 x"}) {
+    auto r = RunRefrain(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_TRUE(r.err.find("is not a finite number") != std::string::npos ||
+                r.err.find("LSH weights must be finite") != std::string::npos)
+        << args << ": " << r.err;
+  }
   // A missing input is a failure (1), not a usage error, for compare too.
   EXPECT_EQ(
       RunRefrain("compare /nonexistent/a.txt /nonexistent/b.txt").exit_code, 1);

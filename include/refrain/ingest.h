@@ -100,12 +100,15 @@ struct RawRecord {
   RecordFormat format = RecordFormat::kText;
   std::string path;   // The file it came from.
   uint64_t line = 0;  // 1-based line for JSONL; 0 for .txt.
+  // 1-based byte column of an element of a .json document that is not the
+  // first to start on its line (a one-line array); else 0.
+  uint64_t column = 0;
   std::string bytes;  // File content or JSONL line, without the newline.
   // Read from UTF-16 text (a byte-order mark FF FE or FE FF) and converted:
   // its invalid bytes (0xFF) each stand for an unpaired surrogate or a cut
   // last byte, and no legacy charset applies. Default false.
   bool from_utf16 = false;
-  std::string location() const;  // "path" or "path:line".
+  std::string location() const;  // "path", "path:line" or "path:line:column".
 };
 
 // Walks `paths` and calls `on_record` for every record and `on_skip` for every
@@ -156,6 +159,12 @@ absl::Status CheckReadableTwice(std::span<const std::string> paths,
 // With `sizes`, every file's `bytes` too: a stat per file that one
 // process, which shares nothing out, does without (a directory's regular
 // files are known as such from the directory itself).
+// `path` without "." segments and repeated slashes ("./dump//a.txt" is
+// "dump/a.txt"; ".." kept, a trailing slash kept): how the walk names the
+// files it lists, so a text file's id does not depend on how its
+// directory was typed.
+std::string TidyPath(const std::string& path);
+
 std::vector<InputFile> ListInputFiles(
     std::span<const std::string> paths, bool sizes = false,
     std::span<const std::string> exclude_from_walk = {});

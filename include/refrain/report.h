@@ -64,6 +64,10 @@ struct IndexSummary {
   uint32_t loaded = 0;     // Report::documents[0, loaded) come from the index.
   std::vector<IndexedOrigin> origins;  // Per loaded document.
   uint64_t documents_before = 0;       // In the index before this run.
+  // The banding this run's threshold would choose, when the run took the
+  // index's instead (Report::lsh; --bands not given, and the index built
+  // at another threshold); {0, 0} otherwise.
+  LshParams banding_for_threshold;
   // New documents whose id was already there (indexes into
   // Report::documents, ascending): compared but not added again, and, as
   // the same articles an earlier run handled, not kept again by a

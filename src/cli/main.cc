@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -53,12 +54,12 @@ const CLI::Validator kUnsigned(
     "UINT");
 
 // Checked before a CLI::Range, which calls a word that is no number "not in
-// range".
+// range", and passes NaN (no comparison with it is true).
 const CLI::Validator kNumber(
     [](std::string& v) {
       double x = 0;
-      return CLI::detail::lexical_cast(v, x) ? std::string()
-                                             : v + " is not a number";
+      if (!CLI::detail::lexical_cast(v, x)) return v + " is not a number";
+      return std::isfinite(x) ? std::string() : v + " is not a finite number";
     },
     "");
 
@@ -692,7 +693,33 @@ struct CompareFlags {
   const CLI::Option* locale = nullptr;  // --locale, to tell if it was given.
 };
 
+// The page of --html must not replace what compare reads: a file it
+// compares, an input of --in, or the index.
+absl::Status CheckCompareHtml(const CompareFlags& f) {
+  if (f.html.empty() || !std::filesystem::exists(f.html)) {
+    return absl::OkStatus();
+  }
+  auto same = [&](const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::equivalent(path, f.html, ec);
+  };
+  auto refuse = [&](const char* what) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--html ", f.html, " is ", what, "; write the page elsewhere"));
+  };
+  if (same(f.a)) return refuse("the first document compared");
+  if (same(f.b)) return refuse("the second document compared");
+  for (const refrain::InputFile& in : refrain::ListInputFiles(f.inputs)) {
+    if (same(in.path)) return refuse("one of the inputs of --in");
+  }
+  if (!f.options.index_path.empty() && same(f.options.index_path)) {
+    return refuse("the --index file");
+  }
+  return absl::OkStatus();
+}
+
 int RunCompareCommand(const CompareFlags& f) {
+  if (absl::Status s = CheckCompareHtml(f); !s.ok()) return Fail(s);
   // Scoring every pair of units is bounded by the memory there is, as the
   // scan's claims stage is.
   refrain::ScanOptions options = f.options;
