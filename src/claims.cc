@@ -1245,178 +1245,6 @@ void BuildUnitTermMatrix(const TermIds& ids, const Copies& copies,
   }
 }
 
-// A run of candidates that share the document of their first unit: pairs
-// [begin, end) of a candidate list, whose first units are among the
-// document's units (rows a0 .. a0 + na - 1 of the matrix, all of them).
-struct GateDoc {
-  size_t begin, end;
-  uint32_t a0, na;
-};
-
-// The documents of `candidates` (sorted by (a, b); units in document
-// order, so each document's candidates are contiguous).
-std::vector<GateDoc> GateDocsOf(const UnitPairs& candidates,
-                                std::span<const ClaimUnit> units,
-                                std::span<const uint32_t> doc_first_unit) {
-  std::vector<GateDoc> out;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    const uint32_t d = units[candidates[i].first].doc;
-    if (i == 0 || d != units[candidates[i - 1].first].doc) {
-      if (!out.empty()) out.back().end = i;
-      out.push_back(GateDoc{i, candidates.size(), doc_first_unit[d],
-                            doc_first_unit[d + 1] - doc_first_unit[d]});
-    }
-  }
-  return out;
-}
-
-// The cosine of each candidate of document `doc` (rows of `x`), and in
-// `passed` (index into candidates, cosine) of those reaching min_cosine.
-// One Eigen sparse product: (A's units x terms) * (partner units x
-// terms)^T gives every candidate's cosine at once. Columns are restricted
-// to A's own terms, renumbered locally by first occurrence in A's rows:
-// other terms add nothing to a dot product with A, and the product then
-// costs O(nonzeros), not O(terms in the dump). The cosines' bits depend
-// only on A's rows and the partners', and on the order of the entries
-// within them (which sets the local numbers, so the order of the sums):
-// any matrix holding those rows with their entries in the same order, and
-// the terms numbered otherwise, gives the same bits (GateClaimShare).
-void GateDocument(const UnitPairs& candidates, const GateDoc& doc,
-                  const RowMatrix& x, double min_cosine,
-                  std::vector<std::pair<size_t, double>>* passed) {
-  const size_t begin = doc.begin, end = doc.end;
-  const int64_t a0 = doc.a0, na = doc.na;
-  // Local numbers of A's terms and of the partner units, in per-thread
-  // arrays over all terms and units (reset after each document): array
-  // look-ups instead of hashing in this innermost loop.
-  thread_local std::vector<int32_t> local_term, local_row;
-  if (local_term.size() < static_cast<size_t>(x.cols()))
-    local_term.assign(x.cols(), -1);
-  if (local_row.size() < static_cast<size_t>(x.rows()))
-    local_row.assign(x.rows(), -1);
-  thread_local std::vector<int64_t> terms_seen;
-  thread_local std::vector<uint32_t> rows_seen;
-  terms_seen.clear();
-  rows_seen.clear();
-  // xa = A's rows over the local terms; xbt = the partner rows over them,
-  // transposed (local term x partner). Both are written in Eigen's
-  // compressed layout directly, with the entries in the order
-  // setFromTriplets and a row-major copy of the transpose would give
-  // (by column within a row), so the product and every cosine are the
-  // same bits as building them through triplets, without their sorts
-  // and copies.
-  thread_local std::vector<std::pair<int32_t, double>> row_entries;
-  int64_t nnz_a = 0;
-  for (int64_t r = a0; r < a0 + na; ++r) {
-    for (RowMatrix::InnerIterator it(x, r); it; ++it, ++nnz_a) {
-      int32_t& t = local_term[it.col()];
-      if (t < 0) {
-        t = static_cast<int32_t>(terms_seen.size());
-        terms_seen.push_back(it.col());
-      }
-    }
-  }
-  const auto nt = static_cast<int64_t>(terms_seen.size());
-  RowMatrix xa(na, nt);
-  xa.resizeNonZeros(nnz_a);
-  {
-    int32_t k = 0;
-    for (int64_t r = a0; r < a0 + na; ++r) {
-      xa.outerIndexPtr()[r - a0] = k;
-      row_entries.clear();
-      for (RowMatrix::InnerIterator it(x, r); it; ++it) {
-        row_entries.emplace_back(local_term[it.col()], it.value());
-      }
-      std::sort(row_entries.begin(), row_entries.end());
-      for (const auto& [t, v] : row_entries) {
-        xa.innerIndexPtr()[k] = t;
-        xa.valuePtr()[k++] = v;
-      }
-    }
-    xa.outerIndexPtr()[na] = k;
-  }
-  // Partner rows in order of first appearance; per row its entries on
-  // A's terms, counted per term for the transposed layout.
-  thread_local std::vector<std::pair<int32_t, double>> tb;  // (term, value)
-  thread_local std::vector<int32_t> tb_row_end, per_term;
-  tb.clear();
-  tb_row_end.clear();
-  per_term.assign(nt + 1, 0);
-  // The partner rows lie anywhere in `x` (tens of megabytes at scale),
-  // so each candidate's look-ups missed the caches one after another:
-  // the gate's largest cost. They are fetched ahead instead (the row's
-  // place, then its entries), so that the misses overlap.
-  constexpr size_t kAhead = 16;
-  const int32_t* outer = x.outerIndexPtr();
-  // Not x.nonZeros(): x is uncompressed, where that sums every row.
-  const auto stored = static_cast<int64_t>(x.data().size());
-  for (size_t i = begin; i < end; ++i) {
-    if (i + kAhead < end) {
-      const uint32_t later = candidates[i + kAhead].second;
-      __builtin_prefetch(&local_row[later]);
-      __builtin_prefetch(&outer[later]);
-    }
-    if (i + kAhead / 2 < end) {
-      const int32_t at = outer[candidates[i + kAhead / 2].second];
-      __builtin_prefetch(x.innerIndexPtr() + at);
-      __builtin_prefetch(x.valuePtr() + at);
-      // The row's second cache line, if the array has one there (a
-      // pointer past its end is not one to form).
-      if (at + 8 < stored) __builtin_prefetch(x.valuePtr() + at + 8);
-    }
-    const uint32_t b = candidates[i].second;
-    if (local_row[b] >= 0) continue;
-    local_row[b] = static_cast<int32_t>(rows_seen.size());
-    rows_seen.push_back(b);
-    for (RowMatrix::InnerIterator it(x, b); it; ++it) {
-      if (const int32_t t = local_term[it.col()]; t >= 0) {
-        tb.emplace_back(t, it.value());
-        ++per_term[t + 1];
-      }
-    }
-    tb_row_end.push_back(static_cast<int32_t>(tb.size()));
-  }
-  const auto nb = static_cast<int64_t>(rows_seen.size());
-  RowMatrix xbt(nt, nb);
-  xbt.resizeNonZeros(static_cast<int64_t>(tb.size()));
-  for (int64_t t = 0; t < nt; ++t) per_term[t + 1] += per_term[t];
-  std::copy(per_term.begin(), per_term.end(), xbt.outerIndexPtr());
-  {
-    int32_t k = 0;
-    for (int64_t row = 0; row < nb; ++row) {
-      for (; k < tb_row_end[row]; ++k) {
-        const auto [t, v] = tb[k];
-        const int32_t at = per_term[t]++;
-        xbt.innerIndexPtr()[at] = static_cast<int32_t>(row);
-        xbt.valuePtr()[at] = v;
-      }
-    }
-  }
-  const Eigen::MatrixXd cos = Eigen::MatrixXd(xa * xbt);
-  for (size_t i = begin; i < end; ++i) {
-    auto [a, b] = candidates[i];
-    const double c = cos(a - a0, local_row[b]);
-    if (c >= min_cosine) passed->emplace_back(i, c);
-  }
-  for (int64_t t : terms_seen) local_term[t] = -1;
-  for (uint32_t b : rows_seen) local_row[b] = -1;
-}
-
-// Each document's candidates past the gate, in parallel over documents.
-std::vector<std::vector<std::pair<size_t, double>>> GateDocuments(
-    const UnitPairs& candidates, std::span<const GateDoc> docs,
-    const RowMatrix& x, double min_cosine) {
-  // Per document, its candidates past the gate (index, cosine): a few
-  // percent of the candidates, so nothing is kept per candidate.
-  std::vector<std::vector<std::pair<size_t, double>>> passed(docs.size());
-  const auto n = static_cast<int64_t>(docs.size());
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t g = 0; g < n; ++g) {
-    GateDocument(candidates, docs[g], x, min_cosine, &passed[g]);
-  }
-  return passed;
-}
-
 // The candidates whose IDF-weighted cosine reaches options.min_cosine, with
 // their cosines, in candidate order. Takes the candidates and the matrix
 // and frees both: at scale they are gigabytes (gen-100000: 121 M
@@ -1432,10 +1260,145 @@ GatedPairs CosineGate(UnitPairs candidates, RowMatrix&& matrix,
                       double min_cosine) {
   RowMatrix x;
   x.swap(matrix);
-  const std::vector<GateDoc> docs =
-      GateDocsOf(candidates, units, doc_first_unit);
-  std::vector<std::vector<std::pair<size_t, double>>> passed =
-      GateDocuments(candidates, docs, x, min_cosine);
+  // One Eigen sparse product per document: for document A, (A's units x
+  // terms) * (partner units x terms)^T gives every candidate's cosine at
+  // once. Columns are restricted to A's own terms, renumbered locally:
+  // other terms add nothing to a dot product with A, and the product then
+  // costs O(nonzeros), not O(terms in the dump). Candidates are sorted by
+  // (a, b) and units by document, so each document's candidates are
+  // contiguous.
+  const auto num_units = static_cast<uint32_t>(units.size());
+  std::vector<size_t> group_starts;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (i == 0 ||
+        units[candidates[i].first].doc != units[candidates[i - 1].first].doc) {
+      group_starts.push_back(i);
+    }
+  }
+  group_starts.push_back(candidates.size());
+  const int64_t groups = static_cast<int64_t>(group_starts.size()) - 1;
+  // Per document, its candidates past the gate (index, cosine): a few
+  // percent of the candidates, so nothing is kept per candidate.
+  std::vector<std::vector<std::pair<size_t, double>>> passed(groups);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t g = 0; g < groups; ++g) {
+    const size_t begin = group_starts[g], end = group_starts[g + 1];
+    const uint32_t da = units[candidates[begin].first].doc;
+    const int64_t a0 = doc_first_unit[da], na = doc_first_unit[da + 1] - a0;
+    // Local numbers of A's terms and of the partner units, in per-thread
+    // arrays over all terms and units (reset after each document): array
+    // look-ups instead of hashing in this innermost loop.
+    thread_local std::vector<int32_t> local_term, local_row;
+    if (local_term.size() < static_cast<size_t>(x.cols()))
+      local_term.assign(x.cols(), -1);
+    if (local_row.size() < num_units) local_row.assign(num_units, -1);
+    thread_local std::vector<int64_t> terms_seen;
+    thread_local std::vector<uint32_t> rows_seen;
+    terms_seen.clear();
+    rows_seen.clear();
+    // xa = A's rows over the local terms; xbt = the partner rows over them,
+    // transposed (local term x partner). Both are written in Eigen's
+    // compressed layout directly, with the entries in the order
+    // setFromTriplets and a row-major copy of the transpose would give
+    // (by column within a row), so the product and every cosine are the
+    // same bits as building them through triplets, without their sorts
+    // and copies.
+    thread_local std::vector<std::pair<int32_t, double>> row_entries;
+    int64_t nnz_a = 0;
+    for (int64_t r = a0; r < a0 + na; ++r) {
+      for (RowMatrix::InnerIterator it(x, r); it; ++it, ++nnz_a) {
+        int32_t& t = local_term[it.col()];
+        if (t < 0) {
+          t = static_cast<int32_t>(terms_seen.size());
+          terms_seen.push_back(it.col());
+        }
+      }
+    }
+    const auto nt = static_cast<int64_t>(terms_seen.size());
+    RowMatrix xa(na, nt);
+    xa.resizeNonZeros(nnz_a);
+    {
+      int32_t k = 0;
+      for (int64_t r = a0; r < a0 + na; ++r) {
+        xa.outerIndexPtr()[r - a0] = k;
+        row_entries.clear();
+        for (RowMatrix::InnerIterator it(x, r); it; ++it) {
+          row_entries.emplace_back(local_term[it.col()], it.value());
+        }
+        std::sort(row_entries.begin(), row_entries.end());
+        for (const auto& [t, v] : row_entries) {
+          xa.innerIndexPtr()[k] = t;
+          xa.valuePtr()[k++] = v;
+        }
+      }
+      xa.outerIndexPtr()[na] = k;
+    }
+    // Partner rows in order of first appearance; per row its entries on
+    // A's terms, counted per term for the transposed layout.
+    thread_local std::vector<std::pair<int32_t, double>> tb;  // (term, value)
+    thread_local std::vector<int32_t> tb_row_end, per_term;
+    tb.clear();
+    tb_row_end.clear();
+    per_term.assign(nt + 1, 0);
+    // The partner rows lie anywhere in `x` (tens of megabytes at scale),
+    // so each candidate's look-ups missed the caches one after another:
+    // the gate's largest cost. They are fetched ahead instead (the row's
+    // place, then its entries), so that the misses overlap.
+    constexpr size_t kAhead = 16;
+    const int32_t* outer = x.outerIndexPtr();
+    // Not x.nonZeros(): x is uncompressed, where that sums every row.
+    const auto stored = static_cast<int64_t>(x.data().size());
+    for (size_t i = begin; i < end; ++i) {
+      if (i + kAhead < end) {
+        const uint32_t later = candidates[i + kAhead].second;
+        __builtin_prefetch(&local_row[later]);
+        __builtin_prefetch(&outer[later]);
+      }
+      if (i + kAhead / 2 < end) {
+        const int32_t at = outer[candidates[i + kAhead / 2].second];
+        __builtin_prefetch(x.innerIndexPtr() + at);
+        __builtin_prefetch(x.valuePtr() + at);
+        // The row's second cache line, if the array has one there (a
+        // pointer past its end is not one to form).
+        if (at + 8 < stored) __builtin_prefetch(x.valuePtr() + at + 8);
+      }
+      const uint32_t b = candidates[i].second;
+      if (local_row[b] >= 0) continue;
+      local_row[b] = static_cast<int32_t>(rows_seen.size());
+      rows_seen.push_back(b);
+      for (RowMatrix::InnerIterator it(x, b); it; ++it) {
+        if (const int32_t t = local_term[it.col()]; t >= 0) {
+          tb.emplace_back(t, it.value());
+          ++per_term[t + 1];
+        }
+      }
+      tb_row_end.push_back(static_cast<int32_t>(tb.size()));
+    }
+    const auto nb = static_cast<int64_t>(rows_seen.size());
+    RowMatrix xbt(nt, nb);
+    xbt.resizeNonZeros(static_cast<int64_t>(tb.size()));
+    for (int64_t t = 0; t < nt; ++t) per_term[t + 1] += per_term[t];
+    std::copy(per_term.begin(), per_term.end(), xbt.outerIndexPtr());
+    {
+      int32_t k = 0;
+      for (int64_t row = 0; row < nb; ++row) {
+        for (; k < tb_row_end[row]; ++k) {
+          const auto [t, v] = tb[k];
+          const int32_t at = per_term[t]++;
+          xbt.innerIndexPtr()[at] = static_cast<int32_t>(row);
+          xbt.valuePtr()[at] = v;
+        }
+      }
+    }
+    const Eigen::MatrixXd cos = Eigen::MatrixXd(xa * xbt);
+    for (size_t i = begin; i < end; ++i) {
+      auto [a, b] = candidates[i];
+      const double c = cos(a - a0, local_row[b]);
+      if (c >= min_cosine) passed[g].emplace_back(i, c);
+    }
+    for (int64_t t : terms_seen) local_term[t] = -1;
+    for (uint32_t b : rows_seen) local_row[b] = -1;
+  }
   GatedPairs out;
   for (std::vector<std::pair<size_t, double>>& group : passed) {
     for (auto [i, c] : group) {
@@ -1731,190 +1694,7 @@ absl::StatusOr<PairScores> ScoreShared(const GatedPairs& gated,
   return all;
 }
 
-// Gate share s of `docs` (documents [first, last) of them): their rows
-// of `x` and their candidates, renumbered by row.
-ClaimGateShare MakeGateShare(const UnitPairs& candidates,
-                             std::span<const GateDoc> docs,
-                             const RowMatrix& x) {
-  ClaimGateShare share;
-  std::vector<uint32_t> rows;
-  for (const GateDoc& d : docs) {
-    for (uint32_t r = d.a0; r < d.a0 + d.na; ++r) rows.push_back(r);
-    for (size_t i = d.begin; i < d.end; ++i) {
-      rows.push_back(candidates[i].second);
-    }
-  }
-  std::sort(rows.begin(), rows.end());
-  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-  auto local = [&](uint32_t u) {
-    return static_cast<uint32_t>(std::lower_bound(rows.begin(), rows.end(), u) -
-                                 rows.begin());
-  };
-  share.row_begin.reserve(rows.size() + 1);
-  share.row_begin.push_back(0);
-  for (uint32_t r : rows) {
-    for (RowMatrix::InnerIterator it(x, r); it; ++it) {
-      share.row_terms.push_back(static_cast<uint32_t>(it.col()));
-      share.row_values.push_back(it.value());
-    }
-    share.row_begin.push_back(share.row_terms.size());
-  }
-  for (const GateDoc& d : docs) {
-    share.doc_first_row.push_back(local(d.a0));
-    share.doc_rows.push_back(d.na);
-    share.doc_pairs.push_back(d.end - d.begin);
-    for (size_t i = d.begin; i < d.end; ++i) {
-      share.pairs.emplace_back(local(candidates[i].first),
-                               local(candidates[i].second));
-    }
-  }
-  return share;
-}
-
-// CosineGate by sharing.gate, in sharing.num_shares shares of about equal
-// numbers of candidates, each a run of whole documents.
-absl::StatusOr<GatedPairs> GateShared(UnitPairs candidates, RowMatrix&& matrix,
-                                      std::span<const ClaimUnit> units,
-                                      std::span<const uint32_t> doc_first_unit,
-                                      const ClaimScoreSharing& sharing) {
-  RowMatrix x;
-  x.swap(matrix);
-  const std::vector<GateDoc> docs =
-      GateDocsOf(candidates, units, doc_first_unit);
-  const int n = sharing.num_shares;
-  // Share s: the documents whose candidates start at or after the share's
-  // even cut of the candidates, up to the next share's.
-  auto first_doc = [&](int s) {
-    const size_t cut = ShareBegin(candidates.size(), s, n);
-    return static_cast<size_t>(std::lower_bound(docs.begin(), docs.end(), cut,
-                                                [](const GateDoc& d, size_t c) {
-                                                  return d.begin < c;
-                                                }) -
-                               docs.begin());
-  };
-  absl::StatusOr<std::vector<ClaimGatePasses>> shares =
-      sharing.gate([&](int s) {
-        const size_t first = first_doc(s), last = first_doc(s + 1);
-        return MakeGateShare(
-            candidates,
-            std::span<const GateDoc>(docs).subspan(first, last - first), x);
-      });
-  if (!shares.ok()) return shares.status();
-  if (shares->size() != static_cast<size_t>(n)) {
-    return absl::InternalError(absl::StrFormat(
-        "claims: %d gate shares came back, %d given out", shares->size(), n));
-  }
-  GatedPairs out;
-  for (int s = 0; s < n; ++s) {
-    const size_t first = first_doc(s), last = first_doc(s + 1);
-    const size_t begin = first < docs.size() ? docs[first].begin : 0;
-    const size_t count = first < last ? docs[last - 1].end - begin : 0;
-    ClaimGatePasses& one = (*shares)[s];
-    if (one.cosine.size() != one.pairs.size()) {
-      return absl::InternalError(absl::StrFormat(
-          "claims: gate share %d came back with %d cosines for %d pairs", s,
-          one.cosine.size(), one.pairs.size()));
-    }
-    for (size_t k = 0; k < one.pairs.size(); ++k) {
-      if (one.pairs[k] >= count ||
-          (k > 0 && one.pairs[k] <= one.pairs[k - 1])) {
-        return absl::InternalError(absl::StrFormat(
-            "claims: gate share %d came back with a pair it did not hold", s));
-      }
-      out.pairs.push_back(candidates[begin + one.pairs[k]]);
-      out.cosine.push_back(one.cosine[k]);
-    }
-    one = ClaimGatePasses{};
-  }
-  return out;
-}
-
 }  // namespace
-
-absl::StatusOr<ClaimGatePasses> GateClaimShare(const ClaimGateShare& share,
-                                               const ClaimOptions& options) {
-  if (auto s = ValidateClaimOptions(options); !s.ok()) return s;
-  auto invalid = [](const char* why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("claims: a gate share ", why));
-  };
-  const std::vector<uint64_t>& row_begin = share.row_begin;
-  if (row_begin.empty() || row_begin.front() != 0 ||
-      row_begin.back() != share.row_terms.size() ||
-      share.row_values.size() != share.row_terms.size() ||
-      !std::is_sorted(row_begin.begin(), row_begin.end())) {
-    return invalid("whose rows do not match their terms");
-  }
-  const size_t num_rows = row_begin.size() - 1;
-  if (num_rows > std::numeric_limits<int32_t>::max() ||
-      share.row_terms.size() > std::numeric_limits<int32_t>::max()) {
-    return invalid("too large for one matrix");
-  }
-  for (size_t r = 0; r < num_rows; ++r) {
-    for (uint64_t k = row_begin[r] + 1; k < row_begin[r + 1]; ++k) {
-      if (share.row_terms[k] <= share.row_terms[k - 1]) {
-        return invalid("with a row whose terms are not ascending");
-      }
-    }
-  }
-  const size_t num_docs = share.doc_first_row.size();
-  if (share.doc_rows.size() != num_docs || share.doc_pairs.size() != num_docs) {
-    return invalid("whose documents do not hold together");
-  }
-  // The documents, as CosineGate numbers them, over the share's rows.
-  std::vector<GateDoc> docs;
-  size_t next = 0;
-  for (size_t d = 0; d < num_docs; ++d) {
-    const uint64_t a0 = share.doc_first_row[d], na = share.doc_rows[d];
-    if (a0 + na > num_rows || share.doc_pairs[d] > share.pairs.size() - next) {
-      return invalid("with a document of rows or pairs it does not hold");
-    }
-    const size_t end = next + share.doc_pairs[d];
-    for (size_t i = next; i < end; ++i) {
-      const auto [a, b] = share.pairs[i];
-      if (a < a0 || a >= a0 + na || b >= num_rows) {
-        return invalid("with a pair of rows it does not hold");
-      }
-    }
-    docs.push_back(GateDoc{next, end, static_cast<uint32_t>(a0),
-                           static_cast<uint32_t>(na)});
-    next = end;
-  }
-  if (next != share.pairs.size()) {
-    return invalid("with pairs of no document");
-  }
-  // The share's terms numbered from 0 (a matrix as wide as the share's
-  // vocabulary, not the dump's), each row's entries kept in their order:
-  // the same local numbers in GateDocument, so the same bits.
-  std::vector<uint32_t> terms = share.row_terms;
-  std::sort(terms.begin(), terms.end());
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-  absl::flat_hash_map<uint32_t, int32_t> term_of;
-  term_of.reserve(terms.size());
-  for (size_t t = 0; t < terms.size(); ++t) {
-    term_of.emplace(terms[t], static_cast<int32_t>(t));
-  }
-  RowMatrix x(static_cast<int64_t>(num_rows),
-              static_cast<int64_t>(terms.size()));
-  x.resizeNonZeros(static_cast<int64_t>(share.row_terms.size()));
-  for (size_t r = 0; r <= num_rows; ++r) {
-    x.outerIndexPtr()[r] = static_cast<int32_t>(row_begin[r]);
-  }
-  for (size_t k = 0; k < share.row_terms.size(); ++k) {
-    x.innerIndexPtr()[k] = term_of[share.row_terms[k]];
-    x.valuePtr()[k] = share.row_values[k];
-  }
-  std::vector<std::vector<std::pair<size_t, double>>> passed =
-      GateDocuments(share.pairs, docs, x, options.min_cosine);
-  ClaimGatePasses out;
-  for (const auto& group : passed) {
-    for (auto [i, c] : group) {
-      out.pairs.push_back(i);
-      out.cosine.push_back(c);
-    }
-  }
-  return out;
-}
 
 absl::StatusOr<ClaimShareScores> ScoreClaimShare(const ClaimScoreShare& share,
                                                  const ClaimOptions& options) {
@@ -2122,14 +1902,9 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   BuildUnitTermMatrix(*ids, copies, &x);
   result.timings.matrix_s += lap();
 
-  absl::StatusOr<GatedPairs> gated_or =
-      sharing != nullptr && sharing->gate
-          ? GateShared(*std::move(candidates), std::move(x), result.units,
-                       doc_first_unit, *sharing)
-          : CosineGate(*std::move(candidates), std::move(x), result.units,
-                       doc_first_unit, options.min_cosine);
-  if (!gated_or.ok()) return gated_or.status();
-  const GatedPairs gated = *std::move(gated_or);
+  const GatedPairs gated =
+      CosineGate(*std::move(candidates), std::move(x), result.units,
+                 doc_first_unit, options.min_cosine);
   result.scored_pairs = gated.pairs.size();
   ContrastTable contrasts(&result.contrasts);
   absl::StatusOr<PairScores> scores =

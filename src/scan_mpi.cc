@@ -9,7 +9,6 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <optional>
 #include <string_view>
 #include <thread>
 #include <type_traits>
@@ -262,83 +261,14 @@ bool GetShare(std::string_view bytes, ClaimScoreShare* share) {
   return in.done() && !in.failed();
 }
 
-void PutGateShare(std::string* out, const ClaimGateShare& share) {
-  PutVector(out, share.row_begin);
-  PutVector(out, share.row_terms);
-  PutVector(out, share.row_values);
-  PutVector(out, share.doc_first_row);
-  PutVector(out, share.doc_rows);
-  PutVector(out, share.doc_pairs);
-  std::vector<uint64_t> pairs;
-  pairs.reserve(share.pairs.size());
-  for (auto [a, b] : share.pairs) pairs.push_back(uint64_t{a} << 32 | b);
-  PutVector(out, pairs);
-}
-
-bool GetGateShare(std::string_view bytes, ClaimGateShare* share) {
-  ByteReader in(bytes);
-  share->row_begin = in.Vector<uint64_t>();
-  share->row_terms = in.Vector<uint32_t>();
-  share->row_values = in.Vector<double>();
-  share->doc_first_row = in.Vector<uint32_t>();
-  share->doc_rows = in.Vector<uint32_t>();
-  share->doc_pairs = in.Vector<uint64_t>();
-  for (uint64_t p : in.Vector<uint64_t>()) {
-    share->pairs.emplace_back(static_cast<uint32_t>(p >> 32),
-                              static_cast<uint32_t>(p));
-  }
-  return in.done() && !in.failed();
-}
-
-// A step's answer that may be an error: a byte (1: the answer follows),
-// then the answer or the error's code and message.
-void PutError(std::string* out, const absl::Status& status) {
-  out->push_back('\0');
-  PutU64(out, static_cast<uint64_t>(status.code()));
-  PutStr(out, std::string(status.message()));
-}
-// The error written by PutError, if `in` holds one (its first byte read).
-std::optional<absl::Status> GetError(ByteReader& in, char ok, int from) {
-  if (ok != '\0' || in.failed()) return std::nullopt;
-  const auto code = static_cast<absl::StatusCode>(in.U64());
-  const std::string_view message = in.Str();
-  if (in.failed()) return std::nullopt;
-  return absl::Status(code,
-                      absl::StrCat("rank ", from, ": ", std::string(message)));
-}
-
-std::string PutPasses(const absl::StatusOr<ClaimGatePasses>& passes) {
-  std::string out;
-  if (!passes.ok()) {
-    PutError(&out, passes.status());
-    return out;
-  }
-  out.push_back('\1');
-  PutVector(&out, passes->pairs);
-  PutVector(&out, passes->cosine);
-  return out;
-}
-
-absl::StatusOr<ClaimGatePasses> GetPasses(std::string_view bytes, int from) {
-  ByteReader in(bytes);
-  const char ok = in.Byte();
-  if (std::optional<absl::Status> e = GetError(in, ok, from)) return *e;
-  ClaimGatePasses passes;
-  passes.pairs = in.Vector<uint64_t>();
-  passes.cosine = in.Vector<double>();
-  if (ok != '\1' || !in.done() || in.failed()) {
-    return absl::InternalError(
-        absl::StrCat("claims: malformed gate passes from rank ", from));
-  }
-  return passes;
-}
-
 // A share's scores, or the error that kept it from being scored: a byte
 // (1: scores follow), then the scores or the error's code and message.
 std::string PutScores(const absl::StatusOr<ClaimShareScores>& scores) {
   std::string out;
   if (!scores.ok()) {
-    PutError(&out, scores.status());
+    out.push_back('\0');
+    PutU64(&out, static_cast<uint64_t>(scores.status().code()));
+    PutStr(&out, std::string(scores.status().message()));
     return out;
   }
   out.push_back('\1');
@@ -359,7 +289,14 @@ std::string PutScores(const absl::StatusOr<ClaimShareScores>& scores) {
 absl::StatusOr<ClaimShareScores> GetScores(std::string_view bytes, int from) {
   ByteReader in(bytes);
   const char ok = in.Byte();
-  if (std::optional<absl::Status> e = GetError(in, ok, from)) return *e;
+  if (ok == '\0' && !in.failed()) {
+    const auto code = static_cast<absl::StatusCode>(in.U64());
+    const std::string_view message = in.Str();
+    if (!in.failed()) {
+      return absl::Status(
+          code, absl::StrCat("rank ", from, ": ", std::string(message)));
+    }
+  }
   ClaimShareScores scores;
   scores.score = in.Vector<double>();
   scores.numbers_differ = in.Vector<char>();
@@ -381,26 +318,12 @@ absl::StatusOr<ClaimShareScores> GetScores(std::string_view bytes, int from) {
   return scores;
 }
 
-// A rank other than 0, once its units are sent: puts the share of the
-// candidates that rank 0 sends it through the cosine gate, then scores the
-// share of the gated pairs sent next. An empty message instead of either
-// share: rank 0 ended the stage before that step (too few units, or an
-// error), and this rank is done.
-absl::Status GateAndScoreForRoot(Comm& comm, const ClaimOptions& co) {
+// A rank other than 0, once its units are sent: scores the share of the
+// gated pairs that rank 0 sends it, or returns on an empty message (rank 0
+// ended the stage before its score step: too few units, or an error).
+absl::Status ScoreForRoot(Comm& comm, const ClaimOptions& co) {
   std::string bytes = comm.RecvSleeping(0);
   if (bytes.empty()) return absl::OkStatus();
-  absl::StatusOr<ClaimGatePasses> passes;
-  {
-    ClaimGateShare share;
-    passes = GetGateShare(bytes, &share)
-                 ? GateClaimShare(share, co)
-                 : absl::InternalError("claims: a malformed gate share");
-  }
-  std::string().swap(bytes);
-  comm.Send(PutPasses(passes), 0);
-  // Rank 0 sends the score share, or an empty message, in either case.
-  bytes = comm.RecvSleeping(0);
-  if (bytes.empty()) return passes.status();
   absl::StatusOr<ClaimShareScores> scores;
   {
     ClaimScoreShare share;
@@ -410,7 +333,6 @@ absl::Status GateAndScoreForRoot(Comm& comm, const ClaimOptions& co) {
   }
   std::string().swap(bytes);
   comm.Send(PutScores(scores), 0);
-  if (!passes.ok()) return passes.status();
   return scores.ok() ? absl::OkStatus() : scores.status();
 }
 
@@ -528,7 +450,7 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   if (absl::Status s = comm.Agree(loaded); !s.ok()) return s;
   if (rank != 0) {
     comm.Send(bytes, 0);
-    return GateAndScoreForRoot(comm, co);
+    return ScoreForRoot(comm, co);
   }
   ClaimUnits all;
   {
@@ -551,31 +473,6 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   bool shared_out = false;
   ClaimScoreSharing sharing;
   sharing.num_shares = size;
-  sharing.gate = [&](const std::function<ClaimGateShare(int)>& share)
-      -> absl::StatusOr<std::vector<ClaimGatePasses>> {
-    for (int r = 1; r < size; ++r) {
-      std::string out;
-      PutGateShare(&out, share(r));
-      comm.Send(out, r);
-    }
-    omp_set_num_threads(rank_threads);
-    absl::StatusOr<ClaimGatePasses> own = GateClaimShare(share(0), co);
-    omp_set_num_threads(all_threads);
-    // Every rank's answer is taken, even after an error (as below).
-    std::vector<ClaimGatePasses> passes(size);
-    absl::Status failed = own.status();
-    if (own.ok()) passes[0] = *std::move(own);
-    for (int r = 1; r < size; ++r) {
-      absl::StatusOr<ClaimGatePasses> theirs = GetPasses(comm.Recv(r), r);
-      if (theirs.ok()) {
-        passes[r] = *std::move(theirs);
-      } else if (failed.ok()) {
-        failed = theirs.status();
-      }
-    }
-    if (!failed.ok()) return failed;
-    return passes;
-  };
   sharing.score = [&](const std::function<ClaimScoreShare(int)>& share)
       -> absl::StatusOr<std::vector<ClaimShareScores>> {
     shared_out = true;
@@ -606,9 +503,6 @@ absl::Status DistributedClaims(Comm& comm, const Shard& shard,
   absl::StatusOr<ClaimsResult> claims = FindClaimsFromUnits(
       report->documents, story_of, co, std::move(all), std::move(idf),
       /*idf_counts_units=*/false, &sharing);
-  // The ranks wait for a gate share, then (if they had one) a score share:
-  // an empty message ends the stage for them at the step rank 0 did not
-  // reach.
   if (!shared_out) {
     for (int r = 1; r < size; ++r) comm.Send("", r);
   }

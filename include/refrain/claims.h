@@ -416,10 +416,8 @@ std::vector<uint64_t> ClaimBandKeys(std::span<const TermList> stems,
 //    again from them.
 //
 //    With `sharing`, the pairs past the cosine gate are scored by
-//    sharing->score in sharing->num_shares shares (below) instead of here,
-//    and, if sharing->gate is set, the candidates are put through the
-//    cosine gate by it, in as many shares: the MPI scan runs both steps on
-//    every rank. The result is the same, bit for bit.
+//    sharing->score in sharing->num_shares shares (below) instead of here:
+//    the MPI scan scores them on every rank. The result is the same.
 struct ClaimScoreSharing;
 absl::StatusOr<ClaimsResult> FindClaimsFromUnits(
     std::span<const Document> docs, std::span<const uint32_t> story_of,
@@ -454,54 +452,10 @@ struct ClaimShareScores {
 // share that does not hold together (pairs of units it does not hold).
 absl::StatusOr<ClaimShareScores> ScoreClaimShare(const ClaimScoreShare& share,
                                                  const ClaimOptions& options);
-
-// The cosine gate in shares: the candidate pairs of a run of documents (a
-// document's being the candidates whose first unit is one of its units),
-// with the rows of the units x terms matrix they read. Self-contained like
-// a score share: GateClaimShare computes every cosine from it alone, the
-// same bits as the whole matrix gives (the product is taken per document
-// over that document's terms, numbered by first occurrence in its rows, so
-// a share holds every row of each of its documents, each row's terms in
-// the matrix's order).
-struct ClaimGateShare {
-  // Rows of the units x terms matrix (a unit's IDF-weighted term counts,
-  // unit-normalized), in the order of their units: row r's term ids
-  // (ascending) are row_terms[row_begin[r] .. row_begin[r + 1]), its values
-  // alike in row_values. Term ids as the whole scan numbers them.
-  std::vector<uint64_t> row_begin;  // Rows + 1 offsets.
-  std::vector<uint32_t> row_terms;
-  std::vector<double> row_values;
-  // Per document of the share, in order: its first row, its number of
-  // rows (every unit it has) and its number of pairs; its pairs follow
-  // the previous document's in `pairs`.
-  std::vector<uint32_t> doc_first_row;
-  std::vector<uint32_t> doc_rows;
-  std::vector<uint64_t> doc_pairs;
-  // The candidate pairs, as rows: first a row of the pair's document.
-  std::vector<std::pair<uint32_t, uint32_t>> pairs;
-};
-// The pairs of a share that reach options.min_cosine: their positions in
-// the share's `pairs` (ascending) and their cosines.
-struct ClaimGatePasses {
-  std::vector<uint64_t> pairs;
-  std::vector<double> cosine;  // Parallel to `pairs`.
-};
-// Fails on unusable options or a share that does not hold together (rows,
-// documents or pairs out of bounds, terms not ascending).
-absl::StatusOr<ClaimGatePasses> GateClaimShare(const ClaimGateShare& share,
-                                               const ClaimOptions& options);
-
 struct ClaimScoreSharing {
-  // How many shares the candidates and the gated pairs are each cut into:
-  // contiguous runs of about equal counts, in pair order (a document's
-  // candidates are never cut). At least 1.
+  // How many shares the gated pairs are cut into: contiguous runs of
+  // about equal counts, in pair order. At least 1.
   int num_shares = 1;
-  // Optional (unset: the gate runs here). Called once, from one thread,
-  // before `score`: share(s) builds gate share s when asked; returns what
-  // passed in every share, in share order.
-  std::function<absl::StatusOr<std::vector<ClaimGatePasses>>(
-      const std::function<ClaimGateShare(int)>& share)>
-      gate;
   // Called once, from one thread: share(s) builds share s (0 <=
   // s < num_shares; each is built when asked, so that only the shares in
   // flight take memory); returns the scores of every share, in share order.
