@@ -623,10 +623,8 @@ constexpr size_t kChunk = 1 << 20;
 
 }  // namespace
 
-// `path` without "." segments and repeated slashes ("./dump//a.txt" ->
-// "dump/a.txt"): the same file, and the id of a text file is its path, so
-// one dump named two ways gives one id an article. ".." is kept: through a
-// symbolic link it is not the lexical parent.
+// Lexical tidying would also fold "a/../b" into "b", which through a
+// symbolic link `a` is another file: ".." segments stay.
 std::string TidyPath(const std::string& path) {
   if (path.empty()) return path;
   const bool absolute = path[0] == '/';

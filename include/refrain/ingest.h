@@ -156,15 +156,15 @@ struct InputFile {
 absl::Status CheckReadableTwice(std::span<const std::string> paths,
                                 std::string_view who, std::string_view why);
 
-// With `sizes`, every file's `bytes` too: a stat per file that one
-// process, which shares nothing out, does without (a directory's regular
-// files are known as such from the directory itself).
 // `path` without "." segments and repeated slashes ("./dump//a.txt" is
 // "dump/a.txt"; ".." kept, a trailing slash kept): how the walk names the
 // files it lists, so a text file's id does not depend on how its
 // directory was typed.
 std::string TidyPath(const std::string& path);
 
+// With `sizes`, every file's `bytes` too: a stat per file that one
+// process, which shares nothing out, does without (a directory's regular
+// files are known as such from the directory itself).
 std::vector<InputFile> ListInputFiles(
     std::span<const std::string> paths, bool sizes = false,
     std::span<const std::string> exclude_from_walk = {});
