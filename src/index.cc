@@ -538,6 +538,22 @@ IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
 
 // Checks an existing file before anything may write to it: SQLite header,
 // application id, schema version, quick_check; returns its parameters.
+// The meta table, key -> value.
+absl::StatusOr<std::map<std::string, std::string>> ReadMeta(
+    sqlite3* db, const std::string& path) {
+  absl::StatusOr<Stmt> st =
+      Stmt::Prepare(db, path, "SELECT key, value FROM meta");
+  if (!st.ok()) return st.status();
+  std::map<std::string, std::string> meta;
+  for (;;) {
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    meta[st->Text(0)] = st->Text(1);
+  }
+  return meta;
+}
+
 absl::StatusOr<IndexParams> Verify(const std::string& path,
                                    const IndexOptions& options,
                                    int version_wanted = kIndexSchemaVersion) {
@@ -605,16 +621,10 @@ absl::StatusOr<IndexParams> Verify(const std::string& path,
           ")", Unchanged(path)));
     }
   }
-  absl::StatusOr<Stmt> st =
-      Stmt::Prepare(c.db, path, "SELECT key, value FROM meta");
-  if (!st.ok()) return bad(st.status());
-  std::map<std::string, std::string> meta;
-  for (;;) {
-    absl::StatusOr<bool> row = st->Step();
-    if (!row.ok()) return bad(row.status());
-    if (!*row) break;
-    meta[st->Text(0)] = st->Text(1);
-  }
+  absl::StatusOr<std::map<std::string, std::string>> read =
+      ReadMeta(c.db, path);
+  if (!read.ok()) return bad(read.status());
+  std::map<std::string, std::string>& meta = *read;
   if (meta["format"] != "refrain-index") {
     return bad(absl::DataLossError("meta table without format"));
   }
@@ -924,7 +934,27 @@ struct Index::Impl {
       Rollback();
       return s;
     }
+    if (auto s = CheckParamsUnchanged(); !s.ok()) {
+      Rollback();
+      return s;
+    }
     return absl::OkStatus();
+  }
+  // In a transaction: the parameters are still the ones Open() read (an
+  // index no dump was added to takes the parameters of the next scan that
+  // opens it, and that may be another process's while this one waited).
+  absl::Status CheckParamsUnchanged() const {
+    absl::StatusOr<std::map<std::string, std::string>> meta =
+        ReadMeta(db, path);
+    if (!meta.ok()) return meta.status();
+    if (ParamsFromMeta(*meta).Entries() == params.Entries()) {
+      return absl::OkStatus();
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        path,
+        ": its parameters changed since it was opened (another scan gave "
+        "the empty index its own); run again",
+        Unchanged(path)));
   }
   // In a transaction: the schema version is still the one Open() checked
   // (an `index upgrade` may have run while this process waited for the
@@ -1159,6 +1189,51 @@ absl::Status CreateIndexFile(const std::string& path, bool exists,
   return absl::OkStatus();
 }
 
+// Non-zero once a dump was added (its row stays when `index remove` takes
+// its documents).
+constexpr const char* kWrittenRows =
+    "SELECT EXISTS(SELECT 1 FROM dump) OR EXISTS(SELECT 1 FROM doc)";
+
+// Gives the index at `path` this scan's `params` if no dump was ever added
+// to it: its first scan failed after creating it (nothing readable in the
+// dump, a report that could not be written), so nothing in it was made with
+// its parameters, and refusing the next scan's would make a user delete it
+// by hand (deleting it on failure instead could remove a file another scan
+// had just created and was filling). Returns false, changing nothing, if a
+// dump was added.
+absl::StatusOr<bool> AdoptParamsIfNeverWritten(const std::string& path,
+                                               const IndexOptions& options,
+                                               const IndexParams& params) {
+  Connection c;
+  if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
+                              options.busy_timeout_ms, &c);
+      !s.ok()) {
+    return s;
+  }
+  int rc = sqlite3_exec(c.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqlError(c.db, rc, path, "starting to write");
+  auto rollback = [&] {
+    sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
+  };
+  absl::StatusOr<int64_t> dumps = QueryInt(c.db, path, kWrittenRows);
+  if (!dumps.ok() || *dumps != 0) {
+    rollback();
+    if (!dumps.ok()) return dumps.status();
+    return false;
+  }
+  for (const auto& [k, v] : params.Entries()) {
+    if (auto s = SetMetaOn(c.db, path, k, v); !s.ok()) {
+      rollback();
+      return s;
+    }
+  }
+  if (auto s = refrain::Exec(c.db, path, "COMMIT"); !s.ok()) {
+    rollback();
+    return s;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<Index> Index::Open(const std::string& path,
@@ -1215,7 +1290,15 @@ absl::StatusOr<Index> Index::Open(const std::string& path,
   absl::StatusOr<IndexParams> stored = Verify(path, options);
   if (!stored.ok()) return stored.status();
   if (params != nullptr) {
-    if (auto s = CheckSameParams(path, *stored, *params); !s.ok()) return s;
+    if (auto s = CheckSameParams(path, *stored, *params); !s.ok()) {
+      if (options.read_only || !options.create) return s;
+      absl::StatusOr<bool> adopted =
+          AdoptParamsIfNeverWritten(path, options, *params);
+      if (!adopted.ok()) return adopted.status();
+      if (!*adopted) return s;
+      stored = Verify(path, options);
+      if (!stored.ok()) return stored.status();
+    }
   }
   impl->params = *stored;
 
@@ -1281,6 +1364,12 @@ absl::StatusOr<uint64_t> Index::CountDocuments() const {
       QueryInt(impl_->db, impl_->path, "SELECT count(*) FROM doc");
   if (!n.ok()) return n.status();
   return static_cast<uint64_t>(*n);
+}
+
+absl::StatusOr<bool> Index::NeverWritten() const {
+  absl::StatusOr<int64_t> n = QueryInt(impl_->db, impl_->path, kWrittenRows);
+  if (!n.ok()) return n.status();
+  return *n == 0;
 }
 
 absl::StatusOr<std::vector<int64_t>> Index::FindIds(

@@ -1,6 +1,7 @@
 #include "refrain/report.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1095,6 +1096,31 @@ absl::Status RenameAll(std::vector<PendingFile>& files) {
   return absl::OkStatus();
 }
 
+// An exclusive flock(2) on a directory, held for the object's lifetime.
+// Two scans writing one --out at once each rename their five files; without
+// the lock their renames interleaved and left files of both (3 rounds of 100
+// in a review). Locking the directory itself leaves no lock file behind. A
+// file system that cannot lock a directory (some network ones) is written
+// unlocked, as before: the lock guards a rare race, not the write itself.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const std::string& dir)
+      : fd_(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ < 0) return;
+    while (flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) break;
+    }
+  }
+  ~DirectoryLock() {
+    if (fd_ >= 0) close(fd_);  // Releases the lock.
+  }
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+ private:
+  int fd_;
+};
+
 }  // namespace
 
 absl::Status WriteReports(const Report& report, const std::string& out_dir,
@@ -1187,6 +1213,9 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
       if (absl::Status s = f.Sync(); !s.ok()) return s;
     }
   }
+  // Only the renames are serialized: two writers render side by side, and
+  // the files in the directory are then all of the one that renamed last.
+  DirectoryLock lock(out_dir);
   return RenameAll(files);
 }
 

@@ -45,6 +45,9 @@ std::optional<LshParams> IndexBanding(const ScanOptions& options) {
   io.busy_timeout_ms = options.index_wait_ms;
   absl::StatusOr<Index> index = Index::Open(options.index_path, io);
   if (!index.ok()) return std::nullopt;
+  // An index no dump was added to takes this scan's banding (Index::Open).
+  absl::StatusOr<bool> never = index->NeverWritten();
+  if (!never.ok() || *never) return std::nullopt;
   return index->params().lsh;
 }
 

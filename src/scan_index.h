@@ -41,7 +41,8 @@ bool SameArticle(std::span<const uint32_t> new_signature,
                  std::span<const uint32_t> indexed_signature);
 
 // The document banding of the index at options.index_path, if there is a
-// readable one (nothing if not: IndexedScan::Open then says why).
+// readable one that a dump was added to (nothing if not: IndexedScan::Open
+// then says why, or gives a never-written index this scan's banding).
 std::optional<LshParams> IndexBanding(const ScanOptions& options);
 
 class IndexedScan {

@@ -2,13 +2,18 @@
 // text, self-containment and the CSP script hash, shared words marked in
 // claim clusters, the article view's spans and anchors, the heatmap, caps at
 // scale, determinism, and WriteReports writing every file (or, when a
-// write fails, none).
+// write fails, none; with two writers, every file of one).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <initializer_list>
 #include <sstream>
 #include <string>
@@ -755,6 +760,34 @@ TEST(ReportHtml, WriteReportsKeepsThePreviousFilesWhenAWriteFails) {
     EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos)
         << "temporary file left: " << e.path();
   }
+}
+
+// Two writers of one directory (two scans with one --out) rename their
+// files one at a time under an exclusive lock on the directory, so the
+// directory holds every file of one of them, never a mix. Here the lock is
+// held by the test: WriteReports renders its files and then waits for it.
+TEST(ReportHtml, WriteReportsWaitsForAnotherWriterOfTheDirectory) {
+  absl::StatusOr<Report> r =
+      RunScan(std::vector<std::string>{CorpusDir()}, ScanOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  TempDir dir;
+  WriteFile(dir / "report.json", "old");
+  const int fd = open(dir.path().c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX), 0);
+  std::future<absl::Status> done = std::async(
+      std::launch::async, [&] { return WriteReports(*r, dir.path()); });
+  // Not a speed figure: only an upper bound on waiting for a writer that
+  // must not finish while the lock is held.
+  EXPECT_EQ(done.wait_for(std::chrono::milliseconds(500)),
+            std::future_status::timeout);
+  EXPECT_EQ(ReadFile(dir / "report.json"), "old");
+  close(fd);
+  const absl::Status s = done.get();
+  ASSERT_TRUE(s.ok()) << s;
+  std::ostringstream json;
+  WriteJson(*r, json);
+  EXPECT_EQ(ReadFile(dir / "report.json"), json.str());
 }
 
 TEST(ReportHtml, CorpusShowsTheLavrovClaim) {

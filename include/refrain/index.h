@@ -280,6 +280,11 @@ class Index {
   // Documents in the index.
   absl::StatusOr<uint64_t> CountDocuments() const;
 
+  // Whether no dump was ever added: a new index, or one whose first scan
+  // failed. Its parameters commit it to nothing yet, and Open() with other
+  // parameters (and `create`) gives it those instead of refusing them.
+  absl::StatusOr<bool> NeverWritten() const;
+
   // Row ids of the documents with these ids: result[i] is 0 when ids[i] is
   // not indexed. One B-tree look-up per id.
   absl::StatusOr<std::vector<int64_t>> FindIds(
