@@ -982,7 +982,11 @@ absl::StatusOr<IdfTable> IdfTable::FromFile(const std::string& path,
   if (!read.ok()) return read.status();
   const std::string& text = *read;
   IdfTable table;
-  if (path.ends_with(".txt")) {
+  std::string_view name = path;
+  for (std::string_view ext : {".gz", ".zst"}) {
+    if (name.ends_with(ext)) name.remove_suffix(ext.size());
+  }
+  if (name.ends_with(".txt")) {
     const Segmentation seg = Segment(text, SegmentOptions());
     for (const Span& s : seg.sentences) {
       table.Add(

@@ -623,6 +623,53 @@ constexpr size_t kChunk = 1 << 20;
 
 }  // namespace
 
+namespace internal {
+
+absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
+  // A directory opens as a stream that reads nothing: it would pass for an
+  // empty file.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": a directory, not a file"));
+  }
+  FILE* f = OpenUnbuffered(path);
+  if (f == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot open: ", ErrnoText()));
+  }
+  std::unique_ptr<ByteSource> src = std::make_unique<PlainSource>(f);
+  auto failed = [&](const absl::Status& s) {
+    return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+  };
+  std::string magic;
+  if (auto s =
+          Peek(src, &magic, [](const std::string& h) { return h.size() >= 4; });
+      !s.ok()) {
+    return failed(s);
+  }
+  if (CompressionOf(magic) == Compression::kGzip) {
+    src = std::make_unique<GzipSource>(std::move(src));
+  } else if (CompressionOf(magic) == Compression::kZstd) {
+    src = std::make_unique<ZstdSource>(std::move(src));
+  }
+  src = std::make_unique<Utf8Source>(std::move(src));
+  std::string text;
+  for (;;) {
+    const size_t at = text.size();
+    text.resize(at + kChunk);
+    absl::StatusOr<size_t> got = src->Read(text.data() + at, kChunk);
+    if (!got.ok()) return failed(got.status());
+    text.resize(at + *got);
+    if (*got == 0) break;
+  }
+  if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
+  RepairUtf8(&text);
+  return text;
+}
+
+}  // namespace internal
+
 // Lexical tidying would also fold "a/../b" into "b", which through a
 // symbolic link `a` is another file: ".." segments stay.
 std::string TidyPath(const std::string& path) {

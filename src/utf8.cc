@@ -7,9 +7,6 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -78,27 +75,6 @@ bool ConvertToUtf8(std::string* text, const std::string& charset,
   *text = std::move(out);
   if (substituted != nullptr) *substituted = counter.count;
   return true;
-}
-
-absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
-  // A directory opens as a stream that reads nothing: it would pass for an
-  // empty file.
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": a directory, not a file"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    return absl::DataLossError(absl::StrCat("error reading ", path));
-  }
-  std::string text = std::move(ss).str();
-  if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
-  RepairUtf8(&text);
-  return text;
 }
 
 bool IsValidUtf8(std::string_view text) {

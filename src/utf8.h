@@ -15,10 +15,13 @@ namespace refrain::internal {
 // where a file (or a line of JSON Lines) starts with it.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-// The whole file at `path` with a leading byte-order mark dropped and its
-// invalid UTF-8 sequences replaced (RepairUtf8): for the text files read at
-// once, such as MSRP pair files and background IDF corpora. NotFound if it
-// cannot be opened, DataLoss on a read error, each naming the file.
+// The whole file at `path` as UTF-8, read as an input file is: gzip or
+// zstd decompressed (told by its first bytes, whatever its name), UTF-16
+// with a byte-order mark converted, a leading UTF-8 byte-order mark dropped
+// and invalid sequences replaced (RepairUtf8). For the side files read at
+// once: MSRP pair files and background IDF corpora. NotFound if it cannot
+// be opened, DataLoss on a read or decompression error, each naming the
+// file. Defined in ingest.cc, beside the readers it shares.
 absl::StatusOr<std::string> ReadUtf8File(const std::string& path);
 
 // Replaces every invalid UTF-8 sequence in `text` by U+FFFD (as ICU's

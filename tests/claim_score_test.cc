@@ -598,6 +598,14 @@ TEST(IdfTable, FromFile) {
   ASSERT_TRUE(sentences.ok()) << sentences.status();
   EXPECT_EQ(sentences->units(), 4u);
   EXPECT_DOUBLE_EQ(sentences->Idf("russia"), std::log(5.0 / 3.0) + 1);
+  // Compressed, read as the plain file (.txt.gz still one unit a sentence).
+  testing::WriteGzip(tmp / "a.txt.gz",
+                     "Title line\nRussia won. Iran lost. Russia left.\n");
+  absl::StatusOr<IdfTable> zipped =
+      IdfTable::FromFile(tmp / "a.txt.gz", Analyzer());
+  ASSERT_TRUE(zipped.ok()) << zipped.status();
+  EXPECT_EQ(zipped->units(), 4u);
+  EXPECT_DOUBLE_EQ(zipped->Idf("russia"), std::log(5.0 / 3.0) + 1);
   EXPECT_EQ(IdfTable::FromFile(tmp / "missing.txt", Analyzer()).status().code(),
             absl::StatusCode::kNotFound);
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "refrain/claim_score.h"
 #include "test_util.h"
 
@@ -136,6 +137,56 @@ TEST(ReadPairFile, HeaderlessCrOnlyAndControlCharacters) {
             (std::vector<std::string>{tmp / "esc.tsv" +
                                       ":2: quality must be 0 or 1, got "
                                       "\"\\u001b[2J\""}));
+}
+
+// A pair file is read as an input file is: gzip or zstd told by its first
+// bytes (whatever its name), UTF-16 with a byte-order mark (as Windows
+// tools save "Unicode" text) converted; a damaged stream fails naming the
+// file (twenty-eighth session's review: read as bytes of U+FFFD).
+TEST(ReadPairFile, CompressedAndUtf16) {
+  TempDir tmp;
+  WriteFile(tmp / "pairs.tsv", Fixture());
+  absl::StatusOr<PairFile> plain = ReadPairFile(tmp / "pairs.tsv");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  ASSERT_EQ(plain->pairs.size(), 4u);
+  auto expect_same = [&](const std::string& path) {
+    absl::StatusOr<PairFile> f = ReadPairFile(path);
+    ASSERT_TRUE(f.ok()) << path << ": " << f.status();
+    ASSERT_EQ(f->pairs.size(), plain->pairs.size()) << path;
+    for (size_t i = 0; i < f->pairs.size(); ++i) {
+      EXPECT_EQ(f->pairs[i].text1, plain->pairs[i].text1) << path;
+      EXPECT_EQ(f->pairs[i].text2, plain->pairs[i].text2) << path;
+      EXPECT_EQ(f->pairs[i].line, plain->pairs[i].line) << path;
+    }
+    EXPECT_EQ(f->malformed.size(), 2u) << path;
+  };
+  testing::WriteGzip(tmp / "pairs.tsv.gz", Fixture());
+  expect_same(tmp / "pairs.tsv.gz");
+  testing::WriteZstd(tmp / "pairs.zst", Fixture());
+  expect_same(tmp / "pairs.zst");
+  testing::WriteGzip(tmp / "named.tsv", Fixture());
+  expect_same(tmp / "named.tsv");
+
+  WriteFile(tmp / "utf16.tsv",
+            testing::Utf16(u"Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\r\n"
+                           u"1\ta\tb\tCaf\u00e9 prices rose.\tCaf\u00e9 "
+                           u"prices went up.\r\n",
+                           false));
+  absl::StatusOr<PairFile> u = ReadPairFile(tmp / "utf16.tsv");
+  ASSERT_TRUE(u.ok()) << u.status();
+  ASSERT_EQ(u->pairs.size(), 1u);
+  EXPECT_EQ(u->pairs[0].text1, "Caf\xC3\xA9 prices rose.");
+
+  std::string cut;
+  {
+    testing::WriteGzip(tmp / "whole.gz", Fixture());
+    cut = testing::ReadFile(tmp / "whole.gz");
+    cut.resize(cut.size() / 2);
+  }
+  WriteFile(tmp / "cut.tsv.gz", cut);
+  const absl::Status s = ReadPairFile(tmp / "cut.tsv.gz").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_TRUE(absl::StartsWith(s.message(), tmp / "cut.tsv.gz" + ": ")) << s;
 }
 
 TEST(Metrics, ConfusionCounts) {

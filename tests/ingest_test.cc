@@ -17,6 +17,7 @@ namespace refrain {
 namespace {
 
 using testing::TempDir;
+using testing::Utf16;
 using testing::WriteFile;
 
 struct Ingested {
@@ -183,19 +184,6 @@ TEST(Ingest, ByteOrderMarksAreDropped) {
   EXPECT_TRUE(r.docs.empty());
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_EQ(r.skipped[0].reason, "empty file");
-}
-
-// `text` in UTF-16 with its byte-order mark, little- or big-endian.
-std::string Utf16(std::u16string_view text, bool big_endian) {
-  std::string out;
-  auto put = [&](char16_t c) {
-    const char hi = static_cast<char>(c >> 8), lo = static_cast<char>(c);
-    out.push_back(big_endian ? hi : lo);
-    out.push_back(big_endian ? lo : hi);
-  };
-  put(u'\uFEFF');
-  for (char16_t c : text) put(c);
-  return out;
 }
 
 // Windows tools save "Unicode" text as UTF-16: it is read as the same text

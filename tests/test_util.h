@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace refrain::testing {
@@ -62,6 +63,19 @@ inline void WriteZstd(const std::string& path, const std::string& bytes) {
   size_t n = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 3);
   out.resize(n);
   WriteFile(path, out);
+}
+
+// `text` in UTF-16 with its byte-order mark, little- or big-endian.
+inline std::string Utf16(std::u16string_view text, bool big_endian) {
+  std::string out;
+  auto put = [&](char16_t c) {
+    const char hi = static_cast<char>(c >> 8), lo = static_cast<char>(c);
+    out.push_back(big_endian ? hi : lo);
+    out.push_back(big_endian ? lo : hi);
+  };
+  put(u'\uFEFF');
+  for (char16_t c : text) put(c);
+  return out;
 }
 
 struct CommandResult {

@@ -225,7 +225,9 @@ class IdfTable {
   bool empty() const;
 
   // Builds a table from a background text file: one unit per non-empty line
-  // (or per sentence of .txt articles), analyzed with `analyzer`.
+  // (or per sentence of .txt articles: .txt, .txt.gz, .txt.zst), analyzed
+  // with `analyzer`. Read as an input file is (gzip or zstd, UTF-16 with a
+  // byte-order mark).
   static absl::StatusOr<IdfTable> FromFile(const std::string& path,
                                            const TermAnalyzer& analyzer);
 

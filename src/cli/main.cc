@@ -162,7 +162,8 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                   "Snowball stemmer and stop-word language")
       ->capture_default_str();
   cmd->add_option("--background-idf", c->background_idf,
-                  "Text file whose lines add to the IDF statistics")
+                  "Text file whose lines add to the IDF statistics (also "
+                  ".gz, .zst)")
       ->capture_default_str();
   cmd->add_option("--wordnet-dir", c->wordnet_dir,
                   "WordNet 3.0 database directory; empty = no WordNet")
@@ -1193,7 +1194,8 @@ int main(int argc, char** argv) {
   CLI::App* eval_pairs_cmd = app.add_subcommand(
       "eval-pairs",
       "Score labelled sentence pairs (MSRP format) with the claim scorer and "
-      "print accuracy, precision, recall, F1, the best threshold and ROC AUC");
+      "print accuracy, precision, recall, F1, the best threshold and ROC AUC "
+      "(the file may be gzip or zstd, UTF-8 or UTF-16)");
   AddEvalPairsFlags(eval_pairs_cmd, &eval_pairs);
 
   // index (see RunIndexStats, RunIndexCheck, RunIndexRemove,
