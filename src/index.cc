@@ -1189,6 +1189,21 @@ absl::Status CreateIndexFile(const std::string& path, bool exists,
   return absl::OkStatus();
 }
 
+// `c`: a read-write connection to `path`, in a write transaction (BEGIN
+// IMMEDIATE, waiting up to options.busy_timeout_ms for the lock); `what`
+// names the step in an error.
+absl::Status OpenForWrite(const std::string& path, const IndexOptions& options,
+                          const char* what, Connection* c) {
+  if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
+                              options.busy_timeout_ms, c);
+      !s.ok()) {
+    return s;
+  }
+  int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqlError(c->db, rc, path, what);
+  return absl::OkStatus();
+}
+
 // Non-zero once a dump was added (its row stays when `index remove` takes
 // its documents).
 constexpr const char* kWrittenRows =
@@ -1205,13 +1220,9 @@ absl::StatusOr<bool> AdoptParamsIfNeverWritten(const std::string& path,
                                                const IndexOptions& options,
                                                const IndexParams& params) {
   Connection c;
-  if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
-                              options.busy_timeout_ms, &c);
-      !s.ok()) {
+  if (auto s = OpenForWrite(path, options, "starting to write", &c); !s.ok()) {
     return s;
   }
-  int rc = sqlite3_exec(c.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return SqlError(c.db, rc, path, "starting to write");
   auto rollback = [&] {
     sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
   };
@@ -1862,13 +1873,10 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
     return s;
   }
   Connection c;
-  if (auto s = OpenConnection(path, SQLITE_OPEN_READWRITE,
-                              options.busy_timeout_ms, &c);
+  if (auto s = OpenForWrite(path, options, "upgrading the index", &c);
       !s.ok()) {
     return s;
   }
-  int rc = sqlite3_exec(c.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return SqlError(c.db, rc, path, "upgrading the index");
   auto fail = [&](absl::Status s) {
     sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
     return absl::FailedPreconditionError(

@@ -569,24 +569,32 @@ absl::StatusOr<std::unique_ptr<ByteSource>> Open(const std::string& path,
   return std::make_unique<Utf8Source>(std::move(src));
 }
 
+// Makes `src` read its bytes decompressed and as UTF-8 when its first bytes
+// say they are gzip or zstd, or UTF-16 with a byte-order mark: for a stream
+// without a name (standard input) or a side file whatever its name.
+absl::Status DecodeByContent(std::unique_ptr<ByteSource>& src) {
+  std::string magic;
+  if (auto s =
+          Peek(src, &magic, [](const std::string& h) { return h.size() >= 4; });
+      !s.ok()) {
+    return s;
+  }
+  if (CompressionOf(magic) == Compression::kGzip) {
+    src = std::make_unique<GzipSource>(std::move(src));
+  } else if (CompressionOf(magic) == Compression::kZstd) {
+    src = std::make_unique<ZstdSource>(std::move(src));
+  }
+  src = std::make_unique<Utf8Source>(std::move(src));
+  return absl::OkStatus();
+}
+
 // Standard input: gzip and zstd recognised by their magic bytes, then JSONL
 // when the first non-blank byte is '{', a JSON array when it is '[', else
 // one text document.
 absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> OpenStdin() {
   std::unique_ptr<ByteSource> in =
       std::make_unique<PlainSource>(stdin, /*close=*/false);
-  std::string magic;
-  if (auto s =
-          Peek(in, &magic, [](const std::string& h) { return h.size() >= 4; });
-      !s.ok()) {
-    return s;
-  }
-  if (CompressionOf(magic) == Compression::kGzip) {
-    in = std::make_unique<GzipSource>(std::move(in));
-  } else if (CompressionOf(magic) == Compression::kZstd) {
-    in = std::make_unique<ZstdSource>(std::move(in));
-  }
-  in = std::make_unique<Utf8Source>(std::move(in));
+  if (auto s = DecodeByContent(in); !s.ok()) return s;
   // Blank lines, and a byte-order mark before them, may lead a JSONL
   // stream; 64 KiB of blanks decide nothing.
   std::string head;
@@ -642,18 +650,7 @@ absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
   auto failed = [&](const absl::Status& s) {
     return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
   };
-  std::string magic;
-  if (auto s =
-          Peek(src, &magic, [](const std::string& h) { return h.size() >= 4; });
-      !s.ok()) {
-    return failed(s);
-  }
-  if (CompressionOf(magic) == Compression::kGzip) {
-    src = std::make_unique<GzipSource>(std::move(src));
-  } else if (CompressionOf(magic) == Compression::kZstd) {
-    src = std::make_unique<ZstdSource>(std::move(src));
-  }
-  src = std::make_unique<Utf8Source>(std::move(src));
+  if (auto s = DecodeByContent(src); !s.ok()) return failed(s);
   std::string text;
   for (;;) {
     const size_t at = text.size();
