@@ -45,7 +45,7 @@ void Classify(const uint8_t* s, size_t n, uint8_t* const* masks) {
           c == '\'',
           c == '.' || c == ',',
           stop,
-          c == '\n',
+          c == '\n' || c == '\r',
           white,
           stop || white || c == '"' || c == '\'' || c == ')'};
       for (int m = 0; m < kCount; ++m) {
@@ -90,7 +90,7 @@ void Classify(const uint8_t* s, size_t n, uint8_t* const* masks) {
       hn::StoreMaskBits(d, apostrophe, masks[4] + at);
       hn::StoreMaskBits(d, hn::Or(eq('.'), eq(',')), masks[5] + at);
       hn::StoreMaskBits(d, stop, masks[6] + at);
-      hn::StoreMaskBits(d, eq('\n'), masks[7] + at);
+      hn::StoreMaskBits(d, hn::Or(eq('\n'), eq('\r')), masks[7] + at);
       hn::StoreMaskBits(d, white, masks[8] + at);
       hn::StoreMaskBits(d, keeps, masks[9] + at);
     }

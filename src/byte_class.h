@@ -33,7 +33,7 @@ struct TokenClasses : ByteClasses {
   std::vector<uint64_t> apostrophe;  // '\''.
   std::vector<uint64_t> dot_comma;   // '.' and ','.
   std::vector<uint64_t> stop;        // Sentence ends: . ! ? ; :
-  std::vector<uint64_t> newline;     // '\n'.
+  std::vector<uint64_t> newline;     // '\n' or '\r' (old Mac line ends).
   std::vector<uint64_t> white;       // \t \n \v \f \r and ' '.
   // Bytes after which a sentence end still counts: the stops, white space,
   // and the closers '"', '\'' and ')'.

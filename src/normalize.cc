@@ -333,7 +333,9 @@ int32_t TokenizeChar(const char* s, int32_t i, int32_t n, TokenizerState* st,
     }
   }
   st->Close(at, out);
-  if (c == '\n' || c == 0x3002 || c == 0xFF61 || c == 0x2029) {
+  // A lone '\r' ends a line in old Mac files, as '\n' does (CRLF: two
+  // breaks in a row, one boundary).
+  if (c == '\n' || c == '\r' || c == 0x3002 || c == 0xFF61 || c == 0x2029) {
     st->run_break = true;
   } else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':') {
     st->terminal = true;

@@ -24,6 +24,29 @@ TEST(Shingle, NormalizationMakesVariantsEqual) {
             ShingleText("the quick brown fox jumps", {}));
 }
 
+// A line ends in "\n", "\r\n" or a lone "\r" (old Mac files), and no shingle
+// crosses it in any of the three (review, twenty-ninth session: with "\r"
+// alone the lines ran together, Jaccard 0.43 against the same text in LF).
+TEST(Shingle, EveryLineEndEndsARun) {
+  const std::string lf =
+      "Title line here\nalpha bravo charlie delta echo foxtrot golf\nhotel "
+      "india juliet kilo lima mike\n";
+  std::string crlf, cr;
+  for (char c : lf) {
+    if (c == '\n') {
+      crlf += "\r\n";
+      cr += '\r';
+    } else {
+      crlf += c;
+      cr += c;
+    }
+  }
+  EXPECT_EQ(ShingleText(crlf, {}), ShingleText(lf, {}));
+  EXPECT_EQ(ShingleText(cr, {}), ShingleText(lf, {}));
+  // Title (one short run) + 3 + 2 windows.
+  EXPECT_EQ(ShingleText(cr, {}).size(), 6u);
+}
+
 TEST(Shingle, ShortRunsAreOneShingle) {
   EXPECT_EQ(ShingleText("More Stories", {}).size(), 1u);
   EXPECT_TRUE(ShingleText("", {}).empty());
