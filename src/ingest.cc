@@ -726,6 +726,7 @@ class Lister {
       Skip(path, absl::StrCat("cannot open: ", ec.message()));
       return;
     }
+    ForgetHiddenListing(path);
     if (fs::is_directory(st)) {
       Directory(path);
     } else if (std::optional<std::string> first = NamedBefore(path)) {
@@ -769,8 +770,8 @@ class Lister {
     if (!dir || base.empty()) return std::nullopt;
     auto [it, inserted] = named_.try_emplace({*dir, base}, path);
     if (!inserted) return it->second;
-    // A walk lists every entry but hidden ones; a FIFO or device it found
-    // it did not open, and named it is read.
+    // A hidden entry, FIFO or device a walk found it listed as skipped
+    // without opening it, and named it is read.
     auto walked = walked_.find(*dir);
     if (walked == walked_.end() || base.starts_with(".")) return std::nullopt;
     struct stat st;
@@ -778,6 +779,22 @@ class Lister {
       return std::nullopt;
     }
     return (fs::path(walked->second) / base).string();
+  }
+  // A hidden file or directory named as an input after a walk listed it as
+  // not read: the walk's entry goes, the input is read.
+  void ForgetHiddenListing(const std::string& path) {
+    const fs::path p(path);
+    const std::string base = p.filename().string();
+    if (!base.starts_with(".") || base == "." || base == "..") return;
+    const std::optional<Id> dir =
+        IdOf(p.has_parent_path() ? p.parent_path().string() : ".");
+    if (!dir) return;
+    auto walked = walked_.find(*dir);
+    if (walked == walked_.end()) return;
+    const std::string listed = (fs::path(walked->second) / base).string();
+    std::erase_if(files_, [&](const InputFile& f) {
+      return f.path == listed && f.skip_reason.starts_with("hidden ");
+    });
   }
   // A symbolic link to a file listed under another name too (a
   // "latest.jsonl" link beside the dump it names, a link named as an
@@ -851,8 +868,8 @@ class Lister {
   // Every file under `root`, sorted by path, with the entries that are not
   // read in their places and why: a directory that cannot be read, a
   // symbolic link to a directory (not followed, as find and ripgrep do not:
-  // a link to / would walk the whole disk), a FIFO or device. Hidden
-  // entries (".name") and the scan's own outputs are not listed.
+  // a link to / would walk the whole disk), a FIFO or device, a hidden
+  // entry (".name"). The scan's own outputs are not listed.
   void Directory(const std::string& root) {
     std::vector<InputFile> files;
     std::vector<std::string> pending = {root};
@@ -877,7 +894,6 @@ class Lister {
       for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
         const fs::path& p = it->path();
         const std::string base = p.filename().string();
-        if (base.starts_with(".")) continue;
         std::string name = p.string();
         if (IsExcluded(name, base)) continue;  // The scan's own reports.
         std::error_code type_ec;
@@ -886,6 +902,20 @@ class Lister {
             files.push_back({std::move(name), ReadOnce(n->second), 0});
             continue;
           }
+        }
+        // Hidden entries (.git, .DS_Store, an editor's swap file) are not
+        // read, and said so: one entry each, a hidden directory not walked.
+        if (base.starts_with(".")) {
+          const bool folder =
+              it->is_directory(type_ec) && !it->is_symlink(type_ec);
+          files.push_back(
+              {std::move(name),
+               folder
+                   ? "hidden directory: not walked (name it as an input to "
+                     "read it)"
+                   : "hidden file: not read (name it as an input to read it)",
+               0});
+          continue;
         }
         if (it->is_directory(type_ec)) {
           if (it->is_symlink(type_ec)) {

@@ -552,18 +552,39 @@ TEST(Ingest, WalkSaysWhatItDoesNotReadAndLeavesOutItsOwnOutputs) {
   WriteFile(d / "in/refrain-out/report.html", page);
   WriteFile(d / "in/old/report.html", page);
   WriteFile(d / "in/refrain-out/.report.json.tmp.x", "");
+  // Hidden entries: one skipped entry each, a directory not walked
+  // (review, twenty-ninth session: left out in silence, even under
+  // --strict).
+  WriteFile(d / "in/.DS_Store", "x");
+  WriteFile(d / "in/.drafts/c.txt", "A draft.\n");
+  WriteFile(d / "in/.drafts/d.txt", "Another draft.\n");
   IngestOptions o;
   o.exclude_from_walk = {d / "in/refrain-out/"};
   Ingested r = IngestAll({d / "in"}, o);
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].location, d / "in/a.txt");
-  ASSERT_EQ(r.skipped.size(), 2u);
+  ASSERT_EQ(r.skipped.size(), 4u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/.DS_Store");
+  EXPECT_EQ(r.skipped[0].reason,
+            "hidden file: not read (name it as an input to read it)");
+  EXPECT_EQ(r.skipped[1].location, d / "in/.drafts");
+  EXPECT_EQ(r.skipped[1].reason,
+            "hidden directory: not walked (name it as an input to read it)");
+  r.skipped.erase(r.skipped.begin(), r.skipped.begin() + 2);
   EXPECT_EQ(r.skipped[0].location, d / "in/link");
   EXPECT_EQ(r.skipped[0].reason,
             "symbolic link to a directory: not followed (name it as an input "
             "to read it)");
   EXPECT_EQ(r.skipped[1].location, d / "in/old/report.html");
   EXPECT_EQ(r.skipped[1].reason, "a refrain report.html, not an article");
+  // Named after the walk, the hidden directory is read and not listed.
+  r = IngestAll({d / "in", d / "in/.drafts"}, o);
+  ASSERT_EQ(r.docs.size(), 3u);
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/.DS_Store");
+  EXPECT_EQ(r.skipped[1].location, d / "in/link");
+  std::filesystem::remove_all(d / "in/.drafts");
+  std::filesystem::remove(d / "in/.DS_Store");
   // Named, the link's directory is read.
   r = IngestAll({d / "in/link"}, o);
   ASSERT_EQ(r.docs.size(), 1u);
@@ -574,8 +595,9 @@ TEST(Ingest, WalkSaysWhatItDoesNotReadAndLeavesOutItsOwnOutputs) {
   r = IngestAll({d / "in"}, o);
   ASSERT_EQ(r.docs.size(), 2u);
   EXPECT_EQ(r.docs[1].location, d / "in/refrain-out/note.txt");
-  ASSERT_EQ(r.skipped.size(), 3u);
-  EXPECT_EQ(r.skipped[2].location, d / "in/refrain-out/report.html");
+  ASSERT_EQ(r.skipped.size(), 4u);
+  EXPECT_EQ(r.skipped[2].location, d / "in/refrain-out/.report.json.tmp.x");
+  EXPECT_EQ(r.skipped[3].location, d / "in/refrain-out/report.html");
 }
 
 // Inputs that overlap read each file once: a directory and a file or a
@@ -608,12 +630,16 @@ TEST(Ingest, OverlappingInputsReadEachFileOnce) {
   EXPECT_EQ(r.skipped[1].reason,
             "already an input, as " + (d / "in/sub") + ": read once");
   // A file, then the directory holding it: the walk leaves it out.
+  // The hidden file, not named this time, is listed as not read.
   r = IngestAll({d / "in/sub/b.txt", d / "in"});
   EXPECT_EQ(locations(r),
             (std::vector<std::string>{d / "in/sub/b.txt", d / "in/a.txt"}));
-  ASSERT_EQ(r.skipped.size(), 1u);
-  EXPECT_EQ(r.skipped[0].location, d / "in/sub/b.txt");
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/.c.txt");
   EXPECT_EQ(r.skipped[0].reason,
+            "hidden file: not read (name it as an input to read it)");
+  EXPECT_EQ(r.skipped[1].location, d / "in/sub/b.txt");
+  EXPECT_EQ(r.skipped[1].reason,
             "already an input, as " + (d / "in/sub/b.txt") + ": read once");
   // One file named twice, and one directory.
   r = IngestAll(
@@ -1178,7 +1204,13 @@ TEST(Ingest, BadInputIsReportedWithFileAndLine) {
   EXPECT_EQ(r.docs[1].id, "ok");
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& s : r.skipped) got.emplace_back(s.location, s.reason);
-  ASSERT_EQ(got.size(), 7u);
+  ASSERT_EQ(got.size(), 8u);
+  EXPECT_EQ(got[0],
+            std::make_pair(
+                d / ".hidden.txt",
+                std::string(
+                    "hidden file: not read (name it as an input to read it)")));
+  got.erase(got.begin());
   EXPECT_EQ(got[0].first, d / "bin.dat");
   EXPECT_EQ(got[0].second,
             "unsupported file type (read: .txt, .html, .htm, .jsonl, "
@@ -1336,10 +1368,14 @@ TEST(Ingest, ListedFilesReadInPiecesGiveTheSameRecords) {
   WriteFile(d / ".hidden.txt", "ignored");
   const std::vector<std::string> paths = {d.path(), d / "missing.txt"};
   std::vector<InputFile> files = ListInputFiles(paths, /*sizes=*/true);
-  ASSERT_EQ(files.size(), 5u);  // a, b, c, sub/d, then the missing path.
-  EXPECT_EQ(files[0].path, d / "a.txt");
-  EXPECT_EQ(files[0].bytes, 16u);
-  EXPECT_EQ(files[3].bytes, 16u);
+  // .hidden (skipped), a, b, c, sub/d, then the missing path.
+  ASSERT_EQ(files.size(), 6u);
+  EXPECT_EQ(files[0].path, d / ".hidden.txt");
+  EXPECT_EQ(files[0].skip_reason,
+            "hidden file: not read (name it as an input to read it)");
+  EXPECT_EQ(files[1].path, d / "a.txt");
+  EXPECT_EQ(files[1].bytes, 16u);
+  EXPECT_EQ(files[4].bytes, 16u);
   // Without sizes, the same files and reasons (one process needs no sizes).
   std::vector<InputFile> unsized = ListInputFiles(paths);
   ASSERT_EQ(unsized.size(), files.size());
@@ -1348,9 +1384,9 @@ TEST(Ingest, ListedFilesReadInPiecesGiveTheSameRecords) {
     EXPECT_EQ(unsized[i].skip_reason, files[i].skip_reason);
     EXPECT_EQ(unsized[i].bytes, 0u);
   }
-  EXPECT_EQ(files[3].path, d / "sub/d.txt");
-  EXPECT_TRUE(files[3].skip_reason.empty());
-  EXPECT_TRUE(files[4].skip_reason.starts_with("cannot open: "));
+  EXPECT_EQ(files[4].path, d / "sub/d.txt");
+  EXPECT_TRUE(files[4].skip_reason.empty());
+  EXPECT_TRUE(files[5].skip_reason.starts_with("cannot open: "));
 
   // Every record's location and every skip, in the order met, from one of
   // the two readers (called with the two callbacks).
@@ -1374,7 +1410,8 @@ TEST(Ingest, ListedFilesReadInPiecesGiveTheSameRecords) {
       events([&](const auto& on_record, const auto& on_skip) {
         return ReadRecords(paths, IngestOptions{}, on_record, on_skip);
       });
-  ASSERT_EQ(whole.size(), 6u);  // a, b:1, b:2, c skipped, d, missing skipped
+  // .hidden skipped, a, b:1, b:2, c skipped, d, missing skipped.
+  ASSERT_EQ(whole.size(), 7u);
   for (size_t cut = 0; cut <= files.size(); ++cut) {
     std::span<const InputFile> all(files);
     std::vector<std::string> pieces = locations(all.first(cut));
