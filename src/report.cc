@@ -197,6 +197,9 @@ void AppendDocumentJson(const Document& d, std::string* out) {
   out->append(",\n");
   key("bytes");
   absl::StrAppend(out, d.input_bytes);
+  out->append(",\n");
+  key("text_bytes");
+  absl::StrAppend(out, d.text_bytes);
   if (!d.url.empty()) {
     out->append(",\n");
     key("url");

@@ -1027,6 +1027,45 @@ TEST(Cli, InputEncoding) {
   EXPECT_FALSE(std::filesystem::exists(d / "out2"));
 }
 
+// Span offsets index the text as refrain decoded it; `text_bytes` is its
+// length, so a tool quoting the file sees when that is not the file's bytes
+// (review, twenty-ninth session: a byte-order mark or a repaired byte moved
+// every offset, and `bytes`, the size before repair, was below the last
+// span's end).
+TEST(Cli, TextBytesIsTheLengthOfTheTextOffsetsIndex) {
+  TempDir d;
+  const std::string a = ReadFile(CorpusDir() + "/000_a36e598c1fb27949.txt");
+  const std::string b = ReadFile(CorpusDir() + "/003_d1e7db766e3ee5b2.txt");
+  const std::string bom = "\xEF\xBB\xBF";
+  const size_t cut = a.find("\n") + 1;  // A bad byte after the title line.
+  WriteFile(d / "in/a.txt", bom + a.substr(0, cut) + "\xFF" + a.substr(cut));
+  WriteFile(d / "in/b.txt", b);
+  const std::map<std::string, std::string> decoded = {
+      {d / "in/a.txt", a.substr(0, cut) + "\xEF\xBF\xBD" + a.substr(cut)},
+      {d / "in/b.txt", b}};
+  auto r = RunRefrain("scan " + (d / "in") + " --quiet --out " + (d / "out"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  ASSERT_EQ(j["documents"].size(), 2u);
+  for (const Json& doc : j["documents"]) {
+    const std::string& text = decoded.at(doc["id"]);
+    EXPECT_EQ(doc["text_bytes"].get<size_t>(), text.size()) << doc["id"];
+  }
+  // bytes: the file without its mark, before repair.
+  EXPECT_EQ(j["documents"][0]["bytes"].get<size_t>(), a.size() + 1);
+  EXPECT_EQ(j["documents"][1]["bytes"].get<size_t>(), b.size());
+  ASSERT_GE(j["claims"]["matches"].size(), 2u);
+  for (const Json& m : j["claims"]["matches"]) {
+    for (const char* side : {"a", "b"}) {
+      const Json& s = m[side];
+      const std::string& text = decoded.at(s["doc"]);
+      const auto start = s["start"].get<size_t>(), end = s["end"].get<size_t>();
+      ASSERT_LE(end, text.size());
+      EXPECT_EQ(s["text"].get<std::string>(), text.substr(start, end - start));
+    }
+  }
+}
+
 TEST(Cli, OutDashPrintsReportJsonAlone) {
   TempDir d;
   auto r = RunRefrain("scan " + CorpusDir() + " --out - --no-claims");
