@@ -1147,6 +1147,11 @@ absl::Status CreateIndexFile(const std::string& path, bool exists,
       internal::CreateTemporaryBeside(path);
   if (!tmp.ok()) return tmp.status();
   close(tmp->fd);
+  if (tmp->direct || tmp->target != path) {  // Appeared since Open's stat.
+    if (!tmp->direct) internal::RemoveTemporary(tmp->name);
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": not a regular file"));
+  }
   const std::string name = tmp->name;
   auto remove_tmp = [&] {
     std::remove((name + "-wal").c_str());

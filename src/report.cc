@@ -1012,7 +1012,11 @@ class PendingFile {
     absl::StatusOr<internal::TemporaryFile> tmp =
         internal::CreateTemporaryBeside(path);
     if (!tmp.ok()) return tmp.status();
-    return PendingFile(tmp->fd, std::move(tmp->name), path);
+    PendingFile f(tmp->fd, std::move(tmp->name), path, std::move(tmp->target));
+    // Written straight into a device or FIFO: nothing to rename or remove.
+    f.pending_ = !tmp->direct;
+    f.direct_ = tmp->direct;
+    return f;
   }
 
   // Appends `bytes`. After a failed write nothing more is written, and
@@ -1047,14 +1051,17 @@ class PendingFile {
       : fd_(std::exchange(o.fd_, -1)),
         tmp_(std::move(o.tmp_)),
         path_(std::move(o.path_)),
+        target_(std::move(o.target_)),
         pending_(std::exchange(o.pending_, false)),
+        direct_(o.direct_),
         error_(o.error_) {}
   PendingFile& operator=(PendingFile&&) = delete;
   ~PendingFile() { Discard(); }
 
   // Waits until the file is on disk and closes it.
   absl::Status Sync() {
-    if (fsync(fd_) != 0) return Error("fsync");
+    // A device or FIFO has no disk to wait for (fsync: EINVAL).
+    if (!direct_ && fsync(fd_) != 0) return Error("fsync");
     if (close(std::exchange(fd_, -1)) != 0) return Error("close");
     return absl::OkStatus();
   }
@@ -1062,13 +1069,17 @@ class PendingFile {
   // Replaces the final name with the file (RenameOver; on failure it
   // removes the temporary).
   absl::Status Rename() {
+    if (direct_) return absl::OkStatus();
     pending_ = false;
-    return internal::RenameOver(tmp_, path_);
+    return internal::RenameOver(tmp_, target_);
   }
 
  private:
-  PendingFile(int fd, std::string tmp, std::string path)
-      : fd_(fd), tmp_(std::move(tmp)), path_(std::move(path)) {}
+  PendingFile(int fd, std::string tmp, std::string path, std::string target)
+      : fd_(fd),
+        tmp_(std::move(tmp)),
+        path_(std::move(path)),
+        target_(std::move(target)) {}
 
   // The error of system call `call` (errno), after discarding the file.
   absl::Status Error(const char* call) {
@@ -1086,7 +1097,9 @@ class PendingFile {
   int fd_ = -1;
   std::string tmp_;      // The temporary's name.
   std::string path_;     // The final name.
+  std::string target_;   // What it replaces: path_, or its link's file.
   bool pending_ = true;  // The temporary exists and is not renamed.
+  bool direct_ = false;  // Written straight into path_ (a device or FIFO).
   int error_ = 0;        // errno of the first failed write.
 };
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -77,6 +78,47 @@ void UnlistTemporary(const std::string& name) {
   }
 }
 
+// The file a write to `path` lands in: `path`, or the end of the chain of
+// symbolic links it starts (at most 40, as the kernel follows).
+std::string WriteTarget(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  for (int i = 0; i < 40; ++i) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(p, ec)) || ec) break;
+    const fs::path to = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = to.is_absolute() ? to : p.parent_path() / to;
+  }
+  return p.string();
+}
+
+// The process's umask, read without changing it (umask(2) can only be read
+// by setting it, which would race with files other threads create).
+// Read at each file created (a few a run), so a umask changed meanwhile
+// holds.
+mode_t ProcessUmask() {
+  const mode_t mask = [] {
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned int m = 022;
+    bool found = false;
+    while (f != nullptr && std::fgets(line, sizeof line, f) != nullptr) {
+      if (std::sscanf(line, "Umask: %o", &m) == 1) {
+        found = true;
+        break;
+      }
+    }
+    if (f != nullptr) std::fclose(f);
+    if (!found) {
+      m = umask(022);
+      umask(static_cast<mode_t>(m));
+    }
+    return static_cast<mode_t>(m);
+  }();
+  return mask;
+}
+
 void RemoveTemporariesAndDie(int sig) {
   RemoveTemporaryFiles();
   std::signal(sig, SIG_DFL);
@@ -86,18 +128,36 @@ void RemoveTemporariesAndDie(int sig) {
 }  // namespace
 
 absl::StatusOr<TemporaryFile> CreateTemporaryBeside(const std::string& path) {
-  const std::filesystem::path target(path);
+  TemporaryFile t;
+  auto failed = [&](const char* why) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": ", why));
+  };
+  struct stat st;  // Of what `path` leads to, through any links.
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", path, ": it is a directory"));
+  }
+  if (exists && !S_ISREG(st.st_mode)) {
+    // Opened through the links (/proc/self/fd/1 names no file to find).
+    t.fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (t.fd < 0) return failed(std::strerror(errno));
+    t.name = t.target = path;
+    t.direct = true;
+    return t;
+  }
+  t.target = WriteTarget(path);
+  const std::filesystem::path target(t.target);
   std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
-  TemporaryFile t;
   t.name = (dir / absl::StrCat(".", target.filename().string(), ".tmp.XXXXXX"))
                .string();
   t.fd = mkstemp(t.name.data());
-  if (t.fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
-  }
-  fchmod(t.fd, 0644);  // As any file written in place (mkstemp gives 0600).
+  if (t.fd < 0) return failed(std::strerror(errno));
+  // mkstemp gives 0600: the file gets the mode it replaces, or a new
+  // file's (umask 077 keeps embargoed text private).
+  fchmod(t.fd, exists ? st.st_mode & 07777 : 0666 & ~ProcessUmask());
   ListTemporary(t.name);
   return t;
 }
@@ -130,6 +190,9 @@ absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
     if (!tmp.ok()) return tmp.status();
     fd = tmp->fd;
     s->writing_ = std::move(tmp->name);
+    s->target_ = std::move(tmp->target);
+    // Straight into a device or FIFO: nothing to sync, rename or remove.
+    s->atomic_ = atomic = !tmp->direct;
   }
   auto fail = [&] {
     if (fd >= 0) close(fd);
@@ -204,7 +267,7 @@ absl::Status Sink::Close() {
   if (atomic_) {
     if (st.ok()) st = SyncFile(writing_, path_);
     if (st.ok()) {
-      st = RenameOver(writing_, path_);
+      st = RenameOver(writing_, target_);
     } else {
       RemoveTemporary(writing_);
     }

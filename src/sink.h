@@ -19,11 +19,20 @@
 
 namespace refrain::internal {
 
-// A new empty file beside `path` (same directory, so a rename can replace
-// `path` atomically), mode 0644, open for writing: its descriptor and name.
+// Where a write to `path` goes, open for writing. Normally a new empty
+// file beside `target` (same directory, so a rename can replace it
+// atomically): `target` is `path`, or, when `path` is a symbolic link, the
+// file the link leads to (the link stays a link, its file is replaced). Its
+// mode is that of the file it replaces, else 0666 less the umask. When
+// `target` is a device, FIFO or socket (`--truth /dev/null`), the bytes go
+// straight into it (`direct`: `name` is `target`, nothing to rename or
+// remove): replacing /dev/null with a file, as a rename would, broke it for
+// the whole machine. Fails if `target` is a directory.
 struct TemporaryFile {
   int fd = -1;
   std::string name;
+  std::string target;
+  bool direct = false;
 };
 absl::StatusOr<TemporaryFile> CreateTemporaryBeside(const std::string& path);
 
@@ -57,6 +66,7 @@ class Sink {
   struct Gzip;  // ISA-L's deflate state, its level buffer and output buffer.
 
   std::string path_;     // The file asked for.
+  std::string target_;   // What the temporary replaces (path_'s link's file).
   std::string writing_;  // The file being written (path_ or a temporary).
   FILE* f_ = nullptr;
   std::unique_ptr<Gzip> gz_;

@@ -1,6 +1,8 @@
 #include "sink.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -133,6 +135,63 @@ TEST(Sink, TemporariesBeingWrittenAreWhatRemoveTemporaryFilesRemoves) {
   { ASSERT_TRUE(Sink::Open(d / "d.jsonl", true).ok()); }
   EXPECT_EQ(Listing(d.path()), std::vector<std::string>{"a.json"});
   RemoveTemporary(pending->name);  // Already gone: only unlisted.
+}
+
+// Where an atomic write lands (review, twenty-ninth session: every output
+// was a temporary renamed over its name, so a symbolic link became a file
+// and its target was never written, a device or FIFO was replaced by a
+// regular file (as root, `--truth /dev/null` broke /dev/null), and every
+// file was 0644 whatever the umask).
+TEST(Sink, WritesThroughLinksIntoDevicesAndWithTheUmask) {
+  TempDir d;
+  auto write = [](const std::string& path, const std::string& text) {
+    absl::StatusOr<std::unique_ptr<Sink>> s = Sink::Open(path, true);
+    if (!s.ok()) return s.status();
+    if (absl::Status st = (*s)->Write(text); !st.ok()) return st;
+    return (*s)->Close();
+  };
+  // A link: its file is replaced, the link stays.
+  testing::WriteFile(d / "real.jsonl", "old\n");
+  std::filesystem::create_symlink("real.jsonl", d / "link.jsonl");
+  ASSERT_TRUE(write(d / "link.jsonl", "new\n").ok());
+  EXPECT_TRUE(std::filesystem::is_symlink(d / "link.jsonl"));
+  EXPECT_EQ(ReadFile(d / "real.jsonl"), "new\n");
+  // A FIFO: the bytes go to its reader, and it stays a FIFO.
+  // (Its reader is opened first, without waiting for a writer, so that
+  // the write's open does not wait either; the pipe holds the bytes.)
+  ASSERT_EQ(mkfifo((d / "fifo").c_str(), 0600), 0);
+  const int reader = open((d / "fifo").c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  const absl::Status to_fifo = write(d / "fifo", "piped\n");
+  char buf[64];
+  const ssize_t n = read(reader, buf, sizeof buf);
+  close(reader);
+  EXPECT_TRUE(to_fifo.ok()) << to_fifo;
+  EXPECT_EQ(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0), "piped\n");
+  EXPECT_EQ(std::filesystem::status(d / "fifo").type(),
+            std::filesystem::file_type::fifo);
+  EXPECT_EQ(Listing(d.path()),
+            (std::vector<std::string>{"fifo", "link.jsonl", "real.jsonl"}));
+  // A directory is refused, not renamed over.
+  std::filesystem::create_directory(d / "dir.jsonl");
+  EXPECT_NE(write(d / "dir.jsonl", "x").message().find("is a directory"),
+            std::string_view::npos);
+  // Modes: a new file's from the umask, a replaced file's its own.
+  const mode_t old_mask = umask(077);
+  const absl::Status fresh = write(d / "private.jsonl", "x\n");
+  testing::WriteFile(d / "shared.jsonl", "x\n");
+  std::filesystem::permissions(d / "shared.jsonl",
+                               std::filesystem::perms(0640));
+  const absl::Status replaced = write(d / "shared.jsonl", "y\n");
+  umask(old_mask);
+  ASSERT_TRUE(fresh.ok() && replaced.ok());
+  auto mode = [](const std::string& path) {
+    struct stat st {};
+    stat(path.c_str(), &st);
+    return st.st_mode & 07777;
+  };
+  EXPECT_EQ(mode(d / "private.jsonl"), 0600u);
+  EXPECT_EQ(mode(d / "shared.jsonl"), 0640u);
 }
 
 // A kill (or Ctrl-C) while a file is written: the process dies of the
