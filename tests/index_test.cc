@@ -481,8 +481,10 @@ TEST(Index, ScanThatCannotWriteItsOutputsAddsNothing) {
     return RunRefrain("scan " + Seed(2) + " " + Seed(3) + " --quiet --index " +
                       db + " --out " + out + " --write-kept " + kept);
   };
-  testing::CommandResult r =
-      scan(d / "a-file/out", d / "kept.jsonl");  // --out under a file
+  // A report file that cannot be replaced (a directory in its place,
+  // which the checks before the scan do not look for) fails the writing.
+  std::filesystem::create_directories(d / "blocked/report.html");
+  testing::CommandResult r = scan(d / "blocked", d / "kept.jsonl");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("nothing was added to " + db), std::string::npos)
       << r.err;
@@ -490,10 +492,14 @@ TEST(Index, ScanThatCannotWriteItsOutputsAddsNothing) {
   r = scan(d / "a-file", d / "kept.jsonl");  // Said before the scan.
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("is not a directory"), std::string::npos) << r.err;
-  r = scan(d / "out", d / "a-file/kept.jsonl");  // --write-kept too
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("nothing was added to " + db), std::string::npos)
-      << r.err;
+  r = scan(d / "a-file/out", d / "kept.jsonl");  // Under a file: likewise.
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(ReadFile(db) == before) << "the index changed";
+  // --write-kept naming a directory (here through a link): likewise.
+  std::filesystem::create_directories(d / "kdir");
+  std::filesystem::create_directory_symlink(d / "kdir", d / "klink.jsonl");
+  r = scan(d / "out", d / "klink.jsonl");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_TRUE(ReadFile(db) == before) << "the index changed";
   r = scan(d / "out", d / "kept.jsonl");
   EXPECT_EQ(r.exit_code, 0) << r.err;

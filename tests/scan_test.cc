@@ -1066,6 +1066,37 @@ TEST(Cli, TextBytesIsTheLengthOfTheTextOffsetsIndex) {
   }
 }
 
+// A command whose result goes to standard output fails when it cannot be
+// written there (review, twenty-ninth session: compare --json, eval-pairs,
+// index stats and scan --floor exited 0 into a full disk or a closed
+// descriptor; only scan --out - said so).
+TEST(Cli, ResultsThatCannotReachStandardOutputFail) {
+  TempDir d;
+  const std::string a = CorpusDir() + "/000_a36e598c1fb27949.txt";
+  const std::string b = CorpusDir() + "/003_d1e7db766e3ee5b2.txt";
+  WriteFile(d / "pairs.tsv", "h\n1\ta\tb\tx y z\tx y z\n0\tc\td\tp q\tr s\n");
+  for (const std::string& args :
+       {"compare " + a + " " + b + " --json", "eval-pairs " + (d / "pairs.tsv"),
+        "scan --floor " + CorpusDir()}) {
+    const std::string base = std::string(REFRAIN_BINARY) + " " + args;
+    ASSERT_EQ(std::system((base + " >/dev/null 2>/dev/null").c_str()), 0)
+        << args;
+    for (const char* redirect : {" >&-", " >/dev/full"}) {
+      if (std::string(redirect) == " >/dev/full" &&
+          !std::filesystem::exists("/dev/full")) {
+        continue;
+      }
+      const int status =
+          std::system((base + redirect + " 2>" + (d / "err")).c_str());
+      EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1)
+          << args << redirect;
+      EXPECT_NE(ReadFile(d / "err").find("cannot write to standard output"),
+                std::string::npos)
+          << args << redirect;
+    }
+  }
+}
+
 TEST(Cli, OutDashPrintsReportJsonAlone) {
   TempDir d;
   auto r = RunRefrain("scan " + CorpusDir() + " --out - --no-claims");
@@ -1081,14 +1112,31 @@ TEST(Cli, OutDashPrintsReportJsonAlone) {
   EXPECT_FALSE(std::filesystem::exists("-"));
 }
 
-TEST(Cli, UnwritableOutputIsAFailure) {
+// Outputs that cannot be written are said before the scan, not after it
+// (review, twenty-ninth session: --out under a file, or --write-kept naming
+// a directory, failed once the whole dump was read, its results lost).
+TEST(Cli, UnwritableOutputIsRefusedBeforeTheScan) {
   TempDir d;
   WriteFile(d / "file", "x");
   auto r =
       RunRefrain("scan " + CorpusDir() + " --quiet --out " + (d / "file/sub"));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("cannot create output directory"), std::string::npos)
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--out " + (d / "file/sub") + ": " + (d / "file") +
+                       " is not a directory"),
+            std::string::npos)
       << r.err;
+  std::filesystem::create_directories(d / "dir.jsonl");
+  r = RunRefrain("scan " + CorpusDir() + " --quiet --out " + (d / "o") +
+                 " --write-kept " + (d / "dir.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is a directory: name a file"), std::string::npos)
+      << r.err;
+  r = RunRefrain("scan " + CorpusDir() + " --quiet --out " + (d / "o") +
+                 " --write-kept " + (d / "file/k.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is not a directory"), std::string::npos) << r.err;
+  // Nothing was read, so nothing was written either.
+  EXPECT_FALSE(std::filesystem::exists(d / "o"));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -489,6 +490,32 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
   return name_check;
 }
 
+// Whether `dir` (given by `flag`) exists as a directory this process can
+// write in, or could be created: its nearest existing ancestor is a
+// directory it can write in. Checked before a scan, whose outputs are
+// written after it: a mistyped or read-only --out used to fail only once an
+// hours-long scan was done, its results lost. (Nothing is created here: a
+// scan refused later, for a bad flag, leaves nothing behind.)
+absl::Status CheckCanCreate(const char* flag, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(dir, ec);
+  if (ec) p = dir;
+  while (!std::filesystem::exists(p, ec) && p.has_parent_path() &&
+         p != p.parent_path()) {
+    p = p.parent_path();
+  }
+  if (!std::filesystem::is_directory(p, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " ", dir, ": ", p.string(), " is not a directory"));
+  }
+  if (access(p.c_str(), W_OK | X_OK) != 0) {
+    return absl::UnavailableError(absl::StrCat(
+        flag, " ", dir, ": cannot write in ", p.string(), ": ",
+        std::strerror(errno), " (said before the scan, which would be lost)"));
+  }
+  return absl::OkStatus();
+}
+
 int RunScanCommand(ScanFlags& f) {
   // --threads holds for the whole command: RunScan scopes it to the scan
   // (a library must leave its host's setting as it was), and the report
@@ -508,6 +535,25 @@ int RunScanCommand(ScanFlags& f) {
                           !std::filesystem::is_directory(f.out_dir, ec)) {
     return Fail(absl::InvalidArgumentError(
         absl::StrCat("--out ", f.out_dir, " is not a directory")));
+  }
+  if (f.out_dir != "-") {
+    if (absl::Status s = CheckCanCreate("--out", f.out_dir); !s.ok()) {
+      return Fail(s);
+    }
+  }
+  if (!f.write_kept.empty()) {
+    if (std::error_code ec; std::filesystem::is_directory(f.write_kept, ec)) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "--write-kept ", f.write_kept, " is a directory: name a file")));
+    }
+    const std::filesystem::path parent =
+        std::filesystem::path(f.write_kept).parent_path();
+    if (absl::Status s =
+            CheckCanCreate("--write-kept",
+                           parent.empty() ? std::string(".") : parent.string());
+        !s.ok()) {
+      return Fail(s);
+    }
   }
   // A dump folder holding this scan's output directory does not read its
   // reports back.
@@ -1091,6 +1137,21 @@ void TuneAllocator() {
 #endif
 }
 
+// What a command printed on standard output is its result (compare --json,
+// eval-pairs, index stats): if it did not all get there (a full disk, a
+// closed descriptor), the command failed, whatever it returned. (Standard
+// error is not checked: there is nowhere left to say so.)
+int CheckStandardOutput(int code) {
+  std::cout.flush();
+  int err = 0;
+  if (std::fflush(stdout) != 0) err = errno;
+  const bool lost = !std::cout || err != 0 || std::ferror(stdout);
+  if (!lost || code != kExitOk) return code;
+  std::fprintf(stderr, "refrain: cannot write to standard output%s%s\n",
+               err != 0 ? ": " : "", err != 0 ? std::strerror(err) : "");
+  return kExitFailure;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1262,13 +1323,23 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  if (scan_cmd->parsed()) return RunScanCommand(scan);
-  if (compare_cmd->parsed()) return RunCompareCommand(compare);
-  if (generate_cmd->parsed()) return RunGenerateCommand(generate);
-  if (eval_pairs_cmd->parsed()) return RunEvalPairsCommand(eval_pairs);
-  if (index_stats_cmd->parsed()) return RunIndexStats(index);
-  if (index_check_cmd->parsed()) return RunIndexCheck(index);
-  if (index_remove_cmd->parsed()) return RunIndexRemove(index);
-  if (index_upgrade_cmd->parsed()) return RunIndexUpgrade(index);
-  return kExitUsage;
+  int code = kExitUsage;
+  if (scan_cmd->parsed()) {
+    code = RunScanCommand(scan);
+  } else if (compare_cmd->parsed()) {
+    code = RunCompareCommand(compare);
+  } else if (generate_cmd->parsed()) {
+    code = RunGenerateCommand(generate);
+  } else if (eval_pairs_cmd->parsed()) {
+    code = RunEvalPairsCommand(eval_pairs);
+  } else if (index_stats_cmd->parsed()) {
+    code = RunIndexStats(index);
+  } else if (index_check_cmd->parsed()) {
+    code = RunIndexCheck(index);
+  } else if (index_remove_cmd->parsed()) {
+    code = RunIndexRemove(index);
+  } else if (index_upgrade_cmd->parsed()) {
+    code = RunIndexUpgrade(index);
+  }
+  return CheckStandardOutput(code);
 }
