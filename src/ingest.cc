@@ -238,6 +238,7 @@ class GzipSource : public ByteSource {
     state_->crc_flag = ISAL_GZIP;
   }
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (!pending_.ok()) return pending_;
     inflate_state& st = *state_;
     st.next_out = reinterpret_cast<uint8_t*>(buf);
     st.avail_out = static_cast<uint32_t>(std::min<size_t>(n, 1u << 30));
@@ -272,7 +273,12 @@ class GzipSource : public ByteSource {
       const int rc = isal_inflate(&st);
       if (rc != ISAL_DECOMP_OK && rc != ISAL_END_INPUT &&
           rc != ISAL_OUT_OVERFLOW) {
-        return Corrupt(rc);
+        // What was inflated before the error is given first (a member
+        // whose checksum fails has been inflated whole: its records were
+        // dropped with the error), the error at the next read.
+        if (st.avail_out == room) return Corrupt(rc);
+        pending_ = Corrupt(rc);
+        break;
       }
       if (st.block_state == ISAL_BLOCK_FINISH) {
         in_member_ = false;
@@ -305,7 +311,9 @@ class GzipSource : public ByteSource {
         what = "unknown compression method";
         break;
       case ISAL_INCORRECT_CHECKSUM:
-        what = "incorrect data check";
+        what =
+            "incorrect data check (the records read from this member may be "
+            "damaged)";
         break;
     }
     return absl::DataLossError(absl::StrCat("corrupt gzip stream: ", what));
@@ -316,6 +324,7 @@ class GzipSource : public ByteSource {
   std::vector<char> in_buf_;
   bool in_member_ = false;  // Inside a member (its header may be ahead).
   uint64_t members_ = 0;    // Members read to their end.
+  absl::Status pending_;    // An error met after the last bytes given.
 };
 
 // Reads from `src` into `head` until `enough(head)` or the end; the bytes
@@ -1142,7 +1151,7 @@ class Walker {
     for (;;) {
       absl::StatusOr<size_t> got = src.Read(buf.data(), buf.size());
       if (!got.ok()) {
-        Skip(path, line, std::string(got.status().message()));
+        SkipRest(path, line, got.status());
         return;
       }
       if (*got == 0) break;
@@ -1265,7 +1274,7 @@ class Walker {
     for (;;) {
       absl::StatusOr<size_t> got = src.Read(buf_.data(), buf_.size());
       if (!got.ok()) {
-        Skip(path, 0, std::string(got.status().message()));
+        SkipRest(path, 0, got.status());
         return;
       }
       if (*got == 0) break;
@@ -1323,7 +1332,7 @@ class Walker {
     for (;;) {
       absl::StatusOr<size_t> got = src.Read(buf.data(), buf.size());
       if (!got.ok()) {
-        Skip(path, line_no + 1, std::string(got.status().message()));
+        SkipRest(path, line_no + 1, got.status());
         return;
       }
       if (*got == 0) break;
@@ -1376,6 +1385,22 @@ class Walker {
     on_record_(std::move(rec));
   }
 
+  // A read that failed at `line` (0: the file's start): nothing after it is
+  // read. A damaged stream (DataLoss: a read error, a corrupt or cut
+  // compressed stream) cuts the file short; a file refused whole at its
+  // first bytes (compressed twice) is one skipped record.
+  void SkipRest(const std::string& path, uint64_t line,
+                const absl::Status& status) {
+    if (!absl::IsDataLoss(status)) {
+      return Skip(path, line, std::string(status.message()));
+    }
+    SkippedRecord s;
+    s.location = LocationOf(path, line, 0);
+    s.reason = absl::StrCat(status.message(),
+                            "; the file is not read past this point");
+    s.file_cut_short = true;
+    on_skip_(std::move(s));
+  }
   void Skip(const std::string& path, uint64_t line, std::string reason,
             uint64_t column = 0) {
     SkippedRecord s;

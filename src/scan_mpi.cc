@@ -680,6 +680,7 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
     out.stream.push_back('S');
     PutStr(&out.stream, s.location);
     PutStr(&out.stream, s.reason);
+    out.stream.push_back(s.file_cut_short ? 1 : 0);
   };
   auto after_batch = [&] {
     if (progress && rank == 0) progress(shard->local_docs, shard_bytes);
@@ -710,6 +711,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
           SkippedRecord skip;
           skip.location = in.Str();
           skip.reason = in.Str();
+          skip.file_cut_short = in.Byte() != 0;
           report->skipped.push_back(std::move(skip));
           continue;
         }

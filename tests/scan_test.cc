@@ -1097,6 +1097,40 @@ TEST(Cli, ResultsThatCannotReachStandardOutputFail) {
   }
 }
 
+// A file read only in part (a cut or corrupt .gz or .zst) lost records no
+// one can count: the reports cover what was read, and the scan exits 1
+// without --strict (review, twenty-ninth session: exit 0 with 100 of 200
+// records).
+TEST(Cli, AnInputReadOnlyInPartExitsOne) {
+  TempDir d;
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) {
+    lines += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"article " +
+             std::to_string(i * 7919) + " says something\"}\n";
+  }
+  testing::WriteGzip(d / "whole.jsonl.gz", lines);
+  const std::string gz = ReadFile(d / "whole.jsonl.gz");
+  WriteFile(d / "in/cut.jsonl.gz", gz.substr(0, gz.size() / 2));
+  auto r = RunRefrain("scan " + (d / "in") + " --quiet --no-claims --out " +
+                      (d / "out"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("truncated gzip stream; the file is not read past "
+                       "this point"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("1 input file could not be read to the end"),
+            std::string::npos)
+      << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  EXPECT_GT(j["documents"].size(), 0u);
+  EXPECT_LT(j["documents"].size(), 2000u);
+  // A whole file is no failure.
+  WriteFile(d / "in/cut.jsonl.gz", gz);
+  r = RunRefrain("scan " + (d / "in") + " --quiet --no-claims --out " +
+                 (d / "out"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST(Cli, OutDashPrintsReportJsonAlone) {
   TempDir d;
   auto r = RunRefrain("scan " + CorpusDir() + " --out - --no-claims");

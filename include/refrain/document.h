@@ -43,6 +43,11 @@ struct Document {
 struct SkippedRecord {
   std::string location;  // "path" or "path:line".
   std::string reason;    // Human-readable, e.g. "malformed JSON: ...".
+  // The file could not be read on from here (a read error, a corrupt or cut
+  // gzip or zstd stream): whatever followed was not read, and a stream that
+  // failed its checksum may have given damaged records before. `scan` exits
+  // 1 then, after writing its reports. Default false.
+  bool file_cut_short = false;
 };
 
 }  // namespace refrain

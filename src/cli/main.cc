@@ -714,6 +714,25 @@ int WriteScanOutputs(const ScanFlags& f,
                  "claims\n";
     return kExitFailure;
   }
+  // A file read only in part (a corrupt or cut .gz or .zst, a read error)
+  // lost an unknown number of records, and a stream that failed its
+  // checksum may have given damaged ones: a daily job must see it, --strict
+  // or not (review, twenty-ninth session: a cut dump exited 0 with half its
+  // records).
+  const auto cut_short = std::count_if(
+      report->skipped.begin(), report->skipped.end(),
+      [](const refrain::SkippedRecord& s) { return s.file_cut_short; });
+  if (cut_short > 0) {
+    std::cerr << "refrain: " << cut_short
+              << (cut_short == 1 ? " input file" : " input files")
+              << " could not be read to the end (listed above): the reports "
+                 "cover what was read before"
+              << (f.options.index_path.empty() || f.options.index_read_only
+                      ? ""
+                      : ", and that was added to the index")
+              << "\n";
+    return kExitFailure;
+  }
   if (f.strict && !report->skipped.empty()) {
     std::cerr << "refrain: --strict: " << report->skipped.size()
               << " record(s) skipped\n";
@@ -1189,10 +1208,13 @@ int main(int argc, char** argv) {
       ->add_option("B", compare.b,
                    "Second document: a file, or an id with --in")
       ->required();
-  compare_cmd->add_option("--in", compare.inputs,
-                          "Look A and B up as document ids in these inputs, "
-                          "and score their claims with the IDF a scan of these "
-                          "inputs learns (the scores the scan reported)");
+  compare_cmd->add_option(
+      "--in", compare.inputs,
+      "Look A and B up as document ids in these inputs, "
+      "and score their claims with the IDF a scan of these "
+      "inputs learns (the scores the scan reported; compare "
+      "scores every pair of units of A and B, so it may also "
+      "list a match the scan's candidate search missed)");
   compare_cmd->add_option(
       "--index", compare.options.index_path,
       "Look A and B up as document ids in this index (scan --index) when "
