@@ -139,6 +139,10 @@ std::string ScriptHashSource(std::string_view script) {
 // ---------------------------------------------------------------------------
 // Static parts of the page.
 
+// Inline elements isolate their text's direction (unicode-bidi: isolate):
+// a right-to-left override (U+202E) in an article's title otherwise ran on
+// into the badges after it. <mark> is left out: a marked word inside
+// right-to-left text takes part in its order.
 constexpr std::string_view kStyle = R"css(
 :root{--ink:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f5f7fa;--card:#fff;
 --accent:#1c4e80;--mark:#ffe066;--span:#fff3bf;--claim:#e8590c}
@@ -149,6 +153,7 @@ body{margin:0;background:var(--bg);color:var(--ink);
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 a{color:var(--accent);text-decoration:none}
 a:hover{text-decoration:underline}
+span,a,td,th,li,summary{unicode-bidi:isolate}
 header.top{position:sticky;top:0;z-index:5;background:#102a43;color:#fff;
 display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center;justify-content:space-between;
 padding:10px 28px}

@@ -194,6 +194,10 @@ TEST(ReportHtml, EscapesHostileTextEverywhere) {
   EXPECT_EQ(html.find("pwned", script), std::string::npos);
   EXPECT_EQ(Count(html, "<script>"), 1u);
   EXPECT_EQ(Count(html, "<img"), 0u);
+  // A right-to-left override (U+202E) in a title ends with its element
+  // (review, twenty-ninth session: it reversed the badges after it).
+  EXPECT_NE(html.find("span,a,td,th,li,summary{unicode-bidi:isolate}"),
+            std::string::npos);
 }
 
 TEST(ReportHtml, OnlyHttpUrlsBecomeLinks) {
