@@ -598,8 +598,10 @@ absl::Status DecodeByContent(std::unique_ptr<ByteSource>& src) {
 }
 
 // Standard input: gzip and zstd recognised by their magic bytes, then JSONL
-// when the first non-blank byte is '{', a JSON array when it is '[', else
-// one text document.
+// when it starts as an object does ('{', then '"' or '}'), a JSON array of
+// them when it starts '[', then '{' or ']', else one text document (an
+// article starting "[UPDATED 10:42] ..." was read as malformed JSON).
+// Blanks may come between and before them.
 absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> OpenStdin() {
   std::unique_ptr<ByteSource> in =
       std::make_unique<PlainSource>(stdin, /*close=*/false);
@@ -617,19 +619,29 @@ absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> OpenStdin() {
                                            ? internal::kUtf8Bom.size()
                                            : 0);
   };
+  // The byte after the first non-blank one that is not blank either.
+  auto second_byte = [&](const std::string& h) {
+    const size_t first = first_byte(h);
+    return first == std::string::npos ? first
+                                      : h.find_first_not_of(kBlank, first + 1);
+  };
   if (auto s = Peek(in, &head,
                     [&](const std::string& h) {
-                      return first_byte(h) != std::string::npos ||
+                      return second_byte(h) != std::string::npos ||
                              h.size() >= 65536;
                     });
       !s.ok()) {
     return s;
   }
   const size_t first = first_byte(head);
+  const size_t second = second_byte(head);
+  // Nothing after the bracket: read as JSON, which says what is wrong.
+  const char next = second == std::string::npos ? '\0' : head[second];
   FileKind kind;
   kind.format = RecordFormat::kText;
   if (first != std::string::npos &&
-      (head[first] == '{' || head[first] == '[')) {
+      ((head[first] == '{' && (next == '"' || next == '}' || next == '\0')) ||
+       (head[first] == '[' && (next == '{' || next == ']' || next == '\0')))) {
     kind.format = RecordFormat::kJsonLine;
     kind.json_document = head[first] == '[';
   }

@@ -1006,6 +1006,23 @@ TEST(Ingest, StandardInputPlainGzipOrZstdJsonLinesOrText) {
     EXPECT_EQ(r.docs[0].id, "<stdin>");
     EXPECT_EQ(r.docs[0].title, "Headline here");
   }
+  // A bracket or brace first that does not start a record: text too
+  // (review, twenty-ninth session: "[UPDATED 10:42] ..." was two skipped
+  // records of malformed JSON). An array of records, or an empty one, is
+  // JSON.
+  WriteFile(d / "bracket", "[UPDATED 10:42] Officials confirmed it.\nBody.");
+  WriteFile(d / "brace", "{Breaking} A storm hit the coast.\n");
+  for (const char* name : {"bracket", "brace"}) {
+    Ingested r = IngestStdin(d / name);
+    ASSERT_EQ(r.docs.size(), 1u) << name;
+    EXPECT_TRUE(r.skipped.empty()) << name;
+    EXPECT_EQ(r.docs[0].id, "<stdin>");
+  }
+  WriteFile(d / "array",
+            "[\n  {\"id\": \"x\", \"text\": \"in an array\"}\n]\n");
+  Ingested array = IngestStdin(d / "array");
+  ASSERT_EQ(array.docs.size(), 1u);
+  EXPECT_EQ(array.docs[0].id, "x");
   // One line: a text to check, without a headline.
   WriteFile(d / "line.txt", "A sentence to check.\n");
   Ingested line = IngestStdin(d / "line.txt");
