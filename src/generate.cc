@@ -44,6 +44,7 @@ class SentenceSource {
       return s;
     }
     IngestOptions io;
+    std::vector<SkippedRecord> skipped;
     std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
       auto v = ParseRecord(std::move(r), io);
       if (auto* d = std::get_if<Document>(&v)) {
@@ -52,9 +53,11 @@ class SentenceSource {
           if (sp.size() >= 20)
             s.sentences_.push_back(d->text.substr(sp.begin, sp.size()));
         }
+      } else {
+        // A malformed record (bad JSON, no text) was dropped in silence.
+        skipped.push_back(std::get<SkippedRecord>(std::move(v)));
       }
     };
-    std::vector<SkippedRecord> skipped;
     std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& r) {
       skipped.push_back(std::move(r));
     };

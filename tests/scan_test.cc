@@ -985,6 +985,19 @@ TEST(Cli, GenerateRefusesTruthOverOutAndUnreadableSources) {
                        (d / "missing.txt") + ": cannot open"),
             std::string::npos)
       << r.err;
+  // A malformed record of a source too (twenty-ninth session's review: it
+  // was dropped in silence).
+  TempDir src;
+  WriteFile(src / "src.jsonl",
+            "{\"id\":\"1\",\"text\":\"A sentence long enough to be drawn.\"}\n"
+            "not json\n");
+  r = RunRefrain("generate --docs 5 --out " + (d / "g.jsonl") + " --source " +
+                 (src / "src.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--source: 1 records not read; the first: " +
+                       (src / "src.jsonl") + ":2: malformed JSON"),
+            std::string::npos)
+      << r.err;
   // A negative count was read as 2^64 - 5 and wrote until the disk filled.
   for (const char* docs : {"-5", "0", "1000000001"}) {
     r = RunRefrain(std::string("generate --docs ") + docs + " --out " +

@@ -41,8 +41,11 @@ struct GenerateOptions {
   // Fraction of documents that are planted near-duplicates. Default 0.1;
   // range [0, 0.9].
   double duplicate_fraction = 0.1;
-  // Words per base article: uniform in [min_words, max_words]. Defaults
-  // 150 / 650: a mean of 400, like the BBC News corpus (384 words/article).
+  // Word target per base article: uniform in [min_words, max_words]; whole
+  // sentences are drawn until it is reached, so an article runs up to one
+  // sentence past it (a bound for the target, not the text). Defaults 150
+  // / 650: a mean of about 400, like the BBC News corpus (384
+  // words/article).
   uint32_t min_words = 150;
   uint32_t max_words = 650;
   // Optional source corpus whose sentences are resampled. Default none.

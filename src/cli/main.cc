@@ -1258,15 +1258,17 @@ int main(int argc, char** argv) {
       "measures recall); default OUT stem + .truth.tsv");
   generate_cmd
       ->add_option("--duplicates", generate.duplicate_fraction,
-                   "Fraction of documents that are planted near-duplicates")
+                   "Fraction of documents that are planted near-duplicates, "
+                   "in [0, 0.9]")
       ->capture_default_str();
   generate_cmd
       ->add_option("--min-words", generate.min_words,
-                   "Shortest article, in words")
+                   "An article's word target is drawn from [--min-words, "
+                   "--max-words]; whole sentences are added until it is "
+                   "reached, so an article ends up to one sentence longer, "
+                   "and a copy may gain a header or footer")
       ->capture_default_str();
-  generate_cmd
-      ->add_option("--max-words", generate.max_words,
-                   "Longest article, in words")
+  generate_cmd->add_option("--max-words", generate.max_words, "See --min-words")
       ->capture_default_str();
   generate_cmd->add_option(
       "--source", generate.source_paths,
