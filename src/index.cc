@@ -2111,7 +2111,10 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     const char* sql =
         !filter.id.empty()
             ? "INSERT INTO gone SELECT num FROM doc WHERE id = ?1"
-            : "INSERT INTO gone SELECT num FROM doc WHERE source = ?1";
+            // As report.json shows it: a document without a source (a
+            // text file) under its location.
+            : "INSERT INTO gone SELECT num FROM doc WHERE source = ?1 OR "
+              "(source = '' AND location = ?1)";
     const std::string& arg = !filter.id.empty() ? filter.id : filter.source;
     absl::StatusOr<Stmt> st = im.Prepare(sql);
     if (!st.ok()) return fail(st.status());

@@ -1490,6 +1490,27 @@ TEST(Index, RemoveDeletesEveryRowAndReclaimsSpace) {
 // removal is committed, so the command must say so. It used to fail with
 // "disk full (VACUUM)" alone, which reads as nothing removed, and a rerun
 // then said "removed 0 documents ... no indexed document has that id".
+// A text file has no source of its own; report.json shows its location
+// as its source, and `index remove --source` takes that too (review,
+// twenty-ninth session: "no indexed document has that source").
+TEST(Index, RemoveBySourceNamesATextFileAsTheReportShowsIt) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  const Report r = Scan({Seed(0), Seed(1)}, db);
+  ASSERT_EQ(r.documents.size(), 2u);
+  std::ostringstream json;
+  WriteJson(r, json);
+  const nlohmann::json j = nlohmann::json::parse(json.str());
+  const std::string shown = j["documents"][0]["source"];
+  EXPECT_EQ(shown, Seed(0));
+  testing::CommandResult removed =
+      RunRefrain("index remove " + db + " --source " + shown);
+  EXPECT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_NE(removed.out.find("removed 1 documents"), std::string::npos)
+      << removed.out;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1);
+}
+
 TEST(Index, RemoveThatCannotVacuumSaysTheDocumentsAreRemoved) {
   TempDir d;
   GenerateOptions g;

@@ -220,7 +220,9 @@ struct RemoveFilter {
   // not parse, are kept (the latter counted in RemoveResult).
   std::string before;
   std::string id;      // The document with this id.
-  std::string source;  // Every document of this source (outlet).
+  // Every document of this source (outlet), or without one (a text file)
+  // at this location: `source` as report.json shows it.
+  std::string source;
 };
 
 struct RemoveResult {
