@@ -745,6 +745,7 @@ class Lister {
     fs::file_status st = fs::status(path, ec);
     if (ec) {
       Skip(path, absl::StrCat("cannot open: ", ec.message()));
+      files_.back().unreadable = true;
       return;
     }
     ForgetHiddenListing(path);
@@ -981,6 +982,7 @@ class Lister {
       if (ec) {
         files.push_back(
             {dir, absl::StrCat("cannot read directory: ", ec.message()), 0});
+        files.back().unreadable = true;
       }
     }
     std::sort(
@@ -1020,7 +1022,7 @@ class Walker {
   // `head`: the file's first bytes if read ahead (ReadAhead), else null.
   void Read(const InputFile& f, FileHead* head = nullptr) {
     if (!f.skip_reason.empty()) {
-      Skip(f.path, 0, f.skip_reason);
+      Skip(f.path, 0, f.skip_reason, 0, f.unreadable);
     } else if (f.is_piece()) {
       Piece(f);
     } else {
@@ -1089,7 +1091,10 @@ class Walker {
     absl::StatusOr<std::unique_ptr<ByteSource>> src =
         Open(path, kind.compression, head);
     if (!src.ok()) {
-      Skip(path, 0, std::string(src.status().message()));
+      // Not found or not readable; a compressed file under a plain name is
+      // refused whole, read as nothing.
+      Skip(path, 0, std::string(src.status().message()), 0,
+           !absl::IsInvalidArgument(src.status()));
       return;
     }
     if (kind.json_document) {
@@ -1410,14 +1415,15 @@ class Walker {
     s.location = LocationOf(path, line, 0);
     s.reason = absl::StrCat(status.message(),
                             "; the file is not read past this point");
-    s.file_cut_short = true;
+    s.unreadable = true;
     on_skip_(std::move(s));
   }
   void Skip(const std::string& path, uint64_t line, std::string reason,
-            uint64_t column = 0) {
+            uint64_t column = 0, bool unreadable = false) {
     SkippedRecord s;
     s.location = LocationOf(path, line, column);
     s.reason = std::move(reason);
+    s.unreadable = unreadable;
     on_skip_(std::move(s));
   }
 

@@ -617,6 +617,7 @@ std::vector<InputFile> ShareInputFiles(Comm& comm,
     for (const InputFile& f : ListInputFiles(paths, /*sizes=*/true, exclude)) {
       PutStr(&listing, f.path);
       PutStr(&listing, f.skip_reason);
+      PutU64(&listing, f.unreadable ? 1 : 0);
       PutU64(&listing, f.bytes);
       PutU64(&listing, CanReadInPieces(f) ? 1 : 0);
     }
@@ -628,6 +629,7 @@ std::vector<InputFile> ShareInputFiles(Comm& comm,
     InputFile f;
     f.path = in.Str();
     f.skip_reason = in.Str();
+    f.unreadable = in.U64() != 0;
     f.bytes = in.U64();
     pieces->push_back(in.U64() != 0);
     files.push_back(std::move(f));
@@ -680,7 +682,7 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
     out.stream.push_back('S');
     PutStr(&out.stream, s.location);
     PutStr(&out.stream, s.reason);
-    out.stream.push_back(s.file_cut_short ? 1 : 0);
+    out.stream.push_back(s.unreadable ? 1 : 0);
   };
   auto after_batch = [&] {
     if (progress && rank == 0) progress(shard->local_docs, shard_bytes);
@@ -711,7 +713,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
           SkippedRecord skip;
           skip.location = in.Str();
           skip.reason = in.Str();
-          skip.file_cut_short = in.Byte() != 0;
+          skip.unreadable = in.Byte() != 0;
           report->skipped.push_back(std::move(skip));
           continue;
         }

@@ -901,8 +901,8 @@ TEST(Ingest, CorruptCompressedStreamsAreSkippedWithReasons) {
       << r.skipped[1].reason;
   // Both said to be cut short: scan exits 1 (twenty-ninth session's
   // review: a cut dump exited 0 with half its records).
-  EXPECT_TRUE(r.skipped[0].file_cut_short);
-  EXPECT_TRUE(r.skipped[1].file_cut_short);
+  EXPECT_TRUE(r.skipped[0].unreadable);
+  EXPECT_TRUE(r.skipped[1].unreadable);
   EXPECT_LT(r.docs.size(), 2000u);  // What was readable before the cut.
 }
 
@@ -951,7 +951,7 @@ TEST(Ingest, GzipMembersAndFaults) {
     ASSERT_EQ(r.skipped.size(), 1u);
     EXPECT_EQ(r.skipped[0].reason,
               std::string(reason) + "; the file is not read past this point");
-    EXPECT_TRUE(r.skipped[0].file_cut_short);
+    EXPECT_TRUE(r.skipped[0].unreadable);
     EXPECT_TRUE(r.skipped[0].location.starts_with(d / name + ":"))
         << r.skipped[0].location;
   }

@@ -43,11 +43,13 @@ struct Document {
 struct SkippedRecord {
   std::string location;  // "path" or "path:line".
   std::string reason;    // Human-readable, e.g. "malformed JSON: ...".
-  // The file could not be read on from here (a read error, a corrupt or cut
-  // gzip or zstd stream): whatever followed was not read, and a stream that
-  // failed its checksum may have given damaged records before. `scan` exits
-  // 1 then, after writing its reports. Default false.
-  bool file_cut_short = false;
+  // An input that could not be read, wholly or from here on: a path named
+  // as an input or met by a walk that cannot be opened (a mistyped path, no
+  // permission), a directory that cannot be read, a read error, a corrupt
+  // or cut gzip or zstd stream (whose records before the error may be
+  // damaged, if it failed its checksum). Records may be lost that no one
+  // can count: `scan` exits 1, after writing its reports. Default false.
+  bool unreadable = false;
 };
 
 }  // namespace refrain

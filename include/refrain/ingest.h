@@ -128,7 +128,8 @@ absl::Status ReadRecords(std::span<const std::string> paths,
 struct InputFile {
   std::string path;
   // Non-empty: the path could not be walked ("cannot open: ...", "cannot
-  // read directory: ..."); reading it gives this skipped entry.
+  // read directory: ...") or is not read (a hidden entry, a FIFO met by a
+  // walk); reading it gives this skipped entry.
   std::string skip_reason;
   // Size on disk (compressed), for sharing out work; 0 unless listed with
   // sizes (ListInputFiles) or not a regular file.
@@ -144,6 +145,9 @@ struct InputFile {
   // The listing saw a regular file here (not a FIFO, device or socket):
   // such files may be read ahead of their turn (ReadInputFiles).
   bool regular = false;
+  // The skip is of an input that could not be read (SkippedRecord::
+  // unreadable), not one left unread on purpose.
+  bool unreadable = false;
   bool is_piece() const {
     return begin != 0 || end != std::numeric_limits<uint64_t>::max();
   }

@@ -714,19 +714,20 @@ int WriteScanOutputs(const ScanFlags& f,
                  "claims\n";
     return kExitFailure;
   }
-  // A file read only in part (a corrupt or cut .gz or .zst, a read error)
-  // lost an unknown number of records, and a stream that failed its
-  // checksum may have given damaged ones: a daily job must see it, --strict
-  // or not (review, twenty-ninth session: a cut dump exited 0 with half its
-  // records).
-  const auto cut_short = std::count_if(
+  // An input that could not be read, wholly or in part (a mistyped path, no
+  // permission, a corrupt or cut .gz or .zst, a read error), lost records
+  // no one can count, and a stream that failed its checksum may have given
+  // damaged ones: a daily job must see it, --strict or not (review,
+  // twenty-ninth session: a cut dump exited 0 with half its records, a
+  // mistyped path among others exited 0).
+  const auto unreadable = std::count_if(
       report->skipped.begin(), report->skipped.end(),
-      [](const refrain::SkippedRecord& s) { return s.file_cut_short; });
-  if (cut_short > 0) {
-    std::cerr << "refrain: " << cut_short
-              << (cut_short == 1 ? " input file" : " input files")
-              << " could not be read to the end (listed above): the reports "
-                 "cover what was read before"
+      [](const refrain::SkippedRecord& s) { return s.unreadable; });
+  if (unreadable > 0) {
+    std::cerr << "refrain: " << unreadable
+              << (unreadable == 1 ? " input" : " inputs")
+              << " could not be read, or not to the end (listed above): the "
+                 "reports cover what was read"
               << (f.options.index_path.empty() || f.options.index_read_only
                       ? ""
                       : ", and that was added to the index")
