@@ -536,8 +536,6 @@ IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
   return p;
 }
 
-// Checks an existing file before anything may write to it: SQLite header,
-// application id, schema version, quick_check; returns its parameters.
 // The meta table, key -> value.
 absl::StatusOr<std::map<std::string, std::string>> ReadMeta(
     sqlite3* db, const std::string& path) {
@@ -554,6 +552,8 @@ absl::StatusOr<std::map<std::string, std::string>> ReadMeta(
   return meta;
 }
 
+// Checks an existing file before anything may write to it: SQLite header,
+// application id, schema version, quick_check; returns its parameters.
 absl::StatusOr<IndexParams> Verify(const std::string& path,
                                    const IndexOptions& options,
                                    int version_wanted = kIndexSchemaVersion) {
