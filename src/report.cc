@@ -531,6 +531,10 @@ void AppendNearDuplicatesJson(const Report& r, std::string* out,
     w.End();
     w.Key("representative");
     w.String(r.documents[c.representative].id);
+    w.Key("kept");
+    w.BeginArray();
+    for (uint32_t m : dc.kept) w.String(r.documents[m].id);
+    w.End();
     w.Key("min_similarity");
     w.Double(Round6(c.min_similarity));
     w.Key("mean_similarity");

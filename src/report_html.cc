@@ -1001,6 +1001,12 @@ class Page {
                         " <span class=\"badge\" title=\"the article a "
                         "deduplicated dataset keeps (--keep ",
                         KeepPolicyName(r_.options.keep), ")\">kept</span>");
+      } else if (!r_.index.IsIndexed(d) &&
+                 std::binary_search(dc.kept.begin(), dc.kept.end(), d) &&
+                 !std::binary_search(r_.index.reindexed.begin(),
+                                     r_.index.reindexed.end(), d)) {
+        h += " <span class=\"badge\" title=\"kept too: no article it is a "
+             "near-duplicate of is kept (a chain of edits)\">kept</span>";
       }
       h += "</td>";
       if (sources) absl::StrAppend(&h, "<td>", Esc(Doc(d).source), "</td>");

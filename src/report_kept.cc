@@ -17,9 +17,8 @@ namespace refrain {
 std::vector<char> KeptDocuments(const Report& r) {
   std::vector<char> keep(r.documents.size(), 1);
   for (const DocumentCluster& dc : r.clusters) {
-    for (uint32_t m : dc.cluster.members) {
-      keep[m] = m == dc.cluster.representative ? 1 : 0;
-    }
+    for (uint32_t m : dc.cluster.members) keep[m] = 0;
+    for (uint32_t m : dc.kept) keep[m] = 1;
   }
   // An article sent again under an id an earlier run indexed was kept (or
   // dropped as a copy) by that run.

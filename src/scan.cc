@@ -595,6 +595,71 @@ uint32_t Representative(std::span<const uint32_t> members,
   return best;
 }
 
+// Whether ScanOptions::keep prefers document x to document y (neither the
+// representative), for the order in which KeptMembers takes members.
+bool Prefer(uint32_t x, uint32_t y, const Report& report,
+            std::span<const DateKey> date_key) {
+  const IndexSummary& ix = report.index;
+  if (ix.IsIndexed(x) != ix.IsIndexed(y)) return ix.IsIndexed(x);
+  const std::vector<Document>& docs = report.documents;
+  switch (report.options.keep) {
+    case KeepPolicy::kFirst:
+      break;
+    case KeepPolicy::kLongest:
+      if (docs[x].text_bytes != docs[y].text_bytes) {
+        return docs[x].text_bytes > docs[y].text_bytes;
+      }
+      break;
+    case KeepPolicy::kEarliest:
+      if (date_key[x] < date_key[y]) return true;
+      if (date_key[y] < date_key[x]) return false;
+      break;
+  }
+  return x < y;
+}
+
+// The members of `c` a deduplicated dataset keeps, ascending: the
+// representative, then, in the keep policy's order of preference, each
+// member with no verified edge to a member kept before it. So every member
+// left out has a kept near-duplicate at or above the threshold, and no two
+// kept members have a verified edge: a chain of small edits (A ~ B ~ C,
+// A and C under the threshold) keeps A and C, where keeping the
+// representative alone would drop C with nothing like it kept. Indexed
+// members count as kept (the index does not record which ones their runs
+// kept): a new member with an edge to any of them is left out.
+// `neighbours_begin` / `neighbours`: every document's verified partners.
+std::vector<uint32_t> KeptMembers(const Cluster& c, const Report& report,
+                                  std::span<const DateKey> date_key,
+                                  std::span<const uint64_t> neighbours_begin,
+                                  std::span<const uint32_t> neighbours,
+                                  std::vector<char>* kept_flag) {
+  std::vector<uint32_t> order;
+  order.reserve(c.members.size());
+  for (uint32_t m : c.members) {
+    if (m != c.representative) order.push_back(m);
+  }
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return Prefer(x, y, report, date_key);
+  });
+  std::vector<uint32_t> kept = {c.representative};
+  (*kept_flag)[c.representative] = 1;
+  for (uint32_t m : order) {
+    bool near_kept = false;
+    for (uint64_t k = neighbours_begin[m]; k < neighbours_begin[m + 1]; ++k) {
+      if ((*kept_flag)[neighbours[k]] != 0) {
+        near_kept = true;
+        break;
+      }
+    }
+    if (report.index.IsIndexed(m) || !near_kept) {
+      kept.push_back(m);
+      (*kept_flag)[m] = 1;
+    }
+  }
+  std::sort(kept.begin(), kept.end());
+  return kept;
+}
+
 // With --keep earliest, counts this run's documents whose date is compared
 // as text, so that a feed's unread date form does not pass unseen.
 void CountDatesNotRead(Report* report) {
@@ -631,12 +696,41 @@ void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
     for (uint32_t m : c.members) cluster_of[m] = &c;
   }
   std::vector<std::pair<uint32_t, uint32_t>> listed;
-  for (const Edge& e : MatrixEdges(report->similarity)) {
+  const std::vector<Edge> all_edges = MatrixEdges(report->similarity);
+  // Every document's verified partners, for KeptMembers.
+  std::vector<uint64_t> neighbours_begin(num_docs + 1, 0);
+  for (const Edge& e : all_edges) {
+    ++neighbours_begin[e.a + 1];
+    ++neighbours_begin[e.b + 1];
     if (cluster_of[e.a]->members.size() > options.max_cluster_pairs) continue;
     listed.emplace_back(e.a, e.b);
   }
+  for (uint32_t d = 0; d < num_docs; ++d) {
+    neighbours_begin[d + 1] += neighbours_begin[d];
+  }
+  std::vector<uint32_t> neighbours(neighbours_begin[num_docs]);
+  {
+    std::vector<uint64_t> next(neighbours_begin.begin(),
+                               neighbours_begin.end() - 1);
+    for (const Edge& e : all_edges) {
+      neighbours[next[e.a]++] = e.b;
+      neighbours[next[e.b]++] = e.a;
+    }
+  }
+  std::vector<DateKey> date_key;
+  if (options.keep == KeepPolicy::kEarliest) {
+    date_key.resize(num_docs);
+    for (const Cluster& c : clusters) {
+      for (uint32_t m : c.members) {
+        date_key[m] = KeyOfDate(report->documents[m].date);
+      }
+    }
+  }
+  std::vector<char> kept_flag(num_docs, 0);
   for (Cluster& c : clusters) {
     DocumentCluster dc;
+    dc.kept = KeptMembers(c, *report, date_key, neighbours_begin, neighbours,
+                          &kept_flag);
     dc.pairs_to_representative = c.members.size() > options.max_cluster_pairs;
     if (dc.pairs_to_representative) {
       for (uint32_t m : c.members) {

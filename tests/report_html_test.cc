@@ -98,8 +98,10 @@ void SetEdges(Report& r, const std::vector<Edge>& edges) {
   r.similarity =
       BuildSimilarityMatrix(static_cast<uint32_t>(r.documents.size()), edges);
   r.clusters.clear();
-  for (Cluster& c : ConnectedComponents(r.similarity))
-    r.clusters.push_back({std::move(c), false});
+  for (Cluster& c : ConnectedComponents(r.similarity)) {
+    const uint32_t kept = c.representative;
+    r.clusters.push_back({std::move(c), false, {kept}});
+  }
   r.pairs.clear();
   for (const Edge& e : MatrixEdges(r.similarity)) {
     r.pairs.push_back({e.a, e.b, e.similarity, e.similarity, e.similarity});

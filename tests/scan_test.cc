@@ -14,6 +14,9 @@
 #include <sstream>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "refrain/claims.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
@@ -328,6 +331,76 @@ TEST(Scan, KeepPolicyChoosesTheRepresentative) {
   EXPECT_EQ(later.documents[later.clusters[0].cluster.representative].id, "a");
 }
 
+// A chain of edits, A ~ B ~ C with A and C under the threshold: one
+// cluster, and a deduplicated dataset keeps A and C (each left-out member
+// has a kept near-duplicate), where keeping the representative alone would
+// lose C with nothing like it kept.
+TEST(Scan, AChainOfEditsKeepsItsEnds) {
+  TempDir d;
+  std::vector<std::string> words = absl::StrSplit(
+      ReadFile(CorpusDir() + "/" + kSeed001), ' ', absl::SkipWhitespace());
+  ASSERT_GT(words.size(), 300u);
+  words.resize(300);
+  // Every 30th word changed, in the first half for B, in both for C: each
+  // change takes 5 word 5-shingles out of about 300 (Jaccard about 0.84
+  // from one to the next, 0.71 from end to end).
+  auto edited = [&](size_t upto) {
+    std::vector<std::string> w = words;
+    for (size_t k = 12; k < upto; k += 30) w[k] = "edit" + std::to_string(k);
+    return absl::StrJoin(w, " ");
+  };
+  auto line = [](const std::string& id, const std::string& body) {
+    return Json({{"id", id}, {"text", body}}).dump() + "\n";
+  };
+  // The longest first, for --keep longest: the order of preference, not
+  // of input, decides what is kept.
+  const std::string a = absl::StrJoin(words, " ") + " and a footer line",
+                    b = edited(150), c = edited(300);
+  WriteFile(d / "chain.jsonl", line("a", a) + line("b", b) + line("c", c));
+  const std::vector<std::tuple<KeepPolicy, size_t, std::set<std::string>>>
+      cases = {{KeepPolicy::kFirst, 100, {"a", "c"}},
+               {KeepPolicy::kLongest, 100, {"a", "c"}},
+               // Its pairs listed with the representative only: what is
+               // kept still follows every verified edge.
+               {KeepPolicy::kFirst, 2, {"a", "c"}}};
+  for (const auto& [policy, max_pairs, want] : cases) {
+    SCOPED_TRACE(absl::StrCat(KeepPolicyName(policy), " ", max_pairs));
+    ScanOptions o;
+    o.keep = policy;
+    o.max_cluster_pairs = max_pairs;
+    o.claims.enabled = false;
+    Report r = Scan({d / "chain.jsonl"}, o);
+    ASSERT_EQ(r.clusters.size(), 1u);
+    EXPECT_EQ(r.clusters[0].cluster.members.size(), 3u);
+    // The chain as planted: A and C under the threshold, not an edge.
+    EXPECT_EQ(r.similarity.coeff(0, 1) >= o.threshold, true);
+    EXPECT_EQ(r.similarity.coeff(1, 2) >= o.threshold, true);
+    EXPECT_EQ(r.similarity.coeff(0, 2), 0.0);
+    const std::vector<char> keep = KeptDocuments(r);
+    std::set<std::string> kept;
+    for (size_t k = 0; k < keep.size(); ++k) {
+      if (keep[k]) kept.insert(r.documents[k].id);
+    }
+    EXPECT_EQ(kept, want);
+    Json j = Json::parse(JsonOf(r));
+    EXPECT_EQ(j["near_duplicates"]["clusters"][0]["kept"],
+              Json(std::vector<std::string>(want.begin(), want.end())));
+  }
+  // B first and longest: B is kept, and A and C, each an edge from it,
+  // are not.
+  WriteFile(d / "middle.jsonl",
+            line("b", b + " with a longer footer line than a has") +
+                line("a", a) + line("c", c));
+  for (KeepPolicy policy : {KeepPolicy::kFirst, KeepPolicy::kLongest}) {
+    ScanOptions o;
+    o.keep = policy;
+    o.claims.enabled = false;
+    Report r = Scan({d / "middle.jsonl"}, o);
+    ASSERT_EQ(r.clusters.size(), 1u);
+    EXPECT_EQ(KeptDocuments(r), (std::vector<char>{1, 0, 0}));
+  }
+}
+
 TEST(Scan, SameReportForOneAndTwoThreads) {
   TempDir d;
   std::filesystem::copy(CorpusDir(), d / "in");
@@ -606,8 +679,8 @@ TEST(Report, NearDuplicatesRenderAsNlohmannDumps) {
         }
         Cluster all{{0, 1, 3}, 3, 0.25, 1.0 / 3, 3};
         Cluster star{{2, 3, 5}, 2, 0.1234565, 0.999999999, 2};
-        r.clusters.push_back(DocumentCluster{all, false});
-        r.clusters.push_back(DocumentCluster{star, true});
+        r.clusters.push_back(DocumentCluster{all, false, {3}});
+        r.clusters.push_back(DocumentCluster{star, true, {2}});
       }
       const std::string text = JsonOf(r);
       const nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(text);
@@ -640,10 +713,11 @@ TEST(Report, NearDuplicatesRenderAsNlohmannDumps) {
                                               "containment", "estimate"};
         if (index_used) pair_keys.push_back("scope");
         EXPECT_EQ(keys(nd["pairs"][0]), pair_keys);
-        EXPECT_EQ(keys(nd["clusters"][0]),
-                  (std::vector<std::string>{"size", "members", "representative",
-                                            "min_similarity", "mean_similarity",
-                                            "verified_edges", "pairs"}));
+        EXPECT_EQ(
+            keys(nd["clusters"][0]),
+            (std::vector<std::string>{
+                "size", "members", "representative", "kept", "min_similarity",
+                "mean_similarity", "verified_edges", "pairs"}));
         EXPECT_EQ(keys(nd),
                   (std::vector<std::string>{"candidate_pairs", "capped_buckets",
                                             "pairs", "clusters"}));

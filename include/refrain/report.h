@@ -38,6 +38,12 @@ struct DocumentCluster {
   // True when the cluster has more than max_cluster_pairs members and its
   // entries in Report::pairs are each member's edge to the representative.
   bool pairs_to_representative = false;
+  // The members a deduplicated dataset keeps (documents.csv keep = 1,
+  // --write-kept), ascending: the representative, then, in the order
+  // ScanOptions::keep prefers, each member with no verified edge to one
+  // kept before it. Every member left out has a kept near-duplicate at or
+  // above the threshold; indexed members count as kept.
+  std::vector<uint32_t> kept;
 };
 
 struct Timings {
