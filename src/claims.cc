@@ -386,6 +386,14 @@ absl::Status ValidateClaimOptions(const ClaimOptions& o) {
     return absl::InvalidArgumentError(
         "--claim-headline-threshold must be in [0, 1]");
   }
+  if (!(o.min_story_similarity >= 0 && o.min_story_similarity <= 1)) {
+    return absl::InvalidArgumentError(
+        "--claim-min-story-similarity must be in [0, 1]");
+  }
+  if (!(o.unrelated_threshold >= 0 && o.unrelated_threshold <= 1)) {
+    return absl::InvalidArgumentError(
+        "--claim-unrelated-threshold must be in [0, 1]");
+  }
   return absl::OkStatus();
 }
 
@@ -1571,7 +1579,11 @@ std::vector<ClaimMatch> MatchesOf(const GatedPairs& gated, const PairScores& s,
   for (size_t k = 0; k < gated.pairs.size(); ++k) {
     if (s.score[k] < threshold) continue;
     auto [a, b] = gated.pairs[k];
-    ClaimMatch m{a, b, s.score[k], gated.cosine[k], s.numbers_differ[k] != 0};
+    ClaimMatch m{.a = a,
+                 .b = b,
+                 .score = s.score[k],
+                 .cosine = gated.cosine[k],
+                 .numbers_differ = s.numbers_differ[k] != 0};
     if (next != s.contrasts.end() && next->first == k) {
       m.contrast = contrasts->Of(next->second);
       ++next;
@@ -1740,6 +1752,77 @@ absl::StatusOr<ClaimShareScores> ScoreClaimShare(const ClaimScoreShare& share,
 
 namespace {
 
+// ClaimMatch::story_similarity of every match: the cosine of its two
+// documents' content-word stems, over the occurrences in all their claim
+// units, each stem weighted (1 + ln count) x IDF. Only the documents of
+// matches get a vector, each built once.
+void SetStorySimilarity(const TermIds& ids, std::span<const ClaimUnit> units,
+                        std::span<const uint32_t> doc_first_unit,
+                        std::vector<ClaimMatch>* matches) {
+  const size_t num_docs = doc_first_unit.size() - 1;
+  std::vector<int64_t> slot(num_docs, -1);
+  std::vector<uint32_t> needed;
+  for (const ClaimMatch& m : *matches) {
+    for (const uint32_t d : {units[m.a].doc, units[m.b].doc}) {
+      if (slot[d] < 0) {
+        slot[d] = static_cast<int64_t>(needed.size());
+        needed.push_back(d);
+      }
+    }
+  }
+  // Per needed document, (term, weight) by term, of norm 1.
+  std::vector<std::vector<std::pair<int32_t, double>>> vec(needed.size());
+  const auto num_needed = static_cast<int64_t>(needed.size());
+#pragma omp parallel for schedule(dynamic, 16)
+  for (int64_t k = 0; k < num_needed; ++k) {
+    const uint32_t d = needed[k];
+    thread_local std::vector<int32_t> terms;
+    terms.clear();
+    for (uint32_t u = doc_first_unit[d]; u < doc_first_unit[d + 1]; ++u) {
+      for (const int32_t t : ids.of(u)) terms.push_back(t);
+    }
+    std::sort(terms.begin(), terms.end());
+    std::vector<std::pair<int32_t, double>>& v = vec[k];
+    double norm = 0;
+    for (size_t i = 0; i < terms.size();) {
+      size_t j = i;
+      while (j < terms.size() && terms[j] == terms[i]) ++j;
+      const double w =
+          (1 + std::log(static_cast<double>(j - i))) * ids.idf[terms[i]];
+      v.emplace_back(terms[i], w);
+      norm += w * w;
+      i = j;
+    }
+    if (norm > 0) {
+      const double inv = 1 / std::sqrt(norm);
+      for (auto& [t, w] : v) w *= inv;
+    }
+  }
+  const auto num_matches = static_cast<int64_t>(matches->size());
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < num_matches; ++i) {
+    ClaimMatch& m = (*matches)[i];
+    const uint32_t da = units[m.a].doc, db = units[m.b].doc;
+    if (da == db) {
+      m.story_similarity = 1;
+      continue;
+    }
+    const auto& x = vec[slot[da]];
+    const auto& y = vec[slot[db]];
+    double dot = 0;
+    for (size_t p = 0, q = 0; p < x.size() && q < y.size();) {
+      if (x[p].first < y[q].first) {
+        ++p;
+      } else if (y[q].first < x[p].first) {
+        ++q;
+      } else {
+        dot += x[p++].second * y[q++].second;
+      }
+    }
+    m.story_similarity = std::min(1.0, dot);
+  }
+}
+
 // Every leader match for each of the two leaders' copies (what scoring
 // each copy on its own would have found), in each article once: a
 // sentence an article repeats is listed at its first occurrence there
@@ -1858,6 +1941,8 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   result.timings.load_s += lap();
   result.threshold = EffectiveClaimThreshold(options);
   result.headline_threshold = options.headline_threshold;
+  result.min_story_similarity = options.min_story_similarity;
+  result.unrelated_threshold = options.unrelated_threshold;
   const DocRelations rel(story_of, incremental, options);
 
   result.units = std::move(all.units);
@@ -1919,6 +2004,12 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     result.matches =
         ListForCopies(result.matches, copies, result.units, &contrasts);
   }
+  SetStorySimilarity(*ids, result.units, doc_first_unit, &result.matches);
+  result.unrelated_matches_dropped =
+      std::erase_if(result.matches, [&](const ClaimMatch& m) {
+        return m.score < options.unrelated_threshold &&
+               m.story_similarity < options.min_story_similarity;
+      });
   // Each listed match by its own units' kinds: a copy of a sentence may be
   // another outlet's headline.
   result.headline_matches_dropped =

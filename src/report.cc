@@ -84,6 +84,8 @@ Json Params(const Report& r) {
                  {"min_cosine", c.min_cosine},
                  {"threshold", EffectiveClaimThreshold(c)},
                  {"headline_threshold", c.headline_threshold},
+                 {"min_story_similarity", c.min_story_similarity},
+                 {"unrelated_threshold", c.unrelated_threshold},
                  {"same_document", c.same_document},
                  {"within_duplicates", c.within_duplicates},
                  {"collapse_copies", c.collapse_copies},
@@ -136,9 +138,13 @@ Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
                const ClaimMatch& m, const IndexSummary* index = nullptr) {
   const ClaimUnit& a = c.units[m.a];
   const ClaimUnit& b = c.units[m.b];
-  Json j = {{"a", Side(docs[a.doc], a)}, {"b", Side(docs[b.doc], b)},
-            {"score", Round6(m.score)},  {"cosine", Round6(m.cosine)},
-            {"kind", MatchKind(a, b)},   {"numbers_differ", m.numbers_differ}};
+  Json j = {{"a", Side(docs[a.doc], a)},
+            {"b", Side(docs[b.doc], b)},
+            {"score", Round6(m.score)},
+            {"cosine", Round6(m.cosine)},
+            {"story_similarity", Round6(m.story_similarity)},
+            {"kind", MatchKind(a, b)},
+            {"numbers_differ", m.numbers_differ}};
   const ClaimScorer::Contrast& contrast = c.ContrastOf(m);
   j["negation_differs"] = contrast.negation;
   j["antonyms"] = WordPair(contrast.antonym_a, contrast.antonym_b);
@@ -378,6 +384,10 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Double(Round6(c.threshold));
   w.Key("headline_threshold");
   w.Double(Round6(c.headline_threshold));
+  w.Key("min_story_similarity");
+  w.Double(Round6(c.min_story_similarity));
+  w.Key("unrelated_threshold");
+  w.Double(Round6(c.unrelated_threshold));
   w.Key("units");
   w.Uint(c.units.size());
   w.Key("excluded_short");
@@ -396,6 +406,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Uint(c.scored_pairs);
   w.Key("headline_matches_dropped");
   w.Uint(c.headline_matches_dropped);
+  w.Key("unrelated_matches_dropped");
+  w.Uint(c.unrelated_matches_dropped);
   w.Key("matches");
   w.BeginArray();
   // The matches quote both texts: most of the file, in parallel.
@@ -412,6 +424,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
     e->Double(Round6(m.score));
     e->Key("cosine");
     e->Double(Round6(m.cosine));
+    e->Key("story_similarity");
+    e->Double(Round6(m.story_similarity));
     e->Key("kind");
     e->String(MatchKind(a, b));
     e->Key("numbers_differ");
@@ -584,6 +598,7 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
   if (!c.idf.empty()) {
     j["idf"] = c.idf;
     j["headline_matches_dropped"] = c.claims.headline_matches_dropped;
+    j["unrelated_matches_dropped"] = c.claims.unrelated_matches_dropped;
   }
   out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
@@ -610,6 +625,14 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
         "%d more with a headline, left out for scoring under %.3f "
         "(--claim-headline-threshold)\n",
         c.claims.headline_matches_dropped, c.claims.headline_threshold);
+  }
+  if (c.claims.unrelated_matches_dropped > 0) {
+    out << absl::StrFormat(
+        "%d more left out for scoring under %.3f, the two stories being "
+        "unrelated (story similarity under %.3f; "
+        "--claim-unrelated-threshold)\n",
+        c.claims.unrelated_matches_dropped, c.claims.unrelated_threshold,
+        c.claims.min_story_similarity);
   }
   for (const ClaimMatch& m : c.claims.matches) {
     const ClaimUnit& a = c.claims.units[m.a];
@@ -938,6 +961,14 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "  %d matches with a headline left out for scoring under %.2f "
         "(--claim-headline-threshold)\n",
         c.headline_matches_dropped, c.headline_threshold);
+  }
+  if (c.unrelated_matches_dropped > 0) {
+    out << absl::StrFormat(
+        "  %d matches between unrelated stories (story similarity under "
+        "%.2f) left out for scoring under %.2f "
+        "(--claim-unrelated-threshold)\n",
+        c.unrelated_matches_dropped, c.min_story_similarity,
+        c.unrelated_threshold);
   }
   if (const auto differ =
           std::count_if(c.matches.begin(), c.matches.end(),

@@ -152,7 +152,8 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
   std::string header;
   Row({"doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b", "end_b",
        "text_b", "score", "cosine", "kind", "cluster", "group", "scope",
-       "numbers_differ", "negation_differs", "antonyms", "roles_swapped"},
+       "numbers_differ", "negation_differs", "antonyms", "roles_swapped",
+       "story_similarity"},
       &header);
   // Every match quotes both texts: with syndicated copies, hundreds of
   // megabytes.
@@ -204,7 +205,8 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
              score, cosine, MatchKind(a, b), cluster, group,
              ScopeOf(r.index, a.doc, b.doc), m.numbers_differ ? "1" : "0",
-             o.negation ? "1" : "0", antonyms, swapped},
+             o.negation ? "1" : "0", antonyms, swapped,
+             Score(m.story_similarity)},
             line);
       },
       emit);

@@ -1553,7 +1553,12 @@ class Page {
                  {"candidate / scored pairs",
                   absl::StrCat(c.candidate_pairs, " / ", c.scored_pairs)},
                  {"headline matches under their threshold",
-                  n(c.headline_matches_dropped)}});
+                  n(c.headline_matches_dropped)},
+                 {"min story similarity (else the unrelated threshold)",
+                  absl::StrCat(F3(c.min_story_similarity), " (",
+                               F3(c.unrelated_threshold), ")")},
+                 {"matches between unrelated stories under their threshold",
+                  n(c.unrelated_matches_dropped)}});
     } else {
       table("Claim parameters", Rows{{"claims stage", "disabled"}});
     }

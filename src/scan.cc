@@ -783,6 +783,10 @@ absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
   report->claims = ClaimsResult();
   report->claims.threshold = EffectiveClaimThreshold(report->options.claims);
   report->claims.headline_threshold = report->options.claims.headline_threshold;
+  report->claims.min_story_similarity =
+      report->options.claims.min_story_similarity;
+  report->claims.unrelated_threshold =
+      report->options.claims.unrelated_threshold;
   report->claims_error = std::string(claims.message());
   return absl::OkStatus();
 }

@@ -787,11 +787,117 @@ TEST(Claims, MatchesSayWhenTheNumbersDiffer) {
   WriteClaimsCsv(report, csv);
   const std::string rows = csv.str();
   size_t flagged = 0;
-  for (size_t at = rows.find(",1,0,,\r\n"); at != std::string::npos;
-       at = rows.find(",1,0,,\r\n", at + 1)) {
+  for (size_t at = rows.find(",1,0,,,"); at != std::string::npos;
+       at = rows.find(",1,0,,,", at + 1)) {
     ++flagged;
   }
   EXPECT_EQ(flagged, 2u) << rows;
+}
+
+// One template said of two countries in two unrelated stories: a match by
+// its score, left out by default because the stories share nothing else
+// (docs/quality.md, "Unrelated stories"); the same sentence restated in a
+// story on the same subject stays. story_similarity is symmetric and 1
+// within one article.
+TEST(Claims, UnrelatedStoriesNeedTheHigherThreshold) {
+  const std::string colombia =
+      "Colombia's coffee growers expect a record harvest after the rains "
+      "returned to the Andean slopes. Exporters in Bogota said shipments to "
+      "Europe and Japan rose sharply in the autumn. The peso strengthened "
+      "against the dollar as foreign buyers paid more for the beans. About "
+      "half of the people living in the countryside are still poor, "
+      "according to the United Nations. Growers want the government to "
+      "build roads so that trucks can reach remote farms. Cooperatives "
+      "have also asked for cheaper fertiliser and credit.\n";
+  const std::string georgia =
+      "Georgia's parliament approved a new cabinet on Friday after weeks of "
+      "protests in Tbilisi. Opposition deputies boycotted the vote and "
+      "demanded fresh elections before the winter. Almost half of the "
+      "people living in the countryside remain poor, the World Bank "
+      "reported. The prime minister promised talks with the European "
+      "Union on visas. Pipeline revenue from the Caspian fields paid for "
+      "most of the military budget.\n";
+  const std::string coffee =
+      "Coffee exporters in Bogota said shipments to Europe rose sharply as "
+      "the harvest recovered after the rains. Roughly half of the people "
+      "living in Colombia's countryside are still poor, according to the "
+      "United Nations, and growers want roads to reach remote farms. "
+      "Fertiliser prices and credit remain the cooperatives' main "
+      "worries.\n";
+  const std::vector<Document> docs = {Doc("colombia", colombia),
+                                      Doc("georgia", georgia),
+                                      Doc("coffee", coffee)};
+  auto involves = [&](const ClaimsResult& r, const ClaimMatch& m,
+                      const std::string& id) {
+    return docs[r.units[m.a].doc].id == id || docs[r.units[m.b].doc].id == id;
+  };
+  ClaimOptions off;
+  off.min_story_similarity = 0;
+  const ClaimsResult all = Claims(docs, off);
+  EXPECT_EQ(all.unrelated_matches_dropped, 0u);
+  EXPECT_EQ(all.min_story_similarity, 0.0);
+  const ClaimMatch* poverty = nullptr;
+  const ClaimMatch* restated = nullptr;
+  for (const ClaimMatch& m : all.matches) {
+    SCOPED_TRACE(TextOf(docs, all.units[m.a]) + " / " +
+                 TextOf(docs, all.units[m.b]));
+    EXPECT_GE(m.story_similarity, 0.0);
+    EXPECT_LE(m.story_similarity, 1.0);
+    if (involves(all, m, "georgia")) poverty = &m;
+    if (involves(all, m, "coffee") && involves(all, m, "colombia") &&
+        TextOf(docs, all.units[m.a]).find("poor") != std::string::npos) {
+      restated = &m;
+    }
+  }
+  ASSERT_NE(poverty, nullptr) << "the template pair scores as a match";
+  ASSERT_NE(restated, nullptr);
+  EXPECT_LT(poverty->score, 0.9);
+  EXPECT_LT(poverty->story_similarity, 0.2);
+  EXPECT_GE(restated->story_similarity, 0.2);
+  const double poverty_story = poverty->story_similarity;
+
+  const ClaimsResult def = Claims(docs);
+  EXPECT_EQ(def.min_story_similarity, 0.2);
+  EXPECT_EQ(def.unrelated_threshold, 0.9);
+  EXPECT_GE(def.unrelated_matches_dropped, 1u);
+  EXPECT_EQ(def.matches.size() + def.unrelated_matches_dropped,
+            all.matches.size());
+  bool restated_kept = false;
+  for (const ClaimMatch& m : def.matches) {
+    EXPECT_FALSE(involves(def, m, "georgia") && m.score < 0.9);
+    restated_kept |= involves(def, m, "coffee") && involves(def, m, "colombia");
+  }
+  EXPECT_TRUE(restated_kept);
+
+  // Documents in the other order: the same similarity.
+  const ClaimsResult swapped = Claims({docs[1], docs[0], docs[2]}, off);
+  bool found = false;
+  for (const ClaimMatch& m : swapped.matches) {
+    const uint32_t da = swapped.units[m.a].doc, db = swapped.units[m.b].doc;
+    if ((da == 0 && db == 1) || (da == 1 && db == 0)) {
+      EXPECT_DOUBLE_EQ(m.story_similarity, poverty_story);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+
+  // Within one article, a story is itself.
+  ClaimOptions same = off;
+  same.same_document = true;
+  const ClaimsResult one =
+      Claims({Doc("twice", colombia + "Half of the people living in the "
+                                      "countryside are still poor, the "
+                                      "United Nations says.\n")},
+             same);
+  ASSERT_FALSE(one.matches.empty());
+  for (const ClaimMatch& m : one.matches) EXPECT_EQ(m.story_similarity, 1.0);
+
+  ClaimOptions bad;
+  bad.min_story_similarity = 1.5;
+  EXPECT_FALSE(FindClaims(docs, {}, SegmentOptions{}, bad).status().ok());
+  bad = {};
+  bad.unrelated_threshold = -0.1;
+  EXPECT_FALSE(FindClaims(docs, {}, SegmentOptions{}, bad).status().ok());
 }
 
 // A rewrite that turns a claim around still scores as the claim (the score

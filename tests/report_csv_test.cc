@@ -54,9 +54,14 @@ Report HostileReport() {
              {3, UnitKind::kSentence, {23, 35}},
              {5, UnitKind::kHeadline, {0, 60}}};
   c.units.back().span.end = static_cast<uint32_t>(r.documents[5].text.size());
-  c.matches = {{0, 1, 0.91234567, 0.5},
-               {1, 3, 0.7, 0.333333333, /*numbers_differ=*/true},
-               {2, 3, 0.6, 0.25, false, /*contrast=*/0}};
+  c.matches = {{.a = 0, .b = 1, .score = 0.91234567, .cosine = 0.5},
+               {.a = 1,
+                .b = 3,
+                .score = 0.7,
+                .cosine = 0.333333333,
+                .story_similarity = 0.25,
+                .numbers_differ = true},
+               {.a = 2, .b = 3, .score = 0.6, .cosine = 0.25, .contrast = 0}};
   c.contrasts = {{.negation = true,
                   .antonym_a = "rose",
                   .antonym_b = "fell",
@@ -149,20 +154,20 @@ TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,"
             "cosine,kind,cluster,group,scope,numbers_differ,negation_differs,"
-            "antonyms,roles_swapped");
+            "antonyms,roles_swapped,story_similarity");
   EXPECT_NE(csv.find("plain,8,19,\"\"\"no, never\"\"\","), std::string::npos)
       << csv;
   // Units 0 and 1 are group 0 of cluster 0, 2 and 3 group 1; the match of
   // units 1 and 3 links the two groups.
-  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,,0,0,,\r\n"),
+  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,,0,0,,,0.000000\r\n"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,,1,0,,\r\n"),
+  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,,1,0,,,0.250000\r\n"),
             std::string::npos)
       << csv;
   EXPECT_NE(
-      csv.find(
-          ",0.600000,0.250000,headline,0,1,,0,1,rose/fell,russia/ukraine\r\n"),
+      csv.find(",0.600000,0.250000,headline,0,1,,0,1,rose/fell,russia/ukraine,"
+               "0.000000\r\n"),
       std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"He said \"\"no, never\"\",\r\n\","), std::string::npos)
@@ -181,7 +186,7 @@ TEST(ReportCsv, EmptyReportHasHeadersOnly) {
       ClaimsCsv(r),
       "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,cosine,"
       "kind,cluster,group,scope,numbers_differ,negation_differs,antonyms,"
-      "roles_swapped\r\n");
+      "roles_swapped,story_similarity\r\n");
 }
 
 // Parses documents.csv, pairs.csv and claims.csv with Python's csv module
@@ -218,13 +223,14 @@ want = report["claims"]["matches"]
 if claims[0] != ["doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b",
                  "end_b", "text_b", "score", "cosine", "kind", "cluster",
                  "group", "scope", "numbers_differ", "negation_differs",
-                 "antonyms", "roles_swapped"]:
+                 "antonyms", "roles_swapped", "story_similarity"]:
     bad.append("claims header %r" % claims[0])
 if len(claims) - 1 != len(want):
     bad.append("claims: %d rows, report.json has %d" % (len(claims) - 1, len(want)))
 for row, m in zip(claims[1:], want):
     a, b = m["a"], m["b"]
-    ok = (len(row) == 18 and row[13] == m.get("scope", "") and
+    ok = (len(row) == 19 and row[13] == m.get("scope", "") and
+          close(row[18], m["story_similarity"]) and
           row[14] == ("1" if m["numbers_differ"] else "0") and
           row[15] == ("1" if m["negation_differs"] else "0") and
           row[16] == "/".join(m["antonyms"]) and
@@ -355,7 +361,7 @@ TEST(ReportCsv, IndexedScanParsesBackToReportJsonWithScopes) {
   const std::string pairs = PairsCsv(*r);
   EXPECT_NE(pairs.find(",new-indexed\r\n"), std::string::npos) << pairs;
   const std::string claims = ClaimsCsv(*r);
-  EXPECT_NE(claims.find(",new-indexed,0,0,,\r\n"), std::string::npos) << claims;
+  EXPECT_NE(claims.find(",new-indexed,0,0,,,0."), std::string::npos) << claims;
 }
 
 }  // namespace

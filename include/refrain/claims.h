@@ -121,6 +121,15 @@ struct ClaimOptions {
   // eval-pairs does not see this. Default 0.9; 0: headlines are held to
   // `threshold` alone. Range [0, 1].
   double headline_threshold = 0.9;
+  // A match between two stories that share little, their
+  // story_similarity (ClaimMatch) under min_story_similarity, also needs
+  // unrelated_threshold: such pairs are mostly one template said of
+  // different things ("half lives below the poverty line" of Colombia and
+  // of Georgia; two tennis scores), a speaker's name, or a stock phrase
+  // (docs/quality.md, "Unrelated stories"). 0: off. Range [0, 1] both;
+  // defaults 0.2 and 0.9.
+  double min_story_similarity = 0.2;
+  double unrelated_threshold = 0.9;
   // Also report matches between two units of one article. Default false.
   bool same_document = false;
   // Also report matches between two documents of one near-duplicate
@@ -189,6 +198,10 @@ struct ClaimMatch {
   uint32_t b = 0;
   double score = 0;   // ClaimScorer score.
   double cosine = 0;  // IDF-weighted cosine of the stems.
+  // Cosine of the two documents' content-word stems (all their claim
+  // units, each stem weighted (1 + ln count) x IDF): how much the two
+  // stories share beyond this claim. 1 within one document.
+  double story_similarity = 0;
   // NumbersDiffer of the two units' terms: each states a number the other
   // does not ("£7.1bn" / "£7.2bn").
   bool numbers_differ = false;
@@ -253,6 +266,11 @@ struct ClaimsResult {
   // Matches at or above `threshold` left out for being under
   // headline_threshold.
   uint64_t headline_matches_dropped = 0;
+  // ClaimOptions::min_story_similarity and unrelated_threshold, and the
+  // matches at or above `threshold` left out for being under both.
+  double min_story_similarity = 0;
+  double unrelated_threshold = 0;
+  uint64_t unrelated_matches_dropped = 0;
   ExcludedUnits excluded;  // Sentences and quotes that are not units.
   // Units whose terms equal an earlier unit's of the same story (copies of
   // syndicated text; compared by a 128-bit hash of all their terms): scored

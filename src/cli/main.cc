@@ -131,6 +131,18 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                   "needs (headlines share names, not claims, with many "
                   "sentences; docs/quality.md); 0 = --claim-threshold alone")
       ->capture_default_str();
+  cmd->add_option("--claim-min-story-similarity", c->min_story_similarity,
+                  "A claim match between two articles whose stories are "
+                  "less similar than this (cosine of their content words, "
+                  "story_similarity in the report) also needs "
+                  "--claim-unrelated-threshold: such pairs are mostly one "
+                  "template said of different things, a speaker's name or a "
+                  "stock phrase (docs/quality.md); 0 = off")
+      ->capture_default_str();
+  cmd->add_option("--claim-unrelated-threshold", c->unrelated_threshold,
+                  "Score a claim match between unrelated stories also needs "
+                  "(see --claim-min-story-similarity)")
+      ->capture_default_str();
   cmd->add_option("--claim-min-cosine", c->min_cosine,
                   "Candidate claim pairs with a lower IDF-weighted cosine are "
                   "not scored")

@@ -282,7 +282,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WritePairsCsv(report, pairs);
   WriteClaimsCsv(report, claims);
   CheckCsv(pairs.str(), report.pairs.size(), 7);
-  CheckCsv(claims.str(), report.claims.matches.size(), 18);
+  CheckCsv(claims.str(), report.claims.matches.size(), 19);
 
   std::ostringstream summary;
   WriteSummary(report, summary);
