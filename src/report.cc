@@ -681,7 +681,8 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                 {"source", d.source.empty() ? d.location : d.source},
                 {"location", d.location},
                 {"title", d.title},
-                {"bytes", d.input_bytes}};
+                {"bytes", d.input_bytes},
+                {"text_bytes", d.text_bytes}};
     if (!d.url.empty()) doc["url"] = d.url;
     if (!d.date.empty()) doc["date"] = d.date;
     if (d.invalid_utf8 > 0) doc["invalid_utf8_repaired"] = d.invalid_utf8;

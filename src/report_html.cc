@@ -1457,8 +1457,20 @@ class Page {
     Esc(h, text.substr(pos));
     h += "</div>\n";
     if (text.size() < doc.text.size()) {
+      // A matched passage past the cut has no highlight here: it is said.
+      size_t past = 0;
+      for (uint32_t unit : units) {
+        past += r_.claims.units[unit].span.end > len ? 1 : 0;
+      }
       absl::StrAppend(&h, "<p class=\"note\">Cut after ", text.size(), " of ",
-                      doc.text.size(), " bytes.</p>\n");
+                      doc.text.size(), " bytes");
+      if (past > 0) {
+        absl::StrAppend(&h, "; ",
+                        Plural(past, "matched passage", "matched passages"),
+                        " past the cut, not highlighted here (in report.json "
+                        "and claims.csv)");
+      }
+      h += ".</p>\n";
     }
     h += "</details>\n";
   }

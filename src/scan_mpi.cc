@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cpus.h"
 #include "mpi_comm.h"
@@ -858,6 +859,16 @@ bool LaunchedByMpirun() {
     if (std::getenv(v) != nullptr) return true;
   }
   return false;
+}
+
+int MpirunRank() {
+  for (const char* v : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
+    if (const char* s = std::getenv(v); s != nullptr) {
+      int rank = 0;
+      if (absl::SimpleAtoi(s, &rank)) return rank;
+    }
+  }
+  return 0;
 }
 
 MpiSession::MpiSession(int* argc, char*** argv) {

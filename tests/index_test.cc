@@ -242,8 +242,21 @@ TEST(Index, SeedCorpusSplitEqualsCombinedScan) {
   EXPECT_EQ(j["index"]["dump"]["seq"], 2);
   ASSERT_FALSE(j["index"]["documents"].empty());
   EXPECT_EQ(j["index"]["documents"][0]["dump"]["seq"], 1);
+  // Their text_bytes, as every document's: what match offsets index.
+  for (const auto& indexed : j["index"]["documents"]) {
+    ASSERT_TRUE(indexed.contains("text_bytes")) << indexed.dump();
+    EXPECT_GT(indexed["text_bytes"].get<uint64_t>(), 0u);
+  }
   for (const auto& m : j["claims"]["matches"]) {
     EXPECT_EQ(m["scope"], "new-indexed");
+    for (const char* side : {"a", "b"}) {
+      const std::string doc = m[side]["doc"];
+      for (const auto& indexed : j["index"]["documents"]) {
+        if (indexed["id"] == doc) {
+          EXPECT_LE(m[side]["end"], indexed["text_bytes"]);
+        }
+      }
+    }
   }
 }
 

@@ -474,6 +474,20 @@ TEST(ReportHtml, ArticleViewMarksMatchedSpansWithAnchors) {
   }
 }
 
+// An article cut for the page says when a matched passage lies past the
+// cut, which then has nothing highlighted.
+TEST(ReportHtml, ArticleCutSaysWhichMatchedPassagesItLeavesOut) {
+  const Report r = ClaimReport();
+  HtmlOptions o;
+  o.max_article_bytes = 20;  // Past "Moscow, June 3. ", inside unit 0.
+  const std::string cut = Html(r, o);
+  EXPECT_NE(cut.find("Cut after "), std::string::npos) << cut;
+  EXPECT_NE(cut.find("matched passage"), std::string::npos) << cut;
+  EXPECT_NE(cut.find("past the cut, not highlighted here"), std::string::npos);
+  o.max_article_bytes = 100000;
+  EXPECT_EQ(Html(r, o).find("past the cut"), std::string::npos);
+}
+
 TEST(ReportHtml, NearDuplicateClustersListMembersAndScores) {
   Report r;
   for (int i = 0; i < 5; ++i) {

@@ -39,6 +39,12 @@ namespace refrain {
 // environment), so a plain `refrain scan` never initializes MPI.
 bool LaunchedByMpirun();
 
+// This process's rank as mpirun's environment gives it before MPI starts
+// (OMPI_COMM_WORLD_RANK, PMIX_RANK or PMI_RANK); 0 when not launched by
+// mpirun. For what only rank 0 does before the scan: checking that the
+// output paths, which only it writes, can be written.
+int MpirunRank();
+
 // Initializes MPI (with MPI_THREAD_FUNNELED: only the calling thread makes
 // MPI calls; the reader thread and OpenMP workers do not) and finalizes it
 // on destruction. At most one per process.

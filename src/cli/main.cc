@@ -436,7 +436,7 @@ void PrintMpiStats(const refrain::MpiStats& st, uint32_t ranks) {
       {"sketch", &st.sketch}, {"merge", &st.merge},     {"bands", &st.bands},
       {"verify", &st.verify}, {"cluster", &st.cluster}, {"claims", &st.claims}};
   std::cerr << absl::StrFormat(
-      "mpi: %d ranks, %d documents (%d of them sketched on rank 0), %d bytes "
+      "mpi: %d ranks, %d documents (rank 0 sketched %d records), %d bytes "
       "sent (%.0f per document)\n",
       ranks, st.total_documents, st.local_documents, st.total_bytes_sent,
       st.total_documents
@@ -520,11 +520,15 @@ absl::Status CheckCanCreate(const char* flag, const std::string& dir) {
     return absl::InvalidArgumentError(
         absl::StrCat(flag, " ", dir, ": ", p.string(), " is not a directory"));
   }
-  if (access(p.c_str(), W_OK | X_OK) != 0) {
+  // A directory made and removed at once: write permission alone passes
+  // for root where nothing can be made (/proc, a read-only mount).
+  std::string probe = (p / ".refrain-probe-XXXXXX").string();
+  if (mkdtemp(probe.data()) == nullptr) {
     return absl::UnavailableError(absl::StrCat(
         flag, " ", dir, ": cannot write in ", p.string(), ": ",
         std::strerror(errno), " (said before the scan, which would be lost)"));
   }
+  rmdir(probe.c_str());
   return absl::OkStatus();
 }
 
@@ -540,20 +544,26 @@ int RunScanCommand(ScanFlags& f) {
       f.claim_max_memory_gb < 0
           ? AvailableMemoryBytes()
           : static_cast<uint64_t>(f.claim_max_memory_gb * 1e9);
+  // Under mpirun only rank 0 writes the outputs: the other ranks' hosts
+  // need not have their directories.
+  bool writes_outputs = true;
+#ifdef REFRAIN_HAVE_MPI
+  writes_outputs = !refrain::LaunchedByMpirun() || refrain::MpirunRank() == 0;
+#endif
   if (absl::Status s = CheckWriteKept(f); !s.ok()) return Fail(s);
   // Said before the scan rather than after it.
-  if (std::error_code ec; f.out_dir != "-" &&
+  if (std::error_code ec; writes_outputs && f.out_dir != "-" &&
                           std::filesystem::exists(f.out_dir, ec) &&
                           !std::filesystem::is_directory(f.out_dir, ec)) {
     return Fail(absl::InvalidArgumentError(
         absl::StrCat("--out ", f.out_dir, " is not a directory")));
   }
-  if (f.out_dir != "-") {
+  if (writes_outputs && f.out_dir != "-") {
     if (absl::Status s = CheckCanCreate("--out", f.out_dir); !s.ok()) {
       return Fail(s);
     }
   }
-  if (!f.write_kept.empty()) {
+  if (writes_outputs && !f.write_kept.empty()) {
     if (std::error_code ec; std::filesystem::is_directory(f.write_kept, ec)) {
       return Fail(absl::InvalidArgumentError(absl::StrCat(
           "--write-kept ", f.write_kept, " is a directory: name a file")));
@@ -597,8 +607,12 @@ int RunScanCommand(ScanFlags& f) {
             &stats);
       }
       if (!r.ok()) {
-        // One rank's failure fails them all; only that rank says why.
+        // One rank's failure fails them all; only that rank says why. A
+        // refused option is refused by every rank alike: rank 0 says so.
         if (absl::IsAborted(r.status())) return kExitFailure;
+        if (absl::IsInvalidArgument(r.status()) && session.rank() != 0) {
+          return kExitUsage;
+        }
         return Fail(r.status());
       }
       if (!r->has_value()) return kExitOk;

@@ -123,7 +123,7 @@ for np in 2 3; do
     grep '^mpi: .* ranks' | python3 -c '
 import re, sys
 line = sys.stdin.read()
-total, on_root = map(int, re.search(r"(\d+) documents \((\d+) of them", line).groups())
+total, on_root = map(int, re.search(r"(\d+) documents \(rank 0 sketched (\d+) records", line).groups())
 assert 0 < on_root < total, line
 print(f"one file, '"$np"' ranks: rank 0 sketched {on_root} of its {total} documents")'
 done
