@@ -872,6 +872,8 @@ class Page {
           &h, "<details><summary>", Plural(ms.size(), "match", "matches"),
           " between these statements</summary>\n<table><thead><tr><th>"
           "Statements</th><th class=\"n\">Score</th><th class=\"n\">Cosine</th>"
+          "<th class=\"n\" title=\"how alike the two articles are beyond "
+          "this claim (cosine of their content words)\">Stories</th>"
           "<th>Kind</th></tr></thead><tbody>\n");
       const size_t limit = std::min<size_t>(ms.size(), o_.max_claim_matches);
       for (size_t i = 0; i < limit; ++i) {
@@ -884,8 +886,9 @@ class Page {
         };
         absl::StrAppend(&h, "<tr><td>", label(m.a), " ↔ ", label(m.b),
                         "</td><td class=\"n\">", F3(m.score),
-                        "</td><td class=\"n\">", F3(m.cosine), "</td><td>",
-                        MatchKindName(c.units[m.a], c.units[m.b]),
+                        "</td><td class=\"n\">", F3(m.cosine),
+                        "</td><td class=\"n\">", F3(m.story_similarity),
+                        "</td><td>", MatchKindName(c.units[m.a], c.units[m.b]),
                         m.numbers_differ ? kNumbersDifferBadge : "");
         const ClaimScorer::Contrast& o = c.ContrastOf(m);
         if (o.negation) h += kNegationBadge;

@@ -823,6 +823,10 @@ TEST(ReportHtml, CorpusShowsTheLavrovClaim) {
   EXPECT_NE(html.find("The <mark>plans</mark> of the <mark>Islamic State"),
             std::string::npos);
   EXPECT_NE(html.find("<svg id=\"heatmap\""), std::string::npos);
+  // The matches' table gives how alike the two articles are (000 and 003:
+  // 0.319, docs/quality.md).
+  EXPECT_NE(html.find(">Stories</th>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"n\">0.319</td>"), std::string::npos);
 }
 
 }  // namespace
