@@ -550,7 +550,12 @@ int RunScanCommand(ScanFlags& f) {
 #ifdef REFRAIN_HAVE_MPI
   writes_outputs = !refrain::LaunchedByMpirun() || refrain::MpirunRank() == 0;
 #endif
-  if (absl::Status s = CheckWriteKept(f); !s.ok()) return Fail(s);
+  if (absl::Status s = CheckWriteKept(f); !s.ok()) {
+    // Every rank refuses alike; rank 0 says so.
+    if (!writes_outputs)
+      return absl::IsInvalidArgument(s) ? kExitUsage : kExitFailure;
+    return Fail(s);
+  }
   // Said before the scan rather than after it.
   if (std::error_code ec; writes_outputs && f.out_dir != "-" &&
                           std::filesystem::exists(f.out_dir, ec) &&
