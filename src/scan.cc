@@ -541,9 +541,34 @@ DateKey KeyOfDate(std::string_view date) {
   return k;
 }
 
+// Whether ScanOptions::keep prefers document x to document y: indexed
+// documents first, then the first in input order, the one with the most
+// text or the earliest date (`date_key`, filled for --keep earliest); ties
+// by input order.
+bool Prefer(uint32_t x, uint32_t y, const Report& report,
+            std::span<const DateKey> date_key) {
+  const IndexSummary& ix = report.index;
+  if (ix.IsIndexed(x) != ix.IsIndexed(y)) return ix.IsIndexed(x);
+  const std::vector<Document>& docs = report.documents;
+  switch (report.options.keep) {
+    case KeepPolicy::kFirst:
+      break;
+    case KeepPolicy::kLongest:
+      if (docs[x].text_bytes != docs[y].text_bytes) {
+        return docs[x].text_bytes > docs[y].text_bytes;
+      }
+      break;
+    case KeepPolicy::kEarliest:
+      if (date_key[x] < date_key[y]) return true;
+      if (date_key[y] < date_key[x]) return false;
+      break;
+  }
+  return x < y;
+}
+
 // The member of `members` (ascending) that ScanOptions::keep names.
-uint32_t Representative(std::span<const uint32_t> members,
-                        const Report& report) {
+uint32_t Representative(std::span<const uint32_t> members, const Report& report,
+                        std::span<const DateKey> date_key) {
   const IndexSummary& ix = report.index;
   std::vector<uint32_t> earliest_dump;
   if (!ix.IsIndexed(members.front())) {
@@ -571,51 +596,9 @@ uint32_t Representative(std::span<const uint32_t> members,
     }
     members = earliest_dump;
   }
-  const std::vector<Document>& docs = report.documents;
-  uint32_t best = members.front();
-  switch (report.options.keep) {
-    case KeepPolicy::kFirst:
-      break;
-    case KeepPolicy::kLongest:
-      for (uint32_t m : members) {
-        if (docs[m].text_bytes > docs[best].text_bytes) best = m;
-      }
-      break;
-    case KeepPolicy::kEarliest: {
-      DateKey best_key = KeyOfDate(docs[best].date);  // Each date parsed once.
-      for (uint32_t m : members.subspan(1)) {
-        if (DateKey key = KeyOfDate(docs[m].date); key < best_key) {
-          best = m;
-          best_key = key;
-        }
-      }
-      break;
-    }
-  }
-  return best;
-}
-
-// Whether ScanOptions::keep prefers document x to document y (neither the
-// representative), for the order in which KeptMembers takes members.
-bool Prefer(uint32_t x, uint32_t y, const Report& report,
-            std::span<const DateKey> date_key) {
-  const IndexSummary& ix = report.index;
-  if (ix.IsIndexed(x) != ix.IsIndexed(y)) return ix.IsIndexed(x);
-  const std::vector<Document>& docs = report.documents;
-  switch (report.options.keep) {
-    case KeepPolicy::kFirst:
-      break;
-    case KeepPolicy::kLongest:
-      if (docs[x].text_bytes != docs[y].text_bytes) {
-        return docs[x].text_bytes > docs[y].text_bytes;
-      }
-      break;
-    case KeepPolicy::kEarliest:
-      if (date_key[x] < date_key[y]) return true;
-      if (date_key[y] < date_key[x]) return false;
-      break;
-  }
-  return x < y;
+  return *std::min_element(
+      members.begin(), members.end(),
+      [&](uint32_t x, uint32_t y) { return Prefer(x, y, report, date_key); });
 }
 
 // The members of `c` a deduplicated dataset keeps, ascending: the
@@ -627,11 +610,11 @@ bool Prefer(uint32_t x, uint32_t y, const Report& report,
 // representative alone would drop C with nothing like it kept. Indexed
 // members count as kept (the index does not record which ones their runs
 // kept): a new member with an edge to any of them is left out.
-// `neighbours_begin` / `neighbours`: every document's verified partners.
+// `partners`: the similarity matrix with both triangles (row d: every
+// verified partner of d).
 std::vector<uint32_t> KeptMembers(const Cluster& c, const Report& report,
                                   std::span<const DateKey> date_key,
-                                  std::span<const uint64_t> neighbours_begin,
-                                  std::span<const uint32_t> neighbours,
+                                  const SimilarityMatrix& partners,
                                   std::vector<char>* kept_flag) {
   std::vector<uint32_t> order;
   order.reserve(c.members.size());
@@ -645,11 +628,9 @@ std::vector<uint32_t> KeptMembers(const Cluster& c, const Report& report,
   (*kept_flag)[c.representative] = 1;
   for (uint32_t m : order) {
     bool near_kept = false;
-    for (uint64_t k = neighbours_begin[m]; k < neighbours_begin[m + 1]; ++k) {
-      if ((*kept_flag)[neighbours[k]] != 0) {
-        near_kept = true;
-        break;
-      }
+    for (SimilarityMatrix::InnerIterator it(partners, m); it && !near_kept;
+         ++it) {
+      near_kept = (*kept_flag)[it.col()] != 0;
     }
     if (report.index.IsIndexed(m) || !near_kept) {
       kept.push_back(m);
@@ -689,34 +670,7 @@ void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
   CountDatesNotRead(report);
   report->similarity = BuildSimilarityMatrix(num_docs, edges);
   std::vector<Cluster> clusters = ConnectedComponents(report->similarity);
-  for (Cluster& c : clusters)
-    c.representative = Representative(c.members, *report);
-  std::vector<const Cluster*> cluster_of(num_docs, nullptr);
-  for (const Cluster& c : clusters) {
-    for (uint32_t m : c.members) cluster_of[m] = &c;
-  }
-  std::vector<std::pair<uint32_t, uint32_t>> listed;
-  const std::vector<Edge> all_edges = MatrixEdges(report->similarity);
-  // Every document's verified partners, for KeptMembers.
-  std::vector<uint64_t> neighbours_begin(num_docs + 1, 0);
-  for (const Edge& e : all_edges) {
-    ++neighbours_begin[e.a + 1];
-    ++neighbours_begin[e.b + 1];
-    if (cluster_of[e.a]->members.size() > options.max_cluster_pairs) continue;
-    listed.emplace_back(e.a, e.b);
-  }
-  for (uint32_t d = 0; d < num_docs; ++d) {
-    neighbours_begin[d + 1] += neighbours_begin[d];
-  }
-  std::vector<uint32_t> neighbours(neighbours_begin[num_docs]);
-  {
-    std::vector<uint64_t> next(neighbours_begin.begin(),
-                               neighbours_begin.end() - 1);
-    for (const Edge& e : all_edges) {
-      neighbours[next[e.a]++] = e.b;
-      neighbours[next[e.b]++] = e.a;
-    }
-  }
+  // Each clustered document's date parsed once, for --keep earliest.
   std::vector<DateKey> date_key;
   if (options.keep == KeepPolicy::kEarliest) {
     date_key.resize(num_docs);
@@ -726,11 +680,23 @@ void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
       }
     }
   }
+  for (Cluster& c : clusters)
+    c.representative = Representative(c.members, *report, date_key);
+  std::vector<const Cluster*> cluster_of(num_docs, nullptr);
+  for (const Cluster& c : clusters) {
+    for (uint32_t m : c.members) cluster_of[m] = &c;
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> listed;
+  for (const Edge& e : MatrixEdges(report->similarity)) {
+    if (cluster_of[e.a]->members.size() > options.max_cluster_pairs) continue;
+    listed.emplace_back(e.a, e.b);
+  }
+  const SimilarityMatrix partners =
+      report->similarity + SimilarityMatrix(report->similarity.transpose());
   std::vector<char> kept_flag(num_docs, 0);
   for (Cluster& c : clusters) {
     DocumentCluster dc;
-    dc.kept = KeptMembers(c, *report, date_key, neighbours_begin, neighbours,
-                          &kept_flag);
+    dc.kept = KeptMembers(c, *report, date_key, partners, &kept_flag);
     dc.pairs_to_representative = c.members.size() > options.max_cluster_pairs;
     if (dc.pairs_to_representative) {
       for (uint32_t m : c.members) {

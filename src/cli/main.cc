@@ -69,6 +69,13 @@ int Fail(const absl::Status& s) {
   return absl::IsInvalidArgument(s) ? kExitUsage : kExitFailure;
 }
 
+// Fail(s) where `say`, else its exit code alone: under mpirun every rank
+// refuses a refused option alike, and rank 0 alone says so.
+int Fail(const absl::Status& s, bool say) {
+  if (say) return Fail(s);
+  return absl::IsInvalidArgument(s) ? kExitUsage : kExitFailure;
+}
+
 struct ScanFlags {
   std::vector<std::string> paths;
   std::string out_dir = "refrain-out";
@@ -548,13 +555,10 @@ int RunScanCommand(ScanFlags& f) {
   // need not have their directories.
   bool writes_outputs = true;
 #ifdef REFRAIN_HAVE_MPI
-  writes_outputs = !refrain::LaunchedByMpirun() || refrain::MpirunRank() == 0;
+  writes_outputs = refrain::MpirunRank() == 0;
 #endif
   if (absl::Status s = CheckWriteKept(f); !s.ok()) {
-    // Every rank refuses alike; rank 0 says so.
-    if (!writes_outputs)
-      return absl::IsInvalidArgument(s) ? kExitUsage : kExitFailure;
-    return Fail(s);
+    return Fail(s, writes_outputs);
   }
   // Said before the scan rather than after it.
   if (std::error_code ec; writes_outputs && f.out_dir != "-" &&
@@ -612,13 +616,11 @@ int RunScanCommand(ScanFlags& f) {
             &stats);
       }
       if (!r.ok()) {
-        // One rank's failure fails them all; only that rank says why. A
-        // refused option is refused by every rank alike: rank 0 says so.
+        // One rank's failure fails them all; only that rank says why (a
+        // refused option: rank 0).
         if (absl::IsAborted(r.status())) return kExitFailure;
-        if (absl::IsInvalidArgument(r.status()) && session.rank() != 0) {
-          return kExitUsage;
-        }
-        return Fail(r.status());
+        return Fail(r.status(), !absl::IsInvalidArgument(r.status()) ||
+                                    session.rank() == 0);
       }
       if (!r->has_value()) return kExitOk;
       if (!f.quiet) PrintMpiStats(stats, session.size());
