@@ -1770,8 +1770,8 @@ void SetStorySimilarity(const TermIds& ids, std::span<const ClaimUnit> units,
       }
     }
   }
-  // Per needed document, (term, weight) by term, of norm 1.
-  std::vector<std::vector<std::pair<int32_t, double>>> vec(needed.size());
+  // Per needed document, (term id, weight) by term, of norm 1.
+  std::vector<UnitVector> vec(needed.size());
   const auto num_needed = static_cast<int64_t>(needed.size());
 #pragma omp parallel for schedule(dynamic, 16)
   for (int64_t k = 0; k < num_needed; ++k) {
@@ -1782,7 +1782,7 @@ void SetStorySimilarity(const TermIds& ids, std::span<const ClaimUnit> units,
       for (const int32_t t : ids.of(u)) terms.push_back(t);
     }
     std::sort(terms.begin(), terms.end());
-    std::vector<std::pair<int32_t, double>>& v = vec[k];
+    UnitVector& v = vec[k];
     double norm = 0;
     for (size_t i = 0; i < terms.size();) {
       size_t j = i;
@@ -1807,19 +1807,7 @@ void SetStorySimilarity(const TermIds& ids, std::span<const ClaimUnit> units,
       m.story_similarity = 1;
       continue;
     }
-    const auto& x = vec[slot[da]];
-    const auto& y = vec[slot[db]];
-    double dot = 0;
-    for (size_t p = 0, q = 0; p < x.size() && q < y.size();) {
-      if (x[p].first < y[q].first) {
-        ++p;
-      } else if (y[q].first < x[p].first) {
-        ++q;
-      } else {
-        dot += x[p++].second * y[q++].second;
-      }
-    }
-    m.story_similarity = std::min(1.0, dot);
+    m.story_similarity = std::min(1.0, Dot(vec[slot[da]], vec[slot[db]]));
   }
 }
 
