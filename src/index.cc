@@ -80,7 +80,8 @@ CREATE TABLE doc(
   signature BLOB NOT NULL,
   fingerprints BLOB NOT NULL,
   first_unit INTEGER NOT NULL,
-  units INTEGER NOT NULL);
+  units INTEGER NOT NULL,
+  kept INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX doc_by_dump ON doc(dump);
 CREATE INDEX doc_by_source ON doc(source);
 CREATE INDEX doc_by_date ON doc(date);
@@ -1515,7 +1516,8 @@ absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(
   absl::StatusOr<Stmt> st = impl_->Prepare(
       "SELECT d.id, d.location, d.source, d.title, d.url, d.date, d.bytes, "
       "d.invalid_utf8, d.text, d.signature, d.fingerprints, d.dump, m.name, "
-      "m.added_at FROM doc d JOIN dump m ON m.seq = d.dump WHERE d.num = ?1");
+      "m.added_at, d.kept FROM doc d JOIN dump m ON m.seq = d.dump WHERE d.num "
+      "= ?1");
   if (!st.ok()) return st.status();
   std::vector<IndexedDocument> out;
   out.reserve(rows.size());
@@ -1544,6 +1546,7 @@ absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(
     d.dump_seq = static_cast<uint64_t>(st->Int(11));
     d.dump_name = st->Text(12);
     d.dump_time = st->Text(13);
+    d.kept = st->Int(14) != 0;
     st->Reset();
     if (!whole || d.signature.size() != impl_->params.num_perm ||
         !std::is_sorted(d.fingerprints.begin(), d.fingerprints.end())) {
@@ -1640,9 +1643,9 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
 
   absl::StatusOr<Stmt> ins_doc = im.Prepare(
       "INSERT INTO doc(num, id, dump, location, source, title, url, date, "
-      "bytes, invalid_utf8, text, signature, fingerprints, first_unit, units) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-      "?15)");
+      "bytes, invalid_utf8, text, signature, fingerprints, first_unit, units, "
+      "kept) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+      "?14, ?15, ?16)");
   if (!ins_doc.ok()) return ins_doc.status();
   absl::StatusOr<Stmt> ins_unit = im.Prepare(
       "INSERT INTO unit(num, doc, kind, begin, end) VALUES(?1, ?2, ?3, ?4, "
@@ -1681,7 +1684,8 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
         .BindWords(12, sig)
         .BindWords(13, dump.fingerprints[i])
         .Bind(14, first_unit)
-        .Bind(15, static_cast<int64_t>(u - first));
+        .Bind(15, static_cast<int64_t>(u - first))
+        .Bind(16, int64_t{dump.kept.empty() || dump.kept[i] != 0});
     if (auto s = ins_doc->Run(); !s.ok()) return s;
     for (uint32_t b = 0; b < p.lsh.bands; ++b) {
       doc_bands.push_back({b, BandKey(sig, p.lsh, b), num});
@@ -1836,6 +1840,154 @@ absl::StatusOr<std::string> Index::IntegrityCheck() const {
   return absl::StrJoin(lines, "\n");
 }
 
+namespace {
+
+// Versions 3 and 4 -> 5, inside the caller's transaction: every claim
+// unit's terms are derived again from its text and signed again (see
+// kIndexSchemaVersion for what changed).
+absl::Status DeriveClaimTermsAgain(sqlite3* db, const std::string& path,
+                                   const IndexParams& params, int from_version,
+                                   UpgradeResult* result) {
+  std::optional<TermAnalyzer> analyzer;
+  if (params.claims) {
+    absl::StatusOr<TermAnalyzer> a =
+        TermAnalyzer::Create(TermAnalyzerOptions{params.language});
+    if (!a.ok()) return a.status();
+    analyzer = *std::move(a);
+  }
+  if (auto s = refrain::Exec(
+          db, path,
+          from_version < 4 ? kUnitTextTable : "DELETE FROM unit_text");
+      !s.ok()) {
+    return s;
+  }
+  // Version 3's unit band keys were signed with counts of every unit, so
+  // the frequent-stem cap left out other stems, and version 4's with the
+  // stems of numbers as written: every unit's terms are derived again from
+  // its text, and it is signed again, dump by dump, with the counts of
+  // distinct texts a scan of that dump would have had (the earlier dumps'
+  // and its own), and its rows go back to the table (main or delta) they
+  // were in.
+  absl::StatusOr<std::vector<int64_t>> delta_units =
+      QueryInts(db, path, "SELECT DISTINCT unit FROM unit_band_delta");
+  if (!delta_units.ok()) return delta_units.status();
+  const absl::flat_hash_set<int64_t> in_delta(delta_units->begin(),
+                                              delta_units->end());
+  if (auto s = refrain::Exec(db, path,
+                             "DELETE FROM unit_band; DELETE FROM "
+                             "unit_band_delta; DELETE FROM stem_df");
+      !s.ok()) {
+    return s;
+  }
+  ClaimOptions sign;
+  sign.seed = params.claim_seed;
+  sign.bigrams = params.claim_bigrams;
+  sign.frequent_stem_min_units = params.claim_frequent_stem_min_units;
+  sign.frequent_stem_fraction = params.claim_frequent_stem_fraction;
+  absl::StatusOr<std::vector<int64_t>> dumps =
+      QueryInts(db, path, "SELECT seq FROM dump ORDER BY seq");
+  if (!dumps.ok()) return dumps.status();
+  absl::StatusOr<Stmt> add_text = Stmt::Prepare(db, path, kAddUnitText);
+  absl::StatusOr<Stmt> docs = Stmt::Prepare(
+      db, path,
+      "SELECT text, first_unit, units, num FROM doc WHERE dump = ?1 ORDER BY "
+      "num");
+  if (!add_text.ok()) return add_text.status();
+  if (!docs.ok()) return docs.status();
+  absl::StatusOr<Stmt> drop_unit =
+      Stmt::Prepare(db, path, "DELETE FROM unit WHERE num = ?1");
+  if (!drop_unit.ok()) return drop_unit.status();
+  const uint32_t min_words = params.claim_min_words != 0
+                                 ? params.claim_min_words
+                                 : ClaimOptions{}.min_content_words;
+  std::vector<int64_t> too_short;
+  IdfTable idf;  // Distinct texts so far.
+  for (int64_t dump : *dumps) {
+    std::vector<int64_t> nums;
+    std::vector<TermList> stems;
+    docs->Bind(1, dump);
+    absl::StatusOr<uint64_t> visited =
+        ForEachStoredUnit(db, path, *docs, analyzer ? &*analyzer : nullptr,
+                          [&](int64_t num, const UnitTerms* t) -> absl::Status {
+                            ++result->units;
+                            if (t == nullptr) return absl::OkStatus();
+                            if (t->stems.size() < min_words) {
+                              too_short.push_back(num);
+                              return absl::OkStatus();
+                            }
+                            absl::StatusOr<int64_t> held =
+                                StepUnitText(*add_text, KeyOfTerms(*t));
+                            if (!held.ok()) return held.status();
+                            if (*held == 1) {
+                              ++result->texts;
+                              idf.AddStems(t->stems);
+                            }
+                            nums.push_back(num);
+                            stems.push_back(t->stems);
+                            return absl::OkStatus();
+                          });
+    docs->Reset();
+    if (!visited.ok()) return visited.status();
+    result->documents += *visited;
+    // Fewer content words than a unit needs, once "1.3 million" is one
+    // number: a scan would not make it a unit now. A range of a document's
+    // units may have holes.
+    for (int64_t num : too_short) {
+      if (auto s = drop_unit->Bind(1, num).Run(); !s.ok()) return s;
+    }
+    result->units_dropped += too_short.size();
+    too_short.clear();
+    const std::vector<uint64_t> keys =
+        ClaimBandKeys(stems, sign, params.claim_lsh, idf);
+    std::vector<BandRow> main_rows, delta_rows;
+    for (size_t u = 0; u < nums.size(); ++u) {
+      std::vector<BandRow>& rows =
+          in_delta.contains(nums[u]) ? delta_rows : main_rows;
+      for (uint32_t b = 0; b < params.claim_lsh.bands; ++b) {
+        rows.push_back({b, keys[u * params.claim_lsh.bands + b], nums[u]});
+      }
+    }
+    std::sort(main_rows.begin(), main_rows.end());
+    std::sort(delta_rows.begin(), delta_rows.end());
+    if (auto s =
+            InsertBandRows(db, path, "unit_band(band, key, unit)", main_rows);
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = InsertBandRows(db, path, "unit_band_delta(band, key, unit)",
+                                delta_rows);
+        !s.ok()) {
+      return s;
+    }
+  }
+  absl::StatusOr<Stmt> ins =
+      Stmt::Prepare(db, path, "INSERT INTO stem_df(stem, df) VALUES(?1, ?2)");
+  if (!ins.ok()) return ins.status();
+  for (const auto& [stem, count] : idf.Counts()) {
+    if (auto s =
+            ins->BindText(1, stem).Bind(2, static_cast<int64_t>(count)).Run();
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (auto s = SetMetaOn(db, path, "idf_units", absl::StrCat(result->texts));
+      !s.ok()) {
+    return s;
+  }
+  // The units now held are those of min_words (for an index that did not
+  // record it, the default assumed).
+  if (params.claims) {
+    if (auto s =
+            SetMetaOn(db, path, "claim_min_words", absl::StrCat(min_words));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
                                              const IndexOptions& options) {
   UpgradeResult result;
@@ -1860,7 +2012,9 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
                ? current.status()
                : params.status();
   }
-  if (params->claims &&
+  // Deriving the claim terms again (from versions before 5) needs the stop
+  // list they were made with.
+  if (from < 5 && params->claims &&
       params->stop_words != StopWordFingerprint(params->language)) {
     return absl::FailedPreconditionError(absl::StrCat(
         path,
@@ -1900,139 +2054,33 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
     result.from_version = kIndexSchemaVersion;
     return result;
   }
-  std::optional<TermAnalyzer> analyzer;
-  if (params->claims) {
-    absl::StatusOr<TermAnalyzer> a =
-        TermAnalyzer::Create(TermAnalyzerOptions{params->language});
-    if (!a.ok()) return fail(a.status());
-    analyzer = *std::move(a);
+  if (from < 5) {
+    if (auto s = DeriveClaimTermsAgain(c.db, path, *params, from, &result);
+        !s.ok()) {
+      return fail(s);
+    }
   }
+  // Version 6 records which documents their run kept; the runs before it
+  // counted every indexed document as kept, and so does the upgrade.
   if (auto s = refrain::Exec(
-          c.db, path, from < 4 ? kUnitTextTable : "DELETE FROM unit_text");
+          c.db, path,
+          "ALTER TABLE doc ADD COLUMN kept INTEGER NOT NULL DEFAULT 1");
       !s.ok()) {
     return fail(s);
   }
-  // Version 3's unit band keys were signed with counts of every unit, so
-  // the frequent-stem cap left out other stems, and version 4's with the
-  // stems of numbers as written: every unit's terms are derived again from
-  // its text, and it is signed again, dump by dump, with the counts of
-  // distinct texts a scan of that dump would have had (the earlier dumps'
-  // and its own), and its rows go back to the table (main or delta) they
-  // were in.
-  absl::StatusOr<std::vector<int64_t>> delta_units =
-      QueryInts(c.db, path, "SELECT DISTINCT unit FROM unit_band_delta");
-  if (!delta_units.ok()) return fail(delta_units.status());
-  const absl::flat_hash_set<int64_t> in_delta(delta_units->begin(),
-                                              delta_units->end());
-  if (auto s = refrain::Exec(c.db, path,
-                             "DELETE FROM unit_band; DELETE FROM "
-                             "unit_band_delta; DELETE FROM stem_df");
-      !s.ok()) {
-    return fail(s);
-  }
-  ClaimOptions sign;
-  sign.seed = params->claim_seed;
-  sign.bigrams = params->claim_bigrams;
-  sign.frequent_stem_min_units = params->claim_frequent_stem_min_units;
-  sign.frequent_stem_fraction = params->claim_frequent_stem_fraction;
-  absl::StatusOr<std::vector<int64_t>> dumps =
-      QueryInts(c.db, path, "SELECT seq FROM dump ORDER BY seq");
-  if (!dumps.ok()) return fail(dumps.status());
-  absl::StatusOr<Stmt> add_text = Stmt::Prepare(c.db, path, kAddUnitText);
-  absl::StatusOr<Stmt> docs = Stmt::Prepare(
-      c.db, path,
-      "SELECT text, first_unit, units, num FROM doc WHERE dump = ?1 ORDER BY "
-      "num");
-  if (!add_text.ok()) return fail(add_text.status());
-  if (!docs.ok()) return fail(docs.status());
-  absl::StatusOr<Stmt> drop_unit =
-      Stmt::Prepare(c.db, path, "DELETE FROM unit WHERE num = ?1");
-  if (!drop_unit.ok()) return fail(drop_unit.status());
-  const uint32_t min_words = params->claim_min_words != 0
-                                 ? params->claim_min_words
-                                 : ClaimOptions{}.min_content_words;
-  std::vector<int64_t> too_short;
-  IdfTable idf;  // Distinct texts so far.
-  for (int64_t dump : *dumps) {
-    std::vector<int64_t> nums;
-    std::vector<TermList> stems;
-    docs->Bind(1, dump);
-    absl::StatusOr<uint64_t> visited =
-        ForEachStoredUnit(c.db, path, *docs, analyzer ? &*analyzer : nullptr,
-                          [&](int64_t num, const UnitTerms* t) -> absl::Status {
-                            ++result.units;
-                            if (t == nullptr) return absl::OkStatus();
-                            if (t->stems.size() < min_words) {
-                              too_short.push_back(num);
-                              return absl::OkStatus();
-                            }
-                            absl::StatusOr<int64_t> held =
-                                StepUnitText(*add_text, KeyOfTerms(*t));
-                            if (!held.ok()) return held.status();
-                            if (*held == 1) {
-                              ++result.texts;
-                              idf.AddStems(t->stems);
-                            }
-                            nums.push_back(num);
-                            stems.push_back(t->stems);
-                            return absl::OkStatus();
-                          });
-    docs->Reset();
-    if (!visited.ok()) return fail(visited.status());
-    result.documents += *visited;
-    // Fewer content words than a unit needs, once "1.3 million" is one
-    // number: a scan would not make it a unit now. A range of a document's
-    // units may have holes.
-    for (int64_t num : too_short) {
-      if (auto s = drop_unit->Bind(1, num).Run(); !s.ok()) return fail(s);
-    }
-    result.units_dropped += too_short.size();
-    too_short.clear();
-    const std::vector<uint64_t> keys =
-        ClaimBandKeys(stems, sign, params->claim_lsh, idf);
-    std::vector<BandRow> main_rows, delta_rows;
-    for (size_t u = 0; u < nums.size(); ++u) {
-      std::vector<BandRow>& rows =
-          in_delta.contains(nums[u]) ? delta_rows : main_rows;
-      for (uint32_t b = 0; b < params->claim_lsh.bands; ++b) {
-        rows.push_back({b, keys[u * params->claim_lsh.bands + b], nums[u]});
-      }
-    }
-    std::sort(main_rows.begin(), main_rows.end());
-    std::sort(delta_rows.begin(), delta_rows.end());
-    if (auto s =
-            InsertBandRows(c.db, path, "unit_band(band, key, unit)", main_rows);
-        !s.ok()) {
-      return fail(s);
-    }
-    if (auto s = InsertBandRows(c.db, path, "unit_band_delta(band, key, unit)",
-                                delta_rows);
-        !s.ok()) {
-      return fail(s);
-    }
-  }
-  absl::StatusOr<Stmt> ins =
-      Stmt::Prepare(c.db, path, "INSERT INTO stem_df(stem, df) VALUES(?1, ?2)");
-  if (!ins.ok()) return fail(ins.status());
-  for (const auto& [stem, count] : idf.Counts()) {
-    if (auto s =
-            ins->BindText(1, stem).Bind(2, static_cast<int64_t>(count)).Run();
-        !s.ok()) {
-      return fail(s);
-    }
-  }
-  if (auto s = SetMetaOn(c.db, path, "idf_units", absl::StrCat(result.texts));
-      !s.ok()) {
-    return fail(s);
-  }
-  // The units now held are those of min_words (for an index that did not
-  // record it, the default assumed).
-  if (params->claims) {
-    if (auto s =
-            SetMetaOn(c.db, path, "claim_min_words", absl::StrCat(min_words));
-        !s.ok()) {
-      return fail(s);
-    }
+  if (from >= 5) {
+    absl::StatusOr<int64_t> docs =
+        QueryInt(c.db, path, "SELECT count(*) FROM doc");
+    if (!docs.ok()) return fail(docs.status());
+    absl::StatusOr<int64_t> units =
+        QueryInt(c.db, path, "SELECT count(*) FROM unit");
+    if (!units.ok()) return fail(units.status());
+    absl::StatusOr<int64_t> texts =
+        QueryInt(c.db, path, "SELECT count(*) FROM unit_text");
+    if (!texts.ok()) return fail(texts.status());
+    result.documents = static_cast<uint64_t>(*docs);
+    result.units = static_cast<uint64_t>(*units);
+    result.texts = static_cast<uint64_t>(*texts);
   }
   const std::string pragma =
       absl::StrCat("PRAGMA user_version=", kIndexSchemaVersion);

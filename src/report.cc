@@ -704,6 +704,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
       doc["dump"] = {{"seq", ix.origins[i].dump_seq},
                      {"name", ix.origins[i].dump_name},
                      {"added_at", ix.origins[i].dump_time}};
+      doc["kept"] = ix.origins[i].kept;
       indexed.push_back(std::move(doc));
     }
     Json dump = nullptr;

@@ -16,6 +16,9 @@ namespace refrain {
 
 std::vector<char> KeptDocuments(const Report& r) {
   std::vector<char> keep(r.documents.size(), 1);
+  for (uint32_t d = 0; d < r.index.loaded && d < r.index.origins.size(); ++d) {
+    keep[d] = r.index.origins[d].kept;
+  }
   for (const DocumentCluster& dc : r.clusters) {
     for (uint32_t m : dc.cluster.members) keep[m] = 0;
     for (uint32_t m : dc.kept) keep[m] = 1;

@@ -570,34 +570,37 @@ bool Prefer(uint32_t x, uint32_t y, const Report& report,
 uint32_t Representative(std::span<const uint32_t> members, const Report& report,
                         std::span<const DateKey> date_key) {
   const IndexSummary& ix = report.index;
-  std::vector<uint32_t> earliest_dump;
-  if (!ix.IsIndexed(members.front())) {
+  // Indexed documents come first: the earliest dump's members that its run
+  // kept, by this same rule. Indexed members their runs left out are not
+  // kept now either; with no kept one loaded (the one they were left out
+  // for is like no new article), a new member stands for them.
+  uint64_t first = std::numeric_limits<uint64_t>::max();
+  for (uint32_t m : members) {
+    if (ix.IsIndexed(m) && ix.origins[m].kept) {
+      first = std::min(first, ix.origins[m].dump_seq);
+    }
+  }
+  std::vector<uint32_t> candidates;
+  for (uint32_t m : members) {
+    if (first != std::numeric_limits<uint64_t>::max()
+            ? ix.IsIndexed(m) && ix.origins[m].kept &&
+                  ix.origins[m].dump_seq == first
+            : !ix.IsIndexed(m)) {
+      candidates.push_back(m);
+    }
+  }
+  if (candidates.empty()) candidates.assign(members.begin(), members.end());
+  if (first == std::numeric_limits<uint64_t>::max()) {
     // An article sent again under an id an earlier run indexed is that
     // indexed article (which is not loaded again).
-    for (uint32_t m : members) {
+    for (uint32_t m : candidates) {
       if (std::binary_search(ix.reindexed.begin(), ix.reindexed.end(), m)) {
         return m;
       }
     }
-  } else {
-    // Indexed documents come first, and the run that added the earliest
-    // dump here kept one of that dump's members by this same rule: it is
-    // applied among them. The index does not record which article was
-    // kept; when that one was not loaded (similar to no new article),
-    // another member of its dump stands for it.
-    uint64_t first = std::numeric_limits<uint64_t>::max();
-    for (uint32_t m : members) {
-      if (ix.IsIndexed(m)) first = std::min(first, ix.origins[m].dump_seq);
-    }
-    for (uint32_t m : members) {
-      if (ix.IsIndexed(m) && ix.origins[m].dump_seq == first) {
-        earliest_dump.push_back(m);
-      }
-    }
-    members = earliest_dump;
   }
   return *std::min_element(
-      members.begin(), members.end(),
+      candidates.begin(), candidates.end(),
       [&](uint32_t x, uint32_t y) { return Prefer(x, y, report, date_key); });
 }
 
@@ -608,8 +611,9 @@ uint32_t Representative(std::span<const uint32_t> members, const Report& report,
 // kept members have a verified edge: a chain of small edits (A ~ B ~ C,
 // A and C under the threshold) keeps A and C, where keeping the
 // representative alone would drop C with nothing like it kept. Indexed
-// members count as kept (the index does not record which ones their runs
-// kept): a new member with an edge to any of them is left out.
+// members stay as their runs left them (IndexedOrigin::kept): a new member
+// with an edge to a kept one is left out, and one whose only indexed
+// partners were left out is kept, as one scan over both dumps would.
 // `partners`: the similarity matrix with both triangles (row d: every
 // verified partner of d).
 std::vector<uint32_t> KeptMembers(const Cluster& c, const Report& report,
@@ -632,7 +636,7 @@ std::vector<uint32_t> KeptMembers(const Cluster& c, const Report& report,
          ++it) {
       near_kept = (*kept_flag)[it.col()] != 0;
     }
-    if (report.index.IsIndexed(m) || !near_kept) {
+    if (report.index.IsIndexed(m) ? report.index.origins[m].kept : !near_kept) {
       kept.push_back(m);
       (*kept_flag)[m] = 1;
     }

@@ -151,7 +151,7 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   if (!loaded.ok()) return loaded.status();
   origins_.clear();
   for (const IndexedDocument& d : *loaded) {
-    origins_.push_back({d.dump_seq, d.dump_name, d.dump_time});
+    origins_.push_back({d.dump_seq, d.dump_name, d.dump_time, d.kept});
   }
   seconds_ += Seconds(t0);
   return loaded;
@@ -371,6 +371,7 @@ absl::Status IndexedScan::Finish(
   DumpToAdd dump;
   dump.name = absl::StrJoin(paths, " ");
   std::vector<int64_t> position(total, -1);  // Report doc -> dump doc.
+  const std::vector<char> keep = KeptDocuments(*report);
   const uint32_t k = index_.params().num_perm;
   dump.signatures.reserve((total - loaded) * k);
   for (size_t d = loaded; d < total; ++d) {
@@ -381,6 +382,7 @@ absl::Status IndexedScan::Finish(
     dump.signatures.insert(dump.signatures.end(), sig.begin(), sig.end());
     std::span<const uint32_t> fp = fingerprints(d);
     dump.fingerprints.emplace_back(fp.begin(), fp.end());
+    dump.kept.push_back(keep[d]);
   }
   if (options_->claims.enabled) {
     const uint32_t bands = index_.params().claim_lsh.bands;

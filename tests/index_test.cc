@@ -25,6 +25,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "refrain/generate.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -1228,7 +1230,8 @@ TEST(Index, IdfCountsEachTextOnceAndRemoveKeepsTheTextsStillHeld) {
 TEST(Index, UpgradeOfVersion3And4DerivesTheTermsAgain) {
   for (auto [from, merge] :
        {std::pair{3, uint64_t{50000}}, std::pair{3, uint64_t{1}},
-        std::pair{4, uint64_t{50000}}, std::pair{4, uint64_t{1}}}) {
+        std::pair{4, uint64_t{50000}}, std::pair{4, uint64_t{1}},
+        std::pair{5, uint64_t{50000}}}) {
     TempDir d;
     const std::string copy = d / "copy.txt";
     WriteFile(copy, ReadFile(Seed(0)));
@@ -1241,17 +1244,22 @@ TEST(Index, UpgradeOfVersion3And4DerivesTheTermsAgain) {
     const std::string today = Contents(db);
     ASSERT_EQ(SqlInt(db, "SELECT count(*) FROM unit_band_delta") > 0,
               merge != 1);
+    // The copy of seed 0 was left out.
+    ASSERT_EQ(SqlText(db, "SELECT group_concat(kept, '') FROM doc"), "1101\n");
     // As the older version left it: counts and band keys of other IDF
-    // counts; version 4's text keys of other terms.
+    // counts; version 4's text keys of other terms; no doc.kept before
+    // version 6.
     SqlExec(db, absl::StrCat(
-                    from == 3 ? "DROP TABLE unit_text; "
-                              : "UPDATE unit_text SET low = low + 1, units = "
-                                "units + 1; ",
-                    "UPDATE stem_df SET df = df * 2 + 1; "
-                    "UPDATE meta SET value = value * 2 WHERE key = "
-                    "'idf_units'; UPDATE unit_band SET key = key + 1; "
-                    "UPDATE unit_band_delta SET key = key + 1; PRAGMA "
-                    "user_version = ",
+                    from == 5   ? ""
+                    : from == 3 ? "DROP TABLE unit_text; "
+                                : "UPDATE unit_text SET low = low + 1, units = "
+                                  "units + 1; ",
+                    from == 5 ? ""
+                              : "UPDATE stem_df SET df = df * 2 + 1; "
+                                "UPDATE meta SET value = value * 2 WHERE key = "
+                                "'idf_units'; UPDATE unit_band SET key = key + "
+                                "1; UPDATE unit_band_delta SET key = key + 1; ",
+                    "ALTER TABLE doc DROP COLUMN kept; PRAGMA user_version = ",
                     from));
     ExpectRefused(db, "upgrade it in place with `refrain index upgrade " + db);
     testing::CommandResult r = RunRefrain("index upgrade " + db);
@@ -1261,6 +1269,8 @@ TEST(Index, UpgradeOfVersion3And4DerivesTheTermsAgain) {
               std::string::npos)
         << r.out;
     EXPECT_EQ(Contents(db), today) << from << " " << merge;
+    // Runs before version 6 counted every indexed article as kept.
+    EXPECT_EQ(SqlText(db, "SELECT group_concat(kept, '') FROM doc"), "1111\n");
     EXPECT_EQ(SqlInt(db, "PRAGMA user_version"), kIndexSchemaVersion);
     r = RunRefrain("index upgrade " + db);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -1287,8 +1297,8 @@ TEST(Index, UpgradeDropsUnitsTooShortWithTodaysTerms) {
   ASSERT_GT(SqlInt(db, "SELECT count(*) FROM unit"),
             SqlInt(fresh, "SELECT count(*) FROM unit"));
   SqlExec(db,
-          "UPDATE meta SET value = '5' WHERE key = 'claim_min_words'; PRAGMA "
-          "user_version = 4");
+          "UPDATE meta SET value = '5' WHERE key = 'claim_min_words'; ALTER "
+          "TABLE doc DROP COLUMN kept; PRAGMA user_version = 4");
   testing::CommandResult r = RunRefrain("index upgrade " + db);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("units dropped: too few content words"),
@@ -1324,8 +1334,8 @@ TEST(Index, UnitsAfterAnUpgradeHoleAreNotRemovedWithTheOldDocument) {
   // As a version 4 file of the default minimum: its last unit ("Prices
   // rose sharply today.", 4 content words) goes.
   SqlExec(db,
-          "UPDATE meta SET value = '5' WHERE key = 'claim_min_words'; PRAGMA "
-          "user_version = 4");
+          "UPDATE meta SET value = '5' WHERE key = 'claim_min_words'; ALTER "
+          "TABLE doc DROP COLUMN kept; PRAGMA user_version = 4");
   testing::CommandResult r = RunRefrain("index upgrade " + db);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_NE(r.out.find("(1 units dropped"), std::string::npos) << r.out;
@@ -2051,6 +2061,81 @@ TEST(Index, CopyOfAnArticleSentAgainIsNotKept) {
   const std::vector<char> keep = KeptDocuments(r);
   for (size_t i = r.index.loaded; i < r.documents.size(); ++i) {
     EXPECT_EQ(keep[i], 0) << r.documents[i].id;
+  }
+}
+
+// A chain of edits (A ~ B ~ C, A and C under the threshold) split over
+// dumps keeps what one scan over them keeps, A and C: the index records
+// that B was left out, so C, whose only indexed partner is B, is kept.
+TEST(Index, AChainSplitOverDumpsKeepsItsEnds) {
+  std::vector<std::string> words =
+      absl::StrSplit(ReadFile(Seed(1)), ' ', absl::SkipWhitespace());
+  ASSERT_GT(words.size(), 300u);
+  words.resize(300);
+  auto edited = [&](size_t upto) {
+    std::vector<std::string> w = words;
+    for (size_t k = 12; k < upto; k += 30) w[k] = "edit" + std::to_string(k);
+    return absl::StrJoin(w, " ");
+  };
+  auto line = [](const std::string& id, const std::string& body) {
+    return nlohmann::json{{"id", id}, {"text", body}}.dump() + "\n";
+  };
+  const std::string a = line("a", absl::StrJoin(words, " ")),
+                    b = line("b", edited(150)), c = line("c", edited(300));
+  TempDir d;
+  WriteFile(d / "all.jsonl", a + b + c);
+  WriteFile(d / "a.jsonl", a);
+  WriteFile(d / "ab.jsonl", a + b);
+  WriteFile(d / "b.jsonl", b);
+  WriteFile(d / "c.jsonl", c);
+  ScanOptions o;
+  o.claims.enabled = false;
+  auto kept_ids = [](const Report& r) {
+    std::set<std::string> out;
+    const std::vector<char> keep = KeptDocuments(r);
+    for (size_t i = r.index.loaded; i < r.documents.size(); ++i) {
+      if (keep[i]) out.insert(r.documents[i].id);
+    }
+    return out;
+  };
+  {
+    absl::StatusOr<Report> one =
+        RunScan(std::vector<std::string>{d / "all.jsonl"}, o);
+    ASSERT_TRUE(one.ok()) << one.status();
+    ASSERT_EQ(one->clusters.size(), 1u);
+    ASSERT_EQ(one->similarity.coeff(0, 2), 0.0);
+    EXPECT_EQ(kept_ids(*one), (std::set<std::string>{"a", "c"}));
+  }
+  for (const std::vector<std::string>& dumps :
+       {std::vector<std::string>{"ab", "c"},
+        std::vector<std::string>{"a", "b", "c"}}) {
+    SCOPED_TRACE(absl::StrJoin(dumps, "+"));
+    TempDir x;
+    const std::string db = x / "news.db";
+    std::set<std::string> kept;
+    Report last;
+    for (const std::string& dump : dumps) {
+      last = Scan({d / (dump + ".jsonl")}, db, o);
+      for (const std::string& id : kept_ids(last)) kept.insert(id);
+    }
+    EXPECT_EQ(kept, (std::set<std::string>{"a", "c"}));
+    EXPECT_EQ(SqlText(db, "SELECT id || kept FROM doc ORDER BY num"),
+              SqlText(db,
+                      "SELECT 'a1' UNION ALL SELECT 'b0' UNION ALL "
+                      "SELECT 'c1'"));
+    // report.json says which indexed articles their runs kept.
+    std::ostringstream json;
+    WriteJson(last, json);
+    std::map<std::string, bool> indexed;
+    const nlohmann::json j = nlohmann::json::parse(json.str());
+    for (const auto& doc : j["index"]["documents"]) {
+      indexed[doc["id"].get<std::string>()] = doc["kept"].get<bool>();
+    }
+    ASSERT_TRUE(indexed.contains("b"));
+    EXPECT_FALSE(indexed["b"]);
+    if (indexed.contains("a")) {
+      EXPECT_TRUE(indexed["a"]);
+    }
   }
 }
 

@@ -64,8 +64,10 @@ struct ScanOptions;
 // each distinct unit text once (table unit_text; version 3 counted every
 // unit, so a story indexed 100 times had only frequent stems). 5: claim
 // terms read a number as its value ("1.4m" and "1.4 million" are one), so
-// version 4's unit keys, counts and band keys hold other stems.
-inline constexpr int kIndexSchemaVersion = 5;
+// version 4's unit keys, counts and band keys hold other stems. 6: each
+// document records whether its run kept it (doc.kept), so that a later run
+// does not count a left-out article as kept.
+inline constexpr int kIndexSchemaVersion = 6;
 // The oldest version `refrain index upgrade` brings to kIndexSchemaVersion.
 inline constexpr int kOldestUpgradableVersion = 3;
 
@@ -140,6 +142,9 @@ struct IndexedDocument {
   uint64_t dump_seq = 0;               // The dump that added it (1, 2, ...).
   std::string dump_name;               // That dump's name (its input paths).
   std::string dump_time;               // When it was added (UTC, ISO 8601).
+  // Whether the run that added it kept it (documents.csv keep; schema
+  // version 6; upgraded files: true).
+  bool kept = true;
   std::vector<uint32_t> signature;     // num_perm MinHash slots.
   std::vector<uint32_t> fingerprints;  // Sorted, distinct (see scan.cc).
 };
@@ -167,6 +172,9 @@ struct DumpToAdd {
   std::vector<uint32_t> signatures;
   // Per document: sorted, distinct shingle fingerprints.
   std::vector<std::vector<uint32_t>> fingerprints;
+  // Per document: nonzero if this run's deduplicated dataset keeps it
+  // (KeptDocuments); empty: every one is kept.
+  std::vector<char> kept;
   // Claim units; unit.doc indexes into `docs`; ordered by (doc, position).
   std::vector<ClaimUnit> units;
   // units.size() x claim_lsh.bands candidate band keys.
@@ -343,10 +351,12 @@ class Index {
 
   // Brings an index file of an earlier schema version to this one, in place
   // and in one transaction (a failure leaves the file as it was), where the
-  // new tables follow from the stored ones: 3 -> 4 derives every unit's
-  // terms again from the stored text and counts the IDF over distinct
-  // texts (about as long as index remove of every document, without the
-  // VACUUM). Other versions: FailedPrecondition (rebuild the index).
+  // new tables follow from the stored ones: from 3 and 4, every unit's
+  // terms are derived again from the stored text and the IDF counted over
+  // distinct texts (about as long as index remove of every document,
+  // without the VACUUM); to 6, doc.kept is added, 1 for every document (as
+  // earlier runs counted them). Other versions: FailedPrecondition
+  // (rebuild the index).
   static absl::StatusOr<UpgradeResult> Upgrade(const std::string& path,
                                                const IndexOptions& options);
 

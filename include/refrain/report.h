@@ -42,7 +42,8 @@ struct DocumentCluster {
   // --write-kept), ascending: the representative, then, in the order
   // ScanOptions::keep prefers, each member with no verified edge to one
   // kept before it. Every member left out has a kept near-duplicate at or
-  // above the threshold; indexed members count as kept.
+  // above the threshold; indexed members are kept as their runs left them
+  // (IndexedOrigin::kept).
   std::vector<uint32_t> kept;
 };
 
@@ -57,6 +58,10 @@ struct IndexedOrigin {
   uint64_t dump_seq = 0;  // The dump that added it to the index (1, 2, ...).
   std::string dump_name;  // Its name (the input paths of that run).
   std::string dump_time;  // When it was added (UTC, ISO 8601).
+  // Whether that run's deduplicated dataset kept it. A document it left
+  // out does not count as kept now either: a new article like it alone is
+  // kept.
+  bool kept = true;
 };
 
 // What `scan --index` did. Report::documents then starts with the indexed

@@ -82,8 +82,8 @@ struct ScanOptions {
   // Which member of each near-duplicate cluster is its representative: the
   // one a deduplicated dataset keeps (documents.csv `keep`, --write-kept)
   // and the one a large cluster lists its pairs with. With an index, a
-  // member loaded from it (kept by the run that added it) always is, the
-  // first of them. Default kFirst.
+  // member loaded from it that the run that added it kept always is (of the
+  // earliest dump among them). Default kFirst.
   KeepPolicy keep = KeepPolicy::kFirst;
 
   // The floor: the same ingest (walk, decompression, JSON parsing, UTF-8
