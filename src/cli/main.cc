@@ -619,8 +619,18 @@ int RunScanCommand(ScanFlags& f) {
         // One rank's failure fails them all; only that rank says why (a
         // refused option: rank 0).
         if (absl::IsAborted(r.status())) return kExitFailure;
-        return Fail(r.status(), !absl::IsInvalidArgument(r.status()) ||
-                                    session.rank() == 0);
+        if (absl::IsInvalidArgument(r.status())) {
+          return Fail(r.status(), session.rank() == 0);
+        }
+        // Its own failure (an input its host cannot read, memory): which
+        // rank on which host, as the paths are that host's.
+        char host[256] = {};
+        if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+        return Fail(absl::Status(
+            r.status().code(),
+            absl::StrCat("rank ", session.rank(), " of ", session.size(),
+                         host[0] != '\0' ? absl::StrCat(" on ", host) : "",
+                         ": ", r.status().message())));
       }
       if (!r->has_value()) return kExitOk;
       if (!f.quiet) PrintMpiStats(stats, session.size());

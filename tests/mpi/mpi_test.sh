@@ -168,14 +168,14 @@ PY
 
 # A failure on rank 0 alone (its scorer cannot load WordNet, after the other
 # ranks have finished their part of the claims stage) fails the run with
-# the reason, and leaves no rank waiting in a collective (this used to hang).
+# the reason, naming the rank and its host, and leaves no rank waiting in a collective (this used to hang).
 rc=0
 timeout 120 "${mpirun[@]}" -np 2 "$refrain" scan "$src/corpus" \
   --out "$work/fail" --quiet --wordnet-dir "$work/no-wordnet" \
   >"$work/fail.log" 2>&1 || rc=$?
 if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ] ||
-   ! grep -q "cannot load WordNet" "$work/fail.log"; then
-  echo "FAILED: rank-0 failure under mpirun: exit $rc (124: hung)" >&2
+   ! grep -q "rank 0 of 2 on .*cannot load WordNet" "$work/fail.log"; then
+  echo "FAILED: rank-0 failure under mpirun: exit $rc (124: hung), or its reason not naming the rank and host" >&2
   tail -20 "$work/fail.log" >&2
   exit 1
 fi
