@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Probe: do claim matches whose shared words lie in the attribution fail?
 
-A prototype, not what scan does. Many wrong claim matches share a speaker
+The Python prototype of scan's --claim-min-shared-outside-attribution,
+kept to try other rules fast; scan's own rules (AttributionSpans) differ
+in detail. Many wrong claim matches share a speaker
 ("Ian Fogg, analyst at Jupiter Research, said ...") and nothing else. This
 marks each passage's attribution with a few English rules (outside a quote
 that holds most of the unit; ", said X ..." tails of up to 12 words; "X

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "refrain/claim_score.h"
+#include "refrain/document.h"
 #include "refrain/normalize.h"
 
 namespace refrain {
@@ -26,6 +27,23 @@ double Dot(const UnitVector& a, const UnitVector& b);
 // True if the English sentence `s` ends "<speaker> said:" (or told, added,
 // warned, ...): it only introduces the quote that follows.
 bool IsQuoteLeadIn(std::string_view s);
+
+// True if `lower` (a lower-case English word) is a speech verb: "said",
+// "told", "added", "warned", ...
+bool IsSpeechVerb(std::string_view lower);
+
+// Byte ranges of the English claim unit `t` that say who says it rather
+// than what: the text outside a quotation holding most of the unit; a tail
+// ", said Kevin Hogan, senior manager at Symantec." (up to 12 words after
+// the verb); an end ", the company said on Friday." (up to 8 words on
+// either side of the verb); a head "Labour's Alan Milburn said (that)" (up
+// to 12 words, no relative clause, 3 or more after it); "according to X".
+// Speech verbs and a few more ("agreed", "denied", "confirmed").
+// Overlapping, unsorted.
+std::vector<Span> AttributionSpans(std::string_view t);
+
+// `t` with its AttributionSpans replaced by spaces (offsets unchanged).
+std::string WithoutAttribution(std::string_view t);
 
 // True if the English sentence `s` is a list of names (a line-up, a squad,
 // a list of clubs or countries): at least 3 commas or semicolons, at least 4

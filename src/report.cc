@@ -68,29 +68,31 @@ Json Params(const Report& r) {
   // The claims stage's options (the memory limit aside: it depends on the
   // machine, and the report must not).
   const ClaimOptions& c = o.claims;
-  p["claims"] = {{"enabled", c.enabled},
-                 {"language", c.language},
-                 {"min_content_words", c.min_content_words},
-                 {"boilerplate_min_stories", c.boilerplate_min_stories},
-                 {"bigrams", c.bigrams},
-                 {"frequent_stem_min_units", c.frequent_stem_min_units},
-                 {"frequent_stem_fraction", c.frequent_stem_fraction},
-                 {"num_perm", c.num_perm},
-                 {"seed", c.seed},
-                 {"lsh_threshold", c.lsh_threshold},
-                 {"min_containment", c.min_containment},
-                 {"max_bucket", c.max_bucket},
-                 {"max_candidate_pairs", c.max_candidate_pairs},
-                 {"min_cosine", c.min_cosine},
-                 {"threshold", EffectiveClaimThreshold(c)},
-                 {"headline_threshold", c.headline_threshold},
-                 {"min_story_similarity", c.min_story_similarity},
-                 {"unrelated_threshold", c.unrelated_threshold},
-                 {"same_document", c.same_document},
-                 {"within_duplicates", c.within_duplicates},
-                 {"collapse_copies", c.collapse_copies},
-                 {"background_idf", c.background_idf},
-                 {"wordnet_dir", c.wordnet_dir}};
+  p["claims"] = {
+      {"enabled", c.enabled},
+      {"language", c.language},
+      {"min_content_words", c.min_content_words},
+      {"boilerplate_min_stories", c.boilerplate_min_stories},
+      {"bigrams", c.bigrams},
+      {"frequent_stem_min_units", c.frequent_stem_min_units},
+      {"frequent_stem_fraction", c.frequent_stem_fraction},
+      {"num_perm", c.num_perm},
+      {"seed", c.seed},
+      {"lsh_threshold", c.lsh_threshold},
+      {"min_containment", c.min_containment},
+      {"max_bucket", c.max_bucket},
+      {"max_candidate_pairs", c.max_candidate_pairs},
+      {"min_cosine", c.min_cosine},
+      {"threshold", EffectiveClaimThreshold(c)},
+      {"headline_threshold", c.headline_threshold},
+      {"min_story_similarity", c.min_story_similarity},
+      {"unrelated_threshold", c.unrelated_threshold},
+      {"min_shared_outside_attribution", c.min_shared_outside_attribution},
+      {"same_document", c.same_document},
+      {"within_duplicates", c.within_duplicates},
+      {"collapse_copies", c.collapse_copies},
+      {"background_idf", c.background_idf},
+      {"wordnet_dir", c.wordnet_dir}};
   return p;
 }
 
@@ -388,6 +390,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Double(Round6(c.min_story_similarity));
   w.Key("unrelated_threshold");
   w.Double(Round6(c.unrelated_threshold));
+  w.Key("min_shared_outside_attribution");
+  w.Uint(c.min_shared_outside_attribution);
   w.Key("units");
   w.Uint(c.units.size());
   w.Key("excluded_short");
@@ -408,6 +412,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Uint(c.headline_matches_dropped);
   w.Key("unrelated_matches_dropped");
   w.Uint(c.unrelated_matches_dropped);
+  w.Key("attribution_matches_dropped");
+  w.Uint(c.attribution_matches_dropped);
   w.Key("matches");
   w.BeginArray();
   // The matches quote both texts: most of the file, in parallel.
@@ -599,6 +605,7 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
     j["idf"] = c.idf;
     j["headline_matches_dropped"] = c.claims.headline_matches_dropped;
     j["unrelated_matches_dropped"] = c.claims.unrelated_matches_dropped;
+    j["attribution_matches_dropped"] = c.claims.attribution_matches_dropped;
   }
   out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
@@ -633,6 +640,14 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
         "--claim-unrelated-threshold)\n",
         c.claims.unrelated_matches_dropped, c.claims.unrelated_threshold,
         c.claims.min_story_similarity);
+  }
+  if (c.claims.attribution_matches_dropped > 0) {
+    out << absl::StrFormat(
+        "%d more left out for scoring under %.3f with fewer than %d words in "
+        "common outside who said them "
+        "(--claim-min-shared-outside-attribution)\n",
+        c.claims.attribution_matches_dropped, c.claims.unrelated_threshold,
+        c.claims.min_shared_outside_attribution);
   }
   for (const ClaimMatch& m : c.claims.matches) {
     const ClaimUnit& a = c.claims.units[m.a];
@@ -970,6 +985,13 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "%.2f) left out for scoring under %.2f "
         "(--claim-unrelated-threshold)\n",
         c.unrelated_matches_dropped, c.min_story_similarity,
+        c.unrelated_threshold);
+  }
+  if (c.attribution_matches_dropped > 0) {
+    out << absl::StrFormat(
+        "  %d matches sharing fewer than %d words outside who said them left "
+        "out for scoring under %.2f (--claim-min-shared-outside-attribution)\n",
+        c.attribution_matches_dropped, c.min_shared_outside_attribution,
         c.unrelated_threshold);
   }
   if (const auto differ =

@@ -1573,7 +1573,11 @@ class Page {
                   absl::StrCat(F3(c.min_story_similarity), " (",
                                F3(c.unrelated_threshold), ")")},
                  {"matches between unrelated stories under their threshold",
-                  n(c.unrelated_matches_dropped)}});
+                  n(c.unrelated_matches_dropped)},
+                 {"min words shared outside the attribution (0: off)",
+                  n(c.min_shared_outside_attribution)},
+                 {"matches sharing fewer under the unrelated threshold",
+                  n(c.attribution_matches_dropped)}});
     } else {
       table("Claim parameters", Rows{{"claims stage", "disabled"}});
     }

@@ -31,6 +31,7 @@
 #include "scan_index.h"
 #include "scan_internal.h"
 #include "shingle_internal.h"
+#include "stopwords.h"
 
 namespace refrain {
 namespace {
@@ -757,6 +758,10 @@ absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
       report->options.claims.min_story_similarity;
   report->claims.unrelated_threshold =
       report->options.claims.unrelated_threshold;
+  if (IsEnglishLanguage(report->options.claims.language)) {
+    report->claims.min_shared_outside_attribution =
+        report->options.claims.min_shared_outside_attribution;
+  }
   report->claims_error = std::string(claims.message());
   return absl::OkStatus();
 }

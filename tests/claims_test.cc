@@ -353,6 +353,157 @@ TEST(Claims, QuoteLeadInsAreNotClaims) {
   EXPECT_TRUE(r.matches.empty());
 }
 
+// What is left of a unit once its attribution is blanked, spaces
+// collapsed.
+std::string ClaimPart(std::string_view t) {
+  std::string out;
+  for (char c : WithoutAttribution(t)) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+TEST(Claims, AttributionSpans) {
+  // Tails and ends.
+  EXPECT_EQ(ClaimPart("Such warnings were premature, said Kevin Hogan, senior "
+                      "manager at Symantec."),
+            "Such warnings were premature");
+  EXPECT_EQ(ClaimPart("The LSE, which saw its shares rise 25%, said the bid "
+                      "undervalued the business."),
+            "The LSE, which saw its shares rise 25%, said the bid "
+            "undervalued the business.");
+  EXPECT_EQ(ClaimPart("Some 14,000 customers were without power, Oklahoma "
+                      "Gas and Electric said."),
+            "Some 14,000 customers were without power");
+  EXPECT_EQ(ClaimPart("The group have been released on bail, but police say "
+                      "they may face prosecution under new laws."),
+            "The group have been released on bail, but police say they may "
+            "face prosecution under new laws.");
+  EXPECT_EQ(ClaimPart("His only motivation was to see Labour re-elected, he "
+                      "insisted."),
+            "His only motivation was to see Labour re-elected");
+  // Heads.
+  EXPECT_EQ(ClaimPart("Conservative shadow foreign secretary Michael Ancram "
+                      "said the move would be wrong."),
+            "the move would be wrong.");
+  EXPECT_EQ(ClaimPart("Ian Fogg, analyst at Jupiter Research, agreed that the "
+                      "Mac mini could be very popular."),
+            "the Mac mini could be very popular.");
+  EXPECT_EQ(ClaimPart("Britain has been more cautious but Mr Straw said he "
+                      "wanted it to end."),
+            "Britain has been more cautious but Mr Straw said he wanted it "
+            "to end.");
+  EXPECT_EQ(ClaimPart("Former minister Clare Short, who resigned over the "
+                      "war, said the answer was the same."),
+            "Former minister Clare Short, who resigned over the war, said "
+            "the answer was the same.");
+  // Quotations holding most of the unit.
+  EXPECT_EQ(ClaimPart("\"We did not want to shut down the plant,\" Lawrence "
+                      "Diamond, the finance chief, said."),
+            "\"We did not want to shut down the plant,\"");
+  EXPECT_EQ(ClaimPart("\xE2\x80\x9CWe will fight on and we will win "
+                      "this election,\xE2\x80\x9D Mr Howard said."),
+            "\xE2\x80\x9CWe will fight on and we will win this "
+            "election,\xE2\x80\x9D");
+  // A quotation of a few words in a longer sentence is not.
+  EXPECT_EQ(ClaimPart("Mr Blair said the plans were \xE2\x80\x9C"
+                      "fair and right\xE2\x80\x9D today."),
+            "the plans were \xE2\x80\x9C"
+            "fair and right\xE2\x80\x9D today.");
+  // A short quotation is part of the claim.
+  EXPECT_EQ(ClaimPart("Mr Peston said the pair had \"mutual contempt\"."),
+            "the pair had \"mutual contempt\".");
+  // According to.
+  EXPECT_EQ(ClaimPart("According to Labor Department figures, US firms added "
+                      "146,000 jobs."),
+            ", US firms added 146,000 jobs.");
+  EXPECT_EQ(ClaimPart("A blog is created every 5.8 seconds, according to a "
+                      "research group."),
+            "A blog is created every 5.8 seconds, .");
+  EXPECT_EQ(ClaimPart("According to research firm Pew a blog is created "
+                      "every 5.8 seconds."),
+            "According to research firm Pew a blog is created every 5.8 "
+            "seconds.");
+  // Nothing to attribute.
+  EXPECT_EQ(ClaimPart("Gazprom had been expected to win the auction."),
+            "Gazprom had been expected to win the auction.");
+  EXPECT_EQ(ClaimPart(""), "");
+  EXPECT_EQ(ClaimPart("said"), "said");
+}
+
+// The same analyst quoted on two subjects in two related stories: the
+// match rests on his name and title, and needs the unrelated threshold;
+// a restatement of what he said, attributed alike, stays.
+TEST(Claims, ASpeakerAloneNeedsTheHigherThreshold) {
+  const std::vector<Document> docs = {
+      Doc("mini",
+          "Apple unveiled the Mac mini, a small desktop computer without a "
+          "screen, at its annual expo in San Francisco. Ian Fogg, broadband "
+          "and personal technology analyst at Jupiter Research, agreed that "
+          "the Mac mini could be very popular. The machine will sell for "
+          "$499 in the United States. Apple hopes Windows users will switch "
+          "to its computers after buying the iPod music player.\n"),
+      Doc("drm",
+          "Apple's music download store sold its 250 millionth song this "
+          "week. Songs bought there play only on the iPod music player, and "
+          "Windows users need Apple's software to buy them. \"In many ways "
+          "the different DRM systems are akin to the different physical "
+          "formats, such as Betamax and VHS, that consumers have seen in the "
+          "past,\" said Ian Fogg, personal technology and broadband analyst "
+          "at Jupiter Research.\n"),
+      Doc("restated",
+          "Apple's small desktop computer, the Mac mini, may prove very "
+          "popular, said Ian Fogg, personal technology and broadband analyst "
+          "at Jupiter Research. It sells for $499 in the United States and "
+          "comes without a screen.\n")};
+  auto pair_of = [&](const ClaimsResult& r, const ClaimMatch& m) {
+    std::set<std::string> ids = {docs[r.units[m.a].doc].id,
+                                 docs[r.units[m.b].doc].id};
+    return ids;
+  };
+  auto speaker_only = [&](const ClaimsResult& r, const ClaimMatch& m) {
+    return pair_of(r, m).contains("drm") &&
+           (TextOf(docs, r.units[m.a]).find("Fogg") != std::string::npos);
+  };
+  ClaimOptions off;
+  off.min_shared_outside_attribution = 0;
+  const ClaimsResult all = Claims(docs, off);
+  EXPECT_EQ(all.attribution_matches_dropped, 0u);
+  EXPECT_EQ(all.min_shared_outside_attribution, 0u);
+  int speaker = 0;
+  for (const ClaimMatch& m : all.matches) {
+    SCOPED_TRACE(TextOf(docs, all.units[m.a]) + " / " +
+                 TextOf(docs, all.units[m.b]));
+    if (speaker_only(all, m)) {
+      ++speaker;
+      EXPECT_LT(m.score, 0.9);
+      // Not left out as unrelated stories: both are about Apple.
+      EXPECT_GE(m.story_similarity, 0.2);
+    }
+  }
+  ASSERT_GE(speaker, 1) << "the speaker-only pair scores as a match";
+
+  const ClaimsResult def = Claims(docs);
+  EXPECT_EQ(def.min_shared_outside_attribution, 2u);
+  EXPECT_EQ(def.attribution_matches_dropped, static_cast<uint64_t>(speaker));
+  EXPECT_EQ(def.matches.size() + speaker, all.matches.size());
+  bool restated = false;
+  for (const ClaimMatch& m : def.matches) {
+    EXPECT_FALSE(speaker_only(def, m));
+    restated |=
+        pair_of(def, m) == std::set<std::string>{"mini", "restated"} &&
+        TextOf(docs, def.units[m.a]).find("popular") != std::string::npos;
+  }
+  EXPECT_TRUE(restated);
+
+  // Another language: no English attribution rules.
+  ClaimOptions other;
+  other.language = "dutch";
+  EXPECT_EQ(Claims(docs, other).min_shared_outside_attribution, 0u);
+}
+
 TEST(Claims, IsNameList) {
   // Line-ups, squads, lists of clubs: names, particles, numbers, stop words.
   EXPECT_TRUE(

@@ -130,6 +130,13 @@ struct ClaimOptions {
   // defaults 0.2 and 0.9.
   double min_story_similarity = 0.2;
   double unrelated_threshold = 0.9;
+  // A match whose two passages (English) share fewer distinct content
+  // stems than this outside their attributions (who said it: "..., said
+  // Ian Fogg, analyst at Jupiter Research"; AttributionSpans in
+  // claims_internal.h) also needs unrelated_threshold: the same speaker
+  // saying two things is no restated claim (docs/quality.md,
+  // "Attribution"). 0: off. Default 2.
+  uint32_t min_shared_outside_attribution = 2;
   // Also report matches between two units of one article. Default false.
   bool same_document = false;
   // Also report matches between two documents of one near-duplicate
@@ -271,6 +278,11 @@ struct ClaimsResult {
   double min_story_similarity = 0;
   double unrelated_threshold = 0;
   uint64_t unrelated_matches_dropped = 0;
+  // ClaimOptions::min_shared_outside_attribution (0 when off or not
+  // English), and the matches at or above `threshold` (and not left out as
+  // unrelated) left out for sharing fewer words outside their attributions.
+  uint32_t min_shared_outside_attribution = 0;
+  uint64_t attribution_matches_dropped = 0;
   ExcludedUnits excluded;  // Sentences and quotes that are not units.
   // Units whose terms equal an earlier unit's of the same story (copies of
   // syndicated text; compared by a 128-bit hash of all their terms): scored

@@ -150,6 +150,14 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                   "Score a claim match between unrelated stories also needs "
                   "(see --claim-min-story-similarity)")
       ->capture_default_str();
+  cmd->add_option("--claim-min-shared-outside-attribution",
+                  c->min_shared_outside_attribution,
+                  "A claim match whose passages share fewer content words "
+                  "than this outside who said them (\"..., said Ian Fogg, "
+                  "analyst at Jupiter Research\"; English) also needs "
+                  "--claim-unrelated-threshold: the same speaker saying two "
+                  "things (docs/quality.md); 0 = off")
+      ->capture_default_str();
   cmd->add_option("--claim-min-cosine", c->min_cosine,
                   "Candidate claim pairs with a lower IDF-weighted cosine are "
                   "not scored")
