@@ -26,7 +26,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "refrain/generate.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -47,6 +46,7 @@ extern "C" int link(const char* from, const char* to) noexcept {
 namespace refrain {
 namespace {
 
+using testing::ChainOfEdits;
 using testing::CorpusDir;
 using testing::ReadFile;
 using testing::RunRefrain;
@@ -2068,20 +2068,12 @@ TEST(Index, CopyOfAnArticleSentAgainIsNotKept) {
 // dumps keeps what one scan over them keeps, A and C: the index records
 // that B was left out, so C, whose only indexed partner is B, is kept.
 TEST(Index, AChainSplitOverDumpsKeepsItsEnds) {
-  std::vector<std::string> words =
-      absl::StrSplit(ReadFile(Seed(1)), ' ', absl::SkipWhitespace());
-  ASSERT_GT(words.size(), 300u);
-  words.resize(300);
-  auto edited = [&](size_t upto) {
-    std::vector<std::string> w = words;
-    for (size_t k = 12; k < upto; k += 30) w[k] = "edit" + std::to_string(k);
-    return absl::StrJoin(w, " ");
-  };
+  const std::vector<std::string> chain = ChainOfEdits(ReadFile(Seed(1)));
   auto line = [](const std::string& id, const std::string& body) {
     return nlohmann::json{{"id", id}, {"text", body}}.dump() + "\n";
   };
-  const std::string a = line("a", absl::StrJoin(words, " ")),
-                    b = line("b", edited(150)), c = line("c", edited(300));
+  const std::string a = line("a", chain[0]), b = line("b", chain[1]),
+                    c = line("c", chain[2]);
   TempDir d;
   WriteFile(d / "all.jsonl", a + b + c);
   WriteFile(d / "a.jsonl", a);

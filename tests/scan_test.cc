@@ -29,6 +29,7 @@ namespace refrain {
 namespace {
 
 using Json = nlohmann::json;
+using testing::ChainOfEdits;
 using testing::CorpusDir;
 using testing::ReadFile;
 using testing::RunRefrain;
@@ -337,25 +338,15 @@ TEST(Scan, KeepPolicyChoosesTheRepresentative) {
 // lose C with nothing like it kept.
 TEST(Scan, AChainOfEditsKeepsItsEnds) {
   TempDir d;
-  std::vector<std::string> words = absl::StrSplit(
-      ReadFile(CorpusDir() + "/" + kSeed001), ' ', absl::SkipWhitespace());
-  ASSERT_GT(words.size(), 300u);
-  words.resize(300);
-  // Every 30th word changed, in the first half for B, in both for C: each
-  // change takes 5 word 5-shingles out of about 300 (Jaccard about 0.84
-  // from one to the next, 0.71 from end to end).
-  auto edited = [&](size_t upto) {
-    std::vector<std::string> w = words;
-    for (size_t k = 12; k < upto; k += 30) w[k] = "edit" + std::to_string(k);
-    return absl::StrJoin(w, " ");
-  };
+  const std::vector<std::string> chain =
+      ChainOfEdits(ReadFile(CorpusDir() + "/" + kSeed001));
   auto line = [](const std::string& id, const std::string& body) {
     return Json({{"id", id}, {"text", body}}).dump() + "\n";
   };
   // The longest first, for --keep longest: the order of preference, not
   // of input, decides what is kept.
-  const std::string a = absl::StrJoin(words, " ") + " and a footer line",
-                    b = edited(150), c = edited(300);
+  const std::string a = chain[0] + " and a footer line", b = chain[1],
+                    c = chain[2];
   WriteFile(d / "chain.jsonl", line("a", a) + line("b", b) + line("c", c));
   const std::vector<std::tuple<KeepPolicy, size_t, std::set<std::string>>>
       cases = {{KeepPolicy::kFirst, 100, {"a", "c"}},
