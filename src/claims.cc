@@ -469,13 +469,13 @@ namespace {
 // speech verbs: "X agreed that ...", "..., Y confirmed".
 bool IsAttributionVerb(std::string_view lower) {
   static const absl::flat_hash_set<std::string_view, internal::ViewHash> kMore =
-      {"agreed",       "agrees",    "believes", "thinks",    "denied",
-       "denies",       "confirmed", "confirms", "predicted", "predicts",
-       "revealed",     "reveals",   "hinted",   "hints",     "stressed",
-       "stresses",     "claims",    "suggests", "comments",  "announces",
-       "acknowledges", "tell",      "warn",     "insist",    "argue",
-       "admit",        "believe",   "think",    "deny",      "confirm",
-       "predict",      "reveal",    "stress"};
+      {"agreed",   "agrees",    "believes",  "thinks",       "denied",
+       "denies",   "confirmed", "confirms",  "predicted",    "predicts",
+       "revealed", "reveals",   "hinted",    "hints",        "stressed",
+       "stresses", "suggests",  "announces", "acknowledges", "tell",
+       "warn",     "insist",    "argue",     "admit",        "believe",
+       "think",    "deny",      "confirm",   "predict",      "reveal",
+       "stress"};
   // Nouns as often as verbs: "the bottom 10 states", "the claims".
   static const absl::flat_hash_set<std::string_view, internal::ViewHash>
       kNouns = {"states", "notes", "claims", "comments"};
@@ -495,12 +495,12 @@ bool OpensOwnClause(std::string_view lower) {
   return kWords.contains(lower);
 }
 
-// A word of AttributionSpans: ASCII letters, digits and apostrophes, and
-// any other character but general punctuation (U+2000..U+206F: dashes,
-// curly quotes), as bytes [begin, end) of the text.
-struct AttrWord {
-  uint32_t begin = 0, end = 0;
-};
+// Whether t[i] starts general punctuation (U+2000..U+206F: dashes, curly
+// quotes), E2 80 xx or E2 81 xx.
+bool IsGeneralPunctuation(std::string_view t, size_t i) {
+  return static_cast<unsigned char>(t[i]) == 0xE2 && i + 2 < t.size() &&
+         (static_cast<unsigned char>(t[i + 1]) & 0xFE) == 0x80;
+}
 
 bool IsWordByte(std::string_view t, size_t i) {
   const auto c = static_cast<unsigned char>(t[i]);
@@ -514,15 +514,14 @@ bool IsWordByte(std::string_view t, size_t i) {
   return true;
 }
 
-std::vector<AttrWord> AttrWords(std::string_view t) {
-  std::vector<AttrWord> out;
+// The words of AttributionSpans, as bytes of the text: runs of ASCII
+// letters, digits and apostrophes, and any other character but general
+// punctuation.
+std::vector<Span> AttrWords(std::string_view t) {
+  std::vector<Span> out;
   size_t i = 0;
   while (i < t.size()) {
-    // U+2000..U+206F is E2 80 xx or E2 81 xx.
-    const bool punct3 = static_cast<unsigned char>(t[i]) == 0xE2 &&
-                        i + 2 < t.size() &&
-                        (static_cast<unsigned char>(t[i + 1]) & 0xFE) == 0x80;
-    if (punct3) {
+    if (IsGeneralPunctuation(t, i)) {
       i += 3;
       continue;
     }
@@ -531,9 +530,7 @@ std::vector<AttrWord> AttrWords(std::string_view t) {
       continue;
     }
     const size_t b = i;
-    while (i < t.size() && IsWordByte(t, i) &&
-           !(static_cast<unsigned char>(t[i]) == 0xE2 && i + 2 < t.size() &&
-             (static_cast<unsigned char>(t[i + 1]) & 0xFE) == 0x80)) {
+    while (i < t.size() && IsWordByte(t, i) && !IsGeneralPunctuation(t, i)) {
       ++i;
     }
     out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i)});
@@ -560,14 +557,15 @@ size_t FindMark(std::string_view t, size_t b, size_t e, bool comma) {
 
 std::vector<Span> AttributionSpans(std::string_view t) {
   std::vector<Span> out;
-  const std::vector<AttrWord> w = AttrWords(t);
+  const std::vector<Span> w = AttrWords(t);
   const size_t n = w.size();
   if (n == 0) return out;
-  auto lower = [&](size_t k) {
-    std::string x(t.substr(w[k].begin, w[k].end - w[k].begin));
-    absl::AsciiStrToLower(&x);
-    return x;
-  };
+  std::vector<std::string> lowered(n);
+  for (size_t k = 0; k < n; ++k) {
+    lowered[k] = std::string(t.substr(w[k].begin, w[k].size()));
+    absl::AsciiStrToLower(&lowered[k]);
+  }
+  auto lower = [&](size_t k) -> const std::string& { return lowered[k]; };
   auto span = [](size_t b, size_t e) {
     return Span{static_cast<uint32_t>(b), static_cast<uint32_t>(e)};
   };
@@ -584,7 +582,7 @@ std::vector<Span> AttributionSpans(std::string_view t) {
   }
   if (marks.size() >= 2 && marks.size() % 2 == 0) {
     size_t inside = 0;
-    for (const AttrWord& x : w) {
+    for (const Span& x : w) {
       for (size_t m = 0; m < marks.size(); m += 2) {
         if (x.begin > marks[m] && x.end <= marks[m + 1]) ++inside;
       }
@@ -605,7 +603,7 @@ std::vector<Span> AttributionSpans(std::string_view t) {
     if (!IsSpeechVerb(lower(k)) || lower(k) == "states") continue;
     size_t j = k;
     if (j >= 2) {
-      const std::string p = lower(j - 1);
+      const std::string& p = lower(j - 1);
       if (p == "he" || p == "she" || p == "they" || p == "it") --j;
     }
     const size_t comma = FindMark(t, gap_begin(j), w[j].begin, true);
