@@ -2272,6 +2272,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
       CosineGate(*std::move(candidates), std::move(x), result.units,
                  doc_first_unit, options.min_cosine);
   result.scored_pairs = gated.pairs.size();
+  result.timings.gate_s = lap();
   ContrastTable contrasts(&result.contrasts);
   absl::StatusOr<PairScores> scores =
       sharing == nullptr
@@ -2285,6 +2286,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
     result.matches =
         ListForCopies(result.matches, copies, result.units, &contrasts);
   }
+  result.timings.score_s = lap();
   SetStorySimilarity(*ids, result.units, doc_first_unit, &result.matches);
   result.unrelated_matches_dropped =
       std::erase_if(result.matches, [&](const ClaimMatch& m) {
@@ -2310,7 +2312,7 @@ absl::StatusOr<ClaimsResult> FinishClaims(
             [](const ClaimMatch& p, const ClaimMatch& q) {
               return p.a != q.a ? p.a < q.a : p.b < q.b;
             });
-  result.timings.score_s = lap();
+  result.timings.filter_s = lap();
 
   result.clusters =
       ClusterMatches(result.matches, result.units, copies,

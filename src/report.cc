@@ -909,9 +909,10 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     const ClaimsResult::Timings& c = r.claims.timings;
     out << absl::StrFormat(
         "  claims: load %.3f s, segment %.3f s, units %.3f s, matrix %.3f s, "
-        "candidates %.3f s, score %.3f s, cluster %.3f s\n",
-        c.load_s, c.segment_s, c.units_s, c.matrix_s, c.candidates_s, c.score_s,
-        c.cluster_s);
+        "candidates %.3f s, gate %.3f s, score %.3f s, filter %.3f s, "
+        "cluster %.3f s\n",
+        c.load_s, c.segment_s, c.units_s, c.matrix_s, c.candidates_s, c.gate_s,
+        c.score_s, c.filter_s, c.cluster_s);
   }
   if (r.invalid_utf8 > 0) {
     // Not only UTF-8: every repair is counted here, whatever the input's

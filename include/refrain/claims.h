@@ -292,11 +292,13 @@ struct ClaimsResult {
   uint64_t scored_pairs = 0;     // Past the cosine filter.
   // Wall seconds of each step (not part of report.json): loading the
   // stemmer and WordNet, segmentation and boilerplate keys, unit analysis,
-  // IDF and the units x terms matrix, MinHash + LSH candidates, cosine and
-  // scoring, clusters.
+  // IDF and the units x terms matrix, MinHash + LSH candidates, the cosine
+  // gate, scoring the gated pairs, the filters on matches (story
+  // similarity, attribution, headlines), clusters.
   struct Timings {
     double load_s = 0, segment_s = 0, units_s = 0, matrix_s = 0,
-           candidates_s = 0, score_s = 0, cluster_s = 0;
+           candidates_s = 0, gate_s = 0, score_s = 0, filter_s = 0,
+           cluster_s = 0;
   } timings;
 };
 
