@@ -1649,6 +1649,22 @@ absl::Status ValidateIngestOptions(const IngestOptions& o) {
   if (o.text_field.empty()) {
     return absl::InvalidArgumentError("the text field name must not be empty");
   }
+  // An empty name finds nothing: every id would quietly become FILE:LINE
+  // (a re-delivered article then a new one to an index), every title or
+  // date none.
+  for (const auto& [flag, name] :
+       {std::pair{"--id-field", &o.id_field},
+        std::pair{"--title-field", &o.title_field},
+        std::pair{"--url-field", &o.url_field},
+        std::pair{"--date-field", &o.date_field},
+        std::pair{"--source-field", &o.source_field}}) {
+    if (name->empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          flag,
+          " must not be empty (a field name, or a JSON Pointer such as "
+          "/meta/id)"));
+    }
+  }
   if (o.max_record_bytes == 0 || o.max_record_bytes > 0x7fffffffull) {
     return absl::InvalidArgumentError(
         "--max-record-bytes must be in 1 .. 2147483647");
@@ -2117,8 +2133,24 @@ std::variant<Document, SkippedRecord> ParseRecord(
   };
   simdjson::dom::element text;
   if (find(options.text_field, &text)) {
-    return SkipOf(record,
-                  absl::StrCat("missing field '", options.text_field, "'"));
+    // One object wrapping the articles (a news API's response saved as
+    // it came: {"status": ..., "articles": [...]}) is one record without a
+    // text: say where the articles are.
+    std::string hint;
+    for (auto [key, value] : obj) {
+      simdjson::dom::array a;
+      if (value.get_array().get(a) || a.size() == 0 || !a.at(0).is_object()) {
+        continue;
+      }
+      hint = absl::StrCat(
+          " (its field '", std::string(key), "' is an array of ", a.size(),
+          " objects: if they are the articles, write them one to a line "
+          "first, e.g. jq -c '.",
+          std::string(key), "[]' FILE > articles.jsonl)");
+      break;
+    }
+    return SkipOf(
+        record, absl::StrCat("missing field '", options.text_field, "'", hint));
   }
   if (auto problem = read(options.text_field, text, &doc.text)) {
     return SkipOf(record, *problem);

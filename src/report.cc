@@ -577,6 +577,8 @@ std::string Abbrev(std::string_view s, size_t max_bytes) {
 }
 
 using internal::Printable;
+// A field printed on a line of its own (an id, a title, a location).
+std::string Line(std::string_view s) { return Printable(s, /*one_line=*/true); }
 
 }  // namespace
 
@@ -613,8 +615,8 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
 void WriteCompareText(const Comparison& c, std::ostream& out) {
   for (int side = 0; side < 2; ++side) {
     const Document& d = c.documents[side];
-    out << (side == 0 ? "A: " : "B: ") << Printable(d.id) << "\n";
-    if (!d.title.empty()) out << "   " << Printable(d.title) << "\n";
+    out << (side == 0 ? "A: " : "B: ") << Line(d.id) << "\n";
+    if (!d.title.empty()) out << "   " << Line(d.title) << "\n";
   }
   out << absl::StrFormat(
       "jaccard %.3f, containment %.3f (word %d-shingles), MinHash estimate "
@@ -849,7 +851,7 @@ void WriteJson(const Report& r, std::ostream& out) {
 
 void WriteSkipped(std::span<const SkippedRecord> skipped, std::ostream& out) {
   for (const SkippedRecord& s : skipped) {
-    out << Printable(s.location) << ": " << Printable(s.reason) << "\n";
+    out << Line(s.location) << ": " << Line(s.reason) << "\n";
   }
 }
 
@@ -889,7 +891,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;
       for (size_t i = 0; i < ix.id_taken.size() && i < 3; ++i) {
-        ids.push_back(Printable(r.documents[ix.id_taken[i]].id));
+        ids.push_back(Line(r.documents[ix.id_taken[i]].id));
       }
       out << absl::StrFormat(
           "  %d new articles have an id the index holds for another article "
@@ -933,7 +935,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     out << absl::StrFormat(
         "  %d dates not read as dates: --keep earliest orders them as text, "
         "after every date it reads (the first: %s, \"%s\")\n",
-        r.dates_not_read, Printable(d.id), Printable(d.date));
+        r.dates_not_read, Line(d.id), Line(d.date));
   }
   out << absl::StrFormat(
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %d candidate "
@@ -956,9 +958,9 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   if (top.size() > static_cast<size_t>(top_pairs)) top.resize(top_pairs);
   for (const NearDuplicatePair* p : top) {
     out << absl::StrFormat("  %.3f  %s%s  ~  %s\n", p->jaccard,
-                           Printable(r.documents[p->a].id),
+                           Line(r.documents[p->a].id),
                            r.index.IsIndexed(p->a) ? " (indexed)" : "",
-                           Printable(r.documents[p->b].id));
+                           Line(r.documents[p->b].id));
   }
   if (!r.options.claims.enabled) return;
   if (!r.claims_error.empty()) {
@@ -1028,7 +1030,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       const ClaimUnit& unit = c.units[u];
       const Document& d = r.documents[unit.doc];
       out << absl::StrFormat(
-          "%s[%s] %s\n", indent, Printable(d.id),
+          "%s[%s] %s\n", indent, Line(d.id),
           Printable(Abbrev(std::string_view(d.text).substr(unit.span.begin,
                                                            unit.span.size()),
                            160)));

@@ -39,7 +39,8 @@ namespace {
 // Escaping and formatting.
 
 // Appends `s` with the five HTML-significant characters escaped: safe in
-// text content and in quoted attribute values.
+// text content and in quoted attribute values. Control characters other
+// than white space become U+FFFD.
 void Esc(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
@@ -58,11 +59,17 @@ void Esc(std::string& out, std::string_view s) {
       case '\'':
         out += "&#39;";
         break;
-      case '\0':
-        out += "&#xFFFD;";
-        break;  // NUL is not allowed in HTML text.
       default:
-        out += c;
+        // NUL is not allowed in HTML text, and the other controls (ESC,
+        // BEL, ...: HTML's "control characters" but white space) are
+        // parse errors that browsers show as nothing at all.
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' &&
+             c != '\r' && c != '\f') ||
+            c == 0x7F) {
+          out += "&#xFFFD;";
+        } else {
+          out += c;
+        }
     }
   }
 }

@@ -8,6 +8,7 @@
 #include <unicode/utf8.h>
 
 #include <array>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -343,10 +344,29 @@ absl::Status ValidateSegmentOptions(const SegmentOptions& o) {
   if (o.min_quote_words < 1 || o.min_quote_words > 1000) {
     return absl::InvalidArgumentError("--min-quote-words must be in 1..1000");
   }
+  // ICU takes any name, falling back to its root rules for what it does
+  // not know: a mistyped language or country is refused here instead of
+  // quietly giving other sentence breaks (review, thirty-second session).
+  const icu::Locale locale = icu::Locale::createFromName(o.locale.c_str());
+  auto listed = [](const char* code, const char* const* list) {
+    for (; *list != nullptr; ++list) {
+      if (std::strcmp(code, *list) == 0) return true;
+    }
+    return false;
+  };
+  if (locale.isBogus() ||
+      (*locale.getLanguage() != '\0' &&
+       !listed(locale.getLanguage(), icu::Locale::getISOLanguages())) ||
+      (*locale.getCountry() != '\0' &&
+       !listed(locale.getCountry(), icu::Locale::getISOCountries()))) {
+    return absl::InvalidArgumentError(
+        "unknown sentence locale: " + o.locale +
+        " (an ICU locale: a language code, optionally _COUNTRY, e.g. en, "
+        "en_GB, de@ss=standard)");
+  }
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::BreakIterator> it(
-      icu::BreakIterator::createSentenceInstance(
-          icu::Locale::createFromName(o.locale.c_str()), status));
+      icu::BreakIterator::createSentenceInstance(locale, status));
   if (U_FAILURE(status)) {
     return absl::InvalidArgumentError("unusable sentence locale: " + o.locale);
   }

@@ -126,14 +126,14 @@ void TrimSpace(std::string_view text, uint32_t* begin, uint32_t* end) {
   *end = e;
 }
 
-std::string Printable(std::string_view s) {
+std::string Printable(std::string_view s, bool one_line) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     const auto next =
         static_cast<unsigned char>(i + 1 < s.size() ? s[i + 1] : 0);
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+    if ((c < 0x20 && (one_line || (c != '\n' && c != '\t'))) || c == 0x7F) {
       out += absl::StrFormat("\\u%04x", c);
     } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
       out += absl::StrFormat("\\u%04x", next);

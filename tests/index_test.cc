@@ -946,7 +946,13 @@ TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
   ExpectRefused(db, "bands 21 (this scan: 16)", "--bands 16 --rows 8");
   ExpectRefused(db, "(--bands 21 --rows 6 give the index's banding)",
                 "--bands 16 --rows 8");
-  ExpectRefused(db, "claims 1 (this scan: 0)", "--no-claims");
+  // Said alone, not with every claim parameter after it (review,
+  // thirty-second session).
+  ExpectRefused(db,
+                "other parameters, so its sketches cannot be compared with "
+                "this scan's: claims on (the index holds the claim units",
+                "--no-claims");
+  ExpectRefused(db, "drop --no-claims). Scan with", "--no-claims");
   // Which sentences are units decides the unit counts the IDF divides by.
   ExpectRefused(db, "claim_min_words 5 (this scan: 3)", "--claim-min-words 3");
   // An index made before the value was recorded reads as the default.

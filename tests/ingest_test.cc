@@ -154,6 +154,28 @@ TEST(Ingest, TextFileTitleAndId) {
   EXPECT_EQ(r.docs[0].text, "\n\n  The Title  \nBody text here.\n");
 }
 
+// A news API's response saved as it came is one object wrapping the
+// articles: the skip says where they are (review, thirty-second session).
+TEST(Ingest, AnObjectWrappingTheArticlesSaysWhereTheyAre) {
+  TempDir d;
+  WriteFile(d / "newsapi.json",
+            "{\"status\": \"ok\", \"totalResults\": 2, \"articles\": "
+            "[{\"title\": \"a\", \"content\": \"x y z\"}, "
+            "{\"title\": \"b\", \"content\": \"p q\"}]}\n");
+  WriteFile(d / "plain.jsonl", "{\"id\": \"1\", \"tags\": [\"a\"]}\n");
+  IngestOptions o;
+  o.text_field = "content";
+  Ingested r = IngestAll({d / "newsapi.json", d / "plain.jsonl"}, o);
+  EXPECT_TRUE(r.docs.empty());
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].reason,
+            "missing field 'content' (its field 'articles' is an array of 2 "
+            "objects: if they are the articles, write them one to a line "
+            "first, e.g. jq -c '.articles[]' FILE > articles.jsonl)");
+  // An array of strings is no wrapper.
+  EXPECT_EQ(r.skipped[1].reason, "missing field 'content'");
+}
+
 // Files saved as "UTF-8 with BOM" (Windows tools), and such files
 // concatenated: the mark is not text, and a JSON line that starts with it
 // is read, not skipped as malformed.

@@ -42,6 +42,7 @@ const std::vector<std::string>& Payloads() {
       "' onmouseover='alert(1)",
       "</textarea></style></title><b>bold</b>",
       "AT&T &amp; co",
+      "\x1b[31mred\x1b[0m\x07 bell",
   };
   return p;
 }
@@ -65,6 +66,10 @@ std::string Escaped(const std::string& s) {
         break;
       case '\'':
         out += "&#39;";
+        break;
+      case '\x1b':
+      case '\x07':
+        out += "&#xFFFD;";
         break;
       default:
         out += c;

@@ -896,6 +896,41 @@ TEST(Cli, ExitCodesAndHelp) {
       RunRefrain("compare /nonexistent/a.txt /nonexistent/b.txt").exit_code, 1);
 }
 
+// Review, thirty-second session: an empty value (`--index "$DB"` with DB
+// unset) turned the option off and exited 0; a mistyped command was "A
+// subcommand is required"; a seed past 2^64 - 1 was clamped to it.
+TEST(Cli, RefusesEmptyValuesMistypedCommandsAndSeedsOutOfRange) {
+  const std::string corpus = CorpusDir();
+  for (const auto& [args, says] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"scan --index '' " + corpus, "--index: needs an index file"},
+           {"compare a b --in " + corpus + " --index ''",
+            "--index: needs an index file"},
+           {"scan --write-kept '' " + corpus, "--write-kept: needs a file"},
+           {"scan --id-field '' " + corpus, "--id-field must not be empty"},
+           {"scan --date-field '' " + corpus, "--date-field must not be empty"},
+           {"scan --background-idf '' " + corpus,
+            "--background-idf: needs a file"},
+           {"scan --seed 18446744073709551616 " + corpus,
+            "--seed: 18446744073709551616 is out of range"},
+           {"scna " + corpus, "unknown command 'scna' (commands: scan,"},
+           {"index stat x.db",
+            "unknown command 'stat' of index (commands: "
+            "stats, check, remove, upgrade)"},
+           {"compare x x --in " + corpus, "A and B are the same document (x)"},
+       }) {
+    auto r = RunRefrain(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find(says), std::string::npos) << args << ": " << r.err;
+  }
+  // The largest seed is still one.
+  TempDir d;
+  EXPECT_EQ(RunRefrain("scan --quiet --no-claims --seed 18446744073709551615 " +
+                       corpus + " --out " + (d / "out"))
+                .exit_code,
+            0);
+}
+
 TEST(Cli, ClaimsPastTheirLimitExitOneWithTheNearDuplicatesWritten) {
   TempDir d;
   auto r = RunRefrain("scan " + CorpusDir() +

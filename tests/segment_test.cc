@@ -247,6 +247,20 @@ TEST(Segment, ValidatesOptions) {
   o.min_quote_words = 0;
   EXPECT_FALSE(ValidateSegmentOptions(o).ok());
   EXPECT_TRUE(ValidateSegmentOptions(SegmentOptions{}).ok());
+  // ICU falls back to its root rules for any name: a mistyped locale is
+  // refused instead (review, thirty-second session).
+  auto locale_ok = [](const char* name) {
+    SegmentOptions l;
+    l.locale = name;
+    return ValidateSegmentOptions(l).ok();
+  };
+  EXPECT_TRUE(locale_ok("en@ss=standard"));
+  EXPECT_TRUE(locale_ok("en_GB"));
+  EXPECT_TRUE(locale_ok("sr_Latn_RS"));
+  EXPECT_TRUE(locale_ok("root"));
+  EXPECT_FALSE(locale_ok("xx_YY_bogus"));
+  EXPECT_FALSE(locale_ok("zz"));
+  EXPECT_FALSE(locale_ok("fr_XX"));
 }
 
 }  // namespace

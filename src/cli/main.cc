@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
@@ -28,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "refrain/eval_pairs.h"
 #include "refrain/generate.h"
 #include "refrain/index.h"
@@ -47,10 +49,17 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-// CLI11 reads "-1" into an unsigned option as 2^64 - 1.
+// CLI11 reads "-1" into an unsigned option as 2^64 - 1, and a number past
+// 2^64 - 1 as 2^64 - 1.
 const CLI::Validator kUnsigned(
     [](std::string& v) {
-      return v.starts_with("-") ? std::string("must be >= 0") : std::string();
+      if (v.starts_with("-")) return std::string("must be >= 0");
+      uint64_t x = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+      if (ec == std::errc::result_out_of_range) {
+        return v + " is out of range (at most 18446744073709551615)";
+      }
+      return std::string();
     },
     "UINT");
 
@@ -63,6 +72,17 @@ const CLI::Validator kNumber(
       return std::isfinite(x) ? std::string() : v + " is not a finite number";
     },
     "");
+
+// For a path or name whose empty value would otherwise mean "none": given
+// empty (an unset shell variable, `--index "$DB"`), it is a mistake to say,
+// not a feature to turn off quietly.
+CLI::Validator NotEmpty(const char* what) {
+  return CLI::Validator(
+      [what](std::string& v) {
+        return v.empty() ? std::string("needs ") + what : std::string();
+      },
+      "");
+}
 
 int Fail(const absl::Status& s) {
   std::cerr << "refrain: " << s.message() << "\n";
@@ -192,6 +212,7 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
   cmd->add_option("--background-idf", c->background_idf,
                   "Text file whose lines add to the IDF statistics (also "
                   ".gz, .zst)")
+      ->check(NotEmpty("a file"))
       ->capture_default_str();
   cmd->add_option("--wordnet-dir", c->wordnet_dir,
                   "WordNet 3.0 database directory; empty = no WordNet")
@@ -302,7 +323,8 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "(.jsonl, .jsonl.gz or .jsonl.zst): the input records of "
                   "every document kept (keep = 1 in documents.csv), in input "
                   "order; JSONL records verbatim, text files as "
-                  "{\"id\", \"text\"}");
+                  "{\"id\", \"text\"}")
+      ->check(NotEmpty("a file name (.jsonl, .jsonl.gz or .jsonl.zst)"));
   cmd->add_option("--keep", f->keep,
                   "Which member of a near-duplicate cluster is kept "
                   "(documents.csv keep, --write-kept) and represents it: the "
@@ -368,7 +390,8 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_option("--index", o.index_path,
                   "Persistent index (SQLite file, created if missing): also "
                   "compare with every article indexed by earlier scans, then "
-                  "add this dump to it");
+                  "add this dump to it")
+      ->check(NotEmpty("an index file"));
   cmd->add_flag("--index-read-only", o.index_read_only,
                 "With --index: compare with the indexed articles but add "
                 "nothing (the index must exist; read as one snapshot, beside "
@@ -837,6 +860,11 @@ absl::Status CheckCompareHtml(const CompareFlags& f) {
 }
 
 int RunCompareCommand(const CompareFlags& f) {
+  if (f.a == f.b && f.a != "-") {  // "-" twice has a message of its own.
+    return Fail(absl::InvalidArgumentError(
+        absl::StrCat("A and B are the same document (", f.a,
+                     "): name two documents to compare")));
+  }
   if (absl::Status s = CheckCompareHtml(f); !s.ok()) return Fail(s);
   // Scoring every pair of units is bounded by the memory there is, as the
   // scan's claims stage is.
@@ -1267,10 +1295,12 @@ int main(int argc, char** argv) {
       "inputs learns (the scores the scan reported; compare "
       "scores every pair of units of A and B, so it may also "
       "list a match the scan's candidate search missed)");
-  compare_cmd->add_option(
-      "--index", compare.options.index_path,
-      "Look A and B up as document ids in this index (scan --index) when "
-      "they are not in the --in inputs; read-only");
+  compare_cmd
+      ->add_option(
+          "--index", compare.options.index_path,
+          "Look A and B up as document ids in this index (scan --index) when "
+          "they are not in the --in inputs; read-only")
+      ->check(NotEmpty("an index file"));
   compare_cmd->add_flag("--json", compare.json,
                         "Print one JSON object: jaccard, containment, "
                         "estimate, near_duplicate, claims, idf");
@@ -1361,22 +1391,15 @@ int main(int argc, char** argv) {
       "a date, or whose date does not parse (counted), are kept");
   // Else an empty value (an unset shell variable) counts as no filter, and
   // the error asks for one of the three.
-  auto not_empty = [](const char* what) {
-    return CLI::Validator(
-        [what](std::string& v) {
-          return v.empty() ? std::string("needs ") + what : std::string();
-        },
-        "");
-  };
-  before->check(not_empty("a date, e.g. 2026-01-01"));
+  before->check(NotEmpty("a date, e.g. 2026-01-01"));
   CLI::Option* by_id =
       index_remove_cmd
           ->add_option("--id", index.remove.id, "The document with this id")
-          ->check(not_empty("a document id"));
+          ->check(NotEmpty("a document id"));
   CLI::Option* by_source = index_remove_cmd
                                ->add_option("--source", index.remove.source,
                                             "Every document of this source")
-                               ->check(not_empty("a source name"));
+                               ->check(NotEmpty("a source name"));
   before->excludes(by_id)->excludes(by_source);
   by_id->excludes(by_source);
   CLI::App* index_upgrade_cmd = index_cmd->add_subcommand(
@@ -1393,6 +1416,31 @@ int main(int argc, char** argv) {
         ->capture_default_str();
   }
 
+  // CLI11 answers a mistyped command ("scna", "index stat") with "A
+  // subcommand is required"; say which word it did not know instead.
+  {
+    const CLI::App* level = &app;
+    for (int i = 1; i < argc && level != nullptr; ++i) {
+      const std::string_view word = argv[i];
+      if (word.starts_with("-")) break;
+      std::vector<std::string> names;
+      const CLI::App* next = nullptr;
+      for (const CLI::App* sub :
+           level->get_subcommands([](const CLI::App*) { return true; })) {
+        names.push_back(sub->get_name());
+        if (sub->get_name() == word) next = sub;
+      }
+      if (names.empty()) break;
+      if (next == nullptr) {
+        std::cerr << "refrain: unknown command '" << word << "'"
+                  << (level == &app ? "" : " of " + level->get_name())
+                  << " (commands: " << absl::StrJoin(names, ", ")
+                  << "); run with --help for more information\n";
+        return kExitUsage;
+      }
+      level = next;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
