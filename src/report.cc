@@ -729,6 +729,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
     j["index"] = {{"path", ix.path},
                   {"documents_before", ix.documents_before},
                   {"already_indexed", ix.reindexed.size()},
+                  {"already_indexed_unchanged", ix.unchanged.size()},
                   {"added", ix.added},
                   {"claim_units_added", ix.units_added},
                   {"documents_after", ix.documents_before + ix.added},
@@ -887,6 +888,13 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           r.lsh.bands, r.lsh.rows, r.options.threshold,
           ix.banding_for_threshold.bands, ix.banding_for_threshold.rows,
           std::pow(1.0 / r.lsh.bands, 1.0 / r.lsh.rows));
+    }
+    if (!ix.unchanged.empty()) {
+      out << absl::StrFormat(
+          "  %d of the already indexed articles are unchanged: what they share "
+          "with indexed articles and with each other was reported before, "
+          "and only their pairs and matches with new articles are listed\n",
+          ix.unchanged.size());
     }
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;

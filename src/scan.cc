@@ -247,6 +247,10 @@ absl::Status ValidateScanOptions(const ScanOptions& o) {
   if (o.index_read_only && o.index_path.empty()) {
     return absl::InvalidArgumentError("--index-read-only needs --index PATH");
   }
+  if (o.index_report_unchanged && o.index_path.empty()) {
+    return absl::InvalidArgumentError(
+        "--index-report-unchanged needs --index PATH");
+  }
   if (!o.index_path.empty() && o.floor) {
     return absl::InvalidArgumentError("--index cannot be used with --floor");
   }
@@ -1022,6 +1026,7 @@ absl::StatusOr<std::vector<uint32_t>> StoriesOf(
   doc_level.claims.enabled = false;
   doc_level.index_path.clear();
   doc_level.index_read_only = false;
+  doc_level.index_report_unchanged = false;
   absl::StatusOr<Report> report = RunScan(inputs, doc_level);
   if (!report.ok()) return report.status();
   bool same = report->documents.size() == docs.size();

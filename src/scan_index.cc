@@ -93,6 +93,7 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   if (!already.ok()) return already.status();
   already_ = *std::move(already);
   if (absl::Status s = FindTakenIds(signature); !s.ok()) return s;
+  if (absl::Status s = FindUnchanged(docs); !s.ok()) return s;
 
   // Document level: the buckets of the new signatures.
   const LshParams lsh = index_.params().lsh;
@@ -191,6 +192,26 @@ absl::Status IndexedScan::FindTakenIds(
       id_taken_[which[j]] = 1;
       already_[which[j]] = 0;
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
+  unchanged_.assign(already_.size(), 0);
+  if (options_->index_report_unchanged) return absl::OkStatus();
+  std::vector<size_t> which;
+  std::vector<int64_t> rows;
+  for (size_t i = 0; i < already_.size(); ++i) {
+    if (already_[i] != 0) {
+      which.push_back(i);
+      rows.push_back(already_[i]);
+    }
+  }
+  if (rows.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<std::string>> texts = index_.LoadTexts(rows);
+  if (!texts.ok()) return texts.status();
+  for (size_t j = 0; j < which.size(); ++j) {
+    unchanged_[which[j]] = (*texts)[j] == docs[which[j]].text;
   }
   return absl::OkStatus();
 }
@@ -325,7 +346,11 @@ ClaimsIncremental* IndexedScan::claims(uint32_t loaded) {
   claims_.is_new.assign(loaded + n, 0);
   claims_.counts_in_idf.assign(loaded + n, 0);
   for (size_t i = 0; i < n; ++i) {
-    claims_.is_new[loaded + i] = 1;
+    // An article delivered again unchanged is what the index holds: its
+    // matches with indexed articles and with other such copies were
+    // reported when the later of the two was added (as for two indexed
+    // articles), so only those with articles new to the index are.
+    claims_.is_new[loaded + i] = unchanged_[i] == 0;
     claims_.counts_in_idf[loaded + i] = already_[i] == 0;
   }
   SetIndexCounts(&claims_);
@@ -341,12 +366,19 @@ absl::Status IndexedScan::Finish(
   const uint32_t loaded = static_cast<uint32_t>(origins_.size());
   const size_t total = report->documents.size();
 
-  // ---- The report: only what involves a new document. ----
+  // ---- The report: only what involves a document new to the index. ----
+  // An article delivered again unchanged counts as the indexed one: what
+  // it shares with indexed articles, or with another such, was reported
+  // when the later of them was added.
+  auto seen = [&](uint32_t d) {
+    return d < loaded || unchanged_[d - loaded] != 0;
+  };
   std::erase_if(report->pairs, [&](const NearDuplicatePair& p) {
-    return p.b < loaded;  // a < b: both indexed.
+    return seen(p.a) && seen(p.b);
   });
   std::erase_if(report->clusters, [&](const DocumentCluster& c) {
-    return c.cluster.members.back() < loaded;  // Members ascend.
+    return std::all_of(c.cluster.members.begin(), c.cluster.members.end(),
+                       seen);
   });
 
   IndexSummary& ix = report->index;
@@ -357,6 +389,11 @@ absl::Status IndexedScan::Finish(
   ix.origins = std::move(origins_);
   ix.documents_before = documents_before_;
   ix.reindexed = Reindexed(loaded);
+  ix.unchanged.clear();
+  for (size_t d = loaded; d < total; ++d) {
+    if (unchanged_[d - loaded])
+      ix.unchanged.push_back(static_cast<uint32_t>(d));
+  }
   ix.id_taken.clear();
   for (size_t d = loaded; d < total; ++d) {
     if (id_taken_[d - loaded]) ix.id_taken.push_back(static_cast<uint32_t>(d));

@@ -90,6 +90,8 @@ class IndexedScan {
   // article, and clears their already_.
   absl::Status FindTakenIds(
       const std::function<std::span<const uint32_t>(size_t)>& signature);
+  // Sets unchanged_ from the indexed texts of the already_ documents.
+  absl::Status FindUnchanged(std::span<const Document> docs);
 
   // Of the indexed documents holding the units `found` (FindUnits of the
   // new units in `units`, sketched into `sketch`), those with a unit whose
@@ -109,6 +111,9 @@ class IndexedScan {
   // Per new document: 1 when its id is indexed for another article
   // (IndexSummary::id_taken): compared as new, not added.
   std::vector<char> id_taken_;
+  // Per new document: 1 when it is already indexed (already_) with the
+  // same text, byte for byte (IndexSummary::unchanged).
+  std::vector<char> unchanged_;
   std::vector<IndexedOrigin> origins_;  // Of the loaded documents.
   ClaimsIncremental claims_;
   double seconds_ = 0;  // Spent in Open, FindRelated and Finish.

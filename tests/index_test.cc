@@ -439,13 +439,26 @@ TEST(Index, RerunOfTheSameDumpAddsNothing) {
   Scan({d / "a.jsonl"}, db);
   Report once = Scan({d / "b.jsonl"}, db);
   const std::string before = ReadFile(db);
-  Report again = Scan({d / "b.jsonl"}, db);
+  ASSERT_FALSE(once.pairs.empty());
+  ASSERT_FALSE(once.claims.matches.empty());
+  // By default the articles, all delivered again unchanged, count as the
+  // indexed ones: everything they share was reported by `once`.
+  Report quiet = Scan({d / "b.jsonl"}, db);
+  EXPECT_EQ(quiet.index.added, 0u);
+  EXPECT_EQ(quiet.index.unchanged.size(), 150u);
+  EXPECT_TRUE(quiet.pairs.empty());
+  EXPECT_TRUE(quiet.clusters.empty());
+  EXPECT_TRUE(quiet.claims.matches.empty());
+  ScanOptions o;
+  o.index_report_unchanged = true;
+  Report again = Scan({d / "b.jsonl"}, db, o);
   EXPECT_EQ(again.index.added, 0u);
   EXPECT_EQ(again.index.reindexed.size(), 150u);
+  EXPECT_TRUE(again.index.unchanged.empty());
   EXPECT_EQ(again.index.dump_seq, 0u);
   EXPECT_EQ(again.index.documents_before, 300u);
-  // The same report: nothing is compared with its own indexed copy, and the
-  // IDF counts each article once.
+  // With --index-report-unchanged, the same report: nothing is compared
+  // with its own indexed copy, and the IDF counts each article once.
   auto p1 = PairsById(once), p2 = PairsById(again);
   EXPECT_EQ(p1.size(), p2.size());
   for (const auto& [k, p] : p1) EXPECT_TRUE(p2.count(k));
@@ -463,6 +476,52 @@ TEST(Index, RerunOfTheSameDumpAddsNothing) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("added 0 (150 already indexed"), std::string::npos)
       << r.out;
+  EXPECT_NE(r.out.find("150 of the already indexed articles are unchanged"),
+            std::string::npos)
+      << r.out;
+}
+
+// A feed's daily dump repeats yesterday's articles (review, thirty-second
+// session: 42% of a day's matches were the day before's again). Day 2 =
+// day 1's articles, unchanged, then day 2's own, one of day 1's edited:
+// the report is day 2's own alone against the index, plus the edited one.
+TEST(Index, ArticlesDeliveredAgainUnchangedAreNotReportedAgain) {
+  TempDir d;
+  GenerateSplit(d, 300, 150, 7);
+  const std::string db = d / "i.db";
+  Scan({d / "a.jsonl"}, db);
+  const std::string fresh_db = d / "fresh.db";
+  std::filesystem::copy_file(db, fresh_db);
+  Report alone = Scan({d / "b.jsonl"}, fresh_db);
+  ASSERT_FALSE(alone.pairs.empty());
+  ASSERT_FALSE(alone.claims.matches.empty());
+  WriteFile(d / "both.jsonl",
+            ReadFile(d / "a.jsonl") + ReadFile(d / "b.jsonl"));
+  Report both = Scan({d / "both.jsonl"}, db);
+  EXPECT_EQ(both.index.unchanged.size(), 150u);
+  EXPECT_EQ(both.index.added, 150u);
+  // Every pair and match involves an article new to the index, as alone.
+  auto p1 = PairsById(alone), p2 = PairsById(both);
+  EXPECT_EQ(p1.size(), p2.size());
+  for (const auto& [k, p] : p1) EXPECT_TRUE(p2.count(k)) << std::get<0>(k);
+  auto m1 = MatchesById(alone), m2 = MatchesById(both);
+  EXPECT_EQ(m1.size(), m2.size());
+  for (const auto& [k, m] : m1) {
+    ASSERT_TRUE(m2.count(k));
+    EXPECT_NEAR(m2[k].score, m.score, 1e-9);
+  }
+  // An article delivered again edited (one word) is not unchanged: its
+  // pairs with indexed articles are reported again, as before this rule.
+  std::istringstream a(ReadFile(d / "a.jsonl"));
+  std::string first;
+  std::getline(a, first);
+  const size_t at = first.find("\"text\":\"");
+  ASSERT_NE(at, std::string::npos) << first;
+  first.insert(at + 8, "Updated ");
+  WriteFile(d / "edited.jsonl", first + "\n");
+  Report edited = Scan({d / "edited.jsonl"}, db);
+  EXPECT_EQ(edited.index.reindexed.size(), 1u);
+  EXPECT_TRUE(edited.index.unchanged.empty());
 }
 
 // Starts the CLI; returns its pid.

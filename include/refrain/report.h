@@ -84,6 +84,12 @@ struct IndexSummary {
   // the same articles an earlier run handled, not kept again by a
   // deduplicated dataset (documents.csv keep 0, --write-kept).
   std::vector<uint32_t> reindexed;
+  // Those of `reindexed` whose text is the indexed one, byte for byte: as
+  // the indexed article, their pairs and claim matches with indexed
+  // articles and with each other are not reported again (they were when
+  // the later of the two was added), only those with articles new to the
+  // index. Indexes into Report::documents, ascending.
+  std::vector<uint32_t> unchanged;
   // New documents whose id the index holds for another article (their
   // signatures share under half their slots: ids reused by dumps that
   // number from 1 each day, or standard input read as "<stdin>" each

@@ -104,6 +104,14 @@ struct ScanOptions {
   // the scan neither waits for a scan writing it nor sees that scan's dump
   // half-added. Default false.
   bool index_read_only = false;
+  // With index_path: an article delivered again (its id indexed) whose
+  // text is the indexed one, byte for byte, counts as that indexed article,
+  // so its pairs and claim matches with indexed articles and with other
+  // such articles, reported when the later of the two was added, are not
+  // reported again (daily dumps of a feed repeat yesterday's articles).
+  // True reports them as a first scan of the dump did (a dump scanned
+  // again to get its report again). Default false.
+  bool index_report_unchanged = false;
   // How long to wait while another process writes the index, in
   // milliseconds, before failing with "index is locked by another process".
   // Default 30000; range >= 0.

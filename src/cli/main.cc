@@ -396,6 +396,12 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                 "With --index: compare with the indexed articles but add "
                 "nothing (the index must exist; read as one snapshot, beside "
                 "any scan writing it)");
+  cmd->add_flag("--index-report-unchanged", o.index_report_unchanged,
+                "With --index: also report what articles delivered again "
+                "unchanged (same id, same text) share with indexed articles "
+                "and with each other; by default that was reported when the "
+                "later of the two was added, and only their pairs and matches "
+                "with new articles are");
   cmd->add_option_function<double>(
          "--index-wait",
          [&o](double s) { o.index_wait_ms = static_cast<int>(s * 1000); },
