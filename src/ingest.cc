@@ -1311,6 +1311,32 @@ class Walker {
       return;
     }
     rec.from_utf16 = src.FromUtf16();
+    // Text holds no NUL byte. A file that does is binary (misnamed, or
+    // cut from a disk image), or UTF-16 without a byte-order mark, whose
+    // every other byte is NUL for Latin text: read as UTF-8 it became an
+    // "article" of repaired bytes, matched with nothing (review,
+    // thirty-second session).
+    if (!rec.from_utf16) {
+      size_t even = 0, odd = 0;
+      for (size_t i = bytes.find('\0'); i != std::string::npos;
+           i = bytes.find('\0', i + 1)) {
+        ++(i % 2 == 0 ? even : odd);
+      }
+      if (even + odd > 0) {
+        const bool utf16 = (even + odd) * 4 >= bytes.size();
+        Skip(path, 0,
+             absl::StrCat(
+                 "not text: ", even + odd,
+                 even + odd == 1 ? " NUL byte" : " NUL bytes",
+                 !utf16 ? " (a binary file)"
+                        : absl::StrCat(
+                              " (UTF-16 without a byte-order mark? convert "
+                              "it first, e.g. iconv -f ",
+                              odd > even ? "UTF-16LE" : "UTF-16BE",
+                              " -t UTF-8)")));
+        return;
+      }
+    }
     on_record_(std::move(rec));
   }
 

@@ -154,6 +154,34 @@ TEST(Ingest, TextFileTitleAndId) {
   EXPECT_EQ(r.docs[0].text, "\n\n  The Title  \nBody text here.\n");
 }
 
+// Text holds no NUL byte: a binary file, or UTF-16 without a byte-order
+// mark, is skipped with its reason instead of read as an article of
+// repaired bytes (review, thirty-second session).
+TEST(Ingest, FilesWithNulBytesAreNotText) {
+  TempDir d;
+  std::string le, be;
+  for (char c : std::string("Moscow says the plan is ready.\n")) {
+    le += std::string{c, '\0'};
+    be += std::string{'\0', c};
+  }
+  WriteFile(d / "le.txt", le);
+  WriteFile(d / "be.txt", be);
+  WriteFile(d / "bin.txt", std::string("ab\0cdefghijklmnopqrstuvwxyz", 27));
+  WriteFile(d / "bom.txt", "\xFF\xFE" + le);  // With its mark: read.
+  Ingested r =
+      IngestAll({d / "le.txt", d / "be.txt", d / "bin.txt", d / "bom.txt"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, "Moscow says the plan is ready.\n");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[0].reason,
+            "not text: 31 NUL bytes (UTF-16 without a byte-order mark? "
+            "convert it first, e.g. iconv -f UTF-16LE -t UTF-8)");
+  EXPECT_EQ(r.skipped[1].reason,
+            "not text: 31 NUL bytes (UTF-16 without a byte-order mark? "
+            "convert it first, e.g. iconv -f UTF-16BE -t UTF-8)");
+  EXPECT_EQ(r.skipped[2].reason, "not text: 1 NUL byte (a binary file)");
+}
+
 // A news API's response saved as it came is one object wrapping the
 // articles: the skip says where they are (review, thirty-second session).
 TEST(Ingest, AnObjectWrappingTheArticlesSaysWhereTheyAre) {
