@@ -937,6 +937,7 @@ class Lister {
                      "read it)"
                    : "hidden file: not read (name it as an input to read it)",
                0});
+          files.back().passed_over = true;
           continue;
         }
         if (it->is_directory(type_ec)) {
@@ -958,6 +959,14 @@ class Lister {
         // of a file the walk lists too ("latest.jsonl" beside the dump it
         // names): see SameFilesThroughLinks.
         if (it->is_symlink(type_ec)) links_.insert(name);
+        // A file of a type not read (README.md, a .pdf beside the
+        // dump) is passed over here, by its name; named as an input it is
+        // a failed record.
+        if (!Classify(name).format && it->is_regular_file(type_ec)) {
+          files.push_back({std::move(name), UnsupportedReason(), 0});
+          files.back().passed_over = true;
+          continue;
+        }
         if (it->is_regular_file(type_ec) && !sizes_) {
           files.push_back({std::move(name), "", 0});
           files.back().regular = true;
@@ -972,6 +981,7 @@ class Lister {
                            "not a regular file (a FIFO, socket or device): "
                            "read only when named as an input",
                            0});
+          files.back().passed_over = true;
           continue;
         }
         // A file that cannot be stat'ed is listed: reading it says why.
@@ -1022,7 +1032,7 @@ class Walker {
   // `head`: the file's first bytes if read ahead (ReadAhead), else null.
   void Read(const InputFile& f, FileHead* head = nullptr) {
     if (!f.skip_reason.empty()) {
-      Skip(f.path, 0, f.skip_reason, 0, f.unreadable);
+      Skip(f.path, 0, f.skip_reason, 0, f.unreadable, f.passed_over);
     } else if (f.is_piece()) {
       Piece(f);
     } else {
@@ -1445,11 +1455,13 @@ class Walker {
     on_skip_(std::move(s));
   }
   void Skip(const std::string& path, uint64_t line, std::string reason,
-            uint64_t column = 0, bool unreadable = false) {
+            uint64_t column = 0, bool unreadable = false,
+            bool passed_over = false) {
     SkippedRecord s;
     s.location = LocationOf(path, line, column);
     s.reason = std::move(reason);
     s.unreadable = unreadable;
+    s.passed_over = passed_over;
     on_skip_(std::move(s));
   }
 

@@ -681,6 +681,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
   Json skipped = Json::array();
   for (const SkippedRecord& s : r.skipped) {
     skipped.push_back({{"source", s.location}, {"reason", s.reason}});
+    if (s.passed_over) skipped.back()["passed_over"] = true;
   }
   j["inputs"] = {{"records", r.records},
                  {"documents", r.documents.size() - r.index.loaded},

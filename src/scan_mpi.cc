@@ -618,7 +618,7 @@ std::vector<InputFile> ShareInputFiles(Comm& comm,
     for (const InputFile& f : ListInputFiles(paths, /*sizes=*/true, exclude)) {
       PutStr(&listing, f.path);
       PutStr(&listing, f.skip_reason);
-      PutU64(&listing, f.unreadable ? 1 : 0);
+      PutU64(&listing, (f.unreadable ? 1 : 0) | (f.passed_over ? 2 : 0));
       PutU64(&listing, f.bytes);
       PutU64(&listing, CanReadInPieces(f) ? 1 : 0);
     }
@@ -630,7 +630,9 @@ std::vector<InputFile> ShareInputFiles(Comm& comm,
     InputFile f;
     f.path = in.Str();
     f.skip_reason = in.Str();
-    f.unreadable = in.U64() != 0;
+    const uint64_t flags = in.U64();
+    f.unreadable = (flags & 1) != 0;
+    f.passed_over = (flags & 2) != 0;
     f.bytes = in.U64();
     pieces->push_back(in.U64() != 0);
     files.push_back(std::move(f));
@@ -683,7 +685,8 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
     out.stream.push_back('S');
     PutStr(&out.stream, s.location);
     PutStr(&out.stream, s.reason);
-    out.stream.push_back(s.unreadable ? 1 : 0);
+    out.stream.push_back(
+        static_cast<char>((s.unreadable ? 1 : 0) | (s.passed_over ? 2 : 0)));
   };
   auto after_batch = [&] {
     if (progress && rank == 0) progress(shard->local_docs, shard_bytes);
@@ -714,7 +717,9 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
           SkippedRecord skip;
           skip.location = in.Str();
           skip.reason = in.Str();
-          skip.unreadable = in.Byte() != 0;
+          const uint8_t flags = in.Byte();
+          skip.unreadable = (flags & 1) != 0;
+          skip.passed_over = (flags & 2) != 0;
           report->skipped.push_back(std::move(skip));
           continue;
         }

@@ -853,6 +853,42 @@ TEST(Cli, BadInputIsReportedAndCountsAddUp) {
   EXPECT_TRUE(strict.out.empty());
 }
 
+// Files a folder walk passes over by their names (.DS_Store, README.md) are
+// listed, marked passed_over, and do not fail --strict; named as inputs
+// they do (review, thirty-second session: --strict failed on every folder
+// copied from a Mac).
+TEST(Cli, StrictIgnoresFilesAWalkPassesOverByName) {
+  TempDir d;
+  WriteFile(d / "in/a.txt", "Title\nThe central bank raised rates.\n");
+  WriteFile(d / "in/.DS_Store", std::string("\0\0\0\1Bud1", 8));
+  WriteFile(d / "in/README.md", "# what this folder holds\n");
+  auto r = RunRefrain("scan " + (d / "in") + " --strict --no-claims --out " +
+                      (d / "out"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(d / "in/.DS_Store: hidden file: not read"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(d / "in/README.md: unsupported file type"),
+            std::string::npos)
+      << r.err;
+  Json j = Json::parse(ReadFile(d / "out/report.json"));
+  ASSERT_EQ(j["inputs"]["skipped"].size(), 2u);
+  for (const Json& s : j["inputs"]["skipped"]) {
+    EXPECT_EQ(s.value("passed_over", false), true) << s.dump();
+  }
+  EXPECT_EQ(j["inputs"]["records"], 3);
+  // Named, the same file is asked for: a failed record.
+  auto named =
+      RunRefrain("scan " + (d / "in/a.txt") + " " + (d / "in/README.md") +
+                 " --strict --no-claims --out " + (d / "out2"));
+  EXPECT_EQ(named.exit_code, 1) << named.err;
+  EXPECT_NE(named.err.find("--strict: 1 record(s) skipped"), std::string::npos)
+      << named.err;
+  Json k = Json::parse(ReadFile(d / "out2/report.json"));
+  ASSERT_EQ(k["inputs"]["skipped"].size(), 1u);
+  EXPECT_FALSE(k["inputs"]["skipped"][0].contains("passed_over"));
+}
+
 TEST(Cli, ExitCodesAndHelp) {
   EXPECT_EQ(RunRefrain("--help").exit_code, 0);
   auto help = RunRefrain("scan --help");

@@ -50,6 +50,12 @@ struct SkippedRecord {
   // damaged, if it failed its checksum). Records may be lost that no one
   // can count: `scan` exits 1, after writing its reports. Default false.
   bool unreadable = false;
+  // A file a directory walk passed over by its name: hidden (.DS_Store,
+  // .git), of a type refrain does not read (README.md, a .pdf), or not a
+  // regular file. Listed, so nothing goes unsaid, but no failed record:
+  // `scan --strict` does not count it. Named as an input, such a file is
+  // a failed record (the user asked for it). Default false.
+  bool passed_over = false;
 };
 
 }  // namespace refrain

@@ -148,6 +148,9 @@ struct InputFile {
   // The skip is of an input that could not be read (SkippedRecord::
   // unreadable), not one left unread on purpose.
   bool unreadable = false;
+  // The skip is of a file a walk passed over by its name
+  // (SkippedRecord::passed_over).
+  bool passed_over = false;
   bool is_piece() const {
     return begin != 0 || end != std::numeric_limits<uint64_t>::max();
   }
