@@ -171,17 +171,22 @@ std::vector<uint32_t> IndexedScan::Reindexed(uint32_t loaded) const {
   return out;
 }
 
+void IndexedScan::AlreadyIndexed(std::vector<size_t>* which,
+                                 std::vector<int64_t>* rows) const {
+  for (size_t i = 0; i < already_.size(); ++i) {
+    if (already_[i] != 0) {
+      which->push_back(i);
+      rows->push_back(already_[i]);
+    }
+  }
+}
+
 absl::Status IndexedScan::FindTakenIds(
     const std::function<std::span<const uint32_t>(size_t)>& signature) {
   id_taken_.assign(already_.size(), 0);
   std::vector<size_t> which;
   std::vector<int64_t> rows;
-  for (size_t i = 0; i < already_.size(); ++i) {
-    if (already_[i] != 0) {
-      which.push_back(i);
-      rows.push_back(already_[i]);
-    }
-  }
+  AlreadyIndexed(&which, &rows);
   if (rows.empty()) return absl::OkStatus();
   absl::StatusOr<std::vector<uint32_t>> sigs = index_.LoadSignatures(rows);
   if (!sigs.ok()) return sigs.status();
@@ -201,12 +206,7 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
   if (options_->index_report_unchanged) return absl::OkStatus();
   std::vector<size_t> which;
   std::vector<int64_t> rows;
-  for (size_t i = 0; i < already_.size(); ++i) {
-    if (already_[i] != 0) {
-      which.push_back(i);
-      rows.push_back(already_[i]);
-    }
-  }
+  AlreadyIndexed(&which, &rows);
   if (rows.empty()) return absl::OkStatus();
   absl::StatusOr<std::vector<std::string>> texts = index_.LoadTexts(rows);
   if (!texts.ok()) return texts.status();

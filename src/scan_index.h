@@ -86,6 +86,10 @@ class IndexedScan {
   IndexedScan(Index index, const ScanOptions& options)
       : index_(std::move(index)), options_(&options) {}
 
+  // The new documents whose id is indexed (already_ set), and their rows.
+  void AlreadyIndexed(std::vector<size_t>* which,
+                      std::vector<int64_t>* rows) const;
+
   // Sets id_taken_ for the new documents whose id is indexed for another
   // article, and clears their already_.
   absl::Status FindTakenIds(
