@@ -1687,28 +1687,10 @@ absl::Status ValidateIngestOptions(const IngestOptions& o) {
   if (o.text_field.empty()) {
     return absl::InvalidArgumentError("the text field name must not be empty");
   }
-  // An empty name finds nothing: every id would quietly become FILE:LINE
-  // (a re-delivered article then a new one to an index), every title or
-  // date none.
-  for (const auto& [flag, name] :
-       {std::pair{"--id-field", &o.id_field},
-        std::pair{"--title-field", &o.title_field},
-        std::pair{"--url-field", &o.url_field},
-        std::pair{"--date-field", &o.date_field},
-        std::pair{"--source-field", &o.source_field}}) {
-    if (name->empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          flag,
-          " must not be empty (a field name, or a JSON Pointer such as "
-          "/meta/id)"));
-    }
-  }
   if (o.max_record_bytes == 0 || o.max_record_bytes > 0x7fffffffull) {
     return absl::InvalidArgumentError(
         "--max-record-bytes must be in 1 .. 2147483647");
   }
-  // A JSON Pointer escapes '~' as "~0" and '/' as "~1" (RFC 6901); any other
-  // '~' makes it match no record, so every record would be skipped.
   for (const auto& [flag, name] :
        {std::pair{"--id-field", &o.id_field},
         std::pair{"--title-field", &o.title_field},
@@ -1716,6 +1698,17 @@ absl::Status ValidateIngestOptions(const IngestOptions& o) {
         std::pair{"--url-field", &o.url_field},
         std::pair{"--date-field", &o.date_field},
         std::pair{"--source-field", &o.source_field}}) {
+    // An empty name finds nothing: every id would quietly become FILE:LINE
+    // (a re-delivered article then a new one to an index), every title or
+    // date none.
+    if (name->empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          flag,
+          " must not be empty (a field name, or a JSON Pointer such as "
+          "/meta/id)"));
+    }
+    // A JSON Pointer escapes '~' as "~0" and '/' as "~1" (RFC 6901); any
+    // other '~' makes it match no record, so every record would be skipped.
     if (!name->starts_with("/")) continue;
     for (size_t i = name->find('~'); i != std::string::npos;
          i = name->find('~', i + 1)) {
