@@ -34,6 +34,34 @@ std::vector<int64_t> PassedRows(const std::vector<int64_t>& rows,
 
 }  // namespace
 
+bool SameUpToWhitespace(std::string_view a, std::string_view b) {
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+  };
+  size_t i = 0, j = 0;
+  auto skip = [&](std::string_view s, size_t* k) {
+    while (*k < s.size() && space(s[*k])) ++*k;
+  };
+  skip(a, &i);
+  skip(b, &j);
+  while (i < a.size() && j < b.size()) {
+    const bool gap_a = space(a[i]), gap_b = space(b[j]);
+    if (gap_a != gap_b) return false;  // A word split or joined.
+    if (gap_a) {
+      skip(a, &i);
+      skip(b, &j);
+      continue;
+    }
+    if (a[i] != b[j]) return false;
+    ++i;
+    ++j;
+  }
+  skip(a, &i);
+  skip(b, &j);
+  return i == a.size() && j == b.size();
+}
+
 std::optional<LshParams> IndexBanding(const ScanOptions& options) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(options.index_path, ec)) {
@@ -211,7 +239,7 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
   absl::StatusOr<std::vector<std::string>> texts = index_.LoadTexts(rows);
   if (!texts.ok()) return texts.status();
   for (size_t j = 0; j < which.size(); ++j) {
-    unchanged_[which[j]] = (*texts)[j] == docs[which[j]].text;
+    unchanged_[which[j]] = SameUpToWhitespace((*texts)[j], docs[which[j]].text);
   }
   return absl::OkStatus();
 }

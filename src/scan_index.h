@@ -40,6 +40,13 @@ namespace refrain::internal {
 bool SameArticle(std::span<const uint32_t> new_signature,
                  std::span<const uint32_t> indexed_signature);
 
+// Whether two texts are the same once every run of ASCII whitespace is one
+// space and both ends are trimmed: a feed that re-serializes yesterday's
+// articles (CRLF for LF, a trailing newline, reflowed paragraphs) delivers
+// them unchanged (IndexSummary::unchanged). A space added or removed
+// inside a word's run of letters ("ab" / "a b") is a change.
+bool SameUpToWhitespace(std::string_view a, std::string_view b);
+
 // The document banding of the index at options.index_path, if there is a
 // readable one that a dump was added to (nothing if not: IndexedScan::Open
 // then says why, or gives a never-written index this scan's banding).
@@ -116,7 +123,7 @@ class IndexedScan {
   // (IndexSummary::id_taken): compared as new, not added.
   std::vector<char> id_taken_;
   // Per new document: 1 when it is already indexed (already_) with the
-  // same text, byte for byte (IndexSummary::unchanged).
+  // same text up to whitespace (IndexSummary::unchanged).
   std::vector<char> unchanged_;
   std::vector<IndexedOrigin> origins_;  // Of the loaded documents.
   ClaimsIncremental claims_;

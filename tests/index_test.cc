@@ -29,6 +29,7 @@
 #include "refrain/generate.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
+#include "scan_index.h"
 #include "test_util.h"
 
 // Set by a test to stand for a file system without hard links (FAT,
@@ -522,6 +523,37 @@ TEST(Index, ArticlesDeliveredAgainUnchangedAreNotReportedAgain) {
   Report edited = Scan({d / "edited.jsonl"}, db);
   EXPECT_EQ(edited.index.reindexed.size(), 1u);
   EXPECT_TRUE(edited.index.unchanged.empty());
+  // Delivered again re-serialized (a trailing newline, a doubled space):
+  // still unchanged.
+  std::string respaced = first;
+  respaced.erase(at + 8, 8);  // Without "Updated " again.
+  const size_t space = respaced.find(' ', at + 8);
+  ASSERT_NE(space, std::string::npos);
+  respaced.insert(space, " ");
+  const size_t text_end = respaced.find("\",\"title\"");
+  ASSERT_NE(text_end, std::string::npos) << respaced;
+  respaced.insert(text_end, "\\n");
+  WriteFile(d / "respaced.jsonl", respaced + "\n");
+  Report again = Scan({d / "respaced.jsonl"}, db);
+  EXPECT_EQ(again.index.reindexed.size(), 1u);
+  EXPECT_EQ(again.index.unchanged.size(), 1u);
+}
+
+TEST(Index, UnchangedMeansTheSameTextUpToWhitespace) {
+  using internal::SameUpToWhitespace;
+  EXPECT_TRUE(SameUpToWhitespace("", ""));
+  EXPECT_TRUE(SameUpToWhitespace("a b", "a b"));
+  EXPECT_TRUE(SameUpToWhitespace("a b", "a  b"));
+  EXPECT_TRUE(SameUpToWhitespace("a b", "a\r\n\tb"));
+  EXPECT_TRUE(SameUpToWhitespace("a b\n", "a b"));
+  EXPECT_TRUE(SameUpToWhitespace("\n a b", "a b \n\n"));
+  EXPECT_TRUE(SameUpToWhitespace(" ", ""));
+  EXPECT_FALSE(SameUpToWhitespace("ab", "a b"));
+  EXPECT_FALSE(SameUpToWhitespace("a b", "ab"));
+  EXPECT_FALSE(SameUpToWhitespace("a b", "a c"));
+  EXPECT_FALSE(SameUpToWhitespace("a b", "a b c"));
+  EXPECT_FALSE(SameUpToWhitespace("a", ""));
+  EXPECT_FALSE(SameUpToWhitespace("a.", "a"));
 }
 
 // Starts the CLI; returns its pid.

@@ -84,7 +84,8 @@ struct IndexSummary {
   // the same articles an earlier run handled, not kept again by a
   // deduplicated dataset (documents.csv keep 0, --write-kept).
   std::vector<uint32_t> reindexed;
-  // Those of `reindexed` whose text is the indexed one, byte for byte: as
+  // Those of `reindexed` whose text is the indexed one up to whitespace
+  // (runs of spaces, tabs and line breaks count as one; ends trimmed): as
   // the indexed article, their pairs and claim matches with indexed
   // articles and with each other are not reported again (they were when
   // the later of the two was added), only those with articles new to the

@@ -105,7 +105,8 @@ struct ScanOptions {
   // half-added. Default false.
   bool index_read_only = false;
   // With index_path: an article delivered again (its id indexed) whose
-  // text is the indexed one, byte for byte, counts as that indexed article,
+  // text is the indexed one up to whitespace (a re-serialized feed: CRLF,
+  // trailing newlines, doubled spaces), counts as that indexed article,
   // so its pairs and claim matches with indexed articles and with other
   // such articles, reported when the later of the two was added, are not
   // reported again (daily dumps of a feed repeat yesterday's articles).
