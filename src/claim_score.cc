@@ -626,6 +626,15 @@ bool BreaksClause(std::string_view gap) {
   return false;
 }
 
+// Whether `gap` (text between two tokens) holds a currency sign: $, £, €,
+// ¥ or ₹.
+bool HasCurrencySign(std::string_view gap) {
+  for (std::string_view sign : {"$", "\u00A3", "\u20AC", "\u00A5", "\u20B9"}) {
+    if (gap.find(sign) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // English words that open a clause of their own (a negation before them
 // does not reach past them): conjunctions, subordinators, relatives.
 bool OpensClause(std::string_view word) {
@@ -705,6 +714,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   out.stems.clear();
   out.words.clear();
   out.numbers.clear();
+  out.conversions.clear();
   out.negated = false;
   out.negations.clear();
   out.tokens.clear();
@@ -816,22 +826,39 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   for (size_t i = 0; i < std::min(kAhead, tokens.size()); ++i) {
     cache.infos.prefetch(token_hash[i]);
   }
+  // Conversions (UnitTerms::conversions): a bracket opened before a token
+  // under `bracket_until` follows a figure, directly or one word later;
+  // and whether such a bracket is still open.
+  size_t bracket_until = 0;
+  bool in_brackets_after_figure = false;
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (i + kAhead < tokens.size())
       cache.infos.prefetch(token_hash[i + kAhead]);
     const auto position = static_cast<uint32_t>(out.tokens.size());
     token_at.push_back(static_cast<uint32_t>(i));
     opens_clause.push_back(0);
+    std::string_view gap;  // The text since the previous token.
+    if (in_brackets_after_figure || i < bracket_until) {
+      const size_t from = i == 0 ? 0 : tokens[i - 1].end;
+      gap = t.substr(from, tokens[i].begin - from);
+      for (char c : gap) {
+        if (c == ')') in_brackets_after_figure = false;
+        if (c == '(') in_brackets_after_figure = i < bracket_until;
+      }
+    }
     // One figure, however written: "1.4m", "1.4 million" and "1,400,000"
     // are one term, 1400000.
     std::string num;
     if (const size_t n = ReadNumber(t, tokens, i, &num); n != 0) {
+      const bool conversion = in_brackets_after_figure && HasCurrencySign(gap);
       i += n - 1;
+      bracket_until = i + 3;
       out.tokens.push_back(internal::HashBytes(num, internal::kTokenSeed));
       stem_positions.push_back(position);
       stems.push_back(num);
       words.push_back(num);
       out.numbers.push_back(num);
+      if (conversion) out.conversions.push_back(num);
       continue;
     }
     const auto [info, hash, word, stem] =
@@ -901,16 +928,20 @@ Impl& Mutable(std::shared_ptr<Impl>& p) {
 
 std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
                                            const UnitTerms& b) {
-  size_t only_a = 0, only_b = 0;
-  for (std::string_view x : a.numbers) {
-    only_a +=
-        std::find(b.numbers.begin(), b.numbers.end(), x) == b.numbers.end();
-  }
-  for (std::string_view y : b.numbers) {
-    only_b +=
-        std::find(a.numbers.begin(), a.numbers.end(), y) == a.numbers.end();
-  }
-  return {only_a, only_b};
+  auto in = [](const TermList& list, std::string_view x) {
+    return std::find(list.begin(), list.end(), x) != list.end();
+  };
+  // A's figures missing from b's, conversions left out: "$11bn (£5.7bn)"
+  // states $11bn, which "an $11bn fraud" states too. A conversion still
+  // counts as b's: "£5.7bn" is stated by "$11bn (£5.7bn)".
+  auto only = [&](const UnitTerms& x, const UnitTerms& y) {
+    size_t count = 0;
+    for (std::string_view v : x.numbers) {
+      count += !in(x.conversions, v) && !in(y.numbers, v);
+    }
+    return count;
+  };
+  return {only(a, b), only(b, a)};
 }
 
 bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b) {
@@ -1478,6 +1509,7 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
     if (!word.empty() && absl::ascii_isdigit(word[0]))
       slice.numbers.push_back(word);
   }
+  slice.conversions = l.conversions;
   // A negation anywhere in the longer text still counts.
   slice.negated = l.negated;
   slice.tokens.clear();

@@ -115,6 +115,42 @@ TEST(TermAnalyzer, NumbersDiffer) {
   EXPECT_TRUE(differ("Prices rose 5% in 2004.", "Prices rose 7% in 2004."));
 }
 
+// A figure in brackets after an amount, with its currency sign, converts
+// that amount: it restates it, so a side without it states no other figure.
+TEST(TermAnalyzer, CurrencyConversionsAreNotOtherFigures) {
+  const TermAnalyzer& a = Analyzer();
+  auto conversions = [&](const char* text) {
+    return a.Analyze(text).conversions.ToStrings();
+  };
+  auto differ = [&](const char* x, const char* y) {
+    return NumbersDiffer(a.Analyze(x), a.Analyze(y));
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(conversions("an $11bn (£5.7bn) fraud"), (V{"5700000000"}));
+  EXPECT_EQ(conversions("4 billion euros (£2.8bn; $4.8bn) held"),
+            (V{"2800000000", "4800000000"}));
+  EXPECT_EQ(conversions("A$584m (US$450m)"), (V{"450000000"}));
+  EXPECT_EQ(conversions("2.3m euros (€2.3m), up from (£3m)"), (V{"2300000"}));
+  // Not conversions: no currency sign, not right after a figure, or the
+  // bracket closed before the figure.
+  EXPECT_EQ(conversions("rose 5% (from 4%)"), V{});
+  EXPECT_EQ(conversions("killed 25 people (12 children)"), V{});
+  EXPECT_EQ(conversions("the firm (worth $3bn) said"), V{});
+  EXPECT_EQ(conversions("sold for $5m (a record) and $6m"), V{});
+  EXPECT_EQ(a.Analyze("an $11bn (£5.7bn) fraud").numbers.ToStrings(),
+            (V{"11000000000", "5700000000"}));
+
+  EXPECT_FALSE(differ("the discovery of an $11bn (£5.7bn) accounting fraud",
+                      "an $11bn accounting fraud in 2002"));
+  EXPECT_FALSE(differ("4 billion euros (£2.8bn; $4.8bn) did not exist",
+                      "the 4bn euros ($5.2bn; £2.8bn) did not exist"));
+  // A conversion is still a figure the other side can state.
+  EXPECT_FALSE(differ("an $11bn (£5.7bn) fraud", "a £5.7bn fraud"));
+  EXPECT_TRUE(differ("an $11bn (£5.7bn) fraud", "a $12bn fraud"));
+  EXPECT_TRUE(differ("$12.7m (£6.6m) in its first week",
+                     "$10.7m (£5.6m) in its first week"));
+}
+
 TEST(TermAnalyzer, NumbersAreValues) {
   const TermAnalyzer& a = Analyzer();
   auto numbers = [&](const char* text) {

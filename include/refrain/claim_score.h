@@ -109,6 +109,14 @@ struct UnitTerms {
   TermList words;
   // Numeric tokens ("2,000" -> "2000"), in text order.
   TermList numbers;
+  // Those of `numbers` that convert the amount before them into another
+  // currency: in brackets opened right after a figure (or after the word
+  // after it), each with its currency sign: "$11bn (£5.7bn)", "4bn euros
+  // (£2.8bn; $4.8bn)". They restate that amount, so NumbersNotShared
+  // does not count them missing from the other side (BBC gives most
+  // amounts this way, and a restatement without the conversion was
+  // flagged numbers_differ), while still finding them there.
+  TermList conversions;
   // True if the text contains a negation ("not", "no", "never", "n't", ...).
   bool negated = false;
   // What negates what, for ClaimScorer::Contrasts, per cue in text order:
@@ -136,7 +144,7 @@ struct UnitTerms {
 };
 
 // How many of a's numbers are not among b's (first) and of b's not among
-// a's (second).
+// a's (second); a side's conversions are not counted as its own figures.
 std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
                                            const UnitTerms& b);
 // Each side states a number the other does not: "rose by £7.1bn in
