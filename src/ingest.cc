@@ -1452,6 +1452,15 @@ class Walker {
     s.reason = absl::StrCat(status.message(),
                             "; the file is not read past this point");
     s.unreadable = true;
+    // The decoders' own words for a stream that failed a check (a cut one
+    // is "truncated ...", whose earlier records are sound).
+    s.damaged = absl::StartsWith(status.message(), "corrupt ");
+    if (s.damaged) {
+      absl::StrAppend(&s.reason,
+                      "; the records read from it before are kept in the "
+                      "reports, marked damaged, but not added to an index "
+                      "nor to a deduplicated dataset: deliver the file again");
+    }
     on_skip_(std::move(s));
   }
   void Skip(const std::string& path, uint64_t line, std::string reason,

@@ -184,7 +184,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
 // j.dump(2) writes it: byte-identical to rendering a Json object (tested
 // by reparsing and re-dumping), without building one, since the array is
 // most of the file (29 MB for 100k articles).
-void AppendDocumentJson(const Document& d, std::string* out) {
+void AppendDocumentJson(const Document& d, bool damaged, std::string* out) {
   auto key = [&](std::string_view name) {
     out->append("      \"");
     out->append(name);
@@ -222,6 +222,11 @@ void AppendDocumentJson(const Document& d, std::string* out) {
     out->append(",\n");
     key("invalid_utf8_repaired");
     absl::StrAppend(out, d.invalid_utf8);
+  }
+  if (damaged) {
+    out->append(",\n");
+    key("damaged");
+    out->append("true");
   }
   out->append("\n    }");
 }
@@ -682,6 +687,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
   for (const SkippedRecord& s : r.skipped) {
     skipped.push_back({{"source", s.location}, {"reason", s.reason}});
     if (s.passed_over) skipped.back()["passed_over"] = true;
+    if (s.damaged) skipped.back()["damaged"] = true;
   }
   j["inputs"] = {{"records", r.records},
                  {"documents", r.documents.size() - r.index.loaded},
@@ -689,12 +695,13 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                  {"bytes", r.input_bytes},
                  {"invalid_utf8_repaired", r.invalid_utf8},
                  {"looks_like_html", r.looks_like_html},
+                 {"damaged_documents", r.damaged.size()},
                  {"skipped", std::move(skipped)}};
   if (r.options.keep == KeepPolicy::kEarliest) {
     j["inputs"]["dates_not_read"] = r.dates_not_read;
   }
 
-  auto doc_json = [](const Document& d) {
+  auto doc_json = [](const Document& d, bool damaged = false) {
     Json doc = {{"id", d.id},
                 {"source", d.source.empty() ? d.location : d.source},
                 {"location", d.location},
@@ -704,6 +711,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
     if (!d.url.empty()) doc["url"] = d.url;
     if (!d.date.empty()) doc["date"] = d.date;
     if (d.invalid_utf8 > 0) doc["invalid_utf8_repaired"] = d.invalid_utf8;
+    if (damaged) doc["damaged"] = true;
     return doc;
   };
   // The documents array is most of the file without claims, and most of
@@ -774,7 +782,9 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                   [&](int64_t b, std::string* t) {
                     for (int64_t i = b * kBlock;
                          i < std::min(num_docs, (b + 1) * kBlock); ++i) {
-                      AppendDocumentJson(r.documents[first_doc + i], t);
+                      AppendDocumentJson(
+                          r.documents[first_doc + i],
+                          r.IsDamaged(static_cast<uint32_t>(first_doc + i)), t);
                       t->append(i + 1 < num_docs ? ",\n" : "\n");
                     }
                   },
@@ -819,7 +829,9 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
   if (!found) {
     Json docs = Json::array();
     for (int64_t i = 0; i < num_docs; ++i) {
-      docs.push_back(doc_json(r.documents[first_doc + i]));
+      docs.push_back(
+          doc_json(r.documents[first_doc + i],
+                   r.IsDamaged(static_cast<uint32_t>(first_doc + i))));
     }
     j["documents"] = std::move(docs);
     std::string near, claims_json;
@@ -932,6 +944,15 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "  %d invalid byte sequences replaced by U+FFFD (bad UTF-8, unpaired "
         "UTF-16 surrogates; invalid_utf8_repaired in documents)\n",
         r.invalid_utf8);
+  }
+  if (!r.damaged.empty()) {
+    out << absl::StrFormat(
+        "  %d documents were read from an input whose compressed data failed "
+        "its check, so any of them may be damaged (the first: %s): reported, "
+        "marked \"damaged\" in report.json, but not kept in the deduplicated "
+        "dataset%s; deliver the file again\n",
+        r.damaged.size(), Line(r.documents[r.damaged[0]].id),
+        r.index.used && !r.index.read_only ? " nor added to the index" : "");
   }
   if (r.looks_like_html > 0) {
     out << absl::StrFormat(

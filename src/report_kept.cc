@@ -26,6 +26,7 @@ std::vector<char> KeptDocuments(const Report& r) {
   // An article sent again under an id an earlier run indexed was kept (or
   // dropped as a copy) by that run.
   for (uint32_t d : r.index.reindexed) keep[d] = 0;
+  for (uint32_t d : r.damaged) keep[d] = 0;
   return keep;
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "byte_class.h"
@@ -554,6 +555,7 @@ bool Prefer(uint32_t x, uint32_t y, const Report& report,
             std::span<const DateKey> date_key) {
   const IndexSummary& ix = report.index;
   if (ix.IsIndexed(x) != ix.IsIndexed(y)) return ix.IsIndexed(x);
+  if (report.IsDamaged(x) != report.IsDamaged(y)) return report.IsDamaged(y);
   const std::vector<Document>& docs = report.documents;
   switch (report.options.keep) {
     case KeepPolicy::kFirst:
@@ -641,7 +643,8 @@ std::vector<uint32_t> KeptMembers(const Cluster& c, const Report& report,
          ++it) {
       near_kept = (*kept_flag)[it.col()] != 0;
     }
-    if (report.index.IsIndexed(m) ? report.index.origins[m].kept : !near_kept) {
+    if (report.index.IsIndexed(m) ? report.index.origins[m].kept
+                                  : !near_kept && !report.IsDamaged(m)) {
       kept.push_back(m);
       (*kept_flag)[m] = 1;
     }
@@ -672,9 +675,38 @@ void CountDatesNotRead(Report* report) {
 
 }  // namespace
 
+void MarkDamaged(Report* report) {
+  // A location is "path", "path:line" or "path:line:column", and a path
+  // read as input ends in its extension, never in ":digits".
+  auto path_of = [](std::string_view location) {
+    for (int k = 0; k < 2; ++k) {
+      const size_t colon = location.rfind(':');
+      if (colon == std::string_view::npos || colon + 1 == location.size() ||
+          location.find_first_not_of("0123456789", colon + 1) !=
+              std::string_view::npos) {
+        break;
+      }
+      location = location.substr(0, colon);
+    }
+    return location;
+  };
+  report->damaged.clear();
+  absl::flat_hash_set<std::string_view> paths;
+  for (const SkippedRecord& s : report->skipped) {
+    if (s.damaged) paths.insert(path_of(s.location));
+  }
+  if (paths.empty()) return;
+  for (size_t d = report->index.loaded; d < report->documents.size(); ++d) {
+    if (paths.contains(path_of(report->documents[d].location))) {
+      report->damaged.push_back(static_cast<uint32_t>(d));
+    }
+  }
+}
+
 void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
                          Report* report) {
   const ScanOptions& options = report->options;
+  MarkDamaged(report);
   const uint32_t num_docs = static_cast<uint32_t>(report->documents.size());
   CountDatesNotRead(report);
   report->similarity = BuildSimilarityMatrix(num_docs, edges);

@@ -441,6 +441,8 @@ absl::Status IndexedScan::Finish(
   dump.signatures.reserve((total - loaded) * k);
   for (size_t d = loaded; d < total; ++d) {
     if (already_[d - loaded] != 0 || id_taken_[d - loaded]) continue;
+    // A record that may be damaged would outlive the run in the index.
+    if (report->IsDamaged(static_cast<uint32_t>(d))) continue;
     position[d] = static_cast<int64_t>(dump.docs.size());
     dump.docs.push_back(&report->documents[d]);
     std::span<const uint32_t> sig = signature(d);

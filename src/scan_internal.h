@@ -216,6 +216,11 @@ Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
 using PairsFn = std::function<std::vector<NearDuplicatePair>(
     std::span<const std::pair<uint32_t, uint32_t>>)>;
 
+// Sets report->damaged: this run's documents read from an input whose
+// compressed data failed its check (a skipped record with
+// SkippedRecord::damaged names the file). ClusterAndListPairs calls it.
+void MarkDamaged(Report* report);
+
 // From the verified near-duplicate edges over report->documents: the
 // similarity matrix, the clusters and the pairs the report lists (every
 // edge of a cluster of at most max_cluster_pairs members, else each

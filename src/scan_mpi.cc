@@ -685,8 +685,9 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
     out.stream.push_back('S');
     PutStr(&out.stream, s.location);
     PutStr(&out.stream, s.reason);
-    out.stream.push_back(
-        static_cast<char>((s.unreadable ? 1 : 0) | (s.passed_over ? 2 : 0)));
+    out.stream.push_back(static_cast<char>((s.unreadable ? 1 : 0) |
+                                           (s.passed_over ? 2 : 0) |
+                                           (s.damaged ? 4 : 0)));
   };
   auto after_batch = [&] {
     if (progress && rank == 0) progress(shard->local_docs, shard_bytes);
@@ -720,6 +721,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
           const uint8_t flags = in.Byte();
           skip.unreadable = (flags & 1) != 0;
           skip.passed_over = (flags & 2) != 0;
+          skip.damaged = (flags & 4) != 0;
           report->skipped.push_back(std::move(skip));
           continue;
         }

@@ -56,6 +56,14 @@ struct SkippedRecord {
   // `scan --strict` does not count it. Named as an input, such a file is
   // a failed record (the user asked for it). Default false.
   bool passed_over = false;
+  // With `unreadable`: a compressed stream that failed a data check (a
+  // corrupt gzip or zstd stream, not a cut one), so the records read from
+  // this file before the error may be damaged, with nothing to tell which.
+  // A scan keeps them in its reports, each marked (Report::damaged), but
+  // neither adds them to the index nor keeps them in a deduplicated
+  // dataset: a durable copy of a damaged record would outlive the run.
+  // Default false.
+  bool damaged = false;
 };
 
 }  // namespace refrain

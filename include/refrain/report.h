@@ -6,6 +6,7 @@
 #ifndef REFRAIN_REPORT_H_
 #define REFRAIN_REPORT_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <ostream>
 #include <span>
@@ -126,6 +127,15 @@ struct Report {
   // In input order. Their text is kept only when claims are enabled.
   std::vector<Document> documents;
   std::vector<SkippedRecord> skipped;    // In input order.
+  // This run's documents read from an input whose compressed data failed
+  // its check (SkippedRecord::damaged): reported, but not kept in a
+  // deduplicated dataset (KeptDocuments), not chosen to stand for a
+  // cluster while an undamaged member can, and not added to an index.
+  // Indexes into `documents`, ascending.
+  std::vector<uint32_t> damaged;
+  bool IsDamaged(uint32_t d) const {
+    return std::binary_search(damaged.begin(), damaged.end(), d);
+  }
   uint64_t candidate_pairs = 0;          // LSH candidates verified.
   uint64_t capped_buckets = 0;           // LSH buckets over max_bucket.
   SimilarityMatrix similarity;           // Verified near-duplicate edges.

@@ -811,9 +811,11 @@ int WriteScanOutputs(const ScanFlags& f,
               << (unreadable == 1 ? " input" : " inputs")
               << " could not be read, or not to the end (listed above): the "
                  "reports cover what was read"
-              << (f.options.index_path.empty() || f.options.index_read_only
-                      ? ""
-                      : ", and that was added to the index")
+              << (f.options.index_path.empty() || f.options.index_read_only ? ""
+                  : report->damaged.empty()
+                      ? ", and that was added to the index"
+                      : ", and that was added to the index but for the "
+                        "documents marked damaged")
               << "\n";
     return kExitFailure;
   }
