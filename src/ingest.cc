@@ -2135,6 +2135,31 @@ std::variant<Document, SkippedRecord> ParseRecord(
   if (root.get_object().get(obj)) {
     return SkipOf(record, "malformed JSON: expected an object");
   }
+  // A field refrain reads given twice: JSON leaves open which value counts,
+  // and readers differ (simdjson's look-up takes the first, Python and jq
+  // the last), so the record would be one article here and another to the
+  // tools reading the kept dataset: an exact copy could survive
+  // deduplication, or a distinct article be dropped.
+  {
+    const std::string* const fields[] = {
+        &options.text_field, &options.id_field,   &options.title_field,
+        &options.url_field,  &options.date_field, &options.source_field};
+    uint32_t seen = 0;  // Bit i: fields[i] met.
+    for (auto [key, value] : obj) {
+      for (size_t i = 0; i < std::size(fields); ++i) {
+        if (std::string_view(key) != *fields[i]) continue;
+        if ((seen >> i & 1) != 0) {
+          return SkipOf(
+              record,
+              absl::StrCat("duplicate key '", *fields[i],
+                           "': JSON readers disagree on which value counts "
+                           "(the first here, the last in Python and jq); "
+                           "keep one"));
+        }
+        seen |= 1u << i;
+      }
+    }
+  }
   // A name starting with '/' is a JSON Pointer (RFC 6901) into nested
   // objects and arrays ("/article/body", "/authors/0"); any other name is a
   // key of the record itself.

@@ -778,6 +778,36 @@ TEST(Ingest, JsonLinesFieldsAndOverrides) {
   EXPECT_EQ(r.docs[0].id, "k");
 }
 
+// A field refrain reads, given twice, is a record JSON readers disagree
+// on (the first value here, the last in Python and jq): skipped, named.
+// Keys refrain does not read may repeat.
+TEST(Ingest, RecordsGivingAFieldTwiceAreSkipped) {
+  TempDir d;
+  WriteFile(d / "a.jsonl",
+            "{\"id\":\"a\",\"text\":\"one\",\"text\":\"two\"}\n"
+            "{\"id\":\"b\",\"id\":\"c\",\"text\":\"three\"}\n"
+            "{\"id\":\"d\",\"text\":\"four\",\"tag\":1,\"tag\":2}\n"
+            "{\"id\":\"e\",\"text\":\"five\",\"date\":\"x\",\"date\":\"y\"}\n");
+  Ingested r = IngestAll({d / "a.jsonl"});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].id, "d");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[0].location, (d / "a.jsonl") + ":1");
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("duplicate key 'text': "))
+      << r.skipped[0].reason;
+  EXPECT_TRUE(r.skipped[1].reason.starts_with("duplicate key 'id': "));
+  EXPECT_TRUE(r.skipped[2].reason.starts_with("duplicate key 'date': "));
+  // A field read under another name is that name's: "text" twice is no
+  // duplicate once the text is "body".
+  IngestOptions o;
+  o.text_field = "body";
+  WriteFile(d / "b.jsonl",
+            "{\"body\":\"six\",\"text\":\"x\",\"text\":\"y\"}\n");
+  r = IngestAll({d / "b.jsonl"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].text, "six");
+}
+
 TEST(Ingest, NestedFieldsByJsonPointerAndTextAsParagraphs) {
   TempDir d;
   WriteFile(d / "a.jsonl",
