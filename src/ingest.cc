@@ -2217,6 +2217,10 @@ std::variant<Document, SkippedRecord> ParseRecord(
     return SkipOf(
         record, absl::StrCat("missing field '", options.text_field, "'", hint));
   }
+  if (text.is_null()) {
+    return SkipOf(record, absl::StrCat("field '", options.text_field,
+                                       "' is null (no text)"));
+  }
   if (auto problem = read(options.text_field, text, &doc.text)) {
     return SkipOf(record, *problem);
   }

@@ -806,6 +806,11 @@ TEST(Ingest, RecordsGivingAFieldTwiceAreSkipped) {
   r = IngestAll({d / "b.jsonl"}, o);
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].text, "six");
+  // A null text is said as such, not as an empty one.
+  WriteFile(d / "c.jsonl", "{\"id\":\"n\",\"text\":null}\n");
+  r = IngestAll({d / "c.jsonl"});
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].reason, "field 'text' is null (no text)");
 }
 
 TEST(Ingest, NestedFieldsByJsonPointerAndTextAsParagraphs) {

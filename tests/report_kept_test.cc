@@ -302,6 +302,25 @@ TEST(WriteKept, CommandLine) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(Lines(d / "kept.jsonl.zst").size(), 1u);
+  // Records skipped are counted beside the documents, and ids taken twice
+  // are summed up with a hint (a mistyped --id-field).
+  WriteFile(d / "ids.jsonl",
+            "{\"cat\":\"x\",\"text\":\"One article about a river.\"}\n"
+            "{\"cat\":\"x\",\"text\":\"Another, about a mountain.\"}\n"
+            "{\"cat\":\"x\",\"text\":\"A third, about the sea.\"}\n");
+  r = RunRefrain("scan " + (d / "ids.jsonl") + " --id-field cat --no-claims " +
+                 "--out " + (d / "out2") + " --write-kept " + (d / "k.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("kept: 1 of 1 documents (of 3 records: 2 skipped, "
+                       "listed above) -> " +
+                       (d / "k.jsonl")),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("2 records skipped because an earlier record has "
+                       "their id (the first: " +
+                       (d / "ids.jsonl") + ":2)"),
+            std::string::npos)
+      << r.out;
   // The dataset may not replace one of its inputs.
   const std::string record = "{\"id\":\"c\",\"text\":\"A third one.\"}\n";
   WriteFile(d / "in/c.jsonl", record);
