@@ -184,7 +184,8 @@ void AppendJsonString(std::string_view s, std::string* out) {
 // j.dump(2) writes it: byte-identical to rendering a Json object (tested
 // by reparsing and re-dumping), without building one, since the array is
 // most of the file (29 MB for 100k articles).
-void AppendDocumentJson(const Document& d, bool damaged, std::string* out) {
+void AppendDocumentJson(const Document& d, bool damaged, const char* in_index,
+                        std::string* out) {
   auto key = [&](std::string_view name) {
     out->append("      \"");
     out->append(name);
@@ -227,6 +228,11 @@ void AppendDocumentJson(const Document& d, bool damaged, std::string* out) {
     out->append(",\n");
     key("damaged");
     out->append("true");
+  }
+  if (in_index != nullptr) {
+    out->append(",\n");
+    key("in_index");
+    AppendJsonString(in_index, out);
   }
   out->append("\n    }");
 }
@@ -701,7 +707,8 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
     j["inputs"]["dates_not_read"] = r.dates_not_read;
   }
 
-  auto doc_json = [](const Document& d, bool damaged = false) {
+  auto doc_json = [](const Document& d, bool damaged = false,
+                     const char* in_index = nullptr) {
     Json doc = {{"id", d.id},
                 {"source", d.source.empty() ? d.location : d.source},
                 {"location", d.location},
@@ -712,6 +719,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
     if (!d.date.empty()) doc["date"] = d.date;
     if (d.invalid_utf8 > 0) doc["invalid_utf8_repaired"] = d.invalid_utf8;
     if (damaged) doc["damaged"] = true;
+    if (in_index != nullptr) doc["in_index"] = in_index;
     return doc;
   };
   // The documents array is most of the file without claims, and most of
@@ -782,9 +790,9 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                   [&](int64_t b, std::string* t) {
                     for (int64_t i = b * kBlock;
                          i < std::min(num_docs, (b + 1) * kBlock); ++i) {
-                      AppendDocumentJson(
-                          r.documents[first_doc + i],
-                          r.IsDamaged(static_cast<uint32_t>(first_doc + i)), t);
+                      const auto doc = static_cast<uint32_t>(first_doc + i);
+                      AppendDocumentJson(r.documents[doc], r.IsDamaged(doc),
+                                         r.index.StatusOf(doc), t);
                       t->append(i + 1 < num_docs ? ",\n" : "\n");
                     }
                   },
@@ -829,9 +837,9 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
   if (!found) {
     Json docs = Json::array();
     for (int64_t i = 0; i < num_docs; ++i) {
+      const auto doc = static_cast<uint32_t>(first_doc + i);
       docs.push_back(
-          doc_json(r.documents[first_doc + i],
-                   r.IsDamaged(static_cast<uint32_t>(first_doc + i))));
+          doc_json(r.documents[doc], r.IsDamaged(doc), r.index.StatusOf(doc)));
     }
     j["documents"] = std::move(docs);
     std::string near, claims_json;
@@ -908,6 +916,20 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           "with indexed articles and with each other was reported before, "
           "and only their pairs and matches with new articles are listed\n",
           ix.unchanged.size());
+    }
+    if (ix.reindexed.size() > ix.unchanged.size()) {
+      std::vector<std::string> ids;
+      for (uint32_t d : ix.reindexed) {
+        if (ids.size() == 3) break;
+        if (!std::binary_search(ix.unchanged.begin(), ix.unchanged.end(), d))
+          ids.push_back(Line(r.documents[d].id));
+      }
+      const size_t edited = ix.reindexed.size() - ix.unchanged.size();
+      out << absl::StrFormat(
+          "  %d of the already indexed articles are edited (%s%s): compared "
+          "with their new text, while the index keeps the text it has "
+          "(documents[].in_index \"edited\" in report.json)\n",
+          edited, absl::StrJoin(ids, ", "), edited > 3 ? ", ..." : "");
     }
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;

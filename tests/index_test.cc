@@ -523,6 +523,7 @@ TEST(Index, ArticlesDeliveredAgainUnchangedAreNotReportedAgain) {
   Report edited = Scan({d / "edited.jsonl"}, db);
   EXPECT_EQ(edited.index.reindexed.size(), 1u);
   EXPECT_TRUE(edited.index.unchanged.empty());
+  EXPECT_STREQ(edited.index.StatusOf(edited.index.reindexed[0]), "edited");
   // Delivered again re-serialized (a trailing newline, a doubled space):
   // still unchanged.
   std::string respaced = first;
@@ -537,6 +538,7 @@ TEST(Index, ArticlesDeliveredAgainUnchangedAreNotReportedAgain) {
   Report again = Scan({d / "respaced.jsonl"}, db);
   EXPECT_EQ(again.index.reindexed.size(), 1u);
   EXPECT_EQ(again.index.unchanged.size(), 1u);
+  EXPECT_STREQ(again.index.StatusOf(again.index.unchanged[0]), "unchanged");
 }
 
 TEST(Index, UnchangedMeansTheSameTextUpToWhitespace) {
@@ -617,6 +619,14 @@ TEST(Index, RecordsOfAStreamThatFailsItsCheckAreNotIndexedNorKept) {
       nlohmann::json::parse(ReadFile(d / "o2/report.json"));
   EXPECT_EQ(j2["index"]["added"], 3);
   EXPECT_EQ(j2["inputs"]["damaged_documents"], 0);
+  EXPECT_FALSE(j2["documents"][0].contains("in_index"));
+  // report.json says per article what the index knew of it.
+  r = RunRefrain("scan " + (d / "good.jsonl") + " --quiet --index " + db +
+                 " --out " + (d / "o3"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j3 =
+      nlohmann::json::parse(ReadFile(d / "o3/report.json"));
+  EXPECT_EQ(j3["documents"][0]["in_index"], "unchanged");
 }
 
 // Starts the CLI; returns its pid.

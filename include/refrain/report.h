@@ -98,6 +98,17 @@ struct IndexSummary {
   // time). Compared as the new articles they are, but not added: an id
   // names one indexed article. Indexes into Report::documents, ascending.
   std::vector<uint32_t> id_taken;
+  // What the index knew of new document d: "unchanged" or "edited" (in
+  // `reindexed`, text the indexed one up to whitespace or not), "id_taken",
+  // or nullptr (new to the index). report.json's documents[].in_index.
+  const char* StatusOf(uint32_t d) const {
+    auto in = [d](const std::vector<uint32_t>& v) {
+      return std::binary_search(v.begin(), v.end(), d);
+    };
+    if (in(id_taken)) return "id_taken";
+    if (!in(reindexed)) return nullptr;
+    return in(unchanged) ? "unchanged" : "edited";
+  }
   uint64_t added = 0;        // Documents added by this run.
   uint64_t units_added = 0;  // Claim units added.
   uint64_t dump_seq = 0;     // This run's dump; 0 when it added nothing.
