@@ -976,23 +976,15 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         r.damaged.size(), Line(r.documents[r.damaged[0]].id),
         r.index.used && !r.index.read_only ? " nor added to the index" : "");
   }
-  {
+  if (r.duplicate_ids > 0) {
     // Many ids taken twice usually mean --id-field names a field that is
     // not an article's id (a category, a feed name), and every record
     // after the first of each value is lost to the dataset.
-    uint64_t taken = 0;
-    const SkippedRecord* first = nullptr;
-    for (const SkippedRecord& s : r.skipped) {
-      if (!s.reason.starts_with("duplicate id '")) continue;
-      if (++taken == 1) first = &s;
-    }
-    if (taken > 0) {
-      out << absl::StrFormat(
-          "  %d records skipped because an earlier record has their id (the "
-          "first: %s), whatever their text: if ids are not unique per "
-          "article, check --id-field or give each its own\n",
-          taken, Line(first->location));
-    }
+    out << absl::StrFormat(
+        "  %d records skipped because an earlier record has their id (the "
+        "first: %s), whatever their text: if ids are not unique per "
+        "article, check --id-field or give each its own\n",
+        r.duplicate_ids, Line(r.first_duplicate_id));
   }
   if (r.looks_like_html > 0) {
     out << absl::StrFormat(

@@ -485,6 +485,7 @@ bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
   if (std::optional<uint32_t> first = id_index->Insert(
           doc.id, static_cast<uint32_t>(report->documents.size()),
           report->documents)) {
+    if (report->duplicate_ids++ == 0) report->first_duplicate_id = doc.location;
     report->skipped.push_back(SkippedRecord{
         doc.location, absl::StrCat("duplicate id '", doc.id, "' (first at ",
                                    report->documents[*first].location, ")")});

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "claims_internal.h"
 #include "hash.h"
@@ -35,10 +36,7 @@ std::vector<int64_t> PassedRows(const std::vector<int64_t>& rows,
 }  // namespace
 
 bool SameUpToWhitespace(std::string_view a, std::string_view b) {
-  auto space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-  };
+  auto space = [](char c) { return absl::ascii_isspace(c); };
   size_t i = 0, j = 0;
   auto skip = [&](std::string_view s, size_t* k) {
     while (*k < s.size() && space(s[*k])) ++*k;

@@ -130,6 +130,10 @@ struct Report {
   uint64_t input_bytes = 0;  // Text bytes of all documents, before repair.
   uint64_t invalid_utf8 = 0;
   uint64_t looks_like_html = 0;  // Documents with Document::looks_like_html.
+  // Records skipped because an earlier record has their id, and the first
+  // one's location (empty if none).
+  uint64_t duplicate_ids = 0;
+  std::string first_duplicate_id;
   uint64_t floor_words = 0;      // Words counted by a --floor run.
   // With --keep earliest: this run's documents whose `date` is not read as
   // a date (KeepPolicy::kEarliest compares it as text), and the first one.
