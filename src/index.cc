@@ -1025,6 +1025,157 @@ struct Index::Impl {
     return SetMeta("delta_documents", "0");
   }
 
+  // Empties the temporary tables of the documents and units DeleteGone
+  // removes (made on first use; they stay in memory).
+  absl::Status StartGone() const {
+    return Exec(
+        "CREATE TEMP TABLE IF NOT EXISTS gone(num INTEGER PRIMARY KEY); "
+        "CREATE TEMP TABLE IF NOT EXISTS gone_unit(num INTEGER PRIMARY KEY); "
+        "DELETE FROM gone; DELETE FROM gone_unit;");
+  }
+
+  // In the caller's transaction: removes the documents whose row ids the
+  // table `gone` holds, with their claim units, band rows and IDF counts;
+  // `analyzer` (claims only) derives the terms of their units again, to
+  // take them off the counts. Sets result->documents and result->units.
+  //
+  // With `scan_band_tables` (index remove) each band table is read through
+  // once, and every band row of the removed documents and units goes. Without
+  // (an edited article replacing its indexed version in a scan), the
+  // documents' band rows are deleted by key, from their signatures, at a
+  // B-tree look-up each, so a daily scan does not read the whole index; the
+  // units' band keys depend on the IDF of the day they were added and
+  // cannot be made again, so their rows stay, pointing at unit numbers no
+  // unit has: FindUnits passes over them, AddDump never numbers a unit
+  // with them again (meta `unit_high`), and the next `index remove` or
+  // `index upgrade` deletes them.
+  absl::Status DeleteGone(const TermAnalyzer* analyzer, bool scan_band_tables,
+                          RemoveResult* result) const {
+    // The IDF counts lose the stems of every text no unit holds any more:
+    // `gone` counts those texts as the IDF counted them.
+    IdfTable gone;
+    {
+      absl::StatusOr<Stmt> drop_text = Prepare(
+          "UPDATE unit_text SET units = units - 1 WHERE low = ?1 AND high = "
+          "?2 RETURNING units");
+      absl::StatusOr<Stmt> docs = Prepare(
+          "SELECT d.text, d.first_unit, d.units, d.num FROM gone g JOIN doc d "
+          "ON d.num = g.num ORDER BY d.num");
+      absl::StatusOr<Stmt> gone_unit =
+          Prepare("INSERT INTO gone_unit(num) VALUES(?1)");
+      if (!drop_text.ok()) return drop_text.status();
+      if (!docs.ok()) return docs.status();
+      if (!gone_unit.ok()) return gone_unit.status();
+      absl::StatusOr<uint64_t> visited = ForEachStoredUnit(
+          db, path, *docs, analyzer,
+          [&](int64_t num, const UnitTerms* t) -> absl::Status {
+            ++result->units;
+            if (auto s = gone_unit->Bind(1, num).Run(); !s.ok()) return s;
+            if (t == nullptr) return absl::OkStatus();
+            absl::StatusOr<int64_t> held =
+                StepUnitText(*drop_text, KeyOfTerms(*t));
+            if (!held.ok()) return held.status();
+            if (*held == 0) gone.AddStems(t->stems);
+            return absl::OkStatus();
+          });
+      if (!visited.ok()) return visited.status();
+      result->documents = *visited;
+    }
+    if (scan_band_tables) {
+      // The band tables are keyed by (band, key): one pass over each. Rows
+      // of units replaced before (see above) go too.
+      if (auto s = Exec(
+              "DELETE FROM doc_band WHERE doc IN (SELECT num FROM gone); "
+              "DELETE FROM doc_band_delta WHERE doc IN (SELECT num FROM "
+              "gone); DELETE FROM unit WHERE num IN (SELECT num FROM "
+              "gone_unit); DELETE FROM unit_band WHERE unit NOT IN (SELECT "
+              "num FROM unit); DELETE FROM unit_band_delta WHERE unit NOT IN "
+              "(SELECT num FROM unit);");
+          !s.ok()) {
+        return s;
+      }
+    } else {
+      absl::StatusOr<Stmt> sigs = Prepare(
+          "SELECT d.num, d.signature FROM gone g JOIN doc d ON d.num = g.num");
+      absl::StatusOr<Stmt> del = Prepare(
+          "DELETE FROM doc_band WHERE band = ?1 AND key = ?2 AND doc = ?3");
+      absl::StatusOr<Stmt> del_delta = Prepare(
+          "DELETE FROM doc_band_delta WHERE band = ?1 AND key = ?2 AND doc = "
+          "?3");
+      if (!sigs.ok()) return sigs.status();
+      if (!del.ok()) return del.status();
+      if (!del_delta.ok()) return del_delta.status();
+      int64_t in_delta_documents = 0;
+      for (;;) {
+        absl::StatusOr<bool> row = sigs->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        const int64_t num = sigs->Int(0);
+        std::vector<uint32_t> sig;
+        if (!sigs->Words(1, &sig) || sig.size() != params.num_perm) {
+          return absl::DataLossError(absl::StrCat(
+              path, ": corrupt index (signature of document row ", num, ")"));
+        }
+        bool in_delta = false;
+        for (uint32_t b = 0; b < params.lsh.bands; ++b) {
+          const auto key = static_cast<int64_t>(BandKey(sig, params.lsh, b));
+          for (Stmt* st : {&*del, &*del_delta}) {
+            if (auto s =
+                    st->Bind(1, int64_t{b}).Bind(2, key).Bind(3, num).Run();
+                !s.ok()) {
+              return s;
+            }
+            in_delta |= st == &*del_delta && sqlite3_changes(db) > 0;
+          }
+        }
+        in_delta_documents += in_delta;
+      }
+      // The delta tier's count (what stats show, and the merge rule reads).
+      absl::StatusOr<int64_t> delta = Meta("delta_documents");
+      if (!delta.ok()) return delta.status();
+      if (auto s = SetMeta(
+              "delta_documents",
+              absl::StrCat(std::max<int64_t>(0, *delta - in_delta_documents)));
+          !s.ok()) {
+        return s;
+      }
+      if (auto s = Exec("DELETE FROM unit WHERE num IN (SELECT num FROM "
+                        "gone_unit);");
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (auto s = Exec("DELETE FROM doc WHERE num IN (SELECT num FROM gone); "
+                      "DELETE FROM dump WHERE seq NOT IN (SELECT DISTINCT dump "
+                      "FROM doc);");
+        !s.ok()) {
+      return s;
+    }
+    {
+      absl::StatusOr<Stmt> st =
+          Prepare("UPDATE stem_df SET df = df - ?2 WHERE stem = ?1");
+      if (!st.ok()) return st.status();
+      for (const auto& [stem, count] : gone.Counts()) {  // Sorted by stem.
+        if (auto s = st->BindText(1, stem)
+                         .Bind(2, static_cast<int64_t>(count))
+                         .Run();
+            !s.ok()) {
+          return s;
+        }
+      }
+      if (auto s = Exec("DELETE FROM stem_df WHERE df <= 0; "
+                        "DELETE FROM unit_text WHERE units <= 0");
+          !s.ok()) {
+        return s;
+      }
+    }
+    absl::StatusOr<int64_t> units = Meta("idf_units");
+    if (!units.ok()) return units.status();
+    return SetMeta("idf_units",
+                   absl::StrCat(std::max<int64_t>(
+                       0, *units - static_cast<int64_t>(gone.units()))));
+  }
+
   // Members of the buckets of `keys` (n x bands, flattened) in the table
   // `sql` queries (params: band, key, limit; one member column,
   // ascending), capped as LshIndex::CandidatePairs caps buckets: ascending,
@@ -1619,25 +1770,16 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       dump.unit_band_keys.size() != dump.units.size() * p.claim_lsh.bands ||
       dump.unit_stems.size() != dump.units.size() ||
       dump.unit_keys.size() != dump.units.size() ||
-      (!p.claims && !dump.units.empty())) {
+      (!p.claims && !dump.units.empty()) ||
+      (!dump.replaces.empty() && dump.replaces.size() != n)) {
     return absl::InvalidArgumentError("AddDump: inconsistent arrays");
   }
   AddDumpResult result;
   if (n == 0) return result;
 
-  absl::StatusOr<Stmt> ins_dump = im.Prepare(
-      "INSERT INTO dump(name, added_at, documents) VALUES(?1, ?2, ?3)");
-  if (!ins_dump.ok()) return ins_dump.status();
-  const std::string now = NowUtc();
-  if (auto s = ins_dump->BindText(1, dump.name)
-                   .BindText(2, now)
-                   .Bind(3, static_cast<int64_t>(n))
-                   .Run();
-      !s.ok()) {
-    return s;
-  }
-  result.dump_seq = static_cast<uint64_t>(sqlite3_last_insert_rowid(im.db));
-
+  // Numbers are taken before the replaced versions go, and units are
+  // numbered past every number a unit ever had: the band rows of replaced
+  // units stay (see DeleteGone), and must not come to point at new ones.
   absl::StatusOr<int64_t> max_doc =
       QueryInt(im.db, im.path, "SELECT coalesce(max(num), 0) FROM doc");
   if (!max_doc.ok()) return max_doc.status();
@@ -1652,7 +1794,69 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       im.db, im.path,
       "SELECT first_unit + units - 1 FROM doc ORDER BY num DESC LIMIT 1");
   if (!last_range.ok()) return last_range.status();
-  int64_t next_unit = std::max(*max_unit, *last_range) + 1;
+  absl::StatusOr<int64_t> unit_high = im.Meta("unit_high");
+  if (!unit_high.ok()) return unit_high.status();
+  int64_t next_unit = std::max({*max_unit, *last_range, *unit_high}) + 1;
+
+  // The replaced versions' kept flags, then the versions themselves.
+  std::vector<char> kept(n, 1);
+  for (size_t i = 0; i < n; ++i) {
+    kept[i] = dump.kept.empty() || dump.kept[i] != 0;
+  }
+  if (std::any_of(dump.replaces.begin(), dump.replaces.end(),
+                  [](int64_t r) { return r != 0; })) {
+    if (auto s = im.StartGone(); !s.ok()) return s;
+    absl::StatusOr<Stmt> old =
+        im.Prepare("SELECT kept FROM doc WHERE num = ?1 AND id = ?2");
+    absl::StatusOr<Stmt> gone = im.Prepare("INSERT INTO gone(num) VALUES(?1)");
+    if (!old.ok()) return old.status();
+    if (!gone.ok()) return gone.status();
+    for (size_t i = 0; i < n; ++i) {
+      if (dump.replaces[i] == 0) continue;
+      old->Bind(1, dump.replaces[i]).BindText(2, dump.docs[i]->id);
+      absl::StatusOr<bool> row = old->Step();
+      if (!row.ok()) {
+        old->Reset();
+        return row.status();
+      }
+      if (!*row) {
+        old->Reset();
+        return absl::InvalidArgumentError(absl::StrCat(
+            "AddDump: document ", dump.docs[i]->id, " replaces row ",
+            dump.replaces[i], ", which is not indexed under its id"));
+      }
+      kept[i] = old->Int(0) != 0;
+      old->Reset();
+      if (auto s = gone->Bind(1, dump.replaces[i]).Run(); !s.ok()) return s;
+    }
+    std::optional<TermAnalyzer> analyzer;
+    if (p.claims) {
+      absl::StatusOr<TermAnalyzer> a =
+          TermAnalyzer::Create(TermAnalyzerOptions{p.language});
+      if (!a.ok()) return a.status();
+      analyzer = *std::move(a);
+    }
+    RemoveResult removed;
+    if (auto s = im.DeleteGone(analyzer ? &*analyzer : nullptr,
+                               /*scan_band_tables=*/false, &removed);
+        !s.ok()) {
+      return s;
+    }
+    result.replaced = removed.documents;
+  }
+
+  absl::StatusOr<Stmt> ins_dump = im.Prepare(
+      "INSERT INTO dump(name, added_at, documents) VALUES(?1, ?2, ?3)");
+  if (!ins_dump.ok()) return ins_dump.status();
+  const std::string now = NowUtc();
+  if (auto s = ins_dump->BindText(1, dump.name)
+                   .BindText(2, now)
+                   .Bind(3, static_cast<int64_t>(n))
+                   .Run();
+      !s.ok()) {
+    return s;
+  }
+  result.dump_seq = static_cast<uint64_t>(sqlite3_last_insert_rowid(im.db));
 
   absl::StatusOr<Stmt> ins_doc = im.Prepare(
       "INSERT INTO doc(num, id, dump, location, source, title, url, date, "
@@ -1698,7 +1902,7 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
         .BindWords(13, dump.fingerprints[i])
         .Bind(14, first_unit)
         .Bind(15, static_cast<int64_t>(u - first))
-        .Bind(16, int64_t{dump.kept.empty() || dump.kept[i] != 0});
+        .Bind(16, int64_t{kept[i] != 0});
     if (auto s = ins_doc->Run(); !s.ok()) return s;
     for (uint32_t b = 0; b < p.lsh.bands; ++b) {
       doc_bands.push_back({b, BandKey(sig, p.lsh, b), num});
@@ -1729,6 +1933,12 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
   }
   result.documents = n;
   result.units = dump.units.size();
+  if (result.replaced > 0 || *unit_high > 0) {
+    if (auto s = im.SetMeta("unit_high", absl::StrCat(next_unit - 1));
+        !s.ok()) {
+      return s;
+    }
+  }
 
   // Band rows and stems in key order: each B-tree page is visited about once.
   std::sort(doc_bands.begin(), doc_bands.end());
@@ -2139,13 +2349,7 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     im.Rollback();
     return s;
   };
-  if (auto s = im.Exec(
-          "CREATE TEMP TABLE IF NOT EXISTS gone(num INTEGER PRIMARY KEY); "
-          "CREATE TEMP TABLE IF NOT EXISTS gone_unit(num INTEGER PRIMARY "
-          "KEY); DELETE FROM gone; DELETE FROM gone_unit;");
-      !s.ok()) {
-    return fail(s);
-  }
+  if (auto s = im.StartGone(); !s.ok()) return fail(s);
   if (!filter.before.empty()) {
     // Dates compare as instants (RFC 1123 dates of RSS feeds do not sort as
     // text); a date that does not parse is kept and counted.
@@ -2181,71 +2385,8 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
     if (!st.ok()) return fail(st.status());
     if (auto s = st->BindText(1, arg).Run(); !s.ok()) return fail(s);
   }
-  // The IDF counts lose the stems of every text no unit holds any more:
-  // `gone` counts those texts as the IDF counted them.
-  IdfTable gone;
-  {
-    absl::StatusOr<Stmt> drop_text = im.Prepare(
-        "UPDATE unit_text SET units = units - 1 WHERE low = ?1 AND high = ?2 "
-        "RETURNING units");
-    absl::StatusOr<Stmt> docs = im.Prepare(
-        "SELECT d.text, d.first_unit, d.units, d.num FROM gone g JOIN doc d "
-        "ON d.num = g.num ORDER BY d.num");
-    absl::StatusOr<Stmt> gone_unit =
-        im.Prepare("INSERT INTO gone_unit(num) VALUES(?1)");
-    if (!drop_text.ok()) return fail(drop_text.status());
-    if (!docs.ok()) return fail(docs.status());
-    if (!gone_unit.ok()) return fail(gone_unit.status());
-    absl::StatusOr<uint64_t> visited = ForEachStoredUnit(
-        im.db, im.path, *docs, analyzer ? &*analyzer : nullptr,
-        [&](int64_t num, const UnitTerms* t) -> absl::Status {
-          ++result.units;
-          if (auto s = gone_unit->Bind(1, num).Run(); !s.ok()) return s;
-          if (t == nullptr) return absl::OkStatus();
-          absl::StatusOr<int64_t> held =
-              StepUnitText(*drop_text, KeyOfTerms(*t));
-          if (!held.ok()) return held.status();
-          if (*held == 0) gone.AddStems(t->stems);
-          return absl::OkStatus();
-        });
-    if (!visited.ok()) return fail(visited.status());
-    result.documents = *visited;
-  }
-  // The band tables are keyed by (band, key): one pass over each.
-  if (auto s = im.Exec(
-          "DELETE FROM doc_band WHERE doc IN (SELECT num FROM gone); "
-          "DELETE FROM doc_band_delta WHERE doc IN (SELECT num FROM gone); "
-          "DELETE FROM unit_band WHERE unit IN (SELECT num FROM gone_unit); "
-          "DELETE FROM unit_band_delta WHERE unit IN "
-          "(SELECT num FROM gone_unit); "
-          "DELETE FROM unit WHERE num IN (SELECT num FROM gone_unit); "
-          "DELETE FROM doc WHERE num IN (SELECT num FROM gone); "
-          "DELETE FROM dump WHERE seq NOT IN (SELECT DISTINCT dump FROM doc);");
-      !s.ok()) {
-    return fail(s);
-  }
-  {
-    absl::StatusOr<Stmt> st =
-        im.Prepare("UPDATE stem_df SET df = df - ?2 WHERE stem = ?1");
-    if (!st.ok()) return fail(st.status());
-    for (const auto& [stem, count] : gone.Counts()) {  // Sorted by stem.
-      if (auto s =
-              st->BindText(1, stem).Bind(2, static_cast<int64_t>(count)).Run();
-          !s.ok()) {
-        return fail(s);
-      }
-    }
-    if (auto s = im.Exec("DELETE FROM stem_df WHERE df <= 0; "
-                         "DELETE FROM unit_text WHERE units <= 0");
-        !s.ok()) {
-      return fail(s);
-    }
-  }
-  absl::StatusOr<int64_t> units = im.Meta("idf_units");
-  if (!units.ok()) return fail(units.status());
-  if (auto s = im.SetMeta("idf_units",
-                          absl::StrCat(std::max<int64_t>(
-                              0, *units - static_cast<int64_t>(gone.units()))));
+  if (auto s = im.DeleteGone(analyzer ? &*analyzer : nullptr,
+                             /*scan_band_tables=*/true, &result);
       !s.ok()) {
     return fail(s);
   }

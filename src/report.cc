@@ -743,16 +743,18 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
     }
     Json dump = nullptr;
     if (ix.dump_seq != 0) dump = {{"seq", ix.dump_seq}, {"name", ix.dump_name}};
-    j["index"] = {{"path", ix.path},
-                  {"documents_before", ix.documents_before},
-                  {"already_indexed", ix.reindexed.size()},
-                  {"already_indexed_unchanged", ix.unchanged.size()},
-                  {"added", ix.added},
-                  {"claim_units_added", ix.units_added},
-                  {"documents_after", ix.documents_before + ix.added},
-                  {"dump", std::move(dump)},
-                  {"compared", ix.loaded},
-                  {"documents", std::move(indexed)}};
+    j["index"] = {
+        {"path", ix.path},
+        {"documents_before", ix.documents_before},
+        {"already_indexed", ix.reindexed.size()},
+        {"already_indexed_unchanged", ix.unchanged.size()},
+        {"added", ix.added},
+        {"replaced", ix.replaced},
+        {"claim_units_added", ix.units_added},
+        {"documents_after", ix.documents_before + ix.added - ix.replaced},
+        {"dump", std::move(dump)},
+        {"compared", ix.loaded},
+        {"documents", std::move(indexed)}};
     if (ix.read_only) j["index"]["read_only"] = true;
     if (ix.banding_for_threshold.bands != 0) {
       j["index"]["banding_for_threshold"] = {
@@ -892,14 +894,19 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           ix.path, ix.documents_before, ix.loaded, ix.reindexed.size(),
           r.timings.index_s);
     } else {
+      const uint64_t fresh = ix.added - ix.replaced;
       out << absl::StrFormat(
-          "index %s: %d documents before; compared with %d of them; added %d "
-          "(%d already indexed, not added again)",
-          ix.path, ix.documents_before, ix.loaded, ix.added,
-          ix.reindexed.size());
+          "index %s: %d documents before; compared with %d "
+          "of them; added %d",
+          ix.path, ix.documents_before, ix.loaded, fresh);
+      if (ix.replaced > 0) {
+        out << absl::StrFormat(", replaced %d with their edited text",
+                               ix.replaced);
+      }
       if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
-      out << absl::StrFormat("; now %d (%.2f s)\n",
-                             ix.documents_before + ix.added, r.timings.index_s);
+      out << absl::StrFormat(" (%d already indexed); now %d (%.2f s)\n",
+                             ix.reindexed.size(), ix.documents_before + fresh,
+                             r.timings.index_s);
     }
     if (ix.banding_for_threshold.bands != 0) {
       out << absl::StrFormat(
@@ -927,9 +934,11 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       const size_t edited = ix.reindexed.size() - ix.unchanged.size();
       out << absl::StrFormat(
           "  %d of the already indexed articles are edited (%s%s): compared "
-          "with their new text, while the index keeps the text it has "
+          "with their new text, which %s the indexed one "
           "(documents[].in_index \"edited\" in report.json)\n",
-          edited, absl::StrJoin(ids, ", "), edited > 3 ? ", ..." : "");
+          edited, absl::StrJoin(ids, ", "), edited > 3 ? ", ..." : "",
+          ix.read_only ? "would replace (not with --index-read-only)"
+                       : "replaces");
     }
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;

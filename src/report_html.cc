@@ -1549,7 +1549,14 @@ class Page {
             "added",
             ix.dump_seq == 0
                 ? std::string("nothing")
-                : absl::StrCat(ix.added, " articles as dump ", ix.dump_seq));
+                : absl::StrCat(
+                      ix.added - ix.replaced, " articles",
+                      ix.replaced > 0
+                          ? absl::StrCat(", ", ix.replaced,
+                                         " edited ones replacing their "
+                                         "indexed version")
+                          : std::string(),
+                      " as dump ", ix.dump_seq));
       }
       table("Persistent index", rows);
     }

@@ -229,7 +229,7 @@ absl::Status IndexedScan::FindTakenIds(
 
 absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
   unchanged_.assign(already_.size(), 0);
-  if (options_->index_report_unchanged) return absl::OkStatus();
+  same_text_.assign(already_.size(), 0);
   std::vector<size_t> which;
   std::vector<int64_t> rows;
   AlreadyIndexed(&which, &rows);
@@ -237,8 +237,9 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
   absl::StatusOr<std::vector<std::string>> texts = index_.LoadTexts(rows);
   if (!texts.ok()) return texts.status();
   for (size_t j = 0; j < which.size(); ++j) {
-    unchanged_[which[j]] = SameUpToWhitespace((*texts)[j], docs[which[j]].text);
+    same_text_[which[j]] = SameUpToWhitespace((*texts)[j], docs[which[j]].text);
   }
+  if (!options_->index_report_unchanged) unchanged_ = same_text_;
   return absl::OkStatus();
 }
 
@@ -438,11 +439,15 @@ absl::Status IndexedScan::Finish(
   const uint32_t k = index_.params().num_perm;
   dump.signatures.reserve((total - loaded) * k);
   for (size_t d = loaded; d < total; ++d) {
-    if (already_[d - loaded] != 0 || id_taken_[d - loaded]) continue;
+    // An edited re-delivery replaces the version the index has, so that
+    // later dumps are compared with the article as it reads now, and its
+    // next unchanged delivery is known as such.
+    if (same_text_[d - loaded] || id_taken_[d - loaded]) continue;
     // A record that may be damaged would outlive the run in the index.
     if (report->IsDamaged(static_cast<uint32_t>(d))) continue;
     position[d] = static_cast<int64_t>(dump.docs.size());
     dump.docs.push_back(&report->documents[d]);
+    dump.replaces.push_back(already_[d - loaded]);
     std::span<const uint32_t> sig = signature(d);
     dump.signatures.insert(dump.signatures.end(), sig.begin(), sig.end());
     std::span<const uint32_t> fp = fingerprints(d);
@@ -470,6 +475,7 @@ absl::Status IndexedScan::Finish(
   absl::StatusOr<AddDumpResult> added = index_.AddDump(dump);
   if (!added.ok()) return added.status();
   ix.added = added->documents;
+  ix.replaced = added->replaced;
   ix.units_added = added->units;
   ix.dump_seq = added->dump_seq;
   ix.dump_name = added->dump_seq != 0 ? dump.name : std::string();

@@ -101,7 +101,8 @@ class IndexedScan {
   // article, and clears their already_.
   absl::Status FindTakenIds(
       const std::function<std::span<const uint32_t>(size_t)>& signature);
-  // Sets unchanged_ from the indexed texts of the already_ documents.
+  // Sets same_text_ and unchanged_ from the indexed texts of the already_
+  // documents.
   absl::Status FindUnchanged(std::span<const Document> docs);
 
   // Of the indexed documents holding the units `found` (FindUnits of the
@@ -123,7 +124,11 @@ class IndexedScan {
   // (IndexSummary::id_taken): compared as new, not added.
   std::vector<char> id_taken_;
   // Per new document: 1 when it is already indexed (already_) with the
-  // same text up to whitespace (IndexSummary::unchanged).
+  // same text up to whitespace; the others of already_ replace their
+  // indexed version.
+  std::vector<char> same_text_;
+  // same_text_, unless --index-report-unchanged reports them again
+  // (IndexSummary::unchanged).
   std::vector<char> unchanged_;
   std::vector<IndexedOrigin> origins_;  // Of the loaded documents.
   ClaimsIncremental claims_;

@@ -166,8 +166,16 @@ struct IndexedUnit {
 struct DumpToAdd {
   // Shown by `refrain index stats` and in reports, e.g. the input paths.
   std::string name;
-  // The documents, in scan order. Ids must not be in the index yet.
+  // The documents, in scan order. Ids must not be in the index yet, but
+  // for those of `replaces`.
   std::vector<const Document*> docs;
+  // Per document (empty: none): the row id of the indexed version of the
+  // same article that it replaces (an edited re-delivery under the same
+  // id), or 0. That version is removed first, with its claim units and
+  // their IDF counts; the new one gets a row of this dump and the kept
+  // flag of the version it replaces (the dataset holds that id already, or
+  // left it out).
+  std::vector<int64_t> replaces;
   // docs.size() x num_perm slots.
   std::vector<uint32_t> signatures;
   // Per document: sorted, distinct shingle fingerprints.
@@ -187,8 +195,9 @@ struct DumpToAdd {
 
 struct AddDumpResult {
   uint64_t dump_seq = 0;  // 0 when the dump added no document.
-  uint64_t documents = 0;
+  uint64_t documents = 0;  // Including those that replaced a version.
   uint64_t units = 0;
+  uint64_t replaced = 0;  // Indexed versions removed for DumpToAdd::replaces.
   // The delta tier (recent dumps' band rows) was merged into the main band
   // tables in this transaction: this dump paid for several (see index.cc).
   bool merged_delta = false;

@@ -81,9 +81,11 @@ struct IndexSummary {
   // at another threshold); {0, 0} otherwise.
   LshParams banding_for_threshold;
   // New documents whose id was already there (indexes into
-  // Report::documents, ascending): compared but not added again, and, as
-  // the same articles an earlier run handled, not kept again by a
-  // deduplicated dataset (documents.csv keep 0, --write-kept).
+  // Report::documents, ascending): compared with the index, and, as the
+  // same articles an earlier run handled, not kept again by a deduplicated
+  // dataset (documents.csv keep 0, --write-kept). Those edited (not in
+  // `unchanged`) replace their indexed version (`replaced`); the others
+  // are not added again.
   std::vector<uint32_t> reindexed;
   // Those of `reindexed` whose text is the indexed one up to whitespace
   // (runs of spaces, tabs and line breaks count as one; ends trimmed): as
@@ -110,6 +112,8 @@ struct IndexSummary {
     return in(unchanged) ? "unchanged" : "edited";
   }
   uint64_t added = 0;        // Documents added by this run.
+  // Of `added`, edited articles whose indexed version they replaced.
+  uint64_t replaced = 0;
   uint64_t units_added = 0;  // Claim units added.
   uint64_t dump_seq = 0;     // This run's dump; 0 when it added nothing.
   std::string dump_name;     // This run's dump name.
