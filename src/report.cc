@@ -91,6 +91,7 @@ Json Params(const Report& r) {
       {"same_document", c.same_document},
       {"within_duplicates", c.within_duplicates},
       {"collapse_copies", c.collapse_copies},
+      {"keep_nested", c.keep_nested},
       {"background_idf", c.background_idf},
       {"wordnet_dir", c.wordnet_dir}};
   return p;
@@ -425,6 +426,8 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
   w.Uint(c.unrelated_matches_dropped);
   w.Key("attribution_matches_dropped");
   w.Uint(c.attribution_matches_dropped);
+  w.Key("nested_matches_dropped");
+  w.Uint(c.nested_matches_dropped);
   w.Key("matches");
   w.BeginArray();
   // The matches quote both texts: most of the file, in parallel.
@@ -619,6 +622,7 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
     j["headline_matches_dropped"] = c.claims.headline_matches_dropped;
     j["unrelated_matches_dropped"] = c.claims.unrelated_matches_dropped;
     j["attribution_matches_dropped"] = c.claims.attribution_matches_dropped;
+    j["nested_matches_dropped"] = c.claims.nested_matches_dropped;
   }
   out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
@@ -661,6 +665,12 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
         "(--claim-min-shared-outside-attribution)\n",
         c.claims.attribution_matches_dropped, c.claims.unrelated_threshold,
         c.claims.min_shared_outside_attribution);
+  }
+  if (c.claims.nested_matches_dropped > 0) {
+    out << absl::StrFormat(
+        "%d more left out for lying inside (or holding) a higher-scoring "
+        "match above, as a quote lies in its sentence (--claim-keep-nested)\n",
+        c.claims.nested_matches_dropped);
   }
   for (const ClaimMatch& m : c.claims.matches) {
     const ClaimUnit& a = c.claims.units[m.a];
@@ -1067,6 +1077,14 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "out for scoring under %.2f (--claim-min-shared-outside-attribution)\n",
         c.attribution_matches_dropped, c.min_shared_outside_attribution,
         c.unrelated_threshold);
+  }
+  if (c.nested_matches_dropped > 0) {
+    out << absl::StrFormat(
+        "  %d %s inside (or holding) a higher-scoring match of the same "
+        "two articles left out, as a quote lies in its sentence "
+        "(--claim-keep-nested)\n",
+        c.nested_matches_dropped,
+        c.nested_matches_dropped == 1 ? "match" : "matches");
   }
   if (const auto differ =
           std::count_if(c.matches.begin(), c.matches.end(),

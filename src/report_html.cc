@@ -1591,7 +1591,9 @@ class Page {
                  {"min words shared outside the attribution (0: off)",
                   n(c.min_shared_outside_attribution)},
                  {"matches sharing fewer under the unrelated threshold",
-                  n(c.attribution_matches_dropped)}});
+                  n(c.attribution_matches_dropped)},
+                 {"matches inside a higher-scoring one of the same articles",
+                  n(c.nested_matches_dropped)}});
     } else {
       table("Claim parameters", Rows{{"claims stage", "disabled"}});
     }

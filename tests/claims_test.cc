@@ -262,6 +262,70 @@ TEST(Claims, AQuoteThatIsNearlyItsSentenceIsNotAUnitOfItsOwn) {
             "a modest first step toward reform of rural credit markets");
 }
 
+// A quote matched, and the sentence holding it matched too, are one claim
+// recurring: of two matches of the same two articles whose passages nest
+// on both sides, only the higher-scoring one is listed (review: 199 of
+// BBC's 2,303 matches lay inside another).
+TEST(Claims, AMatchInsideAnotherOfTheSameArticlesIsListedOnce) {
+  const std::vector<Document> docs{
+      Doc("a",
+          "Officials in the capital later confirmed that the programme, "
+          "described as \u201ca modest first step toward reform of rural "
+          "credit markets\u201d, would cost four billion pounds over two "
+          "years."),
+      Doc("b",
+          "Officials confirmed on Tuesday that the programme, which the "
+          "minister called \u201ca modest first step toward reform of rural "
+          "credit markets\u201d, would cost four billion pounds over two "
+          "years.")};
+  ClaimOptions keep;
+  keep.keep_nested = true;
+  const ClaimsResult all = Claims(docs, keep);
+  const ClaimsResult r = Claims(docs);
+  auto kinds = [&](const ClaimsResult& c, const ClaimMatch& m) {
+    return std::string(UnitKindName(c.units[m.a].kind)) + "-" +
+           UnitKindName(c.units[m.b].kind);
+  };
+  std::set<std::string> all_kinds;
+  double best = 0;
+  for (const ClaimMatch& m : all.matches) {
+    all_kinds.insert(kinds(all, m));
+    best = std::max(best, m.score);
+  }
+  EXPECT_TRUE(all_kinds.count("quote-quote")) << all.matches.size();
+  EXPECT_TRUE(all_kinds.count("sentence-sentence")) << all.matches.size();
+  EXPECT_EQ(all.nested_matches_dropped, 0u);
+  // Every match here nests in another: one is left, the best.
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].score, best);
+  EXPECT_EQ(r.nested_matches_dropped, all.matches.size() - 1);
+  // A third article stating the claim without the quote keeps its match
+  // with "a", nested ones left out there too.
+  std::vector<Document> three = docs;
+  three.push_back(
+      Doc("c",
+          "Officials in the capital later confirmed that the programme, "
+          "described as \u201clong overdue\u201d, would cost four "
+          "billion pounds over two years."));
+  const ClaimsResult r3 = Claims(three);
+  size_t with_c = 0;
+  for (const ClaimMatch& m : r3.matches) {
+    with_c += r3.units[m.a].doc == 2 || r3.units[m.b].doc == 2;
+    // No listed match lies inside another of the same two articles.
+    for (const ClaimMatch& o : r3.matches) {
+      if (&m == &o) continue;
+      const ClaimUnit &ma = r3.units[m.a], &mb = r3.units[m.b];
+      const ClaimUnit &oa = r3.units[o.a], &ob = r3.units[o.b];
+      const bool inside =
+          ma.doc == oa.doc && mb.doc == ob.doc &&
+          oa.span.begin <= ma.span.begin && ma.span.end <= oa.span.end &&
+          ob.span.begin <= mb.span.begin && mb.span.end <= ob.span.end;
+      EXPECT_FALSE(inside) << TextOf(three, ma) << " / " << TextOf(three, mb);
+    }
+  }
+  EXPECT_GE(with_c, 1u);
+}
+
 // Headlines are a few content words, mostly names: one that shares its
 // subject with a sentence or headline stating something else scores like a
 // paraphrase, so a match with a headline also needs headline_threshold.
@@ -1495,9 +1559,13 @@ TEST(Compare, WithTheDumpGivesTheScoresTheScanReported) {
     SCOPED_TRACE(absl::StrCat(scan->documents[a.doc].id, " [", a.span.begin,
                               ") ", scan->documents[b.doc].id, " [",
                               b.span.begin, ")"));
-    absl::StatusOr<Comparison> c =
-        CompareDocuments(scan->documents[a.doc].id, scan->documents[b.doc].id,
-                         in, ScanOptions{});
+    // Compare scores every pair of units, so it may find a match the scan's
+    // LSH passed over that outscores one the scan lists inside it: nested
+    // matches are kept here.
+    ScanOptions all;
+    all.claims.keep_nested = true;
+    absl::StatusOr<Comparison> c = CompareDocuments(
+        scan->documents[a.doc].id, scan->documents[b.doc].id, in, all);
     ASSERT_TRUE(c.ok()) << c.status();
     EXPECT_EQ(c->idf, "the inputs");
     int found = 0;

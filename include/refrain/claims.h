@@ -153,6 +153,12 @@ struct ClaimOptions {
   // first occurrence may be indexed: new copies of an indexed story add no
   // match of their own, as in one scan of all the dumps.
   bool collapse_copies = false;
+  // Also list a match whose two passages lie inside those of another
+  // match between the same two articles (a quote matched, and the
+  // sentence holding it matched too). false (default): of two such
+  // matches only the higher-scoring one is listed (on a tie, the outer
+  // one): the other says the same claim recurs, over the same words.
+  bool keep_nested = false;
   // Optional background corpus for IDF (see IdfTable::FromFile). Default "".
   std::string background_idf;
   // WordNet directory for the scorer; "" scores without WordNet.
@@ -283,6 +289,9 @@ struct ClaimsResult {
   // unrelated) left out for sharing fewer words outside their attributions.
   uint32_t min_shared_outside_attribution = 0;
   uint64_t attribution_matches_dropped = 0;
+  // Matches left out for lying inside (or holding) a higher-scoring match
+  // of the same two articles (ClaimOptions::keep_nested).
+  uint64_t nested_matches_dropped = 0;
   ExcludedUnits excluded;  // Sentences and quotes that are not units.
   // Units whose terms equal an earlier unit's of the same story (copies of
   // syndicated text; compared by a 128-bit hash of all their terms): scored

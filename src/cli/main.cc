@@ -223,6 +223,11 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                 "List a claim match once where near-duplicate copies repeat "
                 "its sentence word for word (the copies join its claim "
                 "cluster) instead of once per copy");
+  cmd->add_flag("--claim-keep-nested", c->keep_nested,
+                "Also list a claim match whose passages lie inside those of "
+                "a higher-scoring match of the same two articles (a quote "
+                "and the sentence holding it); by default one of the two is "
+                "listed");
 }
 
 // How records are read and cut into sentences (scan and compare).
