@@ -53,9 +53,9 @@ row() {  # row NAME INPUT
   local units copies cand scored matches
   units=$(sed -E 's/^claims: ([0-9]+) units.*/\1/' <<<"$summary")
   copies=$(sed -E 's/.* ([0-9]+) copies in near-duplicates.*/\1/' <<<"$summary")
-  cand=$(sed -E 's/.* ([0-9]+) candidate pairs.*/\1/' <<<"$summary")
+  cand=$(sed -E 's/.* ([0-9]+) candidate pairs?.*/\1/' <<<"$summary")
   scored=$(sed -E 's/.* ([0-9]+) scored.*/\1/' <<<"$summary")
-  matches=$(sed -E 's/.* ([0-9]+) matches.*/\1/' <<<"$summary")
+  matches=$(sed -E 's/.* ([0-9]+) match(es)? in.*/\1/' <<<"$summary")
   awk -v n="$name" -v u="$units" -v p="$copies" -v c="$cand" -v k="$scored" \
       -v m="$matches" -v st="$stage" -v t0="$t0" -v t1="$t1" -v r0="$rss0" \
       -v r1="$rss1" 'BEGIN{

@@ -594,6 +594,11 @@ using internal::Printable;
 // A field printed on a line of its own (an id, a title, a location).
 std::string Line(std::string_view s) { return Printable(s, /*one_line=*/true); }
 
+// "1 match", "2 matches": counts in the summary, which often reads 1.
+std::string N(uint64_t n, const char* one, const char* many) {
+  return absl::StrCat(n, " ", n == 1 ? one : many);
+}
+
 }  // namespace
 
 uint64_t VerifiedPairsOfThisRun(const Report& r) {
@@ -892,9 +897,10 @@ void WriteSkipped(std::span<const SkippedRecord> skipped, std::ostream& out) {
 void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                   int top_claim_clusters) {
   out << absl::StrFormat(
-      "refrain: %d records: %d documents read, %d skipped (%.1f MB, %.2f s)\n",
-      r.records, r.documents.size() - r.index.loaded, r.skipped.size(),
-      r.input_bytes / 1e6, r.timings.total_s);
+      "refrain: %s: %s read, %d skipped (%.1f MB, %.2f s)\n",
+      N(r.records, "record", "records"),
+      N(r.documents.size() - r.index.loaded, "document", "documents"),
+      r.skipped.size(), r.input_bytes / 1e6, r.timings.total_s);
   if (r.index.used) {
     const IndexSummary& ix = r.index;
     if (ix.read_only) {
@@ -988,11 +994,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
   if (!r.damaged.empty()) {
     out << absl::StrFormat(
-        "  %d documents were read from an input whose compressed data failed "
+        "  %s read from an input whose compressed data failed "
         "its check, so any of them may be damaged (the first: %s): reported, "
         "marked \"damaged\" in report.json, but not kept in the deduplicated "
         "dataset%s; deliver the file again\n",
-        r.damaged.size(), Line(r.documents[r.damaged[0]].id),
+        N(r.damaged.size(), "document was", "documents were"),
+        Line(r.documents[r.damaged[0]].id),
         r.index.used && !r.index.read_only ? " nor added to the index" : "");
   }
   if (r.duplicate_ids > 0) {
@@ -1000,16 +1007,16 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     // not an article's id (a category, a feed name), and every record
     // after the first of each value is lost to the dataset.
     out << absl::StrFormat(
-        "  %d records skipped because an earlier record has their id (the "
+        "  %s skipped because an earlier record has their id (the "
         "first: %s), whatever their text: if ids are not unique per "
         "article, check --id-field or give each its own\n",
-        r.duplicate_ids, Line(r.first_duplicate_id));
+        N(r.duplicate_ids, "record", "records"), Line(r.first_duplicate_id));
   }
   if (r.looks_like_html > 0) {
     out << absl::StrFormat(
-        "  %d documents look like HTML (tags such as <p>, <br>, </div> read "
+        "  %s like HTML (tags such as <p>, <br>, </div> read "
         "as words): --strip-html reads their text\n",
-        r.looks_like_html);
+        N(r.looks_like_html, "document looks", "documents look"));
   }
   if (r.dates_not_read > 0) {
     const Document& d = r.documents[r.first_date_not_read];
@@ -1019,10 +1026,11 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         r.dates_not_read, Line(d.id), Line(d.date));
   }
   out << absl::StrFormat(
-      "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %d candidate "
-      "pairs, %d verified pairs, %d clusters\n",
-      r.options.threshold, r.lsh.bands, r.lsh.rows, r.candidate_pairs,
-      VerifiedPairsOfThisRun(r), r.clusters.size());
+      "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %s, %s, %s\n",
+      r.options.threshold, r.lsh.bands, r.lsh.rows,
+      N(r.candidate_pairs, "candidate pair", "candidate pairs"),
+      N(VerifiedPairsOfThisRun(r), "verified pair", "verified pairs"),
+      N(r.clusters.size(), "cluster", "clusters"));
   {
     const std::vector<char> keep = KeptDocuments(r);
     const auto first = static_cast<std::ptrdiff_t>(r.index.loaded);
@@ -1051,49 +1059,51 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
   const ClaimsResult& c = r.claims;
   out << absl::StrFormat(
-      "claims: %d units (%d too short, %d boilerplate, %d quote lead-ins, "
-      "%d lists of names excluded, %d copies in near-duplicates), %d "
-      "candidate pairs, %d scored, %d matches in %d clusters\n",
-      c.units.size(), c.excluded.too_short, c.excluded.boilerplate,
-      c.excluded.lead_ins, c.excluded.lists, c.copy_units, c.candidate_pairs,
-      c.scored_pairs, c.matches.size(), c.clusters.size());
+      "claims: %s (%d too short, %d boilerplate, %d quote lead-ins, "
+      "%d lists of names excluded, %d copies in near-duplicates), %s, %d "
+      "scored, %s in %s\n",
+      N(c.units.size(), "unit", "units"), c.excluded.too_short,
+      c.excluded.boilerplate, c.excluded.lead_ins, c.excluded.lists,
+      c.copy_units, N(c.candidate_pairs, "candidate pair", "candidate pairs"),
+      c.scored_pairs, N(c.matches.size(), "match", "matches"),
+      N(c.clusters.size(), "cluster", "clusters"));
   if (c.headline_matches_dropped > 0) {
     out << absl::StrFormat(
-        "  %d matches with a headline left out for scoring under %.2f "
+        "  %s with a headline left out for scoring under %.2f "
         "(--claim-headline-threshold)\n",
-        c.headline_matches_dropped, c.headline_threshold);
+        N(c.headline_matches_dropped, "match", "matches"),
+        c.headline_threshold);
   }
   if (c.unrelated_matches_dropped > 0) {
     out << absl::StrFormat(
-        "  %d matches between unrelated stories (story similarity under "
+        "  %s between unrelated stories (story similarity under "
         "%.2f) left out for scoring under %.2f "
         "(--claim-unrelated-threshold)\n",
-        c.unrelated_matches_dropped, c.min_story_similarity,
-        c.unrelated_threshold);
+        N(c.unrelated_matches_dropped, "match", "matches"),
+        c.min_story_similarity, c.unrelated_threshold);
   }
   if (c.attribution_matches_dropped > 0) {
     out << absl::StrFormat(
-        "  %d matches sharing fewer than %d words outside who said them left "
+        "  %s sharing fewer than %d words outside who said them left "
         "out for scoring under %.2f (--claim-min-shared-outside-attribution)\n",
-        c.attribution_matches_dropped, c.min_shared_outside_attribution,
-        c.unrelated_threshold);
+        N(c.attribution_matches_dropped, "match", "matches"),
+        c.min_shared_outside_attribution, c.unrelated_threshold);
   }
   if (c.nested_matches_dropped > 0) {
     out << absl::StrFormat(
-        "  %d %s inside (or holding) a higher-scoring match of the same "
+        "  %s inside (or holding) a higher-scoring match of the same "
         "two articles left out, as a quote lies in its sentence "
         "(--claim-keep-nested)\n",
-        c.nested_matches_dropped,
-        c.nested_matches_dropped == 1 ? "match" : "matches");
+        N(c.nested_matches_dropped, "match", "matches"));
   }
   if (const auto differ =
           std::count_if(c.matches.begin(), c.matches.end(),
                         [](const ClaimMatch& m) { return m.numbers_differ; });
       differ > 0) {
     out << absl::StrFormat(
-        "  %d matches state different numbers (numbers_differ: each side a "
+        "  %s different numbers (numbers_differ: each side a "
         "number the other does not)\n",
-        differ);
+        N(differ, "match states", "matches state"));
   }
   // Matches that may state opposite things, by what says so.
   uint64_t contrasted = 0, negated = 0, antonyms = 0, swapped = 0;
@@ -1107,10 +1117,11 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
   if (contrasted > 0) {
     out << absl::StrFormat(
-        "  %d matches may state opposites: %d where one side negates what "
+        "  %s opposites: %d where one side negates what "
         "the other states (negation_differs), %d with antonyms (antonyms), "
         "%d with roles swapped (roles_swapped)\n",
-        contrasted, negated, antonyms, swapped);
+        N(contrasted, "match may state", "matches may state"), negated,
+        antonyms, swapped);
   }
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {

@@ -612,15 +612,50 @@ class Page {
         IndexBadge(d));
   }
   // For an article loaded from the index (scan --index): the earlier dump
-  // that added it. Else empty.
+  // that added it. For a new one: what the index knew of its id, and
+  // whether it was read from a damaged stream. Else empty.
   std::string IndexBadge(uint32_t d) const {
-    if (!r_.index.IsIndexed(d) || d >= r_.index.origins.size()) return "";
-    const IndexedOrigin& o = r_.index.origins[d];
-    return absl::StrCat("<span class=\"idx\" title=\"",
-                        Esc(absl::StrCat("added by dump ", o.dump_seq, " (",
-                                         o.dump_name, ") at ", o.dump_time)),
-                        "\">indexed · dump ", o.dump_seq, " · ",
-                        Esc(o.dump_time.substr(0, 10)), "</span>");
+    auto badge = [](const char* title, const char* text) {
+      return absl::StrCat("<span class=\"idx\" title=\"", title, "\">", text,
+                          "</span>");
+    };
+    std::string out;
+    if (r_.IsDamaged(d)) {
+      out = badge(
+          "read from a compressed stream that failed its check: it may be "
+          "damaged, so it is neither kept nor indexed; deliver the file "
+          "again",
+          "damaged input");
+    }
+    if (r_.index.IsIndexed(d) && d < r_.index.origins.size()) {
+      const IndexedOrigin& o = r_.index.origins[d];
+      absl::StrAppend(&out, "<span class=\"idx\" title=\"",
+                      Esc(absl::StrCat("added by dump ", o.dump_seq, " (",
+                                       o.dump_name, ") at ", o.dump_time)),
+                      "\">indexed · dump ", o.dump_seq, " · ",
+                      Esc(o.dump_time.substr(0, 10)), "</span>");
+    } else if (const char* s = r_.index.StatusOf(d); s != nullptr) {
+      const std::string_view status = s;
+      if (status == "unchanged") {
+        out += badge(
+            "its id is indexed with this text (up to white space): its pairs "
+            "and matches with indexed articles were reported before",
+            "already indexed · unchanged");
+      } else if (status == "edited") {
+        out += badge(r_.index.read_only
+                         ? "its id is indexed with another text: compared with "
+                           "this one (read-only: the index keeps its own)"
+                         : "its id is indexed with another text: compared "
+                           "with this one, which replaces the indexed text",
+                     "already indexed · edited");
+      } else {
+        out += badge(
+            "the index holds another article under this id: compared as a "
+            "new article, not added",
+            "id taken in the index");
+      }
+    }
+    return out;
   }
   // A link to the article view, or plain text when the article is not
   // embedded.

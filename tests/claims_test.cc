@@ -1890,6 +1890,39 @@ TEST(ScanSummary, EscapesControlCharacters) {
   EXPECT_EQ(FirstControl(r.err), std::string_view::npos) << r.err;
 }
 
+// Counts of one are singular (review: "1 matches"), in the lines a small
+// dump's summary always prints.
+TEST(ScanSummary, CountsOfOneAreSingular) {
+  TempDir d;
+  WriteFile(d / "two.jsonl",
+            "{\"id\":\"a\",\"text\":\"The central bank raised its key "
+            "interest rate by half a point to fight inflation, its governor "
+            "said on Tuesday morning.\"}\n"
+            "{\"id\":\"c\",\"text\":\"To fight inflation, the central "
+            "bank raised its key interest rate by half a point on Tuesday, its "
+            "governor said.\"}\n");
+  auto two = testing::RunRefrain("scan " + (d / "two.jsonl") + " --out " +
+                                 (d / "out2"));
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_NE(two.out.find("refrain: 2 records: 2 documents read"),
+            std::string::npos)
+      << two.out;
+  EXPECT_NE(
+      two.out.find(", 1 candidate pair, 1 scored, 1 match in 1 cluster\n"),
+      std::string::npos)
+      << two.out;
+  WriteFile(d / "one.jsonl", "{\"id\":\"a\",\"text\":\"One article.\"}\n");
+  auto one = testing::RunRefrain("scan " + (d / "one.jsonl") + " --out " +
+                                 (d / "out1"));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("refrain: 1 record: 1 document read, 0 skipped"),
+            std::string::npos)
+      << one.out;
+  EXPECT_NE(one.out.find("0 candidate pairs, 0 verified pairs, 0 clusters"),
+            std::string::npos)
+      << one.out;
+}
+
 TEST(Compare, RefusesStandardInputAsTheDump) {
   auto r = testing::RunRefrain("compare a b --in -");
   EXPECT_EQ(r.exit_code, 2);

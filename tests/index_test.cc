@@ -1308,7 +1308,7 @@ TEST(Index, AnotherThresholdTakesTheIndexsBanding) {
                  " --threshold 0.5 --out " + (d / "out"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("near-duplicates: threshold 0.50, LSH 21 bands x 6 "
-                       "rows: 1 candidate pairs, 1 verified"),
+                       "rows: 1 candidate pair, 1 verified pair"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("LSH banding 21 bands x 6 rows: the index's "

@@ -559,6 +559,27 @@ TEST(ReportHtml, IndexedScanBadgesArticlesOfEarlierDumps) {
             std::string::npos);
   EXPECT_NE(html.find("<td>added</td><td>2 articles as dump 4</td>"),
             std::string::npos);
+  // What the index knew of a new article's id (in its cluster card and in
+  // the article view), and a damaged input.
+  EXPECT_EQ(Count(html, ">already indexed ·"), 0u);
+  r.index.reindexed = {1};
+  r.damaged = {1};
+  html = Html(r);
+  EXPECT_EQ(Count(html, ">already indexed · edited</span>"), 2u);
+  EXPECT_EQ(Count(html, ">damaged input</span>"), 2u);
+  EXPECT_NE(html.find("which replaces the indexed text"), std::string::npos);
+  r.index.unchanged = {1};
+  r.damaged = {};
+  html = Html(r);
+  EXPECT_EQ(Count(html, ">already indexed · unchanged</span>"), 2u);
+  EXPECT_EQ(Count(html, ">already indexed · edited</span>"), 0u);
+  EXPECT_EQ(Count(html, "damaged input"), 0u);
+  r.index.reindexed = {};
+  r.index.unchanged = {};
+  r.index.id_taken = {1};
+  html = Html(r);
+  EXPECT_EQ(Count(html, ">id taken in the index</span>"), 2u);
+  r.index.id_taken = {};
   r.index.read_only = true;
   html = Html(r);
   EXPECT_NE(html.find("<td>added</td><td>nothing (read-only)</td>"),
