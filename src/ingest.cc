@@ -1362,7 +1362,7 @@ class Walker {
     bool too_long = false;
     bool any_bytes = false;
     uint64_t at = 0;  // Bytes of `src` before `chunk`.
-    auto finish_line = [&]() {
+    auto finish_line = [&](bool unterminated = false) {
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       // A byte-order mark starts no JSON value: at the start of a file
@@ -1377,7 +1377,7 @@ class Walker {
                           " bytes (--max-record-bytes)"));
       } else if (line.find_first_not_of(" \t\r") != std::string::npos) {
         JsonRecord(path, line_no, /*column=*/0, std::move(line),
-                   src.FromUtf16());
+                   src.FromUtf16(), unterminated);
       }
       line.clear();
       too_long = false;
@@ -1420,15 +1420,17 @@ class Walker {
         chunk.remove_prefix(nl + 1);
       }
     }
-    if (!line.empty() || too_long) finish_line();
+    if (!line.empty() || too_long) finish_line(/*unterminated=*/true);
     if (!any_bytes && whole) Skip(path, 0, "empty file");
   }
 
   // Hands on one JSON record (a JSONL line, or an element of a .json
   // document) to be parsed.
   void JsonRecord(const std::string& path, uint64_t line, uint64_t column,
-                  std::string&& bytes, bool from_utf16) {
+                  std::string&& bytes, bool from_utf16,
+                  bool unterminated = false) {
     RawRecord rec;
+    rec.unterminated = unterminated;
     rec.format = RecordFormat::kJsonLine;
     rec.path = path;
     rec.line = line;
@@ -2122,6 +2124,11 @@ std::variant<Document, SkippedRecord> ParseRecord(
         record,
         absl::StrCat(
             "malformed JSON: ", simdjson::error_message(err),
+            record.unterminated && lone_cr == 0
+                ? "; it is the file's last line and no line feed ends it: "
+                  "was the file cut short (a download or copy that did not "
+                  "finish)?"
+                : "",
             lone_cr == 0
                 ? ""
                 : absl::StrCat(

@@ -1234,6 +1234,37 @@ TEST(Ingest, FilesReadAheadReadAsEachAlone) {
             alone.end());
 }
 
+// A JSONL file cut in its last record (an unfinished download or copy):
+// the skip says so, where a broken record elsewhere does not (review,
+// thirty-third session).
+TEST(Ingest, ACutLastLineSaysTheFileMayBeCut) {
+  TempDir d;
+  WriteFile(d / "cut.jsonl",
+            "{\"id\":\"a\",\"text\":\"first\"}\n"
+            "{\"id\":\"b\",\"text\":\"the second article was cu");
+  WriteFile(d / "broken.jsonl",
+            "{\"id\":\"c\",\"text\":\"third\"\n"
+            "{\"id\":\"d\",\"text\":\"fourth\"}\n"
+            "{\"id\":\"e\",\"text\":\"fifth\"\n");
+  WriteFile(d / "unended.jsonl", "{\"id\":\"f\",\"text\":\"sixth\"}");
+  Ingested r =
+      IngestAll({d / "cut.jsonl", d / "broken.jsonl", d / "unended.jsonl"});
+  ASSERT_EQ(r.docs.size(), 3u);  // a, d, and f: a last line may lack "\n".
+  EXPECT_EQ(r.docs[2].id, "f");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  const std::string hint =
+      "; it is the file's last line and no line feed ends it: was the file "
+      "cut short (a download or copy that did not finish)?";
+  EXPECT_EQ(r.skipped[0].location, d / "cut.jsonl:2");
+  EXPECT_TRUE(r.skipped[0].reason.starts_with("malformed JSON: "));
+  EXPECT_TRUE(r.skipped[0].reason.ends_with(hint)) << r.skipped[0].reason;
+  EXPECT_EQ(r.skipped[1].location, d / "broken.jsonl:1");
+  EXPECT_EQ(r.skipped[1].reason.find("cut short"), std::string::npos);
+  EXPECT_EQ(r.skipped[2].location, d / "broken.jsonl:3");
+  EXPECT_EQ(r.skipped[2].reason.find("cut short"), std::string::npos)
+      << r.skipped[2].reason;
+}
+
 TEST(Ingest, JsonLinesEndedByCarriageReturnsAloneSayWhy) {
   TempDir d;
   // Three records, each ended by a CR alone: one line to a JSONL reader

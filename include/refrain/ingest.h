@@ -108,6 +108,9 @@ struct RawRecord {
   // its invalid bytes (0xFF) each stand for an unpaired surrogate or a cut
   // last byte, and no legacy charset applies. Default false.
   bool from_utf16 = false;
+  // A JSONL line that ends the file with no line feed after it, as the last
+  // record of a cut file does (a malformed one says so). Default false.
+  bool unterminated = false;
   std::string location() const;  // "path", "path:line" or "path:line:column".
 };
 
