@@ -2317,11 +2317,11 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
 
 absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
   Impl& im = *impl_;
-  const int set =
-      !filter.before.empty() + !filter.id.empty() + !filter.source.empty();
+  const int set = !filter.before.empty() + !filter.id.empty() +
+                  !filter.source.empty() + (filter.dump != 0);
   if (set != 1) {
     return absl::InvalidArgumentError(
-        "give exactly one of --before DATE, --id ID, --source NAME");
+        "give exactly one of --before DATE, --id ID, --source NAME, --dump N");
   }
   if (im.in_write || im.options.read_only) {
     return absl::FailedPreconditionError("Remove needs a writable index");
@@ -2372,6 +2372,14 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
         }
       }
     }
+  } else if (filter.dump != 0) {
+    absl::StatusOr<Stmt> st =
+        im.Prepare("INSERT INTO gone SELECT num FROM doc WHERE dump = ?1");
+    if (!st.ok()) return fail(st.status());
+    if (auto s = st->Bind(1, static_cast<int64_t>(filter.dump)).Run();
+        !s.ok()) {
+      return fail(s);
+    }
   } else {
     const char* sql =
         !filter.id.empty()
@@ -2389,6 +2397,11 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
                              /*scan_band_tables=*/true, &result);
       !s.ok()) {
     return fail(s);
+  }
+  if (filter.dry_run) {
+    im.Rollback();
+    result.file_bytes_after = result.file_bytes_before;
+    return result;
   }
   // Compaction: the delta tier goes into the main tables before VACUUM.
   // With nothing removed there is nothing to compact, and the file stays

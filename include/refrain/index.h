@@ -227,7 +227,7 @@ struct IndexStats {
   IndexParams params;
 };
 
-// Exactly one field is set.
+// Exactly one of before, id, source and dump is set.
 struct RemoveFilter {
   // Documents dated before this instant ("2026-01-01" removes every date
   // in 2025 and before). Both this and the documents' `date` are read as
@@ -240,6 +240,12 @@ struct RemoveFilter {
   // Every document of this source (outlet), or without one (a text file)
   // at this location: `source` as report.json shows it.
   std::string source;
+  // Every document the dump with this number added (`index stats` lists
+  // them; a dump whose documents were all removed is gone). 0: not set.
+  uint64_t dump = 0;
+  // Count what would be removed, and change nothing (the removal runs in
+  // its transaction, which is then rolled back). Default false.
+  bool dry_run = false;
 };
 
 struct RemoveResult {

@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <new>
 #include <optional>
 #include <sstream>
@@ -1036,10 +1037,18 @@ int RunIndexRemove(const IndexFlags& f) {
   if (!index.ok()) return Fail(index.status());
   absl::StatusOr<refrain::RemoveResult> r = index->Remove(f.remove);
   if (!r.ok()) return Fail(r.status());
-  std::cout << absl::StrFormat(
-      "removed %d documents (%d claim units); %s: %.1f MB -> %.1f MB\n",
-      r->documents, r->units, f.path, r->file_bytes_before / 1e6,
-      r->file_bytes_after / 1e6);
+  if (f.remove.dry_run) {
+    std::cout << absl::StrFormat(
+        "would remove %d %s (%d claim units) from %s (--dry-run: nothing "
+        "changed)\n",
+        r->documents, r->documents == 1 ? "document" : "documents", r->units,
+        f.path);
+  } else {
+    std::cout << absl::StrFormat(
+        "removed %d %s (%d claim units); %s: %.1f MB -> %.1f MB\n",
+        r->documents, r->documents == 1 ? "document" : "documents", r->units,
+        f.path, r->file_bytes_before / 1e6, r->file_bytes_after / 1e6);
+  }
   if (r->unparsed_dates_kept > 0) {
     std::cout << absl::StrFormat(
         "kept %d documents whose date does not parse (not ISO 8601, RFC "
@@ -1049,9 +1058,11 @@ int RunIndexRemove(const IndexFlags& f) {
   if (r->documents == 0 && f.remove.before.empty()) {
     // A mistyped id or source matches nothing; --source is case-sensitive.
     std::cout << "no indexed document has that "
-              << (f.remove.id.empty() ? "source (sources compare exactly, "
-                                        "case included)"
-                                      : "id")
+              << (!f.remove.id.empty() ? "id"
+                  : f.remove.dump != 0 ? "dump (refrain index stats lists "
+                                         "the dumps)"
+                                       : "source (sources compare exactly, "
+                                         "case included)")
               << "\n";
   }
   if (!r->compaction.ok()) {
@@ -1429,8 +1440,20 @@ int main(int argc, char** argv) {
                                ->add_option("--source", index.remove.source,
                                             "Every document of this source")
                                ->check(NotEmpty("a source name"));
-  before->excludes(by_id)->excludes(by_source);
-  by_id->excludes(by_source);
+  CLI::Option* by_dump =
+      index_remove_cmd
+          ->add_option("--dump", index.remove.dump,
+                       "Every document added by the dump with this number "
+                       "(refrain index stats lists them)")
+          ->check(
+              CLI::Range(uint64_t{1}, std::numeric_limits<uint64_t>::max()));
+  index_remove_cmd->add_flag(
+      "--dry-run", index.remove.dry_run,
+      "Say how many documents and claim units would be removed, and change "
+      "nothing");
+  before->excludes(by_id)->excludes(by_source)->excludes(by_dump);
+  by_id->excludes(by_source)->excludes(by_dump);
+  by_source->excludes(by_dump);
   CLI::App* index_upgrade_cmd = index_cmd->add_subcommand(
       "upgrade",
       "Bring an index of the previous schema version to this one, in place");
