@@ -557,7 +557,9 @@ struct TokenInfo {
   // "and", "but", "because", "which", "if", ...).
   bool opens_clause = false;
   bool content = false;  // Neither a stop word nor a single ASCII letter.
+  HedgeCue hedge = HedgeCue::kNone;  // HedgeCueOf the token.
 };
+static_assert(sizeof(TokenInfo) == 24, "a cache slot stays 24 bytes");
 
 // TokenInfo::head of `token`, which lies in a buffer ending at `end`: one
 // unaligned load where 8 bytes from the token's start stay in the buffer.
@@ -690,6 +692,47 @@ bool IsNumberSign(std::string_view text, std::span<const Token> tokens,
   return NumberEnd(next) == next.size();
 }
 
+// Appends the hedge whose cue is tokens[i] (HedgeCueOf: `cue`), at
+// `position` of UnitTerms::tokens, weak for a kBeforeTo cue not followed
+// by "to"; none for "may" the month ("in May", "5 May", "May 2005") or the
+// surname ("Mrs May", "May said").
+void AddHedge(std::string_view text, std::span<const Token> tokens, size_t i,
+              uint32_t position, HedgeCue cue,
+              std::vector<UnitTerms::Hedge>* hedges) {
+  auto token_at = [&](size_t k) {
+    return k < tokens.size()
+               ? text.substr(tokens[k].begin, tokens[k].end - tokens[k].begin)
+               : std::string_view();
+  };
+  const std::string_view word = token_at(i);
+  const std::string_view next = token_at(i + 1);
+  if (cue == HedgeCue::kWeakBeforeTo && next != "to") return;
+  const bool weak = cue == HedgeCue::kWeak || cue == HedgeCue::kWeakBeforeTo ||
+                    (cue == HedgeCue::kBeforeTo && next != "to");
+  if (word == "may") {
+    static constexpr std::string_view kBefore[] = {
+        "in",   "on",   "of",   "since", "until",  "till", "by",
+        "from", "last", "next", "early", "late",   "mid",  "this",
+        "mrs",  "ms",   "mr",   "miss",  "theresa"};
+    const std::string_view prev = i > 0 ? token_at(i - 1) : std::string_view();
+    if (std::find(std::begin(kBefore), std::end(kBefore), prev) !=
+            std::end(kBefore) ||
+        (!prev.empty() && NumberEnd(prev) == prev.size()) ||
+        (!next.empty() && NumberEnd(next) == next.size()) || next == "said" ||
+        next == "says" || next == "told") {
+      return;
+    }
+  }
+  UnitTerms::Hedge h;
+  h.cue = position;
+  const bool to = cue == HedgeCue::kBeforeTo && !weak;
+  h.scope = position + (to ? 2 : 1);
+  h.text = std::string(word);
+  if (to) h.text += " to";
+  h.weak = weak;
+  hedges->push_back(std::move(h));
+}
+
 }  // namespace
 
 bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
@@ -717,6 +760,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   out.conversions.clear();
   out.negated = false;
   out.negations.clear();
+  out.hedges.clear();
   out.tokens.clear();
   out.stem_positions.clear();
   thread_local std::string normalized;
@@ -769,6 +813,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     info.negation = IsNegationCue(token, options_.language);
     info.denial = IsDenialCue(token, options_.language);
     info.opens_clause = english && OpensClause(token);
+    info.hedge = HedgeCueOf(token, options_.language);
     std::string storage;
     const std::string_view w = Word(token, &storage);
     info.word_is_token = w == token;
@@ -880,6 +925,9 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
                    tokens[i + 1].end - tokens[i + 1].begin) == "by";
       if (!passive) out.negations.push_back({.cue = position, .denial = true});
     }
+    if (info.hedge != HedgeCue::kNone) {
+      AddHedge(t, tokens, i, position, info.hedge, &out.hedges);
+    }
     opens_clause.back() = info.opens_clause;
     out.tokens.push_back(hash);
     if (!info.content) continue;
@@ -893,17 +941,21 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   // was quadratic in a long run of cues without a break: 100,000 "not"
   // took 20 s).
   const auto num_positions = static_cast<uint32_t>(token_at.size());
-  uint32_t end = 0;
-  for (UnitTerms::Negation& neg : out.negations) {
-    end = std::max(end, neg.cue + 1);
-    while (end < num_positions && !opens_clause[end]) {
-      const Token& prev = tokens[token_at[end] - 1];
-      const Token& next = tokens[token_at[end]];
-      if (BreaksClause(t.substr(prev.end, next.begin - prev.end))) break;
-      ++end;
+  auto set_ends = [&](auto& cues) {
+    uint32_t end = 0;
+    for (auto& cue : cues) {
+      end = std::max(end, cue.cue + 1);
+      while (end < num_positions && !opens_clause[end]) {
+        const Token& prev = tokens[token_at[end] - 1];
+        const Token& next = tokens[token_at[end]];
+        if (BreaksClause(t.substr(prev.end, next.begin - prev.end))) break;
+        ++end;
+      }
+      cue.end = end;
     }
-    neg.end = end;
-  }
+  };
+  set_ends(out.negations);
+  set_ends(out.hedges);
 }
 
 // ---------------------------------------------------------------------------
@@ -1743,6 +1795,38 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   };
   c.negation = (negates(a, best_a) && b.terms->negations.empty()) ||
                (negates(b, best_b) && a.terms->negations.empty());
+  // A side hedges the shared claim if the first content word after a
+  // hedge, at most two stop words on and in its clause, is one the other
+  // side holds, or a synonym or relative of it: the word hedged ("is
+  // tipped to win best film" / "won best film", "would value the club" /
+  // "values the club"), not a word
+  // further on ("is expected to attend the CES show" / "CES runs from 6
+  // to 9 January", "may have peaked" / "left rates on hold"). And the other
+  // side hedges nothing, weak cues included: two hedged sides may hedge in
+  // different words.
+  auto hedge = [](const Side& s,
+                  const std::vector<uint8_t>& best) -> const std::string* {
+    const std::vector<uint32_t>& at = s.terms->stem_positions;
+    if (at.size() < s.n) return nullptr;
+    for (const UnitTerms::Hedge& h : s.terms->hedges) {
+      if (h.weak) continue;
+      const auto i = static_cast<size_t>(
+          std::lower_bound(at.begin(), at.begin() + static_cast<long>(s.n),
+                           h.scope) -
+          at.begin());
+      if (i < s.n && at[i] < h.end && at[i] < h.scope + 3 &&
+          best[i] >= kRelated) {
+        return &h.text;
+      }
+    }
+    return nullptr;
+  };
+  if (b.terms->hedges.empty()) {
+    if (const std::string* cue = hedge(a, best_a)) c.hedge_a = *cue;
+  }
+  if (a.terms->hedges.empty()) {
+    if (const std::string* cue = hedge(b, best_b)) c.hedge_b = *cue;
+  }
   if (a.terms->words.size() >= n && b.terms->words.size() >= m) {
     SwappedRoles(a, b, best_a, &c);
   }
@@ -1802,6 +1886,7 @@ ClaimScorer::Contrast ClaimScorer::Contrast::Reversed() const {
   Contrast r = *this;
   std::swap(r.antonym_a, r.antonym_b);
   std::swap(r.swapped_first, r.swapped_second);
+  std::swap(r.hedge_a, r.hedge_b);
   return r;
 }
 

@@ -127,7 +127,20 @@ std::string ContrastNote(const ClaimsResult& c, const ClaimMatch& m) {
     absl::StrAppend(&note, "; roles swapped: ", o.swapped_first, ", ",
                     o.swapped_second);
   }
+  if (const std::string& cue = o.hedge_a.empty() ? o.hedge_b : o.hedge_a;
+      !cue.empty()) {
+    absl::StrAppend(&note, "; one side hedges it: ", cue);
+  }
   return note;
+}
+
+// The side that hedges a match's claim ("a" or "b") and its cue, or null
+// for report.json (ClaimScorer::Contrast::hedge_a, hedge_b).
+std::pair<const char*, const std::string*> HedgeOf(
+    const ClaimScorer::Contrast& c) {
+  if (!c.hedge_a.empty()) return {"a", &c.hedge_a};
+  if (!c.hedge_b.empty()) return {"b", &c.hedge_b};
+  return {nullptr, nullptr};
 }
 
 // The words of a contrast as report.json lists them: both or none.
@@ -153,6 +166,11 @@ Json MatchJson(std::span<const Document> docs, const ClaimsResult& c,
   j["antonyms"] = WordPair(contrast.antonym_a, contrast.antonym_b);
   j["roles_swapped"] =
       WordPair(contrast.swapped_first, contrast.swapped_second);
+  if (const auto [side, cue] = HedgeOf(contrast); side != nullptr) {
+    j["hedged"] = {{"side", side}, {"cue", *cue}};
+  } else {
+    j["hedged"] = nullptr;
+  }
   if (index != nullptr && index->used) j["scope"] = index->Scope(a.doc, b.doc);
   return j;
 }
@@ -285,6 +303,10 @@ class PrettyJsonWriter {
   void Bool(bool b) {
     BeforeValue();
     out_->append(b ? "true" : "false");
+  }
+  void Null() {
+    BeforeValue();
+    out_->append("null");
   }
   // Through nlohmann itself: its shortest round-trip form is not
   // std::to_chars' in every case.
@@ -462,6 +484,17 @@ void AppendClaimsJson(std::span<const Document> docs, const ClaimsResult& c,
     };
     word_pair("antonyms", contrast.antonym_a, contrast.antonym_b);
     word_pair("roles_swapped", contrast.swapped_first, contrast.swapped_second);
+    e->Key("hedged");
+    if (const auto [side, cue] = HedgeOf(contrast); side != nullptr) {
+      e->BeginObject();
+      e->Key("side");
+      e->String(side);
+      e->Key("cue");
+      e->String(*cue);
+      e->End();
+    } else {
+      e->Null();
+    }
     if (index.used) {
       e->Key("scope");
       e->String(index.Scope(a.doc, b.doc));
@@ -647,8 +680,10 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
     out << "claims not compared (--no-claims)\n";
     return;
   }
-  out << absl::StrFormat("%d claim match(es) at score >= %.3f (IDF of %s)\n",
-                         c.claims.matches.size(), c.claims.threshold, c.idf);
+  out << absl::StrFormat(
+      "%s at score >= %.3f (IDF of %s)\n",
+      N(c.claims.matches.size(), "claim match", "claim matches"),
+      c.claims.threshold, c.idf);
   if (c.claims.headline_matches_dropped > 0) {
     out << absl::StrFormat(
         "%d more with a headline, left out for scoring under %.3f "
@@ -1106,10 +1141,11 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         N(differ, "match states", "matches state"));
   }
   // Matches that may state opposite things, by what says so.
-  uint64_t contrasted = 0, negated = 0, antonyms = 0, swapped = 0;
+  uint64_t contrasted = 0, negated = 0, antonyms = 0, swapped = 0, hedged = 0;
   for (const ClaimMatch& m : c.matches) {
     const ClaimScorer::Contrast& o = c.ContrastOf(m);
-    if (!o.any()) continue;
+    hedged += !o.hedge_a.empty() || !o.hedge_b.empty();
+    if (!o.opposite()) continue;
     ++contrasted;
     negated += o.negation;
     antonyms += !o.antonym_a.empty();
@@ -1122,6 +1158,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "%d with roles swapped (roles_swapped)\n",
         N(contrasted, "match may state", "matches may state"), negated,
         antonyms, swapped);
+  }
+  if (hedged > 0) {
+    out << absl::StrFormat(
+        "  %s on one side what the other states as fact (hedged: \"tipped "
+        "to\", \"could\", \"reportedly\", ...)\n",
+        N(hedged, "match hedges", "matches hedge"));
   }
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {

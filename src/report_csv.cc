@@ -150,10 +150,26 @@ void PairsCsvChunks(const Report& r, const ChunkSink& emit) {
 
 void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
   std::string header;
-  Row({"doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b", "end_b",
-       "text_b", "score", "cosine", "kind", "cluster", "group", "scope",
-       "numbers_differ", "negation_differs", "antonyms", "roles_swapped",
-       "story_similarity"},
+  Row({"doc_a",
+       "start_a",
+       "end_a",
+       "text_a",
+       "doc_b",
+       "start_b",
+       "end_b",
+       "text_b",
+       "score",
+       "cosine",
+       "kind",
+       "cluster",
+       "group",
+       "scope",
+       "numbers_differ",
+       "negation_differs",
+       "antonyms",
+       "roles_swapped",
+       "story_similarity",
+       "hedged"},
       &header);
   // Every match quotes both texts: with syndicated copies, hundreds of
   // megabytes.
@@ -191,6 +207,11 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
         };
         const std::string antonyms = pair(o.antonym_a, o.antonym_b);
         const std::string swapped = pair(o.swapped_first, o.swapped_second);
+        // "a: tipped to": the side that hedges, and its cue.
+        const std::string hedged =
+            !o.hedge_a.empty()   ? absl::StrCat("a: ", o.hedge_a)
+            : !o.hedge_b.empty() ? absl::StrCat("b: ", o.hedge_b)
+                                 : std::string();
         // A match joining two groups (a link of a chain) has no group.
         const std::string cluster = cluster_of[m.a] < 0
                                         ? std::string()
@@ -199,14 +220,26 @@ void ClaimsCsvChunks(const Report& r, const ChunkSink& emit) {
             group_of[m.a] < 0 || group_of[m.a] != group_of[m.b]
                 ? std::string()
                 : std::to_string(group_of[m.a]);
-        Row({da.id, start_a, end_a,
+        Row({da.id,
+             start_a,
+             end_a,
              std::string_view(da.text).substr(a.span.begin, a.span.size()),
-             db.id, start_b, end_b,
+             db.id,
+             start_b,
+             end_b,
              std::string_view(db.text).substr(b.span.begin, b.span.size()),
-             score, cosine, MatchKind(a, b), cluster, group,
-             ScopeOf(r.index, a.doc, b.doc), m.numbers_differ ? "1" : "0",
-             o.negation ? "1" : "0", antonyms, swapped,
-             Score(m.story_similarity)},
+             score,
+             cosine,
+             MatchKind(a, b),
+             cluster,
+             group,
+             ScopeOf(r.index, a.doc, b.doc),
+             m.numbers_differ ? "1" : "0",
+             o.negation ? "1" : "0",
+             antonyms,
+             swapped,
+             Score(m.story_similarity),
+             hedged},
             line);
       },
       emit);

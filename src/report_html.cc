@@ -191,6 +191,7 @@ padding:1px 7px;border-radius:10px;background:#e4e7eb;color:#3e4c59;vertical-ali
 .badge.headline{background:#d9e8fb;color:#1c4e80}
 .badge.numbers{background:#fbe1e1;color:#8a1c1c}
 .badge.opposite{background:#efe0fb;color:#5b1c8a}
+.badge.hedged{background:#fdf1c7;color:#6b4e00}
 .num{display:inline-block;min-width:20px;height:20px;line-height:20px;border-radius:10px;
 background:var(--accent);color:#fff;font-size:12px;text-align:center;font-weight:600}
 h4.group{font-size:13px;font-weight:600;color:var(--muted);margin:12px 0 6px}
@@ -819,9 +820,15 @@ class Page {
       h += kNumbersDifferBadge;
     }
     if (std::any_of(ms.begin(), ms.end(), [&](size_t i) {
-          return c.matches[i].contrast != ClaimMatch::kNoContrast;
+          return c.ContrastOf(c.matches[i]).opposite();
         })) {
       h += kOppositesBadge;
+    }
+    if (std::any_of(ms.begin(), ms.end(), [&](size_t i) {
+          const ClaimScorer::Contrast& o = c.ContrastOf(c.matches[i]);
+          return !o.hedge_a.empty() || !o.hedge_b.empty();
+        })) {
+      h += kHedgedBadge;
     }
     h += "</header>\n";
     if (grouped) {
@@ -949,6 +956,16 @@ class Page {
         word_pair(o.swapped_first, o.swapped_second,
                   "roles swapped: the two trade places around a shared word",
                   " ⇄ ");
+        for (const auto& [cue, u] :
+             {std::pair(&o.hedge_a, m.a), std::pair(&o.hedge_b, m.b)}) {
+          if (cue->empty()) continue;
+          h += " <span class=\"badge hedged\" title=\"this side hedges what "
+               "the other states as fact: a forecast, a possibility, a plan "
+               "or an allegation\">";
+          absl::StrAppend(&h, label(u), " hedged: ");
+          Esc(h, *cue);
+          h += "</span>";
+        }
         h += "</td></tr>\n";
       }
       h += "</tbody></table>\n";
@@ -970,6 +987,12 @@ class Page {
   static constexpr const char* kNegationBadge =
       " <span class=\"badge opposite\" title=\"one side negates words the "
       "other states without a negation\">negation differs</span>";
+  // On a claim with a match that one side hedges (Contrast::hedge_a, b).
+  static constexpr const char* kHedgedBadge =
+      " <span class=\"badge hedged\" title=\"a match where one side hedges "
+      "what the other states as fact (a forecast, a possibility, a plan or an "
+      "allegation: &quot;tipped to win&quot; / &quot;won&quot;)\">one side "
+      "hedges</span>";
   // On a claim with a match that has a negation or antonyms on one side.
   static constexpr const char* kOppositesBadge =
       " <span class=\"badge opposite\" title=\"a match where one side "

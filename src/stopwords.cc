@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -264,6 +265,46 @@ bool IsDenialCue(std::string_view word, std::string_view language) {
       "refused", "refusing", "reject", "rejects", "rejected", "rejecting"};
   return std::find(std::begin(kDenials), std::end(kDenials), word) !=
          std::end(kDenials);
+}
+
+HedgeCue HedgeCueOf(std::string_view word, std::string_view language) {
+  if (!IsEnglishLanguage(language)) return HedgeCue::kNone;
+  static constexpr std::string_view kAlways[] = {
+      "could",      "might",      "may",       "would",     "possibly",
+      "probably",   "perhaps",    "possible",  "potential", "likely",
+      "unlikely",   "reportedly", "allegedly", "alleged",   "supposedly",
+      "apparently", "rumoured",   "rumored",   "suspected", "purportedly"};
+  static constexpr std::string_view kBeforeTo[] = {
+      "expected",   "tipped",     "set",       "poised",    "predicted",
+      "forecast",   "bound",      "favourite", "favorite",  "plan",
+      "plans",      "planned",    "planning",  "hope",      "hopes",
+      "hoped",      "hoping",     "aim",       "aims",      "aiming",
+      "intend",     "intends",    "intended",  "intending", "threaten",
+      "threatens",  "threatened", "want",      "wants",     "wanted",
+      "seek",       "seeks",      "seeking",   "thought",   "believed",
+      "understood", "appears",    "appear",    "appeared",  "seems",
+      "seem",       "seemed"};
+  static constexpr std::string_view kWeak[] = {
+      "will",       "shall",       "can",         "should",  "must",
+      "promise",    "promises",    "promised",    "pledge",  "pledges",
+      "pledged",    "vow",         "vows",        "vowed",   "fear",
+      "fears",      "feared",      "betting",     "if",      "unless",
+      "whether",    "allegation",  "allegations", "accused", "accuses",
+      "accusation", "accusations", "charged",     "claim",   "claims",
+      "claimed"};
+  static constexpr std::string_view kWeakBeforeTo[] = {
+      "is",   "are", "was", "were", "be",   "been",
+      "have", "has", "had", "need", "needs"};
+  auto in = [word](std::span<const std::string_view> list) {
+    return std::find(list.begin(), list.end(), word) != list.end();
+  };
+  if (in(kAlways)) return HedgeCue::kAlways;
+  if (in(kWeak) || (word.size() > 3 && word.ends_with("'ll"))) {
+    return HedgeCue::kWeak;
+  }
+  if (in(kBeforeTo)) return HedgeCue::kBeforeTo;
+  if (in(kWeakBeforeTo)) return HedgeCue::kWeakBeforeTo;
+  return HedgeCue::kNone;
 }
 
 bool IsNegationCue(std::string_view word, std::string_view language) {

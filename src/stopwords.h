@@ -2,6 +2,7 @@
 #ifndef REFRAIN_SRC_STOPWORDS_H_
 #define REFRAIN_SRC_STOPWORDS_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -83,6 +84,38 @@ bool IsNegationCue(std::string_view word,
 // Not a negation for the scorer's features, a cue for ClaimScorer::Contrasts
 // ("pleaded not guilty to charges" / "denied the charges" agree).
 bool IsDenialCue(std::string_view word, std::string_view language);
+
+// How `word` (case-folded) hedges its clause in `language`: makes it a
+// possibility, a forecast, a plan or an allegation rather than a statement
+// of fact. English only; a cue for ClaimScorer::Contrasts, not a feature of
+// the score ("Million Dollar Baby is tipped to win best film" / "Million
+// Dollar Baby won best film" restate one event, at two points in time).
+enum class HedgeCue : uint8_t {
+  kNone,
+  // On its own: "could", "might", "may", "would", "reportedly",
+  // "allegedly", "alleged", "likely", "possible", "probably", "rumoured",
+  // ... (TermAnalyzer leaves out "may" the month and the surname).
+  kAlways,
+  // Only before "to": "expected to", "tipped to", "set to", "poised to",
+  // "plans to", "hopes to", "aims to", "threatened to", "thought to",
+  // "appears to", ... ("due to" is more often a cause than a timetable,
+  // and is none). Elsewhere weak ("critics tipped Swank to win").
+  kBeforeTo,
+  // Weak: the side holding it is not plain fact, so a hedge on the other
+  // side is not reported, but it is not reported as one itself. Modals
+  // whose restatements swap freely with the hedges ("he said he will
+  // consult" / "he said he would consult", "can only be sold" / "could
+  // only be sold"): "will", "shall", "can", "should", "must", "he'll";
+  // promises and fears ("promised", "pledged", "vowed", "fears",
+  // "betting"); conditions ("if", "unless", "whether"); accusations and
+  // claims ("allegations", "accused", "charged", "claimed"), which
+  // "allegedly" restates.
+  kWeak,
+  // Weak before "to", else none: plans and duties ("is to scrap", "was to
+  // be passed", "has to", "needs to").
+  kWeakBeforeTo,
+};
+HedgeCue HedgeCueOf(std::string_view word, std::string_view language);
 
 }  // namespace refrain
 

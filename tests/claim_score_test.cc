@@ -879,7 +879,8 @@ TEST(ClaimScorer, NegationLowersTheScoreInFrench) {
 void PrintTo(const ClaimScorer::Contrast& c, std::ostream* os) {
   *os << "{negation " << c.negation << ", antonyms \"" << c.antonym_a
       << "\" / \"" << c.antonym_b << "\", swapped \"" << c.swapped_first
-      << "\" / \"" << c.swapped_second << "\"}";
+      << "\" / \"" << c.swapped_second << "\", hedged \"" << c.hedge_a
+      << "\" / \"" << c.hedge_b << "\"}";
 }
 
 namespace {
@@ -984,6 +985,88 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
             C());
 }
 
+ClaimScorer::Contrast Hedged(std::string a, std::string b) {
+  ClaimScorer::Contrast c;
+  c.hedge_a = std::move(a);
+  c.hedge_b = std::move(b);
+  return c;
+}
+
+// "is tipped to win" / "won": one event before and after, a forecast and
+// a result. The scorer calls them one claim (they are one event); the
+// contrast says which side hedges it, with the cue.
+TEST(ClaimScorer, ContrastsFlagAHedgeOnOneSide) {
+  using C = ClaimScorer::Contrast;
+  EXPECT_EQ(ContrastOf("Hilary Swank is tipped to win the best actress prize "
+                       "for Million Dollar Baby",
+                       "Hilary Swank won the best actress prize for Million "
+                       "Dollar Baby"),
+            Hedged("tipped to", ""));
+  EXPECT_EQ(ContrastOf("The US has pushed Japan off the top of the "
+                       "supercomputing chart",
+                       "The US is poised to push Japan off the top of the "
+                       "supercomputing chart"),
+            Hedged("", "poised to"));
+  EXPECT_EQ(ContrastOf("The athletes were suspended for allegedly missing "
+                       "three drugs tests before the Olympics",
+                       "The athletes were suspended for missing three drugs "
+                       "tests before the Olympics"),
+            Hedged("allegedly", ""));
+  EXPECT_EQ(ContrastOf("Computers running Windows XP could be vulnerable to "
+                       "the worm",
+                       "Computers running Windows XP are vulnerable to the "
+                       "worm"),
+            Hedged("could", ""));
+  // Hedged on both sides, a weak modal on the other ("will", "can"), or a
+  // hedge of words the other side does not hold: no contrast.
+  EXPECT_EQ(ContrastOf("He said he would consult the police about the "
+                       "prosecutions",
+                       "He said he will consult the police about the "
+                       "prosecutions"),
+            C());
+  EXPECT_EQ(ContrastOf("The tapes could only be sold for personal enjoyment",
+                       "The tapes can only be sold for personal enjoyment"),
+            C());
+  EXPECT_EQ(ContrastOf("Swank is tipped to win the best actress prize",
+                       "Critics tipped Swank to take the best actress prize"),
+            C());
+  EXPECT_EQ(ContrastOf("The bank left interest rates on hold at 4.75%, and "
+                       "rates may have peaked",
+                       "The bank left interest rates on hold at 4.75%"),
+            C());
+  // "due to" gives a cause, "May" a month or a name: no hedge.
+  EXPECT_EQ(ContrastOf("Flights were cancelled due to fog at Heathrow",
+                       "Flights were cancelled because of fog at Heathrow"),
+            C());
+  EXPECT_EQ(ContrastOf("The election will be held on 5 May, Mrs May said",
+                       "The election will be held on 5 May"),
+            C());
+}
+
+// Which words hedge their clause, and from where to where.
+TEST(TermAnalyzer, FindsHedgesAndTheirScope) {
+  auto hedges = [](std::string_view text) {
+    std::vector<std::string> out;
+    for (const UnitTerms::Hedge& h : Analyzer().Analyze(text).hedges) {
+      out.push_back(absl::StrCat(h.text, h.weak ? " (weak)" : "", " ", h.cue,
+                                 "-", h.scope, "-", h.end));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(hedges("Prices may rise, he said"), V{"may 1-2-3"});
+  EXPECT_EQ(hedges("She is expected to resign and he is not"),
+            V{"expected to 2-4-5"});
+  EXPECT_EQ(hedges("Critics expected her win"), V{"expected (weak) 1-2-4"});
+  EXPECT_EQ(hedges("They will reportedly pay $5m"),
+            (V{"will (weak) 1-2-5", "reportedly 2-3-5"}));
+  EXPECT_EQ(hedges("In May, Mrs May said talks may resume"), V{"may 6-7-8"});
+  EXPECT_EQ(hedges("The vote on 5 May 2005 was cancelled due to fog"), V{});
+  absl::StatusOr<TermAnalyzer> fr = TermAnalyzer::Create({"french"});
+  ASSERT_TRUE(fr.ok()) << fr.status();
+  EXPECT_TRUE(fr->Analyze("Les prix could augmenter").hedges.empty());
+}
+
 // Symmetric, as documented: the two orders give one contrast, sides
 // swapped. With two antonym pairs in opposite orders ("rose ... lost" /
 // "won ... fell") each order reported the pair its own first side meets
@@ -995,6 +1078,11 @@ TEST(ClaimScorer, ContrastsAreSymmetric) {
       "United won heavily at home on Monday as oil prices fell sharply";
   EXPECT_FALSE(ContrastOf(a, b).antonym_a.empty());
   EXPECT_EQ(ContrastOf(a, b), ContrastOf(b, a).Reversed());
+  const std::string_view tipped =
+      "Swank is tipped to win the best actress prize for the film";
+  const std::string_view won = "Swank won the best actress prize for the film";
+  EXPECT_EQ(ContrastOf(tipped, won), Hedged("tipped to", ""));
+  EXPECT_EQ(ContrastOf(tipped, won), ContrastOf(won, tipped).Reversed());
 }
 
 // Units built by hand may lack token positions (Score takes them): the

@@ -1165,6 +1165,38 @@ TEST(Claims, MatchesSayWhenTheyMayStateOpposites) {
       << summary.str();
 }
 
+// A forecast and its outcome in two articles: one claim, and the match
+// says which side hedges it, in report.json, claims.csv and the summary.
+TEST(Claims, MatchesSayWhenOneSideHedges) {
+  const std::vector<Document> docs = {
+      Doc("before",
+          "Hilary Swank is tipped to win the best actress prize for Million "
+          "Dollar Baby at the Oscars.\n"),
+      Doc("after",
+          "Hilary Swank won the best actress prize for Million Dollar Baby at "
+          "the Oscars.\n")};
+  absl::StatusOr<ClaimsResult> r =
+      FindClaims(docs, {}, SegmentOptions{}, ClaimOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->matches.size(), 1u);
+  const ClaimScorer::Contrast& o = r->ContrastOf(r->matches[0]);
+  EXPECT_EQ(o.hedge_a, "tipped to");
+  EXPECT_EQ(o.hedge_b, "");
+  EXPECT_FALSE(o.opposite());
+  Report report;
+  report.documents = docs;
+  report.options.claims.enabled = true;
+  report.claims = *r;
+  std::ostringstream summary;
+  WriteSummary(report, summary);
+  EXPECT_NE(summary.str().find("1 match hedges on one side what the other "
+                               "states as fact"),
+            std::string::npos)
+      << summary.str();
+  EXPECT_EQ(summary.str().find("may state opposites"), std::string::npos)
+      << summary.str();
+}
+
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
   std::vector<Document> docs{
       Doc("a",

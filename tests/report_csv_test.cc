@@ -66,7 +66,9 @@ Report HostileReport() {
                   .antonym_a = "rose",
                   .antonym_b = "fell",
                   .swapped_first = "russia",
-                  .swapped_second = "ukraine"}};
+                  .swapped_second = "ukraine",
+                  .hedge_a = "",
+                  .hedge_b = "tipped to"}};
   c.clusters = {
       {{0, 1, 2, 3},
        {0, 1, 3, 5},
@@ -154,20 +156,20 @@ TEST(ReportCsv, ClaimsQuoteTextsWithCommasQuotesAndLineBreaks) {
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,"
             "cosine,kind,cluster,group,scope,numbers_differ,negation_differs,"
-            "antonyms,roles_swapped,story_similarity");
+            "antonyms,roles_swapped,story_similarity,hedged");
   EXPECT_NE(csv.find("plain,8,19,\"\"\"no, never\"\"\","), std::string::npos)
       << csv;
   // Units 0 and 1 are group 0 of cluster 0, 2 and 3 group 1; the match of
   // units 1 and 3 links the two groups.
-  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,,0,0,,,0.000000\r\n"),
+  EXPECT_NE(csv.find(",0.912346,0.500000,quote,0,0,,0,0,,,0.000000,\r\n"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,,1,0,,,0.250000\r\n"),
+  EXPECT_NE(csv.find(",0.700000,0.333333,headline,0,,,1,0,,,0.250000,\r\n"),
             std::string::npos)
       << csv;
   EXPECT_NE(
       csv.find(",0.600000,0.250000,headline,0,1,,0,1,rose/fell,russia/ukraine,"
-               "0.000000\r\n"),
+               "0.000000,b: tipped to\r\n"),
       std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"He said \"\"no, never\"\",\r\n\","), std::string::npos)
@@ -186,7 +188,7 @@ TEST(ReportCsv, EmptyReportHasHeadersOnly) {
       ClaimsCsv(r),
       "doc_a,start_a,end_a,text_a,doc_b,start_b,end_b,text_b,score,cosine,"
       "kind,cluster,group,scope,numbers_differ,negation_differs,antonyms,"
-      "roles_swapped,story_similarity\r\n");
+      "roles_swapped,story_similarity,hedged\r\n");
 }
 
 // Parses documents.csv, pairs.csv and claims.csv with Python's csv module
@@ -223,13 +225,17 @@ want = report["claims"]["matches"]
 if claims[0] != ["doc_a", "start_a", "end_a", "text_a", "doc_b", "start_b",
                  "end_b", "text_b", "score", "cosine", "kind", "cluster",
                  "group", "scope", "numbers_differ", "negation_differs",
-                 "antonyms", "roles_swapped", "story_similarity"]:
+                 "antonyms", "roles_swapped", "story_similarity",
+                 "hedged"]:
     bad.append("claims header %r" % claims[0])
 if len(claims) - 1 != len(want):
     bad.append("claims: %d rows, report.json has %d" % (len(claims) - 1, len(want)))
 for row, m in zip(claims[1:], want):
     a, b = m["a"], m["b"]
-    ok = (len(row) == 19 and row[13] == m.get("scope", "") and
+    hedged = m["hedged"]
+    ok = (len(row) == 20 and row[13] == m.get("scope", "") and
+          row[19] == ("%s: %s" % (hedged["side"], hedged["cue"])
+                      if hedged else "") and
           close(row[18], m["story_similarity"]) and
           row[14] == ("1" if m["numbers_differ"] else "0") and
           row[15] == ("1" if m["negation_differs"] else "0") and

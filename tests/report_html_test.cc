@@ -373,6 +373,20 @@ TEST(ReportHtml, MatchesThatMayStateOppositesAreBadged) {
   EXPECT_EQ(Count(html, ">russia \u21c4 ukraine</span>"), 1u) << html;
 }
 
+TEST(ReportHtml, MatchesThatOneSideHedgesAreBadged) {
+  Report r = ClaimReport();
+  EXPECT_EQ(Html(r).find("badge hedged"), std::string::npos);
+  ClaimScorer::Contrast hedged;
+  hedged.hedge_b = "tipped <to>";
+  r.claims.contrasts = {hedged};
+  r.claims.matches[1].contrast = 0;
+  const std::string html = Html(r);
+  // The claim's card once, the match in its table; a hedge is no opposite.
+  EXPECT_EQ(Count(html, ">one side hedges</span>"), 1u) << html;
+  EXPECT_EQ(Count(html, " hedged: tipped &lt;to&gt;</span>"), 1u) << html;
+  EXPECT_EQ(html.find("may state opposites</span>"), std::string::npos);
+}
+
 // How report.html marks a word that opposes another statement's.
 constexpr char kOpposed[] =
     "<mark class=\"opp\" title=\"opposes a word of another statement\">";

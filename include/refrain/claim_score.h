@@ -133,6 +133,21 @@ struct UnitTerms {
     bool operator==(const Negation&) const = default;
   };
   std::vector<Negation> negations;
+  // Hedges (English), per cue in text order, for ClaimScorer::Contrasts: a
+  // word that makes its clause a possibility, a forecast, a plan or an
+  // allegation rather than a statement of fact ("could", "reportedly",
+  // "alleged", "expected to", "tipped to"; HedgeCueOf in stopwords.h).
+  struct Hedge {
+    uint32_t cue = 0;    // Its (first) word's position in `tokens`.
+    uint32_t scope = 0;  // The first position after it, "to" included.
+    uint32_t end = 0;    // One past the last token of its clause.
+    std::string text;    // As normalized: "could", "tipped to".
+    // A weak cue (HedgeCue::kWeak, or a kBeforeTo cue not before "to"):
+    // its side is no plain statement of fact, but it is not reported.
+    bool weak = false;
+    bool operator==(const Hedge&) const = default;
+  };
+  std::vector<Hedge> hedges;
   // Every word token, stop words included, as a stable 64-bit hash of its
   // normalized form (numbers canonical, possessive 's dropped), in text
   // order: the surface n-gram overlap features.
@@ -327,9 +342,24 @@ class ClaimScorer {
     // when "by" precedes either ("was accused by Ukraine"). The first and
     // the second as `a` has them (normalized); empty if none.
     std::string swapped_first, swapped_second;
+    // One side hedges what the other states as fact: a hedge (UnitTerms::
+    // hedges) among the three tokens before a word the other side holds, or
+    // a synonym or relative of it, in its clause, while the other side has
+    // no hedge at all ("Million Dollar Baby is tipped to win best film" /
+    // "Million Dollar Baby won best film"; "reportedly paid" / "paid"). The
+    // cue on the side that hedges ("tipped to"); the other empty. Not an
+    // opposite: one event seen before and after, or an allegation and a
+    // finding, which a fact-checker tells apart.
+    std::string hedge_a, hedge_b;
     bool operator==(const Contrast&) const = default;
-    bool any() const {
+    // Whether the two may state opposite things: a negation, antonyms or
+    // swapped roles.
+    bool opposite() const {
       return negation || !antonym_a.empty() || !swapped_first.empty();
+    }
+    // Whether anything sets the two apart: an opposite or a hedge.
+    bool any() const {
+      return opposite() || !hedge_a.empty() || !hedge_b.empty();
     }
     // The same contrast with its sides swapped.
     Contrast Reversed() const;

@@ -249,6 +249,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                pair(contrast.antonym_a, contrast.antonym_b));
     FUZZ_CHECK(matches[i]["roles_swapped"] ==
                pair(contrast.swapped_first, contrast.swapped_second));
+    const std::string& cue =
+        contrast.hedge_a.empty() ? contrast.hedge_b : contrast.hedge_a;
+    FUZZ_CHECK(cue.empty() ? matches[i]["hedged"].is_null()
+                           : (matches[i]["hedged"]["cue"] == cue &&
+                              matches[i]["hedged"]["side"] ==
+                                  (contrast.hedge_a.empty() ? "b" : "a")));
   }
 
   // ---- report.html ----
@@ -282,7 +288,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WritePairsCsv(report, pairs);
   WriteClaimsCsv(report, claims);
   CheckCsv(pairs.str(), report.pairs.size(), 7);
-  CheckCsv(claims.str(), report.claims.matches.size(), 19);
+  CheckCsv(claims.str(), report.claims.matches.size(), 20);
 
   std::ostringstream summary;
   WriteSummary(report, summary);
