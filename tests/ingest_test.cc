@@ -726,6 +726,8 @@ TEST(Ingest, LinksToFilesListedAgainReadThemOnce) {
   EXPECT_EQ(r.skipped[1].reason, "the same file as " +
                                      (d / "in/2026-12-01.jsonl") +
                                      " (through a symbolic link): read once");
+  EXPECT_TRUE(r.skipped[1].passed_over);  // Nothing lost: --strict passes.
+  EXPECT_TRUE(r.skipped[2].passed_over);
   EXPECT_EQ(r.skipped[2].location, d / "other/c.txt");
   // Hard links are not looked for: no link, no stat per file.
   ASSERT_EQ(link((d / "other/c.txt").c_str(), (d / "other/d.txt").c_str()), 0);

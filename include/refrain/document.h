@@ -54,7 +54,9 @@ struct SkippedRecord {
   // .git), of a type refrain does not read (README.md, a .pdf), or not a
   // regular file. Listed, so nothing goes unsaid, but no failed record:
   // `scan --strict` does not count it. Named as an input, such a file is
-  // a failed record (the user asked for it). Default false.
+  // a failed record (the user asked for it). Also a file met again through
+  // a symbolic link, however named: it is read once, under its first
+  // name. Default false.
   bool passed_over = false;
   // With `unreadable`: a compressed stream that failed a data check (a
   // corrupt gzip or zstd stream, not a cut one), so the records read from

@@ -840,7 +840,8 @@ int WriteScanOutputs(const ScanFlags& f,
       report->skipped.begin(), report->skipped.end(),
       [](const refrain::SkippedRecord& s) { return !s.passed_over; });
   if (f.strict && failed > 0) {
-    std::cerr << "refrain: --strict: " << failed << " record(s) skipped\n";
+    std::cerr << "refrain: --strict: " << failed
+              << (failed == 1 ? " record" : " records") << " skipped\n";
     return kExitFailure;
   }
   return kExitOk;
