@@ -206,6 +206,7 @@ border-left:3px solid var(--claim);padding:2px 0 2px 12px}
 .member .ctx{font-size:13px;align-self:flex-start}
 mark{background:var(--mark);color:inherit;border-radius:2px;padding:0 1px}
 mark.opp{background:#efe0fb;outline:1px dashed #5b1c8a}
+mark.hedge{background:#fdf1c7;outline:1px dashed #6b4e00}
 .src{font-weight:600;color:#3e4c59}
 .idx{font-size:12px;color:#7c5e10;background:#fff3c4;border-radius:3px;padding:0 4px;margin-left:4px}
 .id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
@@ -325,6 +326,7 @@ struct Word {
   Span span;
   std::string key;
   bool negation = false;  // A negation word of the language (keyless).
+  std::string token;      // As normalized: a hedge's cue is found by it.
 };
 
 class WordKeys {
@@ -359,6 +361,7 @@ class WordKeys {
             IsNegationAt(t, tokens, i, analyzer_[0].options().language);
         std::string_view w =
             t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+        word.token = std::string(w);
         word.span = n.ToOriginal(tokens[i].begin, tokens[i].end);
         std::string storage;
         if (!analyzer_.empty()) {
@@ -391,11 +394,13 @@ class WordKeys {
   std::vector<TermAnalyzer> analyzer_;  // Empty if the language is unknown.
 };
 
-// A word to highlight: shared with another statement, or opposed to one
-// (a contrast's antonym or swapped role: ClaimScorer::Contrasts).
+// A word to highlight: shared with another statement, opposed to one (a
+// contrast's antonym or swapped role: ClaimScorer::Contrasts), or the cue
+// of a hedge of what another states as fact (Contrast::hedge_a, hedge_b).
 struct Mark {
+  enum Kind { kShared, kOpposed, kHedge };
   Span span;
-  bool opposed = false;
+  Kind kind = kShared;
 };
 
 // Appends `text` escaped, with the words in `marked` (ascending, disjoint
@@ -408,17 +413,20 @@ void AppendMarked(std::string& out, std::string_view text,
   size_t i = 0;
   while (i < marked.size()) {
     size_t j = i;
-    while (!marked[i].opposed && j + 1 < marked.size() &&
-           !marked[j + 1].opposed) {
+    while (marked[i].kind == Mark::kShared && j + 1 < marked.size() &&
+           marked[j + 1].kind == Mark::kShared) {
       std::string_view gap = text.substr(
           marked[j].span.end, marked[j + 1].span.begin - marked[j].span.end);
       if (gap.find_first_not_of(" -") != std::string_view::npos) break;
       ++j;
     }
     Esc(out, text.substr(pos, marked[i].span.begin - pos));
-    out += marked[i].opposed
+    out += marked[i].kind == Mark::kOpposed
                ? "<mark class=\"opp\" title=\"opposes a word of another "
                  "statement\">"
+           : marked[i].kind == Mark::kHedge
+               ? "<mark class=\"hedge\" title=\"hedges what another "
+                 "statement states as fact\">"
                : "<mark>";
     Esc(out, text.substr(marked[i].span.begin,
                          marked[j].span.end - marked[i].span.begin));
@@ -864,6 +872,9 @@ class Page {
       // and its negations if it negates what another states (that one has
       // none: ClaimScorer::Contrast::negation).
       std::set<std::string> opposed;
+      // The first word of each cue by which it hedges ("tipped" of
+      // "tipped to").
+      std::set<std::string> hedges;
       bool negates = false;
       for (size_t mi : ms) {
         const ClaimMatch& m = c.matches[mi];
@@ -874,18 +885,26 @@ class Page {
                                         &o.swapped_first, &o.swapped_second}) {
           if (!word->empty()) opposed.insert(keys.KeyOfWord(*word));
         }
+        if (const std::string& cue = m.a == u ? o.hedge_a : o.hedge_b;
+            !cue.empty()) {
+          hedges.insert(cue.substr(0, cue.find(' ')));
+        }
       }
       std::vector<Mark> marked;
       for (const Word& w : words[i]) {
         // One mark a word: a negation word with a key ("never", "without")
         // may be shared too, and two marks of one span repeat the text.
         if (negates && w.negation) {
-          marked.push_back(Mark{w.span, true});
+          marked.push_back(Mark{w.span, Mark::kOpposed});
+          continue;
+        }
+        if (!hedges.empty() && hedges.count(w.token) != 0) {
+          marked.push_back(Mark{w.span, Mark::kHedge});
           continue;
         }
         if (w.key.empty()) continue;
         if (opposed.count(w.key) != 0) {
-          marked.push_back(Mark{w.span, true});
+          marked.push_back(Mark{w.span, Mark::kOpposed});
         } else if (members_with[w.key] >= 2) {
           marked.push_back(Mark{w.span});
         }

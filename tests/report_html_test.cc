@@ -459,6 +459,27 @@ TEST(ReportHtml, SharedNegationWordIsMarkedOnce) {
   EXPECT_EQ(Count(html, kOpposed), 2u) << html;
 }
 
+// The cue of a hedge is marked on the side that hedges, apart from the
+// shared words.
+TEST(ReportHtml, HedgeCuesAreMarkedOnTheirSide) {
+  Report r;
+  OneMatch(&r, "Hilary Swank is tipped to win the best actress prize",
+           "Hilary Swank won the best actress prize");
+  ClaimScorer::Contrast hedged;
+  hedged.hedge_a = "tipped to";
+  r.claims.contrasts = {hedged};
+  r.claims.matches[0].contrast = 0;
+  const std::string html = Html(r);
+  constexpr char kHedge[] =
+      "<mark class=\"hedge\" title=\"hedges what another statement states "
+      "as fact\">";
+  EXPECT_NE(html.find(absl::StrCat("<mark>Hilary Swank</mark> is ", kHedge,
+                                   "tipped</mark> to")),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(Count(html, kHedge), 1u) << html;
+}
+
 // "No 10" negates nothing (TermAnalyzer::Analyze: "no" before a bare
 // figure), so neither side marks its "No" as an opposed negation.
 TEST(ReportHtml, NumberSignNoIsNoOpposedNegation) {
