@@ -2317,11 +2317,12 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
 
 absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
   Impl& im = *impl_;
-  const int set = !filter.before.empty() + !filter.id.empty() +
+  const int set = !filter.before.empty() + !filter.ids.empty() +
                   !filter.source.empty() + (filter.dump != 0);
   if (set != 1) {
     return absl::InvalidArgumentError(
-        "give exactly one of --before DATE, --id ID, --source NAME, --dump N");
+        "give exactly one of --before DATE, --id ID (or --ids-from FILE), "
+        "--source NAME, --dump N");
   }
   if (im.in_write || im.options.read_only) {
     return absl::FailedPreconditionError("Remove needs a writable index");
@@ -2380,18 +2381,33 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
         !s.ok()) {
       return fail(s);
     }
+  } else if (!filter.ids.empty()) {
+    // One transaction and one VACUUM for the whole list: a VACUUM per id
+    // writes the whole file again each time.
+    absl::StatusOr<Stmt> find = im.Prepare("SELECT num FROM doc WHERE id = ?1");
+    absl::StatusOr<Stmt> gone =
+        im.Prepare("INSERT OR IGNORE INTO gone VALUES (?1)");
+    if (!find.ok()) return fail(find.status());
+    if (!gone.ok()) return fail(gone.status());
+    for (const std::string& id : filter.ids) {
+      absl::StatusOr<bool> row = find->BindText(1, id).Step();
+      const int64_t num = row.ok() && *row ? find->Int(0) : 0;
+      find->Reset();
+      if (!row.ok()) return fail(row.status());
+      if (!*row) {
+        result.missing_ids.push_back(id);
+        continue;
+      }
+      if (auto s = gone->Bind(1, num).Run(); !s.ok()) return fail(s);
+    }
   } else {
-    const char* sql =
-        !filter.id.empty()
-            ? "INSERT INTO gone SELECT num FROM doc WHERE id = ?1"
-            // As report.json shows it: a document without a source (a
-            // text file) under its location.
-            : "INSERT INTO gone SELECT num FROM doc WHERE source = ?1 OR "
-              "(source = '' AND location = ?1)";
-    const std::string& arg = !filter.id.empty() ? filter.id : filter.source;
-    absl::StatusOr<Stmt> st = im.Prepare(sql);
+    // As report.json shows it: a document without a source (a text file)
+    // under its location.
+    absl::StatusOr<Stmt> st = im.Prepare(
+        "INSERT INTO gone SELECT num FROM doc WHERE source = ?1 OR "
+        "(source = '' AND location = ?1)");
     if (!st.ok()) return fail(st.status());
-    if (auto s = st->BindText(1, arg).Run(); !s.ok()) return fail(s);
+    if (auto s = st->BindText(1, filter.source).Run(); !s.ok()) return fail(s);
   }
   if (auto s = im.DeleteGone(analyzer ? &*analyzer : nullptr,
                              /*scan_band_tables=*/true, &result);

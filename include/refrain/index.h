@@ -236,7 +236,9 @@ struct RemoveFilter {
   // does not parse fails; documents without a date, or with one that does
   // not parse, are kept (the latter counted in RemoveResult).
   std::string before;
-  std::string id;      // The document with this id.
+  // The documents with these ids (a retraction list); ids no indexed
+  // document has are listed in RemoveResult::missing_ids.
+  std::vector<std::string> ids;
   // Every document of this source (outlet), or without one (a text file)
   // at this location: `source` as report.json shows it.
   std::string source;
@@ -253,6 +255,8 @@ struct RemoveResult {
   uint64_t units = 0;      // Claim units removed.
   // --before: documents kept because their date does not parse.
   uint64_t unparsed_dates_kept = 0;
+  // Of RemoveFilter::ids, those no indexed document has, in their order.
+  std::vector<std::string> missing_ids;
   uint64_t file_bytes_before = 0;
   uint64_t file_bytes_after = 0;  // After VACUUM.
   // Why VACUUM failed after the removal was committed (ResourceExhausted

@@ -973,8 +973,40 @@ int RunEvalPairsCommand(const EvalPairsFlags& f) {
 struct IndexFlags {
   std::string path;
   refrain::RemoveFilter remove;
+  std::string ids_from;     // index remove --ids-from: a file of ids, or -.
+  bool missing_ok = false;  // index remove --missing-ok.
   double wait_s = 30;
 };
+
+// The ids of `path` (- for standard input), one a line; a line's CR (a
+// file saved on Windows) is not part of its id, and empty lines are none.
+absl::StatusOr<std::vector<std::string>> ReadIds(const std::string& path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      return absl::NotFoundError(absl::StrCat(
+          "--ids-from ", path, ": cannot open: ", std::strerror(errno)));
+    }
+    in = &file;
+  }
+  std::vector<std::string> ids;
+  std::string line;
+  while (std::getline(*in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) ids.push_back(line);
+  }
+  if (in->bad()) {
+    return absl::DataLossError(
+        absl::StrCat("--ids-from ", path, ": read error"));
+  }
+  if (ids.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--ids-from ", path, ": no id in it (one a line)"));
+  }
+  return ids;
+}
 
 int RunIndexStats(const IndexFlags& f) {
   refrain::IndexOptions o;
@@ -1032,23 +1064,30 @@ int RunIndexCheck(const IndexFlags& f) {
 }
 
 int RunIndexRemove(const IndexFlags& f) {
+  refrain::RemoveFilter filter = f.remove;
+  if (!f.ids_from.empty()) {
+    absl::StatusOr<std::vector<std::string>> ids = ReadIds(f.ids_from);
+    if (!ids.ok()) return Fail(ids.status());
+    filter.ids.insert(filter.ids.end(), ids->begin(), ids->end());
+  }
   refrain::IndexOptions o;
   o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
   absl::StatusOr<refrain::Index> index = refrain::Index::Open(f.path, o);
   if (!index.ok()) return Fail(index.status());
-  absl::StatusOr<refrain::RemoveResult> r = index->Remove(f.remove);
+  absl::StatusOr<refrain::RemoveResult> r = index->Remove(filter);
   if (!r.ok()) return Fail(r.status());
   if (f.remove.dry_run) {
     std::cout << absl::StrFormat(
-        "would remove %d %s (%d claim units) from %s (--dry-run: nothing "
+        "would remove %d %s (%d %s) from %s (--dry-run: nothing "
         "changed)\n",
         r->documents, r->documents == 1 ? "document" : "documents", r->units,
-        f.path);
+        r->units == 1 ? "claim unit" : "claim units", f.path);
   } else {
     std::cout << absl::StrFormat(
-        "removed %d %s (%d claim units); %s: %.1f MB -> %.1f MB\n",
-        r->documents, r->documents == 1 ? "document" : "documents", r->units,
-        f.path, r->file_bytes_before / 1e6, r->file_bytes_after / 1e6);
+        "removed %d %s (%d %s); %s: %.1f MB -> %.1f MB\n", r->documents,
+        r->documents == 1 ? "document" : "documents", r->units,
+        r->units == 1 ? "claim unit" : "claim units", f.path,
+        r->file_bytes_before / 1e6, r->file_bytes_after / 1e6);
   }
   if (r->unparsed_dates_kept > 0) {
     std::cout << absl::StrFormat(
@@ -1056,14 +1095,39 @@ int RunIndexRemove(const IndexFlags& f) {
         "1123 or \"January 1, 2026\")\n",
         r->unparsed_dates_kept);
   }
-  if (r->documents == 0 && f.remove.before.empty()) {
-    // A mistyped id or source matches nothing; --source is case-sensitive.
-    std::cout << "no indexed document has that "
-              << (!f.remove.id.empty() ? "id"
-                  : f.remove.dump != 0 ? "dump (refrain index stats lists "
-                                         "the dumps)"
-                                       : "source (sources compare exactly, "
-                                         "case included)")
+  // What was named and is not there: a mistyped id or source (sources
+  // compare exactly, case included), or one removed before. Like rm, the
+  // rest is removed and the command fails, unless --missing-ok (a list of
+  // retractions applied again).
+  bool missing = false;
+  if (!r->missing_ids.empty()) {
+    missing = true;
+    std::string listed;
+    for (size_t i = 0; i < r->missing_ids.size() && i < 10; ++i) {
+      if (i > 0) listed += ", ";
+      // An id is bytes: a control byte is shown, not sent to the terminal.
+      for (const char c : r->missing_ids[i]) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b < 0x20 || b == 0x7F) {
+          absl::StrAppend(&listed, absl::StrFormat("\\x%02X", b));
+        } else {
+          listed.push_back(c);
+        }
+      }
+    }
+    if (r->missing_ids.size() > 10) {
+      absl::StrAppend(&listed, " and ", r->missing_ids.size() - 10, " more");
+    }
+    std::cerr << "refrain: " << r->missing_ids.size()
+              << (r->missing_ids.size() == 1 ? " id" : " ids")
+              << " not in the index: " << listed << "\n";
+  } else if (r->documents == 0 && filter.ids.empty() && filter.before.empty()) {
+    missing = true;
+    std::cerr << "refrain: no indexed document has that "
+              << (filter.dump != 0 ? "dump (refrain index stats lists the "
+                                     "dumps)"
+                                   : "source (sources compare exactly, case "
+                                     "included)")
               << "\n";
   }
   if (!r->compaction.ok()) {
@@ -1077,7 +1141,7 @@ int RunIndexRemove(const IndexFlags& f) {
                  "again\n";
     return kExitFailure;
   }
-  return kExitOk;
+  return missing && !f.missing_ok ? kExitFailure : kExitOk;
 }
 
 int RunIndexUpgrade(const IndexFlags& f) {
@@ -1435,8 +1499,20 @@ int main(int argc, char** argv) {
   before->check(NotEmpty("a date, e.g. 2026-01-01"));
   CLI::Option* by_id =
       index_remove_cmd
-          ->add_option("--id", index.remove.id, "The document with this id")
-          ->check(NotEmpty("a document id"));
+          ->add_option("--id", index.remove.ids,
+                       "The document with this id (may be given again)")
+          ->check(NotEmpty("a document id"))
+          ->expected(1)
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  CLI::Option* ids_from = index_remove_cmd->add_option(
+      "--ids-from", index.ids_from,
+      "The documents whose ids this file lists, one a line (- for standard "
+      "input): a list of retractions, removed in one transaction");
+  ids_from->check(NotEmpty("a file of ids, or -"));
+  index_remove_cmd->add_flag(
+      "--missing-ok", index.missing_ok,
+      "Exit 0 when an id, source or dump named is not in the index (it is "
+      "still reported): for a list of retractions applied again");
   CLI::Option* by_source = index_remove_cmd
                                ->add_option("--source", index.remove.source,
                                             "Every document of this source")
@@ -1452,8 +1528,10 @@ int main(int argc, char** argv) {
       "--dry-run", index.remove.dry_run,
       "Say how many documents and claim units would be removed, and change "
       "nothing");
-  before->excludes(by_id)->excludes(by_source)->excludes(by_dump);
+  before->excludes(by_id)->excludes(ids_from)->excludes(by_source)->excludes(
+      by_dump);
   by_id->excludes(by_source)->excludes(by_dump);
+  ids_from->excludes(by_source)->excludes(by_dump);
   by_source->excludes(by_dump);
   CLI::App* index_upgrade_cmd = index_cmd->add_subcommand(
       "upgrade",
