@@ -969,6 +969,21 @@ TEST(Claims, MinContainmentFindsEveryContainedPair) {
   }
 }
 
+// A report of `docs` with the claims `r` found in them, as a scan makes it.
+Report ClaimsReport(const std::vector<Document>& docs, const ClaimsResult& r) {
+  Report report;
+  report.documents = docs;
+  report.options.claims.enabled = true;
+  report.claims = r;
+  return report;
+}
+
+std::string SummaryOf(const Report& report) {
+  std::ostringstream summary;
+  WriteSummary(report, summary);
+  return summary.str();
+}
+
 // A restatement with another figure is still a match, flagged: what a
 // fact-checker reads first.
 TEST(Claims, MatchesSayWhenTheNumbersDiffer) {
@@ -989,15 +1004,11 @@ TEST(Claims, MatchesSayWhenTheNumbersDiffer) {
     EXPECT_EQ(m.numbers_differ, wire) << m.a << " " << m.b;
   }
   // In the report, its summary and claims.csv.
-  Report report;
-  report.documents = docs;
-  report.options.claims.enabled = true;
-  report.claims = r;
-  std::ostringstream summary;
-  WriteSummary(report, summary);
-  EXPECT_NE(summary.str().find("2 matches state different numbers"),
+  const Report report = ClaimsReport(docs, r);
+  const std::string summary = SummaryOf(report);
+  EXPECT_NE(summary.find("2 matches state different numbers"),
             std::string::npos)
-      << summary.str();
+      << summary;
   std::ostringstream csv;
   WriteClaimsCsv(report, csv);
   const std::string rows = csv.str();
@@ -1151,18 +1162,13 @@ TEST(Claims, MatchesSayWhenTheyMayStateOpposites) {
       EXPECT_TRUE(o.antonym_a.empty()) << a;
     }
   }
-  Report report;
-  report.documents = docs;
-  report.options.claims.enabled = true;
-  report.claims = *r;
-  std::ostringstream summary;
-  WriteSummary(report, summary);
-  EXPECT_NE(summary.str().find("4 matches may state opposites: 2 where one "
-                               "side negates what the other states "
-                               "(negation_differs), 2 with antonyms "
-                               "(antonyms), 0 with roles swapped"),
+  const std::string summary = SummaryOf(ClaimsReport(docs, *r));
+  EXPECT_NE(summary.find("4 matches may state opposites: 2 where one "
+                         "side negates what the other states "
+                         "(negation_differs), 2 with antonyms "
+                         "(antonyms), 0 with roles swapped"),
             std::string::npos)
-      << summary.str();
+      << summary;
 }
 
 // A forecast and its outcome in two articles: one claim, and the match
@@ -1183,18 +1189,12 @@ TEST(Claims, MatchesSayWhenOneSideHedges) {
   EXPECT_EQ(o.hedge_a, "tipped to");
   EXPECT_EQ(o.hedge_b, "");
   EXPECT_FALSE(o.opposite());
-  Report report;
-  report.documents = docs;
-  report.options.claims.enabled = true;
-  report.claims = *r;
-  std::ostringstream summary;
-  WriteSummary(report, summary);
-  EXPECT_NE(summary.str().find("1 match hedges on one side what the other "
-                               "states as fact"),
+  const std::string summary = SummaryOf(ClaimsReport(docs, *r));
+  EXPECT_NE(summary.find("1 match hedges on one side what the other states "
+                         "as fact"),
             std::string::npos)
-      << summary.str();
-  EXPECT_EQ(summary.str().find("may state opposites"), std::string::npos)
-      << summary.str();
+      << summary;
+  EXPECT_EQ(summary.find("may state opposites"), std::string::npos) << summary;
 }
 
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
