@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -1142,9 +1143,14 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
   // Matches that may state opposite things, by what says so.
   uint64_t contrasted = 0, negated = 0, antonyms = 0, swapped = 0, hedged = 0;
+  std::map<std::string, uint64_t> cues;  // Of the hedged matches.
   for (const ClaimMatch& m : c.matches) {
     const ClaimScorer::Contrast& o = c.ContrastOf(m);
-    hedged += !o.hedge_a.empty() || !o.hedge_b.empty();
+    if (const std::string& cue = o.hedge_a.empty() ? o.hedge_b : o.hedge_a;
+        !cue.empty()) {
+      ++hedged;
+      ++cues[cue];
+    }
     if (!o.opposite()) continue;
     ++contrasted;
     negated += o.negation;
@@ -1160,10 +1166,21 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         antonyms, swapped);
   }
   if (hedged > 0) {
+    // The most frequent cues first, then in alphabetical order.
+    std::vector<std::pair<std::string, uint64_t>> by_count(cues.begin(),
+                                                           cues.end());
+    std::stable_sort(
+        by_count.begin(), by_count.end(),
+        [](const auto& x, const auto& y) { return x.second > y.second; });
+    std::string listed;
+    for (size_t i = 0; i < by_count.size() && i < 4; ++i) {
+      absl::StrAppend(&listed, i == 0 ? "" : ", ", "\"",
+                      Line(by_count[i].first), "\" ", by_count[i].second);
+    }
+    if (by_count.size() > 4) listed += ", ...";
     out << absl::StrFormat(
-        "  %s on one side what the other states as fact (hedged: \"tipped "
-        "to\", \"could\", \"reportedly\", ...)\n",
-        N(hedged, "match hedges", "matches hedge"));
+        "  %s on one side what the other states as fact (hedged: %s)\n",
+        N(hedged, "match hedges", "matches hedge"), listed);
   }
   int shown = 0;
   for (const ClaimCluster& cl : c.clusters) {

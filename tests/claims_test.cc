@@ -1191,7 +1191,7 @@ TEST(Claims, MatchesSayWhenOneSideHedges) {
   EXPECT_FALSE(o.opposite());
   const std::string summary = SummaryOf(ClaimsReport(docs, *r));
   EXPECT_NE(summary.find("1 match hedges on one side what the other states "
-                         "as fact"),
+                         "as fact (hedged: \"tipped to\" 1)\n"),
             std::string::npos)
       << summary;
   EXPECT_EQ(summary.find("may state opposites"), std::string::npos) << summary;
