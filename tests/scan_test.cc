@@ -1063,6 +1063,14 @@ TEST(Cli, StandardInputIsAnInput) {
   EXPECT_EQ(kept.exit_code, 2);
   EXPECT_NE(kept.err.find("standard input (-) cannot give"), std::string::npos)
       << kept.err;
+  // One stream, named once: a usage error before anything is read.
+  auto twice = RunRefrain("scan - - --no-claims --out " + (d / "twice") +
+                          " < " + (d / "dump.jsonl.gz"));
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("standard input (-) can be named once"),
+            std::string::npos)
+      << twice.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "twice"));
 }
 
 // A fact-checker pipes in a line to check: it has no headline, so its

@@ -606,6 +606,13 @@ int RunScanCommand(ScanFlags& f) {
   if (absl::Status s = CheckWriteKept(f); !s.ok()) {
     return Fail(s, writes_outputs);
   }
+  // Standard input is one stream: a second - would read nothing (review,
+  // thirty-second session: it was a skipped record).
+  if (std::count(f.paths.begin(), f.paths.end(), "-") > 1) {
+    return Fail(absl::InvalidArgumentError(
+                    "standard input (-) can be named once among the inputs"),
+                writes_outputs);
+  }
   // Said before the scan rather than after it.
   if (std::error_code ec; writes_outputs && f.out_dir != "-" &&
                           std::filesystem::exists(f.out_dir, ec) &&
