@@ -941,21 +941,28 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   // was quadratic in a long run of cues without a break: 100,000 "not"
   // took 20 s).
   const auto num_positions = static_cast<uint32_t>(token_at.size());
-  auto set_ends = [&](auto& cues) {
+  // `limit(cue)`: a position the search need not pass (ascending too).
+  auto set_ends = [&](auto& cues, auto limit) {
     uint32_t end = 0;
     for (auto& cue : cues) {
       end = std::max(end, cue.cue + 1);
-      while (end < num_positions && !opens_clause[end]) {
+      const uint32_t stop = std::min(num_positions, limit(cue));
+      while (end < stop && !opens_clause[end]) {
         const Token& prev = tokens[token_at[end] - 1];
         const Token& next = tokens[token_at[end]];
         if (BreaksClause(t.substr(prev.end, next.begin - prev.end))) break;
         ++end;
       }
-      cue.end = end;
+      cue.end = std::min(end, stop);
     }
   };
-  set_ends(out.negations);
-  set_ends(out.hedges);
+  set_ends(out.negations, [&](const auto&) { return num_positions; });
+  // A hedge governs its first three positions at most (Contrasts), and a
+  // weak one none: weak cues are common ("is to", "if", "will"), and
+  // searching each one's whole clause cost 3% of a BBC scan's CPU.
+  set_ends(out.hedges, [](const UnitTerms::Hedge& h) {
+    return h.weak ? h.scope : h.scope + 3;
+  });
 }
 
 // ---------------------------------------------------------------------------

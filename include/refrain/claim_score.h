@@ -140,7 +140,9 @@ struct UnitTerms {
   struct Hedge {
     uint32_t cue = 0;    // Its (first) word's position in `tokens`.
     uint32_t scope = 0;  // The first position after it, "to" included.
-    uint32_t end = 0;    // One past the last token of its clause.
+    // One past the last position it governs: the end of its clause (as
+    // Negation::end) or scope + 3, whichever comes first; scope if weak.
+    uint32_t end = 0;
     std::string text;    // As normalized: "could", "tipped to".
     // A weak cue (HedgeCue::kWeak, or a kBeforeTo cue not before "to"):
     // its side is no plain statement of fact, but it is not reported.
