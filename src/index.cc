@@ -1047,8 +1047,9 @@ struct Index::Impl {
   // units' band keys depend on the IDF of the day they were added and
   // cannot be made again, so their rows stay, pointing at unit numbers no
   // unit has: FindUnits passes over them, AddDump never numbers a unit
-  // with them again (meta `unit_high`), and the next `index remove` or
-  // `index upgrade` deletes them.
+  // with them again (meta `unit_high`), and they are deleted by the next
+  // `index remove` or `index upgrade`, or by the dump that brings their
+  // units (meta `stale_units`) to 1/8 of all units numbered (AddDump).
   absl::Status DeleteGone(const TermAnalyzer* analyzer, bool scan_band_tables,
                           RemoveResult* result) const {
     // The IDF counts lose the stems of every text no unit holds any more:
@@ -1093,6 +1094,13 @@ struct Index::Impl {
               "(SELECT num FROM unit);");
           !s.ok()) {
         return s;
+      }
+      // Written only if it changes: a removal that removes nothing leaves
+      // the file as it was.
+      absl::StatusOr<int64_t> stale = Meta("stale_units");
+      if (!stale.ok()) return stale.status();
+      if (*stale != 0) {
+        if (auto s = SetMeta("stale_units", "0"); !s.ok()) return s;
       }
     } else {
       absl::StatusOr<Stmt> sigs = Prepare(
@@ -1141,6 +1149,14 @@ struct Index::Impl {
       }
       if (auto s = Exec("DELETE FROM unit WHERE num IN (SELECT num FROM "
                         "gone_unit);");
+          !s.ok()) {
+        return s;
+      }
+      absl::StatusOr<int64_t> stale = Meta("stale_units");
+      if (!stale.ok()) return stale.status();
+      if (auto s = SetMeta(
+              "stale_units",
+              absl::StrCat(*stale + static_cast<int64_t>(result->units)));
           !s.ok()) {
         return s;
       }
@@ -1969,6 +1985,25 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       return s;
     }
   }
+  {
+    // The band rows of replaced units (see DeleteGone) go in one pass over
+    // the unit band tables once they are an eighth of the units ever
+    // numbered: the tables stay within about 1/8 of their size for a feed
+    // that re-delivers edits, at about 8 row visits per row purged.
+    absl::StatusOr<int64_t> stale = im.Meta("stale_units");
+    if (!stale.ok()) return stale.status();
+    if (*stale > 0 && *stale * kMergeFraction > next_unit - 1) {
+      if (auto s = im.Exec(
+              "DELETE FROM unit_band WHERE unit NOT IN (SELECT num FROM "
+              "unit); DELETE FROM unit_band_delta WHERE unit NOT IN (SELECT "
+              "num FROM unit);");
+          !s.ok()) {
+        return s;
+      }
+      if (auto s = im.SetMeta("stale_units", "0"); !s.ok()) return s;
+      result.purged_stale_units = static_cast<uint64_t>(*stale);
+    }
+  }
   std::vector<std::pair<std::string_view, int64_t>> stems(df.begin(), df.end());
   std::sort(stems.begin(), stems.end());
   absl::StatusOr<Stmt> up = im.Prepare(
@@ -2040,6 +2075,9 @@ absl::StatusOr<IndexStats> Index::StatsOfSnapshot() const {
   absl::StatusOr<int64_t> delta = im.Meta("delta_documents");
   if (!delta.ok()) return delta.status();
   s.delta_documents = static_cast<uint64_t>(*delta);
+  absl::StatusOr<int64_t> stale = im.Meta("stale_units");
+  if (!stale.ok()) return stale.status();
+  s.stale_units = static_cast<uint64_t>(*stale);
   if (auto c = CheckNotWrittenSince(im.path, im.immutable_at); !c.ok()) {
     return c;
   }
@@ -2102,6 +2140,7 @@ absl::Status DeriveClaimTermsAgain(sqlite3* db, const std::string& path,
       !s.ok()) {
     return s;
   }
+  if (auto s = SetMetaOn(db, path, "stale_units", "0"); !s.ok()) return s;
   ClaimOptions sign;
   sign.seed = params.claim_seed;
   sign.bigrams = params.claim_bigrams;

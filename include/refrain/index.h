@@ -201,6 +201,9 @@ struct AddDumpResult {
   // The delta tier (recent dumps' band rows) was merged into the main band
   // tables in this transaction: this dump paid for several (see index.cc).
   bool merged_delta = false;
+  // Replaced claim units whose band rows this dump purged (see
+  // IndexStats::stale_units); 0 when it purged none.
+  uint64_t purged_stale_units = 0;
 };
 
 struct IndexStats {
@@ -221,6 +224,12 @@ struct IndexStats {
   // Documents whose LSH band rows are still in the delta tier (merged into
   // the main band tables later; see IndexOptions::merge_min_documents).
   uint64_t delta_documents = 0;
+  // Claim units of replaced versions (an edited article re-delivered)
+  // whose LSH band rows are still in the band tables: their keys cannot
+  // be made again, so they go in one pass over the tables, by the dump
+  // that brings them to 1/8 of all units ever numbered, by `index remove`
+  // or by `index upgrade`. Look-ups pass over them.
+  uint64_t stale_units = 0;
   uint64_t page_size = 0;
   uint64_t pages = 0;
   uint64_t free_pages = 0;

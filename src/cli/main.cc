@@ -1040,10 +1040,17 @@ int RunIndexStats(const IndexFlags& f) {
       "at 50000 and 1/8 of the index, or by an index remove that removes "
       "documents)\n",
       st->delta_documents);
+  if (st->stale_units > 0) {
+    std::cout << absl::StrFormat(
+        "  stale units   %d replaced claim units' band rows (purged at 1/8 "
+        "of the units, or by an index remove that removes documents)\n",
+        st->stale_units);
+  }
   std::cout << absl::StrFormat("  dumps         %d\n", st->dumps.size());
   for (const refrain::IndexStats::Dump& d : st->dumps) {
-    std::cout << absl::StrFormat("    #%d  %s  %d documents  %s\n", d.seq,
-                                 d.added_at, d.documents, d.name);
+    std::cout << absl::StrFormat(
+        "    #%d  %s  %d %s  %s\n", d.seq, d.added_at, d.documents,
+        d.documents == 1 ? "document" : "documents", d.name);
   }
   std::cout << "  parameters   ";
   for (const auto& [k, v] : st->params.Entries()) {
