@@ -9,6 +9,8 @@
 #include "refrain/claim_score.h"
 
 #include <libstemmer.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
@@ -692,12 +694,29 @@ bool IsNumberSign(std::string_view text, std::span<const Token> tokens,
   return NumberEnd(next) == next.size();
 }
 
+// Whether the first letter or digit of `text` (past quotation marks,
+// brackets and spaces) is a capital letter.
+bool OpensWithCapital(std::string_view text) {
+  int32_t i = 0;
+  const auto n = static_cast<int32_t>(text.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(text.data(), i, n, c);
+    if (c < 0) return false;
+    if (u_isalnum(c)) return u_isupper(c);
+  }
+  return false;
+}
+
 // Appends the hedge whose cue is tokens[i] (HedgeCueOf: `cue`), at
 // `position` of UnitTerms::tokens, weak for a kBeforeTo cue not followed
-// by "to"; none for "may" the month ("in May", "5 May", "May 2005") or the
-// surname ("Mrs May", "May said").
+// by "to"; none for "may" the month ("in May", "the May budget", "5 May",
+// "May 2005") or the surname ("Mrs May", "May said"), nor for "May" that
+// opens a unit with its capital (`first_capital`): a modal does not open a
+// news sentence ("May I ..." asks, it does not hedge), a month often does,
+// while a quoted fragment ("may cut jobs") opens in lower case.
 void AddHedge(std::string_view text, std::span<const Token> tokens, size_t i,
-              uint32_t position, HedgeCue cue,
+              uint32_t position, HedgeCue cue, bool first_capital,
               std::vector<UnitTerms::Hedge>* hedges) {
   auto token_at = [&](size_t k) {
     return k < tokens.size()
@@ -710,12 +729,16 @@ void AddHedge(std::string_view text, std::span<const Token> tokens, size_t i,
   const bool weak = cue == HedgeCue::kWeak || cue == HedgeCue::kWeakBeforeTo ||
                     (cue == HedgeCue::kBeforeTo && next != "to");
   if (word == "may") {
+    // Words a modal cannot follow ("the may", "during may").
     static constexpr std::string_view kBefore[] = {
-        "in",   "on",   "of",   "since", "until",  "till", "by",
-        "from", "last", "next", "early", "late",   "mid",  "this",
-        "mrs",  "ms",   "mr",   "miss",  "theresa"};
+        "in",     "on",      "of",      "since",      "until",  "till",
+        "by",     "from",    "last",    "next",       "early",  "late",
+        "mid",    "this",    "the",     "a",          "before", "after",
+        "during", "between", "through", "throughout", "end",    "each",
+        "every",  "mrs",     "ms",      "mr",         "miss",   "theresa"};
     const std::string_view prev = i > 0 ? token_at(i - 1) : std::string_view();
-    if (std::find(std::begin(kBefore), std::end(kBefore), prev) !=
+    if ((i == 0 && first_capital) ||
+        std::find(std::begin(kBefore), std::end(kBefore), prev) !=
             std::end(kBefore) ||
         (!prev.empty() && NumberEnd(prev) == prev.size()) ||
         (!next.empty() && NumberEnd(next) == next.size()) || next == "said" ||
@@ -926,7 +949,8 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
       if (!passive) out.negations.push_back({.cue = position, .denial = true});
     }
     if (info.hedge != HedgeCue::kNone) {
-      AddHedge(t, tokens, i, position, info.hedge, &out.hedges);
+      AddHedge(t, tokens, i, position, info.hedge,
+               i == 0 && OpensWithCapital(text), &out.hedges);
     }
     opens_clause.back() = info.opens_clause;
     out.tokens.push_back(hash);

@@ -1095,13 +1095,15 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
   const ClaimsResult& c = r.claims;
   out << absl::StrFormat(
-      "claims: %s (%d too short, %d boilerplate, %d quote lead-ins, "
-      "%d lists of names excluded, %d copies in near-duplicates), %s, %d "
-      "scored, %s in %s\n",
+      "claims: %s (%d too short, %d boilerplate, %s, %s excluded, %s in "
+      "near-duplicates), %s, %d scored, %s in %s\n",
       N(c.units.size(), "unit", "units"), c.excluded.too_short,
-      c.excluded.boilerplate, c.excluded.lead_ins, c.excluded.lists,
-      c.copy_units, N(c.candidate_pairs, "candidate pair", "candidate pairs"),
-      c.scored_pairs, N(c.matches.size(), "match", "matches"),
+      c.excluded.boilerplate,
+      N(c.excluded.lead_ins, "quote lead-in", "quote lead-ins"),
+      N(c.excluded.lists, "list of names", "lists of names"),
+      N(c.copy_units, "copy", "copies"),
+      N(c.candidate_pairs, "candidate pair", "candidate pairs"), c.scored_pairs,
+      N(c.matches.size(), "match", "matches"),
       N(c.clusters.size(), "cluster", "clusters"));
   if (c.headline_matches_dropped > 0) {
     out << absl::StrFormat(

@@ -182,6 +182,59 @@ bool IsOrdinalDateBreak(std::string_view text, size_t begin, size_t at,
   return false;
 }
 
+// Whether ICU's break before text[at] (English) follows an initialism
+// ("U.S.", "U.K.", "E.U.", "a.m.": single letters each with its stop, two
+// or more, after a space, an opening bracket or quote, or the paragraph's
+// start) and comes before a capitalized word that rarely opens a sentence
+// ("the U.S. Treasury", "at 9 a.m. Monday"). ICU ends a sentence at any
+// capitalized word after a stop it does not know as an abbreviation, and
+// listing "U.S." as one would join "... to the U.S. The talks ..." too; a
+// sentence after an initialism mostly opens with a function word, which
+// keeps its break.
+bool IsInitialismBreak(std::string_view text, size_t begin, size_t at) {
+  size_t e = at;
+  while (e > begin && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+  size_t letters = 0;
+  size_t b = e;
+  while (b - begin >= 2 && text[b - 1] == '.' &&
+         absl::ascii_isalpha(static_cast<unsigned char>(text[b - 2])) &&
+         (b - 2 == begin ||
+          !absl::ascii_isalnum(static_cast<unsigned char>(text[b - 3])))) {
+    b -= 2;
+    ++letters;
+    if (b > begin && text[b - 1] != '.') break;
+  }
+  if (letters < 2) return false;
+  if (b > begin) {
+    const UChar32 c = CodePointBefore(text, begin, b);
+    const int8_t type = c < 0 ? int8_t{U_UNASSIGNED} : u_charType(c);
+    if (!u_isUWhiteSpace(c) && type != U_START_PUNCTUATION &&
+        type != U_INITIAL_PUNCTUATION) {
+      return false;
+    }
+  }
+  size_t w = at;
+  while (w < text.size() &&
+         absl::ascii_isalpha(static_cast<unsigned char>(text[w]))) {
+    ++w;
+  }
+  const std::string_view word = text.substr(at, w - at);
+  if (word.empty() ||
+      !absl::ascii_isupper(static_cast<unsigned char>(word[0]))) {
+    return false;
+  }
+  static constexpr std::string_view kOpeners[] = {
+      "A",     "An",   "And",   "As",    "At",   "But",     "By",
+      "For",   "From", "He",    "Her",   "His",  "However", "I",
+      "If",    "In",   "It",    "Its",   "Last", "Mr",      "Mrs",
+      "Ms",    "No",   "Now",   "On",    "One",  "Our",     "She",
+      "Since", "So",   "Some",  "That",  "The",  "Their",   "There",
+      "These", "They", "This",  "Those", "To",   "Under",   "We",
+      "What",  "When", "While", "Why",   "With", "Yet",     "You"};
+  return std::find(std::begin(kOpeners), std::end(kOpeners), word) ==
+         std::end(kOpeners);
+}
+
 // Quotation-mark roles of a code point.
 enum class Quote { kNone, kOpen, kClose, kBoth };
 
@@ -400,6 +453,8 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
   icu::BreakIterator* it = SentenceIterator(options.locale);
   const std::span<const std::string_view> months =
       OrdinalMonths(options.locale);
+  const bool english =
+      options.locale.substr(0, options.locale.find_first_of("_-@")) == "en";
   for (const Span& p : seg.paragraphs) {
     if (it == nullptr) {
       seg.sentences.push_back(p);
@@ -418,6 +473,10 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
            e = it->next()) {
         if (!months.empty() && static_cast<size_t>(e) < u.size &&
             IsOrdinalDateBreak(text, p.begin, p.begin + u.offset[e], months)) {
+          continue;
+        }
+        if (english && static_cast<size_t>(e) < u.size &&
+            IsInitialismBreak(text, p.begin, p.begin + u.offset[e])) {
           continue;
         }
         AddTrimmed(text, p.begin + u.offset[b], p.begin + u.offset[e],

@@ -1062,6 +1062,16 @@ TEST(TermAnalyzer, FindsHedgesAndTheirScope) {
             (V{"will (weak) 1-2-2", "reportedly 2-3-5"}));
   EXPECT_EQ(hedges("In May, Mrs May said talks may resume"), V{"may 6-7-8"});
   EXPECT_EQ(hedges("The vote on 5 May 2005 was cancelled due to fog"), V{});
+  // The month after a determiner or a preposition, or opening the unit
+  // with its capital (review, thirty-sixth session: "the May budget cuts"
+  // and "May budget cuts hit ..." were hedged by "may"); a quoted fragment
+  // opening with the modal in lower case is hedged.
+  EXPECT_EQ(hedges("Pensioners were hit hard by the May budget cuts"), V{});
+  EXPECT_EQ(hedges("May budget cuts hit pensioners hard"), V{});
+  EXPECT_EQ(hedges("\u201cMay budget cuts hit pensioners hard"), V{});
+  EXPECT_EQ(hedges("Talks resumed after May and during May"), V{});
+  EXPECT_EQ(hedges("may cut 500 jobs at the plant"), V{"may 0-1-4"});
+  EXPECT_EQ(hedges("\u201cmay cut 500 jobs\u201d"), V{"may 0-1-4"});
   absl::StatusOr<TermAnalyzer> fr = TermAnalyzer::Create({"french"});
   ASSERT_TRUE(fr.ok()) << fr.status();
   EXPECT_TRUE(fr->Analyze("Les prix could augmenter").hedges.empty());

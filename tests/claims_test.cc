@@ -1955,6 +1955,31 @@ TEST(ScanSummary, CountsOfOneAreSingular) {
       << one.out;
 }
 
+// The excluded units' counts too (review, thirty-sixth session: "1 quote
+// lead-ins", "1 lists of names excluded", "1 copies").
+TEST(ScanSummary, ExcludedCountsOfOneAreSingular) {
+  ClaimsResult c;
+  c.excluded.too_short = 1;
+  c.excluded.boilerplate = 1;
+  c.excluded.lead_ins = 1;
+  c.excluded.lists = 1;
+  c.copy_units = 1;
+  const std::string one = SummaryOf(ClaimsReport({}, c));
+  EXPECT_NE(one.find("claims: 0 units (1 too short, 1 boilerplate, 1 quote "
+                     "lead-in, 1 list of names excluded, 1 copy in "
+                     "near-duplicates)"),
+            std::string::npos)
+      << one;
+  c.excluded.lead_ins = 2;
+  c.excluded.lists = 3;
+  c.copy_units = 4;
+  const std::string more = SummaryOf(ClaimsReport({}, c));
+  EXPECT_NE(more.find("(1 too short, 1 boilerplate, 2 quote lead-ins, 3 "
+                      "lists of names excluded, 4 copies in near-duplicates)"),
+            std::string::npos)
+      << more;
+}
+
 TEST(Compare, RefusesStandardInputAsTheDump) {
   auto r = testing::RunRefrain("compare a b --in -");
   EXPECT_EQ(r.exit_code, 2);

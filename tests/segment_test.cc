@@ -47,6 +47,41 @@ TEST(Segment, SentencesKeepAbbreviations) {
                                       "They talked.", "Then left!"}));
 }
 
+// An initialism before a capitalized word that rarely opens a sentence
+// stays in its sentence (review, thirty-sixth session: "The U.S. Treasury
+// warned ..." was the unit "Treasury warned ...", its subject cut off);
+// before a usual sentence opener the break stays.
+TEST(Segment, InitialismsBeforeNamesStayInTheirSentence) {
+  auto sentences = [](std::string_view t) {
+    return Texts(t, Segment(t, {}).sentences);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(sentences("The U.S. Treasury warned Mr. Varga that his bank "
+                      "faced sanctions."),
+            V{"The U.S. Treasury warned Mr. Varga that his bank faced "
+              "sanctions."});
+  EXPECT_EQ(sentences("Talks in the U.K. Parliament and the E.U. Commission "
+                      "went on."),
+            V{"Talks in the U.K. Parliament and the E.U. Commission went on."});
+  EXPECT_EQ(sentences("At 9 a.m. Monday the Treasury froze the accounts."),
+            V{"At 9 a.m. Monday the Treasury froze the accounts."});
+  EXPECT_EQ(sentences("He flew back to the U.S. The talks had failed."),
+            (V{"He flew back to the U.S.", "The talks had failed."}));
+  EXPECT_EQ(sentences("The vote closes at 10 p.m. It will be counted at "
+                      "once."),
+            (V{"The vote closes at 10 p.m.", "It will be counted at once."}));
+  // Not an initialism: one letter, or a word's stop.
+  EXPECT_EQ(sentences("He met Mr. Jones. Treasury staff left."),
+            (V{"He met Mr. Jones.", "Treasury staff left."}));
+  EXPECT_EQ(sentences("The bank went bust. Treasury staff left."),
+            (V{"The bank went bust.", "Treasury staff left."}));
+  // Another language keeps ICU's breaks.
+  SegmentOptions de;
+  de.locale = "de@ss=standard";
+  const std::string t = "Er flog in die U.S. Treasury war zu.";
+  EXPECT_EQ(Texts(t, Segment(t, de).sentences).size(), 2u);
+}
+
 // German writes ordinals with a stop ("am 3. Oktober", "der 1. Mai"), and
 // ICU's rules, even with de@ss=standard, end a sentence there when a
 // capitalized word follows: a date and its month's name were two units.
