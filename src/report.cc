@@ -115,7 +115,7 @@ const char* MatchKind(const ClaimUnit& a, const ClaimUnit& b) {
 
 // What may set a match's two sides apart, for the text outputs: "" or
 // "; the numbers differ; one side negates it; antonyms rose / fell; roles
-// swapped: russia, ukraine".
+// swapped: russia, ukraine; B hedges it: tipped to".
 std::string ContrastNote(const ClaimsResult& c, const ClaimMatch& m) {
   std::string note;
   if (m.numbers_differ) note += "; the numbers differ";
@@ -128,10 +128,9 @@ std::string ContrastNote(const ClaimsResult& c, const ClaimMatch& m) {
     absl::StrAppend(&note, "; roles swapped: ", o.swapped_first, ", ",
                     o.swapped_second);
   }
-  if (const std::string& cue = o.hedge_a.empty() ? o.hedge_b : o.hedge_a;
-      !cue.empty()) {
-    absl::StrAppend(&note, "; one side hedges it: ", cue);
-  }
+  // The side as the lines below the note label it (A: the match's a).
+  if (!o.hedge_a.empty()) absl::StrAppend(&note, "; A hedges it: ", o.hedge_a);
+  if (!o.hedge_b.empty()) absl::StrAppend(&note, "; B hedges it: ", o.hedge_b);
   return note;
 }
 

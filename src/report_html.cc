@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "claims_internal.h"
 #include "refrain/claim_score.h"
 #include "refrain/normalize.h"
@@ -405,16 +406,16 @@ struct Mark {
 
 // Appends `text` escaped, with the words in `marked` (ascending, disjoint
 // spans of `text`) wrapped in <mark>, opposed ones in <mark class="opp">;
-// marks of shared words separated only by spaces or hyphens are merged so
-// a shared phrase reads as one highlight.
+// marks of shared words, or of a hedge's cue ("tipped to"), separated only
+// by spaces or hyphens are merged so a phrase reads as one highlight.
 void AppendMarked(std::string& out, std::string_view text,
                   const std::vector<Mark>& marked) {
   size_t pos = 0;
   size_t i = 0;
   while (i < marked.size()) {
     size_t j = i;
-    while (marked[i].kind == Mark::kShared && j + 1 < marked.size() &&
-           marked[j + 1].kind == Mark::kShared) {
+    while (marked[i].kind != Mark::kOpposed && j + 1 < marked.size() &&
+           marked[j + 1].kind == marked[i].kind) {
       std::string_view gap = text.substr(
           marked[j].span.end, marked[j + 1].span.begin - marked[j].span.end);
       if (gap.find_first_not_of(" -") != std::string_view::npos) break;
@@ -872,9 +873,8 @@ class Page {
       // and its negations if it negates what another states (that one has
       // none: ClaimScorer::Contrast::negation).
       std::set<std::string> opposed;
-      // The first word of each cue by which it hedges ("tipped" of
-      // "tipped to").
-      std::set<std::string> hedges;
+      // The words of each cue by which it hedges ({"tipped", "to"}).
+      std::set<std::vector<std::string>> hedges;
       bool negates = false;
       for (size_t mi : ms) {
         const ClaimMatch& m = c.matches[mi];
@@ -887,18 +887,32 @@ class Page {
         }
         if (const std::string& cue = m.a == u ? o.hedge_a : o.hedge_b;
             !cue.empty()) {
-          hedges.insert(cue.substr(0, cue.find(' ')));
+          hedges.insert(absl::StrSplit(cue, ' ', absl::SkipEmpty()));
         }
       }
       std::vector<Mark> marked;
-      for (const Word& w : words[i]) {
+      const std::vector<Word>& ws = words[i];
+      // Words of a cue met so far, all marked (review, thirty-sixth
+      // session: only "tipped" of "tipped to" was).
+      size_t in_cue = 0;
+      for (size_t j = 0; j < ws.size(); ++j) {
+        const Word& w = ws[j];
         // One mark a word: a negation word with a key ("never", "without")
         // may be shared too, and two marks of one span repeat the text.
         if (negates && w.negation) {
           marked.push_back(Mark{w.span, Mark::kOpposed});
           continue;
         }
-        if (!hedges.empty() && hedges.count(w.token) != 0) {
+        for (const std::vector<std::string>& cue : hedges) {
+          if (in_cue > 0 || cue.empty() || j + cue.size() > ws.size()) break;
+          bool at = true;
+          for (size_t q = 0; q < cue.size() && at; ++q) {
+            at = ws[j + q].token == cue[q];
+          }
+          if (at) in_cue = cue.size();
+        }
+        if (in_cue > 0) {
+          --in_cue;
           marked.push_back(Mark{w.span, Mark::kHedge});
           continue;
         }

@@ -1195,6 +1195,23 @@ TEST(Claims, MatchesSayWhenOneSideHedges) {
             std::string::npos)
       << summary;
   EXPECT_EQ(summary.find("may state opposites"), std::string::npos) << summary;
+  // compare names the side as its lines label them (review, thirty-sixth
+  // session: "one side hedges it" left the reader to guess which).
+  TempDir d;
+  WriteFile(d / "before.txt", docs[0].text);
+  WriteFile(d / "after.txt", docs[1].text);
+  for (const auto& [first, second, side] :
+       {std::tuple{"after.txt", "before.txt", "B"},
+        std::tuple{"before.txt", "after.txt", "A"}}) {
+    auto c = testing::RunRefrain("compare " + (d / first) + " " + (d / second));
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_NE(c.out.find(absl::StrCat("; ", side, " hedges it: tipped to)\n")),
+              std::string::npos)
+        << c.out;
+    const size_t line = c.out.find(absl::StrCat("  ", side, " ["));
+    ASSERT_NE(line, std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("is tipped to win", line), std::string::npos) << c.out;
+  }
 }
 
 TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
