@@ -3,6 +3,7 @@
 #include <isa-l/igzip_lib.h>
 #include <simdjson.h>
 #include <sys/stat.h>
+#include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 #include <unicode/utf8.h>
@@ -1485,10 +1486,28 @@ class Walker {
   std::vector<char> buf_ = std::vector<char>(kChunk);  // Reused read buffer.
 };
 
+// White space, and characters that show nothing (zero-width spaces and
+// joiners, a byte-order mark, soft hyphens: Unicode's default ignorables):
+// a record of such characters alone is as empty as one of spaces (review,
+// thirty-sixth session: NBSP, U+200B and U+FEFF made a document of no word).
 bool IsBlank(std::string_view text) {
-  uint32_t b = 0, e = static_cast<uint32_t>(text.size());
-  internal::TrimSpace(text, &b, &e);
-  return b == e;
+  const auto n = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < n;) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      if (!u_isUWhiteSpace(b)) return false;
+      ++i;
+      continue;
+    }
+    UChar32 c;
+    U8_NEXT(text.data(), i, n, c);
+    if (c < 0 ||
+        !(u_isUWhiteSpace(c) ||
+          u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // A text's title: its first non-empty line, trimmed. Lines end at LF, CRLF

@@ -63,6 +63,23 @@ std::vector<std::string> RawRead(const std::vector<InputFile>& files,
 // number in the whole file: cuts inside a line, just before and after a
 // '\n', inside a CRLF, a byte-order mark or a line over
 // --max-record-bytes, around blank lines.
+// A record of characters that show nothing is empty (review, thirty-sixth
+// session: no-break spaces, a zero-width space and a byte-order mark made
+// a document without a word, where spaces alone were a skip).
+TEST(Ingest, InvisibleCharactersAloneAreEmptyText) {
+  TempDir d;
+  WriteFile(d / "a.jsonl",
+            "{\"id\":\"nbsp\",\"text\":\"\u00a0\u00a0\u200b\ufeff\u2060\"}\n"
+            "{\"id\":\"soft\",\"text\":\" \u00ad\u200d\\n\\t\"}\n"
+            "{\"id\":\"word\",\"text\":\"\u200bword\u00a0\"}\n");
+  WriteFile(d / "b.txt", "\xc2\xa0\n\xe2\x80\x8b\n");
+  Ingested r = IngestAll({d / "a.jsonl", d / "b.txt"}, IngestOptions{});
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].id, "word");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  for (const SkippedRecord& s : r.skipped) EXPECT_EQ(s.reason, "empty text");
+}
+
 TEST(Ingest, JsonLinesFileReadInPiecesReadsEachRecordOnce) {
   TempDir d;
   const std::string path = d / "dump.jsonl";
