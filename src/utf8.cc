@@ -138,6 +138,17 @@ std::string Printable(std::string_view s, bool one_line) {
     } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
       out += absl::StrFormat("\\u%04x", next);
       ++i;
+    } else if (const auto third =
+                   static_cast<unsigned char>(i + 2 < s.size() ? s[i + 2] : 0);
+               c == 0xE2 &&
+               ((next == 0x80 && third >= 0xAA && third <= 0xAE) ||
+                (next == 0x81 && third >= 0xA6 && third <= 0xA9))) {
+      // Bidirectional embeddings, overrides and isolates (U+202A..U+202E,
+      // U+2066..U+2069): a terminal reorders the rest of the line by them,
+      // so an id could show as another.
+      out += absl::StrFormat("\\u%04x",
+                             0x2000 + ((next & 0x3Fu) << 6) + (third & 0x3Fu));
+      i += 2;
     } else {
       out += s[i];
     }

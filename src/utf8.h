@@ -43,7 +43,9 @@ bool IsValidUtf8(std::string_view text);
 // `s` for a terminal: ids and texts come from the input, and a terminal
 // acts on their control characters (ESC recolours, \r and \b overwrite)
 // instead of showing them. Each one but \n and \t becomes \u00XX, C1
-// controls (U+0080..U+009F, C2 80..C2 9F in UTF-8) included. With
+// controls (U+0080..U+009F, C2 80..C2 9F in UTF-8) included, and so does
+// each bidirectional embedding, override or isolate (U+202A..U+202E,
+// U+2066..U+2069), which reorder what follows on the line. With
 // `one_line` (ids, titles, locations: fields printed one to a line), \n and
 // \t too, so that an id holding a newline cannot split its line.
 std::string Printable(std::string_view s, bool one_line = false);

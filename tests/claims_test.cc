@@ -1956,15 +1956,18 @@ TEST(ScanSummary, EscapesControlCharacters) {
   const std::string restated =
       "To fight inflation\\u001b[0m, the central bank raised its key "
       "interest rate by half a point on Tuesday, its governor said.";
-  WriteFile(d / "in/a.jsonl", "{\"id\":\"a\\u001b[2J\",\"text\":\"" + text +
-                                  "\"}\n" + "{\"id\":\"b\\r\\nz\",\"text\":\"" +
-                                  text + "\"}\n" + "{\"id\":\"c\",\"text\":\"" +
-                                  restated + "\"}\n");
+  WriteFile(d / "in/a.jsonl",
+            "{\"id\":\"a\\u001b[2J\",\"text\":\"" + text + "\"}\n" +
+                "{\"id\":\"b\\r\\nz\\u202egpj.exe\\u2069\",\"text\":\"" + text +
+                "\"}\n" + "{\"id\":\"c\",\"text\":\"" + restated + "\"}\n");
   WriteFile(d / "in/bad\x1b[31m.jsonl", "{not json\n");
   auto r = testing::RunRefrain("scan " + (d / "in") + " --out " + (d / "out"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // An id's newline is escaped too: it would split the pair's line.
-  EXPECT_NE(r.out.find("a\\u001b[2J  ~  b\\u000d\\u000az"), std::string::npos)
+  // A right-to-left override too (review, thirty-sixth session): the
+  // terminal would show the rest of the line reversed, "exe.jpg".
+  EXPECT_NE(r.out.find("a\\u001b[2J  ~  b\\u000d\\u000az\\u202egpj.exe\\u2069"),
+            std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("inflation\\u001b[0m,"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("bad\\u001b[31m.jsonl:1: malformed JSON"),
