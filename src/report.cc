@@ -807,6 +807,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
         {"compared", ix.loaded},
         {"documents", std::move(indexed)}};
     if (ix.read_only) j["index"]["read_only"] = true;
+    if (ix.withheld) j["index"]["withheld"] = true;
     if (ix.banding_for_threshold.bands != 0) {
       j["index"]["banding_for_threshold"] = {
           {"bands", ix.banding_for_threshold.bands},
@@ -945,6 +946,17 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           "nothing added (%d already indexed) (%.2f s)\n",
           ix.path, ix.documents_before, ix.loaded, ix.reindexed.size(),
           r.timings.index_s);
+    } else if (ix.withheld) {
+      const auto failed =
+          std::count_if(r.skipped.begin(), r.skipped.end(),
+                        [](const SkippedRecord& s) { return !s.passed_over; });
+      out << absl::StrFormat(
+          "index %s: %d documents; compared with %d of them; nothing added: "
+          "%s skipped under --strict, and the dump goes in whole or not at "
+          "all (%d already indexed) (%.2f s)\n",
+          ix.path, ix.documents_before, ix.loaded,
+          N(failed, "record", "records"), ix.reindexed.size(),
+          r.timings.index_s);
     } else {
       const uint64_t fresh = ix.added - ix.replaced;
       out << absl::StrFormat(
@@ -989,8 +1001,9 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           "with their new text, which %s the indexed one "
           "(documents[].in_index \"edited\" in report.json)\n",
           edited, absl::StrJoin(ids, ", "), edited > 3 ? ", ..." : "",
-          ix.read_only ? "would replace (not with --index-read-only)"
-                       : "replaces");
+          ix.read_only  ? "would replace (not with --index-read-only)"
+          : ix.withheld ? "would replace (nothing was added)"
+                        : "replaces");
     }
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;

@@ -888,6 +888,67 @@ TEST(Index, ScanThatCannotWriteItsOutputsAddsNothing) {
   EXPECT_EQ(SqlText(db, "SELECT count(*) FROM doc"), "4\n");
 }
 
+// --strict fails a run that skipped a record, and with --index that run
+// adds nothing: the dump is scanned again once the record is fixed, and
+// that run must find its articles new, not "already indexed" (review,
+// thirty-sixth session: the good records were committed, and the rerun's
+// --write-kept held the fixed record alone).
+TEST(Index, StrictScanThatSkippedARecordAddsNothing) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0)}, db);
+  auto line = [](const std::string& id, int i) {
+    std::string text = ReadFile(Seed(i)).substr(0, 600);
+    for (char& c : text) {
+      if (c == '\n' || c == '\r' || c == '"' || c == '\\') c = ' ';
+    }
+    return "{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}\n";
+  };
+  WriteFile(d / "dump.jsonl",
+            line("a", 1) + "{\"id\":\"bad\", \"text\": \n" + line("b", 2));
+  auto scan = [&](const std::string& out) {
+    return RunRefrain("scan " + (d / "dump.jsonl") + " --strict --index " + db +
+                      " --out " + (d / out) + " --write-kept " +
+                      (d / "kept.jsonl"));
+  };
+  testing::CommandResult r = scan("o1");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("--strict: 1 record skipped; nothing was added to the "
+                       "index " +
+                       db),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("nothing added: 1 record skipped under --strict"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("not written, as nothing was added to the index"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM dump"), 1);
+  EXPECT_FALSE(std::filesystem::exists(d / "kept.jsonl"));
+  // The report is written (it lists the record skipped) and says so.
+  const nlohmann::json j =
+      nlohmann::json::parse(ReadFile(d / "o1/report.json"));
+  EXPECT_EQ(j["index"]["added"], 0);
+  EXPECT_EQ(j["index"]["withheld"], true);
+  EXPECT_EQ(j["index"]["dump"], nullptr);
+  EXPECT_EQ(j["index"]["documents_after"], 1);
+  EXPECT_EQ(j["inputs"]["skipped_count"], 1);
+
+  // Fixed, the dump is added whole and kept whole.
+  WriteFile(d / "dump.jsonl", line("a", 1) + line("bad", 3) + line("b", 2));
+  r = scan("o2");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 4);
+  const std::string kept = ReadFile(d / "kept.jsonl");
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), '\n'), 3) << kept;
+  const nlohmann::json j2 =
+      nlohmann::json::parse(ReadFile(d / "o2/report.json"));
+  EXPECT_EQ(j2["index"]["added"], 3);
+  EXPECT_FALSE(j2["index"].contains("withheld"));
+}
+
 // --collapse-copies lists a match once, for the first occurrence of its
 // sentence: with an index, that is the indexed copy of a story, whose
 // matches with indexed articles were listed when they were added. A new

@@ -389,7 +389,8 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_flag("--strict", f->strict,
                 "Exit 1 if any record was skipped (files a folder walk passes "
                 "over by name, hidden or of another type, are listed but do "
-                "not count)");
+                "not count); with --index such a run adds nothing to the "
+                "index and writes no --write-kept file");
   cmd->add_flag("--quiet", f->quiet,
                 "Print nothing but errors and the records skipped (each with "
                 "its file, line and reason)");
@@ -697,6 +698,7 @@ int RunScanCommand(ScanFlags& f) {
   // run can be repeated (a dump already indexed would keep none of its
   // articles in --write-kept).
   std::optional<absl::StatusOr<uint64_t>> written;
+  f.options.index_nothing_if_skipped = f.strict;
   refrain::BeforeIndexCommitFn before_commit;
   if (!f.options.index_path.empty() && !f.options.index_read_only) {
     before_commit = [&](const refrain::Report& r) -> absl::Status {
@@ -722,11 +724,14 @@ int RunScanCommand(ScanFlags& f) {
 // (or report.json on standard output); the number of kept records written,
 // 0 without --write-kept. The dataset first: its second read of the inputs
 // is what fails most, and reports left behind would say the dump was added
-// to the index when the failure added nothing.
+// to the index when the failure added nothing. A dump --strict kept out of
+// the index has no dataset: the kept files of a daily job hold each indexed
+// article once, and the run repeated once the bad record is fixed keeps
+// these articles.
 absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
                                         const refrain::Report& report) {
   uint64_t kept = 0;
-  if (!f.write_kept.empty()) {
+  if (!f.write_kept.empty() && !report.index.withheld) {
     absl::StatusOr<uint64_t> n =
         refrain::WriteKeptRecords(report, f.paths, f.write_kept);
     if (!n.ok()) return n.status();
@@ -785,7 +790,10 @@ int WriteScanOutputs(const ScanFlags& f,
     std::ostream& out = to_stdout ? std::cerr : std::cout;
     refrain::WriteSummary(*report, out);
     if (!to_stdout) out << "report: " << f.out_dir << "/report.json\n";
-    if (!f.write_kept.empty()) {
+    if (!f.write_kept.empty() && report->index.withheld) {
+      out << "kept: " << f.write_kept
+          << " not written, as nothing was added to the index (--strict)\n";
+    } else if (!f.write_kept.empty()) {
       out << "kept: " << **written << " of "
           << report->documents.size() - report->index.loaded << " documents";
       // The dataset is of documents; records skipped are not in it
@@ -833,6 +841,8 @@ int WriteScanOutputs(const ScanFlags& f,
               << " could not be read, or not to the end (listed above): the "
                  "reports cover what was read"
               << (f.options.index_path.empty() || f.options.index_read_only ? ""
+                  : report->index.withheld
+                      ? ", and nothing was added to the index (--strict)"
                   : report->damaged.empty()
                       ? ", and that was added to the index"
                       : ", and that was added to the index but for the "
@@ -848,7 +858,12 @@ int WriteScanOutputs(const ScanFlags& f,
       [](const refrain::SkippedRecord& s) { return !s.passed_over; });
   if (f.strict && failed > 0) {
     std::cerr << "refrain: --strict: " << failed
-              << (failed == 1 ? " record" : " records") << " skipped\n";
+              << (failed == 1 ? " record" : " records") << " skipped";
+    if (report->index.withheld) {
+      std::cerr << "; nothing was added to the index " << f.options.index_path
+                << " (fix the records and run the scan again)";
+    }
+    std::cerr << "\n";
     return kExitFailure;
   }
   return kExitOk;
