@@ -2063,23 +2063,52 @@ TEST(Index, RemoveAListOfIds) {
       << again.err;
   EXPECT_TRUE(ReadFile(db) == unchanged);
 
-  // From standard input; a file that lists no id (a usage error) or
-  // cannot be read fails before the index is opened.
+  // From standard input; a file that cannot be read fails before the
+  // index is opened.
   WriteFile(d / "r3.txt", "r3\n");
   testing::CommandResult stdin_ids =
       RunRefrain("index remove " + db + " --ids-from - < " + (d / "r3.txt"));
   EXPECT_EQ(stdin_ids.exit_code, 0) << stdin_ids.err;
   EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "r4\n");
+  // A list of no id is a day without retractions, not a usage error
+  // (review, thirty-sixth session: exit 2, even with --missing-ok or an
+  // --id beside it); the index must still be there.
   WriteFile(d / "empty.txt", "\n\r\n");
+  WriteFile(d / "none.txt", "");
   testing::CommandResult empty =
       RunRefrain("index remove " + db + " --ids-from " + (d / "empty.txt"));
-  EXPECT_EQ(empty.exit_code, 2);
-  EXPECT_NE(empty.err.find("no id in it"), std::string::npos) << empty.err;
+  EXPECT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_NE(empty.out.find("no id in --ids-from " + (d / "empty.txt") +
+                           ": nothing removed from " + db),
+            std::string::npos)
+      << empty.out;
+  EXPECT_EQ(RunRefrain("index remove " + db + " --ids-from " +
+                       (d / "none.txt") + " --missing-ok")
+                .exit_code,
+            0);
+  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "r4\n");
+  testing::CommandResult with_id =
+      RunRefrain("index remove " + db + " --ids-from " + (d / "none.txt") +
+                 " --id r4 --dry-run");
+  EXPECT_EQ(with_id.exit_code, 0) << with_id.err;
+  EXPECT_NE(with_id.out.find("would remove 1 document "), std::string::npos)
+      << with_id.out;
+  EXPECT_EQ(RunRefrain("index remove " + (d / "no.db") + " --ids-from " +
+                       (d / "none.txt"))
+                .exit_code,
+            1);
+  EXPECT_FALSE(std::filesystem::exists(d / "no.db"));
+  // A byte-order mark (Notepad's UTF-8) is not part of the first id.
+  WriteFile(d / "bom.txt", "\xEF\xBB\xBFr4\r\n");
+  testing::CommandResult bom =
+      RunRefrain("index remove " + db + " --ids-from " + (d / "bom.txt"));
+  EXPECT_EQ(bom.exit_code, 0) << bom.err;
+  EXPECT_NE(bom.out.find("removed 1 document "), std::string::npos) << bom.out;
+  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "");
   EXPECT_EQ(
       RunRefrain("index remove " + db + " --ids-from " + (d / "missing.txt"))
           .exit_code,
       1);
-  EXPECT_EQ(SqlText(db, "SELECT id FROM doc ORDER BY id"), "r4\n");
   EXPECT_EQ(RunRefrain("index remove " + db + " --ids-from " + (d / "r3.txt") +
                        " --source x")
                 .exit_code,

@@ -1000,8 +1000,10 @@ struct IndexFlags {
   double wait_s = 30;
 };
 
-// The ids of `path` (- for standard input), one a line; a line's CR (a
-// file saved on Windows) is not part of its id, and empty lines are none.
+// The ids of `path` (- for standard input), one a line; a line's CR and
+// a leading byte-order mark (a file saved on Windows) are not part of an
+// id, and empty lines are none. No id is no error: an empty list of
+// retractions is a quiet day.
 absl::StatusOr<std::vector<std::string>> ReadIds(const std::string& path) {
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -1015,17 +1017,14 @@ absl::StatusOr<std::vector<std::string>> ReadIds(const std::string& path) {
   }
   std::vector<std::string> ids;
   std::string line;
-  while (std::getline(*in, line)) {
+  for (bool first = true; std::getline(*in, line); first = false) {
+    if (first && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!line.empty()) ids.push_back(line);
   }
   if (in->bad()) {
     return absl::DataLossError(
         absl::StrCat("--ids-from ", path, ": read error"));
-  }
-  if (ids.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--ids-from ", path, ": no id in it (one a line)"));
   }
   return ids;
 }
@@ -1101,8 +1100,18 @@ int RunIndexRemove(const IndexFlags& f) {
   }
   refrain::IndexOptions o;
   o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
+  // An empty list removes nothing; the index is still opened, so that a
+  // mistyped path fails as it would on a day with retractions.
+  const bool no_id = !f.ids_from.empty() && filter.ids.empty();
+  o.read_only = no_id;
   absl::StatusOr<refrain::Index> index = refrain::Index::Open(f.path, o);
   if (!index.ok()) return Fail(index.status());
+  if (no_id) {
+    std::cout << "no id in --ids-from "
+              << (f.ids_from == "-" ? "standard input" : f.ids_from)
+              << ": nothing removed from " << f.path << "\n";
+    return kExitOk;
+  }
   absl::StatusOr<refrain::RemoveResult> r = index->Remove(filter);
   if (!r.ok()) return Fail(r.status());
   if (f.remove.dry_run) {
@@ -1536,7 +1545,8 @@ int main(int argc, char** argv) {
   CLI::Option* ids_from = index_remove_cmd->add_option(
       "--ids-from", index.ids_from,
       "The documents whose ids this file lists, one a line (- for standard "
-      "input): a list of retractions, removed in one transaction");
+      "input): a list of retractions, removed in one transaction; a list "
+      "of no id removes nothing");
   ids_from->check(NotEmpty("a file of ids, or -"));
   index_remove_cmd->add_flag(
       "--missing-ok", index.missing_ok,
