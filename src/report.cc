@@ -635,15 +635,37 @@ std::string N(uint64_t n, const char* one, const char* many) {
 
 }  // namespace
 
-uint64_t VerifiedPairsOfThisRun(const Report& r) {
+namespace {
+
+// The verified pairs of r.similarity with a new document: {those of a
+// document new to the index, those of two articles already indexed, one
+// delivered again unchanged}.
+std::pair<uint64_t, uint64_t> PairsWithNewDocuments(const Report& r) {
   const int64_t first_new = r.index.loaded;
-  uint64_t n = 0;
+  const std::vector<uint32_t>& unchanged = r.index.unchanged;
+  auto seen = [&](int64_t d) {
+    return d < first_new ||
+           std::binary_search(unchanged.begin(), unchanged.end(),
+                              static_cast<uint32_t>(d));
+  };
+  uint64_t listed = 0, unlisted = 0;
   for (int64_t row = 0; row < r.similarity.outerSize(); ++row) {
     for (SimilarityMatrix::InnerIterator it(r.similarity, row); it; ++it) {
-      n += it.col() >= first_new;  // Upper triangle: col > row.
+      if (it.col() < first_new) continue;  // Upper triangle: col > row.
+      ++(seen(row) && seen(it.col()) ? unlisted : listed);
     }
   }
-  return n;
+  return {listed, unlisted};
+}
+
+}  // namespace
+
+uint64_t VerifiedPairsOfThisRun(const Report& r) {
+  return PairsWithNewDocuments(r).first;
+}
+
+uint64_t VerifiedPairsOfUnchangedArticles(const Report& r) {
+  return PairsWithNewDocuments(r).second;
 }
 
 void WriteCompareJson(const Comparison& c, std::ostream& out) {
@@ -799,6 +821,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
         {"documents_before", ix.documents_before},
         {"already_indexed", ix.reindexed.size()},
         {"already_indexed_unchanged", ix.unchanged.size()},
+        {"unchanged_pairs", VerifiedPairsOfUnchangedArticles(r)},
         {"added", ix.added},
         {"replaced", ix.replaced},
         {"claim_units_added", ix.units_added},
@@ -930,6 +953,24 @@ void WriteSkipped(std::span<const SkippedRecord> skipped, std::ostream& out) {
     out << Line(s.location) << ": " << Line(s.reason) << "\n";
   }
 }
+
+namespace {
+
+// "41 verified pairs", and the pairs verified but not listed in report.json
+// for being reported before: the two numbers must add up for a reader who
+// compares the summary with the report.
+std::string VerifiedPairsLine(const Report& r) {
+  const auto [listed, unlisted] = PairsWithNewDocuments(r);
+  std::string line = N(listed, "verified pair", "verified pairs");
+  if (unlisted > 0) {
+    absl::StrAppend(&line, " (", unlisted,
+                    " more between articles already indexed, delivered again "
+                    "unchanged: reported before, not listed)");
+  }
+  return line;
+}
+
+}  // namespace
 
 void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                   int top_claim_clusters) {
@@ -1078,8 +1119,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %s, %s, %s\n",
       r.options.threshold, r.lsh.bands, r.lsh.rows,
       N(r.candidate_pairs, "candidate pair", "candidate pairs"),
-      N(VerifiedPairsOfThisRun(r), "verified pair", "verified pairs"),
-      N(r.clusters.size(), "cluster", "clusters"));
+      VerifiedPairsLine(r), N(r.clusters.size(), "cluster", "clusters"));
   {
     const std::vector<char> keep = KeptDocuments(r);
     const auto first = static_cast<std::ptrdiff_t>(r.index.loaded);

@@ -390,8 +390,31 @@ TEST(Index, VerifiedPairsOfThisRunLeaveOutPairsOfIndexedDocuments) {
   EXPECT_EQ(second.pairs.size(), 2u);
   std::ostringstream summary;
   WriteSummary(second, summary);
-  EXPECT_NE(summary.str().find("2 verified pairs"), std::string::npos)
+  EXPECT_NE(summary.str().find("2 verified pairs, "), std::string::npos)
       << summary.str();
+  // The three delivered again unchanged, with a fourth copy: the summary
+  // counts what report.json lists, and says how many it leaves out
+  // (review, thirty-sixth session: a dump scanned again said "99 verified
+  // pairs" where report.json listed none).
+  WriteFile(d / "fourth.txt", ReadFile(Seed(1)) + "\nShare this article.");
+  Report third =
+      Scan({Seed(1), d / "repost.txt", d / "again.txt", d / "fourth.txt"}, db);
+  ASSERT_EQ(third.index.unchanged.size(), 3u);
+  EXPECT_EQ(third.pairs.size(), 3u);  // The fourth with each.
+  EXPECT_EQ(VerifiedPairsOfThisRun(third), 3u);
+  EXPECT_EQ(VerifiedPairsOfUnchangedArticles(third), 3u);
+  std::ostringstream third_summary;
+  WriteSummary(third, third_summary);
+  EXPECT_NE(third_summary.str().find(
+                "3 verified pairs (3 more between articles already indexed, "
+                "delivered again unchanged: reported before, not listed), "),
+            std::string::npos)
+      << third_summary.str();
+  std::ostringstream json;
+  WriteJson(third, json);
+  const nlohmann::json j = nlohmann::json::parse(json.str());
+  EXPECT_EQ(j["index"]["unchanged_pairs"], 3);
+  EXPECT_EQ(j["near_duplicates"]["pairs"].size(), 3u);
 }
 
 // Run twice: with the default merge policy both dumps' band rows stay in
