@@ -999,14 +999,19 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           N(failed, "record", "records"), ix.reindexed.size(),
           r.timings.index_s);
     } else {
+      // "added" is report.json's: edits replacing their indexed version
+      // are among the added (review, thirty-sixth session: "added 0,
+      // replaced 20" against "added": 20, "replaced": 20).
       const uint64_t fresh = ix.added - ix.replaced;
       out << absl::StrFormat(
           "index %s: %d documents before; compared with %d "
           "of them; added %d",
-          ix.path, ix.documents_before, ix.loaded, fresh);
+          ix.path, ix.documents_before, ix.loaded, ix.added);
       if (ix.replaced > 0) {
-        out << absl::StrFormat(", replaced %d with their edited text",
-                               ix.replaced);
+        out << absl::StrFormat(
+            " (%d of them %s replacing %s indexed version%s)", ix.replaced,
+            ix.replaced == 1 ? "an edit" : "edits",
+            ix.replaced == 1 ? "its" : "their", ix.replaced == 1 ? "" : "s");
       }
       if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
       out << absl::StrFormat(" (%d already indexed); now %d (%.2f s)\n",

@@ -596,6 +596,15 @@ TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {
   EXPECT_STREQ(day2.index.StatusOf(day2.index.loaded), "edited");
   EXPECT_EQ(day2.index.added, 1u);
   EXPECT_EQ(day2.index.replaced, 1u);
+  // The summary's "added" is report.json's, edits included (review,
+  // thirty-sixth session: it said "added 0, replaced 1").
+  std::ostringstream day2_summary;
+  WriteSummary(day2, day2_summary);
+  EXPECT_NE(day2_summary.str().find(
+                "; added 1 (1 of them an edit replacing its indexed version) "
+                "as dump 2 (1 already indexed); now 80 "),
+            std::string::npos)
+      << day2_summary.str();
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 80);
   EXPECT_NE(SqlText(db, "SELECT text" + where).find("Port Alder"),
             std::string::npos);
