@@ -2147,6 +2147,42 @@ TEST(Index, RemoveAListOfIds) {
             2);
 }
 
+// The size a removal starts from is the index's once the removal holds
+// the lock: a writer it waited for grew the file meanwhile (review,
+// thirty-sixth session: "12.5 MB -> 23.1 MB" for a removal).
+TEST(Index, RemoveGivesTheSizeFromWhenItHoldsTheLock) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  Scan({Seed(0), Seed(1), Seed(2)}, db);
+  sqlite3* writer = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &writer), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(writer,
+                         "BEGIN IMMEDIATE; CREATE TABLE pad(x); INSERT INTO "
+                         "pad VALUES (randomblob(4000000))",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(writer);
+  testing::CommandResult r;
+  std::thread t([&] {
+    r = RunRefrain("index remove " + db + " --id " + Seed(1) + " --wait 60");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(sqlite3_exec(writer, "COMMIT", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  t.join();
+  sqlite3_close(writer);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const size_t at = r.out.find(db + ": ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  double before = 0, after = 0;
+  ASSERT_EQ(std::sscanf(r.out.c_str() + at + db.size() + 2, "%lf MB -> %lf MB",
+                        &before, &after),
+            2)
+      << r.out;
+  EXPECT_GT(before, 4.0) << r.out;
+  EXPECT_LE(after, before) << r.out;
+}
+
 TEST(Index, RemoveThatCannotVacuumSaysTheDocumentsAreRemoved) {
   TempDir d;
   GenerateOptions g;
