@@ -771,6 +771,12 @@ class Lister {
     if (::stat(path.c_str(), &st) != 0) return std::nullopt;
     return FileId(st);
   }
+  // How the walk names `base` in directory `dir`: "a.txt" in ".", as when
+  // the file is named alone (review, thirty-sixth session: `scan .` gave
+  // "./a.txt", another id than `scan a.txt`'s, and indexed the files again).
+  static std::string Child(const std::string& dir, const std::string& base) {
+    return dir == "." ? base : (fs::path(dir) / base).string();
+  }
   static std::string ReadOnce(const std::string& first) {
     // A reason is UTF-8 text, as a location is.
     return absl::StrCat("already an input, as ", LocationOf(first, 0),
@@ -801,7 +807,7 @@ class Lister {
     if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
       return std::nullopt;
     }
-    return (fs::path(walked->second) / base).string();
+    return Child(walked->second, base);
   }
   // A hidden file or directory named as an input after a walk listed it as
   // not read: the walk's entry goes, the input is read.
@@ -814,7 +820,7 @@ class Lister {
     if (!dir) return;
     auto walked = walked_.find(*dir);
     if (walked == walked_.end()) return;
-    const std::string listed = (fs::path(walked->second) / base).string();
+    const std::string listed = Child(walked->second, base);
     std::erase_if(files_, [&](const InputFile& f) {
       return f.path == listed && f.skip_reason.starts_with("hidden ");
     });
@@ -920,7 +926,7 @@ class Lister {
       for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
         const fs::path& p = it->path();
         const std::string base = p.filename().string();
-        std::string name = p.string();
+        std::string name = Child(dir, base);
         if (IsExcluded(name, base)) continue;  // The scan's own reports.
         std::error_code type_ec;
         if (has_named) {

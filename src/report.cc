@@ -634,15 +634,37 @@ std::string N(uint64_t n, const char* one, const char* many) {
 
 }  // namespace
 
-uint64_t VerifiedPairsOfThisRun(const Report& r) {
+namespace {
+
+// The verified pairs of r.similarity with a new document: {those of a
+// document new to the index, those of two articles already indexed, one
+// delivered again unchanged}.
+std::pair<uint64_t, uint64_t> PairsWithNewDocuments(const Report& r) {
   const int64_t first_new = r.index.loaded;
-  uint64_t n = 0;
+  const std::vector<uint32_t>& unchanged = r.index.unchanged;
+  auto seen = [&](int64_t d) {
+    return d < first_new ||
+           std::binary_search(unchanged.begin(), unchanged.end(),
+                              static_cast<uint32_t>(d));
+  };
+  uint64_t listed = 0, unlisted = 0;
   for (int64_t row = 0; row < r.similarity.outerSize(); ++row) {
     for (SimilarityMatrix::InnerIterator it(r.similarity, row); it; ++it) {
-      n += it.col() >= first_new;  // Upper triangle: col > row.
+      if (it.col() < first_new) continue;  // Upper triangle: col > row.
+      ++(seen(row) && seen(it.col()) ? unlisted : listed);
     }
   }
-  return n;
+  return {listed, unlisted};
+}
+
+}  // namespace
+
+uint64_t VerifiedPairsOfThisRun(const Report& r) {
+  return PairsWithNewDocuments(r).first;
+}
+
+uint64_t VerifiedPairsOfUnchangedArticles(const Report& r) {
+  return PairsWithNewDocuments(r).second;
 }
 
 void WriteCompareJson(const Comparison& c, std::ostream& out) {
@@ -798,6 +820,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
         {"documents_before", ix.documents_before},
         {"already_indexed", ix.reindexed.size()},
         {"already_indexed_unchanged", ix.unchanged.size()},
+        {"unchanged_pairs", VerifiedPairsOfUnchangedArticles(r)},
         {"added", ix.added},
         {"replaced", ix.replaced},
         {"claim_units_added", ix.units_added},
@@ -806,6 +829,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
         {"compared", ix.loaded},
         {"documents", std::move(indexed)}};
     if (ix.read_only) j["index"]["read_only"] = true;
+    if (ix.withheld) j["index"]["withheld"] = true;
     if (ix.banding_for_threshold.bands != 0) {
       j["index"]["banding_for_threshold"] = {
           {"bands", ix.banding_for_threshold.bands},
@@ -929,6 +953,24 @@ void WriteSkipped(std::span<const SkippedRecord> skipped, std::ostream& out) {
   }
 }
 
+namespace {
+
+// "41 verified pairs", and the pairs verified but not listed in report.json
+// for being reported before: the two numbers must add up for a reader who
+// compares the summary with the report.
+std::string VerifiedPairsLine(const Report& r) {
+  const auto [listed, unlisted] = PairsWithNewDocuments(r);
+  std::string line = N(listed, "verified pair", "verified pairs");
+  if (unlisted > 0) {
+    absl::StrAppend(&line, " (", unlisted,
+                    " more between articles already indexed, delivered again "
+                    "unchanged: reported before, not listed)");
+  }
+  return line;
+}
+
+}  // namespace
+
 void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                   int top_claim_clusters) {
   out << absl::StrFormat(
@@ -944,15 +986,31 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           "nothing added (%d already indexed) (%.2f s)\n",
           ix.path, ix.documents_before, ix.loaded, ix.reindexed.size(),
           r.timings.index_s);
+    } else if (ix.withheld) {
+      const auto failed =
+          std::count_if(r.skipped.begin(), r.skipped.end(),
+                        [](const SkippedRecord& s) { return !s.passed_over; });
+      out << absl::StrFormat(
+          "index %s: %d documents; compared with %d of them; nothing added: "
+          "%s skipped under --strict, and the dump goes in whole or not at "
+          "all (%d already indexed) (%.2f s)\n",
+          ix.path, ix.documents_before, ix.loaded,
+          N(failed, "record", "records"), ix.reindexed.size(),
+          r.timings.index_s);
     } else {
+      // "added" is report.json's: edits replacing their indexed version
+      // are among the added (review, thirty-sixth session: "added 0,
+      // replaced 20" against "added": 20, "replaced": 20).
       const uint64_t fresh = ix.added - ix.replaced;
       out << absl::StrFormat(
           "index %s: %d documents before; compared with %d "
           "of them; added %d",
-          ix.path, ix.documents_before, ix.loaded, fresh);
+          ix.path, ix.documents_before, ix.loaded, ix.added);
       if (ix.replaced > 0) {
-        out << absl::StrFormat(", replaced %d with their edited text",
-                               ix.replaced);
+        out << absl::StrFormat(
+            " (%d of them %s replacing %s indexed version%s)", ix.replaced,
+            ix.replaced == 1 ? "an edit" : "edits",
+            ix.replaced == 1 ? "its" : "their", ix.replaced == 1 ? "" : "s");
       }
       if (ix.dump_seq != 0) out << absl::StrFormat(" as dump %d", ix.dump_seq);
       out << absl::StrFormat(" (%d already indexed); now %d (%.2f s)\n",
@@ -988,8 +1046,9 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           "with their new text, which %s the indexed one "
           "(documents[].in_index \"edited\" in report.json)\n",
           edited, absl::StrJoin(ids, ", "), edited > 3 ? ", ..." : "",
-          ix.read_only ? "would replace (not with --index-read-only)"
-                       : "replaces");
+          ix.read_only  ? "would replace (not with --index-read-only)"
+          : ix.withheld ? "would replace (nothing was added)"
+                        : "replaces");
     }
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;
@@ -1064,8 +1123,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %s, %s, %s\n",
       r.options.threshold, r.lsh.bands, r.lsh.rows,
       N(r.candidate_pairs, "candidate pair", "candidate pairs"),
-      N(VerifiedPairsOfThisRun(r), "verified pair", "verified pairs"),
-      N(r.clusters.size(), "cluster", "clusters"));
+      VerifiedPairsLine(r), N(r.clusters.size(), "cluster", "clusters"));
   {
     const std::vector<char> keep = KeptDocuments(r);
     const auto first = static_cast<std::ptrdiff_t>(r.index.loaded);

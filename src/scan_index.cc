@@ -431,6 +431,15 @@ absl::Status IndexedScan::Finish(
     return index_.EndRead();
   }
 
+  if (options_->index_nothing_if_skipped &&
+      std::any_of(report->skipped.begin(), report->skipped.end(),
+                  [](const SkippedRecord& s) { return !s.passed_over; })) {
+    ix.withheld = true;
+    seconds_ += Seconds(t0);
+    report->timings.index_s = seconds_;
+    return absl::OkStatus();  // index_ rolls the write back when it goes.
+  }
+
   // ---- The index: the new documents not indexed yet, in one go. ----
   DumpToAdd dump;
   dump.name = absl::StrJoin(paths, " ");

@@ -487,6 +487,33 @@ TEST(Ingest, TextFileIdsDoNotDependOnHowTheDirectoryIsTyped) {
     ASSERT_EQ(r.docs.size(), 1u);
     EXPECT_EQ(r.docs[0].id, d / "in/a.txt");
   }
+  // The directory a scan runs in, typed as "." (review, thirty-sixth
+  // session: `scan .` gave "./a.txt", `scan a.txt` "a.txt", so an index
+  // took the same files twice).
+  WriteFile(d / "in/sub/b.txt", "Rates fell.\nThe bank met.\n");
+  const std::filesystem::path was = std::filesystem::current_path();
+  std::filesystem::current_path(d / "in");
+  for (const std::string typed : {".", "./", ".//.", "././"}) {
+    SCOPED_TRACE(typed);
+    const auto r = IngestAll({typed});
+    ASSERT_EQ(r.docs.size(), 2u);
+    EXPECT_EQ(r.docs[0].id, "a.txt");
+    EXPECT_EQ(r.docs[1].id, "sub/b.txt");
+  }
+  EXPECT_EQ(IngestAll({"a.txt"}).docs.at(0).id, "a.txt");
+  EXPECT_EQ(IngestAll({"./a.txt"}).docs.at(0).id, "a.txt");
+  // Named besides the walk of ".", a file is read once, under one name.
+  const auto twice = IngestAll({".", "a.txt", "./sub/b.txt"});
+  EXPECT_EQ(twice.docs.size(), 2u);
+  ASSERT_EQ(twice.skipped.size(), 2u);
+  EXPECT_EQ(twice.skipped[0].location, "a.txt");
+  EXPECT_NE(twice.skipped[0].reason.find("already an input, as a.txt"),
+            std::string::npos)
+      << twice.skipped[0].reason;
+  EXPECT_NE(twice.skipped[1].reason.find("already an input, as sub/b.txt"),
+            std::string::npos)
+      << twice.skipped[1].reason;
+  std::filesystem::current_path(was);
 }
 
 TEST(Ingest, TextOfOneLineHasNoTitle) {

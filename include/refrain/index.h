@@ -266,8 +266,11 @@ struct RemoveResult {
   uint64_t unparsed_dates_kept = 0;
   // Of RemoveFilter::ids, those no indexed document has, in their order.
   std::vector<std::string> missing_ids;
+  // The database's pages once the removal holds the lock (some may be in
+  // the WAL), then the file after VACUUM and its checkpoint (before, when
+  // nothing was removed).
   uint64_t file_bytes_before = 0;
-  uint64_t file_bytes_after = 0;  // After VACUUM.
+  uint64_t file_bytes_after = 0;
   // Why VACUUM failed after the removal was committed (ResourceExhausted
   // for a full disk: it needs free space about the file's size;
   // Unavailable when another process held the write lock); OK when it

@@ -169,7 +169,8 @@ absl::Status CheckReadableTwice(std::span<const std::string> paths,
 // `path` without "." segments and repeated slashes ("./dump//a.txt" is
 // "dump/a.txt"; ".." kept, a trailing slash kept): how the walk names the
 // files it lists, so a text file's id does not depend on how its
-// directory was typed.
+// directory was typed. (The walk of "." names its files "a.txt", not
+// "./a.txt", as when they are named alone.)
 std::string TidyPath(const std::string& path);
 
 // With `sizes`, every file's `bytes` too: a stat per file that one

@@ -72,6 +72,9 @@ struct IndexedOrigin {
 struct IndexSummary {
   bool used = false;       // False: no index, every other field empty.
   bool read_only = false;  // scan --index-read-only: nothing was added.
+  // ScanOptions::index_nothing_if_skipped and a record was skipped: nothing
+  // was added (added 0, dump_seq 0), the index is as it was.
+  bool withheld = false;
   std::string path;        // The index file.
   uint32_t loaded = 0;     // Report::documents[0, loaded) come from the index.
   std::vector<IndexedOrigin> origins;  // Per loaded document.
@@ -292,8 +295,14 @@ std::vector<char> KeptDocuments(const Report& report);
 
 // The verified near-duplicate pairs the report is about: in an indexed
 // scan, pairs of two indexed documents (verified again because both were
-// loaded, and reported by the run that added the later) are not counted.
+// loaded, and reported by the run that added the later), and those of an
+// article delivered again unchanged (IndexSummary::unchanged) with another
+// such or an indexed document, which report.json does not list either, are
+// not counted.
 uint64_t VerifiedPairsOfThisRun(const Report& report);
+// Those of an article delivered again unchanged with another such or an
+// indexed document: report.json's index.unchanged_pairs.
+uint64_t VerifiedPairsOfUnchangedArticles(const Report& report);
 
 // scan --write-kept: reads `paths` (the scan's inputs, unchanged) again and
 // writes the records of this run's kept documents to `out_path`, in input

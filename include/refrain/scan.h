@@ -113,6 +113,13 @@ struct ScanOptions {
   // True reports them as a first scan of the dump did (a dump scanned
   // again to get its report again). Default false.
   bool index_report_unchanged = false;
+  // With index_path, not index_read_only: a run that skipped a record (one
+  // not SkippedRecord::passed_over) adds nothing to the index
+  // (IndexSummary::withheld), and before_commit is not called. For `scan
+  // --strict`, which fails such a run: had it added the good records, the
+  // run repeated once the bad one was fixed found them already indexed, and
+  // its --write-kept kept none of them. Default false.
+  bool index_nothing_if_skipped = false;
   // How long to wait while another process writes the index, in
   // milliseconds, before failing with "index is locked by another process".
   // Default 30000; range >= 0.

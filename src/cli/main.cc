@@ -389,7 +389,8 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   cmd->add_flag("--strict", f->strict,
                 "Exit 1 if any record was skipped (files a folder walk passes "
                 "over by name, hidden or of another type, are listed but do "
-                "not count)");
+                "not count); with --index such a run adds nothing to the "
+                "index and writes no --write-kept file");
   cmd->add_flag("--quiet", f->quiet,
                 "Print nothing but errors and the records skipped (each with "
                 "its file, line and reason)");
@@ -697,6 +698,7 @@ int RunScanCommand(ScanFlags& f) {
   // run can be repeated (a dump already indexed would keep none of its
   // articles in --write-kept).
   std::optional<absl::StatusOr<uint64_t>> written;
+  f.options.index_nothing_if_skipped = f.strict;
   refrain::BeforeIndexCommitFn before_commit;
   if (!f.options.index_path.empty() && !f.options.index_read_only) {
     before_commit = [&](const refrain::Report& r) -> absl::Status {
@@ -722,11 +724,14 @@ int RunScanCommand(ScanFlags& f) {
 // (or report.json on standard output); the number of kept records written,
 // 0 without --write-kept. The dataset first: its second read of the inputs
 // is what fails most, and reports left behind would say the dump was added
-// to the index when the failure added nothing.
+// to the index when the failure added nothing. A dump --strict kept out of
+// the index has no dataset: the kept files of a daily job hold each indexed
+// article once, and the run repeated once the bad record is fixed keeps
+// these articles.
 absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
                                         const refrain::Report& report) {
   uint64_t kept = 0;
-  if (!f.write_kept.empty()) {
+  if (!f.write_kept.empty() && !report.index.withheld) {
     absl::StatusOr<uint64_t> n =
         refrain::WriteKeptRecords(report, f.paths, f.write_kept);
     if (!n.ok()) return n.status();
@@ -785,7 +790,10 @@ int WriteScanOutputs(const ScanFlags& f,
     std::ostream& out = to_stdout ? std::cerr : std::cout;
     refrain::WriteSummary(*report, out);
     if (!to_stdout) out << "report: " << f.out_dir << "/report.json\n";
-    if (!f.write_kept.empty()) {
+    if (!f.write_kept.empty() && report->index.withheld) {
+      out << "kept: " << f.write_kept
+          << " not written, as nothing was added to the index (--strict)\n";
+    } else if (!f.write_kept.empty()) {
       out << "kept: " << **written << " of "
           << report->documents.size() - report->index.loaded << " documents";
       // The dataset is of documents; records skipped are not in it
@@ -833,6 +841,8 @@ int WriteScanOutputs(const ScanFlags& f,
               << " could not be read, or not to the end (listed above): the "
                  "reports cover what was read"
               << (f.options.index_path.empty() || f.options.index_read_only ? ""
+                  : report->index.withheld
+                      ? ", and nothing was added to the index (--strict)"
                   : report->damaged.empty()
                       ? ", and that was added to the index"
                       : ", and that was added to the index but for the "
@@ -848,7 +858,12 @@ int WriteScanOutputs(const ScanFlags& f,
       [](const refrain::SkippedRecord& s) { return !s.passed_over; });
   if (f.strict && failed > 0) {
     std::cerr << "refrain: --strict: " << failed
-              << (failed == 1 ? " record" : " records") << " skipped\n";
+              << (failed == 1 ? " record" : " records") << " skipped";
+    if (report->index.withheld) {
+      std::cerr << "; nothing was added to the index " << f.options.index_path
+                << " (fix the records and run the scan again)";
+    }
+    std::cerr << "\n";
     return kExitFailure;
   }
   return kExitOk;
@@ -985,8 +1000,10 @@ struct IndexFlags {
   double wait_s = 30;
 };
 
-// The ids of `path` (- for standard input), one a line; a line's CR (a
-// file saved on Windows) is not part of its id, and empty lines are none.
+// The ids of `path` (- for standard input), one a line; a line's CR and
+// a leading byte-order mark (a file saved on Windows) are not part of an
+// id, and empty lines are none. No id is no error: an empty list of
+// retractions is a quiet day.
 absl::StatusOr<std::vector<std::string>> ReadIds(const std::string& path) {
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -1000,17 +1017,14 @@ absl::StatusOr<std::vector<std::string>> ReadIds(const std::string& path) {
   }
   std::vector<std::string> ids;
   std::string line;
-  while (std::getline(*in, line)) {
+  for (bool first = true; std::getline(*in, line); first = false) {
+    if (first && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!line.empty()) ids.push_back(line);
   }
   if (in->bad()) {
     return absl::DataLossError(
         absl::StrCat("--ids-from ", path, ": read error"));
-  }
-  if (ids.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--ids-from ", path, ": no id in it (one a line)"));
   }
   return ids;
 }
@@ -1086,8 +1100,18 @@ int RunIndexRemove(const IndexFlags& f) {
   }
   refrain::IndexOptions o;
   o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
+  // An empty list removes nothing; the index is still opened, so that a
+  // mistyped path fails as it would on a day with retractions.
+  const bool no_id = !f.ids_from.empty() && filter.ids.empty();
+  o.read_only = no_id;
   absl::StatusOr<refrain::Index> index = refrain::Index::Open(f.path, o);
   if (!index.ok()) return Fail(index.status());
+  if (no_id) {
+    std::cout << "no id in --ids-from "
+              << (f.ids_from == "-" ? "standard input" : f.ids_from)
+              << ": nothing removed from " << f.path << "\n";
+    return kExitOk;
+  }
   absl::StatusOr<refrain::RemoveResult> r = index->Remove(filter);
   if (!r.ok()) return Fail(r.status());
   if (f.remove.dry_run) {
@@ -1521,7 +1545,8 @@ int main(int argc, char** argv) {
   CLI::Option* ids_from = index_remove_cmd->add_option(
       "--ids-from", index.ids_from,
       "The documents whose ids this file lists, one a line (- for standard "
-      "input): a list of retractions, removed in one transaction");
+      "input): a list of retractions, removed in one transaction; a list "
+      "of no id removes nothing");
   ids_from->check(NotEmpty("a file of ids, or -"));
   index_remove_cmd->add_flag(
       "--missing-ok", index.missing_ok,
