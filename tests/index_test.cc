@@ -94,6 +94,18 @@ std::map<MatchKey, ClaimMatch> MatchesById(const Report& r) {
   return out;
 }
 
+// Whether `r` lists a claim match between documents `x` and `y` (ids).
+bool HasMatchBetween(const Report& r, const std::string& x,
+                     const std::string& y) {
+  for (const auto& [k, m] : MatchesById(r)) {
+    if ((std::get<0>(k) == x && std::get<3>(k) == y) ||
+        (std::get<0>(k) == y && std::get<3>(k) == x)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // What a scan over A then B with an index must report in its second run:
 // the combined scan's pairs and matches that are not inside A.
 void ExpectSameAsCombined(const Report& combined, const Report& second,
@@ -202,6 +214,29 @@ void GenerateSplit(const TempDir& d, uint64_t docs, uint64_t n_a,
   WriteFile(d / "a.jsonl", a);
   WriteFile(d / "b.jsonl", b);
 }
+
+// The lines of a file.
+std::vector<std::string> LinesOf(const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(ReadFile(path));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// A generated JSONL record (`"text":"` once) with `prefix` opening its text:
+// an edit of the article.
+std::string WithTextPrefix(std::string record, std::string_view prefix) {
+  const size_t at = record.find("\"text\":\"");
+  EXPECT_NE(at, std::string::npos) << record;
+  if (at != std::string::npos) record.insert(at + 8, prefix);
+  return record;
+}
+
+// Band rows of claim units no unit has: a replaced version's (DeleteGone).
+constexpr char kStaleUnitBandRows[] =
+    "SELECT (SELECT count(*) FROM unit_band WHERE unit NOT IN (SELECT num "
+    "FROM unit)) + (SELECT count(*) FROM unit_band_delta WHERE unit NOT IN "
+    "(SELECT num FROM unit))";
 
 TEST(Index, SeedCorpusSplitEqualsCombinedScan) {
   TempDir d;
@@ -537,12 +572,8 @@ TEST(Index, ArticlesDeliveredAgainUnchangedAreNotReportedAgain) {
   }
   // An article delivered again edited (one word) is not unchanged: its
   // pairs with indexed articles are reported again, as before this rule.
-  std::istringstream a(ReadFile(d / "a.jsonl"));
-  std::string first;
-  std::getline(a, first);
-  const size_t at = first.find("\"text\":\"");
-  ASSERT_NE(at, std::string::npos) << first;
-  first.insert(at + 8, "Updated ");
+  const std::string first =
+      WithTextPrefix(LinesOf(d / "a.jsonl")[0], "Updated ");
   WriteFile(d / "edited.jsonl", first + "\n");
   Report edited = Scan({d / "edited.jsonl"}, db);
   EXPECT_EQ(edited.index.reindexed.size(), 1u);
@@ -551,7 +582,7 @@ TEST(Index, ArticlesDeliveredAgainUnchangedAreNotReportedAgain) {
   // The edit replaced the indexed text. Delivered again re-serialized (a
   // trailing newline, a doubled space): unchanged.
   std::string respaced = first;
-  const size_t space = respaced.find(' ', at + 8);
+  const size_t space = respaced.find(' ', respaced.find("\"text\":\""));
   ASSERT_NE(space, std::string::npos);
   respaced.insert(space, " ");
   const size_t text_end = respaced.find("\",\"title\"");
@@ -573,11 +604,7 @@ TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {
   const std::string db = d / "i.db";
   Report day1 = Scan({d / "a.jsonl"}, db);
   ASSERT_EQ(day1.index.added, 80u);
-  std::vector<std::string> lines;
-  {
-    std::istringstream in(ReadFile(d / "a.jsonl"));
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-  }
+  const std::vector<std::string> lines = LinesOf(d / "a.jsonl");
   ASSERT_EQ(lines.size(), 80u);
   const std::string id = day1.documents[0].id;
   const std::string where = " FROM doc WHERE id = '" + id + "'";
@@ -587,10 +614,7 @@ TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {
   const std::string added =
       "Officials confirmed that the harbour bridge at Port Alder will reopen "
       "to traffic on Friday after three months of repairs. ";
-  std::string edited = lines[0];
-  const size_t at = edited.find("\"text\":\"");
-  ASSERT_NE(at, std::string::npos) << edited;
-  edited.insert(at + 8, added);
+  const std::string edited = WithTextPrefix(lines[0], added);
   WriteFile(d / "edited.jsonl", edited + "\n");
   Report day2 = Scan({d / "edited.jsonl"}, db);
   EXPECT_STREQ(day2.index.StatusOf(day2.index.loaded), "edited");
@@ -649,19 +673,11 @@ TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {
             "Alder reopens to traffic on Friday after three months of repairs, "
             "officials confirmed.\"}\n");
   Report later = Scan({d / "later.jsonl"}, db);
-  bool found = false;
-  for (const auto& [k, m] : MatchesById(later)) {
-    found |= (std::get<0>(k) == id && std::get<3>(k) == "later-1") ||
-             (std::get<0>(k) == "later-1" && std::get<3>(k) == id);
-  }
-  EXPECT_TRUE(found) << later.claims.matches.size() << " matches";
+  EXPECT_TRUE(HasMatchBetween(later, id, "later-1"))
+      << later.claims.matches.size() << " matches";
   // The replaced units' band rows stay (their keys cannot be made again)
   // until `index remove` purges them; no unit is numbered with them again.
-  const char* stale =
-      "SELECT (SELECT count(*) FROM unit_band WHERE unit NOT IN (SELECT num "
-      "FROM unit)) + (SELECT count(*) FROM unit_band_delta WHERE unit NOT IN "
-      "(SELECT num FROM unit))";
-  EXPECT_GT(SqlInt(db, stale), 0);
+  EXPECT_GT(SqlInt(db, kStaleUnitBandRows), 0);
   EXPECT_EQ(SqlInt(db,
                    "SELECT count(*) FROM unit WHERE num <= (SELECT min(unit) "
                    "FROM unit_band_delta WHERE unit NOT IN (SELECT num FROM "
@@ -677,7 +693,7 @@ TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {
     ASSERT_TRUE(removed.ok()) << removed.status();
     EXPECT_EQ(removed->documents, 1u);
   }
-  EXPECT_EQ(SqlInt(db, stale), 0);
+  EXPECT_EQ(SqlInt(db, kStaleUnitBandRows), 0);
 }
 
 // The band rows of replaced units (an edit re-delivered) cannot be found
@@ -690,16 +706,8 @@ TEST(Index, BandRowsOfReplacedUnitsArePurgedAtAnEighthOfTheUnits) {
   const std::string db = d / "i.db";
   Report day1 = Scan({d / "a.jsonl"}, db);
   ASSERT_EQ(day1.index.added, 24u);
-  std::vector<std::string> lines;
-  {
-    std::istringstream in(ReadFile(d / "a.jsonl"));
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-  }
+  const std::vector<std::string> lines = LinesOf(d / "a.jsonl");
   ASSERT_EQ(lines.size(), 24u);
-  const char* stale_rows =
-      "SELECT (SELECT count(*) FROM unit_band WHERE unit NOT IN (SELECT num "
-      "FROM unit)) + (SELECT count(*) FROM unit_band_delta WHERE unit NOT IN "
-      "(SELECT num FROM unit))";
   auto stats = [&] {
     absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
     EXPECT_TRUE(index.ok()) << index.status();
@@ -718,14 +726,13 @@ TEST(Index, BandRowsOfReplacedUnitsArePurgedAtAnEighthOfTheUnits) {
   std::string last_id;
   size_t last_day = 0;
   for (size_t day = 0; day < lines.size() && purges == 0; ++day) {
-    std::string edited = lines[day];
-    const size_t at = edited.find("\"text\":\"");
-    ASSERT_NE(at, std::string::npos) << edited;
-    edited.insert(at + 8, absl::StrCat("Officials said on day ", day,
-                                       " that the harbour bridge at Port "
-                                       "Alder will reopen to traffic. "));
     const std::string file = d / absl::StrCat("edit", day, ".jsonl");
-    WriteFile(file, edited + "\n");
+    WriteFile(file, WithTextPrefix(lines[day],
+                                   absl::StrCat("Officials said on day ", day,
+                                                " that the harbour bridge at "
+                                                "Port Alder will reopen to "
+                                                "traffic. ")) +
+                        "\n");
     Report r = Scan({file}, db);
     ASSERT_EQ(r.index.replaced, 1u) << day;
     const IndexStats st = stats();
@@ -733,12 +740,12 @@ TEST(Index, BandRowsOfReplacedUnitsArePurgedAtAnEighthOfTheUnits) {
         SqlInt(db, "SELECT value FROM meta WHERE key = 'unit_high'");
     if (st.stale_units == 0) {
       ++purges;
-      EXPECT_EQ(SqlInt(db, stale_rows), 0) << day;
+      EXPECT_EQ(SqlInt(db, kStaleUnitBandRows), 0) << day;
       last_id = r.documents[r.index.loaded].id;
       last_day = day;
     } else {
       // Every stale unit has one row per band, and none is purged early.
-      EXPECT_EQ(SqlInt(db, stale_rows),
+      EXPECT_EQ(SqlInt(db, kStaleUnitBandRows),
                 static_cast<int64_t>(st.stale_units) * bands)
           << day;
       EXPECT_LE(static_cast<int64_t>(st.stale_units) * 8, unit_high) << day;
@@ -766,12 +773,8 @@ TEST(Index, BandRowsOfReplacedUnitsArePurgedAtAnEighthOfTheUnits) {
                          "officials said on day ",
                          last_day, ".\"}\n"));
   Report later = Scan({d / "later.jsonl"}, db);
-  bool found = false;
-  for (const auto& [k, m] : MatchesById(later)) {
-    found |= (std::get<0>(k) == last_id && std::get<3>(k) == "later-1") ||
-             (std::get<0>(k) == "later-1" && std::get<3>(k) == last_id);
-  }
-  EXPECT_TRUE(found) << later.claims.matches.size() << " matches";
+  EXPECT_TRUE(HasMatchBetween(later, last_id, "later-1"))
+      << later.claims.matches.size() << " matches";
 }
 
 TEST(Index, UnchangedMeansTheSameTextUpToWhitespace) {
