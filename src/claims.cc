@@ -1468,7 +1468,7 @@ void AddNestedRelatives(std::span<const ClaimUnit> units,
                         UnitPairs* pairs) {
   const auto num_units = static_cast<uint32_t>(units.size());
   // Each unit's relatives (units it holds or that hold it, of its own
-  // document), as lists: begin[u] .. begin[u + 1] of `related`. A
+  // document), as lists: links[begin[u] .. begin[u + 1]). A
   // document's units are in span order (by begin), so the units a unit
   // holds come after it, up to the first that begins past its end.
   std::vector<std::pair<uint32_t, uint32_t>> links;

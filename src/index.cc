@@ -1025,6 +1025,22 @@ struct Index::Impl {
     return SetMeta("delta_documents", "0");
   }
 
+  // Deletes the band rows of claim units no unit has (DeleteGone: those of
+  // replaced versions, and of the units just removed) in one pass over each
+  // unit band table, and zeroes meta `stale_units`; written only if it
+  // changes, so a removal that removes nothing leaves the file as it was.
+  absl::Status PurgeStaleUnitBands() const {
+    if (auto s = Exec("DELETE FROM unit_band WHERE unit NOT IN (SELECT num "
+                      "FROM unit); DELETE FROM unit_band_delta WHERE unit NOT "
+                      "IN (SELECT num FROM unit);");
+        !s.ok()) {
+      return s;
+    }
+    absl::StatusOr<int64_t> stale = Meta("stale_units");
+    if (!stale.ok()) return stale.status();
+    return *stale == 0 ? absl::OkStatus() : SetMeta("stale_units", "0");
+  }
+
   // Empties the temporary tables of the documents and units DeleteGone
   // removes (made on first use; they stay in memory).
   absl::Status StartGone() const {
@@ -1085,23 +1101,15 @@ struct Index::Impl {
     if (scan_band_tables) {
       // The band tables are keyed by (band, key): one pass over each. Rows
       // of units replaced before (see above) go too.
-      if (auto s = Exec(
-              "DELETE FROM doc_band WHERE doc IN (SELECT num FROM gone); "
-              "DELETE FROM doc_band_delta WHERE doc IN (SELECT num FROM "
-              "gone); DELETE FROM unit WHERE num IN (SELECT num FROM "
-              "gone_unit); DELETE FROM unit_band WHERE unit NOT IN (SELECT "
-              "num FROM unit); DELETE FROM unit_band_delta WHERE unit NOT IN "
-              "(SELECT num FROM unit);");
+      if (auto s =
+              Exec("DELETE FROM doc_band WHERE doc IN (SELECT num FROM gone); "
+                   "DELETE FROM doc_band_delta WHERE doc IN (SELECT num FROM "
+                   "gone); DELETE FROM unit WHERE num IN (SELECT num FROM "
+                   "gone_unit);");
           !s.ok()) {
         return s;
       }
-      // Written only if it changes: a removal that removes nothing leaves
-      // the file as it was.
-      absl::StatusOr<int64_t> stale = Meta("stale_units");
-      if (!stale.ok()) return stale.status();
-      if (*stale != 0) {
-        if (auto s = SetMeta("stale_units", "0"); !s.ok()) return s;
-      }
+      if (auto s = PurgeStaleUnitBands(); !s.ok()) return s;
     } else {
       absl::StatusOr<Stmt> sigs = Prepare(
           "SELECT d.num, d.signature FROM gone g JOIN doc d ON d.num = g.num");
@@ -1993,15 +2001,7 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
     absl::StatusOr<int64_t> stale = im.Meta("stale_units");
     if (!stale.ok()) return stale.status();
     if (*stale > 0 && *stale * kMergeFraction > next_unit - 1) {
-      if (auto s = im.Exec(
-              "DELETE FROM unit_band WHERE unit NOT IN (SELECT num FROM "
-              "unit); DELETE FROM unit_band_delta WHERE unit NOT IN (SELECT "
-              "num FROM unit);");
-          !s.ok()) {
-        return s;
-      }
-      if (auto s = im.SetMeta("stale_units", "0"); !s.ok()) return s;
-      result.purged_stale_units = static_cast<uint64_t>(*stale);
+      if (auto s = im.PurgeStaleUnitBands(); !s.ok()) return s;
     }
   }
   std::vector<std::pair<std::string_view, int64_t>> stems(df.begin(), df.end());

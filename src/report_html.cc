@@ -903,13 +903,15 @@ class Page {
           marked.push_back(Mark{w.span, Mark::kOpposed});
           continue;
         }
-        for (const std::vector<std::string>& cue : hedges) {
-          if (in_cue > 0 || cue.empty() || j + cue.size() > ws.size()) break;
-          bool at = true;
-          for (size_t q = 0; q < cue.size() && at; ++q) {
-            at = ws[j + q].token == cue[q];
+        for (auto cue = hedges.begin(); in_cue == 0 && cue != hedges.end();
+             ++cue) {
+          if (!cue->empty() && j + cue->size() <= ws.size() &&
+              std::equal(cue->begin(), cue->end(), ws.begin() + j,
+                         [](const std::string& part, const Word& x) {
+                           return x.token == part;
+                         })) {
+            in_cue = cue->size();
           }
-          if (at) in_cue = cue.size();
         }
         if (in_cue > 0) {
           --in_cue;

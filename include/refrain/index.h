@@ -201,9 +201,6 @@ struct AddDumpResult {
   // The delta tier (recent dumps' band rows) was merged into the main band
   // tables in this transaction: this dump paid for several (see index.cc).
   bool merged_delta = false;
-  // Replaced claim units whose band rows this dump purged (see
-  // IndexStats::stale_units); 0 when it purged none.
-  uint64_t purged_stale_units = 0;
 };
 
 struct IndexStats {
