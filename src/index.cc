@@ -1676,6 +1676,63 @@ absl::StatusOr<std::vector<std::string>> Index::LoadTexts(
   return texts;
 }
 
+absl::StatusOr<std::vector<IndexedVersion>> Index::LoadVersions(
+    std::span<const int64_t> rows) const {
+  absl::StatusOr<Stmt> st = impl_->Prepare(
+      "SELECT text, source, title, url, date, kept FROM doc WHERE num = ?1");
+  if (!st.ok()) return st.status();
+  std::vector<IndexedVersion> out(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    absl::StatusOr<bool> row = st->StepKey(rows[i]);
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      st->Reset();
+      return absl::DataLossError(
+          absl::StrCat(impl_->path, ": document row ", rows[i], " vanished"));
+    }
+    IndexedVersion& v = out[i];
+    v.text = st->Text(0);
+    v.source = st->Text(1);
+    v.title = st->Text(2);
+    v.url = st->Text(3);
+    v.date = st->Text(4);
+    v.kept = st->Int(5) != 0;
+    st->Reset();
+  }
+  return out;
+}
+
+absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
+                                    std::span<const Document* const> docs) {
+  Impl& im = *impl_;
+  if (!im.in_write) {
+    return absl::FailedPreconditionError("CorrectMetadata without BeginWrite");
+  }
+  if (rows.size() != docs.size()) {
+    return absl::InvalidArgumentError("CorrectMetadata: inconsistent arrays");
+  }
+  absl::StatusOr<Stmt> st = im.Prepare(
+      "UPDATE doc SET source = ?3, title = ?4, url = ?5, date = ?6 "
+      "WHERE num = ?1 AND id = ?2");
+  if (!st.ok()) return st.status();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Document& d = *docs[i];
+    st->Bind(1, rows[i])
+        .BindText(2, d.id)
+        .BindText(3, d.source)
+        .BindText(4, d.title)
+        .BindText(5, d.url)
+        .BindText(6, d.date);
+    if (auto s = st->Run(); !s.ok()) return s;
+    if (sqlite3_changes(im.db) != 1) {
+      return absl::DataLossError(
+          absl::StrCat(im.path, ": document row ", rows[i],
+                       " is not indexed under id ", d.id));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<uint32_t>> Index::LoadSignatures(
     std::span<const int64_t> rows) const {
   absl::StatusOr<Stmt> st =
@@ -1849,7 +1906,9 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
             "AddDump: document ", dump.docs[i]->id, " replaces row ",
             dump.replaces[i], ", which is not indexed under its id"));
       }
-      kept[i] = old->Int(0) != 0;
+      // Kept before, or now (an edit of one left out that a near-duplicate
+      // no longer covers).
+      kept[i] = kept[i] || old->Int(0) != 0;
       old->Reset();
       if (auto s = gone->Bind(1, dump.replaces[i]).Run(); !s.ok()) return s;
     }

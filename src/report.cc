@@ -840,6 +840,11 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
       for (uint32_t d : ix.id_taken) taken.push_back(r.documents[d].id);
       j["index"]["id_taken"] = std::move(taken);
     }
+    if (!ix.corrected.empty()) {
+      Json corrected = Json::array();
+      for (uint32_t d : ix.corrected) corrected.push_back(r.documents[d].id);
+      j["index"]["metadata_corrected"] = std::move(corrected);
+    }
   }
 
   // The near-duplicates and claims objects are rendered directly too, and
@@ -1049,6 +1054,37 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           ix.read_only  ? "would replace (not with --index-read-only)"
           : ix.withheld ? "would replace (nothing was added)"
                         : "replaces");
+    }
+    if (!ix.edited_left_out.empty()) {
+      const std::vector<char> keep = KeptDocuments(r);
+      std::vector<std::string> ids;
+      size_t now_kept = 0;
+      for (uint32_t d : ix.edited_left_out) {
+        if (!keep[d]) continue;
+        if (++now_kept <= 3) ids.push_back(Line(r.documents[d].id));
+      }
+      if (now_kept > 0) {
+        out << absl::StrFormat(
+            "  %d of the edited articles had been left out as near-duplicates "
+            "and are kept now (%s%s): no kept article is a near-duplicate of "
+            "their new text (documents[].keep)\n",
+            now_kept, absl::StrJoin(ids, ", "), now_kept > 3 ? ", ..." : "");
+      }
+    }
+    if (!ix.corrected.empty()) {
+      std::vector<std::string> ids;
+      for (size_t i = 0; i < ix.corrected.size() && i < 3; ++i) {
+        ids.push_back(Line(r.documents[ix.corrected[i]].id));
+      }
+      out << absl::StrFormat(
+          "  %d of the already indexed articles came with their text "
+          "unchanged but a corrected title, date, URL or source (%s%s): the "
+          "index %s (index.metadata_corrected in report.json)\n",
+          ix.corrected.size(), absl::StrJoin(ids, ", "),
+          ix.corrected.size() > 3 ? ", ..." : "",
+          ix.read_only  ? "keeps the old ones (--index-read-only)"
+          : ix.withheld ? "keeps the old ones (nothing was added)"
+                        : "takes the new ones");
     }
     if (!ix.id_taken.empty()) {
       std::vector<std::string> ids;

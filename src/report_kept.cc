@@ -24,8 +24,14 @@ std::vector<char> KeptDocuments(const Report& r) {
     for (uint32_t m : dc.kept) keep[m] = 1;
   }
   // An article sent again under an id an earlier run indexed was kept (or
-  // dropped as a copy) by that run.
-  for (uint32_t d : r.index.reindexed) keep[d] = 0;
+  // dropped as a copy) by that run, unless it was dropped and an edit may
+  // have made it an article of its own: then the clusters above decide.
+  for (uint32_t d : r.index.reindexed) {
+    if (!std::binary_search(r.index.edited_left_out.begin(),
+                            r.index.edited_left_out.end(), d)) {
+      keep[d] = 0;
+    }
+  }
   for (uint32_t d : r.damaged) keep[d] = 0;
   return keep;
 }

@@ -155,6 +155,7 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
   // For the representatives.
   report->index.origins = indexed.origins();
   report->index.reindexed = indexed.Reindexed(report->index.loaded);
+  report->index.edited_left_out = indexed.EditedLeftOut(report->index.loaded);
   if (loaded->empty()) return absl::OkStatus();
   const size_t n = report->documents.size();
   internal::FingerprintArena fp;
@@ -600,10 +601,16 @@ uint32_t Representative(std::span<const uint32_t> members, const Report& report,
   if (candidates.empty()) candidates.assign(members.begin(), members.end());
   if (first == std::numeric_limits<uint64_t>::max()) {
     // An article sent again under an id an earlier run indexed is that
-    // indexed article (which is not loaded again).
-    for (uint32_t m : candidates) {
-      if (std::binary_search(ix.reindexed.begin(), ix.reindexed.end(), m)) {
-        return m;
+    // indexed article (which is not loaded again); one edited since its run
+    // left it out comes after the others, which the dataset may hold.
+    for (bool edited_left_out : {false, true}) {
+      for (uint32_t m : candidates) {
+        if (std::binary_search(ix.reindexed.begin(), ix.reindexed.end(), m) &&
+            std::binary_search(ix.edited_left_out.begin(),
+                               ix.edited_left_out.end(),
+                               m) == edited_left_out) {
+          return m;
+        }
       }
     }
   }

@@ -197,6 +197,16 @@ std::vector<uint32_t> IndexedScan::Reindexed(uint32_t loaded) const {
   return out;
 }
 
+std::vector<uint32_t> IndexedScan::EditedLeftOut(uint32_t loaded) const {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < already_.size(); ++i) {
+    if (already_[i] != 0 && !same_text_[i] && left_out_[i]) {
+      out.push_back(static_cast<uint32_t>(loaded + i));
+    }
+  }
+  return out;
+}
+
 void IndexedScan::AlreadyIndexed(std::vector<size_t>* which,
                                  std::vector<int64_t>* rows) const {
   for (size_t i = 0; i < already_.size(); ++i) {
@@ -230,14 +240,23 @@ absl::Status IndexedScan::FindTakenIds(
 absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
   unchanged_.assign(already_.size(), 0);
   same_text_.assign(already_.size(), 0);
+  left_out_.assign(already_.size(), 0);
+  corrected_.assign(already_.size(), 0);
   std::vector<size_t> which;
   std::vector<int64_t> rows;
   AlreadyIndexed(&which, &rows);
   if (rows.empty()) return absl::OkStatus();
-  absl::StatusOr<std::vector<std::string>> texts = index_.LoadTexts(rows);
-  if (!texts.ok()) return texts.status();
+  absl::StatusOr<std::vector<IndexedVersion>> indexed =
+      index_.LoadVersions(rows);
+  if (!indexed.ok()) return indexed.status();
   for (size_t j = 0; j < which.size(); ++j) {
-    same_text_[which[j]] = SameUpToWhitespace((*texts)[j], docs[which[j]].text);
+    const IndexedVersion& v = (*indexed)[j];
+    const Document& d = docs[which[j]];
+    same_text_[which[j]] = SameUpToWhitespace(v.text, d.text);
+    left_out_[which[j]] = !v.kept;
+    corrected_[which[j]] =
+        same_text_[which[j]] && (v.source != d.source || v.title != d.title ||
+                                 v.url != d.url || v.date != d.date);
   }
   if (!options_->index_report_unchanged) unchanged_ = same_text_;
   return absl::OkStatus();
@@ -416,14 +435,20 @@ absl::Status IndexedScan::Finish(
   ix.origins = std::move(origins_);
   ix.documents_before = documents_before_;
   ix.reindexed = Reindexed(loaded);
+  ix.edited_left_out = EditedLeftOut(loaded);
   ix.unchanged.clear();
   for (size_t d = loaded; d < total; ++d) {
     if (unchanged_[d - loaded])
       ix.unchanged.push_back(static_cast<uint32_t>(d));
   }
   ix.id_taken.clear();
+  ix.corrected.clear();
   for (size_t d = loaded; d < total; ++d) {
     if (id_taken_[d - loaded]) ix.id_taken.push_back(static_cast<uint32_t>(d));
+    if (corrected_[d - loaded] &&
+        !report->IsDamaged(static_cast<uint32_t>(d))) {
+      ix.corrected.push_back(static_cast<uint32_t>(d));
+    }
   }
   if (options_->index_read_only) {
     seconds_ += Seconds(t0);
@@ -483,6 +508,15 @@ absl::Status IndexedScan::Finish(
   }
   absl::StatusOr<AddDumpResult> added = index_.AddDump(dump);
   if (!added.ok()) return added.status();
+  {
+    std::vector<int64_t> rows;
+    std::vector<const Document*> docs;
+    for (uint32_t d : ix.corrected) {
+      rows.push_back(already_[d - loaded]);
+      docs.push_back(&report->documents[d]);
+    }
+    if (auto s = index_.CorrectMetadata(rows, docs); !s.ok()) return s;
+  }
   ix.added = added->documents;
   ix.replaced = added->replaced;
   ix.units_added = added->units;

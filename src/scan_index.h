@@ -71,6 +71,9 @@ class IndexedScan {
   // returned are in front of the new ones.
   std::vector<uint32_t> Reindexed(uint32_t loaded) const;
 
+  // IndexSummary::edited_left_out, likewise.
+  std::vector<uint32_t> EditedLeftOut(uint32_t loaded) const;
+
   // Valid after FindRelated() and once the loaded documents are in front of
   // the new ones; `loaded` is their number.
   ClaimsIncremental* claims(uint32_t loaded);
@@ -130,6 +133,12 @@ class IndexedScan {
   // same_text_, unless --index-report-unchanged reports them again
   // (IndexSummary::unchanged).
   std::vector<char> unchanged_;
+  // Per new document of already_: 1 when the run that indexed its version
+  // left that out of its deduplicated dataset (IndexedOrigin::kept).
+  std::vector<char> left_out_;
+  // Per new document: 1 when same_text_ but its source, title, URL or date
+  // differ from the indexed ones (IndexSummary::corrected).
+  std::vector<char> corrected_;
   std::vector<IndexedOrigin> origins_;  // Of the loaded documents.
   ClaimsIncremental claims_;
   double seconds_ = 0;  // Spent in Open, FindRelated and Finish.

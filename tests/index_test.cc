@@ -2787,6 +2787,142 @@ TEST(Index, AChainSplitOverDumpsKeepsItsEnds) {
   }
 }
 
+// An article left out as a near-duplicate of a kept one, then edited so
+// far that it no longer is (review, thirty-sixth session): the edit is an
+// article of its own, kept as a new one would be (it had been compared as
+// edited and never kept). An edit still near the kept article stays out.
+TEST(Index, AnEditThatLeavesItsNearDuplicateIsKept) {
+  const std::vector<std::string> chain = ChainOfEdits(ReadFile(Seed(1)));
+  auto line = [](const std::string& id, const std::string& body) {
+    return nlohmann::json{{"id", id}, {"text", body}}.dump() + "\n";
+  };
+  ScanOptions o;
+  o.claims.enabled = false;
+  auto keep_of = [](const Report& r, const std::string& id) {
+    const std::vector<char> keep = KeptDocuments(r);
+    for (size_t i = r.index.loaded; i < r.documents.size(); ++i) {
+      if (r.documents[i].id == id) return static_cast<int>(keep[i]);
+    }
+    ADD_FAILURE() << id << " not among the new documents";
+    return -1;
+  };
+  TempDir d;
+  const std::string db = d / "news.db";
+  WriteFile(d / "day1.jsonl", line("a", chain[0]) + line("b", chain[1]));
+  const Report day1 = Scan({d / "day1.jsonl"}, db, o);
+  ASSERT_EQ(day1.clusters.size(), 1u);
+  EXPECT_EQ(keep_of(day1, "b"), 0);
+  const std::string b_kept = "SELECT kept FROM doc WHERE id = 'b'";
+  ASSERT_EQ(SqlInt(db, b_kept), 0);
+
+  // Still near a: edited, left out again, and the index still says so.
+  // Sent before a, unchanged, the representative is a all the same.
+  WriteFile(d / "day2.jsonl",
+            line("b", "Updated " + chain[1]) + line("a", chain[0]));
+  const Report day2 = Scan({d / "day2.jsonl"}, db, o);
+  ASSERT_EQ(day2.index.reindexed.size(), 2u);
+  EXPECT_EQ(day2.index.edited_left_out.size(), 1u);
+  ASSERT_EQ(day2.clusters.size(), 1u);
+  EXPECT_EQ(day2.documents[day2.clusters[0].cluster.representative].id, "a");
+  EXPECT_EQ(keep_of(day2, "b"), 0);
+  EXPECT_EQ(keep_of(day2, "a"), 0);  // Kept by day 1's run.
+  EXPECT_EQ(SqlInt(db, b_kept), 0);
+
+  // Edited into chain[2], which a is not near: b is kept now, and the index
+  // counts it as kept.
+  WriteFile(d / "day3.jsonl", line("b", chain[2]));
+  const Report day3 = Scan({d / "day3.jsonl"}, db, o);
+  ASSERT_EQ(day3.index.reindexed.size(), 1u);
+  EXPECT_STREQ(day3.index.StatusOf(day3.index.reindexed[0]), "edited");
+  EXPECT_EQ(day3.index.edited_left_out, day3.index.reindexed);
+  EXPECT_TRUE(day3.clusters.empty());
+  EXPECT_EQ(keep_of(day3, "b"), 1);
+  EXPECT_EQ(SqlInt(db, b_kept), 1);
+  std::ostringstream summary;
+  WriteSummary(day3, summary);
+  EXPECT_NE(summary.str().find("1 of the edited articles had been left out as "
+                               "near-duplicates and are kept now (b)"),
+            std::string::npos)
+      << summary.str();
+
+  // A copy of b's new text is a copy of a kept article.
+  WriteFile(d / "day4.jsonl", line("b-copy", chain[2] + " More."));
+  const Report day4 = Scan({d / "day4.jsonl"}, db, o);
+  ASSERT_EQ(day4.clusters.size(), 1u);
+  EXPECT_EQ(keep_of(day4, "b-copy"), 0);
+}
+
+// A re-delivery with the indexed text but a corrected title, date or URL
+// (review, thirty-sixth session: it counted as unchanged and the index
+// kept the old ones, so `index remove --before` went by the old date).
+TEST(Index, CorrectedMetadataOfAnUnchangedArticleReplacesTheIndexedOnes) {
+  const std::string text = ReadFile(Seed(0));
+  auto line = [&](const char* title, const char* date, const char* url) {
+    return nlohmann::json{{"id", "T"},
+                          {"title", title},
+                          {"date", date},
+                          {"url", url},
+                          {"text", text}}
+               .dump() +
+           "\n";
+  };
+  TempDir d;
+  const std::string db = d / "news.db";
+  const std::string meta =
+      "SELECT title || '|' || date || '|' || url FROM doc WHERE id = 'T'";
+  WriteFile(d / "day1.jsonl", line("Original", "2026-01-01", "http://a/1"));
+  Scan({d / "day1.jsonl"}, db);
+  const int64_t row = SqlInt(db, "SELECT num FROM doc WHERE id = 'T'");
+
+  // The same metadata: nothing to correct.
+  const Report same = Scan({d / "day1.jsonl"}, db);
+  EXPECT_EQ(same.index.unchanged.size(), 1u);
+  EXPECT_TRUE(same.index.corrected.empty());
+
+  // Read only: reported, not written.
+  WriteFile(d / "day2.jsonl", line("Corrected", "2026-03-01", "http://a/2"));
+  ScanOptions ro;
+  ro.index_read_only = true;
+  const Report looked = Scan({d / "day2.jsonl"}, db, ro);
+  EXPECT_EQ(looked.index.corrected.size(), 1u);
+  EXPECT_EQ(SqlText(db, meta), "Original|2026-01-01|http://a/1\n");
+  std::ostringstream looked_summary;
+  WriteSummary(looked, looked_summary);
+  EXPECT_NE(looked_summary.str().find("keeps the old ones (--index-read-only)"),
+            std::string::npos)
+      << looked_summary.str();
+
+  const Report day2 = Scan({d / "day2.jsonl"}, db);
+  ASSERT_EQ(day2.index.unchanged.size(), 1u);
+  EXPECT_STREQ(day2.index.StatusOf(day2.index.unchanged[0]), "unchanged");
+  EXPECT_EQ(day2.index.corrected, day2.index.unchanged);
+  EXPECT_EQ(day2.index.added, 0u);
+  EXPECT_EQ(SqlText(db, meta), "Corrected|2026-03-01|http://a/2\n");
+  EXPECT_EQ(SqlInt(db, "SELECT num FROM doc WHERE id = 'T'"), row);
+  std::ostringstream summary;
+  WriteSummary(day2, summary);
+  EXPECT_NE(summary.str().find("1 of the already indexed articles came with "
+                               "their text unchanged but a corrected title, "
+                               "date, URL or source (T): the index takes the "
+                               "new ones"),
+            std::string::npos)
+      << summary.str();
+  std::ostringstream json;
+  WriteJson(day2, json);
+  EXPECT_EQ(nlohmann::json::parse(json.str())["index"]["metadata_corrected"],
+            nlohmann::json::array({"T"}));
+
+  // `index remove --before` goes by the corrected date.
+  absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
+  ASSERT_TRUE(index.ok()) << index.status();
+  RemoveFilter before;
+  before.before = "2026-02-01";
+  absl::StatusOr<RemoveResult> removed = index->Remove(before);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(removed->documents, 0u);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1);
+}
+
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
   TempDir d;
   testing::CommandResult r =

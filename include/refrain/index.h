@@ -149,6 +149,15 @@ struct IndexedDocument {
   std::vector<uint32_t> fingerprints;  // Sorted, distinct (see scan.cc).
 };
 
+// What the index holds of one document beside its bands and units
+// (Index::LoadVersions): how a re-delivery under its id compares with it.
+struct IndexedVersion {
+  std::string text;
+  std::string source, title, url, date;  // As Document's.
+  // Whether the run that added it kept it (IndexedDocument::kept).
+  bool kept = true;
+};
+
 // An indexed claim unit: its document's row id, kind and span (unit.doc is
 // not used).
 struct IndexedUnit {
@@ -172,9 +181,9 @@ struct DumpToAdd {
   // Per document (empty: none): the row id of the indexed version of the
   // same article that it replaces (an edited re-delivery under the same
   // id), or 0. That version is removed first, with its claim units and
-  // their IDF counts; the new one gets a row of this dump and the kept
-  // flag of the version it replaces (the dataset holds that id already, or
-  // left it out).
+  // their IDF counts; the new one gets a row of this dump, kept if the
+  // version it replaces was (the dataset holds that id already) or if
+  // `kept` says so (an edit of one left out, now an article of its own).
   std::vector<int64_t> replaces;
   // docs.size() x num_perm slots.
   std::vector<uint32_t> signatures;
@@ -349,6 +358,11 @@ class Index {
   absl::StatusOr<std::vector<std::string>> LoadTexts(
       std::span<const int64_t> rows) const;
 
+  // The text, metadata and kept flag of the documents with these row ids,
+  // in the given order (DataLoss for a row id not in the index).
+  absl::StatusOr<std::vector<IndexedVersion>> LoadVersions(
+      std::span<const int64_t> rows) const;
+
   // The MinHash signatures (num_perm slots each) of the documents with
   // these row ids, in the given order, one after the other.
   absl::StatusOr<std::vector<uint32_t>> LoadSignatures(
@@ -369,6 +383,14 @@ class Index {
   // Adds one dump; requires BeginWrite(). Its documents are numbered after
   // every indexed one.
   absl::StatusOr<AddDumpResult> AddDump(const DumpToAdd& dump);
+
+  // Gives the document at rows[i] the source, title, URL and date of
+  // docs[i]: a re-delivery whose text is unchanged but whose metadata was
+  // corrected (a title fixed, a date moved). Its text, bands, units, dump
+  // and kept flag stay. Requires BeginWrite(); DataLoss for a row id not
+  // indexed under docs[i]'s id.
+  absl::Status CorrectMetadata(std::span<const int64_t> rows,
+                               std::span<const Document* const> docs);
 
   // Counts of one commit, beside any writer.
   absl::StatusOr<IndexStats> Stats() const;

@@ -97,6 +97,18 @@ struct IndexSummary {
   // the later of the two was added), only those with articles new to the
   // index. Indexes into Report::documents, ascending.
   std::vector<uint32_t> unchanged;
+  // Those of `reindexed` edited (not the indexed text up to whitespace)
+  // whose indexed version its run left out of the deduplicated dataset, a
+  // near-duplicate of an article kept. An edit may have made it an article
+  // of its own: it is kept as a new article would be (documents.csv keep,
+  // --write-kept), and the index then counts it as kept. Ascending.
+  std::vector<uint32_t> edited_left_out;
+  // Re-deliveries with the indexed text up to whitespace whose source,
+  // title, URL or date differ from the indexed ones (a corrected headline,
+  // a moved date): the index takes the new metadata, so that `index
+  // remove --before` and later reports go by it (not with --index-read-only
+  // or `withheld`). Indexes into Report::documents, ascending.
+  std::vector<uint32_t> corrected;
   // New documents whose id the index holds for another article (their
   // signatures share under half their slots: ids reused by dumps that
   // number from 1 each day, or standard input read as "<stdin>" each
