@@ -1711,19 +1711,51 @@ bool Opposite(const WordSenses& x, const WordSenses& y) {
   return meets(x.syn, y.anto) || meets(y.syn, x.anto);
 }
 
-// Whether content word i of `s` comes right after "by" (a passive's agent:
-// "was accused by Ukraine").
-// False if the place of the word is unknown (a unit built by hand).
+// Whether content word i of `s` comes right after "by", or "by" and an
+// article (a passive's agent: "was accused by Ukraine", "by the United
+// States"). False if the place of the word is unknown (a unit built by
+// hand).
 bool AfterBy(const Side& s, size_t i) {
   static const uint64_t kBy = internal::HashBytes("by", internal::kTokenSeed);
+  static const std::array<uint64_t, 3> kArticles = {
+      internal::HashBytes("the", internal::kTokenSeed),
+      internal::HashBytes("a", internal::kTokenSeed),
+      internal::HashBytes("an", internal::kTokenSeed)};
   if (i >= s.terms->stem_positions.size()) return false;
-  const uint32_t q = s.terms->stem_positions[i];
-  return q > 0 && q <= s.terms->tokens.size() && s.terms->tokens[q - 1] == kBy;
+  uint32_t q = s.terms->stem_positions[i];
+  const std::vector<uint64_t>& tokens = s.terms->tokens;
+  if (q == 0 || q > tokens.size()) return false;
+  if (q >= 2 && std::find(kArticles.begin(), kArticles.end(), tokens[q - 1]) !=
+                    kArticles.end()) {
+    --q;
+  }
+  return tokens[q - 1] == kBy;
 }
 
-// Sets c->swapped_first and _second if two words that a and b hold once each
-// trade places around a third, next to both, the rest in the same order
-// (Contrast).
+// Whether content word i of `s` comes right after a form of "be" (a
+// passive: "issues to be discussed", "was accused"), whose subject and
+// object trade places with the active's. False if the place of the word
+// is unknown.
+bool AfterBe(const Side& s, size_t i) {
+  static const std::array<uint64_t, 7> kBe = {
+      internal::HashBytes("be", internal::kTokenSeed),
+      internal::HashBytes("been", internal::kTokenSeed),
+      internal::HashBytes("being", internal::kTokenSeed),
+      internal::HashBytes("is", internal::kTokenSeed),
+      internal::HashBytes("are", internal::kTokenSeed),
+      internal::HashBytes("was", internal::kTokenSeed),
+      internal::HashBytes("were", internal::kTokenSeed)};
+  if (i >= s.terms->stem_positions.size()) return false;
+  const uint32_t q = s.terms->stem_positions[i];
+  return q > 0 && q <= s.terms->tokens.size() &&
+         std::find(kBe.begin(), kBe.end(), s.terms->tokens[q - 1]) != kBe.end();
+}
+
+// Sets c->swapped_first and _second if two words or names that a and b
+// hold once each trade places around a third, next to both, the rest in the
+// same order (Contrast). A run of shared words next to each other in the
+// same order on both sides counts as one ("United States", "imposed
+// tariffs on").
 void SwappedRoles(const Side& a, const Side& b,
                   const std::vector<uint8_t>& best_a,
                   ClaimScorer::Contrast* c) {
@@ -1744,19 +1776,37 @@ void SwappedRoles(const Side& a, const Side& b,
       }
     }
   }
-  // b's order is a's but for one pair (r, t) with a word between them:
-  // the first descent starts at r, the last ends at t.
-  const size_t k = shared.size();
+  // Runs of them, each next to the one before on both sides: [begin, end)
+  // of `shared`.
+  struct Run {
+    size_t begin, end;
+  };
+  std::vector<Run> runs;
+  for (size_t x = 0; x < shared.size(); ++x) {
+    if (x > 0 && shared[x].first == shared[x - 1].first + 1 &&
+        shared[x].second == shared[x - 1].second + 1) {
+      runs.back().end = x + 1;
+    } else {
+      runs.push_back({x, x + 1});
+    }
+  }
+  auto a_first = [&](const Run& u) { return shared[u.begin].first; };
+  auto a_last = [&](const Run& u) { return shared[u.end - 1].first; };
+  auto b_first = [&](const Run& u) { return shared[u.begin].second; };
+  auto b_last = [&](const Run& u) { return shared[u.end - 1].second; };
+  // b's order is a's but for one pair of runs (r, t) with a run between
+  // them: the first descent starts at r, the last ends at t.
+  const size_t k = runs.size();
   size_t r = k, t = k;
   for (size_t x = 0; x + 1 < k && r == k; ++x) {
-    if (shared[x].second > shared[x + 1].second) r = x;
+    if (b_first(runs[x]) > b_first(runs[x + 1])) r = x;
   }
   for (size_t x = k; x-- > 1 && t == k;) {
-    if (shared[x - 1].second > shared[x].second) t = x;
+    if (b_first(runs[x - 1]) > b_first(runs[x])) t = x;
   }
   if (r == k || t != r + 2) return;
   std::vector<size_t> order;
-  for (const auto& p : shared) order.push_back(p.second);
+  for (const Run& u : runs) order.push_back(b_first(u));
   std::swap(order[r], order[t]);
   if (!std::is_sorted(order.begin(), order.end())) return;
   // Subject, verb, object: the three are next to each other in both (as
@@ -1765,16 +1815,26 @@ void SwappedRoles(const Side& a, const Side& b,
   // private and ... in public", "Kenteris and compatriot Katerina Thanou" /
   // "Thanou, 30, and her compatriot Kostas Kenteris": 13 BBC matches with
   // any one pair swapped around any shared word).
-  const auto [ax, bx] = shared[r];
-  const auto [av, bv] = shared[r + 1];
-  const auto [ay, by] = shared[t];
-  if (av != ax + 1 || ay != av + 1 || bv != by + 1 || bx != bv + 1) return;
-  if (AfterBy(a, shared[r].first) || AfterBy(a, shared[t].first) ||
-      AfterBy(b, shared[r].second) || AfterBy(b, shared[t].second)) {
+  const Run &x = runs[r], &v = runs[r + 1], &y = runs[t];
+  if (a_first(v) != a_last(x) + 1 || a_first(y) != a_last(v) + 1 ||
+      b_first(v) != b_last(y) + 1 || b_first(x) != b_last(v) + 1) {
     return;
   }
-  c->swapped_first = a.terms->words[shared[r].first];
-  c->swapped_second = a.terms->words[shared[t].first];
+  if (AfterBy(a, a_first(x)) || AfterBy(a, a_first(y)) ||
+      AfterBy(b, b_first(x)) || AfterBy(b, b_first(y)) ||
+      AfterBe(a, a_first(v)) || AfterBe(b, b_first(v))) {
+    return;
+  }
+  auto words = [&](const Run& u) {
+    std::string out;
+    for (size_t i = a_first(u); i <= a_last(u); ++i) {
+      if (!out.empty()) out += ' ';
+      out += a.terms->words[i];
+    }
+    return out;
+  };
+  c->swapped_first = words(x);
+  c->swapped_second = words(y);
 }
 
 // ClaimScorer::Contrasts of two prepared texts. Only matches get here (a

@@ -881,9 +881,15 @@ class Page {
         if (m.a != u && m.b != u) continue;
         const ClaimScorer::Contrast& o = c.ContrastOf(m);
         negates = negates || o.negation;
-        for (const std::string* word : {m.a == u ? &o.antonym_a : &o.antonym_b,
-                                        &o.swapped_first, &o.swapped_second}) {
-          if (!word->empty()) opposed.insert(keys.KeyOfWord(*word));
+        // Swapped roles may be names of several words ("united states").
+        for (const std::string* opposed_words :
+             {m.a == u ? &o.antonym_a : &o.antonym_b, &o.swapped_first,
+              &o.swapped_second}) {
+          for (absl::string_view w :
+               absl::StrSplit(*opposed_words, ' ', absl::SkipEmpty())) {
+            opposed.insert(
+                keys.KeyOfWord(std::string_view(w.data(), w.size())));
+          }
         }
         if (const std::string& cue = m.a == u ? o.hedge_a : o.hedge_b;
             !cue.empty()) {

@@ -967,6 +967,36 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
   EXPECT_EQ(ContrastOf("United beat Chelsea 2-1 at Old Trafford on Sunday",
                        "Chelsea beat United 2-1 at Old Trafford on Sunday"),
             Swapped("united", "chelsea"));
+  // Names of several words, and a verb with its object, trade places as
+  // one (review, thirty-sixth session: single words only).
+  EXPECT_EQ(ContrastOf("The United States accused China of hacking the "
+                       "election servers",
+                       "China accused the United States of hacking the "
+                       "election servers"),
+            Swapped("united states", "china"));
+  EXPECT_EQ(ContrastOf("Manchester United beat Real Madrid 3-1 in the final",
+                       "Real Madrid beat Manchester United 3-1 in the final"),
+            Swapped("manchester united", "real madrid"));
+  EXPECT_EQ(ContrastOf("Washington imposed new tariffs on Beijing last week",
+                       "Beijing imposed new tariffs on Washington last week"),
+            Swapped("washington", "beijing"));
+  EXPECT_EQ(ContrastOf("The United States accused China of hacking the "
+                       "election servers",
+                       "China was accused by the United States of hacking "
+                       "the election servers"),
+            C());
+  // A passive says the same with the two the other way round (BBC: "they
+  // will discuss issues" / "issues to be discussed").
+  EXPECT_EQ(ContrastOf("For five days, they will discuss issues ranging from "
+                       "trade to security",
+                       "Other issues to be discussed at the five-day "
+                       "conference range from trade to security"),
+            C());
+  EXPECT_EQ(ContrastOf("Talks between the United States and China resumed "
+                       "on Monday",
+                       "Talks between China and the United States resumed "
+                       "on Monday"),
+            C());
   EXPECT_EQ(ContrastOf("Russia accused Ukraine of shelling the power plant",
                        "Ukraine was accused by Russia of shelling the power "
                        "plant"),

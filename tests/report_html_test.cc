@@ -432,6 +432,25 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
   EXPECT_EQ(Count(negated, kOpposed), 1u) << negated;
 }
 
+// Roles swapped as names of several words: every word of each is marked.
+TEST(ReportHtml, SwappedNamesOfSeveralWordsAreMarkedWhole) {
+  Report r;
+  OneMatch(&r, "The United States accused China of hacking",
+           "China accused the United States of hacking");
+  ClaimScorer::Contrast swapped;
+  swapped.swapped_first = "united states";
+  swapped.swapped_second = "china";
+  r.claims.contrasts = {swapped};
+  r.claims.matches[0].contrast = 0;
+  const std::string html = Html(r);
+  for (const char* word : {"United", "States", "China"}) {
+    EXPECT_NE(html.find(absl::StrCat(kOpposed, word, "</mark>")),
+              std::string::npos)
+        << word << "\n"
+        << html;
+  }
+}
+
 // A negation word that is no stop word ("never") and that another member
 // holds too is marked once, as opposed: two marks of one span wrote the
 // rest of the statement twice.

@@ -340,9 +340,13 @@ class ClaimScorer {
     std::string antonym_a, antonym_b;
     // Two words both sides hold (once each) that trade places around a
     // third, all else in order: "United beat Chelsea" / "Chelsea beat
-    // United", "Russia accused Ukraine" / "Ukraine accused Russia"; not
-    // when "by" precedes either ("was accused by Ukraine"). The first and
-    // the second as `a` has them (normalized); empty if none.
+    // United", "Russia accused Ukraine" / "Ukraine accused Russia"; a run
+    // of such words next to each other on both sides trades places as one
+    // ("The United States accused China" / "China accused the United
+    // States"). Not when "by" precedes either ("was accused by Ukraine"),
+    // nor when a form of "be" precedes the third (a passive: "issues to be
+    // discussed"). The first and the second as `a` has them (normalized,
+    // the words of a run joined by spaces); empty if none.
     std::string swapped_first, swapped_second;
     // One side hedges what the other states as fact: a hedge (UnitTerms::
     // hedges) among the three tokens before a word the other side holds, or
