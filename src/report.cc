@@ -976,6 +976,59 @@ std::string VerifiedPairsLine(const Report& r) {
 
 }  // namespace
 
+namespace {
+
+// The highest-scoring matches that may state opposites (at most three),
+// both sides with their articles: a fact-checker reads these first, and
+// the clusters below may not show them.
+void PrintOpposites(const Report& r, std::ostream& out) {
+  const ClaimsResult& c = r.claims;
+  std::vector<size_t> flagged;
+  for (size_t i = 0; i < c.matches.size(); ++i) {
+    if (c.ContrastOf(c.matches[i]).opposite()) flagged.push_back(i);
+  }
+  constexpr size_t kShown = 3;
+  const size_t shown = std::min(flagged.size(), kShown);
+  std::partial_sort(flagged.begin(), flagged.begin() + shown, flagged.end(),
+                    [&](size_t x, size_t y) {
+                      return c.matches[x].score != c.matches[y].score
+                                 ? c.matches[x].score > c.matches[y].score
+                                 : x < y;
+                    });
+  for (size_t k = 0; k < shown; ++k) {
+    const ClaimMatch& m = c.matches[flagged[k]];
+    const ClaimScorer::Contrast& o = c.ContrastOf(m);
+    std::vector<std::string> why;
+    if (o.negation) why.push_back("negation differs");
+    if (!o.antonym_a.empty()) {
+      why.push_back(absl::StrCat("antonyms ", o.antonym_a, " / ", o.antonym_b));
+    }
+    if (!o.swapped_first.empty()) {
+      why.push_back(absl::StrCat("roles swapped: ", o.swapped_first, " <-> ",
+                                 o.swapped_second));
+    }
+    out << absl::StrFormat("    %.3f, %s:\n", m.score,
+                           Printable(absl::StrJoin(why, "; ")));
+    for (uint32_t u : {m.a, m.b}) {
+      const ClaimUnit& unit = c.units[u];
+      const Document& d = r.documents[unit.doc];
+      out << absl::StrFormat(
+          "      [%s] %s\n", Line(d.id),
+          Printable(Abbrev(std::string_view(d.text).substr(unit.span.begin,
+                                                           unit.span.size()),
+                           160)));
+    }
+  }
+  if (flagged.size() > shown) {
+    out << absl::StrFormat(
+        "    (%d more: negation_differs, antonyms and roles_swapped in "
+        "report.json and claims.csv)\n",
+        flagged.size() - shown);
+  }
+}
+
+}  // namespace
+
 void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                   int top_claim_clusters) {
   out << absl::StrFormat(
@@ -1259,6 +1312,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "%d with roles swapped (roles_swapped)\n",
         N(contrasted, "match may state", "matches may state"), negated,
         antonyms, swapped);
+    PrintOpposites(r, out);
   }
   if (hedged > 0) {
     // The most frequent cues first, then in alphabetical order.

@@ -1169,6 +1169,20 @@ TEST(Claims, MatchesSayWhenTheyMayStateOpposites) {
                          "(antonyms), 0 with roles swapped"),
             std::string::npos)
       << summary;
+  // The three highest-scoring ones follow, each side with its article
+  // (review, thirty-sixth session: the summary did not say where they are).
+  EXPECT_NE(summary.find(", negation differs:\n      [wire] The board of "
+                         "Shell did not approve the merger"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("\n      [paper] Oil prices rose sharply"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find(", antonyms "), std::string::npos) << summary;
+  EXPECT_NE(summary.find("    (1 more: negation_differs, antonyms and "
+                         "roles_swapped in report.json and claims.csv)\n"),
+            std::string::npos)
+      << summary;
 }
 
 // A forecast and its outcome in two articles: one claim, and the match
