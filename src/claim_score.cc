@@ -19,6 +19,7 @@
 #include <cstring>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -1893,12 +1894,18 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   // "values the club"), not a word
   // further on ("is expected to attend the CES show" / "CES runs from 6
   // to 9 January", "may have peaked" / "left rates on hold"). And the other
-  // side hedges nothing, weak cues included: two hedged sides may hedge in
-  // different words.
+  // side hedges nothing, weak cues included (two hedged sides may hedge in
+  // different words), but for a weak cue that is the hedged word itself:
+  // "police charged him" states what "police are expected to charge him"
+  // forecast, though "charged" alone is a weak cue (an accusation).
+  struct Hedged {
+    const std::string* cue;
+    size_t word;  // The content word hedged.
+  };
   auto hedge = [](const Side& s,
-                  const std::vector<uint8_t>& best) -> const std::string* {
+                  const std::vector<uint8_t>& best) -> std::optional<Hedged> {
     const std::vector<uint32_t>& at = s.terms->stem_positions;
-    if (at.size() < s.n) return nullptr;
+    if (at.size() < s.n) return std::nullopt;
     for (const UnitTerms::Hedge& h : s.terms->hedges) {
       if (h.weak) continue;
       const auto i = static_cast<size_t>(
@@ -1907,16 +1914,33 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
           at.begin());
       if (i < s.n && at[i] < h.end && at[i] < h.scope + 3 &&
           best[i] >= kRelated) {
-        return &h.text;
+        return Hedged{&h.text, i};
       }
     }
-    return nullptr;
+    return std::nullopt;
   };
-  if (b.terms->hedges.empty()) {
-    if (const std::string* cue = hedge(a, best_a)) c.hedge_a = *cue;
+  // Whether `s` hedges nothing but, with weak cues, word `i` of `other`.
+  auto states = [](const Side& s, const Side& other, size_t i) {
+    const std::vector<uint32_t>& at = s.terms->stem_positions;
+    for (const UnitTerms::Hedge& h : s.terms->hedges) {
+      if (!h.weak || at.size() < s.n) return false;
+      const auto j = static_cast<size_t>(
+          std::lower_bound(at.begin(), at.begin() + static_cast<long>(s.n),
+                           h.cue) -
+          at.begin());
+      if (j >= s.n || at[j] != h.cue || !SameStem(s, j, other, i)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (const std::optional<Hedged> h = hedge(a, best_a);
+      h && states(b, a, h->word)) {
+    c.hedge_a = *h->cue;
   }
-  if (a.terms->hedges.empty()) {
-    if (const std::string* cue = hedge(b, best_b)) c.hedge_b = *cue;
+  if (const std::optional<Hedged> h = hedge(b, best_b);
+      h && states(a, b, h->word)) {
+    c.hedge_b = *h->cue;
   }
   if (a.terms->words.size() >= n && b.terms->words.size() >= m) {
     SwappedRoles(a, b, best_a, &c);

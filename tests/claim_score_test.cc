@@ -1027,6 +1027,30 @@ ClaimScorer::Contrast Hedged(std::string a, std::string b) {
 // contrast says which side hedges it, with the cue.
 TEST(ClaimScorer, ContrastsFlagAHedgeOnOneSide) {
   using C = ClaimScorer::Contrast;
+  // An accusation verb is a weak cue, but not when it is the very word the
+  // other side hedges: the forecast and its outcome (review, thirty-sixth
+  // session).
+  EXPECT_EQ(ContrastOf("Police are expected to charge the driver with "
+                       "dangerous driving on Monday",
+                       "Police charged the driver with dangerous driving on "
+                       "Monday"),
+            Hedged("expected to", ""));
+  EXPECT_EQ(ContrastOf("Police charged the driver with dangerous driving on "
+                       "Monday",
+                       "Police are expected to charge the driver with "
+                       "dangerous driving on Monday"),
+            Hedged("", "expected to"));
+  // Hedged elsewhere as well: two hedged sides, nothing reported.
+  EXPECT_EQ(ContrastOf("Police are expected to charge the driver with "
+                       "dangerous driving on Monday",
+                       "Police charged the driver with dangerous driving, "
+                       "and he could face prison"),
+            C());
+  EXPECT_EQ(ContrastOf("Police are expected to charge the driver with "
+                       "dangerous driving on Monday",
+                       "Police claimed the driver was charged with dangerous "
+                       "driving on Monday"),
+            C());
   EXPECT_EQ(ContrastOf("Hilary Swank is tipped to win the best actress prize "
                        "for Million Dollar Baby",
                        "Hilary Swank won the best actress prize for Million "
