@@ -978,6 +978,16 @@ std::string VerifiedPairsLine(const Report& r) {
 
 namespace {
 
+// The ids of the first three of report documents `docs`, then ", ..." if
+// there are more: the summary's examples.
+std::string FirstIds(const Report& r, std::span<const uint32_t> docs) {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < docs.size() && i < 3; ++i) {
+    ids.push_back(Line(r.documents[docs[i]].id));
+  }
+  return absl::StrCat(absl::StrJoin(ids, ", "), docs.size() > 3 ? ", ..." : "");
+}
+
 // The highest-scoring matches that may state opposites (at most three),
 // both sides with their articles: a fact-checker reads these first, and
 // the clusters below may not show them.
@@ -1092,64 +1102,49 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           ix.unchanged.size());
     }
     if (ix.reindexed.size() > ix.unchanged.size()) {
-      std::vector<std::string> ids;
-      for (uint32_t d : ix.reindexed) {
-        if (ids.size() == 3) break;
-        if (!std::binary_search(ix.unchanged.begin(), ix.unchanged.end(), d))
-          ids.push_back(Line(r.documents[d].id));
-      }
-      const size_t edited = ix.reindexed.size() - ix.unchanged.size();
+      std::vector<uint32_t> edited;
+      std::set_difference(ix.reindexed.begin(), ix.reindexed.end(),
+                          ix.unchanged.begin(), ix.unchanged.end(),
+                          std::back_inserter(edited));
       out << absl::StrFormat(
-          "  %d of the already indexed articles are edited (%s%s): compared "
+          "  %d of the already indexed articles are edited (%s): compared "
           "with their new text, which %s the indexed one "
           "(documents[].in_index \"edited\" in report.json)\n",
-          edited, absl::StrJoin(ids, ", "), edited > 3 ? ", ..." : "",
+          edited.size(), FirstIds(r, edited),
           ix.read_only  ? "would replace (not with --index-read-only)"
           : ix.withheld ? "would replace (nothing was added)"
                         : "replaces");
     }
     if (!ix.edited_left_out.empty()) {
       const std::vector<char> keep = KeptDocuments(r);
-      std::vector<std::string> ids;
-      size_t now_kept = 0;
-      for (uint32_t d : ix.edited_left_out) {
-        if (!keep[d]) continue;
-        if (++now_kept <= 3) ids.push_back(Line(r.documents[d].id));
-      }
-      if (now_kept > 0) {
+      std::vector<uint32_t> now_kept;
+      std::copy_if(ix.edited_left_out.begin(), ix.edited_left_out.end(),
+                   std::back_inserter(now_kept),
+                   [&](uint32_t d) { return keep[d] != 0; });
+      if (!now_kept.empty()) {
         out << absl::StrFormat(
             "  %d of the edited articles had been left out as near-duplicates "
-            "and are kept now (%s%s): no kept article is a near-duplicate of "
+            "and are kept now (%s): no kept article is a near-duplicate of "
             "their new text (documents[].keep)\n",
-            now_kept, absl::StrJoin(ids, ", "), now_kept > 3 ? ", ..." : "");
+            now_kept.size(), FirstIds(r, now_kept));
       }
     }
     if (!ix.corrected.empty()) {
-      std::vector<std::string> ids;
-      for (size_t i = 0; i < ix.corrected.size() && i < 3; ++i) {
-        ids.push_back(Line(r.documents[ix.corrected[i]].id));
-      }
       out << absl::StrFormat(
           "  %d of the already indexed articles came with their text "
-          "unchanged but a corrected title, date, URL or source (%s%s): the "
+          "unchanged but a corrected title, date, URL or source (%s): the "
           "index %s (index.metadata_corrected in report.json)\n",
-          ix.corrected.size(), absl::StrJoin(ids, ", "),
-          ix.corrected.size() > 3 ? ", ..." : "",
+          ix.corrected.size(), FirstIds(r, ix.corrected),
           ix.read_only  ? "keeps the old ones (--index-read-only)"
           : ix.withheld ? "keeps the old ones (nothing was added)"
                         : "takes the new ones");
     }
     if (!ix.id_taken.empty()) {
-      std::vector<std::string> ids;
-      for (size_t i = 0; i < ix.id_taken.size() && i < 3; ++i) {
-        ids.push_back(Line(r.documents[ix.id_taken[i]].id));
-      }
       out << absl::StrFormat(
           "  %d new articles have an id the index holds for another article "
-          "(%s%s): compared as new articles but not added; give each article "
+          "(%s): compared as new articles but not added; give each article "
           "an id of its own (index.id_taken in report.json)\n",
-          ix.id_taken.size(), absl::StrJoin(ids, ", "),
-          ix.id_taken.size() > 3 ? ", ..." : "");
+          ix.id_taken.size(), FirstIds(r, ix.id_taken));
     }
   }
   const Timings& t = r.timings;
