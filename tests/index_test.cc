@@ -629,6 +629,12 @@ TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {
                 "as dump 2 (1 already indexed); now 80 "),
             std::string::npos)
       << day2_summary.str();
+  EXPECT_NE(day2_summary.str().find(absl::StrCat(
+                "  1 of the already indexed articles are edited (", id,
+                "): compared with their new text, which "
+                "replaces the indexed one")),
+            std::string::npos)
+      << day2_summary.str();
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 80);
   EXPECT_NE(SqlText(db, "SELECT text" + where).find("Port Alder"),
             std::string::npos);
