@@ -1712,31 +1712,37 @@ bool Opposite(const WordSenses& x, const WordSenses& y) {
   return meets(x.syn, y.anto) || meets(y.syn, x.anto);
 }
 
-// Whether content word i of `s` comes right after "by", or "by" and an
-// article (a passive's agent: "was accused by Ukraine", "by the United
-// States"). False if the place of the word is unknown (a unit built by
-// hand).
-bool AfterBy(const Side& s, size_t i) {
-  static const uint64_t kBy = internal::HashBytes("by", internal::kTokenSeed);
+// Whether the token before content word i of `s` (before an article
+// too, with `past_article`) is one of `words`. False if the place of the
+// word is unknown (a unit built by hand).
+bool After(const Side& s, size_t i, std::span<const uint64_t> words,
+           bool past_article = false) {
   static const std::array<uint64_t, 3> kArticles = {
       internal::HashBytes("the", internal::kTokenSeed),
       internal::HashBytes("a", internal::kTokenSeed),
       internal::HashBytes("an", internal::kTokenSeed)};
+  auto in = [](std::span<const uint64_t> set, uint64_t t) {
+    return std::find(set.begin(), set.end(), t) != set.end();
+  };
   if (i >= s.terms->stem_positions.size()) return false;
   uint32_t q = s.terms->stem_positions[i];
   const std::vector<uint64_t>& tokens = s.terms->tokens;
   if (q == 0 || q > tokens.size()) return false;
-  if (q >= 2 && std::find(kArticles.begin(), kArticles.end(), tokens[q - 1]) !=
-                    kArticles.end()) {
-    --q;
-  }
-  return tokens[q - 1] == kBy;
+  if (past_article && q >= 2 && in(kArticles, tokens[q - 1])) --q;
+  return in(words, tokens[q - 1]);
+}
+
+// Whether content word i of `s` is a passive's agent: after "by", or "by"
+// and an article ("was accused by Ukraine", "by the United States").
+bool AfterBy(const Side& s, size_t i) {
+  static const std::array<uint64_t, 1> kBy = {
+      internal::HashBytes("by", internal::kTokenSeed)};
+  return After(s, i, kBy, /*past_article=*/true);
 }
 
 // Whether content word i of `s` comes right after a form of "be" (a
 // passive: "issues to be discussed", "was accused"), whose subject and
-// object trade places with the active's. False if the place of the word
-// is unknown.
+// object trade places with the active's.
 bool AfterBe(const Side& s, size_t i) {
   static const std::array<uint64_t, 7> kBe = {
       internal::HashBytes("be", internal::kTokenSeed),
@@ -1746,10 +1752,7 @@ bool AfterBe(const Side& s, size_t i) {
       internal::HashBytes("are", internal::kTokenSeed),
       internal::HashBytes("was", internal::kTokenSeed),
       internal::HashBytes("were", internal::kTokenSeed)};
-  if (i >= s.terms->stem_positions.size()) return false;
-  const uint32_t q = s.terms->stem_positions[i];
-  return q > 0 && q <= s.terms->tokens.size() &&
-         std::find(kBe.begin(), kBe.end(), s.terms->tokens[q - 1]) != kBe.end();
+  return After(s, i, kBe);
 }
 
 // Sets c->swapped_first and _second if two words or names that a and b
@@ -1902,16 +1905,21 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
     const std::string* cue;
     size_t word;  // The content word hedged.
   };
-  auto hedge = [](const Side& s,
-                  const std::vector<uint8_t>& best) -> std::optional<Hedged> {
+  // The first content word of `s` at or after token position q (s.n if
+  // none); s's positions must be known.
+  auto word_from = [](const Side& s, uint32_t q) {
+    const std::vector<uint32_t>& at = s.terms->stem_positions;
+    return static_cast<size_t>(
+        std::lower_bound(at.begin(), at.begin() + static_cast<long>(s.n), q) -
+        at.begin());
+  };
+  auto hedge = [&](const Side& s,
+                   const std::vector<uint8_t>& best) -> std::optional<Hedged> {
     const std::vector<uint32_t>& at = s.terms->stem_positions;
     if (at.size() < s.n) return std::nullopt;
     for (const UnitTerms::Hedge& h : s.terms->hedges) {
       if (h.weak) continue;
-      const auto i = static_cast<size_t>(
-          std::lower_bound(at.begin(), at.begin() + static_cast<long>(s.n),
-                           h.scope) -
-          at.begin());
+      const size_t i = word_from(s, h.scope);
       if (i < s.n && at[i] < h.end && at[i] < h.scope + 3 &&
           best[i] >= kRelated) {
         return Hedged{&h.text, i};
@@ -1920,14 +1928,11 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
     return std::nullopt;
   };
   // Whether `s` hedges nothing but, with weak cues, word `i` of `other`.
-  auto states = [](const Side& s, const Side& other, size_t i) {
+  auto states = [&](const Side& s, const Side& other, size_t i) {
     const std::vector<uint32_t>& at = s.terms->stem_positions;
     for (const UnitTerms::Hedge& h : s.terms->hedges) {
       if (!h.weak || at.size() < s.n) return false;
-      const auto j = static_cast<size_t>(
-          std::lower_bound(at.begin(), at.begin() + static_cast<long>(s.n),
-                           h.cue) -
-          at.begin());
+      const size_t j = word_from(s, h.cue);
       if (j >= s.n || at[j] != h.cue || !SameStem(s, j, other, i)) {
         return false;
       }

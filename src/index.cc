@@ -1711,6 +1711,7 @@ absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
   if (rows.size() != docs.size()) {
     return absl::InvalidArgumentError("CorrectMetadata: inconsistent arrays");
   }
+  if (rows.empty()) return absl::OkStatus();
   absl::StatusOr<Stmt> st = im.Prepare(
       "UPDATE doc SET source = ?3, title = ?4, url = ?5, date = ?6 "
       "WHERE num = ?1 AND id = ?2");
