@@ -107,6 +107,18 @@ size_t NumberEnd(std::string_view t) {
   return i;
 }
 
+// Whether a number token is written as a year: four digits from 1800 to
+// 2100, or a decade ("1990s"). "2,000" is no year.
+bool IsYear(std::string_view t) {
+  if (t.size() == 5 && t.back() == 's') t.remove_suffix(1);
+  if (t.size() != 4 || !std::all_of(t.begin(), t.end(), absl::ascii_isdigit)) {
+    return false;
+  }
+  const int v = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 +
+                (t[3] - '0');
+  return v >= 1800 && v <= 2100;
+}
+
 // "2,000" -> "2000", "1,000.5" -> "1000.5"; a comma that is not a thousands
 // separator is a decimal comma: "2,5" -> "2.5".
 std::string CanonicalNumber(std::string_view t) {
@@ -782,6 +794,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   out.words.clear();
   out.numbers.clear();
   out.conversions.clear();
+  out.years.clear();
   out.negated = false;
   out.negations.clear();
   out.hedges.clear();
@@ -920,6 +933,10 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     std::string num;
     if (const size_t n = ReadNumber(t, tokens, i, &num); n != 0) {
       const bool conversion = in_brackets_after_figure && HasCurrencySign(gap);
+      if (n == 1 &&
+          IsYear(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin))) {
+        out.years.push_back(num);
+      }
       i += n - 1;
       bracket_until = i + 3;
       out.tokens.push_back(internal::HashBytes(num, internal::kTokenSeed));
@@ -1029,8 +1046,22 @@ std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
 }
 
 bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b) {
-  const auto [only_a, only_b] = NumbersNotShared(a, b);
-  return only_a > 0 && only_b > 0;
+  auto in = [](const TermList& list, std::string_view x) {
+    return std::find(list.begin(), list.end(), x) != list.end();
+  };
+  // Whether x states a figure y does not, a year or not as `years` says
+  // (conversions left out, as in NumbersNotShared).
+  auto only = [&](const UnitTerms& x, const UnitTerms& y, bool years) {
+    for (std::string_view v : x.numbers) {
+      if (!in(x.conversions, v) && !in(y.numbers, v) &&
+          in(x.years, v) == years) {
+        return true;
+      }
+    }
+    return false;
+  };
+  return (only(a, b, false) && only(b, a, false)) ||
+         (only(a, b, true) && only(b, a, true));
 }
 
 void IdfTable::AddStems(const TermList& stems) {
@@ -1594,6 +1625,7 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
       slice.numbers.push_back(word);
   }
   slice.conversions = l.conversions;
+  slice.years = l.years;
   // A negation anywhere in the longer text still counts.
   slice.negated = l.negated;
   slice.tokens.clear();

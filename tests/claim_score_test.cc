@@ -103,6 +103,22 @@ TEST(TermAnalyzer, NumbersDiffer) {
   EXPECT_FALSE(differ("It cost 2,000 euros.", "It cost 2000 euros."));
   // One side adding a number (a date) is not a difference.
   EXPECT_FALSE(differ("Prices rose 5%.", "Prices rose 5% in 2004."));
+  // Nor a year on one side against a count on the other; years against
+  // years and counts against counts still differ.
+  EXPECT_FALSE(differ("West was shortlisted for 10 Grammys.",
+                      "West headed the 2003 end of year charts."));
+  EXPECT_FALSE(differ("Sundance was founded in 1981.",
+                      "In its 24-year history, Sundance showcased hits."));
+  EXPECT_TRUE(
+      differ("Sundance was founded in 1981.", "Sundance was founded in 1982."));
+  EXPECT_TRUE(
+      differ("The band formed in the 1980s.", "The band formed in the 1990s."));
+  EXPECT_TRUE(differ("In 2003, 10 people died.", "In 2003, 12 people died."));
+  EXPECT_TRUE(differ("In 2003, 10 people died.", "In 2004, 10 people died."));
+  // "2,000" and "2 thousand" are counts, not the year 2000.
+  EXPECT_TRUE(differ("It cost 2,000 euros.", "It cost 150 euros."));
+  EXPECT_TRUE(differ("It cost 2 thousand euros.", "It cost 150 euros."));
+  EXPECT_FALSE(differ("It cost 150 euros.", "It cost 150 euros in 2000."));
   EXPECT_FALSE(differ("Prices rose sharply.", "Prices rose 5% in 2004."));
   EXPECT_FALSE(differ("No numbers here.", "None here either."));
   EXPECT_EQ(NumbersNotShared(a.Analyze("1 2 3 apples"), a.Analyze("3 4 pears")),

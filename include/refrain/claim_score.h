@@ -117,6 +117,9 @@ struct UnitTerms {
   // amounts this way, and a restatement without the conversion was
   // flagged numbers_differ), while still finding them there.
   TermList conversions;
+  // Those of `numbers` written as a year ("2003", "1990s"; not "2,003"):
+  // NumbersDiffer compares years with years and counts with counts.
+  TermList years;
   // True if the text contains a negation ("not", "no", "never", "n't", ...).
   bool negated = false;
   // What negates what, for ClaimScorer::Contrasts, per cue in text order:
@@ -166,7 +169,10 @@ std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
                                            const UnitTerms& b);
 // Each side states a number the other does not: "rose by £7.1bn in
 // December" / "rose by £7.2bn in January", "20" / "200". One side merely
-// adding a number (a date) is not. Numbers are compared as values: "1.4m",
+// adding a number (a date) is not, nor a year on one side against a count
+// on the other ("shortlisted for 10 Grammys" / "the 2003 charts": a year
+// and a count say different things, not one thing differently; years are
+// UnitTerms::years). Numbers are compared as values: "1.4m",
 // "1.4 million" and "1,400,000" are one. A flag on claim matches: the same
 // claim with other figures is what a fact-checker looks at first. (Two
 // sides that agree on one figure and each add another are flagged too:
