@@ -1106,6 +1106,52 @@ TEST(Ingest, GzipMembersAndFaults) {
   EXPECT_TRUE(empty.docs.empty());
 }
 
+// zstd files of several frames (as `cat a.zst b.zst` gives), one of them
+// many blocks long, with content checksums as zstd(1) writes them; a frame
+// whose checksum fails is given whole before the error (review,
+// thirty-eighth session: zstd reported it from the call that decoded the
+// frame's last block, whose bytes were lost: 2 of 50 records read).
+TEST(Ingest, ZstdFramesAndAChecksumThatFails) {
+  TempDir d;
+  std::string frames[3], lines[3];
+  int id = 0;
+  for (int f = 0; f < 3; ++f) {
+    // The middle frame spans several 128 KiB blocks and reads.
+    for (int i = 0; i < (f == 1 ? 20000 : 7); ++i, ++id) {
+      lines[f] += "{\"id\":\"" + std::to_string(id) + "\",\"text\":\"text " +
+                  std::to_string(id * 7919) + "\"}\n";
+    }
+    testing::WriteZstd(d / "f.zst", lines[f], /*checksum=*/true);
+    frames[f] = testing::ReadFile(d / "f.zst");
+  }
+  WriteFile(d / "good.jsonl.zst", frames[0] + frames[1] + frames[2]);
+  Ingested good = IngestAll({d / "good.jsonl.zst"});
+  EXPECT_EQ(good.docs.size(), static_cast<size_t>(id));
+  EXPECT_TRUE(good.skipped.empty());
+  for (int bad : {0, 1, 2}) {
+    SCOPED_TRACE(bad);
+    std::string broken[3] = {frames[0], frames[1], frames[2]};
+    broken[bad][broken[bad].size() - 2] ^= 1;  // In the 4-byte checksum.
+    WriteFile(d / "bad.jsonl.zst", broken[0] + broken[1] + broken[2]);
+    Ingested r = IngestAll({d / "bad.jsonl.zst"});
+    size_t through = 0;  // Records up to the end of the bad frame.
+    for (int f = 0; f <= bad; ++f) {
+      through += static_cast<size_t>(
+          std::count(lines[f].begin(), lines[f].end(), '\n'));
+    }
+    EXPECT_EQ(r.docs.size(), through);
+    ASSERT_EQ(r.skipped.size(), 1u);
+    EXPECT_TRUE(r.skipped[0].reason.starts_with(
+        "corrupt zstd stream: Restored data doesn't match checksum (the "
+        "records read from this frame may be damaged); the file is not read "
+        "past this point"))
+        << r.skipped[0].reason;
+    EXPECT_TRUE(r.skipped[0].damaged);
+    EXPECT_EQ(r.skipped[0].location,
+              d / "bad.jsonl.zst:" + std::to_string(through + 1));
+  }
+}
+
 // Reads "-" with standard input taken from `path`.
 Ingested IngestStdin(const std::string& path,
                      const std::vector<std::string>& paths = {"-"}) {

@@ -58,10 +58,18 @@ inline void WriteGzip(const std::string& path, const std::string& bytes) {
   gzclose(g);
 }
 
-inline void WriteZstd(const std::string& path, const std::string& bytes) {
+// One zstd frame; `checksum`: with its content checksum, as zstd(1) writes
+// by default (the library's default is none).
+inline void WriteZstd(const std::string& path, const std::string& bytes,
+                      bool checksum = false) {
   std::string out(ZSTD_compressBound(bytes.size()), '\0');
-  size_t n = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 3);
-  out.resize(n);
+  ZSTD_CCtx* c = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 3);
+  ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, checksum ? 1 : 0);
+  size_t n =
+      ZSTD_compress2(c, out.data(), out.size(), bytes.data(), bytes.size());
+  ZSTD_freeCCtx(c);
+  out.resize(ZSTD_isError(n) ? 0 : n);
   WriteFile(path, out);
 }
 
