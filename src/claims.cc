@@ -946,6 +946,17 @@ class DocRelations {
     }
     return incremental_ == nullptr || newness(da) != 0 || newness(db) != 0;
   }
+  // MayMatch of their documents, and never two overlapping spans of one
+  // document: with same_document, a quote matched the sentence holding it
+  // (its own words twice: 3,257 of BBC's 3,630 matches inside one article,
+  // review, thirty-eighth session).
+  bool MayMatch(const ClaimUnit& a, const ClaimUnit& b) const {
+    if (a.doc == b.doc && a.span.begin < b.span.end &&
+        b.span.begin < a.span.end) {
+      return false;
+    }
+    return MayMatch(a.doc, b.doc);
+  }
 
  private:
   std::span<const uint32_t> story_of_;
@@ -1332,7 +1343,7 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
     uint64_t count = 0, scored = 0;
     for (uint32_t i = 0; i < num_leaders; ++i) {
       for (uint32_t j = i + 1; j < num_leaders; ++j) {
-        if (rel.MayMatch(units[leaders[i]].doc, units[leaders[j]].doc)) {
+        if (rel.MayMatch(units[leaders[i]], units[leaders[j]])) {
           ++scored;
           count += listed(leaders[i]) * listed(leaders[j]);
         }
@@ -1359,7 +1370,7 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
     pairs.reserve(scored);
     for (uint32_t i = 0; i < num_leaders; ++i) {
       for (uint32_t j = i + 1; j < num_leaders; ++j) {
-        if (rel.MayMatch(units[leaders[i]].doc, units[leaders[j]].doc)) {
+        if (rel.MayMatch(units[leaders[i]], units[leaders[j]])) {
           pairs.emplace_back(leaders[i], leaders[j]);
         }
       }
@@ -1447,7 +1458,7 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
   // copy beside them would double that.
   size_t kept = 0;
   for (auto [a, b] : pairs) {
-    if (rel.MayMatch(units[a].doc, units[b].doc)) pairs[kept++] = {a, b};
+    if (rel.MayMatch(units[a], units[b])) pairs[kept++] = {a, b};
   }
   pairs.resize(kept);
   return pairs;
@@ -1495,7 +1506,7 @@ void AddNestedRelatives(std::span<const ClaimUnit> units,
     for (uint32_t i = begin[from]; i < begin[from + 1]; ++i) {
       const uint32_t r = copies.leader_of[links[i].second];
       if (r == partner || r == from ||
-          !rel.MayMatch(units[r].doc, units[partner].doc)) {
+          !rel.MayMatch(units[r], units[partner])) {
         continue;
       }
       extra.emplace_back(std::min(r, partner), std::max(r, partner));

@@ -1238,6 +1238,18 @@ TEST(Claims, SameDocumentPairsOnlyWhenAsked) {
   ClaimOptions o;
   o.same_document = true;
   EXPECT_EQ(Claims(docs, o).matches.size(), 1u);
+  // A quote never matches the sentence holding it: the same words, not a
+  // restatement (review, thirty-eighth session: 0.959 on BBC business/001).
+  std::vector<Document> quoted{
+      Doc("q",
+          "The minister said \"the central bank will raise its key "
+          "interest rate by half a point to fight inflation\" on "
+          "Monday.\n")};
+  const ClaimsResult q = Claims(quoted, o);
+  size_t quotes = 0;
+  for (const ClaimUnit& u : q.units) quotes += u.kind == UnitKind::kQuote;
+  EXPECT_EQ(quotes, 1u);
+  EXPECT_TRUE(q.matches.empty());
 }
 
 TEST(Claims, StemsAloneMakeReorderedRewritesCandidates) {
