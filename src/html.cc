@@ -133,6 +133,16 @@ std::string DeclaredCharset(std::string_view html) {
         name == "ascii") {
       name = "windows-1252";
     }
+    // A page whose bytes are read to find this declaration is no UTF-16
+    // (nor UTF-32) text: the HTML standard's prescan reads such a
+    // declaration as UTF-8 (review, thirty-eighth session: one Latin-1 byte
+    // made a page declaring utf-16 decode to garbage).
+    if (name.starts_with("utf-16") || name.starts_with("utf16") ||
+        name.starts_with("utf-32") || name.starts_with("utf32") ||
+        name.starts_with("ucs-2") || name.starts_with("ucs2") ||
+        name == "unicode") {
+      name = "utf-8";
+    }
     return name;
   }
   return "";

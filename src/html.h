@@ -22,7 +22,8 @@ std::string HtmlToText(std::string_view html, std::string* title = nullptr);
 // The character encoding a page declares in its first 4 KiB (<meta
 // charset=...> or <meta http-equiv="Content-Type" content="...;
 // charset=...">), lower-cased, or "" if none. As browsers do, a page that
-// declares ISO-8859-1 or US-ASCII is read as windows-1252, its superset.
+// declares ISO-8859-1 or US-ASCII is read as windows-1252, its superset,
+// and one declaring UTF-16 or UTF-32 (in bytes that are neither) as UTF-8.
 std::string DeclaredCharset(std::string_view html);
 
 }  // namespace refrain::internal

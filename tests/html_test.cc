@@ -70,6 +70,11 @@ TEST(Html, DeclaredCharset) {
   // Browsers read ISO-8859-1 and ASCII as their superset windows-1252.
   EXPECT_EQ(DeclaredCharset("<meta charset=iso-8859-1>"), "windows-1252");
   EXPECT_EQ(DeclaredCharset("<meta charset=US-ASCII>"), "windows-1252");
+  // A declaration read from the bytes is in no UTF-16 or UTF-32 text: it
+  // stands for UTF-8, as the HTML standard's prescan says.
+  EXPECT_EQ(DeclaredCharset("<meta charset=\"utf-16\">"), "utf-8");
+  EXPECT_EQ(DeclaredCharset("<meta charset=UTF-16LE>"), "utf-8");
+  EXPECT_EQ(DeclaredCharset("<meta charset=utf-32be>"), "utf-8");
   EXPECT_EQ(DeclaredCharset("<p>no declaration</p>"), "");
   // Only in a meta tag, and only in the first 4 KiB.
   EXPECT_EQ(DeclaredCharset("<p>the charset=koi8-r of this text</p>"), "");

@@ -80,6 +80,30 @@ TEST(Ingest, InvisibleCharactersAloneAreEmptyText) {
   for (const SkippedRecord& s : r.skipped) EXPECT_EQ(s.reason, "empty text");
 }
 
+// --max-record-bytes counts a record's bytes, not its line end: a CR before
+// the LF is the line end (review, thirty-eighth session: the same record
+// passed with LF and was skipped with CRLF).
+TEST(Ingest, CrlfLineEndIsNoPartOfARecordsSize) {
+  TempDir d;
+  const std::string fits =
+      "{\"id\":\"a\",\"text\":\"" + std::string(100 - 20, 'w') + "\"}";
+  ASSERT_EQ(fits.size(), 100u);
+  const std::string over =
+      "{\"id\":\"b\",\"text\":\"" + std::string(101 - 20, 'w') + "\"}";
+  IngestOptions o;
+  o.max_record_bytes = 100;
+  for (const char* end : {"\n", "\r\n"}) {
+    SCOPED_TRACE(end == std::string("\n") ? "LF" : "CRLF");
+    WriteFile(d / "a.jsonl", fits + end + over + end + fits + "\r");
+    Ingested r = IngestAll({d / "a.jsonl"}, o);
+    ASSERT_EQ(r.docs.size(), 2u);
+    ASSERT_EQ(r.skipped.size(), 1u);
+    EXPECT_EQ(r.skipped[0].location, d / "a.jsonl:2");
+    EXPECT_EQ(r.skipped[0].reason,
+              "record too large: line over 100 bytes (--max-record-bytes)");
+  }
+}
+
 TEST(Ingest, JsonLinesFileReadInPiecesReadsEachRecordOnce) {
   TempDir d;
   const std::string path = d / "dump.jsonl";
