@@ -1335,6 +1335,36 @@ TEST(Cli, AnInputReadOnlyInPartExitsOne) {
   EXPECT_NE(r.err.find("typo.jsonl: cannot open"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1 input could not be read"), std::string::npos)
       << r.err;
+
+  // --floor reads as a scan does and exits as one does; so does compare
+  // with --in, whose IDF then covers part of the dump (review,
+  // thirty-eighth session: both exited 0).
+  WriteFile(d / "in/cut.jsonl.gz", gz.substr(0, gz.size() / 2));
+  r = RunRefrain("scan " + (d / "in") + " --floor --out " + (d / "out"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("1 input could not be read, or not to the end (listed "
+                       "above)\n"),
+            std::string::npos)
+      << r.err;
+  r = RunRefrain("scan " + (d / "typo.jsonl") + " --floor --out " +
+                 (d / "out"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  WriteFile(d / "bad.jsonl",
+            "{\"id\":\"a\",\"text\":\"ok\"}\n{\"id\":\"b\", x\n");
+  r = RunRefrain("scan " + (d / "bad.jsonl") + " --floor --out " + (d / "out"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = RunRefrain("scan " + (d / "bad.jsonl") + " --floor --strict --out " +
+                 (d / "out"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  r = RunRefrain("compare 1 2 --no-claims --in " + (d / "in/cut.jsonl.gz"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("jaccard"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("1 input could not be read, or not to the end (listed "
+                       "above): the comparison covers what was read"),
+            std::string::npos)
+      << r.err;
+  r = RunRefrain("compare 1 2 --no-claims --in " + (d / "whole.jsonl.gz"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST(Cli, OutDashPrintsReportJsonAlone) {

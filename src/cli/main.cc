@@ -752,6 +752,65 @@ absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
 
 // `written`: what WriteScanFiles returned if it ran before the index
 // commit.
+// A scan that read nothing (a mistyped path, a dump of bad records) has
+// written an empty report: a daily job must not take it for a quiet day.
+// kExitFailure (said on standard error) or kExitOk.
+int NothingRead(const refrain::Report& r) {
+  if (r.documents.size() != r.index.loaded) return kExitOk;
+  std::cerr << "refrain: no document read from the inputs";
+  if (!r.skipped.empty()) {
+    std::cerr << " (every record was skipped: " << r.skipped.size()
+              << ", listed above)";
+  }
+  std::cerr << "\n";
+  return kExitFailure;
+}
+
+// An input that could not be read, wholly or in part (a mistyped path, no
+// permission, a corrupt or cut .gz or .zst, a read error), lost records
+// no one can count, and a stream that failed its checksum may have given
+// damaged ones: a daily job must see it, --strict or not (review,
+// twenty-ninth session: a cut dump exited 0 with half its records, a
+// mistyped path among others exited 0).
+// kExitFailure (said on standard error) or kExitOk.
+int UnreadOrStrict(const ScanFlags& f, const refrain::Report& r) {
+  const auto unreadable = std::count_if(
+      r.skipped.begin(), r.skipped.end(),
+      [](const refrain::SkippedRecord& s) { return s.unreadable; });
+  if (unreadable > 0) {
+    std::cerr << "refrain: " << unreadable
+              << (unreadable == 1 ? " input" : " inputs")
+              << " could not be read, or not to the end (listed above)"
+              << (f.options.floor ? "" : ": the reports cover what was read")
+              << (f.options.index_path.empty() || f.options.index_read_only ? ""
+                  : r.index.withheld
+                      ? ", and nothing was added to the index (--strict)"
+                  : r.damaged.empty()
+                      ? ", and that was added to the index"
+                      : ", and that was added to the index but for the "
+                        "documents marked damaged")
+              << "\n";
+    return kExitFailure;
+  }
+  // Files a walk passed over by name (.DS_Store, README.md) are listed but
+  // are no failed records (review, thirty-second session: --strict failed
+  // on every folder copied from a Mac).
+  const auto failed = std::count_if(
+      r.skipped.begin(), r.skipped.end(),
+      [](const refrain::SkippedRecord& s) { return !s.passed_over; });
+  if (f.strict && failed > 0) {
+    std::cerr << "refrain: --strict: " << failed
+              << (failed == 1 ? " record" : " records") << " skipped";
+    if (r.index.withheld) {
+      std::cerr << "; nothing was added to the index " << f.options.index_path
+                << " (fix the records and run the scan again)";
+    }
+    std::cerr << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 int WriteScanOutputs(const ScanFlags& f,
                      absl::StatusOr<refrain::Report>& report,
                      std::optional<absl::StatusOr<uint64_t>> written) {
@@ -777,7 +836,11 @@ int WriteScanOutputs(const ScanFlags& f,
           report->input_bytes / 1e6, report->timings.total_s,
           report->input_bytes / 1e6 / std::max(report->timings.total_s, 1e-9));
     }
-    return kExitOk;
+    // The floor reads as a scan does, and says so as a scan does (review,
+    // thirty-eighth session: it exited 0 for a mistyped path, a cut .gz
+    // and --strict with skipped records).
+    if (const int code = NothingRead(*report); code != kExitOk) return code;
+    return UnreadOrStrict(f, *report);
   }
 
   refrain::WriteSkipped(report->skipped, std::cerr);
@@ -807,17 +870,7 @@ int WriteScanOutputs(const ScanFlags& f,
       out << " -> " << f.write_kept << "\n";
     }
   }
-  // A scan that read nothing (a mistyped path, a dump of bad records) has
-  // written an empty report: a daily job must not take it for a quiet day.
-  if (report->documents.size() == report->index.loaded) {
-    std::cerr << "refrain: no document read from the inputs";
-    if (!report->skipped.empty()) {
-      std::cerr << " (every record was skipped: " << report->skipped.size()
-                << ", listed above)";
-    }
-    std::cerr << "\n";
-    return kExitFailure;
-  }
+  if (const int code = NothingRead(*report); code != kExitOk) return code;
   // The outputs are written, but a stage that was asked for did not run to
   // the end: scripts must not take them for a full result.
   if (!report->claims_error.empty()) {
@@ -826,47 +879,7 @@ int WriteScanOutputs(const ScanFlags& f,
                  "claims\n";
     return kExitFailure;
   }
-  // An input that could not be read, wholly or in part (a mistyped path, no
-  // permission, a corrupt or cut .gz or .zst, a read error), lost records
-  // no one can count, and a stream that failed its checksum may have given
-  // damaged ones: a daily job must see it, --strict or not (review,
-  // twenty-ninth session: a cut dump exited 0 with half its records, a
-  // mistyped path among others exited 0).
-  const auto unreadable = std::count_if(
-      report->skipped.begin(), report->skipped.end(),
-      [](const refrain::SkippedRecord& s) { return s.unreadable; });
-  if (unreadable > 0) {
-    std::cerr << "refrain: " << unreadable
-              << (unreadable == 1 ? " input" : " inputs")
-              << " could not be read, or not to the end (listed above): the "
-                 "reports cover what was read"
-              << (f.options.index_path.empty() || f.options.index_read_only ? ""
-                  : report->index.withheld
-                      ? ", and nothing was added to the index (--strict)"
-                  : report->damaged.empty()
-                      ? ", and that was added to the index"
-                      : ", and that was added to the index but for the "
-                        "documents marked damaged")
-              << "\n";
-    return kExitFailure;
-  }
-  // Files a walk passed over by name (.DS_Store, README.md) are listed but
-  // are no failed records (review, thirty-second session: --strict failed
-  // on every folder copied from a Mac).
-  const auto failed = std::count_if(
-      report->skipped.begin(), report->skipped.end(),
-      [](const refrain::SkippedRecord& s) { return !s.passed_over; });
-  if (f.strict && failed > 0) {
-    std::cerr << "refrain: --strict: " << failed
-              << (failed == 1 ? " record" : " records") << " skipped";
-    if (report->index.withheld) {
-      std::cerr << "; nothing was added to the index " << f.options.index_path
-                << " (fix the records and run the scan again)";
-    }
-    std::cerr << "\n";
-    return kExitFailure;
-  }
-  return kExitOk;
+  return UnreadOrStrict(f, *report);
 }
 
 int RunGenerateCommand(const refrain::GenerateOptions& o) {
@@ -945,6 +958,20 @@ int RunCompareCommand(const CompareFlags& f) {
     refrain::WriteCompareJson(*c, std::cout);
   } else {
     refrain::WriteCompareText(*c, std::cout);
+  }
+  // An --in input read in part or not at all gives an IDF unlike the
+  // scan's: the scores are not the ones the scan of the dump reports
+  // (review, thirty-eighth session: exit 0 with a cut .gz and a missing
+  // path).
+  const auto unreadable = std::count_if(
+      c->skipped.begin(), c->skipped.end(),
+      [](const refrain::SkippedRecord& s) { return s.unreadable; });
+  if (unreadable > 0) {
+    std::cerr << "refrain: " << unreadable
+              << (unreadable == 1 ? " input" : " inputs")
+              << " could not be read, or not to the end (listed above): the "
+                 "comparison covers what was read\n";
+    return kExitFailure;
   }
   return kExitOk;
 }
