@@ -2090,6 +2090,52 @@ uint32_t ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
 
 namespace {
 
+// The first key that an object on the JSON Pointer `pointer` (RFC 6901:
+// "/article/body", "/authors/0") from `root` holds twice, unescaped; none
+// if each is once, or the path ends early (a missing field is said
+// elsewhere).
+std::optional<std::string> KeyTwiceOnPointer(simdjson::dom::element root,
+                                             std::string_view pointer) {
+  simdjson::dom::element at = root;
+  while (!pointer.empty()) {
+    pointer.remove_prefix(1);  // The '/'.
+    const size_t slash = pointer.find('/');
+    std::string token(pointer.substr(0, slash));
+    pointer = slash == std::string_view::npos ? std::string_view()
+                                              : pointer.substr(slash);
+    for (size_t k = token.find('~'); k != std::string::npos;
+         k = token.find('~', k + 1)) {
+      if (k + 1 < token.size() &&
+          (token[k + 1] == '0' || token[k + 1] == '1')) {
+        token.replace(k, 2, token[k + 1] == '0' ? "~" : "/");
+      }
+    }
+    simdjson::dom::object obj;
+    simdjson::dom::array arr;
+    if (!at.get_object().get(obj)) {
+      int count = 0;
+      simdjson::dom::element first;
+      for (auto [key, value] : obj) {
+        if (std::string_view(key) != token) continue;
+        if (++count == 2) return token;
+        first = value;
+      }
+      if (count == 0) return std::nullopt;
+      at = first;
+    } else if (!at.get_array().get(arr)) {
+      size_t index = 0;
+      if (std::from_chars(token.data(), token.data() + token.size(), index)
+                  .ec != std::errc() ||
+          arr.at(index).get(at)) {
+        return std::nullopt;
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
 enum class Metadata { kTitle, kDate, kSource, kOther };
 
 // The text of a JSONL metadata field whose value `v` is not null. A string
@@ -2257,6 +2303,19 @@ std::variant<Document, SkippedRecord> ParseRecord(
                            "keep one"));
         }
         seen |= 1u << i;
+      }
+    }
+    // The same along a JSON Pointer: a key given twice in any object on
+    // the way (review, thirty-eighth session: {"article":{"body":"teaser",
+    // "body":"..."}} was read with the teaser).
+    for (const std::string* field : fields) {
+      if (!field->starts_with("/")) continue;
+      if (std::optional<std::string> key = KeyTwiceOnPointer(root, *field)) {
+        return SkipOf(
+            record,
+            absl::StrCat("duplicate key '", *key, "' on the path ", *field,
+                         ": JSON readers disagree on which value counts (the "
+                         "first here, the last in Python and jq); keep one"));
       }
     }
   }

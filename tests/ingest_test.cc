@@ -876,6 +876,32 @@ TEST(Ingest, RecordsGivingAFieldTwiceAreSkipped) {
   r = IngestAll({d / "b.jsonl"}, o);
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].text, "six");
+  // Along a JSON Pointer too, in any object on the way (review,
+  // thirty-eighth session: the first "body" was read silently); keys off
+  // the path may repeat, and array steps pass.
+  o.text_field = "/article/body";
+  o.id_field = "/meta/ids/1";
+  WriteFile(
+      d / "p.jsonl",
+      "{\"meta\":{\"ids\":[\"x\",\"p1\"]},\"article\":{\"body\":\"a\","
+      "\"body\":\"b\"}}\n"
+      "{\"meta\":{\"ids\":[\"x\",\"p2\"]},\"article\":{\"body\":\"a\"},"
+      "\"article\":{\"body\":\"b\"}}\n"
+      "{\"meta\":{\"ids\":[\"x\",\"p3\"],\"ids\":[]},\"article\":{\"body\":"
+      "\"c\"}}\n"
+      "{\"meta\":{\"ids\":[\"x\",\"p4\"]},\"article\":{\"body\":\"d\","
+      "\"tag\":1,\"tag\":2},\"x\":1,\"x\":2}\n");
+  r = IngestAll({d / "p.jsonl"}, o);
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].id, "p4");
+  EXPECT_EQ(r.docs[0].text, "d");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[0].reason.substr(0, 47),
+            "duplicate key 'body' on the path /article/body:");
+  EXPECT_EQ(r.skipped[1].reason.substr(0, 50),
+            "duplicate key 'article' on the path /article/body:");
+  EXPECT_EQ(r.skipped[2].reason.substr(0, 45),
+            "duplicate key 'ids' on the path /meta/ids/1: ");
   // A null text is said as such, not as an empty one.
   WriteFile(d / "c.jsonl", "{\"id\":\"n\",\"text\":null}\n");
   r = IngestAll({d / "c.jsonl"});
