@@ -1410,8 +1410,8 @@ TEST(Index, RefusesAnIndexBuiltWithOtherParameters) {
   const std::string db = d / "news.db";
   Scan({Seed(0), Seed(1), Seed(2)}, db);
   ExpectRefused(db, "num_perm 128 (this scan: 64)", "--num-perm 64");
-  ExpectRefused(db, "bands 21 (this scan: 16)", "--bands 16 --rows 8");
-  ExpectRefused(db, "(--bands 21 --rows 6 give the index's banding)",
+  ExpectRefused(db, "bands 25 (this scan: 16)", "--bands 16 --rows 8");
+  ExpectRefused(db, "(--bands 25 --rows 5 give the index's banding)",
                 "--bands 16 --rows 8");
   // Said alone, not with every claim parameter after it (review,
   // thirty-second session).
@@ -1452,12 +1452,12 @@ TEST(Index, AnIndexWhoseFirstScanFailedTakesTheNextScansParameters) {
   ASSERT_TRUE(index.ok()) << index.status();
   EXPECT_EQ(index->params().num_perm, 64u);
   // The banding --threshold 0.5 chose (the report says which), not the
-  // first scan's (0.8: 21 x 6).
+  // first scan's (0.8: 25 x 5).
   const nlohmann::json j =
       nlohmann::json::parse(ReadFile(d / "o2/report.json"));
   EXPECT_EQ(index->params().lsh.bands, j["params"]["bands"].get<uint32_t>());
   EXPECT_EQ(index->params().lsh.rows, j["params"]["rows"].get<uint32_t>());
-  EXPECT_NE(index->params().lsh.rows, 6u);
+  EXPECT_NE(index->params().lsh.bands, 25u);
   EXPECT_EQ(index->CountDocuments().value_or(0), 2u);
   ExpectRefused(db, "num_perm 64 (this scan: 128)");
 }
@@ -1503,11 +1503,11 @@ TEST(Index, AnotherThresholdTakesTheIndexsBanding) {
       RunRefrain("scan " + (d / "repost.txt") + " --index " + db +
                  " --threshold 0.5 --out " + (d / "out"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("near-duplicates: threshold 0.50, LSH 21 bands x 6 "
+  EXPECT_NE(r.out.find("near-duplicates: threshold 0.50, LSH 25 bands x 5 "
                        "rows: 1 candidate pair, 1 verified pair"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("LSH banding 21 bands x 6 rows: the index's "
+  EXPECT_NE(r.out.find("LSH banding 25 bands x 5 rows: the index's "
                        "(--threshold 0.50 alone would choose"),
             std::string::npos)
       << r.out;

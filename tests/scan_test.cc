@@ -94,9 +94,12 @@ TEST(Scan, CorpusHasFiveDistinctArticles) {
   EXPECT_EQ(r.records, 5u);
   EXPECT_TRUE(r.pairs.empty());
   EXPECT_TRUE(r.clusters.empty());
-  // Banding tuned for 0.8 x 0.9 / (1 + 0.8 - 0.8 x 0.9) = 2/3.
-  EXPECT_NEAR(r.lsh_threshold, 2.0 / 3.0, 1e-12);
-  LshParams expected = OptimalLshParams(2.0 / 3.0, 128, 0.1, 0.9);
+  // Banding tuned for 0.7 x 0.9 / (1 + 0.7 - 0.7 x 0.9) = 0.589.
+  const double t = 0.7 * 0.9 / (1 + 0.7 - 0.7 * 0.9);
+  EXPECT_NEAR(r.lsh_threshold, t, 1e-12);
+  LshParams expected = OptimalLshParams(t, 128, 0.1, 0.9);
+  EXPECT_EQ(expected.bands, 25u);
+  EXPECT_EQ(expected.rows, 5u);
   EXPECT_EQ(r.lsh.bands, expected.bands);
   EXPECT_EQ(r.lsh.rows, expected.rows);
 }
