@@ -609,7 +609,7 @@ void AppendNearDuplicatesJson(const Report& r, std::string* out,
     w.Key("verified_edges");
     w.Uint(c.edges);
     w.Key("pairs");
-    w.String(dc.pairs_to_representative ? "representative" : "all");
+    w.String(dc.pairs_as_tree ? "tree" : "all");
     w.End();
   }
   w.End();

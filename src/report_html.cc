@@ -1132,7 +1132,7 @@ class Page {
     if (limit > 0) {
       absl::StrAppend(
           &h, "<details><summary>", Plural(ps.size(), "pair", "pairs"),
-          dc.pairs_to_representative ? " (each member with the kept one)" : "",
+          dc.pairs_as_tree ? " (a tree of them, from the kept one out)" : "",
           "</summary>\n<table><thead><tr><th>A</th><th>B</th><th class=\"n\">"
           "Jaccard</th><th class=\"n\">Containment</th><th class=\"n\">MinHash "
           "estimate</th></tr></thead><tbody>\n");

@@ -749,15 +749,28 @@ void ClusterAndListPairs(std::span<const Edge> edges, const PairsFn& evaluate,
   const SimilarityMatrix partners =
       report->similarity + SimilarityMatrix(report->similarity.transpose());
   std::vector<char> kept_flag(num_docs, 0);
+  std::vector<char> reached(num_docs, 0);
+  std::vector<uint32_t> queue;
   for (Cluster& c : clusters) {
     DocumentCluster dc;
     dc.kept = KeptMembers(c, *report, date_key, partners, &kept_flag);
-    dc.pairs_to_representative = c.members.size() > options.max_cluster_pairs;
-    if (dc.pairs_to_representative) {
-      for (uint32_t m : c.members) {
-        if (m != c.representative) {
-          listed.emplace_back(std::min(m, c.representative),
-                              std::max(m, c.representative));
+    dc.pairs_as_tree = c.members.size() > options.max_cluster_pairs;
+    if (dc.pairs_as_tree) {
+      // A spanning tree of verified pairs, breadth first from the
+      // representative: each member with the member it is reached from.
+      // Pairs of the representative with members it is no near-duplicate
+      // of (a chain of edits) were listed before, under both thresholds
+      // (review, thirty-eighth session).
+      queue.assign(1, c.representative);
+      reached[c.representative] = 1;
+      for (size_t q = 0; q < queue.size(); ++q) {
+        const uint32_t u = queue[q];
+        for (SimilarityMatrix::InnerIterator it(partners, u); it; ++it) {
+          const auto v = static_cast<uint32_t>(it.col());
+          if (reached[v]) continue;
+          reached[v] = 1;
+          queue.push_back(v);
+          listed.emplace_back(std::min(u, v), std::max(u, v));
         }
       }
     }

@@ -354,14 +354,14 @@ TEST(Limits, TwentyThousandIdenticalArticlesAreOneLinearCluster) {
   EXPECT_EQ(r.documents.size(), 20000u);
   ASSERT_EQ(r.clusters.size(), 1u);
   EXPECT_EQ(r.clusters[0].cluster.members.size(), 20000u);
-  EXPECT_TRUE(r.clusters[0].pairs_to_representative);
+  EXPECT_TRUE(r.clusters[0].pairs_as_tree);
   EXPECT_EQ(r.pairs.size(), 19999u);
   EXPECT_LE(r.candidate_pairs, 20000u * 20);  // Linear, not 2e8.
   // Copies of one story are not recurring claims of different stories.
   EXPECT_TRUE(r.claims.matches.empty());
   Json j = Json::parse(JsonOf(r));
   EXPECT_EQ(j["near_duplicates"]["pairs"].size(), 19999u);
-  EXPECT_EQ(j["near_duplicates"]["clusters"][0]["pairs"], "representative");
+  EXPECT_EQ(j["near_duplicates"]["clusters"][0]["pairs"], "tree");
 }
 
 TEST(Limits, StopWordsOrPunctuationOnlyGiveNoClaimsAndNoCrash) {

@@ -434,10 +434,36 @@ TEST(Scan, LargeClustersListRepresentativePairs) {
   Report r = Scan({d / "copies.jsonl"}, o);
   ASSERT_EQ(r.clusters.size(), 1u);
   EXPECT_EQ(r.clusters[0].cluster.members.size(), 120u);
-  EXPECT_TRUE(r.clusters[0].pairs_to_representative);
+  EXPECT_TRUE(r.clusters[0].pairs_as_tree);
   EXPECT_EQ(r.pairs.size(), 119u);  // not 7,140
   Json j = Json::parse(JsonOf(r));
-  EXPECT_EQ(j["near_duplicates"]["clusters"][0]["pairs"], "representative");
+  EXPECT_EQ(j["near_duplicates"]["clusters"][0]["pairs"], "tree");
+}
+
+// The tree a large cluster lists holds verified pairs only: of a chain of
+// edits A ~ B ~ C, A-B and B-C, not the representative's A-C, which is no
+// near-duplicate (review, thirty-eighth session: such pairs were listed,
+// under both thresholds, in pairs.csv and the summary's top pairs).
+TEST(Scan, LargeClustersListATreeOfVerifiedPairs) {
+  TempDir d;
+  const std::vector<std::string> chain =
+      testing::ChainOfEdits(ReadFile(CorpusDir() + "/" + kSeed001));
+  std::string lines;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    lines += "{\"id\":\"v" + std::to_string(i) + "\",\"text\":\"" + chain[i] +
+             "\"}\n";
+  }
+  WriteFile(d / "chain.jsonl", lines);
+  ScanOptions o;
+  o.max_cluster_pairs = 2;
+  Report r = Scan({d / "chain.jsonl"}, o);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  EXPECT_TRUE(r.clusters[0].pairs_as_tree);
+  EXPECT_EQ(r.clusters[0].cluster.edges, 2u);  // A-C is no pair.
+  ASSERT_EQ(r.pairs.size(), 2u);
+  EXPECT_EQ(std::pair(r.pairs[0].a, r.pairs[0].b), std::pair(0u, 1u));
+  EXPECT_EQ(std::pair(r.pairs[1].a, r.pairs[1].b), std::pair(1u, 2u));
+  for (const NearDuplicatePair& p : r.pairs) EXPECT_GE(p.jaccard, 0.8);
 }
 
 TEST(Scan, DuplicateIdsAreSkippedNotMerged) {
@@ -694,7 +720,7 @@ TEST(Report, NearDuplicatesRenderAsNlohmannDumps) {
         EXPECT_EQ(nd["clusters"][0]["members"][2], tricky[3]);
         EXPECT_EQ(nd["clusters"][0]["representative"], tricky[3]);
         EXPECT_EQ(nd["clusters"][0]["pairs"], "all");
-        EXPECT_EQ(nd["clusters"][1]["pairs"], "representative");
+        EXPECT_EQ(nd["clusters"][1]["pairs"], "tree");
         EXPECT_EQ(nd["clusters"][1]["verified_edges"], 2u);
         // The keys in the order of docs/report-format.md (a reparse keeps
         // any order, so the dump comparison does not check it).

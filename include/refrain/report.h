@@ -37,8 +37,11 @@ struct NearDuplicatePair {
 struct DocumentCluster {
   Cluster cluster;
   // True when the cluster has more than max_cluster_pairs members and its
-  // entries in Report::pairs are each member's edge to the representative.
-  bool pairs_to_representative = false;
+  // entries in Report::pairs are a spanning tree of its verified pairs,
+  // grown breadth first from the representative (each member with the
+  // member it is reached from; for copies of one text, each with the
+  // representative).
+  bool pairs_as_tree = false;
   // The members a deduplicated dataset keeps (documents.csv keep = 1,
   // --write-kept), ascending: the representative, then, in the order
   // ScanOptions::keep prefers, each member with no verified edge to one

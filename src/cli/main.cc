@@ -376,8 +376,9 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "bucket's first member only")
       ->capture_default_str();
   cmd->add_option("--max-cluster-pairs", o.max_cluster_pairs,
-                  "Clusters larger than this list each member's pair with "
-                  "the representative instead of all pairs")
+                  "Clusters larger than this list a spanning tree of their "
+                  "verified pairs, grown from the representative, instead of "
+                  "all pairs")
       ->capture_default_str();
   cmd->add_option("--threads", o.threads,
                   "Worker threads, 0 = the CPUs this process may use, at most "

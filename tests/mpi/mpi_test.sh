@@ -148,14 +148,14 @@ python3 "$src/tests/mpi/same_report.py" "$work/large-1/report.json" \
   "$work/large-2/report.json" 2
 
 # The capped run did cap: a bucket over 3 members and a cluster listed
-# as pairs to its representative.
+# as a tree of its verified pairs.
 python3 - "$work/capped-3/report.json" <<'PY'
 import json, sys
 nd = json.load(open(sys.argv[1]))["near_duplicates"]
 assert nd["capped_buckets"] > 0, nd["capped_buckets"]
-big = [c for c in nd["clusters"] if c["pairs"] == "representative"]
+big = [c for c in nd["clusters"] if c["pairs"] == "tree"]
 assert big and max(c["size"] for c in big) == 9, big
-print(f"capped: {nd['capped_buckets']} capped buckets, a cluster of 9 (an article and its 8 copies) as pairs to its representative")
+print(f"capped: {nd['capped_buckets']} capped buckets, a cluster of 9 (an article and its 8 copies) as a tree of its verified pairs")
 PY
 
 # The shared footer was excluded as boilerplate in the 3-rank run too.
