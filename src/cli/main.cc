@@ -751,8 +751,6 @@ absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
   return kept;
 }
 
-// `written`: what WriteScanFiles returned if it ran before the index
-// commit.
 // A scan that read nothing (a mistyped path, a dump of bad records) has
 // written an empty report: a daily job must not take it for a quiet day.
 // kExitFailure (said on standard error) or kExitOk.
@@ -812,6 +810,8 @@ int UnreadOrStrict(const ScanFlags& f, const refrain::Report& r) {
   return kExitOk;
 }
 
+// `written`: what WriteScanFiles returned if it ran before the index
+// commit.
 int WriteScanOutputs(const ScanFlags& f,
                      absl::StatusOr<refrain::Report>& report,
                      std::optional<absl::StatusOr<uint64_t>> written) {
