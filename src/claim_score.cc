@@ -1027,36 +1027,36 @@ Impl& Mutable(std::shared_ptr<Impl>& p) {
 }
 }  // namespace
 
+namespace {
+
+bool Holds(const TermList& list, std::string_view x) {
+  return std::find(list.begin(), list.end(), x) != list.end();
+}
+
+// Whether x's figure v is missing from y's, conversions left out: "$11bn
+// (£5.7bn)" states $11bn, which "an $11bn fraud" states too. A conversion
+// still counts as y's: "£5.7bn" is stated by "$11bn (£5.7bn)".
+bool NotShared(const UnitTerms& x, const UnitTerms& y, std::string_view v) {
+  return !Holds(x.conversions, v) && !Holds(y.numbers, v);
+}
+
+}  // namespace
+
 std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
                                            const UnitTerms& b) {
-  auto in = [](const TermList& list, std::string_view x) {
-    return std::find(list.begin(), list.end(), x) != list.end();
-  };
-  // A's figures missing from b's, conversions left out: "$11bn (£5.7bn)"
-  // states $11bn, which "an $11bn fraud" states too. A conversion still
-  // counts as b's: "£5.7bn" is stated by "$11bn (£5.7bn)".
-  auto only = [&](const UnitTerms& x, const UnitTerms& y) {
+  auto only = [](const UnitTerms& x, const UnitTerms& y) {
     size_t count = 0;
-    for (std::string_view v : x.numbers) {
-      count += !in(x.conversions, v) && !in(y.numbers, v);
-    }
+    for (std::string_view v : x.numbers) count += NotShared(x, y, v);
     return count;
   };
   return {only(a, b), only(b, a)};
 }
 
 bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b) {
-  auto in = [](const TermList& list, std::string_view x) {
-    return std::find(list.begin(), list.end(), x) != list.end();
-  };
-  // Whether x states a figure y does not, a year or not as `years` says
-  // (conversions left out, as in NumbersNotShared).
-  auto only = [&](const UnitTerms& x, const UnitTerms& y, bool years) {
+  // Whether x states a figure y does not, a year or not as `years` says.
+  auto only = [](const UnitTerms& x, const UnitTerms& y, bool years) {
     for (std::string_view v : x.numbers) {
-      if (!in(x.conversions, v) && !in(y.numbers, v) &&
-          in(x.years, v) == years) {
-        return true;
-      }
+      if (NotShared(x, y, v) && Holds(x.years, v) == years) return true;
     }
     return false;
   };

@@ -751,6 +751,14 @@ absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
   return kept;
 }
 
+// Inputs that could not be read, wholly or in part (SkippedRecord::
+// unreadable).
+size_t CountUnreadable(const std::vector<refrain::SkippedRecord>& skipped) {
+  return static_cast<size_t>(std::count_if(
+      skipped.begin(), skipped.end(),
+      [](const refrain::SkippedRecord& s) { return s.unreadable; }));
+}
+
 // A scan that read nothing (a mistyped path, a dump of bad records) has
 // written an empty report: a daily job must not take it for a quiet day.
 // kExitFailure (said on standard error) or kExitOk.
@@ -773,10 +781,7 @@ int NothingRead(const refrain::Report& r) {
 // mistyped path among others exited 0).
 // kExitFailure (said on standard error) or kExitOk.
 int UnreadOrStrict(const ScanFlags& f, const refrain::Report& r) {
-  const auto unreadable = std::count_if(
-      r.skipped.begin(), r.skipped.end(),
-      [](const refrain::SkippedRecord& s) { return s.unreadable; });
-  if (unreadable > 0) {
+  if (const size_t unreadable = CountUnreadable(r.skipped); unreadable > 0) {
     std::cerr << "refrain: " << unreadable
               << (unreadable == 1 ? " input" : " inputs")
               << " could not be read, or not to the end (listed above)"
@@ -964,10 +969,7 @@ int RunCompareCommand(const CompareFlags& f) {
   // scan's: the scores are not the ones the scan of the dump reports
   // (review, thirty-eighth session: exit 0 with a cut .gz and a missing
   // path).
-  const auto unreadable = std::count_if(
-      c->skipped.begin(), c->skipped.end(),
-      [](const refrain::SkippedRecord& s) { return s.unreadable; });
-  if (unreadable > 0) {
+  if (const size_t unreadable = CountUnreadable(c->skipped); unreadable > 0) {
     std::cerr << "refrain: " << unreadable
               << (unreadable == 1 ? " input" : " inputs")
               << " could not be read, or not to the end (listed above): the "
