@@ -34,6 +34,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "cpus.h"
 #include "hash.h"
@@ -774,6 +775,14 @@ std::string TidyPath(const std::string& path) {
   return out;
 }
 
+// Whether an HTML page is a report.html of refrain (report_html.cc writes
+// this generator tag in its head, within the first kilobyte).
+bool IsRefrainReport(std::string_view html) {
+  return html.substr(0, 2048).find(
+             "<meta name=\"generator\" content=\"refrain\">") !=
+         std::string_view::npos;
+}
+
 namespace {
 
 // The walk: expands paths into the files to read, in input order, with the
@@ -963,6 +972,41 @@ class Lister {
     return !ec;
   }
 
+  // Whether a directory whose entries are `listed` is an earlier run's
+  // output: nothing but report files (and hidden ones, such as a temporary
+  // file left by a killed run), its report.json or report.html refrain's.
+  static bool IsEarlierOutput(const std::string& dir,
+                              std::span<const InputFile> listed) {
+    bool any = false;
+    for (const InputFile& f : listed) {
+      const std::string name = fs::path(f.path).filename().string();
+      if (name.starts_with(".")) continue;
+      if (std::find_if(std::begin(kReportFiles), std::end(kReportFiles),
+                       [&](const char* r) { return name == r; }) ==
+          std::end(kReportFiles)) {
+        return false;
+      }
+      any = true;
+    }
+    if (!any) return false;
+    // The first bytes name the tool: report.json's third line, and
+    // report.html's generator tag within its head.
+    std::string head(2048, '\0');
+    for (const char* name : {"report.json", "report.html"}) {
+      std::FILE* f = std::fopen(Child(dir, name).c_str(), "rb");
+      if (f == nullptr) continue;
+      head.resize(std::fread(head.data(), 1, 2048, f));
+      std::fclose(f);
+      if (std::string_view(name) == "report.json"
+              ? head.find("\n  \"tool\": \"refrain\",\n") != std::string::npos
+              : IsRefrainReport(head)) {
+        return true;
+      }
+      head.assign(2048, '\0');
+    }
+    return false;
+  }
+
   // Every file under `root`, sorted by path, with the entries that are not
   // read in their places and why: a directory that cannot be read, a
   // symbolic link to a directory (not followed, as find and ripgrep do not:
@@ -988,6 +1032,8 @@ class Lister {
           dir_id ? named_.lower_bound({*dir_id, std::string()}) : named_.end();
       const bool has_named =
           named != named_.end() && named->first.first == *dir_id;
+      const size_t first = files.size();
+      const size_t subdirectories = pending.size();
       std::error_code ec;
       fs::directory_iterator it(dir, ec);
       for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
@@ -1071,6 +1117,17 @@ class Lister {
         files.push_back(
             {dir, absl::StrCat("cannot read directory: ", ec.message()), 0});
         files.back().unreadable = true;
+      } else if (dir != root && pending.size() == subdirectories &&
+                 IsEarlierOutput(dir, std::span(files).subspan(first))) {
+        // `scan dump --out dump/monday` on Monday, `scan dump` on Tuesday:
+        // Monday's report.json is no article (review 38a-05: read as a bad
+        // record, it failed --strict). Nothing of the user's is in it.
+        files.resize(first);
+        files.push_back({dir,
+                         "an earlier refrain --out directory (report files "
+                         "only): not walked (name it as an input to read it)",
+                         0});
+        files.back().passed_over = true;
       }
     }
     std::sort(
@@ -1678,7 +1735,9 @@ uint32_t RepairLoneSurrogateEscapes(std::string* json) {
 // returns how many. simdjson rejects the whole record for one ("Problem
 // while parsing a number"), though JSON sets no limit and exporters write
 // them (Python's 128-bit hashes, Go's big.Int): a field the scan never
-// reads cost the article. Quoted, an id keeps its exact digits.
+// reads cost the article. Quoted, an id keeps its exact digits. Each is
+// marked by a leading U+0000 (the escape \u0000) so that the readers tell
+// it from a string (QuotedNumber): an id of 1.5e400 is skipped as 1.5 is.
 uint32_t QuoteOutOfRangeNumbers(std::string* json) {
   std::string& s = *json;
   auto digits = [&](size_t i) {
@@ -1749,13 +1808,22 @@ uint32_t QuoteOutOfRangeNumbers(std::string* json) {
     }
     if (r.ec == std::errc::result_out_of_range) {
       s.insert(j, 1, '"');
-      s.insert(i, 1, '"');
-      j += 2;
+      s.insert(i, "\"\\u0000");
+      j += 8;
       ++quoted;
     }
     i = j - 1;
   }
   return quoted;
+}
+
+// The number as written if `sv` is one that QuoteOutOfRangeNumbers put in
+// quotes in a record where it did (`quoted`), else nullopt.
+std::optional<std::string_view> QuotedNumber(std::string_view sv, bool quoted) {
+  if (!quoted || !sv.starts_with(std::string_view("\0", 1))) {
+    return std::nullopt;
+  }
+  return sv.substr(1);
 }
 
 SkippedRecord SkipOf(const RawRecord& r, std::string reason) {
@@ -2066,14 +2134,6 @@ absl::Status ReadInputFiles(
   return absl::OkStatus();
 }
 
-// Whether an HTML page is a report.html of refrain (report_html.cc writes
-// this generator tag in its head, within the first kilobyte).
-bool IsRefrainReport(std::string_view html) {
-  return html.substr(0, 2048).find(
-             "<meta name=\"generator\" content=\"refrain\">") !=
-         std::string_view::npos;
-}
-
 uint32_t ConvertRecordToUtf8(RawRecord* record, const IngestOptions& options) {
   // A page in a legacy encoding that it declares (ISO-8859-1, KOI8-R,
   // Shift_JIS, ... in older news archives) is read in it; valid UTF-8 is
@@ -2152,9 +2212,12 @@ enum class Metadata { kTitle, kDate, kSource, kOther };
 // outside the years 0001-9999; a title in parts (an array of strings) is
 // joined by spaces; a source object with a string "name" (NewsAPI's {"id":
 // ..., "name": "BBC News"}) is that name; anything else is its JSON text.
-std::string MetadataText(simdjson::dom::element v, Metadata kind) {
+std::string MetadataText(simdjson::dom::element v, Metadata kind,
+                         bool quoted_numbers) {
   std::string_view sv;
-  if (!v.get_string().get(sv)) return std::string(sv);
+  if (!v.get_string().get(sv)) {
+    return std::string(QuotedNumber(sv, quoted_numbers).value_or(sv));
+  }
   if (double x; kind == Metadata::kDate && !v.get_double().get(x)) {
     // get_double also reads integers; those beyond 2^53 are no dates.
     const double seconds = std::abs(x) >= 1e11 ? x / 1000 : x;
@@ -2176,7 +2239,8 @@ std::string MetadataText(simdjson::dom::element v, Metadata kind) {
     bool strings = true;
     for (simdjson::dom::element part : parts) {
       if (part.is_null()) continue;
-      strings = strings && !part.get_string().get(sv);
+      strings = strings && !part.get_string().get(sv) &&
+                !QuotedNumber(sv, quoted_numbers);
       if (!strings) break;
       if (!out.empty()) out.push_back(' ');
       out.append(sv);
@@ -2186,7 +2250,11 @@ std::string MetadataText(simdjson::dom::element v, Metadata kind) {
   if (simdjson::dom::object o; kind == Metadata::kSource &&
                                !v.get_object().get(o) &&
                                !o.at_key("name").get_string().get(sv)) {
-    return std::string(sv);
+    return std::string(QuotedNumber(sv, quoted_numbers).value_or(sv));
+  }
+  if (quoted_numbers) {
+    // The numbers' marks out again: written as strings, as in the text.
+    return absl::StrReplaceAll(simdjson::minify(v), {{"\"\\u0000", "\""}});
   }
   return simdjson::minify(v);
 }
@@ -2242,6 +2310,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
     if (repaired > 0) err = parser.parse(record.bytes).get(root);
   }
   // Lone surrogate escapes and numbers out of range, in either order.
+  bool quoted_numbers = false;  // By QuoteOutOfRangeNumbers.
   for (bool surrogates = false, numbers = false;;) {
     if (err == simdjson::STRING_ERROR && !surrogates) {
       surrogates = true;
@@ -2251,6 +2320,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
     } else if (err == simdjson::NUMBER_ERROR && !numbers) {
       numbers = true;
       if (QuoteOutOfRangeNumbers(&record.bytes) == 0) break;
+      quoted_numbers = true;
     } else {
       break;
     }
@@ -2340,7 +2410,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
   auto read = [&](const std::string& name, simdjson::dom::element v,
                   std::string* out) -> std::optional<std::string> {
     std::string_view sv;
-    if (!v.get_string().get(sv)) {
+    if (!v.get_string().get(sv) && !QuotedNumber(sv, quoted_numbers)) {
       out->assign(sv);
       return std::nullopt;
     }
@@ -2349,7 +2419,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
       out->clear();
       for (simdjson::dom::element part : parts) {
         if (part.is_null()) continue;
-        if (part.get_string().get(sv)) {
+        if (part.get_string().get(sv) || QuotedNumber(sv, quoted_numbers)) {
           return absl::StrCat("field '", name,
                               "' is an array holding something other than "
                               "strings");
@@ -2397,8 +2467,13 @@ std::variant<Document, SkippedRecord> ParseRecord(
     int64_t i = 0;
     uint64_t u = 0;
     double x = 0;
-    if (!v.get_string().get(sv)) {
-      doc.id = sv;
+    std::optional<std::string_view> n;
+    if (!v.get_string().get(sv) &&
+        // A whole number beyond 64 bits keeps its digits; one with a
+        // fraction or an exponent is not whole as far as a reader knows.
+        !((n = QuotedNumber(sv, quoted_numbers)) &&
+          n->find_first_of(".eE") != std::string_view::npos)) {
+      doc.id = n.value_or(sv);
     } else if (!v.get_int64().get(i)) {
       doc.id = absl::StrCat(i);
     } else if (!v.get_uint64().get(u)) {
@@ -2420,7 +2495,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
         std::tuple{&options.source_field, &doc.source, Metadata::kSource}}) {
     simdjson::dom::element v;
     if (find(*name, &v) || v.is_null()) continue;  // Optional: absent.
-    *out = MetadataText(v, kind);
+    *out = MetadataText(v, kind, quoted_numbers);
   }
   if (options.html) {
     // Without a title field, the page's own headline (h1, else title).

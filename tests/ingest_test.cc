@@ -669,6 +669,7 @@ TEST(Ingest, WalkSaysWhatItDoesNotReadAndLeavesOutItsOwnOutputs) {
       "report</title></head><body><p>An article.</p></body></html>";
   WriteFile(d / "in/refrain-out/report.html", page);
   WriteFile(d / "in/old/report.html", page);
+  WriteFile(d / "in/report.html", page);
   WriteFile(d / "in/refrain-out/.report.json.tmp.x", "");
   // Hidden entries: one skipped entry each, a directory not walked
   // (review, twenty-ninth session: left out in silence, even under
@@ -681,7 +682,7 @@ TEST(Ingest, WalkSaysWhatItDoesNotReadAndLeavesOutItsOwnOutputs) {
   Ingested r = IngestAll({d / "in"}, o);
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].location, d / "in/a.txt");
-  ASSERT_EQ(r.skipped.size(), 4u);
+  ASSERT_EQ(r.skipped.size(), 5u);
   EXPECT_EQ(r.skipped[0].location, d / "in/.DS_Store");
   EXPECT_EQ(r.skipped[0].reason,
             "hidden file: not read (name it as an input to read it)");
@@ -693,12 +694,26 @@ TEST(Ingest, WalkSaysWhatItDoesNotReadAndLeavesOutItsOwnOutputs) {
   EXPECT_EQ(r.skipped[0].reason,
             "symbolic link to a directory: not followed (name it as an input "
             "to read it)");
-  EXPECT_EQ(r.skipped[1].location, d / "in/old/report.html");
-  EXPECT_EQ(r.skipped[1].reason, "a refrain report.html, not an article");
+  // An earlier run's output directory, nothing but reports: passed over
+  // whole, as this run's is left out.
+  EXPECT_EQ(r.skipped[1].location, d / "in/old");
+  EXPECT_EQ(r.skipped[1].reason,
+            "an earlier refrain --out directory (report files only): not "
+            "walked (name it as an input to read it)");
+  EXPECT_TRUE(r.skipped[1].passed_over);
+  EXPECT_EQ(r.skipped[2].location, d / "in/report.html");
+  EXPECT_EQ(r.skipped[2].reason, "a refrain report.html, not an article");
+  // Named, it is walked; its report.html is still no article.
+  r = IngestAll({d / "in/old"}, o);
+  EXPECT_EQ(r.docs.size(), 0u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].location, d / "in/old/report.html");
+  std::filesystem::remove_all(d / "in/old");
+  std::filesystem::remove(d / "in/report.html");
   // Named after the walk, the hidden directory is read and not listed.
   r = IngestAll({d / "in", d / "in/.drafts"}, o);
   ASSERT_EQ(r.docs.size(), 3u);
-  ASSERT_EQ(r.skipped.size(), 3u);
+  ASSERT_EQ(r.skipped.size(), 2u);
   EXPECT_EQ(r.skipped[0].location, d / "in/.DS_Store");
   EXPECT_EQ(r.skipped[1].location, d / "in/link");
   std::filesystem::remove_all(d / "in/.drafts");
@@ -713,9 +728,9 @@ TEST(Ingest, WalkSaysWhatItDoesNotReadAndLeavesOutItsOwnOutputs) {
   r = IngestAll({d / "in"}, o);
   ASSERT_EQ(r.docs.size(), 2u);
   EXPECT_EQ(r.docs[1].location, d / "in/refrain-out/note.txt");
-  ASSERT_EQ(r.skipped.size(), 4u);
-  EXPECT_EQ(r.skipped[2].location, d / "in/refrain-out/.report.json.tmp.x");
-  EXPECT_EQ(r.skipped[3].location, d / "in/refrain-out/report.html");
+  ASSERT_EQ(r.skipped.size(), 3u);
+  EXPECT_EQ(r.skipped[1].location, d / "in/refrain-out/.report.json.tmp.x");
+  EXPECT_EQ(r.skipped[2].location, d / "in/refrain-out/report.html");
 }
 
 // Inputs that overlap read each file once: a directory and a file or a
@@ -1637,9 +1652,20 @@ TEST(Ingest, NumbersBeyondSimdjsonsRangeDoNotCostTheRecord) {
       R"({"id":"f","text":"In range.","n":18446744073709551615,"m":-9223372036854775808,"x":1e-400})"
       "\n"
       R"({"id":-9223372036854775809,"text":"A negative id.","date":1e400})"
+      "\n"
+      // Review 38a-08: an id beyond a double's range is no whole number as
+      // far as a reader knows, skipped as 1.5 is; a text that is a number
+      // is no text, however large; a title that is one is kept as written.
+      R"({"id":1.5e400,"text":"An id with a fraction."})"
+      "\n"
+      R"({"id":"g","text":123456789012345678901234567890})"
+      "\n"
+      R"({"id":"h","text":["One part.", 1e999]})"
+      "\n"
+      R"({"id":"i","text":"A titled one.","title":-1e999,"source":{"name":1e999},"url":[1e999]})"
       "\n");
   Ingested r = IngestAll({d / "a.jsonl"});
-  ASSERT_EQ(r.docs.size(), 6u);
+  ASSERT_EQ(r.docs.size(), 7u);
   EXPECT_EQ(r.docs[0].id, "18446744073709551616");
   EXPECT_EQ(r.docs[0].text, "A big id.");
   EXPECT_EQ(r.docs[1].id, "b");
@@ -1650,11 +1676,23 @@ TEST(Ingest, NumbersBeyondSimdjsonsRangeDoNotCostTheRecord) {
   EXPECT_EQ(r.docs[4].id, "f");
   EXPECT_EQ(r.docs[5].id, "-9223372036854775809");
   EXPECT_EQ(r.docs[5].date, "1e400");
+  EXPECT_EQ(r.docs[6].id, "i");
+  EXPECT_EQ(r.docs[6].title, "-1e999");
+  EXPECT_EQ(r.docs[6].source, "1e999");
+  EXPECT_EQ(r.docs[6].url, "[\"1e999\"]");
   for (const Document& doc : r.docs) EXPECT_EQ(doc.invalid_utf8, doc.id == "e");
-  ASSERT_EQ(r.skipped.size(), 1u);
+  ASSERT_EQ(r.skipped.size(), 4u);
   EXPECT_EQ(r.skipped[0].location, (d / "a.jsonl") + ":4");
   EXPECT_EQ(r.skipped[0].reason,
             "malformed JSON: Problem while parsing a number");
+  EXPECT_EQ(r.skipped[1].location, (d / "a.jsonl") + ":8");
+  EXPECT_EQ(r.skipped[1].reason,
+            "field 'id' is not a string or a whole number");
+  EXPECT_EQ(r.skipped[2].location, (d / "a.jsonl") + ":9");
+  EXPECT_EQ(r.skipped[2].reason, "field 'text' is not a string");
+  EXPECT_EQ(r.skipped[3].location, (d / "a.jsonl") + ":10");
+  EXPECT_EQ(r.skipped[3].reason,
+            "field 'text' is an array holding something other than strings");
 }
 
 // The MPI scan shares the listed files out among ranks: reading the list in

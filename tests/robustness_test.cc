@@ -178,6 +178,48 @@ TEST(Limits, RecordOverMaxRecordBytesIsSkippedAndTheRunGoesOn) {
   EXPECT_TRUE(fs::exists(d / "out2/report.json"));
 }
 
+// Monday's run wrote its reports inside the dump; Tuesday's scan of the
+// dump passes the folder over as a whole, so --strict holds (review 38a-05:
+// report.json was read as a bad record). Named, it is read.
+TEST(Limits, AnEarlierOutDirectoryInTheDumpIsPassedOver) {
+  TempDir d;
+  WriteFile(d / "dump/a.jsonl",
+            "{\"id\":\"one\",\"text\":\"The first article of the dump.\"}\n"
+            "{\"id\":\"two\",\"text\":\"The second article of it.\"}\n");
+  CliRun monday =
+      RunCli({"scan", d / "dump", "--out", d / "dump/monday", "--quiet"});
+  ASSERT_EQ(monday.exit_code, 0) << monday.err;
+  ASSERT_TRUE(fs::exists(d / "dump/monday/report.json"));
+  CliRun tuesday = RunCli(
+      {"scan", d / "dump", "--out", d / "tuesday", "--quiet", "--strict"});
+  EXPECT_EQ(tuesday.exit_code, 0) << tuesday.err;
+  Json j = Json::parse(ReadFile(d / "tuesday/report.json"));
+  EXPECT_EQ(j["inputs"]["documents"], 2);
+  ASSERT_EQ(j["inputs"]["skipped"].size(), 1u) << j["inputs"];
+  const Json& s = j["inputs"]["skipped"][0];
+  EXPECT_EQ(s["source"], d / "dump/monday");
+  EXPECT_EQ(s["reason"],
+            "an earlier refrain --out directory (report files only): not "
+            "walked (name it as an input to read it)");
+  EXPECT_EQ(s["passed_over"], true);
+  // A folder of report files that are not refrain's is the user's: read.
+  WriteFile(d / "dump/theirs/report.json",
+            "{\"id\":\"theirs\",\"text\":\"A report of theirs.\"}\n");
+  CliRun theirs = RunCli(
+      {"scan", d / "dump", "--out", d / "wednesday", "--quiet", "--strict"});
+  EXPECT_EQ(theirs.exit_code, 0) << theirs.err;
+  j = Json::parse(ReadFile(d / "wednesday/report.json"));
+  EXPECT_EQ(j["inputs"]["documents"], 3);
+  // Monday's folder holding an article too is walked: nothing of the
+  // user's is left unread.
+  WriteFile(d / "dump/monday/late.txt", "An article filed late.\n");
+  CliRun strict = RunCli(
+      {"scan", d / "dump", "--out", d / "thursday", "--quiet", "--strict"});
+  EXPECT_EQ(strict.exit_code, 1);
+  j = Json::parse(ReadFile(d / "thursday/report.json"));
+  EXPECT_EQ(j["inputs"]["documents"], 4);
+}
+
 TEST(Limits, DeeplyNestedJsonIsASkippedRecordNotACrash) {
   TempDir d;
   const size_t depth = 100000;
