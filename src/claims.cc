@@ -347,7 +347,7 @@ double EffectiveClaimThreshold(const ClaimOptions& options) {
 }
 
 std::string SentenceLocaleOf(std::string_view language) {
-  const std::string code = IsoCodeOf(language);
+  const std::string code = IcuLanguageOf(language);
   return (code.empty() ? std::string("en") : code) + "@ss=standard";
 }
 
@@ -2525,7 +2525,8 @@ absl::Status CheckClaimMemory(std::span<const Document> docs,
   return absl::ResourceExhaustedError(absl::StrFormat(
       "claims: the claims stage would need about %.2f GB for %.1f MB of "
       "article text (100 MB + 14 bytes per byte), over --claim-max-memory "
-      "%.2f GB (the memory available when the scan started, unless set): "
+      "%.3g GB (as given, or by default the memory available when the scan "
+      "started): "
       "scan smaller dumps for claims, raise --claim-max-memory if the "
       "estimate is too high for these texts (0: no check), or run with "
       "--no-claims",

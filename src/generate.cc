@@ -58,17 +58,27 @@ class SentenceSource {
         skipped.push_back(std::get<SkippedRecord>(std::move(v)));
       }
     };
+    // What a folder holds besides articles (a README, .DS_Store) is passed
+    // over, as a scan passes it over (review 39a-02: it failed the run).
     std::function<void(SkippedRecord &&)> on_skip = [&](SkippedRecord&& r) {
-      skipped.push_back(std::move(r));
+      if (!r.passed_over) skipped.push_back(std::move(r));
     };
     if (auto st = ReadRecords(paths, io, on_record, on_skip); !st.ok())
       return st;
     // A benchmark corpus says what it was made of: a source path or record
-    // that cannot be read fails the run rather than thin the sentences.
+    // that cannot be read fails the run rather than thin the sentences: a
+    // bad record as bad input (exit 2), a path that cannot be read as a
+    // failure (exit 1), as scan says.
     if (!skipped.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--source: ", skipped.size(), " records not read; the first: ",
-          skipped[0].location, ": ", skipped[0].reason));
+      const std::string what =
+          absl::StrCat("--source: ", skipped.size(),
+                       " records not read; the first: ", skipped[0].location,
+                       ": ", skipped[0].reason);
+      const bool unreadable =
+          std::any_of(skipped.begin(), skipped.end(),
+                      [](const SkippedRecord& r) { return r.unreadable; });
+      return unreadable ? absl::NotFoundError(what)
+                        : absl::InvalidArgumentError(what);
     }
     if (s.sentences_.empty()) {
       return absl::InvalidArgumentError(

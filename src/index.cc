@@ -525,7 +525,9 @@ IndexParams ParamsFromMeta(const std::map<std::string, std::string>& m) {
     p.claim_frequent_stem_fraction = 0;
   }
   p.claim_min_words = static_cast<uint32_t>(u64("claim_min_words"));
-  p.language = get("language");
+  // Recorded as given before scans canonicalized it ("de"): as a scan
+  // names it now.
+  p.language = CanonicalLanguage(get("language"));
   p.stop_words = get("stop_words");
   // Indexes of schema 3 made before the fingerprint was recorded: English's
   // built-in list has not changed since the index existed, so theirs is

@@ -404,12 +404,24 @@ struct Mark {
   Kind kind = kShared;
 };
 
-// Appends `text` escaped, with the words in `marked` (ascending, disjoint
-// spans of `text`) wrapped in <mark>, opposed ones in <mark class="opp">;
+// Appends `text` escaped, with the words in `marked` (spans of `text`, in
+// ascending order) wrapped in <mark>, opposed ones in <mark class="opp">;
 // marks of shared words, or of a hedge's cue ("tipped to"), separated only
 // by spaces or hyphens are merged so a phrase reads as one highlight.
 void AppendMarked(std::string& out, std::string_view text,
-                  const std::vector<Mark>& marked) {
+                  const std::vector<Mark>& given) {
+  // Disjoint first: words that one character of the original became ("½"
+  // is "1/2" once normalized, "㈱" three words) share its span, and a
+  // second mark of it wrote the rest of the statement again (review 39b-01).
+  std::vector<Mark> marked;
+  marked.reserve(given.size());
+  for (Mark m : given) {
+    m.span.end = std::min<uint32_t>(m.span.end, text.size());
+    if (!marked.empty()) {
+      m.span.begin = std::max(m.span.begin, marked.back().span.end);
+    }
+    if (m.span.begin < m.span.end) marked.push_back(m);
+  }
   size_t pos = 0;
   size_t i = 0;
   while (i < marked.size()) {

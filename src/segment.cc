@@ -246,8 +246,9 @@ struct QuoteMark {
 
 bool IsLetter(UChar32 c) { return c >= 0 && u_isalpha(c); }
 
-// `next`: the code point after c (' ' at the paragraph's end).
-QuoteMark Classify(UChar32 c, UChar32 next) {
+// `prev`, `next`: the code points around c (' ' at the paragraph's edges).
+QuoteMark Classify(UChar32 c, UChar32 prev, UChar32 next) {
+  const bool word_next = IsLetter(next) || u_isdigit(next);
   switch (c) {
     case '"':
       return {Quote::kBoth, '"'};
@@ -266,12 +267,33 @@ QuoteMark Classify(UChar32 c, UChar32 next) {
       // one, and a » read as nothing made the « that closes a German quote
       // open one: the attribution after it was taken for the quote. »…»
       // (Swedish, Finnish) closes on a » too.
-      if (IsLetter(next) || u_isdigit(next)) {
-        return {Quote::kOpen, 0x00AB, 0x00BB};
-      }
+      if (word_next) return {Quote::kOpen, 0x00AB, 0x00BB};
       return {};
     case 0x2018:
       return {Quote::kOpen, 0x2019};  // ‘ ’
+    // The marks of the languages the review of the thirty-ninth session
+    // found quoting without a quote unit (39b-03):
+    case 0x300C:
+      return {Quote::kOpen, 0x300D};  // 「 」 (Japanese, Chinese)
+    case 0x300E:
+      return {Quote::kOpen, 0x300F};  // 『 』
+    case 0x2039:
+      return {Quote::kOpen, 0x203A};  // ‹ › (French, Swiss)
+    case 0x203A:
+      // ›…‹ (German), as »…«.
+      if (word_next) return {Quote::kOpen, 0x2039, 0x203A};
+      return {};
+    case 0x201A:
+      return {Quote::kOpen, 0x2018, 0x2019};  // ‚ ‘ (German), ‚ ’ (Polish)
+    case 0x201D:
+      // ”…” (Swedish, Finnish): after a space or a colon and before a word.
+      // After a word it closes an English quote, so it opens nothing.
+      if (word_next && (u_isUWhiteSpace(prev) || prev == ':' || prev == '(')) {
+        return {Quote::kOpen, 0x201D};
+      }
+      return {};
+    case 0xFF02:
+      return {Quote::kOpen, 0xFF02};  // ＂ ＂ (full-width)
     default:
       return {};
   }
@@ -292,10 +314,11 @@ StraightQuote StraightQuoteRole(UChar32 prev, UChar32 next) {
 }
 
 // The first bytes of the quotation marks Classify knows: '"', U+00AB and
-// U+00BB (C2 ..), U+2018, U+2019, U+201C, U+201D, U+201E (E2 80 ..).
+// U+00BB (C2 ..), U+2018-U+201E and U+2039-U+203A (E2 80 ..), U+300C-U+300F
+// (E3 80 ..), U+FF02 (EF BC 82).
 constexpr std::array<bool, 256> kQuoteLeadByte = [] {
   std::array<bool, 256> t{};
-  t['"'] = t[0xC2] = t[0xE2] = true;
+  t['"'] = t[0xC2] = t[0xE2] = t[0xE3] = t[0xEF] = true;
   return t;
 }();
 
@@ -374,11 +397,11 @@ void FindQuotes(std::string_view text, Span para, uint32_t min_words,
       }
     } else {
       UChar32 next = ' ';
-      if (c == 0x00BB && i < end) {
+      if ((c == 0x00BB || c == 0x203A || c == 0x201D) && i < end) {
         int32_t j = i;
         U8_NEXT(s, j, end, next);
       }
-      QuoteMark m = Classify(c, next);
+      QuoteMark m = Classify(c, prev, next);
       // ‘ after a letter is an apostrophe-like typo, not an opener.
       if (m.role != Quote::kNone && !(c == 0x2018 && IsLetter(prev))) {
         closer = m.closer;

@@ -148,6 +148,57 @@ size_t StopWordList::ElidedPrefix(std::string_view word) const {
              : 0;
 }
 
+namespace {
+
+// Every language of Debian's libstemmer (2.2) by its Snowball name, its
+// ISO 639-1 code, and the other names libstemmer takes for it (its
+// modules.txt: ISO 639-2/B and /T codes).
+struct LanguageNames {
+  std::string_view name, iso1;
+  std::initializer_list<std::string_view> others;
+};
+const LanguageNames kLanguages[] = {
+    {"arabic", "ar", {"ara"}},          {"armenian", "hy", {"hye", "arm"}},
+    {"basque", "eu", {"eus", "baq"}},   {"catalan", "ca", {"cat"}},
+    {"danish", "da", {"dan"}},          {"dutch", "nl", {"dut", "nld"}},
+    {"english", "en", {"eng"}},         {"finnish", "fi", {"fin"}},
+    {"french", "fr", {"fre", "fra"}},   {"german", "de", {"ger", "deu"}},
+    {"greek", "el", {"gre", "ell"}},    {"hindi", "hi", {"hin"}},
+    {"hungarian", "hu", {"hun"}},       {"indonesian", "id", {"ind"}},
+    {"irish", "ga", {"gle"}},           {"italian", "it", {"ita"}},
+    {"lithuanian", "lt", {"lit"}},      {"nepali", "ne", {"nep"}},
+    {"norwegian", "no", {"nor"}},       {"portuguese", "pt", {"por"}},
+    {"romanian", "ro", {"rum", "ron"}}, {"russian", "ru", {"rus"}},
+    {"serbian", "sr", {"srp"}},         {"spanish", "es", {"esl", "spa"}},
+    {"swedish", "sv", {"swe"}},         {"tamil", "ta", {"tam"}},
+    {"turkish", "tr", {"tur"}},         {"yiddish", "yi", {"yid"}},
+};
+
+const LanguageNames* NamesOf(std::string_view language) {
+  for (const LanguageNames& l : kLanguages) {
+    if (l.name == language || l.iso1 == language ||
+        std::find(l.others.begin(), l.others.end(), language) !=
+            l.others.end()) {
+      return &l;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string CanonicalLanguage(std::string_view language) {
+  if (language == "porter") return "porter";  // Another English stemmer.
+  const LanguageNames* l = NamesOf(language);
+  return std::string(l != nullptr ? l->name : language);
+}
+
+std::string IcuLanguageOf(std::string_view language) {
+  if (language == "porter") return "en";
+  const LanguageNames* l = NamesOf(language);
+  return std::string(l != nullptr ? l->iso1 : "");
+}
+
 std::string IsoCodeOf(std::string_view language) {
   if (IsEnglishLanguage(language)) return "en";
   for (const auto& [name, module] : kModules) {

@@ -54,6 +54,10 @@ bool IsEnglishLanguage(std::string_view language);
 // others.
 std::string IsoCodeOf(std::string_view language);
 
+// The ISO 639-1 code ("tr") of any language libstemmer has, by any name it
+// takes ("turkish", "tr", "tur"); "en" for "porter"; empty for others.
+std::string IcuLanguageOf(std::string_view language);
+
 // Where Debian's liblingua-stopwords-perl keeps Snowball's stop lists, one
 // Perl module per language (FR.pm, RU.pm, ...).
 inline constexpr char kDefaultStopWordsDir[] =

@@ -93,6 +93,31 @@ TEST(Tokenize, Words) {
   EXPECT_TRUE(Words("... --- !!!").empty());
 }
 
+// Thai, Lao, Khmer and Burmese write words without spaces in letters: ICU's
+// dictionaries find the words (as letters, any two Thai sentences shared
+// most tokens: review 39b-02). Each token maps back to its original bytes,
+// among them SARA AM, which NFKC writes as two characters.
+TEST(Tokenize, DictionaryScriptsAreCutIntoWords) {
+  EXPECT_EQ(Words("รัฐบาลจะลดภาษี"),
+            (std::vector<std::string>{"รัฐบาล", "จะ", "ลด", "ภาษี"}));
+  // Around Latin words and digits, and after them in one run.
+  EXPECT_EQ(Words("BBC รัฐบาล 2026"),
+            (std::vector<std::string>{"bbc", "รัฐบาล", "2026"}));
+  const std::string thai = "ทีมชาติไทยชนะการแข่งขันนัดสำคัญ";
+  const std::vector<std::string> original = OriginalWords(thai);
+  EXPECT_GE(original.size(), 5u);
+  EXPECT_LE(original.size(), 12u);
+  std::string joined;
+  for (const std::string& w : original) joined += w;
+  EXPECT_EQ(joined, thai);
+  // A Burmese sentence: words, not its 40-odd letters and marks.
+  const std::vector<std::string> burmese = Words(
+      "မိုးလေဝသဌာနက "
+      "နောက်အပတ်");
+  EXPECT_GE(burmese.size(), 2u);
+  EXPECT_LE(burmese.size(), 8u);
+}
+
 TEST(Tokenize, RunBoundaries) {
   NormalizedText n =
       Normalize("One two. Three four\nfive \"six.\" Seven U.S. eight");

@@ -307,6 +307,35 @@ TEST(ReportHtml, FiguresAreMarkedByTheirValue) {
       << html;
 }
 
+// A character that normalization makes several words ("½" is 1/2, "4¾"
+// is 4 3/4, "㈱" three words) is marked once: each of its words marked it
+// again, and each mark wrote the rest of the statement again (review
+// 39b-01: "by <mark>½</mark> point to 4¾ per cent ... inflation.<mark>½
+// point</mark> to ...").
+TEST(ReportHtml, ACharacterOfSeveralWordsIsMarkedOnce) {
+  Report r;
+  const std::string a =
+      "The bank raised its rate by \u00bd point to 4\u00be per cent, citing "
+      "inflation.";
+  const std::string b =
+      "The bank lifted its key rate by \u00bd point to 4\u00be per cent.";
+  const std::string html = Html(OneMatch(&r, a, b));
+  EXPECT_NE(html.find("<mark>rate</mark> by <mark>\u00bd point</mark> to "
+                      "<mark>4\u00be per cent</mark>, citing inflation.</"),
+            std::string::npos)
+      << html;
+  // Each statement once on its card.
+  for (const std::string& t : {a, b}) {
+    const std::string tail = t.substr(t.size() - 12);
+    size_t n = 0;
+    for (size_t at = html.find(tail); at != std::string::npos;
+         at = html.find(tail, at + 1)) {
+      ++n;
+    }
+    EXPECT_LE(n, 3u) << tail;
+  }
+}
+
 // Words are keyed as the claim terms key them (TermAnalyzer::Word): in
 // French an elided article is no part of its word, so "l'économie" and
 // "économie" are one word and both are marked.

@@ -768,9 +768,18 @@ TEST(Cli, ScanCorpusWritesReport) {
   EXPECT_EQ(j["schema_version"], 1);
   EXPECT_EQ(j["inputs"]["documents"], 5);
   EXPECT_EQ(j["documents"].size(), 5u);
-  EXPECT_GT(j["params"]["bands"].get<int>(), 0);
-  EXPECT_GT(j["params"]["rows"].get<int>(), 0);
+  EXPECT_EQ(j["params"]["bands"], 25);
+  EXPECT_EQ(j["params"]["rows"], 5);
+  EXPECT_EQ(j["params"]["lsh_threshold"], 0.588785);
   EXPECT_EQ(j["near_duplicates"]["pairs"].size(), 0u);
+  // Banding given by hand: the threshold its S-curve is at, not the one of
+  // the banding it replaced (review 39a-07).
+  r = RunRefrain("scan " + CorpusDir() + " --no-claims --quiet --out " +
+                 (d / "out1") + " --bands 16 --rows 8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Json::parse(ReadFile(d / "out1/report.json"));
+  EXPECT_EQ(j["params"]["bands"], 16);
+  EXPECT_EQ(j["params"]["lsh_threshold"], 0.707107);  // (1/16)^(1/8)
   // The claim options the report came from, the effective threshold too.
   EXPECT_EQ(j["params"]["claims"]["threshold"], 0.5);
   EXPECT_EQ(j["params"]["claims"]["min_cosine"], 0.35);
@@ -796,7 +805,21 @@ TEST(Cli, SentenceRulesFollowTheLanguage) {
   EXPECT_EQ(SentenceLocaleOf("fr"), "fr@ss=standard");
   EXPECT_EQ(SentenceLocaleOf("german"), "de@ss=standard");
   EXPECT_EQ(SentenceLocaleOf("russian"), "ru@ss=standard");
-  EXPECT_EQ(SentenceLocaleOf("turkish"), "en@ss=standard");  // No list.
+  // Every language libstemmer has, by any of its names (review 39a-04:
+  // thirteen of them got English's rules; 39b-06: "deu" got neither German
+  // rules nor German stop words and negation).
+  EXPECT_EQ(SentenceLocaleOf("turkish"), "tr@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("greek"), "el@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("deu"), "de@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("hye"), "hy@ss=standard");
+  EXPECT_EQ(SentenceLocaleOf("klingon"), "en@ss=standard");
+  EXPECT_EQ(CanonicalLanguage("deu"), "german");
+  EXPECT_EQ(CanonicalLanguage("ger"), "german");
+  EXPECT_EQ(CanonicalLanguage("de"), "german");
+  EXPECT_EQ(CanonicalLanguage("eng"), "english");
+  EXPECT_EQ(CanonicalLanguage("porter"), "porter");
+  EXPECT_EQ(CanonicalLanguage("esl"), "spanish");
+  EXPECT_EQ(CanonicalLanguage("klingon"), "klingon");
   TempDir d;
   WriteFile(d / "a.txt",
             "Titre du jour\n\nM. Macron a annonc\u00e9 mardi une nouvelle "
@@ -805,6 +828,7 @@ TEST(Cli, SentenceRulesFollowTheLanguage) {
   for (const auto& [flags, locale, short_units] :
        std::vector<std::tuple<std::string, std::string, int>>{
            {"--language french", "fr@ss=standard", 0},
+           {"--language fra", "fr@ss=standard", 0},
            {"--language french --locale en@ss=standard", "en@ss=standard", 1},
            {"", "en@ss=standard", 1}}) {
     SCOPED_TRACE(flags);
@@ -813,6 +837,9 @@ TEST(Cli, SentenceRulesFollowTheLanguage) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     Json j = Json::parse(ReadFile(d / "out/report.json"));
     EXPECT_EQ(j["params"]["sentence_locale"], locale);
+    // Recorded by its Snowball name, whatever name it was given by.
+    EXPECT_EQ(j["params"]["claims"]["language"],
+              flags.empty() ? "english" : "french");
     EXPECT_EQ(j["claims"]["excluded_short"], short_units);
   }
 }
@@ -1019,6 +1046,13 @@ TEST(Cli, RefusesEmptyValuesMistypedCommandsAndSeedsOutOfRange) {
             "unknown command 'stat' of index (commands: "
             "stats, check, remove, upgrade)"},
            {"compare x x --in " + corpus, "A and B are the same document (x)"},
+           // Review 39a-03 and 39a-08: accepted, and without effect.
+           {"scan --index-wait 5 " + corpus, "--index-wait needs --index PATH"},
+           {"compare x y --same-document", "--same-document is for scan"},
+           {"compare x y --html " + corpus + "/000_a36e598c1fb27949.txt/x.html",
+            "000_a36e598c1fb27949.txt is not a directory"},
+           {"scan --out '' " + corpus, "--out: needs a directory, or -"},
+           {"generate --docs 5 --out ''", "--out: needs a file name"},
        }) {
     auto r = RunRefrain(args);
     EXPECT_EQ(r.exit_code, 2) << args;
@@ -1189,11 +1223,24 @@ TEST(Cli, GenerateRefusesTruthOverOutAndUnreadableSources) {
   EXPECT_FALSE(std::filesystem::exists(d / "g.jsonl"));
   r = RunRefrain("generate --docs 5 --out " + (d / "g.jsonl") + " --source " +
                  CorpusDir() + " " + (d / "missing.txt"));
-  EXPECT_EQ(r.exit_code, 2);
+  // A path that cannot be read is a failure, as for scan (review 39a-02).
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("--source: 1 records not read; the first: " +
                        (d / "missing.txt") + ": cannot open"),
             std::string::npos)
       << r.err;
+  // What a folder holds besides articles is passed over, as scan does
+  // (review 39a-02: a .DS_Store or README.md failed the run).
+  TempDir folder;
+  std::filesystem::copy(CorpusDir(), folder / "src");
+  WriteFile(folder / "src/.DS_Store", "x");
+  WriteFile(folder / "src/README.md", "# Sources\n");
+  r = RunRefrain("generate --docs 5 --out " + (d / "g.jsonl") + " --source " +
+                 (folder / "src"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& e : std::filesystem::directory_iterator(d.path())) {
+    std::filesystem::remove(e.path());  // The corpus and its truth file.
+  }
   // A malformed record of a source too (twenty-ninth session's review: it
   // was dropped in silence).
   TempDir src;

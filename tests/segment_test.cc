@@ -219,6 +219,39 @@ TEST(Segment, LowNinetyNineAndReversedGuillemetQuotes) {
                "Cette décision est définitive et ne changera pas"}));
 }
 
+// Review 39b-03: these marks made no quote unit, so a quote inside two
+// different sentences matched in no article.
+TEST(Segment, CornerBracketSingleGuillemetAndSwedishQuotes) {
+  auto quotes = [](std::string t) { return Texts(t, Segment(t, {}).quotes); };
+  using V = std::vector<std::string>;
+  // Japanese and Chinese corner brackets, white and black. (Han and kana
+  // are one word each.)
+  EXPECT_EQ(quotes("大臣は「税を下げま"
+                   "す」と述べた。"),
+            (V{"税を下げます"}));
+  EXPECT_EQ(quotes("他说『我们将降低税"
+                   "负』。"),
+            (V{"我们将降低税负"}));
+  EXPECT_EQ(quotes("Il a dit ‹nous allons baisser les impôts› "
+                   "lundi."),
+            (V{"nous allons baisser les impôts"}));
+  EXPECT_EQ(quotes("Er sagte ›Wir werden die Steuern senken‹ am "
+                   "Montag."),
+            (V{"Wir werden die Steuern senken"}));
+  EXPECT_EQ(quotes("Er sagte ‚Wir werden die Steuern senken‘ am "
+                   "Montag."),
+            (V{"Wir werden die Steuern senken"}));
+  EXPECT_EQ(quotes("Han sade: ”Vi kommer att sänka skatten” "
+                   "på måndagen."),
+            (V{"Vi kommer att sänka skatten"}));
+  EXPECT_EQ(quotes("He said ＂we will cut taxes next year＂ today."),
+            (V{"we will cut taxes next year"}));
+  // An English closing mark after a word opens nothing.
+  EXPECT_EQ(quotes("It was over” and then the minister spoke of taxes "
+                   "again."),
+            V{});
+}
+
 TEST(Segment, UnclosedQuoteRunsToParagraphEnd) {
   std::string t = "He said: “the first paragraph of a long quotation\nNext paragraph.";
   Segmentation s = Segment(t, {});

@@ -175,11 +175,18 @@ absl::Status ValidateClaimOptions(const ClaimOptions& options);
 
 // The sentence rules (SegmentOptions::locale) that suit claims in
 // `language` (as ClaimOptions::language takes it): "fr@ss=standard" for
-// "french" or "fr", so that the language's own abbreviations ("M." before
-// a name in French) end no sentence; English's rules, "en@ss=standard",
-// for English and for languages without a stop list. The CLI applies it
-// unless --locale is given.
+// "french", "fr" or "fra", so that the language's own abbreviations ("M."
+// before a name in French) end no sentence; "en@ss=standard" for English
+// and for names libstemmer does not have. The CLI applies it unless
+// --locale is given.
 std::string SentenceLocaleOf(std::string_view language);
+
+// The Snowball name ("german") of a language named by any name libstemmer
+// takes for it ("german", "de", "deu", "ger"); any other name unchanged.
+// The stop words, negation cues and sentence rules are looked up by the
+// Snowball name or the two-letter code: the CLI canonicalizes --language
+// so that a three-letter code gets them too.
+std::string CanonicalLanguage(std::string_view language);
 
 // The score threshold in effect: options.threshold, or when 0
 // ClaimScorer::DefaultThreshold().

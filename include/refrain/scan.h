@@ -139,7 +139,9 @@ struct ScanOptions {
   uint32_t batch_records = 512;
 };
 
-// The Jaccard similarity the LSH banding is tuned for (see lsh_threshold).
+// The Jaccard similarity the LSH banding is tuned for (see lsh_threshold);
+// for banding given (bands, rows), (1/bands)^(1/rows), about where its
+// S-curve rises.
 double EffectiveLshThreshold(const ScanOptions& options);
 
 // Checks every field, once, at the API boundary.

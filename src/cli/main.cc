@@ -106,6 +106,7 @@ struct ScanFlags {
   bool strict = false;
   bool quiet = false;
   double claim_max_memory_gb = -1;  // < 0: the memory available at start.
+  bool index_wait_given = false;    // --index-wait, which needs --index.
   refrain::ScanOptions options;
   const CLI::Option* locale = nullptr;  // --locale, to tell if it was given.
 };
@@ -208,7 +209,9 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
          "A line recurring verbatim in this many stories is boilerplate")
       ->capture_default_str();
   cmd->add_option("--language", c->language,
-                  "Snowball stemmer and stop-word language")
+                  "Snowball stemmer and stop-word language (a Snowball name "
+                  "or an ISO 639 code: german, de, deu)")
+      ->transform([](std::string l) { return refrain::CanonicalLanguage(l); })
       ->capture_default_str();
   cmd->add_option("--background-idf", c->background_idf,
                   "Text file whose lines add to the IDF statistics (also "
@@ -315,6 +318,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "documents.csv, pairs.csv and claims.csv; - prints "
                   "report.json alone on standard output (the summary goes to "
                   "standard error)")
+      ->check(NotEmpty("a directory, or -"))
       ->capture_default_str();
   cmd->add_option("--claim-max-memory", f->claim_max_memory_gb,
                   "GB of memory the claims stage may need, as estimated "
@@ -415,7 +419,10 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                 "with new articles are");
   cmd->add_option_function<double>(
          "--index-wait",
-         [&o](double s) { o.index_wait_ms = static_cast<int>(s * 1000); },
+         [&o, f](double s) {
+           o.index_wait_ms = static_cast<int>(s * 1000);
+           f->index_wait_given = true;
+         },
          "Seconds to wait while another process writes the index "
          "(default 30)")
       ->check(kNumber)
@@ -607,6 +614,10 @@ int RunScanCommand(ScanFlags& f) {
 #endif
   if (absl::Status s = CheckWriteKept(f); !s.ok()) {
     return Fail(s, writes_outputs);
+  }
+  if (f.index_wait_given && f.options.index_path.empty()) {
+    return Fail(absl::InvalidArgumentError("--index-wait needs --index PATH"),
+                writes_outputs);
   }
   // Standard input is one stream: a second - would read nothing (review,
   // thirty-second session: it was a skipped record).
@@ -909,9 +920,16 @@ struct CompareFlags {
 // The page of --html must not replace what compare reads: a file it
 // compares, an input of --in, or the index.
 absl::Status CheckCompareHtml(const CompareFlags& f) {
-  if (f.html.empty() || !std::filesystem::exists(f.html)) {
-    return absl::OkStatus();
+  if (f.html.empty()) return absl::OkStatus();
+  // Where the page goes, as scan checks --out: a file on the path is a
+  // usage error (exit 2), as it is for scan (review 39a-01: exit 1 here).
+  const std::string parent =
+      std::filesystem::path(f.html).parent_path().string();
+  if (absl::Status s = CheckCanCreate("--html", parent.empty() ? "." : parent);
+      !s.ok()) {
+    return s;
   }
+  if (!std::filesystem::exists(f.html)) return absl::OkStatus();
   auto same = [&](const std::string& path) {
     std::error_code ec;
     return std::filesystem::equivalent(path, f.html, ec);
@@ -938,6 +956,13 @@ int RunCompareCommand(const CompareFlags& f) {
                      "): name two documents to compare")));
   }
   if (absl::Status s = CheckCompareHtml(f); !s.ok()) return Fail(s);
+  // compare explains A against B; it took the flag and ignored it (review
+  // 39a-03).
+  if (f.options.claims.same_document) {
+    return Fail(absl::InvalidArgumentError(
+        "--same-document is for scan: compare lists the matches between A "
+        "and B (scan the two with --same-document for those inside one)"));
+  }
   // Scoring every pair of units is bounded by the memory there is, as the
   // scan's claims stage is.
   refrain::ScanOptions options = f.options;
@@ -1477,11 +1502,13 @@ int main(int argc, char** argv) {
   compare_cmd->add_flag("--json", compare.json,
                         "Print one JSON object: jaccard, containment, "
                         "estimate, near_duplicate, claims, idf");
-  compare_cmd->add_option(
-      "--html", compare.html,
-      "Also write this self-contained page: the claim matches side by side "
-      "with the shared words marked, both articles with the matched "
-      "passages highlighted (report.html of a scan of the two)");
+  compare_cmd
+      ->add_option(
+          "--html", compare.html,
+          "Also write this self-contained page: the claim matches side by side "
+          "with the shared words marked, both articles with the matched "
+          "passages highlighted (report.html of a scan of the two)")
+      ->check(NotEmpty("a file name"));
   AddNearDuplicateFlags(compare_cmd, &compare.options);
   compare_cmd
       ->add_option("--shingle", compare.options.shingle.size,
@@ -1505,6 +1532,7 @@ int main(int argc, char** argv) {
       ->check(kUnsigned)
       ->capture_default_str();
   generate_cmd->add_option("--out", generate.out, "Output .jsonl[.gz|.zst]")
+      ->check(NotEmpty("a file name"))
       ->required();
   generate_cmd->add_option(
       "--truth", generate.truth,
