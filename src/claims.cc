@@ -2263,10 +2263,20 @@ uint64_t DropNestedMatches(std::span<const ClaimUnit> units,
           drop[inner.score > outer.score ? it->second : i] = 1;
         } else {
           // Two matches over the same spans (a headline that is also the
-          // first sentence) hold each other: the later one goes.
+          // first sentence) hold each other: the later one goes. Of a quote
+          // matched with the quote and with the sentence around it, at one
+          // score, the quote with the quote stays: the sentence adds words
+          // the other side does not have (review 39b-08: the two mixed
+          // matches were listed, the quote-quote one dropped).
           const bool same = units[a].span == units[inner.a].span &&
                             units[b].span == units[inner.b].span;
-          drop[same ? std::max<size_t>(i, it->second) : i] = 1;
+          const bool mixed_outer = (units[a].kind == UnitKind::kQuote) !=
+                                   (units[b].kind == UnitKind::kQuote);
+          const bool quotes_inner = units[inner.a].kind == UnitKind::kQuote &&
+                                    units[inner.b].kind == UnitKind::kQuote;
+          drop[same                          ? std::max<size_t>(i, it->second)
+               : mixed_outer && quotes_inner ? it->second
+                                             : i] = 1;
         }
       }
     }

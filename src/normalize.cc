@@ -27,6 +27,27 @@ const icu::Normalizer2& Nfkc() {
   return *n;
 }
 
+// Letters written with or without optional marks, folded to the form
+// without (after NFKC case folding), as search engines fold them (Lucene's
+// Arabic and Hebrew normalizers): Arabic vowel marks (tashkeel) and the
+// tatweel, Hebrew points (niqqud) and cantillation, and Russian ё as е. A
+// vocalized copy of an Arabic or Hebrew article shared 2-3% of its shingles
+// with the plain one, and a Russian copy spelling ё as е fell under the
+// threshold after three such words (review 39b-05). Returns the code point
+// to write, or -1 for none.
+UChar32 FoldOptionalMarks(UChar32 c) {
+  if (c < 0x0451 || c > 0x0652) return c;
+  if (c == 0x0451) return 0x0435;             // ё -> е
+  if (c >= 0x064B && c <= 0x0652) return -1;  // Arabic tashkeel
+  if (c == 0x0640) return -1;                 // Arabic tatweel
+  if (c >= 0x0591 && c <= 0x05AF) return -1;  // Hebrew cantillation
+  if ((c >= 0x05B0 && c <= 0x05BD) || c == 0x05BF || c == 0x05C1 ||
+      c == 0x05C2 || c == 0x05C4 || c == 0x05C5 || c == 0x05C7) {
+    return -1;  // Hebrew points
+  }
+  return c;
+}
+
 // Quotation marks and dashes folded to ASCII after NFKC (which keeps most of
 // them). Returns 0 for "leave alone".
 char FoldPunct(UChar32 c) {
@@ -188,8 +209,8 @@ void NormalizeImpl(std::string_view in, std::string* t_out,
       size_t before = t.size();
       if (char p = FoldPunct(c)) {
         t.push_back(p);
-      } else {
-        AppendCodePoint(&t, c);
+      } else if (const UChar32 f = FoldOptionalMarks(c); f >= 0) {
+        AppendCodePoint(&t, f);
       }
       origin(t.size() - before, static_cast<uint32_t>(seg_begin));
     }
@@ -243,6 +264,8 @@ void NormalizeImpl(std::string_view in, std::string* t_out,
       size_t before = t.size();
       if (char p = FoldPunct(c)) {
         t.push_back(p);
+      } else if (const UChar32 f = FoldOptionalMarks(c); f != c) {
+        if (f >= 0) AppendCodePoint(&t, f);
       } else {
         t.append(s + start, static_cast<size_t>(i - start));
       }

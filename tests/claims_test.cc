@@ -262,6 +262,44 @@ TEST(Claims, AQuoteThatIsNearlyItsSentenceIsNotAUnitOfItsOwn) {
             "a modest first step toward reform of rural credit markets");
 }
 
+// One quote in two articles, each in a sentence of its own words: the
+// quote-quote match and the two quote-sentence ones scored alike, and the
+// rule for nested matches kept the two mixed ones (review 39b-08, in
+// Hebrew). At one score the quote with the quote is listed.
+TEST(Claims, AQuoteMatchedAtOneScoreWithQuoteAndSentenceIsListedAsQuotes) {
+  const std::vector<Document> docs{
+      Doc("a",
+          "הממשלה מודיעה על הפחתת מסים\n"
+          "„נפחית באופן ניכר את נטל המס על עסקים קטנים ובעלי מלאכה“, אמר "
+          "ראש הממשלה לעיתונאים במסיבת העיתונאים.\n"),
+      Doc("b",
+          "הקלות מס לעסקים קטנים\n"
+          "\"נפחית באופן ניכר את נטל המס על עסקים קטנים ובעלי מלאכה\", הדגיש "
+          "ראש הממשלה בכנסת אתמול בערב.\n")};
+  ClaimOptions keep;
+  keep.keep_nested = true;
+  const ClaimsResult all = Claims(docs, keep);
+  const ClaimsResult r = Claims(docs);
+  auto kinds = [&](const ClaimsResult& c, const ClaimMatch& m) {
+    return std::string(UnitKindName(c.units[m.a].kind)) + "-" +
+           UnitKindName(c.units[m.b].kind);
+  };
+  double quotes_score = -1;
+  for (const ClaimMatch& m : all.matches) {
+    if (kinds(all, m) == "quote-quote") quotes_score = m.score;
+  }
+  bool tie = false;
+  for (const ClaimMatch& m : all.matches) {
+    tie |= kinds(all, m) != "quote-quote" && m.score == quotes_score;
+  }
+  ASSERT_TRUE(tie) << "the case needs a mixed match at the quotes' score";
+  std::set<std::string> listed;
+  for (const ClaimMatch& m : r.matches) listed.insert(kinds(r, m));
+  EXPECT_TRUE(listed.count("quote-quote"));
+  EXPECT_FALSE(listed.count("quote-sentence"));
+  EXPECT_FALSE(listed.count("sentence-quote"));
+}
+
 // A quote matched, and the sentence holding it matched too, are one claim
 // recurring: of two matches of the same two articles whose passages nest
 // on both sides, only the higher-scoring one is listed (review: 199 of

@@ -50,6 +50,15 @@ TEST(Normalize, EdgeCases) {
   EXPECT_EQ(N("ПРИВЕТ мир"), "привет мир");  // Cyrillic case
   EXPECT_EQ(N("x\xC2\xADy"), "xy");          // soft hyphen dropped
   EXPECT_EQ(N("line1\nline2"), "line1\nline2");
+  // Optional marks folded away (review 39b-05): Arabic vowels and tatweel,
+  // Hebrew points, Russian ё as е (and Ё, case folded first).
+  EXPECT_EQ(N("\u0643\u064e\u062a\u064e\u0628\u064e"), "\u0643\u062a\u0628");
+  EXPECT_EQ(N("\u0643\u0640\u062a\u0628"), "\u0643\u062a\u0628");
+  EXPECT_EQ(N("\u05e9\u05b8\u05c1\u05dc\u05d5\u05b9\u05dd"),
+            "\u05e9\u05dc\u05d5\u05dd");
+  EXPECT_EQ(N("\u0451\u0436 \u0401\u041b\u041a\u0410"),
+            "\u0435\u0436 \u0435\u043b\u043a\u0430");
+  EXPECT_EQ(N("\u05d0\u05be\u05d1"), "\u05d0\u05be\u05d1");  // maqaf stays
 }
 
 TEST(Normalize, OffsetsPointIntoTheOriginal) {
@@ -61,6 +70,10 @@ TEST(Normalize, OffsetsPointIntoTheOriginal) {
             (std::vector<std::string>{"cafe\xCC\x81", "ok"}));
   EXPECT_EQ(OriginalWords("“Islamic State’s plans”"),
             (std::vector<std::string>{"Islamic", "State’s", "plans"}));
+  // A word whose marks were folded away quotes them still.
+  EXPECT_EQ(OriginalWords("\u0643\u064e\u062a\u064e\u0628\u064e \u0451\u0436"),
+            (std::vector<std::string>{"\u0643\u064e\u062a\u064e\u0628\u064e",
+                                      "\u0451\u0436"}));
 }
 
 TEST(Normalize, WithoutOffsetsIsTheSameText) {
