@@ -1049,6 +1049,10 @@ TEST(Cli, RefusesEmptyValuesMistypedCommandsAndSeedsOutOfRange) {
            // Review 39a-03 and 39a-08: accepted, and without effect.
            {"scan --index-wait 5 " + corpus, "--index-wait needs --index PATH"},
            {"compare x y --same-document", "--same-document is for scan"},
+           {"scan --no-claims --claim-threshold 0.7 " + corpus,
+            "--claim-threshold has no effect with --no-claims"},
+           {"compare x y --no-claims --language german",
+            "--language has no effect with --no-claims"},
            {"compare x y --html " + corpus + "/000_a36e598c1fb27949.txt/x.html",
             "000_a36e598c1fb27949.txt is not a directory"},
            {"scan --out '' " + corpus, "--out: needs a directory, or -"},

@@ -109,7 +109,23 @@ struct ScanFlags {
   bool index_wait_given = false;    // --index-wait, which needs --index.
   refrain::ScanOptions options;
   const CLI::Option* locale = nullptr;  // --locale, to tell if it was given.
+  std::vector<const CLI::Option*> claim_flags;  // AddClaimFlags'.
 };
+
+// A claim option given with --no-claims would change nothing: said, as a
+// scan's --index-wait without --index is (review 39a-03).
+absl::Status ClaimFlagsNeedClaims(
+    const std::vector<const CLI::Option*>& claim_flags,
+    const refrain::ClaimOptions& c) {
+  if (c.enabled) return absl::OkStatus();
+  for (const CLI::Option* o : claim_flags) {
+    if (o->count() > 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(o->get_name(), " has no effect with --no-claims"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 // The memory this process may still take: MemAvailable, or less under the
 // memory limit of its cgroup (v2 or v1: containers, CI runners). 0 if
@@ -148,9 +164,13 @@ uint64_t AvailableMemoryBytes() {
   return avail;
 }
 
-void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
+// The claim options of `cmd`; returns them, --no-claims aside, so that
+// ClaimFlagsNeedClaims can say which was given in vain.
+std::vector<const CLI::Option*> AddClaimFlags(CLI::App* cmd,
+                                              refrain::ClaimOptions* c) {
   cmd->add_flag("!--no-claims", c->enabled,
                 "Skip the claims stage (document level only)");
+  const size_t before = cmd->get_options().size();
   cmd->add_option("--claim-threshold", c->threshold,
                   "Claim score at or above which two units restate the same "
                   "claim; 0 = the default chosen on MSRP train")
@@ -232,6 +252,10 @@ void AddClaimFlags(CLI::App* cmd, refrain::ClaimOptions* c) {
                 "a higher-scoring match of the same two articles (a quote "
                 "and the sentence holding it); by default one of the two is "
                 "listed");
+  std::vector<const CLI::Option*> added;
+  for (const CLI::Option* o : cmd->get_options()) added.push_back(o);
+  added.erase(added.begin(), added.begin() + static_cast<ptrdiff_t>(before));
+  return added;
 }
 
 // How records are read and cut into sentences (scan and compare).
@@ -390,7 +414,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "OMP_NUM_THREADS when set")
       ->capture_default_str();
   f->locale = AddInputFlags(cmd, &o.ingest, &o.segment);
-  AddClaimFlags(cmd, &o.claims);
+  f->claim_flags = AddClaimFlags(cmd, &o.claims);
   cmd->add_flag("--strict", f->strict,
                 "Exit 1 if any record was skipped (files a folder walk passes "
                 "over by name, hidden or of another type, are listed but do "
@@ -613,6 +637,10 @@ int RunScanCommand(ScanFlags& f) {
   writes_outputs = refrain::MpirunRank() == 0;
 #endif
   if (absl::Status s = CheckWriteKept(f); !s.ok()) {
+    return Fail(s, writes_outputs);
+  }
+  if (absl::Status s = ClaimFlagsNeedClaims(f.claim_flags, f.options.claims);
+      !s.ok()) {
     return Fail(s, writes_outputs);
   }
   if (f.index_wait_given && f.options.index_path.empty()) {
@@ -915,6 +943,7 @@ struct CompareFlags {
   std::string html;
   refrain::ScanOptions options;
   const CLI::Option* locale = nullptr;  // --locale, to tell if it was given.
+  std::vector<const CLI::Option*> claim_flags;  // AddClaimFlags'.
 };
 
 // The page of --html must not replace what compare reads: a file it
@@ -956,6 +985,10 @@ int RunCompareCommand(const CompareFlags& f) {
                      "): name two documents to compare")));
   }
   if (absl::Status s = CheckCompareHtml(f); !s.ok()) return Fail(s);
+  if (absl::Status s = ClaimFlagsNeedClaims(f.claim_flags, f.options.claims);
+      !s.ok()) {
+    return Fail(s);
+  }
   // compare explains A against B; it took the flag and ignored it (review
   // 39a-03).
   if (f.options.claims.same_document) {
@@ -1516,7 +1549,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   compare.locale = AddInputFlags(compare_cmd, &compare.options.ingest,
                                  &compare.options.segment);
-  AddClaimFlags(compare_cmd, &compare.options.claims);
+  compare.claim_flags = AddClaimFlags(compare_cmd, &compare.options.claims);
 
   refrain::GenerateOptions generate;
   CLI::App* generate_cmd = app.add_subcommand(
