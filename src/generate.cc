@@ -121,6 +121,16 @@ class SentenceSource {
   std::vector<std::string> sentences_;
 };
 
+// The first bytes of `s`, at most `max`, ending on a character's boundary:
+// a title cut inside "£" (C2 A3) was invalid UTF-8, on which the JSON
+// writer threw (review 39c-02: generate --source BBC aborted).
+std::string Utf8Prefix(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
 std::mt19937_64 DocRng(uint64_t seed, uint64_t doc, uint64_t stream) {
   return std::mt19937_64(
       internal::Mix64(internal::Mix64(seed) ^ (doc * 4 + stream)));
@@ -286,7 +296,7 @@ absl::StatusOr<GenerateStats> Generate(const GenerateOptions& o) {
       }
       nlohmann::json doc = {
           {"id", absl::StrFormat("g%09d", i)},
-          {"title", base[0].substr(0, 80)},
+          {"title", Utf8Prefix(base[0], 80)},
           {"text", text},
           {"source", absl::StrCat("generated-", i % 97)},
           {"date", absl::StrFormat("2026-%02d-%02d", 1 + i % 12, 1 + i % 28)}};

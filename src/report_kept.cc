@@ -25,11 +25,14 @@ std::vector<char> KeptDocuments(const Report& r) {
   }
   // An article sent again under an id an earlier run indexed was kept (or
   // dropped as a copy) by that run, unless it was dropped and an edit may
-  // have made it an article of its own: then the clusters above decide.
+  // have made it an article of its own: then the clusters above decide. A
+  // dump scanned again for its report keeps what its first scan kept.
+  auto in = [](const std::vector<uint32_t>& v, uint32_t d) {
+    return std::binary_search(v.begin(), v.end(), d);
+  };
   for (uint32_t d : r.index.reindexed) {
-    if (!std::binary_search(r.index.edited_left_out.begin(),
-                            r.index.edited_left_out.end(), d)) {
-      keep[d] = 0;
+    if (!in(r.index.edited_left_out, d)) {
+      keep[d] = in(r.index.rerun_kept, d) ? 1 : 0;
     }
   }
   for (uint32_t d : r.damaged) keep[d] = 0;

@@ -207,6 +207,17 @@ std::vector<uint32_t> IndexedScan::EditedLeftOut(uint32_t loaded) const {
   return out;
 }
 
+std::vector<uint32_t> IndexedScan::RerunKept(uint32_t loaded) const {
+  std::vector<uint32_t> out;
+  if (!options_->index_report_unchanged) return out;
+  for (size_t i = 0; i < already_.size(); ++i) {
+    if (already_[i] != 0 && same_text_[i] && !left_out_[i]) {
+      out.push_back(static_cast<uint32_t>(loaded + i));
+    }
+  }
+  return out;
+}
+
 void IndexedScan::AlreadyIndexed(std::vector<size_t>* which,
                                  std::vector<int64_t>* rows) const {
   for (size_t i = 0; i < already_.size(); ++i) {
@@ -436,6 +447,7 @@ absl::Status IndexedScan::Finish(
   ix.documents_before = documents_before_;
   ix.reindexed = Reindexed(loaded);
   ix.edited_left_out = EditedLeftOut(loaded);
+  ix.rerun_kept = RerunKept(loaded);
   ix.unchanged.clear();
   for (size_t d = loaded; d < total; ++d) {
     if (unchanged_[d - loaded])

@@ -74,6 +74,9 @@ class IndexedScan {
   // IndexSummary::edited_left_out, likewise.
   std::vector<uint32_t> EditedLeftOut(uint32_t loaded) const;
 
+  // IndexSummary::rerun_kept, likewise.
+  std::vector<uint32_t> RerunKept(uint32_t loaded) const;
+
   // Valid after FindRelated() and once the loaded documents are in front of
   // the new ones; `loaded` is their number.
   ClaimsIncremental* claims(uint32_t loaded);

@@ -530,6 +530,23 @@ TEST(Index, RerunOfTheSameDumpAddsNothing) {
   }
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 300);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM dump"), 2);
+  // And the same dataset: what `once` kept is kept again (review 39c-01:
+  // keep 0 on every row and an empty --write-kept file); by default a
+  // re-delivery is in an earlier dataset and left out.
+  const std::vector<char> kept_once = KeptDocuments(once);
+  const std::vector<char> kept_again = KeptDocuments(again);
+  const std::vector<char> kept_quiet = KeptDocuments(quiet);
+  auto kept_ids = [](const Report& r, const std::vector<char>& keep) {
+    std::set<std::string> ids;
+    for (size_t i = r.index.loaded; i < r.documents.size(); ++i) {
+      if (keep[i]) ids.insert(r.documents[i].id);
+    }
+    return ids;
+  };
+  EXPECT_GT(kept_ids(once, kept_once).size(), 100u);
+  EXPECT_LT(kept_ids(once, kept_once).size(), 150u);
+  EXPECT_EQ(kept_ids(again, kept_again), kept_ids(once, kept_once));
+  EXPECT_TRUE(kept_ids(quiet, kept_quiet).empty());
   // The CLI says so.
   testing::CommandResult r = RunRefrain(
       "scan " + (d / "b.jsonl") + " --index " + db + " --out " + (d / "out"));

@@ -1242,6 +1242,21 @@ TEST(Cli, GenerateRefusesTruthOverOutAndUnreadableSources) {
   r = RunRefrain("generate --docs 5 --out " + (d / "g.jsonl") + " --source " +
                  (folder / "src"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // A title is cut to 80 bytes on a character's boundary: cut inside "£"
+  // it was invalid UTF-8 and generate aborted (review 39c-02).
+  const std::string pounds = std::string(78, 'x') +
+                             " \u00a3 is where the "
+                             "title is cut, in this long sentence.";
+  WriteFile(folder / "pounds.txt", pounds + " " + pounds + "\n");
+  r = RunRefrain("generate --docs 5 --out " + (d / "p.jsonl") + " --source " +
+                 (folder / "pounds.txt"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(ReadFile(d / "p.jsonl"));
+  int titles = 0;
+  for (std::string line; std::getline(lines, line); ++titles) {
+    EXPECT_EQ(Json::parse(line)["title"], std::string(78, 'x') + " ");
+  }
+  EXPECT_EQ(titles, 5);
   for (const auto& e : std::filesystem::directory_iterator(d.path())) {
     std::filesystem::remove(e.path());  // The corpus and its truth file.
   }

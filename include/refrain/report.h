@@ -106,6 +106,13 @@ struct IndexSummary {
   // of its own: it is kept as a new article would be (documents.csv keep,
   // --write-kept), and the index then counts it as kept. Ascending.
   std::vector<uint32_t> edited_left_out;
+  // With --index-report-unchanged ("a dump scanned again for its report"):
+  // those of `reindexed` with the indexed text up to whitespace whose run
+  // kept them. They are kept again (documents.csv keep, --write-kept), so
+  // that a dump scanned again gives its first scan's dataset; without the
+  // flag a re-delivery is left out, its article being in an earlier
+  // dataset (review 39c-01: a rerun wrote an empty dataset). Ascending.
+  std::vector<uint32_t> rerun_kept;
   // Re-deliveries with the indexed text up to whitespace whose source,
   // title, URL or date differ from the indexed ones (a corrected headline,
   // a moved date): the index takes the new metadata, so that `index

@@ -440,7 +440,9 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                 "unchanged (same id, same text) share with indexed articles "
                 "and with each other; by default that was reported when the "
                 "later of the two was added, and only their pairs and matches "
-                "with new articles are");
+                "with new articles are. Such an article keeps the keep its "
+                "first run gave it (else 0): a dump scanned again gives its "
+                "report and dataset again");
   cmd->add_option_function<double>(
          "--index-wait",
          [&o, f](double s) {
