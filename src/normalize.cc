@@ -99,41 +99,29 @@ void AppendCodePoint(std::string* out, UChar32 c) {
   out->append(buf, static_cast<size_t>(n));
 }
 
-bool IsNoSpaceScript(UChar32 c) {
-  if (c < 0x0E00) return false;
+// How a script's words are found. Most scripts space their words. In
+// Chinese and Japanese a Han or kana character is a token of its own: it is
+// a morpheme, and shingles of characters serve them. Thai, Lao, Khmer and
+// Burmese write words without spaces in letters: ICU's dictionaries find
+// them (as letters, two Thai sentences on football and the weather shared
+// most of their tokens and matched as one claim: review 39b-02).
+enum class WordsBy { kSpaces, kCharacters, kDictionary };
+
+WordsBy WordsOf(UChar32 c) {
+  if (c < 0x0E00) return WordsBy::kSpaces;
   UErrorCode status = U_ZERO_ERROR;
-  UScriptCode s = uscript_getScript(c, &status);
-  switch (s) {
+  switch (uscript_getScript(c, &status)) {
     case USCRIPT_HAN:
     case USCRIPT_HIRAGANA:
     case USCRIPT_KATAKANA:
+      return WordsBy::kCharacters;
     case USCRIPT_THAI:
     case USCRIPT_LAO:
     case USCRIPT_KHMER:
     case USCRIPT_MYANMAR:
-      return true;
+      return WordsBy::kDictionary;
     default:
-      return false;
-  }
-}
-
-// Scripts written without spaces whose characters are letters, not words:
-// their words are found by ICU's dictionaries. (A Han or kana character
-// is a token of its own: it is a morpheme, and shingles of characters
-// serve Chinese and Japanese.) As letters, two Thai sentences on football
-// and the weather shared most of their tokens and matched as one claim
-// (review 39b-02).
-bool IsDictionaryScript(UChar32 c) {
-  if (c < 0x0E00 || c > 0x1CFF) return false;
-  UErrorCode status = U_ZERO_ERROR;
-  switch (uscript_getScript(c, &status)) {
-    case USCRIPT_THAI:
-    case USCRIPT_LAO:
-    case USCRIPT_KHMER:
-    case USCRIPT_MYANMAR:
-      return true;
-    default:
-      return false;
+      return WordsBy::kSpaces;
   }
 }
 
@@ -342,7 +330,7 @@ struct TokenizerState {
   }
 };
 
-// The run of word characters of a dictionary script (IsDictionaryScript,
+// The run of word characters of a dictionary script (WordsBy::kDictionary,
 // with the marks that follow them) at s[at, end), cut into words by ICU's
 // word break rules and dictionaries, each a token. Returns the run's end.
 int32_t TokenizeDictionaryRun(const char* s, int32_t at, int32_t n,
@@ -353,7 +341,8 @@ int32_t TokenizeDictionaryRun(const char* s, int32_t at, int32_t n,
     UChar32 c;
     U8_NEXT(s, j, n, c);
     if (c < 0 || !IsWordChar(c) ||
-        !(IsDictionaryScript(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0)) {
+        !(WordsOf(c) == WordsBy::kDictionary ||
+          (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0)) {
       break;
     }
     end = j;
@@ -400,11 +389,12 @@ int32_t TokenizeChar(const char* s, int32_t i, int32_t n, TokenizerState* st,
   U8_NEXT(s, i, n, c);
   if (c < 0) c = 0xFFFD;
   if (IsWordChar(c)) {
-    if (IsDictionaryScript(c)) {
+    const WordsBy words = WordsOf(c);
+    if (words == WordsBy::kDictionary) {
       st->Close(at, out);
       return TokenizeDictionaryRun(s, at, n, st, out);
     }
-    if (IsNoSpaceScript(c)) {
+    if (words == WordsBy::kCharacters) {
       st->Close(at, out);
       st->Open(at);
       st->Close(i, out);

@@ -262,6 +262,12 @@ TEST(Claims, AQuoteThatIsNearlyItsSentenceIsNotAUnitOfItsOwn) {
             "a modest first step toward reform of rural credit markets");
 }
 
+// "quote-sentence": the kinds of a match's two units.
+std::string KindsOf(const ClaimsResult& c, const ClaimMatch& m) {
+  return std::string(UnitKindName(c.units[m.a].kind)) + "-" +
+         UnitKindName(c.units[m.b].kind);
+}
+
 // One quote in two articles, each in a sentence of its own words: the
 // quote-quote match and the two quote-sentence ones scored alike, and the
 // rule for nested matches kept the two mixed ones (review 39b-08, in
@@ -280,21 +286,17 @@ TEST(Claims, AQuoteMatchedAtOneScoreWithQuoteAndSentenceIsListedAsQuotes) {
   keep.keep_nested = true;
   const ClaimsResult all = Claims(docs, keep);
   const ClaimsResult r = Claims(docs);
-  auto kinds = [&](const ClaimsResult& c, const ClaimMatch& m) {
-    return std::string(UnitKindName(c.units[m.a].kind)) + "-" +
-           UnitKindName(c.units[m.b].kind);
-  };
   double quotes_score = -1;
   for (const ClaimMatch& m : all.matches) {
-    if (kinds(all, m) == "quote-quote") quotes_score = m.score;
+    if (KindsOf(all, m) == "quote-quote") quotes_score = m.score;
   }
   bool tie = false;
   for (const ClaimMatch& m : all.matches) {
-    tie |= kinds(all, m) != "quote-quote" && m.score == quotes_score;
+    tie |= KindsOf(all, m) != "quote-quote" && m.score == quotes_score;
   }
   ASSERT_TRUE(tie) << "the case needs a mixed match at the quotes' score";
   std::set<std::string> listed;
-  for (const ClaimMatch& m : r.matches) listed.insert(kinds(r, m));
+  for (const ClaimMatch& m : r.matches) listed.insert(KindsOf(r, m));
   EXPECT_TRUE(listed.count("quote-quote"));
   EXPECT_FALSE(listed.count("quote-sentence"));
   EXPECT_FALSE(listed.count("sentence-quote"));
@@ -320,14 +322,10 @@ TEST(Claims, AMatchInsideAnotherOfTheSameArticlesIsListedOnce) {
   keep.keep_nested = true;
   const ClaimsResult all = Claims(docs, keep);
   const ClaimsResult r = Claims(docs);
-  auto kinds = [&](const ClaimsResult& c, const ClaimMatch& m) {
-    return std::string(UnitKindName(c.units[m.a].kind)) + "-" +
-           UnitKindName(c.units[m.b].kind);
-  };
   std::set<std::string> all_kinds;
   double best = 0;
   for (const ClaimMatch& m : all.matches) {
-    all_kinds.insert(kinds(all, m));
+    all_kinds.insert(KindsOf(all, m));
     best = std::max(best, m.score);
   }
   EXPECT_TRUE(all_kinds.count("quote-quote")) << all.matches.size();
