@@ -3,6 +3,7 @@
 #include <mpi.h>
 #include <omp.h>
 #include <sched.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -908,6 +909,19 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   if (std::find(paths.begin(), paths.end(), kStdinPath) != paths.end()) {
     return absl::InvalidArgumentError(
         "standard input (-) is read by one process: run without mpirun");
+  }
+  // A named pipe is one stream, as standard input is: the ranks share a
+  // plain JSONL file out by opening it again, and the second open of a
+  // pipe whose writer is done waits for ever (review 39d-01: mpirun hung).
+  for (const std::string& p : paths) {
+    struct stat st;
+    if (::stat(p.c_str(), &st) == 0 &&
+        (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          p,
+          " is a named pipe, read by one process: run without mpirun, "
+          "or save it to a file first"));
+    }
   }
   Comm comm(MPI_COMM_WORLD, session.rank(), session.size());
   const int rank = comm.rank(), size = comm.size();

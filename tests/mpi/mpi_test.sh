@@ -181,6 +181,19 @@ if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ] ||
 fi
 echo "rank-0 failure: exit $rc with its reason, no hang"
 
+# A named pipe is one stream: refused as standard input is (review 39d-01:
+# the ranks' second open of it waited for ever, mpirun hung).
+mkfifo "$work/pipe.jsonl"
+rc=0
+timeout 60 "${mpirun[@]}" -np 2 "$refrain" scan "$work/pipe.jsonl" \
+  --out "$work/pipe-out" --quiet >"$work/pipe.log" 2>&1 || rc=$?
+if [ "$rc" -ne 2 ] || ! grep -q "pipe.jsonl is a named pipe" "$work/pipe.log"; then
+  echo "FAILED: a named pipe under mpirun: exit $rc (124: hung), want 2 with its reason" >&2
+  tail -20 "$work/pipe.log" >&2
+  exit 1
+fi
+echo "named pipe under mpirun: refused, exit 2"
+
 # The skipped records must be there, in input order, in every report.
 python3 - "$work/generated-3/report.json" <<'PY'
 import json, sys
