@@ -991,18 +991,17 @@ class Lister {
     if (!any) return false;
     // The first bytes name the tool: report.json's third line, and
     // report.html's generator tag within its head.
-    std::string head(2048, '\0');
     for (const char* name : {"report.json", "report.html"}) {
       std::FILE* f = std::fopen(Child(dir, name).c_str(), "rb");
       if (f == nullptr) continue;
-      head.resize(std::fread(head.data(), 1, 2048, f));
+      std::string head(2048, '\0');
+      head.resize(std::fread(head.data(), 1, head.size(), f));
       std::fclose(f);
       if (std::string_view(name) == "report.json"
               ? head.find("\n  \"tool\": \"refrain\",\n") != std::string::npos
               : IsRefrainReport(head)) {
         return true;
       }
-      head.assign(2048, '\0');
     }
     return false;
   }
@@ -2463,16 +2462,23 @@ std::variant<Document, SkippedRecord> ParseRecord(
   // The id: a string or a whole number. A number with a fraction, or one
   // that a double cannot hold exactly, would name two records alike.
   if (simdjson::dom::element v; !find(options.id_field, &v) && !v.is_null()) {
+    auto not_whole = [&] {
+      return SkipOf(record,
+                    absl::StrCat("field '", options.id_field,
+                                 "' is not a string or a whole number"));
+    };
     std::string_view sv;
     int64_t i = 0;
     uint64_t u = 0;
     double x = 0;
-    std::optional<std::string_view> n;
-    if (!v.get_string().get(sv) &&
-        // A whole number beyond 64 bits keeps its digits; one with a
-        // fraction or an exponent is not whole as far as a reader knows.
-        !((n = QuotedNumber(sv, quoted_numbers)) &&
-          n->find_first_of(".eE") != std::string_view::npos)) {
+    if (!v.get_string().get(sv)) {
+      // A whole number beyond 64 bits keeps its digits; one with a
+      // fraction or an exponent is not whole as far as a reader knows.
+      const std::optional<std::string_view> n =
+          QuotedNumber(sv, quoted_numbers);
+      if (n && n->find_first_of(".eE") != std::string_view::npos) {
+        return not_whole();
+      }
       doc.id = n.value_or(sv);
     } else if (!v.get_int64().get(i)) {
       doc.id = absl::StrCat(i);
@@ -2482,9 +2488,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
                std::abs(x) < 9007199254740992.0) {  // 2^53
       doc.id = absl::StrCat(static_cast<int64_t>(x));
     } else {
-      return SkipOf(record,
-                    absl::StrCat("field '", options.id_field,
-                                 "' is not a string or a whole number"));
+      return not_whole();
     }
   }
   // The other metadata never costs the article its place in the scan.

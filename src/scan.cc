@@ -154,9 +154,7 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
   report->index.loaded = static_cast<uint32_t>(loaded->size());
   // For the representatives.
   report->index.origins = indexed.origins();
-  report->index.reindexed = indexed.Reindexed(report->index.loaded);
-  report->index.edited_left_out = indexed.EditedLeftOut(report->index.loaded);
-  report->index.rerun_kept = indexed.RerunKept(report->index.loaded);
+  indexed.SetReindexed(report->index.loaded, &report->index);
   if (loaded->empty()) return absl::OkStatus();
   const size_t n = report->documents.size();
   internal::FingerprintArena fp;

@@ -189,33 +189,19 @@ bool SameArticle(std::span<const uint32_t> new_signature,
   return EstimateJaccard(new_signature, indexed_signature) >= 0.5;
 }
 
-std::vector<uint32_t> IndexedScan::Reindexed(uint32_t loaded) const {
-  std::vector<uint32_t> out;
+void IndexedScan::SetReindexed(uint32_t loaded, IndexSummary* ix) const {
+  ix->reindexed.clear();
+  ix->edited_left_out.clear();
+  ix->rerun_kept.clear();
   for (size_t i = 0; i < already_.size(); ++i) {
-    if (already_[i] != 0) out.push_back(static_cast<uint32_t>(loaded + i));
-  }
-  return out;
-}
-
-std::vector<uint32_t> IndexedScan::EditedLeftOut(uint32_t loaded) const {
-  std::vector<uint32_t> out;
-  for (size_t i = 0; i < already_.size(); ++i) {
-    if (already_[i] != 0 && !same_text_[i] && left_out_[i]) {
-      out.push_back(static_cast<uint32_t>(loaded + i));
+    if (already_[i] == 0) continue;
+    const auto d = static_cast<uint32_t>(loaded + i);
+    ix->reindexed.push_back(d);
+    if (!same_text_[i] && left_out_[i]) ix->edited_left_out.push_back(d);
+    if (same_text_[i] && !left_out_[i] && options_->index_report_unchanged) {
+      ix->rerun_kept.push_back(d);
     }
   }
-  return out;
-}
-
-std::vector<uint32_t> IndexedScan::RerunKept(uint32_t loaded) const {
-  std::vector<uint32_t> out;
-  if (!options_->index_report_unchanged) return out;
-  for (size_t i = 0; i < already_.size(); ++i) {
-    if (already_[i] != 0 && same_text_[i] && !left_out_[i]) {
-      out.push_back(static_cast<uint32_t>(loaded + i));
-    }
-  }
-  return out;
 }
 
 void IndexedScan::AlreadyIndexed(std::vector<size_t>* which,
@@ -445,9 +431,7 @@ absl::Status IndexedScan::Finish(
   ix.loaded = loaded;
   ix.origins = std::move(origins_);
   ix.documents_before = documents_before_;
-  ix.reindexed = Reindexed(loaded);
-  ix.edited_left_out = EditedLeftOut(loaded);
-  ix.rerun_kept = RerunKept(loaded);
+  SetReindexed(loaded, &ix);
   ix.unchanged.clear();
   for (size_t d = loaded; d < total; ++d) {
     if (unchanged_[d - loaded])

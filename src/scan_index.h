@@ -67,15 +67,9 @@ class IndexedScan {
 
   // The dump of each document FindRelated() returned, in its order.
   const std::vector<IndexedOrigin>& origins() const { return origins_; }
-  // IndexSummary::reindexed, once the `loaded` documents FindRelated()
-  // returned are in front of the new ones.
-  std::vector<uint32_t> Reindexed(uint32_t loaded) const;
-
-  // IndexSummary::edited_left_out, likewise.
-  std::vector<uint32_t> EditedLeftOut(uint32_t loaded) const;
-
-  // IndexSummary::rerun_kept, likewise.
-  std::vector<uint32_t> RerunKept(uint32_t loaded) const;
+  // IndexSummary's reindexed, edited_left_out and rerun_kept, once the
+  // `loaded` documents FindRelated() returned are in front of the new ones.
+  void SetReindexed(uint32_t loaded, IndexSummary* ix) const;
 
   // Valid after FindRelated() and once the loaded documents are in front of
   // the new ones; `loaded` is their number.

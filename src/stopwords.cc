@@ -199,18 +199,6 @@ std::string IcuLanguageOf(std::string_view language) {
   return std::string(l != nullptr ? l->iso1 : "");
 }
 
-std::string IsoCodeOf(std::string_view language) {
-  if (IsEnglishLanguage(language)) return "en";
-  for (const auto& [name, module] : kModules) {
-    if (name == language) {
-      std::string code(module);
-      for (char& c : code) c = static_cast<char>(c - 'A' + 'a');  // "FR".
-      return code;
-    }
-  }
-  return "";
-}
-
 bool IsEnglishLanguage(std::string_view language) {
   return language == "english" || language == "en" || language == "porter";
 }

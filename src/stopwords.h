@@ -49,11 +49,6 @@ class StopWordList {
 // "porter"), whose list is built in.
 bool IsEnglishLanguage(std::string_view language);
 
-// The ISO 639-1 code ("fr") of a language StopWordsOf has a list for,
-// named as it takes it ("french" or "fr"); "en" for English; empty for the
-// others.
-std::string IsoCodeOf(std::string_view language);
-
 // The ISO 639-1 code ("tr") of any language libstemmer has, by any name it
 // takes ("turkish", "tr", "tur"); "en" for "porter"; empty for others.
 std::string IcuLanguageOf(std::string_view language);

@@ -106,9 +106,9 @@ struct ScanFlags {
   bool strict = false;
   bool quiet = false;
   double claim_max_memory_gb = -1;  // < 0: the memory available at start.
-  bool index_wait_given = false;    // --index-wait, which needs --index.
   refrain::ScanOptions options;
   const CLI::Option* locale = nullptr;  // --locale, to tell if it was given.
+  const CLI::Option* index_wait = nullptr;      // --index-wait, likewise.
   std::vector<const CLI::Option*> claim_flags;  // AddClaimFlags'.
 };
 
@@ -252,10 +252,8 @@ std::vector<const CLI::Option*> AddClaimFlags(CLI::App* cmd,
                 "a higher-scoring match of the same two articles (a quote "
                 "and the sentence holding it); by default one of the two is "
                 "listed");
-  std::vector<const CLI::Option*> added;
-  for (const CLI::Option* o : cmd->get_options()) added.push_back(o);
-  added.erase(added.begin(), added.begin() + static_cast<ptrdiff_t>(before));
-  return added;
+  const std::vector<CLI::Option*> all = cmd->get_options();
+  return {all.begin() + static_cast<ptrdiff_t>(before), all.end()};
 }
 
 // How records are read and cut into sentences (scan and compare).
@@ -443,16 +441,14 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                 "with new articles are. Such an article keeps the keep its "
                 "first run gave it (else 0): a dump scanned again gives its "
                 "report and dataset again");
-  cmd->add_option_function<double>(
-         "--index-wait",
-         [&o, f](double s) {
-           o.index_wait_ms = static_cast<int>(s * 1000);
-           f->index_wait_given = true;
-         },
-         "Seconds to wait while another process writes the index "
-         "(default 30)")
-      ->check(kNumber)
-      ->check(CLI::Range(0.0, 86400.0));
+  f->index_wait =
+      cmd->add_option_function<double>(
+             "--index-wait",
+             [&o](double s) { o.index_wait_ms = static_cast<int>(s * 1000); },
+             "Seconds to wait while another process writes the index "
+             "(default 30)")
+          ->check(kNumber)
+          ->check(CLI::Range(0.0, 86400.0));
 }
 
 // A one-line progress display on stderr, redrawn at most 5 times a second,
@@ -645,7 +641,7 @@ int RunScanCommand(ScanFlags& f) {
       !s.ok()) {
     return Fail(s, writes_outputs);
   }
-  if (f.index_wait_given && f.options.index_path.empty()) {
+  if (f.index_wait->count() > 0 && f.options.index_path.empty()) {
     return Fail(absl::InvalidArgumentError("--index-wait needs --index PATH"),
                 writes_outputs);
   }
