@@ -471,7 +471,12 @@ bool TermList::operator<(const TermList& o) const {
 // TermAnalyzer
 
 absl::StatusOr<TermAnalyzer> TermAnalyzer::Create(
-    const TermAnalyzerOptions& options) {
+    const TermAnalyzerOptions& given) {
+  // One name per language from here on ("de", "deu" and "ger" are
+  // "german"), so that every list the analyzer consults (stop words,
+  // negation, elisions, the Russian spelling rule) knows it by that name.
+  TermAnalyzerOptions options = given;
+  options.language = CanonicalLanguage(given.language);
   if (StemmerFor(options.language) == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("no Snowball stemmer for language \"", options.language,
@@ -496,7 +501,7 @@ std::string_view TermAnalyzer::Word(std::string_view token,
   // Russian writes one letter as ё or е ("всё"/"все", "её"/"ее", "ещё"):
   // Snowball's stop list and stems spell е, so "всё" and "её" were
   // content words where "все" and "ее" are stop words.
-  if ((options_.language == "russian" || options_.language == "ru") &&
+  if (options_.language == "russian" &&
       token.find("\u0451") != std::string_view::npos) {
     storage->assign(token);
     // Both are two bytes: D1 91 becomes D0 B5 in place.

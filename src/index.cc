@@ -865,7 +865,7 @@ IndexParams IndexParams::ForScan(const ScanOptions& o, LshParams lsh) {
     p.claim_frequent_stem_min_units = o.claims.frequent_stem_min_units;
     p.claim_frequent_stem_fraction = o.claims.frequent_stem_fraction;
     p.claim_min_words = o.claims.min_content_words;
-    p.language = o.claims.language;
+    p.language = CanonicalLanguage(o.claims.language);
     p.stop_words = StopWordFingerprint(p.language);
   }
   return p;

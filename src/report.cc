@@ -71,7 +71,7 @@ Json Params(const Report& r) {
   const ClaimOptions& c = o.claims;
   p["claims"] = {
       {"enabled", c.enabled},
-      {"language", c.language},
+      {"language", CanonicalLanguage(c.language)},
       {"min_content_words", c.min_content_words},
       {"boilerplate_min_stories", c.boilerplate_min_stories},
       {"bigrams", c.bigrams},

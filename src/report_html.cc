@@ -1676,7 +1676,7 @@ class Page {
             Rows{{"score threshold", F3(c.threshold)},
                  {"score threshold with a headline",
                   F3(std::max(c.threshold, c.headline_threshold))},
-                 {"language", Esc(co.language)},
+                 {"language", Esc(CanonicalLanguage(co.language))},
                  {"min content words", n(co.min_content_words)},
                  {"boilerplate after",
                   absl::StrCat(co.boilerplate_min_stories, " stories")},

@@ -64,13 +64,11 @@ const absl::flat_hash_set<std::string_view, internal::ViewHash>& EnglishSet() {
 // libstemmer's names (and their ISO 639-1 codes) of the languages with a
 // Snowball stop list in liblingua-stopwords-perl, and its module names.
 constexpr std::pair<std::string_view, std::string_view> kModules[] = {
-    {"danish", "DA"},     {"da", "DA"}, {"dutch", "NL"},      {"nl", "NL"},
-    {"finnish", "FI"},    {"fi", "FI"}, {"french", "FR"},     {"fr", "FR"},
-    {"german", "DE"},     {"de", "DE"}, {"hungarian", "HU"},  {"hu", "HU"},
-    {"indonesian", "ID"}, {"id", "ID"}, {"italian", "IT"},    {"it", "IT"},
-    {"norwegian", "NO"},  {"no", "NO"}, {"portuguese", "PT"}, {"pt", "PT"},
-    {"romanian", "RO"},   {"ro", "RO"}, {"russian", "RU"},    {"ru", "RU"},
-    {"spanish", "ES"},    {"es", "ES"}, {"swedish", "SV"},    {"sv", "SV"}};
+    {"danish", "DA"},     {"dutch", "NL"},    {"finnish", "FI"},
+    {"french", "FR"},     {"german", "DE"},   {"hungarian", "HU"},
+    {"indonesian", "ID"}, {"italian", "IT"},  {"norwegian", "NO"},
+    {"portuguese", "PT"}, {"romanian", "RO"}, {"russian", "RU"},
+    {"spanish", "ES"},    {"swedish", "SV"}};
 
 // Elided words written joined to the next one by an apostrophe ("l'Etat",
 // "qu'il", "dell'economia"), as Lucene's ElisionFilter lists them per
@@ -78,17 +76,17 @@ constexpr std::pair<std::string_view, std::string_view> kModules[] = {
 // "l'économ", and never met "économie" written without its article: a
 // French restatement lost its shared words to whichever side elided.
 struct Elisions {
-  std::string_view names[2];
+  std::string_view language;  // Its Snowball name (CanonicalLanguage).
   std::initializer_list<std::string_view> words;
 };
 const Elisions kElisions[] = {
-    {{"french", "fr"},
+    {"french",
      {"l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu",
       "puisqu"}},
-    {{"italian", "it"}, {"c",    "l",    "all", "dall", "dell", "nell", "sull",
-                         "coll", "pell", "gl",  "agl",  "dagl", "degl", "negl",
-                         "sugl", "un",   "m",   "t",    "s",    "v",    "d"}},
-    {{"catalan", "ca"}, {"d", "l", "m", "n", "s", "t"}},
+    {"italian", {"c",    "l",    "all", "dall", "dell", "nell", "sull",
+                 "coll", "pell", "gl",  "agl",  "dagl", "degl", "negl",
+                 "sugl", "un",   "m",   "t",    "s",    "v",    "d"}},
+    {"catalan", {"d", "l", "m", "n", "s", "t"}},
 };
 
 // The stop words, then the elisions after a marker line (none: exactly
@@ -200,7 +198,9 @@ std::string IcuLanguageOf(std::string_view language) {
 }
 
 bool IsEnglishLanguage(std::string_view language) {
-  return language == "english" || language == "en" || language == "porter";
+  if (language == "english" || language == "porter") return true;
+  const LanguageNames* l = NamesOf(language);
+  return l != nullptr && l->name == "english";
 }
 
 bool IsStopWordOf(std::string_view language, std::string_view word) {
@@ -208,7 +208,8 @@ bool IsStopWordOf(std::string_view language, std::string_view word) {
 }
 
 absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
-    std::string_view language, const std::string& dir) {
+    std::string_view given, const std::string& dir) {
+  const std::string language = CanonicalLanguage(given);
   static std::mutex mu;
   static auto* loaded =
       new std::map<std::string, std::shared_ptr<const StopWordList>>();
@@ -240,7 +241,7 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
     }
   }
   for (const Elisions& e : kElisions) {
-    if (language == e.names[0] || language == e.names[1]) {
+    if (language == e.language) {
       list->elisions_.insert(e.words.begin(), e.words.end());
     }
   }
@@ -253,45 +254,44 @@ namespace {
 
 // Negation words of the other languages with a Snowball stop list, as the
 // normalizer leaves them (case-folded, accents kept): particles, negative
-// pronouns and adverbs, and "without". By libstemmer name and ISO code.
+// pronouns and adverbs, and "without". By Snowball name (CanonicalLanguage).
 struct Negations {
-  std::string_view names[2];
+  std::string_view language;
   std::initializer_list<std::string_view> words;
 };
 const Negations kOtherNegations[] = {
-    {{"danish", "da"}, {"ikke", "aldrig", "ingen", "intet", "uden", "hverken"}},
-    {{"dutch", "nl"},
+    {"danish", {"ikke", "aldrig", "ingen", "intet", "uden", "hverken"}},
+    {"dutch",
      {"niet", "geen", "nooit", "niemand", "niets", "nergens", "zonder",
       "noch"}},
-    {{"finnish", "fi"},
+    {"finnish",
      {"ei", "en", "et", "emme", "ette", "eivät", "eikä", "ilman", "koskaan"}},
-    {{"french", "fr"},
+    {"french",
      {"ne", "pas", "jamais", "aucun", "aucune", "rien", "nul", "nulle", "sans",
       "ni", "non", "nullement", "guère"}},
-    {{"german", "de"},
+    {"german",
      {"nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie",
       "niemals", "niemand", "nichts", "nirgends", "ohne", "weder"}},
-    {{"hungarian", "hu"},
+    {"hungarian",
      {"nem", "sem", "nincs", "nincsenek", "soha", "semmi", "senki", "sehol",
       "nélkül"}},
-    {{"indonesian", "id"},
+    {"indonesian",
      {"tidak", "tak", "bukan", "belum", "tanpa", "jangan", "tiada"}},
-    {{"italian", "it"},
+    {"italian",
      {"non", "mai", "nessuno", "nessuna", "niente", "nulla", "senza", "né"}},
-    {{"norwegian", "no"},
-     {"ikke", "aldri", "ingen", "intet", "uten", "verken"}},
-    {{"portuguese", "pt"},
+    {"norwegian", {"ikke", "aldri", "ingen", "intet", "uten", "verken"}},
+    {"portuguese",
      {"não", "nunca", "jamais", "nenhum", "nenhuma", "ninguém", "nada", "sem",
       "nem"}},
-    {{"romanian", "ro"},
+    {"romanian",
      {"nu", "niciodată", "nimeni", "nimic", "fără", "nici", "niciun", "nicio"}},
-    {{"russian", "ru"},
+    {"russian",
      {"не", "нет", "никогда", "никто", "ничто", "ничего", "ни", "без",
       "нигде"}},
-    {{"spanish", "es"},
+    {"spanish",
      {"no", "nunca", "jamás", "ningún", "ninguno", "ninguna", "nadie", "nada",
       "sin", "ni", "tampoco"}},
-    {{"swedish", "sv"},
+    {"swedish",
      {"inte", "ej", "aldrig", "ingen", "inget", "inga", "utan", "varken"}},
 };
 
@@ -355,12 +355,11 @@ bool IsNegationCue(std::string_view word, std::string_view language) {
     return false;
   }
   // French elides "ne" before a vowel: "n'a", "n'est" are one token.
-  if ((language == "french" || language == "fr") && word.size() > 2 &&
-      word.starts_with("n'")) {
+  if (language == "french" && word.size() > 2 && word.starts_with("n'")) {
     return true;
   }
   for (const Negations& n : kOtherNegations) {
-    if (language != n.names[0] && language != n.names[1]) continue;
+    if (language != n.language) continue;
     for (std::string_view w : n.words) {
       if (word == w) return true;
     }

@@ -45,8 +45,8 @@ class StopWordList {
   std::string fingerprint_;
 };
 
-// True for the names StopWordsOf takes for English ("english", "en",
-// "porter"), whose list is built in.
+// True for every name of English ("english", "en", "eng") and for
+// "porter", whose list is built in.
 bool IsEnglishLanguage(std::string_view language);
 
 // The ISO 639-1 code ("tr") of any language libstemmer has, by any name it
@@ -58,8 +58,8 @@ std::string IcuLanguageOf(std::string_view language);
 inline constexpr char kDefaultStopWordsDir[] =
     "/usr/share/perl5/Lingua/StopWords";
 
-// The stop list of `language` (a libstemmer name, "french", or its ISO 639-1
-// code, "fr"): English's built in (IsStopWordOf); Danish, Dutch, Finnish,
+// The stop list of `language` (any name libstemmer takes: "french", "fr",
+// "fra"): English's built in (IsStopWordOf); Danish, Dutch, Finnish,
 // French, German, Hungarian, Indonesian, Italian, Norwegian, Portuguese,
 // Romanian, Russian, Spanish and Swedish read from Snowball's lists in
 // `dir` (loaded once per process and shared); an empty list for the other
@@ -71,8 +71,9 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
 // True if `word` (case-folded) negates its clause. English: "not", "no",
 // "never", "nor", "none", "nobody", "nothing", "neither", "nowhere",
 // "cannot", "without", or any word ending in "n't" ("don't", "isn't",
-// "can't"). The other languages with a Snowball stop list (`language` as
-// StopWordsOf takes it) have lists of their own: "ne", "pas", "jamais" and
+// "can't"). The other languages with a Snowball stop list (`language` by
+// its Snowball name, CanonicalLanguage: TermAnalyzer's options give it so)
+// have lists of their own: "ne", "pas", "jamais" and
 // "n'..." in French, "nicht", "kein" in German, "не", "нет" in Russian,
 // ...; the other Snowball languages none.
 bool IsNegationCue(std::string_view word,

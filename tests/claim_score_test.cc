@@ -554,6 +554,40 @@ TEST(TermAnalyzer, StopWordsOfOtherLanguages) {
   EXPECT_FALSE(tr->IsStopWord("ve"));
 }
 
+// A library caller may name a language as libstemmer does ("deu", "ger",
+// "de"): the analyzer knows it by its Snowball name, so its stop words,
+// negation words, elisions and spelling rules all apply, not the stemmer
+// alone (the thirty-ninth session's review: "deu" stemmed German and
+// nothing else).
+TEST(TermAnalyzer, EveryNameOfALanguageAnalyzesAlike) {
+  struct Case {
+    std::vector<std::string> names;
+    std::string text;
+  };
+  const Case cases[] = {
+      {{"german", "de", "deu", "ger"},
+       "Der Minister hat die Steuer nicht erh\u00f6ht."},
+      {{"french", "fr", "fra", "fre"},
+       "Le ministre n'a pas augment\u00e9 l'imp\u00f4t."},
+      {{"russian", "ru", "rus"},
+       "\u041c\u0438\u043d\u0438\u0441\u0442\u0440 \u043d\u0435 "
+       "\u043f\u043e\u0432\u044b\u0441\u0438\u043b \u0432\u0441\u0451."},
+      {{"english", "en", "eng"}, "The minister did not raise the tax."},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<TermAnalyzer> first = TermAnalyzer::Create({c.names[0]});
+    ASSERT_TRUE(first.ok()) << first.status();
+    const UnitTerms want = first->Analyze(c.text);
+    EXPECT_TRUE(want.negated) << c.names[0];
+    for (const std::string& name : c.names) {
+      absl::StatusOr<TermAnalyzer> a = TermAnalyzer::Create({name});
+      ASSERT_TRUE(a.ok()) << name << ": " << a.status();
+      EXPECT_EQ(a->options().language, c.names[0]) << name;
+      EXPECT_EQ(a->Analyze(c.text), want) << name;
+    }
+  }
+}
+
 TEST(TermList, StoresTermsBackToBack) {
   TermList t{"state", "", "islam", "2000"};
   EXPECT_EQ(t.size(), 4u);

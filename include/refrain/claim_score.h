@@ -181,6 +181,12 @@ std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
 // it cleared.)
 bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b);
 
+// The Snowball name ("german") of a language named by any name libstemmer
+// takes for it ("german", "de", "deu", "ger"); any other name unchanged.
+// TermAnalyzer and the index know a language by this name, and reports
+// give it, whatever name the options used.
+std::string CanonicalLanguage(std::string_view language);
+
 struct TermAnalyzerOptions {
   // Snowball stemmer and stop-word language (libstemmer name: "english",
   // "russian", "french", ..., or the ISO 639-1 code). Default "english".

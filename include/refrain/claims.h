@@ -181,13 +181,6 @@ absl::Status ValidateClaimOptions(const ClaimOptions& options);
 // --locale is given.
 std::string SentenceLocaleOf(std::string_view language);
 
-// The Snowball name ("german") of a language named by any name libstemmer
-// takes for it ("german", "de", "deu", "ger"); any other name unchanged.
-// The stop words, negation cues and sentence rules are looked up by the
-// Snowball name or the two-letter code: the CLI canonicalizes --language
-// so that a three-letter code gets them too.
-std::string CanonicalLanguage(std::string_view language);
-
 // The score threshold in effect: options.threshold, or when 0
 // ClaimScorer::DefaultThreshold().
 double EffectiveClaimThreshold(const ClaimOptions& options);
