@@ -28,6 +28,8 @@ into precision per score band (Wilson 95% intervals), labeller agreement
         the first labeller's labels give that stratum. Labelled matches
         count in the band of their score in REPORT, and only if REPORT
         still has them, so a later build's report can be estimated too.
+        Documents are matched by the last two parts of their path
+        (section/file.txt), whatever path the scans named the corpus by.
 
 A match is the same claim when both passages assert the same fact or
 statement, in any wording, one possibly inside a longer sentence; not when
@@ -58,6 +60,15 @@ def band_name(i):
 
 def span(side):
     return f"{side['doc']}:{side['start']}-{side['end']}"
+
+
+def span_key(s):
+    """A span "doc:start-end" by the last two parts of its document's path
+    ("politics/049.txt:1423-1540"), so labels made on a scan of
+    ../shared/data/bbc-news/bbc find the matches of a scan of the same
+    corpus named by another path."""
+    doc, _, offsets = s.rpartition(":")
+    return "/".join(doc.split("/")[-2:]) + ":" + offsets
 
 
 def has_headline(m):
@@ -165,12 +176,13 @@ def estimate(args):
     # was drawn): what is left is still a random sample of each stratum.
     by_spans = {}
     for m in matches:
-        by_spans[(span(m["a"]), span(m["b"]))] = m
-        by_spans[(span(m["b"]), span(m["a"]))] = m
+        a, b = span_key(span(m["a"])), span_key(span(m["b"]))
+        by_spans[(a, b)] = m
+        by_spans[(b, a)] = m
     strata = collections.defaultdict(lambda: [0, 0])
     gone = collections.Counter()
     for r in rows:
-        m = by_spans.get((r["a"], r["b"]))
+        m = by_spans.get((span_key(r["a"]), span_key(r["b"])))
         if m is None or band_of(m["score"]) is None:
             gone[r[names[0]]] += 1
             continue

@@ -8,7 +8,9 @@
 #
 #   bench/claims_scale.sh [SIZES...]     default: 10000
 #   BBC=/path/to/bbc  REFRAIN=build/refrain  WORK=/tmp/refrain-bench
-#   THREADS=2  EXTRA="--claim-lsh-threshold 0.3"   (passed to every scan)
+#   THREADS=2  EXTRA="--claim-lsh-threshold 0.3"   (passed to the scans
+#                   with claims: claim flags are refused with --no-claims)
+#   DOC_EXTRA="--threshold 0.7"   (passed to every scan)
 #   SYNDICATED=10   also BBC in 10 outlets: every article 10 times, copies
 #                   with a new first line and 0.5% of words swapped
 #                   (bench/bbc_scaled.py ... 0.005): near-duplicate clusters
@@ -23,20 +25,22 @@ WORK=${WORK:-/tmp/refrain-bench}
 BBC=${BBC:-../shared/data/bbc-news/bbc}
 THREADS=${THREADS:-2}
 EXTRA=${EXTRA:-}
+DOC_EXTRA=${DOC_EXTRA:-}
 SYNDICATED=${SYNDICATED:-10}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000)
+[ -x "$REFRAIN" ] || { echo "claims_scale.sh: no $REFRAIN (run scripts/build.sh first)" >&2; exit 1; }
 mkdir -p "$WORK"
 
 row() {  # row NAME INPUT
   local name=$1 input=$2 t0 rss0 t1 rss1 summary
-  # shellcheck disable=SC2086  # EXTRA is a list of flags.
+  # shellcheck disable=SC2086  # EXTRA and DOC_EXTRA are lists of flags.
   /usr/bin/time -f "%e %M" -o "$WORK/claims-time.txt" "$REFRAIN" scan "$input" \
-    --threads "$THREADS" --no-claims --quiet --out "$WORK/claims-out" $EXTRA
+    --threads "$THREADS" --no-claims --quiet --out "$WORK/claims-out" $DOC_EXTRA
   read -r t0 rss0 < "$WORK/claims-time.txt"
   # shellcheck disable=SC2086
   if ! /usr/bin/time -f "%e %M" -o "$WORK/claims-time.txt" "$REFRAIN" scan "$input" \
-      --threads "$THREADS" --out "$WORK/claims-out" $EXTRA \
+      --threads "$THREADS" --out "$WORK/claims-out" $DOC_EXTRA $EXTRA \
       >"$WORK/claims-summary.txt" 2>"$WORK/claims-err.txt"; then
     read -r t1 rss1 < <(tail -1 "$WORK/claims-time.txt")
     printf '| %s | refused: %s | | | | | | %.2f | %.2f | | %d / %d |\n' "$name" \
@@ -72,6 +76,8 @@ if [ -d "$BBC" ]; then
     [ -f "$f" ] || python3 bench/bbc_scaled.py "$BBC" "$SYNDICATED" "$f" 0.005 >/dev/null
     row "bbc-syn$SYNDICATED" "$f"
   fi
+else
+  echo "claims_scale.sh: no BBC folder at $BBC: its rows left out (set BBC=/path/to/bbc)" >&2
 fi
 for n in "${sizes[@]}"; do
   f="$WORK/gen-$n.jsonl.zst"

@@ -268,9 +268,13 @@ const RealText* LoadRealText() {
     if (dir == nullptr) return nullptr;
     auto* t = new RealText;
     std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-      if (e.is_regular_file() && e.path().extension() == ".txt")
-        files.push_back(e.path());
+    // A missing or unreadable folder leaves the list empty, and the Real
+    // benchmarks say why, instead of an uncaught filesystem_error.
+    std::error_code ec;
+    for (std::filesystem::recursive_directory_iterator it(dir, ec), end;
+         !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file() && it->path().extension() == ".txt")
+        files.push_back(it->path());
     }
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
@@ -295,7 +299,9 @@ template <typename Stage>
 void RunReal(benchmark::State& state, Stage stage) {
   const RealText* t = LoadRealText();
   if (t == nullptr || t->raw.empty()) {
-    state.SkipWithError("set REFRAIN_BENCH_TEXT to a directory of .txt files");
+    state.SkipWithError(
+        "set REFRAIN_BENCH_TEXT to a directory of .txt files (unset, or no "
+        ".txt file found under it)");
     return;
   }
   for (auto _ : state) {
@@ -309,7 +315,8 @@ void RunReal(benchmark::State& state, Stage stage) {
 // file before any is read, paid once per run on one thread.
 void BM_RealListInputFiles(benchmark::State& state) {
   const char* dir = std::getenv("REFRAIN_BENCH_TEXT");
-  if (dir == nullptr) {
+  std::error_code ec;
+  if (dir == nullptr || !std::filesystem::is_directory(dir, ec)) {
     state.SkipWithError("set REFRAIN_BENCH_TEXT to a directory of .txt files");
     return;
   }

@@ -5,7 +5,8 @@
 # from 1 core to 2 (`taskset -c 0 ... --threads 1` against `--threads 2`).
 #
 #   bench/scale.sh [SIZES...]        default: 10000 100000 1000000
-#   BBC=/path/to/bbc  REFRAIN=build/refrain  WORK=/tmp/refrain-bench  MODE=--no-claims
+#   BBC=/path/to/bbc  REFRAIN=build/refrain  WORK=/tmp/refrain-bench
+#   MODE=--no-claims (the default; MODE= scans with claims)
 #   BBC_COPIES=45   also scan BBC repeated 45 times with perturbations
 #                   (bench/bbc_scaled.py; 0 to skip): datasketch's corpus at
 #                   a size whose time is stable, as plain JSONL (rows
@@ -18,12 +19,13 @@ cd "$(dirname "$0")/.."
 REFRAIN=${REFRAIN:-build/refrain}
 WORK=${WORK:-/tmp/refrain-bench}
 BBC=${BBC:-../shared/data/bbc-news/bbc}
-MODE=${MODE:---no-claims}
+MODE=${MODE---no-claims}  # MODE= (empty): with claims, as in index_scale.sh
 REPEAT=${REPEAT:-1}
 BBC_COPIES=${BBC_COPIES:-45}
 DATASKETCH_MBS=${DATASKETCH_MBS:-2.8}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000 1000000)
+[ -x "$REFRAIN" ] || { echo "scale.sh: no $REFRAIN (run scripts/build.sh first)" >&2; exit 1; }
 mkdir -p "$WORK"
 
 # run [taskset -c N] ARGS...: best wall time (s) and peak RSS (KB) of REPEAT
@@ -67,7 +69,8 @@ echo "| corpus | docs | MB | scan s (2 thr) | floor s | docs/s | MB/s | x datask
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 if [ -d "$BBC" ]; then
   mb=$(du -sb "$BBC" | awk '{print $1/1e6}')
-  row bbc 2225 "$mb" "$BBC"
+  # Every file the scan reads: BBC's 2,225 articles and its README.TXT.
+  row bbc "$(find "$BBC" -type f | wc -l)" "$mb" "$BBC"
   if [ "$BBC_COPIES" -gt 0 ]; then
     # Plain JSONL, read as datasketch reads BBC (uncompressed text), and
     # zstd-compressed like the generated corpora when the zstd tool is
@@ -89,6 +92,8 @@ if [ -d "$BBC" ]; then
       row "$name" "$docs" "$mb" "$f"
     done
   fi
+else
+  echo "scale.sh: no BBC folder at $BBC: its rows left out (set BBC=/path/to/bbc)" >&2
 fi
 for n in "${sizes[@]}"; do
   f="$WORK/gen-$n.jsonl.zst"
