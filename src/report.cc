@@ -706,6 +706,14 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
       "%s at score >= %.3f (IDF of %s)\n",
       N(c.claims.matches.size(), "claim match", "claim matches"),
       c.claims.threshold, c.idf);
+  // compare scores every pair of the two, as two stories; a scan makes
+  // near-duplicates one story and lists nothing between them (review 40a-04:
+  // 12 matches here, none in the scan's claims.csv).
+  if (c.near_duplicate && !c.claims.matches.empty()) {
+    out << "(near-duplicates: a scan lists no claim match between them, "
+           "their shared sentences being copies of one story; listed here to "
+           "show what they share)\n";
+  }
   if (c.claims.headline_matches_dropped > 0) {
     out << absl::StrFormat(
         "%d more with a headline, left out for scoring under %.3f "

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "claims_internal.h"
 #include "refrain/claim_score.h"
@@ -156,13 +157,15 @@ constexpr std::string_view kStyle = R"css(
 --accent:#1c4e80;--mark:#ffe066;--span:#fff3bf;--claim:#e8590c}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
-html{scroll-padding-top:110px}
+html{scroll-padding-top:120px}
+html:not([data-js]) .search{display:none}
 body{margin:0;background:var(--bg);color:var(--ink);
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 a{color:var(--accent);text-decoration:none}
 a:hover{text-decoration:underline}
 span,a,td,th,li,summary{unicode-bidi:isolate}
-header.top{position:sticky;top:0;z-index:5;background:#102a43;color:#fff;
+.sticky{position:sticky;top:0;z-index:5}
+header.top{background:#102a43;color:#fff;
 display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center;justify-content:space-between;
 padding:10px 28px}
 header.top h1{font-size:20px;margin:0;font-weight:650;letter-spacing:.2px}
@@ -171,7 +174,7 @@ header.top .sub{margin:0;color:#bcccdc;font-size:13px}
 .search input{width:380px;max-width:60vw;padding:7px 12px;border-radius:6px;border:0;
 font:inherit;font-size:14px}
 #filter-status{color:#bcccdc;font-size:13px;min-width:90px}
-nav.toc{position:sticky;top:58px;z-index:4;background:#fff;border-bottom:1px solid var(--line);
+nav.toc{background:#fff;border-bottom:1px solid var(--line);
 padding:6px 28px;display:flex;gap:22px;flex-wrap:wrap;font-size:14px}
 main{max-width:1320px;margin:0 auto;padding:18px 28px 40px}
 h2{font-size:19px;margin:28px 0 4px;padding-bottom:4px;border-bottom:2px solid var(--line)}
@@ -205,7 +208,8 @@ align-items:center}
 .member blockquote{margin:0;font:16px/1.55 Georgia,"Times New Roman",serif;
 border-left:3px solid var(--claim);padding:2px 0 2px 12px}
 .member .ctx{font-size:13px;align-self:flex-start}
-mark{background:var(--mark);color:inherit;border-radius:2px;padding:0 1px}
+mark{background:var(--mark);color:inherit;border-radius:2px;padding:0 1px;
+box-shadow:inset 0 -2px #d4a300}
 mark.opp{background:#efe0fb;outline:1px dashed #5b1c8a}
 mark.hedge{background:#fdf1c7;outline:1px dashed #6b4e00}
 .src{font-weight:600;color:#3e4c59}
@@ -237,6 +241,12 @@ svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 .kv{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:14px}
 .kv table td:first-child{color:var(--muted);width:55%}
 .skips li{font-size:14px}
+details.check{background:var(--card);border:1px solid #f3c4c4;border-radius:8px;
+padding:8px 16px;margin:0 0 14px}
+details.check>summary{color:#8a1c1c;font-weight:600;margin:0}
+details.check q{font:15px/1.5 Georgia,"Times New Roman",serif;quotes:none}
+details.check td{width:40%}
+details.check td.n,details.check td:last-child{width:auto}
 footer{max-width:1320px;margin:0 auto;padding:0 28px 30px;color:var(--muted);font-size:13px}
 )css";
 
@@ -468,6 +478,7 @@ class Page {
     std::string body;
     Header(body);
     body += "<main>\n";
+    Pair(body);
     Tiles(body);
     Claims(body);
     Duplicates(body);
@@ -688,7 +699,9 @@ class Page {
 
   void Header(std::string& h) const {
     const ClaimsResult& c = r_.claims;
-    h += "<header class=\"top\">\n<div><h1>";
+    // Header and menu stick as one block: the header wraps to two lines on
+    // a narrow window, and a menu stuck at a fixed offset went under it.
+    h += "<div class=\"sticky\">\n<header class=\"top\">\n<div><h1>";
     Esc(h, o_.title);
     h += "</h1><p class=\"sub\">";
     absl::StrAppend(
@@ -714,12 +727,63 @@ class Page {
          "aria-label=\"Filter by text or source\" autocomplete=\"off\">"
          "<span id=\"filter-status\" "
          "aria-live=\"polite\"></span></div>\n</header>\n";
+    absl::StrAppend(&h,
+                    "<nav class=\"toc\"><a href=\"#claims\">Recurring claims (",
+                    c.clusters.size(), ")</a>");
+    if (const size_t flagged = FlaggedMatches().size(); flagged > 0) {
+      absl::StrAppend(&h, "<a href=\"#check\">Matches to check (", flagged,
+                      ")</a>");
+    }
     absl::StrAppend(
-        &h, "<nav class=\"toc\"><a href=\"#claims\">Recurring claims (",
-        c.clusters.size(), ")</a><a href=\"#duplicates\">Near-duplicates (",
-        r_.clusters.size(), ")</a><a href=\"#map\">Similarity map</a>",
+        &h, "<a href=\"#duplicates\">Near-duplicates (", r_.clusters.size(),
+        ")</a><a href=\"#map\">Similarity map</a>",
         "<a href=\"#articles\">Articles (", article_count_, ")</a>",
-        "<a href=\"#run\">Inputs &amp; parameters</a></nav>\n");
+        "<a href=\"#run\">Inputs &amp; parameters</a></nav>\n</div>\n");
+  }
+
+  // compare --html: what the terminal says of the pair first (review
+  // 40a-03: the page gave no similarity at all).
+  void Pair(std::string& h) const {
+    const Comparison* c = o_.comparison;
+    if (c == nullptr || c->documents.size() != 2) return;
+    h += "<section id=\"pair\" class=\"card\">\n<h2>The two articles</h2>\n"
+         "<table><tbody>\n";
+    for (int side = 0; side < 2; ++side) {
+      const Document& d = c->documents[side];
+      absl::StrAppend(&h, "<tr><td>", side == 0 ? "A" : "B", "</td><td>",
+                      Source(side), "<b>", Name(side),
+                      "</b> <span class=\"id\">", Esc(d.id),
+                      "</span></td></tr>\n");
+    }
+    absl::StrAppend(
+        &h, "</tbody></table>\n<p>Jaccard <b>", F3(c->jaccard),
+        "</b>, containment <b>", F3(c->containment), "</b> (word ", c->shingle,
+        "-shingles; containment: the smaller's shingles found in the larger), "
+        "MinHash estimate ",
+        F3(c->estimate), ": <b>",
+        c->near_duplicate ? "near-duplicates" : "not near-duplicates",
+        "</b>.</p>\n");
+    if (c->idf.empty()) {
+      h += "<p class=\"help\">Claims were not compared (--no-claims).</p>\n";
+    } else {
+      absl::StrAppend(
+          &h, "<p class=\"help\">Claim scores use the IDF of ", Esc(c->idf),
+          c->idf == "the two documents"
+              ? ": a scan of a whole dump learns its IDF from every article, "
+                "so its scores differ a little (give the dump with --in to "
+                "get the scan's scores)."
+              : ", as the scan of those inputs learns it.",
+          " Every pair of statements is scored, so a match the scan's "
+          "candidate search missed is listed too.");
+      if (c->near_duplicate && !r_.options.claims.within_duplicates) {
+        h += " The two are near-duplicates: a scan lists no claim match "
+             "between them (their shared sentences are copies of one story, "
+             "not a claim made again); they are listed here to show what the "
+             "two share.";
+      }
+      h += "</p>\n";
+    }
+    h += "</section>\n";
   }
 
   void Tiles(std::string& h) const {
@@ -780,6 +844,7 @@ class Page {
     if (c.clusters.empty()) {
       h += "<p class=\"note\">No recurring claims found.</p>\n";
     }
+    Flagged(h);
     WordKeys keys(r_.options.claims.language);
     for (size_t k = 0; k < ShownClaimClusters(); ++k) ClaimCard(h, k, keys);
     if (c.clusters.size() > ShownClaimClusters()) {
@@ -787,6 +852,111 @@ class Page {
                "recurring claims", Where("report.json and claims.csv"));
     }
     h += "</section>\n";
+  }
+
+  // The matches a reader should check before taking them as one claim:
+  // numbers that differ, opposites (negation, antonyms, swapped roles) and
+  // hedges, in report order (the clusters' order, then score).
+  std::vector<size_t> FlaggedMatches() const {
+    std::vector<size_t> out;
+    const ClaimsResult& c = r_.claims;
+    for (size_t i = 0; i < c.matches.size(); ++i) {
+      if (c.matches[i].numbers_differ || c.ContrastOf(c.matches[i]).any()) {
+        out.push_back(i);
+      }
+    }
+    return out;
+  }
+
+  // Every flagged match, both statements side by side: the claim cards
+  // stop at a cap (200 by default), and on BBC most flagged matches were
+  // in claims past it, where the page showed no sign of them (review
+  // 40a-01). The counts are the terminal summary's.
+  void Flagged(std::string& h) const {
+    const ClaimsResult& c = r_.claims;
+    const std::vector<size_t> flagged = FlaggedMatches();
+    if (flagged.empty()) return;
+    uint64_t numbers = 0, opposites = 0, hedged = 0;
+    for (size_t i : flagged) {
+      const ClaimScorer::Contrast& o = c.ContrastOf(c.matches[i]);
+      numbers += c.matches[i].numbers_differ;
+      opposites += o.opposite();
+      hedged += !o.hedge_a.empty() || !o.hedge_b.empty();
+    }
+    std::vector<std::string> parts;
+    if (numbers > 0) {
+      parts.push_back(
+          absl::StrCat(Plural(numbers, "match states", "matches state"),
+                       " different numbers"));
+    }
+    if (opposites > 0) {
+      parts.push_back(absl::StrCat(
+          Plural(opposites, "match may state", "matches may state"),
+          " opposites"));
+    }
+    if (hedged > 0) {
+      parts.push_back(
+          absl::StrCat(Plural(hedged, "match hedges", "matches hedge"),
+                       " what the other side states as fact"));
+    }
+    absl::StrAppend(
+        &h,
+        "<details class=\"check\" id=\"check\" open><summary>Matches to "
+        "check: ",
+        absl::StrJoin(parts, "; "),
+        "</summary>\n<p class=\"help\">These score as one claim, but the two "
+        "sides may not say the same thing: read both before relying on "
+        "the match. Its claim card is linked when this page shows it.</p>\n"
+        "<table><thead><tr><th>Statement</th><th>Statement</th>"
+        "<th class=\"n\">Score</th><th>Why</th></tr></thead><tbody>\n");
+    const size_t limit =
+        std::min<size_t>(flagged.size(), o_.max_flagged_matches);
+    for (size_t k = 0; k < limit; ++k) {
+      const ClaimMatch& m = c.matches[flagged[k]];
+      const ClaimScorer::Contrast& o = c.ContrastOf(m);
+      h += "<tr class=\"filterable\">";
+      for (uint32_t u : {m.a, m.b}) {
+        const uint32_t d = c.units[u].doc;
+        absl::StrAppend(&h, "<td><div class=\"meta\">", Source(d),
+                        DocLink(d, Name(d, 80)), "</div><q dir=\"auto\">",
+                        Esc(UnitText(u)), "</q></td>");
+      }
+      absl::StrAppend(&h, "<td class=\"n\">", F3(m.score), "</td><td>");
+      if (m.numbers_differ) h += kNumbersDifferBadge;
+      if (o.negation) h += kNegationBadge;
+      auto word_pair = [&](const std::string& x, const std::string& y,
+                           const char* joint) {
+        if (x.empty()) return;
+        h += " <span class=\"badge opposite\">";
+        Esc(h, x);
+        h += joint;
+        Esc(h, y);
+        h += "</span>";
+      };
+      word_pair(o.antonym_a, o.antonym_b, " / ");
+      word_pair(o.swapped_first, o.swapped_second, " ⇄ ");
+      for (const std::string* cue : {&o.hedge_a, &o.hedge_b}) {
+        if (cue->empty()) continue;
+        h += " <span class=\"badge hedged\">hedged: ";
+        Esc(h, *cue);
+        h += "</span>";
+      }
+      const int cluster = claim_cluster_of_unit_[m.a];
+      if (cluster >= 0 && static_cast<size_t>(cluster) < ShownClaimClusters()) {
+        absl::StrAppend(&h, "<br><a href=\"#claim-", cluster + 1, "\">Claim ",
+                        cluster + 1, "</a>");
+      } else if (cluster >= 0) {
+        absl::StrAppend(&h, "<br><span class=\"meta\">claim ", cluster + 1,
+                        " (not on this page)</span>");
+      }
+      h += "</td></tr>\n";
+    }
+    h += "</tbody></table>\n";
+    if (flagged.size() > limit) {
+      MoreNote(h, flagged.size() - limit, "flagged match", "flagged matches",
+               Where("claims.csv"));
+    }
+    h += "</details>\n";
   }
 
   void ClaimCard(std::string& h, size_t k, const WordKeys& keys) const {
@@ -1258,18 +1428,38 @@ class Page {
     absl::StrAppend(&h, "<rect x=\"", label_w, "\" y=\"", top, "\" width=\"",
                     grid, "\" height=\"", grid,
                     "\" fill=\"#f8f9fb\" stroke=\"#d9dee5\"/>\n");
-    // Row labels (or, when rows are too thin to label, hover titles).
+    // Row labels (or, when rows are too thin to label, hover titles). The
+    // two rows of a re-post share a title: such rows end with the last part
+    // of their id ("... · 447.txt") to tell them apart.
     const int font = std::min(12, cell - 1);
+    auto title_of = [&](uint32_t d) -> const std::string& {
+      return Doc(d).title.empty() ? Doc(d).id : Doc(d).title;
+    };
+    std::map<std::string, int> rows_titled;
+    for (uint32_t d : docs) ++rows_titled[Abbrev(title_of(d), 32)];
+    auto last_part = [&](uint32_t d) {
+      const std::string_view id = Doc(d).id;
+      return id.substr(id.find_last_of('/') + 1);
+    };
+    std::vector<std::string> names(n);  // Escaped, for the cells' titles.
     for (int i = 0; i < n; ++i) {
       const Document& d = Doc(docs[i]);
+      const bool shared = rows_titled[Abbrev(title_of(docs[i]), 32)] > 1;
+      names[i] = Esc(shared ? absl::StrCat(Abbrev(title_of(docs[i]), 60), " · ",
+                                           Abbrev(last_part(docs[i]), 40))
+                            : Abbrev(title_of(docs[i]), 60));
       const std::string full =
-          Esc(absl::StrCat(d.title.empty() ? d.id : d.title, " — ", d.id));
+          Esc(absl::StrCat(title_of(docs[i]), " — ", d.id));
       if (labels) {
+        std::string label = Abbrev(title_of(docs[i]), 32);
+        if (shared) {
+          label = absl::StrCat(Abbrev(title_of(docs[i]), 18), " · ",
+                               Abbrev(last_part(docs[i]), 12));
+        }
         absl::StrAppend(
             &h, "<text x=\"", label_w - 6, "\" y=\"", top + i * cell + cell / 2,
             "\" text-anchor=\"end\" dominant-baseline=\"central\" font-size=\"",
-            font, "\" fill=\"#3e4c59\">",
-            Esc(Abbrev(d.title.empty() ? d.id : d.title, 32)), "<title>", full,
+            font, "\" fill=\"#3e4c59\">", Esc(label), "<title>", full,
             "</title></text>\n");
       } else {
         absl::StrAppend(&h, "<rect x=\"0\" y=\"", top + i * cell, "\" width=\"",
@@ -1281,7 +1471,7 @@ class Page {
     // Cells: with few documents one rect (and tooltip) per non-zero cell;
     // with many, runs of equal colour along a row share one rect so the SVG
     // stays small even for one big cluster.
-    const bool per_cell = n <= 40;
+    const bool per_cell = n <= 40;  // Else runs share a rect and a title.
     for (int i = 0; i < n; ++i) {
       int j = 0;
       while (j < n) {
@@ -1291,21 +1481,29 @@ class Page {
         }
         const std::string colour = ScaleColour(sim(i, j));
         int end = j + 1;
-        if (!per_cell) {
-          while (end < n && sim(i, end) > 0 &&
+        // The diagonal cell stands alone: a run holding it would count
+        // the article as its own neighbour.
+        if (!per_cell && j != i) {
+          while (end < n && end != i && sim(i, end) > 0 &&
                  ScaleColour(sim(i, end)) == colour)
             ++end;
         }
         absl::StrAppend(&h, "<rect x=\"", label_w + j * cell, "\" y=\"",
                         top + i * cell, "\" width=\"", (end - j) * cell,
-                        "\" height=\"", cell, "\" fill=\"", colour, "\"");
-        if (per_cell) {
-          absl::StrAppend(&h, "><title>",
-                          i == j ? "same article" : "Jaccard " + F3(sim(i, j)),
-                          "</title></rect>\n");
+                        "\" height=\"", cell, "\" fill=\"", colour,
+                        "\"><title>");
+        // Every rect says what it shows, a run of cells its range.
+        if (end - j == 1) {
+          absl::StrAppend(
+              &h, names[i], i == j ? ": the same article" : " ~ ",
+              i == j ? "" : names[j],
+              i == j ? "" : absl::StrCat(": Jaccard ", F3(sim(i, j))));
         } else {
-          h += "/>\n";
+          absl::StrAppend(&h, names[i], ": Jaccard ", F2(sim(i, j)), " with ",
+                          Plural(end - j, "article", "articles"), " (",
+                          names[j], " … ", names[end - 1], ")");
         }
+        h += "</title></rect>\n";
         j = end;
       }
     }
@@ -1356,12 +1554,13 @@ class Page {
     h += "</svg>\n<figcaption>";
     absl::StrAppend(&h, Plural(n, "article", "articles"));
     if (clusters_drawn > 0) {
-      absl::StrAppend(&h, ": the members of the ",
-                      clusters_drawn == 1
-                          ? std::string("top near-duplicate cluster")
-                          : absl::StrCat(clusters_drawn,
-                                         " largest near-duplicate clusters"),
-                      " (outlined)");
+      absl::StrAppend(
+          &h, ": the members of the ",
+          clusters_drawn == 1 ? std::string("first near-duplicate cluster")
+                              : absl::StrCat("first ", clusters_drawn,
+                                             " near-duplicate clusters"),
+          " in the report's order (the largest first, then by input order; "
+          "outlined)");
       if (static_cast<size_t>(n) > from_clusters)
         h += ", then articles sharing claims";
     } else {

@@ -378,8 +378,81 @@ TEST(ReportHtml, MatchesWhoseNumbersDifferAreBadged) {
   EXPECT_EQ(Html(r).find("numbers differ</span>"), std::string::npos);
   r.claims.matches[1].numbers_differ = true;
   const std::string html = Html(r);
-  // On the claim's card and on the match in its table.
-  EXPECT_EQ(Count(html, "<span class=\"badge numbers\""), 2u) << html;
+  // On the claim's card, on the match in its table and among the matches
+  // to check.
+  EXPECT_EQ(Count(html, "<span class=\"badge numbers\""), 3u) << html;
+}
+
+// Flagged matches are listed together, both statements side by side, also
+// those of claims past the card cap (review 40a-01: on BBC most were in
+// claims the page did not show, with no sign of them), with the counts the
+// terminal summary gives.
+TEST(ReportHtml, FlaggedMatchesAreListedPastTheCardCap) {
+  Report r = ClaimReport();
+  EXPECT_EQ(Html(r).find("id=\"check\""), std::string::npos);
+  r.claims.matches[1].numbers_differ = true;
+  ClaimScorer::Contrast hedged;
+  hedged.hedge_a = "could";
+  r.claims.contrasts = {hedged};
+  r.claims.matches[0].contrast = 0;
+  HtmlOptions o;
+  o.max_claim_clusters = 0;
+  const std::string html = Html(r, o);
+  const size_t at = html.find("<details class=\"check\" id=\"check\" open>");
+  ASSERT_NE(at, std::string::npos) << html;
+  const std::string check = html.substr(at, html.find("</details>", at) - at);
+  EXPECT_NE(check.find("Matches to check: 1 match states different numbers; "
+                       "1 match hedges what the other side states as fact"),
+            std::string::npos)
+      << check;
+  EXPECT_EQ(Count(check, "<tr class=\"filterable\">"), 2u);
+  EXPECT_EQ(Count(check, kClaimB), 2u);
+  EXPECT_NE(check.find("Islamic State plans in Central Asia</q>"),
+            std::string::npos);
+  EXPECT_EQ(Count(check, "claim 1 (not on this page)"), 2u);
+  EXPECT_NE(html.find("<a href=\"#check\">Matches to check (2)</a>"),
+            std::string::npos);
+  // With its card on the page, the match links to it; at a cap of one the
+  // other is counted.
+  o.max_claim_clusters = 200;
+  o.max_flagged_matches = 1;
+  const std::string capped = Html(r, o);
+  EXPECT_NE(capped.find("<a href=\"#claim-1\">Claim 1</a>"), std::string::npos);
+  EXPECT_NE(capped.find("1 more flagged match"), std::string::npos) << capped;
+}
+
+// compare --html says first how alike the two articles are, where the
+// claim scores' IDF comes from, and why a scan lists no match between two
+// near-duplicates (review 40a-03, 04).
+TEST(ReportHtml, ComparePageSaysHowAlikeThePairIs) {
+  Report r = ClaimReport();
+  Comparison c;
+  c.documents = {r.documents[0], r.documents[2]};
+  c.jaccard = 0.697;
+  c.containment = 0.949;
+  c.estimate = 0.656;
+  c.near_duplicate = true;
+  c.idf = "the inputs";
+  HtmlOptions o;
+  o.comparison = &c;
+  const std::string html = Html(r, o);
+  EXPECT_NE(html.find("Jaccard <b>0.697</b>, containment <b>0.949</b> (word "
+                      "5-shingles"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("MinHash estimate 0.656: <b>near-duplicates</b>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Claim scores use the IDF of the inputs"),
+            std::string::npos);
+  EXPECT_NE(html.find("a scan lists no claim match between them"),
+            std::string::npos);
+  c.near_duplicate = false;
+  c.idf = "the two documents";
+  const std::string apart = Html(r, o);
+  EXPECT_EQ(apart.find("a scan lists no claim match"), std::string::npos);
+  EXPECT_NE(apart.find("give the dump with --in"), std::string::npos);
+  // A scan's page has no such section.
+  EXPECT_EQ(Html(r).find("id=\"pair\""), std::string::npos);
 }
 
 TEST(ReportHtml, MatchesThatMayStateOppositesAreBadged) {
@@ -395,11 +468,12 @@ TEST(ReportHtml, MatchesThatMayStateOppositesAreBadged) {
   r.claims.matches[1].contrast = 0;
   r.claims.matches[0].contrast = 1;
   const std::string html = Html(r);
-  // The claim's card once; each match in its table.
+  // The claim's card once; each match in its table and among the matches
+  // to check.
   EXPECT_EQ(Count(html, ">may state opposites</span>"), 1u) << html;
-  EXPECT_EQ(Count(html, ">negation differs</span>"), 1u) << html;
-  EXPECT_EQ(Count(html, ">rose / &lt;fell&gt;</span>"), 1u) << html;
-  EXPECT_EQ(Count(html, ">russia \u21c4 ukraine</span>"), 1u) << html;
+  EXPECT_EQ(Count(html, ">negation differs</span>"), 2u) << html;
+  EXPECT_EQ(Count(html, ">rose / &lt;fell&gt;</span>"), 2u) << html;
+  EXPECT_EQ(Count(html, ">russia \u21c4 ukraine</span>"), 2u) << html;
 }
 
 TEST(ReportHtml, MatchesThatOneSideHedgesAreBadged) {
@@ -702,12 +776,17 @@ TEST(ReportHtml, HeatmapIsDenseOverClusterMembersThenClaimDocuments) {
     EXPECT_GT(at, last) << row;
     last = at;
   }
-  // 7 diagonal cells + 2 x 3 edges, each with its score; two cluster blocks;
-  // one claim dot each way; a colour legend.
-  EXPECT_EQ(Count(heatmap, "<title>same article</title>"), 7u);
-  EXPECT_EQ(Count(heatmap, "<title>Jaccard 0.900</title>"), 2u);
-  EXPECT_EQ(Count(heatmap, "<title>Jaccard 0.950</title>"), 2u);
-  EXPECT_EQ(Count(heatmap, "<title>Jaccard 0.850</title>"), 2u);
+  // 7 diagonal cells + 2 x 3 edges, each with its names and score; two
+  // cluster blocks; one claim dot each way; a colour legend.
+  EXPECT_EQ(Count(heatmap, ": the same article</title>"), 7u);
+  EXPECT_EQ(
+      Count(heatmap, "<title>Article 0 ~ Article 4: Jaccard 0.900</title>"),
+      1u);
+  EXPECT_EQ(
+      Count(heatmap, "<title>Article 4 ~ Article 0: Jaccard 0.900</title>"),
+      1u);
+  EXPECT_EQ(Count(heatmap, ": Jaccard 0.950</title>"), 2u);
+  EXPECT_EQ(Count(heatmap, ": Jaccard 0.850</title>"), 2u);
   EXPECT_EQ(Count(heatmap, "stroke=\"#102a43\""), 2u);
   EXPECT_EQ(Count(heatmap, "<title>1 claim match</title>"), 2u);
   EXPECT_NE(heatmap.find("<linearGradient id=\"scale\""), std::string::npos);
@@ -730,6 +809,15 @@ TEST(ReportHtml, HeatmapIsCapped) {
             std::string::npos)
       << html;
   EXPECT_EQ(Count(html, "dominant-baseline=\"central\""), 60u);
+  // Past 40 rows cells of one colour share a rect; each still says what it
+  // shows (review 40a-05: "Hover for names and scores" and no title): the
+  // rows of "d0", the diagonal apart.
+  EXPECT_NE(html.find("<title>d0: the same article</title>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<title>d0: Jaccard 0.90 with 59 articles (d1 … d59)"
+                      "</title>"),
+            std::string::npos)
+      << html;
   // At the cap with nothing left out, nothing is said.
   o.heatmap_docs = 150;
   EXPECT_EQ(Html(r, o).find("Not drawn"), std::string::npos);

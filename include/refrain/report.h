@@ -274,6 +274,14 @@ struct HtmlOptions {
   // notes on capped lists and its footer point to them. False for a page
   // alone (compare --html): they point to compare's --json output.
   bool beside_report_files = true;
+  // Flagged matches (numbers differ, may state opposites, hedged) listed
+  // together above the claim cards, both statements side by side, in
+  // report order. Default 300; 0 = none.
+  uint32_t max_flagged_matches = 300;
+  // compare --html: the pair the page explains (its similarity, where the
+  // claim scores' IDF comes from), shown first. Must outlive WriteHtml.
+  // Default none (a scan's page).
+  const Comparison* comparison = nullptr;
 };
 
 // Writes report.html: one self-contained page (inline CSS, JS and SVG; no

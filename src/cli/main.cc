@@ -1010,6 +1010,7 @@ int RunCompareCommand(const CompareFlags& f) {
     o.title = "refrain compare";
     o.show_timings = false;
     o.beside_report_files = false;
+    o.comparison = &*c;
     std::ostringstream page;
     refrain::WriteHtml(refrain::ComparisonReport(*c, options), page, o);
     if (auto s = refrain::WriteFileAtomically(f.html, page.str()); !s.ok()) {
