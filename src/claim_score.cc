@@ -1662,6 +1662,11 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
 
 double ClaimScorer::Impl::Score(const Side& a, const Side& b) const {
   if (a.terms->stems.empty() || b.terms->stems.empty()) return 0.0;
+  // The same words in the same order (case, punctuation and brackets
+  // aside) are the same statement. The model's logistic score of such a
+  // pair stops at 0.971 while some rewordings reach 0.99, and a reader took
+  // a copy scored under a paraphrase for a weaker match (review 40a-06).
+  if (a.terms->tokens == b.terms->tokens) return 1.0;
   double f[kNumFeatures];
   Window w;
   Compute(a, b, f, &w);

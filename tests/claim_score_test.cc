@@ -783,7 +783,7 @@ TEST(ClaimScorer, ScoreIsTheModelOverAllFeatures) {
   texts.push_back(k000Plans);
   texts.push_back(k003Plans);
   texts.push_back(k000Border);
-  size_t windows = 0;
+  size_t windows = 0, copies = 0;
   for (const std::string& a : texts) {
     for (const std::string& b : texts) {
       const UnitTerms ta = Analyzer().Analyze(a), tb = Analyzer().Analyze(b);
@@ -795,10 +795,17 @@ TEST(ClaimScorer, ScoreIsTheModelOverAllFeatures) {
         want = std::max(want, model(f));
         ++windows;
       }
+      // Copies (the same tokens in order) score 1 whatever the model says.
+      if (ta.tokens == tb.tokens) {
+        EXPECT_LT(want, 0.98) << a;  // What the model alone gives a copy.
+        want = 1.0;
+        ++copies;
+      }
       EXPECT_EQ(Scorer().Score(ta, tb, CorpusIdf()), want) << a << " | " << b;
     }
   }
   EXPECT_GT(windows, 0u);  // The containment path was exercised.
+  EXPECT_GT(copies, 0u);
 }
 
 TEST(ClaimScorer, DefaultThreshold) {

@@ -298,7 +298,8 @@ class ClaimScorer {
   // Symmetric. Thread-safe. When the shorter text (at least 4 content words,
   // at most 0.65 of the longer's) aligns with only part of the longer one,
   // as a quote inside a sentence, it is the higher of the model's score for
-  // the pair and for (shorter, that part). Empty terms score 0.
+  // the pair and for (shorter, that part). Empty terms score 0; the same
+  // tokens in the same order (UnitTerms::tokens) score 1.
   double Score(const UnitTerms& a, const UnitTerms& b,
                const IdfTable& idf) const;
 
