@@ -1057,6 +1057,15 @@ TEST(Cli, RefusesEmptyValuesMistypedCommandsAndSeedsOutOfRange) {
             "000_a36e598c1fb27949.txt is not a directory"},
            {"scan --out '' " + corpus, "--out: needs a directory, or -"},
            {"generate --docs 5 --out ''", "--out: needs a file name"},
+           // Review 40b-15: --floor took the flags of the work it skips.
+           {"scan --floor --threshold 0.5 " + corpus,
+            "--threshold has no effect with --floor"},
+           {"scan --floor --claim-threshold 0.6 " + corpus,
+            "--claim-threshold has no effect with --floor"},
+           {"scan --floor --keep longest " + corpus,
+            "--keep has no effect with --floor"},
+           {"scan --floor --index x.db " + corpus,
+            "--index has no effect with --floor"},
        }) {
     auto r = RunRefrain(args);
     EXPECT_EQ(r.exit_code, 2) << args;

@@ -110,6 +110,9 @@ struct ScanFlags {
   const CLI::Option* locale = nullptr;  // --locale, to tell if it was given.
   const CLI::Option* index_wait = nullptr;      // --index-wait, likewise.
   std::vector<const CLI::Option*> claim_flags;  // AddClaimFlags'.
+  // Flags of the work --floor does not do (review 40b-15: they were taken
+  // and did nothing, where --no-claims refuses claim flags).
+  std::vector<const CLI::Option*> floor_ignores;
 };
 
 // A claim option given with --no-claims would change nothing: said, as a
@@ -449,6 +452,36 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
              "(default 30)")
           ->check(kNumber)
           ->check(CLI::Range(0.0, 86400.0));
+  // What --floor leaves undone: the sketch, its LSH and verification, the
+  // clusters, the kept records, sentences and claims, the index.
+  for (const char* name : {"--threshold",
+                           "--containment-threshold",
+                           "--min-length-ratio",
+                           "--keep",
+                           "--lsh-threshold",
+                           "--fp-weight",
+                           "--fn-weight",
+                           "--num-perm",
+                           "--shingle",
+                           "--seed",
+                           "--minhash",
+                           "--bands",
+                           "--rows",
+                           "--max-bucket",
+                           "--max-cluster-pairs",
+                           "--claim-max-memory",
+                           "--locale",
+                           "--min-quote-words",
+                           "--index",
+                           "--index-read-only",
+                           "--index-report-unchanged",
+                           "--index-wait"}) {
+    if (const CLI::Option* opt = cmd->get_option_no_throw(name)) {
+      f->floor_ignores.push_back(opt);
+    }
+  }
+  f->floor_ignores.insert(f->floor_ignores.end(), f->claim_flags.begin(),
+                          f->claim_flags.end());
 }
 
 // A one-line progress display on stderr, redrawn at most 5 times a second,
@@ -640,6 +673,17 @@ int RunScanCommand(ScanFlags& f) {
   if (absl::Status s = ClaimFlagsNeedClaims(f.claim_flags, f.options.claims);
       !s.ok()) {
     return Fail(s, writes_outputs);
+  }
+  if (f.options.floor) {
+    for (const CLI::Option* o : f.floor_ignores) {
+      if (o->count() > 0) {
+        return Fail(absl::InvalidArgumentError(absl::StrCat(
+                        o->get_name(),
+                        " has no effect with --floor (which only reads and "
+                        "splits words)")),
+                    writes_outputs);
+      }
+    }
   }
   if (f.index_wait->count() > 0 && f.options.index_path.empty()) {
     return Fail(absl::InvalidArgumentError("--index-wait needs --index PATH"),
