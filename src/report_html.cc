@@ -23,11 +23,14 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/hash/hash.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "claims_internal.h"
 #include "refrain/claim_score.h"
 #include "refrain/normalize.h"
@@ -221,6 +224,13 @@ table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:12px;text-transform:uppercase;letter-spacing:.4px;color:var(--muted);font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.nw{white-space:nowrap}
+table.diff th{text-transform:none;letter-spacing:0}
+table.diff td{width:50%;font:15px/1.5 Georgia,"Times New Roman",serif;overflow-wrap:anywhere}
+table.diff del{background:#ffe3e3;color:#8a1c1c}
+table.diff ins{background:#d3f9d8;color:#1b5e20;text-decoration:underline}
+table.diff td.gap{color:var(--muted);font:13px system-ui,sans-serif;text-align:center}
+h4.diff{font-size:13px;font-weight:600;color:var(--muted);margin:10px 0 4px}
 .bar{display:inline-block;height:8px;border-radius:4px;background:var(--accent);
 vertical-align:middle;margin-left:6px;opacity:.75}
 details>summary{cursor:pointer;color:var(--accent);font-size:14px;margin-top:8px}
@@ -272,7 +282,8 @@ constexpr std::string_view kScript = R"js(
       items[i].hidden = !hit;
       if (hit) shown++;
     }
-    status.textContent = q === '' ? '' : shown + ' of ' + items.length + ' shown';
+    status.textContent = q === '' ? '' :
+        shown + ' of ' + items.length + ' on this page shown';
   }
   box.addEventListener('input', apply);
   // report.html?filter=words opens the page filtered (links, tests).
@@ -303,6 +314,201 @@ constexpr std::string_view kScript = R"js(
   document.documentElement.setAttribute('data-js', 'ready');
 })();
 )js";
+
+// ---------------------------------------------------------------------------
+// Differences between two texts, for the near-duplicate cards.
+
+enum class Op : uint8_t { kSame, kOnlyA, kOnlyB };
+
+// A longest-common-subsequence alignment of two sequences of hashes, as
+// the edit that turns `a` into `b`. The common head and tail are matched
+// first (near-duplicates share most of their text), the rest by dynamic
+// programming; a rest over `max_cells` is taken as all removed and added.
+std::vector<Op> Align(std::span<const uint64_t> a, std::span<const uint64_t> b,
+                      size_t max_cells) {
+  size_t head = 0;
+  while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
+  size_t tail = 0;
+  while (tail < a.size() - head && tail < b.size() - head &&
+         a[a.size() - 1 - tail] == b[b.size() - 1 - tail]) {
+    ++tail;
+  }
+  const size_t n = a.size() - head - tail, m = b.size() - head - tail;
+  std::vector<Op> ops(head, Op::kSame);
+  if ((n + 1) * (m + 1) > max_cells) {
+    ops.insert(ops.end(), n, Op::kOnlyA);
+    ops.insert(ops.end(), m, Op::kOnlyB);
+  } else {
+    // lcs[i][j]: of a[head + i ..] and b[head + j ..].
+    std::vector<uint32_t> lcs((n + 1) * (m + 1), 0);
+    auto at = [&](size_t i, size_t j) -> uint32_t& {
+      return lcs[i * (m + 1) + j];
+    };
+    for (size_t i = n; i-- > 0;) {
+      for (size_t j = m; j-- > 0;) {
+        at(i, j) = a[head + i] == b[head + j]
+                       ? at(i + 1, j + 1) + 1
+                       : std::max(at(i + 1, j), at(i, j + 1));
+      }
+    }
+    size_t i = 0, j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && a[head + i] == b[head + j]) {
+        ops.push_back(Op::kSame);
+        ++i;
+        ++j;
+      } else if (j == m || (i < n && at(i + 1, j) >= at(i, j + 1))) {
+        ops.push_back(Op::kOnlyA);
+        ++i;
+      } else {
+        ops.push_back(Op::kOnlyB);
+        ++j;
+      }
+    }
+  }
+  ops.insert(ops.end(), tail, Op::kSame);
+  return ops;
+}
+
+// The non-blank lines of `text` (paragraphs), trimmed, or its words.
+std::vector<std::string_view> Pieces(std::string_view text, bool words) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  auto cut = [&](char c) { return words ? absl::ascii_isspace(c) : c == '\n'; };
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && !cut(text[j])) ++j;
+    const absl::string_view piece =
+        absl::StripAsciiWhitespace(absl::string_view(text.data() + i, j - i));
+    if (!piece.empty()) out.emplace_back(piece.data(), piece.size());
+    i = j + 1;
+  }
+  return out;
+}
+
+std::vector<uint64_t> Hashes(std::span<const std::string_view> pieces) {
+  std::vector<uint64_t> out;
+  out.reserve(pieces.size());
+  for (std::string_view p : pieces) {
+    out.push_back(absl::Hash<std::string_view>{}(p));
+  }
+  return out;
+}
+
+// One passage that differs: its HTML on each side (escaped; <del> and
+// <ins> around the words one side lacks when both sides have the passage
+// in other words).
+struct DiffHunk {
+  std::string a, b;
+  bool after_same = false;  // Text both share comes before it.
+};
+
+// The paragraphs of `a` and `b` aligned; each run of paragraphs that are
+// not in both is a hunk. A run with as many paragraphs on each side is
+// compared word by word, paragraph with paragraph.
+std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
+  constexpr size_t kMaxCells = 4'000'000;
+  constexpr size_t kMaxHunkBytes = 1200;  // Per side, of a whole paragraph.
+  const std::vector<std::string_view> pa = Pieces(a, false),
+                                      pb = Pieces(b, false);
+  const std::vector<Op> ops = Align(Hashes(pa), Hashes(pb), kMaxCells);
+  std::vector<DiffHunk> hunks;
+  size_t i = 0, j = 0, k = 0;
+  while (k < ops.size()) {
+    if (ops[k] == Op::kSame) {
+      ++i, ++j, ++k;
+      continue;
+    }
+    const bool after_same = i > 0 || j > 0;
+    std::vector<std::string_view> ra, rb;
+    for (; k < ops.size() && ops[k] != Op::kSame; ++k) {
+      if (ops[k] == Op::kOnlyA) {
+        ra.push_back(pa[i++]);
+      } else {
+        rb.push_back(pb[j++]);
+      }
+    }
+    DiffHunk hunk;
+    hunk.after_same = after_same;
+    auto whole = [&](const std::vector<std::string_view>& run, const char* tag,
+                     std::string* out) {
+      for (std::string_view p : run) {
+        absl::StrAppend(out, out->empty() ? "" : "<br>", "<", tag, ">",
+                        Esc(Abbrev(p, kMaxHunkBytes)), "</", tag, ">");
+      }
+    };
+    // The run's words, a paragraph break as an empty piece, compared word
+    // by word (paragraphs split or joined otherwise do not hide how little
+    // changed) when the two share half the words of the shorter or more;
+    // else whole paragraphs, removed and added.
+    auto run_words = [](const std::vector<std::string_view>& run) {
+      std::vector<std::string_view> w;
+      for (size_t r = 0; r < run.size(); ++r) {
+        if (r > 0) w.emplace_back();
+        const std::vector<std::string_view> p = Pieces(run[r], true);
+        w.insert(w.end(), p.begin(), p.end());
+      }
+      return w;
+    };
+    const std::vector<std::string_view> wa = run_words(ra), wb = run_words(rb);
+    const std::vector<Op> edit = Align(Hashes(wa), Hashes(wb), kMaxCells);
+    const auto same =
+        static_cast<size_t>(std::count(edit.begin(), edit.end(), Op::kSame));
+    if (!ra.empty() && !rb.empty() &&
+        2 * same >= std::min(wa.size(), wb.size())) {
+      // One side's words, runs of words the other lacks in one tag, and the
+      // middle of a long run both share left out.
+      auto words = [&](const std::vector<std::string_view>& w, Op mine,
+                       const char* tag, std::string* out) {
+        constexpr size_t kKeep = 12;  // Shared words shown at each end.
+        std::vector<std::pair<bool, std::string_view>> seq;  // (lacks, word)
+        size_t x = 0;
+        for (Op op : edit) {
+          if (op == Op::kSame || op == mine)
+            seq.emplace_back(op == mine, w[x++]);
+        }
+        std::vector<std::pair<bool, std::string_view>> shown;
+        for (size_t at = 0; at < seq.size();) {
+          size_t end = at;
+          while (end < seq.size() && seq[end].first == seq[at].first) ++end;
+          const bool elide = !seq[at].first && end - at > 2 * kKeep + 4;
+          for (size_t q = at; q < end; ++q) {
+            if (elide && q == at + kKeep) {
+              shown.emplace_back(false, "\u2026");
+              q = end - kKeep - 1;
+              continue;
+            }
+            shown.push_back(seq[q]);
+          }
+          at = end;
+        }
+        // The spaces between words stay outside the tags.
+        bool open = false;
+        for (size_t q = 0; q < shown.size(); ++q) {
+          const auto [lacks, word] = shown[q];
+          if (open && !lacks) {
+            absl::StrAppend(out, "</", tag, ">");
+            open = false;
+          }
+          if (q > 0) *out += ' ';
+          if (lacks && !open) {
+            absl::StrAppend(out, "<", tag, ">");
+            open = true;
+          }
+          *out += word.empty() ? std::string("<br>") : Esc(word);
+        }
+        if (open) absl::StrAppend(out, "</", tag, ">");
+      };
+      words(wa, Op::kOnlyA, "del", &hunk.a);
+      words(wb, Op::kOnlyB, "ins", &hunk.b);
+    } else {
+      whole(ra, "del", &hunk.a);
+      whole(rb, "ins", &hunk.b);
+    }
+    hunks.push_back(std::move(hunk));
+  }
+  return hunks;
+}
 
 // ---------------------------------------------------------------------------
 // Colours.
@@ -1300,8 +1506,11 @@ class Page {
              "near-duplicate of is kept (a chain of edits)\">kept</span>";
       }
       h += "</td>";
-      if (sources) absl::StrAppend(&h, "<td>", Esc(Doc(d).source), "</td>");
-      if (dates) absl::StrAppend(&h, "<td>", Esc(Doc(d).date), "</td>");
+      if (sources) {
+        absl::StrAppend(&h, "<td class=\"nw\">", Esc(Doc(d).source), "</td>");
+      }
+      if (dates)
+        absl::StrAppend(&h, "<td class=\"nw\">", Esc(Doc(d).date), "</td>");
       absl::StrAppend(&h, "<td class=\"id\">", Esc(Doc(d).id), "</td></tr>\n");
     }
     h += "</tbody></table>\n";
@@ -1333,7 +1542,58 @@ class Page {
         MoreNote(h, ps.size() - limit, "pair", "pairs", Where("pairs.csv"));
       h += "</details>\n";
     }
+    Differences(h, c);
     h += "</article>\n";
+  }
+
+  // What sets each member apart from the kept article, side by side: the
+  // paragraphs only one of them has, and within a paragraph both have in
+  // another wording, the words removed and added (review 40a-07: a card
+  // gave titles and scores, and a new header, footer or edit could not be
+  // seen without opening both files).
+  void Differences(std::string& h, const Cluster& c) const {
+    constexpr size_t kMembers = 5, kHunks = 8;
+    const uint32_t kept = c.representative;
+    if (Doc(kept).text.empty()) return;  // No texts kept (--no-claims).
+    std::vector<uint32_t> others;
+    for (size_t i = 0; i < ShownDupMembers(c) && others.size() < kMembers;
+         ++i) {
+      if (c.members[i] != kept && !Doc(c.members[i]).text.empty()) {
+        others.push_back(c.members[i]);
+      }
+    }
+    if (others.empty()) return;
+    // Open on compare's page, which is about the pair.
+    absl::StrAppend(&h, "<details class=\"diff\"",
+                    o_.comparison != nullptr ? " open" : "",
+                    "><summary>What differs from the kept article</summary>\n");
+    for (uint32_t d : others) {
+      absl::StrAppend(&h, "<h4 class=\"diff\">", Name(kept, 80), " ⇄ ",
+                      Name(d, 80), "</h4>\n");
+      const std::vector<DiffHunk> hunks =
+          DiffTexts(Doc(kept).text, Doc(d).text);
+      if (hunks.empty()) {
+        h += "<p class=\"note\">The same text, but for spacing: they differ "
+             "in their title or metadata only.</p>\n";
+        continue;
+      }
+      absl::StrAppend(&h, "<table class=\"diff\"><thead><tr><th>",
+                      Esc(Doc(kept).id), " (kept)</th><th>", Esc(Doc(d).id),
+                      "</th></tr></thead><tbody>\n");
+      for (size_t i = 0; i < hunks.size() && i < kHunks; ++i) {
+        if (i > 0 || hunks[i].after_same) {
+          h += "<tr><td class=\"gap\" colspan=\"2\">…</td></tr>\n";
+        }
+        absl::StrAppend(&h, "<tr><td dir=\"auto\">", hunks[i].a,
+                        "</td><td dir=\"auto\">", hunks[i].b, "</td></tr>\n");
+      }
+      h += "</tbody></table>\n";
+      if (hunks.size() > kHunks) {
+        MoreNote(h, hunks.size() - kHunks, "more passage that differs",
+                 "more passages that differ", "the articles");
+      }
+    }
+    h += "</details>\n";
   }
 
   // ---- Heatmap and histograms ----
@@ -1655,7 +1915,9 @@ class Page {
           "</text>\n");
     }
     if (values.empty()) {
-      absl::StrAppend(&h, "<text x=\"", kLeft + kBins * kBinW / 2, "\" y=\"",
+      // A quarter along, where the threshold's line (usually past the
+      // middle) does not cross it.
+      absl::StrAppend(&h, "<text x=\"", kLeft + kBins * kBinW / 4, "\" y=\"",
                       kTop + kPlotH / 2,
                       "\" text-anchor=\"middle\" font-size=\"12\" "
                       "fill=\"#9aa5b1\">none</text>\n");
@@ -1797,6 +2059,26 @@ class Page {
 
   // ---- Inputs, parameters, timings ----
 
+  // Which articles had invalid bytes replaced (review 40a-11: the count
+  // alone named none): " in a (2), b (1)", at most five, else " in N
+  // articles, e.g. ...".
+  std::string InvalidUtf8Where() const {
+    std::vector<uint32_t> where;
+    for (uint32_t d = r_.index.loaded; d < r_.documents.size(); ++d) {
+      if (Doc(d).invalid_utf8 > 0) where.push_back(d);
+    }
+    if (where.empty()) return "";
+    std::string out = where.size() <= 5 ? " in "
+                                        : absl::StrCat(" in ", where.size(),
+                                                       " articles, e.g. ");
+    for (size_t i = 0; i < where.size() && i < 5; ++i) {
+      absl::StrAppend(&out, i == 0 ? "" : ", ", "<span class=\"id\">",
+                      Esc(Doc(where[i]).id), "</span> (",
+                      Doc(where[i]).invalid_utf8, ")");
+    }
+    return out;
+  }
+
   void RunDetails(std::string& h) const {
     const ScanOptions& o = r_.options;
     const ClaimOptions& co = o.claims;
@@ -1818,8 +2100,11 @@ class Page {
           Rows{{"records", n(r_.records)},
                {"documents", n(r_.documents.size() - r_.index.loaded)},
                {"skipped records", n(r_.skipped.size())},
-               {"text", absl::StrFormat("%.2f MB", r_.input_bytes / 1e6)},
-               {"invalid byte sequences replaced (U+FFFD)", n(r_.invalid_utf8)},
+               {"text", r_.input_bytes < 1000000
+                            ? absl::StrFormat("%.1f kB", r_.input_bytes / 1e3)
+                            : absl::StrFormat("%.2f MB", r_.input_bytes / 1e6)},
+               {"invalid byte sequences replaced (U+FFFD)",
+                absl::StrCat(n(r_.invalid_utf8), InvalidUtf8Where())},
                {"LSH candidate pairs", n(r_.candidate_pairs)},
                {"verified near-duplicate pairs", n(VerifiedPairsOfThisRun(r_))},
                {"capped LSH buckets", n(r_.capped_buckets)}});

@@ -672,7 +672,7 @@ TEST(ReportHtml, NearDuplicateClustersListMembersAndScores) {
                       "MinHash estimate 0.950"),
             std::string::npos);
   EXPECT_EQ(Count(html, "<span class=\"bar\""), 2u);
-  EXPECT_NE(html.find("<td>Mirror</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"nw\">Mirror</td>"), std::string::npos);
   EXPECT_EQ(Count(html, "<th>Source</th>"),
             1u);  // Only where a member has one.
   EXPECT_EQ(Count(html, "<th>Date</th>"), 0u);
@@ -691,6 +691,55 @@ TEST(ReportHtml, NearDuplicateClustersListMembersAndScores) {
 
 // An indexed scan: the articles of earlier dumps are badged with their
 // dump, the counts are this run's, and the index's part is summarised.
+// A near-duplicate card shows what sets a member apart from the kept one,
+// side by side (review 40a-07): a paragraph one side lacks whole, a changed
+// word within a paragraph both have, a paragraph split in two as its
+// words; the long stretches both share are cut to their ends, and text
+// both have is not repeated.
+TEST(ReportHtml, NearDuplicatesShowWhatDiffers) {
+  Report r;
+  std::string shared;
+  for (int i = 0; i < 40; ++i) absl::StrAppend(&shared, "word", i, " ");
+  const std::string a =
+      "Breaking: read this first.\nThe minister said the "
+      "tax would rise by 5% next year.\n" +
+      shared + "end.\nAll of it the same.\n";
+  const std::string b =
+      "The minister said the tax would rise by 6% next "
+      "year.\n" +
+      shared +
+      "\nend.\nAll of it the same.\n"
+      "Share this <story> with friends.\n";
+  r.documents = {MakeDoc("a", "Tax", a), MakeDoc("b", "Tax", b),
+                 MakeDoc("c", "Tax", a + " ")};
+  SetEdges(r, {{0, 1, 0.85}, {0, 2, 1.0}});
+  const std::string html = Html(r);
+  const size_t at = html.find("<details class=\"diff\">");
+  ASSERT_NE(at, std::string::npos) << html;
+  const std::string diff = html.substr(at, html.find("</details>", at) - at);
+  // The lost paragraph with its break.
+  EXPECT_NE(diff.find("<del>Breaking: read this first. <br></del> The "),
+            std::string::npos)
+      << diff;
+  EXPECT_NE(diff.find("rise by <del>5%</del> next year."), std::string::npos)
+      << diff;
+  EXPECT_NE(diff.find("rise by <ins>6%</ins> next year."), std::string::npos);
+  EXPECT_NE(diff.find("<ins>Share this &lt;story&gt; with friends.</ins>"),
+            std::string::npos);
+  // The paragraph split after word39: a break added, its words the same;
+  // a run of shared words shown as its first and last 12.
+  EXPECT_NE(diff.find("word8 \u2026 word29"), std::string::npos) << diff;
+  EXPECT_EQ(diff.find("word20"), std::string::npos);
+  EXPECT_NE(diff.find("word39 <ins><br></ins> end."), std::string::npos)
+      << diff;
+  EXPECT_EQ(diff.find("All of it the same."), std::string::npos);
+  // The same text but for spacing says so.
+  EXPECT_NE(diff.find("The same text, but for spacing"), std::string::npos);
+  // Without texts (scans without claims keep none), nothing to show.
+  for (Document& d : r.documents) d.text.clear();
+  EXPECT_EQ(Html(r).find("<details class=\"diff\""), std::string::npos);
+}
+
 TEST(ReportHtml, IndexedScanBadgesArticlesOfEarlierDumps) {
   Report r;
   r.documents.push_back(MakeDoc("old-1", "Old story", "text"));
@@ -889,6 +938,17 @@ TEST(ReportHtml, SummaryShowsInputsSkippedParametersAndTimings) {
   EXPECT_NE(html.find("<td>Jaccard threshold</td><td>0.800</td>"),
             std::string::npos);
   EXPECT_NE(html.find("<td>total</td><td>12.50 s</td>"), std::string::npos);
+  // The articles whose invalid bytes were replaced are named (review
+  // 40a-11: the count alone), and a small dump's size is in kB.
+  r.input_bytes = 2500;
+  r.invalid_utf8 = 3;
+  r.documents[2].invalid_utf8 = 3;
+  html = Html(r);
+  EXPECT_NE(html.find("<td>invalid byte sequences replaced (U+FFFD)</td><td>3 "
+                      "in <span class=\"id\">ocean-7</span> (3)</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>text</td><td>2.5 kB</td>"), std::string::npos);
   HtmlOptions o;
   o.show_timings = false;
   html = Html(r, o);
