@@ -32,7 +32,11 @@ def main():
         for _ in range(n):
             for b in binaries:
                 run = subprocess.run([b, "scan", "--out", out, path] + extra,
-                                     capture_output=True, text=True, check=True)
+                                     capture_output=True, text=True)
+                if run.returncode != 0:
+                    # The scan's own reason ("cannot open"), not a traceback.
+                    sys.stderr.write(run.stderr)
+                    sys.exit(f"stages.py: {b} exited {run.returncode}")
                 for line in run.stdout.splitlines():
                     if "stages:" in line or "claims: load" in line:
                         for name, sec in re.findall(r"([a-z+]+) ([0-9.]+) s", line):

@@ -10,16 +10,25 @@ set -euo pipefail
 bin=$1 in=$2; shift 2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s.%N)
-"$bin" scan "$in" "$@" --out "$tmp/out" >"$tmp/summary" 2>/dev/null &
+"$bin" scan "$in" "$@" --out "$tmp/out" >"$tmp/summary" 2>"$tmp/err" &
 pid=$!
 while kill -0 $pid 2>/dev/null; do
   r=$(awk '/VmRSS/{print $2}' /proc/$pid/status 2>/dev/null || true)
   [ -n "$r" ] && echo "$(date +%s.%N) $r" >>"$tmp/samples"
   sleep 0.02
 done
-wait $pid
+# A failed scan, or one with no summary to time (--quiet), says why.
+if ! wait $pid; then
+  cat "$tmp/err" >&2
+  echo "tail_rss.sh: the scan failed" >&2
+  exit 1
+fi
 end=$(date +%s.%N)
-total=$(grep -o '[0-9.]* s)' "$tmp/summary" | head -1 | tr -d ' s)')
+total=$(grep -o '[0-9.]* s)' "$tmp/summary" | head -1 | tr -d ' s)' || true)
+if [ -z "$total" ]; then
+  echo "tail_rss.sh: no summary line to split the time at (drop --quiet)" >&2
+  exit 1
+fi
 python3 - "$start" "$end" "$total" "$tmp/samples" "$bin" <<'PY'
 import sys
 start, end, total = map(float, sys.argv[1:4])

@@ -285,6 +285,13 @@ TEST(EvalPairsCli, TextOutput) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find(path + ":6: quality must be 0 or 1"), std::string::npos);
+  // --strict: the same figures, and exit 1 for the malformed lines.
+  testing::CommandResult strict = RunRefrain("eval-pairs --strict " + path);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_EQ(strict.out, r.out);
+  EXPECT_NE(strict.err.find("2 lines were malformed (--strict)"),
+            std::string::npos)
+      << strict.err;
 }
 
 TEST(EvalPairsCli, JsonAndThreshold) {

@@ -1086,6 +1086,7 @@ int RunCompareCommand(const CompareFlags& f) {
 struct EvalPairsFlags {
   std::string path;
   bool json = false;
+  bool strict = false;
   refrain::EvalPairsOptions options;
 };
 
@@ -1103,6 +1104,9 @@ void AddEvalPairsFlags(CLI::App* cmd, EvalPairsFlags* f) {
                   "WordNet 3.0 database directory; \"\" scores without WordNet")
       ->capture_default_str();
   cmd->add_flag("--json", f->json, "Print one JSON object instead of text");
+  cmd->add_flag("--strict", f->strict,
+                "Exit 1 if any line was malformed (each is listed with its "
+                "line number either way; the figures cover the others)");
 }
 
 int RunEvalPairsCommand(const EvalPairsFlags& f) {
@@ -1114,6 +1118,14 @@ int RunEvalPairsCommand(const EvalPairsFlags& f) {
     refrain::WriteEvalPairsJson(*r, std::cout);
   } else {
     refrain::WriteEvalPairsText(*r, std::cout);
+  }
+  // As scan --strict: the figures are printed, and the run fails (review
+  // 40b-14: 397 malformed lines of 399 exited 0).
+  if (f.strict && !r->malformed.empty()) {
+    std::cerr << "refrain: " << r->malformed.size()
+              << (r->malformed.size() == 1 ? " line was" : " lines were")
+              << " malformed (--strict)\n";
+    return kExitFailure;
   }
   return kExitOk;
 }
