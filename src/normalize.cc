@@ -33,9 +33,13 @@ const icu::Normalizer2& Nfkc() {
 // tatweel, Hebrew points (niqqud) and cantillation, and Russian ё as е. A
 // vocalized copy of an Arabic or Hebrew article shared 2-3% of its shingles
 // with the plain one, and a Russian copy spelling ё as е fell under the
-// threshold after three such words (review 39b-05). Returns the code point
-// to write, or -1 for none.
+// threshold after three such words (review 39b-05). Also the combining dot
+// above that case folding gives Turkish "İ" ("i" and U+0307): "İstanbul"
+// and "istanbul" were two words (NFKC composes every other letter that
+// takes the dot, so one left after it is redundant). Returns the code
+// point to write, or -1 for none.
 UChar32 FoldOptionalMarks(UChar32 c) {
+  if (c == 0x0307) return -1;
   if (c < 0x0451 || c > 0x0652) return c;
   if (c == 0x0451) return 0x0435;             // ё -> е
   if (c >= 0x064B && c <= 0x0652) return -1;  // Arabic tashkeel

@@ -59,6 +59,10 @@ TEST(Normalize, EdgeCases) {
   EXPECT_EQ(N("\u0451\u0436 \u0401\u041b\u041a\u0410"),
             "\u0435\u0436 \u0435\u043b\u043a\u0430");
   EXPECT_EQ(N("\u05d0\u05be\u05d1"), "\u05d0\u05be\u05d1");  // maqaf stays
+  // Turkish capital dotted I folds to plain i, not i and a combining dot;
+  // letters NFKC composes with the dot keep it.
+  EXPECT_EQ(N("\u0130stanbul \u0130ZM\u0130R"), "istanbul izmir");
+  EXPECT_EQ(N("z\u0307 \u017b"), "\u017c \u017c");  // ż
 }
 
 TEST(Normalize, OffsetsPointIntoTheOriginal) {
