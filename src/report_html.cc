@@ -1356,11 +1356,16 @@ class Page {
       const size_t limit = std::min<size_t>(ms.size(), o_.max_claim_matches);
       for (size_t i = 0; i < limit; ++i) {
         const ClaimMatch& m = c.matches[ms[i]];
+        // A statement past the card's cap by its article and its first
+        // words: an article may hold two statements of one claim (review
+        // 40a-08: the bare id named neither).
         auto label = [&](uint32_t u) {
           auto it = number.find(u);
-          return it == number.end() ? Esc(Doc(c.units[u].doc).id)
-                                    : absl::StrCat("<span class=\"num\">",
-                                                   it->second, "</span>");
+          return it == number.end()
+                     ? absl::StrCat(Esc(Doc(c.units[u].doc).id), " “",
+                                    Esc(Abbrev(UnitText(u), 60)), "”")
+                     : absl::StrCat("<span class=\"num\">", it->second,
+                                    "</span>");
         };
         absl::StrAppend(&h, "<tr><td>", label(m.a), " ↔ ", label(m.b),
                         "</td><td class=\"n\">", F3(m.score),

@@ -383,6 +383,21 @@ TEST(ReportHtml, MatchesWhoseNumbersDifferAreBadged) {
   EXPECT_EQ(Count(html, "<span class=\"badge numbers\""), 3u) << html;
 }
 
+// In a card's table of matches, a statement past the card's cap is named
+// by its article and its first words (review 40a-08: the article alone
+// named neither of two statements it may hold).
+TEST(ReportHtml, AStatementPastTheCardCapIsNamedByItsWords) {
+  Report r = ClaimReport();
+  HtmlOptions o;
+  o.max_claim_members = 2;
+  const std::string html = Html(r, o);
+  EXPECT_EQ(Count(html,
+                  "ocean-7 \u201cThe plans of the Islamic State in "
+                  "Central Asia are of partic\u2026\u201d"),
+            2u)
+      << html;
+}
+
 // Flagged matches are listed together, both statements side by side, also
 // those of claims past the card cap (review 40a-01: on BBC most were in
 // claims the page did not show, with no sign of them), with the counts the
