@@ -162,6 +162,8 @@ constexpr std::string_view kStyle = R"css(
 [hidden]{display:none!important}
 html{scroll-padding-top:120px}
 html:not([data-js]) .search{display:none}
+@media (max-width:900px){.sticky{position:static}html{scroll-padding-top:8px}}
+svg.heatmap{max-width:100%;height:auto}
 body{margin:0;background:var(--bg);color:var(--ink);
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 a{color:var(--accent);text-decoration:none}
@@ -403,15 +405,30 @@ struct DiffHunk {
   bool after_same = false;  // Text both share comes before it.
 };
 
-// The paragraphs of `a` and `b` aligned; each run of paragraphs that are
-// not in both is a hunk. A run with as many paragraphs on each side is
-// compared word by word, paragraph with paragraph.
+// A paragraph's identity: its words, whatever the spacing between them.
+uint64_t ParagraphKey(std::string_view paragraph) {
+  uint64_t key = 0;
+  for (std::string_view w : Pieces(paragraph, true)) {
+    key = absl::HashOf(key, absl::Hash<std::string_view>{}(w));
+  }
+  return key;
+}
+
+// The paragraphs of `a` and `b` aligned by their words; each run of
+// paragraphs not in both is a hunk, compared word by word when the two
+// sides share half the words of the shorter or more (an edit, a new
+// sentence), else shown as whole paragraphs removed and added. Spacing and
+// paragraph breaks are layout, not text: a run whose words are the same
+// (a paragraph split or joined, a double space) is no hunk.
 std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
   constexpr size_t kMaxCells = 4'000'000;
   constexpr size_t kMaxHunkBytes = 1200;  // Per side, of a whole paragraph.
   const std::vector<std::string_view> pa = Pieces(a, false),
                                       pb = Pieces(b, false);
-  const std::vector<Op> ops = Align(Hashes(pa), Hashes(pb), kMaxCells);
+  std::vector<uint64_t> ka, kb;
+  for (std::string_view p : pa) ka.push_back(ParagraphKey(p));
+  for (std::string_view p : pb) kb.push_back(ParagraphKey(p));
+  const std::vector<Op> ops = Align(ka, kb, kMaxCells);
   std::vector<DiffHunk> hunks;
   size_t i = 0, j = 0, k = 0;
   while (k < ops.size()) {
@@ -428,53 +445,53 @@ std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
         rb.push_back(pb[j++]);
       }
     }
-    DiffHunk hunk;
-    hunk.after_same = after_same;
-    auto whole = [&](const std::vector<std::string_view>& run, const char* tag,
-                     std::string* out) {
-      for (std::string_view p : run) {
-        absl::StrAppend(out, out->empty() ? "" : "<br>", "<", tag, ">",
-                        Esc(Abbrev(p, kMaxHunkBytes)), "</", tag, ">");
-      }
-    };
-    // The run's words, a paragraph break as an empty piece, compared word
-    // by word (paragraphs split or joined otherwise do not hide how little
-    // changed) when the two share half the words of the shorter or more;
-    // else whole paragraphs, removed and added.
-    auto run_words = [](const std::vector<std::string_view>& run) {
+    // A run's words, and where each of its paragraphs after the first
+    // starts among them.
+    struct Words {
       std::vector<std::string_view> w;
-      for (size_t r = 0; r < run.size(); ++r) {
-        if (r > 0) w.emplace_back();
-        const std::vector<std::string_view> p = Pieces(run[r], true);
-        w.insert(w.end(), p.begin(), p.end());
-      }
-      return w;
+      std::vector<size_t> breaks;
     };
-    const std::vector<std::string_view> wa = run_words(ra), wb = run_words(rb);
-    const std::vector<Op> edit = Align(Hashes(wa), Hashes(wb), kMaxCells);
+    auto run_words = [](const std::vector<std::string_view>& run) {
+      Words out;
+      for (size_t r = 0; r < run.size(); ++r) {
+        if (r > 0) out.breaks.push_back(out.w.size());
+        const std::vector<std::string_view> p = Pieces(run[r], true);
+        out.w.insert(out.w.end(), p.begin(), p.end());
+      }
+      return out;
+    };
+    const Words wa = run_words(ra), wb = run_words(rb);
+    const std::vector<Op> edit = Align(Hashes(wa.w), Hashes(wb.w), kMaxCells);
     const auto same =
         static_cast<size_t>(std::count(edit.begin(), edit.end(), Op::kSame));
+    if (same == edit.size()) continue;  // The same words, laid out otherwise.
+    DiffHunk hunk;
+    hunk.after_same = after_same;
     if (!ra.empty() && !rb.empty() &&
-        2 * same >= std::min(wa.size(), wb.size())) {
-      // One side's words, runs of words the other lacks in one tag, and the
-      // middle of a long run both share left out.
-      auto words = [&](const std::vector<std::string_view>& w, Op mine,
-                       const char* tag, std::string* out) {
+        2 * same >= std::min(wa.w.size(), wb.w.size())) {
+      // One side's words, runs of words the other lacks in one tag, its
+      // own paragraph breaks as plain breaks, and the middle of a long run
+      // both share left out.
+      auto words = [&](const Words& side, Op mine, const char* tag,
+                       std::string* out) {
         constexpr size_t kKeep = 12;  // Shared words shown at each end.
-        std::vector<std::pair<bool, std::string_view>> seq;  // (lacks, word)
+        struct Item {
+          bool lacks;
+          size_t word;  // Index into side.w; npos for the elision mark.
+        };
+        std::vector<Item> seq;
         size_t x = 0;
         for (Op op : edit) {
-          if (op == Op::kSame || op == mine)
-            seq.emplace_back(op == mine, w[x++]);
+          if (op == Op::kSame || op == mine) seq.push_back({op == mine, x++});
         }
-        std::vector<std::pair<bool, std::string_view>> shown;
+        std::vector<Item> shown;
         for (size_t at = 0; at < seq.size();) {
           size_t end = at;
-          while (end < seq.size() && seq[end].first == seq[at].first) ++end;
-          const bool elide = !seq[at].first && end - at > 2 * kKeep + 4;
+          while (end < seq.size() && seq[end].lacks == seq[at].lacks) ++end;
+          const bool elide = !seq[at].lacks && end - at > 2 * kKeep + 4;
           for (size_t q = at; q < end; ++q) {
             if (elide && q == at + kKeep) {
-              shown.emplace_back(false, "\u2026");
+              shown.push_back({false, std::string_view::npos});
               q = end - kKeep - 1;
               continue;
             }
@@ -482,26 +499,37 @@ std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
           }
           at = end;
         }
-        // The spaces between words stay outside the tags.
+        // Spaces and breaks between words stay outside the tags.
         bool open = false;
         for (size_t q = 0; q < shown.size(); ++q) {
-          const auto [lacks, word] = shown[q];
-          if (open && !lacks) {
+          const Item& it = shown[q];
+          const bool breaks = it.word != std::string_view::npos &&
+                              std::binary_search(side.breaks.begin(),
+                                                 side.breaks.end(), it.word);
+          if (open && (!it.lacks || breaks)) {
             absl::StrAppend(out, "</", tag, ">");
             open = false;
           }
-          if (q > 0) *out += ' ';
-          if (lacks && !open) {
+          if (q > 0) *out += breaks ? "<br>" : " ";
+          if (it.lacks && !open) {
             absl::StrAppend(out, "<", tag, ">");
             open = true;
           }
-          *out += word.empty() ? std::string("<br>") : Esc(word);
+          *out += it.word == std::string_view::npos ? std::string("\u2026")
+                                                    : Esc(side.w[it.word]);
         }
         if (open) absl::StrAppend(out, "</", tag, ">");
       };
       words(wa, Op::kOnlyA, "del", &hunk.a);
       words(wb, Op::kOnlyB, "ins", &hunk.b);
     } else {
+      auto whole = [&](const std::vector<std::string_view>& run,
+                       const char* tag, std::string* out) {
+        for (std::string_view p : run) {
+          absl::StrAppend(out, out->empty() ? "" : "<br>", "<", tag, ">",
+                          Esc(Abbrev(p, kMaxHunkBytes)), "</", tag, ">");
+        }
+      };
       whole(ra, "del", &hunk.a);
       whole(rb, "ins", &hunk.b);
     }
@@ -933,8 +961,9 @@ class Page {
          "aria-label=\"Filter by text or source\" autocomplete=\"off\">"
          "<span id=\"filter-status\" "
          "aria-live=\"polite\"></span></div>\n</header>\n";
-    absl::StrAppend(&h,
-                    "<nav class=\"toc\"><a href=\"#claims\">Recurring claims (",
+    h += "<nav class=\"toc\">";
+    if (o_.comparison != nullptr) h += "<a href=\"#pair\">The two articles</a>";
+    absl::StrAppend(&h, "<a href=\"#claims\">Recurring claims (",
                     c.clusters.size(), ")</a>");
     if (const size_t flagged = FlaggedMatches().size(); flagged > 0) {
       absl::StrAppend(&h, "<a href=\"#check\">Matches to check (", flagged,
@@ -1141,9 +1170,11 @@ class Page {
       };
       word_pair(o.antonym_a, o.antonym_b, " / ");
       word_pair(o.swapped_first, o.swapped_second, " ⇄ ");
-      for (const std::string* cue : {&o.hedge_a, &o.hedge_b}) {
+      for (const auto& [cue, side] :
+           {std::pair(&o.hedge_a, "left"), std::pair(&o.hedge_b, "right")}) {
         if (cue->empty()) continue;
-        h += " <span class=\"badge hedged\">hedged: ";
+        absl::StrAppend(&h, " <span class=\"badge hedged\">", side,
+                        " hedged: ");
         Esc(h, *cue);
         h += "</span>";
       }
@@ -1561,25 +1592,38 @@ class Page {
     const uint32_t kept = c.representative;
     if (Doc(kept).text.empty()) return;  // No texts kept (--no-claims).
     std::vector<uint32_t> others;
-    for (size_t i = 0; i < ShownDupMembers(c) && others.size() < kMembers;
-         ++i) {
-      if (c.members[i] != kept && !Doc(c.members[i]).text.empty()) {
-        others.push_back(c.members[i]);
+    size_t left_out = 0;
+    for (uint32_t m : c.members) {
+      if (m == kept || Doc(m).text.empty()) continue;
+      if (others.size() < kMembers) {
+        others.push_back(m);
+      } else {
+        ++left_out;
       }
     }
     if (others.empty()) return;
+    // Members are told apart by their ids when their titles are the same.
+    auto name = [&](uint32_t d) {
+      if (Doc(d).title.empty() || Doc(d).title != Doc(kept).title) {
+        return Name(d, 80);
+      }
+      const std::string_view id = Doc(d).id;
+      return absl::StrCat(Name(d, 60), " · ",
+                          Esc(Abbrev(id.substr(id.find_last_of('/') + 1), 40)));
+    };
     // Open on compare's page, which is about the pair.
     absl::StrAppend(&h, "<details class=\"diff\"",
                     o_.comparison != nullptr ? " open" : "",
                     "><summary>What differs from the kept article</summary>\n");
     for (uint32_t d : others) {
-      absl::StrAppend(&h, "<h4 class=\"diff\">", Name(kept, 80), " ⇄ ",
-                      Name(d, 80), "</h4>\n");
+      absl::StrAppend(&h, "<h4 class=\"diff\">", name(kept), " ⇄ ", name(d),
+                      "</h4>\n");
       const std::vector<DiffHunk> hunks =
           DiffTexts(Doc(kept).text, Doc(d).text);
       if (hunks.empty()) {
-        h += "<p class=\"note\">The same text, but for spacing: they differ "
-             "in their title or metadata only.</p>\n";
+        h += "<p class=\"note\">The same words in the same order: the two "
+             "differ only in spacing or paragraph breaks, or outside their "
+             "text (id, title, metadata).</p>\n";
         continue;
       }
       absl::StrAppend(&h, "<table class=\"diff\"><thead><tr><th>",
@@ -1594,9 +1638,13 @@ class Page {
       }
       h += "</tbody></table>\n";
       if (hunks.size() > kHunks) {
-        MoreNote(h, hunks.size() - kHunks, "more passage that differs",
-                 "more passages that differ", "the articles");
+        MoreNote(h, hunks.size() - kHunks, "passage that differs",
+                 "passages that differ", "the articles");
       }
+    }
+    if (left_out > 0) {
+      MoreNote(h, left_out, "member compared with the kept one",
+               "members compared with the kept one", "the articles");
     }
     h += "</details>\n";
   }

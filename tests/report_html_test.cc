@@ -461,6 +461,8 @@ TEST(ReportHtml, ComparePageSaysHowAlikeThePairIs) {
             std::string::npos);
   EXPECT_NE(html.find("a scan lists no claim match between them"),
             std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#pair\">The two articles</a>"),
+            std::string::npos);
   c.near_duplicate = false;
   c.idf = "the two documents";
   const std::string apart = Html(r, o);
@@ -499,9 +501,11 @@ TEST(ReportHtml, MatchesThatOneSideHedgesAreBadged) {
   r.claims.contrasts = {hedged};
   r.claims.matches[1].contrast = 0;
   const std::string html = Html(r);
-  // The claim's card once, the match in its table; a hedge is no opposite.
+  // The claim's card once, the match in its table and among the matches to
+  // check, which says which side hedges; a hedge is no opposite.
   EXPECT_EQ(Count(html, ">one side hedges</span>"), 1u) << html;
-  EXPECT_EQ(Count(html, " hedged: tipped &lt;to&gt;</span>"), 1u) << html;
+  EXPECT_EQ(Count(html, " hedged: tipped &lt;to&gt;</span>"), 2u) << html;
+  EXPECT_EQ(Count(html, ">right hedged: tipped &lt;to&gt;</span>"), 1u);
   EXPECT_EQ(html.find("may state opposites</span>"), std::string::npos);
 }
 
@@ -732,8 +736,8 @@ TEST(ReportHtml, NearDuplicatesShowWhatDiffers) {
   const size_t at = html.find("<details class=\"diff\">");
   ASSERT_NE(at, std::string::npos) << html;
   const std::string diff = html.substr(at, html.find("</details>", at) - at);
-  // The lost paragraph with its break.
-  EXPECT_NE(diff.find("<del>Breaking: read this first. <br></del> The "),
+  // The lost paragraph, its break outside the mark.
+  EXPECT_NE(diff.find("<del>Breaking: read this first.</del><br>The "),
             std::string::npos)
       << diff;
   EXPECT_NE(diff.find("rise by <del>5%</del> next year."), std::string::npos)
@@ -741,15 +745,52 @@ TEST(ReportHtml, NearDuplicatesShowWhatDiffers) {
   EXPECT_NE(diff.find("rise by <ins>6%</ins> next year."), std::string::npos);
   EXPECT_NE(diff.find("<ins>Share this &lt;story&gt; with friends.</ins>"),
             std::string::npos);
-  // The paragraph split after word39: a break added, its words the same;
-  // a run of shared words shown as its first and last 12.
-  EXPECT_NE(diff.find("word8 \u2026 word29"), std::string::npos) << diff;
+  // The paragraph split after word39 is each side's own layout, no change;
+  // a run of shared words shown as its first and last 12 (review 40c-04:
+  // a break marked as removed or added showed as nothing).
+  EXPECT_NE(diff.find("word9 \u2026 word29"), std::string::npos) << diff;
   EXPECT_EQ(diff.find("word20"), std::string::npos);
-  EXPECT_NE(diff.find("word39 <ins><br></ins> end."), std::string::npos)
-      << diff;
+  EXPECT_NE(diff.find("word39<br>end."), std::string::npos) << diff;
+  EXPECT_EQ(diff.find("<ins><br>"), std::string::npos);
   EXPECT_EQ(diff.find("All of it the same."), std::string::npos);
-  // The same text but for spacing says so.
-  EXPECT_NE(diff.find("The same text, but for spacing"), std::string::npos);
+  // The same words but for spacing say so; the members are told apart by
+  // their ids, their titles being the same.
+  EXPECT_NE(diff.find("The same words in the same order"), std::string::npos);
+  EXPECT_NE(diff.find("<h4 class=\"diff\">Tax · a ⇄ Tax · c</h4>"),
+            std::string::npos);
+  // Spacing, a paragraph split or joined, a double space: no difference
+  // (review 40c-01, 02: a table with nothing marked, and split and join
+  // told apart).
+  for (const std::string& other :
+       {std::string("Breaking: read  this first.\nThe minister said the tax "
+                    "would rise\n\nby 5% next year.\n") +
+            shared + "end. All of it the same.\n",
+        std::string("Breaking: read this first. The minister said the tax "
+                    "would rise by 5% next year. ") +
+            shared + "end.\nAll of it the same.\n"}) {
+    Report s;
+    s.documents = {MakeDoc("a", "Tax", a), MakeDoc("b", "Tax", other)};
+    SetEdges(s, {{0, 1, 0.95}});
+    const std::string page = Html(s);
+    EXPECT_NE(page.find("The same words in the same order"), std::string::npos)
+        << other;
+    EXPECT_EQ(page.find("<table class=\"diff\">"), std::string::npos);
+  }
+  // Past five members, the others are counted (review 40c-05).
+  Report seven;
+  std::vector<Edge> edges;
+  for (int m = 0; m < 7; ++m) {
+    seven.documents.push_back(
+        MakeDoc(absl::StrCat("m", m), "", absl::StrCat(a, "x", m)));
+    if (m > 0) edges.push_back({0, static_cast<uint32_t>(m), 0.9});
+  }
+  SetEdges(seven, edges);
+  const std::string page = Html(seven);
+  EXPECT_EQ(Count(page, "<h4 class=\"diff\">"), 5u);
+  EXPECT_NE(page.find("Not shown here: 1 more member compared with the kept "
+                      "one"),
+            std::string::npos)
+      << page;
   // Without texts (scans without claims keep none), nothing to show.
   for (Document& d : r.documents) d.text.clear();
   EXPECT_EQ(Html(r).find("<details class=\"diff\""), std::string::npos);
