@@ -405,13 +405,23 @@ struct DiffHunk {
   bool after_same = false;  // Text both share comes before it.
 };
 
-// A paragraph's identity: its words, whatever the spacing between them.
-uint64_t ParagraphKey(std::string_view paragraph) {
+// A paragraph's words, and its identity: its words, whatever the spacing
+// between them.
+struct Paragraph {
+  std::string_view text;
+  std::vector<std::string_view> words;
   uint64_t key = 0;
-  for (std::string_view w : Pieces(paragraph, true)) {
-    key = absl::HashOf(key, absl::Hash<std::string_view>{}(w));
+};
+std::vector<Paragraph> Paragraphs(std::string_view text) {
+  std::vector<Paragraph> out;
+  for (std::string_view p : Pieces(text, false)) {
+    Paragraph para{p, Pieces(p, true)};
+    for (std::string_view w : para.words) {
+      para.key = absl::HashOf(para.key, absl::Hash<std::string_view>{}(w));
+    }
+    out.push_back(std::move(para));
   }
-  return key;
+  return out;
 }
 
 // The paragraphs of `a` and `b` aligned by their words; each run of
@@ -423,11 +433,10 @@ uint64_t ParagraphKey(std::string_view paragraph) {
 std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
   constexpr size_t kMaxCells = 4'000'000;
   constexpr size_t kMaxHunkBytes = 1200;  // Per side, of a whole paragraph.
-  const std::vector<std::string_view> pa = Pieces(a, false),
-                                      pb = Pieces(b, false);
+  const std::vector<Paragraph> pa = Paragraphs(a), pb = Paragraphs(b);
   std::vector<uint64_t> ka, kb;
-  for (std::string_view p : pa) ka.push_back(ParagraphKey(p));
-  for (std::string_view p : pb) kb.push_back(ParagraphKey(p));
+  for (const Paragraph& p : pa) ka.push_back(p.key);
+  for (const Paragraph& p : pb) kb.push_back(p.key);
   const std::vector<Op> ops = Align(ka, kb, kMaxCells);
   std::vector<DiffHunk> hunks;
   size_t i = 0, j = 0, k = 0;
@@ -437,12 +446,12 @@ std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
       continue;
     }
     const bool after_same = i > 0 || j > 0;
-    std::vector<std::string_view> ra, rb;
+    std::vector<const Paragraph*> ra, rb;
     for (; k < ops.size() && ops[k] != Op::kSame; ++k) {
       if (ops[k] == Op::kOnlyA) {
-        ra.push_back(pa[i++]);
+        ra.push_back(&pa[i++]);
       } else {
-        rb.push_back(pb[j++]);
+        rb.push_back(&pb[j++]);
       }
     }
     // A run's words, and where each of its paragraphs after the first
@@ -451,12 +460,11 @@ std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
       std::vector<std::string_view> w;
       std::vector<size_t> breaks;
     };
-    auto run_words = [](const std::vector<std::string_view>& run) {
+    auto run_words = [](const std::vector<const Paragraph*>& run) {
       Words out;
       for (size_t r = 0; r < run.size(); ++r) {
         if (r > 0) out.breaks.push_back(out.w.size());
-        const std::vector<std::string_view> p = Pieces(run[r], true);
-        out.w.insert(out.w.end(), p.begin(), p.end());
+        out.w.insert(out.w.end(), run[r]->words.begin(), run[r]->words.end());
       }
       return out;
     };
@@ -523,11 +531,11 @@ std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
       words(wa, Op::kOnlyA, "del", &hunk.a);
       words(wb, Op::kOnlyB, "ins", &hunk.b);
     } else {
-      auto whole = [&](const std::vector<std::string_view>& run,
+      auto whole = [&](const std::vector<const Paragraph*>& run,
                        const char* tag, std::string* out) {
-        for (std::string_view p : run) {
+        for (const Paragraph* p : run) {
           absl::StrAppend(out, out->empty() ? "" : "<br>", "<", tag, ">",
-                          Esc(Abbrev(p, kMaxHunkBytes)), "</", tag, ">");
+                          Esc(Abbrev(p->text, kMaxHunkBytes)), "</", tag, ">");
         }
       };
       whole(ra, "del", &hunk.a);
@@ -863,6 +871,13 @@ class Page {
     }
   }
 
+  // The last part of a document's id (its file name for a path), which
+  // tells apart two articles of one title.
+  std::string_view IdTail(uint32_t d) const {
+    const std::string_view id = Doc(d).id;
+    return id.substr(id.find_last_of('/') + 1);
+  }
+
   // A document's display name: its title, else its id.
   std::string Name(uint32_t d, size_t max_bytes = 140) const {
     const Document& doc = Doc(d);
@@ -1148,7 +1163,6 @@ class Page {
         std::min<size_t>(flagged.size(), o_.max_flagged_matches);
     for (size_t k = 0; k < limit; ++k) {
       const ClaimMatch& m = c.matches[flagged[k]];
-      const ClaimScorer::Contrast& o = c.ContrastOf(m);
       h += "<tr class=\"filterable\">";
       for (uint32_t u : {m.a, m.b}) {
         const uint32_t d = c.units[u].doc;
@@ -1157,27 +1171,7 @@ class Page {
                         Esc(UnitText(u)), "</q></td>");
       }
       absl::StrAppend(&h, "<td class=\"n\">", F3(m.score), "</td><td>");
-      if (m.numbers_differ) h += kNumbersDifferBadge;
-      if (o.negation) h += kNegationBadge;
-      auto word_pair = [&](const std::string& x, const std::string& y,
-                           const char* joint) {
-        if (x.empty()) return;
-        h += " <span class=\"badge opposite\">";
-        Esc(h, x);
-        h += joint;
-        Esc(h, y);
-        h += "</span>";
-      };
-      word_pair(o.antonym_a, o.antonym_b, " / ");
-      word_pair(o.swapped_first, o.swapped_second, " ⇄ ");
-      for (const auto& [cue, side] :
-           {std::pair(&o.hedge_a, "left"), std::pair(&o.hedge_b, "right")}) {
-        if (cue->empty()) continue;
-        absl::StrAppend(&h, " <span class=\"badge hedged\">", side,
-                        " hedged: ");
-        Esc(h, *cue);
-        h += "</span>";
-      }
+      MatchBadges(h, m, "left", "right");
       const int cluster = claim_cluster_of_unit_[m.a];
       if (cluster >= 0 && static_cast<size_t>(cluster) < ShownClaimClusters()) {
         absl::StrAppend(&h, "<br><a href=\"#claim-", cluster + 1, "\">Claim ",
@@ -1402,35 +1396,8 @@ class Page {
                         "</td><td class=\"n\">", F3(m.score),
                         "</td><td class=\"n\">", F3(m.cosine),
                         "</td><td class=\"n\">", F3(m.story_similarity),
-                        "</td><td>", MatchKindName(c.units[m.a], c.units[m.b]),
-                        m.numbers_differ ? kNumbersDifferBadge : "");
-        const ClaimScorer::Contrast& o = c.ContrastOf(m);
-        if (o.negation) h += kNegationBadge;
-        auto word_pair = [&](const std::string& x, const std::string& y,
-                             const char* title, const char* joint) {
-          if (x.empty()) return;
-          absl::StrAppend(&h, " <span class=\"badge opposite\" title=\"", title,
-                          "\">");
-          Esc(h, x);
-          h += joint;
-          Esc(h, y);
-          h += "</span>";
-        };
-        word_pair(o.antonym_a, o.antonym_b,
-                  "antonyms in WordNet, one on each side", " / ");
-        word_pair(o.swapped_first, o.swapped_second,
-                  "roles swapped: the two trade places around a shared word",
-                  " ⇄ ");
-        for (const auto& [cue, u] :
-             {std::pair(&o.hedge_a, m.a), std::pair(&o.hedge_b, m.b)}) {
-          if (cue->empty()) continue;
-          h += " <span class=\"badge hedged\" title=\"this side hedges what "
-               "the other states as fact: a forecast, a possibility, a plan "
-               "or an allegation\">";
-          absl::StrAppend(&h, label(u), " hedged: ");
-          Esc(h, *cue);
-          h += "</span>";
-        }
+                        "</td><td>", MatchKindName(c.units[m.a], c.units[m.b]));
+        MatchBadges(h, m, label(m.a), label(m.b));
         h += "</td></tr>\n";
       }
       h += "</tbody></table>\n";
@@ -1440,6 +1407,43 @@ class Page {
       h += "</details>\n";
     }
     h += "</article>\n";
+  }
+
+  // The badges of one match: numbers that differ, a negation, antonyms,
+  // swapped roles, and each side's hedge, that side named by `side_a` or
+  // `side_b` (HTML). In a card's table of matches and among the matches to
+  // check.
+  void MatchBadges(std::string& h, const ClaimMatch& m,
+                   const std::string& side_a, const std::string& side_b) const {
+    const ClaimScorer::Contrast& o = r_.claims.ContrastOf(m);
+    if (m.numbers_differ) h += kNumbersDifferBadge;
+    if (o.negation) h += kNegationBadge;
+    auto word_pair = [&](const std::string& x, const std::string& y,
+                         const char* title, const char* joint) {
+      if (x.empty()) return;
+      absl::StrAppend(&h, " <span class=\"badge opposite\" title=\"", title,
+                      "\">");
+      Esc(h, x);
+      h += joint;
+      Esc(h, y);
+      h += "</span>";
+    };
+    word_pair(o.antonym_a, o.antonym_b, "antonyms in WordNet, one on each side",
+              " / ");
+    word_pair(o.swapped_first, o.swapped_second,
+              "roles swapped: the two trade places around a shared word",
+              " ⇄ ");
+    for (const auto& [cue, side] :
+         {std::pair(&o.hedge_a, &side_a), std::pair(&o.hedge_b, &side_b)}) {
+      if (cue->empty()) continue;
+      absl::StrAppend(&h,
+                      " <span class=\"badge hedged\" title=\"this side "
+                      "hedges what the other states as fact: a forecast, a "
+                      "possibility, a plan or an allegation\">",
+                      *side, " hedged: ");
+      Esc(h, *cue);
+      h += "</span>";
+    }
   }
 
   // On a match, or a claim with such a match: each side states a number
@@ -1607,9 +1611,7 @@ class Page {
       if (Doc(d).title.empty() || Doc(d).title != Doc(kept).title) {
         return Name(d, 80);
       }
-      const std::string_view id = Doc(d).id;
-      return absl::StrCat(Name(d, 60), " · ",
-                          Esc(Abbrev(id.substr(id.find_last_of('/') + 1), 40)));
+      return absl::StrCat(Name(d, 60), " · ", Esc(Abbrev(IdTail(d), 40)));
     };
     // Open on compare's page, which is about the pair.
     absl::StrAppend(&h, "<details class=\"diff\"",
@@ -1750,16 +1752,12 @@ class Page {
     };
     std::map<std::string, int> rows_titled;
     for (uint32_t d : docs) ++rows_titled[Abbrev(title_of(d), 32)];
-    auto last_part = [&](uint32_t d) {
-      const std::string_view id = Doc(d).id;
-      return id.substr(id.find_last_of('/') + 1);
-    };
     std::vector<std::string> names(n);  // Escaped, for the cells' titles.
     for (int i = 0; i < n; ++i) {
       const Document& d = Doc(docs[i]);
       const bool shared = rows_titled[Abbrev(title_of(docs[i]), 32)] > 1;
       names[i] = Esc(shared ? absl::StrCat(Abbrev(title_of(docs[i]), 60), " · ",
-                                           Abbrev(last_part(docs[i]), 40))
+                                           Abbrev(IdTail(docs[i]), 40))
                             : Abbrev(title_of(docs[i]), 60));
       const std::string full =
           Esc(absl::StrCat(title_of(docs[i]), " — ", d.id));
@@ -1767,7 +1765,7 @@ class Page {
         std::string label = Abbrev(title_of(docs[i]), 32);
         if (shared) {
           label = absl::StrCat(Abbrev(title_of(docs[i]), 18), " · ",
-                               Abbrev(last_part(docs[i]), 12));
+                               Abbrev(IdTail(docs[i]), 12));
         }
         absl::StrAppend(
             &h, "<text x=\"", label_w - 6, "\" y=\"", top + i * cell + cell / 2,

@@ -61,8 +61,8 @@ const absl::flat_hash_set<std::string_view, internal::ViewHash>& EnglishSet() {
   return *set;
 }
 
-// libstemmer's names (and their ISO 639-1 codes) of the languages with a
-// Snowball stop list in liblingua-stopwords-perl, and its module names.
+// The Snowball names (CanonicalLanguage) of the languages with a Snowball
+// stop list in liblingua-stopwords-perl, and its module names.
 constexpr std::pair<std::string_view, std::string_view> kModules[] = {
     {"danish", "DA"},     {"dutch", "NL"},    {"finnish", "FI"},
     {"french", "FR"},     {"german", "DE"},   {"hungarian", "HU"},

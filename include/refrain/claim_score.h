@@ -188,8 +188,9 @@ bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b);
 std::string CanonicalLanguage(std::string_view language);
 
 struct TermAnalyzerOptions {
-  // Snowball stemmer and stop-word language (libstemmer name: "english",
-  // "russian", "french", ..., or the ISO 639-1 code). Default "english".
+  // Snowball stemmer and stop-word language: any name libstemmer takes
+  // ("english", "french", "fr", "fra"), known from Create() on by its
+  // Snowball name (CanonicalLanguage). Default "english".
   std::string language = "english";
   // Where Snowball's stop lists for the languages other than English are
   // (Debian's liblingua-stopwords-perl: one FR.pm, RU.pm, ... per
