@@ -584,7 +584,8 @@ struct Word {
 
 class WordKeys {
  public:
-  explicit WordKeys(const std::string& language) {
+  explicit WordKeys(const std::string& language)
+      : english_(IsEnglishLanguage(language)) {
     absl::StatusOr<TermAnalyzer> a =
         TermAnalyzer::Create(TermAnalyzerOptions{language});
     if (a.ok()) analyzer_.push_back(*std::move(a));
@@ -594,7 +595,11 @@ class WordKeys {
   // its content words (TermAnalyzer::Word: possessive "'s" and elided
   // articles dropped, Russian ё as е), stop words and single ASCII
   // letters keyless, a figure by its value ("1.4 million" and "1,400,000"
-  // one word with one key; "2,5" is not "25").
+  // one word with one key; "2,5" is not "25"). English speech verbs
+  // ("said", "told") are keyless too: nearly every news sentence has one,
+  // a match needs words shared outside its attribution
+  // (--claim-min-shared-outside-attribution), and a reader took a marked
+  // "said" for part of the claim (review 40a).
   std::vector<Word> Words(std::string_view text) const {
     std::vector<Word> out;
     NormalizedText n = Normalize(text);
@@ -624,7 +629,12 @@ class WordKeys {
         }
         const bool single =
             w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80;
-        if (!single && !IsStop(w)) word.key = Key(w);
+        // "states" and "notes" are nouns as often ("the United States").
+        const bool speech =
+            english_ && IsSpeechVerb(w) && w != "states" && w != "notes";
+        if (!single && !IsStop(w) && !speech) {
+          word.key = Key(w);
+        }
       }
       out.push_back(std::move(word));
     }
@@ -645,6 +655,7 @@ class WordKeys {
     return analyzer_.empty() ? std::string(w) : analyzer_[0].Stem(w);
   }
   std::vector<TermAnalyzer> analyzer_;  // Empty if the language is unknown.
+  bool english_;
 };
 
 // A word to highlight: shared with another statement, opposed to one (a
@@ -1088,7 +1099,8 @@ class Page {
         "or in other words (claim score ≥ ",
         F2(c.threshold),
         "). Statements are shown side by side as the articles wrote them; "
-        "<mark>marked</mark> words (same stem, stop words aside) appear in "
+        "<mark>marked</mark> words (same stem, stop words and “said” "
+        "aside) appear in "
         "more "
         "than one statement of the claim.</p>\n");
     if (c.clusters.empty()) {

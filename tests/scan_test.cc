@@ -794,6 +794,31 @@ TEST(Cli, ScanCorpusWritesReport) {
   EXPECT_FALSE(j["params"]["claims"].contains("max_memory_bytes"));
 }
 
+// report.html is titled by its inputs, so two reports open side by side are
+// told apart (review 40a: every tab read "refrain report").
+TEST(Cli, ReportPageIsTitledByItsInputs) {
+  TempDir d;
+  WriteFile(d / "in/day-1.jsonl", R"({"id": "a", "text": "One two three."})"
+                                  "\n");
+  WriteFile(d / "in/day-2.jsonl", R"({"id": "b", "text": "Four five six."})"
+                                  "\n");
+  auto r = RunRefrain("scan " + CorpusDir() + "/ --no-claims --quiet --out " +
+                      (d / "out1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(ReadFile(d / "out1/report.html")
+                .find("<title>refrain report: corpus</title>"),
+            std::string::npos);
+  r = RunRefrain("scan " + (d / "in/day-1.jsonl") + " " +
+                 (d / "in/day-2.jsonl") + " " + (d / "in") + " " +
+                 (d / "in/.") + " --no-claims --quiet --out " + (d / "out2"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(ReadFile(d / "out2/report.html")
+                .find("<title>refrain report: day-1.jsonl, day-2.jsonl, in "
+                      "and 1 more</title>"),
+            std::string::npos)
+      << ReadFile(d / "out2/report.html").substr(0, 800);
+}
+
 // The sentence rules follow --language unless --locale is given: with
 // English's, "M. Macron ..." in French was cut after "M." (a unit too short
 // to be a claim, and the claim without its subject).

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "refrain/eval_pairs.h"
@@ -810,6 +811,33 @@ int RunScanCommand(ScanFlags& f) {
 // the index has no dataset: the kept files of a daily job hold each indexed
 // article once, and the run repeated once the bad record is fixed keeps
 // these articles.
+// report.html's page title and heading: the inputs by their last path part
+// ("refrain report: bbc"), so that two reports open side by side are told
+// apart (review 40a: every tab read "refrain report").
+std::string ReportTitle(const std::vector<std::string>& paths) {
+  std::vector<std::string> names;
+  for (const std::string& p : paths) {
+    if (names.size() == 3) break;
+    if (p == "-") {
+      names.push_back("standard input");
+      continue;
+    }
+    std::filesystem::path path(p);
+    // "dir/", "." and "..": the folder's own name.
+    std::error_code ec;
+    const std::filesystem::path whole = std::filesystem::absolute(path, ec);
+    if (!ec) path = whole.lexically_normal();
+    if (!path.has_filename()) path = path.parent_path();
+    const std::string name = path.filename().string();
+    names.push_back(name.empty() ? p : name);
+  }
+  std::string title = "refrain report: " + absl::StrJoin(names, ", ");
+  if (paths.size() > names.size()) {
+    absl::StrAppend(&title, " and ", paths.size() - names.size(), " more");
+  }
+  return title;
+}
+
 absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
                                         const refrain::Report& report) {
   uint64_t kept = 0;
@@ -826,8 +854,12 @@ absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
       return absl::UnavailableError(
           "cannot write report.json to standard output");
     }
-  } else if (auto s = refrain::WriteReports(report, f.out_dir); !s.ok()) {
-    return s;
+  } else {
+    refrain::HtmlOptions html;
+    html.title = ReportTitle(f.paths);
+    if (auto s = refrain::WriteReports(report, f.out_dir, html); !s.ok()) {
+      return s;
+    }
   }
   return kept;
 }

@@ -28,7 +28,7 @@ dom="$artifacts/corpus-dom.html"
 dump_dom "$html" "$dom"
 
 expect_in "$dom" 'data-js="ready"' "inline script ran (CSP hash)"
-expect_in "$dom" '<title>refrain report</title>' "page title"
+expect_in "$dom" '<title>refrain report: corpus</title>' "page title names the input"
 # The Lavrov claim: both translations, each in a claim card, words marked.
 expect_in "$dom" 'class="card claim filterable"' "claim cluster card"
 expect_in "$dom" 'concern</mark> are <mark>Islamic State' \

@@ -68,7 +68,7 @@ dom="$artifacts/hostile-dom.html"
 dump_dom "$html" "$dom"
 
 expect_in "$dom" 'data-js="ready"' "the page's own script ran"
-expect_in "$dom" '<title>refrain report</title>' "document.title unchanged"
+expect_in "$dom" '<title>refrain report: hostile-input</title>' "document.title unchanged"
 expect_not_in "$dom" 'pwned</title>' "document.title unchanged"
 # Structure of the rendered DOM: one script (ours), no element or event
 # handler from the payloads, and every payload visible as literal text.
