@@ -46,8 +46,10 @@ bool HasAuc(const EvalPairsResult& r) {
 }  // namespace
 
 absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
-  // Without a byte-order mark; invalid bytes become U+FFFD.
-  absl::StatusOr<std::string> read = internal::ReadUtf8File(path);
+  // Without a byte-order mark; invalid bytes become U+FFFD below, line by
+  // line, so that each repaired line is named.
+  absl::StatusOr<std::string> read =
+      internal::ReadUtf8File(path, /*repair=*/false);
   if (!read.ok()) return read.status();
   const std::string& text = *read;
   std::string_view rest = text;
@@ -58,6 +60,7 @@ absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
   PairFile file;
   uint32_t line_no = 0;
   bool before_header = true;
+  std::string repaired;  // The current line, if it held invalid UTF-8.
   while (!rest.empty()) {
     // Lines end in \n, \r\n or a lone \r (old Mac exports).
     const size_t end = rest.find_first_of("\r\n");
@@ -69,6 +72,14 @@ absl::StatusOr<PairFile> ReadPairFile(const std::string& path) {
     }
     rest.remove_prefix(next);
     ++line_no;
+    if (!internal::IsValidUtf8(line)) {
+      repaired.assign(line);
+      const uint32_t n = internal::RepairUtf8(&repaired);
+      file.repaired.push_back(
+          absl::StrCat(path, ":", line_no, ": ", n, " invalid UTF-8 sequence",
+                       n == 1 ? "" : "s", " replaced by U+FFFD"));
+      line = repaired;
+    }
     if (IsBlank(line)) continue;
     std::vector<std::string_view> f = SplitTabs(line);
     // The header is the first line that is not blank, unless it is a pair
@@ -229,6 +240,7 @@ absl::StatusOr<EvalPairsResult> EvalPairs(const std::string& path,
   r.path = path;
   r.pairs = n;
   r.malformed = std::move(file->malformed);
+  r.repaired = std::move(file->repaired);
   r.scores.resize(n);
   // Not std::vector<bool>, which cannot be viewed as a span.
   std::unique_ptr<bool[]> labels(new bool[n]);
@@ -253,9 +265,9 @@ void WriteEvalPairsText(const EvalPairsResult& r, std::ostream& out) {
                          m.accuracy, m.precision, m.recall, m.f1);
   out << absl::StrFormat(
       "threshold=%.4f pairs=%d positives=%d tp=%d fp=%d tn=%d fn=%d "
-      "malformed=%d\n",
+      "malformed=%d repaired=%d\n",
       m.threshold, r.pairs, r.positives, m.tp, m.fp, m.tn, m.fn,
-      r.malformed.size());
+      r.malformed.size(), r.repaired.size());
   out << absl::StrFormat("best_threshold=%.4f best_accuracy=%.4f\n",
                          r.best.threshold, r.best.accuracy);
   if (HasAuc(r)) {
@@ -284,6 +296,7 @@ void WriteEvalPairsJson(const EvalPairsResult& r, std::ostream& out) {
   j["best_accuracy"] = r.best.accuracy;
   j["auc"] = HasAuc(r) ? nlohmann::ordered_json(r.auc) : nullptr;
   j["malformed"] = r.malformed;
+  j["repaired"] = r.repaired;
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
       << "\n";
 }

@@ -717,7 +717,7 @@ constexpr size_t kChunk = 1 << 20;
 
 namespace internal {
 
-absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
+absl::StatusOr<std::string> ReadUtf8File(const std::string& path, bool repair) {
   // A directory opens as a stream that reads nothing: it would pass for an
   // empty file.
   std::error_code ec;
@@ -745,7 +745,7 @@ absl::StatusOr<std::string> ReadUtf8File(const std::string& path) {
     if (*got == 0) break;
   }
   if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
-  RepairUtf8(&text);
+  if (repair) RepairUtf8(&text);
   return text;
 }
 

@@ -18,11 +18,13 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // The whole file at `path` as UTF-8, read as an input file is: gzip or
 // zstd decompressed (told by its first bytes, whatever its name), UTF-16
 // with a byte-order mark converted, a leading UTF-8 byte-order mark dropped
-// and invalid sequences replaced (RepairUtf8). For the side files read at
+// and invalid sequences replaced (RepairUtf8; left to the caller, who may
+// say where they were, with `repair` false). For the side files read at
 // once: MSRP pair files and background IDF corpora. NotFound if it cannot
 // be opened, DataLoss on a read or decompression error, each naming the
 // file. Defined in ingest.cc, beside the readers it shares.
-absl::StatusOr<std::string> ReadUtf8File(const std::string& path);
+absl::StatusOr<std::string> ReadUtf8File(const std::string& path,
+                                         bool repair = true);
 
 // Replaces every invalid UTF-8 sequence in `text` by U+FFFD (as ICU's
 // converter does: one replacement per maximal invalid subpart) and returns

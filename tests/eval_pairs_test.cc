@@ -139,6 +139,42 @@ TEST(ReadPairFile, HeaderlessCrOnlyAndControlCharacters) {
                                       "\"\\u001b[2J\""}));
 }
 
+// Invalid UTF-8 is replaced by U+FFFD, as everywhere, and each line that
+// held some is named: the pair is scored, but on a text that differs from
+// the file's (review 40b: repaired without a word).
+TEST(ReadPairFile, RepairedLinesAreNamed) {
+  TempDir tmp;
+  WriteFile(tmp / "bad.tsv",
+            "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+            "1\ta\tb\tCaf\xe9 prices rose.\tCafe prices rose.\n"
+            "0\tc\td\tz w\tv u\n"
+            "1\te\tf\t\xff\xfe x\xc3\tx\n");
+  absl::StatusOr<PairFile> f = ReadPairFile(tmp / "bad.tsv");
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->pairs.size(), 3u);
+  EXPECT_EQ(f->pairs[0].text1, "Caf\xEF\xBF\xBD prices rose.");
+  EXPECT_EQ(f->pairs[2].text1, "\xEF\xBF\xBD\xEF\xBF\xBD x\xEF\xBF\xBD");
+  EXPECT_EQ(
+      f->repaired,
+      (std::vector<std::string>{
+          tmp / "bad.tsv" + ":2: 1 invalid UTF-8 sequence replaced by U+FFFD",
+          tmp / "bad.tsv" +
+              ":4: 3 invalid UTF-8 sequences replaced by U+FFFD"}));
+  EXPECT_TRUE(f->malformed.empty());
+  WriteFile(tmp / "good.tsv", Fixture());
+  f = ReadPairFile(tmp / "good.tsv");
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_TRUE(f->repaired.empty());
+  // The count is printed beside the malformed lines', each line on stderr.
+  testing::CommandResult r = RunRefrain("eval-pairs " + tmp / "bad.tsv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(" malformed=0 repaired=2\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find(tmp / "bad.tsv" + ":4: 3 invalid UTF-8 sequences"),
+            std::string::npos)
+      << r.err;
+}
+
 // A pair file is read as an input file is: gzip or zstd told by its first
 // bytes (whatever its name), UTF-16 with a byte-order mark (as Windows
 // tools save "Unicode" text) converted; a damaged stream fails naming the
@@ -274,7 +310,7 @@ TEST(EvalPairsCli, TextOutput) {
   EXPECT_EQ(first, "accuracy=1.0000 precision=1.0000 recall=1.0000 f1=1.0000");
   EXPECT_TRUE(std::regex_match(
       second, std::regex("threshold=0\\.\\d{4} pairs=4 positives=2 tp=2 fp=0 "
-                         "tn=2 fn=0 malformed=2")))
+                         "tn=2 fn=0 malformed=2 repaired=0")))
       << second;
   EXPECT_TRUE(std::regex_match(
       third, std::regex("best_threshold=0\\.\\d{4} best_accuracy=1\\.0000")))
@@ -309,6 +345,7 @@ TEST(EvalPairsCli, JsonAndThreshold) {
   EXPECT_DOUBLE_EQ(j["recall"].get<double>(), 1.0);
   EXPECT_DOUBLE_EQ(j["accuracy"].get<double>(), 0.5);
   EXPECT_EQ(j["malformed"].size(), 2u);
+  EXPECT_EQ(j["repaired"].size(), 0u);
   EXPECT_DOUBLE_EQ(j["auc"].get<double>(), 1.0);
 }
 
@@ -360,6 +397,11 @@ TEST(EvalPairsCli, ExitCodes) {
       << nan.err;
   EXPECT_EQ(
       RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --bogus").exit_code, 2);
+  // A directory where the file goes, as for compare.
+  testing::CommandResult dir = RunRefrain("eval-pairs " + tmp.path());
+  EXPECT_EQ(dir.exit_code, 2);
+  EXPECT_NE(dir.err.find("a directory, not a file"), std::string::npos)
+      << dir.err;
   // 0: help.
   testing::CommandResult help = RunRefrain("eval-pairs --help");
   EXPECT_EQ(help.exit_code, 0);

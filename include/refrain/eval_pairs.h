@@ -29,6 +29,11 @@ struct PairFile {
   // Lines that are not a pair, each "file:line: reason" (wrong field count,
   // Quality not 0/1, empty sentence). They are skipped, never fatal.
   std::vector<std::string> malformed;
+  // Lines whose invalid UTF-8 was replaced by U+FFFD before they were read,
+  // each "file:line: N invalid UTF-8 sequences replaced by U+FFFD". Their
+  // pairs are scored (a pair's figures may then differ from the intended
+  // text's).
+  std::vector<std::string> repaired;
 };
 
 // Reads a pair file. Fails (NotFound, FailedPrecondition) only if the file
@@ -71,6 +76,7 @@ struct EvalPairsResult {
   uint64_t pairs = 0;                  // Pairs scored.
   uint64_t positives = 0;              // Of which labelled 1.
   std::vector<std::string> malformed;  // As in PairFile.
+  std::vector<std::string> repaired;   // As in PairFile.
   BinaryMetrics at_threshold;          // At the requested threshold.
   BinaryMetrics best;                  // At the best threshold on this file.
   double auc = 0;                      // 0.5 with one class (RocAuc).
@@ -88,12 +94,13 @@ absl::StatusOr<EvalPairsResult> EvalPairs(const std::string& path,
 // The human summary `refrain eval-pairs` prints:
 //   accuracy=0.7674 precision=0.7857 recall=0.9016 f1=0.8396
 //   threshold=0.5000 pairs=4076 positives=2753 tp=... fp=... tn=... fn=...
-//   malformed=0 best_threshold=0.5700 best_accuracy=0.7738 auc=0.8215
+//   malformed=0 repaired=0 best_threshold=0.5700 best_accuracy=0.7738
+//   auc=0.8215
 // auc=n/a when every pair has one label (ROC AUC is undefined).
 void WriteEvalPairsText(const EvalPairsResult& r, std::ostream& out);
-// The same as one JSON object (keys as in the text, plus "file" and the
-// "malformed" lines), without the per-pair scores; "auc" is null where the
-// text says n/a.
+// The same as one JSON object (keys as in the text, plus "file", and the
+// "malformed" and "repaired" lines), without the per-pair scores; "auc" is
+// null where the text says n/a.
 void WriteEvalPairsJson(const EvalPairsResult& r, std::ostream& out);
 
 }  // namespace refrain

@@ -1146,6 +1146,7 @@ int RunEvalPairsCommand(const EvalPairsFlags& f) {
       refrain::EvalPairs(f.path, f.options);
   if (!r.ok()) return Fail(r.status());
   for (const std::string& m : r->malformed) std::cerr << m << "\n";
+  for (const std::string& m : r->repaired) std::cerr << m << "\n";
   if (f.json) {
     refrain::WriteEvalPairsJson(*r, std::cout);
   } else {
