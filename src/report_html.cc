@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -231,6 +232,8 @@ table.diff th{text-transform:none;letter-spacing:0}
 table.diff td{width:50%;font:15px/1.5 Georgia,"Times New Roman",serif;overflow-wrap:anywhere}
 table.diff del{background:#ffe3e3;color:#8a1c1c}
 table.diff ins{background:#d3f9d8;color:#1b5e20;text-decoration:underline}
+table.diff .moved{color:var(--muted)}
+table.diff .moved b{font:600 12px system-ui,sans-serif}
 table.diff td.gap{color:var(--muted);font:13px system-ui,sans-serif;text-align:center}
 h4.diff{font-size:13px;font-weight:600;color:var(--muted);margin:10px 0 4px}
 .bar{display:inline-block;height:8px;border-radius:4px;background:var(--accent);
@@ -403,6 +406,7 @@ std::vector<uint64_t> Hashes(std::span<const std::string_view> pieces) {
 struct DiffHunk {
   std::string a, b;
   bool after_same = false;  // Text both share comes before it.
+  bool moved = false;       // Paragraphs both have, each elsewhere.
 };
 
 // A paragraph's words, and its identity: its words, whatever the spacing
@@ -429,15 +433,41 @@ std::vector<Paragraph> Paragraphs(std::string_view text) {
 // sides share half the words of the shorter or more (an edit, a new
 // sentence), else shown as whole paragraphs removed and added. Spacing and
 // paragraph breaks are layout, not text: a run whose words are the same
-// (a paragraph split or joined, a double space) is no hunk.
+// (a paragraph split or joined, a double space) is no hunk. A paragraph
+// left out of the alignment on one side that the other side also has left
+// out (the same words) has moved: a hunk of its own, said to be a move
+// (review 40c: a reordered paragraph read as removed, then added).
 std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
   constexpr size_t kMaxCells = 4'000'000;
   constexpr size_t kMaxHunkBytes = 1200;  // Per side, of a whole paragraph.
+  constexpr size_t kMaxMovedBytes = 300;  // A moved one: no change to read.
   const std::vector<Paragraph> pa = Paragraphs(a), pb = Paragraphs(b);
   std::vector<uint64_t> ka, kb;
   for (const Paragraph& p : pa) ka.push_back(p.key);
   for (const Paragraph& p : pb) kb.push_back(p.key);
   const std::vector<Op> ops = Align(ka, kb, kMaxCells);
+  // Moves: unaligned paragraphs of one side paired, in order, with the
+  // other side's unaligned paragraphs of the same words.
+  std::vector<char> moved_a(pa.size(), 0), moved_b(pb.size(), 0);
+  {
+    absl::flat_hash_map<uint64_t, std::vector<size_t>> only_b;
+    std::vector<size_t> only_a;
+    for (size_t x = 0, y = 0, q = 0; q < ops.size(); ++q) {
+      if (ops[q] == Op::kOnlyA) only_a.push_back(x);
+      if (ops[q] == Op::kOnlyB) only_b[kb[y]].push_back(y);
+      if (ops[q] != Op::kOnlyB) ++x;
+      if (ops[q] != Op::kOnlyA) ++y;
+    }
+    absl::flat_hash_map<uint64_t, size_t> used;
+    for (size_t x : only_a) {
+      auto it = only_b.find(ka[x]);
+      if (it == only_b.end() || pa[x].words.empty()) continue;
+      size_t& next = used[ka[x]];
+      if (next == it->second.size()) continue;
+      moved_a[x] = 1;
+      moved_b[it->second[next++]] = 1;
+    }
+  }
   std::vector<DiffHunk> hunks;
   size_t i = 0, j = 0, k = 0;
   while (k < ops.size()) {
@@ -446,14 +476,33 @@ std::vector<DiffHunk> DiffTexts(std::string_view a, std::string_view b) {
       continue;
     }
     const bool after_same = i > 0 || j > 0;
-    std::vector<const Paragraph*> ra, rb;
+    std::vector<const Paragraph*> ra, rb, ma, mb;
     for (; k < ops.size() && ops[k] != Op::kSame; ++k) {
       if (ops[k] == Op::kOnlyA) {
-        ra.push_back(&pa[i++]);
+        (moved_a[i] ? ma : ra).push_back(&pa[i]);
+        ++i;
       } else {
-        rb.push_back(&pb[j++]);
+        (moved_b[j] ? mb : rb).push_back(&pb[j]);
+        ++j;
       }
     }
+    if (!ma.empty() || !mb.empty()) {
+      DiffHunk hunk;
+      hunk.after_same = after_same;
+      hunk.moved = true;
+      auto moved = [&](const std::vector<const Paragraph*>& run,
+                       const char* label, std::string* out) {
+        for (const Paragraph* p : run) {
+          absl::StrAppend(out, out->empty() ? "" : "<br>",
+                          "<span class=\"moved\"><b>", label, "</b> ",
+                          Esc(Abbrev(p->text, kMaxMovedBytes)), "</span>");
+        }
+      };
+      moved(ma, "moved from here:", &hunk.a);
+      moved(mb, "moved here:", &hunk.b);
+      hunks.push_back(std::move(hunk));
+    }
+    if (ra.empty() && rb.empty()) continue;
     // A run's words, and where each of its paragraphs after the first
     // starts among them.
     struct Words {
@@ -1639,6 +1688,10 @@ class Page {
              "differ only in spacing or paragraph breaks, or outside their "
              "text (id, title, metadata).</p>\n";
         continue;
+      }
+      if (std::all_of(hunks.begin(), hunks.end(),
+                      [](const DiffHunk& x) { return x.moved; })) {
+        h += "<p class=\"note\">The same paragraphs in another order.</p>\n";
       }
       absl::StrAppend(&h, "<table class=\"diff\"><thead><tr><th>",
                       Esc(Doc(kept).id), " (kept)</th><th>", Esc(Doc(d).id),

@@ -737,6 +737,45 @@ TEST(ReportHtml, NearDuplicateClustersListMembersAndScores) {
 // word within a paragraph both have, a paragraph split in two as its
 // words; the long stretches both share are cut to their ends, and text
 // both have is not repeated.
+// A paragraph moved elsewhere is said to be moved, not shown as removed
+// here and added there (review 40c); with nothing else changed, the card
+// says the order alone differs.
+TEST(ReportHtml, NearDuplicateDiffSaysAParagraphMoved) {
+  std::string body;
+  for (int p = 0; p < 6; ++p) {
+    for (int w = 0; w < 12; ++w) absl::StrAppend(&body, "p", p, "w", w, " ");
+    body += "\n";
+  }
+  const std::string lead = "The council approved the harbour plan on Monday.\n";
+  const std::string a = lead + body + "A new closing line.\n";
+  // b: the lead paragraph moved to the end, the closing line dropped.
+  const std::string b = body + lead;
+  Report r;
+  r.documents = {
+      MakeDoc("a", "Harbour", a), MakeDoc("b", "Harbour", b),
+      MakeDoc("c", "Harbour", body + lead + "A new closing line.\n")};
+  SetEdges(r, {{0, 1, 0.85}, {0, 2, 0.9}});
+  const std::string html = Html(r);
+  const size_t at = html.find("<details class=\"diff\">");
+  ASSERT_NE(at, std::string::npos) << html;
+  const std::string diff = html.substr(at, html.find("</details>", at) - at);
+  EXPECT_NE(diff.find("<span class=\"moved\"><b>moved from here:</b> The "
+                      "council approved the harbour plan on Monday.</span>"),
+            std::string::npos)
+      << diff;
+  EXPECT_NE(diff.find("<span class=\"moved\"><b>moved here:</b> The council "
+                      "approved the harbour plan on Monday.</span>"),
+            std::string::npos)
+      << diff;
+  EXPECT_EQ(diff.find("<del>The council"), std::string::npos) << diff;
+  EXPECT_EQ(diff.find("<ins>The council"), std::string::npos) << diff;
+  // The dropped line is still removed.
+  EXPECT_NE(diff.find("<del>A new closing line.</del>"), std::string::npos);
+  // c differs from a only by the lead's place: said so, once (b has a
+  // removal too).
+  EXPECT_EQ(Count(diff, "The same paragraphs in another order."), 1u) << diff;
+}
+
 TEST(ReportHtml, NearDuplicatesShowWhatDiffers) {
   Report r;
   std::string shared;
