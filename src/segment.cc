@@ -263,6 +263,63 @@ bool IsInitialismBreak(std::string_view text, size_t begin, size_t at) {
          std::end(kOpeners);
 }
 
+// Whether ICU's break before text[at] (Russian) follows an abbreviation
+// written as a word of its own before a name or a number: "в г. Москве"
+// (город), "на ул. Тверской, д. 7" (улица, дом), "театр им. Пушкина",
+// "по ст. 159". A suppression in ICU would match the end of any word, and
+// join "друга. Петербург ..." and "в Петербург. Москва ..." too; here the
+// abbreviation must start its word, and "г." after a number is a year,
+// which may end a sentence ("принят в 2005 г. Новый закон ...").
+bool IsRussianAbbreviationBreak(std::string_view text, size_t begin,
+                                size_t at) {
+  static constexpr std::string_view kAbbreviations[] = {
+      "г",      // г (город)
+      "ул",     // ул
+      "им",     // им
+      "д",      // д (дом)
+      "обл",    // обл
+      "пл",     // пл (площадь)
+      "пер",    // пер (переулок)
+      "наб",    // наб (набережная)
+      "просп",  // просп
+      "ст",     // ст (статья, станция)
+      "пос"};   // пос (посёлок)
+  size_t e = at;
+  for (UChar32 c = CodePointBefore(text, begin, e);
+       c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, e)) {
+    e -= static_cast<size_t>(U8_LENGTH(c));
+  }
+  if (e <= begin || text[e - 1] != '.') return false;
+  size_t w = e - 1;
+  for (UChar32 c = CodePointBefore(text, begin, w); c >= 0 && u_isalpha(c);
+       c = CodePointBefore(text, begin, w)) {
+    w -= static_cast<size_t>(U8_LENGTH(c));
+  }
+  const std::string_view word = text.substr(w, e - 1 - w);
+  if (std::find(std::begin(kAbbreviations), std::end(kAbbreviations), word) ==
+      std::end(kAbbreviations)) {
+    return false;
+  }
+  // Its own word: after the start, a space, or an opening bracket or quote.
+  if (w > begin) {
+    const UChar32 c = CodePointBefore(text, begin, w);
+    const int8_t type = c < 0 ? int8_t{U_UNASSIGNED} : u_charType(c);
+    if (!u_isUWhiteSpace(c) && type != U_START_PUNCTUATION &&
+        type != U_INITIAL_PUNCTUATION) {
+      return false;
+    }
+  }
+  // "2005 г.": a year, which may end the sentence.
+  size_t v = w;
+  for (UChar32 c = CodePointBefore(text, begin, v);
+       c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, v)) {
+    v -= static_cast<size_t>(U8_LENGTH(c));
+  }
+  if (v < w && v > begin && absl::ascii_isdigit(text[v - 1])) return false;
+  const UChar32 next = CodePointAt(text, at);
+  return next >= 0 && (u_isupper(next) || u_isdigit(next));
+}
+
 // Quotation-mark roles of a code point.
 enum class Quote { kNone, kOpen, kClose, kBoth };
 
@@ -504,8 +561,11 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
   icu::BreakIterator* it = SentenceIterator(options.locale);
   const std::span<const std::string_view> months =
       OrdinalMonths(options.locale);
-  const bool english =
-      options.locale.substr(0, options.locale.find_first_of("_-@")) == "en";
+  const std::string_view language =
+      std::string_view(options.locale)
+          .substr(0, options.locale.find_first_of("_-@"));
+  const bool english = language == "en";
+  const bool russian = language == "ru";
   for (const Span& p : seg.paragraphs) {
     if (it == nullptr) {
       seg.sentences.push_back(p);
@@ -528,6 +588,10 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
         }
         if (english && static_cast<size_t>(e) < u.size &&
             IsInitialismBreak(text, p.begin, p.begin + u.offset[e])) {
+          continue;
+        }
+        if (russian && static_cast<size_t>(e) < u.size &&
+            IsRussianAbbreviationBreak(text, p.begin, p.begin + u.offset[e])) {
           continue;
         }
         AddTrimmed(text, p.begin + u.offset[b], p.begin + u.offset[e],

@@ -82,6 +82,41 @@ TEST(Segment, InitialismsBeforeNamesStayInTheirSentence) {
   EXPECT_EQ(Texts(t, Segment(t, de).sentences).size(), 2u);
 }
 
+// Russian abbreviates "город" (city) as a standalone "г." before the
+// city's name, "улица" as "ул.", "имени" as "им.", "область" as "обл.", and
+// ICU's rules end a sentence there: "в г. Москве" was two units (review
+// 39b). A suppression in ICU matches the end of any word ("друг.",
+// "Петербург."), so the stop is kept inside the sentence only after the
+// abbreviation as a word of its own, not after a number ("в 2005 г." may
+// end a sentence), and only before a capitalized word or a digit.
+TEST(Segment, RussianStandaloneAbbreviationsStayInTheirSentence) {
+  SegmentOptions ru;
+  ru.locale = "ru@ss=standard";
+  auto sentences = [&](const std::string& t) {
+    return Texts(t, Segment(t, ru).sentences);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(sentences("Встреча прошла в г. Москве в понедельник. Её итоги "
+                      "опубликуют позже."),
+            (V{"Встреча прошла в г. Москве в понедельник.",
+               "Её итоги опубликуют позже."}));
+  EXPECT_EQ(sentences("Офис находится на ул. Тверской, д. 7. Он открыт."),
+            (V{"Офис находится на ул. Тверской, д. 7.", "Он открыт."}));
+  EXPECT_EQ(sentences("Театр им. Пушкина закрыт. Спектакли перенесли."),
+            (V{"Театр им. Пушкина закрыт.", "Спектакли перенесли."}));
+  // A word ending in "г" and a year keep ICU's break.
+  EXPECT_EQ(sentences("Он встретил друга. Петербург встретил их дождём."),
+            (V{"Он встретил друга.", "Петербург встретил их дождём."}));
+  EXPECT_EQ(sentences("Он уехал в Петербург. Москва осталась позади."),
+            (V{"Он уехал в Петербург.", "Москва осталась позади."}));
+  EXPECT_EQ(sentences("Закон принят в 2005 г. Новый закон готовят сейчас."),
+            (V{"Закон принят в 2005 г.", "Новый закон готовят сейчас."}));
+  // Other languages keep ICU's breaks.
+  EXPECT_EQ(
+      Segment(std::string("Sie wohnt in g. Berlin lebt."), {}).sentences.size(),
+      2u);
+}
+
 // German writes ordinals with a stop ("am 3. Oktober", "der 1. Mai"), and
 // ICU's rules, even with de@ss=standard, end a sentence there when a
 // capitalized word follows: a date and its month's name were two units.
