@@ -265,41 +265,56 @@ bool IsInitialismBreak(std::string_view text, size_t begin, size_t at) {
 
 // Whether ICU's break before text[at] (Russian) follows an abbreviation
 // written as a word of its own before a name or a number: "в г. Москве"
-// (город), "на ул. Тверской, д. 7" (улица, дом), "театр им. Пушкина",
-// "по ст. 159". A suppression in ICU would match the end of any word, and
-// join "друга. Петербург ..." and "в Петербург. Москва ..." too; here the
-// abbreviation must start its word, and "г." after a number is a year,
-// which may end a sentence ("принят в 2005 г. Новый закон ...").
+// (город), "на ул. Тверской, д. 7" (улица, дом), "по ч. 2 ст. 105" (статья),
+// "на р. Волге", "на о. Сахалин" (река, остров), or an initial of a name
+// ("А. С. Пушкин"). A suppression in ICU would match the end of any word,
+// and join "друга. Петербург ..." and "в Петербург. Москва ..." too; here
+// the abbreviation must start its word and follow no other abbreviation
+// ("и т. д. Магазин ..."). "г." and "р." after a number are a year and
+// roubles, which may end a sentence ("принят в 2005 г. Новый закон ...").
+// Left out, as words or sentence ends as often: "им" (им. Пушкина / писало
+// им.), "обл", "пр" (и пр.). ICU's own list joins "руб.", "тыс.", "тел."
+// whatever follows (review 41a-01).
 bool IsRussianAbbreviationBreak(std::string_view text, size_t begin,
                                 size_t at) {
-  static constexpr std::string_view kAbbreviations[] = {
-      "г",      // г (город)
-      "ул",     // ул
-      "им",     // им
-      "д",      // д (дом)
-      "обл",    // обл
-      "пл",     // пл (площадь)
-      "пер",    // пер (переулок)
-      "наб",    // наб (набережная)
-      "просп",  // просп
-      "ст",     // ст (статья, станция)
-      "пос"};   // пос (посёлок)
-  size_t e = at;
-  for (UChar32 c = CodePointBefore(text, begin, e);
-       c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, e)) {
-    e -= static_cast<size_t>(U8_LENGTH(c));
-  }
+  struct Abbreviation {
+    std::string_view word;
+    bool not_after_number;
+  };
+  static constexpr Abbreviation kAbbreviations[] = {
+      {"г", true},       // город (after a number: год)
+      {"р", true},       // река (after a number: рубль)
+      {"о", false},      // остров
+      {"ул", false},     // улица
+      {"д", false},      // дом
+      {"пл", false},     // площадь
+      {"пер", false},    // переулок
+      {"наб", false},    // набережная
+      {"просп", false},  // проспект
+      {"ст", false},     // статья, станция
+      {"ч", false},      // часть
+      {"пос", false}};   // посёлок
+  auto skip_space_back = [&](size_t i) {
+    for (UChar32 c = CodePointBefore(text, begin, i);
+         c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, i)) {
+      i -= static_cast<size_t>(U8_LENGTH(c));
+    }
+    return i;
+  };
+  auto word_start = [&](size_t i) {
+    for (UChar32 c = CodePointBefore(text, begin, i); c >= 0 && u_isalpha(c);
+         c = CodePointBefore(text, begin, i)) {
+      i -= static_cast<size_t>(U8_LENGTH(c));
+    }
+    return i;
+  };
+  const UChar32 next = CodePointAt(text, at);
+  if (next < 0 || !(u_isupper(next) || u_isdigit(next))) return false;
+  const size_t e = skip_space_back(at);
   if (e <= begin || text[e - 1] != '.') return false;
-  size_t w = e - 1;
-  for (UChar32 c = CodePointBefore(text, begin, w); c >= 0 && u_isalpha(c);
-       c = CodePointBefore(text, begin, w)) {
-    w -= static_cast<size_t>(U8_LENGTH(c));
-  }
+  const size_t w = word_start(e - 1);
   const std::string_view word = text.substr(w, e - 1 - w);
-  if (std::find(std::begin(kAbbreviations), std::end(kAbbreviations), word) ==
-      std::end(kAbbreviations)) {
-    return false;
-  }
+  if (word.empty()) return false;
   // Its own word: after the start, a space, or an opening bracket or quote.
   if (w > begin) {
     const UChar32 c = CodePointBefore(text, begin, w);
@@ -309,15 +324,36 @@ bool IsRussianAbbreviationBreak(std::string_view text, size_t begin,
       return false;
     }
   }
-  // "2005 г.": a year, which may end the sentence.
-  size_t v = w;
-  for (UChar32 c = CodePointBefore(text, begin, v);
-       c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, v)) {
-    v -= static_cast<size_t>(U8_LENGTH(c));
+  const size_t v = skip_space_back(w);  // The end of what comes before.
+  // An initial: one capital letter, before or after another initial.
+  int32_t one = 0;
+  UChar32 letter;
+  U8_NEXT(word.data(), one, static_cast<int32_t>(word.size()), letter);
+  if (static_cast<size_t>(one) == word.size() && u_isupper(letter) &&
+      u_hasBinaryProperty(letter, UCHAR_CASED)) {
+    auto is_initial_at = [&](size_t b) {
+      int32_t k = 0;
+      UChar32 c;
+      U8_NEXT(text.data() + b, k, static_cast<int32_t>(text.size() - b), c);
+      return c >= 0 && u_isupper(c) && b + k < text.size() &&
+             text[b + k] == '.';
+    };
+    const bool after_initial =
+        v < w && v >= 2 && text[v - 1] == '.' && word_start(v - 1) < v - 1 &&
+        is_initial_at(word_start(v - 1)) && word_start(v - 1) + one + 1 == v;
+    return after_initial || is_initial_at(at);
   }
-  if (v < w && v > begin && absl::ascii_isdigit(text[v - 1])) return false;
-  const UChar32 next = CodePointAt(text, at);
-  return next >= 0 && (u_isupper(next) || u_isdigit(next));
+  const auto* a =
+      std::find_if(std::begin(kAbbreviations), std::end(kAbbreviations),
+                   [&](const Abbreviation& x) { return x.word == word; });
+  if (a == std::end(kAbbreviations)) return false;
+  // After another abbreviation ("т. д.", "и т. п.") it ends a list.
+  if (v < w && text[v - 1] == '.') return false;
+  if (a->not_after_number && v < w && v > begin &&
+      absl::ascii_isdigit(text[v - 1])) {
+    return false;
+  }
+  return true;
 }
 
 // Quotation-mark roles of a code point.

@@ -83,12 +83,12 @@ TEST(Segment, InitialismsBeforeNamesStayInTheirSentence) {
 }
 
 // Russian abbreviates "город" (city) as a standalone "г." before the
-// city's name, "улица" as "ул.", "имени" as "им.", "область" as "обл.", and
-// ICU's rules end a sentence there: "в г. Москве" was two units (review
-// 39b). A suppression in ICU matches the end of any word ("друг.",
-// "Петербург."), so the stop is kept inside the sentence only after the
-// abbreviation as a word of its own, not after a number ("в 2005 г." may
-// end a sentence), and only before a capitalized word or a digit.
+// city's name, "улица" as "ул.", "статья" as "ст.", and ICU's rules end a
+// sentence there: "в г. Москве" was two units (review 39b). A suppression
+// in ICU matches the end of any word ("друг.", "Петербург."), so the stop
+// is kept inside the sentence only after the abbreviation as a word of its
+// own, not after a number for "г." ("в 2005 г." may end a sentence), and
+// only before a capitalized word or a digit.
 TEST(Segment, RussianStandaloneAbbreviationsStayInTheirSentence) {
   SegmentOptions ru;
   ru.locale = "ru@ss=standard";
@@ -102,8 +102,27 @@ TEST(Segment, RussianStandaloneAbbreviationsStayInTheirSentence) {
                "Её итоги опубликуют позже."}));
   EXPECT_EQ(sentences("Офис находится на ул. Тверской, д. 7. Он открыт."),
             (V{"Офис находится на ул. Тверской, д. 7.", "Он открыт."}));
-  EXPECT_EQ(sentences("Театр им. Пушкина закрыт. Спектакли перенесли."),
-            (V{"Театр им. Пушкина закрыт.", "Спектакли перенесли."}));
+  EXPECT_EQ(sentences("Дело возбуждено по ч. 2 ст. 105 Уголовного кодекса. "
+                      "Суд назначен."),
+            (V{"Дело возбуждено по ч. 2 ст. 105 Уголовного кодекса.",
+               "Суд назначен."}));
+  EXPECT_EQ(sentences("Лодка плыла по р. Волге к о. Кижи. Было тихо."),
+            (V{"Лодка плыла по р. Волге к о. Кижи.", "Было тихо."}));
+  EXPECT_EQ(sentences("Роман написал А. С. Пушкин. Он жил давно."),
+            (V{"Роман написал А. С. Пушкин.", "Он жил давно."}));
+  // Words and sentence ends as often as abbreviations keep ICU's break
+  // (review 41a-01): "им" the pronoun, "обл." ending a place, "т. д." and
+  // "р." after a sum, a single capital letter alone.
+  EXPECT_EQ(sentences("Об этом писало им. Никто не ответил."),
+            (V{"Об этом писало им.", "Никто не ответил."}));
+  EXPECT_EQ(sentences("Пожар начался в Московской обл. Спасатели прибыли."),
+            (V{"Пожар начался в Московской обл.", "Спасатели прибыли."}));
+  EXPECT_EQ(sentences("Там продают мясо и т. д. Магазин откроется завтра."),
+            (V{"Там продают мясо и т. д.", "Магазин откроется завтра."}));
+  EXPECT_EQ(sentences("Штраф составил 500 р. Никто не спорил."),
+            (V{"Штраф составил 500 р.", "Никто не спорил."}));
+  EXPECT_EQ(sentences("Он получил витамин С. Затем врач ушёл."),
+            (V{"Он получил витамин С.", "Затем врач ушёл."}));
   // A word ending in "г" and a year keep ICU's break.
   EXPECT_EQ(sentences("Он встретил друга. Петербург встретил их дождём."),
             (V{"Он встретил друга.", "Петербург встретил их дождём."}));
