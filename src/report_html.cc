@@ -631,6 +631,14 @@ struct Word {
   std::string token;      // As normalized: a hedge's cue is found by it.
 };
 
+// "say" and "tell" in their English forms: the attribution of nearly every
+// news sentence.
+bool IsSayOrTell(std::string_view w) {
+  static constexpr std::string_view kForms[] = {"say",  "says",  "said",
+                                                "tell", "tells", "told"};
+  return std::find(std::begin(kForms), std::end(kForms), w) != std::end(kForms);
+}
+
 class WordKeys {
  public:
   explicit WordKeys(const std::string& language)
@@ -644,11 +652,13 @@ class WordKeys {
   // its content words (TermAnalyzer::Word: possessive "'s" and elided
   // articles dropped, Russian ё as е), stop words and single ASCII
   // letters keyless, a figure by its value ("1.4 million" and "1,400,000"
-  // one word with one key; "2,5" is not "25"). English speech verbs
-  // ("said", "told") are keyless too: nearly every news sentence has one,
-  // a match needs words shared outside its attribution
+  // one word with one key; "2,5" is not "25"). In English, "say" and
+  // "tell" in lower case are keyless too: nearly every news sentence has
+  // one, a match needs words shared outside its attribution
   // (--claim-min-shared-outside-attribution), and a reader took a marked
-  // "said" for part of the claim (review 40a).
+  // "said" for part of the claim (review 40a). Other speech verbs carry
+  // news ("announced 5,000 job cuts", "admitted taking bribes", "value
+  // added tax"), and "Port Said" is a name (review 41a-02).
   std::vector<Word> Words(std::string_view text) const {
     std::vector<Word> out;
     NormalizedText n = Normalize(text);
@@ -678,10 +688,10 @@ class WordKeys {
         }
         const bool single =
             w.size() == 1 && static_cast<unsigned char>(w[0]) < 0x80;
-        // "states" and "notes" are nouns as often ("the United States").
-        const bool speech =
-            english_ && IsSpeechVerb(w) && w != "states" && w != "notes";
-        if (!single && !IsStop(w) && !speech) {
+        const bool say = english_ && IsSayOrTell(w) &&
+                         !absl::ascii_isupper(
+                             static_cast<unsigned char>(text[word.span.begin]));
+        if (!single && !IsStop(w) && !say) {
           word.key = Key(w);
         }
       }
@@ -1148,10 +1158,11 @@ class Page {
         "or in other words (claim score ≥ ",
         F2(c.threshold),
         "). Statements are shown side by side as the articles wrote them; "
-        "<mark>marked</mark> words (same stem, stop words and “said” "
-        "aside) appear in "
-        "more "
-        "than one statement of the claim.</p>\n");
+        "<mark>marked</mark> words (same stem, stop words",
+        IsEnglishLanguage(r_.options.claims.language)
+            ? " and the verbs “say” and “tell”"
+            : "",
+        " aside) appear in more than one statement of the claim.</p>\n");
     if (c.clusters.empty()) {
       h += "<p class=\"note\">No recurring claims found.</p>\n";
     }
