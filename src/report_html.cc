@@ -1562,7 +1562,16 @@ class Page {
       absl::StrAppend(&h, ", or one contains ≥ ", F2(o.containment_threshold),
                       " of the other (re-posts with new headers or footers)");
     }
-    h += ". Clusters are connected groups; their weakest link is shown.</p>\n";
+    h += ". Clusters are connected groups; their weakest link is shown.";
+    // Texts are kept for the claims stage only (review 41a-04: the cards'
+    // diff vanished with --no-claims, unexplained).
+    if (!o.claims.enabled && !r_.clusters.empty()) {
+      h += " This scan kept no texts (<code>--no-claims</code>), so the cards "
+           "do not show what differs between members: scan with claims, or "
+           "run <code>refrain compare A B --in DUMP --html FILE</code> for "
+           "one pair.";
+    }
+    h += "</p>\n";
     if (r_.clusters.empty())
       h += "<p class=\"note\">No near-duplicate articles found.</p>\n";
     for (size_t k = 0; k < ShownDupClusters(); ++k) DupCard(h, k);

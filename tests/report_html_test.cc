@@ -863,9 +863,15 @@ TEST(ReportHtml, NearDuplicatesShowWhatDiffers) {
                       "one"),
             std::string::npos)
       << page;
-  // Without texts (scans without claims keep none), nothing to show.
+  // Without texts (scans without claims keep none), nothing to show, and
+  // the section says why (review 41a-04).
+  EXPECT_EQ(Html(r).find("This scan kept no texts"), std::string::npos);
   for (Document& d : r.documents) d.text.clear();
-  EXPECT_EQ(Html(r).find("<details class=\"diff\""), std::string::npos);
+  r.options.claims.enabled = false;
+  const std::string bare = Html(r);
+  EXPECT_EQ(bare.find("<details class=\"diff\""), std::string::npos);
+  EXPECT_NE(bare.find("This scan kept no texts (<code>--no-claims</code>)"),
+            std::string::npos);
 }
 
 TEST(ReportHtml, IndexedScanBadgesArticlesOfEarlierDumps) {
