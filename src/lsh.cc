@@ -191,14 +191,16 @@ void LshIndex::Build() {
 
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
     uint32_t max_bucket, CandidateStats* stats,
-    std::span<const std::pair<uint32_t, uint32_t>> also) const& {
-  return ListPairs(max_bucket, stats, also, [](uint32_t) {});
+    std::span<const std::pair<uint32_t, uint32_t>> also,
+    std::span<const uint32_t> hub_rank) const& {
+  return ListPairs(max_bucket, stats, also, hub_rank, [](uint32_t) {});
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::CandidatePairs(
     uint32_t max_bucket, CandidateStats* stats,
-    std::span<const std::pair<uint32_t, uint32_t>> also) && {
-  auto pairs = ListPairs(max_bucket, stats, also,
+    std::span<const std::pair<uint32_t, uint32_t>> also,
+    std::span<const uint32_t> hub_rank) && {
+  auto pairs = ListPairs(max_bucket, stats, also, hub_rank,
                          [this](uint32_t band) { Table().swap(bands_[band]); });
   std::vector<Table>().swap(bands_);
   built_ = false;  // Nothing left to query.
@@ -217,7 +219,8 @@ template <typename Release>
 std::vector<std::pair<uint32_t, uint32_t>> LshIndex::ListPairs(
     uint32_t max_bucket, CandidateStats* stats,
     std::span<const std::pair<uint32_t, uint32_t>> also,
-    Release release) const {
+    std::span<const uint32_t> hub_rank, Release release) const {
+  assert(hub_rank.empty() || hub_rank.size() >= size_);
   assert(built_);
   assert(std::is_sorted(also.begin(), also.end()));
   if (stats != nullptr) *stats = {};
@@ -243,7 +246,11 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::ListPairs(
     const Table& t = bands_[b];
     ForEachBucket(t, [&](size_t i, size_t m) {
       if (m > max_bucket) {
-        count[t[i].doc >> shift] += m - 1;
+        // Pairs (member, hub) lead with the smaller document.
+        const size_t hub = BucketHub(
+            m, [&](size_t x) { return t[i + x].doc; }, hub_rank);
+        for (size_t x = 0; x < hub; ++x) ++count[t[i + x].doc >> shift];
+        count[t[i + hub].doc >> shift] += m - 1 - hub;
         ++band_stats[b].buckets_capped;
         band_stats[b].docs_in_capped += m;
         return;
@@ -282,7 +289,8 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::ListPairs(
           [&](uint32_t first, uint32_t second) {
             const uint32_t r = first >> shift;
             buffers[r][next[r]++] = uint64_t{first} << 32 | second;
-          });
+          },
+          hub_rank);
     });
     release(static_cast<uint32_t>(b));
   }

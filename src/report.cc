@@ -1217,19 +1217,14 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       N(r.candidate_pairs, "candidate pair", "candidate pairs"),
       VerifiedPairsLine(r), N(r.clusters.size(), "cluster", "clusters"));
   if (r.capped_buckets > 0) {
-    // Review 41b-01: 3,000 copies of one story under --keep longest kept
-    // 180 of them, and only report.json counted the capped buckets.
+    // Review 41b-01: only report.json counted them.
     out << absl::StrFormat(
         "  %s had more than --max-bucket %d members (one story in thousands "
-        "of copies, or texts alike in a band): each member was compared with "
-        "its bucket's first member only%s\n",
-        N(r.capped_buckets, "LSH bucket", "LSH buckets"), r.options.max_bucket,
-        r.options.keep == KeepPolicy::kFirst
-            ? ""
-            : ", so the deduplicated dataset may keep several copies of "
-              "such a story under --keep longest or earliest (its members "
-              "were not all compared with the one kept): raise --max-bucket "
-              "above the largest story's copies");
+        "of copies, or texts alike in a band): each member was compared only "
+        "with the one --keep prefers, not with the others; raise "
+        "--max-bucket above the largest story's copies to compare them "
+        "all\n",
+        N(r.capped_buckets, "LSH bucket", "LSH buckets"), r.options.max_bucket);
   }
   {
     const std::vector<char> keep = KeptDocuments(r);

@@ -694,6 +694,37 @@ void CountDatesNotRead(Report* report) {
 
 }  // namespace
 
+std::vector<uint32_t> HubRanks(const Report& report) {
+  const KeepPolicy keep = report.options.keep;
+  if (keep == KeepPolicy::kFirst) return {};
+  const std::vector<Document>& docs = report.documents;
+  const auto n = static_cast<uint32_t>(docs.size());
+  std::vector<DateKey> date_key;
+  if (keep == KeepPolicy::kEarliest) {
+    date_key.resize(n);
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (int64_t d = 0; d < static_cast<int64_t>(n); ++d) {
+      date_key[d] = KeyOfDate(docs[d].date);
+    }
+  }
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    if (keep == KeepPolicy::kLongest) {
+      if (docs[x].text_bytes != docs[y].text_bytes) {
+        return docs[x].text_bytes > docs[y].text_bytes;
+      }
+    } else {
+      if (date_key[x] < date_key[y]) return true;
+      if (date_key[y] < date_key[x]) return false;
+    }
+    return x < y;
+  });
+  std::vector<uint32_t> rank(n);
+  for (uint32_t i = 0; i < n; ++i) rank[order[i]] = i;
+  return rank;
+}
+
 void MarkDamaged(Report* report) {
   // A location is "path", "path:line" or "path:line:column", and a path
   // read as input ends in its extension, never in ":digits".
@@ -946,7 +977,8 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
       index.Add(block);
     index.Build();
     LshIndex::CandidateStats stats;
-    candidates = index.CandidatePairs(options.max_bucket, &stats);
+    candidates = index.CandidatePairs(options.max_bucket, &stats, {},
+                                      internal::HubRanks(report));
     report.capped_buckets = stats.buckets_capped;
   }
   report.candidate_pairs = candidates.size();

@@ -221,6 +221,15 @@ using PairsFn = std::function<std::vector<NearDuplicatePair>(
 // SkippedRecord::damaged names the file). ClusterAndListPairs calls it.
 void MarkDamaged(Report* report);
 
+// Per document of report.documents, its place in the order --keep prefers
+// documents in (the longest or the earliest first, then input order), for
+// LshIndex::CandidatePairs' hub_rank: a bucket too large to pair all its
+// members pairs them with the one --keep would keep, so that each copy is
+// compared with it (review 41b-01: 3,000 copies of one story, each compared
+// with the first, kept 180 under --keep longest). Empty under --keep first,
+// whose choice the bucket's first member already is.
+std::vector<uint32_t> HubRanks(const Report& report);
+
 // From the verified near-duplicate edges over report->documents: the
 // similarity matrix, the clusters and the pairs the report lists (every
 // edge of a cluster of at most max_cluster_pairs members, else each

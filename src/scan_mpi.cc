@@ -769,11 +769,9 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
 // Phase 3: every band key of this shard's documents goes to the rank owning
 // its bucket; returns the pairs of the buckets this rank owns (a << 32 | b,
 // sorted, distinct), counting the buckets over max_bucket in `capped`.
-absl::StatusOr<std::vector<uint64_t>> BucketPairs(Comm& comm,
-                                                  const Shard& shard,
-                                                  const LshParams& lsh,
-                                                  uint32_t max_bucket,
-                                                  uint64_t* capped) {
+absl::StatusOr<std::vector<uint64_t>> BucketPairs(
+    Comm& comm, const Shard& shard, const LshParams& lsh, uint32_t max_bucket,
+    std::span<const uint32_t> hub_rank, uint64_t* capped) {
   const int size = comm.size();
   const int64_t kept = static_cast<int64_t>(shard.local_of.size());
   std::vector<BandEntry> entries(kept * lsh.bands);
@@ -811,8 +809,8 @@ absl::StatusOr<std::vector<uint64_t>> BucketPairs(Comm& comm,
       ++j;
     }
     if (AppendBucketPairs(
-            j - i, [&](size_t x) { return e[i + x].doc; }, max_bucket,
-            &pairs)) {
+            j - i, [&](size_t x) { return e[i + x].doc; }, max_bucket, &pairs,
+            hub_rank)) {
       ++*capped;
     }
     i = j;
@@ -978,8 +976,25 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   t = Clock::now();
   comm.counter = &st.bands.bytes_sent;
   uint64_t capped = 0;
-  absl::StatusOr<std::vector<uint64_t>> bucket_pairs =
-      BucketPairs(comm, shard, report.lsh, options.max_bucket, &capped);
+  // Each document's place in --keep's order, from rank 0, which holds
+  // every document's length and date (internal::HubRanks).
+  std::vector<uint32_t> hub_rank;
+  if (options.keep != KeepPolicy::kFirst) {
+    std::string bytes;
+    if (rank == 0) {
+      hub_rank = internal::HubRanks(report);
+      bytes.assign(reinterpret_cast<const char*>(hub_rank.data()),
+                   hub_rank.size() * sizeof(uint32_t));
+    }
+    comm.Broadcast(&bytes);
+    if (rank != 0) {
+      hub_rank.resize(bytes.size() / sizeof(uint32_t));
+      std::memcpy(hub_rank.data(), bytes.data(),
+                  hub_rank.size() * sizeof(uint32_t));
+    }
+  }
+  absl::StatusOr<std::vector<uint64_t>> bucket_pairs = BucketPairs(
+      comm, shard, report.lsh, options.max_bucket, hub_rank, &capped);
   if (!bucket_pairs.ok()) return bucket_pairs.status();
   report.capped_buckets = comm.SumToRoot(capped);
   st.bands.seconds = Seconds(t);

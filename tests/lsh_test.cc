@@ -99,6 +99,18 @@ TEST(Lsh, GiantBucketsStayLinear) {
   // Counted per band: 14 capped buckets of 4,999 pairs each.
   EXPECT_EQ(index.CandidatePairBound(100), 14u * 4999u);
   EXPECT_EQ(index.CandidatePairBound(5000), 14u * (5000u * 4999u / 2));
+  // With hub ranks (the order --keep prefers), each member is paired with
+  // the member of least rank instead, the pair still (smaller, larger).
+  std::vector<uint32_t> rank(5000);
+  for (uint32_t d = 0; d < 5000; ++d) rank[d] = (d + 5000 - 2718) % 5000;
+  const auto hubbed = index.CandidatePairs(100, nullptr, {}, rank);
+  ASSERT_EQ(hubbed.size(), 4999u);
+  for (auto [a, b] : hubbed) {
+    EXPECT_LT(a, b);
+    EXPECT_TRUE(a == 2718u || b == 2718u) << a << " " << b;
+  }
+  // Consuming the index lists the same.
+  EXPECT_EQ(std::move(index).CandidatePairs(100, nullptr, {}, rank), hubbed);
 }
 
 TEST(Lsh, AddingInBatchesEqualsAddingAtOnce) {

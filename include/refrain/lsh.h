@@ -62,14 +62,31 @@ inline uint64_t BucketPairCount(uint64_t m, uint32_t max_bucket) {
   return m > max_bucket ? m - 1 : m * (m - 1) / 2;
 }
 
-// Calls fn(a, b) for the candidate pairs of one bucket of m members,
-// doc(0) < ... < doc(m-1): every pair, or, over `max_bucket` members, each
-// member with the first (see LshIndex::CandidatePairs). Returns whether the
-// bucket was capped.
+// The member a bucket of m members over max_bucket pairs with all others:
+// the one of least hub_rank (ties and an empty hub_rank: the first).
+template <typename DocAt>
+size_t BucketHub(size_t m, DocAt doc, std::span<const uint32_t> hub_rank) {
+  size_t hub = 0;
+  if (hub_rank.empty()) return hub;
+  for (size_t x = 1; x < m; ++x) {
+    if (hub_rank[doc(x)] < hub_rank[doc(hub)]) hub = x;
+  }
+  return hub;
+}
+
+// Calls fn(a, b), a < b, for the candidate pairs of one bucket of m
+// members, doc(0) < ... < doc(m-1): every pair, or, over `max_bucket`
+// members, each member with the bucket's hub (BucketHub; see
+// LshIndex::CandidatePairs). Returns whether the bucket was capped.
 template <typename DocAt, typename Fn>
-bool ForEachBucketPair(size_t m, DocAt doc, uint32_t max_bucket, Fn fn) {
+bool ForEachBucketPair(size_t m, DocAt doc, uint32_t max_bucket, Fn fn,
+                       std::span<const uint32_t> hub_rank = {}) {
   if (m > max_bucket) {
-    for (size_t x = 1; x < m; ++x) fn(doc(0), doc(x));
+    const size_t hub = BucketHub(m, doc, hub_rank);
+    for (size_t x = 0; x < m; ++x) {
+      if (x < hub) fn(doc(x), doc(hub));
+      if (x > hub) fn(doc(hub), doc(x));
+    }
     return true;
   }
   for (size_t x = 0; x < m; ++x) {
@@ -82,10 +99,12 @@ bool ForEachBucketPair(size_t m, DocAt doc, uint32_t max_bucket, Fn fn) {
 // whose buckets live on different ranks.
 template <typename DocAt>
 bool AppendBucketPairs(size_t m, DocAt doc, uint32_t max_bucket,
-                       std::vector<uint64_t>* out) {
-  return ForEachBucketPair(m, doc, max_bucket, [out](uint32_t a, uint32_t b) {
-    out->push_back(uint64_t{a} << 32 | b);
-  });
+                       std::vector<uint64_t>* out,
+                       std::span<const uint32_t> hub_rank = {}) {
+  return ForEachBucketPair(
+      m, doc, max_bucket,
+      [out](uint32_t a, uint32_t b) { out->push_back(uint64_t{a} << 32 | b); },
+      hub_rank);
 }
 
 class LshIndex {
@@ -111,19 +130,23 @@ class LshIndex {
   // All pairs (a < b) that share a bucket in some band, sorted and distinct.
   // A bucket with more than `max_bucket` members (boilerplate-only texts,
   // thousands of copies) does not emit all its pairs: each member is paired
-  // with the bucket's first member instead, so the cost stays linear; the
-  // clusters are the same when those members really are near-duplicates.
-  // `also`: pairs from another source (sorted, distinct, a < b < size()),
-  // merged into the result as it is written out, so that no second copy of
-  // it is made.
+  // with the bucket's hub instead, so the cost stays linear; the clusters
+  // are the same when those members really are near-duplicates. The hub is
+  // the member of least `hub_rank` (one entry per document; empty: the
+  // bucket's first), so that a caller keeping one copy of each story can
+  // have them all compared with the copy it keeps. `also`: pairs from
+  // another source (sorted, distinct, a < b < size()), merged into the
+  // result as it is written out, so that no second copy of it is made.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
       uint32_t max_bucket, CandidateStats* stats = nullptr,
-      std::span<const std::pair<uint32_t, uint32_t>> also = {}) const&;
+      std::span<const std::pair<uint32_t, uint32_t>> also = {},
+      std::span<const uint32_t> hub_rank = {}) const&;
   // The same, consuming the index: each band table is freed as soon as its
   // pairs are written out, so the tables shrink as the pair buffers grow.
   std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
       uint32_t max_bucket, CandidateStats* stats = nullptr,
-      std::span<const std::pair<uint32_t, uint32_t>> also = {}) &&;
+      std::span<const std::pair<uint32_t, uint32_t>> also = {},
+      std::span<const uint32_t> hub_rank = {}) &&;
 
   // The pairs CandidatePairs(max_bucket) emits before dropping repeats
   // (a pair sharing several bands counts once per band): an upper bound on
@@ -184,7 +207,7 @@ class LshIndex {
   std::vector<std::pair<uint32_t, uint32_t>> ListPairs(
       uint32_t max_bucket, CandidateStats* stats,
       std::span<const std::pair<uint32_t, uint32_t>> also,
-      Release release) const;
+      std::span<const uint32_t> hub_rank, Release release) const;
 
   LshParams params_;
   uint32_t num_perm_;

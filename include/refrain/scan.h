@@ -72,9 +72,10 @@ struct ScanOptions {
   // not both 0.
   double fp_weight = 0.1;
   double fn_weight = 0.9;
-  // An LSH bucket with more members than this pairs each member with its
-  // first member instead of every other member (see LshIndex). Default
-  // 1000; range >= 2.
+  // An LSH bucket with more members than this pairs each member with one
+  // member only instead of every other member: the one `keep` prefers (its
+  // first under kFirst; see LshIndex::CandidatePairs). Default 1000; range
+  // >= 2.
   uint32_t max_bucket = 1000;
   // A cluster with more members than this lists, in near_duplicates.pairs,
   // each member's edge to its representative instead of every verified pair,

@@ -402,8 +402,9 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "LSH rows per band (0: chosen from the threshold)")
       ->capture_default_str();
   cmd->add_option("--max-bucket", o.max_bucket,
-                  "LSH buckets larger than this pair members with the "
-                  "bucket's first member only")
+                  "LSH buckets larger than this pair each member only with "
+                  "the member --keep prefers (the first under --keep first), "
+                  "so that thousands of copies cost linear time")
       ->capture_default_str();
   cmd->add_option("--max-cluster-pairs", o.max_cluster_pairs,
                   "Clusters larger than this list a spanning tree of their "

@@ -135,6 +135,10 @@ check generated-no-claims "$work/dump" --no-claims --threshold 0.7
 check capped "$work/dump" --no-claims --max-cluster-pairs 2 --max-bucket 3
 # The longest copy represents its cluster (text sizes travel to rank 0).
 check keep-longest "$work/dump" --no-claims --keep longest --max-cluster-pairs 2
+# Capped buckets pair their members with the copy --keep keeps, its rank
+# from rank 0 (review 41b-01).
+check capped-keep-longest "$work/dump" --no-claims --keep longest --max-bucket 3
+check capped-keep-earliest "$work/dump" --no-claims --keep earliest --max-bucket 3
 # The ranks bucket by the keys LshIndex buckets by (their top 32 bits):
 # 100,000 documents (seed 3) hold 19 candidate pairs that only collide in
 # 32 bits, which full 64-bit keys on the ranks did not list.
