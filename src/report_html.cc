@@ -37,6 +37,7 @@
 #include "refrain/normalize.h"
 #include "refrain/report.h"
 #include "stopwords.h"
+#include "utf8.h"
 
 namespace refrain {
 namespace {
@@ -174,7 +175,7 @@ span,a,td,th,li,summary{unicode-bidi:isolate}
 header.top{background:#102a43;color:#fff;
 display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center;justify-content:space-between;
 padding:10px 28px}
-header.top h1{font-size:20px;margin:0;font-weight:650;letter-spacing:.2px}
+header.top h1{font-size:20px;margin:0;font-weight:650;letter-spacing:.2px;overflow-wrap:anywhere}
 header.top .sub{margin:0;color:#bcccdc;font-size:13px}
 .search{display:flex;align-items:center;gap:10px}
 .search input{width:380px;max-width:60vw;padding:7px 12px;border-radius:6px;border:0;
@@ -821,7 +822,7 @@ class Page {
         "<meta name=\"viewport\" content=\"width=device-width, "
         "initial-scale=1\">\n";
     html += "<meta name=\"generator\" content=\"refrain\">\n<title>";
-    Esc(html, o_.title);
+    Esc(html, Title());
     html += "</title>\n<style>";
     html += kStyle;
     html += "</style>\n</head>\n<body>\n";
@@ -833,6 +834,14 @@ class Page {
   }
 
  private:
+  // The page's title as shown: it may name inputs, whose names may hold
+  // invalid UTF-8 (which would make the page invalid) or bidirectional
+  // controls (which reordered the heading: review 41a-05, 06).
+  std::string Title() const {
+    std::string t = o_.title;
+    internal::RepairUtf8(&t);
+    return internal::Printable(t, /*one_line=*/true);
+  }
   const Document& Doc(uint32_t d) const { return r_.documents[d]; }
   std::string_view UnitText(uint32_t u) const {
     const ClaimUnit& unit = r_.claims.units[u];
@@ -1021,7 +1030,7 @@ class Page {
     // Header and menu stick as one block: the header wraps to two lines on
     // a narrow window, and a menu stuck at a fixed offset went under it.
     h += "<div class=\"sticky\">\n<header class=\"top\">\n<div><h1>";
-    Esc(h, o_.title);
+    Esc(h, Title());
     h += "</h1><p class=\"sub\">";
     absl::StrAppend(
         &h,

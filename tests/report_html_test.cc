@@ -307,6 +307,25 @@ TEST(ReportHtml, FiguresAreMarkedByTheirValue) {
       << html;
 }
 
+// The title names inputs, whose names may hold invalid UTF-8 or a
+// bidirectional override: the page stays valid UTF-8, and the heading
+// reads in order (review 41a-05, 06).
+TEST(ReportHtml, TitleIsValidUtf8WithoutBidiControls) {
+  Report r;
+  HtmlOptions o;
+  o.title = "refrain report: bad\xff\xfe, rtl\u202eevil";
+  std::ostringstream out;
+  WriteHtml(r, out, o);
+  const std::string html = out.str();
+  EXPECT_NE(html.find("<title>refrain report: bad\uFFFD\uFFFD, "
+                      "rtl\\u202eevil</title>"),
+            std::string::npos)
+      << html.substr(0, 1200);
+  EXPECT_NE(html.find("<h1>refrain report: bad\uFFFD\uFFFD, rtl\\u202eevil"
+                      "</h1>"),
+            std::string::npos);
+}
+
 // "say" and "tell" are not marked (review 40a): "said" is in nearly every
 // news sentence, and a reader took it for part of the claim. Other speech
 // verbs carry news ("announced 5,000 job cuts"), and a capitalized "Said"

@@ -846,14 +846,21 @@ TEST(Cli, ReportPageIsTitledByItsInputs) {
                 .find("<title>refrain report: corpus</title>"),
             std::string::npos);
   r = RunRefrain("scan " + (d / "in/day-1.jsonl") + " " +
-                 (d / "in/day-2.jsonl") + " " + (d / "in") + " " +
-                 (d / "in/.") + " --no-claims --quiet --out " + (d / "out2"));
+                 (d / "in/day-2.jsonl") + " " + (d / "in") + " " + CorpusDir() +
+                 " --no-claims --quiet --out " + (d / "out2"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(ReadFile(d / "out2/report.html")
                 .find("<title>refrain report: day-1.jsonl, day-2.jsonl, in "
                       "and 1 more</title>"),
             std::string::npos)
       << ReadFile(d / "out2/report.html").substr(0, 800);
+  // An input named twice is read once, and named once (review 41a-08).
+  r = RunRefrain("scan " + (d / "in") + "/ " + (d / "in") + " " + (d / "in") +
+                 "/. --no-claims --quiet --out " + (d / "out3"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(ReadFile(d / "out3/report.html")
+                .find("<title>refrain report: in</title>"),
+            std::string::npos);
 }
 
 // The sentence rules follow --language unless --locale is given: with

@@ -817,25 +817,32 @@ int RunScanCommand(ScanFlags& f) {
 // apart (review 40a: every tab read "refrain report").
 std::string ReportTitle(const std::vector<std::string>& paths) {
   std::vector<std::string> names;
+  std::vector<std::string> seen;  // Each input once ("d", "d/", "./d").
+  size_t more = 0;
   for (const std::string& p : paths) {
-    if (names.size() == 3) break;
-    if (p == "-") {
-      names.push_back("standard input");
-      continue;
+    std::string name = "standard input";
+    std::string key = p;
+    if (p != "-") {
+      std::filesystem::path path(p);
+      // "dir/", "." and "..": the folder's own name.
+      std::error_code ec;
+      const std::filesystem::path whole = std::filesystem::absolute(path, ec);
+      if (!ec) path = whole.lexically_normal();
+      if (!path.has_filename()) path = path.parent_path();
+      key = path.string();
+      name = path.filename().string();
+      if (name.empty()) name = p;
     }
-    std::filesystem::path path(p);
-    // "dir/", "." and "..": the folder's own name.
-    std::error_code ec;
-    const std::filesystem::path whole = std::filesystem::absolute(path, ec);
-    if (!ec) path = whole.lexically_normal();
-    if (!path.has_filename()) path = path.parent_path();
-    const std::string name = path.filename().string();
-    names.push_back(name.empty() ? p : name);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(key);
+    if (names.size() < 3) {
+      names.push_back(name);
+    } else {
+      ++more;
+    }
   }
   std::string title = "refrain report: " + absl::StrJoin(names, ", ");
-  if (paths.size() > names.size()) {
-    absl::StrAppend(&title, " and ", paths.size() - names.size(), " more");
-  }
+  if (more > 0) absl::StrAppend(&title, " and ", more, " more");
   return title;
 }
 
