@@ -210,6 +210,16 @@ bool IsOrdinalDateBreak(std::string_view text, size_t begin, size_t at,
   return false;
 }
 
+// Whether text[i] starts a word of its own: at the paragraph's start
+// (`begin`), or after a space or an opening bracket or quote.
+bool StartsWord(std::string_view text, size_t begin, size_t i) {
+  if (i <= begin) return true;
+  const UChar32 c = CodePointBefore(text, begin, i);
+  const int8_t type = c < 0 ? int8_t{U_UNASSIGNED} : u_charType(c);
+  return u_isUWhiteSpace(c) || type == U_START_PUNCTUATION ||
+         type == U_INITIAL_PUNCTUATION;
+}
+
 // Whether ICU's break before text[at] (English) follows an initialism
 // ("U.S.", "U.K.", "E.U.", "a.m.": single letters each with its stop, two
 // or more, after a space, an opening bracket or quote, or the paragraph's
@@ -233,14 +243,7 @@ bool IsInitialismBreak(std::string_view text, size_t begin, size_t at) {
     if (b > begin && text[b - 1] != '.') break;
   }
   if (letters < 2) return false;
-  if (b > begin) {
-    const UChar32 c = CodePointBefore(text, begin, b);
-    const int8_t type = c < 0 ? int8_t{U_UNASSIGNED} : u_charType(c);
-    if (!u_isUWhiteSpace(c) && type != U_START_PUNCTUATION &&
-        type != U_INITIAL_PUNCTUATION) {
-      return false;
-    }
-  }
+  if (!StartsWord(text, begin, b)) return false;
   size_t w = at;
   while (w < text.size() &&
          absl::ascii_isalpha(static_cast<unsigned char>(text[w]))) {
@@ -315,15 +318,7 @@ bool IsRussianAbbreviationBreak(std::string_view text, size_t begin,
   const size_t w = word_start(e - 1);
   const std::string_view word = text.substr(w, e - 1 - w);
   if (word.empty()) return false;
-  // Its own word: after the start, a space, or an opening bracket or quote.
-  if (w > begin) {
-    const UChar32 c = CodePointBefore(text, begin, w);
-    const int8_t type = c < 0 ? int8_t{U_UNASSIGNED} : u_charType(c);
-    if (!u_isUWhiteSpace(c) && type != U_START_PUNCTUATION &&
-        type != U_INITIAL_PUNCTUATION) {
-      return false;
-    }
-  }
+  if (!StartsWord(text, begin, w)) return false;
   const size_t v = skip_space_back(w);  // The end of what comes before.
   // An initial: one capital letter, before or after another initial.
   int32_t one = 0;
