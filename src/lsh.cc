@@ -246,11 +246,11 @@ std::vector<std::pair<uint32_t, uint32_t>> LshIndex::ListPairs(
     const Table& t = bands_[b];
     ForEachBucket(t, [&](size_t i, size_t m) {
       if (m > max_bucket) {
-        // Pairs (member, hub) lead with the smaller document.
-        const size_t hub = BucketHub(
-            m, [&](size_t x) { return t[i + x].doc; }, hub_rank);
-        for (size_t x = 0; x < hub; ++x) ++count[t[i + x].doc >> shift];
-        count[t[i + hub].doc >> shift] += m - 1 - hub;
+        // m - 1 pairs, each led by its smaller document.
+        ForEachBucketPair(
+            m, [&](size_t x) { return t[i + x].doc; }, max_bucket,
+            [&](uint32_t first, uint32_t) { ++count[first >> shift]; },
+            hub_rank);
         ++band_stats[b].buckets_capped;
         band_stats[b].docs_in_capped += m;
         return;

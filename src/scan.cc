@@ -710,15 +710,7 @@ std::vector<uint32_t> HubRanks(const Report& report) {
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    if (keep == KeepPolicy::kLongest) {
-      if (docs[x].text_bytes != docs[y].text_bytes) {
-        return docs[x].text_bytes > docs[y].text_bytes;
-      }
-    } else {
-      if (date_key[x] < date_key[y]) return true;
-      if (date_key[y] < date_key[x]) return false;
-    }
-    return x < y;
+    return Prefer(x, y, report, date_key);
   });
   std::vector<uint32_t> rank(n);
   for (uint32_t i = 0; i < n; ++i) rank[order[i]] = i;

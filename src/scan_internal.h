@@ -222,7 +222,8 @@ using PairsFn = std::function<std::vector<NearDuplicatePair>(
 void MarkDamaged(Report* report);
 
 // Per document of report.documents, its place in the order --keep prefers
-// documents in (the longest or the earliest first, then input order), for
+// documents in (as a cluster's representative is chosen: indexed articles,
+// then the longest or the earliest, then input order), for
 // LshIndex::CandidatePairs' hub_rank: a bucket too large to pair all its
 // members pairs them with the one --keep would keep, so that each copy is
 // compared with it (review 41b-01: 3,000 copies of one story, each compared

@@ -151,6 +151,16 @@ UChar32 CodePointAt(std::string_view text, size_t i) {
   return c;
 }
 
+// The start of the white space (no-break spaces too) that ends at text[i],
+// not before `begin`: i itself when none.
+size_t SkipSpaceBack(std::string_view text, size_t begin, size_t i) {
+  for (UChar32 c = CodePointBefore(text, begin, i);
+       c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, i)) {
+    i -= static_cast<size_t>(U8_LENGTH(c));
+  }
+  return i;
+}
+
 // Whether ICU's break before text[at] follows an ordinal day ("3.", "31.":
 // one or two digits and a stop, after the paragraph's start, a space, an
 // opening bracket or quote, or a dash as in "1.-3. Mai") and comes before
@@ -159,11 +169,7 @@ UChar32 CodePointAt(std::string_view text, size_t i) {
 // fraction ("2:1. Mai" stays two sentences).
 bool IsOrdinalDateBreak(std::string_view text, size_t begin, size_t at,
                         std::span<const std::string_view> months) {
-  size_t e = at;
-  for (UChar32 c = CodePointBefore(text, begin, e);
-       c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, e)) {
-    e -= static_cast<size_t>(U8_LENGTH(c));
-  }
+  const size_t e = SkipSpaceBack(text, begin, at);
   if (e - begin < 2 || text[e - 1] != '.') return false;
   size_t d = e - 1;
   while (d > begin && absl::ascii_isdigit(text[d - 1]) && e - d <= 4) --d;
@@ -297,13 +303,7 @@ bool IsRussianAbbreviationBreak(std::string_view text, size_t begin,
       {"ст", false},     // статья, станция
       {"ч", false},      // часть
       {"пос", false}};   // посёлок
-  auto skip_space_back = [&](size_t i) {
-    for (UChar32 c = CodePointBefore(text, begin, i);
-         c >= 0 && u_isUWhiteSpace(c); c = CodePointBefore(text, begin, i)) {
-      i -= static_cast<size_t>(U8_LENGTH(c));
-    }
-    return i;
-  };
+  // The letters before byte i, and after byte i.
   auto word_start = [&](size_t i) {
     for (UChar32 c = CodePointBefore(text, begin, i); c >= 0 && u_isalpha(c);
          c = CodePointBefore(text, begin, i)) {
@@ -311,32 +311,38 @@ bool IsRussianAbbreviationBreak(std::string_view text, size_t begin,
     }
     return i;
   };
+  auto word_end = [&](size_t i) {
+    for (UChar32 c = CodePointAt(text, i); c >= 0 && u_isalpha(c);
+         c = CodePointAt(text, i)) {
+      i += static_cast<size_t>(U8_LENGTH(c));
+    }
+    return i;
+  };
+  // An initial: one capital letter.
+  auto is_initial = [](std::string_view w) {
+    int32_t k = 0;
+    UChar32 c = U_SENTINEL;
+    if (!w.empty()) U8_NEXT(w.data(), k, static_cast<int32_t>(w.size()), c);
+    return static_cast<size_t>(k) == w.size() && c >= 0 && u_isupper(c);
+  };
   const UChar32 next = CodePointAt(text, at);
   if (next < 0 || !(u_isupper(next) || u_isdigit(next))) return false;
-  const size_t e = skip_space_back(at);
+  const size_t e = SkipSpaceBack(text, begin, at);
   if (e <= begin || text[e - 1] != '.') return false;
   const size_t w = word_start(e - 1);
   const std::string_view word = text.substr(w, e - 1 - w);
   if (word.empty()) return false;
   if (!StartsWord(text, begin, w)) return false;
-  const size_t v = skip_space_back(w);  // The end of what comes before.
-  // An initial: one capital letter, before or after another initial.
-  int32_t one = 0;
-  UChar32 letter;
-  U8_NEXT(word.data(), one, static_cast<int32_t>(word.size()), letter);
-  if (static_cast<size_t>(one) == word.size() && u_isupper(letter) &&
-      u_hasBinaryProperty(letter, UCHAR_CASED)) {
-    auto is_initial_at = [&](size_t b) {
-      int32_t k = 0;
-      UChar32 c;
-      U8_NEXT(text.data() + b, k, static_cast<int32_t>(text.size() - b), c);
-      return c >= 0 && u_isupper(c) && b + k < text.size() &&
-             text[b + k] == '.';
-    };
-    const bool after_initial =
-        v < w && v >= 2 && text[v - 1] == '.' && word_start(v - 1) < v - 1 &&
-        is_initial_at(word_start(v - 1)) && word_start(v - 1) + one + 1 == v;
-    return after_initial || is_initial_at(at);
+  const size_t v = SkipSpaceBack(text, begin, w);  // What comes before ends.
+  // Initials, before or after another: "А. С. Пушкин".
+  if (is_initial(word)) {
+    const bool after =
+        v < w && v > begin && text[v - 1] == '.' &&
+        is_initial(text.substr(word_start(v - 1), v - 1 - word_start(v - 1)));
+    const size_t n = word_end(at);
+    const bool before = n < text.size() && text[n] == '.' &&
+                        is_initial(text.substr(at, n - at));
+    return after || before;
   }
   const auto* a =
       std::find_if(std::begin(kAbbreviations), std::end(kAbbreviations),

@@ -804,14 +804,6 @@ int RunScanCommand(ScanFlags& f) {
   return WriteScanOutputs(f, report, std::move(written));
 }
 
-// --write-kept's file, then report.json, report.html and the CSVs in --out
-// (or report.json on standard output); the number of kept records written,
-// 0 without --write-kept. The dataset first: its second read of the inputs
-// is what fails most, and reports left behind would say the dump was added
-// to the index when the failure added nothing. A dump --strict kept out of
-// the index has no dataset: the kept files of a daily job hold each indexed
-// article once, and the run repeated once the bad record is fixed keeps
-// these articles.
 // report.html's page title and heading: the inputs by their last path part
 // ("refrain report: bbc"), so that two reports open side by side are told
 // apart (review 40a: every tab read "refrain report").
@@ -846,6 +838,14 @@ std::string ReportTitle(const std::vector<std::string>& paths) {
   return title;
 }
 
+// --write-kept's file, then report.json, report.html and the CSVs in --out
+// (or report.json on standard output); the number of kept records written,
+// 0 without --write-kept. The dataset first: its second read of the inputs
+// is what fails most, and reports left behind would say the dump was added
+// to the index when the failure added nothing. A dump --strict kept out of
+// the index has no dataset: the kept files of a daily job hold each indexed
+// article once, and the run repeated once the bad record is fixed keeps
+// these articles.
 absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
                                         const refrain::Report& report) {
   uint64_t kept = 0;
