@@ -23,6 +23,7 @@ namespace refrain::internal {
 inline constexpr uint64_t kTokenSeed = 0x7265667261696e31ull;    // "refrain1"
 inline constexpr uint64_t kShingleSeed = 0x7265667261696e32ull;  // "refrain2"
 inline constexpr uint64_t kBandSeed = 0x7265667261696e33ull;     // "refrain3"
+inline constexpr uint64_t kTextSeed = 0x7265667261696e34ull;     // "refrain4"
 
 inline uint64_t HashBytes(std::string_view s, uint64_t seed) {
   return XXH3_64bits_withSeed(s.data(), s.size(), seed);
@@ -30,6 +31,11 @@ inline uint64_t HashBytes(std::string_view s, uint64_t seed) {
 
 inline uint64_t HashBytes(const void* p, size_t n, uint64_t seed) {
   return XXH3_64bits_withSeed(p, n, seed);
+}
+
+// Document::text_hash.
+inline uint64_t HashText(std::string_view text) {
+  return HashBytes(text, kTextSeed);
 }
 
 // Hash functor for std::string_view keys of absl containers: Debian's

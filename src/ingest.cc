@@ -1861,6 +1861,10 @@ std::string RawRecord::location() const {
   return LocationOf(path, line, column);
 }
 
+const char* RepeatedIdsName(RepeatedIds r) {
+  return r == RepeatedIds::kSkip ? "skip" : "rename";
+}
+
 absl::Status ValidateIngestOptions(const IngestOptions& o) {
   if (o.text_field.empty()) {
     return absl::InvalidArgumentError("the text field name must not be empty");
@@ -2290,6 +2294,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
     }
     if (IsBlank(doc.text)) return SkipOf(record, EmptyText(html));
     doc.text_bytes = doc.text.size();
+    doc.text_hash = internal::HashText(doc.text);
     return doc;
   }
 
@@ -2525,6 +2530,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
                      internal::RepairUtf8(&doc.title);
   if (doc.id.empty()) doc.id = doc.location;
   doc.text_bytes = doc.text.size();
+  doc.text_hash = internal::HashText(doc.text);
   return doc;
 }
 

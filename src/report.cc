@@ -57,6 +57,7 @@ Json Params(const Report& r) {
   p["max_bucket"] = o.max_bucket;
   p["max_cluster_pairs"] = o.max_cluster_pairs;
   p["keep"] = KeepPolicyName(o.keep);
+  p["repeated_ids"] = RepeatedIdsName(o.ingest.repeated_ids);
   p["max_record_bytes"] = o.ingest.max_record_bytes;
   p["input_encoding"] = o.ingest.input_encoding;
   p["ranks"] = r.ranks;
@@ -204,7 +205,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
 // by reparsing and re-dumping), without building one, since the array is
 // most of the file (29 MB for 100k articles).
 void AppendDocumentJson(const Document& d, bool damaged, const char* in_index,
-                        std::string* out) {
+                        std::string_view input_id, std::string* out) {
   auto key = [&](std::string_view name) {
     out->append("      \"");
     out->append(name);
@@ -252,6 +253,11 @@ void AppendDocumentJson(const Document& d, bool damaged, const char* in_index,
     out->append(",\n");
     key("in_index");
     AppendJsonString(in_index, out);
+  }
+  if (!input_id.empty()) {
+    out->append(",\n");
+    key("input_id");
+    AppendJsonString(input_id, out);
   }
   out->append("\n    }");
 }
@@ -783,12 +789,16 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                  {"looks_like_html", r.looks_like_html},
                  {"damaged_documents", r.damaged.size()},
                  {"skipped", std::move(skipped)}};
+  if (!r.renamed_ids.empty()) {
+    j["inputs"]["renamed_ids"] = r.renamed_ids.size();
+  }
   if (r.options.keep == KeepPolicy::kEarliest) {
     j["inputs"]["dates_not_read"] = r.dates_not_read;
   }
 
   auto doc_json = [](const Document& d, bool damaged = false,
-                     const char* in_index = nullptr) {
+                     const char* in_index = nullptr,
+                     std::string_view input_id = {}) {
     Json doc = {{"id", d.id},
                 {"source", d.source.empty() ? d.location : d.source},
                 {"location", d.location},
@@ -800,6 +810,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
     if (d.invalid_utf8 > 0) doc["invalid_utf8_repaired"] = d.invalid_utf8;
     if (damaged) doc["damaged"] = true;
     if (in_index != nullptr) doc["in_index"] = in_index;
+    if (!input_id.empty()) doc["input_id"] = input_id;
     return doc;
   };
   // The documents array is most of the file without claims, and most of
@@ -881,7 +892,8 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                          i < std::min(num_docs, (b + 1) * kBlock); ++i) {
                       const auto doc = static_cast<uint32_t>(first_doc + i);
                       AppendDocumentJson(r.documents[doc], r.IsDamaged(doc),
-                                         r.index.StatusOf(doc), t);
+                                         r.index.StatusOf(doc),
+                                         r.InputIdOf(doc), t);
                       t->append(i + 1 < num_docs ? ",\n" : "\n");
                     }
                   },
@@ -927,8 +939,8 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
     Json docs = Json::array();
     for (int64_t i = 0; i < num_docs; ++i) {
       const auto doc = static_cast<uint32_t>(first_doc + i);
-      docs.push_back(
-          doc_json(r.documents[doc], r.IsDamaged(doc), r.index.StatusOf(doc)));
+      docs.push_back(doc_json(r.documents[doc], r.IsDamaged(doc),
+                              r.index.StatusOf(doc), r.InputIdOf(doc)));
     }
     j["documents"] = std::move(docs);
     std::string near, claims_json;
@@ -1192,11 +1204,29 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     // Many ids taken twice usually mean --id-field names a field that is
     // not an article's id (a category, a feed name), and every record
     // after the first of each value is lost to the dataset.
+    out << (r.options.ingest.repeated_ids == RepeatedIds::kSkip
+                ? absl::StrFormat(
+                      "  %s skipped because an earlier record has their id "
+                      "(the first: %s), whatever their text "
+                      "(--repeated-ids skip): if ids are not unique per "
+                      "article, check --id-field or give each its own\n",
+                      N(r.duplicate_ids, "record", "records"),
+                      Line(r.first_duplicate_id))
+                : absl::StrFormat(
+                      "  %s skipped: an earlier record has the same id and "
+                      "text, a record delivered twice (the first: %s)\n",
+                      N(r.duplicate_ids, "record", "records"),
+                      Line(r.first_duplicate_id)));
+  }
+  if (!r.renamed_ids.empty()) {
+    const Document& first = r.documents[r.renamed_ids[0]];
     out << absl::StrFormat(
-        "  %s skipped because an earlier record has their id (the "
-        "first: %s), whatever their text: if ids are not unique per "
-        "article, check --id-field or give each its own\n",
-        N(r.duplicate_ids, "record", "records"), Line(r.first_duplicate_id));
+        "  %s the id of an earlier record but another text, so %s kept "
+        "under the id ID@LOCATION (the first: %s; input_id in report.json): "
+        "if ids are not unique per article, check --id-field; "
+        "--repeated-ids skip keeps only the first record of each id\n",
+        N(r.renamed_ids.size(), "record has", "records have"),
+        r.renamed_ids.size() == 1 ? "it is" : "they are", Line(first.id));
   }
   if (r.looks_like_html > 0) {
     out << absl::StrFormat(

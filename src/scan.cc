@@ -152,6 +152,7 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
       report->documents, [&](size_t i) { return (*signatures)[i]; });
   if (!loaded.ok()) return loaded.status();
   report->index.loaded = static_cast<uint32_t>(loaded->size());
+  for (uint32_t& d : report->renamed_ids) d += report->index.loaded;
   // For the representatives.
   report->index.origins = indexed.origins();
   indexed.SetReindexed(report->index.loaded, &report->index);
@@ -494,13 +495,37 @@ std::optional<uint32_t> IdIndex::Insert(std::string_view id, uint32_t doc,
 }
 
 bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
-  if (std::optional<uint32_t> first = id_index->Insert(
-          doc.id, static_cast<uint32_t>(report->documents.size()),
-          report->documents)) {
+  const auto here = static_cast<uint32_t>(report->documents.size());
+  const std::optional<uint32_t> first =
+      id_index->Insert(doc.id, here, report->documents);
+  std::string reason;
+  if (first) {
+    const Document& earlier = report->documents[*first];
+    const bool same_text = earlier.text_hash == doc.text_hash &&
+                           earlier.text_bytes == doc.text_bytes;
+    if (report->options.ingest.repeated_ids == RepeatedIds::kSkip) {
+      reason = absl::StrCat("duplicate id '", doc.id, "' (first at ",
+                            earlier.location, ")");
+    } else if (same_text) {
+      reason = absl::StrCat("repeats the record at ", earlier.location,
+                            " (the same id '", doc.id, "' and text)");
+    } else {
+      // The location makes the id unique, unless a record gave it as its
+      // own id.
+      std::string id = absl::StrCat(doc.id, "@", doc.location);
+      if (id_index->Insert(id, here, report->documents)) {
+        reason = absl::StrCat("duplicate id '", doc.id, "' (first at ",
+                              earlier.location, "), and '", id,
+                              "' is an earlier record's id too");
+      } else {
+        doc.id = std::move(id);
+        report->renamed_ids.push_back(here);
+      }
+    }
+  }
+  if (!reason.empty()) {
     if (report->duplicate_ids++ == 0) report->first_duplicate_id = doc.location;
-    report->skipped.push_back(SkippedRecord{
-        doc.location, absl::StrCat("duplicate id '", doc.id, "' (first at ",
-                                   report->documents[*first].location, ")")});
+    report->skipped.push_back(SkippedRecord{doc.location, std::move(reason)});
     return false;
   }
   report->input_bytes += doc.input_bytes;
@@ -1076,6 +1101,7 @@ std::vector<Document> ReadDocuments(std::span<const std::string> paths,
                                     const IngestOptions& options,
                                     std::vector<SkippedRecord>* skipped) {
   Report merged;
+  merged.options.ingest = options;  // Its repeated_ids, as the scan's.
   internal::IdIndex ids;
   std::function<void(RawRecord &&)> on_record = [&](RawRecord&& r) {
     auto v = ParseRecord(std::move(r), options);

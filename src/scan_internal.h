@@ -193,9 +193,11 @@ class IdIndex {
 };
 
 // Merges one document into the report, in input order, as every scan does:
-// the first document with an id wins and a later one becomes a skipped
-// record ("duplicate id ..."). Returns whether it was appended to
-// report->documents (counting its bytes and repairs).
+// a document with the id of an earlier one is skipped ("duplicate id ...",
+// "repeats the record at ...") or renamed, as
+// report->options.ingest.repeated_ids says (Report::renamed_ids). Returns
+// whether it was appended to report->documents (counting its bytes and
+// repairs).
 bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report);
 
 // Exact verification of one candidate pair from its sorted fingerprint sets.

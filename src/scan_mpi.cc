@@ -675,6 +675,7 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
     PutU64(&out.stream, doc.looks_like_html ? 1 : 0);
     PutU64(&out.stream, doc.input_bytes);
     PutU64(&out.stream, doc.text_bytes);
+    PutU64(&out.stream, doc.text_hash);
     if (keep_text && rank != 0) {
       out.docs.push_back(Document{});
       out.docs.back().title = std::move(doc.title);
@@ -735,6 +736,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
         doc.looks_like_html = in.U64() != 0;
         doc.input_bytes = in.U64();
         doc.text_bytes = in.U64();
+        doc.text_hash = in.U64();
         global_of.push_back(
             internal::KeepDocument(std::move(doc), &id_index, report)
                 ? static_cast<uint32_t>(report->documents.size() - 1)

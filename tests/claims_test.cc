@@ -1858,9 +1858,9 @@ TEST(Compare, ReadsTheDumpWithTheScansFieldOptionsAndListsSkips) {
       << r.err;
 }
 
-// A dump repeating an id: compare keeps the first, as the scan does, and
-// says the repeat was skipped.
-TEST(Compare, ADumpWithARepeatedIdKeepsTheFirstAsTheScanDoes) {
+// A dump repeating an id with another text: compare names the documents as
+// the scan does, the first by its id and the later one by ID@LOCATION.
+TEST(Compare, ADumpWithARepeatedIdNamesThemAsTheScanDoes) {
   TempDir d;
   const std::string a =
       "The central bank raised its key interest rate by half a point to "
@@ -1870,15 +1870,21 @@ TEST(Compare, ADumpWithARepeatedIdKeepsTheFirstAsTheScanDoes) {
       "half a point.";
   WriteFile(d / "dump.jsonl",
             nlohmann::json{{"id", "a"}, {"text", a}}.dump() + "\n" +
-                nlohmann::json{{"id", "b"}, {"text", b}}.dump() + "\n" +
-                nlohmann::json{{"id", "a"}, {"text", "Another text."}}.dump() +
-                "\n");
+                nlohmann::json{{"id", "b"}, {"text", "Another text."}}.dump() +
+                "\n" + nlohmann::json{{"id", "a"}, {"text", b}}.dump() + "\n");
   const std::string dump = d / "dump.jsonl";
-  auto r = testing::RunRefrain("compare a b --json --in " + dump);
+  auto r =
+      testing::RunRefrain("compare a a@" + dump + ":3 --json --in " + dump);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["claims"].size(), 1u) << r.out;
   EXPECT_EQ(j["claims"][0]["a"]["text"], a);
+  EXPECT_EQ(j["claims"][0]["b"]["text"], b);
+  // --repeated-ids skip: the first only, and the repeat named as skipped.
+  r = testing::RunRefrain("compare a b --json --repeated-ids skip --in " +
+                          dump);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["claims"].empty()) << r.out;
   EXPECT_NE(r.err.find(dump + ":3: duplicate id 'a' (first at " + dump + ":1)"),
             std::string::npos)
       << r.err;

@@ -124,8 +124,8 @@ TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {
   const std::string other = ReadFile(CorpusDir() + "/" + kSeeds[2]);
   const std::string a =
       nlohmann::json{{"id", "a"}, {"text", text}, {"lang", "en"}}.dump();
-  const std::string dup_id =
-      nlohmann::json{{"id", "a"}, {"text", other}}.dump();
+  // Delivered twice (its other fields aside): skipped.
+  const std::string dup_id = nlohmann::json{{"id", "a"}, {"text", text}}.dump();
   const std::string copy = nlohmann::json{{"id", "c"}, {"text", text}}.dump();
   // Spacing and field order as the user wrote them: kept byte for byte.
   const std::string b = "{ \"text\": " + nlohmann::json(other).dump() +
@@ -302,14 +302,28 @@ TEST(WriteKept, CommandLine) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(Lines(d / "kept.jsonl.zst").size(), 1u);
-  // Records skipped are counted beside the documents, and ids taken twice
-  // are summed up with a hint (a mistyped --id-field).
+  // Ids taken twice (a mistyped --id-field) are summed up with a hint;
+  // the records are kept under ID@LOCATION, or skipped and counted beside
+  // the documents with --repeated-ids skip.
   WriteFile(d / "ids.jsonl",
             "{\"cat\":\"x\",\"text\":\"One article about a river.\"}\n"
             "{\"cat\":\"x\",\"text\":\"Another, about a mountain.\"}\n"
             "{\"cat\":\"x\",\"text\":\"A third, about the sea.\"}\n");
   r = RunRefrain("scan " + (d / "ids.jsonl") + " --id-field cat --no-claims " +
                  "--out " + (d / "out2") + " --write-kept " + (d / "k.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("kept: 3 of 3 documents -> " + (d / "k.jsonl")),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("2 records have the id of an earlier record but "
+                       "another text, so they are kept under the id "
+                       "ID@LOCATION (the first: x@" +
+                       (d / "ids.jsonl") + ":2;"),
+            std::string::npos)
+      << r.out;
+  r = RunRefrain("scan " + (d / "ids.jsonl") + " --id-field cat --no-claims " +
+                 "--repeated-ids skip --out " + (d / "out2") +
+                 " --write-kept " + (d / "k.jsonl"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("kept: 1 of 1 documents (of 3 records: 2 skipped, "
                        "listed above) -> " +

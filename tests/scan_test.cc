@@ -466,16 +466,55 @@ TEST(Scan, LargeClustersListATreeOfVerifiedPairs) {
   for (const NearDuplicatePair& p : r.pairs) EXPECT_GE(p.jaccard, 0.8);
 }
 
-TEST(Scan, DuplicateIdsAreSkippedNotMerged) {
+// A record with an earlier record's id: another text is another article
+// (shards numbering their records from 0), kept under ID@LOCATION; the same
+// text is the record delivered twice, skipped. --repeated-ids skip keeps
+// the first of each id only.
+TEST(Scan, RepeatedIdsAreRenamedUnlessTheTextRepeats) {
   TempDir d;
-  WriteFile(
-      d / "a.jsonl",
-      "{\"id\":\"x\",\"text\":\"one\"}\n{\"id\":\"x\",\"text\":\"two\"}\n");
-  Report r = Scan({d / "a.jsonl"});
-  EXPECT_EQ(r.documents.size(), 1u);
-  ASSERT_EQ(r.skipped.size(), 1u);
-  EXPECT_EQ(r.skipped[0].location, d / "a.jsonl:2");
-  EXPECT_TRUE(r.skipped[0].reason.starts_with("duplicate id 'x'"));
+  const std::string a = d / "a.jsonl", b = d / "b.jsonl";
+  // Read first. Its first id is the one a.jsonl:2 would be renamed to.
+  WriteFile(b, "{\"id\":\"x@" + a +
+                   ":2\",\"text\":\"three\"}\n"
+                   "{\"id\":1,\"text\":\"five\"}\n"
+                   "{\"id\":\"1\",\"text\":\"six\"}\n");
+  WriteFile(a,
+            "{\"id\":\"x\",\"text\":\"one\"}\n"
+            "{\"id\":\"x\",\"text\":\"two\"}\n"
+            "{\"id\":\"x\",\"text\":\"one\",\"title\":\"again\"}\n"
+            "{\"id\":\"x\",\"text\":\"seven\"}\n");
+  Report r = Scan({b, a});
+  auto ids = [&] {
+    std::vector<std::string> v;
+    for (const Document& doc : r.documents) v.push_back(doc.id);
+    return v;
+  };
+  EXPECT_EQ(ids(),
+            (std::vector<std::string>{"x@" + a + ":2", "1", "1@" + b + ":3",
+                                      "x", "x@" + a + ":4"}));
+  EXPECT_EQ(r.renamed_ids, (std::vector<uint32_t>{2, 4}));
+  EXPECT_EQ(r.InputIdOf(0), "");
+  EXPECT_EQ(r.InputIdOf(2), "1");
+  EXPECT_EQ(r.InputIdOf(4), "x");
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].location, a + ":2");
+  EXPECT_EQ(r.skipped[0].reason, "duplicate id 'x' (first at " + a +
+                                     ":1), and 'x@" + a +
+                                     ":2' is an earlier record's id too");
+  EXPECT_EQ(r.skipped[1].location, a + ":3");
+  EXPECT_EQ(r.skipped[1].reason,
+            "repeats the record at " + a + ":1 (the same id 'x' and text)");
+  EXPECT_EQ(r.duplicate_ids, 2u);
+  EXPECT_EQ(r.first_duplicate_id, a + ":2");
+
+  ScanOptions o;
+  o.ingest.repeated_ids = RepeatedIds::kSkip;
+  r = Scan({b, a}, o);
+  EXPECT_EQ(ids(), (std::vector<std::string>{"x@" + a + ":2", "1", "x"}));
+  EXPECT_TRUE(r.renamed_ids.empty());
+  ASSERT_EQ(r.skipped.size(), 4u);
+  EXPECT_EQ(r.skipped[0].reason, "duplicate id '1' (first at " + b + ":2)");
+  EXPECT_EQ(r.skipped[2].reason, "duplicate id 'x' (first at " + a + ":1)");
 }
 
 // The id index keys ids by a 64-bit hash; an id whose hash collides with an
@@ -1038,10 +1077,10 @@ TEST(Cli, StrictIgnoresALinkToAFileReadUnderAnotherName) {
     EXPECT_EQ(j["inputs"]["skipped"][0].value("passed_over", false), true);
     EXPECT_EQ(j["inputs"]["documents"], 1);
   }
-  // A record skipped for its own sake still counts.
+  // A record skipped for its own sake still counts: one delivered twice.
   WriteFile(d / "in/2026-12-01.jsonl",
             "{\"id\":\"a\",\"text\":\"The central bank raised rates.\"}\n"
-            "{\"id\":\"a\",\"text\":\"Another text, the same id.\"}\n");
+            "{\"id\":\"a\",\"text\":\"The central bank raised rates.\"}\n");
   TempDir o;
   auto r = RunRefrain("scan " + (d / "in") + " --strict --no-claims --out " +
                       (o / "out"));

@@ -43,6 +43,19 @@ namespace refrain {
 inline constexpr char kStdinPath[] = "-";
 inline constexpr char kStdinName[] = "<stdin>";
 
+// What a scan does with a record whose id an earlier record of the same
+// scan has.
+enum class RepeatedIds {
+  // The same text (byte for byte): skipped, a record delivered twice.
+  // Another text: kept, under the id "ID@LOCATION" ("0@part-01.jsonl:7"),
+  // since shards that each number their records from 0 would otherwise
+  // lose all but the first shard to the dataset.
+  kRename,
+  // Skipped whatever its text: the first record with an id is the article.
+  kSkip,
+};
+const char* RepeatedIdsName(RepeatedIds r);  // "rename", "skip"
+
 struct IngestOptions {
   // JSON field names for JSONL input. Only `text_field` is required in a
   // record; the others are copied when present and are strings (the id may
@@ -57,6 +70,9 @@ struct IngestOptions {
   std::string url_field = "url";
   std::string date_field = "date";
   std::string source_field = "source";
+  // A record whose id an earlier record has (see RepeatedIds). Default
+  // kRename.
+  RepeatedIds repeated_ids = RepeatedIds::kRename;
 
   // The texts (and JSONL titles) are HTML: markup is removed, character
   // references decoded and block elements (p, div, br, li, h1-h6, ...) put

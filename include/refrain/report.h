@@ -159,10 +159,24 @@ struct Report {
   uint64_t input_bytes = 0;  // Text bytes of all documents, before repair.
   uint64_t invalid_utf8 = 0;
   uint64_t looks_like_html = 0;  // Documents with Document::looks_like_html.
-  // Records skipped because an earlier record has their id, and the first
-  // one's location (empty if none).
+  // Records skipped because an earlier record has their id (under
+  // RepeatedIds::kRename, their id and their text), and the first one's
+  // location (empty if none).
   uint64_t duplicate_ids = 0;
   std::string first_duplicate_id;
+  // Documents that came with an earlier record's id and another text, kept
+  // under the id "ID@LOCATION" (RepeatedIds::kRename), by index into
+  // `documents`, ascending.
+  std::vector<uint32_t> renamed_ids;
+  // The id document d came with, if it was renamed; else empty.
+  std::string_view InputIdOf(uint32_t d) const {
+    if (!std::binary_search(renamed_ids.begin(), renamed_ids.end(), d)) {
+      return {};
+    }
+    const Document& doc = documents[d];
+    return std::string_view(doc.id).substr(
+        0, doc.id.size() - doc.location.size() - 1);
+  }
   uint64_t floor_words = 0;      // Words counted by a --floor run.
   // With --keep earliest: this run's documents whose `date` is not read as
   // a date (KeepPolicy::kEarliest compares it as text), and the first one.

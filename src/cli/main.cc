@@ -281,6 +281,19 @@ CLI::Option* AddInputFlags(CLI::App* cmd, refrain::IngestOptions* in,
                 "offsets are into that text. .html files always are");
   cmd->add_option("--id-field", in->id_field, "JSONL field holding the id")
       ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--repeated-ids",
+         [in](const std::string& v) {
+           in->repeated_ids = v == "skip" ? refrain::RepeatedIds::kSkip
+                                          : refrain::RepeatedIds::kRename;
+         },
+         "A record with the id of an earlier record: rename keeps it under "
+         "the id ID@LOCATION (0@part-2.jsonl:7) unless its text is the "
+         "earlier one's (a record delivered twice, skipped), so shards that "
+         "each number from 0 lose nothing; skip keeps only the first record "
+         "of each id")
+      ->check(CLI::IsMember({"rename", "skip"}))
+      ->default_str("rename");
   cmd->add_option("--title-field", in->title_field, "JSONL title field")
       ->capture_default_str();
   cmd->add_option("--text-field", in->text_field,

@@ -23,6 +23,7 @@ gzip "$work/dump/part-03.jsonl"
 first_id=$(head -c 200 "$work/dump/part-00.jsonl" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 {
   echo '{"id":"'"$first_id"'","text":"The same id as the first article of part 00, in another shard."}'
+  head -n 1 "$work/dump/part-00.jsonl"  # Delivered twice: skipped.
   echo '{"id":"bad", "text": '
   echo '{"id":"notext","title":"no text field"}'
   echo '{"id":"extra-1","text":"A short extra article about the harbour reopening on Monday after the storm."}'
@@ -203,7 +204,10 @@ python3 - "$work/generated-3/report.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 reasons = [s["reason"] for s in r["inputs"]["skipped"]]
-assert any(x.startswith("duplicate id") for x in reasons), reasons
+assert any(x.startswith("repeats the record at") for x in reasons), reasons
+renamed = [d for d in r["documents"] if "input_id" in d]
+assert len(renamed) == 1 and r["inputs"]["renamed_ids"] == 1, renamed
+assert renamed[0]["id"] == renamed[0]["input_id"] + "@" + renamed[0]["location"], renamed
 assert any(x.startswith("unsupported file type") for x in reasons), reasons
 assert any(x.startswith("malformed JSON") for x in reasons), reasons
 assert r["inputs"]["records"] == r["inputs"]["documents"] + r["inputs"]["skipped_count"]
