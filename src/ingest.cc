@@ -2528,7 +2528,10 @@ std::variant<Document, SkippedRecord> ParseRecord(
   // after decoding; repair those too.
   doc.invalid_utf8 = repaired + internal::RepairUtf8(&doc.text) +
                      internal::RepairUtf8(&doc.title);
-  if (doc.id.empty()) doc.id = doc.location;
+  if (doc.id.empty()) {
+    doc.id = doc.location;
+    doc.id_from_location = true;
+  }
   doc.text_bytes = doc.text.size();
   doc.text_hash = internal::HashText(doc.text);
   return doc;

@@ -794,6 +794,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
   }
   if (r.options.keep == KeepPolicy::kEarliest) {
     j["inputs"]["dates_not_read"] = r.dates_not_read;
+    j["inputs"]["undated"] = r.undated;
   }
 
   auto doc_json = [](const Document& d, bool damaged = false,
@@ -1240,6 +1241,29 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "  %d dates not read as dates: --keep earliest orders them as text, "
         "after every date it reads (the first: %s, \"%s\")\n",
         r.dates_not_read, Line(d.id), Line(d.date));
+  }
+  // A --date-field or --id-field that names no field of the records (a
+  // typo, another feed's schema) changed what the run did without failing
+  // it (review 41b-05).
+  const uint64_t dump_docs = r.documents.size() - r.index.loaded;
+  if (r.undated > 0) {
+    out << (r.undated == dump_docs
+                ? absl::StrFormat(
+                      "  no document has a date (--date-field %s): --keep "
+                      "earliest keeps the first member of each cluster\n",
+                      Line(r.options.ingest.date_field))
+                : absl::StrFormat(
+                      "  %s no date (--date-field %s): --keep earliest "
+                      "ranks the undated after every dated one\n",
+                      N(r.undated, "document has", "documents have"),
+                      Line(r.options.ingest.date_field)));
+  }
+  if (r.ids_from_location > 0 && r.options.ingest.id_field != "id") {
+    out << absl::StrFormat(
+        "  %s no field '%s' (--id-field): named by their location FILE:LINE "
+        "(the first: %s)\n",
+        N(r.ids_from_location, "JSONL record has", "JSONL records have"),
+        Line(r.options.ingest.id_field), Line(r.first_id_from_location));
   }
   out << absl::StrFormat(
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %s, %s, %s\n",

@@ -528,6 +528,9 @@ bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
     report->skipped.push_back(SkippedRecord{doc.location, std::move(reason)});
     return false;
   }
+  if (doc.id_from_location && report->ids_from_location++ == 0) {
+    report->first_id_from_location = doc.location;
+  }
   report->input_bytes += doc.input_bytes;
   report->invalid_utf8 += doc.invalid_utf8;
   report->looks_like_html += doc.looks_like_html ? 1 : 0;
@@ -703,17 +706,20 @@ void CountDatesNotRead(Report* report) {
   if (report->options.keep != KeepPolicy::kEarliest) return;
   const std::vector<Document>& docs = report->documents;
   const auto n = static_cast<int64_t>(docs.size());
-  uint64_t count = 0;
+  uint64_t count = 0, undated = 0;
   int64_t first = n;
-#pragma omp parallel for schedule(dynamic, 1024) reduction(+ : count) \
+#pragma omp parallel for schedule(dynamic, 1024) reduction(+ : count, undated) \
     reduction(min : first)
   for (int64_t d = report->index.loaded; d < n; ++d) {
-    if (KeyOfDate(docs[d].date).rank == 1) {
+    const int rank = KeyOfDate(docs[d].date).rank;
+    if (rank == 1) {
       ++count;
       first = std::min(first, d);
     }
+    if (rank == 2) ++undated;
   }
   report->dates_not_read = count;
+  report->undated = undated;
   report->first_date_not_read = static_cast<uint32_t>(first);
 }
 

@@ -307,6 +307,49 @@ TEST(Scan, KeepPolicyChoosesTheRepresentative) {
         summary.str().find("2 dates not read as dates") != std::string::npos,
         earliest)
         << summary.str();
+    // "v" has no date.
+    EXPECT_EQ(r.undated, earliest ? 1u : 0u);
+    EXPECT_EQ(
+        summary.str().find("1 document has no date (--date-field "
+                           "date): --keep earliest ranks the undated after "
+                           "every dated one") != std::string::npos,
+        earliest)
+        << summary.str();
+  }
+  // A --date-field no record has (review 41b-05), and an --id-field.
+  {
+    ScanOptions o;
+    o.keep = KeepPolicy::kEarliest;
+    o.claims.enabled = false;
+    o.ingest.date_field = "published";
+    o.ingest.id_field = "uid";
+    Report r = Scan({d / "dated.jsonl"}, o);
+    EXPECT_EQ(r.undated, 5u);
+    EXPECT_EQ(r.ids_from_location, 5u);
+    EXPECT_EQ(r.first_id_from_location, d / "dated.jsonl:1");
+    EXPECT_EQ(Json::parse(JsonOf(r))["inputs"]["undated"], 5);
+    std::ostringstream summary;
+    WriteSummary(r, summary);
+    EXPECT_NE(summary.str().find("no document has a date (--date-field "
+                                 "published): --keep earliest keeps the "
+                                 "first member of each cluster"),
+              std::string::npos)
+        << summary.str();
+    EXPECT_NE(summary.str().find("5 JSONL records have no field 'uid' "
+                                 "(--id-field): named by their location "
+                                 "FILE:LINE (the first: " +
+                                 (d / "dated.jsonl:1") + ")"),
+              std::string::npos)
+        << summary.str();
+    // The default field name says nothing: ids are optional.
+    o.ingest.id_field = "id";
+    WriteFile(d / "noid.jsonl", "{\"text\":\"An article without an id.\"}\n");
+    r = Scan({d / "noid.jsonl"}, o);
+    EXPECT_EQ(r.ids_from_location, 1u);
+    summary.str("");
+    WriteSummary(r, summary);
+    EXPECT_EQ(summary.str().find("(--id-field)"), std::string::npos)
+        << summary.str();
   }
 
   // Large clusters list each pair with the representative, lower index

@@ -33,6 +33,9 @@ struct Document {
   // The text looks like HTML markup (a tag such as <p>, <br> or </div>)
   // and was read as plain text: IngestOptions::html would read its text.
   bool looks_like_html = false;
+  // A JSONL record without an id (IngestOptions::id_field): `id` is its
+  // location.
+  bool id_from_location = false;
   uint64_t input_bytes = 0;  // Size of the record (file or line) as read.
   // Size of `text` after repair; kept when the text itself is dropped.
   uint64_t text_bytes = 0;

@@ -182,6 +182,13 @@ struct Report {
   // a date (KeepPolicy::kEarliest compares it as text), and the first one.
   uint64_t dates_not_read = 0;
   uint32_t first_date_not_read = 0;
+  // With --keep earliest: this run's documents without a date (ranked after
+  // every dated one).
+  uint64_t undated = 0;
+  // JSONL records kept without an id (Document::id_from_location), and the
+  // first one's location.
+  uint64_t ids_from_location = 0;
+  std::string first_id_from_location;
   // In input order. Their text is kept only when claims are enabled.
   std::vector<Document> documents;
   std::vector<SkippedRecord> skipped;    // In input order.
