@@ -1577,7 +1577,7 @@ class DirectoryLock {
 }  // namespace
 
 absl::Status WriteReports(const Report& report, const std::string& out_dir,
-                          const HtmlOptions& html) {
+                          const HtmlOptions& html, PendingKeptRecords* kept) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) {
@@ -1669,7 +1669,8 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
   // Only the renames are serialized: two writers render side by side, and
   // the files in the directory are then all of the one that renamed last.
   DirectoryLock lock(out_dir);
-  return RenameAll(files);
+  if (absl::Status s = RenameAll(files); !s.ok()) return s;
+  return kept == nullptr ? absl::OkStatus() : kept->Commit();
 }
 
 absl::Status WriteFileAtomically(const std::string& path,

@@ -39,9 +39,34 @@ std::vector<char> KeptDocuments(const Report& r) {
   return keep;
 }
 
+PendingKeptRecords::PendingKeptRecords(std::unique_ptr<internal::Sink> sink,
+                                       uint64_t records)
+    : sink_(std::move(sink)), records_(records) {}
+PendingKeptRecords::PendingKeptRecords(PendingKeptRecords&&) noexcept = default;
+PendingKeptRecords& PendingKeptRecords::operator=(
+    PendingKeptRecords&&) noexcept = default;
+PendingKeptRecords::~PendingKeptRecords() = default;
+
+absl::Status PendingKeptRecords::Commit() {
+  if (sink_ == nullptr) return absl::OkStatus();
+  absl::Status s = sink_->Commit();
+  sink_.reset();
+  return s;
+}
+
 absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
                                           std::span<const std::string> paths,
                                           const std::string& out_path) {
+  absl::StatusOr<PendingKeptRecords> kept =
+      PrepareKeptRecords(report, paths, out_path);
+  if (!kept.ok()) return kept.status();
+  if (absl::Status s = kept->Commit(); !s.ok()) return s;
+  return kept->records();
+}
+
+absl::StatusOr<PendingKeptRecords> PrepareKeptRecords(
+    const Report& report, std::span<const std::string> paths,
+    const std::string& out_path) {
   const std::vector<char> keep = KeptDocuments(report);
   // As --out: a missing directory is made.
   if (const std::filesystem::path dir =
@@ -116,8 +141,8 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
         report.documents[next].location, ") were not read again; ", out_path,
         " not written"));
   }
-  if (absl::Status c = (*sink)->Close(); !c.ok()) return c;
-  return written;
+  if (absl::Status c = (*sink)->Finish(); !c.ok()) return c;
+  return PendingKeptRecords(*std::move(sink), written);
 }
 
 }  // namespace refrain

@@ -227,9 +227,8 @@ absl::StatusOr<std::unique_ptr<Sink>> Sink::Open(const std::string& path,
 }
 
 Sink::~Sink() {
-  if (closed_) return;
-  (void)CloseStreams();
-  if (atomic_) RemoveTemporary(writing_);
+  if (!closed_) (void)CloseStreams();
+  if (atomic_ && !committed_) RemoveTemporary(writing_);
 }
 
 absl::Status Sink::Write(std::string_view data) {
@@ -263,17 +262,30 @@ absl::Status Sink::CloseStreams() {
 }
 
 absl::Status Sink::Close() {
+  absl::Status st = Finish();
+  if (st.ok()) st = Commit();
+  return st;
+}
+
+absl::Status Sink::Finish() {
   absl::Status st = CloseStreams();
+  closed_ = true;
   if (atomic_) {
     if (st.ok()) st = SyncFile(writing_, path_);
-    if (st.ok()) {
-      st = RenameOver(writing_, target_);
-    } else {
+    if (!st.ok()) {
       RemoveTemporary(writing_);
+      committed_ = true;
     }
+  } else {
+    committed_ = true;
   }
-  closed_ = true;
   return st;
+}
+
+absl::Status Sink::Commit() {
+  if (committed_) return absl::OkStatus();
+  committed_ = true;
+  return RenameOver(writing_, target_);  // Removes it on failure.
 }
 
 absl::Status Sink::Deflate(std::string_view data, bool end) {

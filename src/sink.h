@@ -57,6 +57,11 @@ class Sink {
   // Ends the compressed stream and closes the file (atomic: syncs and
   // renames it). Errors name the file.
   absl::Status Close();
+  // Close() in two steps, for an atomic Sink renamed together with other
+  // files: Finish() ends the stream, closes and syncs the temporary file
+  // (removed on failure); Commit() then renames it over the path.
+  absl::Status Finish();
+  absl::Status Commit();
 
  private:
   Sink() = default;
@@ -73,7 +78,8 @@ class Sink {
   ZSTD_CCtx* zc_ = nullptr;
   std::vector<char> zbuf_;
   bool atomic_ = false;
-  bool closed_ = false;
+  bool closed_ = false;     // Finish() ran: the streams are closed.
+  bool committed_ = false;  // Nothing left to remove (renamed, or failed).
 };
 
 }  // namespace refrain::internal

@@ -291,6 +291,35 @@ TEST(WriteKept, OneLineArraysAndInputsChangedMeanwhile) {
   EXPECT_FALSE(std::filesystem::exists(d / "k2.jsonl"));
 }
 
+// The dataset is renamed into place after the report files: a report file
+// that cannot be written (here a directory in its place; a full disk under
+// --out alike) fails the run with the earlier dataset and reports as they
+// were, and no temporary left (review 41b-02: the new dataset stood beside
+// the old reports).
+TEST(WriteKept, AReportThatCannotBeWrittenLeavesTheEarlierDataset) {
+  TempDir d;
+  WriteFile(d / "in/a.txt", ReadFile(CorpusDir() + "/" + kSeeds[0]));
+  WriteFile(d / "in/b.txt", ReadFile(CorpusDir() + "/" + kSeeds[2]));
+  WriteFile(d / "kept.jsonl", "the earlier dataset\n");
+  std::filesystem::create_directories(d / "out/report.html");
+  auto r = RunRefrain("scan " + (d / "in") + " --no-claims --out " +
+                      (d / "out") + " --write-kept " + (d / "kept.jsonl"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("report.html: it is a directory"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(ReadFile(d / "kept.jsonl"), "the earlier dataset\n");
+  EXPECT_FALSE(std::filesystem::exists(d / "out/report.json"));
+  EXPECT_TRUE(HiddenEntries(d.path()).empty());
+  EXPECT_TRUE(HiddenEntries(d / "out").empty());
+  // Once the reports can be written, both are replaced.
+  std::filesystem::remove(d / "out/report.html");
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "out") +
+                 " --write-kept " + (d / "kept.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Lines(d / "kept.jsonl").size(), 2u);
+  EXPECT_TRUE(std::filesystem::is_regular_file(d / "out/report.html"));
+}
+
 TEST(WriteKept, CommandLine) {
   TempDir d;
   WriteFile(d / "in/a.txt", ReadFile(CorpusDir() + "/" + kSeeds[0]));

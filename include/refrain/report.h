@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <span>
 #include <string>
@@ -367,6 +368,33 @@ absl::StatusOr<uint64_t> WriteKeptRecords(const Report& report,
                                           std::span<const std::string> paths,
                                           const std::string& out_path);
 
+namespace internal {
+class Sink;
+}  // namespace internal
+
+// WriteKeptRecords up to the rename: the dataset written and synced to a
+// temporary file beside its final name. Commit() renames it (WriteReports
+// does, with the report files); destroyed before that, it removes the
+// temporary and leaves any earlier dataset as it was.
+class PendingKeptRecords {
+ public:
+  PendingKeptRecords(PendingKeptRecords&&) noexcept;
+  PendingKeptRecords& operator=(PendingKeptRecords&&) noexcept;
+  ~PendingKeptRecords();
+  uint64_t records() const { return records_; }  // Records written.
+  absl::Status Commit();
+
+ private:
+  friend absl::StatusOr<PendingKeptRecords> PrepareKeptRecords(
+      const Report&, std::span<const std::string>, const std::string&);
+  PendingKeptRecords(std::unique_ptr<internal::Sink> sink, uint64_t records);
+  std::unique_ptr<internal::Sink> sink_;
+  uint64_t records_ = 0;
+};
+absl::StatusOr<PendingKeptRecords> PrepareKeptRecords(
+    const Report& report, std::span<const std::string> paths,
+    const std::string& out_path);
+
 // The files WriteReports writes into its directory, in the order written.
 inline constexpr const char* kReportFiles[] = {
     "report.json", "report.html", "documents.csv", "pairs.csv", "claims.csv"};
@@ -376,8 +404,13 @@ inline constexpr const char* kReportFiles[] = {
 // written to temporary files first and renamed only when all are on disk,
 // so a failing write (full disk, read-only directory) leaves every previous
 // file untouched and no temporary file behind.
+// With `kept`, that dataset is renamed last, once the report files are in
+// place: a full disk under `out_dir` or an interrupt while the reports are
+// written leaves the earlier dataset beside the earlier reports, not a new
+// dataset beside old reports.
 absl::Status WriteReports(const Report& report, const std::string& out_dir,
-                          const HtmlOptions& html = {});
+                          const HtmlOptions& html = {},
+                          PendingKeptRecords* kept = nullptr);
 
 // Writes `contents` to `path` atomically: a temporary file in the same
 // directory, flushed, then renamed over `path`.

@@ -853,21 +853,24 @@ std::string ReportTitle(const std::vector<std::string>& paths) {
 
 // --write-kept's file, then report.json, report.html and the CSVs in --out
 // (or report.json on standard output); the number of kept records written,
-// 0 without --write-kept. The dataset first: its second read of the inputs
-// is what fails most, and reports left behind would say the dump was added
-// to the index when the failure added nothing. A dump --strict kept out of
-// the index has no dataset: the kept files of a daily job hold each indexed
-// article once, and the run repeated once the bad record is fixed keeps
-// these articles.
+// 0 without --write-kept. The dataset is written first but renamed last:
+// its second read of the inputs is what fails most, and then nothing is
+// replaced (reports left behind would say the dump was added to the index
+// when the failure added nothing); a report file that cannot be written
+// (a full disk under --out) leaves the earlier dataset too. A dump --strict
+// kept out of the index has no dataset: the kept files of a daily job hold
+// each indexed article once, and the run repeated once the bad record is
+// fixed keeps these articles.
 absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
                                         const refrain::Report& report) {
-  uint64_t kept = 0;
+  std::optional<refrain::PendingKeptRecords> kept;
   if (!f.write_kept.empty() && !report.index.withheld) {
-    absl::StatusOr<uint64_t> n =
-        refrain::WriteKeptRecords(report, f.paths, f.write_kept);
-    if (!n.ok()) return n.status();
-    kept = *n;
+    absl::StatusOr<refrain::PendingKeptRecords> p =
+        refrain::PrepareKeptRecords(report, f.paths, f.write_kept);
+    if (!p.ok()) return p.status();
+    kept.emplace(*std::move(p));
   }
+  refrain::PendingKeptRecords* pending = kept ? &*kept : nullptr;
   if (f.out_dir == "-") {
     refrain::WriteJson(report, std::cout);
     std::cout.flush();
@@ -875,14 +878,18 @@ absl::StatusOr<uint64_t> WriteScanFiles(const ScanFlags& f,
       return absl::UnavailableError(
           "cannot write report.json to standard output");
     }
+    if (pending != nullptr) {
+      if (absl::Status s = pending->Commit(); !s.ok()) return s;
+    }
   } else {
     refrain::HtmlOptions html;
     html.title = ReportTitle(f.paths);
-    if (auto s = refrain::WriteReports(report, f.out_dir, html); !s.ok()) {
+    if (auto s = refrain::WriteReports(report, f.out_dir, html, pending);
+        !s.ok()) {
       return s;
     }
   }
-  return kept;
+  return kept ? kept->records() : 0;
 }
 
 // Inputs that could not be read, wholly or in part (SkippedRecord::
