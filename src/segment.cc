@@ -272,6 +272,36 @@ bool IsInitialismBreak(std::string_view text, size_t begin, size_t at) {
          std::end(kOpeners);
 }
 
+// Adds the Russian sentence [b, e) of ICU's, cut where it holds a sum's
+// abbreviation that ICU's own list keeps from ending a sentence, "тыс."
+// and "руб.", followed by a capital: "Цена составила 100 тыс. руб. |
+// Компания заявила ..." (review 41a-01). Before a lower-case word or a
+// number they stay ("20 руб. 50 коп.", "тыс. руб."); "млн.", "млрд." and
+// "коп." are ICU's breaks already.
+void AddRussianSentence(std::string_view text, size_t b, size_t e,
+                        std::vector<Span>* out) {
+  static constexpr std::string_view kSums[] = {"тыс.", "руб."};
+  std::vector<size_t> cuts;
+  const std::string_view sentence = text.substr(0, e);
+  for (std::string_view sum : kSums) {
+    for (size_t at = sentence.find(sum, b); at != std::string_view::npos;
+         at = sentence.find(sum, at + sum.size())) {
+      const size_t end = at + sum.size();
+      if (!StartsWord(text, b, at)) continue;
+      size_t next = end;
+      while (next < e && (text[next] == ' ' || text[next] == '\t')) ++next;
+      const UChar32 c = next > end && next < e ? CodePointAt(text, next) : -1;
+      if (c >= 0 && u_isupper(c)) cuts.push_back(end);
+    }
+  }
+  std::sort(cuts.begin(), cuts.end());
+  for (size_t cut : cuts) {
+    AddTrimmed(text, static_cast<uint32_t>(b), static_cast<uint32_t>(cut), out);
+    b = cut;
+  }
+  AddTrimmed(text, static_cast<uint32_t>(b), static_cast<uint32_t>(e), out);
+}
+
 // Whether ICU's break before text[at] (Russian) follows an abbreviation
 // written as a word of its own before a name or a number: "в г. Москве"
 // (город), "на ул. Тверской, д. 7" (улица, дом), "по ч. 2 ст. 105" (статья),
@@ -631,8 +661,13 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
             IsRussianAbbreviationBreak(text, p.begin, p.begin + u.offset[e])) {
           continue;
         }
-        AddTrimmed(text, p.begin + u.offset[b], p.begin + u.offset[e],
-                   &seg.sentences);
+        if (russian) {
+          AddRussianSentence(text, p.begin + u.offset[b], p.begin + u.offset[e],
+                             &seg.sentences);
+        } else {
+          AddTrimmed(text, p.begin + u.offset[b], p.begin + u.offset[e],
+                     &seg.sentences);
+        }
         b = e;
       }
       utext_close(ut);  // The iterator keeps its own shallow clone.

@@ -130,6 +130,18 @@ TEST(Segment, RussianStandaloneAbbreviationsStayInTheirSentence) {
             (V{"Он уехал в Петербург.", "Москва осталась позади."}));
   EXPECT_EQ(sentences("Закон принят в 2005 г. Новый закон готовят сейчас."),
             (V{"Закон принят в 2005 г.", "Новый закон готовят сейчас."}));
+  // ICU's own Russian list keeps its sums from ending a sentence: "тыс.",
+  // "руб." joined the next one (review 41a-01). Before a capital they end
+  // it; before a lower-case word or a number they do not.
+  EXPECT_EQ(sentences("Цена составила 100 тыс. руб. Компания заявила об "
+                      "этом."),
+            (V{"Цена составила 100 тыс. руб.", "Компания заявила об этом."}));
+  EXPECT_EQ(sentences("Штраф составил 300 тыс. Суд его отменил."),
+            (V{"Штраф составил 300 тыс.", "Суд его отменил."}));
+  EXPECT_EQ(sentences("Долг достиг 5 млрд. Банк молчит."),
+            (V{"Долг достиг 5 млрд.", "Банк молчит."}));
+  EXPECT_EQ(sentences("Он заплатил 20 руб. 50 коп. за хлеб. Было дёшево."),
+            (V{"Он заплатил 20 руб. 50 коп. за хлеб.", "Было дёшево."}));
   // Other languages keep ICU's breaks.
   EXPECT_EQ(
       Segment(std::string("Sie wohnt in g. Berlin lebt."), {}).sentences.size(),
