@@ -33,9 +33,14 @@ inline uint64_t HashBytes(const void* p, size_t n, uint64_t seed) {
   return XXH3_64bits_withSeed(p, n, seed);
 }
 
-// Document::text_hash.
-inline uint64_t HashText(std::string_view text) {
-  return HashBytes(text, kTextSeed);
+// Document::record_hash: the text, then each metadata field, each hashed
+// with the hash before it as its seed (so fields cannot trade bytes).
+inline uint64_t HashRecord(std::string_view text, std::string_view title,
+                           std::string_view url, std::string_view date,
+                           std::string_view source) {
+  uint64_t h = HashBytes(text, kTextSeed);
+  for (std::string_view f : {title, url, date, source}) h = HashBytes(f, h);
+  return h;
 }
 
 // Hash functor for std::string_view keys of absl containers: Debian's

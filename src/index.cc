@@ -1789,7 +1789,8 @@ absl::StatusOr<std::vector<IndexedDocument>> Index::LoadDocuments(
     d.doc.invalid_utf8 = static_cast<uint32_t>(st->Int(7));
     d.doc.text = st->Text(8);
     d.doc.text_bytes = d.doc.text.size();
-    d.doc.text_hash = internal::HashText(d.doc.text);
+    d.doc.record_hash = internal::HashRecord(d.doc.text, d.doc.title, d.doc.url,
+                                             d.doc.date, d.doc.source);
     const bool whole =
         st->Words(9, &d.signature) && st->Words(10, &d.fingerprints);
     d.dump_seq = static_cast<uint64_t>(st->Int(11));

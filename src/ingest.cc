@@ -2294,7 +2294,8 @@ std::variant<Document, SkippedRecord> ParseRecord(
     }
     if (IsBlank(doc.text)) return SkipOf(record, EmptyText(html));
     doc.text_bytes = doc.text.size();
-    doc.text_hash = internal::HashText(doc.text);
+    doc.record_hash = internal::HashRecord(doc.text, doc.title, doc.url,
+                                           doc.date, doc.source);
     return doc;
   }
 
@@ -2533,7 +2534,8 @@ std::variant<Document, SkippedRecord> ParseRecord(
     doc.id_from_location = true;
   }
   doc.text_bytes = doc.text.size();
-  doc.text_hash = internal::HashText(doc.text);
+  doc.record_hash =
+      internal::HashRecord(doc.text, doc.title, doc.url, doc.date, doc.source);
   return doc;
 }
 

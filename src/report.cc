@@ -648,10 +648,12 @@ namespace {
 std::pair<uint64_t, uint64_t> PairsWithNewDocuments(const Report& r) {
   const int64_t first_new = r.index.loaded;
   const std::vector<uint32_t>& unchanged = r.index.unchanged;
+  // --index-report-unchanged reports an unchanged article as new.
+  const bool again = r.options.index_report_unchanged;
   auto seen = [&](int64_t d) {
     return d < first_new ||
-           std::binary_search(unchanged.begin(), unchanged.end(),
-                              static_cast<uint32_t>(d));
+           (!again && std::binary_search(unchanged.begin(), unchanged.end(),
+                                         static_cast<uint32_t>(d)));
   };
   uint64_t listed = 0, unlisted = 0;
   for (int64_t row = 0; row < r.similarity.outerSize(); ++row) {
@@ -789,9 +791,7 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                  {"looks_like_html", r.looks_like_html},
                  {"damaged_documents", r.damaged.size()},
                  {"skipped", std::move(skipped)}};
-  if (!r.renamed_ids.empty()) {
-    j["inputs"]["renamed_ids"] = r.renamed_ids.size();
-  }
+  if (r.renamed_ids > 0) j["inputs"]["renamed_ids"] = r.renamed_ids;
   if (r.options.keep == KeepPolicy::kEarliest) {
     j["inputs"]["dates_not_read"] = r.dates_not_read;
     j["inputs"]["undated"] = r.undated;
@@ -1116,11 +1116,21 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           std::pow(1.0 / r.lsh.bands, 1.0 / r.lsh.rows));
     }
     if (!ix.unchanged.empty()) {
-      out << absl::StrFormat(
-          "  %d of the already indexed articles are unchanged: what they share "
-          "with indexed articles and with each other was reported before, "
-          "and only their pairs and matches with new articles are listed\n",
-          ix.unchanged.size());
+      out << (r.options.index_report_unchanged
+                  ? absl::StrFormat(
+                        "  %s unchanged, and reported as a first scan "
+                        "of the dump did (--index-report-unchanged)\n",
+                        N(ix.unchanged.size(),
+                          "of the already indexed articles is",
+                          "of the already indexed articles are"))
+                  : absl::StrFormat(
+                        "  %s unchanged: what they share with indexed "
+                        "articles and with each other was reported before, "
+                        "and only their pairs and matches with new articles "
+                        "are listed\n",
+                        N(ix.unchanged.size(),
+                          "of the already indexed articles is",
+                          "of the already indexed articles are")));
     }
     if (ix.reindexed.size() > ix.unchanged.size()) {
       std::vector<uint32_t> edited;
@@ -1128,10 +1138,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                           ix.unchanged.begin(), ix.unchanged.end(),
                           std::back_inserter(edited));
       out << absl::StrFormat(
-          "  %d of the already indexed articles are edited (%s): compared "
+          "  %s edited (%s): compared "
           "with their new text, which %s the indexed one "
           "(documents[].in_index \"edited\" in report.json)\n",
-          edited.size(), FirstIds(r, edited),
+          N(edited.size(), "of the already indexed articles is",
+            "of the already indexed articles are"),
+          FirstIds(r, edited),
           ix.read_only  ? "would replace (not with --index-read-only)"
           : ix.withheld ? "would replace (nothing was added)"
                         : "replaces");
@@ -1214,20 +1226,22 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                       N(r.duplicate_ids, "record", "records"),
                       Line(r.first_duplicate_id))
                 : absl::StrFormat(
-                      "  %s skipped: an earlier record has the same id and "
-                      "text, a record delivered twice (the first: %s)\n",
+                      "  %s skipped: an earlier record has the same id, "
+                      "text and metadata, a record delivered twice (the "
+                      "first: %s)\n",
                       N(r.duplicate_ids, "record", "records"),
                       Line(r.first_duplicate_id)));
   }
-  if (!r.renamed_ids.empty()) {
-    const Document& first = r.documents[r.renamed_ids[0]];
+  if (r.renamed_ids > 0) {
+    const Document* first = &r.documents[r.index.loaded];
+    while (first->input_id_bytes == 0) ++first;
     out << absl::StrFormat(
-        "  %s the id of an earlier record but another text, so %s kept "
-        "under the id ID@LOCATION (the first: %s; input_id in report.json): "
-        "if ids are not unique per article, check --id-field; "
-        "--repeated-ids skip keeps only the first record of each id\n",
-        N(r.renamed_ids.size(), "record has", "records have"),
-        r.renamed_ids.size() == 1 ? "it is" : "they are", Line(first.id));
+        "  %s an id that records with another text or metadata have too, so "
+        "each is kept under the id ID#HASH, 8 hex digits of a hash of the "
+        "record (the first: %s; input_id in report.json): if ids are not "
+        "unique per article, check --id-field; --repeated-ids skip keeps "
+        "only the first record of each id\n",
+        N(r.renamed_ids, "record has", "records have"), Line(first->id));
   }
   if (r.looks_like_html > 0) {
     out << absl::StrFormat(
@@ -1260,10 +1274,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   }
   if (r.ids_from_location > 0 && r.options.ingest.id_field != "id") {
     out << absl::StrFormat(
-        "  %s no field '%s' (--id-field): named by their location FILE:LINE "
+        "  %s no field '%s' (--id-field): named by %s location FILE:LINE "
         "(the first: %s)\n",
         N(r.ids_from_location, "JSONL record has", "JSONL records have"),
-        Line(r.options.ingest.id_field), Line(r.first_id_from_location));
+        Line(r.options.ingest.id_field),
+        r.ids_from_location == 1 ? "its" : "their",
+        Line(r.first_id_from_location));
   }
   out << absl::StrFormat(
       "near-duplicates: threshold %.2f, LSH %d bands x %d rows: %s, %s, %s\n",

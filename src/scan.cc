@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "byte_class.h"
 #include "cpus.h"
@@ -152,7 +153,6 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
       report->documents, [&](size_t i) { return (*signatures)[i]; });
   if (!loaded.ok()) return loaded.status();
   report->index.loaded = static_cast<uint32_t>(loaded->size());
-  for (uint32_t& d : report->renamed_ids) d += report->index.loaded;
   // For the representatives.
   report->index.origins = indexed.origins();
   indexed.SetReindexed(report->index.loaded, &report->index);
@@ -488,38 +488,78 @@ std::optional<uint32_t> IdIndex::Insert(std::string_view id, uint32_t doc,
                                         std::span<const Document> docs) {
   auto [it, inserted] = by_hash_.try_emplace(hash_(id), doc);
   if (inserted) return std::nullopt;
-  if (docs[it->second].id == id) return it->second;
+  const Document& holder = docs[it->second];
+  if (holder.id == id ||
+      (holder.input_id_bytes > 0 &&
+       std::string_view(holder.id).substr(0, holder.input_id_bytes) == id)) {
+    return it->second;
+  }
   auto [c, new_id] = collided_.try_emplace(std::string(id), doc);
   if (new_id) return std::nullopt;
   return c->second;
 }
+
+std::vector<uint32_t>& IdIndex::SharedBy(std::string_view id, uint32_t first) {
+  auto [it, inserted] = shared_.try_emplace(std::string(id));
+  if (inserted) it->second.push_back(first);
+  return it->second;
+}
+
+namespace {
+
+// Names document `d` (number `i`) "ID#HASH" (RepeatedIds::kRename), by the
+// top 32 bits of its record hash, or "ID#HASH@LOCATION" if a record gave
+// that as its own id. False, nothing changed, if both are taken.
+bool RenameSharedId(Document* d, uint32_t i, IdIndex* id_index,
+                    Report* report) {
+  std::string name = absl::StrCat(
+      d->id, "#", absl::Hex(d->record_hash >> 32, absl::kZeroPad8));
+  if (id_index->Insert(name, i, report->documents)) {
+    absl::StrAppend(&name, "@", d->location);
+    if (id_index->Insert(name, i, report->documents)) return false;
+  }
+  d->input_id_bytes = static_cast<uint32_t>(d->id.size());
+  d->id = std::move(name);
+  ++report->renamed_ids;
+  return true;
+}
+
+}  // namespace
 
 bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
   const auto here = static_cast<uint32_t>(report->documents.size());
   const std::optional<uint32_t> first =
       id_index->Insert(doc.id, here, report->documents);
   std::string reason;
-  if (first) {
-    const Document& earlier = report->documents[*first];
-    const bool same_text = earlier.text_hash == doc.text_hash &&
-                           earlier.text_bytes == doc.text_bytes;
-    if (report->options.ingest.repeated_ids == RepeatedIds::kSkip) {
-      reason = absl::StrCat("duplicate id '", doc.id, "' (first at ",
-                            earlier.location, ")");
-    } else if (same_text) {
-      reason = absl::StrCat("repeats the record at ", earlier.location,
-                            " (the same id '", doc.id, "' and text)");
+  if (first && report->options.ingest.repeated_ids == RepeatedIds::kSkip) {
+    reason = absl::StrCat("duplicate id '", doc.id, "' (first at ",
+                          report->documents[*first].location, ")");
+  } else if (first) {
+    std::vector<Document>& docs = report->documents;
+    std::vector<uint32_t>& holders = id_index->SharedBy(doc.id, *first);
+    auto same = std::find_if(holders.begin(), holders.end(), [&](uint32_t h) {
+      return docs[h].record_hash == doc.record_hash &&
+             docs[h].text_bytes == doc.text_bytes;
+    });
+    if (same != holders.end()) {
+      reason = absl::StrCat("repeats the record at ", docs[*same].location,
+                            " (the same id '", doc.id,
+                            "', text, title, url, date and source)");
     } else {
-      // The location makes the id unique, unless a record gave it as its
-      // own id.
-      std::string id = absl::StrCat(doc.id, "@", doc.location);
-      if (id_index->Insert(id, here, report->documents)) {
-        reason = absl::StrCat("duplicate id '", doc.id, "' (first at ",
-                              earlier.location, "), and '", id,
-                              "' is an earlier record's id too");
+      // The first holder is renamed too, so that no name depends on which
+      // record came first: the same records give the same names whatever
+      // their files' names and order, and an index finds them again.
+      if (holders.size() == 1 && docs[holders[0]].input_id_bytes == 0) {
+        (void)RenameSharedId(&docs[holders[0]], holders[0], id_index, report);
+      }
+      const std::string id = doc.id;
+      if (RenameSharedId(&doc, here, id_index, report)) {
+        holders.push_back(here);
       } else {
-        doc.id = std::move(id);
-        report->renamed_ids.push_back(here);
+        reason = absl::StrCat("duplicate id '", id, "' (first at ",
+                              docs[*first].location,
+                              "), and earlier records have the names it "
+                              "would be given");
       }
     }
   }
@@ -1353,6 +1393,20 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
           docs.push_back(std::move((*loaded)[0].doc));
           continue;
         }
+      }
+      // An id several records gave: each has a name of its own.
+      std::vector<std::string> named;
+      for (const Document& d : docs) {
+        if (d.input_id_bytes > 0 &&
+            std::string_view(d.id).substr(0, d.input_id_bytes) == id) {
+          named.push_back(absl::StrCat(d.id, " (", d.location, ")"));
+        }
+      }
+      if (!named.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "id '", id, "' was given to ", named.size(),
+            " records with other texts or metadata, each named ID#HASH: ",
+            absl::StrJoin(named, ", "), "; give one of these names"));
       }
       return absl::NotFoundError(absl::StrCat(
           "no document with id '", id, "' in the inputs",

@@ -434,8 +434,11 @@ absl::Status IndexedScan::Finish(
   SetReindexed(loaded, &ix);
   ix.unchanged.clear();
   for (size_t d = loaded; d < total; ++d) {
-    if (unchanged_[d - loaded])
+    // By its text: with --index-report-unchanged it is reported as new
+    // (unchanged_ 0), but still unchanged (review 42a-06: "edited").
+    if (same_text_[d - loaded]) {
       ix.unchanged.push_back(static_cast<uint32_t>(d));
+    }
   }
   ix.id_taken.clear();
   ix.corrected.clear();

@@ -182,19 +182,25 @@ class IdIndex {
   explicit IdIndex(HashFn hash = &Hash) : hash_(hash) {}
 
   // The document already holding `id`, if any; if none, `doc` becomes its
-  // holder. `docs[i].id` must be the id of every holder i so far.
+  // holder. `docs[i].id`, or the id it came with (Document::
+  // input_id_bytes), must be the id of every holder i so far.
   std::optional<uint32_t> Insert(std::string_view id, uint32_t doc,
                                  std::span<const Document> docs);
+
+  // The documents kept so far that came with `id`, an id given again
+  // (`first`: its first holder, listed when the id is first asked for).
+  std::vector<uint32_t>& SharedBy(std::string_view id, uint32_t first);
 
  private:
   HashFn hash_;
   absl::flat_hash_map<uint64_t, uint32_t> by_hash_;
   absl::flat_hash_map<std::string, uint32_t> collided_;
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> shared_;
 };
 
 // Merges one document into the report, in input order, as every scan does:
 // a document with the id of an earlier one is skipped ("duplicate id ...",
-// "repeats the record at ...") or renamed, as
+// "repeats the record at ...") or, with the earlier ones, renamed, as
 // report->options.ingest.repeated_ids says (Report::renamed_ids). Returns
 // whether it was appended to report->documents (counting its bytes and
 // repairs).

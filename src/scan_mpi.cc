@@ -676,7 +676,7 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
            (doc.looks_like_html ? 1 : 0) | (doc.id_from_location ? 2 : 0));
     PutU64(&out.stream, doc.input_bytes);
     PutU64(&out.stream, doc.text_bytes);
-    PutU64(&out.stream, doc.text_hash);
+    PutU64(&out.stream, doc.record_hash);
     if (keep_text && rank != 0) {
       out.docs.push_back(Document{});
       out.docs.back().title = std::move(doc.title);
@@ -739,7 +739,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
         doc.id_from_location = (flags & 2) != 0;
         doc.input_bytes = in.U64();
         doc.text_bytes = in.U64();
-        doc.text_hash = in.U64();
+        doc.record_hash = in.U64();
         global_of.push_back(
             internal::KeepDocument(std::move(doc), &id_index, report)
                 ? static_cast<uint32_t>(report->documents.size() - 1)

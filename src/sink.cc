@@ -342,9 +342,12 @@ void InstallTemporaryFileCleanup() {
   struct sigaction action = {};
   action.sa_handler = internal::RemoveTemporariesAndDie;
   sigemptyset(&action.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+  // SIGPIPE: `scan --out - --write-kept k.jsonl | head` ends the scan
+  // while the dataset's temporary waits to be renamed (review 42a-04).
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) {
     // A signal ignored from the start stays ignored: `nohup` ignores
-    // SIGHUP, and a shell ignores SIGINT for its background jobs.
+    // SIGHUP, and a shell ignores SIGINT for its background jobs (an
+    // ignored SIGPIPE makes the write fail, and the run clean up).
     struct sigaction old = {};
     if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) {
       continue;

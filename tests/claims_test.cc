@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "claims_internal.h"
+#include "hash.h"
 #include "refrain/claim_score.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -1859,7 +1860,7 @@ TEST(Compare, ReadsTheDumpWithTheScansFieldOptionsAndListsSkips) {
 }
 
 // A dump repeating an id with another text: compare names the documents as
-// the scan does, the first by its id and the later one by ID@LOCATION.
+// the scan does, ID#HASH, and an id given to several records says so.
 TEST(Compare, ADumpWithARepeatedIdNamesThemAsTheScanDoes) {
   TempDir d;
   const std::string a =
@@ -1873,13 +1874,25 @@ TEST(Compare, ADumpWithARepeatedIdNamesThemAsTheScanDoes) {
                 nlohmann::json{{"id", "b"}, {"text", "Another text."}}.dump() +
                 "\n" + nlohmann::json{{"id", "a"}, {"text", b}}.dump() + "\n");
   const std::string dump = d / "dump.jsonl";
-  auto r =
-      testing::RunRefrain("compare a a@" + dump + ":3 --json --in " + dump);
+  auto name = [](const std::string& text) {
+    const uint64_t h = internal::HashRecord(text, "", "", "", "");
+    return absl::StrCat("a#", absl::Hex(h >> 32, absl::kZeroPad8));
+  };
+  auto r = testing::RunRefrain("compare " + name(a) + " " + name(b) +
+                               " --json --in " + dump);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["claims"].size(), 1u) << r.out;
   EXPECT_EQ(j["claims"][0]["a"]["text"], a);
   EXPECT_EQ(j["claims"][0]["b"]["text"], b);
+  r = testing::RunRefrain("compare a b --in " + dump);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("id 'a' was given to 2 records with other texts or "
+                       "metadata, each named ID#HASH: " +
+                       name(a) + " (" + dump + ":1), " + name(b) + " (" + dump +
+                       ":3); give one of these names"),
+            std::string::npos)
+      << r.err;
   // --repeated-ids skip: the first only, and the repeat named as skipped.
   r = testing::RunRefrain("compare a b --json --repeated-ids skip --in " +
                           dump);

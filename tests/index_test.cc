@@ -514,7 +514,19 @@ TEST(Index, RerunOfTheSameDumpAddsNothing) {
   Report again = Scan({d / "b.jsonl"}, db, o);
   EXPECT_EQ(again.index.added, 0u);
   EXPECT_EQ(again.index.reindexed.size(), 150u);
-  EXPECT_TRUE(again.index.unchanged.empty());
+  // Unchanged still, though reported as new (review 42a-06: "edited").
+  EXPECT_EQ(again.index.unchanged.size(), 150u);
+  EXPECT_STREQ(again.index.StatusOf(again.index.reindexed[0]), "unchanged");
+  {
+    std::ostringstream summary;
+    WriteSummary(again, summary);
+    EXPECT_NE(summary.str().find("150 of the already indexed articles are "
+                                 "unchanged, and reported as a first scan of "
+                                 "the dump did (--index-report-unchanged)"),
+              std::string::npos)
+        << summary.str();
+    EXPECT_EQ(summary.str().find("edited"), std::string::npos) << summary.str();
+  }
   EXPECT_EQ(again.index.dump_seq, 0u);
   EXPECT_EQ(again.index.documents_before, 300u);
   // With --index-report-unchanged, the same report: nothing is compared
@@ -647,7 +659,7 @@ TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {
             std::string::npos)
       << day2_summary.str();
   EXPECT_NE(day2_summary.str().find(absl::StrCat(
-                "  1 of the already indexed articles are edited (", id,
+                "  1 of the already indexed articles is edited (", id,
                 "): compared with their new text, which "
                 "replaces the indexed one")),
             std::string::npos)

@@ -332,8 +332,8 @@ TEST(WriteKept, CommandLine) {
       << r.out;
   EXPECT_EQ(Lines(d / "kept.jsonl.zst").size(), 1u);
   // Ids taken twice (a mistyped --id-field) are summed up with a hint;
-  // the records are kept under ID@LOCATION, or skipped and counted beside
-  // the documents with --repeated-ids skip.
+  // the records are kept under ID#HASH, or skipped and counted beside the
+  // documents with --repeated-ids skip.
   WriteFile(d / "ids.jsonl",
             "{\"cat\":\"x\",\"text\":\"One article about a river.\"}\n"
             "{\"cat\":\"x\",\"text\":\"Another, about a mountain.\"}\n"
@@ -344,10 +344,10 @@ TEST(WriteKept, CommandLine) {
   EXPECT_NE(r.out.find("kept: 3 of 3 documents -> " + (d / "k.jsonl")),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("2 records have the id of an earlier record but "
-                       "another text, so they are kept under the id "
-                       "ID@LOCATION (the first: x@" +
-                       (d / "ids.jsonl") + ":2;"),
+  EXPECT_NE(r.out.find("3 records have an id that records with another "
+                       "text or metadata have too, so each is kept under the "
+                       "id ID#HASH, 8 hex digits of a hash of the record "
+                       "(the first: x#"),
             std::string::npos)
       << r.out;
   r = RunRefrain("scan " + (d / "ids.jsonl") + " --id-field cat --no-claims " +

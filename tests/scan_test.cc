@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "hash.h"
 #include "refrain/claims.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
@@ -509,55 +510,80 @@ TEST(Scan, LargeClustersListATreeOfVerifiedPairs) {
   for (const NearDuplicatePair& p : r.pairs) EXPECT_GE(p.jaccard, 0.8);
 }
 
-// A record with an earlier record's id: another text is another article
-// (shards numbering their records from 0), kept under ID@LOCATION; the same
-// text is the record delivered twice, skipped. --repeated-ids skip keeps
-// the first of each id only.
-TEST(Scan, RepeatedIdsAreRenamedUnlessTheTextRepeats) {
+// Records sharing an id: one with another text or metadata is another
+// article (shards numbering their records from 0), and every such record,
+// the first too, is named ID#HASH by its content, so that the names do not
+// depend on files, lines or their order; a record with the same text and
+// metadata as any earlier one of its id is delivered twice, skipped.
+// --repeated-ids skip keeps the first of each id only.
+TEST(Scan, RepeatedIdsAreNamedByTheirRecordUnlessTheRecordRepeats) {
   TempDir d;
-  const std::string a = d / "a.jsonl", b = d / "b.jsonl";
-  // Read first. Its first id is the one a.jsonl:2 would be renamed to.
-  WriteFile(b, "{\"id\":\"x@" + a +
-                   ":2\",\"text\":\"three\"}\n"
-                   "{\"id\":1,\"text\":\"five\"}\n"
-                   "{\"id\":\"1\",\"text\":\"six\"}\n");
+  const std::string a = d / "a.jsonl", b = d / "b.jsonl", c = d / "c.jsonl";
+  auto name = [](const std::string& id, const std::string& text,
+                 const std::string& title = "") {
+    const uint64_t h = internal::HashRecord(text, title, "", "", "");
+    return absl::StrCat(id, "#", absl::Hex(h >> 32, absl::kZeroPad8));
+  };
+  WriteFile(b,
+            "{\"id\":\"1\",\"text\":\"five\"}\n"
+            "{\"id\":1,\"text\":\"six\"}\n");
   WriteFile(a,
             "{\"id\":\"x\",\"text\":\"one\"}\n"
             "{\"id\":\"x\",\"text\":\"two\"}\n"
             "{\"id\":\"x\",\"text\":\"one\",\"title\":\"again\"}\n"
-            "{\"id\":\"x\",\"text\":\"seven\"}\n");
-  Report r = Scan({b, a});
+            "{\"id\":\"x\",\"text\":\"one\"}\n"
+            "{\"id\":\"x\",\"text\":\"two\"}\n");
+  // A record given as its own id the name another would be given.
+  WriteFile(c, "{\"id\":\"" + name("x", "three") +
+                   "\",\"text\":\"eight\"}\n"
+                   "{\"id\":\"x\",\"text\":\"three\"}\n");
+  Report r = Scan({b, a, c});
   auto ids = [&] {
     std::vector<std::string> v;
     for (const Document& doc : r.documents) v.push_back(doc.id);
     return v;
   };
   EXPECT_EQ(ids(),
-            (std::vector<std::string>{"x@" + a + ":2", "1", "1@" + b + ":3",
-                                      "x", "x@" + a + ":4"}));
-  EXPECT_EQ(r.renamed_ids, (std::vector<uint32_t>{2, 4}));
-  EXPECT_EQ(r.InputIdOf(0), "");
-  EXPECT_EQ(r.InputIdOf(2), "1");
+            (std::vector<std::string>{
+                name("1", "five"), name("1", "six"), name("x", "one"),
+                name("x", "two"), name("x", "one", "again"), name("x", "three"),
+                name("x", "three") + "@" + c + ":2"}));
+  EXPECT_EQ(r.renamed_ids, 6u);
+  EXPECT_EQ(r.InputIdOf(0), "1");
   EXPECT_EQ(r.InputIdOf(4), "x");
+  EXPECT_EQ(r.InputIdOf(5), "");
   ASSERT_EQ(r.skipped.size(), 2u);
-  EXPECT_EQ(r.skipped[0].location, a + ":2");
-  EXPECT_EQ(r.skipped[0].reason, "duplicate id 'x' (first at " + a +
-                                     ":1), and 'x@" + a +
-                                     ":2' is an earlier record's id too");
-  EXPECT_EQ(r.skipped[1].location, a + ":3");
+  EXPECT_EQ(r.skipped[0].location, a + ":4");
+  EXPECT_EQ(r.skipped[0].reason,
+            "repeats the record at " + a +
+                ":1 (the same id 'x', text, title, url, date and source)");
+  EXPECT_EQ(r.skipped[1].location, a + ":5");
   EXPECT_EQ(r.skipped[1].reason,
-            "repeats the record at " + a + ":1 (the same id 'x' and text)");
+            "repeats the record at " + a +
+                ":2 (the same id 'x', text, title, url, date and source)");
   EXPECT_EQ(r.duplicate_ids, 2u);
-  EXPECT_EQ(r.first_duplicate_id, a + ":2");
+  EXPECT_EQ(r.first_duplicate_id, a + ":4");
+
+  // The same records in another order, one file renamed: the same names.
+  std::filesystem::rename(a, d / "renamed.jsonl");
+  r = Scan({d / "renamed.jsonl", b});
+  std::vector<std::string> got = ids();
+  std::sort(got.begin(), got.end());
+  std::vector<std::string> want = {name("1", "five"), name("1", "six"),
+                                   name("x", "one"), name("x", "two"),
+                                   name("x", "one", "again")};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
 
   ScanOptions o;
   o.ingest.repeated_ids = RepeatedIds::kSkip;
-  r = Scan({b, a}, o);
-  EXPECT_EQ(ids(), (std::vector<std::string>{"x@" + a + ":2", "1", "x"}));
-  EXPECT_TRUE(r.renamed_ids.empty());
-  ASSERT_EQ(r.skipped.size(), 4u);
-  EXPECT_EQ(r.skipped[0].reason, "duplicate id '1' (first at " + b + ":2)");
-  EXPECT_EQ(r.skipped[2].reason, "duplicate id 'x' (first at " + a + ":1)");
+  r = Scan({b, d / "renamed.jsonl"}, o);
+  EXPECT_EQ(ids(), (std::vector<std::string>{"1", "x"}));
+  EXPECT_EQ(r.renamed_ids, 0u);
+  ASSERT_EQ(r.skipped.size(), 5u);
+  EXPECT_EQ(r.skipped[0].reason, "duplicate id '1' (first at " + b + ":1)");
+  EXPECT_EQ(r.skipped[1].reason,
+            "duplicate id 'x' (first at " + (d / "renamed.jsonl") + ":1)");
 }
 
 // The id index keys ids by a 64-bit hash; an id whose hash collides with an

@@ -217,6 +217,14 @@ TEST(SinkDeathTest, InterruptedWritesLeaveNoTemporary) {
       },
       ::testing::KilledBySignal(SIGTERM), "");
   EXPECT_TRUE(Listing(d.path()).empty());
+  // A closed pipe (`scan --out - --write-kept k.jsonl | head`).
+  EXPECT_EXIT(
+      {
+        std::signal(SIGPIPE, SIG_DFL);
+        write_then(SIGPIPE);
+      },
+      ::testing::KilledBySignal(SIGPIPE), "");
+  EXPECT_TRUE(Listing(d.path()).empty());
   EXPECT_EXIT(
       {
         std::signal(SIGHUP, SIG_IGN);

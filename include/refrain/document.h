@@ -39,9 +39,14 @@ struct Document {
   uint64_t input_bytes = 0;  // Size of the record (file or line) as read.
   // Size of `text` after repair; kept when the text itself is dropped.
   uint64_t text_bytes = 0;
-  // A 64-bit hash of `text` (after repair), kept when the text is dropped:
-  // a record repeating an id is told from a record delivered twice by it.
-  uint64_t text_hash = 0;
+  // A 64-bit hash of `text` (after repair) and of title, url, date and
+  // source, kept when the text is dropped: a record repeating an id is told
+  // from a record delivered twice by it, and named by it.
+  uint64_t record_hash = 0;
+  // A record whose id other records with other texts or metadata gave too
+  // (RepeatedIds::kRename) is named "ID#HASH": this is the length of ID,
+  // the id it came with. 0: not renamed.
+  uint32_t input_id_bytes = 0;
 };
 
 // An input record that did not become a document, and why. Together with the

@@ -46,10 +46,14 @@ inline constexpr char kStdinName[] = "<stdin>";
 // What a scan does with a record whose id an earlier record of the same
 // scan has.
 enum class RepeatedIds {
-  // The same text (byte for byte): skipped, a record delivered twice.
-  // Another text: kept, under the id "ID@LOCATION" ("0@part-01.jsonl:7"),
-  // since shards that each number their records from 0 would otherwise
-  // lose all but the first shard to the dataset.
+  // The same text, title, url, date and source as an earlier record of the
+  // id (byte for byte): skipped, a record delivered twice. Otherwise kept,
+  // and every record of the id, the first too, is named "ID#HASH"
+  // ("0#3f2a9c1b", 8 hex digits of Document::record_hash), since shards
+  // that each number their records from 0 would otherwise lose all but the
+  // first shard to the dataset. Named by its content, a record keeps its
+  // name whatever its file, line and input order, so an index finds it
+  // again. ("ID#HASH@LOCATION" if a record gave ID#HASH as its own id.)
   kRename,
   // Skipped whatever its text: the first record with an id is the article.
   kSkip,

@@ -165,18 +165,13 @@ struct Report {
   // location (empty if none).
   uint64_t duplicate_ids = 0;
   std::string first_duplicate_id;
-  // Documents that came with an earlier record's id and another text, kept
-  // under the id "ID@LOCATION" (RepeatedIds::kRename), by index into
-  // `documents`, ascending.
-  std::vector<uint32_t> renamed_ids;
+  // Documents named "ID#HASH" because records with other texts or metadata
+  // gave their id (RepeatedIds::kRename; Document::input_id_bytes).
+  uint64_t renamed_ids = 0;
   // The id document d came with, if it was renamed; else empty.
   std::string_view InputIdOf(uint32_t d) const {
-    if (!std::binary_search(renamed_ids.begin(), renamed_ids.end(), d)) {
-      return {};
-    }
     const Document& doc = documents[d];
-    return std::string_view(doc.id).substr(
-        0, doc.id.size() - doc.location.size() - 1);
+    return std::string_view(doc.id).substr(0, doc.input_id_bytes);
   }
   uint64_t floor_words = 0;      // Words counted by a --floor run.
   // With --keep earliest: this run's documents whose `date` is not read as
@@ -417,8 +412,8 @@ absl::Status WriteReports(const Report& report, const std::string& out_dir,
 absl::Status WriteFileAtomically(const std::string& path,
                                  const std::string& contents);
 
-// Makes SIGINT, SIGTERM and SIGHUP remove the temporary files refrain is
-// writing (the report files and --write-kept output go to hidden
+// Makes SIGINT, SIGTERM, SIGHUP and SIGPIPE remove the temporary files refrain
+// is writing (the report files and --write-kept output go to hidden
 // ".NAME.tmp.XXXXXX" files beside their final names, renamed when whole)
 // before the process ends as the signal would have ended it: an interrupted
 // run (Ctrl-C at a million articles, during a 300 MB report.json) leaves

@@ -287,11 +287,11 @@ CLI::Option* AddInputFlags(CLI::App* cmd, refrain::IngestOptions* in,
            in->repeated_ids = v == "skip" ? refrain::RepeatedIds::kSkip
                                           : refrain::RepeatedIds::kRename;
          },
-         "A record with the id of an earlier record: rename keeps it under "
-         "the id ID@LOCATION (0@part-2.jsonl:7) unless its text is the "
-         "earlier one's (a record delivered twice, skipped), so shards that "
-         "each number from 0 lose nothing; skip keeps only the first record "
-         "of each id")
+         "Records sharing an id: rename keeps each, the first too, under the "
+         "id ID#HASH (0#3f2a9c1b, a hash of its text and metadata), unless "
+         "its text and metadata are an earlier one's (a record delivered "
+         "twice, skipped), so shards that each number from 0 lose nothing; "
+         "skip keeps only the first record of each id")
       ->check(CLI::IsMember({"rename", "skip"}))
       ->default_str("rename");
   cmd->add_option("--title-field", in->title_field, "JSONL title field")

@@ -206,8 +206,9 @@ r = json.load(open(sys.argv[1]))
 reasons = [s["reason"] for s in r["inputs"]["skipped"]]
 assert any(x.startswith("repeats the record at") for x in reasons), reasons
 renamed = [d for d in r["documents"] if "input_id" in d]
-assert len(renamed) == 1 and r["inputs"]["renamed_ids"] == 1, renamed
-assert renamed[0]["id"] == renamed[0]["input_id"] + "@" + renamed[0]["location"], renamed
+assert len(renamed) == 2 and r["inputs"]["renamed_ids"] == 2, renamed
+for d in renamed:
+    assert d["id"].startswith(d["input_id"] + "#") and len(d["id"]) == len(d["input_id"]) + 9, d
 assert any(x.startswith("unsupported file type") for x in reasons), reasons
 assert any(x.startswith("malformed JSON") for x in reasons), reasons
 assert r["inputs"]["records"] == r["inputs"]["documents"] + r["inputs"]["skipped_count"]
