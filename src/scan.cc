@@ -152,6 +152,10 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
   absl::StatusOr<std::vector<IndexedDocument>> loaded = indexed.FindRelated(
       report->documents, [&](size_t i) { return (*signatures)[i]; });
   if (!loaded.ok()) return loaded.status();
+  // FindRelated may name a document as the index does.
+  report->renamed_ids = static_cast<uint64_t>(
+      std::count_if(report->documents.begin(), report->documents.end(),
+                    [](const Document& d) { return d.input_id_bytes > 0; }));
   report->index.loaded = static_cast<uint32_t>(loaded->size());
   // For the representatives.
   report->index.origins = indexed.origins();

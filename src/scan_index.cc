@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "claims_internal.h"
 #include "hash.h"
@@ -97,7 +98,7 @@ absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
 }
 
 absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
-    std::span<const Document> docs,
+    std::span<Document> docs,
     const std::function<std::span<const uint32_t>(size_t)>& signature) {
   const auto t0 = Clock::now();
   // From here on the index is ours until Finish() commits: two scans of the
@@ -118,7 +119,59 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   absl::StatusOr<std::vector<int64_t>> already = index_.FindIds(ids);
   if (!already.ok()) return already.status();
   already_ = *std::move(already);
+  // Not indexed under its id: the other name of its record, ID#HASH for an
+  // id alone here, ID for an id shared here (review 42b-02: a shard
+  // scanned alone after its day's scan of every shard re-added its
+  // articles under their plain ids).
+  by_other_name_.assign(n, 0);
+  std::vector<std::string> other;
+  std::vector<size_t> other_of;
+  for (size_t i = 0; i < n; ++i) {
+    if (already_[i] != 0) continue;
+    const Document& d = docs[i];
+    other.push_back(
+        d.input_id_bytes > 0
+            ? d.id.substr(0, d.input_id_bytes)
+            : absl::StrCat(d.id, "#",
+                           absl::Hex(d.record_hash >> 32, absl::kZeroPad8)));
+    other_of.push_back(i);
+  }
+  if (!other.empty()) {
+    absl::StatusOr<std::vector<int64_t>> found = index_.FindIds(other);
+    if (!found.ok()) return found.status();
+    std::vector<size_t> hit;
+    std::vector<int64_t> rows;
+    for (size_t j = 0; j < other.size(); ++j) {
+      if ((*found)[j] == 0) continue;
+      hit.push_back(j);
+      rows.push_back((*found)[j]);
+    }
+    // Only the same record (text and metadata) is taken for the indexed
+    // one: two records of a shared id never claim one indexed article.
+    absl::StatusOr<std::vector<IndexedVersion>> versions =
+        index_.LoadVersions(rows);
+    if (!versions.ok()) return versions.status();
+    for (size_t k = 0; k < hit.size(); ++k) {
+      const IndexedVersion& v = (*versions)[k];
+      const size_t i = other_of[hit[k]];
+      if (internal::HashRecord(v.text, v.title, v.url, v.date, v.source) !=
+          docs[i].record_hash) {
+        continue;
+      }
+      already_[i] = rows[k];
+      by_other_name_[i] = 1;
+    }
+  }
   if (absl::Status s = FindTakenIds(signature); !s.ok()) return s;
+  // Found under the other name as the same article: named as indexed.
+  for (size_t j = 0; j < other.size(); ++j) {
+    const size_t i = other_of[j];
+    if (!by_other_name_[i] || already_[i] == 0) continue;
+    Document& d = docs[i];
+    d.input_id_bytes =
+        d.input_id_bytes > 0 ? 0 : static_cast<uint32_t>(d.id.size());
+    d.id = std::move(other[j]);
+  }
   if (absl::Status s = FindUnchanged(docs); !s.ok()) return s;
 
   // Document level: the buckets of the new signatures.
@@ -227,7 +280,8 @@ absl::Status IndexedScan::FindTakenIds(
   for (size_t j = 0; j < which.size(); ++j) {
     const std::span<const uint32_t> indexed(sigs->data() + j * k, k);
     if (!SameArticle(signature(which[j]), indexed)) {
-      id_taken_[which[j]] = 1;
+      // Found under the other name of its record: its own name is free.
+      id_taken_[which[j]] = by_other_name_[which[j]] ? 0 : 1;
       already_[which[j]] = 0;
     }
   }

@@ -60,9 +60,13 @@ class IndexedScan {
                                           LshParams lsh);
 
   // `docs` are the new documents, `signature(i)` the MinHash signature of
-  // docs[i]. Returns the related indexed documents in index order.
+  // docs[i]. Returns the related indexed documents in index order. A new
+  // document whose id is not indexed, but the other name of its record is
+  // (Document::input_id_bytes: "0#3f2a9c1b" when its id was shared in one
+  // run, "0" when alone in another) as the same article, takes the
+  // indexed name.
   absl::StatusOr<std::vector<IndexedDocument>> FindRelated(
-      std::span<const Document> docs,
+      std::span<Document> docs,
       const std::function<std::span<const uint32_t>(size_t)>& signature);
 
   // The dump of each document FindRelated() returned, in its order.
@@ -123,6 +127,9 @@ class IndexedScan {
   // Per new document: 1 when its id is indexed for another article
   // (IndexSummary::id_taken): compared as new, not added.
   std::vector<char> id_taken_;
+  // Per new document: 1 when already_ found it under the other name of its
+  // record (FindRelated), which it takes if it is the same article.
+  std::vector<char> by_other_name_;
   // Per new document: 1 when it is already indexed (already_) with the
   // same text up to whitespace; the others of already_ replace their
   // indexed version.

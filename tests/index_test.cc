@@ -492,6 +492,55 @@ TEST_P(IndexMerge, GeneratedSplitEqualsCombinedScan) {
   EXPECT_GE(cross_pairs, planted);
 }
 
+// Shards numbering their records from 0: a record's name is ID#HASH where
+// its id is shared in the scan, ID where it is alone. Scanned again in
+// another company (one shard alone after both, both after one alone, the
+// shards in the other order), each record is found under its other name
+// as the indexed article, and takes that name; nothing is added twice
+// (review 42b-02: 6 -> 9 articles).
+TEST(Index, SharedIdsAreFoundUnderTheirOtherName) {
+  TempDir d;
+  auto article = [](int id, int topic) {
+    std::string text;
+    for (int w = 0; w < 60; ++w) {
+      absl::StrAppend(&text, "word", topic * 1000 + w * 7 % 97,
+                      w % 5 == 4 ? ". " : " ");
+    }
+    return nlohmann::json{{"id", id}, {"text", text}}.dump() + "\n";
+  };
+  WriteFile(d / "a.jsonl", article(0, 0) + article(1, 1) + article(2, 2));
+  WriteFile(d / "b.jsonl", article(0, 10) + article(1, 11) + article(2, 12));
+  ScanOptions o;
+  o.claims.enabled = false;
+  const std::string both = d / "both.db", one = d / "one.db";
+  Report r = Scan({d / "a.jsonl", d / "b.jsonl"}, both, o);
+  EXPECT_EQ(r.renamed_ids, 6u);
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM doc"), 6);
+  r = Scan({d / "a.jsonl"}, both, o);
+  EXPECT_EQ(r.index.added, 0u);
+  EXPECT_EQ(r.index.unchanged.size(), 3u);
+  EXPECT_EQ(r.renamed_ids, 3u);  // As indexed.
+  EXPECT_EQ(r.documents[r.index.loaded].id.substr(0, 2), "0#");
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM doc"), 6);
+  r = Scan({d / "b.jsonl", d / "a.jsonl"}, both, o);
+  EXPECT_EQ(r.index.added, 0u);
+  EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM doc"), 6);
+
+  Scan({d / "a.jsonl"}, one, o);
+  r = Scan({d / "a.jsonl", d / "b.jsonl"}, one, o);
+  EXPECT_EQ(r.index.added, 3u);  // b's three.
+  EXPECT_EQ(r.index.unchanged.size(), 3u);
+  EXPECT_EQ(r.renamed_ids, 3u);  // a's keep their indexed names: 0, 1, 2.
+  EXPECT_EQ(r.documents[r.index.loaded].id, "0");
+  EXPECT_EQ(SqlInt(one, "SELECT count(*) FROM doc"), 6);
+  // Another record under a shared id's other name is not taken for it.
+  WriteFile(d / "c.jsonl", article(0, 20));
+  r = Scan({d / "c.jsonl"}, both, o);
+  EXPECT_EQ(r.index.added, 1u);
+  EXPECT_EQ(r.documents[r.index.loaded].id, "0");
+  EXPECT_TRUE(r.index.id_taken.empty());
+}
+
 TEST(Index, RerunOfTheSameDumpAddsNothing) {
   TempDir d;
   GenerateSplit(d, 300, 150, 5);
