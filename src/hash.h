@@ -16,7 +16,10 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
+
+#include "absl/strings/str_cat.h"
 
 namespace refrain::internal {
 
@@ -41,6 +44,14 @@ inline uint64_t HashRecord(std::string_view text, std::string_view title,
   uint64_t h = HashBytes(text, kTextSeed);
   for (std::string_view f : {title, url, date, source}) h = HashBytes(f, h);
   return h;
+}
+
+// The name of a record whose id `id` other records share
+// (RepeatedIds::kRename): "ID#HASH", 8 hex digits of its record hash.
+inline std::string SharedIdName(std::string_view id, uint64_t record_hash) {
+  // Debian's absl::string_view is not std::string_view.
+  return absl::StrCat(absl::string_view(id.data(), id.size()), "#",
+                      absl::Hex(record_hash >> 32, absl::kZeroPad8));
 }
 
 // Hash functor for std::string_view keys of absl containers: Debian's

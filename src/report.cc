@@ -791,7 +791,9 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
                  {"looks_like_html", r.looks_like_html},
                  {"damaged_documents", r.damaged.size()},
                  {"skipped", std::move(skipped)}};
-  if (r.renamed_ids > 0) j["inputs"]["renamed_ids"] = r.renamed_ids;
+  if (const uint64_t renamed = r.RenamedIds(); renamed > 0) {
+    j["inputs"]["renamed_ids"] = renamed;
+  }
   if (r.options.keep == KeepPolicy::kEarliest) {
     j["inputs"]["dates_not_read"] = r.dates_not_read;
     j["inputs"]["undated"] = r.undated;
@@ -1232,7 +1234,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                       N(r.duplicate_ids, "record", "records"),
                       Line(r.first_duplicate_id)));
   }
-  if (r.renamed_ids > 0) {
+  if (const uint64_t renamed = r.RenamedIds(); renamed > 0) {
     const Document* first = &r.documents[r.index.loaded];
     while (first->input_id_bytes == 0) ++first;
     out << absl::StrFormat(
@@ -1241,7 +1243,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         "record (the first: %s; input_id in report.json): if ids are not "
         "unique per article, check --id-field; --repeated-ids skip keeps "
         "only the first record of each id\n",
-        N(r.renamed_ids, "record has", "records have"), Line(first->id));
+        N(renamed, "record has", "records have"), Line(first->id));
   }
   if (r.looks_like_html > 0) {
     out << absl::StrFormat(

@@ -152,10 +152,6 @@ absl::Status LoadRelated(internal::IndexedScan& indexed, Report* report,
   absl::StatusOr<std::vector<IndexedDocument>> loaded = indexed.FindRelated(
       report->documents, [&](size_t i) { return (*signatures)[i]; });
   if (!loaded.ok()) return loaded.status();
-  // FindRelated may name a document as the index does.
-  report->renamed_ids = static_cast<uint64_t>(
-      std::count_if(report->documents.begin(), report->documents.end(),
-                    [](const Document& d) { return d.input_id_bytes > 0; }));
   report->index.loaded = static_cast<uint32_t>(loaded->size());
   // For the representatives.
   report->index.origins = indexed.origins();
@@ -493,11 +489,7 @@ std::optional<uint32_t> IdIndex::Insert(std::string_view id, uint32_t doc,
   auto [it, inserted] = by_hash_.try_emplace(hash_(id), doc);
   if (inserted) return std::nullopt;
   const Document& holder = docs[it->second];
-  if (holder.id == id ||
-      (holder.input_id_bytes > 0 &&
-       std::string_view(holder.id).substr(0, holder.input_id_bytes) == id)) {
-    return it->second;
-  }
+  if (holder.id == id || InputId(holder) == id) return it->second;
   auto [c, new_id] = collided_.try_emplace(std::string(id), doc);
   if (new_id) return std::nullopt;
   return c->second;
@@ -515,16 +507,14 @@ namespace {
 // top 32 bits of its record hash, or "ID#HASH@LOCATION" if a record gave
 // that as its own id. False, nothing changed, if both are taken.
 bool RenameSharedId(Document* d, uint32_t i, IdIndex* id_index,
-                    Report* report) {
-  std::string name = absl::StrCat(
-      d->id, "#", absl::Hex(d->record_hash >> 32, absl::kZeroPad8));
-  if (id_index->Insert(name, i, report->documents)) {
+                    std::span<const Document> docs) {
+  std::string name = SharedIdName(d->id, d->record_hash);
+  if (id_index->Insert(name, i, docs)) {
     absl::StrAppend(&name, "@", d->location);
-    if (id_index->Insert(name, i, report->documents)) return false;
+    if (id_index->Insert(name, i, docs)) return false;
   }
   d->input_id_bytes = static_cast<uint32_t>(d->id.size());
   d->id = std::move(name);
-  ++report->renamed_ids;
   return true;
 }
 
@@ -554,10 +544,10 @@ bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
       // record came first: the same records give the same names whatever
       // their files' names and order, and an index finds them again.
       if (holders.size() == 1 && docs[holders[0]].input_id_bytes == 0) {
-        (void)RenameSharedId(&docs[holders[0]], holders[0], id_index, report);
+        (void)RenameSharedId(&docs[holders[0]], holders[0], id_index, docs);
       }
       const std::string id = doc.id;
-      if (RenameSharedId(&doc, here, id_index, report)) {
+      if (RenameSharedId(&doc, here, id_index, docs)) {
         holders.push_back(here);
       } else {
         reason = absl::StrCat("duplicate id '", id, "' (first at ",
@@ -1401,8 +1391,7 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       // An id several records gave: each has a name of its own.
       std::vector<std::string> named;
       for (const Document& d : docs) {
-        if (d.input_id_bytes > 0 &&
-            std::string_view(d.id).substr(0, d.input_id_bytes) == id) {
+        if (d.input_id_bytes > 0 && InputId(d) == id) {
           named.push_back(absl::StrCat(d.id, " (", d.location, ")"));
         }
       }

@@ -129,11 +129,9 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   for (size_t i = 0; i < n; ++i) {
     if (already_[i] != 0) continue;
     const Document& d = docs[i];
-    other.push_back(
-        d.input_id_bytes > 0
-            ? d.id.substr(0, d.input_id_bytes)
-            : absl::StrCat(d.id, "#",
-                           absl::Hex(d.record_hash >> 32, absl::kZeroPad8)));
+    other.push_back(d.input_id_bytes > 0
+                        ? std::string(InputId(d))
+                        : internal::SharedIdName(d.id, d.record_hash));
     other_of.push_back(i);
   }
   if (!other.empty()) {

@@ -201,7 +201,7 @@ class IdIndex {
 // Merges one document into the report, in input order, as every scan does:
 // a document with the id of an earlier one is skipped ("duplicate id ...",
 // "repeats the record at ...") or, with the earlier ones, renamed, as
-// report->options.ingest.repeated_ids says (Report::renamed_ids). Returns
+// report->options.ingest.repeated_ids says (Report::RenamedIds). Returns
 // whether it was appended to report->documents (counting its bytes and
 // repairs).
 bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report);

@@ -514,12 +514,12 @@ TEST(Index, SharedIdsAreFoundUnderTheirOtherName) {
   o.claims.enabled = false;
   const std::string both = d / "both.db", one = d / "one.db";
   Report r = Scan({d / "a.jsonl", d / "b.jsonl"}, both, o);
-  EXPECT_EQ(r.renamed_ids, 6u);
+  EXPECT_EQ(r.RenamedIds(), 6u);
   EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM doc"), 6);
   r = Scan({d / "a.jsonl"}, both, o);
   EXPECT_EQ(r.index.added, 0u);
   EXPECT_EQ(r.index.unchanged.size(), 3u);
-  EXPECT_EQ(r.renamed_ids, 3u);  // As indexed.
+  EXPECT_EQ(r.RenamedIds(), 3u);  // As indexed.
   EXPECT_EQ(r.documents[r.index.loaded].id.substr(0, 2), "0#");
   EXPECT_EQ(SqlInt(both, "SELECT count(*) FROM doc"), 6);
   r = Scan({d / "b.jsonl", d / "a.jsonl"}, both, o);
@@ -530,7 +530,7 @@ TEST(Index, SharedIdsAreFoundUnderTheirOtherName) {
   r = Scan({d / "a.jsonl", d / "b.jsonl"}, one, o);
   EXPECT_EQ(r.index.added, 3u);  // b's three.
   EXPECT_EQ(r.index.unchanged.size(), 3u);
-  EXPECT_EQ(r.renamed_ids, 3u);  // a's keep their indexed names: 0, 1, 2.
+  EXPECT_EQ(r.RenamedIds(), 3u);  // a's keep their indexed names: 0, 1, 2.
   EXPECT_EQ(r.documents[r.index.loaded].id, "0");
   EXPECT_EQ(SqlInt(one, "SELECT count(*) FROM doc"), 6);
   // Another record under a shared id's other name is not taken for it.

@@ -548,7 +548,7 @@ TEST(Scan, RepeatedIdsAreNamedByTheirRecordUnlessTheRecordRepeats) {
                 name("1", "five"), name("1", "six"), name("x", "one"),
                 name("x", "two"), name("x", "one", "again"), name("x", "three"),
                 name("x", "three") + "@" + c + ":2"}));
-  EXPECT_EQ(r.renamed_ids, 6u);
+  EXPECT_EQ(r.RenamedIds(), 6u);
   EXPECT_EQ(r.InputIdOf(0), "1");
   EXPECT_EQ(r.InputIdOf(4), "x");
   EXPECT_EQ(r.InputIdOf(5), "");
@@ -579,7 +579,7 @@ TEST(Scan, RepeatedIdsAreNamedByTheirRecordUnlessTheRecordRepeats) {
   o.ingest.repeated_ids = RepeatedIds::kSkip;
   r = Scan({b, d / "renamed.jsonl"}, o);
   EXPECT_EQ(ids(), (std::vector<std::string>{"1", "x"}));
-  EXPECT_EQ(r.renamed_ids, 0u);
+  EXPECT_EQ(r.RenamedIds(), 0u);
   ASSERT_EQ(r.skipped.size(), 5u);
   EXPECT_EQ(r.skipped[0].reason, "duplicate id '1' (first at " + b + ":1)");
   EXPECT_EQ(r.skipped[1].reason,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace refrain {
 
@@ -48,6 +49,13 @@ struct Document {
   // the id it came with. 0: not renamed.
   uint32_t input_id_bytes = 0;
 };
+
+// The id document `d` came with: its id, unless it was renamed "ID#HASH".
+inline std::string_view InputId(const Document& d) {
+  return d.input_id_bytes > 0
+             ? std::string_view(d.id).substr(0, d.input_id_bytes)
+             : std::string_view(d.id);
+}
 
 // An input record that did not become a document, and why. Together with the
 // documents these account for every record met: nothing is dropped silently.

@@ -167,11 +167,15 @@ struct Report {
   std::string first_duplicate_id;
   // Documents named "ID#HASH" because records with other texts or metadata
   // gave their id (RepeatedIds::kRename; Document::input_id_bytes).
-  uint64_t renamed_ids = 0;
+  uint64_t RenamedIds() const {
+    return static_cast<uint64_t>(
+        std::count_if(documents.begin(), documents.end(),
+                      [](const Document& d) { return d.input_id_bytes > 0; }));
+  }
   // The id document d came with, if it was renamed; else empty.
   std::string_view InputIdOf(uint32_t d) const {
-    const Document& doc = documents[d];
-    return std::string_view(doc.id).substr(0, doc.input_id_bytes);
+    return documents[d].input_id_bytes > 0 ? InputId(documents[d])
+                                           : std::string_view();
   }
   uint64_t floor_words = 0;      // Words counted by a --floor run.
   // With --keep earliest: this run's documents whose `date` is not read as
