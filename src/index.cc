@@ -1597,6 +1597,31 @@ absl::StatusOr<std::vector<int64_t>> Index::FindIds(
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> Index::NamesOf(std::string_view id,
+                                                        size_t limit) const {
+  // ID#... sorts between "ID#" and "ID$" ('$' follows '#').
+  absl::StatusOr<Stmt> st = impl_->Prepare(
+      "SELECT id FROM doc WHERE id > ?1 AND id < ?2 ORDER BY id LIMIT ?3");
+  if (!st.ok()) return st.status();
+  const std::string from =
+      absl::StrCat(absl::string_view(id.data(), id.size()), "#");
+  const std::string to =
+      absl::StrCat(absl::string_view(id.data(), id.size()), "$");
+  st->BindText(1, from).BindText(2, to).Bind(3, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  for (;;) {
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back(st->Text(0));
+  }
+  st->Reset();
+  return out;
+}
+
 absl::StatusOr<std::vector<int64_t>> Index::FindDocuments(
     std::span<const uint64_t> band_keys, uint32_t max_bucket) const {
   const uint32_t bands = impl_->params.lsh.bands;
@@ -2509,6 +2534,9 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
       if (!row.ok()) return fail(row.status());
       if (!*row) {
         result.missing_ids.push_back(id);
+        absl::StatusOr<std::vector<std::string>> names = NamesOf(id, 11);
+        if (!names.ok()) return fail(names.status());
+        result.missing_id_names.push_back(*std::move(names));
         continue;
       }
       if (auto s = gone->Bind(1, num).Run(); !s.ok()) return fail(s);

@@ -857,6 +857,11 @@ void RenderJson(const Report& r, const ChunkSink& emit) {
           {"bands", ix.banding_for_threshold.bands},
           {"rows", ix.banding_for_threshold.rows}};
     }
+    if (!ix.id_renamed.empty()) {
+      Json renamed = Json::array();
+      for (uint32_t d : ix.id_renamed) renamed.push_back(r.documents[d].id);
+      j["index"]["id_renamed"] = std::move(renamed);
+    }
     if (!ix.id_taken.empty()) {
       Json taken = Json::array();
       for (uint32_t d : ix.id_taken) taken.push_back(r.documents[d].id);
@@ -1174,12 +1179,23 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           : ix.withheld ? "keeps the old ones (nothing was added)"
                         : "takes the new ones");
     }
+    if (!ix.id_renamed.empty()) {
+      out << absl::StrFormat(
+          "  %s an id the index holds for another article: %s as ID#HASH, 8 "
+          "hex digits of a hash of the record (%s; index.id_renamed and "
+          "input_id in report.json); if the feed reuses ids, check "
+          "--id-field\n",
+          N(ix.id_renamed.size(), "new article has", "new articles have"),
+          ix.read_only ? "named" : "added", FirstIds(r, ix.id_renamed));
+    }
     if (!ix.id_taken.empty()) {
       out << absl::StrFormat(
-          "  %d new articles have an id the index holds for another article "
-          "(%s): compared as new articles but not added; give each article "
-          "an id of its own (index.id_taken in report.json)\n",
-          ix.id_taken.size(), FirstIds(r, ix.id_taken));
+          "  %s an id the index holds for another article, and the name "
+          "ID#HASH is taken too (%s): compared as new articles but not "
+          "added; give each article an id of its own (index.id_taken in "
+          "report.json)\n",
+          N(ix.id_taken.size(), "new article has", "new articles have"),
+          FirstIds(r, ix.id_taken));
     }
   }
   const Timings& t = r.timings;
@@ -1234,16 +1250,26 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                       N(r.duplicate_ids, "record", "records"),
                       Line(r.first_duplicate_id)));
   }
-  if (const uint64_t renamed = r.RenamedIds(); renamed > 0) {
-    const Document* first = &r.documents[r.index.loaded];
-    while (first->input_id_bytes == 0) ++first;
+  // Renamed for an id shared in the dump; those renamed for an id the
+  // index holds (index.id_renamed) have their own line.
+  uint64_t renamed = 0;
+  const Document* first_renamed = nullptr;
+  for (uint32_t d = r.index.loaded; d < r.documents.size(); ++d) {
+    if (r.documents[d].input_id_bytes == 0 ||
+        std::binary_search(r.index.id_renamed.begin(), r.index.id_renamed.end(),
+                           d)) {
+      continue;
+    }
+    if (renamed++ == 0) first_renamed = &r.documents[d];
+  }
+  if (renamed > 0) {
     out << absl::StrFormat(
         "  %s an id that records with another text or metadata have too, so "
         "each is kept under the id ID#HASH, 8 hex digits of a hash of the "
         "record (the first: %s; input_id in report.json): if ids are not "
         "unique per article, check --id-field; --repeated-ids skip keeps "
         "only the first record of each id\n",
-        N(renamed, "record has", "records have"), Line(first->id));
+        N(renamed, "record has", "records have"), Line(first_renamed->id));
   }
   if (r.looks_like_html > 0) {
     out << absl::StrFormat(

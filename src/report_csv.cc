@@ -256,7 +256,7 @@ void DocumentsCsvChunks(const Report& r, const ChunkSink& emit) {
   }
   std::string header;
   Row({"id", "location", "cluster", "cluster_size", "representative", "keep",
-       "claim_matches"},
+       "claim_matches", "input_id"},
       &header);
   const std::vector<char> keep = KeptDocuments(r);
   // This run's documents only: those loaded from an index (which come
@@ -276,7 +276,8 @@ void DocumentsCsvChunks(const Report& r, const ChunkSink& emit) {
           representative = r.documents[cl.representative].id;
         }
         Row({r.documents[d].id, r.documents[d].location, cluster, size,
-             representative, keep[d] ? "1" : "0", std::to_string(matches[d])},
+             representative, keep[d] ? "1" : "0", std::to_string(matches[d]),
+             r.InputIdOf(d)},
             line);
       },
       emit);

@@ -2115,6 +2115,12 @@ class Page {
     h += "</summary>\n<div class=\"meta\"><span class=\"id\">";
     Esc(h, doc.id);
     h += "</span>";
+    if (doc.input_id_bytes > 0) {
+      // Renamed ID#HASH: the id the feed gave it, to look it up there.
+      h += " · came with the id <span class=\"id\">";
+      Esc(h, InputId(doc));
+      h += "</span>";
+    }
     if (!doc.date.empty()) absl::StrAppend(&h, " · ", Esc(doc.date));
     if (IsWebUrl(doc.url)) {
       absl::StrAppend(&h, " · <a href=\"", Esc(doc.url),
@@ -2280,7 +2286,9 @@ class Page {
                 {"articles before this run", n(ix.documents_before)},
                 {"indexed articles compared", n(ix.loaded)},
                 {"already indexed (same id)", n(ix.reindexed.size())},
-                {"id held by another indexed article (not added)",
+                {"id held by another indexed article (added as ID#HASH)",
+                 n(ix.id_renamed.size())},
+                {"id and ID#HASH held by other indexed articles (not added)",
                  n(ix.id_taken.size())}};
       if (ix.read_only) {
         rows.emplace_back("added", "nothing (read-only)");

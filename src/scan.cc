@@ -1185,7 +1185,9 @@ absl::StatusOr<std::vector<uint32_t>> StoriesOf(
   if (!report.ok()) return report.status();
   bool same = report->documents.size() == docs.size();
   for (size_t d = 0; same && d < docs.size(); ++d) {
-    same = report->documents[d].id == docs[d].id;
+    // By the id each came with: the index may have renamed docs[d].
+    same = InputId(report->documents[d]) == InputId(docs[d]) &&
+           report->documents[d].record_hash == docs[d].record_hash;
   }
   if (!same) {
     return absl::FailedPreconditionError(
@@ -1296,6 +1298,9 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
   size_t pair[2] = {0, 1};             // A and B in `docs`.
   size_t from_inputs = 0;
   std::optional<Index> index;
+  // Per document of the inputs: its row when the index holds it as the
+  // same article (internal::IdsInIndex::row), else 0.
+  std::vector<int64_t> indexed_rows;
   if (inputs.empty() && options.index_path.empty()) {
     // Refused before either is read: the first - drains standard input
     // for the second, and a directory (a dump, not one document) was
@@ -1362,6 +1367,21 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       if (absl::Status s = index->CheckParams(want); !s.ok()) return s;
       // One snapshot, beside any scan writing it.
       if (absl::Status s = index->BeginRead(); !s.ok()) return s;
+      // The inputs named as scan --index names them (an id the index holds
+      // for another article is ID#HASH), and those it holds as the same
+      // article found: they are in its IDF counts, not the inputs'.
+      const MinHasher hasher(options.minhash);
+      std::vector<std::vector<uint32_t>> signatures(docs.size());
+      absl::StatusOr<internal::IdsInIndex> ids = internal::MatchIdsInIndex(
+          *index, docs, [&](size_t i) -> std::span<const uint32_t> {
+            if (signatures[i].empty()) {
+              signatures[i] =
+                  hasher.Sign(ShingleText(docs[i].text, options.shingle));
+            }
+            return signatures[i];
+          });
+      if (!ids.ok()) return ids.status();
+      indexed_rows = std::move(ids->row);
     }
     for (size_t side = 0; side < 2; ++side) {
       const std::string& id = side == 0 ? a : b;
@@ -1393,6 +1413,13 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
       for (const Document& d : docs) {
         if (d.input_id_bytes > 0 && InputId(d) == id) {
           named.push_back(absl::StrCat(d.id, " (", d.location, ")"));
+        }
+      }
+      if (index) {
+        absl::StatusOr<std::vector<std::string>> names = index->NamesOf(id, 10);
+        if (!names.ok()) return names.status();
+        for (std::string& name : *names) {
+          named.push_back(absl::StrCat(name, " (in the index)"));
         }
       }
       if (!named.empty()) {
@@ -1449,34 +1476,10 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
     std::copy(stories->begin(), stories->end(), story_of.begin());
   }
   if (index) {
-    std::vector<std::string> ids;
-    for (size_t d = 0; d < from_inputs; ++d) ids.push_back(docs[d].id);
-    absl::StatusOr<std::vector<int64_t>> rows = index->FindIds(ids);
-    if (!rows.ok()) return rows.status();
+    // Documents the index holds are in its counts (as in scan --index):
+    // those found in it by id, and inputs it holds as the same article.
     for (size_t d = 0; d < docs.size(); ++d) {
-      counts[d] = d < from_inputs && (*rows)[d] == 0;
-    }
-    // An input whose id the index holds for another article counts, as in
-    // scan --index (internal::SameArticle).
-    std::vector<size_t> which;
-    std::vector<int64_t> indexed;
-    for (size_t d = 0; d < from_inputs; ++d) {
-      if ((*rows)[d] != 0) {
-        which.push_back(d);
-        indexed.push_back((*rows)[d]);
-      }
-    }
-    if (!which.empty()) {
-      absl::StatusOr<std::vector<uint32_t>> sigs =
-          index->LoadSignatures(indexed);
-      if (!sigs.ok()) return sigs.status();
-      const uint32_t k = options.minhash.num_perm;
-      for (size_t j = 0; j < which.size(); ++j) {
-        const std::vector<uint32_t> mine =
-            hasher.Sign(ShingleText(docs[which[j]].text, options.shingle));
-        counts[which[j]] = !internal::SameArticle(
-            mine, std::span<const uint32_t>(sigs->data() + j * k, k));
-      }
+      counts[d] = d < from_inputs && indexed_rows[d] == 0;
     }
   }
   if (inputs.empty()) {

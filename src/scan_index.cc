@@ -114,62 +114,11 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   documents_before_ = *before;
 
   const size_t n = docs.size();
-  std::vector<std::string> ids(n);
-  for (size_t i = 0; i < n; ++i) ids[i] = docs[i].id;
-  absl::StatusOr<std::vector<int64_t>> already = index_.FindIds(ids);
-  if (!already.ok()) return already.status();
-  already_ = *std::move(already);
-  // Not indexed under its id: the other name of its record, ID#HASH for an
-  // id alone here, ID for an id shared here (review 42b-02: a shard
-  // scanned alone after its day's scan of every shard re-added its
-  // articles under their plain ids).
-  by_other_name_.assign(n, 0);
-  std::vector<std::string> other;
-  std::vector<size_t> other_of;
-  for (size_t i = 0; i < n; ++i) {
-    if (already_[i] != 0) continue;
-    const Document& d = docs[i];
-    other.push_back(d.input_id_bytes > 0
-                        ? std::string(InputId(d))
-                        : internal::SharedIdName(d.id, d.record_hash));
-    other_of.push_back(i);
-  }
-  if (!other.empty()) {
-    absl::StatusOr<std::vector<int64_t>> found = index_.FindIds(other);
-    if (!found.ok()) return found.status();
-    std::vector<size_t> hit;
-    std::vector<int64_t> rows;
-    for (size_t j = 0; j < other.size(); ++j) {
-      if ((*found)[j] == 0) continue;
-      hit.push_back(j);
-      rows.push_back((*found)[j]);
-    }
-    // Only the same record (text and metadata) is taken for the indexed
-    // one: two records of a shared id never claim one indexed article.
-    absl::StatusOr<std::vector<IndexedVersion>> versions =
-        index_.LoadVersions(rows);
-    if (!versions.ok()) return versions.status();
-    for (size_t k = 0; k < hit.size(); ++k) {
-      const IndexedVersion& v = (*versions)[k];
-      const size_t i = other_of[hit[k]];
-      if (internal::HashRecord(v.text, v.title, v.url, v.date, v.source) !=
-          docs[i].record_hash) {
-        continue;
-      }
-      already_[i] = rows[k];
-      by_other_name_[i] = 1;
-    }
-  }
-  if (absl::Status s = FindTakenIds(signature); !s.ok()) return s;
-  // Found under the other name as the same article: named as indexed.
-  for (size_t j = 0; j < other.size(); ++j) {
-    const size_t i = other_of[j];
-    if (!by_other_name_[i] || already_[i] == 0) continue;
-    Document& d = docs[i];
-    d.input_id_bytes =
-        d.input_id_bytes > 0 ? 0 : static_cast<uint32_t>(d.id.size());
-    d.id = std::move(other[j]);
-  }
+  absl::StatusOr<IdsInIndex> ids = MatchIdsInIndex(index_, docs, signature);
+  if (!ids.ok()) return ids.status();
+  already_ = std::move(ids->row);
+  id_taken_ = std::move(ids->taken);
+  id_renamed_ = std::move(ids->renamed);
   if (absl::Status s = FindUnchanged(docs); !s.ok()) return s;
 
   // Document level: the buckets of the new signatures.
@@ -235,6 +184,133 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   return loaded;
 }
 
+absl::StatusOr<IdsInIndex> MatchIdsInIndex(
+    const Index& index, std::span<Document> docs,
+    const std::function<std::span<const uint32_t>(size_t)>& signature) {
+  const size_t n = docs.size();
+  IdsInIndex m;
+  m.by_other_name.assign(n, 0);
+  m.renamed.assign(n, 0);
+  m.taken.assign(n, 0);
+  {
+    std::vector<std::string> ids(n);
+    for (size_t i = 0; i < n; ++i) ids[i] = docs[i].id;
+    absl::StatusOr<std::vector<int64_t>> rows = index.FindIds(ids);
+    if (!rows.ok()) return rows.status();
+    m.row = *std::move(rows);
+  }
+  // The other name of document i's record: ID#HASH for an id alone here,
+  // ID for an id shared here and so named ID#HASH.
+  auto other_name = [&](size_t i) {
+    const Document& d = docs[i];
+    return d.input_id_bytes > 0 ? std::string(InputId(d))
+                                : SharedIdName(d.id, d.record_hash);
+  };
+  std::vector<std::string> new_name(n);
+  // Looks the other names of documents `which` up; one the index holds for
+  // the same record (its text and metadata, by its hash) takes that row and
+  // name. Returns which of `which` the index holds the name for, whichever
+  // record that is.
+  auto look_up_other_names = [&](const std::vector<size_t>& which)
+      -> absl::StatusOr<std::vector<char>> {
+    std::vector<std::string> names;
+    for (size_t i : which) names.push_back(other_name(i));
+    std::vector<char> held(which.size(), 0);
+    if (names.empty()) return held;
+    absl::StatusOr<std::vector<int64_t>> found = index.FindIds(names);
+    if (!found.ok()) return found.status();
+    std::vector<size_t> hit;
+    std::vector<int64_t> rows;
+    for (size_t j = 0; j < which.size(); ++j) {
+      if ((*found)[j] == 0) continue;
+      held[j] = 1;
+      hit.push_back(j);
+      rows.push_back((*found)[j]);
+    }
+    absl::StatusOr<std::vector<IndexedVersion>> versions =
+        index.LoadVersions(rows);
+    if (!versions.ok()) return versions.status();
+    for (size_t k = 0; k < hit.size(); ++k) {
+      const IndexedVersion& v = (*versions)[k];
+      const size_t i = which[hit[k]];
+      if (HashRecord(v.text, v.title, v.url, v.date, v.source) !=
+          docs[i].record_hash) {
+        continue;  // Two records of one id never claim one indexed article.
+      }
+      m.row[i] = rows[k];
+      m.by_other_name[i] = 1;
+      new_name[i] = std::move(names[hit[k]]);
+    }
+    return held;
+  };
+
+  // Not indexed under its id: perhaps under its other name (review 42b-02:
+  // a shard scanned alone after its day's scan of every shard re-added its
+  // articles under their plain ids).
+  std::vector<size_t> absent;
+  for (size_t i = 0; i < n; ++i) {
+    if (m.row[i] == 0) absent.push_back(i);
+  }
+  if (auto held = look_up_other_names(absent); !held.ok()) {
+    return held.status();
+  }
+
+  // Indexed under its id: the same article (an edit keeps most of its
+  // shingles) or another one (dumps numbering their ids from 1 each day).
+  std::vector<size_t> present;
+  std::vector<int64_t> rows;
+  for (size_t i = 0; i < n; ++i) {
+    if (m.row[i] != 0 && !m.by_other_name[i]) {
+      present.push_back(i);
+      rows.push_back(m.row[i]);
+    }
+  }
+  std::vector<size_t> other_article;
+  if (!rows.empty()) {
+    absl::StatusOr<std::vector<uint32_t>> sigs = index.LoadSignatures(rows);
+    if (!sigs.ok()) return sigs.status();
+    const size_t k = index.params().num_perm;
+    for (size_t j = 0; j < present.size(); ++j) {
+      const std::span<const uint32_t> indexed(sigs->data() + j * k, k);
+      if (!SameArticle(signature(present[j]), indexed)) {
+        m.row[present[j]] = 0;
+        other_article.push_back(present[j]);
+      }
+    }
+  }
+  // Its id names another article: the same record may be indexed under its
+  // other name (a day's dump scanned again), else it takes ID#HASH as a
+  // record of an id shared within a dump does (review 42b-05), unless that
+  // name is held too (a literal id, or 32 bits of hash alike).
+  absl::StatusOr<std::vector<char>> held = look_up_other_names(other_article);
+  if (!held.ok()) return held.status();
+  absl::flat_hash_set<std::string_view, ViewHash> ids_here;
+  if (!other_article.empty()) {
+    for (const Document& d : docs) ids_here.insert(d.id);
+  }
+  for (size_t j = 0; j < other_article.size(); ++j) {
+    const size_t i = other_article[j];
+    if (m.by_other_name[i]) continue;
+    const Document& d = docs[i];
+    std::string name = other_name(i);
+    if (d.input_id_bytes > 0 || (*held)[j] || ids_here.contains(name)) {
+      m.taken[i] = 1;
+      continue;
+    }
+    m.renamed[i] = 1;
+    new_name[i] = std::move(name);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (new_name[i].empty()) continue;
+    Document& d = docs[i];
+    // ID#HASH -> ID drops the suffix; ID -> ID#HASH keeps ID as the input id.
+    d.input_id_bytes =
+        d.input_id_bytes > 0 ? 0 : static_cast<uint32_t>(d.id.size());
+    d.id = std::move(new_name[i]);
+  }
+  return m;
+}
+
 bool SameArticle(std::span<const uint32_t> new_signature,
                  std::span<const uint32_t> indexed_signature) {
   return EstimateJaccard(new_signature, indexed_signature) >= 0.5;
@@ -263,27 +339,6 @@ void IndexedScan::AlreadyIndexed(std::vector<size_t>* which,
       rows->push_back(already_[i]);
     }
   }
-}
-
-absl::Status IndexedScan::FindTakenIds(
-    const std::function<std::span<const uint32_t>(size_t)>& signature) {
-  id_taken_.assign(already_.size(), 0);
-  std::vector<size_t> which;
-  std::vector<int64_t> rows;
-  AlreadyIndexed(&which, &rows);
-  if (rows.empty()) return absl::OkStatus();
-  absl::StatusOr<std::vector<uint32_t>> sigs = index_.LoadSignatures(rows);
-  if (!sigs.ok()) return sigs.status();
-  const uint32_t k = index_.params().num_perm;
-  for (size_t j = 0; j < which.size(); ++j) {
-    const std::span<const uint32_t> indexed(sigs->data() + j * k, k);
-    if (!SameArticle(signature(which[j]), indexed)) {
-      // Found under the other name of its record: its own name is free.
-      id_taken_[which[j]] = by_other_name_[which[j]] ? 0 : 1;
-      already_[which[j]] = 0;
-    }
-  }
-  return absl::OkStatus();
 }
 
 absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
@@ -493,9 +548,13 @@ absl::Status IndexedScan::Finish(
     }
   }
   ix.id_taken.clear();
+  ix.id_renamed.clear();
   ix.corrected.clear();
   for (size_t d = loaded; d < total; ++d) {
     if (id_taken_[d - loaded]) ix.id_taken.push_back(static_cast<uint32_t>(d));
+    if (id_renamed_[d - loaded]) {
+      ix.id_renamed.push_back(static_cast<uint32_t>(d));
+    }
     if (corrected_[d - loaded] &&
         !report->IsDamaged(static_cast<uint32_t>(d))) {
       ix.corrected.push_back(static_cast<uint32_t>(d));

@@ -40,6 +40,34 @@ namespace refrain::internal {
 bool SameArticle(std::span<const uint32_t> new_signature,
                  std::span<const uint32_t> indexed_signature);
 
+// How the ids of new documents stand in an index. Per document:
+struct IdsInIndex {
+  // The indexed row of the same article, under its id or under the other
+  // name of its record (then `by_other_name`); else 0 (new to the index).
+  std::vector<int64_t> row;
+  // 1 when `row` was found under the other name of its record: ID#HASH for
+  // an id alone in this run, ID for one shared in it (Document::
+  // input_id_bytes). The document takes that name.
+  std::vector<char> by_other_name;
+  // 1 when the index holds its id for another article (dumps that number
+  // their ids from 1 each day): the document is renamed ID#HASH, as a
+  // record of an id shared within one dump is, and added under that name.
+  std::vector<char> renamed;
+  // 1 when the index holds its id for another article and the name
+  // ID#HASH is held too (an id shared in this run, a literal id, or a hash
+  // alike): compared as new, not added (IndexSummary::id_taken).
+  std::vector<char> taken;
+};
+
+// Looks the ids of `docs` up in `index` and renames the documents that
+// take another name (by_other_name, renamed). `signature(i)` is the MinHash
+// signature of docs[i] (asked only of documents whose id is indexed).
+// scan --index and compare --index share it, so that both count the same
+// documents as indexed.
+absl::StatusOr<IdsInIndex> MatchIdsInIndex(
+    const Index& index, std::span<Document> docs,
+    const std::function<std::span<const uint32_t>(size_t)>& signature);
+
 // Whether two texts are the same once every run of ASCII whitespace is one
 // space and both ends are trimmed: a feed that re-serializes yesterday's
 // articles (CRLF for LF, a trailing newline, reflowed paragraphs) delivers
@@ -101,10 +129,6 @@ class IndexedScan {
   void AlreadyIndexed(std::vector<size_t>* which,
                       std::vector<int64_t>* rows) const;
 
-  // Sets id_taken_ for the new documents whose id is indexed for another
-  // article, and clears their already_.
-  absl::Status FindTakenIds(
-      const std::function<std::span<const uint32_t>(size_t)>& signature);
   // Sets same_text_ and unchanged_ from the indexed texts of the already_
   // documents.
   absl::Status FindUnchanged(std::span<const Document> docs);
@@ -121,15 +145,14 @@ class IndexedScan {
   Index index_;
   const ScanOptions* options_;
   uint64_t documents_before_ = 0;
-  // Per new document: its row in the index when its id is already indexed
-  // for the same article (it is compared but not added again), else 0.
+  // Per new document: its row in the index when it is already indexed as
+  // the same article (it is compared but not added again), else 0
+  // (IdsInIndex::row).
   std::vector<int64_t> already_;
-  // Per new document: 1 when its id is indexed for another article
-  // (IndexSummary::id_taken): compared as new, not added.
+  // Per new document: IdsInIndex::taken (IndexSummary::id_taken) and
+  // IdsInIndex::renamed (IndexSummary::id_renamed).
   std::vector<char> id_taken_;
-  // Per new document: 1 when already_ found it under the other name of its
-  // record (FindRelated), which it takes if it is the same article.
-  std::vector<char> by_other_name_;
+  std::vector<char> id_renamed_;
   // Per new document: 1 when it is already indexed (already_) with the
   // same text up to whitespace; the others of already_ replace their
   // indexed version.

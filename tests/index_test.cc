@@ -26,6 +26,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "hash.h"
 #include "refrain/generate.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -328,9 +329,9 @@ TEST(Index, DocumentsCsvDropsRepostsOfIndexedArticles) {
   WriteDocumentsCsv(second, out);
   EXPECT_EQ(out.str(),
             "id,location,cluster,cluster_size,representative,keep,"
-            "claim_matches\r\n" +
-                Seed(2) + "," + Seed(2) + ",,,,1,0\r\n" + (d / "repost.txt") +
-                "," + (d / "repost.txt") + ",0,2," + Seed(1) + ",0,0\r\n");
+            "claim_matches,input_id\r\n" +
+                Seed(2) + "," + Seed(2) + ",,,,1,0,\r\n" + (d / "repost.txt") +
+                "," + (d / "repost.txt") + ",0,2," + Seed(1) + ",0,0,\r\n");
 
   // Dump 3 sends 000 again under its id (a feed re-delivering it) and 003:
   // 000 was kept by dump 1, so this dump's dataset keeps only 003, whether
@@ -356,9 +357,11 @@ TEST(Index, DocumentsCsvDropsRepostsOfIndexedArticles) {
 
 // Dumps that number their ids from 1 each day: day 2's "a" is another
 // article than day 1's. It is compared as a new article (so day 2's copy
-// of day 1's "a" is found), kept, and not added; an edited re-delivery of
-// day 1's "a" is still the same article.
-TEST(Index, AnIdReusedForAnotherArticleDoesNotHideTheIndexedOne) {
+// of day 1's "a" is found), renamed a#HASH as a record of an id shared
+// within one dump is, and added under that name; scanned again, it is
+// found under that name. An edited re-delivery of day 1's "a" is still the
+// same article.
+TEST(Index, AnIdReusedForAnotherArticleIsAddedUnderANameOfItsOwn) {
   TempDir d;
   const std::string db = d / "news.db";
   auto record = [](const std::string& id, const std::string& path) {
@@ -367,14 +370,28 @@ TEST(Index, AnIdReusedForAnotherArticleDoesNotHideTheIndexedOne) {
   WriteFile(d / "day1.jsonl", record("a", Seed(0)));
   Scan({d / "day1.jsonl"}, db);
   WriteFile(d / "day2.jsonl", record("a", Seed(2)) + record("b", Seed(0)));
+  std::string name;  // Day 2's "a".
   for (const bool read_only : {true, false}) {
     ScanOptions o;
     o.index_read_only = read_only;
     Report day2 = Scan({d / "day2.jsonl"}, db, o);
     const uint32_t l = day2.index.loaded;
     ASSERT_EQ(l, 1u) << read_only;  // Day 1's "a", found by day 2's "b".
+    EXPECT_EQ(day2.documents[0].id, "a");
     EXPECT_TRUE(day2.index.reindexed.empty());
-    EXPECT_EQ(day2.index.id_taken, std::vector<uint32_t>{l}) << read_only;
+    EXPECT_TRUE(day2.index.id_taken.empty());
+    EXPECT_EQ(day2.index.id_renamed, std::vector<uint32_t>{l}) << read_only;
+    const Document& renamed = day2.documents[l];
+    EXPECT_EQ(InputId(renamed), "a");
+    EXPECT_EQ(renamed.id, internal::SharedIdName("a", renamed.record_hash));
+    EXPECT_EQ(day2.index.StatusOf(l), nullptr);  // New to the index.
+    name = renamed.id;
+    std::ostringstream csv;
+    WriteDocumentsCsv(day2, csv);
+    const size_t row = csv.str().find("\r\n" + name + ",");
+    ASSERT_NE(row, std::string::npos) << csv.str();
+    EXPECT_EQ(csv.str().substr(csv.str().find("\r\n", row + 2) - 2, 2), ",a")
+        << csv.str();  // input_id
     const auto pairs = PairsById(day2);
     ASSERT_EQ(pairs.size(), 1u);
     EXPECT_EQ(pairs.begin()->first, PairKey("a", "b"));
@@ -384,15 +401,56 @@ TEST(Index, AnIdReusedForAnotherArticleDoesNotHideTheIndexedOne) {
     EXPECT_EQ(keep[l + 1], 0) << read_only;  // "b": a copy of indexed "a".
     std::ostringstream summary;
     WriteSummary(day2, summary);
-    EXPECT_NE(summary.str().find("1 new articles have an id the index holds "
-                                 "for another article (a)"),
+    EXPECT_NE(summary.str().find(absl::StrCat(
+                  "1 new article has an id the index holds for another "
+                  "article: ",
+                  read_only ? "named" : "added",
+                  " as ID#HASH, 8 hex digits of "
+                  "a hash of the record (",
+                  name)),
               std::string::npos)
         << summary.str();
-    EXPECT_EQ(day2.index.added, read_only ? 0u : 1u);  // "b" alone.
+    // Not the line about ids shared within the dump.
+    EXPECT_EQ(summary.str().find("records with another text"),
+              std::string::npos)
+        << summary.str();
+    EXPECT_EQ(day2.index.added, read_only ? 0u : 2u);
   }
-  absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
-  ASSERT_TRUE(index.ok()) << index.status();
-  EXPECT_EQ(*index->CountDocuments(), 2u);
+  {
+    absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
+    ASSERT_TRUE(index.ok()) << index.status();
+    EXPECT_EQ(*index->CountDocuments(), 3u);
+    const std::vector<std::string> ids = {"a", name, "b"};
+    absl::StatusOr<std::vector<int64_t>> rows = index->FindIds(ids);
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    for (int64_t row : *rows) EXPECT_NE(row, 0);
+  }
+  // Day 2 scanned again: every article found, under the name it was given.
+  Report again = Scan({d / "day2.jsonl"}, db);
+  EXPECT_EQ(again.index.reindexed.size(), 2u);
+  EXPECT_TRUE(again.index.id_renamed.empty());
+  EXPECT_EQ(again.index.added, 0u);
+  EXPECT_EQ(again.documents[again.index.loaded].id, name);
+
+  // When the name a#HASH is held by yet another article, day 2's "a" cannot
+  // be named: compared, kept, not added.
+  WriteFile(d / "other.jsonl", record(name, Seed(1)));
+  const std::string db2 = d / "other.db";
+  Scan({d / "day1.jsonl"}, db2);
+  Scan({d / "other.jsonl"}, db2);
+  Report clash = Scan({d / "day2.jsonl"}, db2);
+  const uint32_t l = clash.index.loaded;
+  EXPECT_EQ(clash.index.id_taken, std::vector<uint32_t>{l});
+  EXPECT_TRUE(clash.index.id_renamed.empty());
+  EXPECT_EQ(clash.documents[l].id, "a");
+  EXPECT_EQ(clash.index.added, 1u);  // "b" alone.
+  std::ostringstream summary;
+  WriteSummary(clash, summary);
+  EXPECT_NE(summary.str().find("1 new article has an id the index holds for "
+                               "another article, and the name ID#HASH is "
+                               "taken too (a)"),
+            std::string::npos)
+      << summary.str();
 
   // Day 1's "a" again, with a paragraph added: the same article.
   WriteFile(d / "day3.jsonl",
@@ -2127,6 +2185,45 @@ TEST(Index, RemoveByDumpAndDryRun) {
   EXPECT_EQ(RunRefrain("index remove " + db + " --dump 2 --id x").exit_code, 2);
 }
 
+// Two articles that came with the id "x" are indexed as x#HASH: removing
+// "x" names them rather than only saying "x" is not there (review 42b-03).
+TEST(Index, RemovingAnIdGivenToSeveralArticlesListsTheirNames) {
+  TempDir d;
+  auto record = [](const std::string& id, const std::string& path) {
+    return nlohmann::json{{"id", id}, {"text", ReadFile(path)}}.dump() + "\n";
+  };
+  WriteFile(d / "dump.jsonl", record("x", Seed(0)) + record("x", Seed(2)) +
+                                  record("xy", Seed(1)));
+  const std::string db = d / "news.db";
+  const Report r = Scan({d / "dump.jsonl"}, db);
+  ASSERT_EQ(r.RenamedIds(), 2u);
+  std::vector<std::string> names = {r.documents[0].id, r.documents[1].id};
+  std::sort(names.begin(), names.end());
+  testing::CommandResult rm = RunRefrain("index remove " + db + " --id x");
+  EXPECT_EQ(rm.exit_code, 1) << rm.err;
+  EXPECT_NE(rm.err.find("1 id not in the index: x\n"), std::string::npos)
+      << rm.err;
+  EXPECT_NE(rm.err.find("'x' is indexed under 2 names (articles that came "
+                        "with that id when others had it too): " +
+                        names[0] + ", " + names[1] +
+                        "; remove those by name (--id NAME)"),
+            std::string::npos)
+      << rm.err;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
+  // compare by that id names them too.
+  testing::CommandResult cmp = RunRefrain("compare x xy --index " + db);
+  EXPECT_EQ(cmp.exit_code, 2) << cmp.err;
+  EXPECT_NE(cmp.err.find(names[0] + " (in the index), " + names[1] +
+                         " (in the index); give one of these names"),
+            std::string::npos)
+      << cmp.err;
+  EXPECT_EQ(RunRefrain("compare " + names[1] + " xy --index " + db).exit_code,
+            0);
+  EXPECT_EQ(RunRefrain("index remove " + db + " --id " + names[0]).exit_code,
+            0);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
+}
+
 // A list of retractions comes out in one transaction and one VACUUM:
 // --id given again, or --ids-from a file (CRLF lines, blank lines) or
 // standard input. Like rm, ids not in the index are named and fail the
@@ -2475,7 +2572,7 @@ TEST(Index, CompareCountsAnInputWhoseIdIsTakenAsTheScanDoes) {
   ScanOptions read_only;
   read_only.index_read_only = true;
   const Report checked = Scan({d / "new.jsonl"}, db, read_only);
-  ASSERT_EQ(checked.index.id_taken.size(), 1u);
+  ASSERT_EQ(checked.index.id_renamed.size(), 1u);
   ASSERT_GE(checked.claims.matches.size(), 2u);
   ExpectCompareGivesTheScanScores(checked, {d / "new.jsonl"}, db);
 }

@@ -106,13 +106,13 @@ TEST(ReportCsv, DocumentsSayWhichToKeepWhenDeduplicating) {
   r.documents[1].location = "dump.jsonl:2";
   EXPECT_EQ(DocumentsCsv(r),
             "id,location,cluster,cluster_size,representative,keep,"
-            "claim_matches\r\n"
-            "plain,dump.jsonl:1,0,3,plain,1,1\r\n"
-            "\"comma,id\",dump.jsonl:2,0,3,plain,0,2\r\n"
-            "\"quote\"\"id\",,0,3,plain,0,0\r\n"
-            "\"line\nbreak\",,1,2,\"line\nbreak\",1,1\r\n"
-            "\"cr\rid\",,1,2,\"line\nbreak\",0,0\r\n"
-            "ünï ✓,,,,,1,2\r\n");
+            "claim_matches,input_id\r\n"
+            "plain,dump.jsonl:1,0,3,plain,1,1,\r\n"
+            "\"comma,id\",dump.jsonl:2,0,3,plain,0,2,\r\n"
+            "\"quote\"\"id\",,0,3,plain,0,0,\r\n"
+            "\"line\nbreak\",,1,2,\"line\nbreak\",1,1,\r\n"
+            "\"cr\rid\",,1,2,\"line\nbreak\",0,0,\r\n"
+            "ünï ✓,,,,,1,2,\r\n");
 }
 
 TEST(ReportCsv, DocumentsOfAnIndexedScanAreTheNewOnes) {
@@ -135,9 +135,9 @@ TEST(ReportCsv, DocumentsOfAnIndexedScanAreTheNewOnes) {
   }
   EXPECT_EQ(DocumentsCsv(r),
             "id,location,cluster,cluster_size,representative,keep,"
-            "claim_matches\r\n"
-            "new-a,new-a.txt,,,,1,0\r\n"
-            "new-b,new-b.txt,0,2,old-a,0,0\r\n");
+            "claim_matches,input_id\r\n"
+            "new-a,new-a.txt,,,,1,0,\r\n"
+            "new-b,new-b.txt,0,2,old-a,0,0,\r\n");
 }
 
 TEST(ReportCsv, PairsQuoteOnlyWhatRfc4180Requires) {
@@ -182,7 +182,7 @@ TEST(ReportCsv, EmptyReportHasHeadersOnly) {
   Report r;
   EXPECT_EQ(DocumentsCsv(r),
             "id,location,cluster,cluster_size,representative,keep,"
-            "claim_matches\r\n");
+            "claim_matches,input_id\r\n");
   EXPECT_EQ(PairsCsv(r), "a,b,jaccard,containment,estimate,cluster,scope\r\n");
   EXPECT_EQ(
       ClaimsCsv(r),
@@ -259,7 +259,7 @@ for row, m in zip(claims[1:], want):
 docs = rows(sys.argv[4])
 want = report["documents"]
 if docs[0] != ["id", "location", "cluster", "cluster_size", "representative",
-               "keep", "claim_matches"]:
+               "keep", "claim_matches", "input_id"]:
     bad.append("documents header %r" % docs[0])
 if len(docs) - 1 != len(want):
     bad.append("documents: %d rows, report.json has %d" % (len(docs) - 1, len(want)))
@@ -268,7 +268,8 @@ for m in report["claims"]["matches"]:
     for d in {m["a"]["doc"], m["b"]["doc"]}:
         in_matches[d] = in_matches.get(d, 0) + 1
 for row, d in zip(docs[1:], want):
-    ok = len(row) == 7 and row[0] == d["id"] and row[1] == d["location"]
+    ok = (len(row) == 8 and row[0] == d["id"] and row[1] == d["location"] and
+          row[7] == d.get("input_id", ""))
     if ok and row[2] == "":
         ok = row[3:6] == ["", "", "1"] and not any(
             d["id"] in c["members"] for c in clusters)

@@ -940,6 +940,20 @@ TEST(ReportHtml, IndexedScanBadgesArticlesOfEarlierDumps) {
   html = Html(r);
   EXPECT_EQ(Count(html, ">id taken in the index</span>"), 2u);
   r.index.id_taken = {};
+  // Renamed ID#HASH (its id held by another indexed article): the id it
+  // came with is shown beside its name.
+  r.documents[1].id = "new-1#0badcafe";
+  r.documents[1].input_id_bytes = 5;
+  r.index.id_renamed = {1};
+  html = Html(r);
+  EXPECT_EQ(Count(html, "came with the id <span class=\"id\">new-1</span>"),
+            1u);
+  EXPECT_NE(html.find("<td>id held by another indexed article (added as "
+                      "ID#HASH)</td><td>1</td>"),
+            std::string::npos);
+  r.documents[1].id = "new-1";
+  r.documents[1].input_id_bytes = 0;
+  r.index.id_renamed = {};
   r.index.read_only = true;
   html = Html(r);
   EXPECT_NE(html.find("<td>added</td><td>nothing (read-only)</td>"),

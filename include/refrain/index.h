@@ -272,6 +272,10 @@ struct RemoveResult {
   uint64_t unparsed_dates_kept = 0;
   // Of RemoveFilter::ids, those no indexed document has, in their order.
   std::vector<std::string> missing_ids;
+  // For each of missing_ids, the indexed ids ID#... (at most 11, in byte
+  // order): the names scan gives articles that came with that id when
+  // several had it (Document::input_id_bytes).
+  std::vector<std::vector<std::string>> missing_id_names;
   // The database's pages once the removal holds the lock (some may be in
   // the WAL), then the file after VACUUM and its checkpoint (before, when
   // nothing was removed).
@@ -336,6 +340,12 @@ class Index {
   // not indexed. One B-tree look-up per id.
   absl::StatusOr<std::vector<int64_t>> FindIds(
       std::span<const std::string> ids) const;
+
+  // The indexed ids "ID#..." in byte order, at most `limit`: the names of
+  // articles that came with `id` when another had it too (scan names them
+  // ID#HASH), for a look-up by the id they came with.
+  absl::StatusOr<std::vector<std::string>> NamesOf(std::string_view id,
+                                                   size_t limit) const;
 
   // Indexed documents sharing an LSH bucket with new documents whose band
   // keys are `band_keys` (n x lsh.bands, BandKey of each signature, repeats

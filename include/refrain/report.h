@@ -123,8 +123,14 @@ struct IndexSummary {
   // New documents whose id the index holds for another article (their
   // signatures share under half their slots: ids reused by dumps that
   // number from 1 each day, or standard input read as "<stdin>" each
-  // time). Compared as the new articles they are, but not added: an id
-  // names one indexed article. Indexes into Report::documents, ascending.
+  // time), renamed ID#HASH as a record of an id shared within one dump is
+  // (Document::input_id_bytes gives the id it came with), and added under
+  // that name. Indexes into Report::documents, ascending.
+  std::vector<uint32_t> id_renamed;
+  // The same, when the name ID#HASH is held too (by another article, or
+  // the id is shared in this run and so already ID#HASH): compared as the
+  // new articles they are, but not added, since an id names one indexed
+  // article. Indexes into Report::documents, ascending.
   std::vector<uint32_t> id_taken;
   // What the index knew of new document d: "unchanged" or "edited" (in
   // `reindexed`, text the indexed one up to whitespace or not), "id_taken",
@@ -165,8 +171,10 @@ struct Report {
   // location (empty if none).
   uint64_t duplicate_ids = 0;
   std::string first_duplicate_id;
-  // Documents named "ID#HASH" because records with other texts or metadata
-  // gave their id (RepeatedIds::kRename; Document::input_id_bytes).
+  // Documents named "ID#HASH" (Document::input_id_bytes) because records
+  // with other texts or metadata gave their id (RepeatedIds::kRename), or
+  // because the index holds their id for another article
+  // (IndexSummary::id_renamed).
   uint64_t RenamedIds() const {
     return static_cast<uint64_t>(
         std::count_if(documents.begin(), documents.end(),

@@ -1295,6 +1295,21 @@ int RunIndexCheck(const IndexFlags& f) {
   return kExitOk;
 }
 
+// An id is bytes: a control byte is shown as \xNN, not sent to the
+// terminal.
+std::string Printable(std::string_view id) {
+  std::string out;
+  for (const char c : id) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {
+      absl::StrAppend(&out, absl::StrFormat("\\x%02X", b));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 int RunIndexRemove(const IndexFlags& f) {
   refrain::RemoveFilter filter = f.remove;
   if (!f.ids_from.empty()) {
@@ -1347,15 +1362,7 @@ int RunIndexRemove(const IndexFlags& f) {
     std::string listed;
     for (size_t i = 0; i < r->missing_ids.size() && i < 10; ++i) {
       if (i > 0) listed += ", ";
-      // An id is bytes: a control byte is shown, not sent to the terminal.
-      for (const char c : r->missing_ids[i]) {
-        const auto b = static_cast<unsigned char>(c);
-        if (b < 0x20 || b == 0x7F) {
-          absl::StrAppend(&listed, absl::StrFormat("\\x%02X", b));
-        } else {
-          listed.push_back(c);
-        }
-      }
+      listed += Printable(r->missing_ids[i]);
     }
     if (r->missing_ids.size() > 10) {
       absl::StrAppend(&listed, " and ", r->missing_ids.size() - 10, " more");
@@ -1363,6 +1370,25 @@ int RunIndexRemove(const IndexFlags& f) {
     std::cerr << "refrain: " << r->missing_ids.size()
               << (r->missing_ids.size() == 1 ? " id" : " ids")
               << " not in the index: " << listed << "\n";
+    // Articles that came with an id another had are indexed as ID#HASH
+    // (input_id in report.json): a retraction by the id they came with
+    // names none of them.
+    for (size_t i = 0; i < r->missing_id_names.size(); ++i) {
+      const std::vector<std::string>& names = r->missing_id_names[i];
+      if (names.empty()) continue;
+      std::cerr << "refrain: '" << Printable(r->missing_ids[i])
+                << "' is indexed under "
+                << (names.size() > 10
+                        ? "more than 10 names"
+                        : absl::StrCat(names.size(), " name",
+                                       names.size() == 1 ? "" : "s"))
+                << " (articles that came with that id when others had it "
+                   "too): ";
+      for (size_t k = 0; k < names.size() && k < 10; ++k) {
+        std::cerr << (k > 0 ? ", " : "") << Printable(names[k]);
+      }
+      std::cerr << "; remove those by name (--id NAME)\n";
+    }
   } else if (r->documents == 0 && filter.ids.empty() && filter.before.empty()) {
     missing = true;
     std::cerr << "refrain: no indexed document has that "
