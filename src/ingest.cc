@@ -32,6 +32,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -1654,7 +1655,73 @@ bool IsBlank(std::string_view text) {
 // headline's.
 constexpr size_t kMaxTitleBytes = 300;
 
+// Words with a letter (ASCII, or any non-ASCII byte) in `line`.
+int LetterWords(std::string_view line) {
+  int words = 0;
+  bool in_word = false, letter = false;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    const auto c = i < line.size() ? static_cast<unsigned char>(line[i]) : ' ';
+    if (c == ' ' || c == '\t') {
+      words += in_word && letter;
+      in_word = letter = false;
+      continue;
+    }
+    in_word = true;
+    letter = letter || absl::ascii_isalpha(c) || c >= 0x80;
+  }
+  return words;
+}
+
+// Where a scraped page's text begins with a line such as "Skip to content",
+// the offset just past it. Where it begins with a block of at least three
+// short lines before its first blank line, each of under three words with a
+// letter (a weather widget, a city, a date: "14 C / Los Angeles / Saturday,
+// March 25, 2023"), the offset just past that block; else 0. A headline of
+// one or two words ("Newcastle 2-1 Bolton") stands alone on its line, or
+// starts a block of longer lines.
+size_t PageFurniture(std::string_view text) {
+  size_t pos = 0;
+  int lines = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find_first_of("\r\n", pos);
+    if (nl == std::string_view::npos) return 0;
+    uint32_t b = static_cast<uint32_t>(pos), e = static_cast<uint32_t>(nl);
+    internal::TrimSpace(text, &b, &e);
+    // A page's link for screen readers ("Skip to content", WordPress's
+    // 'Press "Enter" to skip to content'), copied with its text.
+    if (lines == 0 && b < e && e - b <= 60) {
+      const std::string line =
+          absl::AsciiStrToLower(absl::string_view(text.data() + b, e - b));
+      if (line.find("skip to content") != std::string::npos ||
+          line.find("skip to main content") != std::string::npos) {
+        return nl;
+      }
+    }
+    if (b == e) {
+      if (lines > 0) return lines >= 3 ? nl : 0;  // The block's end.
+    } else if (e - b > 40 || LetterWords(text.substr(b, e - b)) >= 3) {
+      return 0;
+    } else {
+      ++lines;
+    }
+    // CRLF is one line end.
+    pos = text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n'
+              ? nl + 2
+              : nl + 1;
+  }
+  return 0;
+}
+
 std::string TitleLine(std::string_view text) {
+  // The headline after a page's furniture, if one follows (three words or
+  // more, with a body after it); else the first line, as for any text.
+  if (const size_t after = PageFurniture(text); after > 0) {
+    std::string title = TitleLine(text.substr(after));
+    if (!title.empty() && LetterWords(title) >= 3 &&
+        !title.ends_with("\u2026")) {
+      return title;
+    }
+  }
   size_t pos = 0;
   while (pos < text.size()) {
     size_t nl = text.find_first_of("\r\n", pos);

@@ -540,6 +540,37 @@ TEST(Ingest, TextFileIdsDoNotDependOnHowTheDirectoryIsTyped) {
   std::filesystem::current_path(was);
 }
 
+// A scraped page opening with a block of short lines (a weather widget, a
+// city, a date) has its headline after them, as corpus/003 does; a short
+// headline alone on its line, or fewer than three short lines, is still
+// the title.
+TEST(Ingest, TitleSkipsAPagesFurniture) {
+  TempDir d;
+  WriteFile(d / "a.txt",
+            "14 C\nLos Angeles\nSaturday, March 25, 2023\n\nRussia accredits "
+            "Taliban, expresses concern\n\nMoscow - Body of the article.\n");
+  WriteFile(d / "b.txt", "Newcastle 2-1 Bolton\n\nNewcastle beat Bolton.\n");
+  WriteFile(d / "c.txt", "Sport\nFootball\n\nThe match report.\nMore.\n");
+  WriteFile(d / "d.txt", "14 C\r\nParis\r\nMonday\r\n\r\nOnly one line");
+  WriteFile(d / "e.txt", "14 C\nParis\nMonday\n\nTwo words\nBody text here.");
+  WriteFile(d / "f.txt",
+            "Press \"Enter\" to skip to content\n\nRussia Warns of Threat\n\n"
+            "By a reporter.\n");
+  WriteFile(d / "g.txt",
+            "Skip to main content\r\nOil prices rise again\r\nBody.");
+  Ingested r = IngestAll({d / "a.txt", d / "b.txt", d / "c.txt", d / "d.txt",
+                          d / "e.txt", d / "f.txt", d / "g.txt"});
+  ASSERT_EQ(r.docs.size(), 7u);
+  EXPECT_EQ(r.docs[5].title, "Russia Warns of Threat");
+  EXPECT_EQ(r.docs[6].title, "Oil prices rise again");
+  EXPECT_EQ(r.docs[0].title, "Russia accredits Taliban, expresses concern");
+  EXPECT_EQ(r.docs[1].title, "Newcastle 2-1 Bolton");
+  EXPECT_EQ(r.docs[2].title, "Sport");  // Two lines: not furniture.
+  EXPECT_EQ(r.docs[3].title, "14 C");   // Nothing titled after them.
+  EXPECT_EQ(r.docs[4].title, "14 C");   // Under three words after them.
+  EXPECT_EQ(r.docs[0].text.substr(0, 4), "14 C");  // The text is untouched.
+}
+
 TEST(Ingest, TextOfOneLineHasNoTitle) {
   TempDir d;
   WriteFile(d / "a.txt", "Only a line. Two sentences.");
