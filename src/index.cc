@@ -1622,6 +1622,33 @@ absl::StatusOr<std::vector<std::string>> Index::NamesOf(std::string_view id,
   return out;
 }
 
+absl::StatusOr<std::vector<std::vector<IndexedName>>> Index::FindIdFamilies(
+    std::span<const std::string> ids, size_t limit) const {
+  absl::StatusOr<Stmt> st = impl_->Prepare(
+      "SELECT id, num FROM doc WHERE id = ?1 UNION ALL SELECT * FROM (SELECT "
+      "id, num FROM doc WHERE id > ?2 AND id < ?3 ORDER BY id LIMIT ?4)");
+  if (!st.ok()) return st.status();
+  std::vector<std::vector<IndexedName>> out(ids.size());
+  std::string from, to;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    from = ids[i] + "#";  // ID#... sorts between "ID#" and "ID$".
+    to = ids[i] + "$";
+    st->BindText(1, ids[i]).BindText(2, from).BindText(3, to).Bind(
+        4, static_cast<int64_t>(limit));
+    for (;;) {
+      absl::StatusOr<bool> row = st->Step();
+      if (!row.ok()) {
+        st->Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      out[i].push_back(IndexedName{st->Text(0), st->Int(1)});
+    }
+    st->Reset();
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<int64_t>> Index::FindDocuments(
     std::span<const uint64_t> band_keys, uint32_t max_bucket) const {
   const uint32_t bands = impl_->params.lsh.bands;

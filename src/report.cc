@@ -1190,10 +1190,10 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     }
     if (!ix.id_taken.empty()) {
       out << absl::StrFormat(
-          "  %s an id the index holds for another article, and the name "
-          "ID#HASH is taken too (%s): compared as new articles but not "
-          "added; give each article an id of its own (index.id_taken in "
-          "report.json)\n",
+          "  %s an id the index holds for another article, and its other "
+          "name (ID#HASH, or ID for an id shared in this dump) is held too "
+          "(%s): compared as new articles but not added; give each article "
+          "an id of its own (index.id_taken in report.json)\n",
           N(ix.id_taken.size(), "new article has", "new articles have"),
           FirstIds(r, ix.id_taken));
     }
@@ -1251,13 +1251,16 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                       Line(r.first_duplicate_id)));
   }
   // Renamed for an id shared in the dump; those renamed for an id the
-  // index holds (index.id_renamed) have their own line.
+  // index holds (index.id_renamed) have their own line, and those named as
+  // their indexed version none.
   uint64_t renamed = 0;
   const Document* first_renamed = nullptr;
+  auto in = [](const std::vector<uint32_t>& v, uint32_t d) {
+    return std::binary_search(v.begin(), v.end(), d);
+  };
   for (uint32_t d = r.index.loaded; d < r.documents.size(); ++d) {
-    if (r.documents[d].input_id_bytes == 0 ||
-        std::binary_search(r.index.id_renamed.begin(), r.index.id_renamed.end(),
-                           d)) {
+    if (r.documents[d].input_id_bytes == 0 || in(r.index.id_renamed, d) ||
+        in(r.index.named_as_indexed, d)) {
       continue;
     }
     if (renamed++ == 0) first_renamed = &r.documents[d];

@@ -1419,13 +1419,20 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
         absl::StatusOr<std::vector<std::string>> names = index->NamesOf(id, 10);
         if (!names.ok()) return names.status();
         for (std::string& name : *names) {
+          // A document of the inputs named as its indexed version is listed
+          // once, as the inputs' (review 43a-05).
+          if (std::any_of(docs.begin(), docs.end(),
+                          [&](const Document& d) { return d.id == name; })) {
+            continue;
+          }
           named.push_back(absl::StrCat(name, " (in the index)"));
         }
       }
       if (!named.empty()) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "id '", id, "' was given to ", named.size(),
-            " records with other texts or metadata, each named ID#HASH: ",
+            "no document has the id '", id, "', but ", named.size(),
+            named.size() == 1 ? " has" : " have", " a name of the form '", id,
+            "#...' (scan names a record ID#HASH when another had its id): ",
             absl::StrJoin(named, ", "), "; give one of these names"));
       }
       return absl::NotFoundError(absl::StrCat(

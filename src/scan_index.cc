@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -119,6 +120,7 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   already_ = std::move(ids->row);
   id_taken_ = std::move(ids->taken);
   id_renamed_ = std::move(ids->renamed);
+  by_other_name_ = std::move(ids->by_other_name);
   if (absl::Status s = FindUnchanged(docs); !s.ok()) return s;
 
   // Document level: the buckets of the new signatures.
@@ -189,123 +191,172 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     const std::function<std::span<const uint32_t>(size_t)>& signature) {
   const size_t n = docs.size();
   IdsInIndex m;
+  m.row.assign(n, 0);
   m.by_other_name.assign(n, 0);
   m.renamed.assign(n, 0);
   m.taken.assign(n, 0);
+  if (n == 0) return m;
+
+  // The indexed articles that came with each document's input id: ID, and
+  // ID#... (scan's names for an id several articles had).
+  constexpr size_t kMaxNames = 64;
+  std::vector<std::string> input_ids(n);
+  for (size_t i = 0; i < n; ++i) input_ids[i] = std::string(InputId(docs[i]));
+  absl::StatusOr<std::vector<std::vector<IndexedName>>> families =
+      index.FindIdFamilies(input_ids, kMaxNames);
+  if (!families.ok()) return families.status();
+  // The name each record gives (ID#HASH) is looked up on its own, so that
+  // the same record and the names a document may take are known exactly
+  // however many names its id has.
+  std::vector<std::string> content_names(n);
+  for (size_t i = 0; i < n; ++i) {
+    content_names[i] = SharedIdName(input_ids[i], docs[i].record_hash);
+  }
   {
-    std::vector<std::string> ids(n);
-    for (size_t i = 0; i < n; ++i) ids[i] = docs[i].id;
-    absl::StatusOr<std::vector<int64_t>> rows = index.FindIds(ids);
-    if (!rows.ok()) return rows.status();
-    m.row = *std::move(rows);
-  }
-  // The other name of document i's record: ID#HASH for an id alone here,
-  // ID for an id shared here and so named ID#HASH.
-  auto other_name = [&](size_t i) {
-    const Document& d = docs[i];
-    return d.input_id_bytes > 0 ? std::string(InputId(d))
-                                : SharedIdName(d.id, d.record_hash);
-  };
-  std::vector<std::string> new_name(n);
-  // Looks the other names of documents `which` up; one the index holds for
-  // the same record (its text and metadata, by its hash) takes that row and
-  // name. Returns which of `which` the index holds the name for, whichever
-  // record that is.
-  auto look_up_other_names = [&](const std::vector<size_t>& which)
-      -> absl::StatusOr<std::vector<char>> {
-    std::vector<std::string> names;
-    for (size_t i : which) names.push_back(other_name(i));
-    std::vector<char> held(which.size(), 0);
-    if (names.empty()) return held;
-    absl::StatusOr<std::vector<int64_t>> found = index.FindIds(names);
+    absl::StatusOr<std::vector<int64_t>> found = index.FindIds(content_names);
     if (!found.ok()) return found.status();
-    std::vector<size_t> hit;
-    std::vector<int64_t> rows;
-    for (size_t j = 0; j < which.size(); ++j) {
-      if ((*found)[j] == 0) continue;
-      held[j] = 1;
-      hit.push_back(j);
-      rows.push_back((*found)[j]);
-    }
-    absl::StatusOr<std::vector<IndexedVersion>> versions =
-        index.LoadVersions(rows);
-    if (!versions.ok()) return versions.status();
-    for (size_t k = 0; k < hit.size(); ++k) {
-      const IndexedVersion& v = (*versions)[k];
-      const size_t i = which[hit[k]];
-      if (HashRecord(v.text, v.title, v.url, v.date, v.source) !=
-          docs[i].record_hash) {
-        continue;  // Two records of one id never claim one indexed article.
+    for (size_t i = 0; i < n; ++i) {
+      if ((*found)[i] == 0) continue;
+      std::vector<IndexedName>& f = (*families)[i];
+      if (std::none_of(f.begin(), f.end(), [&](const IndexedName& c) {
+            return c.id == content_names[i];
+          })) {
+        f.push_back(IndexedName{content_names[i], (*found)[i]});
       }
-      m.row[i] = rows[k];
-      m.by_other_name[i] = 1;
-      new_name[i] = std::move(names[hit[k]]);
     }
-    return held;
+  }
+  std::vector<int64_t> rows;
+  for (const auto& f : *families) {
+    for (const IndexedName& c : f) rows.push_back(c.row);
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  absl::StatusOr<std::vector<uint32_t>> sigs = index.LoadSignatures(rows);
+  if (!sigs.ok()) return sigs.status();
+  const size_t k = index.params().num_perm;
+  auto indexed_signature = [&](int64_t row) {
+    const size_t at = static_cast<size_t>(
+        std::lower_bound(rows.begin(), rows.end(), row) - rows.begin());
+    return std::span<const uint32_t>(sigs->data() + at * k, k);
   };
 
-  // Not indexed under its id: perhaps under its other name (review 42b-02:
-  // a shard scanned alone after its day's scan of every shard re-added its
-  // articles under their plain ids).
-  std::vector<size_t> absent;
+  // Each document's candidates: the articles of its family that are the
+  // same article (SameArticle: an edit keeps most of its shingles), each
+  // with its estimate and whether it is the same record (text and
+  // metadata, by the record hash) under the document's own name or the
+  // name its record gives (ID#HASH).
+  struct Candidate {
+    size_t doc = 0;
+    const IndexedName* name = nullptr;
+    double estimate = 0;
+    bool exact = false;
+  };
+  std::vector<Candidate> candidates;
+  std::vector<size_t> check;  // Of candidates: may be the same record.
   for (size_t i = 0; i < n; ++i) {
-    if (m.row[i] == 0) absent.push_back(i);
+    const Document& d = docs[i];
+    if ((*families)[i].empty()) continue;
+    const std::span<const uint32_t> mine = signature(i);
+    const std::string& content_name = content_names[i];
+    for (const IndexedName& c : (*families)[i]) {
+      const double e = EstimateJaccard(mine, indexed_signature(c.row));
+      if (e < 0.5) continue;  // As SameArticle.
+      if (c.id == d.id || c.id == content_name)
+        check.push_back(candidates.size());
+      candidates.push_back(Candidate{i, &c, e, false});
+    }
   }
-  if (auto held = look_up_other_names(absent); !held.ok()) {
-    return held.status();
+  {
+    std::vector<int64_t> check_rows;
+    for (size_t c : check) check_rows.push_back(candidates[c].name->row);
+    absl::StatusOr<std::vector<IndexedVersion>> versions =
+        index.LoadVersions(check_rows);
+    if (!versions.ok()) return versions.status();
+    for (size_t j = 0; j < check.size(); ++j) {
+      const IndexedVersion& v = (*versions)[j];
+      Candidate& c = candidates[check[j]];
+      c.exact = HashRecord(v.text, v.title, v.url, v.date, v.source) ==
+                docs[c.doc].record_hash;
+    }
+  }
+  // The better of two claims: the same record, then the more similar, then
+  // the document's own name, then by name and document (deterministic).
+  auto better = [&](const Candidate& a, const Candidate& b) {
+    if (a.exact != b.exact) return a.exact;
+    if (a.estimate != b.estimate) return a.estimate > b.estimate;
+    const bool own_a = a.name->id == docs[a.doc].id;
+    const bool own_b = b.name->id == docs[b.doc].id;
+    if (own_a != own_b) return own_a;
+    if (a.name->id != b.name->id) return a.name->id < b.name->id;
+    return a.doc < b.doc;
+  };
+  // Each document claims its best candidate; each indexed article goes to
+  // its best claim (an old version and its edit in one dump: the old one).
+  std::vector<int64_t> best(n, -1);
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    int64_t& b = best[candidates[c].doc];
+    if (b < 0 || better(candidates[c], candidates[b])) {
+      b = static_cast<int64_t>(c);
+    }
+  }
+  absl::flat_hash_map<int64_t, size_t> winner;  // Row -> candidate.
+  for (size_t i = 0; i < n; ++i) {
+    if (best[i] < 0) continue;
+    const auto c = static_cast<size_t>(best[i]);
+    auto [it, inserted] = winner.try_emplace(candidates[c].name->row, c);
+    if (!inserted && better(candidates[c], candidates[it->second])) {
+      it->second = c;
+    }
+  }
+  // Ids of this run, so that no document takes the name another has.
+  absl::flat_hash_map<std::string, uint32_t> ids_here;
+  for (const Document& d : docs) ++ids_here[d.id];
+  std::vector<std::string> new_name(n);
+  for (const auto& [row, c] : winner) {
+    const Candidate& w = candidates[c];
+    const Document& d = docs[w.doc];
+    if (w.name->id != d.id && ids_here.contains(w.name->id)) continue;
+    m.row[w.doc] = row;
+    if (w.name->id != d.id) {
+      m.by_other_name[w.doc] = 1;
+      new_name[w.doc] = w.name->id;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!new_name[i].empty()) ++ids_here[new_name[i]];
   }
 
-  // Indexed under its id: the same article (an edit keeps most of its
-  // shingles) or another one (dumps numbering their ids from 1 each day).
-  std::vector<size_t> present;
-  std::vector<int64_t> rows;
+  // The others are new to the index. One whose name the index holds for
+  // another article takes the other name of its record if it is free:
+  // ID#HASH for an id alone here (dumps numbering ids from 1 each day,
+  // review 42b-05), ID for one shared here; else it cannot be added.
+  auto held = [&](size_t i, const std::string& name) {
+    for (const IndexedName& c : (*families)[i]) {
+      if (c.id == name) return true;
+    }
+    return ids_here.contains(name);
+  };
   for (size_t i = 0; i < n; ++i) {
-    if (m.row[i] != 0 && !m.by_other_name[i]) {
-      present.push_back(i);
-      rows.push_back(m.row[i]);
-    }
-  }
-  std::vector<size_t> other_article;
-  if (!rows.empty()) {
-    absl::StatusOr<std::vector<uint32_t>> sigs = index.LoadSignatures(rows);
-    if (!sigs.ok()) return sigs.status();
-    const size_t k = index.params().num_perm;
-    for (size_t j = 0; j < present.size(); ++j) {
-      const std::span<const uint32_t> indexed(sigs->data() + j * k, k);
-      if (!SameArticle(signature(present[j]), indexed)) {
-        m.row[present[j]] = 0;
-        other_article.push_back(present[j]);
-      }
-    }
-  }
-  // Its id names another article: the same record may be indexed under its
-  // other name (a day's dump scanned again), else it takes ID#HASH as a
-  // record of an id shared within a dump does (review 42b-05), unless that
-  // name is held too (a literal id, or 32 bits of hash alike).
-  absl::StatusOr<std::vector<char>> held = look_up_other_names(other_article);
-  if (!held.ok()) return held.status();
-  absl::flat_hash_set<std::string_view, ViewHash> ids_here;
-  if (!other_article.empty()) {
-    for (const Document& d : docs) ids_here.insert(d.id);
-  }
-  for (size_t j = 0; j < other_article.size(); ++j) {
-    const size_t i = other_article[j];
-    if (m.by_other_name[i]) continue;
+    if (m.row[i] != 0) continue;
     const Document& d = docs[i];
-    std::string name = other_name(i);
-    if (d.input_id_bytes > 0 || (*held)[j] || ids_here.contains(name)) {
+    bool own_held = false;
+    for (const IndexedName& c : (*families)[i]) own_held |= c.id == d.id;
+    if (!own_held) continue;
+    std::string other = d.input_id_bytes > 0 ? input_ids[i] : content_names[i];
+    if (held(i, other)) {
       m.taken[i] = 1;
       continue;
     }
-    m.renamed[i] = 1;
-    new_name[i] = std::move(name);
+    m.renamed[i] = d.input_id_bytes == 0;
+    ++ids_here[other];
+    new_name[i] = std::move(other);
   }
   for (size_t i = 0; i < n; ++i) {
     if (new_name[i].empty()) continue;
     Document& d = docs[i];
-    // ID#HASH -> ID drops the suffix; ID -> ID#HASH keeps ID as the input id.
-    d.input_id_bytes =
-        d.input_id_bytes > 0 ? 0 : static_cast<uint32_t>(d.id.size());
+    d.input_id_bytes = new_name[i] == input_ids[i]
+                           ? 0
+                           : static_cast<uint32_t>(input_ids[i].size());
     d.id = std::move(new_name[i]);
   }
   return m;
@@ -549,11 +600,15 @@ absl::Status IndexedScan::Finish(
   }
   ix.id_taken.clear();
   ix.id_renamed.clear();
+  ix.named_as_indexed.clear();
   ix.corrected.clear();
   for (size_t d = loaded; d < total; ++d) {
     if (id_taken_[d - loaded]) ix.id_taken.push_back(static_cast<uint32_t>(d));
     if (id_renamed_[d - loaded]) {
       ix.id_renamed.push_back(static_cast<uint32_t>(d));
+    }
+    if (by_other_name_[d - loaded]) {
+      ix.named_as_indexed.push_back(static_cast<uint32_t>(d));
     }
     if (corrected_[d - loaded] &&
         !report->IsDamaged(static_cast<uint32_t>(d))) {

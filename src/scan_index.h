@@ -153,6 +153,9 @@ class IndexedScan {
   // IdsInIndex::renamed (IndexSummary::id_renamed).
   std::vector<char> id_taken_;
   std::vector<char> id_renamed_;
+  // Per new document: IdsInIndex::by_other_name
+  // (IndexSummary::named_as_indexed).
+  std::vector<char> by_other_name_;
   // Per new document: 1 when it is already indexed (already_) with the
   // same text up to whitespace; the others of already_ replace their
   // indexed version.

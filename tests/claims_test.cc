@@ -1887,8 +1887,9 @@ TEST(Compare, ADumpWithARepeatedIdNamesThemAsTheScanDoes) {
   EXPECT_EQ(j["claims"][0]["b"]["text"], b);
   r = testing::RunRefrain("compare a b --in " + dump);
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("id 'a' was given to 2 records with other texts or "
-                       "metadata, each named ID#HASH: " +
+  EXPECT_NE(r.err.find("no document has the id 'a', but 2 have a name of "
+                       "the form 'a#...' (scan names a record ID#HASH when "
+                       "another had its id): " +
                        name(a) + " (" + dump + ":1), " + name(b) + " (" + dump +
                        ":3); give one of these names"),
             std::string::npos)

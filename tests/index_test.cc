@@ -447,8 +447,9 @@ TEST(Index, AnIdReusedForAnotherArticleIsAddedUnderANameOfItsOwn) {
   std::ostringstream summary;
   WriteSummary(clash, summary);
   EXPECT_NE(summary.str().find("1 new article has an id the index holds for "
-                               "another article, and the name ID#HASH is "
-                               "taken too (a)"),
+                               "another article, and its other name "
+                               "(ID#HASH, or ID for an id shared in this "
+                               "dump) is held too (a)"),
             std::string::npos)
       << summary.str();
 
@@ -2185,6 +2186,76 @@ TEST(Index, RemoveByDumpAndDryRun) {
   EXPECT_EQ(RunRefrain("index remove " + db + " --dump 2 --id x").exit_code, 2);
 }
 
+// An article is found among every indexed article that came with its id
+// (review 43a): an edit of "1" beside another article with the id "1"
+// still replaces "1"; a corrected date of the article indexed as 1#HASH is
+// a correction of it, not a third article; and a record whose name 1#HASH
+// a literal id holds takes the free plain "1".
+TEST(Index, AnArticleIsFoundAmongTheNamesOfItsId) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  auto record = [](const std::string& id, const std::string& text,
+                   const std::string& date = "") {
+    nlohmann::json j = {{"id", id}, {"text", text}};
+    if (!date.empty()) j["date"] = date;
+    return j.dump() + "\n";
+  };
+  const std::string a = ReadFile(Seed(0)), b = ReadFile(Seed(2));
+  const std::string edited = a + "\n\nUpdated with the ministry's comments.";
+  WriteFile(d / "day1.jsonl", record("1", a));
+  Scan({d / "day1.jsonl"}, db);
+  WriteFile(d / "day2.jsonl", record("1", edited) + record("1", b));
+  Report day2 = Scan({d / "day2.jsonl"}, db);
+  uint32_t l = day2.index.loaded;
+  ASSERT_EQ(day2.documents.size(), l + 2u);
+  EXPECT_EQ(day2.documents[l].id, "1");  // The edit, named as indexed.
+  EXPECT_EQ(day2.index.StatusOf(l), std::string("edited"));
+  EXPECT_EQ(day2.index.replaced, 1u);
+  const std::string name_b = day2.documents[l + 1].id;
+  EXPECT_EQ(InputId(day2.documents[l + 1]), "1");
+  EXPECT_NE(name_b, "1");
+  EXPECT_EQ(day2.index.added, 2u);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
+
+  // b alone, its date corrected: the article indexed as 1#HASH.
+  WriteFile(d / "day3.jsonl", record("1", b, "2026-12-06"));
+  Report day3 = Scan({d / "day3.jsonl"}, db);
+  l = day3.index.loaded;
+  EXPECT_EQ(day3.documents[l].id, name_b);
+  EXPECT_EQ(day3.index.named_as_indexed, std::vector<uint32_t>{l});
+  EXPECT_EQ(day3.index.corrected, std::vector<uint32_t>{l});
+  EXPECT_EQ(day3.index.added, 0u);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
+  std::ostringstream summary;
+  WriteSummary(day3, summary);
+  // The dump has one record: no line about ids shared in it.
+  EXPECT_EQ(summary.str().find("records with another text"), std::string::npos)
+      << summary.str();
+
+  // A literal id holds the name day 2's "1" (a's edit) would take in a dump
+  // where its id is shared: it takes the plain id, free in that index.
+  const std::vector<std::string> day2_path = {d / "day2.jsonl"};
+  absl::StatusOr<Report> alone = RunScan(day2_path, ScanOptions{});
+  ASSERT_TRUE(alone.ok()) << alone.status();
+  const std::string name_edit = alone->documents[0].id;
+  ASSERT_EQ(InputId(alone->documents[0]), "1");
+  const std::string db2 = d / "literal.db";
+  WriteFile(d / "literal.jsonl", record(name_edit, ReadFile(Seed(1))));
+  Scan({d / "literal.jsonl"}, db2);
+  Report lit = Scan({d / "day2.jsonl"}, db2);
+  l = lit.index.loaded;
+  EXPECT_EQ(lit.documents[l].id, "1");
+  EXPECT_EQ(lit.documents[l].input_id_bytes, 0u);
+  EXPECT_EQ(lit.documents[l + 1].id, name_b);
+  EXPECT_TRUE(lit.index.id_taken.empty());
+  EXPECT_EQ(lit.index.added, 2u);
+  EXPECT_EQ(SqlInt(db2, "SELECT count(*) FROM doc"), 3);
+  // Scanned again: both found under those names.
+  Report again = Scan({d / "day2.jsonl"}, db2);
+  EXPECT_EQ(again.index.added, 0u);
+  EXPECT_EQ(again.index.reindexed.size(), 2u);
+}
+
 // Two articles that came with the id "x" are indexed as x#HASH: removing
 // "x" names them rather than only saying "x" is not there (review 42b-03).
 TEST(Index, RemovingAnIdGivenToSeveralArticlesListsTheirNames) {
@@ -2203,10 +2274,11 @@ TEST(Index, RemovingAnIdGivenToSeveralArticlesListsTheirNames) {
   EXPECT_EQ(rm.exit_code, 1) << rm.err;
   EXPECT_NE(rm.err.find("1 id not in the index: x\n"), std::string::npos)
       << rm.err;
-  EXPECT_NE(rm.err.find("'x' is indexed under 2 names (articles that came "
-                        "with that id when others had it too): " +
+  EXPECT_NE(rm.err.find("'x' is not indexed, but 2 names of the form x#... "
+                        "are (scan names an article ID#HASH when another had "
+                        "its id): " +
                         names[0] + ", " + names[1] +
-                        "; remove those by name (--id NAME)"),
+                        "; remove them by name (--id NAME)"),
             std::string::npos)
       << rm.err;
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);

@@ -158,6 +158,12 @@ struct IndexedVersion {
   bool kept = true;
 };
 
+// An indexed document's id and row id (Index::FindIdFamilies).
+struct IndexedName {
+  std::string id;
+  int64_t row = 0;
+};
+
 // An indexed claim unit: its document's row id, kind and span (unit.doc is
 // not used).
 struct IndexedUnit {
@@ -340,6 +346,13 @@ class Index {
   // not indexed. One B-tree look-up per id.
   absl::StatusOr<std::vector<int64_t>> FindIds(
       std::span<const std::string> ids) const;
+
+  // For each of `ids`: the indexed document with that id, if any, then
+  // those named "ID#..." in byte order (at most `limit` of them): every
+  // indexed article that came with the id (scan names an article ID#HASH
+  // when another had its id). One look-up and one range scan per id.
+  absl::StatusOr<std::vector<std::vector<IndexedName>>> FindIdFamilies(
+      std::span<const std::string> ids, size_t limit) const;
 
   // The indexed ids "ID#..." in byte order, at most `limit`: the names of
   // articles that came with `id` when another had it too (scan names them

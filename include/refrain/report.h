@@ -127,6 +127,11 @@ struct IndexSummary {
   // (Document::input_id_bytes gives the id it came with), and added under
   // that name. Indexes into Report::documents, ascending.
   std::vector<uint32_t> id_renamed;
+  // New documents found in the index under another name than the one this
+  // run gave them (ID#HASH where the id was shared in an earlier dump and
+  // is alone here, or the reverse), which they take. Indexes into
+  // Report::documents, ascending.
+  std::vector<uint32_t> named_as_indexed;
   // The same, when the name ID#HASH is held too (by another article, or
   // the id is shared in this run and so already ID#HASH): compared as the
   // new articles they are, but not added, since an id names one indexed

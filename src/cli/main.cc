@@ -1377,17 +1377,21 @@ int RunIndexRemove(const IndexFlags& f) {
       const std::vector<std::string>& names = r->missing_id_names[i];
       if (names.empty()) continue;
       std::cerr << "refrain: '" << Printable(r->missing_ids[i])
-                << "' is indexed under "
+                << "' is not indexed, but "
                 << (names.size() > 10
                         ? "more than 10 names"
                         : absl::StrCat(names.size(), " name",
                                        names.size() == 1 ? "" : "s"))
-                << " (articles that came with that id when others had it "
-                   "too): ";
+                << " of the form " << Printable(r->missing_ids[i]) << "#... "
+                << (names.size() == 1 ? "is" : "are")
+                << " (scan names an article ID#HASH when another had its "
+                   "id): ";
       for (size_t k = 0; k < names.size() && k < 10; ++k) {
         std::cerr << (k > 0 ? ", " : "") << Printable(names[k]);
       }
-      std::cerr << "; remove those by name (--id NAME)\n";
+      std::cerr << "; remove "
+                << (names.size() == 1 ? "it by that name" : "them by name")
+                << " (--id NAME)\n";
     }
   } else if (r->documents == 0 && filter.ids.empty() && filter.before.empty()) {
     missing = true;
