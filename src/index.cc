@@ -2559,12 +2559,15 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
       const int64_t num = row.ok() && *row ? find->Int(0) : 0;
       find->Reset();
       if (!row.ok()) return fail(row.status());
+      absl::StatusOr<std::vector<std::string>> names = NamesOf(id, 11);
+      if (!names.ok()) return fail(names.status());
       if (!*row) {
         result.missing_ids.push_back(id);
-        absl::StatusOr<std::vector<std::string>> names = NamesOf(id, 11);
-        if (!names.ok()) return fail(names.status());
         result.missing_id_names.push_back(*std::move(names));
         continue;
+      }
+      if (!names->empty()) {
+        result.other_names.emplace_back(id, *std::move(names));
       }
       if (auto s = gone->Bind(1, num).Run(); !s.ok()) return fail(s);
     }

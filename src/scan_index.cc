@@ -252,18 +252,29 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     bool exact = false;
   };
   std::vector<Candidate> candidates;
-  std::vector<size_t> check;  // Of candidates: may be the same record.
+  std::vector<uint32_t> per_doc(n, 0);
+  absl::flat_hash_map<int64_t, uint32_t> per_row;
   for (size_t i = 0; i < n; ++i) {
-    const Document& d = docs[i];
     if ((*families)[i].empty()) continue;
     const std::span<const uint32_t> mine = signature(i);
-    const std::string& content_name = content_names[i];
     for (const IndexedName& c : (*families)[i]) {
       const double e = EstimateJaccard(mine, indexed_signature(c.row));
       if (e < 0.5) continue;  // As SameArticle.
-      if (c.id == d.id || c.id == content_name)
-        check.push_back(candidates.size());
       candidates.push_back(Candidate{i, &c, e, false});
+      ++per_doc[i];
+      ++per_row[c.row];
+    }
+  }
+  // Whether a candidate is the same record matters only where a document
+  // has several candidates or an indexed article several claimants (an
+  // old version and its edit in one dump): only those texts are loaded (a
+  // dump delivered again has one candidate per document).
+  std::vector<size_t> check;  // Of candidates: may be the same record.
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    const Candidate& x = candidates[c];
+    if (per_doc[x.doc] < 2 && per_row[x.name->row] < 2) continue;
+    if (x.name->id == docs[x.doc].id || x.name->id == content_names[x.doc]) {
+      check.push_back(c);
     }
   }
   {

@@ -2294,6 +2294,19 @@ TEST(Index, RemovingAnIdGivenToSeveralArticlesListsTheirNames) {
   EXPECT_EQ(RunRefrain("index remove " + db + " --id " + names[0]).exit_code,
             0);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
+  // An id indexed as itself and as ID#...: it goes, and the others are
+  // named as staying.
+  WriteFile(d / "later.jsonl", record("x", Seed(3)));
+  Scan({d / "later.jsonl"}, db);
+  testing::CommandResult some = RunRefrain("index remove " + db + " --id x");
+  EXPECT_EQ(some.exit_code, 0) << some.err;
+  EXPECT_NE(some.out.find("removed 1 document"), std::string::npos);
+  EXPECT_NE(some.err.find("note: 1 other indexed article came with the id 'x' "
+                          "and stays: " +
+                          names[1] + " (--id NAME removes one)"),
+            std::string::npos)
+      << some.err;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
 }
 
 // A list of retractions comes out in one transaction and one VACUUM:

@@ -282,6 +282,9 @@ struct RemoveResult {
   // order): the names scan gives articles that came with that id when
   // several had it (Document::input_id_bytes).
   std::vector<std::vector<std::string>> missing_id_names;
+  // Of RemoveFilter::ids removed, those with indexed names ID#... too
+  // (other articles that came with the id; at most 11 each), which stay.
+  std::vector<std::pair<std::string, std::vector<std::string>>> other_names;
   // The database's pages once the removal holds the lock (some may be in
   // the WAL), then the file after VACUUM and its checkpoint (before, when
   // nothing was removed).

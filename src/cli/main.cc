@@ -1352,6 +1352,21 @@ int RunIndexRemove(const IndexFlags& f) {
         "1123 or \"January 1, 2026\")\n",
         r->unparsed_dates_kept);
   }
+  // Other articles that came with a removed id stay: said, as a retraction
+  // may have meant one of them (review 43a-07).
+  for (const auto& [id, names] : r->other_names) {
+    std::cerr << "refrain: note: "
+              << (names.size() > 10 ? "more than 10"
+                                    : absl::StrCat(names.size()))
+              << " other indexed "
+              << (names.size() == 1 ? "article" : "articles")
+              << " came with the id '" << Printable(id) << "' and stay"
+              << (names.size() == 1 ? "s" : "") << ": ";
+    for (size_t k = 0; k < names.size() && k < 10; ++k) {
+      std::cerr << (k > 0 ? ", " : "") << Printable(names[k]);
+    }
+    std::cerr << " (--id NAME removes one)\n";
+  }
   // What was named and is not there: a mistyped id or source (sources
   // compare exactly, case included), or one removed before. Like rm, the
   // rest is removed and the command fails, unless --missing-ok (a list of
