@@ -319,22 +319,39 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
       it->second = c;
     }
   }
-  // Ids of this run, so that no document takes the name another has.
-  absl::flat_hash_map<std::string, uint32_t> ids_here;
-  for (const Document& d : docs) ++ids_here[d.id];
-  std::vector<std::string> new_name(n);
-  for (const auto& [row, c] : winner) {
-    const Candidate& w = candidates[c];
-    const Document& d = docs[w.doc];
-    if (w.name->id != d.id && ids_here.contains(w.name->id)) continue;
-    m.row[w.doc] = row;
-    if (w.name->id != d.id) {
-      m.by_other_name[w.doc] = 1;
-      new_name[w.doc] = w.name->id;
+  // A winner takes its indexed article's name unless another document of
+  // this run ends up with that name (its own id, or the name it takes): a
+  // literal id "1#4173737d" beside a "1" whose record hashes to it. Names
+  // freed by other renames count as free (review 43a-01: a reordered
+  // dump), so this settles in a few rounds.
+  std::vector<const Candidate*> won(n, nullptr);
+  for (const auto& [row, c] : winner) won[candidates[c].doc] = &candidates[c];
+  auto final_name = [&](size_t i) -> const std::string& {
+    return won[i] != nullptr ? won[i]->name->id : docs[i].id;
+  };
+  for (int round = 0; round < 4; ++round) {
+    absl::flat_hash_map<std::string_view, uint32_t, ViewHash> uses;
+    for (size_t i = 0; i < n; ++i) ++uses[final_name(i)];
+    bool changed = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (won[i] != nullptr && won[i]->name->id != docs[i].id &&
+          uses[won[i]->name->id] > 1) {
+        won[i] = nullptr;
+        changed = true;
+      }
     }
+    if (!changed) break;
   }
+  std::vector<std::string> new_name(n);
+  absl::flat_hash_map<std::string, uint32_t> ids_here;  // Names of this run.
   for (size_t i = 0; i < n; ++i) {
-    if (!new_name[i].empty()) ++ids_here[new_name[i]];
+    ++ids_here[final_name(i)];
+    if (won[i] == nullptr) continue;
+    m.row[i] = won[i]->name->row;
+    if (won[i]->name->id != docs[i].id) {
+      m.by_other_name[i] = 1;
+      new_name[i] = won[i]->name->id;
+    }
   }
 
   // The others are new to the index. One whose name the index holds for

@@ -2254,6 +2254,22 @@ TEST(Index, AnArticleIsFoundAmongTheNamesOfItsId) {
   Report again = Scan({d / "day2.jsonl"}, db2);
   EXPECT_EQ(again.index.added, 0u);
   EXPECT_EQ(again.index.reindexed.size(), 2u);
+
+  // The literal id in one dump with the two records, in either order: the
+  // ingest names whichever comes second ...#HASH (a clash), and the index
+  // finds each as it was indexed (review 43a-01: reordered, the literal was
+  // added again as 1#4173737d#...).
+  const std::string db3 = d / "both.db";
+  WriteFile(d / "lit-first.jsonl",
+            record(name_edit, ReadFile(Seed(1))) + ReadFile(d / "day2.jsonl"));
+  WriteFile(d / "lit-last.jsonl",
+            ReadFile(d / "day2.jsonl") + record(name_edit, ReadFile(Seed(1))));
+  Report first = Scan({d / "lit-first.jsonl"}, db3);
+  EXPECT_EQ(first.index.added, 3u);
+  Report last = Scan({d / "lit-last.jsonl"}, db3);
+  EXPECT_EQ(last.index.added, 0u);
+  EXPECT_EQ(last.index.reindexed.size(), 3u);
+  EXPECT_EQ(SqlInt(db3, "SELECT count(*) FROM doc"), 3);
 }
 
 // Two articles that came with the id "x" are indexed as x#HASH: removing
