@@ -1599,26 +1599,14 @@ absl::StatusOr<std::vector<int64_t>> Index::FindIds(
 
 absl::StatusOr<std::vector<std::string>> Index::NamesOf(std::string_view id,
                                                         size_t limit) const {
-  // ID#... sorts between "ID#" and "ID$" ('$' follows '#').
-  absl::StatusOr<Stmt> st = impl_->Prepare(
-      "SELECT id FROM doc WHERE id > ?1 AND id < ?2 ORDER BY id LIMIT ?3");
-  if (!st.ok()) return st.status();
-  const std::string from =
-      absl::StrCat(absl::string_view(id.data(), id.size()), "#");
-  const std::string to =
-      absl::StrCat(absl::string_view(id.data(), id.size()), "$");
-  st->BindText(1, from).BindText(2, to).Bind(3, static_cast<int64_t>(limit));
+  const std::string ids[] = {std::string(id)};
+  absl::StatusOr<std::vector<std::vector<IndexedName>>> family =
+      FindIdFamilies(ids, limit);
+  if (!family.ok()) return family.status();
   std::vector<std::string> out;
-  for (;;) {
-    absl::StatusOr<bool> row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
-    if (!*row) break;
-    out.push_back(st->Text(0));
+  for (IndexedName& n : (*family)[0]) {
+    if (n.id != id) out.push_back(std::move(n.id));  // Not ID itself.
   }
-  st->Reset();
   return out;
 }
 

@@ -241,7 +241,7 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
   };
 
   // Each document's candidates: the articles of its family that are the
-  // same article (SameArticle: an edit keeps most of its shingles), each
+  // same article (kSameArticle: an edit keeps most of its shingles), each
   // with its estimate and whether it is the same record (text and
   // metadata, by the record hash) under the document's own name or the
   // name its record gives (ID#HASH).
@@ -259,7 +259,7 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     const std::span<const uint32_t> mine = signature(i);
     for (const IndexedName& c : (*families)[i]) {
       const double e = EstimateJaccard(mine, indexed_signature(c.row));
-      if (e < 0.5) continue;  // As SameArticle.
+      if (e < kSameArticle) continue;
       candidates.push_back(Candidate{i, &c, e, false});
       ++per_doc[i];
       ++per_row[c.row];
@@ -388,11 +388,6 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     d.id = std::move(new_name[i]);
   }
   return m;
-}
-
-bool SameArticle(std::span<const uint32_t> new_signature,
-                 std::span<const uint32_t> indexed_signature) {
-  return EstimateJaccard(new_signature, indexed_signature) >= 0.5;
 }
 
 void IndexedScan::SetReindexed(uint32_t loaded, IndexSummary* ix) const {

@@ -31,14 +31,12 @@
 
 namespace refrain::internal {
 
-// Whether a new document and the indexed one under its id are the same
-// article (edited or not), by their signatures: they agree in at least
-// half their slots (the MinHash estimate of Jaccard similarity). A
+// A new document and an indexed one that came with its id are the same
+// article (edited or not) when their signatures agree in at least this
+// share of their slots (the MinHash estimate of Jaccard similarity). A
 // correction or an added paragraph keeps most of an article's shingles,
-// while two different articles share almost none. Otherwise the id is
-// taken by another article (IndexSummary::id_taken).
-bool SameArticle(std::span<const uint32_t> new_signature,
-                 std::span<const uint32_t> indexed_signature);
+// while two different articles share almost none.
+inline constexpr double kSameArticle = 0.5;
 
 // How the ids of new documents stand in an index. Per document:
 struct IdsInIndex {
