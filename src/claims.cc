@@ -352,6 +352,14 @@ std::string SentenceLocaleOf(std::string_view language) {
 }
 
 absl::Status ValidateClaimOptions(const ClaimOptions& o) {
+  // A language without a stemmer is a usage error wherever it is found:
+  // found first by an index's parameter check, it read as an index built
+  // with another language, to be rebuilt (review 44b-05).
+  if (o.enabled) {
+    absl::StatusOr<TermAnalyzer> analyzer =
+        TermAnalyzer::Create(TermAnalyzerOptions{o.language});
+    if (!analyzer.ok()) return analyzer.status();
+  }
   if (o.min_content_words < 1 || o.min_content_words > 100) {
     return absl::InvalidArgumentError("--claim-min-words must be in 1..100");
   }

@@ -707,10 +707,23 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
   if (have.claims && want.claims &&
       (have.claim_lsh.bands != want.claim_lsh.bands ||
        have.claim_lsh.rows != want.claim_lsh.rows)) {
-    absl::StrAppend(&hint,
-                    " (the claim banding follows --claim-lsh-threshold and "
-                    "--claim-num-perm: give the values the index was built "
-                    "with)");
+    // The index records the banding, not the threshold it came from: name
+    // a threshold that gives it (review 44b-07: the hint named a flag scan
+    // does not have).
+    std::string given;
+    ClaimOptions claims;
+    claims.num_perm = have.claim_num_perm;
+    for (int t = 1; t < 100 && given.empty(); ++t) {
+      claims.lsh_threshold = t / 100.0;
+      const LshParams p = ClaimLshParams(claims);
+      if (p.bands == have.claim_lsh.bands && p.rows == have.claim_lsh.rows) {
+        given =
+            absl::StrCat(": --claim-lsh-threshold ", t / 100.0, " gives it");
+      }
+    }
+    absl::StrAppend(&hint, " (the index's claim banding is ",
+                    have.claim_lsh.bands, " bands x ", have.claim_lsh.rows,
+                    " rows", given, ")");
   }
   return absl::FailedPreconditionError(absl::StrCat(
       path,
@@ -1755,8 +1768,10 @@ absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
   }
   if (rows.empty()) return absl::OkStatus();
   absl::StatusOr<Stmt> st = im.Prepare(
-      "UPDATE doc SET source = ?3, title = ?4, url = ?5, date = ?6 "
-      "WHERE num = ?1 AND id = ?2");
+      "UPDATE doc SET source = coalesce(nullif(?3, ''), source), "
+      "title = coalesce(nullif(?4, ''), title), "
+      "url = coalesce(nullif(?5, ''), url), "
+      "date = coalesce(nullif(?6, ''), date) WHERE num = ?1 AND id = ?2");
   if (!st.ok()) return st.status();
   for (size_t i = 0; i < rows.size(); ++i) {
     const Document& d = *docs[i];

@@ -674,14 +674,22 @@ uint32_t Representative(std::span<const uint32_t> members, const Report& report,
   if (candidates.empty()) candidates.assign(members.begin(), members.end());
   if (first == std::numeric_limits<uint64_t>::max()) {
     // An article sent again under an id an earlier run indexed is that
-    // indexed article (which is not loaded again); one edited since its run
-    // left it out comes after the others, which the dataset may hold.
-    for (bool edited_left_out : {false, true}) {
+    // indexed article (which is not loaded again): first one its run kept
+    // when a dump is scanned again for its report (so the rerun names the
+    // representative its first scan named, review 44b-03), then the
+    // others; one edited since its run left it out comes last, which the
+    // dataset may hold.
+    auto in = [](const std::vector<uint32_t>& v, uint32_t m) {
+      return std::binary_search(v.begin(), v.end(), m);
+    };
+    for (int pass = 0; pass < 3; ++pass) {
       for (uint32_t m : candidates) {
-        if (std::binary_search(ix.reindexed.begin(), ix.reindexed.end(), m) &&
-            std::binary_search(ix.edited_left_out.begin(),
-                               ix.edited_left_out.end(),
-                               m) == edited_left_out) {
+        if (!in(ix.reindexed, m)) continue;
+        const bool rerun_kept = in(ix.rerun_kept, m);
+        const bool edited_left_out = in(ix.edited_left_out, m);
+        if ((pass == 0 && rerun_kept) ||
+            (pass == 1 && !rerun_kept && !edited_left_out) ||
+            (pass == 2 && edited_left_out)) {
           return m;
         }
       }

@@ -1,8 +1,12 @@
 #include "scan_index.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <deque>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
@@ -82,6 +86,23 @@ std::optional<LshParams> IndexBanding(const ScanOptions& options) {
 absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
                                               LshParams lsh) {
   const auto t0 = Clock::now();
+  // What the claims stage loads is checked before the index is opened, or
+  // created: a missing --wordnet-dir or --background-idf failed the scan
+  // after an empty index was made (review 44b-05). WordNet stays loaded
+  // for the claims stage (the scorer shares it while one is alive).
+  if (options.claims.enabled) {
+    if (absl::StatusOr<ClaimScorer> scorer =
+            ClaimScorer::Create(ClaimScorerOptions{options.claims.wordnet_dir});
+        !scorer.ok()) {
+      return scorer.status();
+    }
+    if (const std::string& bg = options.claims.background_idf; !bg.empty()) {
+      if (std::ifstream in(bg); !in) {
+        return absl::NotFoundError(
+            absl::StrCat(bg, ": cannot open: ", std::strerror(errno)));
+      }
+    }
+  }
   IndexOptions io;
   io.create = !options.index_read_only;
   io.read_only = options.index_read_only;
@@ -420,6 +441,7 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
   same_text_.assign(already_.size(), 0);
   left_out_.assign(already_.size(), 0);
   corrected_.assign(already_.size(), 0);
+  replaced_meta_.assign(already_.size(), IndexedVersion{});
   std::vector<size_t> which;
   std::vector<int64_t> rows;
   AlreadyIndexed(&which, &rows);
@@ -432,9 +454,22 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     const Document& d = docs[which[j]];
     same_text_[which[j]] = SameUpToWhitespace(v.text, d.text);
     left_out_[which[j]] = !v.kept;
+    // An empty field is one the record lacks (a feed that leaves the date
+    // out of re-posts, a mistyped --date-field), not a correction to empty.
+    auto differs = [](const std::string& was, const std::string& now) {
+      return !now.empty() && now != was;
+    };
     corrected_[which[j]] =
-        same_text_[which[j]] && (v.source != d.source || v.title != d.title ||
-                                 v.url != d.url || v.date != d.date);
+        same_text_[which[j]] &&
+        (differs(v.source, d.source) || differs(v.title, d.title) ||
+         differs(v.url, d.url) || differs(v.date, d.date));
+    if (!same_text_[which[j]]) {
+      IndexedVersion& meta = replaced_meta_[which[j]];
+      meta.source = v.source;
+      meta.title = v.title;
+      meta.url = v.url;
+      meta.date = v.date;
+    }
   }
   if (!options_->index_report_unchanged) unchanged_ = same_text_;
   return absl::OkStatus();
@@ -657,6 +692,7 @@ absl::Status IndexedScan::Finish(
   DumpToAdd dump;
   dump.name = absl::StrJoin(paths, " ");
   std::vector<int64_t> position(total, -1);  // Report doc -> dump doc.
+  std::deque<Document> patched;  // Edits given indexed fields they lack.
   const std::vector<char> keep = KeptDocuments(*report);
   const uint32_t k = index_.params().num_perm;
   dump.signatures.reserve((total - loaded) * k);
@@ -668,7 +704,24 @@ absl::Status IndexedScan::Finish(
     // A record that may be damaged would outlive the run in the index.
     if (report->IsDamaged(static_cast<uint32_t>(d))) continue;
     position[d] = static_cast<int64_t>(dump.docs.size());
-    dump.docs.push_back(&report->documents[d]);
+    const Document& doc = report->documents[d];
+    const IndexedVersion& was = replaced_meta_[d - loaded];
+    if (already_[d - loaded] != 0 &&
+        ((doc.source.empty() && !was.source.empty()) ||
+         (doc.title.empty() && !was.title.empty()) ||
+         (doc.url.empty() && !was.url.empty()) ||
+         (doc.date.empty() && !was.date.empty()))) {
+      // An edit lacking a field the indexed version has keeps that value,
+      // as an unchanged re-delivery does (FindUnchanged).
+      Document& copy = patched.emplace_back(doc);
+      if (copy.source.empty()) copy.source = was.source;
+      if (copy.title.empty()) copy.title = was.title;
+      if (copy.url.empty()) copy.url = was.url;
+      if (copy.date.empty()) copy.date = was.date;
+      dump.docs.push_back(&copy);
+    } else {
+      dump.docs.push_back(&doc);
+    }
     dump.replaces.push_back(already_[d - loaded]);
     std::span<const uint32_t> sig = signature(d);
     dump.signatures.insert(dump.signatures.end(), sig.begin(), sig.end());

@@ -164,9 +164,14 @@ class IndexedScan {
   // Per new document of already_: 1 when the run that indexed its version
   // left that out of its deduplicated dataset (IndexedOrigin::kept).
   std::vector<char> left_out_;
-  // Per new document: 1 when same_text_ but its source, title, URL or date
-  // differ from the indexed ones (IndexSummary::corrected).
+  // Per new document: 1 when same_text_ but a source, title, URL or date
+  // it has differs from the indexed one (IndexSummary::corrected). A field
+  // the record lacks (empty) is no correction: the indexed value stays.
   std::vector<char> corrected_;
+  // Per new document that replaces its indexed version (an edit): the
+  // indexed version's metadata, from which a field the edit lacks is
+  // taken when it is indexed (empty for the others).
+  std::vector<IndexedVersion> replaced_meta_;
   std::vector<IndexedOrigin> origins_;  // Of the loaded documents.
   ClaimsIncremental claims_;
   double seconds_ = 0;  // Spent in Open, FindRelated and Finish.

@@ -600,6 +600,42 @@ TEST(Index, SharedIdsAreFoundUnderTheirOtherName) {
   EXPECT_TRUE(r.index.id_taken.empty());
 }
 
+// A dump holding a new copy B of an indexed article A and an edit of A,
+// scanned again for its report: the cluster's representative is A both
+// times, and on the rerun the member documents.csv keeps (review 44b-03:
+// the rerun named B, the first member, while documents.csv and --write-kept
+// kept A; the first scan keeps neither, A being in an earlier dataset).
+TEST(Index, ARerunNamesTheRepresentativeItsFirstScanNamed) {
+  const std::string text = ReadFile(Seed(0));
+  auto line = [](const std::string& id, const std::string& body) {
+    return nlohmann::json{{"id", id}, {"text", body}}.dump() + "\n";
+  };
+  TempDir d;
+  const std::string db = d / "news.db";
+  WriteFile(d / "day1.jsonl",
+            line("A", text) + line("other", ReadFile(Seed(1))));
+  Scan({d / "day1.jsonl"}, db);
+  WriteFile(d / "day2.jsonl",
+            line("B", text + "\nCopyright.") + line("A", text + "\nUpdated."));
+  auto representative = [](const Report& r) {
+    EXPECT_EQ(r.clusters.size(), 1u);
+    if (r.clusters.size() != 1) return std::string();
+    return r.documents[r.clusters[0].cluster.representative].id;
+  };
+  const Report first = Scan({d / "day2.jsonl"}, db);
+  EXPECT_EQ(representative(first), "A");
+  ScanOptions o;
+  o.index_report_unchanged = true;
+  const Report again = Scan({d / "day2.jsonl"}, db, o);
+  EXPECT_EQ(again.index.reindexed.size(), 2u);
+  EXPECT_EQ(representative(again), "A");
+  const std::vector<char> keep = KeptDocuments(again);
+  for (uint32_t m : again.clusters[0].cluster.members) {
+    EXPECT_EQ(keep[m] != 0, again.documents[m].id == "A")
+        << again.documents[m].id;
+  }
+}
+
 TEST(Index, RerunOfTheSameDumpAddsNothing) {
   TempDir d;
   GenerateSplit(d, 300, 150, 5);
@@ -3203,6 +3239,125 @@ TEST(Index, CorrectedMetadataOfAnUnchangedArticleReplacesTheIndexedOnes) {
   ASSERT_TRUE(removed.ok()) << removed.status();
   EXPECT_EQ(removed->documents, 0u);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1);
+}
+
+// A re-delivery lacking a field the index has (a feed that leaves the date
+// out of re-posts, a mistyped --date-field) keeps the indexed value: an
+// absent field is no correction to empty (review 44b-01: every indexed
+// date was erased, and `index remove --before` then removed nothing).
+TEST(Index, AFieldARedeliveryLacksKeepsTheIndexedValue) {
+  const std::string text = ReadFile(Seed(0));
+  auto line = [&](const std::string& title, const std::string& date,
+                  const std::string& body) {
+    nlohmann::json j{{"id", "T"}, {"text", body}};
+    if (!title.empty()) j["title"] = title;
+    if (!date.empty()) j["date"] = date;
+    return j.dump() + "\n";
+  };
+  TempDir d;
+  const std::string db = d / "news.db";
+  const std::string meta =
+      "SELECT title || '|' || date FROM doc WHERE id = 'T'";
+  WriteFile(d / "day1.jsonl", line("Original", "2026-01-01", text));
+  Scan({d / "day1.jsonl"}, db);
+
+  // The same text, no title, no date: unchanged, nothing corrected.
+  WriteFile(d / "bare.jsonl", line("", "", text));
+  const Report bare = Scan({d / "bare.jsonl"}, db);
+  EXPECT_EQ(bare.index.unchanged.size(), 1u);
+  EXPECT_TRUE(bare.index.corrected.empty());
+  EXPECT_EQ(SqlText(db, meta), "Original|2026-01-01\n");
+
+  // A new title alone: corrected, and the indexed date stays.
+  WriteFile(d / "retitled.jsonl", line("Retitled", "", text));
+  const Report retitled = Scan({d / "retitled.jsonl"}, db);
+  EXPECT_EQ(retitled.index.corrected.size(), 1u);
+  EXPECT_EQ(SqlText(db, meta), "Retitled|2026-01-01\n");
+
+  // An edit without a date replaces the text and keeps the date.
+  WriteFile(d / "edit.jsonl", line("", "", text + "\nA line added."));
+  const Report edit = Scan({d / "edit.jsonl"}, db);
+  EXPECT_EQ(edit.index.replaced, 1u);
+  EXPECT_EQ(SqlText(db, meta), "Retitled|2026-01-01\n");
+  EXPECT_NE(
+      SqlText(db, "SELECT text FROM doc WHERE id = 'T'").find("A line added."),
+      std::string::npos);
+
+  // So `index remove --before` still finds it.
+  absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
+  ASSERT_TRUE(index.ok()) << index.status();
+  RemoveFilter before;
+  before.before = "2026-02-01";
+  before.dry_run = true;
+  absl::StatusOr<RemoveResult> removed = index->Remove(before);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(removed->documents, 1u);
+}
+
+// Review 44b: an index named as a report of --out or as an input (02), and
+// usage errors found only once the index was open (05), and a refusal's
+// hint naming a flag scan does not have (07).
+TEST(Index, UsageErrorsComeBeforeTheIndexIsOpened) {
+  TempDir d;
+  const std::string in = CorpusDir();
+  const std::string out = d / "out";
+  // The index over a report file: the scan would rename report.json over it.
+  for (const char* name : {"report.json", "pairs.csv"}) {
+    testing::CommandResult r =
+        RunRefrain("scan " + in + " --quiet --out " + out + " --index " + out +
+                   "/./" + name);
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_NE(r.err.find(absl::StrCat("is ", name, " of --out")),
+              std::string::npos)
+        << r.err;
+  }
+  testing::CommandResult input = RunRefrain(
+      "scan " + Seed(0) + " --quiet --out " + out + " --index " + Seed(0));
+  EXPECT_EQ(input.exit_code, 2);
+  EXPECT_NE(input.err.find("is one of the inputs"), std::string::npos)
+      << input.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+
+  // A language without a stemmer is a usage error, index or not, and
+  // leaves no index behind; so does a missing WordNet (exit 1).
+  const std::string db = d / "news.db";
+  testing::CommandResult lang =
+      RunRefrain("scan " + in + " --quiet --language klingon --out " + out +
+                 " --index " + db);
+  EXPECT_EQ(lang.exit_code, 2);
+  EXPECT_NE(lang.err.find("no Snowball stemmer"), std::string::npos)
+      << lang.err;
+  testing::CommandResult wordnet =
+      RunRefrain("scan " + in + " --quiet --wordnet-dir " + (d / "none") +
+                 " --out " + out + " --index " + db);
+  EXPECT_EQ(wordnet.exit_code, 1);
+  EXPECT_NE(wordnet.err.find("cannot load WordNet"), std::string::npos)
+      << wordnet.err;
+  EXPECT_FALSE(std::filesystem::exists(db));
+
+  // With an index of English claims, the same language error, not "the
+  // index was built with other parameters".
+  ASSERT_EQ(
+      RunRefrain("scan " + in + " --quiet --out " + out + " --index " + db)
+          .exit_code,
+      0);
+  lang = RunRefrain("scan " + in + " --quiet --language klingon --out " + out +
+                    " --index " + db);
+  EXPECT_EQ(lang.exit_code, 2);
+  EXPECT_NE(lang.err.find("no Snowball stemmer"), std::string::npos)
+      << lang.err;
+
+  // Another claim banding: the hint names the threshold that gives the
+  // index's banding, and only flags scan has.
+  testing::CommandResult banding =
+      RunRefrain("scan " + in + " --quiet --claim-lsh-threshold 0.15 --out " +
+                 out + " --index " + db);
+  EXPECT_EQ(banding.exit_code, 1);
+  EXPECT_NE(banding.err.find("--claim-lsh-threshold 0.2 gives it"),
+            std::string::npos)
+      << banding.err;
+  EXPECT_EQ(banding.err.find("--claim-num-perm"), std::string::npos)
+      << banding.err;
 }
 
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {

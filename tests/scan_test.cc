@@ -1176,6 +1176,12 @@ TEST(Cli, ExitCodesAndHelp) {
   EXPECT_EQ(seed.exit_code, 2);
   EXPECT_NE(seed.err.find("--seed: must be >= 0"), std::string::npos)
       << seed.err;
+  // Nor a limit of the claims stage (review 44a-03: -5 turned it off).
+  auto limit = RunRefrain("scan --claim-max-candidates -5 " + CorpusDir());
+  EXPECT_EQ(limit.exit_code, 2);
+  EXPECT_NE(limit.err.find("--claim-max-candidates: must be >= 0"),
+            std::string::npos)
+      << limit.err;
   // A flag with a range says a word is not a number, not out of range.
   for (const char* args :
        {"scan --claim-max-memory abc x", "scan --index-wait abc x",

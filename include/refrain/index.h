@@ -412,7 +412,8 @@ class Index {
 
   // Gives the document at rows[i] the source, title, URL and date of
   // docs[i]: a re-delivery whose text is unchanged but whose metadata was
-  // corrected (a title fixed, a date moved). Its text, bands, units, dump
+  // corrected (a title fixed, a date moved). A field empty in docs[i] (the
+  // record lacks it) keeps its indexed value. Its text, bands, units, dump
   // and kept flag stay. Requires BeginWrite(); DataLoss for a row id not
   // indexed under docs[i]'s id.
   absl::Status CorrectMetadata(std::span<const int64_t> rows,

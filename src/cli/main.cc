@@ -224,6 +224,7 @@ std::vector<const CLI::Option*> AddClaimFlags(CLI::App* cmd,
                   "The claims stage fails rather than build more candidate "
                   "pairs than this (counted per LSH band, 8 bytes each); 0 = "
                   "no limit")
+      ->check(kUnsigned)
       ->capture_default_str();
   cmd->add_option("--claim-min-words", c->min_content_words,
                   "Units with fewer content words are not claims")
@@ -634,6 +635,44 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
   return name_check;
 }
 
+// The --index file is none of the inputs nor a report of --out, each of
+// which the scan would read as a dump or rename over the index (review
+// 44b-02: `--index out/report.json --out out` exited 0 with the index
+// lost). The index need not exist yet, so paths are compared as they would
+// resolve.
+absl::Status CheckIndexPath(const ScanFlags& f) {
+  const std::string& index = f.options.index_path;
+  if (index.empty()) return absl::OkStatus();
+  auto resolved = [](const std::string& path) {
+    std::error_code ec;
+    std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+    return ec ? std::filesystem::path(path).lexically_normal() : p;
+  };
+  const std::filesystem::path at = resolved(index);
+  if (f.out_dir != "-") {
+    for (const char* name : refrain::kReportFiles) {
+      if (resolved(absl::StrCat(f.out_dir, "/", name)) == at) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--index ", index, " is ", name,
+                         " of --out; keep the index elsewhere"));
+      }
+    }
+  }
+  if (!f.write_kept.empty() && resolved(f.write_kept) == at) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--index ", index,
+                     " is the --write-kept file; keep the index elsewhere"));
+  }
+  for (const std::string& path : f.paths) {
+    if (path != "-" && resolved(path) == at) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--index ", index,
+                       " is one of the inputs; keep the index elsewhere"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Whether `dir` (given by `flag`) exists as a directory this process can
 // write in, or could be created: its nearest existing ancestor is a
 // directory it can write in. Checked before a scan, whose outputs are
@@ -683,6 +722,9 @@ int RunScanCommand(ScanFlags& f) {
   writes_outputs = refrain::MpirunRank() == 0;
 #endif
   if (absl::Status s = CheckWriteKept(f); !s.ok()) {
+    return Fail(s, writes_outputs);
+  }
+  if (absl::Status s = CheckIndexPath(f); !s.ok()) {
     return Fail(s, writes_outputs);
   }
   if (absl::Status s = ClaimFlagsNeedClaims(f.claim_flags, f.options.claims);
