@@ -119,6 +119,39 @@ bool IsYear(std::string_view t) {
   return v >= 1800 && v <= 2100;
 }
 
+// Whether year-like token i ("2000", IsYear) counts the plural word after
+// it ("killed 2000 people", "1900 jobs were cut") rather than naming a
+// year: a death toll of 2000 against one of 450 differs (review 44a-01:
+// read as a year against a count, it was not flagged). A year before a
+// plural is led by a determiner or a preposition of time ("the 2004
+// elections", "its 2005 results", "in 2005 profits rose"): still a year.
+bool CountsThings(std::string_view t, std::span<const Token> tokens, size_t i) {
+  if (i + 1 >= tokens.size()) return false;
+  const std::string_view next =
+      t.substr(tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin);
+  // Only a space between them: "2000, people" or "2000-strong" is not it.
+  if (tokens[i + 1].begin != tokens[i].end + 1 || t[tokens[i].end] != ' ') {
+    return false;
+  }
+  const bool plural =
+      next == "people" || next == "men" || next == "women" ||
+      next == "children" ||
+      (next.size() >= 3 && next.back() == 's' && next[next.size() - 2] != 's' &&
+       next[next.size() - 2] != '\'' &&
+       std::all_of(next.begin(), next.end(), absl::ascii_islower));
+  if (!plural) return false;
+  if (i == 0) return true;
+  static constexpr std::string_view kYearLeads[] = {
+      "the",    "in",    "since", "until", "till", "during",
+      "before", "after", "its",   "their", "his",  "her",
+      "our",    "this",  "that",  "last",  "next", "through"};
+  std::string prev(
+      t.substr(tokens[i - 1].begin, tokens[i - 1].end - tokens[i - 1].begin));
+  absl::AsciiStrToLower(&prev);
+  return std::find(std::begin(kYearLeads), std::end(kYearLeads), prev) ==
+         std::end(kYearLeads);
+}
+
 // "2,000" -> "2000", "1,000.5" -> "1000.5"; a comma that is not a thousands
 // separator is a decimal comma: "2,5" -> "2.5".
 std::string CanonicalNumber(std::string_view t) {
@@ -939,7 +972,8 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     if (const size_t n = ReadNumber(t, tokens, i, &num); n != 0) {
       const bool conversion = in_brackets_after_figure && HasCurrencySign(gap);
       if (n == 1 &&
-          IsYear(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin))) {
+          IsYear(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)) &&
+          !(english && CountsThings(t, tokens, i))) {
         out.years.push_back(num);
       }
       i += n - 1;
@@ -1797,6 +1831,16 @@ bool AfterBe(const Side& s, size_t i) {
   return After(s, i, kBe);
 }
 
+// Whether content word i of `s` comes right after "and", "or" or "nor":
+// the last item of a list ("France, Germany and Spain").
+bool AfterConjunction(const Side& s, size_t i) {
+  static const std::array<uint64_t, 3> kAnd = {
+      internal::HashBytes("and", internal::kTokenSeed),
+      internal::HashBytes("or", internal::kTokenSeed),
+      internal::HashBytes("nor", internal::kTokenSeed)};
+  return After(s, i, kAnd);
+}
+
 // Sets c->swapped_first and _second if two words or names that a and b
 // hold once each trade places around a third, next to both, the rest in the
 // same order (Contrast). A run of shared words next to each other in the
@@ -1869,6 +1913,14 @@ void SwappedRoles(const Side& a, const Side& b,
   if (AfterBy(a, a_first(x)) || AfterBy(a, a_first(y)) ||
       AfterBy(b, b_first(x)) || AfterBy(b, b_first(y)) ||
       AfterBe(a, a_first(v)) || AfterBe(b, b_first(v))) {
+    return;
+  }
+  // A list reordered ("France, Germany and Spain" / "Spain, Germany and
+  // France"): nobody acts on anybody (review 44a-02). Its last item comes
+  // after a conjunction, and so may its middle one ("Thailand, India and
+  // Indonesia" read from a longer list).
+  if (AfterConjunction(a, a_first(y)) || AfterConjunction(b, b_first(x)) ||
+      AfterConjunction(a, a_first(v)) || AfterConjunction(b, b_first(v))) {
     return;
   }
   auto words = [&](const Run& u) {

@@ -1673,15 +1673,17 @@ int LetterWords(std::string_view line) {
 }
 
 // Where a scraped page's text begins with a line such as "Skip to content",
-// the offset just past it. Where it begins with a block of at least three
-// short lines before its first blank line, each of under three words with a
-// letter (a weather widget, a city, a date: "14 C / Los Angeles / Saturday,
-// March 25, 2023"), the offset just past that block; else 0. A headline of
-// one or two words ("Newcastle 2-1 Bolton") stands alone on its line, or
-// starts a block of longer lines.
+// the offset past it and the short lines after it ("Menu", "Search").
+// Where it begins with a block of at least three short lines, each of under
+// three words with a letter (a weather widget, a city, a date: "14 C / Los
+// Angeles / Saturday, March 25, 2023"), ended by a blank line or by a
+// longer line (the headline, review 44a-05), the offset past that block;
+// else 0. A headline of one or two words ("Newcastle 2-1 Bolton") stands
+// alone on its line, or starts a block of longer lines.
 size_t PageFurniture(std::string_view text) {
   size_t pos = 0;
   int lines = 0;
+  bool skip_link = false;
   while (pos < text.size()) {
     size_t nl = text.find_first_of("\r\n", pos);
     if (nl == std::string_view::npos) return 0;
@@ -1689,20 +1691,26 @@ size_t PageFurniture(std::string_view text) {
     internal::TrimSpace(text, &b, &e);
     // A page's link for screen readers ("Skip to content", WordPress's
     // 'Press "Enter" to skip to content'), copied with its text.
-    if (lines == 0 && b < e && e - b <= 60) {
+    if (lines == 0 && !skip_link && b < e && e - b <= 60) {
       const std::string line =
           absl::AsciiStrToLower(absl::string_view(text.data() + b, e - b));
       if (line.find("skip to content") != std::string::npos ||
           line.find("skip to main content") != std::string::npos) {
-        return nl;
+        skip_link = true;
+        pos = text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n'
+                  ? nl + 2
+                  : nl + 1;
+        continue;
       }
     }
     if (b == e) {
+      if (skip_link) return pos;  // The link and its menu end here.
       if (lines > 0) return lines >= 3 ? nl : 0;  // The block's end.
     } else if (e - b > 40 || LetterWords(text.substr(b, e - b)) >= 3) {
-      return 0;
-    } else {
-      ++lines;
+      // A longer line right after the furniture: its headline.
+      return skip_link || lines >= 3 ? pos : 0;
+    } else if (++lines > 8) {
+      return skip_link ? pos : 0;  // Short lines on and on: a list, a poem.
     }
     // CRLF is one line end.
     pos = text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n'

@@ -558,9 +558,22 @@ TEST(Ingest, TitleSkipsAPagesFurniture) {
             "By a reporter.\n");
   WriteFile(d / "g.txt",
             "Skip to main content\r\nOil prices rise again\r\nBody.");
+  // The headline right after the furniture, with no blank line between
+  // (review 44a-05), and a menu after the link.
+  WriteFile(d / "h.txt",
+            "14 C\nLos Angeles\nSaturday, March 25, 2023\nParliament "
+            "approves fishing quota\n\nBody.\n");
+  WriteFile(d / "i.txt",
+            "Skip to content\nMenu\nSearch\nParliament approves fishing "
+            "quota\n\nBody.\n");
+  WriteFile(d / "j.txt", "Sport\nFootball\nThe match report was long.\n");
   Ingested r = IngestAll({d / "a.txt", d / "b.txt", d / "c.txt", d / "d.txt",
-                          d / "e.txt", d / "f.txt", d / "g.txt"});
-  ASSERT_EQ(r.docs.size(), 7u);
+                          d / "e.txt", d / "f.txt", d / "g.txt", d / "h.txt",
+                          d / "i.txt", d / "j.txt"});
+  ASSERT_EQ(r.docs.size(), 10u);
+  EXPECT_EQ(r.docs[7].title, "Parliament approves fishing quota");
+  EXPECT_EQ(r.docs[8].title, "Parliament approves fishing quota");
+  EXPECT_EQ(r.docs[9].title, "Sport");  // Two short lines: not furniture.
   EXPECT_EQ(r.docs[5].title, "Russia Warns of Threat");
   EXPECT_EQ(r.docs[6].title, "Oil prices rise again");
   EXPECT_EQ(r.docs[0].title, "Russia accredits Taliban, expresses concern");
