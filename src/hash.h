@@ -46,6 +46,30 @@ inline uint64_t HashRecord(std::string_view text, std::string_view title,
   return h;
 }
 
+// A text's hash up to whitespace: runs of whitespace (absl::ascii_isspace)
+// count as one space and the ends are trimmed, so that two texts the index
+// calls the same up to whitespace (a re-serialized feed's line ends) hash
+// alike. What the index keeps of the versions an edit replaced.
+inline uint64_t HashUpToWhitespace(std::string_view text) {
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+  };
+  std::string squeezed;
+  squeezed.reserve(text.size());
+  bool gap = false;
+  for (char c : text) {
+    if (space(c)) {
+      gap = !squeezed.empty();
+      continue;
+    }
+    if (gap) squeezed.push_back(' ');
+    gap = false;
+    squeezed.push_back(c);
+  }
+  return HashBytes(squeezed, kTextSeed);
+}
+
 // The name of a record whose id `id` other records share
 // (RepeatedIds::kRename): "ID#HASH", 8 hex digits of its record hash.
 inline std::string SharedIdName(std::string_view id, uint64_t record_hash) {

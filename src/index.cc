@@ -50,6 +50,17 @@ CREATE TABLE unit_text(
   low INTEGER NOT NULL, high INTEGER NOT NULL, units INTEGER NOT NULL,
   PRIMARY KEY(low, high)) WITHOUT ROWID;
 )sql";
+// The texts an article had before edits replaced them (hashed up to
+// whitespace), by its id; made by the first replacement, so an index of
+// an earlier build, which lacks it, is read as holding none. Not part of
+// the schema version: a build that does not know it leaves it alone.
+constexpr const char* kSupersededTable =
+    "CREATE TABLE IF NOT EXISTS superseded(id TEXT NOT NULL, hash INTEGER "
+    "NOT NULL, PRIMARY KEY(id, hash)) WITHOUT ROWID";
+constexpr const char* kHasSuperseded =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+    "'superseded'";
+
 // One more unit holding a text; returns how many now do (1: a new text).
 constexpr const char* kAddUnitText =
     "INSERT INTO unit_text(low, high, units) VALUES(?1, ?2, 1) "
@@ -1734,8 +1745,19 @@ absl::StatusOr<std::vector<std::string>> Index::LoadTexts(
 absl::StatusOr<std::vector<IndexedVersion>> Index::LoadVersions(
     std::span<const int64_t> rows) const {
   absl::StatusOr<Stmt> st = impl_->Prepare(
-      "SELECT text, source, title, url, date, kept FROM doc WHERE num = ?1");
+      "SELECT text, source, title, url, date, kept, id FROM doc WHERE num = "
+      "?1");
   if (!st.ok()) return st.status();
+  absl::StatusOr<int64_t> has_superseded =
+      QueryInt(impl_->db, impl_->path, kHasSuperseded);
+  if (!has_superseded.ok()) return has_superseded.status();
+  std::optional<Stmt> superseded;
+  if (*has_superseded > 0) {
+    absl::StatusOr<Stmt> q =
+        impl_->Prepare("SELECT hash FROM superseded WHERE id = ?1");
+    if (!q.ok()) return q.status();
+    superseded.emplace(*std::move(q));
+  }
   std::vector<IndexedVersion> out(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     absl::StatusOr<bool> row = st->StepKey(rows[i]);
@@ -1752,7 +1774,21 @@ absl::StatusOr<std::vector<IndexedVersion>> Index::LoadVersions(
     v.url = st->Text(3);
     v.date = st->Text(4);
     v.kept = st->Int(5) != 0;
+    const std::string id = st->Text(6);
     st->Reset();
+    if (superseded) {
+      superseded->BindText(1, id);
+      for (;;) {
+        absl::StatusOr<bool> more = superseded->Step();
+        if (!more.ok()) {
+          superseded->Reset();
+          return more.status();
+        }
+        if (!*more) break;
+        v.superseded.push_back(static_cast<uint64_t>(superseded->Int(0)));
+      }
+      superseded->Reset();
+    }
   }
   return out;
 }
@@ -1948,7 +1984,11 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
                   [](int64_t r) { return r != 0; })) {
     if (auto s = im.StartGone(); !s.ok()) return s;
     absl::StatusOr<Stmt> old =
-        im.Prepare("SELECT kept FROM doc WHERE num = ?1 AND id = ?2");
+        im.Prepare("SELECT kept, text FROM doc WHERE num = ?1 AND id = ?2");
+    if (auto s = im.Exec(kSupersededTable); !s.ok()) return s;
+    absl::StatusOr<Stmt> keep_text =
+        im.Prepare("INSERT OR IGNORE INTO superseded(id, hash) VALUES(?1, ?2)");
+    if (!keep_text.ok()) return keep_text.status();
     absl::StatusOr<Stmt> gone = im.Prepare("INSERT INTO gone(num) VALUES(?1)");
     if (!old.ok()) return old.status();
     if (!gone.ok()) return gone.status();
@@ -1969,7 +2009,15 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       // Kept before, or now (an edit of one left out that a near-duplicate
       // no longer covers).
       kept[i] = kept[i] || old->Int(0) != 0;
+      const auto replaced_text =
+          static_cast<int64_t>(internal::HashUpToWhitespace(old->Text(1)));
       old->Reset();
+      if (auto s = keep_text->BindText(1, dump.docs[i]->id)
+                       .Bind(2, replaced_text)
+                       .Run();
+          !s.ok()) {
+        return s;
+      }
       if (auto s = gone->Bind(1, dump.replaces[i]).Run(); !s.ok()) return s;
     }
     std::optional<TermAnalyzer> analyzer;
@@ -2582,6 +2630,20 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
         "(source = '' AND location = ?1)");
     if (!st.ok()) return fail(st.status());
     if (auto s = st->BindText(1, filter.source).Run(); !s.ok()) return fail(s);
+  }
+  // A removed article's earlier texts go with it: an article indexed again
+  // under its id starts a history of its own.
+  {
+    absl::StatusOr<int64_t> has = QueryInt(im.db, im.path, kHasSuperseded);
+    if (!has.ok()) return fail(has.status());
+    if (*has > 0) {
+      if (auto s = im.Exec(
+              "DELETE FROM superseded WHERE id IN (SELECT d.id FROM gone g "
+              "JOIN doc d ON d.num = g.num)");
+          !s.ok()) {
+        return fail(s);
+      }
+    }
   }
   if (auto s = im.DeleteGone(analyzer ? &*analyzer : nullptr,
                              /*scan_band_tables=*/true, &result);

@@ -1139,11 +1139,14 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                           "of the already indexed articles is",
                           "of the already indexed articles are")));
     }
-    if (ix.reindexed.size() > ix.unchanged.size()) {
-      std::vector<uint32_t> edited;
-      std::set_difference(ix.reindexed.begin(), ix.reindexed.end(),
-                          ix.unchanged.begin(), ix.unchanged.end(),
-                          std::back_inserter(edited));
+    std::vector<uint32_t> edited;
+    std::set_difference(ix.reindexed.begin(), ix.reindexed.end(),
+                        ix.unchanged.begin(), ix.unchanged.end(),
+                        std::back_inserter(edited));
+    std::erase_if(edited, [&](uint32_t d) {
+      return std::binary_search(ix.older.begin(), ix.older.end(), d);
+    });
+    if (!edited.empty()) {
       out << absl::StrFormat(
           "  %s edited (%s): compared "
           "with their new text, which %s the indexed one "
@@ -1168,6 +1171,16 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
             "their new text (documents[].keep)\n",
             now_kept.size(), FirstIds(r, now_kept));
       }
+    }
+    if (!ix.older.empty()) {
+      out << absl::StrFormat(
+          "  %s an older version than the index holds (a text an edit "
+          "replaced, or one dated before the indexed version) (%s): compared "
+          "with that text, but the index keeps the newer one "
+          "(documents[].in_index \"older\" in report.json)\n",
+          N(ix.older.size(), "of the already indexed articles came in",
+            "of the already indexed articles came in"),
+          FirstIds(r, ix.older));
     }
     if (!ix.corrected.empty()) {
       out << absl::StrFormat(

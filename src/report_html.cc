@@ -1002,6 +1002,11 @@ class Page {
             "its id is indexed with this text (up to white space): its pairs "
             "and matches with indexed articles were reported before",
             "already indexed · unchanged");
+      } else if (status == "older") {
+        out += badge(
+            "its id is indexed with a text dated after this one: compared "
+            "with this one, but the index keeps the newer",
+            "already indexed · older version");
       } else if (status == "edited") {
         out += badge(r_.index.read_only
                          ? "its id is indexed with another text: compared with "

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "claims_internal.h"
+#include "date.h"
 #include "hash.h"
 #include "refrain/claim_score.h"
 #include "refrain/lsh.h"
@@ -419,7 +420,9 @@ void IndexedScan::SetReindexed(uint32_t loaded, IndexSummary* ix) const {
     if (already_[i] == 0) continue;
     const auto d = static_cast<uint32_t>(loaded + i);
     ix->reindexed.push_back(d);
-    if (!same_text_[i] && left_out_[i]) ix->edited_left_out.push_back(d);
+    if (!same_text_[i] && left_out_[i] && !older_[i]) {
+      ix->edited_left_out.push_back(d);
+    }
     if (same_text_[i] && !left_out_[i] && options_->index_report_unchanged) {
       ix->rerun_kept.push_back(d);
     }
@@ -442,6 +445,7 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
   left_out_.assign(already_.size(), 0);
   corrected_.assign(already_.size(), 0);
   replaced_meta_.assign(already_.size(), IndexedVersion{});
+  older_.assign(already_.size(), 0);
   std::vector<size_t> which;
   std::vector<int64_t> rows;
   AlreadyIndexed(&which, &rows);
@@ -464,6 +468,20 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
         (differs(v.source, d.source) || differs(v.title, d.title) ||
          differs(v.url, d.url) || differs(v.date, d.date));
     if (!same_text_[which[j]]) {
+      // A text the article had before the indexed one (an earlier day's
+      // dump scanned again), or one dated before it: an older version,
+      // which must not undo the edit the index holds. A text it had
+      // before but dated after the indexed one is a revert: an edit.
+      const std::optional<absl::Time> now = ParseDate(d.date);
+      const std::optional<absl::Time> was = ParseDate(v.date);
+      const bool earlier_text =
+          std::find(v.superseded.begin(), v.superseded.end(),
+                    HashUpToWhitespace(d.text)) != v.superseded.end();
+      if ((now && was && *now < *was) ||
+          (earlier_text && !(now && was && *now > *was))) {
+        older_[which[j]] = 1;
+        continue;
+      }
       IndexedVersion& meta = replaced_meta_[which[j]];
       meta.source = v.source;
       meta.title = v.title;
@@ -660,7 +678,9 @@ absl::Status IndexedScan::Finish(
   ix.id_renamed.clear();
   ix.named_as_indexed.clear();
   ix.corrected.clear();
+  ix.older.clear();
   for (size_t d = loaded; d < total; ++d) {
+    if (older_[d - loaded]) ix.older.push_back(static_cast<uint32_t>(d));
     if (id_taken_[d - loaded]) ix.id_taken.push_back(static_cast<uint32_t>(d));
     if (id_renamed_[d - loaded]) {
       ix.id_renamed.push_back(static_cast<uint32_t>(d));
@@ -700,7 +720,9 @@ absl::Status IndexedScan::Finish(
     // An edited re-delivery replaces the version the index has, so that
     // later dumps are compared with the article as it reads now, and its
     // next unchanged delivery is known as such.
-    if (same_text_[d - loaded] || id_taken_[d - loaded]) continue;
+    if (same_text_[d - loaded] || id_taken_[d - loaded] || older_[d - loaded]) {
+      continue;
+    }
     // A record that may be damaged would outlive the run in the index.
     if (report->IsDamaged(static_cast<uint32_t>(d))) continue;
     position[d] = static_cast<int64_t>(dump.docs.size());

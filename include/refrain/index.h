@@ -156,6 +156,11 @@ struct IndexedVersion {
   std::string source, title, url, date;  // As Document's.
   // Whether the run that added it kept it (IndexedDocument::kept).
   bool kept = true;
+  // The texts this article had before edits replaced them, each hashed up
+  // to whitespace (internal::HashUpToWhitespace): a re-delivery of one is
+  // an older version, not an edit (review 44b-04). Kept in the table
+  // `superseded`, which an index gets with its first replaced article.
+  std::vector<uint64_t> superseded;
 };
 
 // An indexed document's id and row id (Index::FindIdFamilies).

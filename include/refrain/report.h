@@ -120,6 +120,14 @@ struct IndexSummary {
   // remove --before` and later reports go by it (not with --index-read-only
   // or `withheld`). Indexes into Report::documents, ascending.
   std::vector<uint32_t> corrected;
+  // Those of `reindexed` edited (not the indexed text up to whitespace)
+  // that are an older version, as when an earlier day's dump is scanned
+  // again: a text an edit replaced in the index (IndexedVersion::
+  // superseded; unless dated after the indexed version: a revert), or one
+  // dated before the indexed version (both read as instants). Compared
+  // with its text, but not added: the index keeps the newer version
+  // (review 44b-04: the older text replaced it). Ascending.
+  std::vector<uint32_t> older;
   // New documents whose id the index holds for another article (their
   // signatures share under half their slots: ids reused by dumps that
   // number from 1 each day, or standard input read as "<stdin>" each
@@ -146,6 +154,7 @@ struct IndexSummary {
     };
     if (in(id_taken)) return "id_taken";
     if (!in(reindexed)) return nullptr;
+    if (in(older)) return "older";
     return in(unchanged) ? "unchanged" : "edited";
   }
   uint64_t added = 0;        // Documents added by this run.
