@@ -127,8 +127,14 @@ bool IsYear(std::string_view t) {
 // elections", "its 2005 results", "in 2005 profits rose"): still a year.
 bool CountsThings(std::string_view t, std::span<const Token> tokens, size_t i) {
   if (i + 1 >= tokens.size()) return false;
-  const std::string_view next =
+  std::string_view next =
       t.substr(tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin);
+  // "2000 people's homes": the plural before its possessive.
+  for (std::string_view s : {"'s", "\u2019s"}) {
+    if (next.size() > s.size() + 2 && next.ends_with(s)) {
+      next.remove_suffix(s.size());
+    }
+  }
   // Only a space between them: "2000, people" or "2000-strong" is not it.
   if (tokens[i + 1].begin != tokens[i].end + 1 || t[tokens[i].end] != ' ') {
     return false;
@@ -1916,11 +1922,20 @@ void SwappedRoles(const Side& a, const Side& b,
     return;
   }
   // A list reordered ("France, Germany and Spain" / "Spain, Germany and
-  // France"): nobody acts on anybody (review 44a-02). Its last item comes
-  // after a conjunction, and so may its middle one ("Thailand, India and
-  // Indonesia" read from a longer list).
-  if (AfterConjunction(a, a_first(y)) || AfterConjunction(b, b_first(x)) ||
-      AfterConjunction(a, a_first(v)) || AfterConjunction(b, b_first(v))) {
+  // France"): nobody acts on anybody (review 44a-02). Its middle item is
+  // one word right after the first, and the last follows it and a
+  // conjunction; two clauses joined by "and" ("Russia attacked the port and
+  // Ukraine condemned it", review 44c-04) have a longer middle.
+  auto listed = [](const Side& s, size_t first, size_t middle, size_t last) {
+    const std::vector<uint32_t>& at = s.terms->stem_positions;
+    if (std::max({first, middle, last}) >= at.size()) return false;
+    return at[middle] == at[first] + 1 && at[last] == at[middle] + 2 &&
+           AfterConjunction(s, last);
+  };
+  if ((a_first(x) == a_last(x) && a_first(v) == a_last(v) &&
+       listed(a, a_last(x), a_first(v), a_first(y))) ||
+      (b_first(y) == b_last(y) && b_first(v) == b_last(v) &&
+       listed(b, b_last(y), b_first(v), b_first(x)))) {
     return;
   }
   auto words = [&](const Run& u) {

@@ -1804,10 +1804,11 @@ absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
   }
   if (rows.empty()) return absl::OkStatus();
   absl::StatusOr<Stmt> st = im.Prepare(
-      "UPDATE doc SET source = coalesce(nullif(?3, ''), source), "
-      "title = coalesce(nullif(?4, ''), title), "
-      "url = coalesce(nullif(?5, ''), url), "
-      "date = coalesce(nullif(?6, ''), date) WHERE num = ?1 AND id = ?2");
+      "UPDATE doc SET source = coalesce(nullif(trim(?3), ''), source), "
+      "title = coalesce(nullif(trim(?4), ''), title), "
+      "url = coalesce(nullif(trim(?5), ''), url), "
+      "date = coalesce(nullif(trim(?6), ''), date) WHERE num = ?1 AND id = "
+      "?2");
   if (!st.ok()) return st.status();
   for (size_t i = 0; i < rows.size(); ++i) {
     const Document& d = *docs[i];

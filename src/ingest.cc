@@ -1680,13 +1680,30 @@ int LetterWords(std::string_view line) {
 // longer line (the headline, review 44a-05), the offset past that block;
 // else 0. A headline of one or two words ("Newcastle 2-1 Bolton") stands
 // alone on its line, or starts a block of longer lines.
-size_t PageFurniture(std::string_view text) {
+struct Furniture {
+  size_t after = 0;        // Offset past it; 0: none.
+  bool skip_link = false;  // It began with a "Skip to content" line.
+};
+Furniture PageFurniture(std::string_view text) {
   size_t pos = 0;
   int lines = 0;
   bool skip_link = false;
+  size_t after_link = 0;  // Where the line after the skip link begins.
+  size_t last_short = 0;  // Where the last short line begins.
+  // Whether the line ending at `nl` is followed by a blank line: a
+  // headline stands apart from its body (a recipe's "Ingredients / 2 eggs
+  // / 1 cup flour / A pinch of salt" goes on, review 44c-08).
+  auto blank_after = [&](size_t nl) {
+    size_t p =
+        nl + (text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n'
+                  ? 2
+                  : 1);
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+    return p < text.size() && (text[p] == '\n' || text[p] == '\r');
+  };
   while (pos < text.size()) {
     size_t nl = text.find_first_of("\r\n", pos);
-    if (nl == std::string_view::npos) return 0;
+    if (nl == std::string_view::npos) return {};
     uint32_t b = static_cast<uint32_t>(pos), e = static_cast<uint32_t>(nl);
     internal::TrimSpace(text, &b, &e);
     // A page's link for screen readers ("Skip to content", WordPress's
@@ -1700,32 +1717,41 @@ size_t PageFurniture(std::string_view text) {
         pos = text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n'
                   ? nl + 2
                   : nl + 1;
+        after_link = pos;
         continue;
       }
     }
+    // A headline starts with a capital, a digit or a sign; a line in
+    // lower case goes on a sentence ("Winners: / Anna Schmidt / ... / were
+    // honoured on Monday", review 44c-08).
+    const bool lower = b < e && absl::ascii_islower(text[b]);
     if (b == e) {
-      if (skip_link) return pos;  // The link and its menu end here.
-      if (lines > 0) return lines >= 3 ? nl : 0;  // The block's end.
+      // Short lines after the link, then a blank one: the first of them
+      // is the headline, however short ("Brexit").
+      if (skip_link) return {lines > 0 ? last_short : pos, true};
+      if (lines > 0) return {lines >= 3 ? nl : 0, false};  // The block's end.
     } else if (e - b > 40 || LetterWords(text.substr(b, e - b)) >= 3) {
       // A longer line right after the furniture: its headline.
-      return skip_link || lines >= 3 ? pos : 0;
-    } else if (++lines > 8) {
-      return skip_link ? pos : 0;  // Short lines on and on: a list, a poem.
+      if (skip_link) return {lower ? after_link : pos, true};
+      return {lines >= 3 && !lower && blank_after(nl) ? pos : 0, false};
+    } else if (last_short = pos; ++lines > 8) {
+      // Short lines on and on: a list, a poem.
+      return skip_link ? Furniture{after_link, true} : Furniture{};
     }
     // CRLF is one line end.
     pos = text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n'
               ? nl + 2
               : nl + 1;
   }
-  return 0;
+  return {};
 }
 
 std::string TitleLine(std::string_view text) {
   // The headline after a page's furniture, if one follows (three words or
   // more, with a body after it); else the first line, as for any text.
-  if (const size_t after = PageFurniture(text); after > 0) {
-    std::string title = TitleLine(text.substr(after));
-    if (!title.empty() && LetterWords(title) >= 3 &&
+  if (const Furniture f = PageFurniture(text); f.after > 0) {
+    std::string title = TitleLine(text.substr(f.after));
+    if (!title.empty() && (f.skip_link || LetterWords(title) >= 3) &&
         !title.ends_with("\u2026")) {
       return title;
     }

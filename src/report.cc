@@ -1174,13 +1174,12 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
     }
     if (!ix.older.empty()) {
       out << absl::StrFormat(
-          "  %s an older version than the index holds (a text an edit "
-          "replaced, or one dated before the indexed version) (%s): compared "
-          "with that text, but the index keeps the newer one "
-          "(documents[].in_index \"older\" in report.json)\n",
-          N(ix.older.size(), "of the already indexed articles came in",
-            "of the already indexed articles came in"),
-          FirstIds(r, ix.older));
+          "  %d of the already indexed articles came in an older version "
+          "than the index holds (a text an edit replaced, or one dated before "
+          "the indexed version) (%s): compared with that text, but the index "
+          "keeps the newer one (documents[].in_index \"older\" in "
+          "report.json)\n",
+          ix.older.size(), FirstIds(r, ix.older));
     }
     if (!ix.corrected.empty()) {
       out << absl::StrFormat(

@@ -1004,8 +1004,9 @@ class Page {
             "already indexed · unchanged");
       } else if (status == "older") {
         out += badge(
-            "its id is indexed with a text dated after this one: compared "
-            "with this one, but the index keeps the newer",
+            "an older version of the indexed article (a text an edit "
+            "replaced, or one dated before the indexed text): compared with "
+            "this one, but the index keeps the newer",
             "already indexed · older version");
       } else if (status == "edited") {
         out += badge(r_.index.read_only

@@ -40,6 +40,13 @@ std::vector<int64_t> PassedRows(const std::vector<int64_t>& rows,
   return out;
 }
 
+// A metadata field a record lacks: empty or only whitespace (review
+// 44c-07: "   " replaced the indexed date).
+bool Lacking(std::string_view field) {
+  return std::all_of(field.begin(), field.end(),
+                     [](char c) { return absl::ascii_isspace(c); });
+}
+
 }  // namespace
 
 bool SameUpToWhitespace(std::string_view a, std::string_view b) {
@@ -98,6 +105,11 @@ absl::StatusOr<IndexedScan> IndexedScan::Open(const ScanOptions& options,
       return scorer.status();
     }
     if (const std::string& bg = options.claims.background_idf; !bg.empty()) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(bg, ec)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--background-idf ", bg, ": a directory, not a file"));
+      }
       if (std::ifstream in(bg); !in) {
         return absl::NotFoundError(
             absl::StrCat(bg, ": cannot open: ", std::strerror(errno)));
@@ -461,7 +473,7 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     // An empty field is one the record lacks (a feed that leaves the date
     // out of re-posts, a mistyped --date-field), not a correction to empty.
     auto differs = [](const std::string& was, const std::string& now) {
-      return !now.empty() && now != was;
+      return !Lacking(now) && now != was;
     };
     corrected_[which[j]] =
         same_text_[which[j]] &&
@@ -729,17 +741,17 @@ absl::Status IndexedScan::Finish(
     const Document& doc = report->documents[d];
     const IndexedVersion& was = replaced_meta_[d - loaded];
     if (already_[d - loaded] != 0 &&
-        ((doc.source.empty() && !was.source.empty()) ||
-         (doc.title.empty() && !was.title.empty()) ||
-         (doc.url.empty() && !was.url.empty()) ||
-         (doc.date.empty() && !was.date.empty()))) {
+        ((Lacking(doc.source) && !was.source.empty()) ||
+         (Lacking(doc.title) && !was.title.empty()) ||
+         (Lacking(doc.url) && !was.url.empty()) ||
+         (Lacking(doc.date) && !was.date.empty()))) {
       // An edit lacking a field the indexed version has keeps that value,
       // as an unchanged re-delivery does (FindUnchanged).
       Document& copy = patched.emplace_back(doc);
-      if (copy.source.empty()) copy.source = was.source;
-      if (copy.title.empty()) copy.title = was.title;
-      if (copy.url.empty()) copy.url = was.url;
-      if (copy.date.empty()) copy.date = was.date;
+      if (Lacking(copy.source)) copy.source = was.source;
+      if (Lacking(copy.title)) copy.title = was.title;
+      if (Lacking(copy.url)) copy.url = was.url;
+      if (Lacking(copy.date)) copy.date = was.date;
       dump.docs.push_back(&copy);
     } else {
       dump.docs.push_back(&doc);

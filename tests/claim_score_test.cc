@@ -127,6 +127,8 @@ TEST(TermAnalyzer, NumbersDiffer) {
   EXPECT_TRUE(differ("The quake killed 1900 people.",
                      "The quake killed 2,400 people."));
   EXPECT_TRUE(differ("About 1850 jobs will go.", "About 900 jobs will go."));
+  EXPECT_TRUE(differ("It destroyed 2000 people's homes.",
+                     "It destroyed 450 people's homes."));
   EXPECT_FALSE(differ("The 2004 elections drew big crowds.",
                       "The elections drew 3500 voters."));
   EXPECT_FALSE(differ("Its 2005 results beat forecasts.",
@@ -1074,6 +1076,13 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
   EXPECT_EQ(ContrastOf("Talks between Russia and Ukraine resumed on Monday",
                        "Talks between Ukraine and Russia resumed on Monday"),
             C());
+  // Two clauses joined by "and" are no list: their actors trade places
+  // (review 44c-04).
+  EXPECT_FALSE(ContrastOf("Officials said Russia attacked the port and "
+                          "Ukraine condemned the strike",
+                          "Officials said Ukraine attacked the port and "
+                          "Russia condemned the strike")
+                   .swapped_first.empty());
   // Nor a list of three or more reordered (review 44a-02).
   EXPECT_EQ(ContrastOf("France, Germany and Spain signed the treaty in Rome",
                        "Spain, Germany and France signed the treaty in Rome"),

@@ -3326,11 +3326,15 @@ TEST(Index, AFieldARedeliveryLacksKeepsTheIndexedValue) {
   WriteFile(d / "day1.jsonl", line("Original", "2026-01-01", text));
   Scan({d / "day1.jsonl"}, db);
 
-  // The same text, no title, no date: unchanged, nothing corrected.
+  // The same text, no title, no date: unchanged, nothing corrected; nor
+  // with a date of spaces (review 44c-07).
   WriteFile(d / "bare.jsonl", line("", "", text));
   const Report bare = Scan({d / "bare.jsonl"}, db);
   EXPECT_EQ(bare.index.unchanged.size(), 1u);
   EXPECT_TRUE(bare.index.corrected.empty());
+  EXPECT_EQ(SqlText(db, meta), "Original|2026-01-01\n");
+  WriteFile(d / "spaces.jsonl", line("", "   ", text));
+  EXPECT_TRUE(Scan({d / "spaces.jsonl"}, db).index.corrected.empty());
   EXPECT_EQ(SqlText(db, meta), "Original|2026-01-01\n");
 
   // A new title alone: corrected, and the indexed date stays.
@@ -3376,6 +3380,18 @@ TEST(Index, UsageErrorsComeBeforeTheIndexIsOpened) {
               std::string::npos)
         << r.err;
   }
+  // A bare name in --out . (review 44c-01: the first run, before the file
+  // existed, passed the check and lost the index).
+  {
+    const std::string cwd = d / "cwd";
+    std::filesystem::create_directories(cwd);
+    const int status =
+        std::system(("cd " + cwd + " && " + REFRAIN_BINARY + " scan " + in +
+                     " --quiet --out . --index report.json 2>/dev/null")
+                        .c_str());
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 2);
+    EXPECT_FALSE(std::filesystem::exists(cwd + "/report.json"));
+  }
   testing::CommandResult input = RunRefrain(
       "scan " + Seed(0) + " --quiet --out " + out + " --index " + Seed(0));
   EXPECT_EQ(input.exit_code, 2);
@@ -3398,6 +3414,12 @@ TEST(Index, UsageErrorsComeBeforeTheIndexIsOpened) {
   EXPECT_EQ(wordnet.exit_code, 1);
   EXPECT_NE(wordnet.err.find("cannot load WordNet"), std::string::npos)
       << wordnet.err;
+  testing::CommandResult idf_dir =
+      RunRefrain("scan " + in + " --quiet --background-idf " + (d / ".") +
+                 " --out " + out + " --index " + db);
+  EXPECT_EQ(idf_dir.exit_code, 2);
+  EXPECT_NE(idf_dir.err.find("a directory, not a file"), std::string::npos)
+      << idf_dir.err;
   EXPECT_FALSE(std::filesystem::exists(db));
 
   // With an index of English claims, the same language error, not "the

@@ -567,10 +567,27 @@ TEST(Ingest, TitleSkipsAPagesFurniture) {
             "Skip to content\nMenu\nSearch\nParliament approves fishing "
             "quota\n\nBody.\n");
   WriteFile(d / "j.txt", "Sport\nFootball\nThe match report was long.\n");
+  // Not furniture (review 44c-08): short lines going on in lower case, or
+  // into a line with no blank line after it; after the link, the last
+  // short line before a blank one is the headline, however short.
+  WriteFile(d / "k.txt",
+            "Winners:\nAnna Schmidt\nJohn Miller\nMaria Rossi\nwere honoured "
+            "on Monday at the town hall.\n\nMore.\n");
+  WriteFile(d / "l.txt",
+            "Ingredients\n2 eggs\n1 cup flour\nA pinch of salt\nMix it "
+            "well.\n\nBake.\n");
+  WriteFile(d / "m.txt", "Skip to content\nBrexit\n\nThe body. More.\n");
+  WriteFile(d / "n.txt",
+            "Skip to content\nMenu\nQuota vote\n\nThe body. More.\n");
   Ingested r = IngestAll({d / "a.txt", d / "b.txt", d / "c.txt", d / "d.txt",
                           d / "e.txt", d / "f.txt", d / "g.txt", d / "h.txt",
-                          d / "i.txt", d / "j.txt"});
-  ASSERT_EQ(r.docs.size(), 10u);
+                          d / "i.txt", d / "j.txt", d / "k.txt", d / "l.txt",
+                          d / "m.txt", d / "n.txt"});
+  ASSERT_EQ(r.docs.size(), 14u);
+  EXPECT_EQ(r.docs[10].title, "Winners:");
+  EXPECT_EQ(r.docs[11].title, "Ingredients");
+  EXPECT_EQ(r.docs[12].title, "Brexit");
+  EXPECT_EQ(r.docs[13].title, "Quota vote");
   EXPECT_EQ(r.docs[7].title, "Parliament approves fishing quota");
   EXPECT_EQ(r.docs[8].title, "Parliament approves fishing quota");
   EXPECT_EQ(r.docs[9].title, "Sport");  // Two short lines: not furniture.

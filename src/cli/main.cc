@@ -643,10 +643,15 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
 absl::Status CheckIndexPath(const ScanFlags& f) {
   const std::string& index = f.options.index_path;
   if (index.empty()) return absl::OkStatus();
+  // Absolute first: weakly_canonical leaves a relative path whose first
+  // part does not exist relative ("report.json" against "./report.json",
+  // review 44c-01).
   auto resolved = [](const std::string& path) {
     std::error_code ec;
-    std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
-    return ec ? std::filesystem::path(path).lexically_normal() : p;
+    std::filesystem::path p = std::filesystem::absolute(path, ec);
+    if (ec) p = path;
+    std::filesystem::path c = std::filesystem::weakly_canonical(p, ec);
+    return ec ? p.lexically_normal() : c;
   };
   const std::filesystem::path at = resolved(index);
   if (f.out_dir != "-") {
