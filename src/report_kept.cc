@@ -35,6 +35,8 @@ std::vector<char> KeptDocuments(const Report& r) {
       keep[d] = in(r.index.rerun_kept, d) ? 1 : 0;
     }
   }
+  // An older version of an indexed article is no article of its own.
+  for (uint32_t d : r.index.older) keep[d] = 0;
   for (uint32_t d : r.damaged) keep[d] = 0;
   return keep;
 }

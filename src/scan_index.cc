@@ -156,6 +156,7 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   id_renamed_ = std::move(ids->renamed);
   by_other_name_ = std::move(ids->by_other_name);
   if (absl::Status s = FindUnchanged(docs); !s.ok()) return s;
+  for (size_t i = 0; i < n; ++i) older_[i] |= ids->older[i];
 
   // Document level: the buckets of the new signatures.
   const LshParams lsh = index_.params().lsh;
@@ -229,6 +230,7 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
   m.by_other_name.assign(n, 0);
   m.renamed.assign(n, 0);
   m.taken.assign(n, 0);
+  m.older.assign(n, 0);
   if (n == 0) return m;
 
   // The indexed articles that came with each document's input id: ID, and
@@ -284,6 +286,11 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     const IndexedName* name = nullptr;
     double estimate = 0;
     bool exact = false;
+    // Its text is the indexed one up to whitespace; or one an edit of the
+    // indexed article replaced (an older version: it loses the article to
+    // any other claimant).
+    bool same_text = false;
+    bool superseded = false;
   };
   std::vector<Candidate> candidates;
   std::vector<uint32_t> per_doc(n, 0);
@@ -307,10 +314,14 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
   for (size_t c = 0; c < candidates.size(); ++c) {
     const Candidate& x = candidates[c];
     if (per_doc[x.doc] < 2 && per_row[x.name->row] < 2) continue;
-    if (x.name->id == docs[x.doc].id || x.name->id == content_names[x.doc]) {
+    if (x.name->id == docs[x.doc].id || x.name->id == content_names[x.doc] ||
+        x.name->id == InputId(docs[x.doc])) {
       check.push_back(c);
     }
   }
+  // The superseded texts of the rows checked, by row, for the documents
+  // that lose their article (below).
+  absl::flat_hash_map<int64_t, std::vector<uint64_t>> superseded_of;
   {
     std::vector<int64_t> check_rows;
     for (size_t c : check) check_rows.push_back(candidates[c].name->row);
@@ -322,12 +333,19 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
       Candidate& c = candidates[check[j]];
       c.exact = HashRecord(v.text, v.title, v.url, v.date, v.source) ==
                 docs[c.doc].record_hash;
+      c.same_text = SameUpToWhitespace(v.text, docs[c.doc].text);
+      const uint64_t mine = HashUpToWhitespace(docs[c.doc].text);
+      c.superseded = std::find(v.superseded.begin(), v.superseded.end(),
+                               mine) != v.superseded.end();
+      superseded_of[c.name->row] = v.superseded;
     }
   }
   // The better of two claims: the same record, then the more similar, then
   // the document's own name, then by name and document (deterministic).
   auto better = [&](const Candidate& a, const Candidate& b) {
     if (a.exact != b.exact) return a.exact;
+    if (a.same_text != b.same_text) return a.same_text;
+    if (a.superseded != b.superseded) return !a.superseded;
     if (a.estimate != b.estimate) return a.estimate > b.estimate;
     const bool own_a = a.name->id == docs[a.doc].id;
     const bool own_b = b.name->id == docs[b.doc].id;
@@ -376,6 +394,12 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     }
     if (!changed) break;
   }
+  // A document that lost its article to another, whose text is one an
+  // edit of that article replaced: an older version.
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    const Candidate& x = candidates[c];
+    if (won[x.doc] == nullptr && x.superseded) m.older[x.doc] = 1;
+  }
   std::vector<std::string> new_name(n);
   absl::flat_hash_map<std::string, uint32_t> ids_here;  // Names of this run.
   for (size_t i = 0; i < n; ++i) {
@@ -412,6 +436,11 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     m.renamed[i] = d.input_id_bytes == 0;
     ++ids_here[other];
     new_name[i] = std::move(other);
+  }
+  // An older version keeps a name of its own for the report, but is not
+  // added: neither renamed nor taken for the summary.
+  for (size_t i = 0; i < n; ++i) {
+    if (m.older[i]) m.renamed[i] = m.taken[i] = 0;
   }
   for (size_t i = 0; i < n; ++i) {
     if (new_name[i].empty()) continue;

@@ -55,6 +55,11 @@ struct IdsInIndex {
   // ID#HASH is held too (an id shared in this run, a literal id, or a hash
   // alike): compared as new, not added (IndexSummary::id_taken).
   std::vector<char> taken;
+  // 1 when it lost its indexed article to another document of this run
+  // (the current text beside an earlier one, a catch-up dump) and its text
+  // is one an edit replaced in that article (IndexedVersion::superseded):
+  // an older version, compared but not added (review 44c-02).
+  std::vector<char> older;
 };
 
 // Looks the ids of `docs` up in `index` and renames the documents that

@@ -641,6 +641,19 @@ TEST(Index, AnOlderVersionDoesNotUndoAnEdit) {
       << summary.str();
   EXPECT_EQ(summary.str().find("edited"), std::string::npos) << summary.str();
 
+  // A catch-up dump with the first text and the current one (review
+  // 44c-02: the one that lost the article was added as A#HASH).
+  WriteFile(d / "catchup.jsonl",
+            line("A", "2026-11-01", text) + line("A", "2026-11-01", edit));
+  const Report catchup = Scan({d / "catchup.jsonl"}, db);
+  EXPECT_EQ(catchup.index.added, 0u);
+  ASSERT_EQ(catchup.index.older.size(), 1u);
+  EXPECT_EQ(catchup.documents[catchup.index.older[0]].text, text);
+  EXPECT_EQ(catchup.index.unchanged.size(), 1u);
+  EXPECT_TRUE(catchup.index.id_renamed.empty());
+  EXPECT_EQ(KeptDocuments(catchup)[catchup.index.older[0]], 0);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 2);
+
   // A new text dated before the indexed one: older as well.
   WriteFile(d / "early.jsonl",
             line("A", "2026-10-01", text + "\nA draft line."));

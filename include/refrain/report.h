@@ -126,7 +126,9 @@ struct IndexSummary {
   // superseded; unless dated after the indexed version: a revert), or one
   // dated before the indexed version (both read as instants). Compared
   // with its text, but not added: the index keeps the newer version
-  // (review 44b-04: the older text replaced it). Ascending.
+  // (review 44b-04: the older text replaced it). Also a replaced text
+  // beside the current one in one dump (not in `reindexed`: the current
+  // one is; review 44c-02). Ascending.
   std::vector<uint32_t> older;
   // New documents whose id the index holds for another article (their
   // signatures share under half their slots: ids reused by dumps that
@@ -153,8 +155,8 @@ struct IndexSummary {
       return std::binary_search(v.begin(), v.end(), d);
     };
     if (in(id_taken)) return "id_taken";
-    if (!in(reindexed)) return nullptr;
     if (in(older)) return "older";
+    if (!in(reindexed)) return nullptr;
     return in(unchanged) ? "unchanged" : "edited";
   }
   uint64_t added = 0;        // Documents added by this run.
