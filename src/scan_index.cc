@@ -508,6 +508,16 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
         same_text_[which[j]] &&
         (differs(v.source, d.source) || differs(v.title, d.title) ||
          differs(v.url, d.url) || differs(v.date, d.date));
+    // The indexed text of an article that was edited and then reverted to
+    // it, delivered with a date before the revert's: its first delivery
+    // (an earlier day's dump scanned again), no correction. Taken as one,
+    // it moved the date back, and the edits in between then read as
+    // reverts (review 44c-03).
+    if (corrected_[which[j]] && !v.superseded.empty()) {
+      const std::optional<absl::Time> now = ParseDate(d.date);
+      const std::optional<absl::Time> was = ParseDate(v.date);
+      if (now && was && *now < *was) corrected_[which[j]] = 0;
+    }
     if (!same_text_[which[j]]) {
       // A text the article had before the indexed one (an earlier day's
       // dump scanned again), or one dated before it: an older version,

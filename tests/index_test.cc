@@ -668,6 +668,16 @@ TEST(Index, AnOlderVersionDoesNotUndoAnEdit) {
   EXPECT_EQ(revert.index.replaced, 1u);
   EXPECT_EQ(SqlText(db, indexed), text + "\n");
 
+  // The earlier days' dumps scanned again after the revert leave it (review
+  // 44c-03): day 1's text, the indexed one, dated before the revert, is no
+  // date correction, and day 2's edit is then older, not a revert.
+  const Report day1_again = Scan({d / "day1.jsonl"}, db, o);
+  EXPECT_TRUE(day1_again.index.corrected.empty());
+  EXPECT_EQ(SqlText(db, "SELECT date FROM doc WHERE id = 'A'"), "2026-11-05\n");
+  const Report day2_again = Scan({d / "day2.jsonl"}, db, o);
+  EXPECT_EQ(day2_again.index.older.size(), 1u);
+  EXPECT_EQ(SqlText(db, indexed), text + "\n");
+
   // Removing the article removes its history.
   EXPECT_GT(SqlInt(db, "SELECT count(*) FROM superseded WHERE id = 'A'"), 0);
   absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
