@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace refrain::internal {
@@ -51,15 +52,11 @@ inline uint64_t HashRecord(std::string_view text, std::string_view title,
 // calls the same up to whitespace (a re-serialized feed's line ends) hash
 // alike. What the index keeps of the versions an edit replaced.
 inline uint64_t HashUpToWhitespace(std::string_view text) {
-  auto space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-  };
   std::string squeezed;
   squeezed.reserve(text.size());
   bool gap = false;
   for (char c : text) {
-    if (space(c)) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
       gap = !squeezed.empty();
       continue;
     }

@@ -1803,12 +1803,15 @@ absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
     return absl::InvalidArgumentError("CorrectMetadata: inconsistent arrays");
   }
   if (rows.empty()) return absl::OkStatus();
+  static constexpr std::string_view kSpaces = " \t\n\v\f\r";
   absl::StatusOr<Stmt> st = im.Prepare(
-      "UPDATE doc SET source = coalesce(nullif(trim(?3), ''), source), "
-      "title = coalesce(nullif(trim(?4), ''), title), "
-      "url = coalesce(nullif(trim(?5), ''), url), "
-      "date = coalesce(nullif(trim(?6), ''), date) WHERE num = ?1 AND id = "
-      "?2");
+      // A field of whitespace (absl::ascii_isspace's) is one the record
+      // lacks, as the scan reads it (review 44c-07).
+      "UPDATE doc SET source = coalesce(nullif(trim(?3, ?7), ''), source), "
+      "title = coalesce(nullif(trim(?4, ?7), ''), title), "
+      "url = coalesce(nullif(trim(?5, ?7), ''), url), "
+      "date = coalesce(nullif(trim(?6, ?7), ''), date) WHERE num = ?1 AND "
+      "id = ?2");
   if (!st.ok()) return st.status();
   for (size_t i = 0; i < rows.size(); ++i) {
     const Document& d = *docs[i];
@@ -1817,7 +1820,8 @@ absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
         .BindText(3, d.source)
         .BindText(4, d.title)
         .BindText(5, d.url)
-        .BindText(6, d.date);
+        .BindText(6, d.date)
+        .BindText(7, kSpaces);
     if (auto s = st->Run(); !s.ok()) return s;
     if (sqlite3_changes(im.db) != 1) {
       return absl::DataLossError(

@@ -682,18 +682,15 @@ uint32_t Representative(std::span<const uint32_t> members, const Report& report,
     auto in = [](const std::vector<uint32_t>& v, uint32_t m) {
       return std::binary_search(v.begin(), v.end(), m);
     };
-    for (int pass = 0; pass < 3; ++pass) {
-      for (uint32_t m : candidates) {
-        if (!in(ix.reindexed, m)) continue;
-        const bool rerun_kept = in(ix.rerun_kept, m);
-        const bool edited_left_out = in(ix.edited_left_out, m);
-        if ((pass == 0 && rerun_kept) ||
-            (pass == 1 && !rerun_kept && !edited_left_out) ||
-            (pass == 2 && edited_left_out)) {
-          return m;
-        }
-      }
-    }
+    auto rank = [&](uint32_t m) {
+      if (!in(ix.reindexed, m)) return 3;
+      if (in(ix.rerun_kept, m)) return 0;
+      return in(ix.edited_left_out, m) ? 2 : 1;
+    };
+    const auto best = std::min_element(
+        candidates.begin(), candidates.end(),
+        [&](uint32_t x, uint32_t y) { return rank(x) < rank(y); });
+    if (rank(*best) < 3) return *best;
   }
   return *std::min_element(
       candidates.begin(), candidates.end(),

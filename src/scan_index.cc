@@ -47,6 +47,20 @@ bool Lacking(std::string_view field) {
                      [](char c) { return absl::ascii_isspace(c); });
 }
 
+// Gives `d` the indexed value of each field it lacks; whether any changed.
+bool FillLacking(const IndexedVersion& was, Document* d) {
+  bool changed = false;
+  for (auto [mine, theirs] :
+       {std::pair{&d->source, &was.source}, std::pair{&d->title, &was.title},
+        std::pair{&d->url, &was.url}, std::pair{&d->date, &was.date}}) {
+    if (Lacking(*mine) && *mine != *theirs) {
+      *mine = *theirs;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 }  // namespace
 
 bool SameUpToWhitespace(std::string_view a, std::string_view b) {
@@ -319,9 +333,6 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
       check.push_back(c);
     }
   }
-  // The superseded texts of the rows checked, by row, for the documents
-  // that lose their article (below).
-  absl::flat_hash_map<int64_t, std::vector<uint64_t>> superseded_of;
   {
     std::vector<int64_t> check_rows;
     for (size_t c : check) check_rows.push_back(candidates[c].name->row);
@@ -337,7 +348,6 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
       const uint64_t mine = HashUpToWhitespace(docs[c.doc].text);
       c.superseded = std::find(v.superseded.begin(), v.superseded.end(),
                                mine) != v.superseded.end();
-      superseded_of[c.name->row] = v.superseded;
     }
   }
   // The better of two claims: the same record, then the more similar, then
@@ -513,23 +523,22 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     // (an earlier day's dump scanned again), no correction. Taken as one,
     // it moved the date back, and the edits in between then read as
     // reverts (review 44c-03).
-    if (corrected_[which[j]] && !v.superseded.empty()) {
-      const std::optional<absl::Time> now = ParseDate(d.date);
-      const std::optional<absl::Time> was = ParseDate(v.date);
-      if (now && was && *now < *was) corrected_[which[j]] = 0;
+    const std::optional<absl::Time> now = ParseDate(d.date);
+    const std::optional<absl::Time> was = ParseDate(v.date);
+    const bool dated_before = now && was && *now < *was;
+    const bool dated_after = now && was && *now > *was;
+    if (corrected_[which[j]] && !v.superseded.empty() && dated_before) {
+      corrected_[which[j]] = 0;
     }
     if (!same_text_[which[j]]) {
       // A text the article had before the indexed one (an earlier day's
       // dump scanned again), or one dated before it: an older version,
       // which must not undo the edit the index holds. A text it had
       // before but dated after the indexed one is a revert: an edit.
-      const std::optional<absl::Time> now = ParseDate(d.date);
-      const std::optional<absl::Time> was = ParseDate(v.date);
       const bool earlier_text =
           std::find(v.superseded.begin(), v.superseded.end(),
                     HashUpToWhitespace(d.text)) != v.superseded.end();
-      if ((now && was && *now < *was) ||
-          (earlier_text && !(now && was && *now > *was))) {
+      if (dated_before || (earlier_text && !dated_after)) {
         older_[which[j]] = 1;
         continue;
       }
@@ -777,24 +786,16 @@ absl::Status IndexedScan::Finish(
     // A record that may be damaged would outlive the run in the index.
     if (report->IsDamaged(static_cast<uint32_t>(d))) continue;
     position[d] = static_cast<int64_t>(dump.docs.size());
-    const Document& doc = report->documents[d];
-    const IndexedVersion& was = replaced_meta_[d - loaded];
-    if (already_[d - loaded] != 0 &&
-        ((Lacking(doc.source) && !was.source.empty()) ||
-         (Lacking(doc.title) && !was.title.empty()) ||
-         (Lacking(doc.url) && !was.url.empty()) ||
-         (Lacking(doc.date) && !was.date.empty()))) {
-      // An edit lacking a field the indexed version has keeps that value,
-      // as an unchanged re-delivery does (FindUnchanged).
-      Document& copy = patched.emplace_back(doc);
-      if (Lacking(copy.source)) copy.source = was.source;
-      if (Lacking(copy.title)) copy.title = was.title;
-      if (Lacking(copy.url)) copy.url = was.url;
-      if (Lacking(copy.date)) copy.date = was.date;
-      dump.docs.push_back(&copy);
-    } else {
-      dump.docs.push_back(&doc);
+    // An edit lacking a field the indexed version has keeps that value,
+    // as an unchanged re-delivery does (FindUnchanged).
+    const Document* doc = &report->documents[d];
+    if (already_[d - loaded] != 0) {
+      Document copy = *doc;
+      if (FillLacking(replaced_meta_[d - loaded], &copy)) {
+        doc = &patched.emplace_back(std::move(copy));
+      }
     }
+    dump.docs.push_back(doc);
     dump.replaces.push_back(already_[d - loaded]);
     std::span<const uint32_t> sig = signature(d);
     dump.signatures.insert(dump.signatures.end(), sig.begin(), sig.end());

@@ -173,8 +173,8 @@ class IndexedScan {
   // it has differs from the indexed one (IndexSummary::corrected). A field
   // the record lacks (empty) is no correction: the indexed value stays.
   std::vector<char> corrected_;
-  // Per new document: 1 when it is edited but dated before its indexed
-  // version (IndexSummary::older): not added, the index keeping the newer.
+  // Per new document: 1 when it is an older version of its indexed article
+  // (IndexSummary::older): not added, the index keeping the newer.
   std::vector<char> older_;
   // Per new document that replaces its indexed version (an edit): the
   // indexed version's metadata, from which a field the edit lacks is
