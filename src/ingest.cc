@@ -793,7 +793,11 @@ class Lister {
   Lister(bool sizes, std::span<const std::string> exclude) : sizes_(sizes) {
     for (const std::string& p : exclude) {
       struct stat st;
-      if (::stat(p.c_str(), &st) == 0) {
+      if (::stat(p.c_str(), &st) != 0) continue;
+      if (S_ISREG(st.st_mode)) {
+        excluded_files_.push_back(FileId(st));
+        excluded_file_names_.push_back(fs::path(p).filename().string());
+      } else {
         excluded_.push_back(FileId(st));
         excluded_names_.push_back(
             fs::path(p).lexically_normal().filename().string());
@@ -973,6 +977,19 @@ class Lister {
     return !ec;
   }
 
+  // Whether the entry at `path`, named `name`, is one of the scan's own
+  // files (its index): an index named news.jsonl in the dump folder was
+  // read as records (review 44c). A stat only when the name matches.
+  bool IsOwnFile(const std::string& path, const std::string& name) const {
+    if (std::find(excluded_file_names_.begin(), excluded_file_names_.end(),
+                  name) == excluded_file_names_.end()) {
+      return false;
+    }
+    const std::optional<Id> id = IdOf(path);
+    return id && std::find(excluded_files_.begin(), excluded_files_.end(),
+                           *id) != excluded_files_.end();
+  }
+
   // Whether a directory whose entries are `listed` is an earlier run's
   // output: nothing but report files (and hidden ones, such as a temporary
   // file left by a killed run), its report.json or report.html refrain's.
@@ -1041,6 +1058,13 @@ class Lister {
         const std::string base = p.filename().string();
         std::string name = Child(dir, base);
         if (IsExcluded(name, base)) continue;  // The scan's own reports.
+        if (IsOwnFile(name, base)) {
+          files.push_back({std::move(name),
+                           "this scan's index (--index): not read as input",
+                           0});
+          files.back().passed_over = true;
+          continue;
+        }
         std::error_code type_ec;
         if (has_named) {
           if (auto n = named_.find({*dir_id, base}); n != named_.end()) {
@@ -1153,6 +1177,8 @@ class Lister {
   std::map<std::pair<Id, std::string>, std::string> named_;
   std::vector<Id> excluded_;  // Of the paths to exclude that exist.
   std::vector<std::string> excluded_names_;  // Their last components.
+  std::vector<Id> excluded_files_;  // Regular files to exclude (IsOwnFile).
+  std::vector<std::string> excluded_file_names_;  // Their last components.
   std::vector<InputFile> files_;
   bool stdin_listed_ = false;
 };

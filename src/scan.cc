@@ -955,6 +955,19 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   // scan --index: a bad index fails the scan here, before any work.
   std::optional<internal::IndexedScan> indexed;
   if (!options.index_path.empty()) {
+    // A scan that can read nothing creates no index: a mistyped dump path
+    // left an empty index file behind (review 44c).
+    if (std::error_code ec;
+        !std::filesystem::exists(options.index_path, ec) && !paths.empty() &&
+        std::none_of(paths.begin(), paths.end(), [](const std::string& p) {
+          std::error_code e;
+          return p == kStdinPath || std::filesystem::exists(p, e);
+        })) {
+      return absl::NotFoundError(absl::StrCat(paths.front(),
+                                              ": cannot open: no such file or "
+                                              "directory (no index created at ",
+                                              options.index_path, ")"));
+    }
     // Without --bands, the banding follows --threshold, and an index keeps
     // the banding it was built with: a scan at another threshold (which
     // verification applies exactly) takes the index's.

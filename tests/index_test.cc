@@ -3470,6 +3470,52 @@ TEST(Index, UsageErrorsComeBeforeTheIndexIsOpened) {
       << banding.err;
 }
 
+// Review 44c: a scan that could read nothing left an empty index behind,
+// and an index kept in the dump folder under a name refrain reads
+// (news.jsonl) was read as records on the next day's run.
+TEST(Index, TheIndexIsNeitherMadeForNothingNorReadAsInput) {
+  TempDir d;
+  const std::string db = d / "news.db";
+  testing::CommandResult missing =
+      RunRefrain("scan " + (d / "missing.jsonl") + " --quiet --out " +
+                 (d / "o") + " --index " + db);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("missing.jsonl: cannot open"), std::string::npos)
+      << missing.err;
+  EXPECT_NE(missing.err.find("no index created"), std::string::npos)
+      << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(db));
+
+  const std::string dump = d / "dump";
+  std::filesystem::create_directories(dump);
+  for (int i : {0, 3}) {
+    std::filesystem::copy_file(
+        Seed(i),
+        dump + "/" + std::filesystem::path(Seed(i)).filename().string());
+  }
+  const std::string in_dump = dump + "/news.jsonl";
+  for (int run = 0; run < 2; ++run) {
+    testing::CommandResult r =
+        RunRefrain("scan " + dump + " --no-claims --out " + (d / "o") +
+                   " --index " + in_dump);
+    ASSERT_EQ(r.exit_code, 0) << "run " << run << ": " << r.err;
+    // The second run meets the index in the walk: passed over, said so,
+    // and no record failed to parse as JSON.
+    if (run == 1) {
+      EXPECT_NE(r.err.find("news.jsonl: this scan's index (--index): not "
+                           "read as input"),
+                std::string::npos)
+          << r.err;
+    }
+    const nlohmann::json j =
+        nlohmann::json::parse(ReadFile(d / "o/report.json"));
+    EXPECT_EQ(j["inputs"]["documents"], 2) << "run " << run;
+    for (const auto& skipped : j["inputs"]["skipped"]) {
+      EXPECT_TRUE(skipped["passed_over"].get<bool>()) << skipped.dump();
+    }
+  }
+}
+
 TEST(Index, ReadOnlyScanNeedsAnExistingIndex) {
   TempDir d;
   testing::CommandResult r =

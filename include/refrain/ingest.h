@@ -104,7 +104,9 @@ struct IngestOptions {
   // left out only while they hold nothing but report files (report.json,
   // report.html, documents.csv, pairs.csv, claims.csv, hidden temporaries);
   // a directory with anything else in it is walked as any other. A path
-  // named as an input is read. Default: none.
+  // named as an input is read. A regular file among them (the CLI gives
+  // --index) is listed as passed over where a walk meets it, not read.
+  // Default: none.
   std::vector<std::string> exclude_from_walk;
 };
 

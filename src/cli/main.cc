@@ -787,6 +787,11 @@ int RunScanCommand(ScanFlags& f) {
   // A dump folder holding this scan's output directory does not read its
   // reports back.
   if (f.out_dir != "-") f.options.ingest.exclude_from_walk.push_back(f.out_dir);
+  // Nor its index as records (a --write-kept file in a dump folder is
+  // refused above).
+  if (!f.options.index_path.empty()) {
+    f.options.ingest.exclude_from_walk.push_back(f.options.index_path);
+  }
   f.options.keep = f.keep == "longest"    ? refrain::KeepPolicy::kLongest
                    : f.keep == "earliest" ? refrain::KeepPolicy::kEarliest
                                           : refrain::KeepPolicy::kFirst;
