@@ -839,6 +839,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   out.numbers.clear();
   out.conversions.clear();
   out.years.clear();
+  out.counted.clear();
   out.negated = false;
   out.negations.clear();
   out.hedges.clear();
@@ -982,6 +983,16 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
           !(english && CountsThings(t, tokens, i))) {
         out.years.push_back(num);
       }
+      if (const size_t j = i + n;
+          j < tokens.size() &&
+          t.find_first_not_of(" -", tokens[j - 1].end) == tokens[j].begin &&
+          tokens[j].begin > tokens[j - 1].end) {
+        std::string counted = num;
+        counted += ' ';
+        counted += t.substr(tokens[j].begin, tokens[j].end - tokens[j].begin);
+        absl::AsciiStrToLower(&counted);
+        out.counted.push_back(counted);
+      }
       i += n - 1;
       bracket_until = i + 3;
       out.tokens.push_back(internal::HashBytes(num, internal::kTokenSeed));
@@ -1105,8 +1116,27 @@ bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b) {
     }
     return false;
   };
+  // Whether x states a year-like figure y does not, before the word y
+  // states a figure of its own (no year) before: 2000 against 450
+  // "menschen" are counts.
+  auto count_as_year = [](const UnitTerms& x, const UnitTerms& y) {
+    for (std::string_view xc : x.counted) {
+      const std::string_view v = xc.substr(0, xc.find(' '));
+      if (!Holds(x.years, v) || !NotShared(x, y, v)) continue;
+      const std::string_view word = xc.substr(v.size());
+      for (std::string_view yc : y.counted) {
+        const std::string_view w = yc.substr(0, yc.find(' '));
+        if (yc.substr(w.size()) == word && !Holds(y.years, w) &&
+            NotShared(y, x, w)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
   return (only(a, b, false) && only(b, a, false)) ||
-         (only(a, b, true) && only(b, a, true));
+         (only(a, b, true) && only(b, a, true)) || count_as_year(a, b) ||
+         count_as_year(b, a);
 }
 
 void IdfTable::AddStems(const TermList& stems) {
@@ -1671,6 +1701,7 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   }
   slice.conversions = l.conversions;
   slice.years = l.years;
+  slice.counted = l.counted;
   // A negation anywhere in the longer text still counts.
   slice.negated = l.negated;
   slice.tokens.clear();

@@ -129,6 +129,20 @@ TEST(TermAnalyzer, NumbersDiffer) {
   EXPECT_TRUE(differ("About 1850 jobs will go.", "About 900 jobs will go."));
   EXPECT_TRUE(differ("It destroyed 2000 people's homes.",
                      "It destroyed 450 people's homes."));
+  // A year-like figure before the word another figure counts on the other
+  // side is a count too, in any language (review 44c-07).
+  EXPECT_TRUE(differ("The storm killed 2000-odd people.",
+                     "The storm killed 450-odd people."));
+  {
+    absl::StatusOr<TermAnalyzer> de = TermAnalyzer::Create({"german"});
+    ASSERT_TRUE(de.ok()) << de.status();
+    EXPECT_TRUE(NumbersDiffer(de->Analyze("Der Sturm tötete 2000 Menschen."),
+                              de->Analyze("Der Sturm tötete 450 Menschen.")));
+    EXPECT_FALSE(NumbersDiffer(de->Analyze("Im Jahr 2000 starben Menschen."),
+                               de->Analyze("Es starben 450 Menschen.")));
+    EXPECT_TRUE(NumbersDiffer(de->Analyze("Im Jahr 2000 starben Menschen."),
+                              de->Analyze("Im Jahr 2001 starben Menschen.")));
+  }
   EXPECT_FALSE(differ("The 2004 elections drew big crowds.",
                       "The elections drew 3500 voters."));
   EXPECT_FALSE(differ("Its 2005 results beat forecasts.",

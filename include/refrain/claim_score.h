@@ -120,6 +120,12 @@ struct UnitTerms {
   // Those of `numbers` written as a year ("2003", "1990s"; not "2,003"):
   // NumbersDiffer compares years with years and counts with counts.
   TermList years;
+  // Each figure with the word right after it (a space or hyphen between),
+  // lower-cased: "2000 menschen", "2000 odd". A year-like figure before
+  // the word that another figure of the other side comes before is a
+  // count, in any language: "tötete 2000 Menschen" / "tötete 450
+  // Menschen" (English has CountsThings too).
+  TermList counted;
   // True if the text contains a negation ("not", "no", "never", "n't", ...).
   bool negated = false;
   // What negates what, for ClaimScorer::Contrasts, per cue in text order:
