@@ -35,8 +35,11 @@ std::vector<char> KeptDocuments(const Report& r) {
       keep[d] = in(r.index.rerun_kept, d) ? 1 : 0;
     }
   }
-  // An older version of an indexed article is no article of its own.
-  for (uint32_t d : r.index.older) keep[d] = 0;
+  // An older version of an indexed article is no article of its own,
+  // unless the dump is scanned again for its report (rerun_kept).
+  for (uint32_t d : r.index.older) {
+    if (!in(r.index.rerun_kept, d)) keep[d] = 0;
+  }
   for (uint32_t d : r.damaged) keep[d] = 0;
   return keep;
 }

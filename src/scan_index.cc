@@ -474,7 +474,11 @@ void IndexedScan::SetReindexed(uint32_t loaded, IndexSummary* ix) const {
     if (!same_text_[i] && left_out_[i] && !older_[i]) {
       ix->edited_left_out.push_back(d);
     }
-    if (same_text_[i] && !left_out_[i] && options_->index_report_unchanged) {
+    // An older version too: day 1 scanned again after day 2's edit gives
+    // day 1's dataset again (review 44c-09), as far as the index knows
+    // (its kept flag is the article's, as the latest version left it).
+    if ((same_text_[i] || older_[i]) && !left_out_[i] &&
+        options_->index_report_unchanged) {
       ix->rerun_kept.push_back(d);
     }
   }

@@ -640,6 +640,13 @@ TEST(Index, AnOlderVersionDoesNotUndoAnEdit) {
             std::string::npos)
       << summary.str();
   EXPECT_EQ(summary.str().find("edited"), std::string::npos) << summary.str();
+  // Scanned again for its report, day 1 gives its dataset again, the older
+  // version in it (review 44c-09: it was left out); without the flag it is
+  // in an earlier dataset.
+  EXPECT_EQ(KeptDocuments(again)[again.index.older[0]], 1);
+  const Report plain = Scan({d / "day1.jsonl"}, db);
+  ASSERT_EQ(plain.index.older.size(), 1u);
+  EXPECT_EQ(KeptDocuments(plain)[plain.index.older[0]], 0);
 
   // A catch-up dump with the first text and the current one (review
   // 44c-02: the one that lost the article was added as A#HASH).

@@ -108,8 +108,9 @@ struct IndexSummary {
   // --write-kept), and the index then counts it as kept. Ascending.
   std::vector<uint32_t> edited_left_out;
   // With --index-report-unchanged ("a dump scanned again for its report"):
-  // those of `reindexed` with the indexed text up to whitespace whose run
-  // kept them. They are kept again (documents.csv keep, --write-kept), so
+  // those of `reindexed` with the indexed text up to whitespace, or an
+  // older version of it (`older`), whose article the index keeps. They
+  // are kept again (documents.csv keep, --write-kept), so
   // that a dump scanned again gives its first scan's dataset; without the
   // flag a re-delivery is left out, its article being in an earlier
   // dataset (review 39c-01: a rerun wrote an empty dataset). Ascending.
