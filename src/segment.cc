@@ -272,6 +272,42 @@ bool IsInitialismBreak(std::string_view text, size_t begin, size_t at) {
          std::end(kOpeners);
 }
 
+// Adds the English sentence [b, e) of ICU's, cut after an acronym that
+// ends a sentence before a capitalized word: "... a repayment plan with the
+// IMF. Separately, ..." (review 45b-05). ICU's list suppresses a break
+// after any word ending in "F." or "O.", so "IMF.", "WTO.", "IAAF." and
+// "NATO." joined the next sentence. An acronym (two or more capitals, no
+// stop inside) takes a stop only at a sentence's end; the company words
+// written in capitals ("CO. LTD.") are left alone.
+void AddEnglishSentence(std::string_view text, size_t b, size_t e,
+                        std::vector<Span>* out) {
+  static constexpr std::string_view kNotEnds[] = {"CO", "CORP", "INC", "LTD",
+                                                  "NO", "ST",   "MR",  "MRS",
+                                                  "MS", "DR",   "JR",  "SR"};
+  const std::string_view sentence = text.substr(0, e);
+  for (size_t stop = sentence.find(". ", b); stop != std::string_view::npos;
+       stop = sentence.find(". ", stop + 2)) {
+    size_t w = stop;
+    while (w > b &&
+           absl::ascii_isupper(static_cast<unsigned char>(text[w - 1])))
+      --w;
+    if (stop - w < 2 || !StartsWord(text, b, w)) continue;
+    if (std::find(std::begin(kNotEnds), std::end(kNotEnds),
+                  text.substr(w, stop - w)) != std::end(kNotEnds)) {
+      continue;
+    }
+    size_t next = stop + 1;
+    while (next < e && text[next] == ' ') ++next;
+    if (next >= e ||
+        !absl::ascii_isupper(static_cast<unsigned char>(text[next])))
+      continue;
+    AddTrimmed(text, static_cast<uint32_t>(b), static_cast<uint32_t>(stop + 1),
+               out);
+    b = stop + 1;
+  }
+  AddTrimmed(text, static_cast<uint32_t>(b), static_cast<uint32_t>(e), out);
+}
+
 // Adds the Russian sentence [b, e) of ICU's, cut where it holds a sum's
 // abbreviation that ICU's own list keeps from ending a sentence, "тыс."
 // and "руб.", followed by a capital: "Цена составила 100 тыс. руб. |
@@ -663,6 +699,9 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
         }
         if (russian) {
           AddRussianSentence(text, p.begin + u.offset[b], p.begin + u.offset[e],
+                             &seg.sentences);
+        } else if (english) {
+          AddEnglishSentence(text, p.begin + u.offset[b], p.begin + u.offset[e],
                              &seg.sentences);
         } else {
           AddTrimmed(text, p.begin + u.offset[b], p.begin + u.offset[e],

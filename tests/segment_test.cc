@@ -82,6 +82,31 @@ TEST(Segment, InitialismsBeforeNamesStayInTheirSentence) {
   EXPECT_EQ(Texts(t, Segment(t, de).sentences).size(), 2u);
 }
 
+// ICU's English list suppresses a break after any word ending in "F." or
+// "O." (review 45b-05: "... with the IMF. Separately, ..." was one unit,
+// and a claim match quoted both sentences). An acronym ends its sentence
+// before a capitalized word; company words in capitals do not.
+TEST(Segment, AnAcronymEndsItsSentence) {
+  auto sentences = [](std::string_view t) {
+    return Texts(t, Segment(t, {}).sentences);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(sentences("Argentina agreed a plan with the IMF. Separately, the "
+                      "minister resigned."),
+            (V{"Argentina agreed a plan with the IMF.",
+               "Separately, the minister resigned."}));
+  EXPECT_EQ(sentences("He was banned by the IAAF. Kenteris denies it."),
+            (V{"He was banned by the IAAF.", "Kenteris denies it."}));
+  EXPECT_EQ(sentences("China joined the WTO. NATO. The end."),
+            (V{"China joined the WTO.", "NATO.", "The end."}));
+  EXPECT_EQ(sentences("Shares in SAMSUNG CO. Ltd rose."),
+            V{"Shares in SAMSUNG CO. Ltd rose."});
+  EXPECT_EQ(sentences("The IMF. and the WTO. met."),
+            V{"The IMF. and the WTO. met."});
+  EXPECT_EQ(sentences("He flew back to the U.S. Treasury officials met him."),
+            V{"He flew back to the U.S. Treasury officials met him."});
+}
+
 // Russian abbreviates "город" (city) as a standalone "г." before the
 // city's name, "улица" as "ул.", "статья" as "ст.", and ICU's rules end a
 // sentence there: "в г. Москве" was two units (review 39b). A suppression
