@@ -520,6 +520,17 @@ bool RenameSharedId(Document* d, uint32_t i, IdIndex* id_index,
 
 }  // namespace
 
+namespace {
+
+// Why a record repeating document `first` is skipped.
+std::string RepeatReason(const Document& first) {
+  return absl::StrCat("repeats the record at ", first.location,
+                      " (the same id '", std::string(InputId(first)),
+                      "', text, title, url, date and source)");
+}
+
+}  // namespace
+
 bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
   const auto here = static_cast<uint32_t>(report->documents.size());
   const std::optional<uint32_t> first =
@@ -536,9 +547,9 @@ bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
              docs[h].text_bytes == doc.text_bytes;
     });
     if (same != holders.end()) {
-      reason = absl::StrCat("repeats the record at ", docs[*same].location,
-                            " (the same id '", doc.id,
-                            "', text, title, url, date and source)");
+      reason = RepeatReason(docs[*same]);
+      report->repeated_records.emplace_back(
+          static_cast<uint32_t>(report->skipped.size()), *same);
     } else {
       // The first holder is renamed too, so that no name depends on which
       // record came first: the same records give the same names whatever
@@ -808,6 +819,29 @@ void MarkDamaged(Report* report) {
     if (s.damaged) paths.insert(path_of(s.location));
   }
   if (paths.empty()) return;
+  // A record of a damaged file repeated by an intact one (the re-delivery
+  // the summary asks for, in the same dump) is read from the intact file:
+  // both were skipped as damaged and as a repeat (review 45a-07).
+  std::vector<Document>& docs = report->documents;
+  absl::flat_hash_set<uint32_t> restored;
+  for (auto [s, d] : report->repeated_records) {
+    SkippedRecord& skip = report->skipped[s];
+    Document& doc = docs[report->index.loaded + d];
+    if (restored.contains(d)) {
+      skip.reason = RepeatReason(doc);
+    } else if (paths.contains(path_of(doc.location)) &&
+               !paths.contains(path_of(skip.location))) {
+      std::swap(doc.location, skip.location);
+      if (report->first_duplicate_id == doc.location) {
+        report->first_duplicate_id = skip.location;
+      }
+      skip.reason = absl::StrCat(
+          "in a file that failed its integrity check; the same record is "
+          "read intact at ",
+          doc.location);
+      restored.insert(d);
+    }
+  }
   for (size_t d = report->index.loaded; d < report->documents.size(); ++d) {
     if (paths.contains(path_of(report->documents[d].location))) {
       report->damaged.push_back(static_cast<uint32_t>(d));

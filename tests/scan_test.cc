@@ -204,6 +204,50 @@ TEST(Scan, ClaimsPastTheirLimitKeepTheNearDuplicates) {
 
 // Three versions of one article: which one represents the cluster (and is
 // kept) follows ScanOptions::keep; an indexed version always does.
+// A file whose gzip check fails, re-delivered intact in the same dump (as
+// the summary asks): each record is read from the intact file, kept and
+// indexable, the damaged one listed as skipped in its place (review
+// 45a-07: both were lost, one as damaged, the other as a repeat).
+TEST(Scan, AnIntactRedeliveryStandsInForADamagedFile) {
+  TempDir d;
+  std::string lines;
+  for (int i = 0; i < 3; ++i) {
+    std::string text = "Record " + std::to_string(i) + ".";
+    for (int w = 0; w < 60; ++w) absl::StrAppend(&text, " w", i, "_", w);
+    lines +=
+        Json{{"id", "r" + std::to_string(i)}, {"text", text}}.dump() + "\n";
+  }
+  std::filesystem::create_directories(d / "in");
+  testing::WriteGzip(d / "in/a.jsonl.gz", lines);
+  std::string gz = ReadFile(d / "in/a.jsonl.gz");
+  gz[gz.size() - 8] ^= 1;  // The CRC-32 of the member.
+  WriteFile(d / "in/a.jsonl.gz", gz);
+  WriteFile(d / "in/b.jsonl", lines);
+  const Report r = Scan({d / "in"});
+  ASSERT_EQ(r.documents.size(), 3u);
+  EXPECT_TRUE(r.damaged.empty());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(r.documents[i].location, absl::StrCat(d / "in/b.jsonl:", i + 1));
+  }
+  const std::vector<char> keep = KeptDocuments(r);
+  EXPECT_EQ(std::count(keep.begin(), keep.end(), 1), 3);
+  size_t restored = 0;
+  for (const SkippedRecord& s : r.skipped) {
+    if (s.reason.find("the same record is read intact at") !=
+        std::string::npos) {
+      EXPECT_TRUE(s.location.starts_with(d / "in/a.jsonl.gz:")) << s.location;
+      ++restored;
+    }
+  }
+  EXPECT_EQ(restored, 3u);
+
+  // Damaged without a re-delivery: still damaged, not kept.
+  const Report alone = Scan({d / "in/a.jsonl.gz"});
+  EXPECT_EQ(alone.damaged.size(), alone.documents.size());
+  const std::vector<char> none = KeptDocuments(alone);
+  EXPECT_EQ(std::count(none.begin(), none.end(), 1), 0);
+}
+
 TEST(Scan, KeepPolicyChoosesTheRepresentative) {
   TempDir d;
   const std::string text = ReadFile(CorpusDir() + "/" + kSeed001);

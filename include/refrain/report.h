@@ -226,6 +226,12 @@ struct Report {
   bool IsDamaged(uint32_t d) const {
     return std::binary_search(damaged.begin(), damaged.end(), d);
   }
+  // Records skipped as repeating an earlier one of this run: (index into
+  // `skipped`, the document it repeats, counted among this run's own, i.e.
+  // before the indexed articles a scan --index puts first). A repeat of a
+  // record in a damaged file, read intact from another, stands in for it
+  // (MarkDamaged).
+  std::vector<std::pair<uint32_t, uint32_t>> repeated_records;
   uint64_t candidate_pairs = 0;          // LSH candidates verified.
   uint64_t capped_buckets = 0;           // LSH buckets over max_bucket.
   SimilarityMatrix similarity;           // Verified near-duplicate edges.
