@@ -689,10 +689,20 @@ absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> OpenStdin() {
     return first == std::string::npos ? first
                                       : h.find_first_not_of(kBlank, first + 1);
   };
+  // A stream that opens with anything else is read on to its ninth line,
+  // for the test below.
+  constexpr size_t kLines = 9;
   if (auto s = Peek(in, &head,
                     [&](const std::string& h) {
-                      return second_byte(h) != std::string::npos ||
-                             h.size() >= 65536;
+                      const size_t f = first_byte(h);
+                      if (h.size() >= 65536) return true;
+                      if (f == std::string::npos) return false;
+                      if (h[f] == '{' || h[f] == '[') {
+                        return second_byte(h) != std::string::npos;
+                      }
+                      return static_cast<size_t>(std::count(
+                                 h.begin() + static_cast<ptrdiff_t>(f), h.end(),
+                                 '\n')) >= kLines;
                     });
       !s.ok()) {
     return s;
@@ -708,6 +718,28 @@ absl::StatusOr<std::pair<std::unique_ptr<ByteSource>, FileKind>> OpenStdin() {
        (head[first] == '[' && (next == '{' || next == ']' || next == '\0')))) {
     kind.format = RecordFormat::kJsonLine;
     kind.json_document = head[first] == '[';
+  } else if (first != std::string::npos) {
+    // JSON Lines led by a line that is not a record (a scraper's header,
+    // a stream cut inside a record) were one text of every record (review
+    // 45a-02): when most of the next complete lines open a record, the
+    // stream is read as a .jsonl file is, the first line skipped as
+    // malformed.
+    size_t lines = 0, records = 0;
+    size_t at = head.find('\n', first);
+    while (at != std::string::npos && lines < kLines - 1) {
+      const size_t end = head.find('\n', at + 1);
+      if (end == std::string::npos) break;
+      const size_t b = head.find_first_not_of(" \t\r", at + 1);
+      if (b < end) {
+        ++lines;
+        const size_t q = head.find_first_not_of(" \t\r", b + 1);
+        records += head[b] == '{' && q < end && head[q] == '"';
+      }
+      at = end;
+    }
+    if (records >= 2 && 2 * records > lines) {
+      kind.format = RecordFormat::kJsonLine;
+    }
   }
   return std::make_pair(std::move(in), kind);
 }

@@ -1333,6 +1333,22 @@ TEST(Ingest, StandardInputPlainGzipOrZstdJsonLinesOrText) {
     EXPECT_TRUE(r.skipped.empty()) << name;
     EXPECT_EQ(r.docs[0].id, "<stdin>");
   }
+  // A JSONL stream whose first line is no record (a scraper's header):
+  // its records, the first line skipped as a .jsonl file's would be (review
+  // 45a-02: the whole stream was one text article). An article with one
+  // line of JSON in it stays text.
+  WriteFile(d / "header", "# export 2026-12-07\n" + lines);
+  Ingested header = IngestStdin(d / "header");
+  ASSERT_EQ(header.docs.size(), 2u);
+  EXPECT_EQ(header.docs[1].id, "b");
+  ASSERT_EQ(header.skipped.size(), 1u);
+  EXPECT_EQ(header.skipped[0].location, "<stdin>:1");
+  WriteFile(d / "quoting",
+            "How to log\n\nWrite lines such as\n{\"level\": \"info\"}\n"
+            "and read them back.\nThat is all.\n");
+  Ingested quoting = IngestStdin(d / "quoting");
+  ASSERT_EQ(quoting.docs.size(), 1u);
+  EXPECT_TRUE(quoting.skipped.empty());
   WriteFile(d / "array",
             "[\n  {\"id\": \"x\", \"text\": \"in an array\"}\n]\n");
   Ingested array = IngestStdin(d / "array");
