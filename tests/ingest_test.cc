@@ -1234,6 +1234,38 @@ TEST(Ingest, GzipMembersAndFaults) {
             static_cast<size_t>(id));
   Ingested empty = IngestAll({d / "empty.jsonl.gz"});
   EXPECT_TRUE(empty.docs.empty());
+
+  // A cut file small enough for one read (review 45a-03: 7 records of 27
+  // read from 4,096 bytes, the cut said at line 8): every complete record
+  // ISA-L inflated from what is there, the cut at the next line.
+  std::string small;
+  for (int i = 0; i < 40; ++i) {
+    small += "{\"id\":\"s" + std::to_string(i) + "\",\"text\":\"";
+    for (int w = 0; w < 60; ++w) absl::StrAppend(&small, " w", i * 61 + w);
+    small += "\"}\n";
+  }
+  testing::WriteGzip(d / "s.gz", small);
+  const std::string s_gz = testing::ReadFile(d / "s.gz");
+  ASSERT_GT(s_gz.size(), 3000u);
+  WriteFile(d / "small.jsonl.gz", s_gz.substr(0, 3000));
+  z_stream zs{};
+  ASSERT_EQ(inflateInit2(&zs, 16 + MAX_WBITS), Z_OK);
+  std::string inflated(small.size(), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s_gz.data()));
+  zs.avail_in = 3000;
+  zs.next_out = reinterpret_cast<Bytef*>(inflated.data());
+  zs.avail_out = static_cast<uInt>(inflated.size());
+  inflate(&zs, Z_SYNC_FLUSH);
+  inflated.resize(inflated.size() - zs.avail_out);
+  inflateEnd(&zs);
+  const auto complete =
+      static_cast<size_t>(std::count(inflated.begin(), inflated.end(), '\n'));
+  ASSERT_GT(complete, 10u);
+  Ingested cut_small = IngestAll({d / "small.jsonl.gz"});
+  EXPECT_EQ(cut_small.docs.size(), complete);
+  ASSERT_EQ(cut_small.skipped.size(), 1u);
+  EXPECT_EQ(cut_small.skipped[0].location,
+            absl::StrCat(d / "small.jsonl.gz:", complete + 1));
 }
 
 // zstd files of several frames (as `cat a.zst b.zst` gives), one of them
