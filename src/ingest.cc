@@ -11,6 +11,7 @@
 // ZSTD_d_forceIgnoreChecksum and ZSTD_getFrameHeader (ZstdSource).
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -200,7 +201,16 @@ class ZstdSource : public ByteSource {
         in_ = ZSTD_inBuffer{in_buf_.data(), *got, 0};
       }
       const size_t in_before = in_.pos, out_before = out.pos;
+      const bool frame_start = last_ret_ == 0;
       last_ret_ = ZSTD_decompressStream(dctx_, &out, &in_);
+      // Bytes after the last frame that do not start another: every frame
+      // before was decoded and checked, so their records are sound, as
+      // gzip's are (review 45a-04: all were marked damaged).
+      if (ZSTD_isError(last_ret_) && frame_start && frames_ > 0 &&
+          ZSTD_getErrorCode(last_ret_) == ZSTD_error_prefix_unknown) {
+        return absl::DataLossError(
+            "data after the last zstd frame is not zstd");
+      }
       if (ZSTD_isError(last_ret_)) {
         return absl::DataLossError(absl::StrCat("corrupt zstd stream: ",
                                                 ZSTD_getErrorName(last_ret_)));
@@ -211,6 +221,7 @@ class ZstdSource : public ByteSource {
       // 0: a frame is decoded and flushed whole (a call ends there; the
       // next one starts the next frame).
       if (last_ret_ == 0) {
+        ++frames_;
         if (!ChecksumMatches()) {
           pending_ = absl::DataLossError(
               "corrupt zstd stream: Restored data doesn't match checksum (the "
@@ -259,6 +270,7 @@ class ZstdSource : public ByteSource {
   std::vector<char> in_buf_;
   ZSTD_inBuffer in_{nullptr, 0, 0};
   size_t last_ret_ = 0;
+  uint64_t frames_ = 0;      // Frames decoded to their end.
   std::string head_, tail_;  // Of the current frame: Consumed().
   XXH64_state_t hash_;       // Of the current frame's content.
   absl::Status pending_;     // An error met after the last bytes given.

@@ -1312,6 +1312,17 @@ TEST(Ingest, ZstdFramesAndAChecksumThatFails) {
     EXPECT_EQ(r.skipped[0].location,
               d / "bad.jsonl.zst:" + std::to_string(through + 1));
   }
+  // Bytes after the last frame that start no other: the frames before are
+  // sound, not damaged, as for gzip (review 45a-04).
+  WriteFile(d / "tail.jsonl.zst", frames[0] + "junk after the frame\n");
+  Ingested tail = IngestAll({d / "tail.jsonl.zst"});
+  EXPECT_EQ(tail.docs.size(), 7u);
+  ASSERT_EQ(tail.skipped.size(), 1u);
+  EXPECT_TRUE(tail.skipped[0].reason.starts_with(
+      "data after the last zstd frame is not zstd"))
+      << tail.skipped[0].reason;
+  EXPECT_FALSE(tail.skipped[0].damaged);
+  EXPECT_TRUE(tail.skipped[0].unreadable);
 }
 
 // Reads "-" with standard input taken from `path`.
