@@ -1139,6 +1139,9 @@ TEST(Cli, StrictIgnoresFilesAWalkPassesOverByName) {
   WriteFile(d / "in/a.txt", "Title\nThe central bank raised rates.\n");
   WriteFile(d / "in/.DS_Store", std::string("\0\0\0\1Bud1", 8));
   WriteFile(d / "in/README.md", "# what this folder holds\n");
+  // A link to a directory, not followed (review 45a-06: it counted).
+  std::filesystem::create_directories(d / "elsewhere");
+  std::filesystem::create_directory_symlink("../elsewhere", d / "in/latest");
   auto r = RunRefrain("scan " + (d / "in") + " --strict --no-claims --out " +
                       (d / "out"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -1148,12 +1151,15 @@ TEST(Cli, StrictIgnoresFilesAWalkPassesOverByName) {
   EXPECT_NE(r.err.find(d / "in/README.md: unsupported file type"),
             std::string::npos)
       << r.err;
+  EXPECT_NE(r.err.find(d / "in/latest: symbolic link to a directory"),
+            std::string::npos)
+      << r.err;
   Json j = Json::parse(ReadFile(d / "out/report.json"));
-  ASSERT_EQ(j["inputs"]["skipped"].size(), 2u);
+  ASSERT_EQ(j["inputs"]["skipped"].size(), 3u);
   for (const Json& s : j["inputs"]["skipped"]) {
     EXPECT_EQ(s.value("passed_over", false), true) << s.dump();
   }
-  EXPECT_EQ(j["inputs"]["records"], 3);
+  EXPECT_EQ(j["inputs"]["records"], 4);
   // Named, the same file is asked for: a failed record.
   auto named =
       RunRefrain("scan " + (d / "in/a.txt") + " " + (d / "in/README.md") +
