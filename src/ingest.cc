@@ -954,7 +954,17 @@ class Lister {
     if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
       return std::nullopt;
     }
-    return Child(walked->second, base);
+    const std::string listed = Child(walked->second, base);
+    // A type the walk passed over unread, named: asked for, so read (a
+    // failed record) in place of the walk's entry (review 45a-05: it was
+    // "already an input", and --strict passed).
+    if (!Classify(path).format) {
+      std::erase_if(files_, [&](const InputFile& f) {
+        return f.path == listed && f.passed_over;
+      });
+      return std::nullopt;
+    }
+    return listed;
   }
   // A hidden file or directory named as an input after a walk listed it as
   // not read: the walk's entry goes, the input is read.
@@ -1145,6 +1155,17 @@ class Lister {
         if (base.starts_with(".")) {
           const bool folder =
               it->is_directory(type_ec) && !it->is_symlink(type_ec);
+          // Named as an input before, and walked then (review 45a-05: it
+          // was also listed as not walked).
+          if (folder) {
+            const std::optional<Id> id = IdOf(name);
+            if (auto w = id ? walked_.find(*id) : walked_.end();
+                w != walked_.end()) {
+              files.push_back({std::move(name), ReadOnce(w->second), 0});
+              files.back().passed_over = true;
+              continue;
+            }
+          }
           files.push_back(
               {std::move(name),
                folder

@@ -1170,6 +1170,20 @@ TEST(Cli, StrictIgnoresFilesAWalkPassesOverByName) {
   Json k = Json::parse(ReadFile(d / "out2/report.json"));
   ASSERT_EQ(k["inputs"]["skipped"].size(), 1u);
   EXPECT_FALSE(k["inputs"]["skipped"][0].contains("passed_over"));
+  // Named after the folder that holds it, too (review 45a-05: it was
+  // "already an input" and --strict passed), and listed once.
+  auto after = RunRefrain("scan " + (d / "in") + " " + (d / "in/README.md") +
+                          " --strict --no-claims --out " + (d / "out3"));
+  EXPECT_EQ(after.exit_code, 1) << after.err;
+  Json a = Json::parse(ReadFile(d / "out3/report.json"));
+  size_t readme = 0;
+  for (const Json& s : a["inputs"]["skipped"]) {
+    if (s["source"] == d / "in/README.md") {
+      ++readme;
+      EXPECT_FALSE(s.contains("passed_over")) << s.dump();
+    }
+  }
+  EXPECT_EQ(readme, 1u);
 }
 
 // A symbolic link to a file read under another name loses nothing: it is
