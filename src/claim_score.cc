@@ -592,6 +592,108 @@ namespace {
 // 24 bytes, the strings in the cache's pool: with three std::string each
 // (128 bytes a slot) and a stem cache beside it, BBC's 32k words held 12
 // MB per thread, every page of it faulted in fresh.
+// English figures written in words, for NumbersDiffer only
+// (UnitTerms::spelled): "three million" against "five million", "twelve
+// thousand" against "20,000", "finished second" against "finished fourth"
+// (review 45b-03: only digits were compared). An ordinal is its number, as
+// "2nd" is.
+struct NumberWord {
+  std::string_view word;
+  uint32_t value;
+  enum Kind : uint8_t { kUnit, kHundred, kScale } kind;
+};
+constexpr NumberWord kNumberWords[] = {
+    {"one", 1, NumberWord::kUnit},
+    {"two", 2, NumberWord::kUnit},
+    {"three", 3, NumberWord::kUnit},
+    {"four", 4, NumberWord::kUnit},
+    {"five", 5, NumberWord::kUnit},
+    {"six", 6, NumberWord::kUnit},
+    {"seven", 7, NumberWord::kUnit},
+    {"eight", 8, NumberWord::kUnit},
+    {"nine", 9, NumberWord::kUnit},
+    {"ten", 10, NumberWord::kUnit},
+    {"eleven", 11, NumberWord::kUnit},
+    {"twelve", 12, NumberWord::kUnit},
+    {"thirteen", 13, NumberWord::kUnit},
+    {"fourteen", 14, NumberWord::kUnit},
+    {"fifteen", 15, NumberWord::kUnit},
+    {"sixteen", 16, NumberWord::kUnit},
+    {"seventeen", 17, NumberWord::kUnit},
+    {"eighteen", 18, NumberWord::kUnit},
+    {"nineteen", 19, NumberWord::kUnit},
+    {"twenty", 20, NumberWord::kUnit},
+    {"thirty", 30, NumberWord::kUnit},
+    {"forty", 40, NumberWord::kUnit},
+    {"fifty", 50, NumberWord::kUnit},
+    {"sixty", 60, NumberWord::kUnit},
+    {"seventy", 70, NumberWord::kUnit},
+    {"eighty", 80, NumberWord::kUnit},
+    {"ninety", 90, NumberWord::kUnit},
+    {"first", 1, NumberWord::kUnit},
+    {"second", 2, NumberWord::kUnit},
+    {"third", 3, NumberWord::kUnit},
+    {"fourth", 4, NumberWord::kUnit},
+    {"fifth", 5, NumberWord::kUnit},
+    {"sixth", 6, NumberWord::kUnit},
+    {"seventh", 7, NumberWord::kUnit},
+    {"eighth", 8, NumberWord::kUnit},
+    {"ninth", 9, NumberWord::kUnit},
+    {"tenth", 10, NumberWord::kUnit},
+    {"hundred", 100, NumberWord::kHundred},
+    {"thousand", 1000, NumberWord::kScale},
+    {"million", 1000000, NumberWord::kScale},
+    {"billion", 1000000000, NumberWord::kScale}};
+
+// 1 + the index of `token` (any case) in kNumberWords, 0 if none.
+uint8_t NumberWordOf(std::string_view token) {
+  if (token.size() < 3 || token.size() > 9) return 0;
+  std::string lower(token);
+  absl::AsciiStrToLower(&lower);
+  for (size_t k = 0; k < std::size(kNumberWords); ++k) {
+    if (kNumberWords[k].word == lower) return static_cast<uint8_t>(k + 1);
+  }
+  return 0;
+}
+
+// A run of number words, read as one figure: "two hundred and fifty
+// thousand" (an "and" between them), "twenty-five"; "first two" and "two
+// three" are two. Tokens [first, last] of the unit.
+struct SpelledRun {
+  uint64_t total = 0, current = 0;
+  size_t first = 0, last = 0;
+  bool any = false;
+  bool ordinal = false;  // Ended by an ordinal: nothing adds to it.
+  // Whether `w` continues the figure so far.
+  bool Continues(const NumberWord& w) const {
+    if (!any) return true;
+    if (ordinal) return false;
+    if (w.kind != NumberWord::kUnit) return true;
+    const uint64_t tens = current % 100;
+    return current == 0 || tens == 0 ||
+           (tens >= 20 && tens % 10 == 0 && w.value < 10);
+  }
+  void Add(const NumberWord& w, size_t token) {
+    if (!any) first = token;
+    any = true;
+    last = token;
+    ordinal = w.word.ends_with("st") || w.word.ends_with("nd") ||
+              w.word.ends_with("rd") || w.word.ends_with("th");
+    switch (w.kind) {
+      case NumberWord::kUnit:
+        current += w.value;
+        break;
+      case NumberWord::kHundred:
+        current = std::max<uint64_t>(current, 1) * w.value;
+        break;
+      case NumberWord::kScale:
+        total += std::max<uint64_t>(current, 1) * w.value;
+        current = 0;
+        break;
+    }
+  }
+};
+
 struct TokenInfo {
   // The token's first 8 bytes, zero past its end (Head8): a hit on a token
   // of up to 8 bytes, most of them, is confirmed without reading the pool,
@@ -607,16 +709,17 @@ struct TokenInfo {
   uint16_t stem_size = 0;
   // The word is the token (no possessive 's, elided article or Russian
   // ё), so its hash is the token's: the cache's key.
-  bool word_is_token = true;
-  bool negation = false;
+  bool word_is_token : 1 = true;
+  bool negation : 1 = false;
   // A verb of denial (IsDenialCue): like a negation, it negates the rest of
   // its clause for Contrasts (UnitTerms::negations).
-  bool denial = false;
+  bool denial : 1 = false;
   // The token opens a clause, so a negation before it stops there (English:
   // "and", "but", "because", "which", "if", ...).
-  bool opens_clause = false;
-  bool content = false;  // Neither a stop word nor a single ASCII letter.
+  bool opens_clause : 1 = false;
+  bool content : 1 = false;  // Neither a stop word nor a single ASCII letter.
   HedgeCue hedge = HedgeCue::kNone;  // HedgeCueOf the token.
+  uint8_t number_word = 0;           // English: NumberWordOf the token.
 };
 static_assert(sizeof(TokenInfo) == 24, "a cache slot stays 24 bytes");
 
@@ -840,6 +943,8 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   out.conversions.clear();
   out.years.clear();
   out.counted.clear();
+  out.spelled.clear();
+  out.figures.clear();
   out.negated = false;
   out.negations.clear();
   out.hedges.clear();
@@ -896,6 +1001,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     info.denial = IsDenialCue(token, options_.language);
     info.opens_clause = english && OpensClause(token);
     info.hedge = HedgeCueOf(token, options_.language);
+    if (english) info.number_word = NumberWordOf(token);
     std::string storage;
     const std::string_view w = Word(token, &storage);
     info.word_is_token = w == token;
@@ -958,6 +1064,40 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   // and whether such a bracket is still open.
   size_t bracket_until = 0;
   bool in_brackets_after_figure = false;
+  // Figures' places, for NumbersDiffer's figures in words: "value prev
+  // next", the words right before and after it, lower-cased (empty when
+  // punctuation comes between).
+  auto place = [&](const std::string& value, size_t first, size_t last) {
+    std::string p = value;
+    p += ' ';
+    if (first > 0 && t.find_first_not_of(' ', tokens[first - 1].end) ==
+                         tokens[first].begin) {
+      p += t.substr(tokens[first - 1].begin,
+                    tokens[first - 1].end - tokens[first - 1].begin);
+    }
+    p += ' ';
+    if (last + 1 < tokens.size() &&
+        t.find_first_not_of(" -", tokens[last].end) == tokens[last + 1].begin) {
+      p += t.substr(tokens[last + 1].begin,
+                    tokens[last + 1].end - tokens[last + 1].begin);
+    }
+    absl::AsciiStrToLower(&p);
+    return p;
+  };
+  SpelledRun spelled;
+  auto flush_spelled = [&] {
+    if (!spelled.any) return;
+    const uint64_t value = spelled.total + spelled.current;
+    std::string p = place(std::to_string(value), spelled.first, spelled.last);
+    // "one" and "first" alone are mostly no count ("one of them", "at
+    // first"); "three-quarters" is a share.
+    const std::string_view next = std::string_view(p).substr(p.rfind(' ') + 1);
+    if (value != 1 && next != "quarter" && next != "quarters" &&
+        next != "thirds" && next != "half") {
+      out.spelled.push_back(p);
+    }
+    spelled = SpelledRun();
+  };
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (i + kAhead < tokens.size())
       cache.infos.prefetch(token_hash[i + kAhead]);
@@ -977,6 +1117,8 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     // are one term, 1400000.
     std::string num;
     if (const size_t n = ReadNumber(t, tokens, i, &num); n != 0) {
+      flush_spelled();
+      if (english) out.figures.push_back(place(num, i, i + n - 1));
       const bool conversion = in_brackets_after_figure && HasCurrencySign(gap);
       if (n == 1 &&
           IsYear(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)) &&
@@ -1006,6 +1148,15 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     const auto [info, hash, word, stem] =
         token_info(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin),
                    token_hash[i]);
+    if (info.number_word != 0) {
+      const NumberWord& w = kNumberWords[info.number_word - 1];
+      if (!spelled.Continues(w)) flush_spelled();
+      spelled.Add(w, i);
+    } else if (spelled.any &&
+               t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin) !=
+                   "and") {
+      flush_spelled();
+    }
     // "No 10" (Downing Street), "the No. 2 computer maker", "No 1 seed":
     // "no" before a bare figure abbreviates "number" and negates nothing
     // ("no 10pm curfew" still negates).
@@ -1033,6 +1184,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     stems.push_back(stem);
     words.push_back(word);
   }
+  flush_spelled();
   // Each cue's scope is its clause, which ends where the text between two
   // tokens breaks it or a word opens another. The cues ascend, and so do
   // their ends: one pass over the tokens finds them all (a scan per cue
@@ -1108,11 +1260,63 @@ std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
   return {only(a, b), only(b, a)};
 }
 
+namespace {
+// A figure's place, "value prev next" (UnitTerms::spelled), in its parts.
+std::array<std::string_view, 3> SplitPlace(std::string_view place) {
+  const size_t i = place.find(' ');
+  const size_t j = place.find(' ', i + 1);
+  if (i == std::string_view::npos || j == std::string_view::npos) {
+    return {place, {}, {}};
+  }
+  return {place.substr(0, i), place.substr(i + 1, j - i - 1),
+          place.substr(j + 1)};
+}
+
+// Whether x states the figure v in words (UnitTerms::spelled).
+bool SpelledHolds(const UnitTerms& x, std::string_view v) {
+  for (std::string_view s : x.spelled) {
+    if (s.size() > v.size() && s.starts_with(v) && s[v.size()] == ' ') {
+      return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
 bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b) {
   // Whether x states a figure y does not, a year or not as `years` says.
   auto only = [](const UnitTerms& x, const UnitTerms& y, bool years) {
     for (std::string_view v : x.numbers) {
-      if (NotShared(x, y, v) && Holds(x.years, v) == years) return true;
+      if (NotShared(x, y, v) && !SpelledHolds(y, v) &&
+          Holds(x.years, v) == years) {
+        return true;
+      }
+    }
+    return false;
+  };
+  // A figure in words (English) that y states otherwise in its place: the
+  // same word before or after it ("exceeded five million" / "exceeded 4.8
+  // million", "seven nominations" / "three nominations"). Small figures in
+  // words are common ("the two formats" beside "backed by 100 firms"), so
+  // unlike digits they need their place.
+  auto spelled_differs = [](const UnitTerms& x, const UnitTerms& y) {
+    for (std::string_view xs : x.spelled) {
+      const auto [v, before, after] = SplitPlace(xs);
+      if (Holds(y.numbers, v) || SpelledHolds(y, v)) continue;
+      for (const TermList* list : {&y.spelled, &y.figures}) {
+        for (std::string_view ys : *list) {
+          const auto [w, y_before, y_after] = SplitPlace(ys);
+          // A year, or a figure with its unit ("6km"), is no count.
+          if (Holds(x.numbers, w) || SpelledHolds(x, w) || Holds(y.years, w) ||
+              std::any_of(w.begin(), w.end(), absl::ascii_isalpha)) {
+            continue;
+          }
+          if ((!before.empty() && before == y_before) ||
+              (!after.empty() && after == y_after)) {
+            return true;
+          }
+        }
+      }
     }
     return false;
   };
@@ -1136,7 +1340,7 @@ bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b) {
   };
   return (only(a, b, false) && only(b, a, false)) ||
          (only(a, b, true) && only(b, a, true)) || count_as_year(a, b) ||
-         count_as_year(b, a);
+         count_as_year(b, a) || spelled_differs(a, b) || spelled_differs(b, a);
 }
 
 void IdfTable::AddStems(const TermList& stems) {
@@ -1702,6 +1906,8 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   slice.conversions = l.conversions;
   slice.years = l.years;
   slice.counted = l.counted;
+  slice.spelled = l.spelled;
+  slice.figures = l.figures;
   // A negation anywhere in the longer text still counts.
   slice.negated = l.negated;
   slice.tokens.clear();

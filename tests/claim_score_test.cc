@@ -143,6 +143,36 @@ TEST(TermAnalyzer, NumbersDiffer) {
     EXPECT_TRUE(NumbersDiffer(de->Analyze("Im Jahr 2000 starben Menschen."),
                               de->Analyze("Im Jahr 2001 starben Menschen.")));
   }
+  // Figures in words, English (review 45b-03): compared as values, with
+  // figures in digits too.
+  EXPECT_TRUE(differ("It lost three million subscribers.",
+                     "It lost five million subscribers."));
+  EXPECT_TRUE(differ("It employs twelve thousand people.",
+                     "It employs 20,000 people."));
+  EXPECT_TRUE(differ("The team finished second.", "The team finished fourth."));
+  EXPECT_TRUE(differ("Two hundred and fifty jobs went.",
+                     "Two hundred and sixty jobs went."));
+  EXPECT_FALSE(
+      differ("It lost three million subscribers.", "It lost 3m subscribers."));
+  EXPECT_FALSE(differ("It employs twelve thousand people.",
+                      "It employs 12,000 people."));
+  EXPECT_FALSE(differ("Twenty-five people died.", "25 people died."));
+  EXPECT_FALSE(differ("Two hundred and fifty jobs went.", "250 jobs went."));
+  EXPECT_FALSE(differ("He came second in 2004.", "He came second in 2004."));
+  // Unlike digits, a figure in words needs its place: the same word before
+  // or after it. Not a year, a figure with its unit, a share, nor "first".
+  EXPECT_FALSE(differ("The two competing formats are backed by Sony.",
+                      "The format is backed by 100 firms including Sony."));
+  EXPECT_FALSE(
+      differ("It reaches beyond six kilometres.", "It reaches beyond 6km."));
+  EXPECT_FALSE(differ("He won in two other finals.", "He won in 2003."));
+  EXPECT_FALSE(differ("Three-quarters said he was right.",
+                      "Just 14% said he was right."));
+  EXPECT_FALSE(differ("The first batch went on sale in Japan.",
+                      "It went on sale in Japan on 12 December."));
+  EXPECT_TRUE(differ("It has exceeded five million, the firm said.",
+                     "It has exceeded 4.8 million."));
+  EXPECT_FALSE(differ("The team finished second.", "The team did well."));
   EXPECT_FALSE(differ("The 2004 elections drew big crowds.",
                       "The elections drew 3500 voters."));
   EXPECT_FALSE(differ("Its 2005 results beat forecasts.",

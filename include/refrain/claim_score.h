@@ -126,6 +126,13 @@ struct UnitTerms {
   // count, in any language: "tötete 2000 Menschen" / "tötete 450
   // Menschen" (English has CountsThings too).
   TermList counted;
+  // English figures written in words, as values with the words before and
+  // after them, lower-cased (empty after punctuation): "two hundred and
+  // fifty jobs" -> "250  jobs", "finished second in" -> "2 finished in".
+  // Only NumbersDiffer reads them (the model's features see the words).
+  TermList spelled;
+  // English: every figure of `numbers` in its place, as `spelled`.
+  TermList figures;
   // True if the text contains a negation ("not", "no", "never", "n't", ...).
   bool negated = false;
   // What negates what, for ClaimScorer::Contrasts, per cue in text order:
