@@ -2031,6 +2031,48 @@ bool Opposite(const WordSenses& x, const WordSenses& y) {
   return meets(x.syn, y.anto) || meets(y.syn, x.anto);
 }
 
+// Whether the token right after content word i of `s` is a particle that
+// makes a phrasal verb of it ("forced out", "pulled out"): WordNet's
+// antonyms of the verbs (force ~ push, pull) do not hold of the phrases
+// (review 45b-04: "forced out" / "pulled out" were opposites).
+bool BeforeParticle(const Side& s, size_t i) {
+  static const std::array<uint64_t, 6> kParticles = {
+      internal::HashBytes("out", internal::kTokenSeed),
+      internal::HashBytes("off", internal::kTokenSeed),
+      internal::HashBytes("up", internal::kTokenSeed),
+      internal::HashBytes("down", internal::kTokenSeed),
+      internal::HashBytes("away", internal::kTokenSeed),
+      internal::HashBytes("back", internal::kTokenSeed)};
+  if (i >= s.terms->stem_positions.size()) return false;
+  const uint32_t q = s.terms->stem_positions[i];
+  const std::vector<uint64_t>& tokens = s.terms->tokens;
+  return q + 1 < tokens.size() &&
+         std::find(kParticles.begin(), kParticles.end(), tokens[q + 1]) !=
+             kParticles.end();
+}
+
+// English verbs and nouns of a figure's direction, by stem, that WordNet
+// does not give as antonyms of each other ("gained" / "lost", "grew" /
+// "shrank", "rose" / "dropped", "profit" / "loss"; review 45b-04): +1 up,
+// -1 down, 0 neither.
+int Direction(std::string_view stem) {
+  static constexpr std::string_view kUp[] = {
+      "rise",  "rose",    "risen",  "gain",   "grow",  "grew",
+      "grown", "increas", "climb",  "jump",   "surg",  "soar",
+      "rais",  "expand",  "profit", "higher", "boost", "rebound"};
+  static constexpr std::string_view kDown[] = {
+      "fall",   "fell",   "fallen", "drop",    "lost",  "lose",  "shrink",
+      "shrank", "shrunk", "declin", "decreas", "plung", "slump", "sank",
+      "sink",   "tumbl",  "loss",   "lower",   "slid",  "slide", "cut"};
+  if (std::find(std::begin(kUp), std::end(kUp), stem) != std::end(kUp)) {
+    return 1;
+  }
+  if (std::find(std::begin(kDown), std::end(kDown), stem) != std::end(kDown)) {
+    return -1;
+  }
+  return 0;
+}
+
 // Whether the token before content word i of `s` (before an article
 // too, with `past_article`) is one of `words`. False if the place of the
 // word is unknown (a unit built by hand).
@@ -2323,7 +2365,12 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
       const auto [before_b, after_b] = around_b[j];
       const bool same_slot = (before_a != 0 && before_a == before_b) ||
                              (after_a != 0 && after_a == after_b);
-      if (same_slot && Opposite(*a.senses[i], *b.senses[j])) {
+      if (!same_slot) continue;
+      const bool phrasal = BeforeParticle(a, i) && BeforeParticle(b, j);
+      // (WordNet, which gave senses to both, is English.)
+      const int direction =
+          Direction(a.terms->stems[i]) * Direction(b.terms->stems[j]);
+      if (direction < 0 || (!phrasal && Opposite(*a.senses[i], *b.senses[j]))) {
         c.antonym_a = a.terms->words[i];
         c.antonym_b = b.terms->words[j];
         return c;

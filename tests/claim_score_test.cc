@@ -1044,6 +1044,25 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
   EXPECT_EQ(ContrastOf("Chelsea lost the final against Arsenal in Cardiff",
                        "Chelsea won the final against Arsenal in Cardiff"),
             Antonyms("lost", "won"));
+  // Directions of a figure WordNet does not oppose (review 45b-04), and a
+  // phrasal verb's verb, which WordNet opposes, in the same phrase: none.
+  EXPECT_EQ(ContrastOf("The firm gained market share in Europe last year",
+                       "The firm lost market share in Europe last year"),
+            Antonyms("gained", "lost"));
+  EXPECT_EQ(ContrastOf("The firm grew its sales in Europe last year",
+                       "The firm shrank its sales in Europe last year"),
+            Antonyms("grew", "shrank"));
+  EXPECT_EQ(ContrastOf("The firm made a profit in Europe last year",
+                       "The firm made a loss in Europe last year"),
+            Antonyms("profit", "loss"));
+  EXPECT_EQ(ContrastOf("Oil prices rose sharply on Monday in London",
+                       "Oil prices climbed sharply on Monday in London"),
+            C());
+  EXPECT_EQ(ContrastOf("Holmes has been forced out of the European Indoor "
+                       "Championships after an injury",
+                       "Holmes has pulled out of the European Indoor "
+                       "Championships after an injury"),
+            C());
   // Both negated, or a negation of words the other side does not hold:
   // no contrast.
   EXPECT_EQ(ContrastOf("The board did not approve the merger on Friday",
