@@ -1586,7 +1586,11 @@ class Walker {
         ++(i % 2 == 0 ? even : odd);
       }
       if (even + odd > 0) {
-        const bool utf16 = (even + odd) * 4 >= bytes.size();
+        // UTF-16 of Latin text puts its NULs on one side of each pair; a
+        // program or an image has them on both (review 45a-07: an ELF
+        // and a PNG were told to convert from UTF-16).
+        const bool utf16 = (even + odd) * 4 >= bytes.size() &&
+                           std::max(even, odd) >= 9 * std::min(even, odd);
         Skip(path, 0,
              absl::StrCat(
                  "not text: ", even + odd,

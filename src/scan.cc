@@ -998,8 +998,8 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
           return p == kStdinPath || std::filesystem::exists(p, e);
         })) {
       return absl::NotFoundError(absl::StrCat(paths.front(),
-                                              ": cannot open: no such file or "
-                                              "directory (no index created at ",
+                                              ": cannot open (nothing to "
+                                              "read: no index created at ",
                                               options.index_path, ")"));
     }
     // Without --bands, the banding follows --threshold, and an index keeps

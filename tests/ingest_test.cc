@@ -221,6 +221,19 @@ TEST(Ingest, FilesWithNulBytesAreNotText) {
             "not text: 31 NUL bytes (UTF-16 without a byte-order mark? "
             "convert it first, e.g. iconv -f UTF-16BE -t UTF-8)");
   EXPECT_EQ(r.skipped[2].reason, "not text: 1 NUL byte (a binary file)");
+  // Many NULs on both sides of the pairs: a program, not UTF-16 (review
+  // 45a-07).
+  std::string program =
+      "\x7F"
+      "ELF\x02\x01\x01";
+  for (int i = 0; i < 64; ++i) {
+    program += std::string("\0\0\0\0\x3E\0\x01\0", 8);
+  }
+  WriteFile(d / "program.txt", program);
+  Ingested p = IngestAll({d / "program.txt"});
+  ASSERT_EQ(p.skipped.size(), 1u);
+  EXPECT_TRUE(p.skipped[0].reason.ends_with("(a binary file)"))
+      << p.skipped[0].reason;
 }
 
 // A news API's response saved as it came is one object wrapping the
