@@ -942,7 +942,6 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   out.numbers.clear();
   out.conversions.clear();
   out.years.clear();
-  out.counted.clear();
   out.spelled.clear();
   out.figures.clear();
   out.negated = false;
@@ -1118,22 +1117,12 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     std::string num;
     if (const size_t n = ReadNumber(t, tokens, i, &num); n != 0) {
       flush_spelled();
-      if (english) out.figures.push_back(place(num, i, i + n - 1));
+      out.figures.push_back(place(num, i, i + n - 1));
       const bool conversion = in_brackets_after_figure && HasCurrencySign(gap);
       if (n == 1 &&
           IsYear(t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)) &&
           !(english && CountsThings(t, tokens, i))) {
         out.years.push_back(num);
-      }
-      if (const size_t j = i + n;
-          j < tokens.size() &&
-          t.find_first_not_of(" -", tokens[j - 1].end) == tokens[j].begin &&
-          tokens[j].begin > tokens[j - 1].end) {
-        std::string counted = num;
-        counted += ' ';
-        counted += t.substr(tokens[j].begin, tokens[j].end - tokens[j].begin);
-        absl::AsciiStrToLower(&counted);
-        out.counted.push_back(counted);
       }
       i += n - 1;
       bracket_until = i + 3;
@@ -1324,14 +1313,12 @@ bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b) {
   // states a figure of its own (no year) before: 2000 against 450
   // "menschen" are counts.
   auto count_as_year = [](const UnitTerms& x, const UnitTerms& y) {
-    for (std::string_view xc : x.counted) {
-      const std::string_view v = xc.substr(0, xc.find(' '));
-      if (!Holds(x.years, v) || !NotShared(x, y, v)) continue;
-      const std::string_view word = xc.substr(v.size());
-      for (std::string_view yc : y.counted) {
-        const std::string_view w = yc.substr(0, yc.find(' '));
-        if (yc.substr(w.size()) == word && !Holds(y.years, w) &&
-            NotShared(y, x, w)) {
+    for (std::string_view xf : x.figures) {
+      const auto [v, x_before, word] = SplitPlace(xf);
+      if (word.empty() || !Holds(x.years, v) || !NotShared(x, y, v)) continue;
+      for (std::string_view yf : y.figures) {
+        const auto [w, y_before, y_word] = SplitPlace(yf);
+        if (y_word == word && !Holds(y.years, w) && NotShared(y, x, w)) {
           return true;
         }
       }
@@ -1905,7 +1892,6 @@ bool ClaimScorer::Impl::ComputeWindow(const Window& w, double* f) const {
   }
   slice.conversions = l.conversions;
   slice.years = l.years;
-  slice.counted = l.counted;
   slice.spelled = l.spelled;
   slice.figures = l.figures;
   // A negation anywhere in the longer text still counts.

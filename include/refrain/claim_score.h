@@ -120,18 +120,15 @@ struct UnitTerms {
   // Those of `numbers` written as a year ("2003", "1990s"; not "2,003"):
   // NumbersDiffer compares years with years and counts with counts.
   TermList years;
-  // Each figure with the word right after it (a space or hyphen between),
-  // lower-cased: "2000 menschen", "2000 odd". A year-like figure before
-  // the word that another figure of the other side comes before is a
-  // count, in any language: "tötete 2000 Menschen" / "tötete 450
-  // Menschen" (English has CountsThings too).
-  TermList counted;
   // English figures written in words, as values with the words before and
   // after them, lower-cased (empty after punctuation): "two hundred and
   // fifty jobs" -> "250  jobs", "finished second in" -> "2 finished in".
   // Only NumbersDiffer reads them (the model's features see the words).
   TermList spelled;
-  // English: every figure of `numbers` in its place, as `spelled`.
+  // Every figure of `numbers` in its place, as `spelled`: "2000 killed
+  // menschen". A year-like figure before the word another figure of the
+  // other side comes before is a count, in any language: "tötete 2000
+  // Menschen" / "tötete 450 Menschen" (English has CountsThings too).
   TermList figures;
   // True if the text contains a negation ("not", "no", "never", "n't", ...).
   bool negated = false;
