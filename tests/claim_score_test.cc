@@ -86,6 +86,15 @@ const char k003Border[] =
     "\u201cThe build-up of detachments of Jamaat Ansarullah and the Islamic "
     "Movement Uzbekistan around the Afghan-Tajik and Afghan-Uzbek borders "
     "are an alarming sign.\u201d";
+// One claim in two articles (review 45b-06): the wire's sentence, and a
+// rewrite's longer one holding its clause word for word.
+const char kWireClaim[] =
+    "Women MPs endure \"shocking\" levels of sexist abuse at the hands of "
+    "their male counterparts, a new study shows.";
+const char kRewriteClaim[] =
+    "Researchers from Birkbeck College said that women MPs endure "
+    "\"shocking\" levels of sexist abuse at the hands of their male "
+    "counterparts, in interviews carried out over several years.";
 
 // ---------------------------------------------------------------------------
 // TermAnalyzer
@@ -825,9 +834,9 @@ TEST(ClaimScorer, PreparedScoresEqualDirectScores) {
 }
 
 // Scoring derives only what the model's features read; Features() derives
-// every feature. The model over Features() (and over WindowFeatures() when
-// the containment path applies) must give Score(), bit for bit: a feature
-// the model reads but scoring skipped would differ here.
+// every feature. The model over Features() (and over WindowFeatures() and
+// SharedCoreFeatures() when those paths apply) must give Score(), bit for
+// bit: a feature the model reads but scoring skipped would differ here.
 TEST(ClaimScorer, ScoreIsTheModelOverAllFeatures) {
   const std::vector<std::string>& names = ClaimScorer::FeatureNames();
   auto model = [&](const std::vector<double>& f) {
@@ -842,7 +851,9 @@ TEST(ClaimScorer, ScoreIsTheModelOverAllFeatures) {
   texts.push_back(k000Plans);
   texts.push_back(k003Plans);
   texts.push_back(k000Border);
-  size_t windows = 0, copies = 0;
+  texts.push_back(kWireClaim);
+  texts.push_back(kRewriteClaim);
+  size_t windows = 0, cores = 0, copies = 0;
   for (const std::string& a : texts) {
     for (const std::string& b : texts) {
       const UnitTerms ta = Analyzer().Analyze(a), tb = Analyzer().Analyze(b);
@@ -854,6 +865,10 @@ TEST(ClaimScorer, ScoreIsTheModelOverAllFeatures) {
         want = std::max(want, model(f));
         ++windows;
       }
+      if (Scorer().SharedCoreFeatures(ta, tb, CorpusIdf(), &f)) {
+        want = std::max(want, std::min(model(f), kSharedCoreMaxScore));
+        ++cores;
+      }
       // Copies (the same tokens in order) score 1 whatever the model says.
       if (ta.tokens == tb.tokens) {
         EXPECT_LT(want, 0.98) << a;  // What the model alone gives a copy.
@@ -864,6 +879,7 @@ TEST(ClaimScorer, ScoreIsTheModelOverAllFeatures) {
     }
   }
   EXPECT_GT(windows, 0u);  // The containment path was exercised.
+  EXPECT_GT(cores, 0u);    // And the shared-core path.
   EXPECT_GT(copies, 0u);
 }
 
@@ -942,6 +958,54 @@ TEST(ClaimScorer, QuoteInsideALongerSentenceMatches) {
   EXPECT_FALSE(Scorer().WindowFeatures(
       Analyzer().Analyze("Central Asian states"), Analyzer().Analyze(sentence),
       CorpusIdf(), &window));
+}
+
+// A wire sentence's claim copied word for word into a rewrite's longer
+// sentence, each side adding words of its own (review 45b-06: 0.29, no
+// match): the shared run is scored on its own, capped under whole
+// restatements.
+TEST(ClaimScorer, AClauseSharedWordForWordMatches) {
+  const double t = ClaimScorer::DefaultThreshold();
+  const UnitTerms wire = Analyzer().Analyze(kWireClaim);
+  const UnitTerms rewrite = Analyzer().Analyze(kRewriteClaim);
+  std::vector<double> f;
+  EXPECT_FALSE(Scorer().WindowFeatures(wire, rewrite, CorpusIdf(), &f));
+  ASSERT_TRUE(Scorer().SharedCoreFeatures(wire, rewrite, CorpusIdf(), &f));
+  EXPECT_GE(Score(kWireClaim, kRewriteClaim), t);
+  EXPECT_EQ(Score(kWireClaim, kRewriteClaim), kSharedCoreMaxScore);
+  // Under ten shared content words: no such path ("women MPs endure
+  // shocking levels of sexist abuse" is seven).
+  const char short_wire[] =
+      "Women MPs endure shocking levels of sexist abuse, a new study of "
+      "parliaments across Europe shows.";
+  const char short_rewrite[] =
+      "Researchers said that women MPs endure shocking levels of sexist "
+      "abuse, in interviews carried out over several years.";
+  EXPECT_FALSE(Scorer().SharedCoreFeatures(Analyzer().Analyze(short_wire),
+                                           Analyzer().Analyze(short_rewrite),
+                                           CorpusIdf(), &f));
+  // The same run with other figures in it is no shared claim.
+  const char wire_300[] =
+      "Police arrested 300 protesters outside the parliament building in "
+      "central London on Saturday night after clashes with officers, a "
+      "spokesman confirmed.";
+  const char rewrite_450[] =
+      "Reports from the scene said that police arrested 450 protesters "
+      "outside the parliament building in central London on Saturday night "
+      "after clashes with officers, before the rally ended.";
+  EXPECT_FALSE(Scorer().SharedCoreFeatures(Analyzer().Analyze(wire_300),
+                                           Analyzer().Analyze(rewrite_450),
+                                           CorpusIdf(), &f));
+  // A run of the same claim in other words (buy / purchase, large / big,
+  // car / automobile, ...) is the model's to judge whole.
+  const char buy[] =
+      "The company will buy a large car factory near the city to start "
+      "building electric vans next spring, a spokesman confirmed.";
+  const char purchase[] =
+      "Analysts said the firm will purchase a big automobile plant near the "
+      "city to begin making electric vans next spring, after months of talks.";
+  EXPECT_FALSE(Scorer().SharedCoreFeatures(
+      Analyzer().Analyze(buy), Analyzer().Analyze(purchase), CorpusIdf(), &f));
 }
 
 TEST(ClaimScorer, NegationAndNumbersLowerTheScore) {

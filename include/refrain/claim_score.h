@@ -253,6 +253,25 @@ class TermAnalyzer {
 inline constexpr size_t kContainedMinWords = 4;
 inline constexpr double kContainedMaxRatio = 0.65;
 
+// The shared-core path of ClaimScorer::Score: two texts that each add words
+// of their own around one run of aligned content words ("Researchers said
+// that <claim>, in interviews over years" / "<claim>, a study shows") are
+// also scored on the two runs alone, when each holds at least this many
+// content words.
+inline constexpr size_t kSharedCoreMinWords = 10;
+// ... and when the two runs cover each other at least this much with the
+// same stems (IDF-weighted), in the same order: a clause copied from one
+// article into another, not a paraphrase of half a sentence. On MSRP,
+// which calls "A" vs "A plus another clause" not equivalent, the path
+// costs 0.3 points of accuracy (docs/quality.md, "Shared clauses").
+inline constexpr double kSharedCoreMinExact = 0.8;
+// ... scored at most this: one claim stated beside others ranks under whole
+// restatements (MSRP's ROC AUC: 0.795 uncapped, 0.815 capped here, 0.818
+// without the path), and stays under the 0.9 that ClaimOptions asks of
+// matches between unrelated stories and of matches that share little
+// beyond their attributions (a run may be a speaker's name and title).
+inline constexpr double kSharedCoreMaxScore = 0.7;
+
 // Inverse document frequency over "documents" that are claim units (each
 // counts a stem once; FindClaims adds each distinct text once, see
 // FirstOfEachText). idf(t) = ln((N + 1) / (df(t) + 1)) + 1, so unseen
@@ -309,8 +328,12 @@ class ClaimScorer {
   // Symmetric. Thread-safe. When the shorter text (at least 4 content words,
   // at most 0.65 of the longer's) aligns with only part of the longer one,
   // as a quote inside a sentence, it is the higher of the model's score for
-  // the pair and for (shorter, that part). Empty terms score 0; the same
-  // tokens in the same order (UnitTerms::tokens) score 1.
+  // the pair and for (shorter, that part). When each text adds words of its
+  // own around one run they share nearly word for word (at least
+  // kSharedCoreMinWords content words, as "Researchers said that <claim>,
+  // in interviews" / "<claim>, a study shows"), the model's score for the
+  // two runs counts too, up to kSharedCoreMaxScore. Empty terms score 0;
+  // the same tokens in the same order (UnitTerms::tokens) score 1.
   double Score(const UnitTerms& a, const UnitTerms& b,
                const IdfTable& idf) const;
 
@@ -413,6 +436,11 @@ class ClaimScorer {
   // pair; otherwise false and `out` all zeros.
   bool WindowFeatures(const UnitTerms& a, const UnitTerms& b,
                       const IdfTable& idf, std::vector<double>* out) const;
+  // The same features for the two runs of words the texts share, if
+  // Score() uses that shared-core path for this pair (its model score
+  // capped at kSharedCoreMaxScore); otherwise false and `out` all zeros.
+  bool SharedCoreFeatures(const UnitTerms& a, const UnitTerms& b,
+                          const IdfTable& idf, std::vector<double>* out) const;
   static const std::vector<std::string>& FeatureNames();
 
  private:
