@@ -80,7 +80,9 @@ bool IsNegationCue(std::string_view word,
                    std::string_view language = "english");
 
 // True if `word` (case-folded) is a verb of denial that negates the clause
-// it opens ("denied that they conspired", "refused to pay"): English only.
+// it opens ("denied that they conspired", "refused to pay"), or another word
+// that negates without a negation word ("failed to", "unable", "rather
+// than", "instead of", "least", "lack"): English only.
 // Not a negation for the scorer's features, a cue for ClaimScorer::Contrasts
 // ("pleaded not guilty to charges" / "denied the charges" agree).
 bool IsDenialCue(std::string_view word, std::string_view language);

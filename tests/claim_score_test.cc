@@ -1099,6 +1099,26 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "Russia will not supply wheat to Afghanistan this "
                        "winter"),
             Negated());
+  // Words that negate without a negation word count for the other side:
+  // no opposites (BBC matches flagged for want of them).
+  EXPECT_EQ(ContrastOf("Parker has not recovered from a trapped nerve in "
+                       "his neck",
+                       "Parker failed to recover from a trapped nerve in his "
+                       "neck"),
+            C());
+  EXPECT_EQ(ContrastOf("It would be the home secretary and not judges who "
+                       "decided to impose control orders",
+                       "Control orders would be imposed by the home "
+                       "secretary rather than a judge"),
+            C());
+  EXPECT_EQ(ContrastOf("One that may not win approval is the .xxx domain",
+                       "The least likely to win approval is the .xxx domain"),
+            C());
+  EXPECT_EQ(ContrastOf("Parker has not recovered from a trapped nerve in "
+                       "his neck",
+                       "Parker has recovered from a trapped nerve in his "
+                       "neck"),
+            Negated());
   EXPECT_EQ(ContrastOf("The minister denied that he had met the envoy",
                        "The minister admitted that he had met the envoy"),
             Antonyms("denied", "admitted"));
