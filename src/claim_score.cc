@@ -1618,9 +1618,8 @@ struct ClaimScorer::Impl {
   // (kSharedCoreMinExact) or state different figures.
   bool ComputeCore(const Window& w, double* f) const;
   // The score of a pair: the model's, or its window's or (capped) shared
-  // core's if higher; *unnegated, if given, the same without the negation
-  // mismatch feature.
-  double Score(const Side& a, const Side& b, double* unnegated) const;
+  // core's if higher.
+  double Score(const Side& a, const Side& b) const;
 
   double Model(const double* f) const {
     double z = intercept;
@@ -1974,38 +1973,20 @@ bool ClaimScorer::Impl::ComputeCore(const Window& w, double* f) const {
   return true;
 }
 
-double ClaimScorer::Impl::Score(const Side& a, const Side& b,
-                                double* unnegated) const {
-  if (unnegated != nullptr) *unnegated = 0.0;
+double ClaimScorer::Impl::Score(const Side& a, const Side& b) const {
   if (a.terms->stems.empty() || b.terms->stems.empty()) return 0.0;
   // The same words in the same order (case, punctuation and brackets
   // aside) are the same statement. The model's logistic score of such a
   // pair stops at 0.971 while some rewordings reach 0.99, and a reader took
   // a copy scored under a paraphrase for a weaker match (review 40a-06).
-  if (a.terms->tokens == b.terms->tokens) {
-    if (unnegated != nullptr) *unnegated = 1.0;
-    return 1.0;
-  }
+  if (a.terms->tokens == b.terms->tokens) return 1.0;
   double f[kNumFeatures];
   Window w;
   Compute(a, b, f, &w);
-  // The model's score of each path, and the same without the negation
-  // mismatch (the only feature a negation on one side sets alone).
-  double p = 0, q = 0;
-  auto take = [&](double cap) {
-    const double s = std::min(Model(f), cap);
-    p = std::max(p, s);
-    if (f[kNegMismatch] != 0) {
-      f[kNegMismatch] = 0;
-      q = std::max(q, std::min(Model(f), cap));
-    } else {
-      q = std::max(q, s);
-    }
-  };
-  take(1.0);
-  if (ComputeWindow(w, f)) take(1.0);
-  if (ComputeCore(w, f)) take(kSharedCoreMaxScore);
-  if (unnegated != nullptr) *unnegated = q;
+  double p = Model(f);
+  if (ComputeWindow(w, f)) p = std::max(p, Model(f));
+  if (ComputeCore(w, f))
+    p = std::max(p, std::min(Model(f), kSharedCoreMaxScore));
   return p;
 }
 
@@ -2069,13 +2050,9 @@ ClaimScorer::Prepared ClaimScorer::Prepare(const UnitTerms& terms,
   return p;
 }
 
-double ClaimScorer::Score(const Prepared& a, const Prepared& b,
-                          double* unnegated) const {
-  if (a.side_ == nullptr || b.side_ == nullptr) {
-    if (unnegated != nullptr) *unnegated = 0.0;
-    return 0.0;
-  }
-  return impl_->Score(*a.side_, *b.side_, unnegated);
+double ClaimScorer::Score(const Prepared& a, const Prepared& b) const {
+  if (a.side_ == nullptr || b.side_ == nullptr) return 0.0;
+  return impl_->Score(*a.side_, *b.side_);
 }
 
 namespace {
@@ -2488,7 +2465,7 @@ double ClaimScorer::Score(const UnitTerms& a, const UnitTerms& b,
   PairSides& s = ThreadSides();
   impl_->Prepare(a, idf, Impl::For::kModel, &s.a);
   impl_->Prepare(b, idf, Impl::For::kModel, &s.b);
-  return impl_->Score(s.a, s.b, nullptr);
+  return impl_->Score(s.a, s.b);
 }
 
 ClaimScorer::Contrast ClaimScorer::Contrasts(const UnitTerms& a,

@@ -1775,10 +1775,7 @@ class ContrastTable {
 };
 
 // What the scorer says of each pair of a list: its score, NumbersDiffer,
-// and the contrast of each pair at or above the threshold that has one and
-// of each pair under it that is a claim and its denial (one side negates
-// what the other states, and the pair reaches the threshold without the
-// scorer's negation feature).
+// and the contrast of each pair at or above the threshold that has one.
 struct PairScores {
   std::vector<double> score;
   std::vector<char> numbers_differ;
@@ -1872,14 +1869,12 @@ PairScores ScoreUnitPairs(std::span<const std::pair<uint32_t, uint32_t>> pairs,
 #pragma omp for schedule(dynamic, 64)
       for (size_t k = chunk_begin(c); k < chunk_begin(c + 1); ++k) {
         auto [a, b] = pairs[k];
-        double unnegated = 0;
-        score[k] = scorer.Score(prepared[a], prepared[b], &unnegated);
+        score[k] = scorer.Score(prepared[a], prepared[b]);
         numbers_differ[k] = NumbersDiffer(*terms[a], *terms[b]);
-        // A match, or a claim and its denial (MatchesOf).
-        if (score[k] >= threshold || unnegated >= threshold) {
+        if (score[k] >= threshold) {
           ClaimScorer::Contrast con =
               scorer.Contrasts(prepared[a], prepared[b]);
-          if (score[k] >= threshold ? con.any() : con.negation) {
+          if (con.any()) {
             found[omp_get_thread_num()].emplace_back(k, std::move(con));
           }
         }
@@ -1901,26 +1896,14 @@ PairScores ScoreUnitPairs(std::span<const std::pair<uint32_t, uint32_t>> pairs,
   return out;
 }
 
-// The pairs of `gated` that `s` puts at or above `threshold`, and those
-// under it that are a claim and its denial (their contrast, with
-// `negation`, is all that lists them: PairScores), in their order, with
-// their contrasts (numbered in `contrasts`). The model counts a negation
-// on one side against a pair (MSRP calls such pairs different), but a
-// fact-checker looks for exactly these: "profits were better than
-// expected" / "were not better" is listed, with negation_differs, at its
-// own score (review 45b-01).
+// The pairs of `gated` that `s` puts at or above `threshold`, in their
+// order, with their contrasts (numbered in `contrasts`).
 std::vector<ClaimMatch> MatchesOf(const GatedPairs& gated, const PairScores& s,
                                   double threshold, ContrastTable* contrasts) {
   auto next = s.contrasts.begin();
   std::vector<ClaimMatch> matches;
   for (size_t k = 0; k < gated.pairs.size(); ++k) {
-    if (s.score[k] < threshold) {
-      if (next == s.contrasts.end() || next->first != k) continue;
-      if (!next->second.negation) {
-        ++next;
-        continue;
-      }
-    }
+    if (s.score[k] < threshold) continue;
     auto [a, b] = gated.pairs[k];
     ClaimMatch m{.a = a,
                  .b = b,

@@ -710,20 +710,10 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
     out << "claims not compared (--no-claims)\n";
     return;
   }
-  // A claim and its denial is listed under the threshold (MatchesOf).
-  const auto denials = static_cast<size_t>(std::count_if(
-      c.claims.matches.begin(), c.claims.matches.end(),
-      [&](const ClaimMatch& m) { return m.score < c.claims.threshold; }));
   out << absl::StrFormat(
-      "%s at score >= %.3f%s (IDF of %s)\n",
-      N(c.claims.matches.size() - denials, "claim match", "claim matches"),
-      c.claims.threshold,
-      denials == 0
-          ? ""
-          : ", " +
-                N(denials, "claim and its denial", "claims and their denials") +
-                " under it",
-      c.idf);
+      "%s at score >= %.3f (IDF of %s)\n",
+      N(c.claims.matches.size(), "claim match", "claim matches"),
+      c.claims.threshold, c.idf);
   // compare scores every pair of the two, as two stories; a scan makes
   // near-duplicates one story and lists nothing between them (review 40a-04:
   // 12 matches here, none in the scan's claims.csv).

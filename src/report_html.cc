@@ -1172,8 +1172,7 @@ class Page {
         "same "
         "or in other words (claim score ≥ ",
         F2(c.threshold),
-        ", or under it where one side denies what the other states). "
-        "Statements are shown side by side as the articles wrote them; "
+        "). Statements are shown side by side as the articles wrote them; "
         "<mark>marked</mark> words (same stem, stop words",
         IsEnglishLanguage(r_.options.claims.language)
             ? " and the verbs “say” and “tell”"

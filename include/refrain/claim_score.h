@@ -366,14 +366,8 @@ class ClaimScorer {
                    std::span<const uint64_t> stem_hash,
                    uint64_t idf_units) const;
   // Exactly Score(a's terms, b's terms, idf), for a and b prepared by this
-  // scorer with the same `idf`. *unnegated, if given: the score the pair
-  // would have if a negation on one side alone did not count (the model
-  // without its negation-mismatch feature; the score itself when both
-  // sides or neither negate): a claim and its denial ("profits were better
-  // than expected" / "were not better") score as restatements there.
-  // Thread-safe.
-  double Score(const Prepared& a, const Prepared& b,
-               double* unnegated = nullptr) const;
+  // scorer with the same `idf`. Thread-safe.
+  double Score(const Prepared& a, const Prepared& b) const;
 
   // Why two texts that score as one claim may state opposite things: a flag
   // for the reader, computed for matches, that leaves the score as it is
