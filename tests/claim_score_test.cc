@@ -265,6 +265,26 @@ TEST(TermAnalyzer, NumbersAreValues) {
                              a.Analyze("A magnitude 7 quake hit at 10.5")));
 }
 
+// Which content words start with a capital in the original: names,
+// titles, a sentence's first word (the shared-core path's name test).
+TEST(TermAnalyzer, CapitalizedWords) {
+  const UnitTerms t = Analyzer().Analyze(
+      "Women MPs endure abuse, said Professor Joni Lovenduski of Birkbeck's "
+      "politics department, professor of 3 years.");
+  ASSERT_EQ(t.capitalized.size(), t.stems.size());
+  std::vector<std::string> caps;
+  for (size_t i = 0; i < t.words.size(); ++i) {
+    if (t.capitalized[i]) caps.emplace_back(t.words[i]);
+  }
+  // "professor" is capitalized once, so both count; "3" never.
+  EXPECT_EQ(caps,
+            (std::vector<std::string>{"women", "mps", "professor", "joni",
+                                      "lovenduski", "birkbeck", "professor"}));
+  const UnitTerms lower = Analyzer().Analyze("lower case words only here");
+  EXPECT_EQ(
+      std::count(lower.capitalized.begin(), lower.capitalized.end(), true), 0);
+}
+
 TEST(TermAnalyzer, Stems) {
   const TermAnalyzer& a = Analyzer();
   EXPECT_EQ(a.Stem("running"), "run");
@@ -996,6 +1016,35 @@ TEST(ClaimScorer, AClauseSharedWordForWordMatches) {
   EXPECT_FALSE(Scorer().SharedCoreFeatures(Analyzer().Analyze(wire_300),
                                            Analyzer().Analyze(rewrite_450),
                                            CorpusIdf(), &f));
+  // Other figures just outside the run ("300" before it on one side, "450"
+  // on the other; review 46a-01), and a run of a speaker's name and title
+  // (46a-02): no such path.
+  const char said_300[] =
+      "Police said 300 protesters gathered outside the parliament building "
+      "in central London on Saturday demanding lower taxes.";
+  const char claimed_450[] =
+      "Organisers claimed that 450 protesters gathered outside the "
+      "parliament building in central London on Saturday demanding lower "
+      "taxes, blocking traffic.";
+  EXPECT_FALSE(Scorer().SharedCoreFeatures(Analyzer().Analyze(said_300),
+                                           Analyzer().Analyze(claimed_450),
+                                           CorpusIdf(), &f));
+  EXPECT_TRUE(Scorer().SharedCoreFeatures(
+      Analyzer().Analyze(said_300),
+      Analyzer().Analyze(
+          std::string(claimed_450)
+              .replace(std::string_view(claimed_450).find("450"), 3, "300")),
+      CorpusIdf(), &f));
+  const char rates[] =
+      "Interest rates are likely to rise again before the summer, said "
+      "Professor David Blanchflower, member of the Bank of England Monetary "
+      "Policy Committee and economics professor at Dartmouth.";
+  const char housing[] =
+      "The housing market has clearly started to cool in most regions, said "
+      "Professor David Blanchflower, member of the Bank of England Monetary "
+      "Policy Committee and economics professor at Dartmouth.";
+  EXPECT_FALSE(Scorer().SharedCoreFeatures(
+      Analyzer().Analyze(rates), Analyzer().Analyze(housing), CorpusIdf(), &f));
   // A run of the same claim in other words (buy / purchase, large / big,
   // car / automobile, ...) is the model's to judge whole.
   const char buy[] =

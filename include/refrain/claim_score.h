@@ -169,6 +169,11 @@ struct UnitTerms {
   std::vector<uint64_t> tokens;
   // Parallel to `stems`: the position of each content word in `tokens`.
   std::vector<uint32_t> stem_positions;
+  // Parallel to `stems`: the word starts with an ASCII capital letter
+  // somewhere in the original text (a name, a title, a sentence's first
+  // word; words of other scripts never). ClaimScorer's shared-core path
+  // leaves out runs of names and titles by it.
+  std::vector<bool> capitalized;
 
   bool operator==(const UnitTerms&) const = default;
 };
@@ -257,16 +262,18 @@ inline constexpr double kContainedMaxRatio = 0.65;
 // of their own around one run of aligned content words ("Researchers said
 // that <claim>, in interviews over years" / "<claim>, a study shows") are
 // also scored on the two runs alone, when each holds at least this many
-// content words.
+// content words (at most half of them capitalized: names and titles state
+// no claim, UnitTerms::capitalized) and no figure of one text conflicts
+// with the other's.
 inline constexpr size_t kSharedCoreMinWords = 10;
 // ... and when the two runs cover each other at least this much with the
 // same stems (IDF-weighted), in the same order: a clause copied from one
 // article into another, not a paraphrase of half a sentence. On MSRP,
 // which calls "A" vs "A plus another clause" not equivalent, the path
-// costs 0.3 points of accuracy (docs/quality.md, "Shared clauses").
+// costs 0.2 points of accuracy (docs/quality.md, "Shared clauses").
 inline constexpr double kSharedCoreMinExact = 0.8;
 // ... scored at most this: one claim stated beside others ranks under whole
-// restatements (MSRP's ROC AUC: 0.795 uncapped, 0.815 capped here, 0.818
+// restatements (MSRP's ROC AUC: 0.795 uncapped, 0.816 capped here, 0.818
 // without the path), and stays under the 0.9 that ClaimOptions asks of
 // matches between unrelated stories and of matches that share little
 // beyond their attributions (a run may be a speaker's name and title).
@@ -435,15 +442,22 @@ class ClaimScorer {
   // one it aligns with, if Score() uses that containment path for this
   // pair; otherwise false and `out` all zeros.
   bool WindowFeatures(const UnitTerms& a, const UnitTerms& b,
-                      const IdfTable& idf, std::vector<double>* out) const;
+                      const IdfTable& idf, std::vector<double>* out) const {
+    return PathFeatures(a, b, idf, /*shared_core=*/false, out);
+  }
   // The same features for the two runs of words the texts share, if
   // Score() uses that shared-core path for this pair (its model score
   // capped at kSharedCoreMaxScore); otherwise false and `out` all zeros.
   bool SharedCoreFeatures(const UnitTerms& a, const UnitTerms& b,
-                          const IdfTable& idf, std::vector<double>* out) const;
+                          const IdfTable& idf, std::vector<double>* out) const {
+    return PathFeatures(a, b, idf, /*shared_core=*/true, out);
+  }
   static const std::vector<std::string>& FeatureNames();
 
  private:
+  // WindowFeatures (shared_core false) or SharedCoreFeatures.
+  bool PathFeatures(const UnitTerms& a, const UnitTerms& b, const IdfTable& idf,
+                    bool shared_core, std::vector<double>* out) const;
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };
