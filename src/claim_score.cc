@@ -970,20 +970,19 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   // holds a few, so a scan of them is cheaper than a set.
   thread_local std::vector<uint64_t> capitals;
   capitals.clear();
+  // One compare a byte: only a capital after a non-word byte starts work.
   for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (!absl::ascii_isalnum(c) ||
+    if (static_cast<unsigned char>(text[i] - 'A') >= 26 ||
         (i > 0 &&
          absl::ascii_isalnum(static_cast<unsigned char>(text[i - 1])))) {
       continue;
     }
-    size_t e = i;
+    size_t e = i + 1;
     while (e < text.size() &&
            absl::ascii_isalnum(static_cast<unsigned char>(text[e]))) {
       ++e;
     }
-    if (absl::ascii_isupper(c))
-      capitals.push_back(WordKey(text.substr(i, e - i)));
+    capitals.push_back(WordKey(text.substr(i, e - i)));
     i = e - 1;
   }
   auto capitalized = [&](std::string_view word) {
