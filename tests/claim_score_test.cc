@@ -991,6 +991,11 @@ TEST(ClaimScorer, AClauseSharedWordForWordMatches) {
   std::vector<double> f;
   EXPECT_FALSE(Scorer().WindowFeatures(wire, rewrite, CorpusIdf(), &f));
   ASSERT_TRUE(Scorer().SharedCoreFeatures(wire, rewrite, CorpusIdf(), &f));
+  // Whether the shared-core path applies to two texts.
+  auto core = [&](std::string_view x, std::string_view y) {
+    return Scorer().SharedCoreFeatures(Analyzer().Analyze(x),
+                                       Analyzer().Analyze(y), CorpusIdf(), &f);
+  };
   EXPECT_GE(Score(kWireClaim, kRewriteClaim), t);
   EXPECT_EQ(Score(kWireClaim, kRewriteClaim), kSharedCoreMaxScore);
   // Under ten shared content words: no such path ("women MPs endure
@@ -1001,9 +1006,7 @@ TEST(ClaimScorer, AClauseSharedWordForWordMatches) {
   const char short_rewrite[] =
       "Researchers said that women MPs endure shocking levels of sexist "
       "abuse, in interviews carried out over several years.";
-  EXPECT_FALSE(Scorer().SharedCoreFeatures(Analyzer().Analyze(short_wire),
-                                           Analyzer().Analyze(short_rewrite),
-                                           CorpusIdf(), &f));
+  EXPECT_FALSE(core(short_wire, short_rewrite));
   // The same run with other figures in it is no shared claim.
   const char wire_300[] =
       "Police arrested 300 protesters outside the parliament building in "
@@ -1013,9 +1016,7 @@ TEST(ClaimScorer, AClauseSharedWordForWordMatches) {
       "Reports from the scene said that police arrested 450 protesters "
       "outside the parliament building in central London on Saturday night "
       "after clashes with officers, before the rally ended.";
-  EXPECT_FALSE(Scorer().SharedCoreFeatures(Analyzer().Analyze(wire_300),
-                                           Analyzer().Analyze(rewrite_450),
-                                           CorpusIdf(), &f));
+  EXPECT_FALSE(core(wire_300, rewrite_450));
   // Other figures just outside the run ("300" before it on one side, "450"
   // on the other; review 46a-01), and a run of a speaker's name and title
   // (46a-02): no such path.
@@ -1026,15 +1027,11 @@ TEST(ClaimScorer, AClauseSharedWordForWordMatches) {
       "Organisers claimed that 450 protesters gathered outside the "
       "parliament building in central London on Saturday demanding lower "
       "taxes, blocking traffic.";
-  EXPECT_FALSE(Scorer().SharedCoreFeatures(Analyzer().Analyze(said_300),
-                                           Analyzer().Analyze(claimed_450),
-                                           CorpusIdf(), &f));
-  EXPECT_TRUE(Scorer().SharedCoreFeatures(
-      Analyzer().Analyze(said_300),
-      Analyzer().Analyze(
-          std::string(claimed_450)
-              .replace(std::string_view(claimed_450).find("450"), 3, "300")),
-      CorpusIdf(), &f));
+  EXPECT_FALSE(core(said_300, claimed_450));
+  EXPECT_TRUE(
+      core(said_300,
+           std::string(claimed_450)
+               .replace(std::string_view(claimed_450).find("450"), 3, "300")));
   const char rates[] =
       "Interest rates are likely to rise again before the summer, said "
       "Professor David Blanchflower, member of the Bank of England Monetary "
@@ -1043,8 +1040,7 @@ TEST(ClaimScorer, AClauseSharedWordForWordMatches) {
       "The housing market has clearly started to cool in most regions, said "
       "Professor David Blanchflower, member of the Bank of England Monetary "
       "Policy Committee and economics professor at Dartmouth.";
-  EXPECT_FALSE(Scorer().SharedCoreFeatures(
-      Analyzer().Analyze(rates), Analyzer().Analyze(housing), CorpusIdf(), &f));
+  EXPECT_FALSE(core(rates, housing));
   // A run of the same claim in other words (buy / purchase, large / big,
   // car / automobile, ...) is the model's to judge whole.
   const char buy[] =
@@ -1053,8 +1049,7 @@ TEST(ClaimScorer, AClauseSharedWordForWordMatches) {
   const char purchase[] =
       "Analysts said the firm will purchase a big automobile plant near the "
       "city to begin making electric vans next spring, after months of talks.";
-  EXPECT_FALSE(Scorer().SharedCoreFeatures(
-      Analyzer().Analyze(buy), Analyzer().Analyze(purchase), CorpusIdf(), &f));
+  EXPECT_FALSE(core(buy, purchase));
 }
 
 TEST(ClaimScorer, NegationAndNumbersLowerTheScore) {
