@@ -711,9 +711,11 @@ struct TokenInfo {
   // ё), so its hash is the token's: the cache's key.
   bool word_is_token : 1 = true;
   bool negation : 1 = false;
-  // A verb of denial (IsDenialCue): like a negation, it negates the rest of
-  // its clause for Contrasts (UnitTerms::negations).
+  // A verb of denial (DenialCueOf): like a negation, it negates the rest of
+  // its clause for Contrasts (UnitTerms::negations); before_to: before "to"
+  // it negates the verb after it.
   bool denial : 1 = false;
+  bool denial_before_to : 1 = false;
   // The token opens a clause, so a negation before it stops there (English:
   // "and", "but", "because", "which", "if", ...).
   bool opens_clause : 1 = false;
@@ -922,6 +924,11 @@ bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
                   size_t i, std::string_view language) {
   const std::string_view token =
       text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+  if (DenialCueOf(token, language) == DenialCue::kBeforeTo) {
+    return i + 1 < tokens.size() &&
+           text.substr(tokens[i + 1].begin,
+                       tokens[i + 1].end - tokens[i + 1].begin) == "to";
+  }
   return IsNegationCue(token, language) &&
          !(IsEnglishLanguage(language) && IsNumberSign(text, tokens, i));
 }
@@ -949,7 +956,8 @@ UnitTerms TermAnalyzer::Analyze(std::string_view text) const {
   return scratch;
 }
 
-void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
+void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
+                               bool with_capitals) const {
   UnitTerms& out = *terms;
   out.stems.clear();
   out.words.clear();
@@ -971,7 +979,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
   thread_local std::vector<uint64_t> capitals;
   capitals.clear();
   // One compare a byte: only a capital after a non-word byte starts work.
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = 0; with_capitals && i < text.size(); ++i) {
     if (static_cast<unsigned char>(text[i] - 'A') >= 26 ||
         (i > 0 &&
          absl::ascii_isalnum(static_cast<unsigned char>(text[i - 1])))) {
@@ -1038,7 +1046,9 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     info = TokenInfo();
     info.head = head;
     info.negation = IsNegationCue(token, options_.language);
-    info.denial = IsDenialCue(token, options_.language);
+    const DenialCue denial = DenialCueOf(token, options_.language);
+    info.denial = denial != DenialCue::kNone;
+    info.denial_before_to = denial == DenialCue::kBeforeTo;
     info.opens_clause = english && OpensClause(token);
     info.hedge = HedgeCueOf(token, options_.language);
     if (english) info.number_word = NumberWordOf(token);
@@ -1171,7 +1181,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
       stem_positions.push_back(position);
       stems.push_back(num);
       words.push_back(num);
-      out.capitalized.push_back(false);
+      if (with_capitals) out.capitalized.push_back(false);
       out.numbers.push_back(num);
       if (conversion) out.conversions.push_back(num);
       continue;
@@ -1198,11 +1208,17 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
       }
     } else if (info.denial) {
       // "denied by the spokesman" is passive: what is denied came before.
-      const bool passive =
-          i + 1 < tokens.size() &&
-          t.substr(tokens[i + 1].begin,
-                   tokens[i + 1].end - tokens[i + 1].begin) == "by";
-      if (!passive) out.negations.push_back({.cue = position, .denial = true});
+      const std::string_view next =
+          i + 1 < tokens.size()
+              ? t.substr(tokens[i + 1].begin,
+                         tokens[i + 1].end - tokens[i + 1].begin)
+              : std::string_view();
+      if (next != "by") {
+        out.negations.push_back(
+            {.cue = position,
+             .denial = true,
+             .before_to = info.denial_before_to && next == "to"});
+      }
     }
     if (info.hedge != HedgeCue::kNone) {
       AddHedge(t, tokens, i, position, info.hedge,
@@ -1214,7 +1230,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms) const {
     stem_positions.push_back(position);
     stems.push_back(stem);
     words.push_back(word);
-    out.capitalized.push_back(capitalized(word));
+    if (with_capitals) out.capitalized.push_back(capitalized(word));
   }
   flush_spelled();
   // Each cue's scope is its clause, which ends where the text between two
@@ -2362,18 +2378,18 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   // counts for the other side, not for the flag: "refuses to publish" /
   // "resisted calls to publish", "denied that Santini resigned because of
   // a clash" / "Santini resigned for personal reasons" say no opposite
-  // things (BBC).
+  // things (BBC). But a verb of denial right before "to" and a word both
+  // sides hold negates that word: "failed to approve" / "approved",
+  // "refused to rule out" / "ruled out" (review 46a-04).
   auto negates = [](const Side& s, const std::vector<uint8_t>& best) {
     // Without the words' places (a unit built by hand), none is negated.
     if (s.terms->stem_positions.size() < s.n) return false;
     for (const UnitTerms::Negation& neg : s.terms->negations) {
-      if (neg.denial) continue;
+      if (neg.denial && !neg.before_to) continue;
       for (size_t i = 0; i < s.n; ++i) {
         const uint32_t q = s.terms->stem_positions[i];
-        if (best[i] == kExact && q > neg.cue && q < neg.end &&
-            q <= neg.cue + 3) {
-          return true;
-        }
+        if (best[i] != kExact || q <= neg.cue || q >= neg.end) continue;
+        if (neg.denial ? q == neg.cue + 2 : q <= neg.cue + 3) return true;
       }
     }
     return false;

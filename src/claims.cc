@@ -830,7 +830,7 @@ ClaimUnits AnalyzeDocumentUnits(
       return 0;
     }
     if (analyzed == nullptr) {
-      analyzer.AnalyzeInto(unit_text, &sentence_terms);
+      analyzer.AnalyzeInto(unit_text, &sentence_terms, /*with_capitals=*/false);
       analyzed = &sentence_terms;
     }
     const size_t n = analyzed->stems.size();
@@ -849,7 +849,8 @@ ClaimUnits AnalyzeDocumentUnits(
     sentence_sizes.emplace_back(sp, consider(UnitKind::kSentence, sp, nullptr));
   }
   for (const Span& q : s.quotes) {
-    analyzer.AnalyzeInto(text.substr(q.begin, q.size()), &quote_terms);
+    analyzer.AnalyzeInto(text.substr(q.begin, q.size()), &quote_terms,
+                         /*with_capitals=*/false);
     // A quote that is nearly its whole sentence adds nothing to it.
     // Sentences come in text order without overlapping, so the one that
     // may hold q is the last to begin at or before it (a look at every
@@ -1327,13 +1328,13 @@ UnitPairs ContainmentPairs(const Copies& copies, const TermIds& ids,
 // The leaders' candidate pairs, (a, b) ascending with a < b, that may match
 // (DocRelations::MayMatch): MinHash + LSH over their stem shingles, or all
 // pairs (options.all_pairs). `sigs`: every unit's sketch if already made,
-// else empty; freed here before the pairs are built.
-absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
-                                         const Copies& copies,
-                                         const TermIds& ids,
-                                         std::vector<uint32_t> sigs,
-                                         const DocRelations& rel,
-                                         const ClaimOptions& options) {
+// else empty; freed here before the pairs are built. `indexed`: an index's
+// units are among them, and it fixes the banding and needs claims on
+// (which the remedies of a refusal leave out).
+absl::StatusOr<UnitPairs> CandidatePairs(
+    std::span<const ClaimUnit> units, const Copies& copies, const TermIds& ids,
+    std::vector<uint32_t> sigs, const DocRelations& rel,
+    const ClaimOptions& options, bool indexed) {
   const std::vector<uint32_t>& leaders = copies.leaders;
   const auto num_units = static_cast<uint32_t>(units.size());
   const auto num_leaders = static_cast<uint32_t>(leaders.size());
@@ -1444,12 +1445,18 @@ absl::StatusOr<UnitPairs> CandidatePairs(std::span<const ClaimUnit> units,
           "claims: the claim LSH would emit %d candidate pairs (counted per "
           "band) for %d units, over --claim-max-candidates %d: the sentences "
           "of this dump share LSH buckets with too many others (many "
-          "rewrites of the same text, or a narrow vocabulary). Raise "
-          "--claim-lsh-threshold (now %g) to cut the candidates, raise "
-          "--claim-max-candidates if memory allows (8 bytes a pair while "
-          "they are sorted), or run with --no-claims",
+          "rewrites of the same text, or a narrow vocabulary). %s",
           bound, num_leaders, options.max_candidate_pairs,
-          options.lsh_threshold));
+          indexed
+              ? "Raise --claim-max-candidates if memory allows (8 bytes a "
+                "pair while they are sorted), or scan the dump in smaller "
+                "parts: the index fixes the claim banding and needs claims on"
+              : absl::StrFormat(
+                    "Raise --claim-lsh-threshold (now %g) to cut the "
+                    "candidates, raise --claim-max-candidates if memory "
+                    "allows (8 bytes a pair while they are sorted), or run "
+                    "with --no-claims",
+                    options.lsh_threshold)));
     }
     pairs =
         std::move(index).CandidatePairs(options.max_bucket, nullptr, contained);
@@ -2455,7 +2462,8 @@ absl::StatusOr<ClaimsResult> FinishClaims(
   std::vector<UnitTermsKey>().swap(all.keys);
   result.copy_units = result.units.size() - copies.leaders.size();
   absl::StatusOr<UnitPairs> candidates =
-      CandidatePairs(result.units, copies, *ids, std::move(sigs), rel, options);
+      CandidatePairs(result.units, copies, *ids, std::move(sigs), rel, options,
+                     /*indexed=*/incremental != nullptr);
   if (!candidates.ok()) return candidates.status();
   if (!options.all_pairs) {
     AddNestedRelatives(result.units, doc_first_unit, copies, rel, &*candidates);
@@ -2533,7 +2541,7 @@ uint64_t EstimateClaimMemory(uint64_t text_bytes) {
 }
 
 absl::Status CheckClaimMemory(std::span<const Document> docs,
-                              const ClaimOptions& options) {
+                              const ClaimOptions& options, bool indexed) {
   uint64_t text_bytes = 0;
   for (const Document& d : docs) text_bytes += d.text.size();
   const uint64_t need = EstimateClaimMemory(text_bytes);
@@ -2546,9 +2554,9 @@ absl::Status CheckClaimMemory(std::span<const Document> docs,
       "%.3g GB (as given, or by default the memory available when the scan "
       "started): "
       "scan smaller dumps for claims, raise --claim-max-memory if the "
-      "estimate is too high for these texts (0: no check), or run with "
-      "--no-claims",
-      need / 1e9, text_bytes / 1e6, options.max_memory_bytes / 1e9));
+      "estimate is too high for these texts (0: no check)%s",
+      need / 1e9, text_bytes / 1e6, options.max_memory_bytes / 1e9,
+      indexed ? " (the index needs claims on)" : ", or run with --no-claims"));
 }
 
 namespace {
@@ -2632,7 +2640,10 @@ absl::StatusOr<ClaimsResult> FindClaims(
         absl::StrFormat("claims: %d documents, %d presegmented entries",
                         docs.size(), presegmented.size()));
   }
-  if (auto s = CheckClaimMemory(docs, options); !s.ok()) return s;
+  if (auto s = CheckClaimMemory(docs, options, incremental != nullptr);
+      !s.ok()) {
+    return s;
+  }
   Lap lap;
   ClaimsResult::Timings timings;
   absl::StatusOr<TermAnalyzer> analyzer =

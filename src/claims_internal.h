@@ -61,11 +61,11 @@ bool IsNameList(std::string_view s);
 size_t ReadNumber(std::string_view text, std::span<const Token> tokens,
                   size_t i, std::string* value);
 
-// Whether tokens[i] of the normalized `text` is a negation cue as
-// TermAnalyzer::Analyze counts one (UnitTerms::negated, negations):
-// IsNegationCue of the token, except English "no" before a bare figure,
-// which abbreviates "number" ("No 10", "the No. 2 computer maker"; "no
-// 10pm curfew" still negates).
+// Whether tokens[i] of the normalized `text` negates what follows as
+// ClaimScorer::Contrasts counts a negation: IsNegationCue of the token,
+// except English "no" before a bare figure, which abbreviates "number"
+// ("No 10", "the No. 2 computer maker"; "no 10pm curfew" still negates);
+// or a verb of denial before "to" ("failed to", DenialCue::kBeforeTo).
 bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
                   size_t i, std::string_view language);
 

@@ -67,6 +67,20 @@ inline uint64_t HashUpToWhitespace(std::string_view text) {
   return HashBytes(squeezed, kTextSeed);
 }
 
+// The hash of an article's metadata, each field trimmed of whitespace
+// (absl::ascii_isspace) and hashed with the hash before it as its seed:
+// what the index keeps of the metadata a correction replaced.
+inline uint64_t HashMetadata(std::string_view source, std::string_view title,
+                             std::string_view url, std::string_view date) {
+  uint64_t h = kTextSeed ^ 0x6d657461;  // "meta": apart from the texts'.
+  for (std::string_view f : {source, title, url, date}) {
+    const absl::string_view t =
+        absl::StripAsciiWhitespace(absl::string_view(f.data(), f.size()));
+    h = HashBytes(std::string_view(t.data(), t.size()), h);
+  }
+  return h;
+}
+
 // The name of a record whose id `id` other records share
 // (RepeatedIds::kRename): "ID#HASH", 8 hex digits of its record hash.
 inline std::string SharedIdName(std::string_view id, uint64_t record_hash) {

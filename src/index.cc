@@ -60,6 +60,14 @@ constexpr const char* kSupersededTable =
 constexpr const char* kHasSuperseded =
     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
     "'superseded'";
+// The metadata corrections replaced (internal::HashMetadata), by the
+// article's id; made by the first correction, as `superseded` is.
+constexpr const char* kSupersededMetaTable =
+    "CREATE TABLE IF NOT EXISTS superseded_meta(id TEXT NOT NULL, hash "
+    "INTEGER NOT NULL, PRIMARY KEY(id, hash)) WITHOUT ROWID";
+constexpr const char* kHasSupersededMeta =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+    "'superseded_meta'";
 
 // One more unit holding a text; returns how many now do (1: a new text).
 constexpr const char* kAddUnitText =
@@ -1748,15 +1756,46 @@ absl::StatusOr<std::vector<IndexedVersion>> Index::LoadVersions(
       "SELECT text, source, title, url, date, kept, id FROM doc WHERE num = "
       "?1");
   if (!st.ok()) return st.status();
-  absl::StatusOr<int64_t> has_superseded =
-      QueryInt(impl_->db, impl_->path, kHasSuperseded);
-  if (!has_superseded.ok()) return has_superseded.status();
-  std::optional<Stmt> superseded;
-  if (*has_superseded > 0) {
-    absl::StatusOr<Stmt> q =
-        impl_->Prepare("SELECT hash FROM superseded WHERE id = ?1");
-    if (!q.ok()) return q.status();
-    superseded.emplace(*std::move(q));
+  // The hashes a table of superseded versions holds for an id, if the
+  // index has the table.
+  struct History {
+    std::optional<Stmt> st;
+    absl::Status Open(const Impl& im, const char* has, const char* select) {
+      absl::StatusOr<int64_t> n = QueryInt(im.db, im.path, has);
+      if (!n.ok()) return n.status();
+      if (*n == 0) return absl::OkStatus();
+      absl::StatusOr<Stmt> q = im.Prepare(select);
+      if (!q.ok()) return q.status();
+      st.emplace(*std::move(q));
+      return absl::OkStatus();
+    }
+    absl::Status Read(const std::string& id, std::vector<uint64_t>* out) {
+      if (!st) return absl::OkStatus();
+      st->BindText(1, id);
+      for (;;) {
+        absl::StatusOr<bool> more = st->Step();
+        if (!more.ok()) {
+          st->Reset();
+          return more.status();
+        }
+        if (!*more) break;
+        out->push_back(static_cast<uint64_t>(st->Int(0)));
+      }
+      st->Reset();
+      return absl::OkStatus();
+    }
+  };
+  History superseded, superseded_meta;
+  if (auto s = superseded.Open(*impl_, kHasSuperseded,
+                               "SELECT hash FROM superseded WHERE id = ?1");
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = superseded_meta.Open(
+          *impl_, kHasSupersededMeta,
+          "SELECT hash FROM superseded_meta WHERE id = ?1");
+      !s.ok()) {
+    return s;
   }
   std::vector<IndexedVersion> out(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -1776,18 +1815,9 @@ absl::StatusOr<std::vector<IndexedVersion>> Index::LoadVersions(
     v.kept = st->Int(5) != 0;
     const std::string id = st->Text(6);
     st->Reset();
-    if (superseded) {
-      superseded->BindText(1, id);
-      for (;;) {
-        absl::StatusOr<bool> more = superseded->Step();
-        if (!more.ok()) {
-          superseded->Reset();
-          return more.status();
-        }
-        if (!*more) break;
-        v.superseded.push_back(static_cast<uint64_t>(superseded->Int(0)));
-      }
-      superseded->Reset();
+    if (auto s = superseded.Read(id, &v.superseded); !s.ok()) return s;
+    if (auto s = superseded_meta.Read(id, &v.superseded_metadata); !s.ok()) {
+      return s;
     }
   }
   return out;
@@ -1804,6 +1834,13 @@ absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
   }
   if (rows.empty()) return absl::OkStatus();
   static constexpr std::string_view kSpaces = " \t\n\v\f\r";
+  if (auto s = im.Exec(kSupersededMetaTable); !s.ok()) return s;
+  absl::StatusOr<Stmt> was = im.Prepare(
+      "SELECT source, title, url, date FROM doc WHERE num = ?1 AND id = ?2");
+  if (!was.ok()) return was.status();
+  absl::StatusOr<Stmt> keep = im.Prepare(
+      "INSERT OR IGNORE INTO superseded_meta(id, hash) VALUES(?1, ?2)");
+  if (!keep.ok()) return keep.status();
   absl::StatusOr<Stmt> st = im.Prepare(
       // A field of whitespace (absl::ascii_isspace's) is one the record
       // lacks, as the scan reads it (review 44c-07).
@@ -1815,6 +1852,21 @@ absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
   if (!st.ok()) return st.status();
   for (size_t i = 0; i < rows.size(); ++i) {
     const Document& d = *docs[i];
+    absl::StatusOr<bool> row = was->Bind(1, rows[i]).BindText(2, d.id).Step();
+    if (!row.ok()) {
+      was->Reset();
+      return row.status();
+    }
+    if (*row) {
+      const auto replaced = static_cast<int64_t>(internal::HashMetadata(
+          was->Text(0), was->Text(1), was->Text(2), was->Text(3)));
+      was->Reset();
+      if (auto s = keep->BindText(1, d.id).Bind(2, replaced).Run(); !s.ok()) {
+        return s;
+      }
+    } else {
+      was->Reset();  // Not indexed: the update below says so.
+    }
     st->Bind(1, rows[i])
         .BindText(2, d.id)
         .BindText(3, d.source)
@@ -2638,16 +2690,17 @@ absl::StatusOr<RemoveResult> Index::Remove(const RemoveFilter& filter) {
   }
   // A removed article's earlier texts go with it: an article indexed again
   // under its id starts a history of its own.
-  {
-    absl::StatusOr<int64_t> has = QueryInt(im.db, im.path, kHasSuperseded);
+  for (const auto& [has_table, remove] :
+       {std::pair{kHasSuperseded,
+                  "DELETE FROM superseded WHERE id IN (SELECT d.id FROM gone g "
+                  "JOIN doc d ON d.num = g.num)"},
+        std::pair{kHasSupersededMeta,
+                  "DELETE FROM superseded_meta WHERE id IN (SELECT d.id FROM "
+                  "gone g JOIN doc d ON d.num = g.num)"}}) {
+    absl::StatusOr<int64_t> has = QueryInt(im.db, im.path, has_table);
     if (!has.ok()) return fail(has.status());
     if (*has > 0) {
-      if (auto s = im.Exec(
-              "DELETE FROM superseded WHERE id IN (SELECT d.id FROM gone g "
-              "JOIN doc d ON d.num = g.num)");
-          !s.ok()) {
-        return fail(s);
-      }
+      if (auto s = im.Exec(remove); !s.ok()) return fail(s);
     }
   }
   if (auto s = im.DeleteGone(analyzer ? &*analyzer : nullptr,

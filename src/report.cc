@@ -1082,6 +1082,13 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
           "nothing added (%d already indexed) (%.2f s)\n",
           ix.path, ix.documents_before, ix.loaded, ix.reindexed.size(),
           r.timings.index_s);
+    } else if (ix.withheld && !r.claims_error.empty()) {
+      out << absl::StrFormat(
+          "index %s: %d documents; compared with %d of them; nothing added: "
+          "the claims stage stopped (claims.error), and the index takes a "
+          "dump with its claims or not at all (%d already indexed) (%.2f s)\n",
+          ix.path, ix.documents_before, ix.loaded, ix.reindexed.size(),
+          r.timings.index_s);
     } else if (ix.withheld) {
       const auto failed =
           std::count_if(r.skipped.begin(), r.skipped.end(),

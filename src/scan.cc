@@ -942,8 +942,8 @@ absl::Status RunClaimsStage(
 }
 
 absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
-                                           bool adds_to_index, Report* report) {
-  if (claims.ok() || adds_to_index || !absl::IsResourceExhausted(claims)) {
+                                           Report* report) {
+  if (claims.ok() || !absl::IsResourceExhausted(claims)) {
     return claims;
   }
   report->claims = ClaimsResult();
@@ -1161,7 +1161,7 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
     absl::Status s = internal::KeepDocumentLevelIfClaimsFail(
         internal::RunClaimsStage(indexed ? &*indexed : nullptr, &report,
                                  claim_segments),
-        indexed.has_value() && !options.index_read_only, &report);
+        &report);
     if (!s.ok()) return s;
     report.timings.claims_s = Seconds(t4);
   }

@@ -534,6 +534,23 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     if (corrected_[which[j]] && !v.superseded.empty() && dated_before) {
       corrected_[which[j]] = 0;
     }
+    // Metadata a correction replaced (day 1 scanned again after day 2
+    // fixed the headline or date): an earlier delivery, which must not
+    // undo the correction (review 47a-01); unless dated after the indexed
+    // version, a revert.
+    if (corrected_[which[j]] && !dated_after &&
+        !v.superseded_metadata.empty()) {
+      auto field = [](const std::string& held, const std::string& given) {
+        return std::string_view(Lacking(given) ? held : given);
+      };
+      const uint64_t h = internal::HashMetadata(
+          field(v.source, d.source), field(v.title, d.title),
+          field(v.url, d.url), field(v.date, d.date));
+      if (std::find(v.superseded_metadata.begin(), v.superseded_metadata.end(),
+                    h) != v.superseded_metadata.end()) {
+        corrected_[which[j]] = 0;
+      }
+    }
     if (!same_text_[which[j]]) {
       // A text the article had before the indexed one (an earlier day's
       // dump scanned again), or one dated before it: an older version,
@@ -763,9 +780,12 @@ absl::Status IndexedScan::Finish(
     return index_.EndRead();
   }
 
-  if (options_->index_nothing_if_skipped &&
-      std::any_of(report->skipped.begin(), report->skipped.end(),
-                  [](const SkippedRecord& s) { return !s.passed_over; })) {
+  // A claims stage stopped at a limit (Report::claims_error): the index
+  // takes a dump with its claims or not at all.
+  if (!report->claims_error.empty() ||
+      (options_->index_nothing_if_skipped &&
+       std::any_of(report->skipped.begin(), report->skipped.end(),
+                   [](const SkippedRecord& s) { return !s.passed_over; }))) {
     ix.withheld = true;
     seconds_ += Seconds(t0);
     report->timings.index_s = seconds_;

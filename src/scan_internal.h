@@ -259,13 +259,12 @@ absl::Status RunClaimsStage(
     std::span<std::optional<ClaimSegments>> presegmented = {});
 
 // What a failed claims stage (`claims`) does to a scan: past a resource
-// limit (ResourceExhausted: too many candidate pairs), a scan that adds to
-// no index keeps its document-level results, with the reason in
-// report->claims_error (OK returned); anything else, or any failure of a
-// scan adding to an index (which must not record this dump half-done),
-// fails the scan.
-absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims,
-                                           bool adds_to_index, Report* report);
+// limit (ResourceExhausted: too many candidate pairs, too little memory),
+// the scan keeps its document-level results, with the reason in
+// report->claims_error (OK returned), and adds nothing to an index, which
+// must not record this dump half-done (IndexSummary::withheld; review
+// 47a-02: such a scan wrote nothing at all); anything else fails the scan.
+absl::Status KeepDocumentLevelIfClaimsFail(absl::Status claims, Report* report);
 
 // Loads the claim scorer's lexicon (WordNet, 0.1 s) on a thread of its own
 // while the document-level stages run: the loaded lexicon is shared by

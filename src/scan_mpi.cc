@@ -1037,7 +1037,7 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   if (options.claims.enabled) {
     claims_status = internal::KeepDocumentLevelIfClaimsFail(
         DistributedClaims(comm, shard, records->docs, options, &report),
-        /*adds_to_index=*/false, &report);
+        &report);
     std::vector<Document>().swap(records->docs);
     report.timings.claims_s = Seconds(t);
   }

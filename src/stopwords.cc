@@ -297,20 +297,30 @@ const Negations kOtherNegations[] = {
 
 }  // namespace
 
-bool IsDenialCue(std::string_view word, std::string_view language) {
-  if (!IsEnglishLanguage(language)) return false;
+DenialCue DenialCueOf(std::string_view word, std::string_view language) {
+  if (!IsEnglishLanguage(language)) return DenialCue::kNone;
   // Verbs of denial and refusal, and words that negate without a negation
   // word: "failed to recover" is "has not recovered", "the home secretary
   // rather than a judge" / "and not judges", "the least likely to win" /
   // "may not win" (BBC matches flagged negation_differs for want of them,
-  // docs/quality.md "A claim and its denial").
-  static constexpr std::string_view kDenials[] = {
-      "deny",    "denies",   "denied", "denying", "refuse",   "refuses",
-      "refused", "refusing", "reject", "rejects", "rejected", "rejecting",
-      "fail",    "fails",    "failed", "failing", "unable",   "rather",
-      "instead", "least",    "lack",   "lacks",   "lacked",   "lacking"};
-  return std::find(std::begin(kDenials), std::end(kDenials), word) !=
-         std::end(kDenials);
+  // docs/quality.md "A claim and its denial"). "resisted calls to publish"
+  // / "refuses to publish" (BBC) say one thing.
+  static constexpr std::string_view kBeforeTo[] = {
+      "refuse", "refuses", "refused", "refusing", "fail",
+      "fails",  "failed",  "failing", "unable"};
+  static constexpr std::string_view kWords[] = {
+      "deny",     "denies",    "denied",    "denying", "reject",
+      "rejects",  "rejected",  "rejecting", "resist",  "resists",
+      "resisted", "resisting", "rather",    "instead", "least",
+      "lack",     "lacks",     "lacked",    "lacking"};
+  if (std::find(std::begin(kBeforeTo), std::end(kBeforeTo), word) !=
+      std::end(kBeforeTo)) {
+    return DenialCue::kBeforeTo;
+  }
+  return std::find(std::begin(kWords), std::end(kWords), word) !=
+                 std::end(kWords)
+             ? DenialCue::kWord
+             : DenialCue::kNone;
 }
 
 HedgeCue HedgeCueOf(std::string_view word, std::string_view language) {

@@ -79,13 +79,16 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
 bool IsNegationCue(std::string_view word,
                    std::string_view language = "english");
 
-// True if `word` (case-folded) is a verb of denial that negates the clause
-// it opens ("denied that they conspired", "refused to pay"), or another word
-// that negates without a negation word ("failed to", "unable", "rather
-// than", "instead of", "least", "lack"): English only.
+// Whether `word` (case-folded) is a verb of denial that negates the clause
+// it opens ("denied that they conspired", "resisted calls to publish"), or
+// another word that negates without a negation word ("rather than",
+// "instead of", "least", "lack"): kWord; or one that, before "to", negates
+// the verb after it as "did not" would ("failed to approve", "refused to
+// pay", "unable to pay"): kBeforeTo. English only.
 // Not a negation for the scorer's features, a cue for ClaimScorer::Contrasts
 // ("pleaded not guilty to charges" / "denied the charges" agree).
-bool IsDenialCue(std::string_view word, std::string_view language);
+enum class DenialCue : uint8_t { kNone, kWord, kBeforeTo };
+DenialCue DenialCueOf(std::string_view word, std::string_view language);
 
 // How `word` (case-folded) hedges its clause in `language`: makes it a
 // possibility, a forecast, a plan or an allegation rather than a statement

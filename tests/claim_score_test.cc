@@ -435,6 +435,11 @@ TEST(TermAnalyzer, AnalyzeIntoResetsTheBuffer) {
       a.AnalyzeInto(text, &reused);
       EXPECT_EQ(reused, fresh) << text;
       EXPECT_EQ(a.Analyze(text), fresh) << text;
+      // Without the capitals: all else the same, `capitalized` empty.
+      a.AnalyzeInto(text, &reused, /*with_capitals=*/false);
+      EXPECT_TRUE(reused.capitalized.empty()) << text;
+      reused.capitalized = fresh.capitalized;
+      EXPECT_EQ(reused, fresh) << text;
     }
   }
   EXPECT_TRUE(a.Analyze(texts[0]).negated);
@@ -1163,6 +1168,28 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "Parker has recovered from a trapped nerve in his "
                        "neck"),
             Negated());
+  // A verb of denial before "to" negates the word after it, against a
+  // side that negates nothing (review 46a-04); its other words do not.
+  EXPECT_EQ(ContrastOf("The city council approved the new budget for road "
+                       "repairs on Tuesday",
+                       "The city council failed to approve the new budget "
+                       "for road repairs on Tuesday"),
+            Negated());
+  EXPECT_EQ(ContrastOf("The minister refused to rule out a rise in income "
+                       "tax next year",
+                       "The minister ruled out a rise in income tax next "
+                       "year"),
+            Negated());
+  EXPECT_EQ(ContrastOf("The minister refused calls to rule out a rise in "
+                       "income tax next year",
+                       "The minister ruled out a rise in income tax next "
+                       "year"),
+            C());
+  EXPECT_EQ(ContrastOf("The council failed to approve the budget for road "
+                       "repairs on Tuesday",
+                       "The council did not approve the budget for road "
+                       "repairs on Tuesday"),
+            C());
   EXPECT_EQ(ContrastOf("The minister denied that he had met the envoy",
                        "The minister admitted that he had met the envoy"),
             Antonyms("denied", "admitted"));

@@ -3393,6 +3393,51 @@ TEST(Index, AFieldARedeliveryLacksKeepsTheIndexedValue) {
   EXPECT_EQ(removed->documents, 1u);
 }
 
+// Review 47a-01: scanning an earlier day's dump again, after a later one
+// corrected the headline or the date, brought the old ones back.
+TEST(Index, AnEarlierDeliveryDoesNotUndoACorrection) {
+  const std::string text = ReadFile(Seed(0));
+  auto line = [&](const std::string& title, const std::string& date) {
+    return nlohmann::json{
+               {"id", "T"}, {"text", text}, {"title", title}, {"date", date}}
+               .dump() +
+           "\n";
+  };
+  TempDir d;
+  const std::string db = d / "news.db";
+  const std::string meta =
+      "SELECT title || '|' || date FROM doc WHERE id = 'T'";
+  WriteFile(d / "day1.jsonl", line("Original", "2026-01-01"));
+  WriteFile(d / "day2.jsonl", line("Corrected", "2026-01-10"));
+  WriteFile(d / "day3.jsonl", line("Retitled", "2026-01-10"));
+  Scan({d / "day1.jsonl"}, db);
+  EXPECT_EQ(Scan({d / "day2.jsonl"}, db).index.corrected.size(), 1u);
+  EXPECT_EQ(SqlText(db, meta), "Corrected|2026-01-10\n");
+  // Day 1 again: unchanged, no correction.
+  const Report again = Scan({d / "day1.jsonl"}, db);
+  EXPECT_EQ(again.index.unchanged.size(), 1u);
+  EXPECT_TRUE(again.index.corrected.empty());
+  EXPECT_EQ(SqlText(db, meta), "Corrected|2026-01-10\n");
+  // A title corrected again, the date kept; then day 2 again.
+  EXPECT_EQ(Scan({d / "day3.jsonl"}, db).index.corrected.size(), 1u);
+  EXPECT_TRUE(Scan({d / "day2.jsonl"}, db).index.corrected.empty());
+  EXPECT_EQ(SqlText(db, meta), "Retitled|2026-01-10\n");
+  // The first metadata, dated after the indexed version: a revert.
+  WriteFile(d / "day4.jsonl", line("Original", "2026-01-20"));
+  EXPECT_EQ(Scan({d / "day4.jsonl"}, db).index.corrected.size(), 1u);
+  EXPECT_EQ(SqlText(db, meta), "Original|2026-01-20\n");
+  // Removing the article removes what it superseded.
+  EXPECT_GT(SqlInt(db, "SELECT count(*) FROM superseded_meta"), 0);
+  absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});
+  ASSERT_TRUE(index.ok()) << index.status();
+  RemoveFilter all;
+  all.ids = {"T"};
+  absl::StatusOr<RemoveResult> removed = index->Remove(all);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(removed->documents, 1u);
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM superseded_meta"), 0);
+}
+
 // Review 44b: an index named as a report of --out or as an input (02), and
 // usage errors found only once the index was open (05), and a refusal's
 // hint naming a flag scan does not have (07).

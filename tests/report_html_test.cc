@@ -604,6 +604,16 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
       std::string::npos)
       << negated;
   EXPECT_EQ(Count(negated, kOpposed), 1u) << negated;
+  // So is a verb of denial before "to", which negates as "did not" does.
+  Report f;
+  OneMatch(&f, "The board failed to approve the merger",
+           "The board approved the merger");
+  NegationOn(&f, {0});
+  const std::string failed = Html(f);
+  EXPECT_NE(failed.find(absl::StrCat(kOpposed, "failed</mark> to")),
+            std::string::npos)
+      << failed;
+  EXPECT_EQ(Count(failed, kOpposed), 1u) << failed;
 }
 
 // Roles swapped as names of several words: every word of each is marked.

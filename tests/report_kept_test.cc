@@ -372,6 +372,26 @@ TEST(WriteKept, CommandLine) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("is one of the inputs"), std::string::npos) << r.err;
   EXPECT_EQ(ReadFile(d / "in/c.jsonl"), record);
+  // Nor go where the next scan of the folder reads it, nor --out be the
+  // folder itself (review 47a-03: the first run passed, the next failed);
+  // a folder of its own inside it is left out of the walk.
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "out") +
+                 " --write-kept " + (d / "in/sub/new.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is inside the input folder"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "in/sub"));
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "in/."));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is the input folder"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "in/report.json"));
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --quiet --strict --out " +
+                 (d / "in/refrain-out"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --quiet --strict --out " +
+                 (d / "in/refrain-out"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::filesystem::remove_all(d / "in/refrain-out");
   // Nor be a file scan would not read back as JSON Lines; the extension's
   // case does not matter.
   r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "out") +

@@ -163,8 +163,9 @@ TEST(Scan, ContainmentOneDisablesTheContainmentPath) {
 }
 
 // A dump past the claims stage's candidate limit still gets its
-// near-duplicates, with the reason in the report; with an index nothing is
-// recorded half-done, so the scan fails.
+// near-duplicates, with the reason in the report; with an index too, which
+// takes nothing (a dump is not recorded half-done; review 47a-02: such a
+// scan failed and wrote nothing).
 TEST(Scan, ClaimsPastTheirLimitKeepTheNearDuplicates) {
   TempDir d;
   std::filesystem::copy(CorpusDir(), d / "in");
@@ -196,10 +197,46 @@ TEST(Scan, ClaimsPastTheirLimitKeepTheNearDuplicates) {
   EXPECT_FALSE(
       Json::parse(JsonOf(Scan({d / "in"})))["claims"].contains("error"));
 
-  limited.index_path = d / "news.db";
-  const std::vector<std::string> in = {d / "in"};
-  absl::StatusOr<Report> indexed = RunScan(in, limited);
-  EXPECT_TRUE(absl::IsResourceExhausted(indexed.status())) << indexed.status();
+  ScanOptions first;
+  first.index_path = d / "news.db";
+  Scan({CorpusDir()}, first);
+  limited.index_path = first.index_path;
+  const Report indexed = Scan({d / "in"}, limited);
+  EXPECT_NE(indexed.claims_error.find("--claim-max-candidates 1"),
+            std::string::npos)
+      << indexed.claims_error;
+  // Its remedies are the ones an index leaves: not another banding, nor
+  // --no-claims, which it refuses.
+  EXPECT_EQ(indexed.claims_error.find("--no-claims"), std::string::npos)
+      << indexed.claims_error;
+  EXPECT_EQ(indexed.claims_error.find("--claim-lsh-threshold"),
+            std::string::npos)
+      << indexed.claims_error;
+  EXPECT_TRUE(indexed.index.withheld);
+  EXPECT_EQ(indexed.index.added, 0u);
+  // Its near-duplicates are a read-only scan's, which claims do not stop.
+  ScanOptions read_only;
+  read_only.index_path = first.index_path;
+  read_only.index_read_only = true;
+  const Report unlimited = Scan({d / "in"}, read_only);
+  ASSERT_FALSE(unlimited.pairs.empty());
+  ASSERT_EQ(indexed.pairs.size(), unlimited.pairs.size());
+  for (size_t i = 0; i < indexed.pairs.size(); ++i) {
+    EXPECT_EQ(indexed.pairs[i].a, unlimited.pairs[i].a);
+    EXPECT_EQ(indexed.pairs[i].b, unlimited.pairs[i].b);
+  }
+  std::ostringstream summary;
+  WriteSummary(indexed, summary);
+  EXPECT_NE(summary.str().find("nothing added: the claims stage stopped"),
+            std::string::npos)
+      << summary.str();
+  // The index as it was: a scan within the limit finds the five first
+  // documents there and adds the dump's six (ids of another folder).
+  ScanOptions again;
+  again.index_path = first.index_path;
+  const Report added = Scan({d / "in"}, again);
+  EXPECT_EQ(added.index.documents_before, 5u);
+  EXPECT_EQ(added.index.added, 6u);
 }
 
 // Three versions of one article: which one represents the cluster (and is
@@ -1342,6 +1379,24 @@ TEST(Cli, ClaimsPastTheirLimitExitOneWithTheNearDuplicatesWritten) {
       std::string::npos);
   EXPECT_NE(ReadFile(d / "out/report.html").find("claims stage stopped"),
             std::string::npos);
+  // With an index: the same outputs, nothing added (review 47a-02: no
+  // outputs at all, and remedies the index refuses).
+  const std::string db = d / "news.db";
+  ASSERT_EQ(RunRefrain("scan --quiet " + CorpusDir() + " --index " + db +
+                       " --out " + (d / "first"))
+                .exit_code,
+            0);
+  r = RunRefrain("scan " + CorpusDir() + " --index " + db +
+                 " --claim-max-candidates 1 --out " + (d / "out-ix"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nothing was added to the index"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("--no-claims"), std::string::npos) << r.err;
+  j = Json::parse(ReadFile(d / "out-ix/report.json"));
+  EXPECT_EQ(j["index"]["withheld"], true);
+  EXPECT_NE(
+      j["claims"]["error"].get<std::string>().find("--claim-max-candidates 1"),
+      std::string::npos);
 }
 
 TEST(Cli, ClaimsEstimatedOverTheMemoryLimitExitOneWithTheRestWritten) {

@@ -143,6 +143,9 @@ struct UnitTerms {
     // opens a clause ("and", "but", "which", "if", ...), or the end.
     uint32_t end = 0;
     bool denial = false;  // A verb of denial.
+    // A verb of denial before "to" ("failed to", "refused to"): it
+    // negates the word after "to", as "did not" would.
+    bool before_to = false;
     bool operator==(const Negation&) const = default;
   };
   std::vector<Negation> negations;
@@ -226,7 +229,10 @@ class TermAnalyzer {
   UnitTerms Analyze(std::string_view text) const;
   // The same into `*terms`, whose buffers are reused (a caller analyzing
   // many texts and keeping little of each allocates nothing per text).
-  void AnalyzeInto(std::string_view text, UnitTerms* terms) const;
+  // With `with_capitals` false, terms->capitalized is left empty: a caller that
+  // never reads it (the claim units step) saves a scan of the text.
+  void AnalyzeInto(std::string_view text, UnitTerms* terms,
+                   bool with_capitals = true) const;
 
   // True if `normalized_word` (case-folded) is a stop word of the language.
   bool IsStopWord(std::string_view normalized_word) const;

@@ -193,9 +193,12 @@ double EffectiveClaimThreshold(const ClaimOptions& options);
 uint64_t EstimateClaimMemory(uint64_t text_bytes);
 // OK, or ResourceExhausted with the estimate, the limit and the remedies
 // when EstimateClaimMemory() of the documents' text exceeds
-// options.max_memory_bytes (0: never).
+// options.max_memory_bytes (0: never). `indexed`: the scan adds to or
+// reads an index, which needs claims on (no --no-claims among the
+// remedies).
 absl::Status CheckClaimMemory(std::span<const Document> docs,
-                              const ClaimOptions& options);
+                              const ClaimOptions& options,
+                              bool indexed = false);
 
 enum class UnitKind { kHeadline, kSentence, kQuote };
 const char* UnitKindName(UnitKind k);  // "headline", "sentence", "quote"

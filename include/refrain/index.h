@@ -161,6 +161,11 @@ struct IndexedVersion {
   // an older version, not an edit (review 44b-04). Kept in the table
   // `superseded`, which an index gets with its first replaced article.
   std::vector<uint64_t> superseded;
+  // The metadata (source, title, URL, date) corrections replaced, each
+  // hashed (internal::HashMetadata): a re-delivery of the text with one of
+  // them is an earlier delivery, no correction (review 47a-01). Kept in
+  // the table `superseded_meta`, made by the first correction.
+  std::vector<uint64_t> superseded_metadata;
 };
 
 // An indexed document's id and row id (Index::FindIdFamilies).
@@ -419,8 +424,9 @@ class Index {
   // docs[i]: a re-delivery whose text is unchanged but whose metadata was
   // corrected (a title fixed, a date moved). A field empty in docs[i] (the
   // record lacks it) keeps its indexed value. Its text, bands, units, dump
-  // and kept flag stay. Requires BeginWrite(); DataLoss for a row id not
-  // indexed under docs[i]'s id.
+  // and kept flag stay; the metadata replaced is kept as superseded
+  // (IndexedVersion::superseded_metadata). Requires BeginWrite(); DataLoss
+  // for a row id not indexed under docs[i]'s id.
   absl::Status CorrectMetadata(std::span<const int64_t> rows,
                                std::span<const Document* const> docs);
 

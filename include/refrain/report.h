@@ -76,8 +76,9 @@ struct IndexedOrigin {
 struct IndexSummary {
   bool used = false;       // False: no index, every other field empty.
   bool read_only = false;  // scan --index-read-only: nothing was added.
-  // ScanOptions::index_nothing_if_skipped and a record was skipped: nothing
-  // was added (added 0, dump_seq 0), the index is as it was.
+  // ScanOptions::index_nothing_if_skipped and a record was skipped, or the
+  // claims stage stopped at a limit (Report::claims_error): nothing was
+  // added (added 0, dump_seq 0), the index is as it was.
   bool withheld = false;
   std::string path;        // The index file.
   uint32_t loaded = 0;     // Report::documents[0, loaded) come from the index.

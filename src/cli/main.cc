@@ -635,6 +635,47 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
   return name_check;
 }
 
+// `path` as it would resolve, whether it exists yet or not. Absolute
+// first: weakly_canonical leaves a relative path whose first part does not
+// exist relative ("report.json" against "./report.json", review 44c-01).
+std::filesystem::path Resolved(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  if (ec) p = path;
+  std::filesystem::path c = std::filesystem::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : c;
+}
+
+// Neither --out nor --write-kept is where the next scan of an input folder
+// would read it: --out the folder itself, whose report files the walk
+// then reads as articles (a folder inside it is left out while it holds
+// only report files), or --write-kept anywhere in it. Such a run worked
+// once and the same command failed the next day (review 47a-03).
+absl::Status CheckOutputsOutsideInputs(const ScanFlags& f) {
+  for (const std::string& path : f.paths) {
+    std::error_code ec;
+    if (path == "-" || !std::filesystem::is_directory(path, ec)) continue;
+    const std::filesystem::path dir = Resolved(path);
+    if (f.out_dir != "-" && !f.options.floor && Resolved(f.out_dir) == dir) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--out ", f.out_dir, " is the input folder ", path,
+          ": the next scan of it would read the report files as articles; "
+          "write them elsewhere, or in a folder of their own inside it"));
+    }
+    if (f.write_kept.empty()) continue;
+    const std::filesystem::path kept = Resolved(f.write_kept);
+    const auto [d, k] =
+        std::mismatch(dir.begin(), dir.end(), kept.begin(), kept.end());
+    if (d == dir.end() && k != kept.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--write-kept ", f.write_kept, " is inside the input folder ", path,
+          ": the next scan of it would read the kept records as articles; "
+          "write them elsewhere"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // The --index file is none of the inputs nor a report of --out, each of
 // which the scan would read as a dump or rename over the index (review
 // 44b-02: `--index out/report.json --out out` exited 0 with the index
@@ -643,33 +684,23 @@ absl::Status CheckWriteKept(const ScanFlags& f) {
 absl::Status CheckIndexPath(const ScanFlags& f) {
   const std::string& index = f.options.index_path;
   if (index.empty()) return absl::OkStatus();
-  // Absolute first: weakly_canonical leaves a relative path whose first
-  // part does not exist relative ("report.json" against "./report.json",
-  // review 44c-01).
-  auto resolved = [](const std::string& path) {
-    std::error_code ec;
-    std::filesystem::path p = std::filesystem::absolute(path, ec);
-    if (ec) p = path;
-    std::filesystem::path c = std::filesystem::weakly_canonical(p, ec);
-    return ec ? p.lexically_normal() : c;
-  };
-  const std::filesystem::path at = resolved(index);
+  const std::filesystem::path at = Resolved(index);
   if (f.out_dir != "-") {
     for (const char* name : refrain::kReportFiles) {
-      if (resolved(absl::StrCat(f.out_dir, "/", name)) == at) {
+      if (Resolved(absl::StrCat(f.out_dir, "/", name)) == at) {
         return absl::InvalidArgumentError(
             absl::StrCat("--index ", index, " is ", name,
                          " of --out; keep the index elsewhere"));
       }
     }
   }
-  if (!f.write_kept.empty() && resolved(f.write_kept) == at) {
+  if (!f.write_kept.empty() && Resolved(f.write_kept) == at) {
     return absl::InvalidArgumentError(
         absl::StrCat("--index ", index,
                      " is the --write-kept file; keep the index elsewhere"));
   }
   for (const std::string& path : f.paths) {
-    if (path != "-" && resolved(path) == at) {
+    if (path != "-" && Resolved(path) == at) {
       return absl::InvalidArgumentError(
           absl::StrCat("--index ", index,
                        " is one of the inputs; keep the index elsewhere"));
@@ -730,6 +761,9 @@ int RunScanCommand(ScanFlags& f) {
     return Fail(s, writes_outputs);
   }
   if (absl::Status s = CheckIndexPath(f); !s.ok()) {
+    return Fail(s, writes_outputs);
+  }
+  if (absl::Status s = CheckOutputsOutsideInputs(f); !s.ok()) {
     return Fail(s, writes_outputs);
   }
   if (absl::Status s = ClaimFlagsNeedClaims(f.claim_flags, f.options.claims);
@@ -1054,7 +1088,9 @@ int WriteScanOutputs(const ScanFlags& f,
     if (!to_stdout) out << "report: " << f.out_dir << "/report.json\n";
     if (!f.write_kept.empty() && report->index.withheld) {
       out << "kept: " << f.write_kept
-          << " not written, as nothing was added to the index (--strict)\n";
+          << " not written, as nothing was added to the index ("
+          << (report->claims_error.empty() ? "--strict" : "claims stopped")
+          << ")\n";
     } else if (!f.write_kept.empty()) {
       out << "kept: " << **written << " of "
           << report->documents.size() - report->index.loaded << " documents";
@@ -1075,7 +1111,11 @@ int WriteScanOutputs(const ScanFlags& f,
   if (!report->claims_error.empty()) {
     std::cerr << "refrain: " << report->claims_error
               << "\nrefrain: the near-duplicate results are written, without "
-                 "claims\n";
+                 "claims";
+    if (report->index.withheld) {
+      std::cerr << "; nothing was added to the index " << f.options.index_path;
+    }
+    std::cerr << "\n";
     return kExitFailure;
   }
   return UnreadOrStrict(f, *report);
