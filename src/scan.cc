@@ -1011,6 +1011,10 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
                      theirs->rows != report.lsh.rows)) {
         report.index.banding_for_threshold = report.lsh;
         report.lsh = *theirs;
+        // What is known of the banding that ran, as for one given by hand
+        // (review 47a-04: params said --threshold's).
+        report.lsh_threshold =
+            std::pow(1.0 / theirs->bands, 1.0 / theirs->rows);
       }
     }
     absl::StatusOr<internal::IndexedScan> ix =

@@ -380,10 +380,14 @@ TEST(EvalPairsCli, ExitCodes) {
   WriteFile(tmp / "header.tsv",
             "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
   EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "header.tsv").exit_code, 1);
-  EXPECT_EQ(
-      RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --wordnet /nonexistent")
-          .exit_code,
-      1);
+  // The WordNet option under scan's name too (review 47a-06).
+  for (const char* flag : {" --wordnet ", " --wordnet-dir "}) {
+    testing::CommandResult no_wordnet =
+        RunRefrain("eval-pairs " + tmp / "pairs.tsv" + flag + "/nonexistent");
+    EXPECT_EQ(no_wordnet.exit_code, 1) << flag;
+    EXPECT_NE(no_wordnet.err.find("/nonexistent"), std::string::npos)
+        << no_wordnet.err;
+  }
   // 2: usage.
   EXPECT_EQ(RunRefrain("eval-pairs").exit_code, 2);
   EXPECT_EQ(RunRefrain("eval-pairs " + tmp / "pairs.tsv" + " --threshold 1.5")

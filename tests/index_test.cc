@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -1785,6 +1786,12 @@ TEST(Index, AnotherThresholdTakesTheIndexsBanding) {
                     j["index"]["banding_for_threshold"]["rows"].get<int>() >
                 0,
             true);
+  // params describe the banding that ran (review 47a-04: lsh_threshold
+  // was --threshold's).
+  EXPECT_EQ(j["params"]["bands"], 25);
+  EXPECT_EQ(j["params"]["rows"], 5);
+  EXPECT_NEAR(j["params"]["lsh_threshold"].get<double>(),
+              std::pow(1.0 / 25, 1.0 / 5), 1e-6);
   // At the index's own threshold nothing is said.
   r = RunRefrain("scan " + (d / "repost.txt") + " --index " + db +
                  " --index-read-only --out " + (d / "out2"));

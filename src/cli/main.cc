@@ -1252,8 +1252,9 @@ void AddEvalPairsFlags(CLI::App* cmd, EvalPairsFlags* f) {
                   "default: the scorer's default threshold")
       ->check(kNumber)
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--wordnet", f->options.wordnet_dir,
-                  "WordNet 3.0 database directory; \"\" scores without WordNet")
+  cmd->add_option("--wordnet-dir,--wordnet", f->options.wordnet_dir,
+                  "WordNet 3.0 database directory; \"\" scores without WordNet "
+                  "(--wordnet: its earlier name)")
       ->capture_default_str();
   cmd->add_flag("--json", f->json, "Print one JSON object instead of text");
   cmd->add_flag("--strict", f->strict,
