@@ -634,7 +634,15 @@ std::vector<Span> AttributionSpans(std::string_view t) {
       // after ", announced Thursday, is also the largest ...".
       bool clause = false;
       for (size_t i = k + 1; i < n; ++i) clause |= OpensOwnClause(lower(i));
-      if (n - 1 - k <= 12 && !clause &&
+      // A named speaker may have a long title in apposition after a comma
+      // (", said Professor David Blanchflower, member of the Bank of
+      // England Monetary Policy Committee and economics professor at
+      // Dartmouth": review 46a), lower-case where it starts.
+      const size_t title = k + 1 + speaker;
+      const bool long_title =
+          speaker >= 1 && title < n &&
+          !absl::ascii_isupper(static_cast<unsigned char>(t[w[title].begin]));
+      if (n - 1 - k <= (long_title ? 24u : 12u) && !clause &&
           (speaker == 0 ? j < k && n - 1 - k <= 3 : speaker <= 8 && capital)) {
         out.push_back(span(comma, t.size()));
       }

@@ -487,6 +487,19 @@ TEST(Claims, AttributionSpans) {
   EXPECT_EQ(ClaimPart("His only motivation was to see Labour re-elected, he "
                       "insisted."),
             "His only motivation was to see Labour re-elected");
+  // A named speaker's long title in apposition (review 46a); a tail as
+  // long that names nobody goes on with a claim.
+  EXPECT_EQ(ClaimPart("The economy will slow next year, said Professor David "
+                      "Blanchflower, member of the Bank of England Monetary "
+                      "Policy Committee and economics professor at "
+                      "Dartmouth."),
+            "The economy will slow next year");
+  EXPECT_EQ(ClaimPart("The economy will slow next year, said the report from "
+                      "the Bank of England Monetary Policy Committee and the "
+                      "economics department at Dartmouth College."),
+            "The economy will slow next year, said the report from the Bank "
+            "of England Monetary Policy Committee and the economics "
+            "department at Dartmouth College.");
   // Heads.
   EXPECT_EQ(ClaimPart("Conservative shadow foreign secretary Michael Ancram "
                       "said the move would be wrong."),
