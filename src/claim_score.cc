@@ -716,6 +716,7 @@ struct TokenInfo {
   // it negates the verb after it.
   bool denial : 1 = false;
   bool denial_before_to : 1 = false;
+  bool denial_only_before_to : 1 = false;  // "yet": a denial before "to" only.
   // The token opens a clause, so a negation before it stops there (English:
   // "and", "but", "because", "which", "if", ...).
   bool opens_clause : 1 = false;
@@ -811,6 +812,32 @@ bool OpensClause(std::string_view word) {
       "before", "since",   "despite", "as"};
   return std::find(std::begin(kWords), std::end(kWords), word) !=
          std::end(kWords);
+}
+
+// Whether tokens[i] of the normalized `text` stands in a subordinate
+// clause (English): a condition, what may not happen ("strike if the
+// company fails to increase wages"), or a concession or a relative clause,
+// beside the sentence's statement ("Although the bank failed to raise rates
+// in March, it will raise them in May", "Ministers who refused to back the
+// war now back the plan"; review 47b-06).
+bool InSubordinateClause(std::string_view text, std::span<const Token> tokens,
+                         size_t i) {
+  static constexpr std::string_view kOpeners[] = {
+      "if",      "unless", "whether", "although", "though", "while",
+      "whereas", "who",    "whom",    "whose",    "which"};
+  for (size_t k = i; k > 0; --k) {
+    const Token& prev = tokens[k - 1];
+    if (BreaksClause(text.substr(prev.end, tokens[k].begin - prev.end))) {
+      return false;
+    }
+    const std::string_view w = text.substr(prev.begin, prev.end - prev.begin);
+    if (std::find(std::begin(kOpeners), std::end(kOpeners), w) !=
+        std::end(kOpeners)) {
+      return true;
+    }
+    if (OpensClause(w)) return false;
+  }
+  return false;
 }
 
 size_t ReadNumber(std::string_view text, std::span<const Token> tokens,
@@ -924,7 +951,8 @@ bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
                   size_t i, std::string_view language) {
   const std::string_view token =
       text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
-  if (DenialCueOf(token, language) == DenialCue::kBeforeTo) {
+  if (const DenialCue d = DenialCueOf(token, language);
+      d == DenialCue::kBeforeTo || d == DenialCue::kOnlyBeforeTo) {
     return i + 1 < tokens.size() &&
            text.substr(tokens[i + 1].begin,
                        tokens[i + 1].end - tokens[i + 1].begin) == "to";
@@ -1048,7 +1076,9 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
     info.negation = IsNegationCue(token, options_.language);
     const DenialCue denial = DenialCueOf(token, options_.language);
     info.denial = denial != DenialCue::kNone;
-    info.denial_before_to = denial == DenialCue::kBeforeTo;
+    info.denial_before_to =
+        denial == DenialCue::kBeforeTo || denial == DenialCue::kOnlyBeforeTo;
+    info.denial_only_before_to = denial == DenialCue::kOnlyBeforeTo;
     info.opens_clause = english && OpensClause(token);
     info.hedge = HedgeCueOf(token, options_.language);
     if (english) info.number_word = NumberWordOf(token);
@@ -1213,11 +1243,20 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
               ? t.substr(tokens[i + 1].begin,
                          tokens[i + 1].end - tokens[i + 1].begin)
               : std::string_view();
-      if (next != "by") {
-        out.negations.push_back(
-            {.cue = position,
-             .denial = true,
-             .before_to = info.denial_before_to && next == "to"});
+      const bool before_to = info.denial_before_to && next == "to";
+      if (next != "by" && (before_to || !info.denial_only_before_to)) {
+        // "did not fail to approve" affirms: the two cancel (review 47b-06).
+        const bool doubled = before_to && !out.negations.empty() &&
+                             !out.negations.back().denial &&
+                             out.negations.back().cue + 1 == position;
+        if (doubled) {
+          out.negations.pop_back();
+        } else {
+          out.negations.push_back(
+              {.cue = position,
+               .denial = true,
+               .before_to = before_to && !InSubordinateClause(t, tokens, i)});
+        }
       }
     }
     if (info.hedge != HedgeCue::kNone) {
@@ -2381,21 +2420,50 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   // things (BBC). But a verb of denial right before "to" and a word both
   // sides hold negates that word: "failed to approve" / "approved",
   // "refused to rule out" / "ruled out" (review 46a-04).
-  auto negates = [](const Side& s, const std::vector<uint8_t>& best) {
+  // Whether word i of `s` (the verb after "failed to") is stated in `o`:
+  // the same stem, or a synonym ("pay" / "paid"), not as an infinitive
+  // after "to" ("called on the minister to resign", "a vote to approve":
+  // asked for or planned, which "refused to resign" does not oppose;
+  // review 47b-06) and not in a name ("their Cubic Expression" against
+  // "yet to express").
+  const uint64_t to_hash = internal::HashBytes("to", internal::kTokenSeed);
+  auto stated = [&](const Side& s, size_t i, const Side& o) {
+    const std::vector<uint32_t>& at = o.terms->stem_positions;
+    if (at.size() < o.n) return false;
+    const std::vector<bool>& capital = o.terms->capitalized;
+    for (size_t j = 0; j < o.n; ++j) {
+      const bool same = SameStem(s, i, o, j) ||
+                        (senses && MayRelate(s.sigs[i], o.sigs[j]) &&
+                         SenseLevel(*s.senses[i], *o.senses[j]) >= kSynonym);
+      if (same && !(at[j] > 0 && o.terms->tokens[at[j] - 1] == to_hash) &&
+          !(j < capital.size() && capital[j] && at[j] > 0)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  auto negates = [&](const Side& s, const std::vector<uint8_t>& best,
+                     const Side& o) {
     // Without the words' places (a unit built by hand), none is negated.
     if (s.terms->stem_positions.size() < s.n) return false;
     for (const UnitTerms::Negation& neg : s.terms->negations) {
       if (neg.denial && !neg.before_to) continue;
       for (size_t i = 0; i < s.n; ++i) {
         const uint32_t q = s.terms->stem_positions[i];
-        if (best[i] != kExact || q <= neg.cue || q >= neg.end) continue;
-        if (neg.denial ? q == neg.cue + 2 : q <= neg.cue + 3) return true;
+        if (q <= neg.cue || q >= neg.end) continue;
+        // After "failed to", the verb alone: a word of its object is no
+        // sign ("failing to take drugs tests" / "missing drugs tests").
+        if (neg.denial
+                ? q == neg.cue + 2 && best[i] >= kSynonym && stated(s, i, o)
+                : best[i] == kExact && q <= neg.cue + 3) {
+          return true;
+        }
       }
     }
     return false;
   };
-  c.negation = (negates(a, best_a) && b.terms->negations.empty()) ||
-               (negates(b, best_b) && a.terms->negations.empty());
+  c.negation = (negates(a, best_a, b) && b.terms->negations.empty()) ||
+               (negates(b, best_b, a) && a.terms->negations.empty());
   // A side hedges the shared claim if the first content word after a
   // hedge, at most two stop words on and in its clause, is one the other
   // side holds, or a synonym or relative of it: the word hedged ("is

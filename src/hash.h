@@ -51,7 +51,8 @@ inline uint64_t HashRecord(std::string_view text, std::string_view title,
 // count as one space and the ends are trimmed, so that two texts the index
 // calls the same up to whitespace (a re-serialized feed's line ends) hash
 // alike. What the index keeps of the versions an edit replaced.
-inline uint64_t HashUpToWhitespace(std::string_view text) {
+inline uint64_t HashUpToWhitespace(std::string_view text,
+                                   uint64_t seed = kTextSeed) {
   std::string squeezed;
   squeezed.reserve(text.size());
   bool gap = false;
@@ -64,21 +65,18 @@ inline uint64_t HashUpToWhitespace(std::string_view text) {
     gap = false;
     squeezed.push_back(c);
   }
-  return HashBytes(squeezed, kTextSeed);
+  return HashBytes(squeezed, seed);
 }
 
-// The hash of an article's metadata, each field trimmed of whitespace
-// (absl::ascii_isspace) and hashed with the hash before it as its seed:
-// what the index keeps of the metadata a correction replaced.
-inline uint64_t HashMetadata(std::string_view source, std::string_view title,
-                             std::string_view url, std::string_view date) {
-  uint64_t h = kTextSeed ^ 0x6d657461;  // "meta": apart from the texts'.
-  for (std::string_view f : {source, title, url, date}) {
-    const absl::string_view t =
-        absl::StripAsciiWhitespace(absl::string_view(f.data(), f.size()));
-    h = HashBytes(std::string_view(t.data(), t.size()), h);
-  }
-  return h;
+// An article's metadata fields, in the order the index keeps what
+// corrections replaced (IndexedVersion::superseded_metadata).
+enum class MetadataField : uint64_t { kSource, kTitle, kUrl, kDate };
+
+// The hash of one value of a metadata field, up to whitespace: what the
+// index keeps of a value a correction or an edit replaced.
+inline uint64_t HashMetadataField(MetadataField field, std::string_view value) {
+  return HashUpToWhitespace(
+      value, kTextSeed ^ (0x6d657461 + static_cast<uint64_t>(field)));
 }
 
 // The name of a record whose id `id` other records share

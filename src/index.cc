@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <cstdio>
@@ -1823,6 +1824,37 @@ absl::StatusOr<std::vector<IndexedVersion>> Index::LoadVersions(
   return out;
 }
 
+namespace {
+
+// Keeps, through `keep` (INSERT INTO superseded_meta(id, hash)), each value
+// of `old` (source, title, URL, date) that `now` replaces: one it carries
+// (not lacking) and that differs up to whitespace.
+absl::Status KeepReplacedMetadata(Stmt& keep, const Document& now,
+                                  const std::array<std::string, 4>& old) {
+  using internal::MetadataField;
+  const std::array<std::pair<MetadataField, const std::string*>, 4> fields = {
+      {{MetadataField::kSource, &now.source},
+       {MetadataField::kTitle, &now.title},
+       {MetadataField::kUrl, &now.url},
+       {MetadataField::kDate, &now.date}}};
+  for (size_t f = 0; f < fields.size(); ++f) {
+    const auto [field, value] = fields[f];
+    const uint64_t was = internal::HashUpToWhitespace(old[f]);
+    if (was == internal::HashUpToWhitespace("") ||
+        internal::HashUpToWhitespace(*value) ==
+            internal::HashUpToWhitespace("") ||
+        internal::HashUpToWhitespace(*value) == was) {
+      continue;
+    }
+    const auto h =
+        static_cast<int64_t>(internal::HashMetadataField(field, old[f]));
+    if (auto s = keep.BindText(1, now.id).Bind(2, h).Run(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
                                     std::span<const Document* const> docs) {
   Impl& im = *impl_;
@@ -1858,12 +1890,10 @@ absl::Status Index::CorrectMetadata(std::span<const int64_t> rows,
       return row.status();
     }
     if (*row) {
-      const auto replaced = static_cast<int64_t>(internal::HashMetadata(
-          was->Text(0), was->Text(1), was->Text(2), was->Text(3)));
+      const std::array<std::string, 4> old = {was->Text(0), was->Text(1),
+                                              was->Text(2), was->Text(3)};
       was->Reset();
-      if (auto s = keep->BindText(1, d.id).Bind(2, replaced).Run(); !s.ok()) {
-        return s;
-      }
+      if (auto s = KeepReplacedMetadata(*keep, d, old); !s.ok()) return s;
     } else {
       was->Reset();  // Not indexed: the update below says so.
     }
@@ -2040,9 +2070,14 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
   if (std::any_of(dump.replaces.begin(), dump.replaces.end(),
                   [](int64_t r) { return r != 0; })) {
     if (auto s = im.StartGone(); !s.ok()) return s;
-    absl::StatusOr<Stmt> old =
-        im.Prepare("SELECT kept, text FROM doc WHERE num = ?1 AND id = ?2");
+    absl::StatusOr<Stmt> old = im.Prepare(
+        "SELECT kept, text, source, title, url, date FROM doc WHERE num = ?1 "
+        "AND id = ?2");
     if (auto s = im.Exec(kSupersededTable); !s.ok()) return s;
+    if (auto s = im.Exec(kSupersededMetaTable); !s.ok()) return s;
+    absl::StatusOr<Stmt> keep_meta = im.Prepare(
+        "INSERT OR IGNORE INTO superseded_meta(id, hash) VALUES(?1, ?2)");
+    if (!keep_meta.ok()) return keep_meta.status();
     absl::StatusOr<Stmt> keep_text =
         im.Prepare("INSERT OR IGNORE INTO superseded(id, hash) VALUES(?1, ?2)");
     if (!keep_text.ok()) return keep_text.status();
@@ -2068,7 +2103,16 @@ absl::StatusOr<AddDumpResult> Index::AddDump(const DumpToAdd& dump) {
       kept[i] = kept[i] || old->Int(0) != 0;
       const auto replaced_text =
           static_cast<int64_t>(internal::HashUpToWhitespace(old->Text(1)));
+      const std::array<std::string, 4> replaced_meta = {
+          old->Text(2), old->Text(3), old->Text(4), old->Text(5)};
       old->Reset();
+      // An edit that also changed the headline (or date, URL, source)
+      // replaced those too (review 47b-04).
+      if (auto s =
+              KeepReplacedMetadata(*keep_meta, *dump.docs[i], replaced_meta);
+          !s.ok()) {
+        return s;
+      }
       if (auto s = keep_text->BindText(1, dump.docs[i]->id)
                        .Bind(2, replaced_text)
                        .Run();

@@ -1,6 +1,7 @@
 #include "scan_index.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -47,16 +48,20 @@ bool Lacking(std::string_view field) {
                      [](char c) { return absl::ascii_isspace(c); });
 }
 
-// Gives `d` the indexed value of each field it lacks; whether any changed.
-bool FillLacking(const IndexedVersion& was, Document* d) {
+// Gives `d` the indexed value of each field it lacks, or whose value is
+// stale (bit MetadataField of `stale`: a value an earlier correction or
+// edit replaced); whether any changed.
+bool FillLacking(const IndexedVersion& was, uint8_t stale, Document* d) {
   bool changed = false;
+  int f = 0;
   for (auto [mine, theirs] :
        {std::pair{&d->source, &was.source}, std::pair{&d->title, &was.title},
         std::pair{&d->url, &was.url}, std::pair{&d->date, &was.date}}) {
-    if (Lacking(*mine) && *mine != *theirs) {
+    if ((Lacking(*mine) || (stale >> f & 1) != 0) && *mine != *theirs) {
       *mine = *theirs;
       changed = true;
     }
+    ++f;
   }
   return changed;
 }
@@ -203,14 +208,22 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
     const std::vector<uint32_t> one_story(n, 0);
     absl::StatusOr<ClaimsResult> units = FindClaims(
         docs, one_story, options_->segment, options_->claims, &sketch);
-    if (!units.ok()) return units.status();
-    absl::StatusOr<std::vector<IndexedUnit>> units_found =
-        index_.FindUnits(sketch.unit_band_keys, options_->claims.max_bucket);
-    if (!units_found.ok()) return units_found.status();
-    absl::StatusOr<std::vector<int64_t>> gated =
-        GatedDocuments(*units, sketch, *units_found);
-    if (!gated.ok()) return gated.status();
-    related.insert(related.end(), gated->begin(), gated->end());
+    // Past a resource limit (--claim-max-memory), the claims stage meets it
+    // again and the scan keeps its document level (KeepDocumentLevelIfClaims
+    // Fail): the documents related at that level are all it needs (review
+    // 47b-01: the scan failed here, writing nothing).
+    if (!units.ok() && !absl::IsResourceExhausted(units.status())) {
+      return units.status();
+    }
+    if (units.ok()) {
+      absl::StatusOr<std::vector<IndexedUnit>> units_found =
+          index_.FindUnits(sketch.unit_band_keys, options_->claims.max_bucket);
+      if (!units_found.ok()) return units_found.status();
+      absl::StatusOr<std::vector<int64_t>> gated =
+          GatedDocuments(*units, sketch, *units_found);
+      if (!gated.ok()) return gated.status();
+      related.insert(related.end(), gated->begin(), gated->end());
+    }
   }
   // A new document already indexed under its id is the same article: it is
   // not compared with itself.
@@ -499,6 +512,7 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
   same_text_.assign(already_.size(), 0);
   left_out_.assign(already_.size(), 0);
   corrected_.assign(already_.size(), 0);
+  stale_.assign(already_.size(), 0);
   replaced_meta_.assign(already_.size(), IndexedVersion{});
   older_.assign(already_.size(), 0);
   std::vector<size_t> which;
@@ -514,42 +528,46 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     same_text_[which[j]] = SameUpToWhitespace(v.text, d.text);
     left_out_[which[j]] = !v.kept;
     // An empty field is one the record lacks (a feed that leaves the date
-    // out of re-posts, a mistyped --date-field), not a correction to empty.
-    auto differs = [](const std::string& was, const std::string& now) {
-      return !Lacking(now) && now != was;
-    };
-    corrected_[which[j]] =
-        same_text_[which[j]] &&
-        (differs(v.source, d.source) || differs(v.title, d.title) ||
-         differs(v.url, d.url) || differs(v.date, d.date));
+    // out of re-posts, a mistyped --date-field), not a correction to empty;
+    // nor is one that differs only in whitespace (review 47b-10). A value
+    // a correction or an edit replaced (an earlier day's dump scanned
+    // again) is stale: no correction, and the indexed value stays (review
+    // 47a-01, 47b-02, 03).
+    const std::array<
+        std::tuple<MetadataField, const std::string*, const std::string*>, 4>
+        fields = {{{MetadataField::kSource, &v.source, &d.source},
+                   {MetadataField::kTitle, &v.title, &d.title},
+                   {MetadataField::kUrl, &v.url, &d.url},
+                   {MetadataField::kDate, &v.date, &d.date}}};
+    uint8_t stale = 0;
+    bool differs = false;
+    for (size_t f = 0; f < fields.size(); ++f) {
+      const auto [field, held, given] = fields[f];
+      if (Lacking(*given) || SameUpToWhitespace(*held, *given)) continue;
+      if (std::find(v.superseded_metadata.begin(), v.superseded_metadata.end(),
+                    HashMetadataField(field, *given)) !=
+          v.superseded_metadata.end()) {
+        stale |= uint8_t{1} << f;
+      } else {
+        differs = true;
+      }
+    }
+    stale_[which[j]] = stale;
+    corrected_[which[j]] = same_text_[which[j]] && differs;
     // The indexed text of an article that was edited and then reverted to
     // it, delivered with a date before the revert's: its first delivery
     // (an earlier day's dump scanned again), no correction. Taken as one,
     // it moved the date back, and the edits in between then read as
-    // reverts (review 44c-03).
-    const std::optional<absl::Time> now = ParseDate(d.date);
+    // reverts (review 44c-03). A stale date is no date to go by.
+    const bool stale_date =
+        (stale >> static_cast<int>(MetadataField::kDate) & 1) != 0;
+    const std::optional<absl::Time> now =
+        ParseDate(stale_date ? std::string_view() : std::string_view(d.date));
     const std::optional<absl::Time> was = ParseDate(v.date);
     const bool dated_before = now && was && *now < *was;
     const bool dated_after = now && was && *now > *was;
     if (corrected_[which[j]] && !v.superseded.empty() && dated_before) {
       corrected_[which[j]] = 0;
-    }
-    // Metadata a correction replaced (day 1 scanned again after day 2
-    // fixed the headline or date): an earlier delivery, which must not
-    // undo the correction (review 47a-01); unless dated after the indexed
-    // version, a revert.
-    if (corrected_[which[j]] && !dated_after &&
-        !v.superseded_metadata.empty()) {
-      auto field = [](const std::string& held, const std::string& given) {
-        return std::string_view(Lacking(given) ? held : given);
-      };
-      const uint64_t h = internal::HashMetadata(
-          field(v.source, d.source), field(v.title, d.title),
-          field(v.url, d.url), field(v.date, d.date));
-      if (std::find(v.superseded_metadata.begin(), v.superseded_metadata.end(),
-                    h) != v.superseded_metadata.end()) {
-        corrected_[which[j]] = 0;
-      }
     }
     if (!same_text_[which[j]]) {
       // A text the article had before the indexed one (an earlier day's
@@ -559,7 +577,7 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
       const bool earlier_text =
           std::find(v.superseded.begin(), v.superseded.end(),
                     HashUpToWhitespace(d.text)) != v.superseded.end();
-      if (dated_before || (earlier_text && !dated_after)) {
+      if (dated_before || (earlier_text && (!dated_after || stale != 0))) {
         older_[which[j]] = 1;
         continue;
       }
@@ -815,7 +833,7 @@ absl::Status IndexedScan::Finish(
     const Document* doc = &report->documents[d];
     if (already_[d - loaded] != 0) {
       Document copy = *doc;
-      if (FillLacking(replaced_meta_[d - loaded], &copy)) {
+      if (FillLacking(replaced_meta_[d - loaded], stale_[d - loaded], &copy)) {
         doc = &patched.emplace_back(std::move(copy));
       }
     }
@@ -850,9 +868,25 @@ absl::Status IndexedScan::Finish(
   {
     std::vector<int64_t> rows;
     std::vector<const Document*> docs;
+    // A stale field goes as lacking, which keeps the indexed value.
+    std::deque<Document> fresh;
     for (uint32_t d : ix.corrected) {
       rows.push_back(already_[d - loaded]);
-      docs.push_back(&report->documents[d]);
+      const Document& doc = report->documents[d];
+      if (stale_[d - loaded] == 0) {
+        docs.push_back(&doc);
+        continue;
+      }
+      Document& copy = fresh.emplace_back();
+      copy.id = doc.id;
+      int f = 0;
+      for (auto [mine, given] :
+           {std::pair{&copy.source, &doc.source},
+            std::pair{&copy.title, &doc.title}, std::pair{&copy.url, &doc.url},
+            std::pair{&copy.date, &doc.date}}) {
+        if ((stale_[d - loaded] >> f++ & 1) == 0) *mine = *given;
+      }
+      docs.push_back(&copy);
     }
     if (auto s = index_.CorrectMetadata(rows, docs); !s.ok()) return s;
   }

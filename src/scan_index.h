@@ -173,6 +173,10 @@ class IndexedScan {
   // it has differs from the indexed one (IndexSummary::corrected). A field
   // the record lacks (empty) is no correction: the indexed value stays.
   std::vector<char> corrected_;
+  // Per new document of already_: its fields (bit MetadataField) whose
+  // value the index keeps as replaced by a correction or an edit
+  // (IndexedVersion::superseded_metadata): stale, not taken.
+  std::vector<uint8_t> stale_;
   // Per new document: 1 when it is an older version of its indexed article
   // (IndexSummary::older): not added, the index keeping the newer.
   std::vector<char> older_;

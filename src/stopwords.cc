@@ -306,17 +306,19 @@ DenialCue DenialCueOf(std::string_view word, std::string_view language) {
   // docs/quality.md "A claim and its denial"). "resisted calls to publish"
   // / "refuses to publish" (BBC) say one thing.
   static constexpr std::string_view kBeforeTo[] = {
-      "refuse", "refuses", "refused", "refusing", "fail",
-      "fails",  "failed",  "failing", "unable"};
+      "refuse",  "refuses",  "refused",   "refusing",  "fail",
+      "fails",   "failed",   "failing",   "unable",    "unwilling",
+      "neglect", "neglects", "neglected", "neglecting"};
   static constexpr std::string_view kWords[] = {
-      "deny",     "denies",    "denied",    "denying", "reject",
-      "rejects",  "rejected",  "rejecting", "resist",  "resists",
-      "resisted", "resisting", "rather",    "instead", "least",
-      "lack",     "lacks",     "lacked",    "lacking"};
+      "deny",     "denies",    "denied", "denying", "reject",   "rejects",
+      "rejected", "rejecting", "resist", "resists", "resisted", "resisting",
+      "rather",   "instead",   "least",  "lack",    "lacks",    "lacked",
+      "lacking",  "avoid",     "avoids", "avoided", "avoiding", "against"};
   if (std::find(std::begin(kBeforeTo), std::end(kBeforeTo), word) !=
       std::end(kBeforeTo)) {
     return DenialCue::kBeforeTo;
   }
+  if (word == "yet") return DenialCue::kOnlyBeforeTo;
   return std::find(std::begin(kWords), std::end(kWords), word) !=
                  std::end(kWords)
              ? DenialCue::kWord

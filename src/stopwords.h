@@ -84,10 +84,11 @@ bool IsNegationCue(std::string_view word,
 // another word that negates without a negation word ("rather than",
 // "instead of", "least", "lack"): kWord; or one that, before "to", negates
 // the verb after it as "did not" would ("failed to approve", "refused to
-// pay", "unable to pay"): kBeforeTo. English only.
+// pay", "unable to pay"): kBeforeTo; or a word that negates only so
+// ("has yet to approve"): kOnlyBeforeTo. English only.
 // Not a negation for the scorer's features, a cue for ClaimScorer::Contrasts
 // ("pleaded not guilty to charges" / "denied the charges" agree).
-enum class DenialCue : uint8_t { kNone, kWord, kBeforeTo };
+enum class DenialCue : uint8_t { kNone, kWord, kBeforeTo, kOnlyBeforeTo };
 DenialCue DenialCueOf(std::string_view word, std::string_view language);
 
 // How `word` (case-folded) hedges its clause in `language`: makes it a

@@ -1190,6 +1190,45 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "The council did not approve the budget for road "
                        "repairs on Tuesday"),
             C());
+  // Review 47b: another form of the verb ("pay" / "paid"), "has yet to";
+  // not a condition, a relative clause, a double negation, the verb on the
+  // other side only as an infinitive ("called on ... to resign"), nor a
+  // word of the object alone ("failing to take drugs tests" / "missing
+  // drugs tests").
+  EXPECT_EQ(ContrastOf("The government failed to pay its suppliers during "
+                       "the long dispute",
+                       "The government paid its suppliers during the long "
+                       "dispute"),
+            Negated());
+  EXPECT_EQ(ContrastOf("The city council has yet to approve the new budget "
+                       "for road repairs",
+                       "The city council approved the new budget for road "
+                       "repairs"),
+            Negated());
+  EXPECT_EQ(ContrastOf("Workers would strike if the company failed to "
+                       "increase wages for its factory staff",
+                       "The company will increase wages for its factory "
+                       "staff"),
+            C());
+  EXPECT_EQ(ContrastOf("Ministers who refused to back the war now back the "
+                       "plan to withdraw troops",
+                       "Ministers now back the plan to withdraw troops"),
+            C());
+  EXPECT_EQ(ContrastOf("The city council did not fail to approve the new "
+                       "budget for road repairs",
+                       "The city council approved the new budget for road "
+                       "repairs"),
+            C());
+  EXPECT_EQ(ContrastOf("The minister refused to resign despite calls from "
+                       "opposition MPs over the scandal",
+                       "Opposition MPs called on the minister to resign over "
+                       "the scandal"),
+            C());
+  EXPECT_EQ(ContrastOf("The sprinters were suspended for failing to take "
+                       "drugs tests before the Olympics",
+                       "The sprinters were suspended for missing drugs tests "
+                       "before the Olympics"),
+            C());
   EXPECT_EQ(ContrastOf("The minister denied that he had met the envoy",
                        "The minister admitted that he had met the envoy"),
             Antonyms("denied", "admitted"));

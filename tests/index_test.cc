@@ -3401,38 +3401,69 @@ TEST(Index, AFieldARedeliveryLacksKeepsTheIndexedValue) {
 }
 
 // Review 47a-01: scanning an earlier day's dump again, after a later one
-// corrected the headline or the date, brought the old ones back.
+// corrected the headline or the date, brought the old ones back; review
+// 47b: so did an old record lacking a field or carrying a new URL (03), a
+// date corrected to an earlier one (02), a headline an edit replaced (04),
+// and whitespace was a correction (10). A value once replaced is stale, field
+// by field.
 TEST(Index, AnEarlierDeliveryDoesNotUndoACorrection) {
   const std::string text = ReadFile(Seed(0));
-  auto line = [&](const std::string& title, const std::string& date) {
-    return nlohmann::json{
-               {"id", "T"}, {"text", text}, {"title", title}, {"date", date}}
-               .dump() +
-           "\n";
+  auto line = [&](const std::string& title, const std::string& date,
+                  const std::string& url = "", const std::string& body = "") {
+    nlohmann::json j{{"id", "T"}, {"text", body.empty() ? text : body}};
+    if (!title.empty()) j["title"] = title;
+    if (!date.empty()) j["date"] = date;
+    if (!url.empty()) j["url"] = url;
+    return j.dump() + "\n";
   };
   TempDir d;
   const std::string db = d / "news.db";
   const std::string meta =
-      "SELECT title || '|' || date FROM doc WHERE id = 'T'";
-  WriteFile(d / "day1.jsonl", line("Original", "2026-01-01"));
-  WriteFile(d / "day2.jsonl", line("Corrected", "2026-01-10"));
-  WriteFile(d / "day3.jsonl", line("Retitled", "2026-01-10"));
-  Scan({d / "day1.jsonl"}, db);
-  EXPECT_EQ(Scan({d / "day2.jsonl"}, db).index.corrected.size(), 1u);
-  EXPECT_EQ(SqlText(db, meta), "Corrected|2026-01-10\n");
-  // Day 1 again: unchanged, no correction.
-  const Report again = Scan({d / "day1.jsonl"}, db);
+      "SELECT title || '|' || date || '|' || url FROM doc WHERE id = 'T'";
+  auto scan = [&](const std::string& name, const std::string& record) {
+    WriteFile(d / name, record);
+    return Scan({d / name}, db);
+  };
+  scan("day1.jsonl", line("Original", "2027-01-01", "http://a/1"));
+  EXPECT_EQ(scan("day2.jsonl", line("Corrected", "2026-01-01"))
+                .index.corrected.size(),
+            1u);
+  EXPECT_EQ(SqlText(db, meta), "Corrected|2026-01-01|http://a/1\n");
+  // Day 1 again, its date after the corrected one: unchanged, nothing
+  // corrected.
+  const Report again = scan("day1.jsonl", line("Original", "2027-01-01"));
   EXPECT_EQ(again.index.unchanged.size(), 1u);
   EXPECT_TRUE(again.index.corrected.empty());
-  EXPECT_EQ(SqlText(db, meta), "Corrected|2026-01-10\n");
-  // A title corrected again, the date kept; then day 2 again.
-  EXPECT_EQ(Scan({d / "day3.jsonl"}, db).index.corrected.size(), 1u);
-  EXPECT_TRUE(Scan({d / "day2.jsonl"}, db).index.corrected.empty());
-  EXPECT_EQ(SqlText(db, meta), "Retitled|2026-01-10\n");
-  // The first metadata, dated after the indexed version: a revert.
-  WriteFile(d / "day4.jsonl", line("Original", "2026-01-20"));
-  EXPECT_EQ(Scan({d / "day4.jsonl"}, db).index.corrected.size(), 1u);
-  EXPECT_EQ(SqlText(db, meta), "Original|2026-01-20\n");
+  EXPECT_EQ(SqlText(db, meta), "Corrected|2026-01-01|http://a/1\n");
+  // Without its date, or with a new URL: the URL is taken, not the title.
+  EXPECT_TRUE(
+      scan("old-bare.jsonl", line("Original", "")).index.corrected.empty());
+  EXPECT_EQ(scan("old-url.jsonl", line("Original", "2027-01-01", "http://a/2"))
+                .index.corrected.size(),
+            1u);
+  EXPECT_EQ(SqlText(db, meta), "Corrected|2026-01-01|http://a/2\n");
+  // Whitespace is no correction.
+  EXPECT_TRUE(scan("spaces.jsonl", line("  Corrected ", "2026-01-01"))
+                  .index.corrected.empty());
+  // An edit that changes the headline replaces it too; the headline it
+  // replaced does not come back with the edited text.
+  const std::string edited = text + "\nA line added.";
+  EXPECT_EQ(scan("edit.jsonl", line("Edited", "2026-01-02", "", edited))
+                .index.replaced,
+            1u);
+  EXPECT_EQ(SqlText(db, meta), "Edited|2026-01-02|http://a/2\n");
+  EXPECT_TRUE(scan("late.jsonl", line("Corrected", "2026-01-02", "", edited))
+                  .index.corrected.empty());
+  EXPECT_EQ(SqlText(db, meta), "Edited|2026-01-02|http://a/2\n");
+  // Nor does the first text under a stale date: an older version.
+  const Report first = scan("day1.jsonl", line("Original", "2027-01-01"));
+  EXPECT_EQ(first.index.older.size(), 1u);
+  EXPECT_EQ(SqlText(db, meta), "Edited|2026-01-02|http://a/2\n");
+  // A value never held before is a correction, beside a stale one.
+  EXPECT_EQ(scan("new.jsonl", line("Original", "2026-01-03", "", edited))
+                .index.corrected.size(),
+            1u);
+  EXPECT_EQ(SqlText(db, meta), "Edited|2026-01-03|http://a/2\n");
   // Removing the article removes what it superseded.
   EXPECT_GT(SqlInt(db, "SELECT count(*) FROM superseded_meta"), 0);
   absl::StatusOr<Index> index = Index::Open(db, IndexOptions{});

@@ -392,6 +392,20 @@ TEST(WriteKept, CommandLine) {
                  (d / "in/refrain-out"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::filesystem::remove_all(d / "in/refrain-out");
+  // Unless that folder holds articles too (review 47b-08), or the path
+  // comes back to the folder through one not made yet (47b-11).
+  WriteFile(d / "in/sub/more.jsonl", record);
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "in/sub"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is inside the input folder"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("holds more.jsonl"), std::string::npos) << r.err;
+  std::filesystem::remove_all(d / "in/sub");
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --out " +
+                 (d / "in/new/.."));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is the input folder"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "in/new"));
   // Nor be a file scan would not read back as JSON Lines; the extension's
   // case does not matter.
   r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "out") +

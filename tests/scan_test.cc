@@ -1411,6 +1411,22 @@ TEST(Cli, ClaimsEstimatedOverTheMemoryLimitExitOneWithTheRestWritten) {
   EXPECT_EQ(j["documents"].size(), 5u);
   EXPECT_NE(j["claims"]["error"].get<std::string>().find("--claim-max-memory"),
             std::string::npos);
+  // With an index, new or read-only, the same (review 47b-01: nothing was
+  // written, the limit met first while the index looked for related
+  // articles).
+  for (const char* read_only : {"", " --index-read-only"}) {
+    const std::string out = d / (*read_only ? "out-ro" : "out-ix");
+    r = RunRefrain("scan " + CorpusDir() + " --claim-max-memory 0.05 --index " +
+                   (d / "news.db") + read_only + " --quiet --out " + out);
+    EXPECT_EQ(r.exit_code, 1) << read_only;
+    EXPECT_NE(r.err.find("near-duplicate results are written"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("--no-claims"), std::string::npos) << r.err;
+    j = Json::parse(ReadFile(out + "/report.json"));
+    EXPECT_EQ(j["documents"].size(), 5u) << read_only;
+    EXPECT_TRUE(j["claims"].contains("error")) << read_only;
+  }
   // The default limit is the machine's available memory: corpus/ fits.
   r = RunRefrain("scan " + CorpusDir() + " --quiet --out " + (d / "out2"));
   EXPECT_EQ(r.exit_code, 0) << r.err;

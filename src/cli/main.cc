@@ -643,7 +643,41 @@ std::filesystem::path Resolved(const std::string& path) {
   std::filesystem::path p = std::filesystem::absolute(path, ec);
   if (ec) p = path;
   std::filesystem::path c = std::filesystem::weakly_canonical(p, ec);
-  return ec ? p.lexically_normal() : c;
+  // "dump/new/.." whose "new" does not exist yet keeps its "..": normal,
+  // it is "dump" (review 47b-11).
+  std::filesystem::path r = ec ? p.lexically_normal() : c.lexically_normal();
+  // lexically_normal keeps a separator where ".." was last ("dump/").
+  if (!r.has_filename() && r.has_parent_path() && r != r.root_path()) {
+    r = r.parent_path();
+  }
+  return r;
+}
+
+// Whether `inner` lies strictly inside `outer` (both Resolved).
+bool Inside(const std::filesystem::path& inner,
+            const std::filesystem::path& outer) {
+  const auto [o, i] =
+      std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+  return o == outer.end() && i != inner.end();
+}
+
+// The first entry of directory `dir` that is not a report file nor
+// hidden, if any: a folder of an input folder that holds one is read as
+// input, report files and all (IsEarlierOutput in ingest.cc).
+std::optional<std::string> OtherThanReports(const std::string& dir) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.starts_with(".")) continue;
+    if (std::find_if(std::begin(refrain::kReportFiles),
+                     std::end(refrain::kReportFiles), [&](const char* r) {
+                       return name == r;
+                     }) == std::end(refrain::kReportFiles)) {
+      return name;
+    }
+  }
+  return std::nullopt;
 }
 
 // Neither --out nor --write-kept is where the next scan of an input folder
@@ -656,17 +690,27 @@ absl::Status CheckOutputsOutsideInputs(const ScanFlags& f) {
     std::error_code ec;
     if (path == "-" || !std::filesystem::is_directory(path, ec)) continue;
     const std::filesystem::path dir = Resolved(path);
-    if (f.out_dir != "-" && !f.options.floor && Resolved(f.out_dir) == dir) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--out ", f.out_dir, " is the input folder ", path,
-          ": the next scan of it would read the report files as articles; "
-          "write them elsewhere, or in a folder of their own inside it"));
+    if (f.out_dir != "-" && !f.options.floor) {
+      const std::filesystem::path out = Resolved(f.out_dir);
+      if (out == dir) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--out ", f.out_dir, " is the input folder ", path,
+            ": the next scan of it would read the report files as articles; "
+            "write them elsewhere, or in a folder of their own inside it"));
+      }
+      // A folder of its own is left out of the walk only while it holds
+      // nothing else (review 47b-08: the reports among articles).
+      if (std::optional<std::string> other;
+          Inside(out, dir) && (other = OtherThanReports(f.out_dir))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--out ", f.out_dir, " is inside the input folder ", path,
+            " and holds ", *other,
+            ": the next scan would read the report files with it; write "
+            "them in a folder of their own"));
+      }
     }
     if (f.write_kept.empty()) continue;
-    const std::filesystem::path kept = Resolved(f.write_kept);
-    const auto [d, k] =
-        std::mismatch(dir.begin(), dir.end(), kept.begin(), kept.end());
-    if (d == dir.end() && k != kept.end()) {
+    if (Inside(Resolved(f.write_kept), dir)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--write-kept ", f.write_kept, " is inside the input folder ", path,
           ": the next scan of it would read the kept records as articles; "
