@@ -2426,16 +2426,39 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   // asked for or planned, which "refused to resign" does not oppose;
   // review 47b-06) and not in a name ("their Cubic Expression" against
   // "yet to express").
-  const uint64_t to_hash = internal::HashBytes("to", internal::kTokenSeed);
+  auto hash = [](std::string_view w) {
+    return internal::HashBytes(w, internal::kTokenSeed);
+  };
+  const uint64_t to_hash = hash("to");
+  const uint64_t be_hash = hash("be");
+  // Before "to", words that state what follows was done: "managed to
+  // approve", "agreed to", "was able to" (review 47c-04).
+  static const std::vector<uint64_t> kDid = [] {
+    std::vector<uint64_t> v;
+    for (std::string_view w :
+         {"able", "managed", "manages", "agreed", "agrees", "voted", "votes",
+          "decided", "decides", "chose", "opted", "went", "moved"}) {
+      v.push_back(internal::HashBytes(w, internal::kTokenSeed));
+    }
+    return v;
+  }();
   auto stated = [&](const Side& s, size_t i, const Side& o) {
     const std::vector<uint32_t>& at = o.terms->stem_positions;
     if (at.size() < o.n) return false;
+    const std::vector<uint64_t>& tokens = o.terms->tokens;
     const std::vector<bool>& capital = o.terms->capitalized;
     for (size_t j = 0; j < o.n; ++j) {
       const bool same = SameStem(s, i, o, j) ||
                         (senses && MayRelate(s.sigs[i], o.sigs[j]) &&
                          SenseLevel(*s.senses[i], *o.senses[j]) >= kSynonym);
-      if (same && !(at[j] > 0 && o.terms->tokens[at[j] - 1] == to_hash) &&
+      // "to approve", "to be approved" ("are still to be finalised").
+      uint32_t k = at[j];
+      if (k > 1 && tokens[k - 1] == be_hash) --k;
+      const bool infinitive =
+          k > 0 && tokens[k - 1] == to_hash &&
+          !(k > 1 &&
+            std::find(kDid.begin(), kDid.end(), tokens[k - 2]) != kDid.end());
+      if (same && !infinitive &&
           !(j < capital.size() && capital[j] && at[j] > 0)) {
         return true;
       }
@@ -2451,11 +2474,15 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
       for (size_t i = 0; i < s.n; ++i) {
         const uint32_t q = s.terms->stem_positions[i];
         if (q <= neg.cue || q >= neg.end) continue;
-        // After "failed to", the verb alone: a word of its object is no
-        // sign ("failing to take drugs tests" / "missing drugs tests").
-        if (neg.denial
-                ? q == neg.cue + 2 && best[i] >= kSynonym && stated(s, i, o)
-                : best[i] == kExact && q <= neg.cue + 3) {
+        // After "failed to", the verb alone, "be" passed over ("has yet to
+        // be approved"): a word of its object is no sign ("failing to take
+        // drugs tests" / "missing drugs tests").
+        const uint32_t verb = neg.cue + 2 < s.terms->tokens.size() &&
+                                      s.terms->tokens[neg.cue + 2] == be_hash
+                                  ? neg.cue + 3
+                                  : neg.cue + 2;
+        if (neg.denial ? q == verb && best[i] >= kSynonym && stated(s, i, o)
+                       : best[i] == kExact && q <= neg.cue + 3) {
           return true;
         }
       }

@@ -2557,7 +2557,7 @@ absl::Status CheckClaimMemory(std::span<const Document> docs,
     return absl::OkStatus();
   }
   return absl::ResourceExhaustedError(absl::StrFormat(
-      "claims: the claims stage would need about %.2f GB for %.1f MB of "
+      "claims: the claims stage would need about %.3g GB for %.1f MB of "
       "article text (100 MB + 14 bytes per byte), over --claim-max-memory "
       "%.3g GB (as given, or by default the memory available when the scan "
       "started): "

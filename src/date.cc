@@ -106,4 +106,14 @@ std::optional<absl::Time> ParseDate(std::string_view text) {
   return std::nullopt;
 }
 
+uint64_t HashMetadataValue(MetadataField field, std::string_view value) {
+  if (field == MetadataField::kDate) {
+    if (const std::optional<absl::Time> t = ParseDate(value)) {
+      return HashMetadataField(
+          field, absl::FormatTime(absl::RFC3339_full, *t, absl::UTCTimeZone()));
+    }
+  }
+  return HashMetadataField(field, value);
+}
+
 }  // namespace refrain::internal

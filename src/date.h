@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "absl/time/time.h"
+#include "hash.h"
 
 namespace refrain::internal {
 
@@ -19,6 +20,11 @@ namespace refrain::internal {
 // "Nov 23, 2026", "23 November 2026", AP's "Nov. 23, 2026", each with or
 // without a weekday before it); nothing otherwise.
 std::optional<absl::Time> ParseDate(std::string_view text);
+
+// HashMetadataField (hash.h) of `value`, a date as the instant it names
+// when it names one (its RFC 3339 UTC form), so that one time written
+// another way is the same value (review 47c-03).
+uint64_t HashMetadataValue(MetadataField field, std::string_view value);
 
 }  // namespace refrain::internal
 

@@ -73,7 +73,8 @@ inline uint64_t HashUpToWhitespace(std::string_view text,
 enum class MetadataField : uint64_t { kSource, kTitle, kUrl, kDate };
 
 // The hash of one value of a metadata field, up to whitespace: what the
-// index keeps of a value a correction or an edit replaced.
+// index keeps of a value a correction or an edit replaced. Dates go
+// through HashMetadataValue (date.h), which hashes an instant's one form.
 inline uint64_t HashMetadataField(MetadataField field, std::string_view value) {
   return HashUpToWhitespace(
       value, kTextSeed ^ (0x6d657461 + static_cast<uint64_t>(field)));

@@ -1846,8 +1846,13 @@ absl::Status KeepReplacedMetadata(Stmt& keep, const Document& now,
         internal::HashUpToWhitespace(*value) == was) {
       continue;
     }
+    if (field == MetadataField::kDate) {  // One instant written two ways.
+      const std::optional<absl::Time> x = internal::ParseDate(old[f]);
+      const std::optional<absl::Time> y = internal::ParseDate(*value);
+      if (x && y && *x == *y) continue;
+    }
     const auto h =
-        static_cast<int64_t>(internal::HashMetadataField(field, old[f]));
+        static_cast<int64_t>(internal::HashMetadataValue(field, old[f]));
     if (auto s = keep.BindText(1, now.id).Bind(2, h).Run(); !s.ok()) return s;
   }
   return absl::OkStatus();

@@ -544,8 +544,15 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     for (size_t f = 0; f < fields.size(); ++f) {
       const auto [field, held, given] = fields[f];
       if (Lacking(*given) || SameUpToWhitespace(*held, *given)) continue;
+      // Dates as instants: "2026-11-23T08:00:00Z" and "Mon, 23 Nov 2026
+      // 08:00:00 +0000" are one (review 47c-03).
+      if (field == MetadataField::kDate) {
+        const std::optional<absl::Time> x = ParseDate(*held);
+        const std::optional<absl::Time> y = ParseDate(*given);
+        if (x && y && *x == *y) continue;
+      }
       if (std::find(v.superseded_metadata.begin(), v.superseded_metadata.end(),
-                    HashMetadataField(field, *given)) !=
+                    HashMetadataValue(field, *given)) !=
           v.superseded_metadata.end()) {
         stale |= uint8_t{1} << f;
       } else {
@@ -558,14 +565,15 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     // it, delivered with a date before the revert's: its first delivery
     // (an earlier day's dump scanned again), no correction. Taken as one,
     // it moved the date back, and the edits in between then read as
-    // reverts (review 44c-03). A stale date is no date to go by.
+    // reverts (review 44c-03). A stale date tells an older version (review
+    // 47c-01: a backfilled dump under the first version's date), never a
+    // revert (47b-02: a wrong date a correction moved back).
     const bool stale_date =
         (stale >> static_cast<int>(MetadataField::kDate) & 1) != 0;
-    const std::optional<absl::Time> now =
-        ParseDate(stale_date ? std::string_view() : std::string_view(d.date));
+    const std::optional<absl::Time> now = ParseDate(d.date);
     const std::optional<absl::Time> was = ParseDate(v.date);
     const bool dated_before = now && was && *now < *was;
-    const bool dated_after = now && was && *now > *was;
+    const bool dated_after = now && was && *now > *was && !stale_date;
     if (corrected_[which[j]] && !v.superseded.empty() && dated_before) {
       corrected_[which[j]] = 0;
     }
@@ -577,7 +585,7 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
       const bool earlier_text =
           std::find(v.superseded.begin(), v.superseded.end(),
                     HashUpToWhitespace(d.text)) != v.superseded.end();
-      if (dated_before || (earlier_text && (!dated_after || stale != 0))) {
+      if (dated_before || (earlier_text && !dated_after)) {
         older_[which[j]] = 1;
         continue;
       }

@@ -1224,6 +1224,33 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "Opposition MPs called on the minister to resign over "
                        "the scandal"),
             C());
+  // Review 47c-04: the other side's verb after a word that states it was
+  // done ("managed to", "was able to"; WordNet opposes the two cues too),
+  // and the passive "yet to be".
+  for (const auto& [x, y, cue_x, cue_y] :
+       {std::tuple{"failed", "managed", "failed", "managed"},
+        std::tuple{"was unable", "was able", "unable", "able"}}) {
+    C negated_opposed = Antonyms(cue_x, cue_y);
+    negated_opposed.negation = true;
+    EXPECT_EQ(ContrastOf(absl::StrCat("The city council ", x,
+                                      " to approve the new budget for road "
+                                      "repairs"),
+                         absl::StrCat("The city council ", y,
+                                      " to approve the new budget for road "
+                                      "repairs")),
+              negated_opposed)
+        << x;
+  }
+  EXPECT_EQ(ContrastOf("The details of the new machines are yet to be "
+                       "finalised by the developers",
+                       "The details of the new machines are still to be "
+                       "finalised by the developers"),
+            C());
+  EXPECT_EQ(ContrastOf("The deal has yet to be approved by the competition "
+                       "regulators in Brussels",
+                       "The deal was approved by the competition regulators "
+                       "in Brussels"),
+            Negated());
   EXPECT_EQ(ContrastOf("The sprinters were suspended for failing to take "
                        "drugs tests before the Olympics",
                        "The sprinters were suspended for missing drugs tests "

@@ -3459,6 +3459,15 @@ TEST(Index, AnEarlierDeliveryDoesNotUndoACorrection) {
   const Report first = scan("day1.jsonl", line("Original", "2027-01-01"));
   EXPECT_EQ(first.index.older.size(), 1u);
   EXPECT_EQ(SqlText(db, meta), "Edited|2026-01-02|http://a/2\n");
+  // A date written another way is the same date (review 47c-03).
+  EXPECT_TRUE(
+      scan("rss.jsonl",
+           line("Edited", "Fri, 02 Jan 2026 00:00:00 +0000", "", edited))
+          .index.corrected.empty());
+  EXPECT_TRUE(
+      scan("old-rss.jsonl", line("Original", "Thu, 01 Jan 2027 00:00:00 GMT"))
+          .index.corrected.empty());
+  EXPECT_EQ(SqlText(db, meta), "Edited|2026-01-02|http://a/2\n");
   // A value never held before is a correction, beside a stale one.
   EXPECT_EQ(scan("new.jsonl", line("Original", "2026-01-03", "", edited))
                 .index.corrected.size(),
@@ -3474,6 +3483,18 @@ TEST(Index, AnEarlierDeliveryDoesNotUndoACorrection) {
   ASSERT_TRUE(removed.ok()) << removed.status();
   EXPECT_EQ(removed->documents, 1u);
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM superseded_meta"), 0);
+
+  // Review 47c-01: a text never seen, under the date an edit replaced (a
+  // missed dump backfilled), is an older version, not an edit of the
+  // newest text.
+  scan("v1.jsonl", line("Title", "2026-02-01T08:00:00Z"));
+  scan("v3.jsonl", line("Title", "2026-02-01T10:00:00Z", "", edited));
+  const Report backfill = scan("v2.jsonl", line("Title", "2026-02-01T08:00:00Z",
+                                                "", text + "\nAnother line."));
+  EXPECT_EQ(backfill.index.older.size(), 1u);
+  EXPECT_NE(
+      SqlText(db, "SELECT text FROM doc WHERE id = 'T'").find("A line added."),
+      std::string::npos);
 }
 
 // Review 44b: an index named as a report of --out or as an input (02), and

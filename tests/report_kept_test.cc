@@ -406,6 +406,19 @@ TEST(WriteKept, CommandLine) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("is the input folder"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(d / "in/new"));
+  // The same through a folder that holds articles (review 47c-06); a
+  // hidden folder, which the walk passes over, may hold the dataset
+  // (47c-08).
+  WriteFile(d / "in/sub/more.jsonl", record);
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --out " +
+                 (d / "in/sub/new/.."));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("holds more.jsonl"), std::string::npos) << r.err;
+  std::filesystem::remove_all(d / "in/sub");
+  r = RunRefrain("scan " + (d / "in") + " --no-claims --quiet --out " +
+                 (d / "out") + " --write-kept " + (d / "in/.kept/k.jsonl"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::filesystem::remove_all(d / "in/.kept");
   // Nor be a file scan would not read back as JSON Lines; the extension's
   // case does not matter.
   r = RunRefrain("scan " + (d / "in") + " --no-claims --out " + (d / "out") +

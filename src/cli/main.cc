@@ -701,7 +701,7 @@ absl::Status CheckOutputsOutsideInputs(const ScanFlags& f) {
       // A folder of its own is left out of the walk only while it holds
       // nothing else (review 47b-08: the reports among articles).
       if (std::optional<std::string> other;
-          Inside(out, dir) && (other = OtherThanReports(f.out_dir))) {
+          Inside(out, dir) && (other = OtherThanReports(out.string()))) {
         return absl::InvalidArgumentError(absl::StrCat(
             "--out ", f.out_dir, " is inside the input folder ", path,
             " and holds ", *other,
@@ -710,7 +710,15 @@ absl::Status CheckOutputsOutsideInputs(const ScanFlags& f) {
       }
     }
     if (f.write_kept.empty()) continue;
-    if (Inside(Resolved(f.write_kept), dir)) {
+    // A hidden folder on the way is one the walk passes over (review
+    // 47c-08).
+    const std::filesystem::path kept = Resolved(f.write_kept);
+    bool hidden = false;
+    for (const std::filesystem::path& part :
+         kept.parent_path().lexically_relative(dir)) {
+      hidden = hidden || part.string().starts_with(".");
+    }
+    if (Inside(kept, dir) && !hidden) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--write-kept ", f.write_kept, " is inside the input folder ", path,
           ": the next scan of it would read the kept records as articles; "
