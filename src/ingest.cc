@@ -1309,6 +1309,11 @@ class Walker {
     uint64_t newlines = f.newlines_before;  // Before the first line read.
     uint64_t start = f.begin;               // Where that line starts.
     if (f.begin > 0) {
+      // A file in UTF-16 without a byte-order mark is skipped whole by the
+      // piece at its start (JsonLines): the others read nothing of it.
+      char head[64];
+      const size_t got = std::fread(head, 1, sizeof head, file);
+      if (Utf16WithoutBom(std::string_view(head, got)) != nullptr) return;
       // The piece's first line starts after the first '\n' at or after
       // begin - 1 (at begin itself if that byte is one).
       if (fseeko(file, static_cast<off_t>(f.begin - 1), SEEK_SET) != 0) {

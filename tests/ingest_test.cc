@@ -155,6 +155,31 @@ TEST(Ingest, JsonLinesFileReadInPiecesReadsEachRecordOnce) {
           << "cuts at " << c1 << ", " << c2;
     }
   }
+  // UTF-16 without a byte-order mark: one skip for the file, read whole or
+  // in pieces (the fuzzer found the later pieces reading its lines).
+  {
+    const std::string path16 = d / "utf16.jsonl";
+    std::string text16;
+    for (char c : std::string("{\"id\":\"a\",\"text\":\"one\"}\n"
+                              "{\"id\":\"b\",\"text\":\"two\"}\n")) {
+      text16 += std::string{c, '\0'};
+    }
+    WriteFile(path16, text16);
+    std::vector<InputFile> whole16 =
+        ListInputFiles(std::vector<std::string>{path16});
+    ASSERT_EQ(whole16.size(), 1u);
+    const std::vector<std::string> once = RawRead(whole16, o);
+    ASSERT_EQ(once.size(), 1u);
+    for (uint64_t cut = 1; cut < text16.size(); cut += 7) {
+      std::vector<InputFile> two = {whole16[0], whole16[0]};
+      two[0].end = cut;
+      two[1].begin = cut;
+      absl::StatusOr<uint64_t> n = CountNewlines(path16, 0, cut);
+      ASSERT_TRUE(n.ok());
+      two[1].newlines_before = *n;
+      EXPECT_EQ(RawRead(two, o), once) << "cut at " << cut;
+    }
+  }
   // The count is of '\n' bytes in the range, to its end past the file's.
   EXPECT_EQ(*CountNewlines(path, 0, 1000), 7u);
   EXPECT_EQ(*CountNewlines(path, 0, 0), 0u);
