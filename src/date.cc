@@ -4,6 +4,8 @@
 #include <span>
 #include <string>
 
+#include "hash.h"
+
 namespace refrain::internal {
 namespace {
 
@@ -106,14 +108,24 @@ std::optional<absl::Time> ParseDate(std::string_view text) {
   return std::nullopt;
 }
 
+bool SameMetadataValue(MetadataField field, std::string_view a,
+                       std::string_view b) {
+  if (HashUpToWhitespace(a) == HashUpToWhitespace(b)) return true;
+  if (field != MetadataField::kDate) return false;
+  const std::optional<absl::Time> x = ParseDate(a);
+  const std::optional<absl::Time> y = ParseDate(b);
+  return x && y && *x == *y;
+}
+
 uint64_t HashMetadataValue(MetadataField field, std::string_view value) {
+  const uint64_t seed = kTextSeed ^ (0x6d657461 + static_cast<uint64_t>(field));
   if (field == MetadataField::kDate) {
     if (const std::optional<absl::Time> t = ParseDate(value)) {
-      return HashMetadataField(
-          field, absl::FormatTime(absl::RFC3339_full, *t, absl::UTCTimeZone()));
+      return HashUpToWhitespace(
+          absl::FormatTime(absl::RFC3339_full, *t, absl::UTCTimeZone()), seed);
     }
   }
-  return HashMetadataField(field, value);
+  return HashUpToWhitespace(value, seed);
 }
 
 }  // namespace refrain::internal

@@ -3,11 +3,12 @@
 #ifndef REFRAIN_SRC_DATE_H_
 #define REFRAIN_SRC_DATE_H_
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 #include "absl/time/time.h"
-#include "hash.h"
 
 namespace refrain::internal {
 
@@ -21,9 +22,26 @@ namespace refrain::internal {
 // without a weekday before it); nothing otherwise.
 std::optional<absl::Time> ParseDate(std::string_view text);
 
-// HashMetadataField (hash.h) of `value`, a date as the instant it names
-// when it names one (its RFC 3339 UTC form), so that one time written
-// another way is the same value (review 47c-03).
+// An article's metadata fields, in this order (MetadataOf): what the index
+// keeps of the values corrections replaced (IndexedVersion::
+// superseded_metadata, a bit per field in IndexedScan's stale masks).
+enum class MetadataField : uint64_t { kSource, kTitle, kUrl, kDate };
+
+// Pointers to the source, title, URL and date of `x` (a Document or an
+// IndexedVersion), in MetadataField order.
+template <typename T>
+auto MetadataOf(T& x) {
+  return std::array{&x.source, &x.title, &x.url, &x.date};
+}
+
+// Whether two values of a field are one: equal up to whitespace, or for a
+// date the same instant however written (review 47c-03).
+bool SameMetadataValue(MetadataField field, std::string_view a,
+                       std::string_view b);
+
+// The hash of a value of a field, to match SameMetadataValue: up to
+// whitespace, a date as the instant it names (its RFC 3339 UTC form).
+// What the index keeps of a value a correction or an edit replaced.
 uint64_t HashMetadataValue(MetadataField field, std::string_view value);
 
 }  // namespace refrain::internal

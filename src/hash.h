@@ -68,18 +68,6 @@ inline uint64_t HashUpToWhitespace(std::string_view text,
   return HashBytes(squeezed, seed);
 }
 
-// An article's metadata fields, in the order the index keeps what
-// corrections replaced (IndexedVersion::superseded_metadata).
-enum class MetadataField : uint64_t { kSource, kTitle, kUrl, kDate };
-
-// The hash of one value of a metadata field, up to whitespace: what the
-// index keeps of a value a correction or an edit replaced. Dates go
-// through HashMetadataValue (date.h), which hashes an instant's one form.
-inline uint64_t HashMetadataField(MetadataField field, std::string_view value) {
-  return HashUpToWhitespace(
-      value, kTextSeed ^ (0x6d657461 + static_cast<uint64_t>(field)));
-}
-
 // The name of a record whose id `id` other records share
 // (RepeatedIds::kRename): "ID#HASH", 8 hex digits of its record hash.
 inline std::string SharedIdName(std::string_view id, uint64_t record_hash) {

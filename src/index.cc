@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "date.h"
 #include "hash.h"
 #include "refrain/minhash.h"
@@ -1828,28 +1829,17 @@ namespace {
 
 // Keeps, through `keep` (INSERT INTO superseded_meta(id, hash)), each value
 // of `old` (source, title, URL, date) that `now` replaces: one it carries
-// (not lacking) and that differs up to whitespace.
+// (not lacking) and that is another value (SameMetadataValue).
 absl::Status KeepReplacedMetadata(Stmt& keep, const Document& now,
                                   const std::array<std::string, 4>& old) {
   using internal::MetadataField;
-  const std::array<std::pair<MetadataField, const std::string*>, 4> fields = {
-      {{MetadataField::kSource, &now.source},
-       {MetadataField::kTitle, &now.title},
-       {MetadataField::kUrl, &now.url},
-       {MetadataField::kDate, &now.date}}};
-  for (size_t f = 0; f < fields.size(); ++f) {
-    const auto [field, value] = fields[f];
-    const uint64_t was = internal::HashUpToWhitespace(old[f]);
-    if (was == internal::HashUpToWhitespace("") ||
-        internal::HashUpToWhitespace(*value) ==
-            internal::HashUpToWhitespace("") ||
-        internal::HashUpToWhitespace(*value) == was) {
+  const auto given = internal::MetadataOf(now);
+  for (size_t f = 0; f < given.size(); ++f) {
+    const auto field = static_cast<MetadataField>(f);
+    if (absl::StripAsciiWhitespace(old[f]).empty() ||
+        absl::StripAsciiWhitespace(*given[f]).empty() ||
+        internal::SameMetadataValue(field, old[f], *given[f])) {
       continue;
-    }
-    if (field == MetadataField::kDate) {  // One instant written two ways.
-      const std::optional<absl::Time> x = internal::ParseDate(old[f]);
-      const std::optional<absl::Time> y = internal::ParseDate(*value);
-      if (x && y && *x == *y) continue;
     }
     const auto h =
         static_cast<int64_t>(internal::HashMetadataValue(field, old[f]));

@@ -1045,11 +1045,7 @@ class Lister {
     for (fs::directory_iterator it(path, ec);
          !ec && it != fs::directory_iterator(); it.increment(ec)) {
       const std::string n = it->path().filename().string();
-      if (!n.starts_with(".") &&
-          std::find(std::begin(kReportFiles), std::end(kReportFiles), n) ==
-              std::end(kReportFiles)) {
-        return false;
-      }
+      if (!n.starts_with(".") && !IsReportFileName(n)) return false;
     }
     return !ec;
   }
@@ -1076,11 +1072,7 @@ class Lister {
     for (const InputFile& f : listed) {
       const std::string name = fs::path(f.path).filename().string();
       if (name.starts_with(".")) continue;
-      if (std::find_if(std::begin(kReportFiles), std::end(kReportFiles),
-                       [&](const char* r) { return name == r; }) ==
-          std::end(kReportFiles)) {
-        return false;
-      }
+      if (!IsReportFileName(name)) return false;
       any = true;
     }
     if (!any) return false;
@@ -1585,46 +1577,52 @@ class Walker {
     // "article" of repaired bytes, matched with nothing (review,
     // thirty-second session).
     if (!rec.from_utf16) {
-      size_t even = 0, odd = 0;
-      for (size_t i = bytes.find('\0'); i != std::string::npos;
-           i = bytes.find('\0', i + 1)) {
-        ++(i % 2 == 0 ? even : odd);
-      }
-      if (even + odd > 0) {
-        // UTF-16 of Latin text puts its NULs on one side of each pair; a
-        // program or an image has them on both (review 45a-07: an ELF
-        // and a PNG were told to convert from UTF-16).
-        const bool utf16 = (even + odd) * 4 >= bytes.size() &&
-                           std::max(even, odd) >= 9 * std::min(even, odd);
+      const NulBytes nuls = NulBytes::Count(bytes);
+      if (nuls.total() > 0) {
+        const char* utf16 = nuls.Utf16(bytes.size());
         Skip(path, 0,
              absl::StrCat(
-                 "not text: ", even + odd,
-                 even + odd == 1 ? " NUL byte" : " NUL bytes",
-                 !utf16 ? " (a binary file)"
-                        : absl::StrCat(
-                              " (UTF-16 without a byte-order mark? convert "
-                              "it first, e.g. iconv -f ",
-                              odd > even ? "UTF-16LE" : "UTF-16BE",
-                              " -t UTF-8)")));
+                 "not text: ", nuls.total(),
+                 nuls.total() == 1 ? " NUL byte" : " NUL bytes",
+                 utf16 == nullptr
+                     ? " (a binary file)"
+                     : absl::StrCat(" (UTF-16 without a byte-order mark? "
+                                    "convert it first, e.g. iconv -f ",
+                                    utf16, " -t UTF-8)")));
         return;
       }
     }
     on_record_(std::move(rec));
   }
 
-  // "UTF-16LE" or "UTF-16BE" if `head`, a file's first bytes, looks like
-  // Latin text in UTF-16 without a byte-order mark (NULs on one side of the
-  // byte pairs, at least a quarter of the bytes); else null.
-  static const char* Utf16WithoutBom(std::string_view head) {
+  // The NUL bytes of a text, at even and at odd offsets.
+  struct NulBytes {
     size_t even = 0, odd = 0;
-    for (size_t i = 0; i < head.size(); ++i) {
-      if (head[i] == '\0') ++(i % 2 == 0 ? even : odd);
+    static NulBytes Count(std::string_view bytes) {
+      NulBytes n;
+      for (size_t i = bytes.find('\0'); i != std::string_view::npos;
+           i = bytes.find('\0', i + 1)) {
+        ++(i % 2 == 0 ? n.even : n.odd);
+      }
+      return n;
     }
-    if ((even + odd) * 4 < head.size() || even + odd < 2 ||
-        std::max(even, odd) < 9 * std::min(even, odd)) {
-      return nullptr;
+    size_t total() const { return even + odd; }
+    // "UTF-16LE" or "UTF-16BE" if they are those of Latin text in UTF-16
+    // of `size` bytes (a quarter of the bytes or more, on one side of the
+    // byte pairs: a program or an image has them on both; review 45a-07),
+    // else null.
+    const char* Utf16(size_t size) const {
+      if (total() * 4 < size || std::max(even, odd) < 9 * std::min(even, odd)) {
+        return nullptr;
+      }
+      return odd > even ? "UTF-16LE" : "UTF-16BE";
     }
-    return odd > even ? "UTF-16LE" : "UTF-16BE";
+  };
+
+  // NulBytes::Utf16 of `head`, a file's first bytes, given two NULs or more.
+  static const char* Utf16WithoutBom(std::string_view head) {
+    const NulBytes nuls = NulBytes::Count(head);
+    return nuls.total() >= 2 ? nuls.Utf16(head.size()) : nullptr;
   }
 
   // Reads `src` line by line from its start. In a piece of a file

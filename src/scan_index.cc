@@ -53,15 +53,14 @@ bool Lacking(std::string_view field) {
 // edit replaced); whether any changed.
 bool FillLacking(const IndexedVersion& was, uint8_t stale, Document* d) {
   bool changed = false;
-  int f = 0;
-  for (auto [mine, theirs] :
-       {std::pair{&d->source, &was.source}, std::pair{&d->title, &was.title},
-        std::pair{&d->url, &was.url}, std::pair{&d->date, &was.date}}) {
-    if ((Lacking(*mine) || (stale >> f & 1) != 0) && *mine != *theirs) {
-      *mine = *theirs;
+  const auto mine = MetadataOf(*d);
+  const auto theirs = MetadataOf(was);
+  for (size_t f = 0; f < mine.size(); ++f) {
+    if ((Lacking(*mine[f]) || (stale >> f & 1) != 0) &&
+        *mine[f] != *theirs[f]) {
+      *mine[f] = *theirs[f];
       changed = true;
     }
-    ++f;
   }
   return changed;
 }
@@ -533,26 +532,17 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     // a correction or an edit replaced (an earlier day's dump scanned
     // again) is stale: no correction, and the indexed value stays (review
     // 47a-01, 47b-02, 03).
-    const std::array<
-        std::tuple<MetadataField, const std::string*, const std::string*>, 4>
-        fields = {{{MetadataField::kSource, &v.source, &d.source},
-                   {MetadataField::kTitle, &v.title, &d.title},
-                   {MetadataField::kUrl, &v.url, &d.url},
-                   {MetadataField::kDate, &v.date, &d.date}}};
+    const auto held = MetadataOf(v);
+    const auto given = MetadataOf(d);
     uint8_t stale = 0;
     bool differs = false;
-    for (size_t f = 0; f < fields.size(); ++f) {
-      const auto [field, held, given] = fields[f];
-      if (Lacking(*given) || SameUpToWhitespace(*held, *given)) continue;
-      // Dates as instants: "2026-11-23T08:00:00Z" and "Mon, 23 Nov 2026
-      // 08:00:00 +0000" are one (review 47c-03).
-      if (field == MetadataField::kDate) {
-        const std::optional<absl::Time> x = ParseDate(*held);
-        const std::optional<absl::Time> y = ParseDate(*given);
-        if (x && y && *x == *y) continue;
+    for (size_t f = 0; f < given.size(); ++f) {
+      const auto field = static_cast<MetadataField>(f);
+      if (Lacking(*given[f]) || SameMetadataValue(field, *held[f], *given[f])) {
+        continue;
       }
       if (std::find(v.superseded_metadata.begin(), v.superseded_metadata.end(),
-                    HashMetadataValue(field, *given)) !=
+                    HashMetadataValue(field, *given[f])) !=
           v.superseded_metadata.end()) {
         stale |= uint8_t{1} << f;
       } else {
@@ -887,12 +877,10 @@ absl::Status IndexedScan::Finish(
       }
       Document& copy = fresh.emplace_back();
       copy.id = doc.id;
-      int f = 0;
-      for (auto [mine, given] :
-           {std::pair{&copy.source, &doc.source},
-            std::pair{&copy.title, &doc.title}, std::pair{&copy.url, &doc.url},
-            std::pair{&copy.date, &doc.date}}) {
-        if ((stale_[d - loaded] >> f++ & 1) == 0) *mine = *given;
+      const auto mine = MetadataOf(copy);
+      const auto given = MetadataOf(doc);
+      for (size_t f = 0; f < mine.size(); ++f) {
+        if ((stale_[d - loaded] >> f & 1) == 0) *mine[f] = *given[f];
       }
       docs.push_back(&copy);
     }

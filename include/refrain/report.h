@@ -8,10 +8,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -429,6 +431,11 @@ absl::StatusOr<PendingKeptRecords> PrepareKeptRecords(
 // The files WriteReports writes into its directory, in the order written.
 inline constexpr const char* kReportFiles[] = {
     "report.json", "report.html", "documents.csv", "pairs.csv", "claims.csv"};
+// Whether `name` (a file name, no directory) is one of kReportFiles.
+inline bool IsReportFileName(std::string_view name) {
+  return std::find(std::begin(kReportFiles), std::end(kReportFiles), name) !=
+         std::end(kReportFiles);
+}
 
 // Writes every report file into `out_dir` (created if missing), each one
 // atomically: the kReportFiles. All are

@@ -669,11 +669,7 @@ std::optional<std::string> OtherThanReports(const std::string& dir) {
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
        it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.starts_with(".")) continue;
-    if (std::find_if(std::begin(refrain::kReportFiles),
-                     std::end(refrain::kReportFiles), [&](const char* r) {
-                       return name == r;
-                     }) == std::end(refrain::kReportFiles)) {
+    if (!name.starts_with(".") && !refrain::IsReportFileName(name)) {
       return name;
     }
   }
