@@ -2481,8 +2481,14 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
                                       s.terms->tokens[neg.cue + 2] == be_hash
                                   ? neg.cue + 3
                                   : neg.cue + 2;
-        if (neg.denial ? q == verb && best[i] >= kSynonym && stated(s, i, o)
-                       : best[i] == kExact && q <= neg.cue + 3) {
+        // A figure is no verb: "shares declined to 250p" is a fall.
+        const std::string_view stem = s.terms->stems[i];
+        const bool figure =
+            !stem.empty() &&
+            absl::ascii_isdigit(static_cast<unsigned char>(stem[0]));
+        if (neg.denial
+                ? q == verb && !figure && best[i] >= kSynonym && stated(s, i, o)
+                : best[i] == kExact && q <= neg.cue + 3) {
           return true;
         }
       }

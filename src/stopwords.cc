@@ -318,7 +318,14 @@ DenialCue DenialCueOf(std::string_view word, std::string_view language) {
       std::end(kBeforeTo)) {
     return DenialCue::kBeforeTo;
   }
-  if (word == "yet") return DenialCue::kOnlyBeforeTo;
+  // "declined" alone is a fall ("sales declined"), "failure" a noun.
+  static constexpr std::string_view kOnlyBeforeTo[] = {
+      "yet",       "decline", "declines", "declined",
+      "declining", "failure", "failures"};
+  if (std::find(std::begin(kOnlyBeforeTo), std::end(kOnlyBeforeTo), word) !=
+      std::end(kOnlyBeforeTo)) {
+    return DenialCue::kOnlyBeforeTo;
+  }
   return std::find(std::begin(kWords), std::end(kWords), word) !=
                  std::end(kWords)
              ? DenialCue::kWord

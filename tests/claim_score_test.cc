@@ -1251,6 +1251,33 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "The deal was approved by the competition regulators "
                        "in Brussels"),
             Negated());
+  // "declined to" and "the failure to" negate the verb after "to" too;
+  // "declined" alone, or before a figure, is a fall.
+  EXPECT_EQ(ContrastOf("The minister declined to comment on the report "
+                       "about the hospital closures",
+                       "The minister commented on the report about the "
+                       "hospital closures"),
+            Negated());
+  EXPECT_EQ(ContrastOf("The board's failure to approve the merger with its "
+                       "rival surprised investors",
+                       "The board approved the merger with its rival, "
+                       "investors said"),
+            Negated());
+  EXPECT_EQ(ContrastOf("Shares in the retailer declined to 250 pence on "
+                       "Monday after the profit warning",
+                       "Shares in the retailer were at 250 pence on Monday "
+                       "after the profit warning"),
+            C());
+  EXPECT_EQ(ContrastOf("Sales of the new phone declined in Europe after the "
+                       "launch",
+                       "Sales of the new phone rose in Europe after the "
+                       "launch"),
+            Antonyms("declined", "rose"));
+  EXPECT_EQ(ContrastOf("The minister declined to comment on the report "
+                       "about the hospital closures",
+                       "The minister refused to comment on the report about "
+                       "the hospital closures"),
+            C());
   EXPECT_EQ(ContrastOf("The sprinters were suspended for failing to take "
                        "drugs tests before the Olympics",
                        "The sprinters were suspended for missing drugs tests "
