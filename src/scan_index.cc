@@ -65,6 +65,37 @@ bool FillLacking(const IndexedVersion& was, uint8_t stale, Document* d) {
   return changed;
 }
 
+// How a record's metadata stands against its indexed article's: which
+// fields hold a stale value (a value an earlier correction or edit
+// replaced: bit MetadataField), and whether any other field holds a new
+// one (a correction). An empty field is one the record lacks (a feed that
+// leaves the date out of re-posts, a mistyped --date-field), not a
+// correction to empty; nor is one that differs only in whitespace (review
+// 47b-10).
+struct MetadataChange {
+  uint8_t stale = 0;
+  bool differs = false;
+};
+MetadataChange ChangeOf(const IndexedVersion& v, const Document& d) {
+  MetadataChange c;
+  const auto held = MetadataOf(v);
+  const auto given = MetadataOf(d);
+  for (size_t f = 0; f < given.size(); ++f) {
+    const auto field = static_cast<MetadataField>(f);
+    if (Lacking(*given[f]) || SameMetadataValue(field, *held[f], *given[f])) {
+      continue;
+    }
+    if (std::find(v.superseded_metadata.begin(), v.superseded_metadata.end(),
+                  HashMetadataValue(field, *given[f])) !=
+        v.superseded_metadata.end()) {
+      c.stale |= uint8_t{1} << f;
+    } else {
+      c.differs = true;
+    }
+  }
+  return c;
+}
+
 }  // namespace
 
 bool SameUpToWhitespace(std::string_view a, std::string_view b) {
@@ -317,6 +348,10 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     // any other claimant).
     bool same_text = false;
     bool superseded = false;
+    // The indexed text with new metadata: a correction, which beats the
+    // same record in the same dump (a roll-up of the day before's dump and
+    // today's: review 47b-05).
+    bool corrects = false;
   };
   std::vector<Candidate> candidates;
   std::vector<uint32_t> per_doc(n, 0);
@@ -357,14 +392,20 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
       c.exact = HashRecord(v.text, v.title, v.url, v.date, v.source) ==
                 docs[c.doc].record_hash;
       c.same_text = SameUpToWhitespace(v.text, docs[c.doc].text);
+      c.corrects = c.same_text && !c.exact && ChangeOf(v, docs[c.doc]).differs;
       const uint64_t mine = HashUpToWhitespace(docs[c.doc].text);
       c.superseded = std::find(v.superseded.begin(), v.superseded.end(),
                                mine) != v.superseded.end();
     }
   }
-  // The better of two claims: the same record, then the more similar, then
-  // the document's own name, then by name and document (deterministic).
+  // The better of two claims: a correction of the indexed text's metadata,
+  // the same record, then the more similar, then the document's own name,
+  // then by name and document (deterministic). The correction goes first:
+  // a dump that holds the indexed record and a correction of it (a weekly
+  // roll-up of daily dumps) corrects the article, whichever comes first in
+  // it, as a dump holding the correction alone would (review 47b-05).
   auto better = [&](const Candidate& a, const Candidate& b) {
+    if (a.corrects != b.corrects) return a.corrects;
     if (a.exact != b.exact) return a.exact;
     if (a.same_text != b.same_text) return a.same_text;
     if (a.superseded != b.superseded) return !a.superseded;
@@ -417,10 +458,16 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     if (!changed) break;
   }
   // A document that lost its article to another, whose text is one an
-  // edit of that article replaced: an older version.
+  // edit of that article replaced, or the article's text itself with other
+  // metadata (the record a correction in the same dump replaces, or an
+  // earlier delivery with a value a correction replaced): an older
+  // version. Added, it was a second copy of the article under ID#HASH
+  // (review 47b-05).
   for (size_t c = 0; c < candidates.size(); ++c) {
     const Candidate& x = candidates[c];
-    if (won[x.doc] == nullptr && x.superseded) m.older[x.doc] = 1;
+    if (won[x.doc] == nullptr && (x.superseded || x.same_text)) {
+      m.older[x.doc] = 1;
+    }
   }
   std::vector<std::string> new_name(n);
   absl::flat_hash_map<std::string, uint32_t> ids_here;  // Names of this run.
@@ -526,29 +573,10 @@ absl::Status IndexedScan::FindUnchanged(std::span<const Document> docs) {
     const Document& d = docs[which[j]];
     same_text_[which[j]] = SameUpToWhitespace(v.text, d.text);
     left_out_[which[j]] = !v.kept;
-    // An empty field is one the record lacks (a feed that leaves the date
-    // out of re-posts, a mistyped --date-field), not a correction to empty;
-    // nor is one that differs only in whitespace (review 47b-10). A value
-    // a correction or an edit replaced (an earlier day's dump scanned
-    // again) is stale: no correction, and the indexed value stays (review
-    // 47a-01, 47b-02, 03).
-    const auto held = MetadataOf(v);
-    const auto given = MetadataOf(d);
-    uint8_t stale = 0;
-    bool differs = false;
-    for (size_t f = 0; f < given.size(); ++f) {
-      const auto field = static_cast<MetadataField>(f);
-      if (Lacking(*given[f]) || SameMetadataValue(field, *held[f], *given[f])) {
-        continue;
-      }
-      if (std::find(v.superseded_metadata.begin(), v.superseded_metadata.end(),
-                    HashMetadataValue(field, *given[f])) !=
-          v.superseded_metadata.end()) {
-        stale |= uint8_t{1} << f;
-      } else {
-        differs = true;
-      }
-    }
+    // A value a correction or an edit replaced (an earlier day's dump
+    // scanned again) is stale: no correction, and the indexed value stays
+    // (review 47a-01, 47b-02, 03).
+    const auto [stale, differs] = ChangeOf(v, d);
     stale_[which[j]] = stale;
     corrected_[which[j]] = same_text_[which[j]] && differs;
     // The indexed text of an article that was edited and then reverted to

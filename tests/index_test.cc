@@ -3497,6 +3497,49 @@ TEST(Index, AnEarlierDeliveryDoesNotUndoACorrection) {
       std::string::npos);
 }
 
+// Review 47b-05: a dump holding an indexed article's record and a
+// correction of its metadata (a weekly roll-up of daily dumps) corrects the
+// article, whichever comes first, and adds neither record as a second
+// copy (ID#HASH); the record the correction replaces is an older version.
+TEST(Index, ARollUpOfARecordAndItsCorrectionCorrectsTheArticle) {
+  const std::string text = ReadFile(Seed(0));
+  auto line = [&](const std::string& title) {
+    return nlohmann::json{{"id", "T"},
+                          {"text", text},
+                          {"title", title},
+                          {"date", "2026-01-01"}}
+               .dump() +
+           "\n";
+  };
+  const std::string meta = "SELECT title FROM doc WHERE id = 'T'";
+  for (const bool correction_first : {false, true}) {
+    SCOPED_TRACE(correction_first ? "correction first" : "correction last");
+    TempDir d;
+    const std::string db = d / "news.db";
+    WriteFile(d / "day1.jsonl", line("Original"));
+    ASSERT_EQ(Scan({d / "day1.jsonl"}, db).index.added, 1u);
+    WriteFile(d / "week.jsonl", correction_first
+                                    ? line("Corrected") + line("Original")
+                                    : line("Original") + line("Corrected"));
+    const Report week = Scan({d / "week.jsonl"}, db);
+    EXPECT_EQ(week.index.added, 0u);
+    EXPECT_EQ(week.index.corrected.size(), 1u);
+    ASSERT_EQ(week.index.older.size(), 1u);
+    EXPECT_EQ(week.documents[week.index.older[0]].title, "Original");
+    EXPECT_EQ(SqlText(db, meta), "Corrected\n");
+    EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1);
+    // The same roll-up again, and day 1 again: nothing added, the
+    // correction stays.
+    const Report again = Scan({d / "week.jsonl"}, db);
+    EXPECT_EQ(again.index.added, 0u);
+    EXPECT_TRUE(again.index.corrected.empty());
+    EXPECT_EQ(again.index.older.size(), 1u);
+    EXPECT_EQ(Scan({d / "day1.jsonl"}, db).index.added, 0u);
+    EXPECT_EQ(SqlText(db, meta), "Corrected\n");
+    EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1);
+  }
+}
+
 // Review 44b: an index named as a report of --out or as an input (02), and
 // usage errors found only once the index was open (05), and a refusal's
 // hint naming a flag scan does not have (07).
