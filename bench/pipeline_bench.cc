@@ -440,6 +440,17 @@ void BM_RealAnalyzeUnits(benchmark::State& state) {
 }
 BENCHMARK(BM_RealAnalyzeUnits);
 
+// As the scan's units step analyzes: into one reused buffer, without the
+// capitals only the scorer reads.
+void BM_RealAnalyzeUnitsInto(benchmark::State& state) {
+  UnitTerms t;
+  RunUnits(state, [&](const RealUnits& u, size_t i) {
+    Analyzer().AnalyzeInto(u.sentences[i], &t, /*with_capitals=*/false);
+    benchmark::DoNotOptimize(t);
+  });
+}
+BENCHMARK(BM_RealAnalyzeUnitsInto);
+
 const ClaimScorer& Scorer() {
   static const ClaimScorer* s =
       new ClaimScorer(*ClaimScorer::Create(ClaimScorerOptions{}));

@@ -1622,6 +1622,39 @@ TEST(Cli, GenerateRefusesTruthOverOutAndUnreadableSources) {
   EXPECT_TRUE(std::filesystem::is_empty(d.path())) << "a temporary was left";
 }
 
+// Review 48a: the truth file's name whatever the extension's case, words
+// per article bounded (one over scan's record limit was written), a source
+// of few sentences warned of, and --threads as scan spells it.
+TEST(Cli, GenerateNamesBoundsAndWarns) {
+  TempDir d;
+  auto r =
+      RunRefrain("generate --docs 30 --seed 3 --out " + (d / "A.JSONL.GZ"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(d / "A.truth.tsv"));
+  EXPECT_FALSE(std::filesystem::exists(d / "A.JSONL.GZ.truth.tsv"));
+  EXPECT_EQ(r.err, "");
+  r = RunRefrain("generate --docs 5 --out " + (d / "big.jsonl") +
+                 " --min-words 10 --max-words 1000001");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--max-words <= 1000000"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "big.jsonl"));
+  r = RunRefrain("generate --docs 20 --out " + (d / "few.jsonl") +
+                 " --source " + CorpusDir());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --source holds only "), std::string::npos)
+      << r.err;
+  // The same bytes at one thread and at two.
+  for (const char* threads : {"1", "2"}) {
+    r = RunRefrain(std::string("generate --docs 300 --seed 9 --threads ") +
+                   threads + " --out " + (d / threads) + ".jsonl");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(ReadFile(d / "1.jsonl"), ReadFile(d / "2.jsonl"));
+  EXPECT_EQ(ReadFile(d / "1.truth.tsv"), ReadFile(d / "2.truth.tsv"));
+  r = RunRefrain("generate --docs 5 --threads -1 --out " + (d / "t.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+}
+
 TEST(Cli, InputEncoding) {
   TempDir d;
   WriteFile(d / "in/a.txt", "Caf\xE9 au lait, le caf\xE9 est servi.\nBody.\n");

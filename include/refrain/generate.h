@@ -5,10 +5,17 @@
 // (every sentence of the .txt/.jsonl inputs under `source_paths`) or, with no
 // source, from a Zipf(1.1) vocabulary of 50,000 pseudo-words. A fraction of
 // the output documents are planted near-duplicates of an earlier base
-// article: a copy with a chosen fraction of its words replaced, sentences
-// moved, and a header or footer line added, so their Jaccard similarity
-// spreads over 0.5..1. The exact Jaccard of every planted pair (computed with
-// the scan's own shingling) goes to the ground-truth file.
+// article: a copy with a fraction of its words replaced (drawn per copy,
+// up to 10%), two sentences swapped in half of the copies, and a header
+// line (30% of copies) and a footer line (30%), so their Jaccard
+// similarity spreads over about 0.3..1 (20,000 documents, seed 42: a
+// quarter under 0.5, 11% at 0.9 or more; review 48a-01). The exact Jaccard
+// of every planted pair (computed with the scan's own shingling) goes to
+// the ground-truth file.
+//
+// A source of few sentences makes unrelated articles share many of them:
+// with the five articles of corpus/, unrelated pairs reach Jaccard 0.6.
+// GenerateStats::source_sentences tells how many there were.
 #ifndef REFRAIN_GENERATE_H_
 #define REFRAIN_GENERATE_H_
 
@@ -32,11 +39,13 @@ struct GenerateOptions {
   // the end, as is the truth file: an interrupted run leaves neither.
   // Required.
   std::string out;
-  // Ground truth, TSV "a<TAB>b<TAB>jaccard" per planted pair: each planted
-  // copy with the article it was made from. Two copies of one article are
-  // not listed, though they may be near-duplicates of each other: the file
-  // measures recall, not precision. Default: `out` with its extensions
-  // replaced by ".truth.tsv".
+  // Ground truth, TSV "base<TAB>copy<TAB>jaccard" per planted pair, no
+  // header: the id of the article a copy was made from, the copy's id
+  // (always after it), and their Jaccard similarity to 6 decimals. Two
+  // copies of one article are not listed, though they may be
+  // near-duplicates of each other: the file measures recall, not
+  // precision. Default: `out` with its extensions (any case) replaced by
+  // ".truth.tsv".
   std::string truth;
   // Fraction of documents that are planted near-duplicates. Default 0.1;
   // range [0, 0.9].
@@ -45,7 +54,8 @@ struct GenerateOptions {
   // sentences are drawn until it is reached, so an article runs up to one
   // sentence past it (a bound for the target, not the text). Defaults 150
   // / 650: a mean of about 400, like the BBC News corpus (384
-  // words/article).
+  // words/article). At most 1,000,000 (about 7 MB of text, under scan's
+  // --max-record-bytes).
   uint32_t min_words = 150;
   uint32_t max_words = 650;
   // Optional source corpus whose sentences are resampled. Default none.
@@ -58,6 +68,8 @@ struct GenerateStats {
   uint64_t docs = 0;
   uint64_t planted_pairs = 0;
   uint64_t text_bytes = 0;
+  // Sentences of the source corpus resampled (0: the Zipf vocabulary).
+  uint64_t source_sentences = 0;
 };
 
 // Writes the corpus and its ground truth. Parallel; deterministic for a seed

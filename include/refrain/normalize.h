@@ -58,9 +58,11 @@ struct Token {
   uint32_t end = 0;
   // True when a sentence or line boundary separates this token from the
   // previous one: a line break, or one of . ! ? ; : followed by white space
-  // (or the ideographic full stop). A cheap heuristic, not ICU sentence
-  // breaking: "Dr. Smith" also counts as a boundary, which is harmless for
-  // shingling (see shingle.h).
+  // (or the ideographic full stop), with closing quotation marks and
+  // brackets (" ' ), as normalization leaves them) allowed between the two:
+  // `said." Next`, `hide?'" Next` (review 48a-10: the rule as written before
+  // left them out). A cheap heuristic, not ICU sentence breaking: "Dr. Smith"
+  // also counts as a boundary, which is harmless for shingling (see shingle.h).
   bool starts_run = false;
 };
 

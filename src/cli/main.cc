@@ -1169,9 +1169,30 @@ int WriteScanOutputs(const ScanFlags& f,
   return UnreadOrStrict(f, *report);
 }
 
-int RunGenerateCommand(const refrain::GenerateOptions& o) {
+struct GenerateFlags {
+  refrain::GenerateOptions options;
+  int threads = 0;  // 0: DefaultThreadCount(), as scan's --threads.
+};
+
+int RunGenerateCommand(const GenerateFlags& f) {
+  const refrain::GenerateOptions& o = f.options;
+  if (f.threads > 0) omp_set_num_threads(f.threads);
   absl::StatusOr<refrain::GenerateStats> st = refrain::Generate(o);
   if (!st.ok()) return Fail(st.status());
+  // An article draws about 20 sentences: from a few thousand, unrelated
+  // articles share some, and near-duplicates the truth file does not list
+  // appear (review 48a-02: one 370-word source article gave 9,528
+  // unplanted pairs at Jaccard 0.8 in 1,000 documents).
+  constexpr uint64_t kFewSentences = 5000;
+  if (st->source_sentences > 0 && st->source_sentences < kFewSentences) {
+    std::cerr << absl::StrFormat(
+        "refrain: warning: --source holds only %d sentences: unrelated "
+        "generated articles share sentences and may be near-duplicates "
+        "that the truth file does not list (it lists planted pairs: it "
+        "measures recall, not precision); a source of %d sentences or "
+        "more avoids it\n",
+        st->source_sentences, kFewSentences);
+  }
   std::cout << absl::StrFormat(
       "generated %d documents (%.1f MB of text), %d planted pairs -> %s\n",
       st->docs, st->text_bytes / 1e6, st->planted_pairs, o.out);
@@ -1853,7 +1874,8 @@ int main(int argc, char** argv) {
                                  &compare.options.segment);
   compare.claim_flags = AddClaimFlags(compare_cmd, &compare.options.claims);
 
-  refrain::GenerateOptions generate;
+  GenerateFlags generate_flags;
+  refrain::GenerateOptions& generate = generate_flags.options;
   CLI::App* generate_cmd = app.add_subcommand(
       "generate",
       "Write a benchmark corpus (JSONL, optionally .gz/.zst) with planted "
@@ -1871,9 +1893,10 @@ int main(int argc, char** argv) {
       ->required();
   generate_cmd->add_option(
       "--truth", generate.truth,
-      "Ground-truth TSV (a, b, jaccard) of each planted copy and the article "
-      "it was made from (two copies of one article are not listed: it "
-      "measures recall); default OUT stem + .truth.tsv");
+      "Ground-truth TSV, no header: base id, copy id, Jaccard (6 decimals) "
+      "of each planted copy and the article it was made from (two copies "
+      "of one article are not listed: it measures recall); default OUT "
+      "stem + .truth.tsv");
   generate_cmd
       ->add_option("--duplicates", generate.duplicate_fraction,
                    "Fraction of documents that are planted near-duplicates, "
@@ -1886,7 +1909,15 @@ int main(int argc, char** argv) {
                    "reached, so an article ends up to one sentence longer, "
                    "and a copy may gain a header or footer")
       ->capture_default_str();
-  generate_cmd->add_option("--max-words", generate.max_words, "See --min-words")
+  generate_cmd
+      ->add_option("--max-words", generate.max_words,
+                   "See --min-words (at most 1000000)")
+      ->capture_default_str();
+  generate_cmd
+      ->add_option("--threads", generate_flags.threads,
+                   "Worker threads, 0 = as scan's --threads 0; the output "
+                   "is the same bytes whatever the count (0..1024)")
+      ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   generate_cmd->add_option(
       "--source", generate.source_paths,
@@ -2016,7 +2047,7 @@ int main(int argc, char** argv) {
   } else if (compare_cmd->parsed()) {
     code = RunCompareCommand(compare);
   } else if (generate_cmd->parsed()) {
-    code = RunGenerateCommand(generate);
+    code = RunGenerateCommand(generate_flags);
   } else if (eval_pairs_cmd->parsed()) {
     code = RunEvalPairsCommand(eval_pairs);
   } else if (index_stats_cmd->parsed()) {
