@@ -2465,10 +2465,11 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
     }
     return false;
   };
+  // The negation's cue as UnitTerms::tokens holds it (0: none).
   auto negates = [&](const Side& s, const std::vector<uint8_t>& best,
-                     const Side& o) {
+                     const Side& o) -> uint64_t {
     // Without the words' places (a unit built by hand), none is negated.
-    if (s.terms->stem_positions.size() < s.n) return false;
+    if (s.terms->stem_positions.size() < s.n) return 0;
     for (const UnitTerms::Negation& neg : s.terms->negations) {
       if (neg.denial && !neg.before_to) continue;
       for (size_t i = 0; i < s.n; ++i) {
@@ -2489,14 +2490,20 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
         if (neg.denial
                 ? q == verb && !figure && best[i] >= kSynonym && stated(s, i, o)
                 : best[i] == kExact && q <= neg.cue + 3) {
-          return true;
+          // A cue the unit holds but did not tokenize (built by hand)
+          // still negates.
+          return neg.cue < s.terms->tokens.size() ? s.terms->tokens[neg.cue]
+                                                  : uint64_t{1};
         }
       }
     }
-    return false;
+    return 0;
   };
-  c.negation = (negates(a, best_a, b) && b.terms->negations.empty()) ||
-               (negates(b, best_b, a) && a.terms->negations.empty());
+  if (b.terms->negations.empty()) c.negation_cue = negates(a, best_a, b);
+  if (c.negation_cue == 0 && a.terms->negations.empty()) {
+    c.negation_cue = negates(b, best_b, a);
+  }
+  c.negation = c.negation_cue != 0;
   // A side hedges the shared claim if the first content word after a
   // hedge, at most two stop words on and in its clause, is one the other
   // side holds, or a synonym or relative of it: the word hedged ("is

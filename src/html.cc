@@ -48,6 +48,19 @@ bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+// The UTF-8 of the windows-1252 character of byte 0x80-0x9F, as HTML maps
+// a numeric character reference to a C1 control ("" for the five bytes
+// windows-1252 leaves undefined, which stay as they are).
+std::string_view Windows1252C1(unsigned char b) {
+  static constexpr std::string_view kC1[32] = {
+      "\u20AC", "",       "\u201A", "\u0192", "\u201E", "\u2026", "\u2020",
+      "\u2021", "\u02C6", "\u2030", "\u0160", "\u2039", "\u0152", "",
+      "\u017D", "",       "",       "\u2018", "\u2019", "\u201C", "\u201D",
+      "\u2022", "\u2013", "\u2014", "\u02DC", "\u2122", "\u0161", "\u203A",
+      "\u0153", "",       "\u017E", "\u0178"};
+  return kC1[b - 0x80];
+}
+
 // Builds the text: HTML white space collapsed, lines ended at blocks.
 class TextBuilder {
  public:
@@ -64,13 +77,23 @@ class TextBuilder {
         ++s;
         continue;
       }
-      if (line_ && !out_.empty()) {
-        out_.push_back('\n');
-      } else if (space_ && !out_.empty() && !line_start_) {
-        out_.push_back(' ');
+      // A C1 control (U+0080-U+009F): what libxml2 gives for &#146;, a
+      // reference legacy pages use for curly quotes. Browsers show the
+      // windows-1252 character instead ("&#146;" is ’, "&#128;" €; HTML's
+      // numeric character reference table), and so does the text: as
+      // controls, "minister’s" read "ministers" and “...” was no quote
+      // (review 48b-01).
+      if (c == 0xC2 && static_cast<unsigned char>(s[1]) >= 0x80 &&
+          static_cast<unsigned char>(s[1]) <= 0x9F) {
+        if (const std::string_view w =
+                Windows1252C1(static_cast<unsigned char>(s[1]));
+            !w.empty()) {
+          Put(w);
+          ++s;
+          continue;
+        }
       }
-      line_ = space_ = line_start_ = false;
-      out_.push_back(*s);
+      Put(std::string_view(s, 1));
     }
   }
   void EndLine() {
@@ -83,6 +106,18 @@ class TextBuilder {
   std::string Take() { return std::move(out_); }
 
  private:
+  // Writes `bytes` (one character, or one byte of one), after the space
+  // or line break due before it.
+  void Put(std::string_view bytes) {
+    if (line_ && !out_.empty()) {
+      out_.push_back('\n');
+    } else if (space_ && !out_.empty() && !line_start_) {
+      out_.push_back(' ');
+    }
+    line_ = space_ = line_start_ = false;
+    out_.append(bytes);
+  }
+
   std::string out_;
   bool space_ = false;      // White space seen since the last character.
   bool line_ = false;       // A line break is due before the next one.

@@ -33,6 +33,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "claims_internal.h"
+#include "hash.h"
 #include "refrain/claim_score.h"
 #include "refrain/normalize.h"
 #include "refrain/report.h"
@@ -47,9 +48,18 @@ namespace {
 
 // Appends `s` with the five HTML-significant characters escaped: safe in
 // text content and in quoted attribute values. Control characters other
-// than white space become U+FFFD.
+// than white space become U+FFFD, C1 controls (U+0080-U+009F: a feed's
+// windows-1252 quotes decoded as Latin-1) too (review 48b-05).
 void Esc(std::string& out, std::string_view s) {
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() &&
+        static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      out += "&#xFFFD;";
+      ++i;
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";
@@ -1375,12 +1385,16 @@ class Page {
       std::set<std::string> opposed;
       // The words of each cue by which it hedges ({"tipped", "to"}).
       std::set<std::vector<std::string>> hedges;
-      bool negates = false;
+      // The negation words that negate what another statement states
+      // (Contrast::negation_cue): only those are marked, not every
+      // negation word of the statement (review 47c-07); every one for a
+      // contrast that does not name its cue (0).
+      std::set<uint64_t> negating;
       for (size_t mi : ms) {
         const ClaimMatch& m = c.matches[mi];
         if (m.a != u && m.b != u) continue;
         const ClaimScorer::Contrast& o = c.ContrastOf(m);
-        negates = negates || o.negation;
+        if (o.negation) negating.insert(o.negation_cue);
         // Swapped roles may be names of several words ("united states").
         for (const std::string* opposed_words :
              {m.a == u ? &o.antonym_a : &o.antonym_b, &o.swapped_first,
@@ -1405,7 +1419,9 @@ class Page {
         const Word& w = ws[j];
         // One mark a word: a negation word with a key ("never", "without")
         // may be shared too, and two marks of one span repeat the text.
-        if (negates && w.negation) {
+        if (w.negation && !negating.empty() &&
+            (negating.contains(0) || negating.contains(internal::HashBytes(
+                                         w.token, internal::kTokenSeed)))) {
           marked.push_back(Mark{w.span, Mark::kOpposed});
           continue;
         }
@@ -2196,19 +2212,28 @@ class Page {
     Esc(h, text.substr(pos));
     h += "</div>\n";
     if (text.size() < doc.text.size()) {
-      // A matched passage past the cut has no highlight here: it is said.
-      size_t past = 0;
+      // A matched passage past the cut has no highlight here, and one
+      // across it half of one (review 48b-06: both were "not
+      // highlighted"): it is said.
+      size_t past = 0, across = 0;
       for (uint32_t unit : units) {
-        past += r_.claims.units[unit].span.end > len ? 1 : 0;
+        const Span sp = r_.claims.units[unit].span;
+        past += sp.begin >= text.size() ? 1 : 0;
+        across += sp.begin < text.size() && sp.end > text.size() ? 1 : 0;
       }
       absl::StrAppend(&h, "<p class=\"note\">Cut after ", text.size(), " of ",
                       doc.text.size(), " bytes");
       if (past > 0) {
         absl::StrAppend(&h, "; ",
                         Plural(past, "matched passage", "matched passages"),
-                        " past the cut, not highlighted here (in report.json "
-                        "and claims.csv)");
+                        " past the cut, not highlighted here");
       }
+      if (across > 0) {
+        absl::StrAppend(&h, "; ",
+                        Plural(across, "matched passage", "matched passages"),
+                        " across the cut, highlighted up to it");
+      }
+      if (past + across > 0) h += " (whole in report.json and claims.csv)";
       h += ".</p>\n";
     }
     h += "</details>\n";

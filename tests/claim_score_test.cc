@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "claim_model.h"
+#include "hash.h"
 #include "test_util.h"
 #include "wordnet.h"
 
@@ -1121,9 +1122,11 @@ ClaimScorer::Contrast ContrastOf(std::string_view a, std::string_view b) {
 
 // The contrasts a test expects, built field by field (aggregate
 // initialization with fields left out is a -Wextra warning).
-ClaimScorer::Contrast Negated() {
+// Negated by `cue` (as normalized: "not", "failed").
+ClaimScorer::Contrast Negated(std::string_view cue) {
   ClaimScorer::Contrast c;
   c.negation = true;
+  c.negation_cue = internal::HashBytes(cue, internal::kTokenSeed);
   return c;
 }
 ClaimScorer::Contrast Antonyms(std::string a, std::string b) {
@@ -1143,11 +1146,11 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
   using C = ClaimScorer::Contrast;
   EXPECT_EQ(ContrastOf("The board did not approve the merger on Friday",
                        "The board approved the merger on Friday"),
-            Negated());
+            Negated("not"));
   EXPECT_EQ(ContrastOf("Russia will supply wheat to Afghanistan this winter",
                        "Russia will not supply wheat to Afghanistan this "
                        "winter"),
-            Negated());
+            Negated("not"));
   // Words that negate without a negation word count for the other side:
   // no opposites (BBC matches flagged for want of them).
   EXPECT_EQ(ContrastOf("Parker has not recovered from a trapped nerve in "
@@ -1167,19 +1170,19 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "his neck",
                        "Parker has recovered from a trapped nerve in his "
                        "neck"),
-            Negated());
+            Negated("not"));
   // A verb of denial before "to" negates the word after it, against a
   // side that negates nothing (review 46a-04); its other words do not.
   EXPECT_EQ(ContrastOf("The city council approved the new budget for road "
                        "repairs on Tuesday",
                        "The city council failed to approve the new budget "
                        "for road repairs on Tuesday"),
-            Negated());
+            Negated("failed"));
   EXPECT_EQ(ContrastOf("The minister refused to rule out a rise in income "
                        "tax next year",
                        "The minister ruled out a rise in income tax next "
                        "year"),
-            Negated());
+            Negated("refused"));
   EXPECT_EQ(ContrastOf("The minister refused calls to rule out a rise in "
                        "income tax next year",
                        "The minister ruled out a rise in income tax next "
@@ -1199,12 +1202,12 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "the long dispute",
                        "The government paid its suppliers during the long "
                        "dispute"),
-            Negated());
+            Negated("failed"));
   EXPECT_EQ(ContrastOf("The city council has yet to approve the new budget "
                        "for road repairs",
                        "The city council approved the new budget for road "
                        "repairs"),
-            Negated());
+            Negated("yet"));
   EXPECT_EQ(ContrastOf("Workers would strike if the company failed to "
                        "increase wages for its factory staff",
                        "The company will increase wages for its factory "
@@ -1232,6 +1235,7 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
         std::tuple{"was unable", "was able", "unable", "able"}}) {
     C negated_opposed = Antonyms(cue_x, cue_y);
     negated_opposed.negation = true;
+    negated_opposed.negation_cue = Negated(cue_x).negation_cue;
     EXPECT_EQ(ContrastOf(absl::StrCat("The city council ", x,
                                       " to approve the new budget for road "
                                       "repairs"),
@@ -1250,19 +1254,19 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "regulators in Brussels",
                        "The deal was approved by the competition regulators "
                        "in Brussels"),
-            Negated());
+            Negated("yet"));
   // "declined to" and "the failure to" negate the verb after "to" too;
   // "declined" alone, or before a figure, is a fall.
   EXPECT_EQ(ContrastOf("The minister declined to comment on the report "
                        "about the hospital closures",
                        "The minister commented on the report about the "
                        "hospital closures"),
-            Negated());
+            Negated("declined"));
   EXPECT_EQ(ContrastOf("The board's failure to approve the merger with its "
                        "rival surprised investors",
                        "The board approved the merger with its rival, "
                        "investors said"),
-            Negated());
+            Negated("failure"));
   EXPECT_EQ(ContrastOf("Shares in the retailer declined to 250 pence on "
                        "Monday after the profit warning",
                        "Shares in the retailer were at 250 pence on Monday "

@@ -28,6 +28,14 @@ TEST(Html, TextOfMarkup) {
   // Character references, named and numeric; &nbsp; is a space.
   EXPECT_EQ(HtmlToText("Tom &amp; Jerry&nbsp;&#8220;x&#x201D; &lt;b&gt;"),
             "Tom & Jerry \u201Cx\u201D <b>");
+  // A numeric reference to a C1 control is the windows-1252 character a
+  // browser shows (review 48b-01); the five bytes that table leaves
+  // undefined stay as they are.
+  EXPECT_EQ(HtmlToText("The minister&#146;s &#147;view&#148; &#150; "
+                       "&#128;4bn&#133; &#x9F;"),
+            "The minister\u2019s \u201Cview\u201D \u2013 \u20AC4bn\u2026 "
+            "\u0178");
+  EXPECT_EQ(HtmlToText("a&#129;b"), "a\u0081b");
   // What a reader does not see is left out.
   EXPECT_EQ(HtmlToText("<head><title>T</title><style>p{}</style></head>"
                        "<script>var s = 1;</script><p>Seen</p>"

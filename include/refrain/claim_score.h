@@ -393,6 +393,11 @@ class ClaimScorer {
     // merger"; "he did not say that the board approved it" negates no
     // shared word there).
     bool negation = false;
+    // With `negation`, the word that negates (the first cue that does), as
+    // UnitTerms::tokens holds it: a hash of the normalized token. report.html
+    // marks that word, not every negation word of the statement (review
+    // 47c-07). Not part of report.json.
+    uint64_t negation_cue = 0;
     // The first two words, one of each side, that WordNet calls antonyms
     // (in the most frequent senses) and that the other side does not hold
     // as well: "rose" / "fell", "admitted" / "denied", "won" / "lost".
