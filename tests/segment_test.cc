@@ -237,6 +237,68 @@ TEST(Segment, SentencesNeverCrossParagraphs) {
                                       "And goes on."}));
 }
 
+// Hard-wrapped text (review 48b-03: every line was a unit of its own):
+// lines that run a sentence on are one paragraph, its sentences and
+// quotes cross the line breaks, and the offsets still quote the text. A
+// headline line and text of one paragraph a line stay as they were.
+TEST(Segment, HardWrappedLinesAreJoined) {
+  for (const std::string_view eol : {"\n", "\r\n", "\r"}) {
+    SCOPED_TRACE(eol == "\n" ? "LF" : eol == "\r\n" ? "CRLF" : "CR");
+    std::string t;
+    for (const char* line :
+         {"Railway rescue approved", "",
+          "Officials met late into the evening to discuss the",
+          "budget. The minister said on Tuesday that the",
+          "national railway will receive \u201Cfour billion",
+          "euros in emergency funding\u201D next year. Unions welcomed the "
+          "plan,",
+          "while warning that the details remained", "unclear."}) {
+      if (!t.empty() || line != std::string_view("Railway rescue approved")) {
+        t += eol;
+      }
+      t += line;
+    }
+    const Segmentation s = Segment(t, {});
+    const std::string nl(eol);
+    EXPECT_EQ(Texts(t, s.paragraphs),
+              (std::vector<std::string>{
+                  "Railway rescue approved",
+                  "Officials met late into the evening to discuss the" + nl +
+                      "budget. The minister said on Tuesday that the" + nl +
+                      "national railway will receive \u201Cfour billion" + nl +
+                      "euros in emergency funding\u201D next year. Unions "
+                      "welcomed the plan," +
+                      nl + "while warning that the details remained" + nl +
+                      "unclear."}));
+    EXPECT_EQ(
+        Texts(t, s.sentences),
+        (std::vector<std::string>{
+            "Railway rescue approved",
+            "Officials met late into the evening to discuss the" + nl +
+                "budget.",
+            "The minister said on Tuesday that the" + nl +
+                "national railway will receive \u201Cfour billion" + nl +
+                "euros in emergency funding\u201D next year.",
+            "Unions welcomed the plan," + nl +
+                "while warning that the details remained" + nl + "unclear."}));
+    EXPECT_EQ(Texts(t, s.quotes),
+              (std::vector<std::string>{"four billion" + nl +
+                                        "euros in emergency funding"}));
+  }
+  // One paragraph a line, each a sentence or a headline: not wrapped.
+  const std::string lines =
+      "Railway rescue approved\nOfficials met late into the evening.\nThe "
+      "minister said the railway will receive funds\nUnions welcomed the "
+      "plan.\nDetails remained unclear\nAnalysts expect more.";
+  EXPECT_EQ(Segment(lines, {}).paragraphs.size(), 6u);
+  // A few wraps among many lines that end their sentences: not wrapped.
+  const std::string few =
+      "One line ends here.\nTwo lines\nend here.\nThree lines\nend "
+      "here.\nFour ends.\nFive ends.\nSix ends.\nSeven ends.\nEight "
+      "ends.";
+  EXPECT_EQ(Segment(few, {}).paragraphs.size(), 10u);
+}
+
 TEST(Segment, QuotesOfAllStylesWithMinimumLength) {
   std::string t =
       "He said \"this is a straight quote here\" and “this is a curly quote "

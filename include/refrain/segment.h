@@ -27,7 +27,11 @@ absl::Status ValidateSegmentOptions(const SegmentOptions& options);
 struct Segmentation {
   // Non-empty lines (news text puts one paragraph per line, or separates
   // paragraphs by blank lines: both end up as one span per paragraph),
-  // trimmed of white space. Lines end at LF, CRLF or a lone CR.
+  // trimmed of white space. Lines end at LF, CRLF or a lone CR. In
+  // hard-wrapped text (at least three pairs of adjacent lines, and half of
+  // them, where a line ending in no . ! ? : ; is followed by one starting
+  // in lower case) the lines that run a sentence on are one paragraph,
+  // line breaks inside (JoinWrappedLines in segment.cc).
   std::vector<Span> paragraphs;
   // ICU sentences inside each paragraph (a sentence never crosses a
   // paragraph), trimmed. Ordered by position.
