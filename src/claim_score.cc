@@ -945,6 +945,21 @@ void AddHedge(std::string_view text, std::span<const Token> tokens, size_t i,
   hedges->push_back(std::move(h));
 }
 
+// Whether tokens[i] follows a determiner or a possessive: "the", "its",
+// "their", "this", "the council's".
+bool AfterDeterminer(std::string_view text, std::span<const Token> tokens,
+                     size_t i) {
+  if (i == 0) return false;
+  const std::string_view prev =
+      text.substr(tokens[i - 1].begin, tokens[i - 1].end - tokens[i - 1].begin);
+  static constexpr std::string_view kDeterminers[] = {
+      "the", "a",    "an", "its",  "their", "his",   "her",
+      "our", "your", "my", "this", "that",  "these", "those"};
+  return prev.ends_with("'s") ||
+         std::find(std::begin(kDeterminers), std::end(kDeterminers), prev) !=
+             std::end(kDeterminers);
+}
+
 }  // namespace
 
 bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
@@ -953,9 +968,11 @@ bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
       text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
   if (const DenialCue d = DenialCueOf(token, language);
       d == DenialCue::kBeforeTo || d == DenialCue::kOnlyBeforeTo) {
+    const bool noun = token == "failure" || token == "failures";
     return i + 1 < tokens.size() &&
            text.substr(tokens[i + 1].begin,
-                       tokens[i + 1].end - tokens[i + 1].begin) == "to";
+                       tokens[i + 1].end - tokens[i + 1].begin) == "to" &&
+           (!noun || AfterDeterminer(text, tokens, i));
   }
   return IsNegationCue(token, language) &&
          !(IsEnglishLanguage(language) && IsNumberSign(text, tokens, i));
@@ -1243,7 +1260,13 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
               ? t.substr(tokens[i + 1].begin,
                          tokens[i + 1].end - tokens[i + 1].begin)
               : std::string_view();
-      const bool before_to = info.denial_before_to && next == "to";
+      // "the failure to act", "the council's failure to", not "heart
+      // failure to rise" (review 48c-02): a noun cue wants a determiner.
+      const std::string_view self =
+          t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+      const bool noun = self == "failure" || self == "failures";
+      const bool before_to = info.denial_before_to && next == "to" &&
+                             (!noun || AfterDeterminer(t, tokens, i));
       if (next != "by" && (before_to || !info.denial_only_before_to)) {
         // "did not fail to approve" affirms: the two cancel (review 47b-06).
         const bool doubled = before_to && !out.negations.empty() &&

@@ -400,11 +400,24 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
   }
   // The better of two claims: a correction of the indexed text's metadata,
   // the same record, then the more similar, then the document's own name,
-  // then by name and document (deterministic). The correction goes first:
-  // a dump that holds the indexed record and a correction of it (a weekly
-  // roll-up of daily dumps) corrects the article, whichever comes first in
-  // it, as a dump holding the correction alone would (review 47b-05).
+  // then by name and document (deterministic). A dump that holds the
+  // indexed record and a correction of it (a weekly roll-up of daily
+  // dumps) corrects the article when the correction is the newer: dated
+  // later, or, dated alike, after the record in the dump (review 47b-05).
   auto better = [&](const Candidate& a, const Candidate& b) {
+    // Of the indexed record and a correction of it, or of two corrections,
+    // in one dump: the later dated, else the later in the dump (a feed
+    // appends its corrections). Review 48c-11: the first correction won
+    // whatever the dates; and a correction that beat the indexed record
+    // whatever its place undid the winner of two corrections on the next
+    // run of the same dump, back and forth.
+    if (a.doc != b.doc && (a.corrects || b.corrects) &&
+        (a.corrects || a.exact) && (b.corrects || b.exact)) {
+      const std::optional<absl::Time> da = ParseDate(docs[a.doc].date);
+      const std::optional<absl::Time> db = ParseDate(docs[b.doc].date);
+      if (da && db && *da != *db) return *da > *db;
+      return a.doc > b.doc;
+    }
     if (a.corrects != b.corrects) return a.corrects;
     if (a.exact != b.exact) return a.exact;
     if (a.same_text != b.same_text) return a.same_text;

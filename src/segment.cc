@@ -677,16 +677,22 @@ bool StartsLower(std::string_view line) {
 // Hard-wrapped text (a wire feed or a newsletter at 72 columns: "the
 // national\nrailway company") has a line break inside sentences, where
 // each line would be a paragraph and so a claim unit of its own (review
-// 48b-03). The text is read as wrapped when at least three pairs of
-// adjacent lines, and half of all such pairs, run a sentence on: the
-// first ends in no . ! ? : ; and the next starts in lower case. Then
-// every such pair is joined, and a long line (60% of the longest or more)
-// that ends in none of these joins the line after it whatever its case
-// ("the\nRailway Authority"); the first line (a headline) never joins.
-// Text without wraps (one paragraph a line, or blank lines between) is
-// left as it was. Joined lines are one paragraph, whose line breaks the
-// sentence breaker reads as spaces.
-void JoinWrappedLines(std::string_view text, std::vector<Span>* paragraphs) {
+// 48b-03). A line that ends in no . ! ? : ; and is followed by one that
+// starts in lower case runs a sentence on. The text is read as wrapped
+// when at least three pairs of adjacent lines run a sentence on, and half
+// of the pairs whose first line ends in none of those do (the others: a
+// headline, a byline, a break before a name). Then each pair that runs a
+// sentence on is joined, and only those: a line before a capital, a
+// bullet or a figure stays apart, as a headline, a list item, a table row
+// or a boilerplate line next to a line of the article's own do (review
+// 48c-05..09; a sentence broken before a name stays broken there). Text
+// without wraps (one paragraph a line, or blank lines between) is left as
+// it was. Joined lines are one paragraph, whose line breaks the sentence
+// breaker reads as spaces. In English a line that ends in a word no
+// sentence or heading ends in ("the", "of", "by", ...) joins the next
+// whatever its case: "strike by the\nRailway Authority".
+void JoinWrappedLines(std::string_view text, bool english,
+                      std::vector<Span>* paragraphs) {
   std::vector<Span>& p = *paragraphs;
   if (p.size() < 4) return;
   auto line = [&](size_t i) { return text.substr(p[i].begin, p[i].size()); };
@@ -700,22 +706,37 @@ void JoinWrappedLines(std::string_view text, std::vector<Span>* paragraphs) {
         (gap.find("\r\n") != std::string_view::npos ? 1 : 0));
     return breaks == 1;
   };
-  size_t pairs = 0, wrapped = 0, longest = 0;
+  // The last word of a line, ASCII lower-cased.
+  auto ends_in_function_word = [&](size_t i) {
+    static constexpr std::string_view kWords[] = {
+        "the",   "a",   "an",   "of",   "to",   "by", "in",   "on",
+        "at",    "for", "from", "with", "and",  "or", "that", "its",
+        "their", "his", "her",  "into", "than", "as"};
+    const std::string_view l = line(i);
+    size_t b = l.size();
+    while (b > 0 && absl::ascii_isalpha(static_cast<unsigned char>(l[b - 1]))) {
+      --b;
+    }
+    if (b == l.size() || (b > 0 && l[b - 1] != ' ')) return false;
+    const std::string w = absl::AsciiStrToLower(std::string(l.substr(b)));
+    return std::find(std::begin(kWords), std::end(kWords), w) !=
+           std::end(kWords);
+  };
+  std::vector<char> runs_on(p.size(), 0);  // Pair (i, i + 1) runs on.
+  std::vector<char> held(p.size(), 0);     // Line i ends in a function word.
+  size_t open = 0, on = 0;
   for (size_t i = 0; i + 1 < p.size(); ++i) {
-    longest = std::max<size_t>(longest, p[i].size());
-    if (!adjacent(i)) continue;
-    ++pairs;
-    wrapped += !EndsClause(line(i)) && StartsLower(line(i + 1)) ? 1 : 0;
+    if (!adjacent(i) || EndsClause(line(i))) continue;
+    ++open;
+    runs_on[i] = StartsLower(line(i + 1)) ? 1 : 0;
+    held[i] = english && ends_in_function_word(i) ? 1 : 0;
+    on += runs_on[i];
   }
-  if (wrapped < 3 || wrapped * 2 < pairs) return;
+  if (on < 3 || on * 2 < open) return;
   std::vector<Span> joined;
   joined.push_back(p[0]);
   for (size_t i = 1; i < p.size(); ++i) {
-    const size_t prev = i - 1;
-    const bool join =
-        prev > 0 && adjacent(prev) && !EndsClause(line(prev)) &&
-        (StartsLower(line(i)) || p[prev].size() * 10 >= longest * 6);
-    if (join) {
+    if (runs_on[i - 1] || held[i - 1]) {
       joined.back().end = p[i].end;
     } else {
       joined.push_back(p[i]);
@@ -747,16 +768,16 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
                &seg.paragraphs);
     pos = nl + 1;
   }
-  JoinWrappedLines(text, &seg.paragraphs);
-
-  icu::BreakIterator* it = SentenceIterator(options.locale);
-  const std::span<const std::string_view> months =
-      OrdinalMonths(options.locale);
   const std::string_view language =
       std::string_view(options.locale)
           .substr(0, options.locale.find_first_of("_-@"));
   const bool english = language == "en";
   const bool russian = language == "ru";
+  JoinWrappedLines(text, english, &seg.paragraphs);
+
+  icu::BreakIterator* it = SentenceIterator(options.locale);
+  const std::span<const std::string_view> months =
+      OrdinalMonths(options.locale);
   for (const Span& p : seg.paragraphs) {
     if (it == nullptr) {
       seg.sentences.push_back(p);

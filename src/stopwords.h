@@ -85,8 +85,8 @@ bool IsNegationCue(std::string_view word,
 // "instead of", "least", "lack"): kWord; or one that, before "to", negates
 // the verb after it as "did not" would ("failed to approve", "refused to
 // pay", "unable to pay"): kBeforeTo; or a word that negates only so
-// ("has yet to approve", "declined to comment", "the failure to act"):
-// kOnlyBeforeTo. English only.
+// ("has yet to approve", "the failure to act"): kOnlyBeforeTo. English
+// only.
 // Not a negation for the scorer's features, a cue for ClaimScorer::Contrasts
 // ("pleaded not guilty to charges" / "denied the charges" agree).
 enum class DenialCue : uint8_t { kNone, kWord, kBeforeTo, kOnlyBeforeTo };

@@ -1255,13 +1255,25 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "The deal was approved by the competition regulators "
                        "in Brussels"),
             Negated("yet"));
-  // "declined to" and "the failure to" negate the verb after "to" too;
-  // "declined" alone, or before a figure, is a fall.
+  // "the failure to" negates the verb after "to" too; "failure" without
+  // a determiner is no cue ("heart failure to rise", review 48c-02), and
+  // "declined to" none (a fall as often as a refusal: "declined to record
+  // lows", review 48c-01), nor is a figure after any cue a verb.
   EXPECT_EQ(ContrastOf("The minister declined to comment on the report "
                        "about the hospital closures",
                        "The minister commented on the report about the "
                        "hospital closures"),
-            Negated("declined"));
+            C());
+  EXPECT_EQ(ContrastOf("Shares in the retailer declined to record lows on "
+                       "Monday after the profit warning",
+                       "Shares in the retailer hit record lows on Monday "
+                       "after the profit warning"),
+            C());
+  EXPECT_EQ(ContrastOf("Doctors expect cases of heart failure to rise "
+                       "sharply among older patients this winter",
+                       "Cases of heart failure rose sharply among older "
+                       "patients this winter, doctors said"),
+            C());
   EXPECT_EQ(ContrastOf("The board's failure to approve the merger with its "
                        "rival surprised investors",
                        "The board approved the merger with its rival, "

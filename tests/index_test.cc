@@ -3499,43 +3499,59 @@ TEST(Index, AnEarlierDeliveryDoesNotUndoACorrection) {
 
 // Review 47b-05: a dump holding an indexed article's record and a
 // correction of its metadata (a weekly roll-up of daily dumps) corrects the
-// article, whichever comes first, and adds neither record as a second
-// copy (ID#HASH); the record the correction replaces is an older version.
+// article when the correction is the newer (dated later, or after the
+// record), and adds neither record as a second copy (ID#HASH); the record
+// that loses is an older version. Two corrections: the newer wins, and a
+// rerun of the same dump keeps it (review 48c-11).
 TEST(Index, ARollUpOfARecordAndItsCorrectionCorrectsTheArticle) {
   const std::string text = ReadFile(Seed(0));
-  auto line = [&](const std::string& title) {
-    return nlohmann::json{{"id", "T"},
-                          {"text", text},
-                          {"title", title},
-                          {"date", "2026-01-01"}}
+  auto line = [&](const std::string& title,
+                  const std::string& date = "2026-01-01") {
+    return nlohmann::json{
+               {"id", "T"}, {"text", text}, {"title", title}, {"date", date}}
                .dump() +
            "\n";
   };
   const std::string meta = "SELECT title FROM doc WHERE id = 'T'";
-  for (const bool correction_first : {false, true}) {
-    SCOPED_TRACE(correction_first ? "correction first" : "correction last");
+  struct Case {
+    const char* what;
+    std::string week;
+    const char* title;  // The article's title after the scan.
+    size_t corrected;
+  };
+  const std::vector<Case> cases = {
+      {"correction last", line("Original") + line("Corrected"), "Corrected", 1},
+      {"correction first, dated later",
+       line("Corrected", "2026-01-02") + line("Original"), "Corrected", 1},
+      {"correction first, dated alike", line("Corrected") + line("Original"),
+       "Original", 0},
+      {"two corrections", line("First fix") + line("Second fix"), "Second fix",
+       1},
+      {"two corrections, the first dated later",
+       line("First fix", "2026-01-03") + line("Second fix", "2026-01-02"),
+       "First fix", 1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
     TempDir d;
     const std::string db = d / "news.db";
     WriteFile(d / "day1.jsonl", line("Original"));
     ASSERT_EQ(Scan({d / "day1.jsonl"}, db).index.added, 1u);
-    WriteFile(d / "week.jsonl", correction_first
-                                    ? line("Corrected") + line("Original")
-                                    : line("Original") + line("Corrected"));
+    WriteFile(d / "week.jsonl", c.week);
     const Report week = Scan({d / "week.jsonl"}, db);
     EXPECT_EQ(week.index.added, 0u);
-    EXPECT_EQ(week.index.corrected.size(), 1u);
-    ASSERT_EQ(week.index.older.size(), 1u);
-    EXPECT_EQ(week.documents[week.index.older[0]].title, "Original");
-    EXPECT_EQ(SqlText(db, meta), "Corrected\n");
+    EXPECT_EQ(week.index.corrected.size(), c.corrected);
+    EXPECT_EQ(week.index.older.size(), 1u);
+    EXPECT_EQ(SqlText(db, meta), std::string(c.title) + "\n");
     EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1);
-    // The same roll-up again, and day 1 again: nothing added, the
-    // correction stays.
+    // The same roll-up again, and day 1 again: nothing added, nothing
+    // corrected, the title stays.
     const Report again = Scan({d / "week.jsonl"}, db);
     EXPECT_EQ(again.index.added, 0u);
     EXPECT_TRUE(again.index.corrected.empty());
-    EXPECT_EQ(again.index.older.size(), 1u);
+    EXPECT_EQ(SqlText(db, meta), std::string(c.title) + "\n");
     EXPECT_EQ(Scan({d / "day1.jsonl"}, db).index.added, 0u);
-    EXPECT_EQ(SqlText(db, meta), "Corrected\n");
+    EXPECT_EQ(SqlText(db, meta), std::string(c.title) + "\n");
     EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 1);
   }
 }

@@ -285,6 +285,32 @@ TEST(Segment, HardWrappedLinesAreJoined) {
               (std::vector<std::string>{"four billion" + nl +
                                         "euros in emergency funding"}));
   }
+  // Review 48c: a line before a capital, a bullet or a subheading stays
+  // apart, unless it ends in "the", "of", "by" ... (English); a wrapped
+  // text with no headline line joins its first line too.
+  const std::string wire =
+      "The railway company said on Tuesday that the strike by the\n"
+      "Railway Authority drivers in the north would go ahead next\n"
+      "week, after talks with the union broke down late on Monday\n"
+      "evening in the capital, leaving commuters without trains\n"
+      "for the whole week, officials said:\n"
+      "* income tax cut by two pence for every worker on low pay\n"
+      "* fuel duty frozen for the third year in a row this spring\n"
+      "WHAT THE STRIKE MEANS\n"
+      "Thousands of commuters will be left without a service for\n"
+      "the week.";
+  EXPECT_EQ(Texts(wire, Segment(wire, {}).paragraphs),
+            (std::vector<std::string>{
+                "The railway company said on Tuesday that the strike by the\n"
+                "Railway Authority drivers in the north would go ahead next\n"
+                "week, after talks with the union broke down late on Monday\n"
+                "evening in the capital, leaving commuters without trains\n"
+                "for the whole week, officials said:",
+                "* income tax cut by two pence for every worker on low pay",
+                "* fuel duty frozen for the third year in a row this spring",
+                "WHAT THE STRIKE MEANS",
+                "Thousands of commuters will be left without a service for\n"
+                "the week."}));
   // One paragraph a line, each a sentence or a headline: not wrapped.
   const std::string lines =
       "Railway rescue approved\nOfficials met late into the evening.\nThe "

@@ -28,10 +28,12 @@ struct Segmentation {
   // Non-empty lines (news text puts one paragraph per line, or separates
   // paragraphs by blank lines: both end up as one span per paragraph),
   // trimmed of white space. Lines end at LF, CRLF or a lone CR. In
-  // hard-wrapped text (at least three pairs of adjacent lines, and half of
-  // them, where a line ending in no . ! ? : ; is followed by one starting
-  // in lower case) the lines that run a sentence on are one paragraph,
-  // line breaks inside (JoinWrappedLines in segment.cc).
+  // hard-wrapped text (at least three pairs of adjacent lines where a line
+  // ending in no . ! ? : ; is followed by one starting in lower case, and
+  // half of the pairs whose first line ends in none of those) each such
+  // pair is joined, line break inside, and in English a line ending in
+  // "the", "of", "by" ... joins the next whatever its case
+  // (JoinWrappedLines in segment.cc).
   std::vector<Span> paragraphs;
   // ICU sentences inside each paragraph (a sentence never crosses a
   // paragraph), trimmed. Ordered by position.

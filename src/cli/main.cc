@@ -299,7 +299,7 @@ CLI::Option* AddInputFlags(CLI::App* cmd, refrain::IngestOptions* in,
       ->capture_default_str();
   cmd->add_option("--text-field", in->text_field,
                   "JSONL text field (required; a string, or an array of "
-                  "strings joined as paragraphs). Every field option takes a "
+                  "strings joined by line breaks). Every field option takes a "
                   "key or, starting with '/', a JSON Pointer into nested "
                   "objects: /article/body")
       ->capture_default_str();
