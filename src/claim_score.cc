@@ -2505,7 +2505,7 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
                                       s.terms->tokens[neg.cue + 2] == be_hash
                                   ? neg.cue + 3
                                   : neg.cue + 2;
-        // A figure is no verb: "shares declined to 250p" is a fall.
+        // A figure is no verb ("failed to 5%" is no failure to act).
         const std::string_view stem = s.terms->stems[i];
         const bool figure =
             !stem.empty() &&

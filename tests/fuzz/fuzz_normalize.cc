@@ -148,8 +148,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckSpans(text, seg.paragraphs);
   CheckSpans(text, seg.sentences);
   CheckSpans(text, seg.quotes);
+  // A paragraph is a line, or lines of hard-wrapped text joined: never
+  // across a blank line (two line breaks with only white space between),
+  // and a joined line never ends in . ! ? : ; nor does the next start
+  // with white space (lines are trimmed).
   for (const Span& s : seg.paragraphs) {
-    FUZZ_CHECK(text.substr(s.begin, s.size()).find('\n') == std::string::npos);
+    const std::string_view p = std::string_view(text).substr(s.begin, s.size());
+    size_t last_break = std::string_view::npos;
+    for (size_t i = 0; i < p.size(); ++i) {
+      if (p[i] != '\n' && p[i] != '\r') continue;
+      const bool crlf = p[i] == '\n' && i > 0 && p[i - 1] == '\r';
+      if (!crlf && last_break != std::string_view::npos) {
+        const std::string_view between =
+            p.substr(last_break + 1, i - last_break - 1);
+        FUZZ_CHECK(between.find_first_not_of(" \t\f\v\r") !=
+                   std::string_view::npos);
+      }
+      last_break = i;
+    }
   }
   for (const Span& s : seg.sentences) FUZZ_CHECK(Inside(s, seg.paragraphs));
   for (const Span& s : seg.quotes) FUZZ_CHECK(Inside(s, seg.paragraphs));
