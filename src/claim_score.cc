@@ -717,6 +717,7 @@ struct TokenInfo {
   bool denial : 1 = false;
   bool denial_before_to : 1 = false;
   bool denial_only_before_to : 1 = false;  // "yet": a denial before "to" only.
+  bool denial_noun : 1 = false;  // "failure": after a determiner only.
   // The token opens a clause, so a negation before it stops there (English:
   // "and", "but", "because", "which", "if", ...).
   bool opens_clause : 1 = false;
@@ -945,13 +946,19 @@ void AddHedge(std::string_view text, std::span<const Token> tokens, size_t i,
   hedges->push_back(std::move(h));
 }
 
-// Whether tokens[i] follows a determiner or a possessive: "the", "its",
-// "their", "this", "the council's".
-bool AfterDeterminer(std::string_view text, std::span<const Token> tokens,
-                     size_t i) {
+// Whether the denial cue tokens[i], of a kind that negates before "to"
+// (a noun cue: kNounBeforeTo), does: "to" follows it, and a noun cue
+// follows a determiner or a possessive ("the", "its", "this", "the
+// council's").
+bool NegatesBeforeTo(std::string_view text, std::span<const Token> tokens,
+                     size_t i, bool noun) {
+  auto token = [&](size_t k) {
+    return text.substr(tokens[k].begin, tokens[k].end - tokens[k].begin);
+  };
+  if (i + 1 >= tokens.size() || token(i + 1) != "to") return false;
+  if (!noun) return true;
   if (i == 0) return false;
-  const std::string_view prev =
-      text.substr(tokens[i - 1].begin, tokens[i - 1].end - tokens[i - 1].begin);
+  const std::string_view prev = token(i - 1);
   static constexpr std::string_view kDeterminers[] = {
       "the", "a",    "an", "its",  "their", "his",   "her",
       "our", "your", "my", "this", "that",  "these", "those"};
@@ -967,12 +974,9 @@ bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
   const std::string_view token =
       text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
   if (const DenialCue d = DenialCueOf(token, language);
-      d == DenialCue::kBeforeTo || d == DenialCue::kOnlyBeforeTo) {
-    const bool noun = token == "failure" || token == "failures";
-    return i + 1 < tokens.size() &&
-           text.substr(tokens[i + 1].begin,
-                       tokens[i + 1].end - tokens[i + 1].begin) == "to" &&
-           (!noun || AfterDeterminer(text, tokens, i));
+      d == DenialCue::kBeforeTo || d == DenialCue::kOnlyBeforeTo ||
+      d == DenialCue::kNounBeforeTo) {
+    return NegatesBeforeTo(text, tokens, i, d == DenialCue::kNounBeforeTo);
   }
   return IsNegationCue(token, language) &&
          !(IsEnglishLanguage(language) && IsNumberSign(text, tokens, i));
@@ -1093,9 +1097,11 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
     info.negation = IsNegationCue(token, options_.language);
     const DenialCue denial = DenialCueOf(token, options_.language);
     info.denial = denial != DenialCue::kNone;
+    info.denial_noun = denial == DenialCue::kNounBeforeTo;
+    info.denial_only_before_to =
+        denial == DenialCue::kOnlyBeforeTo || info.denial_noun;
     info.denial_before_to =
-        denial == DenialCue::kBeforeTo || denial == DenialCue::kOnlyBeforeTo;
-    info.denial_only_before_to = denial == DenialCue::kOnlyBeforeTo;
+        denial == DenialCue::kBeforeTo || info.denial_only_before_to;
     info.opens_clause = english && OpensClause(token);
     info.hedge = HedgeCueOf(token, options_.language);
     if (english) info.number_word = NumberWordOf(token);
@@ -1260,13 +1266,9 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
               ? t.substr(tokens[i + 1].begin,
                          tokens[i + 1].end - tokens[i + 1].begin)
               : std::string_view();
-      // "the failure to act", "the council's failure to", not "heart
-      // failure to rise" (review 48c-02): a noun cue wants a determiner.
-      const std::string_view self =
-          t.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
-      const bool noun = self == "failure" || self == "failures";
-      const bool before_to = info.denial_before_to && next == "to" &&
-                             (!noun || AfterDeterminer(t, tokens, i));
+      // "the failure to act", not "heart failure to rise" (review 48c-02).
+      const bool before_to = info.denial_before_to &&
+                             NegatesBeforeTo(t, tokens, i, info.denial_noun);
       if (next != "by" && (before_to || !info.denial_only_before_to)) {
         // "did not fail to approve" affirms: the two cancel (review 47b-06).
         const bool doubled = before_to && !out.negations.empty() &&

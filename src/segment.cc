@@ -644,24 +644,18 @@ bool EndsClause(std::string_view line) {
   size_t e = line.size();
   for (;;) {
     if (e == 0) return false;
-    const auto b = static_cast<unsigned char>(line[e - 1]);
-    if (b == '"' || b == '\'' || b == ')' || b == ']') {
-      --e;
-      continue;
+    const std::string_view head = line.substr(0, e);
+    bool closer = false;
+    for (std::string_view c :
+         {"\"", "'", ")", "]", "\u2019", "\u201D", "\u00BB"}) {
+      if (head.ends_with(c)) {
+        e -= c.size();
+        closer = true;
+        break;
+      }
     }
-    // ’ ” » (E2 80 99, E2 80 9D, C2 BB).
-    if (e >= 3 && line.substr(e - 3, 3) == "\u2019") {
-      e -= 3;
-      continue;
-    }
-    if (e >= 3 && line.substr(e - 3, 3) == "\u201D") {
-      e -= 3;
-      continue;
-    }
-    if (e >= 2 && line.substr(e - 2, 2) == "\u00BB") {
-      e -= 2;
-      continue;
-    }
+    if (closer) continue;
+    const char b = head.back();
     return b == '.' || b == '!' || b == '?' || b == ':' || b == ';';
   }
 }
@@ -722,21 +716,22 @@ void JoinWrappedLines(std::string_view text, bool english,
     return std::find(std::begin(kWords), std::end(kWords), w) !=
            std::end(kWords);
   };
-  std::vector<char> runs_on(p.size(), 0);  // Pair (i, i + 1) runs on.
-  std::vector<char> held(p.size(), 0);     // Line i ends in a function word.
+  // Lines i and i + 1 are joined if the text is wrapped: the next starts
+  // in lower case (counted in `on`), or (English) i ends in a function word.
+  std::vector<char> join(p.size(), 0);
   size_t open = 0, on = 0;
   for (size_t i = 0; i + 1 < p.size(); ++i) {
     if (!adjacent(i) || EndsClause(line(i))) continue;
     ++open;
-    runs_on[i] = StartsLower(line(i + 1)) ? 1 : 0;
-    held[i] = english && ends_in_function_word(i) ? 1 : 0;
-    on += runs_on[i];
+    const bool lower = StartsLower(line(i + 1));
+    on += lower ? 1 : 0;
+    join[i] = lower || (english && ends_in_function_word(i)) ? 1 : 0;
   }
   if (on < 3 || on * 2 < open) return;
   std::vector<Span> joined;
   joined.push_back(p[0]);
   for (size_t i = 1; i < p.size(); ++i) {
-    if (runs_on[i - 1] || held[i - 1]) {
+    if (join[i - 1]) {
       joined.back().end = p[i].end;
     } else {
       joined.push_back(p[i]);

@@ -318,16 +318,10 @@ DenialCue DenialCueOf(std::string_view word, std::string_view language) {
       std::end(kBeforeTo)) {
     return DenialCue::kBeforeTo;
   }
-  // "failure" alone is a noun; "the failure to act" negates "act" (the
-  // analyzer wants a determiner before it: not "heart failure to rise").
   // "declined to" is left out: as often a fall ("declined to record lows",
   // "to five million") as a refusal (review 48c-01).
-  static constexpr std::string_view kOnlyBeforeTo[] = {"yet", "failure",
-                                                       "failures"};
-  if (std::find(std::begin(kOnlyBeforeTo), std::end(kOnlyBeforeTo), word) !=
-      std::end(kOnlyBeforeTo)) {
-    return DenialCue::kOnlyBeforeTo;
-  }
+  if (word == "yet") return DenialCue::kOnlyBeforeTo;
+  if (word == "failure" || word == "failures") return DenialCue::kNounBeforeTo;
   return std::find(std::begin(kWords), std::end(kWords), word) !=
                  std::end(kWords)
              ? DenialCue::kWord

@@ -85,11 +85,18 @@ bool IsNegationCue(std::string_view word,
 // "instead of", "least", "lack"): kWord; or one that, before "to", negates
 // the verb after it as "did not" would ("failed to approve", "refused to
 // pay", "unable to pay"): kBeforeTo; or a word that negates only so
-// ("has yet to approve", "the failure to act"): kOnlyBeforeTo. English
-// only.
+// ("has yet to approve"): kOnlyBeforeTo; or a noun that negates so after a
+// determiner or possessive ("the failure to act", not "heart failure to
+// rise"): kNounBeforeTo. English only.
 // Not a negation for the scorer's features, a cue for ClaimScorer::Contrasts
 // ("pleaded not guilty to charges" / "denied the charges" agree).
-enum class DenialCue : uint8_t { kNone, kWord, kBeforeTo, kOnlyBeforeTo };
+enum class DenialCue : uint8_t {
+  kNone,
+  kWord,
+  kBeforeTo,
+  kOnlyBeforeTo,
+  kNounBeforeTo
+};
 DenialCue DenialCueOf(std::string_view word, std::string_view language);
 
 // How `word` (case-folded) hedges its clause in `language`: makes it a
