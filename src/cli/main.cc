@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -1754,24 +1755,73 @@ void AdviseMainSegment() {
   std::abort();
 }
 
-// The first write to a fresh 4 KiB page is a page fault, and on virtual
-// machines without hardware paging (the project's CI kind) one costs about
-// 12 us: 760,000 of them were a third of the CPU time of a 1M-article scan,
-// and with claims many are pages that mimalloc returned to the system and
-// took back (BBC syndicated x10: 870 MB faulted in for a 345 MB peak). So
-// freed memory stays with the process for reuse, and mimalloc takes its
-// memory from an arena of transparent huge pages: 2% of the faults, peaks
-// 3-30% higher (docs/performance.md, "Page faults"). Setting
-// MIMALLOC_ALLOW_DECOMMIT or MIMALLOC_LARGE_OS_PAGES leaves that part to
-// mimalloc (=1 and =0: its defaults).
+#ifdef REFRAIN_USES_MIMALLOC
+// The median cost, in microseconds, of the first write to a fresh 4 KiB
+// page: 32 pages mapped without huge pages, each write timed on its own so
+// that a preemption in the middle moves one sample, not the figure. About
+// 60-400 us of start-up. 0 if nothing could be mapped.
+double SmallPageFaultMicros() {
+  constexpr size_t kPages = 32;
+  const long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0) return 0;
+  const size_t size = kPages * static_cast<size_t>(page);
+  void* mapped = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) return 0;
+  madvise(mapped, size, MADV_NOHUGEPAGE);
+  volatile char* const bytes = static_cast<char*>(mapped);
+  std::array<double, kPages> micros;
+  for (size_t i = 0; i < kPages; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    bytes[i * static_cast<size_t>(page)] = 1;
+    micros[i] = std::chrono::duration<double, std::micro>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+  }
+  munmap(mapped, size);
+  std::nth_element(micros.begin(), micros.begin() + kPages / 2, micros.end());
+  return micros[kPages / 2];
+}
+
+// The first write to a fresh page is a page fault, and what one costs
+// depends on the virtual machine more than on refrain. Two kinds were seen
+// on the project's CI kind of micro-VM (docs/performance.md, "Page
+// faults"):
+//  - 4 KiB faults at about 12 us (2026-12-02): 760,000 of them were a third
+//    of the CPU time of a 1M-article scan. There an arena of transparent
+//    huge pages, with freed memory kept for reuse, made scans 20-40%
+//    faster (2% of the faults, peaks 3-30% higher).
+//  - 4 KiB faults at about 2 us and huge pages at 6-12 us per 4 KiB
+//    (2026-12-07: the host backs each fresh huge page anew, its guest
+//    reporting free 2 MB blocks back through the balloon device). There
+//    the same arena made a 1M-article scan 45% slower (10.1 -> 14.8 s)
+//    and gen-100000 35%, BBC unchanged.
+// So the fault is timed at start, and the arena is made only where a 4 KiB
+// fault costs at least kArenaFaultMicros, about what a huge page costs per
+// 4 KiB on either machine. REFRAIN_HUGE_PAGE_ARENA=1 or =0 decides instead
+// of the probe; setting MIMALLOC_ALLOW_DECOMMIT or MIMALLOC_LARGE_OS_PAGES
+// leaves that part to mimalloc (=1 and =0: its defaults).
+constexpr double kArenaFaultMicros = 6.0;
+#endif
+
 void TuneAllocator() {
 #ifdef REFRAIN_USES_MIMALLOC
-  if (std::getenv("MIMALLOC_ALLOW_DECOMMIT") == nullptr) {
+  const char* forced = std::getenv("REFRAIN_HUGE_PAGE_ARENA");
+  double fault_micros = -1;  // not probed
+  bool want_arena = false;
+  if (forced != nullptr && (forced[0] == '0' || forced[0] == '1')) {
+    want_arena = forced[0] == '1';
+  } else {
+    fault_micros = SmallPageFaultMicros();
+    want_arena = fault_micros >= kArenaFaultMicros;
+  }
+  if (want_arena && std::getenv("MIMALLOC_ALLOW_DECOMMIT") == nullptr) {
     mi_option_disable(mi_option_allow_decommit);
   }
-  const size_t arena = std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr
-                           ? ReserveHugePageArena()
-                           : 0;
+  const size_t arena =
+      want_arena && std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr
+          ? ReserveHugePageArena()
+          : 0;
   if (arena != 0) AdviseMainSegment();
   // mimalloc reports a failed allocation here before it returns null or,
   // in operator new, aborts (Debian's is built as C, and does not see
@@ -1783,9 +1833,10 @@ void TuneAllocator() {
       nullptr);
   if (mi_option_is_enabled(mi_option_verbose)) {
     std::fprintf(stderr,
-                 "refrain: mimalloc huge-page arena %zu GiB, allow_decommit "
-                 "%d\n",
-                 arena >> 30, mi_option_is_enabled(mi_option_allow_decommit));
+                 "refrain: 4 KiB page fault %.1f us (-1: not probed); "
+                 "mimalloc huge-page arena %zu GiB, allow_decommit %d\n",
+                 fault_micros, arena >> 30,
+                 mi_option_is_enabled(mi_option_allow_decommit));
   }
 #endif
 }
