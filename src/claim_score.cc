@@ -2490,11 +2490,13 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
     }
     return false;
   };
-  // The negation's cue as UnitTerms::tokens holds it (0: none).
+  // Whether side `s` negates a word it shares with `o`; the positions of
+  // the cues that do go to `cues`.
   auto negates = [&](const Side& s, const std::vector<uint8_t>& best,
-                     const Side& o) -> uint64_t {
+                     const Side& o, std::vector<uint32_t>* cues) {
     // Without the words' places (a unit built by hand), none is negated.
-    if (s.terms->stem_positions.size() < s.n) return 0;
+    if (s.terms->stem_positions.size() < s.n) return false;
+    bool any = false;
     for (const UnitTerms::Negation& neg : s.terms->negations) {
       if (neg.denial && !neg.before_to) continue;
       for (size_t i = 0; i < s.n; ++i) {
@@ -2515,20 +2517,21 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
         if (neg.denial
                 ? q == verb && !figure && best[i] >= kSynonym && stated(s, i, o)
                 : best[i] == kExact && q <= neg.cue + 3) {
+          any = true;
           // A cue the unit holds but did not tokenize (built by hand)
-          // still negates.
-          return neg.cue < s.terms->tokens.size() ? s.terms->tokens[neg.cue]
-                                                  : uint64_t{1};
+          // still negates, unmarked.
+          if (neg.cue < s.terms->tokens.size()) cues->push_back(neg.cue);
+          break;
         }
       }
     }
-    return 0;
+    return any;
   };
-  if (b.terms->negations.empty()) c.negation_cue = negates(a, best_a, b);
-  if (c.negation_cue == 0 && a.terms->negations.empty()) {
-    c.negation_cue = negates(b, best_b, a);
+  c.negation =
+      b.terms->negations.empty() && negates(a, best_a, b, &c.negation_cues_a);
+  if (!c.negation && a.terms->negations.empty()) {
+    c.negation = negates(b, best_b, a, &c.negation_cues_b);
   }
-  c.negation = c.negation_cue != 0;
   // A side hedges the shared claim if the first content word after a
   // hedge, at most two stop words on and in its clause, is one the other
   // side holds, or a synonym or relative of it: the word hedged ("is
@@ -2651,6 +2654,7 @@ ClaimScorer::Contrast ClaimScorer::Contrast::Reversed() const {
   std::swap(r.antonym_a, r.antonym_b);
   std::swap(r.swapped_first, r.swapped_second);
   std::swap(r.hedge_a, r.hedge_b);
+  std::swap(r.negation_cues_a, r.negation_cues_b);
   return r;
 }
 

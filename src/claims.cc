@@ -1779,12 +1779,13 @@ class ContrastTable {
   }
 
  private:
-  using KeyType =
-      std::tuple<bool, uint64_t, std::string, std::string, std::string,
-                 std::string, std::string, std::string>;
+  using KeyType = std::tuple<bool, std::vector<uint32_t>, std::vector<uint32_t>,
+                             std::string, std::string, std::string, std::string,
+                             std::string, std::string>;
   static KeyType Key(const ClaimScorer::Contrast& c) {
-    return {c.negation,      c.negation_cue,   c.antonym_a, c.antonym_b,
-            c.swapped_first, c.swapped_second, c.hedge_a,   c.hedge_b};
+    return {c.negation,       c.negation_cues_a, c.negation_cues_b,
+            c.antonym_a,      c.antonym_b,       c.swapped_first,
+            c.swapped_second, c.hedge_a,         c.hedge_b};
   }
   std::vector<ClaimScorer::Contrast>* contrasts_;
   absl::flat_hash_map<KeyType, uint32_t> ids_;

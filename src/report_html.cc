@@ -669,7 +669,9 @@ class WordKeys {
   // (--claim-min-shared-outside-attribution), and a reader took a marked
   // "said" for part of the claim (review 40a). Other speech verbs carry
   // news ("announced 5,000 job cuts", "admitted taking bribes", "value
-  // added tax"), and "Port Said" is a name (review 41a-02).
+  // added tax"), and "Port Said" is a name (review 41a-02). One word a
+  // token, a figure of several tokens one: word k of a unit's text is
+  // position k of UnitTerms::tokens, as Contrast places its cues.
   std::vector<Word> Words(std::string_view text) const {
     std::vector<Word> out;
     NormalizedText n = Normalize(text);
@@ -1385,16 +1387,24 @@ class Page {
       std::set<std::string> opposed;
       // The words of each cue by which it hedges ({"tipped", "to"}).
       std::set<std::vector<std::string>> hedges;
-      // The negation words that negate what another statement states
-      // (Contrast::negation_cue): only those are marked, not every
-      // negation word of the statement (review 47c-07); every one for a
-      // contrast that does not name its cue (0).
-      std::set<uint64_t> negating;
+      // The negation words that negate what another statement states, by
+      // their places (Contrast::negation_cues_a/_b, which count words as
+      // Words() does): only those are marked, not every negation word of
+      // the statement (reviews 47c-07, 48c-03); every one for a contrast
+      // that places no cue on either side (built by hand).
+      std::set<uint32_t> negating_at;
+      bool negating_unplaced = false;
       for (size_t mi : ms) {
         const ClaimMatch& m = c.matches[mi];
         if (m.a != u && m.b != u) continue;
         const ClaimScorer::Contrast& o = c.ContrastOf(m);
-        if (o.negation) negating.insert(o.negation_cue);
+        if (o.negation) {
+          const std::vector<uint32_t>& here =
+              m.a == u ? o.negation_cues_a : o.negation_cues_b;
+          negating_at.insert(here.begin(), here.end());
+          negating_unplaced |=
+              o.negation_cues_a.empty() && o.negation_cues_b.empty();
+        }
         // Swapped roles may be names of several words ("united states").
         for (const std::string* opposed_words :
              {m.a == u ? &o.antonym_a : &o.antonym_b, &o.swapped_first,
@@ -1419,9 +1429,8 @@ class Page {
         const Word& w = ws[j];
         // One mark a word: a negation word with a key ("never", "without")
         // may be shared too, and two marks of one span repeat the text.
-        if (w.negation && !negating.empty() &&
-            (negating.contains(0) || negating.contains(internal::HashBytes(
-                                         w.token, internal::kTokenSeed)))) {
+        if (w.negation && (negating_unplaced ||
+                           negating_at.contains(static_cast<uint32_t>(j)))) {
           marked.push_back(Mark{w.span, Mark::kOpposed});
           continue;
         }

@@ -280,7 +280,8 @@ std::string PutScores(const absl::StatusOr<ClaimShareScores>& scores) {
   for (const auto& [k, c] : scores->contrasts) {
     PutU64(&out, k);
     out.push_back(c.negation ? '\1' : '\0');
-    PutU64(&out, c.negation_cue);
+    PutVector(&out, c.negation_cues_a);
+    PutVector(&out, c.negation_cues_b);
     for (const std::string* w : {&c.antonym_a, &c.antonym_b, &c.swapped_first,
                                  &c.swapped_second, &c.hedge_a, &c.hedge_b}) {
       PutStr(&out, *w);
@@ -308,7 +309,8 @@ absl::StatusOr<ClaimShareScores> GetScores(std::string_view bytes, int from) {
     const uint64_t k = in.U64();
     ClaimScorer::Contrast c;
     c.negation = in.Byte() != '\0';
-    c.negation_cue = in.U64();
+    c.negation_cues_a = in.Vector<uint32_t>();
+    c.negation_cues_b = in.Vector<uint32_t>();
     for (std::string* w : {&c.antonym_a, &c.antonym_b, &c.swapped_first,
                            &c.swapped_second, &c.hedge_a, &c.hedge_b}) {
       *w = std::string(in.Str());

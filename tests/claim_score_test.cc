@@ -1122,11 +1122,13 @@ ClaimScorer::Contrast ContrastOf(std::string_view a, std::string_view b) {
 
 // The contrasts a test expects, built field by field (aggregate
 // initialization with fields left out is a -Wextra warning).
-// Negated by `cue` (as normalized: "not", "failed").
-ClaimScorer::Contrast Negated(std::string_view cue) {
+// Negated by side `side` ('a' or 'b') through the cues at `at`, positions
+// in that side's UnitTerms::tokens: word k of the text, counting from 0
+// ("The board did not": "not" is 3).
+ClaimScorer::Contrast Negated(char side, std::vector<uint32_t> at) {
   ClaimScorer::Contrast c;
   c.negation = true;
-  c.negation_cue = internal::HashBytes(cue, internal::kTokenSeed);
+  (side == 'a' ? c.negation_cues_a : c.negation_cues_b) = std::move(at);
   return c;
 }
 ClaimScorer::Contrast Antonyms(std::string a, std::string b) {
@@ -1146,11 +1148,11 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
   using C = ClaimScorer::Contrast;
   EXPECT_EQ(ContrastOf("The board did not approve the merger on Friday",
                        "The board approved the merger on Friday"),
-            Negated("not"));
+            Negated('a', {3}));
   EXPECT_EQ(ContrastOf("Russia will supply wheat to Afghanistan this winter",
                        "Russia will not supply wheat to Afghanistan this "
                        "winter"),
-            Negated("not"));
+            Negated('b', {2}));
   // Words that negate without a negation word count for the other side:
   // no opposites (BBC matches flagged for want of them).
   EXPECT_EQ(ContrastOf("Parker has not recovered from a trapped nerve in "
@@ -1170,19 +1172,19 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "his neck",
                        "Parker has recovered from a trapped nerve in his "
                        "neck"),
-            Negated("not"));
+            Negated('a', {2}));
   // A verb of denial before "to" negates the word after it, against a
   // side that negates nothing (review 46a-04); its other words do not.
   EXPECT_EQ(ContrastOf("The city council approved the new budget for road "
                        "repairs on Tuesday",
                        "The city council failed to approve the new budget "
                        "for road repairs on Tuesday"),
-            Negated("failed"));
+            Negated('b', {3}));
   EXPECT_EQ(ContrastOf("The minister refused to rule out a rise in income "
                        "tax next year",
                        "The minister ruled out a rise in income tax next "
                        "year"),
-            Negated("refused"));
+            Negated('a', {2}));
   EXPECT_EQ(ContrastOf("The minister refused calls to rule out a rise in "
                        "income tax next year",
                        "The minister ruled out a rise in income tax next "
@@ -1202,12 +1204,12 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "the long dispute",
                        "The government paid its suppliers during the long "
                        "dispute"),
-            Negated("failed"));
+            Negated('a', {2}));
   EXPECT_EQ(ContrastOf("The city council has yet to approve the new budget "
                        "for road repairs",
                        "The city council approved the new budget for road "
                        "repairs"),
-            Negated("yet"));
+            Negated('a', {4}));
   EXPECT_EQ(ContrastOf("Workers would strike if the company failed to "
                        "increase wages for its factory staff",
                        "The company will increase wages for its factory "
@@ -1230,12 +1232,12 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
   // Review 47c-04: the other side's verb after a word that states it was
   // done ("managed to", "was able to"; WordNet opposes the two cues too),
   // and the passive "yet to be".
-  for (const auto& [x, y, cue_x, cue_y] :
-       {std::tuple{"failed", "managed", "failed", "managed"},
-        std::tuple{"was unable", "was able", "unable", "able"}}) {
+  for (const auto& [x, y, cue_x, cue_y, at] :
+       {std::tuple{"failed", "managed", "failed", "managed", 3u},
+        std::tuple{"was unable", "was able", "unable", "able", 4u}}) {
     C negated_opposed = Antonyms(cue_x, cue_y);
     negated_opposed.negation = true;
-    negated_opposed.negation_cue = Negated(cue_x).negation_cue;
+    negated_opposed.negation_cues_a = {at};
     EXPECT_EQ(ContrastOf(absl::StrCat("The city council ", x,
                                       " to approve the new budget for road "
                                       "repairs"),
@@ -1254,7 +1256,7 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "regulators in Brussels",
                        "The deal was approved by the competition regulators "
                        "in Brussels"),
-            Negated("yet"));
+            Negated('a', {3}));
   // "the failure to" negates the verb after "to" too; "failure" without
   // a determiner is no cue ("heart failure to rise", review 48c-02), and
   // "declined to" none (a fall as often as a refusal: "declined to record
@@ -1278,12 +1280,29 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "rival surprised investors",
                        "The board approved the merger with its rival, "
                        "investors said"),
-            Negated("failure"));
+            Negated('a', {2}));
   EXPECT_EQ(ContrastOf("Shares in the retailer declined to 250 pence on "
                        "Monday after the profit warning",
                        "Shares in the retailer were at 250 pence on Monday "
                        "after the profit warning"),
             C());
+  // Every cue that negates a shared word is placed, and only those: not a
+  // second "not" that negates nothing both state (review 48c-03), and the
+  // second of two that do (48c-04). A figure counts as one word.
+  EXPECT_EQ(ContrastOf("The board did not approve the merger on Friday, "
+                       "though not for lack of support",
+                       "The board approved the merger on Friday"),
+            Negated('a', {3}));
+  EXPECT_EQ(ContrastOf("The board did not approve the merger and will never "
+                       "approve the sale",
+                       "The board approved the merger and will approve the "
+                       "sale"),
+            Negated('a', {3, 9}));
+  EXPECT_EQ(ContrastOf("The board approved the merger worth 1.4 million "
+                       "pounds and will approve the sale",
+                       "The board approved the merger worth 1.4 million "
+                       "pounds and will not approve the sale"),
+            Negated('b', {10}));
   EXPECT_EQ(ContrastOf("Sales of the new phone declined in Europe after the "
                        "launch",
                        "Sales of the new phone rose in Europe after the "

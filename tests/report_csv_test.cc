@@ -63,6 +63,8 @@ Report HostileReport() {
                 .numbers_differ = true},
                {.a = 2, .b = 3, .score = 0.6, .cosine = 0.25, .contrast = 0}};
   c.contrasts = {{.negation = true,
+                  .negation_cues_a = {},
+                  .negation_cues_b = {},
                   .antonym_a = "rose",
                   .antonym_b = "fell",
                   .swapped_first = "russia",

@@ -21,6 +21,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hash.h"
+#include "refrain/claim_score.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
 #include "test_util.h"
@@ -591,17 +592,34 @@ constexpr char kOpposed[] =
     "<mark class=\"opp\" title=\"opposes a word of another statement\">";
 
 // Gives matches `which` of `r` the contrast "one side negates what the
-// other states" (ClaimScorer::Contrast::negation).
-// `cue`: Contrast::negation_cue's word ("": none named).
-void NegationOn(Report* r, std::initializer_list<size_t> which,
-                std::string_view cue = "") {
+// other states" (ClaimScorer::Contrast::negation) with no cue placed, as a
+// contrast built by hand: every negation word is marked.
+void NegationOn(Report* r, std::initializer_list<size_t> which) {
   ClaimScorer::Contrast negation;
   negation.negation = true;
-  if (!cue.empty()) {
-    negation.negation_cue = internal::HashBytes(cue, internal::kTokenSeed);
-  }
   r->claims.contrasts = {negation};
   for (size_t m : which) r->claims.matches[m].contrast = 0;
+}
+
+// Gives every match of `r` the contrast the scorer finds between its two
+// statements, the cues placed as a scan places them (their positions must
+// name the same words in report.html's reading of the text).
+void ScoredContrasts(Report* r) {
+  static const TermAnalyzer* analyzer =
+      new TermAnalyzer(*TermAnalyzer::Create({}));
+  static const ClaimScorer* scorer = new ClaimScorer(*ClaimScorer::Create({}));
+  auto text = [&](uint32_t u) {
+    const ClaimUnit& unit = r->claims.units[u];
+    return std::string_view(r->documents[unit.doc].text)
+        .substr(unit.span.begin, unit.span.size());
+  };
+  r->claims.contrasts.clear();
+  for (ClaimMatch& m : r->claims.matches) {
+    m.contrast = static_cast<uint32_t>(r->claims.contrasts.size());
+    r->claims.contrasts.push_back(
+        scorer->Contrasts(analyzer->Analyze(text(m.a)),
+                          analyzer->Analyze(text(m.b)), IdfTable()));
+  }
 }
 
 // The words that oppose the other statement are marked apart from the
@@ -627,7 +645,8 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
   Report n;
   OneMatch(&n, "The board did not approve the merger",
            "The board approved the merger");
-  NegationOn(&n, {0});
+  ScoredContrasts(&n);
+  ASSERT_TRUE(n.claims.contrasts[0].negation);
   const std::string negated = Html(n);
   EXPECT_NE(
       negated.find(absl::StrCat("did ", kOpposed, "not</mark> <mark>approve")),
@@ -638,7 +657,8 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
   Report f;
   OneMatch(&f, "The board failed to approve the merger",
            "The board approved the merger");
-  NegationOn(&f, {0});
+  ScoredContrasts(&f);
+  ASSERT_TRUE(f.claims.contrasts[0].negation);
   const std::string failed = Html(f);
   EXPECT_NE(failed.find(absl::StrCat(kOpposed, "failed</mark> to")),
             std::string::npos)
@@ -651,15 +671,48 @@ TEST(ReportHtml, OpposedWordsAreMarkedApart) {
            "The board failed to approve the merger and the chairman did "
            "not comment",
            "The board approved the merger");
-  NegationOn(&two, {0}, "failed");
+  ScoredContrasts(&two);
+  ASSERT_TRUE(two.claims.contrasts[0].negation);
   const std::string one_cue = Html(two);
   EXPECT_NE(one_cue.find(absl::StrCat(kOpposed, "failed</mark> to")),
             std::string::npos)
       << one_cue;
   EXPECT_EQ(Count(one_cue, kOpposed), 1u) << one_cue;
-  // A contrast that names no cue marks every negation word, as before.
+  // A contrast that places no cue marks every negation word, as before.
   NegationOn(&two, {0});
   EXPECT_EQ(Count(Html(two), kOpposed), 2u);
+  // The same word elsewhere in the statement, negating nothing the other
+  // states, is not marked (review 48c-03: a word's every place was).
+  Report again;
+  OneMatch(&again,
+           "The board did not approve the merger on Friday, though not for "
+           "lack of support",
+           "The board approved the merger on Friday");
+  ScoredContrasts(&again);
+  const std::string first_not = Html(again);
+  EXPECT_NE(first_not.find(
+                absl::StrCat("did ", kOpposed, "not</mark> <mark>approve")),
+            std::string::npos)
+      << first_not;
+  EXPECT_NE(first_not.find("though not for"), std::string::npos) << first_not;
+  EXPECT_EQ(Count(first_not, kOpposed), 1u) << first_not;
+  // Every cue that negates is marked, not only the first (48c-04); the
+  // side that states it unmarked. A figure of two tokens is one word.
+  Report both;
+  OneMatch(&both,
+           "The board worth 1.4 million pounds did not approve the merger and "
+           "will never approve the sale",
+           "The board worth 1.4 million pounds approved the merger and will "
+           "approve the sale");
+  ScoredContrasts(&both);
+  const std::string two_cues = Html(both);
+  EXPECT_NE(two_cues.find(absl::StrCat("did ", kOpposed, "not</mark>")),
+            std::string::npos)
+      << two_cues;
+  EXPECT_NE(two_cues.find(absl::StrCat("will ", kOpposed, "never</mark>")),
+            std::string::npos)
+      << two_cues;
+  EXPECT_EQ(Count(two_cues, kOpposed), 2u) << two_cues;
 }
 
 // Roles swapped as names of several words: every word of each is marked.
@@ -736,7 +789,8 @@ TEST(ReportHtml, NumberSignNoIsNoOpposedNegation) {
   Report r;
   OneMatch(&r, "The prime minister did not leave No 10 on Friday",
            "The prime minister left No 10 on Friday");
-  NegationOn(&r, {0});
+  ScoredContrasts(&r);
+  ASSERT_TRUE(r.claims.contrasts[0].negation);
   const std::string html = Html(r);
   EXPECT_NE(html.find(absl::StrCat("did ", kOpposed, "not</mark> leave No")),
             std::string::npos)

@@ -393,11 +393,15 @@ class ClaimScorer {
     // merger"; "he did not say that the board approved it" negates no
     // shared word there).
     bool negation = false;
-    // With `negation`, the word that negates (the first cue that does), as
-    // UnitTerms::tokens holds it: a hash of the normalized token. report.html
-    // marks that word, not every negation word of the statement (review
-    // 47c-07). Not part of report.json.
-    uint64_t negation_cue = 0;
+    // With `negation`, where the words that negate stand: every cue that
+    // negates a word both sides hold, ascending, as its position in the
+    // negating side's UnitTerms::tokens (a figure of several tokens is one
+    // position), in `negation_cues_a` if `a` negates, else in `_b`. Empty
+    // for a cue the unit did not tokenize (built by hand). report.html
+    // marks those words, not every negation word of the statement (review
+    // 47c-07), nor another "not" elsewhere in it (48c-03), and every cue
+    // that negates (48c-04). Not part of report.json.
+    std::vector<uint32_t> negation_cues_a, negation_cues_b;
     // The first two words, one of each side, that WordNet calls antonyms
     // (in the most frequent senses) and that the other side does not hold
     // as well: "rose" / "fell", "admitted" / "denied", "won" / "lost".
