@@ -879,9 +879,33 @@ bool IsNumberSign(std::string_view text, std::span<const Token> tokens,
       text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin) != "no") {
     return false;
   }
+  // "no £5,000 bonus" is an amount, no rank (review 49a-02).
+  if (HasCurrencySign(
+          text.substr(tokens[i].end, tokens[i + 1].begin - tokens[i].end))) {
+    return false;
+  }
   const std::string_view next =
       text.substr(tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin);
-  return NumberEnd(next) == next.size();
+  // A rank is a small whole number ("No 1", "No 10"); "no 5,000 bonus",
+  // "no 2005 figures" negate.
+  return NumberEnd(next) == next.size() && next.size() <= 3 &&
+         next.find_first_of(",.") == std::string_view::npos;
+}
+
+// Whether token i is glued to a neighbour by a joiner of URLs and paths and
+// no space ("acme.example/no/board", "yes/no"): not a word of the
+// sentence's own, so no negation (review 49a-01). Not a hyphen: "a
+// no-confidence vote" says what "a vote of no confidence" says, and
+// "do-not-call" what "Do Not Call" does (MSRP holds both pairs).
+bool InCompound(std::string_view text, std::span<const Token> tokens,
+                size_t i) {
+  auto joined = [&](size_t left) {  // Tokens left and left + 1.
+    const std::string_view gap = text.substr(
+        tokens[left].end, tokens[left + 1].begin - tokens[left].end);
+    return !gap.empty() &&
+           gap.find_first_not_of("/._=&?#@\\:") == std::string_view::npos;
+  };
+  return (i > 0 && joined(i - 1)) || (i + 1 < tokens.size() && joined(i));
 }
 
 // Whether the first letter or digit of `text` (past quotation marks,
@@ -979,7 +1003,8 @@ bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
     return NegatesBeforeTo(text, tokens, i, d == DenialCue::kNounBeforeTo);
   }
   return IsNegationCue(token, language) &&
-         !(IsEnglishLanguage(language) && IsNumberSign(text, tokens, i));
+         !(IsEnglishLanguage(language) && IsNumberSign(text, tokens, i)) &&
+         !InCompound(text, tokens, i);
 }
 
 namespace {
@@ -1255,7 +1280,8 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
     // "no" before a bare figure abbreviates "number" and negates nothing
     // ("no 10pm curfew" still negates).
     if (info.negation) {
-      if (!(english && IsNumberSign(t, tokens, i))) {
+      if (!(english && IsNumberSign(t, tokens, i)) &&
+          !InCompound(t, tokens, i)) {
         out.negated = true;
         out.negations.push_back({.cue = position});
       }

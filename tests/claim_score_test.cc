@@ -474,6 +474,26 @@ TEST(TermAnalyzer, Negation) {
   EXPECT_TRUE(a.Analyze("No one said the election would be in May").negated);
   EXPECT_TRUE(a.Analyze("There is no 10pm curfew, a spokesman said").negated);
   EXPECT_TRUE(a.Analyze("No 10 said there was no deal").negated);
+  // A rank is a small whole number: an amount after "no" is negated
+  // (review 49a-02).
+  EXPECT_TRUE(a.Analyze("Acme will pay no \u00A35,000 bonus to staff").negated);
+  EXPECT_TRUE(a.Analyze("Acme will pay no 5,000 bonus to staff").negated);
+  EXPECT_TRUE(a.Analyze("There were no 2005 figures in the report").negated);
+  EXPECT_TRUE(a.Analyze("There is no $5bn deal, a spokesman said").negated);
+  // A negation word glued into a URL or a path negates nothing (49a-01); a
+  // hyphen glues no URL ("a no-confidence vote" negates as "a vote of no
+  // confidence" does).
+  EXPECT_FALSE(
+      a.Analyze("Via acme.example/no/board/merger the board approved it")
+          .negated);
+  EXPECT_FALSE(
+      a.Analyze("The board approved it (https://news.example/not-approved)")
+          .negated);
+  EXPECT_FALSE(a.Analyze("It was a yes/no vote on the merger").negated);
+  EXPECT_TRUE(a.Analyze("The trustees issued a no-confidence vote").negated);
+  EXPECT_TRUE(a.Analyze("No-one at the club approved the sale").negated);
+  EXPECT_TRUE(
+      a.Analyze("The board did not - as expected - approve it").negated);
 }
 
 // Each language with a stop list has its own negation words; English's
@@ -1286,6 +1306,16 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "Shares in the retailer were at 250 pence on Monday "
                        "after the profit warning"),
             C());
+  EXPECT_EQ(ContrastOf("Via acme.example/no/board/merger the board approved "
+                       "the merger with Zenith Corp on Monday",
+                       "The board approved the merger with Zenith Corp on "
+                       "Monday"),
+            C());
+  EXPECT_EQ(ContrastOf("Acme will pay no \u00A35,000 bonus to staff after the "
+                       "merger with Zenith Corp",
+                       "Acme will pay a \u00A35,000 bonus to staff after the "
+                       "merger with Zenith Corp"),
+            Negated('a', {3}));
   // Every cue that negates a shared word is placed, and only those: not a
   // second "not" that negates nothing both state (review 48c-03), and the
   // second of two that do (48c-04). A figure counts as one word.
