@@ -2572,6 +2572,7 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   struct Hedged {
     const std::string* cue;
     size_t word;  // The content word hedged.
+    uint32_t at;  // The cue's position.
   };
   // The first content word of `s` at or after token position q (s.n if
   // none); s's positions must be known.
@@ -2590,7 +2591,7 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
       const size_t i = word_from(s, h.scope);
       if (i < s.n && at[i] < h.end && at[i] < h.scope + 3 &&
           best[i] >= kRelated) {
-        return Hedged{&h.text, i};
+        return Hedged{&h.text, i, h.cue};
       }
     }
     return std::nullopt;
@@ -2610,10 +2611,12 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   if (const std::optional<Hedged> h = hedge(a, best_a);
       h && states(b, a, h->word)) {
     c.hedge_a = *h->cue;
+    if (h->at < a.terms->tokens.size()) c.hedge_cues_a = {h->at};
   }
   if (const std::optional<Hedged> h = hedge(b, best_b);
       h && states(a, b, h->word)) {
     c.hedge_b = *h->cue;
+    if (h->at < b.terms->tokens.size()) c.hedge_cues_b = {h->at};
   }
   if (a.terms->words.size() >= n && b.terms->words.size() >= m) {
     SwappedRoles(a, b, best_a, &c);
@@ -2681,6 +2684,7 @@ ClaimScorer::Contrast ClaimScorer::Contrast::Reversed() const {
   std::swap(r.swapped_first, r.swapped_second);
   std::swap(r.hedge_a, r.hedge_b);
   std::swap(r.negation_cues_a, r.negation_cues_b);
+  std::swap(r.hedge_cues_a, r.hedge_cues_b);
   return r;
 }
 

@@ -1781,11 +1781,12 @@ class ContrastTable {
  private:
   using KeyType = std::tuple<bool, std::vector<uint32_t>, std::vector<uint32_t>,
                              std::string, std::string, std::string, std::string,
-                             std::string, std::string>;
+                             std::string, std::string, std::vector<uint32_t>,
+                             std::vector<uint32_t>>;
   static KeyType Key(const ClaimScorer::Contrast& c) {
-    return {c.negation,       c.negation_cues_a, c.negation_cues_b,
-            c.antonym_a,      c.antonym_b,       c.swapped_first,
-            c.swapped_second, c.hedge_a,         c.hedge_b};
+    return {c.negation,  c.negation_cues_a, c.negation_cues_b, c.antonym_a,
+            c.antonym_b, c.swapped_first,   c.swapped_second,  c.hedge_a,
+            c.hedge_b,   c.hedge_cues_a,    c.hedge_cues_b};
   }
   std::vector<ClaimScorer::Contrast>* contrasts_;
   absl::flat_hash_map<KeyType, uint32_t> ids_;

@@ -1385,8 +1385,12 @@ class Page {
       // and its negations if it negates what another states (that one has
       // none: ClaimScorer::Contrast::negation).
       std::set<std::string> opposed;
-      // The words of each cue by which it hedges ({"tipped", "to"}).
-      std::set<std::vector<std::string>> hedges;
+      // The words of each cue by which it hedges ({"tipped", "to"}), by
+      // the position of its first word (Contrast::hedge_cues_a/_b: not the
+      // same words elsewhere, review 49a-05); kAnywhere for a contrast that
+      // places none (built by hand).
+      constexpr uint32_t kAnywhere = UINT32_MAX;
+      std::set<std::pair<uint32_t, std::vector<std::string>>> hedges;
       // The negation words that negate what another statement states, by
       // their places (Contrast::negation_cues_a/_b, which count words as
       // Words() does): only those are marked, not every negation word of
@@ -1417,7 +1421,10 @@ class Page {
         }
         if (const std::string& cue = m.a == u ? o.hedge_a : o.hedge_b;
             !cue.empty()) {
-          hedges.insert(absl::StrSplit(cue, ' ', absl::SkipEmpty()));
+          const std::vector<uint32_t>& at =
+              m.a == u ? o.hedge_cues_a : o.hedge_cues_b;
+          hedges.emplace(at.empty() ? kAnywhere : at.front(),
+                         absl::StrSplit(cue, ' ', absl::SkipEmpty()));
         }
       }
       std::vector<Mark> marked;
@@ -1434,14 +1441,16 @@ class Page {
           marked.push_back(Mark{w.span, Mark::kOpposed});
           continue;
         }
-        for (auto cue = hedges.begin(); in_cue == 0 && cue != hedges.end();
-             ++cue) {
-          if (!cue->empty() && j + cue->size() <= ws.size() &&
-              std::equal(cue->begin(), cue->end(), ws.begin() + j,
+        for (auto it = hedges.begin(); in_cue == 0 && it != hedges.end();
+             ++it) {
+          const auto& [at, cue] = *it;
+          if ((at == kAnywhere || at == j) && !cue.empty() &&
+              j + cue.size() <= ws.size() &&
+              std::equal(cue.begin(), cue.end(), ws.begin() + j,
                          [](const std::string& part, const Word& x) {
                            return x.token == part;
                          })) {
-            in_cue = cue->size();
+            in_cue = cue.size();
           }
         }
         if (in_cue > 0) {

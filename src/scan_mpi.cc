@@ -286,6 +286,8 @@ std::string PutScores(const absl::StatusOr<ClaimShareScores>& scores) {
                                  &c.swapped_second, &c.hedge_a, &c.hedge_b}) {
       PutStr(&out, *w);
     }
+    PutVector(&out, c.hedge_cues_a);
+    PutVector(&out, c.hedge_cues_b);
   }
   return out;
 }
@@ -315,6 +317,8 @@ absl::StatusOr<ClaimShareScores> GetScores(std::string_view bytes, int from) {
                            &c.swapped_second, &c.hedge_a, &c.hedge_b}) {
       *w = std::string(in.Str());
     }
+    c.hedge_cues_a = in.Vector<uint32_t>();
+    c.hedge_cues_b = in.Vector<uint32_t>();
     scores.contrasts.emplace_back(k, std::move(c));
   }
   if (ok != '\1' || !in.done() || in.failed()) {

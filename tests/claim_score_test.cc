@@ -1479,8 +1479,11 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
             C());
 }
 
-ClaimScorer::Contrast Hedged(std::string a, std::string b) {
+// Hedged by the cue of a or of b, its first word at position `at` of that
+// side (word k of the text, from 0).
+ClaimScorer::Contrast Hedged(std::string a, std::string b, uint32_t at) {
   ClaimScorer::Contrast c;
+  (a.empty() ? c.hedge_cues_b : c.hedge_cues_a) = {at};
   c.hedge_a = std::move(a);
   c.hedge_b = std::move(b);
   return c;
@@ -1498,12 +1501,12 @@ TEST(ClaimScorer, ContrastsFlagAHedgeOnOneSide) {
                        "dangerous driving on Monday",
                        "Police charged the driver with dangerous driving on "
                        "Monday"),
-            Hedged("expected to", ""));
+            Hedged("expected to", "", 2));
   EXPECT_EQ(ContrastOf("Police charged the driver with dangerous driving on "
                        "Monday",
                        "Police are expected to charge the driver with "
                        "dangerous driving on Monday"),
-            Hedged("", "expected to"));
+            Hedged("", "expected to", 2));
   // Hedged elsewhere as well: two hedged sides, nothing reported.
   EXPECT_EQ(ContrastOf("Police are expected to charge the driver with "
                        "dangerous driving on Monday",
@@ -1519,22 +1522,22 @@ TEST(ClaimScorer, ContrastsFlagAHedgeOnOneSide) {
                        "for Million Dollar Baby",
                        "Hilary Swank won the best actress prize for Million "
                        "Dollar Baby"),
-            Hedged("tipped to", ""));
+            Hedged("tipped to", "", 3));
   EXPECT_EQ(ContrastOf("The US has pushed Japan off the top of the "
                        "supercomputing chart",
                        "The US is poised to push Japan off the top of the "
                        "supercomputing chart"),
-            Hedged("", "poised to"));
+            Hedged("", "poised to", 3));
   EXPECT_EQ(ContrastOf("The athletes were suspended for allegedly missing "
                        "three drugs tests before the Olympics",
                        "The athletes were suspended for missing three drugs "
                        "tests before the Olympics"),
-            Hedged("allegedly", ""));
+            Hedged("allegedly", "", 5));
   EXPECT_EQ(ContrastOf("Computers running Windows XP could be vulnerable to "
                        "the worm",
                        "Computers running Windows XP are vulnerable to the "
                        "worm"),
-            Hedged("could", ""));
+            Hedged("could", "", 4));
   // Hedged on both sides, a weak modal on the other ("will", "can"), or a
   // hedge of words the other side does not hold: no contrast.
   EXPECT_EQ(ContrastOf("He said he would consult the police about the "
@@ -1609,7 +1612,7 @@ TEST(ClaimScorer, ContrastsAreSymmetric) {
   const std::string_view tipped =
       "Swank is tipped to win the best actress prize for the film";
   const std::string_view won = "Swank won the best actress prize for the film";
-  EXPECT_EQ(ContrastOf(tipped, won), Hedged("tipped to", ""));
+  EXPECT_EQ(ContrastOf(tipped, won), Hedged("tipped to", "", 2));
   EXPECT_EQ(ContrastOf(tipped, won), ContrastOf(won, tipped).Reversed());
 }
 

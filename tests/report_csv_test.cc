@@ -70,7 +70,9 @@ Report HostileReport() {
                   .swapped_first = "russia",
                   .swapped_second = "ukraine",
                   .hedge_a = "",
-                  .hedge_b = "tipped to"}};
+                  .hedge_b = "tipped to",
+                  .hedge_cues_a = {},
+                  .hedge_cues_b = {}}};
   c.clusters = {
       {{0, 1, 2, 3},
        {0, 1, 3, 5},

@@ -781,6 +781,21 @@ TEST(ReportHtml, HedgeCuesAreMarkedOnTheirSide) {
             std::string::npos)
       << html;
   EXPECT_EQ(Count(html, kHedge), 1u) << html;
+  // The cue where the scorer placed it, not the same words hedging nothing
+  // the other states (review 49a-05: both were marked).
+  Report twice;
+  OneMatch(&twice,
+           "Analysts were tipped to leave early, and Acme is tipped to "
+           "approve the merger with Zenith Corp on Monday",
+           "Acme approved the merger with Zenith Corp on Monday");
+  ScoredContrasts(&twice);
+  ASSERT_EQ(twice.claims.contrasts[0].hedge_a, "tipped to");
+  const std::string placed = Html(twice);
+  EXPECT_NE(placed.find(absl::StrCat("is ", kHedge, "tipped to</mark> ")),
+            std::string::npos)
+      << placed;
+  EXPECT_NE(placed.find("were tipped to leave"), std::string::npos) << placed;
+  EXPECT_EQ(Count(placed, kHedge), 1u) << placed;
 }
 
 // "No 10" negates nothing (TermAnalyzer::Analyze: "no" before a bare

@@ -426,6 +426,11 @@ class ClaimScorer {
     // opposite: one event seen before and after, or an allegation and a
     // finding, which a fact-checker tells apart.
     std::string hedge_a, hedge_b;
+    // With a hedge, where its cue's first word stands on its side: its
+    // position in that side's UnitTerms::tokens, as for negation_cues_a;
+    // empty for a unit built by hand. report.html marks the cue there, not
+    // the same words elsewhere in the statement (review 49a-05).
+    std::vector<uint32_t> hedge_cues_a, hedge_cues_b;
     bool operator==(const Contrast&) const = default;
     // Whether the two may state opposite things: a negation, antonyms or
     // swapped roles.
