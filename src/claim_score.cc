@@ -908,6 +908,15 @@ bool InCompound(std::string_view text, std::span<const Token> tokens,
   return (i > 0 && joined(i - 1)) || (i + 1 < tokens.size() && joined(i));
 }
 
+// Whether a negation word at tokens[i] negates where it stands: not the
+// "No" of "No 10" (English), nor a part of a URL. The one test of a cue's
+// context for the analyzer and for IsNegationAt (report.html).
+bool NegatesInPlace(std::string_view text, std::span<const Token> tokens,
+                    size_t i, bool english) {
+  return !(english && IsNumberSign(text, tokens, i)) &&
+         !InCompound(text, tokens, i);
+}
+
 // Whether the first letter or digit of `text` (past quotation marks,
 // brackets and spaces) is a capital letter.
 bool OpensWithCapital(std::string_view text) {
@@ -1003,8 +1012,7 @@ bool IsNegationAt(std::string_view text, std::span<const Token> tokens,
     return NegatesBeforeTo(text, tokens, i, d == DenialCue::kNounBeforeTo);
   }
   return IsNegationCue(token, language) &&
-         !(IsEnglishLanguage(language) && IsNumberSign(text, tokens, i)) &&
-         !InCompound(text, tokens, i);
+         NegatesInPlace(text, tokens, i, IsEnglishLanguage(language));
 }
 
 namespace {
@@ -1278,10 +1286,9 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
     }
     // "No 10" (Downing Street), "the No. 2 computer maker", "No 1 seed":
     // "no" before a bare figure abbreviates "number" and negates nothing
-    // ("no 10pm curfew" still negates).
+    // ("no 10pm curfew" still negates); nor does a part of a URL.
     if (info.negation) {
-      if (!(english && IsNumberSign(t, tokens, i)) &&
-          !InCompound(t, tokens, i)) {
+      if (NegatesInPlace(t, tokens, i, english)) {
         out.negated = true;
         out.negations.push_back({.cue = position});
       }
@@ -2570,9 +2577,8 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   // "police charged him" states what "police are expected to charge him"
   // forecast, though "charged" alone is a weak cue (an accusation).
   struct Hedged {
-    const std::string* cue;
+    const UnitTerms::Hedge* hedge;
     size_t word;  // The content word hedged.
-    uint32_t at;  // The cue's position.
   };
   // The first content word of `s` at or after token position q (s.n if
   // none); s's positions must be known.
@@ -2591,7 +2597,7 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
       const size_t i = word_from(s, h.scope);
       if (i < s.n && at[i] < h.end && at[i] < h.scope + 3 &&
           best[i] >= kRelated) {
-        return Hedged{&h.text, i, h.cue};
+        return Hedged{&h, i};
       }
     }
     return std::nullopt;
@@ -2610,13 +2616,17 @@ ClaimScorer::Contrast OrderedContrastOf(const Side& a, const Side& b) {
   };
   if (const std::optional<Hedged> h = hedge(a, best_a);
       h && states(b, a, h->word)) {
-    c.hedge_a = *h->cue;
-    if (h->at < a.terms->tokens.size()) c.hedge_cues_a = {h->at};
+    c.hedge_a = h->hedge->text;
+    if (h->hedge->cue < a.terms->tokens.size()) {
+      c.hedge_cues_a = {h->hedge->cue};
+    }
   }
   if (const std::optional<Hedged> h = hedge(b, best_b);
       h && states(a, b, h->word)) {
-    c.hedge_b = *h->cue;
-    if (h->at < b.terms->tokens.size()) c.hedge_cues_b = {h->at};
+    c.hedge_b = h->hedge->text;
+    if (h->hedge->cue < b.terms->tokens.size()) {
+      c.hedge_cues_b = {h->hedge->cue};
+    }
   }
   if (a.terms->words.size() >= n && b.terms->words.size() >= m) {
     SwappedRoles(a, b, best_a, &c);

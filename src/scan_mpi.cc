@@ -280,14 +280,15 @@ std::string PutScores(const absl::StatusOr<ClaimShareScores>& scores) {
   for (const auto& [k, c] : scores->contrasts) {
     PutU64(&out, k);
     out.push_back(c.negation ? '\1' : '\0');
-    PutVector(&out, c.negation_cues_a);
-    PutVector(&out, c.negation_cues_b);
+    for (const std::vector<uint32_t>* at :
+         {&c.negation_cues_a, &c.negation_cues_b, &c.hedge_cues_a,
+          &c.hedge_cues_b}) {
+      PutVector(&out, *at);
+    }
     for (const std::string* w : {&c.antonym_a, &c.antonym_b, &c.swapped_first,
                                  &c.swapped_second, &c.hedge_a, &c.hedge_b}) {
       PutStr(&out, *w);
     }
-    PutVector(&out, c.hedge_cues_a);
-    PutVector(&out, c.hedge_cues_b);
   }
   return out;
 }
@@ -311,14 +312,14 @@ absl::StatusOr<ClaimShareScores> GetScores(std::string_view bytes, int from) {
     const uint64_t k = in.U64();
     ClaimScorer::Contrast c;
     c.negation = in.Byte() != '\0';
-    c.negation_cues_a = in.Vector<uint32_t>();
-    c.negation_cues_b = in.Vector<uint32_t>();
+    for (std::vector<uint32_t>* at : {&c.negation_cues_a, &c.negation_cues_b,
+                                      &c.hedge_cues_a, &c.hedge_cues_b}) {
+      *at = in.Vector<uint32_t>();
+    }
     for (std::string* w : {&c.antonym_a, &c.antonym_b, &c.swapped_first,
                            &c.swapped_second, &c.hedge_a, &c.hedge_b}) {
       *w = std::string(in.Str());
     }
-    c.hedge_cues_a = in.Vector<uint32_t>();
-    c.hedge_cues_b = in.Vector<uint32_t>();
     scores.contrasts.emplace_back(k, std::move(c));
   }
   if (ok != '\1' || !in.done() || in.failed()) {
