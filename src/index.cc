@@ -31,6 +31,7 @@
 #include "hash.h"
 #include "refrain/minhash.h"
 #include "refrain/scan.h"
+#include "refrain/shingle.h"
 #include "sink.h"
 #include "stopwords.h"
 
@@ -2511,6 +2512,134 @@ absl::Status DeriveClaimTermsAgain(sqlite3* db, const std::string& path,
   return absl::OkStatus();
 }
 
+// Version 7 reads a line break inside a sentence of hard-wrapped text as
+// a space (internal::JoinWrappedRuns), and builds before it made the
+// shingles of Thai, Lao, Khmer and Burmese text, Arabic and Hebrew marks
+// and Turkish dotted capitals otherwise (2026-12-06): every document's
+// signature and fingerprints are made again from its text, in batches of
+// rows (read, sketched in parallel, written). Those of a document whose
+// sketches come out otherwise are replaced, and its band rows go back to
+// the table (main or delta) they were in; the others are left as they
+// were.
+absl::Status SignDocumentsAgain(sqlite3* db, const std::string& path,
+                                const IndexParams& params,
+                                UpgradeResult* result) {
+  MinHashOptions mo;
+  mo.num_perm = params.num_perm;
+  mo.seed = params.seed;
+  mo.algorithm = params.minhash == "classic"
+                     ? MinHashAlgorithm::kClassic
+                     : MinHashAlgorithm::kOnePermutation;
+  const MinHasher hasher(mo);
+  ShingleOptions so;
+  so.size = params.shingle;
+  absl::StatusOr<Stmt> rows = Stmt::Prepare(
+      db, path,
+      "SELECT num, text, signature, fingerprints FROM doc WHERE num > ?1 "
+      "ORDER BY num LIMIT 4096");
+  absl::StatusOr<Stmt> update = Stmt::Prepare(
+      db, path,
+      "UPDATE doc SET signature = ?2, fingerprints = ?3 WHERE num = ?1");
+  absl::StatusOr<Stmt> del_main = Stmt::Prepare(
+      db, path,
+      "DELETE FROM doc_band WHERE band = ?1 AND key = ?2 AND doc = ?3");
+  absl::StatusOr<Stmt> del_delta = Stmt::Prepare(
+      db, path,
+      "DELETE FROM doc_band_delta WHERE band = ?1 AND key = ?2 AND doc = ?3");
+  absl::StatusOr<Stmt> ins_main = Stmt::Prepare(
+      db, path,
+      "INSERT OR IGNORE INTO doc_band(band, key, doc) VALUES(?1, ?2, ?3)");
+  absl::StatusOr<Stmt> ins_delta = Stmt::Prepare(
+      db, path,
+      "INSERT OR IGNORE INTO doc_band_delta(band, key, doc) VALUES(?1, ?2, "
+      "?3)");
+  for (const absl::StatusOr<Stmt>* st :
+       {&rows, &update, &del_main, &del_delta, &ins_main, &ins_delta}) {
+    if (!st->ok()) return st->status();
+  }
+  struct Row {
+    int64_t num = 0;
+    std::string text;
+    std::vector<uint32_t> signature, fingerprints;
+    std::vector<uint32_t> new_signature, new_fingerprints;
+  };
+  std::vector<Row> batch;
+  int64_t after = 0;
+  for (;;) {
+    batch.clear();
+    rows->Bind(1, after);
+    for (;;) {
+      absl::StatusOr<bool> row = rows->Step();
+      if (!row.ok()) {
+        rows->Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      Row& r = batch.emplace_back();
+      r.num = rows->Int(0);
+      r.text = rows->Text(1);
+      if (!rows->Words(2, &r.signature) ||
+          r.signature.size() != params.num_perm ||
+          !rows->Words(3, &r.fingerprints)) {
+        rows->Reset();
+        return absl::DataLossError(absl::StrCat(
+            path, ": corrupt index (sketches of document row ", r.num, ")"));
+      }
+    }
+    rows->Reset();
+    if (batch.empty()) return absl::OkStatus();
+    after = batch.back().num;
+#pragma omp parallel for schedule(dynamic, 16)
+    for (int64_t i = 0; i < static_cast<int64_t>(batch.size()); ++i) {
+      Row& r = batch[i];
+      const ShingleSet shingles = ShingleText(r.text, so);
+      r.new_signature.resize(params.num_perm);
+      hasher.Sign(shingles, r.new_signature);
+      // As the scan stores them: the high halves, sorted, each once.
+      for (uint64_t h : shingles) {
+        const auto f = static_cast<uint32_t>(h >> 32);
+        if (r.new_fingerprints.empty() || r.new_fingerprints.back() != f) {
+          r.new_fingerprints.push_back(f);
+        }
+      }
+      std::string().swap(r.text);
+    }
+    for (const Row& r : batch) {
+      if (r.new_signature == r.signature &&
+          r.new_fingerprints == r.fingerprints) {
+        continue;
+      }
+      ++result->signed_again;
+      if (auto s = update->Bind(1, r.num)
+                       .BindWords(2, r.new_signature)
+                       .BindWords(3, r.new_fingerprints)
+                       .Run();
+          !s.ok()) {
+        return s;
+      }
+      for (uint32_t b = 0; b < params.lsh.bands; ++b) {
+        const uint64_t old_key = BandKey(r.signature, params.lsh, b);
+        const uint64_t new_key = BandKey(r.new_signature, params.lsh, b);
+        if (old_key == new_key) continue;
+        auto bind = [&](Stmt& st, uint64_t key) -> Stmt& {
+          return st.Bind(1, b)
+              .Bind(2, static_cast<int64_t>(key))
+              .Bind(3, r.num);
+        };
+        if (auto s = bind(*del_main, old_key).Run(); !s.ok()) return s;
+        const bool was_main = sqlite3_changes(db) > 0;
+        if (!was_main) {
+          if (auto s = bind(*del_delta, old_key).Run(); !s.ok()) return s;
+        }
+        if (auto s = bind(was_main ? *ins_main : *ins_delta, new_key).Run();
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
@@ -2587,10 +2716,15 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
   }
   // Version 6 records which documents their run kept; the runs before it
   // counted every indexed document as kept, and so does the upgrade.
-  if (auto s = refrain::Exec(
-          c.db, path,
-          "ALTER TABLE doc ADD COLUMN kept INTEGER NOT NULL DEFAULT 1");
-      !s.ok()) {
+  if (from < 6) {
+    if (auto s = refrain::Exec(
+            c.db, path,
+            "ALTER TABLE doc ADD COLUMN kept INTEGER NOT NULL DEFAULT 1");
+        !s.ok()) {
+      return fail(s);
+    }
+  }
+  if (auto s = SignDocumentsAgain(c.db, path, *params, &result); !s.ok()) {
     return fail(s);
   }
   if (from >= 5) {

@@ -563,7 +563,154 @@ int32_t TokenizeAsciiBlock(const char* s, int32_t i, int32_t n,
   return e;
 }
 
+// internal::JoinWrappedRuns, with next_break(i) the first '\n' or '\r'
+// at or after i (text.size() or more if none). Read in the text, break by
+// break, not token by token: a look at every token's flag cost 2% of a
+// scan, and most texts have a line break every few hundred bytes. The
+// tokens are looked up only for the breaks joined.
+template <typename NextBreak>
+size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
+                           NextBreak next_break) {
+  const size_t n = text.size();
+  auto is_break = [](char c) { return c == '\n' || c == '\r'; };
+  auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
+  // Whether the character that ends at `e` / starts at `b` (not ASCII) is
+  // part of a word, as the tokenizer reads it.
+  auto word_before = [&](size_t e) {
+    int32_t i = static_cast<int32_t>(e);
+    UChar32 c;
+    U8_PREV(text.data(), 0, i, c);
+    return c >= 0 && IsWordChar(c);
+  };
+  auto word_at = [&](size_t b) {
+    int32_t i = static_cast<int32_t>(b);
+    UChar32 c;
+    U8_NEXT(text.data(), i, static_cast<int32_t>(n), c);
+    return c >= 0 && IsWordChar(c);
+  };
+  // The breaks that may run a sentence on: where each is, the length of
+  // the line it ends (blanks at its ends left out), and of the next line's
+  // first word (up to a blank or a line break, punctuation included, as a
+  // wrapping tool measures it).
+  struct Open {
+    size_t at, line, next_word;
+  };
+  thread_local std::vector<Open> open;
+  open.clear();
+  size_t single = 0;      // Breaks with words on both sides and no other break.
+  size_t line_begin = 0;  // Where the line the next break ends began.
+  for (size_t b = next_break(0); b < n; b = next_break(line_begin)) {
+    const size_t e = text[b] == '\r' && b + 1 < n && text[b + 1] == '\n'
+                         ? b + 2
+                         : b + 1;  // CRLF is one break.
+    const size_t this_line = line_begin;
+    line_begin = e;
+    // Back to the last word: ASCII punctuation and blanks only, no stop
+    // (. ! ? : ;), no other break (then a blank line: a paragraph).
+    size_t k = b;
+    bool on = true, word = false, other_break = false;
+    while (k > 0) {
+      const char c = text[k - 1];
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        word = true;
+        on = on && word_before(k);  // Not "。", "•", "€" ...
+        break;
+      }
+      if (kAsciiWord[static_cast<unsigned char>(c)]) {
+        word = true;
+        break;
+      }
+      if (is_break(c)) {
+        other_break = true;
+        break;
+      }
+      if (c == '.' || c == '!' || c == '?' || c == ':' || c == ';') on = false;
+      --k;
+    }
+    if (!word || other_break) continue;
+    const size_t line_end = k;
+    // On to the next word: blanks, quotation marks, an opening bracket or
+    // a currency sign ("to\n$284m"); not a bullet or a dash.
+    k = e;
+    word = false;
+    while (k < n) {
+      const char c = text[k];
+      if (kAsciiWord[static_cast<unsigned char>(c)]) {
+        word = true;
+        break;
+      }
+      if (is_break(c)) {
+        other_break = true;
+        break;
+      }
+      if (is_blank(c) || c == '"' || c == '\'' || c == '(' || c == '[' ||
+          c == '$') {
+        ++k;
+        continue;
+      }
+      const std::string_view rest = text.substr(k);
+      if (rest.starts_with("\u00A3") || rest.starts_with("\u00A5")) {
+        k += 2;  // £ ¥
+      } else if (rest.starts_with("\u20AC")) {
+        k += 3;  // €
+      } else {
+        // A word beyond ASCII, or a bullet, a dash or other punctuation,
+        // before which the break is kept.
+        word = true;
+        on = on && static_cast<unsigned char>(c) >= 0x80 && word_at(k);
+        break;
+      }
+    }
+    if (!word || other_break) continue;
+    ++single;
+    if (!on) continue;
+    size_t first = this_line;
+    while (first < line_end && is_blank(text[first])) ++first;
+    size_t word_begin = e;
+    while (is_blank(text[word_begin])) ++word_begin;
+    size_t word_end = k;
+    while (word_end < n && !is_blank(text[word_end]) &&
+           !is_break(text[word_end])) {
+      ++word_end;
+    }
+    open.push_back({b, line_end - first, word_end - word_begin});
+  }
+  if (open.size() < 3 || open.size() * 2 < single) return 0;
+  // A wrapped line is full: its next word would not have fitted in the
+  // width it was wrapped to, of which the median line is a lower bound.
+  // A headline, a byline or a subheading is a short line, and stays apart.
+  thread_local std::vector<size_t> lengths;
+  lengths.clear();
+  for (const Open& o : open) lengths.push_back(o.line);
+  std::nth_element(lengths.begin(), lengths.begin() + lengths.size() / 2,
+                   lengths.end());
+  const size_t median = lengths[lengths.size() / 2];
+  size_t joined = 0;
+  auto from = tokens.begin();
+  for (const Open& o : open) {
+    if (o.line + 1 + o.next_word <= median) continue;
+    // The first token after the break, which the break made start a run.
+    from = std::upper_bound(
+        from, tokens.end(), o.at,
+        [](size_t at, const Token& t) { return at < t.begin; });
+    if (from == tokens.end()) break;
+    from->starts_run = false;
+    ++joined;
+  }
+  return joined;
+}
+
 }  // namespace
+
+namespace internal {
+
+size_t JoinWrappedRuns(std::string_view text, std::span<Token> tokens) {
+  return JoinWrappedRunsWith(text, tokens, [&](size_t from) {
+    return std::min(text.find('\r', from), text.find('\n', from));
+  });
+}
+
+}  // namespace internal
 
 void Tokenize(std::string_view text, std::vector<Token>* out) {
   // Into a buffer that keeps its size, then copied: `out` ends with exactly
@@ -643,6 +790,20 @@ size_t TokenizeInto(std::string_view text, std::vector<Token>* buffer) {
     i = TokenizeChar(s, i, n, &st, out);
   }
   st.Close(n, out);
+  // The line breaks from the classes' mask: no second pass over the text.
+  const std::vector<uint64_t>& nl = classes.newline;
+  JoinWrappedRunsWith(
+      text, std::span<Token>(buffer->data(), sink.count()), [&](size_t from) {
+        size_t w = from >> 6;
+        if (w >= nl.size()) return text.size();
+        uint64_t x = nl[w] & (~uint64_t{0} << (from & 63));
+        while (x == 0) {
+          if (++w >= nl.size()) return text.size();
+          x = nl[w];
+        }
+        return std::min(text.size(),
+                        (w << 6) + static_cast<size_t>(__builtin_ctzll(x)));
+      });
   return sink.count();
 }
 
@@ -653,6 +814,7 @@ void TokenizeReference(std::string_view text, std::vector<Token>* out) {
   for (int32_t i = 0; i < n;) i = TokenizeChar(text.data(), i, n, &st, &sink);
   st.Close(n, &sink);
   out->resize(sink.count());
+  JoinWrappedRuns(text, *out);
 }
 
 }  // namespace internal

@@ -2032,6 +2032,65 @@ TEST(Index, UpgradeOfVersion3And4DerivesTheTermsAgain) {
   }
 }
 
+// Version 7 ends no shingle run at a line break inside a sentence of
+// hard-wrapped text: `index upgrade` of a version 6 file signs its wrapped
+// articles again (here given another article's sketches and band rows, as
+// a version 6 build made them otherwise), in whichever tier their band rows
+// were, and leaves the others alone; the file then equals today's, and an
+// unwrapped copy of an indexed wrapped article is found as the same text.
+TEST(Index, UpgradeOfVersion6SignsHardWrappedArticlesAgain) {
+  for (const uint64_t merge : {uint64_t{50000}, uint64_t{1}}) {
+    TempDir d;
+    const std::string a = d / "a.txt", b = d / "b.txt", db = d / "news.db";
+    WriteFile(a, testing::Fold(ReadFile(Seed(0)), 72, "\n"));
+    WriteFile(b, testing::Fold(ReadFile(Seed(2)), 72, "\r\n"));
+    ScanOptions o;
+    o.index_merge_min_documents = merge;
+    Scan({Seed(1), a, b}, db, o);
+    const std::string today = Contents(db);
+    const std::string sketches = SqlText(
+        db,
+        "SELECT id || ' ' || hex(signature) || ' ' || hex(fingerprints) "
+        "FROM doc ORDER BY num");
+    ASSERT_EQ(SqlInt(db, "SELECT count(*) FROM doc_band_delta") > 0,
+              merge != 1);
+    std::string old;
+    for (const char* table : {"doc_band", "doc_band_delta"}) {
+      for (const int num : {2, 3}) {
+        absl::StrAppend(
+            &old, "INSERT OR IGNORE INTO ", table, " SELECT band, key, ", num,
+            " FROM ", table, " WHERE doc = 1; DELETE FROM ", table,
+            " WHERE doc = ", num, " AND (band, key) NOT IN (SELECT band, key ",
+            "FROM ", table, " WHERE doc = 1); ");
+      }
+    }
+    SqlExec(db,
+            old +
+                "UPDATE doc SET signature = (SELECT signature FROM doc "
+                "WHERE num = 1), fingerprints = (SELECT fingerprints FROM "
+                "doc WHERE num = 1) WHERE num > 1; PRAGMA user_version = 6");
+    ASSERT_NE(Contents(db), today);
+    ExpectRefused(db, "upgrade it in place with `refrain index upgrade " + db);
+    testing::CommandResult r = RunRefrain("index upgrade " + db);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("schema version 6 -> 7: 3 documents"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("(2 documents signed again"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(Contents(db), today) << merge;
+    EXPECT_EQ(SqlText(db,
+                      "SELECT id || ' ' || hex(signature) || ' ' || "
+                      "hex(fingerprints) FROM doc ORDER BY num"),
+              sketches);
+    EXPECT_EQ(SqlInt(db, "PRAGMA user_version"), kIndexSchemaVersion);
+    // The unwrapped article pairs with its wrapped copy in the index.
+    Report next = Scan({Seed(0)}, db, o);
+    ASSERT_EQ(next.pairs.size(), 1u);
+    EXPECT_GE(next.pairs[0].jaccard, 0.97);
+  }
+}
+
 // A unit whose terms, derived again, are too few (a number and its scale
 // word became one term) is dropped, as a scan would not make it a unit:
 // here units of 3 and 4 content words in a file that says 5.

@@ -329,6 +329,52 @@ TEST(Tokenize, WordAfterSentenceEndClearsIt) {
   EXPECT_EQ(starts("done.\" next"), (std::vector<bool>{true, true}));
 }
 
+// Hard-wrapped text (a wire feed at 72 columns): a line break inside a
+// sentence starts no run, so that a wrapped copy keeps the unwrapped
+// article's shingles (Shingle.HardWrappedCopyKeepsTheShingles). One mark
+// per token: '|' starts a run, '.' does not.
+TEST(Tokenize, HardWrappedLinesRunOn) {
+  auto runs = [](std::string_view text) {
+    std::vector<Token> t;
+    Tokenize(Normalize(text).text(), &t);
+    std::string out;
+    for (const Token& tok : t) out += tok.starts_run ? '|' : '.';
+    return out;
+  };
+  // Three lines or more that run a sentence on, in LF, CRLF or CR.
+  EXPECT_EQ(runs("one two\nthree four\nfive six\nseven eight"), "|.......");
+  EXPECT_EQ(runs("one two\r\nthree four\r\nfive six\r\nseven eight"),
+            "|.......");
+  EXPECT_EQ(runs("one two\rthree four\rfive six\rseven eight"), "|.......");
+  // Two are too few to call the text wrapped.
+  EXPECT_EQ(runs("one two\nthree four\nfive six"), "|.|.|.");
+  // One paragraph a line: only the headline's line lacks a stop.
+  EXPECT_EQ(runs("Headline here\nOne two three. Four five.\nSix seven.\n"
+                 "Eight nine.\nTen."),
+            "|.|..|.|.|.|");
+  // Blank lines between paragraphs are never run on.
+  EXPECT_EQ(runs("one two\n\nthree four\n\nfive six\n\nseven eight"),
+            "|.|.|.|.");
+  // In wrapped text a line after a stop, or before a bullet or a dash,
+  // keeps its run; a quotation mark, a bracket or a currency sign at a
+  // line's start does not stop the run.
+  EXPECT_EQ(runs("alpha bravo\ncharlie delta.\necho foxtrot\ngolf hotel\n"
+                 "- india juliet\nkilo lima"),
+            "|...|...|...");
+  EXPECT_EQ(runs("profits rose to\n$284m and\n\"sales fell\n(by far) "
+                 "again\n\u00A33m"),
+            "|..........");
+  // A short line in wrapped text (a subheading, a byline) is no wrap: its
+  // next word would have fitted the width of the wrapped lines.
+  EXPECT_EQ(runs("The railway company said on Tuesday that the strike\n"
+                 "by the drivers in the north would go ahead next week\n"
+                 "after talks with the union broke down late on Monday.\n"
+                 "Strike talks\n"
+                 "Commuters will be left without a service for the\n"
+                 "whole of next week, officials said."),
+            "|" + std::string(29, '.') + "|." + "|" + std::string(14, '.'));
+}
+
 TEST(Tokenize, CountWords) {
   EXPECT_EQ(CountWords(""), 0u);
   EXPECT_EQ(CountWords("of special concern are Islamic State’s plans"), 7u);

@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -147,6 +148,28 @@ inline std::vector<std::string> ChainOfEdits(const std::string& text) {
     return out;
   };
   return {edited(0), edited(150), edited(300)};
+}
+
+// `fold -s -w width` with `eol` line ends: each line longer than `width`
+// bytes broken after its last space that keeps it within them.
+inline std::string Fold(std::string_view text, size_t width,
+                        std::string_view eol) {
+  std::string out;
+  while (!text.empty()) {
+    const size_t nl = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, nl);
+    while (line.size() > width) {
+      size_t cut = line.substr(0, width).rfind(' ');
+      cut = cut == std::string_view::npos ? width : cut + 1;
+      out += line.substr(0, cut);
+      out += eol;
+      line.remove_prefix(cut);
+    }
+    out += line;
+    if (nl < text.size()) out += eol;
+    text.remove_prefix(std::min(nl + 1, text.size()));
+  }
+  return out;
 }
 
 }  // namespace refrain::testing

@@ -66,8 +66,11 @@ struct ScanOptions;
 // terms read a number as its value ("1.4m" and "1.4 million" are one), so
 // version 4's unit keys, counts and band keys hold other stems. 6: each
 // document records whether its run kept it (doc.kept), so that a later run
-// does not count a left-out article as kept.
-inline constexpr int kIndexSchemaVersion = 6;
+// does not count a left-out article as kept. 7: a line break inside a
+// sentence of hard-wrapped text ends no shingle run, so a wrapped
+// document's signature, fingerprints and band keys of version 6 do not
+// compare with new ones (the upgrade makes them again from its text).
+inline constexpr int kIndexSchemaVersion = 7;
 // The oldest version `refrain index upgrade` brings to kIndexSchemaVersion.
 inline constexpr int kOldestUpgradableVersion = 3;
 
@@ -315,6 +318,11 @@ struct UpgradeResult {
   // Units removed: fewer content words than claim_min_words with today's
   // terms (a number and its scale word became one term).
   uint64_t units_dropped = 0;
+  // Documents whose shingles this version makes otherwise (hard-wrapped
+  // text, version 7; Thai, Lao, Khmer, Burmese words and marks folded since
+  // 2026-12-06): their signature, fingerprints and band keys made again
+  // from their text.
+  uint64_t signed_again = 0;
 };
 
 class Index {

@@ -5,6 +5,8 @@
 // reordered sentences and paragraphs, the commonest rewrite of wire copy,
 // leave the set unchanged; a run of 1..k-1 tokens (a short sentence, a
 // dateline, a "More Stories" line) becomes one shingle of all its tokens.
+// The line breaks of hard-wrapped text, inside its sentences, end no run:
+// a copy wrapped at 72 columns has the shingles of the unwrapped article.
 //
 // Hash scheme (stable; documented in docs/report-format.md): each token is
 // hashed with XXH3-64 (seed "refrain1" plus the length, up to 16 bytes

@@ -1614,6 +1614,12 @@ int RunIndexUpgrade(const IndexFlags& f) {
           "values)",
           r->units_dropped);
     }
+    if (r->signed_again > 0) {
+      std::cout << absl::StrFormat(
+          " (%d documents signed again: hard-wrapped text, or words read "
+          "otherwise since they were added)",
+          r->signed_again);
+    }
     std::cout << "\n";
   }
   return kExitOk;
