@@ -574,19 +574,57 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
   const size_t n = text.size();
   auto is_break = [](char c) { return c == '\n' || c == '\r'; };
   auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
-  // Whether the character that ends at `e` / starts at `b` (not ASCII) is
-  // part of a word, as the tokenizer reads it.
-  auto word_before = [&](size_t e) {
+  // Characters, not bytes: a wrapping tool counts columns, and a line of
+  // Cyrillic takes twice the bytes of one of Latin.
+  auto chars = [&](size_t b, size_t e) {
+    size_t c = 0;
+    for (size_t i = b; i < e; ++i) {
+      c += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    }
+    return c;
+  };
+  // Whether the character that ends at `e` ends a sentence (beside . ! ?
+  // : ; in ASCII, and the fullwidth forms NFKC folds to them): the
+  // ideographic and halfwidth full stops, the Arabic question mark and
+  // full stop, the Devanagari dandas, the Burmese, Khmer, Tibetan,
+  // Armenian and Ethiopic full stops, the paragraph separator. Any other
+  // character that is no word ("،", "、", "€") may end a wrapped line.
+  auto ends_sentence = [&](size_t e) {
     int32_t i = static_cast<int32_t>(e);
     UChar32 c;
     U8_PREV(text.data(), 0, i, c);
-    return c >= 0 && IsWordChar(c);
+    switch (c) {
+      case 0x3002:
+      case 0xFF61:
+      case 0x061F:
+      case 0x06D4:
+      case 0x0964:
+      case 0x0965:
+      case 0x104A:
+      case 0x104B:
+      case 0x17D4:
+      case 0x17D5:
+      case 0x0F0D:
+      case 0x0589:
+      case 0x1362:
+      case 0x2029:
+        return true;
+      default:
+        return false;
+    }
   };
-  auto word_at = [&](size_t b) {
+  // Whether the character that starts at `b` (not ASCII) is part of a word,
+  // as the tokenizer reads it, or an inverted mark ("¿", "¡") or currency
+  // sign ("£", "¥", "€") that may start a wrapped line; and its size.
+  auto may_start = [&](size_t b, size_t* size) {
     int32_t i = static_cast<int32_t>(b);
     UChar32 c;
     U8_NEXT(text.data(), i, static_cast<int32_t>(n), c);
-    return c >= 0 && IsWordChar(c);
+    *size = static_cast<size_t>(i) - b;
+    if (c < 0) return 0;
+    if (IsWordChar(c)) return 1;
+    return c == 0xBF || c == 0xA1 || c == 0xA3 || c == 0xA5 || c == 0x20AC ? 2
+                                                                           : 0;
   };
   // The breaks that may run a sentence on: where each is, the length of
   // the line it ends (blanks at its ends left out), and of the next line's
@@ -600,25 +638,37 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
   size_t single = 0;      // Breaks with words on both sides and no other break.
   size_t line_begin = 0;  // Where the line the next break ends began.
   for (size_t b = next_break(0); b < n; b = next_break(line_begin)) {
-    const size_t e = text[b] == '\r' && b + 1 < n && text[b + 1] == '\n'
-                         ? b + 2
-                         : b + 1;  // CRLF is one break.
+    // LF, CRLF, CR, and CR CR LF (a CRLF file converted again) are one.
+    size_t e = b + 1;
+    if (text[b] == '\r' && e < n && text[e] == '\r' && e + 1 < n &&
+        text[e + 1] == '\n') {
+      e += 2;
+    } else if (text[b] == '\r' && e < n && text[e] == '\n') {
+      ++e;
+    }
     const size_t this_line = line_begin;
     line_begin = e;
-    // Back to the last word: ASCII punctuation and blanks only, no stop
-    // (. ! ? : ;), no other break (then a blank line: a paragraph).
+    // Back to the last word: punctuation and blanks, no stop (. ! ? : ;),
+    // no other break (then a blank line: a paragraph).
     size_t k = b;
     bool on = true, word = false, other_break = false;
     while (k > 0) {
       const char c = text[k - 1];
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        word = true;
-        on = on && word_before(k);  // Not "。", "•", "€" ...
-        break;
-      }
       if (kAsciiWord[static_cast<unsigned char>(c)]) {
         word = true;
         break;
+      }
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        int32_t i = static_cast<int32_t>(k);
+        UChar32 u;
+        U8_PREV(text.data(), 0, i, u);
+        if (u >= 0 && IsWordChar(u)) {
+          word = true;
+          break;
+        }
+        on = on && !ends_sentence(k);
+        k = static_cast<size_t>(i);
+        continue;
       }
       if (is_break(c)) {
         other_break = true;
@@ -629,8 +679,9 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
     }
     if (!word || other_break) continue;
     const size_t line_end = k;
-    // On to the next word: blanks, quotation marks, an opening bracket or
-    // a currency sign ("to\n$284m"); not a bullet or a dash.
+    // On to the next word: blanks, quotation marks, an opening bracket, a
+    // currency sign ("to\n$284m"), an inverted mark, "@", "&", or the ">"
+    // of quoted mail; not a bullet or a dash.
     k = e;
     word = false;
     while (k < n) {
@@ -644,22 +695,22 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
         break;
       }
       if (is_blank(c) || c == '"' || c == '\'' || c == '(' || c == '[' ||
-          c == '$') {
+          c == '$' || c == '@' || c == '&' || c == '>') {
         ++k;
         continue;
       }
-      const std::string_view rest = text.substr(k);
-      if (rest.starts_with("\u00A3") || rest.starts_with("\u00A5")) {
-        k += 2;  // £ ¥
-      } else if (rest.starts_with("\u20AC")) {
-        k += 3;  // €
-      } else {
-        // A word beyond ASCII, or a bullet, a dash or other punctuation,
-        // before which the break is kept.
-        word = true;
-        on = on && static_cast<unsigned char>(c) >= 0x80 && word_at(k);
-        break;
+      size_t size = 1;
+      const int starts =
+          static_cast<unsigned char>(c) >= 0x80 ? may_start(k, &size) : 0;
+      if (starts == 2) {
+        k += size;
+        continue;
       }
+      // A word beyond ASCII, or a bullet, a dash or other punctuation,
+      // before which the break is kept.
+      word = true;
+      on = on && starts == 1;
+      break;
     }
     if (!word || other_break) continue;
     ++single;
@@ -673,22 +724,40 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
            !is_break(text[word_end])) {
       ++word_end;
     }
-    open.push_back({b, line_end - first, word_end - word_begin});
+    open.push_back({b, chars(first, line_end), chars(word_begin, word_end)});
   }
   if (open.size() < 3 || open.size() * 2 < single) return 0;
   // A wrapped line is full: its next word would not have fitted in the
-  // width it was wrapped to, of which the median line is a lower bound.
-  // A headline, a byline or a subheading is a short line, and stays apart.
+  // width it was wrapped to, the length most of these lines reach (the
+  // 90th percentile: a line of a table or a URL longer than the width
+  // does not move it), less a tenth for wrappers that balance their lines
+  // (fmt). Verse, lyrics, a list of fixtures, an address or a block of
+  // bylines has lines of any length, most of them not full: a text is
+  // read as wrapped only when at least two thirds of its breaks that may
+  // run a sentence on are after a full line, and those are at least half
+  // of its single line breaks. Nor is a width under 40 characters a wrap
+  // of prose (bylines, an address, a list of fixtures, verse, subtitles,
+  // whose lines can otherwise pass for full), nor one over 120 (lines
+  // that long are paragraphs, one a line, in a script without stops such
+  // as Thai). A headline or a subheading is a short line, and stays
+  // apart.
   thread_local std::vector<size_t> lengths;
   lengths.clear();
   for (const Open& o : open) lengths.push_back(o.line);
-  std::nth_element(lengths.begin(), lengths.begin() + lengths.size() / 2,
-                   lengths.end());
-  const size_t median = lengths[lengths.size() / 2];
+  const size_t p90 = (lengths.size() - 1) * 9 / 10;
+  std::nth_element(lengths.begin(), lengths.begin() + p90, lengths.end());
+  if (lengths[p90] < 40 || lengths[p90] > 120) return 0;
+  const size_t width = lengths[p90] - lengths[p90] / 10;
+  auto full = [&](const Open& o) { return o.line + 1 + o.next_word > width; };
+  const auto num_full =
+      static_cast<size_t>(std::count_if(open.begin(), open.end(), full));
+  if (num_full < 3 || num_full * 3 < open.size() * 2 || num_full * 2 < single) {
+    return 0;
+  }
   size_t joined = 0;
   auto from = tokens.begin();
   for (const Open& o : open) {
-    if (o.line + 1 + o.next_word <= median) continue;
+    if (!full(o)) continue;
     // The first token after the break, which the break made start a run.
     from = std::upper_bound(
         from, tokens.end(), o.at,

@@ -19,17 +19,18 @@ size_t TokenizeInto(std::string_view normalized, std::vector<Token>* buffer);
 // sentences at line ends: "the national\nrailway company". A line break
 // starts a shingle run, so a wrapped copy of an unwrapped article shared
 // two thirds of its shingles (BBC business/001 through `fold -s -w 72`:
-// Jaccard 0.657). A single line break (CRLF counts once) with no stop
-// (. ! ? : ;) and nothing beyond ASCII before it, and only white space,
-// quotation marks or an opening bracket after it (no bullet, no dash)
-// runs the sentence on. When at least three line breaks of `tokens` do,
-// and they are at least half of its single line breaks, the text is read
-// as wrapped and those line breaks start no run (Token::starts_run
-// cleared). Text with one paragraph a line, or blank lines between
-// paragraphs, is left as it is. Unlike the claim units' JoinWrappedLines
-// (segment.cc), case is not read: the normalized text is case-folded, and
-// a wrong join here costs a few shingles that cross a line, not a claim
-// unit. Returns how many run starts were cleared. Part of Tokenize.
+// Jaccard 0.657). A line break between two words that ends no sentence
+// and starts no list item may run a sentence on; a text is read as
+// wrapped when most of those follow a full line (the next word would not
+// have fitted the width most such lines reach, of 40 to 120 characters),
+// and those line breaks then start no run (Token::starts_run cleared).
+// The rule in full is in docs/report-format.md ("Hashes"). Text of one
+// paragraph a line, blank lines between paragraphs, verse, lists, bylines
+// and addresses are left as they are. Unlike the claim units'
+// JoinWrappedLines (segment.cc), case is not read: the normalized text is
+// case-folded, and a wrong join here costs a few shingles that cross a
+// line, not a claim unit. Returns how many run starts were cleared. Part
+// of Tokenize.
 size_t JoinWrappedRuns(std::string_view normalized, std::span<Token> tokens);
 
 // Tokenize's definition, one character at a time with no SIMD block or

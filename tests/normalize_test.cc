@@ -332,47 +332,100 @@ TEST(Tokenize, WordAfterSentenceEndClearsIt) {
 // Hard-wrapped text (a wire feed at 72 columns): a line break inside a
 // sentence starts no run, so that a wrapped copy keeps the unwrapped
 // article's shingles (Shingle.HardWrappedCopyKeepsTheShingles). One mark
-// per token: '|' starts a run, '.' does not.
+// per gap between two words that holds a line break: 'j' when the word
+// after it starts no run (joined), '|' when it does.
 TEST(Tokenize, HardWrappedLinesRunOn) {
-  auto runs = [](std::string_view text) {
-    std::vector<Token> t;
-    Tokenize(Normalize(text).text(), &t);
+  auto joins = [](std::string_view text) {
+    const NormalizedText n = Normalize(text);
+    const std::string_view t = n.text();
+    std::vector<Token> tokens;
+    Tokenize(t, &tokens);
     std::string out;
-    for (const Token& tok : t) out += tok.starts_run ? '|' : '.';
+    for (size_t i = 1; i < tokens.size(); ++i) {
+      const std::string_view gap =
+          t.substr(tokens[i - 1].end, tokens[i].begin - tokens[i - 1].end);
+      if (gap.find_first_of("\r\n") != std::string_view::npos) {
+        out += tokens[i].starts_run ? '|' : 'j';
+      }
+    }
     return out;
   };
-  // Three lines or more that run a sentence on, in LF, CRLF or CR.
-  EXPECT_EQ(runs("one two\nthree four\nfive six\nseven eight"), "|.......");
-  EXPECT_EQ(runs("one two\r\nthree four\r\nfive six\r\nseven eight"),
-            "|.......");
-  EXPECT_EQ(runs("one two\rthree four\rfive six\rseven eight"), "|.......");
-  // Two are too few to call the text wrapped.
-  EXPECT_EQ(runs("one two\nthree four\nfive six"), "|.|.|.");
+  auto with_eol = [](std::string_view text, std::string_view eol) {
+    std::string out;
+    for (char c : text) {
+      if (c == '\n') {
+        out += eol;
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  };
+  // Lines of 40 to 60 characters that run their sentences on.
+  const std::string wrapped =
+      "The national railway company said on Tuesday that\n"
+      "the strike by its drivers in the north would go ahead\n"
+      "next week, after talks with the union broke down late\n"
+      "on Monday evening in the capital. Commuters will have\n"
+      "no trains for the whole week, officials said.";
+  EXPECT_EQ(joins(wrapped), "jjjj");
+  for (std::string_view eol : {"\r\n", "\r", "\r\r\n"}) {
+    EXPECT_EQ(joins(with_eol(wrapped, eol)), "jjjj") << eol.size();
+  }
+  // Two line breaks are too few to call a text wrapped.
+  EXPECT_EQ(joins("The national railway company said on Tuesday that\n"
+                  "the strike by its drivers in the north would go ahead\n"
+                  "next week."),
+            "||");
+  // Blank lines between the lines: paragraphs, never run on.
+  EXPECT_EQ(joins(with_eol(wrapped, "\n\n")), "||||");
   // One paragraph a line: only the headline's line lacks a stop.
-  EXPECT_EQ(runs("Headline here\nOne two three. Four five.\nSix seven.\n"
-                 "Eight nine.\nTen."),
-            "|.|..|.|.|.|");
-  // Blank lines between paragraphs are never run on.
-  EXPECT_EQ(runs("one two\n\nthree four\n\nfive six\n\nseven eight"),
-            "|.|.|.|.");
+  EXPECT_EQ(joins("Rail strike goes ahead\n"
+                  "The national railway company said on Tuesday that the "
+                  "strike would go ahead.\n"
+                  "Commuters will have no trains for the whole week.\n"
+                  "Officials said talks had broken down."),
+            "|||");
   // In wrapped text a line after a stop, or before a bullet or a dash,
-  // keeps its run; a quotation mark, a bracket or a currency sign at a
-  // line's start does not stop the run.
-  EXPECT_EQ(runs("alpha bravo\ncharlie delta.\necho foxtrot\ngolf hotel\n"
-                 "- india juliet\nkilo lima"),
-            "|...|...|...");
-  EXPECT_EQ(runs("profits rose to\n$284m and\n\"sales fell\n(by far) "
-                 "again\n\u00A33m"),
-            "|..........");
+  // keeps its run; a quotation mark, a bracket, a currency sign or the ">"
+  // of quoted mail does not stop one.
+  EXPECT_EQ(joins("The national railway company said on Tuesday that\n"
+                  "the strike by its drivers in the north would go ahead.\n"
+                  "Next week, after talks with the union broke down late\n"
+                  "- on Monday evening in the capital city of the country\n"
+                  "commuters will have no trains for the whole of the week\n"
+                  "and officials said the strike could last even longer."),
+            "j||jj");
+  EXPECT_EQ(joins("The national railway company said profits rose to\n"
+                  "$284m last year, and sales in the north of the country\n"
+                  "\"fell sharply\" in the second half of the year, it said\n"
+                  "(by far the worst result) in the company's whole history\n"
+                  "> of more than a hundred years of running trains, with\n"
+                  "\u00A33m lost."),
+            "jjjjj");
   // A short line in wrapped text (a subheading, a byline) is no wrap: its
   // next word would have fitted the width of the wrapped lines.
-  EXPECT_EQ(runs("The railway company said on Tuesday that the strike\n"
-                 "by the drivers in the north would go ahead next week\n"
-                 "after talks with the union broke down late on Monday.\n"
-                 "Strike talks\n"
-                 "Commuters will be left without a service for the\n"
-                 "whole of next week, officials said."),
-            "|" + std::string(29, '.') + "|." + "|" + std::string(14, '.'));
+  EXPECT_EQ(joins("The national railway company said on Tuesday that\n"
+                  "the strike by its drivers in the north would go ahead\n"
+                  "next week after talks with the union broke down late\n"
+                  "on Monday evening in the capital city of the country.\n"
+                  "Strike talks\n"
+                  "Commuters will be left without a service for the\n"
+                  "whole of next week, and officials said the strike\n"
+                  "could last even longer than the unions had said."),
+            "jjj||jj");
+  // Lines under 40 characters are no wrap of prose, however full: verse,
+  // bylines, an address, a list of fixtures.
+  EXPECT_EQ(joins("Two roads diverged in a yellow wood,\n"
+                  "And sorry I could not travel both\n"
+                  "And be one traveler, long I stood\n"
+                  "And looked down one as far as I could\n"
+                  "To where it bent in the undergrowth"),
+            "||||");
+  EXPECT_EQ(joins("Arsenal v Stoke\nSwindon/Notts Co v Middlesbrough\n"
+                  "Man Utd v Exeter\nPlymouth v Everton\nLeicester v "
+                  "Blackpool\nDerby v Wigan"),
+            "|||||");
 }
 
 TEST(Tokenize, CountWords) {

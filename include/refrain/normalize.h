@@ -63,10 +63,9 @@ struct Token {
   // `said." Next`, `hide?'" Next` (review 48a-10: the rule as written before
   // left them out). A cheap heuristic, not ICU sentence breaking: "Dr. Smith"
   // also counts as a boundary, which is harmless for shingling (see shingle.h).
-  // In hard-wrapped text a line break inside a sentence is no boundary: a
-  // single line break after no stop, in a text where at least three such
-  // breaks make at least half of its single line breaks (a wire feed at 72
-  // columns; internal::JoinWrappedRuns).
+  // In hard-wrapped text (a wire feed at 72 columns) a line break inside a
+  // sentence is no boundary (internal::JoinWrappedRuns; the rule is in
+  // docs/report-format.md, "Hashes").
   bool starts_run = false;
 };
 
