@@ -577,11 +577,7 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
   // Characters, not bytes: a wrapping tool counts columns, and a line of
   // Cyrillic takes twice the bytes of one of Latin.
   auto chars = [&](size_t b, size_t e) {
-    size_t c = 0;
-    for (size_t i = b; i < e; ++i) {
-      c += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-    }
-    return c;
+    return internal::CountChars(text.substr(b, e - b));
   };
   // Whether the character that ends at `e` ends a sentence (beside . ! ?
   // : ; in ASCII, and the fullwidth forms NFKC folds to them): the
@@ -727,37 +723,22 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
     open.push_back({b, chars(first, line_end), chars(word_begin, word_end)});
   }
   if (open.size() < 3 || open.size() * 2 < single) return 0;
-  // A wrapped line is full: its next word would not have fitted in the
-  // width it was wrapped to, the length most of these lines reach (the
-  // 90th percentile: a line of a table or a URL longer than the width
-  // does not move it), less a tenth for wrappers that balance their lines
-  // (fmt). Verse, lyrics, a list of fixtures, an address or a block of
-  // bylines has lines of any length, most of them not full: a text is
-  // read as wrapped only when at least two thirds of its breaks that may
-  // run a sentence on are after a full line, and those are at least half
-  // of its single line breaks. Nor is a width under 40 characters a wrap
-  // of prose (bylines, an address, a list of fixtures, verse, subtitles,
-  // whose lines can otherwise pass for full), nor one over 120 (lines
-  // that long are paragraphs, one a line, in a script without stops such
-  // as Thai). A headline or a subheading is a short line, and stays
-  // apart.
-  thread_local std::vector<size_t> lengths;
-  lengths.clear();
-  for (const Open& o : open) lengths.push_back(o.line);
-  const size_t p90 = (lengths.size() - 1) * 9 / 10;
-  std::nth_element(lengths.begin(), lengths.begin() + p90, lengths.end());
-  if (lengths[p90] < 40 || lengths[p90] > 120) return 0;
-  const size_t width = lengths[p90] - lengths[p90] / 10;
-  auto full = [&](const Open& o) { return o.line + 1 + o.next_word > width; };
+  // Wrapped when most of those lines are full (FullWrappedLines), and they
+  // are half of the text's line breaks between words. A headline or a
+  // subheading is a short line, and stays apart.
+  thread_local std::vector<internal::WrapCandidate> lines;
+  thread_local std::vector<char> is_full;
+  lines.clear();
+  for (const Open& o : open) lines.push_back({o.line, o.next_word});
+  if (!internal::FullWrappedLines(lines, &is_full)) return 0;
   const auto num_full =
-      static_cast<size_t>(std::count_if(open.begin(), open.end(), full));
-  if (num_full < 3 || num_full * 3 < open.size() * 2 || num_full * 2 < single) {
-    return 0;
-  }
+      static_cast<size_t>(std::count(is_full.begin(), is_full.end(), 1));
+  if (num_full * 2 < single) return 0;
   size_t joined = 0;
   auto from = tokens.begin();
-  for (const Open& o : open) {
-    if (!full(o)) continue;
+  for (size_t i = 0; i < open.size(); ++i) {
+    const Open& o = open[i];
+    if (!is_full[i]) continue;
     // The first token after the break, which the break made start a run.
     from = std::upper_bound(
         from, tokens.end(), o.at,
@@ -772,6 +753,25 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
 }  // namespace
 
 namespace internal {
+
+bool FullWrappedLines(std::span<const WrapCandidate> lines,
+                      std::vector<char>* full) {
+  full->assign(lines.size(), 0);
+  if (lines.size() < 3) return false;
+  thread_local std::vector<size_t> lengths;
+  lengths.clear();
+  for (const WrapCandidate& l : lines) lengths.push_back(l.chars);
+  const size_t p90 = (lengths.size() - 1) * 9 / 10;
+  std::nth_element(lengths.begin(), lengths.begin() + p90, lengths.end());
+  if (lengths[p90] < 40 || lengths[p90] > 120) return false;
+  const size_t width = lengths[p90] - lengths[p90] / 10;
+  size_t num_full = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    (*full)[i] = lines[i].chars + 1 + lines[i].next_word > width ? 1 : 0;
+    num_full += static_cast<size_t>((*full)[i]);
+  }
+  return num_full >= 3 && num_full * 3 >= lines.size() * 2;
+}
 
 size_t JoinWrappedRuns(std::string_view text, std::span<Token> tokens) {
   return JoinWrappedRunsWith(text, tokens, [&](size_t from) {

@@ -33,6 +33,36 @@ size_t TokenizeInto(std::string_view normalized, std::vector<Token>* buffer);
 // of Tokenize.
 size_t JoinWrappedRuns(std::string_view normalized, std::span<Token> tokens);
 
+// A line that a hard wrap may have broken: its length and the length of
+// the next line's first word (up to a blank or a line break, punctuation
+// included, as a wrapping tool measures it), both in characters.
+struct WrapCandidate {
+  size_t chars = 0;
+  size_t next_word = 0;
+};
+
+// Whether `lines`, the lines of a text that may run a sentence on, read as
+// hard-wrapped, and if so which are full (`full`, parallel to `lines`): a
+// line is full when its next word would not have fitted the width most of
+// them reach (0.9 times their 90th percentile: a line of a table or a URL
+// longer than the width does not move it, and wrappers that balance their
+// lines, as fmt does, fall short of it by a little). A text is read as
+// wrapped when that width is 40 to 120 characters and at least three of
+// its lines, two thirds of them, are full. Verse, lyrics, lists of
+// fixtures, addresses and bylines have lines of any length, most of them
+// not full, or under 40 characters; lines over 120 are paragraphs of
+// their own. Shared by the shingle runs (JoinWrappedRuns) and the claim
+// units' paragraphs (segment.cc), so the two read one text alike.
+bool FullWrappedLines(std::span<const WrapCandidate> lines,
+                      std::vector<char>* full);
+
+// The characters of UTF-8 `text` (its bytes that start one).
+inline size_t CountChars(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 // Tokenize's definition, one character at a time with no SIMD block or
 // stretch paths: what tests and fuzzing compare Tokenize with.
 void TokenizeReference(std::string_view text, std::vector<Token>* out);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "normalize_internal.h"
 #include "refrain/normalize.h"
 #include "utf8.h"
 
@@ -728,6 +729,23 @@ void JoinWrappedLines(std::string_view text, bool english,
     join[i] = lower || (english && ends_in_function_word(i)) ? 1 : 0;
   }
   if (on < 3 || on * 2 < open) return;
+  // And only lines a wrap filled, in a text whose lines reach one width
+  // of 40 to 120 characters, as the shingle runs read it
+  // (internal::FullWrappedLines): lower-case verse and lists run on by
+  // case alone (review 48c-10).
+  std::vector<internal::WrapCandidate> candidates;
+  std::vector<size_t> which;
+  for (size_t i = 0; i + 1 < p.size(); ++i) {
+    if (!join[i]) continue;
+    const std::string_view next = line(i + 1);
+    const size_t word = std::min(next.find_first_of(" \t"), next.size());
+    candidates.push_back({internal::CountChars(line(i)),
+                          internal::CountChars(next.substr(0, word))});
+    which.push_back(i);
+  }
+  std::vector<char> full;
+  if (!internal::FullWrappedLines(candidates, &full)) return;
+  for (size_t k = 0; k < which.size(); ++k) join[which[k]] = full[k];
   std::vector<Span> joined;
   joined.push_back(p[0]);
   for (size_t i = 1; i < p.size(); ++i) {

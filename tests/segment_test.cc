@@ -323,6 +323,21 @@ TEST(Segment, HardWrappedLinesAreJoined) {
       "here.\nFour ends.\nFive ends.\nSix ends.\nSeven ends.\nEight "
       "ends.";
   EXPECT_EQ(Segment(few, {}).paragraphs.size(), 10u);
+  // Lower-case verse (review 48c-10: it ran on by case into one unit):
+  // lines under 40 characters are no hard wrap of prose, whatever their
+  // case, as for the shingle runs (Tokenize.HardWrappedLinesRunOn).
+  const std::string verse =
+      "the fog comes\non little cat feet.\nit sits looking\nover harbor "
+      "and city\non silent haunches\nand then moves on.";
+  EXPECT_EQ(Segment(verse, {}).paragraphs.size(), 6u);
+  // Nor is a text whose lines that run on by case are mostly not full: a
+  // lower-case list under three wrapped lines (all in one unit before).
+  const std::string list =
+      "the committee will meet on monday to discuss the budget and\n"
+      "then the members will vote on the proposals put before them\n"
+      "by the chairman, who said the following items were open\n"
+      "roads\nschools\nhospitals\nhousing\nparks and gardens\nlibraries";
+  EXPECT_EQ(Segment(list, {}).paragraphs.size(), 9u);
 }
 
 TEST(Segment, QuotesOfAllStylesWithMinimumLength) {
