@@ -574,11 +574,6 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
   const size_t n = text.size();
   auto is_break = [](char c) { return c == '\n' || c == '\r'; };
   auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
-  // Characters, not bytes: a wrapping tool counts columns, and a line of
-  // Cyrillic takes twice the bytes of one of Latin.
-  auto chars = [&](size_t b, size_t e) {
-    return internal::CountChars(text.substr(b, e - b));
-  };
   // Whether the character that ends at `e` ends a sentence (beside . ! ?
   // : ; in ASCII, and the fullwidth forms NFKC folds to them): the
   // ideographic and halfwidth full stops, the Arabic question mark and
@@ -622,15 +617,24 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
     return c == 0xBF || c == 0xA1 || c == 0xA3 || c == 0xA5 || c == 0x20AC ? 2
                                                                            : 0;
   };
-  // The breaks that may run a sentence on: where each is, the length of
-  // the line it ends (blanks at its ends left out), and of the next line's
-  // first word (up to a blank or a line break, punctuation included, as a
-  // wrapping tool measures it).
-  struct Open {
-    size_t at, line, next_word;
-  };
-  thread_local std::vector<Open> open;
+  // The breaks that may run a sentence on: where each is (`at`), the line
+  // it ends and the next line's first word (`open`). Per thread, and let
+  // go of past a few thousand lines, not to keep what a text of many
+  // lines grew them to.
+  thread_local std::vector<size_t> at;
+  thread_local std::vector<internal::WrapCandidate> open;
+  thread_local std::vector<char> is_full;
+  at.clear();
   open.clear();
+  struct Release {
+    ~Release() {
+      if (at.capacity() > 4096) {
+        std::vector<size_t>().swap(at);
+        std::vector<internal::WrapCandidate>().swap(open);
+        std::vector<char>().swap(is_full);
+      }
+    }
+  } release;
   size_t single = 0;      // Breaks with words on both sides and no other break.
   size_t line_begin = 0;  // Where the line the next break ends began.
   for (size_t b = next_break(0); b < n; b = next_break(line_begin)) {
@@ -720,29 +724,31 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
            !is_break(text[word_end])) {
       ++word_end;
     }
-    open.push_back({b, chars(first, line_end), chars(word_begin, word_end)});
+    // A million lines that may run on make no article (a wrapped one of
+    // that size would be 70 MB): the text is left as it is rather than
+    // held line by line (a record of 10 million short lines took 480 MB
+    // more and 0.7 s, review 50b-08).
+    if (open.size() == (size_t{1} << 20)) return 0;
+    at.push_back(b);
+    open.push_back({text.substr(first, line_end - first),
+                    text.substr(word_begin, word_end - word_begin)});
   }
   if (open.size() < 3 || open.size() * 2 < single) return 0;
   // Wrapped when most of those lines are full (FullWrappedLines), and they
   // are half of the text's line breaks between words. A headline or a
   // subheading is a short line, and stays apart.
-  thread_local std::vector<internal::WrapCandidate> lines;
-  thread_local std::vector<char> is_full;
-  lines.clear();
-  for (const Open& o : open) lines.push_back({o.line, o.next_word});
-  if (!internal::FullWrappedLines(lines, &is_full)) return 0;
+  if (!internal::FullWrappedLines(open, &is_full)) return 0;
   const auto num_full =
       static_cast<size_t>(std::count(is_full.begin(), is_full.end(), 1));
   if (num_full * 2 < single) return 0;
   size_t joined = 0;
   auto from = tokens.begin();
   for (size_t i = 0; i < open.size(); ++i) {
-    const Open& o = open[i];
     if (!is_full[i]) continue;
     // The first token after the break, which the break made start a run.
-    from = std::upper_bound(
-        from, tokens.end(), o.at,
-        [](size_t at, const Token& t) { return at < t.begin; });
+    from =
+        std::upper_bound(from, tokens.end(), at[i],
+                         [](size_t b, const Token& t) { return b < t.begin; });
     if (from == tokens.end()) break;
     from->starts_run = false;
     ++joined;
@@ -758,19 +764,27 @@ bool FullWrappedLines(std::span<const WrapCandidate> lines,
                       std::vector<char>* full) {
   full->assign(lines.size(), 0);
   if (lines.size() < 3) return false;
-  thread_local std::vector<size_t> lengths;
-  lengths.clear();
-  for (const WrapCandidate& l : lines) lengths.push_back(l.chars);
-  const size_t p90 = (lengths.size() - 1) * 9 / 10;
-  std::nth_element(lengths.begin(), lengths.begin() + p90, lengths.end());
-  if (lengths[p90] < 40 || lengths[p90] > 120) return false;
-  const size_t width = lengths[p90] - lengths[p90] / 10;
+  // Not kept per thread: a few hundred lines in one text, and up to a
+  // million (JoinWrappedRuns).
+  std::vector<size_t> line_length, sorted;
+  line_length.reserve(lines.size());
+  for (const WrapCandidate& l : lines) {
+    line_length.push_back(CountChars(l.line));
+  }
+  sorted = line_length;
+  const size_t p90 = (sorted.size() - 1) * 9 / 10;
+  std::nth_element(sorted.begin(), sorted.begin() + p90, sorted.end());
+  if (sorted[p90] < 40 || sorted[p90] > 120) return false;
+  const size_t width = sorted[p90] - sorted[p90] / 10;
   size_t num_full = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
-    (*full)[i] = lines[i].chars + 1 + lines[i].next_word > width ? 1 : 0;
+    (*full)[i] =
+        line_length[i] + 1 + CountChars(lines[i].next_word) > width ? 1 : 0;
     num_full += static_cast<size_t>((*full)[i]);
   }
-  return num_full >= 3 && num_full * 3 >= lines.size() * 2;
+  if (num_full >= 3 && num_full * 3 >= lines.size() * 2) return true;
+  full->assign(lines.size(), 0);
+  return false;
 }
 
 size_t JoinWrappedRuns(std::string_view text, std::span<Token> tokens) {

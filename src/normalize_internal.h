@@ -33,12 +33,12 @@ size_t TokenizeInto(std::string_view normalized, std::vector<Token>* buffer);
 // of Tokenize.
 size_t JoinWrappedRuns(std::string_view normalized, std::span<Token> tokens);
 
-// A line that a hard wrap may have broken: its length and the length of
-// the next line's first word (up to a blank or a line break, punctuation
-// included, as a wrapping tool measures it), both in characters.
+// A line that a hard wrap may have broken.
 struct WrapCandidate {
-  size_t chars = 0;
-  size_t next_word = 0;
+  std::string_view line;  // Without the blanks at its ends.
+  // The next line's first word, up to a blank or a line break, punctuation
+  // included, as a wrapping tool measures it.
+  std::string_view next_word;
 };
 
 // Whether `lines`, the lines of a text that may run a sentence on, read as
@@ -48,11 +48,15 @@ struct WrapCandidate {
 // longer than the width does not move it, and wrappers that balance their
 // lines, as fmt does, fall short of it by a little). A text is read as
 // wrapped when that width is 40 to 120 characters and at least three of
-// its lines, two thirds of them, are full. Verse, lyrics, lists of
-// fixtures, addresses and bylines have lines of any length, most of them
-// not full, or under 40 characters; lines over 120 are paragraphs of
-// their own. Shared by the shingle runs (JoinWrappedRuns) and the claim
-// units' paragraphs (segment.cc), so the two read one text alike.
+// its lines, two thirds of them, are full. Lengths count characters, as
+// mail programs, editors and Python's textwrap do (GNU fold counts bytes,
+// so Russian through `fold -w 72` has lines of 36-40 characters, too
+// narrow; measured in bytes, Cyrillic verse read as wrapped, review 50b-02).
+// Verse, lyrics, lists of fixtures,
+// addresses and bylines have lines of any length, most of them not full,
+// or under 40 characters; lines over 120 are paragraphs of their own.
+// Shared by the shingle runs (JoinWrappedRuns) and the claim units'
+// paragraphs (segment.cc), so the two read one text alike.
 bool FullWrappedLines(std::span<const WrapCandidate> lines,
                       std::vector<char>* full);
 
