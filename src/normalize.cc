@@ -604,19 +604,6 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
         return false;
     }
   };
-  // Whether the character that starts at `b` (not ASCII) is part of a word,
-  // as the tokenizer reads it, or an inverted mark ("¿", "¡") or currency
-  // sign ("£", "¥", "€") that may start a wrapped line; and its size.
-  auto may_start = [&](size_t b, size_t* size) {
-    int32_t i = static_cast<int32_t>(b);
-    UChar32 c;
-    U8_NEXT(text.data(), i, static_cast<int32_t>(n), c);
-    *size = static_cast<size_t>(i) - b;
-    if (c < 0) return 0;
-    if (IsWordChar(c)) return 1;
-    return c == 0xBF || c == 0xA1 || c == 0xA3 || c == 0xA5 || c == 0x20AC ? 2
-                                                                           : 0;
-  };
   // The breaks that may run a sentence on: where each is (`at`), the line
   // it ends and the next line's first word (`open`). Per thread, and let
   // go of past a few thousand lines, not to keep what a text of many
@@ -679,9 +666,8 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
     }
     if (!word || other_break) continue;
     const size_t line_end = k;
-    // On to the next word: blanks, quotation marks, an opening bracket, a
-    // currency sign ("to\n$284m"), an inverted mark, "@", "&", or the ">"
-    // of quoted mail; not a bullet or a dash.
+    // On to the next word, past what may open a wrapped line
+    // (internal::OpensWrappedLine).
     k = e;
     word = false;
     while (k < n) {
@@ -694,22 +680,17 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
         other_break = true;
         break;
       }
-      if (is_blank(c) || c == '"' || c == '\'' || c == '(' || c == '[' ||
-          c == '$' || c == '@' || c == '&' || c == '>') {
-        ++k;
-        continue;
-      }
-      size_t size = 1;
-      const int starts =
-          static_cast<unsigned char>(c) >= 0x80 ? may_start(k, &size) : 0;
-      if (starts == 2) {
-        k += size;
+      int32_t i = static_cast<int32_t>(k);
+      UChar32 u;
+      U8_NEXT(text.data(), i, static_cast<int32_t>(n), u);
+      if (u >= 0 && internal::OpensWrappedLine(u)) {
+        k = static_cast<size_t>(i);
         continue;
       }
       // A word beyond ASCII, or a bullet, a dash or other punctuation,
       // before which the break is kept.
       word = true;
-      on = on && starts == 1;
+      on = on && u >= 0 && IsWordChar(u);
       break;
     }
     if (!word || other_break) continue;
@@ -759,6 +740,33 @@ size_t JoinWrappedRunsWith(std::string_view text, std::span<Token> tokens,
 }  // namespace
 
 namespace internal {
+
+bool OpensWrappedLine(UChar32 c) {
+  switch (c) {
+    case ' ':
+    case '\t':
+    case '"':
+    case '\'':
+    case '(':
+    case '[':
+    case '$':
+    case '@':
+    case '&':
+    case '>':
+    case 0x201C:  // “ ‘ « „: quotation marks as written (normalized
+    case 0x2018:  // text has only " and ').
+    case 0x00AB:
+    case 0x201E:
+    case 0x00BF:  // ¿ ¡
+    case 0x00A1:
+    case 0x00A3:  // £ ¥ €
+    case 0x00A5:
+    case 0x20AC:
+      return true;
+    default:
+      return false;
+  }
+}
 
 bool FullWrappedLines(std::span<const WrapCandidate> lines,
                       std::vector<char>* full) {

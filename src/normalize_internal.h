@@ -1,6 +1,8 @@
 #ifndef REFRAIN_NORMALIZE_INTERNAL_H_
 #define REFRAIN_NORMALIZE_INTERNAL_H_
 
+#include <unicode/umachine.h>
+
 #include <cstddef>
 #include <span>
 #include <string_view>
@@ -40,6 +42,13 @@ struct WrapCandidate {
   // included, as a wrapping tool measures it.
   std::string_view next_word;
 };
+
+// Whether `c` may come before the first word of a line that a hard wrap
+// broke off: a blank, a quotation mark, an opening bracket, a currency
+// sign ("to\n$284m"), an inverted mark, "@", "&" or the ">" of quoted
+// mail; not a bullet or a dash. Shared by the shingle runs and the claim
+// units' paragraphs (segment.cc).
+bool OpensWrappedLine(UChar32 c);
 
 // Whether `lines`, the lines of a text that may run a sentence on, read as
 // hard-wrapped, and if so which are full (`full`, parallel to `lines`): a

@@ -669,10 +669,8 @@ bool StartsLower(std::string_view line) {
   return c >= 0 && u_islower(c);
 }
 
-// Whether a line starts with a word, past opening quotation marks and
-// brackets, a currency sign, an inverted mark, "@", "&" or the ">" of
-// quoted mail: what the shingle runs let a wrapped line start with (not a
-// bullet, not a dash).
+// Whether a line starts with a word, past what may open a wrapped line
+// (internal::OpensWrappedLine), as the shingle runs read it.
 bool StartsWithWord(std::string_view line) {
   const auto n = static_cast<int32_t>(line.size());
   for (int32_t i = 0; i < n;) {
@@ -680,30 +678,7 @@ bool StartsWithWord(std::string_view line) {
     U8_NEXT(line.data(), i, n, c);
     if (c < 0) return false;
     if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0) return true;
-    switch (c) {
-      case ' ':
-      case '\t':
-      case '"':
-      case '\'':
-      case '(':
-      case '[':
-      case '$':
-      case '@':
-      case '&':
-      case '>':
-      case 0x201C:
-      case 0x2018:
-      case 0x00AB:
-      case 0x201E:
-      case 0x00BF:
-      case 0x00A1:
-      case 0x00A3:
-      case 0x00A5:
-      case 0x20AC:
-        continue;
-      default:
-        return false;
-    }
+    if (!internal::OpensWrappedLine(c)) return false;
   }
   return false;
 }
