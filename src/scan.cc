@@ -584,10 +584,27 @@ bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report) {
 }
 
 Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
-                    const ScanOptions& options) {
+                    const ScanOptions& options, bool near_only) {
   Verified v;
   if (x.empty() || y.empty()) return v;
-  const double inter = static_cast<double>(IntersectionSize(x, y));
+  size_t need = 0;
+  if (near_only) {
+    // The least intersection either test can pass with: Jaccard t needs
+    // t (s + l) / (1 + t), containment c needs c s. One under its floor,
+    // so that rounding cannot stop a merge IsNearDuplicate would pass.
+    const double s = static_cast<double>(std::min(x.size(), y.size()));
+    const double l = static_cast<double>(std::max(x.size(), y.size()));
+    double least = options.threshold * (s + l) / (1 + options.threshold);
+    if (options.containment_threshold < 1.0 &&
+        s >= options.min_length_ratio * l) {
+      least = std::min(least, options.containment_threshold * s);
+    }
+    if (least >= 2) need = static_cast<size_t>(std::floor(least)) - 1;
+  }
+  const size_t count =
+      need == 0 ? IntersectionSize(x, y) : IntersectionSizeAtLeast(x, y, need);
+  if (count < need) return v;  // Stopped early: under both thresholds.
+  const double inter = static_cast<double>(count);
   const double small = static_cast<double>(std::min(x.size(), y.size()));
   const double large = static_cast<double>(std::max(x.size(), y.size()));
   v.jaccard = inter / (small + large - inter);
@@ -1118,9 +1135,9 @@ absl::StatusOr<Report> RunScan(std::span<const std::string> paths,
   std::vector<internal::Verified> verified(candidates.size());
 #pragma omp parallel for schedule(dynamic, 256)
   for (int64_t i = 0; i < nc; ++i) {
-    verified[i] =
-        internal::VerifyPair(fingerprints[candidates[i].first],
-                             fingerprints[candidates[i].second], options);
+    verified[i] = internal::VerifyPair(fingerprints[candidates[i].first],
+                                       fingerprints[candidates[i].second],
+                                       options, /*near_only=*/true);
   }
   std::vector<Edge> edges;
   for (int64_t i = 0; i < nc; ++i) {

@@ -207,6 +207,9 @@ class IdIndex {
 bool KeepDocument(Document&& doc, IdIndex* id_index, Report* report);
 
 // Exact verification of one candidate pair from its sorted fingerprint sets.
+// With `near_only`, only a near-duplicate gets its Jaccard and containment:
+// the merge of any other pair stops as soon as it cannot reach either
+// threshold, and its figures stay 0.
 struct Verified {
   double jaccard = 0, containment = 0;
   bool near_duplicate = false;
@@ -217,7 +220,7 @@ struct Verified {
 bool IsNearDuplicate(double jaccard, double containment, double small,
                      double large, const ScanOptions& options);
 Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
-                    const ScanOptions& options);
+                    const ScanOptions& options, bool near_only = false);
 
 // Computes the listed pairs (jaccard, containment, MinHash estimate), in
 // any order. Called once per scan.

@@ -178,7 +178,7 @@ absl::StatusOr<std::vector<PairResult>> MeasurePairs(
       sb = r.signature;
     }
     internal::Verified v =
-        internal::VerifyPair(shard.fingerprints[la], fb, options);
+        internal::VerifyPair(shard.fingerprints[la], fb, options, near_only);
     if (near_only && !v.near_duplicate) continue;
     keep[i] = 1;
     results[i] =

@@ -16,11 +16,14 @@ namespace refrain::internal {
 #define REFRAIN_SIMILARITY_SCALAR_MERGE_
 // The classic merge, from a[i], b[j] on: fast when its branches are
 // predictable (copies with most shingles in common).
+// `need`: IntersectionSizeAtLeast's; 0 merges to the end. `n`: the count
+// so far.
 template <typename T>
 size_t ScalarIntersection(const T* a, size_t na, const T* b, size_t nb,
-                          size_t i = 0, size_t j = 0) {
-  size_t n = 0;
+                          size_t i = 0, size_t j = 0, size_t n = 0,
+                          size_t need = 0) {
   while (i < na && j < nb) {
+    if (n + std::min(na - i, nb - j) < need) break;
     if (a[i] < b[j]) {
       ++i;
     } else if (b[j] < a[i]) {
@@ -46,12 +49,15 @@ namespace hn = hwy::HWY_NAMESPACE;
 // pair of equal values meets in exactly one pair of blocks: a block is left
 // only when the other side's current block ends at or above its last value,
 // and never seen again. The rest goes to the scalar merge.
+// `need` as ScalarIntersection's; checked once a block, which costs a
+// compare of values already in registers.
 size_t IntersectionU32Impl(const uint32_t* a, size_t na, const uint32_t* b,
-                           size_t nb) {
+                           size_t nb, size_t need) {
   size_t i = 0, j = 0, n = 0;
 #if HWY_TARGET != HWY_SCALAR
   const hn::Full128<uint32_t> d;
   while (i + 4 <= na && j + 4 <= nb) {
+    if (n + std::min(na - i, nb - j) < need) return n;
     const auto va = hn::LoadU(d, a + i);
     const auto vb = hn::LoadU(d, b + j);
     auto eq = hn::Eq(va, vb);
@@ -64,7 +70,7 @@ size_t IntersectionU32Impl(const uint32_t* a, size_t na, const uint32_t* b,
     j += b_last <= a_last ? 4 : 0;
   }
 #endif
-  return n + ScalarIntersection(a, na, b, nb, i, j);
+  return ScalarIntersection(a, na, b, nb, i, j, n, need);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -85,7 +91,13 @@ size_t IntersectionSize(std::span<const uint64_t> a,
 size_t IntersectionSize(std::span<const uint32_t> a,
                         std::span<const uint32_t> b) {
   return HWY_DYNAMIC_DISPATCH(internal::IntersectionU32Impl)(
-      a.data(), a.size(), b.data(), b.size());
+      a.data(), a.size(), b.data(), b.size(), 0);
+}
+
+size_t IntersectionSizeAtLeast(std::span<const uint32_t> a,
+                               std::span<const uint32_t> b, size_t need) {
+  return HWY_DYNAMIC_DISPATCH(internal::IntersectionU32Impl)(
+      a.data(), a.size(), b.data(), b.size(), need);
 }
 
 double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b) {

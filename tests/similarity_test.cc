@@ -73,6 +73,48 @@ TEST(Similarity, IntersectionSizeMatchesSetIntersection) {
   }
 }
 
+// IntersectionSizeAtLeast: the exact count whenever it reaches `need`
+// (every need up to one past it is tried), a count under `need` otherwise,
+// and at least one random pair of every kind stops early.
+TEST(Similarity, IntersectionSizeAtLeastIsExactFromItsBoundOn) {
+  EXPECT_EQ(IntersectionSizeAtLeast(U32{1, 2, 3, 4}, U32{1, 2, 3, 4}, 4), 4u);
+  // Five of four cannot be reached: given up before the first compare.
+  EXPECT_EQ(IntersectionSizeAtLeast(U32{1, 2, 3, 4}, U32{1, 2, 3, 4}, 5), 0u);
+  EXPECT_EQ(IntersectionSizeAtLeast(U32{1, 2, 3}, U32{}, 1), 0u);
+  // Disjoint blocks: with need 5 of 8 values, the merge gives up after the
+  // first block of each side is passed, so it returns 0 without reading on.
+  EXPECT_EQ(IntersectionSizeAtLeast(U32{1, 2, 3, 4, 5, 6, 7, 8},
+                                    U32{11, 12, 13, 14, 15, 16, 17, 18}, 5),
+            0u);
+  std::mt19937 rng(7);  // Fixed seed.
+  int stopped_under = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const uint32_t universe = 16u << (trial % 8);
+    std::uniform_int_distribution<uint32_t> value(0, universe);
+    std::uniform_int_distribution<int> size(0, 90);
+    auto draw = [&] {
+      U32 v(size(rng));
+      for (uint32_t& x : v) x = value(rng);
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+      return v;
+    };
+    const U32 a = draw(), b = draw();
+    const size_t exact = Reference(a, b);
+    for (size_t need = 0; need <= std::min(a.size(), b.size()) + 1; ++need) {
+      const size_t got = IntersectionSizeAtLeast(a, b, need);
+      if (exact >= need) {
+        ASSERT_EQ(got, exact) << "trial " << trial << " need " << need;
+      } else {
+        ASSERT_LT(got, need) << "trial " << trial << " need " << need;
+        ASSERT_LE(got, exact) << "trial " << trial << " need " << need;
+        stopped_under += got < exact;
+      }
+    }
+  }
+  EXPECT_GT(stopped_under, 1000);  // The early stop is taken, not only legal.
+}
+
 TEST(Similarity, JaccardAndContainment) {
   const std::vector<uint64_t> a = {1, 2, 3, 4}, b = {3, 4, 5, 6, 7, 8};
   EXPECT_DOUBLE_EQ(Jaccard(a, b), 2.0 / 8.0);

@@ -19,6 +19,14 @@ size_t IntersectionSize(std::span<const uint64_t> a,
 size_t IntersectionSize(std::span<const uint32_t> a,
                         std::span<const uint32_t> b);
 
+// IntersectionSize(a, b) when it is at least `need`; otherwise some value
+// under `need`: the merge stops as soon as what is left of the shorter side
+// cannot bring the count to `need`. Verification asks only whether a pair
+// reaches the thresholds, and most candidates that do not are decided a
+// fraction of the way through.
+size_t IntersectionSizeAtLeast(std::span<const uint32_t> a,
+                               std::span<const uint32_t> b, size_t need);
+
 // |A ∩ B| / |A ∪ B|; 0 when both are empty.
 double Jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
 
