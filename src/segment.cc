@@ -1,8 +1,8 @@
 #include "refrain/segment.h"
 
 #include <unicode/brkiter.h>
-#include <unicode/filteredbrk.h>
 #include <unicode/uchar.h>
+#include <unicode/ures.h>
 #include <unicode/utext.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "normalize_internal.h"
 #include "refrain/normalize.h"
@@ -34,38 +35,150 @@ constexpr const char* kExtraAbbreviations[] = {
     // German news abbreviations that ICU 72's German list lacks (review
     // 39b-04: "12 Mrd. Euro" was two sentences). ICU matches the end of
     // the word before a stop, so "ca." would join "Africa. There".
-    "Mrd.", "Mio.", "Nr.", "bzw.", "Tsd.", "inkl.", "vgl.", "ggf."};
+    "Mrd.", "Mio.", "Nr.", "bzw.", "Tsd.", "inkl.", "vgl.", "ggf.",
+    // Company words and titles in capitals ("SAMSUNG ELECTRONICS CO.
+    // LTD."), which ICU's "O." and "D." kept while it matched word ends.
+    "CO.", "CORP.", "INC.", "LTD.", "NO.", "ST.", "MRS.", "MS.", "DR.", "JR.",
+    "SR.",
+    // Spanish "EE. UU." (the United States, review 51b-02; its last part
+    // ends a sentence), Italian "sig." (ICU lists only "Sig.").
+    "EE.", "sig.", "sigg."};
 
-std::unique_ptr<icu::BreakIterator> MakeSentenceIterator(
-    const std::string& locale) {
-  UErrorCode status = U_ZERO_ERROR;
-  icu::Locale loc = icu::Locale::createFromName(locale.c_str());
-  std::unique_ptr<icu::BreakIterator> base(
-      icu::BreakIterator::createSentenceInstance(loc, status));
-  if (U_FAILURE(status)) return nullptr;
-  std::unique_ptr<icu::FilteredBreakIteratorBuilder> builder(
-      icu::FilteredBreakIteratorBuilder::createInstance(loc, status));
-  if (U_FAILURE(status)) return base;
-  for (const char* a : kExtraAbbreviations) {
-    builder->suppressBreakAfter(icu::UnicodeString::fromUTF8(a), status);
+// The words after which a sentence does not end ("Dr.", "z.B.", "n. Chr."):
+// CLDR's list for the locale, as ICU ships it, and kExtraAbbreviations.
+// ICU's own filter (FilteredBreakIteratorBuilder) matches an entry as the
+// end of whatever precedes the stop, so German's "r." and "b." kept "um 22
+// Uhr. Die Polizei ..." and every sentence ending in "-er." or "-b." one
+// with the next (review 51b-01), and English's "F." and "O." did the same
+// after "IMF." and "NATO."; an entry here must be a whole word (nothing
+// but a space, a bracket or a quote before it). ICU's filter also drops
+// "z." when the text does not go on as its longer entry "z.B." does, so
+// "z. B." (with a space) ended a sentence; here each entry stands alone.
+class BreakExceptions {
+ public:
+  explicit BreakExceptions(const std::string& locale)
+      : english_(locale.substr(0, locale.find_first_of("_-@")) == "en") {
+    for (const char* a : kExtraAbbreviations) {
+      Add(icu::UnicodeString::fromUTF8(a));
+    }
+    LoadCldr(locale);
   }
-  status = U_ZERO_ERROR;
-  std::unique_ptr<icu::BreakIterator> filtered(
-      builder->wrapIteratorWithFilter(base.release(), status));
-  if (U_FAILURE(status)) return nullptr;
-  return filtered;
-}
 
-// One sentence iterator per thread and locale: creating one costs far more
-// than using it.
-icu::BreakIterator* SentenceIterator(const std::string& locale) {
+  // Whether the break at units[at] follows an entry (and blanks).
+  bool At(const UChar* units, int32_t at) const {
+    int32_t e = at;
+    while (e > 0 && u_isUWhiteSpace(units[e - 1])) --e;
+    if (e < 2 || units[e - 1] != '.') return false;
+    // Thai and Lao end no sentence with a stop: after their letters it
+    // marks an abbreviation ("กนง.", the central bank's policy committee;
+    // review 51b-02).
+    if (units[e - 2] >= 0x0E01 && units[e - 2] <= 0x0EDF) return true;
+    auto it = by_end_.find(KeyOf(units[e - 2], units[e - 1]));
+    if (it == by_end_.end()) return false;
+    for (const std::u16string& entry : it->second) {
+      const auto n = static_cast<int32_t>(entry.size());
+      if (n > e ||
+          std::char_traits<char16_t>::compare(
+              entry.data(), reinterpret_cast<const char16_t*>(units + e - n),
+              n) != 0) {
+        continue;
+      }
+      if (e == n || !ContinuesWord(units[e - n - 1])) return true;
+    }
+    return false;
+  }
+
+ private:
+  static uint32_t KeyOf(UChar a, UChar b) {
+    return static_cast<uint32_t>(a) << 16 | b;
+  }
+  // A letter, digit, mark or stop before an entry makes it the end of a
+  // longer word ("Uhr." is no "r.", "U.S." no "S.").
+  static bool ContinuesWord(UChar c) {
+    return c == '.' || u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
+  }
+  // An initialism: single letters, each with its stop, two or more
+  // ("U.S.", "z.B.", "a.m."); `capitals`: all of them capitals.
+  static bool IsInitialism(const icu::UnicodeString& e, bool* capitals) {
+    *capitals = true;
+    if (e.length() < 4 || e.length() % 2 != 0) return false;
+    for (int32_t i = 0; i < e.length(); i += 2) {
+      if (!u_isalpha(e[i]) || e[i + 1] != u'.') return false;
+      *capitals = *capitals && u_isupper(e[i]);
+    }
+    return true;
+  }
+  void Add(const icu::UnicodeString& entry) {
+    if (entry.length() < 2 || entry[entry.length() - 1] != u'.') return;
+    // Initialisms in capitals name a country or body, which may end a
+    // sentence ("... flew back to the U.S. The talks ..."); in English
+    // IsInitialismBreak decides for every initialism by the word after it
+    // ("the U.S. Treasury", "at 9 a.m. Monday"). ICU applied them about
+    // so (not "U.S." before a capital, but "z.B." and "P.O.").
+    bool capitals = false;
+    if (IsInitialism(entry, &capitals) && (english_ || capitals)) return;
+    std::u16string e(reinterpret_cast<const char16_t*>(entry.getBuffer()),
+                     entry.length());
+    std::vector<std::u16string>& list =
+        by_end_[KeyOf(e[e.size() - 2], e[e.size() - 1])];
+    if (std::find(list.begin(), list.end(), e) == list.end()) {
+      list.push_back(std::move(e));
+    }
+  }
+  // ICU's break-iterator data for the locale, else for its language:
+  // exceptions/SentenceBreak, the list ICU's filter reads.
+  void LoadCldr(const std::string& locale) {
+    const std::string package = std::string(U_ICUDATA_NAME) + "-brkitr";
+    const std::string language = locale.substr(0, locale.find_first_of("_-@"));
+    for (const std::string& name : {locale, language}) {
+      UErrorCode status = U_ZERO_ERROR;
+      UResourceBundle* bundle =
+          ures_open(package.c_str(), name.c_str(), &status);
+      UResourceBundle* exceptions =
+          ures_getByKey(bundle, "exceptions", nullptr, &status);
+      UResourceBundle* list =
+          ures_getByKey(exceptions, "SentenceBreak", nullptr, &status);
+      const bool found = U_SUCCESS(status);
+      for (int32_t i = 0; found && i < ures_getSize(list); ++i) {
+        int32_t len = 0;
+        UErrorCode s = U_ZERO_ERROR;
+        const UChar* entry = ures_getStringByIndex(list, i, &len, &s);
+        if (U_SUCCESS(s)) Add(icu::UnicodeString(entry, len));
+      }
+      ures_close(list);
+      ures_close(exceptions);
+      ures_close(bundle);
+      if (found) return;
+    }
+  }
+
+  bool english_;
+  absl::flat_hash_map<uint32_t, std::vector<std::u16string>> by_end_;
+};
+
+// One sentence iterator (ICU's rules, no exceptions) and the locale's
+// exceptions per thread and locale: creating them costs far more than
+// using them.
+struct SentenceBreaker {
+  std::unique_ptr<icu::BreakIterator> it;
+  std::unique_ptr<BreakExceptions> exceptions;
+};
+
+SentenceBreaker* SentenceBreakerFor(const std::string& locale) {
   thread_local std::string cached_locale;
-  thread_local std::unique_ptr<icu::BreakIterator> it;
-  if (!it || cached_locale != locale) {
-    it = MakeSentenceIterator(locale);
+  thread_local SentenceBreaker breaker;
+  if (!breaker.it || cached_locale != locale) {
+    // Without its keywords: "@ss=standard" asks ICU for its own filter,
+    // which BreakExceptions replaces.
+    const std::string base = locale.substr(0, locale.find('@'));
+    UErrorCode status = U_ZERO_ERROR;
+    breaker.it.reset(icu::BreakIterator::createSentenceInstance(
+        icu::Locale::createFromName(base.c_str()), status));
+    if (U_FAILURE(status)) breaker.it.reset();
+    breaker.exceptions = std::make_unique<BreakExceptions>(base);
     cached_locale = locale;
   }
-  return it.get();
+  return breaker.it ? &breaker : nullptr;
 }
 
 // A paragraph in UTF-16, with the byte offset in the UTF-8 text of each
@@ -517,9 +630,9 @@ void FindQuotes(std::string_view text, Span para, uint32_t min_words,
   const char* s = text.data();
   int32_t i = static_cast<int32_t>(para.begin);
   const int32_t end = static_cast<int32_t>(para.end);
-  UChar32 closer = 0;    // Closing mark we wait for; 0 when outside a quote.
+  UChar32 closer = 0;       // Closing mark we wait for; 0 when outside a quote.
   UChar32 also_closer = 0;  // Another mark that closes it; 0: none.
-  int32_t open_end = 0;  // Byte after the opening mark.
+  int32_t open_end = 0;     // Byte after the opening mark.
   UChar32 prev = ' ';
   auto emit = [&](int32_t close_begin) {
     uint32_t b = static_cast<uint32_t>(open_end),
@@ -834,13 +947,14 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
   const bool russian = language == "ru";
   JoinWrappedLines(text, english, &seg.paragraphs);
 
-  icu::BreakIterator* it = SentenceIterator(options.locale);
+  SentenceBreaker* breaker = SentenceBreakerFor(options.locale);
   const std::span<const std::string_view> months =
       OrdinalMonths(options.locale);
   for (const Span& p : seg.paragraphs) {
-    if (it == nullptr) {
+    if (breaker == nullptr) {
       seg.sentences.push_back(p);
     } else {
+      icu::BreakIterator* it = breaker->it.get();
       // ICU reads UTF-16 through a plain array, UTF-8 through an access
       // function per chunk: converting first and mapping the boundaries back
       // is faster than the UTF-8 UText (which was most of the time).
@@ -862,6 +976,10 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
       int32_t b = it->first();
       for (int32_t e = it->next(); e != icu::BreakIterator::DONE;
            e = it->next()) {
+        if (static_cast<size_t>(e) < u.size &&
+            breaker->exceptions->At(u.units.data(), e)) {
+          continue;
+        }
         if (!months.empty() && static_cast<size_t>(e) < u.size &&
             IsOrdinalDateBreak(text, p.begin, p.begin + u.offset[e], months)) {
           continue;

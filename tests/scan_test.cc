@@ -1080,9 +1080,11 @@ TEST(Cli, SentenceRulesFollowTheLanguage) {
   EXPECT_EQ(CanonicalLanguage("klingon"), "klingon");
   TempDir d;
   WriteFile(d / "a.txt",
-            "Titre du jour\n\nM. Macron a annonc\u00e9 mardi une nouvelle "
-            "r\u00e9forme des retraites pour tout le pays. Le gouvernement "
-            "pr\u00e9voit un vote au Parlement avant la fin du mois.\n");
+            // "MM." (messieurs) is an abbreviation to French rules only.
+            "Titre du jour\n\nMM. Macron et Bayrou ont annonc\u00e9 mardi "
+            "une nouvelle r\u00e9forme des retraites pour tout le pays. Le "
+            "gouvernement pr\u00e9voit un vote au Parlement avant la fin du "
+            "mois.\n");
   for (const auto& [flags, locale, short_units] :
        std::vector<std::tuple<std::string, std::string, int>>{
            {"--language french", "fr@ss=standard", 0},

@@ -11,7 +11,8 @@
 namespace refrain {
 namespace {
 
-std::vector<std::string> Texts(std::string_view text, const std::vector<Span>& spans) {
+std::vector<std::string> Texts(std::string_view text,
+                               const std::vector<Span>& spans) {
   std::vector<std::string> out;
   for (const Span& s : spans) out.emplace_back(text.substr(s.begin, s.size()));
   return out;
@@ -20,8 +21,9 @@ std::vector<std::string> Texts(std::string_view text, const std::vector<Span>& s
 TEST(Segment, ParagraphsAreTrimmedLines) {
   std::string t = "Title line\n\n  First para.  \r\nSecond para.\n";
   Segmentation s = Segment(t, {});
-  EXPECT_EQ(Texts(t, s.paragraphs),
-            (std::vector<std::string>{"Title line", "First para.", "Second para."}));
+  EXPECT_EQ(
+      Texts(t, s.paragraphs),
+      (std::vector<std::string>{"Title line", "First para.", "Second para."}));
 }
 
 // Lone CR line ends (classic Mac text) end a paragraph as LF and CRLF do:
@@ -41,11 +43,13 @@ TEST(Segment, LoneCarriageReturnsEndParagraphs) {
 }
 
 TEST(Segment, SentencesKeepAbbreviations) {
-  std::string t = "Dr. Smith met Mr. Jones in the U.S. on Monday. They talked. Then left!";
+  std::string t =
+      "Dr. Smith met Mr. Jones in the U.S. on Monday. They talked. Then left!";
   Segmentation s = Segment(t, {});
   EXPECT_EQ(Texts(t, s.sentences),
-            (std::vector<std::string>{"Dr. Smith met Mr. Jones in the U.S. on Monday.",
-                                      "They talked.", "Then left!"}));
+            (std::vector<std::string>{
+                "Dr. Smith met Mr. Jones in the U.S. on Monday.",
+                "They talked.", "Then left!"}));
 }
 
 // An initialism before a capitalized word that rarely opens a sentence
@@ -106,6 +110,56 @@ TEST(Segment, AnAcronymEndsItsSentence) {
             V{"The IMF. and the WTO. met."});
   EXPECT_EQ(sentences("He flew back to the U.S. Treasury officials met him."),
             V{"He flew back to the U.S. Treasury officials met him."});
+}
+
+// CLDR's abbreviations (ICU's data) keep a sentence going only as whole
+// words: ICU's own filter matched them as the end of any word, so German's
+// "r." and "b." joined every sentence ending in "Uhr.", "Sommer." or
+// "ab." with the next (review 51b-01), and English's "Hz." joined "3.8
+// GHz. Details ..."; "z. B." (German with a space), "EE. UU." (Spanish),
+// "sig." (Italian) and Thai abbreviations ended sentences (51b-02).
+TEST(Segment, AbbreviationsAreWholeWords) {
+  auto sentences = [](const std::string& t, const char* locale) {
+    SegmentOptions o;
+    o.locale = locale;
+    return Texts(t, Segment(t, o).sentences);
+  };
+  using V = std::vector<std::string>;
+  const char* de = "de@ss=standard";
+  EXPECT_EQ(sentences("Es geschah gegen 22 Uhr. Die Polizei kam.", de),
+            (V{"Es geschah gegen 22 Uhr.", "Die Polizei kam."}));
+  EXPECT_EQ(sentences("Es war im Sommer. Der Minister sprach. Er reiste ab. "
+                      "Dann kam er.",
+                      de),
+            (V{"Es war im Sommer.", "Der Minister sprach.", "Er reiste ab.",
+               "Dann kam er."}));
+  EXPECT_EQ(sentences("Sie plant z. B. höhere Abgaben. Dr. Müller und "
+                      "Prof. Schmidt sind dagegen, d. h. alle.",
+                      de),
+            (V{"Sie plant z. B. höhere Abgaben.",
+               "Dr. Müller und Prof. Schmidt sind dagegen, d. h. alle."}));
+  EXPECT_EQ(sentences("Sie plant z.B. Abgaben von 12 Mrd. Euro. Gut.", de),
+            (V{"Sie plant z.B. Abgaben von 12 Mrd. Euro.", "Gut."}));
+  EXPECT_EQ(sentences("El presidente de EE. UU. visitará Madrid. La Casa "
+                      "Blanca lo confirmó.",
+                      "es@ss=standard"),
+            (V{"El presidente de EE. UU. visitará Madrid.",
+               "La Casa Blanca lo confirmó."}));
+  EXPECT_EQ(sentences("Ha incontrato il sig. Rossi a Roma. Il governo tace.",
+                      "it@ss=standard"),
+            (V{"Ha incontrato il sig. Rossi a Roma.", "Il governo tace."}));
+  EXPECT_EQ(sentences("เลขานุการ กนง. กล่าวว่า เศรษฐกิจดี", "th"),
+            V{"เลขานุการ กนง. กล่าวว่า เศรษฐกิจดี"});
+  const char* en = "en@ss=standard";
+  EXPECT_EQ(sentences("It runs at 3.8 GHz. Details were released.", en),
+            (V{"It runs at 3.8 GHz.", "Details were released."}));
+  EXPECT_EQ(sentences("Mr. Smith met Dr. Jones at 9 a.m. on Monday.", en),
+            V{"Mr. Smith met Dr. Jones at 9 a.m. on Monday."});
+  EXPECT_EQ(sentences("Shares in SAMSUNG ELECTRONICS CO. LTD. rose.", en),
+            V{"Shares in SAMSUNG ELECTRONICS CO. LTD. rose."});
+  // An entry inside a longer word is no entry: "Feb." is one, "Kebab." not.
+  EXPECT_EQ(sentences("He ate a kebab. Then he left on Feb. 3 for home.", en),
+            (V{"He ate a kebab.", "Then he left on Feb. 3 for home."}));
 }
 
 // Russian abbreviates "город" (city) as a standalone "г." before the
@@ -231,11 +285,13 @@ TEST(Segment, GermanOrdinalDatesStayInTheirSentence) {
 }
 
 TEST(Segment, SentencesNeverCrossParagraphs) {
-  std::string t = "A headline without a stop\nThe body starts here. And goes on.";
+  std::string t =
+      "A headline without a stop\nThe body starts here. And goes on.";
   Segmentation s = Segment(t, {});
-  EXPECT_EQ(Texts(t, s.sentences),
-            (std::vector<std::string>{"A headline without a stop", "The body starts here.",
-                                      "And goes on."}));
+  EXPECT_EQ(
+      Texts(t, s.sentences),
+      (std::vector<std::string>{"A headline without a stop",
+                                "The body starts here.", "And goes on."}));
 }
 
 // Hard-wrapped text (review 48b-03: every line was a unit of its own):
@@ -409,10 +465,11 @@ TEST(Segment, QuotesOfAllStylesWithMinimumLength) {
       "here” and «this is a guillemet quote here» and ‘this is a single quote "
       "here’ but not “short one”.";
   Segmentation s = Segment(t, {});
-  EXPECT_EQ(Texts(t, s.quotes),
-            (std::vector<std::string>{
-                "this is a straight quote here", "this is a curly quote here",
-                "this is a guillemet quote here", "this is a single quote here"}));
+  EXPECT_EQ(
+      Texts(t, s.quotes),
+      (std::vector<std::string>{
+          "this is a straight quote here", "this is a curly quote here",
+          "this is a guillemet quote here", "this is a single quote here"}));
 }
 
 // Sentence breaking runs on UTF-16 and quote finding skips to the next
@@ -455,8 +512,9 @@ TEST(Segment, HugeParagraphThenSmallOnes) {
 TEST(Segment, ApostropheDoesNotCloseSingleQuote) {
   std::string t = "‘Lavrov’s words are clear to everyone,’ he said.";
   Segmentation s = Segment(t, {});
-  EXPECT_EQ(Texts(t, s.quotes),
-            (std::vector<std::string>{"Lavrov’s words are clear to everyone,"}));
+  EXPECT_EQ(
+      Texts(t, s.quotes),
+      (std::vector<std::string>{"Lavrov’s words are clear to everyone,"}));
 }
 
 // „…” (Polish, Dutch, Romanian, Hungarian; German typed with English
@@ -521,10 +579,12 @@ TEST(Segment, CornerBracketSingleGuillemetAndSwedishQuotes) {
 }
 
 TEST(Segment, UnclosedQuoteRunsToParagraphEnd) {
-  std::string t = "He said: “the first paragraph of a long quotation\nNext paragraph.";
+  std::string t =
+      "He said: “the first paragraph of a long quotation\nNext paragraph.";
   Segmentation s = Segment(t, {});
-  EXPECT_EQ(Texts(t, s.quotes),
-            (std::vector<std::string>{"the first paragraph of a long quotation"}));
+  EXPECT_EQ(
+      Texts(t, s.quotes),
+      (std::vector<std::string>{"the first paragraph of a long quotation"}));
 }
 
 // News text reopens a quote at each quoted paragraph without closing the
@@ -557,14 +617,16 @@ TEST(Segment, StraightQuotesByTheirNeighbours) {
 }
 
 TEST(Segment, LavrovQuoteInSeedArticle) {
-  std::string t = testing::ReadFile(testing::CorpusDir() + "/000_a36e598c1fb27949.txt");
+  std::string t =
+      testing::ReadFile(testing::CorpusDir() + "/000_a36e598c1fb27949.txt");
   Segmentation s = Segment(t, {});
   std::vector<std::string> quotes = Texts(t, s.quotes);
   ASSERT_FALSE(quotes.empty());
-  EXPECT_EQ(quotes[0],
-            "Of special concern are Islamic State’s and its allies’ plans of the "
-            "destabilization of Central Asian countries and exporting this "
-            "instability to Russia,");
+  EXPECT_EQ(
+      quotes[0],
+      "Of special concern are Islamic State’s and its allies’ plans of the "
+      "destabilization of Central Asian countries and exporting this "
+      "instability to Russia,");
   // Every span is in bounds, ordered, and lands on UTF-8 character starts.
   for (const auto* v : {&s.paragraphs, &s.sentences, &s.quotes}) {
     uint32_t last = 0;

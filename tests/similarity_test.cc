@@ -31,6 +31,16 @@ size_t Both(const U32& a, const U32& b) {
   return ab;
 }
 
+// A sorted set of at most `max_size` distinct values from 0..universe.
+U32 RandomSet(std::mt19937& rng, uint32_t universe, int max_size) {
+  std::uniform_int_distribution<uint32_t> value(0, universe);
+  U32 v(std::uniform_int_distribution<int>(0, max_size)(rng));
+  for (uint32_t& x : v) x = value(rng);
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
 TEST(Similarity, IntersectionSizeEdgeCases) {
   EXPECT_EQ(Both({}, {}), 0u);
   EXPECT_EQ(Both({1, 2, 3, 4}, {}), 0u);
@@ -59,16 +69,8 @@ TEST(Similarity, IntersectionSizeMatchesSetIntersection) {
     // Small universes make many matches, large ones few; sizes cross the
     // block boundaries.
     const uint32_t universe = 8u << (trial % 12);
-    std::uniform_int_distribution<uint32_t> value(0, universe);
-    std::uniform_int_distribution<int> size(0, 70);
-    auto draw = [&] {
-      U32 v(size(rng));
-      for (uint32_t& x : v) x = value(rng);
-      std::sort(v.begin(), v.end());
-      v.erase(std::unique(v.begin(), v.end()), v.end());
-      return v;
-    };
-    const U32 a = draw(), b = draw();
+    const U32 a = RandomSet(rng, universe, 70),
+              b = RandomSet(rng, universe, 70);
     ASSERT_EQ(Both(a, b), Reference(a, b)) << "trial " << trial;
   }
 }
@@ -90,16 +92,8 @@ TEST(Similarity, IntersectionSizeAtLeastIsExactFromItsBoundOn) {
   int stopped_under = 0;
   for (int trial = 0; trial < 2000; ++trial) {
     const uint32_t universe = 16u << (trial % 8);
-    std::uniform_int_distribution<uint32_t> value(0, universe);
-    std::uniform_int_distribution<int> size(0, 90);
-    auto draw = [&] {
-      U32 v(size(rng));
-      for (uint32_t& x : v) x = value(rng);
-      std::sort(v.begin(), v.end());
-      v.erase(std::unique(v.begin(), v.end()), v.end());
-      return v;
-    };
-    const U32 a = draw(), b = draw();
+    const U32 a = RandomSet(rng, universe, 90),
+              b = RandomSet(rng, universe, 90);
     const size_t exact = Reference(a, b);
     for (size_t need = 0; need <= std::min(a.size(), b.size()) + 1; ++need) {
       const size_t got = IntersectionSizeAtLeast(a, b, need);
