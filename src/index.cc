@@ -2367,8 +2367,8 @@ absl::StatusOr<std::string> Index::IntegrityCheck() const {
 
 namespace {
 
-// Versions 3 and 4 -> 5, inside the caller's transaction: every claim
-// unit's terms are derived again from its text and signed again (see
+// Any older version -> this one, inside the caller's transaction: every
+// claim unit's terms are derived again from its text and signed again (see
 // kIndexSchemaVersion for what changed).
 absl::Status DeriveClaimTermsAgain(sqlite3* db, const std::string& path,
                                    const IndexParams& params, int from_version,
@@ -2666,9 +2666,8 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
                ? current.status()
                : params.status();
   }
-  // Deriving the claim terms again (from versions before 5) needs the stop
-  // list they were made with.
-  if (from < 5 && params->claims &&
+  // Deriving the claim terms again needs the stop list they were made with.
+  if (params->claims &&
       params->stop_words != StopWordFingerprint(params->language)) {
     return absl::FailedPreconditionError(absl::StrCat(
         path,
@@ -2708,11 +2707,12 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
     result.from_version = kIndexSchemaVersion;
     return result;
   }
-  if (from < 5) {
-    if (auto s = DeriveClaimTermsAgain(c.db, path, *params, from, &result);
-        !s.ok()) {
-      return fail(s);
-    }
+  // Every version since 5 reads some text otherwise (version 8: digits of
+  // every script, Arabic letter forms): every claim unit's terms are
+  // derived again from its text.
+  if (auto s = DeriveClaimTermsAgain(c.db, path, *params, from, &result);
+      !s.ok()) {
+    return fail(s);
   }
   // Version 6 records which documents their run kept; the runs before it
   // counted every indexed document as kept, and so does the upgrade.
@@ -2726,20 +2726,6 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
   }
   if (auto s = SignDocumentsAgain(c.db, path, *params, &result); !s.ok()) {
     return fail(s);
-  }
-  if (from >= 5) {
-    absl::StatusOr<int64_t> docs =
-        QueryInt(c.db, path, "SELECT count(*) FROM doc");
-    if (!docs.ok()) return fail(docs.status());
-    absl::StatusOr<int64_t> units =
-        QueryInt(c.db, path, "SELECT count(*) FROM unit");
-    if (!units.ok()) return fail(units.status());
-    absl::StatusOr<int64_t> texts =
-        QueryInt(c.db, path, "SELECT count(*) FROM unit_text");
-    if (!texts.ok()) return fail(texts.status());
-    result.documents = static_cast<uint64_t>(*docs);
-    result.units = static_cast<uint64_t>(*units);
-    result.texts = static_cast<uint64_t>(*texts);
   }
   const std::string pragma =
       absl::StrCat("PRAGMA user_version=", kIndexSchemaVersion);

@@ -33,9 +33,8 @@ constexpr const char* kExtraAbbreviations[] = {
     "Rev.", "Hon.", "Pres.", "Adm.", "Maj.", "Cmdr.", "Gens.", "Sens.", "Reps.",
     "Mmes.", "approx.",
     // German news abbreviations that ICU 72's German list lacks (review
-    // 39b-04: "12 Mrd. Euro" was two sentences). ICU matches the end of
-    // the word before a stop, so "ca." would join "Africa. There".
-    "Mrd.", "Mio.", "Nr.", "bzw.", "Tsd.", "inkl.", "vgl.", "ggf.",
+    // 39b-04: "12 Mrd. Euro" was two sentences).
+    "Mrd.", "Mio.", "Nr.", "bzw.", "Tsd.", "inkl.", "vgl.", "ggf.", "ca.",
     // Company words and titles in capitals ("SAMSUNG ELECTRONICS CO.
     // LTD."), which ICU's "O." and "D." kept while it matched word ends.
     "CO.", "CORP.", "INC.", "LTD.", "NO.", "ST.", "MRS.", "MS.", "DR.", "JR.",

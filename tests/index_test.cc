@@ -27,6 +27,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "hash.h"
 #include "refrain/generate.h"
 #include "refrain/report.h"
@@ -2073,7 +2074,8 @@ TEST(Index, UpgradeOfVersion6SignsHardWrappedArticlesAgain) {
     ExpectRefused(db, "upgrade it in place with `refrain index upgrade " + db);
     testing::CommandResult r = RunRefrain("index upgrade " + db);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("schema version 6 -> 7: 3 documents"),
+    EXPECT_NE(r.out.find(absl::StrCat("schema version 6 -> ",
+                                      kIndexSchemaVersion, ": 3 documents")),
               std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("(2 documents signed again"), std::string::npos)
@@ -2089,6 +2091,74 @@ TEST(Index, UpgradeOfVersion6SignsHardWrappedArticlesAgain) {
     ASSERT_EQ(next.pairs.size(), 1u);
     EXPECT_GE(next.pairs[0].jaccard, 0.97);
   }
+}
+
+// Version 8 reads digits of every script as ASCII digits and Arabic
+// letters with hamza or madda as bare alef (review 51b-04): a version 7
+// index holds other sketches and claim terms for such text. Emulated here
+// as in the test above: the Arabic article's sketches and band rows are
+// those of another article, and the claim terms' tables are emptied; the
+// upgrade makes them all again, equal to a fresh build.
+TEST(Index, UpgradeOfVersion7ReadsDigitsOfEveryScript) {
+  TempDir d;
+  const std::string ar = d / "ar.txt", db = d / "news.db";
+  const std::string arabic =
+      "\u0623\u0639\u0644\u0646 \u0627\u0644\u0628\u0646\u0643 "
+      "\u0627\u0644\u0645\u0631\u0643\u0632\u064a \u064a\u0648\u0645 "
+      "\u0627\u0644\u062e\u0645\u064a\u0633 \u0631\u0641\u0639 "
+      "\u0623\u0633\u0639\u0627\u0631 "
+      "\u0627\u0644\u0641\u0627\u0626\u062f\u0629 "
+      "\u0628\u0645\u0642\u062f\u0627\u0631 \u0662\u0660\u0660 "
+      "\u0646\u0642\u0637\u0629 \u0625\u0644\u0649 "
+      "\u0662\u0667\u066b\u0662\u0665 "
+      "\u0641\u064a \u0627\u0644\u0645\u0626\u0629\u060c \u0641\u064a "
+      "\u062e\u0637\u0648\u0629 \u062a\u0647\u062f\u0641 \u0625\u0644\u0649 "
+      "\u0643\u0628\u062d \u0627\u0644\u062a\u0636\u062e\u0645 "
+      "\u0627\u0644\u0630\u064a \u0628\u0644\u063a \u0663\u0665\u066b\u0667 "
+      "\u0641\u064a \u0627\u0644\u0645\u0626\u0629 \u0641\u064a "
+      "\u0641\u0628\u0631\u0627\u064a\u0631 \u0648\u0647\u0648 "
+      "\u0623\u0639\u0644\u0649 \u0645\u0633\u062a\u0648\u0649 "
+      "\u0645\u0646\u0630 \u0661\u0669\u0668\u0669.\n";
+  WriteFile(ar, arabic);
+  ScanOptions o;
+  Scan({Seed(1), ar}, db, o);
+  const std::string today = Contents(db);
+  SqlExec(db,
+          "DELETE FROM doc_band WHERE doc = 2; INSERT INTO doc_band SELECT "
+          "band, key, 2 FROM doc_band WHERE doc = 1; DELETE FROM "
+          "doc_band_delta WHERE doc = 2; INSERT INTO doc_band_delta SELECT "
+          "band, key, 2 FROM doc_band_delta WHERE doc = 1; UPDATE doc SET "
+          "signature = (SELECT signature FROM doc WHERE num = 1), "
+          "fingerprints = (SELECT fingerprints FROM doc WHERE num = 1) WHERE "
+          "num = 2; DELETE FROM stem_df; DELETE FROM unit_band; DELETE FROM "
+          "unit_band_delta; PRAGMA user_version = 7");
+  ASSERT_NE(Contents(db), today);
+  testing::CommandResult r = RunRefrain("index upgrade " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(1 documents signed again"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(Contents(db), today);
+  // A copy in ASCII digits, with bare alefs, is the indexed article.
+  std::string copy = arabic;
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"\u0662", "2"},
+                                                        {"\u0660", "0"},
+                                                        {"\u0667", "7"},
+                                                        {"\u0665", "5"},
+                                                        {"\u0663", "3"},
+                                                        {"\u0661", "1"},
+                                                        {"\u0669", "9"},
+                                                        {"\u0668", "8"},
+                                                        {"\u066b", "."},
+                                                        {"\u0623", "\u0627"},
+                                                        {"\u0625", "\u0627"}}) {
+    copy = absl::StrReplaceAll(copy, {{from, to}});
+  }
+  ASSERT_NE(copy, arabic);
+  WriteFile(d / "copy.txt", copy);
+  Report next = Scan({d / "copy.txt"}, db, o);
+  ASSERT_EQ(next.pairs.size(), 1u);
+  EXPECT_EQ(next.pairs[0].jaccard, 1.0);
 }
 
 // A unit whose terms, derived again, are too few (a number and its scale

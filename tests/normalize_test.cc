@@ -63,6 +63,18 @@ TEST(Normalize, EdgeCases) {
   // letters NFKC composes with the dot keep it.
   EXPECT_EQ(N("\u0130stanbul \u0130ZM\u0130R"), "istanbul izmir");
   EXPECT_EQ(N("z\u0307 \u017b"), "\u017c \u017c");  // ż
+  // Digits of every script are ASCII digits, with the Arabic separators and
+  // percent sign; Arabic letters with hamza or madda are bare alef, final ى
+  // is ي and ة is ه, as Lucene folds them (review 51b-04).
+  EXPECT_EQ(N("\u0662\u0667\u066b\u0662\u0665\u066a"), "27.25%");
+  EXPECT_EQ(N("\u0661\u066c\u0665\u0660\u0660"), "1,500");
+  EXPECT_EQ(N("\u06f2\u06f0\u06f0 \u0e52\u0e50\u0e50 \u0968\u0966\u0966"),
+            "200 200 200");  // Persian, Thai, Devanagari
+  EXPECT_EQ(N("\u0623\u0639\u0644\u0646 \u0625\u0644\u0649 "
+              "\u0622\u062e\u0631 \u0645\u062f\u064a\u0646\u0629"),
+            "\u0627\u0639\u0644\u0646 \u0627\u0644\u064a "
+            "\u0627\u062e\u0631 \u0645\u062f\u064a\u0646\u0647");
+  EXPECT_EQ(N("\u00b2 \u2163"), "2 iv");  // NFKC's own: not decimal digits
 }
 
 TEST(Normalize, OffsetsPointIntoTheOriginal) {

@@ -140,6 +140,12 @@ TEST(Segment, AbbreviationsAreWholeWords) {
                "Dr. Müller und Prof. Schmidt sind dagegen, d. h. alle."}));
   EXPECT_EQ(sentences("Sie plant z.B. Abgaben von 12 Mrd. Euro. Gut.", de),
             (V{"Sie plant z.B. Abgaben von 12 Mrd. Euro.", "Gut."}));
+  // "ca." is a word of its own, not the end of "Africa.".
+  EXPECT_EQ(sentences("Es kamen ca. Hundert. Dann ging es nach Africa. Dort "
+                      "blieb er.",
+                      de),
+            (V{"Es kamen ca. Hundert.", "Dann ging es nach Africa.",
+               "Dort blieb er."}));
   EXPECT_EQ(sentences("El presidente de EE. UU. visitará Madrid. La Casa "
                       "Blanca lo confirmó.",
                       "es@ss=standard"),

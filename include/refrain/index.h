@@ -69,8 +69,11 @@ struct ScanOptions;
 // does not count a left-out article as kept. 7: a line break inside a
 // sentence of hard-wrapped text ends no shingle run, so a wrapped
 // document's signature, fingerprints and band keys of version 6 do not
-// compare with new ones (the upgrade makes them again from its text).
-inline constexpr int kIndexSchemaVersion = 7;
+// compare with new ones (the upgrade makes them again from its text). 8:
+// digits of every script are read as ASCII digits and Arabic letters with
+// or without hamza or madda as one (normalize.h), so the sketches and claim
+// terms of such text differ (the upgrade derives both again).
+inline constexpr int kIndexSchemaVersion = 8;
 // The oldest version `refrain index upgrade` brings to kIndexSchemaVersion.
 inline constexpr int kOldestUpgradableVersion = 3;
 
@@ -316,12 +319,12 @@ struct UpgradeResult {
   uint64_t units = 0;  // Claim units whose terms were derived again.
   uint64_t texts = 0;  // Distinct texts among them: the IDF's units now.
   // Units removed: fewer content words than claim_min_words with today's
-  // terms (a number and its scale word became one term).
+  // terms (a number and its scale word became one term in version 5).
   uint64_t units_dropped = 0;
   // Documents whose shingles this version makes otherwise (hard-wrapped
   // text, version 7; Thai, Lao, Khmer, Burmese words and marks folded since
-  // 2026-12-06): their signature, fingerprints and band keys made again
-  // from their text.
+  // 2026-12-06; digits of every script and Arabic letter forms, version 8):
+  // their signature, fingerprints and band keys made again from their text.
   uint64_t signed_again = 0;
 };
 
@@ -447,10 +450,11 @@ class Index {
 
   // Brings an index file of an earlier schema version to this one, in place
   // and in one transaction (a failure leaves the file as it was), where the
-  // new tables follow from the stored ones: from 3 and 4, every unit's
-  // terms are derived again from the stored text and the IDF counted over
-  // distinct texts (about as long as index remove of every document,
-  // without the VACUUM); to 6, doc.kept is added, 1 for every document (as
+  // new tables follow from the stored ones: every unit's terms are derived
+  // again from the stored text and the IDF counted over distinct texts
+  // (about as long as index remove of every document, without the VACUUM);
+  // every document's sketches are made again from its text where they come
+  // out otherwise; to 6, doc.kept is added, 1 for every document (as
   // earlier runs counted them). Other versions: FailedPrecondition
   // (rebuild the index).
   static absl::StatusOr<UpgradeResult> Upgrade(const std::string& path,

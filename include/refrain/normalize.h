@@ -2,7 +2,11 @@
 //
 // Normalize() applies, in order: Unicode NFKC case folding (ICU's
 // NFKC_Casefold: fullwidth forms, ligatures, compatibility characters, case),
-// then maps every quotation mark to ' or " and every dash or hyphen to '-'.
+// then maps every quotation mark to ' or " and every dash or hyphen to '-',
+// folds optional marks away (Arabic vowels and tatweel, Hebrew points, ё as
+// е), Arabic letters with hamza or madda to bare alef (and ى to ي, ة to ه),
+// and the digits of every script, with the Arabic decimal and thousands
+// separators and percent sign, to ASCII.
 // It keeps, for every normalized byte, the offset of the original bytes it
 // came from (as sentencepiece's normalizer does), so that any range of the
 // normalized text can be quoted from the original.

@@ -1610,8 +1610,7 @@ int RunIndexUpgrade(const IndexFlags& f) {
         r->units - r->units_dropped, r->texts);
     if (r->units_dropped > 0) {
       std::cout << absl::StrFormat(
-          " (%d units dropped: too few content words with numbers read as "
-          "values)",
+          " (%d units dropped: too few content words with today's terms)",
           r->units_dropped);
     }
     if (r->signed_again > 0) {
