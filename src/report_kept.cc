@@ -4,9 +4,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "hash.h"
 #include "refrain/ingest.h"
 #include "refrain/report.h"
 #include "sink.h"
@@ -88,11 +91,18 @@ absl::StatusOr<PendingKeptRecords> PrepareKeptRecords(
   absl::StatusOr<std::unique_ptr<internal::Sink>> sink =
       internal::Sink::Open(out_path, /*atomic=*/true);
   if (!sink.ok()) return sink.status();
-  // The records come again in input order, and this run's documents are
-  // those of them that became one (in the same order): a record is
-  // document `next` if it has its location; any other record was skipped
-  // (malformed, a repeated id, ...). Loaded indexed documents come first.
-  size_t next = report.index.loaded;
+  // The records come again in input order. This run's documents are those
+  // of them that became one, by location; any other record was skipped
+  // (malformed, a repeated id, ...). Mostly in the same order, but not
+  // always: a record of a damaged file that another file repeats intact is
+  // that file's document, in the damaged one's place (review 51a-02), so
+  // documents are found by location, each once. Loaded indexed documents
+  // come first and are not read again.
+  absl::flat_hash_map<std::string_view, uint32_t, internal::ViewHash> unread;
+  unread.reserve(report.documents.size() - report.index.loaded);
+  for (size_t d = report.index.loaded; d < report.documents.size(); ++d) {
+    unread.emplace(report.documents[d].location, static_cast<uint32_t>(d));
+  }
   uint64_t written = 0;
   absl::Status write_status;
   // A record at a document's location but of another size: the input was
@@ -100,15 +110,16 @@ absl::StatusOr<PendingKeptRecords> PrepareKeptRecords(
   // line), and what follows would not be the kept articles.
   bool changed = false;
   auto on_record = [&](RawRecord&& r) {
-    if (!write_status.ok() || changed || next >= report.documents.size() ||
-        r.location() != report.documents[next].location) {
-      return;
-    }
-    if (r.bytes.size() != report.documents[next].input_bytes) {
+    if (!write_status.ok() || changed) return;
+    const std::string location = r.location();
+    auto it = unread.find(location);
+    if (it == unread.end()) return;
+    const uint32_t d = it->second;
+    if (r.bytes.size() != report.documents[d].input_bytes) {
       changed = true;
       return;
     }
-    const size_t d = next++;
+    unread.erase(it);
     if (!keep[d]) return;
     // In UTF-8 as the scan read it (a declared or --input-encoding charset).
     ConvertRecordToUtf8(&r, report.options.ingest);
@@ -139,12 +150,16 @@ absl::StatusOr<PendingKeptRecords> PrepareKeptRecords(
       ReadRecords(paths, report.options.ingest, on_record, on_skip);
   if (!s.ok()) return s;
   if (!write_status.ok()) return write_status;
-  if (changed || next != report.documents.size()) {
+  if (changed || !unread.empty()) {
+    uint32_t first = static_cast<uint32_t>(report.documents.size());
+    for (const auto& [location, d] : unread) first = std::min(first, d);
+    const std::string where = first < report.documents.size()
+                                  ? report.documents[first].location
+                                  : "a record read again with another size";
     return absl::FailedPreconditionError(absl::StrCat(
-        "--write-kept: the inputs changed during the scan: ",
-        report.documents.size() - next, " of its documents (the first ",
-        report.documents[next].location, ") were not read again; ", out_path,
-        " not written"));
+        "--write-kept: the inputs changed during the scan: ", unread.size(),
+        " of its documents (the first ", where, ") were not read again; ",
+        out_path, " not written"));
   }
   if (absl::Status c = (*sink)->Finish(); !c.ok()) return c;
   return PendingKeptRecords(*std::move(sink), written);

@@ -922,20 +922,26 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
     return absl::InvalidArgumentError(
         "standard input (-) is read by one process: run without mpirun");
   }
+  Comm comm(MPI_COMM_WORLD, session.rank(), session.size());
   // A named pipe is one stream, as standard input is: the ranks share a
   // plain JSONL file out by opening it again, and the second open of a
   // pipe whose writer is done waits for ever (review 39d-01: mpirun hung).
+  // The ranks agree on it: /dev/stdin (or a link to it) is a pipe on rank
+  // 0 alone, whose standard input mpirun connects, and the others waited
+  // for rank 0's list of files for ever (review 51a-01).
+  absl::Status pipes;
   for (const std::string& p : paths) {
     struct stat st;
     if (::stat(p.c_str(), &st) == 0 &&
         (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
-      return absl::InvalidArgumentError(absl::StrCat(
+      pipes = absl::InvalidArgumentError(absl::StrCat(
           p,
           " is a named pipe, read by one process: run without mpirun, "
           "or save it to a file first"));
+      break;
     }
   }
-  Comm comm(MPI_COMM_WORLD, session.rank(), session.size());
+  if (absl::Status s = comm.Agree(pipes); !s.ok()) return s;
   const int rank = comm.rank(), size = comm.size();
   // Ranks on one host share its cores unless told otherwise: a rank bound
   // to some cores uses them, an unbound one its share of the host.

@@ -2105,6 +2105,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+#ifdef REFRAIN_HAVE_MPI
+    // Under mpirun every rank parses the same line: rank 0 says what is
+    // wrong with it, once (review 51a-03).
+    if (refrain::MpirunRank() != 0) {
+      return e.get_exit_code() == 0 ? kExitOk : kExitUsage;
+    }
+#endif
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }

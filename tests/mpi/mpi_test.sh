@@ -199,6 +199,21 @@ if [ "$rc" -ne 2 ] || ! grep -q "pipe.jsonl is a named pipe" "$work/pipe.log"; t
 fi
 echo "named pipe under mpirun: refused, exit 2"
 
+# /dev/stdin is a pipe on rank 0 alone (mpirun gives the others
+# /dev/null): the ranks agree on the refusal (review 51a-01: rank 0
+# refused and the others waited for its list of files for ever).
+rc=0
+echo '{"id": "x", "text": "one record"}' |
+  timeout 60 "${mpirun[@]}" -np 2 "$refrain" scan /dev/stdin \
+    --out "$work/stdin-out" --quiet >"$work/stdin.log" 2>&1 || rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ] ||
+  ! grep -q "/dev/stdin is a named pipe" "$work/stdin.log"; then
+  echo "FAILED: /dev/stdin under mpirun: exit $rc (124: hung), want a refusal with its reason" >&2
+  tail -20 "$work/stdin.log" >&2
+  exit 1
+fi
+echo "/dev/stdin under mpirun: refused, exit $rc"
+
 # The skipped records must be there, in input order, in every report.
 python3 - "$work/generated-3/report.json" <<'PY'
 import json, sys
