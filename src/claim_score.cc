@@ -159,8 +159,39 @@ bool CountsThings(std::string_view t, std::span<const Token> tokens, size_t i) {
 }
 
 // "2,000" -> "2000", "1,000.5" -> "1000.5"; a comma that is not a thousands
-// separator is a decimal comma: "2,5" -> "2.5".
-std::string CanonicalNumber(std::string_view t) {
+// separator is a decimal comma: "2,5" -> "2.5". Stops that group thousands,
+// as German, Spanish and Italian write them, are dropped: several
+// ("1.250.000"), or one before a comma ("1.250,5" -> "1250.5"); with
+// `comma_decimal` (a language that writes "2,5"), also one before exactly
+// three digits ("1.500" -> "1500"), which English reads as a fraction.
+std::string CanonicalNumber(std::string_view t, bool comma_decimal) {
+  {
+    // Stops grouping thousands: every one before exactly three digits (then
+    // the end, a stop or a comma), and several, or one before a comma, or
+    // a language whose decimals take a comma.
+    size_t stops = 0;
+    bool grouped =
+        t.find(',') == std::string_view::npos || t.find(',') > t.rfind('.');
+    for (size_t k = t.find('.'); grouped && k != std::string_view::npos;
+         k = t.find('.', k + 1)) {
+      ++stops;
+      const size_t end = t.find_first_of(".,", k + 1);
+      grouped = (end == std::string_view::npos ? t.size() : end) - k - 1 == 3;
+    }
+    const bool comma_after =
+        t.find(',') != std::string_view::npos && t.find(',') > t.find('.');
+    if (grouped && stops > 0 && (stops > 1 || comma_after || comma_decimal)) {
+      std::string out;
+      for (char c : t) {
+        if (c == ',') {
+          out.push_back('.');
+        } else if (c != '.') {
+          out.push_back(c);
+        }
+      }
+      return CanonicalNumber(out, false);
+    }
+  }
   bool thousands = true;
   size_t digits_since_comma = 0;
   bool seen_comma = false, seen_dot = false;
@@ -210,11 +241,27 @@ int ScaleSuffix(std::string_view s) {
   if (s == "tn" || s == "trn") return 12;
   return 0;
 }
+// In English and the languages of the stemmers news is written in, as the
+// normalizer leaves them (case-folded): "1,25 Millionen", "1,5 Mrd.", "2
+// млн", "3 milliards" (review 51b-03). Spanish "billón" is 10^12, "mil
+// millones" 10^9 (ReadNumber).
 int ScaleWord(std::string_view s) {
-  if (s == "thousand") return 3;
-  if (s == "million") return 6;
-  if (s == "billion") return 9;
-  if (s == "trillion") return 12;
+  static constexpr std::pair<std::string_view, int> kWords[] = {
+      {"thousand", 3},   {"million", 6},   {"billion", 9},    {"trillion", 12},
+      {"tausend", 3},    {"mil", 3},       {"mila", 3},       {"тыс", 3},
+      {"тысяч", 3},      {"тысячи", 3},    {"тысяча", 3},     {"millionen", 6},
+      {"mio", 6},        {"millions", 6},  {"millones", 6},   {"millón", 6},
+      {"milione", 6},    {"milioni", 6},   {"mln", 6},        {"млн", 6},
+      {"миллион", 6},    {"миллиона", 6},  {"миллионов", 6},  {"milhão", 6},
+      {"milhões", 6},    {"miljoen", 6},   {"miljoner", 6},   {"milliarde", 9},
+      {"milliarden", 9}, {"mrd", 9},       {"milliard", 9},   {"milliards", 9},
+      {"miliardo", 9},   {"miliardi", 9},  {"mld", 9},        {"млрд", 9},
+      {"миллиард", 9},   {"миллиарда", 9}, {"миллиардов", 9}, {"bilhão", 9},
+      {"bilhões", 9},    {"miljard", 9},   {"miljarder", 9},  {"billón", 12},
+      {"billones", 12}};
+  for (const auto& [word, power] : kWords) {
+    if (s == word) return power;
+  }
   return 0;
 }
 
@@ -517,9 +564,13 @@ absl::StatusOr<TermAnalyzer> TermAnalyzer::Create(
   TermAnalyzerOptions options = given;
   options.language = CanonicalLanguage(given.language);
   if (StemmerFor(options.language) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("no Snowball stemmer for language \"", options.language,
-                     "\" (libstemmer names: english, russian, french, ...)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "no Snowball stemmer for language \"", options.language,
+        "\": --language takes ", StemmerLanguageNames(),
+        " (or an ISO 639 code of one: de, deu, ger). For Chinese, Japanese, "
+        "Korean, Thai and other languages without a stemmer leave --language "
+        "unset: their words are compared as ICU cuts them, unstemmed, "
+        "without a stop list"));
   }
   absl::StatusOr<std::shared_ptr<const StopWordList>> stop =
       StopWordsOf(options.language, options.stop_words_dir);
@@ -842,21 +893,60 @@ bool InSubordinateClause(std::string_view text, std::span<const Token> tokens,
 }
 
 size_t ReadNumber(std::string_view text, std::span<const Token> tokens,
-                  size_t i, std::string* value) {
+                  size_t i, std::string* value, bool comma_decimal) {
   auto token_at = [&](size_t k) {
     return k < tokens.size()
                ? text.substr(tokens[k].begin, tokens[k].end - tokens[k].begin)
                : std::string_view();
   };
-  const std::string_view w = token_at(i);
-  const size_t digits = NumberEnd(w);
+  std::string_view w = token_at(i);
+  size_t digits = NumberEnd(w);
   if (digits == 0) return 0;
   // '%' is no token: "3%" is the token "3".
   size_t next = i + 1;
-  *value = CanonicalNumber(w.substr(0, digits));
+  // Thousands grouped by spaces, as French and Russian write them ("1 250
+  // 000", "10 000,5"): one to three digits, then groups of three, one space
+  // apart, the last of which may hold the decimals.
+  std::string spaced;
+  if (comma_decimal && digits == w.size() && w.size() <= 3 &&
+      w.find_first_of(".,") == std::string_view::npos) {
+    spaced.assign(w);
+    while (next < tokens.size() &&
+           tokens[next].begin == tokens[next - 1].end + 1 &&
+           text[tokens[next - 1].end] == ' ') {
+      const std::string_view g = token_at(next);
+      if (g.size() < 3 || NumberEnd(g) != g.size() ||
+          g.substr(0, 3).find_first_of(".,") != std::string_view::npos ||
+          (g.size() > 3 &&
+           (g.size() == 4 || (g[3] != ',' && g[3] != '.') ||
+            g.find_first_of(".,", 4) != std::string_view::npos))) {
+        break;
+      }
+      spaced.append(g.substr(0, 3));
+      ++next;
+      if (g.size() > 3) {  // The decimals.
+        spaced.push_back('.');
+        spaced.append(g.substr(4));
+        break;
+      }
+    }
+    if (next == i + 1) spaced.clear();
+  }
+  if (!spaced.empty()) {
+    w = spaced;
+    digits = w.size();
+  }
+  *value = CanonicalNumber(w.substr(0, digits), comma_decimal);
   const std::string_view suffix = w.substr(digits);
   int scale = ScaleSuffix(suffix);
-  if (suffix.empty() && (scale = ScaleWord(token_at(next))) != 0) ++next;
+  if (suffix.empty() && (scale = ScaleWord(token_at(next))) != 0) {
+    // "mil millones" (Spanish, 10^9), "mil milhões" (Portuguese).
+    if (scale == 3 && ScaleWord(token_at(next + 1)) == 6) {
+      scale = 9;
+      ++next;
+    }
+    ++next;
+  }
   if (scale != 0) {
     *value = ShiftDecimal(*value, scale);
   } else {
@@ -1252,7 +1342,7 @@ void TermAnalyzer::AnalyzeInto(std::string_view text, UnitTerms* terms,
     // One figure, however written: "1.4m", "1.4 million" and "1,400,000"
     // are one term, 1400000.
     std::string num;
-    if (const size_t n = ReadNumber(t, tokens, i, &num); n != 0) {
+    if (const size_t n = ReadNumber(t, tokens, i, &num, !english); n != 0) {
       flush_spelled();
       out.figures.push_back(place(num, i, i + n - 1));
       const bool conversion = in_brackets_after_figure && HasCurrencySign(gap);

@@ -55,11 +55,14 @@ bool IsNameList(std::string_view s);
 // Reads a figure at tokens[i] of the normalized `text` as the claim terms
 // hold it, one value however written: "1.4m", "1.4 million" and
 // "1,400,000" are "1400000"; "3%", "3 per cent" and "3 percent" are "3";
-// "2,5" is "2.5". Returns the tokens it spans (the scale word and "per
-// cent" included) with the value in `value`, or 0 if tokens[i] is no
-// number.
+// "2,5" is "2.5"; "1.250.000" and "1.250,5" group thousands with stops, and
+// scale words of other languages count ("1,25 Millionen", "2 млн").
+// `comma_decimal` (every language but English, whose decimals take a stop):
+// "1.500" is 1500, and "1 250 000" one figure. Returns the tokens it spans
+// (the scale word and "per cent" included) with the value in `value`, or 0
+// if tokens[i] is no number.
 size_t ReadNumber(std::string_view text, std::span<const Token> tokens,
-                  size_t i, std::string* value);
+                  size_t i, std::string* value, bool comma_decimal = false);
 
 // Whether tokens[i] of the normalized `text` negates what follows as
 // ClaimScorer::Contrasts counts a negation: IsNegationCue of the token,

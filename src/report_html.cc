@@ -680,7 +680,10 @@ class WordKeys {
     const std::string_view t = n.text();
     for (size_t i = 0; i < tokens.size(); ++i) {
       Word word;
-      if (const size_t k = ReadNumber(t, tokens, i, &word.key); k != 0) {
+      // As the analyzer reads figures (ReadNumber's comma_decimal), so
+      // that word k is the analyzer's position k.
+      if (const size_t k = ReadNumber(t, tokens, i, &word.key, !english_);
+          k != 0) {
         word.span = n.ToOriginal(tokens[i].begin, tokens[i + k - 1].end);
         i += k - 1;
       } else {

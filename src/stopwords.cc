@@ -4,12 +4,14 @@
 #include <map>
 #include <mutex>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -156,23 +158,45 @@ struct LanguageNames {
   std::initializer_list<std::string_view> others;
 };
 const LanguageNames kLanguages[] = {
-    {"arabic", "ar", {"ara"}},          {"armenian", "hy", {"hye", "arm"}},
-    {"basque", "eu", {"eus", "baq"}},   {"catalan", "ca", {"cat"}},
-    {"danish", "da", {"dan"}},          {"dutch", "nl", {"dut", "nld"}},
-    {"english", "en", {"eng"}},         {"finnish", "fi", {"fin"}},
-    {"french", "fr", {"fre", "fra"}},   {"german", "de", {"ger", "deu"}},
-    {"greek", "el", {"gre", "ell"}},    {"hindi", "hi", {"hin"}},
-    {"hungarian", "hu", {"hun"}},       {"indonesian", "id", {"ind"}},
-    {"irish", "ga", {"gle"}},           {"italian", "it", {"ita"}},
-    {"lithuanian", "lt", {"lit"}},      {"nepali", "ne", {"nep"}},
-    {"norwegian", "no", {"nor"}},       {"portuguese", "pt", {"por"}},
-    {"romanian", "ro", {"rum", "ron"}}, {"russian", "ru", {"rus"}},
-    {"serbian", "sr", {"srp"}},         {"spanish", "es", {"esl", "spa"}},
-    {"swedish", "sv", {"swe"}},         {"tamil", "ta", {"tam"}},
-    {"turkish", "tr", {"tur"}},         {"yiddish", "yi", {"yid"}},
+    {"arabic", "ar", {"ara"}},
+    {"armenian", "hy", {"hye", "arm"}},
+    {"basque", "eu", {"eus", "baq"}},
+    {"catalan", "ca", {"cat"}},
+    {"danish", "da", {"dan"}},
+    {"dutch", "nl", {"dut", "nld"}},
+    {"english", "en", {"eng"}},
+    {"finnish", "fi", {"fin"}},
+    {"french", "fr", {"fre", "fra"}},
+    {"german", "de", {"ger", "deu"}},
+    {"greek", "el", {"gre", "ell"}},
+    {"hindi", "hi", {"hin"}},
+    {"hungarian", "hu", {"hun"}},
+    {"indonesian", "id", {"ind"}},
+    {"irish", "ga", {"gle"}},
+    {"italian", "it", {"ita"}},
+    {"lithuanian", "lt", {"lit"}},
+    {"nepali", "ne", {"nep"}},
+    {"norwegian", "no", {"nor", "nb", "nob", "nn", "nno"}},
+    {"portuguese", "pt", {"por"}},
+    {"romanian", "ro", {"rum", "ron"}},
+    {"russian", "ru", {"rus"}},
+    {"serbian", "sr", {"srp"}},
+    {"spanish", "es", {"esl", "spa"}},
+    {"swedish", "sv", {"swe"}},
+    {"tamil", "ta", {"tam"}},
+    {"turkish", "tr", {"tur"}},
+    {"yiddish", "yi", {"yid"}},
 };
 
-const LanguageNames* NamesOf(std::string_view language) {
+// By any of its names, in any case, with or without a region ("German",
+// "de-DE", "pt_BR": review 51b-07).
+const LanguageNames* NamesOf(std::string_view given) {
+  std::string language =
+      absl::AsciiStrToLower(absl::string_view(given.data(), given.size()));
+  if (const size_t cut = language.find_first_of("-_");
+      cut != std::string::npos && cut >= 2 && cut <= 3) {
+    language.resize(cut);
+  }
   for (const LanguageNames& l : kLanguages) {
     if (l.name == language || l.iso1 == language ||
         std::find(l.others.begin(), l.others.end(), language) !=
@@ -189,6 +213,14 @@ std::string CanonicalLanguage(std::string_view language) {
   if (language == "porter") return "porter";  // Another English stemmer.
   const LanguageNames* l = NamesOf(language);
   return std::string(l != nullptr ? l->name : language);
+}
+
+std::string StemmerLanguageNames() {
+  std::string out;
+  for (const LanguageNames& l : kLanguages) {
+    absl::StrAppend(&out, out.empty() ? "" : ", ", std::string(l.name));
+  }
+  return out;
 }
 
 std::string IcuLanguageOf(std::string_view language) {

@@ -49,6 +49,9 @@ class StopWordList {
 // "porter", whose list is built in.
 bool IsEnglishLanguage(std::string_view language);
 
+// The Snowball names of the languages libstemmer has, comma-separated.
+std::string StemmerLanguageNames();
+
 // The ISO 639-1 code ("tr") of any language libstemmer has, by any name it
 // takes ("turkish", "tr", "tur"); "en" for "porter"; empty for others.
 std::string IcuLanguageOf(std::string_view language);

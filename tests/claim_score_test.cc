@@ -264,6 +264,35 @@ TEST(TermAnalyzer, NumbersAreValues) {
                "1.2.0"}));
   EXPECT_FALSE(NumbersDiffer(a.Analyze("A magnitude 7.0 quake hit at 10.50"),
                              a.Analyze("A magnitude 7 quake hit at 10.5")));
+  // Stops that can only group thousands, in any language; "1.1 millions".
+  EXPECT_EQ(numbers("1.250.000 1.250,5 1.1 millions"),
+            (V{"1250000", "1250.5", "1100000"}));
+}
+
+// Figures as the other languages write them (review 51b-03): a comma
+// before decimals, thousands grouped by stops or spaces, scale words.
+TEST(TermAnalyzer, NumbersOfOtherLanguagesAreValues) {
+  using V = std::vector<std::string>;
+  auto numbers = [](const char* language, const char* text) {
+    absl::StatusOr<TermAnalyzer> a =
+        TermAnalyzer::Create(TermAnalyzerOptions{language});
+    EXPECT_TRUE(a.ok()) << a.status();
+    return a.ok() ? a->Analyze(text).numbers.ToStrings() : V{};
+  };
+  EXPECT_EQ(numbers("german",
+                    "1.250.000 Euro, 1,25 Millionen Euro, 1,5 Mrd. und "
+                    "1.500 Mio., 3.000 Menschen"),
+            (V{"1250000", "1250000", "1500000000", "1500000000", "3000"}));
+  EXPECT_EQ(numbers("french", "10 000 euros, 1 250 000,50 euros, 3 milliards"),
+            (V{"10000", "1250000.5", "3000000000"}));
+  EXPECT_EQ(numbers("russian", "1 250 000 рублей и 1,25 млн рублей"),
+            (V{"1250000", "1250000"}));
+  EXPECT_EQ(numbers("spanish", "1,5 mil millones y 2 billones"),
+            (V{"1500000000", "2000000000000"}));
+  // A year before a count is no group of thousands: four digits lead.
+  EXPECT_EQ(numbers("french", "en 2004 150 personnes"), (V{"2004", "150"}));
+  // English keeps "1.500" a fraction and "10 000" two figures.
+  EXPECT_EQ(numbers("english", "1.500 and 10 000"), (V{"1.500", "10", "000"}));
 }
 
 // Which content words start with a capital in the original: names,

@@ -1095,6 +1095,25 @@ TEST(Cli, SentenceRulesFollowTheLanguage) {
   EXPECT_EQ(CanonicalLanguage("porter"), "porter");
   EXPECT_EQ(CanonicalLanguage("esl"), "spanish");
   EXPECT_EQ(CanonicalLanguage("klingon"), "klingon");
+  // Any case, with or without a region (review 51b-07).
+  EXPECT_EQ(CanonicalLanguage("German"), "german");
+  EXPECT_EQ(CanonicalLanguage("DE"), "german");
+  EXPECT_EQ(CanonicalLanguage("de-DE"), "german");
+  EXPECT_EQ(CanonicalLanguage("pt_BR"), "portuguese");
+  EXPECT_EQ(CanonicalLanguage("nb"), "norwegian");
+  EXPECT_EQ(SentenceLocaleOf("de-AT"), "de@ss=standard");
+  {
+    // A language without a stemmer: the names it could take, and what to
+    // do for the languages that have none.
+    absl::StatusOr<TermAnalyzer> zh =
+        TermAnalyzer::Create(TermAnalyzerOptions{"zh"});
+    ASSERT_FALSE(zh.ok());
+    EXPECT_NE(zh.status().message().find("german, greek"), std::string::npos)
+        << zh.status();
+    EXPECT_NE(zh.status().message().find("leave --language unset"),
+              std::string::npos)
+        << zh.status();
+  }
   TempDir d;
   WriteFile(d / "a.txt",
             // "MM." (messieurs) is an abbreviation to French rules only.

@@ -200,7 +200,8 @@ std::pair<size_t, size_t> NumbersNotShared(const UnitTerms& a,
 bool NumbersDiffer(const UnitTerms& a, const UnitTerms& b);
 
 // The Snowball name ("german") of a language named by any name libstemmer
-// takes for it ("german", "de", "deu", "ger"); any other name unchanged.
+// takes for it ("german", "de", "deu", "ger"), in any case and with or
+// without a region ("German", "de-DE"); any other name unchanged.
 // TermAnalyzer and the index know a language by this name, and reports
 // give it, whatever name the options used.
 std::string CanonicalLanguage(std::string_view language);

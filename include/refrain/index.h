@@ -71,8 +71,10 @@ struct ScanOptions;
 // document's signature, fingerprints and band keys of version 6 do not
 // compare with new ones (the upgrade makes them again from its text). 8:
 // digits of every script are read as ASCII digits and Arabic letters with
-// or without hamza or madda as one (normalize.h), so the sketches and claim
-// terms of such text differ (the upgrade derives both again).
+// or without hamza or madda as one (normalize.h), and claim terms read
+// figures as other languages write them ("1.250.000", "1 250 000", "1,5
+// Mrd."), so the sketches and claim terms of such text differ (the upgrade
+// derives both again).
 inline constexpr int kIndexSchemaVersion = 8;
 // The oldest version `refrain index upgrade` brings to kIndexSchemaVersion.
 inline constexpr int kOldestUpgradableVersion = 3;
