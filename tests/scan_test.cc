@@ -1198,6 +1198,28 @@ TEST(Cli, BadInputIsReportedAndCountsAddUp) {
   EXPECT_NE(r.out.find("1 invalid byte sequences replaced by U+FFFD"),
             std::string::npos)
       << r.out;
+  // The document with the most is named (review 51b-06); one stray byte is
+  // no other encoding.
+  EXPECT_NE(
+      r.out.find("in 1 document (the most: " + (d / "in/latin1.txt") + ", 1)"),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("is mostly not UTF-8"), std::string::npos) << r.out;
+  {
+    // Russian in windows-1251: every letter a byte UTF-8 cannot read.
+    TempDir e;
+    WriteFile(e / "ru.txt",
+              "\xcc\xee\xf1\xea\xe2\xe0\n\xc2\xf7\xe5\xf0\xe0 "
+              "\xe2 \xcc\xee\xf1\xea\xe2\xe5 \xef\xf0\xee\xf8\xeb\xe0 "
+              "\xe2\xf1\xf2\xf0\xe5\xf7\xe0.\n");
+    auto cp = RunRefrain("scan " + (e / "ru.txt") + " --out " + (e / "out"));
+    ASSERT_EQ(cp.exit_code, 0) << cp.err;
+    EXPECT_NE(cp.out.find((e / "ru.txt") + " is mostly not UTF-8: if its "
+                                           "inputs are in another encoding, "
+                                           "name it with --input-encoding"),
+              std::string::npos)
+        << cp.out;
+  }
 
   auto strict = RunRefrain("scan " + (d / "in") + " --strict --quiet --out " +
                            (d / "out2"));
