@@ -248,7 +248,8 @@ int ScaleSuffix(std::string_view s) {
 int ScaleWord(std::string_view s) {
   static constexpr std::pair<std::string_view, int> kWords[] = {
       {"thousand", 3},   {"million", 6},   {"billion", 9},    {"trillion", 12},
-      {"tausend", 3},    {"mil", 3},       {"mila", 3},       {"тыс", 3},
+      {"tausend", 3},    {"tsd", 3},       {"mille", 3},      {"md", 9},
+      {"mds", 9},        {"mil", 3},       {"mila", 3},       {"тыс", 3},
       {"тысяч", 3},      {"тысячи", 3},    {"тысяча", 3},     {"millionen", 6},
       {"mio", 6},        {"millions", 6},  {"millones", 6},   {"millón", 6},
       {"milione", 6},    {"milioni", 6},   {"mln", 6},        {"млн", 6},

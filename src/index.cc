@@ -2685,8 +2685,9 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
     return s;
   }
   Connection c;
-  if (auto s = OpenForWrite(path, options, "upgrading the index", &c);
-      !s.ok()) {
+  const std::string waited =
+      "the upgrade waited for it to finish writing" + Unchanged(path);
+  if (auto s = OpenForWrite(path, options, waited.c_str(), &c); !s.ok()) {
     return s;
   }
   auto fail = [&](absl::Status s) {

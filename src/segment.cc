@@ -35,13 +35,45 @@ constexpr const char* kExtraAbbreviations[] = {
     // German news abbreviations that ICU 72's German list lacks (review
     // 39b-04: "12 Mrd. Euro" was two sentences).
     "Mrd.", "Mio.", "Nr.", "bzw.", "Tsd.", "inkl.", "vgl.", "ggf.", "ca.",
-    // Company words and titles in capitals ("SAMSUNG ELECTRONICS CO.
-    // LTD."), which ICU's "O." and "D." kept while it matched word ends.
-    "CO.", "CORP.", "INC.", "LTD.", "NO.", "ST.", "MRS.", "MS.", "DR.", "JR.",
-    "SR.",
-    // Spanish "EE. UU." (the United States, review 51b-02; its last part
-    // ends a sentence), Italian "sig." (ICU lists only "Sig.").
-    "EE.", "sig.", "sigg."};
+    // Company words in capitals ("SAMSUNG ELECTRONICS CO. LTD."), which
+    // ICU's "O." and "D." kept while it matched word ends.
+    "CO.", "CORP.", "INC.", "LTD."};
+
+// Abbreviations of one language that are words of others (Swedish and
+// Danish "sig", review 51c-01): Spanish "EE. UU." (the United States; its
+// last part ends a sentence), Italian "sig." (ICU lists only "Sig.").
+struct LanguageAbbreviations {
+  std::string_view language;
+  std::initializer_list<const char*> words;
+};
+constexpr LanguageAbbreviations kLanguageAbbreviations[] = {
+    {"es", {"EE."}}, {"it", {"sig.", "sigg."}}};
+
+// Abbreviations that often end a sentence: an era after a year ("siglo II
+// a. C. Fueron ..."), a company's or association's form ("Fiat S.p.A. Il
+// titolo ...", "TSV e.V. Der Eintritt ..."). Their parts keep together,
+// but their end is a sentence's end to ICU's rules (review 51c-02, 04).
+constexpr std::string_view kOftenLast[] = {
+    "a. C.",  "d. C.",  "a.C.",      "d.C.",      "v. Chr.", "n. Chr.",
+    "v.Chr.", "n.Chr.", "av. J.-C.", "ap. J.-C.", "e.V.",    "S.p.A.",
+    "S.A.",   "S.L.",   "a. e. c.",  "e. c."};
+
+// Words that often open an English sentence: a capitalized word after an
+// initial or an initialism that is one of these starts a new sentence
+// ("... drawn in Group B. The first match"), any other keeps it ("John E.
+// Kelly", "the U.S. Treasury").
+bool OpensEnglishSentence(std::string_view word) {
+  static constexpr std::string_view kOpeners[] = {
+      "A",     "An",   "And",   "As",    "At",   "But",     "By",
+      "For",   "From", "He",    "Her",   "His",  "However", "I",
+      "If",    "In",   "It",    "Its",   "Last", "Mr",      "Mrs",
+      "Ms",    "No",   "Now",   "On",    "One",  "Our",     "She",
+      "Since", "So",   "Some",  "That",  "The",  "Their",   "There",
+      "These", "They", "This",  "Those", "To",   "Under",   "We",
+      "What",  "When", "While", "Why",   "With", "Yet",     "You"};
+  return std::find(std::begin(kOpeners), std::end(kOpeners), word) !=
+         std::end(kOpeners);
+}
 
 // The words after which a sentence does not end ("Dr.", "z.B.", "n. Chr."):
 // CLDR's list for the locale, as ICU ships it, and kExtraAbbreviations.
@@ -56,15 +88,21 @@ constexpr const char* kExtraAbbreviations[] = {
 class BreakExceptions {
  public:
   explicit BreakExceptions(const std::string& locale)
-      : english_(locale.substr(0, locale.find_first_of("_-@")) == "en") {
+      : language_(locale.substr(0, locale.find_first_of("_-@"))),
+        english_(language_ == "en") {
     for (const char* a : kExtraAbbreviations) {
       Add(icu::UnicodeString::fromUTF8(a));
+    }
+    for (const LanguageAbbreviations& l : kLanguageAbbreviations) {
+      if (l.language != language_) continue;
+      for (const char* a : l.words) Add(icu::UnicodeString::fromUTF8(a));
     }
     LoadCldr(locale);
   }
 
-  // Whether the break at units[at] follows an entry (and blanks).
-  bool At(const UChar* units, int32_t at) const {
+  // Whether the break at units[at] of units[0, size) follows an entry (and
+  // blanks), or falls inside one of several words ("v. | Chr.").
+  bool At(const UChar* units, int32_t at, int32_t size) const {
     int32_t e = at;
     while (e > 0 && u_isUWhiteSpace(units[e - 1])) --e;
     if (e < 2 || units[e - 1] != '.') return false;
@@ -72,29 +110,65 @@ class BreakExceptions {
     // marks an abbreviation ("กนง.", the central bank's policy committee;
     // review 51b-02).
     if (units[e - 2] >= 0x0E01 && units[e - 2] <= 0x0EDF) return true;
+    for (const Split& sp : inside_) {
+      if (EndsWith(units, e, sp.head) && StartsWith(units, at, size, sp.tail)) {
+        return true;
+      }
+    }
     auto it = by_end_.find(KeyOf(units[e - 2], units[e - 1]));
     if (it == by_end_.end()) return false;
-    for (const std::u16string& entry : it->second) {
-      const auto n = static_cast<int32_t>(entry.size());
-      if (n > e ||
-          std::char_traits<char16_t>::compare(
-              entry.data(), reinterpret_cast<const char16_t*>(units + e - n),
-              n) != 0) {
-        continue;
-      }
-      if (e == n || !ContinuesWord(units[e - n - 1])) return true;
+    for (const Entry& entry : it->second) {
+      if (!EndsWith(units, e, entry.text)) continue;
+      if (!entry.initial) return true;
+      // An initial: in English, before a word that rarely opens a
+      // sentence (ICU's rules break only before a capital); in other
+      // languages, whose nouns or sentence openers this does not know,
+      // never ("Gruppe A. Gegner ...": review 51c-03).
+      if (!english_) continue;
+      int32_t w = at;
+      while (w < size && u_isalpha(units[w])) ++w;
+      std::string next;
+      icu::UnicodeString(units + at, w - at).toUTF8String(next);
+      if (!OpensEnglishSentence(next)) return true;
     }
     return false;
   }
 
  private:
+  struct Entry {
+    std::u16string text;
+    bool initial = false;  // One capital letter and its stop: "B.".
+  };
+  // An entry of several words cut at one of its spaces: "v." and "Chr.".
+  struct Split {
+    std::u16string head, tail;
+  };
   static uint32_t KeyOf(UChar a, UChar b) {
     return static_cast<uint32_t>(a) << 16 | b;
   }
-  // A letter, digit, mark or stop before an entry makes it the end of a
-  // longer word ("Uhr." is no "r.", "U.S." no "S.").
+  // A letter, digit, mark, stop or ampersand before an entry makes it the
+  // end of a longer word ("Uhr." is no "r.", "U.S." no "S.", "M&S." no
+  // "S.").
   static bool ContinuesWord(UChar c) {
-    return c == '.' || u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
+    return c == '.' || c == '&' || u_isalnum(c) ||
+           (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
+  }
+  // Whether units[0, e) ends with `s` as a whole word.
+  static bool EndsWith(const UChar* units, int32_t e, const std::u16string& s) {
+    const auto n = static_cast<int32_t>(s.size());
+    return n <= e &&
+           std::char_traits<char16_t>::compare(
+               s.data(), reinterpret_cast<const char16_t*>(units + e - n), n) ==
+               0 &&
+           (e == n || !ContinuesWord(units[e - n - 1]));
+  }
+  // Whether units[at, size) starts with `s`.
+  static bool StartsWith(const UChar* units, int32_t at, int32_t size,
+                         const std::u16string& s) {
+    const auto n = static_cast<int32_t>(s.size());
+    return at + n <= size &&
+           std::char_traits<char16_t>::compare(
+               s.data(), reinterpret_cast<const char16_t*>(units + at), n) == 0;
   }
   // An initialism: single letters, each with its stop, two or more
   // ("U.S.", "z.B.", "a.m."); `capitals`: all of them capitals.
@@ -109,6 +183,8 @@ class BreakExceptions {
   }
   void Add(const icu::UnicodeString& entry) {
     if (entry.length() < 2 || entry[entry.length() - 1] != u'.') return;
+    std::u16string e(reinterpret_cast<const char16_t*>(entry.getBuffer()),
+                     entry.length());
     // Initialisms in capitals name a country or body, which may end a
     // sentence ("... flew back to the U.S. The talks ..."); in English
     // IsInitialismBreak decides for every initialism by the word after it
@@ -116,20 +192,32 @@ class BreakExceptions {
     // so (not "U.S." before a capital, but "z.B." and "P.O.").
     bool capitals = false;
     if (IsInitialism(entry, &capitals) && (english_ || capitals)) return;
-    std::u16string e(reinterpret_cast<const char16_t*>(entry.getBuffer()),
-                     entry.length());
-    std::vector<std::u16string>& list =
-        by_end_[KeyOf(e[e.size() - 2], e[e.size() - 1])];
-    if (std::find(list.begin(), list.end(), e) == list.end()) {
-      list.push_back(std::move(e));
+    std::string utf8;
+    entry.toUTF8String(utf8);
+    const bool often_last =
+        std::find(std::begin(kOftenLast), std::end(kOftenLast), utf8) !=
+        std::end(kOftenLast);
+    // The breaks inside an entry of several words.
+    for (size_t sp = e.find(u' '); sp != std::u16string::npos;
+         sp = e.find(u' ', sp + 1)) {
+      inside_.push_back(Split{e.substr(0, sp), e.substr(sp + 1)});
     }
+    if (often_last) return;
+    Entry x;
+    x.initial = e.size() == 2 && u_isupper(e[0]);
+    x.text = std::move(e);
+    std::vector<Entry>& list =
+        by_end_[KeyOf(x.text[x.text.size() - 2], x.text.back())];
+    for (const Entry& y : list) {
+      if (y.text == x.text) return;
+    }
+    list.push_back(std::move(x));
   }
   // ICU's break-iterator data for the locale, else for its language:
   // exceptions/SentenceBreak, the list ICU's filter reads.
   void LoadCldr(const std::string& locale) {
     const std::string package = std::string(U_ICUDATA_NAME) + "-brkitr";
-    const std::string language = locale.substr(0, locale.find_first_of("_-@"));
-    for (const std::string& name : {locale, language}) {
+    for (const std::string& name : {locale, language_}) {
       UErrorCode status = U_ZERO_ERROR;
       UResourceBundle* bundle =
           ures_open(package.c_str(), name.c_str(), &status);
@@ -151,8 +239,10 @@ class BreakExceptions {
     }
   }
 
+  std::string language_;
   bool english_;
-  absl::flat_hash_map<uint32_t, std::vector<std::u16string>> by_end_;
+  absl::flat_hash_map<uint32_t, std::vector<Entry>> by_end_;
+  std::vector<Split> inside_;
 };
 
 // One sentence iterator (ICU's rules, no exceptions) and the locale's
@@ -374,16 +464,7 @@ bool IsInitialismBreak(std::string_view text, size_t begin, size_t at) {
       !absl::ascii_isupper(static_cast<unsigned char>(word[0]))) {
     return false;
   }
-  static constexpr std::string_view kOpeners[] = {
-      "A",     "An",   "And",   "As",    "At",   "But",     "By",
-      "For",   "From", "He",    "Her",   "His",  "However", "I",
-      "If",    "In",   "It",    "Its",   "Last", "Mr",      "Mrs",
-      "Ms",    "No",   "Now",   "On",    "One",  "Our",     "She",
-      "Since", "So",   "Some",  "That",  "The",  "Their",   "There",
-      "These", "They", "This",  "Those", "To",   "Under",   "We",
-      "What",  "When", "While", "Why",   "With", "Yet",     "You"};
-  return std::find(std::begin(kOpeners), std::end(kOpeners), word) ==
-         std::end(kOpeners);
+  return !OpensEnglishSentence(word);
 }
 
 // Adds the English sentence [b, e) of ICU's, cut after an acronym that
@@ -976,7 +1057,8 @@ Segmentation Segment(std::string_view text, const SegmentOptions& options) {
       for (int32_t e = it->next(); e != icu::BreakIterator::DONE;
            e = it->next()) {
         if (static_cast<size_t>(e) < u.size &&
-            breaker->exceptions->At(u.units.data(), e)) {
+            breaker->exceptions->At(u.units.data(), e,
+                                    static_cast<int32_t>(u.size))) {
           continue;
         }
         if (!months.empty() && static_cast<size_t>(e) < u.size &&

@@ -163,6 +163,33 @@ TEST(Segment, AbbreviationsAreWholeWords) {
             V{"Mr. Smith met Dr. Jones at 9 a.m. on Monday."});
   EXPECT_EQ(sentences("Shares in SAMSUNG ELECTRONICS CO. LTD. rose.", en),
             V{"Shares in SAMSUNG ELECTRONICS CO. LTD. rose."});
+  // Review 51c: one language's abbreviation is no other's ("sig" is a
+  // Swedish word); an era's parts keep together, and it may end a
+  // sentence, as a company's form may; an initial keeps its sentence in
+  // English before a name, not before a sentence's usual first word, and
+  // not in other languages; "&" joins a word.
+  EXPECT_EQ(sentences("Han ville inte yttra sig. Han reste hem.", "sv"),
+            (V{"Han ville inte yttra sig.", "Han reste hem."}));
+  EXPECT_EQ(sentences("Die Stadt wurde 25 v. Chr. von Rom gegründet. Gut.", de),
+            (V{"Die Stadt wurde 25 v. Chr. von Rom gegründet.", "Gut."}));
+  EXPECT_EQ(sentences("Las ruinas son del siglo II a. C. Fueron halladas.",
+                      "es@ss=standard"),
+            (V{"Las ruinas son del siglo II a. C.", "Fueron halladas."}));
+  EXPECT_EQ(
+      sentences("Ha firmato con Fiat S.p.A. Il titolo sale.", "it@ss=standard"),
+      (V{"Ha firmato con Fiat S.p.A.", "Il titolo sale."}));
+  EXPECT_EQ(sentences("Chelsea were drawn in Group B. The first match is "
+                      "away. John E. Kelly agreed. Sales fell at M&S. The "
+                      "chain blamed the weather.",
+                      en),
+            (V{"Chelsea were drawn in Group B.", "The first match is away.",
+               "John E. Kelly agreed.", "Sales fell at M&S.",
+               "The chain blamed the weather."}));
+  EXPECT_EQ(
+      sentences("Bayern spielt in der Gruppe B. Das erste Spiel ist "
+                "im Mai.",
+                de),
+      (V{"Bayern spielt in der Gruppe B.", "Das erste Spiel ist im Mai."}));
   // An entry inside a longer word is no entry: "Feb." is one, "Kebab." not.
   EXPECT_EQ(sentences("He ate a kebab. Then he left on Feb. 3 for home.", en),
             (V{"He ate a kebab.", "Then he left on Feb. 3 for home."}));
