@@ -587,17 +587,18 @@ Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
                     const ScanOptions& options, bool near_only) {
   Verified v;
   if (x.empty() || y.empty()) return v;
+  const double small = static_cast<double>(std::min(x.size(), y.size()));
+  const double large = static_cast<double>(std::max(x.size(), y.size()));
   size_t need = 0;
   if (near_only) {
     // The least intersection either test can pass with: Jaccard t needs
     // t (s + l) / (1 + t), containment c needs c s. One under its floor,
     // so that rounding cannot stop a merge IsNearDuplicate would pass.
-    const double s = static_cast<double>(std::min(x.size(), y.size()));
-    const double l = static_cast<double>(std::max(x.size(), y.size()));
-    double least = options.threshold * (s + l) / (1 + options.threshold);
+    double least =
+        options.threshold * (small + large) / (1 + options.threshold);
     if (options.containment_threshold < 1.0 &&
-        s >= options.min_length_ratio * l) {
-      least = std::min(least, options.containment_threshold * s);
+        small >= options.min_length_ratio * large) {
+      least = std::min(least, options.containment_threshold * small);
     }
     if (least >= 2) need = static_cast<size_t>(std::floor(least)) - 1;
   }
@@ -605,8 +606,6 @@ Verified VerifyPair(std::span<const uint32_t> x, std::span<const uint32_t> y,
       need == 0 ? IntersectionSize(x, y) : IntersectionSizeAtLeast(x, y, need);
   if (count < need) return v;  // Stopped early: under both thresholds.
   const double inter = static_cast<double>(count);
-  const double small = static_cast<double>(std::min(x.size(), y.size()));
-  const double large = static_cast<double>(std::max(x.size(), y.size()));
   v.jaccard = inter / (small + large - inter);
   v.containment = inter / small;
   v.near_duplicate =

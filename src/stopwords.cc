@@ -188,15 +188,7 @@ const LanguageNames kLanguages[] = {
     {"yiddish", "yi", {"yid"}},
 };
 
-// By any of its names, in any case, with or without a region ("German",
-// "de-DE", "pt_BR": review 51b-07).
-const LanguageNames* NamesOf(std::string_view given) {
-  std::string language =
-      absl::AsciiStrToLower(absl::string_view(given.data(), given.size()));
-  if (const size_t cut = language.find_first_of("-_");
-      cut != std::string::npos && cut >= 2 && cut <= 3) {
-    language.resize(cut);
-  }
+const LanguageNames* ExactNamesOf(std::string_view language) {
   for (const LanguageNames& l : kLanguages) {
     if (l.name == language || l.iso1 == language ||
         std::find(l.others.begin(), l.others.end(), language) !=
@@ -205,6 +197,21 @@ const LanguageNames* NamesOf(std::string_view given) {
     }
   }
   return nullptr;
+}
+
+// By any of its names, in any case, with or without a region ("German",
+// "de-DE", "pt_BR": review 51b-07). The name as given is tried first: the
+// analyzer asks with the canonical name for every new token, and that must
+// cost no copy.
+const LanguageNames* NamesOf(std::string_view given) {
+  if (const LanguageNames* l = ExactNamesOf(given)) return l;
+  std::string language =
+      absl::AsciiStrToLower(absl::string_view(given.data(), given.size()));
+  if (const size_t cut = language.find_first_of("-_");
+      cut != std::string::npos && cut >= 2 && cut <= 3) {
+    language.resize(cut);
+  }
+  return language == given ? nullptr : ExactNamesOf(language);
 }
 
 }  // namespace
