@@ -16,7 +16,7 @@ pkgs=(
   libicu-dev libstemmer-dev libsqlite3-dev zlib1g-dev libzstd-dev libisal-dev
   libxxhash-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev libhwy-dev
   libmimalloc-dev libssl-dev libxml2-dev
-  wordnet-base liblingua-stopwords-perl zstd gzip python3
+  wordnet-base liblingua-stopwords-perl liblucene++-contrib0v5 zstd gzip python3
 )
 for arg in "$@"; do
   case "$arg" in

@@ -602,6 +602,29 @@ std::string_view TermAnalyzer::Word(std::string_view token,
     }
     w = *storage;
   }
+  // Greek words are compared without their accents: Lucene's Greek stop
+  // list is written so (its GreekLowerCaseFilter), news copy drops or
+  // moves accents ("ειναι" / "είναι"), and Snowball's Greek stemmer strips
+  // them itself. Every accented lower-case vowel is two bytes, as is its
+  // bare form.
+  if (options_.language == "greek") {
+    static constexpr std::pair<std::string_view, std::string_view> kBare[] = {
+        {"\u03ac", "\u03b1"}, {"\u03ad", "\u03b5"}, {"\u03ae", "\u03b7"},
+        {"\u03af", "\u03b9"}, {"\u0390", "\u03b9"}, {"\u03ca", "\u03b9"},
+        {"\u03cc", "\u03bf"}, {"\u03cd", "\u03c5"}, {"\u03b0", "\u03c5"},
+        {"\u03cb", "\u03c5"}, {"\u03ce", "\u03c9"}};
+    for (const auto& [accented, bare] : kBare) {
+      if (w.find(accented) == std::string_view::npos) continue;
+      if (w.data() != storage->data()) {
+        storage->assign(w);
+        w = *storage;
+      }
+      for (size_t k = 0; (k = storage->find(accented, k)) != std::string::npos;
+           k += 2) {
+        storage->replace(k, 2, bare);
+      }
+    }
+  }
   if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);  // Possessive.
   // "l'économie" is "économie" with its article (French, Italian).
   w.remove_prefix(stop_words_->ElidedPrefix(w));

@@ -697,8 +697,8 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
                              " index of that time may hold claim stems made "
                              "without stop words)")
               : a[i].second,
-          " (this scan: ", b[i].second,
-          "; rebuild the index from its articles)"));
+          " (this scan: ", b[i].second, "; `refrain index upgrade ", path,
+          "` derives its claim terms again with this refrain's list)"));
     } else if (a[i].first == "claim_min_words" && a[i].second.empty() &&
                have.claims && want.claims) {
       // Not recorded (an index made before it was): taken to be the
@@ -2646,14 +2646,12 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
                                              const IndexOptions& options) {
   UpgradeResult result;
   // Every check of Open() first, without writing: the current version is
-  // nothing to do, an older one must pass them as that version.
-  absl::StatusOr<IndexParams> current = Verify(path, options);
-  if (current.ok()) {
-    result.from_version = kIndexSchemaVersion;
-    return result;
-  }
-  int from = kIndexSchemaVersion - 1;
-  absl::StatusOr<IndexParams> params = Verify(path, options, from);
+  // nothing to do unless its claim stems were made with another stop list
+  // (this refrain's list for its language changed: Arabic and Greek got
+  // one); an older one must pass them as that version.
+  int from = kIndexSchemaVersion;
+  absl::StatusOr<IndexParams> params = Verify(path, options);
+  const absl::Status current = params.status();
   while (!params.ok() && from > kOldestUpgradableVersion &&
          absl::StrContains(params.status().message(), "index schema version")) {
     params = Verify(path, options, --from);
@@ -2663,20 +2661,16 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
     return absl::IsFailedPrecondition(params.status()) &&
                    absl::StrContains(params.status().message(),
                                      "index schema version")
-               ? current.status()
+               ? current
                : params.status();
   }
-  // Deriving the claim terms again needs the stop list they were made with.
-  if (params->claims &&
-      params->stop_words != StopWordFingerprint(params->language)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path,
-        ": its claim stems were made with another stop list than this "
-        "refrain's for ",
-        params->language, " (",
-        params->stop_words.empty() ? "none recorded" : params->stop_words,
-        "), so they cannot be counted again; rebuild the index",
-        Unchanged(path)));
+  // The terms are derived again from the stored texts, so stems made with
+  // another stop list are made again with today's, and the index records it.
+  const std::string stop_words = StopWordFingerprint(params->language);
+  result.stop_list_changed = params->claims && params->stop_words != stop_words;
+  if (from == kIndexSchemaVersion && !result.stop_list_changed) {
+    result.from_version = kIndexSchemaVersion;
+    return result;
   }
   // SQLite would say "attempt to write a readonly database" at BEGIN.
   if (auto s = CheckWritable(
@@ -2698,13 +2692,18 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
   // Another process may have upgraded it while this one waited.
   absl::StatusOr<int64_t> version = QueryInt(c.db, path, "PRAGMA user_version");
   if (!version.ok()) return fail(version.status());
-  if (*version != from) {
+  absl::StatusOr<std::map<std::string, std::string>> meta =
+      ReadMeta(c.db, path);
+  if (!meta.ok()) return fail(meta.status());
+  if (*version != from ||
+      (result.stop_list_changed && (*meta)["stop_words"] == stop_words)) {
     sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
     if (*version != kIndexSchemaVersion) {
       return absl::FailedPreconditionError(
           absl::StrCat(path, ": its schema version changed to ", *version,
                        " while the upgrade waited for it", Unchanged(path)));
     }
+    result = UpgradeResult();
     result.from_version = kIndexSchemaVersion;
     return result;
   }
@@ -2725,8 +2724,15 @@ absl::StatusOr<UpgradeResult> Index::Upgrade(const std::string& path,
       return fail(s);
     }
   }
-  if (auto s = SignDocumentsAgain(c.db, path, *params, &result); !s.ok()) {
-    return fail(s);
+  if (result.stop_list_changed) {
+    if (auto s = SetMetaOn(c.db, path, "stop_words", stop_words); !s.ok()) {
+      return fail(s);
+    }
+  }
+  if (from < kIndexSchemaVersion) {
+    if (auto s = SignDocumentsAgain(c.db, path, *params, &result); !s.ok()) {
+      return fail(s);
+    }
   }
   const std::string pragma =
       absl::StrCat("PRAGMA user_version=", kIndexSchemaVersion);

@@ -1,5 +1,8 @@
 #include "stopwords.h"
 
+#include <dlfcn.h>
+#include <link.h>
+
 #include <algorithm>
 #include <map>
 #include <mutex>
@@ -72,6 +75,20 @@ constexpr std::pair<std::string_view, std::string_view> kModules[] = {
     {"portuguese", "PT"}, {"romanian", "RO"}, {"russian", "RU"},
     {"spanish", "ES"},    {"swedish", "SV"}};
 
+// The languages whose stop list comes with Lucene++'s analyzers
+// (liblucene++-contrib0v5): Jacques Savoy's Arabic list (BSD) and Lucene's
+// Greek one, each a UTF-8 array of one word a line, exported as a symbol.
+// Snowball has stemmers for both and stop lists for neither.
+struct LuceneList {
+  std::string_view language;  // Its Snowball name (CanonicalLanguage).
+  const char* symbol;         // The array's mangled name.
+};
+constexpr LuceneList kLuceneLists[] = {
+    {"arabic", "_ZN6Lucene14ArabicAnalyzer21DEFAULT_STOPWORD_FILEE"},
+    {"greek", "_ZN6Lucene13GreekAnalyzer17_GREEK_STOP_WORDSE"},
+};
+constexpr char kLuceneLibrary[] = "liblucene++-contrib.so.0";
+
 // Elided words written joined to the next one by an apostrophe ("l'Etat",
 // "qu'il", "dell'economia"), as Lucene's ElisionFilter lists them per
 // language. Left joined, "l'économie" was a content word of its own, stem
@@ -128,6 +145,47 @@ absl::StatusOr<std::vector<std::string>> ReadModule(const std::string& path) {
            absl::string_view(*text).substr(open + 3, close - open - 3),
            absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
     words.emplace_back(w);
+  }
+  return words;
+}
+
+// The words of Lucene++'s list `symbol`, read from the library's data by
+// the dynamic loader: the array's address by dlsym, its size from its
+// symbol table entry (the arrays end in a newline, not a NUL). The library
+// stays loaded: it is a C++ library with static objects of its own, and
+// the list is read once per process.
+absl::StatusOr<std::vector<std::string>> ReadLuceneList(const char* library,
+                                                        const char* symbol) {
+  void* handle = dlopen(library, RTLD_LAZY | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* e = dlerror();
+    return absl::NotFoundError(e != nullptr ? e : library);
+  }
+  void* data = dlsym(handle, symbol);
+  Dl_info info;
+  void* found = nullptr;  // The symbol's ElfW(Sym) entry.
+  const ElfW(Sym)* entry = nullptr;
+  if (data != nullptr && dladdr1(data, &info, &found, RTLD_DL_SYMENT) != 0) {
+    entry = static_cast<const ElfW(Sym)*>(found);
+  }
+  if (data == nullptr || entry == nullptr || entry->st_size == 0) {
+    return absl::DataLossError(
+        absl::StrCat(library, ": no stop list ", symbol));
+  }
+  const std::string_view text(static_cast<const char*>(data), entry->st_size);
+  std::vector<std::string> words;
+  for (absl::string_view w :
+       absl::StrSplit(absl::string_view(text.data(), text.size()),
+                      absl::ByAnyChar("\r\n"), absl::SkipWhitespace())) {
+    w = absl::StripAsciiWhitespace(w);
+    if (w.empty() || w[0] == '#' || w.find('\0') != absl::string_view::npos) {
+      continue;
+    }
+    words.emplace_back(w);
+  }
+  if (words.empty()) {
+    return absl::DataLossError(
+        absl::StrCat(library, ": the stop list ", symbol, " is empty"));
   }
   return words;
 }
@@ -263,20 +321,34 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
     for (const auto& [name, m] : kModules) {
       if (name == language) module = m;
     }
+    const char* lucene_symbol = nullptr;
+    for (const LuceneList& l : kLuceneLists) {
+      if (l.language == language) lucene_symbol = l.symbol;
+    }
+    absl::StatusOr<std::vector<std::string>> words = std::vector<std::string>();
     if (!module.empty()) {
-      const std::string path =
-          absl::StrCat(dir, "/", std::string(module), ".pm");
-      absl::StatusOr<std::vector<std::string>> words = ReadModule(path);
+      words = ReadModule(absl::StrCat(dir, "/", std::string(module), ".pm"));
       if (!words.ok()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "stop words for ", std::string(language), ": ",
             words.status().message(),
             " (Snowball's lists come with Debian's liblingua-stopwords-perl)"));
       }
-      // Normalized as the words they are compared with.
-      for (const std::string& w : *words) {
-        list->words_.insert(Normalize(w).text());
+    } else if (lucene_symbol != nullptr) {
+      words = ReadLuceneList(kLuceneLibrary, lucene_symbol);
+      if (!words.ok()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("stop words for ", std::string(language), ": ",
+                         words.status().message(),
+                         " (Lucene++'s lists come with Debian's "
+                         "liblucene++-contrib0v5)"));
       }
+    }
+    // Normalized as the words they are compared with (Arabic's hamza forms
+    // fold to bare alef, as in the text). Greek's list is unaccented, as
+    // TermAnalyzer::Word makes Greek words.
+    for (const std::string& w : *words) {
+      list->words_.insert(Normalize(w).text());
     }
   }
   for (const Elisions& e : kElisions) {
@@ -291,14 +363,21 @@ absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
 
 namespace {
 
-// Negation words of the other languages with a Snowball stop list, as the
-// normalizer leaves them (case-folded, accents kept): particles, negative
-// pronouns and adverbs, and "without". By Snowball name (CanonicalLanguage).
+// Negation words of the other languages with a stop list, as the
+// normalizer leaves them (case-folded, accents kept; Arabic's hamza forms
+// as bare alef): particles, negative pronouns and adverbs, and "without".
+// By Snowball name (CanonicalLanguage).
 struct Negations {
   std::string_view language;
   std::initializer_list<std::string_view> words;
 };
 const Negations kOtherNegations[] = {
+    {"arabic",
+     {"لا", "ولا", "لم", "ولم", "لن", "ولن", "ليس", "ليست", "غير", "بدون",
+      "دون"}},
+    {"greek",
+     {"δεν", "μην", "μη", "όχι", "οχι", "ποτέ", "ποτε", "κανείς", "κανεις",
+      "τίποτα", "τιποτα", "χωρίς", "χωρις", "ούτε", "ουτε"}},
     {"danish", {"ikke", "aldrig", "ingen", "intet", "uden", "hverken"}},
     {"dutch",
      {"niet", "geen", "nooit", "niemand", "niets", "nergens", "zonder",

@@ -65,9 +65,11 @@ inline constexpr char kDefaultStopWordsDir[] =
 // "fra"): English's built in (IsStopWordOf); Danish, Dutch, Finnish,
 // French, German, Hungarian, Indonesian, Italian, Norwegian, Portuguese,
 // Romanian, Russian, Spanish and Swedish read from Snowball's lists in
-// `dir` (loaded once per process and shared); an empty list for the other
-// Snowball languages, which have none. FailedPrecondition, naming the file
-// and the package, when a language's list should be there and is not.
+// `dir`; Arabic and Greek from Lucene++'s analyzers (the shared library of
+// liblucene++-contrib0v5); each loaded once per process and shared. An
+// empty list for the other Snowball languages, which have none.
+// FailedPrecondition, naming the file or library and the package, when a
+// language's list should be there and is not.
 absl::StatusOr<std::shared_ptr<const StopWordList>> StopWordsOf(
     std::string_view language, const std::string& dir = kDefaultStopWordsDir);
 

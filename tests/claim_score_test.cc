@@ -17,6 +17,7 @@
 
 #include "claim_model.h"
 #include "hash.h"
+#include "stopwords.h"
 #include "test_util.h"
 #include "wordnet.h"
 
@@ -695,6 +696,57 @@ TEST(TermAnalyzer, StopWordsOfOtherLanguages) {
   absl::StatusOr<TermAnalyzer> tr = TermAnalyzer::Create({"turkish"});
   ASSERT_TRUE(tr.ok()) << tr.status();
   EXPECT_FALSE(tr->IsStopWord("ve"));
+}
+
+// Arabic and Greek, which Snowball stems but gives no stop list, take
+// Lucene++'s (Debian's liblucene++-contrib0v5). Review 51b-05: without
+// one, function words were content words, and two Arabic sentences sharing
+// only "قال ... إن ... في" looked alike.
+TEST(TermAnalyzer, ArabicAndGreekStopWordsComeFromLucene) {
+  absl::StatusOr<TermAnalyzer> ar = TermAnalyzer::Create({"ar"});
+  ASSERT_TRUE(ar.ok()) << ar.status();
+  EXPECT_TRUE(ar->IsStopWord("في"));
+  EXPECT_TRUE(ar->IsStopWord("من"));
+  EXPECT_TRUE(ar->IsStopWord("ان"));   // أن, its hamza folded as the text's.
+  EXPECT_FALSE(ar->IsStopWord("أن"));  // Never met: the text is normalized.
+  EXPECT_FALSE(ar->IsStopWord("الحكومة"));
+  // "The minister said that the government will not accept ...": the
+  // frame's words go, the claim's stay, and "لن" negates.
+  const UnitTerms a =
+      ar->Analyze("قال الوزير إن الحكومة لن تقبل الاتفاق في العاصمة");
+  EXPECT_EQ(a.words.ToStrings(),
+            (std::vector<std::string>{"قال", "الوزير", "الحكومه", "تقبل",
+                                      "الاتفاق", "العاصمه"}));
+  EXPECT_TRUE(a.negated);
+
+  absl::StatusOr<TermAnalyzer> el = TermAnalyzer::Create({"greek"});
+  ASSERT_TRUE(el.ok()) << el.status();
+  EXPECT_TRUE(el->IsStopWord("και"));
+  EXPECT_TRUE(el->IsStopWord("ειναι"));
+  EXPECT_FALSE(el->IsStopWord("κυβερνηση"));
+  // The list is unaccented, and so are the words it is compared with:
+  // "είναι" and "ότι" are stop words as written, and a word loses its
+  // accent whichever way the copy spells it.
+  const UnitTerms g =
+      el->Analyze("Η κυβέρνηση είναι βέβαιη ότι δεν θα αυξήσει τον φόρο.");
+  EXPECT_EQ(
+      g.words.ToStrings(),
+      (std::vector<std::string>{"κυβερνηση", "βεβαιη", "αυξησει", "φορο"}));
+  EXPECT_TRUE(g.negated);
+  EXPECT_EQ(el->Analyze("Η κυβερνηση ειναι βεβαιη").stems,
+            el->Analyze("Η κυβέρνηση είναι βέβαιη").stems);
+
+  // The lists are part of what an index records (StopWordList's
+  // fingerprint), and no other language's changed.
+  absl::StatusOr<std::shared_ptr<const StopWordList>> ar_list =
+      StopWordsOf("arabic");
+  ASSERT_TRUE(ar_list.ok()) << ar_list.status();
+  EXPECT_GE((*ar_list)->size(), 80u);  // 119 as written, hamza forms fold.
+  absl::StatusOr<std::shared_ptr<const StopWordList>> el_list =
+      StopWordsOf("el");
+  ASSERT_TRUE(el_list.ok()) << el_list.status();
+  EXPECT_GE((*el_list)->size(), 70u);
+  EXPECT_NE((*ar_list)->fingerprint(), (*el_list)->fingerprint());
 }
 
 // A library caller may name a language as libstemmer does ("deu", "ger",

@@ -328,6 +328,11 @@ struct UpgradeResult {
   // 2026-12-06; digits of every script and Arabic letter forms, version 8):
   // their signature, fingerprints and band keys made again from their text.
   uint64_t signed_again = 0;
+  // The claim stems were made with another stop list than this refrain's
+  // for the index's language (Arabic and Greek had none before 2026-12-08):
+  // made again with today's, which the index now records. Also for an
+  // index of the current version (from_version == kIndexSchemaVersion).
+  bool stop_list_changed = false;
 };
 
 class Index {
@@ -457,8 +462,9 @@ class Index {
   // (about as long as index remove of every document, without the VACUUM);
   // every document's sketches are made again from its text where they come
   // out otherwise; to 6, doc.kept is added, 1 for every document (as
-  // earlier runs counted them). Other versions: FailedPrecondition
-  // (rebuild the index).
+  // earlier runs counted them). An index of this version whose claim stems
+  // were made with another stop list has its terms derived again so.
+  // Other versions: FailedPrecondition (rebuild the index).
   static absl::StatusOr<UpgradeResult> Upgrade(const std::string& path,
                                                const IndexOptions& options);
 

@@ -1599,15 +1599,22 @@ int RunIndexUpgrade(const IndexFlags& f) {
   o.busy_timeout_ms = static_cast<int>(f.wait_s * 1000);
   absl::StatusOr<refrain::UpgradeResult> r = refrain::Index::Upgrade(f.path, o);
   if (!r.ok()) return Fail(r.status());
-  if (r->from_version == refrain::kIndexSchemaVersion) {
+  if (r->from_version == refrain::kIndexSchemaVersion &&
+      !r->stop_list_changed) {
     std::cout << absl::StrFormat("%s: already schema version %d\n", f.path,
                                  r->from_version);
   } else {
     std::cout << absl::StrFormat(
-        "%s: schema version %d -> %d: %d documents, %d claim units, %d "
-        "distinct texts",
-        f.path, r->from_version, refrain::kIndexSchemaVersion, r->documents,
-        r->units - r->units_dropped, r->texts);
+        "%s: %s: %d documents, %d claim units, %d distinct texts", f.path,
+        r->from_version == refrain::kIndexSchemaVersion
+            ? std::string("claim terms derived again with this refrain's "
+                          "stop list")
+            : absl::StrFormat("schema version %d -> %d%s", r->from_version,
+                              refrain::kIndexSchemaVersion,
+                              r->stop_list_changed
+                                  ? " (and this refrain's stop list)"
+                                  : ""),
+        r->documents, r->units - r->units_dropped, r->texts);
     if (r->units_dropped > 0) {
       std::cout << absl::StrFormat(
           " (%d units dropped: too few content words with today's terms)",
