@@ -1381,16 +1381,55 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         std::count(keep.begin() + first, keep.end(), 1),
         keep.size() - r.index.loaded);
   }
-  std::vector<const NearDuplicatePair*> top;
-  for (const NearDuplicatePair& p : r.pairs) top.push_back(&p);
-  std::stable_sort(top.begin(), top.end(),
-                   [](auto* x, auto* y) { return x->jaccard > y->jaccard; });
-  if (top.size() > static_cast<size_t>(top_pairs)) top.resize(top_pairs);
-  for (const NearDuplicatePair* p : top) {
-    out << absl::StrFormat("  %.3f  %s%s  ~  %s\n", p->jaccard,
-                           Line(r.documents[p->a].id),
-                           r.index.IsIndexed(p->a) ? " (indexed)" : "",
-                           Line(r.documents[p->b].id));
+  // The largest clusters, each with its kept member first and its title.
+  // The pairs of highest Jaccard were listed before: mostly copies of one
+  // text (a record in a .gz and a .zst), saying neither how many copies a
+  // story has nor what it is (review 52a-06).
+  const size_t copies = std::count_if(r.clusters.begin(), r.clusters.end(),
+                                      [](const DocumentCluster& dc) {
+                                        return dc.cluster.min_similarity >= 1.0;
+                                      });
+  if (copies > 0) {
+    out << absl::StrFormat(
+        "  %d of the %d clusters %s copies of one text (Jaccard 1 after "
+        "normalization)\n",
+        copies, r.clusters.size(), copies == 1 ? "is" : "are");
+  }
+  const size_t clusters_shown =
+      std::min(r.clusters.size(), static_cast<size_t>(std::max(top_pairs, 0)));
+  if (clusters_shown > 0) {
+    out << (clusters_shown == r.clusters.size()
+                ? std::string("  clusters (kept member first):\n")
+                : absl::StrFormat("  the %d largest clusters (kept member "
+                                  "first; all in report.json and "
+                                  "documents.csv):\n",
+                                  clusters_shown));
+  }
+  constexpr size_t kMembersShown = 4;
+  for (size_t c = 0; c < clusters_shown; ++c) {
+    const Cluster& cl = r.clusters[c].cluster;
+    std::vector<uint32_t> order{cl.representative};
+    for (uint32_t m : cl.members) {
+      if (m != cl.representative) order.push_back(m);
+    }
+    std::string line = absl::StrFormat(
+        "    %d documents, %s: ", cl.members.size(),
+        cl.min_similarity >= 1.0
+            ? std::string("copies")
+            : absl::StrFormat("lowest Jaccard %.3f", cl.min_similarity));
+    for (size_t k = 0; k < order.size() && k < kMembersShown; ++k) {
+      absl::StrAppend(&line, k > 0 ? "  ~  " : "",
+                      Line(r.documents[order[k]].id),
+                      r.index.IsIndexed(order[k]) ? " (indexed)" : "");
+    }
+    if (order.size() > kMembersShown) {
+      absl::StrAppend(&line, "  ~  ", order.size() - kMembersShown, " more");
+    }
+    const std::string& title = r.documents[cl.representative].title;
+    if (!title.empty()) {
+      absl::StrAppend(&line, "  \"", Line(Abbrev(title, 60)), "\"");
+    }
+    out << line << "\n";
   }
   if (!r.options.claims.enabled) return;
   if (!r.claims_error.empty()) {

@@ -46,6 +46,32 @@ TEST(Html, TextOfMarkup) {
   EXPECT_EQ(HtmlToText("a < b and c > d"), "a < b and c > d");
 }
 
+// A site's menus, sidebars and page footer are not the article's text
+// (review 52a-01: stories under one site's chrome were near-duplicates).
+TEST(Html, PageChromeIsNotArticleText) {
+  const std::string page =
+      "<html><body><header><a href=/>Daily News</a>"
+      "<nav><ul><li>Home</li><li>World</li></ul></nav>"
+      "<h1>Minister resigns</h1></header>"
+      "<main><article><p>The minister resigned on Monday.</p>"
+      "<aside>Most read: 1. Cats 2. Dogs</aside>"
+      "<p>She gave no reason.</p>"
+      "<footer>By Jane Doe, political editor</footer></article>"
+      "<section><h2>More</h2><footer>Section footer</footer></section>"
+      "</main><div role=\"navigation\">Sections: A B</div>"
+      "<div role=\"complementary\">Weather: sun</div>"
+      "<footer><p>Cookie notice: we use cookies.</p><p>(c) Daily News</p>"
+      "</footer><div role=contentinfo>Terms</div></body></html>";
+  EXPECT_EQ(HtmlToText(page),
+            "Daily News\nMinister resigns\nThe minister resigned on Monday.\n"
+            "She gave no reason.\nBy Jane Doe, political editor\nMore\n"
+            "Section footer");
+  EXPECT_EQ(Title(page), "Minister resigns");
+  // Words on both sides of a left-out element stay apart.
+  EXPECT_EQ(HtmlToText("before<nav>menu</nav>after"), "before\nafter");
+  EXPECT_EQ(HtmlToText("<NAV ROLE=x>Menu</NAV><p>Text</p>"), "Text");
+}
+
 TEST(Html, HeadlineIsTheFirstH1ElseTheTitle) {
   EXPECT_EQ(Title("<html><head><title>Page - Site</title></head><body>"
                   "<nav>Home</nav><h1>The <b>headline</b>&nbsp;here</h1>"

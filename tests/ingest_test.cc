@@ -1125,9 +1125,10 @@ TEST(Ingest, HtmlFilesAndHtmlTexts) {
   EXPECT_FALSE(r.docs[1].looks_like_html);
   EXPECT_EQ(r.docs[1].id, d / "page.html");
   EXPECT_EQ(r.docs[1].title, "Lavrov warns");
+  // The <nav> menu is page chrome (Html.PageChromeIsNotArticleText).
   EXPECT_EQ(r.docs[1].text,
-            "Home | World\nLavrov warns\nThe plans of the Islamic State & its "
-            "allies are of concern.");
+            "Lavrov warns\nThe plans of the Islamic State & its allies are of "
+            "concern.");
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_EQ(r.skipped[0].location, d / "blank.htm");
   EXPECT_EQ(r.skipped[0].reason, "empty text (after removing HTML markup)");
@@ -1145,7 +1146,7 @@ TEST(Ingest, HtmlFilesAndHtmlTexts) {
   r = IngestAll({d / "untitled.jsonl"}, o);
   ASSERT_EQ(r.docs.size(), 1u);
   EXPECT_EQ(r.docs[0].title, "Rates & rents");
-  EXPECT_EQ(r.docs[0].text, "Home\nRates & rents\nUp.");
+  EXPECT_EQ(r.docs[0].text, "Rates & rents\nUp.");
 }
 
 TEST(Ingest, PlainTextWithAngleBracketsIsNotHtml) {

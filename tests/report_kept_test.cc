@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "refrain/ingest.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -116,6 +117,19 @@ TEST(WriteKept, TextFilesKeepTheFirstOfEachClusterAsJson) {
                 "a deduplicated dataset keeps 5 of 6 documents (documents.csv"),
             std::string::npos)
       << summary.str();
+  // Each cluster by its size, lowest Jaccard, members (the kept one first)
+  // and title (review 52a-06: the highest-Jaccard pairs said none of it).
+  const Document& kept = r.documents[r.clusters[0].cluster.representative];
+  EXPECT_EQ(kept.id, d / ("in/" + std::string(kSeeds[1])));
+  ASSERT_FALSE(kept.title.empty());
+  EXPECT_NE(summary.str().find(absl::StrFormat(
+                "  clusters (kept member first):\n    2 documents, lowest "
+                "Jaccard %.3f: %s  ~  %s  \"%s",
+                r.clusters[0].cluster.min_similarity, kept.id,
+                d / "in/005_repost.txt", kept.title.substr(0, 20))),
+            std::string::npos)
+      << summary.str();
+  EXPECT_EQ(summary.str().find("copies of one text"), std::string::npos);
 }
 
 TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {
