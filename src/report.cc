@@ -685,6 +685,17 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
       {"jaccard", Round6(c.jaccard)},   {"containment", Round6(c.containment)},
       {"estimate", Round6(c.estimate)}, {"near_duplicate", c.near_duplicate},
       {"claims", std::move(matches)}};
+  Json lsh = {{"bands", c.lsh.bands},
+              {"rows", c.lsh.rows},
+              {"bands_matched", c.bands_matched},
+              {"candidate_probability", Round6(c.candidate_probability)}};
+  if (c.suggested_lsh_threshold > 0) {
+    lsh["suggested_lsh_threshold"] = c.suggested_lsh_threshold;
+    lsh["suggested_bands"] = c.suggested_lsh.bands;
+    lsh["suggested_rows"] = c.suggested_lsh.rows;
+    lsh["suggested_bands_matched"] = c.suggested_bands_matched;
+  }
+  j["lsh"] = std::move(lsh);
   if (!c.idf.empty()) {
     j["idf"] = c.idf;
     j["headline_matches_dropped"] = c.claims.headline_matches_dropped;
@@ -706,6 +717,30 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
       "%.3f: %s\n",
       c.jaccard, c.containment, c.shingle, c.estimate,
       c.near_duplicate ? "near-duplicates" : "not near-duplicates");
+  // Whether a scan verifies the pair at all (review 52a-02).
+  if (c.bands_matched > 0) {
+    out << absl::StrFormat(
+        "a scan with these options makes them a candidate pair (%d of its %d "
+        "LSH bands of %d rows match)\n",
+        c.bands_matched, c.lsh.bands, c.lsh.rows);
+  } else {
+    out << absl::StrFormat(
+        "a scan with these options does not compare them: none of its %d LSH "
+        "bands of %d rows match (a pair of this Jaccard shares one with "
+        "probability %.2f)%s\n",
+        c.lsh.bands, c.lsh.rows, c.candidate_probability,
+        c.near_duplicate ? ", so it does not report this pair (it may still "
+                           "cluster the two through a third document)"
+                         : "");
+    if (c.suggested_lsh_threshold > 0) {
+      out << absl::StrFormat(
+          "  --lsh-threshold %.2f (%d bands of %d rows) makes them a "
+          "candidate (%d bands match), at the cost of more candidates to "
+          "verify\n",
+          c.suggested_lsh_threshold, c.suggested_lsh.bands,
+          c.suggested_lsh.rows, c.suggested_bands_matched);
+    }
+  }
   if (c.idf.empty()) {
     out << "claims not compared (--no-claims)\n";
     return;

@@ -1525,15 +1525,48 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
   const MinHasher hasher(options.minhash);
   // Two empty sets sign alike (every slot empty): the estimate of sets
   // without a shingle is their Jaccard, 0, not 1.
-  c.estimate = sa.empty() || sb.empty()
-                   ? 0.0
-                   : EstimateJaccard(hasher.Sign(sa), hasher.Sign(sb));
+  const std::vector<uint32_t> sig_a = hasher.Sign(sa), sig_b = hasher.Sign(sb);
+  c.estimate = sa.empty() || sb.empty() ? 0.0 : EstimateJaccard(sig_a, sig_b);
   c.near_duplicate =
       !sa.empty() && !sb.empty() &&
       internal::IsNearDuplicate(
           c.jaccard, c.containment,
           static_cast<double>(std::min(sa.size(), sb.size())),
           static_cast<double>(std::max(sa.size(), sb.size())), options);
+  // Whether the scan's banding makes the pair a candidate: a near-duplicate
+  // that compare finds and a scan never verifies was a disagreement with no
+  // explanation (review 52a-02: re-posts with a footer as long as the
+  // article).
+  auto bands_shared = [&](LshParams p) {
+    uint32_t n = 0;
+    for (uint32_t band = 0; band < p.bands && !sa.empty() && !sb.empty();
+         ++band) {
+      n += BucketKey(sig_a, p, band) == BucketKey(sig_b, p, band);
+    }
+    return n;
+  };
+  {
+    Report banding;
+    internal::StartReport(options, &banding);
+    c.lsh = banding.lsh;
+    c.bands_matched = bands_shared(c.lsh);
+    c.candidate_probability = CandidateProbability(c.jaccard, c.lsh);
+    // The highest threshold, in steps of 0.05 under the pair's Jaccard,
+    // whose banding the pair shares a band of.
+    for (double t = std::floor(c.jaccard * 20) / 20;
+         c.near_duplicate && c.bands_matched == 0 && options.bands == 0 &&
+         t >= 0.2 - 1e-9;
+         t -= 0.05) {
+      const LshParams p = OptimalLshParams(
+          t, options.minhash.num_perm, options.fp_weight, options.fn_weight);
+      if (const uint32_t n = bands_shared(p); n > 0) {
+        c.suggested_lsh_threshold = std::round(t * 100) / 100;
+        c.suggested_lsh = p;
+        c.suggested_bands_matched = n;
+        break;
+      }
+    }
+  }
   auto end_read = [&] { return index ? index->EndRead() : absl::OkStatus(); };
   if (!options.claims.enabled) {
     if (absl::Status s = end_read(); !s.ok()) return s;

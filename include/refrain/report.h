@@ -280,6 +280,19 @@ struct Comparison {
   // Whether a scan with the same options reports the pair as near-duplicates
   // (Jaccard, or containment with the length ratio, at their thresholds).
   bool near_duplicate = false;
+  // Whether such a scan verifies the pair at all: its LSH banding (bands x
+  // rows), the bands whose keys the two signatures share (none: never a
+  // candidate, so never verified, whatever the Jaccard; a scan may still
+  // cluster the two through a third document), and the chance that a pair
+  // of this Jaccard shares one. A near-duplicate pair the banding misses
+  // gets a lower --lsh-threshold that would make it a candidate (0: none
+  // given), with its banding and the bands it shares there.
+  LshParams lsh;
+  uint32_t bands_matched = 0;
+  double candidate_probability = 0;
+  double suggested_lsh_threshold = 0;
+  LshParams suggested_lsh;
+  uint32_t suggested_bands_matched = 0;
   // Where the claim scores' IDF comes from ("the inputs": the --in dump, as
   // a scan of it learns it); empty when claims were not compared.
   std::string idf;
