@@ -1274,6 +1274,17 @@ TEST(ClaimScorer, ContrastsFlagNegationAntonymsAndSwappedRoles) {
                        "Parker has recovered from a trapped nerve in his "
                        "neck"),
             Negated('a', {2}));
+  // A side that also states the words outside the negation does not
+  // negate them: a headline and a teaser repeating it (review 52a-07).
+  EXPECT_EQ(ContrastOf("Nuclear strike 'key terror risk'",
+                       "Nuclear strike 'key terror risk' - The UK and US "
+                       "must realise they cannot prevent all attacks and "
+                       "should make sure there is no nuclear strike"),
+            C());
+  EXPECT_EQ(ContrastOf("Nuclear strike 'key terror risk'",
+                       "They cannot stop a nuclear strike, the key terror "
+                       "risk"),
+            Negated('b', {1}));
   // A verb of denial before "to" negates the word after it, against a
   // side that negates nothing (review 46a-04); its other words do not.
   EXPECT_EQ(ContrastOf("The city council approved the new budget for road "
