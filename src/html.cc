@@ -10,6 +10,8 @@
 #include <climits>
 #include <cstring>
 #include <mutex>
+#include <string>
+#include <vector>
 
 namespace refrain::internal {
 namespace {
@@ -32,6 +34,7 @@ bool Hidden(const xmlNode* n) {
 
 // The value of attribute `name` of `n`, ASCII lower-cased ("" if none).
 std::string Attribute(const xmlNode* n, const char* name) {
+  if (n->properties == nullptr) return std::string();  // Most elements.
   xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
   if (v == nullptr) return std::string();
   std::string out(reinterpret_cast<const char*>(v));
@@ -41,6 +44,16 @@ std::string Attribute(const xmlNode* n, const char* name) {
   return out;
 }
 
+// The ARIA role of `n`: the first of the space-separated tokens of its
+// role attribute (the others are fallbacks for older browsers).
+std::string Role(const xmlNode* n) {
+  const std::string role = Attribute(n, "role");
+  const size_t begin = role.find_first_not_of(" \t\n\r\f");
+  if (begin == std::string::npos) return std::string();
+  const size_t end = role.find_first_of(" \t\n\r\f", begin);
+  return role.substr(begin, end == std::string::npos ? end : end - begin);
+}
+
 // Page chrome: the site's menus, sidebars and page footer, which every page
 // of the site repeats around its article. Left out of the text, or twenty
 // short stories under one site's 300 words of menus, most-read lists and
@@ -48,22 +61,81 @@ std::string Attribute(const xmlNode* n, const char* name) {
 // dropped seven of them (review 52a-01). By HTML's own meaning: <nav> and
 // <aside> (and their ARIA roles), and a <footer> (or role contentinfo) that
 // belongs to the page, not to an article or section (HTML's footer is that
-// of its nearest sectioning element). A page-level <header> stays: it often
-// holds the headline.
-bool Chrome(const xmlNode* n) {
-  if (NameIs(n, "nav") || NameIs(n, "aside")) return true;
-  const std::string role = Attribute(n, "role");
+// of its nearest sectioning element or role; HTML-AAM). A page-level
+// <header> stays: it often holds the headline. Whether a candidate really
+// was chrome is decided when its end is reached (ChromeHeld).
+// Which of <nav>, <aside> and <footer> a page opens more often than it
+// closes: libxml2, like a browser, makes everything after an element never
+// closed its content, so an unclosed menu or pull quote holds the rest of
+// the story (review 52b-02: the story vanished, and a page of nothing else
+// was skipped as empty). Such a page's elements of that name are read.
+struct Unclosed {
+  bool nav = false, aside = false, footer = false;
+};
+
+// Whether `html` has more start tags `<name` than end tags `</name` (any
+// case; a tag name ends at white space, '>' or '/').
+bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
+  auto tag_at = [&](size_t i) {
+    if (i + name.size() > html.size()) return false;
+    for (size_t k = 0; k < name.size(); ++k) {
+      if (std::tolower(static_cast<unsigned char>(html[i + k])) != name[k]) {
+        return false;
+      }
+    }
+    const size_t e = i + name.size();
+    return e == html.size() || html[e] == ' ' || html[e] == '\t' ||
+           html[e] == '\n' || html[e] == '\r' || html[e] == '\f' ||
+           html[e] == '>' || html[e] == '/';
+  };
+  int64_t open = 0;
+  for (size_t i = html.find('<'); i != std::string_view::npos;
+       i = html.find('<', i + 1)) {
+    if (i + 1 < html.size() && html[i + 1] == '/') {
+      open -= tag_at(i + 2);
+    } else {
+      open += tag_at(i + 1);
+    }
+  }
+  return open > 0;
+}
+
+bool Chrome(const xmlNode* n, const Unclosed& unclosed) {
+  if (NameIs(n, "html") || NameIs(n, "body")) return false;
+  if (NameIs(n, "nav")) return !unclosed.nav;
+  if (NameIs(n, "aside")) return !unclosed.aside;
+  if (NameIs(n, "footer") && unclosed.footer) return false;
+  const std::string role = Role(n);
   if (role == "navigation" || role == "complementary" || role == "search") {
     return true;
   }
   if (!NameIs(n, "footer") && role != "contentinfo") return false;
   for (const xmlNode* a = n->parent; a != nullptr; a = a->parent) {
-    if (a->type == XML_ELEMENT_NODE &&
-        (NameIs(a, "article") || NameIs(a, "section") || NameIs(a, "main"))) {
+    if (a->type != XML_ELEMENT_NODE) continue;
+    if (NameIs(a, "article") || NameIs(a, "section") || NameIs(a, "main")) {
       return false;
     }
+    const std::string r = Role(a);
+    if (r == "main" || r == "article" || r == "region") return false;
   }
   return true;
+}
+
+// What a chrome candidate held, to tell chrome from an article that markup
+// put inside it: libxml2, like a browser, makes everything after a <nav> or
+// <aside> that is never closed its content (review 52b-02: the story
+// vanished, and a page of nothing else was skipped as empty).
+struct Held {
+  uint32_t paragraphs = 0;  // <p> elements.
+  uint32_t content = 0;     // <article>, <main>, role main or article.
+};
+
+// Whether a candidate holding `held` is chrome: menus, link lists and
+// notices hold no article and few paragraphs. (Not a headline: sites put
+// their name in an <h1> inside the menu, and "Most read" lists open with
+// one.)
+bool ChromeHeld(const Held& held) {
+  return held.content == 0 && held.paragraphs < 3;
 }
 
 // Elements that start and end a line of text.
@@ -138,6 +210,12 @@ class TextBuilder {
     line_start_ = true;
   }
   size_t size() const { return out_.size(); }
+  // Drops what was written from `size` on; a line break is due before
+  // whatever comes next.
+  void Truncate(size_t size) {
+    out_.resize(size);
+    EndLine();
+  }
   const std::string& text() const { return out_; }
   std::string Take() { return std::move(out_); }
 
@@ -219,28 +297,43 @@ std::string DeclaredCharset(std::string_view html) {
   return "";
 }
 
-std::string HtmlToText(std::string_view html, std::string* title) {
-  static std::once_flag init;
-  std::call_once(init, [] { xmlInitParser(); });
-  if (html.size() > static_cast<size_t>(INT_MAX)) return std::string();
-  htmlDocPtr doc = htmlReadMemory(
-      html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
-      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-          HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE |
-          // The bytes are UTF-8 by now (converted from a declared charset,
-          // or repaired): a stale <meta charset> must not re-decode them.
-          HTML_PARSE_IGNORE_ENC);
-  if (doc == nullptr) return std::string();
+namespace {
+
+// The text of `doc` (HtmlToText), page chrome left out unless `with_chrome`.
+std::string TextOf(htmlDocPtr doc, bool with_chrome, const Unclosed& unclosed,
+                   std::string* title) {
   TextBuilder text;
   // Depth-first, without recursion: the tree's depth is the input's.
   std::string title_element;
   size_t h1_begin = std::string::npos, h1_end = std::string::npos;
+  // The chrome candidates open around the current node: each with the
+  // text's size where it began and the counts at that point.
+  struct Open {
+    const xmlNode* node;
+    size_t text_size;
+    Held at_start;
+  };
+  std::vector<Open> chrome;
+  Held seen;  // Counts over the whole walk so far.
   auto finish = [&](const xmlNode* x) {
     if (x->type != XML_ELEMENT_NODE) return;
     if (Block(x)) text.EndLine();
     if (h1_begin != std::string::npos && h1_end == std::string::npos &&
         NameIs(x, "h1")) {
       h1_end = text.size();
+    }
+    if (!chrome.empty() && chrome.back().node == x) {
+      const Open o = chrome.back();
+      chrome.pop_back();
+      const Held held{seen.paragraphs - o.at_start.paragraphs,
+                      seen.content - o.at_start.content};
+      if (ChromeHeld(held)) {
+        text.Truncate(o.text_size);
+        // A headline of the chrome's (the site's name) is no title.
+        if (h1_begin != std::string::npos && h1_begin >= o.text_size) {
+          h1_begin = h1_end = std::string::npos;
+        }
+      }
     }
   };
   const xmlNode* n = doc->children;
@@ -263,10 +356,17 @@ std::string HtmlToText(std::string_view html, std::string* title) {
           }
         }
       }
-    } else if (n->type == XML_ELEMENT_NODE && Chrome(n)) {
-      text.EndLine();  // Not walked; the words on each side stay apart.
     } else if (n->type == XML_ELEMENT_NODE) {
       if (Block(n)) text.EndLine();
+      if (!with_chrome && Chrome(n, unclosed)) {
+        chrome.push_back(Open{n, text.size(), seen});
+      }
+      if (NameIs(n, "p")) ++seen.paragraphs;
+      if (NameIs(n, "article") || NameIs(n, "main")) {
+        ++seen.content;
+      } else if (const std::string r = Role(n); r == "main" || r == "article") {
+        ++seen.content;
+      }
       if (h1_begin == std::string::npos && NameIs(n, "h1")) {
         h1_begin = text.size();
       }
@@ -288,7 +388,6 @@ std::string HtmlToText(std::string_view html, std::string* title) {
     }
     if (n != nullptr) n = n->next;
   }
-  xmlFreeDoc(doc);
   if (title != nullptr) {
     title->clear();
     if (h1_begin != std::string::npos) {
@@ -303,6 +402,33 @@ std::string HtmlToText(std::string_view html, std::string* title) {
     if (title->empty()) *title = std::move(title_element);
   }
   return text.Take();
+}
+
+}  // namespace
+
+std::string HtmlToText(std::string_view html, std::string* title) {
+  static std::once_flag init;
+  std::call_once(init, [] { xmlInitParser(); });
+  if (html.size() > static_cast<size_t>(INT_MAX)) return std::string();
+  htmlDocPtr doc = htmlReadMemory(
+      html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+          HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE |
+          // The bytes are UTF-8 by now (converted from a declared charset,
+          // or repaired): a stale <meta charset> must not re-decode them.
+          HTML_PARSE_IGNORE_ENC);
+  if (doc == nullptr) return std::string();
+  const Unclosed unclosed{.nav = OpensMoreThanCloses(html, "nav"),
+                          .aside = OpensMoreThanCloses(html, "aside"),
+                          .footer = OpensMoreThanCloses(html, "footer")};
+  std::string text = TextOf(doc, /*with_chrome=*/false, unclosed, title);
+  // A page that is all chrome by its tags (a <body role="navigation">, a
+  // menu never closed around a short story) keeps its text: what it is, a
+  // page of links or an article, is for the reader to judge, not for a
+  // skip as "empty".
+  if (text.empty()) text = TextOf(doc, /*with_chrome=*/true, unclosed, title);
+  xmlFreeDoc(doc);
+  return text;
 }
 
 }  // namespace refrain::internal

@@ -21,6 +21,7 @@
 #include "refrain/claim_score.h"
 #include "refrain/lsh.h"
 #include "refrain/minhash.h"
+#include "refrain/similarity.h"
 
 namespace refrain::internal {
 namespace {
@@ -278,6 +279,14 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   return loaded;
 }
 
+bool SameArticleByContainment(std::string_view a, std::string_view b,
+                              const ShingleOptions& shingle) {
+  const ShingleSet x = ShingleText(a, shingle);
+  const ShingleSet y = ShingleText(b, shingle);
+  return std::min(x.size(), y.size()) >= kSameArticleMinShingles &&
+         Containment(x, y) >= kSameArticleContainment;
+}
+
 absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     const Index& index, std::span<Document> docs,
     const std::function<std::span<const uint32_t>(size_t)>& signature) {
@@ -356,15 +365,41 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
   std::vector<Candidate> candidates;
   std::vector<uint32_t> per_doc(n, 0);
   absl::flat_hash_map<int64_t, uint32_t> per_row;
+  // Under kSameArticle, but under the document's own id: the same article
+  // if one text holds the other (SameArticleByContainment).
+  std::vector<std::pair<size_t, const IndexedName*>> contained;
   for (size_t i = 0; i < n; ++i) {
     if ((*families)[i].empty()) continue;
     const std::span<const uint32_t> mine = signature(i);
     for (const IndexedName& c : (*families)[i]) {
       const double e = EstimateJaccard(mine, indexed_signature(c.row));
-      if (e < kSameArticle) continue;
+      if (e < kSameArticle) {
+        if (c.id == docs[i].id) contained.emplace_back(i, &c);
+        continue;
+      }
       candidates.push_back(Candidate{i, &c, e, false});
       ++per_doc[i];
       ++per_row[c.row];
+    }
+  }
+  if (!contained.empty()) {
+    std::vector<int64_t> contained_rows;
+    for (const auto& [i, c] : contained) contained_rows.push_back(c->row);
+    absl::StatusOr<std::vector<IndexedVersion>> versions =
+        index.LoadVersions(contained_rows);
+    if (!versions.ok()) return versions.status();
+    const ShingleOptions shingle{.size = index.params().shingle};
+    for (size_t j = 0; j < contained.size(); ++j) {
+      const auto [i, c] = contained[j];
+      if (!SameArticleByContainment(docs[i].text, (*versions)[j].text,
+                                    shingle)) {
+        continue;
+      }
+      candidates.push_back(Candidate{
+          i, c, EstimateJaccard(signature(i), indexed_signature(c->row)),
+          false});
+      ++per_doc[i];
+      ++per_row[c->row];
     }
   }
   // Whether a candidate is the same record matters only where a document

@@ -28,6 +28,7 @@
 #include "refrain/index.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
+#include "refrain/shingle.h"
 
 namespace refrain::internal {
 
@@ -37,6 +38,17 @@ namespace refrain::internal {
 // correction or an added paragraph keeps most of an article's shingles,
 // while two different articles share almost none.
 inline constexpr double kSameArticle = 0.5;
+
+// Or, under the same id, when the smaller text's shingles are at least this
+// much inside the larger's and it has at least kSameArticleMinShingles: an
+// article whose extraction dropped its page's chrome (the same page, read
+// by a refrain that leaves out menus and sidebars: review 52b-01, where
+// every page of an HTML archive came back as a new article under
+// ID#HASH), or one delivered again with a long footer.
+inline constexpr double kSameArticleContainment = 0.9;
+inline constexpr size_t kSameArticleMinShingles = 20;
+bool SameArticleByContainment(std::string_view a, std::string_view b,
+                              const ShingleOptions& shingle);
 
 // How the ids of new documents stand in an index. Per document:
 struct IdsInIndex {

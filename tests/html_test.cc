@@ -72,6 +72,48 @@ TEST(Html, PageChromeIsNotArticleText) {
   EXPECT_EQ(HtmlToText("<NAV ROLE=x>Menu</NAV><p>Text</p>"), "Text");
 }
 
+// Review 52b: what is chrome by its tag but holds the article is read.
+TEST(Html, ChromeThatHoldsTheArticleIsRead) {
+  // A menu never closed makes the story its content (libxml2, as a
+  // browser): read, not skipped as an empty page.
+  EXPECT_EQ(HtmlToText("<nav><a>Home</a> <a>World</a><h1>Ferry sinks</h1>"
+                       "<p>All were saved.</p>"),
+            "Home World\nFerry sinks\nAll were saved.");
+  EXPECT_EQ(HtmlToText("<aside>Quote<p>Story one.</p><p>Story two.</p></div>"
+                       "<footer>(c) Site</footer>"),
+            "Quote\nStory one.\nStory two.");
+  // A menu holding an article or main, or three paragraphs, is no menu.
+  EXPECT_EQ(HtmlToText("<div role=navigation><article><p>A.</p></article>"
+                       "</div>"),
+            "A.");
+  EXPECT_EQ(HtmlToText("<div role=complementary><p>A.</p><p>B.</p><p>C.</p>"
+                       "</div>"),
+            "A.\nB.\nC.");
+  // A page that is all chrome by its tags keeps its text.
+  EXPECT_EQ(HtmlToText("<body role=navigation><h1>T</h1><p>Text.</p></body>"),
+            "T\nText.");
+  EXPECT_EQ(HtmlToText("<html role=navigation><p>Text.</p></html>"), "Text.");
+  EXPECT_EQ(HtmlToText("<nav>Only a menu</nav>"), "Only a menu");
+  // The first token of a role decides; spaces around it do not matter.
+  EXPECT_EQ(HtmlToText("<div role=\" complementary \">x</div><p>T</p>"), "T");
+  EXPECT_EQ(HtmlToText("<div role=\"navigation banner\">x</div><p>T</p>"), "T");
+  EXPECT_EQ(HtmlToText("<div role=\"presentation complementary\">x</div>"
+                       "<p>T</p>"),
+            "x\nT");
+  // A footer inside role main, article or region is its content's, not
+  // the page's (HTML-AAM).
+  EXPECT_EQ(HtmlToText("<div role=main><p>Story.</p><footer>By Jane Doe"
+                       "</footer></div><footer>(c) Site</footer>"),
+            "Story.\nBy Jane Doe");
+  // The site's name in an <h1> of the menu is no title.
+  std::string title;
+  EXPECT_EQ(HtmlToText("<nav><h1>Harbour Daily</h1><a>Home</a></nav>"
+                       "<h1>Ferry sinks</h1><p>All saved.</p>",
+                       &title),
+            "Ferry sinks\nAll saved.");
+  EXPECT_EQ(title, "Ferry sinks");
+}
+
 TEST(Html, HeadlineIsTheFirstH1ElseTheTitle) {
   EXPECT_EQ(Title("<html><head><title>Page - Site</title></head><body>"
                   "<nav>Home</nav><h1>The <b>headline</b>&nbsp;here</h1>"

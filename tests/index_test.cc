@@ -868,6 +868,49 @@ TEST(Index, ArticlesDeliveredAgainUnchangedAreNotReportedAgain) {
 // An article delivered again edited replaces its indexed version (review,
 // thirty-third session: the index kept the first text of an id, so an edit
 // was compared again on every delivery and never archived).
+// The same page read again without its chrome (a refrain that leaves out
+// a page's menus and sidebars, review 52b-01), or an article delivered
+// again under its id with most of its text gone or a long footer added:
+// the same article when one text holds the other, though their Jaccard is
+// far under kSameArticle. An edit, not a new article under ID#HASH. A
+// different article under a taken id stays one.
+TEST(Index, AnArticleWhoseTextHoldsTheIndexedOneIsItsEdit) {
+  TempDir d;
+  const std::string story = ReadFile(CorpusDir() + "/000_a36e598c1fb27949.txt");
+  const std::string chrome =
+      ReadFile(CorpusDir() + "/001_7a1ab61e7b19349a.txt") + "\n" +
+      ReadFile(CorpusDir() + "/002_66ff5bec39393fea.txt");
+  auto record = [](const std::string& id, const std::string& text) {
+    return nlohmann::json{{"id", id}, {"text", text}}.dump() + "\n";
+  };
+  WriteFile(
+      d / "day1.jsonl",
+      record("page", "Menu\n" + chrome + "\n" + story) +
+          record("other", ReadFile(CorpusDir() + "/003_d1e7db766e3ee5b2.txt")));
+  const std::string db = d / "i.db";
+  ASSERT_EQ(Scan({d / "day1.jsonl"}, db).index.added, 2u);
+  WriteFile(
+      d / "day2.jsonl",
+      record("page", story) +
+          record("other", ReadFile(CorpusDir() + "/004_5488cf2fafdd0298.txt")));
+  Report day2 = Scan({d / "day2.jsonl"}, db);
+  ASSERT_EQ(day2.documents.size() - day2.index.loaded, 2u);
+  const uint32_t page = day2.index.loaded;
+  EXPECT_EQ(day2.documents[page].id, "page");
+  EXPECT_STREQ(day2.index.StatusOf(page), "edited");
+  EXPECT_EQ(day2.index.replaced, 1u);
+  const std::string stored =
+      SqlText(db, "SELECT text FROM doc WHERE id = 'page'");
+  EXPECT_EQ(stored.find("Menu"), std::string::npos);
+  EXPECT_EQ(stored.substr(0, 40), story.substr(0, 40));
+  // Another article under a taken id is a new article under a name of its
+  // own (ID#HASH).
+  EXPECT_EQ(day2.index.StatusOf(page + 1), nullptr);
+  EXPECT_TRUE(day2.documents[page + 1].id.starts_with("other#"))
+      << day2.documents[page + 1].id;
+  EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
+}
+
 TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {
   TempDir d;
   GenerateSplit(d, 80, 80, 11);
