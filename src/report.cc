@@ -16,6 +16,7 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -687,6 +688,7 @@ void WriteCompareJson(const Comparison& c, std::ostream& out) {
       {"claims", std::move(matches)}};
   Json lsh = {{"bands", c.lsh.bands},
               {"rows", c.lsh.rows},
+              {"of_index", c.lsh_of_index},
               {"bands_matched", c.bands_matched},
               {"candidate_probability", Round6(c.candidate_probability)}};
   if (c.suggested_lsh_threshold > 0) {
@@ -718,25 +720,27 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
       c.jaccard, c.containment, c.shingle, c.estimate,
       c.near_duplicate ? "near-duplicates" : "not near-duplicates");
   // Whether a scan verifies the pair at all (review 52a-02).
+  const char* scan = c.lsh_of_index ? "a scan with this index (its banding)"
+                                    : "a scan with these options";
   if (c.bands_matched > 0) {
     out << absl::StrFormat(
-        "a scan with these options makes them a candidate pair (%d of its %d "
-        "LSH bands of %d rows match)\n",
-        c.bands_matched, c.lsh.bands, c.lsh.rows);
+        "%s makes them a candidate pair (%d of its %d LSH bands of %d rows "
+        "match)\n",
+        scan, c.bands_matched, c.lsh.bands, c.lsh.rows);
   } else {
     out << absl::StrFormat(
-        "a scan with these options does not compare them: none of its %d LSH "
-        "bands of %d rows match (a pair of this Jaccard shares one with "
-        "probability %.2f)%s\n",
-        c.lsh.bands, c.lsh.rows, c.candidate_probability,
+        "%s does not compare them: none of its %d LSH bands of %d rows match "
+        "(a pair of this Jaccard shares one with probability %.2f)%s\n",
+        scan, c.lsh.bands, c.lsh.rows, c.candidate_probability,
         c.near_duplicate ? ", so it does not report this pair (it may still "
                            "cluster the two through a third document)"
                          : "");
     if (c.suggested_lsh_threshold > 0) {
       out << absl::StrFormat(
-          "  --lsh-threshold %.2f (%d bands of %d rows) makes them a "
+          "  %s --lsh-threshold %.2f (%d bands of %d rows) makes them a "
           "candidate (%d bands match), at the cost of more candidates to "
           "verify\n",
+          c.lsh_of_index ? "an index built with" : "",
           c.suggested_lsh_threshold, c.suggested_lsh.bands,
           c.suggested_lsh.rows, c.suggested_bands_matched);
     }
@@ -1156,11 +1160,16 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                              r.timings.index_s);
     }
     if (ix.banding_for_threshold.bands != 0) {
+      // Named by the flag that chose it (review 52b-03: "--threshold 0.80
+      // alone would choose 29 x 3" where --lsh-threshold 0.45 had).
       out << absl::StrFormat(
-          "  LSH banding %d bands x %d rows: the index's (--threshold %.2f "
-          "alone would choose %d x %d); pairs well below the Jaccard it was "
-          "built for (about %.2f) are found less often\n",
-          r.lsh.bands, r.lsh.rows, r.options.threshold,
+          "  LSH banding %d bands x %d rows: the index's (%s alone would "
+          "choose %d x %d); pairs well below the Jaccard it was built for "
+          "(about %.2f) are found less often\n",
+          r.lsh.bands, r.lsh.rows,
+          r.options.lsh_threshold > 0
+              ? absl::StrFormat("--lsh-threshold %.2f", r.options.lsh_threshold)
+              : absl::StrFormat("--threshold %.2f", r.options.threshold),
           ix.banding_for_threshold.bands, ix.banding_for_threshold.rows,
           std::pow(1.0 / r.lsh.bands, 1.0 / r.lsh.rows));
     }
@@ -1435,23 +1444,40 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   if (clusters_shown > 0) {
     out << (clusters_shown == r.clusters.size()
                 ? std::string("  clusters (kept member first):\n")
-                : absl::StrFormat("  the %d largest clusters (kept member "
+                : absl::StrFormat("  the %d largest clusters (the least "
+                                  "alike first among equals; the kept member "
                                   "first; all in report.json and "
                                   "documents.csv):\n",
                                   clusters_shown));
   }
+  // Largest first; of one size, the least alike first (those are the ones
+  // to look at: BBC's 162 clusters are all pairs, 102 of them copies).
+  std::vector<size_t> by_size(r.clusters.size());
+  std::iota(by_size.begin(), by_size.end(), 0);
+  std::stable_sort(by_size.begin(), by_size.end(), [&](size_t x, size_t y) {
+    const Cluster& a = r.clusters[x].cluster;
+    const Cluster& b = r.clusters[y].cluster;
+    if (a.members.size() != b.members.size()) {
+      return a.members.size() > b.members.size();
+    }
+    return a.min_similarity < b.min_similarity;
+  });
   constexpr size_t kMembersShown = 4;
-  for (size_t c = 0; c < clusters_shown; ++c) {
-    const Cluster& cl = r.clusters[c].cluster;
+  for (size_t shown = 0; shown < clusters_shown; ++shown) {
+    const DocumentCluster& dc = r.clusters[by_size[shown]];
+    const Cluster& cl = dc.cluster;
     std::vector<uint32_t> order{cl.representative};
     for (uint32_t m : cl.members) {
       if (m != cl.representative) order.push_back(m);
     }
+    // The weakest verified pair: members of a chain may be less alike.
     std::string line = absl::StrFormat(
-        "    %d documents, %s: ", cl.members.size(),
+        "    %d documents%s, %s: ", cl.members.size(),
+        dc.kept.size() > 1 ? absl::StrFormat(" (%d kept)", dc.kept.size())
+                           : std::string(),
         cl.min_similarity >= 1.0
             ? std::string("copies")
-            : absl::StrFormat("lowest Jaccard %.3f", cl.min_similarity));
+            : absl::StrFormat("weakest link Jaccard %.3f", cl.min_similarity));
     for (size_t k = 0; k < order.size() && k < kMembersShown; ++k) {
       absl::StrAppend(&line, k > 0 ? "  ~  " : "",
                       Line(r.documents[order[k]].id),

@@ -1549,13 +1549,18 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
     Report banding;
     internal::StartReport(options, &banding);
     c.lsh = banding.lsh;
+    // A scan with the index bands as the index does (review 52b-03).
+    if (index) {
+      c.lsh = index->params().lsh;
+      c.lsh_of_index = true;
+    }
     c.bands_matched = bands_shared(c.lsh);
     c.candidate_probability = CandidateProbability(c.jaccard, c.lsh);
     // The highest threshold, in steps of 0.05 under the pair's Jaccard,
     // whose banding the pair shares a band of.
     for (double t = std::floor(c.jaccard * 20) / 20;
-         c.near_duplicate && c.bands_matched == 0 && options.bands == 0 &&
-         t >= 0.2 - 1e-9;
+         c.near_duplicate && c.bands_matched == 0 &&
+         (options.bands == 0 || c.lsh_of_index) && t >= 0.2 - 1e-9;
          t -= 0.05) {
       const LshParams p = OptimalLshParams(
           t, options.minhash.num_perm, options.fp_weight, options.fn_weight);

@@ -1835,6 +1835,43 @@ TEST(Compare, SaysWhetherTheScansBandingComparesThePair) {
   EXPECT_GT(found, 0);
 }
 
+// With --index, a scan bands as the index does whatever its flags, and so
+// does compare's statement (review 52b-03).
+TEST(Compare, WithAnIndexSpeaksOfTheIndexsBanding) {
+  TempDir d;
+  std::vector<std::string> texts;
+  for (const auto& entry : std::filesystem::directory_iterator(CorpusDir())) {
+    texts.push_back(ReadFile(entry.path().string()));
+  }
+  std::sort(texts.begin(), texts.end());
+  std::filesystem::create_directories(d / "old");
+  std::filesystem::create_directories(d / "new");
+  WriteFile(d / "old/a.txt", texts[0]);
+  WriteFile(d / "new/b.txt", texts[0] + "\nRelated stories\n" + texts[1]);
+  const std::string db = d / "i.db";
+  auto r = testing::RunRefrain(
+      "scan --quiet --no-claims --lsh-threshold 0.45 "
+      "--index " +
+      db + " " + (d / "old") + " --out " + (d / "o1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = testing::RunRefrain("compare --json --no-claims " + (d / "new/b.txt") +
+                          " " + (d / "old/a.txt") + " --in " + (d / "new") +
+                          " --index " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = nlohmann::json::parse(r.out);
+  EXPECT_EQ(c["lsh"]["of_index"], true);
+  EXPECT_EQ(c["lsh"]["bands"], 29);
+  EXPECT_EQ(c["lsh"]["rows"], 3);
+  r = testing::RunRefrain(
+      "scan --quiet --no-claims --index-read-only --index " + db + " " +
+      (d / "new") + " --out " + (d / "o2"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json report =
+      nlohmann::json::parse(ReadFile(d / "o2/report.json"));
+  EXPECT_EQ(c["lsh"]["bands_matched"].get<int>() > 0,
+            report["near_duplicates"]["candidate_pairs"].get<int>() > 0);
+}
+
 // compare --html: the scan's page over the two documents; whether they are
 // near-duplicates follows --threshold and --containment as in scan.
 TEST(Compare, HtmlShowsTheMatchesAndTheNearDuplicateDecision) {

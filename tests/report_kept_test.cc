@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "refrain/ingest.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -122,14 +124,43 @@ TEST(WriteKept, TextFilesKeepTheFirstOfEachClusterAsJson) {
   const Document& kept = r.documents[r.clusters[0].cluster.representative];
   EXPECT_EQ(kept.id, d / ("in/" + std::string(kSeeds[1])));
   ASSERT_FALSE(kept.title.empty());
-  EXPECT_NE(summary.str().find(absl::StrFormat(
-                "  clusters (kept member first):\n    2 documents, lowest "
-                "Jaccard %.3f: %s  ~  %s  \"%s",
-                r.clusters[0].cluster.min_similarity, kept.id,
-                d / "in/005_repost.txt", kept.title.substr(0, 20))),
-            std::string::npos)
+  EXPECT_NE(
+      summary.str().find(absl::StrFormat(
+          "  clusters (kept member first):\n    2 documents, weakest link "
+          "Jaccard %.3f: %s  ~  %s  \"%s",
+          r.clusters[0].cluster.min_similarity, kept.id,
+          d / "in/005_repost.txt", kept.title.substr(0, 20))),
+      std::string::npos)
       << summary.str();
   EXPECT_EQ(summary.str().find("copies of one text"), std::string::npos);
+}
+
+// A chain A ~ B ~ C whose ends are not near-duplicates: the summary gives
+// its weakest verified link, not the ends' Jaccard, and that two of its
+// members are kept (review 52b-06).
+TEST(WriteKept, TheSummaryGivesAChainsWeakestLinkAndItsKeptCount) {
+  TempDir d;
+  // 400 distinct words; six changed from A to B, six others from B to C,
+  // each killing five shingles: J(A,B) = J(B,C) = 366/426 = 0.859,
+  // J(A,C) = 336/456 = 0.737, containment 0.85.
+  std::vector<std::string> words;
+  for (int i = 0; i < 400; ++i) words.push_back(absl::StrCat("w", i));
+  auto text = [&] { return absl::StrJoin(words, " ") + "\n"; };
+  WriteFile(d / "in/a.txt", text());
+  for (int i = 0; i < 6; ++i) words[10 + 30 * i] += "x";
+  WriteFile(d / "in/b.txt", text());
+  for (int i = 0; i < 6; ++i) words[215 + 30 * i] += "y";
+  WriteFile(d / "in/c.txt", text());
+  const Report r = Scan({d / "in"});
+  ASSERT_EQ(r.clusters.size(), 1u);
+  ASSERT_EQ(r.clusters[0].kept.size(), 2u);
+  std::ostringstream summary;
+  WriteSummary(r, summary);
+  EXPECT_NE(summary.str().find(absl::StrFormat(
+                "    3 documents (2 kept), weakest link Jaccard %.3f: ",
+                366.0 / 426.0)),
+            std::string::npos)
+      << summary.str();
 }
 
 TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {

@@ -288,6 +288,9 @@ struct Comparison {
   // gets a lower --lsh-threshold that would make it a candidate (0: none
   // given), with its banding and the bands it shares there.
   LshParams lsh;
+  // The banding is the index's (compare --index): a scan with that index
+  // bands by it whatever its flags, so a lower threshold takes a new index.
+  bool lsh_of_index = false;
   uint32_t bands_matched = 0;
   double candidate_probability = 0;
   double suggested_lsh_threshold = 0;
