@@ -747,12 +747,19 @@ absl::Status CheckSameParams(const std::string& path, const IndexParams& have,
                     have.claim_lsh.bands, " bands x ", have.claim_lsh.rows,
                     " rows", given, ")");
   }
+  // A stop list is no parameter a scan can give: only the upgrade helps
+  // (review 52b-07: "Scan with the index's parameters" named nothing).
+  const bool only_stop_list =
+      diffs.size() == 1 && diffs[0].starts_with("the claim stop list");
   return absl::FailedPreconditionError(absl::StrCat(
       path,
       ": the index was built with other parameters, so its sketches cannot "
       "be compared with this scan's: ",
-      absl::StrJoin(diffs, ", "), ". Scan with the index's parameters", hint,
-      " or use another index", Unchanged(path)));
+      absl::StrJoin(diffs, ", "),
+      only_stop_list ? std::string()
+                     : absl::StrCat(". Scan with the index's parameters", hint,
+                                    " or use another index"),
+      Unchanged(path)));
 }
 
 // Steps `st`, a statement on unit_text whose ?1, ?2 are a key's halves and

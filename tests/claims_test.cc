@@ -1762,6 +1762,17 @@ TEST(Compare, NoClaimsComparesTheDocumentLevelAlone) {
   EXPECT_EQ(j["idf"], "the two documents");
   r = testing::RunRefrain("compare " + pair + " --shingle 3");
   EXPECT_NE(r.out.find("(word 3-shingles)"), std::string::npos) << r.out;
+  // The banding a scan was given (review 52b-07: compare refused the flags).
+  r = testing::RunRefrain("compare " + pair +
+                          " --no-claims --json --bands 20 --rows 6");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["lsh"]["bands"], 20);
+  EXPECT_EQ(j["lsh"]["rows"], 6);
+  r = testing::RunRefrain("compare " + pair +
+                          " --no-claims --json --lsh-threshold 0.5");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["lsh"]["rows"], 4);  // 32 x 4.
 }
 
 // compare says whether a scan with the same options compares the pair at

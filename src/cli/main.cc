@@ -347,6 +347,33 @@ void AddNearDuplicateFlags(CLI::App* cmd, refrain::ScanOptions* o) {
       ->capture_default_str();
 }
 
+// The signatures and their LSH banding (scan, and compare, which says
+// whether a scan with them compares the pair).
+void AddBandingFlags(CLI::App* cmd, refrain::ScanOptions* o) {
+  cmd->add_option("--lsh-threshold", o->lsh_threshold,
+                  "Jaccard similarity the LSH banding is tuned for; 0 = "
+                  "derived from --threshold and --containment")
+      ->capture_default_str();
+  cmd->add_option("--fp-weight", o->fp_weight,
+                  "Weight of LSH false positives when choosing bands x rows")
+      ->capture_default_str();
+  cmd->add_option("--fn-weight", o->fn_weight,
+                  "Weight of LSH false negatives when choosing bands x rows")
+      ->capture_default_str();
+  cmd->add_option("--num-perm", o->minhash.num_perm,
+                  "MinHash signature slots (8..1024)")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->minhash.seed, "Seed of the MinHash functions")
+      ->check(kUnsigned)
+      ->capture_default_str();
+  cmd->add_option("--bands", o->bands,
+                  "LSH bands (0: chosen from the threshold)")
+      ->capture_default_str();
+  cmd->add_option("--rows", o->rows,
+                  "LSH rows per band (0: chosen from the threshold)")
+      ->capture_default_str();
+}
+
 void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
   refrain::ScanOptions& o = f->options;
   cmd->add_option(
@@ -387,34 +414,13 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
       ->check(CLI::IsMember({"first", "longest", "earliest"}))
       ->capture_default_str();
   AddNearDuplicateFlags(cmd, &o);
-  cmd->add_option("--lsh-threshold", o.lsh_threshold,
-                  "Jaccard similarity the LSH banding is tuned for; 0 = "
-                  "derived from --threshold and --containment")
-      ->capture_default_str();
-  cmd->add_option("--fp-weight", o.fp_weight,
-                  "Weight of LSH false positives when choosing bands x rows")
-      ->capture_default_str();
-  cmd->add_option("--fn-weight", o.fn_weight,
-                  "Weight of LSH false negatives when choosing bands x rows")
-      ->capture_default_str();
-  cmd->add_option("--num-perm", o.minhash.num_perm,
-                  "MinHash signature slots (8..1024)")
-      ->capture_default_str();
+  AddBandingFlags(cmd, &o);
   cmd->add_option("--shingle", o.shingle.size, "Words per shingle (1..32)")
-      ->capture_default_str();
-  cmd->add_option("--seed", o.minhash.seed, "Seed of the MinHash functions")
-      ->check(kUnsigned)
       ->capture_default_str();
   cmd->add_option("--minhash", f->minhash,
                   "MinHash algorithm: oph (one permutation, densified) or "
                   "classic (num-perm hash functions)")
       ->check(CLI::IsMember({"oph", "classic"}))
-      ->capture_default_str();
-  cmd->add_option("--bands", o.bands,
-                  "LSH bands (0: chosen from the threshold)")
-      ->capture_default_str();
-  cmd->add_option("--rows", o.rows,
-                  "LSH rows per band (0: chosen from the threshold)")
       ->capture_default_str();
   cmd->add_option("--max-bucket", o.max_bucket,
                   "LSH buckets larger than this pair each member only with "
@@ -1940,6 +1946,7 @@ int main(int argc, char** argv) {
           "passages highlighted (report.html of a scan of the two)")
       ->check(NotEmpty("a file name"));
   AddNearDuplicateFlags(compare_cmd, &compare.options);
+  AddBandingFlags(compare_cmd, &compare.options);
   compare_cmd
       ->add_option("--shingle", compare.options.shingle.size,
                    "Words per shingle")
