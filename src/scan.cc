@@ -659,6 +659,12 @@ bool Prefer(uint32_t x, uint32_t y, const Report& report,
   if (ix.IsIndexed(x) != ix.IsIndexed(y)) return ix.IsIndexed(x);
   if (report.IsDamaged(x) != report.IsDamaged(y)) return report.IsDamaged(y);
   const std::vector<Document>& docs = report.documents;
+  // A copy whose markup was read as words (a JSONL body of <p> tags
+  // without --strip-html) after a clean one: a deduplicated dataset kept
+  // the markup copy whenever it came first (review 52a-05).
+  if (docs[x].looks_like_html != docs[y].looks_like_html) {
+    return docs[y].looks_like_html;
+  }
   switch (report.options.keep) {
     case KeepPolicy::kFirst:
       break;
@@ -793,7 +799,7 @@ void CountDatesNotRead(Report* report) {
 
 std::vector<uint32_t> HubRanks(const Report& report) {
   const KeepPolicy keep = report.options.keep;
-  if (keep == KeepPolicy::kFirst) return {};
+  if (keep == KeepPolicy::kFirst && report.looks_like_html == 0) return {};
   const std::vector<Document>& docs = report.documents;
   const auto n = static_cast<uint32_t>(docs.size());
   std::vector<DateKey> date_key;

@@ -997,9 +997,10 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
   comm.counter = &st.bands.bytes_sent;
   uint64_t capped = 0;
   // Each document's place in --keep's order, from rank 0, which holds
-  // every document's length and date (internal::HubRanks).
+  // every document's length, date and markup flag (internal::HubRanks;
+  // none for --keep first without markup, which input order gives).
   std::vector<uint32_t> hub_rank;
-  if (options.keep != KeepPolicy::kFirst) {
+  {
     std::string bytes;
     if (rank == 0) {
       hub_rank = internal::HubRanks(report);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "refrain/ingest.h"
 #include "refrain/report.h"
 #include "refrain/scan.h"
@@ -161,6 +162,37 @@ TEST(WriteKept, TheSummaryGivesAChainsWeakestLinkAndItsKeptCount) {
                 366.0 / 426.0)),
             std::string::npos)
       << summary.str();
+}
+
+// A copy whose markup is read as words comes after a clean one under
+// every --keep policy (review 52a-05: the deduplicated dataset kept the
+// <p> copy because it came first, or was longest).
+TEST(WriteKept, AMarkupCopyComesAfterACleanOne) {
+  TempDir d;
+  const std::string text = ReadFile(CorpusDir() + "/" + kSeeds[0]);
+  const std::string markup =
+      "<p>" +
+      absl::StrJoin(absl::StrSplit(text, '\n', absl::SkipEmpty()),
+                    "</p>\n<p>") +
+      "</p>";
+  WriteFile(
+      d / "dump.jsonl",
+      nlohmann::json{{"id", "markup"}, {"text", markup}}.dump() + "\n" +
+          nlohmann::json{{"id", "clean"}, {"text", text}}.dump() + "\n" +
+          nlohmann::json{{"id", "other"},
+                         {"text", ReadFile(CorpusDir() + "/" + kSeeds[2])}}
+              .dump() +
+          "\n");
+  for (KeepPolicy keep : {KeepPolicy::kFirst, KeepPolicy::kLongest}) {
+    ScanOptions o;
+    o.keep = keep;
+    const Report r = Scan({d / "dump.jsonl"}, o);
+    ASSERT_EQ(r.documents.size(), 3u);
+    ASSERT_TRUE(r.documents[0].looks_like_html);
+    ASSERT_EQ(r.clusters.size(), 1u);
+    ASSERT_EQ(r.clusters[0].kept.size(), 1u);
+    EXPECT_EQ(r.documents[r.clusters[0].kept[0]].id, "clean");
+  }
 }
 
 TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {

@@ -410,7 +410,8 @@ void AddScanFlags(CLI::App* cmd, ScanFlags* f) {
                   "date (ISO 8601 / RFC 3339, RFC 1123 or \"November 23, "
                   "2026\" dates as instants, "
                   "other texts after them, undated last); with --index, an "
-                  "indexed article")
+                  "indexed article; under every policy a text that looks "
+                  "like HTML markup read as words comes after a clean one")
       ->check(CLI::IsMember({"first", "longest", "earliest"}))
       ->capture_default_str();
   AddNearDuplicateFlags(cmd, &o);
