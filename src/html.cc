@@ -88,13 +88,44 @@ bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
            html[e] == '\n' || html[e] == '\r' || html[e] == '\f' ||
            html[e] == '>' || html[e] == '/';
   };
+  // What holds no markup: comments, scripts (JSON-LD too) and styles. A
+  // "<nav>" commented out or inside a script string opens nothing (review
+  // 52c-02: one such comment brought back every menu of the page).
+  auto skip_to = [&](size_t i, std::string_view end) {
+    for (size_t j = i;
+         (j = html.find(end.substr(0, 2), j)) != std::string_view::npos; ++j) {
+      bool match = j + end.size() <= html.size();
+      for (size_t k = 0; match && k < end.size(); ++k) {
+        match = std::tolower(static_cast<unsigned char>(html[j + k])) == end[k];
+      }
+      if (match) return j + end.size();
+    }
+    return html.size();
+  };
+  auto starts = [&](size_t i, std::string_view what) {
+    if (i + what.size() > html.size()) return false;
+    for (size_t k = 0; k < what.size(); ++k) {
+      if (std::tolower(static_cast<unsigned char>(html[i + k])) != what[k]) {
+        return false;
+      }
+    }
+    return true;
+  };
   int64_t open = 0;
   for (size_t i = html.find('<'); i != std::string_view::npos;
-       i = html.find('<', i + 1)) {
-    if (i + 1 < html.size() && html[i + 1] == '/') {
+       i = i < html.size() ? html.find('<', i) : std::string_view::npos) {
+    if (starts(i, "<!--")) {
+      i = skip_to(i + 4, "-->");
+    } else if (starts(i, "<script")) {
+      i = skip_to(i + 7, "</script");
+    } else if (starts(i, "<style")) {
+      i = skip_to(i + 6, "</style");
+    } else if (i + 1 < html.size() && html[i + 1] == '/') {
       open -= tag_at(i + 2);
+      ++i;
     } else {
       open += tag_at(i + 1);
+      ++i;
     }
   }
   return open > 0;
@@ -103,6 +134,7 @@ bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
 bool Chrome(const xmlNode* n, const Unclosed& unclosed) {
   if (NameIs(n, "html") || NameIs(n, "body")) return false;
   if (NameIs(n, "nav")) return !unclosed.nav;
+  if (NameIs(n, "amp-sidebar")) return true;  // AMP's menu.
   if (NameIs(n, "aside")) return !unclosed.aside;
   if (NameIs(n, "footer") && unclosed.footer) return false;
   const std::string role = Role(n);
@@ -126,17 +158,15 @@ bool Chrome(const xmlNode* n, const Unclosed& unclosed) {
 // <aside> that is never closed its content (review 52b-02: the story
 // vanished, and a page of nothing else was skipped as empty).
 struct Held {
-  uint32_t paragraphs = 0;  // <p> elements.
-  uint32_t content = 0;     // <article>, <main>, role main or article.
+  uint32_t main = 0;  // <main> or role main.
 };
 
-// Whether a candidate holding `held` is chrome: menus, link lists and
-// notices hold no article and few paragraphs. (Not a headline: sites put
-// their name in an <h1> inside the menu, and "Most read" lists open with
-// one.)
-bool ChromeHeld(const Held& held) {
-  return held.content == 0 && held.paragraphs < 3;
-}
+// Whether a candidate holding `held` is chrome: menus, link lists, teasers
+// and notices hold no main content. (Not a headline, an <article> or
+// paragraphs: sites put their name in an <h1> inside the menu, and
+// sidebars list teasers as <article>s of a headline and a lede; review
+// 52c-03. An element never closed is found by its tags instead.)
+bool ChromeHeld(const Held& held) { return held.main == 0; }
 
 // Elements that start and end a line of text.
 bool Block(const xmlNode* n) {
@@ -325,8 +355,7 @@ std::string TextOf(htmlDocPtr doc, bool with_chrome, const Unclosed& unclosed,
     if (!chrome.empty() && chrome.back().node == x) {
       const Open o = chrome.back();
       chrome.pop_back();
-      const Held held{seen.paragraphs - o.at_start.paragraphs,
-                      seen.content - o.at_start.content};
+      const Held held{seen.main - o.at_start.main};
       if (ChromeHeld(held)) {
         text.Truncate(o.text_size);
         // A headline of the chrome's (the site's name) is no title.
@@ -361,12 +390,7 @@ std::string TextOf(htmlDocPtr doc, bool with_chrome, const Unclosed& unclosed,
       if (!with_chrome && Chrome(n, unclosed)) {
         chrome.push_back(Open{n, text.size(), seen});
       }
-      if (NameIs(n, "p")) ++seen.paragraphs;
-      if (NameIs(n, "article") || NameIs(n, "main")) {
-        ++seen.content;
-      } else if (const std::string r = Role(n); r == "main" || r == "article") {
-        ++seen.content;
-      }
+      if (NameIs(n, "main") || Role(n) == "main") ++seen.main;
       if (h1_begin == std::string::npos && NameIs(n, "h1")) {
         h1_begin = text.size();
       }

@@ -2541,6 +2541,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
       // export) has no title; its first paragraph is a lede, not a
       // headline to be matched at --claim-headline-threshold.
       doc.text = internal::HtmlToText(record.bytes, &doc.title);
+      doc.from_html = true;
     } else {
       doc.text = std::move(record.bytes);
       doc.title = TitleLine(doc.text);
@@ -2765,6 +2766,7 @@ std::variant<Document, SkippedRecord> ParseRecord(
     // Without a title field, the page's own headline (h1, else title).
     std::string headline;
     doc.text = internal::HtmlToText(doc.text, &headline);
+    doc.from_html = true;
     if (doc.title.empty()) {
       doc.title = std::move(headline);
     } else {

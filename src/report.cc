@@ -1443,9 +1443,9 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
       std::min(r.clusters.size(), static_cast<size_t>(std::max(top_pairs, 0)));
   if (clusters_shown > 0) {
     out << (clusters_shown == r.clusters.size()
-                ? std::string("  clusters (kept member first):\n")
+                ? std::string("  clusters (kept members first):\n")
                 : absl::StrFormat("  the %d largest clusters (the least "
-                                  "alike first among equals; the kept member "
+                                  "alike first among equals; kept members "
                                   "first; all in report.json and "
                                   "documents.csv):\n",
                                   clusters_shown));
@@ -1466,9 +1466,16 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   for (size_t shown = 0; shown < clusters_shown; ++shown) {
     const DocumentCluster& dc = r.clusters[by_size[shown]];
     const Cluster& cl = dc.cluster;
+    // The kept members first (the representative leads them), then the
+    // others (review 52c-06: a second kept member after a dropped one).
     std::vector<uint32_t> order{cl.representative};
-    for (uint32_t m : cl.members) {
+    for (uint32_t m : dc.kept) {
       if (m != cl.representative) order.push_back(m);
+    }
+    for (uint32_t m : cl.members) {
+      if (std::find(order.begin(), order.end(), m) == order.end()) {
+        order.push_back(m);
+      }
     }
     // The weakest verified pair: members of a chain may be less alike.
     std::string line = absl::StrFormat(
@@ -1477,7 +1484,10 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                            : std::string(),
         cl.min_similarity >= 1.0
             ? std::string("copies")
-            : absl::StrFormat("weakest link Jaccard %.3f", cl.min_similarity));
+            : absl::StrFormat("weakest link Jaccard %.3f%s", cl.min_similarity,
+                              cl.min_similarity < r.options.threshold
+                                  ? " (a near-duplicate by containment)"
+                                  : ""));
     for (size_t k = 0; k < order.size() && k < kMembersShown; ++k) {
       absl::StrAppend(&line, k > 0 ? "  ~  " : "",
                       Line(r.documents[order[k]].id),

@@ -279,12 +279,13 @@ absl::StatusOr<std::vector<IndexedDocument>> IndexedScan::FindRelated(
   return loaded;
 }
 
-bool SameArticleByContainment(std::string_view a, std::string_view b,
+bool SameArticleByContainment(std::string_view now, std::string_view indexed,
                               const ShingleOptions& shingle) {
-  const ShingleSet x = ShingleText(a, shingle);
-  const ShingleSet y = ShingleText(b, shingle);
-  return std::min(x.size(), y.size()) >= kSameArticleMinShingles &&
-         Containment(x, y) >= kSameArticleContainment;
+  const ShingleSet x = ShingleText(now, shingle);
+  const ShingleSet y = ShingleText(indexed, shingle);
+  if (x.size() < kSameArticleMinShingles || x.size() > y.size()) return false;
+  return static_cast<double>(IntersectionSize(x, y)) >=
+         kSameArticleContainment * static_cast<double>(x.size());
 }
 
 absl::StatusOr<IdsInIndex> MatchIdsInIndex(
@@ -374,7 +375,9 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
     for (const IndexedName& c : (*families)[i]) {
       const double e = EstimateJaccard(mine, indexed_signature(c.row));
       if (e < kSameArticle) {
-        if (c.id == docs[i].id) contained.emplace_back(i, &c);
+        if (c.id == docs[i].id && docs[i].from_html) {
+          contained.emplace_back(i, &c);
+        }
         continue;
       }
       candidates.push_back(Candidate{i, &c, e, false});

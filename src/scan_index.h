@@ -39,15 +39,17 @@ namespace refrain::internal {
 // while two different articles share almost none.
 inline constexpr double kSameArticle = 0.5;
 
-// Or, under the same id, when the smaller text's shingles are at least this
-// much inside the larger's and it has at least kSameArticleMinShingles: an
-// article whose extraction dropped its page's chrome (the same page, read
-// by a refrain that leaves out menus and sidebars: review 52b-01, where
-// every page of an HTML archive came back as a new article under
-// ID#HASH), or one delivered again with a long footer.
+// Or, for a page read from HTML under the same id, when at least this
+// share of its shingles, and at least kSameArticleMinShingles of them, lie
+// in the indexed text: the same page, read by a refrain that leaves out
+// more of its chrome (review 52b-01: every page of an HTML archive indexed
+// before menus and sidebars were left out came back as a new article under
+// ID#HASH). Only pages, and only the new text inside the old: a brief or a
+// cut re-delivery of a plain-text article under its id, or another story
+// quoting it whole, is no edit that may replace it (review 52c-01).
 inline constexpr double kSameArticleContainment = 0.9;
-inline constexpr size_t kSameArticleMinShingles = 20;
-bool SameArticleByContainment(std::string_view a, std::string_view b,
+inline constexpr size_t kSameArticleMinShingles = 8;
+bool SameArticleByContainment(std::string_view now, std::string_view indexed,
                               const ShingleOptions& shingle);
 
 // How the ids of new documents stand in an index. Per document:

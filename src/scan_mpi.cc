@@ -681,8 +681,9 @@ absl::StatusOr<ShardRecords> SketchShard(std::span<const InputFile> files,
       PutStr(&out.stream, *f);
     }
     PutU64(&out.stream, doc.invalid_utf8);
-    PutU64(&out.stream,
-           (doc.looks_like_html ? 1 : 0) | (doc.id_from_location ? 2 : 0));
+    PutU64(&out.stream, (doc.looks_like_html ? 1 : 0) |
+                            (doc.id_from_location ? 2 : 0) |
+                            (doc.from_html ? 4 : 0));
     PutU64(&out.stream, doc.input_bytes);
     PutU64(&out.stream, doc.text_bytes);
     PutU64(&out.stream, doc.record_hash);
@@ -746,6 +747,7 @@ void MergeRecordStreams(Comm& comm, std::string stream, Shard* shard,
         const uint64_t flags = in.U64();
         doc.looks_like_html = (flags & 1) != 0;
         doc.id_from_location = (flags & 2) != 0;
+        doc.from_html = (flags & 4) != 0;
         doc.input_bytes = in.U64();
         doc.text_bytes = in.U64();
         doc.record_hash = in.U64();

@@ -82,13 +82,30 @@ TEST(Html, ChromeThatHoldsTheArticleIsRead) {
   EXPECT_EQ(HtmlToText("<aside>Quote<p>Story one.</p><p>Story two.</p></div>"
                        "<footer>(c) Site</footer>"),
             "Quote\nStory one.\nStory two.");
-  // A menu holding an article or main, or three paragraphs, is no menu.
-  EXPECT_EQ(HtmlToText("<div role=navigation><article><p>A.</p></article>"
-                       "</div>"),
-            "A.");
-  EXPECT_EQ(HtmlToText("<div role=complementary><p>A.</p><p>B.</p><p>C.</p>"
-                       "</div>"),
-            "A.\nB.\nC.");
+  // A menu holding the page's main content is no menu; teasers (as
+  // <article>s, or paragraphs, long or short) are chrome (review 52c-03).
+  EXPECT_EQ(HtmlToText("<div role=navigation><main><p>A.</p></main></div>"
+                       "<p>T</p>"),
+            "A.\nT");
+  const std::string long_a(210, 'a'), long_b(210, 'b');
+  EXPECT_EQ(HtmlToText("<div role=complementary><p>" + long_a + "</p><p>" +
+                       long_b + "</p></div><p>T</p>"),
+            "T");
+  EXPECT_EQ(HtmlToText("<aside><article><h2>Teaser one</h2><p>Lede.</p>"
+                       "</article><article><h2>Teaser two</h2></article>"
+                       "</aside><p>Story.</p>"),
+            "Story.");
+  EXPECT_EQ(HtmlToText("<aside><p>Most read 1</p><p>Most read 2</p><p>Most "
+                       "read 3</p></aside><p>Story.</p>"),
+            "Story.");
+  // A tag in a comment or a script (JSON-LD too) opens nothing (review
+  // 52c-02: "<!-- <nav> -->" brought every menu back).
+  EXPECT_EQ(HtmlToText("<!-- <nav> --><nav>Menu</nav><script>var m = "
+                       "\"<aside>\";</script><aside>Side</aside><p>Story.</p>"),
+            "Story.");
+  // AMP's menu.
+  EXPECT_EQ(HtmlToText("<amp-sidebar id=s>Home World</amp-sidebar><p>S.</p>"),
+            "S.");
   // A page that is all chrome by its tags keeps its text.
   EXPECT_EQ(HtmlToText("<body role=navigation><h1>T</h1><p>Text.</p></body>"),
             "T\nText.");

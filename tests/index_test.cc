@@ -28,6 +28,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "hash.h"
 #include "refrain/generate.h"
 #include "refrain/report.h"
@@ -868,47 +869,62 @@ TEST(Index, ArticlesDeliveredAgainUnchangedAreNotReportedAgain) {
 // An article delivered again edited replaces its indexed version (review,
 // thirty-third session: the index kept the first text of an id, so an edit
 // was compared again on every delivery and never archived).
-// The same page read again without its chrome (a refrain that leaves out
-// a page's menus and sidebars, review 52b-01), or an article delivered
-// again under its id with most of its text gone or a long footer added:
-// the same article when one text holds the other, though their Jaccard is
-// far under kSameArticle. An edit, not a new article under ID#HASH. A
-// different article under a taken id stays one.
-TEST(Index, AnArticleWhoseTextHoldsTheIndexedOneIsItsEdit) {
+// The same page read again with less of its chrome (a refrain that leaves
+// out a page's menus and sidebars, review 52b-01) is its indexed version's
+// edit, though their Jaccard is far under kSameArticle: the new text lies
+// inside the old. Not so for a plain-text brief of an indexed article
+// under its id, nor for a longer page quoting the indexed one whole
+// (review 52c-01: each replaced the indexed article, which was lost).
+TEST(Index, APageReadWithLessChromeIsItsEdit) {
   TempDir d;
   const std::string story = ReadFile(CorpusDir() + "/000_a36e598c1fb27949.txt");
   const std::string chrome =
       ReadFile(CorpusDir() + "/001_7a1ab61e7b19349a.txt") + "\n" +
       ReadFile(CorpusDir() + "/002_66ff5bec39393fea.txt");
+  auto paragraphs = [](const std::string& text) {
+    return "<p>" +
+           absl::StrJoin(absl::StrSplit(text, '\n', absl::SkipEmpty()),
+                         "</p><p>") +
+           "</p>";
+  };
   auto record = [](const std::string& id, const std::string& text) {
     return nlohmann::json{{"id", id}, {"text", text}}.dump() + "\n";
   };
-  WriteFile(
-      d / "day1.jsonl",
-      record("page", "Menu\n" + chrome + "\n" + story) +
-          record("other", ReadFile(CorpusDir() + "/003_d1e7db766e3ee5b2.txt")));
+  ScanOptions html;
+  html.ingest.html = true;
+  WriteFile(d / "day1.jsonl", record("page", "<div>" + paragraphs(chrome) +
+                                                 "</div>" + paragraphs(story)) +
+                                  record("quoted", paragraphs(story)));
   const std::string db = d / "i.db";
-  ASSERT_EQ(Scan({d / "day1.jsonl"}, db).index.added, 2u);
-  WriteFile(
-      d / "day2.jsonl",
-      record("page", story) +
-          record("other", ReadFile(CorpusDir() + "/004_5488cf2fafdd0298.txt")));
-  Report day2 = Scan({d / "day2.jsonl"}, db);
+  ASSERT_EQ(Scan({d / "day1.jsonl"}, db, html).index.added, 2u);
+  // Day 2: the page without its chrome; under "quoted", a longer page that
+  // quotes the indexed one whole.
+  WriteFile(d / "day2.jsonl",
+            record("page", paragraphs(story)) +
+                record("quoted", paragraphs(story + "\n" + chrome)));
+  Report day2 = Scan({d / "day2.jsonl"}, db, html);
   ASSERT_EQ(day2.documents.size() - day2.index.loaded, 2u);
   const uint32_t page = day2.index.loaded;
   EXPECT_EQ(day2.documents[page].id, "page");
   EXPECT_STREQ(day2.index.StatusOf(page), "edited");
   EXPECT_EQ(day2.index.replaced, 1u);
-  const std::string stored =
-      SqlText(db, "SELECT text FROM doc WHERE id = 'page'");
-  EXPECT_EQ(stored.find("Menu"), std::string::npos);
-  EXPECT_EQ(stored.substr(0, 40), story.substr(0, 40));
-  // Another article under a taken id is a new article under a name of its
-  // own (ID#HASH).
-  EXPECT_EQ(day2.index.StatusOf(page + 1), nullptr);
-  EXPECT_TRUE(day2.documents[page + 1].id.starts_with("other#"))
+  // The chrome's words are gone from the indexed text.
+  EXPECT_EQ(SqlText(db, "SELECT text FROM doc WHERE id = 'page'").find("7sur7"),
+            std::string::npos);
+  EXPECT_TRUE(day2.documents[page + 1].id.starts_with("quoted#"))
       << day2.documents[page + 1].id;
   EXPECT_EQ(SqlInt(db, "SELECT count(*) FROM doc"), 3);
+  // A plain-text brief under an indexed plain-text article's id: a new
+  // article beside it, not its edit.
+  WriteFile(d / "full.jsonl", record("full", story + "\n" + chrome));
+  ASSERT_EQ(Scan({d / "full.jsonl"}, db).index.added, 1u);
+  WriteFile(d / "brief.jsonl", record("full", story));
+  Report brief = Scan({d / "brief.jsonl"}, db);
+  EXPECT_EQ(brief.index.replaced, 0u);
+  EXPECT_TRUE(brief.documents[brief.index.loaded].id.starts_with("full#"))
+      << brief.documents[brief.index.loaded].id;
+  EXPECT_NE(SqlText(db, "SELECT text FROM doc WHERE id = 'full'").find("7sur7"),
+            std::string::npos);
 }
 
 TEST(Index, AnEditedArticleReplacesItsIndexedVersion) {

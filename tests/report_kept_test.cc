@@ -127,7 +127,7 @@ TEST(WriteKept, TextFilesKeepTheFirstOfEachClusterAsJson) {
   ASSERT_FALSE(kept.title.empty());
   EXPECT_NE(
       summary.str().find(absl::StrFormat(
-          "  clusters (kept member first):\n    2 documents, weakest link "
+          "  clusters (kept members first):\n    2 documents, weakest link "
           "Jaccard %.3f: %s  ~  %s  \"%s",
           r.clusters[0].cluster.min_similarity, kept.id,
           d / "in/005_repost.txt", kept.title.substr(0, 20))),
@@ -157,9 +157,11 @@ TEST(WriteKept, TheSummaryGivesAChainsWeakestLinkAndItsKeptCount) {
   ASSERT_EQ(r.clusters[0].kept.size(), 2u);
   std::ostringstream summary;
   WriteSummary(r, summary);
+  // The kept members first: A and C, then B (review 52c-06).
   EXPECT_NE(summary.str().find(absl::StrFormat(
-                "    3 documents (2 kept), weakest link Jaccard %.3f: ",
-                366.0 / 426.0)),
+                "    3 documents (2 kept), weakest link Jaccard %.3f: %s  ~  "
+                "%s  ~  %s",
+                366.0 / 426.0, d / "in/a.txt", d / "in/c.txt", d / "in/b.txt")),
             std::string::npos)
       << summary.str();
 }
@@ -193,6 +195,30 @@ TEST(WriteKept, AMarkupCopyComesAfterACleanOne) {
     ASSERT_EQ(r.clusters[0].kept.size(), 1u);
     EXPECT_EQ(r.documents[r.clusters[0].kept[0]].id, "clean");
   }
+}
+
+// A cluster whose weakest link is under the Jaccard threshold was joined
+// by containment, and the summary says so (review 52c-06: "weakest link
+// Jaccard 0.623" under "threshold 0.80" read as a contradiction).
+TEST(WriteKept, TheSummarySaysWhenTheWeakestLinkIsContainment) {
+  TempDir d;
+  std::vector<std::string> words;
+  for (int i = 0; i < 400; ++i) words.push_back(absl::StrCat("w", i));
+  const std::string text = absl::StrJoin(words, " ");
+  std::vector<std::string> footer;
+  for (int i = 0; i < 200; ++i) footer.push_back(absl::StrCat("f", i));
+  WriteFile(d / "in/a.txt", text + "\n");
+  WriteFile(d / "in/b.txt", text + "\n" + absl::StrJoin(footer, " ") + "\n");
+  const Report r = Scan({d / "in"});
+  ASSERT_EQ(r.clusters.size(), 1u);
+  ASSERT_LT(r.clusters[0].cluster.min_similarity, r.options.threshold);
+  std::ostringstream summary;
+  WriteSummary(r, summary);
+  EXPECT_NE(summary.str().find(absl::StrFormat(
+                "weakest link Jaccard %.3f (a near-duplicate by containment)",
+                r.clusters[0].cluster.min_similarity)),
+            std::string::npos)
+      << summary.str();
 }
 
 TEST(WriteKept, JsonlRecordsVerbatimWithoutSkippedOrDroppedOnes) {

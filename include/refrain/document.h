@@ -34,6 +34,9 @@ struct Document {
   // The text looks like HTML markup (a tag such as <p>, <br> or </div>)
   // and was read as plain text: IngestOptions::html would read its text.
   bool looks_like_html = false;
+  // The text was extracted from HTML (an .html page, or --strip-html):
+  // what refrain leaves out of a page may change between versions.
+  bool from_html = false;
   // A JSONL record without an id (IngestOptions::id_field): `id` is its
   // location.
   bool id_from_location = false;
