@@ -1006,11 +1006,15 @@ absl::StatusOr<std::optional<Report>> RunScanMpi(
     std::string bytes;
     if (rank == 0) {
       hub_rank = internal::HubRanks(report);
-      bytes.assign(reinterpret_cast<const char*>(hub_rank.data()),
-                   hub_rank.size() * sizeof(uint32_t));
+      if (!hub_rank.empty()) {
+        bytes.assign(reinterpret_cast<const char*>(hub_rank.data()),
+                     hub_rank.size() * sizeof(uint32_t));
+      }
     }
     comm.Broadcast(&bytes);
-    if (rank != 0) {
+    // Empty (input order decides) is the common case: no copy from the
+    // null data() of an empty vector.
+    if (rank != 0 && !bytes.empty()) {
       hub_rank.resize(bytes.size() / sizeof(uint32_t));
       std::memcpy(hub_rank.data(), bytes.data(),
                   hub_rank.size() * sizeof(uint32_t));
