@@ -54,16 +54,6 @@ std::string Role(const xmlNode* n) {
   return role.substr(begin, end == std::string::npos ? end : end - begin);
 }
 
-// Page chrome: the site's menus, sidebars and page footer, which every page
-// of the site repeats around its article. Left out of the text, or twenty
-// short stories under one site's 300 words of menus, most-read lists and
-// cookie notice were near-duplicates of each other, and --write-kept
-// dropped seven of them (review 52a-01). By HTML's own meaning: <nav> and
-// <aside> (and their ARIA roles), and a <footer> (or role contentinfo) that
-// belongs to the page, not to an article or section (HTML's footer is that
-// of its nearest sectioning element or role; HTML-AAM). A page-level
-// <header> stays: it often holds the headline. Whether a candidate really
-// was chrome is decided when its end is reached (ChromeHeld).
 // Which of <nav>, <aside> and <footer> a page opens more often than it
 // closes: libxml2, like a browser, makes everything after an element never
 // closed its content, so an unclosed menu or pull quote holds the rest of
@@ -74,34 +64,12 @@ struct Unclosed {
 };
 
 // Whether `html` has more start tags `<name` than end tags `</name` (any
-// case; a tag name ends at white space, '>' or '/').
+// case; a tag name ends at white space, '>' or '/'). Comments, scripts
+// (JSON-LD too) and styles hold no tags: a "<nav>" commented out or in a
+// script string opens nothing (review 52c-02: one such comment brought back
+// every menu of the page).
 bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
-  auto tag_at = [&](size_t i) {
-    if (i + name.size() > html.size()) return false;
-    for (size_t k = 0; k < name.size(); ++k) {
-      if (std::tolower(static_cast<unsigned char>(html[i + k])) != name[k]) {
-        return false;
-      }
-    }
-    const size_t e = i + name.size();
-    return e == html.size() || html[e] == ' ' || html[e] == '\t' ||
-           html[e] == '\n' || html[e] == '\r' || html[e] == '\f' ||
-           html[e] == '>' || html[e] == '/';
-  };
-  // What holds no markup: comments, scripts (JSON-LD too) and styles. A
-  // "<nav>" commented out or inside a script string opens nothing (review
-  // 52c-02: one such comment brought back every menu of the page).
-  auto skip_to = [&](size_t i, std::string_view end) {
-    for (size_t j = i;
-         (j = html.find(end.substr(0, 2), j)) != std::string_view::npos; ++j) {
-      bool match = j + end.size() <= html.size();
-      for (size_t k = 0; match && k < end.size(); ++k) {
-        match = std::tolower(static_cast<unsigned char>(html[j + k])) == end[k];
-      }
-      if (match) return j + end.size();
-    }
-    return html.size();
-  };
+  // Whether `what` (lower case) starts at html[i], in any case.
   auto starts = [&](size_t i, std::string_view what) {
     if (i + what.size() > html.size()) return false;
     for (size_t k = 0; k < what.size(); ++k) {
@@ -111,26 +79,54 @@ bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
     }
     return true;
   };
+  // Whether the tag name `tag` starts at html[i] (and ends there).
+  auto tag_at = [&](size_t i, std::string_view tag) {
+    if (!starts(i, tag)) return false;
+    const size_t e = i + tag.size();
+    return e == html.size() || std::string_view(" \t\n\r\f>/").find(html[e]) !=
+                                   std::string_view::npos;
+  };
+  // Just past the first `end` from i on (the end of the text if none).
+  auto skip_to = [&](size_t i, std::string_view end) {
+    for (size_t j = html.find(end[0], i); j != std::string_view::npos;
+         j = html.find(end[0], j + 1)) {
+      if (starts(j, end)) return j + end.size();
+    }
+    return html.size();
+  };
   int64_t open = 0;
-  for (size_t i = html.find('<'); i != std::string_view::npos;
-       i = i < html.size() ? html.find('<', i) : std::string_view::npos) {
+  size_t i = html.find('<');
+  while (i != std::string_view::npos && i < html.size()) {
     if (starts(i, "<!--")) {
       i = skip_to(i + 4, "-->");
-    } else if (starts(i, "<script")) {
+    } else if (tag_at(i + 1, "script")) {
       i = skip_to(i + 7, "</script");
-    } else if (starts(i, "<style")) {
+    } else if (tag_at(i + 1, "style")) {
       i = skip_to(i + 6, "</style");
-    } else if (i + 1 < html.size() && html[i + 1] == '/') {
-      open -= tag_at(i + 2);
-      ++i;
     } else {
-      open += tag_at(i + 1);
+      if (i + 1 < html.size() && html[i + 1] == '/') {
+        open -= tag_at(i + 2, name);
+      } else {
+        open += tag_at(i + 1, name);
+      }
       ++i;
     }
+    i = html.find('<', i);
   }
   return open > 0;
 }
 
+// Page chrome: the site's menus, sidebars and page footer, which every page
+// of the site repeats around its article. Left out of the text, or twenty
+// short stories under one site's 300 words of menus, most-read lists and
+// cookie notice were near-duplicates of each other, and --write-kept
+// dropped seven of them (review 52a-01). By HTML's own meaning: <nav> and
+// <aside> (and their ARIA roles), AMP's <amp-sidebar>, and a <footer> (or
+// role contentinfo) that belongs to the page, not to an article or section
+// (HTML's footer is that of its nearest sectioning element or role;
+// HTML-AAM). A page-level <header> stays: it often holds the headline.
+// Whether a candidate really was chrome is decided when its end is reached
+// (ChromeHeld).
 bool Chrome(const xmlNode* n, const Unclosed& unclosed) {
   if (NameIs(n, "html") || NameIs(n, "body")) return false;
   if (NameIs(n, "nav")) return !unclosed.nav;
@@ -358,9 +354,13 @@ std::string TextOf(htmlDocPtr doc, bool with_chrome, const Unclosed& unclosed,
       const Held held{seen.main - o.at_start.main};
       if (ChromeHeld(held)) {
         text.Truncate(o.text_size);
-        // A headline of the chrome's (the site's name) is no title.
+        // A headline of the chrome's (the site's name) is no title; nor
+        // does an <h1> inside the chrome end one around it (the fuzzer:
+        // its end then pointed into later text, mid-character).
         if (h1_begin != std::string::npos && h1_begin >= o.text_size) {
           h1_begin = h1_end = std::string::npos;
+        } else if (h1_end != std::string::npos && h1_end > o.text_size) {
+          h1_end = std::string::npos;
         }
       }
     }

@@ -129,6 +129,13 @@ TEST(Html, ChromeThatHoldsTheArticleIsRead) {
                        &title),
             "Ferry sinks\nAll saved.");
   EXPECT_EQ(title, "Ferry sinks");
+  // An <h1> inside chrome inside an <h1>: the outer one is the title, to
+  // its own end (fuzz_html: the inner end pointed into later text).
+  EXPECT_EQ(HtmlToText("<h1>Site A<footer><h1>B</h1></footer> news</h1>"
+                       "<p>L\u00e9a</p>",
+                       &title),
+            "Site A\nnews\nL\u00e9a");
+  EXPECT_EQ(title, "Site A news");
 }
 
 TEST(Html, HeadlineIsTheFirstH1ElseTheTitle) {
