@@ -63,12 +63,12 @@ struct Unclosed {
   bool nav = false, aside = false, footer = false;
 };
 
-// Whether `html` has more start tags `<name` than end tags `</name` (any
-// case; a tag name ends at white space, '>' or '/'). Comments, scripts
-// (JSON-LD too) and styles hold no tags: a "<nav>" commented out or in a
-// script string opens nothing (review 52c-02: one such comment brought back
-// every menu of the page).
-bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
+// Which of <nav>, <aside> and <footer> `html` has more start tags than end
+// tags of (any case; a tag name ends at white space, '>' or '/'), in one
+// pass. Comments, scripts (JSON-LD too) and styles hold no tags: a "<nav>"
+// commented out or in a script string opens nothing (review 52c-02: one
+// such comment brought back every menu of the page).
+Unclosed UnclosedChrome(std::string_view html) {
   // Whether `what` (lower case) starts at html[i], in any case.
   auto starts = [&](size_t i, std::string_view what) {
     if (i + what.size() > html.size()) return false;
@@ -94,7 +94,7 @@ bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
     }
     return html.size();
   };
-  int64_t open = 0;
+  int64_t nav = 0, aside = 0, footer = 0;
   size_t i = html.find('<');
   while (i != std::string_view::npos && i < html.size()) {
     if (starts(i, "<!--")) {
@@ -104,16 +104,21 @@ bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
     } else if (tag_at(i + 1, "style")) {
       i = skip_to(i + 6, "</style");
     } else {
-      if (i + 1 < html.size() && html[i + 1] == '/') {
-        open -= tag_at(i + 2, name);
-      } else {
-        open += tag_at(i + 1, name);
+      const bool end_tag = i + 1 < html.size() && html[i + 1] == '/';
+      const size_t name = i + (end_tag ? 2 : 1);
+      const int64_t step = end_tag ? -1 : 1;
+      if (tag_at(name, "nav")) {
+        nav += step;
+      } else if (tag_at(name, "aside")) {
+        aside += step;
+      } else if (tag_at(name, "footer")) {
+        footer += step;
       }
       ++i;
     }
     i = html.find('<', i);
   }
-  return open > 0;
+  return Unclosed{.nav = nav > 0, .aside = aside > 0, .footer = footer > 0};
 }
 
 // Page chrome: the site's menus, sidebars and page footer, which every page
@@ -125,15 +130,18 @@ bool OpensMoreThanCloses(std::string_view html, std::string_view name) {
 // role contentinfo) that belongs to the page, not to an article or section
 // (HTML's footer is that of its nearest sectioning element or role;
 // HTML-AAM). A page-level <header> stays: it often holds the headline.
-// Whether a candidate really was chrome is decided when its end is reached
-// (ChromeHeld).
-bool Chrome(const xmlNode* n, const Unclosed& unclosed) {
+// A candidate holding the page's <main> (or role main) is no chrome: that
+// is decided when its end is reached (TextOf). Not a headline, an
+// <article> or paragraphs: sites put their name in an <h1> inside the menu,
+// and sidebars list teasers as <article>s of a headline and a lede (review
+// 52c-03); an element never closed is found by its tags (UnclosedChrome).
+// (`role`: Role(n).)
+bool Chrome(const xmlNode* n, std::string_view role, const Unclosed& unclosed) {
   if (NameIs(n, "html") || NameIs(n, "body")) return false;
   if (NameIs(n, "nav")) return !unclosed.nav;
   if (NameIs(n, "amp-sidebar")) return true;  // AMP's menu.
   if (NameIs(n, "aside")) return !unclosed.aside;
   if (NameIs(n, "footer") && unclosed.footer) return false;
-  const std::string role = Role(n);
   if (role == "navigation" || role == "complementary" || role == "search") {
     return true;
   }
@@ -148,21 +156,6 @@ bool Chrome(const xmlNode* n, const Unclosed& unclosed) {
   }
   return true;
 }
-
-// What a chrome candidate held, to tell chrome from an article that markup
-// put inside it: libxml2, like a browser, makes everything after a <nav> or
-// <aside> that is never closed its content (review 52b-02: the story
-// vanished, and a page of nothing else was skipped as empty).
-struct Held {
-  uint32_t main = 0;  // <main> or role main.
-};
-
-// Whether a candidate holding `held` is chrome: menus, link lists, teasers
-// and notices hold no main content. (Not a headline, an <article> or
-// paragraphs: sites put their name in an <h1> inside the menu, and
-// sidebars list teasers as <article>s of a headline and a lede; review
-// 52c-03. An element never closed is found by its tags instead.)
-bool ChromeHeld(const Held& held) { return held.main == 0; }
 
 // Elements that start and end a line of text.
 bool Block(const xmlNode* n) {
@@ -333,14 +326,14 @@ std::string TextOf(htmlDocPtr doc, bool with_chrome, const Unclosed& unclosed,
   std::string title_element;
   size_t h1_begin = std::string::npos, h1_end = std::string::npos;
   // The chrome candidates open around the current node: each with the
-  // text's size where it began and the counts at that point.
+  // text's size where it began and how many <main>s the walk had met then.
   struct Open {
     const xmlNode* node;
     size_t text_size;
-    Held at_start;
+    uint32_t mains;
   };
   std::vector<Open> chrome;
-  Held seen;  // Counts over the whole walk so far.
+  uint32_t mains = 0;  // <main> elements (or role main) met so far.
   auto finish = [&](const xmlNode* x) {
     if (x->type != XML_ELEMENT_NODE) return;
     if (Block(x)) text.EndLine();
@@ -351,8 +344,7 @@ std::string TextOf(htmlDocPtr doc, bool with_chrome, const Unclosed& unclosed,
     if (!chrome.empty() && chrome.back().node == x) {
       const Open o = chrome.back();
       chrome.pop_back();
-      const Held held{seen.main - o.at_start.main};
-      if (ChromeHeld(held)) {
+      if (mains == o.mains) {  // It held no main content: chrome.
         text.Truncate(o.text_size);
         // A headline of the chrome's (the site's name) is no title; nor
         // does an <h1> inside the chrome end one around it (the fuzzer:
@@ -387,10 +379,11 @@ std::string TextOf(htmlDocPtr doc, bool with_chrome, const Unclosed& unclosed,
       }
     } else if (n->type == XML_ELEMENT_NODE) {
       if (Block(n)) text.EndLine();
-      if (!with_chrome && Chrome(n, unclosed)) {
-        chrome.push_back(Open{n, text.size(), seen});
+      const std::string role = Role(n);
+      if (!with_chrome && Chrome(n, role, unclosed)) {
+        chrome.push_back(Open{n, text.size(), mains});
       }
-      if (NameIs(n, "main") || Role(n) == "main") ++seen.main;
+      if (NameIs(n, "main") || role == "main") ++mains;
       if (h1_begin == std::string::npos && NameIs(n, "h1")) {
         h1_begin = text.size();
       }
@@ -442,9 +435,7 @@ std::string HtmlToText(std::string_view html, std::string* title) {
           // or repaired): a stale <meta charset> must not re-decode them.
           HTML_PARSE_IGNORE_ENC);
   if (doc == nullptr) return std::string();
-  const Unclosed unclosed{.nav = OpensMoreThanCloses(html, "nav"),
-                          .aside = OpensMoreThanCloses(html, "aside"),
-                          .footer = OpensMoreThanCloses(html, "footer")};
+  const Unclosed unclosed = UnclosedChrome(html);
   std::string text = TextOf(doc, /*with_chrome=*/false, unclosed, title);
   // A page that is all chrome by its tags (a <body role="navigation">, a
   // menu never closed around a short story) keeps its text: what it is, a

@@ -737,10 +737,10 @@ void WriteCompareText(const Comparison& c, std::ostream& out) {
                          : "");
     if (c.suggested_lsh_threshold > 0) {
       out << absl::StrFormat(
-          "  %s --lsh-threshold %.2f (%d bands of %d rows) makes them a "
+          "  %s--lsh-threshold %.2f (%d bands of %d rows) makes them a "
           "candidate (%d bands match), at the cost of more candidates to "
           "verify\n",
-          c.lsh_of_index ? "an index built with" : "",
+          c.lsh_of_index ? "an index built with " : "",
           c.suggested_lsh_threshold, c.suggested_lsh.bands,
           c.suggested_lsh.rows, c.suggested_bands_matched);
     }
@@ -1425,7 +1425,7 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
         std::count(keep.begin() + first, keep.end(), 1),
         keep.size() - r.index.loaded);
   }
-  // The largest clusters, each with its kept member first and its title.
+  // The largest clusters, each with its kept members first and its title.
   // The pairs of highest Jaccard were listed before: mostly copies of one
   // text (a record in a .gz and a .zst), saying neither how many copies a
   // story has nor what it is (review 52a-06).
@@ -1466,15 +1466,17 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
   for (size_t shown = 0; shown < clusters_shown; ++shown) {
     const DocumentCluster& dc = r.clusters[by_size[shown]];
     const Cluster& cl = dc.cluster;
-    // The kept members first (the representative leads them), then the
-    // others (review 52c-06: a second kept member after a dropped one).
+    // The first kMembersShown members to name: the kept ones first (the
+    // representative leads them), then the others (review 52c-06: a second
+    // kept member after a dropped one).
     std::vector<uint32_t> order{cl.representative};
-    for (uint32_t m : dc.kept) {
-      if (m != cl.representative) order.push_back(m);
-    }
-    for (uint32_t m : cl.members) {
-      if (std::find(order.begin(), order.end(), m) == order.end()) {
-        order.push_back(m);
+    for (const std::vector<uint32_t>* from : {&dc.kept, &cl.members}) {
+      for (size_t k = 0; k < from->size() && order.size() < kMembersShown;
+           ++k) {
+        const uint32_t m = (*from)[k];
+        if (std::find(order.begin(), order.end(), m) == order.end()) {
+          order.push_back(m);
+        }
       }
     }
     // The weakest verified pair: members of a chain may be less alike.
@@ -1488,13 +1490,14 @@ void WriteSummary(const Report& r, std::ostream& out, int top_pairs,
                               cl.min_similarity < r.options.threshold
                                   ? " (a near-duplicate by containment)"
                                   : ""));
-    for (size_t k = 0; k < order.size() && k < kMembersShown; ++k) {
+    for (size_t k = 0; k < order.size(); ++k) {
       absl::StrAppend(&line, k > 0 ? "  ~  " : "",
                       Line(r.documents[order[k]].id),
                       r.index.IsIndexed(order[k]) ? " (indexed)" : "");
     }
-    if (order.size() > kMembersShown) {
-      absl::StrAppend(&line, "  ~  ", order.size() - kMembersShown, " more");
+    if (cl.members.size() > order.size()) {
+      absl::StrAppend(&line, "  ~  ", cl.members.size() - order.size(),
+                      " more");
     }
     const std::string& title = r.documents[cl.representative].title;
     if (!title.empty()) {

@@ -293,14 +293,18 @@ ClaimsPrefetch::~ClaimsPrefetch() {
   if (thread_.joinable()) thread_.join();
 }
 
+LshParams DocumentBanding(const ScanOptions& options) {
+  return options.bands != 0
+             ? LshParams{options.bands, options.rows}
+             : OptimalLshParams(EffectiveLshThreshold(options),
+                                options.minhash.num_perm, options.fp_weight,
+                                options.fn_weight);
+}
+
 void StartReport(const ScanOptions& options, Report* report) {
   report->options = options;
   report->lsh_threshold = EffectiveLshThreshold(options);
-  report->lsh =
-      options.bands != 0
-          ? LshParams{options.bands, options.rows}
-          : OptimalLshParams(report->lsh_threshold, options.minhash.num_perm,
-                             options.fp_weight, options.fn_weight);
+  report->lsh = DocumentBanding(options);
 }
 
 absl::Status SketchInputs(
@@ -1552,14 +1556,9 @@ absl::StatusOr<Comparison> CompareDocuments(const std::string& a,
     return n;
   };
   {
-    Report banding;
-    internal::StartReport(options, &banding);
-    c.lsh = banding.lsh;
     // A scan with the index bands as the index does (review 52b-03).
-    if (index) {
-      c.lsh = index->params().lsh;
-      c.lsh_of_index = true;
-    }
+    c.lsh_of_index = index.has_value();
+    c.lsh = index ? index->params().lsh : internal::DocumentBanding(options);
     c.bands_matched = bands_shared(c.lsh);
     c.candidate_probability = CandidateProbability(c.jaccard, c.lsh);
     // The highest threshold, in steps of 0.05 under the pair's Jaccard,

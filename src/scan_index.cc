@@ -366,8 +366,9 @@ absl::StatusOr<IdsInIndex> MatchIdsInIndex(
   std::vector<Candidate> candidates;
   std::vector<uint32_t> per_doc(n, 0);
   absl::flat_hash_map<int64_t, uint32_t> per_row;
-  // Under kSameArticle, but under the document's own id: the same article
-  // if one text holds the other (SameArticleByContainment).
+  // Under kSameArticle, but a page read from HTML under its own id: the
+  // same article if its text lies in the indexed one
+  // (SameArticleByContainment).
   std::vector<std::pair<size_t, const IndexedName*>> contained;
   for (size_t i = 0; i < n; ++i) {
     if ((*families)[i].empty()) continue;

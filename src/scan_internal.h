@@ -289,6 +289,11 @@ class ClaimsPrefetch {
 // The report's fixed part, from the options alone: options, LSH banding.
 void StartReport(const ScanOptions& options, Report* report);
 
+// The document LSH banding a scan with `options` uses (without an index,
+// whose banding an indexed scan takes): --bands x --rows if given, else
+// the one OptimalLshParams chooses for EffectiveLshThreshold.
+LshParams DocumentBanding(const ScanOptions& options);
+
 }  // namespace internal
 }  // namespace refrain
 
